@@ -1,0 +1,1 @@
+"""Storage: peewee models over SQLite (default) or the site PostgreSQL server."""

@@ -1,0 +1,50 @@
+"""Opening the database: the one place for pragmas, the proxy binding and the backend choice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peewee import Database, DatabaseProxy, SqliteDatabase
+
+database = DatabaseProxy()
+
+# Applied on every SQLite connection. WAL lets the list read while a form writes;
+# the busy timeout makes a second writer wait instead of failing at once.
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "synchronous": "normal",
+    "cache_size": -32_000,
+    "temp_store": "memory",
+}
+
+
+def open_sqlite(path: Path | str) -> SqliteDatabase:
+    """Open (creating if needed) the SQLite file and bind the models to it."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    db.connect(reuse_if_open=True)
+    database.initialize(db)
+    return db
+
+
+def is_sqlite(db: Database | DatabaseProxy | None = None) -> bool:
+    target = db if db is not None else database
+    obj = target.obj if isinstance(target, DatabaseProxy) else target
+    return isinstance(obj, SqliteDatabase)
+
+
+def close() -> None:
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+def transaction():  # type: ignore[no-untyped-def]
+    """One write, whole or not at all. On SQLite it takes the write lock up front
+    (BEGIN IMMEDIATE), so a second writer waits for the busy timeout instead of
+    failing halfway through."""
+    if is_sqlite():
+        return database.atomic("IMMEDIATE")
+    return database.atomic()

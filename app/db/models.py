@@ -1,0 +1,262 @@
+"""The tables. Money is integer minor units with its currency code beside it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from app.db.connection import database
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+_acting_user: int | None = None
+
+
+def set_acting_user(user_id: int | None) -> None:
+    """The user whose changes are being saved (the one signed in at this workstation)."""
+    global _acting_user
+    _acting_user = user_id
+
+
+def acting_user() -> int | None:
+    return _acting_user
+
+
+class BaseModel(Model):
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+    # The id of the user who made the last change (no constraint: users are never deleted).
+    changed_by = IntegerField(null=True)
+    # Bumped on every save, so a save over someone else's change is noticed.
+    version = IntegerField(default=1)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self._pk is not None and self.is_dirty():
+            self.updated_at = now()
+            self.version = (self.version or 0) + 1
+        self.changed_by = _acting_user
+        return super().save(*args, **kwargs)
+
+
+class Setting(Model):
+    key = CharField(primary_key=True)
+    value = TextField()
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Team(BaseModel):
+    name = CharField(unique=True)
+
+
+class User(BaseModel):
+    username = CharField(unique=True)
+    full_name = CharField()
+    role = CharField()  # UserRole
+    team = ForeignKeyField(Team, null=True, backref="members", on_delete="SET NULL")
+    active = BooleanField(default=True)
+
+
+class Business(BaseModel):
+    name = CharField()
+    kind = CharField()  # BusinessKind
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    street = CharField(default="")
+    postcode = CharField(default="")
+    city = CharField(default="")
+    country = CharField(default="")
+    vat_number = CharField(default="")
+    phone = CharField(default="")
+    email = CharField(default="")
+
+
+class Facility(BaseModel):
+    business = ForeignKeyField(Business, backref="facilities", on_delete="CASCADE")
+    name = CharField()
+    street = CharField(default="")
+    postcode = CharField(default="")
+    city = CharField(default="")
+
+
+class Operation(BaseModel):
+    facility = ForeignKeyField(Facility, backref="operations", on_delete="CASCADE")
+    name = CharField()
+    kind = CharField()  # OperationKind
+
+
+class Account(BaseModel):
+    kind = CharField()  # AccountKind
+    name = CharField(index=True)  # the display name: "Rossi, Maria" or "J&C Motors Ltd"
+    first_name = CharField(default="")
+    last_name = CharField(default="")
+    company_name = CharField(default="")
+    email = CharField(default="", index=True)
+    phone = CharField(default="")
+    street = CharField(default="")
+    postcode = CharField(default="", index=True)
+    city = CharField(default="")
+    country = CharField(default="")
+
+
+class Contact(BaseModel):
+    account = ForeignKeyField(Account, backref="contacts", on_delete="CASCADE")
+    first_name = CharField(default="")
+    last_name = CharField()
+    email = CharField(default="")
+    phone = CharField(default="")
+    job_title = CharField(default="")
+
+
+class CatalogueEntry(BaseModel):
+    """One variant of a model in the vehicle catalogue; the pickers walk it
+    brand -> class -> model -> model code -> variant."""
+
+    brand = CharField()
+    vehicle_class = CharField()
+    model = CharField()
+    model_code = CharField()
+    variant = CharField()
+    list_price_minor = IntegerField(default=0)
+    currency = CharField(default="EUR")
+
+    class Meta:
+        indexes = ((("brand", "vehicle_class", "model", "model_code", "variant"), True),)
+
+
+class Vehicle(BaseModel):
+    """A vehicle in stock, new or used."""
+
+    vin = CharField(unique=True)
+    stock_number = CharField(unique=True)
+    condition = CharField()  # Condition
+    brand = CharField()
+    vehicle_class = CharField(default="")
+    model = CharField()
+    model_code = CharField(default="")
+    variant = CharField(default="")
+    colour = CharField(default="")
+    first_registration = DateField(null=True)
+    mileage_km = IntegerField(default=0)
+    list_price_minor = IntegerField(default=0)
+    currency = CharField(default="EUR")
+    facility = ForeignKeyField(Facility, null=True, backref="vehicles", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("brand", "model"), False),)
+
+
+class OpportunityKind(BaseModel):
+    name = CharField(unique=True)
+    process = CharField()  # ProcessKind
+
+
+class Stage(BaseModel):
+    kind = ForeignKeyField(OpportunityKind, backref="stages", on_delete="CASCADE")
+    name = CharField()
+    sequence = IntegerField()
+    default_probability = IntegerField()
+    is_won = BooleanField(default=False)
+    is_lost = BooleanField(default=False)
+    days_allowed = IntegerField(null=True)
+    in_funnel = BooleanField(default=True)
+    only_from_lead = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("kind", "sequence"), True),)
+
+
+class Opportunity(BaseModel):
+    topic = CharField()
+    account = ForeignKeyField(Account, backref="opportunities", on_delete="RESTRICT", index=True)
+    primary_contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    kind = ForeignKeyField(OpportunityKind, on_delete="RESTRICT")
+    stage = ForeignKeyField(Stage, null=True, on_delete="RESTRICT", index=True)
+    probability = IntegerField(default=0)
+    probability_by_hand = BooleanField(default=False)
+    status = CharField(default="open", index=True)  # Status
+    lost_reason = CharField(default="")
+    closing_note = TextField(default="")
+    est_close_date = DateField(index=True)
+    currency = CharField(default="EUR")
+    est_revenue_minor = IntegerField(default=0)
+    est_revenue_accessories_minor = IntegerField(default=0)
+    est_trade_in_minor = IntegerField(default=0)
+    owner = ForeignKeyField(User, null=True, backref="opportunities", on_delete="SET NULL")
+    team = ForeignKeyField(Team, null=True, on_delete="SET NULL")
+    channel = CharField(default="")  # Channel
+    source = CharField(default="")
+    description = TextField(default="")
+    # Branding: what the customer wants, vague early on.
+    interest = CharField(default="")  # Interest
+    condition = CharField(default="")  # Condition
+    brand = CharField(default="")
+    vehicle_class = CharField(default="")
+    model = CharField(default="")
+    model_code = CharField(default="")
+    variant = CharField(default="")
+    # Device specifics: the stock vehicle reserved for this sale.
+    vehicle = ForeignKeyField(Vehicle, null=True, backref="opportunities", on_delete="SET NULL")
+    scheduled_delivery = DateField(null=True)
+    # Assignment.
+    business = ForeignKeyField(Business, null=True, on_delete="SET NULL")
+    facility = ForeignKeyField(Facility, null=True, on_delete="SET NULL", index=True)
+    operation = ForeignKeyField(Operation, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = (
+            (("owner", "status"), False),
+            (("vehicle", "status"), False),
+            (("topic",), False),
+            (("est_revenue_minor",), False),
+        )
+
+
+class CloseDateChange(BaseModel):
+    opportunity = ForeignKeyField(Opportunity, backref="close_date_changes", on_delete="CASCADE")
+    old_date = DateField(null=True)
+    new_date = DateField()
+
+
+class StageChange(BaseModel):
+    opportunity = ForeignKeyField(Opportunity, backref="stage_changes", on_delete="CASCADE")
+    from_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL")
+    to_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL")
+    automatic = BooleanField(default=False)
+
+
+TABLES: list[type[Model]] = [
+    Setting,
+    Team,
+    User,
+    Business,
+    Facility,
+    Operation,
+    Account,
+    Contact,
+    CatalogueEntry,
+    Vehicle,
+    OpportunityKind,
+    Stage,
+    Opportunity,
+    CloseDateChange,
+    StageChange,
+]

@@ -1,0 +1,1 @@
+"""Pure sales rules: money, VINs, validation, choices. Imports nothing but the stdlib."""

@@ -1,0 +1,105 @@
+"""Field validation: every refusal names the field and says what to fix."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from app.domain import money, vin
+
+
+@dataclass
+class ValidationError(Exception):
+    """One or more fields refused; `errors` maps a field name to its message."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return "; ".join(self.errors.values())
+
+
+class Validator:
+    """Collects refusals and warnings over one record, then raises once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+        self.warnings: dict[str, str] = {}
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def warn(self, name: str, message: str) -> None:
+        self.warnings.setdefault(name, message)
+
+    def require(self, name: str, value: str | None, label: str, max_length: int = 200) -> str:
+        text = (value or "").strip()
+        if not text:
+            self.error(name, f"{label} cannot be empty.")
+        elif len(text) > max_length:
+            self.error(name, f"{label} is too long ({len(text)} characters; at most {max_length}).")
+        return text
+
+    def optional(self, name: str, value: str | None, label: str, max_length: int = 200) -> str:
+        text = (value or "").strip()
+        if len(text) > max_length:
+            self.error(name, f"{label} is too long ({len(text)} characters; at most {max_length}).")
+        return text
+
+    def amount(self, name: str, value: Decimal | None, label: str) -> Decimal:
+        if value is None:
+            return Decimal(0)
+        if not value.is_finite():
+            self.error(name, f"{label} is not a number.")
+        elif value < 0:
+            self.error(name, f"{label} cannot be negative.")
+        elif value >= money.MAX_AMOUNT:
+            self.error(name, f"{label} of {value:,} is more than any sale; check the digits.")
+        return value
+
+    def probability(self, name: str, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= 100:
+            self.error(name, "Probability is a percentage from 0 to 100.")
+        return value
+
+    def currency(self, name: str, value: str) -> str:
+        try:
+            return money.check_currency(value)
+        except money.MoneyError as exc:
+            self.error(name, str(exc))
+            return value
+
+    def vin(self, name: str, value: str | None) -> str:
+        text = vin.normalise(value or "")
+        if not text:
+            return ""
+        problem = vin.format_error(text)
+        if problem:
+            self.error(name, problem)
+        elif not vin.check_digit_matches(text):
+            self.warn(
+                name,
+                f"The check digit (9th character) does not match; it should be "
+                f"{vin.check_digit(text)}. Many European VINs carry none, so this is only a warning.",
+            )
+        return text
+
+    def email(self, name: str, value: str | None) -> str:
+        text = (value or "").strip()
+        if text and not EMAIL_RE.match(text):
+            self.error(name, f"“{text}” is not an e-mail address (name@example.com).")
+        return text
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(dict(self.errors), dict(self.warnings))
+
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def not_in_past(v: Validator, name: str, value: date | None, today: date, label: str) -> None:
+    if value is not None and value < today:
+        v.error(name, f"{label} {value.isoformat()} is in the past; pick today or later.")

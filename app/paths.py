@@ -1,0 +1,50 @@
+"""Where Showroom keeps its files: the only module that asks appdirs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import appdirs
+
+APP_NAME = "Showroom"
+APP_AUTHOR = "Showroom"
+
+_data_dir_override: Path | None = None
+
+
+def set_data_dir(path: Path | None) -> None:
+    """--data-dir, and tests: put the database and the documents elsewhere."""
+    global _data_dir_override
+    _data_dir_override = Path(path).resolve() if path is not None else None
+
+
+def data_dir() -> Path:
+    if _data_dir_override is not None:
+        return _data_dir_override
+    return Path(appdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def database_path() -> Path:
+    return data_dir() / "showroom.sqlite3"
+
+
+def backup_dir() -> Path:
+    return data_dir() / "backups"
+
+
+def documents_dir() -> Path:
+    return data_dir() / "documents"
+
+
+def log_dir() -> Path:
+    if _data_dir_override is not None:
+        return _data_dir_override / "logs"
+    return Path(appdirs.user_log_dir(APP_NAME, APP_AUTHOR))
+
+
+def resources_dir() -> Path:
+    """resources/ beside main.py, or inside the PyInstaller bundle."""
+    import sys
+
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    return base / "resources"

@@ -1,0 +1,109 @@
+"""The vehicle catalogue and the stock: each branding picker offers what fits the one before."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import JOIN, SQL, fn
+
+from app.db import models as m
+from app.db import queries
+from app.domain import money
+
+_LEVELS = ("brand", "vehicle_class", "model", "model_code", "variant")
+
+
+def choices(level: str, **above: str) -> list[str]:
+    """The catalogue's values for `level` given the values picked above it, e.g.
+    choices("model", brand="Volkswagen", vehicle_class="Compact"). A value above that the
+    catalogue does not know (free text) leaves nothing to offer."""
+    if level not in _LEVELS:
+        raise ValueError(level)
+    column = getattr(m.CatalogueEntry, level)
+    query = m.CatalogueEntry.select(column).distinct().order_by(column)
+    for name in _LEVELS[: _LEVELS.index(level)]:
+        value = (above.get(name) or "").strip()
+        if value:
+            query = query.where(fn.lower(getattr(m.CatalogueEntry, name)) == value.lower())
+    return [r[0] for r in query.tuples() if r[0]]
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleChoice:
+    id: int
+    vin: str
+    stock_number: str
+    condition: str
+    brand: str
+    vehicle_class: str
+    model: str
+    model_code: str
+    variant: str
+    colour: str
+    list_price: Decimal
+    currency: str
+    matches_branding: bool
+    reserved_by: str  # "#12 Golf for Rossi (Anna Bauer)" or ""
+
+    @property
+    def label(self) -> str:
+        name = " ".join(p for p in (self.brand, self.model, self.variant) if p)
+        return f"{name} · {self.colour} · {self.vin} · stock {self.stock_number}"
+
+
+def find_vehicles(text: str = "", brand: str = "", model: str = "", condition: str = "",
+                  for_opportunity: int | None = None, limit: int = 50) -> list[VehicleChoice]:
+    """Stock vehicles found by VIN, stock number or model; those matching the branding first."""
+    query = m.Vehicle.select()
+    term = text.strip()
+    if term:
+        like = f"%{term}%"
+        query = query.where(
+            m.Vehicle.vin.contains(term.upper()) | m.Vehicle.stock_number ** like
+            | m.Vehicle.model ** like | m.Vehicle.brand ** like | m.Vehicle.variant ** like
+        )
+    match = m.Vehicle.id.is_null(False)
+    if brand:
+        match &= fn.lower(m.Vehicle.brand) == brand.lower()
+    if model:
+        match &= fn.lower(m.Vehicle.model) == model.lower()
+    if condition:
+        match &= m.Vehicle.condition == condition
+    fits = (brand or model or condition) != ""
+    ranked = query.select_extend(match.alias("fits")) if fits else query
+    order = [SQL("fits DESC")] if fits else []
+    rows = list(ranked.order_by(*order, m.Vehicle.brand, m.Vehicle.model, m.Vehicle.stock_number).limit(limit))
+    holders = _holders([r.id for r in rows], for_opportunity)
+    return [_choice(r, bool(getattr(r, "fits", fits)), holders.get(r.id, "")) for r in rows]
+
+
+def _choice(row: m.Vehicle, fits: bool, reserved_by: str) -> VehicleChoice:
+    return VehicleChoice(
+        id=row.id, vin=row.vin, stock_number=row.stock_number, condition=row.condition,
+        brand=row.brand, vehicle_class=row.vehicle_class, model=row.model,
+        model_code=row.model_code, variant=row.variant, colour=row.colour,
+        list_price=money.from_minor(row.list_price_minor, row.currency), currency=row.currency,
+        matches_branding=fits, reserved_by=reserved_by,
+    )
+
+
+def _holders(vehicle_ids: list[int], other_than: int | None) -> dict[int, str]:
+    if not vehicle_ids:
+        return {}
+    query = (
+        m.Opportunity.select(m.Opportunity.vehicle, m.Opportunity.id, m.Opportunity.topic, m.User.full_name)
+        .join(m.User, join_type=JOIN.LEFT_OUTER, on=(m.Opportunity.owner == m.User.id))
+        .where(m.Opportunity.vehicle.in_(vehicle_ids) & (m.Opportunity.status == "open"))
+    )
+    if other_than is not None:
+        query = query.where(m.Opportunity.id != other_than)
+    return {v: f"#{i} {t} ({u or 'no owner'})" for v, i, t, u in query.tuples()}
+
+
+def vehicle(vehicle_id: int, for_opportunity: int | None = None) -> VehicleChoice | None:
+    row = m.Vehicle.get_or_none(m.Vehicle.id == vehicle_id)
+    if row is None:
+        return None
+    holder = queries.reservation_holder(vehicle_id, for_opportunity)
+    return _choice(row, True, f"#{holder.id} {holder.topic} ({holder.owner or 'no owner'})" if holder else "")

@@ -1,0 +1,87 @@
+"""Opening the site's data and signing in: what the program does before its first window."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import paths
+from app.db import migrations
+from app.db import models as m
+from app.db.connection import close, open_sqlite, transaction
+from app.domain.choices import UserRole
+
+DatabaseTooNew = migrations.DatabaseTooNew
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    id: int
+    username: str
+    full_name: str
+    role: str
+
+
+def open_database(path: Path | None = None) -> Path:
+    """Open the SQLite database (the per-user one unless told otherwise) and bring its
+    schema up to date, copying it aside first when an upgrade is due."""
+    path = path or paths.database_path()
+    db = open_sqlite(path)
+    try:
+        migrations.upgrade(db, backup_dir=paths.backup_dir())
+    except Exception:
+        close()
+        raise
+    return path
+
+
+def close_database() -> None:
+    close()
+
+
+def has_opportunities() -> bool:
+    return m.Opportunity.select().exists()
+
+
+def _info(row: m.User) -> UserInfo:
+    return UserInfo(row.id, row.username, row.full_name, row.role)
+
+
+def sign_in(username: str | None = None) -> UserInfo:
+    """Sign in as `username`, else as the computer's login. On a new database the first
+    person to start the program becomes its administrator; otherwise an unknown login is
+    signed in as the first active administrator or sales manager."""
+    login = (username or getpass.getuser() or "admin").strip()
+    row = m.User.get_or_none(m.User.username == login)
+    if row is None:
+        if not m.User.select().exists():
+            with transaction():
+                row = m.User.create(username=login, full_name=login.capitalize(),
+                                    role=UserRole.ADMINISTRATOR.value)
+        else:
+            row = (
+                m.User.select()
+                .where(m.User.active == True)  # noqa: E712 (SQL, not Python)
+                .order_by(m.User.role != UserRole.ADMINISTRATOR.value,
+                          m.User.role != UserRole.SALES_MANAGER.value, m.User.id)
+                .first()
+            )
+            if username and row is not None and row.username != username:
+                raise LookupError(f"There is no user “{username}” in this database.")
+    m.set_acting_user(row.id)
+    return _info(row)
+
+
+def users() -> list[UserInfo]:
+    return [_info(r) for r in m.User.select().where(m.User.active == True).order_by(m.User.full_name)]  # noqa: E712
+
+
+def setting(key: str, default: str = "") -> str:
+    row = m.Setting.get_or_none(m.Setting.key == key)
+    return row.value if row else default
+
+
+def set_setting(key: str, value: str) -> None:
+    with transaction():
+        m.Setting.insert(key=key, value=value).on_conflict_replace().execute()

@@ -1,0 +1,1 @@
+"""PDF documents (quotes, order forms) rendered from frozen snapshots; no peewee, no Qt."""

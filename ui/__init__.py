@@ -1,0 +1,1 @@
+"""Showroom Qt user interface: windows, item models, forms and dialogs."""
