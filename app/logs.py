@@ -1,0 +1,25 @@
+"""Logging to a rotating file in the per-user log folder, so a failure can be reported."""
+
+from __future__ import annotations
+
+import logging
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from app import paths
+
+
+def configure(verbose: bool = False) -> Path:
+    """Send the program's log to showroom.log (1 MB, 5 kept); return its path."""
+    folder = paths.log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "showroom.log"
+    handler = RotatingFileHandler(target, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, RotatingFileHandler)]:
+        root.removeHandler(old)
+        old.close()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return target

@@ -1,0 +1,144 @@
+"""The main window's opportunity list, driven as a user drives it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.db import models as m
+from app.services.opportunities import OpportunityFilter
+from app.services.workspace import UserInfo
+from tests import factories
+from ui.main_window import MainWindow
+from ui.opportunity_list import (
+    COL_CUSTOMER,
+    COL_REVENUE,
+    COL_TOPIC,
+    PAGE_SIZE,
+    SAVED_FILTERS,
+    OpportunityTableModel,
+)
+
+
+@pytest.fixture
+def many(user: UserInfo) -> list[int]:
+    """PAGE_SIZE + 50 opportunities, so the list needs more than one page."""
+    account = factories.customer("Lindqvist", "Åsa")
+    ids = []
+    for n in range(PAGE_SIZE + 50):
+        ids.append(factories.opportunity(
+            user.id, account, topic=f"Offer {n:03d}", est_revenue=Decimal(20000 + n),
+            est_close_date=date.today() + timedelta(days=n % 120),
+        ).id)
+    return ids
+
+
+@pytest.fixture
+def window(qtbot, user: UserInfo, db) -> MainWindow:
+    win = MainWindow(user, db)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_the_model_passes_the_model_tester(qtmodeltester, many: list[int]) -> None:
+    model = OpportunityTableModel()
+    model.set_filter(OpportunityFilter())
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(many)
+
+
+def test_the_first_screen_reads_one_page_only(many: list[int]) -> None:
+    model = OpportunityTableModel()
+    model.set_filter(OpportunityFilter())
+    assert model.rowCount() == PAGE_SIZE + 50
+    assert len(model._pages) == 1
+    last = model.index(model.rowCount() - 1, COL_TOPIC).data()
+    assert last == "Offer 249" or last.startswith("Offer")
+    assert len(model._pages) == 2
+
+
+def test_typing_in_the_search_box_narrows_the_list(qtbot, window: MainWindow) -> None:
+    first = factories.opportunity(window.user.id, factories.customer("Papadopoulos", "Ελένη"),
+                                  topic="Tiguan for the family", brand="Volkswagen", model="Tiguan")
+    factories.opportunity(window.user.id, factories.customer("Müller", "Jörg"),
+                          topic="Company Octavia", brand="Škoda", model="Octavia")
+    window.refresh()
+    assert window.model.rowCount() == 2
+    qtbot.keyClicks(window.filter_bar.search, "tigu")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.index(0, COL_TOPIC).data() == "Tiguan for the family"
+    assert window.count_label.text() == "1 opportunity"
+    window.filter_bar.search.clear()
+    # QTest types Latin-1 only; a Greek keyboard's input arrives as inserted text.
+    window.filter_bar.search.insert("Ελέν")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.index(0, COL_CUSTOMER).data() == "Papadopoulos, Ελένη"
+    window.filter_bar.search.clear()
+    qtbot.keyClicks(window.filter_bar.search, "nothing like this")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+    assert first.id > 0
+
+
+def test_the_filters_narrow_by_stage_owner_status_and_saved_filter(qtbot, window: MainWindow) -> None:
+    other = m.User.create(username="zofia", full_name="Zofia Wiśniewska", role="salesperson")
+    mine = factories.opportunity(window.user.id, est_close_date=factories.days(3))
+    theirs = factories.opportunity(other.id, est_close_date=factories.days(45))
+    lost = factories.opportunity(window.user.id, est_close_date=factories.days(20))
+    m.Opportunity.update(status="lost").where(m.Opportunity.id == lost.id).execute()
+    window.refresh()
+    bar = window.filter_bar
+    assert window.model.rowCount() == 3
+
+    bar.owner.setCurrentIndex(bar.owner.findText("Zofia Wiśniewska"))
+    assert [window.model.row_at(0).id] == [theirs.id] and window.model.rowCount() == 1
+    bar.owner.setCurrentIndex(0)
+    bar.status.setCurrentIndex(bar.status.findData("lost"))
+    assert window.model.rowCount() == 1 and window.model.row_at(0).id == lost.id
+    bar.status.setCurrentIndex(0)
+
+    labels = [label for label, _ in SAVED_FILTERS]
+    bar.saved.setCurrentIndex(labels.index("My open opportunities"))
+    assert window.model.rowCount() == 1 and window.model.row_at(0).id == mine.id
+    bar.saved.setCurrentIndex(labels.index("Closing in 7 days"))
+    assert window.model.rowCount() == 1 and window.model.row_at(0).id == mine.id
+    bar.saved.setCurrentIndex(labels.index("Closing in 90 days"))
+    assert window.model.rowCount() == 2
+    bar.saved.setCurrentIndex(0)
+    bar.stage.setCurrentIndex(bar.stage.findText("Quotation"))
+    assert window.model.rowCount() == 0
+    bar.stage.setCurrentIndex(bar.stage.findText("Interest"))
+    assert window.model.rowCount() == 3
+
+
+def test_the_close_date_range_filters(window: MainWindow) -> None:
+    factories.opportunity(window.user.id, est_close_date=factories.days(3))
+    far = factories.opportunity(window.user.id, est_close_date=factories.days(200))
+    window.refresh()
+    bar = window.filter_bar
+    bar.dates.setChecked(True)
+    bar.date_from.setDate(factories.days(150))
+    bar.date_to.setDate(factories.days(250))
+    assert window.model.rowCount() == 1 and window.model.row_at(0).id == far.id
+
+
+def test_clicking_a_header_sorts_in_sql(qtbot, window: MainWindow, many: list[int]) -> None:
+    window.refresh()
+    window.table.sortByColumn(COL_REVENUE, Qt.SortOrder.DescendingOrder)
+    assert window.model.index(0, COL_REVENUE).data() == "20,249.00 EUR"
+    window.table.sortByColumn(COL_TOPIC, Qt.SortOrder.AscendingOrder)
+    assert window.model.index(0, COL_TOPIC).data() == "Offer 000"
+    assert window.model.index(PAGE_SIZE + 49, COL_TOPIC).data() == "Offer 249"
+
+
+def test_overdue_close_dates_stand_out(window: MainWindow) -> None:
+    late = factories.opportunity(window.user.id)
+    m.Opportunity.update(est_close_date=factories.days(-2)).where(m.Opportunity.id == late.id).execute()
+    window.refresh()
+    from ui.opportunity_list import COL_CLOSE_DATE, OVERDUE_BRUSH
+
+    brush = window.model.index(0, COL_CLOSE_DATE).data(Qt.ItemDataRole.ForegroundRole)
+    assert brush == OVERDUE_BRUSH
