@@ -17,14 +17,25 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         prog="showroom",
         description="Showroom: leads, opportunities, quotes and deliveries for dealership sales staff.",
     )
-    parser.add_argument("--data-dir", type=Path, metavar="DIR",
-                        help="keep the database and documents in DIR instead of the per-user folder")
-    parser.add_argument("--demo", action="store_true",
-                        help="fill an empty database with the demo dealership before opening it")
-    parser.add_argument("--smoke", action="store_true",
-                        help="open the main window, process events, close and exit 0 (a start-up check)")
-    parser.add_argument("--user", metavar="NAME",
-                        help="sign in as this user (default: the computer's login name)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep the database and documents in DIR instead of the per-user folder",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="fill an empty database with the demo dealership before opening it",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the main window, process events, close and exit 0 (a start-up check)",
+    )
+    parser.add_argument(
+        "--user", metavar="NAME", help="sign in as this user (default: the computer's login name)"
+    )
     parser.add_argument("--version", action="version", version=f"Showroom {__version__}")
     return parser.parse_args(argv)
 
@@ -69,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc), args.smoke)
     except Exception as exc:
         log.exception("start-up failed")
-        return _fail(f"The database could not be opened: {exc}\n\nDetails are in {log_file}.",
-                     args.smoke)
+        return _fail(
+            f"The database could not be opened: {exc}\n\nDetails are in {log_file}.", args.smoke
+        )
 
     from ui.main_window import MainWindow
 

@@ -15,7 +15,9 @@ def customer(last_name: str = "Rossi", first_name: str = "Maria", **extra: Any) 
     ).id
 
 
-def opportunity(owner_id: int, account_id: int | None = None, **fields: Any) -> opportunities.OpportunityDetail:
+def opportunity(
+    owner_id: int, account_id: int | None = None, **fields: Any
+) -> opportunities.OpportunityDetail:
     data = opportunities.new_input(owner_id)
     data.account_id = account_id if account_id is not None else customer()
     data.topic = "Golf for Rossi"

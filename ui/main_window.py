@@ -32,6 +32,12 @@ from ui.opportunity_list import (
 _COLUMN_WIDTHS = (260, 190, 90, 60, 130, 90, 140, 170, 150, 70)
 
 
+def _action(text: str, parent: QWidget, shortcut: QKeySequence.StandardKey) -> QAction:
+    action = QAction(text, parent)
+    action.setShortcut(QKeySequence(shortcut))
+    return action
+
+
 class OpportunityTableView(QTableView):
     """The list itself: whole-row selection, sortable headers, Enter opens the row."""
 
@@ -103,18 +109,18 @@ class MainWindow(QMainWindow):
         self.filter_bar.search.setFocus()
 
     def _build_actions(self) -> None:
-        self.new_action = QAction("&New opportunity…", self, shortcut=QKeySequence.StandardKey.New)
+        self.new_action = _action("&New opportunity…", self, QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(lambda: self.open_opportunity(None))
         self.open_action = QAction("&Open", self)
         self.open_action.triggered.connect(self._open_current)
-        self.refresh_action = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh)
+        self.refresh_action = _action("&Refresh", self, QKeySequence.StandardKey.Refresh)
         self.refresh_action.triggered.connect(self.refresh)
-        self.find_action = QAction("&Find", self, shortcut=QKeySequence.StandardKey.Find)
+        self.find_action = _action("&Find", self, QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self._focus_search)
         self.demo_action = QAction("Load &demo data", self)
         self.demo_action.triggered.connect(self.load_demo_data)
         self.demo_action.setEnabled(not workspace.has_opportunities())
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = _action("&Quit", self, QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
 
         file_menu = self.menuBar().addMenu("&File")
@@ -170,8 +176,11 @@ class MainWindow(QMainWindow):
         from app.services import demo
 
         if workspace.has_opportunities():
-            QMessageBox.information(self, "Demo data", "This database already holds opportunities; "
-                                    "demo data goes only into an empty one.")
+            QMessageBox.information(
+                self,
+                "Demo data",
+                "This database already holds opportunities; demo data goes only into an empty one.",
+            )
             return
         summary = demo.load_demo()
         self.demo_action.setEnabled(False)

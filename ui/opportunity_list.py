@@ -125,8 +125,14 @@ class OpportunityTableModel(QAbstractTableModel):
     def _page(self, number: int) -> list[OpportunityRow]:
         page = self._pages.get(number)
         if page is None:
-            page = opportunities.page(self._filter, self._sort_key, self._descending,
-                                      number * PAGE_SIZE, PAGE_SIZE, self._today)
+            page = opportunities.page(
+                self._filter,
+                self._sort_key,
+                self._descending,
+                number * PAGE_SIZE,
+                PAGE_SIZE,
+                self._today,
+            )
             self._pages[number] = page
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -144,7 +150,11 @@ class OpportunityTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
         if orientation == HORIZONTAL and role == DISPLAY and 0 <= section < len(COLUMNS):
             return COLUMNS[section][0]
-        if orientation == HORIZONTAL and role == ALIGN and section in (COL_PROBABILITY, COL_REVENUE):
+        if (
+            orientation == HORIZONTAL
+            and role == ALIGN
+            and section in (COL_PROBABILITY, COL_REVENUE)
+        ):
             return RIGHT
         return None
 
@@ -172,11 +182,20 @@ class OpportunityTableModel(QAbstractTableModel):
         if role == FOREGROUND:
             if item.status != Status.OPEN:
                 return CLOSED_BRUSH
-            if column == COL_CLOSE_DATE and item.est_close_date and item.est_close_date < self._today:
+            if (
+                column == COL_CLOSE_DATE
+                and item.est_close_date
+                and item.est_close_date < self._today
+            ):
                 return OVERDUE_BRUSH
             return None
-        if role == FONT and column == COL_CLOSE_DATE and item.status == Status.OPEN and \
-                item.est_close_date and item.est_close_date < self._today:
+        if (
+            role == FONT
+            and column == COL_CLOSE_DATE
+            and item.status == Status.OPEN
+            and item.est_close_date
+            and item.est_close_date < self._today
+        ):
             return _BOLD
         if role == TOOLTIP and column == COL_VEHICLE and item.vin:
             return f"VIN {item.vin}"
@@ -214,14 +233,24 @@ def _display(item: OpportunityRow, column: int) -> str:
     if column == COL_FACILITY:
         return item.facility
     if column == COL_STATUS:
-        return Status(item.status).label if item.status in Status._value2member_map_ else item.status
+        return (
+            Status(item.status).label if item.status in Status._value2member_map_ else item.status
+        )
     return ""
 
 
 def _raw(item: OpportunityRow, column: int) -> Any:
     return (
-        item.topic, item.customer, item.stage, item.probability, item.est_revenue,
-        item.est_close_date, item.owner, f"{item.brand} {item.model}", item.facility, item.status,
+        item.topic,
+        item.customer,
+        item.stage,
+        item.probability,
+        item.est_revenue,
+        item.est_close_date,
+        item.owner,
+        f"{item.brand} {item.model}",
+        item.facility,
+        item.status,
     )[column]
 
 
@@ -259,8 +288,8 @@ class OpportunityFilterBar(QWidget):
         self.facility = QComboBox()
         self.status = QComboBox()
         self.dates = QCheckBox("Close date")
-        self.date_from = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.date_to = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.date_from = _date_edit()
+        self.date_to = _date_edit()
         today = QDate.currentDate()
         self.date_from.setDate(today)
         self.date_to.setDate(today.addMonths(1))
@@ -270,11 +299,15 @@ class OpportunityFilterBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search, 3)
         layout.addWidget(self.saved, 1)
-        for caption, combo in (("Stage", self.stage), ("Owner", self.owner),
-                               ("Facility", self.facility), ("Status", self.status)):
-            label = QLabel(caption)
-            label.setBuddy(combo)
-            layout.addWidget(label)
+        for caption, combo in (
+            ("Stage", self.stage),
+            ("Owner", self.owner),
+            ("Facility", self.facility),
+            ("Status", self.status),
+        ):
+            caption_label = QLabel(caption)
+            caption_label.setBuddy(combo)
+            layout.addWidget(caption_label)
             layout.addWidget(combo, 1)
         layout.addWidget(self.dates)
         layout.addWidget(self.date_from)
@@ -313,8 +346,11 @@ class OpportunityFilterBar(QWidget):
             status=self.status.currentData(),
         )
         if self.dates.isChecked():
-            flt = replace(flt, close_from=self.date_from.date().toPython(),
-                          close_to=self.date_to.date().toPython())
+            flt = replace(
+                flt,
+                close_from=_py_date(self.date_from.date()),
+                close_to=_py_date(self.date_to.date()),
+            )
         preset = dict(SAVED_FILTERS[max(self.saved.currentIndex(), 0)][1])
         if preset.pop("mine", False):
             preset["owner_id"] = self._user_id
@@ -328,6 +364,17 @@ class OpportunityFilterBar(QWidget):
     def _emit(self) -> None:
         self._timer.stop()
         self.filter_changed.emit(self.current_filter())
+
+
+def _py_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
 
 
 def _fill(combo: QComboBox, any_label: str, items: list[tuple[Any, str]]) -> None:

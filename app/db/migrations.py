@@ -97,15 +97,24 @@ def current_version(db: Database) -> int:
 
 def _set_version(db: Database, version: int) -> None:
     db.execute_sql("DELETE FROM schema_version")
-    db.execute_sql("INSERT INTO schema_version (version) VALUES (?)".replace("?", db.param), (version,))
+    db.execute_sql(
+        "INSERT INTO schema_version (version) VALUES (?)".replace("?", db.param), (version,)
+    )
 
 
 def _seed_reference_data() -> None:
     standard = models.OpportunityKind.create(name="Standard", process="standard")
     for sequence, (name, prob, days, won, lost, funnel, lead_only) in enumerate(DEFAULT_STAGES, 1):
         models.Stage.create(
-            kind=standard, name=name, sequence=sequence * 10, default_probability=prob,
-            days_allowed=days, is_won=won, is_lost=lost, in_funnel=funnel, only_from_lead=lead_only,
+            kind=standard,
+            name=name,
+            sequence=sequence * 10,
+            default_probability=prob,
+            days_allowed=days,
+            is_won=won,
+            is_lost=lost,
+            in_funnel=funnel,
+            only_from_lead=lead_only,
         )
     models.OpportunityKind.create(name="Without stages", process="without_stages")
 

@@ -98,7 +98,9 @@ def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
                 clauses.append("o.id IN (SELECT rowid FROM opportunity_search WHERE body MATCH ?)")
                 params.append('"' + term.replace('"', '""') + '"')
             else:
-                clauses.append("o.id IN (SELECT rowid FROM opportunity_search WHERE body LIKE ? ESCAPE '\\')")
+                clauses.append(
+                    "o.id IN (SELECT rowid FROM opportunity_search WHERE body LIKE ? ESCAPE '\\')"
+                )
                 params.append("%" + _escape_like(term) + "%")
         else:
             clauses.append(
@@ -128,7 +130,9 @@ def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
         params.append(flt.close_to.isoformat())
     if flt.closing_within_days is not None:
         clauses.append("o.status = 'open' AND o.est_close_date BETWEEN ? AND ?")
-        params.extend([today.isoformat(), (today + timedelta(days=flt.closing_within_days)).isoformat()])
+        params.extend(
+            [today.isoformat(), (today + timedelta(days=flt.closing_within_days)).isoformat()]
+        )
     if flt.overdue:
         clauses.append("o.status = 'open' AND o.est_close_date < ?")
         params.append(today.isoformat())
@@ -150,8 +154,9 @@ def count_opportunities(flt: OpportunityFilter, today: date) -> int:
     return int(database.execute_sql(_sql(_COUNT + where), params).fetchone()[0])
 
 
-def opportunity_page(flt: OpportunityFilter, today: date, sort: str, descending: bool,
-                     offset: int, limit: int) -> list[OpportunityRow]:
+def opportunity_page(
+    flt: OpportunityFilter, today: date, sort: str, descending: bool, offset: int, limit: int
+) -> list[OpportunityRow]:
     where, params = _where(flt, today)
     direction = "DESC" if descending else "ASC"
     key = SORT_COLUMNS.get(sort, SORT_COLUMNS["est_close_date"]).format(dir=direction)
@@ -159,9 +164,19 @@ def opportunity_page(flt: OpportunityFilter, today: date, sort: str, descending:
     cursor = database.execute_sql(_sql(sql), [*params, limit, offset])
     return [
         OpportunityRow(
-            id=r[0], topic=r[1], customer=r[2], stage=r[3] or "", probability=r[4],
-            est_revenue=money.from_minor(r[5], r[6]), currency=r[6], est_close_date=_iso(r[7]),
-            owner=r[8] or "", brand=r[9], model=r[10], facility=r[11] or "", status=r[12],
+            id=r[0],
+            topic=r[1],
+            customer=r[2],
+            stage=r[3] or "",
+            probability=r[4],
+            est_revenue=money.from_minor(r[5], r[6]),
+            currency=r[6],
+            est_close_date=_iso(r[7]),
+            owner=r[8] or "",
+            brand=r[9],
+            model=r[10],
+            facility=r[11] or "",
+            status=r[12],
             vin=r[13] or "",
         )
         for r in cursor.fetchall()

@@ -9,7 +9,18 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 _EXPONENTS: dict[str, int] = {"JPY": 0, "HUF": 2, "ISK": 0, "KRW": 0, "CLP": 0}
 
 CURRENCIES: tuple[str, ...] = (
-    "EUR", "CHF", "GBP", "CZK", "PLN", "HUF", "SEK", "DKK", "NOK", "RON", "BGN", "USD",
+    "EUR",
+    "CHF",
+    "GBP",
+    "CZK",
+    "PLN",
+    "HUF",
+    "SEK",
+    "DKK",
+    "NOK",
+    "RON",
+    "BGN",
+    "USD",
 )
 DEFAULT_CURRENCY = "EUR"
 

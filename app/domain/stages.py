@@ -32,7 +32,9 @@ def first_stage(stages: list[StageInfo], from_lead: bool = False) -> StageInfo |
     return None
 
 
-def allowed_moves(stages: list[StageInfo], current: StageInfo | None, fixed_sequence: bool) -> list[StageInfo]:
+def allowed_moves(
+    stages: list[StageInfo], current: StageInfo | None, fixed_sequence: bool
+) -> list[StageInfo]:
     """The open stages a user may pick. A fixed sequence allows the next stage and any
     earlier one, never a skip ahead; a custom process allows any of its stages."""
     ordered = open_stages(stages)

@@ -9,11 +9,11 @@ VIN_LENGTH = 17
 _VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 _TRANSLITERATION = {
     **{str(d): d for d in range(10)},
-    **dict(zip("ABCDEFGH", range(1, 9))),
-    **dict(zip("JKLMN", range(1, 6))),
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
     "P": 7,
     "R": 9,
-    **dict(zip("STUVWXYZ", range(2, 10))),
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
 }
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
@@ -36,7 +36,7 @@ def format_error(vin: str) -> str | None:
 
 
 def check_digit(vin: str) -> str:
-    total = sum(_TRANSLITERATION[c] * w for c, w in zip(normalise(vin), _WEIGHTS))
+    total = sum(_TRANSLITERATION[c] * w for c, w in zip(normalise(vin), _WEIGHTS, strict=False))
     rest = total % 11
     return "X" if rest == 10 else str(rest)
 

@@ -65,14 +65,26 @@ def create(data: AccountInput) -> Option:
     v.raise_if_any()
     with transaction():
         row = m.Account.create(
-            kind=data.kind, name=display_name(data), first_name=data.first_name,
-            last_name=data.last_name, company_name=data.company_name, email=data.email,
-            phone=data.phone, street=data.street, postcode=data.postcode, city=data.city,
+            kind=data.kind,
+            name=display_name(data),
+            first_name=data.first_name,
+            last_name=data.last_name,
+            company_name=data.company_name,
+            email=data.email,
+            phone=data.phone,
+            street=data.street,
+            postcode=data.postcode,
+            city=data.city,
             country=data.country,
         )
         if data.kind == AccountKind.PERSON.value:
-            m.Contact.create(account=row, first_name=data.first_name, last_name=data.last_name,
-                             email=data.email, phone=data.phone)
+            m.Contact.create(
+                account=row,
+                first_name=data.first_name,
+                last_name=data.last_name,
+                email=data.email,
+                phone=data.phone,
+            )
     return Option(row.id, row.name)
 
 
@@ -83,9 +95,14 @@ def add_contact(account_id: int, data: ContactInput) -> Option:
     data.email = v.email("email", data.email)
     v.raise_if_any()
     with transaction():
-        row = m.Contact.create(account=account_id, first_name=data.first_name,
-                               last_name=data.last_name, email=data.email, phone=data.phone,
-                               job_title=data.job_title)
+        row = m.Contact.create(
+            account=account_id,
+            first_name=data.first_name,
+            last_name=data.last_name,
+            email=data.email,
+            phone=data.phone,
+            job_title=data.job_title,
+        )
     return Option(row.id, _contact_label(row.first_name, row.last_name, row.job_title))
 
 
@@ -113,7 +130,9 @@ def name(account_id: int) -> str:
 
 def contacts(account_id: int) -> list[Option]:
     query = (
-        m.Contact.select(m.Contact.id, m.Contact.first_name, m.Contact.last_name, m.Contact.job_title)
+        m.Contact.select(
+            m.Contact.id, m.Contact.first_name, m.Contact.last_name, m.Contact.job_title
+        )
         .where(m.Contact.account == account_id)
         .order_by(m.Contact.last_name, m.Contact.first_name)
     )

@@ -52,16 +52,25 @@ class VehicleChoice:
         return f"{name} · {self.colour} · {self.vin} · stock {self.stock_number}"
 
 
-def find_vehicles(text: str = "", brand: str = "", model: str = "", condition: str = "",
-                  for_opportunity: int | None = None, limit: int = 50) -> list[VehicleChoice]:
+def find_vehicles(
+    text: str = "",
+    brand: str = "",
+    model: str = "",
+    condition: str = "",
+    for_opportunity: int | None = None,
+    limit: int = 50,
+) -> list[VehicleChoice]:
     """Stock vehicles found by VIN, stock number or model; those matching the branding first."""
     query = m.Vehicle.select()
     term = text.strip()
     if term:
         like = f"%{term}%"
         query = query.where(
-            m.Vehicle.vin.contains(term.upper()) | m.Vehicle.stock_number ** like
-            | m.Vehicle.model ** like | m.Vehicle.brand ** like | m.Vehicle.variant ** like
+            m.Vehicle.vin.contains(term.upper())
+            | m.Vehicle.stock_number**like
+            | m.Vehicle.model**like
+            | m.Vehicle.brand**like
+            | m.Vehicle.variant**like
         )
     match = m.Vehicle.id.is_null(False)
     if brand:
@@ -73,18 +82,31 @@ def find_vehicles(text: str = "", brand: str = "", model: str = "", condition: s
     fits = (brand or model or condition) != ""
     ranked = query.select_extend(match.alias("fits")) if fits else query
     order = [SQL("fits DESC")] if fits else []
-    rows = list(ranked.order_by(*order, m.Vehicle.brand, m.Vehicle.model, m.Vehicle.stock_number).limit(limit))
+    rows = list(
+        ranked.order_by(*order, m.Vehicle.brand, m.Vehicle.model, m.Vehicle.stock_number).limit(
+            limit
+        )
+    )
     holders = _holders([r.id for r in rows], for_opportunity)
     return [_choice(r, bool(getattr(r, "fits", fits)), holders.get(r.id, "")) for r in rows]
 
 
 def _choice(row: m.Vehicle, fits: bool, reserved_by: str) -> VehicleChoice:
     return VehicleChoice(
-        id=row.id, vin=row.vin, stock_number=row.stock_number, condition=row.condition,
-        brand=row.brand, vehicle_class=row.vehicle_class, model=row.model,
-        model_code=row.model_code, variant=row.variant, colour=row.colour,
-        list_price=money.from_minor(row.list_price_minor, row.currency), currency=row.currency,
-        matches_branding=fits, reserved_by=reserved_by,
+        id=row.id,
+        vin=row.vin,
+        stock_number=row.stock_number,
+        condition=row.condition,
+        brand=row.brand,
+        vehicle_class=row.vehicle_class,
+        model=row.model,
+        model_code=row.model_code,
+        variant=row.variant,
+        colour=row.colour,
+        list_price=money.from_minor(row.list_price_minor, row.currency),
+        currency=row.currency,
+        matches_branding=fits,
+        reserved_by=reserved_by,
     )
 
 
@@ -92,7 +114,9 @@ def _holders(vehicle_ids: list[int], other_than: int | None) -> dict[int, str]:
     if not vehicle_ids:
         return {}
     query = (
-        m.Opportunity.select(m.Opportunity.vehicle, m.Opportunity.id, m.Opportunity.topic, m.User.full_name)
+        m.Opportunity.select(
+            m.Opportunity.vehicle, m.Opportunity.id, m.Opportunity.topic, m.User.full_name
+        )
         .join(m.User, join_type=JOIN.LEFT_OUTER, on=(m.Opportunity.owner == m.User.id))
         .where(m.Opportunity.vehicle.in_(vehicle_ids) & (m.Opportunity.status == "open"))
     )
@@ -106,4 +130,6 @@ def vehicle(vehicle_id: int, for_opportunity: int | None = None) -> VehicleChoic
     if row is None:
         return None
     holder = queries.reservation_holder(vehicle_id, for_opportunity)
-    return _choice(row, True, f"#{holder.id} {holder.topic} ({holder.owner or 'no owner'})" if holder else "")
+    return _choice(
+        row, True, f"#{holder.id} {holder.topic} ({holder.owner or 'no owner'})" if holder else ""
+    )

@@ -10,7 +10,7 @@ from app.db import models as m
 from app.db import queries
 from app.db.connection import transaction
 from app.domain import dates, money
-from app.domain.choices import Channel, Condition, Interest, Status
+from app.domain.choices import Channel, Choice, Condition, Interest, Status
 from app.domain.stages import StageInfo, allowed_moves, first_stage
 from app.domain.validation import Validator, not_in_past
 from app.services.errors import ConflictError, NotFound
@@ -78,7 +78,7 @@ _TEXT_LIMITS = {
 }
 
 
-def _check_choice(v: Validator, name: str, value: str, choices: type, label: str) -> str:
+def _check_choice(v: Validator, name: str, value: str, choices: type[Choice], label: str) -> str:
     if not value:
         return ""
     try:
@@ -89,7 +89,9 @@ def _check_choice(v: Validator, name: str, value: str, choices: type, label: str
         return value
 
 
-def _validate(data: OpportunityInput, existing: m.Opportunity | None, today: date) -> tuple[Validator, list[StageInfo]]:
+def _validate(
+    data: OpportunityInput, existing: m.Opportunity | None, today: date
+) -> tuple[Validator, list[StageInfo]]:
     v = Validator()
     data.topic = v.require("topic", data.topic, "Topic")
     for name, (label, limit) in _TEXT_LIMITS.items():
@@ -139,7 +141,11 @@ def _validate(data: OpportunityInput, existing: m.Opportunity | None, today: dat
         if child_id is not None:
             row = model.get_or_none(model.id == child_id)
             if row is None or getattr(row, link) != parent:
-                v.error(name, "This belongs to another " + ("business." if link == "business_id" else "facility."))
+                v.error(
+                    name,
+                    "This belongs to another "
+                    + ("business." if link == "business_id" else "facility."),
+                )
     return v, stages
 
 
@@ -157,7 +163,12 @@ def _check_vehicle(v: Validator, vehicle_id: int, own_id: int | None) -> None:
 
 
 def _default_kind_id() -> int:
-    kind = m.OpportunityKind.select().where(m.OpportunityKind.process == "standard").order_by(m.OpportunityKind.id).first()
+    kind = (
+        m.OpportunityKind.select()
+        .where(m.OpportunityKind.process == "standard")
+        .order_by(m.OpportunityKind.id)
+        .first()
+    )
     if kind is None:
         kind = m.OpportunityKind.select().order_by(m.OpportunityKind.id).first()
     return int(kind.id)
@@ -182,9 +193,13 @@ def _default_currency() -> str:
     return row.value if row else money.DEFAULT_CURRENCY
 
 
-def validate(data: OpportunityInput, opportunity_id: int | None = None, today: date | None = None) -> dict[str, str]:
+def validate(
+    data: OpportunityInput, opportunity_id: int | None = None, today: date | None = None
+) -> dict[str, str]:
     """Warnings only (errors raise ValidationError): what the form shows before a save."""
-    existing = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id) if opportunity_id else None
+    existing = (
+        m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id) if opportunity_id else None
+    )
     v, _ = _validate(data, existing, today or date.today())
     v.raise_if_any()
     return dict(v.warnings)
@@ -192,8 +207,19 @@ def validate(data: OpportunityInput, opportunity_id: int | None = None, today: d
 
 # Fields stored as they are in the form (the rest are links, money or the stage).
 _PLAIN_FIELDS = (
-    "topic", "channel", "source", "description", "interest", "condition", "brand",
-    "vehicle_class", "model", "model_code", "variant", "currency", "scheduled_delivery",
+    "topic",
+    "channel",
+    "source",
+    "description",
+    "interest",
+    "condition",
+    "brand",
+    "vehicle_class",
+    "model",
+    "model_code",
+    "variant",
+    "currency",
+    "scheduled_delivery",
     "est_close_date",
 )
 
@@ -238,8 +264,9 @@ def create(data: OpportunityInput, today: date | None = None) -> OpportunityDeta
     return detail
 
 
-def update(opportunity_id: int, data: OpportunityInput, expected_version: int,
-           today: date | None = None) -> OpportunityDetail:
+def update(
+    opportunity_id: int, data: OpportunityInput, expected_version: int, today: date | None = None
+) -> OpportunityDetail:
     today = today or date.today()
     with transaction():
         row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
@@ -260,7 +287,9 @@ def update(opportunity_id: int, data: OpportunityInput, expected_version: int,
         if row.stage_id != old_stage:
             m.StageChange.create(opportunity=row, from_stage=old_stage, to_stage=row.stage_id)
         if row.est_close_date != old_close:
-            m.CloseDateChange.create(opportunity=row, old_date=old_close, new_date=row.est_close_date)
+            m.CloseDateChange.create(
+                opportunity=row, old_date=old_close, new_date=row.est_close_date
+            )
     detail = get(opportunity_id)
     detail.warnings = dict(v.warnings)
     return detail
@@ -271,7 +300,9 @@ def get(opportunity_id: int) -> OpportunityDetail:
     if row is None:
         raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
     cur = row.currency
-    plain = {f.name: getattr(row, f.name) for f in fields(OpportunityInput) if f.name in _PLAIN_FIELDS}
+    plain = {
+        f.name: getattr(row, f.name) for f in fields(OpportunityInput) if f.name in _PLAIN_FIELDS
+    }
     return OpportunityDetail(
         **plain,
         account_id=row.account_id,
@@ -312,6 +343,12 @@ def count(flt: OpportunityFilter, today: date | None = None) -> int:
     return queries.count_opportunities(flt, today or date.today())
 
 
-def page(flt: OpportunityFilter, sort: str, descending: bool, offset: int, limit: int,
-         today: date | None = None) -> list[OpportunityRow]:
+def page(
+    flt: OpportunityFilter,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+    today: date | None = None,
+) -> list[OpportunityRow]:
     return queries.opportunity_page(flt, today or date.today(), sort, descending, offset, limit)

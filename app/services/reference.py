@@ -20,7 +20,7 @@ class Option:
 def users(active_only: bool = True) -> list[Option]:
     query = m.User.select(m.User.id, m.User.full_name).order_by(m.User.full_name)
     if active_only:
-        query = query.where(m.User.active == True)  # noqa: E712 (SQL, not Python)
+        query = query.where(m.User.active)
     return [Option(r[0], r[1]) for r in query.tuples()]
 
 
@@ -60,7 +60,9 @@ def opportunity_kinds() -> list[Option]:
 def stage_infos(kind_id: int) -> list[StageInfo]:
     query = m.Stage.select().where(m.Stage.kind == kind_id).order_by(m.Stage.sequence)
     return [
-        StageInfo(s.id, s.name, s.sequence, s.default_probability, s.is_won, s.is_lost, s.only_from_lead)
+        StageInfo(
+            s.id, s.name, s.sequence, s.default_probability, s.is_won, s.is_lost, s.only_from_lead
+        )
         for s in query
     ]
 

@@ -57,14 +57,18 @@ def sign_in(username: str | None = None) -> UserInfo:
     if row is None:
         if not m.User.select().exists():
             with transaction():
-                row = m.User.create(username=login, full_name=login.capitalize(),
-                                    role=UserRole.ADMINISTRATOR.value)
+                row = m.User.create(
+                    username=login, full_name=login.capitalize(), role=UserRole.ADMINISTRATOR.value
+                )
         else:
             row = (
                 m.User.select()
-                .where(m.User.active == True)  # noqa: E712 (SQL, not Python)
-                .order_by(m.User.role != UserRole.ADMINISTRATOR.value,
-                          m.User.role != UserRole.SALES_MANAGER.value, m.User.id)
+                .where(m.User.active)
+                .order_by(
+                    m.User.role != UserRole.ADMINISTRATOR.value,
+                    m.User.role != UserRole.SALES_MANAGER.value,
+                    m.User.id,
+                )
                 .first()
             )
             if username and row is not None and row.username != username:
@@ -74,7 +78,7 @@ def sign_in(username: str | None = None) -> UserInfo:
 
 
 def users() -> list[UserInfo]:
-    return [_info(r) for r in m.User.select().where(m.User.active == True).order_by(m.User.full_name)]  # noqa: E712
+    return [_info(r) for r in m.User.select().where(m.User.active).order_by(m.User.full_name)]
 
 
 def setting(key: str, default: str = "") -> str:

@@ -15,8 +15,12 @@ def test_check_digit_of_a_known_vin() -> None:
 
 @pytest.mark.parametrize(
     ("value", "fragment"),
-    [("WVWZZZ1KZ8W00012", "17 characters"), ("WVWZZZ1KZ8W0001234", "17 characters"),
-     ("WVWZZZ1KZ8W00O123", "never contains O"), ("WVWZZZ1KZ8W00#123", "only the letters")],
+    [
+        ("WVWZZZ1KZ8W00012", "17 characters"),
+        ("WVWZZZ1KZ8W0001234", "17 characters"),
+        ("WVWZZZ1KZ8W00O123", "never contains O"),
+        ("WVWZZZ1KZ8W00#123", "only the letters"),
+    ],
 )
 def test_format_errors_say_what_is_wrong(value: str, fragment: str) -> None:
     problem = vin.format_error(value)

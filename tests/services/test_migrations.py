@@ -62,7 +62,8 @@ def test_an_upgrade_copies_the_database_first_and_keeps_the_data(
     workspace.open_database(path)
     assert _version(path) == 2
     topic = database.execute_sql(
-        "SELECT topic, paint FROM opportunity WHERE id = ?", (created.id,)).fetchone()
+        "SELECT topic, paint FROM opportunity WHERE id = ?", (created.id,)
+    ).fetchone()
     assert topic == ("Kept through upgrades", "")
     copies = list((path.parent / "backups").glob("before-upgrade-v1-*.sqlite3"))
     assert len(copies) == 1

@@ -29,8 +29,14 @@ def _stage_id(name: str) -> int:
 
 
 def _vehicle(vin_text: str = "WVWZZZCDZRW012345", stock: str = "N-1001") -> int:
-    return m.Vehicle.create(vin=vin.with_check_digit(vin_text), stock_number=stock, condition="new",
-                            brand="Volkswagen", model="Golf", variant="GTI").id
+    return m.Vehicle.create(
+        vin=vin.with_check_digit(vin_text),
+        stock_number=stock,
+        condition="new",
+        brand="Volkswagen",
+        model="Golf",
+        variant="GTI",
+    ).id
 
 
 def test_a_new_opportunity_starts_with_the_expected_defaults(user: UserInfo) -> None:
@@ -57,8 +63,14 @@ def test_refused_input_names_each_field(user: UserInfo) -> None:
     with pytest.raises(ValidationError) as caught:
         opportunities.create(data)
     errors = caught.value.errors
-    assert set(errors) >= {"topic", "account_id", "est_revenue", "est_trade_in",
-                           "scheduled_delivery", "probability"}
+    assert set(errors) >= {
+        "topic",
+        "account_id",
+        "est_revenue",
+        "est_trade_in",
+        "scheduled_delivery",
+        "probability",
+    }
     assert "cannot be empty" in errors["topic"]
     assert "in the past" in errors["scheduled_delivery"]
     assert m.Opportunity.select().count() == 0
@@ -67,7 +79,8 @@ def test_refused_input_names_each_field(user: UserInfo) -> None:
 def test_a_past_delivery_date_is_kept_on_an_existing_record(user: UserInfo) -> None:
     created = factories.opportunity(user.id, scheduled_delivery=TODAY)
     m.Opportunity.update(scheduled_delivery=TODAY - timedelta(days=3)).where(
-        m.Opportunity.id == created.id).execute()
+        m.Opportunity.id == created.id
+    ).execute()
     detail = opportunities.get(created.id)
     detail.topic = "Golf GTI for Rossi"
     saved = opportunities.update(created.id, _as_input(detail), detail.version)
@@ -138,10 +151,16 @@ def _ids(flt: OpportunityFilter, sort: str = "id") -> list[int]:
 
 def test_the_list_searches_topic_customer_brand_model_and_vin(user: UserInfo) -> None:
     vehicle_id = _vehicle("WVWZZZCDZRW098765", "N-2002")
-    golf = factories.opportunity(user.id, topic="Family car", brand="Volkswagen", model="Golf",
-                                 vehicle_id=vehicle_id)
-    octavia = factories.opportunity(user.id, factories.customer("Ó'Brien", "Siobhán"),
-                                    topic="Estate for the O'Briens", brand="Škoda", model="Octavia")
+    golf = factories.opportunity(
+        user.id, topic="Family car", brand="Volkswagen", model="Golf", vehicle_id=vehicle_id
+    )
+    octavia = factories.opportunity(
+        user.id,
+        factories.customer("Ó'Brien", "Siobhán"),
+        topic="Estate for the O'Briens",
+        brand="Škoda",
+        model="Octavia",
+    )
     vin_text = m.Vehicle.get_by_id(vehicle_id).vin
     assert _ids(OpportunityFilter(text="golf")) == [golf.id]
     assert _ids(OpportunityFilter(text="brien")) == [octavia.id]
@@ -168,11 +187,13 @@ def test_the_list_filters_by_owner_status_stage_facility_and_dates(user: UserInf
     business = m.Business.create(name="Alpen Auto", kind="dealer")
     site = m.Facility.create(business=business, name="Innsbruck")
     soon = factories.opportunity(user.id, est_close_date=factories.days(5))
-    later = factories.opportunity(other.id, est_close_date=factories.days(60),
-                                  business_id=business.id, facility_id=site.id)
+    later = factories.opportunity(
+        other.id, est_close_date=factories.days(60), business_id=business.id, facility_id=site.id
+    )
     overdue = factories.opportunity(user.id, est_close_date=factories.days(10))
     m.Opportunity.update(est_close_date=factories.days(-3)).where(
-        m.Opportunity.id == overdue.id).execute()
+        m.Opportunity.id == overdue.id
+    ).execute()
     won = factories.opportunity(user.id, est_close_date=factories.days(2))
     m.Opportunity.update(status="won").where(m.Opportunity.id == won.id).execute()
 
@@ -183,15 +204,23 @@ def test_the_list_filters_by_owner_status_stage_facility_and_dates(user: UserInf
     assert _ids(OpportunityFilter(closing_within_days=90)) == [soon.id, later.id]
     assert _ids(OpportunityFilter(overdue=True)) == [overdue.id]
     assert _ids(OpportunityFilter(close_from=factories.days(0), close_to=factories.days(30))) == [
-        soon.id, won.id]
+        soon.id,
+        won.id,
+    ]
     assert _ids(OpportunityFilter(stage_name="Interest")) == [soon.id, later.id, overdue.id, won.id]
     assert _ids(OpportunityFilter(stage_name="Quotation")) == []
 
 
 def test_the_list_sorts_by_each_column_in_sql(user: UserInfo) -> None:
-    a = factories.opportunity(user.id, factories.customer("Zeller"), topic="b", est_revenue=Decimal(3))
-    b = factories.opportunity(user.id, factories.customer("Adler"), topic="c", est_revenue=Decimal(1))
-    c = factories.opportunity(user.id, factories.customer("Meier"), topic="a", est_revenue=Decimal(2))
+    a = factories.opportunity(
+        user.id, factories.customer("Zeller"), topic="b", est_revenue=Decimal(3)
+    )
+    b = factories.opportunity(
+        user.id, factories.customer("Adler"), topic="c", est_revenue=Decimal(1)
+    )
+    c = factories.opportunity(
+        user.id, factories.customer("Meier"), topic="a", est_revenue=Decimal(2)
+    )
     assert _ids(OpportunityFilter(), "topic") == [c.id, a.id, b.id]
     assert _ids(OpportunityFilter(), "customer") == [b.id, c.id, a.id]
     assert _ids(OpportunityFilter(), "est_revenue") == [b.id, c.id, a.id]

@@ -29,10 +29,15 @@ def many(user: UserInfo) -> list[int]:
     account = factories.customer("Lindqvist", "Åsa")
     ids = []
     for n in range(PAGE_SIZE + 50):
-        ids.append(factories.opportunity(
-            user.id, account, topic=f"Offer {n:03d}", est_revenue=Decimal(20000 + n),
-            est_close_date=date.today() + timedelta(days=n % 120),
-        ).id)
+        ids.append(
+            factories.opportunity(
+                user.id,
+                account,
+                topic=f"Offer {n:03d}",
+                est_revenue=Decimal(20000 + n),
+                est_close_date=date.today() + timedelta(days=n % 120),
+            ).id
+        )
     return ids
 
 
@@ -62,10 +67,20 @@ def test_the_first_screen_reads_one_page_only(many: list[int]) -> None:
 
 
 def test_typing_in_the_search_box_narrows_the_list(qtbot, window: MainWindow) -> None:
-    first = factories.opportunity(window.user.id, factories.customer("Papadopoulos", "Ελένη"),
-                                  topic="Tiguan for the family", brand="Volkswagen", model="Tiguan")
-    factories.opportunity(window.user.id, factories.customer("Müller", "Jörg"),
-                          topic="Company Octavia", brand="Škoda", model="Octavia")
+    first = factories.opportunity(
+        window.user.id,
+        factories.customer("Papadopoulos", "Ελένη"),
+        topic="Tiguan for the family",
+        brand="Volkswagen",
+        model="Tiguan",
+    )
+    factories.opportunity(
+        window.user.id,
+        factories.customer("Müller", "Jörg"),
+        topic="Company Octavia",
+        brand="Škoda",
+        model="Octavia",
+    )
     window.refresh()
     assert window.model.rowCount() == 2
     qtbot.keyClicks(window.filter_bar.search, "tigu")
@@ -83,7 +98,9 @@ def test_typing_in_the_search_box_narrows_the_list(qtbot, window: MainWindow) ->
     assert first.id > 0
 
 
-def test_the_filters_narrow_by_stage_owner_status_and_saved_filter(qtbot, window: MainWindow) -> None:
+def test_the_filters_narrow_by_stage_owner_status_and_saved_filter(
+    qtbot, window: MainWindow
+) -> None:
     other = m.User.create(username="zofia", full_name="Zofia Wiśniewska", role="salesperson")
     mine = factories.opportunity(window.user.id, est_close_date=factories.days(3))
     theirs = factories.opportunity(other.id, est_close_date=factories.days(45))
@@ -136,7 +153,9 @@ def test_clicking_a_header_sorts_in_sql(qtbot, window: MainWindow, many: list[in
 
 def test_overdue_close_dates_stand_out(window: MainWindow) -> None:
     late = factories.opportunity(window.user.id)
-    m.Opportunity.update(est_close_date=factories.days(-2)).where(m.Opportunity.id == late.id).execute()
+    m.Opportunity.update(est_close_date=factories.days(-2)).where(
+        m.Opportunity.id == late.id
+    ).execute()
     window.refresh()
     from ui.opportunity_list import COL_CLOSE_DATE, OVERDUE_BRUSH
 

@@ -1,0 +1,190 @@
+"""The list as a user meets it on a large database: start-up, first screen, typing, memory.
+
+Prints timings and their ratios to baselines measured in the same run (a bare PySide6
+window's start-up; the same SQL sent straight to sqlite3), since these machines are noisy.
+
+    PYTHONPATH=. QT_QPA_PLATFORM=offscreen python -m benchmarks.bench_ui
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench-data"
+
+BARE_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.resize(1400, 820); w.show(); app.processEvents(); w.close(); app.processEvents()
+"""
+
+RSS_PROBE = """
+import sys, os
+sys.path.insert(0, {root!r})
+from app import paths
+from app.services import workspace
+from PySide6.QtWidgets import QApplication
+from ui.main_window import MainWindow
+app = QApplication(sys.argv[:1])
+workspace.open_database(__import__('pathlib').Path({db!r}))
+user = workspace.sign_in(None)
+w = MainWindow(user, __import__('pathlib').Path({db!r})); w.show(); app.processEvents()
+w.table.scrollToBottom(); app.processEvents(); w.table.scrollToTop(); app.processEvents()
+with open('/proc/self/status') as f:
+    print([l.split()[1] for l in f if l.startswith('VmRSS')][0])
+"""
+
+KEYSTROKES = [
+    "g",
+    "go",
+    "gol",
+    "golf",
+    "r",
+    "ro",
+    "ros",
+    "ross",
+    "rossi",
+    "octa",
+    "octavia",
+    "WVW",
+    "WVWZ",
+    "müller",
+    "tig",
+    "a",
+    "ti",
+    "id.4",
+]
+
+
+def _run_wall(args: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(
+            args,
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_startup(db: Path, repeat: int) -> None:
+    bare = _run_wall([sys.executable, "-c", BARE_WINDOW], repeat)
+    app = _run_wall(
+        [sys.executable, str(ROOT / "main.py"), "--smoke", "--data-dir", str(db.parent)], repeat
+    )
+    print(
+        f"start-up: bare PySide6 window {bare * 1000:.0f} ms, Showroom main window "
+        f"{app * 1000:.0f} ms, ratio {app / bare:.2f} (target <= 1.5)"
+    )
+
+
+def _raw_filter(conn: sqlite3.Connection, text: str) -> None:
+    """What the list runs for one keystroke, sent straight to sqlite3."""
+    from app.db import queries
+    from app.services.opportunities import OpportunityFilter
+
+    flt = OpportunityFilter(text=text)
+    where, params = queries._where(flt, date.today())
+    conn.execute(queries._COUNT + where, params).fetchone()
+    sql = f"{queries._SELECT}{where} ORDER BY o.est_close_date ASC, o.id ASC LIMIT ? OFFSET ?"
+    conn.execute(sql, [*params, 200, 0]).fetchall()
+
+
+def bench_list(db: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.services import workspace
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    workspace.open_database(db)
+    user = workspace.sign_in(None)
+    start = time.perf_counter()
+    window = MainWindow(user, db)
+    window.show()
+    app.processEvents()
+    first = time.perf_counter() - start
+    print(
+        f"list: main window with the first screen of {window.model.rowCount():,} "
+        f"opportunities shown in {first * 1000:.0f} ms (target < 200)"
+    )
+
+    raw = sqlite3.connect(db)
+    ui_times, raw_times = [], []
+    for _ in range(3):
+        for text in KEYSTROKES:
+            start = time.perf_counter()
+            window.filter_bar.search.setText(text)
+            window.filter_bar._emit()
+            app.processEvents()
+            ui_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            _raw_filter(raw, text)
+            raw_times.append(time.perf_counter() - start)
+    p95 = statistics.quantiles(ui_times, n=20)[18]
+    raw_p95 = statistics.quantiles(raw_times, n=20)[18]
+    ratio = statistics.median(u / r for u, r in zip(ui_times, raw_times, strict=True))
+    print(
+        f"search: {len(ui_times)} keystrokes, median {statistics.median(ui_times) * 1000:.1f} ms, "
+        f"p95 {p95 * 1000:.1f} ms (target < 50); raw SQL median "
+        f"{statistics.median(raw_times) * 1000:.1f} ms, p95 {raw_p95 * 1000:.1f} ms; "
+        f"median ratio {ratio:.2f} (target <= 2)"
+    )
+    window.close()
+    workspace.close_database()
+
+
+def _rss_mb(db: Path) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", RSS_PROBE.format(root=str(ROOT), db=str(db))],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def bench_memory(small: Path, large: Path) -> None:
+    a, b = _rss_mb(small), _rss_mb(large)
+    print(
+        f"memory: resident with the list open {a:.0f} MB at 1,000 opportunities, {b:.0f} MB at "
+        f"100,000; growth {b - a:.1f} MB (target < 50)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--opportunities", type=int, default=100_000)
+    parser.add_argument("--accounts", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    from benchmarks import synthetic
+
+    large = synthetic.build(
+        DATA / f"large-{args.opportunities}" / "showroom.sqlite3", args.opportunities, args.accounts
+    )
+    small = synthetic.build(DATA / "small-1000" / "showroom.sqlite3", 1_000, 500)
+    bench_startup(large, args.repeat)
+    bench_list(large)
+    bench_memory(small, large)
+
+
+if __name__ == "__main__":
+    main()
