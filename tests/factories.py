@@ -11,7 +11,8 @@ from app.services import accounts, opportunities
 
 def customer(last_name: str = "Rossi", first_name: str = "Maria", **extra: Any) -> int:
     return accounts.create(
-        accounts.AccountInput(first_name=first_name, last_name=last_name, **extra)
+        accounts.AccountInput(first_name=first_name, last_name=last_name, **extra),
+        confirmed_new=True,
     ).id
 
 

@@ -83,6 +83,28 @@ DEFAULT_STAGES = [
 ]
 
 
+DEFAULT_REASONS = {
+    "lost": [
+        "Price",
+        "Financing refused",
+        "Bought elsewhere",
+        "Bought another brand",
+        "No longer interested",
+        "Delivery time too long",
+        "Trade-in value too low",
+        "Cancelled",
+    ],
+    "disqualify": [
+        "Not reachable",
+        "No purchase intention",
+        "Duplicate",
+        "Spam or test entry",
+        "Outside our market area",
+    ],
+    "note": ["Customer call", "Visit", "Internal", "Financing", "Trade-in", "Complaint"],
+}
+
+
 def _create_schema_version(db: Database) -> None:
     db.execute_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
 
@@ -117,6 +139,9 @@ def _seed_reference_data() -> None:
             only_from_lead=lead_only,
         )
     models.OpportunityKind.create(name="Without stages", process="without_stages")
+    for kind, names in DEFAULT_REASONS.items():
+        for sequence, name in enumerate(names, 1):
+            models.Reason.create(kind=kind, name=name, sequence=sequence)
 
 
 def create_fresh(db: Database) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from peewee import (
+    SQL,
     BooleanField,
     CharField,
     DateField,
@@ -103,18 +104,36 @@ class Operation(BaseModel):
     kind = CharField()  # OperationKind
 
 
+def _key_field() -> CharField:
+    """A match key derived from a typed value; empty by default so bulk loads may omit it."""
+    return CharField(default="", constraints=[SQL("DEFAULT ''")])
+
+
 class Account(BaseModel):
     kind = CharField()  # AccountKind
     name = CharField(index=True)  # the display name: "Rossi, Maria" or "J&C Motors Ltd"
     first_name = CharField(default="")
     last_name = CharField(default="")
     company_name = CharField(default="")
-    email = CharField(default="", index=True)
+    email = CharField(default="")
     phone = CharField(default="")
     street = CharField(default="")
     postcode = CharField(default="", index=True)
     city = CharField(default="")
     country = CharField(default="")
+    # What the duplicate check compares: the e-mail in lower case, the phone in E.164,
+    # the name folded (no case, no accents, words sorted).
+    email_key = _key_field()
+    phone_key = _key_field()
+    name_key = _key_field()
+
+    class Meta:
+        indexes = (
+            (("email_key",), False),
+            (("phone_key",), False),
+            (("name_key",), False),
+            (("postcode", "name_key"), False),
+        )
 
 
 class Contact(BaseModel):
@@ -162,6 +181,51 @@ class Vehicle(BaseModel):
 
     class Meta:
         indexes = ((("brand", "model"), False),)
+
+
+class Reason(BaseModel):
+    """The catalogues of reasons: why a sale was lost, why a lead was disqualified, what a
+    note is about."""
+
+    kind = CharField()  # "lost", "disqualify", "note"
+    name = CharField()
+    sequence = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("kind", "name"), True),)
+
+
+class Lead(BaseModel):
+    first_name = CharField(default="")
+    last_name = CharField(default="")
+    company_name = CharField(default="")
+    email = CharField(default="")
+    phone = CharField(default="")
+    street = CharField(default="")
+    postcode = CharField(default="")
+    city = CharField(default="")
+    country = CharField(default="")
+    email_key = _key_field()
+    phone_key = _key_field()
+    interest = CharField(default="")
+    condition = CharField(default="")
+    brand = CharField(default="")
+    vehicle_class = CharField(default="")
+    model = CharField(default="")
+    model_code = CharField(default="")
+    variant = CharField(default="")
+    channel = CharField(default="")
+    source = CharField(default="")
+    notes = TextField(default="")
+    owner = ForeignKeyField(User, null=True, backref="leads", on_delete="SET NULL")
+    status = CharField(default="new", index=True)  # LeadStatus
+    disqualify_reason = CharField(default="")
+    # Identifies a row of an imported file, so importing the file again adds nothing.
+    import_key = CharField(null=True, unique=True)
+    converted_account = ForeignKeyField(Account, null=True, on_delete="SET NULL")
+    converted_contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    converted_at = DateTimeField(null=True)
 
 
 class OpportunityKind(BaseModel):
@@ -220,6 +284,7 @@ class Opportunity(BaseModel):
     business = ForeignKeyField(Business, null=True, on_delete="SET NULL")
     facility = ForeignKeyField(Facility, null=True, on_delete="SET NULL", index=True)
     operation = ForeignKeyField(Operation, null=True, on_delete="SET NULL")
+    lead = ForeignKeyField(Lead, null=True, backref="opportunities", on_delete="SET NULL")
 
     class Meta:
         indexes = (
@@ -228,6 +293,17 @@ class Opportunity(BaseModel):
             (("topic",), False),
             (("est_revenue_minor",), False),
         )
+
+
+class OpportunityContact(BaseModel):
+    """A further contact of an opportunity, with the part they play."""
+
+    opportunity = ForeignKeyField(Opportunity, backref="contact_links", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, backref="opportunity_links", on_delete="CASCADE")
+    role = CharField(default="")
+
+    class Meta:
+        indexes = ((("opportunity", "contact"), True),)
 
 
 class CloseDateChange(BaseModel):
@@ -254,9 +330,12 @@ TABLES: list[type[Model]] = [
     Contact,
     CatalogueEntry,
     Vehicle,
+    Reason,
+    Lead,
     OpportunityKind,
     Stage,
     Opportunity,
+    OpportunityContact,
     CloseDateChange,
     StageChange,
 ]

@@ -48,6 +48,24 @@ class Channel(Choice):
     OTHER = "other"
 
 
+class LeadStatus(Choice):
+    NEW = "new"
+    CONTACTED = "contacted"
+    QUALIFIED = "qualified"
+    DISQUALIFIED = "disqualified"
+    CONVERTED = "converted"
+
+
+class ContactRole(Choice):
+    DECISION_MAKER = "decision_maker"
+    CO_BUYER = "co_buyer"
+    DRIVER = "driver"
+    FLEET_MANAGER = "fleet_manager"
+    PURCHASING = "purchasing"
+    ADVISER = "adviser"
+    OTHER = "other"
+
+
 class AccountKind(Choice):
     PERSON = "person"
     COMPANY = "company"

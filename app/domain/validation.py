@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from app.domain import money, vin
+from app.domain.choices import Choice
 
 
 @dataclass
@@ -91,6 +92,18 @@ class Validator:
         if text and not EMAIL_RE.match(text):
             self.error(name, f"“{text}” is not an e-mail address (name@example.com).")
         return text
+
+    def choice(self, name: str, value: str | None, choices: type[Choice], label: str) -> str:
+        """The stored code for a value typed as its code or its label."""
+        text = (value or "").strip()
+        if not text:
+            return ""
+        try:
+            return str(choices.parse(text).value)
+        except ValueError:
+            known = ", ".join(c.label for c in choices)
+            self.error(name, f"“{text}” is not a known {label}; pick one of: {known}.")
+            return text
 
     def raise_if_any(self) -> None:
         if self.errors:

@@ -1,13 +1,19 @@
-"""Customer accounts and their contacts, as far as the opportunity form needs them."""
+"""Customer accounts and their contacts: find before you create, merge, and the account view."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from peewee import JOIN
 
 from app.db import models as m
-from app.db.connection import transaction
-from app.domain.choices import AccountKind
-from app.domain.validation import Validator
+from app.db.connection import database, transaction
+from app.domain import money
+from app.domain.choices import AccountKind, ContactRole
+from app.domain.validation import ValidationError, Validator
+from app.services import matching
+from app.services.errors import ConflictError, NotFound
 from app.services.reference import Option
 
 
@@ -34,6 +40,70 @@ class ContactInput:
     job_title: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class DuplicateCandidate:
+    """An account already on file that may be the customer being entered."""
+
+    account_id: int
+    name: str
+    email: str
+    phone: str
+    postcode: str
+    city: str
+    reasons: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        where = " ".join(p for p in (self.postcode, self.city) if p)
+        details = " · ".join(p for p in (self.email, self.phone, where) if p)
+        return f"{self.name} — {details}" if details else self.name
+
+
+class PossibleDuplicates(Exception):
+    """Raised instead of creating an account that looks like one already on file; the
+    caller shows the candidates and calls again with confirmed_new=True or uses one."""
+
+    def __init__(self, candidates: list[DuplicateCandidate]) -> None:
+        super().__init__(f"{len(candidates)} customer(s) on file look like this one.")
+        self.candidates = candidates
+
+
+@dataclass(frozen=True, slots=True)
+class ContactInfo:
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    job_title: str
+
+    @property
+    def label(self) -> str:
+        return _contact_label(self.first_name, self.last_name, self.job_title)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountOpportunity:
+    id: int
+    topic: str
+    stage: str
+    status: str
+    est_close_date: date | None
+    est_revenue: str
+
+
+@dataclass
+class AccountDetail(AccountInput):
+    id: int = 0
+    version: int = 1
+    name: str = ""
+    contacts: list[ContactInfo] = field(default_factory=list)
+    opportunities: list[AccountOpportunity] = field(default_factory=list)
+
+
+_ACCOUNT_FIELDS = tuple(f.name for f in fields(AccountInput))
+
+
 def display_name(data: AccountInput) -> str:
     if data.kind == AccountKind.COMPANY.value:
         return data.company_name.strip()
@@ -52,30 +122,94 @@ def _validate(data: AccountInput) -> Validator:
         data.first_name = v.optional("first_name", data.first_name, "First name", 100)
     data.email = v.email("email", data.email)
     data.phone = v.optional("phone", data.phone, "Phone", 40)
-    if data.phone and not any(c.isdigit() for c in data.phone):
-        v.error("phone", f"“{data.phone}” has no digits; type the number, e.g. +39 02 1234 5678.")
+    problem = matching.phone_problem(data.phone, phone_region())
+    if problem:
+        v.error("phone", problem)
     for name in ("street", "postcode", "city", "country"):
         setattr(data, name, v.optional(name, getattr(data, name), name.capitalize(), 120))
     return v
 
 
-def create(data: AccountInput) -> Option:
-    """Create an account; a person account also gets its first contact (the person)."""
-    v = _validate(data)
-    v.raise_if_any()
+def validate(data: AccountInput) -> None:
+    _validate(data).raise_if_any()
+
+
+def phone_region() -> str:
+    row = m.Setting.get_or_none(m.Setting.key == "phone_region")
+    return row.value if row else matching.DEFAULT_REGION
+
+
+def _keys(data: AccountInput, region: str) -> dict[str, str]:
+    return {
+        "email_key": matching.email_key(data.email),
+        "phone_key": matching.phone_key(data.phone, region),
+        "name_key": matching.name_key(data.first_name, data.last_name, data.company_name),
+    }
+
+
+def find_duplicates(
+    data: AccountInput, limit: int = 10, exclude_id: int | None = None
+) -> list[DuplicateCandidate]:
+    """Accounts on file with the same e-mail (any case), the same phone number (however it
+    was typed), the same name, or a close name at the same postcode. Each lookup is an
+    index probe, fast enough to run as the user types."""
+    region = phone_region()
+    keys = _keys(data, region)
+    found: dict[int, list[str]] = {}
+    rows: dict[int, m.Account] = {}
+
+    def collect(query: object, reason: str) -> None:
+        for row in query:  # type: ignore[attr-defined]
+            if row.id == exclude_id:
+                continue
+            rows[row.id] = row
+            if reason not in found.setdefault(row.id, []):
+                found[row.id].append(reason)
+
+    base = m.Account.select()
+    if keys["email_key"]:
+        collect(base.where(m.Account.email_key == keys["email_key"]).limit(limit), "same e-mail")
+    if len(keys["phone_key"]) >= 6:
+        collect(base.where(m.Account.phone_key == keys["phone_key"]).limit(limit), "same phone")
+    if keys["name_key"]:
+        collect(base.where(m.Account.name_key == keys["name_key"]).limit(limit), "same name")
+        postcode = data.postcode.strip()
+        if postcode:
+            nearby = base.where(m.Account.postcode == postcode).limit(500)
+            close = [
+                r
+                for r in nearby
+                if matching.name_similarity(r.name_key, keys["name_key"]) >= matching.CLOSE_NAME
+            ]
+            collect(close, "similar name, same postcode")
+    ranked = sorted(found, key=lambda i: (-len(found[i]), rows[i].name))[:limit]
+    return [
+        DuplicateCandidate(
+            i,
+            rows[i].name,
+            rows[i].email,
+            rows[i].phone,
+            rows[i].postcode,
+            rows[i].city,
+            tuple(found[i]),
+        )
+        for i in ranked
+    ]
+
+
+def create(data: AccountInput, confirmed_new: bool = False) -> Option:
+    """Create an account after the duplicate check; a person account also gets the person
+    as its first contact. Raises PossibleDuplicates unless confirmed_new."""
+    _validate(data).raise_if_any()
     with transaction():
+        if not confirmed_new:
+            candidates = find_duplicates(data)
+            if candidates:
+                raise PossibleDuplicates(candidates)
         row = m.Account.create(
-            kind=data.kind,
             name=display_name(data),
-            first_name=data.first_name,
-            last_name=data.last_name,
-            company_name=data.company_name,
-            email=data.email,
-            phone=data.phone,
-            street=data.street,
-            postcode=data.postcode,
-            city=data.city,
-            country=data.country,
+            **{n: getattr(data, n) for n in _ACCOUNT_FIELDS},
+            **_keys(data, phone_region()),
         )
         if data.kind == AccountKind.PERSON.value:
             m.Contact.create(
@@ -88,13 +222,86 @@ def create(data: AccountInput) -> Option:
     return Option(row.id, row.name)
 
 
-def add_contact(account_id: int, data: ContactInput) -> Option:
+def update(account_id: int, data: AccountInput, expected_version: int) -> AccountDetail:
+    _validate(data).raise_if_any()
+    with transaction():
+        row = m.Account.get_or_none(m.Account.id == account_id)
+        if row is None:
+            raise NotFound(f"Customer #{account_id} no longer exists.")
+        if row.version != expected_version:
+            raise ConflictError(f"Customer {row.name}", _user_name(row.changed_by))
+        for name in _ACCOUNT_FIELDS:
+            setattr(row, name, getattr(data, name))
+        for name, value in _keys(data, phone_region()).items():
+            setattr(row, name, value)
+        row.name = display_name(data)
+        row.save()
+    return get(account_id)
+
+
+def _user_name(user_id: int | None) -> str | None:
+    user = m.User.get_or_none(m.User.id == user_id) if user_id else None
+    return user.full_name if user else None
+
+
+def get(account_id: int) -> AccountDetail:
+    row = m.Account.get_or_none(m.Account.id == account_id)
+    if row is None:
+        raise NotFound(f"Customer #{account_id} no longer exists.")
+    opportunities = (
+        m.Opportunity.select(m.Opportunity, m.Stage)
+        .join(m.Stage, on=(m.Opportunity.stage == m.Stage.id), join_type=JOIN.LEFT_OUTER)
+        .where(m.Opportunity.account == account_id)
+        .order_by(m.Opportunity.status != "open", m.Opportunity.est_close_date.desc())
+    )
+    return AccountDetail(
+        **{n: getattr(row, n) for n in _ACCOUNT_FIELDS},
+        id=row.id,
+        version=row.version,
+        name=row.name,
+        contacts=contact_infos(account_id),
+        opportunities=[
+            AccountOpportunity(
+                o.id,
+                o.topic,
+                o.stage.name if o.stage_id else "",
+                o.status,
+                o.est_close_date,
+                money.format_money(money.from_minor(o.est_revenue_minor, o.currency), o.currency),
+            )
+            for o in opportunities
+        ],
+    )
+
+
+def contact_infos(account_id: int) -> list[ContactInfo]:
+    query = (
+        m.Contact.select()
+        .where(m.Contact.account == account_id)
+        .order_by(m.Contact.last_name, m.Contact.first_name)
+    )
+    return [
+        ContactInfo(c.id, c.first_name, c.last_name, c.email, c.phone, c.job_title) for c in query
+    ]
+
+
+def _validate_contact(data: ContactInput) -> None:
     v = Validator()
     data.last_name = v.require("last_name", data.last_name, "Last name", 100)
     data.first_name = v.optional("first_name", data.first_name, "First name", 100)
     data.email = v.email("email", data.email)
+    problem = matching.phone_problem(data.phone, phone_region())
+    if problem:
+        v.error("phone", problem)
+    data.job_title = v.optional("job_title", data.job_title, "Job title", 100)
     v.raise_if_any()
+
+
+def add_contact(account_id: int, data: ContactInput) -> Option:
+    _validate_contact(data)
     with transaction():
+        if not m.Account.select().where(m.Account.id == account_id).exists():
+            raise NotFound(f"Customer #{account_id} no longer exists.")
         row = m.Contact.create(
             account=account_id,
             first_name=data.first_name,
@@ -106,18 +313,43 @@ def add_contact(account_id: int, data: ContactInput) -> Option:
     return Option(row.id, _contact_label(row.first_name, row.last_name, row.job_title))
 
 
+def update_contact(contact_id: int, data: ContactInput) -> None:
+    _validate_contact(data)
+    with transaction():
+        updated = (
+            m.Contact.update(
+                first_name=data.first_name,
+                last_name=data.last_name,
+                email=data.email,
+                phone=data.phone,
+                job_title=data.job_title,
+                updated_at=m.now(),
+                changed_by=m.acting_user(),
+                version=m.Contact.version + 1,
+            )
+            .where(m.Contact.id == contact_id)
+            .execute()
+        )
+    if not updated:
+        raise NotFound("This contact no longer exists.")
+
+
 def _contact_label(first: str, last: str, title: str) -> str:
     name = f"{first} {last}".strip()
     return f"{name} ({title})" if title else name
 
 
 def search(text: str, limit: int = 30) -> list[Option]:
-    """Accounts whose name starts with or contains the text; starts-with first."""
+    """Accounts whose name contains the text (those starting with it first), or whose
+    e-mail or phone starts with it."""
     term = text.strip()
     query = m.Account.select(m.Account.id, m.Account.name, m.Account.city)
     if term:
-        query = query.where(m.Account.name.contains(term) | m.Account.email.startswith(term))
-        query = query.order_by(~m.Account.name.startswith(term), m.Account.name)
+        condition = m.Account.name.contains(term) | m.Account.email_key.startswith(term.lower())
+        digits = matching.phone_key(term, phone_region())
+        if sum(c.isdigit() for c in term) >= 4 and digits:
+            condition |= m.Account.phone_key.contains(digits.lstrip("+"))
+        query = query.where(condition).order_by(~m.Account.name.startswith(term), m.Account.name)
     else:
         query = query.order_by(m.Account.name)
     return [Option(i, f"{n} · {c}" if c else n) for i, n, c in query.limit(limit).tuples()]
@@ -129,11 +361,151 @@ def name(account_id: int) -> str:
 
 
 def contacts(account_id: int) -> list[Option]:
-    query = (
-        m.Contact.select(
-            m.Contact.id, m.Contact.first_name, m.Contact.last_name, m.Contact.job_title
-        )
-        .where(m.Contact.account == account_id)
-        .order_by(m.Contact.last_name, m.Contact.first_name)
+    return [Option(c.id, c.label) for c in contact_infos(account_id)]
+
+
+def rebuild_match_keys(only_missing: bool = True) -> int:
+    """Fill the match keys of accounts written without them (bulk loads, old imports)."""
+    region = phone_region()
+    query = m.Account.select(
+        m.Account.id,
+        m.Account.first_name,
+        m.Account.last_name,
+        m.Account.company_name,
+        m.Account.email,
+        m.Account.phone,
     )
-    return [Option(i, _contact_label(f, la, t)) for i, f, la, t in query.tuples()]
+    if only_missing:
+        query = query.where((m.Account.name_key == "") | (m.Account.name_key.is_null()))
+    rows = [
+        (matching.email_key(e), matching.phone_key(p, region), matching.name_key(f, la, c), i)
+        for i, f, la, c, e, p in query.tuples()
+    ]
+    with transaction():
+        database.connection().executemany(
+            "UPDATE account SET email_key = ?, phone_key = ?, name_key = ? WHERE id = ?".replace(
+                "?", database.param
+            ),
+            rows,
+        )
+    return len(rows)
+
+
+# --- merging -------------------------------------------------------------------------------
+
+MERGE_FIELDS = _ACCOUNT_FIELDS
+
+
+def merge(keep_id: int, drop_id: int, chosen: dict[str, str] | None = None) -> AccountDetail:
+    """Make two accounts one. `chosen` gives, per field, the value that wins (typically the
+    dropped account's value where the user preferred it); the other fields keep the kept
+    account's values, and its empty fields take the dropped account's. Opportunities,
+    contacts and leads of both end up on the kept account; all of it in one transaction."""
+    if keep_id == drop_id:
+        raise ValidationError({"account_id": "An account cannot be merged with itself."})
+    with transaction():
+        keep = m.Account.get_or_none(m.Account.id == keep_id)
+        drop = m.Account.get_or_none(m.Account.id == drop_id)
+        if keep is None or drop is None:
+            raise NotFound("One of the two customers no longer exists.")
+        values = AccountInput(**{n: getattr(keep, n) or getattr(drop, n) for n in MERGE_FIELDS})
+        for name, value in (chosen or {}).items():
+            if name not in MERGE_FIELDS:
+                raise ValidationError({name: f"“{name}” is not a field of a customer."})
+            setattr(values, name, value)
+        _validate(values).raise_if_any()
+        for name in MERGE_FIELDS:
+            setattr(keep, name, getattr(values, name))
+        for name, value in _keys(values, phone_region()).items():
+            setattr(keep, name, value)
+        keep.name = display_name(values)
+        keep.save()
+        for model, column in _ACCOUNT_LINKS:
+            model.update({column: keep_id}).where(column == drop_id).execute()
+        drop.delete_instance()
+    return get(keep_id)
+
+
+# Every column that points at an account; a merge moves them all.
+_ACCOUNT_LINKS = [
+    (m.Opportunity, m.Opportunity.account),
+    (m.Contact, m.Contact.account),
+    (m.Lead, m.Lead.converted_account),
+]
+
+
+# --- the contacts of an opportunity ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpportunityContactInfo:
+    contact_id: int
+    label: str
+    role: str
+    primary: bool
+
+
+def opportunity_contacts(opportunity_id: int) -> list[OpportunityContactInfo]:
+    """The primary contact first, then the further contacts with their roles."""
+    opp = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
+    if opp is None:
+        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+    result = []
+    if opp.primary_contact_id:
+        c = opp.primary_contact
+        result.append(
+            OpportunityContactInfo(
+                c.id, _contact_label(c.first_name, c.last_name, c.job_title), "", True
+            )
+        )
+    links = (
+        m.OpportunityContact.select(m.OpportunityContact, m.Contact)
+        .join(m.Contact)
+        .where(m.OpportunityContact.opportunity == opportunity_id)
+        .order_by(m.Contact.last_name)
+    )
+    for link in links:
+        c = link.contact
+        result.append(
+            OpportunityContactInfo(
+                c.id, _contact_label(c.first_name, c.last_name, c.job_title), link.role, False
+            )
+        )
+    return result
+
+
+def set_opportunity_contact(opportunity_id: int, contact_id: int, role: str) -> None:
+    """Add a further contact with a role, or change the role of one already there."""
+    try:
+        role_value = ContactRole.parse(role).value if role else ""
+    except ValueError:
+        raise ValidationError({"role": f"“{role}” is not a contact role."}) from None
+    with transaction():
+        opp = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
+        contact = m.Contact.get_or_none(m.Contact.id == contact_id)
+        if opp is None or contact is None:
+            raise NotFound("The opportunity or the contact no longer exists.")
+        if opp.status != "open":
+            raise ValidationError(
+                {"contact": "A closed opportunity is read-only; reopen it first."}
+            )
+        if contact.account_id != opp.account_id:
+            raise ValidationError(
+                {"contact": "Only people at the opportunity's customer can be its contacts."}
+            )
+        (
+            m.OpportunityContact.insert(opportunity=opp, contact=contact, role=role_value)
+            .on_conflict(
+                conflict_target=[m.OpportunityContact.opportunity, m.OpportunityContact.contact],
+                update={m.OpportunityContact.role: role_value},
+            )
+            .execute()
+        )
+
+
+def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
+    with transaction():
+        m.OpportunityContact.delete().where(
+            (m.OpportunityContact.opportunity == opportunity_id)
+            & (m.OpportunityContact.contact == contact_id)
+        ).execute()

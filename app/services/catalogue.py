@@ -9,7 +9,8 @@ from peewee import JOIN, SQL, fn
 
 from app.db import models as m
 from app.db import queries
-from app.domain import money
+from app.domain import money, vin
+from app.domain.validation import ValidationError, Validator
 
 _LEVELS = ("brand", "vehicle_class", "model", "model_code", "variant")
 
@@ -49,7 +50,19 @@ class VehicleChoice:
     @property
     def label(self) -> str:
         name = " ".join(p for p in (self.brand, self.model, self.variant) if p)
-        return f"{name} · {self.colour} · {self.vin} · stock {self.stock_number}"
+        return " · ".join(p for p in (name, self.colour, self.vin, f"stock {self.stock_number}") if p)
+
+    @property
+    def vin_warning(self) -> str:
+        return vin_warning(self.vin)
+
+
+def vin_warning(vin_text: str) -> str:
+    """What is odd about a stock vehicle's VIN, or "". Only a warning: the vehicle is on
+    the yard whatever its papers say, and many European VINs carry no check digit."""
+    checked = Validator()
+    checked.vin("vin", vin_text)
+    return checked.errors.get("vin") or checked.warnings.get("vin") or ""
 
 
 def find_vehicles(
@@ -133,3 +146,48 @@ def vehicle(vehicle_id: int, for_opportunity: int | None = None) -> VehicleChoic
     return _choice(
         row, True, f"#{holder.id} {holder.topic} ({holder.owner or 'no owner'})" if holder else ""
     )
+
+
+def _looks_like_vin(term: str) -> bool:
+    # Stock numbers are short and model names have spaces; a long run of letters and digits
+    # is someone typing a VIN, perhaps a character short or long.
+    code = term.replace("-", "")
+    return (
+        14 <= len(code) <= 20
+        and code.isascii()
+        and code.isalnum()
+        and any(c.isdigit() for c in code)
+    )
+
+
+def vehicle_by_code(text: str, for_opportunity: int | None = None) -> VehicleChoice:
+    """The stock vehicle a typed VIN or stock number names, for a device typed rather than
+    picked. Raises ValidationError (on "vehicle_id") saying what to fix: a VIN of the wrong
+    form, a VIN not in stock, or text that names no vehicle or several."""
+    term = text.strip()
+    code = vin.normalise(term)
+    row = (
+        m.Vehicle.select(m.Vehicle.id)
+        .where((m.Vehicle.vin == code) | (fn.lower(m.Vehicle.stock_number) == term.lower()))
+        .first()
+    )
+    found = vehicle(row.id, for_opportunity) if row is not None else None
+    if found is not None:
+        return found
+    v = Validator()
+    if _looks_like_vin(term):
+        v.vin("vehicle_id", code)
+        v.error("vehicle_id", f"No vehicle in stock has the VIN {code}; check it against the papers.")
+    else:
+        matches = find_vehicles(term, for_opportunity=for_opportunity, limit=2)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            v.error("vehicle_id", f"Several vehicles match “{term}”; pick one from the list.")
+        else:
+            v.error(
+                "vehicle_id",
+                f"No vehicle in stock matches “{term}”; type its VIN or stock number, "
+                "or pick one from the list.",
+            )
+    raise ValidationError(dict(v.errors), {})

@@ -10,11 +10,12 @@ from app.db import models as m
 from app.db import queries
 from app.db.connection import transaction
 from app.domain import dates, money
-from app.domain.choices import Channel, Choice, Condition, Interest, Status
+from app.domain.choices import Channel, Condition, Interest, Status
 from app.domain.stages import StageInfo, allowed_moves, first_stage
 from app.domain.validation import Validator, not_in_past
+from app.services.catalogue import vin_warning
 from app.services.errors import ConflictError, NotFound
-from app.services.reference import stage_infos
+from app.services.reference import fixed_sequence, stage_infos
 
 OpportunityFilter = queries.OpportunityFilter
 OpportunityRow = queries.OpportunityRow
@@ -52,6 +53,7 @@ class OpportunityInput:
     business_id: int | None = None
     facility_id: int | None = None
     operation_id: int | None = None
+    lead_id: int | None = None  # the lead it was converted from
 
 
 @dataclass
@@ -76,17 +78,6 @@ _TEXT_LIMITS = {
     "model_code": ("Model code", 40),
     "variant": ("Variant", 120),
 }
-
-
-def _check_choice(v: Validator, name: str, value: str, choices: type[Choice], label: str) -> str:
-    if not value:
-        return ""
-    try:
-        return str(choices.parse(value).value)
-    except ValueError:
-        allowed = ", ".join(c.label for c in choices)
-        v.error(name, f"“{value}” is not a {label}; pick one of: {allowed}.")
-        return value
 
 
 def _validate(
@@ -115,9 +106,9 @@ def _validate(
     )
     data.est_trade_in = v.amount("est_trade_in", data.est_trade_in, "Est. trade-in value")
     v.probability("probability", data.probability)
-    data.channel = _check_choice(v, "channel", data.channel, Channel, "channel")
-    data.interest = _check_choice(v, "interest", data.interest, Interest, "way to pay")
-    data.condition = _check_choice(v, "condition", data.condition, Condition, "condition")
+    data.channel = v.choice("channel", data.channel, Channel, "channel")
+    data.interest = v.choice("interest", data.interest, Interest, "way to pay")
+    data.condition = v.choice("condition", data.condition, Condition, "condition")
     if existing is None or existing.scheduled_delivery != data.scheduled_delivery:
         not_in_past(v, "scheduled_delivery", data.scheduled_delivery, today, "The delivery date")
 
@@ -126,9 +117,12 @@ def _validate(
     stages = stage_infos(kind_id)
     if stages and data.stage_id is not None:
         current = next((s for s in stages if existing and s.id == existing.stage_id), None)
-        kind = m.OpportunityKind.get_by_id(kind_id)
-        allowed = allowed_moves(stages, current, kind.process == "standard")
-        if data.stage_id not in {s.id for s in allowed}:
+        allowed = allowed_moves(stages, current, fixed_sequence(kind_id))
+        chosen = next((s for s in stages if s.id == data.stage_id), None)
+        from_lead = data.lead_id is not None or (existing is not None and existing.lead_id is not None)
+        if chosen is not None and chosen.only_from_lead and not from_lead:
+            v.error("stage_id", f"{chosen.name} is only for opportunities that came from a lead.")
+        elif data.stage_id not in {s.id for s in allowed}:
             names = ", ".join(s.name for s in allowed)
             v.error("stage_id", f"From here the sale can move to: {names} (no skipping a stage).")
     if data.vehicle_id is not None:
@@ -150,9 +144,13 @@ def _validate(
 
 
 def _check_vehicle(v: Validator, vehicle_id: int, own_id: int | None) -> None:
-    if not m.Vehicle.select().where(m.Vehicle.id == vehicle_id).exists():
+    row = m.Vehicle.get_or_none(m.Vehicle.id == vehicle_id)
+    if row is None:
         v.error("vehicle_id", "This vehicle is no longer in stock.")
         return
+    odd_vin = vin_warning(row.vin)
+    if odd_vin:
+        v.warn("vehicle_id", odd_vin)
     holder = queries.reservation_holder(vehicle_id, own_id)
     if holder is not None:
         v.error(
@@ -235,6 +233,7 @@ def _apply(row: m.Opportunity, data: OpportunityInput, stages: list[StageInfo]) 
     row.business = data.business_id
     row.facility = data.facility_id
     row.operation = data.operation_id
+    row.lead = data.lead_id
     row.est_revenue_minor = money.to_minor(data.est_revenue, data.currency)
     row.est_revenue_accessories_minor = money.to_minor(data.est_revenue_accessories, data.currency)
     row.est_trade_in_minor = money.to_minor(data.est_trade_in, data.currency)
@@ -314,6 +313,7 @@ def get(opportunity_id: int) -> OpportunityDetail:
         business_id=row.business_id,
         facility_id=row.facility_id,
         operation_id=row.operation_id,
+        lead_id=row.lead_id,
         probability=row.probability if row.probability_by_hand else None,
         est_revenue=money.from_minor(row.est_revenue_minor, cur),
         est_revenue_accessories=money.from_minor(row.est_revenue_accessories_minor, cur),

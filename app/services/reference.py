@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db import models as m
+from app.domain.choices import ProcessKind
 from app.domain.stages import StageInfo
 
 
@@ -55,6 +56,12 @@ def opportunity_kinds() -> list[Option]:
         m.OpportunityKind.id
     )
     return [Option(r[0], r[1]) for r in query.tuples()]
+
+
+def fixed_sequence(kind_id: int) -> bool:
+    """Whether the kind's stages must be taken in order (the standard process)."""
+    row = m.OpportunityKind.get_or_none(m.OpportunityKind.id == kind_id)
+    return row is not None and row.process == ProcessKind.STANDARD.value
 
 
 def stage_infos(kind_id: int) -> list[StageInfo]:

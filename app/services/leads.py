@@ -1,0 +1,622 @@
+"""Leads: capture, qualify or disqualify, import from a web-form CSV export, and convert
+into a customer, a contact and an opportunity."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from pathlib import Path
+
+from app.db import models as m
+from app.db.bulk import insert_rows
+from app.db.connection import transaction
+from app.domain import dates
+from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
+from app.domain.stages import first_stage
+from app.domain.validation import ValidationError, Validator
+from app.services import accounts, matching
+from app.services.errors import NotFound
+from app.services.reference import stage_infos
+
+
+@dataclass
+class LeadInput:
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str = ""
+    email: str = ""
+    phone: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    interest: str = ""
+    condition: str = ""
+    brand: str = ""
+    vehicle_class: str = ""
+    model: str = ""
+    model_code: str = ""
+    variant: str = ""
+    channel: str = ""
+    source: str = ""
+    notes: str = ""
+    owner_id: int | None = None
+
+
+@dataclass
+class LeadDetail(LeadInput):
+    id: int = 0
+    version: int = 1
+    status: str = LeadStatus.NEW.value
+    disqualify_reason: str = ""
+    converted_account_id: int | None = None
+    converted_contact_id: int | None = None
+    converted_opportunity_id: int | None = None
+    created_at: str = ""
+
+    @property
+    def read_only(self) -> bool:
+        return self.status == LeadStatus.CONVERTED.value
+
+    @property
+    def display_name(self) -> str:
+        return lead_name(self)
+
+
+_INPUT_FIELDS = tuple(f.name for f in fields(LeadInput) if f.name != "owner_id")
+
+
+def lead_name(lead: LeadInput) -> str:
+    person = f"{lead.first_name} {lead.last_name}".strip()
+    if lead.company_name:
+        return f"{lead.company_name} ({person})" if person else lead.company_name
+    return person
+
+
+def _validate(data: LeadInput, region: str) -> Validator:
+    v = Validator()
+    for name in _INPUT_FIELDS:
+        limit = 10_000 if name == "notes" else 200
+        setattr(
+            data,
+            name,
+            v.optional(name, getattr(data, name), name.replace("_", " ").capitalize(), limit),
+        )
+    if not (data.last_name or data.company_name or data.first_name):
+        v.error("last_name", "Give the person's name or the company's.")
+    data.email = v.email("email", data.email)
+    problem = matching.phone_problem(data.phone, region)
+    if problem:
+        v.error("phone", problem)
+    if not (data.email or data.phone):
+        v.error("email", "Give an e-mail address or a phone number, so the lead can be contacted.")
+    data.channel = v.choice("channel", data.channel, Channel, "channel")
+    data.interest = v.choice("interest", data.interest, Interest, "way to pay")
+    data.condition = v.choice("condition", data.condition, Condition, "condition")
+    return v
+
+
+def _keys(data: LeadInput, region: str) -> dict[str, str]:
+    return {
+        "email_key": matching.email_key(data.email),
+        "phone_key": matching.phone_key(data.phone, region),
+    }
+
+
+def create(data: LeadInput) -> LeadDetail:
+    region = accounts.phone_region()
+    _validate(data, region).raise_if_any()
+    with transaction():
+        row = m.Lead.create(
+            owner=data.owner_id,
+            **{n: getattr(data, n) for n in _INPUT_FIELDS},
+            **_keys(data, region),
+        )
+    return get(row.id)
+
+
+def _editable(lead_id: int) -> m.Lead:
+    row = m.Lead.get_or_none(m.Lead.id == lead_id)
+    if row is None:
+        raise NotFound(f"Lead #{lead_id} no longer exists.")
+    if row.status == LeadStatus.CONVERTED.value:
+        raise ValidationError(
+            {"status": "This lead was converted; it is kept as it was and cannot change."}
+        )
+    return row
+
+
+def update(lead_id: int, data: LeadInput, expected_version: int) -> LeadDetail:
+    from app.services.errors import ConflictError
+
+    region = accounts.phone_region()
+    _validate(data, region).raise_if_any()
+    with transaction():
+        row = _editable(lead_id)
+        if row.version != expected_version:
+            raise ConflictError(f"Lead #{lead_id}", None)
+        for name in _INPUT_FIELDS:
+            setattr(row, name, getattr(data, name))
+        for name, value in _keys(data, region).items():
+            setattr(row, name, value)
+        row.owner = data.owner_id
+        row.save()
+    return get(lead_id)
+
+
+def get(lead_id: int) -> LeadDetail:
+    row = m.Lead.get_or_none(m.Lead.id == lead_id)
+    if row is None:
+        raise NotFound(f"Lead #{lead_id} no longer exists.")
+    opportunity = (
+        m.Opportunity.select(m.Opportunity.id).where(m.Opportunity.lead == lead_id).first()
+    )
+    return LeadDetail(
+        **{n: getattr(row, n) for n in _INPUT_FIELDS},
+        owner_id=row.owner_id,
+        id=row.id,
+        version=row.version,
+        status=row.status,
+        disqualify_reason=row.disqualify_reason,
+        converted_account_id=row.converted_account_id,
+        converted_contact_id=row.converted_contact_id,
+        converted_opportunity_id=opportunity.id if opportunity else None,
+        created_at=row.created_at.isoformat(sep=" "),
+    )
+
+
+# Status moves a user makes by hand; conversion is its own use case.
+_MOVES = {
+    LeadStatus.NEW.value: {LeadStatus.CONTACTED.value, LeadStatus.QUALIFIED.value},
+    LeadStatus.CONTACTED.value: {LeadStatus.NEW.value, LeadStatus.QUALIFIED.value},
+    LeadStatus.QUALIFIED.value: {LeadStatus.CONTACTED.value},
+    LeadStatus.DISQUALIFIED.value: {LeadStatus.NEW.value, LeadStatus.CONTACTED.value},
+}
+
+
+def set_status(lead_id: int, status: str) -> LeadDetail:
+    with transaction():
+        row = _editable(lead_id)
+        if status not in _MOVES.get(row.status, set()):
+            raise ValidationError(
+                {"status": f"A lead that is {row.status} cannot become {status}."}
+            )
+        row.status = status
+        row.disqualify_reason = ""
+        row.save()
+    return get(lead_id)
+
+
+def disqualify_reasons() -> list[str]:
+    query = m.Reason.select(m.Reason.name).where((m.Reason.kind == "disqualify") & m.Reason.active)
+    return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+
+
+def disqualify(lead_id: int, reason: str) -> LeadDetail:
+    if reason not in disqualify_reasons():
+        raise ValidationError({"disqualify_reason": "Pick the reason from the list."})
+    with transaction():
+        row = _editable(lead_id)
+        row.status = LeadStatus.DISQUALIFIED.value
+        row.disqualify_reason = reason
+        row.save()
+    return get(lead_id)
+
+
+# --- the list --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LeadFilter:
+    text: str = ""
+    status: str | None = None
+    owner_id: int | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeadRow:
+    id: int
+    name: str
+    email: str
+    phone: str
+    interest: str  # "Volkswagen Golf"
+    channel: str
+    source: str
+    owner: str
+    status: str
+    created_at: datetime
+
+
+LEAD_SORT_COLUMNS = {
+    "name": "l.last_name {dir}, l.company_name",
+    "email": "l.email",
+    "phone": "l.phone",
+    "interest": "l.brand {dir}, l.model",
+    "channel": "l.channel",
+    "source": "l.source",
+    "owner": "u.full_name",
+    "status": "l.status",
+    "created_at": "l.created_at",
+}
+
+
+def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    for term in flt.text.split():
+        like = f"%{term}%"
+        clauses.append(
+            "(l.first_name LIKE ? OR l.last_name LIKE ? OR l.company_name LIKE ? "
+            "OR l.email LIKE ? OR l.phone LIKE ? OR l.brand LIKE ? OR l.model LIKE ? "
+            "OR l.source LIKE ?)"
+        )
+        params.extend([like] * 8)
+    for column, value in (
+        ("l.status", flt.status),
+        ("l.owner_id", flt.owner_id),
+        ("l.channel", flt.channel),
+    ):
+        if value is not None and value != "":
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count(flt: LeadFilter) -> int:
+    from app.db.connection import database
+
+    where, params = _lead_where(flt)
+    sql = f"SELECT count(*) FROM lead l{where}".replace("?", database.param)
+    return int(database.execute_sql(sql, params).fetchone()[0])
+
+
+def page(flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int) -> list[LeadRow]:
+    from app.db.connection import database
+
+    where, params = _lead_where(flt)
+    direction = "DESC" if descending else "ASC"
+    key = LEAD_SORT_COLUMNS.get(sort, LEAD_SORT_COLUMNS["created_at"]).format(dir=direction)
+    sql = (
+        "SELECT l.id, l.first_name, l.last_name, l.company_name, l.email, l.phone, l.brand, "
+        "l.model, l.channel, l.source, u.full_name, l.status, l.created_at FROM lead l "
+        f'LEFT JOIN "user" u ON u.id = l.owner_id{where} '
+        f"ORDER BY {key} {direction}, l.id {direction} LIMIT ? OFFSET ?"
+    ).replace("?", database.param)
+    rows = database.execute_sql(sql, [*params, limit, offset]).fetchall()
+    return [
+        LeadRow(
+            id=r[0],
+            name=lead_name(LeadInput(first_name=r[1], last_name=r[2], company_name=r[3])),
+            email=r[4],
+            phone=r[5],
+            interest=" ".join(p for p in (r[6], r[7]) if p),
+            channel=r[8],
+            source=r[9],
+            owner=r[10] or "",
+            status=r[11],
+            created_at=r[12] if isinstance(r[12], datetime) else datetime.fromisoformat(str(r[12])),
+        )
+        for r in rows
+    ]
+
+
+# --- conversion --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    account_id: int
+    contact_id: int
+    opportunity_id: int
+
+
+def account_input(lead: LeadInput) -> accounts.AccountInput:
+    kind = AccountKind.COMPANY.value if lead.company_name else AccountKind.PERSON.value
+    return accounts.AccountInput(
+        kind=kind,
+        first_name=lead.first_name,
+        last_name=lead.last_name,
+        company_name=lead.company_name,
+        email=lead.email,
+        phone=lead.phone,
+        street=lead.street,
+        postcode=lead.postcode,
+        city=lead.city,
+        country=lead.country,
+    )
+
+
+def duplicates(lead_id: int) -> list[accounts.DuplicateCandidate]:
+    """Customers on file that may be this lead's person or company."""
+    return accounts.find_duplicates(account_input(get(lead_id)))
+
+
+def convert(
+    lead_id: int,
+    account_id: int | None = None,
+    confirmed_new: bool = False,
+    owner_id: int | None = None,
+    today: date | None = None,
+) -> Conversion:
+    """Turn the lead into a customer (the one picked, or a new one after the duplicate
+    check), a contact and an opportunity at the first stage, pre-filled from the lead.
+    Whole or not at all; the lead is read-only afterwards."""
+    from app.services import opportunities
+
+    today = today or date.today()
+    with transaction():
+        row = _editable(lead_id)
+        if row.status == LeadStatus.DISQUALIFIED.value:
+            raise ValidationError(
+                {"status": "A disqualified lead must be reopened before it is converted."}
+            )
+        lead = get(lead_id)
+        if account_id is None:
+            created = accounts.create(account_input(lead), confirmed_new=confirmed_new)
+            account_id = created.id
+        elif not m.Account.select().where(m.Account.id == account_id).exists():
+            raise NotFound("The customer picked for this lead no longer exists.")
+        contact_id = _contact_for(account_id, lead)
+        data = opportunities.new_input(owner_id or lead.owner_id or m.acting_user(), today)
+        start = first_stage(stage_infos(data.kind_id or 0), from_lead=True)
+        vehicle = " ".join(p for p in (lead.brand, lead.model) if p) or "Vehicle enquiry"
+        data.topic = f"{vehicle} for {accounts.name(account_id)}"[:200]
+        data.account_id = account_id
+        data.primary_contact_id = contact_id
+        data.est_close_date = dates.default_close_date(today)
+        data.stage_id = start.id if start else None
+        data.lead_id = lead_id
+        data.description = lead.notes
+        for name in (
+            "interest",
+            "condition",
+            "brand",
+            "vehicle_class",
+            "model",
+            "model_code",
+            "variant",
+            "channel",
+            "source",
+        ):
+            setattr(data, name, getattr(lead, name))
+        opportunity = opportunities.create(data, today)
+        row = m.Lead.get_by_id(lead_id)
+        row.status = LeadStatus.CONVERTED.value
+        row.converted_account = account_id
+        row.converted_contact = contact_id
+        row.converted_at = m.now()
+        row.save()
+    return Conversion(account_id, contact_id, opportunity.id)
+
+
+def _contact_for(account_id: int, lead: LeadDetail) -> int:
+    """The lead's person at the account: found by e-mail or name, else added."""
+    key = matching.email_key(lead.email)
+    wanted = matching.name_key(lead.first_name, lead.last_name)
+    for contact in m.Contact.select().where(m.Contact.account == account_id):
+        if key and matching.email_key(contact.email) == key:
+            return int(contact.id)
+        if wanted and matching.name_key(contact.first_name, contact.last_name) == wanted:
+            return int(contact.id)
+    last = lead.last_name or lead.first_name or lead.company_name
+    created = accounts.add_contact(
+        account_id,
+        accounts.ContactInput(
+            first_name=lead.first_name if lead.last_name else "",
+            last_name=last,
+            email=lead.email,
+            phone=lead.phone,
+        ),
+    )
+    return created.id
+
+
+# --- import ------------------------------------------------------------------------------------
+
+# Header names a web-form export uses, folded to lower case without spaces, dashes or dots.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "external_id": ("id", "leadid", "reference", "ref", "submissionid", "formid"),
+    "first_name": ("firstname", "givenname", "forename", "first", "vorname", "nome", "prenom"),
+    "last_name": (
+        "lastname",
+        "surname",
+        "familyname",
+        "name",
+        "last",
+        "nachname",
+        "cognome",
+        "nom",
+    ),
+    "company_name": (
+        "company",
+        "companyname",
+        "organisation",
+        "organization",
+        "firm",
+        "firma",
+        "azienda",
+    ),
+    "email": ("email", "emailaddress", "mail", "emailadresse"),
+    "phone": (
+        "phone",
+        "telephone",
+        "tel",
+        "mobile",
+        "phonenumber",
+        "mobilephone",
+        "telefon",
+        "telefono",
+        "handy",
+    ),
+    "street": ("street", "address", "streetaddress", "strasse", "indirizzo"),
+    "postcode": ("postcode", "zip", "zipcode", "postalcode", "plz", "cap"),
+    "city": ("city", "town", "ort", "stadt", "citta"),
+    "country": ("country",),
+    "interest": ("interest", "payment", "paymentmethod", "financing"),
+    "condition": ("condition", "newused"),
+    "brand": ("brand", "make", "marke", "marca"),
+    "vehicle_class": ("class", "vehicleclass", "bodytype"),
+    "model": ("model", "vehiclemodel", "modell", "modello"),
+    "model_code": ("modelcode",),
+    "variant": ("variant", "trim", "version"),
+    "channel": ("channel",),
+    "source": ("source", "campaign", "utmsource", "website"),
+    "notes": ("notes", "message", "comment", "comments", "remarks", "nachricht", "messaggio"),
+    "submitted": ("submitted", "date", "createdat", "submittedat", "timestamp"),
+}
+_ALIAS_TO_FIELD = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+MAX_IMPORT_ROWS = 100_000
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    already_there: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, what is wrong)
+
+    @property
+    def summary(self) -> str:
+        parts = [f"{self.imported} imported"]
+        if self.already_there:
+            parts.append(f"{self.already_there} already imported before")
+        if self.errors:
+            parts.append(f"{len(self.errors)} refused")
+        return ", ".join(parts)
+
+
+class ImportRefused(ValueError):
+    """The whole file cannot be read (encoding, header): nothing was imported."""
+
+
+def _fold(header: str) -> str:
+    return "".join(c for c in header.strip().lower() if c.isalnum())
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportRefused(
+            f"The file is not UTF-8 text (an invalid byte on line {line}). Export it again "
+            "as UTF-8 (CSV UTF-8 in a spreadsheet program); nothing was imported."
+        ) from None
+
+
+def _dialect(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def import_csv(
+    source: Path | bytes, default_channel: str = Channel.WEB_FORM.value, owner_id: int | None = None
+) -> ImportReport:
+    """Import leads from a web-form CSV export (header row; UTF-8 with or without BOM;
+    comma or semicolon). Each row is imported or reported with its line number; a bad
+    row never stops the good ones; a row imported before is not imported again. The good
+    rows go in as one transaction."""
+    raw = source.read_bytes() if isinstance(source, Path) else source
+    text = _decode(raw)
+    if not text.strip():
+        raise ImportRefused("The file is empty; nothing was imported.")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise ImportRefused(
+            f"The header row cannot be read ({exc}); nothing was imported."
+        ) from None
+    columns = [_ALIAS_TO_FIELD.get(_fold(h)) for h in header]
+    found = {c for c in columns if c}
+    if not found & {"last_name", "company_name", "first_name"} or not found & {"email", "phone"}:
+        shown = ", ".join(h.strip() for h in header[:12]) or "(empty)"
+        raise ImportRefused(
+            f"The header row ({shown}) lacks the columns a lead needs: a name column "
+            "(last name, first name or company) and an e-mail or phone column. Nothing was imported."
+        )
+    region = accounts.phone_region()
+    report = ImportReport()
+    known = {
+        r[0]
+        for r in m.Lead.select(m.Lead.import_key).where(m.Lead.import_key.is_null(False)).tuples()
+    }
+    rows: list[tuple[object, ...]] = []
+    names = [
+        *_INPUT_FIELDS,
+        "email_key",
+        "phone_key",
+        "owner_id",
+        "status",
+        "import_key",
+        "disqualify_reason",
+    ]
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(rows) + report.already_there + len(report.errors) >= MAX_IMPORT_ROWS:
+                raise ImportRefused(
+                    f"The file has more than {MAX_IMPORT_ROWS:,} rows; split it. Nothing was imported."
+                )
+            if len(record) != len(header):
+                report.errors.append(
+                    (line, f"has {len(record)} fields where the header has {len(header)}")
+                )
+                continue
+            values = {c: cell.strip() for c, cell in zip(columns, record, strict=True) if c}
+            data = LeadInput()
+            for name, value in values.items():
+                if name in _INPUT_FIELDS:
+                    setattr(data, name, value)
+            data.channel = data.channel or default_channel
+            validator = _validate(data, region)
+            if validator.errors:
+                report.errors.append((line, "; ".join(validator.errors.values())))
+                continue
+            key = _import_key(values, data)
+            if key in known:
+                report.already_there += 1
+                continue
+            known.add(key)
+            keys = _keys(data, region)
+            rows.append(
+                (
+                    *(getattr(data, n) for n in _INPUT_FIELDS),
+                    keys["email_key"],
+                    keys["phone_key"],
+                    owner_id,
+                    LeadStatus.NEW.value,
+                    key,
+                    "",
+                )
+            )
+    except csv.Error as exc:
+        raise ImportRefused(
+            f"Line {reader.line_num} cannot be read as CSV ({exc}); nothing was imported."
+        ) from None
+    report.imported = insert_rows("lead", names, rows)
+    return report
+
+
+def _import_key(values: dict[str, str], data: LeadInput) -> str:
+    """The row's own id when the export has one, else a digest of what the customer sent."""
+    if values.get("external_id"):
+        basis = f"id|{data.source}|{values['external_id']}"
+    else:
+        basis = "|".join(
+            [
+                matching.email_key(data.email),
+                matching.phone_key(data.phone),
+                matching.name_key(data.first_name, data.last_name, data.company_name),
+                data.brand.lower(),
+                data.model.lower(),
+                data.notes,
+                values.get("submitted", ""),
+            ]
+        )
+    return hashlib.sha256(basis.encode()).hexdigest()[:32]

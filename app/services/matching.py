@@ -1,0 +1,70 @@
+"""Match keys for finding a customer already on file: e-mail, phone number and name."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+
+import phonenumbers
+
+# The region a phone number without a country prefix belongs to; a setting may change it.
+DEFAULT_REGION = "DE"
+
+
+def email_key(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def phone_key(phone: str, region: str = DEFAULT_REGION) -> str:
+    """The number in E.164, so "+39 02 1234 5678" and "0039 02-12345678" are one number;
+    the bare digits when it cannot be read as a phone number at all."""
+    text = (phone or "").strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return "".join(c for c in text if c.isdigit())
+    if not phonenumbers.is_possible_number(number):
+        return "".join(c for c in text if c.isdigit())
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_problem(phone: str, region: str = DEFAULT_REGION) -> str | None:
+    """Why a typed phone number cannot be one, or None."""
+    text = (phone or "").strip()
+    if not text:
+        return None
+    if any(c.isalpha() for c in text):
+        return f"“{text}” has letters in it; type only the number, e.g. +39 02 1234 5678."
+    if sum(c.isdigit() for c in text) < 5:
+        return f"“{text}” is too short for a phone number."
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return f"“{text}” is not a phone number; type it as e.g. +39 02 1234 5678."
+    if not phonenumbers.is_possible_number(number):
+        return f"“{text}” has the wrong number of digits for a phone number."
+    return None
+
+
+def name_key(*parts: str) -> str:
+    """Names folded for comparison: no case, no accents, punctuation dropped, words sorted,
+    so "Rossi, Maria", "maria rossi" and "María Rossi" share one key."""
+    text = " ".join(p for p in parts if p)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = "".join(c if c.isalnum() else " " for c in plain).split()
+    return " ".join(sorted(words))
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0..1 between two name keys; 1 for the same words in any order."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+CLOSE_NAME = 0.85

@@ -1,0 +1,74 @@
+"""The quick opportunity for a customer who walks into the showroom: the least that makes
+an opportunity, the customer found or created, all in one step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.db.connection import transaction
+from app.domain import dates
+from app.domain.choices import Channel
+from app.domain.validation import Validator
+from app.services import accounts, matching, opportunities
+
+
+@dataclass
+class WalkInInput:
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    email: str = ""
+    brand: str = ""
+    model: str = ""
+    est_close_date: date | None = None
+    channel: str = Channel.WALK_IN.value
+
+
+def account_input(data: WalkInInput) -> accounts.AccountInput:
+    return accounts.AccountInput(
+        first_name=data.first_name, last_name=data.last_name, email=data.email, phone=data.phone
+    )
+
+
+def duplicates(data: WalkInInput) -> list[accounts.DuplicateCandidate]:
+    """Who this might be, from what has been typed so far (run as the user types)."""
+    probe = account_input(data)
+    if not (
+        probe.last_name.strip() or probe.email.strip() or len(matching.phone_key(probe.phone)) >= 6
+    ):
+        return []
+    return accounts.find_duplicates(probe, limit=6)
+
+
+def create(
+    data: WalkInInput,
+    owner_id: int,
+    account_id: int | None = None,
+    confirmed_new: bool = False,
+    today: date | None = None,
+) -> opportunities.OpportunityDetail:
+    """Create the opportunity for an existing customer (account_id) or a new one; raises
+    PossibleDuplicates when a new customer looks like one on file and is not confirmed."""
+    today = today or date.today()
+    v = Validator()
+    if account_id is None:
+        v.require("last_name", data.last_name, "Last name", 100)
+        if not (data.phone.strip() or data.email.strip()):
+            v.error("phone", "Give a phone number or an e-mail address.")
+    if data.est_close_date is None:
+        data.est_close_date = dates.default_close_date(today)
+    v.raise_if_any()
+    with transaction():
+        if account_id is None:
+            account_id = accounts.create(account_input(data), confirmed_new=confirmed_new).id
+        contacts = accounts.contact_infos(account_id)
+        form = opportunities.new_input(owner_id, today)
+        form.account_id = account_id
+        form.primary_contact_id = contacts[0].id if len(contacts) == 1 else None
+        vehicle = " ".join(p for p in (data.brand.strip(), data.model.strip()) if p)
+        form.topic = f"{vehicle or 'New vehicle'} for {accounts.name(account_id)}"[:200]
+        form.brand, form.model = data.brand.strip(), data.model.strip()
+        form.est_close_date = data.est_close_date
+        form.channel = data.channel
+        return opportunities.create(form, today)

@@ -1,0 +1,202 @@
+"""Customers: the duplicate check (true and false matches), merging, contacts."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.db import models as m
+from app.domain.validation import ValidationError
+from app.services import accounts, matching
+from app.services.accounts import AccountInput, PossibleDuplicates
+from app.services.workspace import UserInfo
+from tests import factories
+
+
+def _person(**values: str) -> AccountInput:
+    base = {
+        "first_name": "Maria",
+        "last_name": "Rossi",
+        "email": "maria.rossi@example.it",
+        "phone": "+39 02 1234 5678",
+        "postcode": "20121",
+        "city": "Milano",
+    }
+    base.update(values)
+    return AccountInput(**base)
+
+
+def test_phone_numbers_match_however_they_are_typed() -> None:
+    assert matching.phone_key("+39 02 1234 5678") == matching.phone_key("0039 02-12345678")
+    assert matching.phone_key("+49 (0)89 123456") == matching.phone_key("089 123456", "DE")
+    assert matching.phone_key("+39 02 1234 5678") != matching.phone_key("+39 02 1234 5679")
+
+
+def test_names_fold_case_accents_order_and_punctuation() -> None:
+    assert matching.name_key("María", "Rossi") == matching.name_key("rossi,", "MARIA")
+    assert matching.name_key("Seán", "O'Brien") == matching.name_key("Sean", "O Brien")
+    assert (
+        matching.name_similarity(matching.name_key("Maria Rossi"), matching.name_key("Mario Rossi"))
+        > 0.85
+    )
+    assert (
+        matching.name_similarity(matching.name_key("Maria Rossi"), matching.name_key("Anna Bauer"))
+        < 0.5
+    )
+
+
+@pytest.mark.parametrize(
+    ("probe", "reason"),
+    [
+        (
+            {
+                "first_name": "X",
+                "last_name": "Other",
+                "email": "MARIA.Rossi@Example.IT",
+                "phone": "",
+            },
+            "same e-mail",
+        ),
+        (
+            {"first_name": "X", "last_name": "Other", "email": "", "phone": "0039 02-12345678"},
+            "same phone",
+        ),
+        (
+            {"first_name": "María", "last_name": "Rossi", "email": "", "phone": "", "postcode": ""},
+            "same name",
+        ),
+        (
+            {"first_name": "Mario", "last_name": "Rossi", "email": "", "phone": ""},
+            "similar name, same postcode",
+        ),
+    ],
+)
+def test_the_duplicate_check_finds_the_customer_on_file(
+    user: UserInfo, probe: dict[str, str], reason: str
+) -> None:
+    kept = accounts.create(_person())
+    found = accounts.find_duplicates(_person(**probe))
+    assert [c.account_id for c in found] == [kept.id]
+    assert reason in found[0].reasons
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        {
+            "first_name": "Mario",
+            "last_name": "Rossi",
+            "email": "",
+            "phone": "",
+            "postcode": "00184",
+        },
+        {
+            "first_name": "Anna",
+            "last_name": "Bauer",
+            "email": "anna@example.de",
+            "phone": "+49 89 123456",
+        },
+        {
+            "first_name": "Maria",
+            "last_name": "Rossini",
+            "email": "",
+            "phone": "+39 02 1234 5679",
+            "postcode": "10121",
+        },
+    ],
+)
+def test_the_duplicate_check_leaves_other_customers_alone(
+    user: UserInfo, probe: dict[str, str]
+) -> None:
+    accounts.create(_person())
+    assert accounts.find_duplicates(_person(**probe)) == []
+
+
+def test_creating_a_look_alike_asks_first_then_creates_when_confirmed(user: UserInfo) -> None:
+    first = accounts.create(_person())
+    with pytest.raises(PossibleDuplicates) as caught:
+        accounts.create(_person(email="", phone="0039 02-12345678"))
+    assert caught.value.candidates[0].account_id == first.id
+    assert m.Account.select().count() == 1
+    second = accounts.create(_person(email="", phone="0039 02-12345678"), confirmed_new=True)
+    assert second.id != first.id and m.Account.select().count() == 2
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"email": "maria@"}, "email", "not an e-mail"),
+        ({"phone": "call me"}, "phone", "letters"),
+        ({"phone": "12"}, "phone", "too short"),
+        ({"last_name": "  "}, "last_name", "cannot be empty"),
+    ],
+)
+def test_bad_contact_details_are_refused_at_the_field(
+    user: UserInfo, values: dict[str, str], field: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        accounts.create(_person(**values))
+    assert message in caught.value.errors[field]
+
+
+@pytest.mark.parametrize(
+    "name", ["J&C Motors <b>GmbH</b>", "Παπαδόπουλος ΑΕ", "Ørsted & Søn 🚗", "O'Brien's Cars"]
+)
+def test_any_name_is_kept_as_typed(user: UserInfo, name: str) -> None:
+    created = accounts.create(
+        AccountInput(kind="company", company_name=name, email="info@example.com")
+    )
+    assert accounts.get(created.id).name == name
+    assert accounts.search(name[:4])[0].id == created.id
+
+
+def test_merge_moves_everything_to_the_account_that_stays(user: UserInfo) -> None:
+    keep = factories.customer("Rossi", "Maria", email="maria@example.it")
+    drop = factories.customer("Rossi", "María", phone="+39 333 123 4567", city="Milano")
+    factories.opportunity(user.id, keep, topic="Golf")
+    factories.opportunity(user.id, drop, topic="Polo")
+    accounts.add_contact(drop, accounts.ContactInput(first_name="Luca", last_name="Rossi"))
+    merged = accounts.merge(keep, drop, {"first_name": "María"})
+    assert merged.first_name == "María" and merged.name == "Rossi, María"
+    assert merged.email == "maria@example.it"
+    assert merged.phone == "+39 333 123 4567" and merged.city == "Milano"
+    assert sorted(o.topic for o in merged.opportunities) == ["Golf", "Polo"]
+    assert len(merged.contacts) == 3
+    assert m.Account.get_or_none(m.Account.id == drop) is None
+    assert (
+        accounts.find_duplicates(AccountInput(last_name="X", phone="+39 333 1234567"))[0].account_id
+        == keep
+    )
+
+
+def test_a_failed_merge_changes_nothing(user: UserInfo) -> None:
+    keep = factories.customer("Rossi", "Maria")
+    drop = factories.customer("Bauer", "Anna")
+    factories.opportunity(user.id, drop, topic="Polo")
+    with pytest.raises(ValidationError):
+        accounts.merge(keep, drop, {"email": "not-an-address"})
+    assert m.Account.select().count() == 2
+    assert m.Opportunity.get().account_id == drop
+
+
+def test_opportunity_contacts_with_roles(user: UserInfo) -> None:
+    company = accounts.create(
+        AccountInput(kind="company", company_name="Fleet GmbH", email="f@example.de")
+    ).id
+    boss = accounts.add_contact(
+        company, accounts.ContactInput(first_name="Eva", last_name="Klein")
+    ).id
+    driver = accounts.add_contact(
+        company, accounts.ContactInput(first_name="Tom", last_name="Groß")
+    ).id
+    opp = factories.opportunity(user.id, company, primary_contact_id=boss)
+    accounts.set_opportunity_contact(opp.id, driver, "driver")
+    listed = accounts.opportunity_contacts(opp.id)
+    assert [(c.contact_id, c.primary, c.role) for c in listed] == [
+        (boss, True, ""),
+        (driver, False, "driver"),
+    ]
+    stranger = accounts.add_contact(
+        factories.customer("Other"), accounts.ContactInput(last_name="Nope")
+    ).id
+    with pytest.raises(ValidationError):
+        accounts.set_opportunity_contact(opp.id, stranger, "driver")
