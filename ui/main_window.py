@@ -1,74 +1,38 @@
-"""The main window: the opportunity list with its filters, and the way into every form."""
+"""The main window: opportunities, leads and customers as tabs, and the way into every form."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.choices import UserRole
 from app.services import workspace
 from app.services.workspace import UserInfo
-from ui.opportunity_list import (
-    COL_CLOSE_DATE,
-    COL_TOPIC,
-    COLUMNS,
-    ID_ROLE,
-    OpportunityFilterBar,
-    OpportunityTableModel,
-)
-
-_COLUMN_WIDTHS = (260, 190, 90, 60, 130, 90, 140, 170, 150, 70)
+from ui.account_list import AccountListPage
+from ui.lead_list import LeadListPage
+from ui.opportunity_list import OpportunityListPage
 
 
-def _action(text: str, parent: QWidget, shortcut: QKeySequence.StandardKey) -> QAction:
+def _action(
+    text: str,
+    parent: QWidget,
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+) -> QAction:
     action = QAction(text, parent)
-    action.setShortcut(QKeySequence(shortcut))
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
     return action
-
-
-class OpportunityTableView(QTableView):
-    """The list itself: whole-row selection, sortable headers, Enter opens the row."""
-
-    open_requested = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setSortingEnabled(True)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(24)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.horizontalHeader().setHighlightSections(False)
-        self.doubleClicked.connect(self._open_index)
-
-    def selected_ids(self) -> list[int]:
-        return [int(i.data(ID_ROLE)) for i in self.selectionModel().selectedRows()]
-
-    def _open_index(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_requested.emit(int(index.data(ID_ROLE)))
-
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._open_index(self.currentIndex())
-            return
-        super().keyPressEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -78,99 +42,174 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Showroom — {user.full_name}")
         self.resize(1400, 820)
 
-        self.filter_bar = OpportunityFilterBar(user.id)
-        self.model = OpportunityTableModel(self)
-        self.table = OpportunityTableView()
-        self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        for column, width in enumerate(_COLUMN_WIDTHS[: len(COLUMNS)]):
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(COL_CLOSE_DATE, Qt.SortOrder.AscendingOrder)
-
+        self.opportunities = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
+        self.leads = LeadListPage()
+        self.customers = AccountListPage()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.opportunities, "&Opportunities")
+        self.tabs.addTab(self.leads, "&Leads")
+        self.tabs.addTab(self.customers, "C&ustomers")
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(8, 8, 8, 4)
-        layout.addWidget(self.filter_bar)
-        layout.addWidget(self.table, 1)
+        layout.setContentsMargins(8, 6, 8, 0)
+        layout.addWidget(self.tabs)
         self.setCentralWidget(central)
+        # The opportunity list is the one most tests and most users reach for.
+        self.filter_bar = self.opportunities.filter_bar
+        self.model = self.opportunities.model
+        self.table = self.opportunities.table
 
         self.count_label = QLabel()
         self.statusBar().addWidget(self.count_label, 1)
         where = QLabel(f"{user.full_name} ({user.role.replace('_', ' ')}) · {database_path}")
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(where)
+        self._counts = {self.opportunities: "", self.leads: "", self.customers: ""}
+        for page in self._counts:
+            page.count_changed.connect(lambda text, p=page: self._show_count(p, text))
+            page.model.count_changed.emit(page.model.rowCount())
+        self.tabs.currentChanged.connect(lambda _: self._show_current_count())
 
+        self.opportunities.open_requested.connect(self.open_opportunity)
+        self.leads.open_requested.connect(self.open_lead)
+        self.customers.open_requested.connect(self.open_customer)
         self._build_actions()
-        self.filter_bar.filter_changed.connect(self.model.set_filter)
-        self.model.count_changed.connect(self._show_count)
-        self.table.open_requested.connect(self.open_opportunity)
-        self.model.set_filter(self.filter_bar.current_filter())
-        self.filter_bar.search.setFocus()
+        self.opportunities.filter_bar.search.setFocus()
 
+    # --- actions ----------------------------------------------------------------------
     def _build_actions(self) -> None:
         self.new_action = _action("&New opportunity…", self, QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(lambda: self.open_opportunity(None))
-        self.open_action = QAction("&Open", self)
+        self.walk_in_action = _action("&Walk-in customer…", self, "Ctrl+Shift+N")
+        self.walk_in_action.setToolTip("A customer in the showroom: the quick opportunity")
+        self.walk_in_action.triggered.connect(self.open_walk_in)
+        self.new_lead_action = _action("New &lead…", self, "Ctrl+L")
+        self.new_lead_action.triggered.connect(lambda: self.open_lead(None))
+        self.import_action = _action("&Import leads from CSV…", self, "Ctrl+I")
+        self.import_action.triggered.connect(self.import_leads)
+        self.new_customer_action = _action("New c&ustomer…", self, "Ctrl+U")
+        self.new_customer_action.triggered.connect(lambda: self.open_customer(None))
+        self.open_action = _action("&Open", self)
         self.open_action.triggered.connect(self._open_current)
         self.refresh_action = _action("&Refresh", self, QKeySequence.StandardKey.Refresh)
         self.refresh_action.triggered.connect(self.refresh)
         self.find_action = _action("&Find", self, QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(self._focus_search)
-        self.demo_action = QAction("Load &demo data", self)
+        self.find_action.triggered.connect(lambda: self.tabs.currentWidget().focus_search())
+        self.demo_action = _action("Load &demo data", self)
         self.demo_action.triggered.connect(self.load_demo_data)
         self.demo_action.setEnabled(not workspace.has_opportunities())
         quit_action = _action("&Quit", self, QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
 
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.import_action)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         sales_menu = self.menuBar().addMenu("&Sales")
-        for action in (self.new_action, self.open_action, self.refresh_action, self.find_action):
+        for action in (
+            self.walk_in_action,
+            self.new_action,
+            self.new_lead_action,
+            self.new_customer_action,
+        ):
+            sales_menu.addAction(action)
+        sales_menu.addSeparator()
+        for action in (self.open_action, self.refresh_action, self.find_action):
             sales_menu.addAction(action)
 
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addAction(self.new_action)
+        for action in (
+            self.walk_in_action,
+            self.new_action,
+            self.new_lead_action,
+            self.new_customer_action,
+        ):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
         toolbar.addAction(self.open_action)
         toolbar.addAction(self.refresh_action)
         self.addToolBar(toolbar)
 
     def refresh(self) -> None:
-        self.filter_bar.reload_choices()
-        self.model.refresh()
+        for page in (self.opportunities, self.leads, self.customers):
+            page.refresh()
 
-    def _focus_search(self) -> None:
-        self.filter_bar.search.setFocus()
-        self.filter_bar.search.selectAll()
+    def _show_count(self, page: QWidget, text: str) -> None:
+        self._counts[page] = text
+        self._show_current_count()
 
-    def _show_count(self, count: int) -> None:
-        noun = "opportunity" if count == 1 else "opportunities"
-        self.count_label.setText(f"{count:,} {noun}")
+    def _show_current_count(self) -> None:
+        self.count_label.setText(self._counts.get(self.tabs.currentWidget(), ""))
 
     def _open_current(self) -> None:
-        index = self.table.currentIndex()
-        if index.isValid():
-            self.open_opportunity(int(index.data(ID_ROLE)))
+        page = self.tabs.currentWidget()
+        record_id = page.table.current_id()
+        if record_id is not None:
+            page.open_requested.emit(record_id)
 
+    def _show_dialog(self, dialog: QWidget) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # --- the forms ----------------------------------------------------------------------
     def open_opportunity(self, opportunity_id: int | None) -> None:
         from ui.opportunity_form import OpportunityDialog
 
         dialog = OpportunityDialog(opportunity_id, self.user.id, self)
-        dialog.saved.connect(self._after_save)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        dialog.saved.connect(self._after_opportunity_saved)
+        self._show_dialog(dialog)
 
-    def _after_save(self, opportunity_id: int) -> None:
-        self.model.refresh()
-        row = self.model.row_of(opportunity_id)
-        if row is not None:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, COL_TOPIC))
+    def _after_opportunity_saved(self, opportunity_id: int) -> None:
+        self.opportunities.model.refresh()
+        self.customers.model.refresh()
+        self.opportunities.table.select_record(opportunity_id)
+
+    def open_walk_in(self) -> None:
+        from ui.walk_in_dialog import WalkInDialog
+
+        dialog = WalkInDialog(self.user.id, self)
+        dialog.created.connect(self._after_walk_in)
+        self._show_dialog(dialog)
+
+    def _after_walk_in(self, opportunity_id: int) -> None:
+        self.tabs.setCurrentWidget(self.opportunities)
+        self._after_opportunity_saved(opportunity_id)
+
+    def open_lead(self, lead_id: int | None) -> None:
+        from ui.lead_form import LeadDialog
+
+        dialog = LeadDialog(lead_id, self.user.id, self)
+        dialog.saved.connect(lambda _id: self.leads.model.refresh())
+        dialog.converted.connect(self._after_conversion)
+        self._show_dialog(dialog)
+
+    def _after_conversion(self, opportunity_id: int) -> None:
+        self.leads.model.refresh()
+        self.customers.model.refresh()
+        self.opportunities.model.refresh()
+        self.open_opportunity(opportunity_id)
+
+    def import_leads(self) -> None:
+        from ui.lead_import import LeadImportDialog
+
+        dialog = LeadImportDialog(self.user.id, self)
+        dialog.imported.connect(
+            lambda: (self.leads.model.refresh(), self.tabs.setCurrentWidget(self.leads))
+        )
+        self._show_dialog(dialog)
+
+    def open_customer(self, account_id: int | None) -> None:
+        from ui.account_form import AccountFormDialog
+
+        dialog = AccountFormDialog(account_id, self)
+        dialog.saved.connect(lambda _id: self.refresh())
+        dialog.open_opportunity.connect(self.open_opportunity)
+        self._show_dialog(dialog)
 
     def load_demo_data(self) -> None:
         from app.services import demo

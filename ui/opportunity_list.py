@@ -1,22 +1,13 @@
-"""The opportunity list: a table model that pages rows out of the database on demand,
-and the filter bar above it. Filtering and sorting happen in SQL, never in a proxy."""
+"""The opportunity list: its table model, the filter bar with saved filters, and the page
+that puts them together in the main window."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,7 +15,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -32,181 +23,72 @@ from app.domain import money
 from app.domain.choices import Status
 from app.services import opportunities, reference
 from app.services.opportunities import OpportunityFilter, OpportunityRow
+from ui.list_filters import SearchBox, fill_filter_combo
+from ui.record_table import FONT, FOREGROUND, TOOLTIP, PagedTableModel, RecordTableView
 
-# Qt enum members looked up once: data() runs for every visible cell on every repaint.
-DISPLAY = Qt.ItemDataRole.DisplayRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-FONT = Qt.ItemDataRole.FontRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-USER = Qt.ItemDataRole.UserRole
-SORT_ROLE = USER + 1  # the raw value behind a cell
-ROW_ROLE = USER + 2  # the whole OpportunityRow
-ID_ROLE = USER + 3  # the opportunity id
-HORIZONTAL = Qt.Orientation.Horizontal
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
-ASCENDING = Qt.SortOrder.AscendingOrder
 OVERDUE_BRUSH = QBrush(QColor("#b3261e"))
 CLOSED_BRUSH = QBrush(QColor("#6b6b6b"))
 
 COL_TOPIC, COL_CUSTOMER, COL_STAGE, COL_PROBABILITY, COL_REVENUE, COL_CLOSE_DATE = range(6)
 COL_OWNER, COL_VEHICLE, COL_FACILITY, COL_STATUS = range(6, 10)
-
-# Column -> (header, sort key in app.db.queries.SORT_COLUMNS)
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Topic", "topic"),
-    ("Customer", "customer"),
-    ("Stage", "stage"),
-    ("Prob.", "probability"),
-    ("Est. revenue", "est_revenue"),
-    ("Est. close", "est_close_date"),
-    ("Owner", "owner"),
-    ("Brand / model", "brand_model"),
-    ("Facility", "facility"),
-    ("Status", "status"),
-)
-
-PAGE_SIZE = 200
-# Pages kept in memory; the rest are read again when scrolled back to.
-MAX_PAGES = 25
+COLUMN_WIDTHS = (260, 190, 90, 60, 130, 90, 140, 170, 150, 70)
 
 
-class OpportunityTableModel(QAbstractTableModel):
-    """Shows every row of the filter without holding them: rowCount is the filter's count,
-    and rows are read a page at a time as the view asks for them."""
+class OpportunityTableModel(PagedTableModel):
+    """All opportunities of the filter, a page at a time."""
 
-    count_changed = Signal(int)
+    COLUMNS = (
+        ("Topic", "topic"),
+        ("Customer", "customer"),
+        ("Stage", "stage"),
+        ("Prob.", "probability"),
+        ("Est. revenue", "est_revenue"),
+        ("Est. close", "est_close_date"),
+        ("Owner", "owner"),
+        ("Brand / model", "brand_model"),
+        ("Facility", "facility"),
+        ("Status", "status"),
+    )
+    RIGHT_ALIGNED = frozenset({COL_PROBABILITY, COL_REVENUE})
+    CENTERED = frozenset({COL_CLOSE_DATE})
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._filter = OpportunityFilter()
-        self._sort_key = "est_close_date"
-        self._descending = False
-        self._count = 0
-        self._pages: OrderedDict[int, list[OpportunityRow]] = OrderedDict()
+        super().__init__(OpportunityFilter(), "est_close_date", parent)
         self._today = date.today()
 
-    # --- what callers use -------------------------------------------------------------
-    @property
-    def current_filter(self) -> OpportunityFilter:
-        return self._filter
-
-    def set_filter(self, flt: OpportunityFilter) -> None:
-        self._filter = flt
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Read the count again and forget the cached pages (after a save, or F5)."""
-        self.beginResetModel()
+    def before_refresh(self) -> None:
         self._today = date.today()
-        self._pages.clear()
-        self._count = opportunities.count(self._filter, self._today)
-        if self._count:
-            self._page(0)
-        self.endResetModel()
-        self.count_changed.emit(self._count)
 
-    def row_at(self, row: int) -> OpportunityRow | None:
-        if not 0 <= row < self._count:
-            return None
-        page = self._page(row // PAGE_SIZE)
-        offset = row % PAGE_SIZE
-        return page[offset] if offset < len(page) else None
+    def fetch_count(self, flt: OpportunityFilter) -> int:
+        return opportunities.count(flt, self._today)
 
-    def row_of(self, opportunity_id: int) -> int | None:
-        """The row of an opportunity among the pages already read, if it is there."""
-        for number, rows in self._pages.items():
-            for offset, item in enumerate(rows):
-                if item.id == opportunity_id:
-                    return number * PAGE_SIZE + offset
-        return None
+    def fetch_page(
+        self, flt: OpportunityFilter, sort: str, descending: bool, offset: int, limit: int
+    ) -> list[OpportunityRow]:
+        return opportunities.page(flt, sort, descending, offset, limit, self._today)
 
-    def _page(self, number: int) -> list[OpportunityRow]:
-        page = self._pages.get(number)
-        if page is None:
-            page = opportunities.page(
-                self._filter,
-                self._sort_key,
-                self._descending,
-                number * PAGE_SIZE,
-                PAGE_SIZE,
-                self._today,
-            )
-            self._pages[number] = page
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        return page
+    def display(self, item: OpportunityRow, column: int) -> str:
+        return _display(item, column)
 
-    # --- Qt overrides -----------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
+    def raw(self, item: OpportunityRow, column: int) -> Any:
+        return _raw(item, column)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if orientation == HORIZONTAL and role == DISPLAY and 0 <= section < len(COLUMNS):
-            return COLUMNS[section][0]
-        if (
-            orientation == HORIZONTAL
-            and role == ALIGN
-            and section in (COL_PROBABILITY, COL_REVENUE)
-        ):
-            return RIGHT
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        item = self.row_at(index.row())
-        if item is None:
-            return None
-        column = index.column()
-        if role == DISPLAY:
-            return _display(item, column)
-        if role == SORT_ROLE:
-            return _raw(item, column)
-        if role == ROW_ROLE:
-            return item
-        if role == ID_ROLE:
-            return item.id
-        if role == ALIGN:
-            if column in (COL_PROBABILITY, COL_REVENUE):
-                return RIGHT
-            if column == COL_CLOSE_DATE:
-                return CENTER
-            return None
+    def style(self, item: OpportunityRow, column: int, role: int) -> Any:
+        overdue = (
+            column == COL_CLOSE_DATE
+            and item.status == Status.OPEN
+            and item.est_close_date is not None
+            and item.est_close_date < self._today
+        )
         if role == FOREGROUND:
             if item.status != Status.OPEN:
                 return CLOSED_BRUSH
-            if (
-                column == COL_CLOSE_DATE
-                and item.est_close_date
-                and item.est_close_date < self._today
-            ):
-                return OVERDUE_BRUSH
-            return None
-        if (
-            role == FONT
-            and column == COL_CLOSE_DATE
-            and item.status == Status.OPEN
-            and item.est_close_date
-            and item.est_close_date < self._today
-        ):
-            return _BOLD
+            return OVERDUE_BRUSH if overdue else None
+        if role == FONT:
+            return _BOLD if overdue else None
         if role == TOOLTIP and column == COL_VEHICLE and item.vin:
             return f"VIN {item.vin}"
         return None
-
-    def sort(self, column: int, order: Qt.SortOrder = ASCENDING) -> None:
-        if not 0 <= column < len(COLUMNS):
-            return
-        self._sort_key = COLUMNS[column][1]
-        self._descending = order != ASCENDING
-        self.refresh()
 
 
 _BOLD = QFont()
@@ -272,14 +154,10 @@ class OpportunityFilterBar(QWidget):
 
     filter_changed = Signal(object)  # OpportunityFilter
 
-    SEARCH_DELAY_MS = 120
-
     def __init__(self, current_user_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._user_id = current_user_id
-        self.search = QLineEdit(placeholderText="Search topic, customer, brand, model, VIN…")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search = SearchBox("Search topic, customer, brand, model, VIN…")
         self.saved = QComboBox()
         for label, _ in SAVED_FILTERS:
             self.saved.addItem(label)
@@ -314,10 +192,7 @@ class OpportunityFilterBar(QWidget):
         layout.addWidget(QLabel("–"))
         layout.addWidget(self.date_to)
 
-        self._timer = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self._emit)
-        self.search.textChanged.connect(self._timer.start)
-        self.search.returnPressed.connect(self._emit)
+        self.search.search_changed.connect(self._emit)
         self.saved.currentIndexChanged.connect(self._emit)
         for combo in (self.stage, self.owner, self.facility, self.status):
             combo.currentIndexChanged.connect(self._emit)
@@ -328,14 +203,14 @@ class OpportunityFilterBar(QWidget):
 
     def reload_choices(self) -> None:
         """Fill the combos from the database (after demo data or a new user arrives)."""
-        for combo in (self.stage, self.owner, self.facility, self.status):
-            combo.blockSignals(True)
-        _fill(self.stage, "Any stage", [(n, n) for n in reference.stage_names()])
-        _fill(self.owner, "Anyone", [(o.id, o.label) for o in reference.users(active_only=False)])
-        _fill(self.facility, "Any facility", [(o.id, o.label) for o in reference.facilities()])
-        _fill(self.status, "Any status", [(s.value, s.label) for s in Status])
-        for combo in (self.stage, self.owner, self.facility, self.status):
-            combo.blockSignals(False)
+        fill_filter_combo(self.stage, "Any stage", [(n, n) for n in reference.stage_names()])
+        fill_filter_combo(
+            self.owner, "Anyone", [(o.id, o.label) for o in reference.users(active_only=False)]
+        )
+        fill_filter_combo(
+            self.facility, "Any facility", [(o.id, o.label) for o in reference.facilities()]
+        )
+        fill_filter_combo(self.status, "Any status", [(s.value, s.label) for s in Status])
 
     def current_filter(self) -> OpportunityFilter:
         flt = OpportunityFilter(
@@ -362,7 +237,6 @@ class OpportunityFilterBar(QWidget):
         self._emit()
 
     def _emit(self) -> None:
-        self._timer.stop()
         self.filter_changed.emit(self.current_filter())
 
 
@@ -377,11 +251,41 @@ def _date_edit() -> QDateEdit:
     return edit
 
 
-def _fill(combo: QComboBox, any_label: str, items: list[tuple[Any, str]]) -> None:
-    keep = combo.currentData()
-    combo.clear()
-    combo.addItem(any_label, None)
-    for value, label in items:
-        combo.addItem(label, value)
-    position = combo.findData(keep) if keep is not None else 0
-    combo.setCurrentIndex(max(position, 0))
+class OpportunityListPage(QWidget):
+    """The opportunities tab of the main window: filter bar above the list."""
+
+    open_requested = Signal(int)
+    count_changed = Signal(str)
+
+    def __init__(
+        self, current_user_id: int, mine_first: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.filter_bar = OpportunityFilterBar(current_user_id)
+        # A salesperson starts on their own open sales, a manager on everyone's.
+        start = "My open opportunities" if mine_first else "Open opportunities"
+        self.filter_bar.saved.setCurrentIndex([label for label, _ in SAVED_FILTERS].index(start))
+        self.model = OpportunityTableModel(self)
+        self.table = RecordTableView()
+        self.table.setModel(self.model)
+        self.table.set_column_widths(COLUMN_WIDTHS)
+        self.table.horizontalHeader().setSortIndicator(COL_CLOSE_DATE, Qt.SortOrder.AscendingOrder)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.table, 1)
+        self.filter_bar.filter_changed.connect(self.model.set_filter)
+        self.model.count_changed.connect(self._count_text)
+        self.table.open_requested.connect(self.open_requested)
+        self.model.set_filter(self.filter_bar.current_filter())
+
+    def refresh(self) -> None:
+        self.filter_bar.reload_choices()
+        self.model.refresh()
+
+    def focus_search(self) -> None:
+        self.filter_bar.search.setFocus()
+        self.filter_bar.search.selectAll()
+
+    def _count_text(self, count: int) -> None:
+        self.count_changed.emit(f"{count:,} {'opportunity' if count == 1 else 'opportunities'}")

@@ -126,9 +126,12 @@ class Account(BaseModel):
     email_key = _key_field()
     phone_key = _key_field()
     name_key = _key_field()
+    # The display name without case or accents, so "Bäckerei" sorts among the Bs.
+    sort_name = _key_field()
 
     class Meta:
         indexes = (
+            (("sort_name",), False),
             (("email_key",), False),
             (("phone_key",), False),
             (("name_key",), False),

@@ -65,7 +65,7 @@ SELECT count(*) FROM opportunity o
 # Sort key -> SQL. The id breaks ties so paging is stable.
 SORT_COLUMNS: dict[str, str] = {
     "topic": "o.topic",
-    "customer": "a.name",
+    "customer": "a.sort_name",
     "stage": "s.sequence",
     "probability": "o.probability",
     "est_revenue": "o.est_revenue_minor",

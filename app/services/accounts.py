@@ -144,6 +144,7 @@ def _keys(data: AccountInput, region: str) -> dict[str, str]:
         "email_key": matching.email_key(data.email),
         "phone_key": matching.phone_key(data.phone, region),
         "name_key": matching.name_key(data.first_name, data.last_name, data.company_name),
+        "sort_name": matching.sort_key(display_name(data)),
     }
 
 
@@ -365,10 +366,11 @@ def contacts(account_id: int) -> list[Option]:
 
 
 def rebuild_match_keys(only_missing: bool = True) -> int:
-    """Fill the match keys of accounts written without them (bulk loads, old imports)."""
+    """Fill the match and sort keys of accounts written without them (bulk loads)."""
     region = phone_region()
     query = m.Account.select(
         m.Account.id,
+        m.Account.name,
         m.Account.first_name,
         m.Account.last_name,
         m.Account.company_name,
@@ -376,18 +378,22 @@ def rebuild_match_keys(only_missing: bool = True) -> int:
         m.Account.phone,
     )
     if only_missing:
-        query = query.where((m.Account.name_key == "") | (m.Account.name_key.is_null()))
+        query = query.where((m.Account.sort_name == "") | (m.Account.name_key == ""))
     rows = [
-        (matching.email_key(e), matching.phone_key(p, region), matching.name_key(f, la, c), i)
-        for i, f, la, c, e, p in query.tuples()
-    ]
-    with transaction():
-        database.connection().executemany(
-            "UPDATE account SET email_key = ?, phone_key = ?, name_key = ? WHERE id = ?".replace(
-                "?", database.param
-            ),
-            rows,
+        (
+            matching.email_key(e),
+            matching.phone_key(p, region),
+            matching.name_key(f, la, c),
+            matching.sort_key(n),
+            i,
         )
+        for i, n, f, la, c, e, p in query.tuples()
+    ]
+    sql = (
+        "UPDATE account SET email_key = ?, phone_key = ?, name_key = ?, sort_name = ? WHERE id = ?"
+    )
+    with transaction():
+        database.connection().cursor().executemany(sql.replace("?", database.param), rows)
     return len(rows)
 
 
@@ -509,3 +515,71 @@ def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
             (m.OpportunityContact.opportunity == opportunity_id)
             & (m.OpportunityContact.contact == contact_id)
         ).execute()
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFilter:
+    text: str = ""
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    id: int
+    name: str
+    kind: str
+    email: str
+    phone: str
+    postcode: str
+    city: str
+    open_opportunities: int
+
+
+ACCOUNT_SORT_COLUMNS = {
+    "name": "a.sort_name",
+    "kind": "a.kind",
+    "email": "a.email",
+    "phone": "a.phone",
+    "postcode": "a.postcode",
+    "city": "a.city",
+    "open_opportunities": "open_opportunities",
+}
+
+
+def _list_where(flt: AccountFilter) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    for term in flt.text.split():
+        clauses.append(
+            "(a.name LIKE ? OR a.email_key LIKE ? OR a.phone LIKE ? OR a.city LIKE ? "
+            "OR a.postcode LIKE ?)"
+        )
+        params.extend([f"%{term}%", f"%{term.lower()}%", f"%{term}%", f"%{term}%", f"{term}%"])
+    if flt.kind:
+        clauses.append("a.kind = ?")
+        params.append(flt.kind)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count(flt: AccountFilter) -> int:
+    where, params = _list_where(flt)
+    sql = f"SELECT count(*) FROM account a{where}".replace("?", database.param)
+    return int(database.execute_sql(sql, params).fetchone()[0])
+
+
+def page(
+    flt: AccountFilter, sort: str, descending: bool, offset: int, limit: int
+) -> list[AccountRow]:
+    where, params = _list_where(flt)
+    direction = "DESC" if descending else "ASC"
+    key = ACCOUNT_SORT_COLUMNS.get(sort, "a.sort_name")
+    sql = (
+        "SELECT a.id, a.name, a.kind, a.email, a.phone, a.postcode, a.city, "
+        "(SELECT count(*) FROM opportunity o WHERE o.account_id = a.id AND o.status = 'open') "
+        f"AS open_opportunities FROM account a{where} "
+        f"ORDER BY {key} {direction}, a.id {direction} LIMIT ? OFFSET ?"
+    ).replace("?", database.param)
+    return [AccountRow(*r) for r in database.execute_sql(sql, [*params, limit, offset]).fetchall()]

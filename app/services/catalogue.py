@@ -50,7 +50,9 @@ class VehicleChoice:
     @property
     def label(self) -> str:
         name = " ".join(p for p in (self.brand, self.model, self.variant) if p)
-        return " · ".join(p for p in (name, self.colour, self.vin, f"stock {self.stock_number}") if p)
+        return " · ".join(
+            p for p in (name, self.colour, self.vin, f"stock {self.stock_number}") if p
+        )
 
     @property
     def vin_warning(self) -> str:
@@ -177,7 +179,9 @@ def vehicle_by_code(text: str, for_opportunity: int | None = None) -> VehicleCho
     v = Validator()
     if _looks_like_vin(term):
         v.vin("vehicle_id", code)
-        v.error("vehicle_id", f"No vehicle in stock has the VIN {code}; check it against the papers.")
+        v.error(
+            "vehicle_id", f"No vehicle in stock has the VIN {code}; check it against the papers."
+        )
     else:
         matches = find_vehicles(term, for_opportunity=for_opportunity, limit=2)
         if len(matches) == 1:

@@ -215,6 +215,7 @@ class LeadFilter:
     status: str | None = None
     owner_id: int | None = None
     channel: str | None = None
+    open_only: bool = False  # new, contacted or qualified
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +264,8 @@ def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
         if value is not None and value != "":
             clauses.append(f"{column} = ?")
             params.append(value)
+    if flt.open_only:
+        clauses.append("l.status IN ('new', 'contacted', 'qualified')")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

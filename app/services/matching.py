@@ -58,6 +58,12 @@ def name_key(*parts: str) -> str:
     return " ".join(sorted(words))
 
 
+def sort_key(text: str) -> str:
+    """Text for sorting: no case, no accents, punctuation kept ("Bäckerei" -> "backerei")."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
+
+
 def name_similarity(a: str, b: str) -> float:
     """0..1 between two name keys; 1 for the same words in any order."""
     if not a or not b:

@@ -17,10 +17,10 @@ from ui.opportunity_list import (
     COL_CUSTOMER,
     COL_REVENUE,
     COL_TOPIC,
-    PAGE_SIZE,
     SAVED_FILTERS,
     OpportunityTableModel,
 )
+from ui.record_table import PAGE_SIZE
 
 
 @pytest.fixture
@@ -46,6 +46,7 @@ def window(qtbot, user: UserInfo, db) -> MainWindow:
     win = MainWindow(user, db)
     qtbot.addWidget(win)
     win.show()
+    win.filter_bar.saved.setCurrentIndex(0)  # all opportunities
     return win
 
 
@@ -60,10 +61,10 @@ def test_the_first_screen_reads_one_page_only(many: list[int]) -> None:
     model = OpportunityTableModel()
     model.set_filter(OpportunityFilter())
     assert model.rowCount() == PAGE_SIZE + 50
-    assert len(model._pages) == 1
+    assert model.cached_pages() == 1
     last = model.index(model.rowCount() - 1, COL_TOPIC).data()
     assert last == "Offer 249" or last.startswith("Offer")
-    assert len(model._pages) == 2
+    assert model.cached_pages() == 2
 
 
 def test_typing_in_the_search_box_narrows_the_list(qtbot, window: MainWindow) -> None:
@@ -161,3 +162,14 @@ def test_overdue_close_dates_stand_out(window: MainWindow) -> None:
 
     brush = window.model.index(0, COL_CLOSE_DATE).data(Qt.ItemDataRole.ForegroundRole)
     assert brush == OVERDUE_BRUSH
+
+
+def test_the_list_opens_on_the_open_opportunities(qtbot, user: UserInfo, db) -> None:
+    factories.opportunity(user.id)
+    closed = factories.opportunity(user.id)
+    m.Opportunity.update(status="won").where(m.Opportunity.id == closed.id).execute()
+    win = MainWindow(user, db)
+    qtbot.addWidget(win)
+    assert win.filter_bar.saved.currentText() == "Open opportunities"
+    assert win.model.rowCount() == 1
+    assert win.count_label.text() == "1 opportunity"

@@ -1,0 +1,55 @@
+"""Showing the customers on file that look like the one being entered, so the user picks
+one of them or creates a new customer knowingly."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from app.services.accounts import DuplicateCandidate
+
+ACCOUNT_ROLE = Qt.ItemDataRole.UserRole
+_WARNING_COLOUR = "#8a5a00"
+
+
+class DuplicateCandidatesPanel(QWidget):
+    """A heading and the list of look-alikes with why each one matched; hidden while there
+    are none. Double-click or Enter on one emits `picked` with its account id."""
+
+    picked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setStyleSheet(f"color: {_WARNING_COLOUR}; font-weight: bold;")
+        self.list = QListWidget()
+        self.list.setMaximumHeight(120)
+        self.list.itemActivated.connect(self._activated)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.list)
+        self.hide()
+
+    def set_candidates(self, candidates: list[DuplicateCandidate]) -> None:
+        self.list.clear()
+        for candidate in candidates:
+            item = QListWidgetItem(f"{candidate.label}   ({', '.join(candidate.reasons)})")
+            item.setData(ACCOUNT_ROLE, candidate.account_id)
+            self.list.addItem(item)
+        if candidates:
+            noun = "customer on file looks" if len(candidates) == 1 else "customers on file look"
+            self.heading.setText(f"{len(candidates)} {noun} like this one: pick one to use it.")
+            self.list.setCurrentRow(0)
+        self.setVisible(bool(candidates))
+
+    def count(self) -> int:
+        return self.list.count()
+
+    def selected_account_id(self) -> int | None:
+        item = self.list.currentItem()
+        return int(item.data(ACCOUNT_ROLE)) if item is not None and self.isVisible() else None
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        self.picked.emit(int(item.data(ACCOUNT_ROLE)))

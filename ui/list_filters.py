@@ -1,0 +1,47 @@
+"""The filter widgets every list shares: the search box and the filter combos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+
+# Long enough that a fast typist's burst is one query, short enough to feel immediate.
+SEARCH_DELAY_MS = 120
+
+
+class SearchBox(QLineEdit):
+    """A line edit that emits `search_changed` once typing pauses (or on Enter)."""
+
+    search_changed = Signal(str)
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+        self.setMinimumWidth(260)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.emit_now)
+        self.textChanged.connect(self._timer.start)
+        self.returnPressed.connect(self.emit_now)
+
+    def emit_now(self) -> None:
+        self._timer.stop()
+        self.search_changed.emit(self.text().strip())
+
+
+def fill_filter_combo(combo: QComboBox, any_label: str, items: list[tuple[Any, str]]) -> None:
+    """(Re)fill a filter combo: "any" first (data None), then the items; the current choice
+    stays when it is still offered."""
+    keep = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(any_label, None)
+    for value, label in items:
+        combo.addItem(label, value)
+    position = combo.findData(keep) if keep is not None else 0
+    combo.setCurrentIndex(max(position, 0))
+    combo.blockSignals(False)

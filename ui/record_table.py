@@ -1,0 +1,229 @@
+"""Tables over large database tables: a model that pages rows out of a service as the view
+asks for them, and the view that shows it. Filtering and sorting happen in SQL, never in a
+proxy (a proxy over 100,000 Python rows takes most of a second per filter)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+# Qt enum members looked up once: data() runs for every visible cell on every repaint.
+DISPLAY = Qt.ItemDataRole.DisplayRole
+ALIGN = Qt.ItemDataRole.TextAlignmentRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+FONT = Qt.ItemDataRole.FontRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+USER = Qt.ItemDataRole.UserRole
+SORT_ROLE = USER + 1  # the raw value behind a cell
+ROW_ROLE = USER + 2  # the whole row object
+ID_ROLE = USER + 3  # the record's id
+HORIZONTAL = Qt.Orientation.Horizontal
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
+ASCENDING = Qt.SortOrder.AscendingOrder
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+PAGE_SIZE = 200
+# Pages kept in memory; the rest are read again when scrolled back to.
+MAX_PAGES = 25
+
+
+class PagedTableModel(QAbstractTableModel):
+    """Shows every row of a filter without holding them: rowCount is the filter's count and
+    rows are read a page at a time. Subclasses name the columns and say how to count,
+    fetch and show a row; rows are dataclasses with an `id`."""
+
+    count_changed = Signal(int)
+
+    # (header, sort key understood by the service)
+    COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    RIGHT_ALIGNED: ClassVar[frozenset[int]] = frozenset()
+    CENTERED: ClassVar[frozenset[int]] = frozenset()
+
+    def __init__(self, initial_filter: Any, sort_key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._filter = initial_filter
+        self._sort_key = sort_key
+        self._descending = False
+        self._count = 0
+        self._pages: OrderedDict[int, list[Any]] = OrderedDict()
+
+    # --- for subclasses ---------------------------------------------------------------
+    def fetch_count(self, flt: Any) -> int:
+        raise NotImplementedError
+
+    def fetch_page(
+        self, flt: Any, sort: str, descending: bool, offset: int, limit: int
+    ) -> list[Any]:
+        raise NotImplementedError
+
+    def display(self, item: Any, column: int) -> str:
+        raise NotImplementedError
+
+    def raw(self, item: Any, column: int) -> Any:
+        return self.display(item, column)
+
+    def style(self, item: Any, column: int, role: int) -> Any:
+        """Foreground, font and tooltip of a cell; None for the default."""
+        return None
+
+    def before_refresh(self) -> None:
+        """Called inside the reset, before the count is read (e.g. to take today's date)."""
+
+    # --- what callers use -------------------------------------------------------------
+    @property
+    def current_filter(self) -> Any:
+        return self._filter
+
+    def set_filter(self, flt: Any) -> None:
+        self._filter = flt
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the count again and forget the cached pages (after a save, or F5)."""
+        self.beginResetModel()
+        self.before_refresh()
+        self._pages.clear()
+        self._count = self.fetch_count(self._filter)
+        if self._count:
+            self._page(0)
+        self.endResetModel()
+        self.count_changed.emit(self._count)
+
+    def row_at(self, row: int) -> Any | None:
+        if not 0 <= row < self._count:
+            return None
+        page = self._page(row // PAGE_SIZE)
+        offset = row % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def row_of(self, record_id: int) -> int | None:
+        """The row of a record among the pages already read, if it is there."""
+        for number, rows in self._pages.items():
+            for offset, item in enumerate(rows):
+                if item.id == record_id:
+                    return number * PAGE_SIZE + offset
+        return None
+
+    def cached_pages(self) -> int:
+        return len(self._pages)
+
+    def _page(self, number: int) -> list[Any]:
+        page = self._pages.get(number)
+        if page is None:
+            page = self.fetch_page(
+                self._filter, self._sort_key, self._descending, number * PAGE_SIZE, PAGE_SIZE
+            )
+            self._pages[number] = page
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page
+
+    # --- Qt overrides -----------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation != HORIZONTAL or not 0 <= section < len(self.COLUMNS):
+            return None
+        if role == DISPLAY:
+            return self.COLUMNS[section][0]
+        if role == ALIGN and section in self.RIGHT_ALIGNED:
+            return RIGHT
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        item = self.row_at(index.row())
+        if item is None:
+            return None
+        column = index.column()
+        if role == DISPLAY:
+            return self.display(item, column)
+        if role == ALIGN:
+            if column in self.RIGHT_ALIGNED:
+                return RIGHT
+            return CENTER if column in self.CENTERED else None
+        if role == SORT_ROLE:
+            return self.raw(item, column)
+        if role == ROW_ROLE:
+            return item
+        if role == ID_ROLE:
+            return item.id
+        if role in (FOREGROUND, FONT, TOOLTIP):
+            return self.style(item, column, role)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = ASCENDING) -> None:
+        if not 0 <= column < len(self.COLUMNS):
+            return
+        self._sort_key = self.COLUMNS[column][1]
+        self._descending = order != ASCENDING
+        self.refresh()
+
+
+class RecordTableView(QTableView):
+    """A list of records: whole-row selection, sortable headers, Enter or a double click
+    opens the row."""
+
+    open_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setSortingEnabled(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.horizontalHeader().setHighlightSections(False)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.doubleClicked.connect(self._open_index)
+
+    def set_column_widths(self, widths: tuple[int, ...]) -> None:
+        for column, width in enumerate(widths):
+            self.horizontalHeader().resizeSection(column, width)
+
+    def selected_ids(self) -> list[int]:
+        return [int(i.data(ID_ROLE)) for i in self.selectionModel().selectedRows()]
+
+    def current_id(self) -> int | None:
+        index = self.currentIndex()
+        return int(index.data(ID_ROLE)) if index.isValid() else None
+
+    def select_record(self, record_id: int) -> None:
+        model = self.model()
+        if isinstance(model, PagedTableModel):
+            row = model.row_of(record_id)
+            if row is not None:
+                self.selectRow(row)
+                self.scrollTo(model.index(row, 0))
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_requested.emit(int(index.data(ID_ROLE)))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in _ENTER_KEYS:
+            self._open_index(self.currentIndex())
+            return
+        super().keyPressEvent(event)
