@@ -33,3 +33,22 @@ def db(data_dir: Path) -> Iterator[Path]:
 @pytest.fixture
 def user(db: Path) -> workspace.UserInfo:
     return workspace.sign_in("anna")
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box nobody patched would wait for a click forever; fail the test instead,
+    naming the box. Tests that expect one patch it themselves."""
+    try:
+        from PySide6.QtWidgets import QMessageBox
+    except ImportError:
+        return
+
+    def unexpected(kind: str):  # type: ignore[no-untyped-def]
+        def show(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise AssertionError(f"unexpected {kind} message box: {title!r}: {text!r}")
+
+        return staticmethod(show)
+
+    for kind in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, unexpected(kind))

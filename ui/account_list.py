@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.choices import AccountKind
 from app.services import accounts
 from app.services.accounts import AccountFilter, AccountRow
 from ui.list_filters import SearchBox, fill_filter_combo
-from ui.record_table import PagedTableModel, RecordTableView
+from ui.record_table import ListPage, PagedTableModel, RecordTableView
 
 COL_NAME, COL_KIND, COL_EMAIL, COL_PHONE, COL_POSTCODE, COL_CITY, COL_OPEN = range(7)
 COLUMN_WIDTHS = (260, 90, 240, 170, 90, 160, 110)
@@ -46,11 +45,8 @@ class AccountTableModel(PagedTableModel):
         return str((item.name, "", item.email, item.phone, item.postcode, item.city)[column])
 
 
-class AccountListPage(QWidget):
+class AccountListPage(ListPage):
     """The customers tab: search and kind filter above the list."""
-
-    open_requested = Signal(int)
-    count_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -12,7 +11,7 @@ from app.domain.choices import Channel, LeadStatus
 from app.services import leads, reference
 from app.services.leads import LeadFilter, LeadRow
 from ui.list_filters import SearchBox, fill_filter_combo
-from ui.record_table import FOREGROUND, PagedTableModel, RecordTableView
+from ui.record_table import FOREGROUND, ListPage, PagedTableModel, RecordTableView
 
 COL_NAME, COL_EMAIL, COL_PHONE, COL_INTEREST, COL_CHANNEL, COL_SOURCE = range(6)
 COL_OWNER, COL_STATUS, COL_CREATED = range(6, 9)
@@ -71,11 +70,8 @@ class LeadTableModel(PagedTableModel):
         return _DONE_BRUSH if role == FOREGROUND and item.status in _DONE else None
 
 
-class LeadListPage(QWidget):
+class LeadListPage(ListPage):
     """The leads tab: search, status, owner and channel filters above the list."""
-
-    open_requested = Signal(int)
-    count_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -22,6 +23,7 @@ from app.services.workspace import UserInfo
 from ui.account_list import AccountListPage
 from ui.lead_list import LeadListPage
 from ui.opportunity_list import OpportunityListPage
+from ui.record_table import ListPage
 
 
 def _action(
@@ -65,8 +67,9 @@ class MainWindow(QMainWindow):
         where = QLabel(f"{user.full_name} ({user.role.replace('_', ' ')}) · {database_path}")
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(where)
-        self._counts = {self.opportunities: "", self.leads: "", self.customers: ""}
-        for page in self._counts:
+        self.pages: list[ListPage] = [self.opportunities, self.leads, self.customers]
+        self._counts: dict[ListPage, str] = {}
+        for page in self.pages:
             page.count_changed.connect(lambda text, p=page: self._show_count(p, text))
             page.model.count_changed.emit(page.model.rowCount())
         self.tabs.currentChanged.connect(lambda _: self._show_current_count())
@@ -95,7 +98,7 @@ class MainWindow(QMainWindow):
         self.refresh_action = _action("&Refresh", self, QKeySequence.StandardKey.Refresh)
         self.refresh_action.triggered.connect(self.refresh)
         self.find_action = _action("&Find", self, QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(lambda: self.tabs.currentWidget().focus_search())
+        self.find_action.triggered.connect(lambda: self.current_page().focus_search())
         self.demo_action = _action("Load &demo data", self)
         self.demo_action.triggered.connect(self.load_demo_data)
         self.demo_action.setEnabled(not workspace.has_opportunities())
@@ -135,24 +138,27 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         self.addToolBar(toolbar)
 
+    def current_page(self) -> ListPage:
+        return self.pages[self.tabs.currentIndex()]
+
     def refresh(self) -> None:
-        for page in (self.opportunities, self.leads, self.customers):
+        for page in self.pages:
             page.refresh()
 
-    def _show_count(self, page: QWidget, text: str) -> None:
+    def _show_count(self, page: ListPage, text: str) -> None:
         self._counts[page] = text
         self._show_current_count()
 
     def _show_current_count(self) -> None:
-        self.count_label.setText(self._counts.get(self.tabs.currentWidget(), ""))
+        self.count_label.setText(self._counts.get(self.current_page(), ""))
 
     def _open_current(self) -> None:
-        page = self.tabs.currentWidget()
+        page = self.current_page()
         record_id = page.table.current_id()
         if record_id is not None:
             page.open_requested.emit(record_id)
 
-    def _show_dialog(self, dialog: QWidget) -> None:
+    def _show_dialog(self, dialog: QDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
@@ -198,10 +204,12 @@ class MainWindow(QMainWindow):
         from ui.lead_import import LeadImportDialog
 
         dialog = LeadImportDialog(self.user.id, self)
-        dialog.imported.connect(
-            lambda: (self.leads.model.refresh(), self.tabs.setCurrentWidget(self.leads))
-        )
+        dialog.imported.connect(self._after_import)
         self._show_dialog(dialog)
+
+    def _after_import(self) -> None:
+        self.leads.model.refresh()
+        self.tabs.setCurrentWidget(self.leads)
 
     def open_customer(self, account_id: int | None) -> None:
         from ui.account_form import AccountFormDialog

@@ -24,7 +24,7 @@ from app.domain.choices import Status
 from app.services import opportunities, reference
 from app.services.opportunities import OpportunityFilter, OpportunityRow
 from ui.list_filters import SearchBox, fill_filter_combo
-from ui.record_table import FONT, FOREGROUND, TOOLTIP, PagedTableModel, RecordTableView
+from ui.record_table import FONT, FOREGROUND, TOOLTIP, ListPage, PagedTableModel, RecordTableView
 
 OVERDUE_BRUSH = QBrush(QColor("#b3261e"))
 CLOSED_BRUSH = QBrush(QColor("#6b6b6b"))
@@ -251,11 +251,8 @@ def _date_edit() -> QDateEdit:
     return edit
 
 
-class OpportunityListPage(QWidget):
+class OpportunityListPage(ListPage):
     """The opportunities tab of the main window: filter bar above the list."""
-
-    open_requested = Signal(int)
-    count_changed = Signal(str)
 
     def __init__(
         self, current_user_id: int, mine_first: bool = False, parent: QWidget | None = None

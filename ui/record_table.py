@@ -227,3 +227,19 @@ class RecordTableView(QTableView):
             self._open_index(self.currentIndex())
             return
         super().keyPressEvent(event)
+
+
+class ListPage(QWidget):
+    """A tab of the main window: filters above a RecordTableView over a PagedTableModel."""
+
+    open_requested = Signal(int)
+    count_changed = Signal(str)  # "1,234 opportunities"
+
+    model: PagedTableModel
+    table: RecordTableView
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def focus_search(self) -> None:
+        raise NotImplementedError
