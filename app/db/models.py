@@ -288,6 +288,8 @@ class Opportunity(BaseModel):
     facility = ForeignKeyField(Facility, null=True, on_delete="SET NULL", index=True)
     operation = ForeignKeyField(Operation, null=True, on_delete="SET NULL")
     lead = ForeignKeyField(Lead, null=True, backref="opportunities", on_delete="SET NULL")
+    competitor = _key_field()  # who won the sale when it was lost
+    closed_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -320,6 +322,41 @@ class StageChange(BaseModel):
     from_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL")
     to_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL")
     automatic = BooleanField(default=False)
+    # "won", "lost", "reopened" for the moves that close or reopen; empty for the others.
+    reason = _key_field()
+
+    class Meta:
+        indexes = ((("opportunity", "created_at"), False),)
+
+
+class Activity(BaseModel):
+    """Something done or to be done with a customer: an appointment, a test drive, a task,
+    a phone call, an e-mail or a note."""
+
+    kind = CharField()  # ActivityKind
+    subject = CharField()
+    description = TextField(default="")
+    # The start (appointments, test drives), the due time (tasks) or when it happened.
+    starts_at = DateTimeField()
+    ends_at = DateTimeField(null=True)
+    done = BooleanField(default=False)
+    done_at = DateTimeField(null=True)
+    owner = ForeignKeyField(User, null=True, backref="activities", on_delete="SET NULL")
+    opportunity = ForeignKeyField(Opportunity, null=True, backref="activities", on_delete="CASCADE")
+    lead = ForeignKeyField(Lead, null=True, backref="activities", on_delete="CASCADE")
+    account = ForeignKeyField(Account, null=True, backref="activities", on_delete="CASCADE")
+    vehicle = ForeignKeyField(Vehicle, null=True, backref="test_drives", on_delete="SET NULL")
+    direction = CharField(default="")  # "in" or "out" for phone calls
+    note_reason = CharField(default="")
+
+    class Meta:
+        indexes = (
+            (("opportunity", "starts_at"), False),
+            (("owner", "done", "starts_at"), False),
+            (("vehicle", "starts_at"), False),
+            (("account", "starts_at"), False),
+            (("lead", "starts_at"), False),
+        )
 
 
 TABLES: list[type[Model]] = [
@@ -341,4 +378,5 @@ TABLES: list[type[Model]] = [
     OpportunityContact,
     CloseDateChange,
     StageChange,
+    Activity,
 ]

@@ -66,6 +66,15 @@ class ContactRole(Choice):
     OTHER = "other"
 
 
+class ActivityKind(Choice):
+    APPOINTMENT = "appointment"
+    TEST_DRIVE = "test_drive"
+    TASK = "task"
+    CALL = "call"
+    EMAIL = "email"
+    NOTE = "note"
+
+
 class AccountKind(Choice):
     PERSON = "person"
     COMPANY = "company"

@@ -1,0 +1,387 @@
+"""Activities (appointments, test drives, tasks, calls, e-mails, notes), the opportunity's
+timeline and the salesperson's agenda."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta
+
+from peewee import JOIN, fn
+
+from app.db import models as m
+from app.db.connection import transaction
+from app.domain.choices import ActivityKind, Status
+from app.domain.validation import Validator
+from app.services import process
+from app.services.errors import NotFound
+
+# An appointment or a test drive shows the customer is interested (DESIGN: sales rules).
+_MOVES_TO_INTEREST = {ActivityKind.APPOINTMENT.value, ActivityKind.TEST_DRIVE.value}
+_SCHEDULED = {ActivityKind.APPOINTMENT.value, ActivityKind.TEST_DRIVE.value}
+MAX_TEST_DRIVE = timedelta(hours=8)
+
+
+@dataclass
+class ActivityInput:
+    kind: str = ActivityKind.TASK.value
+    subject: str = ""
+    description: str = ""
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    done: bool = False
+    owner_id: int | None = None
+    opportunity_id: int | None = None
+    lead_id: int | None = None
+    account_id: int | None = None
+    vehicle_id: int | None = None
+    direction: str = ""
+    note_reason: str = ""
+
+
+@dataclass
+class ActivityDetail(ActivityInput):
+    id: int = 0
+    version: int = 1
+    vehicle_label: str = ""
+
+
+_FIELDS = tuple(f.name for f in fields(ActivityInput))
+
+
+def note_reasons() -> list[str]:
+    query = m.Reason.select(m.Reason.name).where((m.Reason.kind == "note") & m.Reason.active)
+    return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+
+
+def _validate(data: ActivityInput, own_id: int | None) -> Validator:
+    v = Validator()
+    data.kind = v.choice("kind", data.kind, ActivityKind, "kind of activity")
+    data.subject = v.require("subject", data.subject, "Subject")
+    data.description = v.optional("description", data.description, "Description", 10_000)
+    if data.starts_at is None:
+        v.error("starts_at", "Give the date and time.")
+    if not (data.opportunity_id or data.lead_id or data.account_id):
+        v.error("opportunity_id", "An activity belongs to an opportunity, a lead or a customer.")
+    if data.kind in _SCHEDULED and data.starts_at is not None:
+        if data.ends_at is None:
+            data.ends_at = data.starts_at + timedelta(hours=1)
+        if data.ends_at <= data.starts_at:
+            v.error("ends_at", "The end must come after the start.")
+    if data.kind == ActivityKind.TEST_DRIVE.value:
+        if data.vehicle_id is None:
+            v.error("vehicle_id", "A test drive needs the vehicle.")
+        elif data.starts_at and data.ends_at and data.ends_at - data.starts_at > MAX_TEST_DRIVE:
+            v.error(
+                "ends_at", "A test drive slot is at most 8 hours; book a longer loan as a task."
+            )
+        elif data.starts_at and data.ends_at and data.ends_at > data.starts_at:
+            clash = _test_drive_clash(data.vehicle_id, data.starts_at, data.ends_at, own_id)
+            if clash:
+                v.error("starts_at", clash)
+    else:
+        data.vehicle_id = data.vehicle_id if data.kind in _SCHEDULED else None
+    if data.kind == ActivityKind.CALL.value and data.direction not in ("in", "out"):
+        v.error("direction", "Say whether the customer called in or was called.")
+    if (
+        data.kind == ActivityKind.NOTE.value
+        and data.note_reason
+        and data.note_reason not in note_reasons()
+    ):
+        v.error("note_reason", "Pick the note's reason from the list.")
+    return v
+
+
+def _test_drive_clash(
+    vehicle_id: int, start: datetime, end: datetime, own_id: int | None
+) -> str | None:
+    query = (
+        m.Activity.select(m.Activity, m.User.full_name.alias("owner_name"))
+        .join(m.User, JOIN.LEFT_OUTER, on=(m.Activity.owner == m.User.id))
+        .where(
+            (m.Activity.vehicle == vehicle_id)
+            & (m.Activity.kind == ActivityKind.TEST_DRIVE.value)
+            & (m.Activity.starts_at < end)
+            & (m.Activity.ends_at > start)
+        )
+    )
+    if own_id is not None:
+        query = query.where(m.Activity.id != own_id)
+    other = query.first()
+    if other is None:
+        return None
+    slot = f"{other.starts_at:%Y-%m-%d %H:%M}–{other.ends_at:%H:%M}"
+    whose = f" ({other.owner_name})" if getattr(other, "owner_name", None) else ""
+    where = f" for opportunity #{other.opportunity_id}" if other.opportunity_id else ""
+    return (
+        f"The vehicle is already booked for a test drive {slot}{where}{whose}: “{other.subject}”."
+    )
+
+
+def _check_parent_open(data: ActivityInput) -> None:
+    if data.opportunity_id is not None:
+        row = m.Opportunity.get_or_none(m.Opportunity.id == data.opportunity_id)
+        if row is None:
+            raise NotFound(f"Opportunity #{data.opportunity_id} no longer exists.")
+        process.require_open(row)
+        if data.account_id is None:
+            data.account_id = row.account_id
+
+
+def create(data: ActivityInput) -> ActivityDetail:
+    with transaction():
+        _check_parent_open(data)
+        _validate(data, None).raise_if_any()
+        row = m.Activity.create(
+            **{f"{n}": getattr(data, n) for n in _FIELDS if not n.endswith("_id")},
+            owner=data.owner_id,
+            opportunity=data.opportunity_id,
+            lead=data.lead_id,
+            account=data.account_id,
+            vehicle=data.vehicle_id,
+            done_at=m.now() if data.done else None,
+        )
+        if data.opportunity_id is not None and data.kind in _MOVES_TO_INTEREST:
+            process.advance(data.opportunity_id, "Interest")
+    return get(row.id)
+
+
+def update(activity_id: int, data: ActivityInput) -> ActivityDetail:
+    with transaction():
+        row = m.Activity.get_or_none(m.Activity.id == activity_id)
+        if row is None:
+            raise NotFound("This activity no longer exists.")
+        if row.opportunity_id is not None:
+            process.require_open(row.opportunity)
+        data.opportunity_id = row.opportunity_id
+        _check_parent_open(data)
+        _validate(data, activity_id).raise_if_any()
+        for name in _FIELDS:
+            if not name.endswith("_id"):
+                setattr(row, name, getattr(data, name))
+        row.owner, row.vehicle = data.owner_id, data.vehicle_id
+        row.done_at = (row.done_at or m.now()) if data.done else None
+        row.save()
+    return get(activity_id)
+
+
+def set_done(activity_id: int, done: bool = True) -> ActivityDetail:
+    detail = get(activity_id)
+    detail.done = done
+    return update(activity_id, ActivityInput(**{n: getattr(detail, n) for n in _FIELDS}))
+
+
+def get(activity_id: int) -> ActivityDetail:
+    row = m.Activity.get_or_none(m.Activity.id == activity_id)
+    if row is None:
+        raise NotFound("This activity no longer exists.")
+    label = ""
+    if row.vehicle_id:
+        v = row.vehicle
+        label = f"{v.brand} {v.model} {v.variant} · {v.vin}".replace("  ", " ")
+    return ActivityDetail(
+        **{n: getattr(row, n) for n in _FIELDS if not n.endswith("_id")},
+        owner_id=row.owner_id,
+        opportunity_id=row.opportunity_id,
+        lead_id=row.lead_id,
+        account_id=row.account_id,
+        vehicle_id=row.vehicle_id,
+        id=row.id,
+        version=row.version,
+        vehicle_label=label,
+    )
+
+
+# --- the timeline -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    when: datetime
+    kind: str  # an ActivityKind value, "stage" or "close_date"
+    title: str
+    detail: str
+    by: str
+    activity_id: int | None = None
+    done: bool = True
+
+
+def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
+    """Activities, stage moves and close-date changes, newest first."""
+    entries: list[TimelineEntry] = []
+    owner = m.User.alias()
+    activities = (
+        m.Activity.select(
+            m.Activity.id,
+            m.Activity.kind,
+            m.Activity.subject,
+            m.Activity.description,
+            m.Activity.starts_at,
+            m.Activity.done,
+            owner.full_name,
+            m.Activity.note_reason,
+            m.Activity.direction,
+        )
+        .join(owner, JOIN.LEFT_OUTER, on=(m.Activity.owner == owner.id))
+        .where(m.Activity.opportunity == opportunity_id)
+        .order_by(m.Activity.starts_at.desc())
+        .limit(limit)
+        .tuples()
+    )
+    for aid, kind, subject, description, at, done, by, reason, direction in activities:
+        label = ActivityKind(kind).label if kind in ActivityKind._value2member_map_ else kind
+        if kind == ActivityKind.CALL.value:
+            label = "Call in" if direction == "in" else "Call out"
+        title = f"{label}: {subject}" + (f" ({reason})" if reason else "")
+        entries.append(TimelineEntry(at, kind, title, description, by or "", aid, bool(done)))
+    for visit in process.history(opportunity_id):
+        how = {"won": "Closed as won", "lost": "Closed as lost", "reopened": "Reopened"}.get(
+            visit.reason, "Moved automatically" if visit.automatic else "Moved"
+        )
+        entries.append(
+            TimelineEntry(visit.entered_at, "stage", f"{how} to {visit.stage}", "", visit.by)
+        )
+    changes = (
+        m.CloseDateChange.select(
+            m.CloseDateChange.created_at,
+            m.CloseDateChange.old_date,
+            m.CloseDateChange.new_date,
+            m.User.full_name,
+        )
+        .join(m.User, JOIN.LEFT_OUTER, on=(m.CloseDateChange.changed_by == m.User.id))
+        .where(m.CloseDateChange.opportunity == opportunity_id)
+        .tuples()
+    )
+    for at, old, new, by in changes:
+        text = f"Est. close date {old} → {new}" if old else f"Est. close date set to {new}"
+        entries.append(TimelineEntry(at, "close_date", text, "", by or ""))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+# --- the agenda --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaActivity:
+    id: int
+    kind: str
+    subject: str
+    starts_at: datetime
+    ends_at: datetime | None
+    opportunity_id: int | None
+    customer: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaOpportunity:
+    id: int
+    topic: str
+    customer: str
+    stage: str
+    est_close_date: date
+    days_in_stage: int
+    reason: str  # "past its close date" or "N days in Quotation (allowed M)"
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    today: list[AgendaActivity]
+    overdue: list[AgendaActivity]
+    past_close: list[AgendaOpportunity]
+    stale: list[AgendaOpportunity]
+
+
+def _agenda_activities(query) -> list[AgendaActivity]:  # type: ignore[no-untyped-def]
+    return [AgendaActivity(*row) for row in query.tuples()]
+
+
+def agenda(user_id: int, today: date | None = None, now: datetime | None = None) -> Agenda:
+    """For one salesperson: today's appointments and test drives, overdue tasks (and calls
+    or appointments not marked done), and their open opportunities that are past their
+    close date or have sat in their stage longer than it allows."""
+    today = today or date.today()
+    now = now or datetime.now()
+    day_start, day_end = (
+        datetime.combine(today, time.min),
+        datetime.combine(today + timedelta(days=1), time.min),
+    )
+    base = (
+        m.Activity.select(
+            m.Activity.id,
+            m.Activity.kind,
+            m.Activity.subject,
+            m.Activity.starts_at,
+            m.Activity.ends_at,
+            m.Activity.opportunity,
+            m.Account.name,
+        )
+        .join(m.Account, JOIN.LEFT_OUTER, on=(m.Activity.account == m.Account.id))
+        .where(m.Activity.owner == user_id)
+    )
+    todays = base.where(
+        (m.Activity.starts_at >= day_start)
+        & (m.Activity.starts_at < day_end)
+        & m.Activity.kind.in_(list(_SCHEDULED))
+    ).order_by(m.Activity.starts_at)
+    overdue = base.where(
+        ~m.Activity.done
+        & (m.Activity.starts_at < day_start)
+        & m.Activity.kind.not_in([ActivityKind.NOTE.value, ActivityKind.EMAIL.value])
+    ).order_by(m.Activity.starts_at)
+    # Per opportunity, an index probe on stage_change(opportunity, created_at): the user's
+    # few hundred open sales, not a pass over every move ever made.
+    Moves = m.StageChange.alias()
+    entered = Moves.select(fn.MAX(Moves.created_at)).where(Moves.opportunity == m.Opportunity.id)
+    mine = (
+        m.Opportunity.select(
+            m.Opportunity.id,
+            m.Opportunity.topic,
+            m.Account.name,
+            m.Stage.name,
+            m.Opportunity.est_close_date,
+            m.Stage.days_allowed,
+            entered,
+        )
+        .join(m.Account, on=(m.Opportunity.account == m.Account.id))
+        .switch(m.Opportunity)
+        .join(m.Stage, JOIN.LEFT_OUTER, on=(m.Opportunity.stage == m.Stage.id))
+        .where((m.Opportunity.owner == user_id) & (m.Opportunity.status == Status.OPEN.value))
+        .order_by(m.Opportunity.est_close_date)
+        .tuples()
+    )
+    past_close, stale = [], []
+    for oid, topic, customer, stage, close, allowed, since in mine:
+        since_at = (
+            since
+            if isinstance(since, datetime)
+            else datetime.fromisoformat(str(since))
+            if since
+            else now
+        )
+        days = int((now - since_at).total_seconds() // 86_400)
+        close_date = close if isinstance(close, date) else date.fromisoformat(str(close))
+        if close_date < today:
+            past_close.append(
+                AgendaOpportunity(
+                    oid,
+                    topic,
+                    customer,
+                    stage or "",
+                    close_date,
+                    days,
+                    f"close date {close_date.isoformat()} has passed",
+                )
+            )
+        if allowed is not None and days > allowed:
+            stale.append(
+                AgendaOpportunity(
+                    oid,
+                    topic,
+                    customer,
+                    stage or "",
+                    close_date,
+                    days,
+                    f"{days} days in {stage} (allowed {allowed})",
+                )
+            )
+    return Agenda(_agenda_activities(todays), _agenda_activities(overdue), past_close, stale)

@@ -1,0 +1,225 @@
+"""The sales process: moving an opportunity through its stages by hand or automatically,
+closing it as won or lost, reopening it, and the history of every move."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN
+
+from app.db import models as m
+from app.db.connection import transaction
+from app.domain.choices import Status
+from app.domain.process import StageVisit, automatic_target
+from app.domain.stages import StageInfo, allowed_moves
+from app.domain.validation import ValidationError
+from app.services.errors import NotFound
+from app.services.reference import fixed_sequence, stage_infos
+
+
+def _open_row(opportunity_id: int) -> m.Opportunity:
+    row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
+    if row is None:
+        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+    return row
+
+
+def require_open(row: m.Opportunity) -> None:
+    """A closed opportunity is read-only until it is reopened."""
+    if row.status != Status.OPEN.value:
+        raise ValidationError(
+            {
+                "status": f"Opportunity #{row.id} is closed as {row.status}; "
+                "reopen it before changing it or adding to it."
+            }
+        )
+
+
+def _set_stage(
+    row: m.Opportunity, stage: StageInfo | None, automatic: bool, reason: str = ""
+) -> None:
+    old = row.stage_id
+    row.stage = stage.id if stage else None
+    if stage is not None and not row.probability_by_hand:
+        row.probability = stage.default_probability
+    row.save()
+    m.StageChange.create(
+        opportunity=row, from_stage=old, to_stage=row.stage_id, automatic=automatic, reason=reason
+    )
+
+
+def move_to_stage(opportunity_id: int, stage_id: int) -> None:
+    """A move by hand: in a fixed process the next stage or any earlier one."""
+    with transaction():
+        row = _open_row(opportunity_id)
+        require_open(row)
+        stages = stage_infos(row.kind_id)
+        current = next((s for s in stages if s.id == row.stage_id), None)
+        allowed = allowed_moves(stages, current, fixed_sequence(row.kind_id))
+        target = next((s for s in allowed if s.id == stage_id), None)
+        if target is None:
+            names = ", ".join(s.name for s in allowed)
+            raise ValidationError(
+                {"stage_id": f"From here the sale can move to: {names} (no skipping a stage)."}
+            )
+        if target.only_from_lead and row.lead_id is None:
+            raise ValidationError(
+                {"stage_id": f"{target.name} is only for opportunities that came from a lead."}
+            )
+        if target.id != row.stage_id:
+            _set_stage(row, target, automatic=False)
+
+
+def advance(opportunity_id: int, at_least: str) -> bool:
+    """Move the opportunity forward to at least the named stage (an automatic move: a test
+    drive, a quote, a contract, an order); never backwards. True if it moved. Joins the
+    caller's transaction."""
+    with transaction():
+        row = _open_row(opportunity_id)
+        require_open(row)
+        stages = stage_infos(row.kind_id)
+        current = next((s for s in stages if s.id == row.stage_id), None)
+        target = automatic_target(stages, current, at_least)
+        if target is None:
+            return False
+        _set_stage(row, target, automatic=True)
+        return True
+
+
+def lost_reasons() -> list[str]:
+    query = m.Reason.select(m.Reason.name).where((m.Reason.kind == "lost") & m.Reason.active)
+    return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+
+
+def _closing_stage(row: m.Opportunity, won: bool) -> StageInfo | None:
+    return next((s for s in stage_infos(row.kind_id) if (s.is_won if won else s.is_lost)), None)
+
+
+def _close(row: m.Opportunity, won: bool, note: str) -> None:
+    require_open(row)
+    row.status = (Status.WON if won else Status.LOST).value
+    row.closing_note = note.strip()
+    row.closed_at = m.now()
+    row.probability_by_hand = False
+    stage = _closing_stage(row, won)
+    row.probability = 100 if won else 0
+    _set_stage(row, stage, automatic=False, reason=row.status)
+
+
+# Called with the opportunity's id when it closes as lost (quotes abandon themselves).
+on_lost: list = []
+
+
+def close_won(opportunity_id: int, note: str = "") -> None:
+    with transaction():
+        _close(_open_row(opportunity_id), True, note)
+
+
+def close_lost(
+    opportunity_ids: list[int], reason: str, note: str = "", competitor: str = ""
+) -> int:
+    """Close one or several opportunities as lost, with a reason from the catalogue; all of
+    them or none. Returns how many were closed."""
+    if reason not in lost_reasons():
+        raise ValidationError({"lost_reason": "Pick why the sale was lost from the list."})
+    if len(competitor.strip()) > 120:
+        raise ValidationError({"competitor": "The competitor's name is too long (at most 120)."})
+    if not opportunity_ids:
+        return 0
+    with transaction():
+        for opportunity_id in opportunity_ids:
+            row = _open_row(opportunity_id)
+            row.lost_reason = reason
+            row.competitor = competitor.strip()
+            _close(row, False, note)
+            for hook in on_lost:
+                hook(opportunity_id)
+    return len(opportunity_ids)
+
+
+def reopen(opportunity_id: int) -> None:
+    """Back to the stage it was closed from; the lost reason is cleared and the reopening
+    recorded."""
+    with transaction():
+        row = _open_row(opportunity_id)
+        if row.status == Status.OPEN.value:
+            raise ValidationError({"status": "This opportunity is open already."})
+        closing = (
+            m.StageChange.select()
+            .where((m.StageChange.opportunity == row.id) & (m.StageChange.reason == row.status))
+            .order_by(m.StageChange.created_at.desc(), m.StageChange.id.desc())
+            .first()
+        )
+        stages = stage_infos(row.kind_id)
+        back_to = next((s for s in stages if closing and s.id == closing.from_stage_id), None)
+        if back_to is None:
+            back_to = next((s for s in stages if not s.is_closed), None)
+        row.status = Status.OPEN.value
+        row.lost_reason = ""
+        row.competitor = ""
+        row.closed_at = None
+        _set_stage(row, back_to, automatic=False, reason="reopened")
+
+
+@dataclass(frozen=True, slots=True)
+class StageOverview:
+    """What the stage bar shows: the process's open stages, where the sale is, how long."""
+
+    stages: list[StageInfo]
+    current_id: int | None
+    status: str
+    allowed_ids: frozenset[int]
+    days_in_stage: float
+    days_allowed: int | None
+
+
+def overview(opportunity_id: int, now: datetime | None = None) -> StageOverview:
+    now = now or datetime.now()
+    row = _open_row(opportunity_id)
+    stages = stage_infos(row.kind_id)
+    current = next((s for s in stages if s.id == row.stage_id), None)
+    allowed = (
+        allowed_moves(stages, current, fixed_sequence(row.kind_id)) if row.status == "open" else []
+    )
+    visits = history(opportunity_id)
+    entered = visits[-1].entered_at if visits else row.created_at
+    stage_row = m.Stage.get_or_none(m.Stage.id == row.stage_id) if row.stage_id else None
+    return StageOverview(
+        stages=[s for s in stages if not s.is_closed],
+        current_id=row.stage_id,
+        status=row.status,
+        allowed_ids=frozenset(
+            s.id for s in allowed if not (s.only_from_lead and row.lead_id is None)
+        ),
+        days_in_stage=(now - entered).total_seconds() / 86_400,
+        days_allowed=stage_row.days_allowed if stage_row else None,
+    )
+
+
+def history(opportunity_id: int) -> list[StageVisit]:
+    """Every stage the opportunity was in, oldest first, with who moved it there."""
+    ToStage = m.Stage.alias()
+    query = (
+        m.StageChange.select(
+            m.StageChange.created_at,
+            ToStage.name,
+            m.User.full_name,
+            m.StageChange.automatic,
+            m.StageChange.reason,
+        )
+        .join(ToStage, JOIN.LEFT_OUTER, on=(m.StageChange.to_stage == ToStage.id))
+        .switch(m.StageChange)
+        .join(m.User, JOIN.LEFT_OUTER, on=(m.StageChange.changed_by == m.User.id))
+        .where(m.StageChange.opportunity == opportunity_id)
+        .order_by(m.StageChange.created_at, m.StageChange.id)
+        .tuples()
+    )
+    rows = list(query)
+    visits = []
+    for index, (at, stage, by, automatic, reason) in enumerate(rows):
+        left = rows[index + 1][0] if index + 1 < len(rows) else None
+        visits.append(
+            StageVisit(stage or "(no stage)", at, left, by or "", bool(automatic), reason or "")
+        )
+    return visits

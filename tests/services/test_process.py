@@ -1,0 +1,199 @@
+"""The sales process: automatic moves, closing, reopening, history, activities, the
+timeline and the agenda; and every kind's transitions checked generically."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from app.db import models as m
+from app.domain import vin
+from app.domain.process import PROCESS_ORDER, automatic_target
+from app.domain.stages import allowed_moves, first_stage
+from app.domain.validation import ValidationError
+from app.services import activities, opportunities, process, reference
+from app.services.activities import ActivityInput
+from app.services.workspace import UserInfo
+from tests import factories
+
+NOW = datetime.now().replace(microsecond=0)
+
+
+def _stage(opportunity_id: int) -> str:
+    return opportunities.get(opportunity_id).stage_name
+
+
+def _test_drive(opportunity_id: int, vehicle_id: int, start: datetime, hours: float = 1, **kw) -> ActivityInput:
+    return ActivityInput(kind="test_drive", subject="Test drive", starts_at=start,
+                         ends_at=start + timedelta(hours=hours), opportunity_id=opportunity_id,
+                         vehicle_id=vehicle_id, **kw)
+
+
+def _vehicle() -> int:
+    return m.Vehicle.create(vin=vin.with_check_digit("WVWZZZCDZRW012345"), stock_number="D-1",
+                            condition="new", brand="Volkswagen", model="Golf").id
+
+
+def test_every_kind_of_process_hangs_together(user: UserInfo) -> None:
+    """No stage unreachable by hand from the first one, no move by hand into a closed stage,
+    and automatic moves only forward."""
+    for kind in reference.opportunity_kinds():
+        stages = reference.stage_infos(kind.id)
+        if not stages:
+            continue
+        fixed = reference.fixed_sequence(kind.id)
+        reached = {first_stage(stages, from_lead=True).id}
+        frontier = list(reached)
+        while frontier:
+            current_id = frontier.pop()
+            current = next(s for s in stages if s.id == current_id)
+            for target in allowed_moves(stages, current, fixed):
+                assert not target.is_closed
+                if target.id not in reached:
+                    reached.add(target.id)
+                    frontier.append(target.id)
+        assert reached == {s.id for s in stages if not s.is_closed}, kind.label
+        for current in stages:
+            if current.is_closed:
+                continue
+            for name in PROCESS_ORDER:
+                target = automatic_target(stages, current, name)
+                assert target is None or target.sequence > current.sequence
+
+
+def test_a_test_drive_moves_a_qualify_opportunity_to_interest(user: UserInfo) -> None:
+    lead = m.Lead.create(last_name="Rossi", email="maria@example.it")
+    qualify = next(s.id for s in reference.stage_infos(1) if s.name == "Qualify")
+    opp = factories.opportunity(user.id, stage_id=qualify, lead_id=lead.id)
+    assert _stage(opp.id) == "Qualify"
+    activities.create(_test_drive(opp.id, _vehicle(), NOW + timedelta(days=1), owner_id=user.id))
+    assert _stage(opp.id) == "Interest"
+    history = process.history(opp.id)
+    assert [v.stage for v in history] == ["Qualify", "Interest"] and history[-1].automatic
+
+
+def test_automatic_moves_never_go_back(user: UserInfo) -> None:
+    opp = factories.opportunity(user.id)
+    process.move_to_stage(opp.id, next(s.id for s in reference.stage_infos(1) if s.name == "Quotation"))
+    assert not process.advance(opp.id, "Interest")
+    assert _stage(opp.id) == "Quotation"
+    assert process.advance(opp.id, "Delivery") and _stage(opp.id) == "Delivery"
+
+
+def test_test_drives_of_one_vehicle_cannot_overlap(user: UserInfo) -> None:
+    vehicle = _vehicle()
+    first = factories.opportunity(user.id, topic="Golf for Rossi")
+    other = factories.opportunity(user.id, factories.customer("Bauer", "Anna"), topic="Golf for Bauer")
+    start = NOW.replace(hour=10, minute=0, second=0) + timedelta(days=1)
+    booked = activities.create(_test_drive(first.id, vehicle, start, owner_id=user.id))
+    with pytest.raises(ValidationError) as caught:
+        activities.create(_test_drive(other.id, vehicle, start + timedelta(minutes=30)))
+    message = caught.value.errors["starts_at"]
+    assert f"#{first.id}" in message and f"{start:%H:%M}" in message
+    activities.create(_test_drive(other.id, vehicle, start + timedelta(hours=1)))  # back to back
+    moved = activities.get(booked.id)
+    moved.subject = "Test drive, extended"
+    activities.update(booked.id, moved)  # its own slot is no clash
+
+
+def test_activity_input_is_checked(user: UserInfo) -> None:
+    opp = factories.opportunity(user.id)
+    with pytest.raises(ValidationError) as caught:
+        activities.create(ActivityInput(kind="test_drive", subject=" ", starts_at=NOW,
+                                        ends_at=NOW - timedelta(hours=1), opportunity_id=opp.id))
+    assert set(caught.value.errors) >= {"subject", "ends_at", "vehicle_id"}
+    with pytest.raises(ValidationError) as caught:
+        activities.create(ActivityInput(kind="call", subject="Called", starts_at=NOW, opportunity_id=opp.id))
+    assert "direction" in caught.value.errors
+    with pytest.raises(ValidationError):
+        activities.create(ActivityInput(kind="note", subject="n", starts_at=NOW, note_reason="Gossip",
+                                        opportunity_id=opp.id))
+
+
+def test_close_lost_needs_a_catalogue_reason_and_makes_it_read_only(user: UserInfo) -> None:
+    opp = factories.opportunity(user.id)
+    with pytest.raises(ValidationError):
+        process.close_lost([opp.id], "Didn't like the colour")
+    process.close_lost([opp.id], "Bought another brand", note="Went for a BMW", competitor="BMW Autohaus")
+    closed = m.Opportunity.get_by_id(opp.id)
+    assert (closed.status, closed.lost_reason, closed.competitor, closed.probability) == (
+        "lost", "Bought another brand", "BMW Autohaus", 0)
+    assert _stage(opp.id) == "Lost"
+    with pytest.raises(ValidationError, match="reopen"):
+        activities.create(ActivityInput(kind="task", subject="Call back", starts_at=NOW, opportunity_id=opp.id))
+    with pytest.raises(ValidationError):
+        opportunities.update(opp.id, opportunities.get(opp.id), closed.version)
+
+
+def test_reopening_goes_back_to_the_stage_and_clears_the_reason(user: UserInfo) -> None:
+    opp = factories.opportunity(user.id)
+    process.move_to_stage(opp.id, next(s.id for s in reference.stage_infos(1) if s.name == "Quotation"))
+    process.close_lost([opp.id], "Price")
+    process.reopen(opp.id)
+    row = m.Opportunity.get_by_id(opp.id)
+    assert (row.status, row.lost_reason, _stage(opp.id), row.probability) == ("open", "", "Quotation", 40)
+    reasons = [v.reason for v in process.history(opp.id)]
+    assert reasons[-2:] == ["lost", "reopened"]
+
+
+def test_several_are_closed_as_lost_at_once_or_none(user: UserInfo) -> None:
+    a, b = factories.opportunity(user.id), factories.opportunity(user.id)
+    process.close_won(b.id)
+    with pytest.raises(ValidationError):
+        process.close_lost([a.id, b.id], "Price")
+    assert m.Opportunity.get_by_id(a.id).status == "open"
+    c = factories.opportunity(user.id)
+    assert process.close_lost([a.id, c.id], "Price") == 2
+
+
+def test_the_timeline_shows_everything_newest_first(user: UserInfo) -> None:
+    opp = factories.opportunity(user.id)
+    activities.create(ActivityInput(kind="call", direction="in", subject="Asked for a price",
+                                    starts_at=NOW - timedelta(days=2), opportunity_id=opp.id, owner_id=user.id))
+    activities.create(ActivityInput(kind="note", subject="Has a dog", note_reason="Visit",
+                                    starts_at=NOW - timedelta(days=1), opportunity_id=opp.id))
+    entries = activities.timeline(opp.id)
+    titles = [e.title for e in entries]
+    assert titles.index("Note: Has a dog (Visit)") < titles.index("Call in: Asked for a price")
+    assert any(t.startswith("Moved to Interest") for t in titles)
+    assert any(t.startswith("Est. close date set to") for t in titles)
+    assert [e.when for e in entries] == sorted((e.when for e in entries), reverse=True)
+
+
+def test_the_agenda_of_a_salesperson(user: UserInfo) -> None:
+    today = date.today()
+    mine = factories.opportunity(user.id, topic="Mine")
+    late = factories.opportunity(user.id, topic="Late")
+    m.Opportunity.update(est_close_date=today - timedelta(days=2)).where(m.Opportunity.id == late.id).execute()
+    stale = factories.opportunity(user.id, topic="Stale")
+    m.StageChange.update(created_at=NOW - timedelta(days=40)).where(m.StageChange.opportunity == stale.id).execute()
+    morning = datetime.combine(today, datetime.min.time()) + timedelta(hours=9)
+    activities.create(ActivityInput(kind="appointment", subject="Showroom visit", starts_at=morning,
+                                    opportunity_id=mine.id, owner_id=user.id))
+    activities.create(ActivityInput(kind="task", subject="Send brochure", starts_at=morning - timedelta(days=3),
+                                    opportunity_id=mine.id, owner_id=user.id))
+    done = activities.create(ActivityInput(kind="task", subject="Done already", starts_at=morning - timedelta(days=3),
+                                           opportunity_id=mine.id, owner_id=user.id))
+    activities.set_done(done.id)
+    agenda = activities.agenda(user.id, today)
+    assert [a.subject for a in agenda.today] == ["Showroom visit"]
+    assert [a.subject for a in agenda.overdue] == ["Send brochure"]
+    assert [o.topic for o in agenda.past_close] == ["Late"]
+    assert [o.topic for o in agenda.stale] == ["Stale"] and "40 days in Interest" in agenda.stale[0].reason
+
+
+def test_a_whole_sale_from_walk_in_to_won(user: UserInfo) -> None:
+    """One sale told through the services, as it happens in the showroom."""
+    from app.services import walk_in
+
+    opp = walk_in.create(walk_in.WalkInInput(first_name="Jürgen", last_name="Weiß", phone="089 123456",
+                                             brand="Volkswagen", model="Golf"), user.id)
+    assert opp.stage_name == "Interest" and opp.channel == "walk_in"
+    activities.create(_test_drive(opp.id, _vehicle(), NOW + timedelta(hours=2), owner_id=user.id))
+    for stage in ("Quotation", "Contract", "Delivery"):
+        process.move_to_stage(opp.id, next(s.id for s in reference.stage_infos(1) if s.name == stage))
+    process.close_won(opp.id, note="Delivered with winter tyres")
+    row = m.Opportunity.get_by_id(opp.id)
+    assert (row.status, row.probability, _stage(opp.id)) == ("won", 100, "Won")
+    assert [v.stage for v in process.history(opp.id)] == ["Interest", "Quotation", "Contract", "Delivery", "Won"]
