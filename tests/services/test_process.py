@@ -197,3 +197,27 @@ def test_a_whole_sale_from_walk_in_to_won(user: UserInfo) -> None:
     row = m.Opportunity.get_by_id(opp.id)
     assert (row.status, row.probability, _stage(opp.id)) == ("won", 100, "Won")
     assert [v.stage for v in process.history(opp.id)] == ["Interest", "Quotation", "Contract", "Delivery", "Won"]
+
+
+def test_a_manager_sets_up_processes_and_a_salesperson_cannot(user: UserInfo) -> None:
+    from app.services import stage_setup
+
+    fleet = stage_setup.create_kind("Fleet", "custom", ["Interest", "Contract", "Delivery"])
+    assert [s.name for s in fleet.stages] == ["Interest", "Contract", "Delivery", "Won", "Lost"]
+    assert not reference.fixed_sequence(fleet.id)
+    opp = factories.opportunity(user.id, kind_id=fleet.id,
+                                stage_id=next(s.id for s in fleet.stages if s.name == "Interest"))
+    # A quote would move it to "at least Quotation": Fleet has none, so Contract.
+    assert process.advance(opp.id, "Quotation") and _stage(opp.id) == "Contract"
+    free = stage_setup.create_kind("Service loan", "without_stages")
+    assert free.stages == []
+    with pytest.raises(ValidationError):
+        stage_setup.create_kind("Fleet", "custom", ["Interest"])
+    interest = next(s for s in stage_setup.kinds()[0].stages if s.name == "Interest")
+    follower = factories.opportunity(user.id)
+    stage_setup.update_stage(interest.id, 25, 10, True)
+    assert m.Opportunity.get_by_id(follower.id).probability == 25
+    seller = m.User.create(username="zofia", full_name="Zofia", role="salesperson")
+    m.set_acting_user(seller.id)
+    with pytest.raises(stage_setup.NotAllowed):
+        stage_setup.update_stage(interest.id, 30, 10, True)

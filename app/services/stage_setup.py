@@ -1,0 +1,160 @@
+"""Setting up the sales processes: the stages' probabilities and time limits, and kinds of
+opportunity with their own stages. Sales managers and administrators only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.db import models as m
+from app.db.connection import transaction
+from app.domain.choices import ProcessKind, UserRole
+from app.domain.process import PROCESS_ORDER
+from app.domain.stages import StageInfo
+from app.domain.validation import ValidationError, Validator
+from app.services.errors import NotFound
+from app.services.reference import stage_infos
+
+_MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
+
+
+class NotAllowed(PermissionError):
+    """The signed-in user may not change this."""
+
+
+def _require_manager() -> None:
+    user = m.User.get_or_none(m.User.id == m.acting_user())
+    if user is None or user.role not in _MANAGERS:
+        raise NotAllowed("Only a sales manager or an administrator can change the sales process.")
+
+
+@dataclass(frozen=True, slots=True)
+class StageSettings:
+    id: int
+    name: str
+    default_probability: int
+    days_allowed: int | None
+    in_funnel: bool
+    is_won: bool
+    is_lost: bool
+
+
+@dataclass(frozen=True, slots=True)
+class KindInfo:
+    id: int
+    name: str
+    process: str
+    stages: list[StageSettings]
+    in_use: int  # opportunities of this kind
+
+
+def kinds() -> list[KindInfo]:
+    result = []
+    for kind in m.OpportunityKind.select().order_by(m.OpportunityKind.id):
+        stages = [
+            StageSettings(
+                s.id,
+                s.name,
+                s.default_probability,
+                s.days_allowed,
+                s.in_funnel,
+                s.is_won,
+                s.is_lost,
+            )
+            for s in m.Stage.select().where(m.Stage.kind == kind.id).order_by(m.Stage.sequence)
+        ]
+        used = m.Opportunity.select().where(m.Opportunity.kind == kind.id).count()
+        result.append(KindInfo(kind.id, kind.name, kind.process, stages, used))
+    return result
+
+
+def update_stage(
+    stage_id: int, default_probability: int, days_allowed: int | None, in_funnel: bool
+) -> None:
+    _require_manager()
+    v = Validator()
+    v.probability("default_probability", default_probability)
+    if days_allowed is not None and not 1 <= days_allowed <= 3650:
+        v.error("days_allowed", "Days allowed in a stage: from 1 to 3650, or empty for no limit.")
+    v.raise_if_any()
+    with transaction():
+        stage = m.Stage.get_or_none(m.Stage.id == stage_id)
+        if stage is None:
+            raise NotFound("This stage no longer exists.")
+        if stage.is_won or stage.is_lost:
+            raise ValidationError(
+                {"default_probability": "Won and lost are fixed at 100 % and 0 %."}
+            )
+        stage.default_probability = default_probability
+        stage.days_allowed = days_allowed
+        stage.in_funnel = in_funnel
+        stage.save()
+        # Opportunities that follow the stage's probability follow the new one.
+        m.Opportunity.update(probability=default_probability).where(
+            (m.Opportunity.stage == stage_id)
+            & ~m.Opportunity.probability_by_hand
+            & (m.Opportunity.status == "open")
+        ).execute()
+
+
+def create_kind(name: str, process: str, stage_names: list[str] | None = None) -> KindInfo:
+    """A new kind of opportunity. A custom process picks its stages (in the default order)
+    from the standard one, copying their settings; a process without stages has none."""
+    _require_manager()
+    v = Validator()
+    name = v.require("name", name, "Name", 80)
+    process = v.choice("process", process, ProcessKind, "kind of process")
+    if m.OpportunityKind.select().where(m.OpportunityKind.name == name).exists():
+        v.error("name", f"There is already a kind called “{name}”.")
+    template = [s for s in stage_infos(_standard_kind_id()) if not s.is_closed]
+    chosen: list[StageInfo] = []
+    if process == ProcessKind.CUSTOM.value:
+        unknown = [n for n in stage_names or [] if n not in {s.name for s in template}]
+        chosen = [s for s in template if s.name in (stage_names or [])]
+        if unknown:
+            v.error("stages", f"Not stages of the standard process: {', '.join(unknown)}.")
+        elif not chosen:
+            v.error("stages", "Pick at least one stage for a custom process.")
+    elif process == ProcessKind.STANDARD.value:
+        chosen = template
+    v.raise_if_any()
+    closing = [s for s in stage_infos(_standard_kind_id()) if s.is_closed]
+    with transaction():
+        kind = m.OpportunityKind.create(name=name, process=process)
+        if chosen:
+            for stage in [*chosen, *closing]:
+                source = m.Stage.get_by_id(stage.id)
+                m.Stage.create(
+                    kind=kind,
+                    name=source.name,
+                    sequence=source.sequence,
+                    default_probability=source.default_probability,
+                    days_allowed=source.days_allowed,
+                    is_won=source.is_won,
+                    is_lost=source.is_lost,
+                    in_funnel=source.in_funnel,
+                    only_from_lead=source.only_from_lead,
+                )
+    return next(k for k in kinds() if k.id == kind.id)
+
+
+def _standard_kind_id() -> int:
+    kind = (
+        m.OpportunityKind.select()
+        .where(m.OpportunityKind.process == ProcessKind.STANDARD.value)
+        .order_by(m.OpportunityKind.id)
+        .first()
+    )
+    if kind is None:
+        raise NotFound("The standard sales process is missing.")
+    return int(kind.id)
+
+
+__all__ = [
+    "PROCESS_ORDER",
+    "KindInfo",
+    "NotAllowed",
+    "StageSettings",
+    "create_kind",
+    "kinds",
+    "update_stage",
+]
