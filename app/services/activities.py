@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from app.db import models as m
+from app.db import queries
 from app.db.connection import transaction
-from app.domain.choices import ActivityKind, Status
+from app.domain.choices import ActivityKind
 from app.domain.validation import Validator
 from app.services import process
 from app.services.errors import NotFound
@@ -328,60 +329,15 @@ def agenda(user_id: int, today: date | None = None, now: datetime | None = None)
         & (m.Activity.starts_at < day_start)
         & m.Activity.kind.not_in([ActivityKind.NOTE.value, ActivityKind.EMAIL.value])
     ).order_by(m.Activity.starts_at)
-    # Per opportunity, an index probe on stage_change(opportunity, created_at): the user's
-    # few hundred open sales, not a pass over every move ever made.
-    Moves = m.StageChange.alias()
-    entered = Moves.select(fn.MAX(Moves.created_at)).where(Moves.opportunity == m.Opportunity.id)
-    mine = (
-        m.Opportunity.select(
-            m.Opportunity.id,
-            m.Opportunity.topic,
-            m.Account.name,
-            m.Stage.name,
-            m.Opportunity.est_close_date,
-            m.Stage.days_allowed,
-            entered,
-        )
-        .join(m.Account, on=(m.Opportunity.account == m.Account.id))
-        .switch(m.Opportunity)
-        .join(m.Stage, JOIN.LEFT_OUTER, on=(m.Opportunity.stage == m.Stage.id))
-        .where((m.Opportunity.owner == user_id) & (m.Opportunity.status == Status.OPEN.value))
-        .order_by(m.Opportunity.est_close_date)
-        .tuples()
-    )
     past_close, stale = [], []
-    for oid, topic, customer, stage, close, allowed, since in mine:
-        since_at = (
-            since
-            if isinstance(since, datetime)
-            else datetime.fromisoformat(str(since))
-            if since
-            else now
-        )
-        days = int((now - since_at).total_seconds() // 86_400)
-        close_date = close if isinstance(close, date) else date.fromisoformat(str(close))
-        if close_date < today:
-            past_close.append(
-                AgendaOpportunity(
-                    oid,
-                    topic,
-                    customer,
-                    stage or "",
-                    close_date,
-                    days,
-                    f"close date {close_date.isoformat()} has passed",
-                )
-            )
+    for oid, topic, customer, stage, close, allowed, entered in queries.agenda_opportunities(
+        user_id, today, now
+    ):
+        days = int((now - entered).total_seconds() // 86_400) if entered else 0
+        if close < today:
+            reason = f"close date {close.isoformat()} has passed"
+            past_close.append(AgendaOpportunity(oid, topic, customer, stage, close, days, reason))
         if allowed is not None and days > allowed:
-            stale.append(
-                AgendaOpportunity(
-                    oid,
-                    topic,
-                    customer,
-                    stage or "",
-                    close_date,
-                    days,
-                    f"{days} days in {stage} (allowed {allowed})",
-                )
-            )
+            reason = f"{days} days in {stage} (allowed {allowed})"
+            stale.append(AgendaOpportunity(oid, topic, customer, stage, close, days, reason))
     return Agenda(_agenda_activities(todays), _agenda_activities(overdue), past_close, stale)
