@@ -119,7 +119,9 @@ def _validate(
         current = next((s for s in stages if existing and s.id == existing.stage_id), None)
         allowed = allowed_moves(stages, current, fixed_sequence(kind_id))
         chosen = next((s for s in stages if s.id == data.stage_id), None)
-        from_lead = data.lead_id is not None or (existing is not None and existing.lead_id is not None)
+        from_lead = data.lead_id is not None or (
+            existing is not None and existing.lead_id is not None
+        )
         if chosen is not None and chosen.only_from_lead and not from_lead:
             v.error("stage_id", f"{chosen.name} is only for opportunities that came from a lead.")
         elif data.stage_id not in {s.id for s in allowed}:

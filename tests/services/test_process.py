@@ -24,15 +24,28 @@ def _stage(opportunity_id: int) -> str:
     return opportunities.get(opportunity_id).stage_name
 
 
-def _test_drive(opportunity_id: int, vehicle_id: int, start: datetime, hours: float = 1, **kw) -> ActivityInput:
-    return ActivityInput(kind="test_drive", subject="Test drive", starts_at=start,
-                         ends_at=start + timedelta(hours=hours), opportunity_id=opportunity_id,
-                         vehicle_id=vehicle_id, **kw)
+def _test_drive(
+    opportunity_id: int, vehicle_id: int, start: datetime, hours: float = 1, **kw
+) -> ActivityInput:
+    return ActivityInput(
+        kind="test_drive",
+        subject="Test drive",
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        opportunity_id=opportunity_id,
+        vehicle_id=vehicle_id,
+        **kw,
+    )
 
 
 def _vehicle() -> int:
-    return m.Vehicle.create(vin=vin.with_check_digit("WVWZZZCDZRW012345"), stock_number="D-1",
-                            condition="new", brand="Volkswagen", model="Golf").id
+    return m.Vehicle.create(
+        vin=vin.with_check_digit("WVWZZZCDZRW012345"),
+        stock_number="D-1",
+        condition="new",
+        brand="Volkswagen",
+        model="Golf",
+    ).id
 
 
 def test_every_kind_of_process_hangs_together(user: UserInfo) -> None:
@@ -75,7 +88,9 @@ def test_a_test_drive_moves_a_qualify_opportunity_to_interest(user: UserInfo) ->
 
 def test_automatic_moves_never_go_back(user: UserInfo) -> None:
     opp = factories.opportunity(user.id)
-    process.move_to_stage(opp.id, next(s.id for s in reference.stage_infos(1) if s.name == "Quotation"))
+    process.move_to_stage(
+        opp.id, next(s.id for s in reference.stage_infos(1) if s.name == "Quotation")
+    )
     assert not process.advance(opp.id, "Interest")
     assert _stage(opp.id) == "Quotation"
     assert process.advance(opp.id, "Delivery") and _stage(opp.id) == "Delivery"
@@ -84,7 +99,9 @@ def test_automatic_moves_never_go_back(user: UserInfo) -> None:
 def test_test_drives_of_one_vehicle_cannot_overlap(user: UserInfo) -> None:
     vehicle = _vehicle()
     first = factories.opportunity(user.id, topic="Golf for Rossi")
-    other = factories.opportunity(user.id, factories.customer("Bauer", "Anna"), topic="Golf for Bauer")
+    other = factories.opportunity(
+        user.id, factories.customer("Bauer", "Anna"), topic="Golf for Bauer"
+    )
     start = NOW.replace(hour=10, minute=0, second=0) + timedelta(days=1)
     booked = activities.create(_test_drive(first.id, vehicle, start, owner_id=user.id))
     with pytest.raises(ValidationError) as caught:
@@ -100,39 +117,66 @@ def test_test_drives_of_one_vehicle_cannot_overlap(user: UserInfo) -> None:
 def test_activity_input_is_checked(user: UserInfo) -> None:
     opp = factories.opportunity(user.id)
     with pytest.raises(ValidationError) as caught:
-        activities.create(ActivityInput(kind="test_drive", subject=" ", starts_at=NOW,
-                                        ends_at=NOW - timedelta(hours=1), opportunity_id=opp.id))
+        activities.create(
+            ActivityInput(
+                kind="test_drive",
+                subject=" ",
+                starts_at=NOW,
+                ends_at=NOW - timedelta(hours=1),
+                opportunity_id=opp.id,
+            )
+        )
     assert set(caught.value.errors) >= {"subject", "ends_at", "vehicle_id"}
     with pytest.raises(ValidationError) as caught:
-        activities.create(ActivityInput(kind="call", subject="Called", starts_at=NOW, opportunity_id=opp.id))
+        activities.create(
+            ActivityInput(kind="call", subject="Called", starts_at=NOW, opportunity_id=opp.id)
+        )
     assert "direction" in caught.value.errors
     with pytest.raises(ValidationError):
-        activities.create(ActivityInput(kind="note", subject="n", starts_at=NOW, note_reason="Gossip",
-                                        opportunity_id=opp.id))
+        activities.create(
+            ActivityInput(
+                kind="note", subject="n", starts_at=NOW, note_reason="Gossip", opportunity_id=opp.id
+            )
+        )
 
 
 def test_close_lost_needs_a_catalogue_reason_and_makes_it_read_only(user: UserInfo) -> None:
     opp = factories.opportunity(user.id)
     with pytest.raises(ValidationError):
         process.close_lost([opp.id], "Didn't like the colour")
-    process.close_lost([opp.id], "Bought another brand", note="Went for a BMW", competitor="BMW Autohaus")
+    process.close_lost(
+        [opp.id], "Bought another brand", note="Went for a BMW", competitor="BMW Autohaus"
+    )
     closed = m.Opportunity.get_by_id(opp.id)
     assert (closed.status, closed.lost_reason, closed.competitor, closed.probability) == (
-        "lost", "Bought another brand", "BMW Autohaus", 0)
+        "lost",
+        "Bought another brand",
+        "BMW Autohaus",
+        0,
+    )
     assert _stage(opp.id) == "Lost"
     with pytest.raises(ValidationError, match="reopen"):
-        activities.create(ActivityInput(kind="task", subject="Call back", starts_at=NOW, opportunity_id=opp.id))
+        activities.create(
+            ActivityInput(kind="task", subject="Call back", starts_at=NOW, opportunity_id=opp.id)
+        )
     with pytest.raises(ValidationError):
         opportunities.update(opp.id, opportunities.get(opp.id), closed.version)
 
 
 def test_reopening_goes_back_to_the_stage_and_clears_the_reason(user: UserInfo) -> None:
     opp = factories.opportunity(user.id)
-    process.move_to_stage(opp.id, next(s.id for s in reference.stage_infos(1) if s.name == "Quotation"))
+    process.move_to_stage(
+        opp.id, next(s.id for s in reference.stage_infos(1) if s.name == "Quotation")
+    )
     process.close_lost([opp.id], "Price")
     process.reopen(opp.id)
     row = m.Opportunity.get_by_id(opp.id)
-    assert (row.status, row.lost_reason, _stage(opp.id), row.probability) == ("open", "", "Quotation", 40)
+    assert (row.status, row.lost_reason, _stage(opp.id), row.probability) == (
+        "open",
+        "",
+        "Quotation",
+        40,
+    )
     reasons = [v.reason for v in process.history(opp.id)]
     assert reasons[-2:] == ["lost", "reopened"]
 
@@ -149,10 +193,25 @@ def test_several_are_closed_as_lost_at_once_or_none(user: UserInfo) -> None:
 
 def test_the_timeline_shows_everything_newest_first(user: UserInfo) -> None:
     opp = factories.opportunity(user.id)
-    activities.create(ActivityInput(kind="call", direction="in", subject="Asked for a price",
-                                    starts_at=NOW - timedelta(days=2), opportunity_id=opp.id, owner_id=user.id))
-    activities.create(ActivityInput(kind="note", subject="Has a dog", note_reason="Visit",
-                                    starts_at=NOW - timedelta(days=1), opportunity_id=opp.id))
+    activities.create(
+        ActivityInput(
+            kind="call",
+            direction="in",
+            subject="Asked for a price",
+            starts_at=NOW - timedelta(days=2),
+            opportunity_id=opp.id,
+            owner_id=user.id,
+        )
+    )
+    activities.create(
+        ActivityInput(
+            kind="note",
+            subject="Has a dog",
+            note_reason="Visit",
+            starts_at=NOW - timedelta(days=1),
+            opportunity_id=opp.id,
+        )
+    )
     entries = activities.timeline(opp.id)
     titles = [e.title for e in entries]
     assert titles.index("Note: Has a dog (Visit)") < titles.index("Call in: Asked for a price")
@@ -165,38 +224,81 @@ def test_the_agenda_of_a_salesperson(user: UserInfo) -> None:
     today = date.today()
     mine = factories.opportunity(user.id, topic="Mine")
     late = factories.opportunity(user.id, topic="Late")
-    m.Opportunity.update(est_close_date=today - timedelta(days=2)).where(m.Opportunity.id == late.id).execute()
+    m.Opportunity.update(est_close_date=today - timedelta(days=2)).where(
+        m.Opportunity.id == late.id
+    ).execute()
     stale = factories.opportunity(user.id, topic="Stale")
-    m.StageChange.update(created_at=NOW - timedelta(days=40)).where(m.StageChange.opportunity == stale.id).execute()
+    m.StageChange.update(created_at=NOW - timedelta(days=40)).where(
+        m.StageChange.opportunity == stale.id
+    ).execute()
     morning = datetime.combine(today, datetime.min.time()) + timedelta(hours=9)
-    activities.create(ActivityInput(kind="appointment", subject="Showroom visit", starts_at=morning,
-                                    opportunity_id=mine.id, owner_id=user.id))
-    activities.create(ActivityInput(kind="task", subject="Send brochure", starts_at=morning - timedelta(days=3),
-                                    opportunity_id=mine.id, owner_id=user.id))
-    done = activities.create(ActivityInput(kind="task", subject="Done already", starts_at=morning - timedelta(days=3),
-                                           opportunity_id=mine.id, owner_id=user.id))
+    activities.create(
+        ActivityInput(
+            kind="appointment",
+            subject="Showroom visit",
+            starts_at=morning,
+            opportunity_id=mine.id,
+            owner_id=user.id,
+        )
+    )
+    activities.create(
+        ActivityInput(
+            kind="task",
+            subject="Send brochure",
+            starts_at=morning - timedelta(days=3),
+            opportunity_id=mine.id,
+            owner_id=user.id,
+        )
+    )
+    done = activities.create(
+        ActivityInput(
+            kind="task",
+            subject="Done already",
+            starts_at=morning - timedelta(days=3),
+            opportunity_id=mine.id,
+            owner_id=user.id,
+        )
+    )
     activities.set_done(done.id)
     agenda = activities.agenda(user.id, today)
     assert [a.subject for a in agenda.today] == ["Showroom visit"]
     assert [a.subject for a in agenda.overdue] == ["Send brochure"]
     assert [o.topic for o in agenda.past_close] == ["Late"]
-    assert [o.topic for o in agenda.stale] == ["Stale"] and "40 days in Interest" in agenda.stale[0].reason
+    assert [o.topic for o in agenda.stale] == ["Stale"] and "40 days in Interest" in agenda.stale[
+        0
+    ].reason
 
 
 def test_a_whole_sale_from_walk_in_to_won(user: UserInfo) -> None:
     """One sale told through the services, as it happens in the showroom."""
     from app.services import walk_in
 
-    opp = walk_in.create(walk_in.WalkInInput(first_name="Jürgen", last_name="Weiß", phone="089 123456",
-                                             brand="Volkswagen", model="Golf"), user.id)
+    opp = walk_in.create(
+        walk_in.WalkInInput(
+            first_name="Jürgen",
+            last_name="Weiß",
+            phone="089 123456",
+            brand="Volkswagen",
+            model="Golf",
+        ),
+        user.id,
+    )
     assert opp.stage_name == "Interest" and opp.channel == "walk_in"
     activities.create(_test_drive(opp.id, _vehicle(), NOW + timedelta(hours=2), owner_id=user.id))
     for stage in ("Quotation", "Contract", "Delivery"):
-        process.move_to_stage(opp.id, next(s.id for s in reference.stage_infos(1) if s.name == stage))
+        process.move_to_stage(
+            opp.id, next(s.id for s in reference.stage_infos(1) if s.name == stage)
+        )
     process.close_won(opp.id, note="Delivered with winter tyres")
     row = m.Opportunity.get_by_id(opp.id)
     assert (row.status, row.probability, _stage(opp.id)) == ("won", 100, "Won")
-    assert [v.stage for v in process.history(opp.id)] == ["Interest", "Quotation", "Contract", "Delivery", "Won"]
+    assert [v.stage for v in process.history(opp.id)] == [
+        "Interest",
+        "Quotation",
+        "Contract",
+        "Delivery",
+        "Won",
+    ]
 
 
 def test_a_manager_sets_up_processes_and_a_salesperson_cannot(user: UserInfo) -> None:
@@ -205,8 +307,9 @@ def test_a_manager_sets_up_processes_and_a_salesperson_cannot(user: UserInfo) ->
     fleet = stage_setup.create_kind("Fleet", "custom", ["Interest", "Contract", "Delivery"])
     assert [s.name for s in fleet.stages] == ["Interest", "Contract", "Delivery", "Won", "Lost"]
     assert not reference.fixed_sequence(fleet.id)
-    opp = factories.opportunity(user.id, kind_id=fleet.id,
-                                stage_id=next(s.id for s in fleet.stages if s.name == "Interest"))
+    opp = factories.opportunity(
+        user.id, kind_id=fleet.id, stage_id=next(s.id for s in fleet.stages if s.name == "Interest")
+    )
     # A quote would move it to "at least Quotation": Fleet has none, so Contract.
     assert process.advance(opp.id, "Quotation") and _stage(opp.id) == "Contract"
     free = stage_setup.create_kind("Service loan", "without_stages")

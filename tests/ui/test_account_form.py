@@ -43,8 +43,16 @@ def test_a_new_customer_is_created_from_the_form(qtbot, form) -> None:
     dialog = form()
     assert dialog.windowTitle() == "New customer"
     assert not dialog.tabs.isTabEnabled(1)
-    _type(qtbot, dialog, first_name="Jürgen", last_name="Weiß", email="j.weiss@example.de",
-          phone="089 1234567", postcode="80331", city="München")
+    _type(
+        qtbot,
+        dialog,
+        first_name="Jürgen",
+        last_name="Weiß",
+        email="j.weiss@example.de",
+        phone="089 1234567",
+        postcode="80331",
+        city="München",
+    )
     assert dialog.save()
     assert dialog.windowTitle() == "Customer — Weiß, Jürgen"
     detail = accounts.get(dialog.detail.id)
@@ -126,8 +134,11 @@ def test_merging_two_records_of_one_customer(qtbot, form, user: UserInfo) -> Non
     merge.pick_account(drop)
     assert "its 1 opportunity and 1 contact move" in merge.summary.text()
     merge.choose("first_name", other_wins=True)
-    assert merge.chosen_values() == {"first_name": "María", "phone": "+39 333 123 4567",
-                                     "city": "Milano"}
+    assert merge.chosen_values() == {
+        "first_name": "María",
+        "phone": "+39 333 123 4567",
+        "city": "Milano",
+    }
     with qtbot.waitSignal(merge.merged):
         assert merge.merge()
     merged = accounts.get(keep)
