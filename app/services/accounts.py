@@ -111,8 +111,9 @@ def display_name(data: AccountInput) -> str:
     return f"{last}, {first}" if first and last else (last or first)
 
 
-def _validate(data: AccountInput) -> Validator:
-    v = Validator()
+def check(data: AccountInput, v: Validator | None = None) -> Validator:
+    """Collect what is wrong with the customer's fields into `v` (a new one by default)."""
+    v = v or Validator()
     if data.kind not in {k.value for k in AccountKind}:
         v.error("kind", "An account is a person or a company.")
     if data.kind == AccountKind.COMPANY.value:
@@ -131,7 +132,7 @@ def _validate(data: AccountInput) -> Validator:
 
 
 def validate(data: AccountInput) -> None:
-    _validate(data).raise_if_any()
+    check(data).raise_if_any()
 
 
 def phone_region() -> str:
@@ -201,7 +202,7 @@ def find_duplicates(
 def create(data: AccountInput, confirmed_new: bool = False) -> Option:
     """Create an account after the duplicate check; a person account also gets the person
     as its first contact. Raises PossibleDuplicates unless confirmed_new."""
-    _validate(data).raise_if_any()
+    check(data).raise_if_any()
     with transaction():
         if not confirmed_new:
             candidates = find_duplicates(data)
@@ -224,7 +225,7 @@ def create(data: AccountInput, confirmed_new: bool = False) -> Option:
 
 
 def update(account_id: int, data: AccountInput, expected_version: int) -> AccountDetail:
-    _validate(data).raise_if_any()
+    check(data).raise_if_any()
     with transaction():
         row = m.Account.get_or_none(m.Account.id == account_id)
         if row is None:
@@ -419,7 +420,7 @@ def merge(keep_id: int, drop_id: int, chosen: dict[str, str] | None = None) -> A
             if name not in MERGE_FIELDS:
                 raise ValidationError({name: f"“{name}” is not a field of a customer."})
             setattr(values, name, value)
-        _validate(values).raise_if_any()
+        check(values).raise_if_any()
         for name in MERGE_FIELDS:
             setattr(keep, name, getattr(values, name))
         for name, value in _keys(values, phone_region()).items():

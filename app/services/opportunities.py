@@ -111,6 +111,8 @@ def _validate(
     data.condition = v.choice("condition", data.condition, Condition, "condition")
     if existing is None or existing.scheduled_delivery != data.scheduled_delivery:
         not_in_past(v, "scheduled_delivery", data.scheduled_delivery, today, "The delivery date")
+    if existing is None or existing.est_close_date != data.est_close_date:
+        not_in_past(v, "est_close_date", data.est_close_date, today, "The est. close date")
 
     kind_id = data.kind_id or (existing.kind_id if existing else None) or _default_kind_id()
     data.kind_id = kind_id

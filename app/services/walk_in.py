@@ -9,7 +9,7 @@ from datetime import date
 from app.db.connection import transaction
 from app.domain import dates
 from app.domain.choices import Channel
-from app.domain.validation import Validator
+from app.domain.validation import Validator, not_in_past
 from app.services import accounts, matching, opportunities
 
 
@@ -53,11 +53,13 @@ def create(
     today = today or date.today()
     v = Validator()
     if account_id is None:
-        v.require("last_name", data.last_name, "Last name", 100)
+        # Every refusal at once: the customer's fields and the walk-in's own rules together.
+        accounts.check(account_input(data), v)
         if not (data.phone.strip() or data.email.strip()):
             v.error("phone", "Give a phone number or an e-mail address.")
     if data.est_close_date is None:
         data.est_close_date = dates.default_close_date(today)
+    not_in_past(v, "est_close_date", data.est_close_date, today, "The est. close date")
     v.raise_if_any()
     with transaction():
         if account_id is None:

@@ -183,3 +183,19 @@ def test_a_walk_in_becomes_customer_and_opportunity_in_one_step(user: UserInfo) 
     with pytest.raises(ValidationError) as caught:
         walk_in.create(walk_in.WalkInInput(first_name="No", last_name=""), user.id)
     assert set(caught.value.errors) == {"last_name", "phone"}
+
+
+def test_a_walk_in_reports_every_refusal_at_once(user: UserInfo) -> None:
+    from datetime import date, timedelta
+
+    with pytest.raises(ValidationError) as caught:
+        walk_in.create(
+            walk_in.WalkInInput(
+                first_name="Anna",
+                email="anna@",
+                phone="abc",
+                est_close_date=date.today() - timedelta(days=1),
+            ),
+            user.id,
+        )
+    assert set(caught.value.errors) == {"last_name", "email", "phone", "est_close_date"}
