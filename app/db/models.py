@@ -295,8 +295,11 @@ class Opportunity(BaseModel):
         indexes = (
             (("owner", "status"), False),
             (("vehicle", "status"), False),
+            # The list's sort columns, so its first page is an index walk.
             (("topic",), False),
             (("est_revenue_minor",), False),
+            (("probability",), False),
+            (("brand", "model"), False),
         )
 
 

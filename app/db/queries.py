@@ -101,12 +101,13 @@ def _text_terms(text: str) -> list[str]:
     return [t for t in text.split() if t]
 
 
-def _short_terms(flt: OpportunityFilter) -> list[str] | None:
-    """The terms when the filter is nothing but terms too short for the trigram index."""
-    terms = _text_terms(flt.text)
-    if not (terms and is_sqlite() and all(len(t) < 3 for t in terms)):
-        return None
-    return terms if replace(flt, text="") == OpportunityFilter() else None
+def _is_short(term: str) -> bool:
+    """Too short for the trigram index, which needs three characters."""
+    return len(term) < 3
+
+
+def _like(term: str) -> str:
+    return "%" + _escape_like(term) + "%"
 
 
 def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
@@ -114,7 +115,7 @@ def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
     params: list[Any] = []
     for term in _text_terms(flt.text):
         if is_sqlite():
-            if len(term) >= 3:
+            if not _is_short(term):
                 # A quoted FTS5 phrase: with the trigram tokenizer it is a substring match.
                 clauses.append("o.id IN (SELECT rowid FROM opportunity_search WHERE body MATCH ?)")
                 params.append('"' + term.replace('"', '""') + '"')
@@ -122,7 +123,7 @@ def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
                 clauses.append(
                     f"o.id IN (SELECT id FROM {_SEARCH_TEXT} WHERE c0 LIKE ? ESCAPE '\\')"
                 )
-                params.append("%" + _escape_like(term) + "%")
+                params.append(_like(term))
         else:
             clauses.append(
                 "(o.topic ILIKE ? OR o.brand ILIKE ? OR o.model ILIKE ? OR "
@@ -171,35 +172,93 @@ def _sql(text: str) -> str:
 
 
 def count_opportunities(flt: OpportunityFilter, today: date) -> int:
-    short = _short_terms(flt)
-    if short is not None:
-        # Each search text is one row of the search table, one per opportunity: counting
-        # there spares a lookup into opportunity for every match of a one-letter search.
-        likes = " AND ".join(["c0 LIKE ? ESCAPE '\\'"] * len(short))
+    terms = _text_terms(flt.text)
+    text_only = replace(flt, text="") == OpportunityFilter()
+    if is_sqlite() and terms and text_only and all(_is_short(t) for t in terms):
+        # One search text per opportunity: counting them spares a lookup into opportunity
+        # for each match, and a one-letter search matches nearly all.
+        likes = " AND ".join(["c0 LIKE ? ESCAPE '\\'"] * len(terms))
         sql = f"SELECT count(*) FROM {_SEARCH_TEXT} WHERE {likes}"
-        params: list[Any] = ["%" + _escape_like(t) + "%" for t in short]
+        params: list[Any] = [_like(t) for t in terms]
     else:
         where, params = _where(flt, today)
         sql = _COUNT + where
     return int(database.execute_sql(_sql(sql), params).fetchone()[0])
 
 
+# A search too short for the index reads every search text unless the page's rows are
+# near the top of the sorted list, which they are when the term is common. Whether it is
+# common is judged on a sample of this many search texts.
+_SAMPLE = 2_000
+# Walking the sorted list costs about a microsecond a row where an index gives the order:
+# worth up to this many rows. Where the order comes from a sort of every row (a column of
+# stage, user or facility), the walk costs as much as reading every search text, so it is
+# only worth it for terms in at least this share of the rows.
+_WALK_MAX = 8_000
+_SORTED_IN_FULL = {"stage", "owner", "facility"}
+_SORTED_IN_FULL_SHARE = 0.1
+_WALK_UP_TO = 1_000  # rows wanted (offset + limit); deeper pages read every search text
+
+
+def _share_matching(terms: list[str]) -> float:
+    """The share of search texts holding every term, judged on a sample."""
+    likes = " AND ".join(["c0 LIKE ? ESCAPE '\\'"] * len(terms))
+    sql = f"SELECT count(*), total({likes}) FROM (SELECT c0 FROM {_SEARCH_TEXT} LIMIT {_SAMPLE})"
+    sampled, matching = database.execute_sql(sql, [_like(t) for t in terms]).fetchone()
+    return float(matching) / sampled if sampled else 0.0
+
+
+def _rows_to_walk(sort: str, short: list[str], wanted: int) -> int:
+    """How far down the sorted list to look for the page's rows; 0 when not worth it."""
+    if wanted > _WALK_UP_TO:
+        return 0
+    share = _share_matching(short)
+    if share == 0 or (sort in _SORTED_IN_FULL and share < _SORTED_IN_FULL_SHARE):
+        return 0
+    rows = int(2 * wanted / share)  # twice the rows the sample says hold the page
+    return rows if rows <= _WALK_MAX or sort in _SORTED_IN_FULL else 0
+
+
 def opportunity_page(
     flt: OpportunityFilter, today: date, sort: str, descending: bool, offset: int, limit: int
 ) -> list[OpportunityRow]:
-    where, params = _where(flt, today)
     direction = "DESC" if descending else "ASC"
     if sort not in SORT_COLUMNS:
         sort = "est_close_date"
     key = SORT_COLUMNS[sort].format(dir=direction)
     order = f"ORDER BY {key} {direction}, o.id {direction}"
+    joins = _SORT_JOINS.get(sort, "")
+    terms = _text_terms(flt.text)
+    short = [t for t in terms if _is_short(t)]
+    walk_rows = _rows_to_walk(sort, short, offset + limit) if is_sqlite() and short else 0
+    if walk_rows:
+        # Walk down a stretch of the sorted list checking each row's text: a full page
+        # found there is the right one; otherwise fall through.
+        rest = replace(flt, text=" ".join(t for t in terms if not _is_short(t)))
+        where, params = _where(rest, today)
+        walk = f"SELECT o.id FROM opportunity o {joins}{where} {order} LIMIT ?"
+        check = (
+            f"EXISTS (SELECT 1 FROM {_SEARCH_TEXT} c WHERE c.id = w.id AND c.c0 LIKE ? ESCAPE '\\')"
+        )
+        checks = " AND ".join([check] * len(short))
+        sql = f"{_SELECT} WHERE o.id IN (SELECT w.id FROM ({walk}) w WHERE {checks}) {order}"
+        found = _rows(
+            f"{sql} LIMIT ? OFFSET ?",
+            [*params, walk_rows, *map(_like, short), limit, offset],
+        )
+        if len(found) == limit:
+            return found
+    where, params = _where(flt, today)
     # The page's ids are picked first, joining only what the sort needs (often an index
     # walk that stops after `limit` rows), and only those rows get the other joins.
     # Sorting the full rows instead sorted every match with all its joins: a third of a
     # second on 100,000 opportunities.
-    pick = f"SELECT o.id FROM opportunity o {_SORT_JOINS.get(sort, '')}{where} {order} LIMIT ? OFFSET ?"
-    sql = f"{_SELECT} WHERE o.id IN ({pick}) {order}"
-    cursor = database.execute_sql(_sql(sql), [*params, limit, offset])
+    pick = f"SELECT o.id FROM opportunity o {joins}{where} {order} LIMIT ? OFFSET ?"
+    return _rows(f"{_SELECT} WHERE o.id IN ({pick}) {order}", [*params, limit, offset])
+
+
+def _rows(sql: str, params: list[Any]) -> list[OpportunityRow]:
+    cursor = database.execute_sql(_sql(sql), params)
     return [
         OpportunityRow(
             id=r[0],

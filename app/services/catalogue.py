@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from peewee import JOIN, SQL, fn
 
@@ -13,6 +14,13 @@ from app.domain import money, vin
 from app.domain.validation import ValidationError, Validator
 
 _LEVELS = ("brand", "vehicle_class", "model", "model_code", "variant")
+
+
+def _same_text(column: Any, value: str) -> Any:
+    """Equal but for case. SQLite's lower() folds ASCII letters only, so 'Škoda' would
+    never equal 'škoda' there; the usual spellings of the value are matched as they are."""
+    spellings = {value, value.lower(), value.upper(), value.title(), value.capitalize()}
+    return column.in_(sorted(spellings)) | (fn.lower(column) == value.lower())
 
 
 def choices(level: str, **above: str) -> list[str]:
@@ -26,7 +34,7 @@ def choices(level: str, **above: str) -> list[str]:
     for name in _LEVELS[: _LEVELS.index(level)]:
         value = (above.get(name) or "").strip()
         if value:
-            query = query.where(fn.lower(getattr(m.CatalogueEntry, name)) == value.lower())
+            query = query.where(_same_text(getattr(m.CatalogueEntry, name), value))
     return [r[0] for r in query.tuples() if r[0]]
 
 
@@ -89,9 +97,9 @@ def find_vehicles(
         )
     match = m.Vehicle.id.is_null(False)
     if brand:
-        match &= fn.lower(m.Vehicle.brand) == brand.lower()
+        match &= _same_text(m.Vehicle.brand, brand)
     if model:
-        match &= fn.lower(m.Vehicle.model) == model.lower()
+        match &= _same_text(m.Vehicle.model, model)
     if condition:
         match &= m.Vehicle.condition == condition
     fits = (brand or model or condition) != ""

@@ -1,0 +1,1 @@
+"""Benchmarks: large synthetic databases, and the timings the issues set targets for."""
