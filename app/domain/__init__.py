@@ -1,1 +1,1 @@
-"""Pure sales rules: money, VINs, validation, choices. Imports nothing but the stdlib."""
+"""Pure sales rules: money, VINs, validation, quotes, document snapshots; stdlib only."""

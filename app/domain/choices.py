@@ -113,4 +113,5 @@ _LABELS = {
     "dealer_group": "Dealer group",
     "new_vehicle_sales": "New-vehicle sales",
     "used_vehicle_sales": "Used-vehicle sales",
+    "trade_in": "Trade-in",
 }

@@ -1,0 +1,407 @@
+"""Issued documents (quotes, order forms) frozen as snapshots: stored as JSON, printed from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from app.domain.choices import Choice, Condition, Interest
+from app.domain.quotes import LineKind, QuoteLine, compute_totals, validate_lines
+from app.domain.validation import ValidationError, Validator
+
+# Bumped when the stored form changes incompatibly; from_dict refuses what it does not know,
+# so an old program never misprints a newer document.
+SNAPSHOT_FORMAT = 1
+
+
+class DocumentKind(Choice):
+    QUOTE = "quote"
+    ORDER_FORM = "order_form"
+
+
+@dataclass(frozen=True, slots=True)
+class Seller:
+    """The dealer as it appears on the letterhead."""
+
+    name: str
+    address_lines: tuple[str, ...] = ()
+    vat_number: str = ""
+    phone: str = ""
+    email: str = ""
+    logo_path: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "address_lines": list(self.address_lines),
+            "vat_number": self.vat_number,
+            "phone": self.phone,
+            "email": self.email,
+            "logo_path": self.logo_path,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Seller:
+        return cls(
+            name=str(data["name"]),
+            address_lines=_strings(data.get("address_lines")),
+            vat_number=str(data.get("vat_number", "")),
+            phone=str(data.get("phone", "")),
+            email=str(data.get("email", "")),
+            logo_path=str(data.get("logo_path", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """The account the document is addressed to, with the contact person when there is one."""
+
+    name: str
+    address_lines: tuple[str, ...] = ()
+    email: str = ""
+    phone: str = ""
+    contact_person: str = ""
+    vat_number: str = ""  # companies buying cars need it on the order
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "address_lines": list(self.address_lines),
+            "email": self.email,
+            "phone": self.phone,
+            "contact_person": self.contact_person,
+            "vat_number": self.vat_number,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Customer:
+        return cls(
+            name=str(data["name"]),
+            address_lines=_strings(data.get("address_lines")),
+            email=str(data.get("email", "")),
+            phone=str(data.get("phone", "")),
+            contact_person=str(data.get("contact_person", "")),
+            vat_number=str(data.get("vat_number", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Vehicle:
+    """The vehicle offered or ordered; first registration and mileage for used ones."""
+
+    brand: str = ""
+    model: str = ""
+    variant: str = ""
+    model_code: str = ""
+    vin: str = ""
+    colour: str = ""
+    condition: str = Condition.NEW.value
+    first_registration: date | None = None
+    mileage_km: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.brand, self.model, self.variant, self.model_code, self.vin))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "brand": self.brand,
+            "model": self.model,
+            "variant": self.variant,
+            "model_code": self.model_code,
+            "vin": self.vin,
+            "colour": self.colour,
+            "condition": self.condition,
+            "first_registration": _date_out(self.first_registration),
+            "mileage_km": self.mileage_km,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Vehicle:
+        mileage = data.get("mileage_km")
+        return cls(
+            brand=str(data.get("brand", "")),
+            model=str(data.get("model", "")),
+            variant=str(data.get("variant", "")),
+            model_code=str(data.get("model_code", "")),
+            vin=str(data.get("vin", "")),
+            colour=str(data.get("colour", "")),
+            condition=str(data.get("condition", Condition.NEW.value)),
+            first_registration=_date_in(data.get("first_registration")),
+            mileage_km=None if mileage is None else int(mileage),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLine:
+    """A quote line as issued, with the net computed then (negative for discounts and
+    trade-ins)."""
+
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal
+    net: Decimal
+
+    @property
+    def is_trade_in(self) -> bool:
+        return self.kind == LineKind.TRADE_IN
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "description": self.description,
+            "quantity": str(self.quantity),
+            "unit_price": str(self.unit_price),
+            "vat_rate": str(self.vat_rate),
+            "net": str(self.net),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DocumentLine:
+        return cls(
+            kind=str(data["kind"]),
+            description=str(data["description"]),
+            quantity=_decimal(data["quantity"]),
+            unit_price=_decimal(data["unit_price"]),
+            vat_rate=_decimal(data["vat_rate"]),
+            net=_decimal(data["net"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VatSubtotal:
+    rate: Decimal
+    net: Decimal
+    vat: Decimal
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rate": str(self.rate), "net": str(self.net), "vat": str(self.vat)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> VatSubtotal:
+        return cls(_decimal(data["rate"]), _decimal(data["net"]), _decimal(data["vat"]))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentTotals:
+    net: Decimal
+    vat: tuple[VatSubtotal, ...]
+    gross: Decimal
+    trade_in: Decimal
+    amount_due: Decimal
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "net": str(self.net),
+            "vat": [v.to_dict() for v in self.vat],
+            "gross": str(self.gross),
+            "trade_in": str(self.trade_in),
+            "amount_due": str(self.amount_due),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DocumentTotals:
+        return cls(
+            net=_decimal(data["net"]),
+            vat=tuple(VatSubtotal.from_dict(v) for v in data["vat"]),
+            gross=_decimal(data["gross"]),
+            trade_in=_decimal(data["trade_in"]),
+            amount_due=_decimal(data["amount_due"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSnapshot:
+    """Everything printed on an issued document, and nothing that could change after it.
+
+    Build one with `build_snapshot` (which computes and checks the totals); store `to_dict()`
+    as JSON; print with `reports.pdf` from the stored copy read back by `from_dict`, which
+    keeps the figures exactly as issued and never recomputes them."""
+
+    kind: str
+    number: str
+    revision: int
+    issue_date: date
+    currency: str
+    seller: Seller
+    customer: Customer
+    vehicle: Vehicle
+    lines: tuple[DocumentLine, ...]
+    totals: DocumentTotals
+    payment_method: str
+    salesperson: str
+    terms: str = ""
+    valid_until: date | None = None  # quotes
+    delivery_date: date | None = None  # order forms
+    quote_reference: str = ""  # order forms: the accepted quote, e.g. "Q-00042 rev. 2"
+
+    @property
+    def is_quote(self) -> bool:
+        return self.kind == DocumentKind.QUOTE
+
+    @property
+    def title(self) -> str:
+        return DocumentKind(self.kind).label
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "kind": self.kind,
+            "number": self.number,
+            "revision": self.revision,
+            "issue_date": _date_out(self.issue_date),
+            "currency": self.currency,
+            "seller": self.seller.to_dict(),
+            "customer": self.customer.to_dict(),
+            "vehicle": self.vehicle.to_dict(),
+            "lines": [line.to_dict() for line in self.lines],
+            "totals": self.totals.to_dict(),
+            "payment_method": self.payment_method,
+            "salesperson": self.salesperson,
+            "terms": self.terms,
+            "valid_until": _date_out(self.valid_until),
+            "delivery_date": _date_out(self.delivery_date),
+            "quote_reference": self.quote_reference,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DocumentSnapshot:
+        version = data.get("format")
+        if version != SNAPSHOT_FORMAT:
+            raise ValueError(
+                f"This document was stored in snapshot format {version!r}; this version of "
+                f"Showroom reads format {SNAPSHOT_FORMAT}."
+            )
+        issue_date = _date_in(data["issue_date"])
+        if issue_date is None:
+            raise ValueError("The stored document has no issue date.")
+        return cls(
+            kind=str(data["kind"]),
+            number=str(data["number"]),
+            revision=int(data["revision"]),
+            issue_date=issue_date,
+            currency=str(data["currency"]),
+            seller=Seller.from_dict(data["seller"]),
+            customer=Customer.from_dict(data["customer"]),
+            vehicle=Vehicle.from_dict(data.get("vehicle") or {}),
+            lines=tuple(DocumentLine.from_dict(line) for line in data["lines"]),
+            totals=DocumentTotals.from_dict(data["totals"]),
+            payment_method=str(data["payment_method"]),
+            salesperson=str(data.get("salesperson", "")),
+            terms=str(data.get("terms", "")),
+            valid_until=_date_in(data.get("valid_until")),
+            delivery_date=_date_in(data.get("delivery_date")),
+            quote_reference=str(data.get("quote_reference", "")),
+        )
+
+
+def build_snapshot(
+    *,
+    kind: str,
+    number: str,
+    revision: int,
+    issue_date: date,
+    currency: str,
+    seller: Seller,
+    customer: Customer,
+    vehicle: Vehicle,
+    lines: Sequence[QuoteLine],
+    payment_method: str,
+    salesperson: str,
+    terms: str = "",
+    valid_until: date | None = None,
+    delivery_date: date | None = None,
+    quote_reference: str = "",
+) -> DocumentSnapshot:
+    """The snapshot of a document being issued now: totals computed from the lines, every
+    refusal collected into one ValidationError (line fields keyed as in `validate_lines`)."""
+    v = Validator()
+    currency = v.currency("currency", currency)
+    kind = v.choice("kind", kind, DocumentKind, "document kind")
+    if not kind:
+        v.error("kind", "Say whether the document is a quote or an order form.")
+    payment_method = v.choice("payment_method", payment_method, Interest, "payment method")
+    if not payment_method:
+        v.error("payment_method", "Pick how the customer pays: cash, finance or lease.")
+    v.choice("vehicle.condition", vehicle.condition, Condition, "vehicle condition")
+    v.require("number", number, "The document number", max_length=40)
+    v.require("seller.name", seller.name, "The seller's name")
+    v.require("customer.name", customer.name, "The customer's name")
+    if revision < 0:
+        v.error("revision", f"The revision cannot be negative ({revision}).")
+    if kind == DocumentKind.QUOTE:
+        if valid_until is None:
+            v.error("valid_until", "A quote needs a valid-until date.")
+        elif valid_until < issue_date:
+            v.error(
+                "valid_until",
+                f"The quote would be valid until {valid_until.isoformat()}, before its issue "
+                f"date {issue_date.isoformat()}.",
+            )
+    if vehicle.mileage_km is not None and vehicle.mileage_km < 0:
+        v.error("vehicle.mileage_km", "The mileage cannot be negative.")
+    if not lines:
+        v.error("lines", "A document needs at least one line.")
+    validate_lines(lines, currency, v)
+    if v.errors:
+        raise ValidationError(dict(v.errors), dict(v.warnings))
+
+    totals = compute_totals(lines, currency)
+    return DocumentSnapshot(
+        kind=kind,
+        number=number.strip(),
+        revision=revision,
+        issue_date=issue_date,
+        currency=currency,
+        seller=seller,
+        customer=customer,
+        vehicle=vehicle,
+        lines=tuple(
+            DocumentLine(
+                kind=str(line.kind),
+                description=line.description.strip(),
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                vat_rate=line.vat_rate,
+                net=net,
+            )
+            for line, net in zip(lines, totals.line_nets, strict=True)
+        ),
+        totals=DocumentTotals(
+            net=totals.net,
+            vat=tuple(VatSubtotal(t.rate, t.net, t.vat) for t in totals.vat),
+            gross=totals.gross,
+            trade_in=totals.trade_in,
+            amount_due=totals.amount_due,
+        ),
+        payment_method=payment_method,
+        salesperson=salesperson,
+        terms=terms,
+        valid_until=valid_until,
+        delivery_date=delivery_date,
+        quote_reference=quote_reference,
+    )
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(item) for item in (value or ()))
+
+
+def _decimal(value: Any) -> Decimal:
+    # Strings only: a float in stored JSON would already have lost the exact amount.
+    if not isinstance(value, str | int):
+        raise ValueError(f"{value!r} is not a stored amount")
+    return Decimal(value)
+
+
+def _date_out(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date_in(value: Any) -> date | None:
+    return date.fromisoformat(str(value)) if value else None

@@ -1,0 +1,324 @@
+"""Quote lines, their totals and VAT, their validation, and the statuses a quote moves through."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from app.domain import money
+from app.domain.choices import Choice
+from app.domain.validation import Validator
+
+
+class LineKind(Choice):
+    VEHICLE = "vehicle"
+    OPTION = "option"
+    ACCESSORY = "accessory"
+    SERVICE = "service"
+    FINANCIAL_PRODUCT = "financial_product"
+    DISCOUNT = "discount"
+    TRADE_IN = "trade_in"
+
+
+class QuoteStatus(Choice):
+    DRAFT = "draft"
+    PRESENTED = "presented"
+    ACCEPTED = "accepted"
+    ABANDONED = "abandoned"
+    EXPIRED = "expired"
+    REVISED = "revised"
+
+
+# Every move a quote may make. A presented quote is one the customer has seen, so it is
+# superseded by a new revision rather than edited; the four end states are final because
+# the customer holds a printed copy of each.
+QUOTE_TRANSITIONS: dict[QuoteStatus, frozenset[QuoteStatus]] = {
+    QuoteStatus.DRAFT: frozenset(
+        {QuoteStatus.PRESENTED, QuoteStatus.ABANDONED, QuoteStatus.EXPIRED}
+    ),
+    QuoteStatus.PRESENTED: frozenset(
+        {
+            QuoteStatus.ACCEPTED,
+            QuoteStatus.ABANDONED,
+            QuoteStatus.EXPIRED,
+            QuoteStatus.REVISED,
+        }
+    ),
+    QuoteStatus.ACCEPTED: frozenset(),
+    QuoteStatus.ABANDONED: frozenset(),
+    QuoteStatus.EXPIRED: frozenset(),
+    QuoteStatus.REVISED: frozenset(),
+}
+
+# The quotes that accepting another one, closing the opportunity or the calendar still affects.
+OPEN_QUOTE_STATUSES: frozenset[QuoteStatus] = frozenset(
+    s for s, targets in QUOTE_TRANSITIONS.items() if targets
+)
+
+# A single line above this is a typo; a whole fleet order is many lines, not one.
+MAX_LINE_AMOUNT = Decimal("10000000")
+MAX_DESCRIPTION_LENGTH = 500
+
+# Lines that reduce what the customer pays.
+_SUBTRACTED = frozenset({LineKind.DISCOUNT, LineKind.TRADE_IN})
+_KINDS = frozenset(LineKind)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteLine:
+    """One line as the salesperson enters it: net prices in the quote's currency, discounts
+    and trade-in allowances as positive amounts (they are subtracted)."""
+
+    kind: LineKind
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal  # percent: 19, 22, 5.5, 0
+
+    @property
+    def net(self) -> Decimal:
+        """Quantity x unit price, negative for discounts and trade-ins; exact, never rounded."""
+        amount = self.quantity * self.unit_price
+        return -amount if self.kind in _SUBTRACTED else amount
+
+    @property
+    def is_trade_in(self) -> bool:
+        return self.kind == LineKind.TRADE_IN
+
+
+@dataclass(frozen=True, slots=True)
+class VatAmount:
+    """The VAT of one rate: computed on that rate's net sum, rounded once."""
+
+    rate: Decimal
+    net: Decimal
+    vat: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteTotals:
+    currency: str
+    # One per line, in order; a trade-in line's figure is its allowance (negative), which
+    # lies outside the net total.
+    line_nets: tuple[Decimal, ...]
+    net: Decimal
+    vat: tuple[VatAmount, ...]  # highest rate first
+    vat_total: Decimal
+    gross: Decimal
+    trade_in: Decimal  # the allowance, as a positive amount
+    amount_due: Decimal
+
+
+def compute_totals(lines: Sequence[QuoteLine], currency: str) -> QuoteTotals:
+    """Net, VAT per rate, gross and the amount due after the trade-in.
+
+    VAT is rounded per rate, not per line: each rate's net sum times the rate, rounded half
+    up to the currency's minor unit. A trade-in is the dealer buying the customer's car, so it
+    carries no VAT; it only reduces the amount due."""
+    by_rate: dict[Decimal, Decimal] = {}
+    trade_in = Decimal(0)
+    for line in lines:
+        if line.is_trade_in:
+            trade_in -= line.net
+        else:
+            by_rate[line.vat_rate] = by_rate.get(line.vat_rate, Decimal(0)) + line.net
+    vat = tuple(
+        VatAmount(rate, net, money.quantize(net * rate.scaleb(-2), currency))
+        for rate, net in sorted(by_rate.items(), key=lambda item: item[0], reverse=True)
+    )
+    net_total = sum((v.net for v in vat), Decimal(0))
+    vat_total = sum((v.vat for v in vat), Decimal(0))
+    gross = net_total + vat_total
+    return QuoteTotals(
+        currency=currency,
+        line_nets=tuple(line.net for line in lines),
+        net=net_total,
+        vat=vat,
+        vat_total=vat_total,
+        gross=gross,
+        trade_in=trade_in,
+        amount_due=gross - trade_in,
+    )
+
+
+def line_field(index: int, name: str) -> str:
+    """The key of a line's field in validation errors: 'lines.0.unit_price'."""
+    return f"lines.{index}.{name}"
+
+
+def validate_lines(
+    lines: Sequence[QuoteLine], currency: str, validator: Validator | None = None
+) -> Validator:
+    """Check every line and the totals they make; messages name the line (1-based, as shown)
+    and are keyed by `line_field`. Returns the validator so the caller can add its own fields
+    and raise once."""
+    v = validator if validator is not None else Validator()
+    refused_before = len(v.errors)
+    places = money.exponent(currency)
+    for index, line in enumerate(lines):
+        label = _line_label(index, line)
+        if line.kind not in _KINDS:
+            v.error(line_field(index, "kind"), f"{label}: “{line.kind}” is not a kind of line.")
+        v.require(
+            line_field(index, "description"),
+            line.description,
+            f"{label}: the description",
+            max_length=MAX_DESCRIPTION_LENGTH,
+        )
+        _check_number(v, index, "quantity", line.quantity, f"{label}: the quantity")
+        if line.quantity.is_finite() and line.quantity == 0:
+            v.error(line_field(index, "quantity"), f"{label}: the quantity must be more than 0.")
+        _check_number(v, index, "unit_price", line.unit_price, f"{label}: the unit price")
+        if line.unit_price.is_finite() and _decimals(line.unit_price) > places:
+            v.error(
+                line_field(index, "unit_price"),
+                f"{label}: the unit price {line.unit_price} has more decimals than {currency} "
+                f"has ({places}).",
+            )
+        if not line.vat_rate.is_finite() or not 0 <= line.vat_rate <= 100:
+            v.error(
+                line_field(index, "vat_rate"),
+                f"{label}: the VAT rate is a percentage from 0 to 100 (got {line.vat_rate}).",
+            )
+        elif line.is_trade_in and line.vat_rate != 0:
+            v.warn(
+                line_field(index, "vat_rate"),
+                f"{label}: a trade-in allowance carries no VAT; its rate of "
+                f"{format_rate(line.vat_rate)} % is ignored.",
+            )
+        if not (line.quantity.is_finite() and line.unit_price.is_finite()):
+            continue
+        amount = abs(line.quantity * line.unit_price)
+        if amount > MAX_LINE_AMOUNT:
+            v.error(
+                line_field(index, "unit_price"),
+                f"{label}: {money.format_amount(amount, currency)} {currency} is more than "
+                f"{money.format_amount(MAX_LINE_AMOUNT, currency)} for one line; check the digits.",
+            )
+        elif _decimals(amount) > places and _decimals(line.unit_price) <= places:
+            v.error(
+                line_field(index, "quantity"),
+                f"{label}: {format_quantity(line.quantity)} x {line.unit_price} makes {amount}, "
+                f"which is not a whole amount in {currency}; adjust the quantity or the price.",
+            )
+    # Sums over lines that are themselves wrong would only repeat their messages.
+    if len(v.errors) == refused_before:
+        _check_discounts(v, lines, currency)
+    return v
+
+
+def _check_discounts(v: Validator, lines: Sequence[QuoteLine], currency: str) -> None:
+    """A discount may take its rate's sum down to zero (a free car is a 100 % discount), never
+    below; and the trade-in may not exceed what the customer pays."""
+    charged: dict[Decimal, Decimal] = {}
+    discounted: dict[Decimal, Decimal] = {}
+    for line in lines:
+        if line.kind == LineKind.DISCOUNT:
+            discounted[line.vat_rate] = discounted.get(line.vat_rate, Decimal(0)) - line.net
+        elif not line.is_trade_in:
+            charged[line.vat_rate] = charged.get(line.vat_rate, Decimal(0)) + line.net
+    too_large = False
+    for index, line in enumerate(lines):
+        if line.kind != LineKind.DISCOUNT:
+            continue
+        base = charged.get(line.vat_rate, Decimal(0))
+        if discounted[line.vat_rate] > base:
+            too_large = True
+            v.error(
+                line_field(index, "unit_price"),
+                f"{_line_label(index, line)}: the discounts at {format_rate(line.vat_rate)} % VAT "
+                f"come to {money.format_amount(discounted[line.vat_rate], currency)} {currency}, "
+                f"more than the {money.format_amount(base, currency)} {currency} they discount.",
+            )
+    totals = compute_totals(lines, currency)
+    if totals.amount_due >= 0 or too_large:
+        return
+    for index, line in enumerate(lines):
+        if line.is_trade_in:
+            v.error(
+                line_field(index, "unit_price"),
+                f"{_line_label(index, line)}: the trade-in allowance of "
+                f"{money.format_amount(totals.trade_in, currency)} {currency} is more than the "
+                f"gross total of {money.format_amount(totals.gross, currency)} {currency}; "
+                f"the amount due cannot be below zero.",
+            )
+
+
+def _check_number(v: Validator, index: int, name: str, value: Decimal, label: str) -> None:
+    if not value.is_finite():
+        v.error(line_field(index, name), f"{label} is not a number.")
+    elif value < 0:
+        v.error(line_field(index, name), f"{label} cannot be negative ({value}).")
+
+
+def _line_label(index: int, line: QuoteLine) -> str:
+    description = line.description.strip()
+    if len(description) > 40:
+        description = description[:39] + "…"
+    return f"Line {index + 1} ({description})" if description else f"Line {index + 1}"
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def format_rate(rate: Decimal) -> str:
+    """19 -> '19', 5.50 -> '5.5' (never '1E+1', which Decimal.normalize gives for 10)."""
+    if rate == rate.to_integral_value():
+        return str(int(rate))
+    return f"{rate.normalize():f}"
+
+
+def format_quantity(quantity: Decimal) -> str:
+    """1.00 -> '1', 2.50 -> '2.5', 1500 -> '1,500'."""
+    if quantity == quantity.to_integral_value():
+        return f"{int(quantity):,}"
+    return f"{quantity.normalize():,f}"
+
+
+def can_move(current: str, target: str) -> bool:
+    """Whether QUOTE_TRANSITIONS allows the move; unknown statuses allow nothing."""
+    try:
+        return QuoteStatus(target) in QUOTE_TRANSITIONS[QuoteStatus(current)]
+    except ValueError:
+        return False
+
+
+def move_error(current: str, target: str, line_count: int) -> str | None:
+    """Why a quote may not move from `current` to `target`, or None when it may."""
+    if not can_move(current, target):
+        return f"A quote cannot go from {_status_label(current)} to {_status_label(target)}."
+    if target == QuoteStatus.PRESENTED and line_count == 0:
+        return "A quote with no lines cannot be presented; add the vehicle or an item first."
+    return None
+
+
+def _status_label(value: str) -> str:
+    try:
+        return QuoteStatus(value).label.lower()
+    except ValueError:
+        return f"“{value}”"
+
+
+def is_open(status: str) -> bool:
+    return status in OPEN_QUOTE_STATUSES
+
+
+def has_expired(status: str, valid_until: date | None, today: date) -> bool:
+    """An open quote expires the day after its valid-until date."""
+    return is_open(status) and valid_until is not None and today > valid_until
+
+
+def reachable_from(status: QuoteStatus) -> set[QuoteStatus]:
+    """Every status a quote can reach from `status` through any number of moves."""
+    seen: set[QuoteStatus] = set()
+    todo: list[QuoteStatus] = [status]
+    while todo:
+        for target in QUOTE_TRANSITIONS[todo.pop()]:
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen

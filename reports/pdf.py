@@ -1,0 +1,686 @@
+"""Quotes and order forms as PDF: reportlab platypus over a frozen DocumentSnapshot."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BalancedColumns,
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.domain import money
+from app.domain.choices import Choice, Condition, Interest
+from app.domain.documents import DocumentKind, DocumentLine, DocumentSnapshot
+from app.domain.quotes import LineKind, format_quantity, format_rate
+from reports import fonts
+
+# Layout, in mm from the page's edges (A4 portrait: 210 x 297).
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_LEFT = 20 * mm
+MARGIN_RIGHT = 20 * mm
+MARGIN_BOTTOM = 24 * mm
+CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+LETTERHEAD_TOP = 14 * mm  # first page: logo or name, and the dealer's address
+LETTERHEAD_HEIGHT = 24 * mm
+FIRST_FRAME_TOP = LETTERHEAD_TOP + LETTERHEAD_HEIGHT + 5 * mm
+LATER_HEADER_TOP = 12 * mm  # later pages: a one-line running header
+LATER_FRAME_TOP = LATER_HEADER_TOP + 12 * mm
+FOOTER_RULE = 16 * mm
+FOOTER_TEXT = 11.5 * mm
+LOGO_WIDTH = 55 * mm
+LOGO_HEIGHT = 20 * mm
+ADDRESS_COLUMN = 98 * mm  # customer block; the document details take the rest
+LINE_COLUMNS = (9 * mm, 81 * mm, 12 * mm, 26 * mm, 12 * mm, 30 * mm)
+TOTALS_COLUMNS = (70 * mm, 31 * mm)
+SIGNATURE_SPACE = 15 * mm
+
+INK = colors.HexColor("#1d2530")
+ACCENT = colors.HexColor("#1f3a5f")
+MUTED = colors.HexColor("#5d6673")
+RULE = colors.HexColor("#c9d0d8")
+HEADER_FILL = colors.HexColor("#e8edf3")
+DUE_FILL = colors.HexColor("#dde6f0")
+STRIPE_FILL = colors.HexColor("#f6f8fa")
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MINUS = "\u2212"
+
+
+def render_quote(snapshot: DocumentSnapshot) -> bytes:
+    if snapshot.kind != DocumentKind.QUOTE:
+        raise ValueError(f"{snapshot.number} is a {snapshot.title.lower()}, not a quote")
+    return render(snapshot)
+
+
+def render_order_form(snapshot: DocumentSnapshot) -> bytes:
+    if snapshot.kind != DocumentKind.ORDER_FORM:
+        raise ValueError(f"{snapshot.number} is a {snapshot.title.lower()}, not an order form")
+    return render(snapshot)
+
+
+def render(snapshot: DocumentSnapshot) -> bytes:
+    """The PDF of an issued document. The same snapshot gives the same bytes: reportlab runs
+    in invariant mode, so no timestamp or random id goes into the file."""
+    fonts.register()
+    buffer = io.BytesIO()
+    doc = _DocumentTemplate(buffer, snapshot)
+    doc.build(_story(snapshot), canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def text(value: str) -> str:
+    """User text as Paragraph markup: escaped, so "J&C <b>" prints as typed; glyphs the font
+    lacks replaced; line breaks kept."""
+    return escape(fonts.printable(value)).replace("\n", "<br/>")
+
+
+def format_date(value: date | None) -> str:
+    # Month names spelled out by hand: strftime's %b follows the machine's locale.
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+def format_amount(value: Decimal, currency: str) -> str:
+    figure = money.format_amount(abs(value), currency)
+    return f"{MINUS}{figure}" if value < 0 else figure
+
+
+def _choice_label(choice: type[Choice], value: str) -> str:
+    try:
+        return str(choice.parse(value).label)
+    except ValueError:
+        return value
+
+
+# --- styles -----------------------------------------------------------------------------------
+
+
+@cache
+def stylesheet() -> StyleSheet1:
+    fonts.register()
+    sheet = StyleSheet1()
+    base = ParagraphStyle(
+        "Body", fontName=fonts.REGULAR, fontSize=9, leading=12, textColor=INK, alignment=TA_LEFT
+    )
+    sheet.add(base)
+    sheet.add(ParagraphStyle("Small", parent=base, fontSize=8, leading=10.5))
+    sheet.add(ParagraphStyle("Label", parent=base, fontSize=7, leading=9, textColor=MUTED))
+    sheet.add(ParagraphStyle("Key", parent=base, fontSize=8, leading=10.5, textColor=MUTED))
+    sheet.add(ParagraphStyle("Name", parent=base, fontName=fonts.BOLD, fontSize=10.5, leading=14))
+    sheet.add(
+        ParagraphStyle(
+            "Title", parent=base, fontName=fonts.BOLD, fontSize=17, leading=21, textColor=ACCENT
+        )
+    )
+    sheet.add(
+        ParagraphStyle(
+            "Section",
+            parent=base,
+            fontName=fonts.BOLD,
+            fontSize=10,
+            leading=13,
+            textColor=ACCENT,
+            spaceBefore=5 * mm,
+            spaceAfter=1.5 * mm,
+            keepWithNext=1,
+        )
+    )
+    sheet.add(
+        ParagraphStyle("VehicleName", parent=base, fontName=fonts.BOLD, fontSize=11, leading=14)
+    )
+    sheet.add(ParagraphStyle("Cell", parent=base, fontSize=8.5, leading=10.5))
+    sheet.add(ParagraphStyle("CellNote", parent=base, fontSize=7, leading=9, textColor=MUTED))
+    sheet.add(ParagraphStyle("Terms", parent=base, fontSize=7, leading=9, spaceAfter=1.5 * mm))
+    return sheet
+
+
+def _p(markup: str, style: str) -> Paragraph:
+    return Paragraph(markup, stylesheet()[style])
+
+
+# --- page furniture ---------------------------------------------------------------------------
+
+
+class NumberedCanvas(Canvas):
+    """Holds every page until the end so each can say "Page X of Y"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, page in enumerate(self._pages, start=1):
+            self.__dict__.update(page)
+            self.setFont(fonts.REGULAR, 7.5)
+            self.setFillColor(MUTED)
+            self.drawRightString(
+                PAGE_WIDTH - MARGIN_RIGHT, FOOTER_TEXT, f"Page {number} of {total}"
+            )
+            super().showPage()
+        super().save()
+
+
+class _DocumentTemplate(BaseDocTemplate):
+    """A first page with the letterhead and later pages with a running header."""
+
+    def __init__(self, buffer: io.BytesIO, snapshot: DocumentSnapshot) -> None:
+        title = f"{snapshot.title} {_number(snapshot)}"
+        super().__init__(
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN_LEFT,
+            rightMargin=MARGIN_RIGHT,
+            topMargin=LATER_FRAME_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=fonts.printable(title),
+            author=fonts.printable(snapshot.seller.name),
+            subject=fonts.printable(snapshot.customer.name),
+            creator="Showroom",
+            invariant=1,
+            pageCompression=1,
+        )
+        self.snapshot = snapshot
+        frame_bottom = MARGIN_BOTTOM
+        first = Frame(
+            MARGIN_LEFT,
+            frame_bottom,
+            CONTENT_WIDTH,
+            PAGE_HEIGHT - FIRST_FRAME_TOP - frame_bottom,
+            id="first",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        later = Frame(
+            MARGIN_LEFT,
+            frame_bottom,
+            CONTENT_WIDTH,
+            PAGE_HEIGHT - LATER_FRAME_TOP - frame_bottom,
+            id="later",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate(
+                    "First", [first], onPage=self._first_page, autoNextPageTemplate="Later"
+                ),
+                PageTemplate("Later", [later], onPage=self._later_page),
+            ]
+        )
+
+    def _first_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        _draw_letterhead(canvas, self.snapshot)
+        _draw_footer(canvas, self.snapshot)
+
+    def _later_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        _draw_running_header(canvas, self.snapshot)
+        _draw_footer(canvas, self.snapshot)
+
+
+def _number(snapshot: DocumentSnapshot) -> str:
+    if snapshot.is_quote:
+        return f"{snapshot.number} rev. {snapshot.revision}"
+    return snapshot.number
+
+
+def _fit(value: str, font: str, size: float, width: float) -> str:
+    """One line of canvas text cut with an ellipsis to fit `width`."""
+    line = fonts.printable(value).replace("\n", " ")
+    if stringWidth(line, font, size) <= width:
+        return line
+    while line and stringWidth(line + "…", font, size) > width:
+        line = line[:-1]
+    return line.rstrip() + "…"
+
+
+def _draw_letterhead(canvas: Canvas, snapshot: DocumentSnapshot) -> None:
+    seller = snapshot.seller
+    top = PAGE_HEIGHT - LETTERHEAD_TOP
+    right = PAGE_WIDTH - MARGIN_RIGHT
+    canvas.saveState()
+    logo = _logo(seller.logo_path)
+    if logo is not None:
+        width, height = logo.getSize()
+        scale = min(LOGO_WIDTH / width, LOGO_HEIGHT / height)
+        canvas.drawImage(
+            logo, MARGIN_LEFT, top - height * scale, width * scale, height * scale, mask="auto"
+        )
+    else:
+        canvas.setFillColor(ACCENT)
+        canvas.setFont(fonts.BOLD, 17)
+        canvas.drawString(MARGIN_LEFT, top - 6.5 * mm, _fit(seller.name, fonts.BOLD, 17, 100 * mm))
+
+    # The dealer's address column, right-aligned; its name leads when a logo stands in for it.
+    rows: list[tuple[str, str, float]] = []
+    if logo is not None:
+        rows.append((seller.name, fonts.BOLD, 8.5))
+    rows += [(line, fonts.REGULAR, 8) for line in seller.address_lines[:4]]
+    if seller.phone:
+        rows.append((f"Tel. {seller.phone}", fonts.REGULAR, 8))
+    if seller.email:
+        rows.append((seller.email, fonts.REGULAR, 8))
+    if seller.vat_number:
+        rows.append((f"VAT no. {seller.vat_number}", fonts.REGULAR, 8))
+    # A long address closes up the lines (and shrinks them) rather than run into the rule.
+    step = min(3.5 * mm, (LETTERHEAD_HEIGHT - 6 * mm) / max(len(rows) - 1, 1))
+    shrink = min(1.0, step / (3.5 * mm))
+    y = top - 3 * mm
+    for value, font, size in rows:
+        canvas.setFont(font, size * shrink)
+        canvas.setFillColor(INK if font == fonts.BOLD else MUTED)
+        canvas.drawRightString(right, y, _fit(value, font, size * shrink, 80 * mm))
+        y -= step
+    rule = PAGE_HEIGHT - LETTERHEAD_TOP - LETTERHEAD_HEIGHT
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(1.2)
+    canvas.line(MARGIN_LEFT, rule, right, rule)
+    canvas.restoreState()
+
+
+def _logo(path: str) -> ImageReader | None:
+    """The seller's logo, or None when there is none or it cannot be read: a missing or broken
+    image file must not stop a quote from printing."""
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        reader = ImageReader(path)
+        reader.getSize()
+    except Exception:
+        return None
+    return reader
+
+
+def _draw_running_header(canvas: Canvas, snapshot: DocumentSnapshot) -> None:
+    canvas.saveState()
+    y = PAGE_HEIGHT - LATER_HEADER_TOP - 3 * mm
+    canvas.setFont(fonts.BOLD, 9)
+    canvas.setFillColor(ACCENT)
+    canvas.drawString(MARGIN_LEFT, y, _fit(snapshot.seller.name, fonts.BOLD, 9, 85 * mm))
+    canvas.setFont(fonts.REGULAR, 8.5)
+    canvas.setFillColor(INK)
+    reference = f"{snapshot.title} {_number(snapshot)}  ·  {snapshot.customer.name}"
+    canvas.drawRightString(
+        PAGE_WIDTH - MARGIN_RIGHT, y, _fit(reference, fonts.REGULAR, 8.5, 80 * mm)
+    )
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.6)
+    rule = y - 2.5 * mm
+    canvas.line(MARGIN_LEFT, rule, PAGE_WIDTH - MARGIN_RIGHT, rule)
+    canvas.restoreState()
+
+
+def _draw_footer(canvas: Canvas, snapshot: DocumentSnapshot) -> None:
+    canvas.saveState()
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.6)
+    canvas.line(MARGIN_LEFT, FOOTER_RULE, PAGE_WIDTH - MARGIN_RIGHT, FOOTER_RULE)
+    canvas.setFont(fonts.REGULAR, 7.5)
+    canvas.setFillColor(MUTED)
+    left = f"{snapshot.title} {_number(snapshot)}  ·  {format_date(snapshot.issue_date)}"
+    if snapshot.seller.name:
+        left += f"  ·  {snapshot.seller.name}"
+    canvas.drawString(MARGIN_LEFT, FOOTER_TEXT, _fit(left, fonts.REGULAR, 7.5, 130 * mm))
+    canvas.restoreState()
+
+
+# --- the story --------------------------------------------------------------------------------
+
+
+def _story(snapshot: DocumentSnapshot) -> list[Flowable]:
+    story: list[Flowable] = [NextPageTemplate("Later")]
+    story.append(_address_and_details(snapshot))
+    story.append(Spacer(0, 6 * mm))
+    story.append(_p(text(f"{snapshot.title} {snapshot.number}"), "Title"))
+    if not snapshot.is_quote:
+        story.append(Spacer(0, 1 * mm))
+        story.append(_p(_order_statement(snapshot), "Body"))
+    if not snapshot.vehicle.is_empty:
+        story.append(_vehicle(snapshot))
+    story.append(Spacer(0, 5 * mm))
+    story.append(_lines(snapshot))
+    story.append(Spacer(0, 4 * mm))
+    story.append(_totals(snapshot))
+    if not snapshot.is_quote:
+        # Signed beside the figures it commits to; the small print may run on.
+        story.append(_signatures(snapshot))
+    if snapshot.terms.strip():
+        story += _terms(snapshot.terms)
+    return story
+
+
+def _address_and_details(snapshot: DocumentSnapshot) -> Table:
+    customer = snapshot.customer
+    address: list[Flowable] = [_p("CUSTOMER", "Label"), _p(text(customer.name), "Name")]
+    if customer.contact_person:
+        address.append(_p(f"Attn. {text(customer.contact_person)}", "Body"))
+    address += [_p(text(line), "Body") for line in customer.address_lines]
+    reach = [value for value in (customer.phone, customer.email) if value]
+    if reach or customer.vat_number:
+        address.append(Spacer(0, 1.5 * mm))
+    address += [_p(text(value), "Small") for value in reach]
+    if customer.vat_number:
+        address.append(_p(f"VAT no. {text(customer.vat_number)}", "Small"))
+
+    label = "Quote no." if snapshot.is_quote else "Order form no."
+    details: list[tuple[str, str]] = [(label, snapshot.number)]
+    if snapshot.is_quote:
+        details.append(("Revision", str(snapshot.revision)))
+    details.append(("Date", format_date(snapshot.issue_date)))
+    if snapshot.is_quote:
+        details.append(("Valid until", format_date(snapshot.valid_until)))
+    else:
+        if snapshot.quote_reference:
+            details.append(("Based on quote", snapshot.quote_reference))
+        details.append(("Delivery", format_date(snapshot.delivery_date) or "to be agreed"))
+    details.append(("Payment", _choice_label(Interest, snapshot.payment_method)))
+    if snapshot.salesperson:
+        details.append(("Salesperson", snapshot.salesperson))
+    details_table = Table(
+        [[_p(text(k), "Key"), _p(f"<b>{text(v)}</b>", "Small")] for k, v in details],
+        colWidths=(27 * mm, CONTENT_WIDTH - ADDRESS_COLUMN - 27 * mm - 4 * mm),
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6),
+            ]
+        ),
+    )
+    return Table(
+        [[address, details_table]],
+        colWidths=(ADDRESS_COLUMN, CONTENT_WIDTH - ADDRESS_COLUMN),
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("LEFTPADDING", (1, 0), (1, 0), 4 * mm),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (1, 0), (1, 0), 3 * mm),
+                ("BOTTOMPADDING", (1, 0), (1, 0), 3 * mm),
+                ("LINEBEFORE", (1, 0), (1, 0), 0.6, RULE),
+            ]
+        ),
+    )
+
+
+def _order_statement(snapshot: DocumentSnapshot) -> str:
+    return (
+        f"The customer named above orders the following from {text(snapshot.seller.name)} "
+        f"on the terms and conditions below."
+    )
+
+
+def _vehicle(snapshot: DocumentSnapshot) -> Flowable:
+    vehicle = snapshot.vehicle
+    name = " ".join(part for part in (vehicle.brand, vehicle.model, vehicle.variant) if part)
+    fields = [
+        ("Model code", vehicle.model_code),
+        ("VIN", vehicle.vin),
+        ("Colour", vehicle.colour),
+        ("Condition", _choice_label(Condition, vehicle.condition)),
+    ]
+    if vehicle.condition == Condition.USED or vehicle.first_registration:
+        fields.append(("First registration", format_date(vehicle.first_registration) or "—"))
+    if vehicle.condition == Condition.USED or vehicle.mileage_km is not None:
+        mileage = "—" if vehicle.mileage_km is None else f"{vehicle.mileage_km:,} km"
+        fields.append(("Mileage", mileage))
+    cells = [[_p(text(key), "Key"), _p(text(value), "Small")] for key, value in fields if value]
+    rows = [
+        cells[index] + (cells[index + 1] if index + 1 < len(cells) else ["", ""])
+        for index in range(0, len(cells), 2)
+    ]
+    grid = Table(
+        rows,
+        colWidths=(28 * mm, 57 * mm, 30 * mm, CONTENT_WIDTH - 115 * mm),
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6),
+            ]
+        ),
+    )
+    heading: list[Flowable] = [Spacer(0, 5 * mm), _p("VEHICLE", "Label")]
+    if name:
+        heading.append(_p(text(name), "VehicleName"))
+    return KeepTogether([*heading, Spacer(0, 1 * mm), grid])
+
+
+def _lines(snapshot: DocumentSnapshot) -> Table:
+    currency = snapshot.currency
+    header = ["Pos.", "Description", "Qty", "Unit price", "VAT", f"Amount ({currency})"]
+    rows: list[list[Any]] = [header]
+    stripes: list[tuple[Any, ...]] = []
+    position = 0
+    for line in snapshot.lines:
+        if line.is_trade_in:
+            continue
+        position += 1
+        rows.append(_line_row(position, line, currency))
+        if position % 2 == 0:
+            stripes.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), STRIPE_FILL))
+    return Table(
+        rows,
+        colWidths=LINE_COLUMNS,
+        repeatRows=1,  # the column heads again on every page the items run over
+        style=TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+                ("LEADING", (0, 0), (-1, -1), 10.5),
+                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                ("FONTNAME", (0, 0), (-1, 0), fonts.BOLD),
+                ("FONTSIZE", (0, 0), (-1, 0), 8),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+                ("ALIGN", (0, 1), (0, -1), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 1.6 * mm),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 1.6 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.1 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.1 * mm),
+                *stripes,
+            ]
+        ),
+    )
+
+
+def _line_row(position: int, line: DocumentLine, currency: str) -> list[Any]:
+    unit_price = -line.unit_price if line.kind == LineKind.DISCOUNT else line.unit_price
+    return [
+        str(position),
+        _p(text(line.description), "Cell"),
+        format_quantity(line.quantity),
+        format_amount(unit_price, currency),
+        f"{format_rate(line.vat_rate)}%",
+        format_amount(line.net, currency),
+    ]
+
+
+def _totals(snapshot: DocumentSnapshot) -> Table:
+    totals = snapshot.totals
+    currency = snapshot.currency
+    rows: list[list[Any]] = [["Net total", format_amount(totals.net, currency)]]
+    for vat in totals.vat:
+        rows.append(
+            [
+                f"VAT {format_rate(vat.rate)}% on {format_amount(vat.net, currency)}",
+                format_amount(vat.vat, currency),
+            ]
+        )
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("FONTSIZE", (0, 0), (-1, -1), 9),
+        ("LEADING", (0, 0), (-1, -1), 11.5),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2 * mm),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 1.6 * mm),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.1 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.1 * mm),
+    ]
+    trade_ins = [line for line in snapshot.lines if line.is_trade_in]
+    if trade_ins or totals.trade_in:
+        gross_row = len(rows)
+        rows.append([f"Total incl. VAT ({currency})", format_amount(totals.gross, currency)])
+        commands += [
+            ("LINEABOVE", (0, gross_row), (-1, gross_row), 0.6, INK),
+            ("FONTNAME", (0, gross_row), (-1, gross_row), fonts.BOLD),
+        ]
+        for line in trade_ins:
+            label = [
+                _p("Less trade-in allowance", "Cell"),
+                _p(text(line.description), "CellNote"),
+            ]
+            rows.append([label, format_amount(line.net, currency)])
+        due_label = f"Amount due ({currency})"
+    else:
+        due_label = f"Total amount due ({currency})"
+    due_row = len(rows)
+    rows.append([due_label, format_amount(totals.amount_due, currency)])
+    commands += [
+        ("LINEABOVE", (0, due_row), (-1, due_row), 1.2, ACCENT),
+        ("BACKGROUND", (0, due_row), (-1, due_row), DUE_FILL),
+        ("FONTNAME", (0, due_row), (-1, due_row), fonts.BOLD),
+        ("FONTSIZE", (0, due_row), (-1, due_row), 10.5),
+        ("LEADING", (0, due_row), (-1, due_row), 13),
+        ("TOPPADDING", (0, due_row), (-1, due_row), 2 * mm),
+        ("BOTTOMPADDING", (0, due_row), (-1, due_row), 2 * mm),
+    ]
+    table = Table(rows, colWidths=TOTALS_COLUMNS, style=TableStyle(commands))
+    # The notes sit in the free space left of the totals, so a short quote stays on one page.
+    return Table(
+        [[_notes(snapshot), table]],
+        colWidths=(CONTENT_WIDTH - sum(TOTALS_COLUMNS), sum(TOTALS_COLUMNS)),
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), 6 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+    )
+
+
+def _notes(snapshot: DocumentSnapshot) -> list[Flowable]:
+    currency = f"All amounts are in {text(snapshot.currency)}."
+    if snapshot.is_quote:
+        valid = format_date(snapshot.valid_until)
+        sentence = f"This quote is valid until <b>{valid}</b>. " if valid else ""
+        notes = [_p(sentence + currency, "Body")]
+        if snapshot.salesperson:
+            notes += [
+                Spacer(0, 4 * mm),
+                _p("Kind regards,", "Body"),
+                _p(f"<b>{text(snapshot.salesperson)}</b>", "Body"),
+                _p(text(snapshot.seller.name), "Small"),
+            ]
+        return notes
+    delivery = format_date(snapshot.delivery_date)
+    sentence = (
+        f"Scheduled delivery: <b>{delivery}</b>. "
+        if delivery
+        else "The delivery date will be agreed with the customer. "
+    )
+    return [_p(sentence + currency, "Body")]
+
+
+def _terms(terms: str) -> list[Flowable]:
+    """The small print, in two balanced columns as on the back of a printed form."""
+    paragraphs = [part.strip() for part in terms.replace("\r\n", "\n").split("\n\n")]
+    columns = BalancedColumns(
+        [_p(text(part), "Terms") for part in paragraphs if part],
+        nCols=2,
+        spaceBefore=0,
+        innerPadding=6 * mm,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    return [_p("Terms and conditions", "Section"), columns]
+
+
+def _signatures(snapshot: DocumentSnapshot) -> Flowable:
+    customer = (
+        f"Place, date and signature of the customer<br/><b>{text(snapshot.customer.name)}</b>"
+    )
+    dealer = "Signature and stamp of the dealer<br/>" + (
+        f"<b>{text(snapshot.salesperson)}</b>, for {text(snapshot.seller.name)}"
+        if snapshot.salesperson
+        else f"<b>{text(snapshot.seller.name)}</b>"
+    )
+    gap = 12 * mm
+    width = (CONTENT_WIDTH - gap) / 2
+    table = Table(
+        [["", "", ""], [_p(customer, "Small"), "", _p(dealer, "Small")]],
+        colWidths=(width, gap, width),
+        rowHeights=[SIGNATURE_SPACE, None],
+        style=TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (0, 0), 0.8, INK),
+                ("LINEBELOW", (2, 0), (2, 0), 0.8, INK),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (-1, 1), 1.5 * mm),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        ),
+    )
+    return KeepTogether(
+        [
+            Spacer(0, 7 * mm),
+            _p(
+                "By signing, the customer places a binding order for the vehicle and items "
+                "above at the prices stated, on the terms and conditions below.",
+                "Small",
+            ),
+            Spacer(0, 4 * mm),
+            table,
+        ]
+    )
