@@ -1,0 +1,289 @@
+"""The demo dealership: a believable spread, the same every time, and consistent history."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import fields
+from datetime import date, datetime
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from app.db import models as m
+from app.db.connection import database
+from app.domain import vin
+from app.services import demo, opportunities, process, reference, workspace
+from app.services.opportunities import OpportunityFilter, OpportunityInput
+from tests import factories
+
+TODAY = date(2026, 3, 16)
+
+
+def _load(seed: int = 7) -> demo.DemoSummary:
+    return demo.load_demo(seed=seed, today=TODAY)
+
+
+def _count(**criteria: object) -> int:
+    return opportunities.count(OpportunityFilter(**criteria), today=TODAY)
+
+
+def _rows(sql: str) -> list[tuple[object, ...]]:
+    return list(database.execute_sql(sql).fetchall())
+
+
+def test_the_summary_counts_what_was_stored(db: Path) -> None:
+    summary = _load()
+    assert summary.opportunities == m.Opportunity.select().count() == 400
+    assert summary.accounts == m.Account.select().count() == 300
+    assert summary.vehicles == m.Vehicle.select().count() == 80
+    assert summary.contacts == m.Contact.select().count()
+    assert summary.stage_changes == m.StageChange.select().count()
+    assert "400 opportunities" in str(summary)
+    kinds = Counter(a.kind for a in m.Account.select(m.Account.kind))
+    assert kinds["person"] > 150 and kinds["company"] > 20
+    assert m.Setting.get_by_id("currency").value == "EUR"
+
+
+def test_the_organisation_and_staff_look_like_a_dealer_group(db: Path) -> None:
+    _load()
+    group = m.Business.get(m.Business.kind == "dealer_group")
+    dealers = list(m.Business.select().where(m.Business.parent == group))
+    assert 1 <= len(dealers) <= 2
+    for business in [group, *dealers]:
+        assert business.vat_number.startswith("DE") and len(business.vat_number) == 11
+        assert business.street and business.postcode and business.city and business.email
+    facilities = list(m.Facility.select())
+    assert len(facilities) == 2
+    for facility in facilities:
+        kinds = {o.kind for o in facility.operations}
+        assert kinds == {"new_vehicle_sales", "used_vehicle_sales"}
+    roles = Counter(u.role for u in m.User.select().where(m.User.username != "anna"))
+    assert 5 <= roles["salesperson"] <= 6 and roles["sales_manager"] == 1
+    assert all(u.username == u.username.lower() for u in m.User.select())
+    assert m.User.get(m.User.username == "jweiss").full_name == "Jürgen Weiß"
+
+
+def test_customers_carry_the_names_that_break_careless_code(db: Path) -> None:
+    _load()
+    names = [a.name for a in m.Account.select(m.Account.name)]
+    assert "J&C Motors GmbH" in names
+    assert any("'" in n for n in names)
+    assert any(any("\u0370" <= c <= "\u04ff" for c in n) for n in names)  # Greek or Cyrillic
+    assert any(c in "".join(names) for c in "äöüßéšł")
+    for company in m.Account.select().where(m.Account.kind == "company"):
+        contacts = list(company.contacts)
+        assert 1 <= len(contacts) <= 3 and all(c.job_title for c in contacts)
+    for person in m.Account.select().where(m.Account.kind == "person").limit(50):
+        assert [c.last_name for c in person.contacts] == [person.last_name]
+        assert "@" in person.email and person.phone and person.postcode and person.city
+
+
+def test_opportunities_spread_over_stages_statuses_and_close_windows(db: Path) -> None:
+    _load()
+    stages = reference.stage_infos(reference.opportunity_kinds()[0].id)
+    by_stage = Counter(
+        r[0] for r in _rows("SELECT stage_id FROM opportunity") if isinstance(r[0], int)
+    )
+    assert all(by_stage[s.id] >= 10 for s in stages), by_stage
+    statuses = Counter(str(r[0]) for r in _rows("SELECT status FROM opportunity"))
+    assert statuses["open"] > 150 and statuses["won"] > 40 and statuses["lost"] > 20
+    for s in stages:
+        rows = m.Opportunity.select().where(m.Opportunity.stage == s.id)
+        expected = "won" if s.is_won else "lost" if s.is_lost else "open"
+        assert {o.status for o in rows} == {expected}
+        assert {o.probability for o in rows} == {s.default_probability}
+    overdue = _count(overdue=True)
+    week, month, quarter = (_count(closing_within_days=n) for n in (7, 30, 90))
+    assert overdue > 0 and 0 < week < month < quarter < statuses["open"]
+    assert len({r[0] for r in _rows("SELECT owner_id FROM opportunity")}) >= 6
+    assert len({r[0] for r in _rows("SELECT source FROM opportunity")}) >= 10
+    lost_reasons = {r.name for r in m.Reason.select().where(m.Reason.kind == "lost")}
+    for opportunity in m.Opportunity.select().where(m.Opportunity.status == "lost"):
+        assert opportunity.lost_reason in lost_reasons
+
+
+def test_branding_and_revenue_come_from_the_catalogue(db: Path) -> None:
+    _load()
+    catalogue = {
+        (c.brand, c.model, c.variant): c.list_price_minor for c in m.CatalogueEntry.select()
+    }
+    assert {"Volkswagen", "Škoda", "Audi", "Cupra"} <= {b for b, _, _ in catalogue}
+    assert catalogue[("Volkswagen", "Golf", "GTI")] > 0
+    for opportunity in m.Opportunity.select():
+        assert (opportunity.brand, opportunity.model, opportunity.variant) in catalogue
+        assert opportunity.est_revenue_minor > 0
+        if opportunity.vehicle_id is None and opportunity.condition == "new":
+            list_price = catalogue[(opportunity.brand, opportunity.model, opportunity.variant)]
+            assert opportunity.est_revenue_minor <= list_price * 5
+        assert opportunity.facility.business_id == opportunity.business_id
+        assert opportunity.operation.facility_id == opportunity.facility_id
+
+
+def test_history_follows_the_fixed_sequence_to_the_current_stage(db: Path) -> None:
+    _load()
+    stages = {s.id: s for s in reference.stage_infos(reference.opportunity_kinds()[0].id)}
+    ordered = sorted((s for s in stages.values() if not s.is_closed), key=lambda s: s.sequence)
+    moves: dict[int, list[m.StageChange]] = {}
+    for change in m.StageChange.select().order_by(m.StageChange.created_at, m.StageChange.id):
+        moves.setdefault(change.opportunity_id, []).append(change)
+    for opportunity in m.Opportunity.select():
+        history = moves[opportunity.id]
+        assert history[0].from_stage_id is None
+        assert stages[history[0].to_stage_id].name in ("Qualify", "Interest")
+        for before, after in pairwise(history):
+            assert after.from_stage_id == before.to_stage_id
+            target = stages[after.to_stage_id]
+            if not target.is_closed:
+                position = ordered.index(stages[before.to_stage_id])
+                assert target == ordered[position + 1], "a stage was skipped"
+        assert history[-1].to_stage_id == opportunity.stage_id
+        assert opportunity.created_at == history[0].created_at
+        assert all(c.created_at < datetime.combine(TODAY, datetime.min.time()) for c in history)
+        changes = list(
+            opportunity.close_date_changes.order_by(
+                m.CloseDateChange.created_at, m.CloseDateChange.id
+            )
+        )
+        assert changes[0].old_date is None
+        assert changes[-1].new_date == opportunity.est_close_date
+        if opportunity.status != "open":
+            assert opportunity.est_close_date < TODAY
+
+
+def test_opportunities_that_began_at_qualify_come_from_converted_leads(db: Path) -> None:
+    summary = _load()
+    qualify = next(s for s in reference.stage_infos(1) if s.name == "Qualify")
+    firsts = {
+        c.opportunity_id: c.to_stage_id
+        for c in m.StageChange.select().where(m.StageChange.from_stage.is_null())
+    }
+    for opportunity in m.Opportunity.select():
+        began_at_qualify = firsts[opportunity.id] == qualify.id
+        assert (opportunity.lead_id is not None) == began_at_qualify
+        if began_at_qualify:
+            lead = opportunity.lead
+            assert lead.status == "converted"
+            assert lead.converted_account_id == opportunity.account_id
+            assert lead.converted_contact_id == opportunity.primary_contact_id
+            assert (lead.brand, lead.model) == (opportunity.brand, opportunity.model)
+            assert lead.created_at < opportunity.created_at
+    statuses = Counter(str(r[0]) for r in _rows("SELECT status FROM lead"))
+    assert {"new", "contacted", "qualified", "disqualified", "converted"} <= set(statuses)
+    assert summary.leads == sum(statuses.values())
+    reasons = {r.name for r in m.Reason.select().where(m.Reason.kind == "disqualify")}
+    for lead in m.Lead.select().where(m.Lead.status == "disqualified"):
+        assert lead.disqualify_reason in reasons
+    assert all(lead.email_key or lead.phone_key for lead in m.Lead.select())
+
+
+def test_demo_opportunities_pass_the_rules_of_the_form(db: Path) -> None:
+    """Saving a demo opportunity unchanged must succeed: the data obeys the services' rules."""
+    _load()
+    for stage in reference.stage_infos(1):
+        if stage.is_closed:
+            continue
+        row = m.Opportunity.get(m.Opportunity.stage == stage.id)
+        detail = opportunities.get(row.id)
+        data = OpportunityInput(
+            **{f.name: getattr(detail, f.name) for f in fields(OpportunityInput)}
+        )
+        saved = opportunities.update(row.id, data, detail.version, today=TODAY)
+        assert saved.stage_id == stage.id and saved.version == detail.version + 1
+
+
+def test_a_closed_demo_opportunity_reopens_where_it_was_closed(db: Path) -> None:
+    _load()
+    lost = m.Opportunity.get(m.Opportunity.status == "lost")
+    assert lost.closed_at is not None and lost.lost_reason
+    closing = (
+        m.StageChange.select()
+        .where(m.StageChange.opportunity == lost.id)
+        .order_by(m.StageChange.created_at.desc())
+        .first()
+    )
+    assert closing.reason == "lost"
+    process.reopen(lost.id)
+    reopened = m.Opportunity.get_by_id(lost.id)
+    assert reopened.status == "open" and reopened.stage_id == closing.from_stage_id
+    assert all(
+        o.closed_at is None for o in m.Opportunity.select().where(m.Opportunity.status == "open")
+    )
+
+
+def test_every_vin_is_well_formed_with_a_real_maker_and_check_digit(db: Path) -> None:
+    _load()
+    vehicles = list(m.Vehicle.select())
+    for vehicle in vehicles:
+        assert vin.format_error(vehicle.vin) is None, vehicle.vin
+        assert vin.check_digit_matches(vehicle.vin), vehicle.vin
+        assert vehicle.vin[:3] in {"WVW", "WVG", "WV2", "TMB", "WAU", "VSS"}
+        if vehicle.condition == "used":
+            assert vehicle.first_registration < TODAY and vehicle.mileage_km > 1000
+        else:
+            assert vehicle.first_registration is None
+    assert len({v.stock_number for v in vehicles}) == len(vehicles)
+    assert {v.condition for v in vehicles} == {"new", "used"}
+
+
+def test_no_vehicle_is_reserved_by_two_open_opportunities(db: Path) -> None:
+    _load()
+    reserved = _rows(
+        "SELECT vehicle_id FROM opportunity WHERE status = 'open' AND vehicle_id IS NOT NULL"
+    )
+    assert len(reserved) >= 20
+    assert len(reserved) == len(set(reserved))
+    for opportunity in m.Opportunity.select().where(m.Opportunity.vehicle.is_null(False)):
+        vehicle = opportunity.vehicle
+        assert (vehicle.brand, vehicle.model) == (opportunity.brand, opportunity.model)
+        assert vehicle.condition == opportunity.condition
+    assert m.Vehicle.select().count() > len(reserved), "some stock stays free to sell"
+
+
+def test_the_same_seed_and_day_give_the_same_opportunities(db: Path, data_dir: Path) -> None:
+    _load(seed=11)
+    first = _rows("SELECT * FROM opportunity ORDER BY id")
+    first_history = _rows("SELECT * FROM stage_change ORDER BY id")
+    first_vins = _rows("SELECT vin FROM vehicle ORDER BY id")
+    workspace.close_database()
+    workspace.open_database(data_dir / "second.sqlite3")
+    workspace.sign_in("anna")
+    _load(seed=11)
+    assert _rows("SELECT * FROM opportunity ORDER BY id") == first
+    assert _rows("SELECT * FROM stage_change ORDER BY id") == first_history
+    assert _rows("SELECT vin FROM vehicle ORDER BY id") == first_vins
+    workspace.close_database()
+    workspace.open_database(data_dir / "third.sqlite3")
+    workspace.sign_in("anna")
+    _load(seed=12)
+    assert _rows("SELECT * FROM opportunity ORDER BY id") != first
+
+
+def test_a_database_with_opportunities_is_refused(user: workspace.UserInfo) -> None:
+    factories.opportunity(user.id)
+    with pytest.raises(demo.DatabaseNotEmpty, match="already holds opportunities"):
+        _load()
+    assert m.Opportunity.select().count() == 1
+    assert m.Vehicle.select().count() == 0 and m.Business.select().count() == 0
+
+
+def test_loading_twice_is_refused(db: Path) -> None:
+    _load()
+    with pytest.raises(demo.DatabaseNotEmpty):
+        _load()
+    assert m.Opportunity.select().count() == 400
+
+
+def test_the_list_search_finds_demo_rows(db: Path) -> None:
+    _load()
+    golf = _count(text="golf")
+    assert golf > 0
+    for row in opportunities.page(OpportunityFilter(text="golf"), "topic", False, 0, 500, TODAY):
+        assert "golf" in f"{row.topic} {row.customer} {row.brand} {row.model} {row.vin}".lower()
+    reserved = m.Opportunity.select().where(m.Opportunity.vehicle.is_null(False)).first()
+    fragment = reserved.vehicle.vin[-8:]
+    found = opportunities.page(OpportunityFilter(text=fragment), "id", False, 0, 10, TODAY)
+    assert reserved.id in [r.id for r in found]
+    person = m.Opportunity.select().join(m.Account).where(m.Account.kind == "person").first()
+    assert _count(text=person.account.last_name) >= 1
+    assert _count(text="zzzzqx") == 0

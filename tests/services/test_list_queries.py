@@ -1,0 +1,102 @@
+"""The opportunity list's pages and counts checked against a plain reading of the demo data.
+
+Every sort, both directions, short and long search terms, whichever way the query takes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.db import queries
+from app.db.connection import database
+from app.services import demo, opportunities
+from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
+
+TODAY = date(2026, 3, 16)
+
+_ALL = """
+SELECT o.id, o.topic, a.sort_name, s.sequence, o.probability, o.est_revenue_minor,
+       o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status,
+       o.topic || ' ' || a.name || ' ' || o.brand || ' ' || o.model || ' '
+       || coalesce(v.vin || ' ' || v.stock_number, ''), o.owner_id
+FROM opportunity o JOIN account a ON a.id = o.account_id
+LEFT JOIN stage s ON s.id = o.stage_id LEFT JOIN "user" u ON u.id = o.owner_id
+LEFT JOIN facility f ON f.id = o.facility_id LEFT JOIN vehicle v ON v.id = o.vehicle_id
+"""
+_KEYS = {
+    "id": (0,),
+    "topic": (1,),
+    "customer": (2,),
+    "stage": (3,),
+    "probability": (4,),
+    "est_revenue": (5,),
+    "est_close_date": (6,),
+    "owner": (7,),
+    "brand_model": (8, 9),
+    "facility": (10,),
+    "status": (11,),
+}
+
+
+def _fold(text: str) -> str:
+    """SQLite's LIKE folds the case of ASCII letters only."""
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+def _expected(
+    rows: list[tuple[Any, ...]], text: str, sort: str, descending: bool, owner: int | None
+) -> list[int]:
+    terms = [_fold(t) for t in text.split()]
+    hits = [
+        r
+        for r in rows
+        if all(t in _fold(r[12]) for t in terms) and (owner is None or r[13] == owner)
+    ]
+
+    def key(r: tuple[Any, ...]) -> tuple[Any, ...]:
+        # NULL sorts first ascending in SQLite, and last descending.
+        values = tuple((r[i] is not None, r[i] if r[i] is not None else 0) for i in _KEYS[sort])
+        return (*values, r[0])
+
+    return [r[0] for r in sorted(hits, key=key, reverse=descending)]
+
+
+@pytest.fixture
+def rows(db: Path) -> list[tuple[Any, ...]]:
+    demo.load_demo(today=TODAY)
+    return list(database.execute_sql(_ALL).fetchall())
+
+
+def test_every_sort_key_has_a_reference() -> None:
+    assert set(SORT_COLUMNS) == set(_KEYS)
+
+
+@pytest.mark.parametrize("sort", sorted(_KEYS))
+def test_pages_match_a_plain_reading_whichever_way_they_are_found(
+    rows: list[tuple[Any, ...]], sort: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walks: list[int] = []
+    real = queries._rows_to_walk
+
+    def spy(*args: Any) -> int:
+        walks.append(real(*args))
+        return walks[-1]
+
+    monkeypatch.setattr(queries, "_rows_to_walk", spy)
+    owner = rows[0][13]
+    for text in ("", "o", "e", "go", "ß", "o'", "x9", "golf", "golf o", "müller", "wv r"):
+        for owner_id in (None, owner):
+            flt = OpportunityFilter(text=text, owner_id=owner_id)
+            for descending in (False, True):
+                expected = _expected(rows, text, sort, descending, owner_id)
+                assert opportunities.count(flt, TODAY) == len(expected), (text, owner_id)
+                for offset, limit in ((0, 5), (3, 7), (0, 500)):
+                    page = opportunities.page(flt, sort, descending, offset, limit, TODAY)
+                    wanted = expected[offset : offset + limit]
+                    assert [r.id for r in page] == wanted, (text, owner_id, descending, offset)
+    # Both ways were taken: the walk down the sorted list, and reading every search text.
+    assert any(walks) and not all(walks)
