@@ -37,7 +37,33 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--user", metavar="NAME", help="sign in as this user (default: the computer's login name)"
     )
     parser.add_argument("--version", action="version", version=f"Showroom {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    render = commands.add_parser(
+        "render",
+        help="render an issued quote or order form from its snapshot to a PDF file",
+        description="Render an issued document (Q-00001, Q-00001-r2 for a revision, OF-00001) "
+        "from the snapshot frozen when it was issued.",
+    )
+    render.add_argument("number", help="the document number, e.g. Q-00001 or OF-00001")
+    render.add_argument("--out", type=Path, required=True, metavar="FILE", help="the PDF to write")
     return parser.parse_args(argv)
+
+
+def render_document(number: str, out: Path) -> int:
+    """The headless `render` command: no window, the database opened and closed again."""
+    from app.services import documents, workspace
+    from app.services.errors import NotFound
+
+    try:
+        workspace.open_database()
+        path = documents.save_pdf(number, out)
+    except (NotFound, documents.DocumentFolderError, workspace.DatabaseTooNew) as exc:
+        print(f"showroom: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        workspace.close_database()
+    print(f"showroom: wrote {number} to {path}")
+    return 0
 
 
 def _fail(message: str, smoke: bool) -> int:
@@ -57,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.data_dir is not None:
         paths.set_data_dir(args.data_dir)
     log_file = logs.configure()
+    if args.command == "render":
+        return render_document(args.number, args.out)
 
     from PySide6.QtWidgets import QApplication
 

@@ -21,10 +21,17 @@ from app.db.connection import database, is_sqlite
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v2_quotes(db: Database) -> None:
+    """Quotes with their lines, order forms, orders and the gap-free number series.
+    Idempotent: a table that is there already is left as it is."""
+    db.create_tables(models.QUOTE_TABLES, safe=True)
+
 
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
-STEPS: list[Callable[[Database], None]] = []
+STEPS: list[Callable[[Database], None]] = [_v2_quotes]
 
 
 class DatabaseTooNew(RuntimeError):

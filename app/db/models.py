@@ -362,6 +362,91 @@ class Activity(BaseModel):
         )
 
 
+class NumberSequence(Model):
+    """The next number of each document series; drawn inside the transaction that issues
+    the number, so a rolled-back creation leaves no gap."""
+
+    name = CharField(primary_key=True)  # "quote", "order_form", "order"
+    next_value = IntegerField(default=1)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Quote(BaseModel):
+    """One revision of a quote. Revisions share the number; a presented revision is frozen
+    (its snapshot is what was printed) and is superseded by the next one."""
+
+    number = CharField()  # Q-00001
+    revision = IntegerField(default=1)
+    opportunity = ForeignKeyField(Opportunity, backref="quotes", on_delete="CASCADE")
+    status = CharField(default="draft")  # QuoteStatus
+    valid_until = DateField()
+    currency = CharField(default="EUR")
+    payment_method = CharField(default="")  # Interest
+    vehicle = ForeignKeyField(Vehicle, null=True, backref="quotes", on_delete="SET NULL")
+    remarks = TextField(default="")
+    supersedes = ForeignKeyField("self", null=True, backref="revisions", on_delete="SET NULL")
+    presented_at = DateTimeField(null=True)
+    decided_at = DateTimeField(null=True)  # accepted, abandoned, expired or revised
+    # Kept with each save of the lines, so lists and the revenue sync need no line reads.
+    net_minor = IntegerField(default=0)
+    accessories_minor = IntegerField(default=0)
+    trade_in_minor = IntegerField(default=0)
+    amount_due_minor = IntegerField(default=0)
+    snapshot = TextField(null=True)  # JSON of the DocumentSnapshot, from presentation on
+
+    class Meta:
+        indexes = (
+            (("number", "revision"), True),
+            (("opportunity", "status"), False),
+            (("status", "valid_until"), False),
+        )
+
+
+class QuoteLine(BaseModel):
+    quote = ForeignKeyField(Quote, backref="lines", on_delete="CASCADE")
+    position = IntegerField()
+    kind = CharField()  # LineKind
+    description = CharField()
+    quantity = CharField(default="1")  # an exact decimal, as text
+    unit_price_minor = IntegerField(default=0)
+    vat_rate = CharField(default="0")  # percent, an exact decimal as text
+
+    class Meta:
+        indexes = ((("quote", "position"), False),)
+
+
+class OrderForm(BaseModel):
+    """The contract the customer signs, issued from the accepted quote. Signed order forms
+    are kept: their opportunity cannot be deleted while they exist."""
+
+    number = CharField(unique=True)  # OF-00001
+    quote = ForeignKeyField(Quote, unique=True, backref="order_forms", on_delete="RESTRICT")
+    opportunity = ForeignKeyField(Opportunity, backref="order_forms", on_delete="RESTRICT")
+    vehicle = ForeignKeyField(Vehicle, null=True, backref="order_forms", on_delete="SET NULL")
+    payment_method = CharField(default="")
+    delivery_date = DateField(null=True)
+    signed_on = DateField(null=True)
+    snapshot = TextField()
+
+
+class SalesOrder(BaseModel):
+    """The confirmed order of a signed order form, and its delivery."""
+
+    number = CharField(unique=True)  # O-00001
+    order_form = ForeignKeyField(OrderForm, unique=True, backref="orders", on_delete="RESTRICT")
+    opportunity = ForeignKeyField(Opportunity, backref="orders", on_delete="RESTRICT")
+    delivered_on = DateField(null=True)
+    delivery_mileage_km = IntegerField(null=True)
+    delivery_note = TextField(default="")
+
+
+# The tables each schema step added after the first, for the steps that create them.
+QUOTE_TABLES: list[type[Model]] = [NumberSequence, Quote, QuoteLine, OrderForm, SalesOrder]
+
+
 TABLES: list[type[Model]] = [
     Setting,
     Team,
@@ -382,4 +467,5 @@ TABLES: list[type[Model]] = [
     CloseDateChange,
     StageChange,
     Activity,
+    *QUOTE_TABLES,
 ]

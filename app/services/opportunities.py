@@ -13,6 +13,7 @@ from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
 from app.domain.stages import StageInfo, allowed_moves, first_stage
 from app.domain.validation import Validator, not_in_past
+from app.services import quotes
 from app.services.catalogue import vin_warning
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import fixed_sequence, stage_infos
@@ -64,6 +65,7 @@ class OpportunityDetail(OpportunityInput):
     account_name: str = ""
     vehicle_label: str = ""
     stage_name: str = ""
+    revenue_from: str = ""  # the quote the est. revenue follows ("Q-00012 rev. 2"), or ""
     created_at: str = ""
     updated_at: str = ""
     warnings: dict[str, str] = field(default_factory=dict)
@@ -283,9 +285,24 @@ def update(
 
             raise ValidationError({"topic": "A closed opportunity is read-only; reopen it first."})
         v, stages = _validate(data, row, today)
+        following = quotes.revenue_quote(opportunity_id)
+        has_quotes = m.Quote.select().where(m.Quote.opportunity == opportunity_id).exists()
+        if has_quotes and data.currency != row.currency:
+            v.error(
+                "currency",
+                f"This opportunity has quotes in {row.currency}; its currency stays with them.",
+            )
         v.raise_if_any()
         old_stage, old_close = row.stage_id, row.est_close_date
+        kept = (row.est_revenue_minor, row.est_revenue_accessories_minor, row.est_trade_in_minor)
         _apply(row, data, stages)
+        if following is not None:
+            # The figures follow the quote; what the form still showed does not win.
+            (
+                row.est_revenue_minor,
+                row.est_revenue_accessories_minor,
+                row.est_trade_in_minor,
+            ) = kept
         row.save()
         if row.stage_id != old_stage:
             m.StageChange.create(opportunity=row, from_stage=old_stage, to_stage=row.stage_id)
@@ -328,6 +345,7 @@ def get(opportunity_id: int) -> OpportunityDetail:
         account_name=row.account.name,
         vehicle_label=queries.vehicle_label(row.vehicle) if row.vehicle_id else "",
         stage_name=row.stage.name if row.stage_id else "",
+        revenue_from=quotes.revenue_source(row.id),
         created_at=row.created_at.isoformat(sep=" "),
         updated_at=row.updated_at.isoformat(sep=" "),
     )

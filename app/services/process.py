@@ -107,10 +107,6 @@ def _close(row: m.Opportunity, won: bool, note: str) -> None:
     _set_stage(row, stage, automatic=False, reason=row.status)
 
 
-# Called with the opportunity's id when it closes as lost (quotes abandon themselves).
-on_lost: list = []
-
-
 def close_won(opportunity_id: int, note: str = "") -> None:
     with transaction():
         _close(_open_row(opportunity_id), True, note)
@@ -127,14 +123,15 @@ def close_lost(
         raise ValidationError({"competitor": "The competitor's name is too long (at most 120)."})
     if not opportunity_ids:
         return 0
+    from app.services import quotes  # quotes moves opportunities through this module
+
     with transaction():
         for opportunity_id in opportunity_ids:
             row = _open_row(opportunity_id)
             row.lost_reason = reason
             row.competitor = competitor.strip()
             _close(row, False, note)
-            for hook in on_lost:
-                hook(opportunity_id)
+            quotes.abandon_open(opportunity_id)
     return len(opportunity_ids)
 
 

@@ -57,15 +57,16 @@ def test_an_upgrade_copies_the_database_first_and_keeps_the_data(
     created = factories.opportunity(user.id, topic="Kept through upgrades")
     path = Path(database.database)
     workspace.close_database()
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(migrations, "STEPS", [_add_colour_column])
+    current = migrations.SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, _add_colour_column])
     workspace.open_database(path)
-    assert _version(path) == 2
+    assert _version(path) == current + 1
     topic = database.execute_sql(
         "SELECT topic, paint FROM opportunity WHERE id = ?", (created.id,)
     ).fetchone()
     assert topic == ("Kept through upgrades", "")
-    copies = list((path.parent / "backups").glob("before-upgrade-v1-*.sqlite3"))
+    copies = list((path.parent / "backups").glob(f"before-upgrade-v{current}-*.sqlite3"))
     assert len(copies) == 1
     with sqlite3.connect(copies[0]) as conn:
         assert conn.execute("SELECT count(*) FROM opportunity").fetchone()[0] == 1
@@ -77,12 +78,32 @@ def test_a_failing_step_leaves_the_database_at_its_old_version(
     factories.opportunity(user.id)
     path = Path(database.database)
     workspace.close_database()
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(migrations, "STEPS", [_broken_step])
+    current = migrations.SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, _broken_step])
     with pytest.raises(RuntimeError, match="halfway"):
         workspace.open_database(path)
-    assert _version(path) == 1
+    assert _version(path) == current
     with sqlite3.connect(path) as conn:
         columns = [r[1] for r in conn.execute("PRAGMA table_info(opportunity)")]
         assert "half" not in columns
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_version_1_database_gains_the_quote_tables_with_its_data_intact(
+    user: workspace.UserInfo,
+) -> None:
+    created = factories.opportunity(user.id, topic="From before quotes")
+    path = Path(database.database)
+    workspace.close_database()
+    with sqlite3.connect(path) as conn:
+        for table in ("sales_order", "order_form", "quote_line", "quote", "number_sequence"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("UPDATE schema_version SET version = 1")
+    workspace.open_database(path)
+    assert _version(path) == 2
+    from app.services import opportunities, quotes
+
+    assert opportunities.get(created.id).topic == "From before quotes"
+    assert quotes.create(created.id).number == "Q-00001"
+    assert list((path.parent / "backups").glob("before-upgrade-v1-*.sqlite3"))

@@ -1,0 +1,245 @@
+"""Issued documents: building their frozen snapshots, the archived PDFs, reprints and saving."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from app import paths
+from app.db import models as m
+from app.domain.choices import Condition
+from app.domain.documents import Customer, DocumentSnapshot, Seller, Vehicle
+from app.services.errors import NotFound
+from reports import pdf
+
+DEFAULT_TERMS = (
+    "Prices are in the currency shown; VAT is charged at the rate in force on the day of "
+    "delivery. The vehicle remains the property of the dealer until the amount due has been "
+    "paid in full.\n\n"
+    "A delivery date is binding only when it is confirmed in writing. A trade-in vehicle is "
+    "valued on the condition and mileage stated; the allowance is re-assessed if the vehicle "
+    "differs when it is handed over. Finance and lease offers are subject to approval by the "
+    "lender.\n\n"
+    "The warranty for new vehicles is the manufacturer's; for used vehicles the statutory "
+    "warranty applies."
+)
+NO_SELLER = (
+    "No dealership is on file to print as the seller of this document. Assign the "
+    "opportunity to a business (Assignment), or have the administrator add the dealership."
+)
+TERMS_SETTING = "documents.terms"
+LOGO_SETTING = "documents.logo_path"
+
+# "Q-00001", "Q-00001-r2" (a revision), "OF-00001"
+_NUMBER = re.compile(r"^(?P<number>(?:Q|OF)-\d+)(?:[-/ ]r(?:ev\.?)?\s*(?P<revision>\d+))?$", re.I)
+
+
+class DocumentFolderError(OSError):
+    """The documents folder or the chosen file cannot be written; nothing was issued."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """An issued document of an opportunity, as its documents tab lists it."""
+
+    kind: str  # "quote" or "order_form"
+    reference: str  # "Q-00001-r2", what `snapshot()` and `render()` take
+    label: str  # "Quote Q-00001 rev. 2"
+    issued_on: date
+    status: str
+    amount_due: str  # formatted, with the currency
+
+
+def _setting(key: str, default: str) -> str:
+    row = m.Setting.get_or_none(m.Setting.key == key)
+    return row.value if row is not None else default
+
+
+def terms() -> str:
+    return _setting(TERMS_SETTING, DEFAULT_TERMS)
+
+
+def reference(number: str, revision: int, kind: str) -> str:
+    return f"{number}-r{revision}" if kind == "quote" and revision > 1 else number
+
+
+def archive_path(ref: str) -> Path:
+    """Where the issued PDF is kept: the documents folder, one file per issued document."""
+    return paths.documents_dir() / f"{ref}.pdf"
+
+
+# --- the parts of a snapshot ------------------------------------------------------------------
+
+
+def _address(street: str, postcode: str, city: str, country: str) -> tuple[str, ...]:
+    place = " ".join(p for p in (postcode, city) if p)
+    return tuple(p for p in (street, place, country) if p)
+
+
+def seller_for(row: m.Opportunity) -> Seller:
+    """The business the opportunity is assigned to, else the facility's, else the first."""
+    business = None
+    if row.business_id:
+        business = m.Business.get_or_none(m.Business.id == row.business_id)
+    if business is None and row.facility_id:
+        business = row.facility.business
+    if business is None:
+        business = m.Business.select().order_by(m.Business.id).first()
+    if business is None:
+        return Seller(name="")
+    return Seller(
+        name=business.name,
+        address_lines=_address(business.street, business.postcode, business.city, business.country),
+        vat_number=business.vat_number,
+        phone=business.phone,
+        email=business.email,
+        logo_path=_setting(LOGO_SETTING, ""),
+    )
+
+
+def customer_for(row: m.Opportunity) -> Customer:
+    """The account, with its address (contacts have none of their own), and the primary
+    contact as the person to speak to."""
+    account = row.account
+    contact = row.primary_contact if row.primary_contact_id else None
+    person = ""
+    if contact is not None:
+        person = " ".join(p for p in (contact.first_name, contact.last_name) if p)
+    return Customer(
+        name=account.name if account.kind == "company" else _person_name(account),
+        address_lines=_address(account.street, account.postcode, account.city, account.country),
+        email=(contact.email if contact is not None and contact.email else account.email),
+        phone=(contact.phone if contact is not None and contact.phone else account.phone),
+        contact_person=person if person and person != _person_name(account) else "",
+    )
+
+
+def _person_name(account: m.Account) -> str:
+    name = " ".join(p for p in (account.first_name, account.last_name) if p)
+    return name or account.name
+
+
+def vehicle_for(row: m.Opportunity, vehicle: m.Vehicle | None) -> Vehicle:
+    """The stock vehicle offered, else what the customer asked for (the branding)."""
+    if vehicle is not None:
+        used = vehicle.condition == Condition.USED.value
+        return Vehicle(
+            brand=vehicle.brand,
+            model=vehicle.model,
+            variant=vehicle.variant,
+            model_code=vehicle.model_code,
+            vin=vehicle.vin,
+            colour=vehicle.colour,
+            condition=vehicle.condition,
+            first_registration=vehicle.first_registration if used else None,
+            mileage_km=vehicle.mileage_km if used else None,
+        )
+    return Vehicle(
+        brand=row.brand,
+        model=row.model,
+        variant=row.variant,
+        model_code=row.model_code,
+        condition=row.condition or Condition.NEW.value,
+    )
+
+
+def salesperson_for(row: m.Opportunity) -> str:
+    return row.owner.full_name if row.owner_id else ""
+
+
+# --- issuing, reprinting, saving -------------------------------------------------------------
+
+
+def write_archive(ref: str, data: bytes) -> Path:
+    """Write the issued PDF beside its final name; `publish` renames it into place once the
+    issue has committed. A folder that cannot be written refuses the issue."""
+    target = archive_path(ref)
+    temporary = target.with_name(target.name + ".part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+    except OSError as exc:
+        discard(temporary)
+        raise DocumentFolderError(
+            f"The document could not be written to {target.parent} ({exc.strerror or exc}). "
+            "Nothing was issued; make the folder writable (or free some space) and try again."
+        ) from exc
+    return temporary
+
+
+def publish(temporary: Path) -> Path:
+    final = temporary.with_name(temporary.name.removesuffix(".part"))
+    os.replace(temporary, final)
+    return final
+
+
+def discard(temporary: Path) -> None:
+    with contextlib.suppress(OSError):  # the folder was never there to write into
+        temporary.unlink(missing_ok=True)
+
+
+def _stored(ref: str) -> tuple[str, str]:
+    """The kind and the snapshot JSON of an issued document, by its reference."""
+    match = _NUMBER.match(ref.strip())
+    if match is None:
+        raise NotFound(f"“{ref}” is not a document number (Q-00001, Q-00001-r2 or OF-00001).")
+    number = match["number"].upper()
+    if number.startswith("OF-"):
+        form = m.OrderForm.get_or_none(m.OrderForm.number == number)
+        if form is None:
+            raise NotFound(f"There is no order form {number}.")
+        return "order_form", form.snapshot
+    query = m.Quote.select().where((m.Quote.number == number) & m.Quote.snapshot.is_null(False))
+    if match["revision"]:
+        query = query.where(m.Quote.revision == int(match["revision"]))
+    quote = query.order_by(m.Quote.revision.desc()).first()
+    if quote is None:
+        what = f"{number} rev. {match['revision']}" if match["revision"] else number
+        raise NotFound(f"There is no issued quote {what} (a draft has no document yet).")
+    return "quote", quote.snapshot
+
+
+def snapshot(ref: str) -> DocumentSnapshot:
+    """The document exactly as it was issued."""
+    _kind, stored = _stored(ref)
+    return DocumentSnapshot.from_dict(json.loads(stored))
+
+
+def render(ref: str) -> bytes:
+    """The PDF of an issued document, rendered again from its snapshot: a reprint years
+    later is the same document."""
+    return pdf.render(snapshot(ref))
+
+
+def save_pdf(ref: str, destination: Path) -> Path:
+    """Save the document's PDF where the user chose, whole or not at all."""
+    data = render(ref)
+    destination = Path(destination)
+    temporary = destination.with_name(destination.name + ".part")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, destination)
+    except OSError as exc:
+        discard(temporary)
+        raise DocumentFolderError(
+            f"{destination} could not be written ({exc.strerror or exc}); choose another folder."
+        ) from exc
+    return destination
+
+
+def archived_pdf(ref: str) -> Path:
+    """The archived PDF of an issued document, written again from its snapshot when it is
+    missing (a new workstation, a cleaned folder)."""
+    path = archive_path(ref)
+    if not path.exists():
+        publish(write_archive(ref, render(ref)))
+    return path
+
+
+def issued_today() -> date:
+    return datetime.now().date()

@@ -1,0 +1,238 @@
+"""Order forms (the contract the customer signs), orders, and the delivery that wins the sale."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from app.db import models as m
+from app.db.connection import transaction
+from app.domain import money
+from app.domain.choices import Interest, Status
+from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
+from app.domain.quotes import LineKind, QuoteLine
+from app.domain.validation import ValidationError, Validator
+from app.services import documents, numbering, process
+from app.services.errors import NotFound
+
+MAX_MILEAGE_KM = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFormSummary:
+    id: int
+    number: str
+    quote_label: str
+    issued_on: date
+    delivery_date: date | None
+    signed_on: date | None
+    currency: str
+    amount_due: Decimal
+    order_id: int | None
+    order_number: str
+    delivered_on: date | None
+    delivery_mileage_km: int | None
+
+    @property
+    def stage(self) -> str:
+        """Where the contract stands, in words."""
+        if self.delivered_on is not None:
+            return f"delivered {self.delivered_on:%d %b %Y}"
+        if self.order_id is not None:
+            return f"order {self.order_number} confirmed"
+        if self.signed_on is not None:
+            return f"signed {self.signed_on:%d %b %Y}"
+        return "awaiting the customer's signature"
+
+
+def _form(order_form_id: int) -> m.OrderForm:
+    row = m.OrderForm.get_or_none(m.OrderForm.id == order_form_id)
+    if row is None:
+        raise NotFound(f"Order form #{order_form_id} no longer exists.")
+    return row
+
+
+def _stored_lines(quote: m.Quote) -> list[QuoteLine]:
+    query = m.QuoteLine.select().where(m.QuoteLine.quote == quote.id).order_by(m.QuoteLine.position)
+    return [
+        QuoteLine(
+            LineKind(line.kind),
+            line.description,
+            Decimal(line.quantity),
+            money.from_minor(line.unit_price_minor, quote.currency),
+            Decimal(line.vat_rate),
+        )
+        for line in query
+    ]
+
+
+def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) -> tuple[str, Path]:
+    """The order form of an accepted quote: numbered, frozen and its PDF written beside the
+    archive. Joins the caller's transaction (accepting the quote); returns the number and
+    the written file, which the caller publishes once the transaction has committed."""
+    opportunity = quote.opportunity
+    if delivery_date is None:
+        delivery_date = opportunity.scheduled_delivery
+    if delivery_date is not None and delivery_date < today:
+        raise ValidationError(
+            {"delivery_date": f"The delivery date {delivery_date:%d %b %Y} has passed."}
+        )
+    vehicle = quote.vehicle if quote.vehicle_id else None
+    number = numbering.draw("order_form")
+    quote_label = f"{quote.number} rev. {quote.revision}" if quote.revision > 1 else quote.number
+    seller = documents.seller_for(opportunity)
+    if not seller.name:
+        raise ValidationError({"seller.name": documents.NO_SELLER})
+    snap = build_snapshot(
+        kind=DocumentKind.ORDER_FORM.value,
+        number=number,
+        revision=1,
+        issue_date=today,
+        currency=quote.currency,
+        seller=seller,
+        customer=documents.customer_for(opportunity),
+        vehicle=documents.vehicle_for(opportunity, vehicle),
+        lines=_stored_lines(quote),
+        payment_method=quote.payment_method or opportunity.interest or Interest.CASH.value,
+        salesperson=documents.salesperson_for(opportunity),
+        terms=documents.terms(),
+        delivery_date=delivery_date,
+        quote_reference=quote_label,
+    )
+    m.OrderForm.create(
+        number=number,
+        quote=quote,
+        opportunity=opportunity,
+        vehicle=quote.vehicle_id,
+        payment_method=snap.payment_method,
+        delivery_date=delivery_date,
+        snapshot=json.dumps(snap.to_dict(), ensure_ascii=False),
+    )
+    if delivery_date is not None and opportunity.scheduled_delivery != delivery_date:
+        opportunity.scheduled_delivery = delivery_date
+        opportunity.save()
+    return number, documents.write_archive(number, _render(snap))
+
+
+def _render(snap: DocumentSnapshot) -> bytes:
+    from reports import pdf
+
+    return pdf.render(snap)
+
+
+def for_opportunity(opportunity_id: int) -> list[OrderFormSummary]:
+    forms = (
+        m.OrderForm.select(m.OrderForm, m.Quote)
+        .join(m.Quote)
+        .where(m.OrderForm.opportunity == opportunity_id)
+        .order_by(m.OrderForm.id.desc())
+    )
+    orders = {
+        o.order_form_id: o
+        for o in m.SalesOrder.select().where(m.SalesOrder.opportunity == opportunity_id)
+    }
+    result = []
+    for form in forms:
+        order = orders.get(form.id)
+        quote = form.quote
+        result.append(
+            OrderFormSummary(
+                id=form.id,
+                number=form.number,
+                quote_label=(
+                    f"{quote.number} rev. {quote.revision}" if quote.revision > 1 else quote.number
+                ),
+                issued_on=form.created_at.date(),
+                delivery_date=form.delivery_date,
+                signed_on=form.signed_on,
+                currency=quote.currency,
+                amount_due=money.from_minor(quote.amount_due_minor, quote.currency),
+                order_id=order.id if order else None,
+                order_number=order.number if order else "",
+                delivered_on=order.delivered_on if order else None,
+                delivery_mileage_km=order.delivery_mileage_km if order else None,
+            )
+        )
+    return result
+
+
+def record_signature(order_form_id: int, signed_on: date, today: date | None = None) -> None:
+    """The customer has signed the order form (on paper, on the day given)."""
+    today = today or date.today()
+    with transaction():
+        row = _form(order_form_id)
+        process.require_open(row.opportunity)
+        if row.signed_on is not None:
+            raise ValidationError(
+                {"signed_on": f"{row.number} was signed on {row.signed_on:%d %b %Y} already."}
+            )
+        if signed_on > today:
+            raise ValidationError({"signed_on": "The signature date cannot be in the future."})
+        if signed_on < row.created_at.date():
+            raise ValidationError(
+                {"signed_on": f"{row.number} was only issued on {row.created_at:%d %b %Y}."}
+            )
+        row.signed_on = signed_on
+        row.save()
+
+
+def confirm_order(order_form_id: int) -> str:
+    """The signed order form becomes an order; the opportunity moves to Delivery. Returns the
+    order's number."""
+    with transaction():
+        row = _form(order_form_id)
+        opportunity = row.opportunity
+        process.require_open(opportunity)
+        if row.signed_on is None:
+            raise ValidationError(
+                {"signed_on": f"{row.number} is not signed yet; record the signature first."}
+            )
+        if m.SalesOrder.get_or_none(m.SalesOrder.order_form == row.id) is not None:
+            raise ValidationError({"order": f"{row.number} has its order already."})
+        number = numbering.draw("order")
+        m.SalesOrder.create(number=number, order_form=row, opportunity=opportunity)
+        process.advance(opportunity.id, "Delivery")
+    return number
+
+
+def record_delivery(
+    order_id: int, delivered_on: date, mileage_km: int, note: str = "", today: date | None = None
+) -> None:
+    """The customer has the vehicle: the delivery is recorded and the sale closes as won."""
+    today = today or date.today()
+    v = Validator()
+    if delivered_on > today:
+        v.error("delivered_on", "The delivery date cannot be in the future.")
+    if not 0 <= mileage_km <= MAX_MILEAGE_KM:
+        v.error("mileage_km", f"The mileage is from 0 to {MAX_MILEAGE_KM:,} km.")
+    note = v.optional("note", note, "The note", max_length=2000)
+    v.raise_if_any()
+    with transaction():
+        order = m.SalesOrder.get_or_none(m.SalesOrder.id == order_id)
+        if order is None:
+            raise NotFound(f"Order #{order_id} no longer exists.")
+        opportunity = order.opportunity
+        if order.delivered_on is not None:
+            raise ValidationError(
+                {"delivered_on": f"{order.number} was delivered on {order.delivered_on:%d %b %Y}."}
+            )
+        if opportunity.status != Status.OPEN.value:
+            process.require_open(opportunity)
+        if delivered_on < order.created_at.date():
+            raise ValidationError(
+                {
+                    "delivered_on": f"{order.number} was only confirmed on {order.created_at:%d %b %Y}."
+                }
+            )
+        order.delivered_on = delivered_on
+        order.delivery_mileage_km = mileage_km
+        order.delivery_note = note
+        order.save()
+        if order.order_form.vehicle_id:
+            vehicle = order.order_form.vehicle
+            vehicle.mileage_km = mileage_km
+            vehicle.save()
+        process.close_won(opportunity.id, note or f"Delivered with order {order.number}.")

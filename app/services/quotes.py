@@ -1,0 +1,653 @@
+"""Quotes: drafting, presenting (the frozen document), revising, abandoning, expiring and
+accepting them, and the opportunity's est. revenue that follows them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from app.db import models as m
+from app.db.connection import transaction
+from app.domain import money
+from app.domain.choices import Condition, Interest, Status
+from app.domain.documents import DocumentKind, build_snapshot
+from app.domain.quotes import (
+    OPEN_QUOTE_STATUSES,
+    LineKind,
+    QuoteLine,
+    QuoteStatus,
+    QuoteTotals,
+    compute_totals,
+    is_open,
+    move_error,
+    validate_lines,
+)
+from app.domain.validation import ValidationError, Validator
+from app.services import documents, numbering, process
+from app.services.errors import ConflictError, NotFound
+
+VALID_DAYS_SETTING = "quote.valid_days"
+VAT_RATE_SETTING = "quote.vat_rate"
+DEFAULT_VALID_DAYS = 14
+DEFAULT_VAT_RATE = Decimal("19")
+MAX_VALID_DAYS = 366
+_OPEN = [s.value for s in OPEN_QUOTE_STATUSES]
+
+
+@dataclass
+class LineInput:
+    kind: str = LineKind.ACCESSORY.value
+    description: str = ""
+    quantity: Decimal = Decimal(1)
+    unit_price: Decimal = Decimal(0)
+    vat_rate: Decimal = DEFAULT_VAT_RATE
+
+    def as_domain(self) -> QuoteLine:
+        return QuoteLine(
+            LineKind(self.kind) if self.kind in set(LineKind) else self.kind,  # type: ignore[arg-type]
+            self.description,
+            self.quantity,
+            self.unit_price,
+            self.vat_rate,
+        )
+
+
+@dataclass
+class QuoteInput:
+    """What the quote editor edits."""
+
+    valid_until: date | None = None
+    payment_method: str = ""
+    vehicle_id: int | None = None
+    remarks: str = ""
+    lines: list[LineInput] = field(default_factory=list)
+
+
+@dataclass
+class QuoteDetail(QuoteInput):
+    id: int = 0
+    opportunity_id: int = 0
+    number: str = ""
+    revision: int = 1
+    status: str = QuoteStatus.DRAFT.value
+    currency: str = money.DEFAULT_CURRENCY
+    version: int = 1
+    vehicle_label: str = ""
+    order_form_number: str = ""
+    opportunity_open: bool = True
+
+    @property
+    def label(self) -> str:
+        return label(self.number, self.revision)
+
+    @property
+    def reference(self) -> str:
+        return documents.reference(self.number, self.revision, DocumentKind.QUOTE)
+
+    @property
+    def editable(self) -> bool:
+        return self.status == QuoteStatus.DRAFT and self.opportunity_open
+
+    @property
+    def totals(self) -> QuoteTotals:
+        return compute_totals([line.as_domain() for line in self.lines], self.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSummary:
+    id: int
+    number: str
+    revision: int
+    status: str
+    valid_until: date
+    currency: str
+    net: Decimal
+    amount_due: Decimal
+    presented_at: datetime | None
+    order_form_number: str
+
+    @property
+    def label(self) -> str:
+        return label(self.number, self.revision)
+
+    @property
+    def reference(self) -> str:
+        return documents.reference(self.number, self.revision, DocumentKind.QUOTE)
+
+    @property
+    def issued(self) -> bool:
+        return self.presented_at is not None
+
+
+def label(number: str, revision: int) -> str:
+    return f"{number} rev. {revision}" if revision > 1 else number
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+def valid_days() -> int:
+    row = m.Setting.get_or_none(m.Setting.key == VALID_DAYS_SETTING)
+    try:
+        days = int(row.value) if row is not None else DEFAULT_VALID_DAYS
+    except ValueError:
+        days = DEFAULT_VALID_DAYS
+    return min(max(days, 1), MAX_VALID_DAYS)
+
+
+def default_vat_rate() -> Decimal:
+    row = m.Setting.get_or_none(m.Setting.key == VAT_RATE_SETTING)
+    try:
+        rate = Decimal(row.value) if row is not None else DEFAULT_VAT_RATE
+    except InvalidOperation:
+        rate = DEFAULT_VAT_RATE
+    return rate if rate.is_finite() and 0 <= rate <= 100 else DEFAULT_VAT_RATE
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _row(quote_id: int) -> m.Quote:
+    row = m.Quote.get_or_none(m.Quote.id == quote_id)
+    if row is None:
+        raise NotFound(f"Quote #{quote_id} no longer exists.")
+    return row
+
+
+def _opportunity(opportunity_id: int) -> m.Opportunity:
+    row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
+    if row is None:
+        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+    return row
+
+
+def _lines(row: m.Quote) -> list[LineInput]:
+    query = m.QuoteLine.select().where(m.QuoteLine.quote == row.id).order_by(m.QuoteLine.position)
+    return [
+        LineInput(
+            kind=line.kind,
+            description=line.description,
+            quantity=Decimal(line.quantity),
+            unit_price=money.from_minor(line.unit_price_minor, row.currency),
+            vat_rate=Decimal(line.vat_rate),
+        )
+        for line in query
+    ]
+
+
+def _order_form_number(quote_id: int) -> str:
+    form = m.OrderForm.get_or_none(m.OrderForm.quote == quote_id)
+    return form.number if form is not None else ""
+
+
+def get(quote_id: int) -> QuoteDetail:
+    row = _row(quote_id)
+    vehicle = row.vehicle if row.vehicle_id else None
+    return QuoteDetail(
+        id=row.id,
+        opportunity_id=row.opportunity_id,
+        number=row.number,
+        revision=row.revision,
+        status=row.status,
+        currency=row.currency,
+        version=row.version,
+        valid_until=row.valid_until,
+        payment_method=row.payment_method,
+        vehicle_id=row.vehicle_id,
+        vehicle_label=_vehicle_label(vehicle) if vehicle is not None else "",
+        remarks=row.remarks,
+        lines=_lines(row),
+        order_form_number=_order_form_number(row.id),
+        opportunity_open=row.opportunity.status == Status.OPEN.value,
+    )
+
+
+def for_opportunity(opportunity_id: int, today: date | None = None) -> list[QuoteSummary]:
+    """The opportunity's quotes, newest first; open quotes past their date expire first."""
+    expire_due(today, opportunity_id=opportunity_id)
+    forms = {
+        f.quote_id: f.number
+        for f in m.OrderForm.select(m.OrderForm.quote, m.OrderForm.number).where(
+            m.OrderForm.opportunity == opportunity_id
+        )
+    }
+    query = (
+        m.Quote.select()
+        .where(m.Quote.opportunity == opportunity_id)
+        .order_by(m.Quote.number.desc(), m.Quote.revision.desc())
+    )
+    return [
+        QuoteSummary(
+            id=q.id,
+            number=q.number,
+            revision=q.revision,
+            status=q.status,
+            valid_until=q.valid_until,
+            currency=q.currency,
+            net=money.from_minor(q.net_minor, q.currency),
+            amount_due=money.from_minor(q.amount_due_minor, q.currency),
+            presented_at=q.presented_at,
+            order_form_number=forms.get(q.id, ""),
+        )
+        for q in query
+    ]
+
+
+def _vehicle_label(vehicle: m.Vehicle) -> str:
+    name = " ".join(p for p in (vehicle.brand, vehicle.model, vehicle.variant) if p)
+    return f"{name} · {vehicle.vin}"
+
+
+# --- drafting ---------------------------------------------------------------------------------
+
+
+def vehicle_line(opportunity: m.Opportunity, vehicle: m.Vehicle | None) -> LineInput | None:
+    """The vehicle as the quote's first line: the reserved stock vehicle at its list price,
+    else the catalogue's price for the branding, else the branding with no price yet."""
+    rate = default_vat_rate()
+    if vehicle is not None:
+        name = " ".join(p for p in (vehicle.brand, vehicle.model, vehicle.variant) if p)
+        condition = Condition.parse(vehicle.condition).label.lower()
+        price = money.from_minor(vehicle.list_price_minor, vehicle.currency)
+        if vehicle.currency != opportunity.currency:
+            price = Decimal(0)  # never carried across currencies
+        return LineInput(LineKind.VEHICLE.value, f"{name}, {condition}", Decimal(1), price, rate)
+    if not (opportunity.brand or opportunity.model):
+        return None
+    name = " ".join(p for p in (opportunity.brand, opportunity.model, opportunity.variant) if p)
+    entry = (
+        m.CatalogueEntry.select()
+        .where(
+            (m.CatalogueEntry.brand == opportunity.brand)
+            & (m.CatalogueEntry.model == opportunity.model)
+            & (m.CatalogueEntry.currency == opportunity.currency)
+        )
+        .order_by((m.CatalogueEntry.variant == opportunity.variant).desc(), m.CatalogueEntry.id)
+        .first()
+    )
+    price = money.from_minor(entry.list_price_minor, entry.currency) if entry else Decimal(0)
+    condition = (
+        f", {Condition.parse(opportunity.condition).label.lower()}" if opportunity.condition else ""
+    )
+    return LineInput(LineKind.VEHICLE.value, f"{name}{condition}", Decimal(1), price, rate)
+
+
+def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
+    """A new draft for the opportunity, numbered from the quote series, with the vehicle as
+    its first line and the opportunity's trade-in estimate as a trade-in line. Moves the
+    opportunity to at least Quotation."""
+    today = today or date.today()
+    with transaction():
+        opportunity = _opportunity(opportunity_id)
+        process.require_open(opportunity)
+        vehicle = opportunity.vehicle if opportunity.vehicle_id else None
+        lines = [line for line in (vehicle_line(opportunity, vehicle),) if line is not None]
+        if opportunity.est_trade_in_minor > 0:
+            lines.append(
+                LineInput(
+                    LineKind.TRADE_IN.value,
+                    "Trade-in allowance",
+                    Decimal(1),
+                    money.from_minor(opportunity.est_trade_in_minor, opportunity.currency),
+                    Decimal(0),
+                )
+            )
+        row = m.Quote.create(
+            number=numbering.draw("quote"),
+            revision=1,
+            opportunity=opportunity,
+            status=QuoteStatus.DRAFT.value,
+            valid_until=today + timedelta(days=valid_days()),
+            currency=opportunity.currency,
+            payment_method=opportunity.interest or "",
+            vehicle=vehicle,
+        )
+        _write_lines(row, lines)
+        process.advance(opportunity_id, "Quotation")
+        _sync_revenue(opportunity_id)
+    return get(row.id)
+
+
+def _validate(data: QuoteInput, currency: str, today: date, opportunity_id: int) -> Validator:
+    v = Validator()
+    if data.valid_until is None:
+        v.error("valid_until", "Give the date the quote is valid until.")
+    elif data.valid_until < today:
+        v.error("valid_until", f"A quote valid until {data.valid_until:%d %b %Y} is already over.")
+    elif data.valid_until > today + timedelta(days=MAX_VALID_DAYS):
+        v.error("valid_until", "A quote can be valid for a year at most.")
+    if data.payment_method:
+        data.payment_method = v.choice("payment_method", data.payment_method, Interest, "payment")
+    data.remarks = v.optional("remarks", data.remarks, "The remarks", max_length=2000)
+    if data.vehicle_id is not None:
+        vehicle = m.Vehicle.get_or_none(m.Vehicle.id == data.vehicle_id)
+        if vehicle is None:
+            v.error("vehicle_id", "That vehicle is no longer in stock.")
+        else:
+            holder = _reserved_elsewhere(data.vehicle_id, opportunity_id)
+            if holder:
+                v.warn("vehicle_id", f"{vehicle.vin} is reserved by {holder}.")
+    validate_lines([line.as_domain() for line in data.lines], currency, v)
+    return v
+
+
+def _write_lines(row: m.Quote, lines: list[LineInput]) -> None:
+    m.QuoteLine.delete().where(m.QuoteLine.quote == row.id).execute()
+    for position, line in enumerate(lines, 1):
+        m.QuoteLine.create(
+            quote=row,
+            position=position,
+            kind=str(line.kind),
+            description=line.description.strip(),
+            quantity=str(line.quantity),
+            unit_price_minor=money.to_minor(line.unit_price, row.currency),
+            vat_rate=str(line.vat_rate),
+        )
+    totals = compute_totals([line.as_domain() for line in lines], row.currency)
+    accessories = sum(
+        (
+            net
+            for line, net in zip(lines, totals.line_nets, strict=True)
+            if line.kind == LineKind.ACCESSORY
+        ),
+        Decimal(0),
+    )
+    row.net_minor = money.to_minor(totals.net, row.currency)
+    row.accessories_minor = money.to_minor(accessories, row.currency)
+    row.trade_in_minor = money.to_minor(totals.trade_in, row.currency)
+    row.amount_due_minor = money.to_minor(totals.amount_due, row.currency)
+    row.save()
+
+
+def save(
+    quote_id: int, data: QuoteInput, expected_version: int, today: date | None = None
+) -> QuoteDetail:
+    """Save a draft's lines and details. A presented quote is frozen: revise it instead."""
+    today = today or date.today()
+    with transaction():
+        row = _row(quote_id)
+        opportunity = row.opportunity
+        process.require_open(opportunity)
+        if row.status != QuoteStatus.DRAFT:
+            raise ValidationError(
+                {
+                    "status": f"{label(row.number, row.revision)} is {row.status}, so it is "
+                    "frozen; make a new revision to change it."
+                }
+            )
+        if row.version != expected_version:
+            who = m.User.get_or_none(m.User.id == row.changed_by)
+            raise ConflictError(f"Quote {row.number}", who.full_name if who else None)
+        v = _validate(data, row.currency, today, row.opportunity_id)
+        v.raise_if_any()
+        row.valid_until = data.valid_until
+        row.payment_method = data.payment_method
+        row.vehicle = data.vehicle_id
+        row.remarks = data.remarks
+        _write_lines(row, data.lines)
+        _sync_revenue(row.opportunity_id)
+    return get(quote_id)
+
+
+def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
+    opportunity = row.opportunity
+    vehicle = row.vehicle if row.vehicle_id else None
+    seller = documents.seller_for(opportunity)
+    if not seller.name:
+        raise ValidationError({"seller.name": documents.NO_SELLER})
+    snap = build_snapshot(
+        kind=DocumentKind.QUOTE.value,
+        number=row.number,
+        revision=row.revision,
+        issue_date=today,
+        currency=row.currency,
+        seller=seller,
+        customer=documents.customer_for(opportunity),
+        vehicle=documents.vehicle_for(opportunity, vehicle),
+        lines=[line.as_domain() for line in _lines(row)],
+        payment_method=row.payment_method or opportunity.interest or Interest.CASH.value,
+        salesperson=documents.salesperson_for(opportunity),
+        terms=documents.terms(),
+        valid_until=row.valid_until,
+    )
+    return snap.to_dict()
+
+
+def present(quote_id: int, today: date | None = None) -> QuoteDetail:
+    """Issue the quote to the customer: its content is frozen as a snapshot and its PDF is
+    archived in the documents folder. All of it happens, or none."""
+    today = today or date.today()
+    temporary: Path | None = None
+    try:
+        with transaction():
+            row = _row(quote_id)
+            process.require_open(row.opportunity)
+            count = m.QuoteLine.select().where(m.QuoteLine.quote == row.id).count()
+            problem = move_error(row.status, QuoteStatus.PRESENTED, count)
+            if problem:
+                raise ValidationError({"status": problem})
+            if row.valid_until < today:
+                raise ValidationError(
+                    {"valid_until": "The valid-until date has passed; set a new one first."}
+                )
+            stored = _issue_snapshot(row, today)
+            row.snapshot = json.dumps(stored, ensure_ascii=False)
+            row.status = QuoteStatus.PRESENTED.value
+            row.presented_at = m.now()
+            row.save()
+            ref = documents.reference(row.number, row.revision, DocumentKind.QUOTE)
+            temporary = documents.write_archive(ref, documents.render(ref))
+    except BaseException:
+        if temporary is not None:
+            documents.discard(temporary)
+        raise
+    documents.publish(temporary)
+    return get(quote_id)
+
+
+def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
+    """A new draft revision of a presented quote, with its lines; the presented one is
+    superseded (revised)."""
+    today = today or date.today()
+    with transaction():
+        row = _row(quote_id)
+        process.require_open(row.opportunity)
+        problem = move_error(row.status, QuoteStatus.REVISED, 1)
+        if problem:
+            raise ValidationError({"status": problem + " Only a presented quote is revised."})
+        row.status = QuoteStatus.REVISED.value
+        row.decided_at = m.now()
+        row.save()
+        latest = (
+            m.Quote.select(m.Quote.revision)
+            .where(m.Quote.number == row.number)
+            .order_by(m.Quote.revision.desc())
+            .first()
+        )
+        new = m.Quote.create(
+            number=row.number,
+            revision=latest.revision + 1,
+            opportunity=row.opportunity_id,
+            status=QuoteStatus.DRAFT.value,
+            valid_until=max(row.valid_until, today + timedelta(days=valid_days())),
+            currency=row.currency,
+            payment_method=row.payment_method,
+            vehicle=row.vehicle_id,
+            remarks=row.remarks,
+            supersedes=row,
+        )
+        _write_lines(new, _lines(row))
+        _sync_revenue(row.opportunity_id)
+    return get(new.id)
+
+
+def abandon(quote_id: int) -> None:
+    with transaction():
+        row = _row(quote_id)
+        process.require_open(row.opportunity)
+        problem = move_error(row.status, QuoteStatus.ABANDONED, 1)
+        if problem:
+            raise ValidationError({"status": problem})
+        row.status = QuoteStatus.ABANDONED.value
+        row.decided_at = m.now()
+        row.save()
+        _sync_revenue(row.opportunity_id)
+
+
+def expire_due(today: date | None = None, opportunity_id: int | None = None) -> int:
+    """Open quotes past their valid-until date become expired (of open opportunities: a
+    closed one's quotes were settled when it closed). Returns how many expired."""
+    today = today or date.today()
+    query = (
+        m.Quote.select(m.Quote.id, m.Quote.opportunity)
+        .join(m.Opportunity)
+        .where(
+            m.Quote.status.in_(_OPEN)
+            & (m.Quote.valid_until < today)
+            & (m.Opportunity.status == Status.OPEN.value)
+        )
+    )
+    if opportunity_id is not None:
+        query = query.where(m.Quote.opportunity == opportunity_id)
+    due = list(query.tuples())
+    if not due:
+        return 0
+    with transaction():
+        ids = [quote_id for quote_id, _ in due]
+        m.Quote.update(
+            status=QuoteStatus.EXPIRED.value, decided_at=m.now(), updated_at=m.now()
+        ).where(m.Quote.id.in_(ids) & m.Quote.status.in_(_OPEN)).execute()
+        for affected in {opp for _, opp in due}:
+            _sync_revenue(affected)
+    return len(due)
+
+
+# --- accepting --------------------------------------------------------------------------------
+
+
+def _reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> str:
+    """Which other open opportunity holds the vehicle, or ''."""
+    other = (
+        m.Opportunity.select()
+        .where(
+            (m.Opportunity.vehicle == vehicle_id)
+            & (m.Opportunity.status == Status.OPEN.value)
+            & (m.Opportunity.id != opportunity_id)
+        )
+        .first()
+    )
+    if other is None:
+        return ""
+    owner = f" ({other.owner.full_name})" if other.owner_id else ""
+    return f"opportunity #{other.id} “{other.topic}” for {other.account.name}{owner}"
+
+
+def accept(quote_id: int, delivery_date: date | None = None, today: date | None = None) -> str:
+    """The customer accepts a presented quote: it is accepted, the order form is issued
+    from it (frozen, its PDF archived), the opportunity's other open quotes are abandoned,
+    its est. revenue follows this quote and it moves to Contract. Returns the order form's
+    number. Refused, with the reason, when the quoted vehicle is meanwhile reserved by
+    another open opportunity."""
+    from app.services import orders
+
+    today = today or date.today()
+    temporary: Path | None = None
+    try:
+        with transaction():
+            row = _row(quote_id)
+            opportunity = row.opportunity
+            process.require_open(opportunity)
+            if row.valid_until < today and is_open(row.status):
+                raise ValidationError(
+                    {
+                        "status": f"{label(row.number, row.revision)} expired on "
+                        f"{row.valid_until:%d %b %Y}; make a new revision for the customer."
+                    }
+                )
+            problem = move_error(row.status, QuoteStatus.ACCEPTED, 1)
+            if problem:
+                raise ValidationError({"status": problem + " Present it to the customer first."})
+            if row.vehicle_id is not None:
+                holder = _reserved_elsewhere(row.vehicle_id, opportunity.id)
+                if holder:
+                    raise ValidationError(
+                        {
+                            "vehicle_id": f"The quoted vehicle {row.vehicle.vin} is now reserved "
+                            f"by {holder}; no order form can be issued for it. Revise the quote "
+                            "with another vehicle."
+                        }
+                    )
+                if opportunity.vehicle_id != row.vehicle_id:
+                    opportunity.vehicle = row.vehicle_id
+                    opportunity.save()
+            row.status = QuoteStatus.ACCEPTED.value
+            row.decided_at = m.now()
+            row.save()
+            m.Quote.update(
+                status=QuoteStatus.ABANDONED.value, decided_at=m.now(), updated_at=m.now()
+            ).where(
+                (m.Quote.opportunity == opportunity.id)
+                & (m.Quote.id != row.id)
+                & m.Quote.status.in_(_OPEN)
+            ).execute()
+            number, temporary = orders.issue_order_form(row, delivery_date, today)
+            _sync_revenue(opportunity.id)
+            process.advance(opportunity.id, "Contract")
+    except BaseException:
+        if temporary is not None:
+            documents.discard(temporary)
+        raise
+    documents.publish(temporary)
+    return number
+
+
+# --- est. revenue -----------------------------------------------------------------------------
+
+
+def revenue_quote(opportunity_id: int) -> m.Quote | None:
+    """The quote the est. revenue follows: the accepted one, else the most recent open one."""
+    base = m.Quote.select().where(m.Quote.opportunity == opportunity_id)
+    accepted = base.where(m.Quote.status == QuoteStatus.ACCEPTED.value).first()
+    if accepted is not None:
+        return accepted
+    return (
+        base.where(m.Quote.status.in_(_OPEN))
+        .order_by(m.Quote.created_at.desc(), m.Quote.id.desc())
+        .first()
+    )
+
+
+def revenue_source(opportunity_id: int) -> str:
+    """The label of the quote the est. revenue follows, or '' when it is typed in."""
+    quote = revenue_quote(opportunity_id)
+    return label(quote.number, quote.revision) if quote is not None else ""
+
+
+def _sync_revenue(opportunity_id: int) -> None:
+    """Est. revenue, accessories and trade-in from the quote they follow; typed values stay
+    when no quote is open or accepted."""
+    quote = revenue_quote(opportunity_id)
+    if quote is None:
+        return
+    revenue = quote.net_minor - quote.accessories_minor
+    (
+        m.Opportunity.update(
+            est_revenue_minor=revenue,
+            est_revenue_accessories_minor=quote.accessories_minor,
+            est_trade_in_minor=quote.trade_in_minor,
+        )
+        .where(m.Opportunity.id == opportunity_id)
+        .execute()
+    )
+
+
+def abandon_open(opportunity_id: int) -> int:
+    """Closing as lost abandons the opportunity's open quotes. Joins the caller's transaction."""
+    return (
+        m.Quote.update(status=QuoteStatus.ABANDONED.value, decided_at=m.now(), updated_at=m.now())
+        .where((m.Quote.opportunity == opportunity_id) & m.Quote.status.in_(_OPEN))
+        .execute()
+    )

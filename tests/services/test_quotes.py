@@ -1,0 +1,409 @@
+"""Quotes, order forms, orders and delivery through the services, on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app import paths
+from app.db import models as m
+from app.domain.quotes import LineKind
+from app.domain.validation import ValidationError
+from app.services import documents, numbering, opportunities, orders, process, quotes
+from app.services.errors import ConflictError, NotFound
+from app.services.quotes import LineInput, QuoteInput
+from app.services.workspace import UserInfo
+from tests import factories
+
+TODAY = date.today()
+
+
+def _business() -> m.Business:
+    return m.Business.create(
+        name="J&C Motors <Süd>",
+        kind="dealer",
+        street="Landsberger Straße 112",
+        postcode="80339",
+        city="München",
+        country="Germany",
+        vat_number="DE129273398",
+    )
+
+
+def _vehicle(vin: str = "WVWZZZCDZSW123456", stock: str = "N-1", price: int = 2_985_000) -> int:
+    return m.Vehicle.create(
+        vin=vin,
+        stock_number=stock,
+        condition="new",
+        brand="Volkswagen",
+        model="Golf",
+        variant="Life 1.5 eTSI",
+        colour="Kings Red",
+        list_price_minor=price,
+        currency="EUR",
+    ).id
+
+
+def _stage(opportunity_id: int) -> str:
+    return opportunities.get(opportunity_id).stage_name
+
+
+def _input(detail: quotes.QuoteDetail, **changes: object) -> QuoteInput:
+    data = QuoteInput(
+        valid_until=detail.valid_until,
+        payment_method=detail.payment_method,
+        vehicle_id=detail.vehicle_id,
+        remarks=detail.remarks,
+        lines=list(detail.lines),
+    )
+    return replace(data, **changes)  # type: ignore[arg-type]
+
+
+def _line(
+    kind: LineKind, description: str, price: str, vat: str = "19", qty: str = "1"
+) -> LineInput:
+    return LineInput(kind.value, description, Decimal(qty), Decimal(price), Decimal(vat))
+
+
+@pytest.fixture
+def sale(user: UserInfo) -> int:
+    """An open opportunity in Interest with a reserved stock vehicle and a trade-in estimate."""
+    _business()
+    account = factories.customer("O'Brien", "Siobhán", email="siobhan@example.ie")
+    detail = factories.opportunity(
+        user.id,
+        account_id=account,
+        vehicle_id=_vehicle(),
+        interest="finance",
+        est_trade_in=Decimal("6800"),
+    )
+    process.advance(detail.id, "Interest")
+    return detail.id
+
+
+def test_a_new_quote_is_numbered_prefilled_and_moves_the_sale_to_quotation(sale: int) -> None:
+    quote = quotes.create(sale)
+    assert quote.number == "Q-00001" and quote.revision == 1 and quote.status == "draft"
+    assert quote.valid_until == TODAY + timedelta(days=14)
+    assert quote.payment_method == "finance"
+    kinds = [(line.kind, line.unit_price) for line in quote.lines]
+    assert kinds == [("vehicle", Decimal("29850.00")), ("trade_in", Decimal("6800.00"))]
+    assert quote.lines[0].description == "Volkswagen Golf Life 1.5 eTSI, new"
+    assert _stage(sale) == "Quotation"
+    assert quotes.create(sale).number == "Q-00002"
+
+
+def test_the_valid_days_setting_sets_the_default_date(sale: int) -> None:
+    m.Setting.create(key=quotes.VALID_DAYS_SETTING, value="30")
+    assert quotes.create(sale).valid_until == TODAY + timedelta(days=30)
+
+
+def test_numbers_have_no_gap_when_a_creation_fails(sale: int, user: UserInfo) -> None:
+    quotes.create(sale)
+    process.close_won(sale)
+    with pytest.raises(ValidationError, match="closed"):
+        quotes.create(sale)
+    other = factories.opportunity(user.id)
+    assert quotes.create(other.id).number == "Q-00002"
+    assert numbering.draw("order_form") == "OF-00001"
+
+
+def test_saving_a_draft_keeps_the_lines_and_the_totals(sale: int) -> None:
+    quote = quotes.create(sale)
+    lines = [
+        quote.lines[0],
+        _line(LineKind.OPTION, "Metallic paint", "720"),
+        _line(LineKind.ACCESSORY, "Floor mats", "54.90", qty="2"),
+        _line(LineKind.FINANCIAL_PRODUCT, "GAP insurance", "420", vat="0"),
+        _line(LineKind.DISCOUNT, "Showroom discount", "1500"),
+        quote.lines[1],
+    ]
+    saved = quotes.save(
+        quote.id, _input(quote, lines=lines, remarks="Winter tyres included"), quote.version
+    )
+    assert [line.description for line in saved.lines][1:3] == ["Metallic paint", "Floor mats"]
+    assert saved.remarks == "Winter tyres included"
+    totals = saved.totals
+    assert totals.net == Decimal("29599.80")  # 29850 + 720 + 109.80 + 420 - 1500
+    assert totals.vat_total == Decimal("5544.16")  # 19 % of 29179.80, rounded once
+    assert totals.amount_due == Decimal("28343.96")
+    # The opportunity's figures follow the open quote: accessories apart, trade-in beside.
+    detail = opportunities.get(sale)
+    assert detail.est_revenue == Decimal("29490.00")
+    assert detail.est_revenue_accessories == Decimal("109.80")
+    assert detail.est_trade_in == Decimal("6800.00")
+    assert detail.revenue_from == "Q-00001"
+
+
+def test_a_refused_draft_save_changes_nothing(sale: int) -> None:
+    quote = quotes.create(sale)
+    bad = [*quote.lines, _line(LineKind.ACCESSORY, "", "-5")]
+    with pytest.raises(ValidationError) as refused:
+        quotes.save(quote.id, _input(quote, lines=bad), quote.version)
+    assert "lines.2.description" in refused.value.errors
+    assert "lines.2.unit_price" in refused.value.errors
+    assert len(quotes.get(quote.id).lines) == 2
+
+
+def test_a_100_percent_discount_and_a_zero_vat_rate_are_fine(sale: int) -> None:
+    quote = quotes.create(sale)
+    lines = [
+        _line(LineKind.ACCESSORY, "Roof bars", "249", vat="0"),
+        _line(LineKind.DISCOUNT, "Free roof bars", "249", vat="0"),
+    ]
+    saved = quotes.save(quote.id, _input(quote, lines=lines), quote.version)
+    assert saved.totals.amount_due == Decimal("0.00")
+
+
+def test_amounts_up_to_ten_million_are_taken(sale: int) -> None:
+    quote = quotes.create(sale)
+    lines = [_line(LineKind.VEHICLE, "Fleet of 100 buses", "100000", qty="100")]
+    saved = quotes.save(quote.id, _input(quote, lines=lines), quote.version)
+    assert saved.totals.net == Decimal("10000000")
+    too_much = [_line(LineKind.VEHICLE, "Typo", "100000.01", qty="100")]
+    with pytest.raises(ValidationError, match="more than"):
+        quotes.save(quote.id, _input(saved, lines=too_much), saved.version)
+
+
+def test_saving_over_someone_elses_change_is_refused(sale: int) -> None:
+    quote = quotes.create(sale)
+    quotes.save(quote.id, _input(quote, remarks="first"), quote.version)
+    with pytest.raises(ConflictError):
+        quotes.save(quote.id, _input(quote, remarks="second"), quote.version)
+
+
+def test_a_quote_with_no_lines_cannot_be_presented(sale: int) -> None:
+    quote = quotes.create(sale)
+    empty = quotes.save(quote.id, _input(quote, lines=[]), quote.version)
+    with pytest.raises(ValidationError, match="no lines"):
+        quotes.present(empty.id)
+    assert quotes.get(quote.id).status == "draft"
+
+
+def test_presenting_freezes_the_quote_and_archives_its_pdf(sale: int) -> None:
+    quote = quotes.create(sale)
+    presented = quotes.present(quote.id)
+    assert presented.status == "presented" and not presented.editable
+    archived = paths.documents_dir() / "Q-00001.pdf"
+    text = "".join(page.extract_text() for page in PdfReader(archived).pages)
+    assert "Q-00001" in text and "Siobhán O'Brien" in text and "WVWZZZCDZSW123456" in text
+    assert "J&C Motors <Süd>" in text
+    with pytest.raises(ValidationError, match="frozen"):
+        quotes.save(quote.id, _input(presented, remarks="changed"), presented.version)
+    # The reprint is the issued document, whatever changed on file since.
+    m.Account.update(last_name="Murphy", name="Murphy, Siobhán").execute()
+    assert documents.render("Q-00001") == archived.read_bytes()
+    assert documents.snapshot("Q-00001").customer.name == "Siobhán O'Brien"
+
+
+def test_an_unwritable_documents_folder_issues_nothing(sale: int, data_dir: Path) -> None:
+    quote = quotes.create(sale)
+    folder = paths.documents_dir()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("a file where the folder should be")
+    with pytest.raises(documents.DocumentFolderError, match="Nothing was issued"):
+        quotes.present(quote.id)
+    after = quotes.get(quote.id)
+    assert after.status == "draft"
+    assert m.Quote.get_by_id(quote.id).snapshot is None
+    folder.unlink()
+    assert quotes.present(quote.id).status == "presented"
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root writes anywhere")
+def test_a_read_only_documents_folder_issues_nothing(sale: int) -> None:
+    quote = quotes.create(sale)
+    folder = paths.documents_dir()
+    folder.mkdir(parents=True)
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(documents.DocumentFolderError):
+            quotes.present(quote.id)
+    finally:
+        folder.chmod(0o700)
+    assert quotes.get(quote.id).status == "draft"
+
+
+def test_a_revision_supersedes_the_presented_quote(sale: int) -> None:
+    quote = quotes.create(sale)
+    quotes.present(quote.id)
+    revised = quotes.revise(quote.id)
+    assert (revised.number, revised.revision, revised.status) == ("Q-00001", 2, "draft")
+    assert quotes.get(quote.id).status == "revised"
+    assert [line.description for line in revised.lines] == [
+        line.description for line in quote.lines
+    ]
+    quotes.present(revised.id)
+    assert (paths.documents_dir() / "Q-00001-r2.pdf").exists()
+    labels = [(q.label, q.status) for q in quotes.for_opportunity(sale)]
+    assert labels == [("Q-00001 rev. 2", "presented"), ("Q-00001", "revised")]
+    assert documents.snapshot("Q-00001").revision == 2
+    assert documents.snapshot("Q-00001-r1").revision == 1
+    with pytest.raises(ValidationError):
+        quotes.revise(quote.id)
+
+
+def test_quotes_past_their_date_expire_and_the_revenue_falls_back(sale: int) -> None:
+    older = quotes.create(sale)
+    quotes.save(
+        older.id,
+        _input(older, lines=[_line(LineKind.VEHICLE, "Golf", "30000")]),
+        older.version,
+    )
+    newer = quotes.create(sale)
+    quotes.save(
+        newer.id,
+        _input(newer, lines=[_line(LineKind.VEHICLE, "Golf GTI", "42000")], valid_until=TODAY),
+        newer.version,
+    )
+    assert opportunities.get(sale).est_revenue == Decimal("42000")
+    assert quotes.expire_due(TODAY + timedelta(days=1)) == 1
+    assert quotes.get(newer.id).status == "expired"
+    assert opportunities.get(sale).est_revenue == Decimal("30000")
+    with pytest.raises(ValidationError):
+        quotes.present(newer.id)
+
+
+def test_accepting_issues_the_order_form_and_settles_the_other_quotes(sale: int) -> None:
+    first = quotes.create(sale)
+    quotes.present(first.id)
+    second = quotes.create(sale)
+    second = quotes.save(
+        second.id,
+        _input(second, lines=[*second.lines[:1], _line(LineKind.DISCOUNT, "Discount", "850")]),
+        second.version,
+    )
+    quotes.present(second.id)
+    number = quotes.accept(second.id, delivery_date=TODAY + timedelta(days=20))
+    assert number == "OF-00001"
+    statuses = {q.label: q.status for q in quotes.for_opportunity(sale)}
+    assert statuses == {"Q-00001": "abandoned", "Q-00002": "accepted"}
+    detail = opportunities.get(sale)
+    assert detail.stage_name == "Contract"
+    assert detail.est_revenue == Decimal("29000.00")
+    assert detail.est_trade_in == Decimal("0")
+    assert detail.scheduled_delivery == TODAY + timedelta(days=20)
+    form = documents.snapshot("OF-00001")
+    assert form.kind == "order_form" and form.quote_reference == "Q-00002"
+    assert form.vehicle.vin == "WVWZZZCDZSW123456" and form.payment_method == "finance"
+    text = "".join(
+        p.extract_text() for p in PdfReader(paths.documents_dir() / "OF-00001.pdf").pages
+    )
+    assert "OF-00001" in text and "Signature" in text
+    with pytest.raises(ValidationError):
+        quotes.accept(first.id)
+
+
+def test_a_draft_must_be_presented_before_it_is_accepted(sale: int) -> None:
+    quote = quotes.create(sale)
+    with pytest.raises(ValidationError, match="Present it"):
+        quotes.accept(quote.id)
+    assert not m.OrderForm.select().exists()
+
+
+def test_an_order_form_for_a_vehicle_reserved_elsewhere_is_refused(
+    sale: int, user: UserInfo
+) -> None:
+    quote = quotes.create(sale)
+    quotes.present(quote.id)
+    vehicle_id = quote.vehicle_id
+    # The salesperson frees the vehicle and a colleague reserves it for another customer.
+    detail = opportunities.get(sale)
+    detail.vehicle_id = None
+    opportunities.update(sale, detail, detail.version)
+    other = factories.opportunity(user.id, topic="Golf for Bauer", vehicle_id=vehicle_id)
+    with pytest.raises(ValidationError, match=f"#{other.id}") as refused:
+        quotes.accept(quote.id)
+    assert "reserved" in refused.value.errors["vehicle_id"]
+    assert quotes.get(quote.id).status == "presented"
+    assert not m.OrderForm.select().exists()
+    assert numbering.draw("order_form") == "OF-00001"
+
+
+def test_the_whole_contract_from_order_form_to_delivery(sale: int) -> None:
+    quote = quotes.create(sale)
+    quotes.present(quote.id)
+    quotes.accept(quote.id)
+    (form,) = orders.for_opportunity(sale)
+    assert form.stage == "awaiting the customer's signature"
+    with pytest.raises(ValidationError, match="not signed"):
+        orders.confirm_order(form.id)
+    with pytest.raises(ValidationError, match="future"):
+        orders.record_signature(form.id, TODAY + timedelta(days=1))
+    orders.record_signature(form.id, TODAY)
+    assert orders.confirm_order(form.id) == "O-00001"
+    assert _stage(sale) == "Delivery"
+    (form,) = orders.for_opportunity(sale)
+    with pytest.raises(ValidationError, match="mileage"):
+        orders.record_delivery(form.order_id, TODAY, -1)  # type: ignore[arg-type]
+    orders.record_delivery(form.order_id, TODAY, 12, "Handed over with two keys")  # type: ignore[arg-type]
+    detail = opportunities.get(sale)
+    assert detail.status == "won" and detail.stage_name == "Won"
+    assert m.Vehicle.get_by_id(quote.vehicle_id).mileage_km == 12
+    (form,) = orders.for_opportunity(sale)
+    assert form.delivered_on == TODAY and form.stage.startswith("delivered")
+    with pytest.raises(ValidationError, match="closed"):
+        quotes.create(sale)
+
+
+def test_closing_as_lost_abandons_the_open_quotes(sale: int) -> None:
+    draft = quotes.create(sale)
+    presented = quotes.create(sale)
+    quotes.present(presented.id)
+    process.close_lost([sale], process.lost_reasons()[0])
+    assert {q.status for q in quotes.for_opportunity(sale)} == {"abandoned"}
+    assert quotes.get(draft.id).status == "abandoned"
+    with pytest.raises(ValidationError, match="closed"):
+        quotes.present(draft.id)
+
+
+def test_the_form_cannot_overwrite_the_revenue_a_quote_sets(sale: int) -> None:
+    quote = quotes.create(sale)
+    detail = opportunities.get(sale)
+    detail.est_revenue = Decimal("1")
+    opportunities.update(sale, detail, detail.version)
+    assert opportunities.get(sale).est_revenue == Decimal("29850.00")
+    detail = opportunities.get(sale)
+    detail.currency = "CHF"
+    with pytest.raises(ValidationError, match="currency"):
+        opportunities.update(sale, detail, detail.version)
+    quotes.abandon(quote.id)
+    assert opportunities.get(sale).revenue_from == ""
+
+
+def test_a_two_hundred_line_quote_is_several_pages(sale: int) -> None:
+    quote = quotes.create(sale)
+    lines = [_line(LineKind.ACCESSORY, f"Accessory number {n}", "10.00") for n in range(200)]
+    quotes.save(quote.id, _input(quote, lines=lines), quote.version)
+    quotes.present(quote.id)
+    reader = PdfReader(paths.documents_dir() / "Q-00001.pdf")
+    assert len(reader.pages) >= 4
+    last = reader.pages[-1].extract_text()
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in last
+    assert "2,380.00" in last  # 200 x 10 net + 19 % VAT
+
+
+def test_unknown_document_numbers_are_named(db: Path) -> None:
+    with pytest.raises(NotFound, match="Q-00009"):
+        documents.snapshot("Q-00009")
+    with pytest.raises(NotFound, match="not a document number"):
+        documents.snapshot("hello")
+
+
+def test_the_snapshot_is_stored_as_plain_json(sale: int, db: Path) -> None:
+    quote = quotes.create(sale)
+    quotes.present(quote.id)
+    with sqlite3.connect(db) as conn:
+        (stored,) = conn.execute("SELECT snapshot FROM quote").fetchone()
+    data = json.loads(stored)
+    assert (
+        data["number"] == "Q-00001" and data["totals"]["amount_due"] == "28721.50"
+    )  # 29850 + 19 % - 6800
