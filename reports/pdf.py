@@ -19,7 +19,6 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BalancedColumns,
     BaseDocTemplate,
     Flowable,
     Frame,
@@ -51,6 +50,8 @@ LATER_HEADER_TOP = 12 * mm  # later pages: a one-line running header
 LATER_FRAME_TOP = LATER_HEADER_TOP + 12 * mm
 FOOTER_RULE = 16 * mm
 FOOTER_TEXT = 11.5 * mm
+NAME_WIDTH = 100 * mm  # the dealer's name in the letterhead when there is no logo
+NAME_MIN_SIZE = 11.0
 LOGO_WIDTH = 55 * mm
 LOGO_HEIGHT = 20 * mm
 ADDRESS_COLUMN = 98 * mm  # customer block; the document details take the rest
@@ -282,8 +283,14 @@ def _draw_letterhead(canvas: Canvas, snapshot: DocumentSnapshot) -> None:
         )
     else:
         canvas.setFillColor(ACCENT)
-        canvas.setFont(fonts.BOLD, 17)
-        canvas.drawString(MARGIN_LEFT, top - 6.5 * mm, _fit(seller.name, fonts.BOLD, 17, 100 * mm))
+        # A long name ("Autohaus Brenner München GmbH") gets a smaller size before it is cut.
+        size = 17.0
+        while size > NAME_MIN_SIZE and stringWidth(seller.name, fonts.BOLD, size) > NAME_WIDTH:
+            size -= 0.5
+        canvas.setFont(fonts.BOLD, size)
+        canvas.drawString(
+            MARGIN_LEFT, top - 6.5 * mm, _fit(seller.name, fonts.BOLD, size, NAME_WIDTH)
+        )
 
     # The dealer's address column, right-aligned; its name leads when a logo stands in for it.
     rows: list[tuple[str, str, float]] = []
@@ -613,6 +620,8 @@ def _notes(snapshot: DocumentSnapshot) -> list[Flowable]:
         valid = format_date(snapshot.valid_until)
         sentence = f"This quote is valid until <b>{valid}</b>. " if valid else ""
         notes = [_p(sentence + currency, "Body")]
+        if snapshot.remarks.strip():
+            notes += [Spacer(0, 2 * mm), _p(text(snapshot.remarks.strip()), "Body")]
         if snapshot.salesperson:
             notes += [
                 Spacer(0, 4 * mm),
@@ -627,23 +636,20 @@ def _notes(snapshot: DocumentSnapshot) -> list[Flowable]:
         if delivery
         else "The delivery date will be agreed with the customer. "
     )
-    return [_p(sentence + currency, "Body")]
+    notes = [_p(sentence + currency, "Body")]
+    if snapshot.remarks.strip():
+        notes += [Spacer(0, 2 * mm), _p(text(snapshot.remarks.strip()), "Body")]
+    return notes
 
 
 def _terms(terms: str) -> list[Flowable]:
-    """The small print, in two balanced columns as on the back of a printed form."""
+    """The small print, one paragraph after another. The heading keeps to the first of them:
+    it never stays behind at the foot of a page on its own."""
     paragraphs = [part.strip() for part in terms.replace("\r\n", "\n").split("\n\n")]
-    columns = BalancedColumns(
-        [_p(text(part), "Terms") for part in paragraphs if part],
-        nCols=2,
-        spaceBefore=0,
-        innerPadding=6 * mm,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    return [_p("Terms and conditions", "Section"), columns]
+    body = [_p(text(part), "Terms") for part in paragraphs if part]
+    if not body:
+        return []
+    return [KeepTogether([_p("Terms and conditions", "Section"), body[0]]), *body[1:]]
 
 
 def _signatures(snapshot: DocumentSnapshot) -> Flowable:

@@ -239,6 +239,7 @@ class DocumentSnapshot:
     valid_until: date | None = None  # quotes
     delivery_date: date | None = None  # order forms
     quote_reference: str = ""  # order forms: the accepted quote, e.g. "Q-00042 rev. 2"
+    remarks: str = ""  # printed under the lines (delivery conditions, what is included)
 
     @property
     def is_quote(self) -> bool:
@@ -267,6 +268,7 @@ class DocumentSnapshot:
             "valid_until": _date_out(self.valid_until),
             "delivery_date": _date_out(self.delivery_date),
             "quote_reference": self.quote_reference,
+            "remarks": self.remarks,
         }
 
     @classmethod
@@ -297,6 +299,7 @@ class DocumentSnapshot:
             valid_until=_date_in(data.get("valid_until")),
             delivery_date=_date_in(data.get("delivery_date")),
             quote_reference=str(data.get("quote_reference", "")),
+            remarks=str(data.get("remarks", "")),
         )
 
 
@@ -317,6 +320,7 @@ def build_snapshot(
     valid_until: date | None = None,
     delivery_date: date | None = None,
     quote_reference: str = "",
+    remarks: str = "",
 ) -> DocumentSnapshot:
     """The snapshot of a document being issued now: totals computed from the lines, every
     refusal collected into one ValidationError (line fields keyed as in `validate_lines`)."""
@@ -385,6 +389,7 @@ def build_snapshot(
         valid_until=valid_until,
         delivery_date=delivery_date,
         quote_reference=quote_reference,
+        remarks=remarks.strip(),
     )
 
 

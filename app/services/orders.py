@@ -101,6 +101,7 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
         terms=documents.terms(),
         delivery_date=delivery_date,
         quote_reference=quote_label,
+        remarks=quote.remarks,
     )
     m.OrderForm.create(
         number=number,

@@ -412,6 +412,7 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
         salesperson=documents.salesperson_for(opportunity),
         terms=documents.terms(),
         valid_until=row.valid_until,
+        remarks=row.remarks,
     )
     return snap.to_dict()
 

@@ -190,12 +190,13 @@ def test_a_quote_with_no_lines_cannot_be_presented(sale: int) -> None:
 
 def test_presenting_freezes_the_quote_and_archives_its_pdf(sale: int) -> None:
     quote = quotes.create(sale)
+    quote = quotes.save(quote.id, _input(quote, remarks="Winter tyres included"), quote.version)
     presented = quotes.present(quote.id)
     assert presented.status == "presented" and not presented.editable
     archived = paths.documents_dir() / "Q-00001.pdf"
     text = "".join(page.extract_text() for page in PdfReader(archived).pages)
     assert "Q-00001" in text and "Siobhán O'Brien" in text and "WVWZZZCDZSW123456" in text
-    assert "J&C Motors <Süd>" in text
+    assert "J&C Motors <Süd>" in text and "Winter tyres included" in text
     with pytest.raises(ValidationError, match="frozen"):
         quotes.save(quote.id, _input(presented, remarks="changed"), presented.version)
     # The reprint is the issued document, whatever changed on file since.

@@ -1,0 +1,269 @@
+"""The quote editor, the document preview and the opportunity's quotes tab, driven as a user would."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from app import paths
+from app.db import models as m
+from app.services import opportunities, quotes
+from app.services.workspace import UserInfo
+from tests import factories
+from ui.document_preview import DocumentPreviewDialog
+from ui.quote_editor import (
+    COL_DESCRIPTION,
+    COL_KIND,
+    COL_NET,
+    COL_PRICE,
+    COL_QUANTITY,
+    QuoteDialog,
+    QuoteLineTableModel,
+)
+from ui.quotes_tab import (
+    DateDialog,
+    DeliveryDialog,
+    OrderFormTableModel,
+    QuotesTab,
+    QuoteTableModel,
+)
+
+YES = QMessageBox.StandardButton.Yes
+EDIT = Qt.ItemDataRole.EditRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+@pytest.fixture
+def sale(user: UserInfo) -> int:
+    m.Business.create(name="Autohaus Brenner GmbH", kind="dealer", city="München")
+    vehicle = m.Vehicle.create(
+        vin="WVWZZZCDZSW123456",
+        stock_number="N-1",
+        condition="new",
+        brand="Volkswagen",
+        model="Golf",
+        variant="Life",
+        list_price_minor=2_985_000,
+    )
+    account = factories.customer("Петров", "Иван")
+    return factories.opportunity(user.id, account_id=account, vehicle_id=vehicle.id).id
+
+
+@pytest.fixture
+def say_yes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    asked: list[str] = []
+
+    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(title)
+        return YES
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def _cell(dialog: QuoteDialog, row: int, column: int) -> str:
+    return str(dialog.model.index(row, column).data())
+
+
+def test_every_quote_model_passes_the_model_tester(sale: int, qtbot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    quote = quotes.create(sale)
+    lines = QuoteLineTableModel("EUR")
+    dialog = QuoteDialog(quote.id)
+    qtbot.addWidget(dialog)
+    lines.set_rows(list(dialog.model.rows))
+    qtmodeltester.check(lines, force_py=True)
+    listing = QuoteTableModel()
+    listing.set_rows(quotes.for_opportunity(sale))
+    qtmodeltester.check(listing, force_py=True)
+    forms = OrderFormTableModel()
+    qtmodeltester.check(forms, force_py=True)
+
+
+def test_the_editor_adds_a_line_and_the_totals_follow(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = QuoteDialog(quotes.create(sale).id)
+    qtbot.addWidget(dialog)
+    assert _cell(dialog, 0, COL_DESCRIPTION) == "Volkswagen Golf Life, new"
+    assert dialog.totals.text_of("amount_due") == "35,521.50 EUR"  # 29,850 + 19 % VAT
+
+    row = dialog.add_line("accessory")
+    model = dialog.model
+    model.setData(model.index(row, COL_DESCRIPTION), "Floor mats, Ελληνικά & <b>", EDIT)
+    model.setData(model.index(row, COL_QUANTITY), "2", EDIT)
+    model.setData(model.index(row, COL_PRICE), "54,90", EDIT)
+    assert _cell(dialog, row, COL_NET) == "109.80"
+    assert dialog.totals.text_of("net") == "29,959.80 EUR"
+    assert dialog.is_modified()
+
+    assert dialog.save()
+    saved = quotes.get(dialog.quote_id)
+    assert saved.lines[1].description == "Floor mats, Ελληνικά & <b>"
+    assert saved.lines[1].unit_price == Decimal("54.90")
+    assert not dialog.is_modified()
+    assert opportunities.get(sale).est_revenue_accessories == Decimal("109.80")
+
+
+def test_a_refused_line_keeps_what_was_typed_and_says_why(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = QuoteDialog(quotes.create(sale).id)
+    qtbot.addWidget(dialog)
+    row = dialog.add_line("discount")
+    model = dialog.model
+    model.setData(model.index(row, COL_DESCRIPTION), "Loyalty discount", EDIT)
+    model.setData(model.index(row, COL_QUANTITY), "two", EDIT)
+    model.setData(model.index(row, COL_PRICE), "500", EDIT)
+
+    assert not dialog.save()
+    assert _cell(dialog, row, COL_QUANTITY) == "two"
+    assert "not a number" in str(model.index(row, COL_QUANTITY).data(TOOLTIP))
+    assert "two" in dialog.lines_message.text()
+    assert len(quotes.get(dialog.quote_id).lines) == 1
+
+    model.setData(model.index(row, COL_QUANTITY), "1", EDIT)
+    model.setData(model.index(row, COL_PRICE), "40000", EDIT)
+    assert not dialog.save()
+    assert "more than" in str(model.index(row, COL_PRICE).data(TOOLTIP))
+    assert _cell(dialog, row, COL_PRICE) == "40,000.00"
+
+
+def test_the_kind_of_a_line_is_picked_from_the_list(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = QuoteDialog(quotes.create(sale).id)
+    qtbot.addWidget(dialog)
+    model = dialog.model
+    assert not model.setData(model.index(0, COL_KIND), "gift", EDIT)
+    assert model.setData(model.index(0, COL_KIND), "option", EDIT)
+    assert _cell(dialog, 0, COL_KIND) == "Option"
+
+
+def test_presenting_freezes_the_editor_and_opens_the_preview(
+    sale: int, qtbot, say_yes: list[str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = QuoteDialog(quotes.create(sale).id)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.open_preview) as preview:
+        dialog.present_button.click()
+    assert say_yes == ["Present the quote"]
+    assert preview.args == ["Q-00001"]
+    assert dialog.detail.status == "presented"
+    assert not dialog.save_button.isVisible() or dialog.save_button.isHidden()
+    assert not dialog.model.setData(dialog.model.index(0, COL_DESCRIPTION), "Changed", EDIT)
+    assert not dialog.revise_button.isHidden() and not dialog.accept_button.isHidden()
+
+    viewer = DocumentPreviewDialog("Q-00001")
+    qtbot.addWidget(viewer)
+    assert viewer.page_count() == 1
+    saved = viewer.save_to(tmp_path / "for the customer")
+    assert saved == tmp_path / "for the customer.pdf"
+    text = PdfReader(saved).pages[0].extract_text()
+    assert "Q-00001" in text and "Иван Петров" in text
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert viewer.print_to(printer)
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == 1
+
+
+def test_an_empty_quote_is_not_presented(sale: int, qtbot, say_yes: list[str]) -> None:  # type: ignore[no-untyped-def]
+    dialog = QuoteDialog(quotes.create(sale).id)
+    qtbot.addWidget(dialog)
+    dialog.table.setCurrentIndex(dialog.model.index(0, 0))
+    dialog.remove_line()
+    assert not dialog.present()
+    assert "no lines" in dialog.message.text()
+    assert quotes.get(dialog.quote_id).status == "draft"
+
+
+def test_closing_with_unsaved_lines_asks(sale: int, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    dialog = QuoteDialog(quotes.create(sale).id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.add_line("service")
+    asked: list[str] = []
+
+    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(title)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    dialog.close_button.click()
+    assert asked == ["Unsaved changes"]
+    assert dialog.isVisible()
+
+
+def test_the_tab_runs_the_sale_from_quote_to_delivery(
+    sale: int, qtbot, say_yes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(DocumentPreviewDialog, "open", lambda self: None)
+    tab = QuotesTab()
+    qtbot.addWidget(tab)
+    tab.set_opportunity(sale)
+    assert tab.new_button.isEnabled() and not tab.preview_button.isEnabled()
+
+    with qtbot.waitSignal(tab.changed):
+        editor = tab.new_quote()
+    assert isinstance(editor, QuoteDialog)
+    assert tab.quote_model.rowCount() == 1
+    assert opportunities.get(sale).stage_name == "Quotation"
+    assert editor.present()
+    monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    assert editor.accept_quote() == "OF-00001"
+    editor.close()
+
+    assert [r.status for r in tab.quote_model.rows] == ["accepted"]
+    assert tab.form_model.rowCount() == 1
+    assert opportunities.get(sale).stage_name == "Contract"
+    assert tab.sign_button.isEnabled() and not tab.confirm_button.isEnabled()
+
+    assert tab.record_signature()
+    assert tab.confirm_button.isEnabled()
+    assert tab.confirm_order() == "O-00001"
+    assert opportunities.get(sale).stage_name == "Delivery"
+
+    monkeypatch.setattr(DeliveryDialog, "exec", _accept_with_mileage(1234))
+    assert tab.record_delivery()
+    detail = opportunities.get(sale)
+    assert detail.status == "won"
+    assert "delivered" in tab.form_model.rows[0].stage
+    assert (paths.documents_dir() / "OF-00001.pdf").exists()
+
+
+def _accept_with_mileage(km: int):  # type: ignore[no-untyped-def]
+    def run(self: DeliveryDialog) -> QDialog.DialogCode:
+        self.mileage.setValue(km)
+        return QDialog.DialogCode.Accepted
+
+    return run
+
+
+def test_a_refused_signature_date_is_said_in_the_dialog(sale: int, qtbot, say_yes) -> None:  # type: ignore[no-untyped-def]
+    quote = quotes.create(sale)
+    quotes.present(quote.id)
+    quotes.accept(quote.id)
+    tab = QuotesTab()
+    qtbot.addWidget(tab)
+    tab.set_opportunity(sale)
+    answers = iter([QDialog.DialogCode.Accepted, QDialog.DialogCode.Rejected])
+    seen: list[str] = []
+
+    def run(self: DateDialog) -> QDialog.DialogCode:
+        if seen == []:
+            self.date_edit.set_date_value(date(2099, 1, 1))
+        seen.append(self.box.message.text())
+        return next(answers)
+
+    import ui.quotes_tab as quotes_tab
+
+    original = quotes_tab.DateDialog.exec
+    quotes_tab.DateDialog.exec = run  # type: ignore[method-assign]
+    try:
+        assert not tab.record_signature()
+    finally:
+        quotes_tab.DateDialog.exec = original  # type: ignore[method-assign]
+    assert "future" in seen[1]
+    assert tab.form_model.rows[0].signed_on is None

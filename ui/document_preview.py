@@ -1,0 +1,147 @@
+"""The preview of an issued document: its pages on screen, printing, saving and its folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import documents
+from app.services.errors import NotFound
+
+MULTI_PAGE = QPdfView.PageMode.MultiPage
+FIT_WIDTH = QPdfView.ZoomMode.FitToWidth
+READY = QPdfDocument.Status.Ready
+ACCEPTED = QDialog.DialogCode.Accepted
+KEEP_ASPECT = Qt.AspectRatioMode.KeepAspectRatio
+PRINT_DPI = 300
+
+
+class DocumentPreviewDialog(QDialog):
+    """One issued document (a quote revision or an order form), rendered from its snapshot."""
+
+    def __init__(self, reference: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reference = reference
+        self.setWindowTitle(f"{reference} — preview")
+        self.resize(860, 980)
+        self.data = documents.render(reference)
+        self._bytes = QByteArray(self.data)
+        self._buffer = QBuffer(self._bytes, self)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self._buffer)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(MULTI_PAGE)
+        self.view.setZoomMode(FIT_WIDTH)
+
+        self.info = QLabel(self._describe())
+        self.buttons = QDialogButtonBox()
+        self.print_button = self.buttons.addButton(
+            "&Print…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.save_button = self.buttons.addButton(
+            "&Save as PDF…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.folder_button = self.buttons.addButton(
+            "Open &folder", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_as)
+        self.folder_button.clicked.connect(self.open_folder)
+        self.buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.info, 1)
+        bottom.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+
+    def _describe(self) -> str:
+        pages = self.document.pageCount()
+        return f"{self.reference} · {pages} page{'s' if pages != 1 else ''} · as issued"
+
+    def page_count(self) -> int:
+        return self.document.pageCount() if self.document.status() == READY else 0
+
+    # Printing
+
+    def print_document(self) -> bool:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.reference)
+        printer.setFromTo(1, self.page_count())
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(f"Print {self.reference}")
+        if dialog.exec() != ACCEPTED:
+            return False
+        return self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Each page as an image at the printer's resolution, scaled into its page."""
+        first, last = printer.fromPage(), printer.toPage()
+        if first == 0:  # the dialog's "all pages"
+            first, last = 1, self.page_count()
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, "Print", "The printer could not be started.")
+            return False
+        try:
+            for number in range(first, last + 1):
+                if number > first:
+                    printer.newPage()
+                size = self.document.pagePointSize(number - 1)
+                pixels = QSize(
+                    round(size.width() / 72 * PRINT_DPI), round(size.height() / 72 * PRINT_DPI)
+                )
+                image = self.document.render(number - 1, pixels)
+                target = painter.viewport()
+                scaled = image.size().scaled(target.size(), KEEP_ASPECT)
+                painter.drawImage(QRect(QPoint(0, 0), scaled), image)
+        finally:
+            painter.end()
+        return True
+
+    # Saving
+
+    def save_as(self) -> Path | None:
+        suggested = str(Path.home() / f"{self.reference}.pdf")
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save as PDF", suggested, "PDF (*.pdf)")
+        if not chosen:
+            return None
+        return self.save_to(Path(chosen))
+
+    def save_to(self, path: Path) -> Path | None:
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            saved = documents.save_pdf(self.reference, path)
+        except (documents.DocumentFolderError, NotFound) as exc:
+            QMessageBox.warning(self, "Save as PDF", str(exc))
+            return None
+        self.info.setText(f"Saved {self.reference} to {saved}")
+        return saved
+
+    def open_folder(self) -> Path | None:
+        try:
+            path = documents.archived_pdf(self.reference)
+        except OSError as exc:
+            QMessageBox.warning(self, "Open folder", f"The documents folder cannot be used: {exc}")
+            return None
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        return path.parent
