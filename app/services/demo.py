@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from app.db import bulk
@@ -25,7 +25,7 @@ from app.domain.choices import (
 )
 from app.domain.stages import StageInfo, first_stage, open_stages
 from app.domain.vin import with_check_digit
-from app.services import accounts, matching
+from app.services import accounts, demo_quotes, matching
 from app.services.reference import stage_infos
 
 
@@ -39,6 +39,7 @@ class DemoSize:
     accounts: int = 300
     opportunities: int = 400
     leads: int = 50  # not yet converted; converted ones come with their opportunities
+    quoted: int = 400  # at most this many opportunities get their quotes and order forms
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +54,17 @@ class DemoSummary:
     leads: int
     opportunities: int
     stage_changes: int
+    quotes: int = 0
+    order_forms: int = 0
+    orders: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.businesses} businesses, {self.facilities} facilities, {self.users} users, "
             f"{self.catalogue_entries} catalogue variants, {self.vehicles} vehicles in stock, "
             f"{self.accounts} customers with {self.contacts} contacts, {self.leads} leads, "
-            f"{self.opportunities} opportunities"
+            f"{self.opportunities} opportunities, {self.quotes} quotes, "
+            f"{self.order_forms} order forms, {self.orders} orders"
         )
 
 
@@ -1210,5 +1215,11 @@ def load_demo(
         builder.add_accounts(size.accounts)
         builder.add_opportunities(size.opportunities)
         builder.add_open_leads(size.leads)
+        issued = demo_quotes.add_documents(builder.rng, builder.today, size.quoted)
         m.Setting.insert(key="currency", value="EUR").on_conflict_replace().execute()
-    return builder.summary()
+    return replace(
+        builder.summary(),
+        quotes=issued.quotes,
+        order_forms=issued.order_forms,
+        orders=issued.orders,
+    )

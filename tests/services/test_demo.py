@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import fields
 from datetime import date, datetime
@@ -287,3 +288,31 @@ def test_the_list_search_finds_demo_rows(db: Path) -> None:
     person = m.Opportunity.select().join(m.Account).where(m.Account.kind == "person").first()
     assert _count(text=person.account.last_name) >= 1
     assert _count(text="zzzzqx") == 0
+
+
+def test_the_demo_sales_carry_the_documents_their_stage_would_have(db: Path) -> None:
+    from pypdf import PdfReader
+
+    from app.services import documents, orders, quotes
+
+    summary = _load()
+    assert summary.quotes == m.Quote.select().count() > 100
+    assert summary.order_forms == m.OrderForm.select().count() > 50
+    statuses = {q.status for q in m.Quote.select(m.Quote.status)}
+    assert {"draft", "presented", "accepted", "abandoned"} <= statuses
+    contract = m.Opportunity.select().join(m.Stage).where(m.Stage.name == "Contract").first()
+    assert [q.status for q in quotes.for_opportunity(contract.id)] == ["accepted"]
+    won = m.Opportunity.select().where(m.Opportunity.status == "won").first()
+    (form,) = orders.for_opportunity(won.id)
+    assert form.delivered_on is not None and form.signed_on is not None
+    # Each figure follows its quote, as the services keep it.
+    for row in m.Opportunity.select():
+        quote = quotes.revenue_quote(row.id)
+        if quote is not None:
+            assert quote.net_minor - quote.accessories_minor == row.est_revenue_minor
+            assert quote.trade_in_minor == row.est_trade_in_minor
+    # Every issued demo document prints, from its snapshot.
+    text = PdfReader(io.BytesIO(documents.render(form.number))).pages[0].extract_text()
+    assert form.number in text
+    assert quotes.expire_due(TODAY) == 0
+    assert m.NumberSequence.get_by_id("quote").next_value == summary.quotes + 1

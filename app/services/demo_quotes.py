@@ -1,0 +1,264 @@
+"""Demo quotes, order forms and orders for the demo sales: what each stage would have issued."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from app.db import bulk
+from app.db import models as m
+from app.domain import money
+from app.domain.choices import Condition, Interest, Status
+from app.domain.documents import DocumentKind, build_snapshot
+from app.domain.quotes import LineKind, QuoteLine, QuoteStatus, compute_totals
+from app.services import documents
+
+VAT = Decimal("19")
+_SERVICES = (
+    ("Transfer, pre-delivery inspection and registration", 890),
+    ("Registration and number plates", 189),
+    ("Main inspection before delivery", 340),
+)
+_ACCESSORIES = (
+    "Winter wheels and all-weather mats",
+    "Towbar and roof bars",
+    "Accessory package: mats, boot liner, mud flaps",
+)
+_FINANCE = ("GAP insurance, 36 months", 420)
+_STAGES_QUOTED = {"Quotation", "Contract", "Delivery", "Won"}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoDocuments:
+    quotes: int
+    order_forms: int
+    orders: int
+
+
+@dataclass
+class _Numbers:
+    quote: int = 1
+    order_form: int = 1
+    order: int = 1
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(rng.randint(9, 17), rng.randint(0, 59)))
+
+
+def _lines(row: m.Opportunity, rng: random.Random) -> list[QuoteLine]:
+    """Lines that add up to the opportunity's estimate, so the figures agree either way: the
+    vehicle's price is what is left of the estimate after the service and finance lines."""
+    cur = row.currency
+    revenue = money.from_minor(row.est_revenue_minor, cur)
+    name = " ".join(p for p in (row.brand, row.model, row.variant) if p)
+    condition = Condition.parse(row.condition).label.lower() if row.condition else "new"
+    extras: list[QuoteLine] = []
+    service, fee = rng.choice(_SERVICES)
+    if revenue > fee * 3:
+        extras.append(QuoteLine(LineKind.SERVICE, service, Decimal(1), Decimal(fee), VAT))
+    if row.interest == Interest.FINANCE and revenue > 5000 and rng.random() < 0.5:
+        extras.append(QuoteLine(LineKind.FINANCIAL_PRODUCT, _FINANCE[0], Decimal(1),
+                                Decimal(_FINANCE[1]), Decimal(0)))  # fmt: skip
+    price = revenue - sum((line.net for line in extras), Decimal(0))
+    lines = [QuoteLine(LineKind.VEHICLE, f"{name}, {condition}", Decimal(1), price, VAT), *extras]
+    if row.est_revenue_accessories_minor:
+        lines.append(
+            QuoteLine(
+                LineKind.ACCESSORY,
+                rng.choice(_ACCESSORIES),
+                Decimal(1),
+                money.from_minor(row.est_revenue_accessories_minor, cur),
+                VAT,
+            )
+        )
+    if row.est_trade_in_minor:
+        # An old car worth more than most of the new one's price would make no sale.
+        gross = compute_totals(lines, cur).gross
+        allowance = min(money.from_minor(row.est_trade_in_minor, cur), money.quantize(
+            gross * Decimal("0.6"), cur))  # fmt: skip
+        lines.append(
+            QuoteLine(
+                LineKind.TRADE_IN,
+                "Trade-in allowance for the customer's car",
+                Decimal(1),
+                allowance,
+                Decimal(0),
+            )
+        )
+    return lines
+
+
+def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
+    """Quotes for the sales at Quotation or beyond (presented; now and then a draft), the
+    accepted quote's order form from Contract on (signed for some), the order from Delivery
+    on and its delivery for the won ones; lost sales that had reached Quotation keep their
+    abandoned quote. Joins the caller's transaction; no PDF is written (each is rendered from
+    its snapshot when first opened)."""
+    query = (
+        m.Opportunity.select(m.Opportunity, m.Stage)
+        .join(m.Stage)
+        .where(m.Stage.name.in_(_STAGES_QUOTED) | (m.Opportunity.status == Status.LOST.value))
+        .order_by(m.Opportunity.created_at, m.Opportunity.id)
+        .limit(limit)
+    )
+    terms = documents.terms()
+    numbers = _Numbers()
+    quote_id, form_id, order_id = (bulk.next_id(t) for t in ("quote", "order_form", "sales_order"))
+    quote_rows: list[tuple[object, ...]] = []
+    line_rows: list[tuple[object, ...]] = []
+    form_rows: list[tuple[object, ...]] = []
+    order_rows: list[tuple[object, ...]] = []
+    trade_ins: list[tuple[int, int]] = []  # allowances the quote lowered
+    for row in query:
+        stage = row.stage.name
+        if row.status == Status.LOST.value and rng.random() < 0.5:
+            continue  # lost before a quote was made
+        if row.est_revenue_minor <= 0:
+            continue
+        closed = row.closed_at.date() if row.closed_at else None
+        if row.status == Status.OPEN.value:
+            issued = today - timedelta(days=rng.randint(1, 10))
+        else:
+            issued = (closed or today) - timedelta(days=rng.randint(10, 30))
+        valid_until = issued + timedelta(days=14)
+        if row.status == Status.OPEN.value and stage == "Quotation":
+            valid_until = max(valid_until, today + timedelta(days=rng.randint(1, 10)))
+        lines = _lines(row, rng)
+        seller = documents.seller_for(row)
+        customer = documents.customer_for(row)
+        vehicle = row.vehicle if row.vehicle_id else None
+        number = f"Q-{numbers.quote:05d}"
+        numbers.quote += 1
+        accepted = stage in ("Contract", "Delivery", "Won") and row.status != Status.LOST.value
+        if row.status == Status.LOST.value:
+            status = QuoteStatus.ABANDONED
+        elif accepted:
+            status = QuoteStatus.ACCEPTED
+        elif rng.random() < 0.2:
+            status = QuoteStatus.DRAFT
+        else:
+            status = QuoteStatus.PRESENTED
+        payment = row.interest or Interest.CASH.value
+        snapshot = None
+        if status != QuoteStatus.DRAFT:
+            snapshot = build_snapshot(
+                kind=DocumentKind.QUOTE.value,
+                number=number,
+                revision=1,
+                issue_date=issued,
+                currency=row.currency,
+                seller=seller,
+                customer=customer,
+                vehicle=documents.vehicle_for(row, vehicle),
+                lines=lines,
+                payment_method=payment,
+                salesperson=documents.salesperson_for(row),
+                terms=terms,
+                valid_until=valid_until,
+            )
+        totals = compute_totals(lines, row.currency)
+        if money.to_minor(totals.trade_in, row.currency) != row.est_trade_in_minor:
+            trade_ins.append((row.id, money.to_minor(totals.trade_in, row.currency)))
+        accessories = sum(
+            (line.net for line in lines if line.kind == LineKind.ACCESSORY), Decimal(0)
+        )
+        presented_at = _at(issued, rng) if snapshot else None
+        decided_at = _at(issued + timedelta(days=rng.randint(1, 7)), rng) if accepted else None
+        created = _at(issued - timedelta(days=1), rng)
+        quote_rows.append(
+            (quote_id, number, 1, row.id, status.value, valid_until, row.currency, payment,
+             row.vehicle_id, "", None, presented_at, decided_at,
+             money.to_minor(totals.net, row.currency), money.to_minor(accessories, row.currency),
+             money.to_minor(totals.trade_in, row.currency),
+             money.to_minor(totals.amount_due, row.currency),
+             json.dumps(snapshot.to_dict(), ensure_ascii=False) if snapshot else None,
+             created, presented_at or created, 1, row.owner_id)
+        )  # fmt: skip
+        for position, line in enumerate(lines, 1):
+            line_rows.append(
+                (quote_id, position, line.kind.value, line.description, str(line.quantity),
+                 money.to_minor(line.unit_price, row.currency), str(line.vat_rate),
+                 created, created, 1, row.owner_id)
+            )  # fmt: skip
+        if accepted and snapshot is not None and decided_at is not None:
+            form_number = f"OF-{numbers.order_form:05d}"
+            numbers.order_form += 1
+            form = build_snapshot(
+                kind=DocumentKind.ORDER_FORM.value,
+                number=form_number,
+                revision=1,
+                issue_date=decided_at.date(),
+                currency=row.currency,
+                seller=seller,
+                customer=customer,
+                vehicle=documents.vehicle_for(row, vehicle),
+                lines=lines,
+                payment_method=payment,
+                salesperson=documents.salesperson_for(row),
+                terms=terms,
+                delivery_date=row.scheduled_delivery,
+                quote_reference=number,
+            )
+            signed = stage != "Contract" or rng.random() < 0.5
+            signed_on = (decided_at + timedelta(days=rng.randint(0, 2))).date() if signed else None
+            if signed_on is not None and signed_on > today:
+                signed_on = today
+            form_rows.append(
+                (form_id, form_number, quote_id, row.id, row.vehicle_id, payment,
+                 row.scheduled_delivery, signed_on, json.dumps(form.to_dict(), ensure_ascii=False),
+                 decided_at, decided_at, 1, row.owner_id)
+            )  # fmt: skip
+            if stage in ("Delivery", "Won") and signed_on is not None:
+                delivered = closed if row.status == Status.WON.value else None
+                confirmed = _at(signed_on, rng)
+                order_rows.append(
+                    (order_id, f"O-{numbers.order:05d}", form_id, row.id, delivered,
+                     rng.randint(5, 60) if delivered and row.condition != "used" else None,
+                     "", confirmed, confirmed, 1, row.owner_id)
+                )  # fmt: skip
+                numbers.order += 1
+                order_id += 1
+            form_id += 1
+        quote_id += 1
+    for opportunity_id, trade_in in trade_ins:
+        m.Opportunity.update(est_trade_in_minor=trade_in).where(
+            m.Opportunity.id == opportunity_id
+        ).execute()
+    stamped = ("created_at", "updated_at", "version", "changed_by")
+    bulk.insert_rows(
+        "quote",
+        ("id", "number", "revision", "opportunity_id", "status", "valid_until", "currency",
+         "payment_method", "vehicle_id", "remarks", "supersedes_id", "presented_at",
+         "decided_at", "net_minor", "accessories_minor", "trade_in_minor", "amount_due_minor",
+         "snapshot", *stamped),
+        quote_rows,
+    )  # fmt: skip
+    bulk.insert_rows(
+        "quote_line",
+        ("quote_id", "position", "kind", "description", "quantity", "unit_price_minor",
+         "vat_rate", *stamped),
+        line_rows,
+    )  # fmt: skip
+    bulk.insert_rows(
+        "order_form",
+        ("id", "number", "quote_id", "opportunity_id", "vehicle_id", "payment_method",
+         "delivery_date", "signed_on", "snapshot", *stamped),
+        form_rows,
+    )  # fmt: skip
+    bulk.insert_rows(
+        "sales_order",
+        ("id", "number", "order_form_id", "opportunity_id", "delivered_on",
+         "delivery_mileage_km", "delivery_note", *stamped),
+        order_rows,
+    )  # fmt: skip
+    for series, value in (
+        ("quote", numbers.quote),
+        ("order_form", numbers.order_form),
+        ("order", numbers.order),
+    ):
+        m.NumberSequence.insert(name=series, next_value=value).on_conflict_replace().execute()
+    return DemoDocuments(len(quote_rows), len(form_rows), len(order_rows))
