@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
             from app.services import demo
 
             demo.load_demo()
+        from app.services import quotes
+
+        quotes.expire_due()  # quotes past their valid-until date, since the last start
     except workspace.DatabaseTooNew as exc:
         return _fail(str(exc), args.smoke)
     except LookupError as exc:

@@ -8,12 +8,15 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from app import paths
 from app.db import models as m
+from app.db.connection import transaction
 from app.domain.choices import Condition
 from app.domain.documents import Customer, DocumentSnapshot, Seller, Vehicle
+from app.domain.validation import Validator
 from app.services.errors import NotFound
 from reports import pdf
 
@@ -243,3 +246,68 @@ def archived_pdf(ref: str) -> Path:
 
 def issued_today() -> date:
     return datetime.now().date()
+
+
+# --- the settings printed on documents --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSettings:
+    """What a sales manager sets for every quote and order form issued from now on."""
+
+    valid_days: int
+    vat_rate: Decimal
+    terms: str
+    logo_path: str
+
+
+MAX_TERMS_LENGTH = 12_000
+_LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def document_settings() -> DocumentSettings:
+    from app.services import quotes
+
+    return DocumentSettings(
+        valid_days=quotes.valid_days(),
+        vat_rate=quotes.default_vat_rate(),
+        terms=terms(),
+        logo_path=_setting(LOGO_SETTING, ""),
+    )
+
+
+def save_document_settings(data: DocumentSettings) -> DocumentSettings:
+    """Refused field by field; documents issued before keep what they printed."""
+    from app.services import quotes
+    from app.services.workspace import require_manager
+
+    require_manager("Only a sales manager or an administrator can change the document settings.")
+    v = Validator()
+    if not 1 <= data.valid_days <= quotes.MAX_VALID_DAYS:
+        v.error("valid_days", f"A quote is valid for 1 to {quotes.MAX_VALID_DAYS} days.")
+    if not (data.vat_rate.is_finite() and 0 <= data.vat_rate <= 100):
+        v.error("vat_rate", "The VAT rate is a percentage from 0 to 100.")
+    text = data.terms.strip()
+    if len(text) > MAX_TERMS_LENGTH:
+        v.error(
+            "terms",
+            f"The terms are {len(text):,} characters long; at most {MAX_TERMS_LENGTH:,} fit.",
+        )
+    logo = data.logo_path.strip()
+    if logo:
+        path = Path(logo)
+        if path.suffix.lower() not in _LOGO_SUFFIXES:
+            v.error("logo_path", "The logo must be a PNG or JPEG image.")
+        elif not path.is_file():
+            v.error("logo_path", f"There is no file {logo}.")
+    v.raise_if_any()
+    values = {
+        quotes.VALID_DAYS_SETTING: str(data.valid_days),
+        quotes.VAT_RATE_SETTING: str(data.vat_rate),
+        TERMS_SETTING: text or DEFAULT_TERMS,
+        LOGO_SETTING: logo,
+    }
+    with transaction():
+        for key, value in values.items():
+            m.Setting.insert(key=key, value=value).on_conflict_replace().execute()
+    return document_settings()

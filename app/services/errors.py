@@ -9,6 +9,10 @@ class NotFound(LookupError):
     """The record is gone (deleted, or another workstation removed it)."""
 
 
+class NotAllowed(PermissionError):
+    """The signed-in user may not change this."""
+
+
 class ConflictError(RuntimeError):
     """Someone else saved this record since it was opened."""
 
@@ -17,4 +21,4 @@ class ConflictError(RuntimeError):
         super().__init__(f"{what} was changed{who} after you opened it.")
 
 
-__all__ = ["ConflictError", "NotFound", "ValidationError"]
+__all__ = ["ConflictError", "NotAllowed", "NotFound", "ValidationError"]

@@ -7,24 +7,17 @@ from dataclasses import dataclass
 
 from app.db import models as m
 from app.db.connection import transaction
-from app.domain.choices import ProcessKind, UserRole
+from app.domain.choices import ProcessKind
 from app.domain.process import PROCESS_ORDER
 from app.domain.stages import StageInfo
 from app.domain.validation import ValidationError, Validator
-from app.services.errors import NotFound
+from app.services.errors import NotAllowed, NotFound
 from app.services.reference import stage_infos
-
-_MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
-
-
-class NotAllowed(PermissionError):
-    """The signed-in user may not change this."""
+from app.services.workspace import require_manager
 
 
 def _require_manager() -> None:
-    user = m.User.get_or_none(m.User.id == m.acting_user())
-    if user is None or user.role not in _MANAGERS:
-        raise NotAllowed("Only a sales manager or an administrator can change the sales process.")
+    require_manager("Only a sales manager or an administrator can change the sales process.")
 
 
 @dataclass(frozen=True, slots=True)

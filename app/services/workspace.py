@@ -11,6 +11,7 @@ from app.db import migrations
 from app.db import models as m
 from app.db.connection import close, open_sqlite, transaction
 from app.domain.choices import UserRole
+from app.services.errors import NotAllowed
 
 DatabaseTooNew = migrations.DatabaseTooNew
 
@@ -75,6 +76,20 @@ def sign_in(username: str | None = None) -> UserInfo:
                 raise LookupError(f"There is no user “{username}” in this database.")
     m.set_acting_user(row.id)
     return _info(row)
+
+
+_MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
+
+
+def is_manager() -> bool:
+    """Whether the signed-in user is a sales manager or an administrator."""
+    user = m.User.get_or_none(m.User.id == m.acting_user())
+    return user is not None and user.role in _MANAGERS
+
+
+def require_manager(message: str) -> None:
+    if not is_manager():
+        raise NotAllowed(message)
 
 
 def users() -> list[UserInfo]:

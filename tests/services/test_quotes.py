@@ -408,3 +408,34 @@ def test_the_snapshot_is_stored_as_plain_json(sale: int, db: Path) -> None:
     assert (
         data["number"] == "Q-00001" and data["totals"]["amount_due"] == "28721.50"
     )  # 29850 + 19 % - 6800
+
+
+def test_the_document_settings_apply_to_the_next_quote(sale: int, tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"not really a png")
+    settings = documents.DocumentSettings(
+        valid_days=30, vat_rate=Decimal("7.7"), terms="Payable on delivery.", logo_path=str(logo)
+    )
+    saved = documents.save_document_settings(settings)
+    assert saved == settings
+    quote = quotes.create(sale)
+    assert quote.valid_until == TODAY + timedelta(days=30)
+    assert quote.lines[0].vat_rate == Decimal("7.7")
+    quotes.present(quote.id)  # an unreadable logo never stops a document
+    assert documents.snapshot("Q-00001").terms == "Payable on delivery."
+
+
+def test_the_document_settings_refuse_what_cannot_be(sale: int) -> None:
+    bad = documents.DocumentSettings(0, Decimal("120"), "x" * 20_000, "/nowhere/logo.gif")
+    with pytest.raises(ValidationError) as refused:
+        documents.save_document_settings(bad)
+    assert set(refused.value.errors) == {"valid_days", "vat_rate", "terms", "logo_path"}
+    assert documents.document_settings().valid_days == 14
+
+
+def test_only_managers_change_the_document_settings(sale: int) -> None:
+    from app.services.errors import NotAllowed
+
+    m.User.update(role="salesperson").execute()
+    with pytest.raises(NotAllowed):
+        documents.save_document_settings(documents.document_settings())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -267,3 +267,29 @@ def test_a_refused_signature_date_is_said_in_the_dialog(sale: int, qtbot, say_ye
         quotes_tab.DateDialog.exec = original  # type: ignore[method-assign]
     assert "future" in seen[1]
     assert tab.form_model.rows[0].signed_on is None
+
+
+def test_the_document_settings_dialog_saves_and_refuses_at_the_field(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.services import documents
+    from ui.document_settings_dialog import DocumentSettingsDialog
+
+    dialog = DocumentSettingsDialog()
+    qtbot.addWidget(dialog)
+    dialog.vat_rate.setText("nineteen")
+    assert not dialog.save()
+    assert "number" in dialog.boxes["vat_rate"].message.text()
+    dialog.vat_rate.setText("20")
+    dialog.valid_days.setValue(21)
+    dialog.terms.setPlainText("Prices include delivery to Innsbruck.")
+    assert dialog.save()
+    assert documents.document_settings().vat_rate == Decimal("20")
+    assert quotes.create(sale).valid_until == date.today() + timedelta(days=21)
+
+
+def test_a_salesperson_sees_the_document_settings_read_only(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.document_settings_dialog import DocumentSettingsDialog
+
+    m.User.update(role="salesperson").execute()
+    dialog = DocumentSettingsDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.read_only and dialog.save_button.isHidden() and dialog.terms.isReadOnly()
