@@ -243,6 +243,13 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _after_closing(self, opportunity_ids: list[int]) -> None:
+        from ui.opportunity_form import OpportunityDialog
+
+        # A form open on one of them shows it closed, unless it holds unsaved changes: those
+        # stay for the user to copy; saving them is refused with the reason.
+        for form in self.findChildren(OpportunityDialog):
+            if form.opportunity_id in opportunity_ids and not form.is_modified():
+                form.refresh_process()
         self.opportunities.model.refresh()
         self.customers.model.refresh()
         self.agenda.refresh()

@@ -102,7 +102,7 @@ class ContactsTab(QWidget):
         self.role.setCurrentIndex(-1)
         self.add_button = QPushButton("&Add")
         self.add_button.setAutoDefault(False)
-        self.remove_button = QPushButton("&Remove")
+        self.remove_button = QPushButton("R&emove")
         self.remove_button.setAutoDefault(False)
         self.remove_button.setToolTip("Take the selected contact off this opportunity")
         self.message = FieldErrorLabel()

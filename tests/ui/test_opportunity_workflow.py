@@ -378,6 +378,23 @@ def test_several_opportunities_are_closed_as_lost_from_the_list(
     assert statuses == ["Lost", "Lost", "Open"]  # the list was read again
 
 
+def test_a_form_open_on_an_opportunity_closed_from_the_list_turns_read_only(
+    qtbot, user: UserInfo, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    opp = factories.opportunity(user.id, topic="Golf for Rossi")
+    window.model.refresh()
+    form = window.open_opportunity(opp.id)
+    assert isinstance(form, OpportunityDialog) and not form.read_only
+    window.table.selectRow(0)
+    closing = window.close_selected_as_lost()
+    assert isinstance(closing, CloseLostDialog)
+    closing.reason.setCurrentIndex(closing.reason.findText("Price"))
+    qtbot.mouseClick(closing.close_button, LEFT)
+    assert form.read_only and form.banner.isVisible()
+    assert form.reopen_button.isEnabled()
+    form.reject()
+
+
 def test_close_as_lost_is_offered_only_with_opportunities_selected(window: MainWindow) -> None:
     assert not window.close_lost_action.isEnabled()
     assert window.close_selected_as_lost() is None
