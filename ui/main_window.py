@@ -4,6 +4,7 @@ every form."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -22,10 +23,12 @@ from app.domain.choices import UserRole
 from app.services import workspace
 from app.services.workspace import UserInfo
 from ui.account_list import AccountListPage
-from ui.agenda import AgendaPage
 from ui.lead_list import LeadListPage
 from ui.opportunity_list import OpportunityListPage
 from ui.record_table import ListPage
+
+if TYPE_CHECKING:
+    from ui.agenda import AgendaPage
 
 
 def _action(
@@ -47,13 +50,17 @@ class MainWindow(QMainWindow):
         self.resize(1400, 820)
 
         self.opportunities = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
-        self.agenda = AgendaPage(user.id)
+        # The agenda is built when first shown: its lists and queries stay out of start-up.
+        self._agenda: AgendaPage | None = None
+        self.agenda_tab = QWidget()
+        agenda_layout = QVBoxLayout(self.agenda_tab)
+        agenda_layout.setContentsMargins(0, 0, 0, 0)
         self.leads = LeadListPage()
         self.customers = AccountListPage()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.opportunities, "&Opportunities")
-        self.tabs.addTab(self.agenda, "&Agenda")
+        self.tabs.addTab(self.agenda_tab, "&Agenda")
         self.tabs.addTab(self.leads, "&Leads")
         self.tabs.addTab(self.customers, "C&ustomers")
         central = QWidget()
@@ -76,12 +83,9 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             page.count_changed.connect(lambda text, p=page: self._show_count(p, text))
             page.model.count_changed.emit(page.model.rowCount())
-        self.agenda.count_changed.connect(lambda text: self._show_count(self.agenda, text))
-        self._counts[self.agenda] = self.agenda.summary()
         self.tabs.currentChanged.connect(lambda _: self._on_tab_changed())
 
         self.opportunities.open_requested.connect(self.open_opportunity)
-        self.agenda.open_opportunity.connect(self.open_opportunity)
         self.leads.open_requested.connect(self.open_lead)
         self.customers.open_requested.connect(self.open_customer)
         self._build_actions()
@@ -169,24 +173,50 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         self.addToolBar(toolbar)
 
+    @property
+    def agenda(self) -> AgendaPage:
+        """The agenda tab's page, built the first time it is asked for."""
+        if self._agenda is None:
+            from ui.agenda import AgendaPage
+
+            page = AgendaPage(self.user.id)
+            self.agenda_tab.layout().addWidget(page)
+            page.show()  # a child added to a shown tab is not shown by the layout
+            page.count_changed.connect(self._show_agenda_count)
+            page.open_opportunity.connect(self.open_opportunity)
+            self._agenda = page
+            self._show_agenda_count(page.summary())
+        return self._agenda
+
+    def _show_agenda_count(self, text: str) -> None:
+        self._show_count(self.agenda_tab, text)
+
+    def _refresh_agenda(self) -> None:
+        if self._agenda is not None:
+            self._agenda.refresh()
+
     def current_page(self) -> ListPage | AgendaPage:
         page = self.tabs.currentWidget()
-        assert isinstance(page, (ListPage, AgendaPage))
+        if page is self.agenda_tab:
+            return self.agenda
+        assert isinstance(page, ListPage)
         return page
 
     def refresh(self) -> None:
         for page in self.pages:
             page.refresh()
-        self.agenda.refresh()
+        self._refresh_agenda()
 
     def _show_count(self, page: QWidget, text: str) -> None:
         self._counts[page] = text
         self._show_current_count()
 
     def _show_current_count(self) -> None:
-        self.count_label.setText(self._counts.get(self.current_page(), ""))
+        self.count_label.setText(self._counts.get(self.tabs.currentWidget(), ""))
 
     def _on_tab_changed(self) -> None:
+        if self.tabs.currentWidget() is self.agenda_tab:
+            self.agenda  # noqa: B018  (built on first show)
         self._show_current_count()
         self._enable_actions()
 
@@ -195,10 +225,11 @@ class MainWindow(QMainWindow):
         self.close_lost_action.setEnabled(on_list and bool(self.selected_opportunities()))
 
     def _open_current(self) -> None:
-        page = self.current_page()
-        if isinstance(page, AgendaPage):
-            page.open_current()
+        if self.tabs.currentWidget() is self.agenda_tab:
+            self.agenda.open_current()
             return
+        page = self.current_page()
+        assert isinstance(page, ListPage)
         record_id = page.table.current_id()
         if record_id is not None:
             page.open_requested.emit(record_id)
@@ -226,7 +257,7 @@ class MainWindow(QMainWindow):
     def _after_opportunity_saved(self, opportunity_id: int) -> None:
         self.opportunities.model.refresh()
         self.customers.model.refresh()
-        self.agenda.refresh()
+        self._refresh_agenda()
         self.opportunities.table.select_record(opportunity_id)
 
     # --- the sales process ----------------------------------------------------------------
@@ -252,7 +283,7 @@ class MainWindow(QMainWindow):
                 form.refresh_process()
         self.opportunities.model.refresh()
         self.customers.model.refresh()
-        self.agenda.refresh()
+        self._refresh_agenda()
         count = len(opportunity_ids)
         self.statusBar().showMessage(
             f"Closed {count} {'opportunity' if count == 1 else 'opportunities'} as lost.", 8000

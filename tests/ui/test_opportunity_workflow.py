@@ -416,9 +416,9 @@ def test_the_agenda_tab_shows_todays_appointment_and_opens_its_opportunity(
     )
     titles = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
     assert titles == ["Opportunities", "Agenda", "Leads", "Customers"]
-    window.agenda.refresh()
-    window.tabs.setCurrentWidget(window.agenda)
+    window.tabs.setCurrentWidget(window.agenda_tab)  # built as it is first shown
     agenda = window.agenda
+    assert agenda.isVisible()
     assert agenda.today.model.rowCount() == 1
     assert agenda.today.model.index(0, 2).data() == "Showroom visit"
     assert window.count_label.text().startswith("1 today")
