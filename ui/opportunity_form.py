@@ -85,6 +85,7 @@ _CLOSED_MESSAGE = "This opportunity is {status}, so it is read-only. Reopen it t
 _UNSAVED_TABS = "Save the opportunity first: its contacts, timeline and history come after."
 # The sections beside the tabs: room for the label column and a picker, the rest to the tabs.
 SECTIONS_WIDTH = 620
+SIDE_BY_SIDE_WIDTH = 1100  # narrower than this, the tabs go below the sections
 
 
 class _Section(QGroupBox):
@@ -809,10 +810,9 @@ class OpportunityDialog(QDialog):
         self.tabs_hint.setFrameShape(QFrame.Shape.StyledPanel)
         self.tabs_hint.setMargin(6)
         tabs_panel = QWidget()
-        tabs_layout = QVBoxLayout(tabs_panel)
-        tabs_layout.setContentsMargins(6, 0, 0, 0)
-        tabs_layout.addWidget(self.tabs_hint)
-        tabs_layout.addWidget(self.tabs, 1)
+        self.tabs_layout = QVBoxLayout(tabs_panel)
+        self.tabs_layout.addWidget(self.tabs_hint)
+        self.tabs_layout.addWidget(self.tabs, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.scroll_area)
@@ -1018,8 +1018,15 @@ class OpportunityDialog(QDialog):
             room = screen.availableGeometry()
             width, height = min(width, room.width() - 40), min(height, room.height() - 60)
         self.resize(width, height)
-        sections = min(SECTIONS_WIDTH, width // 2)
-        self.splitter.setSizes([sections, max(width - sections, 1)])
+        if width >= SIDE_BY_SIDE_WIDTH:
+            self.splitter.setOrientation(Qt.Orientation.Horizontal)
+            self.splitter.setSizes([SECTIONS_WIDTH, width - SECTIONS_WIDTH])
+            self.tabs_layout.setContentsMargins(6, 0, 0, 0)
+        else:
+            # A small screen: the tabs below the sections, each half the height.
+            self.splitter.setOrientation(Qt.Orientation.Vertical)
+            self.splitter.setSizes([height // 2, height // 2])
+            self.tabs_layout.setContentsMargins(0, 6, 0, 0)
 
     # Reading and saving
 
