@@ -82,7 +82,7 @@ _LEVEL_LABELS = {
 # Pickers keep one width rather than spanning the dialog; long names still fit.
 PICKER_WIDTH = 320
 _CLOSED_MESSAGE = "This opportunity is {status}, so it is read-only. Reopen it to change it."
-_UNSAVED_TABS = "Save the opportunity first: its contacts, timeline and history come after."
+_UNSAVED_TABS = "Save the opportunity first: its tabs open once it is saved."
 # The sections beside the tabs: room for the label column and a picker, the rest to the tabs.
 SECTIONS_WIDTH = 620
 SIDE_BY_SIDE_WIDTH = 1100  # narrower than this, the tabs go below the sections
@@ -285,6 +285,17 @@ class OpportunitySection(_Section):
         self.stage.setEnabled(bool(offered) and not self._read_only)
         self.stage.setToolTip("" if stages else "This kind of opportunity has no stages.")
         self.stage.blockSignals(blocked)
+
+    def follow_stage(
+        self, data: OpportunityInput, stages: list[StageInfo], fixed_sequence: bool
+    ) -> None:
+        """Show the stage saved meanwhile (a move from the stage bar, an automatic one),
+        leaving the other fields as typed; the probability follows unless typed by hand."""
+        self._load_stages(
+            data.stage_id, stages, fixed_sequence, data.lead_id is not None, is_new=False
+        )
+        if not self._by_hand:
+            self.reset_probability()
 
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
         data.topic = self.topic.text()
@@ -952,14 +963,9 @@ class OpportunityDialog(QDialog):
         self.version = getattr(detail, "version", self.version)
         self._loaded.stage_id = detail.stage_id
         self._loaded.probability = detail.probability
-        section = self.opportunity
         stages = reference.stage_infos(detail.kind_id) if detail.kind_id is not None else []
         fixed = reference.fixed_sequence(detail.kind_id) if detail.kind_id is not None else False
-        section._load_stages(
-            detail.stage_id, stages, fixed, detail.lead_id is not None, is_new=False
-        )
-        if not section.probability_by_hand():
-            section.reset_probability()
+        self.opportunity.follow_stage(detail, stages, fixed)
         self.stage_bar.refresh()
         for page in self.tab_pages:
             page.set_opportunity(self.opportunity_id)

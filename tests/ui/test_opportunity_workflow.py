@@ -120,10 +120,18 @@ def test_what_was_typed_survives_a_stage_move(qtbot, user: UserInfo) -> None:  #
     click_segment(qtbot, dialog, "Quotation")
     assert dialog.opportunity.source.text() == "Referral from the Bauers"
     assert dialog.opportunity.stage.currentText() == "Quotation"
+    assert dialog.opportunity.probability.value() == 40  # follows the stage
     assert dialog.is_modified()
-    assert dialog.save()  # the version came along with the move
+    # A probability typed by hand stays through the next move.
+    dialog.opportunity.probability.setValue(55)
+    click_segment(qtbot, dialog, "Contract")
+    assert dialog.opportunity.stage.currentText() == "Contract"
+    assert dialog.opportunity.probability.value() == 55
+    assert dialog.opportunity.probability_by_hand()
+    assert dialog.save()  # the version came along with the moves
     detail = opportunities.get(opp.id)
-    assert (detail.stage_name, detail.source) == ("Quotation", "Referral from the Bauers")
+    assert (detail.stage_name, detail.source) == ("Contract", "Referral from the Bauers")
+    assert detail.probability == 55
 
 
 def test_a_new_opportunity_shows_its_tabs_disabled_until_saved(qtbot, user: UserInfo) -> None:  # type: ignore[no-untyped-def]
