@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,6 +33,7 @@ DISCARD = QMessageBox.StandardButton.Discard
 CANCEL = QMessageBox.StandardButton.Cancel
 
 NOTE_LINES = 4
+MAX_START_WIDTH = 640
 LISTED_AT_MOST = 6  # topics named in the summary; the rest are counted
 
 
@@ -112,6 +114,14 @@ class _CloseDialog(QDialog):
         return False
 
     # --- Qt overrides -------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A long message asks for one line as wide as the screen; the window is sized for
+        # that one line and the fields below it get squeezed. Keep it readable instead: a
+        # narrower window, as tall as the wrapped text needs.
+        width = min(self.width(), MAX_START_WIDTH)
+        self.resize(width, max(self.height(), self.heightForWidth(width)))
+
     def reject(self) -> None:
         if self.typed():
             answer = QMessageBox.question(

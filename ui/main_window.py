@@ -1,8 +1,10 @@
-"""The main window: opportunities, leads and customers as tabs, and the way into every form."""
+"""The main window: opportunities, the agenda, leads and customers as tabs, and the way into
+every form."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -25,6 +27,9 @@ from ui.lead_list import LeadListPage
 from ui.opportunity_list import OpportunityListPage
 from ui.record_table import ListPage
 
+if TYPE_CHECKING:
+    from ui.agenda import AgendaPage
+
 
 def _action(
     text: str,
@@ -45,11 +50,17 @@ class MainWindow(QMainWindow):
         self.resize(1400, 820)
 
         self.opportunities = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
+        # The agenda is built when first shown: its lists and queries stay out of start-up.
+        self._agenda: AgendaPage | None = None
+        self.agenda_tab = QWidget()
+        agenda_layout = QVBoxLayout(self.agenda_tab)
+        agenda_layout.setContentsMargins(0, 0, 0, 0)
         self.leads = LeadListPage()
         self.customers = AccountListPage()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.opportunities, "&Opportunities")
+        self.tabs.addTab(self.agenda_tab, "&Agenda")
         self.tabs.addTab(self.leads, "&Leads")
         self.tabs.addTab(self.customers, "C&ustomers")
         central = QWidget()
@@ -68,16 +79,21 @@ class MainWindow(QMainWindow):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(where)
         self.pages: list[ListPage] = [self.opportunities, self.leads, self.customers]
-        self._counts: dict[ListPage, str] = {}
+        self._counts: dict[QWidget, str] = {}
         for page in self.pages:
             page.count_changed.connect(lambda text, p=page: self._show_count(p, text))
             page.model.count_changed.emit(page.model.rowCount())
-        self.tabs.currentChanged.connect(lambda _: self._show_current_count())
+        self.tabs.currentChanged.connect(lambda _: self._on_tab_changed())
 
         self.opportunities.open_requested.connect(self.open_opportunity)
         self.leads.open_requested.connect(self.open_lead)
         self.customers.open_requested.connect(self.open_customer)
         self._build_actions()
+        self.opportunities.table.selectionModel().selectionChanged.connect(
+            lambda *_: self._enable_actions()
+        )
+        self.opportunities.model.modelReset.connect(self._enable_actions)
+        self._enable_actions()
         self.opportunities.filter_bar.search.setFocus()
 
     # --- actions ----------------------------------------------------------------------
@@ -99,6 +115,14 @@ class MainWindow(QMainWindow):
         self.refresh_action.triggered.connect(self.refresh)
         self.find_action = _action("&Find", self, QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(lambda: self.current_page().focus_search())
+        self.close_lost_action = _action("Close as l&ost…", self)
+        self.close_lost_action.setToolTip("Close the selected opportunities as lost")
+        self.close_lost_action.triggered.connect(self.close_selected_as_lost)
+        self.stage_setup_action = _action("Stages and &processes…", self)
+        self.stage_setup_action.setToolTip(
+            "The kinds of opportunity and their stages: probabilities, days allowed, funnel"
+        )
+        self.stage_setup_action.triggered.connect(self.open_stage_setup)
         self.demo_action = _action("Load &demo data", self)
         self.demo_action.triggered.connect(self.load_demo_data)
         self.demo_action.setEnabled(not workspace.has_opportunities())
@@ -119,8 +143,19 @@ class MainWindow(QMainWindow):
         ):
             sales_menu.addAction(action)
         sales_menu.addSeparator()
-        for action in (self.open_action, self.refresh_action, self.find_action):
+        for action in (self.open_action, self.close_lost_action):
             sales_menu.addAction(action)
+        sales_menu.addSeparator()
+        for action in (self.refresh_action, self.find_action):
+            sales_menu.addAction(action)
+        sales_menu.addSeparator()
+        sales_menu.addAction(self.stage_setup_action)
+
+        # Right-click on the opportunity list: what applies to the rows under the mouse.
+        table = self.opportunities.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.addAction(self.open_action)
+        table.addAction(self.close_lost_action)
 
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("main-toolbar")
@@ -138,42 +173,133 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         self.addToolBar(toolbar)
 
-    def current_page(self) -> ListPage:
-        return self.pages[self.tabs.currentIndex()]
+    @property
+    def agenda(self) -> AgendaPage:
+        """The agenda tab's page, built the first time it is asked for."""
+        if self._agenda is None:
+            from ui.agenda import AgendaPage
+
+            page = AgendaPage(self.user.id)
+            self.agenda_tab.layout().addWidget(page)
+            page.show()  # a child added to a shown tab is not shown by the layout
+            page.count_changed.connect(self._show_agenda_count)
+            page.open_opportunity.connect(self.open_opportunity)
+            self._agenda = page
+            self._show_agenda_count(page.summary())
+        return self._agenda
+
+    def _show_agenda_count(self, text: str) -> None:
+        self._show_count(self.agenda_tab, text)
+
+    def _refresh_agenda(self) -> None:
+        if self._agenda is not None:
+            self._agenda.refresh()
+
+    def current_page(self) -> ListPage | AgendaPage:
+        page = self.tabs.currentWidget()
+        if page is self.agenda_tab:
+            return self.agenda
+        assert isinstance(page, ListPage)
+        return page
 
     def refresh(self) -> None:
         for page in self.pages:
             page.refresh()
+        self._refresh_agenda()
 
-    def _show_count(self, page: ListPage, text: str) -> None:
+    def _show_count(self, page: QWidget, text: str) -> None:
         self._counts[page] = text
         self._show_current_count()
 
     def _show_current_count(self) -> None:
-        self.count_label.setText(self._counts.get(self.current_page(), ""))
+        self.count_label.setText(self._counts.get(self.tabs.currentWidget(), ""))
+
+    def _on_tab_changed(self) -> None:
+        if self.tabs.currentWidget() is self.agenda_tab:
+            self.agenda  # noqa: B018  (built on first show)
+        self._show_current_count()
+        self._enable_actions()
+
+    def _enable_actions(self) -> None:
+        on_list = self.tabs.currentWidget() is self.opportunities
+        self.close_lost_action.setEnabled(on_list and bool(self.selected_opportunities()))
 
     def _open_current(self) -> None:
+        if self.tabs.currentWidget() is self.agenda_tab:
+            self.agenda.open_current()
+            return
         page = self.current_page()
+        assert isinstance(page, ListPage)
         record_id = page.table.current_id()
         if record_id is not None:
             page.open_requested.emit(record_id)
+
+    def selected_opportunities(self) -> list[int]:
+        """The opportunities selected in the list, else the current one."""
+        table = self.opportunities.table
+        current = table.current_id()
+        return table.selected_ids() or ([current] if current is not None else [])
 
     def _show_dialog(self, dialog: QDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     # --- the forms ----------------------------------------------------------------------
-    def open_opportunity(self, opportunity_id: int | None) -> None:
+    def open_opportunity(self, opportunity_id: int | None) -> QDialog:
         from ui.opportunity_form import OpportunityDialog
 
         dialog = OpportunityDialog(opportunity_id, self.user.id, self)
         dialog.saved.connect(self._after_opportunity_saved)
+        dialog.changed.connect(self._after_opportunity_saved)
         self._show_dialog(dialog)
+        return dialog
 
     def _after_opportunity_saved(self, opportunity_id: int) -> None:
         self.opportunities.model.refresh()
         self.customers.model.refresh()
+        self._refresh_agenda()
         self.opportunities.table.select_record(opportunity_id)
+
+    # --- the sales process ----------------------------------------------------------------
+    def close_selected_as_lost(self) -> QDialog | None:
+        """Close the opportunities selected in the list as lost, all with one reason."""
+        from ui.close_dialogs import CloseLostDialog
+
+        ids = self.selected_opportunities()
+        if not ids:
+            return None
+        dialog = CloseLostDialog(ids, self)
+        dialog.closed.connect(self._after_closing)
+        self._show_dialog(dialog)
+        return dialog
+
+    def _after_closing(self, opportunity_ids: list[int]) -> None:
+        from ui.opportunity_form import OpportunityDialog
+
+        # A form open on one of them shows it closed, unless it holds unsaved changes: those
+        # stay for the user to copy; saving them is refused with the reason.
+        for form in self.findChildren(OpportunityDialog):
+            if form.opportunity_id in opportunity_ids and not form.is_modified():
+                form.refresh_process()
+        self.opportunities.model.refresh()
+        self.customers.model.refresh()
+        self._refresh_agenda()
+        count = len(opportunity_ids)
+        self.statusBar().showMessage(
+            f"Closed {count} {'opportunity' if count == 1 else 'opportunities'} as lost.", 8000
+        )
+
+    def open_stage_setup(self) -> QDialog:
+        from ui.stage_setup_dialog import StageSetupDialog
+
+        dialog = StageSetupDialog(self)
+        dialog.finished.connect(self._after_stage_setup)
+        self._show_dialog(dialog)
+        return dialog
+
+    def _after_stage_setup(self, _result: int) -> None:
+        # Stage names and probabilities show in the lists and the filters.
+        self.refresh()
 
     def open_walk_in(self) -> None:
         from ui.walk_in_dialog import WalkInDialog

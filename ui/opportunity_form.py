@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +42,10 @@ from app.services.errors import ConflictError, NotFound
 from app.services.opportunities import OpportunityInput
 from app.services.reference import Option
 from ui.account_dialog import AccountDialog
+from ui.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
+from ui.opportunity_tabs import ContactsTab, HistoryTab, OpportunityTab
+from ui.stage_bar import StageBar
+from ui.timeline import TimelineWidget
 from ui.widgets import (
     ERROR_COLOUR,
     CatalogueCombo,
@@ -76,6 +82,10 @@ _LEVEL_LABELS = {
 # Pickers keep one width rather than spanning the dialog; long names still fit.
 PICKER_WIDTH = 320
 _CLOSED_MESSAGE = "This opportunity is {status}, so it is read-only. Reopen it to change it."
+_UNSAVED_TABS = "Save the opportunity first: its tabs open once it is saved."
+# The sections beside the tabs: room for the label column and a picker, the rest to the tabs.
+SECTIONS_WIDTH = 620
+SIDE_BY_SIDE_WIDTH = 1100  # narrower than this, the tabs go below the sections
 
 
 class _Section(QGroupBox):
@@ -275,6 +285,17 @@ class OpportunitySection(_Section):
         self.stage.setEnabled(bool(offered) and not self._read_only)
         self.stage.setToolTip("" if stages else "This kind of opportunity has no stages.")
         self.stage.blockSignals(blocked)
+
+    def follow_stage(
+        self, data: OpportunityInput, stages: list[StageInfo], fixed_sequence: bool
+    ) -> None:
+        """Show the stage saved meanwhile (a move from the stage bar, an automatic one),
+        leaving the other fields as typed; the probability follows unless typed by hand."""
+        self._load_stages(
+            data.stage_id, stages, fixed_sequence, data.lead_id is not None, is_new=False
+        )
+        if not self._by_hand:
+            self.reset_probability()
 
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
         data.topic = self.topic.text()
@@ -713,9 +734,15 @@ class AssignmentSection(_Section):
 class OpportunityDialog(QDialog):
     """One opportunity, new (`opportunity_id` None) or saved. Ctrl+S saves and stays;
     closing with unsaved changes asks first; a refused save keeps every value as typed
-    and puts each message under its field. Emits `saved` with the id after each save."""
+    and puts each message under its field. Emits `saved` with the id after each save.
+
+    A saved opportunity shows its stage bar and the closing buttons above the sections,
+    and its tabs beside them: contacts, timeline, history. A stage move, an activity, a
+    close or a reopening is saved at once and emits `changed` with the id; a closed
+    opportunity is read-only throughout until it is reopened."""
 
     saved = Signal(int)
+    changed = Signal(int)  # saved outside the form's fields: a stage move, a close, ...
 
     def __init__(
         self, opportunity_id: int | None, current_user_id: int, parent: QWidget | None = None
@@ -750,6 +777,7 @@ class OpportunityDialog(QDialog):
         self.banner.hide()
         content = QWidget()
         column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 6, 0)
         for section in self.sections:
             column.addWidget(section)
         column.addStretch(1)
@@ -757,6 +785,51 @@ class OpportunityDialog(QDialog):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(content)
+        # The sections keep their width when the tabs beside them are widened: no field is
+        # cut off or scrolled sideways.
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll_bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        self.scroll_area.setMinimumWidth(content.minimumSizeHint().width() + scroll_bar)
+
+        self.stage_bar = StageBar()
+        self.close_won_button = QPushButton("Close as &won…")
+        self.close_lost_button = QPushButton("Close as l&ost…")
+        self.reopen_button = QPushButton("&Reopen…")
+        self.close_won_button.setToolTip("Close this opportunity as won, with a closing note")
+        self.close_lost_button.setToolTip("Close this opportunity as lost, with the reason why")
+        self.reopen_button.setToolTip("Open a closed opportunity again, to change or add to it")
+        self.close_dialog: CloseWonDialog | CloseLostDialog | None = None
+        self.process_row = QWidget()
+        process_layout = QHBoxLayout(self.process_row)
+        process_layout.setContentsMargins(0, 0, 0, 4)
+        process_layout.addWidget(self.stage_bar, 1)
+        for button in (self.close_won_button, self.close_lost_button, self.reopen_button):
+            button.setAutoDefault(False)
+            process_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.contacts_tab = ContactsTab()
+        self.timeline = TimelineWidget(current_user_id)
+        self.history_tab = HistoryTab()
+        self.tab_pages: list[OpportunityTab] = []
+        self.tabs = QTabWidget()
+        self._add_tab(self.contacts_tab, "&Contacts")
+        self._add_tab(self.timeline, "Ti&meline")
+        self._add_document_tabs()
+        self._add_tab(self.history_tab, "&History")
+        self.tabs_hint = QLabel(_UNSAVED_TABS)
+        self.tabs_hint.setWordWrap(True)
+        self.tabs_hint.setFrameShape(QFrame.Shape.StyledPanel)
+        self.tabs_hint.setMargin(6)
+        tabs_panel = QWidget()
+        self.tabs_layout = QVBoxLayout(tabs_panel)
+        self.tabs_layout.addWidget(self.tabs_hint)
+        self.tabs_layout.addWidget(self.tabs, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.scroll_area)
+        self.splitter.addWidget(tabs_panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
 
         self.message = QLabel()  # what is not about one field: saved, refused, conflicts
         self.message.setWordWrap(True)
@@ -779,7 +852,8 @@ class OpportunityDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
-        layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.process_row)
+        layout.addWidget(self.splitter, 1)
         layout.addLayout(bottom)
 
         self.save_button.clicked.connect(self.save)
@@ -788,11 +862,29 @@ class OpportunityDialog(QDialog):
         self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         self.save_shortcut.activated.connect(self.save)
         self.device.vehicle_picked.connect(self._on_vehicle_picked)
+        self.stage_bar.moved.connect(self.refresh_process)
+        self.timeline.changed.connect(self.refresh_process)
+        self.close_won_button.clicked.connect(self.close_as_won)
+        self.close_lost_button.clicked.connect(self.close_as_lost)
+        self.reopen_button.clicked.connect(self.reopen)
 
         self._align_labels()
         self._set_tab_order()
         self._open()
         self._fit_to_screen()
+
+    # The tabs
+
+    def _add_tab(self, page: QWidget, title: str) -> int:
+        """Add a tab whose page follows the opportunity shown (see OpportunityTab)."""
+        self.tab_pages.append(page)  # type: ignore[arg-type]
+        return self.tabs.addTab(page, title)
+
+    def _add_document_tabs(self) -> None:
+        """The place for the quotes and documents tab, between the timeline and the history.
+        A page added here with `_add_tab` is told the opportunity and whether it is
+        read-only; one that changes the opportunity (a quote moves its stage) connects its
+        signal to `refresh_process`."""
 
     # Loading
 
@@ -810,7 +902,7 @@ class OpportunityDialog(QDialog):
             return
         self._load(detail)
 
-    def _load(self, data: OpportunityInput) -> None:
+    def _load(self, data: OpportunityInput, focus: bool = True) -> None:
         # Fields the form does not show (the kind, the lead it came from) go back unchanged.
         self._loaded = OpportunityInput(
             **{f.name: getattr(data, f.name) for f in fields(OpportunityInput)}
@@ -826,16 +918,57 @@ class OpportunityDialog(QDialog):
         self.device.load(data)  # says at the field what stands against its vehicle
         self.assignment.load(data, prefill_single=self.opportunity_id is None)
         closed = self.status != Status.OPEN.value
+        self._show_process(getattr(data, "id", None))
         self._set_read_only(closed)
         if closed:
             self.banner.setText(_CLOSED_MESSAGE.format(status=Status(self.status).label.lower()))
         self.banner.setVisible(closed)
         self._update_title()
         self._baseline = self.state()
+        if not focus:
+            return
         if closed:
             self.close_button.setFocus()
         else:
             self.opportunity.topic.setFocus()
+
+    def _show_process(self, saved_id: int | None) -> None:
+        """The stage bar and the tabs follow the record as saved; none of it before the
+        first save."""
+        self.process_row.setVisible(saved_id is not None)
+        self.stage_bar.set_opportunity(saved_id)
+        for page in self.tab_pages:
+            page.set_opportunity(saved_id)
+        self.tabs.setEnabled(saved_id is not None)
+        self.tabs_hint.setVisible(saved_id is None)
+
+    def refresh_process(self) -> None:
+        """After a stage move, an activity, a close or a reopening saved from the form: show
+        the record again. Values typed and not saved yet stay; the stage, its probability
+        and the version come from the record, so the next save goes through."""
+        if self.opportunity_id is None:
+            return
+        try:
+            detail = opportunities.get(self.opportunity_id)
+        except NotFound as exc:
+            self._say(str(exc), error=True)
+            return
+        if not self.is_modified() or detail.status != Status.OPEN.value:
+            self._load(detail, focus=False)
+        else:
+            self._take_process_state(detail)
+        self.changed.emit(self.opportunity_id)
+
+    def _take_process_state(self, detail: OpportunityInput) -> None:
+        self.version = getattr(detail, "version", self.version)
+        self._loaded.stage_id = detail.stage_id
+        self._loaded.probability = detail.probability
+        stages = reference.stage_infos(detail.kind_id) if detail.kind_id is not None else []
+        fixed = reference.fixed_sequence(detail.kind_id) if detail.kind_id is not None else False
+        self.opportunity.follow_stage(detail, stages, fixed)
+        self.stage_bar.refresh()
+        for page in self.tab_pages:
+            page.set_opportunity(self.opportunity_id)
 
     def reload(self) -> None:
         """Show the saved record again, dropping what was typed since."""
@@ -849,6 +982,13 @@ class OpportunityDialog(QDialog):
         self.save_button.setVisible(not read_only)
         self.save_close_button.setVisible(not read_only)
         self.save_shortcut.setEnabled(not read_only)
+        self.stage_bar.set_read_only(read_only)
+        for page in self.tab_pages:
+            page.set_read_only(read_only)
+        is_open = self.status == Status.OPEN.value
+        self.close_won_button.setEnabled(is_open and not read_only)
+        self.close_lost_button.setEnabled(is_open and not read_only)
+        self.reopen_button.setEnabled(not is_open)
 
     def _update_title(self) -> None:
         if self.opportunity_id is None:
@@ -873,17 +1013,26 @@ class OpportunityDialog(QDialog):
         chain: list[QWidget] = []
         for section in self.sections:
             chain.extend(section.focus_order())
-        chain.extend([self.save_button, self.save_close_button, self.close_button])
+        chain.extend([self.tabs, self.save_button, self.save_close_button, self.close_button])
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def _fit_to_screen(self) -> None:
-        width, height = 900, 980
+        width, height = 1340, 900
         screen = self.screen()
         if screen is not None:
             room = screen.availableGeometry()
             width, height = min(width, room.width() - 40), min(height, room.height() - 60)
         self.resize(width, height)
+        if width >= SIDE_BY_SIDE_WIDTH:
+            self.splitter.setOrientation(Qt.Orientation.Horizontal)
+            self.splitter.setSizes([SECTIONS_WIDTH, width - SECTIONS_WIDTH])
+            self.tabs_layout.setContentsMargins(6, 0, 0, 0)
+        else:
+            # A small screen: the tabs below the sections, each half the height.
+            self.splitter.setOrientation(Qt.Orientation.Vertical)
+            self.splitter.setSizes([height // 2, height // 2])
+            self.tabs_layout.setContentsMargins(0, 6, 0, 0)
 
     # Reading and saving
 
@@ -1004,6 +1153,70 @@ class OpportunityDialog(QDialog):
     def _on_vehicle_picked(self, choice: VehicleChoice | None) -> None:
         if choice is not None:
             self.branding.fill_empty_from(choice)
+
+    # Closing and reopening the sale
+
+    def close_as_won(self) -> CloseWonDialog | None:
+        if not self._saved_before("closing it as won"):
+            return None
+        assert self.opportunity_id is not None
+        dialog = CloseWonDialog(self.opportunity_id, self)
+        dialog.closed.connect(self._after_close)
+        self._show_close_dialog(dialog)
+        return dialog
+
+    def close_as_lost(self) -> CloseLostDialog | None:
+        if not self._saved_before("closing it as lost"):
+            return None
+        assert self.opportunity_id is not None
+        dialog = CloseLostDialog([self.opportunity_id], self)
+        dialog.closed.connect(self._after_close)
+        self._show_close_dialog(dialog)
+        return dialog
+
+    def reopen(self) -> bool:
+        """Ask, then reopen; the form becomes editable again. True when reopened."""
+        if self.opportunity_id is None or self.status == Status.OPEN.value:
+            return False
+        if not reopen(self, self.opportunity_id):
+            return False
+        self.refresh_process()
+        self._say("Reopened: it can be changed again.")
+        return True
+
+    def _saved_before(self, what: str) -> bool:
+        """Whether the form holds nothing unsaved, after asking to save or drop it."""
+        if self.opportunity_id is None or self.status != Status.OPEN.value or self.read_only:
+            return False
+        if not self.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Save the changes to this opportunity before {what}?",
+            SAVE | DISCARD | CANCEL,
+            SAVE,
+        )
+        if answer == SAVE:
+            return self.save()
+        if answer == DISCARD:
+            self.reload()
+            return True
+        return False
+
+    def _show_close_dialog(self, dialog: CloseWonDialog | CloseLostDialog) -> None:
+        # Bound methods only: a lambda holding the form, connected to a dialog that deletes
+        # itself on close, crashes PySide when the form goes.
+        dialog.setAttribute(DELETE_ON_CLOSE)
+        dialog.finished.connect(self._forget_close_dialog)
+        self.close_dialog = dialog
+        dialog.open()
+
+    def _after_close(self, _closed: object) -> None:
+        self.refresh_process()
+
+    def _forget_close_dialog(self, _result: int) -> None:
+        self.close_dialog = None
 
     # Qt overrides
 

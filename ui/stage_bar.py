@@ -265,7 +265,8 @@ def _closed_from(visits: list[StageVisit], status: str) -> str:
     return ""
 
 
-def _days(value: float) -> str:
+def time_spent(value: float) -> str:
+    """How long something took, in whole days: "less than a day", "1 day", "12 days"."""
     days = int(value)
     return "less than a day" if days < 1 else f"{days} day{'s' if days != 1 else ''}"
 
@@ -476,7 +477,7 @@ class StageBar(QWidget):
             self._say("Not in a stage yet: pick one above.", MUTED_COLOUR)
             return
         spent = overview.days_in_stage
-        text = f"{_days(spent)} in {current.name}"
+        text = f"{time_spent(spent)} in {current.name}"
         text = text[0].upper() + text[1:]
         if overview.days_allowed is None:
             self._say(text)
@@ -487,7 +488,7 @@ class StageBar(QWidget):
             self._say(text)
             return
         self.lateness = "far over" if spent > 2 * overview.days_allowed else "over"
-        text += f": {_days(over)} over" if over >= 1 else ": over the limit"
+        text += f": {time_spent(over)} over" if over >= 1 else ": over the limit"
         self._say(text, ERROR_COLOUR if self.lateness == "far over" else WARNING_COLOUR, True)
 
     def _say(self, text: str, colour: str = "", bold: bool = False) -> None:

@@ -114,4 +114,5 @@ _LABELS = {
     "new_vehicle_sales": "New-vehicle sales",
     "used_vehicle_sales": "Used-vehicle sales",
     "trade_in": "Trade-in",
+    "co_buyer": "Co-buyer",
 }

@@ -500,6 +500,10 @@ def set_opportunity_contact(opportunity_id: int, contact_id: int, role: str) -> 
             raise ValidationError(
                 {"contact": "Only people at the opportunity's customer can be its contacts."}
             )
+        if contact.id == opp.primary_contact_id:
+            raise ValidationError(
+                {"contact": "This is the primary contact already; add someone else."}
+            )
         (
             m.OpportunityContact.insert(opportunity=opp, contact=contact, role=role_value)
             .on_conflict(
@@ -511,7 +515,15 @@ def set_opportunity_contact(opportunity_id: int, contact_id: int, role: str) -> 
 
 
 def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
+    """Take a further contact off the opportunity (the contact stays at the customer)."""
     with transaction():
+        opp = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
+        if opp is None:
+            raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+        if opp.status != "open":
+            raise ValidationError(
+                {"contact": "A closed opportunity is read-only; reopen it first."}
+            )
         m.OpportunityContact.delete().where(
             (m.OpportunityContact.opportunity == opportunity_id)
             & (m.OpportunityContact.contact == contact_id)

@@ -234,13 +234,20 @@ def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
             label = "Call in" if direction == "in" else "Call out"
         title = f"{label}: {subject}" + (f" ({reason})" if reason else "")
         entries.append(TimelineEntry(at, kind, title, description, by or "", aid, bool(done)))
+    moves: list[TimelineEntry] = []
+    before = ""
     for visit in process.history(opportunity_id):
-        how = {"won": "Closed as won", "lost": "Closed as lost", "reopened": "Reopened"}.get(
-            visit.reason, "Moved automatically" if visit.automatic else "Moved"
-        )
-        entries.append(
-            TimelineEntry(visit.entered_at, "stage", f"{how} to {visit.stage}", "", visit.by)
-        )
+        if visit.reason in ("won", "lost"):
+            # The stage is the closed one (Won, Lost): say where the sale got to instead.
+            title = f"Closed as {visit.reason}" + (f" in {before}" if before else "")
+        elif visit.reason == "reopened":
+            title = f"Reopened, back to {visit.stage}"
+        else:
+            title = f"{'Moved automatically' if visit.automatic else 'Moved'} to {visit.stage}"
+        moves.append(TimelineEntry(visit.entered_at, "stage", title, "", visit.by))
+        before = visit.stage
+    # Newest first already, so moves within the same second keep their order after the sort.
+    entries.extend(reversed(moves))
     changes = (
         m.CloseDateChange.select(
             m.CloseDateChange.created_at,
@@ -250,6 +257,7 @@ def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
         )
         .join(m.User, JOIN.LEFT_OUTER, on=(m.CloseDateChange.changed_by == m.User.id))
         .where(m.CloseDateChange.opportunity == opportunity_id)
+        .order_by(m.CloseDateChange.created_at.desc(), m.CloseDateChange.id.desc())
         .tuples()
     )
     for at, old, new, by in changes:

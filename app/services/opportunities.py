@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+
+from peewee import JOIN
 
 from app.db import models as m
 from app.db import queries
@@ -293,7 +295,7 @@ def update(
                 f"This opportunity has quotes in {row.currency}; its currency stays with them.",
             )
         v.raise_if_any()
-        old_stage, old_close = row.stage_id, row.est_close_date
+        old_stage, old_close, old_account = row.stage_id, row.est_close_date, row.account_id
         kept = (row.est_revenue_minor, row.est_revenue_accessories_minor, row.est_trade_in_minor)
         _apply(row, data, stages)
         if following is not None:
@@ -310,6 +312,20 @@ def update(
             m.CloseDateChange.create(
                 opportunity=row, old_date=old_close, new_date=row.est_close_date
             )
+        if row.account_id != old_account:
+            # The further contacts were people at the other customer.
+            m.OpportunityContact.delete().where(
+                (m.OpportunityContact.opportunity == row.id)
+                & m.OpportunityContact.contact.not_in(
+                    m.Contact.select(m.Contact.id).where(m.Contact.account == row.account_id)
+                )
+            ).execute()
+        if row.primary_contact_id is not None:
+            # The primary contact is not also one of the further ones.
+            m.OpportunityContact.delete().where(
+                (m.OpportunityContact.opportunity == row.id)
+                & (m.OpportunityContact.contact == row.primary_contact_id)
+            ).execute()
     detail = get(opportunity_id)
     detail.warnings = dict(v.warnings)
     return detail
@@ -349,6 +365,33 @@ def get(opportunity_id: int) -> OpportunityDetail:
         created_at=row.created_at.isoformat(sep=" "),
         updated_at=row.updated_at.isoformat(sep=" "),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CloseDateChange:
+    """One change of the est. close date: from what (None when first set), to what, by whom."""
+
+    changed_at: datetime
+    old_date: date | None
+    new_date: date
+    by: str
+
+
+def close_date_history(opportunity_id: int) -> list[CloseDateChange]:
+    """Every est. close date the opportunity had, oldest first."""
+    query = (
+        m.CloseDateChange.select(
+            m.CloseDateChange.created_at,
+            m.CloseDateChange.old_date,
+            m.CloseDateChange.new_date,
+            m.User.full_name,
+        )
+        .join(m.User, JOIN.LEFT_OUTER, on=(m.CloseDateChange.changed_by == m.User.id))
+        .where(m.CloseDateChange.opportunity == opportunity_id)
+        .order_by(m.CloseDateChange.created_at, m.CloseDateChange.id)
+        .tuples()
+    )
+    return [CloseDateChange(at, old, new, by or "") for at, old, new, by in query]
 
 
 def effective_probability(data: OpportunityInput) -> int:

@@ -6,7 +6,7 @@ import pytest
 
 from app.db import models as m
 from app.domain.validation import ValidationError
-from app.services import accounts, matching
+from app.services import accounts, matching, opportunities, process
 from app.services.accounts import AccountInput, PossibleDuplicates
 from app.services.workspace import UserInfo
 from tests import factories
@@ -200,3 +200,72 @@ def test_opportunity_contacts_with_roles(user: UserInfo) -> None:
     ).id
     with pytest.raises(ValidationError):
         accounts.set_opportunity_contact(opp.id, stranger, "driver")
+
+
+def _fleet_sale(user: UserInfo) -> tuple[int, int, int, int]:
+    """A company with two contacts, and an opportunity with Eva as its primary contact."""
+    company = accounts.create(
+        AccountInput(kind="company", company_name="Fleet GmbH", email="f@example.de")
+    ).id
+    boss = accounts.add_contact(
+        company, accounts.ContactInput(first_name="Eva", last_name="Klein")
+    ).id
+    driver = accounts.add_contact(
+        company, accounts.ContactInput(first_name="Tom", last_name="Groß")
+    ).id
+    opp = factories.opportunity(user.id, company, primary_contact_id=boss)
+    return company, boss, driver, opp.id
+
+
+def test_a_further_contact_changes_role_and_is_removed(user: UserInfo) -> None:
+    _company, _boss, driver, opp = _fleet_sale(user)
+    accounts.set_opportunity_contact(opp, driver, "driver")
+    accounts.set_opportunity_contact(opp, driver, "Co-buyer")  # by its label, too
+    assert [(c.contact_id, c.role) for c in accounts.opportunity_contacts(opp)][1:] == [
+        (driver, "co_buyer")
+    ]
+    with pytest.raises(ValidationError) as refused:
+        accounts.set_opportunity_contact(opp, driver, "chauffeur")
+    assert "role" in refused.value.errors
+    accounts.remove_opportunity_contact(opp, driver)
+    assert [c.contact_id for c in accounts.opportunity_contacts(opp)] == [_boss]
+    assert m.Contact.get_or_none(m.Contact.id == driver) is not None  # still at the customer
+
+
+def test_the_primary_contact_is_not_added_again(user: UserInfo) -> None:
+    _company, boss, _driver, opp = _fleet_sale(user)
+    with pytest.raises(ValidationError) as refused:
+        accounts.set_opportunity_contact(opp, boss, "decision_maker")
+    assert "primary contact" in refused.value.errors["contact"]
+    assert m.OpportunityContact.select().count() == 0
+
+
+def test_a_closed_opportunitys_contacts_are_read_only(user: UserInfo) -> None:
+    _company, _boss, driver, opp = _fleet_sale(user)
+    accounts.set_opportunity_contact(opp, driver, "driver")
+    process.close_lost([opp], "Price")
+    with pytest.raises(ValidationError):
+        accounts.set_opportunity_contact(opp, driver, "co_buyer")
+    with pytest.raises(ValidationError):
+        accounts.remove_opportunity_contact(opp, driver)
+    assert [c.role for c in accounts.opportunity_contacts(opp)] == ["", "driver"]
+
+
+def test_saving_a_new_customer_or_primary_contact_tidies_the_further_contacts(
+    user: UserInfo,
+) -> None:
+    _company, boss, driver, opp = _fleet_sale(user)
+    accounts.set_opportunity_contact(opp, driver, "driver")
+    detail = opportunities.get(opp)
+    detail.primary_contact_id = driver
+    detail = opportunities.update(opp, detail, detail.version)
+    # Tom is the primary contact now, so not a further one as well.
+    assert [(c.contact_id, c.primary) for c in accounts.opportunity_contacts(opp)] == [
+        (driver, True)
+    ]
+    accounts.set_opportunity_contact(opp, boss, "decision_maker")
+    detail.account_id = factories.customer("Novak", "Petra")
+    detail.primary_contact_id = None
+    opportunities.update(opp, detail, detail.version)
+    # People at the old customer are not contacts of the sale at the new one.
+    assert accounts.opportunity_contacts(opp) == []

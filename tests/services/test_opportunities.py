@@ -228,3 +228,16 @@ def test_the_list_sorts_by_each_column_in_sql(user: UserInfo) -> None:
     assert desc == [a.id, c.id, b.id]
     for key in opportunities.SORT_COLUMNS:
         assert len(opportunities.page(OpportunityFilter(), key, True, 0, 10)) == 3
+
+
+def test_the_close_date_history_keeps_each_change_oldest_first(user: UserInfo) -> None:
+    created = factories.opportunity(user.id, est_close_date=TODAY + timedelta(days=30))
+    detail = opportunities.get(created.id)
+    detail.est_close_date = TODAY + timedelta(days=45)
+    opportunities.update(created.id, detail, detail.version)
+    history = opportunities.close_date_history(created.id)
+    assert [(c.old_date, c.new_date) for c in history] == [
+        (None, TODAY + timedelta(days=30)),
+        (TODAY + timedelta(days=30), TODAY + timedelta(days=45)),
+    ]
+    assert {c.by for c in history} == {user.full_name}
