@@ -123,6 +123,11 @@ class MainWindow(QMainWindow):
             "The kinds of opportunity and their stages: probabilities, days allowed, funnel"
         )
         self.stage_setup_action.triggered.connect(self.open_stage_setup)
+        self.document_settings_action = _action("&Quotes and documents…", self)
+        self.document_settings_action.setToolTip(
+            "What new quotes and order forms are issued with: validity, VAT rate, terms, logo"
+        )
+        self.document_settings_action.triggered.connect(self.open_document_settings)
         self.demo_action = _action("Load &demo data", self)
         self.demo_action.triggered.connect(self.load_demo_data)
         self.demo_action.setEnabled(not workspace.has_opportunities())
@@ -150,6 +155,7 @@ class MainWindow(QMainWindow):
             sales_menu.addAction(action)
         sales_menu.addSeparator()
         sales_menu.addAction(self.stage_setup_action)
+        sales_menu.addAction(self.document_settings_action)
 
         # Right-click on the opportunity list: what applies to the rows under the mouse.
         table = self.opportunities.table
@@ -294,6 +300,13 @@ class MainWindow(QMainWindow):
 
         dialog = StageSetupDialog(self)
         dialog.finished.connect(self._after_stage_setup)
+        self._show_dialog(dialog)
+        return dialog
+
+    def open_document_settings(self) -> QDialog:
+        from ui.document_settings_dialog import DocumentSettingsDialog
+
+        dialog = DocumentSettingsDialog(self)
         self._show_dialog(dialog)
         return dialog
 

@@ -44,6 +44,7 @@ from app.services.reference import Option
 from ui.account_dialog import AccountDialog
 from ui.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
 from ui.opportunity_tabs import ContactsTab, HistoryTab, OpportunityTab
+from ui.quotes_tab import QuotesTab
 from ui.stage_bar import StageBar
 from ui.timeline import TimelineWidget
 from ui.widgets import (
@@ -173,7 +174,11 @@ class OpportunitySection(_Section):
         self._row("account_id", "C&ustomer", self.account, self.new_account_button)
         self._row("primary_contact_id", "Primary contact", self.contact, short=True)
         self._row("est_close_date", "Est. close date", self.close_date, short=True)
-        self._row("est_revenue", "Est. revenue", self.revenue, short=True)
+        self.revenue_hint = QLabel()
+        self.revenue_hint.setEnabled(False)  # drawn in the muted colour
+        self.revenue_hint.hide()
+        self._revenue_from = ""
+        self._row("est_revenue", "Est. revenue", self.revenue, self.revenue_hint, short=True)
         self._row(
             "est_revenue_accessories", "Est. revenue accessories", self.accessories, short=True
         )
@@ -250,6 +255,7 @@ class OpportunitySection(_Section):
         ):
             edit.set_currency(data.currency)
             edit.set_amount(amount)
+        self.follow_revenue(data)
         users = reference.users()
         if data.owner_id is not None and all(u.id != data.owner_id for u in users):
             users = reference.users(active_only=False)
@@ -296,6 +302,25 @@ class OpportunitySection(_Section):
         )
         if not self._by_hand:
             self.reset_probability()
+
+    def follow_revenue(self, data: OpportunityInput) -> None:
+        """The estimates follow the accepted or latest open quote when there is one: shown
+        from it and not typed over."""
+        source = getattr(data, "revenue_from", "")
+        self._revenue_from = source
+        for edit, amount in (
+            (self.revenue, data.est_revenue),
+            (self.accessories, data.est_revenue_accessories),
+            (self.trade_in, data.est_trade_in),
+        ):
+            if source:
+                edit.set_amount(amount)
+            edit.set_read_only(self._read_only or bool(source))
+            edit.setToolTip(
+                f"From quote {source}; change the quote to change it." if source else ""
+            )
+        self.revenue_hint.setText(f"from quote {source}" if source else "")
+        self.revenue_hint.setVisible(bool(source))
 
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
         data.topic = self.topic.text()
@@ -352,7 +377,7 @@ class OpportunitySection(_Section):
         self.close_date.setReadOnly(read_only)
         self.probability.setReadOnly(read_only)
         for edit in (self.revenue, self.accessories, self.trade_in):
-            edit.set_read_only(read_only)
+            edit.set_read_only(read_only or bool(self._revenue_from))
         for widget in (self.new_account_button, self.contact, self.currency, self.owner):
             widget.setEnabled(not read_only)
         self.channel.setEnabled(not read_only)
@@ -885,6 +910,9 @@ class OpportunityDialog(QDialog):
         A page added here with `_add_tab` is told the opportunity and whether it is
         read-only; one that changes the opportunity (a quote moves its stage) connects its
         signal to `refresh_process`."""
+        self.quotes_tab = QuotesTab()
+        self.quotes_tab.changed.connect(self.refresh_process)
+        self._add_tab(self.quotes_tab, "&Quotes and documents")
 
     # Loading
 
@@ -966,6 +994,7 @@ class OpportunityDialog(QDialog):
         stages = reference.stage_infos(detail.kind_id) if detail.kind_id is not None else []
         fixed = reference.fixed_sequence(detail.kind_id) if detail.kind_id is not None else False
         self.opportunity.follow_stage(detail, stages, fixed)
+        self.opportunity.follow_revenue(detail)
         self.stage_bar.refresh()
         for page in self.tab_pages:
             page.set_opportunity(self.opportunity_id)

@@ -94,7 +94,7 @@ def test_a_saved_opportunity_shows_its_stage_bar_and_moves_with_it(qtbot, user: 
     dialog = open_form(qtbot, user, opp.id)
     assert dialog.process_row.isVisible() and dialog.stage_bar.isVisible()
     assert dialog.stage_bar.segment_named("Interest").place == CURRENT
-    assert tab_titles(dialog) == ["Contacts", "Timeline", "History"]
+    assert tab_titles(dialog) == ["Contacts", "Timeline", "Quotes and documents", "History"]
     assert dialog.tabs.isEnabled() and not dialog.tabs_hint.isVisible()
 
     click_segment(qtbot, dialog, "Quotation")
@@ -466,4 +466,15 @@ def test_stages_and_processes_open_from_the_menu_read_only_for_a_salesperson(
     dialog = window.open_stage_setup()
     assert isinstance(dialog, StageSetupDialog)
     assert dialog.read_only and "Only a sales manager" in dialog.banner.text()
+    dialog.reject()
+
+
+def test_the_document_settings_open_from_the_sales_menu(window: MainWindow) -> None:
+    from ui.document_settings_dialog import DocumentSettingsDialog
+
+    sales = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Sales")
+    assert window.document_settings_action in sales.actions()
+    dialog = window.open_document_settings()
+    assert isinstance(dialog, DocumentSettingsDialog) and dialog.isVisible()
+    assert dialog.valid_days.value() == 14
     dialog.reject()

@@ -293,3 +293,30 @@ def test_a_salesperson_sees_the_document_settings_read_only(sale: int, qtbot) ->
     dialog = DocumentSettingsDialog()
     qtbot.addWidget(dialog)
     assert dialog.read_only and dialog.save_button.isHidden() and dialog.terms.isReadOnly()
+
+
+def test_the_form_shows_the_revenue_of_its_quote_read_only(
+    sale: int, user: UserInfo, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.opportunity_form import OpportunityDialog
+
+    monkeypatch.setattr(QuoteDialog, "open", lambda self: None)
+    form = OpportunityDialog(sale, user.id)
+    qtbot.addWidget(form)
+    titles = [form.tabs.tabText(i) for i in range(form.tabs.count())]
+    assert "&Quotes and documents" in titles
+    assert not form.opportunity.revenue.line_edit.isReadOnly()
+    form.opportunity.topic.setText("Golf Life for Mr Petrov")  # typed, not saved yet
+
+    editor = form.quotes_tab.new_quote()
+    assert isinstance(editor, QuoteDialog)
+
+    assert form.opportunity.revenue.text() == "29,850.00"
+    assert form.opportunity.revenue.line_edit.isReadOnly()
+    assert form.opportunity.revenue_hint.text() == "from quote Q-00001"
+    assert form.opportunity.topic.text() == "Golf Life for Mr Petrov"
+    assert form.stage_bar.segment_named("Quotation") is not None
+    assert opportunities.get(sale).stage_name == "Quotation"
+    assert form.save()  # the stage move and the quote did not make it a conflict
+    assert opportunities.get(sale).topic == "Golf Life for Mr Petrov"
+    assert opportunities.get(sale).est_revenue == Decimal("29850.00")
