@@ -18,7 +18,6 @@ from app.domain.choices import Condition
 from app.domain.documents import Customer, DocumentSnapshot, Seller, Vehicle
 from app.domain.validation import Validator
 from app.services.errors import NotFound
-from reports import pdf
 
 DEFAULT_TERMS = (
     "Prices are in the currency shown; VAT is charged at the rate in force on the day of "
@@ -216,6 +215,8 @@ def snapshot(ref: str) -> DocumentSnapshot:
 def render(ref: str) -> bytes:
     """The PDF of an issued document, rendered again from its snapshot: a reprint years
     later is the same document."""
+    from reports import pdf  # reportlab is loaded when the first document is, not at start-up
+
     return pdf.render(snapshot(ref))
 
 
