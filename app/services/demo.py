@@ -25,7 +25,7 @@ from app.domain.choices import (
 )
 from app.domain.stages import StageInfo, first_stage, open_stages
 from app.domain.vin import with_check_digit
-from app.services import accounts, demo_quotes, matching
+from app.services import accounts, demo_activities, demo_quotes, matching
 from app.services.reference import stage_infos
 
 
@@ -40,6 +40,7 @@ class DemoSize:
     opportunities: int = 400
     leads: int = 50  # not yet converted; converted ones come with their opportunities
     quoted: int = 400  # at most this many opportunities get their quotes and order forms
+    active: int = 400  # at most this many opportunities get their activities
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class DemoSummary:
     quotes: int = 0
     order_forms: int = 0
     orders: int = 0
+    activities: int = 0
 
     def __str__(self) -> str:
         return (
@@ -64,7 +66,7 @@ class DemoSummary:
             f"{self.catalogue_entries} catalogue variants, {self.vehicles} vehicles in stock, "
             f"{self.accounts} customers with {self.contacts} contacts, {self.leads} leads, "
             f"{self.opportunities} opportunities, {self.quotes} quotes, "
-            f"{self.order_forms} order forms, {self.orders} orders"
+            f"{self.order_forms} order forms, {self.orders} orders, {self.activities} activities"
         )
 
 
@@ -1216,10 +1218,12 @@ def load_demo(
         builder.add_opportunities(size.opportunities)
         builder.add_open_leads(size.leads)
         issued = demo_quotes.add_documents(builder.rng, builder.today, size.quoted)
+        activity_count = demo_activities.add_activities(builder.rng, builder.today, size.active)
         m.Setting.insert(key="currency", value="EUR").on_conflict_replace().execute()
     return replace(
         builder.summary(),
         quotes=issued.quotes,
         order_forms=issued.order_forms,
         orders=issued.orders,
+        activities=activity_count,
     )

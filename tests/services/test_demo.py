@@ -316,3 +316,42 @@ def test_the_demo_sales_carry_the_documents_their_stage_would_have(db: Path) -> 
     assert form.number in text
     assert quotes.expire_due(TODAY) == 0
     assert m.NumberSequence.get_by_id("quote").next_value == summary.quotes + 1
+
+
+def test_the_demo_gives_every_salesperson_a_day_and_never_double_books_a_car(db: Path) -> None:
+    from app.services import activities
+
+    summary = _load()
+    assert summary.activities == m.Activity.select().count() > 400
+    clashes = _rows(
+        "SELECT a.id, b.id FROM activity a JOIN activity b ON a.vehicle_id = b.vehicle_id "
+        "AND a.id < b.id AND a.kind = 'test_drive' AND b.kind = 'test_drive' "
+        "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"
+    )
+    assert clashes == []
+    busy = (
+        m.User.select()
+        .join(m.Opportunity, on=(m.Opportunity.owner == m.User.id))
+        .where(m.User.role == "salesperson")
+        .first()
+    )
+    agenda = activities.agenda(busy.id, today=TODAY)
+    assert agenda.today or agenda.overdue
+    assert {a.kind for a in m.Activity.select(m.Activity.kind)} == {
+        "appointment",
+        "test_drive",
+        "task",
+        "call",
+        "email",
+        "note",
+    }
+
+
+def test_no_demo_sale_in_qualify_has_an_appointment_or_test_drive(db: Path) -> None:
+    _load()
+    rows = _rows(
+        "SELECT count(*) FROM activity a JOIN opportunity o ON o.id = a.opportunity_id "
+        "JOIN stage s ON s.id = o.stage_id "
+        "WHERE s.name = 'Qualify' AND a.kind IN ('appointment', 'test_drive')"
+    )
+    assert rows == [(0,)]
