@@ -19,8 +19,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import UserRole
 from app.services import workspace
+from app.services.dashboard import Drilldown
+from app.services.opportunities import OpportunityFilter
 from app.services.workspace import UserInfo
 from ui.account_list import AccountListPage
+from ui.dashboard import DashboardPage
 from ui.lead_list import LeadListPage
 from ui.opportunity_list import OpportunityListPage
 from ui.record_table import ListPage
@@ -47,11 +50,13 @@ class MainWindow(QMainWindow):
         self.opportunities = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
         self.leads = LeadListPage()
         self.customers = AccountListPage()
+        self.dashboard = DashboardPage()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.opportunities, "&Opportunities")
         self.tabs.addTab(self.leads, "&Leads")
         self.tabs.addTab(self.customers, "C&ustomers")
+        self.tabs.addTab(self.dashboard, "&Dashboard")
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 0)
@@ -77,6 +82,7 @@ class MainWindow(QMainWindow):
         self.opportunities.open_requested.connect(self.open_opportunity)
         self.leads.open_requested.connect(self.open_lead)
         self.customers.open_requested.connect(self.open_customer)
+        self.dashboard.drilldown_requested.connect(self.show_drilldown)
         self._build_actions()
         self.opportunities.filter_bar.search.setFocus()
 
@@ -139,18 +145,30 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     def current_page(self) -> ListPage:
-        return self.pages[self.tabs.currentIndex()]
+        """The list in front; on the dashboard, the opportunity list its figures open."""
+        index = self.tabs.currentIndex()
+        return self.pages[index] if 0 <= index < len(self.pages) else self.opportunities
 
     def refresh(self) -> None:
         for page in self.pages:
             page.refresh()
+        self.dashboard.invalidate()
+
+    def show_opportunities(self, flt: OpportunityFilter, description: str) -> None:
+        """Switch to the opportunity list showing exactly `flt`, with a chip saying what it is."""
+        self.opportunities.apply_filter(flt, description)
+        self.tabs.setCurrentWidget(self.opportunities)
+
+    def show_drilldown(self, drill: Drilldown) -> None:
+        self.show_opportunities(drill.filter, drill.description)
 
     def _show_count(self, page: ListPage, text: str) -> None:
         self._counts[page] = text
         self._show_current_count()
 
     def _show_current_count(self) -> None:
-        self.count_label.setText(self._counts.get(self.current_page(), ""))
+        on_dashboard = self.tabs.currentWidget() is self.dashboard
+        self.count_label.setText("" if on_dashboard else self._counts.get(self.current_page(), ""))
 
     def _open_current(self) -> None:
         page = self.current_page()

@@ -140,6 +140,34 @@ class Pipeline:
     currencies: list[str]
     cells: list[PipelineCell]
     rows: list[PipelineRow]  # per group and currency, then a total row per currency
+    open_filter: OpportunityFilter = field(default_factory=OpportunityFilter)
+    context: str = ""
+    group_filters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stage_filters: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def drilldown(
+        self, group: str | None = None, stage: str | None = None, currency: str | None = None
+    ) -> Drilldown:
+        """The open opportunities of a group and/or stage, in one currency or in all."""
+        changes: dict[str, Any] = {}
+        words = ["Open"]
+        if group is not None:
+            changes.update(self.group_filters[group])
+            if self.breakdown != "stage":
+                words.append(f"{BREAKDOWNS[self.breakdown]} {group}")
+        if stage is not None:
+            changes.update(self.stage_filters[stage])
+            words.append(f"Stage {stage}")
+        elif group is not None and self.breakdown == "stage":
+            words.append(f"Stage {group}")
+        if currency is not None:
+            changes["currency"] = currency
+            words.append(currency)
+        return _drill(self.context, replace(self.open_filter, **changes), *words)
+
+    def count(self, group: str, stage: str) -> int:
+        """Open opportunities of a group and stage, in every currency."""
+        return sum(c.count for c in self.cells if c.group == group and c.stage == stage)
 
     def cell(self, group: str, stage: str, currency: str) -> PipelineCell | None:
         return next(
@@ -419,52 +447,42 @@ def _pipeline_and_forecast(
     else:
         groups = sorted(group_filters, key=lambda g: (g == _NOT_SET[breakdown], g.casefold()))
     currencies = _sorted_currencies(totals)
-    dimension = BREAKDOWNS[breakdown]
-
-    def group_words(group: str) -> str:
-        return group if breakdown == "stage" else f"{dimension} {group}"
-
-    pipeline_cells = []
+    pipe = Pipeline(
+        breakdown, groups, stages, currencies, [], [], open_flt, context, group_filters,
+        stage_filters,
+    )  # fmt: skip
     for (group, stage, currency), sums in cells.items():
-        flt = replace(
-            open_flt, currency=currency, **{**group_filters[group], **stage_filters[stage]}
-        )
-        words = [group_words(group)] if breakdown != "stage" else []
-        pipeline_cells.append(
+        pipe.cells.append(
             PipelineCell(
                 group,
                 stage,
                 currency,
                 *_amounts(sums, currency),
-                _drill(context, flt, "Open", *words, f"Stage {stage}", currency),
+                pipe.drilldown(group, None if breakdown == "stage" else stage, currency),
             )
         )
-    pipeline_cells.sort(
+    pipe.cells.sort(
         key=lambda c: (groups.index(c.group), stages.index(c.stage), currencies.index(c.currency))
     )
-    table: list[PipelineRow] = []
     for group in groups:
         for currency in currencies:
             found = by_group.get((group, currency))
-            if found is None:
-                continue
-            flt = replace(open_flt, currency=currency, **group_filters[group])
-            table.append(
-                PipelineRow(
-                    group,
-                    currency,
-                    *_amounts(found, currency),
-                    _drill(context, flt, "Open", group_words(group), currency),
+            if found is not None:
+                pipe.rows.append(
+                    PipelineRow(
+                        group,
+                        currency,
+                        *_amounts(found, currency),
+                        pipe.drilldown(group, currency=currency),
+                    )
                 )
-            )
     for currency in currencies:
-        flt = replace(open_flt, currency=currency)
-        table.append(
+        pipe.rows.append(
             PipelineRow(
                 f"Total {currency}",
                 currency,
                 *_amounts(totals[currency], currency),
-                _drill(context, flt, "Open", currency),
+                pipe.drilldown(currency=currency),
                 total=True,
             )
         )
@@ -496,10 +514,7 @@ def _pipeline_and_forecast(
                     _drill(context, flt, f"{label} (open)", currency),
                 )
             )
-    return (
-        Pipeline(breakdown, groups, stages, currencies, pipeline_cells, table),
-        forecast,
-    )
+    return pipe, forecast
 
 
 def _cohort(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
