@@ -287,12 +287,8 @@ class PipelineChart(QChartView):
     drilldown_requested = Signal(object)  # Drilldown
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        self.chart_ = QChart()
-        super().__init__(self.chart_, parent)
+        super().__init__(_new_chart(), parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.chart_.setMargins(QMargins(4, 4, 4, 4))
         self.setMinimumHeight(260)
         self.bar_sets: list[QBarSet] = []
         self._pipeline: dashboard.Pipeline | None = None
@@ -302,10 +298,12 @@ class PipelineChart(QChartView):
 
     def show_pipeline(self, pipe: dashboard.Pipeline, measure: Measure) -> None:
         self._pipeline, self._measure = pipe, measure
-        chart = self.chart_
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+        # A new chart each time: axes taken off a QChart stay drawn until it is repainted
+        # from scratch, so the old bars' labels would show through.
+        chart = _new_chart()
+        old = self.chart()
+        self.setChart(chart)
+        old.deleteLater()
         self.bar_sets = []
         self.values = {}
         by_stage = pipe.breakdown == "stage"
@@ -370,6 +368,14 @@ class PipelineChart(QChartView):
         drill = self.drilldown_at(set_index, category_index)
         if drill is not None:
             self.drilldown_requested.emit(drill)
+
+
+def _new_chart() -> QChart:
+    chart = QChart()
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    return chart
 
 
 def _short(text: str, limit: int = 18) -> str:
@@ -566,9 +572,9 @@ class DashboardPage(QWidget):
         QVBoxLayout(forecast_box).addWidget(self.forecast_table)
         funnel_box = QGroupBox("Funnel, from the stage history")
         funnel_layout = QVBoxLayout(funnel_box)
-        funnel_layout.addWidget(self.funnel_table, 3)
+        funnel_layout.addWidget(self.funnel_table, 1)
         funnel_layout.addWidget(self.outcome)
-        funnel_layout.addWidget(self.reason_table, 2)
+        funnel_layout.addWidget(self.reason_table, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -591,7 +597,7 @@ class DashboardPage(QWidget):
         layout.addWidget(splitter, 1)
 
         self.filter_bar.filter_changed.connect(lambda _flt: self.refresh())
-        self.breakdown.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.breakdown.currentIndexChanged.connect(lambda _i: self._rebreak())
         self.measure.currentIndexChanged.connect(lambda _i: self._show_chart())
         self.refresh_button.clicked.connect(self.reload)
         self.export_button.clicked.connect(self.export)
@@ -629,6 +635,13 @@ class DashboardPage(QWidget):
         self._loaded = True
         breakdown = self.breakdown.currentData() or "stage"
         self.data = dashboard.load(self.filter_bar.current_filter(), breakdown)
+        self._show()
+
+    def _rebreak(self) -> None:
+        if self.data is None:
+            self.refresh()
+            return
+        self.data = dashboard.with_breakdown(self.data, self.breakdown.currentData() or "stage")
         self._show()
 
     def _show(self) -> None:

@@ -22,6 +22,7 @@ from app.db import queries
 from app.db.connection import is_sqlite
 from app.domain import money, pipeline
 from app.domain.choices import Channel, Condition, Status
+from app.services.matching import sort_key
 from app.services.reference import businesses, facilities, users
 
 OpportunityFilter = queries.OpportunityFilter
@@ -445,7 +446,7 @@ def _pipeline_and_forecast(
     if breakdown == "stage":
         groups = stages
     else:
-        groups = sorted(group_filters, key=lambda g: (g == _NOT_SET[breakdown], g.casefold()))
+        groups = sorted(group_filters, key=lambda g: (g == _NOT_SET[breakdown], sort_key(g)))
     currencies = _sorted_currencies(totals)
     pipe = Pipeline(
         breakdown, groups, stages, currencies, [], [], open_flt, context, group_filters,
@@ -505,6 +506,8 @@ def _pipeline_and_forecast(
                 part = windows.get((n, currency))
                 if part is not None:
                     sums.add(part.count, part.revenue, part.weighted)
+            if sums.count == 0 and currency != currencies[0]:
+                continue  # the home currency's empty windows say enough
             flt = replace(base, currency=currency, **window_filters[number])
             forecast.append(
                 ForecastRow(
@@ -534,6 +537,20 @@ def _ids(ids: list[int]) -> str:
     return ", ".join(str(i) for i in ids) or "NULL"
 
 
+def _scan(cohort: str) -> str:
+    """How stage_change is read: over the whole history a plain scan beats walking a
+    stage index and looking up each move (SQLite picks the index otherwise); for a filter
+    the cohort's ids are probed."""
+    return " NOT INDEXED" if not cohort and is_sqlite() else ""
+
+
+def _per_stage(sql: str, column: str, params: list[Any], ids: list[int]) -> dict[int, int]:
+    """Counts of the subquery's rows per stage id, as one row of sums (no second sort)."""
+    sums = ", ".join(f"coalesce(sum({column} = {i}), 0)" for i in ids)
+    row = queries.fetch_all(f"SELECT {sums} FROM ({sql}) AS rows_", params)[0]
+    return {i: int(v) for i, v in zip(ids, row, strict=True)}
+
+
 def _reach(
     flt: OpportunityFilter, today: date, names: list[str], stages: list[_StageRow]
 ) -> list[tuple[int, int]]:
@@ -541,29 +558,35 @@ def _reach(
     opportunity counted once however often it came back."""
     if not names:
         return []
+    ids = [s.id for s in stages if s.funnel]
     cohort, params = _cohort(flt, today)
-    reached_sql = (
-        "SELECT sc.to_stage_id, count(DISTINCT sc.opportunity_id) FROM stage_change sc"
-        f"{cohort} GROUP BY 1"
+    scan = _scan(cohort)
+    where = f"{cohort} AND" if cohort else " WHERE"
+    reached = _per_stage(
+        f"SELECT DISTINCT sc.opportunity_id, sc.to_stage_id AS stage FROM stage_change sc{scan}"
+        f"{where} sc.to_stage_id IN ({_ids(ids)})",
+        "stage",
+        params,
+        ids,
     )
     sequence = {s.id: s.sequence for s in stages}
     forward = (
         f"{_case('sc.to_stage_id', sequence)} > {_case('sc.from_stage_id', sequence)} "
         f"AND sc.to_stage_id NOT IN ({_ids([s.id for s in stages if s.is_lost])})"
     )
-    where = f"{cohort} AND {forward}" if cohort else f" WHERE {forward}"
-    went_on_sql = (
-        "SELECT sc.from_stage_id, count(DISTINCT sc.opportunity_id) FROM stage_change sc"
-        f"{where} GROUP BY 1"
+    went_on = _per_stage(
+        f"SELECT DISTINCT sc.opportunity_id, sc.from_stage_id AS stage FROM stage_change sc{scan}"
+        f"{where} sc.from_stage_id IN ({_ids(ids)}) AND {forward}",
+        "stage",
+        params,
+        ids,
     )
-    name_of = {s.id: s.name for s in stages}
-    reached: dict[str, int] = defaultdict(int)
-    went_on: dict[str, int] = defaultdict(int)
-    for counts, sql in ((reached, reached_sql), (went_on, went_on_sql)):
-        for stage_id, count in queries.fetch_all(sql, params):
-            if stage_id in name_of:
-                counts[name_of[stage_id]] += int(count)
-    return [(reached[name], went_on[name]) for name in names]
+    by_name: dict[str, list[int]] = {name: [0, 0] for name in names}
+    for s in stages:
+        if s.funnel:
+            by_name[s.name][0] += reached[s.id]
+            by_name[s.name][1] += went_on[s.id]
+    return [(by_name[name][0], by_name[name][1]) for name in names]
 
 
 def _stage_days(
@@ -575,27 +598,30 @@ def _stage_days(
     no pairing of a move with the next."""
     if not names:
         return []
-    columns = []
-    for name in names:
-        ids = _ids([s.id for s in stages if s.name == name])
-        columns.append(
-            f"coalesce(sum(CASE WHEN from_stage_id IN ({ids}) THEN d ELSE 0 END"
-            f" - CASE WHEN to_stage_id IN ({ids}) THEN d ELSE 0 END), 0)"
-        )
-        columns.append(f"coalesce(sum(to_stage_id IN ({ids})), 0)")
+    ids = [s.id for s in stages if s.funnel]
     cohort, params = _cohort(flt, today)
+    columns = ", ".join(
+        f"total(CASE from_stage_id WHEN {i} THEN d END), total(CASE to_stage_id WHEN {i} THEN d END)"
+        for i in ids
+    )
     sql = f"""
-        SELECT {", ".join(columns)} FROM (
+        SELECT {columns} FROM (
             SELECT sc.from_stage_id, sc.to_stage_id, {_day_number("sc.created_at")} - ? AS d
-            FROM stage_change sc {cohort}
+            FROM stage_change sc{_scan(cohort)} {cohort}
         ) AS moves
     """
     row = queries.fetch_all(sql, [_now_number(now), *params])[0]
-    result = []
-    for n in range(len(names)):
-        visits = int(row[2 * n + 1])
-        result.append((visits, pipeline.average(float(row[2 * n]), visits)))
-    return result
+    # The visits, from the to-stage index alone.
+    visits_sql = f"SELECT sc.to_stage_id, count(*) FROM stage_change sc {cohort} GROUP BY 1"
+    visits = {r[0]: int(r[1]) for r in queries.fetch_all(visits_sql, params)}
+    days: dict[str, list[float]] = {name: [0.0, 0] for name in names}
+    for n, stage_id in enumerate(ids):
+        name = next(s.name for s in stages if s.id == stage_id)
+        days[name][0] += float(row[2 * n]) - float(row[2 * n + 1])
+        days[name][1] += visits.get(stage_id, 0)
+    return [
+        (int(days[name][1]), pipeline.average(days[name][0], int(days[name][1]))) for name in names
+    ]
 
 
 def _lost_at(flt: OpportunityFilter, today: date) -> dict[str, int]:
@@ -738,6 +764,19 @@ def load(
     pipe, forecast = _pipeline_and_forecast(base, breakdown, today, names, stages, context)
     funnel = _funnel(base, today, now, pipe, stages, context)
     return Dashboard(flt, today, context, pipe, forecast, funnel, pipe.currencies)
+
+
+def with_breakdown(shown: Dashboard, breakdown: str) -> Dashboard:
+    """The same dashboard broken down another way: only the pipeline is read again, since
+    the forecast and the funnel do not depend on the breakdown."""
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}")
+    names = _Names()
+    base = shown.filter.opportunity_filter()
+    pipe, forecast = _pipeline_and_forecast(
+        base, breakdown, shown.today, names, _stage_rows(), shown.description
+    )
+    return replace(shown, pipeline=pipe, forecast=forecast, currencies=pipe.currencies)
 
 
 # --- Choices for the filter widgets ----------------------------------------------------------

@@ -161,9 +161,10 @@ def test_the_forecast_windows_and_the_overdue(data: PipelineData) -> None:
         ("Next 30 days", "EUR"): ({"A", "B", "N"}, "37000", "12100.00"),
         ("Next 90 days", "EUR"): ({"A", "B", "N", "R"}, "52000", "18100.00"),
         ("Later", "EUR"): ({"D"}, "5000", "2500.00"),
-        ("Next 30 days", "CHF"): (set(), "0", "0.00"),
         ("Next 90 days", "CHF"): ({"C"}, "30000", "12000.00"),
     }
+    # An empty window is shown for the home currency only.
+    assert ("Next 30 days", "CHF") not in forecast
     for key, (names, revenue, weighted) in expected.items():
         row = forecast[key]
         assert (row.count, row.est_revenue, row.weighted) == (
@@ -306,3 +307,13 @@ def test_the_demo_dealership_figures_match_its_list(db: Path) -> None:
     )
     for label, count, drill in _every_figure(dash):
         assert opportunities.count(drill.filter, TODAY) == count, label
+
+
+def test_another_breakdown_keeps_the_funnel_and_reads_the_pipeline_again(
+    data: PipelineData,
+) -> None:
+    shown = dashboard.load(today=TODAY)
+    other = dashboard.with_breakdown(shown, "owner")
+    fresh = dashboard.load(breakdown="owner", today=TODAY)
+    assert other.pipeline == fresh.pipeline and other.forecast == fresh.forecast
+    assert other.funnel is shown.funnel
