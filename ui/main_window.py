@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self.refresh_action = _action("&Refresh", self, QKeySequence.StandardKey.Refresh)
         self.refresh_action.triggered.connect(self.refresh)
         self.find_action = _action("&Find", self, QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(lambda: self.current_page().focus_search())
+        self.find_action.triggered.connect(self._find)
         self.demo_action = _action("Load &demo data", self)
         self.demo_action.triggered.connect(self.load_demo_data)
         self.demo_action.setEnabled(not workspace.has_opportunities())
@@ -148,6 +148,11 @@ class MainWindow(QMainWindow):
         """The list in front; on the dashboard, the opportunity list its figures open."""
         index = self.tabs.currentIndex()
         return self.pages[index] if 0 <= index < len(self.pages) else self.opportunities
+
+    def _find(self) -> None:
+        page = self.current_page()
+        self.tabs.setCurrentWidget(page)  # from the dashboard, to the opportunity list
+        page.focus_search()
 
     def refresh(self) -> None:
         for page in self.pages:

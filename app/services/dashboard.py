@@ -546,7 +546,7 @@ def _scan(cohort: str) -> str:
 
 def _per_stage(sql: str, column: str, params: list[Any], ids: list[int]) -> dict[int, int]:
     """Counts of the subquery's rows per stage id, as one row of sums (no second sort)."""
-    sums = ", ".join(f"coalesce(sum({column} = {i}), 0)" for i in ids)
+    sums = ", ".join(f"count(CASE WHEN {column} = {i} THEN 1 END)" for i in ids)
     row = queries.fetch_all(f"SELECT {sums} FROM ({sql}) AS rows_", params)[0]
     return {i: int(v) for i, v in zip(ids, row, strict=True)}
 
@@ -601,7 +601,8 @@ def _stage_days(
     ids = [s.id for s in stages if s.funnel]
     cohort, params = _cohort(flt, today)
     columns = ", ".join(
-        f"total(CASE from_stage_id WHEN {i} THEN d END), total(CASE to_stage_id WHEN {i} THEN d END)"
+        f"coalesce(sum(CASE from_stage_id WHEN {i} THEN d END), 0), "
+        f"coalesce(sum(CASE to_stage_id WHEN {i} THEN d END), 0)"
         for i in ids
     )
     sql = f"""

@@ -45,6 +45,21 @@ def _select(combo, data) -> None:  # type: ignore[no-untyped-def]
     combo.setCurrentIndex(combo.findData(data))
 
 
+def test_an_empty_database_shows_an_empty_dashboard(qtbot, user: UserInfo, db: Path) -> None:
+    win = MainWindow(user, db)
+    qtbot.addWidget(win)
+    win.show()
+    win.tabs.setCurrentWidget(win.dashboard)
+    page = win.dashboard
+    assert page.data is not None and page.pipeline_model.rowCount() == 0
+    assert page.chart.values == {} and "Win rate –" in page.outcome.text()
+
+
+def test_find_from_the_dashboard_goes_to_the_opportunity_search(window: MainWindow) -> None:
+    window.find_action.trigger()
+    assert window.tabs.currentWidget() is window.opportunities
+
+
 def test_every_section_model_passes_the_model_tester(qtmodeltester, window: MainWindow) -> None:
     page = window.dashboard
     for model in (page.pipeline_model, page.forecast_model, page.funnel_model, page.reason_model):
