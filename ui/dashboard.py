@@ -85,6 +85,7 @@ class Column(Generic[Row]):
     raw: Callable[[Row], Any]
     drill: Callable[[Row], Drilldown | None] | None = None  # what a click on the cell lists
     right: bool = False
+    tip: str = ""
 
 
 class SectionTableModel(QAbstractTableModel, Generic[Row]):
@@ -122,6 +123,8 @@ class SectionTableModel(QAbstractTableModel, Generic[Row]):
             return self.columns[section].header
         if role == ALIGN and self.columns[section].right:
             return RIGHT
+        if role == TOOLTIP and self.columns[section].tip:
+            return self.columns[section].tip
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
@@ -193,6 +196,7 @@ FUNNEL_COLUMNS: list[Column[FunnelStage]] = [
         lambda s: s.reached,
         lambda s: s.drilldowns["reached"],
         right=True,
+        tip="Opportunities that were ever in this stage, each counted once",
     ),
     Column(
         "Went on",
@@ -200,6 +204,7 @@ FUNNEL_COLUMNS: list[Column[FunnelStage]] = [
         lambda s: s.went_on,
         lambda s: s.drilldowns["went_on"],
         right=True,
+        tip="Moved from this stage straight on to a later one (won counts, lost does not)",
     ),
     Column(
         "Went on %",
@@ -214,6 +219,7 @@ FUNNEL_COLUMNS: list[Column[FunnelStage]] = [
         lambda s: s.lost_here,
         lambda s: s.drilldowns["lost_here"],
         right=True,
+        tip="Lost, and in this stage when they were closed as lost",
     ),
     Column(
         "Open here",
@@ -228,6 +234,7 @@ FUNNEL_COLUMNS: list[Column[FunnelStage]] = [
         lambda s: s.avg_days,
         lambda s: s.drilldowns["reached"],
         right=True,
+        tip="Average days per stay in the stage; stays still going on count up to now",
     ),
 ]
 
@@ -415,7 +422,9 @@ class DashboardFilterBar(QWidget):
         today = QDate.currentDate()
         self.date_from = _date_edit(today.addMonths(-3))
         self.date_to = _date_edit(today.addMonths(3))
-        self.reload_choices()
+        # The choices are read when the dashboard is first shown, not at start-up.
+        for combo in self.combos():
+            fill_filter_combo(combo, "…", [])
 
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -452,6 +461,18 @@ class DashboardFilterBar(QWidget):
         self.date_from.dateChanged.connect(self._emit)
         self.date_to.dateChanged.connect(self._emit)
         self._on_basis()
+
+    def combos(self) -> tuple[QComboBox, ...]:
+        return (
+            self.owner,
+            self.business,
+            self.facility,
+            self.operation,
+            self.brand,
+            self.condition,
+            self.channel,
+            self.source,
+        )
 
     def reload_choices(self) -> None:
         fill_filter_combo(
@@ -512,7 +533,7 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.data: Dashboard | None = None
         self._loaded = False
-        self._choices_stale = False
+        self._choices_stale = True
         self.filter_bar = DashboardFilterBar()
         self.breakdown = QComboBox()
         for key, label in dashboard.BREAKDOWNS.items():
@@ -568,7 +589,7 @@ class DashboardPage(QWidget):
         pipeline_layout.addWidget(self.chart, 3)
         pipeline_layout.addWidget(self.pipeline_table, 2)
 
-        forecast_box = QGroupBox("Forecast: open opportunities by est. close date")
+        forecast_box = QGroupBox("Forecast: open opportunities by est. close date, from today")
         QVBoxLayout(forecast_box).addWidget(self.forecast_table)
         funnel_box = QGroupBox("Funnel, from the stage history")
         funnel_layout = QVBoxLayout(funnel_box)
