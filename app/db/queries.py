@@ -19,9 +19,9 @@ NONE_ID = 0
 
 @dataclass(frozen=True, slots=True)
 class OpportunityFilter:
-    """What the list shows. None (or False) does not filter; for the text fields below
-    `source` an empty string selects the opportunities where the field is empty, and for
-    the id fields NONE_ID selects those without one. The dashboard's figures are counted
+    """What the list shows. None (or False) does not filter; for the text fields from
+    `brand` to `lost_reason` an empty string selects the opportunities where the field is
+    empty, and for the id fields NONE_ID selects those without one. The dashboard's figures are counted
     with these same clauses, so a click on a figure lists exactly what it counted."""
 
     text: str = ""

@@ -155,7 +155,7 @@ class Pipeline:
         if group is not None:
             changes.update(self.group_filters[group])
             if self.breakdown != "stage":
-                words.append(f"{BREAKDOWNS[self.breakdown]} {group}")
+                words.append(_words(self.breakdown, group))
         if stage is not None:
             changes.update(self.stage_filters[stage])
             words.append(f"Stage {stage}")
@@ -277,6 +277,11 @@ class _Names:
         return str(key)
 
 
+def _words(breakdown: str, label: str) -> str:
+    """ "Salesperson Jürgen Weiß", but "No salesperson" rather than "Salesperson No …"."""
+    return label if label == _NOT_SET.get(breakdown) else f"{BREAKDOWNS[breakdown]} {label}"
+
+
 def _choice_label(choice: Any, code: str) -> str:
     return choice(code).label if code in choice._value2member_map_ else code
 
@@ -289,9 +294,9 @@ def describe(flt: DashboardFilter, names: _Names | None = None) -> str:
         value = getattr(flt, _GROUPS[key][1])
         if value is not None:
             shown = names.label(key, None if value == NONE_ID and key in _ID_GROUPS else value)
-            parts.append(f"{BREAKDOWNS[key]} {shown}")
+            parts.append(_words(key, shown))
     if flt.source is not None:
-        parts.append(f"Source {names.label('source', flt.source)}")
+        parts.append(_words("source", names.label("source", flt.source)))
     if flt.date_from or flt.date_to:
         start = flt.date_from.isoformat() if flt.date_from else "…"
         end = flt.date_to.isoformat() if flt.date_to else "…"
@@ -558,7 +563,8 @@ def _reach(
     opportunity counted once however often it came back."""
     if not names:
         return []
-    ids = [s.id for s in stages if s.funnel]
+    # Every stage of a funnel stage's name, as the list's filters by name select them.
+    ids = [s.id for s in stages if s.name in names]
     cohort, params = _cohort(flt, today)
     scan = _scan(cohort)
     where = f"{cohort} AND" if cohort else " WHERE"
@@ -583,7 +589,7 @@ def _reach(
     )
     by_name: dict[str, list[int]] = {name: [0, 0] for name in names}
     for s in stages:
-        if s.funnel:
+        if s.name in by_name:
             by_name[s.name][0] += reached[s.id]
             by_name[s.name][1] += went_on[s.id]
     return [(by_name[name][0], by_name[name][1]) for name in names]
@@ -598,7 +604,8 @@ def _stage_days(
     no pairing of a move with the next."""
     if not names:
         return []
-    ids = [s.id for s in stages if s.funnel]
+    # Every stage of a funnel stage's name, as the list's filters by name select them.
+    ids = [s.id for s in stages if s.name in names]
     cohort, params = _cohort(flt, today)
     columns = ", ".join(
         f"coalesce(sum(CASE from_stage_id WHEN {i} THEN d END), 0), "

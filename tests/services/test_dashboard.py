@@ -313,6 +313,8 @@ def test_the_demo_dealership_figures_match_its_list(db: Path) -> None:
     nobody = next(r for r in owners.rows if r.label == "No salesperson")
     assert nobody.count > 0
     assert nobody.drilldown.filter.owner_id == dashboard.NONE_ID
+    assert nobody.drilldown.description == "Open · No salesperson · EUR"
+    assert dashboard.describe(DashboardFilter(owner_id=dashboard.NONE_ID)) == "No salesperson"
 
 
 def test_another_breakdown_keeps_the_funnel_and_reads_the_pipeline_again(
@@ -323,3 +325,22 @@ def test_another_breakdown_keeps_the_funnel_and_reads_the_pipeline_again(
     fresh = dashboard.load(breakdown="owner", today=TODAY)
     assert other.pipeline == fresh.pipeline and other.forecast == fresh.forecast
     assert other.funnel is shown.funnel
+
+
+def test_a_custom_process_counts_under_the_stage_names_it_shares(data: PipelineData) -> None:
+    from app.services import stage_setup
+
+    fleet = stage_setup.create_kind("Fleet", "custom", ["Interest", "Contract"])
+    contract = next(s.id for s in fleet.stages if s.name == "Contract")
+    # Its own Interest stage is left out of the funnel; the name is still the funnel's.
+    interest = next(s.id for s in fleet.stages if s.name == "Interest")
+    m.Stage.update(in_funnel=False).where(m.Stage.id == interest).execute()
+    deal = dashboard_data.factories.opportunity(data.anna, kind_id=fleet.id, stage_id=interest)
+    process.move_to_stage(deal.id, contract)  # a custom process may skip Quotation
+    dash = dashboard.load(today=TODAY)
+    stages = {s.name: s for s in dash.funnel.stages}
+    assert stages["Interest"].reached == 10 and stages["Interest"].went_on == 6
+    assert stages["Contract"].reached == 2
+    assert deal.id in _listed(stages["Interest"].drilldowns["went_on"])
+    for label, count, drill in _every_figure(dash):
+        assert opportunities.count(drill.filter, TODAY) == count, label
