@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,14 +20,16 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import UserRole
 from app.services import workspace
-from app.services.dashboard import Drilldown
 from app.services.opportunities import OpportunityFilter
 from app.services.workspace import UserInfo
 from ui.account_list import AccountListPage
-from ui.dashboard import DashboardPage
 from ui.lead_list import LeadListPage
 from ui.opportunity_list import OpportunityListPage
 from ui.record_table import ListPage
+
+if TYPE_CHECKING:
+    from app.services.dashboard import Drilldown
+    from ui.dashboard import DashboardPage
 
 
 def _action(
@@ -50,13 +53,16 @@ class MainWindow(QMainWindow):
         self.opportunities = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
         self.leads = LeadListPage()
         self.customers = AccountListPage()
-        self.dashboard = DashboardPage()
+        # The dashboard is built when first shown: its modules and QtCharts cost start-up.
+        self._dashboard: DashboardPage | None = None
+        self.dashboard_tab = QWidget()
+        QVBoxLayout(self.dashboard_tab).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.opportunities, "&Opportunities")
         self.tabs.addTab(self.leads, "&Leads")
         self.tabs.addTab(self.customers, "C&ustomers")
-        self.tabs.addTab(self.dashboard, "&Dashboard")
+        self.tabs.addTab(self.dashboard_tab, "&Dashboard")
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 0)
@@ -82,7 +88,7 @@ class MainWindow(QMainWindow):
         self.opportunities.open_requested.connect(self.open_opportunity)
         self.leads.open_requested.connect(self.open_lead)
         self.customers.open_requested.connect(self.open_customer)
-        self.dashboard.drilldown_requested.connect(self.show_drilldown)
+        self.tabs.currentChanged.connect(self._on_tab)
         self._build_actions()
         self.opportunities.filter_bar.search.setFocus()
 
@@ -144,6 +150,23 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         self.addToolBar(toolbar)
 
+    @property
+    def dashboard(self) -> DashboardPage:
+        if self._dashboard is None:
+            from ui.dashboard import DashboardPage
+
+            self._dashboard = DashboardPage()
+            self._dashboard.drilldown_requested.connect(self.show_drilldown)
+            self.dashboard_tab.layout().addWidget(self._dashboard)
+        return self._dashboard
+
+    def show_dashboard(self) -> None:
+        self.tabs.setCurrentWidget(self.dashboard_tab)
+
+    def _on_tab(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.dashboard_tab:
+            self.dashboard.show()
+
     def current_page(self) -> ListPage:
         """The list in front; on the dashboard, the opportunity list its figures open."""
         index = self.tabs.currentIndex()
@@ -157,7 +180,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         for page in self.pages:
             page.refresh()
-        self.dashboard.invalidate()
+        if self._dashboard is not None:
+            self._dashboard.invalidate()
 
     def show_opportunities(self, flt: OpportunityFilter, description: str) -> None:
         """Switch to the opportunity list showing exactly `flt`, with a chip saying what it is."""
@@ -172,7 +196,7 @@ class MainWindow(QMainWindow):
         self._show_current_count()
 
     def _show_current_count(self) -> None:
-        on_dashboard = self.tabs.currentWidget() is self.dashboard
+        on_dashboard = self.tabs.currentWidget() is self.dashboard_tab
         self.count_label.setText("" if on_dashboard else self._counts.get(self.current_page(), ""))
 
     def _open_current(self) -> None:

@@ -28,7 +28,7 @@ def window(qtbot, user: UserInfo, db: Path, data: PipelineData) -> MainWindow:
     win = MainWindow(user, db)
     qtbot.addWidget(win)
     win.show()
-    win.tabs.setCurrentWidget(win.dashboard)
+    win.show_dashboard()
     return win
 
 
@@ -49,7 +49,7 @@ def test_an_empty_database_shows_an_empty_dashboard(qtbot, user: UserInfo, db: P
     win = MainWindow(user, db)
     qtbot.addWidget(win)
     win.show()
-    win.tabs.setCurrentWidget(win.dashboard)
+    win.show_dashboard()
     page = win.dashboard
     assert page.data is not None and page.pipeline_model.rowCount() == 0
     assert page.chart.values == {} and "Win rate –" in page.outcome.text()
@@ -123,13 +123,13 @@ def test_a_click_on_a_funnel_figure_or_a_lost_reason(
     quotation = _texts(page.funnel_model).index("Quotation")
     page.funnel_table.clicked.emit(page.funnel_model.index(quotation, 4))  # lost here
     assert _listed(window) == data.of("L1")
-    window.tabs.setCurrentWidget(page)
+    window.show_dashboard()
     page.funnel_table.clicked.emit(page.funnel_model.index(quotation, 1))  # reached
     assert _listed(window) == data.of("B", "C", "R", "L1", "W")
-    window.tabs.setCurrentWidget(page)
+    window.show_dashboard()
     page.reason_table.clicked.emit(page.reason_model.index(0, 0))
     assert _listed(window) == data.of("L2")
-    window.tabs.setCurrentWidget(page)
+    window.show_dashboard()
     page.outcome.linkActivated.emit("won")
     assert _listed(window) == data.of("W")
 
@@ -146,7 +146,7 @@ def test_a_click_on_a_bar_opens_its_opportunities(window: MainWindow, data: Pipe
     assert window.tabs.currentWidget() is window.opportunities
     assert _listed(window) == data.of("R", "C")
     # In one currency's amounts the bars hold that currency only.
-    window.tabs.setCurrentWidget(page)
+    window.show_dashboard()
     page.measure.setCurrentIndex(page.measure.findText("Weighted revenue, CHF"))
     assert page.chart.values[(quotation, anna)] == 12000.0
     page.chart.bar_sets[quotation].clicked.emit(anna)
