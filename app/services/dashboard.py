@@ -609,6 +609,10 @@ def _stage_days(
     cohort, params = _cohort(flt, today)
     columns = ", ".join(
         f"coalesce(sum(CASE from_stage_id WHEN {i} THEN d END), 0), "
+        f"coalesce(sum(CASE to_stage_id WHEN {i} THEN d END), 0), "
+        f"count(CASE to_stage_id WHEN {i} THEN 1 END)"
+        if cohort
+        else f"coalesce(sum(CASE from_stage_id WHEN {i} THEN d END), 0), "
         f"coalesce(sum(CASE to_stage_id WHEN {i} THEN d END), 0)"
         for i in ids
     )
@@ -619,13 +623,17 @@ def _stage_days(
         ) AS moves
     """
     row = queries.fetch_all(sql, [_now_number(now), *params])[0]
-    # The visits, from the to-stage index alone.
-    visits_sql = f"SELECT sc.to_stage_id, count(*) FROM stage_change sc {cohort} GROUP BY 1"
-    visits = {r[0]: int(r[1]) for r in queries.fetch_all(visits_sql, params)}
+    width = 3 if cohort else 2
+    if cohort:
+        visits = {i: int(row[width * n + 2]) for n, i in enumerate(ids)}
+    else:
+        # Over the whole history the to-stage index counts the visits without the table.
+        visits_sql = "SELECT sc.to_stage_id, count(*) FROM stage_change sc GROUP BY 1"
+        visits = {r[0]: int(r[1]) for r in queries.fetch_all(visits_sql, [])}
     days: dict[str, list[float]] = {name: [0.0, 0] for name in names}
     for n, stage_id in enumerate(ids):
         name = next(s.name for s in stages if s.id == stage_id)
-        days[name][0] += float(row[2 * n]) - float(row[2 * n + 1])
+        days[name][0] += float(row[width * n]) - float(row[width * n + 1])
         days[name][1] += visits.get(stage_id, 0)
     return [
         (int(days[name][1]), pipeline.average(days[name][0], int(days[name][1]))) for name in names

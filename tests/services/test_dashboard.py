@@ -272,6 +272,14 @@ def test_days_in_stage_and_days_to_won_from_the_history(user: UserInfo) -> None:
         "Delivery": pytest.approx(10.0),
     }
     assert funnel.avg_days_to_won == pytest.approx(18.0)
+    # Narrowed to their salesperson (both are hers), the history is read another way.
+    mine = dashboard.load(DashboardFilter(owner_id=user.id), today=TODAY, now=now).funnel
+    for narrowed, whole in zip(mine.stages, funnel.stages, strict=True):
+        assert narrowed.visits == whole.visits
+        assert narrowed.avg_days == (
+            None if whole.avg_days is None else pytest.approx(whole.avg_days)
+        )
+    assert mine.stages[1].visits == 2
 
 
 def test_an_empty_database_shows_nothing_and_divides_by_nothing(user: UserInfo) -> None:
