@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import UserRole
 from app.services import workspace
+from app.services.opportunities import OpportunityFilter
 from app.services.workspace import UserInfo
 from ui.account_list import AccountListPage
 from ui.lead_list import LeadListPage
@@ -28,7 +29,9 @@ from ui.opportunity_list import OpportunityListPage
 from ui.record_table import ListPage
 
 if TYPE_CHECKING:
+    from app.services.dashboard import Drilldown
     from ui.agenda import AgendaPage
+    from ui.dashboard import DashboardPage
 
 
 def _action(
@@ -57,12 +60,17 @@ class MainWindow(QMainWindow):
         agenda_layout.setContentsMargins(0, 0, 0, 0)
         self.leads = LeadListPage()
         self.customers = AccountListPage()
+        # The dashboard is built when first shown: its modules and QtCharts cost start-up.
+        self._dashboard: DashboardPage | None = None
+        self.dashboard_tab = QWidget()
+        QVBoxLayout(self.dashboard_tab).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.opportunities, "&Opportunities")
         self.tabs.addTab(self.agenda_tab, "&Agenda")
         self.tabs.addTab(self.leads, "&Leads")
         self.tabs.addTab(self.customers, "C&ustomers")
+        self.tabs.addTab(self.dashboard_tab, "&Dashboard")
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 0)
@@ -88,6 +96,7 @@ class MainWindow(QMainWindow):
         self.opportunities.open_requested.connect(self.open_opportunity)
         self.leads.open_requested.connect(self.open_lead)
         self.customers.open_requested.connect(self.open_customer)
+        self.tabs.currentChanged.connect(self._on_tab)
         self._build_actions()
         self.opportunities.table.selectionModel().selectionChanged.connect(
             lambda *_: self._enable_actions()
@@ -114,7 +123,7 @@ class MainWindow(QMainWindow):
         self.refresh_action = _action("&Refresh", self, QKeySequence.StandardKey.Refresh)
         self.refresh_action.triggered.connect(self.refresh)
         self.find_action = _action("&Find", self, QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(lambda: self.current_page().focus_search())
+        self.find_action.triggered.connect(self._find)
         self.close_lost_action = _action("Close as l&ost…", self)
         self.close_lost_action.setToolTip("Close the selected opportunities as lost")
         self.close_lost_action.triggered.connect(self.close_selected_as_lost)
@@ -202,23 +211,62 @@ class MainWindow(QMainWindow):
             self._agenda.refresh()
 
     def current_page(self) -> ListPage | AgendaPage:
+        """The page in front; on the dashboard, the opportunity list its figures open."""
         page = self.tabs.currentWidget()
         if page is self.agenda_tab:
             return self.agenda
+        if page is self.dashboard_tab:
+            return self.opportunities
         assert isinstance(page, ListPage)
         return page
+
+    @property
+    def dashboard(self) -> DashboardPage:
+        if self._dashboard is None:
+            from ui.dashboard import DashboardPage
+
+            self._dashboard = DashboardPage()
+            self._dashboard.drilldown_requested.connect(self.show_drilldown)
+            self.dashboard_tab.layout().addWidget(self._dashboard)
+        return self._dashboard
+
+    def show_dashboard(self) -> None:
+        self.tabs.setCurrentWidget(self.dashboard_tab)
+
+    def _on_tab(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.dashboard_tab:
+            self.dashboard.show()
+
+    def _find(self) -> None:
+        page = self.current_page()
+        if self.tabs.currentWidget() is self.dashboard_tab:
+            self.tabs.setCurrentWidget(self.opportunities)  # to the list's search
+        page.focus_search()
 
     def refresh(self) -> None:
         for page in self.pages:
             page.refresh()
         self._refresh_agenda()
+        if self._dashboard is not None:
+            self._dashboard.invalidate()
+
+    def show_opportunities(self, flt: OpportunityFilter, description: str) -> None:
+        """Switch to the opportunity list showing exactly `flt`, with a chip saying what it is."""
+        self.opportunities.apply_filter(flt, description)
+        self.tabs.setCurrentWidget(self.opportunities)
+
+    def show_drilldown(self, drill: Drilldown) -> None:
+        self.show_opportunities(drill.filter, drill.description)
 
     def _show_count(self, page: QWidget, text: str) -> None:
         self._counts[page] = text
         self._show_current_count()
 
     def _show_current_count(self) -> None:
-        self.count_label.setText(self._counts.get(self.tabs.currentWidget(), ""))
+        on_dashboard = self.tabs.currentWidget() is self.dashboard_tab
+        self.count_label.setText(
+            "" if on_dashboard else self._counts.get(self.tabs.currentWidget(), "")
+        )
 
     def _on_tab_changed(self) -> None:
         if self.tabs.currentWidget() is self.agenda_tab:

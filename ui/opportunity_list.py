@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -251,6 +253,29 @@ def _date_edit() -> QDateEdit:
     return edit
 
 
+class FilterChip(QFrame):
+    """Says which outside filter (e.g. a dashboard figure) the list shows, with a way back."""
+
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("filter-chip")
+        self.setStyleSheet(
+            "#filter-chip { background: #e8f0fe; border: 1px solid #aac4f0; border-radius: 4px; }"
+        )
+        self.label = QLabel()
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.clear_button = QPushButton("Clear filter")
+        self.clear_button.setToolTip("Back to the filters above")
+        self.clear_button.clicked.connect(self.cleared)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 4, 2)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.clear_button)
+        self.hide()
+
+
 class OpportunityListPage(ListPage):
     """The opportunities tab of the main window: filter bar above the list."""
 
@@ -267,14 +292,43 @@ class OpportunityListPage(ListPage):
         self.table.setModel(self.model)
         self.table.set_column_widths(COLUMN_WIDTHS)
         self.table.horizontalHeader().setSortIndicator(COL_CLOSE_DATE, Qt.SortOrder.AscendingOrder)
+        self.chip = FilterChip()
+        # A filter set from outside (a dashboard figure) and the bar's filter it replaced:
+        # typing a search narrows the outside filter, any other change of the bar ends it.
+        self.outside_filter: OpportunityFilter | None = None
+        self._bar_when_applied: OpportunityFilter | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.filter_bar)
+        layout.addWidget(self.chip)
         layout.addWidget(self.table, 1)
-        self.filter_bar.filter_changed.connect(self.model.set_filter)
+        self.filter_bar.filter_changed.connect(self._on_bar_filter)
+        self.chip.cleared.connect(self.clear_outside_filter)
         self.model.count_changed.connect(self._count_text)
         self.table.open_requested.connect(self.open_requested)
         self.model.set_filter(self.filter_bar.current_filter())
+
+    def apply_filter(self, flt: OpportunityFilter, description: str) -> None:
+        """Show exactly the opportunities of `flt` (from outside the filter bar), saying so."""
+        self.outside_filter = flt
+        self._bar_when_applied = replace(self.filter_bar.current_filter(), text="")
+        self.chip.label.setText(f"Filtered: {description}")
+        self.chip.show()
+        self.model.set_filter(replace(flt, text=self.filter_bar.search.text().strip()))
+
+    def clear_outside_filter(self) -> None:
+        self.outside_filter = None
+        self._bar_when_applied = None
+        self.chip.hide()
+        self.model.set_filter(self.filter_bar.current_filter())
+
+    def _on_bar_filter(self, flt: OpportunityFilter) -> None:
+        if self.outside_filter is None:
+            self.model.set_filter(flt)
+        elif replace(flt, text="") == self._bar_when_applied:
+            self.model.set_filter(replace(self.outside_filter, text=flt.text))
+        else:
+            self.clear_outside_filter()
 
     def refresh(self) -> None:
         self.filter_bar.reload_choices()

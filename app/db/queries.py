@@ -13,10 +13,16 @@ from app.db import models as m
 from app.db.connection import database, is_sqlite
 from app.domain import money
 
+# Ids start at 1, so an id filter of 0 stands for "not set" (no salesperson, no facility).
+NONE_ID = 0
+
 
 @dataclass(frozen=True, slots=True)
 class OpportunityFilter:
-    """What the list shows. Empty fields do not filter."""
+    """What the list shows. None (or False) does not filter; for the text fields from
+    `brand` to `lost_reason` an empty string selects the opportunities where the field is
+    empty, and for the id fields NONE_ID selects those without one. The dashboard's figures are counted
+    with these same clauses, so a click on a figure lists exactly what it counted."""
 
     text: str = ""
     stage_name: str | None = None
@@ -27,6 +33,23 @@ class OpportunityFilter:
     close_to: date | None = None
     closing_within_days: int | None = None  # open and closing from today to today + N
     overdue: bool = False  # open and past its est. close date
+    without_stage: bool = False  # of a kind without stages (no stage at all)
+    business_id: int | None = None
+    operation_id: int | None = None
+    brand: str | None = None
+    condition: str | None = None
+    channel: str | None = None
+    source: str | None = None
+    currency: str | None = None
+    lost_reason: str | None = None
+    created_from: date | None = None
+    created_to: date | None = None  # included: created on that day counts
+    # Open and closing after today + N (the forecast's "later" row).
+    closing_after_days: int | None = None
+    reached_stage: str | None = None  # ever moved into a stage of this name
+    # Moved from a stage of this name straight on to a later one (won counts; lost does not).
+    went_on_from: str | None = None
+    lost_at_stage: str | None = None  # lost, and the last closing move left this stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,12 +158,55 @@ def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
     if flt.stage_name:
         clauses.append("o.stage_id IN (SELECT id FROM stage WHERE name = ?)")
         params.append(flt.stage_name)
-    if flt.owner_id is not None:
-        clauses.append("o.owner_id = ?")
-        params.append(flt.owner_id)
-    if flt.facility_id is not None:
-        clauses.append("o.facility_id = ?")
-        params.append(flt.facility_id)
+    if flt.without_stage:
+        clauses.append("o.stage_id IS NULL")
+    for column, value in (
+        ("o.owner_id", flt.owner_id),
+        ("o.business_id", flt.business_id),
+        ("o.facility_id", flt.facility_id),
+        ("o.operation_id", flt.operation_id),
+    ):
+        if value == NONE_ID:
+            clauses.append(f"{column} IS NULL")
+        elif value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    for column, text in (
+        ("o.brand", flt.brand),
+        ("o.condition", flt.condition),
+        ("o.channel", flt.channel),
+        ("o.source", flt.source),
+        ("o.currency", flt.currency),
+        ("o.lost_reason", flt.lost_reason),
+    ):
+        if text is not None:
+            clauses.append(f"{column} = ?")
+            params.append(text)
+    if flt.created_from is not None:
+        clauses.append("o.created_at >= ?")
+        params.append(flt.created_from.isoformat())
+    if flt.created_to is not None:
+        clauses.append("o.created_at < ?")
+        params.append((flt.created_to + timedelta(days=1)).isoformat())
+    if flt.closing_after_days is not None:
+        clauses.append("o.status = 'open' AND o.est_close_date > ?")
+        params.append((today + timedelta(days=flt.closing_after_days)).isoformat())
+    if flt.reached_stage:
+        clauses.append(
+            "o.id IN (SELECT sc.opportunity_id FROM stage_change sc "
+            "WHERE sc.to_stage_id IN (SELECT id FROM stage WHERE name = ?))"
+        )
+        params.append(flt.reached_stage)
+    if flt.went_on_from:
+        clauses.append(
+            "o.id IN (SELECT sc.opportunity_id FROM stage_change sc "
+            "JOIN stage f ON f.id = sc.from_stage_id JOIN stage t ON t.id = sc.to_stage_id "
+            "WHERE f.name = ? AND t.sequence > f.sequence AND NOT t.is_lost)"
+        )
+        params.append(flt.went_on_from)
+    if flt.lost_at_stage:
+        clauses.append(f"o.status = 'lost' AND ({LAST_LOST_FROM}) = ?")
+        params.append(flt.lost_at_stage)
     if flt.status:
         clauses.append("o.status = ?")
         params.append(flt.status)
@@ -160,6 +226,25 @@ def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
         params.append(today.isoformat())
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     return where, params
+
+
+# The stage a lost opportunity was in when it was (last) closed as lost.
+LAST_LOST_FROM = """
+    SELECT fs.name FROM stage_change lc JOIN stage fs ON fs.id = lc.from_stage_id
+    WHERE lc.opportunity_id = o.id AND lc.reason = 'lost'
+    ORDER BY lc.created_at DESC, lc.id DESC LIMIT 1
+"""
+
+
+def opportunity_where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
+    """The WHERE clause (over `opportunity o`) and its parameters that select the filter's
+    opportunities: what the list counts, and what the dashboard aggregates."""
+    return _where(flt, today)
+
+
+def fetch_all(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Run a read written with ? placeholders on whichever backend is bound."""
+    return list(database.execute_sql(_sql(sql), params).fetchall())
 
 
 def _escape_like(term: str) -> str:

@@ -423,7 +423,7 @@ def test_the_agenda_tab_shows_todays_appointment_and_opens_its_opportunity(
         )
     )
     titles = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
-    assert titles == ["Opportunities", "Agenda", "Leads", "Customers"]
+    assert titles == ["Opportunities", "Agenda", "Leads", "Customers", "Dashboard"]
     window.tabs.setCurrentWidget(window.agenda_tab)  # built as it is first shown
     agenda = window.agenda
     assert agenda.isVisible()

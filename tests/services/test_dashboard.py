@@ -1,0 +1,354 @@
+"""The dashboard's figures on a small pipeline with known answers, and the list filter behind
+every figure selecting exactly the opportunities it counts."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from app.db import models as m
+from app.services import dashboard, demo, opportunities, process
+from app.services.dashboard import DashboardFilter, Drilldown
+from app.services.workspace import UserInfo
+from tests import dashboard_data
+from tests.dashboard_data import TODAY, PipelineData
+
+
+@pytest.fixture
+def data(user: UserInfo) -> PipelineData:
+    return dashboard_data.build(user.id)
+
+
+def _listed(drill: Drilldown) -> set[int]:
+    rows = opportunities.page(drill.filter, "id", False, 0, 1000, TODAY)
+    assert opportunities.count(drill.filter, TODAY) == len(rows)
+    return {r.id for r in rows}
+
+
+def _row(pipe: dashboard.Pipeline, label: str, currency: str) -> dashboard.PipelineRow:
+    return next(r for r in pipe.rows if r.label == label and r.currency == currency)
+
+
+def _every_figure(dash: dashboard.Dashboard) -> list[tuple[str, int, Drilldown]]:
+    figures: list[tuple[str, int, Drilldown]] = []
+    for cell in dash.pipeline.cells:
+        figures.append(
+            (f"cell {cell.group}/{cell.stage}/{cell.currency}", cell.count, cell.drilldown)
+        )
+    for row in dash.pipeline.rows:
+        figures.append((f"row {row.label}/{row.currency}", row.count, row.drilldown))
+    for f in dash.forecast:
+        figures.append((f"forecast {f.label}/{f.currency}", f.count, f.drilldown))
+    for s in dash.funnel.stages:
+        for key in ("reached", "went_on", "lost_here", "open_here"):
+            figures.append((f"funnel {s.name} {key}", getattr(s, key), s.drilldowns[key]))
+    for r in dash.funnel.lost_reasons:
+        figures.append((f"reason {r.reason}", r.count, r.drilldown))
+    funnel = dash.funnel
+    for key, count in (
+        ("open", funnel.open),
+        ("won", funnel.won),
+        ("lost", funnel.lost),
+        ("without_stages", funnel.without_stages),
+    ):
+        figures.append((key, count, funnel.drilldowns[key]))
+    return figures
+
+
+def test_the_open_pipeline_by_stage_keeps_each_currency_apart(data: PipelineData) -> None:
+    pipe = dashboard.load(today=TODAY).pipeline
+    assert pipe.stages == ["Interest", "Quotation", dashboard.NO_STAGE]
+    assert pipe.currencies == ["EUR", "CHF"]
+    interest = _row(pipe, "Interest", "EUR")
+    # A 10,000 at 20 %, D 5,000 at 50 % by hand, E 8,000 at 20 %.
+    assert (interest.count, interest.est_revenue, interest.weighted) == (
+        3,
+        Decimal("23000"),
+        Decimal("6100.00"),
+    )
+    assert _listed(interest.drilldown) == data.of("A", "D", "E")
+    quotation = _row(pipe, "Quotation", "EUR")
+    assert (quotation.count, quotation.est_revenue, quotation.weighted) == (
+        2,
+        Decimal("35000"),
+        Decimal("14000.00"),
+    )
+    assert _listed(quotation.drilldown) == data.of("B", "R")
+    chf = _row(pipe, "Quotation", "CHF")
+    assert (chf.count, chf.est_revenue, chf.weighted) == (1, Decimal("30000"), Decimal("12000.00"))
+    assert _listed(chf.drilldown) == data.of("C")
+    no_stage = _row(pipe, dashboard.NO_STAGE, "EUR")
+    assert (no_stage.count, no_stage.weighted) == (1, Decimal("2100.00"))
+    assert _listed(no_stage.drilldown) == data.of("N")
+    totals = {r.currency: r for r in pipe.totals()}
+    assert set(totals) == {"EUR", "CHF"}
+    assert (totals["EUR"].count, totals["EUR"].est_revenue, totals["EUR"].weighted) == (
+        6,
+        Decimal("65000"),
+        Decimal("22200.00"),
+    )
+    assert (totals["CHF"].count, totals["CHF"].est_revenue) == (1, Decimal("30000"))
+    assert _listed(totals["EUR"].drilldown) == data.of("A", "B", "D", "E", "R", "N")
+
+
+def test_weighted_revenue_is_rounded_once_for_the_sum(user: UserInfo) -> None:
+    # Three times 0.05 at 10 %: 0.015 together, 0.02 rounded; rounding each first gives 0.03.
+    for n in range(3):
+        dashboard_data.factories.opportunity(
+            user.id, est_revenue=Decimal("0.05"), probability=10, topic=f"Tiny {n}"
+        )
+    total = dashboard.load(today=TODAY).pipeline.totals()[0]
+    assert total.weighted == Decimal("0.02")
+
+
+@pytest.mark.parametrize(
+    ("breakdown", "expected"),
+    [
+        # Bruno's open one is B (L2 is lost, W won).
+        ("owner", {"Anna": {"EUR": 5, "CHF": 1}, "Bruno Keller": {"EUR": 1}}),
+        ("brand", {"Audi": {"EUR": 1, "CHF": 1}, "Volkswagen": {"EUR": 5}}),
+        ("condition", {"New": {"EUR": 5, "CHF": 1}, "Used": {"EUR": 1}}),
+        ("channel", {"Phone": {"EUR": 6}, "Walk-in": {"CHF": 1}}),
+        ("source", {"Newspaper": {"EUR": 1}, "No source": {"EUR": 5, "CHF": 1}}),
+    ],
+)
+def test_the_breakdowns_count_the_open_pipeline(
+    data: PipelineData, breakdown: str, expected: dict[str, dict[str, int]]
+) -> None:
+    pipe = dashboard.load(breakdown=breakdown, today=TODAY).pipeline
+    found: dict[str, dict[str, int]] = {}
+    for row in pipe.rows:
+        if not row.total:
+            found.setdefault(row.label, {})[row.currency] = row.count
+            assert opportunities.count(row.drilldown.filter, TODAY) == row.count, row.label
+    assert found == expected
+
+
+def test_a_stacked_cell_lists_one_group_in_one_stage(data: PipelineData) -> None:
+    pipe = dashboard.load(breakdown="owner", today=TODAY).pipeline
+    cell = pipe.cell("Anna", "Quotation", "EUR")
+    assert cell is not None and cell.count == 1
+    assert _listed(cell.drilldown) == data.of("R")
+    assert pipe.count("Anna", "Quotation") == 2  # R in EUR and C in CHF
+    assert _listed(pipe.drilldown("Anna", "Quotation")) == data.of("R", "C")
+    assert "Salesperson Anna" in cell.drilldown.description
+    assert "Stage Quotation" in cell.drilldown.description
+
+
+def test_the_business_facility_and_operation_breakdowns_name_what_is_missing(
+    data: PipelineData,
+) -> None:
+    for breakdown, missing in (
+        ("business", "No business"),
+        ("facility", "No facility"),
+        ("operation", "No operation"),
+    ):
+        pipe = dashboard.load(breakdown=breakdown, today=TODAY).pipeline
+        assert [r.label for r in pipe.rows if not r.total] == [missing, missing]
+        row = _row(pipe, missing, "EUR")
+        assert _listed(row.drilldown) == data.of("A", "B", "D", "E", "R", "N")
+
+
+def test_the_forecast_windows_and_the_overdue(data: PipelineData) -> None:
+    forecast = {(f.label, f.currency): f for f in dashboard.load(today=TODAY).forecast}
+    expected = {
+        ("Overdue", "EUR"): ({"E"}, "8000", "1600.00"),
+        ("Next 7 days", "EUR"): ({"A"}, "10000", "2000.00"),
+        ("Next 30 days", "EUR"): ({"A", "B", "N"}, "37000", "12100.00"),
+        ("Next 90 days", "EUR"): ({"A", "B", "N", "R"}, "52000", "18100.00"),
+        ("Later", "EUR"): ({"D"}, "5000", "2500.00"),
+        ("Next 90 days", "CHF"): ({"C"}, "30000", "12000.00"),
+    }
+    # An empty window is shown for the home currency only.
+    assert ("Next 30 days", "CHF") not in forecast
+    for key, (names, revenue, weighted) in expected.items():
+        row = forecast[key]
+        assert (row.count, row.est_revenue, row.weighted) == (
+            len(names),
+            Decimal(revenue),
+            Decimal(weighted),
+        ), key
+        assert _listed(row.drilldown) == data.of(*names), key
+
+
+def test_the_funnel_counts_each_opportunity_once(data: PipelineData) -> None:
+    funnel = dashboard.load(today=TODAY).funnel
+    stages = {s.name: s for s in funnel.stages}
+    assert list(stages) == ["Qualify", "Interest", "Quotation", "Contract", "Delivery"]
+    figures = {name: (s.reached, s.went_on, s.lost_here, s.open_here) for name, s in stages.items()}
+    assert figures == {
+        "Qualify": (0, 0, 0, 0),
+        # Everyone but N (no stages) began at Interest; L2 was lost there.
+        "Interest": (9, 5, 1, 3),
+        # R came back to Quotation after its reopening: reached once, not gone on, not lost.
+        "Quotation": (5, 1, 1, 3),
+        "Contract": (1, 1, 0, 0),
+        "Delivery": (1, 1, 0, 0),
+    }
+    assert stages["Interest"].conversion == pytest.approx(5 / 9)
+    assert stages["Quotation"].visits == 6  # R entered it twice
+    assert _listed(stages["Quotation"].drilldowns["reached"]) == data.of("B", "C", "R", "L1", "W")
+    assert _listed(stages["Interest"].drilldowns["went_on"]) == data.of("B", "C", "R", "L1", "W")
+    assert _listed(stages["Quotation"].drilldowns["lost_here"]) == data.of("L1")
+    assert _listed(stages["Interest"].drilldowns["lost_here"]) == data.of("L2")
+    assert (funnel.open, funnel.won, funnel.lost, funnel.without_stages) == (7, 1, 2, 1)
+    assert funnel.win_rate == pytest.approx(1 / 3)
+    assert [(r.reason, r.count) for r in funnel.lost_reasons] == [
+        ("Bought elsewhere", 1),
+        ("Price", 1),  # R's Price went when it was reopened
+    ]
+    assert _listed(funnel.lost_reasons[1].drilldown) == data.of("L1")
+    assert _listed(funnel.drilldowns["without_stages"]) == data.of("N")
+
+
+def test_every_figure_lists_exactly_what_it_counts(data: PipelineData) -> None:
+    for flt in (
+        DashboardFilter(),
+        DashboardFilter(owner_id=data.bruno),
+        DashboardFilter(brand="Audi"),
+        DashboardFilter(date_from=TODAY, date_to=TODAY + timedelta(days=30)),
+    ):
+        for breakdown in dashboard.BREAKDOWNS:
+            dash = dashboard.load(flt, breakdown, today=TODAY)
+            for label, count, drill in _every_figure(dash):
+                assert opportunities.count(drill.filter, TODAY) == count, (flt, breakdown, label)
+
+
+def test_the_filters_narrow_every_section(data: PipelineData) -> None:
+    bruno = dashboard.load(DashboardFilter(owner_id=data.bruno), today=TODAY)
+    assert [(r.label, r.count) for r in bruno.pipeline.rows] == [
+        ("Quotation", 1),
+        ("Total EUR", 1),
+    ]
+    assert (bruno.funnel.open, bruno.funnel.won, bruno.funnel.lost) == (1, 1, 1)
+    assert bruno.funnel.stages[1].reached == 3  # B, L2, W reached Interest
+    assert bruno.description == "Salesperson Bruno Keller"
+    used = dashboard.load(DashboardFilter(condition="used"), today=TODAY)
+    assert [r.count for r in used.pipeline.totals()] == [1]
+    closing = dashboard.load(
+        DashboardFilter(date_from=TODAY, date_to=TODAY + timedelta(days=30)), today=TODAY
+    )
+    # Est. close from today to 30 days on: A, B, N open; L1, L2, W closed with 30 days.
+    assert closing.pipeline.totals()[0].count == 3
+    assert (closing.funnel.won, closing.funnel.lost) == (1, 2)
+    created = dashboard.load(
+        DashboardFilter(date_basis="created", date_from=TODAY + timedelta(days=1)), today=TODAY
+    )
+    assert created.pipeline.rows == [] and created.funnel.stages[1].reached == 0
+
+
+def test_days_in_stage_and_days_to_won_from_the_history(user: UserInfo) -> None:
+    start = datetime(2026, 1, 5, 9, 0)
+    won = dashboard_data.factories.opportunity(user.id, topic="Timed win")
+    dashboard_data._move(won.id, "Quotation", "Contract", "Delivery")
+    process.close_won(won.id)
+    waiting = dashboard_data.factories.opportunity(user.id, topic="Still interested")
+    moves = list(
+        m.StageChange.select().where(m.StageChange.opportunity == won.id).order_by(m.StageChange.id)
+    )
+    for move, day in zip(moves, (0, 2, 7, 8, 18), strict=True):
+        m.StageChange.update(created_at=start + timedelta(days=day)).where(
+            m.StageChange.id == move.id
+        ).execute()
+    m.Opportunity.update(created_at=start, closed_at=start + timedelta(days=18)).where(
+        m.Opportunity.id == won.id
+    ).execute()
+    m.StageChange.update(created_at=start + timedelta(days=10)).where(
+        m.StageChange.opportunity == waiting.id
+    ).execute()
+    now = start + timedelta(days=14)
+    funnel = dashboard.load(today=TODAY, now=now).funnel
+    days = {s.name: s.avg_days for s in funnel.stages}
+    # Interest: 2 days (the won one) and 4 so far (the waiting one).
+    assert days == {
+        "Qualify": None,
+        "Interest": pytest.approx(3.0),
+        "Quotation": pytest.approx(5.0),
+        "Contract": pytest.approx(1.0),
+        "Delivery": pytest.approx(10.0),
+    }
+    assert funnel.avg_days_to_won == pytest.approx(18.0)
+    # Narrowed to their salesperson (both are hers), the history is read another way.
+    mine = dashboard.load(DashboardFilter(owner_id=user.id), today=TODAY, now=now).funnel
+    for narrowed, whole in zip(mine.stages, funnel.stages, strict=True):
+        assert narrowed.visits == whole.visits
+        assert narrowed.avg_days == (
+            None if whole.avg_days is None else pytest.approx(whole.avg_days)
+        )
+    assert mine.stages[1].visits == 2
+
+
+def test_an_empty_database_shows_nothing_and_divides_by_nothing(user: UserInfo) -> None:
+    dash = dashboard.load(today=TODAY)
+    assert dash.pipeline.rows == [] and dash.forecast == []
+    assert dash.funnel.win_rate is None and dash.funnel.avg_days_to_won is None
+    assert all(s.reached == 0 and s.avg_days is None for s in dash.funnel.stages)
+
+
+def test_the_csv_holds_every_section_in_utf8_with_a_bom(data: PipelineData, tmp_path: Path) -> None:
+    dash = dashboard.load(DashboardFilter(owner_id=data.anna), "brand", today=TODAY)
+    path = tmp_path / "pipeline.csv"
+    written = dashboard.export_csv(dash, path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert len(rows) == written
+    assert ["Filter", "Salesperson Anna"] in rows
+    assert ["Audi", "CHF", "1", "30000.00", "12000.00"] in rows
+    assert ["Total EUR", "EUR", "5", "45000.00", "14200.00"] in rows
+    assert ["Volkswagen", "Interest", "EUR", "3", "23000.00", "6100.00"] in rows
+    assert ["Overdue", "EUR", "1", "8000.00", "1600.00"] in rows
+    interest = next(r for r in rows[rows.index(["Funnel"]) :] if r[:1] == ["Interest"])
+    assert interest[:6] == ["Interest", "6", "3", "50.0", "0", "3"]
+    assert ["Price", "1"] in rows and ["Win rate %", "0.0"] in rows
+
+
+def test_the_demo_dealership_figures_match_its_list(db: Path) -> None:
+    demo.load_demo(today=TODAY)
+    for breakdown in dashboard.BREAKDOWNS:
+        dash = dashboard.load(breakdown=breakdown, today=TODAY)
+        assert dash.pipeline.totals()[0].count == opportunities.count(
+            opportunities.OpportunityFilter(status="open"), TODAY
+        )
+        for label, count, drill in _every_figure(dash):
+            assert opportunities.count(drill.filter, TODAY) == count, (breakdown, label)
+    # The demo's team queue: open ones without a salesperson, listed as such.
+    owners = dashboard.load(breakdown="owner", today=TODAY).pipeline
+    nobody = next(r for r in owners.rows if r.label == "No salesperson")
+    assert nobody.count > 0
+    assert nobody.drilldown.filter.owner_id == dashboard.NONE_ID
+    assert nobody.drilldown.description == "Open · No salesperson · EUR"
+    assert dashboard.describe(DashboardFilter(owner_id=dashboard.NONE_ID)) == "No salesperson"
+
+
+def test_another_breakdown_keeps_the_funnel_and_reads_the_pipeline_again(
+    data: PipelineData,
+) -> None:
+    shown = dashboard.load(today=TODAY)
+    other = dashboard.with_breakdown(shown, "owner")
+    fresh = dashboard.load(breakdown="owner", today=TODAY)
+    assert other.pipeline == fresh.pipeline and other.forecast == fresh.forecast
+    assert other.funnel is shown.funnel
+
+
+def test_a_custom_process_counts_under_the_stage_names_it_shares(data: PipelineData) -> None:
+    from app.services import stage_setup
+
+    fleet = stage_setup.create_kind("Fleet", "custom", ["Interest", "Contract"])
+    contract = next(s.id for s in fleet.stages if s.name == "Contract")
+    # Its own Interest stage is left out of the funnel; the name is still the funnel's.
+    interest = next(s.id for s in fleet.stages if s.name == "Interest")
+    m.Stage.update(in_funnel=False).where(m.Stage.id == interest).execute()
+    deal = dashboard_data.factories.opportunity(data.anna, kind_id=fleet.id, stage_id=interest)
+    process.move_to_stage(deal.id, contract)  # a custom process may skip Quotation
+    dash = dashboard.load(today=TODAY)
+    stages = {s.name: s for s in dash.funnel.stages}
+    assert stages["Interest"].reached == 10 and stages["Interest"].went_on == 6
+    assert stages["Contract"].reached == 2
+    assert deal.id in _listed(stages["Interest"].drilldowns["went_on"])
+    for label, count, drill in _every_figure(dash):
+        assert opportunities.count(drill.filter, TODAY) == count, label

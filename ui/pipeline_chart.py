@@ -1,0 +1,136 @@
+"""The dashboard's chart: the open pipeline as bars, a click on one asking for its
+opportunities. Its own module, so QtCharts loads when the dashboard is first shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QWidget
+
+from app.services import dashboard
+from app.services.dashboard import Drilldown
+
+# The stages' colours in the chart, in process order (then repeated).
+STAGE_COLOURS = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#bdbdbd")
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """What the chart's bars measure: a count, or an amount in one currency."""
+
+    label: str
+    kind: str  # "count", "est_revenue", "weighted"
+    currency: str | None = None
+
+
+class PipelineChart(QChartView):
+    """The open pipeline as bars: one per stage, or stacked by stage per group of the
+    breakdown. A click on a bar (or a stage's part of it) lists those opportunities."""
+
+    drilldown_requested = Signal(object)  # Drilldown
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(_new_chart(), parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(260)
+        self.bar_sets: list[QBarSet] = []
+        self._pipeline: dashboard.Pipeline | None = None
+        self._measure = Measure("Count", "count")
+        # (set index, category index) -> value, for tests and tooltips.
+        self.values: dict[tuple[int, int], float] = {}
+
+    def show_pipeline(self, pipe: dashboard.Pipeline, measure: Measure) -> None:
+        self._pipeline, self._measure = pipe, measure
+        # A new chart each time: axes taken off a QChart stay drawn until it is repainted
+        # from scratch, so the old bars' labels would show through.
+        chart = _new_chart()
+        old = self.chart()
+        self.setChart(chart)
+        old.deleteLater()
+        self.bar_sets = []
+        self.values = {}
+        by_stage = pipe.breakdown == "stage"
+        categories = pipe.stages if by_stage else pipe.groups
+        series: QBarSeries | QStackedBarSeries = QBarSeries() if by_stage else QStackedBarSeries()
+        set_names = [measure.label] if by_stage else pipe.stages
+        top = 0.0
+        for set_index, name in enumerate(set_names):
+            bar_set = QBarSet(name)
+            colour = STAGE_COLOURS[set_index % len(STAGE_COLOURS)]
+            bar_set.setColor(QColor(STAGE_COLOURS[3] if by_stage else colour))
+            for category_index, category in enumerate(categories):
+                group, stage = (category, category) if by_stage else (category, name)
+                value = self._value(pipe, group, stage)
+                self.values[(set_index, category_index)] = value
+                bar_set.append(value)
+            bar_set.clicked.connect(
+                lambda category_index, s=set_index: self._clicked(s, category_index)
+            )
+            series.append(bar_set)
+            self.bar_sets.append(bar_set)
+        for category_index in range(len(categories)):
+            column = sum(v for (_, c), v in self.values.items() if c == category_index)
+            top = max(top, column)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([_short(c) for c in categories])
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setRange(0, top * 1.05 if top else 1)
+        axis_y.applyNiceNumbers()
+        axis_y.setLabelFormat("%.0f")
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        chart.legend().setVisible(not by_stage)
+        what = f"{measure.label}" + ("" if by_stage else " by stage")
+        chart.setTitle(f"Open pipeline: {what}")
+
+    def _value(self, pipe: dashboard.Pipeline, group: str, stage: str) -> float:
+        if self._measure.kind == "count":
+            return float(pipe.count(group, stage))
+        cell = pipe.cell(group, stage, self._measure.currency or "")
+        if cell is None:
+            return 0.0
+        return float(cell.est_revenue if self._measure.kind == "est_revenue" else cell.weighted)
+
+    def drilldown_at(self, set_index: int, category_index: int) -> Drilldown | None:
+        pipe = self._pipeline
+        if pipe is None:
+            return None
+        by_stage = pipe.breakdown == "stage"
+        categories = pipe.stages if by_stage else pipe.groups
+        if not 0 <= category_index < len(categories):
+            return None
+        category = categories[category_index]
+        if by_stage:
+            return pipe.drilldown(category, currency=self._measure.currency)
+        return pipe.drilldown(category, pipe.stages[set_index], self._measure.currency)
+
+    def _clicked(self, set_index: int, category_index: int) -> None:
+        drill = self.drilldown_at(set_index, category_index)
+        if drill is not None:
+            self.drilldown_requested.emit(drill)
+
+
+def _new_chart() -> QChart:
+    chart = QChart()
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    return chart
+
+
+def _short(text: str, limit: int = 18) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
