@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.validation import ValidationError
-from app.services import opportunities, process
+from app.services import opportunities, orders, process
 from app.services.errors import NotFound
 from ui.stage_bar import closed_from
 from ui.widgets import FieldBox, FieldErrorLabel
@@ -163,9 +163,23 @@ class CloseLostDialog(_CloseDialog):
         self.add_field("note", "&Note", self.note)
 
         self.summary.setText(self._summary())
+        self.contracts = orders.live_contracts(self.opportunity_ids)
+        warnings = []
         if skipped:
             left = "Left as they are: " if len(skipped) > 1 else "Left as it is: "
-            self.left_out.show_warning(left + "; ".join(skipped) + ".")
+            warnings.append(left + "; ".join(skipped) + ".")
+        if self.contracts:
+            signed = "; ".join(
+                f"{self.names[i]}: {words}"
+                for i, words in self.contracts.items()
+                if i in self.names
+            )
+            warnings.append(
+                f"The customer has a contract: {signed}. Closing as lost cancels it; it stays "
+                "on file as issued."
+            )
+        if warnings:
+            self.left_out.show_warning("\n".join(warnings))
         if not self.opportunity_ids:
             self.close_button.setEnabled(False)
         self.reason.currentIndexChanged.connect(self.boxes["lost_reason"].clear_message)

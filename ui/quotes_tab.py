@@ -243,13 +243,12 @@ class QuotesTab(QWidget):
         self.open_button.setEnabled(quote is not None)
         self.preview_button.setEnabled(quote is not None and quote.issued)
         self.form_preview_button.setEnabled(form is not None)
-        self.sign_button.setEnabled(writable and form is not None and form.signed_on is None)
+        live = writable and form is not None and form.live
+        self.sign_button.setEnabled(live and form is not None and form.signed_on is None)
         self.confirm_button.setEnabled(
-            writable and form is not None and form.signed_on is not None and form.order_id is None
+            live and form is not None and form.signed_on is not None and form.order_id is None
         )
-        self.deliver_button.setEnabled(
-            writable and form is not None and form.order_id is not None and not form.delivered_on
-        )
+        self.deliver_button.setEnabled(live and form is not None and form.order_id is not None)
 
     # Quotes
 

@@ -429,6 +429,8 @@ class OrderForm(BaseModel):
     payment_method = CharField(default="")
     delivery_date = DateField(null=True)
     signed_on = DateField(null=True)
+    # The sale was lost after the order form was issued (the customer withdrew).
+    cancelled_on = DateField(null=True)
     snapshot = TextField()
 
 
@@ -441,6 +443,7 @@ class SalesOrder(BaseModel):
     delivered_on = DateField(null=True)
     delivery_mileage_km = IntegerField(null=True)
     delivery_note = TextField(default="")
+    cancelled_on = DateField(null=True)
 
 
 # The tables each schema step added after the first, for the steps that create them.

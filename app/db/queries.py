@@ -370,19 +370,33 @@ class Reservation:
     id: int
     topic: str
     owner: str
+    status: str  # "open": reserved for the sale; "won": sold with it
+
+    @property
+    def sold(self) -> bool:
+        return self.status == "won"
+
+
+# A vehicle is held by the open sale that reserves it, and for good by the won sale that
+# sold it (reopening that sale gives it back).
+HOLDING_STATUSES = ("open", "won")
 
 
 def reservation_holder(vehicle_id: int, other_than: int | None) -> Reservation | None:
-    """The open opportunity (other than `other_than`) that holds this vehicle, if any."""
+    """The open opportunity that reserves this vehicle, or the won one that sold it (other
+    than `other_than`), if any."""
     query = (
-        m.Opportunity.select(m.Opportunity.id, m.Opportunity.topic, m.User.full_name)
+        m.Opportunity.select(
+            m.Opportunity.id, m.Opportunity.topic, m.User.full_name, m.Opportunity.status
+        )
         .join(m.User, join_type=JOIN.LEFT_OUTER, on=(m.Opportunity.owner == m.User.id))
-        .where((m.Opportunity.vehicle == vehicle_id) & (m.Opportunity.status == "open"))
+        .where((m.Opportunity.vehicle == vehicle_id) & m.Opportunity.status.in_(HOLDING_STATUSES))
+        .order_by(m.Opportunity.status.desc())  # "won" before "open"
     )
     if other_than is not None:
         query = query.where(m.Opportunity.id != other_than)
     row = query.tuples().first()
-    return Reservation(row[0], row[1], row[2] or "") if row else None
+    return Reservation(row[0], row[1], row[2] or "", row[3]) if row else None
 
 
 def vehicle_label(vehicle: m.Vehicle) -> str:

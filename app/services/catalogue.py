@@ -83,8 +83,9 @@ def find_vehicles(
     for_opportunity: int | None = None,
     limit: int = 50,
 ) -> list[VehicleChoice]:
-    """Stock vehicles found by VIN, stock number or model; those matching the branding first."""
-    query = m.Vehicle.select()
+    """Stock vehicles found by VIN, stock number or model; those matching the branding first.
+    Sold vehicles are no longer in stock."""
+    query = m.Vehicle.select().where(m.Vehicle.id.not_in(_sold(for_opportunity)))
     term = text.strip()
     if term:
         like = f"%{term}%"
@@ -148,14 +149,25 @@ def _holders(vehicle_ids: list[int], other_than: int | None) -> dict[int, str]:
     return {v: f"#{i} {t} ({u or 'no owner'})" for v, i, t, u in query.tuples()}
 
 
+def _sold(other_than: int | None) -> Any:
+    """The vehicles sold with a won opportunity (other than `other_than`): out of stock."""
+    query = m.Opportunity.select(m.Opportunity.vehicle).where(
+        (m.Opportunity.status == "won") & m.Opportunity.vehicle.is_null(False)
+    )
+    if other_than is not None:
+        query = query.where(m.Opportunity.id != other_than)
+    return query
+
+
 def vehicle(vehicle_id: int, for_opportunity: int | None = None) -> VehicleChoice | None:
     row = m.Vehicle.get_or_none(m.Vehicle.id == vehicle_id)
     if row is None:
         return None
     holder = queries.reservation_holder(vehicle_id, for_opportunity)
-    return _choice(
-        row, True, f"#{holder.id} {holder.topic} ({holder.owner or 'no owner'})" if holder else ""
-    )
+    if holder is None:
+        return _choice(row, True, "")
+    held = f"#{holder.id} {holder.topic} ({holder.owner or 'no owner'})"
+    return _choice(row, True, f"sold with {held}" if holder.sold else held)
 
 
 def _looks_like_vin(term: str) -> bool:

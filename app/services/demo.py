@@ -63,7 +63,7 @@ class DemoSummary:
     def __str__(self) -> str:
         return (
             f"{self.businesses} businesses, {self.facilities} facilities, {self.users} users, "
-            f"{self.catalogue_entries} catalogue variants, {self.vehicles} vehicles in stock, "
+            f"{self.catalogue_entries} catalogue variants, {self.vehicles} vehicles, "
             f"{self.accounts} customers with {self.contacts} contacts, {self.leads} leads, "
             f"{self.opportunities} opportunities, {self.quotes} quotes, "
             f"{self.order_forms} order forms, {self.orders} orders, {self.activities} activities"
@@ -460,6 +460,13 @@ def _vat_number(rng: random.Random) -> str:
     return "DE" + "".join(map(str, digits)) + str(check)
 
 
+_VEHICLE_COLUMNS = (
+    "id", "vin", "stock_number", "condition", "brand", "vehicle_class", "model", "model_code",
+    "variant", "colour", "first_registration", "mileage_km", "list_price_minor", "currency",
+    "facility_id",
+)  # fmt: skip
+
+
 class _Builder:
     def __init__(self, rng: random.Random, today: date) -> None:
         self.rng = rng
@@ -469,6 +476,7 @@ class _Builder:
         self.team_id = 0
         self.catalogue_count = 0
         self.vehicles: list[_Vehicle] = []
+        self.ordered_vehicles: list[tuple[object, ...]] = []  # rows for contracts beyond stock
         self.accounts: list[_Account] = []
         self.contact_count = 0
         self.opportunity_count = 0
@@ -630,13 +638,7 @@ class _Builder:
                     self.sites[site].facility_id,
                 )
             )  # fmt: skip
-        bulk.insert_rows(
-            "vehicle",
-            ("id", "vin", "stock_number", "condition", "brand", "vehicle_class", "model",
-             "model_code", "variant", "colour", "first_registration", "mileage_km",
-             "list_price_minor", "currency", "facility_id"),
-            rows,
-        )  # fmt: skip
+        bulk.insert_rows("vehicle", _VEHICLE_COLUMNS, rows)
 
     # Customers ---------------------------------------------------------------------------
 
@@ -854,6 +856,49 @@ class _Builder:
                     plan.model, plan.variant = vehicle.model, vehicle.variant
                     plan.price = vehicle.price
                     break
+        self._order_vehicles(plans)
+
+    def _order_vehicles(self, plans: list[_Plan]) -> None:
+        """A vehicle, with its VIN, for each single-car sale under contract, in delivery or
+        won that the stock did not cover: the car ordered for it (and sold, when won)."""
+        rng, today = self.rng, self.today
+        taken = {r[0] for r in m.Vehicle.select(m.Vehicle.vin).tuples()}
+        next_id = bulk.next_id("vehicle") + len(self.vehicles)
+        for plan in plans:
+            contracted = plan.status == Status.WON or (
+                plan.status == Status.OPEN and plan.path[-1].name in ("Contract", "Delivery")
+            )
+            if plan.vehicle is not None or not contracted or plan.quantity != 1:
+                continue
+            used = plan.condition == Condition.USED
+            if used:
+                years = rng.randint(1, 6)
+                registered: date | None = today - timedelta(days=365 * years + rng.randint(0, 300))
+                mileage = years * rng.randint(90, 220) * 100
+                price = max(4_990, int(plan.price * 0.86**years / 100) * 100 - 10)
+                year = registered.year if registered else today.year
+            else:
+                registered, mileage, price = None, rng.randint(5, 40), plan.price
+                year = today.year
+            vehicle = _Vehicle(
+                next_id,
+                plan.condition,
+                plan.model,
+                plan.variant,
+                price,
+                plan.site,
+            )
+            plan.vehicle, plan.price = vehicle, price
+            self.ordered_vehicles.append(
+                (
+                    next_id, self._vin(plan.model, year, taken), f"S-{next_id}",
+                    plan.condition.value, plan.model.brand, plan.model.vehicle_class,
+                    plan.model.model, plan.model.model_code, plan.variant,
+                    rng.choice(_COLOURS[plan.model.brand]), registered, mileage, price * 100,
+                    "EUR", self.sites[plan.site].facility_id,
+                )
+            )  # fmt: skip
+            next_id += 1
 
     def _moments(self, first_day: date, last_day: date, count: int) -> list[datetime]:
         """`count` moments in business hours from first_day to last_day, in order."""
@@ -946,6 +991,7 @@ class _Builder:
                 lead_id += 1
             opportunities.append(tuple(row[c] for c in _OPPORTUNITY_COLUMNS))
             opportunity_id += 1
+        bulk.insert_rows("vehicle", _VEHICLE_COLUMNS, self.ordered_vehicles)
         self.lead_count += bulk.insert_rows("lead", _LEAD_COLUMNS, leads)
         self.opportunity_count += bulk.insert_rows(
             "opportunity", _OPPORTUNITY_COLUMNS, opportunities
@@ -1153,7 +1199,7 @@ class _Builder:
             facilities=len(self.sites),
             users=self.user_count,
             catalogue_entries=self.catalogue_count,
-            vehicles=len(self.vehicles),
+            vehicles=len(self.vehicles) + len(self.ordered_vehicles),
             accounts=len(self.accounts),
             contacts=self.contact_count,
             leads=self.lead_count,

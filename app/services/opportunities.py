@@ -160,7 +160,13 @@ def _check_vehicle(v: Validator, vehicle_id: int, own_id: int | None) -> None:
     if odd_vin:
         v.warn("vehicle_id", odd_vin)
     holder = queries.reservation_holder(vehicle_id, own_id)
-    if holder is not None:
+    if holder is not None and holder.sold:
+        v.error(
+            "vehicle_id",
+            f"Sold with opportunity #{holder.id} “{holder.topic}” ({holder.owner or 'no owner'}); "
+            "it is no longer in stock.",
+        )
+    elif holder is not None:
         v.error(
             "vehicle_id",
             f"Reserved by opportunity #{holder.id} “{holder.topic}” ({holder.owner or 'no owner'}); "

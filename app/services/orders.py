@@ -35,10 +35,18 @@ class OrderFormSummary:
     order_number: str
     delivered_on: date | None
     delivery_mileage_km: int | None
+    cancelled_on: date | None = None
+
+    @property
+    def live(self) -> bool:
+        """Still to be signed, confirmed or delivered."""
+        return self.cancelled_on is None and self.delivered_on is None
 
     @property
     def stage(self) -> str:
         """Where the contract stands, in words."""
+        if self.cancelled_on is not None:
+            return f"cancelled {self.cancelled_on:%d %b %Y}"
         if self.delivered_on is not None:
             return f"delivered {self.delivered_on:%d %b %Y}"
         if self.order_id is not None:
@@ -80,7 +88,8 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
         raise ValidationError(
             {"delivery_date": f"The delivery date {delivery_date:%d %b %Y} has passed."}
         )
-    vehicle = quote.vehicle if quote.vehicle_id else None
+    vehicle_id = quote.vehicle_id or opportunity.vehicle_id
+    vehicle = m.Vehicle.get_or_none(m.Vehicle.id == vehicle_id) if vehicle_id else None
     number = numbering.draw("order_form")
     quote_label = f"{quote.number} rev. {quote.revision}" if quote.revision > 1 else quote.number
     seller = documents.seller_for(opportunity)
@@ -107,7 +116,7 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
         number=number,
         quote=quote,
         opportunity=opportunity,
-        vehicle=quote.vehicle_id,
+        vehicle=vehicle_id,
         payment_method=snap.payment_method,
         delivery_date=delivery_date,
         snapshot=json.dumps(snap.to_dict(), ensure_ascii=False),
@@ -155,9 +164,69 @@ def for_opportunity(opportunity_id: int) -> list[OrderFormSummary]:
                 order_number=order.number if order else "",
                 delivered_on=order.delivered_on if order else None,
                 delivery_mileage_km=order.delivery_mileage_km if order else None,
+                cancelled_on=form.cancelled_on,
             )
         )
     return result
+
+
+def live_contracts(opportunity_ids: list[int]) -> dict[int, str]:
+    """The order forms not yet delivered nor cancelled, per opportunity, in words:
+    {12: "order form OF-00004 (signed) and order O-00002"}."""
+    if not opportunity_ids:
+        return {}
+    forms = m.OrderForm.select().where(
+        m.OrderForm.opportunity.in_(opportunity_ids) & m.OrderForm.cancelled_on.is_null()
+    )
+    orders = {
+        o.order_form_id: o
+        for o in m.SalesOrder.select().where(m.SalesOrder.opportunity.in_(opportunity_ids))
+    }
+    live: dict[int, str] = {}
+    for form in forms:
+        order = orders.get(form.id)
+        if order is not None and order.delivered_on is not None:
+            continue
+        words = f"order form {form.number}" + (" (signed)" if form.signed_on else "")
+        if order is not None:
+            words += f" and order {order.number}"
+        live[form.opportunity_id] = words
+    return live
+
+
+def cancel_open(opportunity_id: int, today: date | None = None) -> int:
+    """Closing as lost cancels the sale's order forms and orders not yet delivered; they stay
+    on file as issued. Joins the caller's transaction; returns how many order forms."""
+    today = today or date.today()
+    forms = [
+        f.id
+        for f in m.OrderForm.select(m.OrderForm.id).where(
+            (m.OrderForm.opportunity == opportunity_id) & m.OrderForm.cancelled_on.is_null()
+        )
+    ]
+    delivered = {
+        o.order_form_id
+        for o in m.SalesOrder.select(m.SalesOrder.order_form).where(
+            m.SalesOrder.order_form.in_(forms) & m.SalesOrder.delivered_on.is_null(False)
+        )
+    }
+    live = [f for f in forms if f not in delivered]
+    if not live:
+        return 0
+    m.OrderForm.update(cancelled_on=today, updated_at=m.now()).where(
+        m.OrderForm.id.in_(live)
+    ).execute()
+    m.SalesOrder.update(cancelled_on=today, updated_at=m.now()).where(
+        m.SalesOrder.order_form.in_(live)
+    ).execute()
+    return len(live)
+
+
+def _require_live(row: m.OrderForm) -> None:
+    if row.cancelled_on is not None:
+        raise ValidationError(
+            {"order": f"{row.number} was cancelled on {row.cancelled_on:%d %b %Y}."}
+        )
 
 
 def record_signature(order_form_id: int, signed_on: date, today: date | None = None) -> None:
@@ -166,6 +235,7 @@ def record_signature(order_form_id: int, signed_on: date, today: date | None = N
     with transaction():
         row = _form(order_form_id)
         process.require_open(row.opportunity)
+        _require_live(row)
         if row.signed_on is not None:
             raise ValidationError(
                 {"signed_on": f"{row.number} was signed on {row.signed_on:%d %b %Y} already."}
@@ -187,6 +257,7 @@ def confirm_order(order_form_id: int) -> str:
         row = _form(order_form_id)
         opportunity = row.opportunity
         process.require_open(opportunity)
+        _require_live(row)
         if row.signed_on is None:
             raise ValidationError(
                 {"signed_on": f"{row.number} is not signed yet; record the signature first."}
@@ -216,6 +287,10 @@ def record_delivery(
         if order is None:
             raise NotFound(f"Order #{order_id} no longer exists.")
         opportunity = order.opportunity
+        if order.cancelled_on is not None:
+            raise ValidationError(
+                {"delivered_on": f"{order.number} was cancelled on {order.cancelled_on:%d %b %Y}."}
+            )
         if order.delivered_on is not None:
             raise ValidationError(
                 {"delivered_on": f"{order.number} was delivered on {order.delivered_on:%d %b %Y}."}

@@ -123,7 +123,7 @@ def close_lost(
         raise ValidationError({"competitor": "The competitor's name is too long (at most 120)."})
     if not opportunity_ids:
         return 0
-    from app.services import quotes  # quotes moves opportunities through this module
+    from app.services import orders, quotes  # both move opportunities through this module
 
     with transaction():
         for opportunity_id in opportunity_ids:
@@ -132,6 +132,7 @@ def close_lost(
             row.competitor = competitor.strip()
             _close(row, False, note)
             quotes.abandon_open(opportunity_id)
+            orders.cancel_open(opportunity_id)
     return len(opportunity_ids)
 
 

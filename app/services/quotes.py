@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from app.db import models as m
+from app.db import queries
 from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Condition, Interest, Status
@@ -329,7 +330,7 @@ def _validate(data: QuoteInput, currency: str, today: date, opportunity_id: int)
         else:
             holder = _reserved_elsewhere(data.vehicle_id, opportunity_id)
             if holder:
-                v.warn("vehicle_id", f"{vehicle.vin} is reserved by {holder}.")
+                v.warn("vehicle_id", f"{vehicle.vin} is {holder}.")
     validate_lines([line.as_domain() for line in data.lines], currency, v)
     return v
 
@@ -530,20 +531,14 @@ def expire_due(today: date | None = None, opportunity_id: int | None = None) -> 
 
 
 def _reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> str:
-    """Which other open opportunity holds the vehicle, or ''."""
-    other = (
-        m.Opportunity.select()
-        .where(
-            (m.Opportunity.vehicle == vehicle_id)
-            & (m.Opportunity.status == Status.OPEN.value)
-            & (m.Opportunity.id != opportunity_id)
-        )
-        .first()
-    )
-    if other is None:
+    """Which other open opportunity holds the vehicle, or which won one sold it, or ''."""
+    holder = queries.reservation_holder(vehicle_id, opportunity_id)
+    if holder is None:
         return ""
-    owner = f" ({other.owner.full_name})" if other.owner_id else ""
-    return f"opportunity #{other.id} “{other.topic}” for {other.account.name}{owner}"
+    other = m.Opportunity.get_by_id(holder.id)
+    owner = f" ({holder.owner})" if holder.owner else ""
+    what = f"opportunity #{other.id} “{other.topic}” for {other.account.name}{owner}"
+    return f"sold with {what}" if holder.sold else f"reserved by {what}"
 
 
 def accept(quote_id: int, delivery_date: date | None = None, today: date | None = None) -> str:
@@ -570,19 +565,30 @@ def accept(quote_id: int, delivery_date: date | None = None, today: date | None 
                 )
             problem = move_error(row.status, QuoteStatus.ACCEPTED, 1)
             if problem:
-                raise ValidationError({"status": problem + " Present it to the customer first."})
-            if row.vehicle_id is not None:
-                holder = _reserved_elsewhere(row.vehicle_id, opportunity.id)
+                if row.status == QuoteStatus.DRAFT:
+                    problem += " Present it to the customer first."
+                raise ValidationError({"status": problem})
+            vehicle_id = row.vehicle_id or opportunity.vehicle_id
+            if vehicle_id is None:
+                raise ValidationError(
+                    {
+                        "vehicle_id": "The order form names the vehicle by its VIN: reserve the "
+                        "stock vehicle for this sale (Device specifics), then accept the quote."
+                    }
+                )
+            if vehicle_id is not None:
+                holder = _reserved_elsewhere(vehicle_id, opportunity.id)
                 if holder:
                     raise ValidationError(
                         {
-                            "vehicle_id": f"The quoted vehicle {row.vehicle.vin} is now reserved "
-                            f"by {holder}; no order form can be issued for it. Revise the quote "
-                            "with another vehicle."
+                            "vehicle_id": f"The vehicle {m.Vehicle.get_by_id(vehicle_id).vin} "
+                            f"is now {holder}; "
+                            "no order form can be issued for it. Revise the quote with another "
+                            "vehicle."
                         }
                     )
-                if opportunity.vehicle_id != row.vehicle_id:
-                    opportunity.vehicle = row.vehicle_id
+                if opportunity.vehicle_id != vehicle_id:
+                    opportunity.vehicle = vehicle_id
                     opportunity.save()
             row.status = QuoteStatus.ACCEPTED.value
             row.decided_at = m.now()

@@ -439,3 +439,55 @@ def test_only_managers_change_the_document_settings(sale: int) -> None:
     m.User.update(role="salesperson").execute()
     with pytest.raises(NotAllowed):
         documents.save_document_settings(documents.document_settings())
+
+
+def test_a_delivered_vehicle_is_sold_and_no_longer_in_stock(sale: int, user: UserInfo) -> None:
+    from app.services import catalogue
+
+    quote = quotes.create(sale)
+    quotes.present(quote.id)
+    quotes.accept(quote.id)
+    (form,) = orders.for_opportunity(sale)
+    orders.record_signature(form.id, TODAY)
+    orders.confirm_order(form.id)
+    (form,) = orders.for_opportunity(sale)
+    orders.record_delivery(form.order_id, TODAY, 10)  # type: ignore[arg-type]
+    vehicle_id = quote.vehicle_id
+    assert vehicle_id is not None
+    assert all(v.id != vehicle_id for v in catalogue.find_vehicles("WVWZZZ"))
+    with pytest.raises(ValidationError, match="Sold with opportunity") as refused:
+        factories.opportunity(user.id, vehicle_id=vehicle_id)
+    assert f"#{sale}" in refused.value.errors["vehicle_id"]
+    assert "sold with" in (catalogue.vehicle(vehicle_id).reserved_by or "")  # type: ignore[union-attr]
+
+
+def test_an_order_form_needs_the_vehicle(user: UserInfo) -> None:
+    _business()
+    detail = factories.opportunity(user.id, brand="Volkswagen", model="Golf")
+    quote = quotes.create(detail.id)
+    quotes.present(quote.id)
+    with pytest.raises(ValidationError, match="reserve the stock vehicle"):
+        quotes.accept(quote.id)
+    assert quotes.get(quote.id).status == "presented"
+    detail.vehicle_id = _vehicle()
+    opportunities.update(detail.id, detail, opportunities.get(detail.id).version)
+    assert quotes.accept(quote.id) == "OF-00001"
+    assert documents.snapshot("OF-00001").vehicle.vin == "WVWZZZCDZSW123456"
+
+
+def test_losing_a_contracted_sale_cancels_its_order_form_and_order(sale: int) -> None:
+    quote = quotes.create(sale)
+    quotes.present(quote.id)
+    quotes.accept(quote.id)
+    (form,) = orders.for_opportunity(sale)
+    orders.record_signature(form.id, TODAY)
+    orders.confirm_order(form.id)
+    assert orders.live_contracts([sale]) == {sale: "order form OF-00001 (signed) and order O-00001"}
+    process.close_lost([sale], "Cancelled", "Customer withdrew")
+    (form,) = orders.for_opportunity(sale)
+    assert form.cancelled_on == TODAY and not form.live and form.stage.startswith("cancelled")
+    assert orders.live_contracts([sale]) == {}
+    process.reopen(sale)
+    with pytest.raises(ValidationError, match="cancelled"):
+        orders.record_delivery(form.order_id, TODAY, 5)  # type: ignore[arg-type]
+    assert documents.snapshot("OF-00001").number == "OF-00001"  # kept as issued

@@ -320,3 +320,15 @@ def test_the_form_shows_the_revenue_of_its_quote_read_only(
     assert form.save()  # the stage move and the quote did not make it a conflict
     assert opportunities.get(sale).topic == "Golf Life for Mr Petrov"
     assert opportunities.get(sale).est_revenue == Decimal("29850.00")
+
+
+def test_closing_a_contracted_sale_as_lost_warns_of_the_contract(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.close_dialogs import CloseLostDialog
+
+    quote = quotes.create(sale)
+    quotes.present(quote.id)
+    quotes.accept(quote.id)
+    dialog = CloseLostDialog([sale])
+    qtbot.addWidget(dialog)
+    text = dialog.left_out.text()
+    assert "order form OF-00001" in text and "cancels it" in text
