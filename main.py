@@ -13,15 +13,20 @@ log = logging.getLogger("showroom")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="showroom",
-        description="Showroom: leads, opportunities, quotes and deliveries for dealership sales staff.",
-    )
-    parser.add_argument(
+    # The options work before and after a command ("--data-dir X restore F" and
+    # "restore F --data-dir X"); SUPPRESS keeps a command's defaults from hiding them.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "--data-dir",
         type=Path,
         metavar="DIR",
+        default=argparse.SUPPRESS,
         help="keep the database and documents in DIR instead of the per-user folder",
+    )
+    parser = argparse.ArgumentParser(
+        prog="showroom",
+        description="Showroom: leads, opportunities, quotes and deliveries for dealership sales staff.",
+        parents=[common],
     )
     parser.add_argument(
         "--demo",
@@ -37,7 +42,24 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--user", metavar="NAME", help="sign in as this user (default: the computer's login name)"
     )
     parser.add_argument("--version", action="version", version=f"Showroom {__version__}")
-    return parser.parse_args(argv)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser(
+        "backup", parents=[common], help="back up the database now (and thin the older backups)"
+    )
+    commands.add_parser("backups", parents=[common], help="list the backups, newest first")
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup; the current one is kept aside first",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="the backup (path or file name)")
+    commands.add_parser(
+        "check", parents=[common], help="check the database (integrity, schema) and exit"
+    )
+    args = parser.parse_args(argv)
+    if not hasattr(args, "data_dir"):
+        args.data_dir = None
+    return args
 
 
 def _fail(message: str, smoke: bool) -> int:
@@ -52,22 +74,152 @@ def _fail(message: str, smoke: bool) -> int:
     return 1
 
 
+# --- headless commands ------------------------------------------------------------------------
+
+
+def _say(message: str) -> None:
+    print(f"showroom: {message}")
+
+
+def _backup_command() -> int:
+    from app.services import backups, workspace
+
+    problems = workspace.quick_check()
+    if problems:
+        print(
+            "showroom: the database fails SQLite's check; no backup was taken: "
+            + "; ".join(problems[:3]),
+            file=sys.stderr,
+        )
+        return 1
+    workspace.open_database()
+    try:
+        copy = backups.take_backup()
+    finally:
+        workspace.close_database()
+    _say(f"backed up {paths.database_path()} to {copy.path} ({copy.size_label})")
+    return 0
+
+
+def _backups_command() -> int:
+    from app.services import backups
+
+    found = backups.list_backups()
+    if not found:
+        _say(f"no backups in {paths.backup_dir()}")
+        return 0
+    for copy in found:
+        print(f"{copy.taken_at:%Y-%m-%d %H:%M}  {copy.size_label:>9}  {copy.kind:<28}  {copy.path}")
+    return 0
+
+
+def _restore_command(file: Path) -> int:
+    from app.services import backups
+
+    result = backups.restore(file)
+    _say(result.message)
+    return 0
+
+
+def _check_command() -> int:
+    from app.services import storage, workspace
+
+    warning = storage.network_warning(paths.database_path())
+    if warning:
+        print(f"showroom: warning: {warning}", file=sys.stderr)
+    problems = workspace.quick_check()
+    if problems:
+        print("showroom: the database is damaged: " + "; ".join(problems[:5]), file=sys.stderr)
+        return 1
+    workspace.open_database()
+    workspace.close_database()
+    _say(f"{paths.database_path()} is sound and up to date")
+    return 0
+
+
+def run_command(args: argparse.Namespace, log_file: Path) -> int:
+    """The headless commands: no window, messages on stdout and stderr, exit 1 on failure."""
+    from app.services import errors, workspace
+    from app.services.backups import BackupError
+
+    try:
+        if args.command == "backup":
+            return _backup_command()
+        if args.command == "backups":
+            return _backups_command()
+        if args.command == "restore":
+            return _restore_command(args.file)
+        return _check_command()
+    except (BackupError, workspace.DatabaseTooNew) as exc:
+        log.error("%s failed: %s", args.command, exc)
+        print(f"showroom: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        problem = errors.user_problem(exc)
+        if problem is not None:
+            log.warning("%s failed: %s", args.command, exc)
+            print(f"showroom: {problem.title}: {problem.message}", file=sys.stderr)
+            return 1
+        log.exception("%s failed", args.command)
+        print(
+            f"showroom: {args.command} failed: {exc}. Details are in {log_file}.", file=sys.stderr
+        )
+        return 1
+
+
+# --- the program ------------------------------------------------------------------------------
+
+
+def _start_up_checks(smoke: bool) -> bool:
+    """The network-share warning and the quick check of the file, before it is opened;
+    False when the user chose to quit."""
+    from app.services import storage, workspace
+
+    database_path = paths.database_path()
+    warning = storage.network_warning(database_path)
+    if warning:
+        log.warning(warning)
+        if smoke:
+            print(f"showroom: warning: {warning}", file=sys.stderr)
+        else:
+            from ui.startup import show_network_warning
+
+            show_network_warning(warning)
+    problems = workspace.quick_check(database_path)
+    if not problems:
+        return True
+    log.error("the database fails its quick check: %s", "; ".join(problems[:10]))
+    if smoke:
+        print("showroom: the database is damaged: " + "; ".join(problems[:3]), file=sys.stderr)
+        return False
+    from ui.startup import offer_restore
+
+    return offer_restore(database_path, problems)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.data_dir is not None:
         paths.set_data_dir(args.data_dir)
     log_file = logs.configure()
+    if args.command:
+        return run_command(args, log_file)
 
     from PySide6.QtWidgets import QApplication
 
-    from app.services import workspace
+    from app.services import backups, errors, workspace
+    from ui import error_dialog
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Showroom")
     app.setOrganizationName("Showroom")
     app.setApplicationVersion(__version__)
+    if not args.smoke:
+        error_dialog.install_excepthook(log_file)
 
     try:
+        if not _start_up_checks(args.smoke):
+            return 1
         database_path = workspace.open_database()
         user = workspace.sign_in(args.user)
         if args.demo and not workspace.has_opportunities():
@@ -79,14 +231,31 @@ def main(argv: list[str] | None = None) -> int:
     except LookupError as exc:
         return _fail(str(exc), args.smoke)
     except Exception as exc:
+        problem = errors.user_problem(exc)
+        if problem is not None:
+            log.warning("start-up failed: %s", exc)
+            return _fail(f"{problem.title}.\n\n{problem.message}", args.smoke)
         log.exception("start-up failed")
         return _fail(
             f"The database could not be opened: {exc}\n\nDetails are in {log_file}.", args.smoke
         )
 
+    backup_note = ""
+    try:
+        taken = backups.backup_if_due()
+        if taken is not None:
+            backup_note = f"Backed up at start-up: {taken.name}"
+    except Exception as exc:
+        # A missed backup must not keep anyone from working, but it must not go unseen.
+        log.warning("the start-up backup failed: %s", exc, exc_info=True)
+        problem = errors.user_problem(exc)
+        backup_note = f"The start-up backup failed: {problem.title if problem else exc}"
+
     from ui.main_window import MainWindow
 
     window = MainWindow(user, database_path)
+    if backup_note:
+        window.statusBar().showMessage(backup_note, 15_000)
     window.show()
     if args.smoke:
         app.processEvents()

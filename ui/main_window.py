@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import UserRole
-from app.services import workspace
+from app.services import backups, workspace
+from app.services.backups import BackupError, RestoreResult
 from app.services.workspace import UserInfo
 from ui.account_list import AccountListPage
 from ui.lead_list import LeadListPage
 from ui.opportunity_list import OpportunityListPage
 from ui.record_table import ListPage
+from ui.restore_dialog import RestoreDialog
 
 
 def _action(
@@ -41,6 +43,7 @@ class MainWindow(QMainWindow):
     def __init__(self, user: UserInfo, database_path: Path) -> None:
         super().__init__()
         self.user = user
+        self.database_path = database_path
         self.setWindowTitle(f"Showroom — {user.full_name}")
         self.resize(1400, 820)
 
@@ -99,6 +102,10 @@ class MainWindow(QMainWindow):
         self.refresh_action.triggered.connect(self.refresh)
         self.find_action = _action("&Find", self, QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(lambda: self.current_page().focus_search())
+        self.backup_action = _action("&Back up now", self)
+        self.backup_action.triggered.connect(self.back_up_now)
+        self.restore_action = _action("&Restore from a backup…", self)
+        self.restore_action.triggered.connect(self.open_restore)
         self.demo_action = _action("Load &demo data", self)
         self.demo_action.triggered.connect(self.load_demo_data)
         self.demo_action.setEnabled(not workspace.has_opportunities())
@@ -108,6 +115,9 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         sales_menu = self.menuBar().addMenu("&Sales")
@@ -218,6 +228,31 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(lambda _id: self.refresh())
         dialog.open_opportunity.connect(self.open_opportunity)
         self._show_dialog(dialog)
+
+    # --- backups ----------------------------------------------------------------------
+    def back_up_now(self) -> None:
+        try:
+            copy = backups.take_backup()
+        except BackupError as exc:
+            QMessageBox.warning(self, "No backup taken", str(exc))
+            return
+        self.statusBar().showMessage(f"Backed up to {copy.path} ({copy.size_label}).", 15_000)
+
+    def open_restore(self) -> RestoreDialog:
+        dialog = RestoreDialog(self.database_path, self)
+        dialog.restored.connect(self._after_restore)
+        self._show_dialog(dialog)
+        return dialog
+
+    def _after_restore(self, result: RestoreResult) -> None:
+        try:
+            self.user = workspace.sign_in(self.user.username)
+        except LookupError:
+            # The backup predates this user; go on as its administrator.
+            self.user = workspace.sign_in(None)
+        self.refresh()
+        self.demo_action.setEnabled(not workspace.has_opportunities())
+        self.statusBar().showMessage(result.message, 30_000)
 
     def load_demo_data(self) -> None:
         from app.services import demo

@@ -11,20 +11,59 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
-from peewee import Database
+from peewee import CharField, Database, DateTimeField, IntegerField, Model, TextField
 
-from app.db import models
+from app.db import backups, models
 from app.db.connection import database, is_sqlite
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+
+# Each step is written against the schema as it was at its version, not against today's
+# models (which move on): a step that needs a table declares a frozen copy of it here.
+# Every step is idempotent (IF NOT EXISTS, checks before ALTER), so a step that runs again
+# after an interruption does no harm.
+
+
+class _AuditEntryV3(Model):
+    """audit_entry as the audit-log step creates it."""
+
+    at = DateTimeField()
+    user_id = IntegerField(null=True)
+    user_name = CharField(default="")
+    entity = CharField()
+    entity_id = IntegerField()
+    action = CharField()
+    changes = TextField(default="")
+
+    class Meta:
+        table_name = "audit_entry"
+
+
+def _v3_audit_log(db: Database) -> None:
+    """The audit log: who created, changed, exported, anonymised or purged what, and when."""
+    with db.bind_ctx([_AuditEntryV3]):
+        db.create_tables([_AuditEntryV3], safe=True)
+    # Named as the model names them, so an upgraded database and a new one are alike.
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "audit_entry_at" ON "audit_entry" ("at")')
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "audit_entry_entity_entity_id" '
+        'ON "audit_entry" ("entity", "entity_id")'
+    )
+
 
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
-STEPS: list[Callable[[Database], None]] = []
+STEPS: list[Callable[[Database], None]] = [
+    # Schema 2 is the quotes' tables (quote, quote_line, order_form, sales_order,
+    # number_sequence, document), added with the quotes. Where both meet, that step goes
+    # first and this list reads [_v2_quotes, _v3_audit_log]; until then the audit log
+    # stands alone as the step to 2.
+    _v3_audit_log,
+]
+
+SCHEMA_VERSION = 1 + len(STEPS)
 
 
 class DatabaseTooNew(RuntimeError):
@@ -144,8 +183,16 @@ def _seed_reference_data() -> None:
             models.Reason.create(kind=kind, name=name, sequence=sequence)
 
 
+def _locked(db: Database):  # type: ignore[no-untyped-def]
+    """A transaction holding the write lock from its start, so two workstations that start
+    the program at once upgrade one after the other, the second finding the work done."""
+    return db.atomic("IMMEDIATE") if is_sqlite(db) else db.atomic()
+
+
 def create_fresh(db: Database) -> None:
-    with db.atomic():
+    with _locked(db):
+        if current_version(db) != 0:
+            return
         db.create_tables(models.TABLES)
         # One vehicle is reserved by at most one open opportunity, whatever the program does.
         db.execute_sql(
@@ -160,15 +207,18 @@ def create_fresh(db: Database) -> None:
         _set_version(db, SCHEMA_VERSION)
 
 
-def backup_sqlite(db: Database, destination: Path) -> Path:
-    """A consistent copy of a live SQLite database through SQLite's online backup API."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    target = sqlite3.connect(str(destination))
+def file_version(path: Path) -> int:
+    """The schema version of a database file (a backup, say) without opening it for the
+    program: 0 for a file with no tables."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        db.connection().backup(target)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "schema_version" not in tables:
+            return 1 if "opportunity" in tables else 0
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
     finally:
-        target.close()
-    return destination
+        conn.close()
 
 
 def upgrade(db: Database, backup_dir: Path | None = None) -> int:
@@ -181,11 +231,16 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> int:
         return 0
     if found < SCHEMA_VERSION:
         if backup_dir is not None and is_sqlite(db):
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            copy = backup_sqlite(db, backup_dir / f"before-upgrade-v{found}-{stamp}.sqlite3")
-            log.info("copied the database to %s before upgrading from schema %d", copy, found)
+            # Refuses (BackupError) a database that fails its integrity check: upgrading
+            # a damaged file would only bury the damage.
+            copy = backups.copy_database(
+                db.connection(), backup_dir, prefix=f"before-upgrade-v{found}"
+            )
+            log.info("copied the database to %s before upgrading from schema %d", copy.path, found)
         for version in range(found, SCHEMA_VERSION):
-            with db.atomic():
+            with _locked(db):
+                if current_version(db) > version:
+                    continue  # another workstation did this step meanwhile
                 _create_schema_version(db)
                 STEPS[version - 1](db)
                 _set_version(db, version + 1)

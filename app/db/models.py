@@ -362,6 +362,26 @@ class Activity(BaseModel):
         )
 
 
+class AuditEntry(Model):
+    """Who changed what, when: one row per create, edit, export, anonymisation or purge.
+    Append-only, and without foreign keys, so it outlives the records it describes."""
+
+    at = DateTimeField(default=now, index=True)
+    user_id = IntegerField(null=True)
+    # Kept as text too, so the entry still names the person if the user row changes.
+    user_name = CharField(default="")
+    entity = CharField()  # "opportunity", "account", "lead", "contact", ...
+    entity_id = IntegerField()
+    action = CharField()  # "create", "update", "delete", "export", "anonymise", "purge"
+    # JSON: {"field": [old, new], ...}; empty for actions that change no field.
+    changes = TextField(default="")
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+        indexes = ((("entity", "entity_id"), False),)
+
+
 TABLES: list[type[Model]] = [
     Setting,
     Team,
@@ -382,4 +402,5 @@ TABLES: list[type[Model]] = [
     CloseDateChange,
     StageChange,
     Activity,
+    AuditEntry,
 ]
