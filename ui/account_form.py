@@ -31,7 +31,9 @@ from app.domain.choices import Status
 from app.domain.validation import ValidationError
 from app.services import accounts
 from app.services.errors import ConflictError, NotFound
+from ui import conflict_dialog
 from ui.account_fields import ACCOUNT_FIELDS, AccountFields
+from ui.conflict_dialog import ConflictChoice
 from ui.duplicates import DuplicateCandidatesPanel
 from ui.widgets import FieldBox
 
@@ -382,8 +384,8 @@ class AccountFormDialog(QDialog):
             self._confirmed_new = True
             self.duplicates.list.setFocus()
             return False
-        except ConflictError as exc:
-            return self._conflict(str(exc))
+        except ConflictError:
+            return self._conflict()
         except NotFound as exc:
             QMessageBox.warning(self, self.windowTitle(), str(exc))
             return False
@@ -391,18 +393,32 @@ class AccountFormDialog(QDialog):
         self.saved.emit(account_id)
         return True
 
-    def _conflict(self, message: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            self.windowTitle(),
-            f"{message}\n\nReload their version (your changes here are dropped), or keep "
-            "editing yours (your next save shows this again)?",
-            QMessageBox.StandardButton.Reset | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Reset and self.detail is not None:
+    def _conflict(self) -> bool:
+        """Saved elsewhere since it was opened: show what changed on each side, then
+        reload theirs, save ours over it, or go back to editing."""
+        assert self.detail is not None
+        yours = self.fields.input()
+        try:
+            conflict = accounts.conflict(self.detail.id, self.detail, yours)
+        except NotFound as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return False
+        choice = conflict_dialog.ask(conflict, self)
+        if choice is ConflictChoice.RELOAD:
             self.load(self.detail.id)
-        return False
+            return False
+        if choice is ConflictChoice.KEEP_EDITING:
+            return False
+        try:
+            saved = accounts.save_over(self.detail.id, self.detail, yours, conflict.version)
+        except ValidationError as exc:
+            self.fields.show_errors(exc.errors)
+            return False
+        except ConflictError:
+            return self._conflict()
+        self.load(saved.id)
+        self.saved.emit(saved.id)
+        return True
 
     def _forget_duplicates(self) -> None:
         # The duplicate answer was for what was typed then; new text needs a new check.

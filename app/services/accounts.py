@@ -12,7 +12,7 @@ from app.db.connection import database, transaction
 from app.domain import money
 from app.domain.choices import AccountKind, ContactRole
 from app.domain.validation import ValidationError, Validator
-from app.services import matching
+from app.services import conflicts, matching
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import Option
 
@@ -231,7 +231,7 @@ def update(account_id: int, data: AccountInput, expected_version: int) -> Accoun
         if row is None:
             raise NotFound(f"Customer #{account_id} no longer exists.")
         if row.version != expected_version:
-            raise ConflictError(f"Customer {row.name}", _user_name(row.changed_by))
+            raise ConflictError(f"Customer {row.name}", _user_name(row.changed_by), row.version)
         for name in _ACCOUNT_FIELDS:
             setattr(row, name, getattr(data, name))
         for name, value in _keys(data, phone_region()).items():
@@ -239,6 +239,45 @@ def update(account_id: int, data: AccountInput, expected_version: int) -> Accoun
         row.name = display_name(data)
         row.save()
     return get(account_id)
+
+
+FIELD_LABELS = {
+    "kind": "Kind",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "company_name": "Company name",
+    "email": "E-mail",
+    "phone": "Phone",
+    "street": "Street",
+    "postcode": "Postcode",
+    "city": "City",
+    "country": "Country",
+}
+
+
+def conflict(account_id: int, opened: AccountInput, yours: AccountInput) -> conflicts.Conflict:
+    """What changed since the form was opened: the value then, theirs and yours."""
+    row = m.Account.get_or_none(m.Account.id == account_id)
+    if row is None:
+        raise NotFound(f"Customer #{account_id} no longer exists.")
+    theirs = get(account_id)
+    who = _user_name(row.changed_by)
+    return conflicts.Conflict(
+        str(ConflictError(f"Customer {row.name}", who)),
+        who,
+        theirs.version,
+        conflicts.field_changes(opened, theirs, yours, FIELD_LABELS),
+    )
+
+
+def save_over(
+    account_id: int, opened: AccountInput, yours: AccountInput, their_version: int
+) -> AccountDetail:
+    """The user's changes over the version saved elsewhere; their other changes stay."""
+    theirs = get(account_id)
+    merged = conflicts.merged(opened, theirs, yours, FIELD_LABELS)
+    data = AccountInput(**{n: getattr(merged, n) for n in _ACCOUNT_FIELDS})
+    return update(account_id, data, their_version)
 
 
 def _user_name(user_id: int | None) -> str | None:
