@@ -118,6 +118,9 @@ def check(data: AccountInput, v: Validator | None = None) -> Validator:
         v.error("kind", "An account is a person or a company.")
     if data.kind == AccountKind.COMPANY.value:
         data.company_name = v.require("company_name", data.company_name, "Company name")
+        # A company may name a person too; kept, so trimmed and bounded like any name.
+        data.last_name = v.optional("last_name", data.last_name, "Last name", 100)
+        data.first_name = v.optional("first_name", data.first_name, "First name", 100)
     else:
         data.last_name = v.require("last_name", data.last_name, "Last name", 100)
         data.first_name = v.optional("first_name", data.first_name, "First name", 100)

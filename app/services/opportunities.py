@@ -106,6 +106,20 @@ def _validate(
         "est_revenue_accessories", data.est_revenue_accessories, "Est. revenue accessories"
     )
     data.est_trade_in = v.amount("est_trade_in", data.est_trade_in, "Est. trade-in value")
+    if "currency" not in v.errors:
+        for name, label in (
+            ("est_revenue", "Est. revenue"),
+            ("est_revenue_accessories", "Est. revenue accessories"),
+            ("est_trade_in", "Est. trade-in value"),
+        ):
+            value = getattr(data, name)
+            if name not in v.errors and not money.fits(value, data.currency):
+                places = money.exponent(data.currency)
+                v.error(
+                    name,
+                    f"{label} {value} has more decimals than {data.currency} has ({places}); "
+                    "it would be stored rounded.",
+                )
     v.probability("probability", data.probability)
     data.channel = v.choice("channel", data.channel, Channel, "channel")
     data.interest = v.choice("interest", data.interest, Interest, "way to pay")
