@@ -3,6 +3,8 @@ two records of the same customer."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPushButton,
     QRadioButton,
@@ -35,6 +38,7 @@ from ui import conflict_dialog
 from ui.account_fields import ACCOUNT_FIELDS, AccountFields
 from ui.conflict_dialog import ConflictChoice
 from ui.duplicates import DuplicateCandidatesPanel
+from ui.personal_data_actions import anonymise_customer, export_customer
 from ui.widgets import FieldBox
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -291,6 +295,15 @@ class AccountFormDialog(QDialog):
         self.merge_button = self.buttons.addButton(
             "&Merge with…", QDialogButtonBox.ButtonRole.ActionRole
         )
+        self.personal_data_button = self.buttons.addButton(
+            "Personal &data", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        personal_menu = QMenu(self.personal_data_button)
+        self.export_action = personal_menu.addAction("&Export everything held about them…")
+        self.anonymise_action = personal_menu.addAction("&Anonymise…")
+        self.personal_data_button.setMenu(personal_menu)
+        self.export_action.triggered.connect(lambda: self.export_personal_data())
+        self.anonymise_action.triggered.connect(self.anonymise)
         self.save_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
@@ -357,6 +370,7 @@ class AccountFormDialog(QDialog):
         self.tabs.setTabEnabled(1, not new)
         self.tabs.setTabEnabled(2, not new)
         self.merge_button.setEnabled(not new)
+        self.personal_data_button.setEnabled(not new)
         self.save_button.setText("&Create customer" if new else "&Save")
 
     def is_modified(self) -> bool:
@@ -418,6 +432,26 @@ class AccountFormDialog(QDialog):
             return self._conflict()
         self.load(saved.id)
         self.saved.emit(saved.id)
+        return True
+
+    # --- personal data -----------------------------------------------------------------
+    def export_personal_data(self, path: Path | None = None) -> Path | None:
+        if self.detail is None:
+            return None
+        return export_customer(self, self.detail.id, self.detail.name, path)
+
+    def anonymise(self) -> bool:
+        if self.detail is None:
+            return False
+        if self.is_modified():
+            QMessageBox.warning(
+                self, "Anonymise", "Save or undo the changes in the form before anonymising."
+            )
+            return False
+        if not anonymise_customer(self, self.detail.id, self.detail.name):
+            return False
+        self.load(self.detail.id)
+        self.saved.emit(self.detail.id)
         return True
 
     def _forget_duplicates(self) -> None:

@@ -24,6 +24,7 @@ from app.services.workspace import UserInfo
 from ui.account_list import AccountListPage
 from ui.lead_list import LeadListPage
 from ui.opportunity_list import OpportunityListPage
+from ui.purge_dialog import PurgeDialog
 from ui.record_table import ListPage
 from ui.restore_dialog import RestoreDialog
 
@@ -106,6 +107,11 @@ class MainWindow(QMainWindow):
         self.backup_action.triggered.connect(self.back_up_now)
         self.restore_action = _action("&Restore from a backup…", self)
         self.restore_action.triggered.connect(self.open_restore)
+        self.purge_action = _action("&Purge old closed sales…", self)
+        self.purge_action.triggered.connect(self.open_purge)
+        self.purge_action.setVisible(
+            self.user.role in (UserRole.SALES_MANAGER, UserRole.ADMINISTRATOR)
+        )
         self.demo_action = _action("Load &demo data", self)
         self.demo_action.triggered.connect(self.load_demo_data)
         self.demo_action.setEnabled(not workspace.has_opportunities())
@@ -118,6 +124,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
+        file_menu.addAction(self.purge_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         sales_menu = self.menuBar().addMenu("&Sales")
@@ -241,6 +248,12 @@ class MainWindow(QMainWindow):
     def open_restore(self) -> RestoreDialog:
         dialog = RestoreDialog(self.database_path, self)
         dialog.restored.connect(self._after_restore)
+        self._show_dialog(dialog)
+        return dialog
+
+    def open_purge(self) -> PurgeDialog:
+        dialog = PurgeDialog(parent=self)
+        dialog.purged.connect(lambda _result: self.refresh())
         self._show_dialog(dialog)
         return dialog
 

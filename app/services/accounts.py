@@ -124,6 +124,7 @@ def check(data: AccountInput, v: Validator | None = None) -> Validator:
     else:
         data.last_name = v.require("last_name", data.last_name, "Last name", 100)
         data.first_name = v.optional("first_name", data.first_name, "First name", 100)
+        data.company_name = v.optional("company_name", data.company_name, "Company name")
     data.email = v.email("email", data.email)
     data.phone = v.optional("phone", data.phone, "Phone", 40)
     problem = matching.phone_problem(data.phone, phone_region())
