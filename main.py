@@ -6,8 +6,12 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__, logs, paths
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger("showroom")
 
@@ -170,31 +174,59 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
 # --- the program ------------------------------------------------------------------------------
 
 
-def _start_up_checks(smoke: bool) -> bool:
-    """The network-share warning and the quick check of the file, before it is opened;
-    False when the user chose to quit."""
-    from app.services import storage, workspace
+def _network_check(smoke: bool) -> None:
+    """Warn when the database is on a network share, where SQLite's locking fails."""
+    from app.services import storage
 
-    database_path = paths.database_path()
-    warning = storage.network_warning(database_path)
-    if warning:
-        log.warning(warning)
-        if smoke:
-            print(f"showroom: warning: {warning}", file=sys.stderr)
-        else:
-            from ui.startup import show_network_warning
-
-            show_network_warning(warning)
-    problems = workspace.quick_check(database_path)
-    if not problems:
-        return True
-    log.error("the database fails its quick check: %s", "; ".join(problems[:10]))
+    warning = storage.network_warning(paths.database_path())
+    if not warning:
+        return
+    log.warning(warning)
     if smoke:
-        print("showroom: the database is damaged: " + "; ".join(problems[:3]), file=sys.stderr)
-        return False
-    from ui.startup import offer_restore
+        print(f"showroom: warning: {warning}", file=sys.stderr)
+    else:
+        from ui.startup import show_network_warning
 
-    return offer_restore(database_path, problems)
+        show_network_warning(warning)
+
+
+def _open(args: argparse.Namespace, log_file: Path) -> MainWindow | int:
+    """Open the database, sign in and build the main window; on a damaged file, offer the
+    newest good backup. Returns the window, or the exit code when the program cannot go on."""
+    from app.services import errors, workspace
+    from ui.main_window import MainWindow
+
+    for attempt in (1, 2):
+        try:
+            database_path = workspace.open_database()
+            user = workspace.sign_in(args.user)
+            if args.demo and not workspace.has_opportunities():
+                from app.services import demo
+
+                demo.load_demo()
+            return MainWindow(user, database_path)
+        except workspace.DatabaseTooNew as exc:
+            return _fail(str(exc), args.smoke)
+        except LookupError as exc:
+            return _fail(str(exc), args.smoke)
+        except Exception as exc:
+            problem = errors.user_problem(exc)
+            if problem is None:
+                log.exception("start-up failed")
+                return _fail(
+                    f"The database could not be opened: {exc}\n\nDetails are in {log_file}.",
+                    args.smoke,
+                )
+            log.warning("start-up failed: %s", exc)
+            if problem.kind == "damaged" and attempt == 1 and not args.smoke:
+                from ui.startup import offer_restore
+
+                workspace.close_database()
+                if offer_restore(paths.database_path(), [str(exc)]):
+                    continue  # open the restored database
+                return 1
+            return _fail(f"{problem.title}.\n\n{problem.message}", args.smoke)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.services import backups, errors, workspace
+    from app.services import workspace
     from ui import error_dialog
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -217,46 +249,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.smoke:
         error_dialog.install_excepthook(log_file)
 
-    try:
-        if not _start_up_checks(args.smoke):
-            return 1
-        database_path = workspace.open_database()
-        user = workspace.sign_in(args.user)
-        if args.demo and not workspace.has_opportunities():
-            from app.services import demo
-
-            demo.load_demo()
-    except workspace.DatabaseTooNew as exc:
-        return _fail(str(exc), args.smoke)
-    except LookupError as exc:
-        return _fail(str(exc), args.smoke)
-    except Exception as exc:
-        problem = errors.user_problem(exc)
-        if problem is not None:
-            log.warning("start-up failed: %s", exc)
-            return _fail(f"{problem.title}.\n\n{problem.message}", args.smoke)
-        log.exception("start-up failed")
-        return _fail(
-            f"The database could not be opened: {exc}\n\nDetails are in {log_file}.", args.smoke
-        )
-
-    backup_note = ""
-    try:
-        taken = backups.backup_if_due()
-        if taken is not None:
-            backup_note = f"Backed up at start-up: {taken.name}"
-    except Exception as exc:
-        # A missed backup must not keep anyone from working, but it must not go unseen.
-        log.warning("the start-up backup failed: %s", exc, exc_info=True)
-        problem = errors.user_problem(exc)
-        backup_note = f"The start-up backup failed: {problem.title if problem else exc}"
-
-    from ui.main_window import MainWindow
-
-    window = MainWindow(user, database_path)
-    if backup_note:
-        window.statusBar().showMessage(backup_note, 15_000)
+    _network_check(args.smoke)
+    window = _open(args, log_file)
+    if isinstance(window, int):
+        return window
+    database_path = window.database_path
     window.show()
+    if not args.smoke:
+        # The quick check and the daily backup read the whole file: beside the window,
+        # not before it (a smoke run is no session, and `main.py check` does the check).
+        window.start_checks()
     if args.smoke:
         app.processEvents()
         window.close()

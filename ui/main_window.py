@@ -27,6 +27,7 @@ from ui.opportunity_list import OpportunityListPage
 from ui.purge_dialog import PurgeDialog
 from ui.record_table import ListPage
 from ui.restore_dialog import RestoreDialog
+from ui.startup import DamagedDatabaseBox, StartupChecks
 
 
 def _action(
@@ -256,6 +257,37 @@ class MainWindow(QMainWindow):
         dialog.purged.connect(lambda _result: self.refresh())
         self._show_dialog(dialog)
         return dialog
+
+    # --- start-up checks ----------------------------------------------------------------
+    def start_checks(self) -> StartupChecks:
+        """The quick check and the daily backup, in the background."""
+        self.checks = StartupChecks(self.database_path, self)
+        self.checks.damaged.connect(self.on_damaged_database)
+        self.checks.backed_up.connect(
+            lambda copy: self.statusBar().showMessage(f"Backed up at start-up: {copy.name}", 15_000)
+        )
+        self.checks.backup_failed.connect(lambda text: self.statusBar().showMessage(text, 30_000))
+        self.checks.start()
+        return self.checks
+
+    def on_damaged_database(self, problems: list[str]) -> None:
+        """The quick check failed: say so and offer the newest good backup, or quit."""
+        box = DamagedDatabaseBox(
+            self.database_path, problems, backups.newest_good_backup(), parent=self
+        )
+        box.exec()
+        if box.restore_button is None or box.clickedButton() is not box.restore_button:
+            self.close()
+            return
+        assert box.backup is not None
+        try:
+            result = backups.restore(box.backup.path, self.database_path)
+        except (BackupError, workspace.DatabaseTooNew) as exc:
+            QMessageBox.critical(self, "Not restored", str(exc))
+            self.close()
+            return
+        self._after_restore(result)
+        QMessageBox.information(self, "Backup restored", result.message)
 
     def _after_restore(self, result: RestoreResult) -> None:
         try:

@@ -3,13 +3,18 @@ database that fails its quick check (with the newest good backup on offer)."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app import logs
-from app.services import backups, workspace
+from app.services import backups, errors, workspace
 from app.services.backups import BackupError, BackupInfo
+
+log = logging.getLogger(__name__)
 
 
 def network_warning_box(text: str, parent: QWidget | None = None) -> QMessageBox:
@@ -84,3 +89,53 @@ def restore_offered(box: DamagedDatabaseBox, database_path: Path) -> bool:
         return False
     QMessageBox.information(None, "Backup restored", result.message)
     return True
+
+
+class StartupChecks(QObject):
+    """The start-up work that reads the whole file, done beside the first window so that it
+    opens at once: SQLite's quick check, then the daily backup when one is due. Results
+    come back as signals, in the window's thread."""
+
+    damaged = Signal(list)  # what the quick check found
+    backed_up = Signal(object)  # BackupInfo
+    backup_failed = Signal(str)
+    done = Signal()
+
+    def __init__(self, database_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.database_path = database_path
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="start-up checks", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True when the checks have finished."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+            return not self._thread.is_alive()
+        return True
+
+    def _run(self) -> None:
+        try:
+            problems = workspace.quick_check(self.database_path)
+            if problems:
+                log.error("the database fails its quick check: %s", "; ".join(problems[:10]))
+                self.damaged.emit(problems)
+                return
+            try:
+                taken = backups.backup_if_due()
+            except Exception as exc:
+                log.warning("the start-up backup failed: %s", exc, exc_info=True)
+                problem = errors.user_problem(exc)
+                self.backup_failed.emit(
+                    f"The start-up backup failed: {problem.title if problem else exc}"
+                )
+            else:
+                if taken is not None:
+                    self.backed_up.emit(taken)
+        finally:
+            # This thread's own connection (peewee keeps one per thread).
+            workspace.close_database()
+            self.done.emit()

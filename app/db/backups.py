@@ -199,12 +199,15 @@ def restore_into(backup: Path, database: Path) -> None:
     database.parent.mkdir(parents=True, exist_ok=True)
     source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        target = sqlite3.connect(str(database), timeout=BUSY_TIMEOUT_S)
         try:
-            source.backup(target)
-            problems = integrity_problems(target)
-        finally:
-            target.close()
+            problems = _backup_into(source, database)
+        except sqlite3.DatabaseError:
+            # The database is too damaged for SQLite to write into (its header is gone).
+            # It has been set aside; the file itself is replaced, with its -wal and -shm.
+            for suffix in ("-wal", "-shm"):
+                database.with_name(database.name + suffix).unlink(missing_ok=True)
+            database.unlink(missing_ok=True)
+            problems = _backup_into(source, database)
     finally:
         source.close()
     if problems:
@@ -212,6 +215,15 @@ def restore_into(backup: Path, database: Path) -> None:
             f"After restoring {backup.name} the database fails SQLite's integrity check: "
             f"{'; '.join(problems[:5])}"
         )
+
+
+def _backup_into(source: sqlite3.Connection, database: Path) -> list[str]:
+    target = sqlite3.connect(str(database), timeout=BUSY_TIMEOUT_S)
+    try:
+        source.backup(target)
+        return integrity_problems(target)
+    finally:
+        target.close()
 
 
 def _newest_per_period(

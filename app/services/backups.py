@@ -164,14 +164,20 @@ def restore(
     if was_open:
         close()
     aside = backups.set_aside(target, folder)
+    from app.services import workspace
+
     try:
         backups.restore_into(source, target)
-    finally:
-        # Open again whatever happened, so the program goes on with a database it knows.
-        from app.services import workspace
-
-        workspace.open_database(target)
-        if not was_open:
-            workspace.close_database()
+    except Exception:
+        if was_open:
+            try:
+                workspace.open_database(target)  # go on with the database as it was
+            except Exception:
+                log.exception("could not open %s again after a failed restore", target)
+        raise
+    # Opened (and upgraded, for an older backup) before saying it worked.
+    workspace.open_database(target)
+    if not was_open:
+        workspace.close_database()
     log.info("restored %s into %s; the previous database is kept as %s", source, target, aside)
     return RestoreResult(restored, aside, target)

@@ -96,13 +96,13 @@ def test_the_main_window_backs_up_and_restores(
     assert window.user.username == "anna"
 
 
-def _damaged(db: Path, user: UserInfo) -> None:
+def _damaged(db: Path, user: UserInfo, table: str = "opportunity") -> None:
     for n in range(20):
         factories.opportunity(user.id, topic=f"Filler {n}")
     workspace.close_database()
     with sqlite3.connect(db) as conn:
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'opportunity'")
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,))
         page = root.fetchone()[0]
     conn.close()
     with db.open("r+b") as file:
@@ -197,3 +197,95 @@ def test_the_log_is_a_rotating_file_in_the_log_folder(data_dir: Path) -> None:
         for handler in [h for h in root.handlers if isinstance(h, RotatingFileHandler)]:
             root.removeHandler(handler)
             handler.close()
+
+
+def test_the_start_up_checks_run_beside_the_window_and_take_the_daily_backup(
+    qtbot, user: UserInfo, db: Path
+) -> None:
+    from ui.startup import StartupChecks
+
+    factories.opportunity(user.id)
+    checks = StartupChecks(db)
+    with qtbot.waitSignal(checks.backed_up, timeout=10_000) as taken:
+        checks.start()
+    assert checks.wait(10)
+    assert taken.args[0].path.exists() and taken.args[0].kind == "regular backup"
+    # Once a day: the next start takes none.
+    again = StartupChecks(db)
+    with qtbot.waitSignal(again.done, timeout=10_000):
+        again.start()
+    assert len(backups.list_backups()) == 1
+
+
+def test_the_start_up_checks_report_a_damaged_database_and_the_window_restores(
+    qtbot, user: UserInfo, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.startup import StartupChecks
+
+    factories.opportunity(user.id, topic="Safe in the backup")
+    backups.take_backup(now=datetime(2026, 11, 30, 7, 0))
+    # Damage the window does not trip over (it lists opportunities, not stage changes).
+    _damaged(db, user, table="stage_change")
+    workspace.open_database(db)
+    window = MainWindow(user, db)
+    qtbot.addWidget(window)
+    chosen: list[str] = []
+
+    def click_restore(box: QMessageBox) -> int:
+        chosen.append(box.text())
+        box.restore_button.click()  # type: ignore[attr-defined]
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click_restore)
+    told = _answer(monkeypatch, "information")
+    checks = StartupChecks(db, window)
+    checks.damaged.connect(window.on_damaged_database)
+    with qtbot.waitSignal(checks.done, timeout=10_000):
+        checks.start()
+    qtbot.waitUntil(lambda: bool(told), timeout=5_000)
+    assert "2026-11-30 07:00" in chosen[0]
+    assert workspace.quick_check(db) == []
+    assert window.opportunities.model.rowCount() == 1
+    assert "Restored the backup" in told[0]
+
+
+def test_a_database_whose_header_is_gone_is_restored_in_place(user: UserInfo, db: Path) -> None:
+    factories.opportunity(user.id, topic="Safe in the backup")
+    copy = backups.take_backup()
+    workspace.close_database()
+    with db.open("r+b") as file:
+        file.write(b"\x00" * 4096)
+    assert workspace.quick_check(db)
+    result = backups.restore(copy.path, db)
+    assert workspace.quick_check(db) == []
+    assert result.set_aside is not None and result.set_aside.read_bytes()[:16] == b"\x00" * 16
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT topic FROM opportunity").fetchall() == [("Safe in the backup",)]
+
+
+def test_opening_an_unreadable_database_offers_the_newest_good_backup(
+    qtbot, user: UserInfo, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+
+    import main
+    import ui.startup
+
+    factories.opportunity(user.id, topic="Safe in the backup")
+    copy = backups.take_backup()
+    workspace.close_database()
+    with db.open("r+b") as file:
+        file.write(b"\x00" * 4096)
+    offered: list[str] = []
+
+    def offer(path: Path, problems: list[str]) -> bool:
+        offered.append(problems[0])
+        backups.restore(copy.path, path)
+        return True
+
+    monkeypatch.setattr(ui.startup, "offer_restore", offer)
+    args = argparse.Namespace(user="anna", demo=False, smoke=False)
+    window = main._open(args, db.parent / "logs" / "showroom.log")
+    assert not isinstance(window, int) and window.database_path == db
+    window.deleteLater()
+    assert offered and "not a database" in offered[0]
