@@ -88,6 +88,9 @@ def _say(message: str) -> None:
 def _backup_command() -> int:
     from app.services import backups, workspace
 
+    if not paths.database_path().exists():
+        print(f"showroom: there is no database at {paths.database_path()} yet", file=sys.stderr)
+        return 1
     problems = workspace.quick_check()
     if problems:
         print(

@@ -41,8 +41,8 @@ def acting_user() -> int | None:
 
 # Bookkeeping columns, and keys derived from other fields: not worth an audit line.
 _NOT_AUDITED = frozenset(
-    {"created_at", "updated_at", "changed_by", "version", "email_key", "phone_key", "name_key"}
-    | {"sort_name"}
+    {"created_at", "updated_at", "changed_by", "version"}
+    | {"email_key", "phone_key", "name_key", "sort_name"}
 )
 
 

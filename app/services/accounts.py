@@ -360,14 +360,23 @@ def add_contact(account_id: int, data: ContactInput) -> Option:
 
 def update_contact(contact_id: int, data: ContactInput) -> None:
     _validate_contact(data)
+    values = {
+        "first_name": data.first_name,
+        "last_name": data.last_name,
+        "email": data.email,
+        "phone": data.phone,
+        "job_title": data.job_title,
+    }
     with transaction():
-        updated = (
+        row = m.Contact.get_or_none(m.Contact.id == contact_id)
+        if row is None:
+            raise NotFound("This contact no longer exists.")
+        changes = {k: (getattr(row, k), v) for k, v in values.items() if getattr(row, k) != v}
+        if not changes:
+            return
+        (
             m.Contact.update(
-                first_name=data.first_name,
-                last_name=data.last_name,
-                email=data.email,
-                phone=data.phone,
-                job_title=data.job_title,
+                **values,
                 updated_at=m.now(),
                 changed_by=m.acting_user(),
                 version=m.Contact.version + 1,
@@ -375,8 +384,7 @@ def update_contact(contact_id: int, data: ContactInput) -> None:
             .where(m.Contact.id == contact_id)
             .execute()
         )
-    if not updated:
-        raise NotFound("This contact no longer exists.")
+        m.write_audit("contact", contact_id, "update", changes)
 
 
 def _contact_label(first: str, last: str, title: str) -> str:
@@ -472,6 +480,7 @@ def merge(keep_id: int, drop_id: int, chosen: dict[str, str] | None = None) -> A
         keep.save()
         for model, column in _ACCOUNT_LINKS:
             model.update({column: keep_id}).where(column == drop_id).execute()
+        m.write_audit("account", keep_id, "merge", {"merged_from": (drop_id, None)})
         drop.delete_instance()
     return get(keep_id)
 

@@ -316,7 +316,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
             city="",
             email_key="",
             phone_key="",
-            name_key=matching.name_key("", "Anonymised", label if company else ""),
+            name_key="",  # matches no one in the duplicate check
             sort_name=matching.sort_key(label),
             version=m.Account.version + 1,
             **_bump(),

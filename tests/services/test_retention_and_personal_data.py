@@ -289,3 +289,17 @@ def test_only_managers_anonymise(user: UserInfo) -> None:
     sign_in("sam")
     with pytest.raises(NotAllowed):
         personal_data.anonymise(account_id)
+
+
+def test_contact_edits_and_merges_are_logged(user: UserInfo) -> None:
+    account_id = factories.customer("Rossi", "Maria")
+    [contact] = accounts.get(account_id).contacts
+    accounts.update_contact(
+        contact.id, accounts.ContactInput(first_name="Maria", last_name="Rossi", job_title="CEO")
+    )
+    [entry] = [r for r in audit.history("contact", contact.id) if r.action == "update"]
+    assert entry.changes == {"job_title": ("", "CEO")}
+    other = factories.customer("Rossi", "M.")
+    accounts.merge(account_id, other)
+    assert "merge" in [r.action for r in audit.history("account", account_id)]
+    assert [r.action for r in audit.history("account", other)][-1] == "delete"
