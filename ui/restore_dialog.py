@@ -38,7 +38,7 @@ class RestoreDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Restore from a backup")
         self.database_path = database_path
-        self.result_: RestoreResult | None = None
+        self.restore_result: RestoreResult | None = None
         intro = QLabel(
             "Restoring replaces the whole database with the backup: whatever was saved after "
             "the backup was taken is no longer in it. The database as it is now is kept in "
@@ -113,7 +113,7 @@ class RestoreDialog(QDialog):
         except (BackupError, workspace.DatabaseTooNew) as exc:
             QMessageBox.warning(self, "Not restored", str(exc))
             return False
-        self.result_ = result
+        self.restore_result = result
         self.restored.emit(result)
         QMessageBox.information(self, "Backup restored", result.message)
         self.accept()

@@ -53,22 +53,18 @@ def test_a_backup_sees_what_the_write_ahead_log_holds(user: workspace.UserInfo, 
     assert _count(copy.path) == 5
 
 
-def test_no_backup_is_taken_of_a_database_that_fails_the_check(data_dir: Path) -> None:
+def test_no_backup_is_taken_of_a_database_that_fails_the_check(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = sqlite3.connect(":memory:")
     source.execute("CREATE TABLE t (x)")
     folder = data_dir / "backups"
     good = db_backups.copy_database(source, folder, when=datetime(2026, 11, 1))
-    real = db_backups.integrity_problems
-
-    def failing(conn: sqlite3.Connection, quick: bool = False) -> list[str]:
-        return ["row 3 missing from index x"]
-
-    try:
-        db_backups.integrity_problems = failing  # type: ignore[assignment]
-        with pytest.raises(BackupError, match="no backup was taken"):
-            db_backups.copy_database(source, folder)
-    finally:
-        db_backups.integrity_problems = real  # type: ignore[assignment]
+    monkeypatch.setattr(
+        db_backups, "integrity_problems", lambda conn, quick=False: ["row 3 missing from index x"]
+    )
+    with pytest.raises(BackupError, match="no backup was taken"):
+        db_backups.copy_database(source, folder)
     assert [b.path for b in db_backups.list_backups(folder)] == [good.path]
 
 

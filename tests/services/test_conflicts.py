@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,29 @@ def test_a_lead_changed_elsewhere(user: UserInfo) -> None:
     assert {c.name for c in conflict.changes} == {"model", "notes"}
     saved = leads.save_over(lead.id, opened, mine, conflict.version)
     assert (saved.model, saved.notes) == ("Tiguan", "Call after six")
+
+
+def test_a_write_waits_for_the_other_workstation_instead_of_failing(
+    user: UserInfo, db: Path
+) -> None:
+    import sqlite3
+    import threading
+    import time
+
+    created = factories.opportunity(user.id)
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # the other workstation is writing
+    released = threading.Event()
+
+    def release() -> None:
+        time.sleep(0.4)
+        other.execute("COMMIT")
+        released.set()
+
+    threading.Thread(target=release).start()
+    opened = opportunities.get(created.id)
+    started = time.monotonic()
+    saved = opportunities.update(created.id, replace(opened, source="Waited"), opened.version)
+    assert released.is_set() and time.monotonic() - started >= 0.3
+    assert saved.source == "Waited"
+    other.close()

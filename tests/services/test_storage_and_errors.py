@@ -127,3 +127,17 @@ def test_a_real_read_only_database_is_recognised(tmp_path: Path) -> None:
 )
 def test_everything_else_is_a_bug_to_log(exc: BaseException) -> None:
     assert errors.user_problem(exc) is None
+
+
+def test_a_real_lock_held_too_long_is_put_as_the_database_being_busy(tmp_path: Path) -> None:
+    path = tmp_path / "locked.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(path, timeout=0.05)
+    with pytest.raises(sqlite3.OperationalError) as caught:
+        other.execute("INSERT INTO t VALUES (1)")
+    holder.execute("ROLLBACK")
+    problem = errors.user_problem(caught.value)
+    assert problem is not None and problem.kind == "locked"
+    assert "Wait a moment" in problem.message
