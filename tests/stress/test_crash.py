@@ -101,5 +101,5 @@ def test_a_writer_killed_at_random_moments_leaves_a_sound_database(tmp_path: Pat
         f"activities survived whole; the writer got further before {grew} of the kills"
     )
     # The kills hit a writer at work, not one still starting up.
-    assert seen[0] > KILLS and grew > KILLS // 2
+    assert seen[0] > KILLS // 2 and grew > KILLS // 4
     assert elapsed < 60
