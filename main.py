@@ -6,22 +6,31 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__, logs, paths
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger("showroom")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="showroom",
-        description="Showroom: leads, opportunities, quotes and deliveries for dealership sales staff.",
-    )
-    parser.add_argument(
+    # The options work before and after a command ("--data-dir X restore F" and
+    # "restore F --data-dir X"); SUPPRESS keeps a command's defaults from hiding them.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "--data-dir",
         type=Path,
         metavar="DIR",
+        default=argparse.SUPPRESS,
         help="keep the database and documents in DIR instead of the per-user folder",
+    )
+    parser = argparse.ArgumentParser(
+        prog="showroom",
+        description="Showroom: leads, opportunities, quotes and deliveries for dealership sales staff.",
+        parents=[common],
     )
     parser.add_argument(
         "--demo",
@@ -40,13 +49,30 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     render = commands.add_parser(
         "render",
+        parents=[common],
         help="render an issued quote or order form from its snapshot to a PDF file",
         description="Render an issued document (Q-00001, Q-00001-r2 for a revision, OF-00001) "
         "from the snapshot frozen when it was issued.",
     )
     render.add_argument("number", help="the document number, e.g. Q-00001 or OF-00001")
     render.add_argument("--out", type=Path, required=True, metavar="FILE", help="the PDF to write")
-    return parser.parse_args(argv)
+    commands.add_parser(
+        "backup", parents=[common], help="back up the database now (and thin the older backups)"
+    )
+    commands.add_parser("backups", parents=[common], help="list the backups, newest first")
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup; the current one is kept aside first",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="the backup (path or file name)")
+    commands.add_parser(
+        "check", parents=[common], help="check the database (integrity, schema) and exit"
+    )
+    args = parser.parse_args(argv)
+    if not hasattr(args, "data_dir"):
+        args.data_dir = None
+    return args
 
 
 def render_document(number: str, out: Path) -> int:
@@ -78,47 +104,195 @@ def _fail(message: str, smoke: bool) -> int:
     return 1
 
 
+# --- headless commands ------------------------------------------------------------------------
+
+
+def _say(message: str) -> None:
+    print(f"showroom: {message}")
+
+
+def _backup_command() -> int:
+    from app.services import backups, workspace
+
+    if not paths.database_path().exists():
+        print(f"showroom: there is no database at {paths.database_path()} yet", file=sys.stderr)
+        return 1
+    problems = workspace.quick_check()
+    if problems:
+        print(
+            "showroom: the database fails SQLite's check; no backup was taken: "
+            + "; ".join(problems[:3]),
+            file=sys.stderr,
+        )
+        return 1
+    workspace.open_database()
+    try:
+        copy = backups.take_backup()
+    finally:
+        workspace.close_database()
+    _say(f"backed up {paths.database_path()} to {copy.path} ({copy.size_label})")
+    return 0
+
+
+def _backups_command() -> int:
+    from app.services import backups
+
+    found = backups.list_backups()
+    if not found:
+        _say(f"no backups in {paths.backup_dir()}")
+        return 0
+    for copy in found:
+        print(f"{copy.taken_at:%Y-%m-%d %H:%M}  {copy.size_label:>9}  {copy.kind:<28}  {copy.path}")
+    return 0
+
+
+def _restore_command(file: Path) -> int:
+    from app.services import backups
+
+    result = backups.restore(file)
+    _say(result.message)
+    return 0
+
+
+def _check_command() -> int:
+    from app.services import storage, workspace
+
+    warning = storage.network_warning(paths.database_path())
+    if warning:
+        print(f"showroom: warning: {warning}", file=sys.stderr)
+    problems = workspace.quick_check()
+    if problems:
+        print("showroom: the database is damaged: " + "; ".join(problems[:5]), file=sys.stderr)
+        return 1
+    workspace.open_database()
+    workspace.close_database()
+    _say(f"{paths.database_path()} is sound and up to date")
+    return 0
+
+
+def run_command(args: argparse.Namespace, log_file: Path) -> int:
+    """The headless commands: no window, messages on stdout and stderr, exit 1 on failure."""
+    from app.services import errors, workspace
+    from app.services.backups import BackupError
+
+    try:
+        if args.command == "render":
+            return render_document(args.number, args.out)
+        if args.command == "backup":
+            return _backup_command()
+        if args.command == "backups":
+            return _backups_command()
+        if args.command == "restore":
+            return _restore_command(args.file)
+        return _check_command()
+    except (BackupError, workspace.DatabaseTooNew) as exc:
+        log.error("%s failed: %s", args.command, exc)
+        print(f"showroom: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        problem = errors.user_problem(exc)
+        if problem is not None:
+            log.warning("%s failed: %s", args.command, exc)
+            print(f"showroom: {problem.title}: {problem.message}", file=sys.stderr)
+            return 1
+        log.exception("%s failed", args.command)
+        print(
+            f"showroom: {args.command} failed: {exc}. Details are in {log_file}.", file=sys.stderr
+        )
+        return 1
+
+
+# --- the program ------------------------------------------------------------------------------
+
+
+def _network_check(smoke: bool) -> None:
+    """Warn when the database is on a network share, where SQLite's locking fails."""
+    from app.services import storage
+
+    warning = storage.network_warning(paths.database_path())
+    if not warning:
+        return
+    log.warning(warning)
+    if smoke:
+        print(f"showroom: warning: {warning}", file=sys.stderr)
+    else:
+        from ui.startup import show_network_warning
+
+        show_network_warning(warning)
+
+
+def _open(args: argparse.Namespace, log_file: Path) -> MainWindow | int:
+    """Open the database, sign in and build the main window; on a damaged file, offer the
+    newest good backup. Returns the window, or the exit code when the program cannot go on."""
+    from app.services import errors, workspace
+    from ui.main_window import MainWindow
+
+    for attempt in (1, 2):
+        try:
+            database_path = workspace.open_database()
+            user = workspace.sign_in(args.user)
+            if args.demo and not workspace.has_opportunities():
+                from app.services import demo
+
+                demo.load_demo()
+            from app.services import quotes
+
+            quotes.expire_due()  # quotes past their valid-until date, since the last start
+            return MainWindow(user, database_path)
+        except workspace.DatabaseTooNew as exc:
+            return _fail(str(exc), args.smoke)
+        except LookupError as exc:
+            return _fail(str(exc), args.smoke)
+        except Exception as exc:
+            problem = errors.user_problem(exc)
+            if problem is None:
+                log.exception("start-up failed")
+                return _fail(
+                    f"The database could not be opened: {exc}\n\nDetails are in {log_file}.",
+                    args.smoke,
+                )
+            log.warning("start-up failed: %s", exc)
+            if problem.kind == "damaged" and attempt == 1 and not args.smoke:
+                from ui.startup import offer_restore
+
+                workspace.close_database()
+                if offer_restore(paths.database_path(), [str(exc)]):
+                    continue  # open the restored database
+                return 1
+            return _fail(f"{problem.title}.\n\n{problem.message}", args.smoke)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.data_dir is not None:
         paths.set_data_dir(args.data_dir)
     log_file = logs.configure()
-    if args.command == "render":
-        return render_document(args.number, args.out)
+    if args.command:
+        return run_command(args, log_file)
 
     from PySide6.QtWidgets import QApplication
 
     from app.services import workspace
+    from ui import error_dialog
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Showroom")
     app.setOrganizationName("Showroom")
     app.setApplicationVersion(__version__)
+    if not args.smoke:
+        error_dialog.install_excepthook(log_file)
 
-    try:
-        database_path = workspace.open_database()
-        user = workspace.sign_in(args.user)
-        if args.demo and not workspace.has_opportunities():
-            from app.services import demo
-
-            demo.load_demo()
-        from app.services import quotes
-
-        quotes.expire_due()  # quotes past their valid-until date, since the last start
-    except workspace.DatabaseTooNew as exc:
-        return _fail(str(exc), args.smoke)
-    except LookupError as exc:
-        return _fail(str(exc), args.smoke)
-    except Exception as exc:
-        log.exception("start-up failed")
-        return _fail(
-            f"The database could not be opened: {exc}\n\nDetails are in {log_file}.", args.smoke
-        )
-
-    from ui.main_window import MainWindow
-
-    window = MainWindow(user, database_path)
+    _network_check(args.smoke)
+    window = _open(args, log_file)
+    if isinstance(window, int):
+        return window
+    database_path = window.database_path
     window.show()
+    if not args.smoke:
+        # The quick check and the daily backup read the whole file: beside the window,
+        # not before it (a smoke run is no session, and `main.py check` does the check).
+        window.start_checks()
     if args.smoke:
         app.processEvents()
         window.close()

@@ -9,11 +9,15 @@ from pathlib import Path
 from app import paths
 
 
+def log_file() -> Path:
+    """Where the log is written (the newest of the rotated files)."""
+    return paths.log_dir() / "showroom.log"
+
+
 def configure(verbose: bool = False) -> Path:
     """Send the program's log to showroom.log (1 MB, 5 kept); return its path."""
-    folder = paths.log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "showroom.log"
+    target = log_file()
+    target.parent.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(target, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()

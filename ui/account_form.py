@@ -3,6 +3,8 @@ two records of the same customer."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPushButton,
     QRadioButton,
@@ -31,8 +34,11 @@ from app.domain.choices import Status
 from app.domain.validation import ValidationError
 from app.services import accounts
 from app.services.errors import ConflictError, NotFound
+from ui import conflict_dialog
 from ui.account_fields import ACCOUNT_FIELDS, AccountFields
+from ui.conflict_dialog import ConflictChoice
 from ui.duplicates import DuplicateCandidatesPanel
+from ui.personal_data_actions import anonymise_customer, export_customer
 from ui.widgets import FieldBox
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -289,6 +295,15 @@ class AccountFormDialog(QDialog):
         self.merge_button = self.buttons.addButton(
             "&Merge with…", QDialogButtonBox.ButtonRole.ActionRole
         )
+        self.personal_data_button = self.buttons.addButton(
+            "Personal &data", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        personal_menu = QMenu(self.personal_data_button)
+        self.export_action = personal_menu.addAction("&Export everything held about them…")
+        self.anonymise_action = personal_menu.addAction("&Anonymise…")
+        self.personal_data_button.setMenu(personal_menu)
+        self.export_action.triggered.connect(lambda: self.export_personal_data())
+        self.anonymise_action.triggered.connect(self.anonymise)
         self.save_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
@@ -355,6 +370,7 @@ class AccountFormDialog(QDialog):
         self.tabs.setTabEnabled(1, not new)
         self.tabs.setTabEnabled(2, not new)
         self.merge_button.setEnabled(not new)
+        self.personal_data_button.setEnabled(not new)
         self.save_button.setText("&Create customer" if new else "&Save")
 
     def is_modified(self) -> bool:
@@ -382,8 +398,8 @@ class AccountFormDialog(QDialog):
             self._confirmed_new = True
             self.duplicates.list.setFocus()
             return False
-        except ConflictError as exc:
-            return self._conflict(str(exc))
+        except ConflictError:
+            return self._conflict()
         except NotFound as exc:
             QMessageBox.warning(self, self.windowTitle(), str(exc))
             return False
@@ -391,18 +407,52 @@ class AccountFormDialog(QDialog):
         self.saved.emit(account_id)
         return True
 
-    def _conflict(self, message: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            self.windowTitle(),
-            f"{message}\n\nReload their version (your changes here are dropped), or keep "
-            "editing yours (your next save shows this again)?",
-            QMessageBox.StandardButton.Reset | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Reset and self.detail is not None:
+    def _conflict(self) -> bool:
+        """Saved elsewhere since it was opened: show what changed on each side, then
+        reload theirs, save ours over it, or go back to editing."""
+        assert self.detail is not None
+        yours = self.fields.input()
+        try:
+            conflict = accounts.conflict(self.detail.id, self.detail, yours)
+        except NotFound as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return False
+        choice = conflict_dialog.ask(conflict, self)
+        if choice is ConflictChoice.RELOAD:
             self.load(self.detail.id)
-        return False
+            return False
+        if choice is ConflictChoice.KEEP_EDITING:
+            return False
+        try:
+            saved = accounts.save_over(self.detail.id, self.detail, yours, conflict.version)
+        except ValidationError as exc:
+            self.fields.show_errors(exc.errors)
+            return False
+        except ConflictError:
+            return self._conflict()
+        self.load(saved.id)
+        self.saved.emit(saved.id)
+        return True
+
+    # --- personal data -----------------------------------------------------------------
+    def export_personal_data(self, path: Path | None = None) -> Path | None:
+        if self.detail is None:
+            return None
+        return export_customer(self, self.detail.id, self.detail.name, path)
+
+    def anonymise(self) -> bool:
+        if self.detail is None:
+            return False
+        if self.is_modified():
+            QMessageBox.warning(
+                self, "Anonymise", "Save or undo the changes in the form before anonymising."
+            )
+            return False
+        if not anonymise_customer(self, self.detail.id, self.detail.name):
+            return False
+        self.load(self.detail.id)
+        self.saved.emit(self.detail.id)
+        return True
 
     def _forget_duplicates(self) -> None:
         # The duplicate answer was for what was typed then; new text needs a new check.

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.choices import AccountKind
 from app.services import accounts
 from app.services.accounts import AccountFilter, AccountRow
 from ui.list_filters import SearchBox, fill_filter_combo
+from ui.personal_data_actions import anonymise_customer, export_customer
 from ui.record_table import ListPage, PagedTableModel, RecordTableView
 
 COL_NAME, COL_KIND, COL_EMAIL, COL_PHONE, COL_POSTCODE, COL_CITY, COL_OPEN = range(7)
@@ -62,6 +73,14 @@ class AccountListPage(ListPage):
         bar.addWidget(caption)
         bar.addWidget(self.kind, 1)
         bar.addStretch(2)
+        self.personal_data_button = QPushButton("Personal &data")
+        personal_menu = QMenu(self.personal_data_button)
+        self.export_action = personal_menu.addAction("&Export the selected customer's data…")
+        self.anonymise_action = personal_menu.addAction("&Anonymise the selected customer…")
+        self.personal_data_button.setMenu(personal_menu)
+        self.export_action.triggered.connect(lambda: self.export_selected())
+        self.anonymise_action.triggered.connect(self.anonymise_selected)
+        bar.addWidget(self.personal_data_button)
         self.model = AccountTableModel(self)
         self.table = RecordTableView()
         self.table.setModel(self.model)
@@ -77,6 +96,21 @@ class AccountListPage(ListPage):
         )
         self.table.open_requested.connect(self.open_requested)
         self._apply()
+
+    def export_selected(self, path: Path | None = None) -> Path | None:
+        account_id = self.table.current_id()
+        if account_id is None:
+            return None
+        return export_customer(self, account_id, accounts.name(account_id), path)
+
+    def anonymise_selected(self) -> bool:
+        account_id = self.table.current_id()
+        if account_id is None or not anonymise_customer(
+            self, account_id, accounts.name(account_id)
+        ):
+            return False
+        self.refresh()
+        return True
 
     def current_filter(self) -> AccountFilter:
         return AccountFilter(text=self.search.text().strip(), kind=self.kind.currentData())

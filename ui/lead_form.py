@@ -34,13 +34,14 @@ from app.services import accounts, catalogue, leads, opportunities, reference
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.errors import ConflictError, NotFound
 from app.services.leads import LeadDetail, LeadInput
+from ui import conflict_dialog
+from ui.conflict_dialog import ConflictChoice
 from ui.duplicates import DuplicateCandidatesPanel
 from ui.widgets import ERROR_COLOUR, CatalogueCombo, ChoiceCombo, FieldBox, OptionCombo
 
 SAVE = QMessageBox.StandardButton.Save
 DISCARD = QMessageBox.StandardButton.Discard
 CANCEL = QMessageBox.StandardButton.Cancel
-RESET = QMessageBox.StandardButton.Reset
 ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
 ACTION_ROLE = QDialogButtonBox.ButtonRole.ActionRole
 OK_BUTTON = QDialogButtonBox.StandardButton.Ok
@@ -696,12 +697,14 @@ class LeadDialog(QDialog):
         except ValidationError as exc:
             self._refuse(exc.errors, "Not saved")
             return False
-        except ConflictError as exc:
-            self._on_conflict(str(exc))
-            return False
+        except ConflictError:
+            return self._on_conflict()
         except NotFound as exc:
             self._say(f"Not saved: {exc}", error=True)
             return False
+        return self._saved(detail)
+
+    def _saved(self, detail: LeadDetail) -> bool:
         self.lead_id = detail.id
         self._load(detail)
         self._say(f"Saved at {datetime.now():%H:%M}.")
@@ -747,20 +750,32 @@ class LeadDialog(QDialog):
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
         self.message.setText(text)
 
-    def _on_conflict(self, message: str) -> None:
-        answer = QMessageBox.question(
-            self,
-            "Changed elsewhere",
-            f"{message}\n\nReload the saved version (your changes here are dropped), or keep "
-            "editing yours (copy what you want to keep, then reload)?",
-            RESET | CANCEL,
-            CANCEL,
-        )
-        if answer == RESET:
+    def _on_conflict(self) -> bool:
+        """Saved elsewhere since it was opened: show what changed on each side, then
+        reload theirs, save ours over it, or go back to editing."""
+        assert self.detail is not None
+        yours = self.input()
+        try:
+            conflict = leads.conflict(self.detail.id, self.detail, yours)
+        except NotFound as exc:
+            self._say(f"Not saved: {exc}", error=True)
+            return False
+        choice = conflict_dialog.ask(conflict, self)
+        if choice is ConflictChoice.RELOAD:
             self.reload()
             self._say("Reloaded: this is the version saved elsewhere.")
-        else:
-            self._say(f"Not saved: {message}", error=True)
+            return False
+        if choice is ConflictChoice.KEEP_EDITING:
+            self._say(f"Not saved: {conflict.message}", error=True)
+            return False
+        try:
+            detail = leads.save_over(self.detail.id, self.detail, yours, conflict.version)
+        except ValidationError as exc:
+            self._refuse(exc.errors, "Not saved")
+            return False
+        except ConflictError:
+            return self._on_conflict()
+        return self._saved(detail)
 
     # Status moves
 

@@ -20,13 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import UserRole
-from app.services import workspace
+from app.services import backups, workspace
+from app.services.backups import BackupError, RestoreResult
 from app.services.opportunities import OpportunityFilter
 from app.services.workspace import UserInfo
 from ui.account_list import AccountListPage
 from ui.lead_list import LeadListPage
 from ui.opportunity_list import OpportunityListPage
+from ui.purge_dialog import PurgeDialog
 from ui.record_table import ListPage
+from ui.restore_dialog import RestoreDialog
+from ui.startup import DamagedDatabaseBox, StartupChecks
 
 if TYPE_CHECKING:
     from app.services.dashboard import Drilldown
@@ -49,6 +53,7 @@ class MainWindow(QMainWindow):
     def __init__(self, user: UserInfo, database_path: Path) -> None:
         super().__init__()
         self.user = user
+        self.database_path = database_path
         self.setWindowTitle(f"Showroom — {user.full_name}")
         self.resize(1400, 820)
 
@@ -137,6 +142,15 @@ class MainWindow(QMainWindow):
             "What new quotes and order forms are issued with: validity, VAT rate, terms, logo"
         )
         self.document_settings_action.triggered.connect(self.open_document_settings)
+        self.backup_action = _action("&Back up now", self)
+        self.backup_action.triggered.connect(self.back_up_now)
+        self.restore_action = _action("&Restore from a backup…", self)
+        self.restore_action.triggered.connect(self.open_restore)
+        self.purge_action = _action("&Purge old closed sales…", self)
+        self.purge_action.triggered.connect(self.open_purge)
+        self.purge_action.setVisible(
+            self.user.role in (UserRole.SALES_MANAGER, UserRole.ADMINISTRATOR)
+        )
         self.demo_action = _action("Load &demo data", self)
         self.demo_action.triggered.connect(self.load_demo_data)
         self.demo_action.setEnabled(not workspace.has_opportunities())
@@ -146,6 +160,10 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addAction(self.purge_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         sales_menu = self.menuBar().addMenu("&Sales")
@@ -405,6 +423,68 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(lambda _id: self.refresh())
         dialog.open_opportunity.connect(self.open_opportunity)
         self._show_dialog(dialog)
+
+    # --- backups ----------------------------------------------------------------------
+    def back_up_now(self) -> None:
+        try:
+            copy = backups.take_backup()
+        except BackupError as exc:
+            QMessageBox.warning(self, "No backup taken", str(exc))
+            return
+        self.statusBar().showMessage(f"Backed up to {copy.path} ({copy.size_label}).", 15_000)
+
+    def open_restore(self) -> RestoreDialog:
+        dialog = RestoreDialog(self.database_path, self)
+        dialog.restored.connect(self._after_restore)
+        self._show_dialog(dialog)
+        return dialog
+
+    def open_purge(self) -> PurgeDialog:
+        dialog = PurgeDialog(parent=self)
+        dialog.purged.connect(lambda _result: self.refresh())
+        self._show_dialog(dialog)
+        return dialog
+
+    # --- start-up checks ----------------------------------------------------------------
+    def start_checks(self) -> StartupChecks:
+        """The quick check and the daily backup, in the background."""
+        self.checks = StartupChecks(self.database_path, self)
+        self.checks.damaged.connect(self.on_damaged_database)
+        self.checks.backed_up.connect(
+            lambda copy: self.statusBar().showMessage(f"Backed up at start-up: {copy.name}", 15_000)
+        )
+        self.checks.backup_failed.connect(lambda text: self.statusBar().showMessage(text, 30_000))
+        self.checks.start()
+        return self.checks
+
+    def on_damaged_database(self, problems: list[str]) -> None:
+        """The quick check failed: say so and offer the newest good backup, or quit."""
+        box = DamagedDatabaseBox(
+            self.database_path, problems, backups.newest_good_backup(), parent=self
+        )
+        box.exec()
+        if box.restore_button is None or box.clickedButton() is not box.restore_button:
+            self.close()
+            return
+        assert box.backup is not None
+        try:
+            result = backups.restore(box.backup.path, self.database_path)
+        except (BackupError, workspace.DatabaseTooNew) as exc:
+            QMessageBox.critical(self, "Not restored", str(exc))
+            self.close()
+            return
+        self._after_restore(result)
+        QMessageBox.information(self, "Backup restored", result.message)
+
+    def _after_restore(self, result: RestoreResult) -> None:
+        try:
+            self.user = workspace.sign_in(self.user.username)
+        except LookupError:
+            # The backup predates this user; go on as its administrator.
+            self.user = workspace.sign_in(None)
+        self.refresh()
+        self.demo_action.setEnabled(not workspace.has_opportunities())
+        self.statusBar().showMessage(result.message, 30_000)
 
     def load_demo_data(self) -> None:
         from app.services import demo

@@ -39,10 +39,12 @@ from app.domain.validation import ValidationError
 from app.services import accounts, catalogue, opportunities, reference
 from app.services.catalogue import VehicleChoice
 from app.services.errors import ConflictError, NotFound
-from app.services.opportunities import OpportunityInput
+from app.services.opportunities import OpportunityDetail, OpportunityInput
 from app.services.reference import Option
+from ui import conflict_dialog
 from ui.account_dialog import AccountDialog
 from ui.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
+from ui.conflict_dialog import ConflictChoice
 from ui.opportunity_tabs import ContactsTab, HistoryTab, OpportunityTab
 from ui.quotes_tab import QuotesTab
 from ui.stage_bar import StageBar
@@ -65,8 +67,6 @@ DISCARD = QMessageBox.StandardButton.Discard
 CANCEL = QMessageBox.StandardButton.Cancel
 YES = QMessageBox.StandardButton.Yes
 NO = QMessageBox.StandardButton.No
-ACCEPT_ROLE = QMessageBox.ButtonRole.AcceptRole
-REJECT_ROLE = QMessageBox.ButtonRole.RejectRole
 LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 GROW_FIELDS = QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
 DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
@@ -1099,11 +1099,13 @@ class OpportunityDialog(QDialog):
         except ValidationError as exc:
             self._refuse({**exc.errors, **errors}, exc.warnings)
             return False
-        except ConflictError as exc:
-            self._on_conflict(str(exc))
-            return False
+        except ConflictError:
+            return self._on_conflict(data)
         except NotFound as exc:
             return self._on_gone(str(exc))
+        return self._saved(detail)
+
+    def _saved(self, detail: OpportunityDetail) -> bool:
         self.opportunity_id = detail.id
         self._load(detail)
         self._show_messages({}, detail.warnings)
@@ -1146,22 +1148,34 @@ class OpportunityDialog(QDialog):
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
         self.message.setText(text)
 
-    def _on_conflict(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Changed elsewhere", message, parent=self)
-        box.setInformativeText(
-            "Reload shows the saved version and drops your changes here. Keep editing leaves "
-            "your changes in the form; saving them needs a reload first, so copy what you "
-            "want to keep."
-        )
-        reload_button = box.addButton("&Reload", ACCEPT_ROLE)
-        keep_button = box.addButton("&Keep editing", REJECT_ROLE)
-        box.setDefaultButton(keep_button)
-        box.exec()
-        if box.clickedButton() is reload_button:
+    def _on_conflict(self, data: OpportunityInput) -> bool:
+        """Saved elsewhere since it was opened: show what changed on each side, then
+        reload theirs, save ours over it, or go back to editing. Nothing is lost unseen."""
+        assert self.opportunity_id is not None
+        try:
+            conflict = opportunities.conflict(self.opportunity_id, self._loaded, data)
+        except NotFound as exc:
+            return self._on_gone(str(exc))
+        choice = conflict_dialog.ask(conflict, self)
+        if choice is ConflictChoice.RELOAD:
             self.reload()
             self._say("Reloaded: this is the version saved elsewhere.")
-        else:
-            self._say(f"Not saved: {message}", error=True)
+            return False
+        if choice is ConflictChoice.KEEP_EDITING:
+            self._say(f"Not saved: {conflict.message}", error=True)
+            return False
+        try:
+            detail = opportunities.save_over(
+                self.opportunity_id, self._loaded, data, conflict.version
+            )
+        except ValidationError as exc:
+            self._refuse(exc.errors, exc.warnings)
+            return False
+        except ConflictError:
+            return self._on_conflict(data)  # changed yet again meanwhile
+        except NotFound as exc:
+            return self._on_gone(str(exc))
+        return self._saved(detail)
 
     def _on_gone(self, message: str) -> bool:
         answer = QMessageBox.question(

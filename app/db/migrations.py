@@ -11,27 +11,163 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
-from peewee import Database
+from peewee import (
+    CharField,
+    Database,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
-from app.db import models
+from app.db import backups, models
 from app.db.connection import database, is_sqlite
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+
+# Each step is written against the schema as it was at its version, not against today's
+# models (which move on): a step that needs a table declares a frozen copy of it here.
+# Every step is idempotent (IF NOT EXISTS, checks before ALTER), so a step that runs again
+# after an interruption does no harm.
+
+
+class _NumberSequenceV2(Model):
+    name = CharField(primary_key=True)
+    next_value = IntegerField(default=1)
+
+    class Meta:
+        table_name = "number_sequence"
+        legacy_table_names = False
+
+
+class _StampedV2(Model):
+    """The bookkeeping columns every table of schema 2 has."""
+
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    changed_by = IntegerField(null=True)
+    version = IntegerField(default=1)
+
+
+class _QuoteV2(_StampedV2):
+    number = CharField()
+    revision = IntegerField(default=1)
+    opportunity = ForeignKeyField(models.Opportunity, on_delete="CASCADE")
+    status = CharField(default="draft")
+    valid_until = DateField()
+    currency = CharField(default="EUR")
+    payment_method = CharField(default="")
+    vehicle = ForeignKeyField(models.Vehicle, null=True, on_delete="SET NULL")
+    remarks = TextField(default="")
+    supersedes = ForeignKeyField("self", null=True, on_delete="SET NULL")
+    presented_at = DateTimeField(null=True)
+    decided_at = DateTimeField(null=True)
+    net_minor = IntegerField(default=0)
+    accessories_minor = IntegerField(default=0)
+    trade_in_minor = IntegerField(default=0)
+    amount_due_minor = IntegerField(default=0)
+    snapshot = TextField(null=True)
+
+    class Meta:
+        table_name = "quote"
+        legacy_table_names = False
+        indexes = (
+            (("number", "revision"), True),
+            (("opportunity", "status"), False),
+            (("status", "valid_until"), False),
+        )
+
+
+class _QuoteLineV2(_StampedV2):
+    quote = ForeignKeyField(_QuoteV2, on_delete="CASCADE")
+    position = IntegerField()
+    kind = CharField()
+    description = CharField()
+    quantity = CharField(default="1")
+    unit_price_minor = IntegerField(default=0)
+    vat_rate = CharField(default="0")
+
+    class Meta:
+        table_name = "quote_line"
+        legacy_table_names = False
+        indexes = ((("quote", "position"), False),)
+
+
+class _OrderFormV2(_StampedV2):
+    number = CharField(unique=True)
+    quote = ForeignKeyField(_QuoteV2, unique=True, on_delete="RESTRICT")
+    opportunity = ForeignKeyField(models.Opportunity, on_delete="RESTRICT")
+    vehicle = ForeignKeyField(models.Vehicle, null=True, on_delete="SET NULL")
+    payment_method = CharField(default="")
+    delivery_date = DateField(null=True)
+    signed_on = DateField(null=True)
+    cancelled_on = DateField(null=True)
+    snapshot = TextField()
+
+    class Meta:
+        table_name = "order_form"
+        legacy_table_names = False
+
+
+class _SalesOrderV2(_StampedV2):
+    number = CharField(unique=True)
+    order_form = ForeignKeyField(_OrderFormV2, unique=True, on_delete="RESTRICT")
+    opportunity = ForeignKeyField(models.Opportunity, on_delete="RESTRICT")
+    delivered_on = DateField(null=True)
+    delivery_mileage_km = IntegerField(null=True)
+    delivery_note = TextField(default="")
+    cancelled_on = DateField(null=True)
+
+    class Meta:
+        table_name = "sales_order"
+        legacy_table_names = False
+
+
+_QUOTE_TABLES_V2 = [_NumberSequenceV2, _QuoteV2, _QuoteLineV2, _OrderFormV2, _SalesOrderV2]
 
 
 def _v2_quotes(db: Database) -> None:
-    """Quotes with their lines, order forms, orders and the gap-free number series.
-    Idempotent: a table that is there already is left as it is."""
-    db.create_tables(models.QUOTE_TABLES, safe=True)
+    """Quotes with their lines, order forms, orders and the gap-free number series."""
+    with db.bind_ctx(_QUOTE_TABLES_V2, bind_refs=False, bind_backrefs=False):
+        db.create_tables(_QUOTE_TABLES_V2, safe=True)
+
+
+class _AuditEntryV3(Model):
+    """audit_entry as the audit-log step creates it."""
+
+    at = DateTimeField()
+    user_id = IntegerField(null=True)
+    user_name = CharField(default="")
+    entity = CharField()
+    entity_id = IntegerField()
+    action = CharField()
+    changes = TextField(default="")
+
+    class Meta:
+        table_name = "audit_entry"
+
+
+def _v3_audit_log(db: Database) -> None:
+    """The audit log: who created, changed, exported, anonymised or purged what, and when."""
+    with db.bind_ctx([_AuditEntryV3]):
+        db.create_tables([_AuditEntryV3], safe=True)
+    # Named as the model names them, so an upgraded database and a new one are alike.
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "audit_entry_at" ON "audit_entry" ("at")')
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "audit_entry_entity_entity_id" '
+        'ON "audit_entry" ("entity", "entity_id")'
+    )
 
 
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
-STEPS: list[Callable[[Database], None]] = [_v2_quotes]
+STEPS: list[Callable[[Database], None]] = [_v2_quotes, _v3_audit_log]
+
+SCHEMA_VERSION = 1 + len(STEPS)
 
 
 class DatabaseTooNew(RuntimeError):
@@ -151,8 +287,16 @@ def _seed_reference_data() -> None:
             models.Reason.create(kind=kind, name=name, sequence=sequence)
 
 
+def _locked(db: Database):  # type: ignore[no-untyped-def]
+    """A transaction holding the write lock from its start, so two workstations that start
+    the program at once upgrade one after the other, the second finding the work done."""
+    return db.atomic("IMMEDIATE") if is_sqlite(db) else db.atomic()
+
+
 def create_fresh(db: Database) -> None:
-    with db.atomic():
+    with _locked(db):
+        if current_version(db) != 0:
+            return
         db.create_tables(models.TABLES)
         # One vehicle is reserved by at most one open opportunity, whatever the program does.
         db.execute_sql(
@@ -167,15 +311,18 @@ def create_fresh(db: Database) -> None:
         _set_version(db, SCHEMA_VERSION)
 
 
-def backup_sqlite(db: Database, destination: Path) -> Path:
-    """A consistent copy of a live SQLite database through SQLite's online backup API."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    target = sqlite3.connect(str(destination))
+def file_version(path: Path) -> int:
+    """The schema version of a database file (a backup, say) without opening it for the
+    program: 0 for a file with no tables."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        db.connection().backup(target)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "schema_version" not in tables:
+            return 1 if "opportunity" in tables else 0
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
     finally:
-        target.close()
-    return destination
+        conn.close()
 
 
 def upgrade(db: Database, backup_dir: Path | None = None) -> int:
@@ -188,11 +335,16 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> int:
         return 0
     if found < SCHEMA_VERSION:
         if backup_dir is not None and is_sqlite(db):
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            copy = backup_sqlite(db, backup_dir / f"before-upgrade-v{found}-{stamp}.sqlite3")
-            log.info("copied the database to %s before upgrading from schema %d", copy, found)
+            # Refuses (BackupError) a database that fails its integrity check: upgrading
+            # a damaged file would only bury the damage.
+            copy = backups.copy_database(
+                db.connection(), backup_dir, prefix=f"before-upgrade-v{found}"
+            )
+            log.info("copied the database to %s before upgrading from schema %d", copy.path, found)
         for version in range(found, SCHEMA_VERSION):
-            with db.atomic():
+            with _locked(db):
+                if current_version(db) > version:
+                    continue  # another workstation did this step meanwhile
                 _create_schema_version(db)
                 STEPS[version - 1](db)
                 _set_version(db, version + 1)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
 
 from peewee import (
     SQL,
@@ -36,6 +39,60 @@ def acting_user() -> int | None:
     return _acting_user
 
 
+# Bookkeeping columns, and keys derived from other fields: not worth an audit line.
+_NOT_AUDITED = frozenset(
+    {"created_at", "updated_at", "changed_by", "version"}
+    | {"email_key", "phone_key", "name_key", "sort_name"}
+)
+
+
+def audit_value(value: Any) -> Any:
+    """A field's value as the audit log keeps it (JSON)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Model):
+        return value.get_id()
+    return value
+
+
+_user_names: dict[int, str] = {}
+
+
+def _user_name(user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    if user_id not in _user_names:
+        row = User.select(User.full_name).where(User.id == user_id).first()
+        _user_names[user_id] = row.full_name if row else f"user #{user_id}"
+    return _user_names[user_id]
+
+
+def write_audit(
+    entity: str, entity_id: int, action: str, changes: dict[str, tuple[Any, Any]] | None = None
+) -> None:
+    """One line of the audit log, by the acting user, now (inside the caller's transaction)."""
+    payload = (
+        json.dumps(
+            {k: [audit_value(old), audit_value(new)] for k, (old, new) in changes.items()},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        if changes
+        else ""
+    )
+    AuditEntry.create(
+        at=now(),
+        user_id=_acting_user,
+        user_name=_user_name(_acting_user),
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        changes=payload,
+    )
+
+
 class BaseModel(Model):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
@@ -44,16 +101,52 @@ class BaseModel(Model):
     # Bumped on every save, so a save over someone else's change is noticed.
     version = IntegerField(default=1)
 
+    # The tables whose every save and delete goes to the audit log set their entity name.
+    audit_entity: ClassVar[str | None] = None
+
     class Meta:
         database = database
         legacy_table_names = False
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self._pk is not None and self.is_dirty():
+        creating = self._pk is None or kwargs.get("force_insert", False)
+        audited = self.audit_entity is not None
+        before: dict[str, Any] | None = None
+        changed: list[str] = []
+        if not creating and self.is_dirty():
             self.updated_at = now()
             self.version = (self.version or 0) + 1
+            if audited:
+                changed = [f.name for f in self.dirty_fields if f.name not in _NOT_AUDITED]
+                # The values as stored, read in the caller's transaction: whatever path
+                # changed the row (a form, a stage move, a merge), the log sees old and new.
+                before = (
+                    type(self)
+                    .select(*[type(self)._meta.fields[n] for n in changed] or [type(self).id])
+                    .where(type(self)._meta.primary_key == self._pk)
+                    .dicts()
+                    .first()
+                )
         self.changed_by = _acting_user
-        return super().save(*args, **kwargs)
+        result = super().save(*args, **kwargs)
+        if audited:
+            assert self.audit_entity is not None
+            if creating:
+                write_audit(self.audit_entity, self._pk, "create")
+            elif before is not None:
+                changes = {
+                    n: (before.get(n), self.__data__.get(n))
+                    for n in changed
+                    if audit_value(before.get(n)) != audit_value(self.__data__.get(n))
+                }
+                if changes:
+                    write_audit(self.audit_entity, self._pk, "update", changes)
+        return result
+
+    def delete_instance(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.audit_entity is not None:
+            write_audit(self.audit_entity, self._pk, "delete")
+        return super().delete_instance(*args, **kwargs)
 
 
 class Setting(Model):
@@ -110,6 +203,7 @@ def _key_field() -> CharField:
 
 
 class Account(BaseModel):
+    audit_entity = "account"
     kind = CharField()  # AccountKind
     name = CharField(index=True)  # the display name: "Rossi, Maria" or "J&C Motors Ltd"
     first_name = CharField(default="")
@@ -140,6 +234,7 @@ class Account(BaseModel):
 
 
 class Contact(BaseModel):
+    audit_entity = "contact"
     account = ForeignKeyField(Account, backref="contacts", on_delete="CASCADE")
     first_name = CharField(default="")
     last_name = CharField()
@@ -200,6 +295,7 @@ class Reason(BaseModel):
 
 
 class Lead(BaseModel):
+    audit_entity = "lead"
     first_name = CharField(default="")
     last_name = CharField(default="")
     company_name = CharField(default="")
@@ -252,6 +348,7 @@ class Stage(BaseModel):
 
 
 class Opportunity(BaseModel):
+    audit_entity = "opportunity"
     topic = CharField()
     account = ForeignKeyField(Account, backref="opportunities", on_delete="RESTRICT", index=True)
     primary_contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
@@ -362,6 +459,26 @@ class Activity(BaseModel):
         )
 
 
+class AuditEntry(Model):
+    """Who changed what, when: one row per create, edit, export, anonymisation or purge.
+    Append-only, and without foreign keys, so it outlives the records it describes."""
+
+    at = DateTimeField(default=now, index=True)
+    user_id = IntegerField(null=True)
+    # Kept as text too, so the entry still names the person if the user row changes.
+    user_name = CharField(default="")
+    entity = CharField()  # "opportunity", "account", "lead", "contact", ...
+    entity_id = IntegerField()
+    action = CharField()  # "create", "update", "delete", "export", "anonymise", "purge"
+    # JSON: {"field": [old, new], ...}; empty for actions that change no field.
+    changes = TextField(default="")
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+        indexes = ((("entity", "entity_id"), False),)
+
+
 class NumberSequence(Model):
     """The next number of each document series; drawn inside the transaction that issues
     the number, so a rolled-back creation leaves no gap."""
@@ -377,6 +494,8 @@ class NumberSequence(Model):
 class Quote(BaseModel):
     """One revision of a quote. Revisions share the number; a presented revision is frozen
     (its snapshot is what was printed) and is superseded by the next one."""
+
+    audit_entity = "quote"
 
     number = CharField()  # Q-00001
     revision = IntegerField(default=1)
@@ -470,5 +589,6 @@ TABLES: list[type[Model]] = [
     CloseDateChange,
     StageChange,
     Activity,
+    AuditEntry,
     *QUOTE_TABLES,
 ]

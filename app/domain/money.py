@@ -88,6 +88,11 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-exponent(currency)), rounding=ROUND_HALF_UP)
 
 
+def fits(amount: Decimal, currency: str) -> bool:
+    """Whether the amount is stored as it is, with no more decimals than the currency has."""
+    return amount.is_finite() and quantize(amount, currency) == amount
+
+
 def to_minor(amount: Decimal, currency: str) -> int:
     return int(quantize(amount, currency).scaleb(exponent(currency)))
 
@@ -98,7 +103,12 @@ def from_minor(minor: int, currency: str) -> Decimal:
 
 def format_amount(amount: Decimal, currency: str) -> str:
     """12500 -> '12,500.00' (grouping for reading; the currency goes beside it)."""
-    return f"{quantize(amount, currency):,.{exponent(currency)}f}"
+    try:
+        return f"{quantize(amount, currency):,.{exponent(currency)}f}"
+    except InvalidOperation:
+        # More digits than Decimal rounds (only a typo is this large, and it is being
+        # refused in a message): show it as it came.
+        return f"{amount:,}"
 
 
 def format_money(amount: Decimal, currency: str) -> str:

@@ -12,7 +12,7 @@ from app.db.connection import database, transaction
 from app.domain import money
 from app.domain.choices import AccountKind, ContactRole
 from app.domain.validation import ValidationError, Validator
-from app.services import matching
+from app.services import conflicts, matching
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import Option
 
@@ -118,9 +118,13 @@ def check(data: AccountInput, v: Validator | None = None) -> Validator:
         v.error("kind", "An account is a person or a company.")
     if data.kind == AccountKind.COMPANY.value:
         data.company_name = v.require("company_name", data.company_name, "Company name")
+        # A company may name a person too; kept, so trimmed and bounded like any name.
+        data.last_name = v.optional("last_name", data.last_name, "Last name", 100)
+        data.first_name = v.optional("first_name", data.first_name, "First name", 100)
     else:
         data.last_name = v.require("last_name", data.last_name, "Last name", 100)
         data.first_name = v.optional("first_name", data.first_name, "First name", 100)
+        data.company_name = v.optional("company_name", data.company_name, "Company name")
     data.email = v.email("email", data.email)
     data.phone = v.optional("phone", data.phone, "Phone", 40)
     problem = matching.phone_problem(data.phone, phone_region())
@@ -231,7 +235,7 @@ def update(account_id: int, data: AccountInput, expected_version: int) -> Accoun
         if row is None:
             raise NotFound(f"Customer #{account_id} no longer exists.")
         if row.version != expected_version:
-            raise ConflictError(f"Customer {row.name}", _user_name(row.changed_by))
+            raise ConflictError(f"Customer {row.name}", _user_name(row.changed_by), row.version)
         for name in _ACCOUNT_FIELDS:
             setattr(row, name, getattr(data, name))
         for name, value in _keys(data, phone_region()).items():
@@ -239,6 +243,45 @@ def update(account_id: int, data: AccountInput, expected_version: int) -> Accoun
         row.name = display_name(data)
         row.save()
     return get(account_id)
+
+
+FIELD_LABELS = {
+    "kind": "Kind",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "company_name": "Company name",
+    "email": "E-mail",
+    "phone": "Phone",
+    "street": "Street",
+    "postcode": "Postcode",
+    "city": "City",
+    "country": "Country",
+}
+
+
+def conflict(account_id: int, opened: AccountInput, yours: AccountInput) -> conflicts.Conflict:
+    """What changed since the form was opened: the value then, theirs and yours."""
+    row = m.Account.get_or_none(m.Account.id == account_id)
+    if row is None:
+        raise NotFound(f"Customer #{account_id} no longer exists.")
+    theirs = get(account_id)
+    who = _user_name(row.changed_by)
+    return conflicts.Conflict(
+        str(ConflictError(f"Customer {row.name}", who)),
+        who,
+        theirs.version,
+        conflicts.field_changes(opened, theirs, yours, FIELD_LABELS),
+    )
+
+
+def save_over(
+    account_id: int, opened: AccountInput, yours: AccountInput, their_version: int
+) -> AccountDetail:
+    """The user's changes over the version saved elsewhere; their other changes stay."""
+    theirs = get(account_id)
+    merged = conflicts.merged(opened, theirs, yours, FIELD_LABELS)
+    data = AccountInput(**{n: getattr(merged, n) for n in _ACCOUNT_FIELDS})
+    return update(account_id, data, their_version)
 
 
 def _user_name(user_id: int | None) -> str | None:
@@ -317,14 +360,23 @@ def add_contact(account_id: int, data: ContactInput) -> Option:
 
 def update_contact(contact_id: int, data: ContactInput) -> None:
     _validate_contact(data)
+    values = {
+        "first_name": data.first_name,
+        "last_name": data.last_name,
+        "email": data.email,
+        "phone": data.phone,
+        "job_title": data.job_title,
+    }
     with transaction():
-        updated = (
+        row = m.Contact.get_or_none(m.Contact.id == contact_id)
+        if row is None:
+            raise NotFound("This contact no longer exists.")
+        changes = {k: (getattr(row, k), v) for k, v in values.items() if getattr(row, k) != v}
+        if not changes:
+            return
+        (
             m.Contact.update(
-                first_name=data.first_name,
-                last_name=data.last_name,
-                email=data.email,
-                phone=data.phone,
-                job_title=data.job_title,
+                **values,
                 updated_at=m.now(),
                 changed_by=m.acting_user(),
                 version=m.Contact.version + 1,
@@ -332,8 +384,7 @@ def update_contact(contact_id: int, data: ContactInput) -> None:
             .where(m.Contact.id == contact_id)
             .execute()
         )
-    if not updated:
-        raise NotFound("This contact no longer exists.")
+        m.write_audit("contact", contact_id, "update", changes)
 
 
 def _contact_label(first: str, last: str, title: str) -> str:
@@ -429,6 +480,7 @@ def merge(keep_id: int, drop_id: int, chosen: dict[str, str] | None = None) -> A
         keep.save()
         for model, column in _ACCOUNT_LINKS:
             model.update({column: keep_id}).where(column == drop_id).execute()
+        m.write_audit("account", keep_id, "merge", {"merged_from": (drop_id, None)})
         drop.delete_instance()
     return get(keep_id)
 

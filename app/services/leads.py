@@ -17,8 +17,8 @@ from app.domain import dates
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
 from app.domain.stages import first_stage
 from app.domain.validation import ValidationError, Validator
-from app.services import accounts, matching
-from app.services.errors import NotFound
+from app.services import accounts, conflicts, matching
+from app.services.errors import ConflictError, NotFound
 from app.services.reference import stage_infos
 
 
@@ -130,14 +130,12 @@ def _editable(lead_id: int) -> m.Lead:
 
 
 def update(lead_id: int, data: LeadInput, expected_version: int) -> LeadDetail:
-    from app.services.errors import ConflictError
-
     region = accounts.phone_region()
     _validate(data, region).raise_if_any()
     with transaction():
         row = _editable(lead_id)
         if row.version != expected_version:
-            raise ConflictError(f"Lead #{lead_id}", None)
+            raise ConflictError(f"Lead #{lead_id}", _user_name(row.changed_by), row.version)
         for name in _INPUT_FIELDS:
             setattr(row, name, getattr(data, name))
         for name, value in _keys(data, region).items():
@@ -145,6 +143,49 @@ def update(lead_id: int, data: LeadInput, expected_version: int) -> LeadDetail:
         row.owner = data.owner_id
         row.save()
     return get(lead_id)
+
+
+def _user_name(user_id: int | None) -> str | None:
+    user = m.User.get_or_none(m.User.id == user_id) if user_id else None
+    return user.full_name if user else None
+
+
+FIELD_LABELS = {
+    **{name: name.replace("_", " ").capitalize() for name in _INPUT_FIELDS},
+    "email": "E-mail",
+    "vehicle_class": "Class",
+    "owner_id": "Owner",
+}
+
+
+def _show(name: str, value: object) -> str:
+    if name == "owner_id":
+        who = _user_name(value) if isinstance(value, int) else None
+        return who or conflicts.EMPTY
+    return conflicts.plain(value)
+
+
+def conflict(lead_id: int, opened: LeadInput, yours: LeadInput) -> conflicts.Conflict:
+    """What changed since the form was opened: the value then, theirs and yours."""
+    row = m.Lead.get_or_none(m.Lead.id == lead_id)
+    if row is None:
+        raise NotFound(f"Lead #{lead_id} no longer exists.")
+    theirs = get(lead_id)
+    who = _user_name(row.changed_by)
+    return conflicts.Conflict(
+        str(ConflictError(f"Lead #{lead_id}", who)),
+        who,
+        theirs.version,
+        conflicts.field_changes(opened, theirs, yours, FIELD_LABELS, _show),
+    )
+
+
+def save_over(lead_id: int, opened: LeadInput, yours: LeadInput, their_version: int) -> LeadDetail:
+    """The user's changes over the version saved elsewhere; their other changes stay."""
+    theirs = get(lead_id)
+    merged = conflicts.merged(opened, theirs, yours, FIELD_LABELS)
+    data = LeadInput(**{f.name: getattr(merged, f.name) for f in fields(LeadInput)})
+    return update(lead_id, data, their_version)
 
 
 def get(lead_id: int) -> LeadDetail:

@@ -15,7 +15,7 @@ from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
 from app.domain.stages import StageInfo, allowed_moves, first_stage
 from app.domain.validation import Validator, not_in_past
-from app.services import quotes
+from app.services import conflicts, quotes
 from app.services.catalogue import vin_warning
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import fixed_sequence, stage_infos
@@ -109,6 +109,20 @@ def _validate(
         "est_revenue_accessories", data.est_revenue_accessories, "Est. revenue accessories"
     )
     data.est_trade_in = v.amount("est_trade_in", data.est_trade_in, "Est. trade-in value")
+    if "currency" not in v.errors:
+        for name, label in (
+            ("est_revenue", "Est. revenue"),
+            ("est_revenue_accessories", "Est. revenue accessories"),
+            ("est_trade_in", "Est. trade-in value"),
+        ):
+            value = getattr(data, name)
+            if name not in v.errors and not money.fits(value, data.currency):
+                places = money.exponent(data.currency)
+                v.error(
+                    name,
+                    f"{label} {value} has more decimals than {data.currency} has ({places}); "
+                    "it would be stored rounded.",
+                )
     v.probability("probability", data.probability)
     data.channel = v.choice("channel", data.channel, Channel, "channel")
     data.interest = v.choice("interest", data.interest, Interest, "way to pay")
@@ -287,7 +301,9 @@ def update(
             raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
         if row.version != expected_version:
             who = m.User.get_or_none(m.User.id == row.changed_by)
-            raise ConflictError(f"Opportunity #{opportunity_id}", who.full_name if who else None)
+            raise ConflictError(
+                f"Opportunity #{opportunity_id}", who.full_name if who else None, row.version
+            )
         if row.status != Status.OPEN.value:
             from app.domain.validation import ValidationError
 
@@ -423,3 +439,105 @@ def page(
     today: date | None = None,
 ) -> list[OpportunityRow]:
     return queries.opportunity_page(flt, today or date.today(), sort, descending, offset, limit)
+
+
+# --- saved elsewhere meanwhile ------------------------------------------------------------
+
+FIELD_LABELS = {
+    "topic": "Topic",
+    "account_id": "Customer",
+    "primary_contact_id": "Primary contact",
+    "est_close_date": "Est. close date",
+    "est_revenue": "Est. revenue",
+    "est_revenue_accessories": "Est. revenue accessories",
+    "est_trade_in": "Est. trade-in value",
+    "currency": "Currency",
+    "owner_id": "Owner",
+    "kind_id": "Sales process",
+    "stage_id": "Stage",
+    "probability": "Probability (by hand)",
+    "channel": "Channel",
+    "source": "Source",
+    "description": "Description",
+    "interest": "Interest",
+    "condition": "Condition",
+    "brand": "Brand",
+    "vehicle_class": "Class",
+    "model": "Model",
+    "model_code": "Model code",
+    "variant": "Variant",
+    "vehicle_id": "Vehicle",
+    "scheduled_delivery": "Scheduled delivery",
+    "business_id": "Business",
+    "facility_id": "Facility",
+    "operation_id": "Operation",
+    "lead_id": "From lead",
+}
+
+_NAMED_LINKS: dict[str, tuple[type[m.BaseModel], str]] = {
+    "account_id": (m.Account, "name"),
+    "owner_id": (m.User, "full_name"),
+    "kind_id": (m.OpportunityKind, "name"),
+    "stage_id": (m.Stage, "name"),
+    "business_id": (m.Business, "name"),
+    "facility_id": (m.Facility, "name"),
+    "operation_id": (m.Operation, "name"),
+}
+
+
+def _show(name: str, value: object) -> str:
+    if value is None:
+        return conflicts.EMPTY
+    if name in _NAMED_LINKS:
+        model, attribute = _NAMED_LINKS[name]
+        row = model.get_or_none(model.id == value)
+        return str(getattr(row, attribute)) if row else f"#{value} (removed)"
+    if name == "primary_contact_id":
+        contact = m.Contact.get_or_none(m.Contact.id == value)
+        return f"{contact.first_name} {contact.last_name}".strip() if contact else f"#{value}"
+    if name == "vehicle_id":
+        vehicle = m.Vehicle.get_or_none(m.Vehicle.id == value)
+        return queries.vehicle_label(vehicle) if vehicle else f"#{value} (removed)"
+    if name == "probability":
+        return f"{value} %"
+    if name in ("channel", "interest", "condition") and isinstance(value, str) and value:
+        choices = {"channel": Channel, "interest": Interest, "condition": Condition}[name]
+        try:
+            return str(choices(value).label)
+        except ValueError:
+            return value
+    return conflicts.plain(value)
+
+
+def conflict(
+    opportunity_id: int, opened: OpportunityInput, yours: OpportunityInput
+) -> conflicts.Conflict:
+    """What changed since the form was opened, field by field: the value then, the one
+    saved elsewhere, and the one in the form."""
+    row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
+    if row is None:
+        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+    theirs = get(opportunity_id)
+    who = m.User.get_or_none(m.User.id == row.changed_by)
+    name = who.full_name if who else None
+    return conflicts.Conflict(
+        str(ConflictError(f"Opportunity #{opportunity_id}", name)),
+        name,
+        theirs.version,
+        conflicts.field_changes(opened, theirs, yours, FIELD_LABELS, _show),
+    )
+
+
+def save_over(
+    opportunity_id: int,
+    opened: OpportunityInput,
+    yours: OpportunityInput,
+    their_version: int,
+    today: date | None = None,
+) -> OpportunityDetail:
+    """Save the user's changes over the version saved elsewhere (after the user has seen
+    it): the fields the user changed take the user's values, the others keep theirs.
+    Raises ConflictError again if it changed once more meanwhile."""
+    theirs = get(opportunity_id)
+    data = conflicts.merged(opened, theirs, yours, FIELD_LABELS)
+    return update(opportunity_id, data, their_version, today)

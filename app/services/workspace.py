@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import paths
-from app.db import migrations
+from app.db import backups, migrations
 from app.db import models as m
 from app.db.connection import close, open_sqlite, transaction
 from app.domain.choices import UserRole
@@ -35,6 +35,15 @@ def open_database(path: Path | None = None) -> Path:
         close()
         raise
     return path
+
+
+def quick_check(path: Path | None = None) -> list[str]:
+    """SQLite's quick check of the database file before it is opened: what it finds
+    wrong, or nothing (also for a database not created yet)."""
+    path = path or paths.database_path()
+    if not path.exists():
+        return []
+    return backups.check_file(path, quick=True)
 
 
 def close_database() -> None:

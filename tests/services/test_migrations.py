@@ -57,16 +57,16 @@ def test_an_upgrade_copies_the_database_first_and_keeps_the_data(
     created = factories.opportunity(user.id, topic="Kept through upgrades")
     path = Path(database.database)
     workspace.close_database()
-    current = migrations.SCHEMA_VERSION
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
+    old = migrations.SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", old + 1)
     monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, _add_colour_column])
     workspace.open_database(path)
-    assert _version(path) == current + 1
+    assert _version(path) == old + 1
     topic = database.execute_sql(
         "SELECT topic, paint FROM opportunity WHERE id = ?", (created.id,)
     ).fetchone()
     assert topic == ("Kept through upgrades", "")
-    copies = list((path.parent / "backups").glob(f"before-upgrade-v{current}-*.sqlite3"))
+    copies = list((path.parent / "backups").glob(f"before-upgrade-v{old}-*.sqlite3"))
     assert len(copies) == 1
     with sqlite3.connect(copies[0]) as conn:
         assert conn.execute("SELECT count(*) FROM opportunity").fetchone()[0] == 1
@@ -78,12 +78,12 @@ def test_a_failing_step_leaves_the_database_at_its_old_version(
     factories.opportunity(user.id)
     path = Path(database.database)
     workspace.close_database()
-    current = migrations.SCHEMA_VERSION
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
+    old = migrations.SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", old + 1)
     monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, _broken_step])
     with pytest.raises(RuntimeError, match="halfway"):
         workspace.open_database(path)
-    assert _version(path) == current
+    assert _version(path) == old
     with sqlite3.connect(path) as conn:
         columns = [r[1] for r in conn.execute("PRAGMA table_info(opportunity)")]
         assert "half" not in columns
@@ -101,9 +101,120 @@ def test_a_version_1_database_gains_the_quote_tables_with_its_data_intact(
             conn.execute(f"DROP TABLE {table}")
         conn.execute("UPDATE schema_version SET version = 1")
     workspace.open_database(path)
-    assert _version(path) == 2
+    assert _version(path) == migrations.SCHEMA_VERSION
     from app.services import opportunities, quotes
 
     assert opportunities.get(created.id).topic == "From before quotes"
     assert quotes.create(created.id).number == "Q-00001"
     assert list((path.parent / "backups").glob("before-upgrade-v1-*.sqlite3"))
+
+
+# --- the committed databases of every past schema version ----------------------------------
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+FIXTURE_FILES = sorted(FIXTURES.glob("schema-v*.sqlite3"))
+
+
+def _rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> set[tuple[object, ...]]:
+    names = ", ".join(f'"{c}"' for c in columns)
+    return set(conn.execute(f'SELECT {names} FROM "{table}"').fetchall())
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'opportunity_search%'"
+        )
+    ]
+    return {n: [r[1] for r in conn.execute(f'PRAGMA table_info("{n}")')] for n in names}
+
+
+def test_there_is_a_fixture_for_every_past_schema_version() -> None:
+    versions = {int(p.stem.removeprefix("schema-v")) for p in FIXTURE_FILES}
+    # The newest version gets its fixture when it is released (make_fixture.py).
+    assert set(range(1, migrations.SCHEMA_VERSION)) <= versions
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_each_schema_fixture_upgrades_with_its_data_intact(fixture: Path, data_dir: Path) -> None:
+    copy = data_dir / "showroom.sqlite3"
+    copy.write_bytes(fixture.read_bytes())
+    with sqlite3.connect(fixture) as conn:
+        before = {
+            t: _rows(conn, t, cols) for t, cols in _tables(conn).items() if t != "schema_version"
+        }
+        found = int(conn.execute("SELECT max(version) FROM schema_version").fetchone()[0])
+    assert sum(len(rows) for rows in before.values()) > 100
+    workspace.open_database(copy)
+    try:
+        user = workspace.sign_in("anna")
+        # The program works on it: a new opportunity goes in beside the old ones.
+        factories.opportunity(user.id, topic="After the upgrade")
+    finally:
+        workspace.close_database()
+    assert _version(copy) == migrations.SCHEMA_VERSION
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        for table, rows in before.items():
+            columns = [
+                c for c in _tables(conn)[table] if c in _tables(sqlite3.connect(fixture))[table]
+            ]
+            after = _rows(conn, table, columns)
+            assert rows <= after, f"rows of {table} changed in the upgrade"
+        hits = conn.execute(
+            "SELECT count(*) FROM opportunity_search WHERE opportunity_search MATCH 'upgrade'"
+        ).fetchone()[0]
+        assert hits == 1
+    if found < migrations.SCHEMA_VERSION:
+        assert list((data_dir / "backups").glob(f"before-upgrade-v{found}-*.sqlite3"))
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_an_upgraded_fixture_has_the_schema_of_a_new_database(
+    fixture: Path, data_dir: Path
+) -> None:
+    upgraded = data_dir / "upgraded.sqlite3"
+    upgraded.write_bytes(fixture.read_bytes())
+    workspace.open_database(upgraded)
+    workspace.close_database()
+    workspace.open_database(data_dir / "fresh.sqlite3")
+    workspace.close_database()
+    with sqlite3.connect(upgraded) as old, sqlite3.connect(data_dir / "fresh.sqlite3") as new:
+        assert _tables(old) == _tables(new)
+        indexes = "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name"
+        assert old.execute(indexes).fetchall() == new.execute(indexes).fetchall()
+
+
+def test_every_step_can_run_again(data_dir: Path) -> None:
+    """A step interrupted after its work but before its commit runs again on restart."""
+    copy = data_dir / "showroom.sqlite3"
+    copy.write_bytes(FIXTURE_FILES[0].read_bytes())
+    workspace.open_database(copy)
+    try:
+        for step in migrations.STEPS:
+            with database.atomic():
+                step(database.obj)
+        assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        workspace.close_database()
+
+
+def test_a_damaged_database_is_not_upgraded(data_dir: Path) -> None:
+    copy = data_dir / "showroom.sqlite3"
+    copy.write_bytes(FIXTURE_FILES[0].read_bytes())
+    with sqlite3.connect(copy) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'activity'").fetchone()
+    conn.close()
+    # The activity table's first page, so the file still opens and the check has to find it.
+    with copy.open("r+b") as file:
+        file.seek((root[0] - 1) * page_size + 8)
+        file.write(b"\xff" * (page_size - 16))
+    from app.db.backups import BackupError
+
+    with pytest.raises(BackupError, match="integrity check"):
+        workspace.open_database(copy)
+    assert _version(copy) == 1

@@ -145,3 +145,27 @@ def test_merging_two_records_of_one_customer(qtbot, form, user: UserInfo) -> Non
     assert merged.name == "Rossi, María" and merged.city == "Milano"
     assert [o.topic for o in merged.opportunities] == ["Polo for María"]
     assert m.Account.get_or_none(m.Account.id == drop) is None
+
+
+def test_a_customer_saved_elsewhere_shows_the_changes_and_reloads_theirs(
+    qtbot, form, user: UserInfo
+) -> None:
+    from tests.ui.conflicts import answer_conflict
+
+    account_id = factories.customer("Rossi", "Maria", email="maria@example.it")
+    dialog = form(account_id)
+    _type(qtbot, dialog, email="m.rossi@example.it")
+    theirs = accounts.get(account_id)
+    theirs.email = "rossi.maria@example.com"
+    accounts.update(account_id, theirs, theirs.version)
+    seen = answer_conflict("reload")
+    assert not dialog.save()
+    [email] = seen[0]
+    assert (email.label, email.opened, email.theirs, email.yours) == (
+        "E-mail",
+        "maria@example.it",
+        "rossi.maria@example.com",
+        "m.rossi@example.it",
+    )
+    assert dialog.fields.edits["email"].text() == "rossi.maria@example.com"
+    assert accounts.get(account_id).email == "rossi.maria@example.com"

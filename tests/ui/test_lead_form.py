@@ -330,3 +330,23 @@ def test_discarding_keeps_the_saved_lead(
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: DISCARD))
     dialog.reject()
     assert not dialog.isVisible() and m.Lead.select().count() == 0
+
+
+def test_a_lead_saved_elsewhere_shows_the_changes_and_can_be_saved_over(
+    qtbot, form: MakeForm, user: UserInfo
+) -> None:
+    from tests.ui.conflicts import answer_conflict
+
+    lead_id = _lead(user)
+    dialog = form(lead_id)
+    dialog.edits["city"].setText("Augsburg")
+    theirs = leads.get(lead_id)
+    theirs.city, theirs.postcode = "Berlin", "10115"
+    leads.update(lead_id, theirs, theirs.version)
+    seen = answer_conflict("overwrite")
+    assert dialog.save()
+    changes = {c.name: (c.opened, c.theirs, c.yours) for c in seen[0]}
+    assert changes["city"] == ("München", "Berlin", "Augsburg")
+    assert changes["postcode"] == ("80539", "10115", "80539")
+    saved = leads.get(lead_id)
+    assert (saved.city, saved.postcode) == ("Augsburg", "10115")

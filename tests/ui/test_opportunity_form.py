@@ -18,6 +18,7 @@ from app.domain.dates import default_close_date
 from app.services import leads, opportunities, reference
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.ui.conflicts import answer_conflict
 from ui.account_dialog import AccountDialog
 from ui.opportunity_form import OpportunityDialog
 from ui.widgets import LookupEdit
@@ -645,7 +646,9 @@ def test_save_from_the_question_saves_and_closes(
     assert opportunities.get(created.id).source == "Referral from the Bauers"
 
 
-def test_a_conflict_offers_to_reload_or_keep_editing(qtbot, user: UserInfo, site: Site) -> None:
+def test_a_conflict_shows_what_changed_and_offers_reload_or_keep_editing(
+    qtbot, user: UserInfo, site: Site
+) -> None:
     created = factories.opportunity(user.id, site.rossi, topic="Golf for Rossi")
     dialog = open_form(qtbot, user, created.id)
     type_into(qtbot, dialog.opportunity.topic, "Mine: Golf GTI", replace=True)
@@ -653,13 +656,19 @@ def test_a_conflict_offers_to_reload_or_keep_editing(qtbot, user: UserInfo, site
     elsewhere.topic = "Theirs: Golf Variant"
     opportunities.update(created.id, elsewhere, elsewhere.version)
 
-    seen = answer_message_box(qtbot, "Keep editing")
+    seen = answer_conflict("keep")
     assert not dialog.save()
-    assert seen and "changed" in seen[0]
+    [topic] = [c for c in seen[0] if c.name == "topic"]
+    assert (topic.opened, topic.theirs, topic.yours) == (
+        "Golf for Rossi",
+        "Theirs: Golf Variant",
+        "Mine: Golf GTI",
+    )
+    assert topic.clash
     assert dialog.opportunity.topic.text() == "Mine: Golf GTI"
     assert opportunities.get(created.id).topic == "Theirs: Golf Variant"
 
-    answer_message_box(qtbot, "Reload")
+    answer_conflict("reload")
     assert not dialog.save()
     assert dialog.opportunity.topic.text() == "Theirs: Golf Variant"
     assert not dialog.is_modified()
@@ -668,6 +677,28 @@ def test_a_conflict_offers_to_reload_or_keep_editing(qtbot, user: UserInfo, site
     type_into(qtbot, dialog.opportunity.topic, " (agreed)")
     assert dialog.save()
     assert opportunities.get(created.id).topic == "Theirs: Golf Variant (agreed)"
+
+
+def test_saving_mine_over_theirs_keeps_their_other_changes(
+    qtbot, user: UserInfo, site: Site
+) -> None:
+    created = factories.opportunity(user.id, site.rossi, topic="Golf for Rossi")
+    dialog = open_form(qtbot, user, created.id)
+    type_into(qtbot, dialog.opportunity.topic, "Mine: Golf GTI", replace=True)
+    elsewhere = opportunities.get(created.id)
+    elsewhere.topic = "Theirs: Golf Variant"
+    elsewhere.source = "Their source"
+    opportunities.update(created.id, elsewhere, elsewhere.version)
+
+    seen = answer_conflict("overwrite")
+    with qtbot.waitSignal(dialog.saved):
+        assert dialog.save()
+    names = {c.name: c for c in seen[0]}
+    assert names["source"].changed_by_them and not names["source"].changed_by_you
+    saved = opportunities.get(created.id)
+    assert (saved.topic, saved.source) == ("Mine: Golf GTI", "Their source")
+    assert dialog.opportunity.topic.text() == "Mine: Golf GTI"
+    assert dialog.version == saved.version
 
 
 def test_a_closed_opportunity_opens_read_only(

@@ -1,0 +1,72 @@
+"""Two workstations saving the same record: what changed on each side since it was opened,
+and the save that keeps the user's changes on top of the other one's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from app.services.errors import FieldChange
+
+T = TypeVar("T")
+EMPTY = "—"
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A save refused because the record was saved elsewhere since it was opened."""
+
+    message: str
+    changed_by: str | None
+    version: int  # the version saved now; saving over it passes this
+    changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def clashes(self) -> list[FieldChange]:
+        return [c for c in self.changes if c.clash]
+
+
+def plain(value: object) -> str:
+    """A value as the conflict dialog shows it."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"{value:,}"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def field_changes(
+    opened: object,
+    theirs: object,
+    yours: object,
+    labels: dict[str, str],
+    show: Callable[[str, Any], str] | None = None,
+) -> list[FieldChange]:
+    """The fields that differ between the three versions, in the order of `labels`."""
+    show = show or (lambda _name, value: plain(value))
+    changes = []
+    for name, label in labels.items():
+        values = [show(name, getattr(record, name)) for record in (opened, theirs, yours)]
+        if len(set(values)) > 1:
+            changes.append(FieldChange(name, label, *values))
+    return changes
+
+
+def merged(opened: object, theirs: T, yours: object, names: Iterable[str]) -> T:
+    """`theirs` with the fields the user changed since opening set to the user's values:
+    their changes to other fields stay, the user's own changes win where both changed."""
+    result = replace(theirs)  # type: ignore[type-var]
+    for name in names:
+        mine = getattr(yours, name)
+        if mine != getattr(opened, name):
+            setattr(result, name, mine)
+    return result

@@ -1,0 +1,390 @@
+"""One customer's personal data: everything held about them as readable JSON, and their
+anonymisation (names, contacts, addresses, e-mail and phone replaced; the figures kept for
+the statistics). Both are recorded in the audit log."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from peewee import Model
+
+from app import __version__
+from app.db import models as m
+from app.db.connection import transaction
+from app.domain import money
+from app.domain.choices import AccountKind, Status, UserRole
+from app.domain.validation import ValidationError
+from app.services import matching
+from app.services.errors import NotFound
+from app.services.stage_setup import NotAllowed
+
+REMOVED = "[removed]"
+_MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
+# Bookkeeping and derived keys: not data about the person.
+_SKIPPED = {
+    "changed_by",
+    "version",
+    "email_key",
+    "phone_key",
+    "name_key",
+    "sort_name",
+    "import_key",
+}
+# The fields that hold personal data, in any table; the audit log's old and new values of
+# these are removed too when the customer is anonymised.
+PERSONAL_FIELDS = frozenset(
+    {
+        "name",
+        "first_name",
+        "last_name",
+        "company_name",
+        "email",
+        "phone",
+        "street",
+        "postcode",
+        "city",
+        "job_title",
+        "topic",
+        "description",
+        "subject",
+        "notes",
+        "closing_note",
+        "source",
+    }
+)
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Model):
+        return value.get_id()
+    return value
+
+
+def _fields(row: m.BaseModel, *, money_fields: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, fld in row._meta.fields.items():
+        if name in _SKIPPED:
+            continue
+        raw = row.__data__.get(name)
+        key = f"{name}_id" if fld.__class__.__name__ == "ForeignKeyField" else name
+        if money_fields and name.endswith("_minor") and isinstance(raw, int):
+            currency = row.__data__.get("currency", money.DEFAULT_CURRENCY)
+            out[name.removesuffix("_minor")] = str(money.from_minor(raw, currency))
+            continue
+        out[key] = _value(raw)
+    return out
+
+
+def _name_of(model: type[m.BaseModel], row_id: int | None, attribute: str = "name") -> str | None:
+    if row_id is None:
+        return None
+    row = model.get_or_none(model.id == row_id)
+    return str(getattr(row, attribute)) if row else None
+
+
+def _leads(account: m.Account) -> list[m.Lead]:
+    """Leads converted into this customer, and leads with their e-mail or phone."""
+    condition = m.Lead.converted_account == account.id
+    if account.email_key:
+        condition |= m.Lead.email_key == account.email_key
+    if len(account.phone_key) >= 6:
+        condition |= m.Lead.phone_key == account.phone_key
+    return list(m.Lead.select().where(condition).order_by(m.Lead.id))
+
+
+def _activity(row: m.Activity) -> dict[str, Any]:
+    data = _fields(row)
+    data["owner"] = _name_of(m.User, row.owner_id, "full_name")
+    return data
+
+
+def _audit_lines(entity: str, ids: list[int]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    query = (
+        m.AuditEntry.select()
+        .where((m.AuditEntry.entity == entity) & m.AuditEntry.entity_id.in_(ids))
+        .order_by(m.AuditEntry.at, m.AuditEntry.id)
+    )
+    return [
+        {
+            "at": _value(a.at),
+            "by": a.user_name,
+            "record": f"{a.entity} #{a.entity_id}",
+            "action": a.action,
+            "changes": json.loads(a.changes) if a.changes else {},
+        }
+        for a in query
+    ]
+
+
+def collect(account_id: int) -> dict[str, Any]:
+    """Everything held about one customer, as plain data."""
+    account = m.Account.get_or_none(m.Account.id == account_id)
+    if account is None:
+        raise NotFound(f"Customer #{account_id} no longer exists.")
+    contacts = list(
+        m.Contact.select().where(m.Contact.account == account_id).order_by(m.Contact.id)
+    )
+    leads = _leads(account)
+    opportunities = list(
+        m.Opportunity.select().where(m.Opportunity.account == account_id).order_by(m.Opportunity.id)
+    )
+    sales = []
+    for o in opportunities:
+        sale = _fields(o, money_fields=True)
+        sale["stage"] = _name_of(m.Stage, o.stage_id)
+        sale["owner"] = _name_of(m.User, o.owner_id, "full_name")
+        sale["contacts"] = [
+            {"contact_id": link.contact_id, "role": link.role}
+            for link in m.OpportunityContact.select().where(
+                m.OpportunityContact.opportunity == o.id
+            )
+        ]
+        sale["stage_changes"] = [
+            {
+                "at": _value(c.created_at),
+                "from": _name_of(m.Stage, c.from_stage_id),
+                "to": _name_of(m.Stage, c.to_stage_id),
+                "reason": c.reason,
+            }
+            for c in m.StageChange.select()
+            .where(m.StageChange.opportunity == o.id)
+            .order_by(m.StageChange.id)
+        ]
+        sale["close_date_changes"] = [
+            {"at": _value(c.created_at), "from": _value(c.old_date), "to": _value(c.new_date)}
+            for c in m.CloseDateChange.select()
+            .where(m.CloseDateChange.opportunity == o.id)
+            .order_by(m.CloseDateChange.id)
+        ]
+        sale["activities"] = [
+            _activity(a)
+            for a in m.Activity.select()
+            .where(m.Activity.opportunity == o.id)
+            .order_by(m.Activity.starts_at, m.Activity.id)
+        ]
+        sales.append(sale)
+    lead_ids = [lead.id for lead in leads]
+    other_activities = m.Activity.select().where(
+        m.Activity.opportunity.is_null(True)
+        & (
+            (m.Activity.account == account_id)
+            | (m.Activity.lead.in_(lead_ids) if lead_ids else (m.Activity.id < 0))
+        )
+    )
+    return {
+        "what": "Everything Showroom holds about one customer",
+        "exported_at": _value(m.now()),
+        "exported_by": _name_of(m.User, m.acting_user(), "full_name"),
+        "program": f"Showroom {__version__}",
+        "customer": _fields(account),
+        "contacts": [_fields(c) for c in contacts],
+        "leads": [_fields(lead) for lead in leads],
+        "opportunities": sales,
+        "other_activities": [
+            _activity(a) for a in other_activities.order_by(m.Activity.starts_at, m.Activity.id)
+        ],
+        "audit_log": _audit_lines("account", [account_id])
+        + _audit_lines("contact", [c.id for c in contacts])
+        + _audit_lines("lead", lead_ids)
+        + _audit_lines("opportunity", [o.id for o in opportunities]),
+    }
+
+
+def export(account_id: int, path: Path) -> Path:
+    """Write the customer's data to `path` as indented UTF-8 JSON, and log the export."""
+    with transaction():
+        data = collect(account_id)
+        m.write_audit("account", account_id, "export", {"file": (None, path.name)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def suggested_file_name(account_id: int) -> str:
+    return f"customer-{account_id}-{date.today().isoformat()}.json"
+
+
+@dataclass(frozen=True, slots=True)
+class AnonymiseResult:
+    account_id: int
+    contacts: int
+    leads: int
+    opportunities: int
+    activities: int
+
+
+def _scrubber(words: set[str]):  # type: ignore[no-untyped-def]
+    """Replaces the customer's names, e-mails and phone numbers inside free text."""
+    terms = sorted({w.strip() for w in words if len(w.strip()) >= 3}, key=len, reverse=True)
+    if not terms:
+        return lambda text: text
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    # "Maria Rossi" is two names removed, but one thing to the reader.
+    runs = re.compile(re.escape(REMOVED) + r"(?:[\s,]+" + re.escape(REMOVED) + ")+")
+    return lambda text: runs.sub(REMOVED, pattern.sub(REMOVED, text)) if text else text
+
+
+def _bump() -> dict[str, Any]:
+    return {"updated_at": m.now(), "changed_by": m.acting_user()}
+
+
+def _scrub_audit(entity: str, ids: list[int]) -> None:
+    if not ids:
+        return
+    query = m.AuditEntry.select().where(
+        (m.AuditEntry.entity == entity)
+        & m.AuditEntry.entity_id.in_(ids)
+        & (m.AuditEntry.changes != "")
+    )
+    for entry in query:
+        changes = json.loads(entry.changes)
+        for name in list(changes):
+            if name in PERSONAL_FIELDS:
+                changes[name] = [REMOVED if v not in (None, "") else v for v in changes[name]]
+        m.AuditEntry.update(changes=json.dumps(changes, ensure_ascii=False, sort_keys=True)).where(
+            m.AuditEntry.id == entry.id
+        ).execute()
+
+
+def anonymise(account_id: int) -> AnonymiseResult:
+    """Replace the customer's personal data everywhere it is held: the customer, their
+    contacts, their leads, the names in their sales' and activities' texts, and the old
+    values in the audit log. Amounts, dates, stages and statuses stay. Refused while the
+    customer has an open sale. The rows are rewritten in place (not saved through the
+    models), so the audit log does not take the old values in on the way."""
+    user = m.User.get_or_none(m.User.id == m.acting_user())
+    if user is None or user.role not in _MANAGERS:
+        raise NotAllowed("Only a sales manager or an administrator can anonymise a customer.")
+    with transaction():
+        account = m.Account.get_or_none(m.Account.id == account_id)
+        if account is None:
+            raise NotFound(f"Customer #{account_id} no longer exists.")
+        open_sales = (
+            m.Opportunity.select()
+            .where(
+                (m.Opportunity.account == account_id) & (m.Opportunity.status == Status.OPEN.value)
+            )
+            .count()
+        )
+        if open_sales:
+            raise ValidationError(
+                {
+                    "account": f"{account.name} has {open_sales} open sale"
+                    f"{'s' if open_sales != 1 else ''}; close "
+                    f"{'them' if open_sales != 1 else 'it'} before anonymising the customer."
+                }
+            )
+        contacts = list(m.Contact.select().where(m.Contact.account == account_id))
+        leads = _leads(account)
+        words: set[str] = set()
+        for row in [account, *contacts, *leads]:
+            for name in ("email", "phone", "street"):
+                words.add(getattr(row, name, "") or "")
+            for name in ("first_name", "last_name", "company_name"):
+                value = getattr(row, name, "") or ""
+                # "Maria Rossi" and "Rossi" alike: each part of a name, as well as the whole.
+                words.add(value)
+                words.update(re.split(r"[\s,]+", value))
+        words.add(account.name)
+        scrub = _scrubber(words)
+
+        company = account.kind == AccountKind.COMPANY.value
+        label = f"Anonymised {'company' if company else 'customer'} #{account_id}"
+        m.Account.update(
+            name=label,
+            first_name="",
+            last_name="" if company else "Anonymised",
+            company_name=label if company else "",
+            email="",
+            phone="",
+            street="",
+            postcode="",
+            city="",
+            email_key="",
+            phone_key="",
+            name_key="",  # matches no one in the duplicate check
+            sort_name=matching.sort_key(label),
+            version=m.Account.version + 1,
+            **_bump(),
+        ).where(m.Account.id == account_id).execute()
+        for contact in contacts:
+            m.Contact.update(
+                first_name="",
+                last_name=f"Anonymised contact #{contact.id}",
+                email="",
+                phone="",
+                job_title="",
+                version=m.Contact.version + 1,
+                **_bump(),
+            ).where(m.Contact.id == contact.id).execute()
+        for lead in leads:
+            m.Lead.update(
+                first_name="",
+                last_name=f"Anonymised lead #{lead.id}",
+                company_name="",
+                email="",
+                phone="",
+                street="",
+                postcode="",
+                city="",
+                email_key="",
+                phone_key="",
+                notes=scrub(lead.notes),
+                source=scrub(lead.source),
+                version=m.Lead.version + 1,
+                **_bump(),
+            ).where(m.Lead.id == lead.id).execute()
+        sales = list(m.Opportunity.select().where(m.Opportunity.account == account_id))
+        for o in sales:
+            m.Opportunity.update(
+                topic=scrub(o.topic) or REMOVED,
+                description=scrub(o.description),
+                closing_note=scrub(o.closing_note),
+                source=scrub(o.source),
+                version=m.Opportunity.version + 1,
+                **_bump(),
+            ).where(m.Opportunity.id == o.id).execute()
+        lead_ids = [lead.id for lead in leads]
+        sale_ids = [o.id for o in sales]
+        activity_query = m.Activity.select().where(
+            (m.Activity.account == account_id)
+            | (m.Activity.opportunity.in_(sale_ids) if sale_ids else (m.Activity.id < 0))
+            | (m.Activity.lead.in_(lead_ids) if lead_ids else (m.Activity.id < 0))
+        )
+        activities = list(activity_query)
+        for a in activities:
+            m.Activity.update(
+                subject=scrub(a.subject) or REMOVED,
+                description=scrub(a.description),
+                version=m.Activity.version + 1,
+                **_bump(),
+            ).where(m.Activity.id == a.id).execute()
+        _scrub_audit("account", [account_id])
+        _scrub_audit("contact", [c.id for c in contacts])
+        _scrub_audit("lead", lead_ids)
+        _scrub_audit("opportunity", sale_ids)
+        m.write_audit(
+            "account",
+            account_id,
+            "anonymise",
+            {
+                "personal data": (REMOVED, label),
+                "contacts": (len(contacts), len(contacts)),
+                "leads": (len(leads), len(leads)),
+            },
+        )
+    return AnonymiseResult(account_id, len(contacts), len(leads), len(sales), len(activities))

@@ -1,0 +1,221 @@
+"""Retention: closed opportunities older than the retention period are purged with what
+hangs off them (activities, stage and close-date changes, contacts' roles, and quotes once
+they exist), after a dry run that lists what would go. Opportunities with documents that
+must be kept (a signed order form) are kept, and the plan says why."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from peewee import fn
+
+from app.db import models as m
+from app.db.connection import transaction
+from app.domain.choices import Status, UserRole
+from app.domain.validation import ValidationError
+from app.services.stage_setup import NotAllowed
+
+SETTING_KEY = "retention_months"
+# Ten years: the longest time commercial records are kept in the dealership's countries.
+DEFAULT_MONTHS = 120
+MIN_MONTHS, MAX_MONTHS = 12, 600
+_MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
+_CHUNK = 500  # ids per IN (...): below SQLite's variable limit
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeCandidate:
+    id: int
+    topic: str
+    account_name: str
+    status: str
+    closed_at: datetime
+    activities: int
+    history_rows: int  # stage and close-date changes, contact roles
+
+
+@dataclass(frozen=True, slots=True)
+class KeptOpportunity:
+    id: int
+    topic: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PurgePlan:
+    """The dry run: what a purge would delete now, and what it keeps and why."""
+
+    months: int
+    cutoff: date
+    candidates: list[PurgeCandidate] = field(default_factory=list)
+    kept: list[KeptOpportunity] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return [c.id for c in self.candidates]
+
+    @property
+    def summary(self) -> str:
+        acts = sum(c.activities for c in self.candidates)
+        text = (
+            f"{len(self.candidates)} closed opportunit{'y' if len(self.candidates) == 1 else 'ies'} "
+            f"closed before {self.cutoff.isoformat()}, with {acts} activit"
+            f"{'y' if acts == 1 else 'ies'}"
+        )
+        if self.kept:
+            text += f"; {len(self.kept)} kept for their documents"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeResult:
+    opportunities: int
+    activities: int
+    kept: list[KeptOpportunity]
+
+
+def retention_months() -> int:
+    row = m.Setting.get_or_none(m.Setting.key == SETTING_KEY)
+    try:
+        return int(row.value) if row else DEFAULT_MONTHS
+    except ValueError:
+        return DEFAULT_MONTHS
+
+
+def set_retention_months(months: int) -> None:
+    _require_manager()
+    if not MIN_MONTHS <= months <= MAX_MONTHS:
+        raise ValidationError(
+            {"months": f"Keep closed sales between {MIN_MONTHS} and {MAX_MONTHS} months."}
+        )
+    with transaction():
+        m.Setting.insert(key=SETTING_KEY, value=str(months)).on_conflict_replace().execute()
+
+
+def cutoff_date(today: date, months: int) -> date:
+    """`months` before `today` (the last day of the month when the day does not exist)."""
+    total = today.year * 12 + today.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    for day in (today.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _require_manager() -> None:
+    user = m.User.get_or_none(m.User.id == m.acting_user())
+    if user is None or user.role not in _MANAGERS:
+        raise NotAllowed("Only a sales manager or an administrator can purge or set retention.")
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    batch: list[int] = []
+    for i in ids:
+        batch.append(i)
+        if len(batch) == _CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _kept_for_documents(opportunity_ids: Collection[int]) -> set[int]:
+    """The opportunities among these that must be kept for their documents: those with an
+    order form (the contract the customer signed). Any order form counts, whatever its
+    state (cancelled ones too): when in doubt a contract is kept."""
+    kept: set[int] = set()
+    for batch in _chunks(list(opportunity_ids)):
+        query = m.OrderForm.select(m.OrderForm.opportunity).where(
+            m.OrderForm.opportunity.in_(batch)
+        )
+        kept.update(row.opportunity_id for row in query)
+    return kept
+
+
+def _eligible(cutoff: date) -> list[m.Opportunity]:
+    closed_on = m.Opportunity.closed_at.is_null(False) & (m.Opportunity.closed_at < cutoff)
+    # Closed before closed_at was kept: the last change stands in for the closing.
+    old_closed = m.Opportunity.closed_at.is_null(True) & (m.Opportunity.updated_at < cutoff)
+    return list(
+        m.Opportunity.select(m.Opportunity, m.Account)
+        .join(m.Account)
+        .where((m.Opportunity.status != Status.OPEN.value) & (closed_on | old_closed))
+        .order_by(m.Opportunity.closed_at, m.Opportunity.id)
+    )
+
+
+def _count_by_opportunity(model: type[m.BaseModel], ids: list[int]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    column = model.opportunity  # type: ignore[attr-defined]
+    for batch in _chunks(ids):
+        query = model.select(column, fn.COUNT(model.id)).where(column.in_(batch)).group_by(column)
+        for opportunity_id, count in query.tuples():
+            counts[opportunity_id] = counts.get(opportunity_id, 0) + count
+    return counts
+
+
+def plan(today: date | None = None) -> PurgePlan:
+    """The dry run: what a purge would delete today."""
+    months = retention_months()
+    cutoff = cutoff_date(today or date.today(), months)
+    rows = _eligible(cutoff)
+    ids = [r.id for r in rows]
+    keep = _kept_for_documents(ids)
+    activities = _count_by_opportunity(m.Activity, ids)
+    history: dict[int, int] = {}
+    for model in (m.StageChange, m.CloseDateChange, m.OpportunityContact):
+        for key, count in _count_by_opportunity(model, ids).items():
+            history[key] = history.get(key, 0) + count
+    candidates = [
+        PurgeCandidate(
+            r.id,
+            r.topic,
+            r.account.name,
+            r.status,
+            r.closed_at or r.updated_at,
+            activities.get(r.id, 0),
+            history.get(r.id, 0),
+        )
+        for r in rows
+        if r.id not in keep
+    ]
+    kept = [
+        KeptOpportunity(r.id, r.topic, "has a signed order form, which is kept")
+        for r in rows
+        if r.id in keep
+    ]
+    return PurgePlan(months, cutoff, candidates, kept)
+
+
+def purge(dry_run: PurgePlan, today: date | None = None) -> PurgeResult:
+    """Delete what the dry run listed, and only what is still due: an opportunity reopened
+    or given an order form since the dry run stays. All of it in one transaction."""
+    _require_manager()
+    with transaction():
+        now_due = plan(today)
+        due = {c.id: c for c in now_due.candidates}
+        ids = [i for i in dry_run.ids if i in due]
+        activities = 0
+        for batch in _chunks(ids):
+            activities += m.Activity.select().where(m.Activity.opportunity.in_(batch)).count()
+            # Activities, stage and close-date changes and contact roles go with their
+            # opportunity (ON DELETE CASCADE); quotes and their lines will too.
+            m.Opportunity.delete().where(m.Opportunity.id.in_(batch)).execute()
+        for opportunity_id in ids:
+            candidate = due[opportunity_id]
+            m.write_audit(
+                "opportunity",
+                opportunity_id,
+                "purge",
+                {
+                    "status": (candidate.status, None),
+                    "closed_at": (candidate.closed_at, None),
+                    "retention_months": (now_due.months, None),
+                },
+            )
+    return PurgeResult(len(ids), activities, now_due.kept)

@@ -1,0 +1,331 @@
+"""The audit log, the retention purge (dry run first) and one customer's personal data:
+export and anonymisation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from app.db import models as m
+from app.db.connection import database
+from app.domain.validation import ValidationError
+from app.services import (
+    accounts,
+    activities,
+    audit,
+    leads,
+    opportunities,
+    personal_data,
+    process,
+    retention,
+)
+from app.services.stage_setup import NotAllowed
+from app.services.workspace import UserInfo, sign_in
+from tests import factories
+
+TODAY = date(2026, 12, 1)
+
+
+def _closed(user: UserInfo, topic: str, closed: datetime, won: bool = False, **extra) -> int:  # type: ignore[no-untyped-def]
+    created = factories.opportunity(user.id, topic=topic, **extra)
+    activities.create(
+        activities.ActivityInput(
+            kind="call",
+            subject=f"Called about {topic}",
+            starts_at=datetime(2026, 1, 5, 10),
+            opportunity_id=created.id,
+            owner_id=user.id,
+            direction="out",
+        )
+    )
+    if won:
+        process.close_won(created.id)
+    else:
+        process.close_lost([created.id], process.lost_reasons()[0])
+    m.Opportunity.update(closed_at=closed).where(m.Opportunity.id == created.id).execute()
+    return created.id
+
+
+# --- the audit log ---------------------------------------------------------------------
+
+
+def test_edits_of_opportunities_and_customers_are_logged_old_to_new(user: UserInfo) -> None:
+    created = factories.opportunity(user.id, topic="Golf")
+    opened = opportunities.get(created.id)
+    opportunities.update(
+        created.id, replace(opened, topic="Golf GTI", est_revenue=Decimal("33000")), opened.version
+    )
+    process.close_won(created.id)
+    log = audit.history("opportunity", created.id)
+    assert [r.action for r in log] == ["create", "update", "update"]
+    assert log[0].user_name == "Anna"
+    assert log[1].changes["topic"] == ("Golf", "Golf GTI")
+    assert log[1].changes["est_revenue_minor"] == (3150000, 3300000)
+    assert log[2].changes["status"] == ("open", "won")
+    assert "topic: Golf → Golf GTI" in log[1].summary
+
+    account_id = created.account_id
+    detail = accounts.get(account_id)
+    accounts.update(account_id, replace(detail, city="Torino"), detail.version)
+    [entry] = [r for r in audit.history("account", account_id) if r.action == "update"]
+    assert entry.changes == {"city": ("", "Torino")}
+
+
+def test_a_save_that_changes_nothing_logs_nothing(user: UserInfo) -> None:
+    created = factories.opportunity(user.id)
+    opened = opportunities.get(created.id)
+    opportunities.update(created.id, opened, opened.version)
+    assert [r.action for r in audit.history("opportunity", created.id)] == ["create"]
+
+
+# --- retention ---------------------------------------------------------------------------
+
+
+def test_the_retention_period_is_a_setting_managers_change(user: UserInfo) -> None:
+    assert retention.retention_months() == retention.DEFAULT_MONTHS
+    retention.set_retention_months(36)
+    assert retention.retention_months() == 36
+    with pytest.raises(ValidationError):
+        retention.set_retention_months(3)
+    m.User.create(username="sam", full_name="Sam Sales", role="salesperson")
+    sign_in("sam")
+    with pytest.raises(NotAllowed):
+        retention.set_retention_months(48)
+
+
+def test_the_cutoff_counts_months_back() -> None:
+    assert retention.cutoff_date(date(2026, 12, 1), 24) == date(2024, 12, 1)
+    assert retention.cutoff_date(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert retention.cutoff_date(date(2026, 1, 15), 13) == date(2024, 12, 15)
+
+
+def test_the_dry_run_lists_what_would_go_and_deletes_nothing(user: UserInfo) -> None:
+    retention.set_retention_months(24)
+    old = _closed(user, "Old Polo", datetime(2023, 5, 1, 12))
+    recent = _closed(user, "Recent Up", datetime(2025, 6, 1, 12))
+    still_open = factories.opportunity(user.id, topic="Open Golf").id
+    plan = retention.plan(TODAY)
+    assert plan.cutoff == date(2024, 12, 1)
+    assert plan.ids == [old]
+    [candidate] = plan.candidates
+    assert (candidate.topic, candidate.status, candidate.activities) == ("Old Polo", "lost", 1)
+    assert candidate.history_rows >= 3  # the first stage, the closing move, the close date
+    assert "1 closed opportunity" in plan.summary
+    assert {o.id for o in m.Opportunity.select()} == {old, recent, still_open}
+
+
+def test_the_purge_deletes_the_dry_runs_opportunities_with_what_hangs_off_them(
+    user: UserInfo,
+) -> None:
+    retention.set_retention_months(24)
+    old = _closed(user, "Old Polo", datetime(2023, 5, 1, 12), won=True)
+    other = _closed(user, "Old Passat", datetime(2022, 1, 1, 12))
+    recent = _closed(user, "Recent Up", datetime(2025, 6, 1, 12))
+    plan = retention.plan(TODAY)
+    assert sorted(plan.ids) == sorted([old, other])
+    # Reopened after the dry run: no longer due, so it stays.
+    process.reopen(other)
+    result = retention.purge(plan, TODAY)
+    assert (result.opportunities, result.activities) == (1, 1)
+    assert m.Opportunity.get_or_none(m.Opportunity.id == old) is None
+    for model in (m.Activity, m.StageChange, m.CloseDateChange, m.OpportunityContact):
+        assert not model.select().where(model.opportunity == old).exists()
+    assert {o.id for o in m.Opportunity.select()} == {other, recent}
+    hits = database.execute_sql(
+        "SELECT count(*) FROM opportunity_search WHERE opportunity_search MATCH 'Polo'"
+    ).fetchone()[0]
+    assert hits == 0
+    [entry] = [r for r in audit.history("opportunity", old) if r.action == "purge"]
+    assert entry.changes["status"] == ("won", None)
+    assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_opportunities_with_an_order_form_are_kept_and_the_plan_says_why(
+    user: UserInfo,
+) -> None:
+    from app.services import quotes
+
+    retention.set_retention_months(24)
+    m.Business.create(name="Autohaus Brenner", kind="dealer")
+    vehicle = m.Vehicle.create(
+        vin="WVGZZZ5NZRW054321", stock_number="N-7", condition="new", brand="VW", model="Tiguan"
+    )
+    contracted = factories.opportunity(user.id, topic="Signed Tiguan", vehicle_id=vehicle.id)
+    quote = quotes.create(contracted.id)
+    quotes.present(quote.id)
+    quotes.accept(quote.id)
+    process.close_won(contracted.id)
+    m.Opportunity.update(closed_at=datetime(2023, 1, 1, 12)).where(
+        m.Opportunity.id == contracted.id
+    ).execute()
+    quoted = _closed(user, "Lost Golf", datetime(2023, 1, 1, 12))
+    assert retention._kept_for_documents([contracted.id, quoted]) == {contracted.id}
+    plan = retention.plan(TODAY)
+    assert plan.ids == [quoted]
+    assert [(k.id, k.reason) for k in plan.kept] == [
+        (contracted.id, "has a signed order form, which is kept")
+    ]
+    result = retention.purge(plan, TODAY)
+    assert result.opportunities == 1 and [k.id for k in result.kept] == [contracted.id]
+    assert m.Opportunity.get_or_none(m.Opportunity.id == contracted.id) is not None
+    assert m.OrderForm.select().count() == 1 and m.Quote.select().count() == 1
+
+
+def test_a_purge_takes_the_quotes_of_a_sale_without_a_contract(user: UserInfo) -> None:
+    from app.services import quotes
+
+    retention.set_retention_months(24)
+    m.Business.create(name="Autohaus Brenner", kind="dealer")
+    lost = factories.opportunity(user.id, topic="Quoted Polo", brand="Volkswagen", model="Polo")
+    quotes.present(quotes.create(lost.id).id)
+    process.close_lost([lost.id], process.lost_reasons()[0])
+    m.Opportunity.update(closed_at=datetime(2023, 1, 1, 12)).where(
+        m.Opportunity.id == lost.id
+    ).execute()
+    result = retention.purge(retention.plan(TODAY), TODAY)
+    assert result.opportunities == 1
+    assert m.Quote.select().count() == 0 and m.QuoteLine.select().count() == 0
+
+
+def test_only_managers_purge(user: UserInfo) -> None:
+    plan = retention.plan(TODAY)
+    m.User.create(username="sam", full_name="Sam Sales", role="salesperson")
+    sign_in("sam")
+    with pytest.raises(NotAllowed):
+        retention.purge(plan, TODAY)
+
+
+# --- personal data -------------------------------------------------------------------------
+
+
+def _customer_with_history(user: UserInfo) -> tuple[int, int]:
+    account_id = factories.customer(
+        "Rossi",
+        "Maria",
+        email="maria.rossi@example.it",
+        phone="+39 02 1234 5678",
+        street="Via Roma 12",
+        postcode="20121",
+        city="Milano",
+    )
+    accounts.add_contact(
+        account_id,
+        accounts.ContactInput(first_name="Luigi", last_name="Rossi", email="luigi@example.it"),
+    )
+    lead = leads.create(
+        leads.LeadInput(
+            first_name="Maria",
+            last_name="Rossi",
+            email="MARIA.ROSSI@example.it",
+            notes="Maria wants a Golf",
+        )
+    )
+    sale = factories.opportunity(
+        user.id, account_id, topic="Golf for Maria Rossi", est_revenue=Decimal("31500")
+    )
+    activities.create(
+        activities.ActivityInput(
+            kind="note",
+            subject="Maria Rossi called",
+            description="Call maria.rossi@example.it back",
+            starts_at=datetime(2026, 11, 30, 9),
+            opportunity_id=sale.id,
+            owner_id=user.id,
+        )
+    )
+    detail = accounts.get(account_id)
+    accounts.update(account_id, replace(detail, city="Monza"), detail.version)
+    return account_id, lead.id
+
+
+def test_export_holds_everything_about_the_customer_as_readable_json(
+    user: UserInfo, tmp_path: Path
+) -> None:
+    account_id, lead_id = _customer_with_history(user)
+    path = personal_data.export(
+        account_id, tmp_path / personal_data.suggested_file_name(account_id)
+    )
+    text = path.read_text(encoding="utf-8")
+    assert "\n  " in text  # indented, for a person to read
+    data = json.loads(text)
+    assert data["customer"]["last_name"] == "Rossi" and data["customer"]["city"] == "Monza"
+    assert {c["first_name"] for c in data["contacts"]} == {"Maria", "Luigi"}
+    assert [lead["id"] for lead in data["leads"]] == [lead_id]  # found by the e-mail
+    [sale] = data["opportunities"]
+    assert sale["topic"] == "Golf for Maria Rossi" and sale["est_revenue"] == "31500.00"
+    assert sale["stage"] and sale["owner"] == "Anna"
+    assert sale["activities"][0]["subject"] == "Maria Rossi called"
+    assert sale["stage_changes"] and sale["close_date_changes"]
+    actions = [(a["record"], a["action"]) for a in data["audit_log"]]
+    assert (f"account #{account_id}", "update") in actions
+    assert any(a["changes"].get("city") == ["Milano", "Monza"] for a in data["audit_log"])
+    assert audit.history("account", account_id)[-1].action == "export"
+
+
+def test_anonymise_replaces_personal_data_everywhere_and_keeps_the_figures(
+    user: UserInfo, tmp_path: Path
+) -> None:
+    account_id, lead_id = _customer_with_history(user)
+    [sale_id] = [o.id for o in m.Opportunity.select().where(m.Opportunity.account == account_id)]
+    with pytest.raises(ValidationError, match="open sale"):
+        personal_data.anonymise(account_id)
+    process.close_won(sale_id)
+    result = personal_data.anonymise(account_id)
+    assert (result.contacts, result.leads, result.opportunities) == (2, 1, 1)
+
+    detail = accounts.get(account_id)
+    assert detail.name == f"Anonymised customer #{account_id}"
+    assert (detail.email, detail.phone, detail.street, detail.postcode, detail.city) == ("",) * 5
+    assert all(c.email == "" and "Anonymised" in c.last_name for c in detail.contacts)
+    lead = leads.get(lead_id)
+    assert (lead.first_name, lead.email, lead.notes) == ("", "", "[removed] wants a Golf")
+    sale = opportunities.get(sale_id)
+    assert sale.topic == "Golf for [removed]"
+    assert sale.est_revenue == Decimal("31500") and sale.status == "won"
+    note = m.Activity.get(m.Activity.opportunity == sale_id)
+    assert (note.subject, note.description) == ("[removed] called", "Call [removed] back")
+
+    # Nothing about her is left anywhere in the file, the audit log included.
+    everything = json.dumps(personal_data.collect(account_id), ensure_ascii=False).lower()
+    for trace in (
+        "maria",
+        "rossi",
+        "luigi",
+        "example.it",
+        "1234 5678",
+        "via roma",
+        "milano",
+        "monza",
+    ):
+        assert trace not in everything, trace
+    dump = "\n".join(database.connection().iterdump()).lower()
+    for trace in ("maria", "rossi", "milano", "monza", "maria.rossi@"):
+        assert trace not in dump, trace
+    assert audit.history("account", account_id)[-1].action == "anonymise"
+
+
+def test_only_managers_anonymise(user: UserInfo) -> None:
+    account_id = factories.customer()
+    m.User.create(username="sam", full_name="Sam Sales", role="salesperson")
+    sign_in("sam")
+    with pytest.raises(NotAllowed):
+        personal_data.anonymise(account_id)
+
+
+def test_contact_edits_and_merges_are_logged(user: UserInfo) -> None:
+    account_id = factories.customer("Rossi", "Maria")
+    [contact] = accounts.get(account_id).contacts
+    accounts.update_contact(
+        contact.id, accounts.ContactInput(first_name="Maria", last_name="Rossi", job_title="CEO")
+    )
+    [entry] = [r for r in audit.history("contact", contact.id) if r.action == "update"]
+    assert entry.changes == {"job_title": ("", "CEO")}
+    other = factories.customer("Rossi", "M.")
+    accounts.merge(account_id, other)
+    assert "merge" in [r.action for r in audit.history("account", account_id)]
+    assert [r.action for r in audit.history("account", other)][-1] == "delete"

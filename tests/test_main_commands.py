@@ -1,0 +1,102 @@
+"""The headless commands (backup, backups, restore, check) and start-up refusals."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+import pytest
+
+import main
+from app.services import workspace
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _drop_log_handlers() -> Iterator[None]:
+    yield
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, RotatingFileHandler)]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def _filled(data_dir: Path) -> Path:
+    path = workspace.open_database(data_dir / "showroom.sqlite3")
+    user = workspace.sign_in("anna")
+    factories.opportunity(user.id, topic="Before")
+    workspace.close_database()
+    return path
+
+
+def test_backup_then_restore_from_the_command_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _filled(data_dir)
+    assert main.main(["--data-dir", str(data_dir), "backup"]) == 0
+    out = capsys.readouterr().out
+    assert "backed up" in out and str(data_dir / "backups") in out
+    copy = next((data_dir / "backups").glob("showroom-*.sqlite3"))
+    workspace.open_database(path)
+    workspace.sign_in("anna")
+    factories.opportunity(workspace.sign_in("anna").id, topic="After")
+    workspace.close_database()
+
+    assert main.main(["backups", "--data-dir", str(data_dir)]) == 0
+    assert copy.name in capsys.readouterr().out
+    assert main.main(["restore", copy.name, "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "Restored the backup of" in out and copy.name in out and "set-aside-" in out
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT topic FROM opportunity").fetchall() == [("Before",)]
+
+
+def test_restore_of_a_missing_file_fails_with_a_message(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _filled(data_dir)
+    assert main.main(["--data-dir", str(data_dir), "restore", "nowhere.sqlite3"]) == 1
+    assert "There is no backup nowhere.sqlite3" in capsys.readouterr().err
+
+
+def _make_newer(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE schema_version SET version = 99")
+    conn.close()
+
+
+def test_a_database_from_a_newer_program_is_refused_headless(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _filled(data_dir)
+    _make_newer(path)
+    assert main.main(["--data-dir", str(data_dir), "check"]) == 1
+    assert "newer version of Showroom" in capsys.readouterr().err
+    assert main.main(["--data-dir", str(data_dir), "--smoke"]) == 1
+    assert "newer version of Showroom" in capsys.readouterr().err
+
+
+def test_a_database_from_a_newer_program_is_refused_in_a_dialog(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, qapp
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    path = _filled(data_dir)
+    _make_newer(path)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda parent, title, text: shown.append(text))
+    )
+    monkeypatch.setattr(main.sys, "excepthook", main.sys.excepthook)
+    assert main.main(["--data-dir", str(data_dir)]) == 1
+    assert len(shown) == 1 and "newer version of Showroom" in shown[0]
+    assert "the data has not been touched" in shown[0]
+
+
+def test_check_reports_a_sound_database(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _filled(data_dir)
+    assert main.main(["--data-dir", str(data_dir), "check"]) == 0
+    assert "is sound and up to date" in capsys.readouterr().out

@@ -1,0 +1,137 @@
+"""The managers' purge dialog (dry run, then confirm) and the customer's personal-data
+actions in the customer form and list."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from app.db import models as m
+from app.services import accounts, audit, process, retention
+from app.services.workspace import UserInfo, sign_in
+from tests import factories
+from ui.account_form import AccountFormDialog
+from ui.account_list import AccountListPage
+from ui.main_window import MainWindow
+from ui.purge_dialog import PurgeDialog
+
+TODAY = date(2026, 12, 1)
+YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+
+
+def _answer(monkeypatch: pytest.MonkeyPatch, kind: str, answer=None) -> list[str]:  # type: ignore[no-untyped-def]
+    said: list[str] = []
+
+    def box(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        said.append(f"{title}: {text}")
+        return answer
+
+    monkeypatch.setattr(QMessageBox, kind, staticmethod(box))
+    return said
+
+
+def _old_lost(user: UserInfo, topic: str, closed: datetime) -> int:
+    created = factories.opportunity(user.id, topic=topic)
+    process.close_lost([created.id], process.lost_reasons()[0])
+    m.Opportunity.update(closed_at=closed).where(m.Opportunity.id == created.id).execute()
+    return created.id
+
+
+def test_the_purge_dialog_shows_the_dry_run_then_purges_after_confirming(
+    qtbot, user: UserInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retention.set_retention_months(24)
+    old = _old_lost(user, "Old Polo", datetime(2023, 3, 1, 9))
+    recent = _old_lost(user, "Recent Up", datetime(2026, 6, 1, 9))
+    dialog = PurgeDialog(TODAY)
+    qtbot.addWidget(dialog)
+    assert dialog.months.value() == 24
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, dialog.COL_TOPIC).text() == "Old Polo"
+    assert dialog.table.item(0, dialog.COL_CLOSED).text() == "2023-03-01"
+    assert "would delete 1 closed opportunity" in dialog.summary.text()
+
+    _answer(monkeypatch, "question", NO)
+    assert dialog.purge() is None
+    assert m.Opportunity.get_or_none(m.Opportunity.id == old) is not None
+
+    asked = _answer(monkeypatch, "question", YES)
+    told = _answer(monkeypatch, "information")
+    with qtbot.waitSignal(dialog.purged):
+        result = dialog.purge()
+    assert result is not None and result.opportunities == 1
+    assert "1 closed opportunity" in asked[0] and "Deleted 1" in told[0]
+    assert {o.id for o in m.Opportunity.select()} == {recent}
+    assert dialog.table.rowCount() == 0 and not dialog.purge_button.isEnabled()
+
+
+def test_changing_the_period_runs_the_dry_run_again(qtbot, user: UserInfo) -> None:
+    _old_lost(user, "Old Polo", datetime(2023, 3, 1, 9))
+    dialog = PurgeDialog(TODAY)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 0  # ten years by default
+    dialog.months.setValue(12)
+    assert dialog.save_period()
+    assert retention.retention_months() == 12 and dialog.table.rowCount() == 1
+
+
+def test_the_purge_is_offered_to_managers_only(qtbot, user: UserInfo, db: Path) -> None:
+    window = MainWindow(user, db)
+    qtbot.addWidget(window)
+    assert window.purge_action.isVisible()
+    m.User.create(username="sam", full_name="Sam Sales", role="salesperson")
+    salesperson = sign_in("sam")
+    other = MainWindow(salesperson, db)
+    qtbot.addWidget(other)
+    assert not other.purge_action.isVisible()
+
+
+def test_the_customer_form_exports_and_anonymises(
+    qtbot, user: UserInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account_id = factories.customer("Weiß", "Jürgen", email="j.weiss@example.de")
+    dialog = AccountFormDialog(account_id)
+    qtbot.addWidget(dialog)
+    told = _answer(monkeypatch, "information")
+    path = dialog.export_personal_data(tmp_path / "weiss.json")
+    assert path is not None and "weiss.json" in told[-1]
+    assert json.loads(path.read_text(encoding="utf-8"))["customer"]["last_name"] == "Weiß"
+
+    _answer(monkeypatch, "question", YES)
+    assert dialog.anonymise()
+    assert dialog.windowTitle() == f"Customer — Anonymised customer #{account_id}"
+    assert dialog.fields.edits["email"].text() == ""
+    assert [r.action for r in audit.history("account", account_id)][-2:] == [
+        "export",
+        "anonymise",
+    ]
+
+
+def test_the_customer_list_exports_and_anonymises_the_selected_customer(
+    qtbot, user: UserInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account_id = factories.customer("Bauer", "Jonas")
+    page = AccountListPage()
+    qtbot.addWidget(page)
+    page.table.select_record(account_id)
+    _answer(monkeypatch, "information")
+    assert page.export_selected(tmp_path / "bauer.json") == tmp_path / "bauer.json"
+    _answer(monkeypatch, "question", YES)
+    assert page.anonymise_selected()
+    assert accounts.name(account_id) == f"Anonymised customer #{account_id}"
+
+
+def test_an_anonymisation_refused_says_why(
+    qtbot, user: UserInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created = factories.opportunity(user.id)
+    dialog = AccountFormDialog(created.account_id)
+    qtbot.addWidget(dialog)
+    _answer(monkeypatch, "question", YES)
+    warned = _answer(monkeypatch, "warning")
+    assert not dialog.anonymise()
+    assert "open sale" in warned[0]

@@ -1,0 +1,63 @@
+"""Exporting and anonymising one customer's personal data, from the customer form or list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from app.domain.validation import ValidationError
+from app.services import personal_data
+from app.services.errors import NotFound
+from app.services.stage_setup import NotAllowed
+
+
+def export_customer(
+    parent: QWidget, account_id: int, name: str, path: Path | None = None
+) -> Path | None:
+    """Everything held about the customer, to a JSON file the user picks."""
+    if path is None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent,
+            "Export the customer's data",
+            str(Path.home() / personal_data.suggested_file_name(account_id)),
+            "JSON (*.json)",
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+    try:
+        written = personal_data.export(account_id, path)
+    except NotFound as exc:
+        QMessageBox.warning(parent, "Not exported", str(exc))
+        return None
+    QMessageBox.information(
+        parent,
+        "Customer data exported",
+        f"Everything Showroom holds about {name} is in {written}. The export is recorded in "
+        "the audit log.",
+    )
+    return written
+
+
+def anonymise_customer(parent: QWidget, account_id: int, name: str) -> bool:
+    """Ask, then anonymise; True when done."""
+    answer = QMessageBox.question(
+        parent,
+        "Anonymise this customer?",
+        f"Replace the name, contacts, address, e-mail and phone of {name} everywhere they "
+        "are held (their contacts, leads, sales and activities, and the audit log)? Amounts, "
+        "dates and stages stay for the statistics. This cannot be undone; export their data "
+        "first if they asked for it.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        personal_data.anonymise(account_id)
+    except (ValidationError, NotAllowed, NotFound) as exc:
+        QMessageBox.warning(parent, "Not anonymised", str(exc))
+        return False
+    QMessageBox.information(parent, "Customer anonymised", f"{name} is anonymised.")
+    return True

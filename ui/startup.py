@@ -1,0 +1,141 @@
+"""What the program says before its first window: a database on a network share, and a
+database that fails its quick check (with the newest good backup on offer)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app import logs
+from app.services import backups, errors, workspace
+from app.services.backups import BackupError, BackupInfo
+
+log = logging.getLogger(__name__)
+
+
+def network_warning_box(text: str, parent: QWidget | None = None) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Warning, "Database on a network share", text, parent=parent)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    return box
+
+
+def show_network_warning(text: str) -> None:
+    network_warning_box(text).exec()
+
+
+class DamagedDatabaseBox(QMessageBox):
+    """The database fails SQLite's quick check: what that means, and the way out."""
+
+    def __init__(
+        self,
+        database_path: Path,
+        problems: list[str],
+        backup: BackupInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.backup = backup
+        self.setIcon(QMessageBox.Icon.Critical)
+        self.setWindowTitle("The database is damaged")
+        text = (
+            f"The database {database_path} fails SQLite's integrity check, so Showroom does "
+            "not open it: working in a damaged database can lose more data."
+        )
+        if backup is not None:
+            text += (
+                f"\n\nThe newest good backup is from {backup.taken_at:%Y-%m-%d %H:%M} "
+                f"({backup.name}). Restoring it brings back the data as it was then; the "
+                "damaged database is kept aside in the backup folder."
+            )
+        else:
+            text += (
+                "\n\nThere is no good backup to restore. Keep the file as it is and ask "
+                "whoever looks after Showroom at your site for help."
+            )
+        self.setText(text)
+        self.setDetailedText("\n".join(problems[:50]))
+        self.restore_button = (
+            self.addButton("&Restore this backup", QMessageBox.ButtonRole.AcceptRole)
+            if backup is not None
+            else None
+        )
+        self.quit_button = self.addButton("&Quit", QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.restore_button or self.quit_button)
+
+
+def offer_restore(database_path: Path, problems: list[str]) -> bool:
+    """Ask; restore the newest good backup if wanted. True when the program may go on."""
+    box = DamagedDatabaseBox(database_path, problems, backups.newest_good_backup())
+    box.exec()
+    if box.restore_button is None or box.clickedButton() is not box.restore_button:
+        return False
+    return restore_offered(box, database_path)
+
+
+def restore_offered(box: DamagedDatabaseBox, database_path: Path) -> bool:
+    assert box.backup is not None
+    try:
+        result = backups.restore(box.backup.path, database_path)
+    except (BackupError, workspace.DatabaseTooNew) as exc:
+        QMessageBox.critical(
+            None,
+            "Not restored",
+            f"{exc}\n\nDetails are in {logs.log_file()}.",
+        )
+        return False
+    QMessageBox.information(None, "Backup restored", result.message)
+    return True
+
+
+class StartupChecks(QObject):
+    """The start-up work that reads the whole file, done beside the first window so that it
+    opens at once: SQLite's quick check, then the daily backup when one is due. Results
+    come back as signals, in the window's thread."""
+
+    damaged = Signal(list)  # what the quick check found
+    backed_up = Signal(object)  # BackupInfo
+    backup_failed = Signal(str)
+    done = Signal()
+
+    def __init__(self, database_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.database_path = database_path
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="start-up checks", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True when the checks have finished."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+            return not self._thread.is_alive()
+        return True
+
+    def _run(self) -> None:
+        try:
+            problems = workspace.quick_check(self.database_path)
+            if problems:
+                log.error("the database fails its quick check: %s", "; ".join(problems[:10]))
+                self.damaged.emit(problems)
+                return
+            try:
+                taken = backups.backup_if_due()
+            except Exception as exc:
+                log.warning("the start-up backup failed: %s", exc, exc_info=True)
+                problem = errors.user_problem(exc)
+                self.backup_failed.emit(
+                    f"The start-up backup failed: {problem.title if problem else exc}"
+                )
+            else:
+                if taken is not None:
+                    self.backed_up.emit(taken)
+        finally:
+            # This thread's own connection (peewee keeps one per thread).
+            workspace.close_database()
+            self.done.emit()
