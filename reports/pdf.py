@@ -55,7 +55,7 @@ NAME_MIN_SIZE = 11.0
 LOGO_WIDTH = 55 * mm
 LOGO_HEIGHT = 20 * mm
 ADDRESS_COLUMN = 98 * mm  # customer block; the document details take the rest
-LINE_COLUMNS = (9 * mm, 81 * mm, 12 * mm, 26 * mm, 12 * mm, 30 * mm)
+LINE_COLUMNS = (9 * mm, 75 * mm, 14 * mm, 29 * mm, 12 * mm, 31 * mm)
 TOTALS_COLUMNS = (70 * mm, 31 * mm)
 SIGNATURE_SPACE = 15 * mm
 
@@ -66,6 +66,7 @@ RULE = colors.HexColor("#c9d0d8")
 HEADER_FILL = colors.HexColor("#e8edf3")
 DUE_FILL = colors.HexColor("#dde6f0")
 STRIPE_FILL = colors.HexColor("#f6f8fa")
+DRAFT_INK = colors.Color(0.75, 0.1, 0.1, alpha=0.13)
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MINUS = "\u2212"
@@ -83,12 +84,14 @@ def render_order_form(snapshot: DocumentSnapshot) -> bytes:
     return render(snapshot)
 
 
-def render(snapshot: DocumentSnapshot) -> bytes:
+def render(snapshot: DocumentSnapshot, draft: bool = False) -> bytes:
     """The PDF of an issued document. The same snapshot gives the same bytes: reportlab runs
-    in invariant mode, so no timestamp or random id goes into the file."""
+    in invariant mode, so no timestamp or random id goes into the file. A `draft` (a quote
+    not yet issued, previewed) carries DRAFT across every page, so it is never mistaken for
+    the document the customer gets."""
     fonts.register()
     buffer = io.BytesIO()
-    doc = _DocumentTemplate(buffer, snapshot)
+    doc = _DocumentTemplate(buffer, snapshot, draft)
     doc.build(_story(snapshot), canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
@@ -195,8 +198,8 @@ class NumberedCanvas(Canvas):
 class _DocumentTemplate(BaseDocTemplate):
     """A first page with the letterhead and later pages with a running header."""
 
-    def __init__(self, buffer: io.BytesIO, snapshot: DocumentSnapshot) -> None:
-        title = f"{snapshot.title} {_number(snapshot)}"
+    def __init__(self, buffer: io.BytesIO, snapshot: DocumentSnapshot, draft: bool) -> None:
+        title = f"{snapshot.title} {_number(snapshot)}" + (" (draft)" if draft else "")
         super().__init__(
             buffer,
             pagesize=A4,
@@ -212,6 +215,7 @@ class _DocumentTemplate(BaseDocTemplate):
             pageCompression=1,
         )
         self.snapshot = snapshot
+        self.draft = draft
         frame_bottom = MARGIN_BOTTOM
         first = Frame(
             MARGIN_LEFT,
@@ -247,10 +251,27 @@ class _DocumentTemplate(BaseDocTemplate):
     def _first_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
         _draw_letterhead(canvas, self.snapshot)
         _draw_footer(canvas, self.snapshot)
+        if self.draft:
+            _draw_draft_mark(canvas)
 
     def _later_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
         _draw_running_header(canvas, self.snapshot)
         _draw_footer(canvas, self.snapshot)
+        if self.draft:
+            _draw_draft_mark(canvas)
+
+
+def _draw_draft_mark(canvas: Canvas) -> None:
+    """DRAFT diagonally across the page, light enough to read the page through it."""
+    canvas.saveState()
+    canvas.setFillColor(DRAFT_INK)
+    canvas.setFont(fonts.BOLD, 96)
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.rotate(52)
+    canvas.drawCentredString(0, -30, "DRAFT")
+    canvas.setFont(fonts.BOLD, 14)
+    canvas.drawCentredString(0, -62, "not issued: not an offer to the customer")
+    canvas.restoreState()
 
 
 def _number(snapshot: DocumentSnapshot) -> str:

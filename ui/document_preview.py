@@ -34,12 +34,17 @@ PRINT_DPI = 300
 class DocumentPreviewDialog(QDialog):
     """One issued document (a quote revision or an order form), rendered from its snapshot."""
 
-    def __init__(self, reference: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, reference: str, parent: QWidget | None = None, draft: bytes | None = None
+    ) -> None:
+        """`draft`: the PDF of a quote not yet issued (marked DRAFT), shown instead of the
+        issued document; it has no archived copy and no folder to open."""
         super().__init__(parent)
         self.reference = reference
-        self.setWindowTitle(f"{reference} — preview")
+        self.is_draft = draft is not None
+        self.setWindowTitle(f"{reference} — {'draft ' if self.is_draft else ''}preview")
         self.resize(860, 980)
-        self.data = documents.render(reference)
+        self.data = draft if draft is not None else documents.render(reference)
         self._bytes = QByteArray(self.data)
         self._buffer = QBuffer(self._bytes, self)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -66,6 +71,9 @@ class DocumentPreviewDialog(QDialog):
         self.save_button.clicked.connect(self.save_as)
         self.folder_button.clicked.connect(self.open_folder)
         self.buttons.rejected.connect(self.reject)
+        if self.is_draft:
+            self.save_button.hide()
+            self.folder_button.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.info, 1)
         bottom.addWidget(self.buttons)
@@ -75,7 +83,8 @@ class DocumentPreviewDialog(QDialog):
 
     def _describe(self) -> str:
         pages = self.document.pageCount()
-        return f"{self.reference} · {pages} page{'s' if pages != 1 else ''} · as issued"
+        state = "draft, not issued" if self.is_draft else "as issued"
+        return f"{self.reference} · {pages} page{'s' if pages != 1 else ''} · {state}"
 
     def page_count(self) -> int:
         return self.document.pageCount() if self.document.status() == READY else 0

@@ -175,8 +175,33 @@ class QuoteLineTableModel(QAbstractTableModel):
             )
         return lines, problems
 
+    def row_problems(self, row: int) -> dict[int, str]:
+        """What is wrong with a line's figures as typed, by column, before it is saved: so
+        the net and the totals never show a figure the save will refuse."""
+        line = self.rows[row]
+        problems: dict[int, str] = {}
+        for column, text, label in (
+            (COL_QUANTITY, line.quantity, "quantity"),
+            (COL_PRICE, line.unit_price, "unit price"),
+            (COL_VAT, line.vat_rate, "VAT rate"),
+        ):
+            try:
+                value = money.parse_amount(text) if column == COL_PRICE else _number(text)
+            except (InvalidOperation, money.MoneyError):
+                problems[column] = f"Line {row + 1}: the {label} “{text}” is not a number."
+                continue
+            if value < 0:
+                problems[column] = f"Line {row + 1}: the {label} cannot be negative ({text})."
+            elif column == COL_QUANTITY and value == 0:
+                problems[column] = f"Line {row + 1}: the quantity must be more than 0."
+            elif column == COL_VAT and value > 100:
+                problems[column] = f"Line {row + 1}: the VAT rate is a percentage from 0 to 100."
+        return problems
+
     def line_net(self, row: int) -> Decimal | None:
         line = self.rows[row]
+        if self.row_problems(row):
+            return None
         try:
             kind = LineKind(line.kind)
             domain = QuoteLine(
@@ -295,6 +320,10 @@ class QuoteLineTableModel(QAbstractTableModel):
                 text = money.format_amount(money.parse_amount(text), self.currency)
         setattr(self.rows[row], name, text)
         self.errors.pop((row, column), None)
+        for figure in (COL_QUANTITY, COL_PRICE, COL_VAT):
+            self.errors.pop((row, figure), None)
+        for figure, message in self.row_problems(row).items():
+            self.errors[(row, figure)] = message
         self.dataChanged.emit(self.index(row, 0), self.index(row, COL_NET))
         self.changed.emit()
         return True
@@ -485,7 +514,7 @@ class QuoteDialog(QDialog):
         self.lines_message.hide()
 
         self.totals = TotalsPanel()
-        self.totals.setMinimumWidth(300)
+        self.totals.setMinimumWidth(340)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -512,21 +541,21 @@ class QuoteDialog(QDialog):
         self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         self.save_shortcut.activated.connect(self.save)
 
-        left = QVBoxLayout()
-        left.addLayout(details)
-        left.addWidget(self.table, 1)
-        left.addWidget(self.lines_message)
-        left.addLayout(line_buttons)
-        right = QVBoxLayout()
-        right.addWidget(self.totals)
-        right.addStretch(1)
-        middle = QHBoxLayout()
-        middle.addLayout(left, 1)
-        middle.addLayout(right)
+        # The lines take the whole width; the totals sit under them on the right, where
+        # the document prints them.
+        under = QHBoxLayout()
+        under_left = QVBoxLayout()
+        under_left.addLayout(line_buttons)
+        under_left.addWidget(self.lines_message)
+        under_left.addStretch(1)
+        under.addLayout(under_left, 1)
+        under.addWidget(self.totals)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.status_hint)
-        layout.addLayout(middle, 1)
+        layout.addLayout(details)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(under)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
@@ -569,7 +598,8 @@ class QuoteDialog(QDialog):
         self.save_button.setVisible(editable)
         self.present_button.setVisible(editable)
         self.save_shortcut.setEnabled(editable)
-        self.preview_button.setVisible(status != QuoteStatus.DRAFT)
+        self.preview_button.setVisible(bool(self.detail.lines) or status != QuoteStatus.DRAFT)
+        self.preview_button.setText("Pre&view draft" if status == QuoteStatus.DRAFT else "Pre&view")
         presented = status == QuoteStatus.PRESENTED and open_sale
         self.revise_button.setVisible(presented)
         self.accept_button.setVisible(presented)
@@ -608,16 +638,16 @@ class QuoteDialog(QDialog):
             self.table.setCurrentIndex(self.model.index(row, current.column()))
 
     def _update_totals(self) -> None:
-        lines, problems = self.model.parsed()
-        if problems:
-            usable = [
-                line
-                for index, line in enumerate(lines)
-                if not any(key.startswith(f"lines.{index}.") for key in problems)
-            ]
-        else:
-            usable = lines
+        lines, _problems = self.model.parsed()
+        # Lines whose figures the save would refuse count for nothing until corrected.
+        usable = [line for index, line in enumerate(lines) if not self.model.row_problems(index)]
         self.totals.show_totals(usable, self.detail.currency)
+        left_out = len(lines) - len(usable)
+        self.totals.setTitle(
+            f"Totals (without {left_out} line{'s' if left_out > 1 else ''} to correct)"
+            if left_out
+            else "Totals"
+        )
 
     # Saving and the moves
 
@@ -685,8 +715,23 @@ class QuoteDialog(QDialog):
         self.open_preview.emit(detail.reference)
         return True
 
-    def preview(self) -> None:
-        self.open_preview.emit(self.detail.reference)
+    def preview(self) -> QDialog | None:
+        if self.detail.status != QuoteStatus.DRAFT:
+            self.open_preview.emit(self.detail.reference)
+            return None
+        if self.is_modified() and not self.save():
+            return None
+        try:
+            data = quotes.draft_pdf(self.quote_id)
+        except ValidationError as exc:
+            self._show_errors(exc.errors, exc.warnings)
+            return None
+        from ui.document_preview import DocumentPreviewDialog
+
+        dialog = DocumentPreviewDialog(self.detail.label, self, draft=data)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def revise(self) -> bool:
         try:

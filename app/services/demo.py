@@ -819,8 +819,8 @@ class _Builder:
         return plans
 
     def _reserve(self, plans: list[_Plan]) -> None:
-        """Give open opportunities far along a vehicle from stock, furthest along first, and
-        never one vehicle twice; a quarter of the stock stays free for new sales."""
+        """Give open opportunities far along a vehicle from stock, never one vehicle twice; a
+        quarter of the stock stays free for new sales."""
         rng = self.rng
         free = list(self.vehicles)
         rng.shuffle(free)
@@ -838,7 +838,9 @@ class _Builder:
             for p in plans
             if p.status == Status.OPEN and rng.random() < _RESERVE_SHARE.get(p.path[-1].name, 0)
         ]
-        wanting.sort(key=lambda p: -p.path[-1].sequence)
+        # In no order of stage: a car ordered from the factory covers the contracts the
+        # stock does not, so quoted sales hold stock cars too.
+        rng.shuffle(wanting)
         for plan in wanting:
             if len(taken) >= budget:
                 break

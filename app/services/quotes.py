@@ -259,17 +259,23 @@ def vehicle_line(opportunity: m.Opportunity, vehicle: m.Vehicle | None) -> LineI
     if not (opportunity.brand or opportunity.model):
         return None
     name = " ".join(p for p in (opportunity.brand, opportunity.model, opportunity.variant) if p)
-    entry = (
-        m.CatalogueEntry.select()
-        .where(
-            (m.CatalogueEntry.brand == opportunity.brand)
-            & (m.CatalogueEntry.model == opportunity.model)
-            & (m.CatalogueEntry.currency == opportunity.currency)
+    # The catalogue lists new cars: a used one is priced as estimated for this sale.
+    entry = None
+    if opportunity.condition != Condition.USED:
+        entry = (
+            m.CatalogueEntry.select()
+            .where(
+                (m.CatalogueEntry.brand == opportunity.brand)
+                & (m.CatalogueEntry.model == opportunity.model)
+                & (m.CatalogueEntry.currency == opportunity.currency)
+            )
+            .order_by((m.CatalogueEntry.variant == opportunity.variant).desc(), m.CatalogueEntry.id)
+            .first()
         )
-        .order_by((m.CatalogueEntry.variant == opportunity.variant).desc(), m.CatalogueEntry.id)
-        .first()
-    )
-    price = money.from_minor(entry.list_price_minor, entry.currency) if entry else Decimal(0)
+    if entry is not None:
+        price = money.from_minor(entry.list_price_minor, entry.currency)
+    else:
+        price = money.from_minor(opportunity.est_revenue_minor, opportunity.currency)
     condition = (
         f", {Condition.parse(opportunity.condition).label.lower()}" if opportunity.condition else ""
     )
@@ -416,6 +422,19 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
         remarks=row.remarks,
     )
     return snap.to_dict()
+
+
+def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
+    """A preview of the quote as it is saved now, marked DRAFT on every page: for checking
+    before presenting it. Nothing is frozen or archived."""
+    from app.domain.documents import DocumentSnapshot
+    from reports import pdf
+
+    row = _row(quote_id)
+    if not m.QuoteLine.select().where(m.QuoteLine.quote == row.id).exists():
+        raise ValidationError({"status": "Add the vehicle or an item to preview the quote."})
+    stored = _issue_snapshot(row, today or date.today())
+    return pdf.render(DocumentSnapshot.from_dict(stored), draft=True)
 
 
 def present(quote_id: int, today: date | None = None) -> QuoteDetail:

@@ -491,3 +491,19 @@ def test_losing_a_contracted_sale_cancels_its_order_form_and_order(sale: int) ->
     with pytest.raises(ValidationError, match="cancelled"):
         orders.record_delivery(form.order_id, TODAY, 5)  # type: ignore[arg-type]
     assert documents.snapshot("OF-00001").number == "OF-00001"  # kept as issued
+
+
+def test_a_used_car_without_a_stock_vehicle_is_quoted_at_its_estimate(user: UserInfo) -> None:
+    m.CatalogueEntry.create(
+        brand="Volkswagen", vehicle_class="SUV", model="Tiguan", model_code="CT1",
+        variant="Life", list_price_minor=3_949_500,
+    )  # fmt: skip
+    used = factories.opportunity(
+        user.id, brand="Volkswagen", model="Tiguan", variant="Life", condition="used",
+        est_revenue=Decimal("21790"),
+    )  # fmt: skip
+    new = factories.opportunity(
+        user.id, brand="Volkswagen", model="Tiguan", variant="Life", condition="new"
+    )
+    assert quotes.create(used.id).lines[0].unit_price == Decimal("21790.00")
+    assert quotes.create(new.id).lines[0].unit_price == Decimal("39495.00")

@@ -332,3 +332,35 @@ def test_closing_a_contracted_sale_as_lost_warns_of_the_contract(sale: int, qtbo
     qtbot.addWidget(dialog)
     text = dialog.left_out.text()
     assert "order form OF-00001" in text and "cancels it" in text
+
+
+def test_a_negative_figure_is_flagged_as_typed_and_left_out_of_the_totals(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = QuoteDialog(quotes.create(sale).id)
+    qtbot.addWidget(dialog)
+    row = dialog.add_line("discount")
+    model = dialog.model
+    model.setData(model.index(row, COL_DESCRIPTION), "Typo", EDIT)
+    model.setData(model.index(row, COL_PRICE), "-10001000", EDIT)
+    assert _cell(dialog, row, COL_NET) == ""
+    assert "cannot be negative" in str(model.index(row, COL_PRICE).data(TOOLTIP))
+    assert dialog.totals.text_of("amount_due") == "35,521.50 EUR"  # as without the line
+    assert "1 line to correct" in dialog.totals.title()
+    model.setData(model.index(row, COL_PRICE), "500", EDIT)
+    assert model.index(row, COL_PRICE).data(TOOLTIP) is None
+    assert dialog.totals.text_of("net") == "29,350.00 EUR"
+
+
+def test_a_draft_is_previewed_marked_as_a_draft(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    dialog = QuoteDialog(quotes.create(sale).id)
+    qtbot.addWidget(dialog)
+    assert dialog.preview_button.text() == "Pre&view draft"
+    viewer = dialog.preview()
+    assert isinstance(viewer, DocumentPreviewDialog)
+    qtbot.addWidget(viewer)
+    assert viewer.is_draft and viewer.save_button.isHidden()
+    text = PdfReader(io.BytesIO(viewer.data)).pages[0].extract_text()
+    assert "DRAFT" in text and "Q-00001" in text
+    assert quotes.get(dialog.quote_id).status == "draft"
+    assert not (paths.documents_dir() / "Q-00001.pdf").exists()
