@@ -113,7 +113,9 @@ def test_two_hundred_lines_run_over_pages_with_the_header_on_each() -> None:
     everything = "\n".join(texts)
     positions = [int(n) for n in re.findall(r"^(\d{1,3})\s*$", everything, re.MULTILINE)]
     assert set(range(1, 200)) <= set(positions)  # 199 items; the trade-in is in the totals
-    assert "Amount due (EUR)" in texts[-1]
+    # The totals follow the last item; the terms close the document.
+    assert everything.index("Amount due (EUR)") > everything.rindex("(set ")
+    assert "Terms and conditions" in "\n".join(texts[-2:])
     assert snapshot.totals.amount_due == snapshot.totals.gross - snapshot.totals.trade_in
 
 
