@@ -138,6 +138,8 @@ class OpportunitySection(_Section):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Opportunity", parent)
         self._read_only = False
+        self._is_new = True
+        self._from_lead = False
         self._by_hand = False
         self._stages: dict[int, StageInfo] = {}
 
@@ -154,6 +156,10 @@ class OpportunitySection(_Section):
         self.currency = QComboBox()
         self.currency.addItems(list(money.CURRENCIES))
         self.owner = OptionCombo()
+        self.kind = OptionCombo()
+        self.kind.setToolTip(
+            "Which sales process the opportunity follows; chosen when it is created"
+        )
         self.stage = OptionCombo()
         self.probability = QSpinBox()
         self.probability.setRange(0, 100)
@@ -185,6 +191,7 @@ class OpportunitySection(_Section):
         self._row("est_trade_in", "Est. trade-in value", self.trade_in, short=True)
         self._row("currency", "Currency", self.currency, short=True)
         self._row("owner_id", "Owner", self.owner, short=True)
+        self._row("kind_id", "&Kind", self.kind, short=True)
         self._row("stage_id", "Sta&ge", self.stage, short=True)
         self._row(
             "probability",
@@ -202,6 +209,7 @@ class OpportunitySection(_Section):
         self.new_account_button.clicked.connect(self.create_account)
         self.currency.currentTextChanged.connect(self._on_currency_changed)
         self.stage.currentIndexChanged.connect(self._on_stage_changed)
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.probability.valueChanged.connect(self._on_probability_typed)
         self.probability_reset.clicked.connect(self.reset_probability)
         for name, edit in (
@@ -224,6 +232,7 @@ class OpportunitySection(_Section):
             self.trade_in,
             self.currency,
             self.owner,
+            self.kind,
             self.stage,
             self.probability,
             self.probability_reset,
@@ -261,6 +270,14 @@ class OpportunitySection(_Section):
             users = reference.users(active_only=False)
         self.owner.set_options(users, "(nobody yet)")
         self.owner.set_current_id(data.owner_id)
+        blocked = self.kind.blockSignals(True)
+        self.kind.set_options(reference.opportunity_kinds())
+        self.kind.set_current_id(data.kind_id)
+        self.kind.blockSignals(blocked)
+        # The process is chosen for a new sale; a saved one keeps its stage history in it.
+        self._is_new = is_new
+        self._from_lead = data.lead_id is not None
+        self.kind.setEnabled(is_new and not self._read_only)
         self._load_stages(data.stage_id, stages, fixed_sequence, data.lead_id is not None, is_new)
         self._set_probability(
             opportunities.effective_probability(data), data.probability is not None
@@ -344,6 +361,8 @@ class OpportunitySection(_Section):
             else:
                 setattr(data, name, edit.amount())
         data.owner_id = self.owner.current_id()
+        if self._is_new and self.kind.current_id() is not None:
+            data.kind_id = self.kind.current_id()
         data.stage_id = self.stage.current_id()
         data.probability = self.probability.value() if self._by_hand else None
         data.channel = self.channel.current_code()
@@ -360,6 +379,7 @@ class OpportunitySection(_Section):
             *(_amount_state(e) for e in (self.revenue, self.accessories, self.trade_in)),
             self.currency.currentText(),
             self.owner.current_id(),
+            self.kind.current_id(),
             self.stage.current_id(),
             self.probability.value(),
             self._by_hand,
@@ -380,6 +400,7 @@ class OpportunitySection(_Section):
             edit.set_read_only(read_only or bool(self._revenue_from))
         for widget in (self.new_account_button, self.contact, self.currency, self.owner):
             widget.setEnabled(not read_only)
+        self.kind.setEnabled(self._is_new and not read_only)
         self.channel.setEnabled(not read_only)
         self.stage.setEnabled(not read_only and self.stage.count() > 0)
         self._set_probability(self.probability.value(), self._by_hand)
@@ -451,6 +472,21 @@ class OpportunitySection(_Section):
             self.probability_hint.setText("")
         else:
             self.probability_hint.setText("typed by hand" if by_hand else "follows the stage")
+
+    def _on_kind_changed(self) -> None:
+        """A new sale switched to another process: its stages are offered, from the first."""
+        kind_id = self.kind.current_id()
+        if kind_id is None:
+            return
+        stages = reference.stage_infos(kind_id)
+        self._load_stages(None, stages, reference.fixed_sequence(kind_id), self._from_lead, True)
+        first = next((st for st in stages if not st.is_closed), None)
+        if first is not None and first.only_from_lead and not self._from_lead:
+            first = next(
+                (st for st in stages if not st.is_closed and not st.only_from_lead), None
+            )
+        self.stage.set_current_id(first.id if first is not None else None)
+        self._on_stage_changed()
 
     def _on_stage_changed(self) -> None:
         if not self._by_hand:
