@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -22,13 +21,13 @@ from PySide6.QtWidgets import (
 from app.domain.choices import UserRole
 from app.services import workspace
 from app.services.workspace import UserInfo
-from ui.account_list import AccountListPage
-from ui.lead_list import LeadListPage
 from ui.opportunity_list import OpportunityListPage
 from ui.record_table import ListPage
 
 if TYPE_CHECKING:
+    from ui.account_list import AccountListPage
     from ui.agenda import AgendaPage
+    from ui.lead_list import LeadListPage
 
 
 def _action(
@@ -42,6 +41,14 @@ def _action(
     return action
 
 
+def _tab_holder() -> QWidget:
+    """An empty tab that a page is put into when the tab is first shown."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return holder
+
+
 class MainWindow(QMainWindow):
     def __init__(self, user: UserInfo, database_path: Path) -> None:
         super().__init__()
@@ -50,19 +57,20 @@ class MainWindow(QMainWindow):
         self.resize(1400, 820)
 
         self.opportunities = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
-        # The agenda is built when first shown: its lists and queries stay out of start-up.
+        # The agenda, leads and customers are built when first shown: their modules, lists
+        # and queries stay out of start-up.
         self._agenda: AgendaPage | None = None
-        self.agenda_tab = QWidget()
-        agenda_layout = QVBoxLayout(self.agenda_tab)
-        agenda_layout.setContentsMargins(0, 0, 0, 0)
-        self.leads = LeadListPage()
-        self.customers = AccountListPage()
+        self._leads: LeadListPage | None = None
+        self._customers: AccountListPage | None = None
+        self.agenda_tab = _tab_holder()
+        self.leads_tab = _tab_holder()
+        self.customers_tab = _tab_holder()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.opportunities, "&Opportunities")
         self.tabs.addTab(self.agenda_tab, "&Agenda")
-        self.tabs.addTab(self.leads, "&Leads")
-        self.tabs.addTab(self.customers, "C&ustomers")
+        self.tabs.addTab(self.leads_tab, "&Leads")
+        self.tabs.addTab(self.customers_tab, "C&ustomers")
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 0)
@@ -78,16 +86,11 @@ class MainWindow(QMainWindow):
         where = QLabel(f"{user.full_name} ({user.role.replace('_', ' ')}) · {database_path}")
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(where)
-        self.pages: list[ListPage] = [self.opportunities, self.leads, self.customers]
         self._counts: dict[QWidget, str] = {}
-        for page in self.pages:
-            page.count_changed.connect(lambda text, p=page: self._show_count(p, text))
-            page.model.count_changed.emit(page.model.rowCount())
+        self._watch_count(self.opportunities, self.opportunities)
         self.tabs.currentChanged.connect(lambda _: self._on_tab_changed())
 
         self.opportunities.open_requested.connect(self.open_opportunity)
-        self.leads.open_requested.connect(self.open_lead)
-        self.customers.open_requested.connect(self.open_customer)
         self._build_actions()
         self.opportunities.table.selectionModel().selectionChanged.connect(
             lambda *_: self._enable_actions()
@@ -179,6 +182,54 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         self.addToolBar(toolbar)
 
+    def _watch_count(self, page: ListPage, tab: QWidget) -> None:
+        page.count_changed.connect(lambda text: self._show_count(tab, text))
+        page.model.count_changed.emit(page.model.rowCount())
+
+    def _put_in_tab(self, page: QWidget, tab: QWidget) -> None:
+        tab.layout().addWidget(page)
+        page.show()  # a child added to a shown tab is not shown by the layout
+
+    @property
+    def leads(self) -> LeadListPage:
+        """The leads tab's page, built the first time it is asked for."""
+        if self._leads is None:
+            from ui.lead_list import LeadListPage
+
+            page = LeadListPage()
+            self._put_in_tab(page, self.leads_tab)
+            page.open_requested.connect(self.open_lead)
+            self._leads = page
+            self._watch_count(page, self.leads_tab)
+        return self._leads
+
+    @property
+    def customers(self) -> AccountListPage:
+        """The customers tab's page, built the first time it is asked for."""
+        if self._customers is None:
+            from ui.account_list import AccountListPage
+
+            page = AccountListPage()
+            self._put_in_tab(page, self.customers_tab)
+            page.open_requested.connect(self.open_customer)
+            self._customers = page
+            self._watch_count(page, self.customers_tab)
+        return self._customers
+
+    @property
+    def pages(self) -> list[ListPage]:
+        """The list pages built so far."""
+        built: list[ListPage | None] = [self.opportunities, self._leads, self._customers]
+        return [page for page in built if page is not None]
+
+    def _refresh_leads(self) -> None:
+        if self._leads is not None:
+            self._leads.model.refresh()
+
+    def _refresh_customers(self) -> None:
+        if self._customers is not None:
+            self._customers.model.refresh()
+
     @property
     def agenda(self) -> AgendaPage:
         """The agenda tab's page, built the first time it is asked for."""
@@ -186,8 +237,7 @@ class MainWindow(QMainWindow):
             from ui.agenda import AgendaPage
 
             page = AgendaPage(self.user.id)
-            self.agenda_tab.layout().addWidget(page)
-            page.show()  # a child added to a shown tab is not shown by the layout
+            self._put_in_tab(page, self.agenda_tab)
             page.count_changed.connect(self._show_agenda_count)
             page.open_opportunity.connect(self.open_opportunity)
             self._agenda = page
@@ -205,6 +255,10 @@ class MainWindow(QMainWindow):
         page = self.tabs.currentWidget()
         if page is self.agenda_tab:
             return self.agenda
+        if page is self.leads_tab:
+            return self.leads
+        if page is self.customers_tab:
+            return self.customers
         assert isinstance(page, ListPage)
         return page
 
@@ -221,8 +275,8 @@ class MainWindow(QMainWindow):
         self.count_label.setText(self._counts.get(self.tabs.currentWidget(), ""))
 
     def _on_tab_changed(self) -> None:
-        if self.tabs.currentWidget() is self.agenda_tab:
-            self.agenda  # noqa: B018  (built on first show)
+        if self.tabs.currentWidget() in (self.agenda_tab, self.leads_tab, self.customers_tab):
+            self.current_page()  # built on first show
         self._show_current_count()
         self._enable_actions()
 
@@ -262,7 +316,7 @@ class MainWindow(QMainWindow):
 
     def _after_opportunity_saved(self, opportunity_id: int) -> None:
         self.opportunities.model.refresh()
-        self.customers.model.refresh()
+        self._refresh_customers()
         self._refresh_agenda()
         self.opportunities.table.select_record(opportunity_id)
 
@@ -288,7 +342,7 @@ class MainWindow(QMainWindow):
             if form.opportunity_id in opportunity_ids and not form.is_modified():
                 form.refresh_process()
         self.opportunities.model.refresh()
-        self.customers.model.refresh()
+        self._refresh_customers()
         self._refresh_agenda()
         count = len(opportunity_ids)
         self.statusBar().showMessage(
@@ -329,13 +383,13 @@ class MainWindow(QMainWindow):
         from ui.lead_form import LeadDialog
 
         dialog = LeadDialog(lead_id, self.user.id, self)
-        dialog.saved.connect(lambda _id: self.leads.model.refresh())
+        dialog.saved.connect(lambda _id: self._refresh_leads())
         dialog.converted.connect(self._after_conversion)
         self._show_dialog(dialog)
 
     def _after_conversion(self, opportunity_id: int) -> None:
-        self.leads.model.refresh()
-        self.customers.model.refresh()
+        self._refresh_leads()
+        self._refresh_customers()
         self.opportunities.model.refresh()
         self.open_opportunity(opportunity_id)
 
@@ -347,8 +401,8 @@ class MainWindow(QMainWindow):
         self._show_dialog(dialog)
 
     def _after_import(self) -> None:
-        self.leads.model.refresh()
-        self.tabs.setCurrentWidget(self.leads)
+        self._refresh_leads()
+        self.tabs.setCurrentWidget(self.leads_tab)
 
     def open_customer(self, account_id: int | None) -> None:
         from ui.account_form import AccountFormDialog
@@ -359,6 +413,8 @@ class MainWindow(QMainWindow):
         self._show_dialog(dialog)
 
     def load_demo_data(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # its type is costly to build at start-up
+
         from app.services import demo
 
         if workspace.has_opportunities():

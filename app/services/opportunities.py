@@ -15,8 +15,6 @@ from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
 from app.domain.stages import StageInfo, allowed_moves, first_stage
 from app.domain.validation import Validator, not_in_past
-from app.services import quotes
-from app.services.catalogue import vin_warning
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import fixed_sequence, stage_infos
 
@@ -152,6 +150,8 @@ def _validate(
 
 
 def _check_vehicle(v: Validator, vehicle_id: int, own_id: int | None) -> None:
+    from app.services.catalogue import vin_warning
+
     row = m.Vehicle.get_or_none(m.Vehicle.id == vehicle_id)
     if row is None:
         v.error("vehicle_id", "This vehicle is no longer in stock.")
@@ -274,6 +274,8 @@ def create(data: OpportunityInput, today: date | None = None) -> OpportunityDeta
 def update(
     opportunity_id: int, data: OpportunityInput, expected_version: int, today: date | None = None
 ) -> OpportunityDetail:
+    from app.services import quotes
+
     today = today or date.today()
     with transaction():
         row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
@@ -332,6 +334,10 @@ def update(
 
 
 def get(opportunity_id: int) -> OpportunityDetail:
+    # The quotes and the catalogue are the form's business: the list, which starts with the
+    # program, does without them.
+    from app.services import quotes
+
     row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
     if row is None:
         raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
