@@ -266,7 +266,12 @@ class OpportunityListPage(ListPage):
         self.table = RecordTableView()
         self.table.setModel(self.model)
         self.table.set_column_widths(COLUMN_WIDTHS)
-        self.table.horizontalHeader().setSortIndicator(COL_CLOSE_DATE, Qt.SortOrder.AscendingOrder)
+        # The model starts sorted so; the header only shows it (told without its signal, the
+        # view would sort the unfiltered list first and then read the filtered one).
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(COL_CLOSE_DATE, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.filter_bar)

@@ -242,6 +242,24 @@ def _rows_to_walk(sort: str, short: list[str], wanted: int, filtered: bool = Fal
     return rows if rows <= _WALK_MAX or sort in _SORTED_IN_FULL else 0
 
 
+def _ids_by(
+    flt: OpportunityFilter, today: date, sort: str, joins: str, order: str
+) -> tuple[str, list[Any]]:
+    """The ids of the filter's rows in the sort's order (the statement, without its LIMIT).
+
+    Filtered on the status alone (the open ones, which the list starts on) and sorted on
+    a column of the opportunity, the rows are read in the order of the sort's index and
+    kept when their id is among the status index's: both indexes hold what is needed, so
+    no row is read, where the status index alone reads every open row to sort them (on
+    100,000 opportunities 14 ms rather than 26 ms for the first page, cold)."""
+    where, params = _where(flt, today)
+    only_status = bool(flt.status) and replace(flt, status=None) == OpportunityFilter()
+    # (The status index itself is in the order of the status and the id.)
+    if only_status and is_sqlite() and sort not in _SORT_JOINS and sort not in ("status", "id"):
+        where = " WHERE +o.id IN (SELECT id FROM opportunity WHERE status = ?)"
+    return f"SELECT o.id FROM opportunity o {joins}{where} {order}", params
+
+
 def opportunity_page(
     flt: OpportunityFilter, today: date, sort: str, descending: bool, offset: int, limit: int
 ) -> list[OpportunityRow]:
@@ -262,8 +280,8 @@ def opportunity_page(
         # Walk down a stretch of the sorted list checking each row's text: a full page
         # found there is the right one; otherwise fall through.
         rest = replace(flt, text=" ".join(t for t in terms if not _is_short(t)))
-        where, params = _where(rest, today)
-        walk = f"SELECT o.id FROM opportunity o {joins}{where} {order} LIMIT ?"
+        ids, params = _ids_by(rest, today, sort, joins, order)
+        walk = f"{ids} LIMIT ?"
         check = (
             f"EXISTS (SELECT 1 FROM {_SEARCH_TEXT} c WHERE c.id = w.id AND c.c0 LIKE ? ESCAPE '\\')"
         )
@@ -275,12 +293,12 @@ def opportunity_page(
         )
         if len(found) == limit:
             return found
-    where, params = _where(flt, today)
     # The page's ids are picked first, joining only what the sort needs (often an index
     # walk that stops after `limit` rows), and only those rows get the other joins.
     # Sorting the full rows instead sorted every match with all its joins: a third of a
     # second on 100,000 opportunities.
-    pick = f"SELECT o.id FROM opportunity o {joins}{where} {order} LIMIT ? OFFSET ?"
+    ids, params = _ids_by(flt, today, sort, joins, order)
+    pick = f"{ids} LIMIT ? OFFSET ?"
     return _rows(f"{_SELECT} WHERE o.id IN ({pick}) {order}", [*params, limit, offset])
 
 
