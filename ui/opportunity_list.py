@@ -67,6 +67,11 @@ class OpportunityTableModel(PagedTableModel):
     ) -> list[OpportunityRow]:
         return opportunities.page(flt, sort, descending, offset, limit, self._today)
 
+    def fetch_first(
+        self, flt: OpportunityFilter, sort: str, descending: bool, limit: int
+    ) -> tuple[int, list[OpportunityRow]]:
+        return opportunities.count_and_first_page(flt, sort, descending, limit, self._today)
+
     def display(self, item: OpportunityRow, column: int) -> str:
         return _display(item, column)
 

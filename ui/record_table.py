@@ -75,6 +75,14 @@ class PagedTableModel(QAbstractTableModel):
     ) -> list[Any]:
         raise NotImplementedError
 
+    def fetch_first(
+        self, flt: Any, sort: str, descending: bool, limit: int
+    ) -> tuple[int, list[Any]]:
+        """The filter's count and its first page (what a refresh reads); a subclass whose
+        service reads both at once says so here."""
+        count = self.fetch_count(flt)
+        return count, self.fetch_page(flt, sort, descending, 0, limit) if count else []
+
     def display(self, item: Any, column: int) -> str:
         raise NotImplementedError
 
@@ -103,9 +111,11 @@ class PagedTableModel(QAbstractTableModel):
         self.before_refresh()
         self._pages.clear()
         self._last = None
-        self._count = self.fetch_count(self._filter)
+        self._count, first = self.fetch_first(
+            self._filter, self._sort_key, self._descending, PAGE_SIZE
+        )
         if self._count:
-            self._page(0)
+            self._pages[0] = first
         self.endResetModel()
         self.count_changed.emit(self._count)
 

@@ -47,16 +47,17 @@ class OpportunityRow:
     vin: str
 
 
-_SELECT = """
+_COLUMNS = """
 SELECT o.id, o.topic, a.name, s.name, o.probability, o.est_revenue_minor, o.currency,
-       o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status, v.vin
-FROM opportunity o
+       o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status, v.vin"""
+_JOINS = """
 JOIN account a ON a.id = o.account_id
 LEFT JOIN stage s ON s.id = o.stage_id
 LEFT JOIN "user" u ON u.id = o.owner_id
 LEFT JOIN facility f ON f.id = o.facility_id
 LEFT JOIN vehicle v ON v.id = o.vehicle_id
 """
+_SELECT = f"{_COLUMNS}\nFROM opportunity o{_JOINS}"
 
 _COUNT = """
 SELECT count(*) FROM opportunity o
@@ -260,22 +261,64 @@ def _ids_by(
     return f"SELECT o.id FROM opportunity o {joins}{where} {order}", params
 
 
-def opportunity_page(
-    flt: OpportunityFilter, today: date, sort: str, descending: bool, offset: int, limit: int
-) -> list[OpportunityRow]:
+def _order(sort: str, descending: bool) -> tuple[str, str, str]:
+    """The sort key understood, its ORDER BY and the join it needs."""
     direction = "DESC" if descending else "ASC"
     if sort not in SORT_COLUMNS:
         sort = "est_close_date"
     key = SORT_COLUMNS[sort].format(dir=direction)
-    order = f"ORDER BY {key} {direction}, o.id {direction}"
-    joins = _SORT_JOINS.get(sort, "")
+    return sort, f"ORDER BY {key} {direction}, o.id {direction}", _SORT_JOINS.get(sort, "")
+
+
+def _walk_for(flt: OpportunityFilter, sort: str, wanted: int) -> int:
+    """How far down the sorted list a search with a short term walks; 0: not at all."""
+    short = [t for t in _text_terms(flt.text) if _is_short(t)]
+    if not (is_sqlite() and short):
+        return 0
+    return _rows_to_walk(sort, short, wanted, _sorted_after_filtering(flt))
+
+
+def opportunity_count_and_first_page(
+    flt: OpportunityFilter, today: date, sort: str, descending: bool, limit: int
+) -> tuple[int, list[OpportunityRow]]:
+    """How many rows the filter holds, and the first `limit` of them.
+
+    A search with a term too short for the index reads every search text to count its
+    matches, and where they are too few for the walk down the sorted list, reads them all
+    again to sort them: there one statement counts and sorts the matches in one reading
+    ('go' on the open opportunities: 31 ms -> 15 ms). Otherwise the count and the page."""
+    sort, order, joins = _order(sort, descending)
+    short = [t for t in _text_terms(flt.text) if _is_short(t)]
+    if is_sqlite() and short and not _walk_for(flt, sort, limit):
+        # Every search text read once, in its table's order, each match joined to its row
+        # (CROSS JOIN keeps that order: testing the rows against a list of the matches
+        # took a fifth longer).
+        rest = replace(flt, text=" ".join(t for t in _text_terms(flt.text) if not _is_short(t)))
+        where, more = _where(rest, today)
+        likes = " AND ".join(["c.c0 LIKE ? ESCAPE '\\'"] * len(short))
+        counted = (
+            f"SELECT o.id, count(*) OVER () AS total FROM {_SEARCH_TEXT} c "
+            f"CROSS JOIN opportunity o ON o.id = c.id {joins} "
+            f"WHERE {likes}{where.replace(' WHERE ', ' AND ', 1)} {order}"
+        )
+        params = [*map(_like, short), *more]
+        sql = (
+            f"{_COLUMNS}, p.total\nFROM ({counted} LIMIT ?) p\n"
+            f"JOIN opportunity o ON o.id = p.id{_JOINS}{order}"
+        )
+        cursor = database.execute_sql(_sql(sql), [*params, limit])
+        found = cursor.fetchall()
+        return (int(found[0][-1]) if found else 0), _made(found)
+    return count_opportunities(flt, today), opportunity_page(flt, today, sort, descending, 0, limit)
+
+
+def opportunity_page(
+    flt: OpportunityFilter, today: date, sort: str, descending: bool, offset: int, limit: int
+) -> list[OpportunityRow]:
+    sort, order, joins = _order(sort, descending)
     terms = _text_terms(flt.text)
     short = [t for t in terms if _is_short(t)]
-    walk_rows = (
-        _rows_to_walk(sort, short, offset + limit, _sorted_after_filtering(flt))
-        if is_sqlite() and short
-        else 0
-    )
+    walk_rows = _walk_for(flt, sort, offset + limit)
     if walk_rows:
         # Walk down a stretch of the sorted list checking each row's text: a full page
         # found there is the right one; otherwise fall through.
@@ -303,7 +346,10 @@ def opportunity_page(
 
 
 def _rows(sql: str, params: list[Any]) -> list[OpportunityRow]:
-    cursor = database.execute_sql(_sql(sql), params)
+    return _made(database.execute_sql(_sql(sql), params).fetchall())
+
+
+def _made(found: list[Any]) -> list[OpportunityRow]:
     return [
         OpportunityRow(
             id=r[0],
@@ -321,7 +367,7 @@ def _rows(sql: str, params: list[Any]) -> list[OpportunityRow]:
             status=r[12],
             vin=r[13] or "",
         )
-        for r in cursor.fetchall()
+        for r in found
     ]
 
 
