@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -20,22 +19,23 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import UserRole
-from app.services import backups, workspace
-from app.services.backups import BackupError, RestoreResult
+from app.services import workspace
 from app.services.opportunities import OpportunityFilter
 from app.services.workspace import UserInfo
-from ui.account_list import AccountListPage
-from ui.lead_list import LeadListPage
 from ui.opportunity_list import OpportunityListPage
-from ui.purge_dialog import PurgeDialog
 from ui.record_table import ListPage
-from ui.restore_dialog import RestoreDialog
-from ui.startup import DamagedDatabaseBox, StartupChecks
 
 if TYPE_CHECKING:
+    # The backups, the purge and the start-up checks are loaded when first used.
+    from app.services.backups import RestoreResult
     from app.services.dashboard import Drilldown
+    from ui.account_list import AccountListPage
     from ui.agenda import AgendaPage
     from ui.dashboard import DashboardPage
+    from ui.lead_list import LeadListPage
+    from ui.purge_dialog import PurgeDialog
+    from ui.restore_dialog import RestoreDialog
+    from ui.startup import StartupChecks
 
 
 def _action(
@@ -49,6 +49,14 @@ def _action(
     return action
 
 
+def _tab_holder() -> QWidget:
+    """An empty tab that a page is put into when the tab is first shown."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return holder
+
+
 class MainWindow(QMainWindow):
     def __init__(self, user: UserInfo, database_path: Path) -> None:
         super().__init__()
@@ -58,23 +66,23 @@ class MainWindow(QMainWindow):
         self.resize(1400, 820)
 
         self.opportunities = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
-        # The agenda is built when first shown: its lists and queries stay out of start-up.
+        # The agenda, leads and customers are built when first shown: their modules, lists
+        # and queries stay out of start-up.
         self._agenda: AgendaPage | None = None
-        self.agenda_tab = QWidget()
-        agenda_layout = QVBoxLayout(self.agenda_tab)
-        agenda_layout.setContentsMargins(0, 0, 0, 0)
-        self.leads = LeadListPage()
-        self.customers = AccountListPage()
+        self._leads: LeadListPage | None = None
+        self._customers: AccountListPage | None = None
+        self.agenda_tab = _tab_holder()
+        self.leads_tab = _tab_holder()
+        self.customers_tab = _tab_holder()
         # The dashboard is built when first shown: its modules and QtCharts cost start-up.
         self._dashboard: DashboardPage | None = None
-        self.dashboard_tab = QWidget()
-        QVBoxLayout(self.dashboard_tab).setContentsMargins(0, 0, 0, 0)
+        self.dashboard_tab = _tab_holder()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.opportunities, "&Opportunities")
         self.tabs.addTab(self.agenda_tab, "&Agenda")
-        self.tabs.addTab(self.leads, "&Leads")
-        self.tabs.addTab(self.customers, "C&ustomers")
+        self.tabs.addTab(self.leads_tab, "&Leads")
+        self.tabs.addTab(self.customers_tab, "C&ustomers")
         self.tabs.addTab(self.dashboard_tab, "&Dashboard")
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -91,16 +99,11 @@ class MainWindow(QMainWindow):
         where = QLabel(f"{user.full_name} ({user.role.replace('_', ' ')}) · {database_path}")
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(where)
-        self.pages: list[ListPage] = [self.opportunities, self.leads, self.customers]
         self._counts: dict[QWidget, str] = {}
-        for page in self.pages:
-            page.count_changed.connect(lambda text, p=page: self._show_count(p, text))
-            page.model.count_changed.emit(page.model.rowCount())
+        self._watch_count(self.opportunities, self.opportunities)
         self.tabs.currentChanged.connect(lambda _: self._on_tab_changed())
 
         self.opportunities.open_requested.connect(self.open_opportunity)
-        self.leads.open_requested.connect(self.open_lead)
-        self.customers.open_requested.connect(self.open_customer)
         self.tabs.currentChanged.connect(self._on_tab)
         self._build_actions()
         self.opportunities.table.selectionModel().selectionChanged.connect(
@@ -206,6 +209,54 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         self.addToolBar(toolbar)
 
+    def _watch_count(self, page: ListPage, tab: QWidget) -> None:
+        page.count_changed.connect(lambda text: self._show_count(tab, text))
+        page.model.count_changed.emit(page.model.rowCount())
+
+    def _put_in_tab(self, page: QWidget, tab: QWidget) -> None:
+        tab.layout().addWidget(page)
+        page.show()  # a child added to a shown tab is not shown by the layout
+
+    @property
+    def leads(self) -> LeadListPage:
+        """The leads tab's page, built the first time it is asked for."""
+        if self._leads is None:
+            from ui.lead_list import LeadListPage
+
+            page = LeadListPage()
+            self._put_in_tab(page, self.leads_tab)
+            page.open_requested.connect(self.open_lead)
+            self._leads = page
+            self._watch_count(page, self.leads_tab)
+        return self._leads
+
+    @property
+    def customers(self) -> AccountListPage:
+        """The customers tab's page, built the first time it is asked for."""
+        if self._customers is None:
+            from ui.account_list import AccountListPage
+
+            page = AccountListPage()
+            self._put_in_tab(page, self.customers_tab)
+            page.open_requested.connect(self.open_customer)
+            self._customers = page
+            self._watch_count(page, self.customers_tab)
+        return self._customers
+
+    @property
+    def pages(self) -> list[ListPage]:
+        """The list pages built so far."""
+        built: list[ListPage | None] = [self.opportunities, self._leads, self._customers]
+        return [page for page in built if page is not None]
+
+    def _refresh_leads(self) -> None:
+        if self._leads is not None:
+            self._leads.model.refresh()
+
+    def _refresh_customers(self) -> None:
+        if self._customers is not None:
+            self._customers.model.refresh()
+
     @property
     def agenda(self) -> AgendaPage:
         """The agenda tab's page, built the first time it is asked for."""
@@ -213,8 +264,7 @@ class MainWindow(QMainWindow):
             from ui.agenda import AgendaPage
 
             page = AgendaPage(self.user.id)
-            self.agenda_tab.layout().addWidget(page)
-            page.show()  # a child added to a shown tab is not shown by the layout
+            self._put_in_tab(page, self.agenda_tab)
             page.count_changed.connect(self._show_agenda_count)
             page.open_opportunity.connect(self.open_opportunity)
             self._agenda = page
@@ -235,6 +285,10 @@ class MainWindow(QMainWindow):
             return self.agenda
         if page is self.dashboard_tab:
             return self.opportunities
+        if page is self.leads_tab:
+            return self.leads
+        if page is self.customers_tab:
+            return self.customers
         assert isinstance(page, ListPage)
         return page
 
@@ -287,8 +341,8 @@ class MainWindow(QMainWindow):
         )
 
     def _on_tab_changed(self) -> None:
-        if self.tabs.currentWidget() is self.agenda_tab:
-            self.agenda  # noqa: B018  (built on first show)
+        if self.tabs.currentWidget() in (self.agenda_tab, self.leads_tab, self.customers_tab):
+            self.current_page()  # built on first show
         self._show_current_count()
         self._enable_actions()
 
@@ -328,7 +382,7 @@ class MainWindow(QMainWindow):
 
     def _after_opportunity_saved(self, opportunity_id: int) -> None:
         self.opportunities.model.refresh()
-        self.customers.model.refresh()
+        self._refresh_customers()
         self._refresh_agenda()
         self.opportunities.table.select_record(opportunity_id)
 
@@ -354,7 +408,7 @@ class MainWindow(QMainWindow):
             if form.opportunity_id in opportunity_ids and not form.is_modified():
                 form.refresh_process()
         self.opportunities.model.refresh()
-        self.customers.model.refresh()
+        self._refresh_customers()
         self._refresh_agenda()
         count = len(opportunity_ids)
         self.statusBar().showMessage(
@@ -395,13 +449,13 @@ class MainWindow(QMainWindow):
         from ui.lead_form import LeadDialog
 
         dialog = LeadDialog(lead_id, self.user.id, self)
-        dialog.saved.connect(lambda _id: self.leads.model.refresh())
+        dialog.saved.connect(lambda _id: self._refresh_leads())
         dialog.converted.connect(self._after_conversion)
         self._show_dialog(dialog)
 
     def _after_conversion(self, opportunity_id: int) -> None:
-        self.leads.model.refresh()
-        self.customers.model.refresh()
+        self._refresh_leads()
+        self._refresh_customers()
         self.opportunities.model.refresh()
         self.open_opportunity(opportunity_id)
 
@@ -413,8 +467,8 @@ class MainWindow(QMainWindow):
         self._show_dialog(dialog)
 
     def _after_import(self) -> None:
-        self.leads.model.refresh()
-        self.tabs.setCurrentWidget(self.leads)
+        self._refresh_leads()
+        self.tabs.setCurrentWidget(self.leads_tab)
 
     def open_customer(self, account_id: int | None) -> None:
         from ui.account_form import AccountFormDialog
@@ -426,6 +480,11 @@ class MainWindow(QMainWindow):
 
     # --- backups ----------------------------------------------------------------------
     def back_up_now(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.services import backups
+        from app.services.backups import BackupError
+
         try:
             copy = backups.take_backup()
         except BackupError as exc:
@@ -434,12 +493,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Backed up to {copy.path} ({copy.size_label}).", 15_000)
 
     def open_restore(self) -> RestoreDialog:
+        from ui.restore_dialog import RestoreDialog
+
         dialog = RestoreDialog(self.database_path, self)
         dialog.restored.connect(self._after_restore)
         self._show_dialog(dialog)
         return dialog
 
     def open_purge(self) -> PurgeDialog:
+        from ui.purge_dialog import PurgeDialog
+
         dialog = PurgeDialog(parent=self)
         dialog.purged.connect(lambda _result: self.refresh())
         self._show_dialog(dialog)
@@ -448,6 +511,8 @@ class MainWindow(QMainWindow):
     # --- start-up checks ----------------------------------------------------------------
     def start_checks(self) -> StartupChecks:
         """The quick check and the daily backup, in the background."""
+        from ui.startup import StartupChecks
+
         self.checks = StartupChecks(self.database_path, self)
         self.checks.damaged.connect(self.on_damaged_database)
         self.checks.backed_up.connect(
@@ -459,6 +524,12 @@ class MainWindow(QMainWindow):
 
     def on_damaged_database(self, problems: list[str]) -> None:
         """The quick check failed: say so and offer the newest good backup, or quit."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.services import backups
+        from app.services.backups import BackupError
+        from ui.startup import DamagedDatabaseBox
+
         box = DamagedDatabaseBox(
             self.database_path, problems, backups.newest_good_backup(), parent=self
         )
@@ -487,6 +558,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(result.message, 30_000)
 
     def load_demo_data(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # its type is costly to build at start-up
+
         from app.services import demo
 
         if workspace.has_opportunities():

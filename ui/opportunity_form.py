@@ -482,9 +482,7 @@ class OpportunitySection(_Section):
         self._load_stages(None, stages, reference.fixed_sequence(kind_id), self._from_lead, True)
         first = next((st for st in stages if not st.is_closed), None)
         if first is not None and first.only_from_lead and not self._from_lead:
-            first = next(
-                (st for st in stages if not st.is_closed and not st.only_from_lead), None
-            )
+            first = next((st for st in stages if not st.is_closed and not st.only_from_lead), None)
         self.stage.set_current_id(first.id if first is not None else None)
         self._on_stage_changed()
 

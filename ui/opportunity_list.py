@@ -69,6 +69,11 @@ class OpportunityTableModel(PagedTableModel):
     ) -> list[OpportunityRow]:
         return opportunities.page(flt, sort, descending, offset, limit, self._today)
 
+    def fetch_first(
+        self, flt: OpportunityFilter, sort: str, descending: bool, limit: int
+    ) -> tuple[int, list[OpportunityRow]]:
+        return opportunities.count_and_first_page(flt, sort, descending, limit, self._today)
+
     def display(self, item: OpportunityRow, column: int) -> str:
         return _display(item, column)
 
@@ -291,7 +296,12 @@ class OpportunityListPage(ListPage):
         self.table = RecordTableView()
         self.table.setModel(self.model)
         self.table.set_column_widths(COLUMN_WIDTHS)
-        self.table.horizontalHeader().setSortIndicator(COL_CLOSE_DATE, Qt.SortOrder.AscendingOrder)
+        # The model starts sorted so; the header only shows it (told without its signal, the
+        # view would sort the unfiltered list first and then read the filtered one).
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(COL_CLOSE_DATE, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
         self.chip = FilterChip()
         # A filter set from outside (a dashboard figure) and the bar's filter it replaced:
         # typing a search narrows the outside filter, any other change of the bar ends it.

@@ -27,6 +27,12 @@ USER = Qt.ItemDataRole.UserRole
 SORT_ROLE = USER + 1  # the raw value behind a cell
 ROW_ROLE = USER + 2  # the whole row object
 ID_ROLE = USER + 3  # the record's id
+# The roles data() answers; the view asks for others (decoration, background, check state,
+# size hint) for every visible cell, and those are answered before a row is looked up.
+_ROW_ROLES = frozenset(
+    int(r) for r in (DISPLAY, FOREGROUND, FONT, TOOLTIP, SORT_ROLE, ROW_ROLE, ID_ROLE)
+)
+_STYLE_ROLES = frozenset(int(r) for r in (FOREGROUND, FONT, TOOLTIP))
 HORIZONTAL = Qt.Orientation.Horizontal
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
@@ -57,6 +63,8 @@ class PagedTableModel(QAbstractTableModel):
         self._descending = False
         self._count = 0
         self._pages: OrderedDict[int, list[Any]] = OrderedDict()
+        # The page the last cell came from: a repaint asks for the same one cell after cell.
+        self._last: tuple[int, list[Any]] | None = None
 
     # --- for subclasses ---------------------------------------------------------------
     def fetch_count(self, flt: Any) -> int:
@@ -66,6 +74,14 @@ class PagedTableModel(QAbstractTableModel):
         self, flt: Any, sort: str, descending: bool, offset: int, limit: int
     ) -> list[Any]:
         raise NotImplementedError
+
+    def fetch_first(
+        self, flt: Any, sort: str, descending: bool, limit: int
+    ) -> tuple[int, list[Any]]:
+        """The filter's count and its first page (what a refresh reads); a subclass whose
+        service reads both at once says so here."""
+        count = self.fetch_count(flt)
+        return count, self.fetch_page(flt, sort, descending, 0, limit) if count else []
 
     def display(self, item: Any, column: int) -> str:
         raise NotImplementedError
@@ -94,16 +110,25 @@ class PagedTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.before_refresh()
         self._pages.clear()
-        self._count = self.fetch_count(self._filter)
+        self._last = None
+        self._count, first = self.fetch_first(
+            self._filter, self._sort_key, self._descending, PAGE_SIZE
+        )
         if self._count:
-            self._page(0)
+            self._pages[0] = first
         self.endResetModel()
         self.count_changed.emit(self._count)
 
     def row_at(self, row: int) -> Any | None:
         if not 0 <= row < self._count:
             return None
-        page = self._page(row // PAGE_SIZE)
+        number = row // PAGE_SIZE
+        last = self._last
+        if last is not None and last[0] == number:
+            page = last[1]
+        else:
+            page = self._page(number)
+            self._last = (number, page)
         offset = row % PAGE_SIZE
         return page[offset] if offset < len(page) else None
 
@@ -148,7 +173,14 @@ class PagedTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
-        if not index.isValid():
+        if role == ALIGN:
+            if not index.isValid():
+                return None
+            column = index.column()
+            if column in self.RIGHT_ALIGNED:
+                return RIGHT
+            return CENTER if column in self.CENTERED else None
+        if role not in _ROW_ROLES or not index.isValid():
             return None
         item = self.row_at(index.row())
         if item is None:
@@ -156,17 +188,13 @@ class PagedTableModel(QAbstractTableModel):
         column = index.column()
         if role == DISPLAY:
             return self.display(item, column)
-        if role == ALIGN:
-            if column in self.RIGHT_ALIGNED:
-                return RIGHT
-            return CENTER if column in self.CENTERED else None
         if role == SORT_ROLE:
             return self.raw(item, column)
         if role == ROW_ROLE:
             return item
         if role == ID_ROLE:
             return item.id
-        if role in (FOREGROUND, FONT, TOOLTIP):
+        if role in _STYLE_ROLES:
             return self.style(item, column, role)
         return None
 

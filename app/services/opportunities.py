@@ -15,8 +15,7 @@ from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
 from app.domain.stages import StageInfo, allowed_moves, first_stage
 from app.domain.validation import Validator, not_in_past
-from app.services import conflicts, quotes
-from app.services.catalogue import vin_warning
+from app.services import conflicts
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import fixed_sequence, stage_infos
 
@@ -166,6 +165,8 @@ def _validate(
 
 
 def _check_vehicle(v: Validator, vehicle_id: int, own_id: int | None) -> None:
+    from app.services.catalogue import vin_warning
+
     row = m.Vehicle.get_or_none(m.Vehicle.id == vehicle_id)
     if row is None:
         v.error("vehicle_id", "This vehicle is no longer in stock.")
@@ -294,6 +295,8 @@ def create(data: OpportunityInput, today: date | None = None) -> OpportunityDeta
 def update(
     opportunity_id: int, data: OpportunityInput, expected_version: int, today: date | None = None
 ) -> OpportunityDetail:
+    from app.services import quotes
+
     today = today or date.today()
     with transaction():
         row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
@@ -354,6 +357,10 @@ def update(
 
 
 def get(opportunity_id: int) -> OpportunityDetail:
+    # The quotes and the catalogue are the form's business: the list, which starts with the
+    # program, does without them.
+    from app.services import quotes
+
     row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
     if row is None:
         raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
@@ -541,3 +548,16 @@ def save_over(
     theirs = get(opportunity_id)
     data = conflicts.merged(opened, theirs, yours, FIELD_LABELS)
     return update(opportunity_id, data, their_version, today)
+
+
+def count_and_first_page(
+    flt: OpportunityFilter,
+    sort: str,
+    descending: bool,
+    limit: int,
+    today: date | None = None,
+) -> tuple[int, list[OpportunityRow]]:
+    """count() and the first page(), read together where that is faster."""
+    return queries.opportunity_count_and_first_page(
+        flt, today or date.today(), sort, descending, limit
+    )

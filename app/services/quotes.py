@@ -3,7 +3,6 @@ accepting them, and the opportunity's est. revenue that follows them."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -14,7 +13,6 @@ from app.db import queries
 from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Condition, Interest, Status
-from app.domain.documents import DocumentKind, build_snapshot
 from app.domain.quotes import (
     OPEN_QUOTE_STATUSES,
     LineKind,
@@ -27,8 +25,11 @@ from app.domain.quotes import (
     validate_lines,
 )
 from app.domain.validation import ValidationError, Validator
-from app.services import documents, numbering, process
 from app.services.errors import ConflictError, NotFound
+
+# The documents (snapshots, PDFs, their folder), the number series and the sales process
+# are imported by the functions that issue, number or move something: the program's
+# start expires due quotes through this module and needs none of them.
 
 VALID_DAYS_SETTING = "quote.valid_days"
 VAT_RATE_SETTING = "quote.vat_rate"
@@ -86,6 +87,9 @@ class QuoteDetail(QuoteInput):
 
     @property
     def reference(self) -> str:
+        from app.domain.documents import DocumentKind
+        from app.services import documents
+
         return documents.reference(self.number, self.revision, DocumentKind.QUOTE)
 
     @property
@@ -116,6 +120,9 @@ class QuoteSummary:
 
     @property
     def reference(self) -> str:
+        from app.domain.documents import DocumentKind
+        from app.services import documents
+
         return documents.reference(self.number, self.revision, DocumentKind.QUOTE)
 
     @property
@@ -286,6 +293,8 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft for the opportunity, numbered from the quote series, with the vehicle as
     its first line and the opportunity's trade-in estimate as a trade-in line. Moves the
     opportunity to at least Quotation."""
+    from app.services import numbering, process
+
     today = today or date.today()
     with transaction():
         opportunity = _opportunity(opportunity_id)
@@ -373,6 +382,8 @@ def save(
     quote_id: int, data: QuoteInput, expected_version: int, today: date | None = None
 ) -> QuoteDetail:
     """Save a draft's lines and details. A presented quote is frozen: revise it instead."""
+    from app.services import process
+
     today = today or date.today()
     with transaction():
         row = _row(quote_id)
@@ -400,6 +411,9 @@ def save(
 
 
 def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
+    from app.domain.documents import DocumentKind, build_snapshot
+    from app.services import documents
+
     opportunity = row.opportunity
     vehicle = row.vehicle if row.vehicle_id else None
     seller = documents.seller_for(opportunity)
@@ -440,6 +454,11 @@ def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
 def present(quote_id: int, today: date | None = None) -> QuoteDetail:
     """Issue the quote to the customer: its content is frozen as a snapshot and its PDF is
     archived in the documents folder. All of it happens, or none."""
+    import json
+
+    from app.domain.documents import DocumentKind
+    from app.services import documents, process
+
     today = today or date.today()
     temporary: Path | None = None
     try:
@@ -472,6 +491,8 @@ def present(quote_id: int, today: date | None = None) -> QuoteDetail:
 def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft revision of a presented quote, with its lines; the presented one is
     superseded (revised)."""
+    from app.services import process
+
     today = today or date.today()
     with transaction():
         row = _row(quote_id)
@@ -506,6 +527,8 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
 
 
 def abandon(quote_id: int) -> None:
+    from app.services import process
+
     with transaction():
         row = _row(quote_id)
         process.require_open(row.opportunity)
@@ -566,7 +589,7 @@ def accept(quote_id: int, delivery_date: date | None = None, today: date | None 
     its est. revenue follows this quote and it moves to Contract. Returns the order form's
     number. Refused, with the reason, when the quoted vehicle is meanwhile reserved by
     another open opportunity."""
-    from app.services import orders
+    from app.services import documents, orders, process
 
     today = today or date.today()
     temporary: Path | None = None

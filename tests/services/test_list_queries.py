@@ -100,3 +100,26 @@ def test_pages_match_a_plain_reading_whichever_way_they_are_found(
                     assert [r.id for r in page] == wanted, (text, owner_id, descending, offset)
     # Both ways were taken: the walk down the sorted list, and reading every search text.
     assert any(walks) and not all(walks)
+
+
+@pytest.mark.parametrize("sort", sorted(_KEYS))
+def test_the_count_and_first_page_read_together_match_a_plain_reading(
+    rows: list[tuple[Any, ...]], sort: str
+) -> None:
+    status_of = {r[0]: r[11] for r in rows}
+    for text in ("", "o", "go", "ß", "o'", "x9", "golf", "golf o", "wv r"):
+        for status in (None, "open", "won"):
+            flt = OpportunityFilter(text=text, status=status)
+            for descending in (False, True):
+                expected = [
+                    i
+                    for i in _expected(rows, text, sort, descending, None)
+                    if status is None or status_of[i] == status
+                ]
+                for limit in (5, 500):
+                    count, page = opportunities.count_and_first_page(
+                        flt, sort, descending, limit, TODAY
+                    )
+                    assert count == len(expected), (text, status)
+                    assert [r.id for r in page] == expected[:limit], (text, status, descending)
+                    assert opportunities.page(flt, sort, descending, 0, limit, TODAY) == page
