@@ -983,7 +983,11 @@ class OpportunityDialog(QDialog):
         self._show_process(getattr(data, "id", None))
         self._set_read_only(closed)
         if closed:
-            self.banner.setText(_CLOSED_MESSAGE.format(status=Status(self.status).label.lower()))
+            summary = getattr(data, "closing_summary", "")
+            self.banner.setText(
+                (summary + "\n" if summary else "")
+                + _CLOSED_MESSAGE.format(status=Status(self.status).label.lower())
+            )
         self.banner.setVisible(closed)
         self._update_title()
         self._baseline = self.state()

@@ -67,6 +67,28 @@ class OpportunityDetail(OpportunityInput):
     vehicle_label: str = ""
     stage_name: str = ""
     revenue_from: str = ""  # the quote the est. revenue follows ("Q-00012 rev. 2"), or ""
+    # How it closed: shown on the closed form, kept until it is reopened.
+    closed_at: datetime | None = None
+    lost_reason: str = ""
+    competitor: str = ""
+    closing_note: str = ""
+
+    @property
+    def closing_summary(self) -> str:
+        """'Closed as lost on 3 Nov 2026: Price (competitor: BMW Meier). Note: …', or ''."""
+        if self.status == Status.OPEN.value:
+            return ""
+        when = f" on {self.closed_at:%d %b %Y}" if self.closed_at else ""
+        text = f"Closed as {self.status}{when}"
+        if self.lost_reason:
+            text += f": {self.lost_reason}"
+        if self.competitor:
+            text += f" (competitor: {self.competitor})"
+        text += "."
+        if self.closing_note:
+            text += f" Note: {self.closing_note}"
+        return text
+
     created_at: str = ""
     updated_at: str = ""
     warnings: dict[str, str] = field(default_factory=dict)
@@ -391,6 +413,10 @@ def get(opportunity_id: int) -> OpportunityDetail:
         vehicle_label=queries.vehicle_label(row.vehicle) if row.vehicle_id else "",
         stage_name=row.stage.name if row.stage_id else "",
         revenue_from=quotes.revenue_source(row.id),
+        closed_at=row.closed_at,
+        lost_reason=row.lost_reason,
+        competitor=row.competitor,
+        closing_note=row.closing_note,
         created_at=row.created_at.isoformat(sep=" "),
         updated_at=row.updated_at.isoformat(sep=" "),
     )

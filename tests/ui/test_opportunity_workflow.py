@@ -478,3 +478,15 @@ def test_the_document_settings_open_from_the_sales_menu(window: MainWindow) -> N
     assert isinstance(dialog, DocumentSettingsDialog) and dialog.isVisible()
     assert dialog.valid_days.value() == 14
     dialog.reject()
+
+
+def test_a_closed_form_says_why_the_sale_was_lost(qtbot, user: UserInfo) -> None:  # type: ignore[no-untyped-def]
+    from app.services import process
+
+    opp = factories.opportunity(user.id, topic="Octavia for Novák")
+    process.close_lost([opp.id], "Price", "Found it 900 EUR cheaper", "Autohaus Meier")
+    dialog = OpportunityDialog(opp.id, user.id)
+    qtbot.addWidget(dialog)
+    text = dialog.banner.text()
+    assert "Closed as lost on" in text and ": Price (competitor: Autohaus Meier)." in text
+    assert "Note: Found it 900 EUR cheaper" in text and "read-only" in text
