@@ -11,7 +11,7 @@ from peewee import JOIN
 from app.db import models as m
 from app.db import queries
 from app.db.connection import transaction
-from app.domain.choices import ActivityKind
+from app.domain.choices import AccountKind, ActivityKind
 from app.domain.validation import Validator
 from app.services import process
 from app.services.errors import NotFound
@@ -95,27 +95,54 @@ def _validate(data: ActivityInput, own_id: int | None) -> Validator:
 def _test_drive_clash(
     vehicle_id: int, start: datetime, end: datetime, own_id: int | None
 ) -> str | None:
-    query = (
-        m.Activity.select(m.Activity, m.User.full_name.alias("owner_name"))
-        .join(m.User, JOIN.LEFT_OUTER, on=(m.Activity.owner == m.User.id))
-        .where(
-            (m.Activity.vehicle == vehicle_id)
-            & (m.Activity.kind == ActivityKind.TEST_DRIVE.value)
-            & (m.Activity.starts_at < end)
-            & (m.Activity.ends_at > start)
-        )
+    """What is in the way of a test drive of this vehicle in this slot, said so that the
+    salesperson knows whom to ask: when, which customer, whose drive, which sale."""
+    query = m.Activity.select().where(
+        (m.Activity.vehicle == vehicle_id)
+        & (m.Activity.kind == ActivityKind.TEST_DRIVE.value)
+        & (m.Activity.starts_at < end)
+        & (m.Activity.ends_at > start)
     )
     if own_id is not None:
         query = query.where(m.Activity.id != own_id)
-    other = query.first()
+    other = query.order_by(m.Activity.starts_at).first()
     if other is None:
         return None
-    slot = f"{other.starts_at:%Y-%m-%d %H:%M}–{other.ends_at:%H:%M}"
-    whose = f" ({other.owner_name})" if getattr(other, "owner_name", None) else ""
-    where = f" for opportunity #{other.opportunity_id}" if other.opportunity_id else ""
-    return (
-        f"The vehicle is already booked for a test drive {slot}{where}{whose}: “{other.subject}”."
+    until = other.ends_at
+    slot = f"{other.starts_at:%Y-%m-%d %H:%M}–" + (
+        f"{until:%H:%M}" if until.date() == other.starts_at.date() else f"{until:%Y-%m-%d %H:%M}"
     )
+    customer = _customer_of(other)
+    owner = m.User.get_or_none(m.User.id == other.owner_id) if other.owner_id else None
+    parent = (
+        f"opportunity #{other.opportunity_id}"
+        if other.opportunity_id
+        else f"lead #{other.lead_id}"
+        if other.lead_id
+        else ""
+    )
+    whose = ", ".join(p for p in (owner.full_name if owner else "", parent) if p)
+    return (
+        f"The vehicle is booked {slot} for a test drive"
+        + (f" with {customer}" if customer else "")
+        + (f" ({whose})" if whose else "")
+        + "."
+    )
+
+
+def _customer_of(row: m.Activity) -> str:
+    """The customer an activity is with, as a person is addressed: "Maria Rossi"."""
+    account_id = row.account_id or (row.opportunity.account_id if row.opportunity_id else None)
+    account = m.Account.get_or_none(m.Account.id == account_id) if account_id else None
+    if account is not None:
+        if account.kind == AccountKind.COMPANY.value:
+            return account.company_name or account.name
+        return f"{account.first_name} {account.last_name}".strip() or account.name
+    lead = m.Lead.get_or_none(m.Lead.id == row.lead_id) if row.lead_id else None
+    if lead is not None:
+        person = f"{lead.first_name} {lead.last_name}".strip()
+        return lead.company_name or person
+    return ""
 
 
 def _check_parent_open(data: ActivityInput) -> None:
