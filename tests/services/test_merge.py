@@ -59,16 +59,17 @@ def demo_pair(db: Path) -> tuple[int, int]:
     demo.load_demo(seed=7, today=TODAY)
     keep, drop = _two_busy_customers()
     # Activities of the customer itself and of a lead it came from, not only of its sales.
-    lead_id = m.Lead.get(m.Lead.converted_account == drop).id
     for data in (
         ActivityInput(kind="call", subject="Asked about winter tyres", direction="in"),
         ActivityInput(kind="note", subject="Prefers calls after 17:00"),
-        ActivityInput(kind="email", subject="Sent the brochure", lead_id=lead_id),
     ):
-        data.starts_at = datetime(2026, 3, 10, 9, 30)
-        data.account_id = drop if data.lead_id is None else None
-        data.done = True
+        data.starts_at, data.account_id, data.done = datetime(2026, 3, 10, 9, 30), drop, True
         activities.create(data)
+    # Logged before the lead was converted (a converted lead takes no new activities).
+    lead = m.Lead.get(m.Lead.converted_account == drop)
+    m.Activity.create(
+        kind="email", subject="Sent the brochure", starts_at=lead.created_at, done=True, lead=lead
+    )
     return keep, drop
 
 
