@@ -306,7 +306,7 @@ def _activity_entries(where: Expression, limit: int) -> list[TimelineEntry]:
 
 def for_lead(lead_id: int, limit: int = 2000) -> list[TimelineEntry]:
     """The calls, e-mails, notes, tasks and appointments of a lead, newest first."""
-    return _activity_entries(m.Activity.lead == lead_id, limit)
+    return [replace(e, about="") for e in _activity_entries(m.Activity.lead == lead_id, limit)]
 
 
 def for_account(account_id: int, limit: int = 2000) -> list[TimelineEntry]:
