@@ -3,18 +3,22 @@ column widths, as a salesperson uses them."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
 
 from app.db import models as m
-from app.services import activities, leads
+from app.services import activities, leads, process, quotes
 from app.services.activities import ActivityInput
 from app.services.leads import LeadInput
+from app.services.quotes import LineInput, QuoteInput
 from app.services.workspace import UserInfo
+from tests import factories
 from ui.account_form import AccountFormDialog
 from ui.activity_dialog import ActivityDialog
+from ui.document_preview import DocumentPreviewDialog
 from ui.lead_form import LeadDialog
 from ui.timeline import TimelineWidget
 
@@ -54,6 +58,160 @@ def open_form(qtbot, user: UserInfo):  # type: ignore[no-untyped-def]
         return dialog
 
     return make
+
+
+# --- the customer's activities ------------------------------------------------------------------
+
+
+def test_the_customer_form_lists_every_activity_and_logs_one_for_the_customer(
+    qtbot, user: UserInfo, open_form
+) -> None:
+    maria = factories.customer()
+    sale = factories.opportunity(user.id, maria, topic="Golf for Rossi").id
+    lead = leads.create(LeadInput(first_name="Maria", last_name="Rossi", email="m@example.it")).id
+    _log("note", "Came in through the web form", YESTERDAY - timedelta(days=2), lead=lead)
+    leads.convert(lead, account_id=maria)
+    _log("note", "Trade-in has a dented door", YESTERDAY - timedelta(days=1), opportunity=sale)
+    _log("note", "Prefers calls after 17:00", YESTERDAY, account=maria)
+    dialog = open_form(maria)
+    tab = dialog.tabs.indexOf(dialog.activities)
+    assert dialog.tabs.tabText(tab) == "Ac&tivities (3)"
+    dialog.tabs.setCurrentIndex(tab)
+    assert _titles(dialog.activities) == [
+        "Note: Prefers calls after 17:00",
+        "Note: Trade-in has a dented door",
+        "Note: Came in through the web form",
+    ]
+
+    call = dialog.activities.add_activity("call")
+    assert isinstance(call, ActivityDialog)
+    qtbot.keyClicks(call.subject, "Asked about winter tyres")
+    call.direction.setCurrentIndex(call.direction.findData("in"))
+    _save(qtbot, call)
+
+    assert _titles(dialog.activities)[0] == "Call in: Asked about winter tyres"
+    assert dialog.tabs.tabText(tab) == "Ac&tivities (4)"
+    logged = m.Activity.get(m.Activity.subject == "Asked about winter tyres")
+    assert (logged.account_id, logged.opportunity_id, logged.lead_id) == (maria, None, None)
+    assert logged.owner_id == user.id
+
+
+def test_a_customers_activity_of_a_closed_sale_opens_read_only(
+    qtbot, user: UserInfo, open_form
+) -> None:
+    maria = factories.customer()
+    closed = factories.opportunity(user.id, maria, topic="Polo for Rossi").id
+    _log("task", "Send the brochure", YESTERDAY, opportunity=closed)
+    process.close_lost([closed], "Price")
+    task = _log("task", "Call back about the service", YESTERDAY, account=maria)
+    dialog = open_form(maria)
+    timeline = dialog.activities
+
+    _select(timeline, "Task: Send the brochure")
+    assert timeline.open_button.isEnabled() and not timeline.done_button.isEnabled()
+    opened = timeline.open_current()
+    assert opened is not None and opened.read_only
+    assert not opened.save_button.isVisibleTo(opened)
+    opened.reject()
+
+    _select(timeline, "Task: Call back about the service")
+    assert timeline.done_button.isEnabled()
+    qtbot.mouseClick(timeline.done_button, LEFT)
+    assert activities.get(task).done
+    assert all(b.isEnabled() for b in timeline.add_buttons.values())
+
+
+def test_a_test_drive_logged_on_a_customers_sale_refreshes_its_stage_in_the_form(
+    qtbot, user: UserInfo, open_form
+) -> None:
+    maria = factories.customer()
+    sale = factories.opportunity(user.id, maria, topic="Golf for Rossi").id
+    task = _log("appointment", "Showroom visit", NOW + timedelta(days=1), opportunity=sale)
+    dialog = open_form(maria)
+    assert dialog.opportunities.item(0, 1).text() == "Interest"
+    m.Opportunity.update(topic="Golf GTI for Rossi").where(m.Opportunity.id == sale).execute()
+    dialog.fields.edits["city"].setText("Milano")  # typed, not saved
+
+    opened = dialog.activities.open_activity(task)
+    qtbot.keyClicks(opened.subject, " with the family")
+    _save(qtbot, opened)
+
+    assert dialog.opportunities.item(0, 0).text() == "Golf GTI for Rossi"
+    assert dialog.fields.edits["city"].text() == "Milano" and dialog.is_modified()
+    dialog._baseline = dialog.fields.state()
+
+
+def test_a_new_customer_has_no_activities_or_documents_yet(open_form) -> None:
+    dialog = open_form(None)
+    for page in (dialog.activities, dialog.documents):
+        assert not dialog.tabs.isTabEnabled(dialog.tabs.indexOf(page))
+    assert not any(b.isEnabled() for b in dialog.activities.add_buttons.values())
+
+
+# --- the customer's documents -------------------------------------------------------------------
+
+
+def _quote(opportunity_id: int) -> int:
+    draft = quotes.create(opportunity_id)
+    line = LineInput("vehicle", "Volkswagen Golf", Decimal("1"), Decimal("25000"), Decimal("19"))
+    return quotes.save(
+        draft.id, QuoteInput(valid_until=draft.valid_until, lines=[line]), draft.version
+    ).id
+
+
+def test_the_customer_form_lists_its_documents_and_previews_them(
+    qtbot, user: UserInfo, open_form, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    m.Business.create(name="J&C Motors", kind="dealer", city="München")
+    maria = factories.customer()
+    sale = factories.opportunity(user.id, maria, topic="Golf for Rossi").id
+    first = _quote(sale)
+    quotes.present(first)
+    second = quotes.revise(first).id
+    quotes.present(second)
+    form_number = quotes.accept(second)
+    _quote(factories.opportunity(user.id, maria, topic="Polo for Rossi").id)  # a draft
+    previews: list[DocumentPreviewDialog] = []
+    monkeypatch.setattr(DocumentPreviewDialog, "open", lambda self: previews.append(self))
+
+    dialog = open_form(maria)
+    tab = dialog.documents
+    assert dialog.tabs.tabText(dialog.tabs.indexOf(tab)) == "Doc&uments (3)"
+    dialog.tabs.setCurrentWidget(tab)
+    model = tab.model
+    cells = [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+    today = date.today().isoformat()
+    golf = f"#{sale} Golf for Rossi"
+    assert cells == [
+        [form_number, "Order form", today, "Awaiting the customer's signature", "29,750.00 EUR", golf],
+        ["Q-00001 rev. 2", "Quote", today, "Accepted", "29,750.00 EUR", golf],
+        ["Q-00001", "Quote", today, "Revised", "29,750.00 EUR", golf],
+    ]  # fmt: skip
+    assert not tab.preview_button.isEnabled() and not tab.empty.isVisibleTo(tab)
+
+    tab.table.setCurrentIndex(model.index(1, 0))
+    assert tab.preview_button.isEnabled()
+    qtbot.mouseClick(tab.preview_button, LEFT)
+    tab.table.setCurrentIndex(model.index(0, 0))
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, KEY_RETURN)
+
+    assert [p.reference for p in previews] == ["Q-00001-r2", form_number]
+    assert previews[0].document.pageCount() >= 1
+    for preview in previews:
+        preview.deleteLater()
+
+
+def test_a_customer_without_documents_says_so(open_form) -> None:
+    dialog = open_form(factories.customer())
+    tab = dialog.documents
+    dialog.tabs.setCurrentWidget(tab)
+    assert tab.model.rowCount() == 0 and tab.empty.isVisibleTo(tab)
+    assert dialog.tabs.tabText(dialog.tabs.indexOf(tab)) == "Doc&uments"
+    assert tab.preview_current() is None
 
 
 # --- the lead's activities ----------------------------------------------------------------------
