@@ -18,6 +18,7 @@ from app.services.workspace import UserInfo
 from tests import factories
 from ui.account_form import AccountFormDialog
 from ui.activity_dialog import ActivityDialog
+from ui.agenda import AgendaPage
 from ui.document_preview import DocumentPreviewDialog
 from ui.lead_form import LeadDialog
 from ui.timeline import TimelineWidget
@@ -302,3 +303,72 @@ def test_a_converted_leads_activities_can_be_read_not_changed(
     assert opened is not None and opened.read_only
     opened.reject()
     assert not activities.get(task).done
+
+
+# --- the agenda ---------------------------------------------------------------------------------
+
+
+def test_todays_appointments_are_marked_done_from_the_agenda(qtbot, user: UserInfo) -> None:
+    morning = datetime.combine(date.today(), datetime.min.time()) + timedelta(hours=9)
+    sale = factories.opportunity(user.id).id
+    first, second = (
+        activities.create(
+            ActivityInput(
+                kind="appointment",
+                subject=subject,
+                starts_at=morning + timedelta(hours=hours),
+                opportunity_id=sale,
+                owner_id=user.id,
+            )
+        ).id
+        for subject, hours in (("Showroom visit", 0), ("Handover rehearsal", 2))
+    )
+    page = AgendaPage(user.id)
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.today_done_button.isEnabled()
+
+    page.today.view.setCurrentIndex(page.today.model.index(0, 0))
+    assert page.today_done_button.isEnabled()
+    qtbot.mouseClick(page.today_done_button, LEFT)
+
+    assert activities.get(first).done and not activities.get(second).done
+    kinds = [page.today.model.index(r, 1).data() for r in range(2)]
+    assert kinds == ["Appointment (done)", "Appointment"]
+    # The next one is selected, so a morning's worth is ticked off in a row.
+    assert page.today.view.currentIndex().row() == 1 and page.today_done_button.isEnabled()
+    page.today.view.setCurrentIndex(page.today.model.index(0, 0))
+    assert not page.today_done_button.isEnabled() and not page.mark_done(page.today)
+
+
+def test_the_agendas_customer_column_shows_the_whole_name(qtbot, user: UserInfo) -> None:
+    customer = factories.customer("Papadopoulou-Wiśniewska", "Anna-Katharina")
+    sale = factories.opportunity(user.id, customer).id
+    activities.create(
+        ActivityInput(
+            kind="task",
+            subject="Check the delivery date with the factory and call the customer back",
+            starts_at=NOW - timedelta(days=4),
+            opportunity_id=sale,
+            owner_id=user.id,
+        )
+    )
+    page = AgendaPage(user.id)
+    qtbot.addWidget(page)
+    page.resize(1400, 760)
+    page.show()
+    qtbot.waitExposed(page)
+
+    view = page.overdue.view
+    header = view.header()
+    last = header.count() - 1
+    assert page.overdue.model.index(0, last).data() == (
+        f"Papadopoulou-Wiśniewska, Anna-Katharina · #{sale}"
+    )
+    needed = view.sizeHintForColumn(last)
+    assert header.sectionSize(last) >= needed
+    assert header.sectionViewportPosition(last) + needed <= view.viewport().width()
+    # The subject gives way instead, and stays whole in its tooltip.
+    subject = page.overdue.model.index(0, 3)
+    assert header.sectionSize(3) < view.sizeHintForColumn(3)
+    assert subject.data(Qt.ItemDataRole.ToolTipRole).endswith("call the customer back")
