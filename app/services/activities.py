@@ -313,11 +313,11 @@ def for_account(account_id: int, limit: int = 2000) -> list[TimelineEntry]:
     """Every activity with a customer, newest first: its own, those of its opportunities
     and those of the leads it was converted from."""
     sales = m.Opportunity.select(m.Opportunity.id).where(m.Opportunity.account == account_id)
-    leads = m.Lead.select(m.Lead.id).where(m.Lead.converted_account == account_id)
+    converted = m.Lead.select(m.Lead.id).where(m.Lead.converted_account == account_id)
     return _activity_entries(
         (m.Activity.account == account_id)
         | m.Activity.opportunity.in_(sales)
-        | m.Activity.lead.in_(leads),
+        | m.Activity.lead.in_(converted),
         limit,
     )
 

@@ -9,7 +9,7 @@ import pytest
 
 from app.db import models as m
 from app.domain.validation import ValidationError
-from app.services import activities, documents, leads, process, quotes
+from app.services import activities, documents, leads, opportunities, process, quotes
 from app.services.activities import ActivityInput
 from app.services.leads import LeadInput
 from app.services.quotes import LineInput, QuoteInput
@@ -117,6 +117,19 @@ def test_a_customer_lists_its_own_its_sales_and_its_leads_activities_newest_firs
         "Note: Nor this",
         "Note: Not Maria's",
     ]
+
+
+def test_a_sale_moved_to_another_customer_takes_its_activities_along(user: UserInfo) -> None:
+    maria, anna = factories.customer(), factories.customer("Bauer", "Anna")
+    sale = factories.opportunity(user.id, maria, topic="Golf")
+    _log("Trade-in has a dented door", 1, opportunity=sale.id)
+    data = opportunities.get(sale.id)
+    data.account_id, data.primary_contact_id = anna, None
+    opportunities.update(sale.id, data, data.version)
+
+    assert activities.for_account(maria) == []
+    assert [e.title for e in activities.for_account(anna)] == ["Note: Trade-in has a dented door"]
+    assert m.Activity.get().account_id == anna
 
 
 def test_the_agenda_names_the_lead_of_a_leads_task_and_says_what_is_done(user: UserInfo) -> None:
