@@ -122,7 +122,7 @@ def test_a_customers_activity_of_a_closed_sale_opens_read_only(
     assert all(b.isEnabled() for b in timeline.add_buttons.values())
 
 
-def test_a_test_drive_logged_on_a_customers_sale_refreshes_its_stage_in_the_form(
+def test_an_activity_saved_from_the_customer_form_refreshes_its_sales_not_the_typed_details(
     qtbot, user: UserInfo, open_form
 ) -> None:
     maria = factories.customer()
