@@ -32,13 +32,15 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.validation import ValidationError
-from app.services import accounts
+from app.services import accounts, activities, workspace
 from app.services.errors import ConflictError, NotFound
 from ui import conflict_dialog
 from ui.account_fields import ACCOUNT_FIELDS, AccountFields
+from ui.account_tabs import AccountDocumentsTab
 from ui.conflict_dialog import ConflictChoice
 from ui.duplicates import DuplicateCandidatesPanel
 from ui.personal_data_actions import anonymise_customer, export_customer
+from ui.timeline import ACCOUNT, TimelineWidget
 from ui.widgets import FieldBox
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -49,6 +51,8 @@ SELECT_ROWS = QAbstractItemView.SelectionBehavior.SelectRows
 NO_EDIT = QAbstractItemView.EditTrigger.NoEditTriggers
 STRETCH = QHeaderView.ResizeMode.Stretch
 TO_CONTENTS = QHeaderView.ResizeMode.ResizeToContents
+ACTIVITIES_TAB = "Ac&tivities"
+DOCUMENTS_TAB = "Doc&uments"
 
 
 def _table(headers: tuple[str, ...]) -> QTableWidget:
@@ -69,6 +73,24 @@ def _fill(table: QTableWidget, rows: list[tuple[int, tuple[str, ...]]]) -> None:
             item = QTableWidgetItem(text)
             item.setData(ID_ROLE, record_id)
             table.setItem(row, column, item)
+
+
+def _opportunity_rows(
+    rows: list[accounts.AccountOpportunity],
+) -> list[tuple[int, tuple[str, ...]]]:
+    return [
+        (
+            o.id,
+            (
+                o.topic,
+                o.stage,
+                Status(o.status).label,
+                o.est_close_date.isoformat() if o.est_close_date else "",
+                o.est_revenue,
+            ),
+        )
+        for o in rows
+    ]
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -212,9 +234,10 @@ class MergeDialog(QDialog):
             self._choices[name] = group
         opportunities = _count(len(self.other.opportunities), "opportunity", "opportunities")
         contacts = _count(len(self.other.contacts), "contact", "contacts")
+        logged = _count(len(activities.for_account(self.other.id)), "activity", "activities")
         self.summary.setText(
-            f"{self.other.name} (#{self.other.id}) will be removed; its {opportunities} and "
-            f"{contacts} move to {self.keep.name} (#{self.keep.id})."
+            f"{self.other.name} (#{self.other.id}) will be removed; its {opportunities}, "
+            f"{contacts} and {logged} move to {self.keep.name} (#{self.keep.id})."
         )
         self.merge_button.setEnabled(True)
 
@@ -247,12 +270,20 @@ class MergeDialog(QDialog):
 
 
 class AccountFormDialog(QDialog):
-    """A customer: details on the first tab, then its contacts and its opportunities."""
+    """A customer: details on the first tab, then its contacts, its opportunities, every
+    activity with it and the documents it was given. New activities are owned by
+    `current_user_id` (by default the user signed in)."""
 
     saved = Signal(int)
     open_opportunity = Signal(int)
 
-    def __init__(self, account_id: int | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        account_id: int | None,
+        parent: QWidget | None = None,
+        *,
+        current_user_id: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self.resize(780, 620)
         self.detail: accounts.AccountDetail | None = None
@@ -286,10 +317,17 @@ class AccountFormDialog(QDialog):
         opportunities_layout.addWidget(self.opportunities)
         opportunities_layout.addWidget(QLabel("Double-click an opportunity to open it."))
 
+        if current_user_id is None:
+            current_user_id = workspace.signed_in_user_id()
+        self.activities = TimelineWidget(current_user_id, attached_to=ACCOUNT)
+        self.documents = AccountDocumentsTab()
+
         self.tabs = QTabWidget()
         self.tabs.addTab(details, "&Details")
         self.tabs.addTab(contacts_page, "Co&ntacts")
         self.tabs.addTab(opportunities_page, "O&pportunities")
+        self.tabs.addTab(self.activities, ACTIVITIES_TAB)
+        self.tabs.addTab(self.documents, DOCUMENTS_TAB)
 
         self.buttons = QDialogButtonBox()
         self.merge_button = self.buttons.addButton(
@@ -322,6 +360,11 @@ class AccountFormDialog(QDialog):
             lambda item: self.open_opportunity.emit(int(item.data(ID_ROLE)))
         )
         self.fields.edited.connect(self._forget_duplicates)
+        self.activities.model.modelReset.connect(self._count_activities)
+        self.activities.changed.connect(self._refresh_opportunities)
+        self.documents.count_changed.connect(
+            lambda n: self._set_tab_count(self.documents, DOCUMENTS_TAB, n)
+        )
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
 
         if account_id is None:
@@ -345,22 +388,9 @@ class AccountFormDialog(QDialog):
                 for c in self.detail.contacts
             ],
         )
-        _fill(
-            self.opportunities,
-            [
-                (
-                    o.id,
-                    (
-                        o.topic,
-                        o.stage,
-                        Status(o.status).label,
-                        o.est_close_date.isoformat() if o.est_close_date else "",
-                        o.est_revenue,
-                    ),
-                )
-                for o in self.detail.opportunities
-            ],
-        )
+        _fill(self.opportunities, _opportunity_rows(self.detail.opportunities))
+        self.activities.set_record(self.detail.id)
+        self.documents.set_account(self.detail.id)
         self._baseline = self.fields.state()
         self._show_mode()
 
@@ -369,6 +399,8 @@ class AccountFormDialog(QDialog):
         self.setWindowTitle("New customer" if new else f"Customer — {self.detail.name}")  # type: ignore[union-attr]
         self.tabs.setTabEnabled(1, not new)
         self.tabs.setTabEnabled(2, not new)
+        for page in (self.activities, self.documents):
+            self.tabs.setTabEnabled(self.tabs.indexOf(page), not new)
         self.merge_button.setEnabled(not new)
         self.personal_data_button.setEnabled(not new)
         self.save_button.setText("&Create customer" if new else "&Save")
@@ -466,6 +498,24 @@ class AccountFormDialog(QDialog):
         account_id = self.duplicates.selected_account_id()
         if account_id is not None:
             self.load(account_id)
+
+    # --- activities and documents -------------------------------------------------------
+    def _count_activities(self) -> None:
+        self._set_tab_count(self.activities, ACTIVITIES_TAB, self.activities.model.rowCount())
+
+    def _set_tab_count(self, page: QWidget, title: str, count: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(page), f"{title} ({count})" if count else title)
+
+    def _refresh_opportunities(self) -> None:
+        """An activity saved from the customer may have moved one of its sales on (a test
+        drive moves it to Interest). Only the list is read again: typed details stay."""
+        if self.detail is None:
+            return
+        try:
+            fresh = accounts.get(self.detail.id)
+        except NotFound:
+            return
+        _fill(self.opportunities, _opportunity_rows(fresh.opportunities))
 
     # --- contacts and merging --------------------------------------------------------------
     def _edit_selected_contact(self) -> None:

@@ -131,7 +131,7 @@ class ActivityDialog(QDialog):
     def __init__(
         self,
         activity_id: int | None,
-        current_user_id: int,
+        current_user_id: int | None,
         parent: QWidget | None = None,
         *,
         opportunity_id: int | None = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeGuard, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -49,6 +49,8 @@ SINGLE_SELECTION = QAbstractItemView.SelectionMode.SingleSelection
 NO_EDIT = QAbstractItemView.EditTrigger.NoEditTriggers
 INTERACTIVE = QHeaderView.ResizeMode.Interactive
 LATE_BRUSH = QBrush(QColor(ERROR_COLOUR))
+DONE_BRUSH = QBrush(QColor("#757575"))  # what is done steps back, as in the timeline
+MIN_ELASTIC_WIDTH = 80  # an elastic column keeps at least this much of its text
 COLUMN_GAP = 12  # pixels between one column's longest text and the next column
 
 # After this long hidden the agenda is read again when shown: the day moves on.
@@ -62,6 +64,8 @@ class Column(Generic[Row]):
     header: str
     text: Callable[[Row, date], str]
     late: bool = False  # shown in red: how late something is
+    # Gives up width (its text elided, whole in the tooltip) so the columns after it fit.
+    elastic: bool = False
 
 
 def _days(n: int) -> str:
@@ -87,28 +91,32 @@ def _past_close(o: AgendaOpportunity, today: date) -> str:
     return f"{_days((today - o.est_close_date).days)} past"
 
 
+def _kind(a: AgendaActivity, _today: date) -> str:
+    return f"{kind_label(a.kind)} (done)" if a.done else kind_label(a.kind)
+
+
 TODAY_COLUMNS: tuple[Column[AgendaActivity], ...] = (
     Column("Time", _slot),
-    Column("Kind", lambda a, _t: kind_label(a.kind)),
-    Column("Subject", lambda a, _t: a.subject),
+    Column("Kind", _kind),
+    Column("Subject", lambda a, _t: a.subject, elastic=True),
     Column("Customer", _customer),
 )
 OVERDUE_COLUMNS: tuple[Column[AgendaActivity], ...] = (
     Column("Due", lambda a, _t: f"{a.starts_at:%Y-%m-%d %H:%M}"),
     Column("Late", _late, late=True),
     Column("Kind", lambda a, _t: kind_label(a.kind)),
-    Column("Subject", lambda a, _t: a.subject),
+    Column("Subject", lambda a, _t: a.subject, elastic=True),
     Column("Customer", _customer),
 )
 PAST_CLOSE_COLUMNS: tuple[Column[AgendaOpportunity], ...] = (
-    Column("Opportunity", lambda o, _t: f"#{o.id} {o.topic}"),
+    Column("Opportunity", lambda o, _t: f"#{o.id} {o.topic}", elastic=True),
     Column("Customer", lambda o, _t: o.customer),
     Column("Stage", lambda o, _t: o.stage),
     Column("Est. close", lambda o, _t: o.est_close_date.isoformat()),
     Column("Late", _past_close, late=True),
 )
 STALE_COLUMNS: tuple[Column[AgendaOpportunity], ...] = (
-    Column("Opportunity", lambda o, _t: f"#{o.id} {o.topic}"),
+    Column("Opportunity", lambda o, _t: f"#{o.id} {o.topic}", elastic=True),
     Column("Customer", lambda o, _t: o.customer),
     Column("Stage", lambda o, _t: o.stage),
     Column("Why", lambda o, _t: o.reason[:1].upper() + o.reason[1:], late=True),
@@ -151,8 +159,11 @@ class AgendaTableModel(QAbstractTableModel, Generic[Row]):
         column = self.columns[index.column()]
         if role in (DISPLAY, TOOLTIP):
             return column.text(item, self.today)
-        if role == FOREGROUND and column.late:
-            return LATE_BRUSH
+        if role == FOREGROUND:
+            if getattr(item, "done", False):
+                return DONE_BRUSH
+            if column.late:
+                return LATE_BRUSH
         if role == ROW_ROLE:
             return item
         return None
@@ -173,6 +184,9 @@ class AgendaView(QTreeView):
         self.setEditTriggers(NO_EDIT)
         self.setAllColumnsShowFocus(True)
         self.header().setStretchLastSection(True)
+        self._fitting = False
+        self._user_sized = False
+        self.header().sectionResized.connect(self._on_section_resized)
         self.doubleClicked.connect(self._open_index)
 
     def current_row(self) -> Any:
@@ -180,12 +194,42 @@ class AgendaView(QTreeView):
         return index.data(ROW_ROLE) if index.isValid() else None
 
     def fit_columns(self) -> None:
-        # Sized to what they hold once per refresh, then left for the user to drag.
+        """Size the columns to what they hold; when that is wider than the view, the
+        elastic column (a subject, a topic) gives up the difference so that the last one,
+        the customer, still shows whole. Done on each refresh and resize until the user
+        drags a column; from then on the widths are theirs."""
+        self._user_sized = False
+        self._fit()
+
+    def _fit(self) -> None:
         header = self.header()
-        for column in range(header.count() - 1):
-            header.setSectionResizeMode(column, INTERACTIVE)
-            self.resizeColumnToContents(column)
-            header.resizeSection(column, header.sectionSize(column) + COLUMN_GAP)
+        count = header.count()
+        if not count:
+            return
+        self._fitting = True
+        try:
+            widths = []
+            for column in range(count):
+                header.setSectionResizeMode(column, INTERACTIVE)
+                # What the column needs, not its size: the last one is stretched to the view.
+                needed = max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
+                widths.append(needed + COLUMN_GAP)
+            model = self.model()
+            columns = getattr(model, "columns", ())
+            elastic = next((i for i, c in enumerate(columns) if c.elastic), None)
+            widths[-1] -= COLUMN_GAP  # nothing comes after the last column
+            overflow = sum(widths) - self.viewport().width()
+            if elastic is not None and overflow > 0:
+                widths[elastic] = max(MIN_ELASTIC_WIDTH, widths[elastic] - overflow)
+            for column in range(count - 1):
+                header.resizeSection(column, widths[column])
+        finally:
+            self._fitting = False
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        # The last section follows the view's width; only a drag of another is the user's.
+        if not self._fitting and column < self.header().count() - 1:
+            self._user_sized = True
 
     def _open_index(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE) if index.isValid() else None
@@ -197,6 +241,11 @@ class AgendaView(QTreeView):
             self._open_index(self.currentIndex())
             return
         super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._user_sized and event.size().width() != event.oldSize().width():
+            self._fit()
 
 
 class AgendaSection(QGroupBox):
@@ -231,6 +280,10 @@ class AgendaSection(QGroupBox):
         self.view.fit_columns()
 
 
+def _can_finish(row: object) -> TypeGuard[AgendaActivity]:
+    return isinstance(row, AgendaActivity) and not row.done
+
+
 class AgendaPage(QWidget):
     """A tab of the main window: what needs the salesperson today. Opening a row opens its
     opportunity (through `open_opportunity`); an activity of no opportunity opens in the
@@ -257,6 +310,9 @@ class AgendaPage(QWidget):
         self.done_button = QPushButton("&Mark done")
         self.done_button.setToolTip("Mark the selected overdue activity as done")
         self.overdue.buttons.addWidget(self.done_button)
+        self.today_done_button = QPushButton("Mark &done")
+        self.today_done_button.setToolTip("Mark the selected appointment or test drive as done")
+        self.today.buttons.addWidget(self.today_done_button)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
@@ -274,8 +330,10 @@ class AgendaPage(QWidget):
 
         for section in self.sections:
             section.view.open_requested.connect(self.open_row)
-        self.overdue.view.selectionModel().currentChanged.connect(lambda *_: self._enable())
-        self.done_button.clicked.connect(self.mark_done)
+        for section in (self.today, self.overdue):
+            section.view.selectionModel().currentChanged.connect(lambda *_: self._enable())
+        self.done_button.clicked.connect(lambda: self.mark_done(self.overdue))
+        self.today_done_button.clicked.connect(lambda: self.mark_done(self.today))
         self.refresh()
 
     # --- what the main window calls -----------------------------------------------------
@@ -327,11 +385,13 @@ class AgendaPage(QWidget):
         dialog.open()
         return dialog
 
-    def mark_done(self) -> bool:
-        row = self.overdue.view.current_row()
-        if not isinstance(row, AgendaActivity):
+    def mark_done(self, section: AgendaSection | None = None) -> bool:
+        """Mark the activity selected in `section` (the overdue list by default) as done."""
+        section = section or self.overdue
+        row = section.view.current_row()
+        if not _can_finish(row):
             return False
-        current = self.overdue.view.currentIndex().row()
+        current = section.view.currentIndex().row()
         try:
             activities.set_done(row.id)
         except (ValidationError, NotFound) as exc:
@@ -339,16 +399,18 @@ class AgendaPage(QWidget):
             self._say(f"Not marked done: {exc}")
             return False
         self.refresh()
-        # The next one down is selected, so a run of them is ticked off with the keyboard.
-        remaining = self.overdue.model.rowCount()
+        # The next one down is selected, so a run of them is ticked off with the keyboard
+        # (in today's list the one done stays, greyed, and the next is one further down).
+        remaining = section.model.rowCount()
         if remaining:
-            self.overdue.view.setCurrentIndex(
-                self.overdue.model.index(min(current, remaining - 1), 0)
-            )
+            step = 1 if section is self.today else 0
+            section.view.setCurrentIndex(section.model.index(min(current + step, remaining - 1), 0))
+        section.view.setFocus()
         return True
 
     def _enable(self) -> None:
-        self.done_button.setEnabled(isinstance(self.overdue.view.current_row(), AgendaActivity))
+        self.done_button.setEnabled(_can_finish(self.overdue.view.current_row()))
+        self.today_done_button.setEnabled(_can_finish(self.today.view.current_row()))
 
     def _say(self, text: str) -> None:
         self.message.setText(text)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +38,7 @@ from app.services.leads import LeadDetail, LeadInput
 from ui import conflict_dialog
 from ui.conflict_dialog import ConflictChoice
 from ui.duplicates import DuplicateCandidatesPanel
+from ui.timeline import LEAD, TimelineWidget
 from ui.widgets import ERROR_COLOUR, CatalogueCombo, ChoiceCombo, FieldBox, OptionCombo
 
 SAVE = QMessageBox.StandardButton.Save
@@ -56,6 +58,8 @@ NO_FRAME = QFrame.Shape.NoFrame
 STYLED_PANEL = QFrame.Shape.StyledPanel
 SAVE_KEYS = QKeySequence.StandardKey.Save
 SCROLL_BAR_OFF = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+DETAILS_TAB = "Lead details"
+ACTIVITIES_TAB = "Ac&tivities"
 
 # Form order: the first refused field in this order gets the focus.
 CONTACT_FIELDS = (
@@ -388,10 +392,17 @@ class LeadDialog(QDialog):
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.buttons)
 
+        # The calls, e-mails, notes, tasks and appointments of the lead, on a tab of their own.
+        self.activities = TimelineWidget(current_user_id, attached_to=LEAD)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.scroll_area, DETAILS_TAB)
+        self.tabs.addTab(self.activities, ACTIVITIES_TAB)
+        self.activities.model.modelReset.connect(self._count_activities)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.status_frame)
-        layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
 
         self.save_button.clicked.connect(self.save)
@@ -590,6 +601,7 @@ class LeadDialog(QDialog):
         self._show_status()
         self._show_conversion()
         self._set_read_only(detail is not None and detail.read_only)
+        self._show_activities()
         self._update_title()
         self._baseline = self.state()
 
@@ -635,6 +647,16 @@ class LeadDialog(QDialog):
         self.open_opportunity_button.setVisible(opportunity_id is not None)
         self.banner_details.show()
         self.banner.show()
+
+    def _show_activities(self) -> None:
+        # A converted lead keeps its activities as they were, like the rest of it.
+        self.activities.set_read_only(self.read_only)
+        self.activities.set_record(self.detail.id if self.detail is not None else None)
+
+    def _count_activities(self) -> None:
+        count = self.activities.model.rowCount()
+        title = f"{ACTIVITIES_TAB} ({count})" if count else ACTIVITIES_TAB
+        self.tabs.setTabText(self.tabs.indexOf(self.activities), title)
 
     def _set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
@@ -733,6 +755,7 @@ class LeadDialog(QDialog):
 
     def focus_field(self, name: str) -> None:
         box = self.boxes[name]
+        self.tabs.setCurrentWidget(self.scroll_area)
         self.scroll_area.ensureWidgetVisible(box, 0, 40)
         box.field.setFocus()
         if isinstance(box.field, QLineEdit):

@@ -473,7 +473,7 @@ class MainWindow(QMainWindow):
     def open_customer(self, account_id: int | None) -> None:
         from ui.account_form import AccountFormDialog
 
-        dialog = AccountFormDialog(account_id, self)
+        dialog = AccountFormDialog(account_id, self, current_user_id=self.user.id)
         dialog.saved.connect(lambda _id: self.refresh())
         dialog.open_opportunity.connect(self.open_opportunity)
         self._show_dialog(dialog)

@@ -53,7 +53,7 @@ def _status(value: str) -> str:
         return value
 
 
-class _RowTableModel(QAbstractTableModel, Generic[Row]):
+class RowTableModel(QAbstractTableModel, Generic[Row]):
     """A thin adaptor over a list of summaries: a column is a header, a getter and whether
     it is a figure (right-aligned)."""
 
@@ -96,7 +96,7 @@ class _RowTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
 
-class QuoteTableModel(_RowTableModel[QuoteSummary]):
+class QuoteTableModel(RowTableModel[QuoteSummary]):
     columns = (
         ("Quote", lambda q: q.label, False),
         ("Status", lambda q: _status(q.status), False),
@@ -107,7 +107,7 @@ class QuoteTableModel(_RowTableModel[QuoteSummary]):
     )
 
 
-class OrderFormTableModel(_RowTableModel[OrderFormSummary]):
+class OrderFormTableModel(RowTableModel[OrderFormSummary]):
     columns = (
         ("Order form", lambda f: f.number, False),
         ("From quote", lambda f: f.quote_label, False),
@@ -118,7 +118,7 @@ class OrderFormTableModel(_RowTableModel[OrderFormSummary]):
     )
 
 
-def _table(model: QAbstractTableModel) -> QTableView:
+def summary_table(model: QAbstractTableModel) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -144,7 +144,7 @@ class QuotesTab(QWidget):
         self.open_dialogs: list[QDialog] = []
 
         self.quote_model = QuoteTableModel(self)
-        self.quote_table = _table(self.quote_model)
+        self.quote_table = summary_table(self.quote_model)
         self.new_button = QPushButton("&New quote")
         self.open_button = QPushButton("&Open quote")
         self.preview_button = QPushButton("Pre&view")
@@ -154,7 +154,7 @@ class QuotesTab(QWidget):
         self.quote_table.doubleClicked.connect(lambda _index: self.open_current_quote())
 
         self.form_model = OrderFormTableModel(self)
-        self.form_table = _table(self.form_model)
+        self.form_table = summary_table(self.form_model)
         self.form_preview_button = QPushButton("Previe&w order form")
         self.sign_button = QPushButton("Record &signature…")
         self.confirm_button = QPushButton("Con&firm order")

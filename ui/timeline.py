@@ -1,9 +1,10 @@
-"""An opportunity's timeline: its activities, stage moves and close-date changes, newest first,
-and the buttons that log or plan the next activity."""
+"""A timeline of activities, newest first, with the buttons that log or plan the next one: an
+opportunity's (with its stage moves and close-date changes), a lead's or a customer's."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -94,6 +95,37 @@ CLOSED_HINT = "This opportunity is closed: reopen it to add activities."
 UNSAVED_HINT = "Save the opportunity first to add activities."
 
 
+@dataclass(frozen=True, slots=True)
+class TimelineParent:
+    """What a timeline belongs to: how it reads its entries and how it speaks of it."""
+
+    name: str  # "opportunity", "lead", "account": the activity's `<name>_id`
+    noun: str  # as the tooltips say it: "Add a task to this customer"
+    entries: Callable[[int], list[TimelineEntry]]
+    unsaved_hint: str
+    read_only_hint: str
+
+
+OPPORTUNITY = TimelineParent(
+    "opportunity", "opportunity", activities.timeline, UNSAVED_HINT, CLOSED_HINT
+)
+LEAD = TimelineParent(
+    "lead",
+    "lead",
+    activities.for_lead,
+    "Save the lead first to add activities.",
+    "This lead was converted: its activities are kept as they were. Log new ones on its "
+    "opportunity.",
+)
+ACCOUNT = TimelineParent(
+    "account",
+    "customer",
+    activities.for_account,
+    "Create the customer first to add activities.",
+    "",
+)
+
+
 def is_open(entry: TimelineEntry) -> bool:
     """An activity still to be done: the timeline marks it and offers "Mark done"."""
     return entry.activity_id is not None and not entry.done and entry.kind not in NEVER_OPEN
@@ -140,7 +172,7 @@ class TimelineModel(QAbstractListModel):
         if role == TOOLTIP:
             lines = [
                 entry.title,
-                f"{entry.when:{WHEN_FORMAT}}" + (f" · {entry.by}" if entry.by else ""),
+                " · ".join(p for p in (f"{entry.when:{WHEN_FORMAT}}", entry.by, entry.about) if p),
             ]
             if entry.detail:
                 lines.append(entry.detail)
@@ -244,7 +276,7 @@ class TimelineDelegate(QStyledItemDelegate):
             painter.setPen(badge_colour)
             painter.drawText(second, ALIGN_RIGHT, badge)
         detail = " ".join(entry.detail.split())  # one line of it; the tooltip has it all
-        parts = [p for p in (entry.by, detail) if p]
+        parts = [p for p in (entry.by, entry.about, detail) if p]
         painter.setPen(quiet_colour)
         room = second.adjusted(0, 0, -badge_width, 0)
         painter.drawText(
@@ -288,16 +320,25 @@ class TimelineView(QListView):
 
 
 class TimelineWidget(QWidget):
-    """One opportunity's timeline. Adding opens the activity dialog for that kind; a double
-    click opens an activity; "Mark done" closes an open one. Emits `changed` after anything
-    was saved: the form refreshes its stage bar (a test drive moves the stage)."""
+    """The timeline of one opportunity, lead or customer (`attached_to`). Adding opens the
+    activity dialog for that kind, attached to the record; a double click opens an
+    activity; "Mark done" closes an open one. An activity whose own opportunity is closed or
+    whose lead was converted opens read-only. Emits `changed` after anything was saved: the
+    opportunity form refreshes its stage bar (a test drive moves the stage)."""
 
     changed = Signal()
 
-    def __init__(self, current_user_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        current_user_id: int | None,
+        parent: QWidget | None = None,
+        *,
+        attached_to: TimelineParent = OPPORTUNITY,
+    ) -> None:
         super().__init__(parent)
         self.current_user_id = current_user_id
-        self.opportunity_id: int | None = None
+        self.attached_to = attached_to
+        self.record_id: int | None = None
         self.read_only = False
 
         self.add_buttons: dict[str, QPushButton] = {}
@@ -307,7 +348,7 @@ class TimelineWidget(QWidget):
         for kind, text in ADD_KINDS:
             button = QPushButton(text)
             button.setAutoDefault(False)
-            button.setToolTip(f"Add a {kind_label(kind).lower()} to this opportunity")
+            button.setToolTip(f"Add a {kind_label(kind).lower()} to this {attached_to.noun}")
             button.clicked.connect(lambda _checked=False, k=kind: self.add_activity(k))
             self.add_buttons[kind] = button
             top.addWidget(button)
@@ -351,20 +392,28 @@ class TimelineWidget(QWidget):
         self._enable()
 
     # --- what the form calls ------------------------------------------------------------
-    def set_opportunity(self, opportunity_id: int | None) -> None:
-        """Show this opportunity's timeline; None (a new, unsaved one) shows nothing."""
-        self.opportunity_id = opportunity_id
+    @property
+    def opportunity_id(self) -> int | None:
+        return self.record_id if self.attached_to is OPPORTUNITY else None
+
+    def set_record(self, record_id: int | None) -> None:
+        """Show this record's timeline; None (a new, unsaved one) shows nothing."""
+        self.record_id = record_id
         self.refresh()
 
+    def set_opportunity(self, opportunity_id: int | None) -> None:
+        """What the opportunity form's tabs are told when the record changes."""
+        self.set_record(opportunity_id)
+
     def set_read_only(self, read_only: bool) -> None:
-        """A closed opportunity: nothing can be added or marked done until it is reopened."""
+        """A closed opportunity or a converted lead: nothing can be added or marked done."""
         self.read_only = read_only
         self._enable()
 
     def refresh(self) -> None:
         """Read the timeline again, keeping the selected activity selected."""
         selected = self.view.current_activity_id()
-        entries = activities.timeline(self.opportunity_id) if self.opportunity_id else []
+        entries = self.attached_to.entries(self.record_id) if self.record_id else []
         self.model.set_entries(entries)
         row = self.model.row_of(selected) if selected is not None else None
         if row is not None:
@@ -373,24 +422,34 @@ class TimelineWidget(QWidget):
         self._enable()
 
     # --- adding and opening -------------------------------------------------------------
-    def add_activity(self, kind: str) -> ActivityDialog | None:
-        """Open the activity dialog for a new activity of this kind."""
-        if self.opportunity_id is None or self.read_only:
-            return None
-        dialog = ActivityDialog(
-            None, self.current_user_id, self, opportunity_id=self.opportunity_id, kind=kind
-        )
-        return self._show(dialog)
-
-    def open_activity(self, activity_id: int) -> ActivityDialog:
+    def _dialog(
+        self, activity_id: int | None, kind: str = ActivityKind.TASK.value, read_only: bool = False
+    ) -> ActivityDialog:
+        attached = self.attached_to.name
         dialog = ActivityDialog(
             activity_id,
             self.current_user_id,
             self,
-            opportunity_id=self.opportunity_id,
-            read_only=self.read_only,
+            opportunity_id=self.record_id if attached == OPPORTUNITY.name else None,
+            lead_id=self.record_id if attached == LEAD.name else None,
+            account_id=self.record_id if attached == ACCOUNT.name else None,
+            kind=kind,
+            read_only=read_only,
         )
         return self._show(dialog)
+
+    def add_activity(self, kind: str) -> ActivityDialog | None:
+        """Open the activity dialog for a new activity of this kind."""
+        if self.record_id is None or self.read_only:
+            return None
+        return self._dialog(None, kind)
+
+    def open_activity(self, activity_id: int) -> ActivityDialog:
+        row = self.model.row_of(activity_id)
+        entry = self.model.entry(row) if row is not None else None
+        return self._dialog(
+            activity_id, read_only=self.read_only or (entry is not None and entry.locked)
+        )
 
     def open_current(self) -> ActivityDialog | None:
         activity_id = self.view.current_activity_id()
@@ -398,7 +457,7 @@ class TimelineWidget(QWidget):
 
     def mark_current_done(self) -> bool:
         entry = self._current_entry()
-        if entry is None or entry.activity_id is None or not is_open(entry) or self.read_only:
+        if entry is None or entry.activity_id is None or not self._can_finish(entry):
             return False
         try:
             activities.set_done(entry.activity_id)
@@ -424,19 +483,27 @@ class TimelineWidget(QWidget):
         index = self.view.currentIndex()
         return self.model.entry(index.row()) if index.isValid() else None
 
+    def _can_finish(self, entry: TimelineEntry) -> bool:
+        return is_open(entry) and not entry.locked and not self.read_only
+
     def _enable(self) -> None:
-        can_add = self.opportunity_id is not None and not self.read_only
+        can_add = self.record_id is not None and not self.read_only
         for button in self.add_buttons.values():
             button.setEnabled(can_add)
         entry = self._current_entry()
         openable = entry is not None and entry.activity_id is not None
         self.open_button.setEnabled(openable)
         self.open_action.setEnabled(openable)
-        can_finish = entry is not None and is_open(entry) and not self.read_only
+        can_finish = entry is not None and self._can_finish(entry)
         self.done_button.setEnabled(can_finish)
         self.done_action.setEnabled(can_finish)
+        parent = self.attached_to
         hint = (
-            UNSAVED_HINT if self.opportunity_id is None else CLOSED_HINT if self.read_only else ""
+            parent.unsaved_hint
+            if self.record_id is None
+            else parent.read_only_hint
+            if self.read_only
+            else ""
         )
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))

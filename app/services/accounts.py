@@ -457,8 +457,9 @@ MERGE_FIELDS = _ACCOUNT_FIELDS
 def merge(keep_id: int, drop_id: int, chosen: dict[str, str] | None = None) -> AccountDetail:
     """Make two accounts one. `chosen` gives, per field, the value that wins (typically the
     dropped account's value where the user preferred it); the other fields keep the kept
-    account's values, and its empty fields take the dropped account's. Opportunities,
-    contacts and leads of both end up on the kept account; all of it in one transaction."""
+    account's values, and its empty fields take the dropped account's. Opportunities (with
+    their quotes, order forms and orders), contacts, activities and converted leads of both
+    end up on the kept account; all of it in one transaction."""
     if keep_id == drop_id:
         raise ValidationError({"account_id": "An account cannot be merged with itself."})
     with transaction():
@@ -485,10 +486,13 @@ def merge(keep_id: int, drop_id: int, chosen: dict[str, str] | None = None) -> A
     return get(keep_id)
 
 
-# Every column that points at an account; a merge moves them all.
+# Every column that points at an account; a merge moves them all. Activities must move
+# before the dropped account goes: their link cascades, so they would be deleted with it.
+# Quotes, order forms and orders hang off the opportunities and travel with them.
 _ACCOUNT_LINKS = [
     (m.Opportunity, m.Opportunity.account),
     (m.Contact, m.Contact.account),
+    (m.Activity, m.Activity.account),
     (m.Lead, m.Lead.converted_account),
 ]
 

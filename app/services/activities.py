@@ -3,23 +3,26 @@ timeline and the salesperson's agenda."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 
-from peewee import JOIN
+from peewee import JOIN, Expression
 
 from app.db import models as m
 from app.db import queries
 from app.db.connection import transaction
-from app.domain.choices import ActivityKind
-from app.domain.validation import Validator
-from app.services import process
+from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status
+from app.domain.validation import ValidationError, Validator
+from app.services import leads, process
 from app.services.errors import NotFound
 
 # An appointment or a test drive shows the customer is interested (DESIGN: sales rules).
 _MOVES_TO_INTEREST = {ActivityKind.APPOINTMENT.value, ActivityKind.TEST_DRIVE.value}
 _SCHEDULED = {ActivityKind.APPOINTMENT.value, ActivityKind.TEST_DRIVE.value}
 MAX_TEST_DRIVE = timedelta(hours=8)
+CONVERTED_LEAD = (
+    "This lead was converted and is kept as it was; log new activities on its opportunity."
+)
 
 
 @dataclass
@@ -95,26 +98,56 @@ def _validate(data: ActivityInput, own_id: int | None) -> Validator:
 def _test_drive_clash(
     vehicle_id: int, start: datetime, end: datetime, own_id: int | None
 ) -> str | None:
-    query = (
-        m.Activity.select(m.Activity, m.User.full_name.alias("owner_name"))
-        .join(m.User, JOIN.LEFT_OUTER, on=(m.Activity.owner == m.User.id))
-        .where(
-            (m.Activity.vehicle == vehicle_id)
-            & (m.Activity.kind == ActivityKind.TEST_DRIVE.value)
-            & (m.Activity.starts_at < end)
-            & (m.Activity.ends_at > start)
-        )
+    """What is in the way of a test drive of this vehicle in this slot, said so that the
+    salesperson knows whom to ask: when, which customer, whose drive, which sale."""
+    query = m.Activity.select().where(
+        (m.Activity.vehicle == vehicle_id)
+        & (m.Activity.kind == ActivityKind.TEST_DRIVE.value)
+        & (m.Activity.starts_at < end)
+        & (m.Activity.ends_at > start)
     )
     if own_id is not None:
         query = query.where(m.Activity.id != own_id)
-    other = query.first()
+    other = query.order_by(m.Activity.starts_at).first()
     if other is None:
         return None
-    slot = f"{other.starts_at:%Y-%m-%d %H:%M}–{other.ends_at:%H:%M}"
-    whose = f" ({other.owner_name})" if getattr(other, "owner_name", None) else ""
-    where = f" for opportunity #{other.opportunity_id}" if other.opportunity_id else ""
+    until = other.ends_at
+    slot = f"{other.starts_at:%Y-%m-%d %H:%M}–" + (
+        f"{until:%H:%M}" if until.date() == other.starts_at.date() else f"{until:%Y-%m-%d %H:%M}"
+    )
+    customer = _customer_of(other)
+    owner = m.User.get_or_none(m.User.id == other.owner_id) if other.owner_id else None
+    parent = (
+        f"opportunity #{other.opportunity_id}"
+        if other.opportunity_id
+        else f"lead #{other.lead_id}"
+        if other.lead_id
+        else ""
+    )
+    whose = ", ".join(p for p in (owner.full_name if owner else "", parent) if p)
     return (
-        f"The vehicle is already booked for a test drive {slot}{where}{whose}: “{other.subject}”."
+        f"The vehicle is booked {slot} for a test drive"
+        + (f" with {customer}" if customer else "")
+        + (f" ({whose})" if whose else "")
+        + "."
+    )
+
+
+def _customer_of(row: m.Activity) -> str:
+    """The customer an activity is with, as a person is addressed: "Maria Rossi"."""
+    account_id = row.account_id or (row.opportunity.account_id if row.opportunity_id else None)
+    account = m.Account.get_or_none(m.Account.id == account_id) if account_id else None
+    if account is not None:
+        if account.kind == AccountKind.COMPANY.value:
+            return account.company_name or account.name
+        return f"{account.first_name} {account.last_name}".strip() or account.name
+    lead = m.Lead.get_or_none(m.Lead.id == row.lead_id) if row.lead_id else None
+    return _lead_name(lead.first_name, lead.last_name, lead.company_name) if lead else ""
+
+
+def _lead_name(first_name: str, last_name: str, company_name: str) -> str:
+    return leads.lead_name(
+        leads.LeadInput(first_name=first_name, last_name=last_name, company_name=company_name)
     )
 
 
@@ -126,6 +159,16 @@ def _check_parent_open(data: ActivityInput) -> None:
         process.require_open(row)
         if data.account_id is None:
             data.account_id = row.account_id
+    if data.lead_id is not None:
+        lead = m.Lead.get_or_none(m.Lead.id == data.lead_id)
+        if lead is None:
+            raise NotFound(f"Lead #{data.lead_id} no longer exists.")
+        if lead.status == LeadStatus.CONVERTED.value:
+            raise ValidationError({"lead_id": CONVERTED_LEAD})
+    if data.account_id is not None and not (
+        m.Account.select().where(m.Account.id == data.account_id).exists()
+    ):
+        raise NotFound(f"Customer #{data.account_id} no longer exists.")
 
 
 def create(data: ActivityInput) -> ActivityDetail:
@@ -153,7 +196,7 @@ def update(activity_id: int, data: ActivityInput) -> ActivityDetail:
             raise NotFound("This activity no longer exists.")
         if row.opportunity_id is not None:
             process.require_open(row.opportunity)
-        data.opportunity_id = row.opportunity_id
+        data.opportunity_id, data.lead_id = row.opportunity_id, row.lead_id
         _check_parent_open(data)
         _validate(data, activity_id).raise_if_any()
         for name in _FIELDS:
@@ -204,13 +247,16 @@ class TimelineEntry:
     by: str
     activity_id: int | None = None
     done: bool = True
+    # What the activity is attached to, in lists that gather several: "#12 Golf for Rossi".
+    about: str = ""
+    # Its opportunity is closed or its lead converted: it can be read, not changed.
+    locked: bool = False
 
 
-def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
-    """Activities, stage moves and close-date changes, newest first."""
-    entries: list[TimelineEntry] = []
+def _activity_entries(where: Expression, limit: int) -> list[TimelineEntry]:
+    """The activities that match, newest first, as timeline entries."""
     owner = m.User.alias()
-    activities = (
+    query = (
         m.Activity.select(
             m.Activity.id,
             m.Activity.kind,
@@ -221,19 +267,67 @@ def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
             owner.full_name,
             m.Activity.note_reason,
             m.Activity.direction,
+            m.Activity.opportunity,
+            m.Opportunity.topic,
+            m.Opportunity.status,
+            m.Activity.lead,
+            m.Lead.status,
         )
         .join(owner, JOIN.LEFT_OUTER, on=(m.Activity.owner == owner.id))
-        .where(m.Activity.opportunity == opportunity_id)
-        .order_by(m.Activity.starts_at.desc())
+        .switch(m.Activity)
+        .join(m.Opportunity, JOIN.LEFT_OUTER, on=(m.Activity.opportunity == m.Opportunity.id))
+        .switch(m.Activity)
+        .join(m.Lead, JOIN.LEFT_OUTER, on=(m.Activity.lead == m.Lead.id))
+        .where(where)
+        .order_by(m.Activity.starts_at.desc(), m.Activity.id.desc())
         .limit(limit)
         .tuples()
     )
-    for aid, kind, subject, description, at, done, by, reason, direction in activities:
+    entries = []
+    for row in query:
+        aid, kind, subject, description, at, done, by, reason, direction = row[:9]
+        opportunity_id, topic, status, lead_id, lead_status = row[9:]
         label = ActivityKind(kind).label if kind in ActivityKind._value2member_map_ else kind
         if kind == ActivityKind.CALL.value:
             label = "Call in" if direction == "in" else "Call out"
         title = f"{label}: {subject}" + (f" ({reason})" if reason else "")
-        entries.append(TimelineEntry(at, kind, title, description, by or "", aid, bool(done)))
+        if opportunity_id is not None:
+            about = f"#{opportunity_id} {topic}"
+        else:
+            about = f"Lead #{lead_id}" if lead_id is not None else ""
+        locked = (opportunity_id is not None and status != Status.OPEN.value) or (
+            lead_status == LeadStatus.CONVERTED.value
+        )
+        entries.append(
+            TimelineEntry(at, kind, title, description, by or "", aid, bool(done), about, locked)
+        )
+    return entries
+
+
+def for_lead(lead_id: int, limit: int = 2000) -> list[TimelineEntry]:
+    """The calls, e-mails, notes, tasks and appointments of a lead, newest first."""
+    return [replace(e, about="") for e in _activity_entries(m.Activity.lead == lead_id, limit)]
+
+
+def for_account(account_id: int, limit: int = 2000) -> list[TimelineEntry]:
+    """Every activity with a customer, newest first: its own, those of its opportunities
+    and those of the leads it was converted from."""
+    sales = m.Opportunity.select(m.Opportunity.id).where(m.Opportunity.account == account_id)
+    converted = m.Lead.select(m.Lead.id).where(m.Lead.converted_account == account_id)
+    return _activity_entries(
+        (m.Activity.account == account_id)
+        | m.Activity.opportunity.in_(sales)
+        | m.Activity.lead.in_(converted),
+        limit,
+    )
+
+
+def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
+    """Activities, stage moves and close-date changes, newest first."""
+    entries = [
+        replace(e, about="")
+        for e in _activity_entries(m.Activity.opportunity == opportunity_id, limit)
+    ]
     moves: list[TimelineEntry] = []
     before = ""
     for visit in process.history(opportunity_id):
@@ -279,6 +373,8 @@ class AgendaActivity:
     ends_at: datetime | None
     opportunity_id: int | None
     customer: str
+    done: bool = False
+    lead_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +397,15 @@ class Agenda:
 
 
 def _agenda_activities(query) -> list[AgendaActivity]:  # type: ignore[no-untyped-def]
-    return [AgendaActivity(*row) for row in query.tuples()]
+    result = []
+    for aid, kind, subject, start, end, opp, customer, done, lead_id, *lead in query.tuples():
+        if not customer and lead_id is not None:
+            first, last, company = lead
+            customer = _lead_name(first, last, company)
+        result.append(
+            AgendaActivity(aid, kind, subject, start, end, opp, customer or "", bool(done), lead_id)
+        )
+    return result
 
 
 def agenda(user_id: int, today: date | None = None, now: datetime | None = None) -> Agenda:
@@ -323,8 +427,15 @@ def agenda(user_id: int, today: date | None = None, now: datetime | None = None)
             m.Activity.ends_at,
             m.Activity.opportunity,
             m.Account.name,
+            m.Activity.done,
+            m.Activity.lead,
+            m.Lead.first_name,
+            m.Lead.last_name,
+            m.Lead.company_name,
         )
         .join(m.Account, JOIN.LEFT_OUTER, on=(m.Activity.account == m.Account.id))
+        .switch(m.Activity)
+        .join(m.Lead, JOIN.LEFT_OUTER, on=(m.Activity.lead == m.Lead.id))
         .where(m.Activity.owner == user_id)
     )
     todays = base.where(

@@ -167,7 +167,9 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
             (line.net for line in lines if line.kind == LineKind.ACCESSORY), Decimal(0)
         )
         presented_at = _at(issued, rng) if snapshot else None
-        decided_at = _at(issued + timedelta(days=rng.randint(1, 7)), rng) if accepted else None
+        # A sale still open was decided at the latest today, never on a day still to come.
+        decided_on = min(issued + timedelta(days=rng.randint(1, 7)), today)
+        decided_at = _at(decided_on, rng) if accepted else None
         created = _at(issued - timedelta(days=1), rng)
         quote_rows.append(
             (quote_id, number, 1, row.id, status.value, valid_until, row.currency, payment,

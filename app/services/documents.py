@@ -14,8 +14,10 @@ from pathlib import Path
 from app import paths
 from app.db import models as m
 from app.db.connection import transaction
+from app.domain import money
 from app.domain.choices import Condition
-from app.domain.documents import Customer, DocumentSnapshot, Seller, Vehicle
+from app.domain.documents import Customer, DocumentKind, DocumentSnapshot, Seller, Vehicle
+from app.domain.quotes import QuoteStatus
 from app.domain.validation import Validator
 from app.services.errors import NotFound
 
@@ -55,6 +57,9 @@ class DocumentInfo:
     issued_on: date
     status: str
     amount_due: str  # formatted, with the currency
+    number: str = ""  # "Q-00001 rev. 2", "OF-00001"
+    opportunity_id: int = 0
+    topic: str = ""  # the opportunity's
 
 
 def _setting(key: str, default: str) -> str:
@@ -68,6 +73,55 @@ def terms() -> str:
 
 def reference(number: str, revision: int, kind: str) -> str:
     return f"{number}-r{revision}" if kind == "quote" and revision > 1 else number
+
+
+def for_account(account_id: int, today: date | None = None) -> list[DocumentInfo]:
+    """The issued quotes (every presented revision) and order forms of a customer's
+    opportunities, newest first. Drafts have no document yet."""
+    # quotes and orders build on this module; imported here, not at its top.
+    from app.services import orders, quotes
+
+    sales = (
+        m.Opportunity.select(m.Opportunity.id, m.Opportunity.topic)
+        .where(m.Opportunity.account == account_id)
+        .tuples()
+    )
+    result: list[DocumentInfo] = []
+    for opportunity_id, topic in sales:
+        for q in quotes.for_opportunity(opportunity_id, today):
+            if q.presented_at is None:
+                continue
+            result.append(
+                DocumentInfo(
+                    kind=DocumentKind.QUOTE.value,
+                    reference=q.reference,
+                    label=f"Quote {q.label}",
+                    issued_on=q.presented_at.date(),
+                    status=QuoteStatus(q.status).label,
+                    amount_due=money.format_money(q.amount_due, q.currency),
+                    number=q.label,
+                    opportunity_id=opportunity_id,
+                    topic=topic,
+                )
+            )
+        for f in orders.for_opportunity(opportunity_id):
+            result.append(
+                DocumentInfo(
+                    kind=DocumentKind.ORDER_FORM.value,
+                    reference=f.number,
+                    label=f"Order form {f.number}",
+                    issued_on=f.issued_on,
+                    status=f.stage[:1].upper() + f.stage[1:],
+                    amount_due=money.format_money(f.amount_due, f.currency),
+                    number=f.number,
+                    opportunity_id=opportunity_id,
+                    topic=topic,
+                )
+            )
+    # The order form of an accepted quote comes above it on the day both are issued.
+    result.sort(key=lambda d: (d.issued_on, d.kind == DocumentKind.ORDER_FORM, d.reference))
+    result.reverse()
+    return result
 
 
 def archive_path(ref: str) -> Path:

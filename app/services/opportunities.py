@@ -360,6 +360,11 @@ def update(
                 opportunity=row, old_date=old_close, new_date=row.est_close_date
             )
         if row.account_id != old_account:
+            # The sale's activities go with it to its customer (the agenda names it, and
+            # the customer's view lists them).
+            m.Activity.update(account=row.account_id).where(
+                m.Activity.opportunity == row.id
+            ).execute()
             # The further contacts were people at the other customer.
             m.OpportunityContact.delete().where(
                 (m.OpportunityContact.opportunity == row.id)

@@ -87,6 +87,11 @@ def sign_in(username: str | None = None) -> UserInfo:
     return _info(row)
 
 
+def signed_in_user_id() -> int | None:
+    """The id of the user signed in at this workstation, None before anyone is."""
+    return m.acting_user()
+
+
 _MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
 
 

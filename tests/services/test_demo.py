@@ -319,6 +319,13 @@ def test_the_demo_sales_carry_the_documents_their_stage_would_have(db: Path) -> 
     assert form.number in text
     assert quotes.expire_due(TODAY) == 0
     assert m.NumberSequence.get_by_id("quote").next_value == summary.quotes + 1
+    # Nothing was issued, accepted or signed on a day still to come.
+    latest = [
+        max(f.created_at.date() for f in m.OrderForm.select()),
+        max(q.decided_at.date() for q in m.Quote.select() if q.decided_at),
+        max(q.presented_at.date() for q in m.Quote.select() if q.presented_at),
+    ]
+    assert max(latest) <= TODAY
 
 
 def test_the_demo_gives_every_salesperson_a_day_and_never_double_books_a_car(db: Path) -> None:

@@ -12,7 +12,7 @@ from app.domain import vin
 from app.domain.process import PROCESS_ORDER, automatic_target
 from app.domain.stages import allowed_moves, first_stage
 from app.domain.validation import ValidationError
-from app.services import activities, opportunities, process, reference
+from app.services import accounts, activities, leads, opportunities, process, reference
 from app.services.activities import ActivityInput
 from app.services.workspace import UserInfo
 from tests import factories
@@ -25,7 +25,7 @@ def _stage(opportunity_id: int) -> str:
 
 
 def _test_drive(
-    opportunity_id: int, vehicle_id: int, start: datetime, hours: float = 1, **kw
+    opportunity_id: int | None, vehicle_id: int, start: datetime, hours: float = 1, **kw
 ) -> ActivityInput:
     return ActivityInput(
         kind="test_drive",
@@ -106,12 +106,45 @@ def test_test_drives_of_one_vehicle_cannot_overlap(user: UserInfo) -> None:
     booked = activities.create(_test_drive(first.id, vehicle, start, owner_id=user.id))
     with pytest.raises(ValidationError) as caught:
         activities.create(_test_drive(other.id, vehicle, start + timedelta(minutes=30)))
-    message = caught.value.errors["starts_at"]
-    assert f"#{first.id}" in message and f"{start:%H:%M}" in message
+    assert caught.value.errors["starts_at"] == (
+        f"The vehicle is booked {start:%Y-%m-%d} 10:00–11:00 for a test drive with "
+        f"Maria Rossi (Anna, opportunity #{first.id})."
+    )
     activities.create(_test_drive(other.id, vehicle, start + timedelta(hours=1)))  # back to back
     moved = activities.get(booked.id)
     moved.subject = "Test drive, extended"
     activities.update(booked.id, moved)  # its own slot is no clash
+
+
+def test_a_clash_names_the_company_or_the_lead_the_vehicle_is_booked_for(
+    user: UserInfo,
+) -> None:
+    vehicle = _vehicle()
+    fleet = accounts.create(
+        accounts.AccountInput(kind="company", company_name="J&C Motors Ltd"), confirmed_new=True
+    ).id
+    sale = factories.opportunity(user.id, fleet, topic="Three vans")
+    start = NOW.replace(hour=9, minute=0, second=0) + timedelta(days=2)
+    activities.create(_test_drive(sale.id, vehicle, start, owner_id=None))
+    lead = leads.create(
+        leads.LeadInput(first_name="Élodie", last_name="D'Arcy", email="e@example.fr")
+    )
+    late = start.replace(hour=22)
+    activities.create(_test_drive(None, vehicle, late, hours=3, lead_id=lead.id, owner_id=user.id))
+    other = factories.opportunity(user.id, topic="Golf for Rossi").id
+
+    with pytest.raises(ValidationError) as caught:
+        activities.create(_test_drive(other, vehicle, start + timedelta(minutes=15)))
+    assert caught.value.errors["starts_at"] == (
+        f"The vehicle is booked {start:%Y-%m-%d} 09:00–10:00 for a test drive with "
+        f"J&C Motors Ltd (opportunity #{sale.id})."
+    )
+    with pytest.raises(ValidationError) as caught:
+        activities.create(_test_drive(other, vehicle, late + timedelta(hours=1)))
+    assert caught.value.errors["starts_at"] == (
+        f"The vehicle is booked {late:%Y-%m-%d} 22:00–{late + timedelta(hours=3):%Y-%m-%d} "
+        f"01:00 for a test drive with Élodie D'Arcy (Anna, lead #{lead.id})."
+    )
 
 
 def test_activity_input_is_checked(user: UserInfo) -> None:

@@ -3,16 +3,21 @@ opportunities and merging."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.db import models as m
-from app.services import accounts
+from app.services import accounts, activities
+from app.services.activities import ActivityInput
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.ui.keyboard import type_text
 from ui.account_form import AccountFormDialog, ContactDialog, MergeDialog
+
+NOW = datetime.now().replace(second=0, microsecond=0)
 
 
 @pytest.fixture
@@ -127,12 +132,16 @@ def test_unsaved_changes_are_asked_about(qtbot, form, monkeypatch: pytest.Monkey
 def test_merging_two_records_of_one_customer(qtbot, form, user: UserInfo) -> None:
     keep = factories.customer("Rossi", "Maria", email="maria@example.it")
     drop = factories.customer("Rossi", "María", phone="+39 333 123 4567", city="Milano")
-    factories.opportunity(user.id, drop, topic="Polo for María")
+    polo = factories.opportunity(user.id, drop, topic="Polo for María").id
+    for parent in ({"opportunity_id": polo}, {"account_id": drop}):
+        activities.create(
+            ActivityInput(kind="note", subject="Wants it in red", starts_at=NOW, **parent)
+        )
     dialog = form(keep)
     merge = MergeDialog(dialog.detail, dialog)
     qtbot.addWidget(merge)
     merge.pick_account(drop)
-    assert "its 1 opportunity and 1 contact move" in merge.summary.text()
+    assert "its 1 opportunity, 1 contact and 2 activities move" in merge.summary.text()
     merge.choose("first_name", other_wins=True)
     assert merge.chosen_values() == {
         "first_name": "María",
@@ -145,6 +154,8 @@ def test_merging_two_records_of_one_customer(qtbot, form, user: UserInfo) -> Non
     assert merged.name == "Rossi, María" and merged.city == "Milano"
     assert [o.topic for o in merged.opportunities] == ["Polo for María"]
     assert m.Account.get_or_none(m.Account.id == drop) is None
+    dialog.load(keep)
+    assert dialog.activities.model.rowCount() == 2
 
 
 def test_a_customer_saved_elsewhere_shows_the_changes_and_reloads_theirs(

@@ -204,7 +204,10 @@ def test_an_overlapping_test_drive_is_refused_at_the_start_field_keeping_the_inp
     box = dialog.boxes["starts_at"]
     assert box.message.is_error and box.message.isVisibleTo(dialog)
     message = box.message.text()
-    assert f"#{first.id}" in message and "10:00" in message and "Test drive Golf GTI" in message
+    assert message == (
+        f"The vehicle is booked {TOMORROW_10:%Y-%m-%d} 10:00–11:00 for a test drive with "
+        f"Maria Rossi (Anna, opportunity #{first.id})."
+    )
     assert (dialog.subject.text(), dialog.description.toPlainText()) == (
         "Family test drive",
         "Bring the child seat.",
