@@ -335,7 +335,7 @@ STAGE_CHANGE_INDEXES = (
 
 class StageChange(BaseModel):
     opportunity = ForeignKeyField(Opportunity, backref="stage_changes", on_delete="CASCADE")
-    # Not indexed alone: the indexes below lead with these columns (schema version 3).
+    # Not indexed alone: STAGE_CHANGE_INDEXES lead with them (schema version 3).
     from_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL", index=False)
     to_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL", index=False)
     automatic = BooleanField(default=False)
