@@ -417,16 +417,30 @@ class CloseDateChange(BaseModel):
     new_date = DateField()
 
 
+# The stage history's indexes besides the opportunity's own. The pipeline dashboard's
+# funnel reads them without the table: who reached a stage (its opportunities in order,
+# so counting each once needs no sort), who went on from one, and the moves' times per
+# pair of stages in one ordered pass. They also serve the foreign keys to stage and the
+# list's "reached" and "went on from" filters.
+STAGE_CHANGE_INDEXES = (
+    (("opportunity", "created_at"), False),
+    (("to_stage", "opportunity"), False),
+    (("from_stage", "opportunity", "to_stage"), False),
+    (("to_stage", "from_stage", "created_at"), False),
+)
+
+
 class StageChange(BaseModel):
     opportunity = ForeignKeyField(Opportunity, backref="stage_changes", on_delete="CASCADE")
-    from_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL")
-    to_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL")
+    # Not indexed alone: STAGE_CHANGE_INDEXES lead with them (schema version 4).
+    from_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL", index=False)
+    to_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL", index=False)
     automatic = BooleanField(default=False)
     # "won", "lost", "reopened" for the moves that close or reopen; empty for the others.
     reason = _key_field()
 
     class Meta:
-        indexes = ((("opportunity", "created_at"), False),)
+        indexes = STAGE_CHANGE_INDEXES
 
 
 class Activity(BaseModel):

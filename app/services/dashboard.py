@@ -542,18 +542,20 @@ def _ids(ids: list[int]) -> str:
     return ", ".join(str(i) for i in ids) or "NULL"
 
 
-def _scan(cohort: str) -> str:
-    """How stage_change is read: over the whole history a plain scan beats walking a
-    stage index and looking up each move (SQLite picks the index otherwise); for a filter
-    the cohort's ids are probed."""
-    return " NOT INDEXED" if not cohort and is_sqlite() else ""
-
-
 def _per_stage(sql: str, column: str, params: list[Any], ids: list[int]) -> dict[int, int]:
     """Counts of the subquery's rows per stage id, as one row of sums (no second sort)."""
     sums = ", ".join(f"count(CASE WHEN {column} = {i} THEN 1 END)" for i in ids)
     row = queries.fetch_all(f"SELECT {sums} FROM ({sql}) AS rows_", params)[0]
     return {i: int(v) for i, v in zip(ids, row, strict=True)}
+
+
+def _each_stage(selects: dict[int, str]) -> dict[int, int]:
+    """Over the whole history: per stage id, the count of its opportunities that the
+    stage's SELECT DISTINCT finds. Each reads one stretch of a stage index, whose
+    opportunities come in order, so counting each once needs no sort."""
+    columns = ", ".join(f"(SELECT count(*) FROM ({sql}) AS s{i})" for i, sql in selects.items())
+    row = queries.fetch_all(f"SELECT {columns}", [])[0]
+    return {i: int(v) for i, v in zip(selects, row, strict=True)}
 
 
 def _reach(
@@ -565,28 +567,49 @@ def _reach(
         return []
     # Every stage of a funnel stage's name, as the list's filters by name select them.
     ids = [s.id for s in stages if s.name in names]
+    # Went on: moved from the stage to a later one that is not a lost one.
+    onward = {
+        s.id: [t.id for t in stages if t.sequence > s.sequence and not t.is_lost]
+        for s in stages
+        if s.id in ids
+    }
     cohort, params = _cohort(flt, today)
-    scan = _scan(cohort)
-    where = f"{cohort} AND" if cohort else " WHERE"
-    reached = _per_stage(
-        f"SELECT DISTINCT sc.opportunity_id, sc.to_stage_id AS stage FROM stage_change sc{scan}"
-        f"{where} sc.to_stage_id IN ({_ids(ids)})",
-        "stage",
-        params,
-        ids,
-    )
-    sequence = {s.id: s.sequence for s in stages}
-    forward = (
-        f"{_case('sc.to_stage_id', sequence)} > {_case('sc.from_stage_id', sequence)} "
-        f"AND sc.to_stage_id NOT IN ({_ids([s.id for s in stages if s.is_lost])})"
-    )
-    went_on = _per_stage(
-        f"SELECT DISTINCT sc.opportunity_id, sc.from_stage_id AS stage FROM stage_change sc{scan}"
-        f"{where} sc.from_stage_id IN ({_ids(ids)}) AND {forward}",
-        "stage",
-        params,
-        ids,
-    )
+    if not cohort:
+        reached = _each_stage(
+            {
+                i: "SELECT DISTINCT sc.opportunity_id FROM stage_change sc "
+                f"WHERE sc.to_stage_id = {i}"
+                for i in ids
+            }
+        )
+        went_on = _each_stage(
+            {
+                i: "SELECT DISTINCT sc.opportunity_id FROM stage_change sc "
+                f"WHERE sc.from_stage_id = {i} AND sc.to_stage_id IN ({_ids(onward[i])})"
+                for i in ids
+            }
+        )
+    else:
+        # For a filter the cohort's moves are probed by opportunity.
+        reached = _per_stage(
+            "SELECT DISTINCT sc.opportunity_id, sc.to_stage_id AS stage FROM stage_change sc"
+            f"{cohort} AND sc.to_stage_id IN ({_ids(ids)})",
+            "stage",
+            params,
+            ids,
+        )
+        sequence = {s.id: s.sequence for s in stages}
+        forward = (
+            f"{_case('sc.to_stage_id', sequence)} > {_case('sc.from_stage_id', sequence)} "
+            f"AND sc.to_stage_id NOT IN ({_ids([s.id for s in stages if s.is_lost])})"
+        )
+        went_on = _per_stage(
+            "SELECT DISTINCT sc.opportunity_id, sc.from_stage_id AS stage FROM stage_change sc"
+            f"{cohort} AND sc.from_stage_id IN ({_ids(ids)}) AND {forward}",
+            "stage",
+            params,
+            ids,
+        )
     by_name: dict[str, list[int]] = {name: [0, 0] for name in names}
     for s in stages:
         if s.name in by_name:
@@ -607,34 +630,46 @@ def _stage_days(
     # Every stage of a funnel stage's name, as the list's filters by name select them.
     ids = [s.id for s in stages if s.name in names]
     cohort, params = _cohort(flt, today)
-    columns = ", ".join(
-        f"coalesce(sum(CASE from_stage_id WHEN {i} THEN d END), 0), "
-        f"coalesce(sum(CASE to_stage_id WHEN {i} THEN d END), 0), "
-        f"count(CASE to_stage_id WHEN {i} THEN 1 END)"
-        if cohort
-        else f"coalesce(sum(CASE from_stage_id WHEN {i} THEN d END), 0), "
-        f"coalesce(sum(CASE to_stage_id WHEN {i} THEN d END), 0)"
-        for i in ids
-    )
-    sql = f"""
-        SELECT {columns} FROM (
-            SELECT sc.from_stage_id, sc.to_stage_id, {_day_number("sc.created_at")} - ? AS d
-            FROM stage_change sc{_scan(cohort)} {cohort}
-        ) AS moves
-    """
-    row = queries.fetch_all(sql, [_now_number(now), *params])[0]
-    width = 3 if cohort else 2
-    if cohort:
-        visits = {i: int(row[width * n + 2]) for n, i in enumerate(ids)}
+    left: dict[int, float] = defaultdict(float)  # Σ(left − now) per stage id
+    entered: dict[int, float] = defaultdict(float)  # Σ(entered − now) per stage id
+    visits: dict[int, int] = defaultdict(int)
+    if not cohort:
+        # Over the whole history: the moves' times summed per (to-stage, from-stage), one
+        # ordered pass over the index that holds them, without the table or a sort.
+        sql = f"""
+            SELECT sc.to_stage_id, sc.from_stage_id,
+                   sum({_day_number("sc.created_at")} - ?), count(*)
+            FROM stage_change sc GROUP BY sc.to_stage_id, sc.from_stage_id
+        """
+        for to_id, from_id, total, count in queries.fetch_all(sql, [_now_number(now)]):
+            entered[to_id] += float(total)
+            left[from_id] += float(total)
+            visits[to_id] += int(count)
     else:
-        # Over the whole history the to-stage index counts the visits without the table.
-        visits_sql = "SELECT sc.to_stage_id, count(*) FROM stage_change sc GROUP BY 1"
-        visits = {r[0]: int(r[1]) for r in queries.fetch_all(visits_sql, [])}
+        columns = ", ".join(
+            f"coalesce(sum(CASE from_stage_id WHEN {i} THEN d END), 0), "
+            f"coalesce(sum(CASE to_stage_id WHEN {i} THEN d END), 0), "
+            f"count(CASE to_stage_id WHEN {i} THEN 1 END)"
+            for i in ids
+        )
+        sql = f"""
+            SELECT {columns} FROM (
+                SELECT sc.from_stage_id, sc.to_stage_id, {_day_number("sc.created_at")} - ? AS d
+                FROM stage_change sc {cohort}
+            ) AS moves
+        """
+        row = queries.fetch_all(sql, [_now_number(now), *params])[0]
+        for n, i in enumerate(ids):
+            left[i], entered[i], visits[i] = (
+                float(row[3 * n]),
+                float(row[3 * n + 1]),
+                int(row[3 * n + 2]),
+            )
     days: dict[str, list[float]] = {name: [0.0, 0] for name in names}
-    for n, stage_id in enumerate(ids):
+    for stage_id in ids:
         name = next(s.name for s in stages if s.id == stage_id)
-        days[name][0] += float(row[width * n]) - float(row[width * n + 1])
-        days[name][1] += visits.get(stage_id, 0)
+        days[name][0] += left[stage_id] - entered[stage_id]
+        days[name][1] += visits[stage_id]
     return [
         (int(days[name][1]), pipeline.average(days[name][0], int(days[name][1]))) for name in names
     ]
@@ -657,9 +692,31 @@ class _Outcomes:
 
 def _outcomes(flt: OpportunityFilter, today: date) -> _Outcomes:
     """How the filter's opportunities stand: by status, why the lost ones were lost, how
-    many follow no stages, and how long the won ones took. Small queries, each on the index
-    that answers it."""
+    many follow no stages, and how long the won ones took. For everyone, small queries,
+    each on the index that answers it; through a filter each of those would read the
+    filter's opportunities again, so one pass over them answers all four."""
     where, params = queries.opportunity_where(flt, today)
+    won_days = f"{_day_number('o.closed_at')} - {_day_number('o.created_at')}"
+    if where:
+        won = "o.status = 'won' AND o.closed_at IS NOT NULL"
+        sql = f"""
+            SELECT o.status, CASE WHEN o.status = 'lost' THEN o.lost_reason END, count(*),
+                   count(CASE WHEN o.stage_id IS NULL THEN 1 END),
+                   sum(CASE WHEN {won} THEN {won_days} END), count(CASE WHEN {won} THEN 1 END)
+            FROM opportunity o {where}
+            GROUP BY 1, 2
+        """
+        by_status: dict[str, int] = defaultdict(int)
+        reasons: dict[str, int] = defaultdict(int)
+        without, won_total, won_dated = 0, 0.0, 0
+        for status, reason, count, stageless, days, dated in queries.fetch_all(sql, params):
+            by_status[status] += int(count)
+            if status == Status.LOST.value:
+                reasons[reason or ""] += int(count)
+            without += int(stageless)
+            won_total += float(days or 0)
+            won_dated += int(dated)
+        return _Outcomes(dict(by_status), dict(reasons), without, won_total, won_dated)
     by_status = {
         r[0]: int(r[1])
         for r in queries.fetch_all(
@@ -675,13 +732,12 @@ def _outcomes(flt: OpportunityFilter, today: date) -> _Outcomes:
         )
     }
     none_where, none_params = _where(flt, today, "o.stage_id IS NULL")
-    without = queries.fetch_all(f"SELECT count(*) FROM opportunity o {none_where}", none_params)
+    stageless = queries.fetch_all(f"SELECT count(*) FROM opportunity o {none_where}", none_params)
     won_where, won_params = _where(flt, today, "o.status = 'won' AND o.closed_at IS NOT NULL")
-    won_days = f"{_day_number('o.closed_at')} - {_day_number('o.created_at')}"
-    won = queries.fetch_all(
+    found = queries.fetch_all(
         f"SELECT sum({won_days}), count(*) FROM opportunity o {won_where}", won_params
     )[0]
-    return _Outcomes(by_status, reasons, int(without[0][0]), float(won[0] or 0), int(won[1]))
+    return _Outcomes(by_status, reasons, int(stageless[0][0]), float(found[0] or 0), int(found[1]))
 
 
 def _funnel(

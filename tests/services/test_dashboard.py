@@ -282,6 +282,57 @@ def test_days_in_stage_and_days_to_won_from_the_history(user: UserInfo) -> None:
     assert mine.stages[1].visits == 2
 
 
+def _funnel_figures(funnel: dashboard.Funnel) -> list[tuple[object, ...]]:
+    return [
+        (s.name, s.reached, s.went_on, s.lost_here, s.open_here, s.visits, s.avg_days)
+        for s in funnel.stages
+    ]
+
+
+def test_everyone_and_a_filter_that_keeps_everyone_read_the_same_funnel(
+    data: PipelineData,
+) -> None:
+    """Over the whole history the funnel reads the stage indexes stage by stage, through a
+    filter the filter's opportunities' moves; the outcomes are read in several queries or
+    in one. A filter that keeps everyone must give the same figures, with moves back, to a
+    lost stage and after a reopening among them."""
+    for stage in ("Interest", "Quotation", "Contract"):
+        process.move_to_stage(data.ids["B"], dashboard_data._stage(stage))
+    now = datetime.now() + timedelta(days=3)
+    whole = dashboard.load(today=TODAY, now=now).funnel
+    everyone = DashboardFilter(
+        date_from=TODAY - timedelta(days=3650), date_to=TODAY + timedelta(3650)
+    )
+    filtered = dashboard.load(everyone, today=TODAY, now=now).funnel
+    stages = dashboard._stage_rows()
+    names = [s.name for s in stages if s.funnel]
+    assert dashboard._cohort(everyone.opportunity_filter(), TODAY)[0]  # read the other way
+    assert dashboard._cohort(DashboardFilter().opportunity_filter(), TODAY)[0] == ""
+    for (w_name, *w_counts, w_avg), (f_name, *f_counts, f_avg) in zip(
+        _funnel_figures(whole), _funnel_figures(filtered), strict=True
+    ):
+        assert (w_name, w_counts) == (f_name, f_counts)
+        assert f_avg == (None if w_avg is None else pytest.approx(w_avg))
+    # The outcomes too are read in one pass through a filter, in several without one.
+    assert (filtered.open, filtered.won, filtered.lost, filtered.without_stages) == (
+        whole.open,
+        whole.won,
+        whole.lost,
+        whole.without_stages,
+    )
+    assert filtered.avg_days_to_won == pytest.approx(whole.avg_days_to_won)
+    assert [(r.reason, r.count) for r in filtered.lost_reasons] == [
+        (r.reason, r.count) for r in whole.lost_reasons
+    ]
+    figures = {s.name: (s.reached, s.went_on, s.visits) for s in whole.stages}
+    # B: Interest, Quotation, back to Interest, Quotation again, Contract; counted once
+    # where it came back, its step back not counted as going on.
+    assert figures["Interest"] == (9, 5, 10)
+    assert figures["Quotation"] == (5, 2, 7)
+    assert figures["Contract"] == (2, 1, 2)
+    assert names == list(figures)
+
+
 def test_an_empty_database_shows_nothing_and_divides_by_nothing(user: UserInfo) -> None:
     dash = dashboard.load(today=TODAY)
     assert dash.pipeline.rows == [] and dash.forecast == []

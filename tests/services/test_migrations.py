@@ -218,3 +218,69 @@ def test_a_damaged_database_is_not_upgraded(data_dir: Path) -> None:
     with pytest.raises(BackupError, match="integrity check"):
         workspace.open_database(copy)
     assert _version(copy) == 1
+
+
+def _indexes(path: Path, table: str) -> dict[str, str]:
+    """The table's indexes by name, each as the SQL that made it (quotes and case as made)."""
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL",
+            (table,),
+        ).fetchall()
+    return {name: " ".join(sql.replace('"', "").split()) for name, sql in rows}
+
+
+def _as_version_3(path: Path) -> None:
+    """Put the stage history's indexes back as they were before version 4."""
+    with sqlite3.connect(path) as conn:
+        for name in migrations._V4_INDEXES:
+            conn.execute(f"DROP INDEX {name}")
+        conn.execute("CREATE INDEX stage_change_from_stage_id ON stage_change (from_stage_id)")
+        conn.execute("CREATE INDEX stage_change_to_stage_id ON stage_change (to_stage_id)")
+        conn.execute("UPDATE schema_version SET version = 3")
+
+
+def test_the_stage_history_indexes_of_a_new_and_an_upgraded_database_are_the_same(
+    user: workspace.UserInfo, tmp_path: Path
+) -> None:
+    fresh = _indexes(Path(database.database), "stage_change")
+    assert set(migrations._V4_INDEXES) <= set(fresh)
+    assert not set(migrations._V4_REPLACED) & set(fresh)
+    created = factories.opportunity(user.id, topic="Moved through the stages")
+    path = Path(database.database)
+    workspace.close_database()
+    _as_version_3(path)
+    assert set(migrations._V4_REPLACED) <= set(_indexes(path, "stage_change"))
+    workspace.open_database(path)
+    assert _version(path) == migrations.SCHEMA_VERSION
+    assert _indexes(path, "stage_change") == fresh
+    from app.services import opportunities
+
+    assert opportunities.get(created.id).topic == "Moved through the stages"
+    assert list((path.parent / "backups").glob("before-upgrade-v3-*.sqlite3"))
+
+
+def test_the_stage_history_step_can_run_twice_and_after_a_partial_run(db: Path) -> None:
+    before = _indexes(db, "stage_change")
+    migrations._v4_stage_history_indexes(database)
+    assert _indexes(db, "stage_change") == before
+    # Half done: one new index missing, one replaced index still there.
+    database.execute_sql("DROP INDEX stage_change_to_stage_id_opportunity_id")
+    database.execute_sql("CREATE INDEX stage_change_to_stage_id ON stage_change (to_stage_id)")
+    migrations._v4_stage_history_indexes(database)
+    assert _indexes(db, "stage_change") == before
+
+
+def test_an_analysed_database_gets_statistics_for_the_new_indexes(
+    user: workspace.UserInfo,
+) -> None:
+    factories.opportunity(user.id)
+    database.execute_sql("ANALYZE")
+    database.execute_sql("DROP INDEX stage_change_to_stage_id_from_stage_id_created_at")
+    migrations._v4_stage_history_indexes(database)
+    analysed = {
+        r[0]
+        for r in database.execute_sql("SELECT idx FROM sqlite_stat1 WHERE tbl = 'stage_change'")
+    }
+    assert set(migrations._V4_INDEXES) <= analysed
