@@ -482,8 +482,13 @@ class DashboardPage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(forecast_box, 2)
-        right_layout.addWidget(funnel_box, 5)
+        # The forecast's five windows (overdue, 7, 30, 90 days, later) show without scrolling
+        # for one currency; the funnel and the lost reasons take the rest.
+        self.forecast_table.setMinimumHeight(
+            self.forecast_table.horizontalHeader().sizeHint().height() + 5 * 22 + 4
+        )
+        right_layout.addWidget(forecast_box, 0)
+        right_layout.addWidget(funnel_box, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(pipeline_box)
         splitter.addWidget(right)

@@ -45,3 +45,9 @@ def fill_filter_combo(combo: QComboBox, any_label: str, items: list[tuple[Any, s
     position = combo.findData(keep) if keep is not None else 0
     combo.setCurrentIndex(max(position, 0))
     combo.blockSignals(False)
+    # A combo narrower than its entries opens its list wide enough to read them.
+    widest = max(
+        (combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count())),
+        default=0,
+    )
+    combo.view().setMinimumWidth(widest + 40)

@@ -28,6 +28,7 @@ from app.services.opportunities import OpportunityFilter, OpportunityRow
 from ui.list_filters import SearchBox, fill_filter_combo
 from ui.record_table import FONT, FOREGROUND, TOOLTIP, ListPage, PagedTableModel, RecordTableView
 
+ADJUST_TO_MINIMUM = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
 OVERDUE_BRUSH = QBrush(QColor("#b3261e"))
 CLOSED_BRUSH = QBrush(QColor("#6b6b6b"))
 
@@ -178,12 +179,32 @@ class OpportunityFilterBar(QWidget):
         today = QDate.currentDate()
         self.date_from.setDate(today)
         self.date_to.setDate(today.addMonths(1))
+        # The combos ask for a few characters' width, not their longest entry's (a facility
+        # named in full), so the bar fits a 1366-pixel screen; their lists open wide enough.
+        for combo, characters in (
+            (self.saved, 16),
+            (self.stage, 10),
+            (self.owner, 12),
+            (self.facility, 12),
+            (self.status, 7),
+        ):
+            combo.setSizeAdjustPolicy(ADJUST_TO_MINIMUM)
+            combo.setMinimumContentsLength(characters)
         self.reload_choices()
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search, 3)
-        layout.addWidget(self.saved, 1)
+        # Two rows: the search, the saved filters and the close dates; then the columns'
+        # filters. One row would not fit a laptop's 1366 pixels.
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.search, 3)
+        top.addWidget(self.saved, 1)
+        top.addSpacing(12)
+        top.addWidget(self.dates)
+        top.addWidget(self.date_from)
+        top.addWidget(QLabel("–"))
+        top.addWidget(self.date_to)
+        columns = QHBoxLayout()
+        columns.setContentsMargins(0, 0, 0, 0)
         for caption, combo in (
             ("Stage", self.stage),
             ("Owner", self.owner),
@@ -192,12 +213,15 @@ class OpportunityFilterBar(QWidget):
         ):
             caption_label = QLabel(caption)
             caption_label.setBuddy(combo)
-            layout.addWidget(caption_label)
-            layout.addWidget(combo, 1)
-        layout.addWidget(self.dates)
-        layout.addWidget(self.date_from)
-        layout.addWidget(QLabel("–"))
-        layout.addWidget(self.date_to)
+            columns.addWidget(caption_label)
+            columns.addWidget(combo, 1)
+            columns.addSpacing(8)
+        columns.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addLayout(columns)
 
         self.search.search_changed.connect(self._emit)
         self.saved.currentIndexChanged.connect(self._emit)

@@ -1012,7 +1012,7 @@ class _Builder:
         """Spread so every saved filter shows something: overdue, 7, 30, 90 days, later."""
         rng = self.rng
         low, high = rng.choices(
-            ((-45, -1), (0, 7), (8, 30), (31, 90), (91, 180)), weights=(12, 13, 25, 30, 20)
+            ((-45, -1), (0, 7), (8, 30), (31, 90), (91, 180)), weights=(6, 14, 27, 33, 20)
         )[0]
         return self.today + timedelta(days=rng.randint(low, high))
 

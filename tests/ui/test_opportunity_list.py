@@ -173,3 +173,9 @@ def test_the_list_opens_on_the_open_opportunities(qtbot, user: UserInfo, db) -> 
     assert win.filter_bar.saved.currentText() == "Open opportunities"
     assert win.model.rowCount() == 1
     assert win.count_label.text() == "1 opportunity"
+
+
+def test_the_main_window_fits_a_laptop_screen(window: MainWindow) -> None:
+    # 1366 x 768 is the narrowest screen the sales floor's laptops have.
+    assert window.minimumSizeHint().width() <= 1366
+    assert window.opportunities.filter_bar.minimumSizeHint().width() <= 1300
