@@ -29,7 +29,11 @@ def format_error(vin: str) -> str | None:
         return f"A VIN has 17 characters; this one has {len(vin)}."
     bad = sorted({c for c in vin if c in "IOQ"})
     if bad:
-        return f"A VIN never contains {', '.join(bad)} (they look like 1 and 0)."
+        letters = " or ".join(bad)
+        return (
+            f"A VIN never contains {letters}: the letters I, O and Q are left out because "
+            "they look like 1 and 0. Check it on the registration document."
+        )
     if not _VIN_RE.match(vin):
         return "A VIN has only the letters A-Z (without I, O, Q) and the digits 0-9."
     return None
