@@ -1178,6 +1178,10 @@ class _Builder:
             received = datetime.combine(
                 today - timedelta(days=age), time(rng.randint(7, 21), rng.randint(0, 59))
             )
+            # A lead of today came in this morning, never later than the demo is loaded.
+            received = min(received, datetime.combine(today, time(7, rng.randint(0, 59))))
+            if age == 0:
+                received = datetime.combine(today, time(7, rng.randint(0, 59)))
             worked = status != LeadStatus.NEW
             owner = rng.choice(salespeople) if worked or rng.random() < 0.5 else None
             changed = received + timedelta(hours=rng.randint(1, 30)) if worked else received
