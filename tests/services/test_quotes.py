@@ -491,3 +491,66 @@ def test_losing_a_contracted_sale_cancels_its_order_form_and_order(sale: int) ->
     with pytest.raises(ValidationError, match="cancelled"):
         orders.record_delivery(form.order_id, TODAY, 5)  # type: ignore[arg-type]
     assert documents.snapshot("OF-00001").number == "OF-00001"  # kept as issued
+
+
+# --- an issue cut short (what the crash test meets at random, here on purpose) ------------
+
+
+class _Killed(BaseException):
+    """The program ending where it stands: no handler of the services catches it."""
+
+
+def test_a_pdf_not_yet_in_place_when_the_program_died_is_written_again_from_the_snapshot(
+    sale: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quote = quotes.create(sale)
+
+    def killed(temporary: Path) -> Path:
+        raise _Killed
+
+    # The issue has committed; the program dies before the PDF takes its name.
+    monkeypatch.setattr(documents, "publish", killed)
+    with pytest.raises(_Killed):
+        quotes.present(quote.id)
+    monkeypatch.undo()
+    folder = paths.documents_dir()
+    assert quotes.get(quote.id).status == "presented"
+    assert sorted(p.name for p in folder.iterdir()) == ["Q-00001.pdf.part"]
+    archived = documents.archived_pdf("Q-00001")
+    assert archived == folder / "Q-00001.pdf"
+    assert archived.read_bytes() == documents.render("Q-00001")
+    assert len(PdfReader(archived, strict=True).pages) >= 1
+    assert sorted(p.name for p in folder.iterdir()) == ["Q-00001.pdf"]
+
+
+def test_a_half_issued_order_form_left_behind_is_not_the_one_issued_under_its_number(
+    sale: int, user: UserInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = quotes.present(quotes.create(sale).id)
+    other = factories.opportunity(
+        user.id, vehicle_id=_vehicle("WVWZZZCDZSW654321", "N-2"), topic="Second Golf"
+    )
+    second = quotes.present(quotes.create(other.id).id)
+
+    def killed(opportunity_id: int, stage: str) -> None:
+        raise _Killed
+
+    # The program dies inside the accepting transaction, after the order form's file was
+    # written: the transaction is rolled back, the file stays (no clean-up runs on a kill).
+    monkeypatch.setattr(documents, "discard", lambda temporary: None)
+    monkeypatch.setattr(process, "advance", killed)
+    with pytest.raises(_Killed):
+        quotes.accept(first.id)
+    monkeypatch.undo()
+    folder = paths.documents_dir()
+    assert (folder / "OF-00001.pdf.part").exists() and not (folder / "OF-00001.pdf").exists()
+    assert quotes.get(first.id).status == "presented"
+    # The number was never used: the next order form takes it, with its own content.
+    assert quotes.accept(second.id) == "OF-00001"
+    assert documents.snapshot("OF-00001").quote_reference == "Q-00002"
+    issued = (folder / "OF-00001.pdf").read_bytes()
+    assert issued == documents.render("OF-00001")
+    assert "Q-00002" in "".join(
+        page.extract_text() for page in PdfReader(folder / "OF-00001.pdf").pages
+    )
+    assert not (folder / "OF-00001.pdf.part").exists()
