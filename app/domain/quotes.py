@@ -60,6 +60,11 @@ OPEN_QUOTE_STATUSES: frozenset[QuoteStatus] = frozenset(
 # A single line above this is a typo; a whole fleet order is many lines, not one.
 MAX_LINE_AMOUNT = Decimal("10000000")
 MAX_DESCRIPTION_LENGTH = 500
+# Four tyres, 2.5 hours of work, 1.125 litres: more is a typo, and a number of thousands of
+# digits (which a cell parses as readily as "4") could be neither shown nor printed.
+MAX_QUANTITY = Decimal("10000")
+QUANTITY_PLACES = 3
+VAT_RATE_PLACES = 2  # 19, 5.5, 7.7, 13.5: a rate is never finer than a hundredth
 
 # Lines that reduce what the customer pays.
 _SUBTRACTED = frozenset({LineKind.DISCOUNT, LineKind.TRADE_IN})
@@ -170,6 +175,17 @@ def validate_lines(
         _check_number(v, index, "quantity", line.quantity, f"{label}: the quantity")
         if line.quantity.is_finite() and line.quantity == 0:
             v.error(line_field(index, "quantity"), f"{label}: the quantity must be more than 0.")
+        elif line.quantity.is_finite() and line.quantity > MAX_QUANTITY:
+            v.error(
+                line_field(index, "quantity"),
+                f"{label}: a quantity of more than {format_quantity(MAX_QUANTITY)} on one line "
+                "is a typo; check the digits.",
+            )
+        elif line.quantity.is_finite() and _decimals(line.quantity) > QUANTITY_PLACES:
+            v.error(
+                line_field(index, "quantity"),
+                f"{label}: the quantity has more than {QUANTITY_PLACES} decimals.",
+            )
         _check_number(v, index, "unit_price", line.unit_price, f"{label}: the unit price")
         if line.unit_price.is_finite() and _decimals(line.unit_price) > places:
             v.error(
@@ -181,6 +197,11 @@ def validate_lines(
             v.error(
                 line_field(index, "vat_rate"),
                 f"{label}: the VAT rate is a percentage from 0 to 100 (got {line.vat_rate}).",
+            )
+        elif _decimals(line.vat_rate) > VAT_RATE_PLACES:
+            v.error(
+                line_field(index, "vat_rate"),
+                f"{label}: the VAT rate has more than {VAT_RATE_PLACES} decimals.",
             )
         elif line.is_trade_in and line.vat_rate != 0:
             v.warn(

@@ -1178,9 +1178,7 @@ class _Builder:
             received = datetime.combine(
                 today - timedelta(days=age), time(rng.randint(7, 21), rng.randint(0, 59))
             )
-            # A lead of today came in this morning, never later than the demo is loaded.
-            received = min(received, datetime.combine(today, time(7, rng.randint(0, 59))))
-            if age == 0:
+            if age == 0:  # a lead of today came in this morning, before the demo is loaded
                 received = datetime.combine(today, time(7, rng.randint(0, 59)))
             worked = status != LeadStatus.NEW
             owner = rng.choice(salespeople) if worked or rng.random() < 0.5 else None

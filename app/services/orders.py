@@ -213,12 +213,8 @@ def cancel_open(opportunity_id: int, today: date | None = None) -> int:
     live = [f for f in forms if f not in delivered]
     if not live:
         return 0
-    m.OrderForm.update(cancelled_on=today, updated_at=m.now()).where(
-        m.OrderForm.id.in_(live)
-    ).execute()
-    m.SalesOrder.update(cancelled_on=today, updated_at=m.now()).where(
-        m.SalesOrder.order_form.in_(live)
-    ).execute()
+    m.update_rows(m.OrderForm, m.OrderForm.id.in_(live), cancelled_on=today)
+    m.update_rows(m.SalesOrder, m.SalesOrder.order_form.in_(live), cancelled_on=today)
     return len(live)
 
 

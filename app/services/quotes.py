@@ -561,9 +561,12 @@ def expire_due(today: date | None = None, opportunity_id: int | None = None) -> 
         return 0
     with transaction():
         ids = [quote_id for quote_id, _ in due]
-        m.Quote.update(
-            status=QuoteStatus.EXPIRED.value, decided_at=m.now(), updated_at=m.now()
-        ).where(m.Quote.id.in_(ids) & m.Quote.status.in_(_OPEN)).execute()
+        m.update_rows(
+            m.Quote,
+            m.Quote.id.in_(ids) & m.Quote.status.in_(_OPEN),
+            status=QuoteStatus.EXPIRED.value,
+            decided_at=m.now(),
+        )
         for affected in {opp for _, opp in due}:
             _sync_revenue(affected)
     return len(due)
@@ -635,13 +638,14 @@ def accept(quote_id: int, delivery_date: date | None = None, today: date | None 
             row.status = QuoteStatus.ACCEPTED.value
             row.decided_at = m.now()
             row.save()
-            m.Quote.update(
-                status=QuoteStatus.ABANDONED.value, decided_at=m.now(), updated_at=m.now()
-            ).where(
+            m.update_rows(
+                m.Quote,
                 (m.Quote.opportunity == opportunity.id)
                 & (m.Quote.id != row.id)
-                & m.Quote.status.in_(_OPEN)
-            ).execute()
+                & m.Quote.status.in_(_OPEN),
+                status=QuoteStatus.ABANDONED.value,
+                decided_at=m.now(),
+            )
             number, temporary = orders.issue_order_form(row, delivery_date, today)
             _sync_revenue(opportunity.id)
             process.advance(opportunity.id, "Contract")
@@ -695,8 +699,9 @@ def _sync_revenue(opportunity_id: int) -> None:
 
 def abandon_open(opportunity_id: int) -> int:
     """Closing as lost abandons the opportunity's open quotes. Joins the caller's transaction."""
-    return (
-        m.Quote.update(status=QuoteStatus.ABANDONED.value, decided_at=m.now(), updated_at=m.now())
-        .where((m.Quote.opportunity == opportunity_id) & m.Quote.status.in_(_OPEN))
-        .execute()
+    return m.update_rows(
+        m.Quote,
+        (m.Quote.opportunity == opportunity_id) & m.Quote.status.in_(_OPEN),
+        status=QuoteStatus.ABANDONED.value,
+        decided_at=m.now(),
     )

@@ -236,6 +236,13 @@ def test_totals_add_up_and_round_only_the_vat(lines: list[QuoteLine]) -> None:
         (line(LineKind.SERVICE, "6000000", qty="2"), "unit_price", "12,000,000.00 EUR is more"),
         (line(LineKind.SERVICE, "10.01", qty="2.5"), "quantity", "not a whole amount in EUR"),
         (line(LineKind.OPTION, "720.00", description="  "), "description", "cannot be empty"),
+        # A free item's quantity is not checked by its amount: it needs bounds of its own.
+        (line(LineKind.ACCESSORY, "0", qty="1E+5000"), "quantity", "more than 10,000 on one"),
+        (line(LineKind.ACCESSORY, "0", qty="10000.5"), "quantity", "check the digits"),
+        (line(LineKind.ACCESSORY, "0", qty="1E-5000"), "quantity", "more than 3 decimals"),
+        (line(LineKind.SERVICE, "0", qty="0.0001"), "quantity", "more than 3 decimals"),
+        (line(LineKind.OPTION, "720.00", vat="1E-5000"), "vat_rate", "more than 2 decimals"),
+        (line(LineKind.OPTION, "720.00", vat="7.775"), "vat_rate", "more than 2 decimals"),
     ],
 )
 def test_a_bad_line_is_refused_with_a_message_naming_it(
@@ -245,6 +252,16 @@ def test_a_bad_line_is_refused_with_a_message_naming_it(
     assert list(errors) == [line_field(1, field)]
     assert errors[line_field(1, field)].startswith("Line 2")
     assert message in errors[line_field(1, field)]
+
+
+def test_the_largest_and_finest_quantities_and_rates_allowed_can_be_shown() -> None:
+    lines = [
+        line(LineKind.ACCESSORY, "0", qty="10000"),
+        line(LineKind.SERVICE, "8.00", qty="1.125", vat="7.75"),
+    ]
+    assert validate_lines([vehicle("29850.00"), *lines], "EUR").errors == {}
+    assert [format_quantity(ln.quantity) for ln in lines] == ["10,000", "1.125"]
+    assert format_rate(lines[1].vat_rate) == "7.75"
 
 
 def test_a_line_message_quotes_the_description() -> None:

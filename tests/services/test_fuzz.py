@@ -1,11 +1,12 @@
 """Whatever is typed into the forms, the services either refuse it with a ValidationError
 or save it so that it reads back as typed (trimmed; a choice by its code); nothing else
-ever comes out. Quote lines either are refused or make consistent totals."""
+ever comes out. Quote lines either are refused or make consistent totals, and a draft saved
+with them reads back as saved."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
@@ -18,6 +19,7 @@ from app.domain import money, quotes
 from app.domain.choices import AccountKind, Channel, Choice, Condition, Interest
 from app.domain.validation import ValidationError
 from app.services import accounts, leads, opportunities
+from app.services import quotes as quote_service
 from app.services.workspace import UserInfo
 from tests import factories
 
@@ -287,6 +289,141 @@ def test_quote_lines_are_refused_or_make_consistent_totals(
     assert len(totals.line_nets) == len(lines)
 
 
+# What a salesperson types into a quote line's cells: the editor reads each number cell as
+# a Decimal, whatever it says ("1e5000", "0,0000001", "-3"), and sends the line as typed.
+line_texts = mostly(
+    st.one_of(
+        st.sampled_from(
+            [
+                "Golf Life 1.5 eTSI",
+                "Fußmatten «Premium»",
+                "<b>Dachbox</b> 🚗",
+                "  Tyres\t",
+                "Ünal & Söhne",
+            ]
+        ),
+        st.text(min_size=1, max_size=40).map(lambda t: f"A{t}"),
+        st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=60),
+        st.sampled_from(["Service\x00", "\u202eeciovni", "Paint\r\nred", "Mats\x1b[31m"]),
+    ),
+    st.one_of(
+        st.sampled_from(["", "   ", "\n\t"]),
+        st.text(min_size=495, max_size=505),
+    ),
+)
+wild_numbers = st.one_of(
+    st.sampled_from(
+        [
+            Decimal(d)
+            for d in ("-1", "-0", "0", "1E+5000", "9E+4400", "1E-5000", "1E+30", "0.0000001")
+        ]
+    ),
+    st.decimals(allow_nan=True, allow_infinity=True),
+)
+_kinds = st.sampled_from([k.value for k in quotes.LineKind if k != quotes.LineKind.DISCOUNT])
+_quantities = st.integers(1, 4).map(Decimal)
+_prices = st.one_of(
+    st.decimals(min_value=0, max_value=50_000, places=0),
+    st.decimals(min_value=0, max_value=1_000, places=2),
+    st.sampled_from([Decimal(0), Decimal("0.01")]),
+)
+_rates = st.sampled_from([Decimal(r) for r in ("0", "5.5", "7.7", "19", "22", "100", "19.00")])
+
+
+def _lines(
+    kind: SearchStrategy[str],
+    quantity: SearchStrategy[Decimal],
+    unit_price: SearchStrategy[Decimal],
+    vat_rate: SearchStrategy[Decimal],
+) -> SearchStrategy[quote_service.LineInput]:
+    return st.builds(
+        quote_service.LineInput,
+        kind=kind,
+        description=line_texts,
+        quantity=quantity,
+        unit_price=unit_price,
+        vat_rate=vat_rate,
+    )
+
+
+# Most lines as meant; some with a cell typed oddly or wrong; some free (a price of 0, which no
+# amount check bounds), whatever their quantity says.
+quote_lines = st.sampled_from(["meant"] * 10 + ["mistyped", "mistyped", "free"]).flatmap(
+    lambda how: {
+        "meant": _lines(_kinds, _quantities, _prices, _rates),
+        "mistyped": _lines(
+            _kinds | st.sampled_from(["discount", "VEHICLE", "robot", ""]),
+            _quantities
+            | wild_numbers
+            | st.sampled_from([Decimal(q) for q in ("2.50", "0.5", "1.125", "10000.5")]),
+            _prices
+            | wild_numbers
+            | st.decimals(min_value=-100, max_value=100, places=4)
+            | st.sampled_from([Decimal("10000000"), Decimal("10000000.01")]),
+            _rates | wild_numbers | st.sampled_from([Decimal("100.01"), Decimal("7.775")]),
+        ),
+        "free": _lines(
+            st.sampled_from(["accessory", "service"]),
+            wild_numbers | st.sampled_from([Decimal("10000"), Decimal("10000.001")]),
+            st.just(Decimal(0)),
+            _rates | wild_numbers,
+        ),
+    }[how]
+)
+
+
+def test_quote_lines_are_refused_or_read_back_as_saved(user: UserInfo) -> None:
+    """One draft, saved over and over: each save replaces its lines, so each example starts
+    from whatever the last one left, as the editor's next save does."""
+    draft = quote_service.create(factories.opportunity(user.id, topic="Fuzzed quote").id)
+    outcomes: Counter[str] = Counter()
+
+    @FUZZ
+    @given(
+        lines=st.lists(quote_lines, max_size=5),
+        valid_in=mostly(
+            st.integers(0, quote_service.MAX_VALID_DAYS),
+            st.one_of(st.none(), st.integers(-400, -1), st.integers(367, 4000)),
+        ),
+    )
+    def run(lines: list[quote_service.LineInput], valid_in: int | None) -> None:
+        opened = quote_service.get(draft.id)
+        valid_until = None if valid_in is None else date.today() + timedelta(days=valid_in)
+        sent = [replace(line) for line in lines]
+        data = quote_service.QuoteInput(
+            valid_until=valid_until,
+            payment_method=opened.payment_method,
+            vehicle_id=opened.vehicle_id,
+            remarks=opened.remarks,
+            lines=lines,
+        )
+        try:
+            quote_service.save(draft.id, data, opened.version)
+        except ValidationError as exc:
+            _refused(exc, outcomes)
+            assert quote_service.get(draft.id).version == opened.version  # nothing written
+            return
+        outcomes["saved"] += 1
+        back = quote_service.get(draft.id)
+        assert back.version == opened.version + 1 and back.valid_until == valid_until
+        assert len(back.lines) == len(sent)
+        for read, typed in zip(back.lines, sent, strict=True):
+            assert read.kind == typed.kind
+            assert read.description == typed.description.strip()
+            assert read.quantity == typed.quantity
+            assert read.unit_price == typed.unit_price
+            assert read.vat_rate == typed.vat_rate
+            # What reads back can be shown: the editor and the PDF print it so.
+            assert quotes.format_quantity(read.quantity) and quotes.format_rate(read.vat_rate)
+        totals = back.totals
+        assert totals.amount_due >= 0 and totals.gross == totals.net + totals.vat_total
+        summary = quote_service.for_opportunity(back.opportunity_id)[0]
+        assert (summary.net, summary.amount_due) == (totals.net, totals.amount_due)
+
+    run()
+    _both_seen(outcomes)
+
+
 # What the fuzzing found, kept as plain examples.
 
 
@@ -316,3 +453,16 @@ def test_a_line_too_large_to_round_is_refused_in_words() -> None:
     )
     v = quotes.validate_lines([line], "EUR")
     assert "check the digits" in v.errors["lines.0.unit_price"]
+
+
+def test_a_free_item_of_ten_thousand_digits_is_refused_not_saved(user: UserInfo) -> None:
+    # Saved, it could not be shown again: the editor and the PDF print the quantity in full.
+    draft = quote_service.create(factories.opportunity(user.id).id)
+    line = quote_service.LineInput("accessory", "Floor mats", Decimal("1E+5000"), Decimal(0))
+    data = quote_service.QuoteInput(valid_until=draft.valid_until, lines=[line])
+    try:
+        quote_service.save(draft.id, data, draft.version)
+    except ValidationError as exc:
+        assert "check the digits" in exc.errors["lines.0.quantity"]
+    else:
+        raise AssertionError("a quantity of 1E+5000 was saved")

@@ -17,7 +17,7 @@ from app import paths
 from app.db import models as m
 from app.domain.quotes import LineKind
 from app.domain.validation import ValidationError
-from app.services import documents, numbering, opportunities, orders, process, quotes
+from app.services import audit, documents, numbering, opportunities, orders, process, quotes
 from app.services.errors import ConflictError, NotFound
 from app.services.quotes import LineInput, QuoteInput
 from app.services.workspace import UserInfo
@@ -507,3 +507,156 @@ def test_a_used_car_without_a_stock_vehicle_is_quoted_at_its_estimate(user: User
     )
     assert quotes.create(used.id).lines[0].unit_price == Decimal("21790.00")
     assert quotes.create(new.id).lines[0].unit_price == Decimal("39495.00")
+
+
+# --- an issue cut short (what the crash test meets at random, here on purpose) ------------
+
+
+class _Killed(BaseException):
+    """The program ending where it stands: no handler of the services catches it."""
+
+
+def test_a_pdf_not_yet_in_place_when_the_program_died_is_written_again_from_the_snapshot(
+    sale: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quote = quotes.create(sale)
+
+    def killed(temporary: Path) -> Path:
+        raise _Killed
+
+    # The issue has committed; the program dies before the PDF takes its name.
+    monkeypatch.setattr(documents, "publish", killed)
+    with pytest.raises(_Killed):
+        quotes.present(quote.id)
+    monkeypatch.undo()
+    folder = paths.documents_dir()
+    assert quotes.get(quote.id).status == "presented"
+    assert sorted(p.name for p in folder.iterdir()) == ["Q-00001.pdf.part"]
+    archived = documents.archived_pdf("Q-00001")
+    assert archived == folder / "Q-00001.pdf"
+    assert archived.read_bytes() == documents.render("Q-00001")
+    assert len(PdfReader(archived, strict=True).pages) >= 1
+    assert sorted(p.name for p in folder.iterdir()) == ["Q-00001.pdf"]
+
+
+def test_a_half_issued_order_form_left_behind_is_not_the_one_issued_under_its_number(
+    sale: int, user: UserInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = quotes.present(quotes.create(sale).id)
+    other = factories.opportunity(
+        user.id, vehicle_id=_vehicle("WVWZZZCDZSW654321", "N-2"), topic="Second Golf"
+    )
+    second = quotes.present(quotes.create(other.id).id)
+
+    def killed(opportunity_id: int, stage: str) -> None:
+        raise _Killed
+
+    # The program dies inside the accepting transaction, after the order form's file was
+    # written: the transaction is rolled back, the file stays (no clean-up runs on a kill).
+    monkeypatch.setattr(documents, "discard", lambda temporary: None)
+    monkeypatch.setattr(process, "advance", killed)
+    with pytest.raises(_Killed):
+        quotes.accept(first.id)
+    monkeypatch.undo()
+    folder = paths.documents_dir()
+    assert (folder / "OF-00001.pdf.part").exists() and not (folder / "OF-00001.pdf").exists()
+    assert quotes.get(first.id).status == "presented"
+    # The number was never used: the next order form takes it, with its own content.
+    assert quotes.accept(second.id) == "OF-00001"
+    assert documents.snapshot("OF-00001").quote_reference == "Q-00002"
+    issued = (folder / "OF-00001.pdf").read_bytes()
+    assert issued == documents.render("OF-00001")
+    assert "Q-00002" in "".join(
+        page.extract_text() for page in PdfReader(folder / "OF-00001.pdf").pages
+    )
+    assert not (folder / "OF-00001.pdf.part").exists()
+
+
+# --- the audit log ---------------------------------------------------------------------------
+
+
+def _log(entity: str, entity_id: int) -> list[tuple[str, dict[str, tuple[object, object]]]]:
+    return [(r.action, r.changes) for r in audit.history(entity, entity_id)]
+
+
+def test_a_quote_s_save_presentation_and_acceptance_are_logged_field_by_field(
+    sale: int,
+) -> None:
+    other = quotes.create(sale)
+    quote = quotes.create(sale)
+    saved = quotes.save(
+        quote.id,
+        _input(
+            quote,
+            remarks="Winter tyres included",
+            lines=[quote.lines[0], _line(LineKind.ACCESSORY, "Floor mats", "54.90", qty="2")],
+        ),
+        quote.version,
+    )
+    quotes.present(saved.id)
+    quotes.present(other.id)
+    quotes.accept(saved.id)
+
+    (created, filled, edited, presented, accepted) = _log("quote", quote.id)
+    assert created == ("create", {})
+    # Created with the vehicle and the trade-in estimate as its lines, and their totals.
+    assert filled[1]["net_minor"] == (0, 2985000) and filled[1]["trade_in_minor"] == (0, 680000)
+    assert edited[0] == "update"
+    assert edited[1]["remarks"] == ("", "Winter tyres included")
+    assert edited[1]["accessories_minor"] == (0, 10980)
+    assert edited[1]["net_minor"] == (2985000, 2995980)
+    assert edited[1]["trade_in_minor"] == (680000, 0)  # the trade-in line was taken out
+    assert presented[0] == "update" and presented[1]["status"] == ("draft", "presented")
+    assert presented[1]["presented_at"][0] is None and presented[1]["presented_at"][1]
+    # The snapshot stays on the quote; the log does not copy the customer's details.
+    assert "snapshot" not in presented[1]
+    assert accepted[1]["status"] == ("presented", "accepted") and "decided_at" in accepted[1]
+    # The quote the customer did not take is abandoned, and that is logged too.
+    assert _log("quote", other.id)[-1][1]["status"] == ("presented", "abandoned")
+    assert all(r.user_name == "Anna" for r in audit.history("quote", quote.id))
+
+
+def test_an_order_form_and_its_order_are_logged_from_issue_to_cancellation(sale: int) -> None:
+    quote = quotes.present(quotes.create(sale).id)
+    quotes.accept(quote.id)
+    (form,) = orders.for_opportunity(sale)
+    orders.record_signature(form.id, TODAY)
+    orders.confirm_order(form.id)
+    (form,) = orders.for_opportunity(sale)
+    assert form.order_id is not None
+    process.close_lost([sale], process.lost_reasons()[0])
+
+    (issued, signed, cancelled) = _log("order_form", form.id)
+    assert issued == ("create", {})
+    assert signed == ("update", {"signed_on": (None, TODAY.isoformat())})
+    assert cancelled == ("update", {"cancelled_on": (None, TODAY.isoformat())})
+    assert _log("order", form.order_id) == [
+        ("create", {}),
+        ("update", {"cancelled_on": (None, TODAY.isoformat())}),
+    ]
+    assert m.OrderForm.get_by_id(form.id).version == 3  # a change on file is a new version
+
+
+def test_a_delivery_is_logged_on_its_order(sale: int) -> None:
+    quotes.accept(quotes.present(quotes.create(sale).id).id)
+    (form,) = orders.for_opportunity(sale)
+    orders.record_signature(form.id, TODAY)
+    orders.confirm_order(form.id)
+    (form,) = orders.for_opportunity(sale)
+    assert form.order_id is not None
+    orders.record_delivery(form.order_id, TODAY, 12, "Two keys")
+    action, changes = _log("order", form.order_id)[-1]
+    assert action == "update"
+    assert changes == {
+        "delivered_on": (None, TODAY.isoformat()),
+        "delivery_mileage_km": (None, 12),
+        "delivery_note": ("", "Two keys"),
+    }
+
+
+def test_quotes_that_expire_are_logged(sale: int) -> None:
+    quote = quotes.create(sale)
+    assert quotes.expire_due(quote.valid_until + timedelta(days=1)) == 1
+    action, changes = _log("quote", quote.id)[-1]
+    assert action == "update" and changes["status"] == ("draft", "expired")
+    assert quotes.get(quote.id).version == quote.version + 1

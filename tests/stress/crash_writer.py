@@ -9,10 +9,15 @@ reads commands on stdin, one a line, and answers each on stdout:
     reap PID    wait for that writer to be gone and answer "reaped"
     quit        end
 
-A writer loops forever, each round one transaction: a customer with their contact, an
-opportunity (with its first stage change and close date) and K activities, the topic
-saying K; every third round also a small lead import (5 rows, one transaction) tagged with
-its batch, and a change to an older opportunity. It never stops by itself: it is killed.
+A writer loops forever. Each round is first one transaction: a customer with their contact,
+a stock vehicle, an opportunity reserving it (with its first stage change and close date)
+and K activities, the topic saying K. Then, as a salesperson would, one step at a time: a
+new quote (numbered, the vehicle its first line), saved with L lines, the remarks saying
+L; most quotes are presented (frozen, their PDF archived in the documents folder beside
+the database), some of those accepted (the order form issued, its PDF archived) and some
+revised (a new draft revision). Every third round also a small lead import (5 rows, one
+transaction) tagged with its batch, and a change to an older opportunity. It never stops
+by itself: it is killed.
 """
 
 from __future__ import annotations
@@ -24,17 +29,68 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from app import paths
 from app.db import models as m
 from app.db.connection import open_sqlite, transaction
-from app.services import accounts, activities, leads, opportunities, workspace
+from app.domain.quotes import LineKind
+from app.services import accounts, activities, leads, opportunities, quotes, workspace
 
 LEAD_BATCH = 5
+# What the salesperson adds after the vehicle: (kind, description, unit price, VAT rate).
+EXTRAS = [
+    (LineKind.OPTION, "Metallic paint «Kings Red»", "720.00", "19"),
+    (LineKind.ACCESSORY, "Fußmatten & Kofferraumwanne <Premium>", "54.90", "19"),
+    (LineKind.ACCESSORY, "Dachbox 🚗 Thule 460 L", "489.00", "5.5"),
+    (LineKind.SERVICE, "Überführung, Zulassung", "890.00", "19"),
+    (LineKind.FINANCIAL_PRODUCT, "GAP-Versicherung (36 Monate)", "420.00", "0"),
+    (LineKind.DISCOUNT, "Hauspreis-Rabatt", "1500.00", "19"),
+]
+
+
+def remarks(line_count: int) -> str:
+    """What a saved quote's remarks say, so the checker knows how many lines it must have."""
+    return f"lines={line_count}"
 
 
 def prepare(database: Path) -> None:
     workspace.open_database(database)
     workspace.sign_in("writer")
+    # The seller printed on the documents.
+    m.Business.get_or_create(name="Autohaus Brenner GmbH", defaults={"kind": "dealer"})
     workspace.close_database()
+    # Load the PDF renderer (and its fonts) once, here, rather than in every forked writer.
+    from reports import pdf, specimen
+
+    pdf.render(specimen.specimen_quote())
+
+
+def _quote(opportunity_id: int, rng: random.Random) -> None:
+    """A quote as the editor makes one: created, then saved with its lines, then perhaps
+    presented, then perhaps accepted or revised; each step its own transaction."""
+    created = quotes.create(opportunity_id)
+    extras = [
+        quotes.LineInput(
+            kind.value, description, Decimal(1 + rng.randrange(2)), Decimal(price), Decimal(vat)
+        )
+        for kind, description, price, vat in rng.sample(EXTRAS, rng.randrange(1, len(EXTRAS)))
+    ]
+    lines = [created.lines[0], *extras]
+    data = quotes.QuoteInput(
+        valid_until=created.valid_until,
+        payment_method="cash",
+        vehicle_id=created.vehicle_id,
+        remarks=remarks(len(lines)),
+        lines=lines,
+    )
+    saved = quotes.save(created.id, data, created.version)
+    if rng.random() < 0.15:
+        return
+    quotes.present(saved.id)
+    step = rng.random()
+    if step < 0.6:
+        quotes.accept(saved.id)
+    elif step < 0.85:
+        quotes.revise(saved.id)
 
 
 def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
@@ -44,8 +100,19 @@ def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
             accounts.AccountInput(first_name=f"W{seed}", last_name=f"Round {n}"),
             confirmed_new=True,
         )
+        vehicle = m.Vehicle.create(
+            vin=f"WVWZZZ{seed:04d}{n:07d}",
+            stock_number=f"C-{seed}-{n}",
+            condition="new",
+            brand="Volkswagen",
+            model="Golf",
+            variant="Life 1.5 eTSI",
+            list_price_minor=rng.randrange(2_500_000, 4_000_000),
+            currency="EUR",
+        )
         data = opportunities.new_input(user_id)
         data.account_id = account.id
+        data.vehicle_id = vehicle.id
         data.topic = f"crash {seed}-{n} k={k}"
         data.est_revenue = Decimal(rng.randrange(10_000, 60_000))
         data.description = "x" * rng.randrange(0, 3000)
@@ -61,6 +128,7 @@ def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
                     direction="out",
                 )
             )
+    _quote(created.id, rng)
     if n % 3 == 0:
         rows = "\n".join(
             f"Lead{i},B{seed}x{n},b{seed}x{n}.{i}@example.com,batch {seed}-{n}"
@@ -85,6 +153,7 @@ def write_forever(database: Path, seed: int) -> None:
 
 
 def serve(database: Path) -> int:
+    paths.set_data_dir(database.parent)  # the documents folder beside the database
     prepare(database)
     for line in sys.stdin:
         command, _, argument = line.strip().partition(" ")

@@ -1,7 +1,9 @@
-"""Killed at any moment, the program leaves a sound database with every sale whole or absent."""
+"""Killed at any moment, the program leaves a sound database with every sale whole or absent,
+every quote whole, its numbers without gaps, and no half-written document taken for issued."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -10,39 +12,198 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
-from tests.stress.crash_writer import LEAD_BATCH
+from app import paths
+from app.domain import money
+from app.domain.documents import DocumentSnapshot
+from app.domain.quotes import LineKind, QuoteLine, compute_totals
+from reports import pdf
+from tests.stress.crash_writer import LEAD_BATCH, remarks
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 120
+_NUMBER = re.compile(r"(Q|OF)-(\d{5})")
 
 
-def _check(path: Path) -> tuple[int, int]:
-    """Integrity, foreign keys, and every opportunity whole; returns (opportunities,
-    activities) in the file."""
+@dataclass
+class Seen:
+    """What the checks found so far; a PDF once found complete is not read again."""
+
+    opportunities: int = 0
+    activities: int = 0
+    quotes: Counter[str] = field(default_factory=Counter)  # by status
+    order_forms: int = 0
+    pdfs: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (size, mtime)
+    parts: set[str] = field(default_factory=set)  # every .part file ever left behind
+    missing: set[str] = field(default_factory=set)  # issued, its PDF not (yet) archived
+
+
+def _gap_free(conn: sqlite3.Connection, table: str, series: str, prefix: str) -> int:
+    numbers = [n for (n,) in conn.execute(f"SELECT DISTINCT number FROM {table}")]
+    values = sorted(int(n.removeprefix(f"{prefix}-")) for n in numbers)
+    assert all(n == f"{prefix}-{int(n[len(prefix) + 1 :]):05d}" for n in numbers), numbers
+    assert values == list(range(1, len(values) + 1)), values
+    row = conn.execute("SELECT next_value FROM number_sequence WHERE name = ?", (series,))
+    assert row.fetchone() in ((len(values) + 1,), *([None] if not values else []))
+    return len(values)
+
+
+def _check_quotes(conn: sqlite3.Connection) -> tuple[dict[str, str], Counter[str]]:
+    """Every quote whole and its totals its lines'; returns the issued documents (reference
+    -> snapshot JSON) and the quotes by status."""
+    issued: dict[str, str] = {}
+    statuses: Counter[str] = Counter()
+    rows = conn.execute(
+        """SELECT id, number, revision, status, currency, remarks, net_minor, accessories_minor,
+                  trade_in_minor, amount_due_minor, presented_at, snapshot
+           FROM quote"""
+    ).fetchall()
+    for row in rows:
+        (quote_id, number, revision, status, currency, said, net, accessories, trade_in, due) = row[
+            :10
+        ]
+        presented_at, stored = row[10:]
+        statuses[status] += 1
+        lines = conn.execute(
+            """SELECT position, kind, description, quantity, unit_price_minor, vat_rate
+               FROM quote_line WHERE quote_id = ? ORDER BY position""",
+            (quote_id,),
+        ).fetchall()
+        assert [line[0] for line in lines] == list(range(1, len(lines) + 1)), (number, lines)
+        if said == "":
+            # Created and not saved yet: the reserved vehicle is its only line.
+            assert status == "draft" and [line[1] for line in lines] == ["vehicle"], row
+        else:
+            match = re.fullmatch(r"lines=(\d+)", said)
+            assert match and said == remarks(int(match[1])), said
+            assert len(lines) == int(match[1]), (number, revision, said, len(lines))
+        domain = [
+            QuoteLine(
+                LineKind(kind),
+                description,
+                Decimal(quantity),
+                money.from_minor(price, currency),
+                Decimal(rate),
+            )
+            for _, kind, description, quantity, price, rate in lines
+        ]
+        totals = compute_totals(domain, currency)
+        extras = sum(
+            (
+                n
+                for line, n in zip(domain, totals.line_nets, strict=True)
+                if line.kind == "accessory"
+            ),
+            Decimal(0),
+        )
+        expected = tuple(
+            money.to_minor(a, currency)
+            for a in (totals.net, extras, totals.trade_in, totals.amount_due)
+        )
+        assert (net, accessories, trade_in, due) == expected, (number, revision)
+        reference = number if revision == 1 else f"{number}-r{revision}"
+        if presented_at is None:  # never issued
+            assert stored is None and status in ("draft", "abandoned", "expired"), reference
+            continue
+        # Presented (and perhaps decided since): frozen as issued.
+        assert stored is not None and status != "draft", reference
+        snap = DocumentSnapshot.from_dict(json.loads(stored))
+        assert (snap.kind, snap.number, snap.revision) == ("quote", number, revision)
+        assert [line.description for line in snap.lines] == [line[2] for line in lines]
+        assert money.to_minor(snap.totals.amount_due, currency) == due, reference
+        issued[reference] = stored
+    # Each revision superseded the one before: revised ones have their successor.
+    for number, revision in conn.execute(
+        "SELECT number, revision FROM quote WHERE status = 'revised'"
+    ):
+        assert conn.execute(
+            "SELECT count(*) FROM quote WHERE number = ? AND revision = ?", (number, revision + 1)
+        ).fetchone() == (1,)
+    for number, top, count in conn.execute(
+        "SELECT number, max(revision), count(*) FROM quote GROUP BY number"
+    ):
+        assert top == count, number  # revisions 1..n, none missing
+    return issued, statuses
+
+
+def _check_order_forms(conn: sqlite3.Connection) -> dict[str, str]:
+    forms = conn.execute(
+        """SELECT f.number, q.status, q.number, q.revision, f.snapshot
+           FROM order_form f JOIN quote q ON q.id = f.quote_id"""
+    ).fetchall()
+    issued = {}
+    for number, status, quote_number, revision, stored in forms:
+        assert status == "accepted", (number, quote_number, status)
+        snap = DocumentSnapshot.from_dict(json.loads(stored))
+        label = quote_number if revision == 1 else f"{quote_number} rev. {revision}"
+        assert (snap.kind, snap.number, snap.quote_reference) == ("order_form", number, label)
+        issued[number] = stored
+    # An accepted quote has its order form: both are one transaction.
+    assert conn.execute(
+        "SELECT count(*) FROM quote WHERE status = 'accepted' "
+        "AND id NOT IN (SELECT quote_id FROM order_form)"
+    ).fetchone() == (0,)
+    return issued
+
+
+def _check_documents(folder: Path, issued: dict[str, str], seen: Seen) -> None:
+    """A PDF in the documents folder is an issued document's, complete: pypdf reads it and it
+    is, byte for byte, what its snapshot renders. A .part file is never one of them."""
+    files = list(folder.iterdir()) if folder.exists() else []
+    for path in files:
+        if path.name.endswith(".pdf.part"):
+            seen.parts.add(path.name)
+            continue
+        assert path.suffix == ".pdf", path.name
+        reference = path.stem
+        assert reference in issued, f"{path.name} is in the folder but was never issued"
+        stat = path.stat()
+        if seen.pdfs.get(path.name) == (stat.st_size, stat.st_mtime_ns):
+            continue
+        data = path.read_bytes()
+        reader = PdfReader(path, strict=True)
+        assert len(reader.pages) >= 1, path.name
+        snap = DocumentSnapshot.from_dict(json.loads(issued[reference]))
+        assert data == pdf.render(snap), f"{path.name} is not the document issued"
+        seen.pdfs[path.name] = (stat.st_size, stat.st_mtime_ns)
+    present = {p.stem for p in files if p.suffix == ".pdf"}
+    seen.missing = set(issued) - present
+
+
+def _check(path: Path, seen: Seen) -> None:
+    """Integrity, foreign keys, every opportunity whole, every quote whole, the numbers
+    gap-free, the documents as issued."""
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         rows = conn.execute(
-            """SELECT o.id, o.topic,
+            """SELECT o.id, o.topic, o.vehicle_id,
                       (SELECT count(*) FROM activity a WHERE a.opportunity_id = o.id),
                       (SELECT count(*) FROM stage_change s WHERE s.opportunity_id = o.id),
                       (SELECT count(*) FROM close_date_change c WHERE c.opportunity_id = o.id),
                       (SELECT count(*) FROM contact c WHERE c.account_id = o.account_id)
                FROM opportunity o"""
         ).fetchall()
-        for opportunity_id, topic, acts, stages, closes, contacts in rows:
+        for opportunity_id, topic, vehicle, acts, stages, closes, contacts in rows:
             match = re.fullmatch(r"crash \d+-\d+ k=(\d)", topic)
             assert match, topic
-            whole = (acts, stages >= 1, closes >= 1, contacts >= 1)
-            assert whole == (int(match[1]), True, True, True), (opportunity_id, topic, whole)
-        # Customers come only with their opportunity, in the same transaction.
+            whole = (acts, stages >= 1, closes >= 1, contacts >= 1, vehicle is not None)
+            assert whole == (int(match[1]), True, True, True, True), (opportunity_id, topic, whole)
+        # Customers and vehicles come only with their opportunity, in the same transaction.
         assert conn.execute(
             "SELECT count(*) FROM account WHERE id NOT IN (SELECT account_id FROM opportunity)"
+        ).fetchone() == (0,)
+        assert conn.execute(
+            "SELECT count(*) FROM vehicle WHERE id NOT IN "
+            "(SELECT vehicle_id FROM opportunity WHERE vehicle_id IS NOT NULL)"
         ).fetchone() == (0,)
         batches = conn.execute("SELECT count(*) FROM lead GROUP BY source").fetchall()
         assert all(count == (LEAD_BATCH,) for count in batches), batches
@@ -50,10 +211,36 @@ def _check(path: Path) -> tuple[int, int]:
             "SELECT count(*) FROM opportunity_search WHERE opportunity_search MATCH 'crash'"
         ).fetchone()[0]
         assert hits == len(rows)
-        activities = conn.execute("SELECT count(*) FROM activity").fetchone()[0]
-        return len(rows), activities
+        issued, statuses = _check_quotes(conn)
+        _gap_free(conn, "quote", "quote", "Q")
+        forms = _check_order_forms(conn)
+        _gap_free(conn, "order_form", "order_form", "OF")
+        _check_documents(path.parent / "documents", {**issued, **forms}, seen)
+        seen.opportunities = len(rows)
+        seen.activities = conn.execute("SELECT count(*) FROM activity").fetchone()[0]
+        seen.quotes = statuses
+        seen.order_forms = len(forms)
     finally:
         conn.close()
+
+
+def _reprint_missing(database: Path, seen: Seen) -> int:
+    """The issued documents whose PDF a kill kept from the folder are written again from
+    their snapshots, whatever .part files lie beside them; returns how many."""
+    from app.services import documents, workspace
+
+    paths.set_data_dir(database.parent)
+    try:
+        workspace.open_database(database)
+        for reference in sorted(seen.missing):
+            archived = documents.archived_pdf(reference)
+            assert archived.name == f"{reference}.pdf"
+            assert archived.read_bytes() == documents.render(reference)
+            assert len(PdfReader(archived, strict=True).pages) >= 1
+        workspace.close_database()
+    finally:
+        paths.set_data_dir(None)
+    return len(seen.missing)
 
 
 @pytest.mark.slow
@@ -72,20 +259,20 @@ def test_a_writer_killed_at_random_moments_leaves_a_sound_database(tmp_path: Pat
     rng = random.Random(20261201)
     started = time.monotonic()
     grew = 0
-    seen = (0, 0)
+    seen = Seen()
     try:
         for kill in range(KILLS):
             server.stdin.write(f"fork {kill}\n")
             server.stdin.flush()
             pid = int(server.stdout.readline())
-            time.sleep(rng.uniform(0.01, 0.12))
+            time.sleep(rng.uniform(0.02, 0.25))
             os.kill(pid, signal.SIGKILL)
             server.stdin.write(f"reap {pid}\n")
             server.stdin.flush()
             assert server.stdout.readline().strip() == "reaped"
-            counts = _check(database)
-            grew += counts[0] > seen[0]
-            seen = counts
+            before = seen.opportunities
+            _check(database, seen)
+            grew += seen.opportunities > before
         server.stdin.write("quit\n")
         server.stdin.flush()
         server.wait(timeout=10)
@@ -95,11 +282,17 @@ def test_a_writer_killed_at_random_moments_leaves_a_sound_database(tmp_path: Pat
             server.wait()
         server.stdin.close()
         server.stdout.close()
+    reprinted = _reprint_missing(database, seen)
     elapsed = time.monotonic() - started
+    quotes = sum(seen.quotes.values())
     print(
-        f"\n{KILLS} kills in {elapsed:.1f} s; {seen[0]} opportunities with {seen[1]} "
-        f"activities survived whole; the writer got further before {grew} of the kills"
+        f"\n{KILLS} kills in {elapsed:.1f} s; {seen.opportunities} opportunities with "
+        f"{seen.activities} activities survived whole; the writer got further before {grew} "
+        f"of the kills; {quotes} quotes whole ({dict(sorted(seen.quotes.items()))}), "
+        f"{seen.order_forms} order forms, {len(seen.pdfs)} archived PDFs complete, "
+        f"{len(seen.parts)} .part files left behind, {reprinted} PDFs reprinted from snapshots"
     )
-    # The kills hit a writer at work, not one still starting up.
-    assert seen[0] > KILLS // 2 and grew > KILLS // 4
+    # The kills hit a writer at work, not one still starting up, and it got to each step.
+    assert seen.opportunities > KILLS // 2 and grew > KILLS // 4
+    assert seen.quotes["accepted"] >= 3 and seen.quotes["revised"] >= 3
     assert elapsed < 60
