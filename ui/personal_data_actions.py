@@ -55,9 +55,16 @@ def anonymise_customer(parent: QWidget, account_id: int, name: str) -> bool:
     if answer != QMessageBox.StandardButton.Yes:
         return False
     try:
-        personal_data.anonymise(account_id)
+        result = personal_data.anonymise(account_id)
     except (ValidationError, NotAllowed, NotFound) as exc:
         QMessageBox.warning(parent, "Not anonymised", str(exc))
         return False
-    QMessageBox.information(parent, "Customer anonymised", f"{name} is anonymised.")
+    kept = (
+        f" {result.contracts_kept} signed order form"
+        f"{'s are' if result.contracts_kept != 1 else ' is'} kept as issued: the dealership "
+        "must keep its contracts."
+        if result.contracts_kept
+        else ""
+    )
+    QMessageBox.information(parent, "Customer anonymised", f"{name} is anonymised.{kept}")
     return True

@@ -4,6 +4,7 @@ the statistics). Both are recorded in the audit log."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import AccountKind, Status, UserRole
 from app.domain.validation import ValidationError
-from app.services import matching
+from app.services import documents, matching
 from app.services.errors import NotFound
 from app.services.stage_setup import NotAllowed
 
@@ -130,6 +131,35 @@ def _audit_lines(entity: str, ids: list[int]) -> list[dict[str, Any]]:
     ]
 
 
+def _quotes_of(opportunity_ids: list[int]) -> list[m.Quote]:
+    if not opportunity_ids:
+        return []
+    return list(
+        m.Quote.select()
+        .where(m.Quote.opportunity.in_(opportunity_ids))
+        .order_by(m.Quote.number, m.Quote.revision)
+    )
+
+
+def _document(row: m.Quote | m.OrderForm, kind: str) -> dict[str, Any]:
+    """An issued document's fields, with its snapshot read as data (what was printed)."""
+    data = {k: v for k, v in _fields(row, money_fields=True).items() if k != "snapshot"}
+    data["kind"] = kind
+    data["as_issued"] = json.loads(row.snapshot) if row.snapshot else None
+    return data
+
+
+def _quote(row: m.Quote) -> dict[str, Any]:
+    data = _document(row, "quote")
+    data["lines"] = [
+        _fields(line)
+        for line in m.QuoteLine.select()
+        .where(m.QuoteLine.quote == row.id)
+        .order_by(m.QuoteLine.position)
+    ]
+    return data
+
+
 def collect(account_id: int) -> dict[str, Any]:
     """Everything held about one customer, as plain data."""
     account = m.Account.get_or_none(m.Account.id == account_id)
@@ -175,6 +205,11 @@ def collect(account_id: int) -> dict[str, Any]:
             for a in m.Activity.select()
             .where(m.Activity.opportunity == o.id)
             .order_by(m.Activity.starts_at, m.Activity.id)
+        ]
+        sale["quotes"] = [_quote(q) for q in _quotes_of([o.id])]
+        sale["order_forms"] = [
+            _document(f, "order_form")
+            for f in m.OrderForm.select().where(m.OrderForm.opportunity == o.id)
         ]
         sales.append(sale)
     lead_ids = [lead.id for lead in leads]
@@ -225,6 +260,9 @@ class AnonymiseResult:
     leads: int
     opportunities: int
     activities: int
+    quotes: int = 0
+    # Signed contracts are kept as issued: the dealer must keep them by law.
+    contracts_kept: int = 0
 
 
 def _scrubber(words: set[str]):  # type: ignore[no-untyped-def]
@@ -373,6 +411,29 @@ def anonymise(account_id: int) -> AnonymiseResult:
                 version=m.Activity.version + 1,
                 **_bump(),
             ).where(m.Activity.id == a.id).execute()
+        quotes = _quotes_of(sale_ids)
+        for q in quotes:
+            snapshot = json.loads(q.snapshot) if q.snapshot else None
+            if snapshot is not None:
+                # The issued quote stays a record of the offer, without the person in it.
+                snapshot["customer"] = {
+                    "name": label,
+                    "address_lines": [],
+                    "email": "",
+                    "phone": "",
+                    "contact_person": "",
+                    "vat_number": snapshot["customer"].get("vat_number", "") if company else "",
+                }
+                snapshot["remarks"] = scrub(snapshot.get("remarks", ""))
+            m.Quote.update(
+                remarks=scrub(q.remarks),
+                snapshot=json.dumps(snapshot, ensure_ascii=False) if snapshot else None,
+                version=m.Quote.version + 1,
+                **_bump(),
+            ).where(m.Quote.id == q.id).execute()
+        issued = [documents.reference(q.number, q.revision, "quote") for q in quotes if q.snapshot]
+        contracts = m.OrderForm.select().where(m.OrderForm.opportunity.in_(sale_ids)).count()
+        _scrub_audit("quote", [q.id for q in quotes])
         _scrub_audit("account", [account_id])
         _scrub_audit("contact", [c.id for c in contacts])
         _scrub_audit("lead", lead_ids)
@@ -387,4 +448,10 @@ def anonymise(account_id: int) -> AnonymiseResult:
                 "leads": (len(leads), len(leads)),
             },
         )
-    return AnonymiseResult(account_id, len(contacts), len(leads), len(sales), len(activities))
+    for ref in issued:
+        # Printed again from the anonymised snapshot when next opened.
+        with contextlib.suppress(OSError):
+            documents.archive_path(ref).unlink(missing_ok=True)
+    return AnonymiseResult(
+        account_id, len(contacts), len(leads), len(sales), len(activities), len(quotes), contracts
+    )

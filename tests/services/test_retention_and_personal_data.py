@@ -329,3 +329,54 @@ def test_contact_edits_and_merges_are_logged(user: UserInfo) -> None:
     accounts.merge(account_id, other)
     assert "merge" in [r.action for r in audit.history("account", account_id)]
     assert [r.action for r in audit.history("account", other)][-1] == "delete"
+
+
+def test_export_and_anonymise_cover_quotes_and_keep_the_signed_contract(
+    user: UserInfo, tmp_path: Path
+) -> None:
+    from app import paths
+    from app.services import documents, quotes
+
+    m.Business.create(name="Autohaus Brenner", kind="dealer")
+    account = factories.customer("Petrović", "Jelena", email="jelena@example.rs")
+    car = m.Vehicle.create(
+        vin="TMBJJ7NX5MY045821", stock_number="U-1", condition="used", brand="Škoda",
+        model="Octavia",
+    )  # fmt: skip
+    sale = factories.opportunity(user.id, account, topic="Octavia for Petrović", vehicle_id=car.id)
+    offer = quotes.create(sale.id)
+    offer = quotes.save(
+        offer.id,
+        quotes.QuoteInput(
+            valid_until=offer.valid_until,
+            lines=offer.lines,
+            remarks="Jelena Petrović collects it herself",
+        ),
+        offer.version,
+    )
+    quotes.present(offer.id)
+    other = quotes.create(sale.id)
+    quotes.present(other.id)
+    form = quotes.accept(other.id)
+    process.close_won(sale.id)
+
+    exported = personal_data.collect(account)
+    [sold] = exported["opportunities"]
+    assert [q["number"] for q in sold["quotes"]] == ["Q-00001", "Q-00002"]
+    assert sold["quotes"][0]["as_issued"]["customer"]["name"] == "Jelena Petrović"
+    assert sold["order_forms"][0]["number"] == form
+
+    result = personal_data.anonymise(account)
+    assert result.quotes == 2 and result.contracts_kept == 1
+    issued = documents.snapshot("Q-00001")
+    assert "Petrović" not in issued.customer.name and issued.customer.address_lines == ()
+    assert "Petrović" not in issued.remarks and "Petrović" not in quotes.get(offer.id).remarks
+    assert not (paths.documents_dir() / "Q-00001.pdf").exists()
+    import io
+
+    from pypdf import PdfReader
+
+    reprint = PdfReader(io.BytesIO(documents.render("Q-00001"))).pages[0].extract_text()
+    assert "Q-00001" in reprint and "Petrović" not in reprint
+    assert documents.snapshot(form).customer.name == "Jelena Petrović"  # the contract is kept
+    assert issued.totals.amount_due == documents.snapshot("Q-00001").totals.amount_due
