@@ -8,6 +8,7 @@ from collections import OrderedDict
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -37,6 +38,7 @@ HORIZONTAL = Qt.Orientation.Horizontal
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
 ASCENDING = Qt.SortOrder.AscendingOrder
+DESCENDING = Qt.SortOrder.DescendingOrder
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 PAGE_SIZE = 200
@@ -198,6 +200,11 @@ class PagedTableModel(QAbstractTableModel):
             return self.style(item, column, role)
         return None
 
+    def sort_state(self) -> tuple[int, bool]:
+        """The column the rows are sorted by (-1 when none shows it) and whether descending."""
+        column = next((i for i, c in enumerate(self.COLUMNS) if c[1] == self._sort_key), -1)
+        return column, self._descending
+
     def sort(self, column: int, order: Qt.SortOrder = ASCENDING) -> None:
         if not 0 <= column < len(self.COLUMNS):
             return
@@ -226,6 +233,17 @@ class RecordTableView(QTableView):
         self.horizontalHeader().setHighlightSections(False)
         self.horizontalHeader().setStretchLastSection(True)
         self.doubleClicked.connect(self._open_index)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # type: ignore[override]
+        super().setModel(model)
+        if isinstance(model, PagedTableModel):
+            # The header shows the order the model starts in; told without its signal, the
+            # view would have the model sort again before its first page.
+            column, descending = model.sort_state()
+            header = self.horizontalHeader()
+            blocked = header.blockSignals(True)
+            header.setSortIndicator(column, DESCENDING if descending else ASCENDING)
+            header.blockSignals(blocked)
 
     def set_column_widths(self, widths: tuple[int, ...]) -> None:
         for column, width in enumerate(widths):

@@ -350,3 +350,15 @@ def test_a_lead_saved_elsewhere_shows_the_changes_and_can_be_saved_over(
     assert changes["postcode"] == ("80539", "10115", "80539")
     saved = leads.get(lead_id)
     assert (saved.city, saved.postcode) == ("Augsburg", "10115")
+
+
+def test_the_lead_list_shows_the_order_its_rows_are_in(qtbot, user) -> None:  # type: ignore[no-untyped-def]
+    from ui.lead_list import LeadListPage
+
+    page = LeadListPage()
+    qtbot.addWidget(page)
+    column, descending = page.model.sort_state()
+    header = page.table.horizontalHeader()
+    assert header.sortIndicatorSection() == column >= 0
+    assert page.model.headerData(column, Qt.Orientation.Horizontal) == "Received"
+    assert descending and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
