@@ -13,7 +13,6 @@ from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Interest, Status
 from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
-from app.domain.quotes import LineKind, QuoteLine
 from app.domain.validation import ValidationError, Validator
 from app.services import documents, numbering, process
 from app.services.errors import NotFound
@@ -63,24 +62,12 @@ def _form(order_form_id: int) -> m.OrderForm:
     return row
 
 
-def _stored_lines(quote: m.Quote) -> list[QuoteLine]:
-    query = m.QuoteLine.select().where(m.QuoteLine.quote == quote.id).order_by(m.QuoteLine.position)
-    return [
-        QuoteLine(
-            LineKind(line.kind),
-            line.description,
-            Decimal(line.quantity),
-            money.from_minor(line.unit_price_minor, quote.currency),
-            Decimal(line.vat_rate),
-        )
-        for line in query
-    ]
-
-
 def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) -> tuple[str, Path]:
     """The order form of an accepted quote: numbered, frozen and its PDF written beside the
     archive. Joins the caller's transaction (accepting the quote); returns the number and
     the written file, which the caller publishes once the transaction has committed."""
+    from app.services import quotes  # quotes accepts through this module
+
     opportunity = quote.opportunity
     if delivery_date is None:
         delivery_date = opportunity.scheduled_delivery
@@ -104,7 +91,7 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
         seller=seller,
         customer=documents.customer_for(opportunity),
         vehicle=documents.vehicle_for(opportunity, vehicle),
-        lines=_stored_lines(quote),
+        lines=[line.as_domain() for line in quotes.stored_lines(quote)],
         payment_method=quote.payment_method or opportunity.interest or Interest.CASH.value,
         salesperson=documents.salesperson_for(opportunity),
         terms=documents.terms(),

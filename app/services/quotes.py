@@ -172,7 +172,8 @@ def _opportunity(opportunity_id: int) -> m.Opportunity:
     return row
 
 
-def _lines(row: m.Quote) -> list[LineInput]:
+def stored_lines(row: m.Quote) -> list[LineInput]:
+    """The quote's lines as saved, in their order."""
     query = m.QuoteLine.select().where(m.QuoteLine.quote == row.id).order_by(m.QuoteLine.position)
     return [
         LineInput(
@@ -207,7 +208,7 @@ def get(quote_id: int) -> QuoteDetail:
         vehicle_id=row.vehicle_id,
         vehicle_label=_vehicle_label(vehicle) if vehicle is not None else "",
         remarks=row.remarks,
-        lines=_lines(row),
+        lines=stored_lines(row),
         order_form_number=_order_form_number(row.id),
         opportunity_open=row.opportunity.status == Status.OPEN.value,
     )
@@ -428,7 +429,7 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
         seller=seller,
         customer=documents.customer_for(opportunity),
         vehicle=documents.vehicle_for(opportunity, vehicle),
-        lines=[line.as_domain() for line in _lines(row)],
+        lines=[line.as_domain() for line in stored_lines(row)],
         payment_method=row.payment_method or opportunity.interest or Interest.CASH.value,
         salesperson=documents.salesperson_for(opportunity),
         terms=documents.terms(),
@@ -521,7 +522,7 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
             remarks=row.remarks,
             supersedes=row,
         )
-        _write_lines(new, _lines(row))
+        _write_lines(new, stored_lines(row))
         _sync_revenue(row.opportunity_id)
     return get(new.id)
 
