@@ -241,7 +241,10 @@ class QuotesTab(QWidget):
         writable = saved and not self.read_only
         self.new_button.setEnabled(writable)
         self.open_button.setEnabled(quote is not None)
-        self.preview_button.setEnabled(quote is not None and quote.issued)
+        self.preview_button.setEnabled(quote is not None)
+        self.preview_button.setText(
+            "Pre&view draft" if quote is not None and not quote.issued else "Pre&view"
+        )
         self.form_preview_button.setEnabled(form is not None)
         live = writable and form is not None and form.live
         self.sign_button.setEnabled(live and form is not None and form.signed_on is None)
@@ -278,9 +281,20 @@ class QuotesTab(QWidget):
 
     def preview_current_quote(self) -> QDialog | None:
         quote = self.current_quote()
-        if quote is None or not quote.issued:
+        if quote is None:
             return None
-        return self.preview(quote.reference)
+        if quote.issued:
+            return self.preview(quote.reference)
+        from ui.document_preview import DocumentPreviewDialog
+
+        try:
+            data = quotes.draft_pdf(quote.id)
+        except (ValidationError, NotFound) as exc:
+            self._say(str(exc), error=True)
+            return None
+        dialog = DocumentPreviewDialog(quote.label, self, draft=data)
+        self._show(dialog)
+        return dialog
 
     def preview(self, reference: str) -> QDialog | None:
         from ui.document_preview import DocumentPreviewDialog

@@ -203,13 +203,16 @@ def test_the_tab_runs_the_sale_from_quote_to_delivery(
     tab = QuotesTab()
     qtbot.addWidget(tab)
     tab.set_opportunity(sale)
-    assert tab.new_button.isEnabled() and not tab.preview_button.isEnabled()
+    assert tab.new_button.isEnabled() and not tab.preview_button.isEnabled()  # no quote yet
 
     with qtbot.waitSignal(tab.changed):
         editor = tab.new_quote()
     assert isinstance(editor, QuoteDialog)
     assert tab.quote_model.rowCount() == 1
     assert opportunities.get(sale).stage_name == "Quotation"
+    assert tab.preview_button.text() == "Pre&view draft"
+    draft = tab.preview_current_quote()
+    assert isinstance(draft, DocumentPreviewDialog) and draft.is_draft
     assert editor.present()
     monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     assert editor.accept_quote() == "OF-00001"
