@@ -260,12 +260,16 @@ def _v5_folded_search(db: Database) -> None:
     from the opportunities, and the customers' sort names, which the customer search reads,
     are folded again the same way.
 
-    A consequence: a connection that did not register the function (the sqlite3 shell, a
-    script with a plain sqlite3 connection) can read everything, and can write anything but
-    opportunities, customer names and VINs, where the trigger fails with "no such function"
-    rather than leave the index stale; connection.register_search_function gives such a
-    connection the function. Idempotent: the triggers are replaced and the index and sort
-    names rewritten whole."""
+    Why a function of the program and not pure SQL: folding Cyrillic, Greek or Polish
+    letters in SQL would take hundreds of nested replace() calls and still miss some. The
+    cost: a connection that did not register the function (the sqlite3 shell, a script with
+    a plain sqlite3 connection) still reads everything, and writes everything else, but
+    inserting an opportunity, changing the text it is searched by, renaming a customer or
+    changing a vehicle's VIN or stock number fails there with "no such function" rather than
+    leave the index stale. connection.register_search_function gives such a connection the
+    function. Backups (SQLite's backup API copies pages), VACUUM and the integrity checks
+    run no triggers and need none; bulk loads go through open_sqlite's connection.
+    Idempotent: the triggers are replaced, the index and the sort names rewritten whole."""
     if is_sqlite(db):
         for name in _SEARCH_TRIGGER_NAMES:
             db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')
