@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from peewee import Database, DatabaseProxy, SqliteDatabase
+
+from app.domain import text
 
 database = DatabaseProxy()
 
@@ -20,11 +23,29 @@ SQLITE_PRAGMAS = {
 }
 
 
+# The SQL function the search triggers call (schema 5): an opportunity's text as the search
+# index holds it, folded (app.domain.text.searchable). Every connection that writes
+# opportunities, customer names or VINs needs it; register_search_function gives it to a
+# plain sqlite3 connection.
+SEARCH_FUNCTION = "search_text"
+
+
+def _search_text(value: object) -> str:
+    return text.searchable(value if isinstance(value, str) else "" if value is None else str(value))
+
+
+def register_search_function(conn: sqlite3.Connection) -> None:
+    """Give a connection opened without open_sqlite (a tool's, a test's) the function the
+    search triggers call, so it can write opportunities, customers and vehicles."""
+    conn.create_function(SEARCH_FUNCTION, 1, _search_text, deterministic=True)
+
+
 def open_sqlite(path: Path | str) -> SqliteDatabase:
     """Open (creating if needed) the SQLite file and bind the models to it."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    db.register_function(_search_text, SEARCH_FUNCTION, 1, deterministic=True)
     db.connect(reuse_if_open=True)
     database.initialize(db)
     return db

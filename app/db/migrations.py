@@ -25,7 +25,8 @@ from peewee import (
 )
 
 from app.db import backups, models
-from app.db.connection import database, is_sqlite
+from app.db.connection import SEARCH_FUNCTION, database, is_sqlite
+from app.domain import text
 
 log = logging.getLogger(__name__)
 
@@ -197,11 +198,102 @@ def _v4_stage_history_indexes(db: Database) -> None:
         db.execute_sql("ANALYZE stage_change")
 
 
+# What the list's search box matches in an opportunity: its topic, customer, brand, model,
+# and its vehicle's VIN and stock number.
+_SEARCH_BODY = """
+    {row}.topic || ' ' || coalesce((SELECT a.name FROM account a WHERE a.id = {row}.account_id), '')
+    || ' ' || {row}.brand || ' ' || {row}.model
+    || ' ' || coalesce((SELECT v.vin || ' ' || v.stock_number FROM vehicle v
+                        WHERE v.id = {row}.vehicle_id), '')
+"""
+
+# Since schema 5 the index holds that text folded (no case, no accents: SEARCH_FUNCTION).
+_FOLDED_BODY = SEARCH_FUNCTION + "(" + _SEARCH_BODY + ")"
+
+_SEARCH_TRIGGER_NAMES = (
+    "opportunity_search_insert",
+    "opportunity_search_update",
+    "opportunity_search_delete",
+    "opportunity_search_account",
+    "opportunity_search_vehicle",
+)
+
+# The triggers that keep the search index (schema 5): every write to the text an
+# opportunity is searched by writes its folded text to the index.
+_V5_SEARCH_TRIGGERS = [
+    f"""CREATE TRIGGER opportunity_search_insert AFTER INSERT ON opportunity BEGIN
+        INSERT INTO opportunity_search(rowid, body) VALUES (new.id, {_FOLDED_BODY.format(row="new")});
+    END""",
+    f"""CREATE TRIGGER opportunity_search_update
+        AFTER UPDATE OF topic, account_id, brand, model, vehicle_id ON opportunity BEGIN
+        UPDATE opportunity_search SET body = {_FOLDED_BODY.format(row="new")} WHERE rowid = new.id;
+    END""",
+    """CREATE TRIGGER opportunity_search_delete AFTER DELETE ON opportunity BEGIN
+        DELETE FROM opportunity_search WHERE rowid = old.id;
+    END""",
+    f"""CREATE TRIGGER opportunity_search_account AFTER UPDATE OF name ON account BEGIN
+        UPDATE opportunity_search SET body = (SELECT {_FOLDED_BODY.format(row="o")}
+            FROM opportunity o WHERE o.id = opportunity_search.rowid)
+        WHERE rowid IN (SELECT id FROM opportunity WHERE account_id = new.id);
+    END""",
+    f"""CREATE TRIGGER opportunity_search_vehicle AFTER UPDATE OF vin, stock_number ON vehicle BEGIN
+        UPDATE opportunity_search SET body = (SELECT {_FOLDED_BODY.format(row="o")}
+            FROM opportunity o WHERE o.id = opportunity_search.rowid)
+        WHERE rowid IN (SELECT id FROM opportunity WHERE vehicle_id = new.id);
+    END""",
+]
+
+# Substring search over 100k opportunities needs an index: an FTS5 trigram table kept by
+# triggers, holding per opportunity the text the list's search box matches, folded.
+SQLITE_SEARCH_DDL = [
+    "CREATE VIRTUAL TABLE opportunity_search USING fts5(body, tokenize='trigram')",
+    *_V5_SEARCH_TRIGGERS,
+]
+
+
+def _v5_folded_search(db: Database) -> None:
+    """Search without case and accents: "skoda" finds "Škoda", "weiss" "Weiß", "попов"
+    "Попов". SQLite's own lower() and LIKE fold ASCII letters only, and this SQLite's
+    trigram tokenizer cannot drop diacritics, so the search triggers now store the text
+    folded by SEARCH_FUNCTION, a Python function that open_sqlite registers on every
+    connection, and the list folds what is typed the same way. The index is filled anew
+    from the opportunities, and the customers' sort names, which the customer search reads,
+    are folded again the same way.
+
+    Why a function of the program and not pure SQL: folding Cyrillic, Greek or Polish
+    letters in SQL would take hundreds of nested replace() calls and still miss some. The
+    cost: a connection that did not register the function (the sqlite3 shell, a script with
+    a plain sqlite3 connection) still reads everything, and writes everything else, but
+    inserting an opportunity, changing the text it is searched by, renaming a customer or
+    changing a vehicle's VIN or stock number fails there with "no such function" rather than
+    leave the index stale. connection.register_search_function gives such a connection the
+    function. Backups (SQLite's backup API copies pages), VACUUM and the integrity checks
+    run no triggers and need none; bulk loads go through open_sqlite's connection.
+    Idempotent: the triggers are replaced, the index and the sort names rewritten whole."""
+    if is_sqlite(db):
+        for name in _SEARCH_TRIGGER_NAMES:
+            db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')
+        for statement in _V5_SEARCH_TRIGGERS:
+            db.execute_sql(statement)
+        db.execute_sql("DELETE FROM opportunity_search")
+        db.execute_sql(
+            "INSERT INTO opportunity_search(rowid, body) "
+            f"SELECT o.id, {_FOLDED_BODY.format(row='o')} FROM opportunity o ORDER BY o.id"
+        )
+        db.execute_sql("INSERT INTO opportunity_search(opportunity_search) VALUES ('optimize')")
+    names = db.execute_sql("SELECT id, name, sort_name FROM account").fetchall()
+    changed = [(text.fold(n or ""), i) for i, n, old in names if text.fold(n or "") != old]
+    if changed:
+        sql = "UPDATE account SET sort_name = ? WHERE id = ?".replace("?", db.param)
+        db.connection().cursor().executemany(sql, changed)
+
+
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
     _v2_quotes,
     _v3_audit_log,
     _v4_stage_history_indexes,
+    _v5_folded_search,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
@@ -216,39 +308,6 @@ class DatabaseTooNew(RuntimeError):
         )
         self.found = found
 
-
-_SEARCH_BODY = """
-    {row}.topic || ' ' || coalesce((SELECT a.name FROM account a WHERE a.id = {row}.account_id), '')
-    || ' ' || {row}.brand || ' ' || {row}.model
-    || ' ' || coalesce((SELECT v.vin || ' ' || v.stock_number FROM vehicle v
-                        WHERE v.id = {row}.vehicle_id), '')
-"""
-
-# Substring search over 100k opportunities needs an index: an FTS5 trigram table kept by
-# triggers, holding per opportunity the text the list's search box matches.
-SQLITE_SEARCH_DDL = [
-    "CREATE VIRTUAL TABLE opportunity_search USING fts5(body, tokenize='trigram')",
-    f"""CREATE TRIGGER opportunity_search_insert AFTER INSERT ON opportunity BEGIN
-        INSERT INTO opportunity_search(rowid, body) VALUES (new.id, {_SEARCH_BODY.format(row="new")});
-    END""",
-    f"""CREATE TRIGGER opportunity_search_update
-        AFTER UPDATE OF topic, account_id, brand, model, vehicle_id ON opportunity BEGIN
-        UPDATE opportunity_search SET body = {_SEARCH_BODY.format(row="new")} WHERE rowid = new.id;
-    END""",
-    """CREATE TRIGGER opportunity_search_delete AFTER DELETE ON opportunity BEGIN
-        DELETE FROM opportunity_search WHERE rowid = old.id;
-    END""",
-    f"""CREATE TRIGGER opportunity_search_account AFTER UPDATE OF name ON account BEGIN
-        UPDATE opportunity_search SET body = (SELECT {_SEARCH_BODY.format(row="o")}
-            FROM opportunity o WHERE o.id = opportunity_search.rowid)
-        WHERE rowid IN (SELECT id FROM opportunity WHERE account_id = new.id);
-    END""",
-    f"""CREATE TRIGGER opportunity_search_vehicle AFTER UPDATE OF vin, stock_number ON vehicle BEGIN
-        UPDATE opportunity_search SET body = (SELECT {_SEARCH_BODY.format(row="o")}
-            FROM opportunity o WHERE o.id = opportunity_search.rowid)
-        WHERE rowid IN (SELECT id FROM opportunity WHERE vehicle_id = new.id);
-    END""",
-]
 
 # The default sales process (DESIGN.md): name, probability %, days allowed, won, lost,
 # in funnel, only for opportunities from leads.

@@ -12,6 +12,7 @@ from peewee import JOIN
 from app.db import models as m
 from app.db.connection import database, is_sqlite
 from app.domain import money
+from app.domain.text import fold
 
 # Ids start at 1, so an id filter of 0 stands for "not set" (no salesperson, no facility).
 NONE_ID = 0
@@ -122,6 +123,10 @@ def _iso(value: Any) -> date | None:
 
 
 def _text_terms(text: str) -> list[str]:
+    """The words of a search. On SQLite folded as the search index holds the text (no case,
+    no accents: "Škoda" -> "skoda"), so a term typed either way finds the same rows."""
+    if is_sqlite():
+        return [t for t in map(fold, text.split()) if t]
     return [t for t in text.split() if t]
 
 

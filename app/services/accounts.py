@@ -398,11 +398,15 @@ def search(text: str, limit: int = 30) -> list[Option]:
     term = text.strip()
     query = m.Account.select(m.Account.id, m.Account.name, m.Account.city)
     if term:
-        condition = m.Account.name.contains(term) | m.Account.email_key.startswith(term.lower())
-        digits = matching.phone_key(term, phone_region())
-        if sum(c.isdigit() for c in term) >= 4 and digits:
-            condition |= m.Account.phone_key.contains(digits.lstrip("+"))
-        query = query.where(condition).order_by(~m.Account.name.startswith(term), m.Account.name)
+        folded = matching.sort_key(term)
+        condition = m.Account.sort_name.contains(folded) | m.Account.email_key.startswith(
+            term.lower()
+        )
+        for digits in _phone_parts(term):
+            condition |= m.Account.phone_key.contains(digits)
+        query = query.where(condition).order_by(
+            ~m.Account.sort_name.startswith(folded), m.Account.sort_name
+        )
     else:
         query = query.order_by(m.Account.name)
     return [Option(i, f"{n} · {c}" if c else n) for i, n, c in query.limit(limit).tuples()]
@@ -621,16 +625,47 @@ ACCOUNT_SORT_COLUMNS = {
 def _list_where(flt: AccountFilter) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
-    for term in flt.text.split():
+    # A phone number typed with spaces ("089 1234567") is one term, not two.
+    terms = [flt.text.strip()] if _phone_parts(flt.text.strip()) else flt.text.split()
+    for term in terms:
+        # The name is matched in its folded form (sort_name), so "muller" finds "Müller"
+        # and "попов" "Попов"; a phone number in its normalised form as well as typed.
+        like = _like(term)
+        phones = _phone_parts(term)
         clauses.append(
-            "(a.name LIKE ? OR a.email_key LIKE ? OR a.phone LIKE ? OR a.city LIKE ? "
-            "OR a.postcode LIKE ?)"
+            "(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
+            "OR a.phone LIKE ? ESCAPE '\\' OR a.city LIKE ? ESCAPE '\\' "
+            "OR a.postcode LIKE ? ESCAPE '\\'" + " OR a.phone_key LIKE ?" * len(phones) + ")"
         )
-        params.extend([f"%{term}%", f"%{term.lower()}%", f"%{term}%", f"%{term}%", f"{term}%"])
+        params.extend(
+            [_like(matching.sort_key(term)), _like(term.lower()), like, like, _escape(term) + "%"]
+        )
+        params.extend(f"%{p}%" for p in phones)
     if flt.kind:
         clauses.append("a.kind = ?")
         params.append(flt.kind)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like(term: str) -> str:
+    return f"%{_escape(term)}%"
+
+
+def _phone_parts(term: str) -> list[str]:
+    """What a typed phone number, or a part of one with at least four digits, is looked for
+    as in the normalised numbers (E.164 without its "+"): its digits without the leading
+    zeros of a trunk or international prefix ("015244132579" and "0049 152 44132579" both
+    as part of "+4915244132579"), and the number normalised where it reads as one. None for
+    a term that is not a number."""
+    if sum(c.isdigit() for c in term) < 4 or any(c.isalpha() for c in term):
+        return []
+    digits = "".join(c for c in term if c.isdigit()).lstrip("0")
+    key = matching.phone_key(term, phone_region()).lstrip("+")
+    return list(dict.fromkeys(p for p in (digits, key) if p))
 
 
 def count(flt: AccountFilter) -> int:

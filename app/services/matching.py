@@ -7,6 +7,8 @@ import unicodedata
 
 import phonenumbers
 
+from app.domain.text import fold
+
 # The region a phone number without a country prefix belongs to; a setting may change it.
 DEFAULT_REGION = "DE"
 
@@ -59,9 +61,9 @@ def name_key(*parts: str) -> str:
 
 
 def sort_key(text: str) -> str:
-    """Text for sorting: no case, no accents, punctuation kept ("Bäckerei" -> "backerei")."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
+    """Text for sorting and searching: no case, no accents, punctuation kept ("Bäckerei" ->
+    "backerei", "Weiß" -> "weiss"), folded as the search folds what is typed."""
+    return fold(text or "")
 
 
 def name_similarity(a: str, b: str) -> float:

@@ -13,6 +13,7 @@ import pytest
 
 from app.db import queries
 from app.db.connection import database
+from app.domain.text import fold, searchable
 from app.services import demo, opportunities
 from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
 
@@ -42,19 +43,15 @@ _KEYS = {
 }
 
 
-def _fold(text: str) -> str:
-    """SQLite's LIKE folds the case of ASCII letters only."""
-    return "".join(c.lower() if c.isascii() else c for c in text)
-
-
 def _expected(
     rows: list[tuple[Any, ...]], text: str, sort: str, descending: bool, owner: int | None
 ) -> list[int]:
-    terms = [_fold(t) for t in text.split()]
+    # Both the text and the terms folded: no case, no accents.
+    terms = [fold(t) for t in text.split()]
     hits = [
         r
         for r in rows
-        if all(t in _fold(r[12]) for t in terms) and (owner is None or r[13] == owner)
+        if all(t in searchable(r[12]) for t in terms) and (owner is None or r[13] == owner)
     ]
 
     def key(r: tuple[Any, ...]) -> tuple[Any, ...]:

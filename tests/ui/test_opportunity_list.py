@@ -99,6 +99,28 @@ def test_typing_in_the_search_box_narrows_the_list(qtbot, window: MainWindow) ->
     assert first.id > 0
 
 
+def test_typing_without_accents_finds_the_accented_names(qtbot, window: MainWindow) -> None:
+    octavia = factories.opportunity(
+        window.user.id,
+        factories.customer("Großmann", "Jörg"),
+        topic="Company Octavia",
+        brand="Škoda",
+        model="Octavia",
+    )
+    factories.opportunity(window.user.id, topic="Golf for Rossi", brand="Volkswagen")
+    window.refresh()
+    assert window.model.rowCount() == 2
+    for typed in ("skoda", "grossmann", "jorg"):
+        window.filter_bar.search.clear()
+        qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+        qtbot.keyClicks(window.filter_bar.search, typed)
+        qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+        assert window.model.index(0, COL_TOPIC).data() == "Company Octavia"
+        assert window.model.index(0, COL_CUSTOMER).data() == "Großmann, Jörg"
+        assert window.count_label.text() == "1 opportunity"
+    assert octavia.id > 0
+
+
 def test_the_filters_narrow_by_stage_owner_status_and_saved_filter(
     qtbot, window: MainWindow
 ) -> None:
