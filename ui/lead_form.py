@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 from itertools import pairwise
 from typing import Any
 
@@ -29,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.choices import Channel, Choice, Condition, Interest, LeadStatus, Status
+from app.domain.choices import Channel, Choice, LeadStatus, Status
 from app.domain.validation import ValidationError
-from app.services import accounts, catalogue, leads, opportunities, reference
+from app.services import accounts, leads, opportunities, reference
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.errors import ConflictError, NotFound
 from app.services.leads import LeadDetail, LeadInput
@@ -39,7 +38,8 @@ from ui import conflict_dialog
 from ui.conflict_dialog import ConflictChoice
 from ui.duplicates import DuplicateCandidatesPanel
 from ui.timeline import LEAD, TimelineWidget
-from ui.widgets import ERROR_COLOUR, CatalogueCombo, ChoiceCombo, FieldBox, OptionCombo
+from ui.vehicle_interest import LEVELS, VehicleInterestPickers
+from ui.widgets import ERROR_COLOUR, ChoiceCombo, FieldBox, OptionCombo
 
 SAVE = QMessageBox.StandardButton.Save
 DISCARD = QMessageBox.StandardButton.Discard
@@ -73,8 +73,6 @@ CONTACT_FIELDS = (
     ("city", "City"),
     ("country", "Country"),
 )
-# The catalogue pickers, each offering what fits the ones before it.
-LEVELS = ("brand", "vehicle_class", "model", "model_code", "variant")
 _LEVEL_LABELS = {
     "brand": "&Brand",
     "vehicle_class": "Class",
@@ -141,69 +139,34 @@ def fill_owners(combo: OptionCombo, owner_id: int | None) -> None:
 
 class VehicleInterestBox(QGroupBox):
     """What the customer wants: how they pay, new or used, and the vehicle down to the
-    variant. Each catalogue picker offers what fits the ones above it; free text is kept."""
+    variant (the pickers of ui.vehicle_interest)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Vehicle interest", parent)
-        self._quiet = False  # filling from a load: offer, never clear
         self.form = _form(self)
         self.boxes: dict[str, FieldBox] = {}
-        self.interest = ChoiceCombo(Interest)
-        self.condition = ChoiceCombo(Condition)
-        self.levels: dict[str, CatalogueCombo] = {name: CatalogueCombo() for name in LEVELS}
-        _add_row(self.form, self.boxes, "interest", "&Interest", self.interest)
-        _add_row(self.form, self.boxes, "condition", "C&ondition", self.condition)
-        for name in LEVELS:
-            _add_row(self.form, self.boxes, name, _LEVEL_LABELS[name], self.levels[name])
-            self.levels[name].currentTextChanged.connect(partial(self._on_level_changed, name))
+        self.pickers = VehicleInterestPickers()
+        self.interest = self.pickers.interest
+        self.condition = self.pickers.condition
+        self.levels = self.pickers.levels
+        labels = {"interest": "&Interest", "condition": "C&ondition", **_LEVEL_LABELS}
+        for name, widget in self.pickers.fields():
+            _add_row(self.form, self.boxes, name, labels[name], widget)
 
     def load(self, data: LeadInput) -> None:
-        self._quiet = True
-        self.interest.set_current_code(data.interest)
-        self.condition.set_current_code(data.condition)
-        for name in LEVELS:
-            if self.levels[name].currentText() != getattr(data, name):
-                self.levels[name].set_value(getattr(data, name))
-        self._quiet = False
-        self.refresh_offers(clear=False)
+        self.pickers.load(data)
 
     def fill(self, data: LeadInput) -> None:
-        data.interest = self.interest.current_code()
-        data.condition = self.condition.current_code()
-        for name in LEVELS:
-            setattr(data, name, self.levels[name].value())
+        self.pickers.fill(data)
 
     def state(self) -> tuple[str, ...]:
-        return (
-            self.interest.current_code(),
-            self.condition.current_code(),
-            *(self.levels[n].currentText() for n in LEVELS),
-        )
+        return self.pickers.state()
 
     def refresh_offers(self, below: str | None = None, clear: bool = True) -> None:
-        """Offer each picker below `below` (all of them when None) what fits the values
-        above it. With `clear`, a value that no longer fits a known parent is emptied;
-        under a free-text parent the catalogue knows nothing, so the value stays."""
-        start = LEVELS.index(below) + 1 if below else 0
-        for position in range(start, len(LEVELS)):
-            name = LEVELS[position]
-            combo = self.levels[name]
-            above = {n: self.levels[n].value() for n in LEVELS[:position]}
-            offered = catalogue.choices(name, **above)
-            combo.set_values(offered)
-            if clear and offered and combo.value() and not combo.offers(combo.value()):
-                blocked = combo.blockSignals(True)
-                combo.setEditText("")
-                combo.blockSignals(blocked)
+        self.pickers.refresh_offers(below, clear)
 
     def set_read_only(self, read_only: bool) -> None:
-        self.interest.setEnabled(not read_only)
-        self.condition.setEnabled(not read_only)
-        for combo in self.levels.values():
-            combo.set_read_only(read_only)
-
-    def _on_level_changed(self, name: str, _text: str = "") -> None:
-        self.refresh_offers(name, clear=not self._quiet)
+        self.pickers.set_read_only(read_only)
 
 
 class DisqualifyDialog(QDialog):

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import money
-from app.domain.choices import Channel, Condition, Interest, Status
+from app.domain.choices import Channel, Status
 from app.domain.stages import StageInfo, allowed_moves
 from app.domain.validation import ValidationError
 from app.services import accounts, catalogue, opportunities, reference
@@ -49,6 +49,7 @@ from ui.opportunity_tabs import ContactsTab, HistoryTab, OpportunityTab
 from ui.quotes_tab import QuotesTab
 from ui.stage_bar import StageBar
 from ui.timeline import TimelineWidget
+from ui.vehicle_interest import LEVELS, VehicleInterestPickers
 from ui.widgets import (
     ERROR_COLOUR,
     CatalogueCombo,
@@ -71,8 +72,6 @@ LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 GROW_FIELDS = QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
 DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
 
-# The branding pickers, each offering what fits the ones before it.
-LEVELS = ("brand", "vehicle_class", "model", "model_code", "variant")
 _LEVEL_LABELS = {
     "brand": "&Brand",
     "vehicle_class": "Class",
@@ -510,41 +509,26 @@ def _amount_state(edit: MoneyEdit) -> Any:
 
 class BrandingSection(_Section):
     """What the customer wants: how they pay, new or used, and the vehicle down to the
-    variant. Each catalogue picker offers what fits the ones above it; free text is kept."""
+    variant (the pickers of ui.vehicle_interest)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Branding", parent)
-        self._quiet = False  # filling from a load or a vehicle: offer, never clear
-        self.interest = ChoiceCombo(Interest)
-        self.condition = ChoiceCombo(Condition)
-        self.levels: dict[str, CatalogueCombo] = {name: CatalogueCombo() for name in LEVELS}
-        self._row("interest", "&Interest", self.interest, short=True)
-        self._row("condition", "Condition", self.condition, short=True)
-        for name in LEVELS:
-            self._row(name, _LEVEL_LABELS[name], self.levels[name], short=True)
-            self.levels[name].currentTextChanged.connect(partial(self._on_level_changed, name))
+        self.pickers = VehicleInterestPickers()
+        self.interest = self.pickers.interest
+        self.condition = self.pickers.condition
+        self.levels = self.pickers.levels
+        labels = {"interest": "&Interest", "condition": "Condition", **_LEVEL_LABELS}
+        for name, widget in self.pickers.fields():
+            self._row(name, labels[name], widget, short=True)
 
     def load(self, data: OpportunityInput) -> None:
-        self._quiet = True
-        self.interest.set_current_code(data.interest)
-        self.condition.set_current_code(data.condition)
-        for name in LEVELS:
-            self.levels[name].set_value(getattr(data, name))
-        self._quiet = False
-        self.refresh_offers(clear=False)
+        self.pickers.load(data)
 
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
-        data.interest = self.interest.current_code()
-        data.condition = self.condition.current_code()
-        for name in LEVELS:
-            setattr(data, name, self.levels[name].value())
+        self.pickers.fill(data)
 
     def state(self) -> tuple[Any, ...]:
-        return (
-            self.interest.current_code(),
-            self.condition.current_code(),
-            *(self.levels[n].currentText() for n in LEVELS),
-        )
+        return self.pickers.state()
 
     def wanted(self) -> dict[str, str]:
         """What a stock vehicle is matched against."""
@@ -556,40 +540,21 @@ class BrandingSection(_Section):
 
     def fill_empty_from(self, vehicle: VehicleChoice) -> None:
         """Take what the customer has not said yet from the vehicle picked for them."""
-        self._quiet = True
+        self.pickers.quiet = True
         if not self.condition.current_code():
             self.condition.set_current_code(vehicle.condition)
         for name in LEVELS:
             combo = self.levels[name]
             if not combo.value() and getattr(vehicle, name):
                 combo.set_value(getattr(vehicle, name))
-        self._quiet = False
+        self.pickers.quiet = False
         self.refresh_offers(clear=False)
 
     def refresh_offers(self, below: str | None = None, clear: bool = True) -> None:
-        """Offer each picker below `below` (all of them when None) what fits the values
-        above it. With `clear`, a value that no longer fits a known parent is emptied;
-        under a free-text parent the catalogue knows nothing, so the value stays."""
-        start = LEVELS.index(below) + 1 if below else 0
-        for position in range(start, len(LEVELS)):
-            name = LEVELS[position]
-            combo = self.levels[name]
-            above = {n: self.levels[n].value() for n in LEVELS[:position]}
-            offered = catalogue.choices(name, **above)
-            combo.set_values(offered)
-            if clear and offered and combo.value() and not combo.offers(combo.value()):
-                blocked = combo.blockSignals(True)
-                combo.setEditText("")
-                combo.blockSignals(blocked)
+        self.pickers.refresh_offers(below, clear)
 
     def set_read_only(self, read_only: bool) -> None:
-        self.interest.setEnabled(not read_only)
-        self.condition.setEnabled(not read_only)
-        for combo in self.levels.values():
-            combo.set_read_only(read_only)
-
-    def _on_level_changed(self, name: str, _text: str = "") -> None:
-        self.refresh_offers(name, clear=not self._quiet)
+        self.pickers.set_read_only(read_only)
 
 
 class DeviceSection(_Section):
