@@ -64,7 +64,7 @@ class AccountFields(QWidget):
             self.form.addRow(label, self.boxes[name])
             edit.textEdited.connect(lambda _text: self.edited.emit())
         self.edits["email"].setPlaceholderText("name@example.com")
-        self.edits["phone"].setPlaceholderText("+39 02 1234 5678")
+        self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
         self.general_message = QLabel()
         self.general_message.setWordWrap(True)
         self.general_message.setStyleSheet(f"color: {ERROR_COLOUR};")

@@ -455,7 +455,7 @@ class LeadDialog(QDialog):
             self.edits[name] = QLineEdit()
             _add_row(contact_form, self.boxes, name, label, self.edits[name])
         self.edits["email"].setPlaceholderText("name@example.com")
-        self.edits["phone"].setPlaceholderText("+39 02 1234 5678")
+        self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
         self.edits["company_name"].setToolTip("For a company's enquiry; the person is its contact")
 
         notes_group = QGroupBox("&Notes")

@@ -100,7 +100,7 @@ class WalkInDialog(QDialog):
         for name, label in CUSTOMER_FIELDS:
             self.edits[name] = QLineEdit()
             self._add_row(self.customer_form, name, label, self.edits[name])
-        self.edits["phone"].setPlaceholderText("+39 02 1234 5678")
+        self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
         self.edits["email"].setPlaceholderText("name@example.com")
         self._last_customer_edit = self.edits["first_name"]
 
