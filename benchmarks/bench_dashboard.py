@@ -131,10 +131,9 @@ def _aggregates(
     return {
         "open pipeline + forecast": lambda: dashboard._open_rows(base, "stage", today),
         "by salesperson": lambda: dashboard._open_rows(base, "owner", today),
-        "funnel: reached ... days": lambda: dashboard._stage_figures(
+        "funnel: stages, lost at": lambda: dashboard._stage_figures(
             base, today, now, names, stages
         ),
-        "funnel: lost at": lambda: dashboard._lost_at(base, today),
         "outcomes, lost reasons": lambda: dashboard._outcomes(base, today),
     }
 

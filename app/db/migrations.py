@@ -288,12 +288,191 @@ def _v5_folded_search(db: Database) -> None:
         db.connection().cursor().executemany(sql, changed)
 
 
+# --- schema 6: the funnel's figures kept per opportunity and stage ---------------------------
+
+# Days are kept as julianday() − this (the Unix epoch), so the sums stay small numbers.
+VISIT_DAY_ORIGIN = 2440587.5
+
+_VISIT_TRIGGER_NAMES = (
+    "stage_visit_insert",
+    "stage_visit_delete",
+    "stage_visit_update",
+    "stage_visit_stage_order",
+    "stage_visit_status",
+)
+
+
+def _onward_sql(row: str) -> str:
+    """1 when a move went on: to a later stage that is not a lost one; else 0."""
+    return (
+        "coalesce((SELECT t.sequence > f.sequence AND NOT t.is_lost FROM stage t, stage f "
+        f"WHERE t.id = {row}.to_stage_id AND f.id = {row}.from_stage_id), 0)"
+    )
+
+
+def _visit_day(row: str) -> str:
+    return f"(julianday({row}.created_at) - {VISIT_DAY_ORIGIN})"
+
+
+def _add_move(row: str) -> list[str]:
+    """The statements that add one move's share: a visit to its to-stage entered at its
+    time, and a visit to its from-stage left at its time (gone on, if the move went on)."""
+    return [
+        f"""INSERT INTO opportunity_stage_visit (opportunity_id, stage_id, visits, entered)
+            SELECT {row}.opportunity_id, {row}.to_stage_id, 1, {_visit_day(row)}
+            WHERE {row}.to_stage_id IS NOT NULL
+            ON CONFLICT (opportunity_id, stage_id) DO UPDATE SET
+                visits = visits + 1, entered = entered + excluded.entered;""",
+        f"""INSERT INTO opportunity_stage_visit (opportunity_id, stage_id, went_on, leaves, left_at)
+            SELECT {row}.opportunity_id, {row}.from_stage_id, {_onward_sql(row)}, 1,
+                   {_visit_day(row)}
+            WHERE {row}.from_stage_id IS NOT NULL
+            ON CONFLICT (opportunity_id, stage_id) DO UPDATE SET
+                went_on = went_on + excluded.went_on, leaves = leaves + 1,
+                left_at = left_at + excluded.left_at;""",
+    ]
+
+
+def _take_move(row: str) -> list[str]:
+    """The statements that take one move's share away again. Updates only: the rows are
+    there, unless the opportunity is being deleted and took them with it."""
+    return [
+        f"""UPDATE opportunity_stage_visit
+            SET visits = visits - 1, entered = entered - {_visit_day(row)}
+            WHERE opportunity_id = {row}.opportunity_id AND stage_id = {row}.to_stage_id;""",
+        f"""UPDATE opportunity_stage_visit
+            SET went_on = went_on - {_onward_sql(row)}, leaves = leaves - 1,
+                left_at = left_at - {_visit_day(row)}
+            WHERE opportunity_id = {row}.opportunity_id AND stage_id = {row}.from_stage_id;""",
+    ]
+
+
+def _last_lost_from(opportunity: str) -> str:
+    """The stage the opportunity's last closing move as lost left (queries.LAST_LOST_FROM)."""
+    return f"""(SELECT lc.from_stage_id FROM stage_change lc JOIN stage fs ON fs.id = lc.from_stage_id
+        WHERE lc.opportunity_id = {opportunity} AND lc.reason = 'lost'
+        ORDER BY lc.created_at DESC, lc.id DESC LIMIT 1)"""
+
+
+def _lost_last(opportunity: str, status: str) -> str:
+    """1 for the row of the stage a lost opportunity's last closing move as lost left."""
+    return f"({status} IS 'lost' AND stage_id IS {_last_lost_from(opportunity)})"
+
+
+def _mark_lost(row: str) -> str:
+    """The statement that marks, after a move closing as lost comes or goes, the stage
+    the opportunity's last such move left, if it is lost now."""
+    status = f"(SELECT o.status FROM opportunity o WHERE o.id = {row}.opportunity_id)"
+    return f"""UPDATE opportunity_stage_visit
+        SET lost_last = {_lost_last(f"{row}.opportunity_id", status)}
+        WHERE opportunity_id = {row}.opportunity_id AND {row}.reason = 'lost';"""
+
+
+_STATUS_OF_SHARES = "(SELECT o.status FROM opportunity o WHERE o.id = shares.opportunity_id)"
+
+# Every stage an opportunity's moves touch, with what the funnel counts of it, from the moves.
+_VISIT_ROWS = f"""
+    SELECT opportunity_id, stage_id, sum(visits), sum(went_on), sum(leaves),
+           sum(entered), sum(left_at),
+           {_lost_last("shares.opportunity_id", _STATUS_OF_SHARES)}
+    FROM (
+        SELECT sc.opportunity_id, sc.to_stage_id AS stage_id, 1 AS visits, 0 AS went_on,
+               0 AS leaves, {_visit_day("sc")} AS entered, 0.0 AS left_at
+        FROM stage_change sc WHERE sc.to_stage_id IS NOT NULL
+        UNION ALL
+        SELECT sc.opportunity_id, sc.from_stage_id, 0, {_onward_sql("sc")}, 1, 0.0,
+               {_visit_day("sc")}
+        FROM stage_change sc WHERE sc.from_stage_id IS NOT NULL
+    ) AS shares
+    GROUP BY opportunity_id, stage_id
+"""
+
+_FILL_VISITS = [
+    "DELETE FROM opportunity_stage_visit",
+    "INSERT INTO opportunity_stage_visit "
+    "(opportunity_id, stage_id, visits, went_on, leaves, entered, left_at, lost_last)"
+    + _VISIT_ROWS,
+]
+
+# Per opportunity and stage, what its moves say: visits (times it entered the stage),
+# went_on (moves from it straight on to a later, not lost stage), leaves (moves from it),
+# Σ of the times it entered and left, in days since VISIT_DAY_ORIGIN, and lost_last (1 on
+# the row of the stage a lost opportunity's last closing move as lost left, as the list's
+# "lost at" filter finds it; kept on changes of status too, so the funnel need not read the
+# status). A visit still going on counts up to now: Σleft − Σentered + (visits − leaves) ×
+# now. Sums rather than a pairing of each move with the next, so the order in which moves
+# arrive does not matter. Triggers on stage_change keep it, so every writer (the services,
+# bulk loads, scripts on a plain sqlite3 connection) leaves it right; a change to the
+# stages' order or to which one is lost counts the moves on anew.
+SQLITE_STAGE_VISIT_DDL = [
+    """CREATE TABLE opportunity_stage_visit (
+        opportunity_id INTEGER NOT NULL REFERENCES opportunity (id) ON DELETE CASCADE,
+        stage_id INTEGER NOT NULL,
+        visits INTEGER NOT NULL DEFAULT 0,
+        went_on INTEGER NOT NULL DEFAULT 0,
+        leaves INTEGER NOT NULL DEFAULT 0,
+        entered REAL NOT NULL DEFAULT 0,
+        left_at REAL NOT NULL DEFAULT 0,
+        lost_last INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (opportunity_id, stage_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX opportunity_stage_visit_stage_id ON opportunity_stage_visit (stage_id)",
+    "CREATE TRIGGER stage_visit_insert AFTER INSERT ON stage_change BEGIN\n"
+    + "\n".join([*_add_move("new"), _mark_lost("new")])
+    + "\nEND",
+    "CREATE TRIGGER stage_visit_delete AFTER DELETE ON stage_change BEGIN\n"
+    + "\n".join([*_take_move("old"), _mark_lost("old")])
+    + "\nEND",
+    "CREATE TRIGGER stage_visit_update\n"
+    "    AFTER UPDATE OF opportunity_id, from_stage_id, to_stage_id, created_at, reason\n"
+    "    ON stage_change BEGIN\n"
+    + "\n".join([*_take_move("old"), *_add_move("new"), _mark_lost("old"), _mark_lost("new")])
+    + "\nEND",
+    f"""CREATE TRIGGER stage_visit_stage_order AFTER UPDATE OF sequence, is_lost ON stage
+        WHEN old.sequence IS NOT new.sequence OR old.is_lost IS NOT new.is_lost BEGIN
+        UPDATE opportunity_stage_visit SET went_on = coalesce((
+            SELECT sum({_onward_sql("sc")}) FROM stage_change sc
+            WHERE sc.from_stage_id = opportunity_stage_visit.stage_id
+              AND sc.opportunity_id = opportunity_stage_visit.opportunity_id), 0)
+        WHERE stage_id = new.id OR (opportunity_id, stage_id) IN (
+            SELECT sc.opportunity_id, sc.from_stage_id FROM stage_change sc
+            WHERE sc.to_stage_id = new.id);
+    END""",
+    f"""CREATE TRIGGER stage_visit_status AFTER UPDATE OF status ON opportunity
+        WHEN (old.status IS 'lost') <> (new.status IS 'lost') BEGIN
+        UPDATE opportunity_stage_visit SET lost_last = {_lost_last("new.id", "new.status")}
+        WHERE opportunity_id = new.id;
+    END""",
+]
+
+
+def _v6_stage_visits(db: Database) -> None:
+    """The funnel's figures kept per opportunity and stage (opportunity_stage_visit), so a
+    filtered funnel sums its opportunities' rows rather than walking their moves. Filled
+    from the stage history in one statement. Idempotent: the table, its index (the funnel
+    over every opportunity reads the funnel's stages from it) and its triggers are made if
+    missing, and the rows written anew. SQLite only, as the search index is."""
+    if not is_sqlite(db):
+        return
+    for name in _VISIT_TRIGGER_NAMES:
+        db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')
+    for statement in SQLITE_STAGE_VISIT_DDL:
+        if statement.startswith("CREATE TABLE") and "opportunity_stage_visit" in db.get_tables():
+            continue
+        db.execute_sql(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
+    for statement in _FILL_VISITS:
+        db.execute_sql(statement)
+    if "sqlite_stat1" in db.get_tables():
+        db.execute_sql("ANALYZE opportunity_stage_visit")
+
+
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
     _v2_quotes,
     _v3_audit_log,
     _v4_stage_history_indexes,
     _v5_folded_search,
+    _v6_stage_visits,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
@@ -400,7 +579,7 @@ def create_fresh(db: Database) -> None:
             "WHERE status = 'open' AND vehicle_id IS NOT NULL"
         )
         if is_sqlite(db):
-            for statement in SQLITE_SEARCH_DDL:
+            for statement in [*SQLITE_SEARCH_DDL, *SQLITE_STAGE_VISIT_DDL]:
                 db.execute_sql(statement)
         _create_schema_version(db)
         _seed_reference_data()

@@ -17,8 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.db import migrations, queries
 from app.db import models as m
-from app.db import queries
 from app.db.connection import is_sqlite
 from app.domain import money, pipeline
 from app.domain.choices import Channel, Condition, Status
@@ -561,6 +561,7 @@ class _StageSums:
     visits: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     left: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     entered: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    lost_here: dict[int, int] | None = None  # lost, their last closing move left it
 
 
 def _onward(stage_id: int, stages: list[_StageRow]) -> str:
@@ -652,36 +653,79 @@ def _through_filter(
     return sums
 
 
+def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) -> _StageSums:
+    """From the figures kept per opportunity and stage (opportunity_stage_visit, which
+    triggers on the stage history keep): the filter's opportunities, each with its few
+    rows, summed per stage, and per stage the lost ones whose last closing move left it.
+    A visit still going on counts up to now: Σ left − Σ entered + (visits − leaves) × now.
+    Reads a row per opportunity and stage it touched rather than every move with a
+    running total per stage, and answers where the lost ones stopped in the same pass."""
+    since = _now_number(now) - migrations.VISIT_DAY_ORIGIN
+    # Through a filter, its opportunities from their index, each one's rows in a row (no
+    # test of the stage, which would seek each stage apart); else every row of the stages.
+    cohort = (
+        f"FROM opportunity o CROSS JOIN opportunity_stage_visit v {where} "
+        "AND v.opportunity_id = o.id"
+        if where
+        else f"FROM opportunity_stage_visit v WHERE v.stage_id IN ({_ids(ids)})"
+    )
+    sql = f"""
+        SELECT v.stage_id, count(CASE WHEN v.visits > 0 THEN 1 END),
+               count(CASE WHEN v.went_on > 0 THEN 1 END), sum(v.visits),
+               sum(v.left_at) - sum(v.entered) + sum(v.visits - v.leaves) * ?,
+               count(CASE WHEN v.lost_last THEN 1 END)
+        {cohort}
+        GROUP BY v.stage_id
+    """
+    lost_here: dict[int, int] = defaultdict(int)
+    sums = _StageSums(lost_here=lost_here)
+    for stage_id, reached, went_on, visits, days, lost in queries.fetch_all(sql, [since, *params]):
+        sums.reached[stage_id], sums.went_on[stage_id] = int(reached), int(went_on)
+        sums.visits[stage_id], sums.left[stage_id] = int(visits or 0), float(days or 0)
+        lost_here[stage_id] = int(lost)
+    return sums
+
+
 def _stage_figures(
     flt: OpportunityFilter, today: date, now: datetime, names: list[str], stages: list[_StageRow]
-) -> list[tuple[int, int, int, float | None]]:
+) -> tuple[list[tuple[int, int, int, float | None]], dict[str, int] | None]:
     """Per funnel stage name: (opportunities that reached it, that went on from it, visits,
-    average days per visit), each opportunity counted once however often it came back.
+    average days per visit), each opportunity counted once however often it came back;
+    and, where the kept figures answer it in the same pass, per name the lost ones whose
+    last closing move left it (else None: _lost_at reads it).
     Each move ends a visit to its from-stage and begins one to its to-stage, so
     Σ(left − now) − Σ(entered − now) over the moves is the time of every visit, those
     still going on counted up to now: no pairing of a move with the next."""
     if not names:
-        return []
+        return [], None
     # Every stage of a funnel stage's name, as the list's filters by name select them.
     ids = [s.id for s in stages if s.name in names]
-    cohort, params = _cohort(flt, today)
-    sums = (
-        _through_filter(cohort, params, ids, stages, now)
-        if cohort
-        else _whole_history(ids, stages, now)
-    )
+    if is_sqlite():
+        where, params = queries.opportunity_where(flt, today)
+        sums = _kept_figures(where, params, ids, now)
+    else:
+        cohort, params = _cohort(flt, today)
+        sums = (
+            _through_filter(cohort, params, ids, stages, now)
+            if cohort
+            else _whole_history(ids, stages, now)
+        )
     by_name: dict[str, list[float]] = {name: [0, 0, 0, 0.0] for name in names}
+    lost_at: dict[str, int] | None = None if sums.lost_here is None else defaultdict(int)
     for s in stages:
         if s.id in ids:
+            if lost_at is not None and sums.lost_here is not None:
+                lost_at[s.name] += sums.lost_here.get(s.id, 0)
             found = by_name[s.name]
             found[0] += sums.reached[s.id]
             found[1] += sums.went_on[s.id]
             found[2] += sums.visits[s.id]
             found[3] += sums.left[s.id] - sums.entered[s.id]
-    return [
+    figures = [
         (int(r), int(g), int(v), pipeline.average(days, int(v)))
         for r, g, v, days in (by_name[name] for name in names)
     ]
+    return figures, None if lost_at is None else dict(lost_at)
 
 
 def _lost_at(flt: OpportunityFilter, today: date) -> dict[str, int]:
@@ -761,8 +805,8 @@ def _funnel(
     for s in stages:
         if s.funnel and s.name not in names:
             names.append(s.name)
-    figures = _stage_figures(base, today, now, names, stages)
-    lost_at = _lost_at(base, today)
+    figures, kept_lost_at = _stage_figures(base, today, now, names, stages)
+    lost_at = _lost_at(base, today) if kept_lost_at is None else kept_lost_at
     open_here: dict[str, int] = defaultdict(int)
     for cell in pipe.cells:
         open_here[cell.stage] += cell.count

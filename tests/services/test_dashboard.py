@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.db import migrations
 from app.db import models as m
 from app.services import dashboard, demo, opportunities, process
 from app.services.dashboard import DashboardFilter, Drilldown
@@ -618,3 +619,55 @@ def test_the_filtered_and_unfiltered_readings_agree_with_a_plain_reading(
     stages = {row[0]: row[1:] for row in everything["funnel"]}  # type: ignore[attr-defined]
     assert all(stages["Interest"][n] for n in range(6))
     assert (stages["Quotation"][2], stages["Contract"][2]) == (0, 1)
+
+
+def _same_as_filled() -> bool:
+    """The kept rows (leaving out those a removed move brought to nothing) are the rows
+    filled anew from the moves: the counts exactly, the sums of times to a microday."""
+    kept = m.database.execute_sql(
+        "SELECT opportunity_id, stage_id, visits, went_on, leaves, lost_last, entered, left_at "
+        "FROM opportunity_stage_visit WHERE visits != 0 OR leaves != 0 ORDER BY 1, 2"
+    ).fetchall()
+    filled = sorted(
+        (o, s, v, g, n, int(lost), e, left)
+        for o, s, v, g, n, e, left, lost in m.database.execute_sql(
+            migrations._VISIT_ROWS
+        ).fetchall()
+    )
+    assert [r[:6] for r in kept] == [r[:6] for r in filled]
+    for a, b in zip(kept, filled, strict=True):
+        assert a[6:] == pytest.approx(b[6:], abs=1e-6)
+    return True
+
+
+def test_the_kept_figures_follow_every_change_to_the_history(data: PipelineData) -> None:
+    """What the triggers keep per opportunity and stage is what the moves say, after moves
+    by the services, closings, reopenings, moves written or removed directly, a change to
+    the stages' order, and an opportunity's purge."""
+    assert _same_as_filled()
+    process.move_to_stage(data.ids["B"], dashboard_data._stage("Interest"))
+    process.advance(data.ids["B"], "Contract")
+    process.close_lost([data.ids["C"]], "Price")
+    process.reopen(data.ids["C"])
+    process.close_lost([data.ids["C"]], "Bought elsewhere")
+    assert _same_as_filled()
+    last = m.StageChange.select().order_by(m.StageChange.id.desc()).first()
+    m.StageChange.update(created_at=last.created_at - timedelta(days=400)).where(
+        m.StageChange.id == last.id
+    ).execute()
+    assert _same_as_filled()
+    m.StageChange.delete().where(m.StageChange.id == last.id).execute()
+    assert _same_as_filled()
+    m.Stage.update(sequence=m.Stage.sequence * -1).where(
+        m.Stage.id == dashboard_data._stage("Quotation")
+    ).execute()
+    assert _same_as_filled()
+    m.Opportunity.update(status="open").where(m.Opportunity.id == data.ids["L1"]).execute()
+    assert _same_as_filled()
+    m.Opportunity.update(status="lost").where(m.Opportunity.id == data.ids["L1"]).execute()
+    assert _same_as_filled()
+    m.Opportunity.delete().where(m.Opportunity.id == data.ids["L2"]).execute()
+    assert _same_as_filled()
+    assert not m.database.execute_sql(
+        "SELECT 1 FROM opportunity_stage_visit WHERE opportunity_id = ?", (data.ids["L2"],)
+    ).fetchall()
