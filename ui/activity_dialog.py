@@ -38,6 +38,7 @@ from ui.widgets import (
     LookupEdit,
     LookupItem,
     OptionCombo,
+    ask_to_save,
 )
 
 SAVE = QMessageBox.StandardButton.Save
@@ -507,12 +508,8 @@ class ActivityDialog(QDialog):
     def reject(self) -> None:
         """Esc, Cancel and the window's close box all come here."""
         if self.is_modified():
-            answer = QMessageBox.question(
-                self,
-                "Unsaved changes",
-                f"Save this {kind_label(self.kind.current_code()).lower()} before closing?",
-                SAVE | DISCARD | CANCEL,
-                SAVE,
+            answer = ask_to_save(
+                self, f"Save this {kind_label(self.kind.current_code()).lower()} before closing?"
             )
             if answer == SAVE:
                 self.save()

@@ -24,7 +24,7 @@ from app.domain.validation import ValidationError
 from app.services import documents, workspace
 from app.services.documents import DocumentSettings
 from app.services.errors import NotAllowed
-from ui.widgets import FieldBox
+from ui.widgets import FieldBox, ask_to_save
 
 SAVE = QMessageBox.StandardButton.Save
 DISCARD = QMessageBox.StandardButton.Discard
@@ -142,13 +142,7 @@ class DocumentSettingsDialog(QDialog):
 
     def reject(self) -> None:
         if not self.read_only and self.state() != self._baseline:
-            answer = QMessageBox.question(
-                self,
-                "Unsaved changes",
-                "The document settings have changes that are not saved.",
-                SAVE | DISCARD | CANCEL,
-                SAVE,
-            )
+            answer = ask_to_save(self, "The document settings have changes that are not saved.")
             if answer == CANCEL or (answer == SAVE and not self.save()):
                 return
         super().reject()

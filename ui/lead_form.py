@@ -39,7 +39,7 @@ from ui.conflict_dialog import ConflictChoice
 from ui.duplicates import DuplicateCandidatesPanel
 from ui.timeline import LEAD, TimelineWidget
 from ui.vehicle_interest import LEVELS, VehicleInterestPickers
-from ui.widgets import ERROR_COLOUR, ChoiceCombo, FieldBox, OptionCombo
+from ui.widgets import ERROR_COLOUR, ChoiceCombo, FieldBox, OptionCombo, ask_to_save
 
 SAVE = QMessageBox.StandardButton.Save
 DISCARD = QMessageBox.StandardButton.Discard
@@ -873,13 +873,7 @@ class LeadDialog(QDialog):
         if self.is_modified():
             name = self.detail.display_name if self.detail else ""
             what = f"the lead “{name}”" if name else "this new lead"
-            answer = QMessageBox.question(
-                self,
-                "Unsaved changes",
-                f"Save the changes to {what} before closing?",
-                SAVE | DISCARD | CANCEL,
-                SAVE,
-            )
+            answer = ask_to_save(self, f"Save the changes to {what} before closing?")
             if answer == SAVE:
                 self.save_and_close()
                 return

@@ -61,6 +61,7 @@ from ui.widgets import (
     MoneyEdit,
     OptionalDateEdit,
     OptionCombo,
+    ask_to_save,
 )
 
 SAVE = QMessageBox.StandardButton.Save
@@ -1236,13 +1237,7 @@ class OpportunityDialog(QDialog):
             return False
         if not self.is_modified():
             return True
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            f"Save the changes to this opportunity before {what}?",
-            SAVE | DISCARD | CANCEL,
-            SAVE,
-        )
+        answer = ask_to_save(self, f"Save the changes to this opportunity before {what}?")
         if answer == SAVE:
             return self.save()
         if answer == DISCARD:
@@ -1271,13 +1266,7 @@ class OpportunityDialog(QDialog):
         if self.is_modified():
             topic = self.opportunity.topic.text().strip()
             what = f"“{topic}”" if topic else "this new opportunity"
-            answer = QMessageBox.question(
-                self,
-                "Unsaved changes",
-                f"Save the changes to {what} before closing?",
-                SAVE | DISCARD | CANCEL,
-                SAVE,
-            )
+            answer = ask_to_save(self, f"Save the changes to {what} before closing?")
             if answer == SAVE:
                 self.save_and_close()
                 return

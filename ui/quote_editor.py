@@ -46,7 +46,7 @@ from app.services import quotes
 from app.services.documents import DocumentFolderError
 from app.services.errors import ConflictError, NotFound
 from app.services.quotes import LineInput, QuoteDetail, QuoteInput
-from ui.widgets import ERROR_COLOUR, ChoiceCombo, DateEdit, FieldBox, OptionalDateEdit
+from ui.widgets import ERROR_COLOUR, ChoiceCombo, DateEdit, FieldBox, OptionalDateEdit, ask_to_save
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 EDIT = Qt.ItemDataRole.EditRole
@@ -814,13 +814,7 @@ class QuoteDialog(QDialog):
 
     def reject(self) -> None:
         if self.is_modified():
-            answer = QMessageBox.question(
-                self,
-                "Unsaved changes",
-                f"Quote {self.detail.label} has changes that are not saved.",
-                SAVE | DISCARD | CANCEL,
-                SAVE,
-            )
+            answer = ask_to_save(self, f"Quote {self.detail.label} has changes that are not saved.")
             if answer == CANCEL:
                 return
             if answer == SAVE and not self.save():

@@ -36,7 +36,7 @@ from app.domain.validation import ValidationError
 from app.services import stage_setup
 from app.services.errors import NotFound
 from app.services.stage_setup import KindInfo, NotAllowed, StageSettings
-from ui.widgets import ERROR_COLOUR, FieldBox, FieldErrorLabel
+from ui.widgets import ERROR_COLOUR, FieldBox, FieldErrorLabel, ask_to_save
 
 ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
 ACTION_ROLE = QDialogButtonBox.ButtonRole.ActionRole
@@ -410,13 +410,7 @@ class StageSetupDialog(QDialog):
     # --- Qt overrides -------------------------------------------------------------------
     def reject(self) -> None:
         if self.is_modified():
-            answer = QMessageBox.question(
-                self,
-                "Unsaved changes",
-                "Save the changes to the stages before closing?",
-                SAVE | DISCARD | CANCEL,
-                SAVE,
-            )
+            answer = ask_to_save(self, "Save the changes to the stages before closing?")
             if answer == CANCEL or (answer == SAVE and not self.save()):
                 return
         super().reject()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFocusEvent, QKeyEvent, QStandardItem, QStandardItemModel
@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 from app.domain import money
 from app.domain.choices import Choice
@@ -559,3 +562,18 @@ class LookupEdit(QWidget):
                 self._timer.stop()
                 self.left.emit()
         return super().eventFilter(watched, event)
+
+
+def ask_to_save(parent: QWidget, question: str) -> QMessageBox.StandardButton:
+    """The one question a form with unsaved changes asks on closing (or before a move that
+    reloads it): Save (the default), Discard or Cancel."""
+    from PySide6.QtWidgets import QMessageBox  # loaded when a form first asks, not at start-up
+
+    buttons = (
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel
+    )
+    return QMessageBox.question(
+        parent, "Unsaved changes", question, buttons, QMessageBox.StandardButton.Save
+    )
