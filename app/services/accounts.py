@@ -235,7 +235,9 @@ def update(account_id: int, data: AccountInput, expected_version: int) -> Accoun
         if row is None:
             raise NotFound(f"Customer #{account_id} no longer exists.")
         if row.version != expected_version:
-            raise ConflictError(f"Customer {row.name}", _user_name(row.changed_by), row.version)
+            raise ConflictError(
+                f"Customer {row.name}", conflicts.user_name(row.changed_by), row.version
+            )
         for name in _ACCOUNT_FIELDS:
             setattr(row, name, getattr(data, name))
         for name, value in _keys(data, phone_region()).items():
@@ -264,13 +266,8 @@ def conflict(account_id: int, opened: AccountInput, yours: AccountInput) -> conf
     row = m.Account.get_or_none(m.Account.id == account_id)
     if row is None:
         raise NotFound(f"Customer #{account_id} no longer exists.")
-    theirs = get(account_id)
-    who = _user_name(row.changed_by)
-    return conflicts.Conflict(
-        str(ConflictError(f"Customer {row.name}", who)),
-        who,
-        theirs.version,
-        conflicts.field_changes(opened, theirs, yours, FIELD_LABELS),
+    return conflicts.describe(
+        f"Customer {row.name}", row.changed_by, opened, get(account_id), yours, FIELD_LABELS
     )
 
 
@@ -282,11 +279,6 @@ def save_over(
     merged = conflicts.merged(opened, theirs, yours, FIELD_LABELS)
     data = AccountInput(**{n: getattr(merged, n) for n in _ACCOUNT_FIELDS})
     return update(account_id, data, their_version)
-
-
-def _user_name(user_id: int | None) -> str | None:
-    user = m.User.get_or_none(m.User.id == user_id) if user_id else None
-    return user.full_name if user else None
 
 
 def get(account_id: int) -> AccountDetail:

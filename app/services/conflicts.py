@@ -9,7 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from app.services.errors import FieldChange
+from app.db import models as m
+from app.services.errors import ConflictError, FieldChange
 
 T = TypeVar("T")
 EMPTY = "—"
@@ -70,3 +71,29 @@ def merged(opened: object, theirs: T, yours: object, names: Iterable[str]) -> T:
         if mine != getattr(opened, name):
             setattr(result, name, mine)
     return result
+
+
+def user_name(user_id: int | None) -> str | None:
+    """Who saved a record last, by name; None when nobody is on file."""
+    user = m.User.get_or_none(m.User.id == user_id) if user_id else None
+    return user.full_name if user else None
+
+
+def describe(
+    what: str,
+    changed_by: int | None,
+    opened: object,
+    theirs: Any,
+    yours: object,
+    labels: dict[str, str],
+    show: Callable[[str, Any], str] | None = None,
+) -> Conflict:
+    """The conflict of a record saved elsewhere: `theirs` as saved now (with its version),
+    field by field against what the form opened with and what it holds now."""
+    who = user_name(changed_by)
+    return Conflict(
+        str(ConflictError(what, who)),
+        who,
+        theirs.version,
+        field_changes(opened, theirs, yours, labels, show),
+    )

@@ -135,7 +135,9 @@ def update(lead_id: int, data: LeadInput, expected_version: int) -> LeadDetail:
     with transaction():
         row = _editable(lead_id)
         if row.version != expected_version:
-            raise ConflictError(f"Lead #{lead_id}", _user_name(row.changed_by), row.version)
+            raise ConflictError(
+                f"Lead #{lead_id}", conflicts.user_name(row.changed_by), row.version
+            )
         for name in _INPUT_FIELDS:
             setattr(row, name, getattr(data, name))
         for name, value in _keys(data, region).items():
@@ -143,11 +145,6 @@ def update(lead_id: int, data: LeadInput, expected_version: int) -> LeadDetail:
         row.owner = data.owner_id
         row.save()
     return get(lead_id)
-
-
-def _user_name(user_id: int | None) -> str | None:
-    user = m.User.get_or_none(m.User.id == user_id) if user_id else None
-    return user.full_name if user else None
 
 
 FIELD_LABELS = {
@@ -160,7 +157,7 @@ FIELD_LABELS = {
 
 def _show(name: str, value: object) -> str:
     if name == "owner_id":
-        who = _user_name(value) if isinstance(value, int) else None
+        who = conflicts.user_name(value) if isinstance(value, int) else None
         return who or conflicts.EMPTY
     return conflicts.plain(value)
 
@@ -170,13 +167,8 @@ def conflict(lead_id: int, opened: LeadInput, yours: LeadInput) -> conflicts.Con
     row = m.Lead.get_or_none(m.Lead.id == lead_id)
     if row is None:
         raise NotFound(f"Lead #{lead_id} no longer exists.")
-    theirs = get(lead_id)
-    who = _user_name(row.changed_by)
-    return conflicts.Conflict(
-        str(ConflictError(f"Lead #{lead_id}", who)),
-        who,
-        theirs.version,
-        conflicts.field_changes(opened, theirs, yours, FIELD_LABELS, _show),
+    return conflicts.describe(
+        f"Lead #{lead_id}", row.changed_by, opened, get(lead_id), yours, FIELD_LABELS, _show
     )
 
 

@@ -555,14 +555,14 @@ def conflict(
     row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
     if row is None:
         raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
-    theirs = get(opportunity_id)
-    who = m.User.get_or_none(m.User.id == row.changed_by)
-    name = who.full_name if who else None
-    return conflicts.Conflict(
-        str(ConflictError(f"Opportunity #{opportunity_id}", name)),
-        name,
-        theirs.version,
-        conflicts.field_changes(opened, theirs, yours, FIELD_LABELS, _show),
+    return conflicts.describe(
+        f"Opportunity #{opportunity_id}",
+        row.changed_by,
+        opened,
+        get(opportunity_id),
+        yours,
+        FIELD_LABELS,
+        _show,
     )
 
 
