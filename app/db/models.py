@@ -428,6 +428,8 @@ class Opportunity(BaseModel):
         indexes = (
             (("owner", "status"), False),
             (("vehicle", "status"), False),
+            # The list's first screen: the open ones by close date (schema version 7).
+            (("status", "est_close_date"), False),
             # The list's sort columns, so its first page is an index walk.
             (("topic",), False),
             (("est_revenue_minor",), False),

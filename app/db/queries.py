@@ -345,8 +345,10 @@ def _ids_by(
     100,000 opportunities 14 ms rather than 26 ms for the first page, cold)."""
     where, params = _where(flt, today)
     only_status = bool(flt.status) and replace(flt, status=None) == OpportunityFilter()
-    # (The status index itself is in the order of the status and the id.)
-    if only_status and is_sqlite() and sort not in _SORT_JOINS and sort not in ("status", "id"):
+    # (The status index itself is in the order of the status and the id, and the close
+    # date has an index under the status since schema 7: there the plain WHERE is best.)
+    plain = ("status", "id", "est_close_date")
+    if only_status and is_sqlite() and sort not in _SORT_JOINS and sort not in plain:
         where = " WHERE +o.id IN (SELECT id FROM opportunity WHERE status = ?)"
     return f"SELECT o.id FROM opportunity o {joins}{where} {order}", params
 

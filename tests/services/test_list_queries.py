@@ -120,3 +120,19 @@ def test_the_count_and_first_page_read_together_match_a_plain_reading(
                     assert count == len(expected), (text, status)
                     assert [r.id for r in page] == expected[:limit], (text, status, descending)
                     assert opportunities.page(flt, sort, descending, 0, limit, TODAY) == page
+
+
+def test_the_open_ones_by_close_date_are_read_from_one_index(rows: list[tuple[Any, ...]]) -> None:
+    # The list's first screen: its page is the first entries of the status and close-date
+    # index, with no sort of the open rows (schema step 7).
+    for descending in (False, True):
+        _key, order, joins = queries._order("est_close_date", descending)
+        sql, params = queries._ids_by(
+            OpportunityFilter(status="open"), TODAY, "est_close_date", joins, order
+        )
+        plan = " | ".join(
+            str(step[-1])
+            for step in database.execute_sql(f"EXPLAIN QUERY PLAN {sql} LIMIT 200", params)
+        )
+        assert "opportunity_status_est_close_date" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
