@@ -100,3 +100,50 @@ def test_check_reports_a_sound_database(data_dir: Path, capsys: pytest.CaptureFi
     _filled(data_dir)
     assert main.main(["--data-dir", str(data_dir), "check"]) == 0
     assert "is sound and up to date" in capsys.readouterr().out
+
+
+def test_start_up_shows_the_window_before_it_opens_the_database(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], qapp
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    database = _filled(data_dir)
+    seen: list[tuple[bool, bool, str]] = []
+    real_open = workspace.open_database
+
+    def opening(path: Path | None = None) -> Path:
+        for window in QApplication.topLevelWidgets():
+            if not isinstance(window, MainWindow) or window.database_path != database:
+                continue  # (the windows of earlier tests)
+            seen.append(
+                (window.isVisible(), window.new_action.isEnabled(), window.opening_label.text())
+            )
+        return real_open(path)
+
+    monkeypatch.setattr(workspace, "open_database", opening)
+    assert main.main(["--data-dir", str(data_dir), "--smoke"]) == 0
+    # Shown, with its actions waiting for the database, and saying which one it opens.
+    assert seen == [(True, False, f"Opening the database {database} …")]
+    out = capsys.readouterr().out
+    shown, listed = (
+        float(out.split(f"{n} at ")[1].split()[0].rstrip(",")) for n in ("shown", "list")
+    )
+    assert "started and closed cleanly" in out and shown <= listed
+
+
+def test_the_window_frame_loads_no_database_code() -> None:
+    # What start-up shows first must not wait for the models, the services or the lists.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, ui.main_window; "
+        "print(sorted(m for m in sys.modules if m == 'peewee' or m.startswith(('app.db', "
+        "'app.services', 'ui.opportunity_list', 'ui.record_table'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

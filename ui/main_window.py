@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,22 +17,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.choices import UserRole
-from app.services import workspace
-from app.services.opportunities import OpportunityFilter
-from app.services.workspace import UserInfo
-from ui.opportunity_list import OpportunityListPage
-from ui.record_table import ListPage
-
+# Start-up shows this window before the database is opened, so what its frame needs is all
+# this module loads: the services, the models, the lists and Qt's own namespace (building
+# the Python types of its enums takes longer than the frame) are loaded by sign_in, or by
+# the method that first needs them.
 if TYPE_CHECKING:
-    # The backups, the purge and the start-up checks are loaded when first used.
     from app.services.backups import RestoreResult
     from app.services.dashboard import Drilldown
+    from app.services.opportunities import OpportunityFilter
+    from app.services.workspace import UserInfo
     from ui.account_list import AccountListPage
     from ui.agenda import AgendaPage
     from ui.dashboard import DashboardPage
     from ui.lead_list import LeadListPage
+    from ui.opportunity_list import OpportunityListPage
     from ui.purge_dialog import PurgeDialog
+    from ui.record_table import ListPage
     from ui.restore_dialog import RestoreDialog
     from ui.startup import StartupChecks
 
@@ -58,19 +57,31 @@ def _tab_holder() -> QWidget:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, user: UserInfo, database_path: Path) -> None:
+    """The main window. Given the user, it opens signed in with its lists. Without one it
+    is the frame alone: its tabs, menus and toolbar, saying the database is being opened,
+    with every action that needs the database disabled until sign_in fills it. Start-up
+    shows that frame first, so the program answers at once even when the database takes
+    its time (a large file, a slow disk, an upgrade to run)."""
+
+    def __init__(self, user: UserInfo | None, database_path: Path) -> None:
         super().__init__()
-        self.user = user
         self.database_path = database_path
-        self.setWindowTitle(f"Showroom — {user.full_name}")
+        self.setWindowTitle("Showroom")
         self.resize(1400, 820)
 
-        self.opportunities = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
+        # Set by sign_in.
+        self.user: UserInfo
+        self.opportunities: OpportunityListPage
+        self.signed_in = False
         # The agenda, leads and customers are built when first shown: their modules, lists
         # and queries stay out of start-up.
         self._agenda: AgendaPage | None = None
         self._leads: LeadListPage | None = None
         self._customers: AccountListPage | None = None
+        self.opening_tab = _tab_holder()
+        self.opening_label = QLabel(f"Opening the database {database_path} …")
+        self.opening_label.setMargin(24)
+        self.opening_tab.layout().addWidget(self.opening_label)
         self.agenda_tab = _tab_holder()
         self.leads_tab = _tab_holder()
         self.customers_tab = _tab_holder()
@@ -79,7 +90,7 @@ class MainWindow(QMainWindow):
         self.dashboard_tab = _tab_holder()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.opportunities, "&Opportunities")
+        self.tabs.addTab(self.opening_tab, "&Opportunities")
         self.tabs.addTab(self.agenda_tab, "&Agenda")
         self.tabs.addTab(self.leads_tab, "&Leads")
         self.tabs.addTab(self.customers_tab, "C&ustomers")
@@ -89,27 +100,63 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(8, 6, 8, 0)
         layout.addWidget(self.tabs)
         self.setCentralWidget(central)
+
+        self.count_label = QLabel("Opening the database …")
+        self.statusBar().addWidget(self.count_label, 1)
+        self.where_label = QLabel(str(database_path))
+        self.statusBar().addPermanentWidget(self.where_label)
+        self._counts: dict[QWidget, str] = {}
+        self._build_actions()
+        self.tabs.setEnabled(False)
+        if user is not None:
+            self.sign_in(user)
+
+    def sign_in(self, user: UserInfo) -> None:
+        """Fill the frame for `user`, on the database now open: the opportunity list in
+        its tab, the actions this user may take."""
+        from PySide6.QtCore import Qt
+
+        from app.domain.choices import UserRole
+        from app.services import workspace
+        from ui.opportunity_list import OpportunityListPage
+
+        assert not self.signed_in, "a window is signed in once"
+        self.user = user
+        self.setWindowTitle(f"Showroom — {user.full_name}")
+        self.opportunities = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
+        # The list takes the place of the frame's "opening" tab.
+        self.tabs.insertTab(0, self.opportunities, "&Opportunities")
+        self.tabs.removeTab(self.tabs.indexOf(self.opening_tab))
+        self.opening_tab.deleteLater()
+        self.tabs.setCurrentWidget(self.opportunities)
+        self.tabs.setEnabled(True)
         # The opportunity list is the one most tests and most users reach for.
         self.filter_bar = self.opportunities.filter_bar
         self.model = self.opportunities.model
         self.table = self.opportunities.table
 
-        self.count_label = QLabel()
-        self.statusBar().addWidget(self.count_label, 1)
-        where = QLabel(f"{user.full_name} ({user.role.replace('_', ' ')}) · {database_path}")
-        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.statusBar().addPermanentWidget(where)
-        self._counts: dict[QWidget, str] = {}
+        self.where_label.setText(
+            f"{user.full_name} ({user.role.replace('_', ' ')}) · {self.database_path}"
+        )
+        self.where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._watch_count(self.opportunities, self.opportunities)
         self.tabs.currentChanged.connect(lambda _: self._on_tab_changed())
-
         self.opportunities.open_requested.connect(self.open_opportunity)
         self.tabs.currentChanged.connect(self._on_tab)
-        self._build_actions()
-        self.opportunities.table.selectionModel().selectionChanged.connect(
-            lambda *_: self._enable_actions()
-        )
+
+        for action in self._database_actions:
+            action.setEnabled(True)
+        self.purge_action.setVisible(user.role in (UserRole.SALES_MANAGER, UserRole.ADMINISTRATOR))
+        self.demo_action.setEnabled(not workspace.has_opportunities())
+        # Right-click on the opportunity list: what applies to the rows under the mouse.
+        table = self.opportunities.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.addAction(self.open_action)
+        table.addAction(self.close_lost_action)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        table.selectionModel().selectionChanged.connect(lambda *_: self._enable_actions())
         self.opportunities.model.modelReset.connect(self._enable_actions)
+        self.signed_in = True
         self._enable_actions()
         self.opportunities.filter_bar.search.setFocus()
 
@@ -151,14 +198,16 @@ class MainWindow(QMainWindow):
         self.restore_action.triggered.connect(self.open_restore)
         self.purge_action = _action("&Purge old closed sales…", self)
         self.purge_action.triggered.connect(self.open_purge)
-        self.purge_action.setVisible(
-            self.user.role in (UserRole.SALES_MANAGER, UserRole.ADMINISTRATOR)
-        )
         self.demo_action = _action("Load &demo data", self)
         self.demo_action.triggered.connect(self.load_demo_data)
-        self.demo_action.setEnabled(not workspace.has_opportunities())
         quit_action = _action("&Quit", self, QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        # All but Quit wait for the database (sign_in enables them).
+        self._database_actions = [
+            a for a in self.findChildren(QAction) if a.parent() is self and a is not quit_action
+        ]
+        for action in self._database_actions:
+            action.setEnabled(False)
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
@@ -187,16 +236,9 @@ class MainWindow(QMainWindow):
         sales_menu.addAction(self.stage_setup_action)
         sales_menu.addAction(self.document_settings_action)
 
-        # Right-click on the opportunity list: what applies to the rows under the mouse.
-        table = self.opportunities.table
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        table.addAction(self.open_action)
-        table.addAction(self.close_lost_action)
-
-        toolbar = QToolBar("Main", self)
+        self.toolbar = toolbar = QToolBar("Main", self)
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (
             self.walk_in_action,
             self.new_action,
@@ -280,6 +322,8 @@ class MainWindow(QMainWindow):
 
     def current_page(self) -> ListPage | AgendaPage:
         """The page in front; on the dashboard, the opportunity list its figures open."""
+        from ui.record_table import ListPage
+
         page = self.tabs.currentWidget()
         if page is self.agenda_tab:
             return self.agenda
@@ -351,6 +395,8 @@ class MainWindow(QMainWindow):
         self.close_lost_action.setEnabled(on_list and bool(self.selected_opportunities()))
 
     def _open_current(self) -> None:
+        from ui.record_table import ListPage
+
         if self.tabs.currentWidget() is self.agenda_tab:
             self.agenda.open_current()
             return
@@ -367,6 +413,8 @@ class MainWindow(QMainWindow):
         return table.selected_ids() or ([current] if current is not None else [])
 
     def _show_dialog(self, dialog: QDialog) -> None:
+        from PySide6.QtCore import Qt
+
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
@@ -526,7 +574,7 @@ class MainWindow(QMainWindow):
         """The quick check failed: say so and offer the newest good backup, or quit."""
         from PySide6.QtWidgets import QMessageBox
 
-        from app.services import backups
+        from app.services import backups, workspace
         from app.services.backups import BackupError
         from ui.startup import DamagedDatabaseBox
 
@@ -548,6 +596,8 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Backup restored", result.message)
 
     def _after_restore(self, result: RestoreResult) -> None:
+        from app.services import workspace
+
         try:
             self.user = workspace.sign_in(self.user.username)
         except LookupError:
@@ -560,7 +610,7 @@ class MainWindow(QMainWindow):
     def load_demo_data(self) -> None:
         from PySide6.QtWidgets import QMessageBox  # its type is costly to build at start-up
 
-        from app.services import demo
+        from app.services import demo, workspace
 
         if workspace.has_opportunities():
             QMessageBox.information(

@@ -1,5 +1,6 @@
-"""What the program says before its first window: a database on a network share, and a
-database that fails its quick check (with the newest good backup on offer)."""
+"""What the program says as it opens the database, over its window: a database on a
+network share, and a database that fails its quick check (with the newest good backup on
+offer)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ def network_warning_box(text: str, parent: QWidget | None = None) -> QMessageBox
     return box
 
 
-def show_network_warning(text: str) -> None:
-    network_warning_box(text).exec()
+def show_network_warning(text: str, parent: QWidget | None = None) -> None:
+    network_warning_box(text, parent).exec()
 
 
 class DamagedDatabaseBox(QMessageBox):
@@ -67,9 +68,9 @@ class DamagedDatabaseBox(QMessageBox):
         self.setDefaultButton(self.restore_button or self.quit_button)
 
 
-def offer_restore(database_path: Path, problems: list[str]) -> bool:
+def offer_restore(database_path: Path, problems: list[str], parent: QWidget | None = None) -> bool:
     """Ask; restore the newest good backup if wanted. True when the program may go on."""
-    box = DamagedDatabaseBox(database_path, problems, backups.newest_good_backup())
+    box = DamagedDatabaseBox(database_path, problems, backups.newest_good_backup(), parent)
     box.exec()
     if box.restore_button is None or box.clickedButton() is not box.restore_button:
         return False

@@ -201,3 +201,31 @@ def test_the_main_window_fits_a_laptop_screen(window: MainWindow) -> None:
     # 1366 x 768 is the narrowest screen the sales floor's laptops have.
     assert window.minimumSizeHint().width() <= 1366
     assert window.opportunities.filter_bar.minimumSizeHint().width() <= 1300
+
+
+def test_the_frame_waits_for_the_database_then_sign_in_fills_it(
+    qtbot, user: UserInfo, db, many: list[int]
+) -> None:
+    # What start-up shows first: the frame, every action but Quit waiting.
+    win = MainWindow(None, db)
+    qtbot.addWidget(win)
+    win.show()
+    assert not win.signed_in and not win.tabs.isEnabled()
+    quit_action = next(
+        a for a in win.menuBar().actions()[0].menu().actions() if a.text() == "&Quit"
+    )
+    assert quit_action.isEnabled()
+    assert not any(a.isEnabled() for a in (win.new_action, win.walk_in_action, win.refresh_action))
+    assert win.windowTitle() == "Showroom" and "Opening the database" in win.count_label.text()
+
+    win.sign_in(user)
+    assert win.signed_in and win.tabs.isEnabled()
+    assert win.windowTitle() == f"Showroom — {user.full_name}"
+    # The list took the opening tab's place: five tabs, the list in front and first.
+    assert win.tabs.count() == 5 and win.tabs.widget(0) is win.opportunities
+    assert win.tabs.currentWidget() is win.opportunities
+    assert win.new_action.isEnabled() and win.refresh_action.isEnabled()
+    win.filter_bar.saved.setCurrentIndex(0)  # all opportunities
+    assert win.model.rowCount() == len(many)
+    assert win.count_label.text() == f"{len(many)} opportunities"
+    assert user.full_name in win.where_label.text()

@@ -278,14 +278,17 @@ def test_opening_an_unreadable_database_offers_the_newest_good_backup(
         file.write(b"\x00" * 4096)
     offered: list[str] = []
 
-    def offer(path: Path, problems: list[str]) -> bool:
+    def offer(path: Path, problems: list[str], parent: object) -> bool:
         offered.append(problems[0])
         backups.restore(copy.path, path)
         return True
 
     monkeypatch.setattr(ui.startup, "offer_restore", offer)
     args = argparse.Namespace(user="anna", demo=False, smoke=False)
-    window = main._open(args, db.parent / "logs" / "showroom.log")
-    assert not isinstance(window, int) and window.database_path == db
-    window.deleteLater()
+    window = MainWindow(None, db)
+    qtbot.addWidget(window)
+    assert main._open(args, db.parent / "logs" / "showroom.log", window) is None
     assert offered and "not a database" in offered[0]
+    # The window is signed in on the restored database and lists what the backup held.
+    assert window.signed_in and window.user.username == "anna"
+    assert window.model.rowCount() == 1
