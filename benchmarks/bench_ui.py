@@ -158,8 +158,9 @@ def bench_list(db: Path) -> None:
     app.processEvents()
     first = time.perf_counter() - start
     print(
-        f"list: main window with the first screen of {window.model.rowCount():,} "
-        f"opportunities shown in {first * 1000:.0f} ms (target < 200)"
+        f"list: main window built (its modules loaded on the way) and shown with the first "
+        f"screen of {window.model.rowCount():,} opportunities in {first * 1000:.0f} ms "
+        "(target < 200)"
     )
 
     from app.db.connection import SQLITE_PRAGMAS
@@ -168,7 +169,7 @@ def bench_list(db: Path) -> None:
     for name, value in SQLITE_PRAGMAS.items():
         raw.execute(f"PRAGMA {name} = {value}")
     model = window.model
-    ui_times, raw_times, texts = [], [], []
+    ui_times, filter_times, raw_times, texts = [], [], [], []
     for _ in range(3):
         for text in KEYSTROKES:
             texts.append(text)
@@ -178,23 +179,32 @@ def bench_list(db: Path) -> None:
             # keystroke (calling the filter bar directly left the pause timer running, so a
             # keystroke slower than the pause was filtered twice).
             window.filter_bar.search.emit_now()
+            # Re-filtered: the model holds the new count and first page, and the view and
+            # the status bar have been told. Then shown: the list repainted.
+            filtered = time.perf_counter()
             app.processEvents()
             ui_times.append(time.perf_counter() - start)
+            filter_times.append(filtered - start)
             # The same filter the list applied (the window starts on the open ones, not on
             # every opportunity), with its sort, sent straight to sqlite3.
             raw_times.append(_raw_filter(raw, model))
     p95 = statistics.quantiles(ui_times, n=20)[18]
     raw_p95 = statistics.quantiles(raw_times, n=20)[18]
-    ratio = statistics.median(u / r for u, r in zip(ui_times, raw_times, strict=True))
+    ratio = statistics.median(f / r for f, r in zip(filter_times, raw_times, strict=True))
+    shown_ratio = statistics.median(u / r for u, r in zip(ui_times, raw_times, strict=True))
     print(
-        f"search: {len(ui_times)} keystrokes, median {statistics.median(ui_times) * 1000:.1f} ms, "
-        f"p95 {p95 * 1000:.1f} ms (target < 50); raw SQL median "
-        f"{statistics.median(raw_times) * 1000:.1f} ms, p95 {raw_p95 * 1000:.1f} ms; "
-        f"median ratio {ratio:.2f} (target <= 2)"
+        f"search: {len(ui_times)} keystrokes, typed to shown: median "
+        f"{statistics.median(ui_times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (target < 50)"
+    )
+    print(
+        f"  re-filtered (before the repaint): median "
+        f"{statistics.median(filter_times) * 1000:.1f} ms; raw SQL median "
+        f"{statistics.median(raw_times) * 1000:.1f} ms, p95 {raw_p95 * 1000:.1f} ms; median "
+        f"ratio {ratio:.2f} (target <= 2); with the repaint {shown_ratio:.2f}"
     )
     slowest = sorted(zip(ui_times, texts, raw_times, strict=True), reverse=True)[:5]
     print(
-        "  slowest: "
+        "  slowest shown: "
         + ", ".join(f"{t!r} {u * 1000:.1f} ms (raw {r * 1000:.1f})" for u, t, r in slowest)
     )
     window.close()

@@ -43,8 +43,13 @@ def _action(
     shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
 ) -> QAction:
     action = QAction(text, parent)
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
+    # setShortcuts, not setShortcut: a standard key gets every binding the platform has
+    # for it, and (unlike setShortcut, whose overloads include Qt.Key) it leaves Qt's
+    # enum namespace unbuilt until the window is shown.
+    if isinstance(shortcut, QKeySequence.StandardKey):
+        action.setShortcuts(shortcut)
+    elif shortcut is not None:
+        action.setShortcuts([QKeySequence(shortcut)])
     return action
 
 

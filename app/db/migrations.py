@@ -243,13 +243,6 @@ _V5_SEARCH_TRIGGERS = [
     END""",
 ]
 
-# Substring search over 100k opportunities needs an index: an FTS5 trigram table kept by
-# triggers, holding per opportunity the text the list's search box matches, folded.
-SQLITE_SEARCH_DDL = [
-    "CREATE VIRTUAL TABLE opportunity_search USING fts5(body, tokenize='trigram')",
-    *_V5_SEARCH_TRIGGERS,
-]
-
 
 def _v5_folded_search(db: Database) -> None:
     """Search without case and accents: "skoda" finds "Škoda", "weiss" "Weiß", "попов"
@@ -466,17 +459,65 @@ def _v6_stage_visits(db: Database) -> None:
         db.execute_sql("ANALYZE opportunity_stage_visit")
 
 
-def _v7_open_list_index(db: Database) -> None:
-    """An index on the status and the est. close date: the list opens on the open
-    opportunities sorted by their close date, and with it the first page is the index's
+# --- schema 7: the open ones' first screen and their short searches --------------------------
+
+# The search index as schema 5 has it, with each opportunity's status beside its text (an
+# unindexed column, kept by the triggers): a search too short for the trigram index reads
+# every text, and the open ones' texts can then be told apart without a lookup into
+# opportunity for each.
+_V7_SEARCH_TRIGGERS = [
+    f"""CREATE TRIGGER opportunity_search_insert AFTER INSERT ON opportunity BEGIN
+        INSERT INTO opportunity_search(rowid, body, status)
+        VALUES (new.id, {_FOLDED_BODY.format(row="new")}, new.status);
+    END""",
+    f"""CREATE TRIGGER opportunity_search_update
+        AFTER UPDATE OF topic, account_id, brand, model, vehicle_id, status ON opportunity BEGIN
+        UPDATE opportunity_search SET body = {_FOLDED_BODY.format(row="new")}, status = new.status
+        WHERE rowid = new.id;
+    END""",
+    *_V5_SEARCH_TRIGGERS[2:],  # deleting, renaming a customer, changing a VIN: as in schema 5
+]
+_V7_SEARCH_DDL = [
+    "CREATE VIRTUAL TABLE opportunity_search USING fts5(body, status UNINDEXED, tokenize='trigram')",
+    *_V7_SEARCH_TRIGGERS,
+]
+
+# Substring search over 100k opportunities needs an index: an FTS5 trigram table kept by
+# triggers, holding per opportunity the text the list's search box matches, folded, and
+# its status.
+SQLITE_SEARCH_DDL = _V7_SEARCH_DDL
+
+
+def _v7_open_list(db: Database) -> None:
+    """The list opens on the open opportunities sorted by their est. close date, and what
+    is typed first in its search box is a letter or two.
+
+    An index on the status and the close date: with it the first page is the index's
     first entries instead of a walk of the close-date index checking each row's status
     (on 100,000 opportunities 0.1 ms rather than 14 ms). The close-date filters ("closing
-    in 30 days", "overdue") on the open ones read it too. Idempotent."""
+    in 30 days", "overdue") on the open ones read it too.
+
+    The search index gets each opportunity's status beside its text: a term of one or two
+    letters, too short for the trigram index, is counted among the open ones by reading
+    the texts alone (10 ms rather than 25-35 ms). The index is made anew and filled from
+    the opportunities. Idempotent."""
     db.execute_sql(
         'CREATE INDEX IF NOT EXISTS "opportunity_status_est_close_date" '
         'ON "opportunity" ("status", "est_close_date")'
     )
-    if is_sqlite(db) and "sqlite_stat1" in db.get_tables():
+    if not is_sqlite(db):
+        return
+    for name in _SEARCH_TRIGGER_NAMES:
+        db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')
+    db.execute_sql("DROP TABLE IF EXISTS opportunity_search")
+    for statement in _V7_SEARCH_DDL:
+        db.execute_sql(statement)
+    db.execute_sql(
+        "INSERT INTO opportunity_search(rowid, body, status) "
+        f"SELECT o.id, {_FOLDED_BODY.format(row='o')}, o.status FROM opportunity o ORDER BY o.id"
+    )
+    db.execute_sql("INSERT INTO opportunity_search(opportunity_search) VALUES ('optimize')")
+    if "sqlite_stat1" in db.get_tables():
         db.execute_sql("ANALYZE opportunity")
 
 
@@ -487,7 +528,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v4_stage_history_indexes,
     _v5_folded_search,
     _v6_stage_visits,
-    _v7_open_list_index,
+    _v7_open_list,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)

@@ -9,7 +9,7 @@ import pytest
 from peewee import Database
 
 from app.db import migrations
-from app.db.connection import database, register_search_function
+from app.db.connection import database, open_sqlite, register_search_function
 from app.domain.text import fold
 from app.services import workspace
 from tests import factories
@@ -114,6 +114,10 @@ def test_a_version_1_database_gains_the_quote_tables_with_its_data_intact(
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 FIXTURE_FILES = sorted(FIXTURES.glob("schema-v*.sqlite3"))
+
+
+def migrations_fixture(version: int) -> Path:
+    return FIXTURES / f"schema-v{version}.sqlite3"
 
 
 # Keys derived from the data, which a step may work out anew: schema 5 folds the customers'
@@ -352,19 +356,68 @@ def test_an_upgraded_fixture_searches_as_a_new_database_does(fixture: Path, data
         assert total == conn.execute("SELECT count(*) FROM opportunity").fetchone()[0]
 
 
+def _search_rows(path: Path) -> set[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return set(conn.execute("SELECT * FROM opportunity_search_content").fetchall())
+
+
 def test_the_folded_search_step_can_run_twice(data_dir: Path) -> None:
+    # On the database it was written for (schema 5), not upgraded past it.
+    copy = data_dir / "showroom.sqlite3"
+    copy.write_bytes(migrations_fixture(5).read_bytes())
+    rows, triggers = _search_rows(copy), _triggers(copy)
+    db = open_sqlite(copy)
+    try:
+        for _ in range(2):
+            with db.atomic():
+                migrations._v5_folded_search(db)
+    finally:
+        workspace.close_database()
+    assert _triggers(copy) == triggers
+    assert _search_rows(copy) == rows
+
+
+def test_the_open_list_step_can_run_twice(data_dir: Path) -> None:
     copy = data_dir / "showroom.sqlite3"
     copy.write_bytes(FIXTURE_FILES[-1].read_bytes())
-    before = _searched(copy)
-    triggers = _triggers(copy)
+    before = _searched(copy)  # (upgraded to the current schema on opening)
+    rows, triggers = _search_rows(copy), _triggers(copy)
     workspace.open_database(copy)
     try:
         for _ in range(2):
             with database.atomic():
-                migrations._v5_folded_search(database.obj)
-        bodies = database.execute_sql("SELECT count(*) FROM opportunity_search").fetchone()[0]
-        assert bodies == database.execute_sql("SELECT count(*) FROM opportunity").fetchone()[0]
+                migrations._v7_open_list(database.obj)
     finally:
         workspace.close_database()
     assert _triggers(copy) == triggers
+    assert _search_rows(copy) == rows
     assert _searched(copy) == before
+
+
+def test_the_search_index_carries_each_opportunity_s_status(data_dir: Path) -> None:
+    # Schema 7: the status beside the text, as the triggers keep it through every change.
+    copy = data_dir / "showroom.sqlite3"
+    copy.write_bytes(migrations_fixture(6).read_bytes())
+    workspace.open_database(copy)
+    try:
+        user = workspace.sign_in(None)
+        made = factories.opportunity(user.id, topic="Status kept")
+
+        def mismatched() -> int:
+            return int(
+                database.execute_sql(
+                    "SELECT count(*) FROM opportunity o LEFT JOIN opportunity_search_content c "
+                    "ON c.id = o.id WHERE c.c1 IS NOT o.status"
+                ).fetchone()[0]
+            )
+
+        statuses = dict(database.execute_sql("SELECT status, count(*) FROM opportunity GROUP BY 1"))
+        assert mismatched() == 0 and {"open", "won", "lost"} <= set(statuses)
+        database.execute_sql("UPDATE opportunity SET status = 'lost' WHERE id = ?", (made.id,))
+        assert mismatched() == 0
+        (status,) = database.execute_sql(
+            "SELECT c1 FROM opportunity_search_content WHERE id = ?", (made.id,)
+        ).fetchone()
+        assert status == "lost"
+    finally:
+        workspace.close_database()
