@@ -229,8 +229,16 @@ def _network_check(smoke: bool, parent: QWidget) -> None:
 def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int | None:
     """Open the database, sign in and fill the shown window; on a damaged file, offer the
     newest good backup. Returns None when the window is ready, else the exit code."""
+    from PySide6.QtWidgets import QApplication
+
     from app.services import errors, workspace
 
+    if workspace.upgrade_due():
+        window.say_opening(
+            f"Upgrading the database {paths.database_path()} to this version of Showroom "
+            "(a copy of it is kept first) …"
+        )
+        QApplication.processEvents()
     for attempt in (1, 2):
         try:
             workspace.open_database()
@@ -269,6 +277,20 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
     return 1
 
 
+def _paint_now(window: QWidget) -> None:
+    """Have the shown window painted before the work that follows holds the event loop up.
+    A window manager maps a new window after a round trip, and only a mapped (exposed)
+    window is painted: wait for that, a fifth of a second at most."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    handle = window.windowHandle()
+    deadline = time.perf_counter() + 0.2
+    while handle is not None and not handle.isExposed() and time.perf_counter() < deadline:
+        time.sleep(0.005)
+        QApplication.processEvents()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.data_dir is not None:
@@ -278,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_command(args, log_file)
 
     # Nearly all that start-up allocates (modules, classes, Qt's enums, the window) lives as
-    # long as the program: the cyclic garbage collector waits until the window is shown,
+    # long as the program: the cyclic garbage collector waits until the window is filled,
     # then leaves those objects out of its passes (and out of the one at exit). The few
     # hundred cyclic leftovers of start-up are kept rather than collected for 8 ms.
     gc.disable()
@@ -291,11 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("Showroom")
     app.setApplicationVersion(__version__)
 
-    # The window's frame is shown first, and the database opened beside it: the program
+    # The window's frame is shown first and the database opened after it: the program
     # answers at once, and what goes wrong in opening is said over its window.
     window = MainWindow(None, paths.database_path())
     window.show()
-    app.processEvents()
+    _paint_now(window)
     shown = time.perf_counter()
     if not args.smoke:
         from ui import error_dialog

@@ -147,3 +147,32 @@ def test_the_window_frame_loads_no_database_code() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_the_window_says_when_opening_upgrades_the_database(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, qapp
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    database = data_dir / "showroom.sqlite3"
+    fixture = Path(__file__).parent / "fixtures" / "schema-v6.sqlite3"
+    database.write_bytes(fixture.read_bytes())
+    assert workspace.upgrade_due(database)
+    said: list[str] = []
+    real_open = workspace.open_database
+
+    def opening(path: Path | None = None) -> Path:
+        said.extend(
+            w.opening_label.text()
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.database_path == database
+        )
+        return real_open(path)
+
+    monkeypatch.setattr(workspace, "open_database", opening)
+    assert main.main(["--data-dir", str(data_dir), "--smoke"]) == 0
+    assert len(said) == 1 and said[0].startswith(f"Upgrading the database {database}")
+    assert not workspace.upgrade_due(database)
+    assert list((data_dir / "backups").glob("*before-upgrade-v6*"))

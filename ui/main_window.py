@@ -116,6 +116,11 @@ class MainWindow(QMainWindow):
         if user is not None:
             self.sign_in(user)
 
+    def say_opening(self, text: str) -> None:
+        """What the frame says while the database is opened (an upgrade, say)."""
+        self.opening_label.setText(text)
+        self.count_label.setText(text)
+
     def sign_in(self, user: UserInfo) -> None:
         """Fill the frame for `user`, on the database now open: the opportunity list in
         its tab, the actions this user may take."""

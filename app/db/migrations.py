@@ -495,7 +495,8 @@ def _v7_open_list(db: Database) -> None:
     An index on the status and the close date: with it the first page is the index's
     first entries instead of a walk of the close-date index checking each row's status
     (on 100,000 opportunities 0.1 ms rather than 14 ms). The close-date filters ("closing
-    in 30 days", "overdue") on the open ones read it too.
+    in 30 days", "overdue") on the open ones read it too. The owner's index on the owner
+    and the status gets the close date as well.
 
     The search index gets each opportunity's status beside its text: a term of one or two
     letters, too short for the trigram index, is counted among the open ones by reading
@@ -505,6 +506,14 @@ def _v7_open_list(db: Database) -> None:
         'CREATE INDEX IF NOT EXISTS "opportunity_status_est_close_date" '
         'ON "opportunity" ("status", "est_close_date")'
     )
+    # The owner's index gains the close date: with the index above alone, the planner
+    # walked everyone's open ones by date for one salesperson's (their agenda: 100 ms
+    # rather than 30 ms), where this index gives theirs in that order.
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "opportunity_owner_id_status_est_close_date" '
+        'ON "opportunity" ("owner_id", "status", "est_close_date")'
+    )
+    db.execute_sql('DROP INDEX IF EXISTS "opportunity_owner_id_status"')
     if not is_sqlite(db):
         return
     for name in _SEARCH_TRIGGER_NAMES:

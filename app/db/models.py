@@ -426,10 +426,11 @@ class Opportunity(BaseModel):
 
     class Meta:
         indexes = (
-            (("owner", "status"), False),
-            (("vehicle", "status"), False),
-            # The list's first screen: the open ones by close date (schema version 7).
+            # One salesperson's open ones by close date (their list, their agenda), and
+            # everyone's (the list's first screen): schema version 7.
+            (("owner", "status", "est_close_date"), False),
             (("status", "est_close_date"), False),
+            (("vehicle", "status"), False),
             # The list's sort columns, so its first page is an index walk.
             (("topic",), False),
             (("est_revenue_minor",), False),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,18 @@ def open_database(path: Path | None = None) -> Path:
         close()
         raise
     return path
+
+
+def upgrade_due(path: Path | None = None) -> bool:
+    """Whether opening the database will upgrade it (a copy is taken first): a file of an
+    older schema. A file that cannot be read is left for open_database to report."""
+    path = path or paths.database_path()
+    if not path.exists():
+        return False
+    try:
+        return 0 < migrations.file_version(path) < migrations.SCHEMA_VERSION
+    except sqlite3.Error:
+        return False
 
 
 def quick_check(path: Path | None = None) -> list[str]:
