@@ -246,6 +246,8 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
             if args.demo and not workspace.has_opportunities():
                 from app.services import demo
 
+                window.say_opening("Loading the demo dealership …")
+                QApplication.processEvents()
                 demo.load_demo()
             from app.services import quotes
 
