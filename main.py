@@ -240,6 +240,8 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
         )
         QApplication.processEvents()
     for attempt in (1, 2):
+        if not window.isVisible():
+            return 0  # closed while it waited
         try:
             workspace.open_database()
             user = workspace.sign_in(args.user)
@@ -248,6 +250,8 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
 
                 window.say_opening("Loading the demo dealership …")
                 QApplication.processEvents()
+                if not window.isVisible():
+                    return 0
                 demo.load_demo()
             from app.services import quotes
 
@@ -327,14 +331,21 @@ def main(argv: list[str] | None = None) -> int:
         error_dialog.install_excepthook(log_file)
     _network_check(args.smoke, window)
     code = _open(args, log_file, window)
+    from app.services import workspace
+
     if code is not None:
         window.close()
+        workspace.close_database()
         return code
     app.processEvents()  # the first screen of the list
     filled = time.perf_counter()
+    if not window.isVisible():
+        # Closed while the database was opened: the event loop has not started, so
+        # closing the last window did not end the program.
+        workspace.close_database()
+        return 0
     gc.freeze()
     gc.enable()
-    from app.services import workspace
 
     if args.smoke:
         window.close()

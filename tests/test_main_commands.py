@@ -176,3 +176,31 @@ def test_the_window_says_when_opening_upgrades_the_database(
     assert len(said) == 1 and said[0].startswith(f"Upgrading the database {database}")
     assert not workspace.upgrade_due(database)
     assert list((data_dir / "backups").glob("*before-upgrade-v6*"))
+
+
+def test_closing_the_window_while_the_database_opens_ends_the_program(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, qapp
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    database = _filled(data_dir)
+    real_open = workspace.open_database
+    looped: list[bool] = []
+
+    def closed_meanwhile(path: Path | None = None) -> Path:
+        for window in QApplication.topLevelWidgets():
+            if isinstance(window, MainWindow) and window.database_path == database:
+                window.close()  # the user closes the frame while it opens
+        return real_open(path)
+
+    monkeypatch.setattr(workspace, "open_database", closed_meanwhile)
+    monkeypatch.setattr(QApplication, "exec", lambda *_: looped.append(True) or 0)
+    monkeypatch.setattr(main.sys, "excepthook", main.sys.excepthook)
+    assert main.main(["--data-dir", str(data_dir)]) == 0
+    # No event loop with nothing on screen, and the database is closed again.
+    assert looped == []
+    from app.db.connection import database as bound
+
+    assert bound.is_closed()

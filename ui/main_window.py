@@ -131,9 +131,14 @@ class MainWindow(QMainWindow):
         from ui.opportunity_list import OpportunityListPage
 
         assert not self.signed_in, "a window is signed in once"
+        # What is read from the database first, so that a failure (a damaged file, say,
+        # with a restore on offer and sign_in tried again) leaves the frame as it was.
+        page = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
+        empty = not workspace.has_opportunities()
+
         self.user = user
         self.setWindowTitle(f"Showroom — {user.full_name}")
-        self.opportunities = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
+        self.opportunities = page
         # The list takes the place of the frame's "opening" tab.
         self.tabs.insertTab(0, self.opportunities, "&Opportunities")
         self.tabs.removeTab(self.tabs.indexOf(self.opening_tab))
@@ -157,7 +162,7 @@ class MainWindow(QMainWindow):
         for action in self._database_actions:
             action.setEnabled(True)
         self.purge_action.setVisible(user.role in (UserRole.SALES_MANAGER, UserRole.ADMINISTRATOR))
-        self.demo_action.setEnabled(not workspace.has_opportunities())
+        self.demo_action.setEnabled(empty)
         # Right-click on the opportunity list: what applies to the rows under the mouse.
         table = self.opportunities.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -208,6 +213,7 @@ class MainWindow(QMainWindow):
         self.restore_action.triggered.connect(self.open_restore)
         self.purge_action = _action("&Purge old closed sales…", self)
         self.purge_action.triggered.connect(self.open_purge)
+        self.purge_action.setVisible(False)  # for managers (sign_in)
         self.demo_action = _action("Load &demo data", self)
         self.demo_action.triggered.connect(self.load_demo_data)
         quit_action = _action("&Quit", self, QKeySequence.StandardKey.Quit)

@@ -273,7 +273,7 @@ def count_opportunities(flt: OpportunityFilter, today: date) -> int:
         params: list[Any] = [_like(t) for t in terms]
         if rest == OpportunityFilter():
             sql = f"SELECT count(*) FROM {_SEARCH_TEXT} c WHERE {likes}"
-        elif replace(rest, status=None) == OpportunityFilter():
+        elif rest.status and replace(rest, status=None) == OpportunityFilter():
             # The status alone (the open ones, which the list starts on): the search
             # texts carry it (schema 7), so no row of opportunity is read.
             sql = f"SELECT count(*) FROM {_SEARCH_TEXT} c WHERE c.c1 = ? AND {likes}"

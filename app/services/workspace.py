@@ -46,7 +46,7 @@ def upgrade_due(path: Path | None = None) -> bool:
         return False
     try:
         return 0 < migrations.file_version(path) < migrations.SCHEMA_VERSION
-    except sqlite3.Error:
+    except (sqlite3.Error, OSError):
         return False
 
 

@@ -229,3 +229,30 @@ def test_the_frame_waits_for_the_database_then_sign_in_fills_it(
     assert win.model.rowCount() == len(many)
     assert win.count_label.text() == f"{len(many)} opportunities"
     assert user.full_name in win.where_label.text()
+
+
+def test_a_sign_in_that_fails_leaves_the_frame_as_it_was(
+    qtbot, user: UserInfo, db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A damaged file found while the list is read: start-up offers a restore and signs
+    # in again, into the same frame.
+    from app.services import workspace
+
+    win = MainWindow(None, db)
+    qtbot.addWidget(win)
+    win.show()
+    real = workspace.has_opportunities
+
+    def damaged() -> bool:
+        raise RuntimeError("database disk image is malformed")
+
+    monkeypatch.setattr(workspace, "has_opportunities", damaged)
+    with pytest.raises(RuntimeError):
+        win.sign_in(user)
+    assert not win.signed_in and win.tabs.count() == 5
+    assert win.tabs.widget(0) is win.opening_tab and not win.new_action.isEnabled()
+
+    monkeypatch.setattr(workspace, "has_opportunities", real)
+    win.sign_in(user)
+    labels = [win.tabs.tabText(i) for i in range(win.tabs.count())]
+    assert labels.count("&Opportunities") == 1 and win.tabs.widget(0) is win.opportunities
