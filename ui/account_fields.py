@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import AccountKind
 from app.services import accounts
-from ui.widgets import ERROR_COLOUR, FieldBox
+from ui.widgets import ERROR_COLOUR, FieldBox, show_field_messages
 
 # Form order: the first refused field in this order gets the focus.
 ACCOUNT_FIELDS = (
@@ -105,15 +105,8 @@ class AccountFields(QWidget):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each message under its field, the rest below the form; focus the first bad field."""
-        first: QWidget | None = None
-        for name, _label in ACCOUNT_FIELDS:
-            box = self.boxes[name]
-            if name in errors:
-                box.show_error(errors[name])
-                first = first or box.field
-            else:
-                box.clear_message()
-        rest = [message for name, message in errors.items() if name not in self.boxes]
+        rest = list(show_field_messages(self.boxes, errors).values())
+        first = next((self.boxes[name].field for name, _ in ACCOUNT_FIELDS if name in errors), None)
         self.general_message.setText(" ".join(rest))
         self.general_message.setVisible(bool(rest))
         if first is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import datetime, time, timedelta
-from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
@@ -39,6 +38,7 @@ from ui.widgets import (
     LookupItem,
     OptionCombo,
     ask_to_save,
+    set_tab_chain,
 )
 
 SAVE = QMessageBox.StandardButton.Save
@@ -225,8 +225,7 @@ class ActivityDialog(QDialog):
             self.save_button,
             self.cancel_button,
         ]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.starts.dateTimeChanged.connect(self._on_start_changed)

@@ -22,7 +22,7 @@ from app.domain.validation import ValidationError
 from app.services import opportunities, orders, process
 from app.services.errors import NotFound
 from ui.stage_bar import closed_from
-from ui.widgets import FieldBox, FieldErrorLabel
+from ui.widgets import FieldBox, FieldErrorLabel, show_field_messages
 
 ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
 CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
@@ -94,14 +94,8 @@ class _CloseDialog(QDialog):
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each message at its field, the rest underneath; the first field to fix gets
         the focus."""
-        first: QWidget | None = None
-        for name, box in self.boxes.items():
-            if name in errors:
-                box.show_error(errors[name])
-                first = first or box.field
-            else:
-                box.clear_message()
-        rest = [message for name, message in errors.items() if name not in self.boxes]
+        rest = list(show_field_messages(self.boxes, errors).values())
+        first = next((box.field for name, box in self.boxes.items() if name in errors), None)
         if rest:
             self.general_message.show_error(" ".join(rest))
         else:

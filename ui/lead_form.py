@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -39,7 +38,16 @@ from ui.conflict_dialog import ConflictChoice
 from ui.duplicates import DuplicateCandidatesPanel
 from ui.timeline import LEAD, TimelineWidget
 from ui.vehicle_interest import LEVELS, VehicleInterestPickers
-from ui.widgets import ERROR_COLOUR, ChoiceCombo, FieldBox, OptionCombo, ask_to_save
+from ui.widgets import (
+    ERROR_COLOUR,
+    ChoiceCombo,
+    FieldBox,
+    OptionCombo,
+    ask_to_save,
+    fit_to_screen,
+    set_tab_chain,
+    show_field_messages,
+)
 
 SAVE = QMessageBox.StandardButton.Save
 DISCARD = QMessageBox.StandardButton.Discard
@@ -512,16 +520,10 @@ class LeadDialog(QDialog):
         chain: list[QWidget] = [self.boxes[name].field for name in FIELD_ORDER]
         chain += [*self.action_buttons.values(), self.save_button, self.save_close_button]
         chain.append(self.close_button)
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
     def _fit_to_screen(self) -> None:
-        width, height = 1000, 760
-        screen = self.screen()
-        if screen is not None:
-            room = screen.availableGeometry()
-            width, height = min(width, room.width() - 40), min(height, room.height() - 60)
-        self.resize(width, height)
+        fit_to_screen(self, 1000, 760)
 
     # Loading
 
@@ -707,8 +709,7 @@ class LeadDialog(QDialog):
         return True
 
     def _refuse(self, errors: dict[str, str], what: str) -> None:
-        self._show_messages(errors)
-        unplaced = [message for name, message in errors.items() if name not in self.boxes]
+        unplaced = list(self._show_messages(errors).values())
         placed = len(errors) - len(unplaced)
         count = f"{placed} field{'s' if placed != 1 else ''} to correct." if placed else ""
         self._say(" ".join(p for p in (f"{what}:", count, *unplaced) if p), error=True)
@@ -724,13 +725,10 @@ class LeadDialog(QDialog):
         if isinstance(box.field, QLineEdit):
             box.field.selectAll()
 
-    def _show_messages(self, errors: dict[str, str]) -> None:
-        for name, box in self.boxes.items():
-            if name in errors:
-                box.show_error(errors[name])
-            else:
-                box.clear_message()
+    def _show_messages(self, errors: dict[str, str]) -> dict[str, str]:
+        """Each error at its field; returns those that have none."""
         self._say("")
+        return show_field_messages(self.boxes, errors)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import date, datetime
 from functools import partial
-from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -62,6 +61,9 @@ from ui.widgets import (
     OptionalDateEdit,
     OptionCombo,
     ask_to_save,
+    fit_to_screen,
+    set_tab_chain,
+    show_field_messages,
 )
 
 SAVE = QMessageBox.StandardButton.Save
@@ -1047,16 +1049,10 @@ class OpportunityDialog(QDialog):
         for section in self.sections:
             chain.extend(section.focus_order())
         chain.extend([self.tabs, self.save_button, self.save_close_button, self.close_button])
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
     def _fit_to_screen(self) -> None:
-        width, height = 1340, 900
-        screen = self.screen()
-        if screen is not None:
-            room = screen.availableGeometry()
-            width, height = min(width, room.width() - 40), min(height, room.height() - 60)
-        self.resize(width, height)
+        width, height = fit_to_screen(self, 1340, 900)
         if width >= SIDE_BY_SIDE_WIDTH:
             self.splitter.setOrientation(Qt.Orientation.Horizontal)
             self.splitter.setSizes([SECTIONS_WIDTH, width - SECTIONS_WIDTH])
@@ -1122,8 +1118,7 @@ class OpportunityDialog(QDialog):
             self.accept()
 
     def _refuse(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
-        self._show_messages(errors, warnings)
-        unplaced = [message for name, message in errors.items() if name not in self.boxes]
+        unplaced = list(self._show_messages(errors, warnings).values())
         count = len(errors)
         summary = f"Not saved: {count} field{'s' if count != 1 else ''} to correct."
         self._say(" ".join([summary, *unplaced]), error=True)
@@ -1138,15 +1133,10 @@ class OpportunityDialog(QDialog):
         if isinstance(box.field, QLineEdit):
             box.field.selectAll()
 
-    def _show_messages(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
-        for name, box in self.boxes.items():
-            if name in errors:
-                box.show_error(errors[name])
-            elif name in warnings:
-                box.show_warning(warnings[name])
-            else:
-                box.clear_message()
+    def _show_messages(self, errors: dict[str, str], warnings: dict[str, str]) -> dict[str, str]:
+        """Each error, else warning, at its field; returns the errors that have none."""
         self._say("")
+        return show_field_messages(self.boxes, errors, warnings)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")

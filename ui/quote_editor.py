@@ -46,7 +46,15 @@ from app.services import quotes
 from app.services.documents import DocumentFolderError
 from app.services.errors import ConflictError, NotFound
 from app.services.quotes import LineInput, QuoteDetail, QuoteInput
-from ui.widgets import ERROR_COLOUR, ChoiceCombo, DateEdit, FieldBox, OptionalDateEdit, ask_to_save
+from ui.widgets import (
+    ERROR_COLOUR,
+    ChoiceCombo,
+    DateEdit,
+    FieldBox,
+    OptionalDateEdit,
+    ask_to_save,
+    show_field_messages,
+)
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 EDIT = Qt.ItemDataRole.EditRole
@@ -789,18 +797,12 @@ class QuoteDialog(QDialog):
     # Messages
 
     def _show_errors(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
-        for name, box in self.boxes.items():
-            if name in errors:
-                box.show_error(errors[name])
-            elif name in warnings:
-                box.show_warning(warnings[name])
-            else:
-                box.clear_message()
+        unplaced = show_field_messages(self.boxes, errors, warnings)
         self.model.set_errors(errors)
         line_messages = [m for k, m in errors.items() if k.startswith("lines")]
         self.lines_message.setText("\n".join(line_messages))
         self.lines_message.setVisible(bool(line_messages))
-        other = [m for k, m in errors.items() if k not in self.boxes and not k.startswith("lines")]
+        other = [m for k, m in unplaced.items() if not k.startswith("lines")]
         self._say("\n".join(other), error=bool(other))
         first = next(iter(errors), None)
         parts = (first or "").split(".")

@@ -31,7 +31,7 @@ from app.services import orders, quotes
 from app.services.errors import NotFound
 from app.services.orders import OrderFormSummary
 from app.services.quotes import QuoteSummary
-from ui.widgets import ERROR_COLOUR, DateEdit, FieldBox
+from ui.widgets import ERROR_COLOUR, DateEdit, FieldBox, show_field_messages
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
@@ -455,8 +455,4 @@ class DeliveryDialog(QDialog):
         layout.addWidget(buttons)
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for name, box in self.boxes.items():
-            if name in errors:
-                box.show_error(errors[name])
-            else:
-                box.clear_message()
+        show_field_messages(self.boxes, errors)

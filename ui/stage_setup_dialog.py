@@ -36,7 +36,7 @@ from app.domain.validation import ValidationError
 from app.services import stage_setup
 from app.services.errors import NotFound
 from app.services.stage_setup import KindInfo, NotAllowed, StageSettings
-from ui.widgets import ERROR_COLOUR, FieldBox, FieldErrorLabel, ask_to_save
+from ui.widgets import ERROR_COLOUR, FieldBox, FieldErrorLabel, ask_to_save, show_field_messages
 
 ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
 ACTION_ROLE = QDialogButtonBox.ButtonRole.ActionRole
@@ -519,14 +519,8 @@ class NewKindDialog(QDialog):
         self.boxes["stages"].clear_message()
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        first: QWidget | None = None
-        for name, box in self.boxes.items():
-            if name in errors:
-                box.show_error(errors[name])
-                first = first or box.field
-            else:
-                box.clear_message()
-        rest = [message for name, message in errors.items() if name not in self.boxes]
+        rest = list(show_field_messages(self.boxes, errors).values())
+        first = next((box.field for name, box in self.boxes.items() if name in errors), None)
         if rest:
             self.general_message.show_error(" ".join(rest))
         else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 from functools import partial
 
@@ -27,7 +26,7 @@ from app.services import catalogue, walk_in
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.errors import NotFound
 from ui.duplicates import DuplicateCandidatesPanel
-from ui.widgets import CatalogueCombo, DateEdit, FieldBox, FieldErrorLabel
+from ui.widgets import CatalogueCombo, DateEdit, FieldBox, FieldErrorLabel, set_tab_chain
 
 KEY_PRESS = QEvent.Type.KeyPress
 KEY_RETURN = Qt.Key.Key_Return
@@ -166,8 +165,7 @@ class WalkInDialog(QDialog):
             self.create_button,
             self.cancel_button,
         ]
-        for before, after in itertools.pairwise(chain):
-            QWidget.setTabOrder(before, after)
+        set_tab_chain(chain)
 
         self._timer = QTimer(self, singleShot=True, interval=self.DUPLICATE_CHECK_DELAY_MS)
         self._timer.timeout.connect(self.check_duplicates)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
@@ -169,6 +170,40 @@ class FieldBox(QWidget):
 
     def clear_message(self) -> None:
         self.message.clear_message()
+
+
+def show_field_messages(
+    boxes: Mapping[str, FieldBox],
+    errors: Mapping[str, str],
+    warnings: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Each error, else warning, under its field, and the other fields' messages cleared.
+    Returns the errors that have no field among `boxes`, for the form to show elsewhere."""
+    for name, box in boxes.items():
+        if name in errors:
+            box.show_error(errors[name])
+        elif warnings and name in warnings:
+            box.show_warning(warnings[name])
+        else:
+            box.clear_message()
+    return {name: message for name, message in errors.items() if name not in boxes}
+
+
+def set_tab_chain(widgets: Iterable[QWidget]) -> None:
+    """Tab moves through `widgets` in the order given."""
+    for first, second in pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> tuple[int, int]:
+    """Give the window its size, or less where its screen has less room; returns the size
+    given."""
+    screen = window.screen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width, height = min(width, room.width() - 40), min(height, room.height() - 60)
+    window.resize(width, height)
+    return width, height
 
 
 class MoneyEdit(QWidget):
