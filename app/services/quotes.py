@@ -68,8 +68,27 @@ class QuoteInput:
     lines: list[LineInput] = field(default_factory=list)
 
 
+class _Numbered:
+    """What a quote's number and revision give: its label and its documents' reference."""
+
+    __slots__ = ()
+    number: str
+    revision: int
+
+    @property
+    def label(self) -> str:
+        return label(self.number, self.revision)
+
+    @property
+    def reference(self) -> str:
+        from app.domain.documents import DocumentKind
+        from app.services import documents
+
+        return documents.reference(self.number, self.revision, DocumentKind.QUOTE)
+
+
 @dataclass
-class QuoteDetail(QuoteInput):
+class QuoteDetail(_Numbered, QuoteInput):
     id: int = 0
     opportunity_id: int = 0
     number: str = ""
@@ -82,17 +101,6 @@ class QuoteDetail(QuoteInput):
     opportunity_open: bool = True
 
     @property
-    def label(self) -> str:
-        return label(self.number, self.revision)
-
-    @property
-    def reference(self) -> str:
-        from app.domain.documents import DocumentKind
-        from app.services import documents
-
-        return documents.reference(self.number, self.revision, DocumentKind.QUOTE)
-
-    @property
     def editable(self) -> bool:
         return self.status == QuoteStatus.DRAFT and self.opportunity_open
 
@@ -102,7 +110,7 @@ class QuoteDetail(QuoteInput):
 
 
 @dataclass(frozen=True, slots=True)
-class QuoteSummary:
+class QuoteSummary(_Numbered):
     id: int
     number: str
     revision: int
@@ -113,17 +121,6 @@ class QuoteSummary:
     amount_due: Decimal
     presented_at: datetime | None
     order_form_number: str
-
-    @property
-    def label(self) -> str:
-        return label(self.number, self.revision)
-
-    @property
-    def reference(self) -> str:
-        from app.domain.documents import DocumentKind
-        from app.services import documents
-
-        return documents.reference(self.number, self.revision, DocumentKind.QUOTE)
 
     @property
     def issued(self) -> bool:
