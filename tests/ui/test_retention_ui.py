@@ -14,6 +14,7 @@ from app.db import models as m
 from app.services import accounts, audit, process, retention
 from app.services.workspace import UserInfo, sign_in
 from tests import factories
+from tests.ui.boxes import answer
 from ui.account_form import AccountFormDialog
 from ui.account_list import AccountListPage
 from ui.main_window import MainWindow
@@ -21,17 +22,6 @@ from ui.purge_dialog import PurgeDialog
 
 TODAY = date(2026, 12, 1)
 YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
-
-
-def _answer(monkeypatch: pytest.MonkeyPatch, kind: str, answer=None) -> list[str]:  # type: ignore[no-untyped-def]
-    said: list[str] = []
-
-    def box(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
-        said.append(f"{title}: {text}")
-        return answer
-
-    monkeypatch.setattr(QMessageBox, kind, staticmethod(box))
-    return said
 
 
 def _old_lost(user: UserInfo, topic: str, closed: datetime) -> int:
@@ -55,12 +45,12 @@ def test_the_purge_dialog_shows_the_dry_run_then_purges_after_confirming(
     assert dialog.table.item(0, dialog.COL_CLOSED).text() == "2023-03-01"
     assert "would delete 1 closed opportunity" in dialog.summary.text()
 
-    _answer(monkeypatch, "question", NO)
+    answer(monkeypatch, "question", NO)
     assert dialog.purge() is None
     assert m.Opportunity.get_or_none(m.Opportunity.id == old) is not None
 
-    asked = _answer(monkeypatch, "question", YES)
-    told = _answer(monkeypatch, "information")
+    asked = answer(monkeypatch, "question", YES)
+    told = answer(monkeypatch, "information")
     with qtbot.waitSignal(dialog.purged):
         result = dialog.purge()
     assert result is not None and result.opportunities == 1
@@ -96,12 +86,12 @@ def test_the_customer_form_exports_and_anonymises(
     account_id = factories.customer("Weiß", "Jürgen", email="j.weiss@example.de")
     dialog = AccountFormDialog(account_id)
     qtbot.addWidget(dialog)
-    told = _answer(monkeypatch, "information")
+    told = answer(monkeypatch, "information")
     path = dialog.export_personal_data(tmp_path / "weiss.json")
     assert path is not None and "weiss.json" in told[-1]
     assert json.loads(path.read_text(encoding="utf-8"))["customer"]["last_name"] == "Weiß"
 
-    _answer(monkeypatch, "question", YES)
+    answer(monkeypatch, "question", YES)
     assert dialog.anonymise()
     assert dialog.windowTitle() == f"Customer — Anonymised customer #{account_id}"
     assert dialog.fields.edits["email"].text() == ""
@@ -118,9 +108,9 @@ def test_the_customer_list_exports_and_anonymises_the_selected_customer(
     page = AccountListPage()
     qtbot.addWidget(page)
     page.table.select_record(account_id)
-    _answer(monkeypatch, "information")
+    answer(monkeypatch, "information")
     assert page.export_selected(tmp_path / "bauer.json") == tmp_path / "bauer.json"
-    _answer(monkeypatch, "question", YES)
+    answer(monkeypatch, "question", YES)
     assert page.anonymise_selected()
     assert accounts.name(account_id) == f"Anonymised customer #{account_id}"
 
@@ -131,7 +121,7 @@ def test_an_anonymisation_refused_says_why(
     created = factories.opportunity(user.id)
     dialog = AccountFormDialog(created.account_id)
     qtbot.addWidget(dialog)
-    _answer(monkeypatch, "question", YES)
-    warned = _answer(monkeypatch, "warning")
+    answer(monkeypatch, "question", YES)
+    warned = answer(monkeypatch, "warning")
     assert not dialog.anonymise()
     assert "open sale" in warned[0]

@@ -17,21 +17,11 @@ from app.db.connection import database
 from app.services import backups, workspace
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.ui.boxes import answer
 from ui import error_dialog
 from ui.main_window import MainWindow
 from ui.restore_dialog import RestoreDialog
 from ui.startup import DamagedDatabaseBox, network_warning_box, restore_offered
-
-
-def _answer(monkeypatch: pytest.MonkeyPatch, kind: str, answer=None) -> list[str]:  # type: ignore[no-untyped-def]
-    said: list[str] = []
-
-    def box(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
-        said.append(f"{title}: {text}")
-        return answer
-
-    monkeypatch.setattr(QMessageBox, kind, staticmethod(box))
-    return said
 
 
 def test_the_restore_dialog_lists_backups_with_date_and_size(qtbot, user: UserInfo) -> None:
@@ -53,8 +43,8 @@ def test_restoring_from_the_dialog_asks_restores_and_says_which_backup(
     factories.opportunity(user.id, topic="Kept")
     backups.take_backup(now=datetime(2026, 11, 30, 8, 20))
     factories.opportunity(user.id, topic="Made after the backup")
-    asked = _answer(monkeypatch, "question", QMessageBox.StandardButton.Yes)
-    told = _answer(monkeypatch, "information")
+    asked = answer(monkeypatch, "question", QMessageBox.StandardButton.Yes)
+    told = answer(monkeypatch, "information")
     dialog = RestoreDialog()
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.restored) as signal:
@@ -70,7 +60,7 @@ def test_saying_no_restores_nothing(qtbot, user: UserInfo, monkeypatch: pytest.M
     factories.opportunity(user.id)
     backups.take_backup()
     factories.opportunity(user.id)
-    _answer(monkeypatch, "question", QMessageBox.StandardButton.No)
+    answer(monkeypatch, "question", QMessageBox.StandardButton.No)
     dialog = RestoreDialog()
     qtbot.addWidget(dialog)
     assert not dialog.restore_selected()
@@ -87,8 +77,8 @@ def test_the_main_window_backs_up_and_restores(
     factories.opportunity(user.id, topic="After the backup")
     window.refresh()
     assert window.opportunities.model.rowCount() == 1
-    _answer(monkeypatch, "question", QMessageBox.StandardButton.Yes)
-    _answer(monkeypatch, "information")
+    answer(monkeypatch, "question", QMessageBox.StandardButton.Yes)
+    answer(monkeypatch, "information")
     dialog = window.open_restore()
     assert dialog.restore_selected()
     assert window.opportunities.model.rowCount() == 0
@@ -122,7 +112,7 @@ def test_a_damaged_database_offers_the_newest_good_backup(
     qtbot.addWidget(box)
     assert "integrity check" in box.text() and "2026-11-30 07:00" in box.text()
     assert box.restore_button is not None and box.defaultButton() is box.restore_button
-    told = _answer(monkeypatch, "information")
+    told = answer(monkeypatch, "information")
     assert restore_offered(box, db)
     assert good.name in told[0]
     assert workspace.quick_check(db) == []
@@ -237,7 +227,7 @@ def test_the_start_up_checks_report_a_damaged_database_and_the_window_restores(
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", click_restore)
-    told = _answer(monkeypatch, "information")
+    told = answer(monkeypatch, "information")
     checks = StartupChecks(db, window)
     checks.damaged.connect(window.on_damaged_database)
     with qtbot.waitSignal(checks.done, timeout=10_000):
