@@ -20,7 +20,6 @@ import itertools
 import random
 import shutil
 import sqlite3
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from app.services import dashboard, workspace
 from app.services.dashboard import DashboardFilter
 from benchmarks import synthetic
 from benchmarks.bench_list_queries import record_statements, run_statements
+from benchmarks.timing import median_ms
 
 DATA = synthetic.ROOT / "bench-data"
 REFRESH_MS = 300
@@ -42,12 +42,7 @@ _SETTING = "benchmark.dashboard"
 
 
 def _median_ms(call: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return median_ms(call, repeat)[0]
 
 
 def _stamp(value: datetime) -> str:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
-import time
 from collections.abc import Callable
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
+from benchmarks import timing
 from reports import fonts, pdf
 from reports.specimen import QUOTE_LINES, specimen_quote
 
@@ -36,13 +35,8 @@ def bare_document(font: str = "Helvetica") -> bytes:
 
 
 def median_ms(work: Callable[[], object], repeat: int) -> tuple[float, float]:
-    work()  # first run: imports, font loading and caches are not what is measured
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000, max(times) * 1000
+    # The first run (imports, font loading, caches) is not what is measured.
+    return timing.median_ms(work, repeat, warm_up=True)
 
 
 def main() -> None:

@@ -11,25 +11,20 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import statistics
-import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.db import bulk
 from app.services import activities, workspace
 from benchmarks import synthetic
+from benchmarks.timing import median_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _median_ms(work, repeat: int = 15) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000, max(times) * 1000
+def _median_ms(work: Callable[[], object], repeat: int = 15) -> tuple[float, float]:
+    return median_ms(work, repeat)
 
 
 def main() -> None:
