@@ -15,7 +15,7 @@ from app import __version__, logs, paths
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 log = logging.getLogger("showroom")
 
@@ -221,7 +221,7 @@ def _network_check(smoke: bool, parent: QWidget) -> None:
     if smoke:
         print(f"showroom: warning: {warning}", file=sys.stderr)
     else:
-        from ui.startup import show_network_warning
+        from ui.shell.startup import show_network_warning
 
         show_network_warning(warning, parent)
 
@@ -273,7 +273,7 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
                 )
             log.warning("start-up failed: %s", exc)
             if problem.kind == "damaged" and attempt == 1 and not args.smoke:
-                from ui.startup import offer_restore
+                from ui.shell.startup import offer_restore
 
                 workspace.close_database()
                 if offer_restore(paths.database_path(), [str(exc)], window):
@@ -312,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     from PySide6.QtWidgets import QApplication
 
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Showroom")
@@ -326,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     _paint_now(window)
     shown = time.perf_counter()
     if not args.smoke:
-        from ui import error_dialog
+        from ui.shell import error_dialog
 
         error_dialog.install_excepthook(log_file)
     _network_check(args.smoke, window)

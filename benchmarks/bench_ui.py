@@ -38,7 +38,7 @@ sys.path.insert(0, {root!r})
 from app import paths
 from app.services import workspace
 from PySide6.QtWidgets import QApplication
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 app = QApplication(sys.argv[:1])
 workspace.open_database(__import__('pathlib').Path({db!r}))
 user = workspace.sign_in(None)
@@ -131,7 +131,7 @@ def _raw_filter(conn: sqlite3.Connection, model: Any) -> float:
     statements the list's model sends to read its filter's count and first page (under
     its sort), recorded first and then timed."""
     from benchmarks.bench_list_queries import record_statements, run_statements
-    from ui.record_table import PAGE_SIZE
+    from ui.common.record_table import PAGE_SIZE
 
     statements = record_statements(
         lambda: model.fetch_first(
@@ -147,7 +147,7 @@ def bench_list(db: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.services import workspace
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     workspace.open_database(db)

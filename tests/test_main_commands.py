@@ -107,7 +107,7 @@ def test_start_up_shows_the_window_before_it_opens_the_database(
 ) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     database = _filled(data_dir)
     seen: list[tuple[bool, bool, str]] = []
@@ -139,9 +139,9 @@ def test_the_window_frame_loads_no_database_code() -> None:
     import sys
 
     probe = (
-        "import sys, ui.main_window; "
+        "import sys, ui.shell.main_window; "
         "print(sorted(m for m in sys.modules if m == 'peewee' or m.startswith(('app.db', "
-        "'app.services', 'ui.opportunity_list', 'ui.record_table'))))"
+        "'app.services', 'ui.opportunities.opportunity_list', 'ui.common.record_table'))))"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
@@ -154,7 +154,7 @@ def test_the_window_says_when_opening_upgrades_the_database(
 ) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     database = data_dir / "showroom.sqlite3"
     fixture = Path(__file__).parent / "fixtures" / "schema-v6.sqlite3"
@@ -183,7 +183,7 @@ def test_closing_the_window_while_the_database_opens_ends_the_program(
 ) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     database = _filled(data_dir)
     real_open = workspace.open_database

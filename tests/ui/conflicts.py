@@ -6,7 +6,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.services.errors import FieldChange
-from ui.conflict_dialog import ConflictDialog
+from ui.common.conflict_dialog import ConflictDialog
 
 
 def answer_conflict(button: str) -> list[list[FieldChange]]:

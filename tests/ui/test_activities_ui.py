@@ -16,9 +16,9 @@ from app.services.activities import ActivityInput
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.ui.keyboard import type_text
-from ui.activity_dialog import ActivityDialog, to_qdatetime
-from ui.agenda import AgendaPage, AgendaView
-from ui.timeline import TimelineWidget
+from ui.activities.activity_dialog import ActivityDialog, to_qdatetime
+from ui.activities.agenda import AgendaPage, AgendaView
+from ui.activities.timeline import TimelineWidget
 
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier

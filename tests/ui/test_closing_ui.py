@@ -14,10 +14,10 @@ from app.services import opportunities, process, reference, stage_setup
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.ui.keyboard import type_text
-from ui.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
-from ui.stage_bar import AHEAD, CURRENT, PASSED, StageBar
-from ui.stage_setup_dialog import StageSetupDialog
-from ui.widgets import ERROR_COLOUR, WARNING_COLOUR
+from ui.admin.stage_setup_dialog import StageSetupDialog
+from ui.common.widgets import ERROR_COLOUR, WARNING_COLOUR
+from ui.opportunities.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
+from ui.opportunities.stage_bar import AHEAD, CURRENT, PASSED, StageBar
 
 LEFT = Qt.MouseButton.LeftButton
 YES = QMessageBox.StandardButton.Yes

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel
 from app.services.conflicts import Conflict
 from app.services.errors import FieldChange
 from tests.ui.conflicts import answer_conflict
-from ui.conflict_dialog import ConflictChoice, ConflictDialog, ask
+from ui.common.conflict_dialog import ConflictChoice, ConflictDialog, ask
 
 
 def _conflict() -> Conflict:

@@ -16,12 +16,12 @@ from app.services.leads import LeadInput
 from app.services.quotes import LineInput, QuoteInput
 from app.services.workspace import UserInfo
 from tests import factories
-from ui.account_form import AccountFormDialog
-from ui.activity_dialog import ActivityDialog
-from ui.agenda import AgendaPage
-from ui.document_preview import DocumentPreviewDialog
-from ui.lead_form import LeadDialog
-from ui.timeline import TimelineWidget
+from ui.activities.activity_dialog import ActivityDialog
+from ui.activities.agenda import AgendaPage
+from ui.activities.timeline import TimelineWidget
+from ui.customers.customer_form import AccountFormDialog
+from ui.leads.lead_form import LeadDialog
+from ui.quotes.document_preview import DocumentPreviewDialog
 
 LEFT = Qt.MouseButton.LeftButton
 KEY_RETURN = Qt.Key.Key_Return

@@ -15,7 +15,7 @@ from app.services.leads import LeadInput
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.ui.keyboard import type_text
-from ui.lead_form import LeadDialog
+from ui.leads.lead_form import LeadDialog
 
 LEFT = Qt.MouseButton.LeftButton
 KEY_S = Qt.Key.Key_S
@@ -353,7 +353,7 @@ def test_a_lead_saved_elsewhere_shows_the_changes_and_can_be_saved_over(
 
 
 def test_the_lead_list_shows_the_order_its_rows_are_in(qtbot, user) -> None:  # type: ignore[no-untyped-def]
-    from ui.lead_list import LeadListPage
+    from ui.leads.lead_list import LeadListPage
 
     page = LeadListPage()
     qtbot.addWidget(page)

@@ -14,7 +14,7 @@ from app.db import models as m
 from app.services import leads
 from app.services.leads import LeadFilter
 from app.services.workspace import UserInfo
-from ui.lead_import import LeadImportDialog, RefusedRowsModel
+from ui.leads.lead_import import LeadImportDialog, RefusedRowsModel
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -160,7 +160,7 @@ def test_a_file_without_permission_is_explained(
         raise PermissionError(13, "Permission denied", str(self))
 
     # Reading as the system refuses it (chmod does not stop a test run as root).
-    monkeypatch.setattr("ui.lead_import.os.access", lambda *args: True)
+    monkeypatch.setattr("ui.leads.lead_import.os.access", lambda *args: True)
     monkeypatch.setattr(Path, "read_bytes", refuse)
     dialog = make_dialog()
     _import(qtbot, dialog, path)

@@ -19,9 +19,9 @@ from app.services import leads, opportunities, reference
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.ui.conflicts import answer_conflict
-from ui.account_dialog import AccountDialog
-from ui.opportunity_form import OpportunityDialog
-from ui.widgets import LookupEdit
+from ui.common.widgets import LookupEdit
+from ui.customers.customer_dialog import AccountDialog
+from ui.opportunities.opportunity_form import OpportunityDialog
 
 TODAY = date.today()
 SAVE = QMessageBox.StandardButton.Save

@@ -12,15 +12,15 @@ from app.db import models as m
 from app.services.opportunities import OpportunityFilter
 from app.services.workspace import UserInfo
 from tests import factories
-from ui.main_window import MainWindow
-from ui.opportunity_list import (
+from ui.common.record_table import PAGE_SIZE
+from ui.opportunities.opportunity_list import (
     COL_CUSTOMER,
     COL_REVENUE,
     COL_TOPIC,
     SAVED_FILTERS,
     OpportunityTableModel,
 )
-from ui.record_table import PAGE_SIZE
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
@@ -180,7 +180,7 @@ def test_overdue_close_dates_stand_out(window: MainWindow) -> None:
         m.Opportunity.id == late.id
     ).execute()
     window.refresh()
-    from ui.opportunity_list import COL_CLOSE_DATE, OVERDUE_BRUSH
+    from ui.opportunities.opportunity_list import COL_CLOSE_DATE, OVERDUE_BRUSH
 
     brush = window.model.index(0, COL_CLOSE_DATE).data(Qt.ItemDataRole.ForegroundRole)
     assert brush == OVERDUE_BRUSH

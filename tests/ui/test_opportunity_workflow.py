@@ -17,13 +17,13 @@ from app.services.activities import ActivityInput
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.ui.keyboard import type_text
-from ui.activity_dialog import ActivityDialog, to_qdatetime
-from ui.close_dialogs import CloseLostDialog, CloseWonDialog
-from ui.main_window import MainWindow
-from ui.opportunity_form import OpportunityDialog
-from ui.opportunity_list import COL_STATUS
-from ui.stage_bar import CURRENT, PASSED
-from ui.stage_setup_dialog import StageSetupDialog
+from ui.activities.activity_dialog import ActivityDialog, to_qdatetime
+from ui.admin.stage_setup_dialog import StageSetupDialog
+from ui.opportunities.close_dialogs import CloseLostDialog, CloseWonDialog
+from ui.opportunities.opportunity_form import OpportunityDialog
+from ui.opportunities.opportunity_list import COL_STATUS
+from ui.opportunities.stage_bar import CURRENT, PASSED
+from ui.shell.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -470,7 +470,7 @@ def test_stages_and_processes_open_from_the_menu_read_only_for_a_salesperson(
 
 
 def test_the_document_settings_open_from_the_sales_menu(window: MainWindow) -> None:
-    from ui.document_settings_dialog import DocumentSettingsDialog
+    from ui.quotes.document_settings_dialog import DocumentSettingsDialog
 
     sales = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Sales")
     assert window.document_settings_action in sales.actions()

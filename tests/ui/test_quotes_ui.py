@@ -17,8 +17,8 @@ from app.db import models as m
 from app.services import opportunities, quotes
 from app.services.workspace import UserInfo
 from tests import factories
-from ui.document_preview import DocumentPreviewDialog
-from ui.quote_editor import (
+from ui.quotes.document_preview import DocumentPreviewDialog
+from ui.quotes.quote_editor import (
     COL_DESCRIPTION,
     COL_KIND,
     COL_NET,
@@ -27,7 +27,7 @@ from ui.quote_editor import (
     QuoteDialog,
     QuoteLineTableModel,
 )
-from ui.quotes_tab import (
+from ui.quotes.quotes_tab import (
     DateDialog,
     DeliveryDialog,
     OrderFormTableModel,
@@ -260,7 +260,7 @@ def test_a_refused_signature_date_is_said_in_the_dialog(sale: int, qtbot, say_ye
         seen.append(self.box.message.text())
         return next(answers)
 
-    import ui.quotes_tab as quotes_tab
+    import ui.quotes.quotes_tab as quotes_tab
 
     original = quotes_tab.DateDialog.exec
     quotes_tab.DateDialog.exec = run  # type: ignore[method-assign]
@@ -274,7 +274,7 @@ def test_a_refused_signature_date_is_said_in_the_dialog(sale: int, qtbot, say_ye
 
 def test_the_document_settings_dialog_saves_and_refuses_at_the_field(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
     from app.services import documents
-    from ui.document_settings_dialog import DocumentSettingsDialog
+    from ui.quotes.document_settings_dialog import DocumentSettingsDialog
 
     dialog = DocumentSettingsDialog()
     qtbot.addWidget(dialog)
@@ -290,7 +290,7 @@ def test_the_document_settings_dialog_saves_and_refuses_at_the_field(sale: int, 
 
 
 def test_a_salesperson_sees_the_document_settings_read_only(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui.document_settings_dialog import DocumentSettingsDialog
+    from ui.quotes.document_settings_dialog import DocumentSettingsDialog
 
     m.User.update(role="salesperson").execute()
     dialog = DocumentSettingsDialog()
@@ -301,7 +301,7 @@ def test_a_salesperson_sees_the_document_settings_read_only(sale: int, qtbot) ->
 def test_the_form_shows_the_revenue_of_its_quote_read_only(
     sale: int, user: UserInfo, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from ui.opportunity_form import OpportunityDialog
+    from ui.opportunities.opportunity_form import OpportunityDialog
 
     monkeypatch.setattr(QuoteDialog, "open", lambda self: None)
     form = OpportunityDialog(sale, user.id)
@@ -326,7 +326,7 @@ def test_the_form_shows_the_revenue_of_its_quote_read_only(
 
 
 def test_closing_a_contracted_sale_as_lost_warns_of_the_contract(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui.close_dialogs import CloseLostDialog
+    from ui.opportunities.close_dialogs import CloseLostDialog
 
     quote = quotes.create(sale)
     quotes.present(quote.id)

@@ -15,10 +15,10 @@ from app.services import accounts, audit, process, retention
 from app.services.workspace import UserInfo, sign_in
 from tests import factories
 from tests.ui.boxes import answer
-from ui.account_form import AccountFormDialog
-from ui.account_list import AccountListPage
-from ui.main_window import MainWindow
-from ui.purge_dialog import PurgeDialog
+from ui.admin.purge_dialog import PurgeDialog
+from ui.customers.customer_form import AccountFormDialog
+from ui.customers.customer_list import AccountListPage
+from ui.shell.main_window import MainWindow
 
 TODAY = date(2026, 12, 1)
 YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No

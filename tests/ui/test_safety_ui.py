@@ -18,10 +18,10 @@ from app.services import backups, workspace
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.ui.boxes import answer
-from ui import error_dialog
-from ui.main_window import MainWindow
-from ui.restore_dialog import RestoreDialog
-from ui.startup import DamagedDatabaseBox, network_warning_box, restore_offered
+from ui.admin.restore_dialog import RestoreDialog
+from ui.shell import error_dialog
+from ui.shell.main_window import MainWindow
+from ui.shell.startup import DamagedDatabaseBox, network_warning_box, restore_offered
 
 
 def test_the_restore_dialog_lists_backups_with_date_and_size(qtbot, user: UserInfo) -> None:
@@ -192,7 +192,7 @@ def test_the_log_is_a_rotating_file_in_the_log_folder(data_dir: Path) -> None:
 def test_the_start_up_checks_run_beside_the_window_and_take_the_daily_backup(
     qtbot, user: UserInfo, db: Path
 ) -> None:
-    from ui.startup import StartupChecks
+    from ui.shell.startup import StartupChecks
 
     factories.opportunity(user.id)
     checks = StartupChecks(db)
@@ -210,7 +210,7 @@ def test_the_start_up_checks_run_beside_the_window_and_take_the_daily_backup(
 def test_the_start_up_checks_report_a_damaged_database_and_the_window_restores(
     qtbot, user: UserInfo, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ui.startup import StartupChecks
+    from ui.shell.startup import StartupChecks
 
     factories.opportunity(user.id, topic="Safe in the backup")
     backups.take_backup(now=datetime(2026, 11, 30, 7, 0))
@@ -259,7 +259,7 @@ def test_opening_an_unreadable_database_offers_the_newest_good_backup(
     import argparse
 
     import main
-    import ui.startup
+    import ui.shell.startup
 
     factories.opportunity(user.id, topic="Safe in the backup")
     copy = backups.take_backup()
@@ -273,7 +273,7 @@ def test_opening_an_unreadable_database_offers_the_newest_good_backup(
         backups.restore(copy.path, path)
         return True
 
-    monkeypatch.setattr(ui.startup, "offer_restore", offer)
+    monkeypatch.setattr(ui.shell.startup, "offer_restore", offer)
     args = argparse.Namespace(user="anna", demo=False, smoke=False)
     window = MainWindow(None, db)
     qtbot.addWidget(window)

@@ -16,7 +16,7 @@ from app.domain.dates import default_close_date
 from app.services import accounts, opportunities
 from app.services.workspace import UserInfo
 from tests import factories
-from ui.walk_in_dialog import WalkInDialog
+from ui.opportunities.walk_in_dialog import WalkInDialog
 
 TAB = Qt.Key.Key_Tab
 RETURN = Qt.Key.Key_Return

@@ -1,0 +1,1 @@
+"""Activities: the activity dialog, the timeline and the agenda."""

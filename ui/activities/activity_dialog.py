@@ -1,0 +1,518 @@
+"""The activity dialog: an appointment, test drive, task, phone call, e-mail or note."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.choices import ActivityKind
+from app.domain.validation import ValidationError
+from app.services import activities, catalogue, reference
+from app.services.activities import ActivityInput
+from app.services.errors import NotFound
+from ui.common.widgets import (
+    DATE_FORMAT,
+    ChoiceCombo,
+    FieldBox,
+    FieldErrorLabel,
+    LookupEdit,
+    LookupItem,
+    OptionCombo,
+    ask_to_save,
+    set_tab_chain,
+)
+
+SAVE = QMessageBox.StandardButton.Save
+DISCARD = QMessageBox.StandardButton.Discard
+CANCEL = QMessageBox.StandardButton.Cancel
+SAVE_BUTTON = QDialogButtonBox.StandardButton.Save
+CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
+CLOSE_BUTTON = QDialogButtonBox.StandardButton.Close
+GROW_FIELDS = QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
+LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+USER_ROLE = Qt.ItemDataRole.UserRole
+SAVE_KEYS = QKeySequence.StandardKey.Save
+NATIVE_TEXT = QKeySequence.SequenceFormat.NativeText
+
+DATE_TIME_FORMAT = f"{DATE_FORMAT} HH:mm"
+TIME_FORMAT = "HH:mm"
+
+SCHEDULED = frozenset({ActivityKind.APPOINTMENT.value, ActivityKind.TEST_DRIVE.value})
+# What the date of each kind means: when it starts, when it is due, when it happened.
+START_LABELS = {
+    ActivityKind.APPOINTMENT.value: "&Starts",
+    ActivityKind.TEST_DRIVE.value: "&Starts",
+    ActivityKind.TASK.value: "&Due",
+}
+START_LABEL_LOGGED = "&When"
+# Calls, e-mails and notes are mostly logged after they happened.
+DONE_WHEN_NEW = frozenset(
+    {ActivityKind.CALL.value, ActivityKind.EMAIL.value, ActivityKind.NOTE.value}
+)
+DIRECTIONS = (("in", "The customer called in"), ("out", "We called the customer"))
+DEFAULT_LENGTH = timedelta(hours=1)
+PICKER_WIDTH = 240  # the short pickers line up rather than each taking its own width
+SUBJECT_HINTS = {
+    ActivityKind.APPOINTMENT.value: "e.g. Showroom visit to discuss the offer",
+    ActivityKind.TEST_DRIVE.value: "e.g. Test drive Golf GTI",
+    ActivityKind.TASK.value: "e.g. Send the finance offer",
+    ActivityKind.CALL.value: "e.g. Asked about delivery times",
+    ActivityKind.EMAIL.value: "e.g. Sent the brochure",
+    ActivityKind.NOTE.value: "e.g. Trade-in has a dented door",
+}
+# Form order: the first refused field in this order gets the focus.
+FIELD_ORDER = (
+    "kind",
+    "subject",
+    "starts_at",
+    "ends_at",
+    "vehicle_id",
+    "direction",
+    "note_reason",
+    "owner_id",
+    "done",
+    "description",
+)
+
+
+def kind_label(kind: str) -> str:
+    """'Test drive', 'Phone call': the kind as the dialogs and lists name it."""
+    if kind == ActivityKind.CALL.value:
+        return "Phone call"
+    try:
+        return ActivityKind(kind).label
+    except ValueError:
+        return kind.replace("_", " ").capitalize()
+
+
+def to_qdatetime(value: datetime) -> QDateTime:
+    return QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute))
+
+
+def to_datetime(value: QDateTime) -> datetime:
+    day, clock = value.date(), value.time()
+    return datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute())
+
+
+def default_start(kind: str, now: datetime | None = None) -> datetime:
+    """Now for what is logged after the fact; the next half hour for what is planned."""
+    now = (now or datetime.now()).replace(second=0, microsecond=0)
+    if kind not in SCHEDULED and kind != ActivityKind.TASK.value:
+        return now
+    return now + timedelta(minutes=(30 - now.minute % 30) % 30 or 30)
+
+
+class ActivityDialog(QDialog):
+    """One activity, new (`activity_id` None) or saved, attached to an opportunity, a
+    customer or a lead. The fields follow the kind. Save (or Ctrl+S) saves and closes; a
+    refusal keeps everything as typed and puts each message under its field; closing with
+    unsaved changes asks first. Emits `saved` with the id."""
+
+    saved = Signal(int)
+
+    def __init__(
+        self,
+        activity_id: int | None,
+        current_user_id: int | None,
+        parent: QWidget | None = None,
+        *,
+        opportunity_id: int | None = None,
+        account_id: int | None = None,
+        lead_id: int | None = None,
+        kind: str = ActivityKind.TASK.value,
+        read_only: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.setMinimumWidth(640)
+        self.activity_id = activity_id
+        self.current_user_id = current_user_id
+        self.read_only = read_only
+        self._loaded = ActivityInput(
+            kind=kind,
+            owner_id=current_user_id,
+            opportunity_id=opportunity_id,
+            account_id=account_id,
+            lead_id=lead_id,
+        )
+        self._length = DEFAULT_LENGTH
+        self._done_by_hand = False
+        self.boxes: dict[str, FieldBox] = {}
+
+        self.kind = ChoiceCombo(ActivityKind, none_label=None)
+        for index in range(self.kind.count()):
+            self.kind.setItemText(index, kind_label(self.kind.itemData(index, USER_ROLE)))
+        self.subject = QLineEdit()
+        self.starts = QDateTimeEdit()
+        self.starts.setDisplayFormat(DATE_TIME_FORMAT)
+        self.starts.setCalendarPopup(True)
+        self.ends = QTimeEdit()
+        self.ends.setDisplayFormat(TIME_FORMAT)
+        self.ends_hint = QLabel()
+        self.vehicle = LookupEdit(self._find_vehicles, "VIN, stock number or model")
+        self.direction = QComboBox()
+        self.direction.addItem("—", "")
+        for code, label in DIRECTIONS:
+            self.direction.addItem(label, code)
+        self.note_reason = QComboBox()
+        self.owner = OptionCombo()
+        self.done_box = QCheckBox("Done")
+        self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)
+        self.description.setPlaceholderText("What was said or agreed, what to bring, …")
+        self.description.setMinimumHeight(90)
+
+        for combo in (self.kind, self.direction, self.note_reason, self.owner):
+            combo.setMinimumWidth(PICKER_WIDTH)
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(GROW_FIELDS)
+        self.form.setLabelAlignment(LABEL_ALIGN)
+        self._row("kind", "&Kind", self.kind, short=True)
+        self._row("subject", "S&ubject", self.subject)
+        self._row("starts_at", START_LABEL_LOGGED, self.starts, short=True)
+        self._row("ends_at", "&Ends", self.ends, self.ends_hint, short=True)
+        self._row("vehicle_id", "&Vehicle", self.vehicle)
+        self._row("direction", "D&irection", self.direction, short=True)
+        self._row("note_reason", "&Reason", self.note_reason, short=True)
+        self._row("owner_id", "&Owner", self.owner, short=True)
+        self._row("done", "", self.done_box)
+        self._row("description", "Descri&ption", self.description)
+
+        self.message = FieldErrorLabel()  # what is not about one field
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(SAVE_BUTTON)
+        self.save_button.setToolTip(
+            f"Save and close ({QKeySequence(SAVE_KEYS).toString(NATIVE_TEXT)})"
+        )
+        self.cancel_button = self.buttons.addButton(CLOSE_BUTTON if read_only else CANCEL_BUTTON)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        chain = [
+            self.kind,
+            self.subject,
+            self.starts,
+            self.ends,
+            self.vehicle.line_edit,
+            self.direction,
+            self.note_reason,
+            self.owner,
+            self.done_box,
+            self.description,
+            self.save_button,
+            self.cancel_button,
+        ]
+        set_tab_chain(chain)
+
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.starts.dateTimeChanged.connect(self._on_start_changed)
+        self.ends.timeChanged.connect(self._on_end_changed)
+        self.done_box.clicked.connect(self._on_done_clicked)
+        self.vehicle.picked.connect(lambda _id: self.boxes["vehicle_id"].clear_message())
+        self.subject.textEdited.connect(self.boxes["subject"].clear_message)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.save_shortcut = QShortcut(QKeySequence(SAVE_KEYS), self)
+        self.save_shortcut.activated.connect(self.save)
+
+        self._open()
+
+    # --- loading ------------------------------------------------------------------------
+    def _open(self) -> None:
+        data = self._loaded
+        if self.activity_id is not None:
+            try:
+                data = activities.get(self.activity_id)
+            except NotFound as exc:
+                self._load(data, "")
+                self._set_read_only(True)
+                self.message.show_error(str(exc))
+                return
+        self._load(data, getattr(data, "vehicle_label", ""))
+        self._set_read_only(self.read_only)
+        if self.read_only:
+            self.cancel_button.setFocus()
+        else:
+            self.subject.setFocus()
+
+    def _load(self, data: ActivityInput, vehicle_label: str) -> None:
+        self._loaded = ActivityInput(
+            **{f.name: getattr(data, f.name) for f in fields(ActivityInput)}
+        )
+        self.kind.set_current_code(data.kind)
+        self.subject.setText(data.subject)
+        start = data.starts_at or default_start(data.kind)
+        if data.ends_at is not None and data.ends_at > start:
+            self._length = data.ends_at - start
+        self.starts.setDateTime(to_qdatetime(start))
+        self._show_end(start)
+        self.vehicle.set_current(data.vehicle_id, vehicle_label)
+        self.direction.setCurrentIndex(max(0, self.direction.findData(data.direction)))
+        self._fill_reasons(data.note_reason)
+        self._fill_owners(data.owner_id)
+        new = self.activity_id is None
+        self.done_box.setChecked(data.done or (new and data.kind in DONE_WHEN_NEW))
+        self.description.setPlainText(data.description)
+        self._show_kind()
+        for box in self.boxes.values():
+            box.clear_message()
+        self.message.clear_message()
+        self._baseline = self.state()
+
+    def _fill_reasons(self, current: str) -> None:
+        self.note_reason.clear()
+        self.note_reason.addItem("—", "")
+        for reason in activities.note_reasons():
+            self.note_reason.addItem(reason, reason)
+        if current and self.note_reason.findData(current) < 0:
+            # A reason since retired still shows on the notes that carry it.
+            self.note_reason.addItem(current, current)
+        self.note_reason.setCurrentIndex(max(0, self.note_reason.findData(current)))
+
+    def _fill_owners(self, owner_id: int | None) -> None:
+        options = reference.users()
+        if owner_id is not None and all(o.id != owner_id for o in options):
+            options = reference.users(active_only=False)
+        self.owner.set_options(options, none_label="—")
+        self.owner.set_current_id(owner_id)
+
+    def _set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        for edit in (self.subject, self.starts, self.ends, self.description):
+            edit.setReadOnly(read_only)
+        for widget in (self.kind, self.direction, self.note_reason, self.owner, self.done_box):
+            widget.setEnabled(not read_only)
+        self.vehicle.set_read_only(read_only)
+        self.save_button.setVisible(not read_only)
+        self.save_shortcut.setEnabled(not read_only)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        what = kind_label(self.kind.current_code())
+        if self.activity_id is None:
+            self.setWindowTitle(f"New {what.lower()}")
+        else:
+            subject = self._loaded.subject
+            self.setWindowTitle(f"{what} — {subject}" if subject else what)
+
+    # --- the fields the kind asks for ----------------------------------------------------
+    def _row(
+        self, name: str, label: str, field: QWidget, *beside: QWidget, short: bool = False
+    ) -> None:
+        box = FieldBox(field, *beside, stretch=short)
+        self.boxes[name] = box
+        self.form.addRow(label, box)
+        buddy = self.form.labelForField(box)
+        if isinstance(buddy, QLabel):
+            buddy.setBuddy(field)
+
+    def _show_kind(self) -> None:
+        kind = self.kind.current_code()
+        self.form.setRowVisible(self.boxes["ends_at"], kind in SCHEDULED)
+        self.form.setRowVisible(self.boxes["vehicle_id"], kind == ActivityKind.TEST_DRIVE.value)
+        self.form.setRowVisible(self.boxes["direction"], kind == ActivityKind.CALL.value)
+        self.form.setRowVisible(self.boxes["note_reason"], kind == ActivityKind.NOTE.value)
+        # A note is a record, not something to do.
+        self.form.setRowVisible(self.boxes["done"], kind != ActivityKind.NOTE.value)
+        label = self.form.labelForField(self.boxes["starts_at"])
+        if isinstance(label, QLabel):
+            label.setText(START_LABELS.get(kind, START_LABEL_LOGGED))
+        self.subject.setPlaceholderText(SUBJECT_HINTS.get(kind, ""))
+        self._update_title()
+
+    def _on_kind_changed(self) -> None:
+        kind = self.kind.current_code()
+        if self.activity_id is None and not self._done_by_hand:
+            self.done_box.setChecked(kind in DONE_WHEN_NEW)
+        self._show_kind()
+        self.adjustSize()
+
+    def _on_start_changed(self, value: QDateTime) -> None:
+        # The end keeps the length of the slot when the start moves, as in a calendar.
+        self.boxes["starts_at"].clear_message()
+        self._show_end(to_datetime(value))
+
+    def _on_end_changed(self, _value: QTime) -> None:
+        self.boxes["ends_at"].clear_message()
+        start = self.start_value()
+        end = self.end_value()
+        if end > start:
+            self._length = end - start
+        self._show_length()
+
+    def _show_end(self, start: datetime) -> None:
+        end = start + self._length
+        blocked = self.ends.blockSignals(True)
+        self.ends.setTime(QTime(end.hour, end.minute))
+        self.ends.blockSignals(blocked)
+        self._show_length()
+
+    def _show_length(self) -> None:
+        minutes = int((self.end_value() - self.start_value()).total_seconds() // 60)
+        hours, rest = divmod(minutes, 60)
+        parts = [f"{hours} h" if hours else "", f"{rest} min" if rest else ""]
+        self.ends_hint.setText(f"({' '.join(p for p in parts if p)})" if minutes > 0 else "")
+
+    def _on_done_clicked(self) -> None:
+        self._done_by_hand = True
+
+    def _find_vehicles(self, text: str) -> list[LookupItem]:
+        found = catalogue.find_vehicles(text, for_opportunity=self._loaded.opportunity_id)
+        return [
+            LookupItem(v.id, v.label, f"reserved by {v.reserved_by}" if v.reserved_by else "")
+            for v in found
+        ]
+
+    # --- reading and saving -------------------------------------------------------------
+    def start_value(self) -> datetime:
+        return to_datetime(self.starts.dateTime())
+
+    def end_value(self) -> datetime:
+        clock = self.ends.time()
+        start = self.start_value()
+        return datetime.combine(start.date(), time(clock.hour(), clock.minute()))
+
+    def input(self) -> ActivityInput:
+        kind = self.kind.current_code()
+        # Only the fields of the kind go to the service, whatever the hidden ones hold.
+        is_call, is_note = kind == ActivityKind.CALL.value, kind == ActivityKind.NOTE.value
+        return ActivityInput(
+            kind=kind,
+            subject=self.subject.text(),
+            description=self.description.toPlainText(),
+            starts_at=self.start_value(),
+            ends_at=self.end_value() if kind in SCHEDULED else None,
+            done=is_note or self.done_box.isChecked(),
+            owner_id=self.owner.current_id(),
+            opportunity_id=self._loaded.opportunity_id,
+            lead_id=self._loaded.lead_id,
+            account_id=self._loaded.account_id,
+            vehicle_id=self.vehicle.current_id() if kind == ActivityKind.TEST_DRIVE.value else None,
+            direction=(self.direction.currentData() or "") if is_call else "",
+            note_reason=(self.note_reason.currentData() or "") if is_note else "",
+        )
+
+    def state(self) -> tuple[Any, ...]:
+        return (
+            self.kind.current_code(),
+            self.subject.text(),
+            self.start_value(),
+            self.end_value(),
+            self.vehicle.current_id(),
+            self.vehicle.text(),
+            self.direction.currentData(),
+            self.note_reason.currentData(),
+            self.owner.current_id(),
+            self.done_box.isChecked(),
+            self.description.toPlainText(),
+        )
+
+    def is_modified(self) -> bool:
+        return not self.read_only and self.state() != self._baseline
+
+    def _settle_vehicle(self) -> dict[str, str]:
+        """A VIN or stock number typed but not picked from the list names the vehicle."""
+        if (
+            self.kind.current_code() != ActivityKind.TEST_DRIVE.value
+            or self.vehicle.current_id() is not None
+            or not self.vehicle.text()
+        ):
+            return {}
+        try:
+            choice = catalogue.vehicle_by_code(self.vehicle.text(), self._loaded.opportunity_id)
+        except ValidationError as exc:
+            return {"vehicle_id": exc.errors.get("vehicle_id", str(exc))}
+        self.vehicle.set_current(choice.id, choice.label)
+        return {}
+
+    def save(self) -> bool:
+        """Save and close; True when saved. A refusal leaves every value as typed."""
+        if self.read_only:
+            return False
+        errors = self._settle_vehicle()
+        data = self.input()
+        try:
+            if self.activity_id is None:
+                detail = activities.create(data)
+            else:
+                detail = activities.update(self.activity_id, data)
+        except ValidationError as exc:
+            self._refuse({**exc.errors, **errors})
+            return False
+        except NotFound as exc:
+            self._refuse({"activity": str(exc)})
+            return False
+        self.activity_id = detail.id
+        self._loaded = detail
+        self._baseline = self.state()
+        self.saved.emit(detail.id)
+        self.accept()
+        return True
+
+    def _refuse(self, errors: dict[str, str]) -> None:
+        first: QWidget | None = None
+        shown: set[str] = set()
+        for name in FIELD_ORDER:
+            box = self.boxes[name]
+            if name in errors and box.isVisibleTo(self):
+                box.show_error(errors[name])
+                shown.add(name)
+                first = first or box.field
+            else:
+                box.clear_message()
+        rest = [message for name, message in errors.items() if name not in shown]
+        if rest:
+            self.message.show_error(" ".join(rest))
+        else:
+            self.message.clear_message()
+        self._relayout()
+        if first is not None:
+            first.setFocus()
+
+    def _relayout(self) -> None:
+        # The word-wrapped messages make the form height-for-width; Qt keeps the old row
+        # heights (and cuts a long message to one line) unless the layout is redone.
+        self.form.invalidate()
+        layout = self.layout()
+        layout.invalidate()
+        layout.activate()
+        wanted = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else 0
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
+
+    # --- Qt overrides -------------------------------------------------------------------
+    def reject(self) -> None:
+        """Esc, Cancel and the window's close box all come here."""
+        if self.is_modified():
+            answer = ask_to_save(
+                self, f"Save this {kind_label(self.kind.current_code()).lower()} before closing?"
+            )
+            if answer == SAVE:
+                self.save()
+                return
+            if answer != DISCARD:
+                return
+        super().reject()

@@ -1,0 +1,426 @@
+"""The salesperson's agenda: today's appointments, what is overdue, and the sales that are past
+their close date or stuck in their stage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeGuard, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.validation import ValidationError
+from app.services import activities
+from app.services.activities import Agenda, AgendaActivity, AgendaOpportunity
+from app.services.errors import NotFound
+from ui.activities.activity_dialog import ActivityDialog, kind_label
+from ui.common.widgets import ERROR_COLOUR
+
+# Qt enum members looked up once: data() runs for every visible cell on every repaint.
+DISPLAY = Qt.ItemDataRole.DisplayRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+HORIZONTAL = Qt.Orientation.Horizontal
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
+SELECT_ROWS = QAbstractItemView.SelectionBehavior.SelectRows
+SINGLE_SELECTION = QAbstractItemView.SelectionMode.SingleSelection
+NO_EDIT = QAbstractItemView.EditTrigger.NoEditTriggers
+INTERACTIVE = QHeaderView.ResizeMode.Interactive
+LATE_BRUSH = QBrush(QColor(ERROR_COLOUR))
+DONE_BRUSH = QBrush(QColor("#757575"))  # what is done steps back, as in the timeline
+MIN_ELASTIC_WIDTH = 80  # an elastic column keeps at least this much of its text
+COLUMN_GAP = 12  # pixels between one column's longest text and the next column
+
+# After this long hidden the agenda is read again when shown: the day moves on.
+STALE_AFTER_SECONDS = 60
+
+Row = TypeVar("Row", AgendaActivity, AgendaOpportunity)
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Generic[Row]):
+    header: str
+    text: Callable[[Row, date], str]
+    late: bool = False  # shown in red: how late something is
+    # Gives up width (its text elided, whole in the tooltip) so the columns after it fit.
+    elastic: bool = False
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _slot(a: AgendaActivity, _today: date) -> str:
+    end = f"–{a.ends_at:%H:%M}" if a.ends_at else ""
+    return f"{a.starts_at:%H:%M}{end}"
+
+
+def _late(a: AgendaActivity, today: date) -> str:
+    return f"{_days((today - a.starts_at.date()).days)} late"
+
+
+def _customer(a: AgendaActivity, _today: date) -> str:
+    # The sale's number beside the customer: one customer often has several open.
+    sale = f"#{a.opportunity_id}" if a.opportunity_id else ""
+    return " · ".join(p for p in (a.customer or "", sale) if p)
+
+
+def _past_close(o: AgendaOpportunity, today: date) -> str:
+    return f"{_days((today - o.est_close_date).days)} past"
+
+
+def _kind(a: AgendaActivity, _today: date) -> str:
+    return f"{kind_label(a.kind)} (done)" if a.done else kind_label(a.kind)
+
+
+TODAY_COLUMNS: tuple[Column[AgendaActivity], ...] = (
+    Column("Time", _slot),
+    Column("Kind", _kind),
+    Column("Subject", lambda a, _t: a.subject, elastic=True),
+    Column("Customer", _customer),
+)
+OVERDUE_COLUMNS: tuple[Column[AgendaActivity], ...] = (
+    Column("Due", lambda a, _t: f"{a.starts_at:%Y-%m-%d %H:%M}"),
+    Column("Late", _late, late=True),
+    Column("Kind", lambda a, _t: kind_label(a.kind)),
+    Column("Subject", lambda a, _t: a.subject, elastic=True),
+    Column("Customer", _customer),
+)
+PAST_CLOSE_COLUMNS: tuple[Column[AgendaOpportunity], ...] = (
+    Column("Opportunity", lambda o, _t: f"#{o.id} {o.topic}", elastic=True),
+    Column("Customer", lambda o, _t: o.customer),
+    Column("Stage", lambda o, _t: o.stage),
+    Column("Est. close", lambda o, _t: o.est_close_date.isoformat()),
+    Column("Late", _past_close, late=True),
+)
+STALE_COLUMNS: tuple[Column[AgendaOpportunity], ...] = (
+    Column("Opportunity", lambda o, _t: f"#{o.id} {o.topic}", elastic=True),
+    Column("Customer", lambda o, _t: o.customer),
+    Column("Stage", lambda o, _t: o.stage),
+    Column("Why", lambda o, _t: o.reason[:1].upper() + o.reason[1:], late=True),
+)
+
+
+class AgendaTableModel(QAbstractTableModel, Generic[Row]):
+    """One section's rows (agenda dataclasses) under the columns it shows."""
+
+    def __init__(self, columns: Sequence[Column[Row]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns: tuple[Column[Row], ...] = tuple(columns)
+        self._rows: list[Row] = []
+        self.today = date.today()
+
+    def set_rows(self, rows: Sequence[Row], today: date) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.today = today
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Row | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation == HORIZONTAL and role == DISPLAY and 0 <= section < len(self.columns):
+            return self.columns[section].header
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        item = self.row_at(index.row()) if index.isValid() else None
+        if item is None:
+            return None
+        column = self.columns[index.column()]
+        if role in (DISPLAY, TOOLTIP):
+            return column.text(item, self.today)
+        if role == FOREGROUND:
+            if getattr(item, "done", False):
+                return DONE_BRUSH
+            if column.late:
+                return LATE_BRUSH
+        if role == ROW_ROLE:
+            return item
+        return None
+
+
+class AgendaView(QTreeView):
+    """A flat list of one section: Enter or a double click opens the row."""
+
+    open_requested = Signal(object)  # the row: an AgendaActivity or an AgendaOpportunity
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(SELECT_ROWS)
+        self.setSelectionMode(SINGLE_SELECTION)
+        self.setEditTriggers(NO_EDIT)
+        self.setAllColumnsShowFocus(True)
+        self.header().setStretchLastSection(True)
+        self._fitting = False
+        self._user_sized = False
+        self.header().sectionResized.connect(self._on_section_resized)
+        self.doubleClicked.connect(self._open_index)
+
+    def current_row(self) -> Any:
+        index = self.currentIndex()
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    def fit_columns(self) -> None:
+        """Size the columns to what they hold; when that is wider than the view, the
+        elastic column (a subject, a topic) gives up the difference so that the last one,
+        the customer, still shows whole. Done on each refresh and resize until the user
+        drags a column; from then on the widths are theirs."""
+        self._user_sized = False
+        self._fit()
+
+    def _fit(self) -> None:
+        header = self.header()
+        count = header.count()
+        if not count:
+            return
+        self._fitting = True
+        try:
+            widths = []
+            for column in range(count):
+                header.setSectionResizeMode(column, INTERACTIVE)
+                # What the column needs, not its size: the last one is stretched to the view.
+                needed = max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
+                widths.append(needed + COLUMN_GAP)
+            model = self.model()
+            columns = getattr(model, "columns", ())
+            elastic = next((i for i, c in enumerate(columns) if c.elastic), None)
+            widths[-1] -= COLUMN_GAP  # nothing comes after the last column
+            overflow = sum(widths) - self.viewport().width()
+            if elastic is not None and overflow > 0:
+                widths[elastic] = max(MIN_ELASTIC_WIDTH, widths[elastic] - overflow)
+            for column in range(count - 1):
+                header.resizeSection(column, widths[column])
+        finally:
+            self._fitting = False
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        # The last section follows the view's width; only a drag of another is the user's.
+        if not self._fitting and column < self.header().count() - 1:
+            self._user_sized = True
+
+    def _open_index(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        if row is not None:
+            self.open_requested.emit(row)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in ENTER_KEYS:
+            self._open_index(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._user_sized and event.size().width() != event.oldSize().width():
+            self._fit()
+
+
+class AgendaSection(QGroupBox):
+    """A titled list with its count in the title."""
+
+    def __init__(
+        self,
+        title: str,
+        columns: Sequence[Column[Any]],
+        empty_text: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.title_text = title
+        self.model: AgendaTableModel[Any] = AgendaTableModel(columns, self)
+        self.view = AgendaView()
+        self.view.setModel(self.model)
+        self.empty = QLabel(empty_text)
+        self.empty.setEnabled(False)  # the quiet colour of a placeholder
+        self.buttons = QHBoxLayout()
+        self.buttons.addWidget(self.empty)
+        self.buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(self.buttons)
+        self.setTitle(title)
+
+    def set_rows(self, rows: Sequence[Any], today: date) -> None:
+        self.model.set_rows(rows, today)
+        self.setTitle(f"{self.title_text} ({len(rows)})")
+        self.empty.setVisible(not rows)
+        self.view.fit_columns()
+
+
+def _can_finish(row: object) -> TypeGuard[AgendaActivity]:
+    return isinstance(row, AgendaActivity) and not row.done
+
+
+class AgendaPage(QWidget):
+    """A tab of the main window: what needs the salesperson today. Opening a row opens its
+    opportunity (through `open_opportunity`); an activity of no opportunity opens in the
+    activity dialog."""
+
+    open_opportunity = Signal(int)
+    count_changed = Signal(str)  # "3 today, 2 overdue"
+
+    def __init__(self, current_user_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.current_user_id = current_user_id
+        self.agenda = Agenda([], [], [], [])
+        self._read_at: datetime | None = None
+
+        self.today = AgendaSection("Today", TODAY_COLUMNS, "No appointments or test drives today.")
+        self.overdue = AgendaSection("Overdue", OVERDUE_COLUMNS, "Nothing overdue.")
+        self.past_close = AgendaSection(
+            "Past their close date", PAST_CLOSE_COLUMNS, "No open sale is past its close date."
+        )
+        self.stale = AgendaSection(
+            "Stale in their stage", STALE_COLUMNS, "No sale has sat in its stage too long."
+        )
+        self.sections = (self.today, self.overdue, self.past_close, self.stale)
+        self.done_button = QPushButton("&Mark done")
+        self.done_button.setToolTip("Mark the selected overdue activity as done")
+        self.overdue.buttons.addWidget(self.done_button)
+        self.today_done_button = QPushButton("Mark &done")
+        self.today_done_button.setToolTip("Mark the selected appointment or test drive as done")
+        self.today.buttons.addWidget(self.today_done_button)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.message.hide()
+
+        grid = QGridLayout()
+        grid.addWidget(self.today, 0, 0)
+        grid.addWidget(self.overdue, 0, 1)
+        grid.addWidget(self.past_close, 1, 0)
+        grid.addWidget(self.stale, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(grid, 1)
+        layout.addWidget(self.message)
+
+        for section in self.sections:
+            section.view.open_requested.connect(self.open_row)
+        for section in (self.today, self.overdue):
+            section.view.selectionModel().currentChanged.connect(lambda *_: self._enable())
+        self.done_button.clicked.connect(lambda: self.mark_done(self.overdue))
+        self.today_done_button.clicked.connect(lambda: self.mark_done(self.today))
+        self.refresh()
+
+    # --- what the main window calls -----------------------------------------------------
+    def refresh(self) -> None:
+        self.agenda = activities.agenda(self.current_user_id)
+        self._read_at = datetime.now()
+        today = self._read_at.date()
+        self.today.set_rows(self.agenda.today, today)
+        self.overdue.set_rows(self.agenda.overdue, today)
+        self.past_close.set_rows(self.agenda.past_close, today)
+        self.stale.set_rows(self.agenda.stale, today)
+        self._say("")
+        self._enable()
+        self.count_changed.emit(self.summary())
+
+    def summary(self) -> str:
+        a = self.agenda
+        parts = [f"{len(a.today)} today", f"{len(a.overdue)} overdue"]
+        if a.past_close:
+            parts.append(f"{len(a.past_close)} past their close date")
+        if a.stale:
+            parts.append(f"{len(a.stale)} stale")
+        return ", ".join(parts)
+
+    def focus_search(self) -> None:
+        """The agenda has no search: the first list with something in it takes the focus."""
+        section = next((s for s in self.sections if s.model.rowCount()), self.today)
+        section.view.setFocus()
+        if not section.view.currentIndex().isValid() and section.model.rowCount():
+            section.view.setCurrentIndex(section.model.index(0, 0))
+
+    def open_current(self) -> ActivityDialog | None:
+        """Open what is selected in the list that has the focus (the Open action)."""
+        section = next((s for s in self.sections if s.view.hasFocus()), None)
+        row = section.view.current_row() if section is not None else None
+        return self.open_row(row) if row is not None else None
+
+    # --- opening and finishing ----------------------------------------------------------
+    def open_row(self, row: AgendaActivity | AgendaOpportunity) -> ActivityDialog | None:
+        if isinstance(row, AgendaOpportunity):
+            self.open_opportunity.emit(row.id)
+            return None
+        if row.opportunity_id is not None:
+            self.open_opportunity.emit(row.opportunity_id)
+            return None
+        dialog = ActivityDialog(row.id, self.current_user_id, self)
+        dialog.setAttribute(DELETE_ON_CLOSE)
+        dialog.saved.connect(lambda _id: self.refresh())
+        dialog.open()
+        return dialog
+
+    def mark_done(self, section: AgendaSection | None = None) -> bool:
+        """Mark the activity selected in `section` (the overdue list by default) as done."""
+        section = section or self.overdue
+        row = section.view.current_row()
+        if not _can_finish(row):
+            return False
+        current = section.view.currentIndex().row()
+        try:
+            activities.set_done(row.id)
+        except (ValidationError, NotFound) as exc:
+            self.refresh()
+            self._say(f"Not marked done: {exc}")
+            return False
+        self.refresh()
+        # The next one down is selected, so a run of them is ticked off with the keyboard
+        # (in today's list the one done stays, greyed, and the next is one further down).
+        remaining = section.model.rowCount()
+        if remaining:
+            step = 1 if section is self.today else 0
+            section.view.setCurrentIndex(section.model.index(min(current + step, remaining - 1), 0))
+        section.view.setFocus()
+        return True
+
+    def _enable(self) -> None:
+        self.done_button.setEnabled(_can_finish(self.overdue.view.current_row()))
+        self.today_done_button.setEnabled(_can_finish(self.today.view.current_row()))
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    # --- Qt overrides -------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if (
+            self._read_at is None
+            or (datetime.now() - self._read_at).total_seconds() > STALE_AFTER_SECONDS
+        ):
+            self.refresh()

@@ -1,0 +1,521 @@
+"""A timeline of activities, newest first, with the buttons that log or plan the next one: an
+opportunity's (with its stage moves and close-date changes), a lead's or a customer's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.choices import ActivityKind
+from app.domain.validation import ValidationError
+from app.services import activities
+from app.services.activities import TimelineEntry
+from app.services.errors import NotFound
+from ui.activities.activity_dialog import ActivityDialog, kind_label
+from ui.common.widgets import ERROR_COLOUR, WARNING_COLOUR
+
+# Qt enum members looked up once: the delegate paints every visible row on every repaint.
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+ACTIVITY_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
+ELIDE_RIGHT = Qt.TextElideMode.ElideRight
+ANTIALIASING = QPainter.RenderHint.Antialiasing
+NO_PEN = Qt.PenStyle.NoPen
+STATE_SELECTED = QStyle.StateFlag.State_Selected
+ITEM_VIEW_ITEM = QStyle.ControlElement.CE_ItemViewItem
+HIGHLIGHTED_TEXT = QPalette.ColorRole.HighlightedText
+TEXT = QPalette.ColorRole.Text
+PLACEHOLDER = QPalette.ColorRole.PlaceholderText
+SINGLE_SELECTION = QAbstractItemView.SelectionMode.SingleSelection
+NO_EDIT = QAbstractItemView.EditTrigger.NoEditTriggers
+PER_PIXEL = QAbstractItemView.ScrollMode.ScrollPerPixel
+CUSTOM_MENU = Qt.ContextMenuPolicy.CustomContextMenu
+SCROLL_BAR_OFF = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
+
+# The buttons that add to the timeline, in the order a sale usually needs them.
+ADD_KINDS = (
+    (ActivityKind.APPOINTMENT.value, "Appointment…"),
+    (ActivityKind.TEST_DRIVE.value, "Test drive…"),
+    (ActivityKind.TASK.value, "Task…"),
+    (ActivityKind.CALL.value, "Call…"),
+    (ActivityKind.EMAIL.value, "E-mail…"),
+    (ActivityKind.NOTE.value, "Note…"),
+)
+# A coloured disc with a glyph per kind; what the sale itself did (stage moves, close-date
+# changes) stays grey so the customer's activities stand out.
+MARKERS: dict[str, tuple[str, str]] = {
+    ActivityKind.APPOINTMENT.value: ("A", "#1565c0"),
+    ActivityKind.TEST_DRIVE.value: ("D", "#2e7d32"),
+    ActivityKind.TASK.value: ("T", "#8a5a00"),
+    ActivityKind.CALL.value: ("C", "#6a1b9a"),
+    ActivityKind.EMAIL.value: ("E", "#00838f"),
+    ActivityKind.NOTE.value: ("N", "#5d4037"),
+    "stage": ("→", "#757575"),
+    "close_date": ("▦", "#757575"),
+}
+UNKNOWN_MARKER = ("•", "#757575")
+# Notes and e-mails record what happened; everything else can still be open (as in the agenda).
+NEVER_OPEN = frozenset({ActivityKind.NOTE.value, ActivityKind.EMAIL.value})
+WHEN_FORMAT = "%Y-%m-%d %H:%M"
+CLOSED_HINT = "This opportunity is closed: reopen it to add activities."
+UNSAVED_HINT = "Save the opportunity first to add activities."
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineParent:
+    """What a timeline belongs to: how it reads its entries and how it speaks of it."""
+
+    name: str  # "opportunity", "lead", "account": the activity's `<name>_id`
+    noun: str  # as the tooltips say it: "Add a task to this customer"
+    entries: Callable[[int], list[TimelineEntry]]
+    unsaved_hint: str
+    read_only_hint: str
+
+
+OPPORTUNITY = TimelineParent(
+    "opportunity", "opportunity", activities.timeline, UNSAVED_HINT, CLOSED_HINT
+)
+LEAD = TimelineParent(
+    "lead",
+    "lead",
+    activities.for_lead,
+    "Save the lead first to add activities.",
+    "This lead was converted: its activities are kept as they were. Log new ones on its "
+    "opportunity.",
+)
+ACCOUNT = TimelineParent(
+    "account",
+    "customer",
+    activities.for_account,
+    "Create the customer first to add activities.",
+    "",
+)
+
+
+def is_open(entry: TimelineEntry) -> bool:
+    """An activity still to be done: the timeline marks it and offers "Mark done"."""
+    return entry.activity_id is not None and not entry.done and entry.kind not in NEVER_OPEN
+
+
+class TimelineModel(QAbstractListModel):
+    """The timeline's entries as rows; the delegate draws them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._entries: list[TimelineEntry] = []
+        self.now = datetime.now()
+
+    def set_entries(self, entries: Sequence[TimelineEntry], now: datetime | None = None) -> None:
+        self.beginResetModel()
+        self._entries = list(entries)
+        self.now = now or datetime.now()
+        self.endResetModel()
+
+    def entry(self, row: int) -> TimelineEntry | None:
+        return self._entries[row] if 0 <= row < len(self._entries) else None
+
+    def row_of(self, activity_id: int) -> int | None:
+        return next(
+            (row for row, e in enumerate(self._entries) if e.activity_id == activity_id), None
+        )
+
+    def is_overdue(self, entry: TimelineEntry) -> bool:
+        return is_open(entry) and entry.when < self.now
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._entries)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        entry = self.entry(index.row()) if index.isValid() else None
+        if entry is None:
+            return None
+        if role == DISPLAY:
+            return entry.title
+        if role == ENTRY_ROLE:
+            return entry
+        if role == ACTIVITY_ID_ROLE:
+            return entry.activity_id
+        if role == TOOLTIP:
+            lines = [
+                entry.title,
+                " · ".join(p for p in (f"{entry.when:{WHEN_FORMAT}}", entry.by, entry.about) if p),
+            ]
+            if entry.detail:
+                lines.append(entry.detail)
+            return "\n".join(lines)
+        if role == ACCESSIBLE:
+            state = " (overdue)" if self.is_overdue(entry) else " (to do)" if is_open(entry) else ""
+            return f"{entry.when:{WHEN_FORMAT}} {entry.title}{state}"
+        return None
+
+
+class TimelineDelegate(QStyledItemDelegate):
+    """One entry in two lines: the marker, the title and when on the first; who and the
+    description on the second, with "to do" or "overdue" for what is still open."""
+
+    PADDING = 6
+    MARKER = 22
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        line = option.fontMetrics.lineSpacing()
+        # The width is the view's: the row fits it and elides, never scrolls sideways.
+        return QSize(1, 2 * line + 2 * self.PADDING + 2)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        entry: TimelineEntry | None = index.data(ENTRY_ROLE)
+        if entry is None:
+            return
+        model = index.model()
+        overdue = isinstance(model, TimelineModel) and model.is_overdue(entry)
+        pending = is_open(entry)
+        view_option = QStyleOptionViewItem(option)
+        self.initStyleOption(view_option, index)
+        view_option.text = ""
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(ITEM_VIEW_ITEM, view_option, painter, widget)
+
+        selected = bool(option.state & STATE_SELECTED)
+        palette = option.palette
+        text_colour = palette.color(HIGHLIGHTED_TEXT if selected else TEXT)
+        quiet_colour = text_colour if selected else palette.color(PLACEHOLDER)
+        rect: QRect = option.rect
+        metrics = option.fontMetrics
+        line = metrics.lineSpacing()
+        left = rect.left() + self.PADDING
+        top = rect.top() + self.PADDING
+
+        painter.save()
+        painter.setRenderHint(ANTIALIASING)
+        glyph, colour = MARKERS.get(entry.kind, UNKNOWN_MARKER)
+        disc = QRect(
+            left, rect.top() + (rect.height() - self.MARKER) // 2, self.MARKER, self.MARKER
+        )
+        kind_colour = QColor(colour)
+        if pending:
+            # Still to do: a ring rather than a disc, like an unticked box.
+            painter.setPen(QPen(kind_colour, 2))
+            painter.setBrush(palette.base())
+        else:
+            painter.setPen(NO_PEN)
+            painter.setBrush(kind_colour)
+        painter.drawEllipse(disc.adjusted(1, 1, -1, -1))
+        marker_font = QFont(option.font)
+        marker_font.setBold(True)
+        painter.setFont(marker_font)
+        painter.setPen(kind_colour if pending else QColor("white"))
+        painter.drawText(disc, ALIGN_CENTER, glyph)
+
+        text_left = disc.right() + 2 * self.PADDING
+        right = rect.right() - self.PADDING
+        when = f"{entry.when:{WHEN_FORMAT}}"
+        when_width = metrics.horizontalAdvance(when)
+        first = QRect(text_left, top, right - text_left, line)
+        title_font = QFont(option.font)
+        title_font.setBold(pending)
+        painter.setFont(option.font)
+        painter.setPen(quiet_colour)
+        painter.drawText(first, ALIGN_RIGHT, when)
+        painter.setFont(title_font)
+        painter.setPen(text_colour)
+        title_room = first.adjusted(0, 0, -(when_width + 2 * self.PADDING), 0)
+        title = painter.fontMetrics().elidedText(entry.title, ELIDE_RIGHT, title_room.width())
+        painter.drawText(title_room, ALIGN_LEFT, title)
+
+        second = QRect(text_left, top + line, right - text_left, line)
+        painter.setFont(option.font)
+        badge = "overdue" if overdue else "to do" if pending else ""
+        badge_width = 0
+        if badge:
+            badge_width = metrics.horizontalAdvance(badge) + 2 * self.PADDING
+            badge_colour = (
+                text_colour if selected else QColor(ERROR_COLOUR if overdue else WARNING_COLOUR)
+            )
+            painter.setPen(badge_colour)
+            painter.drawText(second, ALIGN_RIGHT, badge)
+        detail = " ".join(entry.detail.split())  # one line of it; the tooltip has it all
+        parts = [p for p in (entry.by, entry.about, detail) if p]
+        painter.setPen(quiet_colour)
+        room = second.adjusted(0, 0, -badge_width, 0)
+        painter.drawText(
+            room, ALIGN_LEFT, metrics.elidedText(" · ".join(parts), ELIDE_RIGHT, room.width())
+        )
+        painter.restore()
+
+
+class TimelineView(QListView):
+    """The list of entries: Enter or a double click opens an activity."""
+
+    open_requested = Signal(int)  # an activity's id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSelectionMode(SINGLE_SELECTION)
+        self.setEditTriggers(NO_EDIT)
+        # Every row is two lines: the view lays out 1,000 entries without asking each one.
+        self.setUniformItemSizes(True)
+        self.setVerticalScrollMode(PER_PIXEL)
+        self.setAlternatingRowColors(True)
+        self.setContextMenuPolicy(CUSTOM_MENU)
+        self.setHorizontalScrollBarPolicy(SCROLL_BAR_OFF)
+        self.doubleClicked.connect(self._open_index)
+
+    def current_activity_id(self) -> int | None:
+        index = self.currentIndex()
+        value = index.data(ACTIVITY_ID_ROLE) if index.isValid() else None
+        return int(value) if value is not None else None
+
+    def _open_index(self, index: QModelIndex) -> None:
+        value = index.data(ACTIVITY_ID_ROLE) if index.isValid() else None
+        if value is not None:
+            self.open_requested.emit(int(value))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in ENTER_KEYS:
+            self._open_index(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+
+class TimelineWidget(QWidget):
+    """The timeline of one opportunity, lead or customer (`attached_to`). Adding opens the
+    activity dialog for that kind, attached to the record; a double click opens an
+    activity; "Mark done" closes an open one. An activity whose own opportunity is closed or
+    whose lead was converted opens read-only. Emits `changed` after anything was saved: the
+    opportunity form refreshes its stage bar (a test drive moves the stage)."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        current_user_id: int | None,
+        parent: QWidget | None = None,
+        *,
+        attached_to: TimelineParent = OPPORTUNITY,
+    ) -> None:
+        super().__init__(parent)
+        self.current_user_id = current_user_id
+        self.attached_to = attached_to
+        self.record_id: int | None = None
+        self.read_only = False
+
+        self.add_buttons: dict[str, QPushButton] = {}
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(QLabel("Add:"))
+        for kind, text in ADD_KINDS:
+            button = QPushButton(text)
+            button.setAutoDefault(False)
+            button.setToolTip(f"Add a {kind_label(kind).lower()} to this {attached_to.noun}")
+            button.clicked.connect(lambda _checked=False, k=kind: self.add_activity(k))
+            self.add_buttons[kind] = button
+            top.addWidget(button)
+        top.addStretch(1)
+        self.open_button = QPushButton("Open")
+        self.open_button.setAutoDefault(False)
+        self.done_button = QPushButton("Mark done")
+        self.done_button.setAutoDefault(False)
+        self.done_button.setToolTip("Mark the selected task, appointment or call as done")
+        top.addWidget(self.open_button)
+        top.addWidget(self.done_button)
+
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.hide()
+        self.model = TimelineModel(self)
+        self.view = TimelineView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(TimelineDelegate(self.view))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.message.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.message)
+
+        self.open_action = QAction("Open…", self)
+        self.open_action.triggered.connect(self.open_current)
+        self.done_action = QAction("Mark done", self)
+        self.done_action.triggered.connect(self.mark_current_done)
+        self.view.open_requested.connect(self.open_activity)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._enable())
+        self.view.customContextMenuRequested.connect(self._show_menu)
+        self.open_button.clicked.connect(self.open_current)
+        self.done_button.clicked.connect(self.mark_current_done)
+        self._enable()
+
+    # --- what the form calls ------------------------------------------------------------
+    @property
+    def opportunity_id(self) -> int | None:
+        return self.record_id if self.attached_to is OPPORTUNITY else None
+
+    def set_record(self, record_id: int | None) -> None:
+        """Show this record's timeline; None (a new, unsaved one) shows nothing."""
+        self.record_id = record_id
+        self.refresh()
+
+    def set_opportunity(self, opportunity_id: int | None) -> None:
+        """What the opportunity form's tabs are told when the record changes."""
+        self.set_record(opportunity_id)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A closed opportunity or a converted lead: nothing can be added or marked done."""
+        self.read_only = read_only
+        self._enable()
+
+    def refresh(self) -> None:
+        """Read the timeline again, keeping the selected activity selected."""
+        selected = self.view.current_activity_id()
+        entries = self.attached_to.entries(self.record_id) if self.record_id else []
+        self.model.set_entries(entries)
+        row = self.model.row_of(selected) if selected is not None else None
+        if row is not None:
+            self.view.setCurrentIndex(self.model.index(row))
+        self._say("")
+        self._enable()
+
+    # --- adding and opening -------------------------------------------------------------
+    def _dialog(
+        self, activity_id: int | None, kind: str = ActivityKind.TASK.value, read_only: bool = False
+    ) -> ActivityDialog:
+        attached = self.attached_to.name
+        dialog = ActivityDialog(
+            activity_id,
+            self.current_user_id,
+            self,
+            opportunity_id=self.record_id if attached == OPPORTUNITY.name else None,
+            lead_id=self.record_id if attached == LEAD.name else None,
+            account_id=self.record_id if attached == ACCOUNT.name else None,
+            kind=kind,
+            read_only=read_only,
+        )
+        return self._show(dialog)
+
+    def add_activity(self, kind: str) -> ActivityDialog | None:
+        """Open the activity dialog for a new activity of this kind."""
+        if self.record_id is None or self.read_only:
+            return None
+        return self._dialog(None, kind)
+
+    def open_activity(self, activity_id: int) -> ActivityDialog:
+        row = self.model.row_of(activity_id)
+        entry = self.model.entry(row) if row is not None else None
+        return self._dialog(
+            activity_id, read_only=self.read_only or (entry is not None and entry.locked)
+        )
+
+    def open_current(self) -> ActivityDialog | None:
+        activity_id = self.view.current_activity_id()
+        return self.open_activity(activity_id) if activity_id is not None else None
+
+    def mark_current_done(self) -> bool:
+        entry = self._current_entry()
+        if entry is None or entry.activity_id is None or not self._can_finish(entry):
+            return False
+        try:
+            activities.set_done(entry.activity_id)
+        except (ValidationError, NotFound) as exc:
+            self.refresh()
+            self._say(f"Not marked done: {exc}")
+            return False
+        self._after_save()
+        return True
+
+    def _show(self, dialog: ActivityDialog) -> ActivityDialog:
+        dialog.setAttribute(DELETE_ON_CLOSE)
+        dialog.saved.connect(lambda _id: self._after_save())
+        dialog.open()
+        return dialog
+
+    def _after_save(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    # --- state --------------------------------------------------------------------------
+    def _current_entry(self) -> TimelineEntry | None:
+        index = self.view.currentIndex()
+        return self.model.entry(index.row()) if index.isValid() else None
+
+    def _can_finish(self, entry: TimelineEntry) -> bool:
+        return is_open(entry) and not entry.locked and not self.read_only
+
+    def _enable(self) -> None:
+        can_add = self.record_id is not None and not self.read_only
+        for button in self.add_buttons.values():
+            button.setEnabled(can_add)
+        entry = self._current_entry()
+        openable = entry is not None and entry.activity_id is not None
+        self.open_button.setEnabled(openable)
+        self.open_action.setEnabled(openable)
+        can_finish = entry is not None and self._can_finish(entry)
+        self.done_button.setEnabled(can_finish)
+        self.done_action.setEnabled(can_finish)
+        parent = self.attached_to
+        hint = (
+            parent.unsaved_hint
+            if self.record_id is None
+            else parent.read_only_hint
+            if self.read_only
+            else ""
+        )
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _show_menu(self, position: QPoint) -> None:
+        if not self.view.indexAt(position).isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction(self.open_action)
+        menu.addAction(self.done_action)
+        menu.popup(self.view.viewport().mapToGlobal(position))

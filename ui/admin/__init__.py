@@ -1,0 +1,1 @@
+"""Administration: sales stages, purging old sales, restoring backups."""

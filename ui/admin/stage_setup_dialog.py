@@ -1,0 +1,536 @@
+"""Setting up the sales processes: each kind of opportunity with its stages, and new kinds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.choices import ProcessKind
+from app.domain.validation import ValidationError
+from app.services import stage_setup
+from app.services.errors import NotFound
+from app.services.stage_setup import KindInfo, NotAllowed, StageSettings
+from ui.common.widgets import (
+    ERROR_COLOUR,
+    FieldBox,
+    FieldErrorLabel,
+    ask_to_save,
+    show_field_messages,
+)
+
+ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
+ACTION_ROLE = QDialogButtonBox.ButtonRole.ActionRole
+CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
+CLOSE_BUTTON = QDialogButtonBox.StandardButton.Close
+SAVE = QMessageBox.StandardButton.Save
+DISCARD = QMessageBox.StandardButton.Discard
+CANCEL = QMessageBox.StandardButton.Cancel
+KIND_ROLE = Qt.ItemDataRole.UserRole
+ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
+ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+PLAIN_TEXT = Qt.TextFormat.PlainText
+NOT_EDITABLE = Qt.ItemFlag.ItemIsEnabled
+NO_SELECTION = QAbstractItemView.SelectionMode.NoSelection
+NO_EDITING = QAbstractItemView.EditTrigger.NoEditTriggers
+STRETCH = QHeaderView.ResizeMode.Stretch
+TO_CONTENTS = QHeaderView.ResizeMode.ResizeToContents
+NO_BUTTONS = QSpinBox.ButtonSymbols.NoButtons
+UP_DOWN_ARROWS = QSpinBox.ButtonSymbols.UpDownArrows
+FIXED_SIZE = QHeaderView.ResizeMode.Fixed
+
+COL_STAGE, COL_PROBABILITY, COL_DAYS, COL_FUNNEL = range(4)
+HEADERS = ("Stage", "Default probability", "Days allowed", "Shown in funnel")
+FIXED_TIP = "Won and lost are fixed at 100 % and 0 %, with no time limit."
+MUTED_COLOUR = "#6b6b6b"
+
+PROCESS_TEXT = {
+    ProcessKind.STANDARD.value: "Stages taken in order: a sale can go back, never skip ahead.",
+    ProcessKind.CUSTOM.value: "Its own stages, taken in any order.",
+    ProcessKind.WITHOUT_STAGES.value: (
+        "No stages: these opportunities have no stage bar and stay out of the funnel."
+    ),
+}
+FOLLOW_TEXT = (
+    "A new default probability applies to the open opportunities in the stage, except "
+    "those whose probability was set by hand."
+)
+
+
+def may_change_process() -> bool:
+    """Whether the signed-in user may change the sales process. The service answers: it is
+    asked for a new kind with no name, which it refuses (after the permission check, before
+    anything is written)."""
+    try:
+        stage_setup.create_kind("", ProcessKind.STANDARD.value)
+    except NotAllowed:
+        return False
+    except (ValidationError, NotFound):
+        return True
+    return True
+
+
+class StageRow:
+    """The editors of one stage's settings in the table."""
+
+    def __init__(self, stage: StageSettings) -> None:
+        self.stage = stage
+        self.fixed = stage.is_won or stage.is_lost
+        self.probability = QSpinBox()
+        self.probability.setRange(0, 100)
+        self.probability.setSuffix(" %")
+        self.probability.setAlignment(ALIGN_RIGHT)
+        self.days = QSpinBox()
+        self.days.setRange(0, 3650)
+        self.days.setSpecialValueText("No limit")  # shown for 0
+        self.days.setSuffix(" days")
+        self.days.setAlignment(ALIGN_RIGHT)
+        self.in_funnel = QCheckBox()
+        self.in_funnel.setAccessibleName(f"{stage.name} shown in funnel")
+        self.probability.setAccessibleName(f"{stage.name} default probability")
+        self.days.setAccessibleName(f"{stage.name} days allowed")
+        self.load(stage)
+
+    def load(self, stage: StageSettings) -> None:
+        self.stage = stage
+        self.probability.setValue(stage.default_probability)
+        self.days.setValue(stage.days_allowed or 0)
+        self.in_funnel.setChecked(stage.in_funnel)
+
+    def values(self) -> tuple[int, int | None, bool]:
+        days = self.days.value()
+        return self.probability.value(), days or None, self.in_funnel.isChecked()
+
+    def is_changed(self) -> bool:
+        s = self.stage
+        return not self.fixed and self.values() != (
+            s.default_probability,
+            s.days_allowed,
+            s.in_funnel,
+        )
+
+    def mark_saved(self) -> None:
+        probability, days, in_funnel = self.values()
+        s = self.stage
+        self.stage = StageSettings(s.id, s.name, probability, days, in_funnel, s.is_won, s.is_lost)
+
+    def set_read_only(self, read_only: bool) -> None:
+        # Read-only rather than disabled: the values stay as legible as in the editable table.
+        for spin in (self.probability, self.days):
+            spin.setReadOnly(read_only)
+            spin.setButtonSymbols(NO_BUTTONS if read_only else UP_DOWN_ARROWS)
+        self.in_funnel.setEnabled(not read_only)
+
+
+class KindPage(QWidget):
+    """One kind of opportunity: what its process is, how much it is used, its stages."""
+
+    changed = Signal()
+
+    def __init__(self, kind: KindInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.rows: dict[int, StageRow] = {}
+        title = QLabel(kind.name)
+        title.setTextFormat(PLAIN_TEXT)
+        title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        about = QLabel(PROCESS_TEXT.get(kind.process, ""))
+        about.setWordWrap(True)
+        used = QLabel(
+            "No opportunity follows it yet."
+            if not kind.in_use
+            else f"{kind.in_use:,} opportunit{'y follows' if kind.in_use == 1 else 'ies follow'} it."
+        )
+        used.setStyleSheet(f"color: {MUTED_COLOUR};")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(about)
+        layout.addWidget(used)
+        self.table: QTableWidget | None = None
+        if kind.stages:
+            self.table = self._make_table(kind.stages)
+            layout.addWidget(self.table)
+            hint = QLabel(FOLLOW_TEXT)
+            hint.setWordWrap(True)
+            hint.setStyleSheet(f"color: {MUTED_COLOUR};")
+            layout.addWidget(hint)
+        layout.addStretch(1)
+
+    def _make_table(self, stages: list[StageSettings]) -> QTableWidget:
+        table = QTableWidget(len(stages), len(HEADERS))
+        table.setHorizontalHeaderLabels(HEADERS)
+        table.verticalHeader().setVisible(False)
+        table.setSelectionMode(NO_SELECTION)
+        table.setEditTriggers(NO_EDITING)
+        # Tab goes from editor to editor, not from cell to cell.
+        table.setTabKeyNavigation(False)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(COL_STAGE, STRETCH)
+        for column in (COL_PROBABILITY, COL_DAYS, COL_FUNNEL):
+            header.setSectionResizeMode(column, TO_CONTENTS)
+        for index, stage in enumerate(stages):
+            name = QTableWidgetItem(stage.name)
+            name.setFlags(NOT_EDITABLE)
+            table.setItem(index, COL_STAGE, name)
+            row = StageRow(stage)
+            if row.fixed:
+                for column, text in (
+                    (COL_PROBABILITY, f"{stage.default_probability} %"),
+                    (COL_DAYS, "—"),
+                    (COL_FUNNEL, "—"),
+                ):
+                    item = QTableWidgetItem(text)
+                    item.setFlags(NOT_EDITABLE)
+                    item.setTextAlignment(ALIGN_CENTER if column == COL_FUNNEL else ALIGN_RIGHT)
+                    item.setForeground(table.palette().placeholderText())
+                    table.setItem(index, column, item)
+                name.setToolTip(FIXED_TIP)
+                name.setForeground(table.palette().placeholderText())
+                continue
+            self.rows[stage.id] = row
+            table.setCellWidget(index, COL_PROBABILITY, row.probability)
+            table.setCellWidget(index, COL_DAYS, row.days)
+            table.setCellWidget(index, COL_FUNNEL, _centred(row.in_funnel))
+            row.probability.valueChanged.connect(self.changed)
+            row.days.valueChanged.connect(self.changed)
+            row.in_funnel.toggled.connect(self.changed)
+        rows = table.verticalHeader()
+        rows.setSectionResizeMode(FIXED_SIZE)
+        rows.setDefaultSectionSize(StageRow(stages[0]).probability.sizeHint().height() + 4)
+        # As tall as its rows, so the note about probabilities sits right under them.
+        table.setFixedHeight(
+            table.horizontalHeader().sizeHint().height()
+            + rows.defaultSectionSize() * len(stages)
+            + 2 * table.frameWidth()
+        )
+        return table
+
+    def changed_rows(self) -> list[StageRow]:
+        return [row for row in self.rows.values() if row.is_changed()]
+
+    def set_read_only(self, read_only: bool) -> None:
+        for row in self.rows.values():
+            row.set_read_only(read_only)
+
+
+def _centred(widget: QWidget) -> QWidget:
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget, 0, ALIGN_CENTER)
+    return holder
+
+
+def _kind_caption(kind: KindInfo) -> str:
+    stages = sum(1 for s in kind.stages if not (s.is_won or s.is_lost))
+    shape = f"{stages} stage{'s' if stages != 1 else ''}" if stages else "no stages"
+    return f"{kind.name}\n{shape} · {kind.in_use:,} in use"
+
+
+class StageSetupDialog(QDialog):
+    """The kinds of opportunity, each with its stages: default probability, days allowed
+    in the stage and whether the funnel shows it can be changed for the open stages; Save
+    applies them. "New kind…" adds a kind with the standard process, some of its stages,
+    or none. For sales managers and administrators; anyone else sees it read-only."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sales process")
+        self.resize(820, 520)
+        self.read_only = False
+        self.pages: dict[int, KindPage] = {}
+        self.new_kind_dialog: NewKindDialog | None = None
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner.setMargin(8)
+        self.banner.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.banner.hide()
+        self.kind_list = QListWidget()
+        self.kind_list.setFixedWidth(220)
+        self.kind_list.setSpacing(2)
+        self.new_kind_button = QPushButton("&New kind…")
+        self.stack = QStackedWidget()
+        left = QVBoxLayout()
+        kinds_label = QLabel("&Kinds of opportunity")
+        kinds_label.setBuddy(self.kind_list)
+        left.addWidget(kinds_label)
+        left.addWidget(self.kind_list, 1)
+        left.addWidget(self.new_kind_button)
+        middle = QHBoxLayout()
+        middle.addLayout(left)
+        middle.addWidget(self.stack, 1)
+
+        self.message = FieldErrorLabel()
+        self.saved_label = QLabel()
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton("&Save", ACCEPT_ROLE)
+        self.close_button = self.buttons.addButton(CLOSE_BUTTON)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.saved_label, 1)
+        bottom.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(middle, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(bottom)
+
+        self.kind_list.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.new_kind_button.clicked.connect(self.new_kind)
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.reject)
+
+        self.load()
+        if not may_change_process():
+            self._refuse_changes(
+                "Only a sales manager or an administrator can change the sales process."
+            )
+        self._update_buttons()
+        self.kind_list.setFocus()
+
+    def load(self, select_kind_id: int | None = None) -> None:
+        """Show the kinds as saved, dropping unsaved edits."""
+        keep = select_kind_id if select_kind_id is not None else self.current_kind_id()
+        self.kind_list.clear()
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages = {}
+        for kind in stage_setup.kinds():
+            page = KindPage(kind)
+            page.set_read_only(self.read_only)
+            page.changed.connect(self._update_buttons)
+            self.pages[kind.id] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(_kind_caption(kind))
+            item.setData(KIND_ROLE, kind.id)
+            self.kind_list.addItem(item)
+        ids = list(self.pages)
+        self.kind_list.setCurrentRow(ids.index(keep) if keep in ids else 0)
+        self._update_buttons()
+
+    def current_kind_id(self) -> int | None:
+        item = self.kind_list.currentItem()
+        return int(item.data(KIND_ROLE)) if item is not None else None
+
+    def select_kind(self, kind_id: int) -> None:
+        self.kind_list.setCurrentRow(list(self.pages).index(kind_id))
+
+    def changed_rows(self) -> list[StageRow]:
+        return [row for page in self.pages.values() for row in page.changed_rows()]
+
+    def is_modified(self) -> bool:
+        return not self.read_only and bool(self.changed_rows())
+
+    def save(self) -> bool:
+        """Save every changed stage; True when all were saved. A refused stage is shown
+        with its kind, and the rest stay as typed."""
+        self.message.clear_message()
+        saved = 0
+        for kind_id, page in self.pages.items():
+            for row in page.changed_rows():
+                try:
+                    stage_setup.update_stage(row.stage.id, *row.values())
+                except NotAllowed as exc:
+                    self._refuse_changes(str(exc))
+                    return False
+                except ValidationError as exc:
+                    self.select_kind(kind_id)
+                    self.message.show_error(f"{row.stage.name}: {exc}")
+                    row.probability.setFocus()
+                    return False
+                except NotFound as exc:
+                    self.message.show_error(f"{row.stage.name}: {exc}")
+                    return False
+                row.mark_saved()
+                saved += 1
+        if saved:
+            self.saved_label.setText(
+                f"Saved {saved} stage{'s' if saved != 1 else ''} at {datetime.now():%H:%M}."
+            )
+        self._update_buttons()
+        return True
+
+    def new_kind(self) -> None:
+        standard = next((k for k in self.kinds() if k.process == ProcessKind.STANDARD.value), None)
+        names = [s.name for s in standard.stages if not (s.is_won or s.is_lost)] if standard else []
+        self.new_kind_dialog = NewKindDialog(names, self)
+        self.new_kind_dialog.created.connect(self._on_kind_created)
+        self.new_kind_dialog.open()
+
+    def kinds(self) -> list[KindInfo]:
+        return [page.kind for page in self.pages.values()]
+
+    def _on_kind_created(self, kind: KindInfo) -> None:
+        # Unsaved edits of the other kinds survive: saved first, or the reload drops them.
+        if self.is_modified() and not self.save():
+            return
+        self.load(select_kind_id=kind.id)
+        self.saved_label.setText(f"Created “{kind.name}”.")
+
+    def _refuse_changes(self, reason: str) -> None:
+        self.read_only = True
+        self.banner.setText(
+            f"{reason} You can look at the stages here; ask one of them to change them."
+        )
+        self.banner.show()
+        for page in self.pages.values():
+            page.set_read_only(True)
+        self.new_kind_button.setEnabled(False)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.save_button.setVisible(not self.read_only)
+        self.save_button.setEnabled(self.is_modified())
+        if self.is_modified():
+            self.saved_label.setText("Unsaved changes.")
+
+    # --- Qt overrides -------------------------------------------------------------------
+    def reject(self) -> None:
+        if self.is_modified():
+            answer = ask_to_save(self, "Save the changes to the stages before closing?")
+            if answer == CANCEL or (answer == SAVE and not self.save()):
+                return
+        super().reject()
+
+
+class NewKindDialog(QDialog):
+    """A new kind of opportunity: its name, and which process it follows; a custom process
+    takes the stages ticked, in the standard order. Emits `created` with the new kind."""
+
+    created = Signal(object)  # KindInfo
+
+    def __init__(self, stage_names: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New kind of opportunity")
+        self.setMinimumWidth(460)
+        self.name = QLineEdit()
+        self.name.setMaxLength(80)
+        self.name.setPlaceholderText("e.g. Fleet, Used vehicles, Service loan")
+        self.process_buttons: dict[str, QRadioButton] = {
+            ProcessKind.STANDARD.value: QRadioButton("&Standard: all stages, in order"),
+            ProcessKind.CUSTOM.value: QRadioButton("&Custom: the stages ticked below"),
+            ProcessKind.WITHOUT_STAGES.value: QRadioButton("&Without stages"),
+        }
+        self.process_group = QButtonGroup(self)
+        process_column = QWidget()
+        process_layout = QVBoxLayout(process_column)
+        process_layout.setContentsMargins(0, 0, 0, 0)
+        for button in self.process_buttons.values():
+            self.process_group.addButton(button)
+            process_layout.addWidget(button)
+        self.process_buttons[ProcessKind.STANDARD.value].setChecked(True)
+
+        self.stage_boxes: dict[str, QCheckBox] = {}
+        self.stages_group = QGroupBox("Stages of the custom process")
+        stages_layout = QVBoxLayout(self.stages_group)
+        for name in stage_names:
+            box = QCheckBox(name)
+            box.setChecked(True)
+            self.stage_boxes[name] = box
+            stages_layout.addWidget(box)
+        note = QLabel("Won and Lost are added to every process with stages.")
+        note.setStyleSheet(f"color: {MUTED_COLOUR};")
+        stages_layout.addWidget(note)
+        if not stage_names:
+            self.process_buttons[ProcessKind.CUSTOM.value].setEnabled(False)
+
+        self.boxes = {
+            "name": FieldBox(self.name),
+            "process": FieldBox(process_column),
+            "stages": FieldBox(self.stages_group),
+        }
+        form = QFormLayout()
+        form.addRow("&Name", self.boxes["name"])
+        label = form.labelForField(self.boxes["name"])
+        if isinstance(label, QLabel):
+            label.setBuddy(self.name)
+        form.addRow("Process", self.boxes["process"])
+        form.addRow("", self.boxes["stages"])
+        self.general_message = FieldErrorLabel()
+        self.buttons = QDialogButtonBox()
+        self.create_button = self.buttons.addButton("C&reate", ACCEPT_ROLE)
+        self.create_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(CANCEL_BUTTON)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general_message)
+        layout.addWidget(self.buttons)
+
+        self.process_group.buttonToggled.connect(self._on_process_changed)
+        self.name.textEdited.connect(self.boxes["name"].clear_message)
+        for box in self.stage_boxes.values():
+            box.toggled.connect(self.boxes["stages"].clear_message)
+        self.create_button.clicked.connect(self.create_kind)
+        self.cancel_button.clicked.connect(self.reject)
+        self._on_process_changed()
+        self.name.setFocus()
+
+    def process(self) -> str:
+        return next(code for code, button in self.process_buttons.items() if button.isChecked())
+
+    def set_process(self, code: str) -> None:
+        self.process_buttons[code].setChecked(True)
+
+    def stages_ticked(self) -> list[str]:
+        return [name for name, box in self.stage_boxes.items() if box.isChecked()]
+
+    def create_kind(self) -> bool:
+        self._show_errors({})
+        custom = self.process() == ProcessKind.CUSTOM.value
+        try:
+            kind = stage_setup.create_kind(
+                self.name.text(), self.process(), self.stages_ticked() if custom else None
+            )
+        except ValidationError as exc:
+            self._show_errors(exc.errors)
+            return False
+        except (NotAllowed, NotFound) as exc:
+            self._show_errors({"": str(exc)})
+            return False
+        self.created.emit(kind)
+        self.accept()
+        return True
+
+    def _on_process_changed(self, *_args: object) -> None:
+        self.stages_group.setEnabled(self.process() == ProcessKind.CUSTOM.value)
+        self.boxes["stages"].clear_message()
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        rest = list(show_field_messages(self.boxes, errors).values())
+        first = next((box.field for name, box in self.boxes.items() if name in errors), None)
+        if rest:
+            self.general_message.show_error(" ".join(rest))
+        else:
+            self.general_message.clear_message()
+        if first is self.name:
+            self.name.setFocus()
+            self.name.selectAll()

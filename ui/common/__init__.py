@@ -1,0 +1,1 @@
+"""What every room of the UI shares: record dialogs, table models, roles, widgets, list filters."""

@@ -1,0 +1,119 @@
+"""The fields of a customer (person or company, how to reach them, where they live), shared
+by the quick "new customer" dialog and the customer form."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.choices import AccountKind
+from app.services import accounts
+from ui.common.widgets import ERROR_COLOUR, FieldBox, show_field_messages
+
+# Form order: the first refused field in this order gets the focus.
+ACCOUNT_FIELDS = (
+    ("company_name", "Company name"),
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("email", "E-mail"),
+    ("phone", "Phone"),
+    ("street", "Street"),
+    ("postcode", "Postcode"),
+    ("city", "City"),
+    ("country", "Country"),
+)
+
+
+class AccountFields(QWidget):
+    """Kind, names, e-mail, phone and address with a message under each field. Emits
+    `edited` whenever the user changes anything."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.person_radio = QRadioButton("&Person")
+        self.company_radio = QRadioButton("C&ompany")
+        self.person_radio.setChecked(True)
+        self._kinds = QButtonGroup(self)
+        self._kinds.addButton(self.person_radio)
+        self._kinds.addButton(self.company_radio)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.person_radio)
+        kind_row.addWidget(self.company_radio)
+        kind_row.addStretch(1)
+
+        self.edits: dict[str, QLineEdit] = {}
+        self.boxes: dict[str, FieldBox] = {}
+        self.form = QFormLayout()
+        self.form.addRow("Customer is a", kind_row)
+        for name, label in ACCOUNT_FIELDS:
+            edit = QLineEdit()
+            edit.setMinimumWidth(280)
+            self.edits[name] = edit
+            self.boxes[name] = FieldBox(edit)
+            self.form.addRow(label, self.boxes[name])
+            edit.textEdited.connect(lambda _text: self.edited.emit())
+        self.edits["email"].setPlaceholderText("name@example.com")
+        self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
+        self.general_message = QLabel()
+        self.general_message.setWordWrap(True)
+        self.general_message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.general_message.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general_message)
+        self.person_radio.toggled.connect(self._show_kind)
+        self.person_radio.toggled.connect(lambda _on: self.edited.emit())
+        self._show_kind()
+
+    def kind(self) -> str:
+        return (AccountKind.COMPANY if self.company_radio.isChecked() else AccountKind.PERSON).value
+
+    def input(self) -> accounts.AccountInput:
+        data = accounts.AccountInput(kind=self.kind())
+        for name, edit in self.edits.items():
+            setattr(data, name, edit.text())
+        return data
+
+    def load(self, data: accounts.AccountInput) -> None:
+        (
+            self.company_radio if data.kind == AccountKind.COMPANY.value else self.person_radio
+        ).setChecked(True)
+        for name, edit in self.edits.items():
+            edit.setText(getattr(data, name))
+        self._show_kind()
+
+    def state(self) -> tuple[str, ...]:
+        return (self.kind(), *(edit.text() for edit in self.edits.values()))
+
+    def set_read_only(self, read_only: bool) -> None:
+        for edit in self.edits.values():
+            edit.setReadOnly(read_only)
+        self.person_radio.setEnabled(not read_only)
+        self.company_radio.setEnabled(not read_only)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Each message under its field, the rest below the form; focus the first bad field."""
+        rest = list(show_field_messages(self.boxes, errors).values())
+        first = next((self.boxes[name].field for name, _ in ACCOUNT_FIELDS if name in errors), None)
+        self.general_message.setText(" ".join(rest))
+        self.general_message.setVisible(bool(rest))
+        if first is not None:
+            first.setFocus()
+
+    def _show_kind(self) -> None:
+        person = self.person_radio.isChecked()
+        for name in ("first_name", "last_name"):
+            self.form.setRowVisible(self.boxes[name], person)
+        self.form.setRowVisible(self.boxes["company_name"], not person)

@@ -1,0 +1,563 @@
+"""The customer form: details, the people at the customer, its opportunities, and merging
+two records of the same customer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.choices import Status
+from app.domain.validation import ValidationError
+from app.services import accounts, activities, workspace
+from app.services.errors import ConflictError, NotFound
+from ui.activities.timeline import ACCOUNT, TimelineWidget
+from ui.common import conflict_dialog
+from ui.common.conflict_dialog import ConflictChoice
+from ui.common.widgets import FieldBox
+from ui.customers.customer_fields import ACCOUNT_FIELDS, AccountFields
+from ui.customers.customer_tabs import AccountDocumentsTab
+from ui.customers.duplicates import DuplicateCandidatesPanel
+from ui.customers.personal_data_actions import anonymise_customer, export_customer
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+SAVE = QMessageBox.StandardButton.Save
+DISCARD = QMessageBox.StandardButton.Discard
+CANCEL = QMessageBox.StandardButton.Cancel
+SELECT_ROWS = QAbstractItemView.SelectionBehavior.SelectRows
+NO_EDIT = QAbstractItemView.EditTrigger.NoEditTriggers
+STRETCH = QHeaderView.ResizeMode.Stretch
+TO_CONTENTS = QHeaderView.ResizeMode.ResizeToContents
+ACTIVITIES_TAB = "Ac&tivities"
+DOCUMENTS_TAB = "Doc&uments"
+
+
+def _table(headers: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setSelectionBehavior(SELECT_ROWS)
+    table.setEditTriggers(NO_EDIT)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(TO_CONTENTS)
+    table.horizontalHeader().setSectionResizeMode(0, STRETCH)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[int, tuple[str, ...]]]) -> None:
+    table.setRowCount(len(rows))
+    for row, (record_id, cells) in enumerate(rows):
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(ID_ROLE, record_id)
+            table.setItem(row, column, item)
+
+
+def _opportunity_rows(
+    rows: list[accounts.AccountOpportunity],
+) -> list[tuple[int, tuple[str, ...]]]:
+    return [
+        (
+            o.id,
+            (
+                o.topic,
+                o.stage,
+                Status(o.status).label,
+                o.est_close_date.isoformat() if o.est_close_date else "",
+                o.est_revenue,
+            ),
+        )
+        for o in rows
+    ]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+class ContactDialog(QDialog):
+    """A person at a customer: name, job title, e-mail, phone."""
+
+    _FIELDS = (
+        ("first_name", "First name"),
+        ("last_name", "Last name"),
+        ("job_title", "Job title"),
+        ("email", "E-mail"),
+        ("phone", "Phone"),
+    )
+
+    def __init__(
+        self,
+        account_id: int,
+        contact: accounts.ContactInfo | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New contact" if contact is None else f"Contact — {contact.label}")
+        self.account_id = account_id
+        self.contact = contact
+        self.edits: dict[str, QLineEdit] = {}
+        self.boxes: dict[str, FieldBox] = {}
+        form = QFormLayout()
+        for name, label in self._FIELDS:
+            edit = QLineEdit(getattr(contact, name) if contact else "")
+            edit.setMinimumWidth(260)
+            self.edits[name] = edit
+            self.boxes[name] = FieldBox(edit)
+            form.addRow(label, self.boxes[name])
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.edits["first_name"].setFocus()
+
+    def input(self) -> accounts.ContactInput:
+        return accounts.ContactInput(**{n: e.text() for n, e in self.edits.items()})
+
+    def save(self) -> bool:
+        try:
+            if self.contact is None:
+                accounts.add_contact(self.account_id, self.input())
+            else:
+                accounts.update_contact(self.contact.id, self.input())
+        except ValidationError as exc:
+            for name, box in self.boxes.items():
+                if name in exc.errors:
+                    box.show_error(exc.errors[name])
+                else:
+                    box.clear_message()
+            first = next((n for n, _ in self._FIELDS if n in exc.errors), None)
+            if first:
+                self.edits[first].setFocus()
+            return False
+        except NotFound as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return False
+        self.accept()
+        return True
+
+
+class MergeDialog(QDialog):
+    """Merge another record of the same customer into this one: find it, pick per field
+    which value wins; everything of both ends up on this customer."""
+
+    merged = Signal(int)
+
+    def __init__(self, keep: accounts.AccountDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Merge into {keep.name}")
+        self.resize(760, 560)
+        self.keep = keep
+        self.other: accounts.AccountDetail | None = None
+        self.search = QLineEdit(placeholderText="Find the other record: name, e-mail or phone…")
+        self.results = QListWidget()
+        self.results.setMaximumHeight(130)
+        self.values = QTableWidget(0, 3)
+        self.values.setHorizontalHeaderLabels(
+            ["Field", f"This record (#{keep.id})", "Other record"]
+        )
+        self.values.verticalHeader().setVisible(False)
+        self.values.setEditTriggers(NO_EDIT)
+        self.values.horizontalHeader().setSectionResizeMode(STRETCH)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.merge_button = self.buttons.addButton("&Merge", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.merge_button.setEnabled(False)
+        self.buttons.accepted.connect(self.merge)
+        self.buttons.rejected.connect(self.reject)
+        self._choices: dict[str, QButtonGroup] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results)
+        layout.addWidget(QLabel("Pick the value that stays for each field:"))
+        layout.addWidget(self.values, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+        self.search.textChanged.connect(self._find)
+        self.results.currentItemChanged.connect(self._pick)
+        self._find("")
+
+    def _find(self, text: str) -> None:
+        self.results.clear()
+        for option in accounts.search(text, limit=20):
+            if option.id != self.keep.id:
+                item = QListWidgetItem(option.label)
+                item.setData(ID_ROLE, option.id)
+                self.results.addItem(item)
+
+    def pick_account(self, account_id: int) -> None:
+        self.other = accounts.get(account_id)
+        fields = [(n, label) for n, label in ACCOUNT_FIELDS]
+        self.values.setRowCount(len(fields))
+        self._choices.clear()
+        for row, (name, label) in enumerate(fields):
+            mine, theirs = getattr(self.keep, name), getattr(self.other, name)
+            self.values.setItem(row, 0, QTableWidgetItem(label))
+            group = QButtonGroup(self)
+            for column, value, stays in (
+                (1, mine, bool(mine) or not theirs),
+                (2, theirs, not mine and bool(theirs)),
+            ):
+                radio = QRadioButton(value or "—")
+                radio.setChecked(stays)
+                radio.setEnabled(mine != theirs)
+                group.addButton(radio, column)
+                self.values.setCellWidget(row, column, radio)
+            self._choices[name] = group
+        opportunities = _count(len(self.other.opportunities), "opportunity", "opportunities")
+        contacts = _count(len(self.other.contacts), "contact", "contacts")
+        logged = _count(len(activities.for_account(self.other.id)), "activity", "activities")
+        self.summary.setText(
+            f"{self.other.name} (#{self.other.id}) will be removed; its {opportunities}, "
+            f"{contacts} and {logged} move to {self.keep.name} (#{self.keep.id})."
+        )
+        self.merge_button.setEnabled(True)
+
+    def _pick(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.pick_account(int(item.data(ID_ROLE)))
+
+    def choose(self, name: str, other_wins: bool) -> None:
+        self._choices[name].button(2 if other_wins else 1).setChecked(True)
+
+    def chosen_values(self) -> dict[str, str]:
+        assert self.other is not None
+        return {
+            name: getattr(self.other, name)
+            for name, group in self._choices.items()
+            if group.checkedId() == 2
+        }
+
+    def merge(self) -> bool:
+        if self.other is None:
+            return False
+        try:
+            merged = accounts.merge(self.keep.id, self.other.id, self.chosen_values())
+        except (ValidationError, NotFound) as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc) or "The merge was refused.")
+            return False
+        self.merged.emit(merged.id)
+        self.accept()
+        return True
+
+
+class AccountFormDialog(QDialog):
+    """A customer: details on the first tab, then its contacts, its opportunities, every
+    activity with it and the documents it was given. New activities are owned by
+    `current_user_id` (by default the user signed in)."""
+
+    saved = Signal(int)
+    open_opportunity = Signal(int)
+
+    def __init__(
+        self,
+        account_id: int | None,
+        parent: QWidget | None = None,
+        *,
+        current_user_id: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.resize(780, 620)
+        self.detail: accounts.AccountDetail | None = None
+        self._confirmed_new = False
+        self.fields = AccountFields()
+        self.duplicates = DuplicateCandidatesPanel()
+        self.use_existing = QPushButton("&Open the selected customer")
+        self.use_existing.hide()
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.addWidget(self.fields)
+        details_layout.addWidget(self.duplicates)
+        details_layout.addWidget(self.use_existing)
+        details_layout.addStretch(1)
+
+        self.contacts = _table(("Name", "Job title", "E-mail", "Phone"))
+        self.add_contact_button = QPushButton("&Add contact…")
+        self.edit_contact_button = QPushButton("&Edit contact…")
+        contact_buttons = QHBoxLayout()
+        contact_buttons.addWidget(self.add_contact_button)
+        contact_buttons.addWidget(self.edit_contact_button)
+        contact_buttons.addStretch(1)
+        contacts_page = QWidget()
+        contacts_layout = QVBoxLayout(contacts_page)
+        contacts_layout.addWidget(self.contacts)
+        contacts_layout.addLayout(contact_buttons)
+
+        self.opportunities = _table(("Topic", "Stage", "Status", "Est. close", "Est. revenue"))
+        opportunities_page = QWidget()
+        opportunities_layout = QVBoxLayout(opportunities_page)
+        opportunities_layout.addWidget(self.opportunities)
+        opportunities_layout.addWidget(QLabel("Double-click an opportunity to open it."))
+
+        if current_user_id is None:
+            current_user_id = workspace.signed_in_user_id()
+        self.activities = TimelineWidget(current_user_id, attached_to=ACCOUNT)
+        self.documents = AccountDocumentsTab()
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(details, "&Details")
+        self.tabs.addTab(contacts_page, "Co&ntacts")
+        self.tabs.addTab(opportunities_page, "O&pportunities")
+        self.tabs.addTab(self.activities, ACTIVITIES_TAB)
+        self.tabs.addTab(self.documents, DOCUMENTS_TAB)
+
+        self.buttons = QDialogButtonBox()
+        self.merge_button = self.buttons.addButton(
+            "&Merge with…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.personal_data_button = self.buttons.addButton(
+            "Personal &data", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        personal_menu = QMenu(self.personal_data_button)
+        self.export_action = personal_menu.addAction("&Export everything held about them…")
+        self.anonymise_action = personal_menu.addAction("&Anonymise…")
+        self.personal_data_button.setMenu(personal_menu)
+        self.export_action.triggered.connect(lambda: self.export_personal_data())
+        self.anonymise_action.triggered.connect(self.anonymise)
+        self.save_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.buttons)
+
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.close)
+        self.merge_button.clicked.connect(self._merge)
+        self.use_existing.clicked.connect(self._open_selected_duplicate)
+        self.duplicates.picked.connect(self.load)
+        self.add_contact_button.clicked.connect(lambda: self._edit_contact(None))
+        self.edit_contact_button.clicked.connect(self._edit_selected_contact)
+        self.contacts.itemDoubleClicked.connect(lambda _item: self._edit_selected_contact())
+        self.opportunities.itemDoubleClicked.connect(
+            lambda item: self.open_opportunity.emit(int(item.data(ID_ROLE)))
+        )
+        self.fields.edited.connect(self._forget_duplicates)
+        self.activities.model.modelReset.connect(self._count_activities)
+        self.activities.changed.connect(self._refresh_opportunities)
+        self.documents.count_changed.connect(
+            lambda n: self._set_tab_count(self.documents, DOCUMENTS_TAB, n)
+        )
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
+
+        if account_id is None:
+            self._baseline = self.fields.state()
+            self._show_mode()
+            self.fields.edits["first_name"].setFocus()
+        else:
+            self.load(account_id)
+
+    # --- loading and state -------------------------------------------------------------
+    def load(self, account_id: int) -> None:
+        self.detail = accounts.get(account_id)
+        self.fields.load(self.detail)
+        self.fields.show_errors({})
+        self.duplicates.set_candidates([])
+        self.use_existing.hide()
+        _fill(
+            self.contacts,
+            [
+                (c.id, (f"{c.first_name} {c.last_name}".strip(), c.job_title, c.email, c.phone))
+                for c in self.detail.contacts
+            ],
+        )
+        _fill(self.opportunities, _opportunity_rows(self.detail.opportunities))
+        self.activities.set_record(self.detail.id)
+        self.documents.set_account(self.detail.id)
+        self._baseline = self.fields.state()
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        new = self.detail is None
+        self.setWindowTitle("New customer" if new else f"Customer — {self.detail.name}")  # type: ignore[union-attr]
+        self.tabs.setTabEnabled(1, not new)
+        self.tabs.setTabEnabled(2, not new)
+        for page in (self.activities, self.documents):
+            self.tabs.setTabEnabled(self.tabs.indexOf(page), not new)
+        self.merge_button.setEnabled(not new)
+        self.personal_data_button.setEnabled(not new)
+        self.save_button.setText("&Create customer" if new else "&Save")
+
+    def is_modified(self) -> bool:
+        return self.fields.state() != self._baseline
+
+    # --- saving -----------------------------------------------------------------------
+    def save(self) -> bool:
+        """Create or save the customer; on a refusal every value stays as typed."""
+        self.fields.show_errors({})
+        try:
+            if self.detail is None:
+                created = accounts.create(self.fields.input(), confirmed_new=self._confirmed_new)
+                account_id = created.id
+            else:
+                account_id = accounts.update(
+                    self.detail.id, self.fields.input(), self.detail.version
+                ).id
+        except ValidationError as exc:
+            self.fields.show_errors(exc.errors)
+            return False
+        except accounts.PossibleDuplicates as dup:
+            self.duplicates.set_candidates(dup.candidates)
+            self.use_existing.show()
+            self.save_button.setText("Create a &new customer anyway")
+            self._confirmed_new = True
+            self.duplicates.list.setFocus()
+            return False
+        except ConflictError:
+            return self._conflict()
+        except NotFound as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return False
+        self.load(account_id)
+        self.saved.emit(account_id)
+        return True
+
+    def _conflict(self) -> bool:
+        """Saved elsewhere since it was opened: show what changed on each side, then
+        reload theirs, save ours over it, or go back to editing."""
+        assert self.detail is not None
+        yours = self.fields.input()
+        try:
+            conflict = accounts.conflict(self.detail.id, self.detail, yours)
+        except NotFound as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return False
+        choice = conflict_dialog.ask(conflict, self)
+        if choice is ConflictChoice.RELOAD:
+            self.load(self.detail.id)
+            return False
+        if choice is ConflictChoice.KEEP_EDITING:
+            return False
+        try:
+            saved = accounts.save_over(self.detail.id, self.detail, yours, conflict.version)
+        except ValidationError as exc:
+            self.fields.show_errors(exc.errors)
+            return False
+        except ConflictError:
+            return self._conflict()
+        self.load(saved.id)
+        self.saved.emit(saved.id)
+        return True
+
+    # --- personal data -----------------------------------------------------------------
+    def export_personal_data(self, path: Path | None = None) -> Path | None:
+        if self.detail is None:
+            return None
+        return export_customer(self, self.detail.id, self.detail.name, path)
+
+    def anonymise(self) -> bool:
+        if self.detail is None:
+            return False
+        if self.is_modified():
+            QMessageBox.warning(
+                self, "Anonymise", "Save or undo the changes in the form before anonymising."
+            )
+            return False
+        if not anonymise_customer(self, self.detail.id, self.detail.name):
+            return False
+        self.load(self.detail.id)
+        self.saved.emit(self.detail.id)
+        return True
+
+    def _forget_duplicates(self) -> None:
+        # The duplicate answer was for what was typed then; new text needs a new check.
+        if self._confirmed_new:
+            self._confirmed_new = False
+            self.duplicates.set_candidates([])
+            self.use_existing.hide()
+            self._show_mode()
+
+    def _open_selected_duplicate(self) -> None:
+        account_id = self.duplicates.selected_account_id()
+        if account_id is not None:
+            self.load(account_id)
+
+    # --- activities and documents -------------------------------------------------------
+    def _count_activities(self) -> None:
+        self._set_tab_count(self.activities, ACTIVITIES_TAB, self.activities.model.rowCount())
+
+    def _set_tab_count(self, page: QWidget, title: str, count: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(page), f"{title} ({count})" if count else title)
+
+    def _refresh_opportunities(self) -> None:
+        """An activity saved from the customer may have moved one of its sales on (a test
+        drive moves it to Interest). Only the list is read again: typed details stay."""
+        if self.detail is None:
+            return
+        try:
+            fresh = accounts.get(self.detail.id)
+        except NotFound:
+            return
+        _fill(self.opportunities, _opportunity_rows(fresh.opportunities))
+
+    # --- contacts and merging --------------------------------------------------------------
+    def _edit_selected_contact(self) -> None:
+        row = self.contacts.currentRow()
+        if row >= 0 and self.detail is not None:
+            contact_id = int(self.contacts.item(row, 0).data(ID_ROLE))
+            self._edit_contact(next(c for c in self.detail.contacts if c.id == contact_id))
+
+    def _edit_contact(self, contact: accounts.ContactInfo | None) -> None:
+        if self.detail is None:
+            return
+        dialog = ContactDialog(self.detail.id, contact, self)
+        dialog.accepted.connect(lambda: self.load(self.detail.id))  # type: ignore[union-attr]
+        dialog.open()
+
+    def _merge(self) -> None:
+        if self.detail is None:
+            return
+        if self.is_modified() and not self.save():
+            return
+        dialog = MergeDialog(self.detail, self)
+        dialog.merged.connect(self._after_merge)
+        dialog.open()
+
+    def _after_merge(self, account_id: int) -> None:
+        self.load(account_id)
+        self.saved.emit(account_id)
+
+    # --- closing ----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.is_modified():
+            answer = QMessageBox.question(
+                self,
+                self.windowTitle(),
+                "Save the changes to this customer?",
+                SAVE | DISCARD | CANCEL,
+                SAVE,
+            )
+            if answer == CANCEL or (answer == SAVE and not self.save()):
+                event.ignore()
+                return
+        event.accept()
+
+    def reject(self) -> None:
+        self.close()

@@ -1,0 +1,126 @@
+"""The customer list: its table model, filters and the page in the main window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.choices import AccountKind
+from app.services import accounts
+from app.services.accounts import AccountFilter, AccountRow
+from ui.common.list_filters import SearchBox, fill_filter_combo
+from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
+from ui.customers.personal_data_actions import anonymise_customer, export_customer
+
+COL_NAME, COL_KIND, COL_EMAIL, COL_PHONE, COL_POSTCODE, COL_CITY, COL_OPEN = range(7)
+COLUMN_WIDTHS = (260, 90, 240, 170, 90, 160, 110)
+
+
+class AccountTableModel(PagedTableModel):
+    COLUMNS = (
+        ("Customer", "name"),
+        ("Kind", "kind"),
+        ("E-mail", "email"),
+        ("Phone", "phone"),
+        ("Postcode", "postcode"),
+        ("City", "city"),
+        ("Open opp.", "open_opportunities"),
+    )
+    RIGHT_ALIGNED = frozenset({COL_OPEN})
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(AccountFilter(), "name", parent)
+
+    def fetch_count(self, flt: AccountFilter) -> int:
+        return accounts.count(flt)
+
+    def fetch_page(
+        self, flt: AccountFilter, sort: str, descending: bool, offset: int, limit: int
+    ) -> list[AccountRow]:
+        return accounts.page(flt, sort, descending, offset, limit)
+
+    def display(self, item: AccountRow, column: int) -> str:
+        if column == COL_KIND:
+            return AccountKind(item.kind).label if item.kind in ("person", "company") else item.kind
+        if column == COL_OPEN:
+            return str(item.open_opportunities) if item.open_opportunities else ""
+        return str((item.name, "", item.email, item.phone, item.postcode, item.city)[column])
+
+
+class AccountListPage(ListPage):
+    """The customers tab: search and kind filter above the list."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = SearchBox("Search name, e-mail, phone, postcode, city…")
+        self.kind = QComboBox()
+        fill_filter_combo(
+            self.kind, "People and companies", [(k.value, k.label) for k in AccountKind]
+        )
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        caption = QLabel("Kind")
+        caption.setBuddy(self.kind)
+        bar.addWidget(caption)
+        bar.addWidget(self.kind, 1)
+        bar.addStretch(2)
+        self.personal_data_button = QPushButton("Personal &data")
+        personal_menu = QMenu(self.personal_data_button)
+        self.export_action = personal_menu.addAction("&Export the selected customer's data…")
+        self.anonymise_action = personal_menu.addAction("&Anonymise the selected customer…")
+        self.personal_data_button.setMenu(personal_menu)
+        self.export_action.triggered.connect(lambda: self.export_selected())
+        self.anonymise_action.triggered.connect(self.anonymise_selected)
+        bar.addWidget(self.personal_data_button)
+        self.model = AccountTableModel(self)
+        self.table = RecordTableView()
+        self.table.setModel(self.model)
+        self.table.set_column_widths(COLUMN_WIDTHS)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self.search.search_changed.connect(self._apply)
+        self.kind.currentIndexChanged.connect(self._apply)
+        self.model.count_changed.connect(
+            lambda n: self.count_changed.emit(f"{n:,} {'customer' if n == 1 else 'customers'}")
+        )
+        self.table.open_requested.connect(self.open_requested)
+        self._apply()
+
+    def export_selected(self, path: Path | None = None) -> Path | None:
+        account_id = self.table.current_id()
+        if account_id is None:
+            return None
+        return export_customer(self, account_id, accounts.name(account_id), path)
+
+    def anonymise_selected(self) -> bool:
+        account_id = self.table.current_id()
+        if account_id is None or not anonymise_customer(
+            self, account_id, accounts.name(account_id)
+        ):
+            return False
+        self.refresh()
+        return True
+
+    def current_filter(self) -> AccountFilter:
+        return AccountFilter(text=self.search.text().strip(), kind=self.kind.currentData())
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _apply(self) -> None:
+        self.model.set_filter(self.current_filter())

@@ -1,0 +1,1 @@
+"""The pipeline dashboard and its chart."""

@@ -1,0 +1,640 @@
+"""The pipeline dashboard: the open pipeline as a chart and a table, the forecast and the
+funnel; a click on a bar, a row or a figure lists the opportunities behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import money, pipeline
+from app.domain.choices import Channel, Condition
+from app.services import dashboard, reference
+from app.services.dashboard import (
+    Dashboard,
+    DashboardFilter,
+    Drilldown,
+    ForecastRow,
+    FunnelStage,
+    PipelineRow,
+    ReasonCount,
+)
+from ui.common.list_filters import fill_filter_combo
+
+if TYPE_CHECKING:
+    from ui.dashboard.pipeline_chart import PipelineChart
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+ALIGN = Qt.ItemDataRole.TextAlignmentRole
+FONT = Qt.ItemDataRole.FontRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value behind a cell
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the row object
+HORIZONTAL = Qt.Orientation.Horizontal
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+CURRENCY_NOTE = (
+    "Amounts are shown per currency: amounts in different currencies are never added together."
+)
+CLICK_HINT = "Click to list these opportunities"
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Generic[Row]):
+    header: str
+    text: Callable[[Row], str]
+    raw: Callable[[Row], Any]
+    drill: Callable[[Row], Drilldown | None] | None = None  # what a click on the cell lists
+    right: bool = False
+    tip: str = ""
+
+
+class SectionTableModel(QAbstractTableModel, Generic[Row]):
+    """One dashboard section's rows (service dataclasses) under its columns."""
+
+    def __init__(self, columns: Sequence[Column[Row]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self.rows: list[Row] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def drilldown(self, index: QModelIndex | QPersistentModelIndex) -> Drilldown | None:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        column = self.columns[index.column()]
+        drill = column.drill or self.columns[0].drill
+        return drill(self.rows[index.row()]) if drill else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation != HORIZONTAL or not 0 <= section < len(self.columns):
+            return None
+        if role == DISPLAY:
+            return self.columns[section].header
+        if role == ALIGN and self.columns[section].right:
+            return RIGHT
+        if role == TOOLTIP and self.columns[section].tip:
+            return self.columns[section].tip
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        if role == DISPLAY:
+            return column.text(row)
+        if role == ALIGN:
+            return RIGHT if column.right else None
+        if role == SORT_ROLE:
+            return column.raw(row)
+        if role == ROW_ROLE:
+            return row
+        if role == FONT:
+            return self._bold if getattr(row, "total", False) else None
+        if role == TOOLTIP:
+            return CLICK_HINT if self.drilldown(index) is not None else None
+        return None
+
+
+def _amount(value: Any, currency: str) -> str:
+    return money.format_amount(value, currency)
+
+
+def _int(value: int) -> str:
+    return f"{value:,}"
+
+
+def pipeline_columns(first: str) -> list[Column[PipelineRow]]:
+    return [
+        Column(first, lambda r: r.label, lambda r: r.label, lambda r: r.drilldown),
+        Column("Currency", lambda r: r.currency, lambda r: r.currency),
+        Column("Count", lambda r: _int(r.count), lambda r: r.count, right=True),
+        Column(
+            "Est. revenue",
+            lambda r: _amount(r.est_revenue, r.currency),
+            lambda r: r.est_revenue,
+            right=True,
+        ),
+        Column(
+            "Weighted",
+            lambda r: _amount(r.weighted, r.currency),
+            lambda r: r.weighted,
+            right=True,
+        ),
+    ]
+
+
+FORECAST_COLUMNS: list[Column[ForecastRow]] = [
+    Column("Closing", lambda r: r.label, lambda r: r.label, lambda r: r.drilldown),
+    Column("Currency", lambda r: r.currency, lambda r: r.currency),
+    Column("Count", lambda r: _int(r.count), lambda r: r.count, right=True),
+    Column(
+        "Est. revenue",
+        lambda r: _amount(r.est_revenue, r.currency),
+        lambda r: r.est_revenue,
+        right=True,
+    ),
+    Column("Weighted", lambda r: _amount(r.weighted, r.currency), lambda r: r.weighted, right=True),
+]
+
+FUNNEL_COLUMNS: list[Column[FunnelStage]] = [
+    Column("Stage", lambda s: s.name, lambda s: s.name, lambda s: s.drilldowns["reached"]),
+    Column(
+        "Reached",
+        lambda s: _int(s.reached),
+        lambda s: s.reached,
+        lambda s: s.drilldowns["reached"],
+        right=True,
+        tip="Opportunities that were ever in this stage, each counted once",
+    ),
+    Column(
+        "Went on",
+        lambda s: _int(s.went_on),
+        lambda s: s.went_on,
+        lambda s: s.drilldowns["went_on"],
+        right=True,
+        tip="Moved from this stage straight on to a later one (won counts, lost does not)",
+    ),
+    Column(
+        "Went on %",
+        lambda s: pipeline.format_rate(s.conversion),
+        lambda s: s.conversion,
+        lambda s: s.drilldowns["went_on"],
+        right=True,
+    ),
+    Column(
+        "Lost here",
+        lambda s: _int(s.lost_here),
+        lambda s: s.lost_here,
+        lambda s: s.drilldowns["lost_here"],
+        right=True,
+        tip="Lost, and in this stage when they were closed as lost",
+    ),
+    Column(
+        "Open here",
+        lambda s: _int(s.open_here),
+        lambda s: s.open_here,
+        lambda s: s.drilldowns["open_here"],
+        right=True,
+    ),
+    Column(
+        "Avg. days",
+        lambda s: pipeline.format_days(s.avg_days),
+        lambda s: s.avg_days,
+        lambda s: s.drilldowns["reached"],
+        right=True,
+        tip="Average days per stay in the stage; stays still going on count up to now",
+    ),
+]
+
+REASON_COLUMNS: list[Column[ReasonCount]] = [
+    Column("Lost reason", lambda r: r.reason, lambda r: r.reason, lambda r: r.drilldown),
+    Column("Count", lambda r: _int(r.count), lambda r: r.count, right=True),
+]
+
+
+class SectionTableView(QTableView):
+    """A small table of figures: a click on a cell asks for the opportunities behind it."""
+
+    drilldown_requested = Signal(object)  # Drilldown
+
+    def __init__(self, model: SectionTableModel[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(22)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The label column takes the room; the figures stay beside each other at the right.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.horizontalHeader().setHighlightSections(False)
+        self.clicked.connect(self._drill)
+        self.activated.connect(self._drill)
+
+    def section_model(self) -> SectionTableModel[Any]:
+        model = self.model()
+        assert isinstance(model, SectionTableModel)
+        return model
+
+    def _drill(self, index: QModelIndex) -> None:
+        drill = self.section_model().drilldown(index)
+        if drill is not None:
+            self.drilldown_requested.emit(drill)
+
+
+def _date_edit(value: QDate) -> QDateEdit:
+    edit = QDateEdit(value)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def _py_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class DashboardFilterBar(QWidget):
+    """The dashboard's filters: who, where, what and when; emits the filter as it changes."""
+
+    filter_changed = Signal(object)  # DashboardFilter
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.owner = QComboBox()
+        self.business = QComboBox()
+        self.facility = QComboBox()
+        self.operation = QComboBox()
+        self.brand = QComboBox()
+        self.condition = QComboBox()
+        self.channel = QComboBox()
+        self.source = QComboBox()
+        self.date_basis = QComboBox()
+        self.date_basis.addItem("Any date", None)
+        for key, label in dashboard.DATE_BASES.items():
+            self.date_basis.addItem(label, key)
+        today = QDate.currentDate()
+        self.date_from = _date_edit(today.addMonths(-3))
+        self.date_to = _date_edit(today.addMonths(3))
+        # The choices are read when the dashboard is first shown, not at start-up.
+        for combo in self.combos():
+            fill_filter_combo(combo, "…", [])
+
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setHorizontalSpacing(6)
+        layout.setVerticalSpacing(4)
+        combos = (
+            ("Sales&person", self.owner),
+            ("&Business", self.business),
+            ("&Facility", self.facility),
+            ("Op&eration", self.operation),
+            ("Br&and", self.brand),
+            ("New/&used", self.condition),
+            ("C&hannel", self.channel),
+            ("Sour&ce", self.source),
+        )
+        for n, (caption, combo) in enumerate(combos):
+            caption_label = QLabel(caption)
+            caption_label.setBuddy(combo)
+            layout.addWidget(caption_label, n // 4, (n % 4) * 2)
+            layout.addWidget(combo, n // 4, (n % 4) * 2 + 1)
+            combo.currentIndexChanged.connect(self._emit)
+        dates = QHBoxLayout()
+        date_label = QLabel("&Dates")
+        date_label.setBuddy(self.date_basis)
+        dates.addWidget(date_label)
+        dates.addWidget(self.date_basis)
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel("–"))
+        dates.addWidget(self.date_to)
+        layout.addLayout(dates, 0, 8, 2, 1)
+        for column in (1, 3, 5, 7):
+            layout.setColumnStretch(column, 1)
+        self.date_basis.currentIndexChanged.connect(self._on_basis)
+        self.date_from.dateChanged.connect(self._emit)
+        self.date_to.dateChanged.connect(self._emit)
+        self._on_basis()
+
+    def combos(self) -> tuple[QComboBox, ...]:
+        return (
+            self.owner,
+            self.business,
+            self.facility,
+            self.operation,
+            self.brand,
+            self.condition,
+            self.channel,
+            self.source,
+        )
+
+    def reload_choices(self) -> None:
+        fill_filter_combo(
+            self.owner,
+            "Everyone",
+            [(dashboard.NONE_ID, "No salesperson")]
+            + [(o.id, o.label) for o in reference.users(active_only=False)],
+        )
+        fill_filter_combo(
+            self.business, "Any business", [(o.id, o.label) for o in reference.businesses()]
+        )
+        fill_filter_combo(
+            self.facility, "Any facility", [(o.id, o.label) for o in reference.facilities()]
+        )
+        fill_filter_combo(self.operation, "Any operation", dashboard.operations())
+        fill_filter_combo(
+            self.brand, "Any brand", [(b, b) for b in dashboard.distinct_values("brand")]
+        )
+        fill_filter_combo(self.condition, "New and used", [(c.value, c.label) for c in Condition])
+        fill_filter_combo(self.channel, "Any channel", [(c.value, c.label) for c in Channel])
+        fill_filter_combo(
+            self.source, "Any source", [(s, s) for s in dashboard.distinct_values("source")]
+        )
+
+    def current_filter(self) -> DashboardFilter:
+        basis = self.date_basis.currentData()
+        return DashboardFilter(
+            owner_id=self.owner.currentData(),
+            business_id=self.business.currentData(),
+            facility_id=self.facility.currentData(),
+            operation_id=self.operation.currentData(),
+            brand=self.brand.currentData(),
+            condition=self.condition.currentData(),
+            channel=self.channel.currentData(),
+            source=self.source.currentData(),
+            date_basis=basis or "close",
+            date_from=_py_date(self.date_from.date()) if basis else None,
+            date_to=_py_date(self.date_to.date()) if basis else None,
+        )
+
+    def _on_basis(self) -> None:
+        dated = self.date_basis.currentData() is not None
+        self.date_from.setEnabled(dated)
+        self.date_to.setEnabled(dated)
+        self._emit()
+
+    def _emit(self) -> None:
+        self.filter_changed.emit(self.current_filter())
+
+
+class DashboardPage(QWidget):
+    """The dashboard tab. Reads its figures when first shown and on refresh; a click on a
+    figure emits `drilldown_requested` with the list filter behind it."""
+
+    drilldown_requested = Signal(object)  # Drilldown
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data: Dashboard | None = None
+        self._loaded = False
+        self._choices_stale = True
+        self.filter_bar = DashboardFilterBar()
+        self.breakdown = QComboBox()
+        for key, label in dashboard.BREAKDOWNS.items():
+            self.breakdown.addItem(label, key)
+        self.measure = QComboBox()
+        self.refresh_button = QPushButton("&Refresh")
+        self.export_button = QPushButton("E&xport CSV…")
+        self.note = QLabel(CURRENCY_NOTE)
+        self.note.setObjectName("currency-note")
+        self.note.setStyleSheet("color: #555;")
+        self.description = QLabel()
+        self.description.setStyleSheet("font-weight: bold;")
+
+        # The chart (and QtCharts, slow to load) comes when the dashboard is first shown.
+        self.chart: PipelineChart | None = None
+        self.chart_holder = QVBoxLayout()
+        self.chart_holder.setContentsMargins(0, 0, 0, 0)
+        self.pipeline_model: SectionTableModel[PipelineRow] = SectionTableModel(
+            pipeline_columns("Stage"), self
+        )
+        self.pipeline_table = SectionTableView(self.pipeline_model)
+        self.forecast_model: SectionTableModel[ForecastRow] = SectionTableModel(
+            FORECAST_COLUMNS, self
+        )
+        self.forecast_table = SectionTableView(self.forecast_model)
+        self.funnel_model: SectionTableModel[FunnelStage] = SectionTableModel(FUNNEL_COLUMNS, self)
+        self.funnel_table = SectionTableView(self.funnel_model)
+        self.reason_model: SectionTableModel[ReasonCount] = SectionTableModel(REASON_COLUMNS, self)
+        self.reason_table = SectionTableView(self.reason_model)
+        self.outcome = QLabel()
+        self.outcome.setTextFormat(Qt.TextFormat.RichText)
+        self.outcome.setWordWrap(True)
+        self.outcome.linkActivated.connect(self._outcome_link)
+
+        top = QHBoxLayout()
+        top.addWidget(self.filter_bar, 1)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.export_button)
+        top.addLayout(buttons)
+
+        pipeline_box = QGroupBox("Open pipeline")
+        pipeline_layout = QVBoxLayout(pipeline_box)
+        choose = QHBoxLayout()
+        breakdown_label = QLabel("Bro&ken down by")
+        breakdown_label.setBuddy(self.breakdown)
+        measure_label = QLabel("&Chart shows")
+        measure_label.setBuddy(self.measure)
+        choose.addWidget(breakdown_label)
+        choose.addWidget(self.breakdown)
+        choose.addSpacing(12)
+        choose.addWidget(measure_label)
+        choose.addWidget(self.measure)
+        choose.addStretch(1)
+        pipeline_layout.addLayout(choose)
+        pipeline_layout.addLayout(self.chart_holder, 3)
+        pipeline_layout.addWidget(self.pipeline_table, 2)
+
+        forecast_box = QGroupBox("Forecast: open opportunities by est. close date, from today")
+        QVBoxLayout(forecast_box).addWidget(self.forecast_table)
+        funnel_box = QGroupBox("Funnel, from the stage history")
+        funnel_layout = QVBoxLayout(funnel_box)
+        funnel_layout.addWidget(self.funnel_table, 1)
+        funnel_layout.addWidget(self.outcome)
+        funnel_layout.addWidget(self.reason_table, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        # The forecast's five windows (overdue, 7, 30, 90 days, later) show without scrolling
+        # for one currency; the funnel and the lost reasons take the rest.
+        self.forecast_table.setMinimumHeight(
+            self.forecast_table.horizontalHeader().sizeHint().height() + 5 * 22 + 4
+        )
+        right_layout.addWidget(forecast_box, 0)
+        right_layout.addWidget(funnel_box, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(pipeline_box)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(top)
+        heading = QHBoxLayout()
+        heading.addWidget(self.description, 1)
+        heading.addWidget(self.note)
+        layout.addLayout(heading)
+        layout.addWidget(splitter, 1)
+
+        self.filter_bar.filter_changed.connect(lambda _flt: self.refresh())
+        self.breakdown.currentIndexChanged.connect(lambda _i: self._rebreak())
+        self.measure.currentIndexChanged.connect(lambda _i: self._show_chart())
+        self.refresh_button.clicked.connect(self.reload)
+        self.export_button.clicked.connect(self.export)
+        for view in (
+            self.pipeline_table,
+            self.forecast_table,
+            self.funnel_table,
+            self.reason_table,
+        ):
+            view.drilldown_requested.connect(self.drilldown_requested)
+
+    # --- reading --------------------------------------------------------------------------
+    def reload(self) -> None:
+        """New choices for the filters (after demo data or new users), then the figures."""
+        self.filter_bar.blockSignals(True)
+        self.filter_bar.reload_choices()
+        self.filter_bar.blockSignals(False)
+        self.refresh()
+
+    def invalidate(self) -> None:
+        """The data changed: read again now if shown, else when next shown."""
+        if self.isVisible():
+            self.reload()
+        else:
+            self._loaded = False
+            self._choices_stale = True
+
+    def refresh(self) -> None:
+        if self._choices_stale:
+            self._choices_stale = False
+            self.filter_bar.blockSignals(True)
+            self.filter_bar.reload_choices()
+            self.filter_bar.blockSignals(False)
+        self._loaded = True
+        breakdown = self.breakdown.currentData() or "stage"
+        self.data = dashboard.load(self.filter_bar.current_filter(), breakdown)
+        self._show()
+
+    def _rebreak(self) -> None:
+        if self.data is None:
+            self.refresh()
+            return
+        self.data = dashboard.with_breakdown(self.data, self.breakdown.currentData() or "stage")
+        self._show()
+
+    def _show(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        pipe = data.pipeline
+        self.description.setText(
+            f"Showing: {data.description}" if data.description else "Showing: all opportunities"
+        )
+        self.pipeline_model.columns = tuple(pipeline_columns(dashboard.BREAKDOWNS[pipe.breakdown]))
+        self.pipeline_model.set_rows(pipe.rows)
+        self.forecast_model.set_rows(data.forecast)
+        self.funnel_model.set_rows(data.funnel.stages)
+        self.reason_model.set_rows(data.funnel.lost_reasons)
+        self._show_outcome()
+        self._fill_measures(data.currencies)
+        self._show_chart()
+
+    def _fill_measures(self, currencies: list[str]) -> None:
+        from ui.dashboard.pipeline_chart import Measure
+
+        keep = self.measure.currentText()
+        self.measure.blockSignals(True)
+        self.measure.clear()
+        self.measure.addItem("Count", Measure("Count", "count"))
+        for currency in currencies:
+            self.measure.addItem(
+                f"Est. revenue, {currency}",
+                Measure(f"Est. revenue ({currency})", "est_revenue", currency),
+            )
+            self.measure.addItem(
+                f"Weighted revenue, {currency}",
+                Measure(f"Weighted revenue ({currency})", "weighted", currency),
+            )
+        self.measure.setCurrentIndex(max(self.measure.findText(keep), 0))
+        self.measure.blockSignals(False)
+
+    def _show_chart(self) -> None:
+        from ui.dashboard.pipeline_chart import Measure, PipelineChart
+
+        if self.data is None:
+            return
+        if self.chart is None:
+            self.chart = PipelineChart()
+            self.chart.drilldown_requested.connect(self.drilldown_requested)
+            self.chart_holder.addWidget(self.chart)
+        measure = self.measure.currentData() or Measure("Count", "count")
+        self.chart.show_pipeline(self.data.pipeline, measure)
+
+    def _show_outcome(self) -> None:
+        assert self.data is not None
+        funnel = self.data.funnel
+        parts = [
+            f'<a href="open">{funnel.open:,} open</a>',
+            f'<a href="won">{funnel.won:,} won</a>',
+            f'<a href="lost">{funnel.lost:,} lost</a>',
+        ]
+        if funnel.without_stages:
+            parts.append(f'<a href="without_stages">{funnel.without_stages:,} without stages</a>')
+        self.outcome.setText(
+            " · ".join(parts)
+            + f"<br><b>Win rate {pipeline.format_rate(funnel.win_rate)}</b> (won of closed)"
+            + f" · <b>{pipeline.format_days(funnel.avg_days_to_won)}</b> days on average"
+            " from created to won"
+        )
+
+    def _outcome_link(self, key: str) -> None:
+        if self.data is not None and key in self.data.funnel.drilldowns:
+            self.drilldown_requested.emit(self.data.funnel.drilldowns[key])
+
+    # --- export ---------------------------------------------------------------------------
+    def export(self) -> None:
+        if self.data is None:
+            self.refresh()
+        assert self.data is not None
+        suggested = f"pipeline-{self.data.today.isoformat()}.csv"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the dashboard", suggested, "CSV files (*.csv)"
+        )
+        if path:
+            dashboard.export_csv(self.data, Path(path))
+
+    # --- Qt overrides ---------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded:
+            self.refresh()

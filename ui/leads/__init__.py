@@ -1,0 +1,1 @@
+"""The lead screens: the list, the lead form and the lead import."""

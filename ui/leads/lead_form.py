@@ -1,0 +1,880 @@
+"""The lead form: who asked, what they want, where the lead came from, and its way to a sale."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.choices import Channel, Choice, LeadStatus, Status
+from app.domain.validation import ValidationError
+from app.services import accounts, leads, opportunities, reference
+from app.services.accounts import DuplicateCandidate, PossibleDuplicates
+from app.services.errors import ConflictError, NotFound
+from app.services.leads import LeadDetail, LeadInput
+from ui.activities.timeline import LEAD, TimelineWidget
+from ui.common import conflict_dialog
+from ui.common.conflict_dialog import ConflictChoice
+from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
+from ui.common.widgets import (
+    ERROR_COLOUR,
+    ChoiceCombo,
+    FieldBox,
+    OptionCombo,
+    ask_to_save,
+    fit_to_screen,
+    set_tab_chain,
+    show_field_messages,
+)
+from ui.customers.duplicates import DuplicateCandidatesPanel
+
+SAVE = QMessageBox.StandardButton.Save
+DISCARD = QMessageBox.StandardButton.Discard
+CANCEL = QMessageBox.StandardButton.Cancel
+ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
+ACTION_ROLE = QDialogButtonBox.ButtonRole.ActionRole
+OK_BUTTON = QDialogButtonBox.StandardButton.Ok
+CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
+CLOSE_BUTTON = QDialogButtonBox.StandardButton.Close
+PLAIN_TEXT = Qt.TextFormat.PlainText
+LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+TOP_ALIGN = Qt.AlignmentFlag.AlignTop
+GROW_FIELDS = QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
+LABEL_ROLE = QFormLayout.ItemRole.LabelRole
+NO_FRAME = QFrame.Shape.NoFrame
+STYLED_PANEL = QFrame.Shape.StyledPanel
+SAVE_KEYS = QKeySequence.StandardKey.Save
+SCROLL_BAR_OFF = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+DETAILS_TAB = "Lead details"
+ACTIVITIES_TAB = "Ac&tivities"
+
+# Form order: the first refused field in this order gets the focus.
+CONTACT_FIELDS = (
+    ("first_name", "&First name"),
+    ("last_name", "&Last name"),
+    ("company_name", "Com&pany"),
+    ("email", "&E-mail"),
+    ("phone", "P&hone"),
+    ("street", "Street"),
+    ("postcode", "Postcode"),
+    ("city", "City"),
+    ("country", "Country"),
+)
+_LEVEL_LABELS = {
+    "brand": "&Brand",
+    "vehicle_class": "Class",
+    "model": "&Model",
+    "model_code": "Model code",
+    "variant": "Variant",
+}
+FIELD_ORDER = (
+    *(name for name, _ in CONTACT_FIELDS),
+    "notes",
+    "interest",
+    "condition",
+    *LEVELS,
+    "channel",
+    "source",
+    "owner_id",
+)
+# The hand-made moves offered for each status (the service's own list decides).
+_ACTIONS = {
+    LeadStatus.NEW.value: ("contacted", "qualify", "disqualify", "convert"),
+    LeadStatus.CONTACTED.value: ("qualify", "disqualify", "convert"),
+    LeadStatus.QUALIFIED.value: ("disqualify", "convert"),
+    LeadStatus.DISQUALIFIED.value: ("reopen",),
+    LeadStatus.CONVERTED.value: (),
+}
+NO_OWNER = "Nobody yet"
+
+
+def _form(group: QGroupBox) -> QFormLayout:
+    form = QFormLayout(group)
+    form.setFieldGrowthPolicy(GROW_FIELDS)
+    form.setLabelAlignment(LABEL_ALIGN)
+    form.setVerticalSpacing(6)
+    return form
+
+
+def _add_row(
+    form: QFormLayout, boxes: dict[str, FieldBox], name: str, label: str, field: QWidget
+) -> FieldBox:
+    box = FieldBox(field)
+    boxes[name] = box
+    form.addRow(label, box)
+    buddy = form.labelForField(box)
+    if isinstance(buddy, QLabel):
+        buddy.setBuddy(field)  # Alt+letter goes to the field, not its box
+    return box
+
+
+def _label(choice: type[Choice], value: str) -> str:
+    try:
+        return choice(value).label
+    except ValueError:
+        return value
+
+
+def fill_owners(combo: OptionCombo, owner_id: int | None) -> None:
+    """Active users to pick from, plus the owner already set when they have since left."""
+    options = reference.users()
+    if owner_id is not None and all(o.id != owner_id for o in options):
+        options += [o for o in reference.users(active_only=False) if o.id == owner_id]
+    combo.set_options(options, none_label=NO_OWNER)
+    combo.set_current_id(owner_id)
+
+
+class VehicleInterestBox(QGroupBox):
+    """What the customer wants: how they pay, new or used, and the vehicle down to the
+    variant (the pickers of ui.common.vehicle_interest)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Vehicle interest", parent)
+        self.form = _form(self)
+        self.boxes: dict[str, FieldBox] = {}
+        self.pickers = VehicleInterestPickers()
+        self.interest = self.pickers.interest
+        self.condition = self.pickers.condition
+        self.levels = self.pickers.levels
+        labels = {"interest": "&Interest", "condition": "C&ondition", **_LEVEL_LABELS}
+        for name, widget in self.pickers.fields():
+            _add_row(self.form, self.boxes, name, labels[name], widget)
+
+    def load(self, data: LeadInput) -> None:
+        self.pickers.load(data)
+
+    def fill(self, data: LeadInput) -> None:
+        self.pickers.fill(data)
+
+    def state(self) -> tuple[str, ...]:
+        return self.pickers.state()
+
+    def refresh_offers(self, below: str | None = None, clear: bool = True) -> None:
+        self.pickers.refresh_offers(below, clear)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.pickers.set_read_only(read_only)
+
+
+class DisqualifyDialog(QDialog):
+    """Why a lead is dropped, picked from the site's list so the reasons can be counted."""
+
+    def __init__(self, lead_name: str, reasons: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Disqualify lead")
+        self.setMinimumWidth(400)
+        question = QLabel(f"Why is {lead_name or 'this lead'} not a prospect?")
+        question.setTextFormat(PLAIN_TEXT)
+        question.setWordWrap(True)
+        self.reason = QComboBox()
+        self.reason.addItems(reasons)
+        self.reason.setPlaceholderText("Pick a reason")
+        # No reason is chosen for the user: the list feeds the sales manager's figures.
+        self.reason.setCurrentIndex(-1)
+        self.reason.setMinimumWidth(280)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.note.setText(
+            "" if reasons else "No disqualify reasons are set up; a sales manager adds them."
+        )
+        self.note.setVisible(not reasons)
+        self.buttons = QDialogButtonBox(OK_BUTTON | CANCEL_BUTTON)
+        self.ok_button = self.buttons.button(OK_BUTTON)
+        self.ok_button.setText("&Disqualify")
+        self.ok_button.setEnabled(False)
+        form = QFormLayout()
+        form.addRow("&Reason", self.reason)
+        layout = QVBoxLayout(self)
+        layout.addWidget(question)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addWidget(self.buttons)
+        self.reason.currentIndexChanged.connect(lambda index: self.ok_button.setEnabled(index >= 0))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.reason.setFocus()
+
+    def chosen_reason(self) -> str:
+        return self.reason.currentText() if self.reason.currentIndex() >= 0 else ""
+
+    def choose(self, reason: str) -> None:
+        self.reason.setCurrentIndex(self.reason.findText(reason))
+
+
+class ConversionDialog(QDialog):
+    """Turning a lead into a sale: the customer it is for (one on file that looks like
+    the lead, or a new one, chosen knowingly) and who owns the opportunity. Read the
+    choice from `account_id`, `confirmed_new` and `owner_id()` once accepted."""
+
+    def __init__(
+        self,
+        lead: LeadDetail,
+        candidates: list[DuplicateCandidate],
+        owner_id: int | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Convert lead")
+        self.setMinimumWidth(560)
+        self.account_id: int | None = None
+        self.confirmed_new = False
+        customer = accounts.display_name(leads.account_input(lead))
+        explanation = QLabel(
+            "The lead becomes an opportunity at the first stage of the sales process, with "
+            "its vehicle interest, channel, source and notes. The lead itself is then kept "
+            "as it is, read-only."
+        )
+        explanation.setWordWrap(True)
+        self.customer_note = QLabel()
+        self.customer_note.setTextFormat(PLAIN_TEXT)
+        self.customer_note.setWordWrap(True)
+        self.duplicates = DuplicateCandidatesPanel()
+        # Why each one matched comes last on its line; wrapped, it is never scrolled out of view.
+        self.duplicates.list.setWordWrap(True)
+        self.duplicates.list.setHorizontalScrollBarPolicy(SCROLL_BAR_OFF)
+        self.duplicates.set_candidates(candidates)
+        if candidates:
+            self.customer_note.setText(
+                f"If none of them is {customer}, create a new customer for the lead."
+            )
+        else:
+            self.customer_note.setText(
+                f"No customer on file has this e-mail address, phone number or name: "
+                f"{customer} is created as a new customer."
+            )
+        self.owner = OptionCombo()
+        fill_owners(self.owner, owner_id)
+        form = QFormLayout()
+        form.addRow("Opportunity &owner", self.owner)
+
+        self.buttons = QDialogButtonBox()
+        self.use_button: QPushButton | None = None
+        self.new_button: QPushButton | None = None
+        self.convert_button: QPushButton | None = None
+        if candidates:
+            self.use_button = self.buttons.addButton("&Use the selected customer", ACCEPT_ROLE)
+            self.new_button = self.buttons.addButton("Create a &new customer", ACTION_ROLE)
+            self.use_button.clicked.connect(self.use_selected)
+            self.new_button.clicked.connect(self.create_new)
+            self.duplicates.picked.connect(self.use)
+            self.use_button.setDefault(True)
+        else:
+            self.convert_button = self.buttons.addButton("&Convert", ACCEPT_ROLE)
+            self.convert_button.clicked.connect(self.accept)
+            self.convert_button.setDefault(True)
+        self.buttons.addButton(CANCEL_BUTTON).clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
+        layout.addWidget(self.duplicates)
+        layout.addWidget(self.customer_note)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        if candidates:
+            self.duplicates.list.setFocus()
+
+    def owner_id(self) -> int | None:
+        return self.owner.current_id()
+
+    def use_selected(self) -> None:
+        account_id = self.duplicates.selected_account_id()
+        if account_id is not None:
+            self.use(account_id)
+
+    def use(self, account_id: int) -> None:
+        self.account_id = account_id
+        self.confirmed_new = False
+        self.accept()
+
+    def create_new(self) -> None:
+        self.account_id = None
+        self.confirmed_new = True
+        self.accept()
+
+
+class LeadDialog(QDialog):
+    """One lead, new (`lead_id` None) or saved: the person, what they want, where the lead
+    came from, its status and the moves from there. Ctrl+S saves and stays; a refused save
+    keeps every value as typed with each message under its field; closing with unsaved
+    changes asks first. Emits `saved` with the lead's id after each save or status move,
+    `converted` with the new opportunity's id (then closes), and, for a lead converted
+    earlier, `open_opportunity` with the id of the opportunity it became."""
+
+    saved = Signal(int)
+    converted = Signal(int)
+    open_opportunity = Signal(int)
+
+    def __init__(
+        self, lead_id: int | None, current_user_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.lead_id = lead_id
+        self.current_user_id = current_user_id
+        self.detail: LeadDetail | None = None
+        self.read_only = False
+        self.disqualify_dialog: DisqualifyDialog | None = None
+        self.conversion_dialog: ConversionDialog | None = None
+        self._baseline: tuple[Any, ...] = ()
+        self.boxes: dict[str, FieldBox] = {}
+
+        self._build_banner()
+        self._build_status_row()
+        content = self._build_fields()
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(NO_FRAME)
+        self.scroll_area.setWidget(content)
+
+        self.message = QLabel()  # what is not about one field: saved, refused, moved
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton("&Save", ACTION_ROLE)
+        self.save_close_button = self.buttons.addButton("Save and &close", ACTION_ROLE)
+        self.close_button = self.buttons.addButton(CLOSE_BUTTON)
+        for button in (self.save_button, self.save_close_button, self.close_button):
+            # Enter in a field must not save or close the form behind the user's back.
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        save_keys = QKeySequence(SAVE_KEYS).toString(QKeySequence.SequenceFormat.NativeText)
+        self.save_button.setToolTip(f"Save ({save_keys})")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.buttons)
+
+        # The calls, e-mails, notes, tasks and appointments of the lead, on a tab of their own.
+        self.activities = TimelineWidget(current_user_id, attached_to=LEAD)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.scroll_area, DETAILS_TAB)
+        self.tabs.addTab(self.activities, ACTIVITIES_TAB)
+        self.activities.model.modelReset.connect(self._count_activities)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.status_frame)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+
+        self.save_button.clicked.connect(self.save)
+        self.save_close_button.clicked.connect(self.save_and_close)
+        self.close_button.clicked.connect(self.reject)
+        self.save_shortcut = QShortcut(QKeySequence(SAVE_KEYS), self)
+        self.save_shortcut.activated.connect(self.save)
+        self.contacted_button.clicked.connect(self.mark_contacted)
+        self.qualify_button.clicked.connect(self.qualify)
+        self.disqualify_button.clicked.connect(self.ask_disqualify_reason)
+        self.reopen_button.clicked.connect(self.reopen)
+        self.convert_button.clicked.connect(self.start_conversion)
+        self.open_opportunity_button.clicked.connect(self._open_opportunity)
+
+        self._set_tab_order()
+        self._open()
+        self._fit_to_screen()
+        if self.read_only:
+            self.close_button.setFocus()
+        else:
+            self.edits["first_name"].setFocus()
+
+    # Building
+
+    def _build_banner(self) -> None:
+        self.banner = QFrame()
+        self.banner.setFrameShape(STYLED_PANEL)
+        self.banner_label = QLabel()
+        self.banner_label.setTextFormat(PLAIN_TEXT)
+        self.banner_label.setWordWrap(True)
+        self.customer_label = QLabel()
+        self.customer_label.setTextFormat(PLAIN_TEXT)
+        self.opportunity_label = QLabel()
+        self.opportunity_label.setTextFormat(PLAIN_TEXT)
+        self.open_opportunity_button = QPushButton("&Open opportunity")
+        self.open_opportunity_button.setAutoDefault(False)
+        details = QFormLayout()
+        details.addRow("Customer", self.customer_label)
+        details.addRow("Opportunity", self.opportunity_label)
+        self.banner_details = QWidget()
+        self.banner_details.setLayout(details)
+        details.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.banner_details, 1)
+        row.addWidget(self.open_opportunity_button, 0, Qt.AlignmentFlag.AlignBottom)
+        column = QVBoxLayout(self.banner)
+        column.addWidget(self.banner_label)
+        column.addLayout(row)
+        self.banner.hide()
+
+    def _build_status_row(self) -> None:
+        self.status_frame = QWidget()
+        self.status_caption = QLabel("Status")
+        self.status_label = QLabel()
+        self.status_label.setTextFormat(PLAIN_TEXT)
+        self.status_label.setStyleSheet("font-weight: bold;")
+        self.contacted_button = QPushButton("Mar&k contacted")
+        self.qualify_button = QPushButton("&Qualify")
+        self.disqualify_button = QPushButton("&Disqualify…")
+        self.reopen_button = QPushButton("&Reopen")
+        self.convert_button = QPushButton("Con&vert…")
+        self.convert_button.setToolTip(
+            "Saves the lead, looks for the customer on file, then creates the opportunity"
+        )
+        self.reopen_button.setToolTip("Back to new, so it can be worked on again")
+        self.action_buttons = {
+            "contacted": self.contacted_button,
+            "qualify": self.qualify_button,
+            "disqualify": self.disqualify_button,
+            "reopen": self.reopen_button,
+            "convert": self.convert_button,
+        }
+        row = QHBoxLayout(self.status_frame)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.status_caption)
+        row.addWidget(self.status_label)
+        row.addStretch(1)
+        for button in self.action_buttons.values():
+            button.setAutoDefault(False)
+            row.addWidget(button)
+
+    def _build_fields(self) -> QWidget:
+        self.edits: dict[str, QLineEdit] = {}
+        contact_group = QGroupBox("Name and contact details")
+        contact_form = _form(contact_group)
+        for name, label in CONTACT_FIELDS:
+            self.edits[name] = QLineEdit()
+            _add_row(contact_form, self.boxes, name, label, self.edits[name])
+        self.edits["email"].setPlaceholderText("name@example.com")
+        self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
+        self.edits["company_name"].setToolTip("For a company's enquiry; the person is its contact")
+
+        notes_group = QGroupBox("&Notes")
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText("What the customer wrote or said")
+        self.notes.setMinimumHeight(90)
+        notes_group.setFocusProxy(self.notes)
+        notes_box = FieldBox(self.notes)
+        self.boxes["notes"] = notes_box
+        QVBoxLayout(notes_group).addWidget(notes_box)
+
+        self.vehicle = VehicleInterestBox()
+        self.boxes.update(self.vehicle.boxes)
+
+        origin_group = QGroupBox("Origin and owner")
+        origin_form = _form(origin_group)
+        self.channel = ChoiceCombo(Channel)
+        self.source = QLineEdit()
+        self.source.setPlaceholderText("e.g. dealer website, spring campaign")
+        self.owner = OptionCombo()
+        self.received_label = QLabel()
+        _add_row(origin_form, self.boxes, "channel", "Ch&annel", self.channel)
+        _add_row(origin_form, self.boxes, "source", "So&urce", self.source)
+        _add_row(origin_form, self.boxes, "owner_id", "O&wner", self.owner)
+        origin_form.addRow("Received", self.received_label)
+        self._origin_form = origin_form
+        # The two right-hand groups share one label column, so their fields line up.
+        captions = [
+            caption
+            for form in (self.vehicle.form, origin_form)
+            for row in range(form.rowCount())
+            if isinstance(caption := form.itemAt(row, LABEL_ROLE).widget(), QLabel)
+        ]
+        width = max(caption.sizeHint().width() for caption in captions)
+        for caption in captions:
+            caption.setMinimumWidth(width)
+
+        content = QWidget()
+        grid = QGridLayout(content)
+        left = QVBoxLayout()
+        left.addWidget(contact_group)
+        left.addWidget(notes_group, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.vehicle)
+        right.addWidget(origin_group)
+        right.addStretch(1)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        return content
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [self.boxes[name].field for name in FIELD_ORDER]
+        chain += [*self.action_buttons.values(), self.save_button, self.save_close_button]
+        chain.append(self.close_button)
+        set_tab_chain(chain)
+
+    def _fit_to_screen(self) -> None:
+        fit_to_screen(self, 1000, 760)
+
+    # Loading
+
+    def _open(self) -> None:
+        if self.lead_id is None:
+            self._load(None)
+            return
+        try:
+            detail = leads.get(self.lead_id)
+        except NotFound as exc:
+            self.lead_id = None
+            self._load(None)
+            self._set_read_only(True)
+            self.banner_label.setText(str(exc))
+            self.banner_details.hide()
+            self.open_opportunity_button.hide()
+            self.banner.show()
+            self.status_frame.hide()
+            return
+        self._load(detail)
+
+    def _load(self, detail: LeadDetail | None) -> None:
+        self.detail = detail
+        data = detail if detail is not None else LeadInput(owner_id=self.current_user_id)
+        # Only what changed is written back, so a save leaves the cursor where it was typing.
+        for name, edit in self.edits.items():
+            if edit.text() != getattr(data, name):
+                edit.setText(getattr(data, name))
+                edit.setCursorPosition(0)
+        if self.notes.toPlainText() != data.notes:
+            self.notes.setPlainText(data.notes)
+        self.vehicle.load(data)
+        self.channel.set_current_code(data.channel)
+        if self.source.text() != data.source:
+            self.source.setText(data.source)
+        fill_owners(self.owner, data.owner_id)
+        self.received_label.setText(detail.created_at[:16] if detail else "")
+        self._origin_form.setRowVisible(self.received_label, detail is not None)
+        self._show_messages({})
+        self._show_status()
+        self._show_conversion()
+        self._set_read_only(detail is not None and detail.read_only)
+        self._show_activities()
+        self._update_title()
+        self._baseline = self.state()
+
+    def reload(self) -> None:
+        """Show the saved lead again, dropping what was typed since."""
+        if self.lead_id is not None:
+            self._load(leads.get(self.lead_id))
+
+    def _show_status(self) -> None:
+        detail = self.detail
+        status = detail.status if detail else LeadStatus.NEW.value
+        text = _label(LeadStatus, status)
+        if detail and detail.disqualify_reason:
+            text = f"{text} — {detail.disqualify_reason}"
+        if detail is None:
+            text = f"{text} (not saved yet)"
+        self.status_label.setText(text)
+        offered = _ACTIONS.get(status, ())
+        for action, button in self.action_buttons.items():
+            button.setVisible(action in offered)
+
+    def _show_conversion(self) -> None:
+        detail = self.detail
+        if detail is None or detail.status != LeadStatus.CONVERTED.value:
+            self.banner.hide()
+            return
+        self.banner_label.setText(
+            "This lead was converted into a sale and is kept as it was; it can no longer change."
+        )
+        customer = accounts.name(detail.converted_account_id) if detail.converted_account_id else ""
+        self.customer_label.setText(customer or "removed since")
+        opportunity_id = detail.converted_opportunity_id
+        described = ""
+        if opportunity_id is not None:
+            try:
+                found = opportunities.get(opportunity_id)
+            except NotFound:
+                opportunity_id = None
+            else:
+                stage = f", at {found.stage_name}" if found.stage_name else ""
+                described = f"#{found.id} {found.topic} ({_label(Status, found.status)}{stage})"
+        self.opportunity_label.setText(described or "removed since")
+        self.open_opportunity_button.setVisible(opportunity_id is not None)
+        self.banner_details.show()
+        self.banner.show()
+
+    def _show_activities(self) -> None:
+        # A converted lead keeps its activities as they were, like the rest of it.
+        self.activities.set_read_only(self.read_only)
+        self.activities.set_record(self.detail.id if self.detail is not None else None)
+
+    def _count_activities(self) -> None:
+        count = self.activities.model.rowCount()
+        title = f"{ACTIVITIES_TAB} ({count})" if count else ACTIVITIES_TAB
+        self.tabs.setTabText(self.tabs.indexOf(self.activities), title)
+
+    def _set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        for edit in (*self.edits.values(), self.source):
+            edit.setReadOnly(read_only)
+        self.notes.setReadOnly(read_only)
+        self.vehicle.set_read_only(read_only)
+        self.channel.setEnabled(not read_only)
+        self.owner.setEnabled(not read_only)
+        self.save_button.setVisible(not read_only)
+        self.save_close_button.setVisible(not read_only)
+        self.save_shortcut.setEnabled(not read_only)
+
+    def _update_title(self) -> None:
+        if self.detail is None:
+            self.setWindowTitle("New lead")
+        else:
+            name = self.detail.display_name
+            self.setWindowTitle(f"Lead #{self.detail.id} — {name}" if name else "Lead")
+
+    # Reading and saving
+
+    def input(self) -> LeadInput:
+        data = LeadInput()
+        for name, edit in self.edits.items():
+            setattr(data, name, edit.text())
+        self.vehicle.fill(data)
+        data.notes = self.notes.toPlainText()
+        data.channel = self.channel.current_code()
+        data.source = self.source.text()
+        data.owner_id = self.owner.current_id()
+        return data
+
+    def state(self) -> tuple[Any, ...]:
+        return (
+            *(edit.text() for edit in self.edits.values()),
+            self.notes.toPlainText(),
+            self.vehicle.state(),
+            self.channel.current_code(),
+            self.source.text(),
+            self.owner.current_id(),
+        )
+
+    def is_modified(self) -> bool:
+        return not self.read_only and self.state() != self._baseline
+
+    def save(self) -> bool:
+        """Save; True when saved. A refusal leaves every value as typed, shows each message
+        at its field and focuses the first field to fix."""
+        if self.read_only:
+            return False
+        for combo in self.vehicle.levels.values():
+            # An open completion list would keep the keyboard from the field to fix.
+            combo.completer().popup().hide()
+        try:
+            if self.detail is None:
+                detail = leads.create(self.input())
+            else:
+                detail = leads.update(self.detail.id, self.input(), self.detail.version)
+        except ValidationError as exc:
+            self._refuse(exc.errors, "Not saved")
+            return False
+        except ConflictError:
+            return self._on_conflict()
+        except NotFound as exc:
+            self._say(f"Not saved: {exc}", error=True)
+            return False
+        return self._saved(detail)
+
+    def _saved(self, detail: LeadDetail) -> bool:
+        self.lead_id = detail.id
+        self._load(detail)
+        self._say(f"Saved at {datetime.now():%H:%M}.")
+        self.saved.emit(detail.id)
+        return True
+
+    def save_and_close(self) -> None:
+        if self.save():
+            self.accept()
+
+    def _saved_first(self) -> bool:
+        """A status move or a conversion works on the saved lead: save what was typed first."""
+        if self.detail is None or self.is_modified():
+            return self.save()
+        return True
+
+    def _refuse(self, errors: dict[str, str], what: str) -> None:
+        unplaced = list(self._show_messages(errors).values())
+        placed = len(errors) - len(unplaced)
+        count = f"{placed} field{'s' if placed != 1 else ''} to correct." if placed else ""
+        self._say(" ".join(p for p in (f"{what}:", count, *unplaced) if p), error=True)
+        first = next((name for name in FIELD_ORDER if name in errors), None)
+        if first is not None:
+            self.focus_field(first)
+
+    def focus_field(self, name: str) -> None:
+        box = self.boxes[name]
+        self.tabs.setCurrentWidget(self.scroll_area)
+        self.scroll_area.ensureWidgetVisible(box, 0, 40)
+        box.field.setFocus()
+        if isinstance(box.field, QLineEdit):
+            box.field.selectAll()
+
+    def _show_messages(self, errors: dict[str, str]) -> dict[str, str]:
+        """Each error at its field; returns those that have none."""
+        self._say("")
+        return show_field_messages(self.boxes, errors)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
+        self.message.setText(text)
+
+    def _on_conflict(self) -> bool:
+        """Saved elsewhere since it was opened: show what changed on each side, then
+        reload theirs, save ours over it, or go back to editing."""
+        assert self.detail is not None
+        yours = self.input()
+        try:
+            conflict = leads.conflict(self.detail.id, self.detail, yours)
+        except NotFound as exc:
+            self._say(f"Not saved: {exc}", error=True)
+            return False
+        choice = conflict_dialog.ask(conflict, self)
+        if choice is ConflictChoice.RELOAD:
+            self.reload()
+            self._say("Reloaded: this is the version saved elsewhere.")
+            return False
+        if choice is ConflictChoice.KEEP_EDITING:
+            self._say(f"Not saved: {conflict.message}", error=True)
+            return False
+        try:
+            detail = leads.save_over(self.detail.id, self.detail, yours, conflict.version)
+        except ValidationError as exc:
+            self._refuse(exc.errors, "Not saved")
+            return False
+        except ConflictError:
+            return self._on_conflict()
+        return self._saved(detail)
+
+    # Status moves
+
+    def mark_contacted(self) -> bool:
+        return self._move(LeadStatus.CONTACTED.value)
+
+    def qualify(self) -> bool:
+        return self._move(LeadStatus.QUALIFIED.value)
+
+    def reopen(self) -> bool:
+        return self._move(LeadStatus.NEW.value)
+
+    def _move(self, status: str) -> bool:
+        if self.read_only or not self._saved_first() or self.lead_id is None:
+            return False
+        try:
+            detail = leads.set_status(self.lead_id, status)
+        except (ValidationError, NotFound) as exc:
+            self._say(str(exc), error=True)
+            return False
+        self._after_move(detail)
+        return True
+
+    def _after_move(self, detail: LeadDetail) -> None:
+        self._load(detail)
+        self._say(f"Status: {self.status_label.text()}.")
+        self.saved.emit(detail.id)
+
+    def ask_disqualify_reason(self) -> None:
+        """Open the reason picker; choosing one disqualifies the lead."""
+        if self.read_only or not self._saved_first() or self.detail is None:
+            return
+        if self.disqualify_dialog is not None:
+            self.disqualify_dialog.deleteLater()
+        dialog = DisqualifyDialog(self.detail.display_name, leads.disqualify_reasons(), self)
+        dialog.accepted.connect(lambda: self.disqualify(dialog.chosen_reason()))
+        self.disqualify_dialog = dialog
+        dialog.open()
+
+    def disqualify(self, reason: str) -> bool:
+        if self.read_only or self.lead_id is None:
+            return False
+        try:
+            detail = leads.disqualify(self.lead_id, reason)
+        except (ValidationError, NotFound) as exc:
+            self._say(f"Not disqualified: {exc}", error=True)
+            return False
+        self._after_move(detail)
+        return True
+
+    # Conversion
+
+    def start_conversion(self) -> None:
+        """Save what was typed, then ask which customer the sale is for: one on file that
+        looks like the lead, or a new one."""
+        if self.read_only or not self._saved_first() or self.lead_id is None:
+            return
+        try:
+            candidates = leads.duplicates(self.lead_id)
+        except NotFound as exc:
+            self._say(f"Not converted: {exc}", error=True)
+            return
+        self._ask_conversion(candidates)
+
+    def _ask_conversion(self, candidates: list[DuplicateCandidate]) -> None:
+        assert self.detail is not None
+        if self.conversion_dialog is not None:
+            self.conversion_dialog.deleteLater()
+        owner_id = self.detail.owner_id or self.current_user_id
+        dialog = ConversionDialog(self.detail, candidates, owner_id, self)
+        dialog.accepted.connect(
+            lambda: self.convert(dialog.account_id, dialog.confirmed_new, dialog.owner_id())
+        )
+        self.conversion_dialog = dialog
+        dialog.open()
+
+    def convert(
+        self, account_id: int | None, confirmed_new: bool, owner_id: int | None = None
+    ) -> bool:
+        """Convert the saved lead for the customer chosen; closes the form when done."""
+        if self.read_only or self.lead_id is None:
+            return False
+        try:
+            done = leads.convert(self.lead_id, account_id, confirmed_new, owner_id)
+        except PossibleDuplicates as dup:
+            # A look-alike was filed since the question was asked: ask again with it.
+            self._ask_conversion(dup.candidates)
+            return False
+        except ValidationError as exc:
+            self._refuse(exc.errors, "Not converted")
+            return False
+        except NotFound as exc:
+            self._say(f"Not converted: {exc}", error=True)
+            return False
+        self._baseline = self.state()
+        self.converted.emit(done.opportunity_id)
+        self.accept()
+        return True
+
+    def _open_opportunity(self) -> None:
+        if self.detail is not None and self.detail.converted_opportunity_id is not None:
+            self.open_opportunity.emit(self.detail.converted_opportunity_id)
+            self.accept()
+
+    # Qt overrides
+
+    def reject(self) -> None:
+        """Esc, the Close button and the window's close box all come here."""
+        if self.is_modified():
+            name = self.detail.display_name if self.detail else ""
+            what = f"the lead “{name}”" if name else "this new lead"
+            answer = ask_to_save(self, f"Save the changes to {what} before closing?")
+            if answer == SAVE:
+                self.save_and_close()
+                return
+            if answer != DISCARD:
+                return
+        super().reject()

@@ -1,0 +1,138 @@
+"""The lead list: its table model, filters and the page in the main window."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.domain.choices import Channel, LeadStatus
+from app.services import leads, reference
+from app.services.leads import LeadFilter, LeadRow
+from ui.common.list_filters import SearchBox, fill_filter_combo
+from ui.common.record_table import FOREGROUND, ListPage, PagedTableModel, RecordTableView
+
+COL_NAME, COL_EMAIL, COL_PHONE, COL_INTEREST, COL_CHANNEL, COL_SOURCE = range(6)
+COL_OWNER, COL_STATUS, COL_CREATED = range(6, 9)
+COLUMN_WIDTHS = (220, 220, 150, 170, 100, 170, 140, 100, 130)
+_DONE_BRUSH = QBrush(QColor("#6b6b6b"))
+_DONE = {LeadStatus.CONVERTED.value, LeadStatus.DISQUALIFIED.value}
+
+
+def _label(choice: type[Channel] | type[LeadStatus], value: str) -> str:
+    try:
+        return choice(value).label
+    except ValueError:
+        return value
+
+
+class LeadTableModel(PagedTableModel):
+    COLUMNS = (
+        ("Name", "name"),
+        ("E-mail", "email"),
+        ("Phone", "phone"),
+        ("Interest", "interest"),
+        ("Channel", "channel"),
+        ("Source", "source"),
+        ("Owner", "owner"),
+        ("Status", "status"),
+        ("Received", "created_at"),
+    )
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(LeadFilter(), "created_at", parent)
+        self._descending = True
+
+    def fetch_count(self, flt: LeadFilter) -> int:
+        return leads.count(flt)
+
+    def fetch_page(
+        self, flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int
+    ) -> list[LeadRow]:
+        return leads.page(flt, sort, descending, offset, limit)
+
+    def display(self, item: LeadRow, column: int) -> str:
+        if column == COL_CHANNEL:
+            return _label(Channel, item.channel)
+        if column == COL_STATUS:
+            return _label(LeadStatus, item.status)
+        if column == COL_CREATED:
+            return item.created_at.strftime("%Y-%m-%d %H:%M")
+        return str(
+            (item.name, item.email, item.phone, item.interest, "", item.source, item.owner)[column]
+        )
+
+    def raw(self, item: LeadRow, column: int) -> Any:
+        return item.created_at if column == COL_CREATED else self.display(item, column)
+
+    def style(self, item: LeadRow, column: int, role: int) -> Any:
+        return _DONE_BRUSH if role == FOREGROUND and item.status in _DONE else None
+
+
+class LeadListPage(ListPage):
+    """The leads tab: search, status, owner and channel filters above the list."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = SearchBox("Search name, e-mail, phone, brand, model, source…")
+        self.status = QComboBox()
+        self.owner = QComboBox()
+        self.channel = QComboBox()
+        self.reload_choices()
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        for caption, combo in (
+            ("Status", self.status),
+            ("Owner", self.owner),
+            ("Channel", self.channel),
+        ):
+            caption_label = QLabel(caption)
+            caption_label.setBuddy(combo)
+            bar.addWidget(caption_label)
+            bar.addWidget(combo, 1)
+        self.model = LeadTableModel(self)
+        self.table = RecordTableView()
+        self.table.setModel(self.model)
+        self.table.set_column_widths(COLUMN_WIDTHS)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self.search.search_changed.connect(self._apply)
+        for combo in (self.status, self.owner, self.channel):
+            combo.currentIndexChanged.connect(self._apply)
+        self.model.count_changed.connect(
+            lambda n: self.count_changed.emit(f"{n:,} {'lead' if n == 1 else 'leads'}")
+        )
+        self.table.open_requested.connect(self.open_requested)
+        self._apply()
+
+    def reload_choices(self) -> None:
+        statuses = [("*", "All leads"), *((s.value, s.label) for s in LeadStatus)]
+        fill_filter_combo(self.status, "Open leads", statuses)
+        fill_filter_combo(
+            self.owner, "Anyone", [(o.id, o.label) for o in reference.users(active_only=False)]
+        )
+        fill_filter_combo(self.channel, "Any channel", [(c.value, c.label) for c in Channel])
+
+    def current_filter(self) -> LeadFilter:
+        status = self.status.currentData()
+        return LeadFilter(
+            text=self.search.text().strip(),
+            status=None if status == "*" else status,
+            open_only=status is None,
+            owner_id=self.owner.currentData(),
+            channel=self.channel.currentData(),
+        )
+
+    def refresh(self) -> None:
+        self.reload_choices()
+        self.model.refresh()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _apply(self) -> None:
+        self.model.set_filter(self.current_filter())

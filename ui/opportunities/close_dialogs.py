@@ -1,0 +1,315 @@
+"""Closing a sale as won or lost, and reopening a closed one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.choices import Status
+from app.domain.validation import ValidationError
+from app.services import opportunities, orders, process
+from app.services.errors import NotFound
+from ui.common.widgets import FieldBox, FieldErrorLabel, show_field_messages
+from ui.opportunities.stage_bar import closed_from
+
+ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
+CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
+PLAIN_TEXT = Qt.TextFormat.PlainText
+YES = QMessageBox.StandardButton.Yes
+NO = QMessageBox.StandardButton.No
+DISCARD = QMessageBox.StandardButton.Discard
+CANCEL = QMessageBox.StandardButton.Cancel
+
+NOTE_LINES = 4
+MAX_START_WIDTH = 640
+LISTED_AT_MOST = 6  # topics named in the summary; the rest are counted
+
+
+def _note_edit(placeholder: str) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * NOTE_LINES + 12)
+    return edit
+
+
+def _summary_label() -> QLabel:
+    label = QLabel()
+    label.setTextFormat(PLAIN_TEXT)
+    label.setWordWrap(True)
+    return label
+
+
+def _buddy(form: QFormLayout, box: FieldBox) -> None:
+    label = form.labelForField(box)
+    if isinstance(label, QLabel):
+        label.setBuddy(box.field)
+
+
+class _CloseDialog(QDialog):
+    """What both closing dialogs share: fields with their messages, a message for the
+    rest, the closing button and Cancel; Cancel asks before dropping a typed note."""
+
+    def __init__(self, title: str, button_text: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(480)
+        self.summary = _summary_label()
+        self.left_out = FieldErrorLabel()  # the opportunities that cannot be closed
+        self.form = QFormLayout()
+        self.boxes: dict[str, FieldBox] = {}
+        self.general_message = FieldErrorLabel()
+        self.buttons = QDialogButtonBox()
+        self.close_button = self.buttons.addButton(button_text, ACCEPT_ROLE)
+        self.close_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(CANCEL_BUTTON)
+        self.cancel_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.left_out)
+        layout.addSpacing(6)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general_message)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+    def add_field(self, name: str, label: str, field: QWidget) -> FieldBox:
+        self.boxes[name] = FieldBox(field)
+        self.form.addRow(label, self.boxes[name])
+        _buddy(self.form, self.boxes[name])
+        return self.boxes[name]
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Each message at its field, the rest underneath; the first field to fix gets
+        the focus."""
+        rest = list(show_field_messages(self.boxes, errors).values())
+        first = next((box.field for name, box in self.boxes.items() if name in errors), None)
+        if rest:
+            self.general_message.show_error(" ".join(rest))
+        else:
+            self.general_message.clear_message()
+        if first is not None:
+            first.setFocus()
+
+    def typed(self) -> bool:
+        """Whether there is text a Cancel would throw away."""
+        return False
+
+    # --- Qt overrides -------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A long message asks for one line as wide as the screen; the window is sized for
+        # that one line and the fields below it get squeezed. Keep it readable instead: a
+        # narrower window, as tall as the wrapped text needs.
+        width = min(self.width(), MAX_START_WIDTH)
+        self.resize(width, max(self.height(), self.heightForWidth(width)))
+
+    def reject(self) -> None:
+        if self.typed():
+            answer = QMessageBox.question(
+                self,
+                self.windowTitle(),
+                "Drop what you typed and leave the opportunity as it is?",
+                DISCARD | CANCEL,
+                CANCEL,
+            )
+            if answer != DISCARD:
+                return
+        super().reject()
+
+
+class CloseLostDialog(_CloseDialog):
+    """Close one or several opportunities as lost: why (from the lost-reasons list, which
+    the user must pick), who won the sale, a note. Opportunities closed already or gone
+    are named and left out. Emits `closed` with the ids closed, then closes."""
+
+    closed = Signal(list)
+
+    def __init__(self, opportunity_ids: list[int], parent: QWidget | None = None) -> None:
+        super().__init__("Close as lost", "Close as &lost", parent)
+        self.names, skipped = _open_ones(list(dict.fromkeys(opportunity_ids)))
+        self.opportunity_ids = list(self.names)  # the ones to close: open when the dialog opened
+
+        self.reason = QComboBox()
+        self.reason.addItems(process.lost_reasons())
+        # Nothing preselected: a reason the user did not choose would skew the lost analysis.
+        self.reason.setCurrentIndex(-1)
+        self.reason.setPlaceholderText("Choose why the sale was lost…")
+        self.reason.setMinimumContentsLength(24)
+        self.competitor = QLineEdit()
+        self.competitor.setMaxLength(120)
+        self.competitor.setPlaceholderText("Optional: who won the sale, e.g. BMW Autohaus Meier")
+        self.note = _note_edit("Optional: what happened, for whoever picks this up again")
+        self.add_field("lost_reason", "&Reason", self.reason)
+        self.add_field("competitor", "Co&mpetitor", self.competitor)
+        self.add_field("note", "&Note", self.note)
+
+        self.summary.setText(self._summary())
+        self.contracts = orders.live_contracts(self.opportunity_ids)
+        warnings = []
+        if skipped:
+            left = "Left as they are: " if len(skipped) > 1 else "Left as it is: "
+            warnings.append(left + "; ".join(skipped) + ".")
+        if self.contracts:
+            signed = "; ".join(
+                f"{self.names[i]}: {words}"
+                for i, words in self.contracts.items()
+                if i in self.names
+            )
+            warnings.append(
+                f"The customer has a contract: {signed}. Closing as lost cancels it; it stays "
+                "on file as issued."
+            )
+        if warnings:
+            self.left_out.show_warning("\n".join(warnings))
+        if not self.opportunity_ids:
+            self.close_button.setEnabled(False)
+        self.reason.currentIndexChanged.connect(self.boxes["lost_reason"].clear_message)
+        self.competitor.textEdited.connect(self.boxes["competitor"].clear_message)
+        self.close_button.clicked.connect(self.close_opportunities)
+        self.reason.setFocus()
+
+    def _summary(self) -> str:
+        topics = list(self.names.values())
+        if not topics:
+            return "There is no open opportunity to close."
+        if len(topics) == 1:
+            return (
+                f"{topics[0]} will be closed as lost and become read-only; its open quotes "
+                "are abandoned. It can be reopened later."
+            )
+        named = "\n".join(f"• {t}" for t in topics[:LISTED_AT_MOST])
+        if len(topics) > LISTED_AT_MOST:
+            named += f"\n• and {len(topics) - LISTED_AT_MOST} more"
+        return (
+            f"These {len(topics)} opportunities will be closed as lost, all with the reason "
+            f"chosen here, and become read-only; their open quotes are abandoned.\n{named}"
+        )
+
+    def reason_chosen(self) -> str:
+        return self.reason.currentText() if self.reason.currentIndex() >= 0 else ""
+
+    def close_opportunities(self) -> bool:
+        """Close them all as lost, or none; True when closed."""
+        self.show_errors({})
+        ids = list(self.opportunity_ids)
+        try:
+            process.close_lost(
+                ids, self.reason_chosen(), self.note.toPlainText(), self.competitor.text()
+            )
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return False
+        except NotFound as exc:
+            self.show_errors({"opportunity": str(exc)})
+            return False
+        self.closed.emit(ids)
+        self.accept()
+        return True
+
+    def typed(self) -> bool:
+        return bool(self.note.toPlainText().strip() or self.competitor.text().strip())
+
+
+class CloseWonDialog(_CloseDialog):
+    """Close an opportunity as won, with an optional closing note. Emits `closed` with its
+    id, then closes."""
+
+    closed = Signal(int)
+
+    def __init__(self, opportunity_id: int, parent: QWidget | None = None) -> None:
+        super().__init__("Close as won", "Close as &won", parent)
+        self.opportunity_id = opportunity_id
+        found, skipped = _open_ones([opportunity_id])
+        self.note = _note_edit("Optional: e.g. delivered with winter tyres, referral promised")
+        self.add_field("note", "Closing &note", self.note)
+        if found:
+            self.summary.setText(
+                f"{found[opportunity_id]} will be closed as won at 100 % and become "
+                "read-only. It can be reopened later."
+            )
+        else:
+            self.summary.setText("There is no open opportunity to close.")
+            self.left_out.show_warning(f"{'; '.join(skipped)}.")
+            self.close_button.setEnabled(False)
+        self.close_button.clicked.connect(self.close_opportunity)
+        self.note.setFocus()
+
+    def close_opportunity(self) -> bool:
+        self.show_errors({})
+        try:
+            process.close_won(self.opportunity_id, self.note.toPlainText())
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return False
+        except NotFound as exc:
+            self.show_errors({"opportunity": str(exc)})
+            return False
+        self.closed.emit(self.opportunity_id)
+        self.accept()
+        return True
+
+    def typed(self) -> bool:
+        return bool(self.note.toPlainText().strip())
+
+
+def _open_ones(opportunity_ids: list[int]) -> tuple[dict[int, str], list[str]]:
+    """The open ones among the ids, each with how to name it; and why each other one is
+    left out."""
+    found: dict[int, str] = {}
+    skipped: list[str] = []
+    for opportunity_id in opportunity_ids:
+        try:
+            detail = opportunities.get(opportunity_id)
+        except NotFound as exc:
+            skipped.append(str(exc).rstrip("."))
+            continue
+        name = f"“{detail.topic}” ({detail.account_name})"
+        if detail.status != Status.OPEN.value:
+            skipped.append(f"{name} is closed as {detail.status} already")
+        else:
+            found[opportunity_id] = name
+    return found, skipped
+
+
+def reopen(parent: QWidget | None, opportunity_id: int) -> bool:
+    """Ask, then reopen a closed opportunity: back to the stage it was closed from, the
+    lost reason cleared. True when it was reopened."""
+    try:
+        detail = opportunities.get(opportunity_id)
+    except NotFound as exc:
+        QMessageBox.warning(parent, "Not reopened", str(exc))
+        return False
+    if detail.status == Status.OPEN.value:
+        return False
+    stage = closed_from(opportunity_id, detail.status)
+    back = f"It goes back to {stage}" if stage else "It becomes open"
+    cleared = ", the lost reason is cleared" if detail.status == Status.LOST.value else ""
+    answer = QMessageBox.question(
+        parent,
+        "Reopen opportunity",
+        f"Reopen “{detail.topic}”, closed as {detail.status}?\n\n{back}{cleared} and it can "
+        "be changed again. The reopening is recorded in its history.",
+        YES | NO,
+        YES,
+    )
+    if answer != YES:
+        return False
+    try:
+        process.reopen(opportunity_id)
+    except (ValidationError, NotFound) as exc:
+        QMessageBox.warning(parent, "Not reopened", str(exc))
+        return False
+    return True

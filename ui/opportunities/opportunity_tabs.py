@@ -1,0 +1,390 @@
+"""The tabs under an opportunity's sections: its further contacts with their roles, and the
+history of its stages and close dates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.choices import ContactRole, Status
+from app.domain.process import StageVisit
+from app.domain.validation import ValidationError
+from app.services import accounts, opportunities, process
+from app.services.accounts import OpportunityContactInfo
+from app.services.errors import NotFound
+from app.services.opportunities import CloseDateChange
+from ui.common.widgets import ChoiceCombo, FieldErrorLabel, OptionCombo
+from ui.opportunities.stage_bar import time_spent
+
+CONTACT_ROLE = Qt.ItemDataRole.UserRole
+CONTACT_PROPERTY = "contact_id"
+PLAIN_TEXT = Qt.TextFormat.PlainText
+SINGLE_SELECTION = QAbstractItemView.SelectionMode.SingleSelection
+NO_SELECTION = QAbstractItemView.SelectionMode.NoSelection
+TO_CONTENTS = QHeaderView.ResizeMode.ResizeToContents
+WHEN_FORMAT = "%Y-%m-%d %H:%M"
+ROLE_WIDTH = 200
+CONTACT_WIDTH = 280
+COLUMN_GAP = 24
+
+
+class OpportunityTab(Protocol):
+    """What the form asks of each of its tabs: show this opportunity (None: not saved yet),
+    and take no changes while it is closed."""
+
+    def set_opportunity(self, opportunity_id: int | None) -> None: ...
+
+    def set_read_only(self, read_only: bool) -> None: ...
+
+
+def _tree(*headers: str) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setHeaderLabels(list(headers))
+    tree.setRootIsDecorated(False)
+    tree.setUniformRowHeights(True)
+    tree.setAlternatingRowColors(True)
+    tree.setAllColumnsShowFocus(True)
+    tree.header().setStretchLastSection(True)
+    return tree
+
+
+def _fit_columns(tree: QTreeWidget) -> None:
+    for column in range(tree.columnCount() - 1):
+        tree.resizeColumnToContents(column)
+        tree.header().resizeSection(column, tree.header().sectionSize(column) + COLUMN_GAP)
+
+
+class ContactsTab(QWidget):
+    """The people at the customer who take part in the sale: the primary contact (chosen in
+    the Opportunity section) and any number of further contacts, each with a role. Adding,
+    a new role and removing are each saved at once."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.opportunity_id: int | None = None
+        self.account_id: int | None = None
+        self.read_only = False
+        self.listed: list[OpportunityContactInfo] = []
+        self.role_combos: dict[int, ChoiceCombo] = {}  # contact id -> its role picker
+
+        self.hint = QLabel(
+            "The primary contact is chosen in the Opportunity section; without any contact, "
+            "the customer's address is used."
+        )
+        self.hint.setWordWrap(True)
+        self.hint.setEnabled(False)  # the quiet colour of a placeholder
+        self.tree = _tree("Contact", "Role")
+        self.tree.setSelectionMode(SINGLE_SELECTION)
+        # Rows hold a role picker each: as tall as it is, and the picker no wider than needed.
+        self.tree.setUniformRowHeights(False)
+        self.tree.header().setStretchLastSection(False)
+        self.contact = OptionCombo()
+        self.contact.setMinimumContentsLength(22)
+        self.contact.setPlaceholderText("Choose a person at the customer…")
+        self.contact.setAccessibleName("Contact to add")
+        self.role = _role_combo()
+        self.role.setAccessibleName("Role of the contact to add")
+        self.role.setPlaceholderText("Choose a role…")
+        self.role.setCurrentIndex(-1)
+        self.add_button = QPushButton("&Add")
+        self.add_button.setAutoDefault(False)
+        self.remove_button = QPushButton("R&emove")
+        self.remove_button.setAutoDefault(False)
+        self.remove_button.setToolTip("Take the selected contact off this opportunity")
+        self.message = FieldErrorLabel()
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.setEnabled(False)
+
+        adding = QHBoxLayout()
+        adding.setContentsMargins(0, 0, 0, 0)
+        contact_label = QLabel("Add &person")
+        contact_label.setBuddy(self.contact)
+        adding.addWidget(contact_label)
+        adding.addWidget(self.contact, 2)
+        adding.addWidget(QLabel("as"))
+        adding.addWidget(self.role, 1)
+        adding.addWidget(self.add_button)
+        adding.addStretch(0)
+        adding.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(adding)
+        layout.addWidget(self.message)
+
+        self.contact.currentIndexChanged.connect(lambda _i: self._enable())
+        self.role.currentIndexChanged.connect(lambda _i: self._enable())
+        self.tree.currentItemChanged.connect(lambda *_: self._enable())
+        self.add_button.clicked.connect(self.add_contact)
+        self.remove_button.clicked.connect(self.remove_current)
+        self._enable()
+
+    # --- what the form calls ------------------------------------------------------------
+    def set_opportunity(self, opportunity_id: int | None) -> None:
+        self.opportunity_id = opportunity_id
+        self.refresh()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        for combo in self.role_combos.values():
+            combo.setEnabled(not read_only)
+        self._enable()
+
+    def refresh(self) -> None:
+        """Read the contacts again, keeping the selected one selected."""
+        selected = self.current_contact_id()
+        self.listed = []
+        self.account_id = None
+        if self.opportunity_id is not None:
+            try:
+                self.account_id = opportunities.get(self.opportunity_id).account_id
+                self.listed = accounts.opportunity_contacts(self.opportunity_id)
+            except NotFound as exc:
+                self.message.show_error(str(exc))
+        self.tree.clear()
+        self.role_combos = {}
+        row_height = self.role.sizeHint().height() + 2
+        for info in self.listed:
+            item = QTreeWidgetItem([info.label, "Primary contact" if info.primary else ""])
+            item.setData(0, CONTACT_ROLE, info.contact_id)
+            item.setSizeHint(0, QSize(0, row_height))
+            self.tree.addTopLevelItem(item)
+            if info.primary:
+                item.setToolTip(1, "Chosen in the Opportunity section")
+                continue
+            combo = _role_combo(none_label="—")
+            combo.set_current_code(info.role)
+            combo.setEnabled(not self.read_only)
+            combo.setAccessibleName(f"Role of {info.label}")
+            combo.setProperty(CONTACT_PROPERTY, info.contact_id)
+            combo.currentIndexChanged.connect(self._on_role_picked)
+            self.role_combos[info.contact_id] = combo
+            self.tree.setItemWidget(item, 1, combo)
+        self.tree.resizeColumnToContents(0)
+        header = self.tree.header()
+        header.resizeSection(0, max(header.sectionSize(0) + COLUMN_GAP, CONTACT_WIDTH))
+        header.resizeSection(1, ROLE_WIDTH + COLUMN_GAP)
+        self._offer_people()
+        if selected is not None:
+            self.select_contact(selected)
+        self._enable()
+
+    # --- changing -----------------------------------------------------------------------
+    def add_contact(self) -> bool:
+        """Add the person chosen below the list with the role chosen beside them."""
+        contact_id, role = self.contact.current_id(), self.role.current_code()
+        if self.opportunity_id is None or self.read_only or contact_id is None:
+            return False
+        if not role:
+            self.message.show_error("Choose the role this person plays in the sale.")
+            self.role.setFocus()
+            return False
+        if not self._apply(accounts.set_opportunity_contact, contact_id, role):
+            return False
+        self.role.setCurrentIndex(-1)
+        self.select_contact(contact_id)
+        return True
+
+    def set_role(self, contact_id: int, role: str) -> bool:
+        if self.opportunity_id is None or self.read_only:
+            return False
+        return self._apply(accounts.set_opportunity_contact, contact_id, role)
+
+    def _on_role_picked(self, _index: int) -> None:
+        # The picker's tree deletes it on refresh: a bound method, never a lambda holding it.
+        combo = self.sender()
+        if isinstance(combo, ChoiceCombo):
+            self.set_role(int(combo.property(CONTACT_PROPERTY)), combo.current_code())
+
+    def remove_current(self) -> bool:
+        contact_id = self.current_contact_id()
+        if contact_id is None or contact_id not in self.role_combos or self.read_only:
+            return False
+        return self._apply(accounts.remove_opportunity_contact, contact_id)
+
+    def _apply(self, change, *args: object) -> bool:  # type: ignore[no-untyped-def]
+        assert self.opportunity_id is not None
+        try:
+            change(self.opportunity_id, *args)
+        except ValidationError as exc:
+            self.refresh()
+            self.message.show_error(" ".join(exc.errors.values()) or str(exc))
+            return False
+        except NotFound as exc:
+            self.refresh()
+            self.message.show_error(str(exc))
+            return False
+        self.message.clear_message()
+        self.refresh()
+        return True
+
+    # --- state --------------------------------------------------------------------------
+    def current_contact_id(self) -> int | None:
+        item = self.tree.currentItem()
+        value = item.data(0, CONTACT_ROLE) if item is not None else None
+        return int(value) if value is not None else None
+
+    def select_contact(self, contact_id: int) -> None:
+        for row in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(row)
+            if item is not None and item.data(0, CONTACT_ROLE) == contact_id:
+                self.tree.setCurrentItem(item)
+                return
+
+    def _offer_people(self) -> None:
+        people = accounts.contacts(self.account_id) if self.account_id is not None else []
+        taken = {info.contact_id for info in self.listed}
+        offered = [p for p in people if p.id not in taken]
+        self.contact.set_options(offered)
+        if self.contact.count():
+            self.contact.setCurrentIndex(0)
+        if self.opportunity_id is None:
+            empty = ""
+        elif not people:
+            empty = "The customer has no contacts on file yet: add them in the customer's form."
+        elif not offered:
+            empty = "Every contact at the customer takes part in this sale already."
+        else:
+            empty = ""
+        self.empty.setText(empty)
+        self.empty.setVisible(bool(empty))
+
+    def _enable(self) -> None:
+        editable = self.opportunity_id is not None and not self.read_only
+        has_people = self.contact.count() > 0
+        self.contact.setEnabled(editable and has_people)
+        self.role.setEnabled(editable and has_people)
+        self.add_button.setEnabled(
+            editable and self.contact.current_id() is not None and bool(self.role.current_code())
+        )
+        self.remove_button.setEnabled(editable and self.current_contact_id() in self.role_combos)
+
+
+def _role_combo(none_label: str | None = None) -> ChoiceCombo:
+    combo = ChoiceCombo(ContactRole, none_label=none_label)
+    combo.setMinimumWidth(ROLE_WIDTH)
+    return combo
+
+
+class HistoryTab(QWidget):
+    """Every stage the sale was in, newest first, with when it got there, how long it stayed,
+    who moved it and how; the time spent in each stage; and every change of its close date."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.opportunity_id: int | None = None
+        self.visits: list[StageVisit] = []
+        self.close_dates: list[CloseDateChange] = []
+
+        self.totals = QLabel()
+        self.totals.setTextFormat(PLAIN_TEXT)
+        self.totals.setWordWrap(True)
+        self.stages = _tree("Since", "Stage", "Time in stage", "Moved by", "How")
+        self.stages.setSelectionMode(NO_SELECTION)
+        self.dates = _tree("Changed", "From", "To", "By")
+        self.dates.setSelectionMode(NO_SELECTION)
+        stage_box = QGroupBox("Stages")
+        stage_layout = QVBoxLayout(stage_box)
+        stage_layout.addWidget(self.totals)
+        stage_layout.addWidget(self.stages, 1)
+        date_box = QGroupBox("Est. close date")
+        date_layout = QVBoxLayout(date_box)
+        date_layout.addWidget(self.dates, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(stage_box, 3)
+        layout.addWidget(date_box, 2)
+
+    def set_opportunity(self, opportunity_id: int | None) -> None:
+        self.opportunity_id = opportunity_id
+        self.refresh()
+
+    def set_read_only(self, read_only: bool) -> None:
+        """The history is read-only for every opportunity."""
+
+    def refresh(self, now: datetime | None = None) -> None:
+        now = now or datetime.now()
+        self.visits, self.close_dates = [], []
+        if self.opportunity_id is not None:
+            self.visits = process.history(self.opportunity_id)
+            self.close_dates = opportunities.close_date_history(self.opportunity_id)
+        self.stages.clear()
+        for index in reversed(range(len(self.visits))):
+            visit = self.visits[index]
+            self.stages.addTopLevelItem(
+                QTreeWidgetItem(
+                    [
+                        f"{visit.entered_at:{WHEN_FORMAT}}",
+                        visit.stage,
+                        _stay(visit, now),
+                        visit.by,
+                        _how(visit, index),
+                    ]
+                )
+            )
+        self.dates.clear()
+        for change in reversed(self.close_dates):
+            self.dates.addTopLevelItem(
+                QTreeWidgetItem(
+                    [
+                        f"{change.changed_at:{WHEN_FORMAT}}",
+                        change.old_date.isoformat() if change.old_date else "—",
+                        change.new_date.isoformat(),
+                        change.by,
+                    ]
+                )
+            )
+        _fit_columns(self.stages)
+        _fit_columns(self.dates)
+        self.totals.setText(self.totals_text(now))
+
+    def totals_text(self, now: datetime) -> str:
+        if not self.visits:
+            return "No stage moves yet." if self.opportunity_id is not None else ""
+        spent: dict[str, float] = {}
+        for visit in self.visits:
+            if _is_closing(visit):
+                continue
+            spent[visit.stage] = spent.get(visit.stage, 0.0) + visit.days(now)
+        parts = [f"{stage} {time_spent(days)}" for stage, days in spent.items()]
+        return "Time in each stage: " + " · ".join(parts) if parts else ""
+
+
+def _is_closing(visit: StageVisit) -> bool:
+    return visit.reason in (Status.WON.value, Status.LOST.value)
+
+
+def _stay(visit: StageVisit, now: datetime) -> str:
+    if visit.left_at is None and _is_closing(visit):
+        return ""  # the sale is over: no time is running
+    spent = time_spent(visit.days(now))
+    return f"{spent} so far" if visit.left_at is None else spent
+
+
+def _how(visit: StageVisit, index: int) -> str:
+    if visit.reason == Status.WON.value:
+        return "Closed as won"
+    if visit.reason == Status.LOST.value:
+        return "Closed as lost"
+    if visit.reason == "reopened":
+        return "Reopened"
+    if index == 0:
+        return "Created"
+    return "Automatically" if visit.automatic else "By hand"

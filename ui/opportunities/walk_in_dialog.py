@@ -1,0 +1,386 @@
+"""The walk-in dialog: a customer in the showroom becomes an opportunity in one short form."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import dates
+from app.domain.validation import ValidationError
+from app.services import catalogue, walk_in
+from app.services.accounts import DuplicateCandidate, PossibleDuplicates
+from app.services.errors import NotFound
+from ui.common.widgets import CatalogueCombo, DateEdit, FieldBox, FieldErrorLabel, set_tab_chain
+from ui.customers.duplicates import DuplicateCandidatesPanel
+
+KEY_PRESS = QEvent.Type.KeyPress
+KEY_RETURN = Qt.Key.Key_Return
+KEY_ENTER = Qt.Key.Key_Enter
+KEY_UP = Qt.Key.Key_Up
+KEY_DOWN = Qt.Key.Key_Down
+KEY_ESCAPE = Qt.Key.Key_Escape
+NO_MODIFIER = Qt.KeyboardModifier.NoModifier
+KEYPAD_MODIFIER = Qt.KeyboardModifier.KeypadModifier
+CLICK_FOCUS = Qt.FocusPolicy.ClickFocus
+PLAIN_TEXT = Qt.TextFormat.PlainText
+SCROLL_BAR_OFF = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
+LABEL_ROLE = QFormLayout.ItemRole.LabelRole
+CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
+SAVE = QMessageBox.StandardButton.Save
+DISCARD = QMessageBox.StandardButton.Discard
+CANCEL = QMessageBox.StandardButton.Cancel
+
+CUSTOMER_FIELDS = (
+    ("first_name", "&First name"),
+    ("last_name", "&Last name"),
+    ("phone", "&Phone"),
+    ("email", "&E-mail"),
+)
+# Form order: the first refused field in this order gets the focus.
+FIELD_ORDER = (*(name for name, _ in CUSTOMER_FIELDS), "brand", "model", "est_close_date")
+
+CREATE_TEXT = "&Create opportunity"
+CREATE_ANYWAY_TEXT = "Create new customer &anyway"
+HINT_TEXT = (
+    "Down arrow, then Enter (or a double-click), uses a customer on file; "
+    "otherwise go on and a new customer is created."
+)
+ASK_TEXT = (
+    "Is it one of them? Enter uses the one selected. If not, press “Create new customer anyway”."
+)
+
+
+class WalkInDialog(QDialog):
+    """A customer in the showroom: who they are, what they are interested in, and when
+    they may buy. Looks for them on file as their name and number are typed; creates the
+    customer (unless one on file was picked) and the opportunity in one step. Emits
+    `created` with the new opportunity's id, then closes."""
+
+    created = Signal(int)
+    DUPLICATE_CHECK_DELAY_MS = 150
+
+    def __init__(self, owner_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Walk-in customer")
+        self.setMinimumWidth(600)
+        self.owner_id = owner_id
+        self.opportunity_id: int | None = None
+        self.customer: DuplicateCandidate | None = None  # one on file, picked
+        self._candidates: dict[int, DuplicateCandidate] = {}
+        self._confirmed_new = False
+
+        self.customer_label = QLabel()
+        self.customer_label.setTextFormat(PLAIN_TEXT)
+        self.customer_label.setWordWrap(True)
+        self.customer_label.setStyleSheet("font-weight: bold;")
+        self.not_this_button = QPushButton("&Not this customer")
+        self.not_this_button.setToolTip("Back to the name and number typed: a new customer")
+        self.customer_box = FieldBox(self.customer_label, self.not_this_button)
+        self.edits: dict[str, QLineEdit] = {}
+        self.boxes: dict[str, FieldBox] = {}
+        self.customer_form = QFormLayout()
+        self.customer_form.addRow("For", self.customer_box)
+        for name, label in CUSTOMER_FIELDS:
+            self.edits[name] = QLineEdit()
+            self._add_row(self.customer_form, name, label, self.edits[name])
+        self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
+        self.edits["email"].setPlaceholderText("name@example.com")
+        self._last_customer_edit = self.edits["first_name"]
+
+        self.duplicates = DuplicateCandidatesPanel()
+        # Reached with Down from the fields, never by Tab: the list comes and goes as the
+        # customer is typed, and a tab stop that comes and goes sends Tab somewhere new.
+        self.duplicates.list.setFocusPolicy(CLICK_FOCUS)
+        # Why each one matched comes last on its line; wrapped, it is never scrolled out of view.
+        self.duplicates.list.setWordWrap(True)
+        self.duplicates.list.setHorizontalScrollBarPolicy(SCROLL_BAR_OFF)
+        self.duplicates_hint = QLabel(HINT_TEXT)
+        self.duplicates_hint.setWordWrap(True)
+        self.duplicates_hint.hide()
+        self.customer_group = QGroupBox("Customer")
+        customer_layout = QVBoxLayout(self.customer_group)
+        customer_layout.addLayout(self.customer_form)
+        customer_layout.addWidget(self.duplicates)
+        customer_layout.addWidget(self.duplicates_hint)
+
+        self.brand = CatalogueCombo()
+        self.brand.set_values(catalogue.choices("brand"))
+        self.model = CatalogueCombo()
+        self.close_date = DateEdit()
+        self.close_date.set_date_value(dates.default_close_date(date.today()))
+        interest_form = QFormLayout()
+        self._add_row(interest_form, "brand", "&Brand", self.brand)
+        self._add_row(interest_form, "model", "&Model", self.model)
+        self._add_row(interest_form, "est_close_date", "Est. close &date", self.close_date)
+        interest_group = QGroupBox("Interested in")
+        interest_group.setLayout(interest_form)
+        # Two forms, one column of fields: the labels of both take the widest one's width.
+        labels = [
+            w
+            for form in (self.customer_form, interest_form)
+            for row in range(form.rowCount())
+            if isinstance(w := form.itemAt(row, LABEL_ROLE).widget(), QLabel)
+        ]
+        width = max(caption.sizeHint().width() for caption in labels)
+        for caption in labels:
+            caption.setMinimumWidth(width)
+
+        self.general_message = FieldErrorLabel()
+        self.buttons = QDialogButtonBox()
+        self.create_button = self.buttons.addButton(CREATE_TEXT, ACCEPT_ROLE)
+        self.create_button.setDefault(True)
+        self.create_button.setToolTip("Ctrl+Enter from anywhere in the form")
+        self.cancel_button = self.buttons.addButton(CANCEL_BUTTON)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.customer_group)
+        layout.addWidget(interest_group)
+        layout.addWidget(self.general_message)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        chain = [
+            self.not_this_button,
+            *self.edits.values(),
+            self.duplicates.list,
+            self.brand,
+            self.model,
+            self.close_date,
+            self.create_button,
+            self.cancel_button,
+        ]
+        set_tab_chain(chain)
+
+        self._timer = QTimer(self, singleShot=True, interval=self.DUPLICATE_CHECK_DELAY_MS)
+        self._timer.timeout.connect(self.check_duplicates)
+        for name, edit in self.edits.items():
+            edit.textEdited.connect(partial(self._customer_edited, edit))
+            edit.textEdited.connect(self.boxes[name].clear_message)
+            edit.installEventFilter(self)
+        self.brand.lineEdit().textEdited.connect(self.boxes["brand"].clear_message)
+        self.brand.currentTextChanged.connect(self._offer_models)
+        self.model.lineEdit().textEdited.connect(self.boxes["model"].clear_message)
+        self.close_date.dateChanged.connect(self.boxes["est_close_date"].clear_message)
+        self.duplicates.picked.connect(self.use_customer)
+        self.duplicates.list.installEventFilter(self)
+        self.not_this_button.clicked.connect(self.forget_customer)
+        self.create_button.clicked.connect(self.create_opportunity)
+        self.cancel_button.clicked.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self).activated.connect(self.create_opportunity)
+
+        self._show_customer()
+        self._baseline = self.state()
+        self.edits["first_name"].setFocus()
+
+    # --- what was typed -----------------------------------------------------------------
+    def input(self) -> walk_in.WalkInInput:
+        return walk_in.WalkInInput(
+            first_name=self.edits["first_name"].text(),
+            last_name=self.edits["last_name"].text(),
+            phone=self.edits["phone"].text(),
+            email=self.edits["email"].text(),
+            brand=self.brand.value(),
+            model=self.model.value(),
+            est_close_date=self.close_date.date_value(),
+        )
+
+    def state(self) -> tuple[object, ...]:
+        return (
+            *(edit.text() for edit in self.edits.values()),
+            self.brand.currentText(),
+            self.model.currentText(),
+            self.close_date.date_value(),
+            self.customer.account_id if self.customer else None,
+        )
+
+    def is_modified(self) -> bool:
+        return self.state() != self._baseline
+
+    # --- the customer: one on file, or a new one ------------------------------------------
+    def check_duplicates(self) -> None:
+        """Show who on file looks like the customer typed so far."""
+        self._timer.stop()
+        if self.customer is None and self.isVisible():
+            self._show_candidates(walk_in.duplicates(self.input()))
+
+    def use_customer(self, account_id: int) -> None:
+        """Make the opportunity for this customer on file instead of a new one."""
+        candidate = self._candidates.get(account_id)
+        if candidate is None:
+            return
+        self.customer = candidate
+        self._confirmed_new = False
+        self._show_customer()
+        # The customer's rows make way for one line; the form closes up rather than leave a gap.
+        self.resize(self.width(), self.heightForWidth(self.width()))
+        self.brand.setFocus()
+
+    def forget_customer(self) -> None:
+        """Back to a new customer, with the name and number as they were typed."""
+        self.customer = None
+        self._show_customer()
+        self.check_duplicates()
+        self._last_customer_edit.setFocus()
+
+    def _customer_edited(self, edit: QLineEdit, _text: str = "") -> None:
+        self._last_customer_edit = edit
+        if self._confirmed_new:
+            # The confirmation was for the customer as typed then; changed, it is asked again.
+            self._confirmed_new = False
+            self._show_customer()
+        self._timer.start()
+
+    def _show_candidates(self, candidates: list[DuplicateCandidate]) -> None:
+        self._candidates = {c.account_id: c for c in candidates}
+        self.duplicates.set_candidates(candidates)
+        self.duplicates_hint.setVisible(bool(candidates))
+        self._relayout()
+
+    def _show_customer(self) -> None:
+        picked = self.customer is not None
+        self.customer_label.setText(self.customer.label if self.customer else "")
+        self.customer_box.clear_message()
+        self.customer_form.setRowVisible(self.customer_box, picked)
+        for name, _label in CUSTOMER_FIELDS:
+            self.customer_form.setRowVisible(self.boxes[name], not picked)
+        if picked:
+            self.duplicates.hide()
+            self.duplicates_hint.hide()
+        self.create_button.setText(CREATE_ANYWAY_TEXT if self._confirmed_new else CREATE_TEXT)
+        self.duplicates_hint.setText(ASK_TEXT if self._confirmed_new else HINT_TEXT)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        # The word-wrapped labels make the layout height-for-width, and Qt then keeps the
+        # old row heights after rows are hidden unless the layout is redone.
+        for layout in (self.customer_group.layout(), self.layout()):
+            layout.invalidate()
+            layout.activate()
+
+    def _offer_models(self, brand: str) -> None:
+        self.model.set_values(catalogue.choices("model", brand=brand) if brand.strip() else [])
+
+    # --- creating -------------------------------------------------------------------------
+    def create_opportunity(self) -> bool:
+        """Create the customer if needed and the opportunity; on a refusal every value
+        stays as typed and the first field to fix gets the focus."""
+        self._timer.stop()
+        for combo in (self.brand, self.model):
+            # An open completion list would keep the keyboard from the field to fix.
+            combo.completer().popup().hide()
+        self._show_errors({})
+        try:
+            detail = walk_in.create(
+                self.input(),
+                self.owner_id,
+                account_id=self.customer.account_id if self.customer else None,
+                confirmed_new=self._confirmed_new,
+            )
+        except ValidationError as exc:
+            self._show_errors(exc.errors)
+            return False
+        except PossibleDuplicates as dup:
+            self._confirmed_new = True
+            self._show_candidates(dup.candidates)
+            self._show_customer()
+            # Enter now uses the customer selected; a new one takes the button, a deliberate
+            # act, so a second quick Enter cannot make a duplicate.
+            self.duplicates.list.setFocus()
+            return False
+        except NotFound as exc:
+            self._show_errors({"account_id": str(exc)})
+            return False
+        self.opportunity_id = detail.id
+        self._baseline = self.state()
+        self.created.emit(detail.id)
+        self.accept()
+        return True
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        first: QWidget | None = None
+        for name in FIELD_ORDER:
+            box = self.boxes[name]
+            if name in errors and box.isVisibleTo(self):
+                box.show_error(errors[name])
+                first = first or box.field
+            else:
+                box.clear_message()
+        if "account_id" in errors and self.customer is not None:
+            self.customer_box.show_error(errors["account_id"])
+            first = first or self.not_this_button
+        else:
+            self.customer_box.clear_message()
+        shown = {n for n in FIELD_ORDER if self.boxes[n].message.is_error}
+        if self.customer_box.message.is_error:
+            shown.add("account_id")
+        rest = [message for name, message in errors.items() if name not in shown]
+        if rest:
+            self.general_message.show_error(" ".join(rest))
+        else:
+            self.general_message.clear_message()
+        if first is not None:
+            first.setFocus()
+
+    def _add_row(self, form: QFormLayout, name: str, label: str, field: QWidget) -> None:
+        self.boxes[name] = FieldBox(field)
+        form.addRow(label, self.boxes[name])
+        buddy = form.labelForField(self.boxes[name])
+        if isinstance(buddy, QLabel):
+            buddy.setBuddy(field)
+
+    # --- Qt overrides ---------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != KEY_PRESS or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        # The keypad's Enter and arrows count as the plain keys they are.
+        key, plain = event.key(), event.modifiers() & ~KEYPAD_MODIFIER == NO_MODIFIER
+        listed = self.duplicates.isVisible() and self.duplicates.count() > 0
+        if watched is self.duplicates.list and plain:
+            if key in (KEY_RETURN, KEY_ENTER):
+                # Handled here: the list would pass Enter on to the dialog, which would
+                # press Create before the pick is even seen.
+                account_id = self.duplicates.selected_account_id()
+                if account_id is not None:
+                    self.use_customer(account_id)
+                return True
+            if key == KEY_ESCAPE or (key == KEY_UP and self.duplicates.list.currentRow() <= 0):
+                self._last_customer_edit.setFocus()
+                return True
+        elif isinstance(watched, QLineEdit) and plain and key == KEY_DOWN and listed:
+            self._last_customer_edit = watched
+            self.duplicates.list.setFocus()
+            return True
+        return super().eventFilter(watched, event)
+
+    def reject(self) -> None:
+        if self.is_modified():
+            answer = QMessageBox.question(
+                self,
+                self.windowTitle(),
+                "This opportunity has not been created yet. Create it now?",
+                SAVE | DISCARD | CANCEL,
+                SAVE,
+            )
+            if answer == CANCEL or (answer == SAVE and not self.create_opportunity()):
+                return
+            if answer == SAVE:
+                return  # create_opportunity() has closed the dialog
+        self._timer.stop()
+        super().reject()

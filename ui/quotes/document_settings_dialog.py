@@ -1,0 +1,148 @@
+"""The settings every new quote and order form is issued with: validity, VAT, terms and logo."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.validation import ValidationError
+from app.services import documents, workspace
+from app.services.documents import DocumentSettings
+from app.services.errors import NotAllowed
+from ui.common.widgets import FieldBox, ask_to_save
+
+SAVE = QMessageBox.StandardButton.Save
+DISCARD = QMessageBox.StandardButton.Discard
+CANCEL = QMessageBox.StandardButton.Cancel
+
+
+class DocumentSettingsDialog(QDialog):
+    """Read-only for salespeople; a sales manager or an administrator changes it. Issued
+    documents keep what they printed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Quotes and documents")
+        self.resize(720, 620)
+        self.valid_days = QSpinBox()
+        self.valid_days.setRange(1, 366)
+        self.valid_days.setSuffix(" days")
+        self.vat_rate = QLineEdit()
+        self.vat_rate.setMaximumWidth(90)
+        self.terms = QPlainTextEdit()
+        self.terms.setTabChangesFocus(True)
+        self.logo = QLineEdit()
+        self.logo.setPlaceholderText("none: the dealer's name is printed instead")
+        self.browse = QPushButton("&Choose…")
+        self.browse.clicked.connect(self.choose_logo)
+        self.boxes = {
+            "valid_days": FieldBox(self.valid_days, stretch=True),
+            "vat_rate": FieldBox(self.vat_rate, QLabel("%"), stretch=True),
+            "terms": FieldBox(self.terms),
+            "logo_path": FieldBox(self.logo, self.browse),
+        }
+        form = QFormLayout()
+        form.addRow("Quotes are &valid for", self.boxes["valid_days"])
+        form.addRow("Default VAT &rate", self.boxes["vat_rate"])
+        form.addRow("&Terms and conditions", self.boxes["terms"])
+        form.addRow("&Logo", self.boxes["logo_path"])
+        for box in self.boxes.values():
+            label = form.labelForField(box)
+            if isinstance(label, QLabel):
+                label.setBuddy(box.field)
+        self.read_only = not workspace.is_manager()
+        note = QLabel(
+            "Only a sales manager or an administrator can change these."
+            if self.read_only
+            else "New quotes and order forms print these; issued documents keep what they printed."
+        )
+        note.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.save_button.clicked.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form, 1)
+        layout.addWidget(self.buttons)
+        self._load(documents.document_settings())
+        if self.read_only:
+            for widget in (self.vat_rate, self.logo):
+                widget.setReadOnly(True)
+            self.terms.setReadOnly(True)
+            self.valid_days.setReadOnly(True)
+            self.browse.setEnabled(False)
+            self.save_button.hide()
+
+    def _load(self, settings: DocumentSettings) -> None:
+        self.valid_days.setValue(settings.valid_days)
+        self.vat_rate.setText(f"{settings.vat_rate.normalize():f}")
+        self.terms.setPlainText(settings.terms)
+        self.logo.setText(settings.logo_path)
+        self._baseline = self.state()
+
+    def state(self) -> tuple[object, ...]:
+        return (
+            self.valid_days.value(),
+            self.vat_rate.text(),
+            self.terms.toPlainText(),
+            self.logo.text(),
+        )
+
+    def choose_logo(self) -> None:
+        start = str(Path(self.logo.text()).parent) if self.logo.text() else str(Path.home())
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Choose the logo", start, "Images (*.png *.jpg *.jpeg)"
+        )
+        if chosen:
+            self.logo.setText(chosen)
+
+    def save(self) -> bool:
+        for box in self.boxes.values():
+            box.clear_message()
+        try:
+            rate = Decimal(self.vat_rate.text().strip().replace(",", "."))
+        except InvalidOperation:
+            self.boxes["vat_rate"].show_error("Type the rate as a number, e.g. 19 or 7.7.")
+            return False
+        data = DocumentSettings(
+            valid_days=self.valid_days.value(),
+            vat_rate=rate,
+            terms=self.terms.toPlainText(),
+            logo_path=self.logo.text(),
+        )
+        try:
+            saved = documents.save_document_settings(data)
+        except ValidationError as exc:
+            for name, message in exc.errors.items():
+                if name in self.boxes:
+                    self.boxes[name].show_error(message)
+            return False
+        except NotAllowed as exc:
+            QMessageBox.warning(self, "Quotes and documents", str(exc))
+            return False
+        self._load(saved)
+        return True
+
+    def reject(self) -> None:
+        if not self.read_only and self.state() != self._baseline:
+            answer = ask_to_save(self, "The document settings have changes that are not saved.")
+            if answer == CANCEL or (answer == SAVE and not self.save()):
+                return
+        super().reject()

@@ -1,0 +1,458 @@
+"""The opportunity's quotes and documents: its quotes, its order forms and their way to delivery."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import money
+from app.domain.quotes import QuoteStatus
+from app.domain.validation import ValidationError
+from app.services import orders, quotes
+from app.services.errors import NotFound
+from app.services.orders import OrderFormSummary
+from app.services.quotes import QuoteSummary
+from ui.common.widgets import ERROR_COLOUR, DateEdit, FieldBox, show_field_messages
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+ROW_ROLE = Qt.ItemDataRole.UserRole
+HORIZONTAL = Qt.Orientation.Horizontal
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+ACCEPTED = QDialog.DialogCode.Accepted
+Row = TypeVar("Row")
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _status(value: str) -> str:
+    try:
+        return QuoteStatus(value).label
+    except ValueError:
+        return value
+
+
+class RowTableModel(QAbstractTableModel, Generic[Row]):
+    """A thin adaptor over a list of summaries: a column is a header, a getter and whether
+    it is a figure (right-aligned)."""
+
+    columns: Sequence[tuple[str, Callable[[Any], str], bool]] = ()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Row | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if role == DISPLAY and orientation == HORIZONTAL and 0 <= section < len(self.columns):
+            return self.columns[section][0]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        _header, getter, figure = self.columns[index.column()]
+        row = self.rows[index.row()]
+        if role == DISPLAY:
+            return getter(row)
+        if role == ALIGNMENT and figure:
+            return RIGHT
+        if role == ROW_ROLE:
+            return row
+        return None
+
+
+class QuoteTableModel(RowTableModel[QuoteSummary]):
+    columns = (
+        ("Quote", lambda q: q.label, False),
+        ("Status", lambda q: _status(q.status), False),
+        ("Valid until", lambda q: _day(q.valid_until), False),
+        ("Net", lambda q: money.format_money(q.net, q.currency), True),
+        ("Amount due", lambda q: money.format_money(q.amount_due, q.currency), True),
+        ("Order form", lambda q: q.order_form_number, False),
+    )
+
+
+class OrderFormTableModel(RowTableModel[OrderFormSummary]):
+    columns = (
+        ("Order form", lambda f: f.number, False),
+        ("From quote", lambda f: f.quote_label, False),
+        ("Issued", lambda f: _day(f.issued_on), False),
+        ("Delivery", lambda f: _day(f.delivery_date), False),
+        ("Amount due", lambda f: money.format_money(f.amount_due, f.currency), True),
+        ("Where it stands", lambda f: f.stage, False),
+    )
+
+
+def summary_table(model: QAbstractTableModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class QuotesTab(QWidget):
+    """Lists the opportunity's quotes and order forms, and moves them on. Emits `changed`
+    after anything that may have moved the opportunity (its stage, revenue or status)."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.opportunity_id: int | None = None
+        self.read_only = False
+        self.open_dialogs: list[QDialog] = []
+
+        self.quote_model = QuoteTableModel(self)
+        self.quote_table = summary_table(self.quote_model)
+        self.new_button = QPushButton("&New quote")
+        self.open_button = QPushButton("&Open quote")
+        self.preview_button = QPushButton("Pre&view")
+        self.new_button.clicked.connect(self.new_quote)
+        self.open_button.clicked.connect(self.open_current_quote)
+        self.preview_button.clicked.connect(self.preview_current_quote)
+        self.quote_table.doubleClicked.connect(lambda _index: self.open_current_quote())
+
+        self.form_model = OrderFormTableModel(self)
+        self.form_table = summary_table(self.form_model)
+        self.form_preview_button = QPushButton("Previe&w order form")
+        self.sign_button = QPushButton("Record &signature…")
+        self.confirm_button = QPushButton("Con&firm order")
+        self.deliver_button = QPushButton("Record &delivery…")
+        self.form_preview_button.clicked.connect(self.preview_current_form)
+        self.sign_button.clicked.connect(self.record_signature)
+        self.confirm_button.clicked.connect(self.confirm_order)
+        self.deliver_button.clicked.connect(self.record_delivery)
+        self.form_table.doubleClicked.connect(lambda _index: self.preview_current_form())
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+
+        quote_buttons = QHBoxLayout()
+        for button in (self.new_button, self.open_button, self.preview_button):
+            quote_buttons.addWidget(button)
+        quote_buttons.addStretch(1)
+        form_buttons = QHBoxLayout()
+        for button in (
+            self.form_preview_button,
+            self.sign_button,
+            self.confirm_button,
+            self.deliver_button,
+        ):
+            form_buttons.addWidget(button)
+        form_buttons.addStretch(1)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(QLabel("<b>Quotes</b>"))
+        top_layout.addWidget(self.quote_table, 1)
+        top_layout.addLayout(quote_buttons)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(QLabel("<b>Order forms and orders</b>"))
+        bottom_layout.addWidget(self.form_table, 1)
+        bottom_layout.addLayout(form_buttons)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)
+
+        self.quote_table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
+        self.form_table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
+        self._enable()
+
+    # Loading
+
+    def set_opportunity(self, opportunity_id: int | None) -> None:
+        self.opportunity_id = opportunity_id
+        self.refresh()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        self._enable()
+
+    def refresh(self) -> None:
+        if self.opportunity_id is None:
+            self.quote_model.set_rows([])
+            self.form_model.set_rows([])
+        else:
+            self.quote_model.set_rows(quotes.for_opportunity(self.opportunity_id))
+            self.form_model.set_rows(orders.for_opportunity(self.opportunity_id))
+        if self.quote_model.rows:
+            self.quote_table.selectRow(0)
+        if self.form_model.rows:
+            self.form_table.selectRow(0)
+        self._enable()
+
+    def current_quote(self) -> QuoteSummary | None:
+        return self.quote_model.row_at(self.quote_table.currentIndex().row())
+
+    def current_form(self) -> OrderFormSummary | None:
+        return self.form_model.row_at(self.form_table.currentIndex().row())
+
+    def _enable(self) -> None:
+        saved = self.opportunity_id is not None
+        quote = self.current_quote()
+        form = self.current_form()
+        writable = saved and not self.read_only
+        self.new_button.setEnabled(writable)
+        self.open_button.setEnabled(quote is not None)
+        self.preview_button.setEnabled(quote is not None)
+        self.preview_button.setText(
+            "Pre&view draft" if quote is not None and not quote.issued else "Pre&view"
+        )
+        self.form_preview_button.setEnabled(form is not None)
+        live = writable and form is not None and form.live
+        self.sign_button.setEnabled(live and form is not None and form.signed_on is None)
+        self.confirm_button.setEnabled(
+            live and form is not None and form.signed_on is not None and form.order_id is None
+        )
+        self.deliver_button.setEnabled(live and form is not None and form.order_id is not None)
+
+    # Quotes
+
+    def new_quote(self) -> QDialog | None:
+        if self.opportunity_id is None:
+            return None
+        try:
+            detail = quotes.create(self.opportunity_id)
+        except (ValidationError, NotFound) as exc:
+            self._say(str(exc), error=True)
+            return None
+        self._after_change()
+        return self.open_quote(detail.id)
+
+    def open_current_quote(self) -> QDialog | None:
+        quote = self.current_quote()
+        return self.open_quote(quote.id) if quote is not None else None
+
+    def open_quote(self, quote_id: int) -> QDialog:
+        from ui.quotes.quote_editor import QuoteDialog
+
+        dialog = QuoteDialog(quote_id, self)
+        dialog.changed.connect(lambda _id: self._after_change())
+        dialog.open_preview.connect(self.preview)
+        self._show(dialog)
+        return dialog
+
+    def preview_current_quote(self) -> QDialog | None:
+        quote = self.current_quote()
+        if quote is None:
+            return None
+        if quote.issued:
+            return self.preview(quote.reference)
+        from ui.quotes.document_preview import DocumentPreviewDialog
+
+        try:
+            data = quotes.draft_pdf(quote.id)
+        except (ValidationError, NotFound) as exc:
+            self._say(str(exc), error=True)
+            return None
+        dialog = DocumentPreviewDialog(quote.label, self, draft=data)
+        self._show(dialog)
+        return dialog
+
+    def preview(self, reference: str) -> QDialog | None:
+        from ui.quotes.document_preview import DocumentPreviewDialog
+
+        try:
+            dialog = DocumentPreviewDialog(reference, self)
+        except (NotFound, ValueError) as exc:
+            self._say(str(exc), error=True)
+            return None
+        self._show(dialog)
+        return dialog
+
+    # Order forms and orders
+
+    def preview_current_form(self) -> QDialog | None:
+        form = self.current_form()
+        return self.preview(form.number) if form is not None else None
+
+    def record_signature(self) -> bool:
+        form = self.current_form()
+        if form is None:
+            return False
+        dialog = DateDialog(
+            f"Order form {form.number} signed",
+            f"The customer signed order form {form.number} on",
+            self,
+        )
+        while dialog.exec() == ACCEPTED:
+            try:
+                orders.record_signature(form.id, dialog.date_edit.date_value())
+            except ValidationError as exc:
+                dialog.box.show_error(str(exc))
+                continue
+            self._after_change(f"Recorded the signature of {form.number}.")
+            return True
+        return False
+
+    def confirm_order(self) -> str:
+        form = self.current_form()
+        if form is None:
+            return ""
+        try:
+            number = orders.confirm_order(form.id)
+        except (ValidationError, NotFound) as exc:
+            self._say(str(exc), error=True)
+            return ""
+        self._after_change(f"Order {number} is confirmed; the sale is in Delivery.")
+        return number
+
+    def record_delivery(self) -> bool:
+        form = self.current_form()
+        if form is None or form.order_id is None:
+            return False
+        dialog = DeliveryDialog(form, self)
+        while dialog.exec() == ACCEPTED:
+            try:
+                orders.record_delivery(
+                    form.order_id,
+                    dialog.date_edit.date_value(),
+                    dialog.mileage.value(),
+                    dialog.note.text(),
+                )
+            except ValidationError as exc:
+                dialog.show_errors(exc.errors)
+                continue
+            self._after_change(f"Delivered. The sale is won: {form.order_number}.")
+            return True
+        return False
+
+    # Helpers
+
+    def _after_change(self, text: str = "") -> None:
+        self.refresh()
+        self._say(text)
+        self.changed.emit()
+
+    def _show(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.open_dialogs = [d for d in self.open_dialogs if _alive(d)]
+        self.open_dialogs.append(dialog)
+        dialog.open()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR}" if error else "")
+        self.message.setText(text)
+
+
+def _alive(dialog: QDialog) -> bool:
+    try:
+        return dialog.isVisible()
+    except RuntimeError:  # deleted on close
+        return False
+
+
+class DateDialog(QDialog):
+    """Asks for one date (today by default), with a message under it when refused."""
+
+    def __init__(self, title: str, question: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.date_edit = DateEdit()
+        self.date_edit.set_date_value(date.today())
+        self.box = FieldBox(self.date_edit, stretch=True)
+        form = QFormLayout()
+        form.addRow(QLabel(question))
+        form.addRow("&Date", self.box)
+        label = form.labelForField(self.box)
+        if isinstance(label, QLabel):
+            label.setBuddy(self.date_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+
+class DeliveryDialog(QDialog):
+    """The hand-over: date, mileage on the clock, and a note."""
+
+    def __init__(self, form: OrderFormSummary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Delivery of order {form.order_number}")
+        self.date_edit = DateEdit()
+        self.date_edit.set_date_value(date.today())
+        self.mileage = QSpinBox()
+        self.mileage.setRange(0, orders.MAX_MILEAGE_KM)
+        self.mileage.setSuffix(" km")
+        self.mileage.setGroupSeparatorShown(True)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("e.g. handed over with two keys and the service book")
+        self.boxes = {
+            "delivered_on": FieldBox(self.date_edit, stretch=True),
+            "mileage_km": FieldBox(self.mileage, stretch=True),
+            "note": FieldBox(self.note),
+        }
+        form_layout = QFormLayout()
+        form_layout.addRow(
+            QLabel(f"Recording the delivery closes the opportunity as won ({form.number}).")
+        )
+        form_layout.addRow("&Delivered on", self.boxes["delivered_on"])
+        form_layout.addRow("&Mileage", self.boxes["mileage_km"])
+        form_layout.addRow("&Note", self.boxes["note"])
+        for name, box in self.boxes.items():
+            label = form_layout.labelForField(box)
+            if isinstance(label, QLabel):
+                label.setBuddy(box.field)
+            del name
+        buttons = QDialogButtonBox()
+        buttons.addButton("&Record delivery", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form_layout)
+        layout.addWidget(buttons)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        show_field_messages(self.boxes, errors)

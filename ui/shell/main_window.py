@@ -1,0 +1,641 @@
+"""The main window: opportunities, the agenda, leads and customers as tabs, and the way into
+every form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+# Start-up shows this window before the database is opened, so what its frame needs is all
+# this module loads: the services, the models, the lists and Qt's own namespace (building
+# the Python types of its enums takes longer than the frame) are loaded by sign_in, or by
+# the method that first needs them.
+if TYPE_CHECKING:
+    from app.services.backups import RestoreResult
+    from app.services.dashboard import Drilldown
+    from app.services.opportunities import OpportunityFilter
+    from app.services.workspace import UserInfo
+    from ui.activities.agenda import AgendaPage
+    from ui.admin.purge_dialog import PurgeDialog
+    from ui.admin.restore_dialog import RestoreDialog
+    from ui.common.record_table import ListPage
+    from ui.customers.customer_list import AccountListPage
+    from ui.dashboard.dashboard import DashboardPage
+    from ui.leads.lead_list import LeadListPage
+    from ui.opportunities.opportunity_list import OpportunityListPage
+    from ui.shell.startup import StartupChecks
+
+
+def _action(
+    text: str,
+    parent: QWidget,
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+) -> QAction:
+    action = QAction(text, parent)
+    # setShortcuts, not setShortcut: a standard key gets every binding the platform has
+    # for it, and (unlike setShortcut, whose overloads include Qt.Key) it leaves Qt's
+    # enum namespace unbuilt until the window is shown.
+    if isinstance(shortcut, QKeySequence.StandardKey):
+        action.setShortcuts(shortcut)
+    elif shortcut is not None:
+        action.setShortcuts([QKeySequence(shortcut)])
+    return action
+
+
+def _tab_holder() -> QWidget:
+    """An empty tab that a page is put into when the tab is first shown."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return holder
+
+
+class MainWindow(QMainWindow):
+    """The main window. Given the user, it opens signed in with its lists. Without one it
+    is the frame alone: its tabs, menus and toolbar, saying the database is being opened,
+    with every action that needs the database disabled until sign_in fills it. Start-up
+    shows that frame first, so the program answers at once even when the database takes
+    its time (a large file, a slow disk, an upgrade to run)."""
+
+    def __init__(self, user: UserInfo | None, database_path: Path) -> None:
+        super().__init__()
+        self.database_path = database_path
+        self.setWindowTitle("Showroom")
+        self.resize(1400, 820)
+
+        # Set by sign_in.
+        self.user: UserInfo
+        self.opportunities: OpportunityListPage
+        self.signed_in = False
+        # The agenda, leads and customers are built when first shown: their modules, lists
+        # and queries stay out of start-up.
+        self._agenda: AgendaPage | None = None
+        self._leads: LeadListPage | None = None
+        self._customers: AccountListPage | None = None
+        self.opening_tab = _tab_holder()
+        self.opening_label = QLabel(f"Opening the database {database_path} …")
+        self.opening_label.setMargin(24)
+        self.opening_tab.layout().addWidget(self.opening_label)
+        self.agenda_tab = _tab_holder()
+        self.leads_tab = _tab_holder()
+        self.customers_tab = _tab_holder()
+        # The dashboard is built when first shown: its modules and QtCharts cost start-up.
+        self._dashboard: DashboardPage | None = None
+        self.dashboard_tab = _tab_holder()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.opening_tab, "&Opportunities")
+        self.tabs.addTab(self.agenda_tab, "&Agenda")
+        self.tabs.addTab(self.leads_tab, "&Leads")
+        self.tabs.addTab(self.customers_tab, "C&ustomers")
+        self.tabs.addTab(self.dashboard_tab, "&Dashboard")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 0)
+        layout.addWidget(self.tabs)
+        self.setCentralWidget(central)
+
+        self.count_label = QLabel("Opening the database …")
+        self.statusBar().addWidget(self.count_label, 1)
+        self.where_label = QLabel(str(database_path))
+        self.statusBar().addPermanentWidget(self.where_label)
+        self._counts: dict[QWidget, str] = {}
+        self._build_actions()
+        self.tabs.setEnabled(False)
+        if user is not None:
+            self.sign_in(user)
+
+    def say_opening(self, text: str) -> None:
+        """What the frame says while the database is opened (an upgrade, say)."""
+        self.opening_label.setText(text)
+        self.count_label.setText(text)
+
+    def sign_in(self, user: UserInfo) -> None:
+        """Fill the frame for `user`, on the database now open: the opportunity list in
+        its tab, the actions this user may take."""
+        from PySide6.QtCore import Qt
+
+        from app.domain.choices import UserRole
+        from app.services import workspace
+        from ui.opportunities.opportunity_list import OpportunityListPage
+
+        assert not self.signed_in, "a window is signed in once"
+        # What is read from the database first, so that a failure (a damaged file, say,
+        # with a restore on offer and sign_in tried again) leaves the frame as it was.
+        page = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
+        empty = not workspace.has_opportunities()
+
+        self.user = user
+        self.setWindowTitle(f"Showroom — {user.full_name}")
+        self.opportunities = page
+        # The list takes the place of the frame's "opening" tab.
+        self.tabs.insertTab(0, self.opportunities, "&Opportunities")
+        self.tabs.removeTab(self.tabs.indexOf(self.opening_tab))
+        self.opening_tab.deleteLater()
+        self.tabs.setCurrentWidget(self.opportunities)
+        self.tabs.setEnabled(True)
+        # The opportunity list is the one most tests and most users reach for.
+        self.filter_bar = self.opportunities.filter_bar
+        self.model = self.opportunities.model
+        self.table = self.opportunities.table
+
+        self.where_label.setText(
+            f"{user.full_name} ({user.role.replace('_', ' ')}) · {self.database_path}"
+        )
+        self.where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._watch_count(self.opportunities, self.opportunities)
+        self.tabs.currentChanged.connect(lambda _: self._on_tab_changed())
+        self.opportunities.open_requested.connect(self.open_opportunity)
+        self.tabs.currentChanged.connect(self._on_tab)
+
+        for action in self._database_actions:
+            action.setEnabled(True)
+        self.purge_action.setVisible(user.role in (UserRole.SALES_MANAGER, UserRole.ADMINISTRATOR))
+        self.demo_action.setEnabled(empty)
+        # Right-click on the opportunity list: what applies to the rows under the mouse.
+        table = self.opportunities.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.addAction(self.open_action)
+        table.addAction(self.close_lost_action)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        table.selectionModel().selectionChanged.connect(lambda *_: self._enable_actions())
+        self.opportunities.model.modelReset.connect(self._enable_actions)
+        self.signed_in = True
+        self._enable_actions()
+        self.opportunities.filter_bar.search.setFocus()
+
+    # --- actions ----------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        self.new_action = _action("&New opportunity…", self, QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(lambda: self.open_opportunity(None))
+        self.walk_in_action = _action("&Walk-in customer…", self, "Ctrl+Shift+N")
+        self.walk_in_action.setToolTip("A customer in the showroom: the quick opportunity")
+        self.walk_in_action.triggered.connect(self.open_walk_in)
+        self.new_lead_action = _action("New &lead…", self, "Ctrl+L")
+        self.new_lead_action.triggered.connect(lambda: self.open_lead(None))
+        self.import_action = _action("&Import leads from CSV…", self, "Ctrl+I")
+        self.import_action.triggered.connect(self.import_leads)
+        self.new_customer_action = _action("New c&ustomer…", self, "Ctrl+U")
+        self.new_customer_action.triggered.connect(lambda: self.open_customer(None))
+        self.open_action = _action("&Open", self)
+        self.open_action.triggered.connect(self._open_current)
+        self.refresh_action = _action("&Refresh", self, QKeySequence.StandardKey.Refresh)
+        self.refresh_action.triggered.connect(self.refresh)
+        self.find_action = _action("&Find", self, QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self._find)
+        self.close_lost_action = _action("Close as l&ost…", self)
+        self.close_lost_action.setToolTip("Close the selected opportunities as lost")
+        self.close_lost_action.triggered.connect(self.close_selected_as_lost)
+        self.stage_setup_action = _action("Stages and &processes…", self)
+        self.stage_setup_action.setToolTip(
+            "The kinds of opportunity and their stages: probabilities, days allowed, funnel"
+        )
+        self.stage_setup_action.triggered.connect(self.open_stage_setup)
+        self.document_settings_action = _action("&Quotes and documents…", self)
+        self.document_settings_action.setToolTip(
+            "What new quotes and order forms are issued with: validity, VAT rate, terms, logo"
+        )
+        self.document_settings_action.triggered.connect(self.open_document_settings)
+        self.backup_action = _action("&Back up now", self)
+        self.backup_action.triggered.connect(self.back_up_now)
+        self.restore_action = _action("&Restore from a backup…", self)
+        self.restore_action.triggered.connect(self.open_restore)
+        self.purge_action = _action("&Purge old closed sales…", self)
+        self.purge_action.triggered.connect(self.open_purge)
+        self.purge_action.setVisible(False)  # for managers (sign_in)
+        self.demo_action = _action("Load &demo data", self)
+        self.demo_action.triggered.connect(self.load_demo_data)
+        quit_action = _action("&Quit", self, QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        # All but Quit wait for the database (sign_in enables them).
+        self._database_actions = [
+            a for a in self.findChildren(QAction) if a.parent() is self and a is not quit_action
+        ]
+        for action in self._database_actions:
+            action.setEnabled(False)
+
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addAction(self.purge_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        sales_menu = self.menuBar().addMenu("&Sales")
+        for action in (
+            self.walk_in_action,
+            self.new_action,
+            self.new_lead_action,
+            self.new_customer_action,
+        ):
+            sales_menu.addAction(action)
+        sales_menu.addSeparator()
+        for action in (self.open_action, self.close_lost_action):
+            sales_menu.addAction(action)
+        sales_menu.addSeparator()
+        for action in (self.refresh_action, self.find_action):
+            sales_menu.addAction(action)
+        sales_menu.addSeparator()
+        sales_menu.addAction(self.stage_setup_action)
+        sales_menu.addAction(self.document_settings_action)
+
+        self.toolbar = toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        for action in (
+            self.walk_in_action,
+            self.new_action,
+            self.new_lead_action,
+            self.new_customer_action,
+        ):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.open_action)
+        toolbar.addAction(self.refresh_action)
+        self.addToolBar(toolbar)
+
+    def _watch_count(self, page: ListPage, tab: QWidget) -> None:
+        page.count_changed.connect(lambda text: self._show_count(tab, text))
+        page.model.count_changed.emit(page.model.rowCount())
+
+    def _put_in_tab(self, page: QWidget, tab: QWidget) -> None:
+        tab.layout().addWidget(page)
+        page.show()  # a child added to a shown tab is not shown by the layout
+
+    @property
+    def leads(self) -> LeadListPage:
+        """The leads tab's page, built the first time it is asked for."""
+        if self._leads is None:
+            from ui.leads.lead_list import LeadListPage
+
+            page = LeadListPage()
+            self._put_in_tab(page, self.leads_tab)
+            page.open_requested.connect(self.open_lead)
+            self._leads = page
+            self._watch_count(page, self.leads_tab)
+        return self._leads
+
+    @property
+    def customers(self) -> AccountListPage:
+        """The customers tab's page, built the first time it is asked for."""
+        if self._customers is None:
+            from ui.customers.customer_list import AccountListPage
+
+            page = AccountListPage()
+            self._put_in_tab(page, self.customers_tab)
+            page.open_requested.connect(self.open_customer)
+            self._customers = page
+            self._watch_count(page, self.customers_tab)
+        return self._customers
+
+    @property
+    def pages(self) -> list[ListPage]:
+        """The list pages built so far."""
+        built: list[ListPage | None] = [self.opportunities, self._leads, self._customers]
+        return [page for page in built if page is not None]
+
+    def _refresh_leads(self) -> None:
+        if self._leads is not None:
+            self._leads.model.refresh()
+
+    def _refresh_customers(self) -> None:
+        if self._customers is not None:
+            self._customers.model.refresh()
+
+    @property
+    def agenda(self) -> AgendaPage:
+        """The agenda tab's page, built the first time it is asked for."""
+        if self._agenda is None:
+            from ui.activities.agenda import AgendaPage
+
+            page = AgendaPage(self.user.id)
+            self._put_in_tab(page, self.agenda_tab)
+            page.count_changed.connect(self._show_agenda_count)
+            page.open_opportunity.connect(self.open_opportunity)
+            self._agenda = page
+            self._show_agenda_count(page.summary())
+        return self._agenda
+
+    def _show_agenda_count(self, text: str) -> None:
+        self._show_count(self.agenda_tab, text)
+
+    def _refresh_agenda(self) -> None:
+        if self._agenda is not None:
+            self._agenda.refresh()
+
+    def current_page(self) -> ListPage | AgendaPage:
+        """The page in front; on the dashboard, the opportunity list its figures open."""
+        from ui.common.record_table import ListPage
+
+        page = self.tabs.currentWidget()
+        if page is self.agenda_tab:
+            return self.agenda
+        if page is self.dashboard_tab:
+            return self.opportunities
+        if page is self.leads_tab:
+            return self.leads
+        if page is self.customers_tab:
+            return self.customers
+        assert isinstance(page, ListPage)
+        return page
+
+    @property
+    def dashboard(self) -> DashboardPage:
+        if self._dashboard is None:
+            from ui.dashboard.dashboard import DashboardPage
+
+            self._dashboard = DashboardPage()
+            self._dashboard.drilldown_requested.connect(self.show_drilldown)
+            self.dashboard_tab.layout().addWidget(self._dashboard)
+        return self._dashboard
+
+    def show_dashboard(self) -> None:
+        self.tabs.setCurrentWidget(self.dashboard_tab)
+
+    def _on_tab(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.dashboard_tab:
+            self.dashboard.show()
+
+    def _find(self) -> None:
+        page = self.current_page()
+        if self.tabs.currentWidget() is self.dashboard_tab:
+            self.tabs.setCurrentWidget(self.opportunities)  # to the list's search
+        page.focus_search()
+
+    def refresh(self) -> None:
+        for page in self.pages:
+            page.refresh()
+        self._refresh_agenda()
+        if self._dashboard is not None:
+            self._dashboard.invalidate()
+
+    def show_opportunities(self, flt: OpportunityFilter, description: str) -> None:
+        """Switch to the opportunity list showing exactly `flt`, with a chip saying what it is."""
+        self.opportunities.apply_filter(flt, description)
+        self.tabs.setCurrentWidget(self.opportunities)
+
+    def show_drilldown(self, drill: Drilldown) -> None:
+        self.show_opportunities(drill.filter, drill.description)
+
+    def _show_count(self, page: QWidget, text: str) -> None:
+        self._counts[page] = text
+        self._show_current_count()
+
+    def _show_current_count(self) -> None:
+        on_dashboard = self.tabs.currentWidget() is self.dashboard_tab
+        self.count_label.setText(
+            "" if on_dashboard else self._counts.get(self.tabs.currentWidget(), "")
+        )
+
+    def _on_tab_changed(self) -> None:
+        if self.tabs.currentWidget() in (self.agenda_tab, self.leads_tab, self.customers_tab):
+            self.current_page()  # built on first show
+        self._show_current_count()
+        self._enable_actions()
+
+    def _enable_actions(self) -> None:
+        on_list = self.tabs.currentWidget() is self.opportunities
+        self.close_lost_action.setEnabled(on_list and bool(self.selected_opportunities()))
+
+    def _open_current(self) -> None:
+        from ui.common.record_table import ListPage
+
+        if self.tabs.currentWidget() is self.agenda_tab:
+            self.agenda.open_current()
+            return
+        page = self.current_page()
+        assert isinstance(page, ListPage)
+        record_id = page.table.current_id()
+        if record_id is not None:
+            page.open_requested.emit(record_id)
+
+    def selected_opportunities(self) -> list[int]:
+        """The opportunities selected in the list, else the current one."""
+        table = self.opportunities.table
+        current = table.current_id()
+        return table.selected_ids() or ([current] if current is not None else [])
+
+    def _show_dialog(self, dialog: QDialog) -> None:
+        from PySide6.QtCore import Qt
+
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # --- the forms ----------------------------------------------------------------------
+    def open_opportunity(self, opportunity_id: int | None) -> QDialog:
+        from ui.opportunities.opportunity_form import OpportunityDialog
+
+        dialog = OpportunityDialog(opportunity_id, self.user.id, self)
+        dialog.saved.connect(self._after_opportunity_saved)
+        dialog.changed.connect(self._after_opportunity_saved)
+        self._show_dialog(dialog)
+        return dialog
+
+    def _after_opportunity_saved(self, opportunity_id: int) -> None:
+        self.opportunities.model.refresh()
+        self._refresh_customers()
+        self._refresh_agenda()
+        self.opportunities.table.select_record(opportunity_id)
+
+    # --- the sales process ----------------------------------------------------------------
+    def close_selected_as_lost(self) -> QDialog | None:
+        """Close the opportunities selected in the list as lost, all with one reason."""
+        from ui.opportunities.close_dialogs import CloseLostDialog
+
+        ids = self.selected_opportunities()
+        if not ids:
+            return None
+        dialog = CloseLostDialog(ids, self)
+        dialog.closed.connect(self._after_closing)
+        self._show_dialog(dialog)
+        return dialog
+
+    def _after_closing(self, opportunity_ids: list[int]) -> None:
+        from ui.opportunities.opportunity_form import OpportunityDialog
+
+        # A form open on one of them shows it closed, unless it holds unsaved changes: those
+        # stay for the user to copy; saving them is refused with the reason.
+        for form in self.findChildren(OpportunityDialog):
+            if form.opportunity_id in opportunity_ids and not form.is_modified():
+                form.refresh_process()
+        self.opportunities.model.refresh()
+        self._refresh_customers()
+        self._refresh_agenda()
+        count = len(opportunity_ids)
+        self.statusBar().showMessage(
+            f"Closed {count} {'opportunity' if count == 1 else 'opportunities'} as lost.", 8000
+        )
+
+    def open_stage_setup(self) -> QDialog:
+        from ui.admin.stage_setup_dialog import StageSetupDialog
+
+        dialog = StageSetupDialog(self)
+        dialog.finished.connect(self._after_stage_setup)
+        self._show_dialog(dialog)
+        return dialog
+
+    def open_document_settings(self) -> QDialog:
+        from ui.quotes.document_settings_dialog import DocumentSettingsDialog
+
+        dialog = DocumentSettingsDialog(self)
+        self._show_dialog(dialog)
+        return dialog
+
+    def _after_stage_setup(self, _result: int) -> None:
+        # Stage names and probabilities show in the lists and the filters.
+        self.refresh()
+
+    def open_walk_in(self) -> None:
+        from ui.opportunities.walk_in_dialog import WalkInDialog
+
+        dialog = WalkInDialog(self.user.id, self)
+        dialog.created.connect(self._after_walk_in)
+        self._show_dialog(dialog)
+
+    def _after_walk_in(self, opportunity_id: int) -> None:
+        self.tabs.setCurrentWidget(self.opportunities)
+        self._after_opportunity_saved(opportunity_id)
+
+    def open_lead(self, lead_id: int | None) -> None:
+        from ui.leads.lead_form import LeadDialog
+
+        dialog = LeadDialog(lead_id, self.user.id, self)
+        dialog.saved.connect(lambda _id: self._refresh_leads())
+        dialog.converted.connect(self._after_conversion)
+        self._show_dialog(dialog)
+
+    def _after_conversion(self, opportunity_id: int) -> None:
+        self._refresh_leads()
+        self._refresh_customers()
+        self.opportunities.model.refresh()
+        self.open_opportunity(opportunity_id)
+
+    def import_leads(self) -> None:
+        from ui.leads.lead_import import LeadImportDialog
+
+        dialog = LeadImportDialog(self.user.id, self)
+        dialog.imported.connect(self._after_import)
+        self._show_dialog(dialog)
+
+    def _after_import(self) -> None:
+        self._refresh_leads()
+        self.tabs.setCurrentWidget(self.leads_tab)
+
+    def open_customer(self, account_id: int | None) -> None:
+        from ui.customers.customer_form import AccountFormDialog
+
+        dialog = AccountFormDialog(account_id, self, current_user_id=self.user.id)
+        dialog.saved.connect(lambda _id: self.refresh())
+        dialog.open_opportunity.connect(self.open_opportunity)
+        self._show_dialog(dialog)
+
+    # --- backups ----------------------------------------------------------------------
+    def back_up_now(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.services import backups
+        from app.services.backups import BackupError
+
+        try:
+            copy = backups.take_backup()
+        except BackupError as exc:
+            QMessageBox.warning(self, "No backup taken", str(exc))
+            return
+        self.statusBar().showMessage(f"Backed up to {copy.path} ({copy.size_label}).", 15_000)
+
+    def open_restore(self) -> RestoreDialog:
+        from ui.admin.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.database_path, self)
+        dialog.restored.connect(self._after_restore)
+        self._show_dialog(dialog)
+        return dialog
+
+    def open_purge(self) -> PurgeDialog:
+        from ui.admin.purge_dialog import PurgeDialog
+
+        dialog = PurgeDialog(parent=self)
+        dialog.purged.connect(lambda _result: self.refresh())
+        self._show_dialog(dialog)
+        return dialog
+
+    # --- start-up checks ----------------------------------------------------------------
+    def start_checks(self) -> StartupChecks:
+        """The quick check and the daily backup, in the background."""
+        from ui.shell.startup import StartupChecks
+
+        self.checks = StartupChecks(self.database_path, self)
+        self.checks.damaged.connect(self.on_damaged_database)
+        self.checks.backed_up.connect(
+            lambda copy: self.statusBar().showMessage(f"Backed up at start-up: {copy.name}", 15_000)
+        )
+        self.checks.backup_failed.connect(lambda text: self.statusBar().showMessage(text, 30_000))
+        self.checks.start()
+        return self.checks
+
+    def on_damaged_database(self, problems: list[str]) -> None:
+        """The quick check failed: say so and offer the newest good backup, or quit."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.services import backups, workspace
+        from app.services.backups import BackupError
+        from ui.shell.startup import DamagedDatabaseBox
+
+        box = DamagedDatabaseBox(
+            self.database_path, problems, backups.newest_good_backup(), parent=self
+        )
+        box.exec()
+        if box.restore_button is None or box.clickedButton() is not box.restore_button:
+            self.close()
+            return
+        assert box.backup is not None
+        try:
+            result = backups.restore(box.backup.path, self.database_path)
+        except (BackupError, workspace.DatabaseTooNew) as exc:
+            QMessageBox.critical(self, "Not restored", str(exc))
+            self.close()
+            return
+        self._after_restore(result)
+        QMessageBox.information(self, "Backup restored", result.message)
+
+    def _after_restore(self, result: RestoreResult) -> None:
+        from app.services import workspace
+
+        try:
+            self.user = workspace.sign_in(self.user.username)
+        except LookupError:
+            # The backup predates this user; go on as its administrator.
+            self.user = workspace.sign_in(None)
+        self.refresh()
+        self.demo_action.setEnabled(not workspace.has_opportunities())
+        self.statusBar().showMessage(result.message, 30_000)
+
+    def load_demo_data(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # its type is costly to build at start-up
+
+        from app.services import demo, workspace
+
+        if workspace.has_opportunities():
+            QMessageBox.information(
+                self,
+                "Demo data",
+                "This database already holds opportunities; demo data goes only into an empty one.",
+            )
+            return
+        summary = demo.load_demo()
+        self.demo_action.setEnabled(False)
+        self.refresh()
+        QMessageBox.information(self, "Demo data", f"Loaded the demo dealership: {summary}.")
