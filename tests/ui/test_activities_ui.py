@@ -385,6 +385,15 @@ def _cells(page_view: AgendaView, row: int) -> list[str]:
     return [model.index(row, c).data() for c in range(model.columnCount())]
 
 
+def test_every_agenda_model_passes_the_model_tester(qtbot, qtmodeltester, user: UserInfo) -> None:  # type: ignore[no-untyped-def]
+    _agenda_data(user)
+    page = AgendaPage(user.id)
+    qtbot.addWidget(page)
+    for section in page.sections:
+        assert section.model.rowCount()
+        qtmodeltester.check(section.model, force_py=True)
+
+
 def test_the_agenda_shows_today_overdue_past_close_and_stale(qtbot, user: UserInfo) -> None:
     ids = _agenda_data(user)
     page = AgendaPage(user.id)

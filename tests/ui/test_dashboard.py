@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from app.services.workspace import UserInfo
 from tests import dashboard_data
 from tests.dashboard_data import PipelineData
-from ui.common.record_table import ID_ROLE
+from ui.common.roles import ID_ROLE
 from ui.dashboard.dashboard import DashboardPage, SectionTableModel
 from ui.opportunities.opportunity_list import COL_TOPIC
 from ui.shell.main_window import MainWindow

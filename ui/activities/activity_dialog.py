@@ -29,6 +29,7 @@ from app.domain.validation import ValidationError
 from app.services import activities, catalogue, reference
 from app.services.activities import ActivityInput
 from app.services.errors import NotFound
+from ui.common.roles import VALUE_ROLE
 from ui.common.widgets import (
     DATE_FORMAT,
     ChoiceCombo,
@@ -49,7 +50,6 @@ CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
 CLOSE_BUTTON = QDialogButtonBox.StandardButton.Close
 GROW_FIELDS = QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
 LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-USER_ROLE = Qt.ItemDataRole.UserRole
 SAVE_KEYS = QKeySequence.StandardKey.Save
 NATIVE_TEXT = QKeySequence.SequenceFormat.NativeText
 
@@ -159,7 +159,7 @@ class ActivityDialog(QDialog):
 
         self.kind = ChoiceCombo(ActivityKind, none_label=None)
         for index in range(self.kind.count()):
-            self.kind.setItemText(index, kind_label(self.kind.itemData(index, USER_ROLE)))
+            self.kind.setItemText(index, kind_label(self.kind.itemData(index, VALUE_ROLE)))
         self.subject = QLineEdit()
         self.starts = QDateTimeEdit()
         self.starts.setDisplayFormat(DATE_TIME_FORMAT)

@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeGuard, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -34,14 +32,13 @@ from app.services import activities
 from app.services.activities import Agenda, AgendaActivity, AgendaOpportunity
 from app.services.errors import NotFound
 from ui.activities.activity_dialog import ActivityDialog, kind_label
+from ui.common.roles import ROW_ROLE
+from ui.common.table_model import Column, RowTableModel
 from ui.common.widgets import ERROR_COLOUR
 
 # Qt enum members looked up once: data() runs for every visible cell on every repaint.
-DISPLAY = Qt.ItemDataRole.DisplayRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-HORIZONTAL = Qt.Orientation.Horizontal
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
 SELECT_ROWS = QAbstractItemView.SelectionBehavior.SelectRows
@@ -60,9 +57,7 @@ Row = TypeVar("Row", AgendaActivity, AgendaOpportunity)
 
 
 @dataclass(frozen=True, slots=True)
-class Column(Generic[Row]):
-    header: str
-    text: Callable[[Row, date], str]
+class AgendaColumn(Column[Row]):
     late: bool = False  # shown in red: how late something is
     # Gives up width (its text elided, whole in the tooltip) so the columns after it fit.
     elastic: bool = False
@@ -95,77 +90,72 @@ def _kind(a: AgendaActivity, _today: date) -> str:
     return f"{kind_label(a.kind)} (done)" if a.done else kind_label(a.kind)
 
 
-TODAY_COLUMNS: tuple[Column[AgendaActivity], ...] = (
-    Column("Time", _slot),
-    Column("Kind", _kind),
-    Column("Subject", lambda a, _t: a.subject, elastic=True),
-    Column("Customer", _customer),
-)
-OVERDUE_COLUMNS: tuple[Column[AgendaActivity], ...] = (
-    Column("Due", lambda a, _t: f"{a.starts_at:%Y-%m-%d %H:%M}"),
-    Column("Late", _late, late=True),
-    Column("Kind", lambda a, _t: kind_label(a.kind)),
-    Column("Subject", lambda a, _t: a.subject, elastic=True),
-    Column("Customer", _customer),
-)
-PAST_CLOSE_COLUMNS: tuple[Column[AgendaOpportunity], ...] = (
-    Column("Opportunity", lambda o, _t: f"#{o.id} {o.topic}", elastic=True),
-    Column("Customer", lambda o, _t: o.customer),
-    Column("Stage", lambda o, _t: o.stage),
-    Column("Est. close", lambda o, _t: o.est_close_date.isoformat()),
-    Column("Late", _past_close, late=True),
-)
-STALE_COLUMNS: tuple[Column[AgendaOpportunity], ...] = (
-    Column("Opportunity", lambda o, _t: f"#{o.id} {o.topic}", elastic=True),
-    Column("Customer", lambda o, _t: o.customer),
-    Column("Stage", lambda o, _t: o.stage),
-    Column("Why", lambda o, _t: o.reason[:1].upper() + o.reason[1:], late=True),
-)
+def today_columns(today: date) -> tuple[AgendaColumn[AgendaActivity], ...]:
+    return (
+        AgendaColumn("Time", lambda a: _slot(a, today)),
+        AgendaColumn("Kind", lambda a: _kind(a, today)),
+        AgendaColumn("Subject", lambda a: a.subject, elastic=True),
+        AgendaColumn("Customer", lambda a: _customer(a, today)),
+    )
 
 
-class AgendaTableModel(QAbstractTableModel, Generic[Row]):
-    """One section's rows (agenda dataclasses) under the columns it shows."""
+def overdue_columns(today: date) -> tuple[AgendaColumn[AgendaActivity], ...]:
+    return (
+        AgendaColumn("Due", lambda a: f"{a.starts_at:%Y-%m-%d %H:%M}"),
+        AgendaColumn("Late", lambda a: _late(a, today), late=True),
+        AgendaColumn("Kind", lambda a: kind_label(a.kind)),
+        AgendaColumn("Subject", lambda a: a.subject, elastic=True),
+        AgendaColumn("Customer", lambda a: _customer(a, today)),
+    )
 
-    def __init__(self, columns: Sequence[Column[Row]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.columns: tuple[Column[Row], ...] = tuple(columns)
-        self._rows: list[Row] = []
+
+def past_close_columns(today: date) -> tuple[AgendaColumn[AgendaOpportunity], ...]:
+    return (
+        AgendaColumn("Opportunity", lambda o: f"#{o.id} {o.topic}", elastic=True),
+        AgendaColumn("Customer", lambda o: o.customer),
+        AgendaColumn("Stage", lambda o: o.stage),
+        AgendaColumn("Est. close", lambda o: o.est_close_date.isoformat()),
+        AgendaColumn("Late", lambda o: _past_close(o, today), late=True),
+    )
+
+
+def stale_columns(_today: date) -> tuple[AgendaColumn[AgendaOpportunity], ...]:
+    return (
+        AgendaColumn("Opportunity", lambda o: f"#{o.id} {o.topic}", elastic=True),
+        AgendaColumn("Customer", lambda o: o.customer),
+        AgendaColumn("Stage", lambda o: o.stage),
+        AgendaColumn("Why", lambda o: o.reason[:1].upper() + o.reason[1:], late=True),
+    )
+
+
+ColumnsOfDay = Callable[[date], Sequence[AgendaColumn[Any]]]
+
+
+class AgendaTableModel(RowTableModel[Row]):
+    """One section's rows (agenda dataclasses) under the columns it shows; how late a row
+    is depends on the day, so the columns are made for the day the rows were read."""
+
+    def __init__(self, columns_of_day: ColumnsOfDay, parent: QWidget | None = None) -> None:
         self.today = date.today()
+        self.columns_of_day = columns_of_day
+        super().__init__(parent, columns=columns_of_day(self.today))
 
-    def set_rows(self, rows: Sequence[Row], today: date) -> None:
+    def set_rows(self, rows: Sequence[Row], today: date | None = None) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
-        self.today = today
+        if today is not None:
+            self.today = today
+        self.columns = tuple(self.columns_of_day(self.today))
+        self.rows = list(rows)
         self.endResetModel()
 
-    def row_at(self, row: int) -> Row | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if orientation == HORIZONTAL and role == DISPLAY and 0 <= section < len(self.columns):
-            return self.columns[section].header
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
-        item = self.row_at(index.row()) if index.isValid() else None
-        if item is None:
-            return None
-        column = self.columns[index.column()]
-        if role in (DISPLAY, TOOLTIP):
-            return column.text(item, self.today)
+    def cell_data(self, row: Row, column: Column[Any], role: int) -> Any:
+        if role == TOOLTIP:
+            return column.text(row)
         if role == FOREGROUND:
-            if getattr(item, "done", False):
+            if getattr(row, "done", False):
                 return DONE_BRUSH
-            if column.late:
+            if getattr(column, "late", False):
                 return LATE_BRUSH
-        if role == ROW_ROLE:
-            return item
         return None
 
 
@@ -254,13 +244,13 @@ class AgendaSection(QGroupBox):
     def __init__(
         self,
         title: str,
-        columns: Sequence[Column[Any]],
+        columns_of_day: ColumnsOfDay,
         empty_text: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.title_text = title
-        self.model: AgendaTableModel[Any] = AgendaTableModel(columns, self)
+        self.model: AgendaTableModel[Any] = AgendaTableModel(columns_of_day, self)
         self.view = AgendaView()
         self.view.setModel(self.model)
         self.empty = QLabel(empty_text)
@@ -298,13 +288,13 @@ class AgendaPage(QWidget):
         self.agenda = Agenda([], [], [], [])
         self._read_at: datetime | None = None
 
-        self.today = AgendaSection("Today", TODAY_COLUMNS, "No appointments or test drives today.")
-        self.overdue = AgendaSection("Overdue", OVERDUE_COLUMNS, "Nothing overdue.")
+        self.today = AgendaSection("Today", today_columns, "No appointments or test drives today.")
+        self.overdue = AgendaSection("Overdue", overdue_columns, "Nothing overdue.")
         self.past_close = AgendaSection(
-            "Past their close date", PAST_CLOSE_COLUMNS, "No open sale is past its close date."
+            "Past their close date", past_close_columns, "No open sale is past its close date."
         )
         self.stale = AgendaSection(
-            "Stale in their stage", STALE_COLUMNS, "No sale has sat in its stage too long."
+            "Stale in their stage", stale_columns, "No sale has sat in its stage too long."
         )
         self.sections = (self.today, self.overdue, self.past_close, self.stale)
         self.done_button = QPushButton("&Mark done")

@@ -39,14 +39,13 @@ from app.services import activities
 from app.services.activities import TimelineEntry
 from app.services.errors import NotFound
 from ui.activities.activity_dialog import ActivityDialog, kind_label
+from ui.common.roles import ID_ROLE, ROW_ROLE
 from ui.common.widgets import ERROR_COLOUR, WARNING_COLOUR
 
 # Qt enum members looked up once: the delegate paints every visible row on every repaint.
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-ACTIVITY_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
@@ -165,9 +164,9 @@ class TimelineModel(QAbstractListModel):
             return None
         if role == DISPLAY:
             return entry.title
-        if role == ENTRY_ROLE:
+        if role == ROW_ROLE:
             return entry
-        if role == ACTIVITY_ID_ROLE:
+        if role == ID_ROLE:
             return entry.activity_id
         if role == TOOLTIP:
             lines = [
@@ -203,7 +202,7 @@ class TimelineDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        entry: TimelineEntry | None = index.data(ENTRY_ROLE)
+        entry: TimelineEntry | None = index.data(ROW_ROLE)
         if entry is None:
             return
         model = index.model()
@@ -304,11 +303,11 @@ class TimelineView(QListView):
 
     def current_activity_id(self) -> int | None:
         index = self.currentIndex()
-        value = index.data(ACTIVITY_ID_ROLE) if index.isValid() else None
+        value = index.data(ID_ROLE) if index.isValid() else None
         return int(value) if value is not None else None
 
     def _open_index(self, index: QModelIndex) -> None:
-        value = index.data(ACTIVITY_ID_ROLE) if index.isValid() else None
+        value = index.data(ID_ROLE) if index.isValid() else None
         if value is not None:
             self.open_requested.emit(int(value))
 

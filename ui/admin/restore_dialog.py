@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from app.services import backups, workspace
 from app.services.backups import BackupError, BackupInfo, RestoreResult
+from ui.common.roles import VALUE_ROLE
 
 YES = QMessageBox.StandardButton.Yes
 NO = QMessageBox.StandardButton.No
-PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
 class RestoreDialog(QDialog):
@@ -77,7 +77,7 @@ class RestoreDialog(QDialog):
             cells = [f"{copy.taken_at:%Y-%m-%d %H:%M}", copy.kind, copy.size_label, copy.name]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setData(PATH_ROLE, str(copy.path))
+                item.setData(VALUE_ROLE, str(copy.path))
                 if column == self.COL_SIZE:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

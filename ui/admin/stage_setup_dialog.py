@@ -36,6 +36,7 @@ from app.domain.validation import ValidationError
 from app.services import stage_setup
 from app.services.errors import NotFound
 from app.services.stage_setup import KindInfo, NotAllowed, StageSettings
+from ui.common.roles import ID_ROLE
 from ui.common.widgets import (
     ERROR_COLOUR,
     FieldBox,
@@ -51,7 +52,6 @@ CLOSE_BUTTON = QDialogButtonBox.StandardButton.Close
 SAVE = QMessageBox.StandardButton.Save
 DISCARD = QMessageBox.StandardButton.Discard
 CANCEL = QMessageBox.StandardButton.Cancel
-KIND_ROLE = Qt.ItemDataRole.UserRole
 ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
 ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PLAIN_TEXT = Qt.TextFormat.PlainText
@@ -331,7 +331,7 @@ class StageSetupDialog(QDialog):
             self.pages[kind.id] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(_kind_caption(kind))
-            item.setData(KIND_ROLE, kind.id)
+            item.setData(ID_ROLE, kind.id)
             self.kind_list.addItem(item)
         ids = list(self.pages)
         self.kind_list.setCurrentRow(ids.index(keep) if keep in ids else 0)
@@ -339,7 +339,7 @@ class StageSetupDialog(QDialog):
 
     def current_kind_id(self) -> int | None:
         item = self.kind_list.currentItem()
-        return int(item.data(KIND_ROLE)) if item is not None else None
+        return int(item.data(ID_ROLE)) if item is not None else None
 
     def select_kind(self, kind_id: int) -> None:
         self.kind_list.setCurrentRow(list(self.pages).index(kind_id))

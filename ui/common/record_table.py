@@ -18,16 +18,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from ui.common.roles import ID_ROLE, ROW_ROLE, SORT_ROLE
+
 # Qt enum members looked up once: data() runs for every visible cell on every repaint.
 DISPLAY = Qt.ItemDataRole.DisplayRole
 ALIGN = Qt.ItemDataRole.TextAlignmentRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 FONT = Qt.ItemDataRole.FontRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
-USER = Qt.ItemDataRole.UserRole
-SORT_ROLE = USER + 1  # the raw value behind a cell
-ROW_ROLE = USER + 2  # the whole row object
-ID_ROLE = USER + 3  # the record's id
 # The roles data() answers; the view asks for others (decoration, background, check state,
 # size hint) for every visible cell, and those are answered before a row is looked up.
 _ROW_ROLES = frozenset(

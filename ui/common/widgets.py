@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.common.roles import ID_ROLE, LABEL_ROLE, VALUE_ROLE
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
@@ -33,9 +35,6 @@ from app.domain.validation import Validator
 from app.services.reference import Option
 
 # Qt enum members looked up once; the pickers consult them on every key press.
-USER_ROLE = Qt.ItemDataRole.UserRole
-ID_ROLE = USER_ROLE + 1
-LABEL_ROLE = USER_ROLE + 2
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 CASE_INSENSITIVE = Qt.CaseSensitivity.CaseInsensitive
@@ -349,10 +348,10 @@ class _ValueCombo(QComboBox):
     """A combo whose entries carry the value stored (an id or a code)."""
 
     def current_value(self) -> Any:
-        return self.currentData(USER_ROLE)
+        return self.currentData(VALUE_ROLE)
 
     def set_current_value(self, value: Any) -> bool:
-        index = self.findData(value, USER_ROLE)
+        index = self.findData(value, VALUE_ROLE)
         if index < 0:
             return False
         self.setCurrentIndex(index)

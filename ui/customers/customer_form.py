@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,13 +37,13 @@ from app.services.errors import ConflictError, NotFound
 from ui.activities.timeline import ACCOUNT, TimelineWidget
 from ui.common import conflict_dialog
 from ui.common.conflict_dialog import ConflictChoice
+from ui.common.roles import ID_ROLE
 from ui.common.widgets import FieldBox
 from ui.customers.customer_fields import ACCOUNT_FIELDS, AccountFields
 from ui.customers.customer_tabs import AccountDocumentsTab
 from ui.customers.duplicates import DuplicateCandidatesPanel
 from ui.customers.personal_data_actions import anonymise_customer, export_customer
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 SAVE = QMessageBox.StandardButton.Save
 DISCARD = QMessageBox.StandardButton.Discard
 CANCEL = QMessageBox.StandardButton.Cancel

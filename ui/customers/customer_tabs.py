@@ -10,8 +10,8 @@ from app.domain.documents import DocumentKind
 from app.services import documents
 from app.services.documents import DocumentInfo
 from app.services.errors import NotFound
+from ui.common.table_model import Column, RowTableModel, summary_table
 from ui.common.widgets import ERROR_COLOUR
-from ui.quotes.quotes_tab import RowTableModel, summary_table
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
@@ -20,12 +20,12 @@ KEY_PRESS = QEvent.Type.KeyPress
 
 class DocumentTableModel(RowTableModel[DocumentInfo]):
     columns = (
-        ("Number", lambda d: d.number, False),
-        ("Kind", lambda d: DocumentKind(d.kind).label, False),
-        ("Issued", lambda d: d.issued_on.isoformat(), False),
-        ("Status", lambda d: d.status, False),
-        ("Amount due", lambda d: d.amount_due, True),
-        ("Opportunity", lambda d: f"#{d.opportunity_id} {d.topic}", False),
+        Column("Number", lambda d: d.number),
+        Column("Kind", lambda d: DocumentKind(d.kind).label),
+        Column("Issued", lambda d: d.issued_on.isoformat()),
+        Column("Status", lambda d: d.status),
+        Column("Amount due", lambda d: d.amount_due, figure=True),
+        Column("Opportunity", lambda d: f"#{d.opportunity_id} {d.topic}"),
     )
 
 

@@ -3,12 +3,12 @@ one of them or creates a new customer knowingly."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.services.accounts import DuplicateCandidate
+from ui.common.roles import ID_ROLE
 
-ACCOUNT_ROLE = Qt.ItemDataRole.UserRole
 _WARNING_COLOUR = "#8a5a00"
 
 
@@ -36,7 +36,7 @@ class DuplicateCandidatesPanel(QWidget):
         self.list.clear()
         for candidate in candidates:
             item = QListWidgetItem(f"{candidate.label}   ({', '.join(candidate.reasons)})")
-            item.setData(ACCOUNT_ROLE, candidate.account_id)
+            item.setData(ID_ROLE, candidate.account_id)
             self.list.addItem(item)
         if candidates:
             noun = "customer on file looks" if len(candidates) == 1 else "customers on file look"
@@ -49,7 +49,7 @@ class DuplicateCandidatesPanel(QWidget):
 
     def selected_account_id(self) -> int | None:
         item = self.list.currentItem()
-        return int(item.data(ACCOUNT_ROLE)) if item is not None and self.isVisible() else None
+        return int(item.data(ID_ROLE)) if item is not None and self.isVisible() else None
 
     def _activated(self, item: QListWidgetItem) -> None:
-        self.picked.emit(int(item.data(ACCOUNT_ROLE)))
+        self.picked.emit(int(item.data(ID_ROLE)))

@@ -7,10 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -48,18 +47,13 @@ from app.services.dashboard import (
     ReasonCount,
 )
 from ui.common.list_filters import fill_filter_combo
+from ui.common.table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
     from ui.dashboard.pipeline_chart import PipelineChart
 
-DISPLAY = Qt.ItemDataRole.DisplayRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
 FONT = Qt.ItemDataRole.FontRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value behind a cell
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the row object
-HORIZONTAL = Qt.Orientation.Horizontal
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 CURRENCY_NOTE = (
     "Amounts are shown per currency: amounts in different currencies are never added together."
@@ -70,71 +64,35 @@ Row = TypeVar("Row")
 
 
 @dataclass(frozen=True, slots=True)
-class Column(Generic[Row]):
-    header: str
-    text: Callable[[Row], str]
-    raw: Callable[[Row], Any]
+class DrillColumn(Column[Row]):
+    """A column of figures whose cells list the opportunities behind them when clicked."""
+
     drill: Callable[[Row], Drilldown | None] | None = None  # what a click on the cell lists
-    right: bool = False
-    tip: str = ""
 
 
-class SectionTableModel(QAbstractTableModel, Generic[Row]):
+class SectionTableModel(RowTableModel[Row]):
     """One dashboard section's rows (service dataclasses) under its columns."""
 
-    def __init__(self, columns: Sequence[Column[Row]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.columns = tuple(columns)
-        self.rows: list[Row] = []
+    align_figure_headers = True
+
+    def __init__(self, columns: Sequence[DrillColumn[Row]], parent: QWidget | None = None) -> None:
+        super().__init__(parent, columns=columns)
         self._bold = QFont()
         self._bold.setBold(True)
-
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
 
     def drilldown(self, index: QModelIndex | QPersistentModelIndex) -> Drilldown | None:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         column = self.columns[index.column()]
-        drill = column.drill or self.columns[0].drill
+        drill = getattr(column, "drill", None) or getattr(self.columns[0], "drill", None)
         return drill(self.rows[index.row()]) if drill else None
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if orientation != HORIZONTAL or not 0 <= section < len(self.columns):
-            return None
-        if role == DISPLAY:
-            return self.columns[section].header
-        if role == ALIGN and self.columns[section].right:
-            return RIGHT
-        if role == TOOLTIP and self.columns[section].tip:
-            return self.columns[section].tip
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = self.columns[index.column()]
-        if role == DISPLAY:
-            return column.text(row)
-        if role == ALIGN:
-            return RIGHT if column.right else None
-        if role == SORT_ROLE:
-            return column.raw(row)
-        if role == ROW_ROLE:
-            return row
+    def cell_data(self, row: Row, column: Column[Any], role: int) -> Any:
         if role == FONT:
             return self._bold if getattr(row, "total", False) else None
         if role == TOOLTIP:
-            return CLICK_HINT if self.drilldown(index) is not None else None
+            drill = getattr(column, "drill", None) or getattr(self.columns[0], "drill", None)
+            return CLICK_HINT if drill is not None and drill(row) is not None else None
         return None
 
 
@@ -146,92 +104,96 @@ def _int(value: int) -> str:
     return f"{value:,}"
 
 
-def pipeline_columns(first: str) -> list[Column[PipelineRow]]:
+def pipeline_columns(first: str) -> list[DrillColumn[PipelineRow]]:
     return [
-        Column(first, lambda r: r.label, lambda r: r.label, lambda r: r.drilldown),
-        Column("Currency", lambda r: r.currency, lambda r: r.currency),
-        Column("Count", lambda r: _int(r.count), lambda r: r.count, right=True),
-        Column(
+        DrillColumn(first, lambda r: r.label, lambda r: r.label, drill=lambda r: r.drilldown),
+        DrillColumn("Currency", lambda r: r.currency, lambda r: r.currency),
+        DrillColumn("Count", lambda r: _int(r.count), lambda r: r.count, figure=True),
+        DrillColumn(
             "Est. revenue",
             lambda r: _amount(r.est_revenue, r.currency),
             lambda r: r.est_revenue,
-            right=True,
+            figure=True,
         ),
-        Column(
+        DrillColumn(
             "Weighted",
             lambda r: _amount(r.weighted, r.currency),
             lambda r: r.weighted,
-            right=True,
+            figure=True,
         ),
     ]
 
 
-FORECAST_COLUMNS: list[Column[ForecastRow]] = [
-    Column("Closing", lambda r: r.label, lambda r: r.label, lambda r: r.drilldown),
-    Column("Currency", lambda r: r.currency, lambda r: r.currency),
-    Column("Count", lambda r: _int(r.count), lambda r: r.count, right=True),
-    Column(
+FORECAST_COLUMNS: list[DrillColumn[ForecastRow]] = [
+    DrillColumn("Closing", lambda r: r.label, lambda r: r.label, drill=lambda r: r.drilldown),
+    DrillColumn("Currency", lambda r: r.currency, lambda r: r.currency),
+    DrillColumn("Count", lambda r: _int(r.count), lambda r: r.count, figure=True),
+    DrillColumn(
         "Est. revenue",
         lambda r: _amount(r.est_revenue, r.currency),
         lambda r: r.est_revenue,
-        right=True,
+        figure=True,
     ),
-    Column("Weighted", lambda r: _amount(r.weighted, r.currency), lambda r: r.weighted, right=True),
+    DrillColumn(
+        "Weighted", lambda r: _amount(r.weighted, r.currency), lambda r: r.weighted, figure=True
+    ),
 ]
 
-FUNNEL_COLUMNS: list[Column[FunnelStage]] = [
-    Column("Stage", lambda s: s.name, lambda s: s.name, lambda s: s.drilldowns["reached"]),
-    Column(
+FUNNEL_COLUMNS: list[DrillColumn[FunnelStage]] = [
+    DrillColumn(
+        "Stage", lambda s: s.name, lambda s: s.name, drill=lambda s: s.drilldowns["reached"]
+    ),
+    DrillColumn(
         "Reached",
         lambda s: _int(s.reached),
         lambda s: s.reached,
-        lambda s: s.drilldowns["reached"],
-        right=True,
+        drill=lambda s: s.drilldowns["reached"],
+        figure=True,
         tip="Opportunities that were ever in this stage, each counted once",
     ),
-    Column(
+    DrillColumn(
         "Went on",
         lambda s: _int(s.went_on),
         lambda s: s.went_on,
-        lambda s: s.drilldowns["went_on"],
-        right=True,
+        drill=lambda s: s.drilldowns["went_on"],
+        figure=True,
         tip="Moved from this stage straight on to a later one (won counts, lost does not)",
     ),
-    Column(
+    DrillColumn(
         "Went on %",
         lambda s: pipeline.format_rate(s.conversion),
         lambda s: s.conversion,
-        lambda s: s.drilldowns["went_on"],
-        right=True,
+        drill=lambda s: s.drilldowns["went_on"],
+        figure=True,
     ),
-    Column(
+    DrillColumn(
         "Lost here",
         lambda s: _int(s.lost_here),
         lambda s: s.lost_here,
-        lambda s: s.drilldowns["lost_here"],
-        right=True,
+        drill=lambda s: s.drilldowns["lost_here"],
+        figure=True,
         tip="Lost, and in this stage when they were closed as lost",
     ),
-    Column(
+    DrillColumn(
         "Open here",
         lambda s: _int(s.open_here),
         lambda s: s.open_here,
-        lambda s: s.drilldowns["open_here"],
-        right=True,
+        drill=lambda s: s.drilldowns["open_here"],
+        figure=True,
     ),
-    Column(
+    DrillColumn(
         "Avg. days",
         lambda s: pipeline.format_days(s.avg_days),
         lambda s: s.avg_days,
-        lambda s: s.drilldowns["reached"],
-        right=True,
+        drill=lambda s: s.drilldowns["reached"],
+        figure=True,
         tip="Average days per stay in the stage; stays still going on count up to now",
     ),
 ]
 
-REASON_COLUMNS: list[Column[ReasonCount]] = [
-    Column("Lost reason", lambda r: r.reason, lambda r: r.reason, lambda r: r.drilldown),
-    Column("Count", lambda r: _int(r.count), lambda r: r.count, right=True),
+REASON_COLUMNS: list[DrillColumn[ReasonCount]] = [
+    DrillColumn("Lost reason", lambda r: r.reason, lambda r: r.reason, drill=lambda r: r.drilldown),
+    DrillColumn("Count", lambda r: _int(r.count), lambda r: r.count, figure=True),
 ]
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -26,13 +25,10 @@ from PySide6.QtWidgets import (
 from app.domain.choices import Channel
 from app.services import leads
 from app.services.leads import ImportRefused, ImportReport
+from ui.common.table_model import Column, RowTableModel
 from ui.common.widgets import ChoiceCombo, FieldBox, OptionCombo
 from ui.leads.lead_form import fill_owners
 
-DISPLAY = Qt.ItemDataRole.DisplayRole
-TEXT_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
-HORIZONTAL = Qt.Orientation.Horizontal
-ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 WAIT_CURSOR = Qt.CursorShape.WaitCursor
 PLAIN_TEXT = Qt.TextFormat.PlainText
@@ -67,44 +63,14 @@ def path_problem(text: str) -> str:
     return ""
 
 
-class RefusedRowsModel(QAbstractTableModel):
+class RefusedRowsModel(RowTableModel[tuple[int, str]]):
     """The rows of the file that were not imported: the line number and what is wrong."""
 
     COL_LINE, COL_PROBLEM = range(2)
-    HEADERS = ("Line", "What is wrong")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[int, str]] = []
-
-    def set_rows(self, rows: list[tuple[int, str]]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, row: int) -> tuple[int, str]:
-        return self._rows[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        line, problem = self._rows[index.row()]
-        if role == DISPLAY:
-            return str(line) if index.column() == self.COL_LINE else problem
-        if role == TEXT_ALIGNMENT and index.column() == self.COL_LINE:
-            return ALIGN_RIGHT
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if role == DISPLAY and orientation == HORIZONTAL:
-            return self.HEADERS[section]
-        return None
+    columns = (
+        Column("Line", lambda r: str(r[0]), figure=True),
+        Column("What is wrong", lambda r: r[1]),
+    )
 
 
 class LeadImportDialog(QDialog):

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,15 +26,10 @@ from app.services import orders, quotes
 from app.services.errors import NotFound
 from app.services.orders import OrderFormSummary
 from app.services.quotes import QuoteSummary
+from ui.common.table_model import Column, RowTableModel, summary_table
 from ui.common.widgets import ERROR_COLOUR, DateEdit, FieldBox, show_field_messages
 
-DISPLAY = Qt.ItemDataRole.DisplayRole
-ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
-ROW_ROLE = Qt.ItemDataRole.UserRole
-HORIZONTAL = Qt.Orientation.Horizontal
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 ACCEPTED = QDialog.DialogCode.Accepted
-Row = TypeVar("Row")
 
 
 def _day(value: date | None) -> str:
@@ -53,82 +43,26 @@ def _status(value: str) -> str:
         return value
 
 
-class RowTableModel(QAbstractTableModel, Generic[Row]):
-    """A thin adaptor over a list of summaries: a column is a header, a getter and whether
-    it is a figure (right-aligned)."""
-
-    columns: Sequence[tuple[str, Callable[[Any], str], bool]] = ()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Row] = []
-
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Row | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if role == DISPLAY and orientation == HORIZONTAL and 0 <= section < len(self.columns):
-            return self.columns[section][0]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        _header, getter, figure = self.columns[index.column()]
-        row = self.rows[index.row()]
-        if role == DISPLAY:
-            return getter(row)
-        if role == ALIGNMENT and figure:
-            return RIGHT
-        if role == ROW_ROLE:
-            return row
-        return None
-
-
 class QuoteTableModel(RowTableModel[QuoteSummary]):
     columns = (
-        ("Quote", lambda q: q.label, False),
-        ("Status", lambda q: _status(q.status), False),
-        ("Valid until", lambda q: _day(q.valid_until), False),
-        ("Net", lambda q: money.format_money(q.net, q.currency), True),
-        ("Amount due", lambda q: money.format_money(q.amount_due, q.currency), True),
-        ("Order form", lambda q: q.order_form_number, False),
+        Column("Quote", lambda q: q.label),
+        Column("Status", lambda q: _status(q.status)),
+        Column("Valid until", lambda q: _day(q.valid_until)),
+        Column("Net", lambda q: money.format_money(q.net, q.currency), figure=True),
+        Column("Amount due", lambda q: money.format_money(q.amount_due, q.currency), figure=True),
+        Column("Order form", lambda q: q.order_form_number),
     )
 
 
 class OrderFormTableModel(RowTableModel[OrderFormSummary]):
     columns = (
-        ("Order form", lambda f: f.number, False),
-        ("From quote", lambda f: f.quote_label, False),
-        ("Issued", lambda f: _day(f.issued_on), False),
-        ("Delivery", lambda f: _day(f.delivery_date), False),
-        ("Amount due", lambda f: money.format_money(f.amount_due, f.currency), True),
-        ("Where it stands", lambda f: f.stage, False),
+        Column("Order form", lambda f: f.number),
+        Column("From quote", lambda f: f.quote_label),
+        Column("Issued", lambda f: _day(f.issued_on)),
+        Column("Delivery", lambda f: _day(f.delivery_date)),
+        Column("Amount due", lambda f: money.format_money(f.amount_due, f.currency), figure=True),
+        Column("Where it stands", lambda f: f.stage),
     )
-
-
-def summary_table(model: QAbstractTableModel) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 class QuotesTab(QWidget):
