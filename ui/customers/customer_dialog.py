@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.validation import ValidationError
 from app.services import accounts
 from app.services.reference import Option
+from ui.common.record_dialog import RecordDialog
 from ui.customers.customer_fields import AccountFields
 from ui.customers.duplicates import DuplicateCandidatesPanel
-
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
 
 
 def split_name(text: str) -> tuple[str, str]:
@@ -35,7 +31,7 @@ def split_name(text: str) -> tuple[str, str]:
     return first, last
 
 
-class AccountDialog(QDialog):
+class AccountDialog(RecordDialog):
     """A new customer: a person or a company, how to reach them and where they live.
     Emits `created` with the account (a new one, or one on file the user chose instead)."""
 
@@ -75,45 +71,58 @@ class AccountDialog(QDialog):
         layout.addWidget(self.duplicate_buttons)
         layout.addWidget(self.buttons)
 
-        self.create_button.clicked.connect(self.save_account)
+        self.create_button.clicked.connect(self.save_and_close)
         self.cancel_button.clicked.connect(self.reject)
         self.use_button.clicked.connect(self._use_selected)
         self.create_anyway_button.clicked.connect(self._create_anyway)
         self.duplicates_panel.picked.connect(self._use)
         self.fields.edited.connect(self._forget_duplicates)
         self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
-        self.save_shortcut.activated.connect(self.save_account)
+        self.save_shortcut.activated.connect(self.save_and_close)
 
         first, last = split_name(typed_name)
         self.edits["first_name"].setText(first)
         self.edits["last_name"].setText(last)
-        self._baseline = self.fields.state()
+        self.take_baseline()
         self.resize(480, self.sizeHint().height())
         self.edits["last_name" if not last else "first_name" if not first else "email"].setFocus()
 
     def input(self) -> accounts.AccountInput:
         return self.fields.input()
 
-    def is_modified(self) -> bool:
-        return self.fields.state() != self._baseline
+    def state(self) -> tuple[str, ...]:
+        return self.fields.state()
 
-    def save_account(self) -> bool:
+    def save(self) -> bool:
         """Create the customer; on a refusal every value stays as typed."""
         self.fields.show_errors({})
+        return super().save()
+
+    def write(self) -> Option | None:
         try:
-            option = accounts.create(self.input(), confirmed_new=self._confirmed_new)
-        except ValidationError as exc:
-            self.fields.show_errors(exc.errors)
-            self._fit_height()
-            return False
+            return accounts.create(self.input(), confirmed_new=self._confirmed_new)
         except accounts.PossibleDuplicates as dup:
             self.duplicates_panel.set_candidates(dup.candidates)
             self.duplicate_buttons.show()
             self.duplicates_list.setFocus()
             self._fit_height()
-            return False
-        self._finish(option)
-        return True
+            return None
+
+    def show_saved(self, option: Option) -> None:
+        self.account = option
+        self.created.emit(option)
+
+    def refuse(
+        self,
+        errors: Mapping[str, str],
+        warnings: Mapping[str, str] | None = None,
+        what: str = "Not saved",
+    ) -> None:
+        self.fields.show_errors(dict(errors))
+        self._fit_height()
+
+    def close_question(self) -> str:
+        return "This customer has not been created yet. Create it now?"
 
     def _fit_height(self) -> None:
         # A message that wraps needs more height than the dialog was opened with.
@@ -124,8 +133,7 @@ class AccountDialog(QDialog):
             self.resize(self.width(), needed)
 
     def _finish(self, option: Option) -> None:
-        self.account = option
-        self.created.emit(option)
+        self.show_saved(option)
         self.accept()
 
     def _forget_duplicates(self) -> None:
@@ -144,21 +152,4 @@ class AccountDialog(QDialog):
 
     def _create_anyway(self) -> None:
         self._confirmed_new = True
-        self.save_account()
-
-    def reject(self) -> None:
-        """Esc, Cancel and the close box: ask before dropping what was typed."""
-        if self.is_modified():
-            answer = QMessageBox.question(
-                self,
-                "New customer",
-                "This customer has not been created yet. Create it now?",
-                SAVE | DISCARD | CANCEL,
-                SAVE,
-            )
-            if answer == SAVE:
-                self.save_account()  # closes the dialog when the customer is created
-                return
-            if answer != DISCARD:
-                return
-        super().reject()
+        self.save_and_close()

@@ -3,10 +3,11 @@ two records of the same customer."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -33,10 +34,11 @@ from PySide6.QtWidgets import (
 from app.domain.choices import Status
 from app.domain.validation import ValidationError
 from app.services import accounts, activities, workspace
-from app.services.errors import ConflictError, NotFound
+from app.services.conflicts import Conflict
+from app.services.errors import NotFound
+from app.services.reference import Option
 from ui.activities.timeline import ACCOUNT, TimelineWidget
-from ui.common import conflict_dialog
-from ui.common.conflict_dialog import ConflictChoice
+from ui.common.record_dialog import RecordDialog
 from ui.common.roles import ID_ROLE
 from ui.common.widgets import FieldBox
 from ui.customers.customer_fields import ACCOUNT_FIELDS, AccountFields
@@ -44,9 +46,6 @@ from ui.customers.customer_tabs import AccountDocumentsTab
 from ui.customers.duplicates import DuplicateCandidatesPanel
 from ui.customers.personal_data_actions import anonymise_customer, export_customer
 
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
 SELECT_ROWS = QAbstractItemView.SelectionBehavior.SelectRows
 NO_EDIT = QAbstractItemView.EditTrigger.NoEditTriggers
 STRETCH = QHeaderView.ResizeMode.Stretch
@@ -269,7 +268,7 @@ class MergeDialog(QDialog):
         return True
 
 
-class AccountFormDialog(QDialog):
+class AccountFormDialog(RecordDialog):
     """A customer: details on the first tab, then its contacts, its opportunities, every
     activity with it and the documents it was given. New activities are owned by
     `current_user_id` (by default the user signed in)."""
@@ -349,7 +348,7 @@ class AccountFormDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.save_button.clicked.connect(self.save)
-        self.close_button.clicked.connect(self.close)
+        self.close_button.clicked.connect(self.reject)
         self.merge_button.clicked.connect(self._merge)
         self.use_existing.clicked.connect(self._open_selected_duplicate)
         self.duplicates.picked.connect(self.load)
@@ -367,8 +366,9 @@ class AccountFormDialog(QDialog):
         )
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
 
+        self.boxes = self.fields.boxes
         if account_id is None:
-            self._baseline = self.fields.state()
+            self.take_baseline()
             self._show_mode()
             self.fields.edits["first_name"].setFocus()
         else:
@@ -391,7 +391,7 @@ class AccountFormDialog(QDialog):
         _fill(self.opportunities, _opportunity_rows(self.detail.opportunities))
         self.activities.set_record(self.detail.id)
         self.documents.set_account(self.detail.id)
-        self._baseline = self.fields.state()
+        self.take_baseline()
         self._show_mode()
 
     def _show_mode(self) -> None:
@@ -405,66 +405,60 @@ class AccountFormDialog(QDialog):
         self.personal_data_button.setEnabled(not new)
         self.save_button.setText("&Create customer" if new else "&Save")
 
-    def is_modified(self) -> bool:
-        return self.fields.state() != self._baseline
+    def state(self) -> tuple[str, ...]:
+        return self.fields.state()
 
     # --- saving -----------------------------------------------------------------------
     def save(self) -> bool:
         """Create or save the customer; on a refusal every value stays as typed."""
         self.fields.show_errors({})
+        return super().save()
+
+    def write(self) -> Option | accounts.AccountDetail | None:
         try:
             if self.detail is None:
-                created = accounts.create(self.fields.input(), confirmed_new=self._confirmed_new)
-                account_id = created.id
-            else:
-                account_id = accounts.update(
-                    self.detail.id, self.fields.input(), self.detail.version
-                ).id
-        except ValidationError as exc:
-            self.fields.show_errors(exc.errors)
-            return False
+                return accounts.create(self.fields.input(), confirmed_new=self._confirmed_new)
+            return accounts.update(self.detail.id, self.fields.input(), self.detail.version)
         except accounts.PossibleDuplicates as dup:
             self.duplicates.set_candidates(dup.candidates)
             self.use_existing.show()
             self.save_button.setText("Create a &new customer anyway")
             self._confirmed_new = True
             self.duplicates.list.setFocus()
-            return False
-        except ConflictError:
-            return self._conflict()
-        except NotFound as exc:
-            QMessageBox.warning(self, self.windowTitle(), str(exc))
-            return False
-        self.load(account_id)
-        self.saved.emit(account_id)
-        return True
+            return None
 
-    def _conflict(self) -> bool:
-        """Saved elsewhere since it was opened: show what changed on each side, then
-        reload theirs, save ours over it, or go back to editing."""
-        assert self.detail is not None
-        yours = self.fields.input()
-        try:
-            conflict = accounts.conflict(self.detail.id, self.detail, yours)
-        except NotFound as exc:
-            QMessageBox.warning(self, self.windowTitle(), str(exc))
-            return False
-        choice = conflict_dialog.ask(conflict, self)
-        if choice is ConflictChoice.RELOAD:
-            self.load(self.detail.id)
-            return False
-        if choice is ConflictChoice.KEEP_EDITING:
-            return False
-        try:
-            saved = accounts.save_over(self.detail.id, self.detail, yours, conflict.version)
-        except ValidationError as exc:
-            self.fields.show_errors(exc.errors)
-            return False
-        except ConflictError:
-            return self._conflict()
+    def show_saved(self, saved: Option | accounts.AccountDetail) -> None:
         self.load(saved.id)
         self.saved.emit(saved.id)
-        return True
+
+    def compare(self) -> Conflict:
+        assert self.detail is not None
+        return accounts.conflict(self.detail.id, self.detail, self.fields.input())
+
+    def write_over(self, conflict: Conflict) -> accounts.AccountDetail:
+        assert self.detail is not None
+        return accounts.save_over(
+            self.detail.id, self.detail, self.fields.input(), conflict.version
+        )
+
+    def reload(self) -> None:
+        if self.detail is not None:
+            self.load(self.detail.id)
+
+    def refuse(
+        self,
+        errors: Mapping[str, str],
+        warnings: Mapping[str, str] | None = None,
+        what: str = "Not saved",
+    ) -> None:
+        self.fields.show_errors(dict(errors))
+
+    def on_gone(self, message: str) -> bool:
+        QMessageBox.warning(self, self.windowTitle(), message)
+        return False
+
+    def close_question(self) -> str:
+        return "Save the changes to this customer?"
 
     # --- personal data -----------------------------------------------------------------
     def export_personal_data(self, path: Path | None = None) -> Path | None:
@@ -543,21 +537,3 @@ class AccountFormDialog(QDialog):
     def _after_merge(self, account_id: int) -> None:
         self.load(account_id)
         self.saved.emit(account_id)
-
-    # --- closing ----------------------------------------------------------------------
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.is_modified():
-            answer = QMessageBox.question(
-                self,
-                self.windowTitle(),
-                "Save the changes to this customer?",
-                SAVE | DISCARD | CANCEL,
-                SAVE,
-            )
-            if answer == CANCEL or (answer == SAVE and not self.save()):
-                event.ignore()
-                return
-        event.accept()
-
-    def reject(self) -> None:
-        self.close()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -31,27 +30,22 @@ from app.domain.choices import Channel, Choice, LeadStatus, Status
 from app.domain.validation import ValidationError
 from app.services import accounts, leads, opportunities, reference
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
-from app.services.errors import ConflictError, NotFound
+from app.services.conflicts import Conflict
+from app.services.errors import NotFound
 from app.services.leads import LeadDetail, LeadInput
 from ui.activities.timeline import LEAD, TimelineWidget
-from ui.common import conflict_dialog
-from ui.common.conflict_dialog import ConflictChoice
+from ui.common.record_dialog import RecordDialog
 from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
 from ui.common.widgets import (
     ERROR_COLOUR,
     ChoiceCombo,
     FieldBox,
     OptionCombo,
-    ask_to_save,
     fit_to_screen,
     set_tab_chain,
-    show_field_messages,
 )
 from ui.customers.duplicates import DuplicateCandidatesPanel
 
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
 ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
 ACTION_ROLE = QDialogButtonBox.ButtonRole.ActionRole
 OK_BUTTON = QDialogButtonBox.StandardButton.Ok
@@ -314,7 +308,7 @@ class ConversionDialog(QDialog):
         self.accept()
 
 
-class LeadDialog(QDialog):
+class LeadDialog(RecordDialog):
     """One lead, new (`lead_id` None) or saved: the person, what they want, where the lead
     came from, its status and the moves from there. Ctrl+S saves and stays; a refused save
     keeps every value as typed with each message under its field; closing with unsaved
@@ -333,11 +327,8 @@ class LeadDialog(QDialog):
         self.lead_id = lead_id
         self.current_user_id = current_user_id
         self.detail: LeadDetail | None = None
-        self.read_only = False
         self.disqualify_dialog: DisqualifyDialog | None = None
         self.conversion_dialog: ConversionDialog | None = None
-        self._baseline: tuple[Any, ...] = ()
-        self.boxes: dict[str, FieldBox] = {}
 
         self._build_banner()
         self._build_status_row()
@@ -536,7 +527,7 @@ class LeadDialog(QDialog):
         except NotFound as exc:
             self.lead_id = None
             self._load(None)
-            self._set_read_only(True)
+            self.set_read_only(True)
             self.banner_label.setText(str(exc))
             self.banner_details.hide()
             self.open_opportunity_button.hide()
@@ -562,13 +553,13 @@ class LeadDialog(QDialog):
         fill_owners(self.owner, data.owner_id)
         self.received_label.setText(detail.created_at[:16] if detail else "")
         self._origin_form.setRowVisible(self.received_label, detail is not None)
-        self._show_messages({})
+        self.show_messages({})
         self._show_status()
         self._show_conversion()
-        self._set_read_only(detail is not None and detail.read_only)
+        self.set_read_only(detail is not None and detail.read_only)
         self._show_activities()
         self._update_title()
-        self._baseline = self.state()
+        self.take_baseline()
 
     def reload(self) -> None:
         """Show the saved lead again, dropping what was typed since."""
@@ -623,8 +614,8 @@ class LeadDialog(QDialog):
         title = f"{ACTIVITIES_TAB} ({count})" if count else ACTIVITIES_TAB
         self.tabs.setTabText(self.tabs.indexOf(self.activities), title)
 
-    def _set_read_only(self, read_only: bool) -> None:
-        self.read_only = read_only
+    def set_read_only(self, read_only: bool) -> None:
+        super().set_read_only(read_only)
         for edit in (*self.edits.values(), self.source):
             edit.setReadOnly(read_only)
         self.notes.setReadOnly(read_only)
@@ -665,42 +656,32 @@ class LeadDialog(QDialog):
             self.owner.current_id(),
         )
 
-    def is_modified(self) -> bool:
-        return not self.read_only and self.state() != self._baseline
-
-    def save(self) -> bool:
-        """Save; True when saved. A refusal leaves every value as typed, shows each message
-        at its field and focuses the first field to fix."""
-        if self.read_only:
-            return False
+    def write(self) -> LeadDetail:
         for combo in self.vehicle.levels.values():
             # An open completion list would keep the keyboard from the field to fix.
             combo.completer().popup().hide()
-        try:
-            if self.detail is None:
-                detail = leads.create(self.input())
-            else:
-                detail = leads.update(self.detail.id, self.input(), self.detail.version)
-        except ValidationError as exc:
-            self._refuse(exc.errors, "Not saved")
-            return False
-        except ConflictError:
-            return self._on_conflict()
-        except NotFound as exc:
-            self._say(f"Not saved: {exc}", error=True)
-            return False
-        return self._saved(detail)
+        if self.detail is None:
+            return leads.create(self.input())
+        return leads.update(self.detail.id, self.input(), self.detail.version)
 
-    def _saved(self, detail: LeadDetail) -> bool:
+    def show_saved(self, detail: LeadDetail) -> None:
         self.lead_id = detail.id
         self._load(detail)
-        self._say(f"Saved at {datetime.now():%H:%M}.")
+        self.say(f"Saved at {datetime.now():%H:%M}.")
         self.saved.emit(detail.id)
-        return True
 
-    def save_and_close(self) -> None:
-        if self.save():
-            self.accept()
+    def compare(self) -> Conflict:
+        assert self.detail is not None
+        return leads.conflict(self.detail.id, self.detail, self.input())
+
+    def write_over(self, conflict: Conflict) -> LeadDetail:
+        assert self.detail is not None
+        return leads.save_over(self.detail.id, self.detail, self.input(), conflict.version)
+
+    def close_question(self) -> str:
+        name = self.detail.display_name if self.detail else ""
+        what = f"the lead “{name}”" if name else "this new lead"
+        return f"Save the changes to {what} before closing?"
 
     def _saved_first(self) -> bool:
         """A status move or a conversion works on the saved lead: save what was typed first."""
@@ -708,58 +689,12 @@ class LeadDialog(QDialog):
             return self.save()
         return True
 
-    def _refuse(self, errors: dict[str, str], what: str) -> None:
-        unplaced = list(self._show_messages(errors).values())
-        placed = len(errors) - len(unplaced)
-        count = f"{placed} field{'s' if placed != 1 else ''} to correct." if placed else ""
-        self._say(" ".join(p for p in (f"{what}:", count, *unplaced) if p), error=True)
-        first = next((name for name in FIELD_ORDER if name in errors), None)
-        if first is not None:
-            self.focus_field(first)
+    def field_order(self) -> tuple[str, ...]:
+        return FIELD_ORDER
 
-    def focus_field(self, name: str) -> None:
-        box = self.boxes[name]
+    def reveal(self, box: FieldBox) -> None:
         self.tabs.setCurrentWidget(self.scroll_area)
         self.scroll_area.ensureWidgetVisible(box, 0, 40)
-        box.field.setFocus()
-        if isinstance(box.field, QLineEdit):
-            box.field.selectAll()
-
-    def _show_messages(self, errors: dict[str, str]) -> dict[str, str]:
-        """Each error at its field; returns those that have none."""
-        self._say("")
-        return show_field_messages(self.boxes, errors)
-
-    def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
-        self.message.setText(text)
-
-    def _on_conflict(self) -> bool:
-        """Saved elsewhere since it was opened: show what changed on each side, then
-        reload theirs, save ours over it, or go back to editing."""
-        assert self.detail is not None
-        yours = self.input()
-        try:
-            conflict = leads.conflict(self.detail.id, self.detail, yours)
-        except NotFound as exc:
-            self._say(f"Not saved: {exc}", error=True)
-            return False
-        choice = conflict_dialog.ask(conflict, self)
-        if choice is ConflictChoice.RELOAD:
-            self.reload()
-            self._say("Reloaded: this is the version saved elsewhere.")
-            return False
-        if choice is ConflictChoice.KEEP_EDITING:
-            self._say(f"Not saved: {conflict.message}", error=True)
-            return False
-        try:
-            detail = leads.save_over(self.detail.id, self.detail, yours, conflict.version)
-        except ValidationError as exc:
-            self._refuse(exc.errors, "Not saved")
-            return False
-        except ConflictError:
-            return self._on_conflict()
-        return self._saved(detail)
 
     # Status moves
 
@@ -778,14 +713,14 @@ class LeadDialog(QDialog):
         try:
             detail = leads.set_status(self.lead_id, status)
         except (ValidationError, NotFound) as exc:
-            self._say(str(exc), error=True)
+            self.say(str(exc), error=True)
             return False
         self._after_move(detail)
         return True
 
     def _after_move(self, detail: LeadDetail) -> None:
         self._load(detail)
-        self._say(f"Status: {self.status_label.text()}.")
+        self.say(f"Status: {self.status_label.text()}.")
         self.saved.emit(detail.id)
 
     def ask_disqualify_reason(self) -> None:
@@ -805,7 +740,7 @@ class LeadDialog(QDialog):
         try:
             detail = leads.disqualify(self.lead_id, reason)
         except (ValidationError, NotFound) as exc:
-            self._say(f"Not disqualified: {exc}", error=True)
+            self.say(f"Not disqualified: {exc}", error=True)
             return False
         self._after_move(detail)
         return True
@@ -820,7 +755,7 @@ class LeadDialog(QDialog):
         try:
             candidates = leads.duplicates(self.lead_id)
         except NotFound as exc:
-            self._say(f"Not converted: {exc}", error=True)
+            self.say(f"Not converted: {exc}", error=True)
             return
         self._ask_conversion(candidates)
 
@@ -849,12 +784,12 @@ class LeadDialog(QDialog):
             self._ask_conversion(dup.candidates)
             return False
         except ValidationError as exc:
-            self._refuse(exc.errors, "Not converted")
+            self.refuse(exc.errors, what="Not converted")
             return False
         except NotFound as exc:
-            self._say(f"Not converted: {exc}", error=True)
+            self.say(f"Not converted: {exc}", error=True)
             return False
-        self._baseline = self.state()
+        self.take_baseline()
         self.converted.emit(done.opportunity_id)
         self.accept()
         return True
@@ -863,18 +798,3 @@ class LeadDialog(QDialog):
         if self.detail is not None and self.detail.converted_opportunity_id is not None:
             self.open_opportunity.emit(self.detail.converted_opportunity_id)
             self.accept()
-
-    # Qt overrides
-
-    def reject(self) -> None:
-        """Esc, the Close button and the window's close box all come here."""
-        if self.is_modified():
-            name = self.detail.display_name if self.detail else ""
-            what = f"the lead “{name}”" if name else "this new lead"
-            answer = ask_to_save(self, f"Save the changes to {what} before closing?")
-            if answer == SAVE:
-                self.save_and_close()
-                return
-            if answer != DISCARD:
-                return
-        super().reject()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -44,15 +45,15 @@ from app.domain.quotes import LineKind, QuoteLine, QuoteStatus, compute_totals, 
 from app.domain.validation import ValidationError
 from app.services import quotes
 from app.services.documents import DocumentFolderError
-from app.services.errors import ConflictError, NotFound
+from app.services.errors import ConflictError
 from app.services.quotes import LineInput, QuoteDetail, QuoteInput
+from ui.common.record_dialog import RecordDialog
 from ui.common.widgets import (
     ERROR_COLOUR,
     ChoiceCombo,
     DateEdit,
     FieldBox,
     OptionalDateEdit,
-    ask_to_save,
     show_field_messages,
 )
 
@@ -70,9 +71,6 @@ RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 ERROR_BACKGROUND = QBrush(QColor("#fbe9e7"))
 ERROR_TEXT = QBrush(QColor(ERROR_COLOUR))
 MUTED_TEXT = QBrush(QColor("#5d6673"))
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
 YES = QMessageBox.StandardButton.Yes
 NO = QMessageBox.StandardButton.No
 ACCEPTED = QDialog.DialogCode.Accepted
@@ -430,7 +428,7 @@ _STATUS_HINTS = {
 }
 
 
-class QuoteDialog(QDialog):
+class QuoteDialog(RecordDialog):
     """One quote revision. A draft is edited (Ctrl+S saves); a presented one is frozen and
     offers revising, accepting and abandoning. Emits `changed` after every change."""
 
@@ -441,7 +439,6 @@ class QuoteDialog(QDialog):
         super().__init__(parent)
         self.quote_id = quote_id
         self.detail = quotes.get(quote_id)
-        self._baseline: tuple[Any, ...] = ()
         self.setMinimumSize(980, 640)
 
         self.heading = QLabel()
@@ -589,12 +586,14 @@ class QuoteDialog(QDialog):
         self.remarks.setPlainText(detail.remarks)
         self.model.currency = detail.currency
         self.model.set_rows([LineRow.from_input(line, detail.currency) for line in detail.lines])
-        self._set_editable(detail.editable)
+        self.set_read_only(not detail.editable)
         self._show_errors({}, {})
         self._update_totals()
-        self._baseline = self.state()
+        self.take_baseline()
 
-    def _set_editable(self, editable: bool) -> None:
+    def set_read_only(self, read_only: bool) -> None:
+        super().set_read_only(read_only)
+        editable = not read_only
         self.model.editable = editable
         self.valid_until.setReadOnly(not editable)
         self.payment.setEnabled(editable)
@@ -622,9 +621,6 @@ class QuoteDialog(QDialog):
             self.remarks.toPlainText(),
             self.model.state(),
         )
-
-    def is_modified(self) -> bool:
-        return self.detail.editable and self.state() != self._baseline
 
     # Lines
 
@@ -671,29 +667,42 @@ class QuoteDialog(QDialog):
         return data, problems
 
     def save(self) -> bool:
-        if not self.detail.editable:
-            return True
+        if self.read_only:
+            return True  # a frozen quote has nothing to save
+        return super().save()
+
+    def write(self) -> QuoteDetail | None:
         data, problems = self.input()
         if problems:
-            self._show_errors(problems, {})
-            return False
+            raise ValidationError(problems)
         try:
-            detail = quotes.save(self.quote_id, data, self.detail.version)
-        except ValidationError as exc:
-            self._show_errors(exc.errors, exc.warnings)
-            return False
+            return quotes.save(self.quote_id, data, self.detail.version)
         except ConflictError as exc:
+            # A quote has no field-by-field comparison: its lines are one value.
             QMessageBox.warning(
                 self, "Quote changed elsewhere", f"{exc} Close it and open it again to see it."
             )
-            return False
-        except NotFound as exc:
-            QMessageBox.warning(self, "Quote", str(exc))
-            return False
+            return None
+
+    def show_saved(self, detail: QuoteDetail) -> None:
         self._load(detail)
-        self._say(f"Saved {detail.label}.")
+        self.say(f"Saved {detail.label}.")
         self.changed.emit(detail.id)
-        return True
+
+    def on_gone(self, message: str) -> bool:
+        QMessageBox.warning(self, "Quote", message)
+        return False
+
+    def refuse(
+        self,
+        errors: Mapping[str, str],
+        warnings: Mapping[str, str] | None = None,
+        what: str = "Not saved",
+    ) -> None:
+        self._show_errors(dict(errors), dict(warnings or {}))
+
+    def close_question(self) -> str:
+        return f"Quote {self.detail.label} has changes that are not saved."
 
     def present(self) -> bool:
         """Save, confirm, then issue: from here the customer holds this document."""
@@ -718,7 +727,7 @@ class QuoteDialog(QDialog):
             QMessageBox.warning(self, "The document could not be issued", str(exc))
             return False
         self._load(detail)
-        self._say(f"Issued {detail.label}. Preview it to print it or save it.")
+        self.say(f"Issued {detail.label}. Preview it to print it or save it.")
         self.changed.emit(detail.id)
         self.open_preview.emit(detail.reference)
         return True
@@ -748,7 +757,7 @@ class QuoteDialog(QDialog):
             self._show_errors(exc.errors, exc.warnings)
             return False
         self._load(detail)
-        self._say(f"Revision {detail.revision} is a draft; the presented one is superseded.")
+        self.say(f"Revision {detail.revision} is a draft; the presented one is superseded.")
         self.changed.emit(detail.id)
         return True
 
@@ -764,13 +773,13 @@ class QuoteDialog(QDialog):
         except ValidationError as exc:
             self._show_errors(exc.errors, exc.warnings)
             if "vehicle_id" in exc.errors:
-                self._say(exc.errors["vehicle_id"], error=True)
+                self.say(exc.errors["vehicle_id"], error=True)
             return ""
         except DocumentFolderError as exc:
             QMessageBox.warning(self, "The order form could not be issued", str(exc))
             return ""
         self._load(quotes.get(self.quote_id))
-        self._say(f"Accepted. Order form {number} is issued; preview it for the signature.")
+        self.say(f"Accepted. Order form {number} is issued; preview it for the signature.")
         self.changed.emit(self.quote_id)
         self.open_preview.emit(number)
         return number
@@ -803,25 +812,12 @@ class QuoteDialog(QDialog):
         self.lines_message.setText("\n".join(line_messages))
         self.lines_message.setVisible(bool(line_messages))
         other = [m for k, m in unplaced.items() if not k.startswith("lines")]
-        self._say("\n".join(other), error=bool(other))
+        self.say("\n".join(other), error=bool(other))
         first = next(iter(errors), None)
         parts = (first or "").split(".")
         if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
             column = COLUMN_OF_FIELD.get(parts[2], COL_DESCRIPTION)
             self.table.setCurrentIndex(self.model.index(int(parts[1]), column))
-
-    def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR}" if error else "")
-        self.message.setText(text)
-
-    def reject(self) -> None:
-        if self.is_modified():
-            answer = ask_to_save(self, f"Quote {self.detail.label} has changes that are not saved.")
-            if answer == CANCEL:
-                return
-            if answer == SAVE and not self.save():
-                return
-        super().reject()
 
 
 class AcceptQuoteDialog(QDialog):
