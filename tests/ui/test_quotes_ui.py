@@ -18,13 +18,13 @@ from app.services import opportunities, quotes
 from app.services.workspace import UserInfo
 from tests import factories
 from ui.quotes.document_preview import DocumentPreviewDialog
-from ui.quotes.quote_editor import (
+from ui.quotes.quote_editor import QuoteDialog
+from ui.quotes.quote_lines import (
     COL_DESCRIPTION,
     COL_KIND,
     COL_NET,
     COL_PRICE,
     COL_QUANTITY,
-    QuoteDialog,
     QuoteLineTableModel,
 )
 from ui.quotes.quotes_tab import (

@@ -8,8 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -26,62 +24,44 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.choices import Channel, Choice, LeadStatus, Status
+from app.domain.choices import Channel, LeadStatus, Status
 from app.domain.validation import ValidationError
-from app.services import accounts, leads, opportunities, reference
+from app.services import accounts, leads, opportunities
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.conflicts import Conflict
 from app.services.errors import NotFound
 from app.services.leads import LeadDetail, LeadInput
 from ui.activities.timeline import LEAD, TimelineWidget
 from ui.common.record_dialog import RecordDialog
-from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
+from ui.common.vehicle_interest import LEVELS
 from ui.common.widgets import (
-    ERROR_COLOUR,
     ChoiceCombo,
     FieldBox,
     OptionCombo,
     fit_to_screen,
     set_tab_chain,
 )
-from ui.customers.duplicates import DuplicateCandidatesPanel
+from ui.leads.lead_dialogs import ConversionDialog, DisqualifyDialog
+from ui.leads.lead_sections import (
+    CONTACT_FIELDS,
+    VehicleInterestBox,
+    add_row,
+    choice_label,
+    fill_owners,
+    form_layout,
+)
 
-ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
 ACTION_ROLE = QDialogButtonBox.ButtonRole.ActionRole
-OK_BUTTON = QDialogButtonBox.StandardButton.Ok
-CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
 CLOSE_BUTTON = QDialogButtonBox.StandardButton.Close
 PLAIN_TEXT = Qt.TextFormat.PlainText
-LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-TOP_ALIGN = Qt.AlignmentFlag.AlignTop
-GROW_FIELDS = QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
 LABEL_ROLE = QFormLayout.ItemRole.LabelRole
 NO_FRAME = QFrame.Shape.NoFrame
 STYLED_PANEL = QFrame.Shape.StyledPanel
 SAVE_KEYS = QKeySequence.StandardKey.Save
-SCROLL_BAR_OFF = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
 DETAILS_TAB = "Lead details"
 ACTIVITIES_TAB = "Ac&tivities"
 
 # Form order: the first refused field in this order gets the focus.
-CONTACT_FIELDS = (
-    ("first_name", "&First name"),
-    ("last_name", "&Last name"),
-    ("company_name", "Com&pany"),
-    ("email", "&E-mail"),
-    ("phone", "P&hone"),
-    ("street", "Street"),
-    ("postcode", "Postcode"),
-    ("city", "City"),
-    ("country", "Country"),
-)
-_LEVEL_LABELS = {
-    "brand": "&Brand",
-    "vehicle_class": "Class",
-    "model": "&Model",
-    "model_code": "Model code",
-    "variant": "Variant",
-}
 FIELD_ORDER = (
     *(name for name, _ in CONTACT_FIELDS),
     "notes",
@@ -100,212 +80,6 @@ _ACTIONS = {
     LeadStatus.DISQUALIFIED.value: ("reopen",),
     LeadStatus.CONVERTED.value: (),
 }
-NO_OWNER = "Nobody yet"
-
-
-def _form(group: QGroupBox) -> QFormLayout:
-    form = QFormLayout(group)
-    form.setFieldGrowthPolicy(GROW_FIELDS)
-    form.setLabelAlignment(LABEL_ALIGN)
-    form.setVerticalSpacing(6)
-    return form
-
-
-def _add_row(
-    form: QFormLayout, boxes: dict[str, FieldBox], name: str, label: str, field: QWidget
-) -> FieldBox:
-    box = FieldBox(field)
-    boxes[name] = box
-    form.addRow(label, box)
-    buddy = form.labelForField(box)
-    if isinstance(buddy, QLabel):
-        buddy.setBuddy(field)  # Alt+letter goes to the field, not its box
-    return box
-
-
-def _label(choice: type[Choice], value: str) -> str:
-    try:
-        return choice(value).label
-    except ValueError:
-        return value
-
-
-def fill_owners(combo: OptionCombo, owner_id: int | None) -> None:
-    """Active users to pick from, plus the owner already set when they have since left."""
-    options = reference.users()
-    if owner_id is not None and all(o.id != owner_id for o in options):
-        options += [o for o in reference.users(active_only=False) if o.id == owner_id]
-    combo.set_options(options, none_label=NO_OWNER)
-    combo.set_current_id(owner_id)
-
-
-class VehicleInterestBox(QGroupBox):
-    """What the customer wants: how they pay, new or used, and the vehicle down to the
-    variant (the pickers of ui.common.vehicle_interest)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Vehicle interest", parent)
-        self.form = _form(self)
-        self.boxes: dict[str, FieldBox] = {}
-        self.pickers = VehicleInterestPickers()
-        self.interest = self.pickers.interest
-        self.condition = self.pickers.condition
-        self.levels = self.pickers.levels
-        labels = {"interest": "&Interest", "condition": "C&ondition", **_LEVEL_LABELS}
-        for name, widget in self.pickers.fields():
-            _add_row(self.form, self.boxes, name, labels[name], widget)
-
-    def load(self, data: LeadInput) -> None:
-        self.pickers.load(data)
-
-    def fill(self, data: LeadInput) -> None:
-        self.pickers.fill(data)
-
-    def state(self) -> tuple[str, ...]:
-        return self.pickers.state()
-
-    def refresh_offers(self, below: str | None = None, clear: bool = True) -> None:
-        self.pickers.refresh_offers(below, clear)
-
-    def set_read_only(self, read_only: bool) -> None:
-        self.pickers.set_read_only(read_only)
-
-
-class DisqualifyDialog(QDialog):
-    """Why a lead is dropped, picked from the site's list so the reasons can be counted."""
-
-    def __init__(self, lead_name: str, reasons: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Disqualify lead")
-        self.setMinimumWidth(400)
-        question = QLabel(f"Why is {lead_name or 'this lead'} not a prospect?")
-        question.setTextFormat(PLAIN_TEXT)
-        question.setWordWrap(True)
-        self.reason = QComboBox()
-        self.reason.addItems(reasons)
-        self.reason.setPlaceholderText("Pick a reason")
-        # No reason is chosen for the user: the list feeds the sales manager's figures.
-        self.reason.setCurrentIndex(-1)
-        self.reason.setMinimumWidth(280)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.note.setText(
-            "" if reasons else "No disqualify reasons are set up; a sales manager adds them."
-        )
-        self.note.setVisible(not reasons)
-        self.buttons = QDialogButtonBox(OK_BUTTON | CANCEL_BUTTON)
-        self.ok_button = self.buttons.button(OK_BUTTON)
-        self.ok_button.setText("&Disqualify")
-        self.ok_button.setEnabled(False)
-        form = QFormLayout()
-        form.addRow("&Reason", self.reason)
-        layout = QVBoxLayout(self)
-        layout.addWidget(question)
-        layout.addLayout(form)
-        layout.addWidget(self.note)
-        layout.addWidget(self.buttons)
-        self.reason.currentIndexChanged.connect(lambda index: self.ok_button.setEnabled(index >= 0))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.reason.setFocus()
-
-    def chosen_reason(self) -> str:
-        return self.reason.currentText() if self.reason.currentIndex() >= 0 else ""
-
-    def choose(self, reason: str) -> None:
-        self.reason.setCurrentIndex(self.reason.findText(reason))
-
-
-class ConversionDialog(QDialog):
-    """Turning a lead into a sale: the customer it is for (one on file that looks like
-    the lead, or a new one, chosen knowingly) and who owns the opportunity. Read the
-    choice from `account_id`, `confirmed_new` and `owner_id()` once accepted."""
-
-    def __init__(
-        self,
-        lead: LeadDetail,
-        candidates: list[DuplicateCandidate],
-        owner_id: int | None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Convert lead")
-        self.setMinimumWidth(560)
-        self.account_id: int | None = None
-        self.confirmed_new = False
-        customer = accounts.display_name(leads.account_input(lead))
-        explanation = QLabel(
-            "The lead becomes an opportunity at the first stage of the sales process, with "
-            "its vehicle interest, channel, source and notes. The lead itself is then kept "
-            "as it is, read-only."
-        )
-        explanation.setWordWrap(True)
-        self.customer_note = QLabel()
-        self.customer_note.setTextFormat(PLAIN_TEXT)
-        self.customer_note.setWordWrap(True)
-        self.duplicates = DuplicateCandidatesPanel()
-        # Why each one matched comes last on its line; wrapped, it is never scrolled out of view.
-        self.duplicates.list.setWordWrap(True)
-        self.duplicates.list.setHorizontalScrollBarPolicy(SCROLL_BAR_OFF)
-        self.duplicates.set_candidates(candidates)
-        if candidates:
-            self.customer_note.setText(
-                f"If none of them is {customer}, create a new customer for the lead."
-            )
-        else:
-            self.customer_note.setText(
-                f"No customer on file has this e-mail address, phone number or name: "
-                f"{customer} is created as a new customer."
-            )
-        self.owner = OptionCombo()
-        fill_owners(self.owner, owner_id)
-        form = QFormLayout()
-        form.addRow("Opportunity &owner", self.owner)
-
-        self.buttons = QDialogButtonBox()
-        self.use_button: QPushButton | None = None
-        self.new_button: QPushButton | None = None
-        self.convert_button: QPushButton | None = None
-        if candidates:
-            self.use_button = self.buttons.addButton("&Use the selected customer", ACCEPT_ROLE)
-            self.new_button = self.buttons.addButton("Create a &new customer", ACTION_ROLE)
-            self.use_button.clicked.connect(self.use_selected)
-            self.new_button.clicked.connect(self.create_new)
-            self.duplicates.picked.connect(self.use)
-            self.use_button.setDefault(True)
-        else:
-            self.convert_button = self.buttons.addButton("&Convert", ACCEPT_ROLE)
-            self.convert_button.clicked.connect(self.accept)
-            self.convert_button.setDefault(True)
-        self.buttons.addButton(CANCEL_BUTTON).clicked.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(explanation)
-        layout.addWidget(self.duplicates)
-        layout.addWidget(self.customer_note)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        if candidates:
-            self.duplicates.list.setFocus()
-
-    def owner_id(self) -> int | None:
-        return self.owner.current_id()
-
-    def use_selected(self) -> None:
-        account_id = self.duplicates.selected_account_id()
-        if account_id is not None:
-            self.use(account_id)
-
-    def use(self, account_id: int) -> None:
-        self.account_id = account_id
-        self.confirmed_new = False
-        self.accept()
-
-    def create_new(self) -> None:
-        self.account_id = None
-        self.confirmed_new = True
-        self.accept()
 
 
 class LeadDialog(RecordDialog):
@@ -449,10 +223,10 @@ class LeadDialog(RecordDialog):
     def _build_fields(self) -> QWidget:
         self.edits: dict[str, QLineEdit] = {}
         contact_group = QGroupBox("Name and contact details")
-        contact_form = _form(contact_group)
+        contact_form = form_layout(contact_group)
         for name, label in CONTACT_FIELDS:
             self.edits[name] = QLineEdit()
-            _add_row(contact_form, self.boxes, name, label, self.edits[name])
+            add_row(contact_form, self.boxes, name, label, self.edits[name])
         self.edits["email"].setPlaceholderText("name@example.com")
         self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
         self.edits["company_name"].setToolTip("For a company's enquiry; the person is its contact")
@@ -470,15 +244,15 @@ class LeadDialog(RecordDialog):
         self.boxes.update(self.vehicle.boxes)
 
         origin_group = QGroupBox("Origin and owner")
-        origin_form = _form(origin_group)
+        origin_form = form_layout(origin_group)
         self.channel = ChoiceCombo(Channel)
         self.source = QLineEdit()
         self.source.setPlaceholderText("e.g. dealer website, spring campaign")
         self.owner = OptionCombo()
         self.received_label = QLabel()
-        _add_row(origin_form, self.boxes, "channel", "Ch&annel", self.channel)
-        _add_row(origin_form, self.boxes, "source", "So&urce", self.source)
-        _add_row(origin_form, self.boxes, "owner_id", "O&wner", self.owner)
+        add_row(origin_form, self.boxes, "channel", "Ch&annel", self.channel)
+        add_row(origin_form, self.boxes, "source", "So&urce", self.source)
+        add_row(origin_form, self.boxes, "owner_id", "O&wner", self.owner)
         origin_form.addRow("Received", self.received_label)
         self._origin_form = origin_form
         # The two right-hand groups share one label column, so their fields line up.
@@ -569,7 +343,7 @@ class LeadDialog(RecordDialog):
     def _show_status(self) -> None:
         detail = self.detail
         status = detail.status if detail else LeadStatus.NEW.value
-        text = _label(LeadStatus, status)
+        text = choice_label(LeadStatus, status)
         if detail and detail.disqualify_reason:
             text = f"{text} — {detail.disqualify_reason}"
         if detail is None:
@@ -598,7 +372,9 @@ class LeadDialog(RecordDialog):
                 opportunity_id = None
             else:
                 stage = f", at {found.stage_name}" if found.stage_name else ""
-                described = f"#{found.id} {found.topic} ({_label(Status, found.status)}{stage})"
+                described = (
+                    f"#{found.id} {found.topic} ({choice_label(Status, found.status)}{stage})"
+                )
         self.opportunity_label.setText(described or "removed since")
         self.open_opportunity_button.setVisible(opportunity_id is not None)
         self.banner_details.show()

@@ -27,7 +27,7 @@ from app.services import leads
 from app.services.leads import ImportRefused, ImportReport
 from ui.common.table_model import Column, RowTableModel
 from ui.common.widgets import ChoiceCombo, FieldBox, OptionCombo
-from ui.leads.lead_form import fill_owners
+from ui.leads.lead_sections import fill_owners
 
 ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 WAIT_CURSOR = Qt.CursorShape.WaitCursor

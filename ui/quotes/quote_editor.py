@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,21 +23,18 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain import money
 from app.domain.choices import Interest
-from app.domain.quotes import LineKind, QuoteLine, QuoteStatus, compute_totals, format_rate
+from app.domain.quotes import LineKind, QuoteStatus
 from app.domain.validation import ValidationError
 from app.services import quotes
 from app.services.documents import DocumentFolderError
 from app.services.errors import ConflictError
-from app.services.quotes import LineInput, QuoteDetail, QuoteInput
+from app.services.quotes import QuoteDetail, QuoteInput
 from ui.common.record_dialog import RecordDialog
 from ui.common.widgets import (
     ERROR_COLOUR,
@@ -56,367 +44,23 @@ from ui.common.widgets import (
     OptionalDateEdit,
     show_field_messages,
 )
+from ui.quotes.quote_lines import (
+    COL_DESCRIPTION,
+    COL_KIND,
+    COL_NET,
+    COL_PRICE,
+    COL_QUANTITY,
+    COL_VAT,
+    COLUMN_OF_FIELD,
+    KindDelegate,
+    LineRow,
+    QuoteLineTableModel,
+    TotalsPanel,
+)
 
-DISPLAY = Qt.ItemDataRole.DisplayRole
-EDIT = Qt.ItemDataRole.EditRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-BACKGROUND = Qt.ItemDataRole.BackgroundRole
-ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
-HORIZONTAL = Qt.Orientation.Horizontal
-EDITABLE = Qt.ItemFlag.ItemIsEditable
-SELECTABLE = Qt.ItemFlag.ItemIsSelectable
-ENABLED = Qt.ItemFlag.ItemIsEnabled
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-ERROR_BACKGROUND = QBrush(QColor("#fbe9e7"))
-ERROR_TEXT = QBrush(QColor(ERROR_COLOUR))
-MUTED_TEXT = QBrush(QColor("#5d6673"))
 YES = QMessageBox.StandardButton.Yes
 NO = QMessageBox.StandardButton.No
 ACCEPTED = QDialog.DialogCode.Accepted
-
-COL_KIND, COL_DESCRIPTION, COL_QUANTITY, COL_PRICE, COL_VAT, COL_NET = range(6)
-HEADERS = ("Kind", "Description", "Qty", "Unit price", "VAT %", "Net")
-FIELD_OF_COLUMN = {
-    COL_KIND: "kind",
-    COL_DESCRIPTION: "description",
-    COL_QUANTITY: "quantity",
-    COL_PRICE: "unit_price",
-    COL_VAT: "vat_rate",
-}
-COLUMN_OF_FIELD = {name: column for column, name in FIELD_OF_COLUMN.items()}
-KIND_LABELS = {kind.value: kind.label for kind in LineKind}
-
-
-@dataclass
-class LineRow:
-    """A line as typed: numbers stay text until they read as numbers, so nothing typed is
-    lost when it is refused."""
-
-    kind: str
-    description: str
-    quantity: str
-    unit_price: str
-    vat_rate: str
-
-    @classmethod
-    def from_input(cls, line: LineInput, currency: str) -> LineRow:
-        return cls(
-            kind=str(line.kind),
-            description=line.description,
-            quantity=_plain(line.quantity),
-            unit_price=money.format_amount(line.unit_price, currency),
-            vat_rate=format_rate(line.vat_rate),
-        )
-
-
-def _plain(value: Decimal) -> str:
-    return str(int(value)) if value == value.to_integral_value() else f"{value.normalize():f}"
-
-
-def _number(text: str) -> Decimal:
-    value = Decimal(text.strip().replace(",", ".")) if text.strip() else Decimal(0)
-    if not value.is_finite():
-        raise InvalidOperation
-    return value
-
-
-class QuoteLineTableModel(QAbstractTableModel):
-    """The lines of the quote being edited, with each line's net and any message about it."""
-
-    changed = Signal()
-
-    def __init__(self, currency: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.currency = currency
-        self.rows: list[LineRow] = []
-        self.errors: dict[tuple[int, int], str] = {}
-        self.editable = True
-
-    def set_rows(self, rows: list[LineRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.errors = {}
-        self.endResetModel()
-
-    def set_errors(self, errors: dict[str, str]) -> None:
-        """Messages keyed 'lines.N.field' mark their cells."""
-        self.errors = {}
-        for key, message in errors.items():
-            parts = key.split(".")
-            if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
-                column = COLUMN_OF_FIELD.get(parts[2], COL_DESCRIPTION)
-                self.errors[(int(parts[1]), column)] = message
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, COL_NET))
-
-    def parsed(self) -> tuple[list[LineInput], dict[str, str]]:
-        """The lines as the service takes them, and what could not be read as a number."""
-        lines: list[LineInput] = []
-        problems: dict[str, str] = {}
-        for index, row in enumerate(self.rows):
-            values: dict[str, Decimal] = {}
-            for name, text, label in (
-                ("quantity", row.quantity, "quantity"),
-                ("unit_price", row.unit_price, "unit price"),
-                ("vat_rate", row.vat_rate, "VAT rate"),
-            ):
-                try:
-                    values[name] = (
-                        money.parse_amount(text) if name == "unit_price" else _number(text)
-                    )
-                except (InvalidOperation, money.MoneyError):
-                    problems[f"lines.{index}.{name}"] = (
-                        f"Line {index + 1}: the {label} “{text}” is not a number."
-                    )
-                    values[name] = Decimal(0)
-            lines.append(
-                LineInput(
-                    row.kind,
-                    row.description,
-                    values["quantity"],
-                    values["unit_price"],
-                    values["vat_rate"],
-                )
-            )
-        return lines, problems
-
-    def row_problems(self, row: int) -> dict[int, str]:
-        """What is wrong with a line's figures as typed, by column, before it is saved: so
-        the net and the totals never show a figure the save will refuse."""
-        line = self.rows[row]
-        problems: dict[int, str] = {}
-        for column, text, label in (
-            (COL_QUANTITY, line.quantity, "quantity"),
-            (COL_PRICE, line.unit_price, "unit price"),
-            (COL_VAT, line.vat_rate, "VAT rate"),
-        ):
-            try:
-                value = money.parse_amount(text) if column == COL_PRICE else _number(text)
-            except (InvalidOperation, money.MoneyError):
-                problems[column] = f"Line {row + 1}: the {label} “{text}” is not a number."
-                continue
-            if value < 0:
-                problems[column] = f"Line {row + 1}: the {label} cannot be negative ({text})."
-            elif column == COL_QUANTITY and value == 0:
-                problems[column] = f"Line {row + 1}: the quantity must be more than 0."
-            elif column == COL_VAT and value > 100:
-                problems[column] = f"Line {row + 1}: the VAT rate is a percentage from 0 to 100."
-        return problems
-
-    def line_net(self, row: int) -> Decimal | None:
-        line = self.rows[row]
-        if self.row_problems(row):
-            return None
-        try:
-            kind = LineKind(line.kind)
-            domain = QuoteLine(
-                kind,
-                line.description,
-                _number(line.quantity),
-                money.parse_amount(line.unit_price),
-                _number(line.vat_rate),
-            )
-        except (InvalidOperation, money.MoneyError, ValueError):
-            return None
-        return domain.net
-
-    def add_line(self, kind: str, vat_rate: Decimal) -> int:
-        position = len(self.rows)
-        if kind == LineKind.TRADE_IN:
-            vat_rate = Decimal(0)
-        self.beginInsertRows(QModelIndex(), position, position)
-        self.rows.append(LineRow(kind, "", "1", "", format_rate(vat_rate)))
-        self.endInsertRows()
-        self.changed.emit()
-        return position
-
-    def remove_line(self, row: int) -> None:
-        if not 0 <= row < len(self.rows):
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self.rows[row]
-        self.endRemoveRows()
-        self.errors = {}
-        self.changed.emit()
-
-    def move_line(self, row: int, offset: int) -> int:
-        target = row + offset
-        if not (0 <= row < len(self.rows) and 0 <= target < len(self.rows)):
-            return row
-        destination = target + 1 if offset > 0 else target
-        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
-        self.rows[row], self.rows[target] = self.rows[target], self.rows[row]
-        self.endMoveRows()
-        self.errors = {}
-        self.changed.emit()
-        return target
-
-    def state(self) -> tuple[tuple[str, ...], ...]:
-        return tuple(
-            (r.kind, r.description, r.quantity, r.unit_price, r.vat_rate) for r in self.rows
-        )
-
-    # Qt overrides
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if role != DISPLAY:
-            return None
-        if orientation == HORIZONTAL:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return str(section + 1)
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = SELECTABLE | ENABLED
-        if self.editable and index.column() != COL_NET:
-            flags |= EDITABLE
-        return flags
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row, column = index.row(), index.column()
-        line = self.rows[row]
-        error = self.errors.get((row, column))
-        if role in (DISPLAY, EDIT):
-            if column == COL_KIND:
-                return line.kind if role == EDIT else KIND_LABELS.get(line.kind, line.kind)
-            if column == COL_DESCRIPTION:
-                return line.description
-            if column == COL_QUANTITY:
-                return line.quantity
-            if column == COL_PRICE:
-                return line.unit_price
-            if column == COL_VAT:
-                return line.vat_rate
-            net = self.line_net(row)
-            return "" if net is None else _signed(net, self.currency)
-        if role == ALIGNMENT and column in (COL_QUANTITY, COL_PRICE, COL_VAT, COL_NET):
-            return RIGHT
-        if role == TOOLTIP:
-            return error
-        if role == BACKGROUND and error:
-            return ERROR_BACKGROUND
-        if role == FOREGROUND and column == COL_NET:
-            return MUTED_TEXT
-        return None
-
-    def setData(
-        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = EDIT
-    ) -> bool:
-        if role != EDIT or not index.isValid() or not self.editable:
-            return False
-        row, column = index.row(), index.column()
-        if column not in FIELD_OF_COLUMN or not 0 <= row < len(self.rows):
-            return False
-        text = "" if value is None else str(value)
-        name = FIELD_OF_COLUMN[column]
-        if name == "kind" and text not in KIND_LABELS:
-            return False
-        if name == "unit_price":
-            with contextlib.suppress(money.MoneyError):  # else kept as typed; the save says why
-                text = money.format_amount(money.parse_amount(text), self.currency)
-        setattr(self.rows[row], name, text)
-        self.errors.pop((row, column), None)
-        for figure in (COL_QUANTITY, COL_PRICE, COL_VAT):
-            self.errors.pop((row, figure), None)
-        for figure, message in self.row_problems(row).items():
-            self.errors[(row, figure)] = message
-        self.dataChanged.emit(self.index(row, 0), self.index(row, COL_NET))
-        self.changed.emit()
-        return True
-
-
-def _signed(value: Decimal, currency: str) -> str:
-    figure = money.format_amount(abs(value), currency)
-    return f"−{figure}" if value < 0 else figure
-
-
-class KindDelegate(QStyledItemDelegate):
-    """The kind of a line, picked from the list."""
-
-    def createEditor(
-        self,
-        parent: QWidget,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> QWidget:
-        editor = QComboBox(parent)
-        for value, label in KIND_LABELS.items():
-            editor.addItem(label, value)
-        return editor
-
-    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        found = editor.findData(index.data(EDIT))
-        editor.setCurrentIndex(max(found, 0))
-
-    def setModelData(
-        self,
-        editor: QWidget,
-        model: Any,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), EDIT)
-
-
-class TotalsPanel(QGroupBox):
-    """Net, VAT per rate, gross, trade-in and the amount due, as the document will print them."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Totals", parent)
-        self.grid = QGridLayout(self)
-        self.labels: dict[str, QLabel] = {}
-
-    def show_totals(self, lines: list[LineInput], currency: str) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
-        self.labels = {}
-        try:
-            totals = compute_totals([line.as_domain() for line in lines], currency)
-        except (InvalidOperation, ValueError):
-            return
-        rows: list[tuple[str, str, Decimal]] = [("net", "Net", totals.net)]
-        rows += [
-            (
-                f"vat.{format_rate(v.rate)}",
-                f"VAT {format_rate(v.rate)} % on {money.format_amount(v.net, currency)}",
-                v.vat,
-            )
-            for v in totals.vat
-        ]
-        rows.append(("gross", "Gross", totals.gross))
-        if totals.trade_in:
-            rows.append(("trade_in", "Trade-in allowance", -totals.trade_in))
-        rows.append(("amount_due", "Amount due", totals.amount_due))
-        for position, (key, caption, amount) in enumerate(rows):
-            name = QLabel(caption)
-            value = QLabel(f"{_signed(amount, currency)} {currency}")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if key == "amount_due":
-                font = value.font()
-                font.setBold(True)
-                value.setFont(font)
-                name.setFont(font)
-            self.grid.addWidget(name, position, 0)
-            self.grid.addWidget(value, position, 1)
-            self.labels[key] = value
-
-    def text_of(self, key: str) -> str:
-        label = self.labels.get(key)
-        return label.text() if label is not None else ""
-
 
 _STATUS_HINTS = {
     QuoteStatus.DRAFT: "Draft: change it freely, then present it to the customer.",
