@@ -6,7 +6,7 @@ from dataclasses import fields
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QTimeEdit,
     QVBoxLayout,
@@ -29,6 +28,17 @@ from app.domain.validation import ValidationError
 from app.services import activities, catalogue, reference
 from app.services.activities import ActivityInput
 from app.services.errors import NotFound
+from ui.common.qt import (
+    CANCEL_BUTTON,
+    CLOSE_BUTTON,
+    DISCARD,
+    GROW_FIELDS,
+    LABEL_ALIGN,
+    NATIVE_TEXT,
+    SAVE,
+    SAVE_BUTTON,
+    SAVE_KEYS,
+)
 from ui.common.roles import VALUE_ROLE
 from ui.common.widgets import (
     DATE_FORMAT,
@@ -41,17 +51,6 @@ from ui.common.widgets import (
     ask_to_save,
     set_tab_chain,
 )
-
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
-SAVE_BUTTON = QDialogButtonBox.StandardButton.Save
-CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
-CLOSE_BUTTON = QDialogButtonBox.StandardButton.Close
-GROW_FIELDS = QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
-LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-SAVE_KEYS = QKeySequence.StandardKey.Save
-NATIVE_TEXT = QKeySequence.SequenceFormat.NativeText
 
 DATE_TIME_FORMAT = f"{DATE_FORMAT} HH:mm"
 TIME_FORMAT = "HH:mm"

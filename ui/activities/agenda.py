@@ -10,16 +10,13 @@ from typing import Any, TypeGuard, TypeVar
 
 from PySide6.QtCore import (
     QModelIndex,
-    Qt,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTreeView,
@@ -32,19 +29,20 @@ from app.services import activities
 from app.services.activities import Agenda, AgendaActivity, AgendaOpportunity
 from app.services.errors import NotFound
 from ui.activities.activity_dialog import ActivityDialog, kind_label
+from ui.common.qt import (
+    DELETE_ON_CLOSE,
+    ENTER_KEYS,
+    FOREGROUND,
+    INTERACTIVE,
+    NO_EDIT,
+    SELECT_ROWS,
+    SINGLE_SELECTION,
+    TOOLTIP,
+)
 from ui.common.roles import ROW_ROLE
 from ui.common.table_model import Column, RowTableModel
 from ui.common.widgets import ERROR_COLOUR
 
-# Qt enum members looked up once: data() runs for every visible cell on every repaint.
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
-SELECT_ROWS = QAbstractItemView.SelectionBehavior.SelectRows
-SINGLE_SELECTION = QAbstractItemView.SelectionMode.SingleSelection
-NO_EDIT = QAbstractItemView.EditTrigger.NoEditTriggers
-INTERACTIVE = QHeaderView.ResizeMode.Interactive
 LATE_BRUSH = QBrush(QColor(ERROR_COLOUR))
 DONE_BRUSH = QBrush(QColor("#757575"))  # what is done steps back, as in the timeline
 MIN_ELASTIC_WIDTH = 80  # an elastic column keeps at least this much of its text

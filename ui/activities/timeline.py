@@ -15,18 +15,15 @@ from PySide6.QtCore import (
     QPoint,
     QRect,
     QSize,
-    Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListView,
     QMenu,
     QPushButton,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -39,31 +36,31 @@ from app.services import activities
 from app.services.activities import TimelineEntry
 from app.services.errors import NotFound
 from ui.activities.activity_dialog import ActivityDialog, kind_label
+from ui.common.qt import (
+    ACCESSIBLE,
+    ALIGN_CENTER,
+    ALIGN_LEFT,
+    ALIGN_RIGHT,
+    ANTIALIASING,
+    CUSTOM_MENU,
+    DELETE_ON_CLOSE,
+    DISPLAY,
+    ELIDE_RIGHT,
+    ENTER_KEYS,
+    ITEM_VIEW_ITEM,
+    NO_EDIT,
+    NO_PEN,
+    PALETTE_HIGHLIGHTED_TEXT,
+    PALETTE_PLACEHOLDER,
+    PALETTE_TEXT,
+    PER_PIXEL,
+    SCROLL_BAR_OFF,
+    SINGLE_SELECTION,
+    STATE_SELECTED,
+    TOOLTIP,
+)
 from ui.common.roles import ID_ROLE, ROW_ROLE
 from ui.common.widgets import ERROR_COLOUR, WARNING_COLOUR
-
-# Qt enum members looked up once: the delegate paints every visible row on every repaint.
-DISPLAY = Qt.ItemDataRole.DisplayRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
-ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
-ELIDE_RIGHT = Qt.TextElideMode.ElideRight
-ANTIALIASING = QPainter.RenderHint.Antialiasing
-NO_PEN = Qt.PenStyle.NoPen
-STATE_SELECTED = QStyle.StateFlag.State_Selected
-ITEM_VIEW_ITEM = QStyle.ControlElement.CE_ItemViewItem
-HIGHLIGHTED_TEXT = QPalette.ColorRole.HighlightedText
-TEXT = QPalette.ColorRole.Text
-PLACEHOLDER = QPalette.ColorRole.PlaceholderText
-SINGLE_SELECTION = QAbstractItemView.SelectionMode.SingleSelection
-NO_EDIT = QAbstractItemView.EditTrigger.NoEditTriggers
-PER_PIXEL = QAbstractItemView.ScrollMode.ScrollPerPixel
-CUSTOM_MENU = Qt.ContextMenuPolicy.CustomContextMenu
-SCROLL_BAR_OFF = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
 
 # The buttons that add to the timeline, in the order a sale usually needs them.
 ADD_KINDS = (
@@ -218,8 +215,8 @@ class TimelineDelegate(QStyledItemDelegate):
 
         selected = bool(option.state & STATE_SELECTED)
         palette = option.palette
-        text_colour = palette.color(HIGHLIGHTED_TEXT if selected else TEXT)
-        quiet_colour = text_colour if selected else palette.color(PLACEHOLDER)
+        text_colour = palette.color(PALETTE_HIGHLIGHTED_TEXT if selected else PALETTE_TEXT)
+        quiet_colour = text_colour if selected else palette.color(PALETTE_PLACEHOLDER)
         rect: QRect = option.rect
         metrics = option.fontMetrics
         line = metrics.lineSpacing()

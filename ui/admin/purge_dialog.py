@@ -26,9 +26,7 @@ from app.domain.validation import ValidationError
 from app.services import retention
 from app.services.retention import PurgePlan, PurgeResult
 from app.services.stage_setup import NotAllowed
-
-YES = QMessageBox.StandardButton.Yes
-NO = QMessageBox.StandardButton.No
+from ui.common.qt import NO, YES
 
 
 class PurgeDialog(QDialog):

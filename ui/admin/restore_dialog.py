@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.services import backups, workspace
 from app.services.backups import BackupError, BackupInfo, RestoreResult
+from ui.common.qt import NO, YES
 from ui.common.roles import VALUE_ROLE
-
-YES = QMessageBox.StandardButton.Yes
-NO = QMessageBox.StandardButton.No
 
 
 class RestoreDialog(QDialog):

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QDialog,
@@ -15,12 +14,10 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -36,6 +33,24 @@ from app.domain.validation import ValidationError
 from app.services import stage_setup
 from app.services.errors import NotFound
 from app.services.stage_setup import KindInfo, NotAllowed, StageSettings
+from ui.common.qt import (
+    ACCEPT_ROLE,
+    ALIGN_CENTER,
+    ALIGN_RIGHT,
+    CANCEL,
+    CANCEL_BUTTON,
+    CLOSE_BUTTON,
+    ENABLED,
+    FIXED_SECTION,
+    NO_BUTTONS,
+    NO_EDIT,
+    NO_SELECTION,
+    PLAIN_TEXT,
+    SAVE,
+    STRETCH,
+    TO_CONTENTS,
+    UP_DOWN_ARROWS,
+)
 from ui.common.roles import ID_ROLE
 from ui.common.widgets import (
     ERROR_COLOUR,
@@ -44,25 +59,6 @@ from ui.common.widgets import (
     ask_to_save,
     show_field_messages,
 )
-
-ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
-ACTION_ROLE = QDialogButtonBox.ButtonRole.ActionRole
-CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
-CLOSE_BUTTON = QDialogButtonBox.StandardButton.Close
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
-ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
-ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-PLAIN_TEXT = Qt.TextFormat.PlainText
-NOT_EDITABLE = Qt.ItemFlag.ItemIsEnabled
-NO_SELECTION = QAbstractItemView.SelectionMode.NoSelection
-NO_EDITING = QAbstractItemView.EditTrigger.NoEditTriggers
-STRETCH = QHeaderView.ResizeMode.Stretch
-TO_CONTENTS = QHeaderView.ResizeMode.ResizeToContents
-NO_BUTTONS = QSpinBox.ButtonSymbols.NoButtons
-UP_DOWN_ARROWS = QSpinBox.ButtonSymbols.UpDownArrows
-FIXED_SIZE = QHeaderView.ResizeMode.Fixed
 
 COL_STAGE, COL_PROBABILITY, COL_DAYS, COL_FUNNEL = range(4)
 HEADERS = ("Stage", "Default probability", "Days allowed", "Shown in funnel")
@@ -187,7 +183,7 @@ class KindPage(QWidget):
         table.setHorizontalHeaderLabels(HEADERS)
         table.verticalHeader().setVisible(False)
         table.setSelectionMode(NO_SELECTION)
-        table.setEditTriggers(NO_EDITING)
+        table.setEditTriggers(NO_EDIT)
         # Tab goes from editor to editor, not from cell to cell.
         table.setTabKeyNavigation(False)
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -197,7 +193,7 @@ class KindPage(QWidget):
             header.setSectionResizeMode(column, TO_CONTENTS)
         for index, stage in enumerate(stages):
             name = QTableWidgetItem(stage.name)
-            name.setFlags(NOT_EDITABLE)
+            name.setFlags(ENABLED)
             table.setItem(index, COL_STAGE, name)
             row = StageRow(stage)
             if row.fixed:
@@ -207,7 +203,7 @@ class KindPage(QWidget):
                     (COL_FUNNEL, "—"),
                 ):
                     item = QTableWidgetItem(text)
-                    item.setFlags(NOT_EDITABLE)
+                    item.setFlags(ENABLED)
                     item.setTextAlignment(ALIGN_CENTER if column == COL_FUNNEL else ALIGN_RIGHT)
                     item.setForeground(table.palette().placeholderText())
                     table.setItem(index, column, item)
@@ -222,7 +218,7 @@ class KindPage(QWidget):
             row.days.valueChanged.connect(self.changed)
             row.in_funnel.toggled.connect(self.changed)
         rows = table.verticalHeader()
-        rows.setSectionResizeMode(FIXED_SIZE)
+        rows.setSectionResizeMode(FIXED_SECTION)
         rows.setDefaultSectionSize(StageRow(stages[0]).probability.sizeHint().height() + 4)
         # As tall as its rows, so the note about probabilities sits right under them.
         table.setFixedHeight(

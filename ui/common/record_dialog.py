@@ -6,17 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QWidget
 
 from app.domain.validation import ValidationError
 from app.services.conflicts import Conflict
 from app.services.errors import ConflictError, NotFound
 from ui.common import conflict_dialog
 from ui.common.conflict_dialog import ConflictChoice
+from ui.common.qt import DISCARD, SAVE
 from ui.common.widgets import ERROR_COLOUR, FieldBox, ask_to_save, show_field_messages
-
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
 
 
 class RecordDialog(QDialog):

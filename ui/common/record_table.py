@@ -18,26 +18,27 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from ui.common.qt import (
+    ALIGNMENT,
+    ASCENDING,
+    CENTER,
+    DESCENDING,
+    DISPLAY,
+    ENTER_KEYS,
+    FONT,
+    FOREGROUND,
+    HORIZONTAL,
+    RIGHT,
+    TOOLTIP,
+)
 from ui.common.roles import ID_ROLE, ROW_ROLE, SORT_ROLE
 
-# Qt enum members looked up once: data() runs for every visible cell on every repaint.
-DISPLAY = Qt.ItemDataRole.DisplayRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-FONT = Qt.ItemDataRole.FontRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
 # The roles data() answers; the view asks for others (decoration, background, check state,
 # size hint) for every visible cell, and those are answered before a row is looked up.
 _ROW_ROLES = frozenset(
     int(r) for r in (DISPLAY, FOREGROUND, FONT, TOOLTIP, SORT_ROLE, ROW_ROLE, ID_ROLE)
 )
 _STYLE_ROLES = frozenset(int(r) for r in (FOREGROUND, FONT, TOOLTIP))
-HORIZONTAL = Qt.Orientation.Horizontal
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
-ASCENDING = Qt.SortOrder.AscendingOrder
-DESCENDING = Qt.SortOrder.DescendingOrder
-_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 PAGE_SIZE = 200
 # Pages kept in memory; the rest are read again when scrolled back to.
@@ -168,12 +169,12 @@ class PagedTableModel(QAbstractTableModel):
             return None
         if role == DISPLAY:
             return self.COLUMNS[section][0]
-        if role == ALIGN and section in self.RIGHT_ALIGNED:
+        if role == ALIGNMENT and section in self.RIGHT_ALIGNED:
             return RIGHT
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
-        if role == ALIGN:
+        if role == ALIGNMENT:
             if not index.isValid():
                 return None
             column = index.column()
@@ -267,7 +268,7 @@ class RecordTableView(QTableView):
             self.open_requested.emit(int(index.data(ID_ROLE)))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in _ENTER_KEYS:
+        if event.key() in ENTER_KEYS:
             self._open_index(self.currentIndex())
             return
         super().keyPressEvent(event)

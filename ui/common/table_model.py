@@ -11,14 +11,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from ui.common.qt import ALIGNMENT, DISPLAY, HORIZONTAL, RIGHT, TOOLTIP
 from ui.common.roles import ROW_ROLE, SORT_ROLE
-
-# Qt enum members looked up once: data() runs for every visible cell on every repaint.
-DISPLAY = Qt.ItemDataRole.DisplayRole
-ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-HORIZONTAL = Qt.Orientation.Horizontal
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 Row = TypeVar("Row")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFocusEvent, QKeyEvent, QStandardItem, QStandardItemModel
@@ -18,49 +18,44 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.common.roles import ID_ROLE, LABEL_ROLE, VALUE_ROLE
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMessageBox
-
 from app.domain import money
 from app.domain.choices import Choice
 from app.domain.validation import Validator
 from app.services.reference import Option
-
-# Qt enum members looked up once; the pickers consult them on every key press.
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-CASE_INSENSITIVE = Qt.CaseSensitivity.CaseInsensitive
-MATCH_CONTAINS = Qt.MatchFlag.MatchContains
-MATCH_FIXED = Qt.MatchFlag.MatchFixedString
-ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-KEY_DOWN = Qt.Key.Key_Down
-KEY_DELETE = Qt.Key.Key_Delete
-KEY_BACKSPACE = Qt.Key.Key_Backspace
-KEY_PRESS = QEvent.Type.KeyPress
-SHOW_EVENT = QEvent.Type.Show
-FOCUS_OUT = QEvent.Type.FocusOut
-USER_MOVES = (
-    Qt.FocusReason.TabFocusReason,
-    Qt.FocusReason.BacktabFocusReason,
-    Qt.FocusReason.MouseFocusReason,
-    Qt.FocusReason.ShortcutFocusReason,
+from ui.common.qt import (
+    ADJUST_TO_MINIMUM,
+    ALIGN_RIGHT,
+    CANCEL,
+    CASE_INSENSITIVE,
+    DISCARD,
+    FOCUS_OUT,
+    FOREGROUND,
+    KEY_BACKSPACE,
+    KEY_DELETE,
+    KEY_DOWN,
+    KEY_ENTER,
+    KEY_PRESS,
+    KEY_RETURN,
+    MATCH_CONTAINS,
+    MATCH_FIXED,
+    NO_FOCUS,
+    NO_INSERT,
+    POPUP_COMPLETION,
+    SAVE,
+    SHOW_EVENT,
+    TOOLTIP,
+    UNFILTERED_COMPLETION,
+    USER_MOVES,
+    YEAR_SECTION,
 )
-KEY_RETURN = Qt.Key.Key_Return
-KEY_ENTER = Qt.Key.Key_Enter
-NO_FOCUS = Qt.FocusPolicy.NoFocus
-NO_INSERT = QComboBox.InsertPolicy.NoInsert
-POPUP_COMPLETION = QCompleter.CompletionMode.PopupCompletion
-UNFILTERED_COMPLETION = QCompleter.CompletionMode.UnfilteredPopupCompletion
-ADJUST_TO_CONTENTS = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-YEAR_SECTION = QDateEdit.Section.YearSection
+from ui.common.roles import ID_ROLE, LABEL_ROLE, VALUE_ROLE
 
 ERROR_COLOUR = "#b3261e"
 WARNING_COLOUR = "#8a5a00"
@@ -409,7 +404,7 @@ class CatalogueCombo(QComboBox):
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(NO_INSERT)
-        self.setSizeAdjustPolicy(ADJUST_TO_CONTENTS)
+        self.setSizeAdjustPolicy(ADJUST_TO_MINIMUM)
         self.setMinimumContentsLength(18)
         completer = QCompleter(self.model(), self)
         completer.setCaseSensitivity(CASE_INSENSITIVE)
@@ -601,13 +596,4 @@ class LookupEdit(QWidget):
 def ask_to_save(parent: QWidget, question: str) -> QMessageBox.StandardButton:
     """The one question a form with unsaved changes asks on closing (or before a move that
     reloads it): Save (the default), Discard or Cancel."""
-    from PySide6.QtWidgets import QMessageBox  # loaded when a form first asks, not at start-up
-
-    buttons = (
-        QMessageBox.StandardButton.Save
-        | QMessageBox.StandardButton.Discard
-        | QMessageBox.StandardButton.Cancel
-    )
-    return QMessageBox.question(
-        parent, "Unsaved changes", question, buttons, QMessageBox.StandardButton.Save
-    )
+    return QMessageBox.question(parent, "Unsaved changes", question, SAVE | DISCARD | CANCEL, SAVE)

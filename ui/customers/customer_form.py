@@ -9,13 +9,11 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -38,6 +36,7 @@ from app.services.conflicts import Conflict
 from app.services.errors import NotFound
 from app.services.reference import Option
 from ui.activities.timeline import ACCOUNT, TimelineWidget
+from ui.common.qt import NO_EDIT, SELECT_ROWS, STRETCH, TO_CONTENTS
 from ui.common.record_dialog import RecordDialog
 from ui.common.roles import ID_ROLE
 from ui.common.widgets import FieldBox
@@ -46,10 +45,6 @@ from ui.customers.customer_tabs import AccountDocumentsTab
 from ui.customers.duplicates import DuplicateCandidatesPanel
 from ui.customers.personal_data_actions import anonymise_customer, export_customer
 
-SELECT_ROWS = QAbstractItemView.SelectionBehavior.SelectRows
-NO_EDIT = QAbstractItemView.EditTrigger.NoEditTriggers
-STRETCH = QHeaderView.ResizeMode.Stretch
-TO_CONTENTS = QHeaderView.ResizeMode.ResizeToContents
 ACTIVITIES_TAB = "Ac&tivities"
 DOCUMENTS_TAB = "Doc&uments"
 

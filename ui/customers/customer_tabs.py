@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -10,12 +10,9 @@ from app.domain.documents import DocumentKind
 from app.services import documents
 from app.services.documents import DocumentInfo
 from app.services.errors import NotFound
+from ui.common.qt import DELETE_ON_CLOSE, ENTER_KEYS, KEY_PRESS
 from ui.common.table_model import Column, RowTableModel, summary_table
 from ui.common.widgets import ERROR_COLOUR
-
-ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
-KEY_PRESS = QEvent.Type.KeyPress
 
 
 class DocumentTableModel(RowTableModel[DocumentInfo]):

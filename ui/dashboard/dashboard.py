@@ -47,13 +47,12 @@ from app.services.dashboard import (
     ReasonCount,
 )
 from ui.common.list_filters import fill_filter_combo
+from ui.common.qt import FONT, TOOLTIP
 from ui.common.table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
     from ui.dashboard.pipeline_chart import PipelineChart
 
-FONT = Qt.ItemDataRole.FontRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 CURRENCY_NOTE = (
     "Amounts are shown per currency: amounts in different currencies are never added together."

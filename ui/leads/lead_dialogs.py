@@ -3,7 +3,6 @@ conversion is for."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,19 +17,20 @@ from PySide6.QtWidgets import (
 from app.services import accounts, leads
 from app.services.accounts import DuplicateCandidate
 from app.services.leads import LeadDetail
+from ui.common.qt import (
+    ACCEPT_ROLE,
+    ACTION_ROLE,
+    CANCEL_BUTTON,
+    OK_BUTTON,
+    PLAIN_TEXT,
+    SCROLL_BAR_OFF,
+)
 from ui.common.widgets import (
     ERROR_COLOUR,
     OptionCombo,
 )
 from ui.customers.duplicates import DuplicateCandidatesPanel
 from ui.leads.lead_sections import fill_owners
-
-ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
-ACTION_ROLE = QDialogButtonBox.ButtonRole.ActionRole
-OK_BUTTON = QDialogButtonBox.StandardButton.Ok
-CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
-PLAIN_TEXT = Qt.TextFormat.PlainText
-SCROLL_BAR_OFF = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
 
 
 class DisqualifyDialog(QDialog):

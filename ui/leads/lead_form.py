@@ -32,6 +32,15 @@ from app.services.conflicts import Conflict
 from app.services.errors import NotFound
 from app.services.leads import LeadDetail, LeadInput
 from ui.activities.timeline import LEAD, TimelineWidget
+from ui.common.qt import (
+    ACTION_ROLE,
+    CLOSE_BUTTON,
+    FORM_LABEL,
+    NO_FRAME,
+    PLAIN_TEXT,
+    SAVE_KEYS,
+    STYLED_PANEL,
+)
 from ui.common.record_dialog import RecordDialog
 from ui.common.vehicle_interest import LEVELS
 from ui.common.widgets import (
@@ -51,13 +60,6 @@ from ui.leads.lead_sections import (
     form_layout,
 )
 
-ACTION_ROLE = QDialogButtonBox.ButtonRole.ActionRole
-CLOSE_BUTTON = QDialogButtonBox.StandardButton.Close
-PLAIN_TEXT = Qt.TextFormat.PlainText
-LABEL_ROLE = QFormLayout.ItemRole.LabelRole
-NO_FRAME = QFrame.Shape.NoFrame
-STYLED_PANEL = QFrame.Shape.StyledPanel
-SAVE_KEYS = QKeySequence.StandardKey.Save
 DETAILS_TAB = "Lead details"
 ACTIVITIES_TAB = "Ac&tivities"
 
@@ -260,7 +262,7 @@ class LeadDialog(RecordDialog):
             caption
             for form in (self.vehicle.form, origin_form)
             for row in range(form.rowCount())
-            if isinstance(caption := form.itemAt(row, LABEL_ROLE).widget(), QLabel)
+            if isinstance(caption := form.itemAt(row, FORM_LABEL).widget(), QLabel)
         ]
         width = max(caption.sizeHint().width() for caption in captions)
         for caption in captions:

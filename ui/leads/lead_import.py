@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -25,18 +23,19 @@ from PySide6.QtWidgets import (
 from app.domain.choices import Channel
 from app.services import leads
 from app.services.leads import ImportRefused, ImportReport
+from ui.common.qt import (
+    ACCEPT_ROLE,
+    ALIGN_LEFT,
+    CLOSE_BUTTON,
+    PLAIN_TEXT,
+    SELECT_ROWS,
+    STRETCH,
+    TO_CONTENTS,
+    WAIT_CURSOR,
+)
 from ui.common.table_model import Column, RowTableModel
 from ui.common.widgets import ChoiceCombo, FieldBox, OptionCombo
 from ui.leads.lead_sections import fill_owners
-
-ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-WAIT_CURSOR = Qt.CursorShape.WaitCursor
-PLAIN_TEXT = Qt.TextFormat.PlainText
-SELECT_ROWS = QAbstractItemView.SelectionBehavior.SelectRows
-STRETCH = QHeaderView.ResizeMode.Stretch
-TO_CONTENTS = QHeaderView.ResizeMode.ResizeToContents
-ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
-CLOSE_BUTTON = QDialogButtonBox.StandardButton.Close
 
 FILE_FILTER = "CSV files (*.csv *.txt);;All files (*)"
 # A web-form export within the import's row limit is a few tens of megabytes; a file far

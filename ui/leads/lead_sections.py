@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -13,14 +12,12 @@ from PySide6.QtWidgets import (
 from app.domain.choices import Choice
 from app.services import reference
 from app.services.leads import LeadInput
+from ui.common.qt import GROW_FIELDS, LABEL_ALIGN
 from ui.common.vehicle_interest import VehicleInterestPickers
 from ui.common.widgets import (
     FieldBox,
     OptionCombo,
 )
-
-LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-GROW_FIELDS = QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
 
 CONTACT_FIELDS = (
     ("first_name", "&First name"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize, QUrl
 from PySide6.QtGui import QDesktopServices, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 
 from app.services import documents
 from app.services.errors import NotFound
+from ui.common.qt import ACCEPTED, KEEP_ASPECT
 
+# QtPdf's members stay here rather than in ui.common.qt: only the preview loads QtPdf.
 MULTI_PAGE = QPdfView.PageMode.MultiPage
 FIT_WIDTH = QPdfView.ZoomMode.FitToWidth
 READY = QPdfDocument.Status.Ready
-ACCEPTED = QDialog.DialogCode.Accepted
-KEEP_ASPECT = Qt.AspectRatioMode.KeepAspectRatio
 PRINT_DPI = 300
 
 

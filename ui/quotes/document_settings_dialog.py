@@ -24,11 +24,8 @@ from app.domain.validation import ValidationError
 from app.services import documents, workspace
 from app.services.documents import DocumentSettings
 from app.services.errors import NotAllowed
+from ui.common.qt import CANCEL, SAVE
 from ui.common.widgets import FieldBox, ask_to_save
-
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
 
 
 class DocumentSettingsDialog(QDialog):

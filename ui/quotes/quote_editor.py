@@ -35,6 +35,7 @@ from app.services import quotes
 from app.services.documents import DocumentFolderError
 from app.services.errors import ConflictError
 from app.services.quotes import QuoteDetail, QuoteInput
+from ui.common.qt import ACCEPTED, NO, YES
 from ui.common.record_dialog import RecordDialog
 from ui.common.widgets import (
     ERROR_COLOUR,
@@ -57,10 +58,6 @@ from ui.quotes.quote_lines import (
     QuoteLineTableModel,
     TotalsPanel,
 )
-
-YES = QMessageBox.StandardButton.Yes
-NO = QMessageBox.StandardButton.No
-ACCEPTED = QDialog.DialogCode.Accepted
 
 _STATUS_HINTS = {
     QuoteStatus.DRAFT: "Draft: change it freely, then present it to the customer.",

@@ -29,18 +29,20 @@ from PySide6.QtWidgets import (
 from app.domain import money
 from app.domain.quotes import LineKind, QuoteLine, compute_totals, format_rate
 from app.services.quotes import LineInput
+from ui.common.qt import (
+    ALIGNMENT,
+    BACKGROUND,
+    DISPLAY,
+    EDIT,
+    EDITABLE,
+    ENABLED,
+    FOREGROUND,
+    HORIZONTAL,
+    RIGHT,
+    SELECTABLE,
+    TOOLTIP,
+)
 
-DISPLAY = Qt.ItemDataRole.DisplayRole
-EDIT = Qt.ItemDataRole.EditRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-BACKGROUND = Qt.ItemDataRole.BackgroundRole
-ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
-HORIZONTAL = Qt.Orientation.Horizontal
-EDITABLE = Qt.ItemFlag.ItemIsEditable
-SELECTABLE = Qt.ItemFlag.ItemIsSelectable
-ENABLED = Qt.ItemFlag.ItemIsEnabled
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 ERROR_BACKGROUND = QBrush(QColor("#fbe9e7"))
 MUTED_TEXT = QBrush(QColor("#5d6673"))
 

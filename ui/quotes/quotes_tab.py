@@ -26,10 +26,9 @@ from app.services import orders, quotes
 from app.services.errors import NotFound
 from app.services.orders import OrderFormSummary
 from app.services.quotes import QuoteSummary
+from ui.common.qt import ACCEPTED
 from ui.common.table_model import Column, RowTableModel, summary_table
 from ui.common.widgets import ERROR_COLOUR, DateEdit, FieldBox, show_field_messages
-
-ACCEPTED = QDialog.DialogCode.Accepted
 
 
 def _day(value: date | None) -> str:
