@@ -352,6 +352,9 @@ class TotalsPanel(QGroupBox):
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item is not None and item.widget() is not None:
+                # Hidden at once: until the event loop deletes it, an old figure would be
+                # painted under the new one.
+                item.widget().hide()
                 item.widget().deleteLater()
         self.labels = {}
         try:
