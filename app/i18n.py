@@ -31,8 +31,6 @@ from babel import Locale, UnknownLocaleError
 from babel import dates as _dates
 from babel import numbers as _numbers
 
-from app import paths
-
 DOMAIN = "showroom"
 SOURCE_LANGUAGE = "en"
 
@@ -119,6 +117,8 @@ def translator(language: str) -> Translator:
     texts. For documents and exports, which are written in their reader's language."""
     if not language or language == SOURCE_LANGUAGE:
         return ENGLISH
+    from app import paths  # here, so app.domain may import this module without appdirs
+
     catalogue = _gettext.translation(
         DOMAIN, localedir=paths.translations_dir(), languages=[language], fallback=True
     )
@@ -127,6 +127,8 @@ def translator(language: str) -> Translator:
 
 def available_languages() -> list[str]:
     """English and every language with a compiled catalogue, sorted."""
+    from app import paths
+
     found = {
         mo.parent.parent.name
         for mo in paths.translations_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.mo")

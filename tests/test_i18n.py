@@ -134,3 +134,46 @@ def test_extraction_finds_every_keyword_and_translator_methods(tmp_path: Path) -
         assert f'"{text}"' in pot
     assert 'msgctxt "stage"' in pot
     assert "Not marked" not in pot
+
+
+# --- the field labels -------------------------------------------------------------------
+
+
+def test_field_labels_are_todays_english() -> None:
+    from app.domain import fields
+
+    assert fields.label("opportunity.est_revenue") == "Est. revenue"
+    assert fields.label("opportunity.est_trade_in") == "Est. trade-in value"
+    assert fields.label("opportunity.est_close_date", short=True) == "Est. close"
+    assert fields.label("opportunity.topic", short=True) == "Topic"  # no short form
+    assert fields.english("account.email") == "E-mail"
+    with pytest.raises(KeyError):
+        fields.label("opportunity.no_such_field")
+
+
+def test_field_labels_translate_by_their_key(german: Path) -> None:
+    from babel.messages.catalog import Catalog
+
+    from app.domain import fields
+
+    catalog = Catalog(locale="de", domain=i18n.DOMAIN)
+    catalog.add("Kind", "Art", context="account.kind")
+    catalog.add("Kind", "Typ", context="activity.kind")
+    target = german / "de" / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
+    with target.open("wb") as file:
+        write_mo(file, catalog)
+    i18n.translator.cache_clear()
+    de = i18n.translator("de")
+    assert fields.label("account.kind", de) == "Art"
+    assert fields.label("activity.kind", de) == "Typ"
+    assert fields.label("account.kind") == "Kind"  # the screen is English
+    i18n.set_language("de")
+    assert fields.label("activity.kind") == "Typ"
+
+
+def test_every_field_label_is_in_the_template() -> None:
+    from app.domain import fields
+
+    pot = (paths.translations_dir() / "showroom.pot").read_text(encoding="utf-8")
+    for key in fields.KEYS:
+        assert f'msgctxt "{key}"\nmsgid "{fields.english(key)}"' in pot
