@@ -8,7 +8,7 @@ Every text a user reads goes through this module:
 - ``pgettext("stage", "Lost")``: one English word that needs two translations.
 - ``N_("Est. revenue")`` only marks a text for extraction where it is defined at import time
   (column headers, choice labels); it is translated with ``_()`` where it is shown, so a
-  change of language needs no restart.
+  change of language needs no restart. ``NP_("stage", "Lost")`` marks one with a context.
 
 The screen's language is global and switched by ``set_language()`` at run time; the
 module-level functions look up the current translator at each call. What is written for a
@@ -178,6 +178,12 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return _current.npgettext(context, singular, plural, n)
 
 
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Marks a text with a context for extraction without translating it; ``pgettext(*pair)``
+    translates it where it is shown."""
+    return context, message
+
+
 def N_(message: str) -> str:
     """Marks a text for extraction without translating it: for texts defined at import time,
     translated by ``_()`` where they are shown."""
@@ -187,6 +193,7 @@ def N_(message: str) -> str:
 __all__ = [
     "DOMAIN",
     "ENGLISH",
+    "NP_",
     "N_",
     "SOURCE_LANGUAGE",
     "Translator",

@@ -34,7 +34,7 @@ KEYWORDS = [
     "ngettext:1,2",
     "pgettext:1c,2",
     "npgettext:1c,2,3",
-    "NL_:1c,2",  # a field label, its key the context (app/domain/fields.py)
+    "NP_:1c,2",  # marked with a context: field labels (their key), shipped names
 ]
 # Header lines that change on every run (or release) and say nothing about the texts.
 VOLATILE_HEADERS = ("POT-Creation-Date:", "Project-Id-Version:")
