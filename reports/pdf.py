@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -118,7 +118,8 @@ def render(
     fonts.register()
     buffer = io.BytesIO()
     doc = _DocumentTemplate(buffer, snapshot, draft, translator)
-    doc.build(_story(snapshot, translator), canvasmaker=NumberedCanvas)
+    canvas = partial(NumberedCanvas, translator=translator)
+    doc.build(_story(snapshot, translator), canvasmaker=canvas)
     return buffer.getvalue()
 
 
@@ -210,9 +211,10 @@ def _p(markup: str, style: str) -> Paragraph:
 class NumberedCanvas(Canvas):
     """Holds every page until the end so each can say "Page X of Y"."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, translator: Translator = ENGLISH, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self._translator = translator
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -224,8 +226,11 @@ class NumberedCanvas(Canvas):
             self.__dict__.update(page)
             self.setFont(fonts.REGULAR, 7.5)
             self.setFillColor(MUTED)
+            page_of = self._translator._("Page {number} of {total}")
             self.drawRightString(
-                PAGE_WIDTH - MARGIN_RIGHT, FOOTER_TEXT, f"Page {number} of {total}"
+                PAGE_WIDTH - MARGIN_RIGHT,
+                FOOTER_TEXT,
+                fonts.printable(page_of.format(number=number, total=total)),
             )
             super().showPage()
         super().save()

@@ -19,7 +19,7 @@ commands:
   run [ARGS...]    start Showroom (main.py) with ARGS, e.g. --demo
   test [ARGS...]   run the tests: python -m pytest ARGS, with QT_QPA_PLATFORM=offscreen
   check            ruff check, ruff format --check, mypy, lint-imports, the texts'
-                   template up to date
+                   template up to date, no untranslated text where that is enforced
   texts COMMAND    the translation catalogues (scripts/texts.py): extract (the template
                    resources/translations/showroom.pot), update (merge it into each
                    language), compile (.po -> .mo), add LANG (start a language), check
@@ -209,6 +209,7 @@ def run_checks(args: list[str]) -> int:
         ("mypy", [python, "-m", "mypy"]),
         ("lint-imports", [venv_script("lint-imports")]),
         ("texts template", [python, str(ROOT / "scripts" / "texts.py"), "check"]),
+        ("untranslated texts", [python, str(ROOT / "scripts" / "check_texts.py")]),
     ]
     failed = []
     for name, command in steps:
