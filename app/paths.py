@@ -48,3 +48,8 @@ def resources_dir() -> Path:
 
     base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
     return base / "resources"
+
+
+def translations_dir() -> Path:
+    """The compiled catalogues: <lang>/LC_MESSAGES/showroom.mo, and the template showroom.pot."""
+    return resources_dir() / "translations"

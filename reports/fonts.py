@@ -12,6 +12,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from app.i18n import _
+
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 _FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
@@ -42,7 +44,8 @@ def register() -> None:
         for name in (BOLD, REGULAR):
             path = font_path(name)
             if not path.is_file():
-                raise FileNotFoundError(f"The document font is missing: {path}")
+                message = _("The document font is missing: {path}").format(path=path)
+                raise FileNotFoundError(message)
             pdfmetrics.registerFont(TTFont(name, str(path)))
         # No italic cut is shipped: <i> falls back to upright rather than failing.
         addMapping(REGULAR, 0, 0, REGULAR)

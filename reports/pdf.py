@@ -1,11 +1,15 @@
-"""Quotes and order forms as PDF: reportlab platypus over a frozen DocumentSnapshot."""
+"""Quotes and order forms as PDF: reportlab platypus over a frozen DocumentSnapshot.
+
+Every word printed goes through the translator passed in, the document's language (never
+the screen's): ``render(snapshot, translator=i18n.translator("de"))``. English by default.
+"""
 
 from __future__ import annotations
 
 import io
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -35,6 +39,7 @@ from app.domain import money
 from app.domain.choices import Choice, Condition, Interest
 from app.domain.documents import DocumentKind, DocumentLine, DocumentSnapshot
 from app.domain.quotes import LineKind, format_quantity, format_rate
+from app.i18n import ENGLISH, NP_, Translator
 from reports import fonts
 
 # Layout, in mm from the page's edges (A4 portrait: 210 x 297).
@@ -68,31 +73,53 @@ DUE_FILL = colors.HexColor("#dde6f0")
 STRIPE_FILL = colors.HexColor("#f6f8fa")
 DRAFT_INK = colors.Color(0.75, 0.1, 0.1, alpha=0.13)
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Abbreviated month names, as the documents print dates ("23 Nov 2026").
+MONTHS = (
+    NP_("month", "Jan"),
+    NP_("month", "Feb"),
+    NP_("month", "Mar"),
+    NP_("month", "Apr"),
+    NP_("month", "May"),
+    NP_("month", "Jun"),
+    NP_("month", "Jul"),
+    NP_("month", "Aug"),
+    NP_("month", "Sep"),
+    NP_("month", "Oct"),
+    NP_("month", "Nov"),
+    NP_("month", "Dec"),
+)
 MINUS = "\u2212"
 
+TITLES = {
+    DocumentKind.QUOTE.value: NP_("document", "Quote"),
+    DocumentKind.ORDER_FORM.value: NP_("document", "Order form"),
+}
 
-def render_quote(snapshot: DocumentSnapshot) -> bytes:
+
+def render_quote(snapshot: DocumentSnapshot, translator: Translator = ENGLISH) -> bytes:
     if snapshot.kind != DocumentKind.QUOTE:
-        raise ValueError(f"{snapshot.number} is a {snapshot.title.lower()}, not a quote")
-    return render(snapshot)
+        raise ValueError(f"{snapshot.number} is a {snapshot.kind}, not a quote")
+    return render(snapshot, translator=translator)
 
 
-def render_order_form(snapshot: DocumentSnapshot) -> bytes:
+def render_order_form(snapshot: DocumentSnapshot, translator: Translator = ENGLISH) -> bytes:
     if snapshot.kind != DocumentKind.ORDER_FORM:
-        raise ValueError(f"{snapshot.number} is a {snapshot.title.lower()}, not an order form")
-    return render(snapshot)
+        raise ValueError(f"{snapshot.number} is a {snapshot.kind}, not an order form")
+    return render(snapshot, translator=translator)
 
 
-def render(snapshot: DocumentSnapshot, draft: bool = False) -> bytes:
-    """The PDF of an issued document. The same snapshot gives the same bytes: reportlab runs
-    in invariant mode, so no timestamp or random id goes into the file. A `draft` (a quote
-    not yet issued, previewed) carries DRAFT across every page, so it is never mistaken for
-    the document the customer gets."""
+def render(
+    snapshot: DocumentSnapshot, draft: bool = False, translator: Translator = ENGLISH
+) -> bytes:
+    """The PDF of an issued document, in the translator's language. The same snapshot gives
+    the same bytes: reportlab runs in invariant mode, so no timestamp or random id goes into
+    the file. A `draft` (a quote not yet issued, previewed) carries DRAFT across every page,
+    so it is never mistaken for the document the customer gets."""
     fonts.register()
     buffer = io.BytesIO()
-    doc = _DocumentTemplate(buffer, snapshot, draft)
-    doc.build(_story(snapshot), canvasmaker=NumberedCanvas)
+    doc = _DocumentTemplate(buffer, snapshot, draft, translator)
+    canvas = partial(NumberedCanvas, translator=translator)
+    doc.build(_story(snapshot, translator), canvasmaker=canvas)
     return buffer.getvalue()
 
 
@@ -105,9 +132,18 @@ def text(value: str) -> str:
     return escape(fonts.printable(value)).replace("\n", "<br/>")
 
 
-def format_date(value: date | None) -> str:
+def format_date(value: date | None, t: Translator = ENGLISH) -> str:
     # Month names spelled out by hand: strftime's %b follows the machine's locale.
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
+    if value is None:
+        return ""
+    month = t.pgettext(*MONTHS[value.month - 1])
+    # TRANSLATORS: a date on a document, e.g. "23 Nov 2026".
+    return t._("{day} {month} {year}").format(day=value.day, month=month, year=value.year)
+
+
+def title(snapshot: DocumentSnapshot, t: Translator = ENGLISH) -> str:
+    """The document's title in its language: "Quote", "Order form"."""
+    return t.pgettext(*TITLES[snapshot.kind])
 
 
 def format_amount(value: Decimal, currency: str) -> str:
@@ -115,11 +151,12 @@ def format_amount(value: Decimal, currency: str) -> str:
     return f"{MINUS}{figure}" if value < 0 else figure
 
 
-def _choice_label(choice: type[Choice], value: str) -> str:
+def _choice_label(choice: type[Choice], value: str, t: Translator) -> str:
     try:
-        return str(choice.parse(value).label)
+        label = str(choice.parse(value).label)
     except ValueError:
         return value
+    return t.gettext(label)
 
 
 # --- styles -----------------------------------------------------------------------------------
@@ -174,9 +211,10 @@ def _p(markup: str, style: str) -> Paragraph:
 class NumberedCanvas(Canvas):
     """Holds every page until the end so each can say "Page X of Y"."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, translator: Translator = ENGLISH, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self._translator = translator
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -188,8 +226,11 @@ class NumberedCanvas(Canvas):
             self.__dict__.update(page)
             self.setFont(fonts.REGULAR, 7.5)
             self.setFillColor(MUTED)
+            page_of = self._translator._("Page {number} of {total}")
             self.drawRightString(
-                PAGE_WIDTH - MARGIN_RIGHT, FOOTER_TEXT, f"Page {number} of {total}"
+                PAGE_WIDTH - MARGIN_RIGHT,
+                FOOTER_TEXT,
+                fonts.printable(page_of.format(number=number, total=total)),
             )
             super().showPage()
         super().save()
@@ -198,8 +239,12 @@ class NumberedCanvas(Canvas):
 class _DocumentTemplate(BaseDocTemplate):
     """A first page with the letterhead and later pages with a running header."""
 
-    def __init__(self, buffer: io.BytesIO, snapshot: DocumentSnapshot, draft: bool) -> None:
-        title = f"{snapshot.title} {_number(snapshot)}" + (" (draft)" if draft else "")
+    def __init__(
+        self, buffer: io.BytesIO, snapshot: DocumentSnapshot, draft: bool, t: Translator
+    ) -> None:
+        name = t._("{title} {number}").format(title=title(snapshot, t), number=_number(snapshot, t))
+        if draft:
+            name = t._("{document} (draft)").format(document=name)
         super().__init__(
             buffer,
             pagesize=A4,
@@ -207,7 +252,7 @@ class _DocumentTemplate(BaseDocTemplate):
             rightMargin=MARGIN_RIGHT,
             topMargin=LATER_FRAME_TOP,
             bottomMargin=MARGIN_BOTTOM,
-            title=fonts.printable(title),
+            title=fonts.printable(name),
             author=fonts.printable(snapshot.seller.name),
             subject=fonts.printable(snapshot.customer.name),
             creator="Showroom",
@@ -216,6 +261,7 @@ class _DocumentTemplate(BaseDocTemplate):
         )
         self.snapshot = snapshot
         self.draft = draft
+        self.t = t
         frame_bottom = MARGIN_BOTTOM
         first = Frame(
             MARGIN_LEFT,
@@ -249,34 +295,38 @@ class _DocumentTemplate(BaseDocTemplate):
         )
 
     def _first_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
-        _draw_letterhead(canvas, self.snapshot)
-        _draw_footer(canvas, self.snapshot)
+        _draw_letterhead(canvas, self.snapshot, self.t)
+        _draw_footer(canvas, self.snapshot, self.t)
         if self.draft:
-            _draw_draft_mark(canvas)
+            _draw_draft_mark(canvas, self.t)
 
     def _later_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
-        _draw_running_header(canvas, self.snapshot)
-        _draw_footer(canvas, self.snapshot)
+        _draw_running_header(canvas, self.snapshot, self.t)
+        _draw_footer(canvas, self.snapshot, self.t)
         if self.draft:
-            _draw_draft_mark(canvas)
+            _draw_draft_mark(canvas, self.t)
 
 
-def _draw_draft_mark(canvas: Canvas) -> None:
+def _draw_draft_mark(canvas: Canvas, t: Translator) -> None:
     """DRAFT diagonally across the page, light enough to read the page through it."""
     canvas.saveState()
     canvas.setFillColor(DRAFT_INK)
     canvas.setFont(fonts.BOLD, 96)
     canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
     canvas.rotate(52)
-    canvas.drawCentredString(0, -30, "DRAFT")
+    canvas.drawCentredString(0, -30, fonts.printable(t._("DRAFT")))
     canvas.setFont(fonts.BOLD, 14)
-    canvas.drawCentredString(0, -62, "not issued: not an offer to the customer")
+    canvas.drawCentredString(
+        0, -62, fonts.printable(t._("not issued: not an offer to the customer"))
+    )
     canvas.restoreState()
 
 
-def _number(snapshot: DocumentSnapshot) -> str:
+def _number(snapshot: DocumentSnapshot, t: Translator) -> str:
     if snapshot.is_quote:
-        return f"{snapshot.number} rev. {snapshot.revision}"
+        return t._("{number} rev. {revision}").format(
+            number=snapshot.number, revision=snapshot.revision
+        )
     return snapshot.number
 
 
@@ -290,7 +340,7 @@ def _fit(value: str, font: str, size: float, width: float) -> str:
     return line.rstrip() + "…"
 
 
-def _draw_letterhead(canvas: Canvas, snapshot: DocumentSnapshot) -> None:
+def _draw_letterhead(canvas: Canvas, snapshot: DocumentSnapshot, t: Translator) -> None:
     seller = snapshot.seller
     top = PAGE_HEIGHT - LETTERHEAD_TOP
     right = PAGE_WIDTH - MARGIN_RIGHT
@@ -319,11 +369,11 @@ def _draw_letterhead(canvas: Canvas, snapshot: DocumentSnapshot) -> None:
         rows.append((seller.name, fonts.BOLD, 8.5))
     rows += [(line, fonts.REGULAR, 8) for line in seller.address_lines[:4]]
     if seller.phone:
-        rows.append((f"Tel. {seller.phone}", fonts.REGULAR, 8))
+        rows.append((t._("Tel. {phone}").format(phone=seller.phone), fonts.REGULAR, 8))
     if seller.email:
         rows.append((seller.email, fonts.REGULAR, 8))
     if seller.vat_number:
-        rows.append((f"VAT no. {seller.vat_number}", fonts.REGULAR, 8))
+        rows.append((t._("VAT no. {number}").format(number=seller.vat_number), fonts.REGULAR, 8))
     # A long address closes up the lines (and shrinks them) rather than run into the rule.
     step = min(3.5 * mm, (LETTERHEAD_HEIGHT - 6 * mm) / max(len(rows) - 1, 1))
     shrink = min(1.0, step / (3.5 * mm))
@@ -353,7 +403,7 @@ def _logo(path: str) -> ImageReader | None:
     return reader
 
 
-def _draw_running_header(canvas: Canvas, snapshot: DocumentSnapshot) -> None:
+def _draw_running_header(canvas: Canvas, snapshot: DocumentSnapshot, t: Translator) -> None:
     canvas.saveState()
     y = PAGE_HEIGHT - LATER_HEADER_TOP - 3 * mm
     canvas.setFont(fonts.BOLD, 9)
@@ -361,7 +411,7 @@ def _draw_running_header(canvas: Canvas, snapshot: DocumentSnapshot) -> None:
     canvas.drawString(MARGIN_LEFT, y, _fit(snapshot.seller.name, fonts.BOLD, 9, 85 * mm))
     canvas.setFont(fonts.REGULAR, 8.5)
     canvas.setFillColor(INK)
-    reference = f"{snapshot.title} {_number(snapshot)}  ·  {snapshot.customer.name}"
+    reference = _reference(snapshot, t) + f"  ·  {snapshot.customer.name}"
     canvas.drawRightString(
         PAGE_WIDTH - MARGIN_RIGHT, y, _fit(reference, fonts.REGULAR, 8.5, 80 * mm)
     )
@@ -372,14 +422,19 @@ def _draw_running_header(canvas: Canvas, snapshot: DocumentSnapshot) -> None:
     canvas.restoreState()
 
 
-def _draw_footer(canvas: Canvas, snapshot: DocumentSnapshot) -> None:
+def _reference(snapshot: DocumentSnapshot, t: Translator) -> str:
+    """ "Quote Q-00042 rev. 2", "Order form OF-00007"."""
+    return t._("{title} {number}").format(title=title(snapshot, t), number=_number(snapshot, t))
+
+
+def _draw_footer(canvas: Canvas, snapshot: DocumentSnapshot, t: Translator) -> None:
     canvas.saveState()
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
     canvas.line(MARGIN_LEFT, FOOTER_RULE, PAGE_WIDTH - MARGIN_RIGHT, FOOTER_RULE)
     canvas.setFont(fonts.REGULAR, 7.5)
     canvas.setFillColor(MUTED)
-    left = f"{snapshot.title} {_number(snapshot)}  ·  {format_date(snapshot.issue_date)}"
+    left = f"{_reference(snapshot, t)}  ·  {format_date(snapshot.issue_date, t)}"
     if snapshot.seller.name:
         left += f"  ·  {snapshot.seller.name}"
     canvas.drawString(MARGIN_LEFT, FOOTER_TEXT, _fit(left, fonts.REGULAR, 7.5, 130 * mm))
@@ -389,55 +444,62 @@ def _draw_footer(canvas: Canvas, snapshot: DocumentSnapshot) -> None:
 # --- the story --------------------------------------------------------------------------------
 
 
-def _story(snapshot: DocumentSnapshot) -> list[Flowable]:
+def _story(snapshot: DocumentSnapshot, t: Translator) -> list[Flowable]:
     story: list[Flowable] = [NextPageTemplate("Later")]
-    story.append(_address_and_details(snapshot))
+    story.append(_address_and_details(snapshot, t))
     story.append(Spacer(0, 6 * mm))
-    story.append(_p(text(f"{snapshot.title} {snapshot.number}"), "Title"))
+    heading = t._("{title} {number}").format(title=title(snapshot, t), number=snapshot.number)
+    story.append(_p(text(heading), "Title"))
     if not snapshot.is_quote:
         story.append(Spacer(0, 1 * mm))
-        story.append(_p(_order_statement(snapshot), "Body"))
+        story.append(_p(_order_statement(snapshot, t), "Body"))
     if not snapshot.vehicle.is_empty:
-        story.append(_vehicle(snapshot))
+        story.append(_vehicle(snapshot, t))
     story.append(Spacer(0, 5 * mm))
-    story.append(_lines(snapshot))
+    story.append(_lines(snapshot, t))
     story.append(Spacer(0, 4 * mm))
-    story.append(_totals(snapshot))
+    story.append(_totals(snapshot, t))
     if not snapshot.is_quote:
         # Signed beside the figures it commits to; the small print may run on.
-        story.append(_signatures(snapshot))
+        story.append(_signatures(snapshot, t))
     if snapshot.terms.strip():
-        story += _terms(snapshot.terms)
+        story += _terms(snapshot.terms, t)
     return story
 
 
-def _address_and_details(snapshot: DocumentSnapshot) -> Table:
+def _address_and_details(snapshot: DocumentSnapshot, t: Translator) -> Table:
     customer = snapshot.customer
-    address: list[Flowable] = [_p("CUSTOMER", "Label"), _p(text(customer.name), "Name")]
+    address: list[Flowable] = [
+        _p(text(t.pgettext("document heading", "CUSTOMER")), "Label"),
+        _p(text(customer.name), "Name"),
+    ]
     if customer.contact_person:
-        address.append(_p(f"Attn. {text(customer.contact_person)}", "Body"))
+        attention = text(t._("Attn. {name}")).format(name=text(customer.contact_person))
+        address.append(_p(attention, "Body"))
     address += [_p(text(line), "Body") for line in customer.address_lines]
     reach = [value for value in (customer.phone, customer.email) if value]
     if reach or customer.vat_number:
         address.append(Spacer(0, 1.5 * mm))
     address += [_p(text(value), "Small") for value in reach]
     if customer.vat_number:
-        address.append(_p(f"VAT no. {text(customer.vat_number)}", "Small"))
+        vat = text(t._("VAT no. {number}")).format(number=text(customer.vat_number))
+        address.append(_p(vat, "Small"))
 
-    label = "Quote no." if snapshot.is_quote else "Order form no."
+    label = t._("Quote no.") if snapshot.is_quote else t._("Order form no.")
     details: list[tuple[str, str]] = [(label, snapshot.number)]
     if snapshot.is_quote:
-        details.append(("Revision", str(snapshot.revision)))
-    details.append(("Date", format_date(snapshot.issue_date)))
+        details.append((t._("Revision"), str(snapshot.revision)))
+    details.append((t._("Date"), format_date(snapshot.issue_date, t)))
     if snapshot.is_quote:
-        details.append(("Valid until", format_date(snapshot.valid_until)))
+        details.append((t._("Valid until"), format_date(snapshot.valid_until, t)))
     else:
         if snapshot.quote_reference:
-            details.append(("Based on quote", snapshot.quote_reference))
-        details.append(("Delivery", format_date(snapshot.delivery_date) or "to be agreed"))
-    details.append(("Payment", _choice_label(Interest, snapshot.payment_method)))
+            details.append((t._("Based on quote"), snapshot.quote_reference))
+        delivery = format_date(snapshot.delivery_date, t) or t._("to be agreed")
+        details.append((t.pgettext("document detail", "Delivery"), delivery))
+    details.append((t._("Payment"), _choice_label(Interest, snapshot.payment_method, t)))
     if snapshot.salesperson:
-        details.append(("Salesperson", snapshot.salesperson))
+        details.append((t._("Salesperson"), snapshot.salesperson))
     details_table = Table(
         [[_p(text(k), "Key"), _p(f"<b>{text(v)}</b>", "Small")] for k, v in details],
         colWidths=(27 * mm, CONTENT_WIDTH - ADDRESS_COLUMN - 27 * mm - 4 * mm),
@@ -468,27 +530,33 @@ def _address_and_details(snapshot: DocumentSnapshot) -> Table:
     )
 
 
-def _order_statement(snapshot: DocumentSnapshot) -> str:
-    return (
-        f"The customer named above orders the following from {text(snapshot.seller.name)} "
-        f"on the terms and conditions below."
+def _order_statement(snapshot: DocumentSnapshot, t: Translator) -> str:
+    sentence = t._(
+        "The customer named above orders the following from {seller} "
+        "on the terms and conditions below."
     )
+    return text(sentence).format(seller=text(snapshot.seller.name))
 
 
-def _vehicle(snapshot: DocumentSnapshot) -> Flowable:
+def _vehicle(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
     vehicle = snapshot.vehicle
     name = " ".join(part for part in (vehicle.brand, vehicle.model, vehicle.variant) if part)
     fields = [
-        ("Model code", vehicle.model_code),
-        ("VIN", vehicle.vin),
-        ("Colour", vehicle.colour),
-        ("Condition", _choice_label(Condition, vehicle.condition)),
+        (t._("Model code"), vehicle.model_code),
+        (t._("VIN"), vehicle.vin),
+        (t._("Colour"), vehicle.colour),
+        (t._("Condition"), _choice_label(Condition, vehicle.condition, t)),
     ]
     if vehicle.condition == Condition.USED or vehicle.first_registration:
-        fields.append(("First registration", format_date(vehicle.first_registration) or "—"))
+        registration = format_date(vehicle.first_registration, t) or "—"
+        fields.append((t._("First registration"), registration))
     if vehicle.condition == Condition.USED or vehicle.mileage_km is not None:
-        mileage = "—" if vehicle.mileage_km is None else f"{vehicle.mileage_km:,} km"
-        fields.append(("Mileage", mileage))
+        mileage = (
+            "—"
+            if vehicle.mileage_km is None
+            else t._("{distance} km").format(distance=t.format_number(vehicle.mileage_km))
+        )
+        fields.append((t._("Mileage"), mileage))
     cells = [[_p(text(key), "Key"), _p(text(value), "Small")] for key, value in fields if value]
     rows = [
         cells[index] + (cells[index + 1] if index + 1 < len(cells) else ["", ""])
@@ -507,15 +575,25 @@ def _vehicle(snapshot: DocumentSnapshot) -> Flowable:
             ]
         ),
     )
-    heading: list[Flowable] = [Spacer(0, 5 * mm), _p("VEHICLE", "Label")]
+    heading: list[Flowable] = [
+        Spacer(0, 5 * mm),
+        _p(text(t.pgettext("document heading", "VEHICLE")), "Label"),
+    ]
     if name:
         heading.append(_p(text(name), "VehicleName"))
     return KeepTogether([*heading, Spacer(0, 1 * mm), grid])
 
 
-def _lines(snapshot: DocumentSnapshot) -> Table:
+def _lines(snapshot: DocumentSnapshot, t: Translator) -> Table:
     currency = snapshot.currency
-    header = ["Pos.", "Description", "Qty", "Unit price", "VAT", f"Amount ({currency})"]
+    header = [
+        t._("Pos."),
+        t._("Description"),
+        t._("Qty"),
+        t._("Unit price"),
+        t._("VAT"),
+        t._("Amount ({currency})").format(currency=currency),
+    ]
     rows: list[list[Any]] = [header]
     stripes: list[tuple[Any, ...]] = []
     position = 0
@@ -566,17 +644,15 @@ def _line_row(position: int, line: DocumentLine, currency: str) -> list[Any]:
     ]
 
 
-def _totals(snapshot: DocumentSnapshot) -> Table:
+def _totals(snapshot: DocumentSnapshot, t: Translator) -> Table:
     totals = snapshot.totals
     currency = snapshot.currency
-    rows: list[list[Any]] = [["Net total", format_amount(totals.net, currency)]]
+    rows: list[list[Any]] = [[t._("Net total"), format_amount(totals.net, currency)]]
     for vat in totals.vat:
-        rows.append(
-            [
-                f"VAT {format_rate(vat.rate)}% on {format_amount(vat.net, currency)}",
-                format_amount(vat.vat, currency),
-            ]
+        on = t._("VAT {rate}% on {amount}").format(
+            rate=format_rate(vat.rate), amount=format_amount(vat.net, currency)
         )
+        rows.append([on, format_amount(vat.vat, currency)])
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
         ("FONTSIZE", (0, 0), (-1, -1), 9),
@@ -592,20 +668,21 @@ def _totals(snapshot: DocumentSnapshot) -> Table:
     trade_ins = [line for line in snapshot.lines if line.is_trade_in]
     if trade_ins or totals.trade_in:
         gross_row = len(rows)
-        rows.append([f"Total incl. VAT ({currency})", format_amount(totals.gross, currency)])
+        gross = t._("Total incl. VAT ({currency})").format(currency=currency)
+        rows.append([gross, format_amount(totals.gross, currency)])
         commands += [
             ("LINEABOVE", (0, gross_row), (-1, gross_row), 0.6, INK),
             ("FONTNAME", (0, gross_row), (-1, gross_row), fonts.BOLD),
         ]
         for line in trade_ins:
             label = [
-                _p("Less trade-in allowance", "Cell"),
+                _p(text(t._("Less trade-in allowance")), "Cell"),
                 _p(text(line.description), "CellNote"),
             ]
             rows.append([label, format_amount(line.net, currency)])
-        due_label = f"Amount due ({currency})"
+        due_label = t._("Amount due ({currency})").format(currency=currency)
     else:
-        due_label = f"Total amount due ({currency})"
+        due_label = t._("Total amount due ({currency})").format(currency=currency)
     due_row = len(rows)
     rows.append([due_label, format_amount(totals.amount_due, currency)])
     commands += [
@@ -620,7 +697,7 @@ def _totals(snapshot: DocumentSnapshot) -> Table:
     table = Table(rows, colWidths=TOTALS_COLUMNS, style=TableStyle(commands))
     # The notes sit in the free space left of the totals, so a short quote stays on one page.
     return Table(
-        [[_notes(snapshot), table]],
+        [[_notes(snapshot, t), table]],
         colWidths=(CONTENT_WIDTH - sum(TOTALS_COLUMNS), sum(TOTALS_COLUMNS)),
         style=TableStyle(
             [
@@ -635,53 +712,62 @@ def _totals(snapshot: DocumentSnapshot) -> Table:
     )
 
 
-def _notes(snapshot: DocumentSnapshot) -> list[Flowable]:
-    currency = f"All amounts are in {text(snapshot.currency)}."
+def _notes(snapshot: DocumentSnapshot, t: Translator) -> list[Flowable]:
+    currency = text(t._("All amounts are in {currency}.")).format(currency=text(snapshot.currency))
     if snapshot.is_quote:
-        valid = format_date(snapshot.valid_until)
-        sentence = f"This quote is valid until <b>{valid}</b>. " if valid else ""
+        valid = format_date(snapshot.valid_until, t)
+        sentence = (
+            text(t._("This quote is valid until {date}.")).format(date=f"<b>{text(valid)}</b>")
+            + " "
+            if valid
+            else ""
+        )
         notes = [_p(sentence + currency, "Body")]
         if snapshot.remarks.strip():
             notes += [Spacer(0, 2 * mm), _p(text(snapshot.remarks.strip()), "Body")]
         if snapshot.salesperson:
             notes += [
                 Spacer(0, 4 * mm),
-                _p("Kind regards,", "Body"),
+                _p(text(t._("Kind regards,")), "Body"),
                 _p(f"<b>{text(snapshot.salesperson)}</b>", "Body"),
                 _p(text(snapshot.seller.name), "Small"),
             ]
         return notes
-    delivery = format_date(snapshot.delivery_date)
+    delivery = format_date(snapshot.delivery_date, t)
     sentence = (
-        f"Scheduled delivery: <b>{delivery}</b>. "
+        text(t._("Scheduled delivery: {date}.")).format(date=f"<b>{text(delivery)}</b>")
         if delivery
-        else "The delivery date will be agreed with the customer. "
-    )
+        else text(t._("The delivery date will be agreed with the customer."))
+    ) + " "
     notes = [_p(sentence + currency, "Body")]
     if snapshot.remarks.strip():
         notes += [Spacer(0, 2 * mm), _p(text(snapshot.remarks.strip()), "Body")]
     return notes
 
 
-def _terms(terms: str) -> list[Flowable]:
+def _terms(terms: str, t: Translator) -> list[Flowable]:
     """The small print, one paragraph after another. The heading keeps to the first of them:
     it never stays behind at the foot of a page on its own."""
     paragraphs = [part.strip() for part in terms.replace("\r\n", "\n").split("\n\n")]
     body = [_p(text(part), "Terms") for part in paragraphs if part]
     if not body:
         return []
-    return [KeepTogether([_p("Terms and conditions", "Section"), body[0]]), *body[1:]]
+    heading = _p(text(t._("Terms and conditions")), "Section")
+    return [KeepTogether([heading, body[0]]), *body[1:]]
 
 
-def _signatures(snapshot: DocumentSnapshot) -> Flowable:
+def _signatures(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
     customer = (
-        f"Place, date and signature of the customer<br/><b>{text(snapshot.customer.name)}</b>"
+        text(t._("Place, date and signature of the customer"))
+        + f"<br/><b>{text(snapshot.customer.name)}</b>"
     )
-    dealer = "Signature and stamp of the dealer<br/>" + (
-        f"<b>{text(snapshot.salesperson)}</b>, for {text(snapshot.seller.name)}"
-        if snapshot.salesperson
-        else f"<b>{text(snapshot.seller.name)}</b>"
-    )
+    dealer = text(t._("Signature and stamp of the dealer")) + "<br/>"
+    if snapshot.salesperson:
+        dealer += text(t._("{salesperson}, for {seller}")).format(
+            salesperson=f"<b>{text(snapshot.salesperson)}</b>", seller=text(snapshot.seller.name)
+        )
+    else:
+        dealer += f"<b>{text(snapshot.seller.name)}</b>"
     gap = 12 * mm
     width = (CONTENT_WIDTH - gap) / 2
     table = Table(
@@ -703,8 +789,12 @@ def _signatures(snapshot: DocumentSnapshot) -> Flowable:
         [
             Spacer(0, 7 * mm),
             _p(
-                "By signing, the customer places a binding order for the vehicle and items "
-                "above at the prices stated, on the terms and conditions below.",
+                text(
+                    t._(
+                        "By signing, the customer places a binding order for the vehicle and "
+                        "items above at the prices stated, on the terms and conditions below."
+                    )
+                ),
                 "Small",
             ),
             Spacer(0, 4 * mm),

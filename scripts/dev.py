@@ -18,8 +18,13 @@ project's dependencies into it (again only after pyproject.toml changes).
 commands:
   run [ARGS...]    start Showroom (main.py) with ARGS, e.g. --demo
   test [ARGS...]   run the tests: python -m pytest ARGS, with QT_QPA_PLATFORM=offscreen
-  check            ruff check, ruff format --check, mypy, lint-imports
-  build [ARGS...]  build the installer: pyinstaller --noconfirm installer.spec ARGS
+  check            ruff check, ruff format --check, mypy, lint-imports, the texts'
+                   template up to date, no untranslated text where that is enforced
+  texts COMMAND    the translation catalogues (scripts/texts.py): extract (the template
+                   resources/translations/showroom.pot), update (merge it into each
+                   language), compile (.po -> .mo), add LANG (start a language), check
+  build [ARGS...]  build the installer (the catalogues compiled first):
+                   pyinstaller --noconfirm installer.spec ARGS
   setup            only create or update .venv
 """
 
@@ -176,7 +181,14 @@ def venv_script(name: str) -> str:
     return str(BIN / (f"{name}.exe" if WINDOWS else name))
 
 
+def texts(args: list[str]) -> int:
+    return call([str(VENV_PYTHON), str(ROOT / "scripts" / "texts.py"), *args], cwd=ROOT)
+
+
 def run_app(args: list[str]) -> int:
+    # The program reads compiled catalogues; the .po files are what is committed.
+    if texts(["compile"]) != 0:
+        return fail("compiling the translation catalogues failed")
     # The caller's working directory is kept, so a relative --data-dir means what it says.
     return call([str(VENV_PYTHON), str(ROOT / "main.py"), *args])
 
@@ -196,6 +208,8 @@ def run_checks(args: list[str]) -> int:
         ("ruff format --check", [python, "-m", "ruff", "format", "--check", "."]),
         ("mypy", [python, "-m", "mypy"]),
         ("lint-imports", [venv_script("lint-imports")]),
+        ("texts template", [python, str(ROOT / "scripts" / "texts.py"), "check"]),
+        ("untranslated texts", [python, str(ROOT / "scripts" / "check_texts.py")]),
     ]
     failed = []
     for name, command in steps:
@@ -209,6 +223,9 @@ def run_checks(args: list[str]) -> int:
 
 
 def build(args: list[str]) -> int:
+    # installer.spec copies resources/ whole, the compiled catalogues with it.
+    if texts(["compile"]) != 0:
+        return fail("compiling the translation catalogues failed")
     command = [str(VENV_PYTHON), "-m", "PyInstaller", "--noconfirm", "installer.spec", *args]
     return call(command, cwd=ROOT)
 
@@ -221,6 +238,7 @@ COMMANDS = {
     "run": run_app,
     "test": run_tests,
     "check": run_checks,
+    "texts": texts,
     "build": build,
     "setup": setup_only,
 }

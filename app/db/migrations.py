@@ -26,7 +26,7 @@ from peewee import (
 
 from app.db import backups, models
 from app.db.connection import SEARCH_FUNCTION, database, is_sqlite
-from app.domain import text
+from app.domain import standard_names, text
 
 log = logging.getLogger(__name__)
 
@@ -530,6 +530,108 @@ def _v7_open_list(db: Database) -> None:
         db.execute_sql("ANALYZE opportunity")
 
 
+# --- schema 8: the shipped names' stable keys -------------------------------------------------
+
+# The rows the program seeded, by the English names it seeded them with, and their keys
+# (app/domain/standard_names.py): frozen here, so the step stays what it is.
+_V8_STAGE_KEYS = {
+    "Qualify": "qualify",
+    "Interest": "interest",
+    "Quotation": "quotation",
+    "Contract": "contract",
+    "Delivery": "delivery",
+    "Won": "won",
+    "Lost": "lost",
+}
+_V8_KIND_KEYS = {
+    ("Standard", "standard"): "standard",
+    ("Without stages", "without_stages"): "without_stages",
+}
+_V8_REASON_KEYS = {
+    "lost": {
+        "Price": "price",
+        "Financing refused": "financing_refused",
+        "Bought elsewhere": "bought_elsewhere",
+        "Bought another brand": "bought_another_brand",
+        "No longer interested": "no_longer_interested",
+        "Delivery time too long": "delivery_time_too_long",
+        "Trade-in value too low": "trade_in_value_too_low",
+        "Cancelled": "cancelled",
+    },
+    "disqualify": {
+        "Not reachable": "not_reachable",
+        "No purchase intention": "no_purchase_intention",
+        "Duplicate": "duplicate",
+        "Spam or test entry": "spam_or_test_entry",
+        "Outside our market area": "outside_market_area",
+    },
+    "note": {
+        "Customer call": "customer_call",
+        "Visit": "visit",
+        "Internal": "internal",
+        "Financing": "financing",
+        "Trade-in": "trade_in",
+        "Complaint": "complaint",
+    },
+}
+# Named as the models name them, so an upgraded database and a new one are alike.
+_V8_KEY_INDEXES = {
+    "stage": ("stage_kind_id_key", ("kind_id", "key")),
+    "reason": ("reason_kind_key", ("kind", "key")),
+    "opportunity_kind": ("opportunity_kind_key", ("key",)),
+}
+
+
+def _v8_standard_keys(db: Database) -> None:
+    """A key column on stage, reason and opportunity_kind: the stable name of a row the
+    program shipped, which the program compares (not the English name, which an
+    administrator may rename, and which shows translated while it is not renamed). Filled
+    for the shipped rows by their English names; a row an administrator added keeps NULL.
+    The stages of custom processes are copies of the standard ones and get their keys too
+    (the automatic moves found them by name until now). Idempotent: the column and index
+    are added if missing, and only rows without a key are filled."""
+    for table, (index, columns) in _V8_KEY_INDEXES.items():
+        if "key" not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "key" VARCHAR(255)')
+        listed = ", ".join(f'"{c}"' for c in columns)
+        db.execute_sql(f'CREATE UNIQUE INDEX IF NOT EXISTS "{index}" ON "{table}" ({listed})')
+
+    def run(sql: str, *params: object) -> None:
+        db.execute_sql(sql.replace("?", db.param), params)
+
+    for name, key in _V8_STAGE_KEYS.items():
+        # One stage per process takes the key, should a process hold the name twice.
+        run(
+            'UPDATE stage SET "key" = ? WHERE "key" IS NULL AND id IN ('
+            "SELECT min(s.id) FROM stage s WHERE s.name = ? AND NOT EXISTS ("
+            'SELECT 1 FROM stage k WHERE k.kind_id = s.kind_id AND k."key" = ?) '
+            "GROUP BY s.kind_id)",
+            key,
+            name,
+            key,
+        )
+    for (name, process), key in _V8_KIND_KEYS.items():
+        run(
+            'UPDATE opportunity_kind SET "key" = ? WHERE "key" IS NULL AND name = ? '
+            'AND process = ? AND NOT EXISTS (SELECT 1 FROM opportunity_kind k WHERE k."key" = ?)',
+            key,
+            name,
+            process,
+            key,
+        )
+    for kind, names in _V8_REASON_KEYS.items():
+        for name, key in names.items():
+            run(
+                'UPDATE reason SET "key" = ? WHERE "key" IS NULL AND kind = ? AND name = ? '
+                'AND NOT EXISTS (SELECT 1 FROM reason k WHERE k.kind = ? AND k."key" = ?)',
+                key,
+                kind,
+                name,
+                kind,
+                key,
+            )
+
+
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
     _v2_quotes,
@@ -538,6 +640,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v5_folded_search,
     _v6_stage_visits,
     _v7_open_list,
+    _v8_standard_keys,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
@@ -553,39 +656,17 @@ class DatabaseTooNew(RuntimeError):
         self.found = found
 
 
-# The default sales process (DESIGN.md): name, probability %, days allowed, won, lost,
-# in funnel, only for opportunities from leads.
+# The default sales process (DESIGN.md): key, probability %, days allowed, won, lost, in
+# funnel, only for opportunities from leads. The English names are standard_names.STAGES'.
 DEFAULT_STAGES = [
-    ("Qualify", 10, 7, False, False, True, True),
-    ("Interest", 20, 21, False, False, True, False),
-    ("Quotation", 40, 14, False, False, True, False),
-    ("Contract", 75, 21, False, False, True, False),
-    ("Delivery", 90, 30, False, False, True, False),
-    ("Won", 100, None, True, False, False, False),
-    ("Lost", 0, None, False, True, False, False),
+    ("qualify", 10, 7, False, False, True, True),
+    ("interest", 20, 21, False, False, True, False),
+    ("quotation", 40, 14, False, False, True, False),
+    ("contract", 75, 21, False, False, True, False),
+    ("delivery", 90, 30, False, False, True, False),
+    ("won", 100, None, True, False, False, False),
+    ("lost", 0, None, False, True, False, False),
 ]
-
-
-DEFAULT_REASONS = {
-    "lost": [
-        "Price",
-        "Financing refused",
-        "Bought elsewhere",
-        "Bought another brand",
-        "No longer interested",
-        "Delivery time too long",
-        "Trade-in value too low",
-        "Cancelled",
-    ],
-    "disqualify": [
-        "Not reachable",
-        "No purchase intention",
-        "Duplicate",
-        "Spam or test entry",
-        "Outside our market area",
-    ],
-    "note": ["Customer call", "Visit", "Internal", "Financing", "Trade-in", "Complaint"],
-}
 
 
 def _create_schema_version(db: Database) -> None:
@@ -608,11 +689,15 @@ def _set_version(db: Database, version: int) -> None:
 
 
 def _seed_reference_data() -> None:
-    standard = models.OpportunityKind.create(name="Standard", process="standard")
-    for sequence, (name, prob, days, won, lost, funnel, lead_only) in enumerate(DEFAULT_STAGES, 1):
+    """The shipped rows, in English with their keys; they show translated while not renamed."""
+    standard = models.OpportunityKind.create(
+        name=standard_names.english("standard"), process="standard", key="standard"
+    )
+    for sequence, (key, prob, days, won, lost, funnel, lead_only) in enumerate(DEFAULT_STAGES, 1):
         models.Stage.create(
             kind=standard,
-            name=name,
+            key=key,
+            name=standard_names.english(key),
             sequence=sequence * 10,
             default_probability=prob,
             days_allowed=days,
@@ -621,10 +706,14 @@ def _seed_reference_data() -> None:
             in_funnel=funnel,
             only_from_lead=lead_only,
         )
-    models.OpportunityKind.create(name="Without stages", process="without_stages")
-    for kind, names in DEFAULT_REASONS.items():
-        for sequence, name in enumerate(names, 1):
-            models.Reason.create(kind=kind, name=name, sequence=sequence)
+    models.OpportunityKind.create(
+        name=standard_names.english("without_stages"),
+        process="without_stages",
+        key="without_stages",
+    )
+    for kind, names in standard_names.REASONS.items():
+        for sequence, (key, (_context, name)) in enumerate(names.items(), 1):
+            models.Reason.create(kind=kind, key=key, name=name, sequence=sequence)
 
 
 def _locked(db: Database):  # type: ignore[no-untyped-def]

@@ -317,6 +317,13 @@ class Vehicle(BaseModel):
         indexes = ((("brand", "model"), False),)
 
 
+def _standard_key(unique: bool = False) -> CharField:
+    """A shipped row's stable key (app/domain/standard_names.py), which the program compares
+    and by which it translates the name; NULL for a row an administrator added. Last among
+    the fields, where schema 8's ALTER TABLE put the column."""
+    return CharField(null=True, unique=unique)
+
+
 class Reason(BaseModel):
     """The catalogues of reasons: why a sale was lost, why a lead was disqualified, what a
     note is about."""
@@ -325,9 +332,10 @@ class Reason(BaseModel):
     name = CharField()
     sequence = IntegerField(default=0)
     active = BooleanField(default=True)
+    key = _standard_key()
 
     class Meta:
-        indexes = ((("kind", "name"), True),)
+        indexes = ((("kind", "name"), True), (("kind", "key"), True))
 
 
 class Lead(BaseModel):
@@ -366,6 +374,7 @@ class Lead(BaseModel):
 class OpportunityKind(BaseModel):
     name = CharField(unique=True)
     process = CharField()  # ProcessKind
+    key = _standard_key(unique=True)
 
 
 class Stage(BaseModel):
@@ -378,9 +387,10 @@ class Stage(BaseModel):
     days_allowed = IntegerField(null=True)
     in_funnel = BooleanField(default=True)
     only_from_lead = BooleanField(default=False)
+    key = _standard_key()
 
     class Meta:
-        indexes = ((("kind", "sequence"), True),)
+        indexes = ((("kind", "sequence"), True), (("kind", "key"), True))
 
 
 class Opportunity(BaseModel):

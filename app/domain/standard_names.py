@@ -1,0 +1,88 @@
+"""The names Showroom ships as data (the standard stages, the kinds of sales process, the lost,
+disqualify and note reasons), each with a stable key.
+
+The database keeps a shipped row's key beside its name (schema 8). The program compares
+keys, never the English text, and shows a shipped name translated unless an administrator
+has renamed it: ``display_name(row.key, row.name)``. A row an administrator added has no key
+and always shows its name as stored.
+"""
+
+from __future__ import annotations
+
+from app.i18n import NP_, Translator, current
+
+# The standard process's stages in order (DESIGN.md): key -> (context, English name).
+STAGES: dict[str, tuple[str, str]] = {
+    "qualify": NP_("stage", "Qualify"),
+    "interest": NP_("stage", "Interest"),
+    "quotation": NP_("stage", "Quotation"),
+    "contract": NP_("stage", "Contract"),
+    "delivery": NP_("stage", "Delivery"),
+    "won": NP_("stage", "Won"),
+    "lost": NP_("stage", "Lost"),
+}
+
+# The open stages in the order automatic moves go through them.
+PROCESS_ORDER: tuple[str, ...] = ("qualify", "interest", "quotation", "contract", "delivery")
+
+KINDS: dict[str, tuple[str, str]] = {
+    "standard": NP_("sales process", "Standard"),
+    "without_stages": NP_("sales process", "Without stages"),
+}
+
+# By the reason table's kind column: "lost", "disqualify", "note".
+REASONS: dict[str, dict[str, tuple[str, str]]] = {
+    "lost": {
+        "price": NP_("lost reason", "Price"),
+        "financing_refused": NP_("lost reason", "Financing refused"),
+        "bought_elsewhere": NP_("lost reason", "Bought elsewhere"),
+        "bought_another_brand": NP_("lost reason", "Bought another brand"),
+        "no_longer_interested": NP_("lost reason", "No longer interested"),
+        "delivery_time_too_long": NP_("lost reason", "Delivery time too long"),
+        "trade_in_value_too_low": NP_("lost reason", "Trade-in value too low"),
+        "cancelled": NP_("lost reason", "Cancelled"),
+    },
+    "disqualify": {
+        "not_reachable": NP_("disqualify reason", "Not reachable"),
+        "no_purchase_intention": NP_("disqualify reason", "No purchase intention"),
+        "duplicate": NP_("disqualify reason", "Duplicate"),
+        "spam_or_test_entry": NP_("disqualify reason", "Spam or test entry"),
+        "outside_market_area": NP_("disqualify reason", "Outside our market area"),
+    },
+    "note": {
+        "customer_call": NP_("note reason", "Customer call"),
+        "visit": NP_("note reason", "Visit"),
+        "internal": NP_("note reason", "Internal"),
+        "financing": NP_("note reason", "Financing"),
+        "trade_in": NP_("note reason", "Trade-in"),
+        "complaint": NP_("note reason", "Complaint"),
+    },
+}
+
+# Every key of every table, for display_name: the keys are unique across the tables.
+_ALL: dict[str, tuple[str, str]] = {
+    **STAGES,
+    **KINDS,
+    **{key: name for names in REASONS.values() for key, name in names.items()},
+}
+
+
+def english(key: str) -> str:
+    """The shipped English name of a key (KeyError for an unknown one)."""
+    return _ALL[key][1]
+
+
+def display_name(key: str | None, stored_name: str, translator: Translator | None = None) -> str:
+    """What a user reads for a stage, kind or reason: the shipped name in the screen's (or
+    ``translator``'s) language when the row has a key and still carries the shipped English
+    name; the stored name when an administrator added or renamed it."""
+    if not key or key not in _ALL:
+        return stored_name
+    context, text = _ALL[key]
+    if stored_name != text:
+        return stored_name
+    translate = (translator or current()).pgettext  # extracted where marked, above
+    return translate(context, text)
+
+
+__all__ = ["KINDS", "PROCESS_ORDER", "REASONS", "STAGES", "display_name", "english"]
