@@ -17,7 +17,7 @@ from app.domain import dates
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
 from app.domain.stages import first_stage
 from app.domain.validation import ValidationError, Validator
-from app.services import accounts, conflicts, matching
+from app.services import accounts, conflicts, matching, opportunities
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import stage_infos
 
@@ -381,8 +381,6 @@ def convert(
     """Turn the lead into a customer (the one picked, or a new one after the duplicate
     check), a contact and an opportunity at the first stage, pre-filled from the lead.
     Whole or not at all; the lead is read-only afterwards."""
-    from app.services import opportunities
-
     today = today or date.today()
     with transaction():
         row = _editable(lead_id)

@@ -14,7 +14,7 @@ from app.domain import money
 from app.domain.choices import Interest, Status
 from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
 from app.domain.validation import ValidationError, Validator
-from app.services import documents, numbering, process
+from app.services import documents, numbering, process, quotes
 from app.services.errors import NotFound
 
 MAX_MILEAGE_KM = 2_000_000
@@ -66,8 +66,6 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
     """The order form of an accepted quote: numbered, frozen and its PDF written beside the
     archive. Joins the caller's transaction (accepting the quote); returns the number and
     the written file, which the caller publishes once the transaction has committed."""
-    from app.services import quotes  # quotes accepts through this module
-
     opportunity = quote.opportunity
     if delivery_date is None:
         delivery_date = opportunity.scheduled_delivery
@@ -115,7 +113,7 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
 
 
 def _render(snap: DocumentSnapshot) -> bytes:
-    from reports import pdf
+    from reports import pdf  # reportlab is loaded when the first document is, not at start-up
 
     return pdf.render(snap)
 

@@ -18,7 +18,7 @@ from app.services.errors import NotFound
 from app.services.reference import fixed_sequence, stage_infos
 
 
-def _open_row(opportunity_id: int) -> m.Opportunity:
+def open_row(opportunity_id: int) -> m.Opportunity:
     row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
     if row is None:
         raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
@@ -52,7 +52,7 @@ def _set_stage(
 def move_to_stage(opportunity_id: int, stage_id: int) -> None:
     """A move by hand: in a fixed process the next stage or any earlier one."""
     with transaction():
-        row = _open_row(opportunity_id)
+        row = open_row(opportunity_id)
         require_open(row)
         stages = stage_infos(row.kind_id)
         current = next((s for s in stages if s.id == row.stage_id), None)
@@ -76,7 +76,7 @@ def advance(opportunity_id: int, at_least: str) -> bool:
     drive, a quote, a contract, an order); never backwards. True if it moved. Joins the
     caller's transaction."""
     with transaction():
-        row = _open_row(opportunity_id)
+        row = open_row(opportunity_id)
         require_open(row)
         stages = stage_infos(row.kind_id)
         current = next((s for s in stages if s.id == row.stage_id), None)
@@ -96,7 +96,7 @@ def _closing_stage(row: m.Opportunity, won: bool) -> StageInfo | None:
     return next((s for s in stage_infos(row.kind_id) if (s.is_won if won else s.is_lost)), None)
 
 
-def _close(row: m.Opportunity, won: bool, note: str) -> None:
+def close_row(row: m.Opportunity, won: bool, note: str) -> None:
     require_open(row)
     row.status = (Status.WON if won else Status.LOST).value
     row.closing_note = note.strip()
@@ -109,38 +109,14 @@ def _close(row: m.Opportunity, won: bool, note: str) -> None:
 
 def close_won(opportunity_id: int, note: str = "") -> None:
     with transaction():
-        _close(_open_row(opportunity_id), True, note)
-
-
-def close_lost(
-    opportunity_ids: list[int], reason: str, note: str = "", competitor: str = ""
-) -> int:
-    """Close one or several opportunities as lost, with a reason from the catalogue; all of
-    them or none. Returns how many were closed."""
-    if reason not in lost_reasons():
-        raise ValidationError({"lost_reason": "Pick why the sale was lost from the list."})
-    if len(competitor.strip()) > 120:
-        raise ValidationError({"competitor": "The competitor's name is too long (at most 120)."})
-    if not opportunity_ids:
-        return 0
-    from app.services import orders, quotes  # both move opportunities through this module
-
-    with transaction():
-        for opportunity_id in opportunity_ids:
-            row = _open_row(opportunity_id)
-            row.lost_reason = reason
-            row.competitor = competitor.strip()
-            _close(row, False, note)
-            quotes.abandon_open(opportunity_id)
-            orders.cancel_open(opportunity_id)
-    return len(opportunity_ids)
+        close_row(open_row(opportunity_id), True, note)
 
 
 def reopen(opportunity_id: int) -> None:
     """Back to the stage it was closed from; the lost reason is cleared and the reopening
     recorded."""
     with transaction():
-        row = _open_row(opportunity_id)
+        row = open_row(opportunity_id)
         if row.status == Status.OPEN.value:
             raise ValidationError({"status": "This opportunity is open already."})
         closing = (
@@ -174,7 +150,7 @@ class StageOverview:
 
 def overview(opportunity_id: int, now: datetime | None = None) -> StageOverview:
     now = now or datetime.now()
-    row = _open_row(opportunity_id)
+    row = open_row(opportunity_id)
     stages = stage_infos(row.kind_id)
     current = next((s for s in stages if s.id == row.stage_id), None)
     allowed = (

@@ -3,9 +3,10 @@ accepting them, and the opportunity's est. revenue that follows them."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from app.db import models as m
@@ -13,6 +14,7 @@ from app.db import queries
 from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Condition, Interest, Status
+from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
 from app.domain.quotes import (
     OPEN_QUOTE_STATUSES,
     LineKind,
@@ -20,22 +22,14 @@ from app.domain.quotes import (
     QuoteStatus,
     QuoteTotals,
     compute_totals,
-    is_open,
     move_error,
     validate_lines,
 )
 from app.domain.validation import ValidationError, Validator
+from app.services import documents, numbering, process
+from app.services.documents import DEFAULT_VAT_RATE, MAX_VALID_DAYS, default_vat_rate, valid_days
 from app.services.errors import ConflictError, NotFound
 
-# The documents (snapshots, PDFs, their folder), the number series and the sales process
-# are imported by the functions that issue, number or move something: the program's
-# start expires due quotes through this module and needs none of them.
-
-VALID_DAYS_SETTING = "quote.valid_days"
-VAT_RATE_SETTING = "quote.vat_rate"
-DEFAULT_VALID_DAYS = 14
-DEFAULT_VAT_RATE = Decimal("19")
-MAX_VALID_DAYS = 366
 _OPEN = [s.value for s in OPEN_QUOTE_STATUSES]
 
 
@@ -81,9 +75,6 @@ class _Numbered:
 
     @property
     def reference(self) -> str:
-        from app.domain.documents import DocumentKind
-        from app.services import documents
-
         return documents.reference(self.number, self.revision, DocumentKind.QUOTE)
 
 
@@ -131,31 +122,10 @@ def label(number: str, revision: int) -> str:
     return f"{number} rev. {revision}" if revision > 1 else number
 
 
-# --- settings ---------------------------------------------------------------------------------
-
-
-def valid_days() -> int:
-    row = m.Setting.get_or_none(m.Setting.key == VALID_DAYS_SETTING)
-    try:
-        days = int(row.value) if row is not None else DEFAULT_VALID_DAYS
-    except ValueError:
-        days = DEFAULT_VALID_DAYS
-    return min(max(days, 1), MAX_VALID_DAYS)
-
-
-def default_vat_rate() -> Decimal:
-    row = m.Setting.get_or_none(m.Setting.key == VAT_RATE_SETTING)
-    try:
-        rate = Decimal(row.value) if row is not None else DEFAULT_VAT_RATE
-    except InvalidOperation:
-        rate = DEFAULT_VAT_RATE
-    return rate if rate.is_finite() and 0 <= rate <= 100 else DEFAULT_VAT_RATE
-
-
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _row(quote_id: int) -> m.Quote:
+def row_of(quote_id: int) -> m.Quote:
     row = m.Quote.get_or_none(m.Quote.id == quote_id)
     if row is None:
         raise NotFound(f"Quote #{quote_id} no longer exists.")
@@ -190,7 +160,7 @@ def _order_form_number(quote_id: int) -> str:
 
 
 def get(quote_id: int) -> QuoteDetail:
-    row = _row(quote_id)
+    row = row_of(quote_id)
     vehicle = row.vehicle if row.vehicle_id else None
     return QuoteDetail(
         id=row.id,
@@ -291,8 +261,6 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft for the opportunity, numbered from the quote series, with the vehicle as
     its first line and the opportunity's trade-in estimate as a trade-in line. Moves the
     opportunity to at least Quotation."""
-    from app.services import numbering, process
-
     today = today or date.today()
     with transaction():
         opportunity = _opportunity(opportunity_id)
@@ -321,7 +289,7 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
         )
         _write_lines(row, lines)
         process.advance(opportunity_id, "Quotation")
-        _sync_revenue(opportunity_id)
+        sync_revenue(opportunity_id)
     return get(row.id)
 
 
@@ -341,7 +309,7 @@ def _validate(data: QuoteInput, currency: str, today: date, opportunity_id: int)
         if vehicle is None:
             v.error("vehicle_id", "That vehicle is no longer in stock.")
         else:
-            holder = _reserved_elsewhere(data.vehicle_id, opportunity_id)
+            holder = reserved_elsewhere(data.vehicle_id, opportunity_id)
             if holder:
                 v.warn("vehicle_id", f"{vehicle.vin} is {holder}.")
     validate_lines([line.as_domain() for line in data.lines], currency, v)
@@ -380,11 +348,10 @@ def save(
     quote_id: int, data: QuoteInput, expected_version: int, today: date | None = None
 ) -> QuoteDetail:
     """Save a draft's lines and details. A presented quote is frozen: revise it instead."""
-    from app.services import process
 
     today = today or date.today()
     with transaction():
-        row = _row(quote_id)
+        row = row_of(quote_id)
         opportunity = row.opportunity
         process.require_open(opportunity)
         if row.status != QuoteStatus.DRAFT:
@@ -404,14 +371,11 @@ def save(
         row.vehicle = data.vehicle_id
         row.remarks = data.remarks
         _write_lines(row, data.lines)
-        _sync_revenue(row.opportunity_id)
+        sync_revenue(row.opportunity_id)
     return get(quote_id)
 
 
 def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
-    from app.domain.documents import DocumentKind, build_snapshot
-    from app.services import documents
-
     opportunity = row.opportunity
     vehicle = row.vehicle if row.vehicle_id else None
     seller = documents.seller_for(opportunity)
@@ -439,10 +403,9 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
 def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
     """A preview of the quote as it is saved now, marked DRAFT on every page: for checking
     before presenting it. Nothing is frozen or archived."""
-    from app.domain.documents import DocumentSnapshot
-    from reports import pdf
+    from reports import pdf  # reportlab is loaded when the first document is, not at start-up
 
-    row = _row(quote_id)
+    row = row_of(quote_id)
     if not m.QuoteLine.select().where(m.QuoteLine.quote == row.id).exists():
         raise ValidationError({"status": "Add the vehicle or an item to preview the quote."})
     stored = _issue_snapshot(row, today or date.today())
@@ -452,16 +415,11 @@ def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
 def present(quote_id: int, today: date | None = None) -> QuoteDetail:
     """Issue the quote to the customer: its content is frozen as a snapshot and its PDF is
     archived in the documents folder. All of it happens, or none."""
-    import json
-
-    from app.domain.documents import DocumentKind
-    from app.services import documents, process
-
     today = today or date.today()
     temporary: Path | None = None
     try:
         with transaction():
-            row = _row(quote_id)
+            row = row_of(quote_id)
             process.require_open(row.opportunity)
             count = m.QuoteLine.select().where(m.QuoteLine.quote == row.id).count()
             problem = move_error(row.status, QuoteStatus.PRESENTED, count)
@@ -489,11 +447,10 @@ def present(quote_id: int, today: date | None = None) -> QuoteDetail:
 def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft revision of a presented quote, with its lines; the presented one is
     superseded (revised)."""
-    from app.services import process
 
     today = today or date.today()
     with transaction():
-        row = _row(quote_id)
+        row = row_of(quote_id)
         process.require_open(row.opportunity)
         problem = move_error(row.status, QuoteStatus.REVISED, 1)
         if problem:
@@ -520,15 +477,13 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
             supersedes=row,
         )
         _write_lines(new, stored_lines(row))
-        _sync_revenue(row.opportunity_id)
+        sync_revenue(row.opportunity_id)
     return get(new.id)
 
 
 def abandon(quote_id: int) -> None:
-    from app.services import process
-
     with transaction():
-        row = _row(quote_id)
+        row = row_of(quote_id)
         process.require_open(row.opportunity)
         problem = move_error(row.status, QuoteStatus.ABANDONED, 1)
         if problem:
@@ -536,7 +491,7 @@ def abandon(quote_id: int) -> None:
         row.status = QuoteStatus.ABANDONED.value
         row.decided_at = m.now()
         row.save()
-        _sync_revenue(row.opportunity_id)
+        sync_revenue(row.opportunity_id)
 
 
 def expire_due(today: date | None = None, opportunity_id: int | None = None) -> int:
@@ -566,14 +521,14 @@ def expire_due(today: date | None = None, opportunity_id: int | None = None) -> 
             decided_at=m.now(),
         )
         for affected in {opp for _, opp in due}:
-            _sync_revenue(affected)
+            sync_revenue(affected)
     return len(due)
 
 
-# --- accepting --------------------------------------------------------------------------------
+# --- reservations --------------------------------------------------------------------------------
 
 
-def _reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> str:
+def reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> str:
     """Which other open opportunity holds the vehicle, or which won one sold it, or ''."""
     holder = queries.reservation_holder(vehicle_id, opportunity_id)
     if holder is None:
@@ -582,77 +537,6 @@ def _reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> str:
     owner = f" ({holder.owner})" if holder.owner else ""
     what = f"opportunity #{other.id} “{other.topic}” for {other.account.name}{owner}"
     return f"sold with {what}" if holder.sold else f"reserved by {what}"
-
-
-def accept(quote_id: int, delivery_date: date | None = None, today: date | None = None) -> str:
-    """The customer accepts a presented quote: it is accepted, the order form is issued
-    from it (frozen, its PDF archived), the opportunity's other open quotes are abandoned,
-    its est. revenue follows this quote and it moves to Contract. Returns the order form's
-    number. Refused, with the reason, when the quoted vehicle is meanwhile reserved by
-    another open opportunity."""
-    from app.services import documents, orders, process
-
-    today = today or date.today()
-    temporary: Path | None = None
-    try:
-        with transaction():
-            row = _row(quote_id)
-            opportunity = row.opportunity
-            process.require_open(opportunity)
-            if row.valid_until < today and is_open(row.status):
-                raise ValidationError(
-                    {
-                        "status": f"{label(row.number, row.revision)} expired on "
-                        f"{row.valid_until:%d %b %Y}; make a new revision for the customer."
-                    }
-                )
-            problem = move_error(row.status, QuoteStatus.ACCEPTED, 1)
-            if problem:
-                if row.status == QuoteStatus.DRAFT:
-                    problem += " Present it to the customer first."
-                raise ValidationError({"status": problem})
-            vehicle_id = row.vehicle_id or opportunity.vehicle_id
-            if vehicle_id is None:
-                raise ValidationError(
-                    {
-                        "vehicle_id": "The order form names the vehicle by its VIN: reserve the "
-                        "stock vehicle for this sale (Device specifics), then accept the quote."
-                    }
-                )
-            if vehicle_id is not None:
-                holder = _reserved_elsewhere(vehicle_id, opportunity.id)
-                if holder:
-                    raise ValidationError(
-                        {
-                            "vehicle_id": f"The vehicle {m.Vehicle.get_by_id(vehicle_id).vin} "
-                            f"is now {holder}; "
-                            "no order form can be issued for it. Revise the quote with another "
-                            "vehicle."
-                        }
-                    )
-                if opportunity.vehicle_id != vehicle_id:
-                    opportunity.vehicle = vehicle_id
-                    opportunity.save()
-            row.status = QuoteStatus.ACCEPTED.value
-            row.decided_at = m.now()
-            row.save()
-            m.update_rows(
-                m.Quote,
-                (m.Quote.opportunity == opportunity.id)
-                & (m.Quote.id != row.id)
-                & m.Quote.status.in_(_OPEN),
-                status=QuoteStatus.ABANDONED.value,
-                decided_at=m.now(),
-            )
-            number, temporary = orders.issue_order_form(row, delivery_date, today)
-            _sync_revenue(opportunity.id)
-            process.advance(opportunity.id, "Contract")
-    except BaseException:
-        if temporary is not None:
-            documents.discard(temporary)
-        raise
-    documents.publish(temporary)
-    return number
 
 
 # --- est. revenue -----------------------------------------------------------------------------
@@ -677,7 +561,7 @@ def revenue_source(opportunity_id: int) -> str:
     return label(quote.number, quote.revision) if quote is not None else ""
 
 
-def _sync_revenue(opportunity_id: int) -> None:
+def sync_revenue(opportunity_id: int) -> None:
     """Est. revenue, accessories and trade-in from the quote they follow; typed values stay
     when no quote is open or accepted."""
     quote = revenue_quote(opportunity_id)
@@ -695,11 +579,15 @@ def _sync_revenue(opportunity_id: int) -> None:
     )
 
 
-def abandon_open(opportunity_id: int) -> int:
-    """Closing as lost abandons the opportunity's open quotes. Joins the caller's transaction."""
+def abandon_open(opportunity_id: int, keep_id: int | None = None) -> int:
+    """Abandon the opportunity's open quotes but the one kept (closing as lost keeps none,
+    accepting keeps the accepted one). Joins the caller's transaction."""
+    where = (m.Quote.opportunity == opportunity_id) & m.Quote.status.in_(_OPEN)
+    if keep_id is not None:
+        where &= m.Quote.id != keep_id
     return m.update_rows(
         m.Quote,
-        (m.Quote.opportunity == opportunity_id) & m.Quote.status.in_(_OPEN),
+        where,
         status=QuoteStatus.ABANDONED.value,
         decided_at=m.now(),
     )

@@ -12,7 +12,7 @@ import pytest
 
 from app.db import migrations
 from app.db import models as m
-from app.services import dashboard, demo, opportunities, process
+from app.services import dashboard, deals, demo, opportunities, process
 from app.services.dashboard import DashboardFilter, Drilldown
 from app.services.workspace import UserInfo
 from tests import dashboard_data
@@ -562,12 +562,12 @@ def test_the_filtered_and_unfiltered_readings_agree_with_a_plain_reading(
         process.move_to_stage(ids["B"], dashboard_data._stage(stage))
     process.reopen(ids["L1"])
     process.move_to_stage(ids["L1"], dashboard_data._stage("Contract"))
-    process.close_lost([ids["L1"]], "Bought elsewhere")
+    deals.close_lost([ids["L1"]], "Bought elsewhere")
     again = dashboard_data.factories.opportunity(
         data.bruno, topic="Deal again", brand="Audi", est_close_date=TODAY + timedelta(days=12)
     ).id
     dashboard_data._move(again, "Quotation")
-    process.close_lost([again], "Price")
+    deals.close_lost([again], "Price")
     process.reopen(again)
     dashboard_data._move(again, "Contract")
     process.close_won(again)
@@ -647,9 +647,9 @@ def test_the_kept_figures_follow_every_change_to_the_history(data: PipelineData)
     assert _same_as_filled()
     process.move_to_stage(data.ids["B"], dashboard_data._stage("Interest"))
     process.advance(data.ids["B"], "Contract")
-    process.close_lost([data.ids["C"]], "Price")
+    deals.close_lost([data.ids["C"]], "Price")
     process.reopen(data.ids["C"])
-    process.close_lost([data.ids["C"]], "Bought elsewhere")
+    deals.close_lost([data.ids["C"]], "Bought elsewhere")
     assert _same_as_filled()
     last = m.StageChange.select().order_by(m.StageChange.id.desc()).first()
     m.StageChange.update(created_at=last.created_at - timedelta(days=400)).where(

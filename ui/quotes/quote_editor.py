@@ -42,7 +42,7 @@ from app.domain import money
 from app.domain.choices import Interest
 from app.domain.quotes import LineKind, QuoteLine, QuoteStatus, compute_totals, format_rate
 from app.domain.validation import ValidationError
-from app.services import quotes
+from app.services import deals, quotes
 from app.services.documents import DocumentFolderError
 from app.services.errors import ConflictError, NotFound
 from app.services.quotes import LineInput, QuoteDetail, QuoteInput
@@ -760,7 +760,7 @@ class QuoteDialog(QDialog):
 
     def accept_with(self, delivery_date: date | None) -> str:
         try:
-            number = quotes.accept(self.quote_id, delivery_date=delivery_date)
+            number = deals.accept_quote(self.quote_id, delivery_date=delivery_date)
         except ValidationError as exc:
             self._show_errors(exc.errors, exc.warnings)
             if "vehicle_id" in exc.errors:
