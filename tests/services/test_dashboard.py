@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from app import demo
 from app.db import migrations
 from app.db import models as m
-from app.services import dashboard, deals, demo, opportunities, process
+from app.services import dashboard, deals, opportunities, process
 from app.services.dashboard import DashboardFilter, Drilldown
 from app.services.workspace import UserInfo
 from tests import dashboard_data

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from app import demo
 from app.db import models as m
 from app.db.connection import database
-from app.services import accounts, activities, demo
+from app.services import accounts, activities
 from app.services.activities import ActivityInput
 
 TODAY = date(2026, 3, 16)
