@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from app import demo
+from app.db import dashboard as db_dashboard
 from app.db import migrations
 from app.db import models as m
+from app.domain import money
 from app.services import dashboard, deals, opportunities, process
 from app.services.dashboard import DashboardFilter, Drilldown
 from app.services.workspace import UserInfo
@@ -306,10 +308,10 @@ def test_everyone_and_a_filter_that_keeps_everyone_read_the_same_funnel(
         date_from=TODAY - timedelta(days=3650), date_to=TODAY + timedelta(3650)
     )
     filtered = dashboard.load(everyone, today=TODAY, now=now).funnel
-    stages = dashboard._stage_rows()
+    stages = db_dashboard.stage_rows()
     names = [s.name for s in stages if s.funnel]
-    assert dashboard._cohort(everyone.opportunity_filter(), TODAY)[0]  # read the other way
-    assert dashboard._cohort(DashboardFilter().opportunity_filter(), TODAY)[0] == ""
+    assert db_dashboard.cohort_join(everyone.opportunity_filter(), TODAY)[0]  # read the other way
+    assert db_dashboard.cohort_join(DashboardFilter().opportunity_filter(), TODAY)[0] == ""
     for (w_name, *w_counts, w_avg), (f_name, *f_counts, f_avg) in zip(
         _funnel_figures(whole), _funnel_figures(filtered), strict=True
     ):
@@ -509,7 +511,7 @@ def _plain_reading(flt: DashboardFilter, now: datetime) -> dict[str, object]:
         "won_days": sum(won_days) / len(won_days) if won_days else None,
         "reasons": sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])),
         "pipeline": {
-            key: (count, dashboard.money.from_minor(minor, key[1]))
+            key: (count, money.from_minor(minor, key[1]))
             for key, (count, minor) in pipeline.items()
         },
     }
@@ -609,7 +611,7 @@ def test_the_filtered_and_unfiltered_readings_agree_with_a_plain_reading(
     everything = _plain_reading(DashboardFilter(), now)
     _agree(whole, everything, "everyone")
     for flt in keep_everyone:
-        assert dashboard._cohort(flt.opportunity_filter(), TODAY)[0]  # the filtered reading
+        assert db_dashboard.cohort_join(flt.opportunity_filter(), TODAY)[0]  # the filtered reading
         found = _read(dashboard.load(flt, today=TODAY, now=now))
         _agree(found, everything, flt)
         _agree(found, whole, flt)
