@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from peewee import JOIN
-
 from app.db import models as m
-from app.db.connection import database, transaction
+from app.db.accounts import (
+    AccountSearchTerm,
+    account_opportunities,
+    account_page,
+    count_accounts,
+    names_for_match_keys,
+    write_match_keys,
+)
+from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import AccountKind, ContactRole
 from app.domain.validation import ValidationError, Validator
@@ -285,12 +291,7 @@ def get(account_id: int) -> AccountDetail:
     row = m.Account.get_or_none(m.Account.id == account_id)
     if row is None:
         raise NotFound(f"Customer #{account_id} no longer exists.")
-    opportunities = (
-        m.Opportunity.select(m.Opportunity, m.Stage)
-        .join(m.Stage, on=(m.Opportunity.stage == m.Stage.id), join_type=JOIN.LEFT_OUTER)
-        .where(m.Opportunity.account == account_id)
-        .order_by(m.Opportunity.status != "open", m.Opportunity.est_close_date.desc())
-    )
+    opportunities = account_opportunities(account_id)
     return AccountDetail(
         **{n: getattr(row, n) for n in _ACCOUNT_FIELDS},
         id=row.id,
@@ -416,17 +417,6 @@ def contacts(account_id: int) -> list[Option]:
 def rebuild_match_keys(only_missing: bool = True) -> int:
     """Fill the match and sort keys of accounts written without them (bulk loads)."""
     region = phone_region()
-    query = m.Account.select(
-        m.Account.id,
-        m.Account.name,
-        m.Account.first_name,
-        m.Account.last_name,
-        m.Account.company_name,
-        m.Account.email,
-        m.Account.phone,
-    )
-    if only_missing:
-        query = query.where((m.Account.sort_name == "") | (m.Account.name_key == ""))
     rows = [
         (
             matching.email_key(e),
@@ -435,13 +425,9 @@ def rebuild_match_keys(only_missing: bool = True) -> int:
             matching.sort_key(n),
             i,
         )
-        for i, n, f, la, c, e, p in query.tuples()
+        for i, n, f, la, c, e, p in names_for_match_keys(only_missing)
     ]
-    sql = (
-        "UPDATE account SET email_key = ?, phone_key = ?, name_key = ?, sort_name = ? WHERE id = ?"
-    )
-    with transaction():
-        database.connection().cursor().executemany(sql.replace("?", database.param), rows)
+    write_match_keys(rows)
     return len(rows)
 
 
@@ -603,48 +589,13 @@ class AccountRow:
     open_opportunities: int
 
 
-ACCOUNT_SORT_COLUMNS = {
-    "name": "a.sort_name",
-    "kind": "a.kind",
-    "email": "a.email",
-    "phone": "a.phone",
-    "postcode": "a.postcode",
-    "city": "a.city",
-    "open_opportunities": "open_opportunities",
-}
-
-
-def _list_where(flt: AccountFilter) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
+def _search_terms(text: str) -> list[AccountSearchTerm]:
     # A phone number typed with spaces ("089 1234567") is one term, not two.
-    terms = [flt.text.strip()] if _phone_parts(flt.text.strip()) else flt.text.split()
-    for term in terms:
-        # The name is matched in its folded form (sort_name), so "muller" finds "Müller"
-        # and "попов" "Попов"; a phone number in its normalised form as well as typed.
-        like = _like(term)
-        phones = _phone_parts(term)
-        clauses.append(
-            "(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
-            "OR a.phone LIKE ? ESCAPE '\\' OR a.city LIKE ? ESCAPE '\\' "
-            "OR a.postcode LIKE ? ESCAPE '\\'" + " OR a.phone_key LIKE ?" * len(phones) + ")"
-        )
-        params.extend(
-            [_like(matching.sort_key(term)), _like(term.lower()), like, like, _escape(term) + "%"]
-        )
-        params.extend(f"%{p}%" for p in phones)
-    if flt.kind:
-        clauses.append("a.kind = ?")
-        params.append(flt.kind)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def _escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _like(term: str) -> str:
-    return f"%{_escape(term)}%"
+    terms = [text.strip()] if _phone_parts(text.strip()) else text.split()
+    return [
+        AccountSearchTerm(term, matching.sort_key(term), tuple(_phone_parts(term)))
+        for term in terms
+    ]
 
 
 def _phone_parts(term: str) -> list[str]:
@@ -661,21 +612,11 @@ def _phone_parts(term: str) -> list[str]:
 
 
 def count(flt: AccountFilter) -> int:
-    where, params = _list_where(flt)
-    sql = f"SELECT count(*) FROM account a{where}".replace("?", database.param)
-    return int(database.execute_sql(sql, params).fetchone()[0])
+    return count_accounts(_search_terms(flt.text), flt.kind)
 
 
 def page(
     flt: AccountFilter, sort: str, descending: bool, offset: int, limit: int
 ) -> list[AccountRow]:
-    where, params = _list_where(flt)
-    direction = "DESC" if descending else "ASC"
-    key = ACCOUNT_SORT_COLUMNS.get(sort, "a.sort_name")
-    sql = (
-        "SELECT a.id, a.name, a.kind, a.email, a.phone, a.postcode, a.city, "
-        "(SELECT count(*) FROM opportunity o WHERE o.account_id = a.id AND o.status = 'open') "
-        f"AS open_opportunities FROM account a{where} "
-        f"ORDER BY {key} {direction}, a.id {direction} LIMIT ? OFFSET ?"
-    ).replace("?", database.param)
-    return [AccountRow(*r) for r in database.execute_sql(sql, [*params, limit, offset]).fetchall()]
+    rows = account_page(_search_terms(flt.text), flt.kind, sort, descending, offset, limit)
+    return [AccountRow(*r) for r in rows]

@@ -13,6 +13,7 @@ from pathlib import Path
 from app.db import models as m
 from app.db.bulk import insert_rows
 from app.db.connection import transaction
+from app.db.leads import LeadFilter, count_leads, lead_page
 from app.domain import dates
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
 from app.domain.stages import first_stage
@@ -243,15 +244,6 @@ def disqualify(lead_id: int, reason: str) -> LeadDetail:
 
 
 @dataclass(frozen=True, slots=True)
-class LeadFilter:
-    text: str = ""
-    status: str | None = None
-    owner_id: int | None = None
-    channel: str | None = None
-    open_only: bool = False  # new, contacted or qualified
-
-
-@dataclass(frozen=True, slots=True)
 class LeadRow:
     id: int
     name: str
@@ -265,64 +257,12 @@ class LeadRow:
     created_at: datetime
 
 
-LEAD_SORT_COLUMNS = {
-    "name": "l.last_name {dir}, l.company_name",
-    "email": "l.email",
-    "phone": "l.phone",
-    "interest": "l.brand {dir}, l.model",
-    "channel": "l.channel",
-    "source": "l.source",
-    "owner": "u.full_name",
-    "status": "l.status",
-    "created_at": "l.created_at",
-}
-
-
-def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    for term in flt.text.split():
-        like = f"%{term}%"
-        clauses.append(
-            "(l.first_name LIKE ? OR l.last_name LIKE ? OR l.company_name LIKE ? "
-            "OR l.email LIKE ? OR l.phone LIKE ? OR l.brand LIKE ? OR l.model LIKE ? "
-            "OR l.source LIKE ?)"
-        )
-        params.extend([like] * 8)
-    for column, value in (
-        ("l.status", flt.status),
-        ("l.owner_id", flt.owner_id),
-        ("l.channel", flt.channel),
-    ):
-        if value is not None and value != "":
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if flt.open_only:
-        clauses.append("l.status IN ('new', 'contacted', 'qualified')")
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
 def count(flt: LeadFilter) -> int:
-    from app.db.connection import database
-
-    where, params = _lead_where(flt)
-    sql = f"SELECT count(*) FROM lead l{where}".replace("?", database.param)
-    return int(database.execute_sql(sql, params).fetchone()[0])
+    return count_leads(flt)
 
 
 def page(flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int) -> list[LeadRow]:
-    from app.db.connection import database
-
-    where, params = _lead_where(flt)
-    direction = "DESC" if descending else "ASC"
-    key = LEAD_SORT_COLUMNS.get(sort, LEAD_SORT_COLUMNS["created_at"]).format(dir=direction)
-    sql = (
-        "SELECT l.id, l.first_name, l.last_name, l.company_name, l.email, l.phone, l.brand, "
-        "l.model, l.channel, l.source, u.full_name, l.status, l.created_at FROM lead l "
-        f'LEFT JOIN "user" u ON u.id = l.owner_id{where} '
-        f"ORDER BY {key} {direction}, l.id {direction} LIMIT ? OFFSET ?"
-    ).replace("?", database.param)
-    rows = database.execute_sql(sql, [*params, limit, offset]).fetchall()
+    rows = lead_page(flt, sort, descending, offset, limit)
     return [
         LeadRow(
             id=r[0],

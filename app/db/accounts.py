@@ -1,0 +1,125 @@
+"""The customer queries: the account list (its search, count and sorted page), an account's
+opportunities, and writing the match keys of many accounts at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from app.db import models as m
+from app.db.connection import database, transaction
+from app.db.queries import escape_like, fetch_all
+
+ACCOUNT_SORT_COLUMNS = {
+    "name": "a.sort_name",
+    "kind": "a.kind",
+    "email": "a.email",
+    "phone": "a.phone",
+    "postcode": "a.postcode",
+    "city": "a.city",
+    "open_opportunities": "open_opportunities",
+}
+
+# (id, name, kind, e-mail, phone, postcode, city, open opportunities)
+AccountListRow = tuple[int, str, str, str, str, str, str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSearchTerm:
+    """One term typed into the customer search, in the forms it is looked for in."""
+
+    text: str  # as typed
+    folded: str  # as names are kept for sorting and matching (sort_name)
+    phones: tuple[str, ...] = ()  # as part of a normalised phone number; none if not one
+
+
+def _like(term: str) -> str:
+    return f"%{escape_like(term)}%"
+
+
+def _account_where(
+    terms: Sequence[AccountSearchTerm], kind: str | None
+) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    for term in terms:
+        # The name is matched in its folded form (sort_name), so "muller" finds "Müller"
+        # and "попов" "Попов"; a phone number in its normalised form as well as typed.
+        like = _like(term.text)
+        clauses.append(
+            "(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
+            "OR a.phone LIKE ? ESCAPE '\\' OR a.city LIKE ? ESCAPE '\\' "
+            "OR a.postcode LIKE ? ESCAPE '\\'" + " OR a.phone_key LIKE ?" * len(term.phones) + ")"
+        )
+        params.extend(
+            [_like(term.folded), _like(term.text.lower()), like, like, escape_like(term.text) + "%"]
+        )
+        params.extend(f"%{p}%" for p in term.phones)
+    if kind:
+        clauses.append("a.kind = ?")
+        params.append(kind)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count_accounts(terms: Sequence[AccountSearchTerm], kind: str | None) -> int:
+    where, params = _account_where(terms, kind)
+    return int(fetch_all(f"SELECT count(*) FROM account a{where}", params)[0][0])
+
+
+def account_page(
+    terms: Sequence[AccountSearchTerm],
+    kind: str | None,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> list[AccountListRow]:
+    where, params = _account_where(terms, kind)
+    direction = "DESC" if descending else "ASC"
+    key = ACCOUNT_SORT_COLUMNS.get(sort, "a.sort_name")
+    sql = (
+        "SELECT a.id, a.name, a.kind, a.email, a.phone, a.postcode, a.city, "
+        "(SELECT count(*) FROM opportunity o WHERE o.account_id = a.id AND o.status = 'open') "
+        f"AS open_opportunities FROM account a{where} "
+        f"ORDER BY {key} {direction}, a.id {direction} LIMIT ? OFFSET ?"
+    )
+    return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
+
+
+def account_opportunities(account_id: int) -> list[m.Opportunity]:
+    """The account's opportunities with their stages, the open ones first, then by est.
+    close date, latest first."""
+    return list(
+        m.Opportunity.select(m.Opportunity, m.Stage)
+        .join(m.Stage, on=(m.Opportunity.stage == m.Stage.id), join_type=JOIN.LEFT_OUTER)
+        .where(m.Opportunity.account == account_id)
+        .order_by(m.Opportunity.status != "open", m.Opportunity.est_close_date.desc())
+    )
+
+
+def names_for_match_keys(only_missing: bool) -> list[tuple[int, str, str, str, str, str, str]]:
+    """(id, name, first name, last name, company name, e-mail, phone) of the accounts whose
+    match keys are to be written: those without them, or all."""
+    query = m.Account.select(
+        m.Account.id,
+        m.Account.name,
+        m.Account.first_name,
+        m.Account.last_name,
+        m.Account.company_name,
+        m.Account.email,
+        m.Account.phone,
+    )
+    if only_missing:
+        query = query.where((m.Account.sort_name == "") | (m.Account.name_key == ""))
+    return list(query.tuples())
+
+
+def write_match_keys(rows: Iterable[tuple[str, str, str, str, int]]) -> None:
+    """(e-mail key, phone key, name key, sort name, id) for each account, in one transaction."""
+    sql = (
+        "UPDATE account SET email_key = ?, phone_key = ?, name_key = ?, sort_name = ? WHERE id = ?"
+    )
+    with transaction():
+        database.connection().cursor().executemany(sql.replace("?", database.param), list(rows))
