@@ -13,8 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from peewee import Model
-
 from app import __version__
 from app.db import models as m
 from app.db.connection import transaction
@@ -68,7 +66,7 @@ def _value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, Model):
+    if isinstance(value, m.BaseModel):
         return value.get_id()
     return value
 

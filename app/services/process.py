@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import JOIN
-
 from app.db import models as m
 from app.db.connection import transaction
+from app.db.history import stage_moves
 from app.domain.choices import Status
 from app.domain.process import StageVisit, automatic_target
 from app.domain.stages import StageInfo, allowed_moves
@@ -173,23 +172,7 @@ def overview(opportunity_id: int, now: datetime | None = None) -> StageOverview:
 
 def history(opportunity_id: int) -> list[StageVisit]:
     """Every stage the opportunity was in, oldest first, with who moved it there."""
-    ToStage = m.Stage.alias()
-    query = (
-        m.StageChange.select(
-            m.StageChange.created_at,
-            ToStage.name,
-            m.User.full_name,
-            m.StageChange.automatic,
-            m.StageChange.reason,
-        )
-        .join(ToStage, JOIN.LEFT_OUTER, on=(m.StageChange.to_stage == ToStage.id))
-        .switch(m.StageChange)
-        .join(m.User, JOIN.LEFT_OUTER, on=(m.StageChange.changed_by == m.User.id))
-        .where(m.StageChange.opportunity == opportunity_id)
-        .order_by(m.StageChange.created_at, m.StageChange.id)
-        .tuples()
-    )
-    rows = list(query)
+    rows = stage_moves(opportunity_id)
     visits = []
     for index, (at, stage, by, automatic, reason) in enumerate(rows):
         left = rows[index + 1][0] if index + 1 < len(rows) else None

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.db import models as m
+from app.db import retention as db_retention
 from app.db.connection import database
 from app.domain.validation import ValidationError
 from app.services import (
@@ -165,7 +166,7 @@ def test_opportunities_with_an_order_form_are_kept_and_the_plan_says_why(
         m.Opportunity.id == contracted.id
     ).execute()
     quoted = _closed(user, "Lost Golf", datetime(2023, 1, 1, 12))
-    assert retention._kept_for_documents([contracted.id, quoted]) == {contracted.id}
+    assert db_retention.kept_for_documents([contracted.id, quoted]) == {contracted.id}
     plan = retention.plan(TODAY)
     assert plan.ids == [quoted]
     assert [(k.id, k.reason) for k in plan.kept] == [
