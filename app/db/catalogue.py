@@ -103,3 +103,20 @@ def vehicle_id_by_code(vin: str, stock_number: str) -> int | None:
         .first()
     )
     return row.id if row is not None else None
+
+
+def catalogue_price_entry(
+    brand: str, model: str, variant: str, currency: str
+) -> m.CatalogueEntry | None:
+    """The catalogue entry that prices a branding in a currency: the variant's, else the
+    model's first."""
+    return (
+        m.CatalogueEntry.select()
+        .where(
+            (m.CatalogueEntry.brand == brand)
+            & (m.CatalogueEntry.model == model)
+            & (m.CatalogueEntry.currency == currency)
+        )
+        .order_by((m.CatalogueEntry.variant == variant).desc(), m.CatalogueEntry.id)
+        .first()
+    )

@@ -49,3 +49,13 @@ def close_date_changes(
         .tuples()
     )
     return list(query)
+
+
+def last_closing_move(opportunity_id: int, closed_as: str) -> m.StageChange | None:
+    """The latest move that closed the opportunity as won or lost."""
+    return (
+        m.StageChange.select()
+        .where((m.StageChange.opportunity == opportunity_id) & (m.StageChange.reason == closed_as))
+        .order_by(m.StageChange.created_at.desc(), m.StageChange.id.desc())
+        .first()
+    )

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from app.db import bulk
 from app.db import models as m
+from app.db.reference import active_reasons
 from app.demo.organisation import OrganisationBuilder
 from app.demo.summary import DemoSummary
 from app.demo.tables import (
@@ -488,5 +489,4 @@ class SalesBuilder(OrganisationBuilder):
 
 def _reasons(kind: str, fallback: Sequence[str]) -> list[str]:
     """The active reasons of a catalogue (lost, disqualify), in their order."""
-    query = m.Reason.select(m.Reason.name).where(m.Reason.kind == kind, m.Reason.active)
-    return [r[0] for r in query.order_by(m.Reason.sequence).tuples()] or list(fallback)
+    return active_reasons(kind) or list(fallback)

@@ -11,6 +11,7 @@ from app.db import models as m
 from app.db import queries
 from app.db.connection import transaction
 from app.db.history import close_date_changes
+from app.db.reference import active_reasons
 from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status
 from app.domain.validation import ValidationError, Validator
 from app.services import leads, process
@@ -53,8 +54,7 @@ _FIELDS = tuple(f.name for f in fields(ActivityInput))
 
 
 def note_reasons() -> list[str]:
-    query = m.Reason.select(m.Reason.name).where((m.Reason.kind == "note") & m.Reason.active)
-    return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+    return active_reasons("note")
 
 
 def _validate(data: ActivityInput, own_id: int | None) -> Validator:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from app.db import models as m
+from app.db import sales
 from app.db.connection import transaction
 from app.domain import money
 from app.domain.documents import DocumentKind
@@ -105,13 +106,8 @@ def close_lost(
 def documents_for_account(account_id: int, today: date | None = None) -> list[DocumentInfo]:
     """The issued quotes (every presented revision) and order forms of a customer's
     opportunities, newest first. Drafts have no document yet."""
-    sales = (
-        m.Opportunity.select(m.Opportunity.id, m.Opportunity.topic)
-        .where(m.Opportunity.account == account_id)
-        .tuples()
-    )
     result: list[DocumentInfo] = []
-    for opportunity_id, topic in sales:
+    for opportunity_id, topic in sales.account_opportunity_topics(account_id):
         for q in quotes.for_opportunity(opportunity_id, today):
             if q.presented_at is None:
                 continue

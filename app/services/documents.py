@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app import paths
 from app.db import models as m
+from app.db import sales
 from app.db.connection import transaction
 from app.domain.choices import Condition
 from app.domain.documents import Customer, DocumentSnapshot, Seller, Vehicle
@@ -223,10 +224,7 @@ def _stored(ref: str) -> tuple[str, str]:
         if form is None:
             raise NotFound(f"There is no order form {number}.")
         return "order_form", form.snapshot
-    query = m.Quote.select().where((m.Quote.number == number) & m.Quote.snapshot.is_null(False))
-    if match["revision"]:
-        query = query.where(m.Quote.revision == int(match["revision"]))
-    quote = query.order_by(m.Quote.revision.desc()).first()
+    quote = sales.issued_quote(number, int(match["revision"]) if match["revision"] else None)
     if quote is None:
         what = f"{number} rev. {match['revision']}" if match["revision"] else number
         raise NotFound(f"There is no issued quote {what} (a draft has no document yet).")

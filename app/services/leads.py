@@ -14,6 +14,7 @@ from app.db import models as m
 from app.db.bulk import insert_rows
 from app.db.connection import transaction
 from app.db.leads import LeadFilter, count_leads, lead_page
+from app.db.reference import active_reasons
 from app.domain import dates
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
 from app.domain.stages import first_stage
@@ -225,8 +226,7 @@ def set_status(lead_id: int, status: str) -> LeadDetail:
 
 
 def disqualify_reasons() -> list[str]:
-    query = m.Reason.select(m.Reason.name).where((m.Reason.kind == "disqualify") & m.Reason.active)
-    return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+    return active_reasons("disqualify")
 
 
 def disqualify(lead_id: int, reason: str) -> LeadDetail:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.db import models as m
+from app.db import sales
 from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Interest, Status
@@ -119,16 +120,8 @@ def _render(snap: DocumentSnapshot) -> bytes:
 
 
 def for_opportunity(opportunity_id: int) -> list[OrderFormSummary]:
-    forms = (
-        m.OrderForm.select(m.OrderForm, m.Quote)
-        .join(m.Quote)
-        .where(m.OrderForm.opportunity == opportunity_id)
-        .order_by(m.OrderForm.id.desc())
-    )
-    orders = {
-        o.order_form_id: o
-        for o in m.SalesOrder.select().where(m.SalesOrder.opportunity == opportunity_id)
-    }
+    forms = sales.opportunity_order_forms(opportunity_id)
+    orders = sales.orders_by_form([opportunity_id])
     result = []
     for form in forms:
         order = orders.get(form.id)
@@ -160,13 +153,8 @@ def live_contracts(opportunity_ids: list[int]) -> dict[int, str]:
     {12: "order form OF-00004 (signed) and order O-00002"}."""
     if not opportunity_ids:
         return {}
-    forms = m.OrderForm.select().where(
-        m.OrderForm.opportunity.in_(opportunity_ids) & m.OrderForm.cancelled_on.is_null()
-    )
-    orders = {
-        o.order_form_id: o
-        for o in m.SalesOrder.select().where(m.SalesOrder.opportunity.in_(opportunity_ids))
-    }
+    forms = sales.uncancelled_order_forms(opportunity_ids)
+    orders = sales.orders_by_form(opportunity_ids)
     live: dict[int, str] = {}
     for form in forms:
         order = orders.get(form.id)
@@ -182,25 +170,7 @@ def live_contracts(opportunity_ids: list[int]) -> dict[int, str]:
 def cancel_open(opportunity_id: int, today: date | None = None) -> int:
     """Closing as lost cancels the sale's order forms and orders not yet delivered; they stay
     on file as issued. Joins the caller's transaction; returns how many order forms."""
-    today = today or date.today()
-    forms = [
-        f.id
-        for f in m.OrderForm.select(m.OrderForm.id).where(
-            (m.OrderForm.opportunity == opportunity_id) & m.OrderForm.cancelled_on.is_null()
-        )
-    ]
-    delivered = {
-        o.order_form_id
-        for o in m.SalesOrder.select(m.SalesOrder.order_form).where(
-            m.SalesOrder.order_form.in_(forms) & m.SalesOrder.delivered_on.is_null(False)
-        )
-    }
-    live = [f for f in forms if f not in delivered]
-    if not live:
-        return 0
-    m.update_rows(m.OrderForm, m.OrderForm.id.in_(live), cancelled_on=today)
-    m.update_rows(m.SalesOrder, m.SalesOrder.order_form.in_(live), cancelled_on=today)
-    return len(live)
+    return sales.cancel_undelivered(opportunity_id, today or date.today())
 
 
 def _require_live(row: m.OrderForm) -> None:

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from app.db import models as m
 from app.db.connection import transaction
-from app.db.history import stage_moves
+from app.db.history import last_closing_move, stage_moves
+from app.db.reference import active_reasons
 from app.domain.choices import Status
 from app.domain.process import StageVisit, automatic_target
 from app.domain.stages import StageInfo, allowed_moves
@@ -87,8 +88,7 @@ def advance(opportunity_id: int, at_least: str) -> bool:
 
 
 def lost_reasons() -> list[str]:
-    query = m.Reason.select(m.Reason.name).where((m.Reason.kind == "lost") & m.Reason.active)
-    return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+    return active_reasons("lost")
 
 
 def _closing_stage(row: m.Opportunity, won: bool) -> StageInfo | None:
@@ -118,12 +118,7 @@ def reopen(opportunity_id: int) -> None:
         row = open_row(opportunity_id)
         if row.status == Status.OPEN.value:
             raise ValidationError({"status": "This opportunity is open already."})
-        closing = (
-            m.StageChange.select()
-            .where((m.StageChange.opportunity == row.id) & (m.StageChange.reason == row.status))
-            .order_by(m.StageChange.created_at.desc(), m.StageChange.id.desc())
-            .first()
-        )
+        closing = last_closing_move(row.id, row.status)
         stages = stage_infos(row.kind_id)
         back_to = next((s for s in stages if closing and s.id == closing.from_stage_id), None)
         if back_to is None:

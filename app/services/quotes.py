@@ -10,13 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.db import models as m
-from app.db import queries
+from app.db import queries, sales
+from app.db.catalogue import catalogue_price_entry
 from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Condition, Interest, Status
 from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
 from app.domain.quotes import (
-    OPEN_QUOTE_STATUSES,
     LineKind,
     QuoteLine,
     QuoteStatus,
@@ -29,8 +29,6 @@ from app.domain.validation import ValidationError, Validator
 from app.services import documents, numbering, process
 from app.services.documents import DEFAULT_VAT_RATE, MAX_VALID_DAYS, default_vat_rate, valid_days
 from app.services.errors import ConflictError, NotFound
-
-_OPEN = [s.value for s in OPEN_QUOTE_STATUSES]
 
 
 @dataclass
@@ -141,7 +139,6 @@ def _opportunity(opportunity_id: int) -> m.Opportunity:
 
 def stored_lines(row: m.Quote) -> list[LineInput]:
     """The quote's lines as saved, in their order."""
-    query = m.QuoteLine.select().where(m.QuoteLine.quote == row.id).order_by(m.QuoteLine.position)
     return [
         LineInput(
             kind=line.kind,
@@ -150,13 +147,8 @@ def stored_lines(row: m.Quote) -> list[LineInput]:
             unit_price=money.from_minor(line.unit_price_minor, row.currency),
             vat_rate=Decimal(line.vat_rate),
         )
-        for line in query
+        for line in sales.quote_lines(row.id)
     ]
-
-
-def _order_form_number(quote_id: int) -> str:
-    form = m.OrderForm.get_or_none(m.OrderForm.quote == quote_id)
-    return form.number if form is not None else ""
 
 
 def get(quote_id: int) -> QuoteDetail:
@@ -176,7 +168,7 @@ def get(quote_id: int) -> QuoteDetail:
         vehicle_label=_vehicle_label(vehicle) if vehicle is not None else "",
         remarks=row.remarks,
         lines=stored_lines(row),
-        order_form_number=_order_form_number(row.id),
+        order_form_number=sales.order_form_number(row.id),
         opportunity_open=row.opportunity.status == Status.OPEN.value,
     )
 
@@ -184,17 +176,7 @@ def get(quote_id: int) -> QuoteDetail:
 def for_opportunity(opportunity_id: int, today: date | None = None) -> list[QuoteSummary]:
     """The opportunity's quotes, newest first; open quotes past their date expire first."""
     expire_due(today, opportunity_id=opportunity_id)
-    forms = {
-        f.quote_id: f.number
-        for f in m.OrderForm.select(m.OrderForm.quote, m.OrderForm.number).where(
-            m.OrderForm.opportunity == opportunity_id
-        )
-    }
-    query = (
-        m.Quote.select()
-        .where(m.Quote.opportunity == opportunity_id)
-        .order_by(m.Quote.number.desc(), m.Quote.revision.desc())
-    )
+    forms = sales.order_form_numbers(opportunity_id)
     return [
         QuoteSummary(
             id=q.id,
@@ -208,7 +190,7 @@ def for_opportunity(opportunity_id: int, today: date | None = None) -> list[Quot
             presented_at=q.presented_at,
             order_form_number=forms.get(q.id, ""),
         )
-        for q in query
+        for q in sales.opportunity_quotes(opportunity_id)
     ]
 
 
@@ -237,15 +219,8 @@ def vehicle_line(opportunity: m.Opportunity, vehicle: m.Vehicle | None) -> LineI
     # The catalogue lists new cars: a used one is priced as estimated for this sale.
     entry = None
     if opportunity.condition != Condition.USED:
-        entry = (
-            m.CatalogueEntry.select()
-            .where(
-                (m.CatalogueEntry.brand == opportunity.brand)
-                & (m.CatalogueEntry.model == opportunity.model)
-                & (m.CatalogueEntry.currency == opportunity.currency)
-            )
-            .order_by((m.CatalogueEntry.variant == opportunity.variant).desc(), m.CatalogueEntry.id)
-            .first()
+        entry = catalogue_price_entry(
+            opportunity.brand, opportunity.model, opportunity.variant, opportunity.currency
         )
     if entry is not None:
         price = money.from_minor(entry.list_price_minor, entry.currency)
@@ -317,17 +292,19 @@ def _validate(data: QuoteInput, currency: str, today: date, opportunity_id: int)
 
 
 def _write_lines(row: m.Quote, lines: list[LineInput]) -> None:
-    m.QuoteLine.delete().where(m.QuoteLine.quote == row.id).execute()
-    for position, line in enumerate(lines, 1):
-        m.QuoteLine.create(
-            quote=row,
-            position=position,
-            kind=str(line.kind),
-            description=line.description.strip(),
-            quantity=str(line.quantity),
-            unit_price_minor=money.to_minor(line.unit_price, row.currency),
-            vat_rate=str(line.vat_rate),
-        )
+    sales.replace_quote_lines(
+        row,
+        [
+            {
+                "kind": str(line.kind),
+                "description": line.description.strip(),
+                "quantity": str(line.quantity),
+                "unit_price_minor": money.to_minor(line.unit_price, row.currency),
+                "vat_rate": str(line.vat_rate),
+            }
+            for line in lines
+        ],
+    )
     totals = compute_totals([line.as_domain() for line in lines], row.currency)
     accessories = sum(
         (
@@ -406,7 +383,7 @@ def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
     from reports import pdf  # reportlab is loaded when the first document is, not at start-up
 
     row = row_of(quote_id)
-    if not m.QuoteLine.select().where(m.QuoteLine.quote == row.id).exists():
+    if not sales.has_quote_lines(row.id):
         raise ValidationError({"status": "Add the vehicle or an item to preview the quote."})
     stored = _issue_snapshot(row, today or date.today())
     return pdf.render(DocumentSnapshot.from_dict(stored), draft=True)
@@ -421,7 +398,7 @@ def present(quote_id: int, today: date | None = None) -> QuoteDetail:
         with transaction():
             row = row_of(quote_id)
             process.require_open(row.opportunity)
-            count = m.QuoteLine.select().where(m.QuoteLine.quote == row.id).count()
+            count = sales.count_quote_lines(row.id)
             problem = move_error(row.status, QuoteStatus.PRESENTED, count)
             if problem:
                 raise ValidationError({"status": problem})
@@ -458,15 +435,9 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
         row.status = QuoteStatus.REVISED.value
         row.decided_at = m.now()
         row.save()
-        latest = (
-            m.Quote.select(m.Quote.revision)
-            .where(m.Quote.number == row.number)
-            .order_by(m.Quote.revision.desc())
-            .first()
-        )
         new = m.Quote.create(
             number=row.number,
-            revision=latest.revision + 1,
+            revision=sales.latest_revision(row.number) + 1,
             opportunity=row.opportunity_id,
             status=QuoteStatus.DRAFT.value,
             valid_until=max(row.valid_until, today + timedelta(days=valid_days())),
@@ -498,28 +469,11 @@ def expire_due(today: date | None = None, opportunity_id: int | None = None) -> 
     """Open quotes past their valid-until date become expired (of open opportunities: a
     closed one's quotes were settled when it closed). Returns how many expired."""
     today = today or date.today()
-    query = (
-        m.Quote.select(m.Quote.id, m.Quote.opportunity)
-        .join(m.Opportunity)
-        .where(
-            m.Quote.status.in_(_OPEN)
-            & (m.Quote.valid_until < today)
-            & (m.Opportunity.status == Status.OPEN.value)
-        )
-    )
-    if opportunity_id is not None:
-        query = query.where(m.Quote.opportunity == opportunity_id)
-    due = list(query.tuples())
+    due = sales.due_quotes(today, opportunity_id)
     if not due:
         return 0
     with transaction():
-        ids = [quote_id for quote_id, _ in due]
-        m.update_rows(
-            m.Quote,
-            m.Quote.id.in_(ids) & m.Quote.status.in_(_OPEN),
-            status=QuoteStatus.EXPIRED.value,
-            decided_at=m.now(),
-        )
+        sales.expire_quotes([quote_id for quote_id, _ in due])
         for affected in {opp for _, opp in due}:
             sync_revenue(affected)
     return len(due)
@@ -544,15 +498,7 @@ def reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> str:
 
 def revenue_quote(opportunity_id: int) -> m.Quote | None:
     """The quote the est. revenue follows: the accepted one, else the most recent open one."""
-    base = m.Quote.select().where(m.Quote.opportunity == opportunity_id)
-    accepted = base.where(m.Quote.status == QuoteStatus.ACCEPTED.value).first()
-    if accepted is not None:
-        return accepted
-    return (
-        base.where(m.Quote.status.in_(_OPEN))
-        .order_by(m.Quote.created_at.desc(), m.Quote.id.desc())
-        .first()
-    )
+    return sales.revenue_quote(opportunity_id)
 
 
 def revenue_source(opportunity_id: int) -> str:
@@ -567,27 +513,15 @@ def sync_revenue(opportunity_id: int) -> None:
     quote = revenue_quote(opportunity_id)
     if quote is None:
         return
-    revenue = quote.net_minor - quote.accessories_minor
-    (
-        m.Opportunity.update(
-            est_revenue_minor=revenue,
-            est_revenue_accessories_minor=quote.accessories_minor,
-            est_trade_in_minor=quote.trade_in_minor,
-        )
-        .where(m.Opportunity.id == opportunity_id)
-        .execute()
+    sales.set_estimates(
+        opportunity_id,
+        quote.net_minor - quote.accessories_minor,
+        quote.accessories_minor,
+        quote.trade_in_minor,
     )
 
 
 def abandon_open(opportunity_id: int, keep_id: int | None = None) -> int:
     """Abandon the opportunity's open quotes but the one kept (closing as lost keeps none,
     accepting keeps the accepted one). Joins the caller's transaction."""
-    where = (m.Quote.opportunity == opportunity_id) & m.Quote.status.in_(_OPEN)
-    if keep_id is not None:
-        where &= m.Quote.id != keep_id
-    return m.update_rows(
-        m.Quote,
-        where,
-        status=QuoteStatus.ABANDONED.value,
-        decided_at=m.now(),
-    )
+    return sales.abandon_open_quotes(opportunity_id, keep_id)
