@@ -123,3 +123,95 @@ def write_match_keys(rows: Iterable[tuple[str, str, str, str, int]]) -> None:
     )
     with transaction():
         database.connection().cursor().executemany(sql.replace("?", database.param), list(rows))
+
+
+# Every column that points at an account; a merge moves them all. Activities must move
+# before the dropped account goes: their link cascades, so they would be deleted with it.
+# Quotes, order forms and orders hang off the opportunities and travel with them.
+ACCOUNT_LINKS = [
+    (m.Opportunity, m.Opportunity.account),
+    (m.Contact, m.Contact.account),
+    (m.Activity, m.Activity.account),
+    (m.Lead, m.Lead.converted_account),
+]
+
+
+def move_account_links(drop_id: int, keep_id: int) -> None:
+    """Everything that points at the dropped account points at the kept one. Joins the
+    caller's transaction."""
+    for model, column in ACCOUNT_LINKS:
+        model.update({column: keep_id}).where(column == drop_id).execute()
+
+
+def account_exists(account_id: int) -> bool:
+    return bool(m.Account.select().where(m.Account.id == account_id).exists())
+
+
+def accounts_with(key: str, value: str, limit: int) -> list[m.Account]:
+    """Accounts whose match key (email_key, phone_key, name_key) or postcode is the value."""
+    column = {
+        "email_key": m.Account.email_key,
+        "phone_key": m.Account.phone_key,
+        "name_key": m.Account.name_key,
+        "postcode": m.Account.postcode,
+    }[key]
+    return list(m.Account.select().where(column == value).limit(limit))
+
+
+def contacts_by_name(account_id: int) -> list[m.Contact]:
+    """The account's contacts by last and first name."""
+    return list(
+        m.Contact.select()
+        .where(m.Contact.account == account_id)
+        .order_by(m.Contact.last_name, m.Contact.first_name)
+    )
+
+
+def account_choices(
+    folded: str, lowered: str, phone_parts: Sequence[str], limit: int
+) -> list[tuple[int, str, str]]:
+    """(id, name, city) of the accounts whose folded name contains `folded` (those starting
+    with it first), whose e-mail starts with `lowered`, or whose phone key contains a part;
+    with no term, the first by name."""
+    query = m.Account.select(m.Account.id, m.Account.name, m.Account.city)
+    if folded or lowered:
+        condition = m.Account.sort_name.contains(folded) | m.Account.email_key.startswith(lowered)
+        for digits in phone_parts:
+            condition |= m.Account.phone_key.contains(digits)
+        query = query.where(condition).order_by(
+            ~m.Account.sort_name.startswith(folded), m.Account.sort_name
+        )
+    else:
+        query = query.order_by(m.Account.name)
+    return list(query.limit(limit).tuples())
+
+
+def opportunity_contact_links(opportunity_id: int) -> list[m.OpportunityContact]:
+    """The opportunity's further contacts with their roles, by the contact's last name."""
+    return list(
+        m.OpportunityContact.select(m.OpportunityContact, m.Contact)
+        .join(m.Contact)
+        .where(m.OpportunityContact.opportunity == opportunity_id)
+        .order_by(m.Contact.last_name)
+    )
+
+
+def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
+    m.OpportunityContact.delete().where(
+        (m.OpportunityContact.opportunity == opportunity_id)
+        & (m.OpportunityContact.contact == contact_id)
+    ).execute()
+
+
+def update_contact(contact_id: int, values: dict[str, str]) -> None:
+    """The contact's columns set, its version, time and user of the change with them."""
+    (
+        m.Contact.update(
+            **values,
+            updated_at=m.now(),
+            changed_by=m.acting_user(),
+            version=m.Contact.version + 1,
+        )
+        .where(m.Contact.id == contact_id)
+        .execute()
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from app.db import accounts as db
 from app.db import models as m
 from app.db.accounts import (
     AccountSearchTerm,
@@ -178,16 +179,15 @@ def find_duplicates(
             if reason not in found.setdefault(row.id, []):
                 found[row.id].append(reason)
 
-    base = m.Account.select()
     if keys["email_key"]:
-        collect(base.where(m.Account.email_key == keys["email_key"]).limit(limit), "same e-mail")
+        collect(db.accounts_with("email_key", keys["email_key"], limit), "same e-mail")
     if len(keys["phone_key"]) >= 6:
-        collect(base.where(m.Account.phone_key == keys["phone_key"]).limit(limit), "same phone")
+        collect(db.accounts_with("phone_key", keys["phone_key"], limit), "same phone")
     if keys["name_key"]:
-        collect(base.where(m.Account.name_key == keys["name_key"]).limit(limit), "same name")
+        collect(db.accounts_with("name_key", keys["name_key"], limit), "same name")
         postcode = data.postcode.strip()
         if postcode:
-            nearby = base.where(m.Account.postcode == postcode).limit(500)
+            nearby = db.accounts_with("postcode", postcode, 500)
             close = [
                 r
                 for r in nearby
@@ -313,13 +313,9 @@ def get(account_id: int) -> AccountDetail:
 
 
 def contact_infos(account_id: int) -> list[ContactInfo]:
-    query = (
-        m.Contact.select()
-        .where(m.Contact.account == account_id)
-        .order_by(m.Contact.last_name, m.Contact.first_name)
-    )
     return [
-        ContactInfo(c.id, c.first_name, c.last_name, c.email, c.phone, c.job_title) for c in query
+        ContactInfo(c.id, c.first_name, c.last_name, c.email, c.phone, c.job_title)
+        for c in db.contacts_by_name(account_id)
     ]
 
 
@@ -338,7 +334,7 @@ def _validate_contact(data: ContactInput) -> None:
 def add_contact(account_id: int, data: ContactInput) -> Option:
     _validate_contact(data)
     with transaction():
-        if not m.Account.select().where(m.Account.id == account_id).exists():
+        if not db.account_exists(account_id):
             raise NotFound(f"Customer #{account_id} no longer exists.")
         row = m.Contact.create(
             account=account_id,
@@ -367,16 +363,7 @@ def update_contact(contact_id: int, data: ContactInput) -> None:
         changes = {k: (getattr(row, k), v) for k, v in values.items() if getattr(row, k) != v}
         if not changes:
             return
-        (
-            m.Contact.update(
-                **values,
-                updated_at=m.now(),
-                changed_by=m.acting_user(),
-                version=m.Contact.version + 1,
-            )
-            .where(m.Contact.id == contact_id)
-            .execute()
-        )
+        db.update_contact(contact_id, values)
         m.write_audit("contact", contact_id, "update", changes)
 
 
@@ -389,20 +376,12 @@ def search(text: str, limit: int = 30) -> list[Option]:
     """Accounts whose name contains the text (those starting with it first), or whose
     e-mail or phone starts with it."""
     term = text.strip()
-    query = m.Account.select(m.Account.id, m.Account.name, m.Account.city)
-    if term:
-        folded = matching.sort_key(term)
-        condition = m.Account.sort_name.contains(folded) | m.Account.email_key.startswith(
-            term.lower()
-        )
-        for digits in _phone_parts(term):
-            condition |= m.Account.phone_key.contains(digits)
-        query = query.where(condition).order_by(
-            ~m.Account.sort_name.startswith(folded), m.Account.sort_name
-        )
-    else:
-        query = query.order_by(m.Account.name)
-    return [Option(i, f"{n} · {c}" if c else n) for i, n, c in query.limit(limit).tuples()]
+    rows = (
+        db.account_choices(matching.sort_key(term), term.lower(), _phone_parts(term), limit)
+        if term
+        else db.account_choices("", "", [], limit)
+    )
+    return [Option(i, f"{n} · {c}" if c else n) for i, n, c in rows]
 
 
 def name(account_id: int) -> str:
@@ -461,22 +440,10 @@ def merge(keep_id: int, drop_id: int, chosen: dict[str, str] | None = None) -> A
             setattr(keep, name, value)
         keep.name = display_name(values)
         keep.save()
-        for model, column in _ACCOUNT_LINKS:
-            model.update({column: keep_id}).where(column == drop_id).execute()
+        db.move_account_links(drop_id, keep_id)
         m.write_audit("account", keep_id, "merge", {"merged_from": (drop_id, None)})
         drop.delete_instance()
     return get(keep_id)
-
-
-# Every column that points at an account; a merge moves them all. Activities must move
-# before the dropped account goes: their link cascades, so they would be deleted with it.
-# Quotes, order forms and orders hang off the opportunities and travel with them.
-_ACCOUNT_LINKS = [
-    (m.Opportunity, m.Opportunity.account),
-    (m.Contact, m.Contact.account),
-    (m.Activity, m.Activity.account),
-    (m.Lead, m.Lead.converted_account),
-]
 
 
 # --- the contacts of an opportunity ---------------------------------------------------------
@@ -503,13 +470,7 @@ def opportunity_contacts(opportunity_id: int) -> list[OpportunityContactInfo]:
                 c.id, _contact_label(c.first_name, c.last_name, c.job_title), "", True
             )
         )
-    links = (
-        m.OpportunityContact.select(m.OpportunityContact, m.Contact)
-        .join(m.Contact)
-        .where(m.OpportunityContact.opportunity == opportunity_id)
-        .order_by(m.Contact.last_name)
-    )
-    for link in links:
+    for link in db.opportunity_contact_links(opportunity_id):
         c = link.contact
         result.append(
             OpportunityContactInfo(
@@ -562,10 +523,7 @@ def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
             raise ValidationError(
                 {"contact": "A closed opportunity is read-only; reopen it first."}
             )
-        m.OpportunityContact.delete().where(
-            (m.OpportunityContact.opportunity == opportunity_id)
-            & (m.OpportunityContact.contact == contact_id)
-        ).execute()
+        db.remove_opportunity_contact(opportunity_id, contact_id)
 
 
 # --- the list ----------------------------------------------------------------------------------

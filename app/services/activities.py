@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from app.db import activities as db
 from app.db import models as m
 from app.db import queries
+from app.db.accounts import account_exists
 from app.db.connection import transaction
 from app.db.history import close_date_changes
 from app.db.reference import active_reasons
@@ -165,9 +166,7 @@ def _check_parent_open(data: ActivityInput) -> None:
             raise NotFound(f"Lead #{data.lead_id} no longer exists.")
         if lead.status == LeadStatus.CONVERTED.value:
             raise ValidationError({"lead_id": CONVERTED_LEAD})
-    if data.account_id is not None and not (
-        m.Account.select().where(m.Account.id == data.account_id).exists()
-    ):
+    if data.account_id is not None and not account_exists(data.account_id):
         raise NotFound(f"Customer #{data.account_id} no longer exists.")
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app.db import models as m
+from app.db.accounts import account_exists
 from app.db.bulk import insert_rows
 from app.db.connection import transaction
 from app.db.leads import LeadFilter, count_leads, lead_page
@@ -332,7 +333,7 @@ def convert(
         if account_id is None:
             created = accounts.create(account_input(lead), confirmed_new=confirmed_new)
             account_id = created.id
-        elif not m.Account.select().where(m.Account.id == account_id).exists():
+        elif not account_exists(account_id):
             raise NotFound("The customer picked for this lead no longer exists.")
         contact_id = _contact_for(account_id, lead)
         data = opportunities.new_input(owner_id or lead.owner_id or m.acting_user(), today)
