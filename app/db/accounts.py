@@ -215,3 +215,8 @@ def update_contact(contact_id: int, values: dict[str, str]) -> None:
         .where(m.Contact.id == contact_id)
         .execute()
     )
+
+
+def contacts_of(account_id: int) -> list[m.Contact]:
+    """The account's contacts, in the order they were added."""
+    return list(m.Contact.select().where(m.Contact.account == account_id).order_by(m.Contact.id))

@@ -10,6 +10,7 @@ from typing import Any
 from peewee import JOIN, Expression
 
 from app.db import models as m
+from app.domain.choices import ActivityKind
 
 # (id, kind, subject, description, starts at, done, owner's name, note reason, direction,
 #  opportunity id, its topic, its status, lead id, its status)
@@ -119,3 +120,18 @@ def not_done_before(
         & m.Activity.kind.not_in(list(except_kinds))
     )
     return list(query.order_by(m.Activity.starts_at).tuples())
+
+
+def test_drive_in_slot(
+    vehicle_id: int, start: datetime, end: datetime, other_than: int | None
+) -> m.Activity | None:
+    """The first test drive of the vehicle (but `other_than`) overlapping [start, end)."""
+    query = m.Activity.select().where(
+        (m.Activity.vehicle == vehicle_id)
+        & (m.Activity.kind == ActivityKind.TEST_DRIVE.value)
+        & (m.Activity.starts_at < end)
+        & (m.Activity.ends_at > start)
+    )
+    if other_than is not None:
+        query = query.where(m.Activity.id != other_than)
+    return query.order_by(m.Activity.starts_at).first()

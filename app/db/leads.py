@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.db import models as m
 from app.db.queries import fetch_all
 
 
@@ -77,3 +78,15 @@ def lead_page(
         f"ORDER BY {key} {direction}, l.id {direction} LIMIT ? OFFSET ?"
     )
     return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
+
+
+def known_import_keys() -> set[str]:
+    """The import keys of the leads imported so far: a row imported again is skipped."""
+    query = m.Lead.select(m.Lead.import_key).where(m.Lead.import_key.is_null(False))
+    return {r[0] for r in query.tuples()}
+
+
+def opportunity_of_lead(lead_id: int) -> int | None:
+    """The id of the opportunity the lead was converted into, if any."""
+    row = m.Opportunity.select(m.Opportunity.id).where(m.Opportunity.lead == lead_id).first()
+    return int(row.id) if row is not None else None

@@ -19,21 +19,6 @@ def matching_leads(account: m.Account) -> list[m.Lead]:
     return list(m.Lead.select().where(condition).order_by(m.Lead.id))
 
 
-def audit_entries(entity: str, ids: list[int], with_changes_only: bool = False) -> list[Any]:
-    """The audit log's entries about these records, oldest first."""
-    if not ids:
-        return []
-    where = (m.AuditEntry.entity == entity) & m.AuditEntry.entity_id.in_(ids)
-    if with_changes_only:
-        where &= m.AuditEntry.changes != ""
-    return list(m.AuditEntry.select().where(where).order_by(m.AuditEntry.at, m.AuditEntry.id))
-
-
-def set_audit_changes(entry_id: int, changes: str) -> None:
-    """An audit entry's changes rewritten (JSON), in place."""
-    m.AuditEntry.update(changes=changes).where(m.AuditEntry.id == entry_id).execute()
-
-
 def quotes_of(opportunity_ids: list[int]) -> list[m.Quote]:
     if not opportunity_ids:
         return []
@@ -42,10 +27,6 @@ def quotes_of(opportunity_ids: list[int]) -> list[m.Quote]:
         .where(m.Quote.opportunity.in_(opportunity_ids))
         .order_by(m.Quote.number, m.Quote.revision)
     )
-
-
-def account_contacts(account_id: int) -> list[m.Contact]:
-    return list(m.Contact.select().where(m.Contact.account == account_id).order_by(m.Contact.id))
 
 
 def account_opportunities(account_id: int) -> list[m.Opportunity]:

@@ -101,15 +101,7 @@ def _test_drive_clash(
 ) -> str | None:
     """What is in the way of a test drive of this vehicle in this slot, said so that the
     salesperson knows whom to ask: when, which customer, whose drive, which sale."""
-    query = m.Activity.select().where(
-        (m.Activity.vehicle == vehicle_id)
-        & (m.Activity.kind == ActivityKind.TEST_DRIVE.value)
-        & (m.Activity.starts_at < end)
-        & (m.Activity.ends_at > start)
-    )
-    if own_id is not None:
-        query = query.where(m.Activity.id != own_id)
-    other = query.order_by(m.Activity.starts_at).first()
+    other = db.test_drive_in_slot(vehicle_id, start, end, own_id)
     if other is None:
         return None
     until = other.ends_at

@@ -11,10 +11,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app.db import models as m
-from app.db.accounts import account_exists
+from app.db.accounts import account_exists, contacts_of
 from app.db.bulk import insert_rows
 from app.db.connection import transaction
-from app.db.leads import LeadFilter, count_leads, lead_page
+from app.db.leads import (
+    LeadFilter,
+    count_leads,
+    known_import_keys,
+    lead_page,
+    opportunity_of_lead,
+)
 from app.db.reference import active_reasons
 from app.domain import dates
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
@@ -187,9 +193,6 @@ def get(lead_id: int) -> LeadDetail:
     row = m.Lead.get_or_none(m.Lead.id == lead_id)
     if row is None:
         raise NotFound(f"Lead #{lead_id} no longer exists.")
-    opportunity = (
-        m.Opportunity.select(m.Opportunity.id).where(m.Opportunity.lead == lead_id).first()
-    )
     return LeadDetail(
         **{n: getattr(row, n) for n in _INPUT_FIELDS},
         owner_id=row.owner_id,
@@ -199,7 +202,7 @@ def get(lead_id: int) -> LeadDetail:
         disqualify_reason=row.disqualify_reason,
         converted_account_id=row.converted_account_id,
         converted_contact_id=row.converted_contact_id,
-        converted_opportunity_id=opportunity.id if opportunity else None,
+        converted_opportunity_id=opportunity_of_lead(lead_id),
         created_at=row.created_at.isoformat(sep=" "),
     )
 
@@ -372,7 +375,7 @@ def _contact_for(account_id: int, lead: LeadDetail) -> int:
     """The lead's person at the account: found by e-mail or name, else added."""
     key = matching.email_key(lead.email)
     wanted = matching.name_key(lead.first_name, lead.last_name)
-    for contact in m.Contact.select().where(m.Contact.account == account_id):
+    for contact in contacts_of(account_id):
         if key and matching.email_key(contact.email) == key:
             return int(contact.id)
         if wanted and matching.name_key(contact.first_name, contact.last_name) == wanted:
@@ -515,10 +518,7 @@ def import_csv(
         )
     region = accounts.phone_region()
     report = ImportReport()
-    known = {
-        r[0]
-        for r in m.Lead.select(m.Lead.import_key).where(m.Lead.import_key.is_null(False)).tuples()
-    }
+    known = known_import_keys()
     rows: list[tuple[object, ...]] = []
     names = [
         *_INPUT_FIELDS,

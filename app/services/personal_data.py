@@ -17,6 +17,8 @@ from app import __version__
 from app.db import models as m
 from app.db import personal_data as db
 from app.db import sales
+from app.db.accounts import contacts_of
+from app.db.audit import audit_entries, set_audit_changes
 from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import AccountKind, UserRole
@@ -110,7 +112,7 @@ def _audit_lines(entity: str, ids: list[int]) -> list[dict[str, Any]]:
             "action": a.action,
             "changes": json.loads(a.changes) if a.changes else {},
         }
-        for a in db.audit_entries(entity, ids)
+        for a in audit_entries(entity, ids)
     ]
 
 
@@ -133,7 +135,7 @@ def collect(account_id: int) -> dict[str, Any]:
     account = m.Account.get_or_none(m.Account.id == account_id)
     if account is None:
         raise NotFound(f"Customer #{account_id} no longer exists.")
-    contacts = db.account_contacts(account_id)
+    contacts = contacts_of(account_id)
     leads = db.matching_leads(account)
     opportunities = db.account_opportunities(account_id)
     sales = []
@@ -218,12 +220,12 @@ def _scrubber(words: set[str]):  # type: ignore[no-untyped-def]
 
 
 def _scrub_audit(entity: str, ids: list[int]) -> None:
-    for entry in db.audit_entries(entity, ids, with_changes_only=True):
+    for entry in audit_entries(entity, ids, with_changes_only=True):
         changes = json.loads(entry.changes)
         for name in list(changes):
             if name in PERSONAL_FIELDS:
                 changes[name] = [REMOVED if v not in (None, "") else v for v in changes[name]]
-        db.set_audit_changes(entry.id, json.dumps(changes, ensure_ascii=False, sort_keys=True))
+        set_audit_changes(entry.id, json.dumps(changes, ensure_ascii=False, sort_keys=True))
 
 
 def anonymise(account_id: int) -> AnonymiseResult:
@@ -248,7 +250,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
                     f"{'them' if open_sales != 1 else 'it'} before anonymising the customer."
                 }
             )
-        contacts = db.account_contacts(account_id)
+        contacts = contacts_of(account_id)
         leads = db.matching_leads(account)
         words: set[str] = set()
         for row in [account, *contacts, *leads]:
