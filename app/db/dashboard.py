@@ -16,6 +16,7 @@ from app.db import migrations, queries
 from app.db import models as m
 from app.db.connection import is_sqlite
 from app.db.queries import OpportunityFilter
+from app.db.settings import setting_value
 from app.domain import money, pipeline
 from app.domain.choices import Status
 
@@ -51,8 +52,8 @@ def _where(flt: OpportunityFilter, today: date, extra: str = "") -> tuple[str, l
 
 def sorted_currencies(found: Iterable[str]) -> list[str]:
     """The currencies found, the site's own first."""
-    home = m.Setting.get_or_none(m.Setting.key == "currency")
-    first = home.value if home else money.DEFAULT_CURRENCY
+    home = setting_value("currency")
+    first = home if home is not None else money.DEFAULT_CURRENCY
     return sorted(set(found), key=lambda c: (c != first, c))
 
 

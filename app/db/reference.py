@@ -4,6 +4,7 @@ operations, kinds of opportunity, their stages, and the active reasons of each k
 from __future__ import annotations
 
 from app.db import models as m
+from app.domain.choices import UserRole
 from app.domain.stages import StageInfo
 
 
@@ -65,3 +66,71 @@ def active_reasons(kind: str) -> list[str]:
     """The active reasons of a catalogue (lost, disqualify, note), in their order."""
     query = m.Reason.select(m.Reason.name).where((m.Reason.kind == kind) & m.Reason.active)
     return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+
+
+def opportunity_kinds() -> list[m.OpportunityKind]:
+    return list(m.OpportunityKind.select().order_by(m.OpportunityKind.id))
+
+
+def kind_stage_rows(kind_id: int) -> list[m.Stage]:
+    """The kind's stages with all their settings, in process order."""
+    return list(m.Stage.select().where(m.Stage.kind == kind_id).order_by(m.Stage.sequence))
+
+
+def count_opportunities_of_kind(kind_id: int) -> int:
+    return int(m.Opportunity.select().where(m.Opportunity.kind == kind_id).count())
+
+
+def kind_name_taken(name: str) -> bool:
+    return bool(m.OpportunityKind.select().where(m.OpportunityKind.name == name).exists())
+
+
+def first_kind_of_process(process: str) -> int | None:
+    """The id of the first kind that follows the process, if any."""
+    kind = (
+        m.OpportunityKind.select()
+        .where(m.OpportunityKind.process == process)
+        .order_by(m.OpportunityKind.id)
+        .first()
+    )
+    return int(kind.id) if kind is not None else None
+
+
+def follow_stage_probability(stage_id: int, probability: int) -> None:
+    """The open opportunities in the stage whose probability follows it take the new one."""
+    m.Opportunity.update(probability=probability).where(
+        (m.Opportunity.stage == stage_id)
+        & ~m.Opportunity.probability_by_hand
+        & (m.Opportunity.status == "open")
+    ).execute()
+
+
+def has_users() -> bool:
+    return bool(m.User.select().exists())
+
+
+def active_users() -> list[m.User]:
+    return list(m.User.select().where(m.User.active).order_by(m.User.full_name))
+
+
+def stand_in_user() -> m.User | None:
+    """The first active administrator, else sales manager, else user."""
+    return (
+        m.User.select()
+        .where(m.User.active)
+        .order_by(
+            m.User.role != UserRole.ADMINISTRATOR.value,
+            m.User.role != UserRole.SALES_MANAGER.value,
+            m.User.id,
+        )
+        .first()
+    )
+
+
+def has_opportunities() -> bool:
+    return bool(m.Opportunity.select().exists())
+
+
+def first_business() -> m.Business | None:
+    """The business entered first: the seller when a sale names none."""
+    return m.Business.select().order_by(m.Business.id).first()

@@ -12,6 +12,7 @@ from datetime import date
 
 from app.db import models as m
 from app.db.connection import transaction
+from app.db.settings import put_setting
 from app.demo import activities, quotes
 from app.demo.sales import SalesBuilder
 from app.demo.summary import DatabaseNotEmpty, DemoSize, DemoSummary
@@ -41,7 +42,7 @@ def load_demo(
         builder.add_open_leads(size.leads)
         issued = quotes.add_documents(builder.rng, builder.today, size.quoted)
         activity_count = activities.add_activities(builder.rng, builder.today, size.active)
-        m.Setting.insert(key="currency", value="EUR").on_conflict_replace().execute()
+        put_setting("currency", "EUR")
     return replace(
         builder.summary(),
         quotes=issued.quotes,

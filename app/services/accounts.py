@@ -16,6 +16,7 @@ from app.db.accounts import (
     write_match_keys,
 )
 from app.db.connection import transaction
+from app.db.settings import setting_value
 from app.domain import money
 from app.domain.choices import AccountKind, ContactRole
 from app.domain.validation import ValidationError, Validator
@@ -147,8 +148,8 @@ def validate(data: AccountInput) -> None:
 
 
 def phone_region() -> str:
-    row = m.Setting.get_or_none(m.Setting.key == "phone_region")
-    return row.value if row else matching.DEFAULT_REGION
+    region = setting_value("phone_region")
+    return region if region is not None else matching.DEFAULT_REGION
 
 
 def _keys(data: AccountInput, region: str) -> dict[str, str]:

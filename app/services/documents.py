@@ -15,6 +15,8 @@ from app import paths
 from app.db import models as m
 from app.db import sales
 from app.db.connection import transaction
+from app.db.reference import first_business
+from app.db.settings import put_setting, setting_value
 from app.domain.choices import Condition
 from app.domain.documents import Customer, DocumentSnapshot, Seller, Vehicle
 from app.domain.validation import Validator
@@ -68,8 +70,8 @@ class DocumentInfo:
 
 
 def _setting(key: str, default: str) -> str:
-    row = m.Setting.get_or_none(m.Setting.key == key)
-    return row.value if row is not None else default
+    value = setting_value(key)
+    return value if value is not None else default
 
 
 def terms() -> str:
@@ -77,18 +79,18 @@ def terms() -> str:
 
 
 def valid_days() -> int:
-    row = m.Setting.get_or_none(m.Setting.key == VALID_DAYS_SETTING)
+    value = setting_value(VALID_DAYS_SETTING)
     try:
-        days = int(row.value) if row is not None else DEFAULT_VALID_DAYS
+        days = int(value) if value is not None else DEFAULT_VALID_DAYS
     except ValueError:
         days = DEFAULT_VALID_DAYS
     return min(max(days, 1), MAX_VALID_DAYS)
 
 
 def default_vat_rate() -> Decimal:
-    row = m.Setting.get_or_none(m.Setting.key == VAT_RATE_SETTING)
+    value = setting_value(VAT_RATE_SETTING)
     try:
-        rate = Decimal(row.value) if row is not None else DEFAULT_VAT_RATE
+        rate = Decimal(value) if value is not None else DEFAULT_VAT_RATE
     except InvalidOperation:
         rate = DEFAULT_VAT_RATE
     return rate if rate.is_finite() and 0 <= rate <= 100 else DEFAULT_VAT_RATE
@@ -119,7 +121,7 @@ def seller_for(row: m.Opportunity) -> Seller:
     if business is None and row.facility_id:
         business = row.facility.business
     if business is None:
-        business = m.Business.select().order_by(m.Business.id).first()
+        business = first_business()
     if business is None:
         return Seller(name="")
     return Seller(
@@ -330,5 +332,5 @@ def save_document_settings(data: DocumentSettings) -> DocumentSettings:
     }
     with transaction():
         for key, value in values.items():
-            m.Setting.insert(key=key, value=value).on_conflict_replace().execute()
+            put_setting(key, value)
     return document_settings()

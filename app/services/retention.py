@@ -11,6 +11,7 @@ from datetime import date, datetime
 from app.db import models as m
 from app.db import retention as db
 from app.db.connection import transaction
+from app.db.settings import put_setting, setting_value
 from app.domain.choices import UserRole
 from app.domain.validation import ValidationError
 from app.services.stage_setup import NotAllowed
@@ -74,9 +75,9 @@ class PurgeResult:
 
 
 def retention_months() -> int:
-    row = m.Setting.get_or_none(m.Setting.key == SETTING_KEY)
+    value = setting_value(SETTING_KEY)
     try:
-        return int(row.value) if row else DEFAULT_MONTHS
+        return int(value) if value is not None else DEFAULT_MONTHS
     except ValueError:
         return DEFAULT_MONTHS
 
@@ -88,7 +89,7 @@ def set_retention_months(months: int) -> None:
             {"months": f"Keep closed sales between {MIN_MONTHS} and {MAX_MONTHS} months."}
         )
     with transaction():
-        m.Setting.insert(key=SETTING_KEY, value=str(months)).on_conflict_replace().execute()
+        put_setting(SETTING_KEY, str(months))
 
 
 def cutoff_date(today: date, months: int) -> date:
