@@ -220,3 +220,15 @@ def update_contact(contact_id: int, values: dict[str, str]) -> None:
 def contacts_of(account_id: int) -> list[m.Contact]:
     """The account's contacts, in the order they were added."""
     return list(m.Contact.select().where(m.Contact.account == account_id).order_by(m.Contact.id))
+
+
+def set_opportunity_contact(opportunity_id: int, contact_id: int, role: str) -> None:
+    """The contact is one of the opportunity's, in the role (replacing the role it had)."""
+    (
+        m.OpportunityContact.insert(opportunity=opportunity_id, contact=contact_id, role=role)
+        .on_conflict(
+            conflict_target=[m.OpportunityContact.opportunity, m.OpportunityContact.contact],
+            update={m.OpportunityContact.role: role},
+        )
+        .execute()
+    )

@@ -504,14 +504,7 @@ def set_opportunity_contact(opportunity_id: int, contact_id: int, role: str) -> 
             raise ValidationError(
                 {"contact": "This is the primary contact already; add someone else."}
             )
-        (
-            m.OpportunityContact.insert(opportunity=opp, contact=contact, role=role_value)
-            .on_conflict(
-                conflict_target=[m.OpportunityContact.opportunity, m.OpportunityContact.contact],
-                update={m.OpportunityContact.role: role_value},
-            )
-            .execute()
-        )
+        db.set_opportunity_contact(opp.id, contact.id, role_value)
 
 
 def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
