@@ -246,7 +246,7 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
             workspace.open_database()
             user = workspace.sign_in(args.user)
             if args.demo and not workspace.has_opportunities():
-                from app.services import demo
+                from app import demo
 
                 window.say_opening("Loading the demo dealership …")
                 QApplication.processEvents()

@@ -28,9 +28,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from app.db import dashboard as db_dashboard
 from app.db.connection import SQLITE_PRAGMAS
 from app.services import dashboard, workspace
-from app.services.dashboard import DashboardFilter
+from app.services.dashboard import DashboardFilter, funnel
 from benchmarks import synthetic
 from benchmarks.bench_list_queries import record_statements, run_statements
 from benchmarks.timing import median_ms
@@ -121,15 +122,13 @@ def _aggregates(
 ) -> dict[str, Callable[[], object]]:
     """Each aggregate the refresh runs, as the service runs it."""
     base = flt.opportunity_filter()
-    stages = dashboard._stage_rows()
+    stages = db_dashboard.stage_rows()
     names = list(dict.fromkeys(s.name for s in stages if s.funnel))
     return {
-        "open pipeline + forecast": lambda: dashboard._open_rows(base, "stage", today),
-        "by salesperson": lambda: dashboard._open_rows(base, "owner", today),
-        "funnel: stages, lost at": lambda: dashboard._stage_figures(
-            base, today, now, names, stages
-        ),
-        "outcomes, lost reasons": lambda: dashboard._outcomes(base, today),
+        "open pipeline + forecast": lambda: db_dashboard.open_rows(base, "stage", today),
+        "by salesperson": lambda: db_dashboard.open_rows(base, "owner", today),
+        "funnel: stages, lost at": lambda: funnel.stage_figures(base, today, now, names, stages),
+        "outcomes, lost reasons": lambda: db_dashboard.outcomes(base, today),
     }
 
 

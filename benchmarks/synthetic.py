@@ -19,8 +19,9 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+from app import demo
 from app.db.connection import database
-from app.services import demo, workspace
+from app.services import workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 # Bump when what build() makes changes, so cached files are rebuilt.

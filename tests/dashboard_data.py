@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from app.db import models as m
-from app.services import process, reference
+from app.services import deals, process, reference
 from tests import factories
 
 TODAY = date.today()
@@ -71,11 +71,11 @@ def build(anna: int) -> PipelineData:
     _move(ids["B"], "Quotation")
     _move(ids["C"], "Quotation")
     _move(ids["R"], "Quotation")
-    process.close_lost([ids["R"]], "Price")
+    deals.close_lost([ids["R"]], "Price")
     process.reopen(ids["R"])
     _move(ids["L1"], "Quotation")
-    process.close_lost([ids["L1"]], "Price")
-    process.close_lost([ids["L2"]], "Bought elsewhere")
+    deals.close_lost([ids["L1"]], "Price")
+    deals.close_lost([ids["L2"]], "Bought elsewhere")
     _move(ids["W"], "Quotation", "Contract", "Delivery")
     process.close_won(ids["W"])
     # E's close date passed while it stayed open (the form refuses a date in the past).

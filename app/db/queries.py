@@ -137,7 +137,7 @@ def _is_short(term: str) -> bool:
 
 
 def _like(term: str) -> str:
-    return "%" + _escape_like(term) + "%"
+    return "%" + escape_like(term) + "%"
 
 
 def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
@@ -161,7 +161,7 @@ def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
                 "EXISTS (SELECT 1 FROM vehicle v2 WHERE v2.id = o.vehicle_id AND "
                 "(v2.vin ILIKE ? OR v2.stock_number ILIKE ?)))"
             )
-            params.extend(["%" + _escape_like(term) + "%"] * 6)
+            params.extend(["%" + escape_like(term) + "%"] * 6)
     if flt.stage_name:
         clauses.append("o.stage_id IN (SELECT id FROM stage WHERE name = ?)")
         params.append(flt.stage_name)
@@ -254,7 +254,8 @@ def fetch_all(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     return list(database.execute_sql(_sql(sql), params).fetchall())
 
 
-def _escape_like(term: str) -> str:
+def escape_like(term: str) -> str:
+    """A term for LIKE ... ESCAPE '\\': its wildcards and the escape character as themselves."""
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

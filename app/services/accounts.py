@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from peewee import JOIN
-
+from app.db import accounts as db
 from app.db import models as m
-from app.db.connection import database, transaction
+from app.db.accounts import (
+    AccountSearchTerm,
+    account_opportunities,
+    account_page,
+    count_accounts,
+    names_for_match_keys,
+    write_match_keys,
+)
+from app.db.connection import transaction
+from app.db.settings import setting_value
 from app.domain import money
 from app.domain.choices import AccountKind, ContactRole
 from app.domain.validation import ValidationError, Validator
@@ -140,8 +148,8 @@ def validate(data: AccountInput) -> None:
 
 
 def phone_region() -> str:
-    row = m.Setting.get_or_none(m.Setting.key == "phone_region")
-    return row.value if row else matching.DEFAULT_REGION
+    region = setting_value("phone_region")
+    return region if region is not None else matching.DEFAULT_REGION
 
 
 def _keys(data: AccountInput, region: str) -> dict[str, str]:
@@ -172,16 +180,15 @@ def find_duplicates(
             if reason not in found.setdefault(row.id, []):
                 found[row.id].append(reason)
 
-    base = m.Account.select()
     if keys["email_key"]:
-        collect(base.where(m.Account.email_key == keys["email_key"]).limit(limit), "same e-mail")
+        collect(db.accounts_with("email_key", keys["email_key"], limit), "same e-mail")
     if len(keys["phone_key"]) >= 6:
-        collect(base.where(m.Account.phone_key == keys["phone_key"]).limit(limit), "same phone")
+        collect(db.accounts_with("phone_key", keys["phone_key"], limit), "same phone")
     if keys["name_key"]:
-        collect(base.where(m.Account.name_key == keys["name_key"]).limit(limit), "same name")
+        collect(db.accounts_with("name_key", keys["name_key"], limit), "same name")
         postcode = data.postcode.strip()
         if postcode:
-            nearby = base.where(m.Account.postcode == postcode).limit(500)
+            nearby = db.accounts_with("postcode", postcode, 500)
             close = [
                 r
                 for r in nearby
@@ -285,12 +292,7 @@ def get(account_id: int) -> AccountDetail:
     row = m.Account.get_or_none(m.Account.id == account_id)
     if row is None:
         raise NotFound(f"Customer #{account_id} no longer exists.")
-    opportunities = (
-        m.Opportunity.select(m.Opportunity, m.Stage)
-        .join(m.Stage, on=(m.Opportunity.stage == m.Stage.id), join_type=JOIN.LEFT_OUTER)
-        .where(m.Opportunity.account == account_id)
-        .order_by(m.Opportunity.status != "open", m.Opportunity.est_close_date.desc())
-    )
+    opportunities = account_opportunities(account_id)
     return AccountDetail(
         **{n: getattr(row, n) for n in _ACCOUNT_FIELDS},
         id=row.id,
@@ -312,13 +314,9 @@ def get(account_id: int) -> AccountDetail:
 
 
 def contact_infos(account_id: int) -> list[ContactInfo]:
-    query = (
-        m.Contact.select()
-        .where(m.Contact.account == account_id)
-        .order_by(m.Contact.last_name, m.Contact.first_name)
-    )
     return [
-        ContactInfo(c.id, c.first_name, c.last_name, c.email, c.phone, c.job_title) for c in query
+        ContactInfo(c.id, c.first_name, c.last_name, c.email, c.phone, c.job_title)
+        for c in db.contacts_by_name(account_id)
     ]
 
 
@@ -337,7 +335,7 @@ def _validate_contact(data: ContactInput) -> None:
 def add_contact(account_id: int, data: ContactInput) -> Option:
     _validate_contact(data)
     with transaction():
-        if not m.Account.select().where(m.Account.id == account_id).exists():
+        if not db.account_exists(account_id):
             raise NotFound(f"Customer #{account_id} no longer exists.")
         row = m.Contact.create(
             account=account_id,
@@ -366,16 +364,7 @@ def update_contact(contact_id: int, data: ContactInput) -> None:
         changes = {k: (getattr(row, k), v) for k, v in values.items() if getattr(row, k) != v}
         if not changes:
             return
-        (
-            m.Contact.update(
-                **values,
-                updated_at=m.now(),
-                changed_by=m.acting_user(),
-                version=m.Contact.version + 1,
-            )
-            .where(m.Contact.id == contact_id)
-            .execute()
-        )
+        db.update_contact(contact_id, values)
         m.write_audit("contact", contact_id, "update", changes)
 
 
@@ -388,20 +377,12 @@ def search(text: str, limit: int = 30) -> list[Option]:
     """Accounts whose name contains the text (those starting with it first), or whose
     e-mail or phone starts with it."""
     term = text.strip()
-    query = m.Account.select(m.Account.id, m.Account.name, m.Account.city)
-    if term:
-        folded = matching.sort_key(term)
-        condition = m.Account.sort_name.contains(folded) | m.Account.email_key.startswith(
-            term.lower()
-        )
-        for digits in _phone_parts(term):
-            condition |= m.Account.phone_key.contains(digits)
-        query = query.where(condition).order_by(
-            ~m.Account.sort_name.startswith(folded), m.Account.sort_name
-        )
-    else:
-        query = query.order_by(m.Account.name)
-    return [Option(i, f"{n} · {c}" if c else n) for i, n, c in query.limit(limit).tuples()]
+    rows = (
+        db.account_choices(matching.sort_key(term), term.lower(), _phone_parts(term), limit)
+        if term
+        else db.account_choices("", "", [], limit)
+    )
+    return [Option(i, f"{n} · {c}" if c else n) for i, n, c in rows]
 
 
 def name(account_id: int) -> str:
@@ -416,17 +397,6 @@ def contacts(account_id: int) -> list[Option]:
 def rebuild_match_keys(only_missing: bool = True) -> int:
     """Fill the match and sort keys of accounts written without them (bulk loads)."""
     region = phone_region()
-    query = m.Account.select(
-        m.Account.id,
-        m.Account.name,
-        m.Account.first_name,
-        m.Account.last_name,
-        m.Account.company_name,
-        m.Account.email,
-        m.Account.phone,
-    )
-    if only_missing:
-        query = query.where((m.Account.sort_name == "") | (m.Account.name_key == ""))
     rows = [
         (
             matching.email_key(e),
@@ -435,13 +405,9 @@ def rebuild_match_keys(only_missing: bool = True) -> int:
             matching.sort_key(n),
             i,
         )
-        for i, n, f, la, c, e, p in query.tuples()
+        for i, n, f, la, c, e, p in names_for_match_keys(only_missing)
     ]
-    sql = (
-        "UPDATE account SET email_key = ?, phone_key = ?, name_key = ?, sort_name = ? WHERE id = ?"
-    )
-    with transaction():
-        database.connection().cursor().executemany(sql.replace("?", database.param), rows)
+    write_match_keys(rows)
     return len(rows)
 
 
@@ -475,22 +441,10 @@ def merge(keep_id: int, drop_id: int, chosen: dict[str, str] | None = None) -> A
             setattr(keep, name, value)
         keep.name = display_name(values)
         keep.save()
-        for model, column in _ACCOUNT_LINKS:
-            model.update({column: keep_id}).where(column == drop_id).execute()
+        db.move_account_links(drop_id, keep_id)
         m.write_audit("account", keep_id, "merge", {"merged_from": (drop_id, None)})
         drop.delete_instance()
     return get(keep_id)
-
-
-# Every column that points at an account; a merge moves them all. Activities must move
-# before the dropped account goes: their link cascades, so they would be deleted with it.
-# Quotes, order forms and orders hang off the opportunities and travel with them.
-_ACCOUNT_LINKS = [
-    (m.Opportunity, m.Opportunity.account),
-    (m.Contact, m.Contact.account),
-    (m.Activity, m.Activity.account),
-    (m.Lead, m.Lead.converted_account),
-]
 
 
 # --- the contacts of an opportunity ---------------------------------------------------------
@@ -517,13 +471,7 @@ def opportunity_contacts(opportunity_id: int) -> list[OpportunityContactInfo]:
                 c.id, _contact_label(c.first_name, c.last_name, c.job_title), "", True
             )
         )
-    links = (
-        m.OpportunityContact.select(m.OpportunityContact, m.Contact)
-        .join(m.Contact)
-        .where(m.OpportunityContact.opportunity == opportunity_id)
-        .order_by(m.Contact.last_name)
-    )
-    for link in links:
+    for link in db.opportunity_contact_links(opportunity_id):
         c = link.contact
         result.append(
             OpportunityContactInfo(
@@ -556,14 +504,7 @@ def set_opportunity_contact(opportunity_id: int, contact_id: int, role: str) -> 
             raise ValidationError(
                 {"contact": "This is the primary contact already; add someone else."}
             )
-        (
-            m.OpportunityContact.insert(opportunity=opp, contact=contact, role=role_value)
-            .on_conflict(
-                conflict_target=[m.OpportunityContact.opportunity, m.OpportunityContact.contact],
-                update={m.OpportunityContact.role: role_value},
-            )
-            .execute()
-        )
+        db.set_opportunity_contact(opp.id, contact.id, role_value)
 
 
 def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
@@ -576,10 +517,7 @@ def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
             raise ValidationError(
                 {"contact": "A closed opportunity is read-only; reopen it first."}
             )
-        m.OpportunityContact.delete().where(
-            (m.OpportunityContact.opportunity == opportunity_id)
-            & (m.OpportunityContact.contact == contact_id)
-        ).execute()
+        db.remove_opportunity_contact(opportunity_id, contact_id)
 
 
 # --- the list ----------------------------------------------------------------------------------
@@ -603,48 +541,13 @@ class AccountRow:
     open_opportunities: int
 
 
-ACCOUNT_SORT_COLUMNS = {
-    "name": "a.sort_name",
-    "kind": "a.kind",
-    "email": "a.email",
-    "phone": "a.phone",
-    "postcode": "a.postcode",
-    "city": "a.city",
-    "open_opportunities": "open_opportunities",
-}
-
-
-def _list_where(flt: AccountFilter) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
+def _search_terms(text: str) -> list[AccountSearchTerm]:
     # A phone number typed with spaces ("089 1234567") is one term, not two.
-    terms = [flt.text.strip()] if _phone_parts(flt.text.strip()) else flt.text.split()
-    for term in terms:
-        # The name is matched in its folded form (sort_name), so "muller" finds "Müller"
-        # and "попов" "Попов"; a phone number in its normalised form as well as typed.
-        like = _like(term)
-        phones = _phone_parts(term)
-        clauses.append(
-            "(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
-            "OR a.phone LIKE ? ESCAPE '\\' OR a.city LIKE ? ESCAPE '\\' "
-            "OR a.postcode LIKE ? ESCAPE '\\'" + " OR a.phone_key LIKE ?" * len(phones) + ")"
-        )
-        params.extend(
-            [_like(matching.sort_key(term)), _like(term.lower()), like, like, _escape(term) + "%"]
-        )
-        params.extend(f"%{p}%" for p in phones)
-    if flt.kind:
-        clauses.append("a.kind = ?")
-        params.append(flt.kind)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def _escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _like(term: str) -> str:
-    return f"%{_escape(term)}%"
+    terms = [text.strip()] if _phone_parts(text.strip()) else text.split()
+    return [
+        AccountSearchTerm(term, matching.sort_key(term), tuple(_phone_parts(term)))
+        for term in terms
+    ]
 
 
 def _phone_parts(term: str) -> list[str]:
@@ -661,21 +564,11 @@ def _phone_parts(term: str) -> list[str]:
 
 
 def count(flt: AccountFilter) -> int:
-    where, params = _list_where(flt)
-    sql = f"SELECT count(*) FROM account a{where}".replace("?", database.param)
-    return int(database.execute_sql(sql, params).fetchone()[0])
+    return count_accounts(_search_terms(flt.text), flt.kind)
 
 
 def page(
     flt: AccountFilter, sort: str, descending: bool, offset: int, limit: int
 ) -> list[AccountRow]:
-    where, params = _list_where(flt)
-    direction = "DESC" if descending else "ASC"
-    key = ACCOUNT_SORT_COLUMNS.get(sort, "a.sort_name")
-    sql = (
-        "SELECT a.id, a.name, a.kind, a.email, a.phone, a.postcode, a.city, "
-        "(SELECT count(*) FROM opportunity o WHERE o.account_id = a.id AND o.status = 'open') "
-        f"AS open_opportunities FROM account a{where} "
-        f"ORDER BY {key} {direction}, a.id {direction} LIMIT ? OFFSET ?"
-    ).replace("?", database.param)
-    return [AccountRow(*r) for r in database.execute_sql(sql, [*params, limit, offset]).fetchall()]
+    rows = account_page(_search_terms(flt.text), flt.kind, sort, descending, offset, limit)
+    return [AccountRow(*r) for r in rows]

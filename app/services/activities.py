@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 
-from peewee import JOIN, Expression
-
+from app.db import activities as db
 from app.db import models as m
 from app.db import queries
+from app.db.accounts import account_exists
 from app.db.connection import transaction
+from app.db.history import close_date_changes
+from app.db.reference import active_reasons
 from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status
 from app.domain.validation import ValidationError, Validator
 from app.services import leads, process
@@ -53,8 +55,7 @@ _FIELDS = tuple(f.name for f in fields(ActivityInput))
 
 
 def note_reasons() -> list[str]:
-    query = m.Reason.select(m.Reason.name).where((m.Reason.kind == "note") & m.Reason.active)
-    return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+    return active_reasons("note")
 
 
 def _validate(data: ActivityInput, own_id: int | None) -> Validator:
@@ -100,15 +101,7 @@ def _test_drive_clash(
 ) -> str | None:
     """What is in the way of a test drive of this vehicle in this slot, said so that the
     salesperson knows whom to ask: when, which customer, whose drive, which sale."""
-    query = m.Activity.select().where(
-        (m.Activity.vehicle == vehicle_id)
-        & (m.Activity.kind == ActivityKind.TEST_DRIVE.value)
-        & (m.Activity.starts_at < end)
-        & (m.Activity.ends_at > start)
-    )
-    if own_id is not None:
-        query = query.where(m.Activity.id != own_id)
-    other = query.order_by(m.Activity.starts_at).first()
+    other = db.test_drive_in_slot(vehicle_id, start, end, own_id)
     if other is None:
         return None
     until = other.ends_at
@@ -165,9 +158,7 @@ def _check_parent_open(data: ActivityInput) -> None:
             raise NotFound(f"Lead #{data.lead_id} no longer exists.")
         if lead.status == LeadStatus.CONVERTED.value:
             raise ValidationError({"lead_id": CONVERTED_LEAD})
-    if data.account_id is not None and not (
-        m.Account.select().where(m.Account.id == data.account_id).exists()
-    ):
+    if data.account_id is not None and not account_exists(data.account_id):
         raise NotFound(f"Customer #{data.account_id} no longer exists.")
 
 
@@ -253,38 +244,10 @@ class TimelineEntry:
     locked: bool = False
 
 
-def _activity_entries(where: Expression, limit: int) -> list[TimelineEntry]:
-    """The activities that match, newest first, as timeline entries."""
-    owner = m.User.alias()
-    query = (
-        m.Activity.select(
-            m.Activity.id,
-            m.Activity.kind,
-            m.Activity.subject,
-            m.Activity.description,
-            m.Activity.starts_at,
-            m.Activity.done,
-            owner.full_name,
-            m.Activity.note_reason,
-            m.Activity.direction,
-            m.Activity.opportunity,
-            m.Opportunity.topic,
-            m.Opportunity.status,
-            m.Activity.lead,
-            m.Lead.status,
-        )
-        .join(owner, JOIN.LEFT_OUTER, on=(m.Activity.owner == owner.id))
-        .switch(m.Activity)
-        .join(m.Opportunity, JOIN.LEFT_OUTER, on=(m.Activity.opportunity == m.Opportunity.id))
-        .switch(m.Activity)
-        .join(m.Lead, JOIN.LEFT_OUTER, on=(m.Activity.lead == m.Lead.id))
-        .where(where)
-        .order_by(m.Activity.starts_at.desc(), m.Activity.id.desc())
-        .limit(limit)
-        .tuples()
-    )
+def _activity_entries(rows: list[db.TimelineRow]) -> list[TimelineEntry]:
+    """The activities found, newest first, as timeline entries."""
     entries = []
-    for row in query:
+    for row in rows:
         aid, kind, subject, description, at, done, by, reason, direction = row[:9]
         opportunity_id, topic, status, lead_id, lead_status = row[9:]
         label = ActivityKind(kind).label if kind in ActivityKind._value2member_map_ else kind
@@ -306,27 +269,20 @@ def _activity_entries(where: Expression, limit: int) -> list[TimelineEntry]:
 
 def for_lead(lead_id: int, limit: int = 2000) -> list[TimelineEntry]:
     """The calls, e-mails, notes, tasks and appointments of a lead, newest first."""
-    return [replace(e, about="") for e in _activity_entries(m.Activity.lead == lead_id, limit)]
+    return [replace(e, about="") for e in _activity_entries(db.lead_timeline(lead_id, limit))]
 
 
 def for_account(account_id: int, limit: int = 2000) -> list[TimelineEntry]:
     """Every activity with a customer, newest first: its own, those of its opportunities
     and those of the leads it was converted from."""
-    sales = m.Opportunity.select(m.Opportunity.id).where(m.Opportunity.account == account_id)
-    converted = m.Lead.select(m.Lead.id).where(m.Lead.converted_account == account_id)
-    return _activity_entries(
-        (m.Activity.account == account_id)
-        | m.Activity.opportunity.in_(sales)
-        | m.Activity.lead.in_(converted),
-        limit,
-    )
+    return _activity_entries(db.account_timeline(account_id, limit))
 
 
 def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
     """Activities, stage moves and close-date changes, newest first."""
     entries = [
         replace(e, about="")
-        for e in _activity_entries(m.Activity.opportunity == opportunity_id, limit)
+        for e in _activity_entries(db.opportunity_timeline(opportunity_id, limit))
     ]
     moves: list[TimelineEntry] = []
     before = ""
@@ -342,18 +298,7 @@ def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
         before = visit.stage
     # Newest first already, so moves within the same second keep their order after the sort.
     entries.extend(reversed(moves))
-    changes = (
-        m.CloseDateChange.select(
-            m.CloseDateChange.created_at,
-            m.CloseDateChange.old_date,
-            m.CloseDateChange.new_date,
-            m.User.full_name,
-        )
-        .join(m.User, JOIN.LEFT_OUTER, on=(m.CloseDateChange.changed_by == m.User.id))
-        .where(m.CloseDateChange.opportunity == opportunity_id)
-        .order_by(m.CloseDateChange.created_at.desc(), m.CloseDateChange.id.desc())
-        .tuples()
-    )
+    changes = close_date_changes(opportunity_id)
     for at, old, new, by in changes:
         text = f"Est. close date {old} → {new}" if old else f"Est. close date set to {new}"
         entries.append(TimelineEntry(at, "close_date", text, "", by or ""))
@@ -396,9 +341,9 @@ class Agenda:
     stale: list[AgendaOpportunity]
 
 
-def _agenda_activities(query) -> list[AgendaActivity]:  # type: ignore[no-untyped-def]
+def _agenda_activities(rows: list[db.AgendaRow]) -> list[AgendaActivity]:
     result = []
-    for aid, kind, subject, start, end, opp, customer, done, lead_id, *lead in query.tuples():
+    for aid, kind, subject, start, end, opp, customer, done, lead_id, *lead in rows:
         if not customer and lead_id is not None:
             first, last, company = lead
             customer = _lead_name(first, last, company)
@@ -418,36 +363,10 @@ def agenda(user_id: int, today: date | None = None, now: datetime | None = None)
         datetime.combine(today, time.min),
         datetime.combine(today + timedelta(days=1), time.min),
     )
-    base = (
-        m.Activity.select(
-            m.Activity.id,
-            m.Activity.kind,
-            m.Activity.subject,
-            m.Activity.starts_at,
-            m.Activity.ends_at,
-            m.Activity.opportunity,
-            m.Account.name,
-            m.Activity.done,
-            m.Activity.lead,
-            m.Lead.first_name,
-            m.Lead.last_name,
-            m.Lead.company_name,
-        )
-        .join(m.Account, JOIN.LEFT_OUTER, on=(m.Activity.account == m.Account.id))
-        .switch(m.Activity)
-        .join(m.Lead, JOIN.LEFT_OUTER, on=(m.Activity.lead == m.Lead.id))
-        .where(m.Activity.owner == user_id)
+    todays = db.scheduled_between(user_id, day_start, day_end, _SCHEDULED)
+    overdue = db.not_done_before(
+        user_id, day_start, [ActivityKind.NOTE.value, ActivityKind.EMAIL.value]
     )
-    todays = base.where(
-        (m.Activity.starts_at >= day_start)
-        & (m.Activity.starts_at < day_end)
-        & m.Activity.kind.in_(list(_SCHEDULED))
-    ).order_by(m.Activity.starts_at)
-    overdue = base.where(
-        ~m.Activity.done
-        & (m.Activity.starts_at < day_start)
-        & m.Activity.kind.not_in([ActivityKind.NOTE.value, ActivityKind.EMAIL.value])
-    ).order_by(m.Activity.starts_at)
     past_close, stale = [], []
     for oid, topic, customer, stage, close, allowed, entered in queries.agenda_opportunities(
         user_id, today, now

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from app.db import models as m
+from app.db.audit import audit_entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +49,7 @@ def _record(row: m.AuditEntry) -> AuditRecord:
 
 def history(entity: str, entity_id: int) -> list[AuditRecord]:
     """Everything the log holds about one record, oldest first."""
-    query = (
-        m.AuditEntry.select()
-        .where((m.AuditEntry.entity == entity) & (m.AuditEntry.entity_id == entity_id))
-        .order_by(m.AuditEntry.at, m.AuditEntry.id)
-    )
-    return [_record(r) for r in query]
+    return [_record(r) for r in audit_entries(entity, [entity_id])]
 
 
 def record(

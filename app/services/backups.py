@@ -11,6 +11,7 @@ from app import paths
 from app.db import backups, migrations
 from app.db.backups import BackupError, BackupKind
 from app.db.connection import close, database, is_sqlite
+from app.services import workspace
 
 log = logging.getLogger(__name__)
 
@@ -164,8 +165,6 @@ def restore(
     if was_open:
         close()
     aside = backups.set_aside(target, folder)
-    from app.services import workspace
-
     try:
         backups.restore_into(source, target)
     except Exception:

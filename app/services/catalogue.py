@@ -4,38 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
-
-from peewee import JOIN, SQL, fn
 
 from app.db import models as m
 from app.db import queries
+from app.db.catalogue import (
+    CATALOGUE_LEVELS,
+    catalogue_values,
+    open_holders,
+    stock_vehicles,
+    vehicle_id_by_code,
+)
 from app.domain import money, vin
 from app.domain.validation import ValidationError, Validator
-
-_LEVELS = ("brand", "vehicle_class", "model", "model_code", "variant")
-
-
-def _same_text(column: Any, value: str) -> Any:
-    """Equal but for case. SQLite's lower() folds ASCII letters only, so 'Škoda' would
-    never equal 'škoda' there; the usual spellings of the value are matched as they are."""
-    spellings = {value, value.lower(), value.upper(), value.title(), value.capitalize()}
-    return column.in_(sorted(spellings)) | (fn.lower(column) == value.lower())
 
 
 def choices(level: str, **above: str) -> list[str]:
     """The catalogue's values for `level` given the values picked above it, e.g.
     choices("model", brand="Volkswagen", vehicle_class="Compact"). A value above that the
     catalogue does not know (free text) leaves nothing to offer."""
-    if level not in _LEVELS:
+    if level not in CATALOGUE_LEVELS:
         raise ValueError(level)
-    column = getattr(m.CatalogueEntry, level)
-    query = m.CatalogueEntry.select(column).distinct().order_by(column)
-    for name in _LEVELS[: _LEVELS.index(level)]:
-        value = (above.get(name) or "").strip()
-        if value:
-            query = query.where(_same_text(getattr(m.CatalogueEntry, name), value))
-    return [r[0] for r in query.tuples() if r[0]]
+    return catalogue_values(level, above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,34 +74,9 @@ def find_vehicles(
 ) -> list[VehicleChoice]:
     """Stock vehicles found by VIN, stock number or model; those matching the branding first.
     Sold vehicles are no longer in stock."""
-    query = m.Vehicle.select().where(m.Vehicle.id.not_in(_sold(for_opportunity)))
-    term = text.strip()
-    if term:
-        like = f"%{term}%"
-        query = query.where(
-            m.Vehicle.vin.contains(term.upper())
-            | m.Vehicle.stock_number**like
-            | m.Vehicle.model**like
-            | m.Vehicle.brand**like
-            | m.Vehicle.variant**like
-        )
-    match = m.Vehicle.id.is_null(False)
-    if brand:
-        match &= _same_text(m.Vehicle.brand, brand)
-    if model:
-        match &= _same_text(m.Vehicle.model, model)
-    if condition:
-        match &= m.Vehicle.condition == condition
-    fits = (brand or model or condition) != ""
-    ranked = query.select_extend(match.alias("fits")) if fits else query
-    order = [SQL("fits DESC")] if fits else []
-    rows = list(
-        ranked.order_by(*order, m.Vehicle.brand, m.Vehicle.model, m.Vehicle.stock_number).limit(
-            limit
-        )
-    )
-    holders = _holders([r.id for r in rows], for_opportunity)
-    return [_choice(r, bool(getattr(r, "fits", fits)), holders.get(r.id, "")) for r in rows]
+    found = stock_vehicles(text.strip(), brand, model, condition, for_opportunity, limit)
+    holders = _holders([row.id for row, _ in found], for_opportunity)
+    return [_choice(row, fits, holders.get(row.id, "")) for row, fits in found]
 
 
 def _choice(row: m.Vehicle, fits: bool, reserved_by: str) -> VehicleChoice:
@@ -135,28 +99,9 @@ def _choice(row: m.Vehicle, fits: bool, reserved_by: str) -> VehicleChoice:
 
 
 def _holders(vehicle_ids: list[int], other_than: int | None) -> dict[int, str]:
-    if not vehicle_ids:
-        return {}
-    query = (
-        m.Opportunity.select(
-            m.Opportunity.vehicle, m.Opportunity.id, m.Opportunity.topic, m.User.full_name
-        )
-        .join(m.User, join_type=JOIN.LEFT_OUTER, on=(m.Opportunity.owner == m.User.id))
-        .where(m.Opportunity.vehicle.in_(vehicle_ids) & (m.Opportunity.status == "open"))
-    )
-    if other_than is not None:
-        query = query.where(m.Opportunity.id != other_than)
-    return {v: f"#{i} {t} ({u or 'no owner'})" for v, i, t, u in query.tuples()}
-
-
-def _sold(other_than: int | None) -> Any:
-    """The vehicles sold with a won opportunity (other than `other_than`): out of stock."""
-    query = m.Opportunity.select(m.Opportunity.vehicle).where(
-        (m.Opportunity.status == "won") & m.Opportunity.vehicle.is_null(False)
-    )
-    if other_than is not None:
-        query = query.where(m.Opportunity.id != other_than)
-    return query
+    return {
+        v: f"#{i} {t} ({u or 'no owner'})" for v, i, t, u in open_holders(vehicle_ids, other_than)
+    }
 
 
 def vehicle(vehicle_id: int, for_opportunity: int | None = None) -> VehicleChoice | None:
@@ -188,12 +133,8 @@ def vehicle_by_code(text: str, for_opportunity: int | None = None) -> VehicleCho
     form, a VIN not in stock, or text that names no vehicle or several."""
     term = text.strip()
     code = vin.normalise(term)
-    row = (
-        m.Vehicle.select(m.Vehicle.id)
-        .where((m.Vehicle.vin == code) | (fn.lower(m.Vehicle.stock_number) == term.lower()))
-        .first()
-    )
-    found = vehicle(row.id, for_opportunity) if row is not None else None
+    found_id = vehicle_id_by_code(code, term)
+    found = vehicle(found_id, for_opportunity) if found_id is not None else None
     if found is not None:
         return found
     v = Validator()

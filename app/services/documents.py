@@ -8,18 +8,20 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from app import paths
 from app.db import models as m
+from app.db import sales
 from app.db.connection import transaction
-from app.domain import money
+from app.db.reference import first_business
+from app.db.settings import put_setting, setting_value
 from app.domain.choices import Condition
-from app.domain.documents import Customer, DocumentKind, DocumentSnapshot, Seller, Vehicle
-from app.domain.quotes import QuoteStatus
+from app.domain.documents import Customer, DocumentSnapshot, Seller, Vehicle
 from app.domain.validation import Validator
 from app.services.errors import NotFound
+from app.services.workspace import require_manager
 
 DEFAULT_TERMS = (
     "Prices are in the currency shown; VAT is charged at the rate in force on the day of "
@@ -38,6 +40,11 @@ NO_SELLER = (
 )
 TERMS_SETTING = "documents.terms"
 LOGO_SETTING = "documents.logo_path"
+VALID_DAYS_SETTING = "quote.valid_days"
+VAT_RATE_SETTING = "quote.vat_rate"
+DEFAULT_VALID_DAYS = 14
+DEFAULT_VAT_RATE = Decimal("19")
+MAX_VALID_DAYS = 366
 
 # "Q-00001", "Q-00001-r2" (a revision), "OF-00001"
 _NUMBER = re.compile(r"^(?P<number>(?:Q|OF)-\d+)(?:[-/ ]r(?:ev\.?)?\s*(?P<revision>\d+))?$", re.I)
@@ -63,65 +70,34 @@ class DocumentInfo:
 
 
 def _setting(key: str, default: str) -> str:
-    row = m.Setting.get_or_none(m.Setting.key == key)
-    return row.value if row is not None else default
+    value = setting_value(key)
+    return value if value is not None else default
 
 
 def terms() -> str:
     return _setting(TERMS_SETTING, DEFAULT_TERMS)
 
 
+def valid_days() -> int:
+    value = setting_value(VALID_DAYS_SETTING)
+    try:
+        days = int(value) if value is not None else DEFAULT_VALID_DAYS
+    except ValueError:
+        days = DEFAULT_VALID_DAYS
+    return min(max(days, 1), MAX_VALID_DAYS)
+
+
+def default_vat_rate() -> Decimal:
+    value = setting_value(VAT_RATE_SETTING)
+    try:
+        rate = Decimal(value) if value is not None else DEFAULT_VAT_RATE
+    except InvalidOperation:
+        rate = DEFAULT_VAT_RATE
+    return rate if rate.is_finite() and 0 <= rate <= 100 else DEFAULT_VAT_RATE
+
+
 def reference(number: str, revision: int, kind: str) -> str:
     return f"{number}-r{revision}" if kind == "quote" and revision > 1 else number
-
-
-def for_account(account_id: int, today: date | None = None) -> list[DocumentInfo]:
-    """The issued quotes (every presented revision) and order forms of a customer's
-    opportunities, newest first. Drafts have no document yet."""
-    # quotes and orders build on this module; imported here, not at its top.
-    from app.services import orders, quotes
-
-    sales = (
-        m.Opportunity.select(m.Opportunity.id, m.Opportunity.topic)
-        .where(m.Opportunity.account == account_id)
-        .tuples()
-    )
-    result: list[DocumentInfo] = []
-    for opportunity_id, topic in sales:
-        for q in quotes.for_opportunity(opportunity_id, today):
-            if q.presented_at is None:
-                continue
-            result.append(
-                DocumentInfo(
-                    kind=DocumentKind.QUOTE.value,
-                    reference=q.reference,
-                    label=f"Quote {q.label}",
-                    issued_on=q.presented_at.date(),
-                    status=QuoteStatus(q.status).label,
-                    amount_due=money.format_money(q.amount_due, q.currency),
-                    number=q.label,
-                    opportunity_id=opportunity_id,
-                    topic=topic,
-                )
-            )
-        for f in orders.for_opportunity(opportunity_id):
-            result.append(
-                DocumentInfo(
-                    kind=DocumentKind.ORDER_FORM.value,
-                    reference=f.number,
-                    label=f"Order form {f.number}",
-                    issued_on=f.issued_on,
-                    status=f.stage[:1].upper() + f.stage[1:],
-                    amount_due=money.format_money(f.amount_due, f.currency),
-                    number=f.number,
-                    opportunity_id=opportunity_id,
-                    topic=topic,
-                )
-            )
-    # The order form of an accepted quote comes above it on the day both are issued.
-    result.sort(key=lambda d: (d.issued_on, d.kind == DocumentKind.ORDER_FORM, d.reference))
-    result.reverse()
-    return result
 
 
 def archive_path(ref: str) -> Path:
@@ -145,7 +121,7 @@ def seller_for(row: m.Opportunity) -> Seller:
     if business is None and row.facility_id:
         business = row.facility.business
     if business is None:
-        business = m.Business.select().order_by(m.Business.id).first()
+        business = first_business()
     if business is None:
         return Seller(name="")
     return Seller(
@@ -250,10 +226,7 @@ def _stored(ref: str) -> tuple[str, str]:
         if form is None:
             raise NotFound(f"There is no order form {number}.")
         return "order_form", form.snapshot
-    query = m.Quote.select().where((m.Quote.number == number) & m.Quote.snapshot.is_null(False))
-    if match["revision"]:
-        query = query.where(m.Quote.revision == int(match["revision"]))
-    quote = query.order_by(m.Quote.revision.desc()).first()
+    quote = sales.issued_quote(number, int(match["revision"]) if match["revision"] else None)
     if quote is None:
         what = f"{number} rev. {match['revision']}" if match["revision"] else number
         raise NotFound(f"There is no issued quote {what} (a draft has no document yet).")
@@ -321,11 +294,9 @@ _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 def document_settings() -> DocumentSettings:
-    from app.services import quotes
-
     return DocumentSettings(
-        valid_days=quotes.valid_days(),
-        vat_rate=quotes.default_vat_rate(),
+        valid_days=valid_days(),
+        vat_rate=default_vat_rate(),
         terms=terms(),
         logo_path=_setting(LOGO_SETTING, ""),
     )
@@ -333,13 +304,10 @@ def document_settings() -> DocumentSettings:
 
 def save_document_settings(data: DocumentSettings) -> DocumentSettings:
     """Refused field by field; documents issued before keep what they printed."""
-    from app.services import quotes
-    from app.services.workspace import require_manager
-
     require_manager("Only a sales manager or an administrator can change the document settings.")
     v = Validator()
-    if not 1 <= data.valid_days <= quotes.MAX_VALID_DAYS:
-        v.error("valid_days", f"A quote is valid for 1 to {quotes.MAX_VALID_DAYS} days.")
+    if not 1 <= data.valid_days <= MAX_VALID_DAYS:
+        v.error("valid_days", f"A quote is valid for 1 to {MAX_VALID_DAYS} days.")
     if not (data.vat_rate.is_finite() and 0 <= data.vat_rate <= 100):
         v.error("vat_rate", "The VAT rate is a percentage from 0 to 100.")
     text = data.terms.strip()
@@ -357,12 +325,12 @@ def save_document_settings(data: DocumentSettings) -> DocumentSettings:
             v.error("logo_path", f"There is no file {logo}.")
     v.raise_if_any()
     values = {
-        quotes.VALID_DAYS_SETTING: str(data.valid_days),
-        quotes.VAT_RATE_SETTING: str(data.vat_rate),
+        VALID_DAYS_SETTING: str(data.valid_days),
+        VAT_RATE_SETTING: str(data.vat_rate),
         TERMS_SETTING: text or DEFAULT_TERMS,
         LOGO_SETTING: logo,
     }
     with transaction():
         for key, value in values.items():
-            m.Setting.insert(key=key, value=value).on_conflict_replace().execute()
+            put_setting(key, value)
     return document_settings()

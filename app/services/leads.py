@@ -11,13 +11,22 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app.db import models as m
+from app.db.accounts import account_exists, contacts_of
 from app.db.bulk import insert_rows
 from app.db.connection import transaction
+from app.db.leads import (
+    LeadFilter,
+    count_leads,
+    known_import_keys,
+    lead_page,
+    opportunity_of_lead,
+)
+from app.db.reference import active_reasons
 from app.domain import dates
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
 from app.domain.stages import first_stage
 from app.domain.validation import ValidationError, Validator
-from app.services import accounts, conflicts, matching
+from app.services import accounts, conflicts, matching, opportunities
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import stage_infos
 
@@ -184,9 +193,6 @@ def get(lead_id: int) -> LeadDetail:
     row = m.Lead.get_or_none(m.Lead.id == lead_id)
     if row is None:
         raise NotFound(f"Lead #{lead_id} no longer exists.")
-    opportunity = (
-        m.Opportunity.select(m.Opportunity.id).where(m.Opportunity.lead == lead_id).first()
-    )
     return LeadDetail(
         **{n: getattr(row, n) for n in _INPUT_FIELDS},
         owner_id=row.owner_id,
@@ -196,7 +202,7 @@ def get(lead_id: int) -> LeadDetail:
         disqualify_reason=row.disqualify_reason,
         converted_account_id=row.converted_account_id,
         converted_contact_id=row.converted_contact_id,
-        converted_opportunity_id=opportunity.id if opportunity else None,
+        converted_opportunity_id=opportunity_of_lead(lead_id),
         created_at=row.created_at.isoformat(sep=" "),
     )
 
@@ -224,8 +230,7 @@ def set_status(lead_id: int, status: str) -> LeadDetail:
 
 
 def disqualify_reasons() -> list[str]:
-    query = m.Reason.select(m.Reason.name).where((m.Reason.kind == "disqualify") & m.Reason.active)
-    return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+    return active_reasons("disqualify")
 
 
 def disqualify(lead_id: int, reason: str) -> LeadDetail:
@@ -243,15 +248,6 @@ def disqualify(lead_id: int, reason: str) -> LeadDetail:
 
 
 @dataclass(frozen=True, slots=True)
-class LeadFilter:
-    text: str = ""
-    status: str | None = None
-    owner_id: int | None = None
-    channel: str | None = None
-    open_only: bool = False  # new, contacted or qualified
-
-
-@dataclass(frozen=True, slots=True)
 class LeadRow:
     id: int
     name: str
@@ -265,64 +261,12 @@ class LeadRow:
     created_at: datetime
 
 
-LEAD_SORT_COLUMNS = {
-    "name": "l.last_name {dir}, l.company_name",
-    "email": "l.email",
-    "phone": "l.phone",
-    "interest": "l.brand {dir}, l.model",
-    "channel": "l.channel",
-    "source": "l.source",
-    "owner": "u.full_name",
-    "status": "l.status",
-    "created_at": "l.created_at",
-}
-
-
-def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    for term in flt.text.split():
-        like = f"%{term}%"
-        clauses.append(
-            "(l.first_name LIKE ? OR l.last_name LIKE ? OR l.company_name LIKE ? "
-            "OR l.email LIKE ? OR l.phone LIKE ? OR l.brand LIKE ? OR l.model LIKE ? "
-            "OR l.source LIKE ?)"
-        )
-        params.extend([like] * 8)
-    for column, value in (
-        ("l.status", flt.status),
-        ("l.owner_id", flt.owner_id),
-        ("l.channel", flt.channel),
-    ):
-        if value is not None and value != "":
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if flt.open_only:
-        clauses.append("l.status IN ('new', 'contacted', 'qualified')")
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
 def count(flt: LeadFilter) -> int:
-    from app.db.connection import database
-
-    where, params = _lead_where(flt)
-    sql = f"SELECT count(*) FROM lead l{where}".replace("?", database.param)
-    return int(database.execute_sql(sql, params).fetchone()[0])
+    return count_leads(flt)
 
 
 def page(flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int) -> list[LeadRow]:
-    from app.db.connection import database
-
-    where, params = _lead_where(flt)
-    direction = "DESC" if descending else "ASC"
-    key = LEAD_SORT_COLUMNS.get(sort, LEAD_SORT_COLUMNS["created_at"]).format(dir=direction)
-    sql = (
-        "SELECT l.id, l.first_name, l.last_name, l.company_name, l.email, l.phone, l.brand, "
-        "l.model, l.channel, l.source, u.full_name, l.status, l.created_at FROM lead l "
-        f'LEFT JOIN "user" u ON u.id = l.owner_id{where} '
-        f"ORDER BY {key} {direction}, l.id {direction} LIMIT ? OFFSET ?"
-    ).replace("?", database.param)
-    rows = database.execute_sql(sql, [*params, limit, offset]).fetchall()
+    rows = lead_page(flt, sort, descending, offset, limit)
     return [
         LeadRow(
             id=r[0],
@@ -381,8 +325,6 @@ def convert(
     """Turn the lead into a customer (the one picked, or a new one after the duplicate
     check), a contact and an opportunity at the first stage, pre-filled from the lead.
     Whole or not at all; the lead is read-only afterwards."""
-    from app.services import opportunities
-
     today = today or date.today()
     with transaction():
         row = _editable(lead_id)
@@ -394,7 +336,7 @@ def convert(
         if account_id is None:
             created = accounts.create(account_input(lead), confirmed_new=confirmed_new)
             account_id = created.id
-        elif not m.Account.select().where(m.Account.id == account_id).exists():
+        elif not account_exists(account_id):
             raise NotFound("The customer picked for this lead no longer exists.")
         contact_id = _contact_for(account_id, lead)
         data = opportunities.new_input(owner_id or lead.owner_id or m.acting_user(), today)
@@ -433,7 +375,7 @@ def _contact_for(account_id: int, lead: LeadDetail) -> int:
     """The lead's person at the account: found by e-mail or name, else added."""
     key = matching.email_key(lead.email)
     wanted = matching.name_key(lead.first_name, lead.last_name)
-    for contact in m.Contact.select().where(m.Contact.account == account_id):
+    for contact in contacts_of(account_id):
         if key and matching.email_key(contact.email) == key:
             return int(contact.id)
         if wanted and matching.name_key(contact.first_name, contact.last_name) == wanted:
@@ -576,10 +518,7 @@ def import_csv(
         )
     region = accounts.phone_region()
     report = ImportReport()
-    known = {
-        r[0]
-        for r in m.Lead.select(m.Lead.import_key).where(m.Lead.import_key.is_null(False)).tuples()
-    }
+    known = known_import_keys()
     rows: list[tuple[object, ...]] = []
     names = [
         *_INPUT_FIELDS,

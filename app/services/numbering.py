@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.db import models as m
 from app.db.connection import transaction
+from app.db.numbering import draw_next
 
 PREFIXES = {"quote": "Q", "order_form": "OF", "order": "O"}
 DIGITS = 5
@@ -16,17 +16,5 @@ def draw(series: str) -> str:
     draw the same number."""
     prefix = PREFIXES[series]
     with transaction():
-        row = m.NumberSequence.get_or_none(m.NumberSequence.name == series)
-        if row is None:
-            value = 1
-            m.NumberSequence.create(name=series, next_value=2)
-        else:
-            value = row.next_value
-            updated = (
-                m.NumberSequence.update(next_value=value + 1)
-                .where((m.NumberSequence.name == series) & (m.NumberSequence.next_value == value))
-                .execute()
-            )
-            if updated != 1:  # another writer drew it first (PostgreSQL without a lock)
-                raise RuntimeError(f"the {series} number {value} was drawn twice; try again")
+        value = draw_next(series)
     return f"{prefix}-{value:0{DIGITS}d}"

@@ -9,12 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.db import models as m
+from app.db import sales
 from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Interest, Status
 from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
 from app.domain.validation import ValidationError, Validator
-from app.services import documents, numbering, process
+from app.services import documents, numbering, process, quotes
 from app.services.errors import NotFound
 
 MAX_MILEAGE_KM = 2_000_000
@@ -66,8 +67,6 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
     """The order form of an accepted quote: numbered, frozen and its PDF written beside the
     archive. Joins the caller's transaction (accepting the quote); returns the number and
     the written file, which the caller publishes once the transaction has committed."""
-    from app.services import quotes  # quotes accepts through this module
-
     opportunity = quote.opportunity
     if delivery_date is None:
         delivery_date = opportunity.scheduled_delivery
@@ -115,22 +114,14 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
 
 
 def _render(snap: DocumentSnapshot) -> bytes:
-    from reports import pdf
+    from reports import pdf  # reportlab is loaded when the first document is, not at start-up
 
     return pdf.render(snap)
 
 
 def for_opportunity(opportunity_id: int) -> list[OrderFormSummary]:
-    forms = (
-        m.OrderForm.select(m.OrderForm, m.Quote)
-        .join(m.Quote)
-        .where(m.OrderForm.opportunity == opportunity_id)
-        .order_by(m.OrderForm.id.desc())
-    )
-    orders = {
-        o.order_form_id: o
-        for o in m.SalesOrder.select().where(m.SalesOrder.opportunity == opportunity_id)
-    }
+    forms = sales.opportunity_order_forms(opportunity_id)
+    orders = sales.orders_by_form([opportunity_id])
     result = []
     for form in forms:
         order = orders.get(form.id)
@@ -162,13 +153,8 @@ def live_contracts(opportunity_ids: list[int]) -> dict[int, str]:
     {12: "order form OF-00004 (signed) and order O-00002"}."""
     if not opportunity_ids:
         return {}
-    forms = m.OrderForm.select().where(
-        m.OrderForm.opportunity.in_(opportunity_ids) & m.OrderForm.cancelled_on.is_null()
-    )
-    orders = {
-        o.order_form_id: o
-        for o in m.SalesOrder.select().where(m.SalesOrder.opportunity.in_(opportunity_ids))
-    }
+    forms = sales.uncancelled_order_forms(opportunity_ids)
+    orders = sales.orders_by_form(opportunity_ids)
     live: dict[int, str] = {}
     for form in forms:
         order = orders.get(form.id)
@@ -184,25 +170,7 @@ def live_contracts(opportunity_ids: list[int]) -> dict[int, str]:
 def cancel_open(opportunity_id: int, today: date | None = None) -> int:
     """Closing as lost cancels the sale's order forms and orders not yet delivered; they stay
     on file as issued. Joins the caller's transaction; returns how many order forms."""
-    today = today or date.today()
-    forms = [
-        f.id
-        for f in m.OrderForm.select(m.OrderForm.id).where(
-            (m.OrderForm.opportunity == opportunity_id) & m.OrderForm.cancelled_on.is_null()
-        )
-    ]
-    delivered = {
-        o.order_form_id
-        for o in m.SalesOrder.select(m.SalesOrder.order_form).where(
-            m.SalesOrder.order_form.in_(forms) & m.SalesOrder.delivered_on.is_null(False)
-        )
-    }
-    live = [f for f in forms if f not in delivered]
-    if not live:
-        return 0
-    m.update_rows(m.OrderForm, m.OrderForm.id.in_(live), cancelled_on=today)
-    m.update_rows(m.SalesOrder, m.SalesOrder.order_form.in_(live), cancelled_on=today)
-    return len(live)
+    return sales.cancel_undelivered(opportunity_id, today or date.today())
 
 
 def _require_live(row: m.OrderForm) -> None:

@@ -13,13 +13,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from peewee import Model
-
 from app import __version__
 from app.db import models as m
+from app.db import personal_data as db
+from app.db import sales
+from app.db.accounts import contacts_of
+from app.db.audit import audit_entries, set_audit_changes
 from app.db.connection import transaction
 from app.domain import money
-from app.domain.choices import AccountKind, Status, UserRole
+from app.domain.choices import AccountKind, UserRole
 from app.domain.validation import ValidationError
 from app.services import documents, matching
 from app.services.errors import NotFound
@@ -68,7 +70,7 @@ def _value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, Model):
+    if isinstance(value, m.BaseModel):
         return value.get_id()
     return value
 
@@ -95,16 +97,6 @@ def _name_of(model: type[m.BaseModel], row_id: int | None, attribute: str = "nam
     return str(getattr(row, attribute)) if row else None
 
 
-def _leads(account: m.Account) -> list[m.Lead]:
-    """Leads converted into this customer, and leads with their e-mail or phone."""
-    condition = m.Lead.converted_account == account.id
-    if account.email_key:
-        condition |= m.Lead.email_key == account.email_key
-    if len(account.phone_key) >= 6:
-        condition |= m.Lead.phone_key == account.phone_key
-    return list(m.Lead.select().where(condition).order_by(m.Lead.id))
-
-
 def _activity(row: m.Activity) -> dict[str, Any]:
     data = _fields(row)
     data["owner"] = _name_of(m.User, row.owner_id, "full_name")
@@ -112,13 +104,6 @@ def _activity(row: m.Activity) -> dict[str, Any]:
 
 
 def _audit_lines(entity: str, ids: list[int]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    query = (
-        m.AuditEntry.select()
-        .where((m.AuditEntry.entity == entity) & m.AuditEntry.entity_id.in_(ids))
-        .order_by(m.AuditEntry.at, m.AuditEntry.id)
-    )
     return [
         {
             "at": _value(a.at),
@@ -127,18 +112,8 @@ def _audit_lines(entity: str, ids: list[int]) -> list[dict[str, Any]]:
             "action": a.action,
             "changes": json.loads(a.changes) if a.changes else {},
         }
-        for a in query
+        for a in audit_entries(entity, ids)
     ]
-
-
-def _quotes_of(opportunity_ids: list[int]) -> list[m.Quote]:
-    if not opportunity_ids:
-        return []
-    return list(
-        m.Quote.select()
-        .where(m.Quote.opportunity.in_(opportunity_ids))
-        .order_by(m.Quote.number, m.Quote.revision)
-    )
 
 
 def _document(row: m.Quote | m.OrderForm, kind: str) -> dict[str, Any]:
@@ -151,12 +126,7 @@ def _document(row: m.Quote | m.OrderForm, kind: str) -> dict[str, Any]:
 
 def _quote(row: m.Quote) -> dict[str, Any]:
     data = _document(row, "quote")
-    data["lines"] = [
-        _fields(line)
-        for line in m.QuoteLine.select()
-        .where(m.QuoteLine.quote == row.id)
-        .order_by(m.QuoteLine.position)
-    ]
+    data["lines"] = [_fields(line) for line in sales.quote_lines(row.id)]
     return data
 
 
@@ -165,23 +135,16 @@ def collect(account_id: int) -> dict[str, Any]:
     account = m.Account.get_or_none(m.Account.id == account_id)
     if account is None:
         raise NotFound(f"Customer #{account_id} no longer exists.")
-    contacts = list(
-        m.Contact.select().where(m.Contact.account == account_id).order_by(m.Contact.id)
-    )
-    leads = _leads(account)
-    opportunities = list(
-        m.Opportunity.select().where(m.Opportunity.account == account_id).order_by(m.Opportunity.id)
-    )
+    contacts = contacts_of(account_id)
+    leads = db.matching_leads(account)
+    opportunities = db.account_opportunities(account_id)
     sales = []
     for o in opportunities:
         sale = _fields(o, money_fields=True)
         sale["stage"] = _name_of(m.Stage, o.stage_id)
         sale["owner"] = _name_of(m.User, o.owner_id, "full_name")
         sale["contacts"] = [
-            {"contact_id": link.contact_id, "role": link.role}
-            for link in m.OpportunityContact.select().where(
-                m.OpportunityContact.opportunity == o.id
-            )
+            {"contact_id": link.contact_id, "role": link.role} for link in db.contact_links(o.id)
         ]
         sale["stage_changes"] = [
             {
@@ -190,36 +153,18 @@ def collect(account_id: int) -> dict[str, Any]:
                 "to": _name_of(m.Stage, c.to_stage_id),
                 "reason": c.reason,
             }
-            for c in m.StageChange.select()
-            .where(m.StageChange.opportunity == o.id)
-            .order_by(m.StageChange.id)
+            for c in db.stage_changes(o.id)
         ]
         sale["close_date_changes"] = [
             {"at": _value(c.created_at), "from": _value(c.old_date), "to": _value(c.new_date)}
-            for c in m.CloseDateChange.select()
-            .where(m.CloseDateChange.opportunity == o.id)
-            .order_by(m.CloseDateChange.id)
+            for c in db.close_date_changes(o.id)
         ]
-        sale["activities"] = [
-            _activity(a)
-            for a in m.Activity.select()
-            .where(m.Activity.opportunity == o.id)
-            .order_by(m.Activity.starts_at, m.Activity.id)
-        ]
-        sale["quotes"] = [_quote(q) for q in _quotes_of([o.id])]
-        sale["order_forms"] = [
-            _document(f, "order_form")
-            for f in m.OrderForm.select().where(m.OrderForm.opportunity == o.id)
-        ]
+        sale["activities"] = [_activity(a) for a in db.opportunity_activities(o.id)]
+        sale["quotes"] = [_quote(q) for q in db.quotes_of([o.id])]
+        sale["order_forms"] = [_document(f, "order_form") for f in db.order_forms(o.id)]
         sales.append(sale)
     lead_ids = [lead.id for lead in leads]
-    other_activities = m.Activity.select().where(
-        m.Activity.opportunity.is_null(True)
-        & (
-            (m.Activity.account == account_id)
-            | (m.Activity.lead.in_(lead_ids) if lead_ids else (m.Activity.id < 0))
-        )
-    )
+    other_activities = db.activities_outside_sales(account_id, lead_ids)
     return {
         "what": "Everything Showroom holds about one customer",
         "exported_at": _value(m.now()),
@@ -229,9 +174,7 @@ def collect(account_id: int) -> dict[str, Any]:
         "contacts": [_fields(c) for c in contacts],
         "leads": [_fields(lead) for lead in leads],
         "opportunities": sales,
-        "other_activities": [
-            _activity(a) for a in other_activities.order_by(m.Activity.starts_at, m.Activity.id)
-        ],
+        "other_activities": [_activity(a) for a in other_activities],
         "audit_log": _audit_lines("account", [account_id])
         + _audit_lines("contact", [c.id for c in contacts])
         + _audit_lines("lead", lead_ids)
@@ -276,26 +219,13 @@ def _scrubber(words: set[str]):  # type: ignore[no-untyped-def]
     return lambda text: runs.sub(REMOVED, pattern.sub(REMOVED, text)) if text else text
 
 
-def _bump() -> dict[str, Any]:
-    return {"updated_at": m.now(), "changed_by": m.acting_user()}
-
-
 def _scrub_audit(entity: str, ids: list[int]) -> None:
-    if not ids:
-        return
-    query = m.AuditEntry.select().where(
-        (m.AuditEntry.entity == entity)
-        & m.AuditEntry.entity_id.in_(ids)
-        & (m.AuditEntry.changes != "")
-    )
-    for entry in query:
+    for entry in audit_entries(entity, ids, with_changes_only=True):
         changes = json.loads(entry.changes)
         for name in list(changes):
             if name in PERSONAL_FIELDS:
                 changes[name] = [REMOVED if v not in (None, "") else v for v in changes[name]]
-        m.AuditEntry.update(changes=json.dumps(changes, ensure_ascii=False, sort_keys=True)).where(
-            m.AuditEntry.id == entry.id
-        ).execute()
+        set_audit_changes(entry.id, json.dumps(changes, ensure_ascii=False, sort_keys=True))
 
 
 def anonymise(account_id: int) -> AnonymiseResult:
@@ -311,13 +241,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
         account = m.Account.get_or_none(m.Account.id == account_id)
         if account is None:
             raise NotFound(f"Customer #{account_id} no longer exists.")
-        open_sales = (
-            m.Opportunity.select()
-            .where(
-                (m.Opportunity.account == account_id) & (m.Opportunity.status == Status.OPEN.value)
-            )
-            .count()
-        )
+        open_sales = db.count_open_opportunities(account_id)
         if open_sales:
             raise ValidationError(
                 {
@@ -326,8 +250,8 @@ def anonymise(account_id: int) -> AnonymiseResult:
                     f"{'them' if open_sales != 1 else 'it'} before anonymising the customer."
                 }
             )
-        contacts = list(m.Contact.select().where(m.Contact.account == account_id))
-        leads = _leads(account)
+        contacts = contacts_of(account_id)
+        leads = db.matching_leads(account)
         words: set[str] = set()
         for row in [account, *contacts, *leads]:
             for name in ("email", "phone", "street"):
@@ -342,7 +266,9 @@ def anonymise(account_id: int) -> AnonymiseResult:
 
         company = account.kind == AccountKind.COMPANY.value
         label = f"Anonymised {'company' if company else 'customer'} #{account_id}"
-        m.Account.update(
+        db.rewrite(
+            m.Account,
+            account_id,
             name=label,
             first_name="",
             last_name="" if company else "Anonymised",
@@ -356,21 +282,21 @@ def anonymise(account_id: int) -> AnonymiseResult:
             phone_key="",
             name_key="",  # matches no one in the duplicate check
             sort_name=matching.sort_key(label),
-            version=m.Account.version + 1,
-            **_bump(),
-        ).where(m.Account.id == account_id).execute()
+        )
         for contact in contacts:
-            m.Contact.update(
+            db.rewrite(
+                m.Contact,
+                contact.id,
                 first_name="",
                 last_name=f"Anonymised contact #{contact.id}",
                 email="",
                 phone="",
                 job_title="",
-                version=m.Contact.version + 1,
-                **_bump(),
-            ).where(m.Contact.id == contact.id).execute()
+            )
         for lead in leads:
-            m.Lead.update(
+            db.rewrite(
+                m.Lead,
+                lead.id,
                 first_name="",
                 last_name=f"Anonymised lead #{lead.id}",
                 company_name="",
@@ -383,35 +309,28 @@ def anonymise(account_id: int) -> AnonymiseResult:
                 phone_key="",
                 notes=scrub(lead.notes),
                 source=scrub(lead.source),
-                version=m.Lead.version + 1,
-                **_bump(),
-            ).where(m.Lead.id == lead.id).execute()
-        sales = list(m.Opportunity.select().where(m.Opportunity.account == account_id))
+            )
+        sales = db.account_opportunities(account_id)
         for o in sales:
-            m.Opportunity.update(
+            db.rewrite(
+                m.Opportunity,
+                o.id,
                 topic=scrub(o.topic) or REMOVED,
                 description=scrub(o.description),
                 closing_note=scrub(o.closing_note),
                 source=scrub(o.source),
-                version=m.Opportunity.version + 1,
-                **_bump(),
-            ).where(m.Opportunity.id == o.id).execute()
+            )
         lead_ids = [lead.id for lead in leads]
         sale_ids = [o.id for o in sales]
-        activity_query = m.Activity.select().where(
-            (m.Activity.account == account_id)
-            | (m.Activity.opportunity.in_(sale_ids) if sale_ids else (m.Activity.id < 0))
-            | (m.Activity.lead.in_(lead_ids) if lead_ids else (m.Activity.id < 0))
-        )
-        activities = list(activity_query)
+        activities = db.activities_of(account_id, sale_ids, lead_ids)
         for a in activities:
-            m.Activity.update(
+            db.rewrite(
+                m.Activity,
+                a.id,
                 subject=scrub(a.subject) or REMOVED,
                 description=scrub(a.description),
-                version=m.Activity.version + 1,
-                **_bump(),
-            ).where(m.Activity.id == a.id).execute()
-        quotes = _quotes_of(sale_ids)
+            )
+        quotes = db.quotes_of(sale_ids)
         for q in quotes:
             snapshot = json.loads(q.snapshot) if q.snapshot else None
             if snapshot is not None:
@@ -425,14 +344,14 @@ def anonymise(account_id: int) -> AnonymiseResult:
                     "vat_number": snapshot["customer"].get("vat_number", "") if company else "",
                 }
                 snapshot["remarks"] = scrub(snapshot.get("remarks", ""))
-            m.Quote.update(
+            db.rewrite(
+                m.Quote,
+                q.id,
                 remarks=scrub(q.remarks),
                 snapshot=json.dumps(snapshot, ensure_ascii=False) if snapshot else None,
-                version=m.Quote.version + 1,
-                **_bump(),
-            ).where(m.Quote.id == q.id).execute()
+            )
         issued = [documents.reference(q.number, q.revision, "quote") for q in quotes if q.snapshot]
-        contracts = m.OrderForm.select().where(m.OrderForm.opportunity.in_(sale_ids)).count()
+        contracts = db.count_order_forms(sale_ids)
         _scrub_audit("quote", [q.id for q in quotes])
         _scrub_audit("account", [account_id])
         _scrub_audit("contact", [c.id for c in contacts])

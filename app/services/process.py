@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import JOIN
-
 from app.db import models as m
 from app.db.connection import transaction
+from app.db.history import last_closing_move, stage_moves
+from app.db.reference import active_reasons
 from app.domain.choices import Status
 from app.domain.process import StageVisit, automatic_target
 from app.domain.stages import StageInfo, allowed_moves
@@ -18,7 +18,7 @@ from app.services.errors import NotFound
 from app.services.reference import fixed_sequence, stage_infos
 
 
-def _open_row(opportunity_id: int) -> m.Opportunity:
+def open_row(opportunity_id: int) -> m.Opportunity:
     row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
     if row is None:
         raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
@@ -52,7 +52,7 @@ def _set_stage(
 def move_to_stage(opportunity_id: int, stage_id: int) -> None:
     """A move by hand: in a fixed process the next stage or any earlier one."""
     with transaction():
-        row = _open_row(opportunity_id)
+        row = open_row(opportunity_id)
         require_open(row)
         stages = stage_infos(row.kind_id)
         current = next((s for s in stages if s.id == row.stage_id), None)
@@ -76,7 +76,7 @@ def advance(opportunity_id: int, at_least: str) -> bool:
     drive, a quote, a contract, an order); never backwards. True if it moved. Joins the
     caller's transaction."""
     with transaction():
-        row = _open_row(opportunity_id)
+        row = open_row(opportunity_id)
         require_open(row)
         stages = stage_infos(row.kind_id)
         current = next((s for s in stages if s.id == row.stage_id), None)
@@ -88,15 +88,14 @@ def advance(opportunity_id: int, at_least: str) -> bool:
 
 
 def lost_reasons() -> list[str]:
-    query = m.Reason.select(m.Reason.name).where((m.Reason.kind == "lost") & m.Reason.active)
-    return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+    return active_reasons("lost")
 
 
 def _closing_stage(row: m.Opportunity, won: bool) -> StageInfo | None:
     return next((s for s in stage_infos(row.kind_id) if (s.is_won if won else s.is_lost)), None)
 
 
-def _close(row: m.Opportunity, won: bool, note: str) -> None:
+def close_row(row: m.Opportunity, won: bool, note: str) -> None:
     require_open(row)
     row.status = (Status.WON if won else Status.LOST).value
     row.closing_note = note.strip()
@@ -109,46 +108,17 @@ def _close(row: m.Opportunity, won: bool, note: str) -> None:
 
 def close_won(opportunity_id: int, note: str = "") -> None:
     with transaction():
-        _close(_open_row(opportunity_id), True, note)
-
-
-def close_lost(
-    opportunity_ids: list[int], reason: str, note: str = "", competitor: str = ""
-) -> int:
-    """Close one or several opportunities as lost, with a reason from the catalogue; all of
-    them or none. Returns how many were closed."""
-    if reason not in lost_reasons():
-        raise ValidationError({"lost_reason": "Pick why the sale was lost from the list."})
-    if len(competitor.strip()) > 120:
-        raise ValidationError({"competitor": "The competitor's name is too long (at most 120)."})
-    if not opportunity_ids:
-        return 0
-    from app.services import orders, quotes  # both move opportunities through this module
-
-    with transaction():
-        for opportunity_id in opportunity_ids:
-            row = _open_row(opportunity_id)
-            row.lost_reason = reason
-            row.competitor = competitor.strip()
-            _close(row, False, note)
-            quotes.abandon_open(opportunity_id)
-            orders.cancel_open(opportunity_id)
-    return len(opportunity_ids)
+        close_row(open_row(opportunity_id), True, note)
 
 
 def reopen(opportunity_id: int) -> None:
     """Back to the stage it was closed from; the lost reason is cleared and the reopening
     recorded."""
     with transaction():
-        row = _open_row(opportunity_id)
+        row = open_row(opportunity_id)
         if row.status == Status.OPEN.value:
             raise ValidationError({"status": "This opportunity is open already."})
-        closing = (
-            m.StageChange.select()
-            .where((m.StageChange.opportunity == row.id) & (m.StageChange.reason == row.status))
-            .order_by(m.StageChange.created_at.desc(), m.StageChange.id.desc())
-            .first()
-        )
+        closing = last_closing_move(row.id, row.status)
         stages = stage_infos(row.kind_id)
         back_to = next((s for s in stages if closing and s.id == closing.from_stage_id), None)
         if back_to is None:
@@ -174,7 +144,7 @@ class StageOverview:
 
 def overview(opportunity_id: int, now: datetime | None = None) -> StageOverview:
     now = now or datetime.now()
-    row = _open_row(opportunity_id)
+    row = open_row(opportunity_id)
     stages = stage_infos(row.kind_id)
     current = next((s for s in stages if s.id == row.stage_id), None)
     allowed = (
@@ -197,23 +167,7 @@ def overview(opportunity_id: int, now: datetime | None = None) -> StageOverview:
 
 def history(opportunity_id: int) -> list[StageVisit]:
     """Every stage the opportunity was in, oldest first, with who moved it there."""
-    ToStage = m.Stage.alias()
-    query = (
-        m.StageChange.select(
-            m.StageChange.created_at,
-            ToStage.name,
-            m.User.full_name,
-            m.StageChange.automatic,
-            m.StageChange.reason,
-        )
-        .join(ToStage, JOIN.LEFT_OUTER, on=(m.StageChange.to_stage == ToStage.id))
-        .switch(m.StageChange)
-        .join(m.User, JOIN.LEFT_OUTER, on=(m.StageChange.changed_by == m.User.id))
-        .where(m.StageChange.opportunity == opportunity_id)
-        .order_by(m.StageChange.created_at, m.StageChange.id)
-        .tuples()
-    )
-    rows = list(query)
+    rows = stage_moves(opportunity_id)
     visits = []
     for index, (at, stage, by, automatic, reason) in enumerate(rows):
         left = rows[index + 1][0] if index + 1 < len(rows) else None

@@ -3,40 +3,32 @@ accepting them, and the opportunity's est. revenue that follows them."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from app.db import models as m
-from app.db import queries
+from app.db import queries, sales
+from app.db.catalogue import catalogue_price_entry
 from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Condition, Interest, Status
+from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
 from app.domain.quotes import (
-    OPEN_QUOTE_STATUSES,
     LineKind,
     QuoteLine,
     QuoteStatus,
     QuoteTotals,
     compute_totals,
-    is_open,
     move_error,
     validate_lines,
 )
 from app.domain.validation import ValidationError, Validator
+from app.services import documents, numbering, process
+from app.services.documents import DEFAULT_VAT_RATE, MAX_VALID_DAYS, default_vat_rate, valid_days
 from app.services.errors import ConflictError, NotFound
-
-# The documents (snapshots, PDFs, their folder), the number series and the sales process
-# are imported by the functions that issue, number or move something: the program's
-# start expires due quotes through this module and needs none of them.
-
-VALID_DAYS_SETTING = "quote.valid_days"
-VAT_RATE_SETTING = "quote.vat_rate"
-DEFAULT_VALID_DAYS = 14
-DEFAULT_VAT_RATE = Decimal("19")
-MAX_VALID_DAYS = 366
-_OPEN = [s.value for s in OPEN_QUOTE_STATUSES]
 
 
 @dataclass
@@ -81,9 +73,6 @@ class _Numbered:
 
     @property
     def reference(self) -> str:
-        from app.domain.documents import DocumentKind
-        from app.services import documents
-
         return documents.reference(self.number, self.revision, DocumentKind.QUOTE)
 
 
@@ -131,31 +120,10 @@ def label(number: str, revision: int) -> str:
     return f"{number} rev. {revision}" if revision > 1 else number
 
 
-# --- settings ---------------------------------------------------------------------------------
-
-
-def valid_days() -> int:
-    row = m.Setting.get_or_none(m.Setting.key == VALID_DAYS_SETTING)
-    try:
-        days = int(row.value) if row is not None else DEFAULT_VALID_DAYS
-    except ValueError:
-        days = DEFAULT_VALID_DAYS
-    return min(max(days, 1), MAX_VALID_DAYS)
-
-
-def default_vat_rate() -> Decimal:
-    row = m.Setting.get_or_none(m.Setting.key == VAT_RATE_SETTING)
-    try:
-        rate = Decimal(row.value) if row is not None else DEFAULT_VAT_RATE
-    except InvalidOperation:
-        rate = DEFAULT_VAT_RATE
-    return rate if rate.is_finite() and 0 <= rate <= 100 else DEFAULT_VAT_RATE
-
-
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _row(quote_id: int) -> m.Quote:
+def row_of(quote_id: int) -> m.Quote:
     row = m.Quote.get_or_none(m.Quote.id == quote_id)
     if row is None:
         raise NotFound(f"Quote #{quote_id} no longer exists.")
@@ -171,7 +139,6 @@ def _opportunity(opportunity_id: int) -> m.Opportunity:
 
 def stored_lines(row: m.Quote) -> list[LineInput]:
     """The quote's lines as saved, in their order."""
-    query = m.QuoteLine.select().where(m.QuoteLine.quote == row.id).order_by(m.QuoteLine.position)
     return [
         LineInput(
             kind=line.kind,
@@ -180,17 +147,12 @@ def stored_lines(row: m.Quote) -> list[LineInput]:
             unit_price=money.from_minor(line.unit_price_minor, row.currency),
             vat_rate=Decimal(line.vat_rate),
         )
-        for line in query
+        for line in sales.quote_lines(row.id)
     ]
 
 
-def _order_form_number(quote_id: int) -> str:
-    form = m.OrderForm.get_or_none(m.OrderForm.quote == quote_id)
-    return form.number if form is not None else ""
-
-
 def get(quote_id: int) -> QuoteDetail:
-    row = _row(quote_id)
+    row = row_of(quote_id)
     vehicle = row.vehicle if row.vehicle_id else None
     return QuoteDetail(
         id=row.id,
@@ -206,7 +168,7 @@ def get(quote_id: int) -> QuoteDetail:
         vehicle_label=_vehicle_label(vehicle) if vehicle is not None else "",
         remarks=row.remarks,
         lines=stored_lines(row),
-        order_form_number=_order_form_number(row.id),
+        order_form_number=sales.order_form_number(row.id),
         opportunity_open=row.opportunity.status == Status.OPEN.value,
     )
 
@@ -214,17 +176,7 @@ def get(quote_id: int) -> QuoteDetail:
 def for_opportunity(opportunity_id: int, today: date | None = None) -> list[QuoteSummary]:
     """The opportunity's quotes, newest first; open quotes past their date expire first."""
     expire_due(today, opportunity_id=opportunity_id)
-    forms = {
-        f.quote_id: f.number
-        for f in m.OrderForm.select(m.OrderForm.quote, m.OrderForm.number).where(
-            m.OrderForm.opportunity == opportunity_id
-        )
-    }
-    query = (
-        m.Quote.select()
-        .where(m.Quote.opportunity == opportunity_id)
-        .order_by(m.Quote.number.desc(), m.Quote.revision.desc())
-    )
+    forms = sales.order_form_numbers(opportunity_id)
     return [
         QuoteSummary(
             id=q.id,
@@ -238,7 +190,7 @@ def for_opportunity(opportunity_id: int, today: date | None = None) -> list[Quot
             presented_at=q.presented_at,
             order_form_number=forms.get(q.id, ""),
         )
-        for q in query
+        for q in sales.opportunity_quotes(opportunity_id)
     ]
 
 
@@ -267,15 +219,8 @@ def vehicle_line(opportunity: m.Opportunity, vehicle: m.Vehicle | None) -> LineI
     # The catalogue lists new cars: a used one is priced as estimated for this sale.
     entry = None
     if opportunity.condition != Condition.USED:
-        entry = (
-            m.CatalogueEntry.select()
-            .where(
-                (m.CatalogueEntry.brand == opportunity.brand)
-                & (m.CatalogueEntry.model == opportunity.model)
-                & (m.CatalogueEntry.currency == opportunity.currency)
-            )
-            .order_by((m.CatalogueEntry.variant == opportunity.variant).desc(), m.CatalogueEntry.id)
-            .first()
+        entry = catalogue_price_entry(
+            opportunity.brand, opportunity.model, opportunity.variant, opportunity.currency
         )
     if entry is not None:
         price = money.from_minor(entry.list_price_minor, entry.currency)
@@ -291,8 +236,6 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft for the opportunity, numbered from the quote series, with the vehicle as
     its first line and the opportunity's trade-in estimate as a trade-in line. Moves the
     opportunity to at least Quotation."""
-    from app.services import numbering, process
-
     today = today or date.today()
     with transaction():
         opportunity = _opportunity(opportunity_id)
@@ -321,7 +264,7 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
         )
         _write_lines(row, lines)
         process.advance(opportunity_id, "Quotation")
-        _sync_revenue(opportunity_id)
+        sync_revenue(opportunity_id)
     return get(row.id)
 
 
@@ -341,7 +284,7 @@ def _validate(data: QuoteInput, currency: str, today: date, opportunity_id: int)
         if vehicle is None:
             v.error("vehicle_id", "That vehicle is no longer in stock.")
         else:
-            holder = _reserved_elsewhere(data.vehicle_id, opportunity_id)
+            holder = reserved_elsewhere(data.vehicle_id, opportunity_id)
             if holder:
                 v.warn("vehicle_id", f"{vehicle.vin} is {holder}.")
     validate_lines([line.as_domain() for line in data.lines], currency, v)
@@ -349,17 +292,19 @@ def _validate(data: QuoteInput, currency: str, today: date, opportunity_id: int)
 
 
 def _write_lines(row: m.Quote, lines: list[LineInput]) -> None:
-    m.QuoteLine.delete().where(m.QuoteLine.quote == row.id).execute()
-    for position, line in enumerate(lines, 1):
-        m.QuoteLine.create(
-            quote=row,
-            position=position,
-            kind=str(line.kind),
-            description=line.description.strip(),
-            quantity=str(line.quantity),
-            unit_price_minor=money.to_minor(line.unit_price, row.currency),
-            vat_rate=str(line.vat_rate),
-        )
+    sales.replace_quote_lines(
+        row,
+        [
+            {
+                "kind": str(line.kind),
+                "description": line.description.strip(),
+                "quantity": str(line.quantity),
+                "unit_price_minor": money.to_minor(line.unit_price, row.currency),
+                "vat_rate": str(line.vat_rate),
+            }
+            for line in lines
+        ],
+    )
     totals = compute_totals([line.as_domain() for line in lines], row.currency)
     accessories = sum(
         (
@@ -380,11 +325,10 @@ def save(
     quote_id: int, data: QuoteInput, expected_version: int, today: date | None = None
 ) -> QuoteDetail:
     """Save a draft's lines and details. A presented quote is frozen: revise it instead."""
-    from app.services import process
 
     today = today or date.today()
     with transaction():
-        row = _row(quote_id)
+        row = row_of(quote_id)
         opportunity = row.opportunity
         process.require_open(opportunity)
         if row.status != QuoteStatus.DRAFT:
@@ -404,14 +348,11 @@ def save(
         row.vehicle = data.vehicle_id
         row.remarks = data.remarks
         _write_lines(row, data.lines)
-        _sync_revenue(row.opportunity_id)
+        sync_revenue(row.opportunity_id)
     return get(quote_id)
 
 
 def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
-    from app.domain.documents import DocumentKind, build_snapshot
-    from app.services import documents
-
     opportunity = row.opportunity
     vehicle = row.vehicle if row.vehicle_id else None
     seller = documents.seller_for(opportunity)
@@ -439,11 +380,10 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
 def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
     """A preview of the quote as it is saved now, marked DRAFT on every page: for checking
     before presenting it. Nothing is frozen or archived."""
-    from app.domain.documents import DocumentSnapshot
-    from reports import pdf
+    from reports import pdf  # reportlab is loaded when the first document is, not at start-up
 
-    row = _row(quote_id)
-    if not m.QuoteLine.select().where(m.QuoteLine.quote == row.id).exists():
+    row = row_of(quote_id)
+    if not sales.has_quote_lines(row.id):
         raise ValidationError({"status": "Add the vehicle or an item to preview the quote."})
     stored = _issue_snapshot(row, today or date.today())
     return pdf.render(DocumentSnapshot.from_dict(stored), draft=True)
@@ -452,18 +392,13 @@ def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
 def present(quote_id: int, today: date | None = None) -> QuoteDetail:
     """Issue the quote to the customer: its content is frozen as a snapshot and its PDF is
     archived in the documents folder. All of it happens, or none."""
-    import json
-
-    from app.domain.documents import DocumentKind
-    from app.services import documents, process
-
     today = today or date.today()
     temporary: Path | None = None
     try:
         with transaction():
-            row = _row(quote_id)
+            row = row_of(quote_id)
             process.require_open(row.opportunity)
-            count = m.QuoteLine.select().where(m.QuoteLine.quote == row.id).count()
+            count = sales.count_quote_lines(row.id)
             problem = move_error(row.status, QuoteStatus.PRESENTED, count)
             if problem:
                 raise ValidationError({"status": problem})
@@ -489,11 +424,10 @@ def present(quote_id: int, today: date | None = None) -> QuoteDetail:
 def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft revision of a presented quote, with its lines; the presented one is
     superseded (revised)."""
-    from app.services import process
 
     today = today or date.today()
     with transaction():
-        row = _row(quote_id)
+        row = row_of(quote_id)
         process.require_open(row.opportunity)
         problem = move_error(row.status, QuoteStatus.REVISED, 1)
         if problem:
@@ -501,15 +435,9 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
         row.status = QuoteStatus.REVISED.value
         row.decided_at = m.now()
         row.save()
-        latest = (
-            m.Quote.select(m.Quote.revision)
-            .where(m.Quote.number == row.number)
-            .order_by(m.Quote.revision.desc())
-            .first()
-        )
         new = m.Quote.create(
             number=row.number,
-            revision=latest.revision + 1,
+            revision=sales.latest_revision(row.number) + 1,
             opportunity=row.opportunity_id,
             status=QuoteStatus.DRAFT.value,
             valid_until=max(row.valid_until, today + timedelta(days=valid_days())),
@@ -520,15 +448,13 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
             supersedes=row,
         )
         _write_lines(new, stored_lines(row))
-        _sync_revenue(row.opportunity_id)
+        sync_revenue(row.opportunity_id)
     return get(new.id)
 
 
 def abandon(quote_id: int) -> None:
-    from app.services import process
-
     with transaction():
-        row = _row(quote_id)
+        row = row_of(quote_id)
         process.require_open(row.opportunity)
         problem = move_error(row.status, QuoteStatus.ABANDONED, 1)
         if problem:
@@ -536,44 +462,27 @@ def abandon(quote_id: int) -> None:
         row.status = QuoteStatus.ABANDONED.value
         row.decided_at = m.now()
         row.save()
-        _sync_revenue(row.opportunity_id)
+        sync_revenue(row.opportunity_id)
 
 
 def expire_due(today: date | None = None, opportunity_id: int | None = None) -> int:
     """Open quotes past their valid-until date become expired (of open opportunities: a
     closed one's quotes were settled when it closed). Returns how many expired."""
     today = today or date.today()
-    query = (
-        m.Quote.select(m.Quote.id, m.Quote.opportunity)
-        .join(m.Opportunity)
-        .where(
-            m.Quote.status.in_(_OPEN)
-            & (m.Quote.valid_until < today)
-            & (m.Opportunity.status == Status.OPEN.value)
-        )
-    )
-    if opportunity_id is not None:
-        query = query.where(m.Quote.opportunity == opportunity_id)
-    due = list(query.tuples())
+    due = sales.due_quotes(today, opportunity_id)
     if not due:
         return 0
     with transaction():
-        ids = [quote_id for quote_id, _ in due]
-        m.update_rows(
-            m.Quote,
-            m.Quote.id.in_(ids) & m.Quote.status.in_(_OPEN),
-            status=QuoteStatus.EXPIRED.value,
-            decided_at=m.now(),
-        )
+        sales.expire_quotes([quote_id for quote_id, _ in due])
         for affected in {opp for _, opp in due}:
-            _sync_revenue(affected)
+            sync_revenue(affected)
     return len(due)
 
 
-# --- accepting --------------------------------------------------------------------------------
+# --- reservations --------------------------------------------------------------------------------
 
 
-def _reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> str:
+def reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> str:
     """Which other open opportunity holds the vehicle, or which won one sold it, or ''."""
     holder = queries.reservation_holder(vehicle_id, opportunity_id)
     if holder is None:
@@ -584,91 +493,12 @@ def _reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> str:
     return f"sold with {what}" if holder.sold else f"reserved by {what}"
 
 
-def accept(quote_id: int, delivery_date: date | None = None, today: date | None = None) -> str:
-    """The customer accepts a presented quote: it is accepted, the order form is issued
-    from it (frozen, its PDF archived), the opportunity's other open quotes are abandoned,
-    its est. revenue follows this quote and it moves to Contract. Returns the order form's
-    number. Refused, with the reason, when the quoted vehicle is meanwhile reserved by
-    another open opportunity."""
-    from app.services import documents, orders, process
-
-    today = today or date.today()
-    temporary: Path | None = None
-    try:
-        with transaction():
-            row = _row(quote_id)
-            opportunity = row.opportunity
-            process.require_open(opportunity)
-            if row.valid_until < today and is_open(row.status):
-                raise ValidationError(
-                    {
-                        "status": f"{label(row.number, row.revision)} expired on "
-                        f"{row.valid_until:%d %b %Y}; make a new revision for the customer."
-                    }
-                )
-            problem = move_error(row.status, QuoteStatus.ACCEPTED, 1)
-            if problem:
-                if row.status == QuoteStatus.DRAFT:
-                    problem += " Present it to the customer first."
-                raise ValidationError({"status": problem})
-            vehicle_id = row.vehicle_id or opportunity.vehicle_id
-            if vehicle_id is None:
-                raise ValidationError(
-                    {
-                        "vehicle_id": "The order form names the vehicle by its VIN: reserve the "
-                        "stock vehicle for this sale (Device specifics), then accept the quote."
-                    }
-                )
-            if vehicle_id is not None:
-                holder = _reserved_elsewhere(vehicle_id, opportunity.id)
-                if holder:
-                    raise ValidationError(
-                        {
-                            "vehicle_id": f"The vehicle {m.Vehicle.get_by_id(vehicle_id).vin} "
-                            f"is now {holder}; "
-                            "no order form can be issued for it. Revise the quote with another "
-                            "vehicle."
-                        }
-                    )
-                if opportunity.vehicle_id != vehicle_id:
-                    opportunity.vehicle = vehicle_id
-                    opportunity.save()
-            row.status = QuoteStatus.ACCEPTED.value
-            row.decided_at = m.now()
-            row.save()
-            m.update_rows(
-                m.Quote,
-                (m.Quote.opportunity == opportunity.id)
-                & (m.Quote.id != row.id)
-                & m.Quote.status.in_(_OPEN),
-                status=QuoteStatus.ABANDONED.value,
-                decided_at=m.now(),
-            )
-            number, temporary = orders.issue_order_form(row, delivery_date, today)
-            _sync_revenue(opportunity.id)
-            process.advance(opportunity.id, "Contract")
-    except BaseException:
-        if temporary is not None:
-            documents.discard(temporary)
-        raise
-    documents.publish(temporary)
-    return number
-
-
 # --- est. revenue -----------------------------------------------------------------------------
 
 
 def revenue_quote(opportunity_id: int) -> m.Quote | None:
     """The quote the est. revenue follows: the accepted one, else the most recent open one."""
-    base = m.Quote.select().where(m.Quote.opportunity == opportunity_id)
-    accepted = base.where(m.Quote.status == QuoteStatus.ACCEPTED.value).first()
-    if accepted is not None:
-        return accepted
-    return (
-        base.where(m.Quote.status.in_(_OPEN))
-        .order_by(m.Quote.created_at.desc(), m.Quote.id.desc())
-        .first()
-    )
+    return sales.revenue_quote(opportunity_id)
 
 
 def revenue_source(opportunity_id: int) -> str:
@@ -677,29 +507,21 @@ def revenue_source(opportunity_id: int) -> str:
     return label(quote.number, quote.revision) if quote is not None else ""
 
 
-def _sync_revenue(opportunity_id: int) -> None:
+def sync_revenue(opportunity_id: int) -> None:
     """Est. revenue, accessories and trade-in from the quote they follow; typed values stay
     when no quote is open or accepted."""
     quote = revenue_quote(opportunity_id)
     if quote is None:
         return
-    revenue = quote.net_minor - quote.accessories_minor
-    (
-        m.Opportunity.update(
-            est_revenue_minor=revenue,
-            est_revenue_accessories_minor=quote.accessories_minor,
-            est_trade_in_minor=quote.trade_in_minor,
-        )
-        .where(m.Opportunity.id == opportunity_id)
-        .execute()
+    sales.set_estimates(
+        opportunity_id,
+        quote.net_minor - quote.accessories_minor,
+        quote.accessories_minor,
+        quote.trade_in_minor,
     )
 
 
-def abandon_open(opportunity_id: int) -> int:
-    """Closing as lost abandons the opportunity's open quotes. Joins the caller's transaction."""
-    return m.update_rows(
-        m.Quote,
-        (m.Quote.opportunity == opportunity_id) & m.Quote.status.in_(_OPEN),
-        status=QuoteStatus.ABANDONED.value,
-        decided_at=m.now(),
-    )
+def abandon_open(opportunity_id: int, keep_id: int | None = None) -> int:
+    """Abandon the opportunity's open quotes but the one kept (closing as lost keeps none,
+    accepting keeps the accepted one). Joins the caller's transaction."""
+    return sales.abandon_open_quotes(opportunity_id, keep_id)

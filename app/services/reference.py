@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db import models as m
+from app.db import reference as db
 from app.domain.choices import ProcessKind
 from app.domain.stages import StageInfo
 
@@ -19,31 +20,19 @@ class Option:
 
 
 def users(active_only: bool = True) -> list[Option]:
-    query = m.User.select(m.User.id, m.User.full_name).order_by(m.User.full_name)
-    if active_only:
-        query = query.where(m.User.active)
-    return [Option(r[0], r[1]) for r in query.tuples()]
+    return [Option(i, name) for i, name in db.user_names(active_only)]
 
 
 def businesses() -> list[Option]:
-    query = m.Business.select(m.Business.id, m.Business.name).order_by(m.Business.name)
-    return [Option(r[0], r[1]) for r in query.tuples()]
+    return [Option(i, name) for i, name in db.business_names()]
 
 
 def facilities(business_id: int | None = None) -> list[Option]:
-    query = m.Facility.select(m.Facility.id, m.Facility.name).order_by(m.Facility.name)
-    if business_id is not None:
-        query = query.where(m.Facility.business == business_id)
-    return [Option(r[0], r[1]) for r in query.tuples()]
+    return [Option(i, name) for i, name in db.facility_names(business_id)]
 
 
 def operations(facility_id: int) -> list[Option]:
-    query = (
-        m.Operation.select(m.Operation.id, m.Operation.name)
-        .where(m.Operation.facility == facility_id)
-        .order_by(m.Operation.name)
-    )
-    return [Option(r[0], r[1]) for r in query.tuples()]
+    return [Option(i, name) for i, name in db.operation_names(facility_id)]
 
 
 def facility_business(facility_id: int) -> int | None:
@@ -52,10 +41,7 @@ def facility_business(facility_id: int) -> int | None:
 
 
 def opportunity_kinds() -> list[Option]:
-    query = m.OpportunityKind.select(m.OpportunityKind.id, m.OpportunityKind.name).order_by(
-        m.OpportunityKind.id
-    )
-    return [Option(r[0], r[1]) for r in query.tuples()]
+    return [Option(i, name) for i, name in db.opportunity_kind_names()]
 
 
 def fixed_sequence(kind_id: int) -> bool:
@@ -65,23 +51,12 @@ def fixed_sequence(kind_id: int) -> bool:
 
 
 def stage_infos(kind_id: int) -> list[StageInfo]:
-    query = m.Stage.select().where(m.Stage.kind == kind_id).order_by(m.Stage.sequence)
-    return [
-        StageInfo(
-            s.id, s.name, s.sequence, s.default_probability, s.is_won, s.is_lost, s.only_from_lead
-        )
-        for s in query
-    ]
+    return db.kind_stages(kind_id)
 
 
 def stage_names() -> list[str]:
     """Distinct stage names across all kinds, in process order (for the list's filter)."""
-    query = (
-        m.Stage.select(m.Stage.name, m.Stage.sequence)
-        .order_by(m.Stage.sequence, m.Stage.name)
-        .tuples()
-    )
     seen: dict[str, None] = {}
-    for name, _ in query:
+    for name, _ in db.stage_names_in_order():
         seen.setdefault(name, None)
     return list(seen)

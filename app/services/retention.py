@@ -5,15 +5,14 @@ must be kept (a signed order form) are kept, and the plan says why."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from peewee import fn
-
 from app.db import models as m
+from app.db import retention as db
 from app.db.connection import transaction
-from app.domain.choices import Status, UserRole
+from app.db.settings import put_setting, setting_value
+from app.domain.choices import UserRole
 from app.domain.validation import ValidationError
 from app.services.stage_setup import NotAllowed
 
@@ -22,7 +21,6 @@ SETTING_KEY = "retention_months"
 DEFAULT_MONTHS = 120
 MIN_MONTHS, MAX_MONTHS = 12, 600
 _MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
-_CHUNK = 500  # ids per IN (...): below SQLite's variable limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +75,9 @@ class PurgeResult:
 
 
 def retention_months() -> int:
-    row = m.Setting.get_or_none(m.Setting.key == SETTING_KEY)
+    value = setting_value(SETTING_KEY)
     try:
-        return int(row.value) if row else DEFAULT_MONTHS
+        return int(value) if value is not None else DEFAULT_MONTHS
     except ValueError:
         return DEFAULT_MONTHS
 
@@ -91,7 +89,7 @@ def set_retention_months(months: int) -> None:
             {"months": f"Keep closed sales between {MIN_MONTHS} and {MAX_MONTHS} months."}
         )
     with transaction():
-        m.Setting.insert(key=SETTING_KEY, value=str(months)).on_conflict_replace().execute()
+        put_setting(SETTING_KEY, str(months))
 
 
 def cutoff_date(today: date, months: int) -> date:
@@ -113,63 +111,17 @@ def _require_manager() -> None:
         raise NotAllowed("Only a sales manager or an administrator can purge or set retention.")
 
 
-def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
-    batch: list[int] = []
-    for i in ids:
-        batch.append(i)
-        if len(batch) == _CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _kept_for_documents(opportunity_ids: Collection[int]) -> set[int]:
-    """The opportunities among these that must be kept for their documents: those with an
-    order form (the contract the customer signed). Any order form counts, whatever its
-    state (cancelled ones too): when in doubt a contract is kept."""
-    kept: set[int] = set()
-    for batch in _chunks(list(opportunity_ids)):
-        query = m.OrderForm.select(m.OrderForm.opportunity).where(
-            m.OrderForm.opportunity.in_(batch)
-        )
-        kept.update(row.opportunity_id for row in query)
-    return kept
-
-
-def _eligible(cutoff: date) -> list[m.Opportunity]:
-    closed_on = m.Opportunity.closed_at.is_null(False) & (m.Opportunity.closed_at < cutoff)
-    # Closed before closed_at was kept: the last change stands in for the closing.
-    old_closed = m.Opportunity.closed_at.is_null(True) & (m.Opportunity.updated_at < cutoff)
-    return list(
-        m.Opportunity.select(m.Opportunity, m.Account)
-        .join(m.Account)
-        .where((m.Opportunity.status != Status.OPEN.value) & (closed_on | old_closed))
-        .order_by(m.Opportunity.closed_at, m.Opportunity.id)
-    )
-
-
-def _count_by_opportunity(model: type[m.BaseModel], ids: list[int]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    column = model.opportunity  # type: ignore[attr-defined]
-    for batch in _chunks(ids):
-        query = model.select(column, fn.COUNT(model.id)).where(column.in_(batch)).group_by(column)
-        for opportunity_id, count in query.tuples():
-            counts[opportunity_id] = counts.get(opportunity_id, 0) + count
-    return counts
-
-
 def plan(today: date | None = None) -> PurgePlan:
     """The dry run: what a purge would delete today."""
     months = retention_months()
     cutoff = cutoff_date(today or date.today(), months)
-    rows = _eligible(cutoff)
+    rows = db.closed_before(cutoff)
     ids = [r.id for r in rows]
-    keep = _kept_for_documents(ids)
-    activities = _count_by_opportunity(m.Activity, ids)
+    keep = db.kept_for_documents(ids)
+    activities = db.count_by_opportunity(m.Activity, ids)
     history: dict[int, int] = {}
     for model in (m.StageChange, m.CloseDateChange, m.OpportunityContact):
-        for key, count in _count_by_opportunity(model, ids).items():
+        for key, count in db.count_by_opportunity(model, ids).items():
             history[key] = history.get(key, 0) + count
     candidates = [
         PurgeCandidate(
@@ -200,12 +152,7 @@ def purge(dry_run: PurgePlan, today: date | None = None) -> PurgeResult:
         now_due = plan(today)
         due = {c.id: c for c in now_due.candidates}
         ids = [i for i in dry_run.ids if i in due]
-        activities = 0
-        for batch in _chunks(ids):
-            activities += m.Activity.select().where(m.Activity.opportunity.in_(batch)).count()
-            # Activities, stage and close-date changes and contact roles go with their
-            # opportunity (ON DELETE CASCADE); quotes and their lines will too.
-            m.Opportunity.delete().where(m.Opportunity.id.in_(batch)).execute()
+        activities = db.delete_opportunities(ids)
         for opportunity_id in ids:
             candidate = due[opportunity_id]
             m.write_audit(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db import models as m
+from app.db import reference as db
 from app.db.connection import transaction
 from app.domain.choices import ProcessKind
 from app.domain.process import PROCESS_ORDER
@@ -42,7 +43,7 @@ class KindInfo:
 
 def kinds() -> list[KindInfo]:
     result = []
-    for kind in m.OpportunityKind.select().order_by(m.OpportunityKind.id):
+    for kind in db.opportunity_kinds():
         stages = [
             StageSettings(
                 s.id,
@@ -53,9 +54,9 @@ def kinds() -> list[KindInfo]:
                 s.is_won,
                 s.is_lost,
             )
-            for s in m.Stage.select().where(m.Stage.kind == kind.id).order_by(m.Stage.sequence)
+            for s in db.kind_stage_rows(kind.id)
         ]
-        used = m.Opportunity.select().where(m.Opportunity.kind == kind.id).count()
+        used = db.count_opportunities_of_kind(kind.id)
         result.append(KindInfo(kind.id, kind.name, kind.process, stages, used))
     return result
 
@@ -82,11 +83,7 @@ def update_stage(
         stage.in_funnel = in_funnel
         stage.save()
         # Opportunities that follow the stage's probability follow the new one.
-        m.Opportunity.update(probability=default_probability).where(
-            (m.Opportunity.stage == stage_id)
-            & ~m.Opportunity.probability_by_hand
-            & (m.Opportunity.status == "open")
-        ).execute()
+        db.follow_stage_probability(stage_id, default_probability)
 
 
 def create_kind(name: str, process: str, stage_names: list[str] | None = None) -> KindInfo:
@@ -96,7 +93,7 @@ def create_kind(name: str, process: str, stage_names: list[str] | None = None) -
     v = Validator()
     name = v.require("name", name, "Name", 80)
     process = v.choice("process", process, ProcessKind, "kind of process")
-    if m.OpportunityKind.select().where(m.OpportunityKind.name == name).exists():
+    if db.kind_name_taken(name):
         v.error("name", f"There is already a kind called “{name}”.")
     template = [s for s in stage_infos(_standard_kind_id()) if not s.is_closed]
     chosen: list[StageInfo] = []
@@ -131,15 +128,10 @@ def create_kind(name: str, process: str, stage_names: list[str] | None = None) -
 
 
 def _standard_kind_id() -> int:
-    kind = (
-        m.OpportunityKind.select()
-        .where(m.OpportunityKind.process == ProcessKind.STANDARD.value)
-        .order_by(m.OpportunityKind.id)
-        .first()
-    )
-    if kind is None:
+    kind_id = db.first_kind_of_process(ProcessKind.STANDARD.value)
+    if kind_id is None:
         raise NotFound("The standard sales process is missing.")
-    return int(kind.id)
+    return kind_id
 
 
 __all__ = [

@@ -10,7 +10,9 @@ from pathlib import Path
 from app import paths
 from app.db import backups, migrations
 from app.db import models as m
+from app.db import reference as db
 from app.db.connection import close, open_sqlite, transaction
+from app.db.settings import put_setting, setting_value
 from app.domain.choices import UserRole
 from app.services.errors import NotAllowed
 
@@ -64,7 +66,7 @@ def close_database() -> None:
 
 
 def has_opportunities() -> bool:
-    return m.Opportunity.select().exists()
+    return db.has_opportunities()
 
 
 def _info(row: m.User) -> UserInfo:
@@ -78,22 +80,13 @@ def sign_in(username: str | None = None) -> UserInfo:
     login = (username or getpass.getuser() or "admin").strip()
     row = m.User.get_or_none(m.User.username == login)
     if row is None:
-        if not m.User.select().exists():
+        if not db.has_users():
             with transaction():
                 row = m.User.create(
                     username=login, full_name=login.capitalize(), role=UserRole.ADMINISTRATOR.value
                 )
         else:
-            row = (
-                m.User.select()
-                .where(m.User.active)
-                .order_by(
-                    m.User.role != UserRole.ADMINISTRATOR.value,
-                    m.User.role != UserRole.SALES_MANAGER.value,
-                    m.User.id,
-                )
-                .first()
-            )
+            row = db.stand_in_user()
             if username and row is not None and row.username != username:
                 raise LookupError(f"There is no user “{username}” in this database.")
     m.set_acting_user(row.id)
@@ -120,14 +113,14 @@ def require_manager(message: str) -> None:
 
 
 def users() -> list[UserInfo]:
-    return [_info(r) for r in m.User.select().where(m.User.active).order_by(m.User.full_name)]
+    return [_info(r) for r in db.active_users()]
 
 
 def setting(key: str, default: str = "") -> str:
-    row = m.Setting.get_or_none(m.Setting.key == key)
-    return row.value if row else default
+    value = setting_value(key)
+    return value if value is not None else default
 
 
 def set_setting(key: str, value: str) -> None:
     with transaction():
-        m.Setting.insert(key=key, value=value).on_conflict_replace().execute()
+        put_setting(key, value)

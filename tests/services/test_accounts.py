@@ -6,7 +6,7 @@ import pytest
 
 from app.db import models as m
 from app.domain.validation import ValidationError
-from app.services import accounts, matching, opportunities, process
+from app.services import accounts, deals, matching, opportunities
 from app.services.accounts import AccountInput, PossibleDuplicates
 from app.services.workspace import UserInfo
 from tests import factories
@@ -243,7 +243,7 @@ def test_the_primary_contact_is_not_added_again(user: UserInfo) -> None:
 def test_a_closed_opportunitys_contacts_are_read_only(user: UserInfo) -> None:
     _company, _boss, driver, opp = _fleet_sale(user)
     accounts.set_opportunity_contact(opp, driver, "driver")
-    process.close_lost([opp], "Price")
+    deals.close_lost([opp], "Price")
     with pytest.raises(ValidationError):
         accounts.set_opportunity_contact(opp, driver, "co_buyer")
     with pytest.raises(ValidationError):

@@ -9,7 +9,7 @@ import pytest
 
 from app.db import models as m
 from app.domain.validation import ValidationError
-from app.services import activities, documents, leads, opportunities, process, quotes
+from app.services import activities, deals, documents, leads, opportunities, process, quotes
 from app.services.activities import ActivityInput
 from app.services.leads import LeadInput
 from app.services.quotes import LineInput, QuoteInput
@@ -190,11 +190,11 @@ def test_a_customer_lists_the_issued_quotes_and_order_forms_of_its_sales(
     quotes.present(first)
     second = quotes.revise(first).id
     quotes.present(second)
-    form = quotes.accept(second)
+    form = deals.accept_quote(second)
     _quote(polo)  # a draft: no document yet
     quotes.present(_quote(factories.opportunity(user.id, factories.customer("Bauer", "Anna")).id))
 
-    listed = documents.for_account(maria)
+    listed = deals.documents_for_account(maria)
 
     assert [(d.kind, d.number, d.reference, d.status, d.topic) for d in listed] == [
         ("order_form", form, form, "Awaiting the customer's signature", "Golf for Rossi"),
@@ -207,7 +207,7 @@ def test_a_customer_lists_the_issued_quotes_and_order_forms_of_its_sales(
     assert listed[0].amount_due == listed[1].amount_due == "29,750.00 EUR"
     for d in listed:  # each one opens in the preview: its snapshot is found by the reference
         assert documents.snapshot(d.reference).number in d.number
-    assert documents.for_account(factories.customer("Nobody")) == []
+    assert deals.documents_for_account(factories.customer("Nobody")) == []
 
 
 def test_a_quote_past_its_date_is_listed_as_expired(user: UserInfo) -> None:
@@ -217,4 +217,4 @@ def test_a_quote_past_its_date_is_listed_as_expired(user: UserInfo) -> None:
     quote = _quote(sale)
     quotes.present(quote)
     later = quotes.get(quote).valid_until + timedelta(days=1)
-    assert [d.status for d in documents.for_account(maria, today=later)] == ["Expired"]
+    assert [d.status for d in deals.documents_for_account(maria, today=later)] == ["Expired"]

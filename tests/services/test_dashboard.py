@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from app import demo
+from app.db import dashboard as db_dashboard
 from app.db import migrations
 from app.db import models as m
-from app.services import dashboard, demo, opportunities, process
+from app.domain import money
+from app.services import dashboard, deals, opportunities, process
 from app.services.dashboard import DashboardFilter, Drilldown
 from app.services.workspace import UserInfo
 from tests import dashboard_data
@@ -305,10 +308,10 @@ def test_everyone_and_a_filter_that_keeps_everyone_read_the_same_funnel(
         date_from=TODAY - timedelta(days=3650), date_to=TODAY + timedelta(3650)
     )
     filtered = dashboard.load(everyone, today=TODAY, now=now).funnel
-    stages = dashboard._stage_rows()
+    stages = db_dashboard.stage_rows()
     names = [s.name for s in stages if s.funnel]
-    assert dashboard._cohort(everyone.opportunity_filter(), TODAY)[0]  # read the other way
-    assert dashboard._cohort(DashboardFilter().opportunity_filter(), TODAY)[0] == ""
+    assert db_dashboard.cohort_join(everyone.opportunity_filter(), TODAY)[0]  # read the other way
+    assert db_dashboard.cohort_join(DashboardFilter().opportunity_filter(), TODAY)[0] == ""
     for (w_name, *w_counts, w_avg), (f_name, *f_counts, f_avg) in zip(
         _funnel_figures(whole), _funnel_figures(filtered), strict=True
     ):
@@ -508,7 +511,7 @@ def _plain_reading(flt: DashboardFilter, now: datetime) -> dict[str, object]:
         "won_days": sum(won_days) / len(won_days) if won_days else None,
         "reasons": sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])),
         "pipeline": {
-            key: (count, dashboard.money.from_minor(minor, key[1]))
+            key: (count, money.from_minor(minor, key[1]))
             for key, (count, minor) in pipeline.items()
         },
     }
@@ -562,12 +565,12 @@ def test_the_filtered_and_unfiltered_readings_agree_with_a_plain_reading(
         process.move_to_stage(ids["B"], dashboard_data._stage(stage))
     process.reopen(ids["L1"])
     process.move_to_stage(ids["L1"], dashboard_data._stage("Contract"))
-    process.close_lost([ids["L1"]], "Bought elsewhere")
+    deals.close_lost([ids["L1"]], "Bought elsewhere")
     again = dashboard_data.factories.opportunity(
         data.bruno, topic="Deal again", brand="Audi", est_close_date=TODAY + timedelta(days=12)
     ).id
     dashboard_data._move(again, "Quotation")
-    process.close_lost([again], "Price")
+    deals.close_lost([again], "Price")
     process.reopen(again)
     dashboard_data._move(again, "Contract")
     process.close_won(again)
@@ -608,7 +611,7 @@ def test_the_filtered_and_unfiltered_readings_agree_with_a_plain_reading(
     everything = _plain_reading(DashboardFilter(), now)
     _agree(whole, everything, "everyone")
     for flt in keep_everyone:
-        assert dashboard._cohort(flt.opportunity_filter(), TODAY)[0]  # the filtered reading
+        assert db_dashboard.cohort_join(flt.opportunity_filter(), TODAY)[0]  # the filtered reading
         found = _read(dashboard.load(flt, today=TODAY, now=now))
         _agree(found, everything, flt)
         _agree(found, whole, flt)
@@ -647,9 +650,9 @@ def test_the_kept_figures_follow_every_change_to_the_history(data: PipelineData)
     assert _same_as_filled()
     process.move_to_stage(data.ids["B"], dashboard_data._stage("Interest"))
     process.advance(data.ids["B"], "Contract")
-    process.close_lost([data.ids["C"]], "Price")
+    deals.close_lost([data.ids["C"]], "Price")
     process.reopen(data.ids["C"])
-    process.close_lost([data.ids["C"]], "Bought elsewhere")
+    deals.close_lost([data.ids["C"]], "Bought elsewhere")
     assert _same_as_filled()
     last = m.StageChange.select().order_by(m.StageChange.id.desc()).first()
     m.StageChange.update(created_at=last.created_at - timedelta(days=400)).where(

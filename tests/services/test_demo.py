@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from app import demo
 from app.db import models as m
 from app.db.connection import database
 from app.domain import vin
-from app.services import demo, opportunities, process, reference, workspace
+from app.services import opportunities, process, reference, workspace
 from app.services.opportunities import OpportunityFilter, OpportunityInput
 from tests import factories
 

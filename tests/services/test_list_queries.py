@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
+from app import demo
 from app.db import queries
 from app.db.connection import database
 from app.domain.text import fold, searchable
-from app.services import demo, opportunities
+from app.services import opportunities
 from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
 
 TODAY = date(2026, 3, 16)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from app import demo
+from app.db import accounts as db_accounts
 from app.db import models as m
 from app.db.connection import database
-from app.services import accounts, activities, demo
+from app.services import accounts, activities
 from app.services.activities import ActivityInput
 
 TODAY = date(2026, 3, 16)
@@ -122,6 +124,6 @@ def test_the_merge_moves_every_column_that_points_at_a_customer(db: Path) -> Non
         if fk[2] == "account"
     }
     moved = {
-        (model._meta.table_name, column.column_name) for model, column in accounts._ACCOUNT_LINKS
+        (model._meta.table_name, column.column_name) for model, column in db_accounts.ACCOUNT_LINKS
     }
     assert pointing == moved

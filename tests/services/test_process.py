@@ -12,7 +12,7 @@ from app.domain import vin
 from app.domain.process import PROCESS_ORDER, automatic_target
 from app.domain.stages import allowed_moves, first_stage
 from app.domain.validation import ValidationError
-from app.services import accounts, activities, leads, opportunities, process, reference
+from app.services import accounts, activities, deals, leads, opportunities, process, reference
 from app.services.activities import ActivityInput
 from app.services.workspace import UserInfo
 from tests import factories
@@ -176,8 +176,8 @@ def test_activity_input_is_checked(user: UserInfo) -> None:
 def test_close_lost_needs_a_catalogue_reason_and_makes_it_read_only(user: UserInfo) -> None:
     opp = factories.opportunity(user.id)
     with pytest.raises(ValidationError):
-        process.close_lost([opp.id], "Didn't like the colour")
-    process.close_lost(
+        deals.close_lost([opp.id], "Didn't like the colour")
+    deals.close_lost(
         [opp.id], "Bought another brand", note="Went for a BMW", competitor="BMW Autohaus"
     )
     closed = m.Opportunity.get_by_id(opp.id)
@@ -201,7 +201,7 @@ def test_reopening_goes_back_to_the_stage_and_clears_the_reason(user: UserInfo) 
     process.move_to_stage(
         opp.id, next(s.id for s in reference.stage_infos(1) if s.name == "Quotation")
     )
-    process.close_lost([opp.id], "Price")
+    deals.close_lost([opp.id], "Price")
     process.reopen(opp.id)
     row = m.Opportunity.get_by_id(opp.id)
     assert (row.status, row.lost_reason, _stage(opp.id), row.probability) == (
@@ -218,10 +218,10 @@ def test_several_are_closed_as_lost_at_once_or_none(user: UserInfo) -> None:
     a, b = factories.opportunity(user.id), factories.opportunity(user.id)
     process.close_won(b.id)
     with pytest.raises(ValidationError):
-        process.close_lost([a.id, b.id], "Price")
+        deals.close_lost([a.id, b.id], "Price")
     assert m.Opportunity.get_by_id(a.id).status == "open"
     c = factories.opportunity(user.id)
-    assert process.close_lost([a.id, c.id], "Price") == 2
+    assert deals.close_lost([a.id, c.id], "Price") == 2
 
 
 def test_the_timeline_shows_everything_newest_first(user: UserInfo) -> None:

@@ -17,7 +17,7 @@ from app import paths
 from app.db import models as m
 from app.domain.quotes import LineKind
 from app.domain.validation import ValidationError
-from app.services import audit, documents, numbering, opportunities, orders, process, quotes
+from app.services import audit, deals, documents, numbering, opportunities, orders, process, quotes
 from app.services.errors import ConflictError, NotFound
 from app.services.quotes import LineInput, QuoteInput
 from app.services.workspace import UserInfo
@@ -102,7 +102,7 @@ def test_a_new_quote_is_numbered_prefilled_and_moves_the_sale_to_quotation(sale:
 
 
 def test_the_valid_days_setting_sets_the_default_date(sale: int) -> None:
-    m.Setting.create(key=quotes.VALID_DAYS_SETTING, value="30")
+    m.Setting.create(key=documents.VALID_DAYS_SETTING, value="30")
     assert quotes.create(sale).valid_until == TODAY + timedelta(days=30)
 
 
@@ -283,7 +283,7 @@ def test_accepting_issues_the_order_form_and_settles_the_other_quotes(sale: int)
         second.version,
     )
     quotes.present(second.id)
-    number = quotes.accept(second.id, delivery_date=TODAY + timedelta(days=20))
+    number = deals.accept_quote(second.id, delivery_date=TODAY + timedelta(days=20))
     assert number == "OF-00001"
     statuses = {q.label: q.status for q in quotes.for_opportunity(sale)}
     assert statuses == {"Q-00001": "abandoned", "Q-00002": "accepted"}
@@ -300,13 +300,13 @@ def test_accepting_issues_the_order_form_and_settles_the_other_quotes(sale: int)
     )
     assert "OF-00001" in text and "Signature" in text
     with pytest.raises(ValidationError):
-        quotes.accept(first.id)
+        deals.accept_quote(first.id)
 
 
 def test_a_draft_must_be_presented_before_it_is_accepted(sale: int) -> None:
     quote = quotes.create(sale)
     with pytest.raises(ValidationError, match="Present it"):
-        quotes.accept(quote.id)
+        deals.accept_quote(quote.id)
     assert not m.OrderForm.select().exists()
 
 
@@ -322,7 +322,7 @@ def test_an_order_form_for_a_vehicle_reserved_elsewhere_is_refused(
     opportunities.update(sale, detail, detail.version)
     other = factories.opportunity(user.id, topic="Golf for Bauer", vehicle_id=vehicle_id)
     with pytest.raises(ValidationError, match=f"#{other.id}") as refused:
-        quotes.accept(quote.id)
+        deals.accept_quote(quote.id)
     assert "reserved" in refused.value.errors["vehicle_id"]
     assert quotes.get(quote.id).status == "presented"
     assert not m.OrderForm.select().exists()
@@ -332,7 +332,7 @@ def test_an_order_form_for_a_vehicle_reserved_elsewhere_is_refused(
 def test_the_whole_contract_from_order_form_to_delivery(sale: int) -> None:
     quote = quotes.create(sale)
     quotes.present(quote.id)
-    quotes.accept(quote.id)
+    deals.accept_quote(quote.id)
     (form,) = orders.for_opportunity(sale)
     assert form.stage == "awaiting the customer's signature"
     with pytest.raises(ValidationError, match="not signed"):
@@ -359,7 +359,7 @@ def test_closing_as_lost_abandons_the_open_quotes(sale: int) -> None:
     draft = quotes.create(sale)
     presented = quotes.create(sale)
     quotes.present(presented.id)
-    process.close_lost([sale], process.lost_reasons()[0])
+    deals.close_lost([sale], process.lost_reasons()[0])
     assert {q.status for q in quotes.for_opportunity(sale)} == {"abandoned"}
     assert quotes.get(draft.id).status == "abandoned"
     with pytest.raises(ValidationError, match="closed"):
@@ -446,7 +446,7 @@ def test_a_delivered_vehicle_is_sold_and_no_longer_in_stock(sale: int, user: Use
 
     quote = quotes.create(sale)
     quotes.present(quote.id)
-    quotes.accept(quote.id)
+    deals.accept_quote(quote.id)
     (form,) = orders.for_opportunity(sale)
     orders.record_signature(form.id, TODAY)
     orders.confirm_order(form.id)
@@ -467,23 +467,23 @@ def test_an_order_form_needs_the_vehicle(user: UserInfo) -> None:
     quote = quotes.create(detail.id)
     quotes.present(quote.id)
     with pytest.raises(ValidationError, match="reserve the stock vehicle"):
-        quotes.accept(quote.id)
+        deals.accept_quote(quote.id)
     assert quotes.get(quote.id).status == "presented"
     detail.vehicle_id = _vehicle()
     opportunities.update(detail.id, detail, opportunities.get(detail.id).version)
-    assert quotes.accept(quote.id) == "OF-00001"
+    assert deals.accept_quote(quote.id) == "OF-00001"
     assert documents.snapshot("OF-00001").vehicle.vin == "WVWZZZCDZSW123456"
 
 
 def test_losing_a_contracted_sale_cancels_its_order_form_and_order(sale: int) -> None:
     quote = quotes.create(sale)
     quotes.present(quote.id)
-    quotes.accept(quote.id)
+    deals.accept_quote(quote.id)
     (form,) = orders.for_opportunity(sale)
     orders.record_signature(form.id, TODAY)
     orders.confirm_order(form.id)
     assert orders.live_contracts([sale]) == {sale: "order form OF-00001 (signed) and order O-00001"}
-    process.close_lost([sale], "Cancelled", "Customer withdrew")
+    deals.close_lost([sale], "Cancelled", "Customer withdrew")
     (form,) = orders.for_opportunity(sale)
     assert form.cancelled_on == TODAY and not form.live and form.stage.startswith("cancelled")
     assert orders.live_contracts([sale]) == {}
@@ -556,13 +556,13 @@ def test_a_half_issued_order_form_left_behind_is_not_the_one_issued_under_its_nu
     monkeypatch.setattr(documents, "discard", lambda temporary: None)
     monkeypatch.setattr(process, "advance", killed)
     with pytest.raises(_Killed):
-        quotes.accept(first.id)
+        deals.accept_quote(first.id)
     monkeypatch.undo()
     folder = paths.documents_dir()
     assert (folder / "OF-00001.pdf.part").exists() and not (folder / "OF-00001.pdf").exists()
     assert quotes.get(first.id).status == "presented"
     # The number was never used: the next order form takes it, with its own content.
-    assert quotes.accept(second.id) == "OF-00001"
+    assert deals.accept_quote(second.id) == "OF-00001"
     assert documents.snapshot("OF-00001").quote_reference == "Q-00002"
     issued = (folder / "OF-00001.pdf").read_bytes()
     assert issued == documents.render("OF-00001")
@@ -595,7 +595,7 @@ def test_a_quote_s_save_presentation_and_acceptance_are_logged_field_by_field(
     )
     quotes.present(saved.id)
     quotes.present(other.id)
-    quotes.accept(saved.id)
+    deals.accept_quote(saved.id)
 
     (created, filled, edited, presented, accepted) = _log("quote", quote.id)
     assert created == ("create", {})
@@ -618,13 +618,13 @@ def test_a_quote_s_save_presentation_and_acceptance_are_logged_field_by_field(
 
 def test_an_order_form_and_its_order_are_logged_from_issue_to_cancellation(sale: int) -> None:
     quote = quotes.present(quotes.create(sale).id)
-    quotes.accept(quote.id)
+    deals.accept_quote(quote.id)
     (form,) = orders.for_opportunity(sale)
     orders.record_signature(form.id, TODAY)
     orders.confirm_order(form.id)
     (form,) = orders.for_opportunity(sale)
     assert form.order_id is not None
-    process.close_lost([sale], process.lost_reasons()[0])
+    deals.close_lost([sale], process.lost_reasons()[0])
 
     (issued, signed, cancelled) = _log("order_form", form.id)
     assert issued == ("create", {})
@@ -638,7 +638,7 @@ def test_an_order_form_and_its_order_are_logged_from_issue_to_cancellation(sale:
 
 
 def test_a_delivery_is_logged_on_its_order(sale: int) -> None:
-    quotes.accept(quotes.present(quotes.create(sale).id).id)
+    deals.accept_quote(quotes.present(quotes.create(sale).id).id)
     (form,) = orders.for_opportunity(sale)
     orders.record_signature(form.id, TODAY)
     orders.confirm_order(form.id)

@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 
 from app.db import models as m
+from app.db import retention as db_retention
 from app.db.connection import database
 from app.domain.validation import ValidationError
 from app.services import (
     accounts,
     activities,
     audit,
+    deals,
     leads,
     opportunities,
     personal_data,
@@ -46,7 +48,7 @@ def _closed(user: UserInfo, topic: str, closed: datetime, won: bool = False, **e
     if won:
         process.close_won(created.id)
     else:
-        process.close_lost([created.id], process.lost_reasons()[0])
+        deals.close_lost([created.id], process.lost_reasons()[0])
     m.Opportunity.update(closed_at=closed).where(m.Opportunity.id == created.id).execute()
     return created.id
 
@@ -158,13 +160,13 @@ def test_opportunities_with_an_order_form_are_kept_and_the_plan_says_why(
     contracted = factories.opportunity(user.id, topic="Signed Tiguan", vehicle_id=vehicle.id)
     quote = quotes.create(contracted.id)
     quotes.present(quote.id)
-    quotes.accept(quote.id)
+    deals.accept_quote(quote.id)
     process.close_won(contracted.id)
     m.Opportunity.update(closed_at=datetime(2023, 1, 1, 12)).where(
         m.Opportunity.id == contracted.id
     ).execute()
     quoted = _closed(user, "Lost Golf", datetime(2023, 1, 1, 12))
-    assert retention._kept_for_documents([contracted.id, quoted]) == {contracted.id}
+    assert db_retention.kept_for_documents([contracted.id, quoted]) == {contracted.id}
     plan = retention.plan(TODAY)
     assert plan.ids == [quoted]
     assert [(k.id, k.reason) for k in plan.kept] == [
@@ -183,7 +185,7 @@ def test_a_purge_takes_the_quotes_of_a_sale_without_a_contract(user: UserInfo) -
     m.Business.create(name="Autohaus Brenner", kind="dealer")
     lost = factories.opportunity(user.id, topic="Quoted Polo", brand="Volkswagen", model="Polo")
     quotes.present(quotes.create(lost.id).id)
-    process.close_lost([lost.id], process.lost_reasons()[0])
+    deals.close_lost([lost.id], process.lost_reasons()[0])
     m.Opportunity.update(closed_at=datetime(2023, 1, 1, 12)).where(
         m.Opportunity.id == lost.id
     ).execute()
@@ -357,7 +359,7 @@ def test_export_and_anonymise_cover_quotes_and_keep_the_signed_contract(
     quotes.present(offer.id)
     other = quotes.create(sale.id)
     quotes.present(other.id)
-    form = quotes.accept(other.id)
+    form = deals.accept_quote(other.id)
     process.close_won(sale.id)
 
     exported = personal_data.collect(account)

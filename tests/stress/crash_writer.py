@@ -33,7 +33,7 @@ from app import paths
 from app.db import models as m
 from app.db.connection import open_sqlite, transaction
 from app.domain.quotes import LineKind
-from app.services import accounts, activities, leads, opportunities, quotes, workspace
+from app.services import accounts, activities, deals, leads, opportunities, quotes, workspace
 
 LEAD_BATCH = 5
 # What the salesperson adds after the vehicle: (kind, description, unit price, VAT rate).
@@ -88,7 +88,7 @@ def _quote(opportunity_id: int, rng: random.Random) -> None:
     quotes.present(saved.id)
     step = rng.random()
     if step < 0.6:
-        quotes.accept(saved.id)
+        deals.accept_quote(saved.id)
     elif step < 0.85:
         quotes.revise(saved.id)
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.db import models as m
 from app.domain import vin
-from app.services import activities, opportunities, process, reference
+from app.services import activities, deals, opportunities, reference
 from app.services.activities import ActivityInput
 from app.services.workspace import UserInfo
 from tests import factories
@@ -277,7 +277,7 @@ def test_a_closed_opportunitys_timeline_cannot_add(
     assert all(b.isEnabled() for b in timeline.add_buttons.values())
     assert timeline.done_button.isEnabled()
 
-    process.close_lost([opp.id], "Price")
+    deals.close_lost([opp.id], "Price")
     timeline.set_read_only(True)
     timeline.refresh()
     assert not any(b.isEnabled() for b in timeline.add_buttons.values())

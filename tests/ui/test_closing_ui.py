@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.db import models as m
-from app.services import opportunities, process, reference, stage_setup
+from app.services import deals, opportunities, process, reference, stage_setup
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.ui.keyboard import type_text
@@ -148,7 +148,7 @@ def test_a_move_refused_since_the_bar_was_shown_is_explained(
 ) -> None:  # type: ignore[no-untyped-def]
     opp = factories.opportunity(user.id)
     bar = bar_for(show, opp.id)
-    process.close_lost([opp.id], "Price")  # at another workstation
+    deals.close_lost([opp.id], "Price")  # at another workstation
     said = message_boxes(monkeypatch, "warning")
     quotation = bar.segment(stage_ids["Quotation"])
     with qtbot.assertNotEmitted(bar.moved):
@@ -179,7 +179,7 @@ def test_a_closed_opportunity_shows_its_badge_and_cannot_be_moved(
 ) -> None:  # type: ignore[no-untyped-def]
     lost = factories.opportunity(user.id)
     process.move_to_stage(lost.id, stage_ids["Quotation"])
-    process.close_lost([lost.id], "Price")
+    deals.close_lost([lost.id], "Price")
     bar = bar_for(show, lost.id)
     assert bar.badge.isVisible() and bar.badge.text() == "Lost"
     assert not any(s.isEnabled() for s in bar.segments.values())
@@ -294,7 +294,7 @@ def test_reopen_asks_and_returns_to_the_stage(
 ) -> None:
     opp = factories.opportunity(user.id)
     process.move_to_stage(opp.id, stage_ids["Quotation"])
-    process.close_lost([opp.id], "Price", competitor="BMW")
+    deals.close_lost([opp.id], "Price", competitor="BMW")
 
     asked = message_boxes(monkeypatch, "question", NO)
     assert not reopen(None, opp.id)

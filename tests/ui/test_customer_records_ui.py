@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.db import models as m
-from app.services import activities, leads, process, quotes
+from app.services import activities, deals, leads, quotes
 from app.services.activities import ActivityInput
 from app.services.leads import LeadInput
 from app.services.quotes import LineInput, QuoteInput
@@ -106,7 +106,7 @@ def test_a_customers_activity_of_a_closed_sale_opens_read_only(
     maria = factories.customer()
     closed = factories.opportunity(user.id, maria, topic="Polo for Rossi").id
     _log("task", "Send the brochure", YESTERDAY, opportunity=closed)
-    process.close_lost([closed], "Price")
+    deals.close_lost([closed], "Price")
     task = _log("task", "Call back about the service", YESTERDAY, account=maria)
     dialog = open_form(maria)
     timeline = dialog.activities
@@ -179,7 +179,7 @@ def test_the_customer_form_lists_its_documents_and_previews_them(
     quotes.present(first)
     second = quotes.revise(first).id
     quotes.present(second)
-    form_number = quotes.accept(second)
+    form_number = deals.accept_quote(second)
     _quote(factories.opportunity(user.id, maria, topic="Polo for Rossi").id)  # a draft
     previews: list[DocumentPreviewDialog] = []
     monkeypatch.setattr(DocumentPreviewDialog, "open", lambda self: previews.append(self))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.db import models as m
 from app.domain import vin
-from app.services import accounts, activities, opportunities, process, reference
+from app.services import accounts, activities, deals, opportunities, process, reference
 from app.services.activities import ActivityInput
 from app.services.workspace import UserInfo
 from tests import factories
@@ -481,10 +481,9 @@ def test_the_document_settings_open_from_the_sales_menu(window: MainWindow) -> N
 
 
 def test_a_closed_form_says_why_the_sale_was_lost(qtbot, user: UserInfo) -> None:  # type: ignore[no-untyped-def]
-    from app.services import process
 
     opp = factories.opportunity(user.id, topic="Octavia for Novák")
-    process.close_lost([opp.id], "Price", "Found it 900 EUR cheaper", "Autohaus Meier")
+    deals.close_lost([opp.id], "Price", "Found it 900 EUR cheaper", "Autohaus Meier")
     dialog = OpportunityDialog(opp.id, user.id)
     qtbot.addWidget(dialog)
     text = dialog.banner.text()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app import paths
 from app.db import models as m
-from app.services import opportunities, quotes
+from app.services import deals, opportunities, quotes
 from app.services.workspace import UserInfo
 from tests import factories
 from ui.quotes.document_preview import DocumentPreviewDialog
@@ -247,7 +247,7 @@ def _accept_with_mileage(km: int):  # type: ignore[no-untyped-def]
 def test_a_refused_signature_date_is_said_in_the_dialog(sale: int, qtbot, say_yes) -> None:  # type: ignore[no-untyped-def]
     quote = quotes.create(sale)
     quotes.present(quote.id)
-    quotes.accept(quote.id)
+    deals.accept_quote(quote.id)
     tab = QuotesTab()
     qtbot.addWidget(tab)
     tab.set_opportunity(sale)
@@ -330,7 +330,7 @@ def test_closing_a_contracted_sale_as_lost_warns_of_the_contract(sale: int, qtbo
 
     quote = quotes.create(sale)
     quotes.present(quote.id)
-    quotes.accept(quote.id)
+    deals.accept_quote(quote.id)
     dialog = CloseLostDialog([sale])
     qtbot.addWidget(dialog)
     text = dialog.left_out.text()

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from app.db import models as m
-from app.services import accounts, audit, process, retention
+from app.services import accounts, audit, deals, process, retention
 from app.services.workspace import UserInfo, sign_in
 from tests import factories
 from tests.ui.boxes import answer
@@ -26,7 +26,7 @@ YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
 def _old_lost(user: UserInfo, topic: str, closed: datetime) -> int:
     created = factories.opportunity(user.id, topic=topic)
-    process.close_lost([created.id], process.lost_reasons()[0])
+    deals.close_lost([created.id], process.lost_reasons()[0])
     m.Opportunity.update(closed_at=closed).where(m.Opportunity.id == created.id).execute()
     return created.id
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.documents import DocumentKind
-from app.services import documents
+from app.services import deals
 from app.services.documents import DocumentInfo
 from app.services.errors import NotFound
 from ui.common.qt import DELETE_ON_CLOSE, ENTER_KEYS, KEY_PRESS
@@ -68,7 +68,7 @@ class AccountDocumentsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = documents.for_account(self.account_id) if self.account_id is not None else []
+        rows = deals.documents_for_account(self.account_id) if self.account_id is not None else []
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
         self._say("")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.validation import ValidationError
-from app.services import opportunities, orders, process
+from app.services import deals, opportunities, orders, process
 from app.services.errors import NotFound
 from ui.common.widgets import FieldBox, FieldErrorLabel, show_field_messages
 from ui.opportunities.stage_bar import closed_from
@@ -206,7 +206,7 @@ class CloseLostDialog(_CloseDialog):
         self.show_errors({})
         ids = list(self.opportunity_ids)
         try:
-            process.close_lost(
+            deals.close_lost(
                 ids, self.reason_chosen(), self.note.toPlainText(), self.competitor.text()
             )
         except ValidationError as exc:

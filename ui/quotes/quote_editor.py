@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.domain.choices import Interest
 from app.domain.quotes import LineKind, QuoteStatus
 from app.domain.validation import ValidationError
-from app.services import quotes
+from app.services import deals, quotes
 from app.services.documents import DocumentFolderError
 from app.services.errors import ConflictError
 from app.services.quotes import QuoteDetail, QuoteInput
@@ -410,7 +410,7 @@ class QuoteDialog(RecordDialog):
 
     def accept_with(self, delivery_date: date | None) -> str:
         try:
-            number = quotes.accept(self.quote_id, delivery_date=delivery_date)
+            number = deals.accept_quote(self.quote_id, delivery_date=delivery_date)
         except ValidationError as exc:
             self._show_errors(exc.errors, exc.warnings)
             if "vehicle_id" in exc.errors:

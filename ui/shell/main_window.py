@@ -626,7 +626,8 @@ class MainWindow(QMainWindow):
     def load_demo_data(self) -> None:
         from PySide6.QtWidgets import QMessageBox  # its type is costly to build at start-up
 
-        from app.services import demo, workspace
+        from app import demo
+        from app.services import workspace
 
         if workspace.has_opportunities():
             QMessageBox.information(

@@ -1,0 +1,234 @@
+"""The customer queries: the account list (its search, count and sorted page), an account's
+opportunities, and writing the match keys of many accounts at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from app.db import models as m
+from app.db.connection import database, transaction
+from app.db.queries import escape_like, fetch_all
+
+ACCOUNT_SORT_COLUMNS = {
+    "name": "a.sort_name",
+    "kind": "a.kind",
+    "email": "a.email",
+    "phone": "a.phone",
+    "postcode": "a.postcode",
+    "city": "a.city",
+    "open_opportunities": "open_opportunities",
+}
+
+# (id, name, kind, e-mail, phone, postcode, city, open opportunities)
+AccountListRow = tuple[int, str, str, str, str, str, str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSearchTerm:
+    """One term typed into the customer search, in the forms it is looked for in."""
+
+    text: str  # as typed
+    folded: str  # as names are kept for sorting and matching (sort_name)
+    phones: tuple[str, ...] = ()  # as part of a normalised phone number; none if not one
+
+
+def _like(term: str) -> str:
+    return f"%{escape_like(term)}%"
+
+
+def _account_where(
+    terms: Sequence[AccountSearchTerm], kind: str | None
+) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    for term in terms:
+        # The name is matched in its folded form (sort_name), so "muller" finds "Müller"
+        # and "попов" "Попов"; a phone number in its normalised form as well as typed.
+        like = _like(term.text)
+        clauses.append(
+            "(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
+            "OR a.phone LIKE ? ESCAPE '\\' OR a.city LIKE ? ESCAPE '\\' "
+            "OR a.postcode LIKE ? ESCAPE '\\'" + " OR a.phone_key LIKE ?" * len(term.phones) + ")"
+        )
+        params.extend(
+            [_like(term.folded), _like(term.text.lower()), like, like, escape_like(term.text) + "%"]
+        )
+        params.extend(f"%{p}%" for p in term.phones)
+    if kind:
+        clauses.append("a.kind = ?")
+        params.append(kind)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count_accounts(terms: Sequence[AccountSearchTerm], kind: str | None) -> int:
+    where, params = _account_where(terms, kind)
+    return int(fetch_all(f"SELECT count(*) FROM account a{where}", params)[0][0])
+
+
+def account_page(
+    terms: Sequence[AccountSearchTerm],
+    kind: str | None,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> list[AccountListRow]:
+    where, params = _account_where(terms, kind)
+    direction = "DESC" if descending else "ASC"
+    key = ACCOUNT_SORT_COLUMNS.get(sort, "a.sort_name")
+    sql = (
+        "SELECT a.id, a.name, a.kind, a.email, a.phone, a.postcode, a.city, "
+        "(SELECT count(*) FROM opportunity o WHERE o.account_id = a.id AND o.status = 'open') "
+        f"AS open_opportunities FROM account a{where} "
+        f"ORDER BY {key} {direction}, a.id {direction} LIMIT ? OFFSET ?"
+    )
+    return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
+
+
+def account_opportunities(account_id: int) -> list[m.Opportunity]:
+    """The account's opportunities with their stages, the open ones first, then by est.
+    close date, latest first."""
+    return list(
+        m.Opportunity.select(m.Opportunity, m.Stage)
+        .join(m.Stage, on=(m.Opportunity.stage == m.Stage.id), join_type=JOIN.LEFT_OUTER)
+        .where(m.Opportunity.account == account_id)
+        .order_by(m.Opportunity.status != "open", m.Opportunity.est_close_date.desc())
+    )
+
+
+def names_for_match_keys(only_missing: bool) -> list[tuple[int, str, str, str, str, str, str]]:
+    """(id, name, first name, last name, company name, e-mail, phone) of the accounts whose
+    match keys are to be written: those without them, or all."""
+    query = m.Account.select(
+        m.Account.id,
+        m.Account.name,
+        m.Account.first_name,
+        m.Account.last_name,
+        m.Account.company_name,
+        m.Account.email,
+        m.Account.phone,
+    )
+    if only_missing:
+        query = query.where((m.Account.sort_name == "") | (m.Account.name_key == ""))
+    return list(query.tuples())
+
+
+def write_match_keys(rows: Iterable[tuple[str, str, str, str, int]]) -> None:
+    """(e-mail key, phone key, name key, sort name, id) for each account, in one transaction."""
+    sql = (
+        "UPDATE account SET email_key = ?, phone_key = ?, name_key = ?, sort_name = ? WHERE id = ?"
+    )
+    with transaction():
+        database.connection().cursor().executemany(sql.replace("?", database.param), list(rows))
+
+
+# Every column that points at an account; a merge moves them all. Activities must move
+# before the dropped account goes: their link cascades, so they would be deleted with it.
+# Quotes, order forms and orders hang off the opportunities and travel with them.
+ACCOUNT_LINKS = [
+    (m.Opportunity, m.Opportunity.account),
+    (m.Contact, m.Contact.account),
+    (m.Activity, m.Activity.account),
+    (m.Lead, m.Lead.converted_account),
+]
+
+
+def move_account_links(drop_id: int, keep_id: int) -> None:
+    """Everything that points at the dropped account points at the kept one. Joins the
+    caller's transaction."""
+    for model, column in ACCOUNT_LINKS:
+        model.update({column: keep_id}).where(column == drop_id).execute()
+
+
+def account_exists(account_id: int) -> bool:
+    return bool(m.Account.select().where(m.Account.id == account_id).exists())
+
+
+def accounts_with(key: str, value: str, limit: int) -> list[m.Account]:
+    """Accounts whose match key (email_key, phone_key, name_key) or postcode is the value."""
+    column = {
+        "email_key": m.Account.email_key,
+        "phone_key": m.Account.phone_key,
+        "name_key": m.Account.name_key,
+        "postcode": m.Account.postcode,
+    }[key]
+    return list(m.Account.select().where(column == value).limit(limit))
+
+
+def contacts_by_name(account_id: int) -> list[m.Contact]:
+    """The account's contacts by last and first name."""
+    return list(
+        m.Contact.select()
+        .where(m.Contact.account == account_id)
+        .order_by(m.Contact.last_name, m.Contact.first_name)
+    )
+
+
+def account_choices(
+    folded: str, lowered: str, phone_parts: Sequence[str], limit: int
+) -> list[tuple[int, str, str]]:
+    """(id, name, city) of the accounts whose folded name contains `folded` (those starting
+    with it first), whose e-mail starts with `lowered`, or whose phone key contains a part;
+    with no term, the first by name."""
+    query = m.Account.select(m.Account.id, m.Account.name, m.Account.city)
+    if folded or lowered:
+        condition = m.Account.sort_name.contains(folded) | m.Account.email_key.startswith(lowered)
+        for digits in phone_parts:
+            condition |= m.Account.phone_key.contains(digits)
+        query = query.where(condition).order_by(
+            ~m.Account.sort_name.startswith(folded), m.Account.sort_name
+        )
+    else:
+        query = query.order_by(m.Account.name)
+    return list(query.limit(limit).tuples())
+
+
+def opportunity_contact_links(opportunity_id: int) -> list[m.OpportunityContact]:
+    """The opportunity's further contacts with their roles, by the contact's last name."""
+    return list(
+        m.OpportunityContact.select(m.OpportunityContact, m.Contact)
+        .join(m.Contact)
+        .where(m.OpportunityContact.opportunity == opportunity_id)
+        .order_by(m.Contact.last_name)
+    )
+
+
+def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
+    m.OpportunityContact.delete().where(
+        (m.OpportunityContact.opportunity == opportunity_id)
+        & (m.OpportunityContact.contact == contact_id)
+    ).execute()
+
+
+def update_contact(contact_id: int, values: dict[str, str]) -> None:
+    """The contact's columns set, its version, time and user of the change with them."""
+    (
+        m.Contact.update(
+            **values,
+            updated_at=m.now(),
+            changed_by=m.acting_user(),
+            version=m.Contact.version + 1,
+        )
+        .where(m.Contact.id == contact_id)
+        .execute()
+    )
+
+
+def contacts_of(account_id: int) -> list[m.Contact]:
+    """The account's contacts, in the order they were added."""
+    return list(m.Contact.select().where(m.Contact.account == account_id).order_by(m.Contact.id))
+
+
+def set_opportunity_contact(opportunity_id: int, contact_id: int, role: str) -> None:
+    """The contact is one of the opportunity's, in the role (replacing the role it had)."""
+    (
+        m.OpportunityContact.insert(opportunity=opportunity_id, contact=contact_id, role=role)
+        .on_conflict(
+            conflict_target=[m.OpportunityContact.opportunity, m.OpportunityContact.contact],
+            update={m.OpportunityContact.role: role},
+        )
+        .execute()
+    )

@@ -1,0 +1,92 @@
+"""The lead list's queries: the filter, its count and a sorted page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.db import models as m
+from app.db.queries import fetch_all
+
+
+@dataclass(frozen=True, slots=True)
+class LeadFilter:
+    text: str = ""
+    status: str | None = None
+    owner_id: int | None = None
+    channel: str | None = None
+    open_only: bool = False  # new, contacted or qualified
+
+
+# Sort key -> the ORDER BY terms ({dir} is the direction of all but the last).
+LEAD_SORT_COLUMNS = {
+    "name": "l.last_name {dir}, l.company_name",
+    "email": "l.email",
+    "phone": "l.phone",
+    "interest": "l.brand {dir}, l.model",
+    "channel": "l.channel",
+    "source": "l.source",
+    "owner": "u.full_name",
+    "status": "l.status",
+    "created_at": "l.created_at",
+}
+
+# (id, first name, last name, company, e-mail, phone, brand, model, channel, source,
+#  owner's full name or None, status, created at)
+LeadListRow = tuple[int, str, str, str, str, str, str, str, str, str, str | None, str, datetime]
+
+
+def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    for term in flt.text.split():
+        like = f"%{term}%"
+        clauses.append(
+            "(l.first_name LIKE ? OR l.last_name LIKE ? OR l.company_name LIKE ? "
+            "OR l.email LIKE ? OR l.phone LIKE ? OR l.brand LIKE ? OR l.model LIKE ? "
+            "OR l.source LIKE ?)"
+        )
+        params.extend([like] * 8)
+    for column, value in (
+        ("l.status", flt.status),
+        ("l.owner_id", flt.owner_id),
+        ("l.channel", flt.channel),
+    ):
+        if value is not None and value != "":
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if flt.open_only:
+        clauses.append("l.status IN ('new', 'contacted', 'qualified')")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count_leads(flt: LeadFilter) -> int:
+    where, params = _lead_where(flt)
+    return int(fetch_all(f"SELECT count(*) FROM lead l{where}", params)[0][0])
+
+
+def lead_page(
+    flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int
+) -> list[LeadListRow]:
+    where, params = _lead_where(flt)
+    direction = "DESC" if descending else "ASC"
+    key = LEAD_SORT_COLUMNS.get(sort, LEAD_SORT_COLUMNS["created_at"]).format(dir=direction)
+    sql = (
+        "SELECT l.id, l.first_name, l.last_name, l.company_name, l.email, l.phone, l.brand, "
+        "l.model, l.channel, l.source, u.full_name, l.status, l.created_at FROM lead l "
+        f'LEFT JOIN "user" u ON u.id = l.owner_id{where} '
+        f"ORDER BY {key} {direction}, l.id {direction} LIMIT ? OFFSET ?"
+    )
+    return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
+
+
+def known_import_keys() -> set[str]:
+    """The import keys of the leads imported so far: a row imported again is skipped."""
+    query = m.Lead.select(m.Lead.import_key).where(m.Lead.import_key.is_null(False))
+    return {r[0] for r in query.tuples()}
+
+
+def opportunity_of_lead(lead_id: int) -> int | None:
+    """The id of the opportunity the lead was converted into, if any."""
+    row = m.Opportunity.select(m.Opportunity.id).where(m.Opportunity.lead == lead_id).first()
+    return int(row.id) if row is not None else None

@@ -1,0 +1,136 @@
+"""The reads behind the pickers and catalogues of reasons: users, businesses, facilities,
+operations, kinds of opportunity, their stages, and the active reasons of each kind."""
+
+from __future__ import annotations
+
+from app.db import models as m
+from app.domain.choices import UserRole
+from app.domain.stages import StageInfo
+
+
+def user_names(active_only: bool) -> list[tuple[int, str]]:
+    """(id, full name) of the users, by name."""
+    query = m.User.select(m.User.id, m.User.full_name).order_by(m.User.full_name)
+    if active_only:
+        query = query.where(m.User.active)
+    return list(query.tuples())
+
+
+def business_names() -> list[tuple[int, str]]:
+    query = m.Business.select(m.Business.id, m.Business.name).order_by(m.Business.name)
+    return list(query.tuples())
+
+
+def facility_names(business_id: int | None) -> list[tuple[int, str]]:
+    """(id, name) of the facilities (of the business), by name."""
+    query = m.Facility.select(m.Facility.id, m.Facility.name).order_by(m.Facility.name)
+    if business_id is not None:
+        query = query.where(m.Facility.business == business_id)
+    return list(query.tuples())
+
+
+def operation_names(facility_id: int) -> list[tuple[int, str]]:
+    query = (
+        m.Operation.select(m.Operation.id, m.Operation.name)
+        .where(m.Operation.facility == facility_id)
+        .order_by(m.Operation.name)
+    )
+    return list(query.tuples())
+
+
+def opportunity_kind_names() -> list[tuple[int, str]]:
+    query = m.OpportunityKind.select(m.OpportunityKind.id, m.OpportunityKind.name).order_by(
+        m.OpportunityKind.id
+    )
+    return list(query.tuples())
+
+
+def kind_stages(kind_id: int) -> list[StageInfo]:
+    """The kind's stages in process order."""
+    query = m.Stage.select().where(m.Stage.kind == kind_id).order_by(m.Stage.sequence)
+    return [
+        StageInfo(
+            s.id, s.name, s.sequence, s.default_probability, s.is_won, s.is_lost, s.only_from_lead
+        )
+        for s in query
+    ]
+
+
+def stage_names_in_order() -> list[tuple[str, int]]:
+    """(name, sequence) of every stage of every kind, in process order."""
+    query = m.Stage.select(m.Stage.name, m.Stage.sequence).order_by(m.Stage.sequence, m.Stage.name)
+    return list(query.tuples())
+
+
+def active_reasons(kind: str) -> list[str]:
+    """The active reasons of a catalogue (lost, disqualify, note), in their order."""
+    query = m.Reason.select(m.Reason.name).where((m.Reason.kind == kind) & m.Reason.active)
+    return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+
+
+def opportunity_kinds() -> list[m.OpportunityKind]:
+    return list(m.OpportunityKind.select().order_by(m.OpportunityKind.id))
+
+
+def kind_stage_rows(kind_id: int) -> list[m.Stage]:
+    """The kind's stages with all their settings, in process order."""
+    return list(m.Stage.select().where(m.Stage.kind == kind_id).order_by(m.Stage.sequence))
+
+
+def count_opportunities_of_kind(kind_id: int) -> int:
+    return int(m.Opportunity.select().where(m.Opportunity.kind == kind_id).count())
+
+
+def kind_name_taken(name: str) -> bool:
+    return bool(m.OpportunityKind.select().where(m.OpportunityKind.name == name).exists())
+
+
+def first_kind_of_process(process: str) -> int | None:
+    """The id of the first kind that follows the process, if any."""
+    kind = (
+        m.OpportunityKind.select()
+        .where(m.OpportunityKind.process == process)
+        .order_by(m.OpportunityKind.id)
+        .first()
+    )
+    return int(kind.id) if kind is not None else None
+
+
+def follow_stage_probability(stage_id: int, probability: int) -> None:
+    """The open opportunities in the stage whose probability follows it take the new one."""
+    m.Opportunity.update(probability=probability).where(
+        (m.Opportunity.stage == stage_id)
+        & ~m.Opportunity.probability_by_hand
+        & (m.Opportunity.status == "open")
+    ).execute()
+
+
+def has_users() -> bool:
+    return bool(m.User.select().exists())
+
+
+def active_users() -> list[m.User]:
+    return list(m.User.select().where(m.User.active).order_by(m.User.full_name))
+
+
+def stand_in_user() -> m.User | None:
+    """The first active administrator, else sales manager, else user."""
+    return (
+        m.User.select()
+        .where(m.User.active)
+        .order_by(
+            m.User.role != UserRole.ADMINISTRATOR.value,
+            m.User.role != UserRole.SALES_MANAGER.value,
+            m.User.id,
+        )
+        .first()
+    )
+
+
+def has_opportunities() -> bool:
+    return bool(m.Opportunity.select().exists())
+
+
+def first_business() -> m.Business | None:
+    """The business entered first: the seller when a sale names none."""
+    return m.Business.select().order_by(m.Business.id).first()

@@ -1,0 +1,107 @@
+"""The sales manager's dashboard: the open pipeline, the forecast and the funnel.
+
+Every figure is an aggregate in SQL over the opportunity list's own filter clauses
+(`queries.opportunity_where`), and carries the list filter that selects exactly the
+opportunities it counts, so a click on it can show them. Amounts are never added across
+currencies: each currency has its own rows and totals.
+
+The package by job: `results` (what the screen shows), `labels` (its words), `open_pipeline`
+and `funnel` (the figures from the aggregates in `app.db.dashboard`), `export` (CSV).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from app.db import dashboard as db
+from app.db.queries import NONE_ID
+from app.services.dashboard.export import csv_rows, export_csv
+from app.services.dashboard.funnel import build_funnel
+from app.services.dashboard.labels import BREAKDOWNS, DATE_BASES, NO_STAGE, Names
+from app.services.dashboard.open_pipeline import pipeline_and_forecast
+from app.services.dashboard.results import (
+    Dashboard,
+    DashboardFilter,
+    Drilldown,
+    ForecastRow,
+    Funnel,
+    FunnelStage,
+    Pipeline,
+    PipelineCell,
+    PipelineRow,
+    ReasonCount,
+    describe,
+)
+
+# What the dashboard screen reads from this package, whichever of its modules holds it.
+__all__ = [
+    "BREAKDOWNS",
+    "DATE_BASES",
+    "NONE_ID",
+    "NO_STAGE",
+    "Dashboard",
+    "DashboardFilter",
+    "Drilldown",
+    "ForecastRow",
+    "Funnel",
+    "FunnelStage",
+    "Pipeline",
+    "PipelineCell",
+    "PipelineRow",
+    "ReasonCount",
+    "csv_rows",
+    "describe",
+    "distinct_values",
+    "export_csv",
+    "load",
+    "operations",
+    "with_breakdown",
+]
+
+
+def load(
+    flt: DashboardFilter | None = None,
+    breakdown: str = "stage",
+    today: date | None = None,
+    now: datetime | None = None,
+) -> Dashboard:
+    """Everything the dashboard shows for the filter, broken down as asked."""
+    flt = flt or DashboardFilter()
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}")
+    today = today or date.today()
+    now = now or datetime.now()
+    names = Names()
+    base = flt.opportunity_filter()
+    context = describe(flt, names)
+    stages = db.stage_rows()
+    pipe, forecast = pipeline_and_forecast(base, breakdown, today, names, stages, context)
+    funnel = build_funnel(base, today, now, pipe, stages, context)
+    return Dashboard(flt, today, context, pipe, forecast, funnel, pipe.currencies)
+
+
+def with_breakdown(shown: Dashboard, breakdown: str) -> Dashboard:
+    """The same dashboard broken down another way: only the pipeline is read again, since
+    the forecast and the funnel do not depend on the breakdown."""
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}")
+    names = Names()
+    base = shown.filter.opportunity_filter()
+    pipe, forecast = pipeline_and_forecast(
+        base, breakdown, shown.today, names, db.stage_rows(), shown.description
+    )
+    return replace(shown, pipeline=pipe, forecast=forecast, currencies=pipe.currencies)
+
+
+# --- Choices for the filter widgets ----------------------------------------------------------
+
+
+def distinct_values(column: str) -> list[str]:
+    """The brands or sources the opportunities use, for the filter combos."""
+    return db.distinct_values(column)
+
+
+def operations() -> list[tuple[int, str]]:
+    """Every operation as (id, "Facility · Operation")."""
+    return sorted(Names().operation.items(), key=lambda kv: kv[1])

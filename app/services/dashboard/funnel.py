@@ -1,0 +1,123 @@
+"""The funnel: per stage of the process, how many reached it, went on, were lost there or
+are open in it, and how long a visit lasts; and how the opportunities ended."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date, datetime
+
+from app.db import dashboard as db
+from app.db.queries import OpportunityFilter
+from app.domain import pipeline
+from app.domain.choices import Status
+from app.services.dashboard.results import Funnel, FunnelStage, Pipeline, ReasonCount, drill
+
+
+def stage_figures(
+    flt: OpportunityFilter, today: date, now: datetime, names: list[str], stages: list[db.StageRow]
+) -> tuple[list[tuple[int, int, int, float | None]], dict[str, int] | None]:
+    """Per funnel stage name: (opportunities that reached it, that went on from it, visits,
+    average days per visit), each opportunity counted once however often it came back;
+    and, where the kept figures answer it in the same pass, per name the lost ones whose
+    last closing move left it (else None: db.lost_at reads it).
+    Each move ends a visit to its from-stage and begins one to its to-stage, so
+    Σ(left − now) − Σ(entered − now) over the moves is the time of every visit, those
+    still going on counted up to now: no pairing of a move with the next."""
+    if not names:
+        return [], None
+    # Every stage of a funnel stage's name, as the list's filters by name select them.
+    ids = [s.id for s in stages if s.name in names]
+    sums = db.stage_sums(flt, today, now, ids, stages)
+    by_name: dict[str, list[float]] = {name: [0, 0, 0, 0.0] for name in names}
+    lost_at: dict[str, int] | None = None if sums.lost_here is None else defaultdict(int)
+    for s in stages:
+        if s.id in ids:
+            if lost_at is not None and sums.lost_here is not None:
+                lost_at[s.name] += sums.lost_here.get(s.id, 0)
+            found = by_name[s.name]
+            found[0] += sums.reached[s.id]
+            found[1] += sums.went_on[s.id]
+            found[2] += sums.visits[s.id]
+            found[3] += sums.left[s.id] - sums.entered[s.id]
+    figures = [
+        (int(r), int(g), int(v), pipeline.average(days, int(v)))
+        for r, g, v, days in (by_name[name] for name in names)
+    ]
+    return figures, None if lost_at is None else dict(lost_at)
+
+
+def build_funnel(
+    base: OpportunityFilter,
+    today: date,
+    now: datetime,
+    pipe: Pipeline,
+    stages: list[db.StageRow],
+    context: str,
+) -> Funnel:
+    names: list[str] = []
+    for s in stages:
+        if s.funnel and s.name not in names:
+            names.append(s.name)
+    figures, kept_lost_at = stage_figures(base, today, now, names, stages)
+    lost_at = db.lost_at(base, today) if kept_lost_at is None else kept_lost_at
+    open_here: dict[str, int] = defaultdict(int)
+    for cell in pipe.cells:
+        open_here[cell.stage] += cell.count
+    funnel_stages = []
+    for name, (reached, went_on, visits, avg) in zip(names, figures, strict=True):
+        drills = {
+            "reached": drill(context, replace(base, reached_stage=name), f"Reached {name}"),
+            "went_on": drill(context, replace(base, went_on_from=name), f"Went on from {name}"),
+            "lost_here": drill(context, replace(base, lost_at_stage=name), f"Lost at {name}"),
+            "open_here": drill(
+                context,
+                replace(base, stage_name=name, status=Status.OPEN.value),
+                f"Open in {name}",
+            ),
+        }
+        funnel_stages.append(
+            FunnelStage(
+                name,
+                reached,
+                went_on,
+                lost_at.get(name, 0),
+                open_here.get(name, 0),
+                visits,
+                avg,
+                drills,
+            )
+        )
+
+    outcomes = db.outcomes(base, today)
+    counts = outcomes.by_status
+    reasons = outcomes.lost_reasons
+    lost_reasons = [
+        ReasonCount(
+            reason or "(no reason)",
+            count,
+            drill(
+                context,
+                replace(base, status=Status.LOST.value, lost_reason=reason),
+                f"Lost: {reason or '(no reason)'}",
+            ),
+        )
+        for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    drills = {
+        status.value: drill(context, replace(base, status=status.value), status.label)
+        for status in Status
+    }
+    drills["without_stages"] = drill(
+        context, replace(base, without_stage=True), "Of a kind without stages"
+    )
+    return Funnel(
+        funnel_stages,
+        counts.get(Status.OPEN.value, 0),
+        counts.get(Status.WON.value, 0),
+        counts.get(Status.LOST.value, 0),
+        outcomes.without_stages,
+        pipeline.average(outcomes.won_days, outcomes.won_dated),
+        lost_reasons,
+        drills,
+    )
