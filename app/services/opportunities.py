@@ -13,7 +13,7 @@ from app.db import queries
 from app.db.connection import transaction
 from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
-from app.domain.stages import StageInfo, allowed_moves, first_stage
+from app.domain.stages import StageInfo, first_stage, move_refusal
 from app.domain.validation import Validator, not_in_past
 from app.services import conflicts
 from app.services.errors import ConflictError, NotFound
@@ -158,16 +158,12 @@ def _validate(
     stages = stage_infos(kind_id)
     if stages and data.stage_id is not None:
         current = next((s for s in stages if existing and s.id == existing.stage_id), None)
-        allowed = allowed_moves(stages, current, fixed_sequence(kind_id))
-        chosen = next((s for s in stages if s.id == data.stage_id), None)
         from_lead = data.lead_id is not None or (
             existing is not None and existing.lead_id is not None
         )
-        if chosen is not None and chosen.only_from_lead and not from_lead:
-            v.error("stage_id", f"{chosen.name} is only for opportunities that came from a lead.")
-        elif data.stage_id not in {s.id for s in allowed}:
-            names = ", ".join(s.name for s in allowed)
-            v.error("stage_id", f"From here the sale can move to: {names} (no skipping a stage).")
+        refusal = move_refusal(stages, current, data.stage_id, fixed_sequence(kind_id), from_lead)
+        if refusal:
+            v.error("stage_id", refusal)
     if data.vehicle_id is not None:
         _check_vehicle(v, data.vehicle_id, existing.id if existing else None)
     for name, parent, model, link in (

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import money
 from app.domain.choices import Channel, Status
-from app.domain.stages import StageInfo, allowed_moves
+from app.domain.stages import StageInfo, first_stage, stage_choices
 from app.domain.validation import ValidationError
 from app.services import accounts, catalogue, opportunities, reference
 from app.services.catalogue import VehicleChoice
@@ -300,10 +300,7 @@ class OpportunitySection(_Section):
         current = self._stages.get(stage_id) if stage_id is not None else None
         # The saved stage decides where the sale may go next, as the service checks it; a
         # new sale may start at any stage.
-        offered = allowed_moves(stages, None if is_new else current, fixed_sequence)
-        offered = [s for s in offered if from_lead or not s.only_from_lead or s == current]
-        if current is not None and current not in offered:
-            offered.append(current)  # a closed stage, shown as it is
+        offered = stage_choices(stages, current, fixed_sequence, from_lead, is_new)
         blocked = self.stage.blockSignals(True)
         self.stage.set_options([Option(s.id, s.name) for s in offered])
         self.stage.set_current_id(stage_id)
@@ -482,9 +479,7 @@ class OpportunitySection(_Section):
             return
         stages = reference.stage_infos(kind_id)
         self._load_stages(None, stages, reference.fixed_sequence(kind_id), self._from_lead, True)
-        first = next((st for st in stages if not st.is_closed), None)
-        if first is not None and first.only_from_lead and not self._from_lead:
-            first = next((st for st in stages if not st.is_closed and not st.only_from_lead), None)
+        first = first_stage(stages, self._from_lead)
         self.stage.set_current_id(first.id if first is not None else None)
         self._on_stage_changed()
 
