@@ -32,6 +32,7 @@ from app.services.errors import ConflictError, NotFound
 from app.services.opportunities import OpportunityDetail, OpportunityInput
 from ui.activities.timeline import TimelineWidget
 from ui.common import conflict_dialog
+from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.conflict_dialog import ConflictChoice
 from ui.common.widgets import (
     ERROR_COLOUR,
@@ -280,10 +281,12 @@ class OpportunityDialog(QDialog):
         self.tabs.setEnabled(saved_id is not None)
         self.tabs_hint.setVisible(saved_id is None)
 
-    def refresh_process(self) -> None:
+    def refresh_process(self, announce: bool = True) -> None:
         """After a stage move, an activity, a close or a reopening saved from the form: show
         the record again. Values typed and not saved yet stay; the stage, its probability
-        and the version come from the record, so the next save goes through."""
+        and the version come from the record, so the next save goes through. With
+        `announce`, the lists showing it hear of the change (not when whoever changed it
+        has told them already)."""
         if self.opportunity_id is None:
             return
         try:
@@ -295,6 +298,8 @@ class OpportunityDialog(QDialog):
             self._load(detail, focus=False)
         else:
             self._take_process_state(detail)
+        if announce:
+            record_changes().announce(OPPORTUNITY, self.opportunity_id)
         self.changed.emit(self.opportunity_id)
 
     def _take_process_state(self, detail: OpportunityInput) -> None:
@@ -414,6 +419,7 @@ class OpportunityDialog(QDialog):
         self._load(detail)
         self._show_messages({}, detail.warnings)
         self._say(f"Saved at {datetime.now():%H:%M}.")
+        record_changes().announce(OPPORTUNITY, detail.id)
         self.saved.emit(detail.id)
         return True
 
@@ -548,7 +554,7 @@ class OpportunityDialog(QDialog):
         dialog.open()
 
     def _after_close(self, _closed: object) -> None:
-        self.refresh_process()
+        self.refresh_process(announce=False)  # the close dialog has told the lists
 
     def _forget_close_dialog(self, _result: int) -> None:
         self.close_dialog = None
