@@ -26,10 +26,16 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.validation import ValidationError
-from app.services import opportunities, reference
+from app.services import activities, opportunities
+from app.services.activities import TimelineEntry
 from app.services.catalogue import VehicleChoice
 from app.services.errors import ConflictError, NotFound
-from app.services.opportunities import OpportunityDetail, OpportunityInput
+from app.services.opportunities import (
+    FormChoices,
+    OpportunityForm,
+    OpportunityInput,
+)
+from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
 from ui.activities.timeline import TimelineWidget
 from ui.common import conflict_dialog
 from ui.common.changes import OPPORTUNITY, record_changes
@@ -87,6 +93,8 @@ class OpportunityDialog(QDialog):
         self.read_only = False
         self._loaded = OpportunityInput()
         self._baseline: tuple[Any, ...] = ()
+        self.choices: FormChoices | None = None
+        self._unread: set[OpportunityTab] = set()  # tabs to read when next shown
 
         self.opportunity = OpportunitySection()
         self.branding = BrandingSection()
@@ -140,7 +148,12 @@ class OpportunityDialog(QDialog):
             process_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.contacts_tab = ContactsTab()
-        self.timeline = TimelineWidget(current_user_id)
+        # The timeline shows the entries read with the record, then reads its own.
+        self._told_timeline: tuple[int, list[TimelineEntry]] | None = None
+        self.timeline = TimelineWidget(
+            current_user_id,
+            attached_to=replace(OPPORTUNITY_TIMELINE, entries=self._timeline_entries),
+        )
         self.history_tab = HistoryTab()
         self.tab_pages: list[OpportunityTab] = []
         self.tabs = QTabWidget()
@@ -199,6 +212,7 @@ class OpportunityDialog(QDialog):
         self.close_won_button.clicked.connect(self.close_as_won)
         self.close_lost_button.clicked.connect(self.close_as_lost)
         self.reopen_button.clicked.connect(self.reopen)
+        self.tabs.currentChanged.connect(self._on_tab_shown)
 
         self._align_labels()
         self._set_tab_order()
@@ -212,6 +226,11 @@ class OpportunityDialog(QDialog):
         self.tab_pages.append(page)  # type: ignore[arg-type]
         return self.tabs.addTab(page, title)
 
+    def document_pages(self) -> list[OpportunityTab]:
+        """The tabs other than the contacts, the timeline and the history."""
+        fixed = (self.contacts_tab, self.timeline, self.history_tab)
+        return [page for page in self.tab_pages if page not in fixed]
+
     def _add_document_tabs(self) -> None:
         """The place for the quotes and documents tab, between the timeline and the history.
         A page added here with `_add_tab` is told the opportunity and whether it is
@@ -224,39 +243,43 @@ class OpportunityDialog(QDialog):
     # Loading
 
     def _open(self) -> None:
-        if self.opportunity_id is None:
-            self._load(opportunities.new_input(self.current_user_id))
-            return
+        """One service call: the record with everything its form shows."""
         try:
-            detail = opportunities.get(self.opportunity_id)
+            form = opportunities.open_form(self.opportunity_id, self.current_user_id)
         except NotFound as exc:
-            self._load(opportunities.new_input(self.current_user_id))
+            self.opportunity_id = None
+            form = opportunities.open_form(None, self.current_user_id)
+            self._load(form)
             self._set_read_only(True)
             self.banner.setText(str(exc))
             self.banner.show()
             return
-        self._load(detail)
+        self._load(form)
 
-    def _load(self, data: OpportunityInput, focus: bool = True) -> None:
+    def _load(self, form: OpportunityForm, focus: bool = True, all_tabs: bool = False) -> None:
+        """Show `form`: the record, and its choices unless it comes without (a save's
+        answer: the choices read when the form opened stay)."""
+        data = form.record
+        if form.choices is not None:
+            self.choices = form.choices
+        assert self.choices is not None, "the form opens with its choices"
         # Fields the form does not show (the kind, the lead it came from) go back unchanged.
         self._loaded = OpportunityInput(
             **{f.name: getattr(data, f.name) for f in fields(OpportunityInput)}
         )
-        self.version = getattr(data, "version", 0)
-        self.status = getattr(data, "status", Status.OPEN.value)
-        stages = reference.stage_infos(data.kind_id) if data.kind_id is not None else []
-        fixed = reference.fixed_sequence(data.kind_id) if data.kind_id is not None else False
+        self.version = data.version
+        self.status = data.status
         self.device.opportunity_id = self.opportunity_id
         self._show_messages({}, {})
-        self.opportunity.load(data, stages, fixed, is_new=self.opportunity_id is None)
-        self.branding.load(data)
-        self.device.load(data)  # says at the field what stands against its vehicle
-        self.assignment.load(data, prefill_single=self.opportunity_id is None)
+        self.opportunity.load(form, self.choices)
+        self.branding.load(data, form.choices)
+        self.device.load(data, form.vehicle)  # says at the field what stands against it
+        self.assignment.load(data, self.choices, prefill_single=self.opportunity_id is None)
         closed = self.status != Status.OPEN.value
-        self._show_process(getattr(data, "id", None))
+        self._show_process(form, all_tabs)
         self._set_read_only(closed)
         if closed:
-            summary = getattr(data, "closing_summary", "")
+            summary = data.closing_summary
             self.banner.setText(
                 (summary + "\n" if summary else "")
                 + _CLOSED_MESSAGE.format(status=Status(self.status).label.lower())
@@ -271,15 +294,59 @@ class OpportunityDialog(QDialog):
         else:
             self.opportunity.topic.setFocus()
 
-    def _show_process(self, saved_id: int | None) -> None:
+    def _show_process(self, form: OpportunityForm, all_tabs: bool = False) -> None:
         """The stage bar and the tabs follow the record as saved; none of it before the
-        first save."""
+        first save. The stage bar and the contacts show what came with the record; the
+        other tabs read the record when they are first shown (all at once with
+        `all_tabs`, or for a record just saved the first time)."""
+        saved_id = None if form.is_new else form.record.id
         self.process_row.setVisible(saved_id is not None)
-        self.stage_bar.set_opportunity(saved_id)
-        for page in self.tab_pages:
-            page.set_opportunity(saved_id)
+        self.stage_bar.display(saved_id, form.overview, form.visits or [])
+        self.contacts_tab.display(
+            saved_id, form.record.account_id, form.further_contacts, form.contacts
+        )
+        to_read: list[OpportunityTab] = self.document_pages()
+        if form.visits is not None and form.close_dates is not None and form.timeline is not None:
+            self._unread.discard(self.history_tab)
+            self.history_tab.display(saved_id, form.visits, form.close_dates)
+            if saved_id is not None:
+                self._told_timeline = (saved_id, form.timeline)
+            self._unread.discard(self.timeline)
+            self.timeline.set_opportunity(saved_id)
+        elif form.history_changed or all_tabs or saved_id is None:
+            # A save that moved the stage or the close date: both tabs tell of it.
+            to_read += [self.timeline, self.history_tab]
+        for page in to_read:
+            if all_tabs or saved_id is None or page is self.tabs.currentWidget():
+                self._unread.discard(page)
+                page.set_opportunity(saved_id)
+            else:
+                self._point(page, saved_id)
+                self._unread.add(page)
         self.tabs.setEnabled(saved_id is not None)
         self.tabs_hint.setVisible(saved_id is None)
+
+    def _timeline_entries(self, opportunity_id: int) -> list[TimelineEntry]:
+        told, self._told_timeline = self._told_timeline, None
+        if told is not None and told[0] == opportunity_id:
+            return told[1]
+        return activities.timeline(opportunity_id)
+
+    def _point(self, page: OpportunityTab, opportunity_id: int | None) -> None:
+        """Tell a tab not in front which opportunity it belongs to, without reading it:
+        its buttons act on that one, and it reads it when it is shown."""
+        if isinstance(page, TimelineWidget):
+            page.record_id = opportunity_id
+        elif isinstance(page, HistoryTab):
+            page.point_at(opportunity_id)
+        else:
+            page.opportunity_id = opportunity_id  # type: ignore[attr-defined]
+
+    def _on_tab_shown(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if page in self._unread:
+            self._unread.discard(page)  # type: ignore[arg-type]
+            page.set_opportunity(self.opportunity_id)  # type: ignore[union-attr]
 
     def refresh_process(self, announce: bool = True) -> None:
         """After a stage move, an activity, a close or a reopening saved from the form: show
@@ -290,34 +357,34 @@ class OpportunityDialog(QDialog):
         if self.opportunity_id is None:
             return
         try:
-            detail = opportunities.get(self.opportunity_id)
+            form = opportunities.reread(self.opportunity_id)
         except NotFound as exc:
             self._say(str(exc), error=True)
             return
-        if not self.is_modified() or detail.status != Status.OPEN.value:
-            self._load(detail, focus=False)
+        if not self.is_modified() or form.record.status != Status.OPEN.value:
+            self._load(form, focus=False, all_tabs=True)
         else:
-            self._take_process_state(detail)
+            self._take_process_state(form)
         if announce:
             record_changes().announce(OPPORTUNITY, self.opportunity_id)
         self.changed.emit(self.opportunity_id)
 
-    def _take_process_state(self, detail: OpportunityInput) -> None:
-        self.version = getattr(detail, "version", self.version)
+    def _take_process_state(self, form: OpportunityForm) -> None:
+        detail = form.record
+        self.version = detail.version
         self._loaded.stage_id = detail.stage_id
         self._loaded.probability = detail.probability
-        stages = reference.stage_infos(detail.kind_id) if detail.kind_id is not None else []
-        fixed = reference.fixed_sequence(detail.kind_id) if detail.kind_id is not None else False
-        self.opportunity.follow_stage(detail, stages, fixed)
+        self.opportunity.follow_stage(form)
         self.opportunity.follow_revenue(detail)
-        self.stage_bar.refresh()
+        self.stage_bar.display(self.opportunity_id, form.overview, form.visits or [])
         for page in self.tab_pages:
+            self._unread.discard(page)
             page.set_opportunity(self.opportunity_id)
 
     def reload(self) -> None:
         """Show the saved record again, dropping what was typed since."""
         if self.opportunity_id is not None:
-            self._load(opportunities.get(self.opportunity_id))
+            self._load(opportunities.reread(self.opportunity_id))
 
     def _set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
@@ -401,10 +468,7 @@ class OpportunityDialog(QDialog):
                 warnings = opportunities.validate(replace(data), self.opportunity_id)
                 self._refuse(errors, warnings)
                 return False
-            if self.opportunity_id is None:
-                detail = opportunities.create(data)
-            else:
-                detail = opportunities.update(self.opportunity_id, data, self.version)
+            form = opportunities.save(self.opportunity_id, data, self.version)
         except ValidationError as exc:
             self._refuse({**exc.errors, **errors}, exc.warnings)
             return False
@@ -412,11 +476,12 @@ class OpportunityDialog(QDialog):
             return self._on_conflict(data)
         except NotFound as exc:
             return self._on_gone(str(exc))
-        return self._saved(detail)
+        return self._saved(form)
 
-    def _saved(self, detail: OpportunityDetail) -> bool:
+    def _saved(self, form: OpportunityForm) -> bool:
+        detail = form.record
         self.opportunity_id = detail.id
-        self._load(detail)
+        self._load(form)
         self._show_messages({}, detail.warnings)
         self._say(f"Saved at {datetime.now():%H:%M}.")
         record_changes().announce(OPPORTUNITY, detail.id)
@@ -469,7 +534,7 @@ class OpportunityDialog(QDialog):
             self._say(f"Not saved: {conflict.message}", error=True)
             return False
         try:
-            detail = opportunities.save_over(
+            form = opportunities.save_over_form(
                 self.opportunity_id, self._loaded, data, conflict.version
             )
         except ValidationError as exc:
@@ -479,7 +544,7 @@ class OpportunityDialog(QDialog):
             return self._on_conflict(data)  # changed yet again meanwhile
         except NotFound as exc:
             return self._on_gone(str(exc))
-        return self._saved(detail)
+        return self._saved(form)
 
     def _on_gone(self, message: str) -> bool:
         answer = QMessageBox.question(

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from app.domain import money
 from app.domain.choices import Channel
 from app.domain.stages import StageInfo, first_stage, stage_choices
-from app.services import accounts, opportunities, reference
-from app.services.opportunities import OpportunityInput
+from app.services import accounts, reference
+from app.services.opportunities import FormChoices, OpportunityForm, OpportunityInput
 from app.services.reference import Option
 from ui.common.widgets import (
     ChoiceCombo,
@@ -47,6 +47,7 @@ class OpportunitySection(Section):
         self._from_lead = False
         self._by_hand = False
         self._stages: dict[int, StageInfo] = {}
+        self._choices: FormChoices | None = None
 
         self.topic = QLineEdit()
         self.topic.setPlaceholderText("e.g. Golf GTI for the Rossi family")
@@ -148,14 +149,14 @@ class OpportunitySection(Section):
 
     # Loading and reading back
 
-    def load(
-        self, data: OpportunityInput, stages: list[StageInfo], fixed_sequence: bool, is_new: bool
-    ) -> None:
+    def load(self, form: OpportunityForm, choices: FormChoices) -> None:
+        """Show the record of `form`, with the pickers' `choices`: no service call."""
+        data = form.record
+        self._choices = choices
         self.topic.setText(data.topic)
         self.topic.setCursorPosition(0)
-        label = accounts.name(data.account_id) if data.account_id is not None else ""
-        self.account.set_current(data.account_id, label)
-        self._load_contacts(data.account_id, data.primary_contact_id)
+        self.account.set_current(data.account_id, data.account_name)
+        self._show_contacts(form.contacts, data.primary_contact_id)
         self.close_date.set_date_value(data.est_close_date or date.today())
         if self.currency.findText(data.currency) < 0:
             self.currency.addItem(data.currency)
@@ -170,23 +171,20 @@ class OpportunitySection(Section):
             edit.set_currency(data.currency)
             edit.set_amount(amount)
         self.follow_revenue(data)
-        users = reference.users()
-        if data.owner_id is not None and all(u.id != data.owner_id for u in users):
-            users = reference.users(active_only=False)
-        self.owner.set_options(users, "(nobody yet)")
+        self.owner.set_options(choices.owners(data.owner_id), "(nobody yet)")
         self.owner.set_current_id(data.owner_id)
         blocked = self.kind.blockSignals(True)
-        self.kind.set_options(reference.opportunity_kinds())
+        self.kind.set_options(choices.kinds)
         self.kind.set_current_id(data.kind_id)
         self.kind.blockSignals(blocked)
         # The process is chosen for a new sale; a saved one keeps its stage history in it.
-        self._is_new = is_new
+        self._is_new = form.is_new
         self._from_lead = data.lead_id is not None
-        self.kind.setEnabled(is_new and not self._read_only)
-        self._load_stages(data.stage_id, stages, fixed_sequence, data.lead_id is not None, is_new)
-        self._set_probability(
-            opportunities.effective_probability(data), data.probability is not None
+        self.kind.setEnabled(form.is_new and not self._read_only)
+        self._load_stages(
+            data.stage_id, form.stages, form.fixed_sequence, self._from_lead, form.is_new
         )
+        self._set_probability(form.probability, data.probability is not None)
         self.channel.set_current_code(data.channel)
         self.source.setText(data.source)
         self.description.setPlainText(data.description)
@@ -211,13 +209,12 @@ class OpportunitySection(Section):
         self.stage.setToolTip("" if stages else "This kind of opportunity has no stages.")
         self.stage.blockSignals(blocked)
 
-    def follow_stage(
-        self, data: OpportunityInput, stages: list[StageInfo], fixed_sequence: bool
-    ) -> None:
+    def follow_stage(self, form: OpportunityForm) -> None:
         """Show the stage saved meanwhile (a move from the stage bar, an automatic one),
         leaving the other fields as typed; the probability follows unless typed by hand."""
+        data = form.record
         self._load_stages(
-            data.stage_id, stages, fixed_sequence, data.lead_id is not None, is_new=False
+            data.stage_id, form.stages, form.fixed_sequence, data.lead_id is not None, False
         )
         if not self._by_hand:
             self.reset_probability()
@@ -325,10 +322,10 @@ class OpportunitySection(Section):
         return [LookupItem(o.id, o.label) for o in accounts.search(text)]
 
     def _on_account_picked(self, account_id: int | None) -> None:
-        self._load_contacts(account_id, None)
-
-    def _load_contacts(self, account_id: int | None, contact_id: int | None) -> None:
         people = accounts.contacts(account_id) if account_id is not None else []
+        self._show_contacts(people, None)
+
+    def _show_contacts(self, people: list[Option], contact_id: int | None) -> None:
         self.contact.set_options(people, "(none: use the customer's address)")
         if contact_id is None and len(people) == 1:
             contact_id = people[0].id  # a private customer is their own contact
@@ -380,8 +377,12 @@ class OpportunitySection(Section):
         kind_id = self.kind.current_id()
         if kind_id is None:
             return
-        stages = reference.stage_infos(kind_id)
-        self._load_stages(None, stages, reference.fixed_sequence(kind_id), self._from_lead, True)
+        if self._choices is not None:
+            stages = self._choices.stages(kind_id)
+            fixed = self._choices.fixed_sequence(kind_id)
+        else:
+            stages, fixed = reference.stage_infos(kind_id), reference.fixed_sequence(kind_id)
+        self._load_stages(None, stages, fixed, self._from_lead, True)
         first = first_stage(stages, self._from_lead)
         self.stage.set_current_id(first.id if first is not None else None)
         self._on_stage_changed()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from app.domain.validation import ValidationError
 from app.services import catalogue, reference
 from app.services.catalogue import VehicleChoice
-from app.services.opportunities import OpportunityInput
+from app.services.opportunities import FormChoices, OpportunityInput
 from app.services.reference import Option
 from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
 from ui.common.widgets import (
@@ -34,13 +34,64 @@ _LEVEL_LABELS = {
 }
 
 
+class _PreloadedPickers(VehicleInterestPickers):
+    """The catalogue pickers, offering what the service read with the record before they
+    ask the catalogue: opening the form asks it nothing more."""
+
+    def __init__(self) -> None:
+        self._offers: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        self._loading = False
+        super().__init__()
+
+    def preload(self, offers: dict[str, list[str]], values: dict[str, str]) -> None:
+        """`offers` for each level, as catalogue.choices gives them under `values`."""
+        self._offers = {
+            (name, _above(values, position)): offers.get(name, [])
+            for position, name in enumerate(LEVELS)
+        }
+
+    def load(self, data: Any) -> None:
+        # The levels are set one by one; their offers are read once, when all are set.
+        self._loading = True
+        try:
+            super().load(data)
+        finally:
+            self._loading = False
+
+    def _on_level_changed(self, name: str, _text: str = "") -> None:
+        if not self._loading:
+            super()._on_level_changed(name, _text)
+
+    def refresh_offers(self, below: str | None = None, clear: bool = True) -> None:
+        if self._loading and below is not None:
+            return
+        start = LEVELS.index(below) + 1 if below else 0
+        for position in range(start, len(LEVELS)):
+            name = LEVELS[position]
+            combo = self.levels[name]
+            above = {n: self.levels[n].value() for n in LEVELS[:position]}
+            key = (name, _above(above, position))
+            offered = self._offers.get(key)
+            if offered is None:
+                offered = catalogue.choices(name, **above)
+            combo.set_values(offered)
+            if clear and offered and combo.value() and not combo.offers(combo.value()):
+                blocked = combo.blockSignals(True)
+                combo.setEditText("")
+                combo.blockSignals(blocked)
+
+
+def _above(values: dict[str, str], position: int) -> tuple[str, ...]:
+    return tuple((values.get(n) or "").strip() for n in LEVELS[:position])
+
+
 class BrandingSection(Section):
     """What the customer wants: how they pay, new or used, and the vehicle down to the
     variant (the pickers of ui.common.vehicle_interest)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Branding", parent)
-        self.pickers = VehicleInterestPickers()
+        self.pickers = _PreloadedPickers()
         self.interest = self.pickers.interest
         self.condition = self.pickers.condition
         self.levels = self.pickers.levels
@@ -48,7 +99,11 @@ class BrandingSection(Section):
         for name, widget in self.pickers.fields():
             self._row(name, labels[name], widget, short=True)
 
-    def load(self, data: OpportunityInput) -> None:
+    def load(self, data: OpportunityInput, choices: FormChoices | None = None) -> None:
+        """Show the record's branding; with `choices`, the catalogue offers they hold for
+        it are used rather than asked for."""
+        if choices is not None:
+            self.pickers.preload(choices.catalogue, choices.catalogue_for)
         self.pickers.load(data)
 
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
@@ -110,12 +165,8 @@ class DeviceSection(Section):
         self.vehicle.left.connect(self._on_vehicle_left)
         self.clear_delivery.clicked.connect(self.delivery.clear_date)
 
-    def load(self, data: OpportunityInput) -> None:
-        choice = (
-            catalogue.vehicle(data.vehicle_id, self.opportunity_id)
-            if data.vehicle_id is not None
-            else None
-        )
+    def load(self, data: OpportunityInput, choice: VehicleChoice | None) -> None:
+        """Show the record's vehicle, `choice` as the service read it with the record."""
         self.vehicle.set_current(choice.id if choice else None, choice.label if choice else "")
         self.delivery.set_date_value(data.scheduled_delivery)
         self.boxes["vehicle_id"].clear_message()
@@ -220,30 +271,46 @@ class AssignmentSection(Section):
         self._row("business_id", "Busi&ness", self.business, short=True)
         self._row("facility_id", "Facility", self.facility, short=True)
         self._row("operation_id", "Operation", self.operation, short=True)
+        self._choices: FormChoices | None = None
         self.business.currentIndexChanged.connect(self._on_business_changed)
         self.facility.currentIndexChanged.connect(self._on_facility_changed)
 
-    def load(self, data: OpportunityInput, prefill_single: bool) -> None:
+    def load(self, data: OpportunityInput, choices: FormChoices, prefill_single: bool) -> None:
         """Show the saved assignment; on a new record a site with a single business,
         facility or operation has it chosen already."""
+        self._choices = choices
         business_id, facility_id, operation_id = (
             data.business_id,
             data.facility_id,
             data.operation_id,
         )
-        businesses = reference.businesses()
+        businesses = choices.businesses
         if prefill_single and business_id is None and len(businesses) == 1:
             business_id = businesses[0].id
         self._fill(self.business, businesses, business_id)
-        facilities = reference.facilities(business_id) if business_id is not None else []
+        facilities = self._facilities(business_id)
         if prefill_single and facility_id is None and len(facilities) == 1:
             facility_id = facilities[0].id
         self._fill(self.facility, facilities, facility_id)
-        operations = reference.operations(facility_id) if facility_id is not None else []
+        operations = self._operations(facility_id)
         if prefill_single and operation_id is None and len(operations) == 1:
             operation_id = operations[0].id
         self._fill(self.operation, operations, operation_id)
         self._enable()
+
+    def _facilities(self, business_id: int | None) -> list[Option]:
+        if business_id is None:
+            return []
+        if self._choices is not None:
+            return self._choices.facilities.get(business_id, [])
+        return reference.facilities(business_id)
+
+    def _operations(self, facility_id: int | None) -> list[Option]:
+        if facility_id is None:
+            return []
+        if self._choices is not None:
+            return self._choices.operations.get(facility_id, [])
+        return reference.operations(facility_id)
 
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
         data.business_id = self.business.current_id()
@@ -271,12 +338,12 @@ class AssignmentSection(Section):
 
     def _on_business_changed(self) -> None:
         business_id = self.business.current_id()
-        options = reference.facilities(business_id) if business_id is not None else []
+        options = self._facilities(business_id)
         self._fill(self.facility, options, self.facility.current_id())
         self._on_facility_changed()
 
     def _on_facility_changed(self) -> None:
         facility_id = self.facility.current_id()
-        options = reference.operations(facility_id) if facility_id is not None else []
+        options = self._operations(facility_id)
         self._fill(self.operation, options, self.operation.current_id())
         self._enable()

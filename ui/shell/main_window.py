@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         self.user: UserInfo
         self.opportunities: OpportunityListPage
         self.signed_in = False
+        self._listening = False  # to the change notification, once signed in
+        self._closed = False
         # The agenda, leads and customers are built when first shown: their modules, lists
         # and queries stay out of start-up.
         self._agenda: AgendaPage | None = None
@@ -160,7 +162,9 @@ class MainWindow(QMainWindow):
         self._watch_count(self.opportunities, self.opportunities)
         self.tabs.currentChanged.connect(lambda _: self._on_tab_changed())
         self.opportunities.open_requested.connect(self.open_opportunity)
-        record_changes().changed.connect(self._on_record_changed)
+        if not self._closed:  # (closed while the database was being opened)
+            record_changes().changed.connect(self._on_record_changed)
+            self._listening = True
         self.tabs.currentChanged.connect(self._on_tab)
 
         for action in self._database_actions:
@@ -451,6 +455,14 @@ class MainWindow(QMainWindow):
 
     def _select_opportunity(self, opportunity_id: int) -> None:
         self.opportunities.table.select_record(opportunity_id)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A closed window no longer shows the lists: it stops hearing of changes.
+        self._closed = True
+        if self._listening:
+            record_changes().changed.disconnect(self._on_record_changed)
+            self._listening = False
+        super().closeEvent(event)
 
     def _on_record_changed(self, kind: str, _record_id: int) -> None:
         """A dialog saved a record: the lists that show records of its kind read again."""
