@@ -30,7 +30,7 @@ from app.services import activities, opportunities
 from app.services.activities import TimelineEntry
 from app.services.catalogue import VehicleChoice
 from app.services.errors import ConflictError, NotFound
-from app.services.opportunities import (
+from app.services.opportunity_form import (
     FormChoices,
     OpportunityForm,
     OpportunityInput,

@@ -21,7 +21,7 @@ from app.domain import money
 from app.domain.choices import Channel
 from app.domain.stages import StageInfo, first_stage, stage_choices
 from app.services import accounts, reference
-from app.services.opportunities import FormChoices, OpportunityForm, OpportunityInput
+from app.services.opportunity_form import FormChoices, OpportunityForm, OpportunityInput
 from app.services.reference import Option
 from ui.common.widgets import (
     ChoiceCombo,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from app.domain.validation import ValidationError
 from app.services import catalogue, reference
 from app.services.catalogue import VehicleChoice
-from app.services.opportunities import FormChoices, OpportunityInput
+from app.services.opportunity_form import FormChoices, OpportunityInput
 from app.services.reference import Option
 from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
 from ui.common.widgets import (
