@@ -247,7 +247,6 @@ class OpportunityDialog(QDialog):
         try:
             form = opportunities.open_form(self.opportunity_id, self.current_user_id)
         except NotFound as exc:
-            self.opportunity_id = None
             form = opportunities.open_form(None, self.current_user_id)
             self._load(form)
             self._set_read_only(True)
