@@ -44,3 +44,57 @@ def allowed_moves(
     if position is None:
         return ordered
     return ordered[: position + 2]
+
+
+def next_stages(
+    stages: list[StageInfo],
+    current: StageInfo | None,
+    fixed_sequence: bool,
+    from_lead: bool,
+) -> list[StageInfo]:
+    """The stage rule: the open stages an opportunity in `current` (None: a new one, which
+    may start at any stage) may be put in. A fixed sequence allows the next stage and any
+    earlier one; a stage only for opportunities from a lead (Qualify) is left out unless
+    the opportunity came from a lead."""
+    return [
+        s
+        for s in allowed_moves(stages, current, fixed_sequence)
+        if from_lead or not s.only_from_lead
+    ]
+
+
+def move_refusal(
+    stages: list[StageInfo],
+    current: StageInfo | None,
+    target_id: int,
+    fixed_sequence: bool,
+    from_lead: bool,
+) -> str:
+    """Why the opportunity may not be put in stage `target_id` by hand ('' when it may),
+    by the stage rule of `next_stages`."""
+    target = next((s for s in stages if s.id == target_id), None)
+    if target is not None and target.only_from_lead and not from_lead:
+        return f"{target.name} is only for opportunities that came from a lead."
+    allowed = next_stages(stages, current, fixed_sequence, from_lead)
+    if all(s.id != target_id for s in allowed):
+        names = ", ".join(s.name for s in allowed)
+        return f"From here the sale can move to: {names} (no skipping a stage)."
+    return ""
+
+
+def stage_choices(
+    stages: list[StageInfo],
+    current: StageInfo | None,
+    fixed_sequence: bool,
+    from_lead: bool,
+    is_new: bool,
+) -> list[StageInfo]:
+    """What a stage picker offers: the stages of `next_stages` (any stage for a new
+    opportunity), with the current one kept where it is, or last when it is a closed one."""
+    offered = next_stages(stages, None if is_new else current, fixed_sequence, from_lead)
+    if current is not None and current not in offered:
+        if current.is_closed:
+            offered.append(current)
+        else:
+            offered = sorted([*offered, current], key=lambda s: s.sequence)
+    return offered

@@ -2,96 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
-
-from peewee import JOIN
 
 from app.db import models as m
+from app.db import opportunity_queries as oq
+from app.db import opportunity_saves as saves
 from app.db import queries
 from app.db.connection import transaction
+from app.db.queries import Reservation
 from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
-from app.domain.stages import StageInfo, allowed_moves, first_stage
-from app.domain.validation import Validator, not_in_past
+from app.domain.stages import StageInfo, first_stage, move_refusal
+from app.domain.validation import ValidationError, Validator, not_in_past
 from app.services import conflicts
 from app.services.errors import ConflictError, NotFound
-from app.services.reference import fixed_sequence, stage_infos
+from app.services.opportunity_form import (
+    PLAIN_FIELDS,
+    CloseDateChange,
+    Histories,
+    OpportunityDetail,
+    OpportunityForm,
+    OpportunityInput,
+    blank_record,
+    build_form,
+    form_choices,
+    histories,
+    record_detail,
+    vehicle_choice,
+)
 
 OpportunityFilter = queries.OpportunityFilter
 OpportunityRow = queries.OpportunityRow
 SORT_COLUMNS = queries.SORT_COLUMNS
-
-
-@dataclass
-class OpportunityInput:
-    """Everything the form edits. Amounts are Decimal in the opportunity's currency."""
-
-    topic: str = ""
-    account_id: int | None = None
-    primary_contact_id: int | None = None
-    est_close_date: date | None = None
-    est_revenue: Decimal = Decimal(0)
-    est_revenue_accessories: Decimal = Decimal(0)
-    est_trade_in: Decimal = Decimal(0)
-    currency: str = money.DEFAULT_CURRENCY
-    owner_id: int | None = None
-    kind_id: int | None = None
-    stage_id: int | None = None
-    probability: int | None = None  # None: the stage's default
-    channel: str = ""
-    source: str = ""
-    description: str = ""
-    interest: str = ""
-    condition: str = ""
-    brand: str = ""
-    vehicle_class: str = ""
-    model: str = ""
-    model_code: str = ""
-    variant: str = ""
-    vehicle_id: int | None = None
-    scheduled_delivery: date | None = None
-    business_id: int | None = None
-    facility_id: int | None = None
-    operation_id: int | None = None
-    lead_id: int | None = None  # the lead it was converted from
-
-
-@dataclass
-class OpportunityDetail(OpportunityInput):
-    id: int = 0
-    version: int = 1
-    status: str = Status.OPEN.value
-    account_name: str = ""
-    vehicle_label: str = ""
-    stage_name: str = ""
-    revenue_from: str = ""  # the quote the est. revenue follows ("Q-00012 rev. 2"), or ""
-    # How it closed: shown on the closed form, kept until it is reopened.
-    closed_at: datetime | None = None
-    lost_reason: str = ""
-    competitor: str = ""
-    closing_note: str = ""
-
-    @property
-    def closing_summary(self) -> str:
-        """'Closed as lost on 3 Nov 2026: Price (competitor: BMW Meier). Note: …', or ''."""
-        if self.status == Status.OPEN.value:
-            return ""
-        when = f" on {self.closed_at:%d %b %Y}" if self.closed_at else ""
-        text = f"Closed as {self.status}{when}"
-        if self.lost_reason:
-            text += f": {self.lost_reason}"
-        if self.competitor:
-            text += f" (competitor: {self.competitor})"
-        text += "."
-        if self.closing_note:
-            text += f" Note: {self.closing_note}"
-        return text
-
-    created_at: str = ""
-    updated_at: str = ""
-    warnings: dict[str, str] = field(default_factory=dict)
 
 
 _TEXT_LIMITS = {
@@ -105,21 +48,41 @@ _TEXT_LIMITS = {
 }
 
 
+@dataclass
+class _Checked:
+    """What a save read while checking the values, kept for its answer."""
+
+    kind: oq.KindRow | None
+    facts: saves.SaveFacts
+    contacts: list[oq.ContactRow]
+    vehicle: oq.VehicleRow | None
+    holder: Reservation | None
+
+    @property
+    def stages(self) -> list[StageInfo]:
+        return [s.info for s in self.kind.stages] if self.kind else []
+
+
 def _validate(
     data: OpportunityInput, existing: m.Opportunity | None, today: date
-) -> tuple[Validator, list[StageInfo]]:
+) -> tuple[Validator, _Checked]:
     v = Validator()
     data.topic = v.require("topic", data.topic, "Topic")
     for name, (label, limit) in _TEXT_LIMITS.items():
         if name != "topic":
             setattr(data, name, v.optional(name, getattr(data, name), label, limit))
     data.description = v.optional("description", data.description, "Description", 10_000)
+    own_id = existing.id if existing else None
+    facts = saves.save_facts(
+        own_id, data.account_id, data.facility_id, data.operation_id, data.primary_contact_id
+    )
+    people = oq.contacts(data.account_id, own_id) if data.account_id is not None else []
     if data.account_id is None:
         v.error("account_id", "Pick the customer, or create a new one.")
-    elif not m.Account.select().where(m.Account.id == data.account_id).exists():
+    elif facts.account_name is None:
         v.error("account_id", "This customer no longer exists; pick another.")
     if data.primary_contact_id is not None and data.account_id is not None:
-        contact = m.Contact.get_or_none(m.Contact.id == data.primary_contact_id)
+        contact = next((c for c in people if c.id == data.primary_contact_id), None)
         if contact is None or contact.account_id != data.account_id:
             v.error("primary_contact_id", "The primary contact must be a person at the customer.")
     if data.est_close_date is None:
@@ -153,50 +116,53 @@ def _validate(
     if existing is None or existing.est_close_date != data.est_close_date:
         not_in_past(v, "est_close_date", data.est_close_date, today, "The est. close date")
 
-    kind_id = data.kind_id or (existing.kind_id if existing else None) or _default_kind_id()
+    kind_id = data.kind_id or (existing.kind_id if existing else None) or oq.default_kind_id()
     data.kind_id = kind_id
-    stages = stage_infos(kind_id)
+    kind = oq.kind(kind_id)
+    stages = [s.info for s in kind.stages] if kind else []
     if stages and data.stage_id is not None:
         current = next((s for s in stages if existing and s.id == existing.stage_id), None)
-        allowed = allowed_moves(stages, current, fixed_sequence(kind_id))
-        chosen = next((s for s in stages if s.id == data.stage_id), None)
         from_lead = data.lead_id is not None or (
             existing is not None and existing.lead_id is not None
         )
-        if chosen is not None and chosen.only_from_lead and not from_lead:
-            v.error("stage_id", f"{chosen.name} is only for opportunities that came from a lead.")
-        elif data.stage_id not in {s.id for s in allowed}:
-            names = ", ".join(s.name for s in allowed)
-            v.error("stage_id", f"From here the sale can move to: {names} (no skipping a stage).")
+        fixed = kind is not None and kind.fixed_sequence
+        refusal = move_refusal(stages, current, data.stage_id, fixed, from_lead)
+        if refusal:
+            v.error("stage_id", refusal)
+    vehicle, holder = None, None
     if data.vehicle_id is not None:
-        _check_vehicle(v, data.vehicle_id, existing.id if existing else None)
-    for name, parent, model, link in (
-        ("facility_id", data.business_id, m.Facility, "business_id"),
-        ("operation_id", data.facility_id, m.Operation, "facility_id"),
+        vehicle, holder = saves.vehicle_and_holder(data.vehicle_id, own_id)
+        _check_vehicle(v, vehicle, holder)
+    for name, child_id, found, parent_of, parent, link in (
+        (
+            "facility_id",
+            data.facility_id,
+            facts.facility_found,
+            facts.facility_business,
+            data.business_id,
+            "business.",
+        ),
+        (
+            "operation_id",
+            data.operation_id,
+            facts.operation_found,
+            facts.operation_facility,
+            data.facility_id,
+            "facility.",
+        ),
     ):
-        child_id = getattr(data, name)
-        if child_id is not None:
-            row = model.get_or_none(model.id == child_id)
-            if row is None or getattr(row, link) != parent:
-                v.error(
-                    name,
-                    "This belongs to another "
-                    + ("business." if link == "business_id" else "facility."),
-                )
-    return v, stages
+        if child_id is not None and (not found or parent_of != parent):
+            v.error(name, "This belongs to another " + link)
+    return v, _Checked(kind, facts, people, vehicle, holder)
 
 
-def _check_vehicle(v: Validator, vehicle_id: int, own_id: int | None) -> None:
-    from app.services.catalogue import vin_warning
-
-    row = m.Vehicle.get_or_none(m.Vehicle.id == vehicle_id)
+def _check_vehicle(v: Validator, row: oq.VehicleRow | None, holder: Reservation | None) -> None:
     if row is None:
         v.error("vehicle_id", "This vehicle is no longer in stock.")
         return
     odd_vin = vin_warning(row.vin)
     if odd_vin:
         v.warn("vehicle_id", odd_vin)
-    holder = queries.reservation_holder(vehicle_id, own_id)
     if holder is not None and holder.sold:
         v.error(
             "vehicle_id",
@@ -211,23 +177,19 @@ def _check_vehicle(v: Validator, vehicle_id: int, own_id: int | None) -> None:
         )
 
 
-def _default_kind_id() -> int:
-    kind = (
-        m.OpportunityKind.select()
-        .where(m.OpportunityKind.process == "standard")
-        .order_by(m.OpportunityKind.id)
-        .first()
-    )
-    if kind is None:
-        kind = m.OpportunityKind.select().order_by(m.OpportunityKind.id).first()
-    return int(kind.id)
+def vin_warning(vin_text: str) -> str:
+    """What is odd about a stock vehicle's VIN, or "" (as catalogue.vin_warning says it)."""
+    checked = Validator()
+    checked.vin("vin", vin_text)
+    return checked.errors.get("vin") or checked.warnings.get("vin") or ""
 
 
 def new_input(owner_id: int | None, today: date | None = None) -> OpportunityInput:
     """The blank form: closing a month from today, owned by the current user, first stage."""
     today = today or date.today()
-    kind_id = _default_kind_id()
-    start = first_stage(stage_infos(kind_id))
+    kind_id = oq.default_kind_id()
+    kind = oq.kind(kind_id)
+    start = first_stage([s.info for s in kind.stages] if kind else [])
     return OpportunityInput(
         est_close_date=dates.default_close_date(today),
         owner_id=owner_id,
@@ -238,43 +200,22 @@ def new_input(owner_id: int | None, today: date | None = None) -> OpportunityInp
 
 
 def _default_currency() -> str:
-    row = m.Setting.get_or_none(m.Setting.key == "currency")
-    return row.value if row else money.DEFAULT_CURRENCY
+    return oq.setting("currency") or money.DEFAULT_CURRENCY
 
 
 def validate(
     data: OpportunityInput, opportunity_id: int | None = None, today: date | None = None
 ) -> dict[str, str]:
     """Warnings only (errors raise ValidationError): what the form shows before a save."""
-    existing = (
-        m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id) if opportunity_id else None
-    )
+    existing = saves.opportunity_row(opportunity_id) if opportunity_id else None
     v, _ = _validate(data, existing, today or date.today())
     v.raise_if_any()
     return dict(v.warnings)
 
 
 # Fields stored as they are in the form (the rest are links, money or the stage).
-_PLAIN_FIELDS = (
-    "topic",
-    "channel",
-    "source",
-    "description",
-    "interest",
-    "condition",
-    "brand",
-    "vehicle_class",
-    "model",
-    "model_code",
-    "variant",
-    "currency",
-    "scheduled_delivery",
-    "est_close_date",
-)
-
-
 def _apply(row: m.Opportunity, data: OpportunityInput, stages: list[StageInfo]) -> None:
-    for name in _PLAIN_FIELDS:
+    for name in PLAIN_FIELDS:
         setattr(row, name, getattr(data, name))
     row.account = data.account_id
     row.primary_contact = data.primary_contact_id
@@ -300,158 +241,196 @@ def _apply(row: m.Opportunity, data: OpportunityInput, stages: list[StageInfo]) 
 
 
 def create(data: OpportunityInput, today: date | None = None) -> OpportunityDetail:
-    today = today or date.today()
-    with transaction():
-        v, stages = _validate(data, None, today)
-        v.raise_if_any()
-        row = m.Opportunity(status=Status.OPEN.value)
-        _apply(row, data, stages)
-        row.save()
-        m.StageChange.create(opportunity=row, from_stage=None, to_stage=row.stage_id)
-        m.CloseDateChange.create(opportunity=row, old_date=None, new_date=row.est_close_date)
-    detail = get(row.id)
-    detail.warnings = dict(v.warnings)
-    return detail
+    return save(None, data, 0, today).record
 
 
 def update(
     opportunity_id: int, data: OpportunityInput, expected_version: int, today: date | None = None
 ) -> OpportunityDetail:
-    from app.services import quotes
+    return save(opportunity_id, data, expected_version, today).record
 
+
+def save(
+    opportunity_id: int | None,
+    data: OpportunityInput,
+    expected_version: int,
+    today: date | None = None,
+) -> OpportunityForm:
+    """Create (`opportunity_id` None) or change an opportunity, in one transaction, and answer
+    with the saved record as its form shows it (without the choices, which it keeps)."""
     today = today or date.today()
     with transaction():
-        row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
-        if row is None:
-            raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
-        if row.version != expected_version:
-            who = m.User.get_or_none(m.User.id == row.changed_by)
-            raise ConflictError(
-                f"Opportunity #{opportunity_id}", who.full_name if who else None, row.version
+        if opportunity_id is None:
+            v, checked = _validate(data, None, today)
+            v.raise_if_any()
+            row = saves.new_row()
+            _apply(row, data, checked.stages)
+            saves.save_opportunity(row)
+            saves.record_stage_change(row.id, None, row.stage_id)
+            saves.record_close_date_change(row.id, None, row.est_close_date)
+            entered = row.created_at
+            further = [c for c in checked.contacts if c.linked]
+            history_changed = True
+        else:
+            row, v, checked, entered, further, history_changed = _update(
+                opportunity_id, data, expected_version, today
             )
-        if row.status != Status.OPEN.value:
-            from app.domain.validation import ValidationError
+    answer = build_form(
+        record_detail(
+            row,
+            checked.facts.account_name or "",
+            checked.facts.revenue_quote,
+            stage_name=next((s.name for s in checked.stages if s.id == row.stage_id), ""),
+            vehicle=checked.vehicle,
+        ),
+        checked.kind,
+        checked.contacts,
+        further,
+        vehicle_choice(checked.vehicle, checked.holder),
+        entered,
+        None,
+        None,
+    )
+    answer.record.warnings = dict(v.warnings)
+    answer.history_changed = history_changed
+    return answer
 
-            raise ValidationError({"topic": "A closed opportunity is read-only; reopen it first."})
-        v, stages = _validate(data, row, today)
-        following = quotes.revenue_quote(opportunity_id)
-        has_quotes = m.Quote.select().where(m.Quote.opportunity == opportunity_id).exists()
-        if has_quotes and data.currency != row.currency:
-            v.error(
-                "currency",
-                f"This opportunity has quotes in {row.currency}; its currency stays with them.",
-            )
-        v.raise_if_any()
-        old_stage, old_close, old_account = row.stage_id, row.est_close_date, row.account_id
-        kept = (row.est_revenue_minor, row.est_revenue_accessories_minor, row.est_trade_in_minor)
-        _apply(row, data, stages)
-        if following is not None:
-            # The figures follow the quote; what the form still showed does not win.
-            (
-                row.est_revenue_minor,
-                row.est_revenue_accessories_minor,
-                row.est_trade_in_minor,
-            ) = kept
-        row.save()
-        if row.stage_id != old_stage:
-            m.StageChange.create(opportunity=row, from_stage=old_stage, to_stage=row.stage_id)
-        if row.est_close_date != old_close:
-            m.CloseDateChange.create(
-                opportunity=row, old_date=old_close, new_date=row.est_close_date
-            )
-        if row.account_id != old_account:
-            # The sale's activities go with it to its customer (the agenda names it, and
-            # the customer's view lists them).
-            m.Activity.update(account=row.account_id).where(
-                m.Activity.opportunity == row.id
-            ).execute()
-            # The further contacts were people at the other customer.
-            m.OpportunityContact.delete().where(
-                (m.OpportunityContact.opportunity == row.id)
-                & m.OpportunityContact.contact.not_in(
-                    m.Contact.select(m.Contact.id).where(m.Contact.account == row.account_id)
-                )
-            ).execute()
-        if row.primary_contact_id is not None:
-            # The primary contact is not also one of the further ones.
-            m.OpportunityContact.delete().where(
-                (m.OpportunityContact.opportunity == row.id)
-                & (m.OpportunityContact.contact == row.primary_contact_id)
-            ).execute()
-    detail = get(opportunity_id)
-    detail.warnings = dict(v.warnings)
-    return detail
+
+def _update(
+    opportunity_id: int, data: OpportunityInput, expected_version: int, today: date
+) -> tuple[m.Opportunity, Validator, _Checked, datetime | None, list[oq.ContactRow], bool]:
+    row = saves.opportunity_row(opportunity_id)
+    if row is None:
+        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+    if row.version != expected_version:
+        raise ConflictError(
+            f"Opportunity #{opportunity_id}", saves.user_name(row.changed_by), row.version
+        )
+    if row.status != Status.OPEN.value:
+        raise ValidationError({"topic": "A closed opportunity is read-only; reopen it first."})
+    v, checked = _validate(data, row, today)
+    following = checked.facts.revenue_quote
+    if checked.facts.has_quotes and data.currency != row.currency:
+        v.error(
+            "currency",
+            f"This opportunity has quotes in {row.currency}; its currency stays with them.",
+        )
+    v.raise_if_any()
+    old_stage, old_close, old_account = row.stage_id, row.est_close_date, row.account_id
+    kept = (row.est_revenue_minor, row.est_revenue_accessories_minor, row.est_trade_in_minor)
+    _apply(row, data, checked.stages)
+    if following is not None:
+        # The figures follow the quote; what the form still showed does not win.
+        (
+            row.est_revenue_minor,
+            row.est_revenue_accessories_minor,
+            row.est_trade_in_minor,
+        ) = kept
+    saves.save_opportunity(row)
+    entered = checked.facts.entered_stage_at or row.created_at
+    if row.stage_id != old_stage:
+        saves.record_stage_change(row.id, old_stage, row.stage_id)
+        entered = datetime.now()
+    if row.est_close_date != old_close:
+        saves.record_close_date_change(row.id, old_close, row.est_close_date)
+    further = [c for c in checked.contacts if c.linked]
+    if row.account_id != old_account:
+        # The sale's activities go with it to its customer (the agenda names it, and
+        # the customer's view lists them); the further contacts were people at the other.
+        saves.move_activities_to(row.id, row.account_id)
+        saves.drop_contacts_elsewhere(row.id, row.account_id)
+        further = [c for c in further if c.account_id == row.account_id]
+    if row.primary_contact_id is not None:
+        # The primary contact is not also one of the further ones.
+        if checked.facts.contact_linked:
+            saves.drop_further_contact(row.id, row.primary_contact_id)
+        further = [c for c in further if c.id != row.primary_contact_id]
+    history_changed = row.stage_id != old_stage or row.est_close_date != old_close
+    return row, v, checked, entered, further, history_changed
 
 
 def get(opportunity_id: int) -> OpportunityDetail:
-    # The quotes and the catalogue are the form's business: the list, which starts with the
-    # program, does without them.
-    from app.services import quotes
-
-    row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
-    if row is None:
+    record = oq.form_record(opportunity_id)
+    if record is None:
         raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
-    cur = row.currency
-    plain = {
-        f.name: getattr(row, f.name) for f in fields(OpportunityInput) if f.name in _PLAIN_FIELDS
-    }
-    return OpportunityDetail(
-        **plain,
-        account_id=row.account_id,
-        primary_contact_id=row.primary_contact_id,
-        owner_id=row.owner_id,
-        kind_id=row.kind_id,
-        stage_id=row.stage_id,
-        vehicle_id=row.vehicle_id,
-        business_id=row.business_id,
-        facility_id=row.facility_id,
-        operation_id=row.operation_id,
-        lead_id=row.lead_id,
-        probability=row.probability if row.probability_by_hand else None,
-        est_revenue=money.from_minor(row.est_revenue_minor, cur),
-        est_revenue_accessories=money.from_minor(row.est_revenue_accessories_minor, cur),
-        est_trade_in=money.from_minor(row.est_trade_in_minor, cur),
-        id=row.id,
-        version=row.version,
-        status=row.status,
-        account_name=row.account.name,
-        vehicle_label=queries.vehicle_label(row.vehicle) if row.vehicle_id else "",
-        stage_name=row.stage.name if row.stage_id else "",
-        revenue_from=quotes.revenue_source(row.id),
-        closed_at=row.closed_at,
-        lost_reason=row.lost_reason,
-        competitor=row.competitor,
-        closing_note=row.closing_note,
-        created_at=row.created_at.isoformat(sep=" "),
-        updated_at=row.updated_at.isoformat(sep=" "),
+    return record_detail(
+        record.row,
+        record.account_name,
+        record.revenue_quote,
+        stage_name=record.stage_name,
+        vehicle=record.vehicle,
     )
 
 
-@dataclass(frozen=True, slots=True)
-class CloseDateChange:
-    """One change of the est. close date: from what (None when first set), to what, by whom."""
+def open_form(
+    opportunity_id: int | None, owner_id: int | None, today: date | None = None
+) -> OpportunityForm:
+    """Everything the opportunity form shows, for a saved opportunity or (None) a new one:
+    the record, its stages and what its stage picker offers, the customer's people, the
+    vehicle, the stage bar, the contacts tab and the pickers' choices."""
+    kinds = oq.kinds()
+    if opportunity_id is None:
+        detail = blank_record(kinds, owner_id, _default_currency(), today or date.today())
+        kind = next((k for k in kinds if k.id == detail.kind_id), None)
+        return build_form(
+            detail, kind, [], [], None, None, Histories([], [], []), form_choices(kinds, detail)
+        )
+    record = oq.form_record(opportunity_id)
+    if record is None:
+        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+    kind = next((k for k in kinds if k.id == record.row.kind_id), None)
+    detail = record_detail(
+        record.row,
+        record.account_name,
+        record.revenue_quote,
+        stage_name=record.stage_name,
+        vehicle=record.vehicle,
+    )
+    people = oq.contacts(detail.account_id, detail.id)
+    told = histories(detail.id, detail.status)
+    return build_form(
+        detail,
+        kind,
+        people,
+        [c for c in people if c.linked and c.id != detail.primary_contact_id],
+        vehicle_choice(record.vehicle, record.holder),
+        told.visits[-1].entered_at if told.visits else record.row.created_at,
+        told,
+        form_choices(kinds, detail),
+    )
 
-    changed_at: datetime
-    old_date: date | None
-    new_date: date
-    by: str
+
+def reread(opportunity_id: int) -> OpportunityForm:
+    """The record as `open_form` gives it, without the choices: after a change made beside
+    the form's fields (a stage move, an activity, a close)."""
+    record = oq.form_record(opportunity_id)
+    if record is None:
+        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+    kind = oq.kind(record.row.kind_id)
+    detail = record_detail(
+        record.row,
+        record.account_name,
+        record.revenue_quote,
+        stage_name=record.stage_name,
+        vehicle=record.vehicle,
+    )
+    people = oq.contacts(detail.account_id, detail.id)
+    told = histories(detail.id, detail.status)
+    return build_form(
+        detail,
+        kind,
+        people,
+        [c for c in people if c.linked and c.id != detail.primary_contact_id],
+        vehicle_choice(record.vehicle, record.holder),
+        told.visits[-1].entered_at if told.visits else record.row.created_at,
+        told,
+        None,
+    )
 
 
 def close_date_history(opportunity_id: int) -> list[CloseDateChange]:
     """Every est. close date the opportunity had, oldest first."""
-    query = (
-        m.CloseDateChange.select(
-            m.CloseDateChange.created_at,
-            m.CloseDateChange.old_date,
-            m.CloseDateChange.new_date,
-            m.User.full_name,
-        )
-        .join(m.User, JOIN.LEFT_OUTER, on=(m.CloseDateChange.changed_by == m.User.id))
-        .where(m.CloseDateChange.opportunity == opportunity_id)
-        .order_by(m.CloseDateChange.created_at, m.CloseDateChange.id)
-        .tuples()
-    )
-    return [CloseDateChange(at, old, new, by or "") for at, old, new, by in query]
+    return [CloseDateChange(*change) for change in saves.close_date_history(opportunity_id)]
 
 
 def effective_probability(data: OpportunityInput) -> int:
@@ -460,8 +439,7 @@ def effective_probability(data: OpportunityInput) -> int:
         return data.probability
     if data.stage_id is None:
         return 0
-    stage = m.Stage.get_or_none(m.Stage.id == data.stage_id)
-    return int(stage.default_probability) if stage else 0
+    return saves.stage_default_probability(data.stage_id) or 0
 
 
 def count(flt: OpportunityFilter, today: date | None = None) -> int:
@@ -512,30 +490,26 @@ FIELD_LABELS = {
     "lead_id": "From lead",
 }
 
-_NAMED_LINKS: dict[str, tuple[type[m.BaseModel], str]] = {
-    "account_id": (m.Account, "name"),
-    "owner_id": (m.User, "full_name"),
-    "kind_id": (m.OpportunityKind, "name"),
-    "stage_id": (m.Stage, "name"),
-    "business_id": (m.Business, "name"),
-    "facility_id": (m.Facility, "name"),
-    "operation_id": (m.Operation, "name"),
-}
-
 
 def _show(name: str, value: object) -> str:
     if value is None:
         return conflicts.EMPTY
-    if name in _NAMED_LINKS:
-        model, attribute = _NAMED_LINKS[name]
-        row = model.get_or_none(model.id == value)
-        return str(getattr(row, attribute)) if row else f"#{value} (removed)"
-    if name == "primary_contact_id":
-        contact = m.Contact.get_or_none(m.Contact.id == value)
-        return f"{contact.first_name} {contact.last_name}".strip() if contact else f"#{value}"
-    if name == "vehicle_id":
-        vehicle = m.Vehicle.get_or_none(m.Vehicle.id == value)
-        return queries.vehicle_label(vehicle) if vehicle else f"#{value} (removed)"
+    if name in (
+        "account_id",
+        "owner_id",
+        "kind_id",
+        "stage_id",
+        "business_id",
+        "facility_id",
+        "operation_id",
+        "vehicle_id",
+        "primary_contact_id",
+    ):
+        assert isinstance(value, int)
+        shown = saves.link_name(name, value)
+        if shown is not None:
+            return shown
+        return f"#{value}" if name == "primary_contact_id" else f"#{value} (removed)"
     if name == "probability":
         return f"{value} %"
     if name in ("channel", "interest", "condition") and isinstance(value, str) and value:
@@ -552,12 +526,12 @@ def conflict(
 ) -> conflicts.Conflict:
     """What changed since the form was opened, field by field: the value then, the one
     saved elsewhere, and the one in the form."""
-    row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
-    if row is None:
+    found, changed_by = saves.changed_by(opportunity_id)
+    if not found:
         raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
     return conflicts.describe(
         f"Opportunity #{opportunity_id}",
-        row.changed_by,
+        changed_by,
         opened,
         get(opportunity_id),
         yours,
@@ -576,9 +550,20 @@ def save_over(
     """Save the user's changes over the version saved elsewhere (after the user has seen
     it): the fields the user changed take the user's values, the others keep theirs.
     Raises ConflictError again if it changed once more meanwhile."""
+    return save_over_form(opportunity_id, opened, yours, their_version, today).record
+
+
+def save_over_form(
+    opportunity_id: int,
+    opened: OpportunityInput,
+    yours: OpportunityInput,
+    their_version: int,
+    today: date | None = None,
+) -> OpportunityForm:
+    """save_over, answered as `save` answers."""
     theirs = get(opportunity_id)
     data = conflicts.merged(opened, theirs, yours, FIELD_LABELS)
-    return update(opportunity_id, data, their_version, today)
+    return save(opportunity_id, data, their_version, today)
 
 
 def count_and_first_page(

@@ -241,3 +241,53 @@ def test_the_close_date_history_keeps_each_change_oldest_first(user: UserInfo) -
         (TODAY + timedelta(days=30), TODAY + timedelta(days=45)),
     ]
     assert {c.by for c in history} == {user.full_name}
+
+
+# --- the form in one call ---------------------------------------------------------------
+
+
+def test_the_form_opens_with_the_record_and_its_choices_in_one_call(user: UserInfo) -> None:
+    account = factories.customer("Rossi", "Maria")
+    maria = accounts.add_contact(account, accounts.ContactInput("Maria", "Rossi")).id
+    luca = accounts.add_contact(account, accounts.ContactInput("Luca", "Rossi")).id
+    vehicle = _vehicle()
+    created = factories.opportunity(user.id, account, primary_contact_id=maria, vehicle_id=vehicle)
+    accounts.set_opportunity_contact(created.id, luca, "driver")
+
+    form = opportunities.open_form(created.id, user.id)
+
+    assert form.record == opportunities.get(created.id)
+    assert form.record.account_name == accounts.name(account)
+    assert form.contacts == accounts.contacts(account)
+    assert form.further_contacts == accounts.opportunity_contacts(created.id)
+    assert form.vehicle is not None and form.vehicle.id == vehicle and not form.vehicle.reserved_by
+    assert [s.name for s in form.stages_offered] == ["Interest", "Quotation"]  # no Qualify
+    assert form.overview is not None and form.overview.current_id == created.stage_id
+    assert form.visits is not None and [v.stage for v in form.visits] == ["Interest"]
+    assert form.close_dates == opportunities.close_date_history(created.id)
+    assert form.choices is not None
+    assert form.choices.kinds == reference.opportunity_kinds()
+    assert form.choices.owners(user.id) == reference.users()
+
+
+def test_a_blank_form_is_what_new_input_gives(user: UserInfo) -> None:
+    form = opportunities.open_form(None, user.id)
+    blank = opportunities.new_input(user.id)
+    assert form.is_new and form.overview is None
+    assert _as_input(form.record) == blank
+
+
+def test_a_save_answers_with_the_saved_record_as_the_form_shows_it(user: UserInfo) -> None:
+    created = factories.opportunity(user.id)
+    data = _as_input(opportunities.get(created.id))
+    data.topic = "Golf GTI for the Rossi family"
+    data.stage_id = _stage_id("Quotation")
+
+    answer = opportunities.save(created.id, data, created.version)
+
+    saved = opportunities.get(created.id)
+    assert answer.record == saved
+    assert answer.choices is None  # the form keeps those it opened with
+    assert answer.history_changed  # the stage moved
+    assert [s.name for s in answer.stages_offered] == ["Interest", "Quotation", "Contract"]
+    assert answer.probability == 40

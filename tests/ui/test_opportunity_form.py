@@ -793,3 +793,11 @@ def test_a_look_alike_customer_can_be_used_instead(qtbot, user: UserInfo, site: 
     qtbot.mouseClick(account_dialog.use_button, Qt.MouseButton.LeftButton)
     assert dialog.opportunity.account.current_id() == site.rossi
     assert m.Account.select().count() == 1
+
+
+def test_a_removed_opportunity_opens_read_only_saying_so(qtbot, user: UserInfo) -> None:
+    dialog = open_form(qtbot, user, 4242)
+    assert dialog.read_only and dialog.banner.isVisible()
+    assert "#4242 no longer exists" in dialog.banner.text()
+    assert dialog.windowTitle().startswith("Opportunity #4242")
+    assert not dialog.tabs.isEnabled()

@@ -21,6 +21,7 @@ from app.domain.choices import Status
 from app.domain.validation import ValidationError
 from app.services import deals, opportunities, orders, process
 from app.services.errors import NotFound
+from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.widgets import FieldBox, FieldErrorLabel, show_field_messages
 from ui.opportunities.stage_bar import closed_from
 
@@ -215,6 +216,8 @@ class CloseLostDialog(_CloseDialog):
         except NotFound as exc:
             self.show_errors({"opportunity": str(exc)})
             return False
+        for opportunity_id in ids:
+            record_changes().announce(OPPORTUNITY, opportunity_id)
         self.closed.emit(ids)
         self.accept()
         return True
@@ -257,6 +260,7 @@ class CloseWonDialog(_CloseDialog):
         except NotFound as exc:
             self.show_errors({"opportunity": str(exc)})
             return False
+        record_changes().announce(OPPORTUNITY, self.opportunity_id)
         self.closed.emit(self.opportunity_id)
         self.accept()
         return True

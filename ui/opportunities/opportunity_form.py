@@ -2,760 +2,71 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import fields, replace
-from datetime import date, datetime
-from functools import partial
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain import money
-from app.domain.choices import Channel, Status
-from app.domain.stages import StageInfo, allowed_moves
+from app.domain.choices import Status
 from app.domain.validation import ValidationError
-from app.services import accounts, catalogue, opportunities, reference
+from app.services import activities, opportunities
+from app.services.activities import TimelineEntry
 from app.services.catalogue import VehicleChoice
 from app.services.errors import ConflictError, NotFound
-from app.services.opportunities import OpportunityDetail, OpportunityInput
-from app.services.reference import Option
+from app.services.opportunity_form import (
+    FormChoices,
+    OpportunityForm,
+    OpportunityInput,
+)
+from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
 from ui.activities.timeline import TimelineWidget
 from ui.common import conflict_dialog
+from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.conflict_dialog import ConflictChoice
-from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
 from ui.common.widgets import (
     ERROR_COLOUR,
-    CatalogueCombo,
-    ChoiceCombo,
-    DateEdit,
     FieldBox,
-    LookupEdit,
-    LookupItem,
-    MoneyEdit,
-    OptionalDateEdit,
-    OptionCombo,
     ask_to_save,
     fit_to_screen,
     set_tab_chain,
     show_field_messages,
 )
-from ui.customers.customer_dialog import AccountDialog
 from ui.opportunities.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
+from ui.opportunities.form_section import Section
+from ui.opportunities.opportunity_section import OpportunitySection
 from ui.opportunities.opportunity_tabs import ContactsTab, HistoryTab, OpportunityTab
 from ui.opportunities.stage_bar import StageBar
+from ui.opportunities.vehicle_sections import AssignmentSection, BrandingSection, DeviceSection
 from ui.quotes.quotes_tab import QuotesTab
 
 SAVE = QMessageBox.StandardButton.Save
 DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
 YES = QMessageBox.StandardButton.Yes
 NO = QMessageBox.StandardButton.No
-LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-GROW_FIELDS = QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
 DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
 
-_LEVEL_LABELS = {
-    "brand": "&Brand",
-    "vehicle_class": "Class",
-    "model": "Model",
-    "model_code": "Model code",
-    "variant": "Variant",
-}
-# Pickers keep one width rather than spanning the dialog; long names still fit.
-PICKER_WIDTH = 320
 _CLOSED_MESSAGE = "This opportunity is {status}, so it is read-only. Reopen it to change it."
 _UNSAVED_TABS = "Save the opportunity first: its tabs open once it is saved."
 # The sections beside the tabs: room for the label column and a picker, the rest to the tabs.
 SECTIONS_WIDTH = 620
 SIDE_BY_SIDE_WIDTH = 1100  # narrower than this, the tabs go below the sections
-
-
-class _Section(QGroupBox):
-    """A titled part of the form: one row per field, each with its message underneath."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, parent)
-        self.form = QFormLayout(self)
-        self.form.setFieldGrowthPolicy(GROW_FIELDS)
-        self.form.setLabelAlignment(LABEL_ALIGN)
-        self.form.setVerticalSpacing(8)
-        self.boxes: dict[str, FieldBox] = {}
-
-    def _row(
-        self, name: str, label: str, field: QWidget, *beside: QWidget, short: bool = False
-    ) -> FieldBox:
-        if short and isinstance(field, (OptionCombo, ChoiceCombo, CatalogueCombo)):
-            field.setMinimumWidth(PICKER_WIDTH)
-        box = FieldBox(field, *beside, stretch=short)
-        self.boxes[name] = box
-        self.form.addRow(label, box)
-        buddy = self.form.labelForField(box)
-        if isinstance(buddy, QLabel):
-            buddy.setBuddy(field)  # Alt+letter goes to the field, not its box
-        return box
-
-    def focus_order(self) -> list[QWidget]:
-        return [box.field for box in self.boxes.values()]
-
-    def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
-        """Write the section's fields into `data`; what cannot be read goes into `errors`."""
-        raise NotImplementedError
-
-    def state(self) -> tuple[Any, ...]:
-        """The raw values, compared with those loaded to tell whether anything changed."""
-        raise NotImplementedError
-
-    def set_read_only(self, read_only: bool) -> None:
-        raise NotImplementedError
-
-
-def _same(a: str, b: str) -> bool:
-    return a.strip().casefold() == b.strip().casefold()
-
-
-class OpportunitySection(_Section):
-    """The sale itself: topic, customer, dates and amounts, who owns it and how far it is."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Opportunity", parent)
-        self._read_only = False
-        self._is_new = True
-        self._from_lead = False
-        self._by_hand = False
-        self._stages: dict[int, StageInfo] = {}
-
-        self.topic = QLineEdit()
-        self.topic.setPlaceholderText("e.g. Golf GTI for the Rossi family")
-        self.account = LookupEdit(self._find_accounts, "Type a name, e-mail or phone number")
-        self.new_account_button = QPushButton("New customer…")
-        self.account_dialog: AccountDialog | None = None
-        self.contact = OptionCombo()
-        self.close_date = DateEdit()
-        self.revenue = MoneyEdit("Est. revenue", money.DEFAULT_CURRENCY)
-        self.accessories = MoneyEdit("Est. revenue accessories", money.DEFAULT_CURRENCY)
-        self.trade_in = MoneyEdit("Est. trade-in value", money.DEFAULT_CURRENCY)
-        self.currency = QComboBox()
-        self.currency.addItems(list(money.CURRENCIES))
-        self.owner = OptionCombo()
-        self.kind = OptionCombo()
-        self.kind.setToolTip(
-            "Which sales process the opportunity follows; chosen when it is created"
-        )
-        self.stage = OptionCombo()
-        self.probability = QSpinBox()
-        self.probability.setRange(0, 100)
-        self.probability.setSuffix(" %")
-        self.probability.setMinimumWidth(80)
-        self.probability_hint = QLabel()
-        self.probability_hint.setEnabled(False)  # drawn in the muted colour
-        self.probability_reset = QPushButton()
-        self.probability_reset.setToolTip("Let the probability follow the stage again")
-        self.channel = ChoiceCombo(Channel)
-        self.source = QLineEdit()
-        self.source.setPlaceholderText("e.g. the campaign, the event, who referred them")
-        self.description = QPlainTextEdit()
-        self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(self.description.fontMetrics().lineSpacing() * 4 + 12)
-
-        self._row("topic", "&Topic", self.topic)
-        self._row("account_id", "C&ustomer", self.account, self.new_account_button)
-        self._row("primary_contact_id", "Primary contact", self.contact, short=True)
-        self._row("est_close_date", "Est. close date", self.close_date, short=True)
-        self.revenue_hint = QLabel()
-        self.revenue_hint.setEnabled(False)  # drawn in the muted colour
-        self.revenue_hint.hide()
-        self._revenue_from = ""
-        self._row("est_revenue", "Est. revenue", self.revenue, self.revenue_hint, short=True)
-        self._row(
-            "est_revenue_accessories", "Est. revenue accessories", self.accessories, short=True
-        )
-        self._row("est_trade_in", "Est. trade-in value", self.trade_in, short=True)
-        self._row("currency", "Currency", self.currency, short=True)
-        self._row("owner_id", "Owner", self.owner, short=True)
-        self._row("kind_id", "&Kind", self.kind, short=True)
-        self._row("stage_id", "Sta&ge", self.stage, short=True)
-        self._row(
-            "probability",
-            "Probability",
-            self.probability,
-            self.probability_hint,
-            self.probability_reset,
-            short=True,
-        )
-        self._row("channel", "Channel", self.channel, short=True)
-        self._row("source", "Source", self.source)
-        self._row("description", "Description", self.description)
-
-        self.account.picked.connect(self._on_account_picked)
-        self.new_account_button.clicked.connect(self.create_account)
-        self.currency.currentTextChanged.connect(self._on_currency_changed)
-        self.stage.currentIndexChanged.connect(self._on_stage_changed)
-        self.kind.currentIndexChanged.connect(self._on_kind_changed)
-        self.probability.valueChanged.connect(self._on_probability_typed)
-        self.probability_reset.clicked.connect(self.reset_probability)
-        for name, edit in (
-            ("est_revenue", self.revenue),
-            ("est_revenue_accessories", self.accessories),
-            ("est_trade_in", self.trade_in),
-        ):
-            edit.line_edit.editingFinished.connect(partial(self._check_amount, name, edit))
-        self.topic.textEdited.connect(self._check_topic)
-
-    def focus_order(self) -> list[QWidget]:
-        return [
-            self.topic,
-            self.account,
-            self.new_account_button,
-            self.contact,
-            self.close_date,
-            self.revenue,
-            self.accessories,
-            self.trade_in,
-            self.currency,
-            self.owner,
-            self.kind,
-            self.stage,
-            self.probability,
-            self.probability_reset,
-            self.channel,
-            self.source,
-            self.description,
-        ]
-
-    # Loading and reading back
-
-    def load(
-        self, data: OpportunityInput, stages: list[StageInfo], fixed_sequence: bool, is_new: bool
-    ) -> None:
-        self.topic.setText(data.topic)
-        self.topic.setCursorPosition(0)
-        label = accounts.name(data.account_id) if data.account_id is not None else ""
-        self.account.set_current(data.account_id, label)
-        self._load_contacts(data.account_id, data.primary_contact_id)
-        self.close_date.set_date_value(data.est_close_date or date.today())
-        if self.currency.findText(data.currency) < 0:
-            self.currency.addItem(data.currency)
-        blocked = self.currency.blockSignals(True)
-        self.currency.setCurrentText(data.currency)
-        self.currency.blockSignals(blocked)
-        for edit, amount in (
-            (self.revenue, data.est_revenue),
-            (self.accessories, data.est_revenue_accessories),
-            (self.trade_in, data.est_trade_in),
-        ):
-            edit.set_currency(data.currency)
-            edit.set_amount(amount)
-        self.follow_revenue(data)
-        users = reference.users()
-        if data.owner_id is not None and all(u.id != data.owner_id for u in users):
-            users = reference.users(active_only=False)
-        self.owner.set_options(users, "(nobody yet)")
-        self.owner.set_current_id(data.owner_id)
-        blocked = self.kind.blockSignals(True)
-        self.kind.set_options(reference.opportunity_kinds())
-        self.kind.set_current_id(data.kind_id)
-        self.kind.blockSignals(blocked)
-        # The process is chosen for a new sale; a saved one keeps its stage history in it.
-        self._is_new = is_new
-        self._from_lead = data.lead_id is not None
-        self.kind.setEnabled(is_new and not self._read_only)
-        self._load_stages(data.stage_id, stages, fixed_sequence, data.lead_id is not None, is_new)
-        self._set_probability(
-            opportunities.effective_probability(data), data.probability is not None
-        )
-        self.channel.set_current_code(data.channel)
-        self.source.setText(data.source)
-        self.description.setPlainText(data.description)
-
-    def _load_stages(
-        self,
-        stage_id: int | None,
-        stages: list[StageInfo],
-        fixed_sequence: bool,
-        from_lead: bool,
-        is_new: bool,
-    ) -> None:
-        self._stages = {s.id: s for s in stages}
-        current = self._stages.get(stage_id) if stage_id is not None else None
-        # The saved stage decides where the sale may go next, as the service checks it; a
-        # new sale may start at any stage.
-        offered = allowed_moves(stages, None if is_new else current, fixed_sequence)
-        offered = [s for s in offered if from_lead or not s.only_from_lead or s == current]
-        if current is not None and current not in offered:
-            offered.append(current)  # a closed stage, shown as it is
-        blocked = self.stage.blockSignals(True)
-        self.stage.set_options([Option(s.id, s.name) for s in offered])
-        self.stage.set_current_id(stage_id)
-        self.stage.setEnabled(bool(offered) and not self._read_only)
-        self.stage.setToolTip("" if stages else "This kind of opportunity has no stages.")
-        self.stage.blockSignals(blocked)
-
-    def follow_stage(
-        self, data: OpportunityInput, stages: list[StageInfo], fixed_sequence: bool
-    ) -> None:
-        """Show the stage saved meanwhile (a move from the stage bar, an automatic one),
-        leaving the other fields as typed; the probability follows unless typed by hand."""
-        self._load_stages(
-            data.stage_id, stages, fixed_sequence, data.lead_id is not None, is_new=False
-        )
-        if not self._by_hand:
-            self.reset_probability()
-
-    def follow_revenue(self, data: OpportunityInput) -> None:
-        """The estimates follow the accepted or latest open quote when there is one: shown
-        from it and not typed over."""
-        source = getattr(data, "revenue_from", "")
-        self._revenue_from = source
-        for edit, amount in (
-            (self.revenue, data.est_revenue),
-            (self.accessories, data.est_revenue_accessories),
-            (self.trade_in, data.est_trade_in),
-        ):
-            if source:
-                edit.set_amount(amount)
-            edit.set_read_only(self._read_only or bool(source))
-            edit.setToolTip(
-                f"From quote {source}; change the quote to change it." if source else ""
-            )
-        self.revenue_hint.setText(f"from quote {source}" if source else "")
-        self.revenue_hint.setVisible(bool(source))
-
-    def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
-        data.topic = self.topic.text()
-        data.account_id = self.account.current_id()
-        if data.account_id is None and self.account.text():
-            errors["account_id"] = (
-                f"“{self.account.text()}” is not a customer on file yet: pick one from the "
-                "list (Down arrow), or create it with New customer…"
-            )
-        data.primary_contact_id = self.contact.current_id()
-        data.est_close_date = self.close_date.date_value()
-        data.currency = self.currency.currentText()
-        for name, edit in (
-            ("est_revenue", self.revenue),
-            ("est_revenue_accessories", self.accessories),
-            ("est_trade_in", self.trade_in),
-        ):
-            problem = edit.problem()
-            if problem:
-                errors[name] = problem
-            else:
-                setattr(data, name, edit.amount())
-        data.owner_id = self.owner.current_id()
-        if self._is_new and self.kind.current_id() is not None:
-            data.kind_id = self.kind.current_id()
-        data.stage_id = self.stage.current_id()
-        data.probability = self.probability.value() if self._by_hand else None
-        data.channel = self.channel.current_code()
-        data.source = self.source.text()
-        data.description = self.description.toPlainText()
-
-    def state(self) -> tuple[Any, ...]:
-        return (
-            self.topic.text(),
-            self.account.current_id(),
-            self.account.text(),
-            self.contact.current_id(),
-            self.close_date.date(),
-            *(_amount_state(e) for e in (self.revenue, self.accessories, self.trade_in)),
-            self.currency.currentText(),
-            self.owner.current_id(),
-            self.kind.current_id(),
-            self.stage.current_id(),
-            self.probability.value(),
-            self._by_hand,
-            self.channel.current_code(),
-            self.source.text(),
-            self.description.toPlainText(),
-        )
-
-    def set_read_only(self, read_only: bool) -> None:
-        self._read_only = read_only
-        for line in (self.topic, self.source):
-            line.setReadOnly(read_only)
-        self.description.setReadOnly(read_only)
-        self.account.set_read_only(read_only)
-        self.close_date.setReadOnly(read_only)
-        self.probability.setReadOnly(read_only)
-        for edit in (self.revenue, self.accessories, self.trade_in):
-            edit.set_read_only(read_only or bool(self._revenue_from))
-        for widget in (self.new_account_button, self.contact, self.currency, self.owner):
-            widget.setEnabled(not read_only)
-        self.kind.setEnabled(self._is_new and not read_only)
-        self.channel.setEnabled(not read_only)
-        self.stage.setEnabled(not read_only and self.stage.count() > 0)
-        self._set_probability(self.probability.value(), self._by_hand)
-
-    def _check_amount(self, name: str, edit: MoneyEdit) -> None:
-        problem = edit.problem()
-        if problem:
-            self.boxes[name].show_error(problem)
-        else:
-            self.boxes[name].clear_message()
-
-    def _check_topic(self, text: str) -> None:
-        # The 'cannot be empty' message goes as soon as there is a topic.
-        if text.strip() and self.boxes["topic"].message.is_error:
-            self.boxes["topic"].clear_message()
-
-    # The customer
-
-    def _find_accounts(self, text: str) -> list[LookupItem]:
-        return [LookupItem(o.id, o.label) for o in accounts.search(text)]
-
-    def _on_account_picked(self, account_id: int | None) -> None:
-        self._load_contacts(account_id, None)
-
-    def _load_contacts(self, account_id: int | None, contact_id: int | None) -> None:
-        people = accounts.contacts(account_id) if account_id is not None else []
-        self.contact.set_options(people, "(none: use the customer's address)")
-        if contact_id is None and len(people) == 1:
-            contact_id = people[0].id  # a private customer is their own contact
-        self.contact.set_current_id(contact_id)
-
-    def create_account(self) -> AccountDialog:
-        """Open the new-customer dialog, starting from the name typed in the customer field."""
-        typed = self.account.text() if self.account.current_id() is None else ""
-        dialog = AccountDialog(self.window(), typed)
-        dialog.setAttribute(DELETE_ON_CLOSE)
-        dialog.created.connect(self._on_account_created)
-        dialog.destroyed.connect(self._forget_account_dialog)
-        self.account_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _forget_account_dialog(self) -> None:
-        self.account_dialog = None
-
-    def _on_account_created(self, option: Option) -> None:
-        self.account.pick(option.id, option.label)
-        self.contact.setFocus()
-
-    # Money, stage and probability
-
-    def _on_currency_changed(self, currency: str) -> None:
-        for edit in (self.revenue, self.accessories, self.trade_in):
-            edit.set_currency(currency)
-
-    def _stage_default(self) -> int:
-        stage = self._stages.get(self.stage.current_id() or 0)
-        return stage.default_probability if stage else 0
-
-    def _set_probability(self, value: int, by_hand: bool) -> None:
-        self._by_hand = by_hand
-        blocked = self.probability.blockSignals(True)
-        self.probability.setValue(value)
-        self.probability.blockSignals(blocked)
-        has_stage = self.stage.current_id() is not None
-        self.probability_reset.setText(f"Use the stage's {self._stage_default()} %")
-        self.probability_reset.setVisible(by_hand and has_stage and not self._read_only)
-        if not has_stage:
-            self.probability_hint.setText("")
-        else:
-            self.probability_hint.setText("typed by hand" if by_hand else "follows the stage")
-
-    def _on_kind_changed(self) -> None:
-        """A new sale switched to another process: its stages are offered, from the first."""
-        kind_id = self.kind.current_id()
-        if kind_id is None:
-            return
-        stages = reference.stage_infos(kind_id)
-        self._load_stages(None, stages, reference.fixed_sequence(kind_id), self._from_lead, True)
-        first = next((st for st in stages if not st.is_closed), None)
-        if first is not None and first.only_from_lead and not self._from_lead:
-            first = next((st for st in stages if not st.is_closed and not st.only_from_lead), None)
-        self.stage.set_current_id(first.id if first is not None else None)
-        self._on_stage_changed()
-
-    def _on_stage_changed(self) -> None:
-        if not self._by_hand:
-            self._set_probability(self._stage_default(), False)
-        else:
-            self._set_probability(self.probability.value(), True)
-
-    def _on_probability_typed(self, value: int) -> None:
-        self._set_probability(value, True)
-
-    def probability_by_hand(self) -> bool:
-        return self._by_hand
-
-    def reset_probability(self) -> None:
-        """Back to the stage's default, and following the stage again."""
-        self._set_probability(self._stage_default(), False)
-
-
-def _amount_state(edit: MoneyEdit) -> Any:
-    # Compare amounts, not text: '31500' and '31,500.00' are no change.
-    return edit.text() if edit.problem() else edit.amount()
-
-
-class BrandingSection(_Section):
-    """What the customer wants: how they pay, new or used, and the vehicle down to the
-    variant (the pickers of ui.common.vehicle_interest)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Branding", parent)
-        self.pickers = VehicleInterestPickers()
-        self.interest = self.pickers.interest
-        self.condition = self.pickers.condition
-        self.levels = self.pickers.levels
-        labels = {"interest": "&Interest", "condition": "Condition", **_LEVEL_LABELS}
-        for name, widget in self.pickers.fields():
-            self._row(name, labels[name], widget, short=True)
-
-    def load(self, data: OpportunityInput) -> None:
-        self.pickers.load(data)
-
-    def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
-        self.pickers.fill(data)
-
-    def state(self) -> tuple[Any, ...]:
-        return self.pickers.state()
-
-    def wanted(self) -> dict[str, str]:
-        """What a stock vehicle is matched against."""
-        return {
-            "brand": self.levels["brand"].value(),
-            "model": self.levels["model"].value(),
-            "condition": self.condition.current_code(),
-        }
-
-    def fill_empty_from(self, vehicle: VehicleChoice) -> None:
-        """Take what the customer has not said yet from the vehicle picked for them."""
-        self.pickers.quiet = True
-        if not self.condition.current_code():
-            self.condition.set_current_code(vehicle.condition)
-        for name in LEVELS:
-            combo = self.levels[name]
-            if not combo.value() and getattr(vehicle, name):
-                combo.set_value(getattr(vehicle, name))
-        self.pickers.quiet = False
-        self.refresh_offers(clear=False)
-
-    def refresh_offers(self, below: str | None = None, clear: bool = True) -> None:
-        self.pickers.refresh_offers(below, clear)
-
-    def set_read_only(self, read_only: bool) -> None:
-        self.pickers.set_read_only(read_only)
-
-
-class DeviceSection(_Section):
-    """The stock vehicle reserved for this sale and when it is to be handed over."""
-
-    vehicle_picked = Signal(object)  # VehicleChoice, or None when the pick was undone
-
-    def __init__(self, wanted: Callable[[], dict[str, str]], parent: QWidget | None = None) -> None:
-        super().__init__("Device specifics", parent)
-        self._wanted = wanted
-        self.opportunity_id: int | None = None
-        self.vehicle = LookupEdit(self._find_vehicles, "VIN, stock number or model")
-        self.delivery = OptionalDateEdit()
-        self.delivery.setToolTip("Empty until a date is agreed; Delete clears it.")
-        self.clear_delivery = QPushButton("Clear")
-        self.clear_delivery.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._row("vehicle_id", "&Vehicle", self.vehicle)
-        self._row(
-            "scheduled_delivery",
-            "Scheduled delivery",
-            self.delivery,
-            self.clear_delivery,
-            short=True,
-        )
-        self.vehicle.picked.connect(self._on_picked)
-        self.vehicle.left.connect(self._on_vehicle_left)
-        self.clear_delivery.clicked.connect(self.delivery.clear_date)
-
-    def load(self, data: OpportunityInput) -> None:
-        choice = (
-            catalogue.vehicle(data.vehicle_id, self.opportunity_id)
-            if data.vehicle_id is not None
-            else None
-        )
-        self.vehicle.set_current(choice.id if choice else None, choice.label if choice else "")
-        self.delivery.set_date_value(data.scheduled_delivery)
-        self.boxes["vehicle_id"].clear_message()
-        if choice is not None:
-            self.show_vehicle(choice)
-
-    def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
-        data.vehicle_id = self.vehicle.current_id()
-        if data.vehicle_id is None and self.vehicle.text():
-            errors["vehicle_id"] = self.resolve_typed() or "Pick the vehicle from the list."
-        data.scheduled_delivery = self.delivery.date_value()
-
-    def settle(self) -> None:
-        """Turn a typed VIN or stock number into the vehicle it names, before the form is
-        read (so the branding it fills is read too)."""
-        if self.vehicle.current_id() is None and self.vehicle.text():
-            self.resolve_typed()
-
-    def state(self) -> tuple[Any, ...]:
-        return (self.vehicle.current_id(), self.vehicle.text(), self.delivery.date_value())
-
-    def set_read_only(self, read_only: bool) -> None:
-        self.vehicle.set_read_only(read_only)
-        self.delivery.setReadOnly(read_only)
-        self.clear_delivery.setEnabled(not read_only)
-
-    def resolve_typed(self) -> str:
-        """Pick the vehicle a typed VIN or stock number names; '' when done, else what
-        is wrong with the text."""
-        try:
-            choice = catalogue.vehicle_by_code(self.vehicle.text(), self.opportunity_id)
-        except ValidationError as exc:
-            message = exc.errors.get("vehicle_id", str(exc))
-            self.boxes["vehicle_id"].show_error(message)
-            return message
-        self.vehicle.pick(choice.id, choice.label)
-        return ""
-
-    def show_vehicle(self, choice: VehicleChoice) -> None:
-        """Say at the field what stands against this vehicle, if anything."""
-        box = self.boxes["vehicle_id"]
-        if choice.reserved_by:
-            box.show_error(
-                f"Reserved by opportunity {choice.reserved_by}; "
-                "pick another vehicle or release it there first."
-            )
-        elif choice.vin_warning:
-            box.show_warning(choice.vin_warning)
-        else:
-            box.clear_message()
-
-    def _find_vehicles(self, text: str) -> list[LookupItem]:
-        wanted = self._wanted()
-        found = catalogue.find_vehicles(
-            text,
-            brand=wanted["brand"],
-            model=wanted["model"],
-            condition=wanted["condition"],
-            for_opportunity=self.opportunity_id,
-        )
-        return [
-            LookupItem(
-                v.id,
-                v.label,
-                f"reserved by {v.reserved_by}" if v.reserved_by else "",
-                bool(v.reserved_by),
-            )
-            for v in found
-        ]
-
-    def _on_picked(self, vehicle_id: int | None) -> None:
-        if vehicle_id is None:
-            self.boxes["vehicle_id"].clear_message()
-            self.vehicle_picked.emit(None)
-            return
-        choice = catalogue.vehicle(vehicle_id, self.opportunity_id)
-        if choice is None:
-            self.vehicle.set_current(None)
-            self.boxes["vehicle_id"].show_error("This vehicle is no longer in stock.")
-            return
-        self.show_vehicle(choice)
-        self.vehicle_picked.emit(choice)
-
-    def _on_vehicle_left(self) -> None:
-        if (
-            self.vehicle.current_id() is None
-            and self.vehicle.text()
-            and not self.vehicle.is_listing()
-        ):
-            self.resolve_typed()
-
-
-class AssignmentSection(_Section):
-    """Which business, site and operation the sale belongs to; each offers what belongs
-    to the one before."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Assignment", parent)
-        self.business = OptionCombo()
-        self.facility = OptionCombo()
-        self.operation = OptionCombo()
-        self._row("business_id", "Busi&ness", self.business, short=True)
-        self._row("facility_id", "Facility", self.facility, short=True)
-        self._row("operation_id", "Operation", self.operation, short=True)
-        self.business.currentIndexChanged.connect(self._on_business_changed)
-        self.facility.currentIndexChanged.connect(self._on_facility_changed)
-
-    def load(self, data: OpportunityInput, prefill_single: bool) -> None:
-        """Show the saved assignment; on a new record a site with a single business,
-        facility or operation has it chosen already."""
-        business_id, facility_id, operation_id = (
-            data.business_id,
-            data.facility_id,
-            data.operation_id,
-        )
-        businesses = reference.businesses()
-        if prefill_single and business_id is None and len(businesses) == 1:
-            business_id = businesses[0].id
-        self._fill(self.business, businesses, business_id)
-        facilities = reference.facilities(business_id) if business_id is not None else []
-        if prefill_single and facility_id is None and len(facilities) == 1:
-            facility_id = facilities[0].id
-        self._fill(self.facility, facilities, facility_id)
-        operations = reference.operations(facility_id) if facility_id is not None else []
-        if prefill_single and operation_id is None and len(operations) == 1:
-            operation_id = operations[0].id
-        self._fill(self.operation, operations, operation_id)
-        self._enable()
-
-    def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
-        data.business_id = self.business.current_id()
-        data.facility_id = self.facility.current_id()
-        data.operation_id = self.operation.current_id()
-
-    def state(self) -> tuple[Any, ...]:
-        return (self.business.current_id(), self.facility.current_id(), self.operation.current_id())
-
-    def set_read_only(self, read_only: bool) -> None:
-        self._read_only = read_only
-        self._enable()
-
-    def _fill(self, combo: OptionCombo, options: list[Option], current: int | None) -> None:
-        blocked = combo.blockSignals(True)
-        combo.set_options(options, "—")
-        combo.set_current_id(current)
-        combo.blockSignals(blocked)
-
-    def _enable(self) -> None:
-        editable = not getattr(self, "_read_only", False)
-        self.business.setEnabled(editable)
-        self.facility.setEnabled(editable and self.business.current_id() is not None)
-        self.operation.setEnabled(editable and self.facility.current_id() is not None)
-
-    def _on_business_changed(self) -> None:
-        business_id = self.business.current_id()
-        options = reference.facilities(business_id) if business_id is not None else []
-        self._fill(self.facility, options, self.facility.current_id())
-        self._on_facility_changed()
-
-    def _on_facility_changed(self) -> None:
-        facility_id = self.facility.current_id()
-        options = reference.operations(facility_id) if facility_id is not None else []
-        self._fill(self.operation, options, self.operation.current_id())
-        self._enable()
 
 
 class OpportunityDialog(QDialog):
@@ -782,12 +93,14 @@ class OpportunityDialog(QDialog):
         self.read_only = False
         self._loaded = OpportunityInput()
         self._baseline: tuple[Any, ...] = ()
+        self.choices: FormChoices | None = None
+        self._unread: set[OpportunityTab] = set()  # tabs to read when next shown
 
         self.opportunity = OpportunitySection()
         self.branding = BrandingSection()
         self.device = DeviceSection(self.branding.wanted)
         self.assignment = AssignmentSection()
-        self.sections: tuple[_Section, ...] = (
+        self.sections: tuple[Section, ...] = (
             self.opportunity,
             self.branding,
             self.device,
@@ -835,7 +148,12 @@ class OpportunityDialog(QDialog):
             process_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.contacts_tab = ContactsTab()
-        self.timeline = TimelineWidget(current_user_id)
+        # The timeline shows the entries read with the record, then reads its own.
+        self._told_timeline: tuple[int, list[TimelineEntry]] | None = None
+        self.timeline = TimelineWidget(
+            current_user_id,
+            attached_to=replace(OPPORTUNITY_TIMELINE, entries=self._timeline_entries),
+        )
         self.history_tab = HistoryTab()
         self.tab_pages: list[OpportunityTab] = []
         self.tabs = QTabWidget()
@@ -894,6 +212,7 @@ class OpportunityDialog(QDialog):
         self.close_won_button.clicked.connect(self.close_as_won)
         self.close_lost_button.clicked.connect(self.close_as_lost)
         self.reopen_button.clicked.connect(self.reopen)
+        self.tabs.currentChanged.connect(self._on_tab_shown)
 
         self._align_labels()
         self._set_tab_order()
@@ -907,6 +226,11 @@ class OpportunityDialog(QDialog):
         self.tab_pages.append(page)  # type: ignore[arg-type]
         return self.tabs.addTab(page, title)
 
+    def document_pages(self) -> list[OpportunityTab]:
+        """The tabs other than the contacts, the timeline and the history."""
+        fixed = (self.contacts_tab, self.timeline, self.history_tab)
+        return [page for page in self.tab_pages if page not in fixed]
+
     def _add_document_tabs(self) -> None:
         """The place for the quotes and documents tab, between the timeline and the history.
         A page added here with `_add_tab` is told the opportunity and whether it is
@@ -919,39 +243,42 @@ class OpportunityDialog(QDialog):
     # Loading
 
     def _open(self) -> None:
-        if self.opportunity_id is None:
-            self._load(opportunities.new_input(self.current_user_id))
-            return
+        """One service call: the record with everything its form shows."""
         try:
-            detail = opportunities.get(self.opportunity_id)
+            form = opportunities.open_form(self.opportunity_id, self.current_user_id)
         except NotFound as exc:
-            self._load(opportunities.new_input(self.current_user_id))
+            form = opportunities.open_form(None, self.current_user_id)
+            self._load(form)
             self._set_read_only(True)
             self.banner.setText(str(exc))
             self.banner.show()
             return
-        self._load(detail)
+        self._load(form)
 
-    def _load(self, data: OpportunityInput, focus: bool = True) -> None:
+    def _load(self, form: OpportunityForm, focus: bool = True, all_tabs: bool = False) -> None:
+        """Show `form`: the record, and its choices unless it comes without (a save's
+        answer: the choices read when the form opened stay)."""
+        data = form.record
+        if form.choices is not None:
+            self.choices = form.choices
+        assert self.choices is not None, "the form opens with its choices"
         # Fields the form does not show (the kind, the lead it came from) go back unchanged.
         self._loaded = OpportunityInput(
             **{f.name: getattr(data, f.name) for f in fields(OpportunityInput)}
         )
-        self.version = getattr(data, "version", 0)
-        self.status = getattr(data, "status", Status.OPEN.value)
-        stages = reference.stage_infos(data.kind_id) if data.kind_id is not None else []
-        fixed = reference.fixed_sequence(data.kind_id) if data.kind_id is not None else False
+        self.version = data.version
+        self.status = data.status
         self.device.opportunity_id = self.opportunity_id
         self._show_messages({}, {})
-        self.opportunity.load(data, stages, fixed, is_new=self.opportunity_id is None)
-        self.branding.load(data)
-        self.device.load(data)  # says at the field what stands against its vehicle
-        self.assignment.load(data, prefill_single=self.opportunity_id is None)
+        self.opportunity.load(form, self.choices)
+        self.branding.load(data, form.choices)
+        self.device.load(data, form.vehicle)  # says at the field what stands against it
+        self.assignment.load(data, self.choices, prefill_single=self.opportunity_id is None)
         closed = self.status != Status.OPEN.value
-        self._show_process(getattr(data, "id", None))
+        self._show_process(form, all_tabs)
         self._set_read_only(closed)
         if closed:
-            summary = getattr(data, "closing_summary", "")
+            summary = data.closing_summary
             self.banner.setText(
                 (summary + "\n" if summary else "")
                 + _CLOSED_MESSAGE.format(status=Status(self.status).label.lower())
@@ -966,49 +293,97 @@ class OpportunityDialog(QDialog):
         else:
             self.opportunity.topic.setFocus()
 
-    def _show_process(self, saved_id: int | None) -> None:
+    def _show_process(self, form: OpportunityForm, all_tabs: bool = False) -> None:
         """The stage bar and the tabs follow the record as saved; none of it before the
-        first save."""
+        first save. The stage bar and the contacts show what came with the record; the
+        other tabs read the record when they are first shown (all at once with
+        `all_tabs`, or for a record just saved the first time)."""
+        saved_id = None if form.is_new else form.record.id
         self.process_row.setVisible(saved_id is not None)
-        self.stage_bar.set_opportunity(saved_id)
-        for page in self.tab_pages:
-            page.set_opportunity(saved_id)
+        self.stage_bar.display(saved_id, form.overview, form.visits or [])
+        self.contacts_tab.display(
+            saved_id, form.record.account_id, form.further_contacts, form.contacts
+        )
+        to_read: list[OpportunityTab] = self.document_pages()
+        if form.visits is not None and form.close_dates is not None and form.timeline is not None:
+            self._unread.discard(self.history_tab)
+            self.history_tab.display(saved_id, form.visits, form.close_dates)
+            if saved_id is not None:
+                self._told_timeline = (saved_id, form.timeline)
+            self._unread.discard(self.timeline)
+            self.timeline.set_opportunity(saved_id)
+        elif form.history_changed or all_tabs or saved_id is None:
+            # A save that moved the stage or the close date: both tabs tell of it.
+            to_read += [self.timeline, self.history_tab]
+        for page in to_read:
+            if all_tabs or saved_id is None or page is self.tabs.currentWidget():
+                self._unread.discard(page)
+                page.set_opportunity(saved_id)
+            else:
+                self._point(page, saved_id)
+                self._unread.add(page)
         self.tabs.setEnabled(saved_id is not None)
         self.tabs_hint.setVisible(saved_id is None)
 
-    def refresh_process(self) -> None:
+    def _timeline_entries(self, opportunity_id: int) -> list[TimelineEntry]:
+        told, self._told_timeline = self._told_timeline, None
+        if told is not None and told[0] == opportunity_id:
+            return told[1]
+        return activities.timeline(opportunity_id)
+
+    def _point(self, page: OpportunityTab, opportunity_id: int | None) -> None:
+        """Tell a tab not in front which opportunity it belongs to, without reading it:
+        its buttons act on that one, and it reads it when it is shown."""
+        if isinstance(page, TimelineWidget):
+            page.record_id = opportunity_id
+        elif isinstance(page, HistoryTab):
+            page.point_at(opportunity_id)
+        else:
+            page.opportunity_id = opportunity_id  # type: ignore[attr-defined]
+
+    def _on_tab_shown(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if page in self._unread:
+            self._unread.discard(page)  # type: ignore[arg-type]
+            page.set_opportunity(self.opportunity_id)  # type: ignore[union-attr]
+
+    def refresh_process(self, announce: bool = True) -> None:
         """After a stage move, an activity, a close or a reopening saved from the form: show
         the record again. Values typed and not saved yet stay; the stage, its probability
-        and the version come from the record, so the next save goes through."""
+        and the version come from the record, so the next save goes through. With
+        `announce`, the lists showing it hear of the change (not when whoever changed it
+        has told them already)."""
         if self.opportunity_id is None:
             return
         try:
-            detail = opportunities.get(self.opportunity_id)
+            form = opportunities.reread(self.opportunity_id)
         except NotFound as exc:
             self._say(str(exc), error=True)
             return
-        if not self.is_modified() or detail.status != Status.OPEN.value:
-            self._load(detail, focus=False)
+        if not self.is_modified() or form.record.status != Status.OPEN.value:
+            self._load(form, focus=False, all_tabs=True)
         else:
-            self._take_process_state(detail)
+            self._take_process_state(form)
+        if announce:
+            record_changes().announce(OPPORTUNITY, self.opportunity_id)
         self.changed.emit(self.opportunity_id)
 
-    def _take_process_state(self, detail: OpportunityInput) -> None:
-        self.version = getattr(detail, "version", self.version)
+    def _take_process_state(self, form: OpportunityForm) -> None:
+        detail = form.record
+        self.version = detail.version
         self._loaded.stage_id = detail.stage_id
         self._loaded.probability = detail.probability
-        stages = reference.stage_infos(detail.kind_id) if detail.kind_id is not None else []
-        fixed = reference.fixed_sequence(detail.kind_id) if detail.kind_id is not None else False
-        self.opportunity.follow_stage(detail, stages, fixed)
+        self.opportunity.follow_stage(form)
         self.opportunity.follow_revenue(detail)
-        self.stage_bar.refresh()
+        self.stage_bar.display(self.opportunity_id, form.overview, form.visits or [])
         for page in self.tab_pages:
+            self._unread.discard(page)
             page.set_opportunity(self.opportunity_id)
 
     def reload(self) -> None:
         """Show the saved record again, dropping what was typed since."""
         if self.opportunity_id is not None:
-            self._load(opportunities.get(self.opportunity_id))
+            self._load(opportunities.reread(self.opportunity_id))
 
     def _set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
@@ -1092,10 +467,7 @@ class OpportunityDialog(QDialog):
                 warnings = opportunities.validate(replace(data), self.opportunity_id)
                 self._refuse(errors, warnings)
                 return False
-            if self.opportunity_id is None:
-                detail = opportunities.create(data)
-            else:
-                detail = opportunities.update(self.opportunity_id, data, self.version)
+            form = opportunities.save(self.opportunity_id, data, self.version)
         except ValidationError as exc:
             self._refuse({**exc.errors, **errors}, exc.warnings)
             return False
@@ -1103,13 +475,15 @@ class OpportunityDialog(QDialog):
             return self._on_conflict(data)
         except NotFound as exc:
             return self._on_gone(str(exc))
-        return self._saved(detail)
+        return self._saved(form)
 
-    def _saved(self, detail: OpportunityDetail) -> bool:
+    def _saved(self, form: OpportunityForm) -> bool:
+        detail = form.record
         self.opportunity_id = detail.id
-        self._load(detail)
+        self._load(form)
         self._show_messages({}, detail.warnings)
         self._say(f"Saved at {datetime.now():%H:%M}.")
+        record_changes().announce(OPPORTUNITY, detail.id)
         self.saved.emit(detail.id)
         return True
 
@@ -1159,7 +533,7 @@ class OpportunityDialog(QDialog):
             self._say(f"Not saved: {conflict.message}", error=True)
             return False
         try:
-            detail = opportunities.save_over(
+            form = opportunities.save_over_form(
                 self.opportunity_id, self._loaded, data, conflict.version
             )
         except ValidationError as exc:
@@ -1169,7 +543,7 @@ class OpportunityDialog(QDialog):
             return self._on_conflict(data)  # changed yet again meanwhile
         except NotFound as exc:
             return self._on_gone(str(exc))
-        return self._saved(detail)
+        return self._saved(form)
 
     def _on_gone(self, message: str) -> bool:
         answer = QMessageBox.question(
@@ -1244,7 +618,7 @@ class OpportunityDialog(QDialog):
         dialog.open()
 
     def _after_close(self, _closed: object) -> None:
-        self.refresh_process()
+        self.refresh_process(announce=False)  # the close dialog has told the lists
 
     def _forget_close_dialog(self, _result: int) -> None:
         self.close_dialog = None

@@ -27,6 +27,7 @@ from app.services import accounts, opportunities, process
 from app.services.accounts import OpportunityContactInfo
 from app.services.errors import NotFound
 from app.services.opportunities import CloseDateChange
+from app.services.reference import Option
 from ui.common.widgets import ChoiceCombo, FieldErrorLabel, OptionCombo
 from ui.opportunities.stage_bar import time_spent
 
@@ -149,15 +150,41 @@ class ContactsTab(QWidget):
 
     def refresh(self) -> None:
         """Read the contacts again, keeping the selected one selected."""
-        selected = self.current_contact_id()
-        self.listed = []
-        self.account_id = None
+        listed: list[OpportunityContactInfo] = []
+        account_id = None
+        people: list[Option] = []
         if self.opportunity_id is not None:
             try:
-                self.account_id = opportunities.get(self.opportunity_id).account_id
-                self.listed = accounts.opportunity_contacts(self.opportunity_id)
+                account_id = opportunities.get(self.opportunity_id).account_id
+                listed = accounts.opportunity_contacts(self.opportunity_id)
+                people = accounts.contacts(account_id) if account_id is not None else []
             except NotFound as exc:
                 self.message.show_error(str(exc))
+        self._show(account_id, listed, people)
+
+    def display(
+        self,
+        opportunity_id: int | None,
+        account_id: int | None,
+        listed: list[OpportunityContactInfo],
+        people: list[Option],
+    ) -> None:
+        """Show the contacts as read with the record: `listed` (the primary contact first,
+        then the further ones) and the `people` at the customer, asking nothing."""
+        self.opportunity_id = opportunity_id
+        if opportunity_id is None:
+            listed, people, account_id = [], [], None
+        self._show(account_id, listed, people)
+
+    def _show(
+        self,
+        account_id: int | None,
+        listed: list[OpportunityContactInfo],
+        people: list[Option],
+    ) -> None:
+        selected = self.current_contact_id()
+        self.account_id = account_id
+        self.listed = listed
         self.tree.clear()
         self.role_combos = {}
         row_height = self.role.sizeHint().height() + 2
@@ -181,7 +208,7 @@ class ContactsTab(QWidget):
         header = self.tree.header()
         header.resizeSection(0, max(header.sectionSize(0) + COLUMN_GAP, CONTACT_WIDTH))
         header.resizeSection(1, ROLE_WIDTH + COLUMN_GAP)
-        self._offer_people()
+        self._offer_people(people)
         if selected is not None:
             self.select_contact(selected)
         self._enable()
@@ -248,8 +275,7 @@ class ContactsTab(QWidget):
                 self.tree.setCurrentItem(item)
                 return
 
-    def _offer_people(self) -> None:
-        people = accounts.contacts(self.account_id) if self.account_id is not None else []
+    def _offer_people(self, people: list[Option]) -> None:
         taken = {info.contact_id for info in self.listed}
         offered = [p for p in people if p.id not in taken]
         self.contact.set_options(offered)
@@ -316,15 +342,40 @@ class HistoryTab(QWidget):
         self.opportunity_id = opportunity_id
         self.refresh()
 
+    def point_at(self, opportunity_id: int | None) -> None:
+        """Belong to this opportunity, to be read when next refreshed (the tab not in front)."""
+        self.opportunity_id = opportunity_id
+
     def set_read_only(self, read_only: bool) -> None:
         """The history is read-only for every opportunity."""
 
     def refresh(self, now: datetime | None = None) -> None:
-        now = now or datetime.now()
-        self.visits, self.close_dates = [], []
+        visits: list[StageVisit] = []
+        close_dates: list[CloseDateChange] = []
         if self.opportunity_id is not None:
-            self.visits = process.history(self.opportunity_id)
-            self.close_dates = opportunities.close_date_history(self.opportunity_id)
+            visits = process.history(self.opportunity_id)
+            close_dates = opportunities.close_date_history(self.opportunity_id)
+        self._show(visits, close_dates, now)
+
+    def display(
+        self,
+        opportunity_id: int | None,
+        visits: list[StageVisit],
+        close_dates: list[CloseDateChange],
+        now: datetime | None = None,
+    ) -> None:
+        """Show the history as read with the record, asking nothing."""
+        self.opportunity_id = opportunity_id
+        self._show(visits, close_dates, now)
+
+    def _show(
+        self,
+        visits: list[StageVisit],
+        close_dates: list[CloseDateChange],
+        now: datetime | None = None,
+    ) -> None:
+        now = now or datetime.now()
+        self.visits, self.close_dates = visits, close_dates
         self.stages.clear()
         for index in reversed(range(len(self.visits))):
             visit = self.visits[index]

@@ -347,9 +347,23 @@ class StageBar(QWidget):
             self._show_badge("")
             self._say(str(exc), ERROR_COLOUR)
             return
+        closed = overview.status != Status.OPEN.value
+        self._show_overview(overview, process.history(self.opportunity_id) if closed else [])
+
+    def display(
+        self, opportunity_id: int | None, overview: StageOverview | None, visits: list[StageVisit]
+    ) -> None:
+        """Show the opportunity's stages as read with its record (`visits`: a closed one's
+        stages), asking the service nothing."""
+        self.opportunity_id = opportunity_id
+        if opportunity_id is None or overview is None:
+            self.refresh()
+            return
+        self._show_overview(overview, visits)
+
+    def _show_overview(self, overview: StageOverview, visits: list[StageVisit]) -> None:
         self.overview = overview
         closed = overview.status != Status.OPEN.value
-        visits = process.history(self.opportunity_id) if closed else []
         self.reached = _closed_from(visits, overview.status) if closed else ""
         visited = {v.stage for v in visits}
         # A stage only for sales from a lead was never part of one that did not come from

@@ -25,6 +25,7 @@ from app.domain.validation import ValidationError
 from app.services import catalogue, walk_in
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.errors import NotFound
+from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.widgets import CatalogueCombo, DateEdit, FieldBox, FieldErrorLabel, set_tab_chain
 from ui.customers.duplicates import DuplicateCandidatesPanel
 
@@ -309,6 +310,7 @@ class WalkInDialog(QDialog):
             return False
         self.opportunity_id = detail.id
         self._baseline = self.state()
+        record_changes().announce(OPPORTUNITY, detail.id)
         self.created.emit(detail.id)
         self.accept()
         return True

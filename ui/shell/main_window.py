@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui.common import changes
+from ui.common.changes import record_changes
 
 # Start-up shows this window before the database is opened, so what its frame needs is all
 # this module loads: the services, the models, the lists and Qt's own namespace (building
@@ -78,6 +81,8 @@ class MainWindow(QMainWindow):
         self.user: UserInfo
         self.opportunities: OpportunityListPage
         self.signed_in = False
+        self._listening = False  # to the change notification, once signed in
+        self._closed = False
         # The agenda, leads and customers are built when first shown: their modules, lists
         # and queries stay out of start-up.
         self._agenda: AgendaPage | None = None
@@ -157,6 +162,9 @@ class MainWindow(QMainWindow):
         self._watch_count(self.opportunities, self.opportunities)
         self.tabs.currentChanged.connect(lambda _: self._on_tab_changed())
         self.opportunities.open_requested.connect(self.open_opportunity)
+        if not self._closed:  # (closed while the database was being opened)
+            record_changes().changed.connect(self._on_record_changed)
+            self._listening = True
         self.tabs.currentChanged.connect(self._on_tab)
 
         for action in self._database_actions:
@@ -439,16 +447,37 @@ class MainWindow(QMainWindow):
         from ui.opportunities.opportunity_form import OpportunityDialog
 
         dialog = OpportunityDialog(opportunity_id, self.user.id, self)
-        dialog.saved.connect(self._after_opportunity_saved)
-        dialog.changed.connect(self._after_opportunity_saved)
+        # The lists read it again on the change notification; this shows it in the list.
+        dialog.saved.connect(self._select_opportunity)
+        dialog.changed.connect(self._select_opportunity)
         self._show_dialog(dialog)
         return dialog
 
-    def _after_opportunity_saved(self, opportunity_id: int) -> None:
-        self.opportunities.model.refresh()
-        self._refresh_customers()
-        self._refresh_agenda()
+    def _select_opportunity(self, opportunity_id: int) -> None:
         self.opportunities.table.select_record(opportunity_id)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A closed window no longer shows the lists: it stops hearing of changes.
+        self._closed = True
+        if self._listening:
+            record_changes().changed.disconnect(self._on_record_changed)
+            self._listening = False
+        super().closeEvent(event)
+
+    def _on_record_changed(self, kind: str, _record_id: int) -> None:
+        """A dialog saved a record: the lists that show records of its kind read again."""
+        if kind in (changes.OPPORTUNITY, changes.QUOTE, changes.ACTIVITY):
+            # The customer list counts open sales; the agenda names sales and activities.
+            self.opportunities.model.refresh()
+            self._refresh_customers()
+            self._refresh_agenda()
+        elif kind == changes.LEAD:
+            self._refresh_leads()
+        elif kind == changes.CUSTOMER:
+            self.refresh()
+            return
+        if self._dashboard is not None:
+            self._dashboard.invalidate()
 
     # --- the sales process ----------------------------------------------------------------
     def close_selected_as_lost(self) -> QDialog | None:
@@ -470,10 +499,7 @@ class MainWindow(QMainWindow):
         # stay for the user to copy; saving them is refused with the reason.
         for form in self.findChildren(OpportunityDialog):
             if form.opportunity_id in opportunity_ids and not form.is_modified():
-                form.refresh_process()
-        self.opportunities.model.refresh()
-        self._refresh_customers()
-        self._refresh_agenda()
+                form.refresh_process(announce=False)  # the lists have heard already
         count = len(opportunity_ids)
         self.statusBar().showMessage(
             f"Closed {count} {'opportunity' if count == 1 else 'opportunities'} as lost.", 8000
@@ -507,7 +533,7 @@ class MainWindow(QMainWindow):
 
     def _after_walk_in(self, opportunity_id: int) -> None:
         self.tabs.setCurrentWidget(self.opportunities)
-        self._after_opportunity_saved(opportunity_id)
+        self._select_opportunity(opportunity_id)
 
     def open_lead(self, lead_id: int | None) -> None:
         from ui.leads.lead_form import LeadDialog

@@ -1,0 +1,349 @@
+"""The Branding, Device specifics and Assignment sections of the opportunity form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QPushButton,
+    QWidget,
+)
+
+from app.domain.validation import ValidationError
+from app.services import catalogue, reference
+from app.services.catalogue import VehicleChoice
+from app.services.opportunity_form import FormChoices, OpportunityInput
+from app.services.reference import Option
+from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
+from ui.common.widgets import (
+    LookupEdit,
+    LookupItem,
+    OptionalDateEdit,
+    OptionCombo,
+)
+from ui.opportunities.form_section import Section
+
+_LEVEL_LABELS = {
+    "brand": "&Brand",
+    "vehicle_class": "Class",
+    "model": "Model",
+    "model_code": "Model code",
+    "variant": "Variant",
+}
+
+
+class _PreloadedPickers(VehicleInterestPickers):
+    """The catalogue pickers, offering what the service read with the record before they
+    ask the catalogue: opening the form asks it nothing more."""
+
+    def __init__(self) -> None:
+        self._offers: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        self._loading = False
+        super().__init__()
+
+    def preload(self, offers: dict[str, list[str]], values: dict[str, str]) -> None:
+        """`offers` for each level, as catalogue.choices gives them under `values`."""
+        self._offers = {
+            (name, _above(values, position)): offers.get(name, [])
+            for position, name in enumerate(LEVELS)
+        }
+
+    def load(self, data: Any) -> None:
+        # The levels are set one by one; their offers are read once, when all are set.
+        self._loading = True
+        try:
+            super().load(data)
+        finally:
+            self._loading = False
+
+    def _on_level_changed(self, name: str, _text: str = "") -> None:
+        if not self._loading:
+            super()._on_level_changed(name, _text)
+
+    def refresh_offers(self, below: str | None = None, clear: bool = True) -> None:
+        if self._loading and below is not None:
+            return
+        start = LEVELS.index(below) + 1 if below else 0
+        for position in range(start, len(LEVELS)):
+            name = LEVELS[position]
+            combo = self.levels[name]
+            above = {n: self.levels[n].value() for n in LEVELS[:position]}
+            key = (name, _above(above, position))
+            offered = self._offers.get(key)
+            if offered is None:
+                offered = catalogue.choices(name, **above)
+            combo.set_values(offered)
+            if clear and offered and combo.value() and not combo.offers(combo.value()):
+                blocked = combo.blockSignals(True)
+                combo.setEditText("")
+                combo.blockSignals(blocked)
+
+
+def _above(values: dict[str, str], position: int) -> tuple[str, ...]:
+    return tuple((values.get(n) or "").strip() for n in LEVELS[:position])
+
+
+class BrandingSection(Section):
+    """What the customer wants: how they pay, new or used, and the vehicle down to the
+    variant (the pickers of ui.common.vehicle_interest)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Branding", parent)
+        self.pickers = _PreloadedPickers()
+        self.interest = self.pickers.interest
+        self.condition = self.pickers.condition
+        self.levels = self.pickers.levels
+        labels = {"interest": "&Interest", "condition": "Condition", **_LEVEL_LABELS}
+        for name, widget in self.pickers.fields():
+            self._row(name, labels[name], widget, short=True)
+
+    def load(self, data: OpportunityInput, choices: FormChoices | None = None) -> None:
+        """Show the record's branding; with `choices`, the catalogue offers they hold for
+        it are used rather than asked for."""
+        if choices is not None:
+            self.pickers.preload(choices.catalogue, choices.catalogue_for)
+        self.pickers.load(data)
+
+    def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
+        self.pickers.fill(data)
+
+    def state(self) -> tuple[Any, ...]:
+        return self.pickers.state()
+
+    def wanted(self) -> dict[str, str]:
+        """What a stock vehicle is matched against."""
+        return {
+            "brand": self.levels["brand"].value(),
+            "model": self.levels["model"].value(),
+            "condition": self.condition.current_code(),
+        }
+
+    def fill_empty_from(self, vehicle: VehicleChoice) -> None:
+        """Take what the customer has not said yet from the vehicle picked for them."""
+        self.pickers.quiet = True
+        if not self.condition.current_code():
+            self.condition.set_current_code(vehicle.condition)
+        for name in LEVELS:
+            combo = self.levels[name]
+            if not combo.value() and getattr(vehicle, name):
+                combo.set_value(getattr(vehicle, name))
+        self.pickers.quiet = False
+        self.refresh_offers(clear=False)
+
+    def refresh_offers(self, below: str | None = None, clear: bool = True) -> None:
+        self.pickers.refresh_offers(below, clear)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.pickers.set_read_only(read_only)
+
+
+class DeviceSection(Section):
+    """The stock vehicle reserved for this sale and when it is to be handed over."""
+
+    vehicle_picked = Signal(object)  # VehicleChoice, or None when the pick was undone
+
+    def __init__(self, wanted: Callable[[], dict[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__("Device specifics", parent)
+        self._wanted = wanted
+        self.opportunity_id: int | None = None
+        self.vehicle = LookupEdit(self._find_vehicles, "VIN, stock number or model")
+        self.delivery = OptionalDateEdit()
+        self.delivery.setToolTip("Empty until a date is agreed; Delete clears it.")
+        self.clear_delivery = QPushButton("Clear")
+        self.clear_delivery.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._row("vehicle_id", "&Vehicle", self.vehicle)
+        self._row(
+            "scheduled_delivery",
+            "Scheduled delivery",
+            self.delivery,
+            self.clear_delivery,
+            short=True,
+        )
+        self.vehicle.picked.connect(self._on_picked)
+        self.vehicle.left.connect(self._on_vehicle_left)
+        self.clear_delivery.clicked.connect(self.delivery.clear_date)
+
+    def load(self, data: OpportunityInput, choice: VehicleChoice | None) -> None:
+        """Show the record's vehicle, `choice` as the service read it with the record."""
+        self.vehicle.set_current(choice.id if choice else None, choice.label if choice else "")
+        self.delivery.set_date_value(data.scheduled_delivery)
+        self.boxes["vehicle_id"].clear_message()
+        if choice is not None:
+            self.show_vehicle(choice)
+
+    def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
+        data.vehicle_id = self.vehicle.current_id()
+        if data.vehicle_id is None and self.vehicle.text():
+            errors["vehicle_id"] = self.resolve_typed() or "Pick the vehicle from the list."
+        data.scheduled_delivery = self.delivery.date_value()
+
+    def settle(self) -> None:
+        """Turn a typed VIN or stock number into the vehicle it names, before the form is
+        read (so the branding it fills is read too)."""
+        if self.vehicle.current_id() is None and self.vehicle.text():
+            self.resolve_typed()
+
+    def state(self) -> tuple[Any, ...]:
+        return (self.vehicle.current_id(), self.vehicle.text(), self.delivery.date_value())
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.vehicle.set_read_only(read_only)
+        self.delivery.setReadOnly(read_only)
+        self.clear_delivery.setEnabled(not read_only)
+
+    def resolve_typed(self) -> str:
+        """Pick the vehicle a typed VIN or stock number names; '' when done, else what
+        is wrong with the text."""
+        try:
+            choice = catalogue.vehicle_by_code(self.vehicle.text(), self.opportunity_id)
+        except ValidationError as exc:
+            message = exc.errors.get("vehicle_id", str(exc))
+            self.boxes["vehicle_id"].show_error(message)
+            return message
+        self.vehicle.pick(choice.id, choice.label)
+        return ""
+
+    def show_vehicle(self, choice: VehicleChoice) -> None:
+        """Say at the field what stands against this vehicle, if anything."""
+        box = self.boxes["vehicle_id"]
+        if choice.reserved_by:
+            box.show_error(
+                f"Reserved by opportunity {choice.reserved_by}; "
+                "pick another vehicle or release it there first."
+            )
+        elif choice.vin_warning:
+            box.show_warning(choice.vin_warning)
+        else:
+            box.clear_message()
+
+    def _find_vehicles(self, text: str) -> list[LookupItem]:
+        wanted = self._wanted()
+        found = catalogue.find_vehicles(
+            text,
+            brand=wanted["brand"],
+            model=wanted["model"],
+            condition=wanted["condition"],
+            for_opportunity=self.opportunity_id,
+        )
+        return [
+            LookupItem(
+                v.id,
+                v.label,
+                f"reserved by {v.reserved_by}" if v.reserved_by else "",
+                bool(v.reserved_by),
+            )
+            for v in found
+        ]
+
+    def _on_picked(self, vehicle_id: int | None) -> None:
+        if vehicle_id is None:
+            self.boxes["vehicle_id"].clear_message()
+            self.vehicle_picked.emit(None)
+            return
+        choice = catalogue.vehicle(vehicle_id, self.opportunity_id)
+        if choice is None:
+            self.vehicle.set_current(None)
+            self.boxes["vehicle_id"].show_error("This vehicle is no longer in stock.")
+            return
+        self.show_vehicle(choice)
+        self.vehicle_picked.emit(choice)
+
+    def _on_vehicle_left(self) -> None:
+        if (
+            self.vehicle.current_id() is None
+            and self.vehicle.text()
+            and not self.vehicle.is_listing()
+        ):
+            self.resolve_typed()
+
+
+class AssignmentSection(Section):
+    """Which business, site and operation the sale belongs to; each offers what belongs
+    to the one before."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Assignment", parent)
+        self.business = OptionCombo()
+        self.facility = OptionCombo()
+        self.operation = OptionCombo()
+        self._row("business_id", "Busi&ness", self.business, short=True)
+        self._row("facility_id", "Facility", self.facility, short=True)
+        self._row("operation_id", "Operation", self.operation, short=True)
+        self._choices: FormChoices | None = None
+        self.business.currentIndexChanged.connect(self._on_business_changed)
+        self.facility.currentIndexChanged.connect(self._on_facility_changed)
+
+    def load(self, data: OpportunityInput, choices: FormChoices, prefill_single: bool) -> None:
+        """Show the saved assignment; on a new record a site with a single business,
+        facility or operation has it chosen already."""
+        self._choices = choices
+        business_id, facility_id, operation_id = (
+            data.business_id,
+            data.facility_id,
+            data.operation_id,
+        )
+        businesses = choices.businesses
+        if prefill_single and business_id is None and len(businesses) == 1:
+            business_id = businesses[0].id
+        self._fill(self.business, businesses, business_id)
+        facilities = self._facilities(business_id)
+        if prefill_single and facility_id is None and len(facilities) == 1:
+            facility_id = facilities[0].id
+        self._fill(self.facility, facilities, facility_id)
+        operations = self._operations(facility_id)
+        if prefill_single and operation_id is None and len(operations) == 1:
+            operation_id = operations[0].id
+        self._fill(self.operation, operations, operation_id)
+        self._enable()
+
+    def _facilities(self, business_id: int | None) -> list[Option]:
+        if business_id is None:
+            return []
+        if self._choices is not None:
+            return self._choices.facilities.get(business_id, [])
+        return reference.facilities(business_id)
+
+    def _operations(self, facility_id: int | None) -> list[Option]:
+        if facility_id is None:
+            return []
+        if self._choices is not None:
+            return self._choices.operations.get(facility_id, [])
+        return reference.operations(facility_id)
+
+    def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
+        data.business_id = self.business.current_id()
+        data.facility_id = self.facility.current_id()
+        data.operation_id = self.operation.current_id()
+
+    def state(self) -> tuple[Any, ...]:
+        return (self.business.current_id(), self.facility.current_id(), self.operation.current_id())
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self._enable()
+
+    def _fill(self, combo: OptionCombo, options: list[Option], current: int | None) -> None:
+        blocked = combo.blockSignals(True)
+        combo.set_options(options, "—")
+        combo.set_current_id(current)
+        combo.blockSignals(blocked)
+
+    def _enable(self) -> None:
+        editable = not getattr(self, "_read_only", False)
+        self.business.setEnabled(editable)
+        self.facility.setEnabled(editable and self.business.current_id() is not None)
+        self.operation.setEnabled(editable and self.facility.current_id() is not None)
+
+    def _on_business_changed(self) -> None:
+        business_id = self.business.current_id()
+        options = self._facilities(business_id)
+        self._fill(self.facility, options, self.facility.current_id())
+        self._on_facility_changed()
+
+    def _on_facility_changed(self) -> None:
+        facility_id = self.facility.current_id()
+        options = self._operations(facility_id)
+        self._fill(self.operation, options, self.operation.current_id())
+        self._enable()
