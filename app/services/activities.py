@@ -17,6 +17,13 @@ from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status
 from app.domain.validation import ValidationError, Validator
 from app.services import leads, process
 from app.services.errors import NotFound
+from app.services.timeline import (
+    TimelineEntry,
+    activity_title,
+    close_date_entry,
+    newest_first,
+    stage_entries,
+)
 
 # An appointment or a test drive shows the customer is interested (DESIGN: sales rules).
 _MOVES_TO_INTEREST = {ActivityKind.APPOINTMENT.value, ActivityKind.TEST_DRIVE.value}
@@ -229,31 +236,13 @@ def get(activity_id: int) -> ActivityDetail:
 # --- the timeline -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    when: datetime
-    kind: str  # an ActivityKind value, "stage" or "close_date"
-    title: str
-    detail: str
-    by: str
-    activity_id: int | None = None
-    done: bool = True
-    # What the activity is attached to, in lists that gather several: "#12 Golf for Rossi".
-    about: str = ""
-    # Its opportunity is closed or its lead converted: it can be read, not changed.
-    locked: bool = False
-
-
 def _activity_entries(rows: list[db.TimelineRow]) -> list[TimelineEntry]:
     """The activities found, newest first, as timeline entries."""
     entries = []
     for row in rows:
         aid, kind, subject, description, at, done, by, reason, direction = row[:9]
         opportunity_id, topic, status, lead_id, lead_status = row[9:]
-        label = ActivityKind(kind).label if kind in ActivityKind._value2member_map_ else kind
-        if kind == ActivityKind.CALL.value:
-            label = "Call in" if direction == "in" else "Call out"
-        title = f"{label}: {subject}" + (f" ({reason})" if reason else "")
+        title = activity_title(kind, subject, reason, direction)
         if opportunity_id is not None:
             about = f"#{opportunity_id} {topic}"
         else:
@@ -284,26 +273,10 @@ def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
         replace(e, about="")
         for e in _activity_entries(db.opportunity_timeline(opportunity_id, limit))
     ]
-    moves: list[TimelineEntry] = []
-    before = ""
-    for visit in process.history(opportunity_id):
-        if visit.reason in ("won", "lost"):
-            # The stage is the closed one (Won, Lost): say where the sale got to instead.
-            title = f"Closed as {visit.reason}" + (f" in {before}" if before else "")
-        elif visit.reason == "reopened":
-            title = f"Reopened, back to {visit.stage}"
-        else:
-            title = f"{'Moved automatically' if visit.automatic else 'Moved'} to {visit.stage}"
-        moves.append(TimelineEntry(visit.entered_at, "stage", title, "", visit.by))
-        before = visit.stage
-    # Newest first already, so moves within the same second keep their order after the sort.
-    entries.extend(reversed(moves))
-    changes = close_date_changes(opportunity_id)
-    for at, old, new, by in changes:
-        text = f"Est. close date {old} → {new}" if old else f"Est. close date set to {new}"
-        entries.append(TimelineEntry(at, "close_date", text, "", by or ""))
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
+    entries.extend(stage_entries(process.history(opportunity_id)))
+    for at, old, new, by in close_date_changes(opportunity_id):
+        entries.append(close_date_entry(at, old, new, by))
+    return newest_first(entries)
 
 
 # --- the agenda --------------------------------------------------------------------------------

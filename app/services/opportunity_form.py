@@ -11,14 +11,20 @@ from app.db import models as m
 from app.db import opportunity_queries as oq
 from app.db.queries import Reservation
 from app.domain import dates, money
-from app.domain.choices import ActivityKind, LeadStatus, Status
+from app.domain.choices import LeadStatus, Status
 from app.domain.process import StageVisit
 from app.domain.stages import StageInfo, first_stage, next_stages, stage_choices
 from app.services.accounts import OpportunityContactInfo
-from app.services.activities import TimelineEntry
 from app.services.catalogue import VehicleChoice
 from app.services.process import StageOverview
 from app.services.reference import Option
+from app.services.timeline import (
+    TimelineEntry,
+    activity_title,
+    close_date_entry,
+    newest_first,
+    stage_entries,
+)
 
 
 @dataclass
@@ -408,38 +414,26 @@ def timeline_entries(
 ) -> list[TimelineEntry]:
     """Activities, stage moves and close-date changes, newest first, worded as
     activities.timeline words them."""
-    entries = []
-    for a in rows:
-        label = ActivityKind(a.kind).label if a.kind in ActivityKind._value2member_map_ else a.kind
-        if a.kind == ActivityKind.CALL.value:
-            label = "Call in" if a.direction == "in" else "Call out"
-        title = f"{label}: {a.subject}" + (f" ({a.note_reason})" if a.note_reason else "")
-        locked = status != Status.OPEN.value or a.lead_status == LeadStatus.CONVERTED.value
-        entries.append(
-            TimelineEntry(
-                a.starts_at, a.kind, title, a.description, a.owner, a.id, a.done, "", locked
-            )
+    entries = [
+        TimelineEntry(
+            a.starts_at,
+            a.kind,
+            activity_title(a.kind, a.subject, a.note_reason, a.direction),
+            a.description,
+            a.owner,
+            a.id,
+            a.done,
+            "",
+            status != Status.OPEN.value or a.lead_status == LeadStatus.CONVERTED.value,
         )
-    moves: list[TimelineEntry] = []
-    before = ""
-    for visit in visits:
-        if visit.reason in ("won", "lost"):
-            # The stage is the closed one (Won, Lost): say where the sale got to instead.
-            title = f"Closed as {visit.reason}" + (f" in {before}" if before else "")
-        elif visit.reason == "reopened":
-            title = f"Reopened, back to {visit.stage}"
-        else:
-            title = f"{'Moved automatically' if visit.automatic else 'Moved'} to {visit.stage}"
-        moves.append(TimelineEntry(visit.entered_at, "stage", title, "", visit.by))
-        before = visit.stage
-    # Newest first already, so moves within the same second keep their order after the sort.
-    entries.extend(reversed(moves))
+        for a in rows
+    ]
+    entries.extend(stage_entries(visits))
     for change in reversed(dates):
-        old, new = change.old_date, change.new_date
-        text = f"Est. close date {old} → {new}" if old else f"Est. close date set to {new}"
-        entries.append(TimelineEntry(change.changed_at, "close_date", text, "", change.by))
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
+        entries.append(
+            close_date_entry(change.changed_at, change.old_date, change.new_date, change.by)
+        )
+    return newest_first(entries)
 
 
 @dataclass(frozen=True, slots=True)

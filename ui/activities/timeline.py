@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 from app.domain.choices import ActivityKind
 from app.domain.validation import ValidationError
 from app.services import activities
-from app.services.activities import TimelineEntry
 from app.services.errors import NotFound
+from app.services.timeline import TimelineEntry
 from ui.activities.activity_dialog import ActivityDialog, kind_label
 from ui.common.qt import (
     ACCESSIBLE,

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from app.domain.choices import Status
 from app.domain.validation import ValidationError
 from app.services import activities, opportunities
-from app.services.activities import TimelineEntry
 from app.services.catalogue import VehicleChoice
 from app.services.errors import ConflictError, NotFound
 from app.services.opportunity_form import (
@@ -35,6 +34,7 @@ from app.services.opportunity_form import (
     OpportunityForm,
     OpportunityInput,
 )
+from app.services.timeline import TimelineEntry
 from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
 from ui.activities.timeline import TimelineWidget
 from ui.common import conflict_dialog

@@ -1,0 +1,63 @@
+"""How a timeline is worded: activities, stage moves and close-date changes as entries, one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.domain.choices import ActivityKind
+from app.domain.process import StageVisit
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    when: datetime
+    kind: str  # an ActivityKind value, "stage" or "close_date"
+    title: str
+    detail: str
+    by: str
+    activity_id: int | None = None
+    done: bool = True
+    # What the activity is attached to, in lists that gather several: "#12 Golf for Rossi".
+    about: str = ""
+    # Its opportunity is closed or its lead converted: it can be read, not changed.
+    locked: bool = False
+
+
+def activity_title(kind: str, subject: str, note_reason: str | None, direction: str | None) -> str:
+    """An activity's line on the timeline: "Call in: Price of the Golf (Follow-up)"."""
+    label = ActivityKind(kind).label if kind in ActivityKind._value2member_map_ else kind
+    if kind == ActivityKind.CALL.value:
+        label = "Call in" if direction == "in" else "Call out"
+    return f"{label}: {subject}" + (f" ({note_reason})" if note_reason else "")
+
+
+def stage_entries(visits: Iterable[StageVisit]) -> list[TimelineEntry]:
+    """The stage moves of an opportunity (its visits, oldest first), newest first."""
+    moves: list[TimelineEntry] = []
+    before = ""
+    for visit in visits:
+        if visit.reason in ("won", "lost"):
+            # The stage is the closed one (Won, Lost): say where the sale got to instead.
+            title = f"Closed as {visit.reason}" + (f" in {before}" if before else "")
+        elif visit.reason == "reopened":
+            title = f"Reopened, back to {visit.stage}"
+        else:
+            title = f"{'Moved automatically' if visit.automatic else 'Moved'} to {visit.stage}"
+        moves.append(TimelineEntry(visit.entered_at, "stage", title, "", visit.by))
+        before = visit.stage
+    # Newest first, so moves within the same second keep their order after a stable sort.
+    moves.reverse()
+    return moves
+
+
+def close_date_entry(at: datetime, old: date | None, new: date, by: str | None) -> TimelineEntry:
+    """A change of the est. close date (old is None when it was first set)."""
+    text = f"Est. close date {old} → {new}" if old else f"Est. close date set to {new}"
+    return TimelineEntry(at, "close_date", text, "", by or "")
+
+
+def newest_first(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
