@@ -147,6 +147,8 @@ def test_field_labels_are_todays_english() -> None:
     assert fields.label("opportunity.est_close_date", short=True) == "Est. close"
     assert fields.label("opportunity.topic", short=True) == "Topic"  # no short form
     assert fields.english("account.email") == "E-mail"
+    assert fields.label("opportunity.topic", form=True) == "&Topic"
+    assert fields.label("opportunity.currency", form=True) == "Currency"  # no access key
     with pytest.raises(KeyError):
         fields.label("opportunity.no_such_field")
 
@@ -159,6 +161,7 @@ def test_field_labels_translate_by_their_key(german: Path) -> None:
     catalog = Catalog(locale="de", domain=i18n.DOMAIN)
     catalog.add("Kind", "Art", context="account.kind")
     catalog.add("Kind", "Typ", context="activity.kind")
+    catalog.add("&Topic", "&Thema", context="opportunity.topic.form")
     target = german / "de" / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
     with target.open("wb") as file:
         write_mo(file, catalog)
@@ -167,6 +170,7 @@ def test_field_labels_translate_by_their_key(german: Path) -> None:
     assert fields.label("account.kind", de) == "Art"
     assert fields.label("activity.kind", de) == "Typ"
     assert fields.label("account.kind") == "Kind"  # the screen is English
+    assert fields.label("opportunity.topic", de, form=True) == "&Thema"
     i18n.set_language("de")
     assert fields.label("activity.kind") == "Typ"
 

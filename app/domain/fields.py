@@ -7,8 +7,10 @@ field as the services' dataclasses name it (``"opportunity.est_revenue"``).
 
 Each label is extracted with its key as the gettext context (``NP_``), so a translator can
 give "Kind" of a customer and "Kind" of an activity different words. Some fields have a
-shorter form for narrow list columns (``label(key, short=True)``). Access keys (the "&" of
-"&Topic") are not part of the label: a form adds its own.
+shorter form for narrow list columns (``label(key, short=True)``). A form's label carries
+its access key (the "&" of "Sour&ce"), which a translator must be free to place, so a field
+shown in a form also has its form label here (``label(key, form=True)``), extracted with the
+context ``"<key>.form"``; where a field has none, the form shows the plain label.
 """
 
 from __future__ import annotations
@@ -148,6 +150,13 @@ _SHORT: dict[str, str] = dict(
     ]
 )
 
+# The labels as forms show them, with their access keys (one entry per line, by record).
+_FORM: dict[str, str] = dict(
+    [
+        NP_("opportunity.topic.form", "&Topic"),
+    ]
+)
+
 KEYS: tuple[str, ...] = tuple(_LABELS)
 
 
@@ -156,12 +165,17 @@ def english(key: str) -> str:
     return _LABELS[key]
 
 
-def label(key: str, translator: Translator | None = None, *, short: bool = False) -> str:
+def label(
+    key: str, translator: Translator | None = None, *, short: bool = False, form: bool = False
+) -> str:
     """The field's label in the screen's language, or in ``translator``'s (documents,
-    exports). ``short``: the column header's form where the field has one. An unknown key
-    is a bug and raises KeyError."""
+    exports). ``short``: the column header's form where the field has one; ``form``: the
+    form's label with its access key, where the field has one. An unknown key is a bug and
+    raises KeyError."""
     # Through a name the extractor does not match: the texts were extracted where marked.
     translate = (translator or current()).pgettext
+    if form and f"{key}.form" in _FORM:
+        return translate(f"{key}.form", _FORM[f"{key}.form"])
     if short and f"{key}.short" in _SHORT:
         return translate(f"{key}.short", _SHORT[f"{key}.short"])
     return translate(key, _LABELS[key])

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import money
 from app.domain.choices import Channel
+from app.domain.fields import label
 from app.domain.stages import StageInfo, first_stage, stage_choices
 from app.services import accounts, reference
 from app.services.opportunity_form import FormChoices, OpportunityForm, OpportunityInput
@@ -82,7 +83,7 @@ class OpportunitySection(Section):
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(self.description.fontMetrics().lineSpacing() * 4 + 12)
 
-        self._row("topic", "&Topic", self.topic)
+        self._row("topic", label("opportunity.topic", form=True), self.topic)
         self._row("account_id", "C&ustomer", self.account, self.new_account_button)
         self._row("primary_contact_id", "Primary contact", self.contact, short=True)
         self._row("est_close_date", "Est. close date", self.close_date, short=True)
