@@ -9,12 +9,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -28,7 +26,8 @@ from app.domain.choices import Status
 from app.domain.validation import ValidationError
 from app.services import activities, opportunities
 from app.services.catalogue import VehicleChoice
-from app.services.errors import ConflictError, NotFound
+from app.services.conflicts import Conflict
+from app.services.errors import NotFound
 from app.services.opportunity_form import (
     FormChoices,
     OpportunityForm,
@@ -37,17 +36,9 @@ from app.services.opportunity_form import (
 from app.services.timeline import TimelineEntry
 from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
 from ui.activities.timeline import TimelineWidget
-from ui.common import conflict_dialog
 from ui.common.changes import OPPORTUNITY, record_changes
-from ui.common.conflict_dialog import ConflictChoice
-from ui.common.widgets import (
-    ERROR_COLOUR,
-    FieldBox,
-    ask_to_save,
-    fit_to_screen,
-    set_tab_chain,
-    show_field_messages,
-)
+from ui.common.record_dialog import RecordDialog
+from ui.common.widgets import FieldBox, ask_to_save, fit_to_screen, set_tab_chain
 from ui.opportunities.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
 from ui.opportunities.form_section import Section
 from ui.opportunities.opportunity_section import OpportunitySection
@@ -69,7 +60,7 @@ SECTIONS_WIDTH = 620
 SIDE_BY_SIDE_WIDTH = 1100  # narrower than this, the tabs go below the sections
 
 
-class OpportunityDialog(QDialog):
+class OpportunityDialog(RecordDialog):
     """One opportunity, new (`opportunity_id` None) or saved. Ctrl+S saves and stays;
     closing with unsaved changes asks first; a refused save keeps every value as typed
     and puts each message under its field. Emits `saved` with the id after each save.
@@ -90,9 +81,8 @@ class OpportunityDialog(QDialog):
         self.current_user_id = current_user_id
         self.version = 0
         self.status = Status.OPEN.value
-        self.read_only = False
         self._loaded = OpportunityInput()
-        self._baseline: tuple[Any, ...] = ()
+        self._written = OpportunityInput()  # what the last save sent, for a conflict
         self.choices: FormChoices | None = None
         self._unread: set[OpportunityTab] = set()  # tabs to read when next shown
 
@@ -106,7 +96,6 @@ class OpportunityDialog(QDialog):
             self.device,
             self.assignment,
         )
-        self.boxes: dict[str, FieldBox] = {}
         for section in self.sections:
             self.boxes.update(section.boxes)
 
@@ -249,7 +238,7 @@ class OpportunityDialog(QDialog):
         except NotFound as exc:
             form = opportunities.open_form(None, self.current_user_id)
             self._load(form)
-            self._set_read_only(True)
+            self.set_read_only(True)
             self.banner.setText(str(exc))
             self.banner.show()
             return
@@ -269,14 +258,14 @@ class OpportunityDialog(QDialog):
         self.version = data.version
         self.status = data.status
         self.device.opportunity_id = self.opportunity_id
-        self._show_messages({}, {})
+        self.show_messages({}, {})
         self.opportunity.load(form, self.choices)
         self.branding.load(data, form.choices)
         self.device.load(data, form.vehicle)  # says at the field what stands against it
         self.assignment.load(data, self.choices, prefill_single=self.opportunity_id is None)
         closed = self.status != Status.OPEN.value
         self._show_process(form, all_tabs)
-        self._set_read_only(closed)
+        self.set_read_only(closed)
         if closed:
             summary = data.closing_summary
             self.banner.setText(
@@ -285,7 +274,7 @@ class OpportunityDialog(QDialog):
             )
         self.banner.setVisible(closed)
         self._update_title()
-        self._baseline = self.state()
+        self.take_baseline()
         if not focus:
             return
         if closed:
@@ -358,7 +347,7 @@ class OpportunityDialog(QDialog):
         try:
             form = opportunities.reread(self.opportunity_id)
         except NotFound as exc:
-            self._say(str(exc), error=True)
+            self.say(str(exc), error=True)
             return
         if not self.is_modified() or form.record.status != Status.OPEN.value:
             self._load(form, focus=False, all_tabs=True)
@@ -385,8 +374,8 @@ class OpportunityDialog(QDialog):
         if self.opportunity_id is not None:
             self._load(opportunities.reread(self.opportunity_id))
 
-    def _set_read_only(self, read_only: bool) -> None:
-        self.read_only = read_only
+    def set_read_only(self, read_only: bool) -> None:
+        super().set_read_only(read_only)
         for section in self.sections:
             section.set_read_only(read_only)
         self.save_button.setVisible(not read_only)
@@ -452,100 +441,46 @@ class OpportunityDialog(QDialog):
     def state(self) -> tuple[Any, ...]:
         return tuple(section.state() for section in self.sections)
 
-    def is_modified(self) -> bool:
-        return not self.read_only and self.state() != self._baseline
-
-    def save(self) -> bool:
-        """Save; True when saved. A refusal leaves every value as typed, shows each message
-        at its field and focuses the first field to fix."""
-        if self.read_only:
-            return False
+    def write(self) -> OpportunityForm:
         data, errors = self.input()
-        try:
-            if errors:
-                # Ask the service too, so every field to fix is shown at once.
+        if errors:
+            # Ask the service too, so every field to fix is shown at once.
+            try:
                 warnings = opportunities.validate(replace(data), self.opportunity_id)
-                self._refuse(errors, warnings)
-                return False
-            form = opportunities.save(self.opportunity_id, data, self.version)
-        except ValidationError as exc:
-            self._refuse({**exc.errors, **errors}, exc.warnings)
-            return False
-        except ConflictError:
-            return self._on_conflict(data)
-        except NotFound as exc:
-            return self._on_gone(str(exc))
-        return self._saved(form)
+            except ValidationError as exc:
+                raise ValidationError({**exc.errors, **errors}, exc.warnings) from None
+            raise ValidationError(errors, warnings)
+        self._written = data
+        return opportunities.save(self.opportunity_id, data, self.version)
 
-    def _saved(self, form: OpportunityForm) -> bool:
+    def show_saved(self, form: OpportunityForm) -> None:
         detail = form.record
         self.opportunity_id = detail.id
         self._load(form)
-        self._show_messages({}, detail.warnings)
-        self._say(f"Saved at {datetime.now():%H:%M}.")
+        self.show_messages({}, detail.warnings)
+        self.say(f"Saved at {datetime.now():%H:%M}.")
         record_changes().announce(OPPORTUNITY, detail.id)
         self.saved.emit(detail.id)
-        return True
 
-    def save_and_close(self) -> None:
-        if self.save():
-            self.accept()
-
-    def _refuse(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
-        unplaced = list(self._show_messages(errors, warnings).values())
-        count = len(errors)
-        summary = f"Not saved: {count} field{'s' if count != 1 else ''} to correct."
-        self._say(" ".join([summary, *unplaced]), error=True)
-        first = next((name for name in self.boxes if name in errors), None)
-        if first is not None:
-            self.focus_field(first)
-
-    def focus_field(self, name: str) -> None:
-        box = self.boxes[name]
-        self.scroll_area.ensureWidgetVisible(box, 0, 40)
-        box.field.setFocus()
-        if isinstance(box.field, QLineEdit):
-            box.field.selectAll()
-
-    def _show_messages(self, errors: dict[str, str], warnings: dict[str, str]) -> dict[str, str]:
-        """Each error, else warning, at its field; returns the errors that have none."""
-        self._say("")
-        return show_field_messages(self.boxes, errors, warnings)
-
-    def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
-        self.message.setText(text)
-
-    def _on_conflict(self, data: OpportunityInput) -> bool:
-        """Saved elsewhere since it was opened: show what changed on each side, then
-        reload theirs, save ours over it, or go back to editing. Nothing is lost unseen."""
+    def compare(self) -> Conflict:
         assert self.opportunity_id is not None
-        try:
-            conflict = opportunities.conflict(self.opportunity_id, self._loaded, data)
-        except NotFound as exc:
-            return self._on_gone(str(exc))
-        choice = conflict_dialog.ask(conflict, self)
-        if choice is ConflictChoice.RELOAD:
-            self.reload()
-            self._say("Reloaded: this is the version saved elsewhere.")
-            return False
-        if choice is ConflictChoice.KEEP_EDITING:
-            self._say(f"Not saved: {conflict.message}", error=True)
-            return False
-        try:
-            form = opportunities.save_over_form(
-                self.opportunity_id, self._loaded, data, conflict.version
-            )
-        except ValidationError as exc:
-            self._refuse(exc.errors, exc.warnings)
-            return False
-        except ConflictError:
-            return self._on_conflict(data)  # changed yet again meanwhile
-        except NotFound as exc:
-            return self._on_gone(str(exc))
-        return self._saved(form)
+        return opportunities.conflict(self.opportunity_id, self._loaded, self._written)
 
-    def _on_gone(self, message: str) -> bool:
+    def write_over(self, conflict: Conflict) -> OpportunityForm:
+        assert self.opportunity_id is not None
+        return opportunities.save_over_form(
+            self.opportunity_id, self._loaded, self._written, conflict.version
+        )
+
+    def reveal(self, box: FieldBox) -> None:
+        self.scroll_area.ensureWidgetVisible(box, 0, 40)
+
+    def close_question(self) -> str:
+        topic = self.opportunity.topic.text().strip()
+        what = f"“{topic}”" if topic else "this new opportunity"
+        return f"Save the changes to {what} before closing?"
+
+    def on_gone(self, message: str) -> bool:
         answer = QMessageBox.question(
             self,
             "Opportunity removed",
@@ -554,7 +489,7 @@ class OpportunityDialog(QDialog):
             YES,
         )
         if answer != YES:
-            self._say(f"Not saved: {message}", error=True)
+            self.say(f"Not saved: {message}", error=True)
             return False
         self.opportunity_id = None
         self.version = 0
@@ -592,7 +527,7 @@ class OpportunityDialog(QDialog):
         if not reopen(self, self.opportunity_id):
             return False
         self.refresh_process()
-        self._say("Reopened: it can be changed again.")
+        self.say("Reopened: it can be changed again.")
         return True
 
     def _saved_before(self, what: str) -> bool:
@@ -622,18 +557,3 @@ class OpportunityDialog(QDialog):
 
     def _forget_close_dialog(self, _result: int) -> None:
         self.close_dialog = None
-
-    # Qt overrides
-
-    def reject(self) -> None:
-        """Esc, the Close button and the window's close box all come here."""
-        if self.is_modified():
-            topic = self.opportunity.topic.text().strip()
-            what = f"“{topic}”" if topic else "this new opportunity"
-            answer = ask_to_save(self, f"Save the changes to {what} before closing?")
-            if answer == SAVE:
-                self.save_and_close()
-                return
-            if answer != DISCARD:
-                return
-        super().reject()
