@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,16 +22,9 @@ from app.domain.validation import ValidationError
 from app.services import deals, opportunities, orders, process
 from app.services.errors import NotFound
 from ui.common.changes import OPPORTUNITY, record_changes
+from ui.common.qt import ACCEPT_ROLE, CANCEL, CANCEL_BUTTON, DISCARD, NO, PLAIN_TEXT, YES
 from ui.common.widgets import FieldBox, FieldErrorLabel, show_field_messages
 from ui.opportunities.stage_bar import closed_from
-
-ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
-CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
-PLAIN_TEXT = Qt.TextFormat.PlainText
-YES = QMessageBox.StandardButton.Yes
-NO = QMessageBox.StandardButton.No
-DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
 
 NOTE_LINES = 4
 MAX_START_WIDTH = 640

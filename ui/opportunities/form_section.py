@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.opportunities import OpportunityInput
+from ui.common.qt import GROW_FIELDS, LABEL_ALIGN
 from ui.common.widgets import (
     CatalogueCombo,
     ChoiceCombo,
@@ -20,8 +20,6 @@ from ui.common.widgets import (
     OptionCombo,
 )
 
-LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-GROW_FIELDS = QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
 # Pickers keep one width rather than spanning the dialog; long names still fit.
 PICKER_WIDTH = 320
 

@@ -6,11 +6,10 @@ from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialogButtonBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -37,6 +36,23 @@ from app.services.timeline import TimelineEntry
 from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
 from ui.activities.timeline import TimelineWidget
 from ui.common.changes import OPPORTUNITY, record_changes
+from ui.common.qt import (
+    ACTION_ROLE,
+    ALIGN_TOP,
+    CLOSE_BUTTON,
+    DELETE_ON_CLOSE,
+    DISCARD,
+    HORIZONTAL,
+    NATIVE_TEXT,
+    NO,
+    NO_FRAME,
+    SAVE,
+    SAVE_KEYS,
+    SCROLL_BAR_OFF,
+    STYLED_PANEL,
+    VERTICAL,
+    YES,
+)
 from ui.common.record_dialog import RecordDialog
 from ui.common.widgets import FieldBox, ask_to_save, fit_to_screen, set_tab_chain
 from ui.opportunities.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
@@ -46,12 +62,6 @@ from ui.opportunities.opportunity_tabs import ContactsTab, HistoryTab, Opportuni
 from ui.opportunities.stage_bar import StageBar
 from ui.opportunities.vehicle_sections import AssignmentSection, BrandingSection, DeviceSection
 from ui.quotes.quotes_tab import QuotesTab
-
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
-YES = QMessageBox.StandardButton.Yes
-NO = QMessageBox.StandardButton.No
-DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
 
 _CLOSED_MESSAGE = "This opportunity is {status}, so it is read-only. Reopen it to change it."
 _UNSAVED_TABS = "Save the opportunity first: its tabs open once it is saved."
@@ -101,7 +111,7 @@ class OpportunityDialog(RecordDialog):
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner.setFrameShape(STYLED_PANEL)
         self.banner.setMargin(6)
         self.banner.hide()
         content = QWidget()
@@ -112,11 +122,11 @@ class OpportunityDialog(RecordDialog):
         column.addStretch(1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setFrameShape(NO_FRAME)
         self.scroll_area.setWidget(content)
         # The sections keep their width when the tabs beside them are widened: no field is
         # cut off or scrolled sideways.
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setHorizontalScrollBarPolicy(SCROLL_BAR_OFF)
         scroll_bar = self.scroll_area.verticalScrollBar().sizeHint().width()
         self.scroll_area.setMinimumWidth(content.minimumSizeHint().width() + scroll_bar)
 
@@ -134,7 +144,7 @@ class OpportunityDialog(RecordDialog):
         process_layout.addWidget(self.stage_bar, 1)
         for button in (self.close_won_button, self.close_lost_button, self.reopen_button):
             button.setAutoDefault(False)
-            process_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            process_layout.addWidget(button, 0, ALIGN_TOP)
 
         self.contacts_tab = ContactsTab()
         # The timeline shows the entries read with the record, then reads its own.
@@ -152,13 +162,13 @@ class OpportunityDialog(RecordDialog):
         self._add_tab(self.history_tab, "&History")
         self.tabs_hint = QLabel(_UNSAVED_TABS)
         self.tabs_hint.setWordWrap(True)
-        self.tabs_hint.setFrameShape(QFrame.Shape.StyledPanel)
+        self.tabs_hint.setFrameShape(STYLED_PANEL)
         self.tabs_hint.setMargin(6)
         tabs_panel = QWidget()
         self.tabs_layout = QVBoxLayout(tabs_panel)
         self.tabs_layout.addWidget(self.tabs_hint)
         self.tabs_layout.addWidget(self.tabs, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter(HORIZONTAL)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.scroll_area)
         self.splitter.addWidget(tabs_panel)
@@ -168,18 +178,14 @@ class OpportunityDialog(RecordDialog):
         self.message = QLabel()  # what is not about one field: saved, refused, conflicts
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_close_button = self.buttons.addButton(
-            "Save and c&lose", QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.save_button = self.buttons.addButton("&Save", ACTION_ROLE)
+        self.save_close_button = self.buttons.addButton("Save and c&lose", ACTION_ROLE)
+        self.close_button = self.buttons.addButton(CLOSE_BUTTON)
         for button in (self.save_button, self.save_close_button, self.close_button):
             # Enter in a field must not save or close the form behind the user's back.
             button.setAutoDefault(False)
             button.setDefault(False)
-        self.save_button.setToolTip(
-            f"Save ({QKeySequence(QKeySequence.StandardKey.Save).toString(QKeySequence.SequenceFormat.NativeText)})"
-        )
+        self.save_button.setToolTip(f"Save ({QKeySequence(SAVE_KEYS).toString(NATIVE_TEXT)})")
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.buttons)
@@ -193,7 +199,7 @@ class OpportunityDialog(RecordDialog):
         self.save_button.clicked.connect(self.save)
         self.save_close_button.clicked.connect(self.save_and_close)
         self.close_button.clicked.connect(self.reject)
-        self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        self.save_shortcut = QShortcut(QKeySequence(SAVE_KEYS), self)
         self.save_shortcut.activated.connect(self.save)
         self.device.vehicle_picked.connect(self._on_vehicle_picked)
         self.stage_bar.moved.connect(self.refresh_process)
@@ -418,12 +424,12 @@ class OpportunityDialog(RecordDialog):
     def _fit_to_screen(self) -> None:
         width, height = fit_to_screen(self, 1340, 900)
         if width >= SIDE_BY_SIDE_WIDTH:
-            self.splitter.setOrientation(Qt.Orientation.Horizontal)
+            self.splitter.setOrientation(HORIZONTAL)
             self.splitter.setSizes([SECTIONS_WIDTH, width - SECTIONS_WIDTH])
             self.tabs_layout.setContentsMargins(6, 0, 0, 0)
         else:
             # A small screen: the tabs below the sections, each half the height.
-            self.splitter.setOrientation(Qt.Orientation.Vertical)
+            self.splitter.setOrientation(VERTICAL)
             self.splitter.setSizes([height // 2, height // 2])
             self.tabs_layout.setContentsMargins(0, 6, 0, 0)
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,16 +26,16 @@ from app.domain.choices import Status
 from app.services import opportunities, reference
 from app.services.opportunities import OpportunityFilter, OpportunityRow
 from ui.common.list_filters import SearchBox, fill_filter_combo
-from ui.common.record_table import (
+from ui.common.qt import (
+    ADJUST_TO_MINIMUM,
+    ASCENDING,
     FONT,
     FOREGROUND,
+    SELECTABLE_BY_MOUSE,
     TOOLTIP,
-    ListPage,
-    PagedTableModel,
-    RecordTableView,
 )
+from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
 
-ADJUST_TO_MINIMUM = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
 OVERDUE_BRUSH = QBrush(QColor("#b3261e"))
 CLOSED_BRUSH = QBrush(QColor("#6b6b6b"))
 
@@ -301,7 +301,7 @@ class FilterChip(QFrame):
             "#filter-chip { background: #e8f0fe; border: 1px solid #aac4f0; border-radius: 4px; }"
         )
         self.label = QLabel()
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setTextInteractionFlags(SELECTABLE_BY_MOUSE)
         self.clear_button = QPushButton("Clear filter")
         self.clear_button.setToolTip("Back to the filters above")
         self.clear_button.clicked.connect(self.cleared)
@@ -331,7 +331,7 @@ class OpportunityListPage(ListPage):
         # view would sort the unfiltered list first and then read the filtered one).
         header = self.table.horizontalHeader()
         header.blockSignals(True)
-        header.setSortIndicator(COL_CLOSE_DATE, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(COL_CLOSE_DATE, ASCENDING)
         header.blockSignals(False)
         self.chip = FilterChip()
         # A filter set from outside (a dashboard figure) and the bar's filter it replaced:

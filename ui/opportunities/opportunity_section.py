@@ -6,7 +6,6 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -24,6 +23,7 @@ from app.domain.stages import StageInfo, first_stage, stage_choices
 from app.services import accounts, reference
 from app.services.opportunity_form import FormChoices, OpportunityForm, OpportunityInput
 from app.services.reference import Option
+from ui.common.qt import DELETE_ON_CLOSE
 from ui.common.widgets import (
     ChoiceCombo,
     DateEdit,
@@ -34,8 +34,6 @@ from ui.common.widgets import (
 )
 from ui.customers.customer_dialog import AccountDialog
 from ui.opportunities.form_section import Section
-
-DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
 
 
 class OpportunitySection(Section):

@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTreeWidget,
@@ -28,15 +26,12 @@ from app.services.accounts import OpportunityContactInfo
 from app.services.errors import NotFound
 from app.services.opportunities import CloseDateChange
 from app.services.reference import Option
+from ui.common.qt import NO_SELECTION, PLAIN_TEXT, SINGLE_SELECTION
+from ui.common.roles import VALUE_ROLE
 from ui.common.widgets import ChoiceCombo, FieldErrorLabel, OptionCombo
 from ui.opportunities.stage_bar import time_spent
 
-CONTACT_ROLE = Qt.ItemDataRole.UserRole
 CONTACT_PROPERTY = "contact_id"
-PLAIN_TEXT = Qt.TextFormat.PlainText
-SINGLE_SELECTION = QAbstractItemView.SelectionMode.SingleSelection
-NO_SELECTION = QAbstractItemView.SelectionMode.NoSelection
-TO_CONTENTS = QHeaderView.ResizeMode.ResizeToContents
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
 ROLE_WIDTH = 200
 CONTACT_WIDTH = 280
@@ -190,7 +185,7 @@ class ContactsTab(QWidget):
         row_height = self.role.sizeHint().height() + 2
         for info in self.listed:
             item = QTreeWidgetItem([info.label, "Primary contact" if info.primary else ""])
-            item.setData(0, CONTACT_ROLE, info.contact_id)
+            item.setData(0, VALUE_ROLE, info.contact_id)
             item.setSizeHint(0, QSize(0, row_height))
             self.tree.addTopLevelItem(item)
             if info.primary:
@@ -265,13 +260,13 @@ class ContactsTab(QWidget):
     # --- state --------------------------------------------------------------------------
     def current_contact_id(self) -> int | None:
         item = self.tree.currentItem()
-        value = item.data(0, CONTACT_ROLE) if item is not None else None
+        value = item.data(0, VALUE_ROLE) if item is not None else None
         return int(value) if value is not None else None
 
     def select_contact(self, contact_id: int) -> None:
         for row in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(row)
-            if item is not None and item.data(0, CONTACT_ROLE) == contact_id:
+            if item is not None and item.data(0, VALUE_ROLE) == contact_id:
                 self.tree.setCurrentItem(item)
                 return
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Signal
 from PySide6.QtGui import (
     QColor,
     QEnterEvent,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -33,19 +32,20 @@ from app.domain.validation import ValidationError
 from app.services import process
 from app.services.errors import NotFound
 from app.services.process import StageOverview
+from ui.common.qt import (
+    ALIGN_CENTER,
+    ANTIALIASING,
+    DASH_LINE,
+    ELIDE_RIGHT,
+    EXPANDING,
+    FIXED,
+    NO_BRUSH,
+    NO_PEN,
+    ODD_EVEN_FILL,
+    PLAIN_TEXT,
+    POINTING_HAND,
+)
 from ui.common.widgets import ERROR_COLOUR, WARNING_COLOUR
-
-ANTIALIASING = QPainter.RenderHint.Antialiasing
-ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
-ELIDE_RIGHT = Qt.TextElideMode.ElideRight
-POINTING_HAND = Qt.CursorShape.PointingHandCursor
-DASH_LINE = Qt.PenStyle.DashLine
-NO_PEN = Qt.PenStyle.NoPen
-NO_BRUSH = Qt.BrushStyle.NoBrush
-ODD_EVEN_FILL = Qt.FillRule.OddEvenFill
-PLAIN_TEXT = Qt.TextFormat.PlainText
-EXPANDING = QSizePolicy.Policy.Expanding
-FIXED = QSizePolicy.Policy.Fixed
 
 # Where a stage lies relative to the sale.
 PASSED, CURRENT, AHEAD = "passed", "current", "ahead"

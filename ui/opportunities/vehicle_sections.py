@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
@@ -16,6 +16,7 @@ from app.services import catalogue, reference
 from app.services.catalogue import VehicleChoice
 from app.services.opportunity_form import FormChoices, OpportunityInput
 from app.services.reference import Option
+from ui.common.qt import NO_FOCUS
 from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
 from ui.common.widgets import (
     LookupEdit,
@@ -152,7 +153,7 @@ class DeviceSection(Section):
         self.delivery = OptionalDateEdit()
         self.delivery.setToolTip("Empty until a date is agreed; Delete clears it.")
         self.clear_delivery = QPushButton("Clear")
-        self.clear_delivery.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clear_delivery.setFocusPolicy(NO_FOCUS)
         self._row("vehicle_id", "&Vehicle", self.vehicle)
         self._row(
             "scheduled_delivery",

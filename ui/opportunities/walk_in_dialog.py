@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,26 +26,27 @@ from app.services import catalogue, walk_in
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.errors import NotFound
 from ui.common.changes import OPPORTUNITY, record_changes
+from ui.common.qt import (
+    ACCEPT_ROLE,
+    CANCEL,
+    CANCEL_BUTTON,
+    CLICK_FOCUS,
+    DISCARD,
+    FORM_LABEL,
+    KEY_DOWN,
+    KEY_ENTER,
+    KEY_ESCAPE,
+    KEY_PRESS,
+    KEY_RETURN,
+    KEY_UP,
+    KEYPAD_MODIFIER,
+    NO_MODIFIER,
+    PLAIN_TEXT,
+    SAVE,
+    SCROLL_BAR_OFF,
+)
 from ui.common.widgets import CatalogueCombo, DateEdit, FieldBox, FieldErrorLabel, set_tab_chain
 from ui.customers.duplicates import DuplicateCandidatesPanel
-
-KEY_PRESS = QEvent.Type.KeyPress
-KEY_RETURN = Qt.Key.Key_Return
-KEY_ENTER = Qt.Key.Key_Enter
-KEY_UP = Qt.Key.Key_Up
-KEY_DOWN = Qt.Key.Key_Down
-KEY_ESCAPE = Qt.Key.Key_Escape
-NO_MODIFIER = Qt.KeyboardModifier.NoModifier
-KEYPAD_MODIFIER = Qt.KeyboardModifier.KeypadModifier
-CLICK_FOCUS = Qt.FocusPolicy.ClickFocus
-PLAIN_TEXT = Qt.TextFormat.PlainText
-SCROLL_BAR_OFF = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
-LABEL_ROLE = QFormLayout.ItemRole.LabelRole
-CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
 
 CUSTOMER_FIELDS = (
     ("first_name", "&First name"),
@@ -136,7 +137,7 @@ class WalkInDialog(QDialog):
             w
             for form in (self.customer_form, interest_form)
             for row in range(form.rowCount())
-            if isinstance(w := form.itemAt(row, LABEL_ROLE).widget(), QLabel)
+            if isinstance(w := form.itemAt(row, FORM_LABEL).widget(), QLabel)
         ]
         width = max(caption.sizeHint().width() for caption in labels)
         for caption in labels:
