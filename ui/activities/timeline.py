@@ -36,6 +36,7 @@ from app.services import activities
 from app.services.errors import NotFound
 from app.services.timeline import TimelineEntry
 from ui.activities.activity_dialog import ActivityDialog, kind_label
+from ui.common import changes
 from ui.common.qt import (
     ACCESSIBLE,
     ALIGN_CENTER,
@@ -461,6 +462,7 @@ class TimelineWidget(QWidget):
             self.refresh()
             self._say(f"Not marked done: {exc}")
             return False
+        changes.record_changes().announce(changes.ACTIVITY, entry.activity_id)
         self._after_save()
         return True
 

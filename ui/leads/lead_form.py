@@ -32,6 +32,7 @@ from app.services.conflicts import Conflict
 from app.services.errors import NotFound
 from app.services.leads import LeadDetail, LeadInput
 from ui.activities.timeline import LEAD, TimelineWidget
+from ui.common import changes
 from ui.common.qt import (
     ACTION_ROLE,
     CLOSE_BUTTON,
@@ -446,6 +447,7 @@ class LeadDialog(RecordDialog):
         self.lead_id = detail.id
         self._load(detail)
         self.say(f"Saved at {datetime.now():%H:%M}.")
+        changes.record_changes().announce(changes.LEAD, detail.id)
         self.saved.emit(detail.id)
 
     def compare(self) -> Conflict:
@@ -499,6 +501,7 @@ class LeadDialog(RecordDialog):
     def _after_move(self, detail: LeadDetail) -> None:
         self._load(detail)
         self.say(f"Status: {self.status_label.text()}.")
+        changes.record_changes().announce(changes.LEAD, detail.id)
         self.saved.emit(detail.id)
 
     def ask_disqualify_reason(self) -> None:
@@ -568,6 +571,8 @@ class LeadDialog(RecordDialog):
             self.say(f"Not converted: {exc}", error=True)
             return False
         self.take_baseline()
+        changes.record_changes().announce(changes.LEAD, self.lead_id)
+        changes.record_changes().announce(changes.OPPORTUNITY, done.opportunity_id)
         self.converted.emit(done.opportunity_id)
         self.accept()
         return True

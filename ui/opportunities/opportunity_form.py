@@ -203,7 +203,7 @@ class OpportunityDialog(RecordDialog):
         self.save_shortcut.activated.connect(self.save)
         self.device.vehicle_picked.connect(self._on_vehicle_picked)
         self.stage_bar.moved.connect(self.refresh_process)
-        self.timeline.changed.connect(self.refresh_process)
+        self.timeline.changed.connect(self._after_told)
         self.close_won_button.clicked.connect(self.close_as_won)
         self.close_lost_button.clicked.connect(self.close_as_lost)
         self.reopen_button.clicked.connect(self.reopen)
@@ -229,10 +229,10 @@ class OpportunityDialog(RecordDialog):
     def _add_document_tabs(self) -> None:
         """The place for the quotes and documents tab, between the timeline and the history.
         A page added here with `_add_tab` is told the opportunity and whether it is
-        read-only; one that changes the opportunity (a quote moves its stage) connects its
-        signal to `refresh_process`."""
+        read-only; one that changes the opportunity (a quote moves its stage) announces the
+        change itself and connects its signal to `_after_told`."""
         self.quotes_tab = QuotesTab()
-        self.quotes_tab.changed.connect(self.refresh_process)
+        self.quotes_tab.changed.connect(self._after_told)
         self._add_tab(self.quotes_tab, "&Quotes and documents")
 
     # Loading
@@ -559,7 +559,12 @@ class OpportunityDialog(RecordDialog):
         dialog.open()
 
     def _after_close(self, _closed: object) -> None:
-        self.refresh_process(announce=False)  # the close dialog has told the lists
+        self._after_told()
+
+    def _after_told(self) -> None:
+        """A tab or a dialog changed the sale and has told the lists (an activity, a quote,
+        a close): the form shows it, and the lists are not told twice."""
+        self.refresh_process(announce=False)
 
     def _forget_close_dialog(self, _result: int) -> None:
         self.close_dialog = None
