@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from app import i18n
 from app.domain import money
 from app.domain.choices import Choice
 from app.domain.validation import Validator
@@ -343,3 +344,12 @@ def reachable_from(status: QuoteStatus) -> set[QuoteStatus]:
                 seen.add(target)
                 todo.append(target)
     return seen
+
+
+def quote_label(number: str, revision: int, translator: i18n.Translator | None = None) -> str:
+    """How a quote is named to a user: "Q-00012", and "Q-00012 rev. 2" from the second
+    revision on (in the screen's language, or `translator`'s)."""
+    if revision <= 1:
+        return number
+    t = translator or i18n.current()
+    return t._("{number} rev. {revision}").format(number=number, revision=revision)

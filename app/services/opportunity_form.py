@@ -13,6 +13,7 @@ from app.db.queries import Reservation
 from app.domain import dates, money
 from app.domain.choices import LeadStatus, Status
 from app.domain.process import StageVisit
+from app.domain.quotes import quote_label
 from app.domain.stages import StageInfo, first_stage, next_stages, stage_choices
 from app.services.accounts import OpportunityContactInfo
 from app.services.catalogue import VehicleChoice
@@ -169,14 +170,6 @@ PLAIN_FIELDS = (
 )
 
 
-def quote_label(quote: tuple[str, int] | None) -> str:
-    """As quotes.label names a quote: "Q-00012", or "Q-00012 rev. 2"."""
-    if quote is None:
-        return ""
-    number, revision = quote
-    return f"{number} rev. {revision}" if revision > 1 else number
-
-
 def record_detail(
     row: m.Opportunity,
     account_name: str,
@@ -210,7 +203,7 @@ def record_detail(
         account_name=account_name,
         vehicle_label=vehicle.label if vehicle is not None and row.vehicle_id else "",
         stage_name=stage_name or "",
-        revenue_from=quote_label(revenue_quote),
+        revenue_from=quote_label(*revenue_quote) if revenue_quote is not None else "",
         closed_at=row.closed_at,
         lost_reason=row.lost_reason,
         competitor=row.competitor,

@@ -23,6 +23,7 @@ from app.domain.quotes import (
     QuoteTotals,
     compute_totals,
     move_error,
+    quote_label,
     validate_lines,
 )
 from app.domain.validation import ValidationError, Validator
@@ -117,7 +118,7 @@ class QuoteSummary(_Numbered):
 
 
 def label(number: str, revision: int) -> str:
-    return f"{number} rev. {revision}" if revision > 1 else number
+    return quote_label(number, revision)
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -35,64 +35,13 @@ _LEVEL_LABELS = {
 }
 
 
-class _PreloadedPickers(VehicleInterestPickers):
-    """The catalogue pickers, offering what the service read with the record before they
-    ask the catalogue: opening the form asks it nothing more."""
-
-    def __init__(self) -> None:
-        self._offers: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-        self._loading = False
-        super().__init__()
-
-    def preload(self, offers: dict[str, list[str]], values: dict[str, str]) -> None:
-        """`offers` for each level, as catalogue.choices gives them under `values`."""
-        self._offers = {
-            (name, _above(values, position)): offers.get(name, [])
-            for position, name in enumerate(LEVELS)
-        }
-
-    def load(self, data: Any) -> None:
-        # The levels are set one by one; their offers are read once, when all are set.
-        self._loading = True
-        try:
-            super().load(data)
-        finally:
-            self._loading = False
-
-    def _on_level_changed(self, name: str, _text: str = "") -> None:
-        if not self._loading:
-            super()._on_level_changed(name, _text)
-
-    def refresh_offers(self, below: str | None = None, clear: bool = True) -> None:
-        if self._loading and below is not None:
-            return
-        start = LEVELS.index(below) + 1 if below else 0
-        for position in range(start, len(LEVELS)):
-            name = LEVELS[position]
-            combo = self.levels[name]
-            above = {n: self.levels[n].value() for n in LEVELS[:position]}
-            key = (name, _above(above, position))
-            offered = self._offers.get(key)
-            if offered is None:
-                offered = catalogue.choices(name, **above)
-            combo.set_values(offered)
-            if clear and offered and combo.value() and not combo.offers(combo.value()):
-                blocked = combo.blockSignals(True)
-                combo.setEditText("")
-                combo.blockSignals(blocked)
-
-
-def _above(values: dict[str, str], position: int) -> tuple[str, ...]:
-    return tuple((values.get(n) or "").strip() for n in LEVELS[:position])
-
-
 class BrandingSection(Section):
     """What the customer wants: how they pay, new or used, and the vehicle down to the
     variant (the pickers of ui.common.vehicle_interest)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Branding", parent)
-        self.pickers = _PreloadedPickers()
+        self.pickers = VehicleInterestPickers()
         self.interest = self.pickers.interest
         self.condition = self.pickers.condition
         self.levels = self.pickers.levels
@@ -104,7 +53,7 @@ class BrandingSection(Section):
         """Show the record's branding; with `choices`, the catalogue offers they hold for
         it are used rather than asked for."""
         if choices is not None:
-            self.pickers.preload(choices.catalogue, choices.catalogue_for)
+            self.pickers.take_offers(choices.catalogue, choices.catalogue_for)
         self.pickers.load(data)
 
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
