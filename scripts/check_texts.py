@@ -85,6 +85,16 @@ QT_TEXT_METHODS = frozenset(
         "setNameFilter",
         "setNameFilters",
         "setWindowIconText",
+        "_row",  # the forms' helpers that label a field: _row(name, "&Topic", field)
+        "_add_row",
+        "add_field",
+        "_tree",  # a tree with its headers: _tree("Contact", "Role")
+        "show_error",  # FieldBox / FieldErrorLabel: a message at a field
+        "show_warning",
+        "say",  # a form's message beside its buttons
+        "_say",
+        "ask_to_save",
+        "fill_filter_combo",  # a filter's "Any ..." entry
     }
 )
 QT_TEXT_CONSTRUCTORS = frozenset(
@@ -104,6 +114,8 @@ QT_TEXT_CONSTRUCTORS = frozenset(
         "QMessageBox",
         "QProgressDialog",
         "QWizardPage",
+        "SearchBox",  # ui/common's widgets with a placeholder text
+        "LookupEdit",
     }
 )
 # Static dialogs: QMessageBox.warning(parent, title, text), QFileDialog.getSaveFileName(...).
