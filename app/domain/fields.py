@@ -100,6 +100,14 @@ _LABELS: dict[str, str] = dict(
         NP_("lead.status", "Status"),
         NP_("lead.disqualify_reason", "Reason"),
         NP_("lead.created_at", "Received"),
+        # --- the walk-in: a new customer and a sale in one short form ---
+        NP_("walk_in.first_name", "First name"),
+        NP_("walk_in.last_name", "Last name"),
+        NP_("walk_in.phone", "Phone"),
+        NP_("walk_in.email", "E-mail"),
+        NP_("walk_in.brand", "Brand"),
+        NP_("walk_in.model", "Model"),
+        NP_("walk_in.est_close_date", "Est. close date"),
         # --- activity ---
         NP_("activity.kind", "Kind"),
         NP_("activity.subject", "Subject"),
@@ -154,6 +162,23 @@ _SHORT: dict[str, str] = dict(
 _FORM: dict[str, str] = dict(
     [
         NP_("opportunity.topic.form", "&Topic"),
+        NP_("opportunity.account_id.form", "C&ustomer"),
+        NP_("opportunity.kind_id.form", "&Kind"),
+        NP_("opportunity.stage_id.form", "Sta&ge"),
+        NP_("opportunity.interest.form", "&Interest"),
+        NP_("opportunity.brand.form", "&Brand"),
+        NP_("opportunity.vehicle_id.form", "&Vehicle"),
+        NP_("opportunity.business_id.form", "Busi&ness"),
+        NP_("opportunity.lost_reason.form", "&Reason"),
+        NP_("opportunity.competitor.form", "Co&mpetitor"),
+        NP_("opportunity.closing_note.form", "Closing &note"),
+        NP_("walk_in.first_name.form", "&First name"),
+        NP_("walk_in.last_name.form", "&Last name"),
+        NP_("walk_in.phone.form", "&Phone"),
+        NP_("walk_in.email.form", "&E-mail"),
+        NP_("walk_in.brand.form", "&Brand"),
+        NP_("walk_in.model.form", "&Model"),
+        NP_("walk_in.est_close_date.form", "Est. close &date"),
     ]
 )
 

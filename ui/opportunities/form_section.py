@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.fields import label
 from app.services.opportunities import OpportunityInput
 from ui.common.qt import GROW_FIELDS, LABEL_ALIGN
 from ui.common.widgets import (
@@ -35,14 +36,14 @@ class Section(QGroupBox):
         self.form.setVerticalSpacing(8)
         self.boxes: dict[str, FieldBox] = {}
 
-    def _row(
-        self, name: str, label: str, field: QWidget, *beside: QWidget, short: bool = False
-    ) -> FieldBox:
+    def _row(self, name: str, field: QWidget, *beside: QWidget, short: bool = False) -> FieldBox:
+        """The field `name` of the opportunity, labelled as the catalogue of labels has it
+        in a form (with its access key)."""
         if short and isinstance(field, (OptionCombo, ChoiceCombo, CatalogueCombo)):
             field.setMinimumWidth(PICKER_WIDTH)
         box = FieldBox(field, *beside, stretch=short)
         self.boxes[name] = box
-        self.form.addRow(label, box)
+        self.form.addRow(label(f"opportunity.{name}", form=True), box)
         buddy = self.form.labelForField(box)
         if isinstance(buddy, QLabel):
             buddy.setBuddy(field)  # Alt+letter goes to the field, not its box

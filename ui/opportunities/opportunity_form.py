@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.validation import ValidationError
+from app.i18n import N_, _
 from app.services import activities, opportunities
 from app.services.catalogue import VehicleChoice
 from app.services.conflicts import Conflict
@@ -63,8 +64,10 @@ from ui.opportunities.stage_bar import StageBar
 from ui.opportunities.vehicle_sections import AssignmentSection, BrandingSection, DeviceSection
 from ui.quotes.quotes_tab import QuotesTab
 
-_CLOSED_MESSAGE = "This opportunity is {status}, so it is read-only. Reopen it to change it."
-_UNSAVED_TABS = "Save the opportunity first: its tabs open once it is saved."
+_CLOSED_MESSAGES = {
+    Status.WON.value: N_("This opportunity is won, so it is read-only. Reopen it to change it."),
+    Status.LOST.value: N_("This opportunity is lost, so it is read-only. Reopen it to change it."),
+}
 # The sections beside the tabs: room for the label column and a picker, the rest to the tabs.
 SECTIONS_WIDTH = 620
 SIDE_BY_SIDE_WIDTH = 1100  # narrower than this, the tabs go below the sections
@@ -131,12 +134,12 @@ class OpportunityDialog(RecordDialog):
         self.scroll_area.setMinimumWidth(content.minimumSizeHint().width() + scroll_bar)
 
         self.stage_bar = StageBar()
-        self.close_won_button = QPushButton("Close as &won…")
-        self.close_lost_button = QPushButton("Close as l&ost…")
-        self.reopen_button = QPushButton("&Reopen…")
-        self.close_won_button.setToolTip("Close this opportunity as won, with a closing note")
-        self.close_lost_button.setToolTip("Close this opportunity as lost, with the reason why")
-        self.reopen_button.setToolTip("Open a closed opportunity again, to change or add to it")
+        self.close_won_button = QPushButton(_("Close as &won…"))
+        self.close_lost_button = QPushButton(_("Close as l&ost…"))
+        self.reopen_button = QPushButton(_("&Reopen…"))
+        self.close_won_button.setToolTip(_("Close this opportunity as won, with a closing note"))
+        self.close_lost_button.setToolTip(_("Close this opportunity as lost, with the reason why"))
+        self.reopen_button.setToolTip(_("Open a closed opportunity again, to change or add to it"))
         self.close_dialog: CloseWonDialog | CloseLostDialog | None = None
         self.process_row = QWidget()
         process_layout = QHBoxLayout(self.process_row)
@@ -156,11 +159,11 @@ class OpportunityDialog(RecordDialog):
         self.history_tab = HistoryTab()
         self.tab_pages: list[OpportunityTab] = []
         self.tabs = QTabWidget()
-        self._add_tab(self.contacts_tab, "&Contacts")
-        self._add_tab(self.timeline, "Ti&meline")
+        self._add_tab(self.contacts_tab, _("&Contacts"))
+        self._add_tab(self.timeline, _("Ti&meline"))
         self._add_document_tabs()
-        self._add_tab(self.history_tab, "&History")
-        self.tabs_hint = QLabel(_UNSAVED_TABS)
+        self._add_tab(self.history_tab, _("&History"))
+        self.tabs_hint = QLabel(_("Save the opportunity first: its tabs open once it is saved."))
         self.tabs_hint.setWordWrap(True)
         self.tabs_hint.setFrameShape(STYLED_PANEL)
         self.tabs_hint.setMargin(6)
@@ -178,14 +181,16 @@ class OpportunityDialog(RecordDialog):
         self.message = QLabel()  # what is not about one field: saved, refused, conflicts
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton("&Save", ACTION_ROLE)
-        self.save_close_button = self.buttons.addButton("Save and c&lose", ACTION_ROLE)
+        self.save_button = self.buttons.addButton(_("&Save"), ACTION_ROLE)
+        self.save_close_button = self.buttons.addButton(_("Save and c&lose"), ACTION_ROLE)
         self.close_button = self.buttons.addButton(CLOSE_BUTTON)
         for button in (self.save_button, self.save_close_button, self.close_button):
             # Enter in a field must not save or close the form behind the user's back.
             button.setAutoDefault(False)
             button.setDefault(False)
-        self.save_button.setToolTip(f"Save ({QKeySequence(SAVE_KEYS).toString(NATIVE_TEXT)})")
+        self.save_button.setToolTip(
+            _("Save ({shortcut})").format(shortcut=QKeySequence(SAVE_KEYS).toString(NATIVE_TEXT))
+        )
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.buttons)
@@ -233,7 +238,7 @@ class OpportunityDialog(RecordDialog):
         change itself and connects its signal to `_after_told`."""
         self.quotes_tab = QuotesTab()
         self.quotes_tab.changed.connect(self._after_told)
-        self._add_tab(self.quotes_tab, "&Quotes and documents")
+        self._add_tab(self.quotes_tab, _("&Quotes and documents"))
 
     # Loading
 
@@ -275,8 +280,7 @@ class OpportunityDialog(RecordDialog):
         if closed:
             summary = data.closing_summary
             self.banner.setText(
-                (summary + "\n" if summary else "")
-                + _CLOSED_MESSAGE.format(status=Status(self.status).label.lower())
+                (summary + "\n" if summary else "") + _(_CLOSED_MESSAGES[self.status])
             )
         self.banner.setVisible(closed)
         self._update_title()
@@ -397,10 +401,12 @@ class OpportunityDialog(RecordDialog):
 
     def _update_title(self) -> None:
         if self.opportunity_id is None:
-            self.setWindowTitle("New opportunity")
+            self.setWindowTitle(_("New opportunity"))
         else:
             topic = self.opportunity.topic.text().strip()
-            self.setWindowTitle(f"Opportunity #{self.opportunity_id} — {topic}")
+            self.setWindowTitle(
+                _("Opportunity #{number} — {topic}").format(number=self.opportunity_id, topic=topic)
+            )
 
     def _align_labels(self) -> None:
         # One label column for all sections, so the fields line up down the whole form.
@@ -464,7 +470,7 @@ class OpportunityDialog(RecordDialog):
         self.opportunity_id = detail.id
         self._load(form)
         self.show_messages({}, detail.warnings)
-        self.say(f"Saved at {datetime.now():%H:%M}.")
+        self.say(_("Saved at {time}.").format(time=f"{datetime.now():%H:%M}"))
         record_changes().announce(OPPORTUNITY, detail.id)
         self.saved.emit(detail.id)
 
@@ -483,19 +489,20 @@ class OpportunityDialog(RecordDialog):
 
     def close_question(self) -> str:
         topic = self.opportunity.topic.text().strip()
-        what = f"“{topic}”" if topic else "this new opportunity"
-        return f"Save the changes to {what} before closing?"
+        if not topic:
+            return _("Save the changes to this new opportunity before closing?")
+        return _("Save the changes to “{topic}” before closing?").format(topic=topic)
 
     def on_gone(self, message: str) -> bool:
         answer = QMessageBox.question(
             self,
-            "Opportunity removed",
-            f"{message} Save what is in the form as a new opportunity?",
+            _("Opportunity removed"),
+            _("{reason} Save what is in the form as a new opportunity?").format(reason=message),
             YES | NO,
             YES,
         )
         if answer != YES:
-            self.say(f"Not saved: {message}", error=True)
+            self.say(_("Not saved: {reason}").format(reason=message), error=True)
             return False
         self.opportunity_id = None
         self.version = 0
@@ -509,7 +516,9 @@ class OpportunityDialog(RecordDialog):
     # Closing and reopening the sale
 
     def close_as_won(self) -> CloseWonDialog | None:
-        if not self._saved_before("closing it as won"):
+        if not self._saved_before(
+            _("Save the changes to this opportunity before closing it as won?")
+        ):
             return None
         assert self.opportunity_id is not None
         dialog = CloseWonDialog(self.opportunity_id, self)
@@ -518,7 +527,9 @@ class OpportunityDialog(RecordDialog):
         return dialog
 
     def close_as_lost(self) -> CloseLostDialog | None:
-        if not self._saved_before("closing it as lost"):
+        if not self._saved_before(
+            _("Save the changes to this opportunity before closing it as lost?")
+        ):
             return None
         assert self.opportunity_id is not None
         dialog = CloseLostDialog([self.opportunity_id], self)
@@ -533,16 +544,16 @@ class OpportunityDialog(RecordDialog):
         if not reopen(self, self.opportunity_id):
             return False
         self.refresh_process()
-        self.say("Reopened: it can be changed again.")
+        self.say(_("Reopened: it can be changed again."))
         return True
 
-    def _saved_before(self, what: str) -> bool:
+    def _saved_before(self, question: str) -> bool:
         """Whether the form holds nothing unsaved, after asking to save or drop it."""
         if self.opportunity_id is None or self.status != Status.OPEN.value or self.read_only:
             return False
         if not self.is_modified():
             return True
-        answer = ask_to_save(self, f"Save the changes to this opportunity before {what}?")
+        answer = ask_to_save(self, question)
         if answer == SAVE:
             return self.save()
         if answer == DISCARD:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,14 +23,18 @@ from PySide6.QtWidgets import (
 
 from app.domain import money
 from app.domain.choices import Status
+from app.domain.fields import label
+from app.i18n import N_, _, current, ngettext
 from app.services import opportunities, reference
 from app.services.opportunities import OpportunityFilter, OpportunityRow
 from ui.common.list_filters import SearchBox, fill_filter_combo
 from ui.common.qt import (
     ADJUST_TO_MINIMUM,
     ASCENDING,
+    DISPLAY,
     FONT,
     FOREGROUND,
+    HORIZONTAL,
     SELECTABLE_BY_MOUSE,
     TOOLTIP,
 )
@@ -47,17 +51,18 @@ COLUMN_WIDTHS = (260, 190, 90, 60, 130, 90, 140, 170, 150, 70)
 class OpportunityTableModel(PagedTableModel):
     """All opportunities of the filter, a page at a time."""
 
+    # (the field whose label heads the column, the sort key the service understands)
     COLUMNS = (
-        ("Topic", "topic"),
-        ("Customer", "customer"),
-        ("Stage", "stage"),
-        ("Prob.", "probability"),
-        ("Est. revenue", "est_revenue"),
-        ("Est. close", "est_close_date"),
-        ("Owner", "owner"),
-        ("Brand / model", "brand_model"),
-        ("Facility", "facility"),
-        ("Status", "status"),
+        ("opportunity.topic", "topic"),
+        ("opportunity.account_id", "customer"),
+        ("opportunity.stage_id", "stage"),
+        ("opportunity.probability", "probability"),
+        ("opportunity.est_revenue", "est_revenue"),
+        ("opportunity.est_close_date", "est_close_date"),
+        ("opportunity.owner_id", "owner"),
+        ("opportunity.brand_model", "brand_model"),
+        ("opportunity.facility_id", "facility"),
+        ("opportunity.status", "status"),
     )
     RIGHT_ALIGNED = frozenset({COL_PROBABILITY, COL_REVENUE})
     CENTERED = frozenset({COL_CLOSE_DATE})
@@ -85,6 +90,12 @@ class OpportunityTableModel(PagedTableModel):
     def display(self, item: OpportunityRow, column: int) -> str:
         return _display(item, column)
 
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        # The field's label in the screen's language now, in its short form where it has one.
+        if role == DISPLAY and orientation == HORIZONTAL and 0 <= section < len(self.COLUMNS):
+            return label(self.COLUMNS[section][0], short=True)
+        return super().headerData(section, orientation, role)
+
     def raw(self, item: OpportunityRow, column: int) -> Any:
         return _raw(item, column)
 
@@ -102,7 +113,7 @@ class OpportunityTableModel(PagedTableModel):
         if role == FONT:
             return _BOLD if overdue else None
         if role == TOOLTIP and column == COL_VEHICLE and item.vin:
-            return f"VIN {item.vin}"
+            return _("VIN {vin}").format(vin=item.vin)
         return None
 
 
@@ -153,13 +164,13 @@ def _raw(item: OpportunityRow, column: int) -> Any:
 
 # Saved filters: (label, what they set). "Mine" is filled in with the signed-in user.
 SAVED_FILTERS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("All opportunities", {}),
-    ("My open opportunities", {"mine": True, "status": Status.OPEN.value}),
-    ("Open opportunities", {"status": Status.OPEN.value}),
-    ("Closing in 7 days", {"closing_within_days": 7}),
-    ("Closing in 30 days", {"closing_within_days": 30}),
-    ("Closing in 90 days", {"closing_within_days": 90}),
-    ("Overdue", {"overdue": True}),
+    (N_("All opportunities"), {}),
+    (N_("My open opportunities"), {"mine": True, "status": Status.OPEN.value}),
+    (N_("Open opportunities"), {"status": Status.OPEN.value}),
+    (N_("Closing in 7 days"), {"closing_within_days": 7}),
+    (N_("Closing in 30 days"), {"closing_within_days": 30}),
+    (N_("Closing in 90 days"), {"closing_within_days": 90}),
+    (N_("Overdue"), {"overdue": True}),
 )
 
 
@@ -172,15 +183,15 @@ class OpportunityFilterBar(QWidget):
     def __init__(self, current_user_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._user_id = current_user_id
-        self.search = SearchBox("Search topic, customer, brand, model, VIN…")
+        self.search = SearchBox(_("Search topic, customer, brand, model, VIN…"))
         self.saved = QComboBox()
-        for label, _ in SAVED_FILTERS:
-            self.saved.addItem(label)
+        for name, _preset in SAVED_FILTERS:
+            self.saved.addItem(_(name))
         self.stage = QComboBox()
         self.owner = QComboBox()
         self.facility = QComboBox()
         self.status = QComboBox()
-        self.dates = QCheckBox("Close date")
+        self.dates = QCheckBox(_("Close date"))
         self.date_from = _date_edit()
         self.date_to = _date_edit()
         today = QDate.currentDate()
@@ -212,13 +223,13 @@ class OpportunityFilterBar(QWidget):
         top.addWidget(self.date_to)
         columns = QHBoxLayout()
         columns.setContentsMargins(0, 0, 0, 0)
-        for caption, combo in (
-            ("Stage", self.stage),
-            ("Owner", self.owner),
-            ("Facility", self.facility),
-            ("Status", self.status),
+        for field, combo in (
+            ("opportunity.stage_id", self.stage),
+            ("opportunity.owner_id", self.owner),
+            ("opportunity.facility_id", self.facility),
+            ("opportunity.status", self.status),
         ):
-            caption_label = QLabel(caption)
+            caption_label = QLabel(label(field))
             caption_label.setBuddy(combo)
             columns.addWidget(caption_label)
             columns.addWidget(combo, 1)
@@ -241,14 +252,14 @@ class OpportunityFilterBar(QWidget):
 
     def reload_choices(self) -> None:
         """Fill the combos from the database (after demo data or a new user arrives)."""
-        fill_filter_combo(self.stage, "Any stage", [(n, n) for n in reference.stage_names()])
+        fill_filter_combo(self.stage, _("Any stage"), [(n, n) for n in reference.stage_names()])
         fill_filter_combo(
-            self.owner, "Anyone", [(o.id, o.label) for o in reference.users(active_only=False)]
+            self.owner, _("Anyone"), [(o.id, o.label) for o in reference.users(active_only=False)]
         )
         fill_filter_combo(
-            self.facility, "Any facility", [(o.id, o.label) for o in reference.facilities()]
+            self.facility, _("Any facility"), [(o.id, o.label) for o in reference.facilities()]
         )
-        fill_filter_combo(self.status, "Any status", [(s.value, s.label) for s in Status])
+        fill_filter_combo(self.status, _("Any status"), [(s.value, s.label) for s in Status])
 
     def current_filter(self) -> OpportunityFilter:
         flt = OpportunityFilter(
@@ -302,8 +313,8 @@ class FilterChip(QFrame):
         )
         self.label = QLabel()
         self.label.setTextInteractionFlags(SELECTABLE_BY_MOUSE)
-        self.clear_button = QPushButton("Clear filter")
-        self.clear_button.setToolTip("Back to the filters above")
+        self.clear_button = QPushButton(_("Clear filter"))
+        self.clear_button.setToolTip(_("Back to the filters above"))
         self.clear_button.clicked.connect(self.cleared)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 4, 2)
@@ -322,7 +333,9 @@ class OpportunityListPage(ListPage):
         self.filter_bar = OpportunityFilterBar(current_user_id)
         # A salesperson starts on their own open sales, a manager on everyone's.
         start = "My open opportunities" if mine_first else "Open opportunities"
-        self.filter_bar.saved.setCurrentIndex([label for label, _ in SAVED_FILTERS].index(start))
+        self.filter_bar.saved.setCurrentIndex(
+            [name for name, _preset in SAVED_FILTERS].index(start)
+        )
         self.model = OpportunityTableModel(self)
         self.table = RecordTableView()
         self.table.setModel(self.model)
@@ -353,7 +366,7 @@ class OpportunityListPage(ListPage):
         """Show exactly the opportunities of `flt` (from outside the filter bar), saying so."""
         self.outside_filter = flt
         self._bar_when_applied = replace(self.filter_bar.current_filter(), text="")
-        self.chip.label.setText(f"Filtered: {description}")
+        self.chip.label.setText(_("Filtered: {description}").format(description=description))
         self.chip.show()
         self.model.set_filter(replace(flt, text=self.filter_bar.search.text().strip()))
 
@@ -380,4 +393,8 @@ class OpportunityListPage(ListPage):
         self.filter_bar.search.selectAll()
 
     def _count_text(self, count: int) -> None:
-        self.count_changed.emit(f"{count:,} {'opportunity' if count == 1 else 'opportunities'}")
+        self.count_changed.emit(
+            ngettext("{n} opportunity", "{n} opportunities", count).format(
+                n=current().format_number(count)
+            )
+        )

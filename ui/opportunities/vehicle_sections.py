@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.validation import ValidationError
+from app.i18n import _
 from app.services import catalogue, reference
 from app.services.catalogue import VehicleChoice
 from app.services.opportunity_form import FormChoices, OpportunityInput
@@ -26,28 +27,19 @@ from ui.common.widgets import (
 )
 from ui.opportunities.form_section import Section
 
-_LEVEL_LABELS = {
-    "brand": "&Brand",
-    "vehicle_class": "Class",
-    "model": "Model",
-    "model_code": "Model code",
-    "variant": "Variant",
-}
-
 
 class BrandingSection(Section):
     """What the customer wants: how they pay, new or used, and the vehicle down to the
     variant (the pickers of ui.common.vehicle_interest)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Branding", parent)
+        super().__init__(_("Branding"), parent)
         self.pickers = VehicleInterestPickers()
         self.interest = self.pickers.interest
         self.condition = self.pickers.condition
         self.levels = self.pickers.levels
-        labels = {"interest": "&Interest", "condition": "Condition", **_LEVEL_LABELS}
         for name, widget in self.pickers.fields():
-            self._row(name, labels[name], widget, short=True)
+            self._row(name, widget, short=True)
 
     def load(self, data: OpportunityInput, choices: FormChoices | None = None) -> None:
         """Show the record's branding; with `choices`, the catalogue offers they hold for
@@ -95,22 +87,16 @@ class DeviceSection(Section):
     vehicle_picked = Signal(object)  # VehicleChoice, or None when the pick was undone
 
     def __init__(self, wanted: Callable[[], dict[str, str]], parent: QWidget | None = None) -> None:
-        super().__init__("Device specifics", parent)
+        super().__init__(_("Device specifics"), parent)
         self._wanted = wanted
         self.opportunity_id: int | None = None
-        self.vehicle = LookupEdit(self._find_vehicles, "VIN, stock number or model")
+        self.vehicle = LookupEdit(self._find_vehicles, _("VIN, stock number or model"))
         self.delivery = OptionalDateEdit()
-        self.delivery.setToolTip("Empty until a date is agreed; Delete clears it.")
-        self.clear_delivery = QPushButton("Clear")
+        self.delivery.setToolTip(_("Empty until a date is agreed; Delete clears it."))
+        self.clear_delivery = QPushButton(_("Clear"))
         self.clear_delivery.setFocusPolicy(NO_FOCUS)
-        self._row("vehicle_id", "&Vehicle", self.vehicle)
-        self._row(
-            "scheduled_delivery",
-            "Scheduled delivery",
-            self.delivery,
-            self.clear_delivery,
-            short=True,
-        )
+        self._row("vehicle_id", self.vehicle)
+        self._row("scheduled_delivery", self.delivery, self.clear_delivery, short=True)
         self.vehicle.picked.connect(self._on_picked)
         self.vehicle.left.connect(self._on_vehicle_left)
         self.clear_delivery.clicked.connect(self.delivery.clear_date)
@@ -126,7 +112,7 @@ class DeviceSection(Section):
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
         data.vehicle_id = self.vehicle.current_id()
         if data.vehicle_id is None and self.vehicle.text():
-            errors["vehicle_id"] = self.resolve_typed() or "Pick the vehicle from the list."
+            errors["vehicle_id"] = self.resolve_typed() or _("Pick the vehicle from the list.")
         data.scheduled_delivery = self.delivery.date_value()
 
     def settle(self) -> None:
@@ -160,8 +146,10 @@ class DeviceSection(Section):
         box = self.boxes["vehicle_id"]
         if choice.reserved_by:
             box.show_error(
-                f"Reserved by opportunity {choice.reserved_by}; "
-                "pick another vehicle or release it there first."
+                _(
+                    "Reserved by opportunity {opportunity}; pick another vehicle or release it "
+                    "there first."
+                ).format(opportunity=choice.reserved_by)
             )
         elif choice.vin_warning:
             box.show_warning(choice.vin_warning)
@@ -181,7 +169,9 @@ class DeviceSection(Section):
             LookupItem(
                 v.id,
                 v.label,
-                f"reserved by {v.reserved_by}" if v.reserved_by else "",
+                _("reserved by {opportunity}").format(opportunity=v.reserved_by)
+                if v.reserved_by
+                else "",
                 bool(v.reserved_by),
             )
             for v in found
@@ -195,7 +185,7 @@ class DeviceSection(Section):
         choice = catalogue.vehicle(vehicle_id, self.opportunity_id)
         if choice is None:
             self.vehicle.set_current(None)
-            self.boxes["vehicle_id"].show_error("This vehicle is no longer in stock.")
+            self.boxes["vehicle_id"].show_error(_("This vehicle is no longer in stock."))
             return
         self.show_vehicle(choice)
         self.vehicle_picked.emit(choice)
@@ -214,13 +204,13 @@ class AssignmentSection(Section):
     to the one before."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Assignment", parent)
+        super().__init__(_("Assignment"), parent)
         self.business = OptionCombo()
         self.facility = OptionCombo()
         self.operation = OptionCombo()
-        self._row("business_id", "Busi&ness", self.business, short=True)
-        self._row("facility_id", "Facility", self.facility, short=True)
-        self._row("operation_id", "Operation", self.operation, short=True)
+        self._row("business_id", self.business, short=True)
+        self._row("facility_id", self.facility, short=True)
+        self._row("operation_id", self.operation, short=True)
         self._choices: FormChoices | None = None
         self.business.currentIndexChanged.connect(self._on_business_changed)
         self.facility.currentIndexChanged.connect(self._on_facility_changed)
