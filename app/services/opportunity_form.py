@@ -15,6 +15,8 @@ from app.domain.choices import LeadStatus, Status
 from app.domain.process import StageVisit
 from app.domain.quotes import quote_label
 from app.domain.stages import StageInfo, first_stage, next_stages, stage_choices
+from app.domain.standard_names import REASONS, display_name
+from app.i18n import _, current, pgettext
 from app.services.accounts import OpportunityContactInfo
 from app.services.catalogue import VehicleChoice
 from app.services.process import StageOverview
@@ -79,23 +81,56 @@ class OpportunityDetail(OpportunityInput):
 
     @property
     def closing_summary(self) -> str:
-        """'Closed as lost on 3 Nov 2026: Price (competitor: BMW Meier). Note: …', or ''."""
+        """'Closed as lost on 03 Nov 2026: Price (competitor: BMW Meier). Note: …', or ''."""
         if self.status == Status.OPEN.value:
             return ""
-        when = f" on {self.closed_at:%d %b %Y}" if self.closed_at else ""
-        text = f"Closed as {self.status}{when}"
-        if self.lost_reason:
-            text += f": {self.lost_reason}"
-        if self.competitor:
-            text += f" (competitor: {self.competitor})"
-        text += "."
+        text = _closed_sentence(
+            self.status == Status.WON.value,
+            _closed_on(self.closed_at) if self.closed_at else "",
+            _lost_reason_shown(self.lost_reason),
+            self.competitor,
+        )
         if self.closing_note:
-            text += f" Note: {self.closing_note}"
+            text += " " + _("Note: {note}").format(note=self.closing_note)
         return text
 
     created_at: str = ""
     updated_at: str = ""
     warnings: dict[str, str] = field(default_factory=dict)
+
+
+def _closed_sentence(won: bool, on: str, reason: str, competitor: str) -> str:
+    """How the sale ended, as one sentence for each case a translator needs."""
+    if won:
+        return (_("Closed as won on {date}.") if on else _("Closed as won.")).format(date=on)
+    if reason and competitor:
+        reason = _("{reason} (competitor: {competitor})").format(
+            reason=reason, competitor=competitor
+        )
+    if reason:
+        text = _("Closed as lost on {date}: {reason}.") if on else _("Closed as lost: {reason}.")
+    elif competitor:
+        text = (
+            _("Closed as lost on {date} (competitor: {competitor}).")
+            if on
+            else _("Closed as lost (competitor: {competitor}).")
+        )
+    else:
+        text = _("Closed as lost on {date}.") if on else _("Closed as lost.")
+    return text.format(date=on, reason=reason, competitor=competitor)
+
+
+def _closed_on(when: date) -> str:
+    """The day it closed, as "03 Nov 2026" reads in English; a translator gives the pattern
+    (CLDR's: dd day, MMM month's short name, yyyy year) for the language."""
+    return current().format_date(when, pgettext("CLDR date pattern", "dd MMM yyyy"))
+
+
+def _lost_reason_shown(stored: str) -> str:
+    """A lost reason as shipped shows in the screen's language; one of the dealer's own as
+    stored."""
+    key = next((k for k, (_c, text) in REASONS["lost"].items() if text == stored), None)
+    return display_name(key, stored)
 
 
 @dataclass
@@ -219,8 +254,11 @@ def vehicle_choice(row: oq.VehicleRow | None, holder: Reservation | None) -> Veh
         return None
     reserved_by = ""
     if holder is not None:
-        held = f"#{holder.id} {holder.topic} ({holder.owner or 'no owner'})"
-        reserved_by = f"sold with {held}" if holder.sold else held
+        held = {"number": holder.id, "topic": holder.topic, "owner": holder.owner or _("no owner")}
+        if holder.sold:
+            reserved_by = _("sold with #{number} {topic} ({owner})").format(**held)
+        else:
+            reserved_by = _("#{number} {topic} ({owner})").format(**held)
     return VehicleChoice(
         id=row.id,
         vin=row.vin,
@@ -386,7 +424,7 @@ def histories(opportunity_id: int, status: str) -> Histories:
     moves = told.moves
     visits = [
         StageVisit(
-            move.stage or "(no stage)",
+            move.stage or _("(no stage)"),
             move.at,
             moves[index + 1].at if index + 1 < len(moves) else None,
             move.by,
