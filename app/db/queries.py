@@ -536,10 +536,10 @@ def _datetime(value: Any) -> datetime | None:
 
 def agenda_opportunities(
     user_id: int, today: date, now: datetime
-) -> list[tuple[int, str, str, str, date, int | None, datetime | None]]:
+) -> list[tuple[int, str, str, str, str | None, date, int | None, datetime | None]]:
     """The user's open opportunities that are past their close date or have sat in their
-    stage longer than it allows: (id, topic, customer, stage, close date, days allowed,
-    entered the stage). Both tests run in SQL, so a salesperson with thousands of open
+    stage longer than it allows: (id, topic, customer, stage, the stage's key, close date,
+    days allowed, entered the stage). Both tests run in SQL, so a salesperson with thousands of open
     sales costs one index probe per sale and only the flagged rows reach Python."""
     limits = m.Stage.select(m.Stage.id, m.Stage.days_allowed).where(
         m.Stage.days_allowed.is_null(False)
@@ -550,9 +550,10 @@ def agenda_opportunities(
     stale = " ".join("WHEN ? THEN ?" for _ in thresholds)
     stale_test = f"entered < CASE stage_id {stale} END" if thresholds else "0"
     sql = f"""
-        SELECT id, topic, customer, stage, est_close_date, days_allowed, entered FROM (
+        SELECT id, topic, customer, stage, stage_key, est_close_date, days_allowed, entered
+        FROM (
             SELECT o.id, o.topic, a.name AS customer, coalesce(s.name, '') AS stage,
-                   o.est_close_date, s.days_allowed, o.stage_id,
+                   s.key AS stage_key, o.est_close_date, s.days_allowed, o.stage_id,
                    (SELECT max(sc.created_at) FROM stage_change sc
                     WHERE sc.opportunity_id = o.id) AS entered
             FROM opportunity o
@@ -567,4 +568,6 @@ def agenda_opportunities(
     for stage_id, threshold in thresholds:
         params.extend([stage_id, threshold])
     rows = database.execute_sql(_sql(sql), params).fetchall()
-    return [(r[0], r[1], r[2], r[3], _iso(r[4]) or today, r[5], _datetime(r[6])) for r in rows]
+    return [
+        (r[0], r[1], r[2], r[3], r[4], _iso(r[5]) or today, r[6], _datetime(r[7])) for r in rows
+    ]
