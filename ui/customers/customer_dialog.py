@@ -116,7 +116,7 @@ class AccountDialog(RecordDialog):
         self,
         errors: Mapping[str, str],
         warnings: Mapping[str, str] | None = None,
-        what: str = "Not saved",
+        what: str | None = None,
     ) -> None:
         self.fields.show_errors(dict(errors))
         self._fit_height()

@@ -444,7 +444,7 @@ class AccountFormDialog(RecordDialog):
         self,
         errors: Mapping[str, str],
         warnings: Mapping[str, str] | None = None,
-        what: str = "Not saved",
+        what: str | None = None,
     ) -> None:
         self.fields.show_errors(dict(errors))
 

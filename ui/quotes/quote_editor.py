@@ -338,7 +338,7 @@ class QuoteDialog(RecordDialog):
         self,
         errors: Mapping[str, str],
         warnings: Mapping[str, str] | None = None,
-        what: str = "Not saved",
+        what: str | None = None,
     ) -> None:
         self._show_errors(dict(errors), dict(warnings or {}))
 
