@@ -75,6 +75,7 @@ _LABELS: dict[str, str] = dict(
         NP_("contact.phone", "Phone"),
         NP_("contact.job_title", "Job title"),
         NP_("contact.role", "Role"),
+        NP_("contact.name", "Name"),
         # --- lead ---
         NP_("lead.name", "Name"),
         NP_("lead.first_name", "First name"),
@@ -133,6 +134,13 @@ _LABELS: dict[str, str] = dict(
         NP_("order.delivered_on", "Delivered on"),
         NP_("order.delivery_mileage_km", "Mileage"),
         NP_("order.delivery_note", "Note"),
+        # --- an issued document (a quote or an order form), as the customer's documents list it
+        NP_("document.number", "Number"),
+        NP_("document.kind", "Kind"),
+        NP_("document.issued_on", "Issued"),
+        NP_("document.status", "Status"),
+        NP_("document.amount_due", "Amount due"),
+        NP_("document.opportunity_id", "Opportunity"),
         # --- the sales process's stages (administration) ---
         NP_("stage.name", "Stage"),
         NP_("stage.default_probability", "Default probability"),
@@ -154,6 +162,7 @@ _SHORT: dict[str, str] = dict(
 _FORM: dict[str, str] = dict(
     [
         NP_("opportunity.topic.form", "&Topic"),
+        NP_("account.kind.form", "Customer is a"),
     ]
 )
 
