@@ -234,7 +234,8 @@ class MergeDialog(QDialog):
                 (1, mine, bool(mine) or not theirs),
                 (2, theirs, not mine and bool(theirs)),
             ):
-                radio = QRadioButton(value or "—")
+                # A button reads "&" as its access key: "J&C Motors" must show as typed.
+                radio = QRadioButton(value.replace("&", "&&") if value else "—")
                 radio.setChecked(stays)
                 radio.setEnabled(mine != theirs)
                 group.addButton(radio, column)
