@@ -413,12 +413,24 @@ def test_a_change_of_language_shows_in_the_headers_at_once_and_in_new_windows(
     assert tab.quote_model.headerData(0, Qt.Orientation.Horizontal) == "Quote"
 
 
-def test_a_lines_message_reads_the_language(sale: int, german: None, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_lines_message_and_a_plural_unit_read_the_language(
+    sale: int, german: None, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.quotes.document_settings_dialog import DocumentSettingsDialog
+
     model = QuoteLineTableModel("EUR")
     model.add_line("vehicle", Decimal(19))
     model.setData(model.index(0, COL_QUANTITY), "x")
     assert model.row_problems(0)[COL_QUANTITY] == "Line 1: the quantity “x” is not a number."
+    settings = DocumentSettingsDialog()
+    qtbot.addWidget(settings)
+    settings.valid_days.setValue(1)
+    assert settings.valid_days.suffix() == " day"  # not "1 days"
+    settings.valid_days.setValue(30)
+    assert settings.valid_days.suffix() == " days"
 
     i18n.set_language("de")
     assert model.row_problems(0)[COL_QUANTITY] == "Position 1: die Menge „x“ ist keine Zahl."
     assert model.headerData(COL_QUANTITY, Qt.Orientation.Horizontal) == "Menge"
+    settings.valid_days.setValue(1)
+    assert settings.valid_days.suffix() == " Tag"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.fields import label
 from app.domain.validation import ValidationError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services import documents, workspace
 from app.services.documents import DocumentSettings
 from app.services.errors import NotAllowed
@@ -40,7 +40,8 @@ class DocumentSettingsDialog(QDialog):
         self.resize(720, 620)
         self.valid_days = QSpinBox()
         self.valid_days.setRange(1, 366)
-        self.valid_days.setSuffix(_(" days"))
+        self.valid_days.valueChanged.connect(self._show_days)
+        self._show_days(self.valid_days.value())
         self.vat_rate = QLineEdit()
         self.vat_rate.setMaximumWidth(90)
         self.terms = QPlainTextEdit()
@@ -95,6 +96,10 @@ class DocumentSettingsDialog(QDialog):
         self.terms.setPlainText(settings.terms)
         self.logo.setText(settings.logo_path)
         self._baseline = self.state()
+
+    def _show_days(self, days: int) -> None:
+        # The unit after the number, singular or plural as the number needs.
+        self.valid_days.setSuffix(ngettext(" day", " days", days))
 
     def state(self) -> tuple[object, ...]:
         return (
