@@ -86,6 +86,8 @@ QT_TEXT_METHODS = frozenset(
         "setNameFilters",
         "setWindowIconText",
         "require_manager",  # app.services.workspace: the refusal it raises
+        "fill_filter_combo",
+        "ask_to_save",
     }
 )
 QT_TEXT_CONSTRUCTORS = frozenset(
@@ -105,6 +107,11 @@ QT_TEXT_CONSTRUCTORS = frozenset(
         "QMessageBox",
         "QProgressDialog",
         "QWizardPage",
+        "Column",
+        "SearchBox",
+        "LookupEdit",
+        "MoneyEdit",
+        "DateDialog",
     }
 )
 # Static dialogs: QMessageBox.warning(parent, title, text), QFileDialog.getSaveFileName(...).
