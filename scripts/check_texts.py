@@ -95,6 +95,7 @@ QT_TEXT_METHODS = frozenset(
         "_say",
         "ask_to_save",
         "fill_filter_combo",  # a filter's "Any ..." entry
+        "require_manager",  # app.services.workspace: the refusal it raises
     }
 )
 QT_TEXT_CONSTRUCTORS = frozenset(
@@ -116,6 +117,9 @@ QT_TEXT_CONSTRUCTORS = frozenset(
         "QWizardPage",
         "SearchBox",  # ui/common's widgets with a placeholder text
         "LookupEdit",
+        "Column",
+        "MoneyEdit",
+        "DateDialog",
     }
 )
 # Static dialogs: QMessageBox.warning(parent, title, text), QFileDialog.getSaveFileName(...).

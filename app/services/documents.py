@@ -20,10 +20,13 @@ from app.db.settings import put_setting, setting_value
 from app.domain.choices import Condition
 from app.domain.documents import Customer, DocumentSnapshot, Seller, Vehicle
 from app.domain.validation import Validator
+from app.i18n import ENGLISH, N_, Translator, _
+from app.services import wording
 from app.services.errors import NotFound
 from app.services.workspace import require_manager
 
-DEFAULT_TERMS = (
+# Printed on a document when no terms are set: in the document's language (terms()).
+DEFAULT_TERMS = N_(
     "Prices are in the currency shown; VAT is charged at the rate in force on the day of "
     "delivery. The vehicle remains the property of the dealer until the amount due has been "
     "paid in full.\n\n"
@@ -34,7 +37,8 @@ DEFAULT_TERMS = (
     "The warranty for new vehicles is the manufacturer's; for used vehicles the statutory "
     "warranty applies."
 )
-NO_SELLER = (
+# A field message, translated where it is raised: _(NO_SELLER).
+NO_SELLER = N_(
     "No dealership is on file to print as the seller of this document. Assign the "
     "opportunity to a business (Assignment), or have the administrator add the dealership."
 )
@@ -74,8 +78,11 @@ def _setting(key: str, default: str) -> str:
     return value if value is not None else default
 
 
-def terms() -> str:
-    return _setting(TERMS_SETTING, DEFAULT_TERMS)
+def terms(translator: Translator = ENGLISH) -> str:
+    """The terms printed on documents: the ones set, else the default ones in the
+    document's language (``translator``'s)."""
+    value = setting_value(TERMS_SETTING)
+    return value if value is not None else translator._(DEFAULT_TERMS)
 
 
 def valid_days() -> int:
@@ -198,8 +205,10 @@ def write_archive(ref: str, data: bytes) -> Path:
     except OSError as exc:
         discard(temporary)
         raise DocumentFolderError(
-            f"The document could not be written to {target.parent} ({exc.strerror or exc}). "
-            "Nothing was issued; make the folder writable (or free some space) and try again."
+            _(
+                "The document could not be written to {folder} ({problem}). Nothing was "
+                "issued; make the folder writable (or free some space) and try again."
+            ).format(folder=target.parent, problem=exc.strerror or exc)
         ) from exc
     return temporary
 
@@ -219,17 +228,21 @@ def _stored(ref: str) -> tuple[str, str]:
     """The kind and the snapshot JSON of an issued document, by its reference."""
     match = _NUMBER.match(ref.strip())
     if match is None:
-        raise NotFound(f"“{ref}” is not a document number (Q-00001, Q-00001-r2 or OF-00001).")
+        raise NotFound(
+            _("“{ref}” is not a document number (Q-00001, Q-00001-r2 or OF-00001).").format(ref=ref)
+        )
     number = match["number"].upper()
     if number.startswith("OF-"):
         form = m.OrderForm.get_or_none(m.OrderForm.number == number)
         if form is None:
-            raise NotFound(f"There is no order form {number}.")
+            raise NotFound(_("There is no order form {number}.").format(number=number))
         return "order_form", form.snapshot
     quote = sales.issued_quote(number, int(match["revision"]) if match["revision"] else None)
     if quote is None:
         what = f"{number} rev. {match['revision']}" if match["revision"] else number
-        raise NotFound(f"There is no issued quote {what} (a draft has no document yet).")
+        raise NotFound(
+            _("There is no issued quote {quote} (a draft has no document yet).").format(quote=what)
+        )
     return "quote", quote.snapshot
 
 
@@ -258,7 +271,9 @@ def save_pdf(ref: str, destination: Path) -> Path:
     except OSError as exc:
         discard(temporary)
         raise DocumentFolderError(
-            f"{destination} could not be written ({exc.strerror or exc}); choose another folder."
+            _("{file} could not be written ({problem}); choose another folder.").format(
+                file=destination, problem=exc.strerror or exc
+            )
         ) from exc
     return destination
 
@@ -304,25 +319,27 @@ def document_settings() -> DocumentSettings:
 
 def save_document_settings(data: DocumentSettings) -> DocumentSettings:
     """Refused field by field; documents issued before keep what they printed."""
-    require_manager("Only a sales manager or an administrator can change the document settings.")
+    require_manager(_("Only a sales manager or an administrator can change the document settings."))
     v = Validator()
     if not 1 <= data.valid_days <= MAX_VALID_DAYS:
-        v.error("valid_days", f"A quote is valid for 1 to {MAX_VALID_DAYS} days.")
+        v.error("valid_days", _("A quote is valid for 1 to {n} days.").format(n=MAX_VALID_DAYS))
     if not (data.vat_rate.is_finite() and 0 <= data.vat_rate <= 100):
-        v.error("vat_rate", "The VAT rate is a percentage from 0 to 100.")
+        v.error("vat_rate", _("The VAT rate is a percentage from 0 to 100."))
     text = data.terms.strip()
     if len(text) > MAX_TERMS_LENGTH:
         v.error(
             "terms",
-            f"The terms are {len(text):,} characters long; at most {MAX_TERMS_LENGTH:,} fit.",
+            _("The terms are {length} characters long; at most {limit} fit.").format(
+                length=wording.number(len(text)), limit=wording.number(MAX_TERMS_LENGTH)
+            ),
         )
     logo = data.logo_path.strip()
     if logo:
         path = Path(logo)
         if path.suffix.lower() not in _LOGO_SUFFIXES:
-            v.error("logo_path", "The logo must be a PNG or JPEG image.")
+            v.error("logo_path", _("The logo must be a PNG or JPEG image."))
         elif not path.is_file():
-            v.error("logo_path", f"There is no file {logo}.")
+            v.error("logo_path", _("There is no file {file}.").format(file=logo))
     v.raise_if_any()
     values = {
         VALID_DAYS_SETTING: str(data.valid_days),

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,14 +31,13 @@ from ui.common.list_filters import SearchBox, fill_filter_combo
 from ui.common.qt import (
     ADJUST_TO_MINIMUM,
     ASCENDING,
-    DISPLAY,
     FONT,
     FOREGROUND,
-    HORIZONTAL,
     SELECTABLE_BY_MOUSE,
     TOOLTIP,
 )
 from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
+from ui.common.texts import FieldLabel
 
 OVERDUE_BRUSH = QBrush(QColor("#b3261e"))
 CLOSED_BRUSH = QBrush(QColor("#6b6b6b"))
@@ -51,18 +50,17 @@ COLUMN_WIDTHS = (260, 190, 90, 60, 130, 90, 140, 170, 150, 70)
 class OpportunityTableModel(PagedTableModel):
     """All opportunities of the filter, a page at a time."""
 
-    # (the field whose label heads the column, the sort key the service understands)
     COLUMNS = (
-        ("opportunity.topic", "topic"),
-        ("opportunity.account_id", "customer"),
-        ("opportunity.stage_id", "stage"),
-        ("opportunity.probability", "probability"),
-        ("opportunity.est_revenue", "est_revenue"),
-        ("opportunity.est_close_date", "est_close_date"),
-        ("opportunity.owner_id", "owner"),
-        ("opportunity.brand_model", "brand_model"),
-        ("opportunity.facility_id", "facility"),
-        ("opportunity.status", "status"),
+        (FieldLabel("opportunity.topic"), "topic"),
+        (FieldLabel("opportunity.account_id"), "customer"),
+        (FieldLabel("opportunity.stage_id"), "stage"),
+        (FieldLabel("opportunity.probability", short=True), "probability"),
+        (FieldLabel("opportunity.est_revenue"), "est_revenue"),
+        (FieldLabel("opportunity.est_close_date", short=True), "est_close_date"),
+        (FieldLabel("opportunity.owner_id"), "owner"),
+        (FieldLabel("opportunity.brand_model"), "brand_model"),
+        (FieldLabel("opportunity.facility_id"), "facility"),
+        (FieldLabel("opportunity.status"), "status"),
     )
     RIGHT_ALIGNED = frozenset({COL_PROBABILITY, COL_REVENUE})
     CENTERED = frozenset({COL_CLOSE_DATE})
@@ -89,12 +87,6 @@ class OpportunityTableModel(PagedTableModel):
 
     def display(self, item: OpportunityRow, column: int) -> str:
         return _display(item, column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        # The field's label in the screen's language now, in its short form where it has one.
-        if role == DISPLAY and orientation == HORIZONTAL and 0 <= section < len(self.COLUMNS):
-            return label(self.COLUMNS[section][0], short=True)
-        return super().headerData(section, orientation, role)
 
     def raw(self, item: OpportunityRow, column: int) -> Any:
         return _raw(item, column)
