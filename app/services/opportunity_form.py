@@ -15,8 +15,8 @@ from app.domain.choices import LeadStatus, Status
 from app.domain.process import StageVisit
 from app.domain.quotes import quote_label
 from app.domain.stages import StageInfo, first_stage, next_stages, stage_choices
-from app.domain.standard_names import REASONS, display_name
 from app.i18n import _, current, pgettext
+from app.services import reference
 from app.services.accounts import OpportunityContactInfo
 from app.services.catalogue import VehicleChoice
 from app.services.process import StageOverview
@@ -87,7 +87,7 @@ class OpportunityDetail(OpportunityInput):
         text = _closed_sentence(
             self.status == Status.WON.value,
             _closed_on(self.closed_at) if self.closed_at else "",
-            _lost_reason_shown(self.lost_reason),
+            reference.reason_label("lost", self.lost_reason),
             self.competitor,
         )
         if self.closing_note:
@@ -124,13 +124,6 @@ def _closed_on(when: date) -> str:
     """The day it closed, as "03 Nov 2026" reads in English; a translator gives the pattern
     (CLDR's: dd day, MMM month's short name, yyyy year) for the language."""
     return current().format_date(when, pgettext("CLDR date pattern", "dd MMM yyyy"))
-
-
-def _lost_reason_shown(stored: str) -> str:
-    """A lost reason as shipped shows in the screen's language; one of the dealer's own as
-    stored."""
-    key = next((k for k, (_c, text) in REASONS["lost"].items() if text == stored), None)
-    return display_name(key, stored)
 
 
 @dataclass

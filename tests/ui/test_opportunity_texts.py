@@ -11,6 +11,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
 from app import i18n, paths
+from app.services import opportunities
 from app.services.workspace import UserInfo
 from tests import factories
 from ui.common.qt import HORIZONTAL
@@ -32,6 +33,7 @@ GERMAN = (
     ("Walk-in customer", "Laufkunde", None),
     ("&First name", "&Vorname", "walk_in.first_name.form"),
     ("Close as lost", "Als verloren abschließen", None),
+    ("Price", "Preis", "lost reason"),
 )
 
 
@@ -97,3 +99,15 @@ def test_the_walk_in_and_closing_dialogs_are_built_in_the_language_chosen(
     closing = CloseLostDialog([factories.opportunity(user.id).id])
     qtbot.addWidget(closing)
     assert closing.windowTitle() == "Als verloren abschließen"
+
+
+def test_a_lost_reason_is_picked_translated_and_stored_as_shipped(
+    qtbot, user: UserInfo, german: None
+) -> None:  # type: ignore[no-untyped-def]
+    opp = factories.opportunity(user.id).id
+    dialog = CloseLostDialog([opp])
+    qtbot.addWidget(dialog)
+    dialog.reason.setCurrentIndex(dialog.reason.findText("Preis"))
+    assert dialog.reason_chosen() == "Price"
+    assert dialog.close_opportunities()
+    assert opportunities.get(opp).lost_reason == "Price"

@@ -21,7 +21,7 @@ from app.domain.choices import Status
 from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
-from app.services import deals, opportunities, orders, process
+from app.services import deals, opportunities, orders, process, reference
 from app.services.errors import NotFound
 from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.qt import ACCEPT_ROLE, CANCEL, CANCEL_BUTTON, DISCARD, NO, PLAIN_TEXT, YES
@@ -139,7 +139,8 @@ class CloseLostDialog(_CloseDialog):
         self.opportunity_ids = list(self.names)  # the ones to close: open when the dialog opened
 
         self.reason = QComboBox()
-        self.reason.addItems(process.lost_reasons())
+        for reason in reference.reason_choices("lost"):  # shown translated, stored as stored
+            self.reason.addItem(reason.label, reason.name)
         # Nothing preselected: a reason the user did not choose would skew the lost analysis.
         self.reason.setCurrentIndex(-1)
         self.reason.setPlaceholderText(_("Choose why the sale was lost…"))
@@ -205,7 +206,7 @@ class CloseLostDialog(_CloseDialog):
         ).format(n=len(topics), opportunities="\n".join(named))
 
     def reason_chosen(self) -> str:
-        return self.reason.currentText() if self.reason.currentIndex() >= 0 else ""
+        return str(self.reason.currentData() or "") if self.reason.currentIndex() >= 0 else ""
 
     def close_opportunities(self) -> bool:
         """Close them all as lost, or none; True when closed."""

@@ -244,7 +244,9 @@ class OpportunityFilterBar(QWidget):
 
     def reload_choices(self) -> None:
         """Fill the combos from the database (after demo data or a new user arrives)."""
-        fill_filter_combo(self.stage, _("Any stage"), [(n, n) for n in reference.stage_names()])
+        fill_filter_combo(
+            self.stage, _("Any stage"), [(c.name, c.label) for c in reference.stage_name_choices()]
+        )
         fill_filter_combo(
             self.owner, _("Anyone"), [(o.id, o.label) for o in reference.users(active_only=False)]
         )
