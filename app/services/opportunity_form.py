@@ -15,8 +15,8 @@ from app.domain.choices import LeadStatus, Status
 from app.domain.process import StageVisit
 from app.domain.quotes import quote_label
 from app.domain.stages import StageInfo, first_stage, next_stages, stage_choices
-from app.i18n import _, current, pgettext
-from app.services import reference
+from app.i18n import _
+from app.services import reference, wording
 from app.services.accounts import OpportunityContactInfo
 from app.services.catalogue import VehicleChoice
 from app.services.process import StageOverview
@@ -86,7 +86,7 @@ class OpportunityDetail(OpportunityInput):
             return ""
         text = _closed_sentence(
             self.status == Status.WON.value,
-            _closed_on(self.closed_at) if self.closed_at else "",
+            wording.day(self.closed_at) if self.closed_at else "",
             reference.reason_label("lost", self.lost_reason),
             self.competitor,
         )
@@ -118,12 +118,6 @@ def _closed_sentence(won: bool, on: str, reason: str, competitor: str) -> str:
     else:
         text = _("Closed as lost on {date}.") if on else _("Closed as lost.")
     return text.format(date=on, reason=reason, competitor=competitor)
-
-
-def _closed_on(when: date) -> str:
-    """The day it closed, as "03 Nov 2026" reads in English; a translator gives the pattern
-    (CLDR's: dd day, MMM month's short name, yyyy year) for the language."""
-    return current().format_date(when, pgettext("CLDR date pattern", "dd MMM yyyy"))
 
 
 @dataclass
