@@ -240,12 +240,15 @@ def vehicle_choice(row: oq.VehicleRow | None, holder: Reservation | None) -> Veh
     if row is None:
         return None
     reserved_by = ""
-    if holder is not None:
-        held = {"number": holder.id, "topic": holder.topic, "owner": holder.owner or _("no owner")}
-        if holder.sold:
-            reserved_by = _("sold with #{number} {topic} ({owner})").format(**held)
+    if holder is not None:  # worded as catalogue.vehicle words it
+        if holder.owner:
+            reserved_by = _("#{id} {topic} ({owner})").format(
+                id=holder.id, topic=holder.topic, owner=holder.owner
+            )
         else:
-            reserved_by = _("#{number} {topic} ({owner})").format(**held)
+            reserved_by = _("#{id} {topic} (no owner)").format(id=holder.id, topic=holder.topic)
+        if holder.sold:
+            reserved_by = _("sold with {opportunity}").format(opportunity=reserved_by)
     return VehicleChoice(
         id=row.id,
         vin=row.vin,
