@@ -120,7 +120,7 @@ def _looks_like_vin(term: str) -> bool:
     # is someone typing a VIN, perhaps a character short or long.
     code = term.replace("-", "")
     return (
-        14 <= len(code) <= 20
+        9 <= len(code) <= 20
         and code.isascii()
         and code.isalnum()
         and any(c.isdigit() for c in code)
@@ -155,4 +155,5 @@ def vehicle_by_code(text: str, for_opportunity: int | None = None) -> VehicleCho
                 f"No vehicle in stock matches “{term}”; type its VIN or stock number, "
                 "or pick one from the list.",
             )
-    raise ValidationError(dict(v.errors), {})
+    # The check-digit warning stays beside "not in stock": it may be why.
+    raise ValidationError(dict(v.errors), dict(v.warnings))

@@ -349,13 +349,18 @@ class QuoteDialog(RecordDialog):
         """Save, confirm, then issue: from here the customer holds this document."""
         if not self.save():
             return False
+        question = (
+            f"Issue quote {self.detail.label} to the customer? Its content is frozen from now "
+            "on; changes need a new revision."
+        )
+        # A zero total or an implausible VAT rate is said first, and the safe answer is No.
+        concerns = quotes.concerns(self.quote_id)
         answer = QMessageBox.question(
             self,
             "Present the quote",
-            f"Issue quote {self.detail.label} to the customer? Its content is frozen from now "
-            "on; changes need a new revision.",
+            "\n".join([*concerns, "", question]) if concerns else question,
             YES | NO,
-            YES,
+            NO if concerns else YES,
         )
         if answer != YES:
             return False

@@ -27,7 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import money
-from app.domain.quotes import LineKind, QuoteLine, compute_totals, format_rate
+from app.domain.quotes import (
+    MAX_QUANTITY,
+    LineKind,
+    QuoteLine,
+    TradeInVehicle,
+    compute_totals,
+    format_quantity,
+    format_rate,
+)
+from app.i18n import _
 from app.services.quotes import LineInput
 from ui.common.qt import (
     ALIGNMENT,
@@ -69,6 +78,9 @@ class LineRow:
     quantity: str
     unit_price: str
     vat_rate: str
+    # Carried through the editor as saved: the margin scheme of a vehicle, a trade-in's car.
+    margin_scheme: bool = False
+    trade_in: TradeInVehicle | None = None
 
     @classmethod
     def from_input(cls, line: LineInput, currency: str) -> LineRow:
@@ -78,6 +90,8 @@ class LineRow:
             quantity=_plain(line.quantity),
             unit_price=money.format_amount(line.unit_price, currency),
             vat_rate=format_rate(line.vat_rate),
+            margin_scheme=line.margin_scheme,
+            trade_in=line.trade_in,
         )
 
 
@@ -86,10 +100,11 @@ def _plain(value: Decimal) -> str:
 
 
 def _number(text: str) -> Decimal:
-    value = Decimal(text.strip().replace(",", ".")) if text.strip() else Decimal(0)
-    if not value.is_finite():
+    raw = text.strip().replace(",", ".")
+    # Digits and one point only: "9e999999" is no quantity, and would overflow the totals.
+    if raw and not raw.removeprefix("-").replace(".", "", 1).isdigit():
         raise InvalidOperation
-    return value
+    return Decimal(raw) if raw else Decimal(0)
 
 
 class QuoteLineTableModel(QAbstractTableModel):
@@ -148,6 +163,8 @@ class QuoteLineTableModel(QAbstractTableModel):
                     values["quantity"],
                     values["unit_price"],
                     values["vat_rate"],
+                    margin_scheme=row.margin_scheme,
+                    trade_in=row.trade_in,
                 )
             )
         return lines, problems
@@ -171,6 +188,15 @@ class QuoteLineTableModel(QAbstractTableModel):
                 problems[column] = f"Line {row + 1}: the {label} cannot be negative ({text})."
             elif column == COL_QUANTITY and value == 0:
                 problems[column] = f"Line {row + 1}: the quantity must be more than 0."
+            elif column == COL_QUANTITY and value > MAX_QUANTITY:
+                problems[column] = _(
+                    "Line {number}: a quantity of more than {limit} on one line is a typo; "
+                    "check the digits."
+                ).format(number=row + 1, limit=format_quantity(MAX_QUANTITY))
+            elif column == COL_PRICE and value > money.MAX_AMOUNT:
+                problems[column] = _(
+                    "Line {number}: a unit price above {limit} is a typo; check the digits."
+                ).format(number=row + 1, limit=money.format_amount(money.MAX_AMOUNT, self.currency))
             elif column == COL_VAT and value > 100:
                 problems[column] = f"Line {row + 1}: the VAT rate is a percentage from 0 to 100."
         return problems
@@ -267,7 +293,7 @@ class QuoteLineTableModel(QAbstractTableModel):
             if column == COL_PRICE:
                 return line.unit_price
             if column == COL_VAT:
-                return line.vat_rate
+                return _("margin") if line.margin_scheme and role == DISPLAY else line.vat_rate
             net = self.line_net(row)
             return "" if net is None else _signed(net, self.currency)
         if role == ALIGNMENT and column in (COL_QUANTITY, COL_PRICE, COL_VAT, COL_NET):
@@ -359,7 +385,7 @@ class TotalsPanel(QGroupBox):
         self.labels = {}
         try:
             totals = compute_totals([line.as_domain() for line in lines], currency)
-        except (InvalidOperation, ValueError):
+        except (ArithmeticError, ValueError):
             return
         rows: list[tuple[str, str, Decimal]] = [("net", "Net", totals.net)]
         rows += [
