@@ -85,6 +85,8 @@ QT_TEXT_METHODS = frozenset(
         "setNameFilter",
         "setNameFilters",
         "setWindowIconText",
+        "fill_filter_combo",
+        "ask_to_save",
     }
 )
 QT_TEXT_CONSTRUCTORS = frozenset(
@@ -104,6 +106,11 @@ QT_TEXT_CONSTRUCTORS = frozenset(
         "QMessageBox",
         "QProgressDialog",
         "QWizardPage",
+        "Column",
+        "SearchBox",
+        "LookupEdit",
+        "MoneyEdit",
+        "DateDialog",
     }
 )
 # Static dialogs: QMessageBox.warning(parent, title, text), QFileDialog.getSaveFileName(...).
