@@ -127,7 +127,7 @@ def _looks_like_vin(term: str) -> bool:
     # is someone typing a VIN, perhaps a character short or long.
     code = term.replace("-", "")
     return (
-        14 <= len(code) <= 20
+        9 <= len(code) <= 20
         and code.isascii()
         and code.isalnum()
         and any(c.isdigit() for c in code)
@@ -170,4 +170,5 @@ def vehicle_by_code(text: str, for_opportunity: int | None = None) -> VehicleCho
                     "or pick one from the list."
                 ).format(text=term),
             )
-    raise ValidationError(dict(v.errors), {})
+    # The check-digit warning stays beside "not in stock": it may be why.
+    raise ValidationError(dict(v.errors), dict(v.warnings))

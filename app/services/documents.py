@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from app import paths
+from app.db import document_images, sales
 from app.db import models as m
-from app.db import sales
 from app.db.connection import transaction
 from app.db.reference import first_business
 from app.db.settings import put_setting, setting_value
 from app.domain.choices import Condition
-from app.domain.documents import Customer, DocumentSnapshot, Seller, Vehicle
+from app.domain.documents import Customer, DocumentSnapshot, LegalDetails, Seller, Vehicle
+from app.domain.quotes import VatTreatment
 from app.domain.validation import Validator
 from app.i18n import ENGLISH, N_, Translator, _
 from app.services import wording
@@ -131,14 +134,58 @@ def seller_for(row: m.Opportunity) -> Seller:
         business = first_business()
     if business is None:
         return Seller(name="")
+    logo = logo_image(_setting(LOGO_SETTING, ""))
     return Seller(
         name=business.name,
         address_lines=_address(business.street, business.postcode, business.city, business.country),
         vat_number=business.vat_number,
         phone=business.phone,
         email=business.email,
-        logo_path=_setting(LOGO_SETTING, ""),
+        logo_sha256=logo[0] if logo else "",
+        logo=logo[1] if logo else b"",
+        legal=LegalDetails(
+            registered_name=business.registered_name,
+            commercial_register=business.commercial_register,
+            register_court=business.register_court,
+            managing_directors=business.managing_directors,
+            tax_number=business.tax_number,
+            bank_name=business.bank_name,
+            iban=business.iban,
+            bic=business.bic,
+        ),
     )
+
+
+_logos: dict[tuple[str, float, int], tuple[str, bytes]] = {}
+
+
+def logo_image(path: str) -> tuple[str, bytes] | None:
+    """The SHA-256 and the bytes of the logo file, read now (once per version of the file),
+    or None when there is none or it cannot be read: a missing logo never stops an issue."""
+    if not path:
+        return None
+    try:
+        stat = Path(path).stat()
+        key = (path, stat.st_mtime, stat.st_size)
+        if key not in _logos:
+            data = Path(path).read_bytes()
+            _logos[key] = (hashlib.sha256(data).hexdigest(), data)
+    except OSError:
+        return None
+    return _logos[key]
+
+
+def freeze_images(seller: Seller) -> None:
+    """Keep the seller's logo with the documents issued now: once per distinct image, named
+    by the hash the snapshot holds. Joins the caller's transaction."""
+    if seller.logo_sha256 and seller.logo:
+        document_images.keep_document_image(
+            seller.logo_sha256, _media_type(seller.logo), seller.logo
+        )
+
+
+def _media_type(data: bytes) -> str:
+    return "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
 
 
 def customer_for(row: m.Opportunity) -> Customer:
@@ -148,19 +195,44 @@ def customer_for(row: m.Opportunity) -> Customer:
     contact = row.primary_contact if row.primary_contact_id else None
     person = ""
     if contact is not None:
-        person = " ".join(p for p in (contact.first_name, contact.last_name) if p)
+        person = person_name(contact.first_name, contact.last_name)
     return Customer(
         name=account.name if account.kind == "company" else _person_name(account),
         address_lines=_address(account.street, account.postcode, account.city, account.country),
         email=(contact.email if contact is not None and contact.email else account.email),
         phone=(contact.phone if contact is not None and contact.phone else account.phone),
         contact_person=person if person and person != _person_name(account) else "",
+        vat_number=account.vat_number if account.kind == "company" else "",
     )
 
 
 def _person_name(account: m.Account) -> str:
-    name = " ".join(p for p in (account.first_name, account.last_name) if p)
+    name = person_name(account.first_name, account.last_name)
     return name or account.name
+
+
+def person_name(first: str, last: str) -> str:
+    """A person's name as printed: "Maria Rossi", and for a name written in Chinese,
+    Japanese or Korean script the family name first without a space ("王芳")."""
+    if first and last and all(_east_asian(part) for part in (first, last)):
+        return f"{last}{first}" if not _hangul(first + last) else f"{last} {first}"
+    return " ".join(p for p in (first, last) if p)
+
+
+def _east_asian(text: str) -> bool:
+    return any(
+        0x3040 <= ord(c) <= 0x30FF or 0x3400 <= ord(c) <= 0x9FFF or 0xAC00 <= ord(c) <= 0xD7A3
+        for c in text
+    )
+
+
+def _hangul(text: str) -> bool:
+    return any(0xAC00 <= ord(c) <= 0xD7A3 for c in text)
+
+
+def margin_scheme(vehicle: m.Vehicle | None) -> bool:
+    """Whether the stock vehicle is sold under the margin scheme (no VAT shown)."""
+    return vehicle is not None and vehicle.vat_treatment == VatTreatment.MARGIN.value
 
 
 def vehicle_for(row: m.Opportunity, vehicle: m.Vehicle | None) -> Vehicle:
@@ -247,9 +319,21 @@ def _stored(ref: str) -> tuple[str, str]:
 
 
 def snapshot(ref: str) -> DocumentSnapshot:
-    """The document exactly as it was issued."""
+    """The document exactly as it was issued, with the logo it froze."""
     _kind, stored = _stored(ref)
-    return DocumentSnapshot.from_dict(json.loads(stored))
+    return loaded(json.loads(stored))
+
+
+def loaded(data: dict[str, object]) -> DocumentSnapshot:
+    """A stored snapshot with the images it names read from the database."""
+    seller = data.get("seller")
+    sha = str(seller.get("logo_sha256", "")) if isinstance(seller, dict) else ""
+    images = {}
+    if sha:
+        image = document_images.document_image(sha)
+        if image is not None:
+            images[sha] = image
+    return DocumentSnapshot.from_dict(data, images)
 
 
 def render(ref: str) -> bytes:
@@ -258,6 +342,26 @@ def render(ref: str) -> bytes:
     from reports import pdf  # reportlab is loaded when the first document is, not at start-up
 
     return pdf.render(snapshot(ref))
+
+
+# Older than this, a .part file is a leftover of a render that was killed, not one that is
+# being written by another window of the program.
+LEFTOVER_AGE_SECONDS = 600
+
+
+def clean_leftovers(now: float | None = None) -> int:
+    """Delete the half-written PDFs (`*.pdf.part`) a render killed halfway left in the
+    documents folder; returns how many."""
+    now = time.time() if now is None else now
+    removed = 0
+    folder = paths.documents_dir()
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob("*.pdf.part"):
+            with contextlib.suppress(OSError):
+                if now - leftover.stat().st_mtime >= LEFTOVER_AGE_SECONDS:
+                    leftover.unlink()
+                    removed += 1
+    return removed
 
 
 def save_pdf(ref: str, destination: Path) -> Path:

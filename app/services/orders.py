@@ -103,6 +103,7 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
         quote_reference=quote_label,
         remarks=quote.remarks,
     )
+    documents.freeze_images(seller)
     m.OrderForm.create(
         number=number,
         quote=quote,

@@ -15,13 +15,15 @@ from app.db.catalogue import catalogue_price_entry
 from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Condition, Interest, Status
-from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
+from app.domain.documents import DocumentKind, build_snapshot
 from app.domain.quotes import (
     LineKind,
     QuoteLine,
     QuoteStatus,
     QuoteTotals,
+    TradeInVehicle,
     compute_totals,
+    issue_concerns,
     move_error,
     quote_label,
     validate_lines,
@@ -40,6 +42,8 @@ class LineInput:
     quantity: Decimal = Decimal(1)
     unit_price: Decimal = Decimal(0)
     vat_rate: Decimal = DEFAULT_VAT_RATE
+    margin_scheme: bool = False  # a used vehicle sold under the margin scheme
+    trade_in: TradeInVehicle | None = None  # the car a trade-in line takes in
 
     def as_domain(self) -> QuoteLine:
         return QuoteLine(
@@ -48,6 +52,8 @@ class LineInput:
             self.quantity,
             self.unit_price,
             self.vat_rate,
+            margin_scheme=self.margin_scheme,
+            trade_in=self.trade_in,
         )
 
 
@@ -148,6 +154,8 @@ def stored_lines(row: m.Quote) -> list[LineInput]:
             quantity=Decimal(line.quantity),
             unit_price=money.from_minor(line.unit_price_minor, row.currency),
             vat_rate=Decimal(line.vat_rate),
+            margin_scheme=bool(line.margin_scheme),
+            trade_in=TradeInVehicle.from_dict(json.loads(line.trade_in)) if line.trade_in else None,
         )
         for line in sales.quote_lines(row.id)
     ]
@@ -214,7 +222,15 @@ def vehicle_line(opportunity: m.Opportunity, vehicle: m.Vehicle | None) -> LineI
         price = money.from_minor(vehicle.list_price_minor, vehicle.currency)
         if vehicle.currency != opportunity.currency:
             price = Decimal(0)  # never carried across currencies
-        return LineInput(LineKind.VEHICLE.value, f"{name}, {condition}", Decimal(1), price, rate)
+        margin = documents.margin_scheme(vehicle)
+        return LineInput(
+            LineKind.VEHICLE.value,
+            f"{name}, {condition}",
+            Decimal(1),
+            price,
+            Decimal(0) if margin else rate,
+            margin_scheme=margin,
+        )
     if not (opportunity.brand or opportunity.model):
         return None
     name = " ".join(p for p in (opportunity.brand, opportunity.model, opportunity.variant) if p)
@@ -316,6 +332,12 @@ def _write_lines(row: m.Quote, lines: list[LineInput]) -> None:
                 "quantity": str(line.quantity),
                 "unit_price_minor": money.to_minor(line.unit_price, row.currency),
                 "vat_rate": str(line.vat_rate),
+                "margin_scheme": line.margin_scheme,
+                "trade_in": (
+                    json.dumps(line.trade_in.to_dict(), ensure_ascii=False)
+                    if line.trade_in is not None and line.kind == LineKind.TRADE_IN
+                    else ""
+                ),
             }
             for line in lines
         ],
@@ -398,6 +420,7 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
         valid_until=row.valid_until,
         remarks=row.remarks,
     )
+    documents.freeze_images(seller)
     return snap.to_dict()
 
 
@@ -409,8 +432,16 @@ def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
     row = row_of(quote_id)
     if not sales.has_quote_lines(row.id):
         raise ValidationError({"status": _("Add the vehicle or an item to preview the quote.")})
-    stored = _issue_snapshot(row, today or date.today())
-    return pdf.render(DocumentSnapshot.from_dict(stored), draft=True)
+    with transaction():
+        stored = _issue_snapshot(row, today or date.today())
+    return pdf.render(documents.loaded(stored), draft=True)
+
+
+def concerns(quote_id: int) -> list[str]:
+    """What to confirm before issuing the quote as it is saved: a zero total, a VAT rate
+    above any in force."""
+    row = row_of(quote_id)
+    return issue_concerns([line.as_domain() for line in stored_lines(row)], row.currency)
 
 
 def present(quote_id: int, today: date | None = None) -> QuoteDetail:
