@@ -104,6 +104,22 @@ QT_TEXT_CONSTRUCTORS = frozenset(
         "QMessageBox",
         "QProgressDialog",
         "QWizardPage",
+        "_action",  # ui/shell/main_window.py: a menu action and its text
+        "add_row",  # ui/leads/lead_sections.py: a form row and its label
+        "_row",  # the forms' rows (activity dialog, opportunity sections) and their labels
+        "Column",  # ui/common/table_model.py: a column and its header
+        "AgendaColumn",  # ui/activities/agenda.py
+        "DrillColumn",  # ui/dashboard/dashboard.py
+        "AgendaSection",  # ui/activities/agenda.py: its title and what it says when empty
+        "fill_filter_combo",  # ui/common/list_filters.py: "All ..." and the choices
+        "SearchBox",  # ui/common/list_filters.py: its placeholder
+        "LookupEdit",  # ui/common/widgets.py: its placeholder
+        "ask_to_save",  # ui/common/widgets.py: the question
+        "show_error",  # a field's or a form's message
+        "show_warning",
+        "say",  # a form's message line
+        "_say",
+        "_refuse",
     }
 )
 # Static dialogs: QMessageBox.warning(parent, title, text), QFileDialog.getSaveFileName(...).
@@ -128,6 +144,7 @@ QT_DIALOG_METHODS = frozenset(
 )
 TEXT_KEYWORDS = frozenset(
     {"text", "title", "toolTip", "statusTip", "placeholderText", "windowTitle", "caption"}
+    | {"tip", "none_label", "what"}  # the project's helpers: a column's tip, a form's refusal
 )
 # Validator (app/domain/validation.py): the positions of its messages and field labels.
 VALIDATOR_METHODS = {
