@@ -55,6 +55,8 @@ _LABELS: dict[str, str] = dict(
         NP_("opportunity.business_id", "Business"),
         NP_("opportunity.facility_id", "Facility"),
         NP_("opportunity.operation_id", "Operation"),
+        NP_("opportunity.closed_at", "Closed"),
+        NP_("opportunity.activities", "Activities"),
         NP_("opportunity.lead_id", "From lead"),
         # --- customer (account) and its contacts ---
         NP_("account.name", "Customer"),
@@ -143,6 +145,11 @@ _LABELS: dict[str, str] = dict(
         NP_("stage.in_funnel", "Shown in funnel"),
         NP_("opportunity_kind.name", "Name"),
         NP_("opportunity_kind.process", "Process"),
+        # --- a backup of the database (administration) ---
+        NP_("backup.taken_at", "Taken"),
+        NP_("backup.kind", "Kind"),
+        NP_("backup.size", "Size"),
+        NP_("backup.name", "File"),
     ]
 )
 
