@@ -26,7 +26,7 @@ from ui.common.changes import record_changes
 # the Python types of its enums takes longer than the frame) are loaded by sign_in, or by
 # the method that first needs them.
 if TYPE_CHECKING:
-    from app.demo.summary import DemoSummary
+    from app.demo import DemoSummary
     from app.services.backups import RestoreResult
     from app.services.dashboard import Drilldown
     from app.services.opportunities import OpportunityFilter
