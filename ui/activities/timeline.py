@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import ActivityKind
 from app.domain.validation import ValidationError
-from app.i18n import N_, _
+from app.i18n import N_, NP_, _, pgettext
 from app.services import activities
 from app.services.errors import NotFound
 from app.services.timeline import TimelineEntry
@@ -85,6 +85,15 @@ MARKERS: dict[str, tuple[str, str]] = {
     "close_date": ("▦", "#757575"),
 }
 UNKNOWN_MARKER = ("•", "#757575")
+# The letters stand for the kinds' names, so a translator picks them for the language.
+MARKER_LETTERS: dict[str, tuple[str, str]] = {
+    ActivityKind.APPOINTMENT.value: NP_("timeline marker of an appointment", "A"),
+    ActivityKind.TEST_DRIVE.value: NP_("timeline marker of a test drive", "D"),
+    ActivityKind.TASK.value: NP_("timeline marker of a task", "T"),
+    ActivityKind.CALL.value: NP_("timeline marker of a phone call", "C"),
+    ActivityKind.EMAIL.value: NP_("timeline marker of an e-mail", "E"),
+    ActivityKind.NOTE.value: NP_("timeline marker of a note", "N"),
+}
 # Notes and e-mails record what happened; everything else can still be open (as in the agenda).
 NEVER_OPEN = frozenset({ActivityKind.NOTE.value, ActivityKind.EMAIL.value})
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
@@ -260,6 +269,9 @@ class TimelineDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(ANTIALIASING)
         glyph, colour = MARKERS.get(entry.kind, UNKNOWN_MARKER)
+        letter = MARKER_LETTERS.get(entry.kind)
+        if letter is not None:
+            glyph = pgettext(*letter)
         disc = QRect(
             left, rect.top() + (rect.height() - self.MARKER) // 2, self.MARKER, self.MARKER
         )
