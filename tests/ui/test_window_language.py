@@ -17,7 +17,9 @@ from app.demo.summary import DemoSummary
 from app.services import leads
 from app.services.leads import LeadInput
 from app.services.workspace import UserInfo
+from ui.leads.lead_import import LeadImportDialog
 from ui.leads.lead_list import COL_EMAIL, COL_OWNER
+from ui.shell.language import set_language
 from ui.shell.main_window import MainWindow, demo_summary_text
 
 GERMAN = {
@@ -61,7 +63,7 @@ def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setattr(paths, "translations_dir", lambda: folder)
     i18n.translator.cache_clear()
     yield folder
-    i18n.set_language("en")
+    set_language("en")
     i18n.translator.cache_clear()
 
 
@@ -91,7 +93,7 @@ def test_the_main_window_is_built_again_in_another_language(
     assert _menus(english) == ["&File", "&Sales"]
     assert _tabs(english)[0] == "&Opportunities"
 
-    i18n.set_language("de")
+    set_language("de")
     window = _window(qtbot, user, db)
     assert _menus(window) == ["&Datei", "&Verkauf"]
     assert _tabs(window) == [
@@ -112,10 +114,13 @@ def test_the_main_window_is_built_again_in_another_language(
     assert window.agenda.today.title() == "Heute (0)"
     assert _header(window.agenda.today.model, 2) == "Betreff"
     assert window.count_label.text() == "0 heute, 0 überfällig"
+    # Qt's own texts (a standard button) follow, from the catalogue Qt ships.
+    dialog = LeadImportDialog(user.id, window)
+    assert dialog.close_button.text() == "Schließen"
 
     # A window shown before keeps its texts; the language switches back just as well.
     assert _menus(english) == ["&File", "&Sales"]
-    i18n.set_language("en")
+    set_language("en")
     again = _window(qtbot, user, db)
     assert _menus(again) == ["&File", "&Sales"]
     assert _header(again.leads.model, COL_EMAIL) == "E-mail"
@@ -134,3 +139,19 @@ def test_the_demo_datas_summary_says_each_count_with_its_plural() -> None:
         "variants, 6 vehicles, 7 customers with 8 contacts, 9 leads, 10 opportunities, "
         "12 quotes, 13 order forms, 14 orders, 15 activities."
     )
+
+
+def test_qts_own_texts_follow_only_a_language_with_a_catalogue(qtbot, german: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    def close_text() -> str:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        qtbot.addWidget(box)
+        return box.buttons()[0].text()
+
+    set_language("it")  # no catalogue of ours: English throughout, Qt's texts too
+    assert close_text() == "Close"
+    set_language("de")
+    assert close_text() == "Schließen"
+    set_language("en")
+    assert close_text() == "Close"
