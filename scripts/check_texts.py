@@ -85,6 +85,8 @@ QT_TEXT_METHODS = frozenset(
         "setNameFilter",
         "setNameFilters",
         "setWindowIconText",
+        "fill_filter_combo",
+        "ask_to_save",
     }
 )
 QT_TEXT_CONSTRUCTORS = frozenset(
@@ -104,17 +106,17 @@ QT_TEXT_CONSTRUCTORS = frozenset(
         "QMessageBox",
         "QProgressDialog",
         "QWizardPage",
+        "Column",
+        "SearchBox",
+        "LookupEdit",
+        "MoneyEdit",
+        "DateDialog",
         "_action",  # ui/shell/main_window.py: a menu action and its text
         "add_row",  # ui/leads/lead_sections.py: a form row and its label
         "_row",  # the forms' rows (activity dialog, opportunity sections) and their labels
-        "Column",  # ui/common/table_model.py: a column and its header
         "AgendaColumn",  # ui/activities/agenda.py
         "DrillColumn",  # ui/dashboard/dashboard.py
         "AgendaSection",  # ui/activities/agenda.py: its title and what it says when empty
-        "fill_filter_combo",  # ui/common/list_filters.py: "All ..." and the choices
-        "SearchBox",  # ui/common/list_filters.py: its placeholder
-        "LookupEdit",  # ui/common/widgets.py: its placeholder
-        "ask_to_save",  # ui/common/widgets.py: the question
         "show_error",  # a field's or a form's message
         "show_warning",
         "say",  # a form's message line
