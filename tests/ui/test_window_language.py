@@ -8,63 +8,43 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from PySide6.QtCore import Qt
 
-from app import i18n, paths
+from app import i18n
 from app.demo.summary import DemoSummary
 from app.services import leads
 from app.services.leads import LeadInput
 from app.services.workspace import UserInfo
+from tests.ui.catalogues import Entry, use_catalogue
 from ui.leads.lead_import import LeadImportDialog
 from ui.leads.lead_list import COL_EMAIL, COL_OWNER
 from ui.shell.language import set_language
 from ui.shell.main_window import MainWindow, demo_summary_text
 
-GERMAN = {
-    "&File": "&Datei",
-    "&Sales": "&Verkauf",
-    "&Opportunities": "&Verkaufschancen",
-    "&Agenda": "&Termine",
-    "&Leads": "&Interessenten",
-    "C&ustomers": "&Kunden",
-    "&Dashboard": "&Übersicht",
-    "&New opportunity…": "&Neue Verkaufschance…",
-    "Today": "Heute",
-}
-GERMAN_LABELS = {  # (context, English): German
-    ("lead.email", "E-mail"): "E-Mail",
-    ("lead.owner_id", "Owner"): "Zuständig",
-    ("activity.subject", "Subject"): "Betreff",
-}
-GERMAN_PLURALS = {
-    ("{n} lead", "{n} leads"): ("{n} Interessent", "{n} Interessenten"),
-    ("{n} today", "{n} today"): ("{n} heute", "{n} heute"),
-    ("{n} overdue", "{n} overdue"): ("{n} überfällig", "{n} überfällig"),
-}
+GERMAN: list[Entry] = [
+    ("&File", "&Datei", None),
+    ("&Sales", "&Verkauf", None),
+    ("&Opportunities", "&Verkaufschancen", None),
+    ("&Agenda", "&Termine", None),
+    ("&Leads", "&Interessenten", None),
+    ("C&ustomers", "&Kunden", None),
+    ("&Dashboard", "&Übersicht", None),
+    ("&New opportunity…", "&Neue Verkaufschance…", None),
+    ("Today", "Heute", None),
+    ("E-mail", "E-Mail", "lead.email"),
+    ("Owner", "Zuständig", "lead.owner_id"),
+    ("Subject", "Betreff", "activity.subject"),
+    (("{n} lead", "{n} leads"), ("{n} Interessent", "{n} Interessenten"), None),
+    (("{n} today", "{n} today"), ("{n} heute", "{n} heute"), None),
+    (("{n} overdue", "{n} overdue"), ("{n} überfällig", "{n} überfällig"), None),
+]
 
 
 @pytest.fixture
-def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A small German catalogue in place of the shipped ones."""
-    folder = tmp_path / "translations"
-    catalog = Catalog(locale="de", domain=i18n.DOMAIN)
-    for english, german_text in GERMAN.items():
-        catalog.add(english, german_text)
-    for (context, english), german_text in GERMAN_LABELS.items():
-        catalog.add(english, german_text, context=context)
-    for english_forms, german_forms in GERMAN_PLURALS.items():
-        catalog.add(english_forms, german_forms)
-    target = folder / "de" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with (target / f"{i18n.DOMAIN}.mo").open("wb") as file:
-        write_mo(file, catalog)
-    monkeypatch.setattr(paths, "translations_dir", lambda: folder)
-    i18n.translator.cache_clear()
-    yield folder
-    set_language("en")
-    i18n.translator.cache_clear()
+def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A small German catalogue in place of the shipped ones; Qt's own texts switch too."""
+    yield from use_catalogue(tmp_path, monkeypatch, "de", GERMAN)
+    set_language(i18n.SOURCE_LANGUAGE)
 
 
 def _window(qtbot, user: UserInfo, db: Path) -> MainWindow:  # type: ignore[no-untyped-def]
@@ -86,7 +66,7 @@ def _header(model, column: int) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_the_main_window_is_built_again_in_another_language(
-    qtbot, user: UserInfo, db: Path, german: Path
+    qtbot, user: UserInfo, db: Path, german: None
 ) -> None:
     leads.create(LeadInput(first_name="Zoë", last_name="Brandt", email="zoe@example.com"))
     english = _window(qtbot, user, db)
@@ -121,6 +101,8 @@ def test_the_main_window_is_built_again_in_another_language(
     # A window shown before keeps its texts; the language switches back just as well.
     assert _menus(english) == ["&File", "&Sales"]
     set_language("en")
+    # A list's headers are translated each time they are drawn: they follow at once.
+    assert _header(window.leads.model, COL_EMAIL) == "E-mail"
     again = _window(qtbot, user, db)
     assert _menus(again) == ["&File", "&Sales"]
     assert _header(again.leads.model, COL_EMAIL) == "E-mail"
@@ -141,7 +123,7 @@ def test_the_demo_datas_summary_says_each_count_with_its_plural() -> None:
     )
 
 
-def test_qts_own_texts_follow_only_a_language_with_a_catalogue(qtbot, german: Path) -> None:  # type: ignore[no-untyped-def]
+def test_qts_own_texts_follow_only_a_language_with_a_catalogue(qtbot, german: None) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QDialogButtonBox
 
     def close_text() -> str:

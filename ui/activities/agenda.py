@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.domain.fields import label
 from app.domain.validation import ValidationError
-from app.i18n import _, ngettext, pgettext
+from app.i18n import N_, _, ngettext, pgettext
 from app.services import activities
 from app.services.activities import Agenda, AgendaActivity, AgendaOpportunity
 from app.services.errors import NotFound
@@ -44,6 +43,7 @@ from ui.common.qt import (
 )
 from ui.common.roles import ROW_ROLE
 from ui.common.table_model import Column, RowTableModel
+from ui.common.texts import FieldLabel
 from ui.common.widgets import ERROR_COLOUR
 
 LATE_BRUSH = QBrush(QColor(ERROR_COLOUR))
@@ -89,53 +89,53 @@ def _kind(a: AgendaActivity, _today: date) -> str:
     return _("{kind} (done)").format(kind=kind_label(a.kind)) if a.done else kind_label(a.kind)
 
 
-# The columns are made each time a section is filled, so their headers are in the language
-# of the screen then; a header naming a field is that field's label.
+# A header naming a field is that field's label; the headers are translated each time they
+# are shown (ui.common.texts).
 
 
 def today_columns(today: date) -> tuple[AgendaColumn[AgendaActivity], ...]:
     return (
-        AgendaColumn(label("activity.time"), lambda a: _slot(a, today)),
-        AgendaColumn(label("activity.kind"), lambda a: _kind(a, today)),
-        AgendaColumn(label("activity.subject"), lambda a: a.subject, elastic=True),
-        AgendaColumn(label("activity.account_id"), lambda a: _customer(a, today)),
+        AgendaColumn(FieldLabel("activity.time"), lambda a: _slot(a, today)),
+        AgendaColumn(FieldLabel("activity.kind"), lambda a: _kind(a, today)),
+        AgendaColumn(FieldLabel("activity.subject"), lambda a: a.subject, elastic=True),
+        AgendaColumn(FieldLabel("activity.account_id"), lambda a: _customer(a, today)),
     )
 
 
 def overdue_columns(today: date) -> tuple[AgendaColumn[AgendaActivity], ...]:
     return (
-        AgendaColumn(label("activity.due"), lambda a: f"{a.starts_at:%Y-%m-%d %H:%M}"),
-        AgendaColumn(_("Late"), lambda a: _late(a, today), late=True),
-        AgendaColumn(label("activity.kind"), lambda a: kind_label(a.kind)),
-        AgendaColumn(label("activity.subject"), lambda a: a.subject, elastic=True),
-        AgendaColumn(label("activity.account_id"), lambda a: _customer(a, today)),
+        AgendaColumn(FieldLabel("activity.due"), lambda a: f"{a.starts_at:%Y-%m-%d %H:%M}"),
+        AgendaColumn(N_("Late"), lambda a: _late(a, today), late=True),
+        AgendaColumn(FieldLabel("activity.kind"), lambda a: kind_label(a.kind)),
+        AgendaColumn(FieldLabel("activity.subject"), lambda a: a.subject, elastic=True),
+        AgendaColumn(FieldLabel("activity.account_id"), lambda a: _customer(a, today)),
     )
+
+
+# The column of a sale's number and topic.
+OPPORTUNITY_HEADER = N_("Opportunity")
 
 
 def past_close_columns(today: date) -> tuple[AgendaColumn[AgendaOpportunity], ...]:
     return (
-        AgendaColumn(_opportunity_header(), lambda o: f"#{o.id} {o.topic}", elastic=True),
-        AgendaColumn(label("opportunity.account_id"), lambda o: o.customer),
-        AgendaColumn(label("opportunity.stage_id"), lambda o: o.stage),
+        AgendaColumn(OPPORTUNITY_HEADER, lambda o: f"#{o.id} {o.topic}", elastic=True),
+        AgendaColumn(FieldLabel("opportunity.account_id"), lambda o: o.customer),
+        AgendaColumn(FieldLabel("opportunity.stage_id"), lambda o: o.stage),
         AgendaColumn(
-            label("opportunity.est_close_date", short=True),
+            FieldLabel("opportunity.est_close_date", short=True),
             lambda o: o.est_close_date.isoformat(),
         ),
-        AgendaColumn(_("Late"), lambda o: _past_close(o, today), late=True),
+        AgendaColumn(N_("Late"), lambda o: _past_close(o, today), late=True),
     )
 
 
 def stale_columns(_today: date) -> tuple[AgendaColumn[AgendaOpportunity], ...]:
     return (
-        AgendaColumn(_opportunity_header(), lambda o: f"#{o.id} {o.topic}", elastic=True),
-        AgendaColumn(label("opportunity.account_id"), lambda o: o.customer),
-        AgendaColumn(label("opportunity.stage_id"), lambda o: o.stage),
-        AgendaColumn(_("Why"), lambda o: o.reason[:1].upper() + o.reason[1:], late=True),
+        AgendaColumn(OPPORTUNITY_HEADER, lambda o: f"#{o.id} {o.topic}", elastic=True),
+        AgendaColumn(FieldLabel("opportunity.account_id"), lambda o: o.customer),
+        AgendaColumn(FieldLabel("opportunity.stage_id"), lambda o: o.stage),
+        AgendaColumn(N_("Why"), lambda o: o.reason[:1].upper() + o.reason[1:], late=True),
     )
-
-
-def _opportunity_header() -> str:
-    return _("Opportunity")  # its number and topic
 
 
 ColumnsOfDay = Callable[[date], Sequence[AgendaColumn[Any]]]

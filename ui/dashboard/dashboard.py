@@ -7,6 +7,7 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -38,7 +39,6 @@ from PySide6.QtWidgets import (
 from app import i18n
 from app.domain import money, pipeline
 from app.domain.choices import Channel, Condition
-from app.domain.fields import label
 from app.i18n import N_, _, ngettext
 from app.services import dashboard, reference
 from app.services.dashboard import (
@@ -53,6 +53,7 @@ from app.services.dashboard import (
 from ui.common.list_filters import fill_filter_combo
 from ui.common.qt import FONT, TOOLTIP
 from ui.common.table_model import Column, RowTableModel
+from ui.common.texts import FieldLabel, ShownText
 
 if TYPE_CHECKING:
     from ui.dashboard.pipeline_chart import PipelineChart
@@ -107,23 +108,23 @@ def _int(value: int) -> str:
     return i18n.current().format_number(value)
 
 
-# The columns of each section are made each time it is filled, so their headers are in the
-# language of the screen then; a header naming a field is that field's label.
+# A header naming a field is that field's label; the headers and their tips are translated
+# each time they are shown (ui.common.texts).
 
 
-def pipeline_columns(first: str) -> list[DrillColumn[PipelineRow]]:
+def pipeline_columns(first: ShownText) -> list[DrillColumn[PipelineRow]]:
     return [
         DrillColumn(first, lambda r: r.label, lambda r: r.label, drill=lambda r: r.drilldown),
-        DrillColumn(label("opportunity.currency"), lambda r: r.currency, lambda r: r.currency),
-        DrillColumn(_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
+        DrillColumn(FieldLabel("opportunity.currency"), lambda r: r.currency, lambda r: r.currency),
+        DrillColumn(N_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
         DrillColumn(
-            label("opportunity.est_revenue"),
+            FieldLabel("opportunity.est_revenue"),
             lambda r: _amount(r.est_revenue, r.currency),
             lambda r: r.est_revenue,
             figure=True,
         ),
         DrillColumn(
-            _("Weighted"),
+            N_("Weighted"),
             lambda r: _amount(r.weighted, r.currency),
             lambda r: r.weighted,
             figure=True,
@@ -131,95 +132,85 @@ def pipeline_columns(first: str) -> list[DrillColumn[PipelineRow]]:
     ]
 
 
-def forecast_columns() -> list[DrillColumn[ForecastRow]]:
-    return [
-        DrillColumn(
-            _("Closing"), lambda r: r.label, lambda r: r.label, drill=lambda r: r.drilldown
-        ),
-        DrillColumn(label("opportunity.currency"), lambda r: r.currency, lambda r: r.currency),
-        DrillColumn(_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
-        DrillColumn(
-            label("opportunity.est_revenue"),
-            lambda r: _amount(r.est_revenue, r.currency),
-            lambda r: r.est_revenue,
-            figure=True,
-        ),
-        DrillColumn(
-            _("Weighted"),
-            lambda r: _amount(r.weighted, r.currency),
-            lambda r: r.weighted,
-            figure=True,
-        ),
-    ]
+FORECAST_COLUMNS: list[DrillColumn[ForecastRow]] = [
+    DrillColumn(N_("Closing"), lambda r: r.label, lambda r: r.label, drill=lambda r: r.drilldown),
+    DrillColumn(FieldLabel("opportunity.currency"), lambda r: r.currency, lambda r: r.currency),
+    DrillColumn(N_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
+    DrillColumn(
+        FieldLabel("opportunity.est_revenue"),
+        lambda r: _amount(r.est_revenue, r.currency),
+        lambda r: r.est_revenue,
+        figure=True,
+    ),
+    DrillColumn(
+        N_("Weighted"), lambda r: _amount(r.weighted, r.currency), lambda r: r.weighted, figure=True
+    ),
+]
 
+FUNNEL_COLUMNS: list[DrillColumn[FunnelStage]] = [
+    DrillColumn(
+        FieldLabel("opportunity.stage_id"),
+        lambda s: s.name,
+        lambda s: s.name,
+        drill=lambda s: s.drilldowns["reached"],
+    ),
+    DrillColumn(
+        N_("Reached"),
+        lambda s: _int(s.reached),
+        lambda s: s.reached,
+        drill=lambda s: s.drilldowns["reached"],
+        figure=True,
+        tip=N_("Opportunities that were ever in this stage, each counted once"),
+    ),
+    DrillColumn(
+        N_("Went on"),
+        lambda s: _int(s.went_on),
+        lambda s: s.went_on,
+        drill=lambda s: s.drilldowns["went_on"],
+        figure=True,
+        tip=N_("Moved from this stage straight on to a later one (won counts, lost does not)"),
+    ),
+    DrillColumn(
+        N_("Went on %"),
+        lambda s: pipeline.format_rate(s.conversion),
+        lambda s: s.conversion,
+        drill=lambda s: s.drilldowns["went_on"],
+        figure=True,
+    ),
+    DrillColumn(
+        N_("Lost here"),
+        lambda s: _int(s.lost_here),
+        lambda s: s.lost_here,
+        drill=lambda s: s.drilldowns["lost_here"],
+        figure=True,
+        tip=N_("Lost, and in this stage when they were closed as lost"),
+    ),
+    DrillColumn(
+        N_("Open here"),
+        lambda s: _int(s.open_here),
+        lambda s: s.open_here,
+        drill=lambda s: s.drilldowns["open_here"],
+        figure=True,
+    ),
+    DrillColumn(
+        N_("Avg. days"),
+        lambda s: pipeline.format_days(s.avg_days),
+        lambda s: s.avg_days,
+        drill=lambda s: s.drilldowns["reached"],
+        figure=True,
+        tip=N_("Average days per stay in the stage; stays still going on count up to now"),
+    ),
+]
 
-def funnel_columns() -> list[DrillColumn[FunnelStage]]:
-    return [
-        DrillColumn(
-            label("opportunity.stage_id"),
-            lambda s: s.name,
-            lambda s: s.name,
-            drill=lambda s: s.drilldowns["reached"],
-        ),
-        DrillColumn(
-            _("Reached"),
-            lambda s: _int(s.reached),
-            lambda s: s.reached,
-            drill=lambda s: s.drilldowns["reached"],
-            figure=True,
-            tip=_("Opportunities that were ever in this stage, each counted once"),
-        ),
-        DrillColumn(
-            _("Went on"),
-            lambda s: _int(s.went_on),
-            lambda s: s.went_on,
-            drill=lambda s: s.drilldowns["went_on"],
-            figure=True,
-            tip=_("Moved from this stage straight on to a later one (won counts, lost does not)"),
-        ),
-        DrillColumn(
-            _("Went on %"),
-            lambda s: pipeline.format_rate(s.conversion),
-            lambda s: s.conversion,
-            drill=lambda s: s.drilldowns["went_on"],
-            figure=True,
-        ),
-        DrillColumn(
-            _("Lost here"),
-            lambda s: _int(s.lost_here),
-            lambda s: s.lost_here,
-            drill=lambda s: s.drilldowns["lost_here"],
-            figure=True,
-            tip=_("Lost, and in this stage when they were closed as lost"),
-        ),
-        DrillColumn(
-            _("Open here"),
-            lambda s: _int(s.open_here),
-            lambda s: s.open_here,
-            drill=lambda s: s.drilldowns["open_here"],
-            figure=True,
-        ),
-        DrillColumn(
-            _("Avg. days"),
-            lambda s: pipeline.format_days(s.avg_days),
-            lambda s: s.avg_days,
-            drill=lambda s: s.drilldowns["reached"],
-            figure=True,
-            tip=_("Average days per stay in the stage; stays still going on count up to now"),
-        ),
-    ]
-
-
-def reason_columns() -> list[DrillColumn[ReasonCount]]:
-    return [
-        DrillColumn(
-            label("opportunity.lost_reason"),
-            lambda r: r.reason,
-            lambda r: r.reason,
-            drill=lambda r: r.drilldown,
-        ),
-        DrillColumn(_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
-    ]
+REASON_COLUMNS: list[DrillColumn[ReasonCount]] = [
+    DrillColumn(
+        FieldLabel("opportunity.lost_reason"),
+        lambda r: r.reason,
+        lambda r: r.reason,
+        drill=lambda r: r.drilldown,
+    ),
+    DrillColumn(N_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
+]
 
 
 def breakdown_label(key: str) -> str:
@@ -426,20 +417,16 @@ class DashboardPage(QWidget):
         self.chart_holder = QVBoxLayout()
         self.chart_holder.setContentsMargins(0, 0, 0, 0)
         self.pipeline_model: SectionTableModel[PipelineRow] = SectionTableModel(
-            pipeline_columns(breakdown_label("stage")), self
+            pipeline_columns(partial(breakdown_label, "stage")), self
         )
         self.pipeline_table = SectionTableView(self.pipeline_model)
         self.forecast_model: SectionTableModel[ForecastRow] = SectionTableModel(
-            forecast_columns(), self
+            FORECAST_COLUMNS, self
         )
         self.forecast_table = SectionTableView(self.forecast_model)
-        self.funnel_model: SectionTableModel[FunnelStage] = SectionTableModel(
-            funnel_columns(), self
-        )
+        self.funnel_model: SectionTableModel[FunnelStage] = SectionTableModel(FUNNEL_COLUMNS, self)
         self.funnel_table = SectionTableView(self.funnel_model)
-        self.reason_model: SectionTableModel[ReasonCount] = SectionTableModel(
-            reason_columns(), self
-        )
+        self.reason_model: SectionTableModel[ReasonCount] = SectionTableModel(REASON_COLUMNS, self)
         self.reason_table = SectionTableView(self.reason_model)
         self.outcome = QLabel()
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
@@ -560,13 +547,12 @@ class DashboardPage(QWidget):
             if data.description
             else _("Showing: all opportunities")
         )
-        self.pipeline_model.columns = tuple(pipeline_columns(breakdown_label(pipe.breakdown)))
+        self.pipeline_model.columns = tuple(
+            pipeline_columns(partial(breakdown_label, pipe.breakdown))
+        )
         self.pipeline_model.set_rows(pipe.rows)
-        self.forecast_model.columns = tuple(forecast_columns())
         self.forecast_model.set_rows(data.forecast)
-        self.funnel_model.columns = tuple(funnel_columns())
         self.funnel_model.set_rows(data.funnel.stages)
-        self.reason_model.columns = tuple(reason_columns())
         self.reason_model.set_rows(data.funnel.lost_reasons)
         self._show_outcome()
         self._fill_measures(data.currencies)

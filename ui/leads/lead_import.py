@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import Channel
-from app.i18n import _
+from app.i18n import N_, _
 from app.services import leads
 from app.services.leads import ImportRefused, ImportReport
 from ui.common.qt import (
@@ -73,15 +73,10 @@ class RefusedRowsModel(RowTableModel[tuple[int, str]]):
     """The rows of the file that were not imported: the line number and what is wrong."""
 
     COL_LINE, COL_PROBLEM = range(2)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            parent,
-            columns=(
-                Column(_("Line"), lambda r: str(r[0]), figure=True),
-                Column(_("What is wrong"), lambda r: r[1]),
-            ),
-        )
+    columns = (
+        Column(N_("Line"), lambda r: str(r[0]), figure=True),
+        Column(N_("What is wrong"), lambda r: r[1]),
+    )
 
 
 class LeadImportDialog(QDialog):

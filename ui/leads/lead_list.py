@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -15,8 +14,8 @@ from app.i18n import _, ngettext
 from app.services import leads, reference
 from app.services.leads import LeadFilter, LeadRow
 from ui.common.list_filters import SearchBox, fill_filter_combo
-from ui.common.qt import DISPLAY, HORIZONTAL
 from ui.common.record_table import FOREGROUND, ListPage, PagedTableModel, RecordTableView
+from ui.common.texts import FieldLabel
 
 COL_NAME, COL_EMAIL, COL_PHONE, COL_INTEREST, COL_CHANNEL, COL_SOURCE = range(6)
 COL_OWNER, COL_STATUS, COL_CREATED = range(6, 9)
@@ -33,17 +32,16 @@ def _label(choice: type[Channel] | type[LeadStatus], value: str) -> str:
 
 
 class LeadTableModel(PagedTableModel):
-    # (the field whose label heads the column, the sort key the service understands)
     COLUMNS = (
-        ("lead.name", "name"),
-        ("lead.email", "email"),
-        ("lead.phone", "phone"),
-        ("lead.interest", "interest"),
-        ("lead.channel", "channel"),
-        ("lead.source", "source"),
-        ("lead.owner_id", "owner"),
-        ("lead.status", "status"),
-        ("lead.created_at", "created_at"),
+        (FieldLabel("lead.name"), "name"),
+        (FieldLabel("lead.email"), "email"),
+        (FieldLabel("lead.phone"), "phone"),
+        (FieldLabel("lead.interest"), "interest"),
+        (FieldLabel("lead.channel"), "channel"),
+        (FieldLabel("lead.source"), "source"),
+        (FieldLabel("lead.owner_id"), "owner"),
+        (FieldLabel("lead.status"), "status"),
+        (FieldLabel("lead.created_at"), "created_at"),
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -74,14 +72,6 @@ class LeadTableModel(PagedTableModel):
 
     def style(self, item: LeadRow, column: int, role: int) -> Any:
         return _DONE_BRUSH if role == FOREGROUND and item.status in _DONE else None
-
-    # Qt overrides
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        # The field's label in the screen's language, each time it is shown.
-        if role == DISPLAY and orientation == HORIZONTAL and 0 <= section < len(self.COLUMNS):
-            return label(self.COLUMNS[section][0])
-        return super().headerData(section, orientation, role)
 
 
 class LeadListPage(ListPage):
