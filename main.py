@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import __version__, logs, paths
+from app.i18n import _
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow
 
 log = logging.getLogger("showroom")
+
+# What the terminal messages start with, as Unix commands do: the program's name, not a word.
+PROG = "showroom"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -29,49 +33,61 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         type=Path,
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="keep the database and documents in DIR instead of the per-user folder",
+        help=_("keep the database and documents in DIR instead of the per-user folder"),
     )
     parser = argparse.ArgumentParser(
-        prog="showroom",
-        description="Showroom: leads, opportunities, quotes and deliveries for dealership sales staff.",
+        prog=PROG,
+        description=_(
+            "Showroom: leads, opportunities, quotes and deliveries for dealership sales staff."
+        ),
         parents=[common],
     )
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="fill an empty database with the demo dealership before opening it",
+        help=_("fill an empty database with the demo dealership before opening it"),
     )
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="open the main window, process events, close and exit 0 (a start-up check)",
+        help=_("open the main window, process events, close and exit 0 (a start-up check)"),
     )
     parser.add_argument(
-        "--user", metavar="NAME", help="sign in as this user (default: the computer's login name)"
+        "--user",
+        metavar="NAME",
+        help=_("sign in as this user (default: the computer's login name)"),
     )
     parser.add_argument("--version", action="version", version=f"Showroom {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     render = commands.add_parser(
         "render",
         parents=[common],
-        help="render an issued quote or order form from its snapshot to a PDF file",
-        description="Render an issued document (Q-00001, Q-00001-r2 for a revision, OF-00001) "
-        "from the snapshot frozen when it was issued.",
+        help=_("render an issued quote or order form from its snapshot to a PDF file"),
+        description=_(
+            "Render an issued document (Q-00001, Q-00001-r2 for a revision, OF-00001) "
+            "from the snapshot frozen when it was issued."
+        ),
     )
-    render.add_argument("number", help="the document number, e.g. Q-00001 or OF-00001")
-    render.add_argument("--out", type=Path, required=True, metavar="FILE", help="the PDF to write")
+    render.add_argument("number", help=_("the document number, e.g. Q-00001 or OF-00001"))
+    render.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help=_("the PDF to write")
+    )
     commands.add_parser(
-        "backup", parents=[common], help="back up the database now (and thin the older backups)"
+        "backup",
+        parents=[common],
+        help=_("back up the database now (and thin the older backups)"),
     )
-    commands.add_parser("backups", parents=[common], help="list the backups, newest first")
+    commands.add_parser("backups", parents=[common], help=_("list the backups, newest first"))
     restore = commands.add_parser(
         "restore",
         parents=[common],
-        help="replace the database with a backup; the current one is kept aside first",
+        help=_("replace the database with a backup; the current one is kept aside first"),
     )
-    restore.add_argument("file", type=Path, metavar="FILE", help="the backup (path or file name)")
+    restore.add_argument(
+        "file", type=Path, metavar="FILE", help=_("the backup (path or file name)")
+    )
     commands.add_parser(
-        "check", parents=[common], help="check the database (integrity, schema) and exit"
+        "check", parents=[common], help=_("check the database (integrity, schema) and exit")
     )
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
@@ -88,11 +104,11 @@ def render_document(number: str, out: Path) -> int:
         workspace.open_database()
         path = documents.save_pdf(number, out)
     except (NotFound, documents.DocumentFolderError, workspace.DatabaseTooNew) as exc:
-        print(f"showroom: {exc}", file=sys.stderr)
+        _complain(str(exc))
         return 1
     finally:
         workspace.close_database()
-    print(f"showroom: wrote {number} to {path}")
+    _say(_("wrote {number} to {path}").format(number=number, path=path))
     return 0
 
 
@@ -101,11 +117,11 @@ def _fail(message: str, smoke: bool, parent: QWidget | None = None) -> int:
     gc.enable()
     log.error(message)
     if smoke:
-        print(f"showroom: {message}", file=sys.stderr)
+        _complain(message)
         return 1
     from PySide6.QtWidgets import QMessageBox
 
-    QMessageBox.critical(parent, "Showroom cannot start", message)
+    QMessageBox.critical(parent, _("Showroom cannot start"), message)
     return 1
 
 
@@ -113,21 +129,25 @@ def _fail(message: str, smoke: bool, parent: QWidget | None = None) -> int:
 
 
 def _say(message: str) -> None:
-    print(f"showroom: {message}")
+    print(f"{PROG}: {message}")
+
+
+def _complain(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
 
 
 def _backup_command() -> int:
     from app.services import backups, workspace
 
     if not paths.database_path().exists():
-        print(f"showroom: there is no database at {paths.database_path()} yet", file=sys.stderr)
+        _complain(_("there is no database at {path} yet").format(path=paths.database_path()))
         return 1
     problems = workspace.quick_check()
     if problems:
-        print(
-            "showroom: the database fails SQLite's check; no backup was taken: "
-            + "; ".join(problems[:3]),
-            file=sys.stderr,
+        _complain(
+            _("the database fails SQLite's check; no backup was taken: {problems}").format(
+                problems="; ".join(problems[:3])
+            )
         )
         return 1
     workspace.open_database()
@@ -135,7 +155,11 @@ def _backup_command() -> int:
         copy = backups.take_backup()
     finally:
         workspace.close_database()
-    _say(f"backed up {paths.database_path()} to {copy.path} ({copy.size_label})")
+    _say(
+        _("backed up {database} to {backup} ({size})").format(
+            database=paths.database_path(), backup=copy.path, size=copy.size_label
+        )
+    )
     return 0
 
 
@@ -144,7 +168,7 @@ def _backups_command() -> int:
 
     found = backups.list_backups()
     if not found:
-        _say(f"no backups in {paths.backup_dir()}")
+        _say(_("no backups in {folder}").format(folder=paths.backup_dir()))
         return 0
     for copy in found:
         print(f"{copy.taken_at:%Y-%m-%d %H:%M}  {copy.size_label:>9}  {copy.kind:<28}  {copy.path}")
@@ -164,14 +188,14 @@ def _check_command() -> int:
 
     warning = storage.network_warning(paths.database_path())
     if warning:
-        print(f"showroom: warning: {warning}", file=sys.stderr)
+        _complain(_("warning: {warning}").format(warning=warning))
     problems = workspace.quick_check()
     if problems:
-        print("showroom: the database is damaged: " + "; ".join(problems[:5]), file=sys.stderr)
+        _complain(_("the database is damaged: {problems}").format(problems="; ".join(problems[:5])))
         return 1
     workspace.open_database()
     workspace.close_database()
-    _say(f"{paths.database_path()} is sound and up to date")
+    _say(_("{path} is sound and up to date").format(path=paths.database_path()))
     return 0
 
 
@@ -192,17 +216,19 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
         return _check_command()
     except (BackupError, workspace.DatabaseTooNew) as exc:
         log.error("%s failed: %s", args.command, exc)
-        print(f"showroom: {exc}", file=sys.stderr)
+        _complain(str(exc))
         return 1
     except Exception as exc:
         problem = errors.user_problem(exc)
         if problem is not None:
             log.warning("%s failed: %s", args.command, exc)
-            print(f"showroom: {problem.title}: {problem.message}", file=sys.stderr)
+            _complain(f"{problem.title}: {problem.message}")
             return 1
         log.exception("%s failed", args.command)
-        print(
-            f"showroom: {args.command} failed: {exc}. Details are in {log_file}.", file=sys.stderr
+        _complain(
+            _("{command} failed: {error}. Details are in {log_file}.").format(
+                command=args.command, error=exc, log_file=log_file
+            )
         )
         return 1
 
@@ -219,7 +245,7 @@ def _network_check(smoke: bool, parent: QWidget) -> None:
         return
     log.warning(warning)
     if smoke:
-        print(f"showroom: warning: {warning}", file=sys.stderr)
+        _complain(_("warning: {warning}").format(warning=warning))
     else:
         from ui.shell.startup import show_network_warning
 
@@ -235,8 +261,10 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
 
     if workspace.upgrade_due():
         window.say_opening(
-            f"Upgrading the database {paths.database_path()} to this version of Showroom "
-            "(a copy of it is kept first) …"
+            _(
+                "Upgrading the database {path} to this version of Showroom "
+                "(a copy of it is kept first) …"
+            ).format(path=paths.database_path())
         )
         QApplication.processEvents()
     for attempt in (1, 2):
@@ -248,7 +276,7 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
             if args.demo and not workspace.has_opportunities():
                 from app import demo
 
-                window.say_opening("Loading the demo dealership …")
+                window.say_opening(_("Loading the demo dealership …"))
                 QApplication.processEvents()
                 if not window.isVisible():
                     return 0
@@ -268,7 +296,9 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
             if problem is None:
                 log.exception("start-up failed")
                 return _fail(
-                    f"The database could not be opened: {exc}\n\nDetails are in {log_file}.",
+                    _(
+                        "The database could not be opened: {error}\n\nDetails are in {log_file}."
+                    ).format(error=exc, log_file=log_file),
                     args.smoke,
                     window,
                 )
@@ -352,10 +382,11 @@ def main(argv: list[str] | None = None) -> int:
         window.close()
         app.processEvents()
         workspace.close_database()
-        print(f"showroom: started and closed cleanly on {window.database_path}")
+        _say(_("started and closed cleanly on {path}").format(path=window.database_path))
         # For the start-up benchmark: when the window was shown and its list filled, on
-        # the clock that perf_counter reads, which other processes read too.
-        print(f"showroom: window shown at {shown:.6f}, list at {filled:.6f}")
+        # the clock that perf_counter reads, which other processes read too. Read by a
+        # program (benchmarks/bench_ui.py), so in the same words in every language.
+        print(f"{PROG}: window shown at {shown:.6f}, list at {filled:.6f}")  # i18n: ignore
         return 0
     # The quick check and the daily backup read the whole file: beside the window, not
     # before it (a smoke run is no session, and `main.py check` does the check).

@@ -23,13 +23,17 @@ from __future__ import annotations
 
 import gettext as _gettext
 import threading
-from datetime import date, datetime
-from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel import dates as _dates
-from babel import numbers as _numbers
+# Babel is imported where a format is asked for, not here: the main window imports this
+# module before it is first shown, and Babel with its locale data takes some 15 ms to load,
+# more than the rest of the window's frame. Texts need only the standard gettext.
+if TYPE_CHECKING:
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    from babel import Locale
 
 DOMAIN = "showroom"
 SOURCE_LANGUAGE = "en"
@@ -45,11 +49,17 @@ class Translator:
     ) -> None:
         self.language = language
         self._catalogue = catalogue if catalogue is not None else _gettext.NullTranslations()
+
+    @cached_property
+    def locale(self) -> Locale:
+        """Babel's locale of the language (CLDR data), loaded when first needed."""
+        from babel import Locale, UnknownLocaleError
+
         try:
-            self.locale = Locale.parse(language.replace("-", "_"))
+            return Locale.parse(self.language.replace("-", "_"))
         except (UnknownLocaleError, ValueError):
             # A language Babel has no data for still gets its texts; its formats are English.
-            self.locale = Locale.parse(SOURCE_LANGUAGE)
+            return Locale.parse(SOURCE_LANGUAGE)
 
     @property
     def has_catalogue(self) -> bool:
@@ -79,10 +89,14 @@ class Translator:
 
     def format_number(self, value: int | Decimal | float) -> str:
         """12500 -> '12,500' (en), '12.500' (de)."""
+        from babel import numbers as _numbers
+
         return _numbers.format_decimal(value, locale=self.locale)
 
     def format_decimal(self, value: Decimal | float, digits: int) -> str:
         """A number with exactly ``digits`` decimals: (1.5, 2) -> '1.50' (en), '1,50' (de)."""
+        from babel import numbers as _numbers
+
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return _numbers.format_decimal(
             value, format=pattern, locale=self.locale, decimal_quantization=True
@@ -90,18 +104,26 @@ class Translator:
 
     def format_percent(self, value: Decimal | float, digits: int = 0) -> str:
         """0.25 -> '25%' (en), '25 %' (de)."""
+        from babel import numbers as _numbers
+
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
         return _numbers.format_percent(value, format=pattern, locale=self.locale)
 
     def format_money(self, amount: Decimal, currency: str) -> str:
         """As CLDR writes it: '€12,500.00' (en), '12.500,00\u00a0€' (de)."""
+        from babel import numbers as _numbers
+
         return _numbers.format_currency(amount, currency, locale=self.locale)
 
     def format_date(self, value: date, length: str = "medium") -> str:
         """'short', 'medium', 'long' or 'full' as CLDR has them: 'Jan 31, 2027' (en medium)."""
+        from babel import dates as _dates
+
         return _dates.format_date(value, format=length, locale=self.locale)
 
     def format_datetime(self, value: datetime, length: str = "medium") -> str:
+        from babel import dates as _dates
+
         return _dates.format_datetime(value, format=length, locale=self.locale)
 
 

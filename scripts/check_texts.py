@@ -120,6 +120,17 @@ QT_TEXT_CONSTRUCTORS = frozenset(
         "Column",
         "MoneyEdit",
         "DateDialog",
+        "_action",  # ui/shell/main_window.py: a menu action and its text
+        "add_row",  # ui/leads/lead_sections.py: a form row and its label
+        "_row",  # the forms' rows (activity dialog, opportunity sections) and their labels
+        "AgendaColumn",  # ui/activities/agenda.py
+        "DrillColumn",  # ui/dashboard/dashboard.py
+        "AgendaSection",  # ui/activities/agenda.py: its title and what it says when empty
+        "show_error",  # a field's or a form's message
+        "show_warning",
+        "say",  # a form's message line
+        "_say",
+        "_refuse",
     }
 )
 # Static dialogs: QMessageBox.warning(parent, title, text), QFileDialog.getSaveFileName(...).
@@ -144,6 +155,7 @@ QT_DIALOG_METHODS = frozenset(
 )
 TEXT_KEYWORDS = frozenset(
     {"text", "title", "toolTip", "statusTip", "placeholderText", "windowTitle", "caption"}
+    | {"tip", "none_label", "what"}  # the project's helpers: a column's tip, a form's refusal
 )
 # Validator (app/domain/validation.py): the positions of its messages and field labels.
 VALIDATOR_METHODS = {

@@ -149,6 +149,22 @@ def test_the_window_frame_loads_no_database_code() -> None:
     assert out.strip() == "[]"
 
 
+def test_the_window_frame_translates_without_loading_babel() -> None:
+    # Babel's locale data takes longer to load than the window's frame: the texts need only
+    # gettext, and the formats load Babel when first asked for.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, ui.shell.main_window; from app.i18n import _; _('Save'); "
+        "print('app.i18n' in sys.modules, any(m.startswith('babel') for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["True", "False"]
+
+
 def test_the_window_says_when_opening_upgrades_the_database(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, qapp
 ) -> None:

@@ -55,6 +55,8 @@ _LABELS: dict[str, str] = dict(
         NP_("opportunity.business_id", "Business"),
         NP_("opportunity.facility_id", "Facility"),
         NP_("opportunity.operation_id", "Operation"),
+        NP_("opportunity.closed_at", "Closed"),
+        NP_("opportunity.activities", "Activities"),
         NP_("opportunity.lead_id", "From lead"),
         # --- customer (account) and its contacts ---
         NP_("account.name", "Customer"),
@@ -101,6 +103,8 @@ _LABELS: dict[str, str] = dict(
         NP_("lead.status", "Status"),
         NP_("lead.disqualify_reason", "Reason"),
         NP_("lead.created_at", "Received"),
+        NP_("lead.converted_account_id", "Customer"),
+        NP_("lead.converted_opportunity_id", "Opportunity"),
         # --- the walk-in: a new customer and a sale in one short form ---
         NP_("walk_in.first_name", "First name"),
         NP_("walk_in.last_name", "Last name"),
@@ -124,6 +128,7 @@ _LABELS: dict[str, str] = dict(
         NP_("activity.note_reason", "Reason"),
         NP_("activity.opportunity_id", "Opportunity"),
         NP_("activity.account_id", "Customer"),
+        NP_("activity.time", "Time"),
         # --- quote, its lines, the order form and the order ---
         NP_("quote.number", "Number"),
         NP_("quote.status", "Status"),
@@ -168,6 +173,13 @@ _LABELS: dict[str, str] = dict(
         NP_("stage.default_probability", "Default probability"),
         NP_("stage.days_allowed", "Days allowed"),
         NP_("stage.in_funnel", "Shown in funnel"),
+        NP_("opportunity_kind.name", "Name"),
+        NP_("opportunity_kind.process", "Process"),
+        # --- a backup of the database (administration) ---
+        NP_("backup.taken_at", "Taken"),
+        NP_("backup.kind", "Kind"),
+        NP_("backup.size", "Size"),
+        NP_("backup.name", "File"),
     ]
 )
 
@@ -184,6 +196,32 @@ _SHORT: dict[str, str] = dict(
 # The labels as forms show them, with their access keys (one entry per line, by record).
 _FORM: dict[str, str] = dict(
     [
+        NP_("lead.first_name.form", "&First name"),
+        NP_("lead.last_name.form", "&Last name"),
+        NP_("lead.company_name.form", "Com&pany"),
+        NP_("lead.email.form", "&E-mail"),
+        NP_("lead.phone.form", "P&hone"),
+        NP_("lead.notes.form", "&Notes"),
+        NP_("lead.interest.form", "&Interest"),
+        NP_("lead.condition.form", "C&ondition"),
+        NP_("lead.brand.form", "&Brand"),
+        NP_("lead.model.form", "&Model"),
+        NP_("lead.channel.form", "Ch&annel"),
+        NP_("lead.source.form", "So&urce"),
+        NP_("lead.owner_id.form", "O&wner"),
+        NP_("lead.disqualify_reason.form", "&Reason"),
+        NP_("activity.kind.form", "&Kind"),
+        NP_("activity.subject.form", "S&ubject"),
+        NP_("activity.starts_at.form", "&Starts"),
+        NP_("activity.due.form", "&Due"),
+        NP_("activity.when.form", "&When"),
+        NP_("activity.ends_at.form", "&Ends"),
+        NP_("activity.vehicle_id.form", "&Vehicle"),
+        NP_("activity.direction.form", "D&irection"),
+        NP_("activity.note_reason.form", "&Reason"),
+        NP_("activity.owner_id.form", "&Owner"),
+        NP_("activity.description.form", "Descri&ption"),
+        NP_("opportunity_kind.name.form", "&Name"),
         NP_("opportunity.topic.form", "&Topic"),
         NP_("opportunity.account_id.form", "C&ustomer"),
         NP_("opportunity.kind_id.form", "&Kind"),

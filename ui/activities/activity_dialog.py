@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import ActivityKind
+from app.domain.fields import label
 from app.domain.validation import ValidationError
+from app.i18n import N_, _
 from app.services import activities, catalogue, reference
 from app.services.activities import ActivityInput
 from app.services.errors import NotFound
@@ -57,27 +59,46 @@ DATE_TIME_FORMAT = f"{DATE_FORMAT} HH:mm"
 TIME_FORMAT = "HH:mm"
 
 SCHEDULED = frozenset({ActivityKind.APPOINTMENT.value, ActivityKind.TEST_DRIVE.value})
-# What the date of each kind means: when it starts, when it is due, when it happened.
-START_LABELS = {
-    ActivityKind.APPOINTMENT.value: "&Starts",
-    ActivityKind.TEST_DRIVE.value: "&Starts",
-    ActivityKind.TASK.value: "&Due",
+# What the date of each kind means: when it starts, when it is due, when it happened (the
+# field whose label the date's row shows).
+START_FIELDS = {
+    ActivityKind.APPOINTMENT.value: "activity.starts_at",
+    ActivityKind.TEST_DRIVE.value: "activity.starts_at",
+    ActivityKind.TASK.value: "activity.due",
 }
-START_LABEL_LOGGED = "&When"
+START_FIELD_LOGGED = "activity.when"
 # Calls, e-mails and notes are mostly logged after they happened.
 DONE_WHEN_NEW = frozenset(
     {ActivityKind.CALL.value, ActivityKind.EMAIL.value, ActivityKind.NOTE.value}
 )
-DIRECTIONS = (("in", "The customer called in"), ("out", "We called the customer"))
+DIRECTIONS = (("in", N_("The customer called in")), ("out", N_("We called the customer")))
 DEFAULT_LENGTH = timedelta(hours=1)
 PICKER_WIDTH = 240  # the short pickers line up rather than each taking its own width
 SUBJECT_HINTS = {
-    ActivityKind.APPOINTMENT.value: "e.g. Showroom visit to discuss the offer",
-    ActivityKind.TEST_DRIVE.value: "e.g. Test drive Golf GTI",
-    ActivityKind.TASK.value: "e.g. Send the finance offer",
-    ActivityKind.CALL.value: "e.g. Asked about delivery times",
-    ActivityKind.EMAIL.value: "e.g. Sent the brochure",
-    ActivityKind.NOTE.value: "e.g. Trade-in has a dented door",
+    ActivityKind.APPOINTMENT.value: N_("e.g. Showroom visit to discuss the offer"),
+    ActivityKind.TEST_DRIVE.value: N_("e.g. Test drive Golf GTI"),
+    ActivityKind.TASK.value: N_("e.g. Send the finance offer"),
+    ActivityKind.CALL.value: N_("e.g. Asked about delivery times"),
+    ActivityKind.EMAIL.value: N_("e.g. Sent the brochure"),
+    ActivityKind.NOTE.value: N_("e.g. Trade-in has a dented door"),
+}
+# A new activity's title, and the question on closing it unsaved, by its kind: whole
+# sentences, since a kind's name takes other words with it in other languages.
+NEW_TITLES = {
+    ActivityKind.APPOINTMENT.value: N_("New appointment"),
+    ActivityKind.TEST_DRIVE.value: N_("New test drive"),
+    ActivityKind.TASK.value: N_("New task"),
+    ActivityKind.CALL.value: N_("New phone call"),
+    ActivityKind.EMAIL.value: N_("New e-mail"),
+    ActivityKind.NOTE.value: N_("New note"),
+}
+SAVE_QUESTIONS = {
+    ActivityKind.APPOINTMENT.value: N_("Save this appointment before closing?"),
+    ActivityKind.TEST_DRIVE.value: N_("Save this test drive before closing?"),
+    ActivityKind.TASK.value: N_("Save this task before closing?"),
+    ActivityKind.CALL.value: N_("Save this phone call before closing?"),
+    ActivityKind.EMAIL.value: N_("Save this e-mail before closing?"),
+    ActivityKind.NOTE.value: N_("Save this note before closing?"),
 }
 # Form order: the first refused field in this order gets the focus.
 FIELD_ORDER = (
@@ -97,11 +118,16 @@ FIELD_ORDER = (
 def kind_label(kind: str) -> str:
     """'Test drive', 'Phone call': the kind as the dialogs and lists name it."""
     if kind == ActivityKind.CALL.value:
-        return "Phone call"
+        return _("Phone call")
     try:
         return ActivityKind(kind).label
     except ValueError:
         return kind.replace("_", " ").capitalize()
+
+
+def _form(key: str) -> str:
+    """A field's label as the form shows it, with its access key."""
+    return label(key, form=True)
 
 
 def to_qdatetime(value: datetime) -> QDateTime:
@@ -167,17 +193,17 @@ class ActivityDialog(QDialog):
         self.ends = QTimeEdit()
         self.ends.setDisplayFormat(TIME_FORMAT)
         self.ends_hint = QLabel()
-        self.vehicle = LookupEdit(self._find_vehicles, "VIN, stock number or model")
+        self.vehicle = LookupEdit(self._find_vehicles, _("VIN, stock number or model"))
         self.direction = QComboBox()
         self.direction.addItem("—", "")
-        for code, label in DIRECTIONS:
-            self.direction.addItem(label, code)
+        for code, text in DIRECTIONS:
+            self.direction.addItem(_(text), code)
         self.note_reason = QComboBox()
         self.owner = OptionCombo()
-        self.done_box = QCheckBox("Done")
+        self.done_box = QCheckBox(label("activity.done"))
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
-        self.description.setPlaceholderText("What was said or agreed, what to bring, …")
+        self.description.setPlaceholderText(_("What was said or agreed, what to bring, …"))
         self.description.setMinimumHeight(90)
 
         for combo in (self.kind, self.direction, self.note_reason, self.owner):
@@ -186,22 +212,22 @@ class ActivityDialog(QDialog):
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(GROW_FIELDS)
         self.form.setLabelAlignment(LABEL_ALIGN)
-        self._row("kind", "&Kind", self.kind, short=True)
-        self._row("subject", "S&ubject", self.subject)
-        self._row("starts_at", START_LABEL_LOGGED, self.starts, short=True)
-        self._row("ends_at", "&Ends", self.ends, self.ends_hint, short=True)
-        self._row("vehicle_id", "&Vehicle", self.vehicle)
-        self._row("direction", "D&irection", self.direction, short=True)
-        self._row("note_reason", "&Reason", self.note_reason, short=True)
-        self._row("owner_id", "&Owner", self.owner, short=True)
+        self._row("kind", _form("activity.kind"), self.kind, short=True)
+        self._row("subject", _form("activity.subject"), self.subject)
+        self._row("starts_at", _form(START_FIELD_LOGGED), self.starts, short=True)
+        self._row("ends_at", _form("activity.ends_at"), self.ends, self.ends_hint, short=True)
+        self._row("vehicle_id", _form("activity.vehicle_id"), self.vehicle)
+        self._row("direction", _form("activity.direction"), self.direction, short=True)
+        self._row("note_reason", _form("activity.note_reason"), self.note_reason, short=True)
+        self._row("owner_id", _form("activity.owner_id"), self.owner, short=True)
         self._row("done", "", self.done_box)
-        self._row("description", "Descri&ption", self.description)
+        self._row("description", _form("activity.description"), self.description)
 
         self.message = FieldErrorLabel()  # what is not about one field
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(SAVE_BUTTON)
         self.save_button.setToolTip(
-            f"Save and close ({QKeySequence(SAVE_KEYS).toString(NATIVE_TEXT)})"
+            _("Save and close ({keys})").format(keys=QKeySequence(SAVE_KEYS).toString(NATIVE_TEXT))
         )
         self.cancel_button = self.buttons.addButton(CLOSE_BUTTON if read_only else CANCEL_BUTTON)
 
@@ -311,12 +337,15 @@ class ActivityDialog(QDialog):
         self._update_title()
 
     def _update_title(self) -> None:
-        what = kind_label(self.kind.current_code())
+        kind = self.kind.current_code()
+        what = kind_label(kind)
         if self.activity_id is None:
-            self.setWindowTitle(f"New {what.lower()}")
+            self.setWindowTitle(_(NEW_TITLES.get(kind, N_("New activity"))))
         else:
             subject = self._loaded.subject
-            self.setWindowTitle(f"{what} — {subject}" if subject else what)
+            self.setWindowTitle(
+                _("{kind} — {subject}").format(kind=what, subject=subject) if subject else what
+            )
 
     # --- the fields the kind asks for ----------------------------------------------------
     def _row(
@@ -337,10 +366,11 @@ class ActivityDialog(QDialog):
         self.form.setRowVisible(self.boxes["note_reason"], kind == ActivityKind.NOTE.value)
         # A note is a record, not something to do.
         self.form.setRowVisible(self.boxes["done"], kind != ActivityKind.NOTE.value)
-        label = self.form.labelForField(self.boxes["starts_at"])
-        if isinstance(label, QLabel):
-            label.setText(START_LABELS.get(kind, START_LABEL_LOGGED))
-        self.subject.setPlaceholderText(SUBJECT_HINTS.get(kind, ""))
+        caption = self.form.labelForField(self.boxes["starts_at"])
+        if isinstance(caption, QLabel):
+            caption.setText(_form(START_FIELDS.get(kind, START_FIELD_LOGGED)))
+        hint = SUBJECT_HINTS.get(kind)
+        self.subject.setPlaceholderText(_(hint) if hint else "")
         self._update_title()
 
     def _on_kind_changed(self) -> None:
@@ -373,8 +403,15 @@ class ActivityDialog(QDialog):
     def _show_length(self) -> None:
         minutes = int((self.end_value() - self.start_value()).total_seconds() // 60)
         hours, rest = divmod(minutes, 60)
-        parts = [f"{hours} h" if hours else "", f"{rest} min" if rest else ""]
-        self.ends_hint.setText(f"({' '.join(p for p in parts if p)})" if minutes > 0 else "")
+        if minutes <= 0:
+            length = ""
+        elif hours and rest:
+            length = _("({hours} h {minutes} min)").format(hours=hours, minutes=rest)
+        elif hours:
+            length = _("({hours} h)").format(hours=hours)
+        else:
+            length = _("({minutes} min)").format(minutes=rest)
+        self.ends_hint.setText(length)
 
     def _on_done_clicked(self) -> None:
         self._done_by_hand = True
@@ -382,7 +419,13 @@ class ActivityDialog(QDialog):
     def _find_vehicles(self, text: str) -> list[LookupItem]:
         found = catalogue.find_vehicles(text, for_opportunity=self._loaded.opportunity_id)
         return [
-            LookupItem(v.id, v.label, f"reserved by {v.reserved_by}" if v.reserved_by else "")
+            LookupItem(
+                v.id,
+                v.label,
+                _("reserved by {opportunity}").format(opportunity=v.reserved_by)
+                if v.reserved_by
+                else "",
+            )
             for v in found
         ]
 
@@ -508,9 +551,10 @@ class ActivityDialog(QDialog):
     def reject(self) -> None:
         """Esc, Cancel and the window's close box all come here."""
         if self.is_modified():
-            answer = ask_to_save(
-                self, f"Save this {kind_label(self.kind.current_code()).lower()} before closing?"
+            question = SAVE_QUESTIONS.get(
+                self.kind.current_code(), N_("Save this activity before closing?")
             )
+            answer = ask_to_save(self, _(question))
             if answer == SAVE:
                 self.save()
                 return

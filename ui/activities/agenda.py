@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import i18n
 from app.domain.validation import ValidationError
+from app.i18n import N_, _, ngettext, pgettext
 from app.services import activities
 from app.services.activities import Agenda, AgendaActivity, AgendaOpportunity
 from app.services.errors import NotFound
@@ -41,6 +43,7 @@ from ui.common.qt import (
 )
 from ui.common.roles import ROW_ROLE
 from ui.common.table_model import Column, RowTableModel
+from ui.common.texts import FieldLabel
 from ui.common.widgets import ERROR_COLOUR
 
 LATE_BRUSH = QBrush(QColor(ERROR_COLOUR))
@@ -61,17 +64,14 @@ class AgendaColumn(Column[Row]):
     elastic: bool = False
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
 def _slot(a: AgendaActivity, _today: date) -> str:
     end = f"–{a.ends_at:%H:%M}" if a.ends_at else ""
     return f"{a.starts_at:%H:%M}{end}"
 
 
 def _late(a: AgendaActivity, today: date) -> str:
-    return f"{_days((today - a.starts_at.date()).days)} late"
+    days = (today - a.starts_at.date()).days
+    return ngettext("{n} day late", "{n} days late", days).format(n=days)
 
 
 def _customer(a: AgendaActivity, _today: date) -> str:
@@ -81,48 +81,60 @@ def _customer(a: AgendaActivity, _today: date) -> str:
 
 
 def _past_close(o: AgendaOpportunity, today: date) -> str:
-    return f"{_days((today - o.est_close_date).days)} past"
+    days = (today - o.est_close_date).days
+    return ngettext("{n} day past", "{n} days past", days).format(n=days)
 
 
 def _kind(a: AgendaActivity, _today: date) -> str:
-    return f"{kind_label(a.kind)} (done)" if a.done else kind_label(a.kind)
+    return _("{kind} (done)").format(kind=kind_label(a.kind)) if a.done else kind_label(a.kind)
+
+
+# A header naming a field is that field's label; the headers are translated each time they
+# are shown (ui.common.texts).
 
 
 def today_columns(today: date) -> tuple[AgendaColumn[AgendaActivity], ...]:
     return (
-        AgendaColumn("Time", lambda a: _slot(a, today)),
-        AgendaColumn("Kind", lambda a: _kind(a, today)),
-        AgendaColumn("Subject", lambda a: a.subject, elastic=True),
-        AgendaColumn("Customer", lambda a: _customer(a, today)),
+        AgendaColumn(FieldLabel("activity.time"), lambda a: _slot(a, today)),
+        AgendaColumn(FieldLabel("activity.kind"), lambda a: _kind(a, today)),
+        AgendaColumn(FieldLabel("activity.subject"), lambda a: a.subject, elastic=True),
+        AgendaColumn(FieldLabel("activity.account_id"), lambda a: _customer(a, today)),
     )
 
 
 def overdue_columns(today: date) -> tuple[AgendaColumn[AgendaActivity], ...]:
     return (
-        AgendaColumn("Due", lambda a: f"{a.starts_at:%Y-%m-%d %H:%M}"),
-        AgendaColumn("Late", lambda a: _late(a, today), late=True),
-        AgendaColumn("Kind", lambda a: kind_label(a.kind)),
-        AgendaColumn("Subject", lambda a: a.subject, elastic=True),
-        AgendaColumn("Customer", lambda a: _customer(a, today)),
+        AgendaColumn(FieldLabel("activity.due"), lambda a: f"{a.starts_at:%Y-%m-%d %H:%M}"),
+        AgendaColumn(N_("Late"), lambda a: _late(a, today), late=True),
+        AgendaColumn(FieldLabel("activity.kind"), lambda a: kind_label(a.kind)),
+        AgendaColumn(FieldLabel("activity.subject"), lambda a: a.subject, elastic=True),
+        AgendaColumn(FieldLabel("activity.account_id"), lambda a: _customer(a, today)),
     )
+
+
+# The column of a sale's number and topic.
+OPPORTUNITY_HEADER = N_("Opportunity")
 
 
 def past_close_columns(today: date) -> tuple[AgendaColumn[AgendaOpportunity], ...]:
     return (
-        AgendaColumn("Opportunity", lambda o: f"#{o.id} {o.topic}", elastic=True),
-        AgendaColumn("Customer", lambda o: o.customer),
-        AgendaColumn("Stage", lambda o: o.stage),
-        AgendaColumn("Est. close", lambda o: o.est_close_date.isoformat()),
-        AgendaColumn("Late", lambda o: _past_close(o, today), late=True),
+        AgendaColumn(OPPORTUNITY_HEADER, lambda o: f"#{o.id} {o.topic}", elastic=True),
+        AgendaColumn(FieldLabel("opportunity.account_id"), lambda o: o.customer),
+        AgendaColumn(FieldLabel("opportunity.stage_id"), lambda o: o.stage),
+        AgendaColumn(
+            FieldLabel("opportunity.est_close_date", short=True),
+            lambda o: o.est_close_date.isoformat(),
+        ),
+        AgendaColumn(N_("Late"), lambda o: _past_close(o, today), late=True),
     )
 
 
 def stale_columns(_today: date) -> tuple[AgendaColumn[AgendaOpportunity], ...]:
     return (
-        AgendaColumn("Opportunity", lambda o: f"#{o.id} {o.topic}", elastic=True),
-        AgendaColumn("Customer", lambda o: o.customer),
-        AgendaColumn("Stage", lambda o: o.stage),
-        AgendaColumn("Why", lambda o: o.reason[:1].upper() + o.reason[1:], late=True),
+        AgendaColumn(OPPORTUNITY_HEADER, lambda o: f"#{o.id} {o.topic}", elastic=True),
+        AgendaColumn(FieldLabel("opportunity.account_id"), lambda o: o.customer),
+        AgendaColumn(FieldLabel("opportunity.stage_id"), lambda o: o.stage),
+        AgendaColumn(N_("Why"), lambda o: o.reason[:1].upper() + o.reason[1:], late=True),
     )
 
 
@@ -263,7 +275,7 @@ class AgendaSection(QGroupBox):
 
     def set_rows(self, rows: Sequence[Any], today: date) -> None:
         self.model.set_rows(rows, today)
-        self.setTitle(f"{self.title_text} ({len(rows)})")
+        self.setTitle(_("{section} ({n})").format(section=self.title_text, n=len(rows)))
         self.empty.setVisible(not rows)
         self.view.fit_columns()
 
@@ -286,20 +298,24 @@ class AgendaPage(QWidget):
         self.agenda = Agenda([], [], [], [])
         self._read_at: datetime | None = None
 
-        self.today = AgendaSection("Today", today_columns, "No appointments or test drives today.")
-        self.overdue = AgendaSection("Overdue", overdue_columns, "Nothing overdue.")
+        self.today = AgendaSection(
+            _("Today"), today_columns, _("No appointments or test drives today.")
+        )
+        self.overdue = AgendaSection(_("Overdue"), overdue_columns, _("Nothing overdue."))
         self.past_close = AgendaSection(
-            "Past their close date", past_close_columns, "No open sale is past its close date."
+            _("Past their close date"),
+            past_close_columns,
+            _("No open sale is past its close date."),
         )
         self.stale = AgendaSection(
-            "Stale in their stage", stale_columns, "No sale has sat in its stage too long."
+            _("Stale in their stage"), stale_columns, _("No sale has sat in its stage too long.")
         )
         self.sections = (self.today, self.overdue, self.past_close, self.stale)
-        self.done_button = QPushButton("&Mark done")
-        self.done_button.setToolTip("Mark the selected overdue activity as done")
+        self.done_button = QPushButton(_("&Mark done"))
+        self.done_button.setToolTip(_("Mark the selected overdue activity as done"))
         self.overdue.buttons.addWidget(self.done_button)
-        self.today_done_button = QPushButton("Mark &done")
-        self.today_done_button.setToolTip("Mark the selected appointment or test drive as done")
+        self.today_done_button = QPushButton(_("Mark &done"))
+        self.today_done_button.setToolTip(_("Mark the selected appointment or test drive as done"))
         self.today.buttons.addWidget(self.today_done_button)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -338,13 +354,22 @@ class AgendaPage(QWidget):
         self.count_changed.emit(self.summary())
 
     def summary(self) -> str:
+        """What the status bar says of the agenda: "3 today, 2 overdue"."""
         a = self.agenda
-        parts = [f"{len(a.today)} today", f"{len(a.overdue)} overdue"]
-        if a.past_close:
-            parts.append(f"{len(a.past_close)} past their close date")
-        if a.stale:
-            parts.append(f"{len(a.stale)} stale")
-        return ", ".join(parts)
+        n_today, n_overdue = len(a.today), len(a.overdue)
+        n_past, n_stale = len(a.past_close), len(a.stale)
+        counts = [
+            (ngettext("{n} today", "{n} today", n_today), n_today),
+            (ngettext("{n} overdue", "{n} overdue", n_overdue), n_overdue),
+        ]
+        if n_past:
+            counts.append(
+                (ngettext("{n} past their close date", "{n} past their close date", n_past), n_past)
+            )
+        if n_stale:
+            counts.append((ngettext("{n} stale", "{n} stale", n_stale), n_stale))
+        number = i18n.current().format_number
+        return pgettext("list separator", ", ").join(text.format(n=number(n)) for text, n in counts)
 
     def focus_search(self) -> None:
         """The agenda has no search: the first list with something in it takes the focus."""
@@ -384,7 +409,7 @@ class AgendaPage(QWidget):
             activities.set_done(row.id)
         except (ValidationError, NotFound) as exc:
             self.refresh()
-            self._say(f"Not marked done: {exc}")
+            self._say(_("Not marked done: {reason}").format(reason=exc))
             return False
         self.refresh()
         # The next one down is selected, so a run of them is ticked off with the keyboard

@@ -3,7 +3,7 @@ opportunity's (with its stage moves and close-date changes), a lead's or a custo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import ActivityKind
 from app.domain.validation import ValidationError
+from app.i18n import N_, NP_, _, pgettext
 from app.services import activities
 from app.services.errors import NotFound
 from app.services.timeline import TimelineEntry
-from ui.activities.activity_dialog import ActivityDialog, kind_label
+from ui.activities.activity_dialog import ActivityDialog
 from ui.common import changes
 from ui.common.qt import (
     ACCESSIBLE,
@@ -65,12 +66,12 @@ from ui.common.widgets import ERROR_COLOUR, WARNING_COLOUR
 
 # The buttons that add to the timeline, in the order a sale usually needs them.
 ADD_KINDS = (
-    (ActivityKind.APPOINTMENT.value, "Appointment…"),
-    (ActivityKind.TEST_DRIVE.value, "Test drive…"),
-    (ActivityKind.TASK.value, "Task…"),
-    (ActivityKind.CALL.value, "Call…"),
-    (ActivityKind.EMAIL.value, "E-mail…"),
-    (ActivityKind.NOTE.value, "Note…"),
+    (ActivityKind.APPOINTMENT.value, N_("Appointment…")),
+    (ActivityKind.TEST_DRIVE.value, N_("Test drive…")),
+    (ActivityKind.TASK.value, N_("Task…")),
+    (ActivityKind.CALL.value, N_("Call…")),
+    (ActivityKind.EMAIL.value, N_("E-mail…")),
+    (ActivityKind.NOTE.value, N_("Note…")),
 )
 # A coloured disc with a glyph per kind; what the sale itself did (stage moves, close-date
 # changes) stays grey so the customer's activities stand out.
@@ -85,41 +86,79 @@ MARKERS: dict[str, tuple[str, str]] = {
     "close_date": ("▦", "#757575"),
 }
 UNKNOWN_MARKER = ("•", "#757575")
+# The letters stand for the kinds' names, so a translator picks them for the language.
+MARKER_LETTERS: dict[str, tuple[str, str]] = {
+    ActivityKind.APPOINTMENT.value: NP_("timeline marker of an appointment", "A"),
+    ActivityKind.TEST_DRIVE.value: NP_("timeline marker of a test drive", "D"),
+    ActivityKind.TASK.value: NP_("timeline marker of a task", "T"),
+    ActivityKind.CALL.value: NP_("timeline marker of a phone call", "C"),
+    ActivityKind.EMAIL.value: NP_("timeline marker of an e-mail", "E"),
+    ActivityKind.NOTE.value: NP_("timeline marker of a note", "N"),
+}
 # Notes and e-mails record what happened; everything else can still be open (as in the agenda).
 NEVER_OPEN = frozenset({ActivityKind.NOTE.value, ActivityKind.EMAIL.value})
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
-CLOSED_HINT = "This opportunity is closed: reopen it to add activities."
-UNSAVED_HINT = "Save the opportunity first to add activities."
+CLOSED_HINT = N_("This opportunity is closed: reopen it to add activities.")
+UNSAVED_HINT = N_("Save the opportunity first to add activities.")
 
 
 @dataclass(frozen=True, slots=True)
 class TimelineParent:
-    """What a timeline belongs to: how it reads its entries and how it speaks of it."""
+    """What a timeline belongs to: how it reads its entries and how it speaks of it. The
+    texts are marked with N_() and translated where they are shown."""
 
     name: str  # "opportunity", "lead", "account": the activity's `<name>_id`
-    noun: str  # as the tooltips say it: "Add a task to this customer"
     entries: Callable[[int], list[TimelineEntry]]
     unsaved_hint: str
     read_only_hint: str
+    # Each add button's tooltip, by kind: a whole sentence, "Add a task to this customer".
+    add_tips: Mapping[str, str]
 
 
 OPPORTUNITY = TimelineParent(
-    "opportunity", "opportunity", activities.timeline, UNSAVED_HINT, CLOSED_HINT
+    "opportunity",
+    activities.timeline,
+    UNSAVED_HINT,
+    CLOSED_HINT,
+    {
+        ActivityKind.APPOINTMENT.value: N_("Add an appointment to this opportunity"),
+        ActivityKind.TEST_DRIVE.value: N_("Add a test drive to this opportunity"),
+        ActivityKind.TASK.value: N_("Add a task to this opportunity"),
+        ActivityKind.CALL.value: N_("Add a phone call to this opportunity"),
+        ActivityKind.EMAIL.value: N_("Add an e-mail to this opportunity"),
+        ActivityKind.NOTE.value: N_("Add a note to this opportunity"),
+    },
 )
 LEAD = TimelineParent(
     "lead",
-    "lead",
     activities.for_lead,
-    "Save the lead first to add activities.",
-    "This lead was converted: its activities are kept as they were. Log new ones on its "
-    "opportunity.",
+    N_("Save the lead first to add activities."),
+    N_(
+        "This lead was converted: its activities are kept as they were. Log new ones on its "
+        "opportunity."
+    ),
+    {
+        ActivityKind.APPOINTMENT.value: N_("Add an appointment to this lead"),
+        ActivityKind.TEST_DRIVE.value: N_("Add a test drive to this lead"),
+        ActivityKind.TASK.value: N_("Add a task to this lead"),
+        ActivityKind.CALL.value: N_("Add a phone call to this lead"),
+        ActivityKind.EMAIL.value: N_("Add an e-mail to this lead"),
+        ActivityKind.NOTE.value: N_("Add a note to this lead"),
+    },
 )
 ACCOUNT = TimelineParent(
     "account",
-    "customer",
     activities.for_account,
-    "Create the customer first to add activities.",
+    N_("Create the customer first to add activities."),
     "",
+    {
+        ActivityKind.APPOINTMENT.value: N_("Add an appointment to this customer"),
+        ActivityKind.TEST_DRIVE.value: N_("Add a test drive to this customer"),
+        ActivityKind.TASK.value: N_("Add a task to this customer"),
+        ActivityKind.CALL.value: N_("Add a phone call to this customer"),
+        ActivityKind.EMAIL.value: N_("Add an e-mail to this customer"),
+        ActivityKind.NOTE.value: N_("Add a note to this customer"),
+    },
 )
 
 
@@ -175,8 +214,12 @@ class TimelineModel(QAbstractListModel):
                 lines.append(entry.detail)
             return "\n".join(lines)
         if role == ACCESSIBLE:
-            state = " (overdue)" if self.is_overdue(entry) else " (to do)" if is_open(entry) else ""
-            return f"{entry.when:{WHEN_FORMAT}} {entry.title}{state}"
+            when = f"{entry.when:{WHEN_FORMAT}}"
+            if self.is_overdue(entry):
+                return _("{when} {title} (overdue)").format(when=when, title=entry.title)
+            if is_open(entry):
+                return _("{when} {title} (to do)").format(when=when, title=entry.title)
+            return f"{when} {entry.title}"
         return None
 
 
@@ -227,6 +270,9 @@ class TimelineDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(ANTIALIASING)
         glyph, colour = MARKERS.get(entry.kind, UNKNOWN_MARKER)
+        letter = MARKER_LETTERS.get(entry.kind)
+        if letter is not None:
+            glyph = pgettext(*letter)
         disc = QRect(
             left, rect.top() + (rect.height() - self.MARKER) // 2, self.MARKER, self.MARKER
         )
@@ -263,7 +309,7 @@ class TimelineDelegate(QStyledItemDelegate):
 
         second = QRect(text_left, top + line, right - text_left, line)
         painter.setFont(option.font)
-        badge = "overdue" if overdue else "to do" if pending else ""
+        badge = _("overdue") if overdue else _("to do") if pending else ""
         badge_width = 0
         if badge:
             badge_width = metrics.horizontalAdvance(badge) + 2 * self.PADDING
@@ -341,20 +387,20 @@ class TimelineWidget(QWidget):
         self.add_buttons: dict[str, QPushButton] = {}
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(QLabel("Add:"))
+        top.addWidget(QLabel(_("Add:")))
         for kind, text in ADD_KINDS:
-            button = QPushButton(text)
+            button = QPushButton(_(text))
             button.setAutoDefault(False)
-            button.setToolTip(f"Add a {kind_label(kind).lower()} to this {attached_to.noun}")
+            button.setToolTip(_(attached_to.add_tips[kind]))
             button.clicked.connect(lambda _checked=False, k=kind: self.add_activity(k))
             self.add_buttons[kind] = button
             top.addWidget(button)
         top.addStretch(1)
-        self.open_button = QPushButton("Open")
+        self.open_button = QPushButton(_("Open"))
         self.open_button.setAutoDefault(False)
-        self.done_button = QPushButton("Mark done")
+        self.done_button = QPushButton(_("Mark done"))
         self.done_button.setAutoDefault(False)
-        self.done_button.setToolTip("Mark the selected task, appointment or call as done")
+        self.done_button.setToolTip(_("Mark the selected task, appointment or call as done"))
         top.addWidget(self.open_button)
         top.addWidget(self.done_button)
 
@@ -377,9 +423,9 @@ class TimelineWidget(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.message)
 
-        self.open_action = QAction("Open…", self)
+        self.open_action = QAction(_("Open…"), self)
         self.open_action.triggered.connect(self.open_current)
-        self.done_action = QAction("Mark done", self)
+        self.done_action = QAction(_("Mark done"), self)
         self.done_action.triggered.connect(self.mark_current_done)
         self.view.open_requested.connect(self.open_activity)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._enable())
@@ -460,7 +506,7 @@ class TimelineWidget(QWidget):
             activities.set_done(entry.activity_id)
         except (ValidationError, NotFound) as exc:
             self.refresh()
-            self._say(f"Not marked done: {exc}")
+            self._say(_("Not marked done: {reason}").format(reason=exc))
             return False
         changes.record_changes().announce(changes.ACTIVITY, entry.activity_id)
         self._after_save()
@@ -503,7 +549,7 @@ class TimelineWidget(QWidget):
             if self.read_only
             else ""
         )
-        self.hint.setText(hint)
+        self.hint.setText(_(hint) if hint else "")
         self.hint.setVisible(bool(hint))
 
     def _say(self, text: str) -> None:

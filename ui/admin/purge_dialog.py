@@ -22,11 +22,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import i18n
+from app.domain.choices import Status
+from app.domain.fields import label
 from app.domain.validation import ValidationError
+from app.i18n import _, ngettext
 from app.services import retention
 from app.services.retention import PurgePlan, PurgeResult
 from app.services.stage_setup import NotAllowed
 from ui.common.qt import NO, YES
+
+
+def _status(code: str) -> str:
+    """A closed sale's status in words ("Won", "Lost")."""
+    try:
+        return Status(code).label
+    except ValueError:
+        return code
 
 
 class PurgeDialog(QDialog):
@@ -35,26 +47,36 @@ class PurgeDialog(QDialog):
     purged = Signal(object)  # PurgeResult
 
     COL_ID, COL_TOPIC, COL_CUSTOMER, COL_STATUS, COL_CLOSED, COL_ACTIVITIES = range(6)
+    HEADER_FIELDS = (
+        "opportunity.topic",
+        "opportunity.account_id",
+        "opportunity.status",
+        "opportunity.closed_at",
+        "opportunity.activities",
+    )
 
     def __init__(self, today: date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Purge old closed sales")
+        self.setWindowTitle(_("Purge old closed sales"))
         self.today = today or date.today()
         self.dry_run: PurgePlan | None = None
         intro = QLabel(
-            "Closed opportunities older than the retention period are deleted with their "
-            "activities and history. Sales with a signed order form are kept. The list below "
-            "is a dry run: nothing is deleted until you purge and confirm."
+            _(
+                "Closed opportunities older than the retention period are deleted with their "
+                "activities and history. Sales with a signed order form are kept. The list "
+                "below is a dry run: nothing is deleted until you purge and confirm."
+            )
         )
         intro.setWordWrap(True)
         self.months = QSpinBox()
         self.months.setRange(retention.MIN_MONTHS, retention.MAX_MONTHS)
-        self.months.setSuffix(" months")
+        # TRANSLATORS: after the number of months in a spin box (at least 12).
+        self.months.setSuffix(_(" months"))
         self.months.setValue(retention.retention_months())
-        self.save_period_button = QPushButton("&Keep for this long")
+        self.save_period_button = QPushButton(_("&Keep for this long"))
         self.save_period_button.clicked.connect(self.save_period)
         period = QHBoxLayout()
-        period.addWidget(QLabel("Keep closed sales for"))
+        period.addWidget(QLabel(_("Keep closed sales for")))
         period.addWidget(self.months)
         period.addWidget(self.save_period_button)
         period.addStretch(1)
@@ -62,9 +84,7 @@ class PurgeDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(
-            ["#", "Topic", "Customer", "Status", "Closed", "Activities"]
-        )
+        self.table.setHorizontalHeaderLabels(["#", *(label(key) for key in self.HEADER_FIELDS)])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(
@@ -74,7 +94,7 @@ class PurgeDialog(QDialog):
         self.kept.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.purge_button = self.buttons.addButton(
-            "&Purge…", QDialogButtonBox.ButtonRole.DestructiveRole
+            _("&Purge…"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
         self.purge_button.clicked.connect(self.purge)
         self.buttons.rejected.connect(self.reject)
@@ -99,7 +119,7 @@ class PurgeDialog(QDialog):
                 str(c.id),
                 c.topic,
                 c.account_name,
-                c.status,
+                _status(c.status),
                 c.closed_at.date().isoformat(),
                 str(c.activities),
             ]
@@ -111,24 +131,31 @@ class PurgeDialog(QDialog):
                     )
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
-        self.summary.setText(
-            f"Kept for {plan.months} months. A purge now would delete {plan.summary}."
-            if plan.candidates
-            else f"Kept for {plan.months} months. Nothing closed before "
-            f"{plan.cutoff.isoformat()} is due for deletion."
+        if plan.candidates:
+            summary = ngettext(
+                "Kept for {n} month. A purge now would delete {what}.",
+                "Kept for {n} months. A purge now would delete {what}.",
+                plan.months,
+            ).format(n=plan.months, what=plan.summary)
+        else:
+            summary = ngettext(
+                "Kept for {n} month. Nothing closed before {cutoff} is due for deletion.",
+                "Kept for {n} months. Nothing closed before {cutoff} is due for deletion.",
+                plan.months,
+            ).format(n=plan.months, cutoff=plan.cutoff.isoformat())
+        self.summary.setText(summary)
+        kept = "; ".join(
+            _("#{number} {topic} ({reason})").format(number=k.id, topic=k.topic, reason=k.reason)
+            for k in plan.kept
         )
-        self.kept.setText(
-            "Kept: " + "; ".join(f"#{k.id} {k.topic} ({k.reason})" for k in plan.kept)
-            if plan.kept
-            else ""
-        )
+        self.kept.setText(_("Kept: {opportunities}").format(opportunities=kept) if kept else "")
         self.purge_button.setEnabled(bool(plan.candidates))
 
     def save_period(self) -> bool:
         try:
             retention.set_retention_months(self.months.value())
         except (ValidationError, NotAllowed) as exc:
-            QMessageBox.warning(self, "Not changed", str(exc))
+            QMessageBox.warning(self, _("Not changed"), str(exc))
             return False
         self.refresh()
         return True
@@ -139,8 +166,10 @@ class PurgeDialog(QDialog):
             return None
         answer = QMessageBox.question(
             self,
-            "Purge these sales?",
-            f"Delete {plan.summary}? This cannot be undone (the backups still hold them).",
+            _("Purge these sales?"),
+            _("Delete {what}? This cannot be undone (the backups still hold them).").format(
+                what=plan.summary
+            ),
             YES | NO,
             NO,
         )
@@ -149,14 +178,20 @@ class PurgeDialog(QDialog):
         try:
             result = retention.purge(plan, self.today)
         except NotAllowed as exc:
-            QMessageBox.warning(self, "Not purged", str(exc))
+            QMessageBox.warning(self, _("Not purged"), str(exc))
             return None
         self.purged.emit(result)
+        activities = ngettext("{n} activity", "{n} activities", result.activities).format(
+            n=i18n.current().format_number(result.activities)
+        )
         QMessageBox.information(
             self,
-            "Purged",
-            f"Deleted {result.opportunities} closed opportunities with {result.activities} "
-            "activities.",
+            _("Purged"),
+            ngettext(
+                "Deleted {n} closed opportunity with {activities}.",
+                "Deleted {n} closed opportunities with {activities}.",
+                result.opportunities,
+            ).format(n=i18n.current().format_number(result.opportunities), activities=activities),
         )
         self.refresh()
         return result

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.fields import label
+from app.i18n import _
 from app.services import backups, workspace
 from app.services.backups import BackupError, BackupInfo, RestoreResult
 from ui.common.qt import NO, YES
@@ -31,20 +33,23 @@ class RestoreDialog(QDialog):
     restored = Signal(object)  # RestoreResult
 
     COL_DATE, COL_KIND, COL_SIZE, COL_FILE = range(4)
+    HEADER_FIELDS = ("backup.taken_at", "backup.kind", "backup.size", "backup.name")
 
     def __init__(self, database_path: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Restore from a backup")
+        self.setWindowTitle(_("Restore from a backup"))
         self.database_path = database_path
         self.restore_result: RestoreResult | None = None
         intro = QLabel(
-            "Restoring replaces the whole database with the backup: whatever was saved after "
-            "the backup was taken is no longer in it. The database as it is now is kept in "
-            "the backup folder first, so nothing is thrown away."
+            _(
+                "Restoring replaces the whole database with the backup: whatever was saved "
+                "after the backup was taken is no longer in it. The database as it is now is "
+                "kept in the backup folder first, so nothing is thrown away."
+            )
         )
         intro.setWordWrap(True)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Taken", "Kind", "Size", "File"])
+        self.table.setHorizontalHeaderLabels([label(key) for key in self.HEADER_FIELDS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -56,7 +61,7 @@ class RestoreDialog(QDialog):
         self.empty = QLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.restore_button = self.buttons.addButton(
-            "&Restore", QDialogButtonBox.ButtonRole.ActionRole
+            _("&Restore"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.restore_button.clicked.connect(self.restore_selected)
         self.buttons.rejected.connect(self.reject)
@@ -84,7 +89,7 @@ class RestoreDialog(QDialog):
         self.table.resizeColumnsToContents()
         if self.backups:
             self.table.selectRow(0)
-        self.empty.setText("" if self.backups else "There are no backups yet.")
+        self.empty.setText("" if self.backups else _("There are no backups yet."))
         self.restore_button.setEnabled(bool(self.backups))
 
     def selected(self) -> BackupInfo | None:
@@ -97,10 +102,12 @@ class RestoreDialog(QDialog):
             return False
         answer = QMessageBox.question(
             self,
-            "Restore this backup?",
-            f"Replace the database with the backup of {copy.taken_at:%Y-%m-%d %H:%M} "
-            f"({copy.kind})? Changes saved after it was taken will no longer be in the "
-            "database; the database as it is now is kept aside.",
+            _("Restore this backup?"),
+            _(
+                "Replace the database with the backup of {taken} ({kind})? Changes saved after "
+                "it was taken will no longer be in the database; the database as it is now is "
+                "kept aside."
+            ).format(taken=f"{copy.taken_at:%Y-%m-%d %H:%M}", kind=copy.kind),
             YES | NO,
             NO,
         )
@@ -109,10 +116,10 @@ class RestoreDialog(QDialog):
         try:
             result = backups.restore(copy.path, self.database_path)
         except (BackupError, workspace.DatabaseTooNew) as exc:
-            QMessageBox.warning(self, "Not restored", str(exc))
+            QMessageBox.warning(self, _("Not restored"), str(exc))
             return False
         self.restore_result = result
         self.restored.emit(result)
-        QMessageBox.information(self, "Backup restored", result.message)
+        QMessageBox.information(self, _("Backup restored"), result.message)
         self.accept()
         return True

@@ -28,8 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import i18n
 from app.domain.choices import ProcessKind
+from app.domain.fields import label
 from app.domain.validation import ValidationError
+from app.i18n import N_, _, ngettext
 from app.services import stage_setup
 from app.services.errors import NotFound
 from app.services.stage_setup import KindInfo, NotAllowed, StageSettings
@@ -61,18 +64,19 @@ from ui.common.widgets import (
 )
 
 COL_STAGE, COL_PROBABILITY, COL_DAYS, COL_FUNNEL = range(4)
-HEADERS = ("Stage", "Default probability", "Days allowed", "Shown in funnel")
-FIXED_TIP = "Won and lost are fixed at 100 % and 0 %, with no time limit."
+# The fields whose labels head the table's columns.
+HEADER_FIELDS = ("stage.name", "stage.default_probability", "stage.days_allowed", "stage.in_funnel")
+FIXED_TIP = N_("Won and lost are fixed at 100 % and 0 %, with no time limit.")
 MUTED_COLOUR = "#6b6b6b"
 
 PROCESS_TEXT = {
-    ProcessKind.STANDARD.value: "Stages taken in order: a sale can go back, never skip ahead.",
-    ProcessKind.CUSTOM.value: "Its own stages, taken in any order.",
-    ProcessKind.WITHOUT_STAGES.value: (
+    ProcessKind.STANDARD.value: N_("Stages taken in order: a sale can go back, never skip ahead."),
+    ProcessKind.CUSTOM.value: N_("Its own stages, taken in any order."),
+    ProcessKind.WITHOUT_STAGES.value: N_(
         "No stages: these opportunities have no stage bar and stay out of the funnel."
     ),
 }
-FOLLOW_TEXT = (
+FOLLOW_TEXT = N_(
     "A new default probability applies to the open opportunities in the stage, except "
     "those whose probability was set by hand."
 )
@@ -103,13 +107,16 @@ class StageRow:
         self.probability.setAlignment(ALIGN_RIGHT)
         self.days = QSpinBox()
         self.days.setRange(0, 3650)
-        self.days.setSpecialValueText("No limit")  # shown for 0
-        self.days.setSuffix(" days")
+        self.days.setSpecialValueText(_("No limit"))  # shown for 0
+        # TRANSLATORS: after the number of days in a spin box.
+        self.days.setSuffix(_(" days"))
         self.days.setAlignment(ALIGN_RIGHT)
         self.in_funnel = QCheckBox()
-        self.in_funnel.setAccessibleName(f"{stage.name} shown in funnel")
-        self.probability.setAccessibleName(f"{stage.name} default probability")
-        self.days.setAccessibleName(f"{stage.name} days allowed")
+        self.in_funnel.setAccessibleName(_("{stage} shown in funnel").format(stage=stage.name))
+        self.probability.setAccessibleName(
+            _("{stage} default probability").format(stage=stage.name)
+        )
+        self.days.setAccessibleName(_("{stage} days allowed").format(stage=stage.name))
         self.load(stage)
 
     def load(self, stage: StageSettings) -> None:
@@ -155,12 +162,15 @@ class KindPage(QWidget):
         title = QLabel(kind.name)
         title.setTextFormat(PLAIN_TEXT)
         title.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        about = QLabel(PROCESS_TEXT.get(kind.process, ""))
+        process = PROCESS_TEXT.get(kind.process)
+        about = QLabel(_(process) if process else "")
         about.setWordWrap(True)
         used = QLabel(
-            "No opportunity follows it yet."
-            if not kind.in_use
-            else f"{kind.in_use:,} opportunit{'y follows' if kind.in_use == 1 else 'ies follow'} it."
+            ngettext(
+                "{n} opportunity follows it.", "{n} opportunities follow it.", kind.in_use
+            ).format(n=i18n.current().format_number(kind.in_use))
+            if kind.in_use
+            else _("No opportunity follows it yet.")
         )
         used.setStyleSheet(f"color: {MUTED_COLOUR};")
         layout = QVBoxLayout(self)
@@ -172,15 +182,15 @@ class KindPage(QWidget):
         if kind.stages:
             self.table = self._make_table(kind.stages)
             layout.addWidget(self.table)
-            hint = QLabel(FOLLOW_TEXT)
+            hint = QLabel(_(FOLLOW_TEXT))
             hint.setWordWrap(True)
             hint.setStyleSheet(f"color: {MUTED_COLOUR};")
             layout.addWidget(hint)
         layout.addStretch(1)
 
     def _make_table(self, stages: list[StageSettings]) -> QTableWidget:
-        table = QTableWidget(len(stages), len(HEADERS))
-        table.setHorizontalHeaderLabels(HEADERS)
+        table = QTableWidget(len(stages), len(HEADER_FIELDS))
+        table.setHorizontalHeaderLabels([label(key) for key in HEADER_FIELDS])
         table.verticalHeader().setVisible(False)
         table.setSelectionMode(NO_SELECTION)
         table.setEditTriggers(NO_EDIT)
@@ -207,7 +217,7 @@ class KindPage(QWidget):
                     item.setTextAlignment(ALIGN_CENTER if column == COL_FUNNEL else ALIGN_RIGHT)
                     item.setForeground(table.palette().placeholderText())
                     table.setItem(index, column, item)
-                name.setToolTip(FIXED_TIP)
+                name.setToolTip(_(FIXED_TIP))
                 name.setForeground(table.palette().placeholderText())
                 continue
             self.rows[stage.id] = row
@@ -245,9 +255,17 @@ def _centred(widget: QWidget) -> QWidget:
 
 
 def _kind_caption(kind: KindInfo) -> str:
+    """The kind's name, and under it how many stages it has and how many sales follow it."""
     stages = sum(1 for s in kind.stages if not (s.is_won or s.is_lost))
-    shape = f"{stages} stage{'s' if stages != 1 else ''}" if stages else "no stages"
-    return f"{kind.name}\n{shape} · {kind.in_use:,} in use"
+    in_use = i18n.current().format_number(kind.in_use)
+    shape = (
+        ngettext("{n} stage · {used} in use", "{n} stages · {used} in use", stages).format(
+            n=stages, used=in_use
+        )
+        if stages
+        else _("no stages · {used} in use").format(used=in_use)
+    )
+    return f"{kind.name}\n{shape}"
 
 
 class StageSetupDialog(QDialog):
@@ -258,7 +276,7 @@ class StageSetupDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sales process")
+        self.setWindowTitle(_("Sales process"))
         self.resize(820, 520)
         self.read_only = False
         self.pages: dict[int, KindPage] = {}
@@ -273,10 +291,10 @@ class StageSetupDialog(QDialog):
         self.kind_list = QListWidget()
         self.kind_list.setFixedWidth(220)
         self.kind_list.setSpacing(2)
-        self.new_kind_button = QPushButton("&New kind…")
+        self.new_kind_button = QPushButton(_("&New kind…"))
         self.stack = QStackedWidget()
         left = QVBoxLayout()
-        kinds_label = QLabel("&Kinds of opportunity")
+        kinds_label = QLabel(_("&Kinds of opportunity"))
         kinds_label.setBuddy(self.kind_list)
         left.addWidget(kinds_label)
         left.addWidget(self.kind_list, 1)
@@ -288,7 +306,7 @@ class StageSetupDialog(QDialog):
         self.message = FieldErrorLabel()
         self.saved_label = QLabel()
         self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton("&Save", ACCEPT_ROLE)
+        self.save_button = self.buttons.addButton(_("&Save"), ACCEPT_ROLE)
         self.close_button = self.buttons.addButton(CLOSE_BUTTON)
         bottom = QHBoxLayout()
         bottom.addWidget(self.saved_label, 1)
@@ -307,7 +325,7 @@ class StageSetupDialog(QDialog):
         self.load()
         if not may_change_process():
             self._refuse_changes(
-                "Only a sales manager or an administrator can change the sales process."
+                _("Only a sales manager or an administrator can change the sales process.")
             )
         self._update_buttons()
         self.kind_list.setFocus()
@@ -370,7 +388,9 @@ class StageSetupDialog(QDialog):
                 saved += 1
         if saved:
             self.saved_label.setText(
-                f"Saved {saved} stage{'s' if saved != 1 else ''} at {datetime.now():%H:%M}."
+                ngettext("Saved {n} stage at {time}.", "Saved {n} stages at {time}.", saved).format(
+                    n=saved, time=f"{datetime.now():%H:%M}"
+                )
             )
         self._update_buttons()
         return True
@@ -390,12 +410,14 @@ class StageSetupDialog(QDialog):
         if self.is_modified() and not self.save():
             return
         self.load(select_kind_id=kind.id)
-        self.saved_label.setText(f"Created “{kind.name}”.")
+        self.saved_label.setText(_("Created “{name}”.").format(name=kind.name))
 
     def _refuse_changes(self, reason: str) -> None:
         self.read_only = True
         self.banner.setText(
-            f"{reason} You can look at the stages here; ask one of them to change them."
+            _("{reason} You can look at the stages here; ask one of them to change them.").format(
+                reason=reason
+            )
         )
         self.banner.show()
         for page in self.pages.values():
@@ -407,12 +429,12 @@ class StageSetupDialog(QDialog):
         self.save_button.setVisible(not self.read_only)
         self.save_button.setEnabled(self.is_modified())
         if self.is_modified():
-            self.saved_label.setText("Unsaved changes.")
+            self.saved_label.setText(_("Unsaved changes."))
 
     # --- Qt overrides -------------------------------------------------------------------
     def reject(self) -> None:
         if self.is_modified():
-            answer = ask_to_save(self, "Save the changes to the stages before closing?")
+            answer = ask_to_save(self, _("Save the changes to the stages before closing?"))
             if answer == CANCEL or (answer == SAVE and not self.save()):
                 return
         super().reject()
@@ -426,15 +448,15 @@ class NewKindDialog(QDialog):
 
     def __init__(self, stage_names: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New kind of opportunity")
+        self.setWindowTitle(_("New kind of opportunity"))
         self.setMinimumWidth(460)
         self.name = QLineEdit()
         self.name.setMaxLength(80)
-        self.name.setPlaceholderText("e.g. Fleet, Used vehicles, Service loan")
+        self.name.setPlaceholderText(_("e.g. Fleet, Used vehicles, Service loan"))
         self.process_buttons: dict[str, QRadioButton] = {
-            ProcessKind.STANDARD.value: QRadioButton("&Standard: all stages, in order"),
-            ProcessKind.CUSTOM.value: QRadioButton("&Custom: the stages ticked below"),
-            ProcessKind.WITHOUT_STAGES.value: QRadioButton("&Without stages"),
+            ProcessKind.STANDARD.value: QRadioButton(_("&Standard: all stages, in order")),
+            ProcessKind.CUSTOM.value: QRadioButton(_("&Custom: the stages ticked below")),
+            ProcessKind.WITHOUT_STAGES.value: QRadioButton(_("&Without stages")),
         }
         self.process_group = QButtonGroup(self)
         process_column = QWidget()
@@ -446,14 +468,14 @@ class NewKindDialog(QDialog):
         self.process_buttons[ProcessKind.STANDARD.value].setChecked(True)
 
         self.stage_boxes: dict[str, QCheckBox] = {}
-        self.stages_group = QGroupBox("Stages of the custom process")
+        self.stages_group = QGroupBox(_("Stages of the custom process"))
         stages_layout = QVBoxLayout(self.stages_group)
         for name in stage_names:
             box = QCheckBox(name)
             box.setChecked(True)
             self.stage_boxes[name] = box
             stages_layout.addWidget(box)
-        note = QLabel("Won and Lost are added to every process with stages.")
+        note = QLabel(_("Won and Lost are added to every process with stages."))
         note.setStyleSheet(f"color: {MUTED_COLOUR};")
         stages_layout.addWidget(note)
         if not stage_names:
@@ -465,15 +487,15 @@ class NewKindDialog(QDialog):
             "stages": FieldBox(self.stages_group),
         }
         form = QFormLayout()
-        form.addRow("&Name", self.boxes["name"])
-        label = form.labelForField(self.boxes["name"])
-        if isinstance(label, QLabel):
-            label.setBuddy(self.name)
-        form.addRow("Process", self.boxes["process"])
+        form.addRow(label("opportunity_kind.name", form=True), self.boxes["name"])
+        caption = form.labelForField(self.boxes["name"])
+        if isinstance(caption, QLabel):
+            caption.setBuddy(self.name)
+        form.addRow(label("opportunity_kind.process"), self.boxes["process"])
         form.addRow("", self.boxes["stages"])
         self.general_message = FieldErrorLabel()
         self.buttons = QDialogButtonBox()
-        self.create_button = self.buttons.addButton("C&reate", ACCEPT_ROLE)
+        self.create_button = self.buttons.addButton(_("C&reate"), ACCEPT_ROLE)
         self.create_button.setDefault(True)
         self.cancel_button = self.buttons.addButton(CANCEL_BUTTON)
         layout = QVBoxLayout(self)

@@ -3,9 +3,11 @@ funnel; a click on a bar, a row or a figure lists the opportunities behind it.""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -34,8 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import i18n
 from app.domain import money, pipeline
 from app.domain.choices import Channel, Condition
+from app.i18n import N_, _, ngettext
 from app.services import dashboard, reference
 from app.services.dashboard import (
     Dashboard,
@@ -49,15 +53,16 @@ from app.services.dashboard import (
 from ui.common.list_filters import fill_filter_combo
 from ui.common.qt import FONT, TOOLTIP
 from ui.common.table_model import Column, RowTableModel
+from ui.common.texts import FieldLabel, ShownText
 
 if TYPE_CHECKING:
     from ui.dashboard.pipeline_chart import PipelineChart
 
 
-CURRENCY_NOTE = (
+CURRENCY_NOTE = N_(
     "Amounts are shown per currency: amounts in different currencies are never added together."
 )
-CLICK_HINT = "Click to list these opportunities"
+CLICK_HINT = N_("Click to list these opportunities")
 
 Row = TypeVar("Row")
 
@@ -91,7 +96,7 @@ class SectionTableModel(RowTableModel[Row]):
             return self._bold if getattr(row, "total", False) else None
         if role == TOOLTIP:
             drill = getattr(column, "drill", None) or getattr(self.columns[0], "drill", None)
-            return CLICK_HINT if drill is not None and drill(row) is not None else None
+            return _(CLICK_HINT) if drill is not None and drill(row) is not None else None
         return None
 
 
@@ -100,22 +105,26 @@ def _amount(value: Any, currency: str) -> str:
 
 
 def _int(value: int) -> str:
-    return f"{value:,}"
+    return i18n.current().format_number(value)
 
 
-def pipeline_columns(first: str) -> list[DrillColumn[PipelineRow]]:
+# A header naming a field is that field's label; the headers and their tips are translated
+# each time they are shown (ui.common.texts).
+
+
+def pipeline_columns(first: ShownText) -> list[DrillColumn[PipelineRow]]:
     return [
         DrillColumn(first, lambda r: r.label, lambda r: r.label, drill=lambda r: r.drilldown),
-        DrillColumn("Currency", lambda r: r.currency, lambda r: r.currency),
-        DrillColumn("Count", lambda r: _int(r.count), lambda r: r.count, figure=True),
+        DrillColumn(FieldLabel("opportunity.currency"), lambda r: r.currency, lambda r: r.currency),
+        DrillColumn(N_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
         DrillColumn(
-            "Est. revenue",
+            FieldLabel("opportunity.est_revenue"),
             lambda r: _amount(r.est_revenue, r.currency),
             lambda r: r.est_revenue,
             figure=True,
         ),
         DrillColumn(
-            "Weighted",
+            N_("Weighted"),
             lambda r: _amount(r.weighted, r.currency),
             lambda r: r.weighted,
             figure=True,
@@ -124,76 +133,89 @@ def pipeline_columns(first: str) -> list[DrillColumn[PipelineRow]]:
 
 
 FORECAST_COLUMNS: list[DrillColumn[ForecastRow]] = [
-    DrillColumn("Closing", lambda r: r.label, lambda r: r.label, drill=lambda r: r.drilldown),
-    DrillColumn("Currency", lambda r: r.currency, lambda r: r.currency),
-    DrillColumn("Count", lambda r: _int(r.count), lambda r: r.count, figure=True),
+    DrillColumn(N_("Closing"), lambda r: r.label, lambda r: r.label, drill=lambda r: r.drilldown),
+    DrillColumn(FieldLabel("opportunity.currency"), lambda r: r.currency, lambda r: r.currency),
+    DrillColumn(N_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
     DrillColumn(
-        "Est. revenue",
+        FieldLabel("opportunity.est_revenue"),
         lambda r: _amount(r.est_revenue, r.currency),
         lambda r: r.est_revenue,
         figure=True,
     ),
     DrillColumn(
-        "Weighted", lambda r: _amount(r.weighted, r.currency), lambda r: r.weighted, figure=True
+        N_("Weighted"), lambda r: _amount(r.weighted, r.currency), lambda r: r.weighted, figure=True
     ),
 ]
 
 FUNNEL_COLUMNS: list[DrillColumn[FunnelStage]] = [
     DrillColumn(
-        "Stage", lambda s: s.name, lambda s: s.name, drill=lambda s: s.drilldowns["reached"]
+        FieldLabel("opportunity.stage_id"),
+        lambda s: s.name,
+        lambda s: s.name,
+        drill=lambda s: s.drilldowns["reached"],
     ),
     DrillColumn(
-        "Reached",
+        N_("Reached"),
         lambda s: _int(s.reached),
         lambda s: s.reached,
         drill=lambda s: s.drilldowns["reached"],
         figure=True,
-        tip="Opportunities that were ever in this stage, each counted once",
+        tip=N_("Opportunities that were ever in this stage, each counted once"),
     ),
     DrillColumn(
-        "Went on",
+        N_("Went on"),
         lambda s: _int(s.went_on),
         lambda s: s.went_on,
         drill=lambda s: s.drilldowns["went_on"],
         figure=True,
-        tip="Moved from this stage straight on to a later one (won counts, lost does not)",
+        tip=N_("Moved from this stage straight on to a later one (won counts, lost does not)"),
     ),
     DrillColumn(
-        "Went on %",
+        N_("Went on %"),
         lambda s: pipeline.format_rate(s.conversion),
         lambda s: s.conversion,
         drill=lambda s: s.drilldowns["went_on"],
         figure=True,
     ),
     DrillColumn(
-        "Lost here",
+        N_("Lost here"),
         lambda s: _int(s.lost_here),
         lambda s: s.lost_here,
         drill=lambda s: s.drilldowns["lost_here"],
         figure=True,
-        tip="Lost, and in this stage when they were closed as lost",
+        tip=N_("Lost, and in this stage when they were closed as lost"),
     ),
     DrillColumn(
-        "Open here",
+        N_("Open here"),
         lambda s: _int(s.open_here),
         lambda s: s.open_here,
         drill=lambda s: s.drilldowns["open_here"],
         figure=True,
     ),
     DrillColumn(
-        "Avg. days",
+        N_("Avg. days"),
         lambda s: pipeline.format_days(s.avg_days),
         lambda s: s.avg_days,
         drill=lambda s: s.drilldowns["reached"],
         figure=True,
-        tip="Average days per stay in the stage; stays still going on count up to now",
+        tip=N_("Average days per stay in the stage; stays still going on count up to now"),
     ),
 ]
 
 REASON_COLUMNS: list[DrillColumn[ReasonCount]] = [
-    DrillColumn("Lost reason", lambda r: r.reason, lambda r: r.reason, drill=lambda r: r.drilldown),
-    DrillColumn("Count", lambda r: _int(r.count), lambda r: r.count, figure=True),
+    DrillColumn(
+        FieldLabel("opportunity.lost_reason"),
+        lambda r: r.reason,
+        lambda r: r.reason,
+        drill=lambda r: r.drilldown,
+    ),
+    DrillColumn(N_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
 ]
+
+
+def breakdown_label(key: str) -> str:
+    """What a breakdown of the pipeline is called, in the screen's language."""
+    return _(dashboard.BREAKDOWNS[key])
 
 
 class SectionTableView(QTableView):
@@ -257,9 +279,9 @@ class DashboardFilterBar(QWidget):
         self.channel = QComboBox()
         self.source = QComboBox()
         self.date_basis = QComboBox()
-        self.date_basis.addItem("Any date", None)
-        for key, label in dashboard.DATE_BASES.items():
-            self.date_basis.addItem(label, key)
+        self.date_basis.addItem(_("Any date"), None)
+        for key, basis in dashboard.DATE_BASES.items():
+            self.date_basis.addItem(_(basis), key)
         today = QDate.currentDate()
         self.date_from = _date_edit(today.addMonths(-3))
         self.date_to = _date_edit(today.addMonths(3))
@@ -272,14 +294,14 @@ class DashboardFilterBar(QWidget):
         layout.setHorizontalSpacing(6)
         layout.setVerticalSpacing(4)
         combos = (
-            ("Sales&person", self.owner),
-            ("&Business", self.business),
-            ("&Facility", self.facility),
-            ("Op&eration", self.operation),
-            ("Br&and", self.brand),
-            ("New/&used", self.condition),
-            ("C&hannel", self.channel),
-            ("Sour&ce", self.source),
+            (_("Sales&person"), self.owner),
+            (_("&Business"), self.business),
+            (_("&Facility"), self.facility),
+            (_("Op&eration"), self.operation),
+            (_("Br&and"), self.brand),
+            (_("New/&used"), self.condition),
+            (_("C&hannel"), self.channel),
+            (_("Sour&ce"), self.source),
         )
         for n, (caption, combo) in enumerate(combos):
             caption_label = QLabel(caption)
@@ -288,7 +310,7 @@ class DashboardFilterBar(QWidget):
             layout.addWidget(combo, n // 4, (n % 4) * 2 + 1)
             combo.currentIndexChanged.connect(self._emit)
         dates = QHBoxLayout()
-        date_label = QLabel("&Dates")
+        date_label = QLabel(_("&Dates"))
         date_label.setBuddy(self.date_basis)
         dates.addWidget(date_label)
         dates.addWidget(self.date_basis)
@@ -318,24 +340,26 @@ class DashboardFilterBar(QWidget):
     def reload_choices(self) -> None:
         fill_filter_combo(
             self.owner,
-            "Everyone",
-            [(dashboard.NONE_ID, "No salesperson")]
+            _("Everyone"),
+            [(dashboard.NONE_ID, _("No salesperson"))]
             + [(o.id, o.label) for o in reference.users(active_only=False)],
         )
         fill_filter_combo(
-            self.business, "Any business", [(o.id, o.label) for o in reference.businesses()]
+            self.business, _("Any business"), [(o.id, o.label) for o in reference.businesses()]
         )
         fill_filter_combo(
-            self.facility, "Any facility", [(o.id, o.label) for o in reference.facilities()]
+            self.facility, _("Any facility"), [(o.id, o.label) for o in reference.facilities()]
         )
-        fill_filter_combo(self.operation, "Any operation", dashboard.operations())
+        fill_filter_combo(self.operation, _("Any operation"), dashboard.operations())
         fill_filter_combo(
-            self.brand, "Any brand", [(b, b) for b in dashboard.distinct_values("brand")]
+            self.brand, _("Any brand"), [(b, b) for b in dashboard.distinct_values("brand")]
         )
-        fill_filter_combo(self.condition, "New and used", [(c.value, c.label) for c in Condition])
-        fill_filter_combo(self.channel, "Any channel", [(c.value, c.label) for c in Channel])
         fill_filter_combo(
-            self.source, "Any source", [(s, s) for s in dashboard.distinct_values("source")]
+            self.condition, _("New and used"), [(c.value, c.label) for c in Condition]
+        )
+        fill_filter_combo(self.channel, _("Any channel"), [(c.value, c.label) for c in Channel])
+        fill_filter_combo(
+            self.source, _("Any source"), [(s, s) for s in dashboard.distinct_values("source")]
         )
 
     def current_filter(self) -> DashboardFilter:
@@ -377,12 +401,12 @@ class DashboardPage(QWidget):
         self._choices_stale = True
         self.filter_bar = DashboardFilterBar()
         self.breakdown = QComboBox()
-        for key, label in dashboard.BREAKDOWNS.items():
-            self.breakdown.addItem(label, key)
+        for key in dashboard.BREAKDOWNS:
+            self.breakdown.addItem(breakdown_label(key), key)
         self.measure = QComboBox()
-        self.refresh_button = QPushButton("&Refresh")
-        self.export_button = QPushButton("E&xport CSV…")
-        self.note = QLabel(CURRENCY_NOTE)
+        self.refresh_button = QPushButton(_("&Refresh"))
+        self.export_button = QPushButton(_("E&xport CSV…"))
+        self.note = QLabel(_(CURRENCY_NOTE))
         self.note.setObjectName("currency-note")
         self.note.setStyleSheet("color: #555;")
         self.description = QLabel()
@@ -393,7 +417,7 @@ class DashboardPage(QWidget):
         self.chart_holder = QVBoxLayout()
         self.chart_holder.setContentsMargins(0, 0, 0, 0)
         self.pipeline_model: SectionTableModel[PipelineRow] = SectionTableModel(
-            pipeline_columns("Stage"), self
+            pipeline_columns(partial(breakdown_label, "stage")), self
         )
         self.pipeline_table = SectionTableView(self.pipeline_model)
         self.forecast_model: SectionTableModel[ForecastRow] = SectionTableModel(
@@ -416,14 +440,14 @@ class DashboardPage(QWidget):
         buttons.addWidget(self.export_button)
         top.addLayout(buttons)
 
-        pipeline_box = QGroupBox("Open pipeline")
+        pipeline_box = QGroupBox(_("Open pipeline"))
         pipeline_layout = QVBoxLayout(pipeline_box)
         choose = QHBoxLayout()
-        breakdown_label = QLabel("Bro&ken down by")
-        breakdown_label.setBuddy(self.breakdown)
-        measure_label = QLabel("&Chart shows")
+        breakdown_caption = QLabel(_("Bro&ken down by"))
+        breakdown_caption.setBuddy(self.breakdown)
+        measure_label = QLabel(_("&Chart shows"))
         measure_label.setBuddy(self.measure)
-        choose.addWidget(breakdown_label)
+        choose.addWidget(breakdown_caption)
         choose.addWidget(self.breakdown)
         choose.addSpacing(12)
         choose.addWidget(measure_label)
@@ -433,9 +457,9 @@ class DashboardPage(QWidget):
         pipeline_layout.addLayout(self.chart_holder, 3)
         pipeline_layout.addWidget(self.pipeline_table, 2)
 
-        forecast_box = QGroupBox("Forecast: open opportunities by est. close date, from today")
+        forecast_box = QGroupBox(_("Forecast: open opportunities by est. close date, from today"))
         QVBoxLayout(forecast_box).addWidget(self.forecast_table)
-        funnel_box = QGroupBox("Funnel, from the stage history")
+        funnel_box = QGroupBox(_("Funnel, from the stage history"))
         funnel_layout = QVBoxLayout(funnel_box)
         funnel_layout.addWidget(self.funnel_table, 1)
         funnel_layout.addWidget(self.outcome)
@@ -519,9 +543,13 @@ class DashboardPage(QWidget):
             return
         pipe = data.pipeline
         self.description.setText(
-            f"Showing: {data.description}" if data.description else "Showing: all opportunities"
+            _("Showing: {what}").format(what=data.description)
+            if data.description
+            else _("Showing: all opportunities")
         )
-        self.pipeline_model.columns = tuple(pipeline_columns(dashboard.BREAKDOWNS[pipe.breakdown]))
+        self.pipeline_model.columns = tuple(
+            pipeline_columns(partial(breakdown_label, pipe.breakdown))
+        )
         self.pipeline_model.set_rows(pipe.rows)
         self.forecast_model.set_rows(data.forecast)
         self.funnel_model.set_rows(data.funnel.stages)
@@ -536,15 +564,23 @@ class DashboardPage(QWidget):
         keep = self.measure.currentText()
         self.measure.blockSignals(True)
         self.measure.clear()
-        self.measure.addItem("Count", Measure("Count", "count"))
+        self.measure.addItem(_("Count"), Measure(_("Count"), "count"))
         for currency in currencies:
             self.measure.addItem(
-                f"Est. revenue, {currency}",
-                Measure(f"Est. revenue ({currency})", "est_revenue", currency),
+                _("Est. revenue, {currency}").format(currency=currency),
+                Measure(
+                    _("Est. revenue ({currency})").format(currency=currency),
+                    "est_revenue",
+                    currency,
+                ),
             )
             self.measure.addItem(
-                f"Weighted revenue, {currency}",
-                Measure(f"Weighted revenue ({currency})", "weighted", currency),
+                _("Weighted revenue, {currency}").format(currency=currency),
+                Measure(
+                    _("Weighted revenue ({currency})").format(currency=currency),
+                    "weighted",
+                    currency,
+                ),
             )
         self.measure.setCurrentIndex(max(self.measure.findText(keep), 0))
         self.measure.blockSignals(False)
@@ -558,25 +594,31 @@ class DashboardPage(QWidget):
             self.chart = PipelineChart()
             self.chart.drilldown_requested.connect(self.drilldown_requested)
             self.chart_holder.addWidget(self.chart)
-        measure = self.measure.currentData() or Measure("Count", "count")
+        measure = self.measure.currentData() or Measure(_("Count"), "count")
         self.chart.show_pipeline(self.data.pipeline, measure)
 
     def _show_outcome(self) -> None:
         assert self.data is not None
         funnel = self.data.funnel
-        parts = [
-            f'<a href="open">{funnel.open:,} open</a>',
-            f'<a href="won">{funnel.won:,} won</a>',
-            f'<a href="lost">{funnel.lost:,} lost</a>',
+        counts = [
+            ("open", ngettext("{n} open", "{n} open", funnel.open), funnel.open),
+            ("won", ngettext("{n} won", "{n} won", funnel.won), funnel.won),
+            ("lost", ngettext("{n} lost", "{n} lost", funnel.lost), funnel.lost),
         ]
         if funnel.without_stages:
-            parts.append(f'<a href="without_stages">{funnel.without_stages:,} without stages</a>')
-        self.outcome.setText(
-            " · ".join(parts)
-            + f"<br><b>Win rate {pipeline.format_rate(funnel.win_rate)}</b> (won of closed)"
-            + f" · <b>{pipeline.format_days(funnel.avg_days_to_won)}</b> days on average"
-            " from created to won"
+            without = ngettext("{n} without stages", "{n} without stages", funnel.without_stages)
+            counts.append(("without_stages", without, funnel.without_stages))
+        links = " · ".join(
+            f'<a href="{key}">{html.escape(text.format(n=_int(n)))}</a>' for key, text, n in counts
         )
+        rates = _(
+            "<b>Win rate {rate}</b> (won of closed) · <b>{days}</b> days on average from "
+            "created to won"
+        ).format(
+            rate=pipeline.format_rate(funnel.win_rate),
+            days=pipeline.format_days(funnel.avg_days_to_won),
+        )
+        self.outcome.setText(f"{links}<br>{rates}")
 
     def _outcome_link(self, key: str) -> None:
         if self.data is not None and key in self.data.funnel.drilldowns:
@@ -588,8 +630,8 @@ class DashboardPage(QWidget):
             self.refresh()
         assert self.data is not None
         suggested = f"pipeline-{self.data.today.isoformat()}.csv"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the dashboard", suggested, "CSV files (*.csv)"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export the dashboard"), suggested, _("CSV files (*.csv)")
         )
         if path:
             dashboard.export_csv(self.data, Path(path))

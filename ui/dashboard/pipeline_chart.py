@@ -18,6 +18,7 @@ from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
+from app.i18n import _
 from app.services import dashboard
 from app.services.dashboard import Drilldown
 
@@ -46,7 +47,7 @@ class PipelineChart(QChartView):
         self.setMinimumHeight(260)
         self.bar_sets: list[QBarSet] = []
         self._pipeline: dashboard.Pipeline | None = None
-        self._measure = Measure("Count", "count")
+        self._measure = Measure(_("Count"), "count")
         # (set index, category index) -> value, for tests and tooltips.
         self.values: dict[tuple[int, int], float] = {}
 
@@ -80,7 +81,7 @@ class PipelineChart(QChartView):
             series.append(bar_set)
             self.bar_sets.append(bar_set)
         for category_index in range(len(categories)):
-            column = sum(v for (_, c), v in self.values.items() if c == category_index)
+            column = sum(v for (_set, c), v in self.values.items() if c == category_index)
             top = max(top, column)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
@@ -94,8 +95,11 @@ class PipelineChart(QChartView):
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         chart.legend().setVisible(not by_stage)
-        what = f"{measure.label}" + ("" if by_stage else " by stage")
-        chart.setTitle(f"Open pipeline: {what}")
+        chart.setTitle(
+            _("Open pipeline: {measure}").format(measure=measure.label)
+            if by_stage
+            else _("Open pipeline: {measure} by stage").format(measure=measure.label)
+        )
 
     def _value(self, pipe: dashboard.Pipeline, group: str, stage: str) -> float:
         if self._measure.kind == "count":

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.fields import label
+from app.i18n import _
 from app.services import accounts, leads
 from app.services.accounts import DuplicateCandidate
 from app.services.leads import LeadDetail
@@ -38,14 +40,18 @@ class DisqualifyDialog(QDialog):
 
     def __init__(self, lead_name: str, reasons: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Disqualify lead")
+        self.setWindowTitle(_("Disqualify lead"))
         self.setMinimumWidth(400)
-        question = QLabel(f"Why is {lead_name or 'this lead'} not a prospect?")
+        question = QLabel(
+            _("Why is {name} not a prospect?").format(name=lead_name)
+            if lead_name
+            else _("Why is this lead not a prospect?")
+        )
         question.setTextFormat(PLAIN_TEXT)
         question.setWordWrap(True)
         self.reason = QComboBox()
         self.reason.addItems(reasons)
-        self.reason.setPlaceholderText("Pick a reason")
+        self.reason.setPlaceholderText(_("Pick a reason"))
         # No reason is chosen for the user: the list feeds the sales manager's figures.
         self.reason.setCurrentIndex(-1)
         self.reason.setMinimumWidth(280)
@@ -53,15 +59,15 @@ class DisqualifyDialog(QDialog):
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.note.setText(
-            "" if reasons else "No disqualify reasons are set up; a sales manager adds them."
+            "" if reasons else _("No disqualify reasons are set up; a sales manager adds them.")
         )
         self.note.setVisible(not reasons)
         self.buttons = QDialogButtonBox(OK_BUTTON | CANCEL_BUTTON)
         self.ok_button = self.buttons.button(OK_BUTTON)
-        self.ok_button.setText("&Disqualify")
+        self.ok_button.setText(_("&Disqualify"))
         self.ok_button.setEnabled(False)
         form = QFormLayout()
-        form.addRow("&Reason", self.reason)
+        form.addRow(label("lead.disqualify_reason", form=True), self.reason)
         layout = QVBoxLayout(self)
         layout.addWidget(question)
         layout.addLayout(form)
@@ -92,15 +98,17 @@ class ConversionDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Convert lead")
+        self.setWindowTitle(_("Convert lead"))
         self.setMinimumWidth(560)
         self.account_id: int | None = None
         self.confirmed_new = False
         customer = accounts.display_name(leads.account_input(lead))
         explanation = QLabel(
-            "The lead becomes an opportunity at the first stage of the sales process, with "
-            "its vehicle interest, channel, source and notes. The lead itself is then kept "
-            "as it is, read-only."
+            _(
+                "The lead becomes an opportunity at the first stage of the sales process, with "
+                "its vehicle interest, channel, source and notes. The lead itself is then kept "
+                "as it is, read-only."
+            )
         )
         explanation.setWordWrap(True)
         self.customer_note = QLabel()
@@ -113,31 +121,35 @@ class ConversionDialog(QDialog):
         self.duplicates.set_candidates(candidates)
         if candidates:
             self.customer_note.setText(
-                f"If none of them is {customer}, create a new customer for the lead."
+                _("If none of them is {customer}, create a new customer for the lead.").format(
+                    customer=customer
+                )
             )
         else:
             self.customer_note.setText(
-                f"No customer on file has this e-mail address, phone number or name: "
-                f"{customer} is created as a new customer."
+                _(
+                    "No customer on file has this e-mail address, phone number or name: "
+                    "{customer} is created as a new customer."
+                ).format(customer=customer)
             )
         self.owner = OptionCombo()
         fill_owners(self.owner, owner_id)
         form = QFormLayout()
-        form.addRow("Opportunity &owner", self.owner)
+        form.addRow(_("Opportunity &owner"), self.owner)
 
         self.buttons = QDialogButtonBox()
         self.use_button: QPushButton | None = None
         self.new_button: QPushButton | None = None
         self.convert_button: QPushButton | None = None
         if candidates:
-            self.use_button = self.buttons.addButton("&Use the selected customer", ACCEPT_ROLE)
-            self.new_button = self.buttons.addButton("Create a &new customer", ACTION_ROLE)
+            self.use_button = self.buttons.addButton(_("&Use the selected customer"), ACCEPT_ROLE)
+            self.new_button = self.buttons.addButton(_("Create a &new customer"), ACTION_ROLE)
             self.use_button.clicked.connect(self.use_selected)
             self.new_button.clicked.connect(self.create_new)
             self.duplicates.picked.connect(self.use)
             self.use_button.setDefault(True)
         else:
-            self.convert_button = self.buttons.addButton("&Convert", ACCEPT_ROLE)
+            self.convert_button = self.buttons.addButton(_("&Convert"), ACCEPT_ROLE)
             self.convert_button.clicked.connect(self.accept)
             self.convert_button.setDefault(True)
         self.buttons.addButton(CANCEL_BUTTON).clicked.connect(self.reject)

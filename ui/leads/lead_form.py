@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import Channel, LeadStatus, Status
+from app.domain.fields import label
 from app.domain.validation import ValidationError
+from app.i18n import N_, _
 from app.services import accounts, leads, opportunities
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.conflicts import Conflict
@@ -58,15 +60,16 @@ from ui.leads.lead_sections import (
     add_row,
     choice_label,
     fill_owners,
+    form_label,
     form_layout,
 )
 
-DETAILS_TAB = "Lead details"
-ACTIVITIES_TAB = "Ac&tivities"
+DETAILS_TAB = N_("Lead details")
+ACTIVITIES_TAB = N_("Ac&tivities")
 
 # Form order: the first refused field in this order gets the focus.
 FIELD_ORDER = (
-    *(name for name, _ in CONTACT_FIELDS),
+    *CONTACT_FIELDS,
     "notes",
     "interest",
     "condition",
@@ -96,6 +99,7 @@ class LeadDialog(RecordDialog):
     saved = Signal(int)
     converted = Signal(int)
     open_opportunity = Signal(int)
+    record = "lead"  # its fields' labels in app.domain.fields
 
     def __init__(
         self, lead_id: int | None, current_user_id: int, parent: QWidget | None = None
@@ -118,15 +122,15 @@ class LeadDialog(RecordDialog):
         self.message = QLabel()  # what is not about one field: saved, refused, moved
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton("&Save", ACTION_ROLE)
-        self.save_close_button = self.buttons.addButton("Save and &close", ACTION_ROLE)
+        self.save_button = self.buttons.addButton(_("&Save"), ACTION_ROLE)
+        self.save_close_button = self.buttons.addButton(_("Save and &close"), ACTION_ROLE)
         self.close_button = self.buttons.addButton(CLOSE_BUTTON)
         for button in (self.save_button, self.save_close_button, self.close_button):
             # Enter in a field must not save or close the form behind the user's back.
             button.setAutoDefault(False)
             button.setDefault(False)
         save_keys = QKeySequence(SAVE_KEYS).toString(QKeySequence.SequenceFormat.NativeText)
-        self.save_button.setToolTip(f"Save ({save_keys})")
+        self.save_button.setToolTip(_("Save ({keys})").format(keys=save_keys))
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.buttons)
@@ -134,8 +138,8 @@ class LeadDialog(RecordDialog):
         # The calls, e-mails, notes, tasks and appointments of the lead, on a tab of their own.
         self.activities = TimelineWidget(current_user_id, attached_to=LEAD)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.scroll_area, DETAILS_TAB)
-        self.tabs.addTab(self.activities, ACTIVITIES_TAB)
+        self.tabs.addTab(self.scroll_area, _(DETAILS_TAB))
+        self.tabs.addTab(self.activities, _(ACTIVITIES_TAB))
         self.activities.model.modelReset.connect(self._count_activities)
 
         layout = QVBoxLayout(self)
@@ -176,11 +180,11 @@ class LeadDialog(RecordDialog):
         self.customer_label.setTextFormat(PLAIN_TEXT)
         self.opportunity_label = QLabel()
         self.opportunity_label.setTextFormat(PLAIN_TEXT)
-        self.open_opportunity_button = QPushButton("&Open opportunity")
+        self.open_opportunity_button = QPushButton(_("&Open opportunity"))
         self.open_opportunity_button.setAutoDefault(False)
         details = QFormLayout()
-        details.addRow("Customer", self.customer_label)
-        details.addRow("Opportunity", self.opportunity_label)
+        details.addRow(label("lead.converted_account_id"), self.customer_label)
+        details.addRow(label("lead.converted_opportunity_id"), self.opportunity_label)
         self.banner_details = QWidget()
         self.banner_details.setLayout(details)
         details.setContentsMargins(0, 0, 0, 0)
@@ -194,19 +198,19 @@ class LeadDialog(RecordDialog):
 
     def _build_status_row(self) -> None:
         self.status_frame = QWidget()
-        self.status_caption = QLabel("Status")
+        self.status_caption = QLabel(label("lead.status"))
         self.status_label = QLabel()
         self.status_label.setTextFormat(PLAIN_TEXT)
         self.status_label.setStyleSheet("font-weight: bold;")
-        self.contacted_button = QPushButton("Mar&k contacted")
-        self.qualify_button = QPushButton("&Qualify")
-        self.disqualify_button = QPushButton("&Disqualify…")
-        self.reopen_button = QPushButton("&Reopen")
-        self.convert_button = QPushButton("Con&vert…")
+        self.contacted_button = QPushButton(_("Mar&k contacted"))
+        self.qualify_button = QPushButton(_("&Qualify"))
+        self.disqualify_button = QPushButton(_("&Disqualify…"))
+        self.reopen_button = QPushButton(_("&Reopen"))
+        self.convert_button = QPushButton(_("Con&vert…"))
         self.convert_button.setToolTip(
-            "Saves the lead, looks for the customer on file, then creates the opportunity"
+            _("Saves the lead, looks for the customer on file, then creates the opportunity")
         )
-        self.reopen_button.setToolTip("Back to new, so it can be worked on again")
+        self.reopen_button.setToolTip(_("Back to new, so it can be worked on again"))
         self.action_buttons = {
             "contacted": self.contacted_button,
             "qualify": self.qualify_button,
@@ -225,18 +229,20 @@ class LeadDialog(RecordDialog):
 
     def _build_fields(self) -> QWidget:
         self.edits: dict[str, QLineEdit] = {}
-        contact_group = QGroupBox("Name and contact details")
+        contact_group = QGroupBox(_("Name and contact details"))
         contact_form = form_layout(contact_group)
-        for name, label in CONTACT_FIELDS:
+        for name in CONTACT_FIELDS:
             self.edits[name] = QLineEdit()
-            add_row(contact_form, self.boxes, name, label, self.edits[name])
-        self.edits["email"].setPlaceholderText("name@example.com")
+            add_row(contact_form, self.boxes, name, form_label(name), self.edits[name])
+        self.edits["email"].setPlaceholderText(_("name@example.com"))
         self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
-        self.edits["company_name"].setToolTip("For a company's enquiry; the person is its contact")
+        self.edits["company_name"].setToolTip(
+            _("For a company's enquiry; the person is its contact")
+        )
 
-        notes_group = QGroupBox("&Notes")
+        notes_group = QGroupBox(form_label("notes"))
         self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText("What the customer wrote or said")
+        self.notes.setPlaceholderText(_("What the customer wrote or said"))
         self.notes.setMinimumHeight(90)
         notes_group.setFocusProxy(self.notes)
         notes_box = FieldBox(self.notes)
@@ -246,17 +252,17 @@ class LeadDialog(RecordDialog):
         self.vehicle = VehicleInterestBox()
         self.boxes.update(self.vehicle.boxes)
 
-        origin_group = QGroupBox("Origin and owner")
+        origin_group = QGroupBox(_("Origin and owner"))
         origin_form = form_layout(origin_group)
         self.channel = ChoiceCombo(Channel)
         self.source = QLineEdit()
-        self.source.setPlaceholderText("e.g. dealer website, spring campaign")
+        self.source.setPlaceholderText(_("e.g. dealer website, spring campaign"))
         self.owner = OptionCombo()
         self.received_label = QLabel()
-        add_row(origin_form, self.boxes, "channel", "Ch&annel", self.channel)
-        add_row(origin_form, self.boxes, "source", "So&urce", self.source)
-        add_row(origin_form, self.boxes, "owner_id", "O&wner", self.owner)
-        origin_form.addRow("Received", self.received_label)
+        add_row(origin_form, self.boxes, "channel", form_label("channel"), self.channel)
+        add_row(origin_form, self.boxes, "source", form_label("source"), self.source)
+        add_row(origin_form, self.boxes, "owner_id", form_label("owner_id"), self.owner)
+        origin_form.addRow(label("lead.created_at"), self.received_label)
         self._origin_form = origin_form
         # The two right-hand groups share one label column, so their fields line up.
         captions = [
@@ -348,9 +354,9 @@ class LeadDialog(RecordDialog):
         status = detail.status if detail else LeadStatus.NEW.value
         text = choice_label(LeadStatus, status)
         if detail and detail.disqualify_reason:
-            text = f"{text} — {detail.disqualify_reason}"
+            text = _("{status} — {reason}").format(status=text, reason=detail.disqualify_reason)
         if detail is None:
-            text = f"{text} (not saved yet)"
+            text = _("{status} (not saved yet)").format(status=text)
         self.status_label.setText(text)
         offered = _ACTIONS.get(status, ())
         for action, button in self.action_buttons.items():
@@ -362,10 +368,10 @@ class LeadDialog(RecordDialog):
             self.banner.hide()
             return
         self.banner_label.setText(
-            "This lead was converted into a sale and is kept as it was; it can no longer change."
+            _("This lead was converted into a sale and is kept as it was; it can no longer change.")
         )
         customer = accounts.name(detail.converted_account_id) if detail.converted_account_id else ""
-        self.customer_label.setText(customer or "removed since")
+        self.customer_label.setText(customer or _("removed since"))
         opportunity_id = detail.converted_opportunity_id
         described = ""
         if opportunity_id is not None:
@@ -374,11 +380,13 @@ class LeadDialog(RecordDialog):
             except NotFound:
                 opportunity_id = None
             else:
-                stage = f", at {found.stage_name}" if found.stage_name else ""
+                status = choice_label(Status, found.status)
                 described = (
-                    f"#{found.id} {found.topic} ({choice_label(Status, found.status)}{stage})"
-                )
-        self.opportunity_label.setText(described or "removed since")
+                    _("#{number} {topic} ({status}, at {stage})")
+                    if found.stage_name
+                    else _("#{number} {topic} ({status})")
+                ).format(number=found.id, topic=found.topic, status=status, stage=found.stage_name)
+        self.opportunity_label.setText(described or _("removed since"))
         self.open_opportunity_button.setVisible(opportunity_id is not None)
         self.banner_details.show()
         self.banner.show()
@@ -390,7 +398,7 @@ class LeadDialog(RecordDialog):
 
     def _count_activities(self) -> None:
         count = self.activities.model.rowCount()
-        title = f"{ACTIVITIES_TAB} ({count})" if count else ACTIVITIES_TAB
+        title = _("Ac&tivities ({n})").format(n=count) if count else _(ACTIVITIES_TAB)
         self.tabs.setTabText(self.tabs.indexOf(self.activities), title)
 
     def set_read_only(self, read_only: bool) -> None:
@@ -407,10 +415,14 @@ class LeadDialog(RecordDialog):
 
     def _update_title(self) -> None:
         if self.detail is None:
-            self.setWindowTitle("New lead")
+            self.setWindowTitle(_("New lead"))
         else:
             name = self.detail.display_name
-            self.setWindowTitle(f"Lead #{self.detail.id} — {name}" if name else "Lead")
+            self.setWindowTitle(
+                _("Lead #{number} — {name}").format(number=self.detail.id, name=name)
+                if name
+                else _("Lead")
+            )
 
     # Reading and saving
 
@@ -446,7 +458,7 @@ class LeadDialog(RecordDialog):
     def show_saved(self, detail: LeadDetail) -> None:
         self.lead_id = detail.id
         self._load(detail)
-        self.say(f"Saved at {datetime.now():%H:%M}.")
+        self.say(_("Saved at {time}.").format(time=f"{datetime.now():%H:%M}"))
         changes.record_changes().announce(changes.LEAD, detail.id)
         self.saved.emit(detail.id)
 
@@ -460,8 +472,9 @@ class LeadDialog(RecordDialog):
 
     def close_question(self) -> str:
         name = self.detail.display_name if self.detail else ""
-        what = f"the lead “{name}”" if name else "this new lead"
-        return f"Save the changes to {what} before closing?"
+        if name:
+            return _("Save the changes to the lead “{name}” before closing?").format(name=name)
+        return _("Save the changes to this new lead before closing?")
 
     def _saved_first(self) -> bool:
         """A status move or a conversion works on the saved lead: save what was typed first."""
@@ -500,7 +513,7 @@ class LeadDialog(RecordDialog):
 
     def _after_move(self, detail: LeadDetail) -> None:
         self._load(detail)
-        self.say(f"Status: {self.status_label.text()}.")
+        self.say(_("Status: {status}.").format(status=self.status_label.text()))
         changes.record_changes().announce(changes.LEAD, detail.id)
         self.saved.emit(detail.id)
 
@@ -521,7 +534,7 @@ class LeadDialog(RecordDialog):
         try:
             detail = leads.disqualify(self.lead_id, reason)
         except (ValidationError, NotFound) as exc:
-            self.say(f"Not disqualified: {exc}", error=True)
+            self.say(_("Not disqualified: {reason}").format(reason=exc), error=True)
             return False
         self._after_move(detail)
         return True
@@ -536,7 +549,7 @@ class LeadDialog(RecordDialog):
         try:
             candidates = leads.duplicates(self.lead_id)
         except NotFound as exc:
-            self.say(f"Not converted: {exc}", error=True)
+            self.say(_("Not converted: {reason}").format(reason=exc), error=True)
             return
         self._ask_conversion(candidates)
 
@@ -565,10 +578,10 @@ class LeadDialog(RecordDialog):
             self._ask_conversion(dup.candidates)
             return False
         except ValidationError as exc:
-            self.refuse(exc.errors, what="Not converted")
+            self.refuse(exc.errors, what=_("Not converted"))
             return False
         except NotFound as exc:
-            self.say(f"Not converted: {exc}", error=True)
+            self.say(_("Not converted: {reason}").format(reason=exc), error=True)
             return False
         self.take_baseline()
         changes.record_changes().announce(changes.LEAD, self.lead_id)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import Channel
+from app.i18n import N_, _
 from app.services import leads
 from app.services.leads import ImportRefused, ImportReport
 from ui.common.qt import (
@@ -37,7 +38,6 @@ from ui.common.table_model import Column, RowTableModel
 from ui.common.widgets import ChoiceCombo, FieldBox, OptionCombo
 from ui.leads.lead_sections import fill_owners
 
-FILE_FILTER = "CSV files (*.csv *.txt);;All files (*)"
 # A web-form export within the import's row limit is a few tens of megabytes; a file far
 # larger is the wrong file, and reading it whole would stall the workstation.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -46,20 +46,27 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 def path_problem(text: str) -> str:
     """What keeps the file at `text` from being read, in words for the user, or ""."""
     if not text.strip():
-        return "Choose the CSV file to import."
+        return _("Choose the CSV file to import.")
     path = Path(text.strip()).expanduser()
     if not path.exists():
-        return f"There is no file at {path}; check the name and the folder."
+        return _("There is no file at {path}; check the name and the folder.").format(path=path)
     if path.is_dir():
-        return f"{path} is a folder; choose the CSV file inside it."
+        return _("{path} is a folder; choose the CSV file inside it.").format(path=path)
     if not path.is_file():
-        return f"{path} is not a file that can be imported."
+        return _("{path} is not a file that can be imported.").format(path=path)
     if not os.access(path, os.R_OK):
-        return f"{path} cannot be opened: you have no permission to read it."
+        return _("{path} cannot be opened: you have no permission to read it.").format(path=path)
     if path.stat().st_size > MAX_FILE_BYTES:
         size = path.stat().st_size // (1024 * 1024)
-        return f"{path} is {size:,} MB, far more than a web-form export; is it the right file?"
+        return _(
+            "{path} is {size} MB, far more than a web-form export; is it the right file?"
+        ).format(path=path, size=f"{size:,}")
     return ""
+
+
+def file_filter() -> str:
+    """The file dialog's filter, in the screen's language."""
+    return _("CSV files (*.csv *.txt);;All files (*)")
 
 
 class RefusedRowsModel(RowTableModel[tuple[int, str]]):
@@ -67,8 +74,8 @@ class RefusedRowsModel(RowTableModel[tuple[int, str]]):
 
     COL_LINE, COL_PROBLEM = range(2)
     columns = (
-        Column("Line", lambda r: str(r[0]), figure=True),
-        Column("What is wrong", lambda r: r[1]),
+        Column(N_("Line"), lambda r: str(r[0]), figure=True),
+        Column(N_("What is wrong"), lambda r: r[1]),
     )
 
 
@@ -82,30 +89,32 @@ class LeadImportDialog(QDialog):
 
     def __init__(self, current_user_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Import leads")
+        self.setWindowTitle(_("Import leads"))
         self.setMinimumWidth(640)
         self.report: ImportReport | None = None
 
         intro = QLabel(
-            "A CSV file exported from the web form: a header row naming the columns (a name "
-            "or company, and an e-mail or phone column at least), UTF-8, separated by commas "
-            "or semicolons. Rows imported before are recognised and skipped."
+            _(
+                "A CSV file exported from the web form: a header row naming the columns (a "
+                "name or company, and an e-mail or phone column at least), UTF-8, separated "
+                "by commas or semicolons. Rows imported before are recognised and skipped."
+            )
         )
         intro.setWordWrap(True)
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("The CSV file to import")
-        self.browse_button = QPushButton("&Browse…")
+        self.path_edit.setPlaceholderText(_("The CSV file to import"))
+        self.browse_button = QPushButton(_("&Browse…"))
         self.browse_button.setAutoDefault(False)
         self.file_box = FieldBox(self.path_edit, self.browse_button)
         self.channel = ChoiceCombo(Channel, none_label=None)
         self.channel.set_current_code(Channel.WEB_FORM.value)
-        self.channel.setToolTip("For rows whose file has no channel column, or leaves it empty")
+        self.channel.setToolTip(_("For rows whose file has no channel column, or leaves it empty"))
         self.owner = OptionCombo()
         fill_owners(self.owner, current_user_id)
         form = QFormLayout()
-        form.addRow("&File", self.file_box)
-        form.addRow("&Channel of rows without one", self.channel)
-        form.addRow("&Owner of the new leads", self.owner)
+        form.addRow(_("&File"), self.file_box)
+        form.addRow(_("&Channel of rows without one"), self.channel)
+        form.addRow(_("&Owner of the new leads"), self.owner)
         for field in (self.file_box, self.channel, self.owner):
             label = form.labelForField(field)
             if isinstance(label, QLabel):
@@ -117,8 +126,10 @@ class LeadImportDialog(QDialog):
         self.summary.setStyleSheet("font-weight: bold;")
         self.summary.hide()
         self.refused_note = QLabel(
-            "These lines were not imported: correct them in the file and import it again "
-            "(the rows already in are skipped)."
+            _(
+                "These lines were not imported: correct them in the file and import it again "
+                "(the rows already in are skipped)."
+            )
         )
         self.refused_note.setWordWrap(True)
         self.refused_model = RefusedRowsModel(self)
@@ -142,7 +153,7 @@ class LeadImportDialog(QDialog):
         self.refused.hide()
 
         self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton("&Import", ACCEPT_ROLE)
+        self.import_button = self.buttons.addButton(_("&Import"), ACCEPT_ROLE)
         self.import_button.setDefault(True)
         self.close_button = self.buttons.addButton(CLOSE_BUTTON)
 
@@ -165,7 +176,7 @@ class LeadImportDialog(QDialog):
         current = self.path_edit.text().strip()
         start = str(Path(current).expanduser().parent) if current else str(Path.home())
         chosen, _filter = QFileDialog.getOpenFileName(
-            self, "Choose the leads file", start, FILE_FILTER
+            self, _("Choose the leads file"), start, file_filter()
         )
         if chosen:
             self.path_edit.setText(chosen)
@@ -192,7 +203,11 @@ class LeadImportDialog(QDialog):
             self._refuse(str(exc))
             return None
         except OSError as exc:
-            self._refuse(f"{path} cannot be read ({exc.strerror or exc}); nothing was imported.")
+            self._refuse(
+                _("{path} cannot be read ({reason}); nothing was imported.").format(
+                    path=path, reason=exc.strerror or exc
+                )
+            )
             return None
         finally:
             QApplication.restoreOverrideCursor()
@@ -211,7 +226,7 @@ class LeadImportDialog(QDialog):
 
     def _show_report(self, path: Path, report: ImportReport) -> None:
         self.report = report
-        self.summary.setText(f"{path.name}: {report.summary}.")
+        self.summary.setText(_("{file}: {summary}.").format(file=path.name, summary=report.summary))
         self.summary.show()
         self.refused_model.set_rows(report.errors)
         self.refused.setVisible(bool(report.errors))

@@ -7,11 +7,15 @@ from typing import Any
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app import i18n
 from app.domain.choices import Channel, LeadStatus
+from app.domain.fields import label
+from app.i18n import _, ngettext
 from app.services import leads, reference
 from app.services.leads import LeadFilter, LeadRow
 from ui.common.list_filters import SearchBox, fill_filter_combo
 from ui.common.record_table import FOREGROUND, ListPage, PagedTableModel, RecordTableView
+from ui.common.texts import FieldLabel
 
 COL_NAME, COL_EMAIL, COL_PHONE, COL_INTEREST, COL_CHANNEL, COL_SOURCE = range(6)
 COL_OWNER, COL_STATUS, COL_CREATED = range(6, 9)
@@ -29,15 +33,15 @@ def _label(choice: type[Channel] | type[LeadStatus], value: str) -> str:
 
 class LeadTableModel(PagedTableModel):
     COLUMNS = (
-        ("Name", "name"),
-        ("E-mail", "email"),
-        ("Phone", "phone"),
-        ("Interest", "interest"),
-        ("Channel", "channel"),
-        ("Source", "source"),
-        ("Owner", "owner"),
-        ("Status", "status"),
-        ("Received", "created_at"),
+        (FieldLabel("lead.name"), "name"),
+        (FieldLabel("lead.email"), "email"),
+        (FieldLabel("lead.phone"), "phone"),
+        (FieldLabel("lead.interest"), "interest"),
+        (FieldLabel("lead.channel"), "channel"),
+        (FieldLabel("lead.source"), "source"),
+        (FieldLabel("lead.owner_id"), "owner"),
+        (FieldLabel("lead.status"), "status"),
+        (FieldLabel("lead.created_at"), "created_at"),
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -75,7 +79,7 @@ class LeadListPage(ListPage):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.search = SearchBox("Search name, e-mail, phone, brand, model, source…")
+        self.search = SearchBox(_("Search name, e-mail, phone, brand, model, source…"))
         self.status = QComboBox()
         self.owner = QComboBox()
         self.channel = QComboBox()
@@ -83,9 +87,9 @@ class LeadListPage(ListPage):
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
         for caption, combo in (
-            ("Status", self.status),
-            ("Owner", self.owner),
-            ("Channel", self.channel),
+            (label("lead.status"), self.status),
+            (label("lead.owner_id"), self.owner),
+            (label("lead.channel"), self.channel),
         ):
             caption_label = QLabel(caption)
             caption_label.setBuddy(combo)
@@ -103,18 +107,20 @@ class LeadListPage(ListPage):
         for combo in (self.status, self.owner, self.channel):
             combo.currentIndexChanged.connect(self._apply)
         self.model.count_changed.connect(
-            lambda n: self.count_changed.emit(f"{n:,} {'lead' if n == 1 else 'leads'}")
+            lambda n: self.count_changed.emit(
+                ngettext("{n} lead", "{n} leads", n).format(n=i18n.current().format_number(n))
+            )
         )
         self.table.open_requested.connect(self.open_requested)
         self._apply()
 
     def reload_choices(self) -> None:
-        statuses = [("*", "All leads"), *((s.value, s.label) for s in LeadStatus)]
-        fill_filter_combo(self.status, "Open leads", statuses)
+        statuses = [("*", _("All leads")), *((s.value, s.label) for s in LeadStatus)]
+        fill_filter_combo(self.status, _("Open leads"), statuses)
         fill_filter_combo(
-            self.owner, "Anyone", [(o.id, o.label) for o in reference.users(active_only=False)]
+            self.owner, _("Anyone"), [(o.id, o.label) for o in reference.users(active_only=False)]
         )
-        fill_filter_combo(self.channel, "Any channel", [(c.value, c.label) for c in Channel])
+        fill_filter_combo(self.channel, _("Any channel"), [(c.value, c.label) for c in Channel])
 
     def current_filter(self) -> LeadFilter:
         status = self.status.currentData()

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import Choice
+from app.domain.fields import label
+from app.i18n import N_, _
 from app.services import reference
 from app.services.leads import LeadInput
 from ui.common.qt import GROW_FIELDS, LABEL_ALIGN
@@ -19,25 +21,24 @@ from ui.common.widgets import (
     OptionCombo,
 )
 
+# The person's fields in form order; each row's label is the field's (lead.<name>).
 CONTACT_FIELDS = (
-    ("first_name", "&First name"),
-    ("last_name", "&Last name"),
-    ("company_name", "Com&pany"),
-    ("email", "&E-mail"),
-    ("phone", "P&hone"),
-    ("street", "Street"),
-    ("postcode", "Postcode"),
-    ("city", "City"),
-    ("country", "Country"),
+    "first_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "street",
+    "postcode",
+    "city",
+    "country",
 )
-_LEVEL_LABELS = {
-    "brand": "&Brand",
-    "vehicle_class": "Class",
-    "model": "&Model",
-    "model_code": "Model code",
-    "variant": "Variant",
-}
-NO_OWNER = "Nobody yet"
+NO_OWNER = N_("Nobody yet")
+
+
+def form_label(name: str) -> str:
+    """A lead field's label as the form shows it, with its access key where it has one."""
+    return label(f"lead.{name}", form=True)
 
 
 def form_layout(group: QGroupBox) -> QFormLayout:
@@ -72,7 +73,7 @@ def fill_owners(combo: OptionCombo, owner_id: int | None) -> None:
     options = reference.users()
     if owner_id is not None and all(o.id != owner_id for o in options):
         options += [o for o in reference.users(active_only=False) if o.id == owner_id]
-    combo.set_options(options, none_label=NO_OWNER)
+    combo.set_options(options, none_label=_(NO_OWNER))
     combo.set_current_id(owner_id)
 
 
@@ -81,16 +82,15 @@ class VehicleInterestBox(QGroupBox):
     variant (the pickers of ui.common.vehicle_interest)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Vehicle interest", parent)
+        super().__init__(_("Vehicle interest"), parent)
         self.form = form_layout(self)
         self.boxes: dict[str, FieldBox] = {}
         self.pickers = VehicleInterestPickers()
         self.interest = self.pickers.interest
         self.condition = self.pickers.condition
         self.levels = self.pickers.levels
-        labels = {"interest": "&Interest", "condition": "C&ondition", **_LEVEL_LABELS}
         for name, widget in self.pickers.fields():
-            add_row(self.form, self.boxes, name, labels[name], widget)
+            add_row(self.form, self.boxes, name, form_label(name), widget)
 
     def load(self, data: LeadInput) -> None:
         self.pickers.load(data)

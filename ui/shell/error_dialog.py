@@ -12,6 +12,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.i18n import _
 from app.services import errors
 
 log = logging.getLogger(__name__)
@@ -29,15 +30,22 @@ def problem_box(
         box = QMessageBox(QMessageBox.Icon.Warning, problem.title, problem.message, parent=parent)
         box.setDetailedText(f"{type(exc).__name__}: {exc}")
     else:
-        where = f"The details were written to the log:\n{log_file}" if log_file else ""
-        box = QMessageBox(
-            QMessageBox.Icon.Critical,
-            "Something went wrong",
-            "Showroom met an error it did not expect, and the last action may not have been "
-            f"completed.\n\n{type(exc).__name__}: {exc}\n\n{where}\n\nIf it happens again, "
-            "send that file to whoever looks after Showroom at your site.",
-            parent=parent,
-        )
+        error = f"{type(exc).__name__}: {exc}"
+        if log_file:
+            text = _(
+                "Showroom met an error it did not expect, and the last action may not have "
+                "been completed.\n\n{error}\n\nThe details were written to the log:\n"
+                "{log_file}\n\nIf it happens again, send that file to whoever looks after "
+                "Showroom at your site."
+            ).format(error=error, log_file=log_file)
+        else:
+            # (No log to point to: say what happened, and whom to tell.)
+            text = _(
+                "Showroom met an error it did not expect, and the last action may not have "
+                "been completed.\n\n{error}\n\nIf it happens again, tell whoever looks after "
+                "Showroom at your site."
+            ).format(error=error)
+        box = QMessageBox(QMessageBox.Icon.Critical, _("Something went wrong"), text, parent=parent)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     return box
 

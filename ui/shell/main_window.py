@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.i18n import N_, _, ngettext, pgettext
 from ui.common import changes
 from ui.common.changes import record_changes
 
@@ -25,6 +26,7 @@ from ui.common.changes import record_changes
 # the Python types of its enums takes longer than the frame) are loaded by sign_in, or by
 # the method that first needs them.
 if TYPE_CHECKING:
+    from app.demo import DemoSummary
     from app.services.backups import RestoreResult
     from app.services.dashboard import Drilldown
     from app.services.opportunities import OpportunityFilter
@@ -38,6 +40,15 @@ if TYPE_CHECKING:
     from ui.leads.lead_list import LeadListPage
     from ui.opportunities.opportunity_list import OpportunityListPage
     from ui.shell.startup import StartupChecks
+
+
+PROGRAM = "Showroom"  # the program's name, in every language
+# The roles as the status bar names them, inside its sentence.
+ROLE_NAMES = {
+    "salesperson": N_("salesperson"),
+    "sales_manager": N_("sales manager"),
+    "administrator": N_("administrator"),
+}
 
 
 def _action(
@@ -64,6 +75,36 @@ def _tab_holder() -> QWidget:
     return holder
 
 
+def _counted(parts: list[str]) -> str:
+    """Counts in a row: "2 businesses, 3 facilities"."""
+    return pgettext("list separator", ", ").join(parts)
+
+
+def demo_summary_text(summary: DemoSummary) -> str:
+    """What loading the demo data brought, each count with its own plural."""
+    s = summary
+    contacts = ngettext("{n} contact", "{n} contacts", s.contacts).format(n=s.contacts)
+    parts = [
+        ngettext("{n} business", "{n} businesses", s.businesses).format(n=s.businesses),
+        ngettext("{n} facility", "{n} facilities", s.facilities).format(n=s.facilities),
+        ngettext("{n} user", "{n} users", s.users).format(n=s.users),
+        ngettext("{n} catalogue variant", "{n} catalogue variants", s.catalogue_entries).format(
+            n=s.catalogue_entries
+        ),
+        ngettext("{n} vehicle", "{n} vehicles", s.vehicles).format(n=s.vehicles),
+        ngettext(
+            "{n} customer with {contacts}", "{n} customers with {contacts}", s.accounts
+        ).format(n=s.accounts, contacts=contacts),
+        ngettext("{n} lead", "{n} leads", s.leads).format(n=s.leads),
+        ngettext("{n} opportunity", "{n} opportunities", s.opportunities).format(n=s.opportunities),
+        ngettext("{n} quote", "{n} quotes", s.quotes).format(n=s.quotes),
+        ngettext("{n} order form", "{n} order forms", s.order_forms).format(n=s.order_forms),
+        ngettext("{n} order", "{n} orders", s.orders).format(n=s.orders),
+        ngettext("{n} activity", "{n} activities", s.activities).format(n=s.activities),
+    ]
+    return _("Loaded the demo dealership: {summary}.").format(summary=_counted(parts))
+
+
 class MainWindow(QMainWindow):
     """The main window. Given the user, it opens signed in with its lists. Without one it
     is the frame alone: its tabs, menus and toolbar, saying the database is being opened,
@@ -74,7 +115,7 @@ class MainWindow(QMainWindow):
     def __init__(self, user: UserInfo | None, database_path: Path) -> None:
         super().__init__()
         self.database_path = database_path
-        self.setWindowTitle("Showroom")
+        self.setWindowTitle(PROGRAM)
         self.resize(1400, 820)
 
         # Set by sign_in.
@@ -89,7 +130,7 @@ class MainWindow(QMainWindow):
         self._leads: LeadListPage | None = None
         self._customers: AccountListPage | None = None
         self.opening_tab = _tab_holder()
-        self.opening_label = QLabel(f"Opening the database {database_path} …")
+        self.opening_label = QLabel(_("Opening the database {path} …").format(path=database_path))
         self.opening_label.setMargin(24)
         self.opening_tab.layout().addWidget(self.opening_label)
         self.agenda_tab = _tab_holder()
@@ -100,18 +141,18 @@ class MainWindow(QMainWindow):
         self.dashboard_tab = _tab_holder()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.opening_tab, "&Opportunities")
-        self.tabs.addTab(self.agenda_tab, "&Agenda")
-        self.tabs.addTab(self.leads_tab, "&Leads")
-        self.tabs.addTab(self.customers_tab, "C&ustomers")
-        self.tabs.addTab(self.dashboard_tab, "&Dashboard")
+        self.tabs.addTab(self.opening_tab, _("&Opportunities"))
+        self.tabs.addTab(self.agenda_tab, _("&Agenda"))
+        self.tabs.addTab(self.leads_tab, _("&Leads"))
+        self.tabs.addTab(self.customers_tab, _("C&ustomers"))
+        self.tabs.addTab(self.dashboard_tab, _("&Dashboard"))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 0)
         layout.addWidget(self.tabs)
         self.setCentralWidget(central)
 
-        self.count_label = QLabel("Opening the database …")
+        self.count_label = QLabel(_("Opening the database …"))
         self.statusBar().addWidget(self.count_label, 1)
         self.where_label = QLabel(str(database_path))
         self.statusBar().addPermanentWidget(self.where_label)
@@ -142,10 +183,10 @@ class MainWindow(QMainWindow):
         empty = not workspace.has_opportunities()
 
         self.user = user
-        self.setWindowTitle(f"Showroom — {user.full_name}")
+        self.setWindowTitle(_("{program} — {user}").format(program=PROGRAM, user=user.full_name))
         self.opportunities = page
         # The list takes the place of the frame's "opening" tab.
-        self.tabs.insertTab(0, self.opportunities, "&Opportunities")
+        self.tabs.insertTab(0, self.opportunities, _("&Opportunities"))
         self.tabs.removeTab(self.tabs.indexOf(self.opening_tab))
         self.opening_tab.deleteLater()
         self.tabs.setCurrentWidget(self.opportunities)
@@ -155,8 +196,13 @@ class MainWindow(QMainWindow):
         self.model = self.opportunities.model
         self.table = self.opportunities.table
 
+        role = ROLE_NAMES.get(user.role)
         self.where_label.setText(
-            f"{user.full_name} ({user.role.replace('_', ' ')}) · {self.database_path}"
+            _("{user} ({role}) · {database}").format(
+                user=user.full_name,
+                role=_(role) if role else user.role.replace("_", " "),
+                database=self.database_path,
+            )
         )
         self.where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._watch_count(self.opportunities, self.opportunities)
@@ -185,46 +231,46 @@ class MainWindow(QMainWindow):
 
     # --- actions ----------------------------------------------------------------------
     def _build_actions(self) -> None:
-        self.new_action = _action("&New opportunity…", self, QKeySequence.StandardKey.New)
+        self.new_action = _action(_("&New opportunity…"), self, QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(lambda: self.open_opportunity(None))
-        self.walk_in_action = _action("&Walk-in customer…", self, "Ctrl+Shift+N")
-        self.walk_in_action.setToolTip("A customer in the showroom: the quick opportunity")
+        self.walk_in_action = _action(_("&Walk-in customer…"), self, shortcut="Ctrl+Shift+N")
+        self.walk_in_action.setToolTip(_("A customer in the showroom: the quick opportunity"))
         self.walk_in_action.triggered.connect(self.open_walk_in)
-        self.new_lead_action = _action("New &lead…", self, "Ctrl+L")
+        self.new_lead_action = _action(_("New &lead…"), self, shortcut="Ctrl+L")
         self.new_lead_action.triggered.connect(lambda: self.open_lead(None))
-        self.import_action = _action("&Import leads from CSV…", self, "Ctrl+I")
+        self.import_action = _action(_("&Import leads from CSV…"), self, shortcut="Ctrl+I")
         self.import_action.triggered.connect(self.import_leads)
-        self.new_customer_action = _action("New c&ustomer…", self, "Ctrl+U")
+        self.new_customer_action = _action(_("New c&ustomer…"), self, shortcut="Ctrl+U")
         self.new_customer_action.triggered.connect(lambda: self.open_customer(None))
-        self.open_action = _action("&Open", self)
+        self.open_action = _action(_("&Open"), self)
         self.open_action.triggered.connect(self._open_current)
-        self.refresh_action = _action("&Refresh", self, QKeySequence.StandardKey.Refresh)
+        self.refresh_action = _action(_("&Refresh"), self, QKeySequence.StandardKey.Refresh)
         self.refresh_action.triggered.connect(self.refresh)
-        self.find_action = _action("&Find", self, QKeySequence.StandardKey.Find)
+        self.find_action = _action(_("&Find"), self, QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self._find)
-        self.close_lost_action = _action("Close as l&ost…", self)
-        self.close_lost_action.setToolTip("Close the selected opportunities as lost")
+        self.close_lost_action = _action(_("Close as l&ost…"), self)
+        self.close_lost_action.setToolTip(_("Close the selected opportunities as lost"))
         self.close_lost_action.triggered.connect(self.close_selected_as_lost)
-        self.stage_setup_action = _action("Stages and &processes…", self)
+        self.stage_setup_action = _action(_("Stages and &processes…"), self)
         self.stage_setup_action.setToolTip(
-            "The kinds of opportunity and their stages: probabilities, days allowed, funnel"
+            _("The kinds of opportunity and their stages: probabilities, days allowed, funnel")
         )
         self.stage_setup_action.triggered.connect(self.open_stage_setup)
-        self.document_settings_action = _action("&Quotes and documents…", self)
+        self.document_settings_action = _action(_("&Quotes and documents…"), self)
         self.document_settings_action.setToolTip(
-            "What new quotes and order forms are issued with: validity, VAT rate, terms, logo"
+            _("What new quotes and order forms are issued with: validity, VAT rate, terms, logo")
         )
         self.document_settings_action.triggered.connect(self.open_document_settings)
-        self.backup_action = _action("&Back up now", self)
+        self.backup_action = _action(_("&Back up now"), self)
         self.backup_action.triggered.connect(self.back_up_now)
-        self.restore_action = _action("&Restore from a backup…", self)
+        self.restore_action = _action(_("&Restore from a backup…"), self)
         self.restore_action.triggered.connect(self.open_restore)
-        self.purge_action = _action("&Purge old closed sales…", self)
+        self.purge_action = _action(_("&Purge old closed sales…"), self)
         self.purge_action.triggered.connect(self.open_purge)
         self.purge_action.setVisible(False)  # for managers (sign_in)
-        self.demo_action = _action("Load &demo data", self)
+        self.demo_action = _action(_("Load &demo data"), self)
         self.demo_action.triggered.connect(self.load_demo_data)
-        quit_action = _action("&Quit", self, QKeySequence.StandardKey.Quit)
+        quit_action = _action(_("&Quit"), self, QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         # All but Quit wait for the database (sign_in enables them).
         self._database_actions = [
@@ -233,7 +279,7 @@ class MainWindow(QMainWindow):
         for action in self._database_actions:
             action.setEnabled(False)
 
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(_("&File"))
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
@@ -242,7 +288,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.purge_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
-        sales_menu = self.menuBar().addMenu("&Sales")
+        sales_menu = self.menuBar().addMenu(_("&Sales"))
         for action in (
             self.walk_in_action,
             self.new_action,
@@ -260,7 +306,7 @@ class MainWindow(QMainWindow):
         sales_menu.addAction(self.stage_setup_action)
         sales_menu.addAction(self.document_settings_action)
 
-        self.toolbar = toolbar = QToolBar("Main", self)
+        self.toolbar = toolbar = QToolBar(pgettext("toolbar", "Main"), self)
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         for action in (
@@ -502,7 +548,10 @@ class MainWindow(QMainWindow):
                 form.refresh_process(announce=False)  # the lists have heard already
         count = len(opportunity_ids)
         self.statusBar().showMessage(
-            f"Closed {count} {'opportunity' if count == 1 else 'opportunities'} as lost.", 8000
+            ngettext(
+                "Closed {n} opportunity as lost.", "Closed {n} opportunities as lost.", count
+            ).format(n=count),
+            8000,
         )
 
     def open_stage_setup(self) -> QDialog:
@@ -575,9 +624,11 @@ class MainWindow(QMainWindow):
         try:
             copy = backups.take_backup()
         except BackupError as exc:
-            QMessageBox.warning(self, "No backup taken", str(exc))
+            QMessageBox.warning(self, _("No backup taken"), str(exc))
             return
-        self.statusBar().showMessage(f"Backed up to {copy.path} ({copy.size_label}).", 15_000)
+        self.statusBar().showMessage(
+            _("Backed up to {path} ({size}).").format(path=copy.path, size=copy.size_label), 15_000
+        )
 
     def open_restore(self) -> RestoreDialog:
         from ui.admin.restore_dialog import RestoreDialog
@@ -603,7 +654,9 @@ class MainWindow(QMainWindow):
         self.checks = StartupChecks(self.database_path, self)
         self.checks.damaged.connect(self.on_damaged_database)
         self.checks.backed_up.connect(
-            lambda copy: self.statusBar().showMessage(f"Backed up at start-up: {copy.name}", 15_000)
+            lambda copy: self.statusBar().showMessage(
+                _("Backed up at start-up: {name}").format(name=copy.name), 15_000
+            )
         )
         self.checks.backup_failed.connect(lambda text: self.statusBar().showMessage(text, 30_000))
         self.checks.start()
@@ -628,11 +681,11 @@ class MainWindow(QMainWindow):
         try:
             result = backups.restore(box.backup.path, self.database_path)
         except (BackupError, workspace.DatabaseTooNew) as exc:
-            QMessageBox.critical(self, "Not restored", str(exc))
+            QMessageBox.critical(self, _("Not restored"), str(exc))
             self.close()
             return
         self._after_restore(result)
-        QMessageBox.information(self, "Backup restored", result.message)
+        QMessageBox.information(self, _("Backup restored"), result.message)
 
     def _after_restore(self, result: RestoreResult) -> None:
         from app.services import workspace
@@ -655,11 +708,14 @@ class MainWindow(QMainWindow):
         if workspace.has_opportunities():
             QMessageBox.information(
                 self,
-                "Demo data",
-                "This database already holds opportunities; demo data goes only into an empty one.",
+                _("Demo data"),
+                _(
+                    "This database already holds opportunities; demo data goes only into an "
+                    "empty one."
+                ),
             )
             return
         summary = demo.load_demo()
         self.demo_action.setEnabled(False)
         self.refresh()
-        QMessageBox.information(self, "Demo data", f"Loaded the demo dealership: {summary}.")
+        QMessageBox.information(self, _("Demo data"), demo_summary_text(summary))

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app import logs
+from app.i18n import _
 from app.services import backups, errors, workspace
 from app.services.backups import BackupError, BackupInfo
 
@@ -19,7 +20,9 @@ log = logging.getLogger(__name__)
 
 
 def network_warning_box(text: str, parent: QWidget | None = None) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Warning, "Database on a network share", text, parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, _("Database on a network share"), text, parent=parent
+    )
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     return box
 
@@ -41,30 +44,29 @@ class DamagedDatabaseBox(QMessageBox):
         super().__init__(parent)
         self.backup = backup
         self.setIcon(QMessageBox.Icon.Critical)
-        self.setWindowTitle("The database is damaged")
-        text = (
-            f"The database {database_path} fails SQLite's integrity check, so Showroom does "
-            "not open it: working in a damaged database can lose more data."
-        )
+        self.setWindowTitle(_("The database is damaged"))
+        damaged = _(
+            "The database {path} fails SQLite's integrity check, so Showroom does not open "
+            "it: working in a damaged database can lose more data."
+        ).format(path=database_path)
         if backup is not None:
-            text += (
-                f"\n\nThe newest good backup is from {backup.taken_at:%Y-%m-%d %H:%M} "
-                f"({backup.name}). Restoring it brings back the data as it was then; the "
-                "damaged database is kept aside in the backup folder."
-            )
+            way_out = _(
+                "The newest good backup is from {taken} ({name}). Restoring it brings back the "
+                "data as it was then; the damaged database is kept aside in the backup folder."
+            ).format(taken=f"{backup.taken_at:%Y-%m-%d %H:%M}", name=backup.name)
         else:
-            text += (
-                "\n\nThere is no good backup to restore. Keep the file as it is and ask "
-                "whoever looks after Showroom at your site for help."
+            way_out = _(
+                "There is no good backup to restore. Keep the file as it is and ask whoever "
+                "looks after Showroom at your site for help."
             )
-        self.setText(text)
+        self.setText(f"{damaged}\n\n{way_out}")
         self.setDetailedText("\n".join(problems[:50]))
         self.restore_button = (
-            self.addButton("&Restore this backup", QMessageBox.ButtonRole.AcceptRole)
+            self.addButton(_("&Restore this backup"), QMessageBox.ButtonRole.AcceptRole)
             if backup is not None
             else None
         )
-        self.quit_button = self.addButton("&Quit", QMessageBox.ButtonRole.RejectRole)
+        self.quit_button = self.addButton(_("&Quit"), QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.restore_button or self.quit_button)
 
 
@@ -84,11 +86,11 @@ def restore_offered(box: DamagedDatabaseBox, database_path: Path) -> bool:
     except (BackupError, workspace.DatabaseTooNew) as exc:
         QMessageBox.critical(
             None,
-            "Not restored",
-            f"{exc}\n\nDetails are in {logs.log_file()}.",
+            _("Not restored"),
+            _("{error}\n\nDetails are in {log_file}.").format(error=exc, log_file=logs.log_file()),
         )
         return False
-    QMessageBox.information(None, "Backup restored", result.message)
+    QMessageBox.information(None, _("Backup restored"), result.message)
     return True
 
 
@@ -131,7 +133,9 @@ class StartupChecks(QObject):
                 log.warning("the start-up backup failed: %s", exc, exc_info=True)
                 problem = errors.user_problem(exc)
                 self.backup_failed.emit(
-                    f"The start-up backup failed: {problem.title if problem else exc}"
+                    _("The start-up backup failed: {problem}").format(
+                        problem=problem.title if problem else exc
+                    )
                 )
             else:
                 if taken is not None:
