@@ -138,6 +138,7 @@ _LABELS: dict[str, str] = dict(
         NP_("stage.default_probability", "Default probability"),
         NP_("stage.days_allowed", "Days allowed"),
         NP_("stage.in_funnel", "Shown in funnel"),
+        NP_("opportunity_kind.name", "Name"),
     ]
 )
 

@@ -217,7 +217,7 @@ def confirm_order(order_form_id: int) -> str:
             raise ValidationError({"order": f"{row.number} has its order already."})
         number = numbering.draw("order")
         m.SalesOrder.create(number=number, order_form=row, opportunity=opportunity)
-        process.advance(opportunity.id, "Delivery")
+        process.advance(opportunity.id, "delivery")
     return number
 
 

@@ -393,7 +393,7 @@ def test_another_breakdown_keeps_the_funnel_and_reads_the_pipeline_again(
 def test_a_custom_process_counts_under_the_stage_names_it_shares(data: PipelineData) -> None:
     from app.services import stage_setup
 
-    fleet = stage_setup.create_kind("Fleet", "custom", ["Interest", "Contract"])
+    fleet = stage_setup.create_kind("Fleet", "custom", ["interest", "contract"])
     contract = next(s.id for s in fleet.stages if s.name == "Contract")
     # Its own Interest stage is left out of the funnel; the name is still the funnel's.
     interest = next(s.id for s in fleet.stages if s.name == "Interest")
@@ -574,7 +574,7 @@ def test_the_filtered_and_unfiltered_readings_agree_with_a_plain_reading(
     process.reopen(again)
     dashboard_data._move(again, "Contract")
     process.close_won(again)
-    fleet = stage_setup.create_kind("Fleet", "custom", ["Interest", "Contract"])
+    fleet = stage_setup.create_kind("Fleet", "custom", ["interest", "contract"])
     fleet_stage = {s.name: s.id for s in fleet.stages}
     deal = dashboard_data.factories.opportunity(
         data.anna, kind_id=fleet.id, stage_id=fleet_stage["Interest"], source="Newspaper"
@@ -649,7 +649,7 @@ def test_the_kept_figures_follow_every_change_to_the_history(data: PipelineData)
     the stages' order, and an opportunity's purge."""
     assert _same_as_filled()
     process.move_to_stage(data.ids["B"], dashboard_data._stage("Interest"))
-    process.advance(data.ids["B"], "Contract")
+    process.advance(data.ids["B"], "contract")
     deals.close_lost([data.ids["C"]], "Price")
     process.reopen(data.ids["C"])
     deals.close_lost([data.ids["C"]], "Bought elsewhere")
