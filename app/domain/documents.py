@@ -8,15 +8,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from app.domain.choices import Choice, Condition, Interest
+from app.domain.choices import Choice, Condition, Interest, labelled
 from app.domain.quotes import LineKind, QuoteLine, compute_totals, validate_lines
 from app.domain.validation import ValidationError, Validator
+from app.i18n import NP_, _
 
 # Bumped when the stored form changes incompatibly; from_dict refuses what it does not know,
 # so an old program never misprints a newer document.
 SNAPSHOT_FORMAT = 1
 
 
+@labelled(
+    {
+        "quote": NP_("document", "Quote"),
+        "order_form": NP_("document", "Order form"),
+    }
+)
 class DocumentKind(Choice):
     QUOTE = "quote"
     ORDER_FORM = "order_form"
@@ -275,13 +282,16 @@ class DocumentSnapshot:
     def from_dict(cls, data: Mapping[str, Any]) -> DocumentSnapshot:
         version = data.get("format")
         if version != SNAPSHOT_FORMAT:
+            # Shown when a newer program's document is reprinted: a user reads it.
             raise ValueError(
-                f"This document was stored in snapshot format {version!r}; this version of "
-                f"Showroom reads format {SNAPSHOT_FORMAT}."
+                _(
+                    "This document was stored in snapshot format {found}; this version of "
+                    "Showroom reads format {known}."
+                ).format(found=repr(version), known=SNAPSHOT_FORMAT)
             )
         issue_date = _date_in(data["issue_date"])
         if issue_date is None:
-            raise ValueError("The stored document has no issue date.")
+            raise ValueError(_("The stored document has no issue date."))
         return cls(
             kind=str(data["kind"]),
             number=str(data["number"]),
@@ -326,31 +336,35 @@ def build_snapshot(
     refusal collected into one ValidationError (line fields keyed as in `validate_lines`)."""
     v = Validator()
     currency = v.currency("currency", currency)
-    kind = v.choice("kind", kind, DocumentKind, "document kind")
+    kind = v.choice("kind", kind, DocumentKind, _("document kind"))
     if not kind:
-        v.error("kind", "Say whether the document is a quote or an order form.")
-    payment_method = v.choice("payment_method", payment_method, Interest, "payment method")
+        v.error("kind", _("Say whether the document is a quote or an order form."))
+    payment_method = v.choice("payment_method", payment_method, Interest, _("payment method"))
     if not payment_method:
-        v.error("payment_method", "Pick how the customer pays: cash, finance or lease.")
-    v.choice("vehicle.condition", vehicle.condition, Condition, "vehicle condition")
-    v.require("number", number, "The document number", max_length=40)
-    v.require("seller.name", seller.name, "The seller's name")
-    v.require("customer.name", customer.name, "The customer's name")
+        v.error("payment_method", _("Pick how the customer pays: cash, finance or lease."))
+    v.choice("vehicle.condition", vehicle.condition, Condition, _("vehicle condition"))
+    v.require("number", number, _("The document number"), max_length=40)
+    v.require("seller.name", seller.name, _("The seller's name"))
+    v.require("customer.name", customer.name, _("The customer's name"))
     if revision < 0:
-        v.error("revision", f"The revision cannot be negative ({revision}).")
+        v.error(
+            "revision", _("The revision cannot be negative ({revision}).").format(revision=revision)
+        )
     if kind == DocumentKind.QUOTE:
         if valid_until is None:
-            v.error("valid_until", "A quote needs a valid-until date.")
+            v.error("valid_until", _("A quote needs a valid-until date."))
         elif valid_until < issue_date:
             v.error(
                 "valid_until",
-                f"The quote would be valid until {valid_until.isoformat()}, before its issue "
-                f"date {issue_date.isoformat()}.",
+                _(
+                    "The quote would be valid until {valid_until}, before its issue date "
+                    "{issue_date}."
+                ).format(valid_until=valid_until.isoformat(), issue_date=issue_date.isoformat()),
             )
     if vehicle.mileage_km is not None and vehicle.mileage_km < 0:
-        v.error("vehicle.mileage_km", "The mileage cannot be negative.")
+        v.error("vehicle.mileage_km", _("The mileage cannot be negative."))
     if not lines:
-        v.error("lines", "A document needs at least one line.")
+        v.error("lines", _("A document needs at least one line."))
     validate_lines(lines, currency, v)
     if v.errors:
         raise ValidationError(dict(v.errors), dict(v.warnings))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from app.i18n import _
+
 # Minor-unit exponents for the currencies a European dealership meets; anything else has 2.
 _EXPONENTS: dict[str, int] = {"JPY": 0, "HUF": 2, "ISK": 0, "KRW": 0, "CLP": 0}
 
@@ -39,7 +41,9 @@ def exponent(currency: str) -> int:
 def check_currency(code: str) -> str:
     code = (code or "").strip().upper()
     if len(code) != 3 or not code.isalpha() or not code.isascii():
-        raise MoneyError(f"“{code}” is not a three-letter ISO 4217 currency code")
+        raise MoneyError(
+            _("“{code}” is not a three-letter ISO 4217 currency code").format(code=code)
+        )
     return code
 
 
@@ -55,15 +59,15 @@ def parse_amount(text: str) -> Decimal:
         else:
             raw = raw.replace(",", "")
     elif "," in raw:
-        head, _, tail = raw.rpartition(",")
+        head, _comma, tail = raw.rpartition(",")
         # "12,500" is thousands, "12,50" is decimals.
         raw = raw.replace(",", "") if len(tail) == 3 and "," not in head else raw.replace(",", ".")
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise MoneyError(f"“{text}” is not an amount") from None
+        raise MoneyError(_("“{text}” is not an amount").format(text=text)) from None
     if not value.is_finite():
-        raise MoneyError(f"“{text}” is not an amount")
+        raise MoneyError(_("“{text}” is not an amount").format(text=text))
     return value
 
 
