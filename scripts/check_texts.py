@@ -85,6 +85,8 @@ QT_TEXT_METHODS = frozenset(
         "setNameFilter",
         "setNameFilters",
         "setWindowIconText",
+        "drill",  # app/services/dashboard: a drill-down's words, shown over the list
+        "require_manager",  # app/services/workspace: the refusal a user reads
     }
 )
 QT_TEXT_CONSTRUCTORS = frozenset(

@@ -397,3 +397,24 @@ def test_the_demo_finds_the_shipped_stages_and_reasons_by_their_keys(db: Path) -
     notes = Counter(a.note_reason for a in m.Activity.select().where(m.Activity.kind == "note"))
     assert notes["Showroom visit"] > 0 and "Visit" not in notes
     assert set(notes) <= {r.name for r in m.Reason.select().where(m.Reason.kind == "note")}
+
+
+def test_the_summary_counts_in_words_with_each_languages_plurals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.catalogues import catalogue
+
+    one = demo.DemoSummary(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
+    assert str(one) == (
+        "1 business, 1 facility, 1 user, 1 catalogue variant, 1 vehicle, 1 customer with "
+        "1 contact, 1 lead, 1 opportunity, 1 quote, 1 order form, 1 order, 1 activity"
+    )
+    entries = [
+        (None, ("{n} business", "{n} businesses"), ("{n} Betrieb", "{n} Betriebe")),
+        (None, ("{n} opportunity", "{n} opportunities"), ("{n} Chance", "{n} Chancen")),
+    ]
+    with catalogue(tmp_path / "translations", monkeypatch, entries) as german:
+        two = demo.DemoSummary(2, 2, 2, 2, 2, 2, 2, 2, 2, 2)
+        words = two.describe(german)
+        assert words.startswith("2 Betriebe, 2 facilities") and "2 Chancen" in words
+        assert one.describe(german).startswith("1 Betrieb, 1 facility")
