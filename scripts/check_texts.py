@@ -87,6 +87,8 @@ QT_TEXT_METHODS = frozenset(
         "setWindowIconText",
         "drill",  # app/services/dashboard: a drill-down's words, shown over the list
         "require_manager",  # app/services/workspace: the refusal a user reads
+        "fill_filter_combo",
+        "ask_to_save",
     }
 )
 QT_TEXT_CONSTRUCTORS = frozenset(
@@ -106,6 +108,11 @@ QT_TEXT_CONSTRUCTORS = frozenset(
         "QMessageBox",
         "QProgressDialog",
         "QWizardPage",
+        "Column",
+        "SearchBox",
+        "LookupEdit",
+        "MoneyEdit",
+        "DateDialog",
     }
 )
 # Static dialogs: QMessageBox.warning(parent, title, text), QFileDialog.getSaveFileName(...).

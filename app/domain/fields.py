@@ -75,6 +75,7 @@ _LABELS: dict[str, str] = dict(
         NP_("contact.phone", "Phone"),
         NP_("contact.job_title", "Job title"),
         NP_("contact.role", "Role"),
+        NP_("contact.name", "Name"),
         # --- lead ---
         NP_("lead.name", "Name"),
         NP_("lead.first_name", "First name"),
@@ -122,6 +123,10 @@ _LABELS: dict[str, str] = dict(
         NP_("quote.payment_method", "Payment"),
         NP_("quote.vehicle_id", "Vehicle"),
         NP_("quote.remarks", "Remarks"),
+        NP_("quote.label", "Quote"),
+        NP_("quote.net", "Net"),
+        NP_("quote.amount_due", "Amount due"),
+        NP_("quote.order_form_number", "Order form"),
         NP_("quote_line.kind", "Kind"),
         NP_("quote_line.description", "Description"),
         NP_("quote_line.quantity", "Qty"),
@@ -130,9 +135,26 @@ _LABELS: dict[str, str] = dict(
         NP_("quote_line.net", "Net"),
         NP_("order_form.delivery_date", "Scheduled delivery"),
         NP_("order_form.signed_on", "Signed on"),
+        NP_("order_form.number", "Order form"),
+        NP_("order_form.quote_label", "From quote"),
+        NP_("order_form.issued_on", "Issued"),
+        NP_("order_form.amount_due", "Amount due"),
+        NP_("order_form.stage", "Where it stands"),
         NP_("order.delivered_on", "Delivered on"),
         NP_("order.delivery_mileage_km", "Mileage"),
         NP_("order.delivery_note", "Note"),
+        # --- an issued document (a quote or an order form), as the customer's documents list it
+        NP_("document.number", "Number"),
+        NP_("document.kind", "Kind"),
+        NP_("document.issued_on", "Issued"),
+        NP_("document.status", "Status"),
+        NP_("document.amount_due", "Amount due"),
+        NP_("document.opportunity_id", "Opportunity"),
+        # --- what new documents are issued with (Sales > Quotes and documents)
+        NP_("document_settings.valid_days", "Quotes are valid for"),
+        NP_("document_settings.vat_rate", "Default VAT rate"),
+        NP_("document_settings.terms", "Terms and conditions"),
+        NP_("document_settings.logo_path", "Logo"),
         # --- the sales process's stages (administration) ---
         NP_("stage.name", "Stage"),
         NP_("stage.default_probability", "Default probability"),
@@ -148,6 +170,7 @@ _SHORT: dict[str, str] = dict(
         NP_("opportunity.est_close_date.short", "Est. close"),
         NP_("opportunity.probability.short", "Prob."),
         NP_("account.open_opportunities.short", "Open opp."),
+        NP_("order_form.delivery_date.short", "Delivery"),
     ]
 )
 
@@ -155,6 +178,18 @@ _SHORT: dict[str, str] = dict(
 _FORM: dict[str, str] = dict(
     [
         NP_("opportunity.topic.form", "&Topic"),
+        NP_("account.kind.form", "Customer is a"),
+        NP_("quote.valid_until.form", "&Valid until"),
+        NP_("quote.payment_method.form", "&Payment"),
+        NP_("quote.remarks.form", "&Remarks"),
+        NP_("order_form.delivery_date.form", "Scheduled &delivery"),
+        NP_("order.delivered_on.form", "&Delivered on"),
+        NP_("order.delivery_mileage_km.form", "&Mileage"),
+        NP_("order.delivery_note.form", "&Note"),
+        NP_("document_settings.valid_days.form", "Quotes are &valid for"),
+        NP_("document_settings.vat_rate.form", "Default VAT &rate"),
+        NP_("document_settings.terms.form", "&Terms and conditions"),
+        NP_("document_settings.logo_path.form", "&Logo"),
     ]
 )
 

@@ -158,6 +158,20 @@ def test_merging_two_records_of_one_customer(qtbot, form, user: UserInfo) -> Non
     assert dialog.activities.model.rowCount() == 2
 
 
+def test_merging_shows_a_company_name_with_an_ampersand_as_typed(qtbot, form) -> None:
+    keep = accounts.create(
+        accounts.AccountInput(kind="company", company_name="J&C Motors GmbH"), confirmed_new=True
+    ).id
+    drop = factories.customer("Mayr", "Markus")
+    merge = MergeDialog(form(keep).detail)
+    qtbot.addWidget(merge)
+    merge.pick_account(drop)
+    radio = merge.values.cellWidget(0, 1)
+    # A button reads a lone "&" as its access key and hides it: "JC Motors" with C underlined.
+    assert radio.text() == "J&&C Motors GmbH"
+    assert merge.chosen_values() == {"first_name": "Markus", "last_name": "Mayr"}
+
+
 def test_a_customer_saved_elsewhere_shows_the_changes_and_reloads_theirs(
     qtbot, form, user: UserInfo
 ) -> None:

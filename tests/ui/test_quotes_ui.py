@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -12,11 +13,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from app import paths
+from app import i18n, paths
 from app.db import models as m
 from app.services import deals, opportunities, quotes
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.ui.catalogues import use_catalogue
 from ui.quotes.document_preview import DocumentPreviewDialog
 from ui.quotes.quote_editor import QuoteDialog
 from ui.quotes.quote_lines import (
@@ -367,3 +369,68 @@ def test_a_draft_is_previewed_marked_as_a_draft(sale: int, qtbot) -> None:  # ty
     assert "DRAFT" in text and "Q-00001" in text
     assert quotes.get(dialog.quote_id).status == "draft"
     assert not (paths.documents_dir() / "Q-00001.pdf").exists()
+
+
+@pytest.fixture
+def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    yield from use_catalogue(
+        tmp_path,
+        monkeypatch,
+        "de",
+        [
+            ("Quote", "Angebot", "quote.label"),
+            ("Qty", "Menge", "quote_line.quantity"),
+            ("&New quote", "&Neues Angebot", None),
+            ("Pre&view", "&Vorschau", None),
+            (
+                "Line {line}: the quantity “{text}” is not a number.",
+                "Position {line}: die Menge „{text}“ ist keine Zahl.",
+                None,
+            ),
+            ((" day", " days"), (" Tag", " Tage"), None),
+        ],
+    )
+
+
+def test_a_change_of_language_shows_in_the_headers_at_once_and_in_new_windows(
+    sale: int, german: None, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    tab = QuotesTab()
+    qtbot.addWidget(tab)
+    assert tab.quote_model.headerData(0, Qt.Orientation.Horizontal) == "Quote"
+    assert tab.new_button.text() == "&New quote"
+
+    i18n.set_language("de")
+    # Headers are looked up each time they are shown: no rebuild, no restart.
+    assert tab.quote_model.headerData(0, Qt.Orientation.Horizontal) == "Angebot"
+    assert tab.new_button.text() == "&New quote"  # built before the change
+    again = QuotesTab()
+    qtbot.addWidget(again)
+    assert again.new_button.text() == "&Neues Angebot"
+    assert again.preview_button.text() == "&Vorschau"
+
+    i18n.set_language("en")
+    assert tab.quote_model.headerData(0, Qt.Orientation.Horizontal) == "Quote"
+
+
+def test_a_lines_message_and_a_plural_unit_read_the_language(
+    sale: int, german: None, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.quotes.document_settings_dialog import DocumentSettingsDialog
+
+    model = QuoteLineTableModel("EUR")
+    model.add_line("vehicle", Decimal(19))
+    model.setData(model.index(0, COL_QUANTITY), "x")
+    assert model.row_problems(0)[COL_QUANTITY] == "Line 1: the quantity “x” is not a number."
+    settings = DocumentSettingsDialog()
+    qtbot.addWidget(settings)
+    settings.valid_days.setValue(1)
+    assert settings.valid_days.suffix() == " day"  # not "1 days"
+    settings.valid_days.setValue(30)
+    assert settings.valid_days.suffix() == " days"
+
+    i18n.set_language("de")
+    assert model.row_problems(0)[COL_QUANTITY] == "Position 1: die Menge „x“ ist keine Zahl."
+    assert model.headerData(COL_QUANTITY, Qt.Orientation.Horizontal) == "Menge"
+    settings.valid_days.setValue(1)
+    assert settings.valid_days.suffix() == " Tag"

@@ -19,7 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import fields
+from app.i18n import _, ngettext
 from app.services.conflicts import Conflict
+from app.services.errors import FieldChange
 
 CLASH_BRUSH = QBrush(QColor("#fde7e4"))
 
@@ -30,38 +33,56 @@ class ConflictChoice(Enum):
     KEEP_EDITING = "keep_editing"  # nothing saved, nothing reloaded
 
 
+def field_name(change: FieldChange, record: str = "") -> str:
+    """The field's label from the one catalogue of labels ("account" + "email": "E-mail"),
+    or the service's where the catalogue has no such field."""
+    key = f"{record}.{change.name}"
+    return fields.label(key) if record and key in fields.KEYS else change.label
+
+
 class ConflictDialog(QDialog):
-    """Shows the changes and asks; `choice` holds the answer after exec()."""
+    """Shows the changes and asks; `choice` holds the answer after exec(). `record` is the
+    record's key in app.domain.fields ("account"), which names the fields."""
 
     COL_FIELD, COL_OPENED, COL_THEIRS, COL_YOURS = range(4)
 
-    def __init__(self, conflict: Conflict, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, conflict: Conflict, parent: QWidget | None = None, *, record: str = ""
+    ) -> None:
         super().__init__(parent)
         self.conflict = conflict
         self.choice = ConflictChoice.KEEP_EDITING
-        self.setWindowTitle("Changed elsewhere")
+        self.setWindowTitle(_("Changed elsewhere"))
         clashes = len(conflict.clashes)
-        intro = QLabel(
-            f"{conflict.message} These fields differ. "
-            + (
-                f"{clashes} field{'s were' if clashes != 1 else ' was'} changed on both sides "
-                "(marked). "
-                if clashes
-                else ""
+        sentences = [conflict.message, _("These fields differ.")]
+        if clashes:
+            sentences.append(
+                ngettext(
+                    "{n} field was changed on both sides (marked).",
+                    "{n} fields were changed on both sides (marked).",
+                    clashes,
+                ).format(n=clashes)
             )
-            + "Take theirs to see the saved version (what you typed here is dropped), or save "
-            "yours over it: the fields you changed get your values, the others keep theirs."
+        sentences.append(
+            _(
+                "Take theirs to see the saved version (what you typed here is dropped), or "
+                "save yours over it: the fields you changed get your values, the others keep "
+                "theirs."
+            )
         )
+        intro = QLabel(" ".join(sentences))
         intro.setWordWrap(True)
         self.table = QTableWidget(len(conflict.changes), 4)
-        self.table.setHorizontalHeaderLabels(["Field", "When you opened it", "Theirs", "Yours"])
+        self.table.setHorizontalHeaderLabels(
+            [_("Field"), _("When you opened it"), _("Theirs"), _("Yours")]
+        )
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         bold = QFont()
         bold.setBold(True)
         for row, change in enumerate(conflict.changes):
-            cells = [change.label, change.opened, change.theirs, change.yours]
+            cells = [field_name(change, record), change.opened, change.theirs, change.yours]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -79,13 +100,13 @@ class ConflictDialog(QDialog):
 
         self.buttons = QDialogButtonBox()
         self.reload_button: QPushButton = self.buttons.addButton(
-            "&Take theirs (reload)", QDialogButtonBox.ButtonRole.ResetRole
+            _("&Take theirs (reload)"), QDialogButtonBox.ButtonRole.ResetRole
         )
         self.overwrite_button: QPushButton = self.buttons.addButton(
-            "&Save mine over theirs", QDialogButtonBox.ButtonRole.AcceptRole
+            _("&Save mine over theirs"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.keep_button: QPushButton = self.buttons.addButton(
-            "&Keep editing", QDialogButtonBox.ButtonRole.RejectRole
+            _("&Keep editing"), QDialogButtonBox.ButtonRole.RejectRole
         )
         for button in (self.reload_button, self.overwrite_button, self.keep_button):
             button.setAutoDefault(False)
@@ -108,8 +129,8 @@ class ConflictDialog(QDialog):
             self.accept()
 
 
-def ask(conflict: Conflict, parent: QWidget | None = None) -> ConflictChoice:
-    dialog = ConflictDialog(conflict, parent)
+def ask(conflict: Conflict, parent: QWidget | None = None, *, record: str = "") -> ConflictChoice:
+    dialog = ConflictDialog(conflict, parent, record=record)
     dialog.exec()
     choice = dialog.choice
     dialog.deleteLater()

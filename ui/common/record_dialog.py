@@ -4,11 +4,12 @@ version conflict shown field by field, the unsaved-changes question on closing, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QWidget
 
 from app.domain.validation import ValidationError
+from app.i18n import _, ngettext
 from app.services.conflicts import Conflict
 from app.services.errors import ConflictError, NotFound
 from ui.common import conflict_dialog
@@ -33,7 +34,10 @@ class RecordDialog(QDialog):
 
     Loading ends with `take_baseline()`; `set_read_only()` hides the saving. Esc, a Close
     button and the window's close box all come to `reject()`, which asks before dropping
-    what was typed."""
+    what was typed. `record` names the record in app.domain.fields ("account"), so the
+    conflict dialog names each field by its label there."""
+
+    record: ClassVar[str] = ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,7 +67,7 @@ class RecordDialog(QDialog):
         raise NotImplementedError
 
     def close_question(self) -> str:
-        return "Save the changes before closing?"
+        return _("Save the changes before closing?")
 
     # Unsaved changes and read-only
 
@@ -111,13 +115,13 @@ class RecordDialog(QDialog):
             conflict = self.compare()
         except NotFound as exc:
             return self.on_gone(str(exc))
-        choice = conflict_dialog.ask(conflict, self)
+        choice = conflict_dialog.ask(conflict, self, record=self.record)
         if choice is ConflictChoice.RELOAD:
             self.reload()
-            self.say("Reloaded: this is the version saved elsewhere.")
+            self.say(_("Reloaded: this is the version saved elsewhere."))
             return False
         if choice is ConflictChoice.KEEP_EDITING:
-            self.say(f"Not saved: {conflict.message}", error=True)
+            self.say(_("Not saved: {reason}").format(reason=conflict.message), error=True)
             return False
         try:
             record = self.write_over(conflict)
@@ -133,7 +137,7 @@ class RecordDialog(QDialog):
 
     def on_gone(self, message: str) -> bool:
         """The record was removed elsewhere; returns whether it was saved after all."""
-        self.say(f"Not saved: {message}", error=True)
+        self.say(_("Not saved: {reason}").format(reason=message), error=True)
         return False
 
     # Messages
@@ -142,14 +146,20 @@ class RecordDialog(QDialog):
         self,
         errors: Mapping[str, str],
         warnings: Mapping[str, str] | None = None,
-        what: str = "Not saved",
+        what: str | None = None,
     ) -> None:
         """Each message at its field, a summary beside the buttons with what has no field,
-        and the focus on the first field to fix."""
+        and the focus on the first field to fix. `what` heads the summary ("Not saved",
+        translated, unless given)."""
         unplaced = list(self.show_messages(errors, warnings).values())
         placed = len(errors) - len(unplaced)
-        count = f"{placed} field{'s' if placed != 1 else ''} to correct." if placed else ""
-        self.say(" ".join(p for p in (f"{what}:", count, *unplaced) if p), error=True)
+        sentences = [message for message in unplaced if message]
+        if placed:
+            count = ngettext("{n} field to correct.", "{n} fields to correct.", placed)
+            sentences.insert(0, count.format(n=placed))
+        heading = what if what is not None else _("Not saved")
+        summary = _("{heading}: {details}").format(heading=heading, details=" ".join(sentences))
+        self.say(summary.rstrip(), error=True)
         first = next((name for name in self.field_order() if name in errors), None)
         if first is not None:
             self.focus_field(first)

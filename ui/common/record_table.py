@@ -32,6 +32,7 @@ from ui.common.qt import (
     TOOLTIP,
 )
 from ui.common.roles import ID_ROLE, ROW_ROLE, SORT_ROLE
+from ui.common.texts import ShownText, shown, tip_of
 
 # The roles data() answers; the view asks for others (decoration, background, check state,
 # size hint) for every visible cell, and those are answered before a row is looked up.
@@ -52,8 +53,9 @@ class PagedTableModel(QAbstractTableModel):
 
     count_changed = Signal(int)
 
-    # (header, sort key understood by the service)
-    COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # (header, sort key understood by the service); the header is an N_() text, an NP_()
+    # pair or a FieldLabel, translated each time it is shown (ui.common.texts).
+    COLUMNS: ClassVar[tuple[tuple[ShownText, str], ...]] = ()
     RIGHT_ALIGNED: ClassVar[frozenset[int]] = frozenset()
     CENTERED: ClassVar[frozenset[int]] = frozenset()
 
@@ -167,10 +169,13 @@ class PagedTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
         if orientation != HORIZONTAL or not 0 <= section < len(self.COLUMNS):
             return None
+        header = self.COLUMNS[section][0]
         if role == DISPLAY:
-            return self.COLUMNS[section][0]
+            return shown(header)
         if role == ALIGNMENT and section in self.RIGHT_ALIGNED:
             return RIGHT
+        if role == TOOLTIP:
+            return tip_of(header) or None
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
@@ -278,7 +283,7 @@ class ListPage(QWidget):
     """A tab of the main window: filters above a RecordTableView over a PagedTableModel."""
 
     open_requested = Signal(int)
-    count_changed = Signal(str)  # "1,234 opportunities"
+    count_changed = Signal(str)  # "1,234 opportunities", in the screen's language
 
     model: PagedTableModel
     table: RecordTableView

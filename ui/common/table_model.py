@@ -1,6 +1,7 @@
 """A table over a small list held in memory (a section of the agenda or the dashboard, the
 quotes of one sale): a column is a header, a getter and how its cells look. Lists too large
-to hold are shown by record_table.PagedTableModel instead."""
+to hold are shown by record_table.PagedTableModel instead. Headers are marked at import time
+and translated each time they are shown (ui.common.texts)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ui.common.qt import ALIGNMENT, DISPLAY, HORIZONTAL, RIGHT, TOOLTIP
 from ui.common.roles import ROW_ROLE, SORT_ROLE
+from ui.common.texts import ShownText, shown, tip_of
 
 Row = TypeVar("Row")
 
@@ -20,13 +22,21 @@ Row = TypeVar("Row")
 @dataclass(frozen=True, slots=True)
 class Column(Generic[Row]):
     """One column: its header, the text of a row's cell, and the raw value to sort by
-    (the text when not given). A figure is right-aligned; `tip` explains the header."""
+    (the text when not given). A figure is right-aligned; `tip` explains the header. The
+    header and the tip are an N_() text, an NP_() pair or a FieldLabel, shown translated."""
 
-    header: str
+    header: ShownText
     text: Callable[[Row], str]
     sort: Callable[[Row], Any] | None = None
     figure: bool = False
-    tip: str = ""
+    tip: ShownText = ""
+
+    def title(self) -> str:
+        """The header in the screen's language."""
+        return shown(self.header)
+
+    def tooltip(self) -> str:
+        return shown(self.tip) if self.tip else tip_of(self.header)
 
 
 class RowTableModel(QAbstractTableModel, Generic[Row]):
@@ -72,11 +82,11 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return None
         column = self.columns[section]
         if role == DISPLAY:
-            return column.header
+            return column.title()
         if role == ALIGNMENT and column.figure and self.align_figure_headers:
             return RIGHT
-        if role == TOOLTIP and column.tip:
-            return column.tip
+        if role == TOOLTIP:
+            return column.tooltip() or None
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.domain import money
 from app.domain.choices import Choice
 from app.domain.validation import Validator
+from app.i18n import _
 from app.services.reference import Option
 from ui.common.qt import (
     ADJUST_TO_MINIMUM,
@@ -248,7 +249,7 @@ class MoneyEdit(QWidget):
         try:
             value = self.amount()
         except money.MoneyError as exc:
-            return f"{exc}; type digits, e.g. 12500 or 12,500.50."
+            return _("{problem}; type digits, e.g. 12500 or 12,500.50.").format(problem=exc)
         check = Validator()
         check.amount("amount", value, self.label)
         return check.errors.get("amount", "")
@@ -477,7 +478,7 @@ class LookupEdit(QWidget):
         self.list_button = QToolButton()
         self.list_button.setArrowType(Qt.ArrowType.DownArrow)
         self.list_button.setFocusPolicy(NO_FOCUS)
-        self.list_button.setToolTip("Show the choices (Down arrow)")
+        self.list_button.setToolTip(_("Show the choices (Down arrow)"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -596,4 +597,6 @@ class LookupEdit(QWidget):
 def ask_to_save(parent: QWidget, question: str) -> QMessageBox.StandardButton:
     """The one question a form with unsaved changes asks on closing (or before a move that
     reloads it): Save (the default), Discard or Cancel."""
-    return QMessageBox.question(parent, "Unsaved changes", question, SAVE | DISCARD | CANCEL, SAVE)
+    return QMessageBox.question(
+        parent, _("Unsaved changes"), question, SAVE | DISCARD | CANCEL, SAVE
+    )

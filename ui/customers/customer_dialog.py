@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.i18n import _
 from app.services import accounts
 from app.services.reference import Option
 from ui.common.record_dialog import RecordDialog
@@ -25,9 +26,9 @@ def split_name(text: str) -> tuple[str, str]:
     """(first, last) from what was typed in a search: 'Rossi, Maria', 'Maria Rossi', 'Rossi'."""
     text = " ".join(text.split())
     if "," in text:
-        last, _, first = text.partition(",")
+        last, _comma, first = text.partition(",")
         return first.strip(), last.strip()
-    first, _, last = text.rpartition(" ")
+    first, _space, last = text.rpartition(" ")
     return first, last
 
 
@@ -36,10 +37,11 @@ class AccountDialog(RecordDialog):
     Emits `created` with the account (a new one, or one on file the user chose instead)."""
 
     created = Signal(object)  # reference.Option
+    record = "account"
 
     def __init__(self, parent: QWidget | None = None, typed_name: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle("New customer")
+        self.setWindowTitle(_("New customer"))
         self.account: Option | None = None
         self._confirmed_new = False
 
@@ -48,8 +50,8 @@ class AccountDialog(RecordDialog):
         self.boxes = self.fields.boxes
         self.duplicates_panel = DuplicateCandidatesPanel()
         self.duplicates_list = self.duplicates_panel.list
-        self.use_button = QPushButton("&Use the selected customer")
-        self.create_anyway_button = QPushButton("Create a &new customer anyway")
+        self.use_button = QPushButton(_("&Use the selected customer"))
+        self.create_anyway_button = QPushButton(_("Create a &new customer anyway"))
         self.duplicate_buttons = QWidget()
         row = QHBoxLayout(self.duplicate_buttons)
         row.setContentsMargins(0, 0, 0, 0)
@@ -60,7 +62,7 @@ class AccountDialog(RecordDialog):
 
         self.buttons = QDialogButtonBox()
         self.create_button = self.buttons.addButton(
-            "&Create customer", QDialogButtonBox.ButtonRole.AcceptRole
+            _("&Create customer"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.create_button.setDefault(True)
@@ -116,13 +118,13 @@ class AccountDialog(RecordDialog):
         self,
         errors: Mapping[str, str],
         warnings: Mapping[str, str] | None = None,
-        what: str = "Not saved",
+        what: str | None = None,
     ) -> None:
         self.fields.show_errors(dict(errors))
         self._fit_height()
 
     def close_question(self) -> str:
-        return "This customer has not been created yet. Create it now?"
+        return _("This customer has not been created yet. Create it now?")
 
     def _fit_height(self) -> None:
         # A message that wraps needs more height than the dialog was opened with.

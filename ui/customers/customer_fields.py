@@ -16,21 +16,29 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import AccountKind
+from app.domain.fields import label
+from app.i18n import _
 from app.services import accounts
 from ui.common.widgets import ERROR_COLOUR, FieldBox, show_field_messages
 
-# Form order: the first refused field in this order gets the focus.
+# Form order: the first refused field in this order gets the focus. Each is named by its
+# label in app.domain.fields ("account.<name>").
 ACCOUNT_FIELDS = (
-    ("company_name", "Company name"),
-    ("first_name", "First name"),
-    ("last_name", "Last name"),
-    ("email", "E-mail"),
-    ("phone", "Phone"),
-    ("street", "Street"),
-    ("postcode", "Postcode"),
-    ("city", "City"),
-    ("country", "Country"),
+    "company_name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "street",
+    "postcode",
+    "city",
+    "country",
 )
+
+
+def field_label(name: str, *, form: bool = False) -> str:
+    """A customer field's label, in the screen's language."""
+    return label(f"account.{name}", form=form)
 
 
 class AccountFields(QWidget):
@@ -41,8 +49,8 @@ class AccountFields(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.person_radio = QRadioButton("&Person")
-        self.company_radio = QRadioButton("C&ompany")
+        self.person_radio = QRadioButton(_("&Person"))
+        self.company_radio = QRadioButton(_("C&ompany"))
         self.person_radio.setChecked(True)
         self._kinds = QButtonGroup(self)
         self._kinds.addButton(self.person_radio)
@@ -55,15 +63,15 @@ class AccountFields(QWidget):
         self.edits: dict[str, QLineEdit] = {}
         self.boxes: dict[str, FieldBox] = {}
         self.form = QFormLayout()
-        self.form.addRow("Customer is a", kind_row)
-        for name, label in ACCOUNT_FIELDS:
+        self.form.addRow(field_label("kind", form=True), kind_row)
+        for name in ACCOUNT_FIELDS:
             edit = QLineEdit()
             edit.setMinimumWidth(280)
             self.edits[name] = edit
             self.boxes[name] = FieldBox(edit)
-            self.form.addRow(label, self.boxes[name])
+            self.form.addRow(field_label(name, form=True), self.boxes[name])
             edit.textEdited.connect(lambda _text: self.edited.emit())
-        self.edits["email"].setPlaceholderText("name@example.com")
+        self.edits["email"].setPlaceholderText(_("name@example.com"))
         self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
         self.general_message = QLabel()
         self.general_message.setWordWrap(True)
@@ -106,7 +114,7 @@ class AccountFields(QWidget):
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each message under its field, the rest below the form; focus the first bad field."""
         rest = list(show_field_messages(self.boxes, errors).values())
-        first = next((self.boxes[name].field for name, _ in ACCOUNT_FIELDS if name in errors), None)
+        first = next((self.boxes[name].field for name in ACCOUNT_FIELDS if name in errors), None)
         self.general_message.setText(" ".join(rest))
         self.general_message.setVisible(bool(rest))
         if first is not None:

@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import Status
+from app.domain.fields import label
 from app.domain.validation import ValidationError
+from app.i18n import N_, _, ngettext
 from app.services import accounts, activities, workspace
 from app.services.conflicts import Conflict
 from app.services.errors import NotFound
@@ -39,19 +41,34 @@ from ui.activities.timeline import ACCOUNT, TimelineWidget
 from ui.common.qt import NO_EDIT, SELECT_ROWS, STRETCH, TO_CONTENTS
 from ui.common.record_dialog import RecordDialog
 from ui.common.roles import ID_ROLE
+from ui.common.texts import FieldLabel, ShownText, shown
 from ui.common.widgets import FieldBox
-from ui.customers.customer_fields import ACCOUNT_FIELDS, AccountFields
+from ui.customers.customer_fields import ACCOUNT_FIELDS, AccountFields, field_label
 from ui.customers.customer_tabs import AccountDocumentsTab
 from ui.customers.duplicates import DuplicateCandidatesPanel
 from ui.customers.personal_data_actions import anonymise_customer, export_customer
 
-ACTIVITIES_TAB = "Ac&tivities"
-DOCUMENTS_TAB = "Doc&uments"
+ACTIVITIES_TAB = N_("Ac&tivities")
+DOCUMENTS_TAB = N_("Doc&uments")
+
+CONTACT_COLUMNS = (
+    FieldLabel("contact.name"),
+    FieldLabel("contact.job_title"),
+    FieldLabel("contact.email"),
+    FieldLabel("contact.phone"),
+)
+OPPORTUNITY_COLUMNS = (
+    FieldLabel("opportunity.topic"),
+    FieldLabel("opportunity.stage_id"),
+    FieldLabel("opportunity.status"),
+    FieldLabel("opportunity.est_close_date", short=True),
+    FieldLabel("opportunity.est_revenue"),
+)
 
 
-def _table(headers: tuple[str, ...]) -> QTableWidget:
+def _table(headers: tuple[ShownText, ...]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
+    table.setHorizontalHeaderLabels([shown(header) for header in headers])
     table.setSelectionBehavior(SELECT_ROWS)
     table.setEditTriggers(NO_EDIT)
     table.verticalHeader().setVisible(False)
@@ -87,20 +104,11 @@ def _opportunity_rows(
     ]
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 class ContactDialog(QDialog):
     """A person at a customer: name, job title, e-mail, phone."""
 
-    _FIELDS = (
-        ("first_name", "First name"),
-        ("last_name", "Last name"),
-        ("job_title", "Job title"),
-        ("email", "E-mail"),
-        ("phone", "Phone"),
-    )
+    # Form order; each is named by its label in app.domain.fields ("contact.<name>").
+    _FIELDS = ("first_name", "last_name", "job_title", "email", "phone")
 
     def __init__(
         self,
@@ -109,18 +117,22 @@ class ContactDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New contact" if contact is None else f"Contact — {contact.label}")
+        self.setWindowTitle(
+            _("New contact")
+            if contact is None
+            else _("Contact — {name}").format(name=contact.label)
+        )
         self.account_id = account_id
         self.contact = contact
         self.edits: dict[str, QLineEdit] = {}
         self.boxes: dict[str, FieldBox] = {}
         form = QFormLayout()
-        for name, label in self._FIELDS:
+        for name in self._FIELDS:
             edit = QLineEdit(getattr(contact, name) if contact else "")
             edit.setMinimumWidth(260)
             self.edits[name] = edit
             self.boxes[name] = FieldBox(edit)
-            form.addRow(label, self.boxes[name])
+            form.addRow(label(f"contact.{name}", form=True), self.boxes[name])
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -146,7 +158,7 @@ class ContactDialog(QDialog):
                     box.show_error(exc.errors[name])
                 else:
                     box.clear_message()
-            first = next((n for n, _ in self._FIELDS if n in exc.errors), None)
+            first = next((n for n in self._FIELDS if n in exc.errors), None)
             if first:
                 self.edits[first].setFocus()
             return False
@@ -165,16 +177,17 @@ class MergeDialog(QDialog):
 
     def __init__(self, keep: accounts.AccountDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Merge into {keep.name}")
+        self.setWindowTitle(_("Merge into {name}").format(name=keep.name))
         self.resize(760, 560)
         self.keep = keep
         self.other: accounts.AccountDetail | None = None
-        self.search = QLineEdit(placeholderText="Find the other record: name, e-mail or phone…")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Find the other record: name, e-mail or phone…"))
         self.results = QListWidget()
         self.results.setMaximumHeight(130)
         self.values = QTableWidget(0, 3)
         self.values.setHorizontalHeaderLabels(
-            ["Field", f"This record (#{keep.id})", "Other record"]
+            [_("Field"), _("This record (#{id})").format(id=keep.id), _("Other record")]
         )
         self.values.verticalHeader().setVisible(False)
         self.values.setEditTriggers(NO_EDIT)
@@ -182,7 +195,9 @@ class MergeDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.buttons = QDialogButtonBox()
-        self.merge_button = self.buttons.addButton("&Merge", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.merge_button = self.buttons.addButton(
+            _("&Merge"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.merge_button.setEnabled(False)
         self.buttons.accepted.connect(self.merge)
@@ -191,7 +206,7 @@ class MergeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.results)
-        layout.addWidget(QLabel("Pick the value that stays for each field:"))
+        layout.addWidget(QLabel(_("Pick the value that stays for each field:")))
         layout.addWidget(self.values, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
@@ -209,29 +224,43 @@ class MergeDialog(QDialog):
 
     def pick_account(self, account_id: int) -> None:
         self.other = accounts.get(account_id)
-        fields = [(n, label) for n, label in ACCOUNT_FIELDS]
-        self.values.setRowCount(len(fields))
+        self.values.setRowCount(len(ACCOUNT_FIELDS))
         self._choices.clear()
-        for row, (name, label) in enumerate(fields):
+        for row, name in enumerate(ACCOUNT_FIELDS):
             mine, theirs = getattr(self.keep, name), getattr(self.other, name)
-            self.values.setItem(row, 0, QTableWidgetItem(label))
+            self.values.setItem(row, 0, QTableWidgetItem(field_label(name)))
             group = QButtonGroup(self)
             for column, value, stays in (
                 (1, mine, bool(mine) or not theirs),
                 (2, theirs, not mine and bool(theirs)),
             ):
-                radio = QRadioButton(value or "—")
+                # A button reads "&" as its access key: "J&C Motors" must show as typed.
+                radio = QRadioButton(value.replace("&", "&&") if value else "—")
                 radio.setChecked(stays)
                 radio.setEnabled(mine != theirs)
                 group.addButton(radio, column)
                 self.values.setCellWidget(row, column, radio)
             self._choices[name] = group
-        opportunities = _count(len(self.other.opportunities), "opportunity", "opportunities")
-        contacts = _count(len(self.other.contacts), "contact", "contacts")
-        logged = _count(len(activities.for_account(self.other.id)), "activity", "activities")
+        n_opportunities = len(self.other.opportunities)
+        n_contacts = len(self.other.contacts)
+        n_activities = len(activities.for_account(self.other.id))
         self.summary.setText(
-            f"{self.other.name} (#{self.other.id}) will be removed; its {opportunities}, "
-            f"{contacts} and {logged} move to {self.keep.name} (#{self.keep.id})."
+            _(
+                "{name} (#{id}) will be removed; its {opportunities}, {contacts} and "
+                "{activities} move to {keep_name} (#{keep_id})."
+            ).format(
+                name=self.other.name,
+                id=self.other.id,
+                opportunities=ngettext(
+                    "{n} opportunity", "{n} opportunities", n_opportunities
+                ).format(n=n_opportunities),
+                contacts=ngettext("{n} contact", "{n} contacts", n_contacts).format(n=n_contacts),
+                activities=ngettext("{n} activity", "{n} activities", n_activities).format(
+                    n=n_activities
+                ),
+                keep_name=self.keep.name,
+                keep_id=self.keep.id,
+            )
         )
         self.merge_button.setEnabled(True)
 
@@ -256,7 +285,7 @@ class MergeDialog(QDialog):
         try:
             merged = accounts.merge(self.keep.id, self.other.id, self.chosen_values())
         except (ValidationError, NotFound) as exc:
-            QMessageBox.warning(self, self.windowTitle(), str(exc) or "The merge was refused.")
+            QMessageBox.warning(self, self.windowTitle(), str(exc) or _("The merge was refused."))
             return False
         self.merged.emit(merged.id)
         self.accept()
@@ -270,6 +299,7 @@ class AccountFormDialog(RecordDialog):
 
     saved = Signal(int)
     open_opportunity = Signal(int)
+    record = "account"
 
     def __init__(
         self,
@@ -284,7 +314,7 @@ class AccountFormDialog(RecordDialog):
         self._confirmed_new = False
         self.fields = AccountFields()
         self.duplicates = DuplicateCandidatesPanel()
-        self.use_existing = QPushButton("&Open the selected customer")
+        self.use_existing = QPushButton(_("&Open the selected customer"))
         self.use_existing.hide()
         details = QWidget()
         details_layout = QVBoxLayout(details)
@@ -293,9 +323,9 @@ class AccountFormDialog(RecordDialog):
         details_layout.addWidget(self.use_existing)
         details_layout.addStretch(1)
 
-        self.contacts = _table(("Name", "Job title", "E-mail", "Phone"))
-        self.add_contact_button = QPushButton("&Add contact…")
-        self.edit_contact_button = QPushButton("&Edit contact…")
+        self.contacts = _table(CONTACT_COLUMNS)
+        self.add_contact_button = QPushButton(_("&Add contact…"))
+        self.edit_contact_button = QPushButton(_("&Edit contact…"))
         contact_buttons = QHBoxLayout()
         contact_buttons.addWidget(self.add_contact_button)
         contact_buttons.addWidget(self.edit_contact_button)
@@ -305,11 +335,11 @@ class AccountFormDialog(RecordDialog):
         contacts_layout.addWidget(self.contacts)
         contacts_layout.addLayout(contact_buttons)
 
-        self.opportunities = _table(("Topic", "Stage", "Status", "Est. close", "Est. revenue"))
+        self.opportunities = _table(OPPORTUNITY_COLUMNS)
         opportunities_page = QWidget()
         opportunities_layout = QVBoxLayout(opportunities_page)
         opportunities_layout.addWidget(self.opportunities)
-        opportunities_layout.addWidget(QLabel("Double-click an opportunity to open it."))
+        opportunities_layout.addWidget(QLabel(_("Double-click an opportunity to open it.")))
 
         if current_user_id is None:
             current_user_id = workspace.signed_in_user_id()
@@ -317,22 +347,22 @@ class AccountFormDialog(RecordDialog):
         self.documents = AccountDocumentsTab()
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(details, "&Details")
-        self.tabs.addTab(contacts_page, "Co&ntacts")
-        self.tabs.addTab(opportunities_page, "O&pportunities")
-        self.tabs.addTab(self.activities, ACTIVITIES_TAB)
-        self.tabs.addTab(self.documents, DOCUMENTS_TAB)
+        self.tabs.addTab(details, _("&Details"))
+        self.tabs.addTab(contacts_page, _("Co&ntacts"))
+        self.tabs.addTab(opportunities_page, _("O&pportunities"))
+        self.tabs.addTab(self.activities, _(ACTIVITIES_TAB))
+        self.tabs.addTab(self.documents, _(DOCUMENTS_TAB))
 
         self.buttons = QDialogButtonBox()
         self.merge_button = self.buttons.addButton(
-            "&Merge with…", QDialogButtonBox.ButtonRole.ActionRole
+            _("&Merge with…"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.personal_data_button = self.buttons.addButton(
-            "Personal &data", QDialogButtonBox.ButtonRole.ActionRole
+            _("Personal &data"), QDialogButtonBox.ButtonRole.ActionRole
         )
         personal_menu = QMenu(self.personal_data_button)
-        self.export_action = personal_menu.addAction("&Export everything held about them…")
-        self.anonymise_action = personal_menu.addAction("&Anonymise…")
+        self.export_action = personal_menu.addAction(_("&Export everything held about them…"))
+        self.anonymise_action = personal_menu.addAction(_("&Anonymise…"))
         self.personal_data_button.setMenu(personal_menu)
         self.export_action.triggered.connect(lambda: self.export_personal_data())
         self.anonymise_action.triggered.connect(self.anonymise)
@@ -391,14 +421,16 @@ class AccountFormDialog(RecordDialog):
 
     def _show_mode(self) -> None:
         new = self.detail is None
-        self.setWindowTitle("New customer" if new else f"Customer — {self.detail.name}")  # type: ignore[union-attr]
+        self.setWindowTitle(
+            _("New customer") if new else _("Customer — {name}").format(name=self.detail.name)  # type: ignore[union-attr]
+        )
         self.tabs.setTabEnabled(1, not new)
         self.tabs.setTabEnabled(2, not new)
         for page in (self.activities, self.documents):
             self.tabs.setTabEnabled(self.tabs.indexOf(page), not new)
         self.merge_button.setEnabled(not new)
         self.personal_data_button.setEnabled(not new)
-        self.save_button.setText("&Create customer" if new else "&Save")
+        self.save_button.setText(_("&Create customer") if new else _("&Save"))
 
     def state(self) -> tuple[str, ...]:
         return self.fields.state()
@@ -417,7 +449,7 @@ class AccountFormDialog(RecordDialog):
         except accounts.PossibleDuplicates as dup:
             self.duplicates.set_candidates(dup.candidates)
             self.use_existing.show()
-            self.save_button.setText("Create a &new customer anyway")
+            self.save_button.setText(_("Create a &new customer anyway"))
             self._confirmed_new = True
             self.duplicates.list.setFocus()
             return None
@@ -444,7 +476,7 @@ class AccountFormDialog(RecordDialog):
         self,
         errors: Mapping[str, str],
         warnings: Mapping[str, str] | None = None,
-        what: str = "Not saved",
+        what: str | None = None,
     ) -> None:
         self.fields.show_errors(dict(errors))
 
@@ -453,7 +485,7 @@ class AccountFormDialog(RecordDialog):
         return False
 
     def close_question(self) -> str:
-        return "Save the changes to this customer?"
+        return _("Save the changes to this customer?")
 
     # --- personal data -----------------------------------------------------------------
     def export_personal_data(self, path: Path | None = None) -> Path | None:
@@ -466,7 +498,9 @@ class AccountFormDialog(RecordDialog):
             return False
         if self.is_modified():
             QMessageBox.warning(
-                self, "Anonymise", "Save or undo the changes in the form before anonymising."
+                self,
+                _("Anonymise"),
+                _("Save or undo the changes in the form before anonymising."),
             )
             return False
         if not anonymise_customer(self, self.detail.id, self.detail.name):
@@ -493,7 +527,11 @@ class AccountFormDialog(RecordDialog):
         self._set_tab_count(self.activities, ACTIVITIES_TAB, self.activities.model.rowCount())
 
     def _set_tab_count(self, page: QWidget, title: str, count: int) -> None:
-        self.tabs.setTabText(self.tabs.indexOf(page), f"{title} ({count})" if count else title)
+        """The tab's title (an N_() text) with the number of what it lists."""
+        text = _(title)
+        if count:
+            text = _("{title} ({count})").format(title=text, count=count)
+        self.tabs.setTabText(self.tabs.indexOf(page), text)
 
     def _refresh_opportunities(self) -> None:
         """An activity saved from the customer may have moved one of its sales on (a test

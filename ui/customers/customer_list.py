@@ -14,11 +14,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import i18n
 from app.domain.choices import AccountKind
+from app.domain.fields import label
+from app.i18n import _, ngettext
 from app.services import accounts
 from app.services.accounts import AccountFilter, AccountRow
 from ui.common.list_filters import SearchBox, fill_filter_combo
 from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
+from ui.common.texts import FieldLabel
 from ui.customers.personal_data_actions import anonymise_customer, export_customer
 
 COL_NAME, COL_KIND, COL_EMAIL, COL_PHONE, COL_POSTCODE, COL_CITY, COL_OPEN = range(7)
@@ -27,13 +31,13 @@ COLUMN_WIDTHS = (260, 90, 240, 170, 90, 160, 110)
 
 class AccountTableModel(PagedTableModel):
     COLUMNS = (
-        ("Customer", "name"),
-        ("Kind", "kind"),
-        ("E-mail", "email"),
-        ("Phone", "phone"),
-        ("Postcode", "postcode"),
-        ("City", "city"),
-        ("Open opp.", "open_opportunities"),
+        (FieldLabel("account.name"), "name"),
+        (FieldLabel("account.kind"), "kind"),
+        (FieldLabel("account.email"), "email"),
+        (FieldLabel("account.phone"), "phone"),
+        (FieldLabel("account.postcode"), "postcode"),
+        (FieldLabel("account.city"), "city"),
+        (FieldLabel("account.open_opportunities", short=True), "open_opportunities"),
     )
     RIGHT_ALIGNED = frozenset({COL_OPEN})
 
@@ -61,22 +65,22 @@ class AccountListPage(ListPage):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.search = SearchBox("Search name, e-mail, phone, postcode, city…")
+        self.search = SearchBox(_("Search name, e-mail, phone, postcode, city…"))
         self.kind = QComboBox()
         fill_filter_combo(
-            self.kind, "People and companies", [(k.value, k.label) for k in AccountKind]
+            self.kind, _("People and companies"), [(k.value, k.label) for k in AccountKind]
         )
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
-        caption = QLabel("Kind")
+        caption = QLabel(label("account.kind"))
         caption.setBuddy(self.kind)
         bar.addWidget(caption)
         bar.addWidget(self.kind, 1)
         bar.addStretch(2)
-        self.personal_data_button = QPushButton("Personal &data")
+        self.personal_data_button = QPushButton(_("Personal &data"))
         personal_menu = QMenu(self.personal_data_button)
-        self.export_action = personal_menu.addAction("&Export the selected customer's data…")
-        self.anonymise_action = personal_menu.addAction("&Anonymise the selected customer…")
+        self.export_action = personal_menu.addAction(_("&Export the selected customer's data…"))
+        self.anonymise_action = personal_menu.addAction(_("&Anonymise the selected customer…"))
         self.personal_data_button.setMenu(personal_menu)
         self.export_action.triggered.connect(lambda: self.export_selected())
         self.anonymise_action.triggered.connect(self.anonymise_selected)
@@ -92,7 +96,11 @@ class AccountListPage(ListPage):
         self.search.search_changed.connect(self._apply)
         self.kind.currentIndexChanged.connect(self._apply)
         self.model.count_changed.connect(
-            lambda n: self.count_changed.emit(f"{n:,} {'customer' if n == 1 else 'customers'}")
+            lambda n: self.count_changed.emit(
+                ngettext("{n} customer", "{n} customers", n).format(
+                    n=i18n.current().format_number(n)
+                )
+            )
         )
         self.table.open_requested.connect(self.open_requested)
         self._apply()

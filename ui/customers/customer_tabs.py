@@ -7,22 +7,24 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.documents import DocumentKind
+from app.i18n import _
 from app.services import deals
 from app.services.documents import DocumentInfo
 from app.services.errors import NotFound
 from ui.common.qt import DELETE_ON_CLOSE, ENTER_KEYS, KEY_PRESS
 from ui.common.table_model import Column, RowTableModel, summary_table
+from ui.common.texts import FieldLabel
 from ui.common.widgets import ERROR_COLOUR
 
 
 class DocumentTableModel(RowTableModel[DocumentInfo]):
     columns = (
-        Column("Number", lambda d: d.number),
-        Column("Kind", lambda d: DocumentKind(d.kind).label),
-        Column("Issued", lambda d: d.issued_on.isoformat()),
-        Column("Status", lambda d: d.status),
-        Column("Amount due", lambda d: d.amount_due, figure=True),
-        Column("Opportunity", lambda d: f"#{d.opportunity_id} {d.topic}"),
+        Column(FieldLabel("document.number"), lambda d: d.number),
+        Column(FieldLabel("document.kind"), lambda d: DocumentKind(d.kind).label),
+        Column(FieldLabel("document.issued_on"), lambda d: d.issued_on.isoformat()),
+        Column(FieldLabel("document.status"), lambda d: d.status),
+        Column(FieldLabel("document.amount_due"), lambda d: d.amount_due, figure=True),
+        Column(FieldLabel("document.opportunity_id"), lambda d: f"#{d.opportunity_id} {d.topic}"),
     )
 
 
@@ -40,10 +42,10 @@ class AccountDocumentsTab(QWidget):
         self.table = summary_table(self.model)
         self.table.setWordWrap(False)  # one line a document; a long topic is elided
         self.table.installEventFilter(self)
-        self.preview_button = QPushButton("Pre&view…")
+        self.preview_button = QPushButton(_("Pre&view…"))
         self.preview_button.setAutoDefault(False)
-        self.preview_button.setToolTip("Show the selected document as it was issued, to print")
-        self.empty = QLabel("No quote or order form has been issued to this customer yet.")
+        self.preview_button.setToolTip(_("Show the selected document as it was issued, to print"))
+        self.empty = QLabel(_("No quote or order form has been issued to this customer yet."))
         self.empty.setEnabled(False)
         self.message = QLabel()
         self.message.setWordWrap(True)

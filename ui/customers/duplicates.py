@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from app.i18n import ngettext
 from app.services.accounts import DuplicateCandidate
 from ui.common.roles import ID_ROLE
 
@@ -39,8 +40,13 @@ class DuplicateCandidatesPanel(QWidget):
             item.setData(ID_ROLE, candidate.account_id)
             self.list.addItem(item)
         if candidates:
-            noun = "customer on file looks" if len(candidates) == 1 else "customers on file look"
-            self.heading.setText(f"{len(candidates)} {noun} like this one: pick one to use it.")
+            self.heading.setText(
+                ngettext(
+                    "{n} customer on file looks like this one: pick one to use it.",
+                    "{n} customers on file look like this one: pick one to use it.",
+                    len(candidates),
+                ).format(n=len(candidates))
+            )
             self.list.setCurrentRow(0)
         self.setVisible(bool(candidates))
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.i18n import _, ngettext
 from app.services import documents
 from app.services.errors import NotFound
 from ui.common.qt import ACCEPTED, KEEP_ASPECT
@@ -42,7 +43,11 @@ class DocumentPreviewDialog(QDialog):
         super().__init__(parent)
         self.reference = reference
         self.is_draft = draft is not None
-        self.setWindowTitle(f"{reference} — {'draft ' if self.is_draft else ''}preview")
+        self.setWindowTitle(
+            (
+                _("{reference} — draft preview") if self.is_draft else _("{reference} — preview")
+            ).format(reference=reference)
+        )
         self.resize(860, 980)
         self.data = draft if draft is not None else documents.render(reference)
         self._bytes = QByteArray(self.data)
@@ -58,13 +63,13 @@ class DocumentPreviewDialog(QDialog):
         self.info = QLabel(self._describe())
         self.buttons = QDialogButtonBox()
         self.print_button = self.buttons.addButton(
-            "&Print…", QDialogButtonBox.ButtonRole.ActionRole
+            _("&Print…"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.save_button = self.buttons.addButton(
-            "&Save as PDF…", QDialogButtonBox.ButtonRole.ActionRole
+            _("&Save as PDF…"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.folder_button = self.buttons.addButton(
-            "Open &folder", QDialogButtonBox.ButtonRole.ActionRole
+            _("Open &folder"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.print_button.clicked.connect(self.print_document)
@@ -83,8 +88,17 @@ class DocumentPreviewDialog(QDialog):
 
     def _describe(self) -> str:
         pages = self.document.pageCount()
-        state = "draft, not issued" if self.is_draft else "as issued"
-        return f"{self.reference} · {pages} page{'s' if pages != 1 else ''} · {state}"
+        if self.is_draft:
+            text = ngettext(
+                "{reference} · {n} page · draft, not issued",
+                "{reference} · {n} pages · draft, not issued",
+                pages,
+            )
+        else:
+            text = ngettext(
+                "{reference} · {n} page · as issued", "{reference} · {n} pages · as issued", pages
+            )
+        return text.format(reference=self.reference, n=pages)
 
     def page_count(self) -> int:
         return self.document.pageCount() if self.document.status() == READY else 0
@@ -96,7 +110,7 @@ class DocumentPreviewDialog(QDialog):
         printer.setDocName(self.reference)
         printer.setFromTo(1, self.page_count())
         dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(f"Print {self.reference}")
+        dialog.setWindowTitle(_("Print {reference}").format(reference=self.reference))
         if dialog.exec() != ACCEPTED:
             return False
         return self.print_to(printer)
@@ -108,7 +122,7 @@ class DocumentPreviewDialog(QDialog):
             first, last = 1, self.page_count()
         painter = QPainter()
         if not painter.begin(printer):
-            QMessageBox.warning(self, "Print", "The printer could not be started.")
+            QMessageBox.warning(self, _("Print"), _("The printer could not be started."))
             return False
         try:
             for number in range(first, last + 1):
@@ -130,7 +144,9 @@ class DocumentPreviewDialog(QDialog):
 
     def save_as(self) -> Path | None:
         suggested = str(Path.home() / f"{self.reference}.pdf")
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save as PDF", suggested, "PDF (*.pdf)")
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Save as PDF"), suggested, _("PDF (*.pdf)")
+        )
         if not chosen:
             return None
         return self.save_to(Path(chosen))
@@ -141,16 +157,22 @@ class DocumentPreviewDialog(QDialog):
         try:
             saved = documents.save_pdf(self.reference, path)
         except (documents.DocumentFolderError, NotFound) as exc:
-            QMessageBox.warning(self, "Save as PDF", str(exc))
+            QMessageBox.warning(self, _("Save as PDF"), str(exc))
             return None
-        self.info.setText(f"Saved {self.reference} to {saved}")
+        self.info.setText(
+            _("Saved {reference} to {path}").format(reference=self.reference, path=saved)
+        )
         return saved
 
     def open_folder(self) -> Path | None:
         try:
             path = documents.archived_pdf(self.reference)
         except OSError as exc:
-            QMessageBox.warning(self, "Open folder", f"The documents folder cannot be used: {exc}")
+            QMessageBox.warning(
+                self,
+                _("Open folder"),
+                _("The documents folder cannot be used: {reason}").format(reason=exc),
+            )
             return None
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
         return path.parent

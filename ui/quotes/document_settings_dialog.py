@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.fields import label
 from app.domain.validation import ValidationError
+from app.i18n import _, ngettext
 from app.services import documents, workspace
 from app.services.documents import DocumentSettings
 from app.services.errors import NotAllowed
@@ -34,18 +36,19 @@ class DocumentSettingsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Quotes and documents")
+        self.setWindowTitle(_("Quotes and documents"))
         self.resize(720, 620)
         self.valid_days = QSpinBox()
         self.valid_days.setRange(1, 366)
-        self.valid_days.setSuffix(" days")
+        self.valid_days.valueChanged.connect(self._show_days)
+        self._show_days(self.valid_days.value())
         self.vat_rate = QLineEdit()
         self.vat_rate.setMaximumWidth(90)
         self.terms = QPlainTextEdit()
         self.terms.setTabChangesFocus(True)
         self.logo = QLineEdit()
-        self.logo.setPlaceholderText("none: the dealer's name is printed instead")
-        self.browse = QPushButton("&Choose…")
+        self.logo.setPlaceholderText(_("none: the dealer's name is printed instead"))
+        self.browse = QPushButton(_("&Choose…"))
         self.browse.clicked.connect(self.choose_logo)
         self.boxes = {
             "valid_days": FieldBox(self.valid_days, stretch=True),
@@ -54,19 +57,19 @@ class DocumentSettingsDialog(QDialog):
             "logo_path": FieldBox(self.logo, self.browse),
         }
         form = QFormLayout()
-        form.addRow("Quotes are &valid for", self.boxes["valid_days"])
-        form.addRow("Default VAT &rate", self.boxes["vat_rate"])
-        form.addRow("&Terms and conditions", self.boxes["terms"])
-        form.addRow("&Logo", self.boxes["logo_path"])
+        for name, box in self.boxes.items():
+            form.addRow(label(f"document_settings.{name}", form=True), box)
         for box in self.boxes.values():
-            label = form.labelForField(box)
-            if isinstance(label, QLabel):
-                label.setBuddy(box.field)
+            caption = form.labelForField(box)
+            if isinstance(caption, QLabel):
+                caption.setBuddy(box.field)
         self.read_only = not workspace.is_manager()
         note = QLabel(
-            "Only a sales manager or an administrator can change these."
+            _("Only a sales manager or an administrator can change these.")
             if self.read_only
-            else "New quotes and order forms print these; issued documents keep what they printed."
+            else _(
+                "New quotes and order forms print these; issued documents keep what they printed."
+            )
         )
         note.setWordWrap(True)
         self.buttons = QDialogButtonBox()
@@ -94,6 +97,10 @@ class DocumentSettingsDialog(QDialog):
         self.logo.setText(settings.logo_path)
         self._baseline = self.state()
 
+    def _show_days(self, days: int) -> None:
+        # The unit after the number, singular or plural as the number needs.
+        self.valid_days.setSuffix(ngettext(" day", " days", days))
+
     def state(self) -> tuple[object, ...]:
         return (
             self.valid_days.value(),
@@ -104,8 +111,8 @@ class DocumentSettingsDialog(QDialog):
 
     def choose_logo(self) -> None:
         start = str(Path(self.logo.text()).parent) if self.logo.text() else str(Path.home())
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Choose the logo", start, "Images (*.png *.jpg *.jpeg)"
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose the logo"), start, _("Images (*.png *.jpg *.jpeg)")
         )
         if chosen:
             self.logo.setText(chosen)
@@ -116,7 +123,7 @@ class DocumentSettingsDialog(QDialog):
         try:
             rate = Decimal(self.vat_rate.text().strip().replace(",", "."))
         except InvalidOperation:
-            self.boxes["vat_rate"].show_error("Type the rate as a number, e.g. 19 or 7.7.")
+            self.boxes["vat_rate"].show_error(_("Type the rate as a number, e.g. 19 or 7.7."))
             return False
         data = DocumentSettings(
             valid_days=self.valid_days.value(),
@@ -132,14 +139,14 @@ class DocumentSettingsDialog(QDialog):
                     self.boxes[name].show_error(message)
             return False
         except NotAllowed as exc:
-            QMessageBox.warning(self, "Quotes and documents", str(exc))
+            QMessageBox.warning(self, _("Quotes and documents"), str(exc))
             return False
         self._load(saved)
         return True
 
     def reject(self) -> None:
         if not self.read_only and self.state() != self._baseline:
-            answer = ask_to_save(self, "The document settings have changes that are not saved.")
+            answer = ask_to_save(self, _("The document settings have changes that are not saved."))
             if answer == CANCEL or (answer == SAVE and not self.save()):
                 return
         super().reject()

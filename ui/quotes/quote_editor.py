@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import Interest
+from app.domain.fields import label
 from app.domain.quotes import LineKind, QuoteStatus
 from app.domain.validation import ValidationError
+from app.i18n import N_, _, ngettext
 from app.services import deals, quotes
 from app.services.documents import DocumentFolderError
 from app.services.errors import ConflictError
@@ -60,12 +62,12 @@ from ui.quotes.quote_lines import (
 )
 
 _STATUS_HINTS = {
-    QuoteStatus.DRAFT: "Draft: change it freely, then present it to the customer.",
-    QuoteStatus.PRESENTED: "Presented: the customer has this document. Revise it to change it.",
-    QuoteStatus.ACCEPTED: "Accepted: the order form was issued from it.",
-    QuoteStatus.ABANDONED: "Abandoned.",
-    QuoteStatus.EXPIRED: "Expired: its valid-until date has passed.",
-    QuoteStatus.REVISED: "Superseded by a newer revision.",
+    QuoteStatus.DRAFT: N_("Draft: change it freely, then present it to the customer."),
+    QuoteStatus.PRESENTED: N_("Presented: the customer has this document. Revise it to change it."),
+    QuoteStatus.ACCEPTED: N_("Accepted: the order form was issued from it."),
+    QuoteStatus.ABANDONED: N_("Abandoned."),
+    QuoteStatus.EXPIRED: N_("Expired: its valid-until date has passed."),
+    QuoteStatus.REVISED: N_("Superseded by a newer revision."),
 }
 
 
@@ -97,7 +99,7 @@ class QuoteDialog(RecordDialog):
         self.remarks = QPlainTextEdit()
         self.remarks.setTabChangesFocus(True)
         self.remarks.setFixedHeight(56)
-        self.remarks.setPlaceholderText("Printed under the lines, e.g. delivery conditions")
+        self.remarks.setPlaceholderText(_("Printed under the lines, e.g. delivery conditions"))
         self.boxes = {
             "valid_until": FieldBox(self.valid_until, stretch=True),
             "payment_method": FieldBox(self.payment, stretch=True),
@@ -105,14 +107,12 @@ class QuoteDialog(RecordDialog):
             "remarks": FieldBox(self.remarks),
         }
         details = QFormLayout()
-        details.addRow("&Valid until", self.boxes["valid_until"])
-        details.addRow("&Payment", self.boxes["payment_method"])
-        details.addRow("Vehicle", self.boxes["vehicle_id"])
-        details.addRow("&Remarks", self.boxes["remarks"])
         for name, box in self.boxes.items():
-            label = details.labelForField(box)
-            if isinstance(label, QLabel) and name != "vehicle_id":
-                label.setBuddy(box.field)
+            details.addRow(label(f"quote.{name}", form=True), box)
+        for name, box in self.boxes.items():
+            caption = details.labelForField(box)
+            if isinstance(caption, QLabel) and name != "vehicle_id":
+                caption.setBuddy(box.field)
 
         self.model = QuoteLineTableModel(self.detail.currency, self)
         self.table = QTableView()
@@ -138,15 +138,15 @@ class QuoteDialog(RecordDialog):
             header.resizeSection(column, width)
         self.table.verticalHeader().setDefaultSectionSize(26)
 
-        self.add_button = QPushButton("&Add line")
+        self.add_button = QPushButton(_("&Add line"))
         add_menu = QMenu(self.add_button)
         for kind in LineKind:
             action = add_menu.addAction(kind.label)
-            action.triggered.connect(lambda _=False, k=kind.value: self.add_line(k))
+            action.triggered.connect(lambda _checked=False, k=kind.value: self.add_line(k))
         self.add_button.setMenu(add_menu)
-        self.remove_button = QPushButton("Re&move line")
-        self.up_button = QPushButton("Move &up")
-        self.down_button = QPushButton("Move do&wn")
+        self.remove_button = QPushButton(_("Re&move line"))
+        self.up_button = QPushButton(_("Move &up"))
+        self.down_button = QPushButton(_("Move do&wn"))
         self.remove_button.clicked.connect(self.remove_line)
         self.up_button.clicked.connect(lambda: self.move_line(-1))
         self.down_button.clicked.connect(lambda: self.move_line(1))
@@ -166,12 +166,12 @@ class QuoteDialog(RecordDialog):
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox()
         role = QDialogButtonBox.ButtonRole.ActionRole
-        self.save_button = self.buttons.addButton("&Save", role)
-        self.present_button = self.buttons.addButton("Pre&sent to customer…", role)
-        self.preview_button = self.buttons.addButton("Pre&view", role)
-        self.revise_button = self.buttons.addButton("Re&vise", role)
-        self.accept_button = self.buttons.addButton("A&ccepted by customer…", role)
-        self.abandon_button = self.buttons.addButton("A&bandon…", role)
+        self.save_button = self.buttons.addButton(_("&Save"), role)
+        self.present_button = self.buttons.addButton(_("Pre&sent to customer…"), role)
+        self.preview_button = self.buttons.addButton(_("Pre&view"), role)
+        self.revise_button = self.buttons.addButton(_("Re&vise"), role)
+        self.accept_button = self.buttons.addButton(_("A&ccepted by customer…"), role)
+        self.abandon_button = self.buttons.addButton(_("A&bandon…"), role)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         for push in self.buttons.buttons():
             if isinstance(push, QPushButton):  # Enter in a cell must not save or close
@@ -213,17 +213,21 @@ class QuoteDialog(RecordDialog):
     def _load(self, detail: QuoteDetail) -> None:
         self.detail = detail
         self.quote_id = detail.id
-        self.heading.setText(f"Quote {detail.label}")
-        self.setWindowTitle(f"Quote {detail.label}")
-        self.status_hint.setText(_STATUS_HINTS.get(QuoteStatus(detail.status), detail.status))
+        title = _("Quote {number}").format(number=detail.label)
+        self.heading.setText(title)
+        self.setWindowTitle(title)
+        hint = _STATUS_HINTS.get(QuoteStatus(detail.status))
+        self.status_hint.setText(_(hint) if hint else detail.status)
         if detail.order_form_number:
             self.status_hint.setText(
-                f"Accepted: order form {detail.order_form_number} was issued from it."
+                _("Accepted: order form {number} was issued from it.").format(
+                    number=detail.order_form_number
+                )
             )
         if detail.valid_until is not None:
             self.valid_until.set_date_value(detail.valid_until)
         self.payment.set_current_code(detail.payment_method)
-        self.vehicle.setText(detail.vehicle_label or "— (the branding of the opportunity)")
+        self.vehicle.setText(detail.vehicle_label or _("— (the branding of the opportunity)"))
         self.remarks.setPlainText(detail.remarks)
         self.model.currency = detail.currency
         self.model.set_rows([LineRow.from_input(line, detail.currency) for line in detail.lines])
@@ -247,7 +251,9 @@ class QuoteDialog(RecordDialog):
         self.present_button.setVisible(editable)
         self.save_shortcut.setEnabled(editable)
         self.preview_button.setVisible(bool(self.detail.lines) or status != QuoteStatus.DRAFT)
-        self.preview_button.setText("Pre&view draft" if status == QuoteStatus.DRAFT else "Pre&view")
+        self.preview_button.setText(
+            _("Pre&view draft") if status == QuoteStatus.DRAFT else _("Pre&view")
+        )
         presented = status == QuoteStatus.PRESENTED and open_sale
         self.revise_button.setVisible(presented)
         self.accept_button.setVisible(presented)
@@ -289,9 +295,13 @@ class QuoteDialog(RecordDialog):
         self.totals.show_totals(usable, self.detail.currency)
         left_out = len(lines) - len(usable)
         self.totals.setTitle(
-            f"Totals (without {left_out} line{'s' if left_out > 1 else ''} to correct)"
+            ngettext(
+                "Totals (without {n} line to correct)",
+                "Totals (without {n} lines to correct)",
+                left_out,
+            ).format(n=left_out)
             if left_out
-            else "Totals"
+            else _("Totals")
         )
 
     # Saving and the moves
@@ -321,29 +331,31 @@ class QuoteDialog(RecordDialog):
         except ConflictError as exc:
             # A quote has no field-by-field comparison: its lines are one value.
             QMessageBox.warning(
-                self, "Quote changed elsewhere", f"{exc} Close it and open it again to see it."
+                self,
+                _("Quote changed elsewhere"),
+                _("{reason} Close it and open it again to see it.").format(reason=exc),
             )
             return None
 
     def show_saved(self, detail: QuoteDetail) -> None:
         self._load(detail)
-        self.say(f"Saved {detail.label}.")
+        self.say(_("Saved {number}.").format(number=detail.label))
         self.changed.emit(detail.id)
 
     def on_gone(self, message: str) -> bool:
-        QMessageBox.warning(self, "Quote", message)
+        QMessageBox.warning(self, label("quote.label"), message)
         return False
 
     def refuse(
         self,
         errors: Mapping[str, str],
         warnings: Mapping[str, str] | None = None,
-        what: str = "Not saved",
+        what: str | None = None,
     ) -> None:
         self._show_errors(dict(errors), dict(warnings or {}))
 
     def close_question(self) -> str:
-        return f"Quote {self.detail.label} has changes that are not saved."
+        return _("Quote {number} has changes that are not saved.").format(number=self.detail.label)
 
     def present(self) -> bool:
         """Save, confirm, then issue: from here the customer holds this document."""
@@ -351,9 +363,11 @@ class QuoteDialog(RecordDialog):
             return False
         answer = QMessageBox.question(
             self,
-            "Present the quote",
-            f"Issue quote {self.detail.label} to the customer? Its content is frozen from now "
-            "on; changes need a new revision.",
+            _("Present the quote"),
+            _(
+                "Issue quote {number} to the customer? Its content is frozen from now on; "
+                "changes need a new revision."
+            ).format(number=self.detail.label),
             YES | NO,
             YES,
         )
@@ -365,10 +379,12 @@ class QuoteDialog(RecordDialog):
             self._show_errors(exc.errors, exc.warnings)
             return False
         except DocumentFolderError as exc:
-            QMessageBox.warning(self, "The document could not be issued", str(exc))
+            QMessageBox.warning(self, _("The document could not be issued"), str(exc))
             return False
         self._load(detail)
-        self.say(f"Issued {detail.label}. Preview it to print it or save it.")
+        self.say(
+            _("Issued {number}. Preview it to print it or save it.").format(number=detail.label)
+        )
         self.changed.emit(detail.id)
         self.open_preview.emit(detail.reference)
         return True
@@ -398,7 +414,11 @@ class QuoteDialog(RecordDialog):
             self._show_errors(exc.errors, exc.warnings)
             return False
         self._load(detail)
-        self.say(f"Revision {detail.revision} is a draft; the presented one is superseded.")
+        self.say(
+            _("Revision {revision} is a draft; the presented one is superseded.").format(
+                revision=detail.revision
+            )
+        )
         self.changed.emit(detail.id)
         return True
 
@@ -417,10 +437,14 @@ class QuoteDialog(RecordDialog):
                 self.say(exc.errors["vehicle_id"], error=True)
             return ""
         except DocumentFolderError as exc:
-            QMessageBox.warning(self, "The order form could not be issued", str(exc))
+            QMessageBox.warning(self, _("The order form could not be issued"), str(exc))
             return ""
         self._load(quotes.get(self.quote_id))
-        self.say(f"Accepted. Order form {number} is issued; preview it for the signature.")
+        self.say(
+            _("Accepted. Order form {number} is issued; preview it for the signature.").format(
+                number=number
+            )
+        )
         self.changed.emit(self.quote_id)
         self.open_preview.emit(number)
         return number
@@ -428,8 +452,10 @@ class QuoteDialog(RecordDialog):
     def abandon(self) -> bool:
         answer = QMessageBox.question(
             self,
-            "Abandon the quote",
-            f"Abandon quote {self.detail.label}? It stays on file but can no longer be accepted.",
+            _("Abandon the quote"),
+            _("Abandon quote {number}? It stays on file but can no longer be accepted.").format(
+                number=self.detail.label
+            ),
             YES | NO,
             NO,
         )
@@ -466,20 +492,22 @@ class AcceptQuoteDialog(QDialog):
 
     def __init__(self, detail: QuoteDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Quote {detail.label} accepted")
+        self.setWindowTitle(_("Quote {number} accepted").format(number=detail.label))
         text = QLabel(
-            f"The order form is issued from quote {detail.label} for the customer to sign; "
-            "the opportunity's other open quotes are abandoned."
+            _(
+                "The order form is issued from quote {number} for the customer to sign; the "
+                "opportunity's other open quotes are abandoned."
+            ).format(number=detail.label)
         )
         text.setWordWrap(True)
         self.delivery_date = OptionalDateEdit()
         form = QFormLayout()
-        form.addRow("Scheduled &delivery", self.delivery_date)
-        label = form.labelForField(self.delivery_date)
-        if isinstance(label, QLabel):
-            label.setBuddy(self.delivery_date)
+        form.addRow(label("order_form.delivery_date", form=True), self.delivery_date)
+        caption = form.labelForField(self.delivery_date)
+        if isinstance(caption, QLabel):
+            caption.setBuddy(self.delivery_date)
         buttons = QDialogButtonBox()
-        buttons.addButton("&Issue the order form", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(_("&Issue the order form"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

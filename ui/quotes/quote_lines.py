@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import money
+from app.domain.fields import label
 from app.domain.quotes import LineKind, QuoteLine, compute_totals, format_rate
+from app.i18n import N_, _
 from app.services.quotes import LineInput
 from ui.common.qt import (
     ALIGNMENT,
@@ -42,12 +44,20 @@ from ui.common.qt import (
     SELECTABLE,
     TOOLTIP,
 )
+from ui.common.texts import FieldLabel, shown
 
 ERROR_BACKGROUND = QBrush(QColor("#fbe9e7"))
 MUTED_TEXT = QBrush(QColor("#5d6673"))
 
 COL_KIND, COL_DESCRIPTION, COL_QUANTITY, COL_PRICE, COL_VAT, COL_NET = range(6)
-HEADERS = ("Kind", "Description", "Qty", "Unit price", "VAT %", "Net")
+HEADERS = (
+    FieldLabel("quote_line.kind"),
+    FieldLabel("quote_line.description"),
+    FieldLabel("quote_line.quantity"),
+    FieldLabel("quote_line.unit_price"),
+    FieldLabel("quote_line.vat_rate"),
+    FieldLabel("quote_line.net"),
+)
 FIELD_OF_COLUMN = {
     COL_KIND: "kind",
     COL_DESCRIPTION: "description",
@@ -56,7 +66,28 @@ FIELD_OF_COLUMN = {
     COL_VAT: "vat_rate",
 }
 COLUMN_OF_FIELD = {name: column for column, name in FIELD_OF_COLUMN.items()}
-KIND_LABELS = {kind.value: kind.label for kind in LineKind}
+LINE_KINDS = frozenset(kind.value for kind in LineKind)
+
+# What is wrong with a line's figure as typed, one whole sentence per field.
+NOT_A_NUMBER_MESSAGES = {
+    "quantity": N_("Line {line}: the quantity “{text}” is not a number."),
+    "unit_price": N_("Line {line}: the unit price “{text}” is not a number."),
+    "vat_rate": N_("Line {line}: the VAT rate “{text}” is not a number."),
+}
+NEGATIVE_MESSAGES = {
+    "quantity": N_("Line {line}: the quantity cannot be negative ({text})."),
+    "unit_price": N_("Line {line}: the unit price cannot be negative ({text})."),
+    "vat_rate": N_("Line {line}: the VAT rate cannot be negative ({text})."),
+}
+
+
+def kind_label(code: str) -> str:
+    """A line kind's label in the screen's language (the code when it is not a kind)."""
+    return LineKind(code).label if code in LINE_KINDS else code
+
+
+def _not_a_number(name: str, row: int, text: str) -> str:
+    return _(NOT_A_NUMBER_MESSAGES[name]).format(line=row + 1, text=text)
 
 
 @dataclass
@@ -127,19 +158,17 @@ class QuoteLineTableModel(QAbstractTableModel):
         problems: dict[str, str] = {}
         for index, row in enumerate(self.rows):
             values: dict[str, Decimal] = {}
-            for name, text, label in (
-                ("quantity", row.quantity, "quantity"),
-                ("unit_price", row.unit_price, "unit price"),
-                ("vat_rate", row.vat_rate, "VAT rate"),
+            for name, text in (
+                ("quantity", row.quantity),
+                ("unit_price", row.unit_price),
+                ("vat_rate", row.vat_rate),
             ):
                 try:
                     values[name] = (
                         money.parse_amount(text) if name == "unit_price" else _number(text)
                     )
                 except (InvalidOperation, money.MoneyError):
-                    problems[f"lines.{index}.{name}"] = (
-                        f"Line {index + 1}: the {label} “{text}” is not a number."
-                    )
+                    problems[f"lines.{index}.{name}"] = _not_a_number(name, index, text)
                     values[name] = Decimal(0)
             lines.append(
                 LineInput(
@@ -157,22 +186,27 @@ class QuoteLineTableModel(QAbstractTableModel):
         the net and the totals never show a figure the save will refuse."""
         line = self.rows[row]
         problems: dict[int, str] = {}
-        for column, text, label in (
-            (COL_QUANTITY, line.quantity, "quantity"),
-            (COL_PRICE, line.unit_price, "unit price"),
-            (COL_VAT, line.vat_rate, "VAT rate"),
+        for column, text in (
+            (COL_QUANTITY, line.quantity),
+            (COL_PRICE, line.unit_price),
+            (COL_VAT, line.vat_rate),
         ):
+            name = FIELD_OF_COLUMN[column]
             try:
                 value = money.parse_amount(text) if column == COL_PRICE else _number(text)
             except (InvalidOperation, money.MoneyError):
-                problems[column] = f"Line {row + 1}: the {label} “{text}” is not a number."
+                problems[column] = _not_a_number(name, row, text)
                 continue
             if value < 0:
-                problems[column] = f"Line {row + 1}: the {label} cannot be negative ({text})."
+                problems[column] = _(NEGATIVE_MESSAGES[name]).format(line=row + 1, text=text)
             elif column == COL_QUANTITY and value == 0:
-                problems[column] = f"Line {row + 1}: the quantity must be more than 0."
+                problems[column] = _("Line {line}: the quantity must be more than 0.").format(
+                    line=row + 1
+                )
             elif column == COL_VAT and value > 100:
-                problems[column] = f"Line {row + 1}: the VAT rate is a percentage from 0 to 100."
+                problems[column] = _(
+                    "Line {line}: the VAT rate is a percentage from 0 to 100."
+                ).format(line=row + 1)
         return problems
 
     def line_net(self, row: int) -> Decimal | None:
@@ -240,7 +274,7 @@ class QuoteLineTableModel(QAbstractTableModel):
         if role != DISPLAY:
             return None
         if orientation == HORIZONTAL:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+            return shown(HEADERS[section]) if 0 <= section < len(HEADERS) else None
         return str(section + 1)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -259,7 +293,7 @@ class QuoteLineTableModel(QAbstractTableModel):
         error = self.errors.get((row, column))
         if role in (DISPLAY, EDIT):
             if column == COL_KIND:
-                return line.kind if role == EDIT else KIND_LABELS.get(line.kind, line.kind)
+                return line.kind if role == EDIT else kind_label(line.kind)
             if column == COL_DESCRIPTION:
                 return line.description
             if column == COL_QUANTITY:
@@ -290,7 +324,7 @@ class QuoteLineTableModel(QAbstractTableModel):
             return False
         text = "" if value is None else str(value)
         name = FIELD_OF_COLUMN[column]
-        if name == "kind" and text not in KIND_LABELS:
+        if name == "kind" and text not in LINE_KINDS:
             return False
         if name == "unit_price":
             with contextlib.suppress(money.MoneyError):  # else kept as typed; the save says why
@@ -321,8 +355,8 @@ class KindDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
         editor = QComboBox(parent)
-        for value, label in KIND_LABELS.items():
-            editor.addItem(label, value)
+        for kind in LineKind:
+            editor.addItem(kind.label, kind.value)
         return editor
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
@@ -344,7 +378,7 @@ class TotalsPanel(QGroupBox):
     """Net, VAT per rate, gross, trade-in and the amount due, as the document will print them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Totals", parent)
+        super().__init__(_("Totals"), parent)
         self.grid = QGridLayout(self)
         self.labels: dict[str, QLabel] = {}
 
@@ -361,19 +395,21 @@ class TotalsPanel(QGroupBox):
             totals = compute_totals([line.as_domain() for line in lines], currency)
         except (InvalidOperation, ValueError):
             return
-        rows: list[tuple[str, str, Decimal]] = [("net", "Net", totals.net)]
+        rows: list[tuple[str, str, Decimal]] = [("net", label("quote.net"), totals.net)]
         rows += [
             (
                 f"vat.{format_rate(v.rate)}",
-                f"VAT {format_rate(v.rate)} % on {money.format_amount(v.net, currency)}",
+                _("VAT {rate} % on {net}").format(
+                    rate=format_rate(v.rate), net=money.format_amount(v.net, currency)
+                ),
                 v.vat,
             )
             for v in totals.vat
         ]
-        rows.append(("gross", "Gross", totals.gross))
+        rows.append(("gross", _("Gross"), totals.gross))
         if totals.trade_in:
-            rows.append(("trade_in", "Trade-in allowance", -totals.trade_in))
-        rows.append(("amount_due", "Amount due", totals.amount_due))
+            rows.append(("trade_in", _("Trade-in allowance"), -totals.trade_in))
+        rows.append(("amount_due", label("quote.amount_due"), totals.amount_due))
         for position, (key, caption, amount) in enumerate(rows):
             name = QLabel(caption)
             value = QLabel(f"{_signed(amount, currency)} {currency}")

@@ -20,14 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import money
+from app.domain.fields import label
 from app.domain.quotes import QuoteStatus
 from app.domain.validation import ValidationError
+from app.i18n import _
 from app.services import orders, quotes
 from app.services.errors import NotFound
 from app.services.orders import OrderFormSummary
 from app.services.quotes import QuoteSummary
 from ui.common.qt import ACCEPTED
 from ui.common.table_model import Column, RowTableModel, summary_table
+from ui.common.texts import FieldLabel
 from ui.common.widgets import ERROR_COLOUR, DateEdit, FieldBox, show_field_messages
 
 
@@ -44,23 +47,35 @@ def _status(value: str) -> str:
 
 class QuoteTableModel(RowTableModel[QuoteSummary]):
     columns = (
-        Column("Quote", lambda q: q.label),
-        Column("Status", lambda q: _status(q.status)),
-        Column("Valid until", lambda q: _day(q.valid_until)),
-        Column("Net", lambda q: money.format_money(q.net, q.currency), figure=True),
-        Column("Amount due", lambda q: money.format_money(q.amount_due, q.currency), figure=True),
-        Column("Order form", lambda q: q.order_form_number),
+        Column(FieldLabel("quote.label"), lambda q: q.label),
+        Column(FieldLabel("quote.status"), lambda q: _status(q.status)),
+        Column(FieldLabel("quote.valid_until"), lambda q: _day(q.valid_until)),
+        Column(
+            FieldLabel("quote.net"),
+            lambda q: money.format_money(q.net, q.currency),
+            figure=True,
+        ),
+        Column(
+            FieldLabel("quote.amount_due"),
+            lambda q: money.format_money(q.amount_due, q.currency),
+            figure=True,
+        ),
+        Column(FieldLabel("quote.order_form_number"), lambda q: q.order_form_number),
     )
 
 
 class OrderFormTableModel(RowTableModel[OrderFormSummary]):
     columns = (
-        Column("Order form", lambda f: f.number),
-        Column("From quote", lambda f: f.quote_label),
-        Column("Issued", lambda f: _day(f.issued_on)),
-        Column("Delivery", lambda f: _day(f.delivery_date)),
-        Column("Amount due", lambda f: money.format_money(f.amount_due, f.currency), figure=True),
-        Column("Where it stands", lambda f: f.stage),
+        Column(FieldLabel("order_form.number"), lambda f: f.number),
+        Column(FieldLabel("order_form.quote_label"), lambda f: f.quote_label),
+        Column(FieldLabel("order_form.issued_on"), lambda f: _day(f.issued_on)),
+        Column(FieldLabel("order_form.delivery_date", short=True), lambda f: _day(f.delivery_date)),
+        Column(
+            FieldLabel("order_form.amount_due"),
+            lambda f: money.format_money(f.amount_due, f.currency),
+            figure=True,
+        ),
+        Column(FieldLabel("order_form.stage"), lambda f: f.stage),
     )
 
 
@@ -78,9 +93,9 @@ class QuotesTab(QWidget):
 
         self.quote_model = QuoteTableModel(self)
         self.quote_table = summary_table(self.quote_model)
-        self.new_button = QPushButton("&New quote")
-        self.open_button = QPushButton("&Open quote")
-        self.preview_button = QPushButton("Pre&view")
+        self.new_button = QPushButton(_("&New quote"))
+        self.open_button = QPushButton(_("&Open quote"))
+        self.preview_button = QPushButton(_("Pre&view"))
         self.new_button.clicked.connect(self.new_quote)
         self.open_button.clicked.connect(self.open_current_quote)
         self.preview_button.clicked.connect(self.preview_current_quote)
@@ -88,10 +103,10 @@ class QuotesTab(QWidget):
 
         self.form_model = OrderFormTableModel(self)
         self.form_table = summary_table(self.form_model)
-        self.form_preview_button = QPushButton("Previe&w order form")
-        self.sign_button = QPushButton("Record &signature…")
-        self.confirm_button = QPushButton("Con&firm order")
-        self.deliver_button = QPushButton("Record &delivery…")
+        self.form_preview_button = QPushButton(_("Previe&w order form"))
+        self.sign_button = QPushButton(_("Record &signature…"))
+        self.confirm_button = QPushButton(_("Con&firm order"))
+        self.deliver_button = QPushButton(_("Record &delivery…"))
         self.form_preview_button.clicked.connect(self.preview_current_form)
         self.sign_button.clicked.connect(self.record_signature)
         self.confirm_button.clicked.connect(self.confirm_order)
@@ -118,13 +133,13 @@ class QuotesTab(QWidget):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(QLabel("<b>Quotes</b>"))
+        top_layout.addWidget(QLabel("<b>{}</b>".format(_("Quotes"))))
         top_layout.addWidget(self.quote_table, 1)
         top_layout.addLayout(quote_buttons)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
-        bottom_layout.addWidget(QLabel("<b>Order forms and orders</b>"))
+        bottom_layout.addWidget(QLabel("<b>{}</b>".format(_("Order forms and orders"))))
         bottom_layout.addWidget(self.form_table, 1)
         bottom_layout.addLayout(form_buttons)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -176,7 +191,7 @@ class QuotesTab(QWidget):
         self.open_button.setEnabled(quote is not None)
         self.preview_button.setEnabled(quote is not None)
         self.preview_button.setText(
-            "Pre&view draft" if quote is not None and not quote.issued else "Pre&view"
+            _("Pre&view draft") if quote is not None and not quote.issued else _("Pre&view")
         )
         self.form_preview_button.setEnabled(form is not None)
         live = writable and form is not None and form.live
@@ -251,8 +266,8 @@ class QuotesTab(QWidget):
         if form is None:
             return False
         dialog = DateDialog(
-            f"Order form {form.number} signed",
-            f"The customer signed order form {form.number} on",
+            _("Order form {number} signed").format(number=form.number),
+            _("The customer signed order form {number} on").format(number=form.number),
             self,
         )
         while dialog.exec() == ACCEPTED:
@@ -261,7 +276,7 @@ class QuotesTab(QWidget):
             except ValidationError as exc:
                 dialog.box.show_error(str(exc))
                 continue
-            self._after_change(f"Recorded the signature of {form.number}.")
+            self._after_change(_("Recorded the signature of {number}.").format(number=form.number))
             return True
         return False
 
@@ -274,7 +289,9 @@ class QuotesTab(QWidget):
         except (ValidationError, NotFound) as exc:
             self._say(str(exc), error=True)
             return ""
-        self._after_change(f"Order {number} is confirmed; the sale is in Delivery.")
+        self._after_change(
+            _("Order {number} is confirmed; the sale is in Delivery.").format(number=number)
+        )
         return number
 
     def record_delivery(self) -> bool:
@@ -293,7 +310,9 @@ class QuotesTab(QWidget):
             except ValidationError as exc:
                 dialog.show_errors(exc.errors)
                 continue
-            self._after_change(f"Delivered. The sale is won: {form.order_number}.")
+            self._after_change(
+                _("Delivered. The sale is won: {number}.").format(number=form.order_number)
+            )
             return True
         return False
 
@@ -333,10 +352,10 @@ class DateDialog(QDialog):
         self.box = FieldBox(self.date_edit, stretch=True)
         form = QFormLayout()
         form.addRow(QLabel(question))
-        form.addRow("&Date", self.box)
-        label = form.labelForField(self.box)
-        if isinstance(label, QLabel):
-            label.setBuddy(self.date_edit)
+        form.addRow(_("&Date"), self.box)
+        caption = form.labelForField(self.box)
+        if isinstance(caption, QLabel):
+            caption.setBuddy(self.date_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -352,15 +371,15 @@ class DeliveryDialog(QDialog):
 
     def __init__(self, form: OrderFormSummary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Delivery of order {form.order_number}")
+        self.setWindowTitle(_("Delivery of order {number}").format(number=form.order_number))
         self.date_edit = DateEdit()
         self.date_edit.set_date_value(date.today())
         self.mileage = QSpinBox()
         self.mileage.setRange(0, orders.MAX_MILEAGE_KM)
-        self.mileage.setSuffix(" km")
+        self.mileage.setSuffix(_(" km"))
         self.mileage.setGroupSeparatorShown(True)
         self.note = QLineEdit()
-        self.note.setPlaceholderText("e.g. handed over with two keys and the service book")
+        self.note.setPlaceholderText(_("e.g. handed over with two keys and the service book"))
         self.boxes = {
             "delivered_on": FieldBox(self.date_edit, stretch=True),
             "mileage_km": FieldBox(self.mileage, stretch=True),
@@ -368,18 +387,22 @@ class DeliveryDialog(QDialog):
         }
         form_layout = QFormLayout()
         form_layout.addRow(
-            QLabel(f"Recording the delivery closes the opportunity as won ({form.number}).")
+            QLabel(
+                _("Recording the delivery closes the opportunity as won ({number}).").format(
+                    number=form.number
+                )
+            )
         )
-        form_layout.addRow("&Delivered on", self.boxes["delivered_on"])
-        form_layout.addRow("&Mileage", self.boxes["mileage_km"])
-        form_layout.addRow("&Note", self.boxes["note"])
+        form_layout.addRow(label("order.delivered_on", form=True), self.boxes["delivered_on"])
+        form_layout.addRow(label("order.delivery_mileage_km", form=True), self.boxes["mileage_km"])
+        form_layout.addRow(label("order.delivery_note", form=True), self.boxes["note"])
         for name, box in self.boxes.items():
-            label = form_layout.labelForField(box)
-            if isinstance(label, QLabel):
-                label.setBuddy(box.field)
+            caption = form_layout.labelForField(box)
+            if isinstance(caption, QLabel):
+                caption.setBuddy(box.field)
             del name
         buttons = QDialogButtonBox()
-        buttons.addButton("&Record delivery", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(_("&Record delivery"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
