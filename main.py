@@ -253,9 +253,10 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
                 if not window.isVisible():
                     return 0
                 demo.load_demo()
-            from app.services import quotes
+            from app.services import documents, quotes
 
             quotes.expire_due()  # quotes past their valid-until date, since the last start
+            documents.clean_leftovers()  # half-written PDFs of a render that was killed
             window.sign_in(user)
             return None
         except workspace.DatabaseTooNew as exc:

@@ -12,7 +12,6 @@ from decimal import Decimal
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -20,7 +19,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -37,8 +35,8 @@ from reportlab.platypus import (
 
 from app.domain import money
 from app.domain.choices import Choice, Condition, Interest
-from app.domain.documents import DocumentKind, DocumentLine, DocumentSnapshot
-from app.domain.quotes import LineKind, format_quantity, format_rate
+from app.domain.documents import DocumentKind, DocumentLine, DocumentSnapshot, LegalDetails
+from app.domain.quotes import LineKind, TradeInVehicle, format_quantity, format_rate
 from app.i18n import ENGLISH, NP_, Translator
 from reports import fonts
 
@@ -47,6 +45,8 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_LEFT = 20 * mm
 MARGIN_RIGHT = 20 * mm
 MARGIN_BOTTOM = 24 * mm
+LEGAL_MARGIN_BOTTOM = 38 * mm  # with the dealer's legal details in the footer
+LEGAL_TOP = 33 * mm  # the legal details' block runs from here down to the reference line
 CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 LETTERHEAD_TOP = 14 * mm  # first page: logo or name, and the dealer's address
 LETTERHEAD_HEIGHT = 24 * mm
@@ -63,6 +63,9 @@ ADDRESS_COLUMN = 98 * mm  # customer block; the document details take the rest
 LINE_COLUMNS = (9 * mm, 75 * mm, 14 * mm, 29 * mm, 12 * mm, 31 * mm)
 TOTALS_COLUMNS = (70 * mm, 31 * mm)
 SIGNATURE_SPACE = 15 * mm
+# Remarks taller than this leave the space beside the totals and flow on below them, where
+# they may run over pages.
+NOTES_BESIDE_TOTALS = 70 * mm
 
 INK = colors.HexColor("#1d2530")
 ACCENT = colors.HexColor("#1f3a5f")
@@ -118,7 +121,7 @@ def render(
     fonts.register()
     buffer = io.BytesIO()
     doc = _DocumentTemplate(buffer, snapshot, draft, translator)
-    canvas = partial(NumberedCanvas, translator=translator)
+    canvas = partial(NumberedCanvas, translator=translator, issue_date=snapshot.issue_date)
     doc.build(_story(snapshot, translator), canvasmaker=canvas)
     return buffer.getvalue()
 
@@ -126,10 +129,10 @@ def render(
 # --- text -------------------------------------------------------------------------------------
 
 
-def text(value: str) -> str:
-    """User text as Paragraph markup: escaped, so "J&C <b>" prints as typed; glyphs the font
-    lacks replaced; line breaks kept."""
-    return escape(fonts.printable(value)).replace("\n", "<br/>")
+def text(value: str, bold: bool = False) -> str:
+    """User text as Paragraph markup: escaped, so "J&C <b>" prints as typed; each run of a
+    script in its font, right-to-left runs in their order; line breaks kept."""
+    return "<br/>".join(fonts.markup(line, bold) for line in value.split("\n"))
 
 
 def format_date(value: date | None, t: Translator = ENGLISH) -> str:
@@ -210,10 +213,20 @@ def _p(markup: str, style: str) -> Paragraph:
 class NumberedCanvas(Canvas):
     """Holds every page until the end so each can say "Page X of Y"."""
 
-    def __init__(self, *args: Any, translator: Translator = ENGLISH, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        translator: Translator = ENGLISH,
+        issue_date: date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self._translator = translator
+        if issue_date is not None:
+            # Invariant mode would stamp 2000-01-01: the document's own date, always the same.
+            stamp = f"D:{issue_date:%Y%m%d}000000"  # i18n: ignore
+            self.setDateFormatter(lambda *_parts: stamp)
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -251,17 +264,18 @@ class _DocumentTemplate(BaseDocTemplate):
             rightMargin=MARGIN_RIGHT,
             topMargin=LATER_FRAME_TOP,
             bottomMargin=MARGIN_BOTTOM,
-            title=fonts.printable(name),
-            author=fonts.printable(snapshot.seller.name),
-            subject=fonts.printable(snapshot.customer.name),
+            title=_metadata(name),
+            author=_metadata(snapshot.seller.name),
+            subject=_metadata(snapshot.customer.name),
             creator="Showroom",
             invariant=1,
             pageCompression=1,
+            initialFontName=fonts.REGULAR,  # no unused, unembedded Helvetica
         )
         self.snapshot = snapshot
         self.draft = draft
         self.t = t
-        frame_bottom = MARGIN_BOTTOM
+        frame_bottom = MARGIN_BOTTOM if _legal(snapshot) is None else LEGAL_MARGIN_BOTTOM
         first = Frame(
             MARGIN_LEFT,
             frame_bottom,
@@ -321,6 +335,18 @@ def _draw_draft_mark(canvas: Canvas, t: Translator) -> None:
     canvas.restoreState()
 
 
+def _metadata(value: str) -> str:
+    """A text for the PDF's properties (title, author, subject): every script as typed,
+    only control characters dropped."""
+    return "".join(c for c in value if c.isprintable()).strip()
+
+
+def _legal(snapshot: DocumentSnapshot) -> LegalDetails | None:
+    """The legal details for the footer, or None (a format 1 document, or none on file)."""
+    legal = snapshot.seller.legal
+    return None if snapshot.format < 2 or legal.is_empty else legal
+
+
 def _number(snapshot: DocumentSnapshot, t: Translator) -> str:
     if snapshot.is_quote:
         return t._("{number} rev. {revision}").format(
@@ -329,14 +355,24 @@ def _number(snapshot: DocumentSnapshot, t: Translator) -> str:
     return snapshot.number
 
 
-def _fit(value: str, font: str, size: float, width: float) -> str:
+def _fit(value: str, size: float, width: float, bold: bool = False) -> str:
     """One line of canvas text cut with an ellipsis to fit `width`."""
     line = fonts.printable(value).replace("\n", " ")
-    if stringWidth(line, font, size) <= width:
+    if fonts.width(line, size, bold) <= width:
         return line
-    while line and stringWidth(line + "…", font, size) > width:
+    while line and fonts.width(line + "…", size, bold) > width:
         line = line[:-1]
     return line.rstrip() + "…"
+
+
+def _draw(canvas: Canvas, x: float, y: float, value: str, size: float, bold: bool = False) -> None:
+    fonts.draw(canvas, x, y, value, size, bold)
+
+
+def _draw_right(
+    canvas: Canvas, right: float, y: float, value: str, size: float, bold: bool = False
+) -> None:
+    fonts.draw(canvas, right - fonts.width(value, size, bold), y, value, size, bold)
 
 
 def _draw_letterhead(canvas: Canvas, snapshot: DocumentSnapshot, t: Translator) -> None:
@@ -344,7 +380,7 @@ def _draw_letterhead(canvas: Canvas, snapshot: DocumentSnapshot, t: Translator) 
     top = PAGE_HEIGHT - LETTERHEAD_TOP
     right = PAGE_WIDTH - MARGIN_RIGHT
     canvas.saveState()
-    logo = _logo(seller.logo_path)
+    logo = _logo(seller.logo, seller.logo_path if snapshot.format < 2 else "")
     if logo is not None:
         width, height = logo.getSize()
         scale = min(LOGO_WIDTH / width, LOGO_HEIGHT / height)
@@ -355,12 +391,10 @@ def _draw_letterhead(canvas: Canvas, snapshot: DocumentSnapshot, t: Translator) 
         canvas.setFillColor(ACCENT)
         # A long name ("Autohaus Brenner München GmbH") gets a smaller size before it is cut.
         size = 17.0
-        while size > NAME_MIN_SIZE and stringWidth(seller.name, fonts.BOLD, size) > NAME_WIDTH:
+        while size > NAME_MIN_SIZE and fonts.width(seller.name, size, bold=True) > NAME_WIDTH:
             size -= 0.5
-        canvas.setFont(fonts.BOLD, size)
-        canvas.drawString(
-            MARGIN_LEFT, top - 6.5 * mm, _fit(seller.name, fonts.BOLD, size, NAME_WIDTH)
-        )
+        name = _fit(seller.name, size, NAME_WIDTH, bold=True)
+        _draw(canvas, MARGIN_LEFT, top - 6.5 * mm, name, size, bold=True)
 
     # The dealer's address column, right-aligned; its name leads when a logo stands in for it.
     rows: list[tuple[str, str, float]] = []
@@ -378,9 +412,10 @@ def _draw_letterhead(canvas: Canvas, snapshot: DocumentSnapshot, t: Translator) 
     shrink = min(1.0, step / (3.5 * mm))
     y = top - 3 * mm
     for value, font, size in rows:
-        canvas.setFont(font, size * shrink)
-        canvas.setFillColor(INK if font == fonts.BOLD else MUTED)
-        canvas.drawRightString(right, y, _fit(value, font, size * shrink, 80 * mm))
+        bold = font == fonts.BOLD
+        canvas.setFillColor(INK if bold else MUTED)
+        line = _fit(value, size * shrink, 80 * mm, bold)
+        _draw_right(canvas, right, y, line, size * shrink, bold)
         y -= step
     rule = PAGE_HEIGHT - LETTERHEAD_TOP - LETTERHEAD_HEIGHT
     canvas.setStrokeColor(ACCENT)
@@ -389,13 +424,19 @@ def _draw_letterhead(canvas: Canvas, snapshot: DocumentSnapshot, t: Translator) 
     canvas.restoreState()
 
 
-def _logo(path: str) -> ImageReader | None:
-    """The seller's logo, or None when there is none or it cannot be read: a missing or broken
-    image file must not stop a quote from printing."""
-    if not path or not Path(path).is_file():
+def _logo(data: bytes, path: str = "") -> ImageReader | None:
+    """The seller's logo from the bytes frozen with the document (or, for a format 1
+    document, the file it named), or None when there is none or it cannot be read: a broken
+    image must not stop a quote from printing."""
+    if not data and path and Path(path).is_file():
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return None
+    if not data:
         return None
     try:
-        reader = ImageReader(path)
+        reader = ImageReader(io.BytesIO(data))
         reader.getSize()
     except Exception:
         return None
@@ -405,15 +446,11 @@ def _logo(path: str) -> ImageReader | None:
 def _draw_running_header(canvas: Canvas, snapshot: DocumentSnapshot, t: Translator) -> None:
     canvas.saveState()
     y = PAGE_HEIGHT - LATER_HEADER_TOP - 3 * mm
-    canvas.setFont(fonts.BOLD, 9)
     canvas.setFillColor(ACCENT)
-    canvas.drawString(MARGIN_LEFT, y, _fit(snapshot.seller.name, fonts.BOLD, 9, 85 * mm))
-    canvas.setFont(fonts.REGULAR, 8.5)
+    _draw(canvas, MARGIN_LEFT, y, _fit(snapshot.seller.name, 9, 85 * mm, bold=True), 9, bold=True)
     canvas.setFillColor(INK)
     reference = _reference(snapshot, t) + f"  ·  {snapshot.customer.name}"
-    canvas.drawRightString(
-        PAGE_WIDTH - MARGIN_RIGHT, y, _fit(reference, fonts.REGULAR, 8.5, 80 * mm)
-    )
+    _draw_right(canvas, PAGE_WIDTH - MARGIN_RIGHT, y, _fit(reference, 8.5, 80 * mm), 8.5)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
     rule = y - 2.5 * mm
@@ -431,13 +468,81 @@ def _draw_footer(canvas: Canvas, snapshot: DocumentSnapshot, t: Translator) -> N
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
     canvas.line(MARGIN_LEFT, FOOTER_RULE, PAGE_WIDTH - MARGIN_RIGHT, FOOTER_RULE)
-    canvas.setFont(fonts.REGULAR, 7.5)
     canvas.setFillColor(MUTED)
     left = f"{_reference(snapshot, t)}  ·  {format_date(snapshot.issue_date, t)}"
-    if snapshot.seller.name:
+    legal = _legal(snapshot)
+    if snapshot.seller.name and legal is None:
         left += f"  ·  {snapshot.seller.name}"
-    canvas.drawString(MARGIN_LEFT, FOOTER_TEXT, _fit(left, fonts.REGULAR, 7.5, 130 * mm))
+    _draw(canvas, MARGIN_LEFT, FOOTER_TEXT, _fit(left, 7.5, 130 * mm), 7.5)
+    if legal is not None:
+        _draw_legal_details(canvas, snapshot, legal, t)
     canvas.restoreState()
+
+
+def _legal_columns(
+    snapshot: DocumentSnapshot, legal: LegalDetails, t: Translator
+) -> list[list[str]]:
+    """The footer's columns of legal details, each a list of lines of markup."""
+    seller = snapshot.seller
+    company = [f"<b>{text(legal.registered_name or seller.name, bold=True)}</b>"]
+    company += [text(line) for line in seller.address_lines]
+    register = []
+    if legal.commercial_register:
+        court = legal.register_court
+        entry = (
+            t._("{court}, {number}").format(court=court, number=legal.commercial_register)
+            if court
+            else legal.commercial_register
+        )
+        register.append(text(t._("Register: {entry}").format(entry=entry)))
+    if legal.managing_directors:
+        register.append(
+            text(t._("Managing directors: {names}").format(names=legal.managing_directors))
+        )
+    tax = []
+    if seller.vat_number:
+        tax.append(text(t._("VAT ID: {number}").format(number=seller.vat_number)))
+    if legal.tax_number:
+        tax.append(text(t._("Tax number: {number}").format(number=legal.tax_number)))
+    bank = []
+    if legal.bank_name:
+        bank.append(text(legal.bank_name))
+    if legal.iban:
+        bank.append(text(t._("IBAN: {iban}").format(iban=legal.iban)))
+    if legal.bic:
+        bank.append(text(t._("BIC: {bic}").format(bic=legal.bic)))
+    return [column for column in (company, register, tax, bank) if column]
+
+
+def _draw_legal_details(
+    canvas: Canvas, snapshot: DocumentSnapshot, legal: LegalDetails, t: Translator
+) -> None:
+    """The dealer's legal details above the footer line, in columns; a long name wraps
+    (and the text closes up) rather than being cut."""
+    columns = _legal_columns(snapshot, legal, t)
+    gap = 4 * mm
+    widths = _legal_widths(len(columns), gap)
+    top = LEGAL_TOP
+    room = LEGAL_TOP - FOOTER_RULE - 1.5 * mm
+    for size in (6.5, 6.0, 5.5, 5.0):
+        style = ParagraphStyle(
+            "Legal", fontName=fonts.REGULAR, fontSize=size, leading=size * 1.25, textColor=MUTED
+        )
+        blocks = [Paragraph("<br/>".join(lines), style) for lines in columns]
+        heights = [block.wrap(w, PAGE_HEIGHT)[1] for block, w in zip(blocks, widths, strict=True)]
+        if max(heights) <= room:
+            break
+    x = MARGIN_LEFT
+    for block, w, height in zip(blocks, widths, heights, strict=True):
+        block.drawOn(canvas, x, top - height)
+        x += w + gap
+
+
+def _legal_widths(count: int, gap: float) -> list[float]:
+    # The company's name and address get the widest column.
+    shares = {1: [1.0], 2: [0.5, 0.5], 3: [0.36, 0.34, 0.30], 4: [0.30, 0.27, 0.20, 0.23]}
+    usable = CONTENT_WIDTH - gap * (count - 1)
+    return [usable * share for share in shares[count]]
 
 
 # --- the story --------------------------------------------------------------------------------
@@ -448,7 +553,7 @@ def _story(snapshot: DocumentSnapshot, t: Translator) -> list[Flowable]:
     story.append(_address_and_details(snapshot, t))
     story.append(Spacer(0, 6 * mm))
     heading = t._("{title} {number}").format(title=title(snapshot, t), number=snapshot.number)
-    story.append(_p(text(heading), "Title"))
+    story.append(_p(text(heading, bold=True), "Title"))
     if not snapshot.is_quote:
         story.append(Spacer(0, 1 * mm))
         story.append(_p(_order_statement(snapshot, t), "Body"))
@@ -457,20 +562,33 @@ def _story(snapshot: DocumentSnapshot, t: Translator) -> list[Flowable]:
     story.append(Spacer(0, 5 * mm))
     story.append(_lines(snapshot, t))
     story.append(Spacer(0, 4 * mm))
-    story.append(_totals(snapshot, t))
-    if not snapshot.is_quote:
-        # Signed beside the figures it commits to; the small print may run on.
-        story.append(_signatures(snapshot, t))
-    if snapshot.terms.strip():
-        story += _terms(snapshot.terms, t)
-    return story
+    beside, below = _notes(snapshot, t)
+    story.append(_totals(snapshot, t, beside))
+    story += below
+    if snapshot.format < 2:
+        # As format 1 documents were issued: signed beside the figures, the terms after.
+        if not snapshot.is_quote:
+            story.append(_signatures(snapshot, t))
+        if snapshot.terms.strip():
+            story += _terms(snapshot.terms, t)
+        return story
+    terms = _terms(snapshot.terms, t) if snapshot.terms.strip() else []
+    if snapshot.is_quote:
+        return story + terms
+    # The terms come before the signatures, and the signatures never stand on a page
+    # without the terms they sign: they keep to the last paragraph of the terms.
+    signatures = _signatures(snapshot, t)
+    if not terms:
+        return [*story, signatures]
+    *lead, last = terms
+    return [*story, *lead, KeepTogether([last, signatures])]
 
 
 def _address_and_details(snapshot: DocumentSnapshot, t: Translator) -> Table:
     customer = snapshot.customer
     address: list[Flowable] = [
         _p(text(t.pgettext("document heading", "CUSTOMER")), "Label"),
-        _p(text(customer.name), "Name"),
+        _p(text(customer.name, bold=True), "Name"),
     ]
     if customer.contact_person:
         attention = text(t._("Attn. {name}")).format(name=text(customer.contact_person))
@@ -500,10 +618,11 @@ def _address_and_details(snapshot: DocumentSnapshot, t: Translator) -> Table:
     if snapshot.salesperson:
         details.append((t._("Salesperson"), snapshot.salesperson))
     details_table = Table(
-        [[_p(text(k), "Key"), _p(f"<b>{text(v)}</b>", "Small")] for k, v in details],
+        [[_p(text(k), "Key"), _p(f"<b>{text(v, bold=True)}</b>", "Small")] for k, v in details],
         colWidths=(27 * mm, CONTENT_WIDTH - ADDRESS_COLUMN - 27 * mm - 4 * mm),
         style=TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # never Helvetica, unembedded
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -517,6 +636,7 @@ def _address_and_details(snapshot: DocumentSnapshot, t: Translator) -> Table:
         colWidths=(ADDRESS_COLUMN, CONTENT_WIDTH - ADDRESS_COLUMN),
         style=TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # never Helvetica, unembedded
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (0, 0), 0),
                 ("LEFTPADDING", (1, 0), (1, 0), 4 * mm),
@@ -557,6 +677,8 @@ def _vehicle(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
         )
         fields.append((t._("Mileage"), mileage))
     cells = [[_p(text(key), "Key"), _p(text(value), "Small")] for key, value in fields if value]
+    if snapshot.margin_scheme:
+        cells.append([_p(text(t._("VAT")), "Key"), _p(text(t._("margin scheme")), "Small")])
     rows = [
         cells[index] + (cells[index + 1] if index + 1 < len(cells) else ["", ""])
         for index in range(0, len(cells), 2)
@@ -566,6 +688,7 @@ def _vehicle(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
         colWidths=(28 * mm, 57 * mm, 30 * mm, CONTENT_WIDTH - 115 * mm),
         style=TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # never Helvetica, unembedded
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 2 * mm),
@@ -579,7 +702,7 @@ def _vehicle(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
         _p(text(t.pgettext("document heading", "VEHICLE")), "Label"),
     ]
     if name:
-        heading.append(_p(text(name), "VehicleName"))
+        heading.append(_p(text(name, bold=True), "VehicleName"))
     return KeepTogether([*heading, Spacer(0, 1 * mm), grid])
 
 
@@ -607,6 +730,7 @@ def _lines(snapshot: DocumentSnapshot, t: Translator) -> Table:
         rows,
         colWidths=LINE_COLUMNS,
         repeatRows=1,  # the column heads again on every page the items run over
+        splitInRow=1,  # a description taller than a page runs on to the next
         style=TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
@@ -638,20 +762,28 @@ def _line_row(position: int, line: DocumentLine, currency: str) -> list[Any]:
         _p(text(line.description), "Cell"),
         format_quantity(line.quantity),
         format_amount(unit_price, currency),
-        f"{format_rate(line.vat_rate)}%",
+        "—" if line.margin_scheme else f"{format_rate(line.vat_rate)}%",
         format_amount(line.net, currency),
     ]
 
 
-def _totals(snapshot: DocumentSnapshot, t: Translator) -> Table:
+def _totals(snapshot: DocumentSnapshot, t: Translator, notes: list[Flowable]) -> Table:
     totals = snapshot.totals
     currency = snapshot.currency
-    rows: list[list[Any]] = [[t._("Net total"), format_amount(totals.net, currency)]]
+    rows: list[list[Any]] = []
+    if totals.vat or not totals.margin:
+        rows.append([t._("Net total"), format_amount(totals.net, currency)])
     for vat in totals.vat:
         on = t._("VAT {rate}% on {amount}").format(
             rate=format_rate(vat.rate), amount=format_amount(vat.net, currency)
         )
         rows.append([on, format_amount(vat.vat, currency)])
+    if totals.margin:
+        label = [
+            _p(text(t._("Margin scheme, no VAT shown")), "Cell"),
+            _p(text(t._("final prices of the vehicles marked —")), "CellNote"),
+        ]
+        rows.append([label, format_amount(totals.margin, currency)])
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
         ("FONTSIZE", (0, 0), (-1, -1), 9),
@@ -678,6 +810,8 @@ def _totals(snapshot: DocumentSnapshot, t: Translator) -> Table:
                 _p(text(t._("Less trade-in allowance")), "Cell"),
                 _p(text(line.description), "CellNote"),
             ]
+            if line.trade_in is not None and not line.trade_in.is_empty:
+                label.append(_p(text(_identify(line.trade_in, t)), "CellNote"))
             rows.append([label, format_amount(line.net, currency)])
         due_label = t._("Amount due ({currency})").format(currency=currency)
     else:
@@ -696,10 +830,11 @@ def _totals(snapshot: DocumentSnapshot, t: Translator) -> Table:
     table = Table(rows, colWidths=TOTALS_COLUMNS, style=TableStyle(commands))
     # The notes sit in the free space left of the totals, so a short quote stays on one page.
     return Table(
-        [[_notes(snapshot, t), table]],
+        [[notes, table]],
         colWidths=(CONTENT_WIDTH - sum(TOTALS_COLUMNS), sum(TOTALS_COLUMNS)),
         style=TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # never Helvetica, unembedded
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -711,37 +846,75 @@ def _totals(snapshot: DocumentSnapshot, t: Translator) -> Table:
     )
 
 
-def _notes(snapshot: DocumentSnapshot, t: Translator) -> list[Flowable]:
+def _identify(car: TradeInVehicle, t: Translator) -> str:
+    """The trade-in vehicle as its allowance names it: make, model, VIN, first registration
+    and mileage."""
+    parts = [" ".join(p for p in (car.make, car.model) if p)]
+    if car.vin:
+        parts.append(t._("VIN {vin}").format(vin=car.vin))
+    if car.first_registration is not None:
+        parts.append(
+            t._("first registered {date}").format(date=format_date(car.first_registration, t))
+        )
+    if car.mileage_km is not None:
+        parts.append(t._("{distance} km").format(distance=t.format_number(car.mileage_km)))
+    return ", ".join(p for p in parts if p)
+
+
+def _margin_notice(t: Translator) -> str:
+    return t._(
+        "Margin scheme – second-hand goods (Art. 313 of Directive 2006/112/EC; § 25a UStG): "
+        "the price of a vehicle marked — includes VAT, which is not shown separately and "
+        "cannot be deducted."
+    )
+
+
+def _notes(snapshot: DocumentSnapshot, t: Translator) -> tuple[list[Flowable], list[Flowable]]:
+    """The notes beside the totals, and what flows on below them: remarks too long to sit
+    beside the totals (a table cell cannot run over a page) flow below, where they split."""
+    beside = _short_notes(snapshot, t)
+    remarks = snapshot.remarks.strip()
+    if snapshot.margin_scheme:
+        beside += [Spacer(0, 2 * mm), _p(text(_margin_notice(t)), "Small")]
+    if not remarks:
+        return beside, []
+    paragraphs = [_p(text(part), "Body") for part in remarks.split("\n")]
+    with_remarks = [*beside[:1], Spacer(0, 2 * mm), *paragraphs, *beside[1:]]
+    width = CONTENT_WIDTH - sum(TOTALS_COLUMNS) - 6 * mm
+    height = sum(f.wrap(width, PAGE_HEIGHT)[1] for f in with_remarks)
+    if height <= NOTES_BESIDE_TOTALS:
+        return with_remarks, []
+    return beside, [Spacer(0, 4 * mm), *paragraphs]
+
+
+def _short_notes(snapshot: DocumentSnapshot, t: Translator) -> list[Flowable]:
     currency = text(t._("All amounts are in {currency}.")).format(currency=text(snapshot.currency))
     if snapshot.is_quote:
         valid = format_date(snapshot.valid_until, t)
         sentence = (
-            text(t._("This quote is valid until {date}.")).format(date=f"<b>{text(valid)}</b>")
+            text(t._("This quote is valid until {date}.")).format(
+                date=f"<b>{text(valid, bold=True)}</b>"
+            )
             + " "
             if valid
             else ""
         )
         notes = [_p(sentence + currency, "Body")]
-        if snapshot.remarks.strip():
-            notes += [Spacer(0, 2 * mm), _p(text(snapshot.remarks.strip()), "Body")]
         if snapshot.salesperson:
             notes += [
                 Spacer(0, 4 * mm),
                 _p(text(t._("Kind regards,")), "Body"),
-                _p(f"<b>{text(snapshot.salesperson)}</b>", "Body"),
+                _p(f"<b>{text(snapshot.salesperson, bold=True)}</b>", "Body"),
                 _p(text(snapshot.seller.name), "Small"),
             ]
         return notes
     delivery = format_date(snapshot.delivery_date, t)
     sentence = (
-        text(t._("Scheduled delivery: {date}.")).format(date=f"<b>{text(delivery)}</b>")
+        text(t._("Scheduled delivery: {date}.")).format(date=f"<b>{text(delivery, bold=True)}</b>")
         if delivery
         else text(t._("The delivery date will be agreed with the customer."))
     ) + " "
-    notes = [_p(sentence + currency, "Body")]
-    if snapshot.remarks.strip():
-        notes += [Spacer(0, 2 * mm), _p(text(snapshot.remarks.strip()), "Body")]
-    return notes
+    return [_p(sentence + currency, "Body")]
 
 
 def _terms(terms: str, t: Translator) -> list[Flowable]:
@@ -758,15 +931,16 @@ def _terms(terms: str, t: Translator) -> list[Flowable]:
 def _signatures(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
     customer = (
         text(t._("Place, date and signature of the customer"))
-        + f"<br/><b>{text(snapshot.customer.name)}</b>"
+        + f"<br/><b>{text(snapshot.customer.name, bold=True)}</b>"
     )
     dealer = text(t._("Signature and stamp of the dealer")) + "<br/>"
     if snapshot.salesperson:
         dealer += text(t._("{salesperson}, for {seller}")).format(
-            salesperson=f"<b>{text(snapshot.salesperson)}</b>", seller=text(snapshot.seller.name)
+            salesperson=f"<b>{text(snapshot.salesperson, bold=True)}</b>",
+            seller=text(snapshot.seller.name),
         )
     else:
-        dealer += f"<b>{text(snapshot.seller.name)}</b>"
+        dealer += f"<b>{text(snapshot.seller.name, bold=True)}</b>"
     gap = 12 * mm
     width = (CONTENT_WIDTH - gap) / 2
     table = Table(
@@ -775,6 +949,7 @@ def _signatures(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
         rowHeights=[SIGNATURE_SPACE, None],
         style=TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
                 ("LINEBELOW", (0, 0), (0, 0), 0.8, INK),
                 ("LINEBELOW", (2, 0), (2, 0), 0.8, INK),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -10,8 +10,15 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from app.domain.documents import Customer, DocumentSnapshot, Seller, Vehicle, build_snapshot
-from app.domain.quotes import LineKind, QuoteLine
+from app.domain.documents import (
+    Customer,
+    DocumentSnapshot,
+    LegalDetails,
+    Seller,
+    Vehicle,
+    build_snapshot,
+)
+from app.domain.quotes import LineKind, QuoteLine, TradeInVehicle
 
 ISSUE_DATE = date(2026, 11, 23)
 
@@ -21,6 +28,16 @@ SELLER = Seller(
     vat_number="DE 129 273 398",
     phone="+49 89 5432 100",
     email="verkauf@autohaus-brenner.example",
+    legal=LegalDetails(
+        registered_name="Autohaus Brenner GmbH",
+        commercial_register="HRB 187 342",
+        register_court="Amtsgericht München",
+        managing_directors="Katrin Brenner, Florian Adler",
+        tax_number="143/187/40211",
+        bank_name="Stadtsparkasse München",
+        iban="DE89 7015 0000 1002 3456 78",
+        bic="SSKMDEMMXXX",
+    ),
 )
 
 CUSTOMER = Customer(
@@ -68,9 +85,16 @@ TERMS = (
 
 
 def _line(
-    kind: LineKind, description: str, price: str, vat: str = "19", qty: str = "1"
+    kind: LineKind,
+    description: str,
+    price: str,
+    vat: str = "19",
+    qty: str = "1",
+    trade_in: TradeInVehicle | None = None,
 ) -> QuoteLine:
-    return QuoteLine(kind, description, Decimal(qty), Decimal(price), Decimal(vat))
+    return QuoteLine(
+        kind, description, Decimal(qty), Decimal(price), Decimal(vat), trade_in=trade_in
+    )
 
 
 QUOTE_LINES = (
@@ -85,9 +109,12 @@ QUOTE_LINES = (
     _line(LineKind.DISCOUNT, "Showroom discount", "1500.00"),
     _line(
         LineKind.TRADE_IN,
-        "Opel Astra 1.4 Turbo, first registered 2016, 98,400 km, VIN W0LBF6EC1GG012345",
+        "Trade-in allowance for the customer's car",
         "6800.00",
         vat="0",
+        trade_in=TradeInVehicle(
+            "Opel", "Astra 1.4 Turbo", "W0LBF6EC1GG012345", date(2016, 4, 8), 98_400
+        ),
     ),
 )
 

@@ -19,6 +19,8 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
+from app.i18n import N_, _
+
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 SUFFIX = ".sqlite3"
 BUSY_TIMEOUT_S = 10.0
@@ -34,12 +36,15 @@ class BackupKind(Enum):
 
     @property
     def label(self) -> str:
-        return {
-            BackupKind.REGULAR: "regular backup",
-            BackupKind.BEFORE_UPGRADE: "before an upgrade",
-            BackupKind.SET_ASIDE: "set aside before a restore",
-        }[self]
+        """The kind in words, in the screen's language."""
+        return _(_KIND_LABELS[self])
 
+
+_KIND_LABELS = {
+    BackupKind.REGULAR: N_("regular backup"),
+    BackupKind.BEFORE_UPGRADE: N_("before an upgrade"),
+    BackupKind.SET_ASIDE: N_("set aside before a restore"),
+}
 
 _NAME = re.compile(
     r"^(?P<kind>showroom|before-upgrade-v(?P<schema>\d+)|set-aside)"
@@ -96,10 +101,15 @@ def integrity_problems(conn: sqlite3.Connection, quick: bool = False) -> list[st
     return [] if messages == ["ok"] else messages
 
 
+def _reported(problems: list[str], most: int = 5) -> str:
+    """The first problems SQLite reports, as it words them (in English)."""
+    return "; ".join(problems[:most])
+
+
 def check_file(path: Path, quick: bool = False) -> list[str]:
     """Check a database file; a file that is missing or not a database is a problem too."""
     if not path.is_file():
-        return [f"{path} does not exist."]
+        return [_("{file} does not exist.").format(file=path)]
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
@@ -142,8 +152,10 @@ def copy_database(
     problems = integrity_problems(source)
     if problems:
         raise BackupError(
-            "The database fails SQLite's integrity check, so no backup was taken and the "
-            f"existing backups were left as they are. SQLite reports: {'; '.join(problems[:5])}"
+            _(
+                "The database fails SQLite's integrity check, so no backup was taken and the "
+                "existing backups were left as they are. SQLite reports: {problems}"
+            ).format(problems=_reported(problems))
         )
     folder.mkdir(parents=True, exist_ok=True)
     destination = _target_name(folder, prefix, when or datetime.now())
@@ -152,8 +164,10 @@ def copy_database(
         problems = _write_copy(source, partial)
         if problems:
             raise BackupError(
-                "The backup just written fails SQLite's integrity check and was deleted. "
-                f"SQLite reports: {'; '.join(problems[:5])}"
+                _(
+                    "The backup just written fails SQLite's integrity check and was deleted. "
+                    "SQLite reports: {problems}"
+                ).format(problems=_reported(problems))
             )
         os.replace(partial, destination)
     finally:
@@ -193,8 +207,10 @@ def restore_into(backup: Path, database: Path) -> None:
     problems = check_file(backup)
     if problems:
         raise BackupError(
-            f"{backup.name} fails SQLite's integrity check and was not restored; the database "
-            f"was left as it was. SQLite reports: {'; '.join(problems[:5])}"
+            _(
+                "{file} fails SQLite's integrity check and was not restored; the database "
+                "was left as it was. SQLite reports: {problems}"
+            ).format(file=backup.name, problems=_reported(problems))
         )
     database.parent.mkdir(parents=True, exist_ok=True)
     source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
@@ -212,8 +228,9 @@ def restore_into(backup: Path, database: Path) -> None:
         source.close()
     if problems:
         raise BackupError(
-            f"After restoring {backup.name} the database fails SQLite's integrity check: "
-            f"{'; '.join(problems[:5])}"
+            _(
+                "After restoring {file} the database fails SQLite's integrity check: {problems}"
+            ).format(file=backup.name, problems=_reported(problems))
         )
 
 

@@ -18,12 +18,13 @@ class LeadFilter:
     open_only: bool = False  # new, contacted or qualified
 
 
-# Sort key -> the ORDER BY terms ({dir} is the direction of all but the last).
+# Sort key -> the ORDER BY terms ({dir} is the direction of all but the last). SQL, not
+# texts: the text check is told so where it takes two columns for words.
 LEAD_SORT_COLUMNS = {
-    "name": "l.last_name {dir}, l.company_name",
+    "name": "l.last_name {dir}, l.company_name",  # i18n: ignore
     "email": "l.email",
     "phone": "l.phone",
-    "interest": "l.brand {dir}, l.model",
+    "interest": "l.brand {dir}, l.model",  # i18n: ignore
     "channel": "l.channel",
     "source": "l.source",
     "owner": "u.full_name",

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from peewee import (
+    BlobField,
     CharField,
     Database,
     DateField,
@@ -632,6 +633,60 @@ def _v8_standard_keys(db: Database) -> None:
             )
 
 
+# --- schema 9: what documents print ---------------------------------------------------------
+
+_V9_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "business": tuple(
+        (name, "VARCHAR(255) NOT NULL DEFAULT ''")
+        for name in (
+            "registered_name",
+            "commercial_register",
+            "register_court",
+            "managing_directors",
+            "tax_number",
+            "bank_name",
+            "iban",
+            "bic",
+        )
+    ),
+    "account": (("vat_number", "VARCHAR(255) NOT NULL DEFAULT ''"),),
+    "vehicle": (("vat_treatment", "VARCHAR(255) NOT NULL DEFAULT 'regular'"),),
+    "quote_line": (
+        ("margin_scheme", "BOOLEAN NOT NULL DEFAULT FALSE"),
+        ("trade_in", "TEXT NOT NULL DEFAULT ''"),
+    ),
+}
+
+
+class _DocumentImageV9(Model):
+    sha256 = CharField(primary_key=True)
+    media_type = CharField(default="image/png")
+    data = BlobField()
+    created_at = DateTimeField()
+
+    class Meta:
+        table_name = "document_image"
+        legacy_table_names = False
+
+
+def _v9_documents(db: Database) -> None:
+    """What documents print: the logo's bytes kept once per distinct image (document_image,
+    named by the snapshots by their SHA-256), the dealer's legal details on the business,
+    a business customer's VAT ID, a stock vehicle's VAT treatment (regular or the margin
+    scheme), and per quote line whether it is sold under the margin scheme and which car a
+    trade-in line takes in. Snapshots already issued stay as they are (format 1: they print
+    the logo file they named). Idempotent: columns are added when missing."""
+    for table, columns in _V9_COLUMNS.items():
+        present = {c.name for c in db.get_columns(table)}
+        for name, definition in columns:
+            if name not in present:
+                if is_sqlite(db):  # as peewee declares a BooleanField there
+                    definition = definition.replace("BOOLEAN", "INTEGER").replace("FALSE", "0")
+                db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {definition}')
+    with db.bind_ctx([_DocumentImageV9]):
+        db.create_tables([_DocumentImageV9], safe=True)
+
+
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
     _v2_quotes,
@@ -641,6 +696,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v6_stage_visits,
     _v7_open_list,
     _v8_standard_keys,
+    _v9_documents,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)

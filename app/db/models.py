@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from peewee import (
     SQL,
+    BlobField,
     BooleanField,
     CharField,
     DateField,
@@ -185,6 +186,12 @@ def update_rows(model: type[BaseModel], where: Any, **values: Any) -> int:
         )
 
 
+def _text_field() -> CharField:
+    """A text column added by schema 9: empty by default in the database too, so bulk loads
+    and rows written before it need not name it."""
+    return CharField(default="", constraints=[SQL("DEFAULT ''")])
+
+
 class Setting(Model):
     key = CharField(primary_key=True)
     value = TextField()
@@ -217,6 +224,15 @@ class Business(BaseModel):
     vat_number = CharField(default="")
     phone = CharField(default="")
     email = CharField(default="")
+    # The legal details its documents print in the footer (schema 9).
+    registered_name = _text_field()
+    commercial_register = _text_field()
+    register_court = _text_field()
+    managing_directors = _text_field()
+    tax_number = _text_field()
+    bank_name = _text_field()
+    iban = _text_field()
+    bic = _text_field()
 
 
 class Facility(BaseModel):
@@ -258,6 +274,7 @@ class Account(BaseModel):
     name_key = _key_field()
     # The display name without case or accents, so "Bäckerei" sorts among the Bs.
     sort_name = _key_field()
+    vat_number = _text_field()  # a business customer's VAT ID, printed on its documents
 
     class Meta:
         indexes = (
@@ -312,6 +329,8 @@ class Vehicle(BaseModel):
     list_price_minor = IntegerField(default=0)
     currency = CharField(default="EUR")
     facility = ForeignKeyField(Facility, null=True, backref="vehicles", on_delete="SET NULL")
+    # VatTreatment: a used car bought from a private seller is sold under the margin scheme.
+    vat_treatment = CharField(default="regular", constraints=[SQL("DEFAULT 'regular'")])
 
     class Meta:
         indexes = ((("brand", "model"), False),)
@@ -595,6 +614,10 @@ class QuoteLine(BaseModel):
     quantity = CharField(default="1")  # an exact decimal, as text
     unit_price_minor = IntegerField(default=0)
     vat_rate = CharField(default="0")  # percent, an exact decimal as text
+    # A vehicle sold under the margin scheme; the car a trade-in line takes in (JSON of a
+    # TradeInVehicle). With database defaults, as the demo inserts lines in bulk.
+    margin_scheme = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])
+    trade_in = TextField(default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("quote", "position"), False),)
@@ -632,6 +655,21 @@ class SalesOrder(BaseModel):
     cancelled_on = DateField(null=True)
 
 
+class DocumentImage(Model):
+    """An image printed on issued documents (the logo), kept once per distinct content and
+    found by the SHA-256 of its bytes, which the snapshots name: replacing or deleting the
+    file later changes no reprint."""
+
+    sha256 = CharField(primary_key=True)
+    media_type = CharField(default="image/png")
+    data = BlobField()
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
 # The tables each schema step added after the first, for the steps that create them.
 QUOTE_TABLES: list[type[Model]] = [NumberSequence, Quote, QuoteLine, OrderForm, SalesOrder]
 
@@ -658,4 +696,5 @@ TABLES: list[type[Model]] = [
     Activity,
     AuditEntry,
     *QUOTE_TABLES,
+    DocumentImage,
 ]

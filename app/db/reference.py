@@ -38,10 +38,11 @@ def operation_names(facility_id: int) -> list[tuple[int, str]]:
     return list(query.tuples())
 
 
-def opportunity_kind_names() -> list[tuple[int, str]]:
-    query = m.OpportunityKind.select(m.OpportunityKind.id, m.OpportunityKind.name).order_by(
-        m.OpportunityKind.id
-    )
+def opportunity_kind_names() -> list[tuple[int, str, str | None]]:
+    """(id, name, key) of the kinds of opportunity, in the order they were made."""
+    query = m.OpportunityKind.select(
+        m.OpportunityKind.id, m.OpportunityKind.name, m.OpportunityKind.key
+    ).order_by(m.OpportunityKind.id)
     return list(query.tuples())
 
 
@@ -63,9 +64,11 @@ def kind_stages(kind_id: int) -> list[StageInfo]:
     ]
 
 
-def stage_names_in_order() -> list[tuple[str, int]]:
-    """(name, sequence) of every stage of every kind, in process order."""
-    query = m.Stage.select(m.Stage.name, m.Stage.sequence).order_by(m.Stage.sequence, m.Stage.name)
+def stage_names_in_order() -> list[tuple[str, int, str | None]]:
+    """(name, sequence, key) of every stage of every kind, in process order."""
+    query = m.Stage.select(m.Stage.name, m.Stage.sequence, m.Stage.key).order_by(
+        m.Stage.sequence, m.Stage.name
+    )
     return list(query.tuples())
 
 
@@ -73,6 +76,15 @@ def active_reasons(kind: str) -> list[str]:
     """The active reasons of a catalogue (lost, disqualify, note), in their order."""
     query = m.Reason.select(m.Reason.name).where((m.Reason.kind == kind) & m.Reason.active)
     return [r[0] for r in query.order_by(m.Reason.sequence).tuples()]
+
+
+def active_reason_keys(kind: str) -> list[tuple[str | None, str]]:
+    """(key, name) of the active reasons of a catalogue, in their order: the key of a
+    shipped reason (None for one an administrator added) and the name as stored."""
+    query = m.Reason.select(m.Reason.key, m.Reason.name).where(
+        (m.Reason.kind == kind) & m.Reason.active
+    )
+    return list(query.order_by(m.Reason.sequence).tuples())
 
 
 def opportunity_kinds() -> list[m.OpportunityKind]:

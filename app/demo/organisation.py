@@ -23,6 +23,7 @@ from app.demo.tables import (
     MODEL_YEARS,
     ORIGINS,
     PLACES,
+    SCRIPT_CUSTOMERS,
     SITES,
     STREETS,
     TEAM,
@@ -56,6 +57,7 @@ class OrganisationBuilder:
         self.vehicles: list[Vehicle] = []
         self.ordered_vehicles: list[tuple[object, ...]] = []  # rows for contracts beyond stock
         self.accounts: list[Account] = []
+        self.script_accounts: list[Account] = []
         self.contact_count = 0
         self.opportunity_count = 0
         self.lead_count = 0
@@ -96,6 +98,7 @@ class OrganisationBuilder:
                 vat_number=vat_number(rng),
                 phone=spec.phone,
                 email=spec.email,
+                **_legal_details(spec.business, spec.city),
             )
             facility = m.Facility.create(
                 business=business,
@@ -335,6 +338,24 @@ class OrganisationBuilder:
                          tuple(people))
             )  # fmt: skip
             account_id += 1
+        # The customers in other scripts, last and drawing nothing at random: the rest of the
+        # demo is the same with or without them.
+        for first, last_name, street, postcode, city, email in SCRIPT_CUSTOMERS:
+            name = f"{last_name}, {first}"
+            phone = f"+49 89 {4400_000 + account_id}"
+            account_rows.append(
+                (account_id, AccountKind.PERSON.value, name, first, last_name, "", email, phone,
+                 street, postcode, city, "Germany")
+            )  # fmt: skip
+            person = Person(contact_id, first, last_name, email, phone)
+            contact_rows.append((contact_id, account_id, first, last_name, email, phone, ""))
+            self.accounts.append(
+                Account(account_id, False, name, last_name, street, postcode, city, "Germany",
+                         (person,))
+            )  # fmt: skip
+            self.script_accounts.append(self.accounts[-1])
+            contact_id += 1
+            account_id += 1
         bulk.insert_rows(
             "account",
             ("id", "kind", "name", "first_name", "last_name", "company_name", "email", "phone",
@@ -348,3 +369,19 @@ class OrganisationBuilder:
             ("id", "account_id", "first_name", "last_name", "email", "phone", "job_title"),
             contact_rows,
         )
+
+
+def _legal_details(name: str, city: str) -> dict[str, str]:
+    """The legal details a dealer's documents print in their footer (made up, fixed)."""
+    court = "Amtsgericht Traunstein" if city == "Rosenheim" else "Amtsgericht München"
+    number = 187_342 if city != "Rosenheim" else 24_518
+    return {
+        "registered_name": name,
+        "commercial_register": f"HRB {number:,}".replace(",", " "),
+        "register_court": court,
+        "managing_directors": "Katrin Brenner, Florian Adler",
+        "tax_number": f"143/{number % 1000:03d}/40211",
+        "bank_name": "Stadtsparkasse München",
+        "iban": f"DE89 7015 0000 {number:010d}"[:27],
+        "bic": "SSKMDEMMXXX",
+    }

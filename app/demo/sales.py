@@ -88,6 +88,14 @@ class SalesBuilder(OrganisationBuilder):
                 Plan(account, status, path, channel, condition, model, variant, price,
                       quantity, site, from_lead)
             )  # fmt: skip
+        # The customers in other scripts buy too: each takes a sale that reached a quote.
+        quoted = [
+            p for p in plans
+            if not p.account.company and p.status != Status.LOST
+            and p.path[-1].name in ("Quotation", "Contract", "Delivery", "Won")
+        ]  # fmt: skip
+        for plan, account in zip(quoted, self.script_accounts, strict=False):
+            plan.account = account
         self._reserve(plans)
         return plans
 

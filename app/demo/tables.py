@@ -198,6 +198,23 @@ ORIGINS: tuple[Origin, ...] = (
             ("Иванов/Иванова", "Смирнов/Смирнова", "Петров/Петрова", "Попов/Попова")),
 )  # fmt: skip
 
+# Customers every demo has whose names are written in Chinese, Arabic, Cyrillic and Greek
+# script, as a city dealership's are, with quotes issued to them: (first name, last name,
+# street, postcode, city, e-mail).
+SCRIPT_CUSTOMERS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("芳", "王", "Leopoldstraße 42", "80802", "München", "wang.fang@example.com"),
+    ("أحمد", "الحسن", "Schwanthalerstraße 75", "80336", "München", "ahmed.alhassan@example.net"),
+    (
+        "Ольга",
+        "Смирнова",
+        "Rosenheimer Straße 8",
+        "83022",
+        "Rosenheim",
+        "olga.smirnova@example.org",
+    ),
+    ("Ελένη", "Παπαδοπούλου", "Lindwurmstraße 101", "80337", "München", "eleni.p@example.com"),
+)
+
 # Company names here are German-style ("Zimmerei Huber"); a Greek or Cyrillic surname in one
 # would look made up.
 LATIN_ORIGINS = tuple(o for o in ORIGINS if o.surnames[0] < "\u0370")

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from app.domain.choices import Choice, Condition, Interest, labelled
-from app.domain.quotes import LineKind, QuoteLine, compute_totals, validate_lines
+from app.domain.quotes import LineKind, QuoteLine, TradeInVehicle, compute_totals, validate_lines
 from app.domain.validation import ValidationError, Validator
 from app.i18n import NP_, _
 
 # Bumped when the stored form changes incompatibly; from_dict refuses what it does not know,
-# so an old program never misprints a newer document.
-SNAPSHOT_FORMAT = 1
+# so an old program never misprints a newer document. Format 2 freezes the logo (by the
+# hash of its bytes, kept once in the document_image table), the dealer's legal details, the
+# margin scheme and the trade-in vehicle; format 1 documents still print as they did.
+SNAPSHOT_FORMAT = 2
+READABLE_FORMATS = frozenset({1, 2})
 
 
 @labelled(
@@ -30,8 +33,37 @@ class DocumentKind(Choice):
 
 
 @dataclass(frozen=True, slots=True)
+class LegalDetails:
+    """What a company's business letters must state (in Germany § 35a GmbHG, § 14 UStG):
+    printed in the footer of every page."""
+
+    registered_name: str = ""
+    commercial_register: str = ""  # "HRB 123456"
+    register_court: str = ""  # "Amtsgericht München"
+    managing_directors: str = ""
+    tax_number: str = ""
+    bank_name: str = ""
+    iban: str = ""
+    bic: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in self.__slots__)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> LegalDetails:
+        data = data if isinstance(data, Mapping) else {}
+        return cls(**{name: str(data.get(name, "")) for name in cls.__slots__})
+
+
+@dataclass(frozen=True, slots=True)
 class Seller:
-    """The dealer as it appears on the letterhead."""
+    """The dealer as it appears on the letterhead and in the footer. The logo is frozen by
+    the hash of its bytes (`logo_sha256`); `logo` holds the bytes when they were loaded, never
+    stored in the snapshot's JSON. `logo_path` is what format 1 froze instead."""
 
     name: str
     address_lines: tuple[str, ...] = ()
@@ -39,6 +71,9 @@ class Seller:
     phone: str = ""
     email: str = ""
     logo_path: str = ""
+    logo_sha256: str = ""
+    legal: LegalDetails = LegalDetails()
+    logo: bytes = field(default=b"", repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -47,11 +82,15 @@ class Seller:
             "vat_number": self.vat_number,
             "phone": self.phone,
             "email": self.email,
-            "logo_path": self.logo_path,
+            "logo_sha256": self.logo_sha256,
+            "legal": self.legal.to_dict(),
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Seller:
+    def from_dict(
+        cls, data: Mapping[str, Any], images: Mapping[str, bytes] | None = None
+    ) -> Seller:
+        sha = str(data.get("logo_sha256", ""))
         return cls(
             name=str(data["name"]),
             address_lines=_strings(data.get("address_lines")),
@@ -59,6 +98,9 @@ class Seller:
             phone=str(data.get("phone", "")),
             email=str(data.get("email", "")),
             logo_path=str(data.get("logo_path", "")),
+            logo_sha256=sha,
+            legal=LegalDetails.from_dict(data.get("legal")),
+            logo=(images or {}).get(sha, b"") if sha else b"",
         )
 
 
@@ -153,13 +195,15 @@ class DocumentLine:
     unit_price: Decimal
     vat_rate: Decimal
     net: Decimal
+    margin_scheme: bool = False
+    trade_in: TradeInVehicle | None = None
 
     @property
     def is_trade_in(self) -> bool:
         return self.kind == LineKind.TRADE_IN
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "kind": self.kind,
             "description": self.description,
             "quantity": str(self.quantity),
@@ -167,6 +211,11 @@ class DocumentLine:
             "vat_rate": str(self.vat_rate),
             "net": str(self.net),
         }
+        if self.margin_scheme:
+            data["margin_scheme"] = True
+        if self.trade_in is not None:
+            data["trade_in"] = self.trade_in.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DocumentLine:
@@ -177,6 +226,8 @@ class DocumentLine:
             unit_price=_decimal(data["unit_price"]),
             vat_rate=_decimal(data["vat_rate"]),
             net=_decimal(data["net"]),
+            margin_scheme=bool(data.get("margin_scheme", False)),
+            trade_in=TradeInVehicle.from_dict(data.get("trade_in")),
         )
 
 
@@ -201,6 +252,7 @@ class DocumentTotals:
     gross: Decimal
     trade_in: Decimal
     amount_due: Decimal
+    margin: Decimal = Decimal(0)  # margin-scheme vehicles, in the gross without VAT shown
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -209,6 +261,7 @@ class DocumentTotals:
             "gross": str(self.gross),
             "trade_in": str(self.trade_in),
             "amount_due": str(self.amount_due),
+            "margin": str(self.margin),
         }
 
     @classmethod
@@ -219,6 +272,7 @@ class DocumentTotals:
             gross=_decimal(data["gross"]),
             trade_in=_decimal(data["trade_in"]),
             amount_due=_decimal(data["amount_due"]),
+            margin=_decimal(data.get("margin", "0")),
         )
 
 
@@ -247,6 +301,7 @@ class DocumentSnapshot:
     delivery_date: date | None = None  # order forms
     quote_reference: str = ""  # order forms: the accepted quote, e.g. "Q-00042 rev. 2"
     remarks: str = ""  # printed under the lines (delivery conditions, what is included)
+    format: int = SNAPSHOT_FORMAT  # how it was stored: a format 1 document prints as it did
 
     @property
     def is_quote(self) -> bool:
@@ -258,7 +313,7 @@ class DocumentSnapshot:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "format": SNAPSHOT_FORMAT,
+            "format": self.format,
             "kind": self.kind,
             "number": self.number,
             "revision": self.revision,
@@ -278,15 +333,21 @@ class DocumentSnapshot:
             "remarks": self.remarks,
         }
 
+    @property
+    def margin_scheme(self) -> bool:
+        return any(line.margin_scheme for line in self.lines)
+
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DocumentSnapshot:
+    def from_dict(
+        cls, data: Mapping[str, Any], images: Mapping[str, bytes] | None = None
+    ) -> DocumentSnapshot:
+        """The stored snapshot; `images` gives the bytes of its frozen logo by their hash."""
         version = data.get("format")
-        if version != SNAPSHOT_FORMAT:
-            # Shown when a newer program's document is reprinted: a user reads it.
+        if version not in READABLE_FORMATS:
             raise ValueError(
                 _(
                     "This document was stored in snapshot format {found}; this version of "
-                    "Showroom reads format {known}."
+                    "Showroom reads formats up to {known}."
                 ).format(found=repr(version), known=SNAPSHOT_FORMAT)
             )
         issue_date = _date_in(data["issue_date"])
@@ -298,7 +359,7 @@ class DocumentSnapshot:
             revision=int(data["revision"]),
             issue_date=issue_date,
             currency=str(data["currency"]),
-            seller=Seller.from_dict(data["seller"]),
+            seller=Seller.from_dict(data["seller"], images),
             customer=Customer.from_dict(data["customer"]),
             vehicle=Vehicle.from_dict(data.get("vehicle") or {}),
             lines=tuple(DocumentLine.from_dict(line) for line in data["lines"]),
@@ -310,6 +371,7 @@ class DocumentSnapshot:
             delivery_date=_date_in(data.get("delivery_date")),
             quote_reference=str(data.get("quote_reference", "")),
             remarks=str(data.get("remarks", "")),
+            format=int(version),
         )
 
 
@@ -333,7 +395,8 @@ def build_snapshot(
     remarks: str = "",
 ) -> DocumentSnapshot:
     """The snapshot of a document being issued now: totals computed from the lines, every
-    refusal collected into one ValidationError (line fields keyed as in `validate_lines`)."""
+    refusal collected into one ValidationError (line fields keyed as in `validate_lines`).
+    Every VIN it prints is checked (the vehicle's and a trade-in car's)."""
     v = Validator()
     currency = v.currency("currency", currency)
     kind = v.choice("kind", kind, DocumentKind, _("document kind"))
@@ -363,6 +426,18 @@ def build_snapshot(
             )
     if vehicle.mileage_km is not None and vehicle.mileage_km < 0:
         v.error("vehicle.mileage_km", _("The mileage cannot be negative."))
+    # A VIN that prints is one: 17 characters without I, O or Q.
+    v.vin("vehicle.vin", vehicle.vin)
+    for index, line in enumerate(lines):
+        car = line.trade_in if line.is_trade_in else None
+        if car is None:
+            continue
+        v.vin(f"lines.{index}.trade_in", car.vin)
+        if car.mileage_km is not None and car.mileage_km < 0:
+            v.error(
+                f"lines.{index}.trade_in",
+                _("Line {number}: the mileage cannot be negative.").format(number=index + 1),
+            )
     if not lines:
         v.error("lines", _("A document needs at least one line."))
     validate_lines(lines, currency, v)
@@ -385,8 +460,10 @@ def build_snapshot(
                 description=line.description.strip(),
                 quantity=line.quantity,
                 unit_price=line.unit_price,
-                vat_rate=line.vat_rate,
+                vat_rate=Decimal(0) if line.margin_scheme else line.vat_rate,
                 net=net,
+                margin_scheme=line.margin_scheme,
+                trade_in=line.trade_in if line.is_trade_in else None,
             )
             for line, net in zip(lines, totals.line_nets, strict=True)
         ),
@@ -396,6 +473,7 @@ def build_snapshot(
             gross=totals.gross,
             trade_in=totals.trade_in,
             amount_due=totals.amount_due,
+            margin=totals.margin,
         ),
         payment_method=payment_method,
         salesperson=salesperson,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -47,28 +48,50 @@ def check_currency(code: str) -> str:
     return code
 
 
+_TYPED = re.compile(r"^[+-]?[0-9.,]+$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:[.,][0-9]{3})+$")
+
+
 def parse_amount(text: str) -> Decimal:
-    """Read an amount as a person types it: '12500', '12,500.50', '12.500,50', '12 500'."""
+    """Read an amount as a person types it: '12500', '12,500.50', '12.500,50', '12 500'.
+
+    Until amounts are read in the user's locale, a figure whose one separator may group
+    thousands or mark decimals ("12.500", "12,500") is refused with both readings rather
+    than guessed; digits only, so "1e3" and "NaN" are no amounts."""
     raw = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
     if not raw:
         return Decimal(0)
-    if "," in raw and "." in raw:
-        # The separator that comes last is the decimal one.
-        if raw.rfind(",") > raw.rfind("."):
-            raw = raw.replace(".", "").replace(",", ".")
-        else:
-            raw = raw.replace(",", "")
-    elif "," in raw:
-        head, _comma, tail = raw.rpartition(",")
-        # "12,500" is thousands, "12,50" is decimals.
-        raw = raw.replace(",", "") if len(tail) == 3 and "," not in head else raw.replace(",", ".")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise MoneyError(_("“{text}” is not an amount").format(text=text)) from None
-    if not value.is_finite():
+    if not _TYPED.match(raw):
         raise MoneyError(_("“{text}” is not an amount").format(text=text))
-    return value
+    sign, digits = ("-", raw[1:]) if raw[0] in "+-" else ("", raw)
+    digits = digits.removeprefix("+") if sign else digits
+    if "," in digits and "." in digits:
+        # The separator that comes last is the decimal one; the other groups thousands.
+        point = "," if digits.rfind(",") > digits.rfind(".") else "."
+        head, _sep, tail = digits.rpartition(point)
+        if not _GROUPED.match(head) and not head.isdigit():
+            raise MoneyError(_("“{text}” is not an amount").format(text=text))
+        plain = head.replace(",", "").replace(".", "") + "." + tail
+    elif digits.count(",") + digits.count(".") > 1:
+        if not _GROUPED.match(digits):  # "1.234.567" groups; "1.2.3" is nothing
+            raise MoneyError(_("“{text}” is not an amount").format(text=text))
+        plain = digits.replace(",", "").replace(".", "")
+    elif "," in digits or "." in digits:
+        head, _sep, tail = digits.partition("," if "," in digits else ".")
+        if len(tail) == 3 and head.isdigit() and head[0] != "0":
+            grouped = f"{Decimal(head + tail):,}"
+            decimal = f"{Decimal(f'{head}.{tail}').normalize():f}"
+            raise MoneyError(
+                _("“{text}” could be {grouped} or {decimal}: type {plain} or {decimal}.").format(
+                    text=text, grouped=grouped, decimal=decimal, plain=head + tail
+                )
+            )
+        plain = f"{head or '0'}.{tail}"
+    else:
+        plain = digits
+    if not plain.replace(".", "", 1).isdigit():
+        raise MoneyError(_("“{text}” is not an amount").format(text=text))
+    return Decimal(sign + plain)
 
 
 @dataclass(frozen=True, slots=True)

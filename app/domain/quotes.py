@@ -36,6 +36,21 @@ class LineKind(Choice):
 
 @labelled(
     {
+        "regular": NP_("VAT treatment", "Regular"),
+        "margin": NP_("VAT treatment", "Margin"),
+    }
+)
+class VatTreatment(Choice):
+    """How a vehicle is taxed when sold: VAT on the price, or the margin scheme for a used
+    car bought without VAT (EU VAT Directive art. 311 ff.; in Germany § 25a UStG), whose
+    price is final and shows no VAT."""
+
+    REGULAR = "regular"
+    MARGIN = "margin"
+
+
+@labelled(
+    {
         "draft": NP_("quote status", "Draft"),
         "presented": NP_("quote status", "Presented"),
         "accepted": NP_("quote status", "Accepted"),
@@ -94,19 +109,65 @@ _KINDS = frozenset(LineKind)
 
 
 @dataclass(frozen=True, slots=True)
+class TradeInVehicle:
+    """The customer's car a trade-in allowance is for, as the document identifies it."""
+
+    make: str = ""
+    model: str = ""
+    vin: str = ""
+    first_registration: date | None = None
+    mileage_km: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.make or self.model or self.vin)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "make": self.make,
+            "model": self.model,
+            "vin": self.vin,
+            "first_registration": (
+                self.first_registration.isoformat() if self.first_registration else None
+            ),
+            "mileage_km": self.mileage_km,
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> TradeInVehicle | None:
+        if not isinstance(data, dict) or not data:
+            return None
+        registered = data.get("first_registration")
+        mileage = data.get("mileage_km")
+        return cls(
+            make=str(data.get("make", "")),
+            model=str(data.get("model", "")),
+            vin=str(data.get("vin", "")),
+            first_registration=date.fromisoformat(str(registered)) if registered else None,
+            mileage_km=None if mileage in (None, "") else int(str(mileage)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteLine:
     """One line as the salesperson enters it: net prices in the quote's currency, discounts
-    and trade-in allowances as positive amounts (they are subtracted)."""
+    and trade-in allowances as positive amounts (they are subtracted). A vehicle under the
+    margin scheme has a final price that carries no VAT shown."""
 
     kind: LineKind
     description: str
     quantity: Decimal
     unit_price: Decimal
     vat_rate: Decimal  # percent: 19, 22, 5.5, 0
+    margin_scheme: bool = False
+    trade_in: TradeInVehicle | None = None  # the car a trade-in line takes in
 
     @property
     def net(self) -> Decimal:
-        """Quantity x unit price, negative for discounts and trade-ins; exact, never rounded."""
+        """Quantity x unit price, negative for discounts and trade-ins; exact, never rounded.
+        Figures out of bounds (refused by validate_lines) give 0 rather than overflow."""
+        if not figures_in_bounds(self.quantity, self.unit_price):
+            return Decimal(0)
         amount = self.quantity * self.unit_price
         return -amount if self.kind in _SUBTRACTED else amount
 
@@ -136,6 +197,18 @@ class QuoteTotals:
     gross: Decimal
     trade_in: Decimal  # the allowance, as a positive amount
     amount_due: Decimal
+    margin: Decimal = Decimal(0)  # margin-scheme vehicles: final prices, in the gross only
+
+
+def figures_in_bounds(quantity: Decimal, unit_price: Decimal) -> bool:
+    """Whether a line's figures are numbers small enough to multiply: a quantity typed as
+    9e999999 is refused by validate_lines, and must not overflow anything before that."""
+    return (
+        quantity.is_finite()
+        and unit_price.is_finite()
+        and abs(quantity) <= MAX_QUANTITY
+        and abs(unit_price) <= money.MAX_AMOUNT
+    )
 
 
 def compute_totals(lines: Sequence[QuoteLine], currency: str) -> QuoteTotals:
@@ -146,9 +219,12 @@ def compute_totals(lines: Sequence[QuoteLine], currency: str) -> QuoteTotals:
     carries no VAT; it only reduces the amount due."""
     by_rate: dict[Decimal, Decimal] = {}
     trade_in = Decimal(0)
+    margin = Decimal(0)
     for line in lines:
         if line.is_trade_in:
             trade_in -= line.net
+        elif line.margin_scheme:
+            margin += line.net
         else:
             by_rate[line.vat_rate] = by_rate.get(line.vat_rate, Decimal(0)) + line.net
     vat = tuple(
@@ -157,7 +233,7 @@ def compute_totals(lines: Sequence[QuoteLine], currency: str) -> QuoteTotals:
     )
     net_total = sum((v.net for v in vat), Decimal(0))
     vat_total = sum((v.vat for v in vat), Decimal(0))
-    gross = net_total + vat_total
+    gross = net_total + vat_total + margin
     return QuoteTotals(
         currency=currency,
         line_nets=tuple(line.net for line in lines),
@@ -167,6 +243,7 @@ def compute_totals(lines: Sequence[QuoteLine], currency: str) -> QuoteTotals:
         gross=gross,
         trade_in=trade_in,
         amount_due=gross - trade_in,
+        margin=margin,
     )
 
 
@@ -247,7 +324,23 @@ def validate_lines(
                     "{line}: a trade-in allowance carries no VAT; its rate of {rate} % is ignored."
                 ).format(line=label, rate=format_rate(line.vat_rate)),
             )
-        if not (line.quantity.is_finite() and line.unit_price.is_finite()):
+        if line.unit_price.is_finite() and abs(line.unit_price) > money.MAX_AMOUNT:
+            v.error(
+                line_field(index, "unit_price"),
+                _(
+                    "{line}: a unit price above {limit} {currency} is a typo; check the digits."
+                ).format(
+                    line=label,
+                    limit=money.format_amount(money.MAX_AMOUNT, currency),
+                    currency=currency,
+                ),
+            )
+        if line.margin_scheme and line.kind != LineKind.VEHICLE:
+            v.error(
+                line_field(index, "vat_rate"),
+                _("{line}: only a vehicle is sold under the margin scheme.").format(line=label),
+            )
+        if not figures_in_bounds(line.quantity, line.unit_price):
             continue
         amount = abs(line.quantity * line.unit_price)
         if amount > MAX_LINE_AMOUNT:
@@ -291,7 +384,7 @@ def _check_discounts(v: Validator, lines: Sequence[QuoteLine], currency: str) ->
     for line in lines:
         if line.kind == LineKind.DISCOUNT:
             discounted[line.vat_rate] = discounted.get(line.vat_rate, Decimal(0)) - line.net
-        elif not line.is_trade_in:
+        elif not line.is_trade_in and not line.margin_scheme:
             charged[line.vat_rate] = charged.get(line.vat_rate, Decimal(0)) + line.net
     too_large = False
     for index, line in enumerate(lines):
@@ -394,6 +487,30 @@ def format_quantity(quantity: Decimal) -> str:
     if quantity == quantity.to_integral_value():
         return f"{int(quantity):,}"
     return f"{quantity.normalize():,f}"
+
+
+# Above this a VAT rate is surely mistyped: the highest standard rate in the EU is 27 %.
+MAX_PLAUSIBLE_VAT_RATE = Decimal("30")
+
+
+def issue_concerns(lines: Sequence[QuoteLine], currency: str) -> list[str]:
+    """What to confirm before issuing a quote that is valid but odd: a total of zero, or a
+    VAT rate above any in force."""
+    concerns = []
+    totals = compute_totals(lines, currency)
+    if totals.amount_due == 0:
+        concerns.append(_("The quote's total is zero."))
+    rates = sorted(
+        {line.vat_rate for line in lines if line.vat_rate > MAX_PLAUSIBLE_VAT_RATE},
+        reverse=True,
+    )
+    if rates:
+        concerns.append(
+            _("It charges VAT at {rate} %, more than any rate in force.").format(
+                rate=format_rate(rates[0])
+            )
+        )
+    return concerns
 
 
 def can_move(current: str, target: str) -> bool:

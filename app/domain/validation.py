@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from app.domain import money, vin
+from email_validator import EmailNotValidError, validate_email
+
+from app.domain import money, printable, vin
 from app.domain.choices import Choice
 from app.i18n import _, ngettext
 
@@ -43,13 +44,28 @@ class Validator:
             self.error(name, _("{label} cannot be empty.").format(label=label))
         elif len(text) > max_length:
             self.error(name, _too_long(label, len(text), max_length))
+        self.printable(name, text)
         return text
 
     def optional(self, name: str, value: str | None, label: str, max_length: int = 200) -> str:
         text = (value or "").strip()
         if len(text) > max_length:
             self.error(name, _too_long(label, len(text), max_length))
+        self.printable(name, text)
         return text
+
+    def printable(self, name: str, text: str) -> None:
+        """Refuse what no document can print (emoji, scripts without a shipped font): it
+        would print as a gap on the paper the customer takes home."""
+        missing = printable.unprintable(text)
+        if missing:
+            self.error(
+                name,
+                _(
+                    "“{characters}” cannot be printed on a document (no emoji or symbols the "
+                    "document fonts lack); remove it."
+                ).format(characters="".join(missing[:5])),
+            )
 
     def amount(self, name: str, value: Decimal | None, label: str) -> Decimal:
         if value is None:
@@ -86,6 +102,15 @@ class Validator:
         problem = vin.format_error(text)
         if problem:
             self.error(name, problem)
+        elif not vin.check_digit_matches(text) and vin.is_north_american(text):
+            # North American VINs always carry the check digit: a wrong one is a typo.
+            self.error(
+                name,
+                _(
+                    "The check digit (9th character) does not match; it should be {digit}. "
+                    "A VIN from North America always carries one: check the VIN."
+                ).format(digit=vin.check_digit(text)),
+            )
         elif not vin.check_digit_matches(text):
             self.warn(
                 name,
@@ -97,8 +122,14 @@ class Validator:
         return text
 
     def email(self, name: str, value: str | None) -> str:
+        """The syntax by email-validator's rules (RFC 5322 and the DNS's for the domain), with
+        no look-up on the network."""
         text = (value or "").strip()
-        if text and not EMAIL_RE.match(text):
+        if not text:
+            return text
+        try:
+            validate_email(text, check_deliverability=False)
+        except EmailNotValidError:
             self.error(
                 name, _("“{text}” is not an e-mail address (name@example.com).").format(text=text)
             )
@@ -124,9 +155,6 @@ class Validator:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(dict(self.errors), dict(self.warnings))
-
-
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def not_in_past(v: Validator, name: str, value: date | None, today: date, label: str) -> None:

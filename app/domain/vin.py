@@ -73,6 +73,12 @@ def check_digit_matches(vin: str) -> bool:
     return format_error(vin) is None and vin[8] == check_digit(vin)
 
 
+def is_north_american(vin: str) -> bool:
+    """Built for North America (the USA, Canada, Mexico: world manufacturer identifiers
+    starting 1 to 5), where the check digit is mandatory."""
+    return normalise(vin)[:1] in ("1", "2", "3", "4", "5")
+
+
 def with_check_digit(vin: str) -> str:
     vin = normalise(vin)
     return vin[:8] + check_digit(vin) + vin[9:]

@@ -17,9 +17,11 @@ from app.db.accounts import (
 )
 from app.db.connection import transaction
 from app.db.settings import setting_value
-from app.domain import money
+from app.domain import money, standard_names
 from app.domain.choices import AccountKind, ContactRole
+from app.domain.fields import label as field_label
 from app.domain.validation import ValidationError, Validator
+from app.i18n import N_, _, ngettext
 from app.services import conflicts, matching
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import Option
@@ -72,7 +74,14 @@ class PossibleDuplicates(Exception):
     caller shows the candidates and calls again with confirmed_new=True or uses one."""
 
     def __init__(self, candidates: list[DuplicateCandidate]) -> None:
-        super().__init__(f"{len(candidates)} customer(s) on file look like this one.")
+        n = len(candidates)
+        super().__init__(
+            ngettext(
+                "{n} customer on file looks like this one.",
+                "{n} customers on file look like this one.",
+                n,
+            ).format(n=n)
+        )
         self.candidates = candidates
 
 
@@ -123,23 +132,26 @@ def check(data: AccountInput, v: Validator | None = None) -> Validator:
     """Collect what is wrong with the customer's fields into `v` (a new one by default)."""
     v = v or Validator()
     if data.kind not in {k.value for k in AccountKind}:
-        v.error("kind", "An account is a person or a company.")
+        v.error("kind", _("An account is a person or a company."))
+    company_name = field_label("account.company_name")
+    last_name, first_name = field_label("account.last_name"), field_label("account.first_name")
     if data.kind == AccountKind.COMPANY.value:
-        data.company_name = v.require("company_name", data.company_name, "Company name")
+        data.company_name = v.require("company_name", data.company_name, company_name)
         # A company may name a person too; kept, so trimmed and bounded like any name.
-        data.last_name = v.optional("last_name", data.last_name, "Last name", 100)
-        data.first_name = v.optional("first_name", data.first_name, "First name", 100)
+        data.last_name = v.optional("last_name", data.last_name, last_name, 100)
+        data.first_name = v.optional("first_name", data.first_name, first_name, 100)
     else:
-        data.last_name = v.require("last_name", data.last_name, "Last name", 100)
-        data.first_name = v.optional("first_name", data.first_name, "First name", 100)
-        data.company_name = v.optional("company_name", data.company_name, "Company name")
+        data.last_name = v.require("last_name", data.last_name, last_name, 100)
+        data.first_name = v.optional("first_name", data.first_name, first_name, 100)
+        data.company_name = v.optional("company_name", data.company_name, company_name)
     data.email = v.email("email", data.email)
-    data.phone = v.optional("phone", data.phone, "Phone", 40)
+    data.phone = v.optional("phone", data.phone, field_label("account.phone"), 40)
     problem = matching.phone_problem(data.phone, phone_region())
     if problem:
         v.error("phone", problem)
     for name in ("street", "postcode", "city", "country"):
-        setattr(data, name, v.optional(name, getattr(data, name), name.capitalize(), 120))
+        text = v.optional(name, getattr(data, name), field_label(f"account.{name}"), 120)
+        setattr(data, name, text)
     return v
 
 
@@ -180,12 +192,13 @@ def find_duplicates(
             if reason not in found.setdefault(row.id, []):
                 found[row.id].append(reason)
 
+    # Why each one is shown, as the list of candidates says it beside the customer.
     if keys["email_key"]:
-        collect(db.accounts_with("email_key", keys["email_key"], limit), "same e-mail")
+        collect(db.accounts_with("email_key", keys["email_key"], limit), _("same e-mail"))
     if len(keys["phone_key"]) >= 6:
-        collect(db.accounts_with("phone_key", keys["phone_key"], limit), "same phone")
+        collect(db.accounts_with("phone_key", keys["phone_key"], limit), _("same phone"))
     if keys["name_key"]:
-        collect(db.accounts_with("name_key", keys["name_key"], limit), "same name")
+        collect(db.accounts_with("name_key", keys["name_key"], limit), _("same name"))
         postcode = data.postcode.strip()
         if postcode:
             nearby = db.accounts_with("postcode", postcode, 500)
@@ -194,7 +207,7 @@ def find_duplicates(
                 for r in nearby
                 if matching.name_similarity(r.name_key, keys["name_key"]) >= matching.CLOSE_NAME
             ]
-            collect(close, "similar name, same postcode")
+            collect(close, _("similar name, same postcode"))
     ranked = sorted(found, key=lambda i: (-len(found[i]), rows[i].name))[:limit]
     return [
         DuplicateCandidate(
@@ -240,11 +253,9 @@ def update(account_id: int, data: AccountInput, expected_version: int) -> Accoun
     with transaction():
         row = m.Account.get_or_none(m.Account.id == account_id)
         if row is None:
-            raise NotFound(f"Customer #{account_id} no longer exists.")
+            raise _gone(account_id)
         if row.version != expected_version:
-            raise ConflictError(
-                f"Customer {row.name}", conflicts.user_name(row.changed_by), row.version
-            )
+            raise ConflictError(_what(row.name), conflicts.user_name(row.changed_by), row.version)
         for name in _ACCOUNT_FIELDS:
             setattr(row, name, getattr(data, name))
         for name, value in _keys(data, phone_region()).items():
@@ -254,27 +265,24 @@ def update(account_id: int, data: AccountInput, expected_version: int) -> Accoun
     return get(account_id)
 
 
-FIELD_LABELS = {
-    "kind": "Kind",
-    "first_name": "First name",
-    "last_name": "Last name",
-    "company_name": "Company name",
-    "email": "E-mail",
-    "phone": "Phone",
-    "street": "Street",
-    "postcode": "Postcode",
-    "city": "City",
-    "country": "Country",
-}
+def _gone(account_id: int) -> NotFound:
+    return NotFound(_("Customer #{id} no longer exists.").format(id=account_id))
+
+
+def _what(name: str) -> str:
+    """The customer as a message about a save names it."""
+    # TRANSLATORS: fills {what} in "{what} was changed by {name} after you opened it."
+    return _("Customer {name}").format(name=name)
 
 
 def conflict(account_id: int, opened: AccountInput, yours: AccountInput) -> conflicts.Conflict:
     """What changed since the form was opened: the value then, theirs and yours."""
     row = m.Account.get_or_none(m.Account.id == account_id)
     if row is None:
-        raise NotFound(f"Customer #{account_id} no longer exists.")
+        raise _gone(account_id)
+    labels = conflicts.field_labels("account", _ACCOUNT_FIELDS)
     return conflicts.describe(
-        f"Customer {row.name}", row.changed_by, opened, get(account_id), yours, FIELD_LABELS
+        _what(row.name), row.changed_by, opened, get(account_id), yours, labels
     )
 
 
@@ -283,7 +291,7 @@ def save_over(
 ) -> AccountDetail:
     """The user's changes over the version saved elsewhere; their other changes stay."""
     theirs = get(account_id)
-    merged = conflicts.merged(opened, theirs, yours, FIELD_LABELS)
+    merged = conflicts.merged(opened, theirs, yours, _ACCOUNT_FIELDS)
     data = AccountInput(**{n: getattr(merged, n) for n in _ACCOUNT_FIELDS})
     return update(account_id, data, their_version)
 
@@ -291,7 +299,7 @@ def save_over(
 def get(account_id: int) -> AccountDetail:
     row = m.Account.get_or_none(m.Account.id == account_id)
     if row is None:
-        raise NotFound(f"Customer #{account_id} no longer exists.")
+        raise _gone(account_id)
     opportunities = account_opportunities(account_id)
     return AccountDetail(
         **{n: getattr(row, n) for n in _ACCOUNT_FIELDS},
@@ -303,7 +311,7 @@ def get(account_id: int) -> AccountDetail:
             AccountOpportunity(
                 o.id,
                 o.topic,
-                o.stage.name if o.stage_id else "",
+                standard_names.display_name(o.stage.key, o.stage.name) if o.stage_id else "",
                 o.status,
                 o.est_close_date,
                 money.format_money(money.from_minor(o.est_revenue_minor, o.currency), o.currency),
@@ -322,13 +330,15 @@ def contact_infos(account_id: int) -> list[ContactInfo]:
 
 def _validate_contact(data: ContactInput) -> None:
     v = Validator()
-    data.last_name = v.require("last_name", data.last_name, "Last name", 100)
-    data.first_name = v.optional("first_name", data.first_name, "First name", 100)
+    data.last_name = v.require("last_name", data.last_name, field_label("contact.last_name"), 100)
+    data.first_name = v.optional(
+        "first_name", data.first_name, field_label("contact.first_name"), 100
+    )
     data.email = v.email("email", data.email)
     problem = matching.phone_problem(data.phone, phone_region())
     if problem:
         v.error("phone", problem)
-    data.job_title = v.optional("job_title", data.job_title, "Job title", 100)
+    data.job_title = v.optional("job_title", data.job_title, field_label("contact.job_title"), 100)
     v.raise_if_any()
 
 
@@ -336,7 +346,7 @@ def add_contact(account_id: int, data: ContactInput) -> Option:
     _validate_contact(data)
     with transaction():
         if not db.account_exists(account_id):
-            raise NotFound(f"Customer #{account_id} no longer exists.")
+            raise _gone(account_id)
         row = m.Contact.create(
             account=account_id,
             first_name=data.first_name,
@@ -360,7 +370,7 @@ def update_contact(contact_id: int, data: ContactInput) -> None:
     with transaction():
         row = m.Contact.get_or_none(m.Contact.id == contact_id)
         if row is None:
-            raise NotFound("This contact no longer exists.")
+            raise NotFound(_("This contact no longer exists."))
         changes = {k: (getattr(row, k), v) for k, v in values.items() if getattr(row, k) != v}
         if not changes:
             return
@@ -423,16 +433,18 @@ def merge(keep_id: int, drop_id: int, chosen: dict[str, str] | None = None) -> A
     their quotes, order forms and orders), contacts, activities and converted leads of both
     end up on the kept account; all of it in one transaction."""
     if keep_id == drop_id:
-        raise ValidationError({"account_id": "An account cannot be merged with itself."})
+        raise ValidationError({"account_id": _("An account cannot be merged with itself.")})
     with transaction():
         keep = m.Account.get_or_none(m.Account.id == keep_id)
         drop = m.Account.get_or_none(m.Account.id == drop_id)
         if keep is None or drop is None:
-            raise NotFound("One of the two customers no longer exists.")
+            raise NotFound(_("One of the two customers no longer exists."))
         values = AccountInput(**{n: getattr(keep, n) or getattr(drop, n) for n in MERGE_FIELDS})
         for name, value in (chosen or {}).items():
             if name not in MERGE_FIELDS:
-                raise ValidationError({name: f"“{name}” is not a field of a customer."})
+                raise ValidationError(
+                    {name: _("“{name}” is not a field of a customer.").format(name=name)}
+                )
             setattr(values, name, value)
         check(values).raise_if_any()
         for name in MERGE_FIELDS:
@@ -450,6 +462,13 @@ def merge(keep_id: int, drop_id: int, chosen: dict[str, str] | None = None) -> A
 # --- the contacts of an opportunity ---------------------------------------------------------
 
 
+CLOSED_OPPORTUNITY = N_("A closed opportunity is read-only; reopen it first.")
+
+
+def _opportunity_gone(opportunity_id: int) -> NotFound:
+    return NotFound(_("Opportunity #{id} no longer exists.").format(id=opportunity_id))
+
+
 @dataclass(frozen=True, slots=True)
 class OpportunityContactInfo:
     contact_id: int
@@ -462,7 +481,7 @@ def opportunity_contacts(opportunity_id: int) -> list[OpportunityContactInfo]:
     """The primary contact first, then the further contacts with their roles."""
     opp = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
     if opp is None:
-        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+        raise _opportunity_gone(opportunity_id)
     result = []
     if opp.primary_contact_id:
         c = opp.primary_contact
@@ -486,23 +505,23 @@ def set_opportunity_contact(opportunity_id: int, contact_id: int, role: str) -> 
     try:
         role_value = ContactRole.parse(role).value if role else ""
     except ValueError:
-        raise ValidationError({"role": f"“{role}” is not a contact role."}) from None
+        raise ValidationError(
+            {"role": _("“{role}” is not a contact role.").format(role=role)}
+        ) from None
     with transaction():
         opp = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
         contact = m.Contact.get_or_none(m.Contact.id == contact_id)
         if opp is None or contact is None:
-            raise NotFound("The opportunity or the contact no longer exists.")
+            raise NotFound(_("The opportunity or the contact no longer exists."))
         if opp.status != "open":
-            raise ValidationError(
-                {"contact": "A closed opportunity is read-only; reopen it first."}
-            )
+            raise ValidationError({"contact": _(CLOSED_OPPORTUNITY)})
         if contact.account_id != opp.account_id:
             raise ValidationError(
-                {"contact": "Only people at the opportunity's customer can be its contacts."}
+                {"contact": _("Only people at the opportunity's customer can be its contacts.")}
             )
         if contact.id == opp.primary_contact_id:
             raise ValidationError(
-                {"contact": "This is the primary contact already; add someone else."}
+                {"contact": _("This is the primary contact already; add someone else.")}
             )
         db.set_opportunity_contact(opp.id, contact.id, role_value)
 
@@ -512,11 +531,9 @@ def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
     with transaction():
         opp = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
         if opp is None:
-            raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+            raise _opportunity_gone(opportunity_id)
         if opp.status != "open":
-            raise ValidationError(
-                {"contact": "A closed opportunity is read-only; reopen it first."}
-            )
+            raise ValidationError({"contact": _(CLOSED_OPPORTUNITY)})
         db.remove_opportunity_contact(opportunity_id, contact_id)
 
 

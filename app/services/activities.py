@@ -12,11 +12,14 @@ from app.db import queries
 from app.db.accounts import account_exists
 from app.db.connection import transaction
 from app.db.history import close_date_changes
-from app.db.reference import active_reasons
+from app.domain import standard_names
 from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status
+from app.domain.fields import label as field_label
 from app.domain.validation import ValidationError, Validator
+from app.i18n import N_, _, ngettext
 from app.services import leads, process
 from app.services.errors import NotFound
+from app.services.reference import NameChoice, reason_choices, reason_label, stored_reason
 from app.services.timeline import (
     TimelineEntry,
     activity_title,
@@ -28,8 +31,9 @@ from app.services.timeline import (
 # An appointment or a test drive shows the customer is interested (DESIGN: sales rules).
 _MOVES_TO_INTEREST = {ActivityKind.APPOINTMENT.value, ActivityKind.TEST_DRIVE.value}
 _SCHEDULED = {ActivityKind.APPOINTMENT.value, ActivityKind.TEST_DRIVE.value}
-MAX_TEST_DRIVE = timedelta(hours=8)
-CONVERTED_LEAD = (
+_MAX_TEST_DRIVE_HOURS = 8
+MAX_TEST_DRIVE = timedelta(hours=_MAX_TEST_DRIVE_HOURS)
+CONVERTED_LEAD = N_(
     "This lead was converted and is kept as it was; log new activities on its opportunity."
 )
 
@@ -62,29 +66,49 @@ _FIELDS = tuple(f.name for f in fields(ActivityInput))
 
 
 def note_reasons() -> list[str]:
-    return active_reasons("note")
+    """The note reasons as a picker shows them (a shipped one translated); `create` and
+    `update` take a reason as shown or as stored, and store it as stored."""
+    return [choice.label for choice in note_reason_choices()]
+
+
+def note_reason_choices() -> list[NameChoice]:
+    """The active note reasons: the name stored and the text shown."""
+    return reason_choices("note")
+
+
+def note_reason_label(stored: str) -> str:
+    """The text shown for a note's reason as stored."""
+    return reason_label("note", stored)
 
 
 def _validate(data: ActivityInput, own_id: int | None) -> Validator:
     v = Validator()
-    data.kind = v.choice("kind", data.kind, ActivityKind, "kind of activity")
-    data.subject = v.require("subject", data.subject, "Subject")
-    data.description = v.optional("description", data.description, "Description", 10_000)
+    # TRANSLATORS: completes "“{text}” is not a known {label}; pick one of: {known}."
+    data.kind = v.choice("kind", data.kind, ActivityKind, _("kind of activity"))
+    data.subject = v.require("subject", data.subject, field_label("activity.subject"))
+    data.description = v.optional(
+        "description", data.description, field_label("activity.description"), 10_000
+    )
     if data.starts_at is None:
-        v.error("starts_at", "Give the date and time.")
+        v.error("starts_at", _("Give the date and time."))
     if not (data.opportunity_id or data.lead_id or data.account_id):
-        v.error("opportunity_id", "An activity belongs to an opportunity, a lead or a customer.")
+        v.error("opportunity_id", _("An activity belongs to an opportunity, a lead or a customer."))
     if data.kind in _SCHEDULED and data.starts_at is not None:
         if data.ends_at is None:
             data.ends_at = data.starts_at + timedelta(hours=1)
         if data.ends_at <= data.starts_at:
-            v.error("ends_at", "The end must come after the start.")
+            v.error("ends_at", _("The end must come after the start."))
     if data.kind == ActivityKind.TEST_DRIVE.value:
         if data.vehicle_id is None:
-            v.error("vehicle_id", "A test drive needs the vehicle.")
+            v.error("vehicle_id", _("A test drive needs the vehicle."))
         elif data.starts_at and data.ends_at and data.ends_at - data.starts_at > MAX_TEST_DRIVE:
             v.error(
-                "ends_at", "A test drive slot is at most 8 hours; book a longer loan as a task."
+                "ends_at",
+                ngettext(
+                    "A test drive slot is at most {hours} hour; book a longer loan as a task.",
+                    "A test drive slot is at most {hours} hours; book a longer loan as a task.",
+                    _MAX_TEST_DRIVE_HOURS,
+                ).format(hours=_MAX_TEST_DRIVE_HOURS),
             )
         elif data.starts_at and data.ends_at and data.ends_at > data.starts_at:
             clash = _test_drive_clash(data.vehicle_id, data.starts_at, data.ends_at, own_id)
@@ -93,13 +117,13 @@ def _validate(data: ActivityInput, own_id: int | None) -> Validator:
     else:
         data.vehicle_id = data.vehicle_id if data.kind in _SCHEDULED else None
     if data.kind == ActivityKind.CALL.value and data.direction not in ("in", "out"):
-        v.error("direction", "Say whether the customer called in or was called.")
-    if (
-        data.kind == ActivityKind.NOTE.value
-        and data.note_reason
-        and data.note_reason not in note_reasons()
-    ):
-        v.error("note_reason", "Pick the note's reason from the list.")
+        v.error("direction", _("Say whether the customer called in or was called."))
+    if data.kind == ActivityKind.NOTE.value and data.note_reason:
+        stored = stored_reason("note", data.note_reason)
+        if stored is None:
+            v.error("note_reason", _("Pick the note's reason from the list."))
+        else:
+            data.note_reason = stored
     return v
 
 
@@ -118,19 +142,23 @@ def _test_drive_clash(
     customer = _customer_of(other)
     owner = m.User.get_or_none(m.User.id == other.owner_id) if other.owner_id else None
     parent = (
-        f"opportunity #{other.opportunity_id}"
+        _("opportunity #{id}").format(id=other.opportunity_id)
         if other.opportunity_id
-        else f"lead #{other.lead_id}"
+        else _("lead #{id}").format(id=other.lead_id)
         if other.lead_id
         else ""
     )
+    # Whose drive it is: the salesperson's name and the sale's number, as a short list.
     whose = ", ".join(p for p in (owner.full_name if owner else "", parent) if p)
-    return (
-        f"The vehicle is booked {slot} for a test drive"
-        + (f" with {customer}" if customer else "")
-        + (f" ({whose})" if whose else "")
-        + "."
-    )
+    if customer and whose:
+        text = _("The vehicle is booked {slot} for a test drive with {customer} ({whose}).")
+    elif customer:
+        text = _("The vehicle is booked {slot} for a test drive with {customer}.")
+    elif whose:
+        text = _("The vehicle is booked {slot} for a test drive ({whose}).")
+    else:
+        text = _("The vehicle is booked {slot} for a test drive.")
+    return text.format(slot=slot, customer=customer, whose=whose)
 
 
 def _customer_of(row: m.Activity) -> str:
@@ -155,18 +183,18 @@ def _check_parent_open(data: ActivityInput) -> None:
     if data.opportunity_id is not None:
         row = m.Opportunity.get_or_none(m.Opportunity.id == data.opportunity_id)
         if row is None:
-            raise NotFound(f"Opportunity #{data.opportunity_id} no longer exists.")
+            raise NotFound(_("Opportunity #{id} no longer exists.").format(id=data.opportunity_id))
         process.require_open(row)
         if data.account_id is None:
             data.account_id = row.account_id
     if data.lead_id is not None:
         lead = m.Lead.get_or_none(m.Lead.id == data.lead_id)
         if lead is None:
-            raise NotFound(f"Lead #{data.lead_id} no longer exists.")
+            raise NotFound(_("Lead #{id} no longer exists.").format(id=data.lead_id))
         if lead.status == LeadStatus.CONVERTED.value:
-            raise ValidationError({"lead_id": CONVERTED_LEAD})
+            raise ValidationError({"lead_id": _(CONVERTED_LEAD)})
     if data.account_id is not None and not account_exists(data.account_id):
-        raise NotFound(f"Customer #{data.account_id} no longer exists.")
+        raise NotFound(_("Customer #{id} no longer exists.").format(id=data.account_id))
 
 
 def create(data: ActivityInput) -> ActivityDetail:
@@ -191,7 +219,7 @@ def update(activity_id: int, data: ActivityInput) -> ActivityDetail:
     with transaction():
         row = m.Activity.get_or_none(m.Activity.id == activity_id)
         if row is None:
-            raise NotFound("This activity no longer exists.")
+            raise NotFound(_("This activity no longer exists."))
         if row.opportunity_id is not None:
             process.require_open(row.opportunity)
         data.opportunity_id, data.lead_id = row.opportunity_id, row.lead_id
@@ -215,7 +243,7 @@ def set_done(activity_id: int, done: bool = True) -> ActivityDetail:
 def get(activity_id: int) -> ActivityDetail:
     row = m.Activity.get_or_none(m.Activity.id == activity_id)
     if row is None:
-        raise NotFound("This activity no longer exists.")
+        raise NotFound(_("This activity no longer exists."))
     label = ""
     if row.vehicle_id:
         v = row.vehicle
@@ -242,11 +270,13 @@ def _activity_entries(rows: list[db.TimelineRow]) -> list[TimelineEntry]:
     for row in rows:
         aid, kind, subject, description, at, done, by, reason, direction = row[:9]
         opportunity_id, topic, status, lead_id, lead_status = row[9:]
-        title = activity_title(kind, subject, reason, direction)
+        title = activity_title(
+            kind, subject, note_reason_label(reason) if reason else reason, direction
+        )
         if opportunity_id is not None:
             about = f"#{opportunity_id} {topic}"
         else:
-            about = f"Lead #{lead_id}" if lead_id is not None else ""
+            about = _("Lead #{id}").format(id=lead_id) if lead_id is not None else ""
         locked = (opportunity_id is not None and status != Status.OPEN.value) or (
             lead_status == LeadStatus.CONVERTED.value
         )
@@ -303,7 +333,7 @@ class AgendaOpportunity:
     stage: str
     est_close_date: date
     days_in_stage: int
-    reason: str  # "past its close date" or "N days in Quotation (allowed M)"
+    reason: str  # "close date 2027-01-05 has passed" or "N days in Quotation (allowed M)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,14 +371,18 @@ def agenda(user_id: int, today: date | None = None, now: datetime | None = None)
         user_id, day_start, [ActivityKind.NOTE.value, ActivityKind.EMAIL.value]
     )
     past_close, stale = [], []
-    for oid, topic, customer, stage, close, allowed, entered in queries.agenda_opportunities(
-        user_id, today, now
-    ):
+    for row in queries.agenda_opportunities(user_id, today, now):
+        oid, topic, customer, stored_stage, stage_key, close, allowed, entered = row
+        stage = standard_names.display_name(stage_key, stored_stage)
         days = int((now - entered).total_seconds() // 86_400) if entered else 0
         if close < today:
-            reason = f"close date {close.isoformat()} has passed"
+            reason = _("close date {date} has passed").format(date=close.isoformat())
             past_close.append(AgendaOpportunity(oid, topic, customer, stage, close, days, reason))
         if allowed is not None and days > allowed:
-            reason = f"{days} days in {stage} (allowed {allowed})"
+            reason = ngettext(
+                "{days} day in {stage} (allowed {allowed})",
+                "{days} days in {stage} (allowed {allowed})",
+                days,
+            ).format(days=days, stage=stage, allowed=allowed)
             stale.append(AgendaOpportunity(oid, topic, customer, stage, close, days, reason))
     return Agenda(_agenda_activities(todays), _agenda_activities(overdue), past_close, stale)

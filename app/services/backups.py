@@ -11,6 +11,7 @@ from app import paths
 from app.db import backups, migrations
 from app.db.backups import BackupError, BackupKind
 from app.db.connection import close, database, is_sqlite
+from app.i18n import _
 from app.services import workspace
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ __all__ = ["BackupError", "BackupInfo", "RestoreResult"]
 @dataclass(frozen=True, slots=True)
 class BackupInfo:
     path: Path
-    kind: str  # "regular", "before an upgrade", "set aside before a restore"
+    kind: str  # "regular backup", "before an upgrade", ... in the screen's language
     taken_at: datetime
     size: int
 
@@ -49,25 +50,30 @@ class RestoreResult:
 
     @property
     def message(self) -> str:
-        text = (
-            f"Restored the backup of {self.restored.taken_at:%Y-%m-%d %H:%M} "
-            f"({self.restored.name}) into {self.database}."
-        )
-        if self.set_aside is not None:
-            text += f" The database as it was before is kept as {self.set_aside}."
-        return text
+        values = {
+            "taken_at": f"{self.restored.taken_at:%Y-%m-%d %H:%M}",
+            "file": self.restored.name,
+            "database": self.database,
+            "set_aside": self.set_aside,
+        }
+        if self.set_aside is None:
+            return _("Restored the backup of {taken_at} ({file}) into {database}.").format(**values)
+        return _(
+            "Restored the backup of {taken_at} ({file}) into {database}. The database as it "
+            "was before is kept as {set_aside}."
+        ).format(**values)
 
 
 def size_label(size: int) -> str:
     if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+        return _("{size} KB").format(size=max(1, round(size / 1024)))
+    return _("{size} MB").format(size=f"{size / (1024 * 1024):.1f}")
 
 
 def _info(copy: backups.BackupFile) -> BackupInfo:
     kind = copy.kind.label
     if copy.kind is BackupKind.BEFORE_UPGRADE and copy.from_schema is not None:
-        kind = f"before the upgrade from schema {copy.from_schema}"
+        kind = _("before the upgrade from schema {version}").format(version=copy.from_schema)
     return BackupInfo(copy.path, kind, copy.taken_at, copy.size)
 
 
@@ -98,7 +104,7 @@ def newest_good_backup(folder: Path | None = None) -> BackupInfo | None:
 def take_backup(folder: Path | None = None, now: datetime | None = None) -> BackupInfo:
     """A regular backup of the open database now, then the older ones thinned."""
     if not is_sqlite():
-        raise BackupError("Backups are taken of the SQLite database; the server keeps its own.")
+        raise BackupError(_("Backups are taken of the SQLite database; the server keeps its own."))
     folder = folder or paths.backup_dir()
     copy = backups.copy_database(database.connection(), folder, when=now)
     removed = backups.thin(folder)
@@ -128,7 +134,7 @@ def resolve(name_or_path: Path | str, folder: Path | None = None) -> Path:
         in_folder = (folder or paths.backup_dir()) / path.name
         if in_folder.exists():
             return in_folder
-        raise BackupError(f"There is no backup {name_or_path}.")
+        raise BackupError(_("There is no backup {file}.").format(file=name_or_path))
     return path
 
 
@@ -144,14 +150,20 @@ def restore(
     problems = backups.check_file(source)
     if problems:
         raise BackupError(
-            f"{source.name} fails SQLite's integrity check and was not restored; the "
-            f"database was left as it was. SQLite reports: {'; '.join(problems[:3])}"
+            _(
+                "{file} fails SQLite's integrity check and was not restored; the database "
+                "was left as it was. SQLite reports: {problems}"
+            ).format(file=source.name, problems="; ".join(problems[:3]))
         )
     found = migrations.file_version(source)
     if found > migrations.SCHEMA_VERSION:
         raise migrations.DatabaseTooNew(found)
     if found == 0:
-        raise BackupError(f"{source.name} holds no Showroom data; the database was left as it was.")
+        raise BackupError(
+            _("{file} holds no Showroom data; the database was left as it was.").format(
+                file=source.name
+            )
+        )
     was_open = database.obj is not None and not database.is_closed()
     target = database_path or (Path(database.database) if was_open else paths.database_path())
     parsed = backups.parse_name(source)
@@ -159,7 +171,10 @@ def restore(
         _info(parsed)
         if parsed is not None
         else BackupInfo(
-            source, "a copy", datetime.fromtimestamp(source.stat().st_mtime), source.stat().st_size
+            source,
+            _("a copy"),
+            datetime.fromtimestamp(source.stat().st_mtime),
+            source.stat().st_size,
         )
     )
     if was_open:

@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from app.db import models as m
+from app.domain import fields
+from app.i18n import _
 from app.services.errors import ConflictError, FieldChange
 
 T = TypeVar("T")
@@ -35,7 +37,7 @@ def plain(value: object) -> str:
     if value is None or value == "":
         return EMPTY
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, Decimal):
         return f"{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"{value:,}"
     if isinstance(value, datetime):
@@ -43,6 +45,12 @@ def plain(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def field_labels(record: str, names: Iterable[str]) -> dict[str, str]:
+    """The labels of a record's fields from the catalogue of labels, in the screen's
+    language, in the order given: {"email": "E-mail", ...} for ``record`` "account"."""
+    return {name: fields.label(f"{record}.{name}") for name in names}
 
 
 def field_changes(

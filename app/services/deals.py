@@ -13,8 +13,10 @@ from app.domain import money
 from app.domain.documents import DocumentKind
 from app.domain.quotes import QuoteStatus, is_open, move_error
 from app.domain.validation import ValidationError
-from app.services import documents, orders, process, quotes
+from app.i18n import _
+from app.services import documents, orders, process, quotes, wording
 from app.services.documents import DocumentInfo
+from app.services.reference import stored_reason
 
 
 def accept_quote(
@@ -33,34 +35,44 @@ def accept_quote(
             opportunity = row.opportunity
             process.require_open(opportunity)
             if row.valid_until < today and is_open(row.status):
-                raise ValidationError(
-                    {
-                        "status": f"{quotes.label(row.number, row.revision)} expired on "
-                        f"{row.valid_until:%d %b %Y}; make a new revision for the customer."
-                    }
+                expired = _(
+                    "{quote} expired on {date}; make a new revision for the customer."
+                ).format(
+                    quote=quotes.label(row.number, row.revision), date=wording.day(row.valid_until)
                 )
+                raise ValidationError({"status": expired})
             problem = move_error(row.status, QuoteStatus.ACCEPTED, 1)
             if problem:
                 if row.status == QuoteStatus.DRAFT:
-                    problem += " Present it to the customer first."
+                    problem = _("{problem} Present it to the customer first.").format(
+                        problem=problem
+                    )
                 raise ValidationError({"status": problem})
             vehicle_id = row.vehicle_id or opportunity.vehicle_id
             if vehicle_id is None:
                 raise ValidationError(
                     {
-                        "vehicle_id": "The order form names the vehicle by its VIN: reserve the "
-                        "stock vehicle for this sale (Device specifics), then accept the quote."
+                        "vehicle_id": _(
+                            "The order form names the vehicle by its VIN: reserve the stock "
+                            "vehicle for this sale (Device specifics), then accept the quote."
+                        )
                     }
                 )
             holder = quotes.reserved_elsewhere(vehicle_id, opportunity.id)
-            if holder:
+            if holder is not None:
+                if holder.sold:
+                    refusal = _(
+                        "The vehicle {vin} is now sold with {opportunity}; no order form can be "
+                        "issued for it. Revise the quote with another vehicle."
+                    )
+                else:
+                    refusal = _(
+                        "The vehicle {vin} is now reserved by {opportunity}; no order form can "
+                        "be issued for it. Revise the quote with another vehicle."
+                    )
+                vin = m.Vehicle.get_by_id(vehicle_id).vin
                 raise ValidationError(
-                    {
-                        "vehicle_id": f"The vehicle {m.Vehicle.get_by_id(vehicle_id).vin} "
-                        f"is now {holder}; "
-                        "no order form can be issued for it. Revise the quote with another "
-                        "vehicle."
-                    }
+                    {"vehicle_id": refusal.format(vin=vin, opportunity=holder.opportunity)}
                 )
             if opportunity.vehicle_id != vehicle_id:
                 opportunity.vehicle = vehicle_id
@@ -80,16 +92,28 @@ def accept_quote(
     return number
 
 
+MAX_COMPETITOR = 120
+
+
 def close_lost(
     opportunity_ids: list[int], reason: str, note: str = "", competitor: str = ""
 ) -> int:
     """Close one or several opportunities as lost, with a reason from the catalogue; their
     open quotes are abandoned and their order forms not yet delivered cancelled. All of
-    them or none. Returns how many were closed."""
-    if reason not in process.lost_reasons():
-        raise ValidationError({"lost_reason": "Pick why the sale was lost from the list."})
-    if len(competitor.strip()) > 120:
-        raise ValidationError({"competitor": "The competitor's name is too long (at most 120)."})
+    them or none. Returns how many were closed. The reason may be given as stored or as a
+    picker shows it (a shipped reason translated); it is stored as stored."""
+    stored = stored_reason("lost", reason)
+    if stored is None:
+        raise ValidationError({"lost_reason": _("Pick why the sale was lost from the list.")})
+    reason = stored
+    if len(competitor.strip()) > MAX_COMPETITOR:
+        raise ValidationError(
+            {
+                "competitor": _("The competitor's name is too long (at most {n}).").format(
+                    n=MAX_COMPETITOR
+                )
+            }
+        )
     if not opportunity_ids:
         return 0
     with transaction():
@@ -115,7 +139,7 @@ def documents_for_account(account_id: int, today: date | None = None) -> list[Do
                 DocumentInfo(
                     kind=DocumentKind.QUOTE.value,
                     reference=q.reference,
-                    label=f"Quote {q.label}",
+                    label=_("Quote {number}").format(number=q.label),
                     issued_on=q.presented_at.date(),
                     status=QuoteStatus(q.status).label,
                     amount_due=money.format_money(q.amount_due, q.currency),
@@ -129,7 +153,7 @@ def documents_for_account(account_id: int, today: date | None = None) -> list[Do
                 DocumentInfo(
                     kind=DocumentKind.ORDER_FORM.value,
                     reference=f.number,
-                    label=f"Order form {f.number}",
+                    label=_("Order form {number}").format(number=f.number),
                     issued_on=f.issued_on,
                     status=f.stage[:1].upper() + f.stage[1:],
                     amount_due=money.format_money(f.amount_due, f.currency),

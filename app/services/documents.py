@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from app import paths
+from app.db import document_images, sales
 from app.db import models as m
-from app.db import sales
 from app.db.connection import transaction
 from app.db.reference import first_business
 from app.db.settings import put_setting, setting_value
 from app.domain.choices import Condition
-from app.domain.documents import Customer, DocumentSnapshot, Seller, Vehicle
+from app.domain.documents import Customer, DocumentSnapshot, LegalDetails, Seller, Vehicle
+from app.domain.quotes import VatTreatment
 from app.domain.validation import Validator
+from app.i18n import ENGLISH, N_, Translator, _
+from app.services import wording
 from app.services.errors import NotFound
 from app.services.workspace import require_manager
 
-DEFAULT_TERMS = (
+# Printed on a document when no terms are set: in the document's language (terms()).
+DEFAULT_TERMS = N_(
     "Prices are in the currency shown; VAT is charged at the rate in force on the day of "
     "delivery. The vehicle remains the property of the dealer until the amount due has been "
     "paid in full.\n\n"
@@ -34,7 +40,8 @@ DEFAULT_TERMS = (
     "The warranty for new vehicles is the manufacturer's; for used vehicles the statutory "
     "warranty applies."
 )
-NO_SELLER = (
+# A field message, translated where it is raised: _(NO_SELLER).
+NO_SELLER = N_(
     "No dealership is on file to print as the seller of this document. Assign the "
     "opportunity to a business (Assignment), or have the administrator add the dealership."
 )
@@ -74,8 +81,11 @@ def _setting(key: str, default: str) -> str:
     return value if value is not None else default
 
 
-def terms() -> str:
-    return _setting(TERMS_SETTING, DEFAULT_TERMS)
+def terms(translator: Translator = ENGLISH) -> str:
+    """The terms printed on documents: the ones set, else the default ones in the
+    document's language (``translator``'s)."""
+    value = setting_value(TERMS_SETTING)
+    return value if value is not None else translator._(DEFAULT_TERMS)
 
 
 def valid_days() -> int:
@@ -124,14 +134,58 @@ def seller_for(row: m.Opportunity) -> Seller:
         business = first_business()
     if business is None:
         return Seller(name="")
+    logo = logo_image(_setting(LOGO_SETTING, ""))
     return Seller(
         name=business.name,
         address_lines=_address(business.street, business.postcode, business.city, business.country),
         vat_number=business.vat_number,
         phone=business.phone,
         email=business.email,
-        logo_path=_setting(LOGO_SETTING, ""),
+        logo_sha256=logo[0] if logo else "",
+        logo=logo[1] if logo else b"",
+        legal=LegalDetails(
+            registered_name=business.registered_name,
+            commercial_register=business.commercial_register,
+            register_court=business.register_court,
+            managing_directors=business.managing_directors,
+            tax_number=business.tax_number,
+            bank_name=business.bank_name,
+            iban=business.iban,
+            bic=business.bic,
+        ),
     )
+
+
+_logos: dict[tuple[str, float, int], tuple[str, bytes]] = {}
+
+
+def logo_image(path: str) -> tuple[str, bytes] | None:
+    """The SHA-256 and the bytes of the logo file, read now (once per version of the file),
+    or None when there is none or it cannot be read: a missing logo never stops an issue."""
+    if not path:
+        return None
+    try:
+        stat = Path(path).stat()
+        key = (path, stat.st_mtime, stat.st_size)
+        if key not in _logos:
+            data = Path(path).read_bytes()
+            _logos[key] = (hashlib.sha256(data).hexdigest(), data)
+    except OSError:
+        return None
+    return _logos[key]
+
+
+def freeze_images(seller: Seller) -> None:
+    """Keep the seller's logo with the documents issued now: once per distinct image, named
+    by the hash the snapshot holds. Joins the caller's transaction."""
+    if seller.logo_sha256 and seller.logo:
+        document_images.keep_document_image(
+            seller.logo_sha256, _media_type(seller.logo), seller.logo
+        )
+
+
+def _media_type(data: bytes) -> str:
+    return "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
 
 
 def customer_for(row: m.Opportunity) -> Customer:
@@ -141,19 +195,44 @@ def customer_for(row: m.Opportunity) -> Customer:
     contact = row.primary_contact if row.primary_contact_id else None
     person = ""
     if contact is not None:
-        person = " ".join(p for p in (contact.first_name, contact.last_name) if p)
+        person = person_name(contact.first_name, contact.last_name)
     return Customer(
         name=account.name if account.kind == "company" else _person_name(account),
         address_lines=_address(account.street, account.postcode, account.city, account.country),
         email=(contact.email if contact is not None and contact.email else account.email),
         phone=(contact.phone if contact is not None and contact.phone else account.phone),
         contact_person=person if person and person != _person_name(account) else "",
+        vat_number=account.vat_number if account.kind == "company" else "",
     )
 
 
 def _person_name(account: m.Account) -> str:
-    name = " ".join(p for p in (account.first_name, account.last_name) if p)
+    name = person_name(account.first_name, account.last_name)
     return name or account.name
+
+
+def person_name(first: str, last: str) -> str:
+    """A person's name as printed: "Maria Rossi", and for a name written in Chinese,
+    Japanese or Korean script the family name first without a space ("王芳")."""
+    if first and last and all(_east_asian(part) for part in (first, last)):
+        return f"{last}{first}" if not _hangul(first + last) else f"{last} {first}"
+    return " ".join(p for p in (first, last) if p)
+
+
+def _east_asian(text: str) -> bool:
+    return any(
+        0x3040 <= ord(c) <= 0x30FF or 0x3400 <= ord(c) <= 0x9FFF or 0xAC00 <= ord(c) <= 0xD7A3
+        for c in text
+    )
+
+
+def _hangul(text: str) -> bool:
+    return any(0xAC00 <= ord(c) <= 0xD7A3 for c in text)
+
+
+def margin_scheme(vehicle: m.Vehicle | None) -> bool:
+    """Whether the stock vehicle is sold under the margin scheme (no VAT shown)."""
+    return vehicle is not None and vehicle.vat_treatment == VatTreatment.MARGIN.value
 
 
 def vehicle_for(row: m.Opportunity, vehicle: m.Vehicle | None) -> Vehicle:
@@ -198,8 +277,10 @@ def write_archive(ref: str, data: bytes) -> Path:
     except OSError as exc:
         discard(temporary)
         raise DocumentFolderError(
-            f"The document could not be written to {target.parent} ({exc.strerror or exc}). "
-            "Nothing was issued; make the folder writable (or free some space) and try again."
+            _(
+                "The document could not be written to {folder} ({problem}). Nothing was "
+                "issued; make the folder writable (or free some space) and try again."
+            ).format(folder=target.parent, problem=exc.strerror or exc)
         ) from exc
     return temporary
 
@@ -219,24 +300,40 @@ def _stored(ref: str) -> tuple[str, str]:
     """The kind and the snapshot JSON of an issued document, by its reference."""
     match = _NUMBER.match(ref.strip())
     if match is None:
-        raise NotFound(f"“{ref}” is not a document number (Q-00001, Q-00001-r2 or OF-00001).")
+        raise NotFound(
+            _("“{ref}” is not a document number (Q-00001, Q-00001-r2 or OF-00001).").format(ref=ref)
+        )
     number = match["number"].upper()
     if number.startswith("OF-"):
         form = m.OrderForm.get_or_none(m.OrderForm.number == number)
         if form is None:
-            raise NotFound(f"There is no order form {number}.")
+            raise NotFound(_("There is no order form {number}.").format(number=number))
         return "order_form", form.snapshot
     quote = sales.issued_quote(number, int(match["revision"]) if match["revision"] else None)
     if quote is None:
         what = f"{number} rev. {match['revision']}" if match["revision"] else number
-        raise NotFound(f"There is no issued quote {what} (a draft has no document yet).")
+        raise NotFound(
+            _("There is no issued quote {quote} (a draft has no document yet).").format(quote=what)
+        )
     return "quote", quote.snapshot
 
 
 def snapshot(ref: str) -> DocumentSnapshot:
-    """The document exactly as it was issued."""
+    """The document exactly as it was issued, with the logo it froze."""
     _kind, stored = _stored(ref)
-    return DocumentSnapshot.from_dict(json.loads(stored))
+    return loaded(json.loads(stored))
+
+
+def loaded(data: dict[str, object]) -> DocumentSnapshot:
+    """A stored snapshot with the images it names read from the database."""
+    seller = data.get("seller")
+    sha = str(seller.get("logo_sha256", "")) if isinstance(seller, dict) else ""
+    images = {}
+    if sha:
+        image = document_images.document_image(sha)
+        if image is not None:
+            images[sha] = image
+    return DocumentSnapshot.from_dict(data, images)
 
 
 def render(ref: str) -> bytes:
@@ -245,6 +342,26 @@ def render(ref: str) -> bytes:
     from reports import pdf  # reportlab is loaded when the first document is, not at start-up
 
     return pdf.render(snapshot(ref))
+
+
+# Older than this, a .part file is a leftover of a render that was killed, not one that is
+# being written by another window of the program.
+LEFTOVER_AGE_SECONDS = 600
+
+
+def clean_leftovers(now: float | None = None) -> int:
+    """Delete the half-written PDFs (`*.pdf.part`) a render killed halfway left in the
+    documents folder; returns how many."""
+    now = time.time() if now is None else now
+    removed = 0
+    folder = paths.documents_dir()
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob("*.pdf.part"):
+            with contextlib.suppress(OSError):
+                if now - leftover.stat().st_mtime >= LEFTOVER_AGE_SECONDS:
+                    leftover.unlink()
+                    removed += 1
+    return removed
 
 
 def save_pdf(ref: str, destination: Path) -> Path:
@@ -258,7 +375,9 @@ def save_pdf(ref: str, destination: Path) -> Path:
     except OSError as exc:
         discard(temporary)
         raise DocumentFolderError(
-            f"{destination} could not be written ({exc.strerror or exc}); choose another folder."
+            _("{file} could not be written ({problem}); choose another folder.").format(
+                file=destination, problem=exc.strerror or exc
+            )
         ) from exc
     return destination
 
@@ -304,25 +423,27 @@ def document_settings() -> DocumentSettings:
 
 def save_document_settings(data: DocumentSettings) -> DocumentSettings:
     """Refused field by field; documents issued before keep what they printed."""
-    require_manager("Only a sales manager or an administrator can change the document settings.")
+    require_manager(_("Only a sales manager or an administrator can change the document settings."))
     v = Validator()
     if not 1 <= data.valid_days <= MAX_VALID_DAYS:
-        v.error("valid_days", f"A quote is valid for 1 to {MAX_VALID_DAYS} days.")
+        v.error("valid_days", _("A quote is valid for 1 to {n} days.").format(n=MAX_VALID_DAYS))
     if not (data.vat_rate.is_finite() and 0 <= data.vat_rate <= 100):
-        v.error("vat_rate", "The VAT rate is a percentage from 0 to 100.")
+        v.error("vat_rate", _("The VAT rate is a percentage from 0 to 100."))
     text = data.terms.strip()
     if len(text) > MAX_TERMS_LENGTH:
         v.error(
             "terms",
-            f"The terms are {len(text):,} characters long; at most {MAX_TERMS_LENGTH:,} fit.",
+            _("The terms are {length} characters long; at most {limit} fit.").format(
+                length=wording.number(len(text)), limit=wording.number(MAX_TERMS_LENGTH)
+            ),
         )
     logo = data.logo_path.strip()
     if logo:
         path = Path(logo)
         if path.suffix.lower() not in _LOGO_SUFFIXES:
-            v.error("logo_path", "The logo must be a PNG or JPEG image.")
+            v.error("logo_path", _("The logo must be a PNG or JPEG image."))
         elif not path.is_file():
-            v.error("logo_path", f"There is no file {logo}.")
+            v.error("logo_path", _("There is no file {file}.").format(file=logo))
     v.raise_if_any()
     values = {
         VALID_DAYS_SETTING: str(data.valid_days),

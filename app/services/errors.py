@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.validation import ValidationError
+from app.i18n import N_, _
 
 
 class NotFound(LookupError):
@@ -48,8 +49,14 @@ class ConflictError(RuntimeError):
     """Someone else saved this record since it was opened."""
 
     def __init__(self, what: str, changed_by: str | None, current_version: int = 0) -> None:
-        who = f" by {changed_by}" if changed_by else ""
-        super().__init__(f"{what} was changed{who} after you opened it.")
+        # `what` names the record, translated by the caller: "Customer Rossi, Maria".
+        if changed_by:
+            message = _("{what} was changed by {name} after you opened it.").format(
+                what=what, name=changed_by
+            )
+        else:
+            message = _("{what} was changed after you opened it.").format(what=what)
+        super().__init__(message)
         self.what = what
         self.changed_by = changed_by
         # The version saved now: saving over it (after the user has seen what changed)
@@ -65,47 +72,63 @@ class Problem:
     message: str
     kind: str = field(default="")
 
+    def translated(self) -> Problem:
+        """The problem in the screen's language (the constants below are marked only)."""
+        return Problem(_(self.title), _(self.message), self.kind)
+
 
 _DISK_FULL = Problem(
-    "The disk is full",
-    "Showroom could not save because the disk holding its database is full. Nothing was "
-    "saved from this change. Free some space on that disk (empty the recycle bin, remove "
-    "large files), then try again.",
+    N_("The disk is full"),
+    N_(
+        "Showroom could not save because the disk holding its database is full. Nothing was "
+        "saved from this change. Free some space on that disk (empty the recycle bin, remove "
+        "large files), then try again."
+    ),
     "disk_full",
 )
 _READ_ONLY = Problem(
-    "The database cannot be written",
-    "Showroom may not write to its database or its folder: the file or folder is read-only, "
-    "or this user has no permission to change it. Nothing was saved from this change. Ask "
-    "whoever looks after this computer to give you write access to the data folder, then "
-    "try again.",
+    N_("The database cannot be written"),
+    N_(
+        "Showroom may not write to its database or its folder: the file or folder is read-only, "
+        "or this user has no permission to change it. Nothing was saved from this change. Ask "
+        "whoever looks after this computer to give you write access to the data folder, then "
+        "try again."
+    ),
     "read_only",
 )
 _LOCKED = Problem(
-    "The database is busy",
-    "Another copy of Showroom, or another program (a backup or sync tool, a database "
-    "viewer), is holding the database and did not let go in time. Nothing was saved from "
-    "this change. Wait a moment and try again; if it keeps happening, close the other "
-    "program.",
+    N_("The database is busy"),
+    N_(
+        "Another copy of Showroom, or another program (a backup or sync tool, a database "
+        "viewer), is holding the database and did not let go in time. Nothing was saved from "
+        "this change. Wait a moment and try again; if it keeps happening, close the other "
+        "program."
+    ),
     "locked",
 )
 _CANNOT_OPEN = Problem(
-    "The database cannot be opened",
-    "Showroom could not open its database file: the folder is missing, not accessible, or "
-    "on a drive that is not connected. Check that the data folder exists and that this "
-    "user may use it.",
+    N_("The database cannot be opened"),
+    N_(
+        "Showroom could not open its database file: the folder is missing, not accessible, or "
+        "on a drive that is not connected. Check that the data folder exists and that this "
+        "user may use it."
+    ),
     "cannot_open",
 )
 _DAMAGED = Problem(
-    "The database is damaged",
-    "SQLite reports that the database file is damaged. Stop working in it, and restore the "
-    "newest good backup (File > Restore from a backup…); the damaged file is kept aside.",
+    N_("The database is damaged"),
+    N_(
+        "SQLite reports that the database file is damaged. Stop working in it, and restore the "
+        "newest good backup (File > Restore from a backup…); the damaged file is kept aside."
+    ),
     "damaged",
 )
 _IO = Problem(
-    "The database could not be read or written",
-    "The disk or network drive holding the database did not answer (a disk I/O error). "
-    "Check that the drive is connected, then start Showroom again.",
+    N_("The database could not be read or written"),
+    N_(
+        "The disk or network drive holding the database did not answer (a disk I/O error). "
+        "Check that the drive is connected, then start Showroom again."
+    ),
     "io",
 )
 
@@ -124,7 +147,7 @@ _BY_CODE = {
 }
 
 # The same, by the message (peewee re-raises sqlite3's errors as its own, message intact).
-_BY_MESSAGE = [
+_BY_SQLITE_ERROR = [
     ("database or disk is full", _DISK_FULL),
     ("readonly database", _READ_ONLY),
     ("read-only", _READ_ONLY),
@@ -168,17 +191,17 @@ def user_problem(exc: BaseException) -> Problem | None:
     which are bugs to log."""
     for cause in _causes(exc):
         if isinstance(cause, OSError) and cause.errno in _BY_ERRNO:
-            return _BY_ERRNO[cause.errno]
+            return _BY_ERRNO[cause.errno].translated()
         code = getattr(cause, "sqlite_errorcode", None)
         if isinstance(cause, sqlite3.Error) and isinstance(code, int) and code & 0xFF in _BY_CODE:
-            return _BY_CODE[code & 0xFF]
+            return _BY_CODE[code & 0xFF].translated()
         if type(cause).__name__ in {"OperationalError", "DatabaseError"} or (
             isinstance(cause, sqlite3.Error)
         ):
             text = str(cause).lower()
-            for needle, problem in _BY_MESSAGE:
+            for needle, problem in _BY_SQLITE_ERROR:
                 if needle in text:
-                    return problem
+                    return problem.translated()
     return None
 
 

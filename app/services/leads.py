@@ -21,14 +21,21 @@ from app.db.leads import (
     lead_page,
     opportunity_of_lead,
 )
-from app.db.reference import active_reasons
 from app.domain import dates
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
+from app.domain.fields import label as field_label
 from app.domain.stages import first_stage
 from app.domain.validation import ValidationError, Validator
-from app.services import accounts, conflicts, matching, opportunities
+from app.i18n import _, ngettext, pgettext
+from app.services import accounts, conflicts, matching, opportunities, wording
 from app.services.errors import ConflictError, NotFound
-from app.services.reference import stage_infos
+from app.services.reference import (
+    NameChoice,
+    reason_choices,
+    reason_label,
+    stage_infos,
+    stored_reason,
+)
 
 
 @dataclass
@@ -74,6 +81,11 @@ class LeadDetail(LeadInput):
     def display_name(self) -> str:
         return lead_name(self)
 
+    @property
+    def disqualify_reason_label(self) -> str:
+        """The reason as shown: a shipped one in the screen's language."""
+        return reason_label("disqualify", self.disqualify_reason)
+
 
 _INPUT_FIELDS = tuple(f.name for f in fields(LeadInput) if f.name != "owner_id")
 
@@ -90,21 +102,22 @@ def _validate(data: LeadInput, region: str) -> Validator:
     for name in _INPUT_FIELDS:
         limit = 10_000 if name == "notes" else 200
         setattr(
-            data,
-            name,
-            v.optional(name, getattr(data, name), name.replace("_", " ").capitalize(), limit),
+            data, name, v.optional(name, getattr(data, name), field_label(f"lead.{name}"), limit)
         )
     if not (data.last_name or data.company_name or data.first_name):
-        v.error("last_name", "Give the person's name or the company's.")
+        v.error("last_name", _("Give the person's name or the company's."))
     data.email = v.email("email", data.email)
     problem = matching.phone_problem(data.phone, region)
     if problem:
         v.error("phone", problem)
     if not (data.email or data.phone):
-        v.error("email", "Give an e-mail address or a phone number, so the lead can be contacted.")
-    data.channel = v.choice("channel", data.channel, Channel, "channel")
-    data.interest = v.choice("interest", data.interest, Interest, "way to pay")
-    data.condition = v.choice("condition", data.condition, Condition, "condition")
+        v.error(
+            "email", _("Give an e-mail address or a phone number, so the lead can be contacted.")
+        )
+    # TRANSLATORS: these complete "“{text}” is not a known {label}; pick one of: {known}."
+    data.channel = v.choice("channel", data.channel, Channel, _("channel"))
+    data.interest = v.choice("interest", data.interest, Interest, _("way to pay"))
+    data.condition = v.choice("condition", data.condition, Condition, _("condition"))
     return v
 
 
@@ -130,12 +143,22 @@ def create(data: LeadInput) -> LeadDetail:
 def _editable(lead_id: int) -> m.Lead:
     row = m.Lead.get_or_none(m.Lead.id == lead_id)
     if row is None:
-        raise NotFound(f"Lead #{lead_id} no longer exists.")
+        raise _gone(lead_id)
     if row.status == LeadStatus.CONVERTED.value:
         raise ValidationError(
-            {"status": "This lead was converted; it is kept as it was and cannot change."}
+            {"status": _("This lead was converted; it is kept as it was and cannot change.")}
         )
     return row
+
+
+def _gone(lead_id: int) -> NotFound:
+    return NotFound(_("Lead #{id} no longer exists.").format(id=lead_id))
+
+
+def _what(lead_id: int) -> str:
+    """The lead as a message about a save names it."""
+    # TRANSLATORS: fills {what} in "{what} was changed by {name} after you opened it."
+    return _("Lead #{id}").format(id=lead_id)
 
 
 def update(lead_id: int, data: LeadInput, expected_version: int) -> LeadDetail:
@@ -144,9 +167,7 @@ def update(lead_id: int, data: LeadInput, expected_version: int) -> LeadDetail:
     with transaction():
         row = _editable(lead_id)
         if row.version != expected_version:
-            raise ConflictError(
-                f"Lead #{lead_id}", conflicts.user_name(row.changed_by), row.version
-            )
+            raise ConflictError(_what(lead_id), conflicts.user_name(row.changed_by), row.version)
         for name in _INPUT_FIELDS:
             setattr(row, name, getattr(data, name))
         for name, value in _keys(data, region).items():
@@ -156,12 +177,8 @@ def update(lead_id: int, data: LeadInput, expected_version: int) -> LeadDetail:
     return get(lead_id)
 
 
-FIELD_LABELS = {
-    **{name: name.replace("_", " ").capitalize() for name in _INPUT_FIELDS},
-    "email": "E-mail",
-    "vehicle_class": "Class",
-    "owner_id": "Owner",
-}
+# The fields a save over someone else's compares, in the form's order.
+_COMPARED = (*_INPUT_FIELDS, "owner_id")
 
 
 def _show(name: str, value: object) -> str:
@@ -175,16 +192,17 @@ def conflict(lead_id: int, opened: LeadInput, yours: LeadInput) -> conflicts.Con
     """What changed since the form was opened: the value then, theirs and yours."""
     row = m.Lead.get_or_none(m.Lead.id == lead_id)
     if row is None:
-        raise NotFound(f"Lead #{lead_id} no longer exists.")
+        raise _gone(lead_id)
+    labels = conflicts.field_labels("lead", _COMPARED)
     return conflicts.describe(
-        f"Lead #{lead_id}", row.changed_by, opened, get(lead_id), yours, FIELD_LABELS, _show
+        _what(lead_id), row.changed_by, opened, get(lead_id), yours, labels, _show
     )
 
 
 def save_over(lead_id: int, opened: LeadInput, yours: LeadInput, their_version: int) -> LeadDetail:
     """The user's changes over the version saved elsewhere; their other changes stay."""
     theirs = get(lead_id)
-    merged = conflicts.merged(opened, theirs, yours, FIELD_LABELS)
+    merged = conflicts.merged(opened, theirs, yours, _COMPARED)
     data = LeadInput(**{f.name: getattr(merged, f.name) for f in fields(LeadInput)})
     return update(lead_id, data, their_version)
 
@@ -192,7 +210,7 @@ def save_over(lead_id: int, opened: LeadInput, yours: LeadInput, their_version: 
 def get(lead_id: int) -> LeadDetail:
     row = m.Lead.get_or_none(m.Lead.id == lead_id)
     if row is None:
-        raise NotFound(f"Lead #{lead_id} no longer exists.")
+        raise _gone(lead_id)
     return LeadDetail(
         **{n: getattr(row, n) for n in _INPUT_FIELDS},
         owner_id=row.owner_id,
@@ -220,26 +238,45 @@ def set_status(lead_id: int, status: str) -> LeadDetail:
     with transaction():
         row = _editable(lead_id)
         if status not in _MOVES.get(row.status, set()):
-            raise ValidationError(
-                {"status": f"A lead that is {row.status} cannot become {status}."}
-            )
+            raise ValidationError({"status": _refused_move(row.status, status)})
         row.status = status
         row.disqualify_reason = ""
         row.save()
     return get(lead_id)
 
 
+def _refused_move(status: str, wanted: str) -> str:
+    """Why a lead cannot move from one status to the other, the statuses as the form
+    words them in a sentence ("qualified")."""
+
+    def word(value: str) -> str:
+        known = value in LeadStatus._value2member_map_
+        return LeadStatus(value).label.lower() if known else value
+
+    return _("A lead that is {status} cannot become {new_status}.").format(
+        status=word(status), new_status=word(wanted)
+    )
+
+
 def disqualify_reasons() -> list[str]:
-    return active_reasons("disqualify")
+    """The disqualify reasons as a picker shows them (a shipped one translated);
+    `disqualify` takes a reason as shown or as stored, and stores it as stored."""
+    return [choice.label for choice in disqualify_reason_choices()]
+
+
+def disqualify_reason_choices() -> list[NameChoice]:
+    """The active disqualify reasons: the name stored and the text shown."""
+    return reason_choices("disqualify")
 
 
 def disqualify(lead_id: int, reason: str) -> LeadDetail:
-    if reason not in disqualify_reasons():
-        raise ValidationError({"disqualify_reason": "Pick the reason from the list."})
+    stored = stored_reason("disqualify", reason)
+    if stored is None:
+        raise ValidationError({"disqualify_reason": _("Pick the reason from the list.")})
     with transaction():
         row = _editable(lead_id)
         row.status = LeadStatus.DISQUALIFIED.value
-        row.disqualify_reason = reason
+        row.disqualify_reason = stored
         row.save()
     return get(lead_id)
 
@@ -330,19 +367,23 @@ def convert(
         row = _editable(lead_id)
         if row.status == LeadStatus.DISQUALIFIED.value:
             raise ValidationError(
-                {"status": "A disqualified lead must be reopened before it is converted."}
+                {"status": _("A disqualified lead must be reopened before it is converted.")}
             )
         lead = get(lead_id)
         if account_id is None:
             created = accounts.create(account_input(lead), confirmed_new=confirmed_new)
             account_id = created.id
         elif not account_exists(account_id):
-            raise NotFound("The customer picked for this lead no longer exists.")
+            raise NotFound(_("The customer picked for this lead no longer exists."))
         contact_id = _contact_for(account_id, lead)
         data = opportunities.new_input(owner_id or lead.owner_id or m.acting_user(), today)
         start = first_stage(stage_infos(data.kind_id or 0), from_lead=True)
-        vehicle = " ".join(p for p in (lead.brand, lead.model) if p) or "Vehicle enquiry"
-        data.topic = f"{vehicle} for {accounts.name(account_id)}"[:200]
+        vehicle = " ".join(p for p in (lead.brand, lead.model) if p) or _("Vehicle enquiry")
+        # TRANSLATORS: a new opportunity's topic: "Volkswagen Golf for Rossi, Maria".
+        topic = _("{vehicle} for {customer}").format(
+            vehicle=vehicle, customer=accounts.name(account_id)
+        )
+        data.topic = topic[:200]
         data.account_id = account_id
         data.primary_contact_id = contact_id
         data.est_close_date = dates.default_close_date(today)
@@ -458,12 +499,18 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        parts = [f"{self.imported} imported"]
+        """ "12 imported, 3 already imported before, 1 refused": the counts, as a list."""
+        parts = [ngettext("{n} imported", "{n} imported", self.imported).format(n=self.imported)]
         if self.already_there:
-            parts.append(f"{self.already_there} already imported before")
+            parts.append(
+                ngettext(
+                    "{n} already imported before", "{n} already imported before", self.already_there
+                ).format(n=self.already_there)
+            )
         if self.errors:
-            parts.append(f"{len(self.errors)} refused")
-        return ", ".join(parts)
+            refused = len(self.errors)
+            parts.append(ngettext("{n} refused", "{n} refused", refused).format(n=refused))
+        return pgettext("list separator", ", ").join(parts)
 
 
 class ImportRefused(ValueError):
@@ -480,8 +527,10 @@ def _decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ImportRefused(
-            f"The file is not UTF-8 text (an invalid byte on line {line}). Export it again "
-            "as UTF-8 (CSV UTF-8 in a spreadsheet program); nothing was imported."
+            _(
+                "The file is not UTF-8 text (an invalid byte on line {line}). Export it again "
+                "as UTF-8 (CSV UTF-8 in a spreadsheet program); nothing was imported."
+            ).format(line=line)
         ) from None
 
 
@@ -500,21 +549,26 @@ def import_csv(
     raw = source.read_bytes() if isinstance(source, Path) else source
     text = _decode(raw)
     if not text.strip():
-        raise ImportRefused("The file is empty; nothing was imported.")
+        raise ImportRefused(_("The file is empty; nothing was imported."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
         raise ImportRefused(
-            f"The header row cannot be read ({exc}); nothing was imported."
+            _("The header row cannot be read ({problem}); nothing was imported.").format(
+                problem=exc
+            )
         ) from None
     columns = [_ALIAS_TO_FIELD.get(_fold(h)) for h in header]
     found = {c for c in columns if c}
     if not found & {"last_name", "company_name", "first_name"} or not found & {"email", "phone"}:
-        shown = ", ".join(h.strip() for h in header[:12]) or "(empty)"
+        shown = ", ".join(h.strip() for h in header[:12]) or _("(empty)")
         raise ImportRefused(
-            f"The header row ({shown}) lacks the columns a lead needs: a name column "
-            "(last name, first name or company) and an e-mail or phone column. Nothing was imported."
+            _(
+                "The header row ({columns}) lacks the columns a lead needs: a name column "
+                "(last name, first name or company) and an e-mail or phone column. Nothing "
+                "was imported."
+            ).format(columns=shown)
         )
     region = accounts.phone_region()
     report = ImportReport()
@@ -536,12 +590,18 @@ def import_csv(
                 continue
             if len(rows) + report.already_there + len(report.errors) >= MAX_IMPORT_ROWS:
                 raise ImportRefused(
-                    f"The file has more than {MAX_IMPORT_ROWS:,} rows; split it. Nothing was imported."
+                    _("The file has more than {n} rows; split it. Nothing was imported.").format(
+                        n=wording.number(MAX_IMPORT_ROWS)
+                    )
                 )
             if len(record) != len(header):
-                report.errors.append(
-                    (line, f"has {len(record)} fields where the header has {len(header)}")
-                )
+                # TRANSLATORS: a refused row of an import, listed beside its line number.
+                problem = ngettext(
+                    "has {found} field where the header has {expected}",
+                    "has {found} fields where the header has {expected}",
+                    len(record),
+                ).format(found=len(record), expected=len(header))
+                report.errors.append((line, problem))
                 continue
             values = {c: cell.strip() for c, cell in zip(columns, record, strict=True) if c}
             data = LeadInput()
@@ -572,7 +632,9 @@ def import_csv(
             )
     except csv.Error as exc:
         raise ImportRefused(
-            f"Line {reader.line_num} cannot be read as CSV ({exc}); nothing was imported."
+            _("Line {line} cannot be read as CSV ({problem}); nothing was imported.").format(
+                line=reader.line_num, problem=exc
+            )
         ) from None
     report.imported = insert_rows("lead", names, rows)
     return report

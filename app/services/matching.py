@@ -8,9 +8,12 @@ import unicodedata
 import phonenumbers
 
 from app.domain.text import fold
+from app.i18n import _
 
 # The region a phone number without a country prefix belongs to; a setting may change it.
 DEFAULT_REGION = "DE"
+# How a phone number is typed with its country prefix, in the messages about one.
+PHONE_EXAMPLE = "+39 02 1234 5678"
 
 
 def email_key(email: str) -> str:
@@ -38,15 +41,19 @@ def phone_problem(phone: str, region: str = DEFAULT_REGION) -> str | None:
     if not text:
         return None
     if any(c.isalpha() for c in text):
-        return f"“{text}” has letters in it; type only the number, e.g. +39 02 1234 5678."
+        return _("“{text}” has letters in it; type only the number, e.g. {example}.").format(
+            text=text, example=PHONE_EXAMPLE
+        )
     if sum(c.isdigit() for c in text) < 5:
-        return f"“{text}” is too short for a phone number."
+        return _("“{text}” is too short for a phone number.").format(text=text)
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        return f"“{text}” is not a phone number; type it as e.g. +39 02 1234 5678."
+        return _("“{text}” is not a phone number; type it as e.g. {example}.").format(
+            text=text, example=PHONE_EXAMPLE
+        )
     if not phonenumbers.is_possible_number(number):
-        return f"“{text}” has the wrong number of digits for a phone number."
+        return _("“{text}” has the wrong number of digits for a phone number.").format(text=text)
     return None
 
 

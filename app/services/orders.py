@@ -15,7 +15,8 @@ from app.domain import money
 from app.domain.choices import Interest, Status
 from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
 from app.domain.validation import ValidationError, Validator
-from app.services import documents, numbering, process, quotes
+from app.i18n import _
+from app.services import documents, numbering, process, quotes, wording
 from app.services.errors import NotFound
 
 MAX_MILEAGE_KM = 2_000_000
@@ -46,20 +47,20 @@ class OrderFormSummary:
     def stage(self) -> str:
         """Where the contract stands, in words."""
         if self.cancelled_on is not None:
-            return f"cancelled {self.cancelled_on:%d %b %Y}"
+            return _("cancelled {date}").format(date=wording.day(self.cancelled_on))
         if self.delivered_on is not None:
-            return f"delivered {self.delivered_on:%d %b %Y}"
+            return _("delivered {date}").format(date=wording.day(self.delivered_on))
         if self.order_id is not None:
-            return f"order {self.order_number} confirmed"
+            return _("order {number} confirmed").format(number=self.order_number)
         if self.signed_on is not None:
-            return f"signed {self.signed_on:%d %b %Y}"
-        return "awaiting the customer's signature"
+            return _("signed {date}").format(date=wording.day(self.signed_on))
+        return _("awaiting the customer's signature")
 
 
 def _form(order_form_id: int) -> m.OrderForm:
     row = m.OrderForm.get_or_none(m.OrderForm.id == order_form_id)
     if row is None:
-        raise NotFound(f"Order form #{order_form_id} no longer exists.")
+        raise NotFound(_("Order form #{id} no longer exists.").format(id=order_form_id))
     return row
 
 
@@ -72,15 +73,19 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
         delivery_date = opportunity.scheduled_delivery
     if delivery_date is not None and delivery_date < today:
         raise ValidationError(
-            {"delivery_date": f"The delivery date {delivery_date:%d %b %Y} has passed."}
+            {
+                "delivery_date": _("The delivery date {date} has passed.").format(
+                    date=wording.day(delivery_date)
+                )
+            }
         )
     vehicle_id = quote.vehicle_id or opportunity.vehicle_id
     vehicle = m.Vehicle.get_or_none(m.Vehicle.id == vehicle_id) if vehicle_id else None
     number = numbering.draw("order_form")
-    quote_label = f"{quote.number} rev. {quote.revision}" if quote.revision > 1 else quote.number
+    quote_label = quotes.label(quote.number, quote.revision)
     seller = documents.seller_for(opportunity)
     if not seller.name:
-        raise ValidationError({"seller.name": documents.NO_SELLER})
+        raise ValidationError({"seller.name": _(documents.NO_SELLER)})
     snap = build_snapshot(
         kind=DocumentKind.ORDER_FORM.value,
         number=number,
@@ -98,6 +103,7 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
         quote_reference=quote_label,
         remarks=quote.remarks,
     )
+    documents.freeze_images(seller)
     m.OrderForm.create(
         number=number,
         quote=quote,
@@ -130,9 +136,7 @@ def for_opportunity(opportunity_id: int) -> list[OrderFormSummary]:
             OrderFormSummary(
                 id=form.id,
                 number=form.number,
-                quote_label=(
-                    f"{quote.number} rev. {quote.revision}" if quote.revision > 1 else quote.number
-                ),
+                quote_label=quotes.label(quote.number, quote.revision),
                 issued_on=form.created_at.date(),
                 delivery_date=form.delivery_date,
                 signed_on=form.signed_on,
@@ -160,10 +164,16 @@ def live_contracts(opportunity_ids: list[int]) -> dict[int, str]:
         order = orders.get(form.id)
         if order is not None and order.delivered_on is not None:
             continue
-        words = f"order form {form.number}" + (" (signed)" if form.signed_on else "")
-        if order is not None:
-            words += f" and order {order.number}"
-        live[form.opportunity_id] = words
+        if order is not None and form.signed_on:
+            words = _("order form {form} (signed) and order {order}")
+        elif order is not None:
+            words = _("order form {form} and order {order}")
+        elif form.signed_on:
+            words = _("order form {form} (signed)")
+        else:
+            words = _("order form {form}")
+        order_number = order.number if order is not None else ""
+        live[form.opportunity_id] = words.format(form=form.number, order=order_number)
     return live
 
 
@@ -173,11 +183,13 @@ def cancel_open(opportunity_id: int, today: date | None = None) -> int:
     return sales.cancel_undelivered(opportunity_id, today or date.today())
 
 
+def _cancelled(document: str, on: date) -> str:
+    return _("{number} was cancelled on {date}.").format(number=document, date=wording.day(on))
+
+
 def _require_live(row: m.OrderForm) -> None:
     if row.cancelled_on is not None:
-        raise ValidationError(
-            {"order": f"{row.number} was cancelled on {row.cancelled_on:%d %b %Y}."}
-        )
+        raise ValidationError({"order": _cancelled(row.number, row.cancelled_on)})
 
 
 def record_signature(order_form_id: int, signed_on: date, today: date | None = None) -> None:
@@ -189,13 +201,21 @@ def record_signature(order_form_id: int, signed_on: date, today: date | None = N
         _require_live(row)
         if row.signed_on is not None:
             raise ValidationError(
-                {"signed_on": f"{row.number} was signed on {row.signed_on:%d %b %Y} already."}
+                {
+                    "signed_on": _("{number} was signed on {date} already.").format(
+                        number=row.number, date=wording.day(row.signed_on)
+                    )
+                }
             )
         if signed_on > today:
-            raise ValidationError({"signed_on": "The signature date cannot be in the future."})
+            raise ValidationError({"signed_on": _("The signature date cannot be in the future.")})
         if signed_on < row.created_at.date():
             raise ValidationError(
-                {"signed_on": f"{row.number} was only issued on {row.created_at:%d %b %Y}."}
+                {
+                    "signed_on": _("{number} was only issued on {date}.").format(
+                        number=row.number, date=wording.day(row.created_at)
+                    )
+                }
             )
         row.signed_on = signed_on
         row.save()
@@ -211,10 +231,16 @@ def confirm_order(order_form_id: int) -> str:
         _require_live(row)
         if row.signed_on is None:
             raise ValidationError(
-                {"signed_on": f"{row.number} is not signed yet; record the signature first."}
+                {
+                    "signed_on": _(
+                        "{number} is not signed yet; record the signature first."
+                    ).format(number=row.number)
+                }
             )
         if m.SalesOrder.get_or_none(m.SalesOrder.order_form == row.id) is not None:
-            raise ValidationError({"order": f"{row.number} has its order already."})
+            raise ValidationError(
+                {"order": _("{number} has its order already.").format(number=row.number)}
+            )
         number = numbering.draw("order")
         m.SalesOrder.create(number=number, order_form=row, opportunity=opportunity)
         process.advance(opportunity.id, "delivery")
@@ -228,30 +254,38 @@ def record_delivery(
     today = today or date.today()
     v = Validator()
     if delivered_on > today:
-        v.error("delivered_on", "The delivery date cannot be in the future.")
+        v.error("delivered_on", _("The delivery date cannot be in the future."))
     if not 0 <= mileage_km <= MAX_MILEAGE_KM:
-        v.error("mileage_km", f"The mileage is from 0 to {MAX_MILEAGE_KM:,} km.")
-    note = v.optional("note", note, "The note", max_length=2000)
+        v.error(
+            "mileage_km",
+            _("The mileage is from 0 to {n} km.").format(n=wording.number(MAX_MILEAGE_KM)),
+        )
+    # TRANSLATORS: the field, as "{label} is too long (…)" begins with it.
+    note = v.optional("note", note, _("The note"), max_length=2000)
     v.raise_if_any()
     with transaction():
         order = m.SalesOrder.get_or_none(m.SalesOrder.id == order_id)
         if order is None:
-            raise NotFound(f"Order #{order_id} no longer exists.")
+            raise NotFound(_("Order #{id} no longer exists.").format(id=order_id))
         opportunity = order.opportunity
         if order.cancelled_on is not None:
-            raise ValidationError(
-                {"delivered_on": f"{order.number} was cancelled on {order.cancelled_on:%d %b %Y}."}
-            )
+            raise ValidationError({"delivered_on": _cancelled(order.number, order.cancelled_on)})
         if order.delivered_on is not None:
             raise ValidationError(
-                {"delivered_on": f"{order.number} was delivered on {order.delivered_on:%d %b %Y}."}
+                {
+                    "delivered_on": _("{number} was delivered on {date}.").format(
+                        number=order.number, date=wording.day(order.delivered_on)
+                    )
+                }
             )
         if opportunity.status != Status.OPEN.value:
             process.require_open(opportunity)
         if delivered_on < order.created_at.date():
             raise ValidationError(
                 {
-                    "delivered_on": f"{order.number} was only confirmed on {order.created_at:%d %b %Y}."
+                    "delivered_on": _("{number} was only confirmed on {date}.").format(
+                        number=order.number, date=wording.day(order.created_at)
+                    )
                 }
             )
         order.delivered_on = delivered_on
@@ -262,4 +296,5 @@ def record_delivery(
             vehicle = order.order_form.vehicle
             vehicle.mileage_km = mileage_km
             vehicle.save()
-        process.close_won(opportunity.id, note or f"Delivered with order {order.number}.")
+        closing_note = note or _("Delivered with order {number}.").format(number=order.number)
+        process.close_won(opportunity.id, closing_note)

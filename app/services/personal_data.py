@@ -23,11 +23,14 @@ from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import AccountKind, UserRole
 from app.domain.validation import ValidationError
+from app.i18n import ENGLISH, N_, Translator, _, ngettext, pgettext
 from app.services import documents, matching
 from app.services.errors import NotFound
 from app.services.stage_setup import NotAllowed
 
-REMOVED = "[removed]"
+# What takes the place of personal data: in the records' texts in the screen's language
+# (_(REMOVED)), in the audit log as it is here, a marker that stays the same.
+REMOVED = N_("[removed]")
 _MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
 # Bookkeeping and derived keys: not data about the person.
 _SKIPPED = {
@@ -130,11 +133,17 @@ def _quote(row: m.Quote) -> dict[str, Any]:
     return data
 
 
-def collect(account_id: int) -> dict[str, Any]:
-    """Everything held about one customer, as plain data."""
+def _gone(account_id: int) -> NotFound:
+    return NotFound(_("Customer #{id} no longer exists.").format(id=account_id))
+
+
+def collect(account_id: int, translator: Translator = ENGLISH) -> dict[str, Any]:
+    """Everything held about one customer, as plain data. The keys are the fields' names
+    (stable, for programs); what is written for the customer to read is in
+    ``translator``'s language (the customer's, not the screen's)."""
     account = m.Account.get_or_none(m.Account.id == account_id)
     if account is None:
-        raise NotFound(f"Customer #{account_id} no longer exists.")
+        raise _gone(account_id)
     contacts = contacts_of(account_id)
     leads = db.matching_leads(account)
     opportunities = db.account_opportunities(account_id)
@@ -166,7 +175,7 @@ def collect(account_id: int) -> dict[str, Any]:
     lead_ids = [lead.id for lead in leads]
     other_activities = db.activities_outside_sales(account_id, lead_ids)
     return {
-        "what": "Everything Showroom holds about one customer",
+        "what": translator._("Everything Showroom holds about one customer"),
         "exported_at": _value(m.now()),
         "exported_by": _name_of(m.User, m.acting_user(), "full_name"),
         "program": f"Showroom {__version__}",
@@ -182,10 +191,11 @@ def collect(account_id: int) -> dict[str, Any]:
     }
 
 
-def export(account_id: int, path: Path) -> Path:
-    """Write the customer's data to `path` as indented UTF-8 JSON, and log the export."""
+def export(account_id: int, path: Path, translator: Translator = ENGLISH) -> Path:
+    """Write the customer's data to `path` as indented UTF-8 JSON, and log the export.
+    ``translator``: the language the customer reads (see `collect`)."""
     with transaction():
-        data = collect(account_id)
+        data = collect(account_id, translator)
         m.write_audit("account", account_id, "export", {"file": (None, path.name)})
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -208,15 +218,16 @@ class AnonymiseResult:
     contracts_kept: int = 0
 
 
-def _scrubber(words: set[str]):  # type: ignore[no-untyped-def]
-    """Replaces the customer's names, e-mails and phone numbers inside free text."""
+def _scrubber(words: set[str], removed: str):  # type: ignore[no-untyped-def]
+    """Replaces the customer's names, e-mails and phone numbers inside free text by
+    `removed`."""
     terms = sorted({w.strip() for w in words if len(w.strip()) >= 3}, key=len, reverse=True)
     if not terms:
         return lambda text: text
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
     # "Maria Rossi" is two names removed, but one thing to the reader.
-    runs = re.compile(re.escape(REMOVED) + r"(?:[\s,]+" + re.escape(REMOVED) + ")+")
-    return lambda text: runs.sub(REMOVED, pattern.sub(REMOVED, text)) if text else text
+    runs = re.compile(re.escape(removed) + r"(?:[\s,]+" + re.escape(removed) + ")+")
+    return lambda text: runs.sub(removed, pattern.sub(removed, text)) if text else text
 
 
 def _scrub_audit(entity: str, ids: list[int]) -> None:
@@ -236,20 +247,19 @@ def anonymise(account_id: int) -> AnonymiseResult:
     models), so the audit log does not take the old values in on the way."""
     user = m.User.get_or_none(m.User.id == m.acting_user())
     if user is None or user.role not in _MANAGERS:
-        raise NotAllowed("Only a sales manager or an administrator can anonymise a customer.")
+        raise NotAllowed(_("Only a sales manager or an administrator can anonymise a customer."))
     with transaction():
         account = m.Account.get_or_none(m.Account.id == account_id)
         if account is None:
-            raise NotFound(f"Customer #{account_id} no longer exists.")
+            raise _gone(account_id)
         open_sales = db.count_open_opportunities(account_id)
         if open_sales:
-            raise ValidationError(
-                {
-                    "account": f"{account.name} has {open_sales} open sale"
-                    f"{'s' if open_sales != 1 else ''}; close "
-                    f"{'them' if open_sales != 1 else 'it'} before anonymising the customer."
-                }
+            refusal = ngettext(
+                "{name} has {n} open sale; close it before anonymising the customer.",
+                "{name} has {n} open sales; close them before anonymising the customer.",
+                open_sales,
             )
+            raise ValidationError({"account": refusal.format(name=account.name, n=open_sales)})
         contacts = contacts_of(account_id)
         leads = db.matching_leads(account)
         words: set[str] = set()
@@ -262,16 +272,21 @@ def anonymise(account_id: int) -> AnonymiseResult:
                 words.add(value)
                 words.update(re.split(r"[\s,]+", value))
         words.add(account.name)
-        scrub = _scrubber(words)
+        removed = _(REMOVED)
+        scrub = _scrubber(words, removed)
 
+        # What stands in the records instead, in the language of the one who anonymises.
         company = account.kind == AccountKind.COMPANY.value
-        label = f"Anonymised {'company' if company else 'customer'} #{account_id}"
+        if company:
+            label = _("Anonymised company #{id}").format(id=account_id)
+        else:
+            label = _("Anonymised customer #{id}").format(id=account_id)
         db.rewrite(
             m.Account,
             account_id,
             name=label,
             first_name="",
-            last_name="" if company else "Anonymised",
+            last_name="" if company else pgettext("a person's last name", "Anonymised"),
             company_name=label if company else "",
             email="",
             phone="",
@@ -288,7 +303,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
                 m.Contact,
                 contact.id,
                 first_name="",
-                last_name=f"Anonymised contact #{contact.id}",
+                last_name=_("Anonymised contact #{id}").format(id=contact.id),
                 email="",
                 phone="",
                 job_title="",
@@ -298,7 +313,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
                 m.Lead,
                 lead.id,
                 first_name="",
-                last_name=f"Anonymised lead #{lead.id}",
+                last_name=_("Anonymised lead #{id}").format(id=lead.id),
                 company_name="",
                 email="",
                 phone="",
@@ -315,7 +330,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
             db.rewrite(
                 m.Opportunity,
                 o.id,
-                topic=scrub(o.topic) or REMOVED,
+                topic=scrub(o.topic) or removed,
                 description=scrub(o.description),
                 closing_note=scrub(o.closing_note),
                 source=scrub(o.source),
@@ -327,7 +342,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
             db.rewrite(
                 m.Activity,
                 a.id,
-                subject=scrub(a.subject) or REMOVED,
+                subject=scrub(a.subject) or removed,
                 description=scrub(a.description),
             )
         quotes = db.quotes_of(sale_ids)

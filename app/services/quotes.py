@@ -15,18 +15,21 @@ from app.db.catalogue import catalogue_price_entry
 from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Condition, Interest, Status
-from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
+from app.domain.documents import DocumentKind, build_snapshot
 from app.domain.quotes import (
     LineKind,
     QuoteLine,
     QuoteStatus,
     QuoteTotals,
+    TradeInVehicle,
     compute_totals,
+    issue_concerns,
     move_error,
     validate_lines,
 )
 from app.domain.validation import ValidationError, Validator
-from app.services import documents, numbering, process
+from app.i18n import _
+from app.services import documents, numbering, process, wording
 from app.services.documents import DEFAULT_VAT_RATE, MAX_VALID_DAYS, default_vat_rate, valid_days
 from app.services.errors import ConflictError, NotFound
 
@@ -38,6 +41,8 @@ class LineInput:
     quantity: Decimal = Decimal(1)
     unit_price: Decimal = Decimal(0)
     vat_rate: Decimal = DEFAULT_VAT_RATE
+    margin_scheme: bool = False  # a used vehicle sold under the margin scheme
+    trade_in: TradeInVehicle | None = None  # the car a trade-in line takes in
 
     def as_domain(self) -> QuoteLine:
         return QuoteLine(
@@ -46,6 +51,8 @@ class LineInput:
             self.quantity,
             self.unit_price,
             self.vat_rate,
+            margin_scheme=self.margin_scheme,
+            trade_in=self.trade_in,
         )
 
 
@@ -126,14 +133,14 @@ def label(number: str, revision: int) -> str:
 def row_of(quote_id: int) -> m.Quote:
     row = m.Quote.get_or_none(m.Quote.id == quote_id)
     if row is None:
-        raise NotFound(f"Quote #{quote_id} no longer exists.")
+        raise NotFound(_("Quote #{id} no longer exists.").format(id=quote_id))
     return row
 
 
 def _opportunity(opportunity_id: int) -> m.Opportunity:
     row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
     if row is None:
-        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+        raise NotFound(_("Opportunity #{id} no longer exists.").format(id=opportunity_id))
     return row
 
 
@@ -146,6 +153,8 @@ def stored_lines(row: m.Quote) -> list[LineInput]:
             quantity=Decimal(line.quantity),
             unit_price=money.from_minor(line.unit_price_minor, row.currency),
             vat_rate=Decimal(line.vat_rate),
+            margin_scheme=bool(line.margin_scheme),
+            trade_in=TradeInVehicle.from_dict(json.loads(line.trade_in)) if line.trade_in else None,
         )
         for line in sales.quote_lines(row.id)
     ]
@@ -212,7 +221,15 @@ def vehicle_line(opportunity: m.Opportunity, vehicle: m.Vehicle | None) -> LineI
         price = money.from_minor(vehicle.list_price_minor, vehicle.currency)
         if vehicle.currency != opportunity.currency:
             price = Decimal(0)  # never carried across currencies
-        return LineInput(LineKind.VEHICLE.value, f"{name}, {condition}", Decimal(1), price, rate)
+        margin = documents.margin_scheme(vehicle)
+        return LineInput(
+            LineKind.VEHICLE.value,
+            f"{name}, {condition}",
+            Decimal(1),
+            price,
+            Decimal(0) if margin else rate,
+            margin_scheme=margin,
+        )
     if not (opportunity.brand or opportunity.model):
         return None
     name = " ".join(p for p in (opportunity.brand, opportunity.model, opportunity.variant) if p)
@@ -246,7 +263,7 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
             lines.append(
                 LineInput(
                     LineKind.TRADE_IN.value,
-                    "Trade-in allowance",
+                    _("Trade-in allowance"),
                     Decimal(1),
                     money.from_minor(opportunity.est_trade_in_minor, opportunity.currency),
                     Decimal(0),
@@ -271,22 +288,35 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
 def _validate(data: QuoteInput, currency: str, today: date, opportunity_id: int) -> Validator:
     v = Validator()
     if data.valid_until is None:
-        v.error("valid_until", "Give the date the quote is valid until.")
+        v.error("valid_until", _("Give the date the quote is valid until."))
     elif data.valid_until < today:
-        v.error("valid_until", f"A quote valid until {data.valid_until:%d %b %Y} is already over.")
+        v.error(
+            "valid_until",
+            _("A quote valid until {date} is already over.").format(
+                date=wording.day(data.valid_until)
+            ),
+        )
     elif data.valid_until > today + timedelta(days=MAX_VALID_DAYS):
-        v.error("valid_until", "A quote can be valid for a year at most.")
+        v.error("valid_until", _("A quote can be valid for a year at most."))
     if data.payment_method:
-        data.payment_method = v.choice("payment_method", data.payment_method, Interest, "payment")
-    data.remarks = v.optional("remarks", data.remarks, "The remarks", max_length=2000)
+        # TRANSLATORS: completes "“{text}” is not a known {label}; pick one of: {known}."
+        payment = _("payment")
+        data.payment_method = v.choice("payment_method", data.payment_method, Interest, payment)
+    # TRANSLATORS: the field, as "{label} is too long (…)" begins with it.
+    data.remarks = v.optional("remarks", data.remarks, _("The remarks"), max_length=2000)
     if data.vehicle_id is not None:
         vehicle = m.Vehicle.get_or_none(m.Vehicle.id == data.vehicle_id)
         if vehicle is None:
-            v.error("vehicle_id", "That vehicle is no longer in stock.")
+            v.error("vehicle_id", _("That vehicle is no longer in stock."))
         else:
             holder = reserved_elsewhere(data.vehicle_id, opportunity_id)
-            if holder:
-                v.warn("vehicle_id", f"{vehicle.vin} is {holder}.")
+            if holder is not None:
+                text = (
+                    _("{vin} is sold with {opportunity}.")
+                    if holder.sold
+                    else _("{vin} is reserved by {opportunity}.")
+                )
+                v.warn("vehicle_id", text.format(vin=vehicle.vin, opportunity=holder.opportunity))
     validate_lines([line.as_domain() for line in data.lines], currency, v)
     return v
 
@@ -301,6 +331,12 @@ def _write_lines(row: m.Quote, lines: list[LineInput]) -> None:
                 "quantity": str(line.quantity),
                 "unit_price_minor": money.to_minor(line.unit_price, row.currency),
                 "vat_rate": str(line.vat_rate),
+                "margin_scheme": line.margin_scheme,
+                "trade_in": (
+                    json.dumps(line.trade_in.to_dict(), ensure_ascii=False)
+                    if line.trade_in is not None and line.kind == LineKind.TRADE_IN
+                    else ""
+                ),
             }
             for line in lines
         ],
@@ -334,13 +370,16 @@ def save(
         if row.status != QuoteStatus.DRAFT:
             raise ValidationError(
                 {
-                    "status": f"{label(row.number, row.revision)} is {row.status}, so it is "
-                    "frozen; make a new revision to change it."
+                    "status": _(
+                        "{quote} is {status}, so it is frozen; make a new revision to change it."
+                    ).format(quote=label(row.number, row.revision), status=_status_word(row.status))
                 }
             )
         if row.version != expected_version:
             who = m.User.get_or_none(m.User.id == row.changed_by)
-            raise ConflictError(f"Quote {row.number}", who.full_name if who else None)
+            # TRANSLATORS: fills {what} in "{what} was changed by {name} after you opened it."
+            what = _("Quote {number}").format(number=row.number)
+            raise ConflictError(what, who.full_name if who else None)
         v = _validate(data, row.currency, today, row.opportunity_id)
         v.raise_if_any()
         row.valid_until = data.valid_until
@@ -352,12 +391,18 @@ def save(
     return get(quote_id)
 
 
+def _status_word(status: str) -> str:
+    """A quote's status as a sentence says it ("presented")."""
+    known = status in QuoteStatus._value2member_map_
+    return QuoteStatus(status).label.lower() if known else status
+
+
 def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
     opportunity = row.opportunity
     vehicle = row.vehicle if row.vehicle_id else None
     seller = documents.seller_for(opportunity)
     if not seller.name:
-        raise ValidationError({"seller.name": documents.NO_SELLER})
+        raise ValidationError({"seller.name": _(documents.NO_SELLER)})
     snap = build_snapshot(
         kind=DocumentKind.QUOTE.value,
         number=row.number,
@@ -374,6 +419,7 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
         valid_until=row.valid_until,
         remarks=row.remarks,
     )
+    documents.freeze_images(seller)
     return snap.to_dict()
 
 
@@ -384,9 +430,17 @@ def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
 
     row = row_of(quote_id)
     if not sales.has_quote_lines(row.id):
-        raise ValidationError({"status": "Add the vehicle or an item to preview the quote."})
-    stored = _issue_snapshot(row, today or date.today())
-    return pdf.render(DocumentSnapshot.from_dict(stored), draft=True)
+        raise ValidationError({"status": _("Add the vehicle or an item to preview the quote.")})
+    with transaction():
+        stored = _issue_snapshot(row, today or date.today())
+    return pdf.render(documents.loaded(stored), draft=True)
+
+
+def concerns(quote_id: int) -> list[str]:
+    """What to confirm before issuing the quote as it is saved: a zero total, a VAT rate
+    above any in force."""
+    row = row_of(quote_id)
+    return issue_concerns([line.as_domain() for line in stored_lines(row)], row.currency)
 
 
 def present(quote_id: int, today: date | None = None) -> QuoteDetail:
@@ -404,7 +458,7 @@ def present(quote_id: int, today: date | None = None) -> QuoteDetail:
                 raise ValidationError({"status": problem})
             if row.valid_until < today:
                 raise ValidationError(
-                    {"valid_until": "The valid-until date has passed; set a new one first."}
+                    {"valid_until": _("The valid-until date has passed; set a new one first.")}
                 )
             stored = _issue_snapshot(row, today)
             row.snapshot = json.dumps(stored, ensure_ascii=False)
@@ -431,7 +485,13 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
         process.require_open(row.opportunity)
         problem = move_error(row.status, QuoteStatus.REVISED, 1)
         if problem:
-            raise ValidationError({"status": problem + " Only a presented quote is revised."})
+            raise ValidationError(
+                {
+                    "status": _("{problem} Only a presented quote is revised.").format(
+                        problem=problem
+                    )
+                }
+            )
         row.status = QuoteStatus.REVISED.value
         row.decided_at = m.now()
         row.save()
@@ -482,15 +542,28 @@ def expire_due(today: date | None = None, opportunity_id: int | None = None) -> 
 # --- reservations --------------------------------------------------------------------------------
 
 
-def reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> str:
-    """Which other open opportunity holds the vehicle, or which won one sold it, or ''."""
+@dataclass(frozen=True, slots=True)
+class VehicleHolder:
+    """The other sale that holds a vehicle: reserved by it while open, or sold with it."""
+
+    sold: bool
+    opportunity: str  # "opportunity #12 “Golf” for Rossi, Maria (Anna Bauer)"
+
+
+def reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> VehicleHolder | None:
+    """Which other open opportunity holds the vehicle, or which won one sold it, or None."""
     holder = queries.reservation_holder(vehicle_id, opportunity_id)
     if holder is None:
-        return ""
+        return None
     other = m.Opportunity.get_by_id(holder.id)
-    owner = f" ({holder.owner})" if holder.owner else ""
-    what = f"opportunity #{other.id} “{other.topic}” for {other.account.name}{owner}"
-    return f"sold with {what}" if holder.sold else f"reserved by {what}"
+    if holder.owner:
+        what = _("opportunity #{id} “{topic}” for {customer} ({owner})")
+    else:
+        what = _("opportunity #{id} “{topic}” for {customer}")
+    words = what.format(
+        id=other.id, topic=other.topic, customer=other.account.name, owner=holder.owner
+    )
+    return VehicleHolder(holder.sold, words)
 
 
 # --- est. revenue -----------------------------------------------------------------------------

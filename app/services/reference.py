@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from app.db import models as m
 from app.db import reference as db
+from app.domain import standard_names
 from app.domain.choices import ProcessKind
 from app.domain.stages import StageInfo
 
@@ -41,7 +42,11 @@ def facility_business(facility_id: int) -> int | None:
 
 
 def opportunity_kinds() -> list[Option]:
-    return [Option(i, name) for i, name in db.opportunity_kind_names()]
+    """The kinds of sales process, a shipped one by its name in the screen's language."""
+    return [
+        Option(i, standard_names.display_name(key, name))
+        for i, name, key in db.opportunity_kind_names()
+    ]
 
 
 def fixed_sequence(kind_id: int) -> bool:
@@ -55,8 +60,59 @@ def stage_infos(kind_id: int) -> list[StageInfo]:
 
 
 def stage_names() -> list[str]:
-    """Distinct stage names across all kinds, in process order (for the list's filter)."""
-    seen: dict[str, None] = {}
-    for name, _ in db.stage_names_in_order():
-        seen.setdefault(name, None)
-    return list(seen)
+    """Distinct stage names across all kinds as stored, in process order (what the list's
+    filter matches; `stage_name_choices` gives each with the name it is shown by)."""
+    return [choice.name for choice in stage_name_choices()]
+
+
+@dataclass(frozen=True, slots=True)
+class NameChoice:
+    """One entry of a picker of names kept as text (a stage, a reason): the name stored,
+    and the text shown, which for a shipped name is its translation."""
+
+    name: str
+    label: str
+
+
+def stage_name_choices() -> list[NameChoice]:
+    """Distinct stage names across all kinds, in process order, each with the text shown:
+    a picker shows `label` and filters by `name`."""
+    seen: dict[str, NameChoice] = {}
+    for name, _sequence, key in db.stage_names_in_order():
+        seen.setdefault(name, NameChoice(name, standard_names.display_name(key, name)))
+    return list(seen.values())
+
+
+# --- the catalogues of reasons ("lost", "disqualify", "note") -------------------------------
+
+
+def reason_choices(kind: str) -> list[NameChoice]:
+    """The active reasons of a catalogue in their order: the name stored (what a service
+    takes and keeps) and the text shown (a shipped reason translated, unless renamed)."""
+    return [
+        NameChoice(name, standard_names.display_name(key, name))
+        for key, name in db.active_reason_keys(kind)
+    ]
+
+
+def reason_label(kind: str, name: str) -> str:
+    """The text shown for a reason as stored on a record ("Customer call" on a note): a
+    shipped reason's name in the screen's language, any other as stored. No query: the
+    shipped names are known, and a record keeps the name it was given."""
+    for key, (_context, english) in standard_names.REASONS.get(kind, {}).items():
+        if english == name:
+            return standard_names.display_name(key, name)
+    return name
+
+
+def stored_reason(kind: str, text: str) -> str | None:
+    """The name to store for a reason given as stored or as shown (a picker filled with
+    the translated texts hands back the one picked); None when it is no active reason."""
+    choices = reason_choices(kind)
+    for choice in choices:
+        if choice.name == text:
+            return choice.name
+    for choice in choices:
+        if choice.label == text:
+            return choice.name
+    return None

@@ -14,6 +14,7 @@ from app.db.connection import transaction
 from app.db.settings import put_setting, setting_value
 from app.domain.choices import UserRole
 from app.domain.validation import ValidationError
+from app.i18n import _, ngettext
 from app.services.stage_setup import NotAllowed
 
 SETTING_KEY = "retention_months"
@@ -56,14 +57,24 @@ class PurgePlan:
 
     @property
     def summary(self) -> str:
-        acts = sum(c.activities for c in self.candidates)
-        text = (
-            f"{len(self.candidates)} closed opportunit{'y' if len(self.candidates) == 1 else 'ies'} "
-            f"closed before {self.cutoff.isoformat()}, with {acts} activit"
-            f"{'y' if acts == 1 else 'ies'}"
+        """What a purge would delete, as the purge dialog's sentences name it: "12 closed
+        opportunities closed before 2016-12-01, with 40 activities; 1 kept for their
+        documents"."""
+        count, acts = len(self.candidates), sum(c.activities for c in self.candidates)
+        opportunities = ngettext(
+            "{n} closed opportunity", "{n} closed opportunities", count
+        ).format(n=count)
+        activities = ngettext("{n} activity", "{n} activities", acts).format(n=acts)
+        text = _("{opportunities} closed before {date}, with {activities}").format(
+            opportunities=opportunities, date=self.cutoff.isoformat(), activities=activities
         )
         if self.kept:
-            text += f"; {len(self.kept)} kept for their documents"
+            kept = len(self.kept)
+            text = ngettext(
+                "{summary}; {n} kept for their documents",
+                "{summary}; {n} kept for their documents",
+                kept,
+            ).format(summary=text, n=kept)
         return text
 
 
@@ -86,7 +97,11 @@ def set_retention_months(months: int) -> None:
     _require_manager()
     if not MIN_MONTHS <= months <= MAX_MONTHS:
         raise ValidationError(
-            {"months": f"Keep closed sales between {MIN_MONTHS} and {MAX_MONTHS} months."}
+            {
+                "months": _("Keep closed sales between {least} and {most} months.").format(
+                    least=MIN_MONTHS, most=MAX_MONTHS
+                )
+            }
         )
     with transaction():
         put_setting(SETTING_KEY, str(months))
@@ -108,7 +123,7 @@ def cutoff_date(today: date, months: int) -> date:
 def _require_manager() -> None:
     user = m.User.get_or_none(m.User.id == m.acting_user())
     if user is None or user.role not in _MANAGERS:
-        raise NotAllowed("Only a sales manager or an administrator can purge or set retention.")
+        raise NotAllowed(_("Only a sales manager or an administrator can purge or set retention."))
 
 
 def plan(today: date | None = None) -> PurgePlan:
@@ -136,11 +151,8 @@ def plan(today: date | None = None) -> PurgePlan:
         for r in rows
         if r.id not in keep
     ]
-    kept = [
-        KeptOpportunity(r.id, r.topic, "has a signed order form, which is kept")
-        for r in rows
-        if r.id in keep
-    ]
+    reason = _("has a signed order form, which is kept")
+    kept = [KeptOpportunity(r.id, r.topic, reason) for r in rows if r.id in keep]
     return PurgePlan(months, cutoff, candidates, kept)
 
 

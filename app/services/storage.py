@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path, PureWindowsPath
 
+from app.i18n import N_, _
+
 # Filesystem types (as /proc/mounts and mount(8) name them) that are network shares.
 NETWORK_FILESYSTEMS = frozenset(
     {
@@ -35,7 +37,8 @@ NETWORK_FILESYSTEMS = frozenset(
     }
 )
 
-NETWORK_WARNING = (
+# Translated where it is shown: network_warning().
+NETWORK_WARNING = N_(
     "The database {path} is on a network share ({where}). SQLite keeps the data safe "
     "by locking the file while it writes, and on network shares that locking is not "
     "reliable: two workstations writing at once can damage the database beyond repair. "
@@ -117,7 +120,7 @@ def network_location(
     if platform == "win32":
         try:
             return (
-                f"network drive {PureWindowsPath(resolved).drive}"
+                _("network drive {drive}").format(drive=PureWindowsPath(resolved).drive)
                 if _windows_remote_drive(resolved)
                 else None
             )
@@ -138,7 +141,8 @@ def network_location(
         return None
     point, fstype = found
     if fstype.lower() in NETWORK_FILESYSTEMS or fstype.lower().startswith(("nfs", "cifs", "smb")):
-        return f"{fstype} at {point}"
+        # TRANSLATORS: where a network share is mounted: "nfs at /mnt/data".
+        return _("{filesystem} at {folder}").format(filesystem=fstype, folder=point)
     return None
 
 
@@ -147,4 +151,4 @@ def network_warning(
 ) -> str | None:
     """The warning to show when the database is on a network share, else None."""
     where = network_location(path, mounts_text, platform)
-    return NETWORK_WARNING.format(path=path, where=where) if where else None
+    return _(NETWORK_WARNING).format(path=path, where=where) if where else None

@@ -10,6 +10,7 @@ from app.db.connection import transaction
 from app.domain import dates
 from app.domain.choices import Channel
 from app.domain.validation import Validator, not_in_past
+from app.i18n import _
 from app.services import accounts, matching, opportunities
 
 
@@ -56,10 +57,12 @@ def create(
         # Every refusal at once: the customer's fields and the walk-in's own rules together.
         accounts.check(account_input(data), v)
         if not (data.phone.strip() or data.email.strip()):
-            v.error("phone", "Give a phone number or an e-mail address.")
+            v.error("phone", _("Give a phone number or an e-mail address."))
     if data.est_close_date is None:
         data.est_close_date = dates.default_close_date(today)
-    not_in_past(v, "est_close_date", data.est_close_date, today, "The est. close date")
+    # TRANSLATORS: the field, as "{label} {date} is in the past; …" begins with it.
+    close_date = _("The est. close date")
+    not_in_past(v, "est_close_date", data.est_close_date, today, close_date)
     v.raise_if_any()
     with transaction():
         if account_id is None:
@@ -69,7 +72,11 @@ def create(
         form.account_id = account_id
         form.primary_contact_id = contacts[0].id if len(contacts) == 1 else None
         vehicle = " ".join(p for p in (data.brand.strip(), data.model.strip()) if p)
-        form.topic = f"{vehicle or 'New vehicle'} for {accounts.name(account_id)}"[:200]
+        # TRANSLATORS: a new opportunity's topic: "Volkswagen Golf for Rossi, Maria".
+        topic = _("{vehicle} for {customer}").format(
+            vehicle=vehicle or _("New vehicle"), customer=accounts.name(account_id)
+        )
+        form.topic = topic[:200]
         form.brand, form.model = data.brand.strip(), data.model.strip()
         form.est_close_date = data.est_close_date
         form.channel = data.channel

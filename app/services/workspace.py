@@ -14,6 +14,7 @@ from app.db import reference as db
 from app.db.connection import close, open_sqlite, transaction
 from app.db.settings import put_setting, setting_value
 from app.domain.choices import UserRole
+from app.i18n import _
 from app.services.errors import NotAllowed
 
 DatabaseTooNew = migrations.DatabaseTooNew
@@ -88,7 +89,9 @@ def sign_in(username: str | None = None) -> UserInfo:
         else:
             row = db.stand_in_user()
             if username and row is not None and row.username != username:
-                raise LookupError(f"There is no user “{username}” in this database.")
+                raise LookupError(
+                    _("There is no user “{name}” in this database.").format(name=username)
+                )
     m.set_acting_user(row.id)
     return _info(row)
 

@@ -23,10 +23,28 @@ def test_parse_amount_reads_what_people_type(typed: str, expected: str) -> None:
     assert money.parse_amount(typed) == Decimal(expected)
 
 
-@pytest.mark.parametrize("typed", ["abc", "1.2.3x", "NaN", "inf", "12,5,0.0.1"])
+@pytest.mark.parametrize(
+    "typed", ["abc", "1.2.3x", "NaN", "inf", "12,5,0.0.1", "1e3", "9e999999", "1,2.3,4"]
+)
 def test_parse_amount_refuses_non_numbers(typed: str) -> None:
     with pytest.raises(money.MoneyError):
         money.parse_amount(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "readings"), [("12.500", "12,500 or 12.5"), ("1,000", "1,000 or 1")]
+)
+def test_parse_amount_refuses_a_grouping_it_cannot_tell_and_shows_both_readings(
+    typed: str, readings: str
+) -> None:
+    with pytest.raises(money.MoneyError, match=readings.replace(".", r"\.")):
+        money.parse_amount(typed)
+
+
+def test_parse_amount_reads_a_leading_zero_as_decimals_and_groups_of_three_as_thousands() -> None:
+    assert money.parse_amount("0,001") == Decimal("0.001")
+    assert money.parse_amount("1.234.567") == Decimal("1234567")
+    assert money.parse_amount("1,234,567.5") == Decimal("1234567.5")
 
 
 def test_minor_units_round_half_up_once() -> None:

@@ -128,6 +128,11 @@ def test_creating_a_look_alike_asks_first_then_creates_when_confirmed(user: User
         ({"phone": "call me"}, "phone", "letters"),
         ({"phone": "12"}, "phone", "too short"),
         ({"last_name": "  "}, "last_name", "cannot be empty"),
+        ({"email": "maria@example.it,"}, "email", "not an e-mail"),
+        ({"email": "maria@example..it"}, "email", "not an e-mail"),
+        ({"email": ".maria@example.it"}, "email", "not an e-mail"),
+        ({"email": "<script>@x.y"}, "email", "not an e-mail"),
+        ({"last_name": "Weiß 🚗"}, "last_name", "cannot be printed"),
     ],
 )
 def test_bad_contact_details_are_refused_at_the_field(
@@ -139,7 +144,15 @@ def test_bad_contact_details_are_refused_at_the_field(
 
 
 @pytest.mark.parametrize(
-    "name", ["J&C Motors <b>GmbH</b>", "Παπαδόπουλος ΑΕ", "Ørsted & Søn 🚗", "O'Brien's Cars"]
+    "name",
+    [
+        "J&C Motors <b>GmbH</b>",
+        "Παπαδόπουλος ΑΕ",
+        "Ørsted & Søn",
+        "O'Brien's Cars",
+        "王芳贸易",
+        "شركة",
+    ],
 )
 def test_any_name_is_kept_as_typed(user: UserInfo, name: str) -> None:
     created = accounts.create(

@@ -37,7 +37,13 @@ def _rows(sql: str) -> list[tuple[object, ...]]:
 def test_the_summary_counts_what_was_stored(db: Path) -> None:
     summary = _load()
     assert summary.opportunities == m.Opportunity.select().count() == 400
-    assert summary.accounts == m.Account.select().count() == 300
+    # The customers written in Chinese, Arabic, Cyrillic and Greek script come on top.
+    assert summary.accounts == m.Account.select().count() == 300 + 4
+    for name in ("王, 芳", "الحسن, أحمد", "Смирнова, Ольга", "Παπαδοπούλου, Ελένη"):
+        account = m.Account.get(m.Account.name == name)
+        assert (
+            m.Quote.select().join(m.Opportunity).where(m.Opportunity.account == account.id).exists()
+        ), name
     # The stock, and a car ordered for each single-car contract the stock did not cover.
     assert summary.vehicles == m.Vehicle.select().count()
     assert m.Vehicle.select().where(~m.Vehicle.stock_number.startswith("S-")).count() == 80

@@ -17,6 +17,7 @@ from hypothesis.strategies import SearchStrategy
 
 from app.domain import money, quotes
 from app.domain.choices import AccountKind, Channel, Choice, Condition, Interest
+from app.domain.printable import is_printable
 from app.domain.validation import ValidationError
 from app.services import accounts, leads, opportunities
 from app.services import quotes as quote_service
@@ -35,25 +36,27 @@ def mostly(valid: SearchStrategy[T], wild: SearchStrategy[T]) -> SearchStrategy[
     return st.sampled_from([True] * 9 + [False]).flatmap(lambda ok: valid if ok else wild)
 
 
-_short = st.text(max_size=40)
+# Characters a document prints (emoji and scripts without a font are refused at the field).
+_printable = st.characters(codec="utf-8").filter(is_printable)
+_short = st.text(alphabet=_printable, max_size=40)
 texts = mostly(
     st.one_of(
         _short,
         _short.map(lambda t: f"  {t}\t"),
-        st.text(alphabet=st.characters(codec="utf-8"), max_size=60),
-        st.sampled_from(
-            ["J&C Motors <b>", "O'Brien; DROP TABLE account;--", "Müller\x00", "\u202eabc", ""]
-        ),
+        st.text(alphabet=_printable, max_size=60),
+        st.sampled_from(["J&C Motors <b>", "O'Brien; DROP TABLE account;--", ""]),
     ),
     st.one_of(
         st.text(min_size=195, max_size=205),
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=60),
+        st.sampled_from(["Müller\x00", "\u202eabc", "Anna 🚗"]),
         st.text(min_size=1, max_size=8).map(lambda t: (t.strip() or "x") * 10_050),
         st.sampled_from(["   ", "\n\t"]),
     ),
 )
 # A field that must not be empty: mostly some letters.
 names = mostly(
-    st.text(min_size=1, max_size=30).map(lambda t: f"A{t}"),
+    st.text(alphabet=_printable, min_size=1, max_size=30).map(lambda t: f"A{t}"),
     texts,
 )
 

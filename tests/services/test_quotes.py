@@ -660,3 +660,69 @@ def test_quotes_that_expire_are_logged(sale: int) -> None:
     action, changes = _log("quote", quote.id)[-1]
     assert action == "update" and changes["status"] == ("draft", "expired")
     assert quotes.get(quote.id).version == quote.version + 1
+
+
+def _png(colour: tuple[int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 100), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_logo_is_frozen_with_the_document_once_per_image(sale: int, tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(_png((31, 58, 95)))
+    settings = replace(documents.document_settings(), logo_path=str(logo))
+    documents.save_document_settings(settings)
+    first = quotes.present(quotes.create(sale).id)
+    second = quotes.present(quotes.create(sale).id)
+    archived = documents.archive_path(first.reference).read_bytes()
+    assert m.DocumentImage.select().count() == 1  # two documents, one image
+    logo.unlink()  # replacing or deleting the file changes no reprint
+    assert documents.render(first.reference) == archived
+    assert len(PdfReader(documents.archive_path(second.reference)).pages[0].images) == 1
+
+
+def test_half_written_pdfs_left_by_a_killed_render_are_cleaned(data_dir: Path) -> None:
+    folder = paths.documents_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    old = folder / "Q-00001.pdf.part"
+    old.write_bytes(b"%PDF-1.4 half")
+    fresh = folder / "Q-00002.pdf.part"  # another window may be writing it right now
+    fresh.write_bytes(b"%PDF-1.4 half")
+    kept = folder / "Q-00003.pdf"
+    kept.write_bytes(b"%PDF-1.4 whole")
+    os.utime(old, (0, 0))
+    assert documents.clean_leftovers() == 1
+    assert not old.exists() and fresh.exists() and kept.exists()
+
+
+def test_a_margin_scheme_vehicle_shows_no_vat_and_the_notice(sale: int) -> None:
+    vehicle_id = _vehicle(vin="WVWZZZAUZGW000019", stock="U-9")
+    m.Vehicle.update(vat_treatment="margin", condition="used").where(
+        m.Vehicle.id == vehicle_id
+    ).execute()
+    m.Opportunity.update(vehicle=vehicle_id).where(m.Opportunity.id == sale).execute()
+    quote = quotes.create(sale)
+    assert quote.lines[0].margin_scheme
+    totals = quote.totals
+    assert totals.margin == quote.lines[0].unit_price and totals.vat_total == 0
+    detail = quotes.present(quote.id)
+    text = "".join(
+        p.extract_text() for p in PdfReader(documents.archive_path(detail.reference)).pages
+    )
+    assert "Margin scheme" in text and "§ 25a UStG" in text
+    assert "VAT 19%" not in text
+
+
+def test_a_zero_total_or_a_vat_rate_above_thirty_percent_is_confirmed_first(sale: int) -> None:
+    quote = quotes.create(sale)
+    data = _input(quote)
+    data.lines = [LineInput(LineKind.ACCESSORY.value, "Mats", Decimal(1), Decimal(0), Decimal(31))]
+    quotes.save(quote.id, data, quote.version)
+    concerns = quotes.concerns(quote.id)
+    assert any("total is zero" in c for c in concerns)
+    assert any("31 %" in c for c in concerns)

@@ -361,15 +361,18 @@ class QuoteDialog(RecordDialog):
         """Save, confirm, then issue: from here the customer holds this document."""
         if not self.save():
             return False
+        question = _(
+            "Issue quote {number} to the customer? Its content is frozen from now on; "
+            "changes need a new revision."
+        ).format(number=self.detail.label)
+        # A zero total or an implausible VAT rate is said first, and the safe answer is No.
+        concerns = quotes.concerns(self.quote_id)
         answer = QMessageBox.question(
             self,
             _("Present the quote"),
-            _(
-                "Issue quote {number} to the customer? Its content is frozen from now on; "
-                "changes need a new revision."
-            ).format(number=self.detail.label),
+            "\n".join([*concerns, "", question]) if concerns else question,
             YES | NO,
-            YES,
+            NO if concerns else YES,
         )
         if answer != YES:
             return False

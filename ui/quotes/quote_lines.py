@@ -28,7 +28,15 @@ from PySide6.QtWidgets import (
 
 from app.domain import money
 from app.domain.fields import label
-from app.domain.quotes import LineKind, QuoteLine, compute_totals, format_rate
+from app.domain.quotes import (
+    MAX_QUANTITY,
+    LineKind,
+    QuoteLine,
+    TradeInVehicle,
+    compute_totals,
+    format_quantity,
+    format_rate,
+)
 from app.i18n import N_, _
 from app.services.quotes import LineInput
 from ui.common.qt import (
@@ -100,6 +108,9 @@ class LineRow:
     quantity: str
     unit_price: str
     vat_rate: str
+    # Carried through the editor as saved: the margin scheme of a vehicle, a trade-in's car.
+    margin_scheme: bool = False
+    trade_in: TradeInVehicle | None = None
 
     @classmethod
     def from_input(cls, line: LineInput, currency: str) -> LineRow:
@@ -109,6 +120,8 @@ class LineRow:
             quantity=_plain(line.quantity),
             unit_price=money.format_amount(line.unit_price, currency),
             vat_rate=format_rate(line.vat_rate),
+            margin_scheme=line.margin_scheme,
+            trade_in=line.trade_in,
         )
 
 
@@ -117,10 +130,11 @@ def _plain(value: Decimal) -> str:
 
 
 def _number(text: str) -> Decimal:
-    value = Decimal(text.strip().replace(",", ".")) if text.strip() else Decimal(0)
-    if not value.is_finite():
+    raw = text.strip().replace(",", ".")
+    # Digits and one point only: "9e999999" is no quantity, and would overflow the totals.
+    if raw and not raw.removeprefix("-").replace(".", "", 1).isdigit():
         raise InvalidOperation
-    return value
+    return Decimal(raw) if raw else Decimal(0)
 
 
 class QuoteLineTableModel(QAbstractTableModel):
@@ -177,6 +191,8 @@ class QuoteLineTableModel(QAbstractTableModel):
                     values["quantity"],
                     values["unit_price"],
                     values["vat_rate"],
+                    margin_scheme=row.margin_scheme,
+                    trade_in=row.trade_in,
                 )
             )
         return lines, problems
@@ -203,6 +219,15 @@ class QuoteLineTableModel(QAbstractTableModel):
                 problems[column] = _("Line {line}: the quantity must be more than 0.").format(
                     line=row + 1
                 )
+            elif column == COL_QUANTITY and value > MAX_QUANTITY:
+                problems[column] = _(
+                    "Line {number}: a quantity of more than {limit} on one line is a typo; "
+                    "check the digits."
+                ).format(number=row + 1, limit=format_quantity(MAX_QUANTITY))
+            elif column == COL_PRICE and value > money.MAX_AMOUNT:
+                problems[column] = _(
+                    "Line {number}: a unit price above {limit} is a typo; check the digits."
+                ).format(number=row + 1, limit=money.format_amount(money.MAX_AMOUNT, self.currency))
             elif column == COL_VAT and value > 100:
                 problems[column] = _(
                     "Line {line}: the VAT rate is a percentage from 0 to 100."
@@ -301,7 +326,7 @@ class QuoteLineTableModel(QAbstractTableModel):
             if column == COL_PRICE:
                 return line.unit_price
             if column == COL_VAT:
-                return line.vat_rate
+                return _("margin") if line.margin_scheme and role == DISPLAY else line.vat_rate
             net = self.line_net(row)
             return "" if net is None else _signed(net, self.currency)
         if role == ALIGNMENT and column in (COL_QUANTITY, COL_PRICE, COL_VAT, COL_NET):
@@ -393,7 +418,7 @@ class TotalsPanel(QGroupBox):
         self.labels = {}
         try:
             totals = compute_totals([line.as_domain() for line in lines], currency)
-        except (InvalidOperation, ValueError):
+        except (ArithmeticError, ValueError):
             return
         rows: list[tuple[str, str, Decimal]] = [("net", label("quote.net"), totals.net)]
         rows += [
