@@ -635,7 +635,7 @@ def _v8_standard_keys(db: Database) -> None:
 
 # --- schema 9: what documents print ---------------------------------------------------------
 
-_V9_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+_V9_NEW_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "business": tuple(
         (name, "VARCHAR(255) NOT NULL DEFAULT ''")
         for name in (
@@ -676,7 +676,7 @@ def _v9_documents(db: Database) -> None:
     scheme), and per quote line whether it is sold under the margin scheme and which car a
     trade-in line takes in. Snapshots already issued stay as they are (format 1: they print
     the logo file they named). Idempotent: columns are added when missing."""
-    for table, columns in _V9_COLUMNS.items():
+    for table, columns in _V9_NEW_FIELDS.items():
         present = {c.name for c in db.get_columns(table)}
         for name, definition in columns:
             if name not in present:
