@@ -92,7 +92,7 @@ class SalesBuilder(OrganisationBuilder):
         quoted = [
             p for p in plans
             if not p.account.company and p.status != Status.LOST
-            and p.path[-1].name in ("Quotation", "Contract", "Delivery", "Won")
+            and p.path[-1].key in ("quotation", "contract", "delivery", "won")
         ]  # fmt: skip
         for plan, account in zip(quoted, self.script_accounts, strict=False):
             plan.account = account
