@@ -85,6 +85,7 @@ QT_TEXT_METHODS = frozenset(
         "setNameFilter",
         "setNameFilters",
         "setWindowIconText",
+        "drill",  # app/services/dashboard: a drill-down's words, shown over the list
         "require_manager",  # app.services.workspace: the refusal it raises
         "fill_filter_combo",
         "ask_to_save",

@@ -246,18 +246,19 @@ def kinds() -> list[KindRow]:
             m.Stage.is_lost,
             m.Stage.only_from_lead,
             m.Stage.days_allowed,
+            m.Stage.key,
         )
         .join(m.Stage, JOIN.LEFT_OUTER, on=(m.Stage.kind == m.OpportunityKind.id))
         .order_by(m.OpportunityKind.id, m.Stage.sequence)
         .tuples()
     )
     found: dict[int, KindRow] = {}
-    for kind_id, name, process, sid, sname, seq, prob, won, lost, lead_only, days in query:
+    for kind_id, name, process, sid, sname, seq, prob, won, lost, lead_only, days, key in query:
         kind = found.setdefault(
             kind_id, KindRow(kind_id, name, process == ProcessKind.STANDARD.value, [])
         )
         if sid is not None:
-            info = StageInfo(sid, sname, seq, prob, bool(won), bool(lost), bool(lead_only))
+            info = StageInfo(sid, sname, seq, prob, bool(won), bool(lost), bool(lead_only), key)
             kind.stages.append(StageRow(info, days))
     return list(found.values())
 
@@ -277,6 +278,7 @@ def kind(kind_id: int) -> KindRow | None:
             m.Stage.is_lost,
             m.Stage.only_from_lead,
             m.Stage.days_allowed,
+            m.Stage.key,
         )
         .join(m.Stage, JOIN.LEFT_OUTER, on=(m.Stage.kind == m.OpportunityKind.id))
         .where(m.OpportunityKind.id == kind_id)
@@ -284,11 +286,11 @@ def kind(kind_id: int) -> KindRow | None:
         .tuples()
     )
     row: KindRow | None = None
-    for kid, name, process, sid, sname, seq, prob, won, lost, lead_only, days in query:
+    for kid, name, process, sid, sname, seq, prob, won, lost, lead_only, days, key in query:
         if row is None:
             row = KindRow(kid, name, process == ProcessKind.STANDARD.value, [])
         if sid is not None:
-            info = StageInfo(sid, sname, seq, prob, bool(won), bool(lost), bool(lead_only))
+            info = StageInfo(sid, sname, seq, prob, bool(won), bool(lost), bool(lead_only), key)
             row.stages.append(StageRow(info, days))
     return row
 
