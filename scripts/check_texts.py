@@ -93,6 +93,7 @@ QT_TEXT_METHODS = frozenset(
         "show_warning",
         "say",  # a form's message beside its buttons
         "_say",
+        "drill",  # app/services/dashboard: a drill-down's words, shown over the list
         "ask_to_save",
         "fill_filter_combo",  # a filter's "Any ..." entry
         "require_manager",  # app.services.workspace: the refusal it raises

@@ -276,8 +276,7 @@ def kinds() -> list[KindRow]:
             KindRow(kind_id, display_name(key, name), process == ProcessKind.STANDARD.value, []),
         )
         if sid is not None:
-            shown = display_name(skey, sname)
-            info = StageInfo(sid, shown, seq, prob, bool(won), bool(lost), bool(lead_only))
+            info = StageInfo(sid, sname, seq, prob, bool(won), bool(lost), bool(lead_only), skey)
             kind.stages.append(StageRow(info, days))
     return list(found.values())
 
@@ -310,8 +309,7 @@ def kind(kind_id: int) -> KindRow | None:
         if row is None:
             row = KindRow(kid, display_name(key, name), process == ProcessKind.STANDARD.value, [])
         if sid is not None:
-            shown = display_name(skey, sname)
-            info = StageInfo(sid, shown, seq, prob, bool(won), bool(lost), bool(lead_only))
+            info = StageInfo(sid, sname, seq, prob, bool(won), bool(lost), bool(lead_only), skey)
             row.stages.append(StageRow(info, days))
     return row
 

@@ -281,7 +281,7 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
             vehicle=vehicle,
         )
         _write_lines(row, lines)
-        process.advance(opportunity_id, "Quotation")
+        process.advance(opportunity_id, "quotation")
         sync_revenue(opportunity_id)
     return get(row.id)
 
