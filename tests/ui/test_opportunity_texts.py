@@ -17,7 +17,12 @@ from tests import factories
 from ui.common.qt import HORIZONTAL
 from ui.opportunities.close_dialogs import CloseLostDialog
 from ui.opportunities.opportunity_form import OpportunityDialog
-from ui.opportunities.opportunity_list import COL_CLOSE_DATE, COL_TOPIC, OpportunityListPage
+from ui.opportunities.opportunity_list import (
+    COL_CLOSE_DATE,
+    COL_STAGE,
+    COL_TOPIC,
+    OpportunityListPage,
+)
 from ui.opportunities.walk_in_dialog import WalkInDialog
 
 GERMAN = (
@@ -34,6 +39,8 @@ GERMAN = (
     ("&First name", "&Vorname", "walk_in.first_name.form"),
     ("Close as lost", "Als verloren abschließen", None),
     ("Price", "Preis", "lost reason"),
+    ("Interest", "Interesse", "stage"),
+    ("Quotation", "Angebot", "stage"),
 )
 
 
@@ -83,6 +90,9 @@ def test_the_list_shows_its_headers_filters_and_count_in_the_language_chosen(
     assert page.filter_bar.saved.currentText() == "Offene Verkaufschancen"
     page.refresh()
     assert counted[-1] == "1 Verkaufschance"
+    assert page.model.index(0, COL_STAGE).data() == "Interesse"  # a shipped stage
+    stages = [page.filter_bar.stage.itemText(i) for i in range(page.filter_bar.stage.count())]
+    assert "Angebot" in stages and "Quotation" not in stages
 
     i18n.set_language("en")  # the headers are read as they are drawn: they follow at once
     assert page.model.headerData(COL_TOPIC, HORIZONTAL) == "Topic"
