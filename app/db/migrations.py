@@ -687,6 +687,49 @@ def _v9_documents(db: Database) -> None:
         db.create_tables([_DocumentImageV9], safe=True)
 
 
+# --- schema 10: the salesperson's home, the vehicle's use, primary demand ------------------
+
+
+class _DemandLineV10(_StampedV2):
+    lead = ForeignKeyField(models.Lead, null=True, on_delete="CASCADE")
+    opportunity = ForeignKeyField(models.Opportunity, null=True, on_delete="CASCADE")
+    position = IntegerField(default=0)
+    kind = CharField()
+    description = CharField(default="")
+    expected_price_minor = IntegerField(null=True)
+    currency = CharField(default="EUR")
+    comment = TextField(default="")
+
+    class Meta:
+        table_name = "demand_line"
+        legacy_table_names = False
+
+
+def _v10_home_use_demand(db: Database) -> None:
+    """A user's home business and facility (what their walk-ins and converted leads are
+    assigned to), a stock vehicle's use (for sale, demo fleet, in transit, sold: a sold one
+    takes no test drive), and the primary-demand lines of leads and opportunities. Vehicles
+    of a won opportunity become sold. Idempotent: columns are added when missing, the table
+    if it is missing, and the sold marking only moves vehicles still for sale."""
+    present = {c.name for c in db.get_columns("user")}
+    for name, table in (("home_business_id", "business"), ("home_facility_id", "facility")):
+        if name not in present:
+            db.execute_sql(
+                f'ALTER TABLE "user" ADD COLUMN "{name}" INTEGER '
+                f'REFERENCES "{table}" ("id") ON DELETE SET NULL'
+            )
+    if "use" not in {c.name for c in db.get_columns("vehicle")}:
+        db.execute_sql(
+            "ALTER TABLE \"vehicle\" ADD COLUMN \"use\" VARCHAR(255) NOT NULL DEFAULT 'for_sale'"
+        )
+    db.execute_sql(
+        "UPDATE vehicle SET \"use\" = 'sold' WHERE \"use\" = 'for_sale' AND id IN "
+        "(SELECT vehicle_id FROM opportunity WHERE status = 'won' AND vehicle_id IS NOT NULL)"
+    )
+    with db.bind_ctx([_DemandLineV10], bind_refs=False, bind_backrefs=False):
+        db.create_tables([_DemandLineV10], safe=True)
+
+
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
     _v2_quotes,
@@ -697,6 +740,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v7_open_list,
     _v8_standard_keys,
     _v9_documents,
+    _v10_home_use_demand,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
