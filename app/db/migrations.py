@@ -720,7 +720,7 @@ def _v10_home_use_demand(db: Database) -> None:
             )
     if "use" not in {c.name for c in db.get_columns("vehicle")}:
         db.execute_sql(
-            "ALTER TABLE \"vehicle\" ADD COLUMN \"use\" VARCHAR(255) NOT NULL DEFAULT 'for_sale'"
+            'ALTER TABLE "vehicle" ADD COLUMN "use" VARCHAR(255) NOT NULL DEFAULT \'for_sale\''
         )
     db.execute_sql(
         "UPDATE vehicle SET \"use\" = 'sold' WHERE \"use\" = 'for_sale' AND id IN "

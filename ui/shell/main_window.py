@@ -578,6 +578,15 @@ class MainWindow(QMainWindow):
 
         dialog = WalkInDialog(self.user.id, self)
         dialog.created.connect(self._after_walk_in)
+        dialog.open_existing.connect(self.open_opportunity)
+        dialog.log_activity_on.connect(self.log_activity_on)
+        self._show_dialog(dialog)
+
+    def log_activity_on(self, opportunity_id: int) -> None:
+        """The activity dialog for an opportunity (the customer came back for it)."""
+        from ui.activities.activity_dialog import ActivityDialog
+
+        dialog = ActivityDialog(None, self.user.id, self, opportunity_id=opportunity_id)
         self._show_dialog(dialog)
 
     def _after_walk_in(self, opportunity_id: int) -> None:
