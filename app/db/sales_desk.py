@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from app.db import models as m
 from app.domain.choices import ActivityKind, OperationKind, Status, VehicleUse
@@ -148,7 +148,7 @@ def bookable_cars(facility_id: int | None = None) -> list[FleetCar]:
     ).where(m.Vehicle.use != VehicleUse.SOLD.value)
     if facility_id is not None:
         query = query.where(m.Vehicle.facility == facility_id)
-    demo_first = fn.CASE(None, ((m.Vehicle.use == VehicleUse.DEMO_FLEET.value, 0),), 1)
+    demo_first = Case(None, [(m.Vehicle.use == VehicleUse.DEMO_FLEET.value, 0)], 1)
     query = query.order_by(demo_first, m.Vehicle.brand, m.Vehicle.model, m.Vehicle.stock_number)
     return [
         FleetCar(i, f"{' '.join(p for p in (b, mo, v) if p)} · {stock}", use)

@@ -20,3 +20,13 @@ def default_close_date(today: date) -> date:
 def closing_window(today: date, days: int) -> tuple[date, date]:
     """'Closing in N days': from today to today + N, both included."""
     return today, today + timedelta(days=days)
+
+
+# A close date further ahead than this is most likely a typing slip (31012027 read as the
+# year 3101): the form asks before saving it.
+FAR_AHEAD_YEARS = 5
+
+
+def far_ahead(day: date | None, today: date) -> bool:
+    """Whether `day` is more than FAR_AHEAD_YEARS years after `today`."""
+    return day is not None and day > add_months(today, 12 * FAR_AHEAD_YEARS)

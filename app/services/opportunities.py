@@ -19,7 +19,7 @@ from app.domain.fields import label
 from app.domain.stages import StageInfo, first_stage, move_refusal
 from app.domain.validation import ValidationError, Validator, not_in_past
 from app.i18n import _
-from app.services import conflicts
+from app.services import conflicts, demand
 from app.services.errors import ConflictError, NotFound
 from app.services.opportunity_form import (
     PLAIN_FIELDS,
@@ -32,6 +32,7 @@ from app.services.opportunity_form import (
     build_form,
     form_choices,
     histories,
+    reach_lines,
     record_detail,
     vehicle_choice,
 )
@@ -487,7 +488,7 @@ def open_form(
     )
     people = oq.contacts(detail.account_id, detail.id)
     told = histories(detail.id, detail.status)
-    return build_form(
+    answer = build_form(
         detail,
         kind,
         people,
@@ -497,6 +498,8 @@ def open_form(
         told,
         form_choices(kinds, detail),
     )
+    _add_reach_and_demand(answer, record, people)
+    return answer
 
 
 def reread(opportunity_id: int) -> OpportunityForm:
@@ -515,7 +518,7 @@ def reread(opportunity_id: int) -> OpportunityForm:
     )
     people = oq.contacts(detail.account_id, detail.id)
     told = histories(detail.id, detail.status)
-    return build_form(
+    answer = build_form(
         detail,
         kind,
         people,
@@ -525,6 +528,20 @@ def reread(opportunity_id: int) -> OpportunityForm:
         told,
         None,
     )
+    _add_reach_and_demand(answer, record, people)
+    return answer
+
+
+def _add_reach_and_demand(
+    answer: OpportunityForm, record: oq.OpportunityRecord, people: list[oq.ContactRow]
+) -> None:
+    """The phones and e-mails (read with the record and the people: no statement) and the
+    primary demand (one statement)."""
+    primary = next((c for c in people if c.id == record.row.primary_contact_id), None)
+    answer.reach = reach_lines(
+        record.account_name, record.account_phone, record.account_email, primary
+    )
+    answer.demand = demand.of_opportunity(record.row.id)
 
 
 def close_date_history(opportunity_id: int) -> list[CloseDateChange]:

@@ -19,6 +19,7 @@ from app.i18n import _
 from app.services import reference, wording
 from app.services.accounts import OpportunityContactInfo
 from app.services.catalogue import VehicleChoice
+from app.services.demand import DemandLine
 from app.services.process import StageOverview
 from app.services.reference import Option
 from app.services.timeline import (
@@ -172,6 +173,36 @@ class OpportunityForm:
     choices: FormChoices | None
     is_new: bool = False
     history_changed: bool = False
+    # The phones and e-mails at the top of the form; None in a save's answer (kept).
+    reach: list[ReachLine] | None = None
+    # What the customer asked for; None in a save's answer (kept: edited on its own).
+    demand: list[DemandLine] | None = None
+
+
+@dataclass(frozen=True)
+class ReachLine:
+    """A way to reach the customer, as the top of the form shows it: whose number or
+    address it is (the customer's, or the primary contact's name), the phone and e-mail."""
+
+    who: str
+    phone: str
+    email: str
+    primary_contact: bool = False
+
+
+def reach_lines(
+    account_name: str, phone: str, email: str, primary: oq.ContactRow | None
+) -> list[ReachLine]:
+    """The customer's phone and e-mail, then the primary contact's (when they differ)."""
+    lines = []
+    if phone.strip() or email.strip():
+        lines.append(ReachLine(account_name, phone.strip(), email.strip()))
+    if primary is not None and (primary.phone.strip() or primary.email.strip()):
+        own = (primary.phone.strip(), primary.email.strip())
+        if not lines or own != (lines[0].phone, lines[0].email):
+            name = f"{primary.first_name} {primary.last_name}".strip()
+            lines.append(ReachLine(name, own[0], own[1], True))
+    return lines
 
 
 PLAIN_FIELDS = (

@@ -17,7 +17,7 @@ from app.services.opportunities import OpenSalesExist
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.ui.test_walk_in_dialog import CTRL, RETURN, Keyboard
-from ui.opportunities.second_sale_dialog import SecondSaleDialog
+from ui.common.second_sale_dialog import SecondSaleDialog
 from ui.opportunities.walk_in_dialog import WalkInDialog
 
 DISCARD = QMessageBox.StandardButton.Discard

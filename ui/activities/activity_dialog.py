@@ -413,10 +413,30 @@ class ActivityDialog(QDialog):
             length = _("({minutes} min)").format(minutes=rest)
         self.ends_hint.setText(length)
 
+    def _cars_for_test_drive(self, text: str) -> list[LookupItem]:
+        """The demo fleet and the unsold stock, those free at the time chosen first; a car
+        booked then says by whom and for which customer. Sold cars are not offered."""
+        start, end = self.start_value(), self.end_value()
+        words = text.casefold().split()
+        items = []
+        for car in activities.cars_for_test_drive(start, end, self.activity_id):
+            if not all(word in car.label.casefold() for word in words):
+                continue
+            if not car.free:
+                note, warn = _("booked {slot}").format(slot=car.busy_with), True
+            elif car.demo_fleet:
+                note, warn = _("demo fleet, free"), False
+            else:
+                note, warn = _("free"), False
+            items.append(LookupItem(car.id, car.label, note, warn))
+        return items
+
     def _on_done_clicked(self) -> None:
         self._done_by_hand = True
 
     def _find_vehicles(self, text: str) -> list[LookupItem]:
+        if self.kind.current_code() == ActivityKind.TEST_DRIVE.value:
+            return self._cars_for_test_drive(text)
         found = catalogue.find_vehicles(text, for_opportunity=self._loaded.opportunity_id)
         return [
             LookupItem(

@@ -33,8 +33,9 @@ from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.conflicts import Conflict
 from app.services.errors import NotFound
 from app.services.leads import LeadDetail, LeadInput
+from app.services.opportunities import OpenSalesExist
 from ui.activities.timeline import LEAD, TimelineWidget
-from ui.common import changes
+from ui.common import changes, second_sale_dialog
 from ui.common.qt import (
     ACTION_ROLE,
     CLOSE_BUTTON,
@@ -45,6 +46,7 @@ from ui.common.qt import (
     STYLED_PANEL,
 )
 from ui.common.record_dialog import RecordDialog
+from ui.common.second_sale_dialog import SecondSaleChoice
 from ui.common.vehicle_interest import LEVELS
 from ui.common.widgets import (
     ChoiceCombo,
@@ -99,6 +101,7 @@ class LeadDialog(RecordDialog):
     saved = Signal(int)
     converted = Signal(int)
     open_opportunity = Signal(int)
+    log_activity_on = Signal(int)  # the customer's open opportunity, to log what happened
     record = "lead"  # its fields' labels in app.domain.fields
 
     def __init__(
@@ -566,13 +569,30 @@ class LeadDialog(RecordDialog):
         dialog.open()
 
     def convert(
-        self, account_id: int | None, confirmed_new: bool, owner_id: int | None = None
+        self,
+        account_id: int | None,
+        confirmed_new: bool,
+        owner_id: int | None = None,
+        second_reason: str | None = None,
     ) -> bool:
-        """Convert the saved lead for the customer chosen; closes the form when done."""
+        """Convert the saved lead for the customer chosen; closes the form when done. A
+        customer with an open opportunity is asked about first: open that one, log an
+        activity on it, or go on with a reason."""
         if self.read_only or self.lead_id is None:
             return False
         try:
-            done = leads.convert(self.lead_id, account_id, confirmed_new, owner_id)
+            done = leads.convert(
+                self.lead_id, account_id, confirmed_new, owner_id, second_reason=second_reason
+            )
+        except OpenSalesExist as problem:
+            choice, opportunity_id, reason = second_sale_dialog.ask(problem, self)
+            if choice is SecondSaleChoice.GO_ON:
+                return self.convert(account_id, confirmed_new, owner_id, reason)
+            if choice is SecondSaleChoice.OPEN_IT and opportunity_id is not None:
+                self.open_opportunity.emit(opportunity_id)
+            elif choice is SecondSaleChoice.LOG_ACTIVITY and opportunity_id is not None:
+                self.log_activity_on.emit(opportunity_id)
+            return False
         except PossibleDuplicates as dup:
             # A look-alike was filed since the question was asked: ask again with it.
             self._ask_conversion(dup.candidates)

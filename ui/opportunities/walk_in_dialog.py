@@ -29,6 +29,7 @@ from app.services import catalogue, walk_in
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.errors import NotFound
 from app.services.opportunities import OpenSalesExist
+from ui.common import second_sale_dialog
 from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.qt import (
     ACCEPT_ROLE,
@@ -49,6 +50,7 @@ from ui.common.qt import (
     SAVE,
     SCROLL_BAR_OFF,
 )
+from ui.common.second_sale_dialog import SecondSaleChoice
 from ui.common.widgets import (
     CatalogueCombo,
     ChoiceCombo,
@@ -58,8 +60,6 @@ from ui.common.widgets import (
     set_tab_chain,
 )
 from ui.customers.duplicates import DuplicateCandidatesPanel
-from ui.opportunities import second_sale_dialog
-from ui.opportunities.second_sale_dialog import SecondSaleChoice
 
 # The new customer's fields, labelled as the catalogue of labels has them ("walk_in.<name>").
 CUSTOMER_FIELDS = ("first_name", "last_name", "phone", "email")
