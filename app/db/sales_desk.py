@@ -4,7 +4,7 @@ model's list price, the demo fleet's bookings and the primary-demand lines."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from peewee import JOIN, Case, fn
@@ -271,3 +271,104 @@ def add_note(
         opportunity=opportunity_id,
         account=account_id,
     )
+
+
+# --- the agenda's coming days ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ComingRow:
+    """An appointment, test drive or task of the user ahead, or a sale's close date."""
+
+    activity_id: int | None
+    kind: str  # an ActivityKind, or "close_date"
+    subject: str
+    starts_at: datetime
+    ends_at: datetime | None
+    opportunity_id: int | None
+    customer: str
+    vehicle: str
+
+
+def coming(user_id: int, start: datetime, end: datetime, kinds: list[str]) -> list[ComingRow]:
+    """The user's activities of these kinds in [start, end) not done, with the test drive's
+    car, and their open sales whose close date falls in it: two statements."""
+    activities = (
+        m.Activity.select(
+            m.Activity.id,
+            m.Activity.kind,
+            m.Activity.subject,
+            m.Activity.starts_at,
+            m.Activity.ends_at,
+            m.Activity.opportunity,
+            m.Account.name,
+            m.Vehicle.brand,
+            m.Vehicle.model,
+            m.Vehicle.stock_number,
+        )
+        .join(m.Account, JOIN.LEFT_OUTER, on=(m.Activity.account == m.Account.id))
+        .switch(m.Activity)
+        .join(m.Vehicle, JOIN.LEFT_OUTER, on=(m.Activity.vehicle == m.Vehicle.id))
+        .where(
+            (m.Activity.owner == user_id)
+            & (m.Activity.starts_at >= start)
+            & (m.Activity.starts_at < end)
+            & m.Activity.kind.in_(kinds)
+            & (m.Activity.done == False)  # noqa: E712 - peewee's expression
+        )
+        .tuples()
+    )
+    rows = [
+        ComingRow(
+            aid, kind, subject, _dt(s), _dt(e) if e else None, opp, customer or "",
+            f"{brand} {model} · {stock}" if stock else "",
+        )
+        for aid, kind, subject, s, e, opp, customer, brand, model, stock in activities
+    ]  # fmt: skip
+    closing = (
+        m.Opportunity.select(
+            m.Opportunity.id, m.Opportunity.topic, m.Opportunity.est_close_date, m.Account.name
+        )
+        .join(m.Account, on=(m.Opportunity.account == m.Account.id))
+        .where(
+            (m.Opportunity.owner == user_id)
+            & (m.Opportunity.status == Status.OPEN.value)
+            & (m.Opportunity.est_close_date >= start.date())
+            & (m.Opportunity.est_close_date < end.date())
+        )
+        .tuples()
+    )
+    for oid, topic, close, customer in closing:
+        day = close if isinstance(close, date) else date.fromisoformat(str(close))
+        rows.append(
+            ComingRow(None, "close_date", topic, datetime.combine(day, time.min), None, oid,
+                      customer or "", "")
+        )  # fmt: skip
+    return sorted(rows, key=lambda r: (r.starts_at, r.kind != "close_date"))
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpSource:
+    subject: str
+    description: str
+    owner_id: int | None
+    opportunity_id: int | None
+    lead_id: int | None
+    account_id: int | None
+
+
+def follow_up_source(activity_id: int) -> FollowUpSource | None:
+    row = (
+        m.Activity.select(
+            m.Activity.subject,
+            m.Activity.description,
+            m.Activity.owner,
+            m.Activity.opportunity,
+            m.Activity.lead,
+            m.Activity.account,
+        )
+        .where(m.Activity.id == activity_id)
+        .tuples()
+        .first()
+    )
+    return FollowUpSource(*row) if row else None

@@ -12,7 +12,7 @@ from app.db import queries, sales_desk
 from app.db.accounts import account_exists
 from app.db.connection import transaction
 from app.db.history import close_date_changes
-from app.domain import standard_names
+from app.domain import dates, standard_names
 from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status, VehicleUse
 from app.domain.fields import label as field_label
 from app.domain.validation import ValidationError, Validator
@@ -473,4 +473,81 @@ def vehicle_calendar(first_day: date, days: int) -> VehicleCalendar:
             )
             for b in rows
         ],
+    )
+
+
+# --- the coming days, and following a note up ----------------------------------------------
+
+CLOSE_DATE = "close_date"  # a coming entry that is a sale's close date, not an activity
+
+
+@dataclass(frozen=True)
+class ComingEntry:
+    """Something ahead in the salesperson's days: an appointment, a test drive (with its
+    car), a task, or an open sale's close date."""
+
+    activity_id: int | None
+    kind: str  # an ActivityKind, or CLOSE_DATE
+    subject: str
+    starts_at: datetime
+    ends_at: datetime | None
+    opportunity_id: int | None
+    customer: str
+    vehicle: str
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == CLOSE_DATE:
+            return _("Close date")
+        return ActivityKind(self.kind).label
+
+
+def coming_days(user_id: int, first_day: date, days: int = 7) -> list[ComingEntry]:
+    """What is ahead from `first_day` for `days` days: appointments, test drives, tasks
+    not done, and the open sales expected to close then, in time order."""
+    start = datetime.combine(first_day, time.min)
+    end = start + timedelta(days=days)
+    kinds = [
+        ActivityKind.APPOINTMENT.value,
+        ActivityKind.TEST_DRIVE.value,
+        ActivityKind.TASK.value,
+        ActivityKind.CALL.value,
+    ]
+    return [
+        ComingEntry(
+            r.activity_id, r.kind, r.subject, r.starts_at, r.ends_at, r.opportunity_id,
+            r.customer, r.vehicle,
+        )
+        for r in sales_desk.coming(user_id, start, end, kinds)
+    ]  # fmt: skip
+
+
+def follow_up_date(activity_id: int, today: date | None = None) -> date | None:
+    """When the note (or call, or e-mail) asks to follow up, read from its text: "call
+    again in 6 months" -> six months from today; None when it names no time."""
+    source = sales_desk.follow_up_source(activity_id)
+    if source is None:
+        raise NotFound(_("This activity no longer exists."))
+    return dates.follow_up_date(f"{source.subject} {source.description}", today or date.today())
+
+
+def follow_up(activity_id: int, due: date, owner_id: int | None = None) -> ActivityDetail:
+    """A task due on `due` for the same sale, lead or customer, following the activity up:
+    its subject says what to do, taken from the activity's."""
+    source = sales_desk.follow_up_source(activity_id)
+    if source is None:
+        raise NotFound(_("This activity no longer exists."))
+    # TRANSLATORS: a follow-up task's subject: "Follow up: call again in 6 months".
+    subject = _("Follow up: {subject}").format(subject=source.subject)[:200]
+    return create(
+        ActivityInput(
+            kind=ActivityKind.TASK.value,
+            subject=subject,
+            description=source.description,
+            starts_at=datetime.combine(due, time(9, 0)),
+            owner_id=owner_id or source.owner_id,
+            opportunity_id=source.opportunity_id,
+            lead_id=source.lead_id,
+            account_id=source.account_id,
+        )
     )
