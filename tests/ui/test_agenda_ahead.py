@@ -64,7 +64,7 @@ def test_the_agenda_shows_the_coming_days_and_a_week(qtbot, user: UserInfo) -> N
     ]
     assert texts[2][2] == "Close date" and "Rossi, Maria" in texts[2][5]
     assert texts[1][4].startswith("Volkswagen Tiguan")
-    assert "Coming days (4)" == page.coming.title()
+    assert page.coming.title() == "Coming days (4)"
 
     page.span.setCurrentIndex(2)  # next week, Monday to Sunday
     monday = TODAY - timedelta(days=TODAY.weekday()) + timedelta(days=7)
