@@ -351,9 +351,12 @@ def save(
     data: OpportunityInput,
     expected_version: int,
     today: date | None = None,
+    *,
+    second_reason: str | None = None,
 ) -> OpportunityForm:
     """Create (`opportunity_id` None) or change an opportunity, in one transaction, and answer
-    with the saved record as its form shows it (without the choices, which it keeps)."""
+    with the saved record as its form shows it (without the choices, which it keeps). A
+    new one for a customer with open opportunities keeps `second_reason` as a note."""
     today = today or date.today()
     with transaction():
         if opportunity_id is None:
@@ -364,6 +367,14 @@ def save(
             saves.save_opportunity(row)
             saves.record_stage_change(row.id, None, row.stage_id)
             saves.record_close_date_change(row.id, None, row.est_close_date)
+            if second_reason and row.account_id is not None:
+                keep_second_reason(
+                    row.id,
+                    row.account_id,
+                    row.owner_id,
+                    open_sales(row.account_id, row.id),
+                    second_reason,
+                )
             entered = row.created_at
             further = [c for c in checked.contacts if c.linked]
             history_changed = True

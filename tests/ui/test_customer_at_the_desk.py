@@ -124,8 +124,12 @@ def test_a_bad_budget_is_refused_at_its_field_and_kept(qtbot, walk_in, home) -> 
     assert m.Opportunity.select().count() == 0
 
 
-def _answer_second_sale(qtbot, act) -> list[SecondSaleDialog]:  # type: ignore[no-untyped-def]
+REAL_EXEC = SecondSaleDialog.__base__.exec  # the guard in conftest stands in for it
+
+
+def _answer_second_sale(qtbot, act, monkeypatch) -> list[SecondSaleDialog]:  # type: ignore[no-untyped-def]
     """When the question comes, `act` on it (as the salesperson would)."""
+    monkeypatch.setattr(SecondSaleDialog, "exec", REAL_EXEC)
     seen: list[SecondSaleDialog] = []
 
     def look() -> None:
@@ -141,7 +145,7 @@ def _answer_second_sale(qtbot, act) -> list[SecondSaleDialog]:  # type: ignore[n
 
 
 def test_a_walk_in_for_a_customer_with_an_open_sale_names_it_and_opens_it(
-    qtbot, walk_in, home, user: UserInfo
+    qtbot, walk_in, home, user: UserInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rossi = factories.customer("Rossi", "Maria", phone="+39 02 1234 5678")
     bert = m.User.create(username="bert", full_name="Bert Huber", role="salesperson")
@@ -156,7 +160,7 @@ def test_a_walk_in_for_a_customer_with_an_open_sale_names_it_and_opens_it(
     dialog.brand.setEditText("Volkswagen")
     dialog.model.setEditText("Golf")
 
-    seen = _answer_second_sale(qtbot, lambda box: box.open_button.click())
+    seen = _answer_second_sale(qtbot, lambda box: box.open_button.click(), monkeypatch)
     assert dialog.create_opportunity()
     assert "Bert Huber" in seen[0].list.item(0).text()
     assert "Golf for Rossi" in seen[0].list.item(0).text()
@@ -165,7 +169,7 @@ def test_a_walk_in_for_a_customer_with_an_open_sale_names_it_and_opens_it(
 
 
 def test_going_on_with_a_second_sale_needs_a_reason_which_is_kept(
-    qtbot, walk_in, home, user: UserInfo
+    qtbot, walk_in, home, user: UserInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rossi = factories.customer("Rossi", "Maria", phone="+39 02 1234 5678")
     first = factories.opportunity(user.id, rossi, topic="Golf for Rossi")
@@ -183,7 +187,7 @@ def test_going_on_with_a_second_sale_needs_a_reason_which_is_kept(
         box.reason.setText("A second car for the daughter")
         box.go_on_button.click()
 
-    _answer_second_sale(qtbot, go_on)
+    _answer_second_sale(qtbot, go_on, monkeypatch)
     assert dialog.create_opportunity()
     assert len(created) == 1 and created[0] != first.id
     note = m.Activity.get(m.Activity.opportunity == created[0])

@@ -194,3 +194,98 @@ def test_a_close_date_more_than_five_years_ahead_is_asked_about(
     # A date within five years is not asked about.
     dialog.opportunity.close_date.set_date_value(dates.add_months(date.today(), 12))
     assert dialog.save() and len(asked) == 2
+
+
+def test_a_new_opportunity_for_a_customer_with_an_open_one_asks_and_keeps_the_reason(
+    qtbot, user: UserInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_opportunity_form import fill_required
+    from ui.common.second_sale_dialog import SecondSaleDialog
+
+    rossi = factories.customer("Rossi", "Maria")
+    first = factories.opportunity(user.id, rossi, topic="Golf for Rossi")
+    monkeypatch.setattr(SecondSaleDialog, "exec", SecondSaleDialog.__base__.exec)
+    dialog = open_form(qtbot, user, None)
+    fill_required(qtbot, dialog, "Tiguan for Rossi")
+    opened: list[int] = []
+    dialog.open_other.connect(opened.append)
+
+    def answer(act) -> None:  # type: ignore[no-untyped-def]
+        def look() -> None:
+            box = QApplication.activeModalWidget()
+            if isinstance(box, SecondSaleDialog):
+                act(box)
+            else:
+                QTimer.singleShot(20, look)
+
+        QTimer.singleShot(0, look)
+
+    answer(lambda box: box.open_button.click())
+    assert not dialog.save()
+    assert opened == [first.id] and m.Opportunity.select().count() == 1
+    assert dialog.opportunity.topic.text() == "Tiguan for Rossi"  # kept as typed
+
+    def go_on(box) -> None:  # type: ignore[no-untyped-def]
+        box.reason.setText("Company car besides the family car")
+        box.go_on_button.click()
+
+    answer(go_on)
+    assert dialog.save()
+    note = m.Activity.get(m.Activity.opportunity == dialog.opportunity_id)
+    assert note.description == "Company car besides the family car"
+
+
+def test_picking_a_stock_vehicle_proposes_its_list_price(qtbot, user: UserInfo) -> None:
+    car = m.Vehicle.create(
+        vin="WVWZZZCDZSW123456",
+        stock_number="N-1001",
+        condition="new",
+        brand="Volkswagen",
+        model="Golf",
+        list_price_minor=3_450_000,
+    )
+    sale = factories.opportunity(user.id, est_revenue=Decimal(0)).id
+    dialog = open_form(qtbot, user, sale)
+    assert dialog.opportunity.revenue.text() == ""
+    from app.services import catalogue
+
+    [choice] = [c for c in catalogue.find_vehicles("N-1001") if c.id == car.id]
+    dialog.device.vehicle.pick(choice.id, choice.label)
+    dialog.device.vehicle_picked.emit(choice)
+    assert dialog.opportunity.revenue.amount() == Decimal("34500.00")
+    assert dialog.save()
+    assert opportunities.get(sale).est_revenue == Decimal("34500.00")
+
+
+def test_the_lead_s_primary_demand_is_edited_on_the_lead_and_shown_when_the_quote_is_drafted(
+    qtbot, user: UserInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import leads, quotes
+    from ui.leads.lead_form import LeadDialog
+    from ui.quotes.quote_editor import QuoteDialog
+
+    lead = leads.create(leads.LeadInput(first_name="Petra", last_name="Novak", email="p@n.cz"))
+    form = LeadDialog(lead.id, user.id)
+    qtbot.addWidget(form)
+    form.show()
+    editor = form.demand
+    editor.add_button.click()
+    editor.table.item(0, 1).setText("Octavia Combi, automatic")
+    editor.table.item(0, 2).setText("32000")
+    editor.table.item(0, 3).setText("needs a tow bar")
+    assert form.save_demand()
+    done = leads.convert(lead.id, confirmed_new=True)
+
+    quote = quotes.create(done.opportunity_id)
+    drafting = QuoteDialog(quote.id)
+    qtbot.addWidget(drafting)
+    drafting.show()
+    assert drafting.demand_hint.isVisible()
+    shown = drafting.demand_hint.text()
+    assert "Octavia Combi, automatic" in shown and "32,000.00" in shown
+    assert "needs a tow bar" in shown
+    discard = QMessageBox.StandardButton.Discard
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: discard))

@@ -82,7 +82,7 @@ class VehicleCalendarDialog(QDialog):
         self.today_button.clicked.connect(lambda: self.go_to(date.today()))
         self.date_edit.dateChanged.connect(lambda _d: self.go_to(self.date_edit.date_value()))
         self.table.cellDoubleClicked.connect(self._open_cell)
-        fit_to_screen(self, 1500, 700)
+        fit_to_screen(self, 1880, 1000)
         self.refresh()
 
     @property
@@ -90,7 +90,8 @@ class VehicleCalendarDialog(QDialog):
         return self.week_button.isChecked()
 
     def first_day(self) -> date:
-        return self.day - timedelta(days=self.day.weekday()) if self.week_view else self.day
+        # A week ahead from the day chosen: the bookings to come, not the days gone by.
+        return self.day
 
     def go_to(self, day: date | None) -> None:
         if day is not None and day != self.day:
@@ -111,9 +112,7 @@ class VehicleCalendarDialog(QDialog):
         if self.week_view:
             last = first + timedelta(days=6)
             self.title.setText(
-                _("Week of {first} to {last}").format(
-                    first=first.isoformat(), last=last.isoformat()
-                )
+                _("{first} to {last}").format(first=first.isoformat(), last=last.isoformat())
             )
             columns = [first + timedelta(days=n) for n in range(7)]
             headers = [f"{_weekday(d)} {d:%d.%m.}" for d in columns]

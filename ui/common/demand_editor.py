@@ -155,3 +155,13 @@ class DemandEditor(QWidget):
     def _text(self, row: int, column: int) -> str:
         item = self.table.item(row, column)
         return item.text() if item is not None else ""
+
+
+def demand_summary(lines: list[DemandLine]) -> str:
+    """The lines in one paragraph, as the quote editor recalls them while drafting."""
+    parts = []
+    for line in lines:
+        price = _(" — hopes for {price}").format(price=line.price_text) if line.price_text else ""
+        comment = f" ({line.comment})" if line.comment else ""
+        parts.append(f"{line.kind_label}: {line.description}{price}{comment}")
+    return "; ".join(parts)

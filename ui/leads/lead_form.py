@@ -28,7 +28,7 @@ from app.domain.choices import Channel, LeadStatus, Status
 from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import N_, _
-from app.services import accounts, leads, opportunities
+from app.services import accounts, demand, leads, opportunities
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.conflicts import Conflict
 from app.services.errors import NotFound
@@ -36,6 +36,7 @@ from app.services.leads import LeadDetail, LeadInput
 from app.services.opportunities import OpenSalesExist
 from ui.activities.timeline import LEAD, TimelineWidget
 from ui.common import changes, second_sale_dialog
+from ui.common.demand_editor import DemandEditor
 from ui.common.qt import (
     ACTION_ROLE,
     CLOSE_BUTTON,
@@ -143,6 +144,10 @@ class LeadDialog(RecordDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.scroll_area, _(DETAILS_TAB))
         self.tabs.addTab(self.activities, _(ACTIVITIES_TAB))
+        # What the customer asked for: goes with the lead to its opportunity.
+        self.demand = DemandEditor()
+        self.demand.save_requested.connect(self.save_demand)
+        self.tabs.addTab(self.demand, label("opportunity.demand"))
         self.activities.model.modelReset.connect(self._count_activities)
 
         layout = QVBoxLayout(self)
@@ -344,8 +349,27 @@ class LeadDialog(RecordDialog):
         self._show_conversion()
         self.set_read_only(detail is not None and detail.read_only)
         self._show_activities()
+        self._show_demand()
         self._update_title()
         self.take_baseline()
+
+    def _show_demand(self) -> None:
+        saved = self.detail is not None
+        self.demand.set_lines(demand.of_lead(self.detail.id) if self.detail is not None else [])
+        self.tabs.setTabEnabled(self.tabs.indexOf(self.demand), saved)
+        self.demand.set_read_only(not saved or self.read_only)
+
+    def save_demand(self) -> bool:
+        """Save the lead's primary demand, in its own transaction."""
+        if self.detail is None or self.read_only:
+            return False
+        try:
+            saved = demand.save_for_lead(self.detail.id, self.demand.lines())
+        except ValidationError as exc:
+            self.demand.show_problem(exc.errors)
+            return False
+        self.demand.show_saved(saved)
+        return True
 
     def reload(self) -> None:
         """Show the saved lead again, dropping what was typed since."""
@@ -415,6 +439,7 @@ class LeadDialog(RecordDialog):
         self.save_button.setVisible(not read_only)
         self.save_close_button.setVisible(not read_only)
         self.save_shortcut.setEnabled(not read_only)
+        self.demand.set_read_only(read_only or self.detail is None)
 
     def _update_title(self) -> None:
         if self.detail is None:

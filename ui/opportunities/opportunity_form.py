@@ -30,14 +30,17 @@ from app.services import activities, opportunities
 from app.services.catalogue import VehicleChoice
 from app.services.conflicts import Conflict
 from app.services.errors import NotFound
+from app.services.opportunities import OpenSalesExist
 from app.services.opportunity_form import (
     FormChoices,
     OpportunityForm,
     OpportunityInput,
 )
 from app.services.timeline import TimelineEntry
+from ui.activities.activity_dialog import ActivityDialog
 from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
 from ui.activities.timeline import TimelineWidget
+from ui.common import second_sale_dialog
 from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.qt import (
     ACTION_ROLE,
@@ -57,6 +60,7 @@ from ui.common.qt import (
     YES,
 )
 from ui.common.record_dialog import RecordDialog
+from ui.common.second_sale_dialog import SecondSaleChoice
 from ui.common.widgets import FieldBox, ask_to_save, fit_to_screen, set_tab_chain
 from ui.opportunities.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
 from ui.opportunities.form_section import Section
@@ -92,6 +96,7 @@ class OpportunityDialog(RecordDialog):
 
     saved = Signal(int)
     changed = Signal(int)  # saved outside the form's fields: a stage move, a close, ...
+    open_other = Signal(int)  # the customer's open opportunity, chosen over a new one
 
     def __init__(
         self, opportunity_id: int | None, current_user_id: int, parent: QWidget | None = None
@@ -105,6 +110,7 @@ class OpportunityDialog(RecordDialog):
         self._written = OpportunityInput()  # what the last save sent, for a conflict
         self.choices: FormChoices | None = None
         self._unread: set[OpportunityTab] = set()  # tabs to read when next shown
+        self._second_sale_asked = False
 
         self.opportunity = OpportunitySection()
         self.branding = BrandingSection()
@@ -223,6 +229,9 @@ class OpportunityDialog(RecordDialog):
         self.save_shortcut = QShortcut(QKeySequence(SAVE_KEYS), self)
         self.save_shortcut.activated.connect(self.save)
         self.device.vehicle_picked.connect(self._on_vehicle_picked)
+        for level in ("model", "variant"):
+            # Picked by the user only (not while loading): the model's list price.
+            self.branding.levels[level].textActivated.connect(lambda _t: self.propose_revenue())
         self.stage_bar.moved.connect(self.refresh_process)
         self.timeline.changed.connect(self._after_told)
         self.close_won_button.clicked.connect(self.close_as_won)
@@ -532,8 +541,40 @@ class OpportunityDialog(RecordDialog):
             raise ValidationError(errors, warnings)
         if not self._far_close_date_confirmed(data):
             return None
+        reason: str | None = None
+        if (
+            self.opportunity_id is None
+            and data.account_id is not None
+            and not self._second_sale_asked
+        ):
+            sales = opportunities.open_sales(data.account_id)
+            if sales:
+                # What would refuse the save is said first; then the question.
+                opportunities.validate(replace(data), None)
+                choice, other_id, reason = second_sale_dialog.ask(OpenSalesExist(sales), self)
+                if choice is not SecondSaleChoice.GO_ON:
+                    self._turn_to(choice, other_id)
+                    return None
         self._written = data
-        return opportunities.save(self.opportunity_id, data, self.version)
+        return opportunities.save(self.opportunity_id, data, self.version, second_reason=reason)
+
+    def _turn_to(self, choice: SecondSaleChoice, other_id: int | None) -> None:
+        """The customer's open opportunity rather than a new one: open it or log what
+        happened on it; this form stays as typed."""
+        if other_id is None or choice is SecondSaleChoice.CANCEL:
+            self.say(_("Not saved: the customer has an open opportunity."), error=True)
+            return
+        if choice is SecondSaleChoice.OPEN_IT:
+            self.open_other.emit(other_id)
+        else:
+            dialog = ActivityDialog(None, self.current_user_id, self, opportunity_id=other_id)
+            dialog.setAttribute(DELETE_ON_CLOSE)
+            dialog.open()
+        self.say(
+            _("Not saved: the customer's open opportunity #{number} is used instead.").format(
+                number=other_id
+            )
+        )
 
     def _far_close_date_confirmed(self, data: OpportunityInput) -> bool:
         """A close date more than five years ahead is asked about before it is saved: it
@@ -603,11 +644,28 @@ class OpportunityDialog(RecordDialog):
         self.opportunity_id = None
         self.version = 0
         self.device.opportunity_id = None
-        return self.save()
+        # The sale is saved again as it was, not opened beside the customer's others.
+        self._second_sale_asked = True
+        try:
+            return self.save()
+        finally:
+            self._second_sale_asked = False
 
     def _on_vehicle_picked(self, choice: VehicleChoice | None) -> None:
         if choice is not None:
             self.branding.fill_empty_from(choice)
+            self.propose_revenue()
+
+    def propose_revenue(self) -> None:
+        """No revenue typed and no quote to follow: the stock vehicle's list price, else
+        the model's in the catalogue, stands in as the estimate until a quote sets it."""
+        section = self.opportunity
+        if self.read_only or section._revenue_from or section.revenue.text().strip():
+            return
+        data, _errors = self.input()
+        proposed = opportunities.proposed_revenue(data)
+        if proposed is not None and proposed[1] == section.revenue.currency:
+            section.revenue.set_amount(proposed[0])
 
     # Closing and reopening the sale
 

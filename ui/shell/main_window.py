@@ -501,6 +501,7 @@ class MainWindow(QMainWindow):
         # The lists read it again on the change notification; this shows it in the list.
         dialog.saved.connect(self._select_opportunity)
         dialog.changed.connect(self._select_opportunity)
+        dialog.open_other.connect(self.open_opportunity)
         self._show_dialog(dialog)
         return dialog
 
