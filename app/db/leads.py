@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.db import models as m
-from app.db.queries import fetch_all
+from app.db.queries import escape_like, fetch_all
+from app.domain.text import search_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +38,27 @@ LEAD_SORT_COLUMNS = {
 LeadListRow = tuple[int, str, str, str, str, str, str, str, str, str, str | None, str, datetime]
 
 
+# The columns a search looks in.
+_SEARCHED = (
+    "first_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "brand",
+    "model",
+    "source",
+)
+
+
 def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
-    for term in flt.text.split():
-        like = f"%{term}%"
-        clauses.append(
-            "(l.first_name LIKE ? OR l.last_name LIKE ? OR l.company_name LIKE ? "
-            "OR l.email LIKE ? OR l.phone LIKE ? OR l.brand LIKE ? OR l.model LIKE ? "
-            "OR l.source LIKE ?)"
-        )
-        params.extend([like] * 8)
+    for term in search_words(flt.text):
+        like = f"%{escape_like(term)}%"
+        likes = [f"l.{c} LIKE ? ESCAPE '\\'" for c in _SEARCHED]
+        clauses.append("(" + " OR ".join(likes) + ")")
+        params.extend([like] * len(likes))
     for column, value in (
         ("l.status", flt.status),
         ("l.owner_id", flt.owner_id),

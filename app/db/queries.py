@@ -12,7 +12,7 @@ from peewee import JOIN
 from app.db import models as m
 from app.db.connection import database, is_sqlite
 from app.domain import money
-from app.domain.text import fold
+from app.domain.text import fold, search_words
 
 # Ids start at 1, so an id filter of 0 stands for "not set" (no salesperson, no facility).
 NONE_ID = 0
@@ -128,8 +128,8 @@ def _text_terms(text: str) -> list[str]:
     """The words of a search. On SQLite folded as the search index holds the text (no case,
     no accents: "Škoda" -> "skoda"), so a term typed either way finds the same rows."""
     if is_sqlite():
-        return [t for t in map(fold, text.split()) if t]
-    return [t for t in text.split() if t]
+        return [t for t in map(fold, search_words(text)) if t]
+    return search_words(text)
 
 
 def _is_short(term: str) -> bool:

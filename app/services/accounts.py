@@ -20,6 +20,7 @@ from app.db.settings import setting_value
 from app.domain import money, standard_names
 from app.domain.choices import AccountKind, ContactRole
 from app.domain.fields import label as field_label
+from app.domain.text import search_text, search_words
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
 from app.services import conflicts, matching
@@ -386,7 +387,7 @@ def _contact_label(first: str, last: str, title: str) -> str:
 def search(text: str, limit: int = 30) -> list[Option]:
     """Accounts whose name contains the text (those starting with it first), or whose
     e-mail or phone starts with it."""
-    term = text.strip()
+    term = search_text(text)
     rows = (
         db.account_choices(matching.sort_key(term), term.lower(), _phone_parts(term), limit)
         if term
@@ -560,7 +561,8 @@ class AccountRow:
 
 def _search_terms(text: str) -> list[AccountSearchTerm]:
     # A phone number typed with spaces ("089 1234567") is one term, not two.
-    terms = [text.strip()] if _phone_parts(text.strip()) else text.split()
+    text = search_text(text)
+    terms = [text] if _phone_parts(text) else search_words(text)
     return [
         AccountSearchTerm(term, matching.sort_key(term), tuple(_phone_parts(term)))
         for term in terms

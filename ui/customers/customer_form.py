@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.fields import label
+from app.domain.text import SEARCH_MAX_LENGTH
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext
 from app.services import accounts, activities, workspace
@@ -183,6 +184,7 @@ class MergeDialog(QDialog):
         self.other: accounts.AccountDetail | None = None
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Find the other record: name, e-mail or phone…"))
+        self.search.setMaxLength(SEARCH_MAX_LENGTH)
         self.results = QListWidget()
         self.results.setMaximumHeight(130)
         self.values = QTableWidget(0, 3)
