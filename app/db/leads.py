@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,6 +38,8 @@ LEAD_SORT_COLUMNS = {
 #  owner's full name or None, status, created at)
 LeadListRow = tuple[int, str, str, str, str, str, str, str, str, str, str | None, str, datetime]
 
+
+_KEYS_AT_ONCE = 500  # below SQLite's limit on a statement's variables
 
 # The columns a search looks in.
 _SEARCHED = (
@@ -92,10 +95,14 @@ def lead_page(
     return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
 
 
-def known_import_keys() -> set[str]:
-    """The import keys of the leads imported so far: a row imported again is skipped."""
-    query = m.Lead.select(m.Lead.import_key).where(m.Lead.import_key.is_null(False))
-    return {r[0] for r in query.tuples()}
+def import_keys_among(keys: Sequence[str]) -> set[str]:
+    """Those of the import keys that a lead already has: a row imported again is skipped."""
+    found: set[str] = set()
+    for start in range(0, len(keys), _KEYS_AT_ONCE):
+        batch = keys[start : start + _KEYS_AT_ONCE]
+        query = m.Lead.select(m.Lead.import_key).where(m.Lead.import_key.in_(batch))
+        found.update(r[0] for r in query.tuples())
+    return found
 
 
 def opportunity_of_lead(lead_id: int) -> int | None:
