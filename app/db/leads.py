@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.db import models as m
+from app.db.consent import consenting_clause
 from app.db.queries import escape_like, fetch_all
 from app.domain.text import search_words
 
@@ -18,6 +19,7 @@ class LeadFilter:
     owner_id: int | None = None
     channel: str | None = None
     open_only: bool = False  # new, contacted or qualified
+    consent: str | None = None  # a channel: the leads whose latest statement gives consent
 
 
 # Sort key -> the ORDER BY terms ({dir} is the direction of all but the last). SQL, not
@@ -72,6 +74,9 @@ def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
             params.append(value)
     if flt.open_only:
         clauses.append("l.status IN ('new', 'contacted', 'qualified')")
+    if flt.consent:
+        clauses.append(consenting_clause("l", "lead_id"))
+        params.append(flt.consent)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from peewee import (
     BlobField,
+    BooleanField,
     CharField,
     Database,
     DateField,
@@ -687,6 +688,48 @@ def _v9_documents(db: Database) -> None:
         db.create_tables([_DocumentImageV9], safe=True)
 
 
+class _AccountRefV10(Model):
+    """Only what a foreign key to the table needs: its name and id."""
+
+    class Meta:
+        table_name = "account"
+        legacy_table_names = False
+
+
+class _LeadRefV10(Model):
+    class Meta:
+        table_name = "lead"
+        legacy_table_names = False
+
+
+class _MarketingConsentV10(_StampedV2):
+    account = ForeignKeyField(
+        _AccountRefV10, null=True, on_delete="CASCADE", column_name="account_id"
+    )
+    lead = ForeignKeyField(_LeadRefV10, null=True, on_delete="CASCADE", column_name="lead_id")
+    channel = CharField()
+    given = BooleanField()
+    at = DateTimeField()
+    method = CharField()
+    wording = TextField(default="")
+
+    class Meta:
+        table_name = "marketing_consent"
+        legacy_table_names = False
+        indexes = (
+            (("account", "channel", "at"), False),
+            (("lead", "channel", "at"), False),
+        )
+
+
+def _v10_marketing_consent(db: Database) -> None:
+    """Marketing consent, per customer and lead and per channel (e-mail, phone, SMS): each
+    statement given or withdrawn, when, how and in what wording, kept as a history.
+    Idempotent: the table and its indexes are created when missing."""
+    with db.bind_ctx([_MarketingConsentV10, _AccountRefV10, _LeadRefV10]):
+        db.create_tables([_MarketingConsentV10], safe=True)
+
+
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
     _v2_quotes,
@@ -697,6 +740,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v7_open_list,
     _v8_standard_keys,
     _v9_documents,
+    _v10_marketing_consent,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)

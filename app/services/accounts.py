@@ -545,6 +545,7 @@ def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
 class AccountFilter:
     text: str = ""
     kind: str | None = None
+    consent: str | None = None  # a ConsentChannel: those who consent to marketing by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,11 +584,13 @@ def _phone_parts(term: str) -> list[str]:
 
 
 def count(flt: AccountFilter) -> int:
-    return count_accounts(_search_terms(flt.text), flt.kind)
+    return count_accounts(_search_terms(flt.text), flt.kind, flt.consent)
 
 
 def page(
     flt: AccountFilter, sort: str, descending: bool, offset: int, limit: int
 ) -> list[AccountRow]:
-    rows = account_page(_search_terms(flt.text), flt.kind, sort, descending, offset, limit)
+    rows = account_page(
+        _search_terms(flt.text), flt.kind, sort, descending, offset, limit, flt.consent
+    )
     return [AccountRow(*r) for r in rows]

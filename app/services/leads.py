@@ -18,6 +18,7 @@ from app.db import models as m
 from app.db.accounts import account_exists, contacts_of
 from app.db.bulk import insert_rows
 from app.db.connection import transaction
+from app.db.consent import copy_lead_history_to_account
 from app.db.leads import (
     LeadFilter,
     count_leads,
@@ -407,6 +408,8 @@ def convert(
         ):
             setattr(data, name, getattr(lead, name))
         opportunity = opportunities.create(data, today)
+        # What the lead agreed to (or withdrew) holds for the customer they became.
+        copy_lead_history_to_account(lead_id, account_id)
         row = m.Lead.get_by_id(lead_id)
         row.status = LeadStatus.CONVERTED.value
         row.converted_account = account_id

@@ -24,7 +24,7 @@ from app.domain import money
 from app.domain.choices import AccountKind, UserRole
 from app.domain.validation import ValidationError
 from app.i18n import ENGLISH, N_, Translator, _, ngettext, pgettext
-from app.services import documents, matching
+from app.services import consent, documents, matching
 from app.services.errors import NotFound
 from app.services.stage_setup import NotAllowed
 
@@ -180,8 +180,12 @@ def collect(account_id: int, translator: Translator = ENGLISH) -> dict[str, Any]
         "exported_by": _name_of(m.User, m.acting_user(), "full_name"),
         "program": f"Showroom {__version__}",
         "customer": _fields(account),
+        "marketing_consent": consent.export_rows(account_id=account_id),
         "contacts": [_fields(c) for c in contacts],
-        "leads": [_fields(lead) for lead in leads],
+        "leads": [
+            {**_fields(lead), "marketing_consent": consent.export_rows(lead_id=lead.id)}
+            for lead in leads
+        ],
         "opportunities": sales,
         "other_activities": [_activity(a) for a in other_activities],
         "audit_log": _audit_lines("account", [account_id])
@@ -325,6 +329,9 @@ def anonymise(account_id: int) -> AnonymiseResult:
                 notes=scrub(lead.notes),
                 source=scrub(lead.source),
             )
+        consent.end_for_anonymisation(account_id=account_id, scrub=scrub)
+        for lead in leads:
+            consent.end_for_anonymisation(lead_id=lead.id, scrub=scrub)
         sales = db.account_opportunities(account_id)
         for o in sales:
             db.rewrite(
@@ -409,6 +416,7 @@ def collect_lead(lead_id: int, translator: Translator = ENGLISH) -> dict[str, An
         "exported_by": _name_of(m.User, m.acting_user(), "full_name"),
         "program": f"Showroom {__version__}",
         "lead": _fields(lead),
+        "marketing_consent": consent.export_rows(lead_id=lead_id),
         "activities": [_activity(a) for a in db.lead_activities(lead_id)],
         "audit_log": _audit_lines("lead", [lead_id]),
     }
@@ -481,6 +489,7 @@ def anonymise_lead(lead_id: int) -> LeadAnonymiseResult:
             notes=scrub(lead.notes),
             source=scrub(lead.source),
         )
+        consent.end_for_anonymisation(lead_id=lead_id, scrub=scrub)
         activities = db.lead_activities(lead_id)
         for a in activities:
             db.rewrite(
