@@ -44,6 +44,7 @@ from ui.common.record_dialog import RecordDialog
 from ui.common.roles import ID_ROLE
 from ui.common.texts import FieldLabel, ShownText, shown
 from ui.common.widgets import FieldBox
+from ui.customers.consent_section import ConsentSection
 from ui.customers.customer_fields import ACCOUNT_FIELDS, AccountFields, field_label
 from ui.customers.customer_tabs import AccountDocumentsTab
 from ui.customers.duplicates import DuplicateCandidatesPanel
@@ -323,6 +324,8 @@ class AccountFormDialog(RecordDialog):
         details_layout.addWidget(self.fields)
         details_layout.addWidget(self.duplicates)
         details_layout.addWidget(self.use_existing)
+        self.consent = ConsentSection()
+        details_layout.addWidget(self.consent)
         details_layout.addStretch(1)
 
         self.contacts = _table(CONTACT_COLUMNS)
@@ -418,6 +421,7 @@ class AccountFormDialog(RecordDialog):
         _fill(self.opportunities, _opportunity_rows(self.detail.opportunities))
         self.activities.set_record(self.detail.id)
         self.documents.set_account(self.detail.id)
+        self.consent.set_subject(account_id=self.detail.id)
         self.take_baseline()
         self._show_mode()
 

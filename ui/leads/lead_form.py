@@ -54,6 +54,7 @@ from ui.common.widgets import (
     fit_to_screen,
     set_tab_chain,
 )
+from ui.customers.consent_section import ConsentSection
 from ui.leads.lead_dialogs import ConversionDialog, DisqualifyDialog
 from ui.leads.lead_personal_data import anonymise_lead, export_lead, personal_data_menu
 from ui.leads.lead_sections import (
@@ -298,6 +299,8 @@ class LeadDialog(RecordDialog):
         right = QVBoxLayout()
         right.addWidget(self.vehicle)
         right.addWidget(origin_group)
+        self.consent = ConsentSection()
+        right.addWidget(self.consent)
         right.addStretch(1)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
@@ -356,6 +359,9 @@ class LeadDialog(RecordDialog):
         self._show_conversion()
         self.set_read_only(detail is not None and detail.read_only)
         self.personal_data_button.setEnabled(detail is not None)
+        # A converted lead's consents went over to its customer; its own stay as history.
+        self.consent.read_only = detail is not None and detail.read_only
+        self.consent.set_subject(lead_id=detail.id if detail is not None else None)
         self._show_activities()
         self._update_title()
         self.take_baseline()

@@ -18,6 +18,7 @@ from app.services.leads import LeadFilter, LeadRow
 from ui.common.list_filters import SearchBox, fill_filter_combo
 from ui.common.record_table import FOREGROUND, ListPage, PagedTableModel, RecordTableView
 from ui.common.texts import FieldLabel
+from ui.customers.consent_section import consent_filter_items
 from ui.leads.lead_personal_data import anonymise_lead, export_lead, personal_data_menu
 
 COL_NAME, COL_EMAIL, COL_PHONE, COL_INTEREST, COL_CHANNEL, COL_SOURCE = range(6)
@@ -86,6 +87,8 @@ class LeadListPage(ListPage):
         self.status = QComboBox()
         self.owner = QComboBox()
         self.channel = QComboBox()
+        self.consent = QComboBox()
+        fill_filter_combo(self.consent, _("Any marketing consent"), consent_filter_items())
         self.reload_choices()
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
@@ -98,6 +101,7 @@ class LeadListPage(ListPage):
             caption_label.setBuddy(combo)
             bar.addWidget(caption_label)
             bar.addWidget(combo, 1)
+        bar.addWidget(self.consent, 1)
         self.personal_data_button = QPushButton(_("Personal &data"))
         self.export_action, self.anonymise_action = personal_data_menu(
             self.personal_data_button,
@@ -116,7 +120,7 @@ class LeadListPage(ListPage):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         self.search.search_changed.connect(self._apply)
-        for combo in (self.status, self.owner, self.channel):
+        for combo in (self.status, self.owner, self.channel, self.consent):
             combo.currentIndexChanged.connect(self._apply)
         self.model.count_changed.connect(
             lambda n: self.count_changed.emit(
@@ -163,6 +167,7 @@ class LeadListPage(ListPage):
             open_only=status is None,
             owner_id=self.owner.currentData(),
             channel=self.channel.currentData(),
+            consent=self.consent.currentData(),
         )
 
     def refresh(self) -> None:
