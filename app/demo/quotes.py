@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -28,6 +29,7 @@ _ACCESSORIES = (
     "Accessory package: mats, boot liner, mud flaps",
 )
 _FINANCE = ("GAP insurance, 36 months", 420)
+_FLEET = re.compile(r"^(?P<count>[2-9]) × ")
 _STAGES_QUOTED = {"Quotation", "Contract", "Delivery", "Won"}
 
 
@@ -56,15 +58,22 @@ def _lines(row: m.Opportunity, rng: random.Random) -> list[QuoteLine]:
     revenue = money.from_minor(row.est_revenue_minor, cur)
     name = " ".join(p for p in (row.brand, row.model, row.variant) if p)
     condition = Condition.parse(row.condition).label.lower() if row.condition else "new"
+    # A fleet sale ("3 × Octavia for the fleet") quotes every car, and its delivery and
+    # insurance, at a unit price; the demo's estimate is a whole multiple of the cars.
+    fleet = _FLEET.match(row.topic or "")
+    count = Decimal(int(fleet["count"])) if fleet else Decimal(1)
     extras: list[QuoteLine] = []
     service, fee = rng.choice(_SERVICES)
-    if revenue > fee * 3:
-        extras.append(QuoteLine(LineKind.SERVICE, service, Decimal(1), Decimal(fee), VAT))
+    if revenue > fee * 3 * count:
+        extras.append(QuoteLine(LineKind.SERVICE, service, count, Decimal(fee), VAT))
     if row.interest == Interest.FINANCE and revenue > 5000 and rng.random() < 0.5:
-        extras.append(QuoteLine(LineKind.FINANCIAL_PRODUCT, _FINANCE[0], Decimal(1),
+        extras.append(QuoteLine(LineKind.FINANCIAL_PRODUCT, _FINANCE[0], count,
                                 Decimal(_FINANCE[1]), Decimal(0)))  # fmt: skip
     price = revenue - sum((line.net for line in extras), Decimal(0))
-    lines = [QuoteLine(LineKind.VEHICLE, f"{name}, {condition}", Decimal(1), price, VAT), *extras]
+    unit = money.quantize(price / count, cur)
+    if unit * count != price:  # an estimate typed by hand: one line at the total
+        count, unit = Decimal(1), price
+    lines = [QuoteLine(LineKind.VEHICLE, f"{name}, {condition}", count, unit, VAT), *extras]
     if row.est_revenue_accessories_minor:
         lines.append(
             QuoteLine(
@@ -113,6 +122,7 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
     form_rows: list[tuple[object, ...]] = []
     order_rows: list[tuple[object, ...]] = []
     trade_ins: list[tuple[int, int]] = []  # allowances the quote lowered
+    frozen: set[str] = set()
     for row in query:
         stage = row.stage.name
         if row.status == Status.LOST.value and rng.random() < 0.5:
@@ -129,6 +139,9 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
             valid_until = max(valid_until, today + timedelta(days=rng.randint(1, 10)))
         lines = _lines(row, rng)
         seller = documents.seller_for(row)
+        if seller.logo_sha256 not in frozen:
+            documents.freeze_images(seller)  # the logo, once, with the documents that print it
+            frozen.add(seller.logo_sha256)
         customer = documents.customer_for(row)
         vehicle = row.vehicle if row.vehicle_id else None
         number = f"Q-{numbers.quote:05d}"
