@@ -24,6 +24,7 @@ from reports.style import (
     SIGNATURE_SPACE,
     TOTALS_COLUMNS,
     format_date,
+    para,
     paragraph,
     text,
     title,
@@ -45,7 +46,7 @@ def story(snapshot: DocumentSnapshot, t: Translator) -> list[Flowable]:
     story.append(address_and_details(snapshot, t))
     story.append(Spacer(0, 6 * mm))
     heading = t._("{title} {number}").format(title=title(snapshot, t), number=snapshot.number)
-    story.append(paragraph(text(heading, bold=True), "Title"))
+    story.append(para(heading, "Title", bold=True))
     if not snapshot.is_quote:
         story.append(Spacer(0, 1 * mm))
         story.append(paragraph(order_statement(snapshot, t), "Body"))
@@ -82,10 +83,10 @@ def notes(snapshot: DocumentSnapshot, t: Translator) -> tuple[list[Flowable], li
     beside = _short_notes(snapshot, t)
     remarks = snapshot.remarks.strip()
     if snapshot.margin_scheme:
-        beside += [Spacer(0, 2 * mm), paragraph(text(margin_notice(t)), "Small")]
+        beside += [Spacer(0, 2 * mm), para(margin_notice(t), "Small")]
     if not remarks:
         return beside, []
-    paragraphs = [paragraph(text(part), "Body") for part in remarks.split("\n")]
+    paragraphs = [para(part, "Body") for part in remarks.split("\n")]
     with_remarks = [*beside[:1], Spacer(0, 2 * mm), *paragraphs, *beside[1:]]
     width = CONTENT_WIDTH - sum(TOTALS_COLUMNS) - 6 * mm
     height = sum(f.wrap(width, PAGE_HEIGHT)[1] for f in with_remarks)
@@ -110,9 +111,9 @@ def _short_notes(snapshot: DocumentSnapshot, t: Translator) -> list[Flowable]:
         if snapshot.salesperson:
             notes += [
                 Spacer(0, 4 * mm),
-                paragraph(text(t._("Kind regards,")), "Body"),
+                para(t._("Kind regards,"), "Body"),
                 paragraph(f"<b>{text(snapshot.salesperson, bold=True)}</b>", "Body"),
-                paragraph(text(snapshot.seller.name), "Small"),
+                para(snapshot.seller.name, "Small"),
             ]
         return notes
     delivery = format_date(snapshot.delivery_date, t)
@@ -128,10 +129,10 @@ def _terms(terms: str, t: Translator) -> list[Flowable]:
     """The small print, one paragraph after another. The heading keeps to the first of them:
     it never stays behind at the foot of a page on its own."""
     paragraphs = [part.strip() for part in terms.replace("\r\n", "\n").split("\n\n")]
-    body = [paragraph(text(part), "Terms") for part in paragraphs if part]
+    body = [para(part, "Terms") for part in paragraphs if part]
     if not body:
         return []
-    heading = paragraph(text(t._("Terms and conditions")), "Section")
+    heading = para(t._("Terms and conditions"), "Section")
     return [KeepTogether([heading, body[0]]), *body[1:]]
 
 

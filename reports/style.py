@@ -13,6 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    Flowable,
     Paragraph,
 )
 
@@ -161,3 +162,53 @@ def stylesheet() -> StyleSheet1:
 
 def paragraph(markup: str, style: str) -> Paragraph:
     return Paragraph(markup, stylesheet()[style])
+
+
+def para(value: str, style: str, bold: bool = False) -> Flowable:
+    """User text (or a translated sentence) as a paragraph in `style`: ``text(value, bold)``,
+    or, when it holds right-to-left script, a BidiParagraph, so its wrapped lines read in
+    order."""
+    if fonts.is_rtl(value):
+        return BidiParagraph(value, stylesheet()[style], bold)
+    return paragraph(text(value, bold), style)
+
+
+class BidiParagraph(Flowable):
+    """A paragraph with right-to-left script: broken into lines in logical order first, each
+    line then laid out by the bidi rules. reportlab's Paragraph would break the text already
+    in visual order, and a wrapped Arabic sentence would start on its last line."""
+
+    def __init__(self, value: str, style: ParagraphStyle, bold: bool = False) -> None:
+        super().__init__()
+        self.value = value
+        self.style = style
+        self.bold = bold
+        self._laid_out: Paragraph | None = None
+
+    def _lay_out(self, width: float) -> Paragraph:
+        size = self.style.fontSize
+        # A hair narrower than the frame, so the Paragraph never breaks a line again.
+        limit = max(width - 0.5, size)
+        lines = [
+            line
+            for part in self.value.split("\n")
+            for line in fonts.wrap(part, size, limit, self.bold)
+        ]
+        return Paragraph("<br/>".join(fonts.markup(line, self.bold) for line in lines), self.style)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._laid_out = self._lay_out(availWidth)
+        return self._laid_out.wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return self._lay_out(availWidth).split(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+    def draw(self) -> None:
+        if self._laid_out is not None:
+            self._laid_out.drawOn(self.canv, 0, 0)

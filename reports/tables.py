@@ -33,6 +33,7 @@ from reports.style import (
     choice_label,
     format_amount,
     format_date,
+    para,
     paragraph,
     text,
 )
@@ -41,17 +42,17 @@ from reports.style import (
 def address_and_details(snapshot: DocumentSnapshot, t: Translator) -> Table:
     customer = snapshot.customer
     address: list[Flowable] = [
-        paragraph(text(t.pgettext("document heading", "CUSTOMER")), "Label"),
-        paragraph(text(customer.name, bold=True), "Name"),
+        para(t.pgettext("document heading", "CUSTOMER"), "Label"),
+        para(customer.name, "Name", bold=True),
     ]
     if customer.contact_person:
         attention = text(t._("Attn. {name}")).format(name=text(customer.contact_person))
         address.append(paragraph(attention, "Body"))
-    address += [paragraph(text(line), "Body") for line in customer.address_lines]
+    address += [para(line, "Body") for line in customer.address_lines]
     reach = [value for value in (customer.phone, customer.email) if value]
     if reach or customer.vat_number:
         address.append(Spacer(0, 1.5 * mm))
-    address += [paragraph(text(value), "Small") for value in reach]
+    address += [para(value, "Small") for value in reach]
     if customer.vat_number:
         vat = text(t._("VAT no. {number}")).format(number=text(customer.vat_number))
         address.append(paragraph(vat, "Small"))
@@ -72,10 +73,7 @@ def address_and_details(snapshot: DocumentSnapshot, t: Translator) -> Table:
     if snapshot.salesperson:
         details.append((t._("Salesperson"), snapshot.salesperson))
     details_table = Table(
-        [
-            [paragraph(text(k), "Key"), paragraph(f"<b>{text(v, bold=True)}</b>", "Small")]
-            for k, v in details
-        ],
+        [[para(k, "Key"), paragraph(f"<b>{text(v, bold=True)}</b>", "Small")] for k, v in details],
         colWidths=(27 * mm, CONTENT_WIDTH - ADDRESS_COLUMN - 27 * mm - 4 * mm),
         style=TableStyle(
             [
@@ -133,15 +131,9 @@ def vehicle_block(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
             else t._("{distance} km").format(distance=t.format_number(vehicle.mileage_km))
         )
         fields.append((t._("Mileage"), mileage))
-    cells = [
-        [paragraph(text(key), "Key"), paragraph(text(value), "Small")]
-        for key, value in fields
-        if value
-    ]
+    cells = [[para(key, "Key"), para(value, "Small")] for key, value in fields if value]
     if snapshot.margin_scheme:
-        cells.append(
-            [paragraph(text(t._("VAT")), "Key"), paragraph(text(t._("margin scheme")), "Small")]
-        )
+        cells.append([para(t._("VAT"), "Key"), para(t._("margin scheme"), "Small")])
     rows = [
         cells[index] + (cells[index + 1] if index + 1 < len(cells) else ["", ""])
         for index in range(0, len(cells), 2)
@@ -162,10 +154,10 @@ def vehicle_block(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
     )
     heading: list[Flowable] = [
         Spacer(0, 5 * mm),
-        paragraph(text(t.pgettext("document heading", "VEHICLE")), "Label"),
+        para(t.pgettext("document heading", "VEHICLE"), "Label"),
     ]
     if name:
-        heading.append(paragraph(text(name, bold=True), "VehicleName"))
+        heading.append(para(name, "VehicleName", bold=True))
     return KeepTogether([*heading, Spacer(0, 1 * mm), grid])
 
 
@@ -222,7 +214,7 @@ def line_row(position: int, line: DocumentLine, currency: str) -> list[Any]:
     unit_price = -line.unit_price if line.kind == LineKind.DISCOUNT else line.unit_price
     return [
         str(position),
-        paragraph(text(line.description), "Cell"),
+        para(line.description, "Cell"),
         format_quantity(line.quantity),
         format_amount(unit_price, currency),
         "—" if line.margin_scheme else f"{format_rate(line.vat_rate)}%",
@@ -243,8 +235,8 @@ def totals_table(snapshot: DocumentSnapshot, t: Translator, notes: list[Flowable
         rows.append([on, format_amount(vat.vat, currency)])
     if totals.margin:
         label = [
-            paragraph(text(t._("Margin scheme, no VAT shown")), "Cell"),
-            paragraph(text(t._("final prices of the vehicles marked —")), "CellNote"),
+            para(t._("Margin scheme, no VAT shown"), "Cell"),
+            para(t._("final prices of the vehicles marked —"), "CellNote"),
         ]
         rows.append([label, format_amount(totals.margin, currency)])
     commands: list[tuple[Any, ...]] = [
@@ -270,11 +262,11 @@ def totals_table(snapshot: DocumentSnapshot, t: Translator, notes: list[Flowable
         ]
         for line in trade_ins:
             label = [
-                paragraph(text(t._("Less trade-in allowance")), "Cell"),
-                paragraph(text(line.description), "CellNote"),
+                para(t._("Less trade-in allowance"), "Cell"),
+                para(line.description, "CellNote"),
             ]
             if line.trade_in is not None and not line.trade_in.is_empty:
-                label.append(paragraph(text(identify(line.trade_in, t)), "CellNote"))
+                label.append(para(identify(line.trade_in, t), "CellNote"))
             rows.append([label, format_amount(line.net, currency)])
         due_label = t._("Amount due ({currency})").format(currency=currency)
     else:
