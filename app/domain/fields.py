@@ -249,14 +249,14 @@ _FORM: dict[str, str] = dict(
         NP_("trade_in.first_registration.form", "&First registration"),
         NP_("trade_in.mileage_km.form", "Mile&age"),
         NP_("business.id.form", "&Dealership"),
-        NP_("business.registered_name.form", "Re&gistered name"),
-        NP_("business.commercial_register.form", "&Commercial register"),
+        NP_("business.registered_name.form", "&Registered name"),
+        NP_("business.commercial_register.form", "Commercial regis&ter"),
         NP_("business.register_court.form", "Register co&urt"),
         NP_("business.managing_directors.form", "&Managing directors"),
         NP_("business.vat_number.form", "VAT &ID"),
         NP_("business.tax_number.form", "Ta&x number"),
         NP_("business.bank_name.form", "&Bank"),
-        NP_("business.iban.form", "I&BAN"),
+        NP_("business.iban.form", "IBA&N"),
         NP_("business.bic.form", "BI&C"),
     ]
 )

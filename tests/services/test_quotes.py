@@ -417,7 +417,7 @@ def test_the_document_settings_apply_to_the_next_quote(sale: int, tmp_path: Path
         valid_days=30, vat_rate=Decimal("7.7"), terms="Payable on delivery.", logo_path=str(logo)
     )
     saved = documents.save_document_settings(settings)
-    assert saved == settings
+    assert replace(saved, dealer=None) == settings
     quote = quotes.create(sale)
     assert quote.valid_until == TODAY + timedelta(days=30)
     assert quote.lines[0].vat_rate == Decimal("7.7")
@@ -726,3 +726,38 @@ def test_a_zero_total_or_a_vat_rate_above_thirty_percent_is_confirmed_first(sale
     concerns = quotes.concerns(quote.id)
     assert any("total is zero" in c for c in concerns)
     assert any("31 %" in c for c in concerns)
+
+
+def test_the_dealers_legal_details_are_checked_saved_together_and_audited(sale: int) -> None:
+    dealer = documents.document_settings().dealer
+    assert dealer is not None
+    current = documents.document_settings()
+    wrong = replace(
+        dealer,
+        iban="DE89 3704 0044 0532 0130 01",  # one digit off: the checksum fails
+        bic="COBA DE",
+        vat_number="123",
+        registered_name="Autohaus Brenner Rosenheim GmbH",
+    )
+    with pytest.raises(ValidationError) as refused:
+        documents.save_document_settings(replace(current, valid_days=20, dealer=wrong))
+    assert set(refused.value.errors) == {"iban", "bic", "vat_number"}
+    assert "IBAN" in refused.value.errors["iban"]
+    # Nothing of a refused save is kept, the settings neither.
+    assert documents.document_settings().valid_days == current.valid_days
+    assert documents.dealer_details(dealer.business_id) == dealer
+
+    right = replace(
+        wrong, iban="de89370400440532013000", bic="cobadeffxxx", vat_number="DE 123 456 789"
+    )
+    saved = documents.save_document_settings(replace(current, valid_days=20, dealer=right))
+    assert saved.valid_days == 20 and saved.dealer is not None
+    assert saved.dealer.iban == "DE89 3704 0044 0532 0130 00"
+    assert (saved.dealer.bic, saved.dealer.vat_number) == ("COBADEFFXXX", "DE123456789")
+    (change,) = audit.history("business", dealer.business_id)
+    assert change.changes["iban"] == (dealer.iban, "DE89 3704 0044 0532 0130 00")
+    # The next document prints them.
+    quote = quotes.create(sale)
+    quotes.present(quote.id)
+    legal = documents.snapshot("Q-00001").seller.legal
+    assert (legal.registered_name, legal.bic) == ("Autohaus Brenner Rosenheim GmbH", "COBADEFFXXX")

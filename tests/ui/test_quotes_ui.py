@@ -291,6 +291,26 @@ def test_the_document_settings_dialog_saves_and_refuses_at_the_field(sale: int, 
     assert quotes.create(sale).valid_until == date.today() + timedelta(days=21)
 
 
+def test_the_document_settings_dialog_edits_the_dealers_legal_details(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.services import documents
+    from ui.quotes.document_settings_dialog import DocumentSettingsDialog
+
+    dialog = DocumentSettingsDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.tabs.count() == 2 and dialog.dealer.count() >= 1
+    dialog.dealer_edits["registered_name"].setText("Autohaus Brenner Rosenheim GmbH")
+    dialog.dealer_edits["iban"].setText("DE89 3704 0044 0532 0130 01")
+    assert not dialog.save()
+    assert dialog.tabs.currentIndex() == 1  # the refused field's tab comes forward
+    assert "IBAN" in dialog.boxes["iban"].message.text()
+    dialog.dealer_edits["iban"].setText("DE89370400440532013000")
+    dialog.dealer_edits["bic"].setText("COBADEFFXXX")
+    assert dialog.save()
+    assert dialog.dealer_edits["iban"].text() == "DE89 3704 0044 0532 0130 00"
+    saved = documents.document_settings().dealer
+    assert saved is not None and saved.registered_name == "Autohaus Brenner Rosenheim GmbH"
+
+
 def test_a_salesperson_sees_the_document_settings_read_only(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
     from ui.quotes.document_settings_dialog import DocumentSettingsDialog
 
@@ -298,6 +318,7 @@ def test_a_salesperson_sees_the_document_settings_read_only(sale: int, qtbot) ->
     dialog = DocumentSettingsDialog()
     qtbot.addWidget(dialog)
     assert dialog.read_only and dialog.save_button.isHidden() and dialog.terms.isReadOnly()
+    assert dialog.dealer_edits["iban"].isReadOnly()
 
 
 def test_the_form_shows_the_revenue_of_its_quote_read_only(
