@@ -11,10 +11,12 @@ from decimal import Decimal
 
 from app.db import bulk
 from app.db import models as m
+from app.demo.tables import MODEL_YEARS
 from app.domain import money
 from app.domain.choices import Condition, Interest, Status
 from app.domain.documents import DocumentKind, build_snapshot
-from app.domain.quotes import LineKind, QuoteLine, QuoteStatus, compute_totals
+from app.domain.quotes import LineKind, QuoteLine, QuoteStatus, TradeInVehicle, compute_totals
+from app.domain.vin import with_check_digit
 from app.services import documents
 
 VAT = Decimal("19")
@@ -96,9 +98,48 @@ def _lines(row: m.Opportunity, rng: random.Random) -> list[QuoteLine]:
                 Decimal(1),
                 allowance,
                 Decimal(0),
+                trade_in=_trade_in_car(row),
             )
         )
     return lines
+
+
+# The cars customers trade in (tables.OLD_CARS): make, model and the maker's first eight
+# characters of a VIN.
+_TRADE_IN_CARS = {
+    "Golf VII": ("Volkswagen", "Golf VII", "WVWZZZAU"),
+    "Passat B7": ("Volkswagen", "Passat B7", "WVWZZZ3C"),
+    "Octavia II": ("Škoda", "Octavia II", "TMBZZZ1Z"),
+    "Opel Astra": ("Opel", "Astra", "W0L0AHL4"),
+    "Ford Focus": ("Ford", "Focus", "WF0AXXGC"),
+    "BMW 320d": ("BMW", "320d", "WBA8E110"),
+    "Audi A4 B8": ("Audi", "A4 B8", "WAUZZZ8K"),
+    "Toyota Auris": ("Toyota", "Auris", "SB1ZS3JE"),
+    "Polo V": ("Volkswagen", "Polo V", "WVWZZZ6R"),
+    "Fiat 500": ("Fiat", "500", "ZFA31200"),
+}
+_TRADE_IN_TOPIC = re.compile(r"trade-in (?P<car>.+)$")
+
+
+def _trade_in_car(row: m.Opportunity) -> TradeInVehicle:
+    """The customer's car as the quote identifies it: the one the topic names, else one of
+    the usual ones; drawn from the opportunity's own seed so the demo's sequence is kept."""
+    rng = random.Random(row.id)
+    named = _TRADE_IN_TOPIC.search(row.topic or "")
+    key = named["car"] if named and named["car"] in _TRADE_IN_CARS else None
+    make, model, prefix = _TRADE_IN_CARS[key or rng.choice(sorted(_TRADE_IN_CARS))]
+    year = rng.randint(2011, 2019)
+    code = MODEL_YEARS[(year - 2010) % 30]
+    registered = date(year, rng.randint(1, 12), rng.randint(1, 28))
+    made = row.created_at.date() if row.created_at else registered
+    mileage = max(made.year - year, 1) * rng.randint(9, 19) * 1000 + rng.randint(0, 999)
+    return TradeInVehicle(
+        make=make,
+        model=model,
+        vin=with_check_digit(f"{prefix}0{code}A{rng.randint(0, 999_999):06d}"),
+        first_registration=registered,
+        mileage_km=mileage,
+    )
 
 
 def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
@@ -194,9 +235,14 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
              created, presented_at or created, 1, row.owner_id)
         )  # fmt: skip
         for position, line in enumerate(lines, 1):
+            car = (
+                json.dumps(line.trade_in.to_dict(), ensure_ascii=False)
+                if line.trade_in is not None
+                else ""
+            )
             line_rows.append(
                 (quote_id, position, line.kind.value, line.description, str(line.quantity),
-                 money.to_minor(line.unit_price, row.currency), str(line.vat_rate),
+                 money.to_minor(line.unit_price, row.currency), str(line.vat_rate), car,
                  created, created, 1, row.owner_id)
             )  # fmt: skip
         if accepted and snapshot is not None and decided_at is not None:
@@ -255,7 +301,7 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
     bulk.insert_rows(
         "quote_line",
         ("quote_id", "position", "kind", "description", "quantity", "unit_price_minor",
-         "vat_rate", *stamped),
+         "vat_rate", "trade_in", *stamped),
         line_rows,
     )  # fmt: skip
     bulk.insert_rows(
