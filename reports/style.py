@@ -112,10 +112,9 @@ def format_amount(value: Decimal, currency: str) -> str:
 
 def choice_label(choice: type[Choice], value: str, t: Translator) -> str:
     try:
-        label = str(choice.parse(value).label)
+        return choice.parse(value).translated(t)
     except ValueError:
         return value
-    return t.gettext(label)
 
 
 # --- styles -----------------------------------------------------------------------------------

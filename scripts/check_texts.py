@@ -85,9 +85,18 @@ QT_TEXT_METHODS = frozenset(
         "setNameFilter",
         "setNameFilters",
         "setWindowIconText",
-        "require_manager",  # app.services.workspace: the refusal it raises
-        "fill_filter_combo",
+        "_row",  # the forms' helpers that label a field: _row(name, "&Topic", field)
+        "_add_row",
+        "add_field",
+        "_tree",  # a tree with its headers: _tree("Contact", "Role")
+        "show_error",  # FieldBox / FieldErrorLabel: a message at a field
+        "show_warning",
+        "say",  # a form's message beside its buttons
+        "_say",
+        "drill",  # app/services/dashboard: a drill-down's words, shown over the list
         "ask_to_save",
+        "fill_filter_combo",  # a filter's "Any ..." entry
+        "require_manager",  # app.services.workspace: the refusal it raises
     }
 )
 QT_TEXT_CONSTRUCTORS = frozenset(
@@ -107,9 +116,9 @@ QT_TEXT_CONSTRUCTORS = frozenset(
         "QMessageBox",
         "QProgressDialog",
         "QWizardPage",
-        "Column",
-        "SearchBox",
+        "SearchBox",  # ui/common's widgets with a placeholder text
         "LookupEdit",
+        "Column",
         "MoneyEdit",
         "DateDialog",
         "_action",  # ui/shell/main_window.py: a menu action and its text

@@ -85,6 +85,7 @@ class StageRow:
     sequence: int
     is_lost: bool
     funnel: bool  # an open stage shown in the funnel
+    key: str | None = None  # a shipped stage's stable key
 
 
 def stage_rows() -> list[StageRow]:
@@ -95,10 +96,11 @@ def stage_rows() -> list[StageRow]:
         m.Stage.is_won,
         m.Stage.is_lost,
         m.Stage.in_funnel,
+        m.Stage.key,
     ).order_by(m.Stage.sequence, m.Stage.id)
     return [
-        StageRow(i, name, seq, bool(lost), bool(funnel) and not won and not lost)
-        for i, name, seq, won, lost, funnel in query.tuples()
+        StageRow(i, name, seq, bool(lost), bool(funnel) and not won and not lost, key)
+        for i, name, seq, won, lost, funnel, key in query.tuples()
     ]
 
 

@@ -10,8 +10,11 @@ from peewee import JOIN
 from app.db import models as m
 
 
-def stage_moves(opportunity_id: int) -> list[tuple[datetime, str | None, str | None, bool, str]]:
-    """(when, to-stage name, by whom, automatic, reason) of every move, oldest first."""
+def stage_moves(
+    opportunity_id: int,
+) -> list[tuple[datetime, str | None, str | None, bool, str, str | None]]:
+    """(when, to-stage name, by whom, automatic, reason, to-stage key) of every move, oldest
+    first."""
     to_stage = m.Stage.alias()
     query = (
         m.StageChange.select(
@@ -20,6 +23,7 @@ def stage_moves(opportunity_id: int) -> list[tuple[datetime, str | None, str | N
             m.User.full_name,
             m.StageChange.automatic,
             m.StageChange.reason,
+            to_stage.key,
         )
         .join(to_stage, JOIN.LEFT_OUTER, on=(m.StageChange.to_stage == to_stage.id))
         .switch(m.StageChange)

@@ -51,7 +51,14 @@ def kind_stages(kind_id: int) -> list[StageInfo]:
     query = m.Stage.select().where(m.Stage.kind == kind_id).order_by(m.Stage.sequence)
     return [
         StageInfo(
-            s.id, s.name, s.sequence, s.default_probability, s.is_won, s.is_lost, s.only_from_lead
+            s.id,
+            s.name,
+            s.sequence,
+            s.default_probability,
+            s.is_won,
+            s.is_lost,
+            s.only_from_lead,
+            s.key,
         )
         for s in query
     ]

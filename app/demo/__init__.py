@@ -17,6 +17,7 @@ from app.demo import activities, quotes
 from app.demo.logo import place_logo
 from app.demo.sales import SalesBuilder
 from app.demo.summary import DatabaseNotEmpty, DemoSize, DemoSummary
+from app.i18n import _
 
 __all__ = ["DatabaseNotEmpty", "DemoSize", "DemoSummary", "load_demo"]
 
@@ -32,7 +33,10 @@ def load_demo(
     with transaction():
         if m.Opportunity.select().exists():
             raise DatabaseNotEmpty(
-                "This database already holds opportunities; demo data goes only into an empty one."
+                _(
+                    "This database already holds opportunities; demo data goes only into an "
+                    "empty one."
+                )
             )
         builder.add_organisation()
         builder.add_users()

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 
 from app.db import bulk
 from app.db import models as m
+from app.demo.sales import reasons
+from app.domain import standard_names
 from app.domain.choices import ActivityKind, Status
 
 _CALLS = (
@@ -33,11 +35,12 @@ _TASKS = (
     "Ask the workshop for the trade-in appraisal",
     "Call back about the offer",
 )
+# (text, the key of its note reason in the catalogue)
 _NOTES = (
-    ("Customer prefers to be called after 5 pm.", "Customer call"),
-    ("Partner joins for the next visit; both drive the car.", "Visit"),
-    ("Needs a decision from the bank before signing.", "Financing"),
-    ("Trade-in has a dent in the rear door; valued accordingly.", "Trade-in"),
+    ("Customer prefers to be called after 5 pm.", "customer_call"),
+    ("Partner joins for the next visit; both drive the car.", "visit"),
+    ("Needs a decision from the bank before signing.", "financing"),
+    ("Trade-in has a dent in the rear door; valued accordingly.", "trade_in"),
 )
 _DRIVE_HOURS = (9, 10, 11, 13, 14, 15, 16, 17)
 
@@ -65,7 +68,7 @@ def add_activities(rng: random.Random, today: date, limit: int) -> int:
             m.Opportunity.created_at,
             m.Opportunity.closed_at,
             m.Opportunity.topic,
-            m.Stage.name,
+            m.Stage.key,
         )
         .join(m.Stage)
         .order_by(m.Opportunity.id)
@@ -75,6 +78,8 @@ def add_activities(rng: random.Random, today: date, limit: int) -> int:
     booked: set[tuple[int, datetime]] = set()
     rows: list[tuple[object, ...]] = []
     now = datetime.combine(today, time(8, 0))
+    # A note is stored with its reason's name, as the catalogue names it now.
+    note_reasons = {key: name for key, name in reasons("note") if key}
 
     def add(kind: ActivityKind, subject: str, start: datetime, done: bool, row: m.Opportunity,
             end: datetime | None = None, vehicle: int | None = None, direction: str = "",
@@ -96,7 +101,7 @@ def add_activities(rng: random.Random, today: date, limit: int) -> int:
 
     for row in query:
         # An appointment or a test drive would have moved a sale on from Qualify.
-        qualifying = row.stage.name == "Qualify"
+        qualifying = row.stage.key == "qualify"
         start_day = row.created_at.date()
         end_day = row.closed_at.date() if row.closed_at else today - timedelta(days=1)
         span = max((end_day - start_day).days, 1)
@@ -111,7 +116,8 @@ def add_activities(rng: random.Random, today: date, limit: int) -> int:
                 add(ActivityKind.EMAIL, rng.choice(_EMAILS), at, True, row)
             elif pick < 0.85:
                 text, reason = rng.choice(_NOTES)
-                add(ActivityKind.NOTE, text, at, True, row, reason=reason)
+                name = note_reasons.get(reason) or standard_names.english(reason)
+                add(ActivityKind.NOTE, text, at, True, row, reason=name)
             elif not qualifying:
                 add(ActivityKind.APPOINTMENT, rng.choice(_APPOINTMENTS), at, True, row,
                     end=at + timedelta(hours=1))  # fmt: skip

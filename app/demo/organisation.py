@@ -19,7 +19,6 @@ from app.demo.tables import (
     JOB_TITLES,
     LATIN_ORIGINS,
     LEGAL_FORMS,
-    LOST_REASONS,
     MOBILE_PREFIXES,
     MODEL_YEARS,
     ORIGINS,
@@ -66,7 +65,7 @@ class OrganisationBuilder:
         self.stage_change_count = 0
         self.user_count = 0
         self.emails: set[str] = set()
-        self.lost_reasons: list[str] = list(LOST_REASONS)
+        self.lost_reasons: list[tuple[str | None, str]] = []  # (key, name) from the catalogue
         self.spring = (today - timedelta(days=120)).year
         iaa = (today - timedelta(days=270)).year  # held in Munich each odd year, in September
         self.iaa = iaa if iaa % 2 else iaa - 1
@@ -110,12 +109,12 @@ class OrganisationBuilder:
             )
             new = m.Operation.create(
                 facility=facility,
-                name=OperationKind.NEW_VEHICLE_SALES.label,
+                name=OperationKind.NEW_VEHICLE_SALES.english,
                 kind=OperationKind.NEW_VEHICLE_SALES.value,
             )
             used = m.Operation.create(
                 facility=facility,
-                name=OperationKind.USED_VEHICLE_SALES.label,
+                name=OperationKind.USED_VEHICLE_SALES.english,
                 kind=OperationKind.USED_VEHICLE_SALES.value,
             )
             self.sites.append(Site(business.id, facility.id, new.id, used.id, spec.brands))

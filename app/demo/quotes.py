@@ -32,7 +32,7 @@ _ACCESSORIES = (
 )
 _FINANCE = ("GAP insurance, 36 months", 420)
 _FLEET = re.compile(r"^(?P<count>[2-9]) × ")
-_STAGES_QUOTED = {"Quotation", "Contract", "Delivery", "Won"}
+_STAGES_QUOTED = {"quotation", "contract", "delivery", "won"}  # by the stages' keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def _lines(row: m.Opportunity, rng: random.Random) -> list[QuoteLine]:
     cur = row.currency
     revenue = money.from_minor(row.est_revenue_minor, cur)
     name = " ".join(p for p in (row.brand, row.model, row.variant) if p)
-    condition = Condition.parse(row.condition).label.lower() if row.condition else "new"
+    condition = Condition.parse(row.condition).english.lower() if row.condition else "new"
     # A fleet sale ("3 × Octavia for the fleet") quotes every car, and its delivery and
     # insurance, at a unit price; the demo's estimate is a whole multiple of the cars.
     fleet = _FLEET.match(row.topic or "")
@@ -151,7 +151,7 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
     query = (
         m.Opportunity.select(m.Opportunity, m.Stage)
         .join(m.Stage)
-        .where(m.Stage.name.in_(_STAGES_QUOTED) | (m.Opportunity.status == Status.LOST.value))
+        .where(m.Stage.key.in_(_STAGES_QUOTED) | (m.Opportunity.status == Status.LOST.value))
         .order_by(m.Opportunity.created_at, m.Opportunity.id)
         .limit(limit)
     )
@@ -165,7 +165,7 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
     trade_ins: list[tuple[int, int]] = []  # allowances the quote lowered
     frozen: set[str] = set()
     for row in query:
-        stage = row.stage.name
+        stage = row.stage.key
         if row.status == Status.LOST.value and rng.random() < 0.5:
             continue  # lost before a quote was made
         if row.est_revenue_minor <= 0:
@@ -176,7 +176,7 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
         else:
             issued = (closed or today) - timedelta(days=rng.randint(10, 30))
         valid_until = issued + timedelta(days=14)
-        if row.status == Status.OPEN.value and stage == "Quotation":
+        if row.status == Status.OPEN.value and stage == "quotation":
             valid_until = max(valid_until, today + timedelta(days=rng.randint(1, 10)))
         lines = _lines(row, rng)
         seller = documents.seller_for(row)
@@ -187,7 +187,7 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
         vehicle = row.vehicle if row.vehicle_id else None
         number = f"Q-{numbers.quote:05d}"
         numbers.quote += 1
-        accepted = stage in ("Contract", "Delivery", "Won") and row.status != Status.LOST.value
+        accepted = stage in ("contract", "delivery", "won") and row.status != Status.LOST.value
         if row.status == Status.LOST.value:
             status = QuoteStatus.ABANDONED
         elif accepted:
@@ -264,7 +264,7 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
                 delivery_date=row.scheduled_delivery,
                 quote_reference=number,
             )
-            signed = stage != "Contract" or rng.random() < 0.5
+            signed = stage != "contract" or rng.random() < 0.5
             signed_on = (decided_at + timedelta(days=rng.randint(0, 2))).date() if signed else None
             if signed_on is not None and signed_on > today:
                 signed_on = today
@@ -273,7 +273,7 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
                  row.scheduled_delivery, signed_on, json.dumps(form.to_dict(), ensure_ascii=False),
                  decided_at, decided_at, 1, row.owner_id)
             )  # fmt: skip
-            if stage in ("Delivery", "Won") and signed_on is not None:
+            if stage in ("delivery", "won") and signed_on is not None:
                 delivered = closed if row.status == Status.WON.value else None
                 confirmed = _at(signed_on, rng)
                 order_rows.append(

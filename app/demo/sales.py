@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 
 from app.db import bulk
 from app.db import models as m
-from app.db.reference import active_reasons
 from app.demo.organisation import OrganisationBuilder
 from app.demo.summary import DemoSummary
 from app.demo.tables import (
@@ -24,7 +23,6 @@ from app.demo.tables import (
     LEAD_INTEREST,
     LEAD_MESSAGES,
     LOST_AT_WEIGHTS,
-    LOST_REASONS,
     OLD_CARS,
     OPEN_STAGE_WEIGHTS,
     OPPORTUNITY_COLUMNS,
@@ -36,7 +34,7 @@ from app.demo.tables import (
     Vehicle,
     ascii,
 )
-from app.domain import dates
+from app.domain import dates, standard_names
 from app.domain.choices import Channel, Condition, Interest, LeadStatus, Status
 from app.domain.stages import StageInfo, first_stage, open_stages
 from app.services import matching
@@ -53,8 +51,8 @@ class SalesBuilder(OrganisationBuilder):
         ordered = open_stages(stages)
         won = next(s for s in stages if s.is_won)
         lost = next(s for s in stages if s.is_lost)
-        open_weights = [OPEN_STAGE_WEIGHTS.get(s.name, 10) for s in ordered]
-        lost_weights = [LOST_AT_WEIGHTS.get(s.name, 0) for s in ordered]
+        open_weights = [OPEN_STAGE_WEIGHTS.get(s.key or "", 10) for s in ordered]
+        lost_weights = [LOST_AT_WEIGHTS.get(s.key or "", 0) for s in ordered]
         channel_weights = [c[1] for c in CHANNELS]
         plans = []
         for _ in range(count):
@@ -94,7 +92,7 @@ class SalesBuilder(OrganisationBuilder):
         quoted = [
             p for p in plans
             if not p.account.company and p.status != Status.LOST
-            and p.path[-1].name in ("Quotation", "Contract", "Delivery", "Won")
+            and p.path[-1].key in ("quotation", "contract", "delivery", "won")
         ]  # fmt: skip
         for plan, account in zip(quoted, self.script_accounts, strict=False):
             plan.account = account
@@ -119,7 +117,7 @@ class SalesBuilder(OrganisationBuilder):
         wanting = [
             p
             for p in plans
-            if p.status == Status.OPEN and rng.random() < RESERVE_SHARE.get(p.path[-1].name, 0)
+            if p.status == Status.OPEN and rng.random() < RESERVE_SHARE.get(p.path[-1].key or "", 0)
         ]
         # In no order of stage: a car ordered from the factory covers the contracts the
         # stock does not, so quoted sales hold stock cars too.
@@ -151,7 +149,7 @@ class SalesBuilder(OrganisationBuilder):
         next_id = bulk.next_id("vehicle") + len(self.vehicles)
         for plan in plans:
             contracted = plan.status == Status.WON or (
-                plan.status == Status.OPEN and plan.path[-1].name in ("Contract", "Delivery")
+                plan.status == Status.OPEN and plan.path[-1].key in ("contract", "delivery")
             )
             if plan.vehicle is not None or not contracted or plan.quantity != 1:
                 continue
@@ -208,7 +206,7 @@ class SalesBuilder(OrganisationBuilder):
             .get()
         )
         stages = stage_infos(kind.id)
-        self.lost_reasons = _reasons("lost", LOST_REASONS)
+        self.lost_reasons = reasons("lost")
         plans = self._plans(count, stages)
         opportunity_id = bulk.next_id("opportunity")
         lead_id = bulk.next_id("lead")
@@ -221,7 +219,7 @@ class SalesBuilder(OrganisationBuilder):
             site = self.sites[plan.site]
             if plan.status == Status.OPEN:
                 close_date = self._open_close_date()
-                low, high = AGE_BY_STAGE.get(stage.name, (3, 60))
+                low, high = AGE_BY_STAGE.get(stage.key or "", (3, 60))
                 first_day = today - timedelta(days=rng.randint(low, high))
                 if close_date <= first_day + timedelta(days=3):
                     first_day = close_date - timedelta(days=rng.randint(7, 40))
@@ -325,9 +323,9 @@ class SalesBuilder(OrganisationBuilder):
         delivery: date | None = None
         if plan.status == Status.WON:
             delivery = close_date
-        elif plan.status == Status.OPEN and stage.name == "Delivery":
+        elif plan.status == Status.OPEN and stage.key == "delivery":
             delivery = today + timedelta(days=rng.randint(2, 28))
-        elif plan.status == Status.OPEN and stage.name == "Contract" and rng.random() < 0.5:
+        elif plan.status == Status.OPEN and stage.key == "contract" and rng.random() < 0.5:
             delivery = today + timedelta(days=rng.randint(14, 75))
         closing_note = ""
         if plan.status == Status.WON and rng.random() < 0.5:
@@ -335,9 +333,11 @@ class SalesBuilder(OrganisationBuilder):
         elif plan.status == Status.LOST and rng.random() < 0.5:
             closing_note = "Customer may come back next year."
         source = rng.choice(next(c[2] for c in CHANNELS if c[0] == plan.channel))
-        lost_reason = rng.choice(self.lost_reasons) if plan.status == Status.LOST else ""
+        reason_key, lost_reason = (
+            rng.choice(self.lost_reasons) if plan.status == Status.LOST else (None, "")
+        )
         competitor = ""
-        if lost_reason in COMPETITOR_REASONS and rng.random() < 0.7:
+        if reason_key in COMPETITOR_REASONS and rng.random() < 0.7:
             competitor = rng.choice(COMPETITORS)
         return {
             "topic": self._topic(plan, interest, old, trade_in > 0),
@@ -393,7 +393,7 @@ class SalesBuilder(OrganisationBuilder):
             (
                 f"{model} for {plan.account.last_name}",
                 f"{model} {plan.variant}",
-                f"{model} – {interest.label.lower()}",
+                f"{model} – {interest.english.lower()}",
                 f"{'Used' if plan.condition == Condition.USED else 'New'} {model}",
             )
         )
@@ -429,7 +429,7 @@ class SalesBuilder(OrganisationBuilder):
         """Leads not yet converted: fresh ones, ones being worked on, and some disqualified.
         A few come from customers already on file, for the duplicate check to find."""
         rng, today = self.rng, self.today
-        reasons = _reasons("disqualify", ("No purchase intention",))
+        disqualify = [name for _key, name in reasons("disqualify")]
         salespeople = [u for site in self.sites for u in site.salespeople]
         lead_channels = [c for c in CHANNELS if c[0] in LEAD_CHANNELS]
         channel_weights = [c[1] for c in lead_channels]
@@ -474,7 +474,7 @@ class SalesBuilder(OrganisationBuilder):
                  model.vehicle_class, model.model, model.model_code if variant else "", variant,
                  channel.value, rng.choice(sources).format(spring=self.spring, iaa=self.iaa),
                  rng.choice(LEAD_MESSAGES).format(model=model.model), owner, status.value,
-                 rng.choice(reasons) if status == LeadStatus.DISQUALIFIED else "", None, None,
+                 rng.choice(disqualify) if status == LeadStatus.DISQUALIFIED else "", None, None,
                  None, received, min(changed, datetime.combine(today, time())), 2 if worked else 1,
                  owner or self.manager_id)
             )  # fmt: skip
@@ -496,6 +496,14 @@ class SalesBuilder(OrganisationBuilder):
         )
 
 
-def _reasons(kind: str, fallback: Sequence[str]) -> list[str]:
-    """The active reasons of a catalogue (lost, disqualify), in their order."""
-    return active_reasons(kind) or list(fallback)
+def reasons(kind: str) -> list[tuple[str | None, str]]:
+    """(key, name) of the active reasons of a catalogue (lost, disqualify, note), in their
+    order: what the demo picks from and stores, as the services would. The shipped ones
+    when the catalogue has none active."""
+    query = (
+        m.Reason.select(m.Reason.key, m.Reason.name)
+        .where((m.Reason.kind == kind) & m.Reason.active)
+        .order_by(m.Reason.sequence)
+    )
+    found: list[tuple[str | None, str]] = list(query.tuples())
+    return found or [(key, english) for key, (_c, english) in standard_names.REASONS[kind].items()]

@@ -299,22 +299,21 @@ CHANNELS: tuple[tuple[Channel, int, tuple[str, ...]], ...] = (
 # Channels a lead comes in through, so its opportunity starts at Qualify.
 LEAD_CHANNELS = {Channel.WEB_FORM, Channel.PHONE, Channel.EMAIL, Channel.TRADE_SHOW}
 
-# Where open opportunities stand, by stage name.
-OPEN_STAGE_WEIGHTS = {"Qualify": 12, "Interest": 30, "Quotation": 28, "Contract": 18,
-                       "Delivery": 12}  # fmt: skip
+# The stages and reasons below are named by their keys (app/domain/standard_names.py), so
+# the demo finds them however they are named.
+# Where open opportunities stand, by stage.
+OPEN_STAGE_WEIGHTS = {"qualify": 12, "interest": 30, "quotation": 28, "contract": 18,
+                      "delivery": 12}  # fmt: skip
 # The stage at which lost ones were given up.
-LOST_AT_WEIGHTS = {"Qualify": 25, "Interest": 35, "Quotation": 30, "Contract": 10}
-# Share of open opportunities with a reserved stock vehicle, by stage name.
-RESERVE_SHARE = {"Quotation": 0.35, "Contract": 0.8, "Delivery": 1.0}
+LOST_AT_WEIGHTS = {"qualify": 25, "interest": 35, "quotation": 30, "contract": 10}
+# Share of open opportunities with a reserved stock vehicle, by stage.
+RESERVE_SHARE = {"quotation": 0.35, "contract": 0.8, "delivery": 1.0}
 # How long an open opportunity has been running by its stage, in days.
-AGE_BY_STAGE = {"Qualify": (1, 14), "Interest": (3, 45), "Quotation": (7, 60),
-                 "Contract": (14, 90), "Delivery": (21, 120)}  # fmt: skip
+AGE_BY_STAGE = {"qualify": (1, 14), "interest": (3, 45), "quotation": (7, 60),
+                "contract": (14, 90), "delivery": (21, 120)}  # fmt: skip
 
-LOST_REASONS = ("Price too high", "Bought elsewhere", "Delivery time too long",
-                 "Financing declined", "Trade-in offer too low", "No longer interested",
-                 "Chose another brand")  # fmt: skip
 # Lost reasons after which the salesperson notes who won the sale, and who that was.
-COMPETITOR_REASONS = {"Bought elsewhere", "Bought another brand", "Chose another brand"}
+COMPETITOR_REASONS = {"bought_elsewhere", "bought_another_brand"}
 COMPETITORS = ("Autohaus Kern (BMW)", "Auto Wimmer (Toyota)", "Mercedes-Benz Niederlassung",
                 "Hyundai Zentrum Rosenheim", "Autohaus Seitz (Ford)", "Tesla online")  # fmt: skip
 OLD_CARS = ("Golf VII", "Passat B7", "Octavia II", "Opel Astra", "Ford Focus", "BMW 320d",

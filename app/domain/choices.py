@@ -1,42 +1,115 @@
-"""The fixed lists of the sales process: each value is stored as its code, shown by its label."""
+"""The fixed lists of the sales process: each value is stored as its code, shown by its label.
+
+A label is marked for translation where its list is defined (``@labelled`` with ``NP_``, the
+list's name as the context, since "New" of a condition and "New" of a lead may translate
+differently) and translated when it is read: ``Interest.CASH.label`` in the screen's
+language, ``Interest.CASH.translated(t)`` in a document's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+from typing import TypeVar
+
+from app.i18n import NP_, Translator, current
+
+E = TypeVar("E", bound="Choice")
+
+# Each list's labels: the code -> (context, English label).
+_LABELS: dict[type, dict[str, tuple[str, str]]] = {}
+
+
+def labelled(labels: dict[str, tuple[str, str]]) -> Callable[[type[E]], type[E]]:
+    """Gives a list its labels, one per code: ``@labelled({"cash": NP_("interest", "Cash")})``."""
+
+    def register(cls: type[E]) -> type[E]:
+        missing = {member.value for member in cls} - set(labels)
+        if missing:
+            raise ValueError(f"{cls.__name__}: no label for {sorted(missing)}")
+        _LABELS[cls] = labels
+        return cls
+
+    return register
 
 
 class Choice(StrEnum):
     @property
     def label(self) -> str:
-        return _LABELS.get(self.value, self.value.replace("_", " ").capitalize())
+        """The label in the screen's language."""
+        return self.translated()
+
+    @property
+    def english(self) -> str:
+        """The label as the source writes it (for data that stays English, like demo data)."""
+        return _LABELS[type(self)][self.value][1]
+
+    def translated(self, translator: Translator | None = None) -> str:
+        """The label in `translator`'s language (a document's), else the screen's."""
+        context, text = _LABELS[type(self)][self.value]
+        # Through a name the extractor does not match: the labels are extracted where marked.
+        translate = (translator or current()).pgettext
+        return translate(context, text)
 
     @classmethod
     def parse(cls, value: str) -> Choice:
-        """Accept the code or the label, in any case."""
+        """Accept the code or the label (in English or in the screen's language), in any
+        case."""
         text = (value or "").strip().lower()
         for member in cls:
-            if text in (member.value, member.label.lower()):
+            if text in (member.value, member.english.lower(), member.label.lower()):
                 return member
         raise ValueError(value)
 
 
+@labelled(
+    {
+        "cash": NP_("interest", "Cash"),
+        "finance": NP_("interest", "Finance"),
+        "lease": NP_("interest", "Lease"),
+    }
+)
 class Interest(Choice):
     CASH = "cash"
     FINANCE = "finance"
     LEASE = "lease"
 
 
+@labelled(
+    {
+        "new": NP_("condition", "New"),
+        "used": NP_("condition", "Used"),
+    }
+)
 class Condition(Choice):
     NEW = "new"
     USED = "used"
 
 
+@labelled(
+    {
+        "open": NP_("status", "Open"),
+        "won": NP_("status", "Won"),
+        "lost": NP_("status", "Lost"),
+    }
+)
 class Status(Choice):
     OPEN = "open"
     WON = "won"
     LOST = "lost"
 
 
+@labelled(
+    {
+        "web_form": NP_("channel", "Web form"),
+        "phone": NP_("channel", "Phone"),
+        "walk_in": NP_("channel", "Walk-in"),
+        "email": NP_("channel", "E-mail"),
+        "trade_show": NP_("channel", "Trade show"),
+        "referral": NP_("channel", "Referral"),
+        "existing_customer": NP_("channel", "Existing customer"),
+        "other": NP_("channel", "Other"),
+    }
+)
 class Channel(Choice):
     WEB_FORM = "web_form"
     PHONE = "phone"
@@ -48,6 +121,15 @@ class Channel(Choice):
     OTHER = "other"
 
 
+@labelled(
+    {
+        "new": NP_("lead status", "New"),
+        "contacted": NP_("lead status", "Contacted"),
+        "qualified": NP_("lead status", "Qualified"),
+        "disqualified": NP_("lead status", "Disqualified"),
+        "converted": NP_("lead status", "Converted"),
+    }
+)
 class LeadStatus(Choice):
     NEW = "new"
     CONTACTED = "contacted"
@@ -56,6 +138,17 @@ class LeadStatus(Choice):
     CONVERTED = "converted"
 
 
+@labelled(
+    {
+        "decision_maker": NP_("contact role", "Decision maker"),
+        "co_buyer": NP_("contact role", "Co-buyer"),
+        "driver": NP_("contact role", "Driver"),
+        "fleet_manager": NP_("contact role", "Fleet manager"),
+        "purchasing": NP_("contact role", "Purchasing"),
+        "adviser": NP_("contact role", "Adviser"),
+        "other": NP_("contact role", "Other"),
+    }
+)
 class ContactRole(Choice):
     DECISION_MAKER = "decision_maker"
     CO_BUYER = "co_buyer"
@@ -66,6 +159,16 @@ class ContactRole(Choice):
     OTHER = "other"
 
 
+@labelled(
+    {
+        "appointment": NP_("activity kind", "Appointment"),
+        "test_drive": NP_("activity kind", "Test drive"),
+        "task": NP_("activity kind", "Task"),
+        "call": NP_("activity kind", "Call"),
+        "email": NP_("activity kind", "E-mail"),
+        "note": NP_("activity kind", "Note"),
+    }
+)
 class ActivityKind(Choice):
     APPOINTMENT = "appointment"
     TEST_DRIVE = "test_drive"
@@ -75,23 +178,51 @@ class ActivityKind(Choice):
     NOTE = "note"
 
 
+@labelled(
+    {
+        "person": NP_("customer kind", "Person"),
+        "company": NP_("customer kind", "Company"),
+    }
+)
 class AccountKind(Choice):
     PERSON = "person"
     COMPANY = "company"
 
 
+@labelled(
+    {
+        "salesperson": NP_("user role", "Salesperson"),
+        "sales_manager": NP_("user role", "Sales manager"),
+        "administrator": NP_("user role", "Administrator"),
+    }
+)
 class UserRole(Choice):
     SALESPERSON = "salesperson"
     SALES_MANAGER = "sales_manager"
     ADMINISTRATOR = "administrator"
 
 
+@labelled(
+    {
+        "dealer": NP_("business kind", "Dealer"),
+        "dealer_group": NP_("business kind", "Dealer group"),
+        "importer": NP_("business kind", "Importer"),
+    }
+)
 class BusinessKind(Choice):
     DEALER = "dealer"
     DEALER_GROUP = "dealer_group"
     IMPORTER = "importer"
 
 
+@labelled(
+    {
+        "new_vehicle_sales": NP_("operation kind", "New-vehicle sales"),
+        "used_vehicle_sales": NP_("operation kind", "Used-vehicle sales"),
+        "fleet_sales": NP_("operation kind", "Fleet sales"),
+        "service": NP_("operation kind", "Service"),
+    }
+)
 class OperationKind(Choice):
     NEW_VEHICLE_SALES = "new_vehicle_sales"
     USED_VEHICLE_SALES = "used_vehicle_sales"
@@ -99,20 +230,14 @@ class OperationKind(Choice):
     SERVICE = "service"
 
 
+@labelled(
+    {
+        "standard": NP_("process kind", "Standard"),
+        "custom": NP_("process kind", "Custom"),
+        "without_stages": NP_("process kind", "Without stages"),
+    }
+)
 class ProcessKind(Choice):
     STANDARD = "standard"
     CUSTOM = "custom"
     WITHOUT_STAGES = "without_stages"
-
-
-_LABELS = {
-    "web_form": "Web form",
-    "walk_in": "Walk-in",
-    "email": "E-mail",
-    "sales_manager": "Sales manager",
-    "dealer_group": "Dealer group",
-    "new_vehicle_sales": "New-vehicle sales",
-    "used_vehicle_sales": "Used-vehicle sales",
-    "trade_in": "Trade-in",
-    "co_buyer": "Co-buyer",
-}

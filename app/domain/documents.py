@@ -8,10 +8,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from app.domain.choices import Choice, Condition, Interest
+from app.domain.choices import Choice, Condition, Interest, labelled
 from app.domain.quotes import LineKind, QuoteLine, TradeInVehicle, compute_totals, validate_lines
 from app.domain.validation import ValidationError, Validator
-from app.i18n import _
+from app.i18n import NP_, _
 
 # Bumped when the stored form changes incompatibly; from_dict refuses what it does not know,
 # so an old program never misprints a newer document. Format 2 freezes the logo (by the
@@ -21,6 +21,12 @@ SNAPSHOT_FORMAT = 2
 READABLE_FORMATS = frozenset({1, 2})
 
 
+@labelled(
+    {
+        "quote": NP_("document", "Quote"),
+        "order_form": NP_("document", "Order form"),
+    }
+)
 class DocumentKind(Choice):
     QUOTE = "quote"
     ORDER_FORM = "order_form"
@@ -346,7 +352,7 @@ class DocumentSnapshot:
             )
         issue_date = _date_in(data["issue_date"])
         if issue_date is None:
-            raise ValueError("The stored document has no issue date.")
+            raise ValueError(_("The stored document has no issue date."))
         return cls(
             kind=str(data["kind"]),
             number=str(data["number"]),
@@ -393,29 +399,33 @@ def build_snapshot(
     Every VIN it prints is checked (the vehicle's and a trade-in car's)."""
     v = Validator()
     currency = v.currency("currency", currency)
-    kind = v.choice("kind", kind, DocumentKind, "document kind")
+    kind = v.choice("kind", kind, DocumentKind, _("document kind"))
     if not kind:
-        v.error("kind", "Say whether the document is a quote or an order form.")
-    payment_method = v.choice("payment_method", payment_method, Interest, "payment method")
+        v.error("kind", _("Say whether the document is a quote or an order form."))
+    payment_method = v.choice("payment_method", payment_method, Interest, _("payment method"))
     if not payment_method:
-        v.error("payment_method", "Pick how the customer pays: cash, finance or lease.")
-    v.choice("vehicle.condition", vehicle.condition, Condition, "vehicle condition")
-    v.require("number", number, "The document number", max_length=40)
-    v.require("seller.name", seller.name, "The seller's name")
-    v.require("customer.name", customer.name, "The customer's name")
+        v.error("payment_method", _("Pick how the customer pays: cash, finance or lease."))
+    v.choice("vehicle.condition", vehicle.condition, Condition, _("vehicle condition"))
+    v.require("number", number, _("The document number"), max_length=40)
+    v.require("seller.name", seller.name, _("The seller's name"))
+    v.require("customer.name", customer.name, _("The customer's name"))
     if revision < 0:
-        v.error("revision", f"The revision cannot be negative ({revision}).")
+        v.error(
+            "revision", _("The revision cannot be negative ({revision}).").format(revision=revision)
+        )
     if kind == DocumentKind.QUOTE:
         if valid_until is None:
-            v.error("valid_until", "A quote needs a valid-until date.")
+            v.error("valid_until", _("A quote needs a valid-until date."))
         elif valid_until < issue_date:
             v.error(
                 "valid_until",
-                f"The quote would be valid until {valid_until.isoformat()}, before its issue "
-                f"date {issue_date.isoformat()}.",
+                _(
+                    "The quote would be valid until {valid_until}, before its issue date "
+                    "{issue_date}."
+                ).format(valid_until=valid_until.isoformat(), issue_date=issue_date.isoformat()),
             )
     if vehicle.mileage_km is not None and vehicle.mileage_km < 0:
-        v.error("vehicle.mileage_km", "The mileage cannot be negative.")
+        v.error("vehicle.mileage_km", _("The mileage cannot be negative."))
     # A VIN that prints is one: 17 characters without I, O or Q.
     v.vin("vehicle.vin", vehicle.vin)
     for index, line in enumerate(lines):
@@ -429,7 +439,7 @@ def build_snapshot(
                 _("Line {number}: the mileage cannot be negative.").format(number=index + 1),
             )
     if not lines:
-        v.error("lines", "A document needs at least one line.")
+        v.error("lines", _("A document needs at least one line."))
     validate_lines(lines, currency, v)
     if v.errors:
         raise ValidationError(dict(v.errors), dict(v.warnings))

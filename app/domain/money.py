@@ -42,7 +42,9 @@ def exponent(currency: str) -> int:
 def check_currency(code: str) -> str:
     code = (code or "").strip().upper()
     if len(code) != 3 or not code.isalpha() or not code.isascii():
-        raise MoneyError(f"“{code}” is not a three-letter ISO 4217 currency code")
+        raise MoneyError(
+            _("“{code}” is not a three-letter ISO 4217 currency code").format(code=code)
+        )
     return code
 
 

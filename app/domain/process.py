@@ -7,24 +7,24 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.stages import StageInfo, open_stages
-
-# The default process's stages in order; automatic moves name their target by these.
-PROCESS_ORDER = ("Qualify", "Interest", "Quotation", "Contract", "Delivery")
+from app.domain.standard_names import PROCESS_ORDER
 
 
 def automatic_target(
     stages: list[StageInfo], current: StageInfo | None, at_least: str
 ) -> StageInfo | None:
     """The stage an automatic move goes to, or None when the opportunity is already there
-    or beyond. A custom process without the named stage goes to its next stage that comes
-    later in the default order. Automatic moves only go forward."""
+    or beyond. `at_least` is a stage's key ("quotation"), and the stages are matched by
+    their keys, so a renamed stage is still the one it was. A custom process without the
+    stage goes to its next stage that comes later in the default order. Automatic moves
+    only go forward."""
     if at_least not in PROCESS_ORDER:
         raise ValueError(at_least)
     wanted = PROCESS_ORDER.index(at_least)
     candidates = [
         s
         for s in open_stages(stages)
-        if s.name in PROCESS_ORDER and PROCESS_ORDER.index(s.name) >= wanted
+        if s.key in PROCESS_ORDER and PROCESS_ORDER.index(s.key) >= wanted
     ]
     if not candidates:
         return None

@@ -7,12 +7,24 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from app import i18n
 from app.domain import money
-from app.domain.choices import Choice
+from app.domain.choices import Choice, labelled
 from app.domain.validation import Validator
-from app.i18n import _
+from app.i18n import N_, NP_, _, ngettext, pgettext
 
 
+@labelled(
+    {
+        "vehicle": NP_("quote line", "Vehicle"),
+        "option": NP_("quote line", "Option"),
+        "accessory": NP_("quote line", "Accessory"),
+        "service": NP_("quote line", "Service"),
+        "financial_product": NP_("quote line", "Financial product"),
+        "discount": NP_("quote line", "Discount"),
+        "trade_in": NP_("quote line", "Trade-in"),
+    }
+)
 class LineKind(Choice):
     VEHICLE = "vehicle"
     OPTION = "option"
@@ -23,6 +35,12 @@ class LineKind(Choice):
     TRADE_IN = "trade_in"
 
 
+@labelled(
+    {
+        "regular": NP_("VAT treatment", "Regular"),
+        "margin": NP_("VAT treatment", "Margin"),
+    }
+)
 class VatTreatment(Choice):
     """How a vehicle is taxed when sold: VAT on the price, or the margin scheme for a used
     car bought without VAT (EU VAT Directive art. 311 ff.; in Germany § 25a UStG), whose
@@ -32,6 +50,16 @@ class VatTreatment(Choice):
     MARGIN = "margin"
 
 
+@labelled(
+    {
+        "draft": NP_("quote status", "Draft"),
+        "presented": NP_("quote status", "Presented"),
+        "accepted": NP_("quote status", "Accepted"),
+        "abandoned": NP_("quote status", "Abandoned"),
+        "expired": NP_("quote status", "Expired"),
+        "revised": NP_("quote status", "Revised"),
+    }
+)
 class QuoteStatus(Choice):
     DRAFT = "draft"
     PRESENTED = "presented"
@@ -237,49 +265,65 @@ def validate_lines(
     for index, line in enumerate(lines):
         label = _line_label(index, line)
         if line.kind not in _KINDS:
-            v.error(line_field(index, "kind"), f"{label}: “{line.kind}” is not a kind of line.")
-        v.require(
-            line_field(index, "description"),
-            line.description,
-            f"{label}: the description",
-            max_length=MAX_DESCRIPTION_LENGTH,
-        )
-        _check_number(v, index, "quantity", line.quantity, f"{label}: the quantity")
+            v.error(
+                line_field(index, "kind"),
+                _("{line}: “{kind}” is not a kind of line.").format(line=label, kind=line.kind),
+            )
+        _check_description(v, index, label, line.description)
+        _check_number(v, index, "quantity", line.quantity, label)
         if line.quantity.is_finite() and line.quantity == 0:
-            v.error(line_field(index, "quantity"), f"{label}: the quantity must be more than 0.")
+            v.error(
+                line_field(index, "quantity"),
+                _("{line}: the quantity must be more than 0.").format(line=label),
+            )
         elif line.quantity.is_finite() and line.quantity > MAX_QUANTITY:
             v.error(
                 line_field(index, "quantity"),
-                f"{label}: a quantity of more than {format_quantity(MAX_QUANTITY)} on one line "
-                "is a typo; check the digits.",
+                _(
+                    "{line}: a quantity of more than {limit} on one line is a typo; check the "
+                    "digits."
+                ).format(line=label, limit=format_quantity(MAX_QUANTITY)),
             )
         elif line.quantity.is_finite() and _decimals(line.quantity) > QUANTITY_PLACES:
             v.error(
                 line_field(index, "quantity"),
-                f"{label}: the quantity has more than {QUANTITY_PLACES} decimals.",
+                ngettext(
+                    "{line}: the quantity has more than {places} decimal.",
+                    "{line}: the quantity has more than {places} decimals.",
+                    QUANTITY_PLACES,
+                ).format(line=label, places=QUANTITY_PLACES),
             )
-        _check_number(v, index, "unit_price", line.unit_price, f"{label}: the unit price")
+        _check_number(v, index, "unit_price", line.unit_price, label)
         if line.unit_price.is_finite() and _decimals(line.unit_price) > places:
             v.error(
                 line_field(index, "unit_price"),
-                f"{label}: the unit price {line.unit_price} has more decimals than {currency} "
-                f"has ({places}).",
+                _(
+                    "{line}: the unit price {price} has more decimals than {currency} has "
+                    "({places})."
+                ).format(line=label, price=line.unit_price, currency=currency, places=places),
             )
         if not line.vat_rate.is_finite() or not 0 <= line.vat_rate <= 100:
             v.error(
                 line_field(index, "vat_rate"),
-                f"{label}: the VAT rate is a percentage from 0 to 100 (got {line.vat_rate}).",
+                _("{line}: the VAT rate is a percentage from 0 to 100 (got {rate}).").format(
+                    line=label, rate=line.vat_rate
+                ),
             )
         elif _decimals(line.vat_rate) > VAT_RATE_PLACES:
             v.error(
                 line_field(index, "vat_rate"),
-                f"{label}: the VAT rate has more than {VAT_RATE_PLACES} decimals.",
+                ngettext(
+                    "{line}: the VAT rate has more than {places} decimal.",
+                    "{line}: the VAT rate has more than {places} decimals.",
+                    VAT_RATE_PLACES,
+                ).format(line=label, places=VAT_RATE_PLACES),
             )
         elif line.is_trade_in and line.vat_rate != 0:
             v.warn(
                 line_field(index, "vat_rate"),
-                f"{label}: a trade-in allowance carries no VAT; its rate of "
-                f"{format_rate(line.vat_rate)} % is ignored.",
+                _(
+                    "{line}: a trade-in allowance carries no VAT; its rate of {rate} % is ignored."
+                ).format(line=label, rate=format_rate(line.vat_rate)),
             )
         if line.unit_price.is_finite() and abs(line.unit_price) > money.MAX_AMOUNT:
             v.error(
@@ -303,14 +347,29 @@ def validate_lines(
         if amount > MAX_LINE_AMOUNT:
             v.error(
                 line_field(index, "unit_price"),
-                f"{label}: {money.format_amount(amount, currency)} {currency} is more than "
-                f"{money.format_amount(MAX_LINE_AMOUNT, currency)} for one line; check the digits.",
+                _(
+                    "{line}: {amount} {currency} is more than {limit} for one line; check the "
+                    "digits."
+                ).format(
+                    line=label,
+                    amount=money.format_amount(amount, currency),
+                    currency=currency,
+                    limit=money.format_amount(MAX_LINE_AMOUNT, currency),
+                ),
             )
         elif _decimals(amount) > places and _decimals(line.unit_price) <= places:
             v.error(
                 line_field(index, "quantity"),
-                f"{label}: {format_quantity(line.quantity)} x {line.unit_price} makes {amount}, "
-                f"which is not a whole amount in {currency}; adjust the quantity or the price.",
+                _(
+                    "{line}: {quantity} x {price} makes {amount}, which is not a whole amount in "
+                    "{currency}; adjust the quantity or the price."
+                ).format(
+                    line=label,
+                    quantity=format_quantity(line.quantity),
+                    price=line.unit_price,
+                    amount=amount,
+                    currency=currency,
+                ),
             )
     # Sums over lines that are themselves wrong would only repeat their messages.
     if len(v.errors) == refused_before:
@@ -337,9 +396,16 @@ def _check_discounts(v: Validator, lines: Sequence[QuoteLine], currency: str) ->
             too_large = True
             v.error(
                 line_field(index, "unit_price"),
-                f"{_line_label(index, line)}: the discounts at {format_rate(line.vat_rate)} % VAT "
-                f"come to {money.format_amount(discounted[line.vat_rate], currency)} {currency}, "
-                f"more than the {money.format_amount(base, currency)} {currency} they discount.",
+                _(
+                    "{line}: the discounts at {rate} % VAT come to {amount} {currency}, more than "
+                    "the {base} {currency} they discount."
+                ).format(
+                    line=_line_label(index, line),
+                    rate=format_rate(line.vat_rate),
+                    amount=money.format_amount(discounted[line.vat_rate], currency),
+                    base=money.format_amount(base, currency),
+                    currency=currency,
+                ),
             )
     totals = compute_totals(lines, currency)
     if totals.amount_due >= 0 or too_large:
@@ -348,25 +414,61 @@ def _check_discounts(v: Validator, lines: Sequence[QuoteLine], currency: str) ->
         if line.is_trade_in:
             v.error(
                 line_field(index, "unit_price"),
-                f"{_line_label(index, line)}: the trade-in allowance of "
-                f"{money.format_amount(totals.trade_in, currency)} {currency} is more than the "
-                f"gross total of {money.format_amount(totals.gross, currency)} {currency}; "
-                f"the amount due cannot be below zero.",
+                _(
+                    "{line}: the trade-in allowance of {allowance} {currency} is more than the "
+                    "gross total of {gross} {currency}; the amount due cannot be below zero."
+                ).format(
+                    line=_line_label(index, line),
+                    allowance=money.format_amount(totals.trade_in, currency),
+                    gross=money.format_amount(totals.gross, currency),
+                    currency=currency,
+                ),
             )
+
+
+def _check_description(v: Validator, index: int, label: str, description: str) -> None:
+    text = (description or "").strip()
+    if not text:
+        v.error(
+            line_field(index, "description"),
+            _("{line}: the description cannot be empty.").format(line=label),
+        )
+    elif len(text) > MAX_DESCRIPTION_LENGTH:
+        v.error(
+            line_field(index, "description"),
+            ngettext(
+                "{line}: the description is too long ({length} character; at most {limit}).",
+                "{line}: the description is too long ({length} characters; at most {limit}).",
+                len(text),
+            ).format(line=label, length=len(text), limit=MAX_DESCRIPTION_LENGTH),
+        )
+
+
+_NOT_A_NUMBER = {
+    "quantity": N_("{line}: the quantity is not a number."),
+    "unit_price": N_("{line}: the unit price is not a number."),
+}
+_NEGATIVE = {
+    "quantity": N_("{line}: the quantity cannot be negative ({value})."),
+    "unit_price": N_("{line}: the unit price cannot be negative ({value})."),
+}
 
 
 def _check_number(v: Validator, index: int, name: str, value: Decimal, label: str) -> None:
     if not value.is_finite():
-        v.error(line_field(index, name), f"{label} is not a number.")
+        v.error(line_field(index, name), _(_NOT_A_NUMBER[name]).format(line=label))
     elif value < 0:
-        v.error(line_field(index, name), f"{label} cannot be negative ({value}).")
+        v.error(line_field(index, name), _(_NEGATIVE[name]).format(line=label, value=value))
 
 
 def _line_label(index: int, line: QuoteLine) -> str:
+    """How the messages name a line: "Line 2 (Winter tyres)", as the editor numbers it."""
     description = line.description.strip()
     if len(description) > 40:
         description = description[:39] + "…"
-    return f"Line {index + 1} ({description})" if description else f"Line {index + 1}"
+    if description:
+        return _("Line {number} ({description})").format(number=index + 1, description=description)
+    return _("Line {number}").format(number=index + 1)
 
 
 def _decimals(value: Decimal) -> int:
@@ -423,17 +525,30 @@ def can_move(current: str, target: str) -> bool:
 def move_error(current: str, target: str, line_count: int) -> str | None:
     """Why a quote may not move from `current` to `target`, or None when it may."""
     if not can_move(current, target):
-        return f"A quote cannot go from {_status_label(current)} to {_status_label(target)}."
+        return _("A quote cannot go from {current} to {target}.").format(
+            current=_status_label(current), target=_status_label(target)
+        )
     if target == QuoteStatus.PRESENTED and line_count == 0:
-        return "A quote with no lines cannot be presented; add the vehicle or an item first."
+        return _("A quote with no lines cannot be presented; add the vehicle or an item first.")
     return None
 
 
+# A status as a sentence names it ("from presented to accepted"): in lower case in English,
+# as another language writes it in the middle of a sentence.
+_STATUS_IN_SENTENCE = {
+    "draft": NP_("quote status in a sentence", "draft"),
+    "presented": NP_("quote status in a sentence", "presented"),
+    "accepted": NP_("quote status in a sentence", "accepted"),
+    "abandoned": NP_("quote status in a sentence", "abandoned"),
+    "expired": NP_("quote status in a sentence", "expired"),
+    "revised": NP_("quote status in a sentence", "revised"),
+}
+
+
 def _status_label(value: str) -> str:
-    try:
-        return QuoteStatus(value).label.lower()
-    except ValueError:
-        return f"“{value}”"
+    if value in _STATUS_IN_SENTENCE:
+        return pgettext(*_STATUS_IN_SENTENCE[value])
+    return f"“{value}”"
 
 
 def is_open(status: str) -> bool:
@@ -455,3 +570,12 @@ def reachable_from(status: QuoteStatus) -> set[QuoteStatus]:
                 seen.add(target)
                 todo.append(target)
     return seen
+
+
+def quote_label(number: str, revision: int, translator: i18n.Translator | None = None) -> str:
+    """How a quote is named to a user: "Q-00012", and "Q-00012 rev. 2" from the second
+    revision on (in the screen's language, or `translator`'s)."""
+    if revision <= 1:
+        return number
+    t = translator or i18n.current()
+    return t._("{number} rev. {revision}").format(number=number, revision=revision)

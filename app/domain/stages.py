@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.standard_names import display_name
+from app.i18n import _
+
 
 @dataclass(frozen=True, slots=True)
 class StageInfo:
+    """One stage of a process. `stored_name` is the name as the database keeps it; `key`
+    the stable key of a shipped stage (None for one an administrator added), which the
+    program compares; `name` what a user reads."""
+
     id: int
-    name: str
+    stored_name: str
     sequence: int
     default_probability: int
     is_won: bool
     is_lost: bool
     only_from_lead: bool
+    key: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The name in the screen's language: a shipped stage translated unless renamed."""
+        return display_name(self.key, self.stored_name)
 
     @property
     def is_closed(self) -> bool:
@@ -74,11 +87,14 @@ def move_refusal(
     by the stage rule of `next_stages`."""
     target = next((s for s in stages if s.id == target_id), None)
     if target is not None and target.only_from_lead and not from_lead:
-        return f"{target.name} is only for opportunities that came from a lead."
+        return _("{stage} is only for opportunities that came from a lead.").format(
+            stage=target.name
+        )
     allowed = next_stages(stages, current, fixed_sequence, from_lead)
     if all(s.id != target_id for s in allowed):
-        names = ", ".join(s.name for s in allowed)
-        return f"From here the sale can move to: {names} (no skipping a stage)."
+        return _("From here the sale can move to: {stages} (no skipping a stage).").format(
+            stages=", ".join(s.name for s in allowed)
+        )
     return ""
 
 

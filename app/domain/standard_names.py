@@ -85,4 +85,22 @@ def display_name(key: str | None, stored_name: str, translator: Translator | Non
     return translate(context, text)
 
 
-__all__ = ["KINDS", "PROCESS_ORDER", "REASONS", "STAGES", "display_name", "english"]
+def reason_display_name(kind: str, stored_name: str, translator: Translator | None = None) -> str:
+    """What a user reads for a reason as a record keeps it (by its name: a lost reason on an
+    opportunity, a note's reason): a shipped reason of the catalogue `kind` ("lost",
+    "disqualify", "note") translated, any other as stored."""
+    for key, (_context, text) in REASONS.get(kind, {}).items():
+        if text == stored_name:
+            return display_name(key, stored_name, translator)
+    return stored_name
+
+
+__all__ = [
+    "KINDS",
+    "PROCESS_ORDER",
+    "REASONS",
+    "STAGES",
+    "display_name",
+    "english",
+    "reason_display_name",
+]

@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from app.domain import identifiers, money, printable, vin
 from app.domain.choices import Choice
-from app.i18n import _
+from app.i18n import _, ngettext
 
 
 @dataclass
@@ -25,7 +25,8 @@ class ValidationError(Exception):
 
 
 class Validator:
-    """Collects refusals and warnings over one record, then raises once."""
+    """Collects refusals and warnings over one record, then raises once. A `label` names
+    the field in the messages, in the screen's language (`app.domain.fields.label(key)`)."""
 
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
@@ -40,16 +41,16 @@ class Validator:
     def require(self, name: str, value: str | None, label: str, max_length: int = 200) -> str:
         text = (value or "").strip()
         if not text:
-            self.error(name, f"{label} cannot be empty.")
+            self.error(name, _("{label} cannot be empty.").format(label=label))
         elif len(text) > max_length:
-            self.error(name, f"{label} is too long ({len(text)} characters; at most {max_length}).")
+            self.error(name, _too_long(label, len(text), max_length))
         self.printable(name, text)
         return text
 
     def optional(self, name: str, value: str | None, label: str, max_length: int = 200) -> str:
         text = (value or "").strip()
         if len(text) > max_length:
-            self.error(name, f"{label} is too long ({len(text)} characters; at most {max_length}).")
+            self.error(name, _too_long(label, len(text), max_length))
         self.printable(name, text)
         return text
 
@@ -70,16 +71,21 @@ class Validator:
         if value is None:
             return Decimal(0)
         if not value.is_finite():
-            self.error(name, f"{label} is not a number.")
+            self.error(name, _("{label} is not a number.").format(label=label))
         elif value < 0:
-            self.error(name, f"{label} cannot be negative.")
+            self.error(name, _("{label} cannot be negative.").format(label=label))
         elif value >= money.MAX_AMOUNT:
-            self.error(name, f"{label} of {value:,} is more than any sale; check the digits.")
+            self.error(
+                name,
+                _("{label} of {amount} is more than any sale; check the digits.").format(
+                    label=label, amount=f"{value:,}"
+                ),
+            )
         return value
 
     def probability(self, name: str, value: int | None) -> int | None:
         if value is not None and not 0 <= value <= 100:
-            self.error(name, "Probability is a percentage from 0 to 100.")
+            self.error(name, _("Probability is a percentage from 0 to 100."))
         return value
 
     def currency(self, name: str, value: str) -> str:
@@ -108,8 +114,10 @@ class Validator:
         elif not vin.check_digit_matches(text):
             self.warn(
                 name,
-                f"The check digit (9th character) does not match; it should be "
-                f"{vin.check_digit(text)}. Many European VINs carry none, so this is only a warning.",
+                _(
+                    "The check digit (9th character) does not match; it should be {digit}. "
+                    "Many European VINs carry none, so this is only a warning."
+                ).format(digit=vin.check_digit(text)),
             )
         return text
 
@@ -122,7 +130,9 @@ class Validator:
         try:
             validate_email(text, check_deliverability=False)
         except EmailNotValidError:
-            self.error(name, f"“{text}” is not an e-mail address (name@example.com).")
+            self.error(
+                name, _("“{text}” is not an e-mail address (name@example.com).").format(text=text)
+            )
         return text
 
     def vat_id(self, name: str, value: str | None) -> str:
@@ -185,7 +195,12 @@ class Validator:
             return str(choices.parse(text).value)
         except ValueError:
             known = ", ".join(c.label for c in choices)
-            self.error(name, f"“{text}” is not a known {label}; pick one of: {known}.")
+            self.error(
+                name,
+                _("“{text}” is not a known {label}; pick one of: {known}.").format(
+                    text=text, label=label, known=known
+                ),
+            )
             return text
 
     def raise_if_any(self) -> None:
@@ -195,4 +210,17 @@ class Validator:
 
 def not_in_past(v: Validator, name: str, value: date | None, today: date, label: str) -> None:
     if value is not None and value < today:
-        v.error(name, f"{label} {value.isoformat()} is in the past; pick today or later.")
+        v.error(
+            name,
+            _("{label} {date} is in the past; pick today or later.").format(
+                label=label, date=value.isoformat()
+            ),
+        )
+
+
+def _too_long(label: str, length: int, max_length: int) -> str:
+    return ngettext(
+        "{label} is too long ({length} character; at most {limit}).",
+        "{label} is too long ({length} characters; at most {limit}).",
+        length,
+    ).format(label=label, length=length, limit=max_length)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from app.i18n import _, ngettext
+
 VIN_LENGTH = 17
 # The VIN alphabet: digits and capital letters without I, O and Q.
 _VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
@@ -26,17 +28,37 @@ def format_error(vin: str) -> str | None:
     """Why this VIN cannot be one, or None when its form is right."""
     vin = normalise(vin)
     if len(vin) != VIN_LENGTH:
-        return f"A VIN has 17 characters; this one has {len(vin)}."
+        return ngettext(
+            "A VIN has 17 characters; this one has {n}.",
+            "A VIN has 17 characters; this one has {n}.",
+            len(vin),
+        ).format(n=len(vin))
     bad = sorted({c for c in vin if c in "IOQ"})
     if bad:
-        letters = " or ".join(bad)
-        return (
-            f"A VIN never contains {letters}: the letters I, O and Q are left out because "
+        return _never_contains(bad)
+    if not _VIN_RE.match(vin):
+        return _("A VIN has only the letters A-Z (without I, O, Q) and the digits 0-9.")
+    return None
+
+
+def _never_contains(letters: list[str]) -> str:
+    """Why a VIN with I, O or Q cannot be one, naming the letters found."""
+    if len(letters) == 1:
+        message = _(
+            "A VIN never contains {first}: the letters I, O and Q are left out because "
             "they look like 1 and 0. Check it on the registration document."
         )
-    if not _VIN_RE.match(vin):
-        return "A VIN has only the letters A-Z (without I, O, Q) and the digits 0-9."
-    return None
+    elif len(letters) == 2:
+        message = _(
+            "A VIN never contains {first} or {second}: the letters I, O and Q are left out "
+            "because they look like 1 and 0. Check it on the registration document."
+        )
+    else:
+        message = _(
+            "A VIN never contains {first} or {second} or {third}: the letters I, O and Q are "
+            "left out because they look like 1 and 0. Check it on the registration document."
+        )
+    return message.format(**dict(zip(("first", "second", "third"), letters, strict=False)))
 
 
 def check_digit(vin: str) -> str:

@@ -211,7 +211,7 @@ def create(data: ActivityInput) -> ActivityDetail:
             done_at=m.now() if data.done else None,
         )
         if data.opportunity_id is not None and data.kind in _MOVES_TO_INTEREST:
-            process.advance(data.opportunity_id, "Interest")
+            process.advance(data.opportunity_id, "interest")
     return get(row.id)
 
 

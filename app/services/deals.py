@@ -83,7 +83,7 @@ def accept_quote(
             quotes.abandon_open(opportunity.id, keep_id=row.id)
             number, temporary = orders.issue_order_form(row, delivery_date, today)
             quotes.sync_revenue(opportunity.id)
-            process.advance(opportunity.id, "Contract")
+            process.advance(opportunity.id, "contract")
     except BaseException:
         if temporary is not None:
             documents.discard(temporary)

@@ -243,7 +243,7 @@ def confirm_order(order_form_id: int) -> str:
             )
         number = numbering.draw("order")
         m.SalesOrder.create(number=number, order_form=row, opportunity=opportunity)
-        process.advance(opportunity.id, "Delivery")
+        process.advance(opportunity.id, "delivery")
     return number
 
 

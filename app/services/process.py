@@ -12,8 +12,10 @@ from app.db.history import last_closing_move, stage_moves
 from app.db.reference import active_reasons
 from app.domain.choices import Status
 from app.domain.process import StageVisit, automatic_target
-from app.domain.stages import StageInfo, allowed_moves
+from app.domain.stages import StageInfo, move_refusal, next_stages
+from app.domain.standard_names import display_name
 from app.domain.validation import ValidationError
+from app.i18n import _
 from app.services.errors import NotFound
 from app.services.reference import fixed_sequence, stage_infos
 
@@ -21,19 +23,23 @@ from app.services.reference import fixed_sequence, stage_infos
 def open_row(opportunity_id: int) -> m.Opportunity:
     row = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
     if row is None:
-        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+        raise NotFound(_("Opportunity #{number} no longer exists.").format(number=opportunity_id))
     return row
 
 
 def require_open(row: m.Opportunity) -> None:
     """A closed opportunity is read-only until it is reopened."""
-    if row.status != Status.OPEN.value:
-        raise ValidationError(
-            {
-                "status": f"Opportunity #{row.id} is closed as {row.status}; "
-                "reopen it before changing it or adding to it."
-            }
+    if row.status == Status.OPEN.value:
+        return
+    if row.status == Status.WON.value:
+        message = _(
+            "Opportunity #{number} is closed as won; reopen it before changing it or adding to it."
         )
+    else:
+        message = _(
+            "Opportunity #{number} is closed as lost; reopen it before changing it or adding to it."
+        )
+    raise ValidationError({"status": message.format(number=row.id)})
 
 
 def _set_stage(
@@ -50,31 +56,27 @@ def _set_stage(
 
 
 def move_to_stage(opportunity_id: int, stage_id: int) -> None:
-    """A move by hand: in a fixed process the next stage or any earlier one."""
+    """A move by hand, by the stage rule (`app.domain.stages.next_stages`): in a fixed
+    process the next stage or any earlier one; Qualify only for a sale from a lead."""
     with transaction():
         row = open_row(opportunity_id)
         require_open(row)
         stages = stage_infos(row.kind_id)
         current = next((s for s in stages if s.id == row.stage_id), None)
-        allowed = allowed_moves(stages, current, fixed_sequence(row.kind_id))
-        target = next((s for s in allowed if s.id == stage_id), None)
-        if target is None:
-            names = ", ".join(s.name for s in allowed)
-            raise ValidationError(
-                {"stage_id": f"From here the sale can move to: {names} (no skipping a stage)."}
-            )
-        if target.only_from_lead and row.lead_id is None:
-            raise ValidationError(
-                {"stage_id": f"{target.name} is only for opportunities that came from a lead."}
-            )
+        from_lead = row.lead_id is not None
+        refusal = move_refusal(stages, current, stage_id, fixed_sequence(row.kind_id), from_lead)
+        if refusal:
+            raise ValidationError({"stage_id": refusal})
+        target = next(s for s in stages if s.id == stage_id)
         if target.id != row.stage_id:
             _set_stage(row, target, automatic=False)
 
 
 def advance(opportunity_id: int, at_least: str) -> bool:
-    """Move the opportunity forward to at least the named stage (an automatic move: a test
-    drive, a quote, a contract, an order); never backwards. True if it moved. Joins the
-    caller's transaction."""
+    """Move the opportunity forward to at least the stage of key `at_least` ("interest",
+    "quotation", "contract", "delivery": app.domain.standard_names.PROCESS_ORDER), however
+    it is named; an automatic move (a test drive, a quote, a contract, an order), never
+    backwards. True if it moved. Joins the caller's transaction."""
     with transaction():
         row = open_row(opportunity_id)
         require_open(row)
@@ -117,7 +119,7 @@ def reopen(opportunity_id: int) -> None:
     with transaction():
         row = open_row(opportunity_id)
         if row.status == Status.OPEN.value:
-            raise ValidationError({"status": "This opportunity is open already."})
+            raise ValidationError({"status": _("This opportunity is open already.")})
         closing = last_closing_move(row.id, row.status)
         stages = stage_infos(row.kind_id)
         back_to = next((s for s in stages if closing and s.id == closing.from_stage_id), None)
@@ -148,7 +150,9 @@ def overview(opportunity_id: int, now: datetime | None = None) -> StageOverview:
     stages = stage_infos(row.kind_id)
     current = next((s for s in stages if s.id == row.stage_id), None)
     allowed = (
-        allowed_moves(stages, current, fixed_sequence(row.kind_id)) if row.status == "open" else []
+        next_stages(stages, current, fixed_sequence(row.kind_id), row.lead_id is not None)
+        if row.status == Status.OPEN.value
+        else []
     )
     visits = history(opportunity_id)
     entered = visits[-1].entered_at if visits else row.created_at
@@ -157,21 +161,19 @@ def overview(opportunity_id: int, now: datetime | None = None) -> StageOverview:
         stages=[s for s in stages if not s.is_closed],
         current_id=row.stage_id,
         status=row.status,
-        allowed_ids=frozenset(
-            s.id for s in allowed if not (s.only_from_lead and row.lead_id is None)
-        ),
+        allowed_ids=frozenset(s.id for s in allowed),
         days_in_stage=(now - entered).total_seconds() / 86_400,
         days_allowed=stage_row.days_allowed if stage_row else None,
     )
 
 
 def history(opportunity_id: int) -> list[StageVisit]:
-    """Every stage the opportunity was in, oldest first, with who moved it there."""
+    """Every stage the opportunity was in, oldest first, with who moved it there; the
+    stages by the names a user reads (a shipped one translated unless renamed)."""
     rows = stage_moves(opportunity_id)
     visits = []
-    for index, (at, stage, by, automatic, reason) in enumerate(rows):
+    for index, (at, stage, by, automatic, reason, key) in enumerate(rows):
         left = rows[index + 1][0] if index + 1 < len(rows) else None
-        visits.append(
-            StageVisit(stage or "(no stage)", at, left, by or "", bool(automatic), reason or "")
-        )
+        shown = display_name(key, stage) if stage is not None else _("(no stage)")
+        visits.append(StageVisit(shown, at, left, by or "", bool(automatic), reason or ""))
     return visits

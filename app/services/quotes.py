@@ -26,6 +26,7 @@ from app.domain.quotes import (
     compute_totals,
     issue_concerns,
     move_error,
+    quote_label,
     validate_lines,
 )
 from app.domain.validation import ValidationError, Validator
@@ -125,7 +126,7 @@ class QuoteSummary(_Numbered):
 
 
 def label(number: str, revision: int) -> str:
-    return f"{number} rev. {revision}" if revision > 1 else number
+    return quote_label(number, revision)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
             vehicle=vehicle,
         )
         _write_lines(row, lines)
-        process.advance(opportunity_id, "Quotation")
+        process.advance(opportunity_id, "quotation")
         sync_revenue(opportunity_id)
     return get(row.id)
 

@@ -99,10 +99,7 @@ def reason_label(kind: str, name: str) -> str:
     """The text shown for a reason as stored on a record ("Customer call" on a note): a
     shipped reason's name in the screen's language, any other as stored. No query: the
     shipped names are known, and a record keeps the name it was given."""
-    for key, (_context, english) in standard_names.REASONS.get(kind, {}).items():
-        if english == name:
-            return standard_names.display_name(key, name)
-    return name
+    return standard_names.reason_display_name(kind, name)
 
 
 def stored_reason(kind: str, text: str) -> str | None:

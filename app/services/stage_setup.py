@@ -8,34 +8,38 @@ from dataclasses import dataclass
 from app.db import models as m
 from app.db import reference as db
 from app.db.connection import transaction
+from app.domain import fields
 from app.domain.choices import ProcessKind
 from app.domain.process import PROCESS_ORDER
 from app.domain.stages import StageInfo
+from app.domain.standard_names import display_name
 from app.domain.validation import ValidationError, Validator
+from app.i18n import _
 from app.services.errors import NotAllowed, NotFound
 from app.services.reference import stage_infos
 from app.services.workspace import require_manager
 
 
 def _require_manager() -> None:
-    require_manager("Only a sales manager or an administrator can change the sales process.")
+    require_manager(_("Only a sales manager or an administrator can change the sales process."))
 
 
 @dataclass(frozen=True, slots=True)
 class StageSettings:
     id: int
-    name: str
+    name: str  # as a user reads it: a shipped stage translated unless renamed
     default_probability: int
     days_allowed: int | None
     in_funnel: bool
     is_won: bool
     is_lost: bool
+    key: str | None = None  # a shipped stage's stable key; what create_kind picks by
 
 
 @dataclass(frozen=True, slots=True)
 class KindInfo:
     id: int
-    name: str
+    name: str  # as a user reads it: a shipped kind translated unless renamed
     process: str
     stages: list[StageSettings]
     in_use: int  # opportunities of this kind
@@ -47,17 +51,19 @@ def kinds() -> list[KindInfo]:
         stages = [
             StageSettings(
                 s.id,
-                s.name,
+                display_name(s.key, s.name),
                 s.default_probability,
                 s.days_allowed,
                 s.in_funnel,
                 s.is_won,
                 s.is_lost,
+                s.key,
             )
             for s in db.kind_stage_rows(kind.id)
         ]
         used = db.count_opportunities_of_kind(kind.id)
-        result.append(KindInfo(kind.id, kind.name, kind.process, stages, used))
+        name = display_name(kind.key, kind.name)
+        result.append(KindInfo(kind.id, name, kind.process, stages, used))
     return result
 
 
@@ -68,15 +74,17 @@ def update_stage(
     v = Validator()
     v.probability("default_probability", default_probability)
     if days_allowed is not None and not 1 <= days_allowed <= 3650:
-        v.error("days_allowed", "Days allowed in a stage: from 1 to 3650, or empty for no limit.")
+        v.error(
+            "days_allowed", _("Days allowed in a stage: from 1 to 3650, or empty for no limit.")
+        )
     v.raise_if_any()
     with transaction():
         stage = m.Stage.get_or_none(m.Stage.id == stage_id)
         if stage is None:
-            raise NotFound("This stage no longer exists.")
+            raise NotFound(_("This stage no longer exists."))
         if stage.is_won or stage.is_lost:
             raise ValidationError(
-                {"default_probability": "Won and lost are fixed at 100 % and 0 %."}
+                {"default_probability": _("Won and lost are fixed at 100 % and 0 %.")}
             )
         stage.default_probability = default_probability
         stage.days_allowed = days_allowed
@@ -86,24 +94,31 @@ def update_stage(
         db.follow_stage_probability(stage_id, default_probability)
 
 
-def create_kind(name: str, process: str, stage_names: list[str] | None = None) -> KindInfo:
+def create_kind(name: str, process: str, stage_keys: list[str] | None = None) -> KindInfo:
     """A new kind of opportunity. A custom process picks its stages (in the default order)
-    from the standard one, copying their settings; a process without stages has none."""
+    from the standard one by their keys ("interest", "contract": StageSettings.key, however
+    they are named), copying their settings and keys; a process without stages has none."""
     _require_manager()
     v = Validator()
-    name = v.require("name", name, "Name", 80)
-    process = v.choice("process", process, ProcessKind, "kind of process")
+    name = v.require("name", name, fields.label("opportunity_kind.name"), 80)
+    process = v.choice("process", process, ProcessKind, _("kind of process"))
     if db.kind_name_taken(name):
-        v.error("name", f"There is already a kind called “{name}”.")
+        v.error("name", _("There is already a kind called “{name}”.").format(name=name))
     template = [s for s in stage_infos(_standard_kind_id()) if not s.is_closed]
     chosen: list[StageInfo] = []
     if process == ProcessKind.CUSTOM.value:
-        unknown = [n for n in stage_names or [] if n not in {s.name for s in template}]
-        chosen = [s for s in template if s.name in (stage_names or [])]
+        picked = stage_keys or []
+        unknown = [k for k in picked if k not in {s.key for s in template}]
+        chosen = [s for s in template if s.key is not None and s.key in picked]
         if unknown:
-            v.error("stages", f"Not stages of the standard process: {', '.join(unknown)}.")
+            v.error(
+                "stages",
+                _("Not stages of the standard process: {stages}.").format(
+                    stages=", ".join(unknown)
+                ),
+            )
         elif not chosen:
-            v.error("stages", "Pick at least one stage for a custom process.")
+            v.error("stages", _("Pick at least one stage for a custom process."))
     elif process == ProcessKind.STANDARD.value:
         chosen = template
     v.raise_if_any()
@@ -123,6 +138,7 @@ def create_kind(name: str, process: str, stage_names: list[str] | None = None) -
                     is_lost=source.is_lost,
                     in_funnel=source.in_funnel,
                     only_from_lead=source.only_from_lead,
+                    key=source.key,
                 )
     return next(k for k in kinds() if k.id == kind.id)
 
@@ -130,7 +146,7 @@ def create_kind(name: str, process: str, stage_names: list[str] | None = None) -
 def _standard_kind_id() -> int:
     kind_id = db.first_kind_of_process(ProcessKind.STANDARD.value)
     if kind_id is None:
-        raise NotFound("The standard sales process is missing.")
+        raise NotFound(_("The standard sales process is missing."))
     return kind_id
 
 

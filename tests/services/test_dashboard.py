@@ -393,7 +393,7 @@ def test_another_breakdown_keeps_the_funnel_and_reads_the_pipeline_again(
 def test_a_custom_process_counts_under_the_stage_names_it_shares(data: PipelineData) -> None:
     from app.services import stage_setup
 
-    fleet = stage_setup.create_kind("Fleet", "custom", ["Interest", "Contract"])
+    fleet = stage_setup.create_kind("Fleet", "custom", ["interest", "contract"])
     contract = next(s.id for s in fleet.stages if s.name == "Contract")
     # Its own Interest stage is left out of the funnel; the name is still the funnel's.
     interest = next(s.id for s in fleet.stages if s.name == "Interest")
@@ -574,7 +574,7 @@ def test_the_filtered_and_unfiltered_readings_agree_with_a_plain_reading(
     process.reopen(again)
     dashboard_data._move(again, "Contract")
     process.close_won(again)
-    fleet = stage_setup.create_kind("Fleet", "custom", ["Interest", "Contract"])
+    fleet = stage_setup.create_kind("Fleet", "custom", ["interest", "contract"])
     fleet_stage = {s.name: s.id for s in fleet.stages}
     deal = dashboard_data.factories.opportunity(
         data.anna, kind_id=fleet.id, stage_id=fleet_stage["Interest"], source="Newspaper"
@@ -649,7 +649,7 @@ def test_the_kept_figures_follow_every_change_to_the_history(data: PipelineData)
     the stages' order, and an opportunity's purge."""
     assert _same_as_filled()
     process.move_to_stage(data.ids["B"], dashboard_data._stage("Interest"))
-    process.advance(data.ids["B"], "Contract")
+    process.advance(data.ids["B"], "contract")
     deals.close_lost([data.ids["C"]], "Price")
     process.reopen(data.ids["C"])
     deals.close_lost([data.ids["C"]], "Bought elsewhere")
@@ -674,3 +674,90 @@ def test_the_kept_figures_follow_every_change_to_the_history(data: PipelineData)
     assert not m.database.execute_sql(
         "SELECT 1 FROM opportunity_stage_visit WHERE opportunity_id = ?", (data.ids["L2"],)
     ).fetchall()
+
+
+# --- the dashboard's words, in the screen's language or an export's ---------------------------
+
+GERMAN = [
+    ("stage", "Interest", "Interesse"),
+    ("stage", "Quotation", "Angebot"),
+    (None, "Without stages", "Ohne Phasen"),
+    (None, ("Next {n} day", "Next {n} days"), ("Nächster {n} Tag", "Nächste {n} Tage")),
+    (None, "Overdue", "Überfällig"),
+    (None, "Total {currency}", "Summe {currency}"),
+    (None, "Reached {stage}", "{stage} erreicht"),
+    (None, "Stage {name}", "Phase {name}"),
+    (None, "Salesperson {name}", "Verkäufer {name}"),
+    (None, "No source", "Keine Quelle"),
+    (None, "Funnel", "Trichter"),
+    (None, "Open pipeline by stage", "Offene Verkaufschancen nach Phase"),
+    ("opportunity.stage_id", "Stage", "Phase"),
+    ("lost reason", "Price", "Preis"),
+    ("status", "Open", "Offen"),
+]
+
+
+def test_the_dashboard_shows_shipped_stages_translated_and_renamed_ones_as_named(
+    data: PipelineData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import i18n
+    from tests.catalogues import catalogue
+
+    m.Stage.update(name="Offer made").where(m.Stage.key == "quotation").execute()
+    with catalogue(tmp_path / "translations", monkeypatch, GERMAN):
+        i18n.set_language("de")
+        dash = dashboard.load(today=TODAY)
+        pipe = dash.pipeline
+        assert pipe.stages == ["Interesse", "Offer made", "Ohne Phasen"]
+        assert _listed(_row(pipe, "Ohne Phasen", "EUR").drilldown) == data.of("N")
+        assert _listed(_row(pipe, "Offer made", "EUR").drilldown) == data.of("B", "R")
+        assert _row(pipe, "Summe EUR", "EUR").total
+        assert pipe.drilldown("Interesse").description == "Offen · Phase Interesse"
+        forecast = {f.label for f in dash.forecast}
+        assert {"Überfällig", "Nächste 7 Tage", "Nächste 90 Tage"} <= forecast
+        stages = {s.name: s for s in dash.funnel.stages}
+        assert stages["Interesse"].drilldowns["reached"].description == "Interesse erreicht"
+        assert _listed(stages["Offer made"].drilldowns["reached"]) == data.of(
+            "B", "C", "R", "L1", "W"
+        )
+        assert ("Preis", 1) in [(r.reason, r.count) for r in dash.funnel.lost_reasons]
+        by_source = dashboard.load(breakdown="source", today=TODAY).pipeline
+        assert "Keine Quelle" in by_source.groups
+        for label, count, drill in _every_figure(dash):
+            assert opportunities.count(drill.filter, TODAY) == count, label
+
+
+def test_the_csv_is_written_in_its_readers_language_not_the_screens(
+    data: PipelineData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.catalogues import catalogue
+
+    english = dashboard.load(today=TODAY)
+    with catalogue(tmp_path / "translations", monkeypatch, GERMAN) as german:
+        rows = dashboard.csv_rows(english, german)
+        assert ["Offene Verkaufschancen nach Phase"] in rows
+        assert rows[rows.index(["Offene Verkaufschancen nach Phase"]) + 1][0] == "Phase"
+        assert ["Interesse", "EUR", "3", "23000.00", "6100.00"] in rows
+        assert ["Ohne Phasen", "EUR", "1", "7000.00", "2100.00"] in rows
+        assert ["Summe EUR", "EUR", "6", "65000.00", "22200.00"] in rows
+        assert ["Überfällig", "EUR", "1", "8000.00", "1600.00"] in rows
+        funnel = rows[rows.index(["Trichter"]) :]
+        assert funnel[1][0] == "Phase" and ["Preis", "1"] in funnel
+        assert next(r for r in funnel if r[:1] == ["Angebot"])[1] == "5"
+        assert ["Offen", "7"] in funnel
+        # The screen's dashboard is untouched, and the default is the screen's language.
+        assert english.pipeline.stages == ["Interest", "Quotation", "Without stages"]
+        assert ["Interest", "EUR", "3", "23000.00", "6100.00"] in dashboard.csv_rows(english)
+        by_owner = dashboard.load(DashboardFilter(owner_id=data.bruno), "owner", today=TODAY)
+        assert ["Filter", "Verkäufer Bruno Keller"] in dashboard.csv_rows(by_owner, german)
+
+
+def test_two_salespeople_of_one_name_are_two_groups(data: PipelineData) -> None:
+    twin = m.User.create(username="anna2", full_name="Anna", role="salesperson").id
+    m.Opportunity.update(owner=twin).where(m.Opportunity.id == data.ids["A"]).execute()
+    pipe = dashboard.load(breakdown="owner", today=TODAY).pipeline
+    assert set(pipe.groups) == {"Anna", "Anna (2)", "Bruno Keller"}
+    counts = {r.label: r.count for r in pipe.rows if not r.total and r.currency == "EUR"}
+    assert counts["Anna"] + counts["Anna (2)"] == 5
+    for label, count, drill in _every_figure(dashboard.load(breakdown="owner", today=TODAY)):
+        assert opportunities.count(drill.filter, TODAY) == count, label

@@ -402,3 +402,55 @@ def test_the_demo_documents_print_the_logo_and_fleet_quantities(db: Path, data_d
     assert fleets > 3 and trade_ins > 10
     # The logo is kept once, however many documents print it.
     assert m.DocumentImage.select().count() == 1
+
+
+def test_the_demo_finds_the_shipped_stages_and_reasons_by_their_keys(db: Path) -> None:
+    """Renamed before the demo is loaded, the stages and reasons are still the ones it means:
+    it weighs, dates and documents the stages and stores the reasons by their keys."""
+    renamed = {"delivery": "Hand-over", "quotation": "Offer made", "qualify": "Screening"}
+    for key, name in renamed.items():
+        m.Stage.update(name=name).where(m.Stage.key == key).execute()
+    m.Reason.update(name="Too expensive").where(m.Reason.key == "price").execute()
+    m.Reason.update(name="Went to a rival").where(m.Reason.key == "bought_elsewhere").execute()
+    m.Reason.update(name="Showroom visit").where(m.Reason.key == "visit").execute()
+    _load()
+    stage_of = {s.id: s for s in reference.stage_infos(1)}
+    open_rows = list(m.Opportunity.select().where(m.Opportunity.status == "open"))
+    by_key = Counter(stage_of[o.stage_id].key for o in open_rows)
+    assert by_key["delivery"] >= 10 and by_key["quotation"] >= 10 and by_key["qualify"] >= 10
+    # Every open sale in Delivery holds a vehicle and has its order, whatever the stage is called.
+    delivering = [o for o in open_rows if stage_of[o.stage_id].key == "delivery"]
+    assert all(o.vehicle_id is not None for o in delivering)
+    ordered = {o.opportunity_id for o in m.SalesOrder.select()}
+    assert any(o.id in ordered for o in delivering)
+    lost = Counter(
+        o.lost_reason for o in m.Opportunity.select().where(m.Opportunity.status == "lost")
+    )
+    assert lost["Too expensive"] > 0 and lost["Went to a rival"] > 0 and "Price" not in lost
+    rivals = {"Went to a rival", "Bought another brand"}
+    for o in m.Opportunity.select().where(m.Opportunity.competitor != ""):
+        assert o.lost_reason in rivals
+    notes = Counter(a.note_reason for a in m.Activity.select().where(m.Activity.kind == "note"))
+    assert notes["Showroom visit"] > 0 and "Visit" not in notes
+    assert set(notes) <= {r.name for r in m.Reason.select().where(m.Reason.kind == "note")}
+
+
+def test_the_summary_counts_in_words_with_each_languages_plurals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.catalogues import catalogue
+
+    one = demo.DemoSummary(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
+    assert str(one) == (
+        "1 business, 1 facility, 1 user, 1 catalogue variant, 1 vehicle, 1 customer with "
+        "1 contact, 1 lead, 1 opportunity, 1 quote, 1 order form, 1 order, 1 activity"
+    )
+    entries = [
+        (None, ("{n} business", "{n} businesses"), ("{n} Betrieb", "{n} Betriebe")),
+        (None, ("{n} opportunity", "{n} opportunities"), ("{n} Chance", "{n} Chancen")),
+    ]
+    with catalogue(tmp_path / "translations", monkeypatch, entries) as german:
+        two = demo.DemoSummary(2, 2, 2, 2, 2, 2, 2, 2, 2, 2)
+        words = two.describe(german)
+        assert words.startswith("2 Betriebe, 2 facilities") and "2 Chancen" in words
+        assert one.describe(german).startswith("1 Betrieb, 1 facility")

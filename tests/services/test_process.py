@@ -4,13 +4,15 @@ timeline and the agenda; and every kind's transitions checked generically."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from app import i18n
 from app.db import models as m
 from app.domain import vin
 from app.domain.process import PROCESS_ORDER, automatic_target
-from app.domain.stages import allowed_moves, first_stage
+from app.domain.stages import first_stage, next_stages
 from app.domain.validation import ValidationError
 from app.services import accounts, activities, deals, leads, opportunities, process, reference
 from app.services.activities import ActivityInput
@@ -61,7 +63,7 @@ def test_every_kind_of_process_hangs_together(user: UserInfo) -> None:
         while frontier:
             current_id = frontier.pop()
             current = next(s for s in stages if s.id == current_id)
-            for target in allowed_moves(stages, current, fixed):
+            for target in next_stages(stages, current, fixed, from_lead=True):
                 assert not target.is_closed
                 if target.id not in reached:
                     reached.add(target.id)
@@ -70,8 +72,8 @@ def test_every_kind_of_process_hangs_together(user: UserInfo) -> None:
         for current in stages:
             if current.is_closed:
                 continue
-            for name in PROCESS_ORDER:
-                target = automatic_target(stages, current, name)
+            for key in PROCESS_ORDER:
+                target = automatic_target(stages, current, key)
                 assert target is None or target.sequence > current.sequence
 
 
@@ -91,9 +93,9 @@ def test_automatic_moves_never_go_back(user: UserInfo) -> None:
     process.move_to_stage(
         opp.id, next(s.id for s in reference.stage_infos(1) if s.name == "Quotation")
     )
-    assert not process.advance(opp.id, "Interest")
+    assert not process.advance(opp.id, "interest")
     assert _stage(opp.id) == "Quotation"
-    assert process.advance(opp.id, "Delivery") and _stage(opp.id) == "Delivery"
+    assert process.advance(opp.id, "delivery") and _stage(opp.id) == "Delivery"
 
 
 def test_test_drives_of_one_vehicle_cannot_overlap(user: UserInfo) -> None:
@@ -337,18 +339,18 @@ def test_a_whole_sale_from_walk_in_to_won(user: UserInfo) -> None:
 def test_a_manager_sets_up_processes_and_a_salesperson_cannot(user: UserInfo) -> None:
     from app.services import stage_setup
 
-    fleet = stage_setup.create_kind("Fleet", "custom", ["Interest", "Contract", "Delivery"])
+    fleet = stage_setup.create_kind("Fleet", "custom", ["interest", "contract", "delivery"])
     assert [s.name for s in fleet.stages] == ["Interest", "Contract", "Delivery", "Won", "Lost"]
     assert not reference.fixed_sequence(fleet.id)
     opp = factories.opportunity(
         user.id, kind_id=fleet.id, stage_id=next(s.id for s in fleet.stages if s.name == "Interest")
     )
     # A quote would move it to "at least Quotation": Fleet has none, so Contract.
-    assert process.advance(opp.id, "Quotation") and _stage(opp.id) == "Contract"
+    assert process.advance(opp.id, "quotation") and _stage(opp.id) == "Contract"
     free = stage_setup.create_kind("Service loan", "without_stages")
     assert free.stages == []
     with pytest.raises(ValidationError):
-        stage_setup.create_kind("Fleet", "custom", ["Interest"])
+        stage_setup.create_kind("Fleet", "custom", ["interest"])
     interest = next(s for s in stage_setup.kinds()[0].stages if s.name == "Interest")
     follower = factories.opportunity(user.id)
     stage_setup.update_stage(interest.id, 25, 10, True)
@@ -357,3 +359,52 @@ def test_a_manager_sets_up_processes_and_a_salesperson_cannot(user: UserInfo) ->
     m.set_acting_user(seller.id)
     with pytest.raises(stage_setup.NotAllowed):
         stage_setup.update_stage(interest.id, 30, 10, True)
+
+
+# --- the stages by their keys, shown by their names -------------------------------------------
+
+
+def _standard_stage(key: str) -> m.Stage:
+    return m.Stage.get((m.Stage.kind == 1) & (m.Stage.key == key))
+
+
+def test_a_renamed_stage_is_still_the_one_the_automatic_moves_go_to(user: UserInfo) -> None:
+    m.Stage.update(name="Offer made").where(m.Stage.id == _standard_stage("quotation").id).execute()
+    opp = factories.opportunity(user.id)
+    assert process.advance(opp.id, "quotation")
+    assert m.Opportunity.get_by_id(opp.id).stage_id == _standard_stage("quotation").id
+    assert _stage(opp.id) == "Offer made"
+    # A custom process copies the keys with the stages, renamed or not.
+    from app.services import stage_setup
+
+    fleet = stage_setup.create_kind("Fleet", "custom", ["interest", "quotation"])
+    assert [s.name for s in fleet.stages] == ["Interest", "Offer made", "Won", "Lost"]
+    assert [s.key for s in fleet.stages] == ["interest", "quotation", "won", "lost"]
+    sale = factories.opportunity(user.id, kind_id=fleet.id, stage_id=fleet.stages[0].id)
+    assert process.advance(sale.id, "quotation")
+    assert m.Opportunity.get_by_id(sale.id).stage_id == fleet.stages[1].id
+
+
+def test_a_stage_shows_translated_unless_it_was_renamed(
+    user: UserInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.catalogues import catalogue
+
+    entries = [
+        ("stage", "Interest", "Interesse"),
+        ("stage", "Quotation", "Angebot"),
+        ("stage", "Contract", "Vertrag"),
+    ]
+    m.Stage.update(name="Signed").where(m.Stage.id == _standard_stage("contract").id).execute()
+    opp = factories.opportunity(user.id)
+    process.move_to_stage(opp.id, _standard_stage("quotation").id)
+    with catalogue(tmp_path / "translations", monkeypatch, entries):
+        i18n.set_language("de")
+        names = [s.name for s in reference.stage_infos(1)]
+        assert names[1:4] == ["Interesse", "Angebot", "Signed"]
+        assert [v.stage for v in process.history(opp.id)] == ["Interesse", "Angebot"]
+        with pytest.raises(ValidationError) as caught:
+            process.move_to_stage(opp.id, _standard_stage("delivery").id)
+        assert "Interesse, Angebot, Signed" in caught.value.errors["stage_id"]
+        assert [s.name for s in process.overview(opp.id).stages][1:4] == names[1:4]
+    assert [v.stage for v in process.history(opp.id)] == ["Interest", "Quotation"]

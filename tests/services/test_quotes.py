@@ -103,7 +103,7 @@ def sale(user: UserInfo) -> int:
         interest="finance",
         est_trade_in=Decimal("6800"),
     )
-    process.advance(detail.id, "Interest")
+    process.advance(detail.id, "interest")
     return detail.id
 
 

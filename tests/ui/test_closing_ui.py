@@ -349,10 +349,10 @@ def test_the_setup_creates_a_custom_kind(user: UserInfo, show, qtbot) -> None:  
     with qtbot.assertNotEmitted(new.created):
         qtbot.mouseClick(new.create_button, LEFT)
     assert "at least one stage" in new.boxes["stages"].message.text()
-    for name in ("Interest", "Contract", "Delivery"):
-        box = new.stage_boxes[name]
+    for key in ("interest", "contract", "delivery"):
+        box = new.stage_boxes[key]
         qtbot.mouseClick(box, LEFT, pos=QPoint(8, box.height() // 2))  # on the tick box
-    assert new.stages_ticked() == ["Interest", "Contract", "Delivery"]
+    assert new.stages_ticked() == ["interest", "contract", "delivery"]
     with qtbot.waitSignal(new.created):
         qtbot.mouseClick(new.create_button, LEFT)
 

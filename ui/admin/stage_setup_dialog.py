@@ -397,8 +397,9 @@ class StageSetupDialog(QDialog):
 
     def new_kind(self) -> None:
         standard = next((k for k in self.kinds() if k.process == ProcessKind.STANDARD.value), None)
-        names = [s.name for s in standard.stages if not (s.is_won or s.is_lost)] if standard else []
-        self.new_kind_dialog = NewKindDialog(names, self)
+        stages = standard.stages if standard else []
+        ticks = {s.key: s.name for s in stages if s.key and not (s.is_won or s.is_lost)}
+        self.new_kind_dialog = NewKindDialog(ticks, self)
         self.new_kind_dialog.created.connect(self._on_kind_created)
         self.new_kind_dialog.open()
 
@@ -446,7 +447,7 @@ class NewKindDialog(QDialog):
 
     created = Signal(object)  # KindInfo
 
-    def __init__(self, stage_names: list[str], parent: QWidget | None = None) -> None:
+    def __init__(self, stage_names: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("New kind of opportunity"))
         self.setMinimumWidth(460)
@@ -470,10 +471,10 @@ class NewKindDialog(QDialog):
         self.stage_boxes: dict[str, QCheckBox] = {}
         self.stages_group = QGroupBox(_("Stages of the custom process"))
         stages_layout = QVBoxLayout(self.stages_group)
-        for name in stage_names:
+        for key, name in stage_names.items():  # a stage's key -> its name
             box = QCheckBox(name)
             box.setChecked(True)
-            self.stage_boxes[name] = box
+            self.stage_boxes[key] = box
             stages_layout.addWidget(box)
         note = QLabel(_("Won and Lost are added to every process with stages."))
         note.setStyleSheet(f"color: {MUTED_COLOUR};")
@@ -519,7 +520,7 @@ class NewKindDialog(QDialog):
         self.process_buttons[code].setChecked(True)
 
     def stages_ticked(self) -> list[str]:
-        return [name for name, box in self.stage_boxes.items() if box.isChecked()]
+        return [key for key, box in self.stage_boxes.items() if box.isChecked()]
 
     def create_kind(self) -> bool:
         self._show_errors({})

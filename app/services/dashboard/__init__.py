@@ -18,7 +18,14 @@ from app.db import dashboard as db
 from app.db.queries import NONE_ID
 from app.services.dashboard.export import csv_rows, export_csv
 from app.services.dashboard.funnel import build_funnel
-from app.services.dashboard.labels import BREAKDOWNS, DATE_BASES, NO_STAGE, Names
+from app.services.dashboard.labels import (
+    BREAKDOWNS,
+    DATE_BASES,
+    NO_STAGE,
+    Names,
+    breakdown_label,
+    date_basis_label,
+)
 from app.services.dashboard.open_pipeline import pipeline_and_forecast
 from app.services.dashboard.results import (
     Dashboard,
@@ -50,7 +57,9 @@ __all__ = [
     "PipelineCell",
     "PipelineRow",
     "ReasonCount",
+    "breakdown_label",
     "csv_rows",
+    "date_basis_label",
     "describe",
     "distinct_values",
     "export_csv",
@@ -66,7 +75,8 @@ def load(
     today: date | None = None,
     now: datetime | None = None,
 ) -> Dashboard:
-    """Everything the dashboard shows for the filter, broken down as asked."""
+    """Everything the dashboard shows for the filter, broken down as asked, in the screen's
+    language (the CSV export can name it in another)."""
     flt = flt or DashboardFilter()
     if breakdown not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {breakdown!r}")
@@ -77,7 +87,7 @@ def load(
     context = describe(flt, names)
     stages = db.stage_rows()
     pipe, forecast = pipeline_and_forecast(base, breakdown, today, names, stages, context)
-    funnel = build_funnel(base, today, now, pipe, stages, context)
+    funnel = build_funnel(base, today, now, pipe, stages, context, names.translator)
     return Dashboard(flt, today, context, pipe, forecast, funnel, pipe.currencies)
 
 

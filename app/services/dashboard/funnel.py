@@ -11,6 +11,10 @@ from app.db import dashboard as db
 from app.db.queries import OpportunityFilter
 from app.domain import pipeline
 from app.domain.choices import Status
+from app.domain.standard_names import reason_display_name
+from app.i18n import Translator
+from app.services.dashboard.labels import stage_label
+from app.services.dashboard.open_pipeline import shipped_keys
 from app.services.dashboard.results import Funnel, FunnelStage, Pipeline, ReasonCount, drill
 
 
@@ -54,31 +58,51 @@ def build_funnel(
     pipe: Pipeline,
     stages: list[db.StageRow],
     context: str,
+    translator: Translator,
 ) -> Funnel:
+    """The funnel, in `translator`'s language. Its stages are counted by their names as
+    stored (a custom process's stages count with the standard ones of the same name, as the
+    list's filters select them) and labelled as a user reads them."""
+    t = translator
     names: list[str] = []
     for s in stages:
         if s.funnel and s.name not in names:
             names.append(s.name)
+    shipped = shipped_keys(stages)
     figures, kept_lost_at = stage_figures(base, today, now, names, stages)
     lost_at = db.lost_at(base, today) if kept_lost_at is None else kept_lost_at
-    open_here: dict[str, int] = defaultdict(int)
+    open_here: dict[str | None, int] = defaultdict(int)
     for cell in pipe.cells:
-        open_here[cell.stage] += cell.count
+        bucket = pipe.stage_buckets.get(cell.stage)
+        open_here[bucket.value if bucket else cell.stage] += cell.count
     funnel_stages = []
     for name, (reached, went_on, visits, avg) in zip(names, figures, strict=True):
+        label = stage_label(name, shipped.get(name), t)
         drills = {
-            "reached": drill(context, replace(base, reached_stage=name), f"Reached {name}"),
-            "went_on": drill(context, replace(base, went_on_from=name), f"Went on from {name}"),
-            "lost_here": drill(context, replace(base, lost_at_stage=name), f"Lost at {name}"),
+            "reached": drill(
+                context,
+                replace(base, reached_stage=name),
+                t._("Reached {stage}").format(stage=label),
+            ),
+            "went_on": drill(
+                context,
+                replace(base, went_on_from=name),
+                t._("Went on from {stage}").format(stage=label),
+            ),
+            "lost_here": drill(
+                context,
+                replace(base, lost_at_stage=name),
+                t._("Lost at {stage}").format(stage=label),
+            ),
             "open_here": drill(
                 context,
                 replace(base, stage_name=name, status=Status.OPEN.value),
-                f"Open in {name}",
+                t._("Open in {stage}").format(stage=label),
             ),
         }
         funnel_stages.append(
             FunnelStage(
-                name,
+                label,
                 reached,
                 went_on,
                 lost_at.get(name, 0),
@@ -86,30 +110,35 @@ def build_funnel(
                 visits,
                 avg,
                 drills,
+                name,
+                shipped.get(name),
             )
         )
 
     outcomes = db.outcomes(base, today)
     counts = outcomes.by_status
     reasons = outcomes.lost_reasons
-    lost_reasons = [
-        ReasonCount(
-            reason or "(no reason)",
-            count,
-            drill(
-                context,
-                replace(base, status=Status.LOST.value, lost_reason=reason),
-                f"Lost: {reason or '(no reason)'}",
-            ),
+    lost_reasons = []
+    for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+        shown = reason_display_name("lost", reason, t) if reason else t._("(no reason)")
+        lost_reasons.append(
+            ReasonCount(
+                shown,
+                count,
+                drill(
+                    context,
+                    replace(base, status=Status.LOST.value, lost_reason=reason),
+                    t._("Lost: {reason}").format(reason=shown),
+                ),
+                reason,
+            )
         )
-        for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
     drills = {
-        status.value: drill(context, replace(base, status=status.value), status.label)
+        status.value: drill(context, replace(base, status=status.value), status.translated(t))
         for status in Status
     }
     drills["without_stages"] = drill(
-        context, replace(base, without_stage=True), "Of a kind without stages"
+        context, replace(base, without_stage=True), t._("Of a kind without stages")
     )
     return Funnel(
         funnel_stages,

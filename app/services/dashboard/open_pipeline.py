@@ -4,6 +4,7 @@ built from the grouped sums the database returns."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -13,7 +14,14 @@ from app.db import dashboard as db
 from app.db.queries import NONE_ID, OpportunityFilter
 from app.domain import money, pipeline
 from app.domain.choices import Status
-from app.services.dashboard.labels import FILTER_FIELDS, ID_GROUPS, NO_STAGE, NOT_SET, Names
+from app.services.dashboard.labels import (
+    FILTER_FIELDS,
+    ID_GROUPS,
+    Bucket,
+    Names,
+    forecast_label,
+    stage_label,
+)
 from app.services.dashboard.results import ForecastRow, Pipeline, PipelineCell, PipelineRow, drill
 from app.services.matching import sort_key
 
@@ -38,7 +46,25 @@ def amounts(sums: Sums, currency: str) -> tuple[int, Decimal, Decimal]:
     )
 
 
-FORECAST_LABELS = ("Overdue", *(f"Next {d} days" for d in pipeline.FORECAST_WINDOWS), "Later")
+def shipped_keys(stage_rows: Iterable[db.StageRow]) -> dict[str, str | None]:
+    """A stage name as stored -> the shipped key of the stages of that name, if one has it
+    (the stages of a custom process share their names and keys with the standard ones)."""
+    found: dict[str, str | None] = {}
+    for s in stage_rows:
+        if found.get(s.name) is None:
+            found[s.name] = s.key
+    return found
+
+
+def unique_labels(labels: dict[Any, str]) -> dict[Any, str]:
+    """The labels made unique, so a label can stand for its bucket: a second "Anna" (another
+    salesperson of the same name) is shown as "Anna (2)"."""
+    seen: dict[str, int] = defaultdict(int)
+    result = {}
+    for bucket, label in labels.items():
+        seen[label] += 1
+        result[bucket] = label if seen[label] == 1 else f"{label} ({seen[label]})"
+    return result
 
 
 def pipeline_and_forecast(
@@ -49,34 +75,34 @@ def pipeline_and_forecast(
     stage_rows: list[db.StageRow],
     context: str,
 ) -> tuple[Pipeline, list[ForecastRow]]:
+    """The open pipeline and the forecast, in the language of `names`. The sums are kept by
+    what they group (a stage by its name as stored, which the list's filter selects by, or
+    none; a group by its id, code or text, or none) and labelled at the end."""
+    t = names.translator
     rows = db.open_rows(base, breakdown, today)
     stage_of = {s.id: s for s in stage_rows}
+    shipped = shipped_keys(stage_rows)
     open_flt = replace(base, status=Status.OPEN.value)
-    stage_order: dict[str, int] = {}
-    cells: dict[tuple[str, str, str], Sums] = defaultdict(Sums)
-    by_group: dict[tuple[str, str], Sums] = defaultdict(Sums)
+    stage_order: dict[str | None, int] = {}
+    cells: dict[tuple[Hashable, str | None, str], Sums] = defaultdict(Sums)
+    by_group: dict[tuple[Hashable, str], Sums] = defaultdict(Sums)
     totals: dict[str, Sums] = defaultdict(Sums)
     windows: dict[tuple[int, str], Sums] = defaultdict(Sums)
-    group_filters: dict[str, dict[str, Any]] = {}
-    stage_filters: dict[str, dict[str, Any]] = {}
+    group_filters: dict[Hashable, dict[str, Any]] = {}
     for key, stage_id, currency, window, count, revenue, weighted in rows:
         known = stage_of.get(stage_id) if stage_id is not None else None
-        stage_name = known.name if known else None
+        stage = known.name if known else None
         sequence = known.sequence if known else None
-        stage = stage_name if stage_name is not None else NO_STAGE
         stage_order[stage] = min(stage_order.get(stage, 1 << 30), sequence or 1 << 29)
-        stage_filters[stage] = (
-            {"stage_name": stage_name} if stage_name is not None else {"without_stage": True}
-        )
+        group: Hashable
         if breakdown == "stage":
             group = stage
-            group_filters[group] = stage_filters[stage]
         else:
-            group = names.label(breakdown, key)
-            field_name = FILTER_FIELDS[breakdown]
-            if key is None:
-                key = NONE_ID if breakdown in ID_GROUPS else ""
-            group_filters[group] = {field_name: key}
+            group = None if key is None or key == "" else key
+            if group is None:
+                group_filters[group] = {FILTER_FIELDS[breakdown]: _unset(breakdown)}
+            else:
+                group_filters[group] = {FILTER_FIELDS[breakdown]: key}
         for sums in (
             cells[(group, stage, currency)],
             by_group[(group, currency)],
@@ -85,45 +111,64 @@ def pipeline_and_forecast(
         ):
             sums.add(count, revenue or 0, weighted or 0)
 
-    stages = sorted(stage_order, key=lambda s: (stage_order[s], s))
+    stage_labels = unique_labels(
+        {s: stage_label(s, shipped.get(s) if s else None, t) for s in stage_order}
+    )
+    stage_ids = sorted(stage_order, key=lambda s: (stage_order[s], stage_labels[s]))
+    stage_buckets = {
+        stage_labels[s]: Bucket("stage", s, shipped.get(s) if s else None) for s in stage_ids
+    }
+    stage_filters = {
+        stage_labels[s]: {"stage_name": s} if s is not None else {"without_stage": True}
+        for s in stage_ids
+    }
     if breakdown == "stage":
-        groups = stages
+        group_labels: dict[Any, str] = dict(stage_labels)
+        group_ids: list[Any] = list(stage_ids)
+        group_buckets = stage_buckets
+        filters = stage_filters
     else:
-        groups = sorted(group_filters, key=lambda g: (g == NOT_SET[breakdown], sort_key(g)))
+        group_labels = unique_labels({g: names.label(breakdown, g) for g in group_filters})
+        group_ids = sorted(group_filters, key=lambda g: (g is None, sort_key(group_labels[g])))
+        group_buckets = {group_labels[g]: Bucket(breakdown, g) for g in group_ids}
+        filters = {group_labels[g]: group_filters[g] for g in group_ids}
+    groups = [group_labels[g] for g in group_ids]
+    stages = [stage_labels[s] for s in stage_ids]
     currencies = db.sorted_currencies(totals)
     pipe = Pipeline(
-        breakdown, groups, stages, currencies, [], [], open_flt, context, group_filters,
-        stage_filters,
+        breakdown, groups, stages, currencies, [], [], open_flt, context, filters, stage_filters,
+        group_buckets, stage_buckets,
     )  # fmt: skip
     for (group, stage, currency), sums in cells.items():
+        group_label, label = group_labels[group], stage_labels[stage]
         pipe.cells.append(
             PipelineCell(
-                group,
-                stage,
+                group_label,
+                label,
                 currency,
                 *amounts(sums, currency),
-                pipe.drilldown(group, None if breakdown == "stage" else stage, currency),
+                pipe.drilldown(group_label, None if breakdown == "stage" else label, currency),
             )
         )
     pipe.cells.sort(
         key=lambda c: (groups.index(c.group), stages.index(c.stage), currencies.index(c.currency))
     )
-    for group in groups:
+    for group in group_ids:
         for currency in currencies:
             found = by_group.get((group, currency))
             if found is not None:
                 pipe.rows.append(
                     PipelineRow(
-                        group,
+                        group_labels[group],
                         currency,
                         *amounts(found, currency),
-                        pipe.drilldown(group, currency=currency),
+                        pipe.drilldown(group_labels[group], currency=currency),
                     )
                 )
     for currency in currencies:
         pipe.rows.append(
             PipelineRow(
-                f"Total {currency}",
+                t._("Total {currency}").format(currency=currency),
                 currency,
                 *amounts(totals[currency], currency),
                 pipe.drilldown(currency=currency),
@@ -137,7 +182,8 @@ def pipeline_and_forecast(
         *({"closing_within_days": d} for d in pipeline.FORECAST_WINDOWS),
         {"closing_after_days": pipeline.FORECAST_WINDOWS[-1]},
     ]
-    for number, label in enumerate(FORECAST_LABELS):
+    for number in range(len(window_filters)):
+        label = forecast_label(number, t)
         for currency in currencies:
             sums = Sums()
             # The windows are cumulative from today: "next 30 days" holds the next 7.
@@ -157,7 +203,13 @@ def pipeline_and_forecast(
                     label,
                     currency,
                     *amounts(sums, currency),
-                    drill(context, flt, f"{label} (open)", currency),
+                    drill(context, flt, t._("{window} (open)").format(window=label), currency),
+                    number,
                 )
             )
     return pipe, forecast
+
+
+def _unset(breakdown: str) -> int | str:
+    """The filter value that selects the opportunities without a value of the breakdown."""
+    return NONE_ID if breakdown in ID_GROUPS else ""

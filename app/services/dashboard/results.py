@@ -10,7 +10,15 @@ from typing import Any
 
 from app.db.queries import NONE_ID, OpportunityFilter
 from app.domain import pipeline
-from app.services.dashboard.labels import DATE_BASES, FILTER_FIELDS, ID_GROUPS, Names, group_words
+from app.domain.choices import Status
+from app.services.dashboard.labels import (
+    FILTER_FIELDS,
+    ID_GROUPS,
+    Bucket,
+    Names,
+    date_basis_label,
+    group_words,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +89,10 @@ class PipelineRow:
 
 @dataclass(frozen=True, slots=True)
 class Pipeline:
+    """The open pipeline. Its groups and stages are named by their labels in the screen's
+    language (each label unique); `group_buckets` and `stage_buckets` say what each label
+    stands for, so an export can name it in another language."""
+
     breakdown: str
     groups: list[str]  # in order: the process's for stages, else by name
     stages: list[str]  # the open stages in process order, NO_STAGE last if any
@@ -91,22 +103,26 @@ class Pipeline:
     context: str = ""
     group_filters: dict[str, dict[str, Any]] = field(default_factory=dict)
     stage_filters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    group_buckets: dict[str, Bucket] = field(default_factory=dict)
+    stage_buckets: dict[str, Bucket] = field(default_factory=dict)
 
     def drilldown(
         self, group: str | None = None, stage: str | None = None, currency: str | None = None
     ) -> Drilldown:
         """The open opportunities of a group and/or stage, in one currency or in all."""
         changes: dict[str, Any] = {}
-        words = ["Open"]
+        words = [Status.OPEN.label]
         if group is not None:
             changes.update(self.group_filters[group])
             if self.breakdown != "stage":
-                words.append(group_words(self.breakdown, group))
+                bucket = self.group_buckets.get(group)
+                unset = bucket is not None and bucket.value is None
+                words.append(group_words(self.breakdown, group, unset))
         if stage is not None:
             changes.update(self.stage_filters[stage])
-            words.append(f"Stage {stage}")
+            words.append(group_words("stage", stage))
         elif group is not None and self.breakdown == "stage":
-            words.append(f"Stage {group}")
+            words.append(group_words("stage", group))
         if currency is not None:
             changes["currency"] = currency
             words.append(currency)
@@ -138,6 +154,7 @@ class ForecastRow:
     est_revenue: Decimal
     weighted: Decimal
     drilldown: Drilldown
+    window: int = 0  # which row: labels.forecast_label(window) names it
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +167,8 @@ class FunnelStage:
     visits: int  # times an opportunity entered the stage
     avg_days: float | None  # per visit; visits still going on count up to now
     drilldowns: dict[str, Drilldown]  # "reached", "went_on", "lost_here", "open_here"
+    stage: str = ""  # the name as stored, which the list's filters select by
+    key: str | None = None  # a shipped stage's stable key
 
     @property
     def conversion(self) -> float | None:
@@ -158,9 +177,10 @@ class FunnelStage:
 
 @dataclass(frozen=True, slots=True)
 class ReasonCount:
-    reason: str
+    reason: str  # as a user reads it: a shipped reason translated
     count: int
     drilldown: Drilldown
+    stored: str = ""  # as the opportunities keep it ("" for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,18 +214,22 @@ class Dashboard:
 def describe(flt: DashboardFilter, names: Names | None = None) -> str:
     """The dashboard filter in words, e.g. "Salesperson Jürgen Weiß · Brand Audi"."""
     names = names or Names()
+    t = names.translator
     parts = []
     for key in ("owner", "business", "facility", "operation", "brand", "condition", "channel"):
         value = getattr(flt, FILTER_FIELDS[key])
         if value is not None:
-            shown = names.label(key, None if value == NONE_ID and key in ID_GROUPS else value)
-            parts.append(group_words(key, shown))
+            unset = value == "" or (value == NONE_ID and key in ID_GROUPS)
+            shown = names.label(key, None if unset else value)
+            parts.append(group_words(key, shown, unset, t))
     if flt.source is not None:
-        parts.append(group_words("source", names.label("source", flt.source)))
+        shown = names.label("source", flt.source)
+        parts.append(group_words("source", shown, flt.source == "", t))
     if flt.date_from or flt.date_to:
         start = flt.date_from.isoformat() if flt.date_from else "…"
         end = flt.date_to.isoformat() if flt.date_to else "…"
-        parts.append(f"{DATE_BASES.get(flt.date_basis, flt.date_basis)} {start} – {end}")
+        basis = date_basis_label(flt.date_basis, t) if flt.date_basis else ""
+        parts.append(t._("{basis} {start} – {end}").format(basis=basis, start=start, end=end))
     return " · ".join(parts)
 
 
