@@ -61,7 +61,7 @@ def story(snapshot: DocumentSnapshot, t: Translator) -> list[Flowable]:
     if snapshot.format < 2:
         # As format 1 documents were issued: signed beside the figures, the terms after.
         if not snapshot.is_quote:
-            story.append(_signatures(snapshot, t))
+            story.append(KeepTogether(_signatures(snapshot, t)))
         if snapshot.terms.strip():
             story += _terms(snapshot.terms, t)
         return story
@@ -72,9 +72,10 @@ def story(snapshot: DocumentSnapshot, t: Translator) -> list[Flowable]:
     # without the terms they sign: they keep to the last paragraph of the terms.
     signatures = _signatures(snapshot, t)
     if not terms:
-        return [*story, signatures]
+        return [*story, KeepTogether(signatures)]
     *lead, last = terms
-    return [*story, *lead, KeepTogether([last, signatures])]
+    kept = list(last._content) if isinstance(last, KeepTogether) else [last]
+    return [*story, *lead, KeepTogether([*kept, *signatures])]
 
 
 def notes(snapshot: DocumentSnapshot, t: Translator) -> tuple[list[Flowable], list[Flowable]]:
@@ -136,7 +137,9 @@ def _terms(terms: str, t: Translator) -> list[Flowable]:
     return [KeepTogether([heading, body[0]]), *body[1:]]
 
 
-def _signatures(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
+def _signatures(snapshot: DocumentSnapshot, t: Translator) -> list[Flowable]:
+    """The binding sentence and the two signature lines, to be kept together by the caller
+    (a KeepTogether inside another always breaks the frame: its height reads as unknown)."""
     customer = (
         text(t._("Place, date and signature of the customer"))
         + f"<br/><b>{text(snapshot.customer.name, bold=True)}</b>"
@@ -154,7 +157,7 @@ def _signatures(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
     table = Table(
         [["", "", ""], [paragraph(customer, "Small"), "", paragraph(dealer, "Small")]],
         colWidths=(width, gap, width),
-        rowHeights=[SIGNATURE_SPACE, None],
+        rowHeights=[SIGNATURE_SPACE if snapshot.format < 2 else 13 * mm, None],
         style=TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
@@ -167,19 +170,17 @@ def _signatures(snapshot: DocumentSnapshot, t: Translator) -> Flowable:
             ]
         ),
     )
-    return KeepTogether(
-        [
-            Spacer(0, 7 * mm),
-            paragraph(
-                text(
-                    t._(
-                        "By signing, the customer places a binding order for the vehicle and "
-                        "items above at the prices stated, on the terms and conditions below."
-                    )
-                ),
-                "Small",
-            ),
-            Spacer(0, 4 * mm),
-            table,
-        ]
-    )
+    if snapshot.format < 2:
+        # As format 1 documents were issued: signed beside the figures, the terms after.
+        binding = t._(
+            "By signing, the customer places a binding order for the vehicle and "
+            "items above at the prices stated, on the terms and conditions below."
+        )
+    else:
+        binding = t._(
+            "By signing, the customer places a binding order for the vehicle and "
+            "items above at the prices stated, on the terms and conditions above."
+        )
+    # Format 2 sets the signatures a little closer, so a short order form keeps to one page.
+    space_above = 7 * mm if snapshot.format < 2 else 4 * mm
+    return [Spacer(0, space_above), paragraph(text(binding), "Small"), Spacer(0, 4 * mm), table]
