@@ -16,7 +16,13 @@ from reportlab.platypus import (
 
 from app.domain.choices import Condition, Interest
 from app.domain.documents import DocumentLine, DocumentSnapshot
-from app.domain.quotes import LineKind, TradeInVehicle, format_quantity, format_rate
+from app.domain.quotes import (
+    LineKind,
+    TradeInVehicle,
+    describe_trade_in,
+    format_quantity,
+    format_rate,
+)
 from app.i18n import Translator
 from reports import fonts
 from reports.style import (
@@ -302,18 +308,7 @@ def totals_table(snapshot: DocumentSnapshot, t: Translator, notes: list[Flowable
 
 
 def identify(car: TradeInVehicle, t: Translator) -> str:
-    """The trade-in vehicle as its allowance names it: make, model, VIN, first registration
-    and mileage."""
-    parts = [" ".join(p for p in (car.make, car.model) if p)]
-    if car.vin:
-        parts.append(t._("VIN {vin}").format(vin=car.vin))
-    if car.first_registration is not None:
-        parts.append(
-            t._("first registered {date}").format(date=format_date(car.first_registration, t))
-        )
-    if car.mileage_km is not None:
-        parts.append(t._("{distance} km").format(distance=t.format_number(car.mileage_km)))
-    return ", ".join(p for p in parts if p)
+    return describe_trade_in(car, t, lambda value: format_date(value, t))
 
 
 def margin_notice(t: Translator) -> str:

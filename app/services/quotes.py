@@ -14,6 +14,7 @@ from app.db import queries, sales
 from app.db.catalogue import catalogue_price_entry
 from app.db.connection import transaction
 from app.domain import money
+from app.domain import quotes as domain_quotes
 from app.domain.choices import Condition, Interest, Status
 from app.domain.documents import DocumentKind, build_snapshot
 from app.domain.fields import label as field_label
@@ -30,7 +31,7 @@ from app.domain.quotes import (
     validate_lines,
 )
 from app.domain.validation import ValidationError, Validator
-from app.i18n import _
+from app.i18n import _, current
 from app.services import documents, numbering, process, wording
 from app.services.documents import DEFAULT_VAT_RATE, MAX_VALID_DAYS, default_vat_rate, valid_days
 from app.services.errors import ConflictError, NotFound
@@ -373,14 +374,7 @@ def check_trade_in(
 
 def describe_trade_in(car: TradeInVehicle) -> str:
     """The car in one line, as the editor shows it beside the allowance."""
-    parts = [" ".join(p for p in (car.make, car.model) if p)]
-    if car.vin:
-        parts.append(_("VIN {vin}").format(vin=car.vin))
-    if car.first_registration is not None:
-        parts.append(_("first registered {date}").format(date=wording.day(car.first_registration)))
-    if car.mileage_km is not None:
-        parts.append(_("{distance} km").format(distance=wording.number(car.mileage_km)))
-    return ", ".join(p for p in parts if p)
+    return domain_quotes.describe_trade_in(car, current(), wording.day)
 
 
 def unidentified_trade_ins(lines: list[LineInput]) -> dict[str, str]:
