@@ -40,6 +40,7 @@ class AccountInput:
     postcode: str = ""
     city: str = ""
     country: str = ""
+    vat_number: str = ""  # a company's VAT ID, printed on its quotes and order forms
 
 
 @dataclass
@@ -153,6 +154,9 @@ def check(data: AccountInput, v: Validator | None = None) -> Validator:
     for name in ("street", "postcode", "city", "country"):
         text = v.optional(name, getattr(data, name), field_label(f"account.{name}"), 120)
         setattr(data, name, text)
+    # A VAT ID is a business's: a person's documents print none.
+    is_company = data.kind == AccountKind.COMPANY.value
+    data.vat_number = v.vat_id("vat_number", data.vat_number) if is_company else ""
     return v
 
 

@@ -30,6 +30,7 @@ from app.i18n import N_, _
 from app.services import activities, catalogue, reference
 from app.services.activities import ActivityInput
 from app.services.errors import NotFound
+from ui.common import changes
 from ui.common.qt import (
     CANCEL_BUTTON,
     CLOSE_BUTTON,
@@ -510,6 +511,7 @@ class ActivityDialog(QDialog):
         self.activity_id = detail.id
         self._loaded = detail
         self._baseline = self.state()
+        changes.record_changes().announce(changes.ACTIVITY, detail.id)
         self.saved.emit(detail.id)
         self.accept()
         return True

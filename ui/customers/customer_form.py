@@ -39,6 +39,7 @@ from app.services.conflicts import Conflict
 from app.services.errors import NotFound
 from app.services.reference import Option
 from ui.activities.timeline import ACCOUNT, TimelineWidget
+from ui.common import changes
 from ui.common.qt import NO_EDIT, SELECT_ROWS, STRETCH, TO_CONTENTS
 from ui.common.record_dialog import RecordDialog
 from ui.common.roles import ID_ROLE
@@ -462,6 +463,7 @@ class AccountFormDialog(RecordDialog):
 
     def show_saved(self, saved: Option | accounts.AccountDetail) -> None:
         self.load(saved.id)
+        changes.record_changes().announce(changes.CUSTOMER, saved.id)
         self.saved.emit(saved.id)
 
     def compare(self) -> Conflict:
@@ -512,6 +514,7 @@ class AccountFormDialog(RecordDialog):
         if not anonymise_customer(self, self.detail.id, self.detail.name):
             return False
         self.load(self.detail.id)
+        changes.record_changes().announce(changes.CUSTOMER, self.detail.id)
         self.saved.emit(self.detail.id)
         return True
 
@@ -575,4 +578,5 @@ class AccountFormDialog(RecordDialog):
 
     def _after_merge(self, account_id: int) -> None:
         self.load(account_id)
+        changes.record_changes().announce(changes.CUSTOMER, account_id)
         self.saved.emit(account_id)

@@ -36,6 +36,7 @@ from app.services.conflicts import Conflict
 from app.services.errors import NotFound
 from app.services.leads import LeadDetail, LeadInput
 from ui.activities.timeline import LEAD, TimelineWidget
+from ui.common import changes
 from ui.common.qt import (
     ACTION_ROLE,
     CLOSE_BUTTON,
@@ -502,6 +503,7 @@ class LeadDialog(RecordDialog):
         self.lead_id = detail.id
         self._load(detail)
         self.say(_("Saved at {time}.").format(time=f"{datetime.now():%H:%M}"))
+        changes.record_changes().announce(changes.LEAD, detail.id)
         self.saved.emit(detail.id)
 
     def compare(self) -> Conflict:
@@ -556,6 +558,7 @@ class LeadDialog(RecordDialog):
     def _after_move(self, detail: LeadDetail) -> None:
         self._load(detail)
         self.say(_("Status: {status}.").format(status=self.status_label.text()))
+        changes.record_changes().announce(changes.LEAD, detail.id)
         self.saved.emit(detail.id)
 
     def ask_disqualify_reason(self) -> None:
@@ -625,6 +628,8 @@ class LeadDialog(RecordDialog):
             self.say(_("Not converted: {reason}").format(reason=exc), error=True)
             return False
         self.take_baseline()
+        changes.record_changes().announce(changes.LEAD, self.lead_id)
+        changes.record_changes().announce(changes.OPPORTUNITY, done.opportunity_id)
         self.converted.emit(done.opportunity_id)
         self.accept()
         return True
