@@ -55,6 +55,8 @@ class Choice(StrEnum):
         """Accept the code or the label (in English or in the screen's language), in any
         case."""
         text = (value or "").strip().lower()
+        if text in cls._value2member_map_:  # the code itself, as imports and forms send it
+            return cls(text)
         for member in cls:
             if text in (member.value, member.english.lower(), member.label.lower()):
                 return member
