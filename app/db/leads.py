@@ -105,8 +105,10 @@ def import_keys_among(keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), _KEYS_AT_ONCE):
         batch = keys[start : start + _KEYS_AT_ONCE]
-        query = m.Lead.select(m.Lead.import_key).where(m.Lead.import_key.in_(batch))
-        found.update(r[0] for r in query.tuples())
+        # Plain SQL: peewee builds an IN of 500 values slower than SQLite answers it.
+        marks = ", ".join(["?"] * len(batch))
+        rows = fetch_all(f"SELECT import_key FROM lead WHERE import_key IN ({marks})", list(batch))
+        found.update(r[0] for r in rows)
     return found
 
 

@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import itertools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -93,6 +94,7 @@ class LeadDetail(LeadInput):
 
 
 _INPUT_FIELDS = tuple(f.name for f in fields(LeadInput) if f.name != "owner_id")
+_input_values = operator.attrgetter(*_INPUT_FIELDS)
 
 
 def lead_name(lead: LeadInput) -> str:
@@ -102,13 +104,20 @@ def lead_name(lead: LeadInput) -> str:
     return person
 
 
-def _validate(data: LeadInput, region: str) -> Validator:
+def _labels() -> dict[str, str]:
+    return {name: field_label(f"lead.{name}") for name in _INPUT_FIELDS}
+
+
+def _validate(data: LeadInput, region: str, labels: dict[str, str] | None = None) -> Validator:
+    """`labels`: the fields' labels, looked up once by a caller that validates many rows."""
+    labels = labels or _labels()
     v = Validator()
     for name in _INPUT_FIELDS:
+        value = getattr(data, name)
+        if value == "":
+            continue  # nothing to check: most of an import's columns are absent
         limit = 10_000 if name == "notes" else 200
-        setattr(
-            data, name, v.optional(name, getattr(data, name), field_label(f"lead.{name}"), limit)
-        )
+        setattr(data, name, v.optional(name, value, labels[name], limit))
     if not (data.last_name or data.company_name or data.first_name):
         v.error("last_name", _("Give the person's name or the company's."))
     data.email = v.email("email", data.email)
@@ -694,6 +703,7 @@ def _import(
             ).format(columns=shown)
         )
     region = accounts.phone_region()
+    labels = _labels()
     report = ImportReport()
     names = [
         *_INPUT_FIELDS,
@@ -754,7 +764,7 @@ def _import(
                     if name in _INPUT_FIELDS:
                         setattr(data, name, value)
                 data.channel = data.channel or default_channel
-                validator = _validate(data, region)
+                validator = _validate(data, region, labels)
                 received = import_time
                 if values.get("submitted"):
                     try:
@@ -776,7 +786,7 @@ def _import(
                     continue
                 keys = _keys(data, region)
                 rows[key] = (
-                    *(getattr(data, n) for n in _INPUT_FIELDS),
+                    *_input_values(data),
                     keys["email_key"],
                     keys["phone_key"],
                     owner_id,
