@@ -18,6 +18,8 @@ from app.i18n import _
 from app.services.errors import NotAllowed
 
 DatabaseTooNew = migrations.DatabaseTooNew
+NotShowroomDatabase = migrations.NotShowroomDatabase
+SCHEMA_VERSION = migrations.SCHEMA_VERSION
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,11 @@ def open_database(path: Path | None = None) -> Path:
     """Open the SQLite database (the per-user one unless told otherwise) and bring its
     schema up to date, copying it aside first when an upgrade is due."""
     path = path or paths.database_path()
+    # Read-only first: an empty, foreign or newer file is refused before any pragma (the
+    # journal mode writes the header) or table touches it.
+    if migrations.identify(path) == 0:
+        paths.private_dir(path.parent)
+        migrations.create_new(path)
     db = open_sqlite(path)
     try:
         migrations.upgrade(db, backup_dir=paths.backup_dir())
@@ -39,6 +46,12 @@ def open_database(path: Path | None = None) -> Path:
         close()
         raise
     return path
+
+
+def schema_version(path: Path | None = None) -> int:
+    """The schema version of the database file, read without changing it (0: no file).
+    Raises NotShowroomDatabase or DatabaseTooNew for a file the program refuses."""
+    return migrations.identify(path or paths.database_path())
 
 
 def upgrade_due(path: Path | None = None) -> bool:
