@@ -272,8 +272,7 @@ def write_archive(ref: str, data: bytes) -> Path:
     target = archive_path(ref)
     temporary = target.with_name(target.name + ".part")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
+        paths.write_private(temporary, data)  # owner-only: it names the customer
     except OSError as exc:
         discard(temporary)
         raise DocumentFolderError(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app import __version__
+from app import __version__, paths
 from app.db import models as m
 from app.db import personal_data as db
 from app.db import sales
@@ -197,8 +197,7 @@ def export(account_id: int, path: Path, translator: Translator = ENGLISH) -> Pat
     with transaction():
         data = collect(account_id, translator)
         m.write_audit("account", account_id, "export", {"file": (None, path.name)})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths.write_private(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
     return path
 
 
