@@ -76,6 +76,12 @@ def close() -> None:
         database.close()
 
 
+def read_transaction():  # type: ignore[no-untyped-def]
+    """Several reads that must agree with each other (values and their version): one read
+    transaction, which sees no write committed after its first read."""
+    return database.atomic()
+
+
 def transaction():  # type: ignore[no-untyped-def]
     """One write, whole or not at all. On SQLite it takes the write lock up front
     (BEGIN IMMEDIATE), so a second writer waits for the busy timeout instead of

@@ -696,6 +696,24 @@ def _v9_documents(db: Database) -> None:
         db.create_tables([_DocumentImageV9], safe=True)
 
 
+# The bookkeeping a setting takes in schema 10, as every other editable record has it.
+_V10_SETTING_FIELDS = (
+    ("version", "INTEGER NOT NULL DEFAULT 1"),
+    ("updated_at", "TIMESTAMP NULL"),
+    ("changed_by", "INTEGER NULL"),
+)
+
+
+def _v10_setting_versions(db: Database) -> None:
+    """A version on each setting, so a save of the settings over another workstation's is
+    noticed as for every other record, with when and by whom it was last changed.
+    Idempotent: columns are added when missing."""
+    present = {c.name for c in db.get_columns("setting")}
+    for name, definition in _V10_SETTING_FIELDS:
+        if name not in present:
+            db.execute_sql(f'ALTER TABLE "setting" ADD COLUMN "{name}" {definition}')
+
+
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
     _v2_quotes,
@@ -706,6 +724,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v7_open_list,
     _v8_standard_keys,
     _v9_documents,
+    _v10_setting_versions,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
@@ -780,11 +799,13 @@ def _set_version(db: Database, version: int) -> None:
 
 def _seed_reference_data() -> None:
     """The shipped rows, in English with their keys; they show translated while not renamed."""
-    standard = models.OpportunityKind.create(
+    # Inserted, not saved: the shipped rows are part of creating the file, not anyone's
+    # edit for the audit log.
+    standard = models.OpportunityKind.insert(
         name=standard_names.english("standard"), process="standard", key="standard"
-    )
+    ).execute()
     for sequence, (key, prob, days, won, lost, funnel, lead_only) in enumerate(DEFAULT_STAGES, 1):
-        models.Stage.create(
+        models.Stage.insert(
             kind=standard,
             key=key,
             name=standard_names.english(key),
@@ -795,12 +816,12 @@ def _seed_reference_data() -> None:
             is_lost=lost,
             in_funnel=funnel,
             only_from_lead=lead_only,
-        )
-    models.OpportunityKind.create(
+        ).execute()
+    models.OpportunityKind.insert(
         name=standard_names.english("without_stages"),
         process="without_stages",
         key="without_stages",
-    )
+    ).execute()
     for kind, names in standard_names.REASONS.items():
         for sequence, (key, (_context, name)) in enumerate(names.items(), 1):
             models.Reason.create(kind=kind, key=key, name=name, sequence=sequence)

@@ -8,7 +8,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,17 +16,17 @@ from pathlib import Path
 from app import paths
 from app.db import document_images, sales
 from app.db import models as m
-from app.db.connection import transaction
+from app.db.connection import read_transaction, transaction
 from app.db.reference import first_business
-from app.db.settings import put_setting, setting_value
+from app.db.settings import put_setting, setting_changed_by, setting_value
 from app.domain.choices import Condition
 from app.domain.documents import Customer, DocumentSnapshot, LegalDetails, Seller, Vehicle
 from app.domain.quotes import VatTreatment
 from app.domain.validation import Validator
 from app.i18n import ENGLISH, N_, Translator, _
-from app.services import wording
+from app.services import conflicts, wording
 from app.services.errors import NotFound
-from app.services.workspace import require_manager
+from app.services.workspace import check_settings_version, require_manager, settings_version
 
 # Printed on a document when no terms are set: in the document's language (terms()).
 DEFAULT_TERMS = N_(
@@ -49,6 +49,8 @@ TERMS_SETTING = "documents.terms"
 LOGO_SETTING = "documents.logo_path"
 VALID_DAYS_SETTING = "quote.valid_days"
 VAT_RATE_SETTING = "quote.vat_rate"
+# The settings the document settings form edits together, under one version.
+DOCUMENT_SETTING_KEYS = (VALID_DAYS_SETTING, VAT_RATE_SETTING, TERMS_SETTING, LOGO_SETTING)
 DEFAULT_VALID_DAYS = 14
 DEFAULT_VAT_RATE = Decimal("19")
 MAX_VALID_DAYS = 366
@@ -405,6 +407,10 @@ class DocumentSettings:
     vat_rate: Decimal
     terms: str
     logo_path: str
+    # The settings' version when read: a save passes it, and one over a change made
+    # elsewhere meanwhile is refused (ConflictError). None saves without that check. Not
+    # part of what the settings are: two reads of the same settings compare equal.
+    version: int | None = field(default=None, compare=False)
 
 
 MAX_TERMS_LENGTH = 12_000
@@ -412,12 +418,16 @@ _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 def document_settings() -> DocumentSettings:
-    return DocumentSettings(
-        valid_days=valid_days(),
-        vat_rate=default_vat_rate(),
-        terms=terms(),
-        logo_path=_setting(LOGO_SETTING, ""),
-    )
+    # One read transaction: the values and their version from the same moment, or a save
+    # made meanwhile elsewhere would pass under a version that already includes it.
+    with read_transaction():
+        return DocumentSettings(
+            valid_days=valid_days(),
+            vat_rate=default_vat_rate(),
+            terms=terms(),
+            logo_path=_setting(LOGO_SETTING, ""),
+            version=settings_version(DOCUMENT_SETTING_KEYS),
+        )
 
 
 def save_document_settings(data: DocumentSettings) -> DocumentSettings:
@@ -451,6 +461,28 @@ def save_document_settings(data: DocumentSettings) -> DocumentSettings:
         LOGO_SETTING: logo,
     }
     with transaction():
+        if data.version is not None:
+            check_settings_version(DOCUMENT_SETTING_KEYS, data.version, _(DOCUMENT_SETTINGS))
         for key, value in values.items():
             put_setting(key, value)
     return document_settings()
+
+
+# Named in the conflict message: "The document settings were changed by …".
+DOCUMENT_SETTINGS = N_("The document settings")
+_COMPARED_SETTINGS = ("valid_days", "vat_rate", "terms", "logo_path")
+
+
+def settings_conflict(opened: DocumentSettings, yours: DocumentSettings) -> conflicts.Conflict:
+    """What changed since the settings were opened: the value then, theirs and yours."""
+    labels = conflicts.field_labels("document_settings", _COMPARED_SETTINGS)
+    who = setting_changed_by(DOCUMENT_SETTING_KEYS)
+    return conflicts.describe(_(DOCUMENT_SETTINGS), who, opened, document_settings(), yours, labels)
+
+
+def save_settings_over(
+    opened: DocumentSettings, yours: DocumentSettings, their_version: int
+) -> DocumentSettings:
+    """The user's changes over the settings saved elsewhere; their other changes stay."""
+    merged = conflicts.merged(opened, document_settings(), yours, _COMPARED_SETTINGS)
+    return save_document_settings(replace(merged, version=their_version))

@@ -187,7 +187,11 @@ def collect(account_id: int, translator: Translator = ENGLISH) -> dict[str, Any]
         "audit_log": _audit_lines("account", [account_id])
         + _audit_lines("contact", [c.id for c in contacts])
         + _audit_lines("lead", lead_ids)
-        + _audit_lines("opportunity", [o.id for o in opportunities]),
+        + _audit_lines("opportunity", [o.id for o in opportunities])
+        + _audit_lines(
+            "activity",
+            [a.id for a in db.activities_of(account_id, [o.id for o in opportunities], lead_ids)],
+        ),
     }
 
 
@@ -371,6 +375,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
         _scrub_audit("contact", [c.id for c in contacts])
         _scrub_audit("lead", lead_ids)
         _scrub_audit("opportunity", sale_ids)
+        _scrub_audit("activity", [a.id for a in activities])
         m.write_audit(
             "account",
             account_id,
