@@ -85,10 +85,18 @@ QT_TEXT_METHODS = frozenset(
         "setNameFilter",
         "setNameFilters",
         "setWindowIconText",
+        "_row",  # the forms' helpers that label a field: _row(name, "&Topic", field)
+        "_add_row",
+        "add_field",
+        "_tree",  # a tree with its headers: _tree("Contact", "Role")
+        "show_error",  # FieldBox / FieldErrorLabel: a message at a field
+        "show_warning",
+        "say",  # a form's message beside its buttons
+        "_say",
         "drill",  # app/services/dashboard: a drill-down's words, shown over the list
-        "require_manager",  # app.services.workspace: the refusal it raises
-        "fill_filter_combo",
         "ask_to_save",
+        "fill_filter_combo",  # a filter's "Any ..." entry
+        "require_manager",  # app.services.workspace: the refusal it raises
     }
 )
 QT_TEXT_CONSTRUCTORS = frozenset(
@@ -108,9 +116,9 @@ QT_TEXT_CONSTRUCTORS = frozenset(
         "QMessageBox",
         "QProgressDialog",
         "QWizardPage",
-        "Column",
-        "SearchBox",
+        "SearchBox",  # ui/common's widgets with a placeholder text
         "LookupEdit",
+        "Column",
         "MoneyEdit",
         "DateDialog",
         "_action",  # ui/shell/main_window.py: a menu action and its text
@@ -210,7 +218,7 @@ DOCUMENT_NAME_CALLS = frozenset(
     }
 )
 # Document helpers whose argument at a position is a style name: _p(markup, "Body").
-DOCUMENT_NAME_POSITIONS = {"_p": (1,)}
+DOCUMENT_NAME_POSITIONS = {"_p": (1,), "paragraph": (1,), "para": (1,)}
 
 CODE = re.compile(r"^[a-z][a-z0-9_.\-]*$")  # "open", "est_close_date", "opportunity.topic"
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

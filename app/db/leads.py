@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from app.db import models as m
-from app.db.queries import fetch_all
+from app.db.consent import consenting_clause
+from app.db.queries import escape_like, fetch_all
+from app.domain.text import search_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +19,7 @@ class LeadFilter:
     owner_id: int | None = None
     channel: str | None = None
     open_only: bool = False  # new, contacted or qualified
+    consent: str | None = None  # a channel: the leads whose latest statement gives consent
 
 
 # Sort key -> the ORDER BY terms ({dir} is the direction of all but the last). SQL, not
@@ -37,17 +41,29 @@ LEAD_SORT_COLUMNS = {
 LeadListRow = tuple[int, str, str, str, str, str, str, str, str, str, str | None, str, datetime]
 
 
+_KEYS_AT_ONCE = 500  # below SQLite's limit on a statement's variables
+
+# The columns a search looks in.
+_SEARCHED = (
+    "first_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "brand",
+    "model",
+    "source",
+)
+
+
 def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
-    for term in flt.text.split():
-        like = f"%{term}%"
-        clauses.append(
-            "(l.first_name LIKE ? OR l.last_name LIKE ? OR l.company_name LIKE ? "
-            "OR l.email LIKE ? OR l.phone LIKE ? OR l.brand LIKE ? OR l.model LIKE ? "
-            "OR l.source LIKE ?)"
-        )
-        params.extend([like] * 8)
+    for term in search_words(flt.text):
+        like = f"%{escape_like(term)}%"
+        likes = [f"l.{c} LIKE ? ESCAPE '\\'" for c in _SEARCHED]
+        clauses.append("(" + " OR ".join(likes) + ")")
+        params.extend([like] * len(likes))
     for column, value in (
         ("l.status", flt.status),
         ("l.owner_id", flt.owner_id),
@@ -58,6 +74,9 @@ def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
             params.append(value)
     if flt.open_only:
         clauses.append("l.status IN ('new', 'contacted', 'qualified')")
+    if flt.consent:
+        clauses.append(consenting_clause("l", "lead_id"))
+        params.append(flt.consent)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -81,10 +100,14 @@ def lead_page(
     return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
 
 
-def known_import_keys() -> set[str]:
-    """The import keys of the leads imported so far: a row imported again is skipped."""
-    query = m.Lead.select(m.Lead.import_key).where(m.Lead.import_key.is_null(False))
-    return {r[0] for r in query.tuples()}
+def import_keys_among(keys: Sequence[str]) -> set[str]:
+    """Those of the import keys that a lead already has: a row imported again is skipped."""
+    found: set[str] = set()
+    for start in range(0, len(keys), _KEYS_AT_ONCE):
+        batch = keys[start : start + _KEYS_AT_ONCE]
+        query = m.Lead.select(m.Lead.import_key).where(m.Lead.import_key.in_(batch))
+        found.update(r[0] for r in query.tuples())
+    return found
 
 
 def opportunity_of_lead(lead_id: int) -> int | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from peewee import (
     BlobField,
+    BooleanField,
     CharField,
     Database,
     DateField,
@@ -696,20 +697,62 @@ def _v9_documents(db: Database) -> None:
         db.create_tables([_DocumentImageV9], safe=True)
 
 
-# The bookkeeping a setting takes in schema 10, as every other editable record has it.
-_V10_SETTING_FIELDS = (
+class _AccountRefV10(Model):
+    """Only what a foreign key to the table needs: its name and id."""
+
+    class Meta:
+        table_name = "account"
+        legacy_table_names = False
+
+
+class _LeadRefV10(Model):
+    class Meta:
+        table_name = "lead"
+        legacy_table_names = False
+
+
+class _MarketingConsentV10(_StampedV2):
+    account = ForeignKeyField(
+        _AccountRefV10, null=True, on_delete="CASCADE", column_name="account_id"
+    )
+    lead = ForeignKeyField(_LeadRefV10, null=True, on_delete="CASCADE", column_name="lead_id")
+    channel = CharField()
+    given = BooleanField()
+    at = DateTimeField()
+    method = CharField()
+    wording = TextField(default="")
+
+    class Meta:
+        table_name = "marketing_consent"
+        legacy_table_names = False
+        indexes = (
+            (("account", "channel", "at"), False),
+            (("lead", "channel", "at"), False),
+        )
+
+
+def _v10_marketing_consent(db: Database) -> None:
+    """Marketing consent, per customer and lead and per channel (e-mail, phone, SMS): each
+    statement given or withdrawn, when, how and in what wording, kept as a history.
+    Idempotent: the table and its indexes are created when missing."""
+    with db.bind_ctx([_MarketingConsentV10, _AccountRefV10, _LeadRefV10]):
+        db.create_tables([_MarketingConsentV10], safe=True)
+
+
+# The bookkeeping a setting takes in schema 11, as every other editable record has it.
+_V11_SETTING_FIELDS = (
     ("version", "INTEGER NOT NULL DEFAULT 1"),
     ("updated_at", "TIMESTAMP NULL"),
     ("changed_by", "INTEGER NULL"),
 )
 
 
-def _v10_setting_versions(db: Database) -> None:
+def _v11_setting_versions(db: Database) -> None:
     """A version on each setting, so a save of the settings over another workstation's is
     noticed as for every other record, with when and by whom it was last changed.
     Idempotent: columns are added when missing."""
     present = {c.name for c in db.get_columns("setting")}
-    for name, definition in _V10_SETTING_FIELDS:
+    for name, definition in _V11_SETTING_FIELDS:
         if name not in present:
             db.execute_sql(f'ALTER TABLE "setting" ADD COLUMN "{name}" {definition}')
 
@@ -724,7 +767,8 @@ STEPS: list[Callable[[Database], None]] = [
     _v7_open_list,
     _v8_standard_keys,
     _v9_documents,
-    _v10_setting_versions,
+    _v10_marketing_consent,
+    _v11_setting_versions,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)

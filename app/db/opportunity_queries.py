@@ -14,6 +14,7 @@ from app.db.queries import HOLDING_STATUSES, Reservation
 from app.domain.choices import ProcessKind
 from app.domain.quotes import OPEN_QUOTE_STATUSES, QuoteStatus
 from app.domain.stages import StageInfo
+from app.domain.standard_names import display_name
 
 # The catalogue's levels, from the brand down to the variant.
 CATALOGUE_LEVELS = ("brand", "vehicle_class", "model", "model_code", "variant")
@@ -165,6 +166,7 @@ def form_record(opportunity_id: int) -> OpportunityRecord | None:
             m.Opportunity,
             m.Account.name.alias("x_account_name"),
             m.Stage.name.alias("x_stage_name"),
+            m.Stage.key.alias("x_stage_key"),
             m.Vehicle.id.alias("x_vehicle_id"),
             m.Vehicle.vin.alias("x_vin"),
             m.Vehicle.stock_number.alias("x_stock_number"),
@@ -224,7 +226,7 @@ def form_record(opportunity_id: int) -> OpportunityRecord | None:
     return OpportunityRecord(
         row=row,
         account_name=extra.get("x_account_name") or "",
-        stage_name=extra.get("x_stage_name") or "",
+        stage_name=display_name(extra.get("x_stage_key"), extra.get("x_stage_name") or ""),
         vehicle=vehicle,
         holder=holder_row,
         revenue_quote=(number, int(extra["x_quote_revision"])) if number is not None else None,
@@ -237,28 +239,44 @@ def kinds() -> list[KindRow]:
         m.OpportunityKind.select(
             m.OpportunityKind.id,
             m.OpportunityKind.name,
+            m.OpportunityKind.key,
             m.OpportunityKind.process,
             m.Stage.id,
             m.Stage.name,
+            m.Stage.key,
             m.Stage.sequence,
             m.Stage.default_probability,
             m.Stage.is_won,
             m.Stage.is_lost,
             m.Stage.only_from_lead,
             m.Stage.days_allowed,
-            m.Stage.key,
         )
         .join(m.Stage, JOIN.LEFT_OUTER, on=(m.Stage.kind == m.OpportunityKind.id))
         .order_by(m.OpportunityKind.id, m.Stage.sequence)
         .tuples()
     )
     found: dict[int, KindRow] = {}
-    for kind_id, name, process, sid, sname, seq, prob, won, lost, lead_only, days, key in query:
+    for (
+        kind_id,
+        name,
+        key,
+        process,
+        sid,
+        sname,
+        skey,
+        seq,
+        prob,
+        won,
+        lost,
+        lead_only,
+        days,
+    ) in query:
         kind = found.setdefault(
-            kind_id, KindRow(kind_id, name, process == ProcessKind.STANDARD.value, [])
+            kind_id,
+            KindRow(kind_id, display_name(key, name), process == ProcessKind.STANDARD.value, []),
         )
         if sid is not None:
-            info = StageInfo(sid, sname, seq, prob, bool(won), bool(lost), bool(lead_only), key)
+            info = StageInfo(sid, sname, seq, prob, bool(won), bool(lost), bool(lead_only), skey)
             kind.stages.append(StageRow(info, days))
     return list(found.values())
 
@@ -269,16 +287,17 @@ def kind(kind_id: int) -> KindRow | None:
         m.OpportunityKind.select(
             m.OpportunityKind.id,
             m.OpportunityKind.name,
+            m.OpportunityKind.key,
             m.OpportunityKind.process,
             m.Stage.id,
             m.Stage.name,
+            m.Stage.key,
             m.Stage.sequence,
             m.Stage.default_probability,
             m.Stage.is_won,
             m.Stage.is_lost,
             m.Stage.only_from_lead,
             m.Stage.days_allowed,
-            m.Stage.key,
         )
         .join(m.Stage, JOIN.LEFT_OUTER, on=(m.Stage.kind == m.OpportunityKind.id))
         .where(m.OpportunityKind.id == kind_id)
@@ -286,11 +305,11 @@ def kind(kind_id: int) -> KindRow | None:
         .tuples()
     )
     row: KindRow | None = None
-    for kid, name, process, sid, sname, seq, prob, won, lost, lead_only, days, key in query:
+    for kid, name, key, process, sid, sname, skey, seq, prob, won, lost, lead_only, days in query:
         if row is None:
-            row = KindRow(kid, name, process == ProcessKind.STANDARD.value, [])
+            row = KindRow(kid, display_name(key, name), process == ProcessKind.STANDARD.value, [])
         if sid is not None:
-            info = StageInfo(sid, sname, seq, prob, bool(won), bool(lost), bool(lead_only), key)
+            info = StageInfo(sid, sname, seq, prob, bool(won), bool(lost), bool(lead_only), skey)
             row.stages.append(StageRow(info, days))
     return row
 
@@ -470,7 +489,7 @@ def history(opportunity_id: int, activity_limit: int = 2000) -> History:
             m.StageChange.reason.alias("reason"),
             null.alias("old_date"),
             null.alias("new_date"),
-            null.alias("kind"),
+            to_stage.key.alias("kind"),  # a stage move's kind column carries its stage's key
             null.alias("description"),
             null.alias("direction"),
             null.alias("lead_status"),
@@ -533,7 +552,8 @@ def history(opportunity_id: int, activity_limit: int = 2000) -> History:
         when = as_datetime(at)
         assert when is not None
         if what == "s":
-            result.moves.append(StageMove(when, text, by or "", bool(flag), reason or ""))
+            stage = display_name(kind, text) if text is not None else text
+            result.moves.append(StageMove(when, stage, by or "", bool(flag), reason or ""))
         elif what == "c":
             new_date = _date(new)
             assert new_date is not None

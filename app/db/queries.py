@@ -12,7 +12,8 @@ from peewee import JOIN
 from app.db import models as m
 from app.db.connection import database, is_sqlite
 from app.domain import money
-from app.domain.text import fold
+from app.domain.standard_names import display_name
+from app.domain.text import fold, search_words
 
 # Ids start at 1, so an id filter of 0 stands for "not set" (no salesperson, no facility).
 NONE_ID = 0
@@ -73,7 +74,7 @@ class OpportunityRow:
 
 _SELECTED = """
 SELECT o.id, o.topic, a.name, s.name, o.probability, o.est_revenue_minor, o.currency,
-       o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status, v.vin"""
+       o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status, v.vin, s.key"""
 _JOINS = """
 JOIN account a ON a.id = o.account_id
 LEFT JOIN stage s ON s.id = o.stage_id
@@ -128,8 +129,8 @@ def _text_terms(text: str) -> list[str]:
     """The words of a search. On SQLite folded as the search index holds the text (no case,
     no accents: "Škoda" -> "skoda"), so a term typed either way finds the same rows."""
     if is_sqlite():
-        return [t for t in map(fold, text.split()) if t]
-    return [t for t in text.split() if t]
+        return [t for t in map(fold, search_words(text)) if t]
+    return search_words(text)
 
 
 def _is_short(term: str) -> bool:
@@ -474,7 +475,7 @@ def _made(found: list[Any]) -> list[OpportunityRow]:
             id=r[0],
             topic=r[1],
             customer=r[2],
-            stage=r[3] or "",
+            stage=display_name(r[14], r[3] or ""),  # a shipped stage translated unless renamed
             probability=r[4],
             est_revenue=money.from_minor(r[5], r[6]),
             currency=r[6],

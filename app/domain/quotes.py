@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from app import i18n
 from app.domain import money
 from app.domain.choices import Choice, labelled
 from app.domain.validation import Validator
@@ -569,3 +570,25 @@ def reachable_from(status: QuoteStatus) -> set[QuoteStatus]:
                 seen.add(target)
                 todo.append(target)
     return seen
+
+
+def quote_label(number: str, revision: int, translator: i18n.Translator | None = None) -> str:
+    """How a quote is named to a user: "Q-00012", and "Q-00012 rev. 2" from the second
+    revision on (in the screen's language, or `translator`'s)."""
+    if revision <= 1:
+        return number
+    t = translator or i18n.current()
+    return t._("{number} rev. {revision}").format(number=number, revision=revision)
+
+
+def describe_trade_in(car: TradeInVehicle, t: i18n.Translator, day: Callable[[date], str]) -> str:
+    """The car traded in, in one line wherever its allowance is shown or printed: make, model,
+    VIN, first registration and mileage. ``day`` writes a date as the place it goes does."""
+    parts = [" ".join(p for p in (car.make, car.model) if p)]
+    if car.vin:
+        parts.append(t._("VIN {vin}").format(vin=car.vin))
+    if car.first_registration is not None:
+        parts.append(t._("first registered {date}").format(date=day(car.first_registration)))
+    if car.mileage_km is not None:
+        parts.append(t._("{distance} km").format(distance=t.format_number(car.mileage_km)))
+    return ", ".join(p for p in parts if p)

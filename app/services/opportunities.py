@@ -13,8 +13,10 @@ from app.db.connection import transaction
 from app.db.queries import Reservation
 from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
+from app.domain.fields import label
 from app.domain.stages import StageInfo, first_stage, move_refusal
 from app.domain.validation import ValidationError, Validator, not_in_past
+from app.i18n import _
 from app.services import conflicts
 from app.services.errors import ConflictError, NotFound
 from app.services.opportunity_form import (
@@ -37,15 +39,17 @@ OpportunityRow = queries.OpportunityRow
 SORT_COLUMNS = queries.SORT_COLUMNS
 
 
+# The longest text each field takes.
 _TEXT_LIMITS = {
-    "topic": ("Topic", 200),
-    "source": ("Source", 200),
-    "brand": ("Brand", 80),
-    "vehicle_class": ("Class", 80),
-    "model": ("Model", 80),
-    "model_code": ("Model code", 40),
-    "variant": ("Variant", 120),
+    "topic": 200,
+    "source": 200,
+    "brand": 80,
+    "vehicle_class": 80,
+    "model": 80,
+    "model_code": 40,
+    "variant": 120,
 }
+_AMOUNTS = ("est_revenue", "est_revenue_accessories", "est_trade_in")
 
 
 @dataclass
@@ -67,54 +71,59 @@ def _validate(
     data: OpportunityInput, existing: m.Opportunity | None, today: date
 ) -> tuple[Validator, _Checked]:
     v = Validator()
-    data.topic = v.require("topic", data.topic, "Topic")
-    for name, (label, limit) in _TEXT_LIMITS.items():
+    data.topic = v.require("topic", data.topic, label("opportunity.topic"))
+    for name, limit in _TEXT_LIMITS.items():
         if name != "topic":
-            setattr(data, name, v.optional(name, getattr(data, name), label, limit))
-    data.description = v.optional("description", data.description, "Description", 10_000)
+            text = getattr(data, name)
+            setattr(data, name, v.optional(name, text, label(f"opportunity.{name}"), limit))
+    data.description = v.optional(
+        "description", data.description, label("opportunity.description"), 10_000
+    )
     own_id = existing.id if existing else None
     facts = saves.save_facts(
         own_id, data.account_id, data.facility_id, data.operation_id, data.primary_contact_id
     )
     people = oq.contacts(data.account_id, own_id) if data.account_id is not None else []
     if data.account_id is None:
-        v.error("account_id", "Pick the customer, or create a new one.")
+        v.error("account_id", _("Pick the customer, or create a new one."))
     elif facts.account_name is None:
-        v.error("account_id", "This customer no longer exists; pick another.")
+        v.error("account_id", _("This customer no longer exists; pick another."))
     if data.primary_contact_id is not None and data.account_id is not None:
         contact = next((c for c in people if c.id == data.primary_contact_id), None)
         if contact is None or contact.account_id != data.account_id:
-            v.error("primary_contact_id", "The primary contact must be a person at the customer.")
+            v.error(
+                "primary_contact_id", _("The primary contact must be a person at the customer.")
+            )
     if data.est_close_date is None:
-        v.error("est_close_date", "Give the date the sale is expected to close.")
+        v.error("est_close_date", _("Give the date the sale is expected to close."))
     data.currency = v.currency("currency", data.currency)
-    data.est_revenue = v.amount("est_revenue", data.est_revenue, "Est. revenue")
-    data.est_revenue_accessories = v.amount(
-        "est_revenue_accessories", data.est_revenue_accessories, "Est. revenue accessories"
-    )
-    data.est_trade_in = v.amount("est_trade_in", data.est_trade_in, "Est. trade-in value")
+    for name in _AMOUNTS:
+        setattr(data, name, v.amount(name, getattr(data, name), label(f"opportunity.{name}")))
     if "currency" not in v.errors:
-        for name, label in (
-            ("est_revenue", "Est. revenue"),
-            ("est_revenue_accessories", "Est. revenue accessories"),
-            ("est_trade_in", "Est. trade-in value"),
-        ):
+        for name in _AMOUNTS:
             value = getattr(data, name)
             if name not in v.errors and not money.fits(value, data.currency):
-                places = money.exponent(data.currency)
                 v.error(
                     name,
-                    f"{label} {value} has more decimals than {data.currency} has ({places}); "
-                    "it would be stored rounded.",
+                    _(
+                        "{field} {amount} has more decimals than {currency} has ({places}); it "
+                        "would be stored rounded."
+                    ).format(
+                        field=label(f"opportunity.{name}"),
+                        amount=value,
+                        currency=data.currency,
+                        places=money.exponent(data.currency),
+                    ),
                 )
     v.probability("probability", data.probability)
-    data.channel = v.choice("channel", data.channel, Channel, "channel")
-    data.interest = v.choice("interest", data.interest, Interest, "way to pay")
-    data.condition = v.choice("condition", data.condition, Condition, "condition")
+    data.channel = v.choice("channel", data.channel, Channel, _("channel"))
+    data.interest = v.choice("interest", data.interest, Interest, _("way to pay"))
+    data.condition = v.choice("condition", data.condition, Condition, _("condition"))
     if existing is None or existing.scheduled_delivery != data.scheduled_delivery:
-        not_in_past(v, "scheduled_delivery", data.scheduled_delivery, today, "The delivery date")
+        delivery = data.scheduled_delivery
+        not_in_past(v, "scheduled_delivery", delivery, today, _("The delivery date"))
     if existing is None or existing.est_close_date != data.est_close_date:
-        not_in_past(v, "est_close_date", data.est_close_date, today, "The est. close date")
+        not_in_past(v, "est_close_date", data.est_close_date, today, _("The est. close date"))
 
     kind_id = data.kind_id or (existing.kind_id if existing else None) or oq.default_kind_id()
     data.kind_id = kind_id
@@ -133,14 +142,14 @@ def _validate(
     if data.vehicle_id is not None:
         vehicle, holder = saves.vehicle_and_holder(data.vehicle_id, own_id)
         _check_vehicle(v, vehicle, holder)
-    for name, child_id, found, parent_of, parent, link in (
+    for name, child_id, found, parent_of, parent, message in (
         (
             "facility_id",
             data.facility_id,
             facts.facility_found,
             facts.facility_business,
             data.business_id,
-            "business.",
+            _("This belongs to another business."),
         ),
         (
             "operation_id",
@@ -148,33 +157,43 @@ def _validate(
             facts.operation_found,
             facts.operation_facility,
             data.facility_id,
-            "facility.",
+            _("This belongs to another facility."),
         ),
     ):
         if child_id is not None and (not found or parent_of != parent):
-            v.error(name, "This belongs to another " + link)
+            v.error(name, message)
     return v, _Checked(kind, facts, people, vehicle, holder)
 
 
 def _check_vehicle(v: Validator, row: oq.VehicleRow | None, holder: Reservation | None) -> None:
     if row is None:
-        v.error("vehicle_id", "This vehicle is no longer in stock.")
+        v.error("vehicle_id", _("This vehicle is no longer in stock."))
         return
     odd_vin = vin_warning(row.vin)
     if odd_vin:
         v.warn("vehicle_id", odd_vin)
-    if holder is not None and holder.sold:
+    if holder is None:
+        return
+    held = {"number": holder.id, "topic": holder.topic, "owner": holder.owner or _("no owner")}
+    if holder.sold:
         v.error(
             "vehicle_id",
-            f"Sold with opportunity #{holder.id} “{holder.topic}” ({holder.owner or 'no owner'}); "
-            "it is no longer in stock.",
+            _(
+                "Sold with opportunity #{number} “{topic}” ({owner}); it is no longer in stock."
+            ).format(**held),
         )
-    elif holder is not None:
+    else:
         v.error(
             "vehicle_id",
-            f"Reserved by opportunity #{holder.id} “{holder.topic}” ({holder.owner or 'no owner'}); "
-            "pick another vehicle or release it there first.",
+            _(
+                "Reserved by opportunity #{number} “{topic}” ({owner}); pick another vehicle or "
+                "release it there first."
+            ).format(**held),
         )
+
+
+def _gone(opportunity_id: int) -> NotFound:
+    return NotFound(_("Opportunity #{number} no longer exists.").format(number=opportunity_id))
 
 
 def vin_warning(vin_text: str) -> str:
@@ -301,19 +320,23 @@ def _update(
 ) -> tuple[m.Opportunity, Validator, _Checked, datetime | None, list[oq.ContactRow], bool]:
     row = saves.opportunity_row(opportunity_id)
     if row is None:
-        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+        raise _gone(opportunity_id)
     if row.version != expected_version:
         raise ConflictError(
-            f"Opportunity #{opportunity_id}", saves.user_name(row.changed_by), row.version
+            _("Opportunity #{number}").format(number=opportunity_id),
+            saves.user_name(row.changed_by),
+            row.version,
         )
     if row.status != Status.OPEN.value:
-        raise ValidationError({"topic": "A closed opportunity is read-only; reopen it first."})
+        raise ValidationError({"topic": _("A closed opportunity is read-only; reopen it first.")})
     v, checked = _validate(data, row, today)
     following = checked.facts.revenue_quote
     if checked.facts.has_quotes and data.currency != row.currency:
         v.error(
             "currency",
-            f"This opportunity has quotes in {row.currency}; its currency stays with them.",
+            _("This opportunity has quotes in {currency}; its currency stays with them.").format(
+                currency=row.currency
+            ),
         )
     v.raise_if_any()
     old_stage, old_close, old_account = row.stage_id, row.est_close_date, row.account_id
@@ -352,7 +375,7 @@ def _update(
 def get(opportunity_id: int) -> OpportunityDetail:
     record = oq.form_record(opportunity_id)
     if record is None:
-        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+        raise _gone(opportunity_id)
     return record_detail(
         record.row,
         record.account_name,
@@ -377,7 +400,7 @@ def open_form(
         )
     record = oq.form_record(opportunity_id)
     if record is None:
-        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+        raise _gone(opportunity_id)
     kind = next((k for k in kinds if k.id == record.row.kind_id), None)
     detail = record_detail(
         record.row,
@@ -405,7 +428,7 @@ def reread(opportunity_id: int) -> OpportunityForm:
     the form's fields (a stage move, an activity, a close)."""
     record = oq.form_record(opportunity_id)
     if record is None:
-        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+        raise _gone(opportunity_id)
     kind = oq.kind(record.row.kind_id)
     detail = record_detail(
         record.row,
@@ -459,36 +482,42 @@ def page(
 
 # --- saved elsewhere meanwhile ------------------------------------------------------------
 
-FIELD_LABELS = {
-    "topic": "Topic",
-    "account_id": "Customer",
-    "primary_contact_id": "Primary contact",
-    "est_close_date": "Est. close date",
-    "est_revenue": "Est. revenue",
-    "est_revenue_accessories": "Est. revenue accessories",
-    "est_trade_in": "Est. trade-in value",
-    "currency": "Currency",
-    "owner_id": "Owner",
-    "kind_id": "Sales process",
-    "stage_id": "Stage",
-    "probability": "Probability (by hand)",
-    "channel": "Channel",
-    "source": "Source",
-    "description": "Description",
-    "interest": "Interest",
-    "condition": "Condition",
-    "brand": "Brand",
-    "vehicle_class": "Class",
-    "model": "Model",
-    "model_code": "Model code",
-    "variant": "Variant",
-    "vehicle_id": "Vehicle",
-    "scheduled_delivery": "Scheduled delivery",
-    "business_id": "Business",
-    "facility_id": "Facility",
-    "operation_id": "Operation",
-    "lead_id": "From lead",
+# The fields the conflict dialog compares, each with its label's key.
+FIELD_KEYS = {
+    "topic": "opportunity.topic",
+    "account_id": "opportunity.account_id",
+    "primary_contact_id": "opportunity.primary_contact_id",
+    "est_close_date": "opportunity.est_close_date",
+    "est_revenue": "opportunity.est_revenue",
+    "est_revenue_accessories": "opportunity.est_revenue_accessories",
+    "est_trade_in": "opportunity.est_trade_in",
+    "currency": "opportunity.currency",
+    "owner_id": "opportunity.owner_id",
+    "kind_id": "opportunity.kind_id",
+    "stage_id": "opportunity.stage_id",
+    "probability": "opportunity.probability_by_hand",
+    "channel": "opportunity.channel",
+    "source": "opportunity.source",
+    "description": "opportunity.description",
+    "interest": "opportunity.interest",
+    "condition": "opportunity.condition",
+    "brand": "opportunity.brand",
+    "vehicle_class": "opportunity.vehicle_class",
+    "model": "opportunity.model",
+    "model_code": "opportunity.model_code",
+    "variant": "opportunity.variant",
+    "vehicle_id": "opportunity.vehicle_id",
+    "scheduled_delivery": "opportunity.scheduled_delivery",
+    "business_id": "opportunity.business_id",
+    "facility_id": "opportunity.facility_id",
+    "operation_id": "opportunity.operation_id",
+    "lead_id": "opportunity.lead_id",
 }
+
+
+def field_labels() -> dict[str, str]:
+    """The compared fields with their labels in the screen's language."""
+    return {name: label(key) for name, key in FIELD_KEYS.items()}
 
 
 def _show(name: str, value: object) -> str:
@@ -509,7 +538,9 @@ def _show(name: str, value: object) -> str:
         shown = saves.link_name(name, value)
         if shown is not None:
             return shown
-        return f"#{value}" if name == "primary_contact_id" else f"#{value} (removed)"
+        if name == "primary_contact_id":
+            return f"#{value}"
+        return _("#{number} (removed)").format(number=value)
     if name == "probability":
         return f"{value} %"
     if name in ("channel", "interest", "condition") and isinstance(value, str) and value:
@@ -528,14 +559,14 @@ def conflict(
     saved elsewhere, and the one in the form."""
     found, changed_by = saves.changed_by(opportunity_id)
     if not found:
-        raise NotFound(f"Opportunity #{opportunity_id} no longer exists.")
+        raise _gone(opportunity_id)
     return conflicts.describe(
-        f"Opportunity #{opportunity_id}",
+        _("Opportunity #{number}").format(number=opportunity_id),
         changed_by,
         opened,
         get(opportunity_id),
         yours,
-        FIELD_LABELS,
+        field_labels(),
         _show,
     )
 
@@ -562,7 +593,7 @@ def save_over_form(
 ) -> OpportunityForm:
     """save_over, answered as `save` answers."""
     theirs = get(opportunity_id)
-    data = conflicts.merged(opened, theirs, yours, FIELD_LABELS)
+    data = conflicts.merged(opened, theirs, yours, FIELD_KEYS)
     return save(opportunity_id, data, their_version, today)
 
 

@@ -13,7 +13,10 @@ from app.db.queries import Reservation
 from app.domain import dates, money
 from app.domain.choices import LeadStatus, Status
 from app.domain.process import StageVisit
+from app.domain.quotes import quote_label
 from app.domain.stages import StageInfo, first_stage, next_stages, stage_choices
+from app.i18n import _
+from app.services import reference, wording
 from app.services.accounts import OpportunityContactInfo
 from app.services.catalogue import VehicleChoice
 from app.services.process import StageOverview
@@ -78,23 +81,43 @@ class OpportunityDetail(OpportunityInput):
 
     @property
     def closing_summary(self) -> str:
-        """'Closed as lost on 3 Nov 2026: Price (competitor: BMW Meier). Note: …', or ''."""
+        """'Closed as lost on 03 Nov 2026: Price (competitor: BMW Meier). Note: …', or ''."""
         if self.status == Status.OPEN.value:
             return ""
-        when = f" on {self.closed_at:%d %b %Y}" if self.closed_at else ""
-        text = f"Closed as {self.status}{when}"
-        if self.lost_reason:
-            text += f": {self.lost_reason}"
-        if self.competitor:
-            text += f" (competitor: {self.competitor})"
-        text += "."
+        text = _closed_sentence(
+            self.status == Status.WON.value,
+            wording.day(self.closed_at) if self.closed_at else "",
+            reference.reason_label("lost", self.lost_reason),
+            self.competitor,
+        )
         if self.closing_note:
-            text += f" Note: {self.closing_note}"
+            text += " " + _("Note: {note}").format(note=self.closing_note)
         return text
 
     created_at: str = ""
     updated_at: str = ""
     warnings: dict[str, str] = field(default_factory=dict)
+
+
+def _closed_sentence(won: bool, on: str, reason: str, competitor: str) -> str:
+    """How the sale ended, as one sentence for each case a translator needs."""
+    if won:
+        return (_("Closed as won on {date}.") if on else _("Closed as won.")).format(date=on)
+    if reason and competitor:
+        reason = _("{reason} (competitor: {competitor})").format(
+            reason=reason, competitor=competitor
+        )
+    if reason:
+        text = _("Closed as lost on {date}: {reason}.") if on else _("Closed as lost: {reason}.")
+    elif competitor:
+        text = (
+            _("Closed as lost on {date} (competitor: {competitor}).")
+            if on
+            else _("Closed as lost (competitor: {competitor}).")
+        )
+    else:
+        text = _("Closed as lost on {date}.") if on else _("Closed as lost.")
+    return text.format(date=on, reason=reason, competitor=competitor)
 
 
 @dataclass
@@ -169,14 +192,6 @@ PLAIN_FIELDS = (
 )
 
 
-def quote_label(quote: tuple[str, int] | None) -> str:
-    """As quotes.label names a quote: "Q-00012", or "Q-00012 rev. 2"."""
-    if quote is None:
-        return ""
-    number, revision = quote
-    return f"{number} rev. {revision}" if revision > 1 else number
-
-
 def record_detail(
     row: m.Opportunity,
     account_name: str,
@@ -210,7 +225,7 @@ def record_detail(
         account_name=account_name,
         vehicle_label=vehicle.label if vehicle is not None and row.vehicle_id else "",
         stage_name=stage_name or "",
-        revenue_from=quote_label(revenue_quote),
+        revenue_from=quote_label(*revenue_quote) if revenue_quote is not None else "",
         closed_at=row.closed_at,
         lost_reason=row.lost_reason,
         competitor=row.competitor,
@@ -225,9 +240,15 @@ def vehicle_choice(row: oq.VehicleRow | None, holder: Reservation | None) -> Veh
     if row is None:
         return None
     reserved_by = ""
-    if holder is not None:
-        held = f"#{holder.id} {holder.topic} ({holder.owner or 'no owner'})"
-        reserved_by = f"sold with {held}" if holder.sold else held
+    if holder is not None:  # worded as catalogue.vehicle words it
+        if holder.owner:
+            reserved_by = _("#{id} {topic} ({owner})").format(
+                id=holder.id, topic=holder.topic, owner=holder.owner
+            )
+        else:
+            reserved_by = _("#{id} {topic} (no owner)").format(id=holder.id, topic=holder.topic)
+        if holder.sold:
+            reserved_by = _("sold with {opportunity}").format(opportunity=reserved_by)
     return VehicleChoice(
         id=row.id,
         vin=row.vin,
@@ -393,7 +414,7 @@ def histories(opportunity_id: int, status: str) -> Histories:
     moves = told.moves
     visits = [
         StageVisit(
-            move.stage or "(no stage)",
+            move.stage or _("(no stage)"),
             move.at,
             moves[index + 1].at if index + 1 < len(moves) else None,
             move.by,

@@ -121,7 +121,7 @@ def test_check_reads_an_old_database_and_does_not_upgrade_it(
     assert not (data_dir / "backups").exists()
 
 
-@pytest.mark.parametrize("version", [1, 9])
+@pytest.mark.parametrize("version", [1, 9, 10])
 def test_an_old_database_without_the_id_is_accepted_and_stamped_on_upgrade(
     data_dir: Path, version: int
 ) -> None:

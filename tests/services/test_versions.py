@@ -137,8 +137,9 @@ EDITABLE: dict[str, Editable] = {
 
 # The tables whose rows change only through actions that read and write in one transaction
 # (issuing, signing, delivering, cancelling, creating a kind), never through a form opened
-# earlier: nothing of theirs can be saved over a version seen before.
-CHANGED_BY_ACTIONS_ONLY = {"order_form", "order", "opportunity_kind"}
+# earlier, and marketing consent, a history each statement is added to and never edited:
+# nothing of theirs can be saved over a version seen before.
+CHANGED_BY_ACTIONS_ONLY = {"order_form", "order", "opportunity_kind", "marketing_consent"}
 
 
 def test_every_audited_table_is_an_editable_record_or_changed_by_actions_only() -> None:

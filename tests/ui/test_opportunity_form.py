@@ -27,6 +27,8 @@ TODAY = date.today()
 SAVE = QMessageBox.StandardButton.Save
 DISCARD = QMessageBox.StandardButton.Discard
 CANCEL = QMessageBox.StandardButton.Cancel
+YES = QMessageBox.StandardButton.Yes
+NO = QMessageBox.StandardButton.No
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 GOLF_VIN = vin.with_check_digit("WVWZZZCDZRW012345")
@@ -801,3 +803,26 @@ def test_a_removed_opportunity_opens_read_only_saying_so(qtbot, user: UserInfo) 
     assert "#4242 no longer exists" in dialog.banner.text()
     assert dialog.windowTitle().startswith("Opportunity #4242")
     assert not dialog.tabs.isEnabled()
+
+
+def test_an_opportunity_removed_meanwhile_is_saved_as_a_new_one_when_asked(
+    qtbot, user: UserInfo, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created = factories.opportunity(user.id, site.rossi, topic="Golf for Rossi")
+    dialog = open_form(qtbot, user, created.id)
+    type_into(qtbot, dialog.opportunity.topic, "Golf GTI for Rossi", replace=True)
+    dialog.opportunity_id = 4242  # as if it had been removed elsewhere since it was opened
+
+    asked = patch_question(monkeypatch, NO)
+    assert not dialog.save()
+    assert asked[0][0] == (
+        "Opportunity #4242 no longer exists. Save what is in the form as a new opportunity?"
+    )
+    assert dialog.message.text() == "Not saved: Opportunity #4242 no longer exists."
+    assert dialog.opportunity.topic.text() == "Golf GTI for Rossi"
+
+    patch_question(monkeypatch, YES)
+    with qtbot.waitSignal(dialog.saved) as saved:
+        assert dialog.save()
+    assert saved.args[0] not in (created.id, 4242)
+    assert opportunities.get(saved.args[0]).topic == "Golf GTI for Rossi"

@@ -30,6 +30,7 @@ from app.services import activities, catalogue, reference
 from app.services.activities import ActivityInput
 from app.services.conflicts import Conflict
 from app.services.errors import ConflictError, NotFound
+from ui.common import changes
 from ui.common.qt import (
     CANCEL_BUTTON,
     CLOSE_BUTTON,
@@ -523,6 +524,7 @@ class ActivityDialog(RecordDialog):
         self._loaded = record
         self._version = record.version
         self._baseline = self.state()
+        changes.record_changes().announce(changes.ACTIVITY, record.id)
         self.saved.emit(record.id)
         self.accept()
 

@@ -37,6 +37,7 @@ from app.services import activities
 from app.services.errors import NotFound
 from app.services.timeline import TimelineEntry
 from ui.activities.activity_dialog import ActivityDialog
+from ui.common import changes
 from ui.common.qt import (
     ACCESSIBLE,
     ALIGN_CENTER,
@@ -507,6 +508,7 @@ class TimelineWidget(QWidget):
             self.refresh()
             self._say(_("Not marked done: {reason}").format(reason=exc))
             return False
+        changes.record_changes().announce(changes.ACTIVITY, entry.activity_id)
         self._after_save()
         return True
 

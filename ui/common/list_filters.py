@@ -7,6 +7,8 @@ from typing import Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
+from app.domain.text import SEARCH_MAX_LENGTH
+
 # Long enough that a fast typist's burst is one query, short enough to feel immediate.
 SEARCH_DELAY_MS = 120
 
@@ -20,6 +22,7 @@ class SearchBox(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.setClearButtonEnabled(True)
+        self.setMaxLength(SEARCH_MAX_LENGTH)
         self.setMinimumWidth(260)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

@@ -3,6 +3,7 @@ catalogue down to the variant; shared by the opportunity's Branding and the lead
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -20,10 +21,13 @@ class VehicleInterestPickers:
     """The widgets and their rules; the form that shows them lays them out. Each catalogue
     picker offers what fits the ones above it, and free text is kept (early in a sale the
     details are vague). `load`, `fill` and `state` read and write any record with the fields
-    interest, condition and the five levels."""
+    interest, condition and the five levels. Offers read already (with the record) are
+    handed in with `take_offers`, so that showing them asks the catalogue nothing."""
 
     def __init__(self) -> None:
         self.quiet = False  # filling from a load or a vehicle: offer, never clear
+        self._loading = False  # the levels are set one by one: offered once all are set
+        self._taken: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         self.interest = ChoiceCombo(Interest)
         self.condition = ChoiceCombo(Condition)
         self.levels: dict[str, CatalogueCombo] = {name: CatalogueCombo() for name in LEVELS}
@@ -38,13 +42,25 @@ class VehicleInterestPickers:
             *((name, self.levels[name]) for name in LEVELS),
         ]
 
+    def take_offers(self, offers: Mapping[str, list[str]], values: Mapping[str, str]) -> None:
+        """`offers` for each level, as catalogue.choices gives them under `values`: offered
+        instead of asking the catalogue while the levels above hold those values."""
+        self._taken = {
+            (name, _above(values, position)): offers.get(name, [])
+            for position, name in enumerate(LEVELS)
+        }
+
     def load(self, data: Any) -> None:
         self.quiet = True
-        self.interest.set_current_code(data.interest)
-        self.condition.set_current_code(data.condition)
-        for name in LEVELS:
-            if self.levels[name].currentText() != getattr(data, name):
-                self.levels[name].set_value(getattr(data, name))
+        self._loading = True
+        try:
+            self.interest.set_current_code(data.interest)
+            self.condition.set_current_code(data.condition)
+            for name in LEVELS:
+                if self.levels[name].currentText() != getattr(data, name):
+                    self.levels[name].set_value(getattr(data, name))
+        finally:
+            self._loading = False
         self.quiet = False
         self.refresh_offers(clear=False)
 
@@ -70,7 +86,9 @@ class VehicleInterestPickers:
             name = LEVELS[position]
             combo = self.levels[name]
             above = {n: self.levels[n].value() for n in LEVELS[:position]}
-            offered = catalogue.choices(name, **above)
+            offered = self._taken.get((name, _above(above, position)))
+            if offered is None:
+                offered = catalogue.choices(name, **above)
             combo.set_values(offered)
             if clear and offered and combo.value() and not combo.offers(combo.value()):
                 blocked = combo.blockSignals(True)
@@ -84,4 +102,10 @@ class VehicleInterestPickers:
             combo.set_read_only(read_only)
 
     def _on_level_changed(self, name: str, _text: str = "") -> None:
-        self.refresh_offers(name, clear=not self.quiet)
+        if not self._loading:
+            self.refresh_offers(name, clear=not self.quiet)
+
+
+def _above(values: Mapping[str, str], position: int) -> tuple[str, ...]:
+    """The values of the levels above `position`, as the offers under them are keyed."""
+    return tuple((values.get(n) or "").strip() for n in LEVELS[:position])

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.i18n import _
 from app.services import accounts
 from app.services.reference import Option
+from ui.common import changes
 from ui.common.record_dialog import RecordDialog
 from ui.customers.customer_fields import AccountFields
 from ui.customers.duplicates import DuplicateCandidatesPanel
@@ -112,6 +113,7 @@ class AccountDialog(RecordDialog):
 
     def show_saved(self, option: Option) -> None:
         self.account = option
+        changes.record_changes().announce(changes.CUSTOMER, option.id)
         self.created.emit(option)
 
     def refuse(

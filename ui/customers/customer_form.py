@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.fields import label
+from app.domain.text import SEARCH_MAX_LENGTH
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext
 from app.services import accounts, activities, workspace
@@ -39,11 +40,13 @@ from app.services.conflicts import Conflict
 from app.services.errors import NotFound
 from app.services.reference import Option
 from ui.activities.timeline import ACCOUNT, TimelineWidget
+from ui.common import changes
 from ui.common.qt import NO_EDIT, SELECT_ROWS, STRETCH, TO_CONTENTS
 from ui.common.record_dialog import RecordDialog
 from ui.common.roles import ID_ROLE
 from ui.common.texts import FieldLabel, ShownText, shown
 from ui.common.widgets import FieldBox
+from ui.customers.consent_section import ConsentSection
 from ui.customers.customer_fields import ACCOUNT_FIELDS, AccountFields, field_label
 from ui.customers.customer_tabs import AccountDocumentsTab
 from ui.customers.duplicates import DuplicateCandidatesPanel
@@ -208,6 +211,7 @@ class MergeDialog(QDialog):
         self.other: accounts.AccountDetail | None = None
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Find the other record: name, e-mail or phone…"))
+        self.search.setMaxLength(SEARCH_MAX_LENGTH)
         self.results = QListWidget()
         self.results.setMaximumHeight(130)
         self.values = QTableWidget(0, 3)
@@ -346,6 +350,8 @@ class AccountFormDialog(RecordDialog):
         details_layout.addWidget(self.fields)
         details_layout.addWidget(self.duplicates)
         details_layout.addWidget(self.use_existing)
+        self.consent = ConsentSection()
+        details_layout.addWidget(self.consent)
         details_layout.addStretch(1)
 
         self.contacts = _table(CONTACT_COLUMNS)
@@ -441,6 +447,7 @@ class AccountFormDialog(RecordDialog):
         _fill(self.opportunities, _opportunity_rows(self.detail.opportunities))
         self.activities.set_record(self.detail.id)
         self.documents.set_account(self.detail.id)
+        self.consent.set_subject(account_id=self.detail.id)
         self.take_baseline()
         self._show_mode()
 
@@ -481,6 +488,7 @@ class AccountFormDialog(RecordDialog):
 
     def show_saved(self, saved: Option | accounts.AccountDetail) -> None:
         self.load(saved.id)
+        changes.record_changes().announce(changes.CUSTOMER, saved.id)
         self.saved.emit(saved.id)
 
     def compare(self) -> Conflict:
@@ -531,6 +539,7 @@ class AccountFormDialog(RecordDialog):
         if not anonymise_customer(self, self.detail.id, self.detail.name):
             return False
         self.load(self.detail.id)
+        changes.record_changes().announce(changes.CUSTOMER, self.detail.id)
         self.saved.emit(self.detail.id)
         return True
 
@@ -594,4 +603,5 @@ class AccountFormDialog(RecordDialog):
 
     def _after_merge(self, account_id: int) -> None:
         self.load(account_id)
+        changes.record_changes().announce(changes.CUSTOMER, account_id)
         self.saved.emit(account_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,20 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import Status
+from app.domain.fields import label
 from app.domain.validation import ValidationError
-from app.services import deals, opportunities, orders, process
+from app.i18n import _, ngettext
+from app.services import deals, opportunities, orders, process, reference
 from app.services.errors import NotFound
 from ui.common.changes import OPPORTUNITY, record_changes
+from ui.common.qt import ACCEPT_ROLE, CANCEL, CANCEL_BUTTON, DISCARD, NO, PLAIN_TEXT, YES
 from ui.common.widgets import FieldBox, FieldErrorLabel, show_field_messages
 from ui.opportunities.stage_bar import closed_from
-
-ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
-CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
-PLAIN_TEXT = Qt.TextFormat.PlainText
-YES = QMessageBox.StandardButton.Yes
-NO = QMessageBox.StandardButton.No
-DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
 
 NOTE_LINES = 4
 MAX_START_WIDTH = 640
@@ -122,7 +117,7 @@ class _CloseDialog(QDialog):
             answer = QMessageBox.question(
                 self,
                 self.windowTitle(),
-                "Drop what you typed and leave the opportunity as it is?",
+                _("Drop what you typed and leave the opportunity as it is?"),
                 DISCARD | CANCEL,
                 CANCEL,
             )
@@ -139,39 +134,45 @@ class CloseLostDialog(_CloseDialog):
     closed = Signal(list)
 
     def __init__(self, opportunity_ids: list[int], parent: QWidget | None = None) -> None:
-        super().__init__("Close as lost", "Close as &lost", parent)
+        super().__init__(_("Close as lost"), _("Close as &lost"), parent)
         self.names, skipped = _open_ones(list(dict.fromkeys(opportunity_ids)))
         self.opportunity_ids = list(self.names)  # the ones to close: open when the dialog opened
 
         self.reason = QComboBox()
-        self.reason.addItems(process.lost_reasons())
+        for reason in reference.reason_choices("lost"):  # shown translated, stored as stored
+            self.reason.addItem(reason.label, reason.name)
         # Nothing preselected: a reason the user did not choose would skew the lost analysis.
         self.reason.setCurrentIndex(-1)
-        self.reason.setPlaceholderText("Choose why the sale was lost…")
+        self.reason.setPlaceholderText(_("Choose why the sale was lost…"))
         self.reason.setMinimumContentsLength(24)
         self.competitor = QLineEdit()
         self.competitor.setMaxLength(120)
-        self.competitor.setPlaceholderText("Optional: who won the sale, e.g. BMW Autohaus Meier")
-        self.note = _note_edit("Optional: what happened, for whoever picks this up again")
-        self.add_field("lost_reason", "&Reason", self.reason)
-        self.add_field("competitor", "Co&mpetitor", self.competitor)
-        self.add_field("note", "&Note", self.note)
+        self.competitor.setPlaceholderText(_("Optional: who won the sale, e.g. BMW Autohaus Meier"))
+        self.note = _note_edit(_("Optional: what happened, for whoever picks this up again"))
+        self.add_field("lost_reason", label("opportunity.lost_reason", form=True), self.reason)
+        self.add_field("competitor", label("opportunity.competitor", form=True), self.competitor)
+        self.add_field("note", _("&Note"), self.note)
 
         self.summary.setText(self._summary())
         self.contracts = orders.live_contracts(self.opportunity_ids)
         warnings = []
         if skipped:
-            left = "Left as they are: " if len(skipped) > 1 else "Left as it is: "
-            warnings.append(left + "; ".join(skipped) + ".")
+            warnings.append(
+                ngettext(
+                    "Left as it is: {names}.", "Left as they are: {names}.", len(skipped)
+                ).format(names="; ".join(skipped))
+            )
         if self.contracts:
             signed = "; ".join(
-                f"{self.names[i]}: {words}"
+                _("{opportunity}: {contract}").format(opportunity=self.names[i], contract=words)
                 for i, words in self.contracts.items()
                 if i in self.names
             )
             warnings.append(
-                f"The customer has a contract: {signed}. Closing as lost cancels it; it stays "
-                "on file as issued."
+                _(
+                    "The customer has a contract: {contracts}. Closing as lost cancels it; it "
+                    "stays on file as issued."
+                ).format(contracts=signed)
             )
         if warnings:
             self.left_out.show_warning("\n".join(warnings))
@@ -185,22 +186,27 @@ class CloseLostDialog(_CloseDialog):
     def _summary(self) -> str:
         topics = list(self.names.values())
         if not topics:
-            return "There is no open opportunity to close."
+            return _("There is no open opportunity to close.")
         if len(topics) == 1:
-            return (
-                f"{topics[0]} will be closed as lost and become read-only; its open quotes "
-                "are abandoned. It can be reopened later."
-            )
-        named = "\n".join(f"• {t}" for t in topics[:LISTED_AT_MOST])
-        if len(topics) > LISTED_AT_MOST:
-            named += f"\n• and {len(topics) - LISTED_AT_MOST} more"
-        return (
-            f"These {len(topics)} opportunities will be closed as lost, all with the reason "
-            f"chosen here, and become read-only; their open quotes are abandoned.\n{named}"
-        )
+            return _(
+                "{opportunity} will be closed as lost and become read-only; its open quotes are "
+                "abandoned. It can be reopened later."
+            ).format(opportunity=topics[0])
+        named = [f"• {t}" for t in topics[:LISTED_AT_MOST]]
+        more = len(topics) - LISTED_AT_MOST
+        if more > 0:
+            named.append(ngettext("• and {n} more", "• and {n} more", more).format(n=more))
+        # Never one here, but the plural still follows the number in every language.
+        return ngettext(
+            "These {n} opportunities will be closed as lost, all with the reason chosen here, "
+            "and become read-only; their open quotes are abandoned.\n{opportunities}",
+            "These {n} opportunities will be closed as lost, all with the reason chosen here, "
+            "and become read-only; their open quotes are abandoned.\n{opportunities}",
+            len(topics),
+        ).format(n=len(topics), opportunities="\n".join(named))
 
     def reason_chosen(self) -> str:
-        return self.reason.currentText() if self.reason.currentIndex() >= 0 else ""
+        return str(self.reason.currentData() or "") if self.reason.currentIndex() >= 0 else ""
 
     def close_opportunities(self) -> bool:
         """Close them all as lost, or none; True when closed."""
@@ -216,8 +222,10 @@ class CloseLostDialog(_CloseDialog):
         except NotFound as exc:
             self.show_errors({"opportunity": str(exc)})
             return False
-        for opportunity_id in ids:
-            record_changes().announce(OPPORTUNITY, opportunity_id)
+        if ids:
+            # Once for the batch: a list reads all its rows again whichever one it is told
+            # of, and closing twenty must not read it twenty times.
+            record_changes().announce(OPPORTUNITY, ids[-1])
         self.closed.emit(ids)
         self.accept()
         return True
@@ -233,18 +241,20 @@ class CloseWonDialog(_CloseDialog):
     closed = Signal(int)
 
     def __init__(self, opportunity_id: int, parent: QWidget | None = None) -> None:
-        super().__init__("Close as won", "Close as &won", parent)
+        super().__init__(_("Close as won"), _("Close as &won"), parent)
         self.opportunity_id = opportunity_id
         found, skipped = _open_ones([opportunity_id])
-        self.note = _note_edit("Optional: e.g. delivered with winter tyres, referral promised")
-        self.add_field("note", "Closing &note", self.note)
+        self.note = _note_edit(_("Optional: e.g. delivered with winter tyres, referral promised"))
+        self.add_field("note", label("opportunity.closing_note", form=True), self.note)
         if found:
             self.summary.setText(
-                f"{found[opportunity_id]} will be closed as won at 100 % and become "
-                "read-only. It can be reopened later."
+                _(
+                    "{opportunity} will be closed as won at 100 % and become read-only. It can "
+                    "be reopened later."
+                ).format(opportunity=found[opportunity_id])
             )
         else:
-            self.summary.setText("There is no open opportunity to close.")
+            self.summary.setText(_("There is no open opportunity to close."))
             self.left_out.show_warning(f"{'; '.join(skipped)}.")
             self.close_button.setEnabled(False)
         self.close_button.clicked.connect(self.close_opportunity)
@@ -280,9 +290,11 @@ def _open_ones(opportunity_ids: list[int]) -> tuple[dict[int, str], list[str]]:
         except NotFound as exc:
             skipped.append(str(exc).rstrip("."))
             continue
-        name = f"“{detail.topic}” ({detail.account_name})"
-        if detail.status != Status.OPEN.value:
-            skipped.append(f"{name} is closed as {detail.status} already")
+        name = _("“{topic}” ({customer})").format(topic=detail.topic, customer=detail.account_name)
+        if detail.status == Status.WON.value:
+            skipped.append(_("{opportunity} is closed as won already").format(opportunity=name))
+        elif detail.status != Status.OPEN.value:
+            skipped.append(_("{opportunity} is closed as lost already").format(opportunity=name))
         else:
             found[opportunity_id] = name
     return found, skipped
@@ -294,18 +306,15 @@ def reopen(parent: QWidget | None, opportunity_id: int) -> bool:
     try:
         detail = opportunities.get(opportunity_id)
     except NotFound as exc:
-        QMessageBox.warning(parent, "Not reopened", str(exc))
+        QMessageBox.warning(parent, _("Not reopened"), str(exc))
         return False
     if detail.status == Status.OPEN.value:
         return False
     stage = closed_from(opportunity_id, detail.status)
-    back = f"It goes back to {stage}" if stage else "It becomes open"
-    cleared = ", the lost reason is cleared" if detail.status == Status.LOST.value else ""
     answer = QMessageBox.question(
         parent,
-        "Reopen opportunity",
-        f"Reopen “{detail.topic}”, closed as {detail.status}?\n\n{back}{cleared} and it can "
-        "be changed again. The reopening is recorded in its history.",
+        _("Reopen opportunity"),
+        _reopen_question(detail.topic, detail.status == Status.WON.value, stage),
         YES | NO,
         YES,
     )
@@ -314,6 +323,31 @@ def reopen(parent: QWidget | None, opportunity_id: int) -> bool:
     try:
         process.reopen(opportunity_id)
     except (ValidationError, NotFound) as exc:
-        QMessageBox.warning(parent, "Not reopened", str(exc))
+        QMessageBox.warning(parent, _("Not reopened"), str(exc))
         return False
     return True
+
+
+def _reopen_question(topic: str, won: bool, stage: str) -> str:
+    """Whole sentences for each case, as a translator needs them."""
+    if won and stage:
+        text = _(
+            "Reopen “{topic}”, closed as won?\n\nIt goes back to {stage} and it can be changed "
+            "again. The reopening is recorded in its history."
+        )
+    elif won:
+        text = _(
+            "Reopen “{topic}”, closed as won?\n\nIt becomes open and it can be changed again. "
+            "The reopening is recorded in its history."
+        )
+    elif stage:
+        text = _(
+            "Reopen “{topic}”, closed as lost?\n\nIt goes back to {stage}, the lost reason is "
+            "cleared and it can be changed again. The reopening is recorded in its history."
+        )
+    else:
+        text = _(
+            "Reopen “{topic}”, closed as lost?\n\nIt becomes open, the lost reason is cleared "
+            "and it can be changed again. The reopening is recorded in its history."
+        )
+    return text.format(topic=topic, stage=stage)

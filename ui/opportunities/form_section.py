@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -12,7 +11,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.fields import label
 from app.services.opportunities import OpportunityInput
+from ui.common.qt import GROW_FIELDS, LABEL_ALIGN
 from ui.common.widgets import (
     CatalogueCombo,
     ChoiceCombo,
@@ -20,8 +21,6 @@ from ui.common.widgets import (
     OptionCombo,
 )
 
-LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-GROW_FIELDS = QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
 # Pickers keep one width rather than spanning the dialog; long names still fit.
 PICKER_WIDTH = 320
 
@@ -37,14 +36,14 @@ class Section(QGroupBox):
         self.form.setVerticalSpacing(8)
         self.boxes: dict[str, FieldBox] = {}
 
-    def _row(
-        self, name: str, label: str, field: QWidget, *beside: QWidget, short: bool = False
-    ) -> FieldBox:
+    def _row(self, name: str, field: QWidget, *beside: QWidget, short: bool = False) -> FieldBox:
+        """The field `name` of the opportunity, labelled as the catalogue of labels has it
+        in a form (with its access key)."""
         if short and isinstance(field, (OptionCombo, ChoiceCombo, CatalogueCombo)):
             field.setMinimumWidth(PICKER_WIDTH)
         box = FieldBox(field, *beside, stretch=short)
         self.boxes[name] = box
-        self.form.addRow(label, box)
+        self.form.addRow(label(f"opportunity.{name}", form=True), box)
         buddy = self.form.labelForField(box)
         if isinstance(buddy, QLabel):
             buddy.setBuddy(field)  # Alt+letter goes to the field, not its box

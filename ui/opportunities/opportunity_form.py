@@ -6,15 +6,12 @@ from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -26,9 +23,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.validation import ValidationError
+from app.i18n import N_, _
 from app.services import activities, opportunities
 from app.services.catalogue import VehicleChoice
-from app.services.errors import ConflictError, NotFound
+from app.services.conflicts import Conflict
+from app.services.errors import NotFound
 from app.services.opportunity_form import (
     FormChoices,
     OpportunityForm,
@@ -37,17 +36,26 @@ from app.services.opportunity_form import (
 from app.services.timeline import TimelineEntry
 from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
 from ui.activities.timeline import TimelineWidget
-from ui.common import conflict_dialog
 from ui.common.changes import OPPORTUNITY, record_changes
-from ui.common.conflict_dialog import ConflictChoice
-from ui.common.widgets import (
-    ERROR_COLOUR,
-    FieldBox,
-    ask_to_save,
-    fit_to_screen,
-    set_tab_chain,
-    show_field_messages,
+from ui.common.qt import (
+    ACTION_ROLE,
+    ALIGN_TOP,
+    CLOSE_BUTTON,
+    DELETE_ON_CLOSE,
+    DISCARD,
+    HORIZONTAL,
+    NATIVE_TEXT,
+    NO,
+    NO_FRAME,
+    SAVE,
+    SAVE_KEYS,
+    SCROLL_BAR_OFF,
+    STYLED_PANEL,
+    VERTICAL,
+    YES,
 )
+from ui.common.record_dialog import RecordDialog
+from ui.common.widgets import FieldBox, ask_to_save, fit_to_screen, set_tab_chain
 from ui.opportunities.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
 from ui.opportunities.form_section import Section
 from ui.opportunities.opportunity_section import OpportunitySection
@@ -56,20 +64,16 @@ from ui.opportunities.stage_bar import StageBar
 from ui.opportunities.vehicle_sections import AssignmentSection, BrandingSection, DeviceSection
 from ui.quotes.quotes_tab import QuotesTab
 
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
-YES = QMessageBox.StandardButton.Yes
-NO = QMessageBox.StandardButton.No
-DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
-
-_CLOSED_MESSAGE = "This opportunity is {status}, so it is read-only. Reopen it to change it."
-_UNSAVED_TABS = "Save the opportunity first: its tabs open once it is saved."
+_CLOSED_MESSAGES = {
+    Status.WON.value: N_("This opportunity is won, so it is read-only. Reopen it to change it."),
+    Status.LOST.value: N_("This opportunity is lost, so it is read-only. Reopen it to change it."),
+}
 # The sections beside the tabs: room for the label column and a picker, the rest to the tabs.
 SECTIONS_WIDTH = 620
 SIDE_BY_SIDE_WIDTH = 1100  # narrower than this, the tabs go below the sections
 
 
-class OpportunityDialog(QDialog):
+class OpportunityDialog(RecordDialog):
     """One opportunity, new (`opportunity_id` None) or saved. Ctrl+S saves and stays;
     closing with unsaved changes asks first; a refused save keeps every value as typed
     and puts each message under its field. Emits `saved` with the id after each save.
@@ -90,9 +94,8 @@ class OpportunityDialog(QDialog):
         self.current_user_id = current_user_id
         self.version = 0
         self.status = Status.OPEN.value
-        self.read_only = False
         self._loaded = OpportunityInput()
-        self._baseline: tuple[Any, ...] = ()
+        self._written = OpportunityInput()  # what the last save sent, for a conflict
         self.choices: FormChoices | None = None
         self._unread: set[OpportunityTab] = set()  # tabs to read when next shown
 
@@ -106,13 +109,12 @@ class OpportunityDialog(QDialog):
             self.device,
             self.assignment,
         )
-        self.boxes: dict[str, FieldBox] = {}
         for section in self.sections:
             self.boxes.update(section.boxes)
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner.setFrameShape(STYLED_PANEL)
         self.banner.setMargin(6)
         self.banner.hide()
         content = QWidget()
@@ -123,21 +125,21 @@ class OpportunityDialog(QDialog):
         column.addStretch(1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setFrameShape(NO_FRAME)
         self.scroll_area.setWidget(content)
         # The sections keep their width when the tabs beside them are widened: no field is
         # cut off or scrolled sideways.
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setHorizontalScrollBarPolicy(SCROLL_BAR_OFF)
         scroll_bar = self.scroll_area.verticalScrollBar().sizeHint().width()
         self.scroll_area.setMinimumWidth(content.minimumSizeHint().width() + scroll_bar)
 
         self.stage_bar = StageBar()
-        self.close_won_button = QPushButton("Close as &won…")
-        self.close_lost_button = QPushButton("Close as l&ost…")
-        self.reopen_button = QPushButton("&Reopen…")
-        self.close_won_button.setToolTip("Close this opportunity as won, with a closing note")
-        self.close_lost_button.setToolTip("Close this opportunity as lost, with the reason why")
-        self.reopen_button.setToolTip("Open a closed opportunity again, to change or add to it")
+        self.close_won_button = QPushButton(_("Close as &won…"))
+        self.close_lost_button = QPushButton(_("Close as l&ost…"))
+        self.reopen_button = QPushButton(_("&Reopen…"))
+        self.close_won_button.setToolTip(_("Close this opportunity as won, with a closing note"))
+        self.close_lost_button.setToolTip(_("Close this opportunity as lost, with the reason why"))
+        self.reopen_button.setToolTip(_("Open a closed opportunity again, to change or add to it"))
         self.close_dialog: CloseWonDialog | CloseLostDialog | None = None
         self.process_row = QWidget()
         process_layout = QHBoxLayout(self.process_row)
@@ -145,7 +147,7 @@ class OpportunityDialog(QDialog):
         process_layout.addWidget(self.stage_bar, 1)
         for button in (self.close_won_button, self.close_lost_button, self.reopen_button):
             button.setAutoDefault(False)
-            process_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            process_layout.addWidget(button, 0, ALIGN_TOP)
 
         self.contacts_tab = ContactsTab()
         # The timeline shows the entries read with the record, then reads its own.
@@ -157,19 +159,19 @@ class OpportunityDialog(QDialog):
         self.history_tab = HistoryTab()
         self.tab_pages: list[OpportunityTab] = []
         self.tabs = QTabWidget()
-        self._add_tab(self.contacts_tab, "&Contacts")
-        self._add_tab(self.timeline, "Ti&meline")
+        self._add_tab(self.contacts_tab, _("&Contacts"))
+        self._add_tab(self.timeline, _("Ti&meline"))
         self._add_document_tabs()
-        self._add_tab(self.history_tab, "&History")
-        self.tabs_hint = QLabel(_UNSAVED_TABS)
+        self._add_tab(self.history_tab, _("&History"))
+        self.tabs_hint = QLabel(_("Save the opportunity first: its tabs open once it is saved."))
         self.tabs_hint.setWordWrap(True)
-        self.tabs_hint.setFrameShape(QFrame.Shape.StyledPanel)
+        self.tabs_hint.setFrameShape(STYLED_PANEL)
         self.tabs_hint.setMargin(6)
         tabs_panel = QWidget()
         self.tabs_layout = QVBoxLayout(tabs_panel)
         self.tabs_layout.addWidget(self.tabs_hint)
         self.tabs_layout.addWidget(self.tabs, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter(HORIZONTAL)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.scroll_area)
         self.splitter.addWidget(tabs_panel)
@@ -179,17 +181,15 @@ class OpportunityDialog(QDialog):
         self.message = QLabel()  # what is not about one field: saved, refused, conflicts
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_close_button = self.buttons.addButton(
-            "Save and c&lose", QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.save_button = self.buttons.addButton(_("&Save"), ACTION_ROLE)
+        self.save_close_button = self.buttons.addButton(_("Save and c&lose"), ACTION_ROLE)
+        self.close_button = self.buttons.addButton(CLOSE_BUTTON)
         for button in (self.save_button, self.save_close_button, self.close_button):
             # Enter in a field must not save or close the form behind the user's back.
             button.setAutoDefault(False)
             button.setDefault(False)
         self.save_button.setToolTip(
-            f"Save ({QKeySequence(QKeySequence.StandardKey.Save).toString(QKeySequence.SequenceFormat.NativeText)})"
+            _("Save ({shortcut})").format(shortcut=QKeySequence(SAVE_KEYS).toString(NATIVE_TEXT))
         )
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
@@ -204,11 +204,11 @@ class OpportunityDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.save_close_button.clicked.connect(self.save_and_close)
         self.close_button.clicked.connect(self.reject)
-        self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        self.save_shortcut = QShortcut(QKeySequence(SAVE_KEYS), self)
         self.save_shortcut.activated.connect(self.save)
         self.device.vehicle_picked.connect(self._on_vehicle_picked)
         self.stage_bar.moved.connect(self.refresh_process)
-        self.timeline.changed.connect(self.refresh_process)
+        self.timeline.changed.connect(self._after_told)
         self.close_won_button.clicked.connect(self.close_as_won)
         self.close_lost_button.clicked.connect(self.close_as_lost)
         self.reopen_button.clicked.connect(self.reopen)
@@ -234,11 +234,11 @@ class OpportunityDialog(QDialog):
     def _add_document_tabs(self) -> None:
         """The place for the quotes and documents tab, between the timeline and the history.
         A page added here with `_add_tab` is told the opportunity and whether it is
-        read-only; one that changes the opportunity (a quote moves its stage) connects its
-        signal to `refresh_process`."""
+        read-only; one that changes the opportunity (a quote moves its stage) announces the
+        change itself and connects its signal to `_after_told`."""
         self.quotes_tab = QuotesTab()
-        self.quotes_tab.changed.connect(self.refresh_process)
-        self._add_tab(self.quotes_tab, "&Quotes and documents")
+        self.quotes_tab.changed.connect(self._after_told)
+        self._add_tab(self.quotes_tab, _("&Quotes and documents"))
 
     # Loading
 
@@ -249,7 +249,7 @@ class OpportunityDialog(QDialog):
         except NotFound as exc:
             form = opportunities.open_form(None, self.current_user_id)
             self._load(form)
-            self._set_read_only(True)
+            self.set_read_only(True)
             self.banner.setText(str(exc))
             self.banner.show()
             return
@@ -269,23 +269,22 @@ class OpportunityDialog(QDialog):
         self.version = data.version
         self.status = data.status
         self.device.opportunity_id = self.opportunity_id
-        self._show_messages({}, {})
+        self.show_messages({}, {})
         self.opportunity.load(form, self.choices)
         self.branding.load(data, form.choices)
         self.device.load(data, form.vehicle)  # says at the field what stands against it
         self.assignment.load(data, self.choices, prefill_single=self.opportunity_id is None)
         closed = self.status != Status.OPEN.value
         self._show_process(form, all_tabs)
-        self._set_read_only(closed)
+        self.set_read_only(closed)
         if closed:
             summary = data.closing_summary
             self.banner.setText(
-                (summary + "\n" if summary else "")
-                + _CLOSED_MESSAGE.format(status=Status(self.status).label.lower())
+                (summary + "\n" if summary else "") + _(_CLOSED_MESSAGES[self.status])
             )
         self.banner.setVisible(closed)
         self._update_title()
-        self._baseline = self.state()
+        self.take_baseline()
         if not focus:
             return
         if closed:
@@ -358,7 +357,7 @@ class OpportunityDialog(QDialog):
         try:
             form = opportunities.reread(self.opportunity_id)
         except NotFound as exc:
-            self._say(str(exc), error=True)
+            self.say(str(exc), error=True)
             return
         if not self.is_modified() or form.record.status != Status.OPEN.value:
             self._load(form, focus=False, all_tabs=True)
@@ -385,8 +384,8 @@ class OpportunityDialog(QDialog):
         if self.opportunity_id is not None:
             self._load(opportunities.reread(self.opportunity_id))
 
-    def _set_read_only(self, read_only: bool) -> None:
-        self.read_only = read_only
+    def set_read_only(self, read_only: bool) -> None:
+        super().set_read_only(read_only)
         for section in self.sections:
             section.set_read_only(read_only)
         self.save_button.setVisible(not read_only)
@@ -402,10 +401,12 @@ class OpportunityDialog(QDialog):
 
     def _update_title(self) -> None:
         if self.opportunity_id is None:
-            self.setWindowTitle("New opportunity")
+            self.setWindowTitle(_("New opportunity"))
         else:
             topic = self.opportunity.topic.text().strip()
-            self.setWindowTitle(f"Opportunity #{self.opportunity_id} — {topic}")
+            self.setWindowTitle(
+                _("Opportunity #{number} — {topic}").format(number=self.opportunity_id, topic=topic)
+            )
 
     def _align_labels(self) -> None:
         # One label column for all sections, so the fields line up down the whole form.
@@ -429,12 +430,12 @@ class OpportunityDialog(QDialog):
     def _fit_to_screen(self) -> None:
         width, height = fit_to_screen(self, 1340, 900)
         if width >= SIDE_BY_SIDE_WIDTH:
-            self.splitter.setOrientation(Qt.Orientation.Horizontal)
+            self.splitter.setOrientation(HORIZONTAL)
             self.splitter.setSizes([SECTIONS_WIDTH, width - SECTIONS_WIDTH])
             self.tabs_layout.setContentsMargins(6, 0, 0, 0)
         else:
             # A small screen: the tabs below the sections, each half the height.
-            self.splitter.setOrientation(Qt.Orientation.Vertical)
+            self.splitter.setOrientation(VERTICAL)
             self.splitter.setSizes([height // 2, height // 2])
             self.tabs_layout.setContentsMargins(0, 6, 0, 0)
 
@@ -452,109 +453,56 @@ class OpportunityDialog(QDialog):
     def state(self) -> tuple[Any, ...]:
         return tuple(section.state() for section in self.sections)
 
-    def is_modified(self) -> bool:
-        return not self.read_only and self.state() != self._baseline
-
-    def save(self) -> bool:
-        """Save; True when saved. A refusal leaves every value as typed, shows each message
-        at its field and focuses the first field to fix."""
-        if self.read_only:
-            return False
+    def write(self) -> OpportunityForm:
         data, errors = self.input()
-        try:
-            if errors:
-                # Ask the service too, so every field to fix is shown at once.
+        if errors:
+            # Ask the service too, so every field to fix is shown at once.
+            try:
                 warnings = opportunities.validate(replace(data), self.opportunity_id)
-                self._refuse(errors, warnings)
-                return False
-            form = opportunities.save(self.opportunity_id, data, self.version)
-        except ValidationError as exc:
-            self._refuse({**exc.errors, **errors}, exc.warnings)
-            return False
-        except ConflictError:
-            return self._on_conflict(data)
-        except NotFound as exc:
-            return self._on_gone(str(exc))
-        return self._saved(form)
+            except ValidationError as exc:
+                raise ValidationError({**exc.errors, **errors}, exc.warnings) from None
+            raise ValidationError(errors, warnings)
+        self._written = data
+        return opportunities.save(self.opportunity_id, data, self.version)
 
-    def _saved(self, form: OpportunityForm) -> bool:
+    def show_saved(self, form: OpportunityForm) -> None:
         detail = form.record
         self.opportunity_id = detail.id
         self._load(form)
-        self._show_messages({}, detail.warnings)
-        self._say(f"Saved at {datetime.now():%H:%M}.")
+        self.show_messages({}, detail.warnings)
+        self.say(_("Saved at {time}.").format(time=f"{datetime.now():%H:%M}"))
         record_changes().announce(OPPORTUNITY, detail.id)
         self.saved.emit(detail.id)
-        return True
 
-    def save_and_close(self) -> None:
-        if self.save():
-            self.accept()
-
-    def _refuse(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
-        unplaced = list(self._show_messages(errors, warnings).values())
-        count = len(errors)
-        summary = f"Not saved: {count} field{'s' if count != 1 else ''} to correct."
-        self._say(" ".join([summary, *unplaced]), error=True)
-        first = next((name for name in self.boxes if name in errors), None)
-        if first is not None:
-            self.focus_field(first)
-
-    def focus_field(self, name: str) -> None:
-        box = self.boxes[name]
-        self.scroll_area.ensureWidgetVisible(box, 0, 40)
-        box.field.setFocus()
-        if isinstance(box.field, QLineEdit):
-            box.field.selectAll()
-
-    def _show_messages(self, errors: dict[str, str], warnings: dict[str, str]) -> dict[str, str]:
-        """Each error, else warning, at its field; returns the errors that have none."""
-        self._say("")
-        return show_field_messages(self.boxes, errors, warnings)
-
-    def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
-        self.message.setText(text)
-
-    def _on_conflict(self, data: OpportunityInput) -> bool:
-        """Saved elsewhere since it was opened: show what changed on each side, then
-        reload theirs, save ours over it, or go back to editing. Nothing is lost unseen."""
+    def compare(self) -> Conflict:
         assert self.opportunity_id is not None
-        try:
-            conflict = opportunities.conflict(self.opportunity_id, self._loaded, data)
-        except NotFound as exc:
-            return self._on_gone(str(exc))
-        choice = conflict_dialog.ask(conflict, self)
-        if choice is ConflictChoice.RELOAD:
-            self.reload()
-            self._say("Reloaded: this is the version saved elsewhere.")
-            return False
-        if choice is ConflictChoice.KEEP_EDITING:
-            self._say(f"Not saved: {conflict.message}", error=True)
-            return False
-        try:
-            form = opportunities.save_over_form(
-                self.opportunity_id, self._loaded, data, conflict.version
-            )
-        except ValidationError as exc:
-            self._refuse(exc.errors, exc.warnings)
-            return False
-        except ConflictError:
-            return self._on_conflict(data)  # changed yet again meanwhile
-        except NotFound as exc:
-            return self._on_gone(str(exc))
-        return self._saved(form)
+        return opportunities.conflict(self.opportunity_id, self._loaded, self._written)
 
-    def _on_gone(self, message: str) -> bool:
+    def write_over(self, conflict: Conflict) -> OpportunityForm:
+        assert self.opportunity_id is not None
+        return opportunities.save_over_form(
+            self.opportunity_id, self._loaded, self._written, conflict.version
+        )
+
+    def reveal(self, box: FieldBox) -> None:
+        self.scroll_area.ensureWidgetVisible(box, 0, 40)
+
+    def close_question(self) -> str:
+        topic = self.opportunity.topic.text().strip()
+        if not topic:
+            return _("Save the changes to this new opportunity before closing?")
+        return _("Save the changes to “{topic}” before closing?").format(topic=topic)
+
+    def on_gone(self, message: str) -> bool:
         answer = QMessageBox.question(
             self,
-            "Opportunity removed",
-            f"{message} Save what is in the form as a new opportunity?",
+            _("Opportunity removed"),
+            _("{reason} Save what is in the form as a new opportunity?").format(reason=message),
             YES | NO,
             YES,
         )
         if answer != YES:
-            self._say(f"Not saved: {message}", error=True)
+            self.say(_("Not saved: {reason}").format(reason=message), error=True)
             return False
         self.opportunity_id = None
         self.version = 0
@@ -568,7 +516,9 @@ class OpportunityDialog(QDialog):
     # Closing and reopening the sale
 
     def close_as_won(self) -> CloseWonDialog | None:
-        if not self._saved_before("closing it as won"):
+        if not self._saved_before(
+            _("Save the changes to this opportunity before closing it as won?")
+        ):
             return None
         assert self.opportunity_id is not None
         dialog = CloseWonDialog(self.opportunity_id, self)
@@ -577,7 +527,9 @@ class OpportunityDialog(QDialog):
         return dialog
 
     def close_as_lost(self) -> CloseLostDialog | None:
-        if not self._saved_before("closing it as lost"):
+        if not self._saved_before(
+            _("Save the changes to this opportunity before closing it as lost?")
+        ):
             return None
         assert self.opportunity_id is not None
         dialog = CloseLostDialog([self.opportunity_id], self)
@@ -592,16 +544,16 @@ class OpportunityDialog(QDialog):
         if not reopen(self, self.opportunity_id):
             return False
         self.refresh_process()
-        self._say("Reopened: it can be changed again.")
+        self.say(_("Reopened: it can be changed again."))
         return True
 
-    def _saved_before(self, what: str) -> bool:
+    def _saved_before(self, question: str) -> bool:
         """Whether the form holds nothing unsaved, after asking to save or drop it."""
         if self.opportunity_id is None or self.status != Status.OPEN.value or self.read_only:
             return False
         if not self.is_modified():
             return True
-        answer = ask_to_save(self, f"Save the changes to this opportunity before {what}?")
+        answer = ask_to_save(self, question)
         if answer == SAVE:
             return self.save()
         if answer == DISCARD:
@@ -618,22 +570,12 @@ class OpportunityDialog(QDialog):
         dialog.open()
 
     def _after_close(self, _closed: object) -> None:
-        self.refresh_process(announce=False)  # the close dialog has told the lists
+        self._after_told()
+
+    def _after_told(self) -> None:
+        """A tab or a dialog changed the sale and has told the lists (an activity, a quote,
+        a close): the form shows it, and the lists are not told twice."""
+        self.refresh_process(announce=False)
 
     def _forget_close_dialog(self, _result: int) -> None:
         self.close_dialog = None
-
-    # Qt overrides
-
-    def reject(self) -> None:
-        """Esc, the Close button and the window's close box all come here."""
-        if self.is_modified():
-            topic = self.opportunity.topic.text().strip()
-            what = f"“{topic}”" if topic else "this new opportunity"
-            answer = ask_to_save(self, f"Save the changes to {what} before closing?")
-            if answer == SAVE:
-                self.save_and_close()
-                return
-            if answer != DISCARD:
-                return
-        super().reject()

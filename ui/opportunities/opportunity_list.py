@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,19 +23,22 @@ from PySide6.QtWidgets import (
 
 from app.domain import money
 from app.domain.choices import Status
+from app.domain.fields import label
+from app.i18n import N_, _, current, ngettext
 from app.services import opportunities, reference
 from app.services.opportunities import OpportunityFilter, OpportunityRow
 from ui.common.list_filters import SearchBox, fill_filter_combo
-from ui.common.record_table import (
+from ui.common.qt import (
+    ADJUST_TO_MINIMUM,
+    ASCENDING,
     FONT,
     FOREGROUND,
+    SELECTABLE_BY_MOUSE,
     TOOLTIP,
-    ListPage,
-    PagedTableModel,
-    RecordTableView,
 )
+from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
+from ui.common.texts import FieldLabel
 
-ADJUST_TO_MINIMUM = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
 OVERDUE_BRUSH = QBrush(QColor("#b3261e"))
 CLOSED_BRUSH = QBrush(QColor("#6b6b6b"))
 
@@ -48,16 +51,16 @@ class OpportunityTableModel(PagedTableModel):
     """All opportunities of the filter, a page at a time."""
 
     COLUMNS = (
-        ("Topic", "topic"),
-        ("Customer", "customer"),
-        ("Stage", "stage"),
-        ("Prob.", "probability"),
-        ("Est. revenue", "est_revenue"),
-        ("Est. close", "est_close_date"),
-        ("Owner", "owner"),
-        ("Brand / model", "brand_model"),
-        ("Facility", "facility"),
-        ("Status", "status"),
+        (FieldLabel("opportunity.topic"), "topic"),
+        (FieldLabel("opportunity.account_id"), "customer"),
+        (FieldLabel("opportunity.stage_id"), "stage"),
+        (FieldLabel("opportunity.probability", short=True), "probability"),
+        (FieldLabel("opportunity.est_revenue"), "est_revenue"),
+        (FieldLabel("opportunity.est_close_date", short=True), "est_close_date"),
+        (FieldLabel("opportunity.owner_id"), "owner"),
+        (FieldLabel("opportunity.brand_model"), "brand_model"),
+        (FieldLabel("opportunity.facility_id"), "facility"),
+        (FieldLabel("opportunity.status"), "status"),
     )
     RIGHT_ALIGNED = frozenset({COL_PROBABILITY, COL_REVENUE})
     CENTERED = frozenset({COL_CLOSE_DATE})
@@ -102,7 +105,7 @@ class OpportunityTableModel(PagedTableModel):
         if role == FONT:
             return _BOLD if overdue else None
         if role == TOOLTIP and column == COL_VEHICLE and item.vin:
-            return f"VIN {item.vin}"
+            return _("VIN {vin}").format(vin=item.vin)
         return None
 
 
@@ -153,13 +156,13 @@ def _raw(item: OpportunityRow, column: int) -> Any:
 
 # Saved filters: (label, what they set). "Mine" is filled in with the signed-in user.
 SAVED_FILTERS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("All opportunities", {}),
-    ("My open opportunities", {"mine": True, "status": Status.OPEN.value}),
-    ("Open opportunities", {"status": Status.OPEN.value}),
-    ("Closing in 7 days", {"closing_within_days": 7}),
-    ("Closing in 30 days", {"closing_within_days": 30}),
-    ("Closing in 90 days", {"closing_within_days": 90}),
-    ("Overdue", {"overdue": True}),
+    (N_("All opportunities"), {}),
+    (N_("My open opportunities"), {"mine": True, "status": Status.OPEN.value}),
+    (N_("Open opportunities"), {"status": Status.OPEN.value}),
+    (N_("Closing in 7 days"), {"closing_within_days": 7}),
+    (N_("Closing in 30 days"), {"closing_within_days": 30}),
+    (N_("Closing in 90 days"), {"closing_within_days": 90}),
+    (N_("Overdue"), {"overdue": True}),
 )
 
 
@@ -172,15 +175,15 @@ class OpportunityFilterBar(QWidget):
     def __init__(self, current_user_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._user_id = current_user_id
-        self.search = SearchBox("Search topic, customer, brand, model, VIN…")
+        self.search = SearchBox(_("Search topic, customer, brand, model, VIN…"))
         self.saved = QComboBox()
-        for label, _ in SAVED_FILTERS:
-            self.saved.addItem(label)
+        for name, _preset in SAVED_FILTERS:
+            self.saved.addItem(_(name))
         self.stage = QComboBox()
         self.owner = QComboBox()
         self.facility = QComboBox()
         self.status = QComboBox()
-        self.dates = QCheckBox("Close date")
+        self.dates = QCheckBox(_("Close date"))
         self.date_from = _date_edit()
         self.date_to = _date_edit()
         today = QDate.currentDate()
@@ -212,13 +215,13 @@ class OpportunityFilterBar(QWidget):
         top.addWidget(self.date_to)
         columns = QHBoxLayout()
         columns.setContentsMargins(0, 0, 0, 0)
-        for caption, combo in (
-            ("Stage", self.stage),
-            ("Owner", self.owner),
-            ("Facility", self.facility),
-            ("Status", self.status),
+        for field, combo in (
+            ("opportunity.stage_id", self.stage),
+            ("opportunity.owner_id", self.owner),
+            ("opportunity.facility_id", self.facility),
+            ("opportunity.status", self.status),
         ):
-            caption_label = QLabel(caption)
+            caption_label = QLabel(label(field))
             caption_label.setBuddy(combo)
             columns.addWidget(caption_label)
             columns.addWidget(combo, 1)
@@ -241,14 +244,16 @@ class OpportunityFilterBar(QWidget):
 
     def reload_choices(self) -> None:
         """Fill the combos from the database (after demo data or a new user arrives)."""
-        fill_filter_combo(self.stage, "Any stage", [(n, n) for n in reference.stage_names()])
         fill_filter_combo(
-            self.owner, "Anyone", [(o.id, o.label) for o in reference.users(active_only=False)]
+            self.stage, _("Any stage"), [(c.name, c.label) for c in reference.stage_name_choices()]
         )
         fill_filter_combo(
-            self.facility, "Any facility", [(o.id, o.label) for o in reference.facilities()]
+            self.owner, _("Anyone"), [(o.id, o.label) for o in reference.users(active_only=False)]
         )
-        fill_filter_combo(self.status, "Any status", [(s.value, s.label) for s in Status])
+        fill_filter_combo(
+            self.facility, _("Any facility"), [(o.id, o.label) for o in reference.facilities()]
+        )
+        fill_filter_combo(self.status, _("Any status"), [(s.value, s.label) for s in Status])
 
     def current_filter(self) -> OpportunityFilter:
         flt = OpportunityFilter(
@@ -301,9 +306,9 @@ class FilterChip(QFrame):
             "#filter-chip { background: #e8f0fe; border: 1px solid #aac4f0; border-radius: 4px; }"
         )
         self.label = QLabel()
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.clear_button = QPushButton("Clear filter")
-        self.clear_button.setToolTip("Back to the filters above")
+        self.label.setTextInteractionFlags(SELECTABLE_BY_MOUSE)
+        self.clear_button = QPushButton(_("Clear filter"))
+        self.clear_button.setToolTip(_("Back to the filters above"))
         self.clear_button.clicked.connect(self.cleared)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 4, 2)
@@ -322,7 +327,9 @@ class OpportunityListPage(ListPage):
         self.filter_bar = OpportunityFilterBar(current_user_id)
         # A salesperson starts on their own open sales, a manager on everyone's.
         start = "My open opportunities" if mine_first else "Open opportunities"
-        self.filter_bar.saved.setCurrentIndex([label for label, _ in SAVED_FILTERS].index(start))
+        self.filter_bar.saved.setCurrentIndex(
+            [name for name, _preset in SAVED_FILTERS].index(start)
+        )
         self.model = OpportunityTableModel(self)
         self.table = RecordTableView()
         self.table.setModel(self.model)
@@ -331,7 +338,7 @@ class OpportunityListPage(ListPage):
         # view would sort the unfiltered list first and then read the filtered one).
         header = self.table.horizontalHeader()
         header.blockSignals(True)
-        header.setSortIndicator(COL_CLOSE_DATE, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(COL_CLOSE_DATE, ASCENDING)
         header.blockSignals(False)
         self.chip = FilterChip()
         # A filter set from outside (a dashboard figure) and the bar's filter it replaced:
@@ -353,7 +360,7 @@ class OpportunityListPage(ListPage):
         """Show exactly the opportunities of `flt` (from outside the filter bar), saying so."""
         self.outside_filter = flt
         self._bar_when_applied = replace(self.filter_bar.current_filter(), text="")
-        self.chip.label.setText(f"Filtered: {description}")
+        self.chip.label.setText(_("Filtered: {description}").format(description=description))
         self.chip.show()
         self.model.set_filter(replace(flt, text=self.filter_bar.search.text().strip()))
 
@@ -380,4 +387,8 @@ class OpportunityListPage(ListPage):
         self.filter_bar.search.selectAll()
 
     def _count_text(self, count: int) -> None:
-        self.count_changed.emit(f"{count:,} {'opportunity' if count == 1 else 'opportunities'}")
+        self.count_changed.emit(
+            ngettext("{n} opportunity", "{n} opportunities", count).format(
+                n=current().format_number(count)
+            )
+        )

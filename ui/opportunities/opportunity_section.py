@@ -6,7 +6,6 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -21,9 +20,11 @@ from app.domain import money
 from app.domain.choices import Channel
 from app.domain.fields import label
 from app.domain.stages import StageInfo, first_stage, stage_choices
+from app.i18n import _
 from app.services import accounts, reference
 from app.services.opportunity_form import FormChoices, OpportunityForm, OpportunityInput
 from app.services.reference import Option
+from ui.common.qt import DELETE_ON_CLOSE
 from ui.common.widgets import (
     ChoiceCombo,
     DateEdit,
@@ -35,14 +36,12 @@ from ui.common.widgets import (
 from ui.customers.customer_dialog import AccountDialog
 from ui.opportunities.form_section import Section
 
-DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
-
 
 class OpportunitySection(Section):
     """The sale itself: topic, customer, dates and amounts, who owns it and how far it is."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Opportunity", parent)
+        super().__init__(_("Opportunity"), parent)
         self._read_only = False
         self._is_new = True
         self._from_lead = False
@@ -51,21 +50,23 @@ class OpportunitySection(Section):
         self._choices: FormChoices | None = None
 
         self.topic = QLineEdit()
-        self.topic.setPlaceholderText("e.g. Golf GTI for the Rossi family")
-        self.account = LookupEdit(self._find_accounts, "Type a name, e-mail or phone number")
-        self.new_account_button = QPushButton("New customer…")
+        self.topic.setPlaceholderText(_("e.g. Golf GTI for the Rossi family"))
+        self.account = LookupEdit(self._find_accounts, _("Type a name, e-mail or phone number"))
+        self.new_account_button = QPushButton(_("New customer…"))
         self.account_dialog: AccountDialog | None = None
         self.contact = OptionCombo()
         self.close_date = DateEdit()
-        self.revenue = MoneyEdit("Est. revenue", money.DEFAULT_CURRENCY)
-        self.accessories = MoneyEdit("Est. revenue accessories", money.DEFAULT_CURRENCY)
-        self.trade_in = MoneyEdit("Est. trade-in value", money.DEFAULT_CURRENCY)
+        self.revenue = MoneyEdit(label("opportunity.est_revenue"), money.DEFAULT_CURRENCY)
+        self.accessories = MoneyEdit(
+            label("opportunity.est_revenue_accessories"), money.DEFAULT_CURRENCY
+        )
+        self.trade_in = MoneyEdit(label("opportunity.est_trade_in"), money.DEFAULT_CURRENCY)
         self.currency = QComboBox()
         self.currency.addItems(list(money.CURRENCIES))
         self.owner = OptionCombo()
         self.kind = OptionCombo()
         self.kind.setToolTip(
-            "Which sales process the opportunity follows; chosen when it is created"
+            _("Which sales process the opportunity follows; chosen when it is created")
         )
         self.stage = OptionCombo()
         self.probability = QSpinBox()
@@ -75,42 +76,39 @@ class OpportunitySection(Section):
         self.probability_hint = QLabel()
         self.probability_hint.setEnabled(False)  # drawn in the muted colour
         self.probability_reset = QPushButton()
-        self.probability_reset.setToolTip("Let the probability follow the stage again")
+        self.probability_reset.setToolTip(_("Let the probability follow the stage again"))
         self.channel = ChoiceCombo(Channel)
         self.source = QLineEdit()
-        self.source.setPlaceholderText("e.g. the campaign, the event, who referred them")
+        self.source.setPlaceholderText(_("e.g. the campaign, the event, who referred them"))
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(self.description.fontMetrics().lineSpacing() * 4 + 12)
 
-        self._row("topic", label("opportunity.topic", form=True), self.topic)
-        self._row("account_id", "C&ustomer", self.account, self.new_account_button)
-        self._row("primary_contact_id", "Primary contact", self.contact, short=True)
-        self._row("est_close_date", "Est. close date", self.close_date, short=True)
+        self._row("topic", self.topic)
+        self._row("account_id", self.account, self.new_account_button)
+        self._row("primary_contact_id", self.contact, short=True)
+        self._row("est_close_date", self.close_date, short=True)
         self.revenue_hint = QLabel()
         self.revenue_hint.setEnabled(False)  # drawn in the muted colour
         self.revenue_hint.hide()
         self._revenue_from = ""
-        self._row("est_revenue", "Est. revenue", self.revenue, self.revenue_hint, short=True)
-        self._row(
-            "est_revenue_accessories", "Est. revenue accessories", self.accessories, short=True
-        )
-        self._row("est_trade_in", "Est. trade-in value", self.trade_in, short=True)
-        self._row("currency", "Currency", self.currency, short=True)
-        self._row("owner_id", "Owner", self.owner, short=True)
-        self._row("kind_id", "&Kind", self.kind, short=True)
-        self._row("stage_id", "Sta&ge", self.stage, short=True)
+        self._row("est_revenue", self.revenue, self.revenue_hint, short=True)
+        self._row("est_revenue_accessories", self.accessories, short=True)
+        self._row("est_trade_in", self.trade_in, short=True)
+        self._row("currency", self.currency, short=True)
+        self._row("owner_id", self.owner, short=True)
+        self._row("kind_id", self.kind, short=True)
+        self._row("stage_id", self.stage, short=True)
         self._row(
             "probability",
-            "Probability",
             self.probability,
             self.probability_hint,
             self.probability_reset,
             short=True,
         )
-        self._row("channel", "Channel", self.channel, short=True)
-        self._row("source", "Source", self.source)
-        self._row("description", "Description", self.description)
+        self._row("channel", self.channel, short=True)
+        self._row("source", self.source)
+        self._row("description", self.description)
 
         self.account.picked.connect(self._on_account_picked)
         self.new_account_button.clicked.connect(self.create_account)
@@ -172,7 +170,7 @@ class OpportunitySection(Section):
             edit.set_currency(data.currency)
             edit.set_amount(amount)
         self.follow_revenue(data)
-        self.owner.set_options(choices.owners(data.owner_id), "(nobody yet)")
+        self.owner.set_options(choices.owners(data.owner_id), _("(nobody yet)"))
         self.owner.set_current_id(data.owner_id)
         blocked = self.kind.blockSignals(True)
         self.kind.set_options(choices.kinds)
@@ -207,7 +205,7 @@ class OpportunitySection(Section):
         self.stage.set_options([Option(s.id, s.name) for s in offered])
         self.stage.set_current_id(stage_id)
         self.stage.setEnabled(bool(offered) and not self._read_only)
-        self.stage.setToolTip("" if stages else "This kind of opportunity has no stages.")
+        self.stage.setToolTip("" if stages else _("This kind of opportunity has no stages."))
         self.stage.blockSignals(blocked)
 
     def follow_stage(self, form: OpportunityForm) -> None:
@@ -234,19 +232,21 @@ class OpportunitySection(Section):
                 edit.set_amount(amount)
             edit.set_read_only(self._read_only or bool(source))
             edit.setToolTip(
-                f"From quote {source}; change the quote to change it." if source else ""
+                _("From quote {quote}; change the quote to change it.").format(quote=source)
+                if source
+                else ""
             )
-        self.revenue_hint.setText(f"from quote {source}" if source else "")
+        self.revenue_hint.setText(_("from quote {quote}").format(quote=source) if source else "")
         self.revenue_hint.setVisible(bool(source))
 
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
         data.topic = self.topic.text()
         data.account_id = self.account.current_id()
         if data.account_id is None and self.account.text():
-            errors["account_id"] = (
-                f"“{self.account.text()}” is not a customer on file yet: pick one from the "
-                "list (Down arrow), or create it with New customer…"
-            )
+            errors["account_id"] = _(
+                "“{typed}” is not a customer on file yet: pick one from the list (Down arrow), "
+                "or create it with New customer…"
+            ).format(typed=self.account.text())
         data.primary_contact_id = self.contact.current_id()
         data.est_close_date = self.close_date.date_value()
         data.currency = self.currency.currentText()
@@ -327,7 +327,7 @@ class OpportunitySection(Section):
         self._show_contacts(people, None)
 
     def _show_contacts(self, people: list[Option], contact_id: int | None) -> None:
-        self.contact.set_options(people, "(none: use the customer's address)")
+        self.contact.set_options(people, _("(none: use the customer's address)"))
         if contact_id is None and len(people) == 1:
             contact_id = people[0].id  # a private customer is their own contact
         self.contact.set_current_id(contact_id)
@@ -366,12 +366,14 @@ class OpportunitySection(Section):
         self.probability.setValue(value)
         self.probability.blockSignals(blocked)
         has_stage = self.stage.current_id() is not None
-        self.probability_reset.setText(f"Use the stage's {self._stage_default()} %")
+        self.probability_reset.setText(
+            _("Use the stage's {probability} %").format(probability=self._stage_default())
+        )
         self.probability_reset.setVisible(by_hand and has_stage and not self._read_only)
         if not has_stage:
             self.probability_hint.setText("")
         else:
-            self.probability_hint.setText("typed by hand" if by_hand else "follows the stage")
+            self.probability_hint.setText(_("typed by hand") if by_hand else _("follows the stage"))
 
     def _on_kind_changed(self) -> None:
         """A new sale switched to another process: its stages are offered, from the first."""

@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTreeWidget,
@@ -21,22 +19,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import ContactRole, Status
+from app.domain.fields import label
 from app.domain.process import StageVisit
 from app.domain.validation import ValidationError
+from app.i18n import _, pgettext
 from app.services import accounts, opportunities, process
 from app.services.accounts import OpportunityContactInfo
 from app.services.errors import NotFound
 from app.services.opportunities import CloseDateChange
 from app.services.reference import Option
+from ui.common.qt import NO_SELECTION, PLAIN_TEXT, SINGLE_SELECTION
+from ui.common.roles import VALUE_ROLE
 from ui.common.widgets import ChoiceCombo, FieldErrorLabel, OptionCombo
 from ui.opportunities.stage_bar import time_spent
 
-CONTACT_ROLE = Qt.ItemDataRole.UserRole
 CONTACT_PROPERTY = "contact_id"
-PLAIN_TEXT = Qt.TextFormat.PlainText
-SINGLE_SELECTION = QAbstractItemView.SelectionMode.SingleSelection
-NO_SELECTION = QAbstractItemView.SelectionMode.NoSelection
-TO_CONTENTS = QHeaderView.ResizeMode.ResizeToContents
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
 ROLE_WIDTH = 200
 CONTACT_WIDTH = 280
@@ -83,29 +80,31 @@ class ContactsTab(QWidget):
         self.role_combos: dict[int, ChoiceCombo] = {}  # contact id -> its role picker
 
         self.hint = QLabel(
-            "The primary contact is chosen in the Opportunity section; without any contact, "
-            "the customer's address is used."
+            _(
+                "The primary contact is chosen in the Opportunity section; without any "
+                "contact, the customer's address is used."
+            )
         )
         self.hint.setWordWrap(True)
         self.hint.setEnabled(False)  # the quiet colour of a placeholder
-        self.tree = _tree("Contact", "Role")
+        self.tree = _tree(_("Contact"), label("contact.role"))
         self.tree.setSelectionMode(SINGLE_SELECTION)
         # Rows hold a role picker each: as tall as it is, and the picker no wider than needed.
         self.tree.setUniformRowHeights(False)
         self.tree.header().setStretchLastSection(False)
         self.contact = OptionCombo()
         self.contact.setMinimumContentsLength(22)
-        self.contact.setPlaceholderText("Choose a person at the customer…")
-        self.contact.setAccessibleName("Contact to add")
+        self.contact.setPlaceholderText(_("Choose a person at the customer…"))
+        self.contact.setAccessibleName(_("Contact to add"))
         self.role = _role_combo()
-        self.role.setAccessibleName("Role of the contact to add")
-        self.role.setPlaceholderText("Choose a role…")
+        self.role.setAccessibleName(_("Role of the contact to add"))
+        self.role.setPlaceholderText(_("Choose a role…"))
         self.role.setCurrentIndex(-1)
-        self.add_button = QPushButton("&Add")
+        self.add_button = QPushButton(_("&Add"))
         self.add_button.setAutoDefault(False)
-        self.remove_button = QPushButton("R&emove")
+        self.remove_button = QPushButton(_("R&emove"))
         self.remove_button.setAutoDefault(False)
-        self.remove_button.setToolTip("Take the selected contact off this opportunity")
+        self.remove_button.setToolTip(_("Take the selected contact off this opportunity"))
         self.message = FieldErrorLabel()
         self.empty = QLabel()
         self.empty.setWordWrap(True)
@@ -113,11 +112,11 @@ class ContactsTab(QWidget):
 
         adding = QHBoxLayout()
         adding.setContentsMargins(0, 0, 0, 0)
-        contact_label = QLabel("Add &person")
+        contact_label = QLabel(_("Add &person"))
         contact_label.setBuddy(self.contact)
         adding.addWidget(contact_label)
         adding.addWidget(self.contact, 2)
-        adding.addWidget(QLabel("as"))
+        adding.addWidget(QLabel(pgettext("add a person as a role", "as")))
         adding.addWidget(self.role, 1)
         adding.addWidget(self.add_button)
         adding.addStretch(0)
@@ -189,17 +188,19 @@ class ContactsTab(QWidget):
         self.role_combos = {}
         row_height = self.role.sizeHint().height() + 2
         for info in self.listed:
-            item = QTreeWidgetItem([info.label, "Primary contact" if info.primary else ""])
-            item.setData(0, CONTACT_ROLE, info.contact_id)
+            item = QTreeWidgetItem(
+                [info.label, label("opportunity.primary_contact_id") if info.primary else ""]
+            )
+            item.setData(0, VALUE_ROLE, info.contact_id)
             item.setSizeHint(0, QSize(0, row_height))
             self.tree.addTopLevelItem(item)
             if info.primary:
-                item.setToolTip(1, "Chosen in the Opportunity section")
+                item.setToolTip(1, _("Chosen in the Opportunity section"))
                 continue
             combo = _role_combo(none_label="—")
             combo.set_current_code(info.role)
             combo.setEnabled(not self.read_only)
-            combo.setAccessibleName(f"Role of {info.label}")
+            combo.setAccessibleName(_("Role of {contact}").format(contact=info.label))
             combo.setProperty(CONTACT_PROPERTY, info.contact_id)
             combo.currentIndexChanged.connect(self._on_role_picked)
             self.role_combos[info.contact_id] = combo
@@ -220,7 +221,7 @@ class ContactsTab(QWidget):
         if self.opportunity_id is None or self.read_only or contact_id is None:
             return False
         if not role:
-            self.message.show_error("Choose the role this person plays in the sale.")
+            self.message.show_error(_("Choose the role this person plays in the sale."))
             self.role.setFocus()
             return False
         if not self._apply(accounts.set_opportunity_contact, contact_id, role):
@@ -265,13 +266,13 @@ class ContactsTab(QWidget):
     # --- state --------------------------------------------------------------------------
     def current_contact_id(self) -> int | None:
         item = self.tree.currentItem()
-        value = item.data(0, CONTACT_ROLE) if item is not None else None
+        value = item.data(0, VALUE_ROLE) if item is not None else None
         return int(value) if value is not None else None
 
     def select_contact(self, contact_id: int) -> None:
         for row in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(row)
-            if item is not None and item.data(0, CONTACT_ROLE) == contact_id:
+            if item is not None and item.data(0, VALUE_ROLE) == contact_id:
                 self.tree.setCurrentItem(item)
                 return
 
@@ -284,9 +285,9 @@ class ContactsTab(QWidget):
         if self.opportunity_id is None:
             empty = ""
         elif not people:
-            empty = "The customer has no contacts on file yet: add them in the customer's form."
+            empty = _("The customer has no contacts on file yet: add them in the customer's form.")
         elif not offered:
-            empty = "Every contact at the customer takes part in this sale already."
+            empty = _("Every contact at the customer takes part in this sale already.")
         else:
             empty = ""
         self.empty.setText(empty)
@@ -322,15 +323,26 @@ class HistoryTab(QWidget):
         self.totals = QLabel()
         self.totals.setTextFormat(PLAIN_TEXT)
         self.totals.setWordWrap(True)
-        self.stages = _tree("Since", "Stage", "Time in stage", "Moved by", "How")
+        self.stages = _tree(
+            pgettext("since when", "Since"),
+            label("opportunity.stage_id"),
+            _("Time in stage"),
+            _("Moved by"),
+            pgettext("how it was moved", "How"),
+        )
         self.stages.setSelectionMode(NO_SELECTION)
-        self.dates = _tree("Changed", "From", "To", "By")
+        self.dates = _tree(
+            pgettext("when changed", "Changed"),
+            pgettext("changed from", "From"),
+            pgettext("changed to", "To"),
+            pgettext("changed by", "By"),
+        )
         self.dates.setSelectionMode(NO_SELECTION)
-        stage_box = QGroupBox("Stages")
+        stage_box = QGroupBox(_("Stages"))
         stage_layout = QVBoxLayout(stage_box)
         stage_layout.addWidget(self.totals)
         stage_layout.addWidget(self.stages, 1)
-        date_box = QGroupBox("Est. close date")
+        date_box = QGroupBox(label("opportunity.est_close_date"))
         date_layout = QVBoxLayout(date_box)
         date_layout.addWidget(self.dates, 1)
         layout = QVBoxLayout(self)
@@ -408,14 +420,19 @@ class HistoryTab(QWidget):
 
     def totals_text(self, now: datetime) -> str:
         if not self.visits:
-            return "No stage moves yet." if self.opportunity_id is not None else ""
+            return _("No stage moves yet.") if self.opportunity_id is not None else ""
         spent: dict[str, float] = {}
         for visit in self.visits:
             if _is_closing(visit):
                 continue
             spent[visit.stage] = spent.get(visit.stage, 0.0) + visit.days(now)
-        parts = [f"{stage} {time_spent(days)}" for stage, days in spent.items()]
-        return "Time in each stage: " + " · ".join(parts) if parts else ""
+        parts = [
+            _("{stage} {time}").format(stage=stage, time=time_spent(days))
+            for stage, days in spent.items()
+        ]
+        if not parts:
+            return ""
+        return _("Time in each stage: {stages}").format(stages=" · ".join(parts))
 
 
 def _is_closing(visit: StageVisit) -> bool:
@@ -426,16 +443,16 @@ def _stay(visit: StageVisit, now: datetime) -> str:
     if visit.left_at is None and _is_closing(visit):
         return ""  # the sale is over: no time is running
     spent = time_spent(visit.days(now))
-    return f"{spent} so far" if visit.left_at is None else spent
+    return _("{time} so far").format(time=spent) if visit.left_at is None else spent
 
 
 def _how(visit: StageVisit, index: int) -> str:
     if visit.reason == Status.WON.value:
-        return "Closed as won"
+        return _("Closed as won")
     if visit.reason == Status.LOST.value:
-        return "Closed as lost"
+        return _("Closed as lost")
     if visit.reason == "reopened":
-        return "Reopened"
+        return _("Reopened")
     if index == 0:
-        return "Created"
-    return "Automatically" if visit.automatic else "By hand"
+        return _("Created")
+    return _("Automatically") if visit.automatic else _("By hand")

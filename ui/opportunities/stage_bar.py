@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Signal
 from PySide6.QtGui import (
     QColor,
     QEnterEvent,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -30,22 +29,24 @@ from app.domain.choices import Status
 from app.domain.process import StageVisit
 from app.domain.stages import StageInfo
 from app.domain.validation import ValidationError
+from app.i18n import _, ngettext
 from app.services import process
 from app.services.errors import NotFound
 from app.services.process import StageOverview
+from ui.common.qt import (
+    ALIGN_CENTER,
+    ANTIALIASING,
+    DASH_LINE,
+    ELIDE_RIGHT,
+    EXPANDING,
+    FIXED,
+    NO_BRUSH,
+    NO_PEN,
+    ODD_EVEN_FILL,
+    PLAIN_TEXT,
+    POINTING_HAND,
+)
 from ui.common.widgets import ERROR_COLOUR, WARNING_COLOUR
-
-ANTIALIASING = QPainter.RenderHint.Antialiasing
-ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
-ELIDE_RIGHT = Qt.TextElideMode.ElideRight
-POINTING_HAND = Qt.CursorShape.PointingHandCursor
-DASH_LINE = Qt.PenStyle.DashLine
-NO_PEN = Qt.PenStyle.NoPen
-NO_BRUSH = Qt.BrushStyle.NoBrush
-ODD_EVEN_FILL = Qt.FillRule.OddEvenFill
-PLAIN_TEXT = Qt.TextFormat.PlainText
-EXPANDING = QSizePolicy.Policy.Expanding
-FIXED = QSizePolicy.Policy.Fixed
 
 # Where a stage lies relative to the sale.
 PASSED, CURRENT, AHEAD = "passed", "current", "ahead"
@@ -268,12 +269,18 @@ def _closed_from(visits: list[StageVisit], status: str) -> str:
 def time_spent(value: float) -> str:
     """How long something took, in whole days: "less than a day", "1 day", "12 days"."""
     days = int(value)
-    return "less than a day" if days < 1 else f"{days} day{'s' if days != 1 else ''}"
+    if days < 1:
+        return _("less than a day")
+    return ngettext("{n} day", "{n} days", days).format(n=days)
 
 
 def _ago(value: float) -> str:
     days = int(value)
-    return {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
+    if days == 0:
+        return _("today")
+    if days == 1:
+        return _("yesterday")
+    return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
 
 
 class StageBar(QWidget):
@@ -338,7 +345,7 @@ class StageBar(QWidget):
         if self.opportunity_id is None:
             self._show_stages([])
             self._show_badge("")
-            self._say("The stages appear once the opportunity is saved.")
+            self._say(_("The stages appear once the opportunity is saved."))
             return
         try:
             overview = process.overview(self.opportunity_id)
@@ -391,7 +398,7 @@ class StageBar(QWidget):
             process.move_to_stage(self.opportunity_id, stage_id)
         except (ValidationError, NotFound) as exc:
             self.refresh()  # it may have been moved or closed elsewhere meanwhile
-            QMessageBox.warning(self, "Stage not changed", str(exc))
+            QMessageBox.warning(self, _("Stage not changed"), str(exc))
             return False
         self.refresh()
         self.moved.emit()
@@ -405,7 +412,7 @@ class StageBar(QWidget):
         made = []
         for stage in stages:
             segment = StageSegment(stage)
-            segment.clicked.connect(lambda _=False, sid=stage.id: self.move_to(sid))
+            segment.clicked.connect(lambda _checked=False, sid=stage.id: self.move_to(sid))
             self.segments[stage.id] = segment
             made.append(segment)
         self.row.set_segments(made)
@@ -434,7 +441,9 @@ class StageBar(QWidget):
             )
             segment.set_place(place, clickable, overview.status if closed else "")
             segment.setToolTip(self._tip(segment, overview, ordered, position))
-            segment.setAccessibleName(f"{stage.name}: {segment.toolTip()}")
+            segment.setAccessibleName(
+                _("{stage}: {explanation}").format(stage=stage.name, explanation=segment.toolTip())
+            )
 
     def _tip(
         self,
@@ -444,22 +453,32 @@ class StageBar(QWidget):
         position: int,
     ) -> str:
         stage = segment.stage
+        probability = stage.default_probability
+        if overview.status == Status.WON.value:
+            return _("Closed as won; reopen it to move it.")
         if overview.status != Status.OPEN.value:
-            return f"Closed as {overview.status}; reopen it to move it."
+            return _("Closed as lost; reopen it to move it.")
         if segment.place == CURRENT:
-            return f"Current stage ({stage.default_probability} % by default)"
+            return _("Current stage ({probability} % by default)").format(probability=probability)
         if self.read_only:
-            return "Read-only"
+            return _("Read-only")
+        if segment.clickable and segment.place == PASSED:
+            return _("Move back to {stage} ({probability} % by default)").format(
+                stage=stage.name, probability=probability
+            )
         if segment.clickable:
-            direction = "back to" if segment.place == PASSED else "to"
-            return f"Move {direction} {stage.name} ({stage.default_probability} % by default)"
+            return _("Move to {stage} ({probability} % by default)").format(
+                stage=stage.name, probability=probability
+            )
         if stage.only_from_lead:
-            return f"{stage.name} is only for opportunities that came from a lead."
+            return _("{stage} is only for opportunities that came from a lead.").format(
+                stage=stage.name
+            )
         allowed = [s for s in ordered if s.id in overview.allowed_ids]
         later = [s for s in allowed if s.sequence < stage.sequence and s.id != overview.current_id]
         if later and position >= 0:
-            return f"Move to {later[-1].name} first: no skipping a stage."
-        return "Not reachable from the current stage."
+            return _("Move to {stage} first: no skipping a stage.").format(stage=later[-1].name)
+        return _("Not reachable from the current stage.")
 
     def _show_badge(self, status: str) -> None:
         if not status:
@@ -471,7 +490,9 @@ class StageBar(QWidget):
             f"background: {colour}; color: white; font-weight: bold; border-radius: 4px;"
             " padding: 4px 14px;"
         )
-        self.badge.setAccessibleName(f"Closed as {status}")
+        self.badge.setAccessibleName(
+            _("Closed as won") if status == Status.WON.value else _("Closed as lost")
+        )
         if self.row.segments:
             self.badge.setFixedHeight(self.row.sizeHint().height())
         self.badge.show()
@@ -479,33 +500,48 @@ class StageBar(QWidget):
     def _show_time(self, overview: StageOverview) -> None:
         self.lateness = ""
         if overview.status != Status.OPEN.value:
-            where = f" in {self.reached}" if self.reached else ""
-            when = _ago(overview.days_in_stage)
-            self._say(f"Closed as {overview.status}{where} {when}.", MUTED_COLOUR)
+            self._say(_closed_text(overview.status, self.reached, overview), MUTED_COLOUR)
             return
         if not overview.stages:
-            self._say("This kind of opportunity follows no stages.", MUTED_COLOUR)
+            self._say(_("This kind of opportunity follows no stages."), MUTED_COLOUR)
             return
         current = next((s for s in overview.stages if s.id == overview.current_id), None)
         if current is None:
-            self._say("Not in a stage yet: pick one above.", MUTED_COLOUR)
+            self._say(_("Not in a stage yet: pick one above."), MUTED_COLOUR)
             return
-        spent = overview.days_in_stage
-        text = f"{time_spent(spent)} in {current.name}"
-        text = text[0].upper() + text[1:]
-        if overview.days_allowed is None:
+        spent, allowed = overview.days_in_stage, overview.days_allowed
+        over = spent - allowed if allowed is not None else 0.0
+        values = {"time": time_spent(spent), "stage": current.name, "allowed": allowed}
+        if allowed is None:
+            text = _("{time} in {stage}").format(**values)
+        elif over <= 0:
+            text = _("{time} in {stage} (allowed {allowed})").format(**values)
+        elif over >= 1:
+            text = _("{time} in {stage} (allowed {allowed}): {over} over").format(
+                over=time_spent(over), **values
+            )
+        else:
+            text = _("{time} in {stage} (allowed {allowed}): over the limit").format(**values)
+        text = text[:1].upper() + text[1:]  # the time comes first: "Less than a day in ..."
+        if allowed is None or over <= 0:
             self._say(text)
             return
-        text += f" (allowed {overview.days_allowed})"
-        over = spent - overview.days_allowed
-        if over <= 0:
-            self._say(text)
-            return
-        self.lateness = "far over" if spent > 2 * overview.days_allowed else "over"
-        text += f": {time_spent(over)} over" if over >= 1 else ": over the limit"
+        self.lateness = "far over" if spent > 2 * allowed else "over"
         self._say(text, ERROR_COLOUR if self.lateness == "far over" else WARNING_COLOUR, True)
 
     def _say(self, text: str, colour: str = "", bold: bool = False) -> None:
         style = f"color: {colour};" if colour else ""
         self.days_label.setStyleSheet(style + (" font-weight: bold;" if bold else ""))
         self.days_label.setText(text)
+
+
+def _closed_text(status: str, reached: str, overview: StageOverview) -> str:
+    """'Closed as won in Delivery 3 days ago.': how and when it ended, and where from."""
+    when = _ago(overview.days_in_stage)
+    if status == Status.WON.value and reached:
+        return _("Closed as won in {stage} {when}.").format(stage=reached, when=when)
+    if status == Status.WON.value:
+        return _("Closed as won {when}.").format(when=when)
+    if reached:
+        return _("Closed as lost in {stage} {when}.").format(stage=reached, when=when)
+    return _("Closed as lost {when}.").format(when=when)

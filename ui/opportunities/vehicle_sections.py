@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
 
 from app.domain.validation import ValidationError
+from app.i18n import _
 from app.services import catalogue, reference
 from app.services.catalogue import VehicleChoice
 from app.services.opportunity_form import FormChoices, OpportunityInput
 from app.services.reference import Option
+from ui.common.qt import NO_FOCUS
 from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
 from ui.common.widgets import (
     LookupEdit,
@@ -25,85 +27,25 @@ from ui.common.widgets import (
 )
 from ui.opportunities.form_section import Section
 
-_LEVEL_LABELS = {
-    "brand": "&Brand",
-    "vehicle_class": "Class",
-    "model": "Model",
-    "model_code": "Model code",
-    "variant": "Variant",
-}
-
-
-class _PreloadedPickers(VehicleInterestPickers):
-    """The catalogue pickers, offering what the service read with the record before they
-    ask the catalogue: opening the form asks it nothing more."""
-
-    def __init__(self) -> None:
-        self._offers: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-        self._loading = False
-        super().__init__()
-
-    def preload(self, offers: dict[str, list[str]], values: dict[str, str]) -> None:
-        """`offers` for each level, as catalogue.choices gives them under `values`."""
-        self._offers = {
-            (name, _above(values, position)): offers.get(name, [])
-            for position, name in enumerate(LEVELS)
-        }
-
-    def load(self, data: Any) -> None:
-        # The levels are set one by one; their offers are read once, when all are set.
-        self._loading = True
-        try:
-            super().load(data)
-        finally:
-            self._loading = False
-
-    def _on_level_changed(self, name: str, _text: str = "") -> None:
-        if not self._loading:
-            super()._on_level_changed(name, _text)
-
-    def refresh_offers(self, below: str | None = None, clear: bool = True) -> None:
-        if self._loading and below is not None:
-            return
-        start = LEVELS.index(below) + 1 if below else 0
-        for position in range(start, len(LEVELS)):
-            name = LEVELS[position]
-            combo = self.levels[name]
-            above = {n: self.levels[n].value() for n in LEVELS[:position]}
-            key = (name, _above(above, position))
-            offered = self._offers.get(key)
-            if offered is None:
-                offered = catalogue.choices(name, **above)
-            combo.set_values(offered)
-            if clear and offered and combo.value() and not combo.offers(combo.value()):
-                blocked = combo.blockSignals(True)
-                combo.setEditText("")
-                combo.blockSignals(blocked)
-
-
-def _above(values: dict[str, str], position: int) -> tuple[str, ...]:
-    return tuple((values.get(n) or "").strip() for n in LEVELS[:position])
-
 
 class BrandingSection(Section):
     """What the customer wants: how they pay, new or used, and the vehicle down to the
     variant (the pickers of ui.common.vehicle_interest)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Branding", parent)
-        self.pickers = _PreloadedPickers()
+        super().__init__(_("Branding"), parent)
+        self.pickers = VehicleInterestPickers()
         self.interest = self.pickers.interest
         self.condition = self.pickers.condition
         self.levels = self.pickers.levels
-        labels = {"interest": "&Interest", "condition": "Condition", **_LEVEL_LABELS}
         for name, widget in self.pickers.fields():
-            self._row(name, labels[name], widget, short=True)
+            self._row(name, widget, short=True)
 
     def load(self, data: OpportunityInput, choices: FormChoices | None = None) -> None:
         """Show the record's branding; with `choices`, the catalogue offers they hold for
         it are used rather than asked for."""
         if choices is not None:
-            self.pickers.preload(choices.catalogue, choices.catalogue_for)
+            self.pickers.take_offers(choices.catalogue, choices.catalogue_for)
         self.pickers.load(data)
 
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
@@ -145,22 +87,16 @@ class DeviceSection(Section):
     vehicle_picked = Signal(object)  # VehicleChoice, or None when the pick was undone
 
     def __init__(self, wanted: Callable[[], dict[str, str]], parent: QWidget | None = None) -> None:
-        super().__init__("Device specifics", parent)
+        super().__init__(_("Device specifics"), parent)
         self._wanted = wanted
         self.opportunity_id: int | None = None
-        self.vehicle = LookupEdit(self._find_vehicles, "VIN, stock number or model")
+        self.vehicle = LookupEdit(self._find_vehicles, _("VIN, stock number or model"))
         self.delivery = OptionalDateEdit()
-        self.delivery.setToolTip("Empty until a date is agreed; Delete clears it.")
-        self.clear_delivery = QPushButton("Clear")
-        self.clear_delivery.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._row("vehicle_id", "&Vehicle", self.vehicle)
-        self._row(
-            "scheduled_delivery",
-            "Scheduled delivery",
-            self.delivery,
-            self.clear_delivery,
-            short=True,
-        )
+        self.delivery.setToolTip(_("Empty until a date is agreed; Delete clears it."))
+        self.clear_delivery = QPushButton(_("Clear"))
+        self.clear_delivery.setFocusPolicy(NO_FOCUS)
+        self._row("vehicle_id", self.vehicle)
+        self._row("scheduled_delivery", self.delivery, self.clear_delivery, short=True)
         self.vehicle.picked.connect(self._on_picked)
         self.vehicle.left.connect(self._on_vehicle_left)
         self.clear_delivery.clicked.connect(self.delivery.clear_date)
@@ -176,7 +112,7 @@ class DeviceSection(Section):
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:
         data.vehicle_id = self.vehicle.current_id()
         if data.vehicle_id is None and self.vehicle.text():
-            errors["vehicle_id"] = self.resolve_typed() or "Pick the vehicle from the list."
+            errors["vehicle_id"] = self.resolve_typed() or _("Pick the vehicle from the list.")
         data.scheduled_delivery = self.delivery.date_value()
 
     def settle(self) -> None:
@@ -210,8 +146,10 @@ class DeviceSection(Section):
         box = self.boxes["vehicle_id"]
         if choice.reserved_by:
             box.show_error(
-                f"Reserved by opportunity {choice.reserved_by}; "
-                "pick another vehicle or release it there first."
+                _(
+                    "Reserved by opportunity {opportunity}; pick another vehicle or release it "
+                    "there first."
+                ).format(opportunity=choice.reserved_by)
             )
         elif choice.vin_warning:
             box.show_warning(choice.vin_warning)
@@ -231,7 +169,9 @@ class DeviceSection(Section):
             LookupItem(
                 v.id,
                 v.label,
-                f"reserved by {v.reserved_by}" if v.reserved_by else "",
+                _("reserved by {opportunity}").format(opportunity=v.reserved_by)
+                if v.reserved_by
+                else "",
                 bool(v.reserved_by),
             )
             for v in found
@@ -245,7 +185,7 @@ class DeviceSection(Section):
         choice = catalogue.vehicle(vehicle_id, self.opportunity_id)
         if choice is None:
             self.vehicle.set_current(None)
-            self.boxes["vehicle_id"].show_error("This vehicle is no longer in stock.")
+            self.boxes["vehicle_id"].show_error(_("This vehicle is no longer in stock."))
             return
         self.show_vehicle(choice)
         self.vehicle_picked.emit(choice)
@@ -264,13 +204,13 @@ class AssignmentSection(Section):
     to the one before."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Assignment", parent)
+        super().__init__(_("Assignment"), parent)
         self.business = OptionCombo()
         self.facility = OptionCombo()
         self.operation = OptionCombo()
-        self._row("business_id", "Busi&ness", self.business, short=True)
-        self._row("facility_id", "Facility", self.facility, short=True)
-        self._row("operation_id", "Operation", self.operation, short=True)
+        self._row("business_id", self.business, short=True)
+        self._row("facility_id", self.facility, short=True)
+        self._row("operation_id", self.operation, short=True)
         self._choices: FormChoices | None = None
         self.business.currentIndexChanged.connect(self._on_business_changed)
         self.facility.currentIndexChanged.connect(self._on_facility_changed)

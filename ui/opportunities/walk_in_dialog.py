@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,48 +21,47 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import dates
+from app.domain.fields import label
 from app.domain.validation import ValidationError
+from app.i18n import N_, _, pgettext
 from app.services import catalogue, walk_in
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.errors import NotFound
 from ui.common.changes import OPPORTUNITY, record_changes
+from ui.common.qt import (
+    ACCEPT_ROLE,
+    CANCEL,
+    CANCEL_BUTTON,
+    CLICK_FOCUS,
+    DISCARD,
+    FORM_LABEL,
+    KEY_DOWN,
+    KEY_ENTER,
+    KEY_ESCAPE,
+    KEY_PRESS,
+    KEY_RETURN,
+    KEY_UP,
+    KEYPAD_MODIFIER,
+    NO_MODIFIER,
+    PLAIN_TEXT,
+    SAVE,
+    SCROLL_BAR_OFF,
+)
 from ui.common.widgets import CatalogueCombo, DateEdit, FieldBox, FieldErrorLabel, set_tab_chain
 from ui.customers.duplicates import DuplicateCandidatesPanel
 
-KEY_PRESS = QEvent.Type.KeyPress
-KEY_RETURN = Qt.Key.Key_Return
-KEY_ENTER = Qt.Key.Key_Enter
-KEY_UP = Qt.Key.Key_Up
-KEY_DOWN = Qt.Key.Key_Down
-KEY_ESCAPE = Qt.Key.Key_Escape
-NO_MODIFIER = Qt.KeyboardModifier.NoModifier
-KEYPAD_MODIFIER = Qt.KeyboardModifier.KeypadModifier
-CLICK_FOCUS = Qt.FocusPolicy.ClickFocus
-PLAIN_TEXT = Qt.TextFormat.PlainText
-SCROLL_BAR_OFF = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-ACCEPT_ROLE = QDialogButtonBox.ButtonRole.AcceptRole
-LABEL_ROLE = QFormLayout.ItemRole.LabelRole
-CANCEL_BUTTON = QDialogButtonBox.StandardButton.Cancel
-SAVE = QMessageBox.StandardButton.Save
-DISCARD = QMessageBox.StandardButton.Discard
-CANCEL = QMessageBox.StandardButton.Cancel
-
-CUSTOMER_FIELDS = (
-    ("first_name", "&First name"),
-    ("last_name", "&Last name"),
-    ("phone", "&Phone"),
-    ("email", "&E-mail"),
-)
+# The new customer's fields, labelled as the catalogue of labels has them ("walk_in.<name>").
+CUSTOMER_FIELDS = ("first_name", "last_name", "phone", "email")
 # Form order: the first refused field in this order gets the focus.
-FIELD_ORDER = (*(name for name, _ in CUSTOMER_FIELDS), "brand", "model", "est_close_date")
+FIELD_ORDER = (*CUSTOMER_FIELDS, "brand", "model", "est_close_date")
 
-CREATE_TEXT = "&Create opportunity"
-CREATE_ANYWAY_TEXT = "Create new customer &anyway"
-HINT_TEXT = (
+CREATE_TEXT = N_("&Create opportunity")
+CREATE_ANYWAY_TEXT = N_("Create new customer &anyway")
+HINT_TEXT = N_(
     "Down arrow, then Enter (or a double-click), uses a customer on file; "
     "otherwise go on and a new customer is created."
 )
-ASK_TEXT = (
+ASK_TEXT = N_(
     "Is it one of them? Enter uses the one selected. If not, press “Create new customer anyway”."
 )
 
@@ -78,7 +77,7 @@ class WalkInDialog(QDialog):
 
     def __init__(self, owner_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Walk-in customer")
+        self.setWindowTitle(_("Walk-in customer"))
         self.setMinimumWidth(600)
         self.owner_id = owner_id
         self.opportunity_id: int | None = None
@@ -90,18 +89,18 @@ class WalkInDialog(QDialog):
         self.customer_label.setTextFormat(PLAIN_TEXT)
         self.customer_label.setWordWrap(True)
         self.customer_label.setStyleSheet("font-weight: bold;")
-        self.not_this_button = QPushButton("&Not this customer")
-        self.not_this_button.setToolTip("Back to the name and number typed: a new customer")
+        self.not_this_button = QPushButton(_("&Not this customer"))
+        self.not_this_button.setToolTip(_("Back to the name and number typed: a new customer"))
         self.customer_box = FieldBox(self.customer_label, self.not_this_button)
         self.edits: dict[str, QLineEdit] = {}
         self.boxes: dict[str, FieldBox] = {}
         self.customer_form = QFormLayout()
-        self.customer_form.addRow("For", self.customer_box)
-        for name, label in CUSTOMER_FIELDS:
+        self.customer_form.addRow(pgettext("the customer a sale is for", "For"), self.customer_box)
+        for name in CUSTOMER_FIELDS:
             self.edits[name] = QLineEdit()
-            self._add_row(self.customer_form, name, label, self.edits[name])
+            self._add_row(self.customer_form, name, self.edits[name])
         self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
-        self.edits["email"].setPlaceholderText("name@example.com")
+        self.edits["email"].setPlaceholderText(_("name@example.com"))
         self._last_customer_edit = self.edits["first_name"]
 
         self.duplicates = DuplicateCandidatesPanel()
@@ -111,10 +110,10 @@ class WalkInDialog(QDialog):
         # Why each one matched comes last on its line; wrapped, it is never scrolled out of view.
         self.duplicates.list.setWordWrap(True)
         self.duplicates.list.setHorizontalScrollBarPolicy(SCROLL_BAR_OFF)
-        self.duplicates_hint = QLabel(HINT_TEXT)
+        self.duplicates_hint = QLabel(_(HINT_TEXT))
         self.duplicates_hint.setWordWrap(True)
         self.duplicates_hint.hide()
-        self.customer_group = QGroupBox("Customer")
+        self.customer_group = QGroupBox(label("opportunity.account_id"))
         customer_layout = QVBoxLayout(self.customer_group)
         customer_layout.addLayout(self.customer_form)
         customer_layout.addWidget(self.duplicates)
@@ -126,17 +125,17 @@ class WalkInDialog(QDialog):
         self.close_date = DateEdit()
         self.close_date.set_date_value(dates.default_close_date(date.today()))
         interest_form = QFormLayout()
-        self._add_row(interest_form, "brand", "&Brand", self.brand)
-        self._add_row(interest_form, "model", "&Model", self.model)
-        self._add_row(interest_form, "est_close_date", "Est. close &date", self.close_date)
-        interest_group = QGroupBox("Interested in")
+        self._add_row(interest_form, "brand", self.brand)
+        self._add_row(interest_form, "model", self.model)
+        self._add_row(interest_form, "est_close_date", self.close_date)
+        interest_group = QGroupBox(_("Interested in"))
         interest_group.setLayout(interest_form)
         # Two forms, one column of fields: the labels of both take the widest one's width.
         labels = [
             w
             for form in (self.customer_form, interest_form)
             for row in range(form.rowCount())
-            if isinstance(w := form.itemAt(row, LABEL_ROLE).widget(), QLabel)
+            if isinstance(w := form.itemAt(row, FORM_LABEL).widget(), QLabel)
         ]
         width = max(caption.sizeHint().width() for caption in labels)
         for caption in labels:
@@ -144,9 +143,9 @@ class WalkInDialog(QDialog):
 
         self.general_message = FieldErrorLabel()
         self.buttons = QDialogButtonBox()
-        self.create_button = self.buttons.addButton(CREATE_TEXT, ACCEPT_ROLE)
+        self.create_button = self.buttons.addButton(_(CREATE_TEXT), ACCEPT_ROLE)
         self.create_button.setDefault(True)
-        self.create_button.setToolTip("Ctrl+Enter from anywhere in the form")
+        self.create_button.setToolTip(_("Ctrl+Enter from anywhere in the form"))
         self.cancel_button = self.buttons.addButton(CANCEL_BUTTON)
 
         layout = QVBoxLayout(self)
@@ -259,13 +258,13 @@ class WalkInDialog(QDialog):
         self.customer_label.setText(self.customer.label if self.customer else "")
         self.customer_box.clear_message()
         self.customer_form.setRowVisible(self.customer_box, picked)
-        for name, _label in CUSTOMER_FIELDS:
+        for name in CUSTOMER_FIELDS:
             self.customer_form.setRowVisible(self.boxes[name], not picked)
         if picked:
             self.duplicates.hide()
             self.duplicates_hint.hide()
-        self.create_button.setText(CREATE_ANYWAY_TEXT if self._confirmed_new else CREATE_TEXT)
-        self.duplicates_hint.setText(ASK_TEXT if self._confirmed_new else HINT_TEXT)
+        self.create_button.setText(_(CREATE_ANYWAY_TEXT if self._confirmed_new else CREATE_TEXT))
+        self.duplicates_hint.setText(_(ASK_TEXT if self._confirmed_new else HINT_TEXT))
         self._relayout()
 
     def _relayout(self) -> None:
@@ -340,9 +339,9 @@ class WalkInDialog(QDialog):
         if first is not None:
             first.setFocus()
 
-    def _add_row(self, form: QFormLayout, name: str, label: str, field: QWidget) -> None:
+    def _add_row(self, form: QFormLayout, name: str, field: QWidget) -> None:
         self.boxes[name] = FieldBox(field)
-        form.addRow(label, self.boxes[name])
+        form.addRow(label(f"walk_in.{name}", form=True), self.boxes[name])
         buddy = form.labelForField(self.boxes[name])
         if isinstance(buddy, QLabel):
             buddy.setBuddy(field)
@@ -376,7 +375,7 @@ class WalkInDialog(QDialog):
             answer = QMessageBox.question(
                 self,
                 self.windowTitle(),
-                "This opportunity has not been created yet. Create it now?",
+                _("This opportunity has not been created yet. Create it now?"),
                 SAVE | DISCARD | CANCEL,
                 SAVE,
             )

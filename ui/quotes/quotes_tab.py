@@ -28,6 +28,7 @@ from app.services import orders, quotes
 from app.services.errors import NotFound
 from app.services.orders import OrderFormSummary
 from app.services.quotes import QuoteSummary
+from ui.common import changes
 from ui.common.qt import ACCEPTED
 from ui.common.table_model import Column, RowTableModel, summary_table
 from ui.common.texts import FieldLabel
@@ -321,6 +322,7 @@ class QuotesTab(QWidget):
     def _after_change(self, text: str = "") -> None:
         self.refresh()
         self._say(text)
+        changes.record_changes().announce(changes.OPPORTUNITY, self.opportunity_id or 0)
         self.changed.emit()
 
     def _show(self, dialog: QDialog) -> None:

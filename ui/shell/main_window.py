@@ -588,14 +588,12 @@ class MainWindow(QMainWindow):
         from ui.leads.lead_form import LeadDialog
 
         dialog = LeadDialog(lead_id, self.user.id, self)
-        dialog.saved.connect(lambda _id: self._refresh_leads())
+        # The lists read the lead, the new sale and its customer again on the change
+        # notification; this opens the sale.
         dialog.converted.connect(self._after_conversion)
         self._show_dialog(dialog)
 
     def _after_conversion(self, opportunity_id: int) -> None:
-        self._refresh_leads()
-        self._refresh_customers()
-        self.opportunities.model.refresh()
         self.open_opportunity(opportunity_id)
 
     def import_leads(self) -> None:
@@ -613,7 +611,6 @@ class MainWindow(QMainWindow):
         from ui.customers.customer_form import AccountFormDialog
 
         dialog = AccountFormDialog(account_id, self, current_user_id=self.user.id)
-        dialog.saved.connect(lambda _id: self.refresh())
         dialog.open_opportunity.connect(self.open_opportunity)
         self._show_dialog(dialog)
 
