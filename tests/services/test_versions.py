@@ -249,3 +249,24 @@ def test_a_save_that_changes_nothing_makes_no_version(user: workspace.UserInfo) 
         contact.id, _as_input(accounts.ContactInput, contact), contact.version
     )
     assert same.version == contact.version
+
+
+def test_the_document_settings_version_takes_in_the_dealership_s_details(
+    user: workspace.UserInfo,
+) -> None:
+    m.Business.create(name="Autohaus Brenner GmbH", kind="dealer")
+    mine = documents.document_settings()
+    theirs = documents.document_settings()
+    assert mine.dealer is not None and theirs.dealer is not None
+    # Another workstation changes only the dealership's bank.
+    documents.save_document_settings(
+        replace(theirs, dealer=replace(theirs.dealer, bank_name="Sparkasse Ulm"))
+    )
+    yours = replace(mine, terms="Payable on delivery.")
+    with pytest.raises(ConflictError):
+        documents.save_document_settings(yours)
+    conflict = documents.settings_conflict(mine, yours)
+    assert [c.name for c in conflict.changes] == ["terms", "bank_name"]
+    saved = documents.save_settings_over(mine, yours, conflict.version)
+    assert saved.terms == "Payable on delivery."
+    assert saved.dealer is not None and saved.dealer.bank_name == "Sparkasse Ulm"
