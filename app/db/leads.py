@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.db import models as m
-from app.db.queries import fetch_all
+from app.db.connection import SEARCH_FUNCTION, is_sqlite
+from app.db.queries import escape_like, fetch_all
+from app.domain.text import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +18,8 @@ class LeadFilter:
     owner_id: int | None = None
     channel: str | None = None
     open_only: bool = False  # new, contacted or qualified
+    # The search read as a phone number (app.services.accounts.phone_parts), if it is one.
+    phones: tuple[str, ...] = ()
 
 
 # Sort key -> the ORDER BY terms ({dir} is the direction of all but the last). SQL, not
@@ -40,14 +44,30 @@ LeadListRow = tuple[int, str, str, str, str, str, str, str, str, str, str | None
 def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
+    # Folded as the customer and opportunity searches fold ("muller" finds "Müller"); a
+    # phone number in any notation finds the lead's normalised number.
+    text = (
+        f"{SEARCH_FUNCTION}(l.first_name || ' ' || l.last_name || ' ' || l.company_name || ' ' "
+        "|| l.email || ' ' || l.phone || ' ' || l.brand || ' ' || l.model || ' ' || l.source)"
+    )
+    terms: list[str] = []
     for term in flt.text.split():
-        like = f"%{term}%"
-        clauses.append(
-            "(l.first_name LIKE ? OR l.last_name LIKE ? OR l.company_name LIKE ? "
-            "OR l.email LIKE ? OR l.phone LIKE ? OR l.brand LIKE ? OR l.model LIKE ? "
-            "OR l.source LIKE ?)"
-        )
-        params.extend([like] * 8)
+        if is_sqlite():
+            terms.append(f"{text} LIKE ? ESCAPE '\\'")
+            params.append(f"%{escape_like(fold(term))}%")
+        else:
+            terms.append(
+                "(l.first_name ILIKE ? OR l.last_name ILIKE ? OR l.company_name ILIKE ? "
+                "OR l.email ILIKE ? OR l.phone ILIKE ? OR l.brand ILIKE ? OR l.model ILIKE ? "
+                "OR l.source ILIKE ?)"
+            )
+            params.extend([f"%{escape_like(term)}%"] * 8)
+    if terms and flt.phones:
+        phone = " OR ".join(["l.phone_key LIKE ?"] * len(flt.phones))
+        clauses.append(f"(({' AND '.join(terms)}) OR {phone})")
+        params.extend(f"%{p}%" for p in flt.phones)
+    else:
+        clauses.extend(terms)
     for column, value in (
         ("l.status", flt.status),
         ("l.owner_id", flt.owner_id),

@@ -61,3 +61,17 @@ def searchable(text: str) -> str:
     extra = umlaut_spellings(text)
     folded = fold(text)
     return f"{folded} {extra}" if extra else folded
+
+
+_SPELLED_UMLAUTS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+def umlauts_unspelled(term: str) -> str:
+    """A folded term with spelled-out umlauts read back as the folded letter ("mueller" ->
+    "muller"), for matching folded names that keep no spelled-out form; "" when the term
+    spells none."""
+    if not any(pair in term for pair, _letter in _SPELLED_UMLAUTS):
+        return ""
+    for pair, letter in _SPELLED_UMLAUTS:
+        term = term.replace(pair, letter)
+    return term

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -298,12 +298,18 @@ class LeadRow:
     created_at: datetime
 
 
+def _searching(flt: LeadFilter) -> LeadFilter:
+    """The filter with its search also read as a phone number, in any notation."""
+    phones = tuple(accounts.phone_parts(flt.text.strip())) if flt.text.strip() else ()
+    return replace(flt, phones=phones)
+
+
 def count(flt: LeadFilter) -> int:
-    return count_leads(flt)
+    return count_leads(_searching(flt))
 
 
 def page(flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int) -> list[LeadRow]:
-    rows = lead_page(flt, sort, descending, offset, limit)
+    rows = lead_page(_searching(flt), sort, descending, offset, limit)
     return [
         LeadRow(
             id=r[0],

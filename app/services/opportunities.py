@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from app.db import models as m
@@ -17,7 +17,7 @@ from app.domain.fields import label
 from app.domain.stages import StageInfo, first_stage, move_refusal
 from app.domain.validation import ValidationError, Validator, not_in_past
 from app.i18n import _
-from app.services import conflicts
+from app.services import accounts, conflicts
 from app.services.errors import ConflictError, NotFound
 from app.services.opportunity_form import (
     PLAIN_FIELDS,
@@ -465,8 +465,14 @@ def effective_probability(data: OpportunityInput) -> int:
     return saves.stage_default_probability(data.stage_id) or 0
 
 
+def _searching(flt: OpportunityFilter) -> OpportunityFilter:
+    """The filter with its search also read as a phone number, in any notation."""
+    phones = tuple(accounts.phone_parts(flt.text.strip())) if flt.text.strip() else ()
+    return replace(flt, phones=phones) if phones != flt.phones else flt
+
+
 def count(flt: OpportunityFilter, today: date | None = None) -> int:
-    return queries.count_opportunities(flt, today or date.today())
+    return queries.count_opportunities(_searching(flt), today or date.today())
 
 
 def page(
@@ -477,7 +483,9 @@ def page(
     limit: int,
     today: date | None = None,
 ) -> list[OpportunityRow]:
-    return queries.opportunity_page(flt, today or date.today(), sort, descending, offset, limit)
+    return queries.opportunity_page(
+        _searching(flt), today or date.today(), sort, descending, offset, limit
+    )
 
 
 # --- saved elsewhere meanwhile ------------------------------------------------------------
@@ -606,5 +614,5 @@ def count_and_first_page(
 ) -> tuple[int, list[OpportunityRow]]:
     """count() and the first page(), read together where that is faster."""
     return queries.opportunity_count_and_first_page(
-        flt, today or date.today(), sort, descending, limit
+        _searching(flt), today or date.today(), sort, descending, limit
     )
