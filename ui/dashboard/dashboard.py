@@ -50,6 +50,7 @@ from app.services.dashboard import (
     PipelineRow,
     ReasonCount,
 )
+from ui.common import user_settings
 from ui.common.list_filters import fill_filter_combo
 from ui.common.qt import FONT, TOOLTIP
 from ui.common.table_model import Column, RowTableModel
@@ -480,6 +481,7 @@ class DashboardPage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        user_settings.keep_splitter(splitter, "dashboard")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)

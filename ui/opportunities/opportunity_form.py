@@ -36,6 +36,7 @@ from app.services.opportunity_form import (
 from app.services.timeline import TimelineEntry
 from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
 from ui.activities.timeline import TimelineWidget
+from ui.common import user_settings
 from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.qt import (
     ACTION_ROLE,
@@ -177,6 +178,7 @@ class OpportunityDialog(RecordDialog):
         self.splitter.addWidget(tabs_panel)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
+        user_settings.keep_splitter(self.splitter, "opportunity_form")
 
         self.message = QLabel()  # what is not about one field: saved, refused, conflicts
         self.message.setWordWrap(True)
