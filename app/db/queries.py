@@ -55,6 +55,7 @@ class OpportunityFilter:
     # The search read as a phone number (normalised parts, app.services.accounts.phone_parts):
     # an opportunity whose customer has such a number matches as well as one with the text.
     phones: tuple[str, ...] = ()
+    won_reason: str | None = None  # as lost_reason, for the won ones (schema 10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +74,15 @@ class OpportunityRow:
     facility: str
     status: str
     vin: str
+    lost_reason: str = ""
+    competitor: str = ""
+    won_reason: str = ""
 
 
 _SELECTED = """
 SELECT o.id, o.topic, a.name, s.name, o.probability, o.est_revenue_minor, o.currency,
-       o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status, v.vin, s.key"""
+       o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status, v.vin, s.key,
+       o.lost_reason, o.competitor, o.won_reason"""
 _JOINS = """
 JOIN account a ON a.id = o.account_id
 LEFT JOIN stage s ON s.id = o.stage_id
@@ -110,6 +115,9 @@ SORT_COLUMNS: dict[str, str] = {
     "brand_model": "o.brand {dir}, o.model",  # i18n: ignore
     "facility": "f.name",
     "status": "o.status",
+    "lost_reason": "o.lost_reason",
+    "competitor": "o.competitor",
+    "won_reason": "o.won_reason",
     "id": "o.id",
 }
 
@@ -213,6 +221,7 @@ def _other_where(
         ("o.source", flt.source),
         ("o.currency", flt.currency),
         ("o.lost_reason", flt.lost_reason),
+        ("o.won_reason", flt.won_reason),
     ):
         if text is not None:
             clauses.append(f"{column} = ?")
@@ -510,6 +519,9 @@ def _made(found: list[Any]) -> list[OpportunityRow]:
             facility=r[11] or "",
             status=r[12],
             vin=r[13] or "",
+            lost_reason=r[15] or "",
+            competitor=r[16] or "",
+            won_reason=r[17] or "",
         )
         for r in found
     ]

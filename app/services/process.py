@@ -109,9 +109,18 @@ def close_row(row: m.Opportunity, won: bool, note: str) -> None:
     _set_stage(row, stage, automatic=False, reason=row.status)
 
 
-def close_won(opportunity_id: int, note: str = "") -> None:
+def won_reasons() -> list[str]:
+    return active_reasons("won")
+
+
+def close_won(opportunity_id: int, note: str = "", won_reason: str = "") -> None:
+    """Close as won, with why it was won when the user picked it (from the won reasons)."""
+    if won_reason and won_reason not in won_reasons():
+        raise ValidationError({"won_reason": _("Pick why the sale was won from the list.")})
     with transaction():
-        close_row(open_row(opportunity_id), True, note)
+        row = open_row(opportunity_id)
+        row.won_reason = won_reason
+        close_row(row, True, note)
 
 
 def reopen_needs_close_date(opportunity_id: int, today: date | None = None) -> bool:
@@ -157,6 +166,7 @@ def reopen(
             back_to = next((s for s in stages if not s.is_closed), None)
         row.status = Status.OPEN.value
         row.lost_reason = ""
+        row.won_reason = ""
         row.competitor = ""
         row.closed_at = None
         _set_stage(row, back_to, automatic=False, reason="reopened")

@@ -212,6 +212,15 @@ REASON_COLUMNS: list[DrillColumn[ReasonCount]] = [
     ),
     DrillColumn(N_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
 ]
+WON_REASON_COLUMNS: list[DrillColumn[ReasonCount]] = [
+    DrillColumn(
+        FieldLabel("opportunity.won_reason"),
+        lambda r: r.reason,
+        lambda r: r.reason,
+        drill=lambda r: r.drilldown,
+    ),
+    DrillColumn(N_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
+]
 
 
 def breakdown_label(key: str) -> str:
@@ -429,6 +438,10 @@ class DashboardPage(QWidget):
         self.funnel_table = SectionTableView(self.funnel_model)
         self.reason_model: SectionTableModel[ReasonCount] = SectionTableModel(REASON_COLUMNS, self)
         self.reason_table = SectionTableView(self.reason_model)
+        self.won_reason_model: SectionTableModel[ReasonCount] = SectionTableModel(
+            WON_REASON_COLUMNS, self
+        )
+        self.won_reason_table = SectionTableView(self.won_reason_model)
         self.outcome = QLabel()
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.outcome.setWordWrap(True)
@@ -464,7 +477,10 @@ class DashboardPage(QWidget):
         funnel_layout = QVBoxLayout(funnel_box)
         funnel_layout.addWidget(self.funnel_table, 1)
         funnel_layout.addWidget(self.outcome)
-        funnel_layout.addWidget(self.reason_table, 1)
+        reasons = QHBoxLayout()
+        reasons.addWidget(self.reason_table, 1)
+        reasons.addWidget(self.won_reason_table, 1)
+        funnel_layout.addLayout(reasons, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -502,6 +518,7 @@ class DashboardPage(QWidget):
             self.forecast_table,
             self.funnel_table,
             self.reason_table,
+            self.won_reason_table,
         ):
             view.drilldown_requested.connect(self.drilldown_requested)
 
@@ -556,6 +573,7 @@ class DashboardPage(QWidget):
         self.forecast_model.set_rows(data.forecast)
         self.funnel_model.set_rows(data.funnel.stages)
         self.reason_model.set_rows(data.funnel.lost_reasons)
+        self.won_reason_model.set_rows(data.funnel.won_reasons)
         self._show_outcome()
         self._fill_measures(data.currencies)
         self._show_chart()

@@ -254,6 +254,14 @@ class CloseWonDialog(_CloseDialog):
         super().__init__(_("Close as won"), _("Close as &won"), parent)
         self.opportunity_id = opportunity_id
         found, skipped = _open_ones([opportunity_id])
+        self.reason = QComboBox()
+        # Optional, and nothing preselected: a reason the user did not pick would skew the
+        # count of why sales are won.
+        self.reason.addItem(_("(not given)"), "")
+        for reason in reference.reason_choices("won"):  # shown translated, stored as stored
+            self.reason.addItem(reason.label, reason.name)
+        self.reason.setMinimumContentsLength(24)
+        self.add_field("won_reason", label("opportunity.won_reason", form=True), self.reason)
         self.note = _note_edit(_("Optional: e.g. delivered with winter tyres, referral promised"))
         self.add_field("note", label("opportunity.closing_note", form=True), self.note)
         if found:
@@ -273,7 +281,9 @@ class CloseWonDialog(_CloseDialog):
     def close_opportunity(self) -> bool:
         self.show_errors({})
         try:
-            process.close_won(self.opportunity_id, self.note.toPlainText())
+            process.close_won(
+                self.opportunity_id, self.note.toPlainText(), self.reason.currentData() or ""
+            )
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return False
@@ -286,7 +296,7 @@ class CloseWonDialog(_CloseDialog):
         return True
 
     def typed(self) -> bool:
-        return bool(self.note.toPlainText().strip())
+        return bool(self.note.toPlainText().strip()) or self.reason.currentIndex() > 0
 
 
 def _open_ones(opportunity_ids: list[int]) -> tuple[dict[int, str], list[str]]:

@@ -49,7 +49,10 @@ CLOSED_BRUSH = QBrush(QColor("#6b6b6b"))
 
 COL_TOPIC, COL_CUSTOMER, COL_STAGE, COL_PROBABILITY, COL_REVENUE, COL_CLOSE_DATE = range(6)
 COL_OWNER, COL_VEHICLE, COL_FACILITY, COL_STATUS = range(6, 10)
-COLUMN_WIDTHS = (260, 190, 90, 60, 130, 90, 140, 170, 150, 70)
+COL_LOST_REASON, COL_COMPETITOR, COL_WON_REASON = range(10, 13)
+COLUMN_WIDTHS = (260, 190, 90, 60, 130, 90, 140, 170, 150, 70, 150, 120, 150)
+# Shown by the column chooser, or by a drill-down into the lost or won ones.
+HIDDEN_AT_FIRST = (COL_LOST_REASON, COL_COMPETITOR, COL_WON_REASON)
 
 
 class OpportunityTableModel(PagedTableModel):
@@ -66,6 +69,9 @@ class OpportunityTableModel(PagedTableModel):
         (FieldLabel("opportunity.brand_model"), "brand_model"),
         (FieldLabel("opportunity.facility_id"), "facility"),
         (FieldLabel("opportunity.status"), "status"),
+        (FieldLabel("opportunity.lost_reason"), "lost_reason"),
+        (FieldLabel("opportunity.competitor"), "competitor"),
+        (FieldLabel("opportunity.won_reason"), "won_reason"),
     )
     RIGHT_ALIGNED = frozenset({COL_PROBABILITY, COL_REVENUE})
     CENTERED = frozenset({COL_CLOSE_DATE})
@@ -141,6 +147,12 @@ def _display(item: OpportunityRow, column: int) -> str:
         return (
             Status(item.status).label if item.status in Status._value2member_map_ else item.status
         )
+    if column == COL_LOST_REASON:
+        return reference.reason_label("lost", item.lost_reason) if item.lost_reason else ""
+    if column == COL_COMPETITOR:
+        return item.competitor
+    if column == COL_WON_REASON:
+        return reference.reason_label("won", item.won_reason) if item.won_reason else ""
     return ""
 
 
@@ -156,6 +168,9 @@ def _raw(item: OpportunityRow, column: int) -> Any:
         f"{item.brand} {item.model}",
         item.facility,
         item.status,
+        item.lost_reason,
+        item.competitor,
+        item.won_reason,
     )[column]
 
 
@@ -469,6 +484,8 @@ class OpportunityListPage(ListPage):
         self.table = RecordTableView()
         self.table.setModel(self.model)
         self.table.set_column_widths(COLUMN_WIDTHS)
+        for column in HIDDEN_AT_FIRST:
+            self.table.horizontalHeader().setSectionHidden(column, True)
         # The model starts sorted so; the header only shows it (told without its signal, the
         # view would sort the unfiltered list first and then read the filtered one).
         header = self.table.horizontalHeader()
@@ -507,6 +524,13 @@ class OpportunityListPage(ListPage):
         self._bar_when_applied = replace(self.filter_bar.current_filter(), text="")
         self.chip.label.setText(_("Filtered: {description}").format(description=description))
         self.chip.show()
+        # The lost ones say why and to whom; the won ones why.
+        header = self.table.horizontalHeader()
+        if flt.status == Status.LOST.value:
+            header.setSectionHidden(COL_LOST_REASON, False)
+            header.setSectionHidden(COL_COMPETITOR, False)
+        if flt.status == Status.WON.value:
+            header.setSectionHidden(COL_WON_REASON, False)
         self.model.set_filter(replace(flt, text=self.filter_bar.search.text().strip()))
 
     def clear_outside_filter(self) -> None:

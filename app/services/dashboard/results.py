@@ -193,6 +193,7 @@ class Funnel:
     avg_days_to_won: float | None
     lost_reasons: list[ReasonCount]
     drilldowns: dict[str, Drilldown]  # "open", "won", "lost", "without_stages"
+    won_reasons: list[ReasonCount] = field(default_factory=list)
 
     @property
     def win_rate(self) -> float | None:
