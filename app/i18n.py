@@ -93,6 +93,12 @@ class Translator:
 
         return _numbers.format_decimal(value, locale=self.locale)
 
+    def decimal_symbol(self) -> str:
+        """The decimal mark: '.' (en), ',' (de)."""
+        from babel import numbers as _numbers
+
+        return str(_numbers.get_decimal_symbol(self.locale))
+
     def format_decimal(self, value: Decimal | float, digits: int) -> str:
         """A number with exactly ``digits`` decimals: (1.5, 2) -> '1.50' (en), '1,50' (de)."""
         from babel import numbers as _numbers

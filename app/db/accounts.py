@@ -10,6 +10,7 @@ from peewee import JOIN
 
 from app.db import models as m
 from app.db.connection import database, transaction
+from app.db.consent import consenting_clause
 from app.db.queries import escape_like, fetch_all
 
 ACCOUNT_SORT_COLUMNS = {
@@ -41,7 +42,7 @@ def _like(term: str) -> str:
 
 
 def _account_where(
-    terms: Sequence[AccountSearchTerm], kind: str | None
+    terms: Sequence[AccountSearchTerm], kind: str | None, consent: str | None = None
 ) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
@@ -65,11 +66,16 @@ def _account_where(
     if kind:
         clauses.append("a.kind = ?")
         params.append(kind)
+    if consent:  # a channel: those whose latest statement for it gives consent
+        clauses.append(consenting_clause("a", "account_id"))
+        params.append(consent)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def count_accounts(terms: Sequence[AccountSearchTerm], kind: str | None) -> int:
-    where, params = _account_where(terms, kind)
+def count_accounts(
+    terms: Sequence[AccountSearchTerm], kind: str | None, consent: str | None = None
+) -> int:
+    where, params = _account_where(terms, kind, consent)
     return int(fetch_all(f"SELECT count(*) FROM account a{where}", params)[0][0])
 
 
@@ -80,8 +86,9 @@ def account_page(
     descending: bool,
     offset: int,
     limit: int,
+    consent: str | None = None,
 ) -> list[AccountListRow]:
-    where, params = _account_where(terms, kind)
+    where, params = _account_where(terms, kind, consent)
     direction = "DESC" if descending else "ASC"
     key = ACCOUNT_SORT_COLUMNS.get(sort, "a.sort_name")
     sql = (
@@ -138,6 +145,7 @@ ACCOUNT_LINKS = [
     (m.Contact, m.Contact.account),
     (m.Activity, m.Activity.account),
     (m.Lead, m.Lead.converted_account),
+    (m.MarketingConsent, m.MarketingConsent.account),
 ]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from peewee import (
     BlobField,
+    BooleanField,
     CharField,
     Database,
     DateField,
@@ -687,9 +688,51 @@ def _v9_documents(db: Database) -> None:
         db.create_tables([_DocumentImageV9], safe=True)
 
 
-# The won reasons as schema 10 ships them (key -> English name): a frozen copy, as the
+class _AccountRefV10(Model):
+    """Only what a foreign key to the table needs: its name and id."""
+
+    class Meta:
+        table_name = "account"
+        legacy_table_names = False
+
+
+class _LeadRefV10(Model):
+    class Meta:
+        table_name = "lead"
+        legacy_table_names = False
+
+
+class _MarketingConsentV10(_StampedV2):
+    account = ForeignKeyField(
+        _AccountRefV10, null=True, on_delete="CASCADE", column_name="account_id"
+    )
+    lead = ForeignKeyField(_LeadRefV10, null=True, on_delete="CASCADE", column_name="lead_id")
+    channel = CharField()
+    given = BooleanField()
+    at = DateTimeField()
+    method = CharField()
+    wording = TextField(default="")
+
+    class Meta:
+        table_name = "marketing_consent"
+        legacy_table_names = False
+        indexes = (
+            (("account", "channel", "at"), False),
+            (("lead", "channel", "at"), False),
+        )
+
+
+def _v10_marketing_consent(db: Database) -> None:
+    """Marketing consent, per customer and lead and per channel (e-mail, phone, SMS): each
+    statement given or withdrawn, when, how and in what wording, kept as a history.
+    Idempotent: the table and its indexes are created when missing."""
+    with db.bind_ctx([_MarketingConsentV10, _AccountRefV10, _LeadRefV10]):
+        db.create_tables([_MarketingConsentV10], safe=True)
+
+
+# The won reasons as schema 11 ships them (key -> English name): a frozen copy, as the
 # step must seed the same rows whatever later versions call them.
-_V10_WON_REASONS = {
+_V11_WON_REASONS = {
     "won_price": "Price",
     "won_trade_in_offer": "Trade-in offer",
     "won_availability": "Availability",
@@ -700,7 +743,7 @@ _V10_WON_REASONS = {
 }
 
 
-def _v10_won_reasons(db: Database) -> None:
+def _v11_won_reasons(db: Database) -> None:
     """Why a sale was won: a won_reason column on opportunity (empty for the sales won so
     far) and the shipped won reasons in the reason table, with their keys. Idempotent: the
     column is added when missing, and only the reasons whose key is missing are added."""
@@ -709,7 +752,7 @@ def _v10_won_reasons(db: Database) -> None:
             'ALTER TABLE "opportunity" ADD COLUMN "won_reason" VARCHAR(255) NOT NULL DEFAULT \'\''
         )
     stamp = models.now().strftime("%Y-%m-%d %H:%M:%S.%f")
-    for sequence, (key, name) in enumerate(_V10_WON_REASONS.items(), 1):
+    for sequence, (key, name) in enumerate(_V11_WON_REASONS.items(), 1):
         db.execute_sql(
             'INSERT INTO reason (kind, name, sequence, active, "key", created_at, updated_at, '
             "version) SELECT 'won', ?, ?, ?, ?, ?, ?, 1 WHERE NOT EXISTS "
@@ -730,7 +773,8 @@ STEPS: list[Callable[[Database], None]] = [
     _v7_open_list,
     _v8_standard_keys,
     _v9_documents,
-    _v10_won_reasons,
+    _v10_marketing_consent,
+    _v11_won_reasons,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)

@@ -452,7 +452,7 @@ class Opportunity(BaseModel):
     lead = ForeignKeyField(Lead, null=True, backref="opportunities", on_delete="SET NULL")
     competitor = _key_field()  # who won the sale when it was lost
     closed_at = DateTimeField(null=True)
-    won_reason = CharField(default="")  # why it was won (schema 10), from the won reasons
+    won_reason = CharField(default="")  # why it was won (schema 11), from the won reasons
 
     class Meta:
         indexes = (
@@ -671,6 +671,28 @@ class DocumentImage(Model):
         legacy_table_names = False
 
 
+class MarketingConsent(BaseModel):
+    """One statement of a customer's or a lead's marketing consent for one channel: given
+    or withdrawn, when, how, and the wording they were shown. Rows are only added, never
+    changed: the history is the proof; the latest row per channel is what holds now."""
+
+    audit_entity = "marketing_consent"
+
+    account = ForeignKeyField(Account, null=True, backref="consents", on_delete="CASCADE")
+    lead = ForeignKeyField(Lead, null=True, backref="consents", on_delete="CASCADE")
+    channel = CharField()  # ConsentChannel
+    given = BooleanField()
+    at = DateTimeField()  # when it was given or withdrawn
+    method = CharField()  # ConsentMethod
+    wording = TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("account", "channel", "at"), False),
+            (("lead", "channel", "at"), False),
+        )
+
+
 # The tables each schema step added after the first, for the steps that create them.
 QUOTE_TABLES: list[type[Model]] = [NumberSequence, Quote, QuoteLine, OrderForm, SalesOrder]
 
@@ -698,4 +720,5 @@ TABLES: list[type[Model]] = [
     AuditEntry,
     *QUOTE_TABLES,
     DocumentImage,
+    MarketingConsent,
 ]

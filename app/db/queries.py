@@ -13,7 +13,7 @@ from app.db import models as m
 from app.db.connection import database, is_sqlite
 from app.domain import money
 from app.domain.standard_names import display_name
-from app.domain.text import fold
+from app.domain.text import fold, search_words
 
 # Ids start at 1, so an id filter of 0 stands for "not set" (no salesperson, no facility).
 NONE_ID = 0
@@ -55,7 +55,7 @@ class OpportunityFilter:
     # The search read as a phone number (normalised parts, app.services.accounts.phone_parts):
     # an opportunity whose customer has such a number matches as well as one with the text.
     phones: tuple[str, ...] = ()
-    won_reason: str | None = None  # as lost_reason, for the won ones (schema 10)
+    won_reason: str | None = None  # as lost_reason, for the won ones (schema 11)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +140,8 @@ def _text_terms(text: str) -> list[str]:
     """The words of a search. On SQLite folded as the search index holds the text (no case,
     no accents: "Škoda" -> "skoda"), so a term typed either way finds the same rows."""
     if is_sqlite():
-        return [t for t in map(fold, text.split()) if t]
-    return [t for t in text.split() if t]
+        return [t for t in map(fold, search_words(text)) if t]
+    return search_words(text)
 
 
 def _is_short(term: str) -> bool:

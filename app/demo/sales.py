@@ -316,7 +316,8 @@ class SalesBuilder(OrganisationBuilder):
         elif used:
             revenue = int(plan.price * rng.uniform(0.55, 0.8) / 100) * 100 - 10
         else:
-            revenue = int(plan.price * plan.quantity * (1 - rng.uniform(0, 0.07)) / 10) * 10
+            # Per car, so a fleet's quote prints whole quantities at one unit price.
+            revenue = int(plan.price * (1 - rng.uniform(0, 0.07)) / 10) * 10 * plan.quantity
         trade_in = rng.randint(20, 250) * 100 if rng.random() < 0.35 else 0
         old = rng.choice(OLD_CARS)
         text, fits = rng.choice(DESCRIPTIONS)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from email_validator import EmailNotValidError, validate_email
 
-from app.domain import money, printable, vin
+from app.domain import identifiers, money, printable, vin
 from app.domain.choices import Choice
 from app.i18n import _, ngettext
 
@@ -132,6 +132,57 @@ class Validator:
         except EmailNotValidError:
             self.error(
                 name, _("“{text}” is not an e-mail address (name@example.com).").format(text=text)
+            )
+        return text
+
+    def vat_id(self, name: str, value: str | None) -> str:
+        """A VAT ID, compacted ("DE 123 456 789" is kept as DE123456789), by its shape."""
+        text = identifiers.compact(value or "")
+        if not text:
+            return ""
+        problem = identifiers.vat_id_problem(text)
+        if problem == "country":
+            self.error(
+                name,
+                _(
+                    "“{prefix}” is not a country's VAT prefix: a VAT ID starts with its "
+                    "country's two letters (DE, AT, IT, EL for Greece)."
+                ).format(prefix=text[:2]),
+            )
+        elif problem:
+            self.error(
+                name,
+                _(
+                    "“{text}” is not a VAT ID: it is the country's two letters and 8 to 14 "
+                    "letters or digits (DE123456789)."
+                ).format(text=(value or "").strip()),
+            )
+        return text
+
+    def iban(self, name: str, value: str | None) -> str:
+        """An IBAN, compacted, by its shape and check digits; kept in groups of four."""
+        text = identifiers.compact(value or "")
+        if not text:
+            return ""
+        if not identifiers.iban_is_valid(text):
+            self.error(
+                name,
+                _(
+                    "“{text}” is not a valid IBAN: its check digits do not match (a typing "
+                    "error?) or it is too short. Copy it from the bank's statement."
+                ).format(text=(value or "").strip()),
+            )
+            return (value or "").strip()
+        return identifiers.format_iban(text)
+
+    def bic(self, name: str, value: str | None) -> str:
+        text = identifiers.compact(value or "")
+        if text and not identifiers.bic_is_valid(text):
+            self.error(
+                name,
+                _(
+                    "“{text}” is not a BIC: it has 8 or 11 letters and digits, e.g. COBADEFFXXX."
+                ).format(text=(value or "").strip()),
             )
         return text
 

@@ -20,7 +20,7 @@ from app.db.settings import setting_value
 from app.domain import money, standard_names
 from app.domain.choices import AccountKind, ContactRole
 from app.domain.fields import label as field_label
-from app.domain.text import umlauts_unspelled
+from app.domain.text import search_text, search_words, umlauts_unspelled
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
 from app.services import conflicts, matching
@@ -40,6 +40,7 @@ class AccountInput:
     postcode: str = ""
     city: str = ""
     country: str = ""
+    vat_number: str = ""  # a company's VAT ID, printed on its quotes and order forms
 
 
 @dataclass
@@ -153,6 +154,9 @@ def check(data: AccountInput, v: Validator | None = None) -> Validator:
     for name in ("street", "postcode", "city", "country"):
         text = v.optional(name, getattr(data, name), field_label(f"account.{name}"), 120)
         setattr(data, name, text)
+    # A VAT ID is a business's: a person's documents print none.
+    is_company = data.kind == AccountKind.COMPANY.value
+    data.vat_number = v.vat_id("vat_number", data.vat_number) if is_company else ""
     return v
 
 
@@ -387,7 +391,7 @@ def _contact_label(first: str, last: str, title: str) -> str:
 def search(text: str, limit: int = 30) -> list[Option]:
     """Accounts whose name contains the text (those starting with it first), or whose
     e-mail or phone starts with it."""
-    term = text.strip()
+    term = search_text(text)
     rows = (
         db.account_choices(matching.sort_key(term), term.lower(), phone_parts(term), limit)
         if term
@@ -545,6 +549,7 @@ def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
 class AccountFilter:
     text: str = ""
     kind: str | None = None
+    consent: str | None = None  # a ConsentChannel: those who consent to marketing by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -561,7 +566,8 @@ class AccountRow:
 
 def _search_terms(text: str) -> list[AccountSearchTerm]:
     # A phone number typed with spaces ("089 1234567") is one term, not two.
-    terms = [text.strip()] if phone_parts(text.strip()) else text.split()
+    text = search_text(text)
+    terms = [text] if phone_parts(text) else search_words(text)
     return [
         AccountSearchTerm(
             term,
@@ -587,11 +593,13 @@ def phone_parts(term: str) -> list[str]:
 
 
 def count(flt: AccountFilter) -> int:
-    return count_accounts(_search_terms(flt.text), flt.kind)
+    return count_accounts(_search_terms(flt.text), flt.kind, flt.consent)
 
 
 def page(
     flt: AccountFilter, sort: str, descending: bool, offset: int, limit: int
 ) -> list[AccountRow]:
-    rows = account_page(_search_terms(flt.text), flt.kind, sort, descending, offset, limit)
+    rows = account_page(
+        _search_terms(flt.text), flt.kind, sort, descending, offset, limit, flt.consent
+    )
     return [AccountRow(*r) for r in rows]

@@ -21,11 +21,13 @@ from app.db.reference import first_business
 from app.db.settings import put_setting, setting_value
 from app.domain.choices import Condition
 from app.domain.documents import Customer, DocumentSnapshot, LegalDetails, Seller, Vehicle
+from app.domain.fields import label as field_label
 from app.domain.quotes import VatTreatment
 from app.domain.validation import Validator
 from app.i18n import ENGLISH, N_, Translator, _
 from app.services import wording
 from app.services.errors import NotFound
+from app.services.reference import Option
 from app.services.workspace import require_manager
 
 # Printed on a document when no terms are set: in the document's language (terms()).
@@ -399,26 +401,110 @@ def issued_today() -> date:
 
 
 @dataclass(frozen=True, slots=True)
+class DealerDetails:
+    """What one dealership's documents state about it in their footer (the law's details)."""
+
+    business_id: int
+    name: str = ""  # as the letterhead prints it; edited with the organisation, not here
+    registered_name: str = ""
+    commercial_register: str = ""
+    register_court: str = ""
+    managing_directors: str = ""
+    vat_number: str = ""
+    tax_number: str = ""
+    bank_name: str = ""
+    iban: str = ""
+    bic: str = ""
+
+
+# The dealer's details a document settings save may change, in the form's order.
+DEALER_FIELDS = (
+    "registered_name",
+    "commercial_register",
+    "register_court",
+    "managing_directors",
+    "vat_number",
+    "tax_number",
+    "bank_name",
+    "iban",
+    "bic",
+)
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentSettings:
-    """What a sales manager sets for every quote and order form issued from now on."""
+    """What a sales manager sets for every quote and order form issued from now on: with
+    the legal details of one dealership (`dealer`), when the dialog edits them."""
 
     valid_days: int
     vat_rate: Decimal
     terms: str
     logo_path: str
+    dealer: DealerDetails | None = None
 
 
 MAX_TERMS_LENGTH = 12_000
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
-def document_settings() -> DocumentSettings:
+def document_settings(business_id: int | None = None) -> DocumentSettings:
+    """The settings, with the legal details of the dealership `business_id` (by default the
+    first one entered; none when there is no business)."""
     return DocumentSettings(
         valid_days=valid_days(),
         vat_rate=default_vat_rate(),
         terms=terms(),
         logo_path=_setting(LOGO_SETTING, ""),
+        dealer=dealer_details(business_id),
     )
+
+
+def dealerships() -> list[Option]:
+    """The businesses whose legal details documents print, by name."""
+    return [Option(b.id, b.name) for b in m.Business.select().order_by(m.Business.name)]
+
+
+def dealer_details(business_id: int | None = None) -> DealerDetails | None:
+    business = (
+        first_business()
+        if business_id is None
+        else m.Business.get_or_none(m.Business.id == business_id)
+    )
+    if business is None:
+        return None
+    return DealerDetails(
+        business_id=business.id,
+        name=business.name,
+        **{name: getattr(business, name) for name in DEALER_FIELDS},
+    )
+
+
+def _check_dealer(data: DealerDetails, v: Validator) -> DealerDetails:
+    values = {
+        name: v.optional(name, getattr(data, name), field_label(f"business.{name}"), 200)
+        for name in DEALER_FIELDS
+    }
+    values["vat_number"] = v.vat_id("vat_number", values["vat_number"])
+    values["iban"] = v.iban("iban", values["iban"])
+    values["bic"] = v.bic("bic", values["bic"])
+    return DealerDetails(business_id=data.business_id, name=data.name, **values)
+
+
+def _save_dealer(data: DealerDetails) -> None:
+    """The dealership's legal details, audited field by field (joins the transaction)."""
+    row = m.Business.get_or_none(m.Business.id == data.business_id)
+    if row is None:
+        raise NotFound(_("The dealership #{id} no longer exists.").format(id=data.business_id))
+    changes = {
+        name: (getattr(row, name), getattr(data, name))
+        for name in DEALER_FIELDS
+        if getattr(row, name) != getattr(data, name)
+    }
+    if changes:
+        for name, (_old, new) in changes.items():
+            setattr(row, name, new)
+        row.save()
+        m.write_audit("business", row.id, "update", changes)
 
 
 def save_document_settings(data: DocumentSettings) -> DocumentSettings:
@@ -437,6 +523,7 @@ def save_document_settings(data: DocumentSettings) -> DocumentSettings:
                 length=wording.number(len(text)), limit=wording.number(MAX_TERMS_LENGTH)
             ),
         )
+    dealer = _check_dealer(data.dealer, v) if data.dealer is not None else None
     logo = data.logo_path.strip()
     if logo:
         path = Path(logo)
@@ -454,4 +541,6 @@ def save_document_settings(data: DocumentSettings) -> DocumentSettings:
     with transaction():
         for key, value in values.items():
             put_setting(key, value)
-    return document_settings()
+        if dealer is not None:
+            _save_dealer(dealer)
+    return document_settings(dealer.business_id if dealer is not None else None)

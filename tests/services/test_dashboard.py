@@ -737,17 +737,23 @@ def test_the_csv_is_written_in_its_readers_language_not_the_screens(
         rows = dashboard.csv_rows(english, german)
         assert ["Offene Verkaufschancen nach Phase"] in rows
         assert rows[rows.index(["Offene Verkaufschancen nach Phase"]) + 1][0] == "Phase"
-        assert ["Interesse", "EUR", "3", "23000.00", "6100.00"] in rows
-        assert ["Ohne Phasen", "EUR", "1", "7000.00", "2100.00"] in rows
-        assert ["Summe EUR", "EUR", "6", "65000.00", "22200.00"] in rows
-        assert ["Überfällig", "EUR", "1", "8000.00", "1600.00"] in rows
+        assert ["Interesse", "EUR", 3, Decimal("23000.00"), Decimal("6100.00")] in rows
+        assert ["Ohne Phasen", "EUR", 1, Decimal("7000.00"), Decimal("2100.00")] in rows
+        assert ["Summe EUR", "EUR", 6, Decimal("65000.00"), Decimal("22200.00")] in rows
+        assert ["Überfällig", "EUR", 1, Decimal("8000.00"), Decimal("1600.00")] in rows
         funnel = rows[rows.index(["Trichter"]) :]
-        assert funnel[1][0] == "Phase" and ["Preis", "1"] in funnel
-        assert next(r for r in funnel if r[:1] == ["Angebot"])[1] == "5"
-        assert ["Offen", "7"] in funnel
+        assert funnel[1][0] == "Phase" and ["Preis", 1] in funnel
+        assert next(r for r in funnel if r[:1] == ["Angebot"])[1] == 5
+        assert ["Offen", 7] in funnel
         # The screen's dashboard is untouched, and the default is the screen's language.
         assert english.pipeline.stages == ["Interest", "Quotation", "Without stages"]
-        assert ["Interest", "EUR", "3", "23000.00", "6100.00"] in dashboard.csv_rows(english)
+        assert [
+            "Interest",
+            "EUR",
+            3,
+            Decimal("23000.00"),
+            Decimal("6100.00"),
+        ] in dashboard.csv_rows(english)
         by_owner = dashboard.load(DashboardFilter(owner_id=data.bruno), "owner", today=TODAY)
         assert ["Filter", "Verkäufer Bruno Keller"] in dashboard.csv_rows(by_owner, german)
 

@@ -63,8 +63,10 @@ class PurgeDialog(QDialog):
         intro = QLabel(
             _(
                 "Closed opportunities older than the retention period are deleted with their "
-                "activities and history. Sales with a signed order form are kept. The list "
-                "below is a dry run: nothing is deleted until you purge and confirm."
+                "activities, history, quotes and the quotes' PDFs, and so are leads never "
+                "converted that nobody changed for as long. Sales with a signed order form "
+                "are kept. The list below is a dry run: nothing is deleted until you purge "
+                "and confirm."
             )
         )
         intro.setWordWrap(True)
@@ -131,7 +133,7 @@ class PurgeDialog(QDialog):
                     )
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
-        if plan.candidates:
+        if plan.anything:
             summary = ngettext(
                 "Kept for {n} month. A purge now would delete {what}.",
                 "Kept for {n} months. A purge now would delete {what}.",
@@ -149,7 +151,7 @@ class PurgeDialog(QDialog):
             for k in plan.kept
         )
         self.kept.setText(_("Kept: {opportunities}").format(opportunities=kept) if kept else "")
-        self.purge_button.setEnabled(bool(plan.candidates))
+        self.purge_button.setEnabled(plan.anything)
 
     def save_period(self) -> bool:
         try:
@@ -162,7 +164,7 @@ class PurgeDialog(QDialog):
 
     def purge(self) -> PurgeResult | None:
         plan = self.dry_run
-        if plan is None or not plan.candidates:
+        if plan is None or not plan.anything:
             return None
         answer = QMessageBox.question(
             self,
@@ -184,14 +186,17 @@ class PurgeDialog(QDialog):
         activities = ngettext("{n} activity", "{n} activities", result.activities).format(
             n=i18n.current().format_number(result.activities)
         )
-        QMessageBox.information(
-            self,
-            _("Purged"),
-            ngettext(
-                "Deleted {n} closed opportunity with {activities}.",
-                "Deleted {n} closed opportunities with {activities}.",
-                result.opportunities,
-            ).format(n=i18n.current().format_number(result.opportunities), activities=activities),
-        )
+        text = ngettext(
+            "Deleted {n} closed opportunity with {activities}.",
+            "Deleted {n} closed opportunities with {activities}.",
+            result.opportunities,
+        ).format(n=i18n.current().format_number(result.opportunities), activities=activities)
+        if result.leads:
+            text += " " + ngettext(
+                "Deleted {n} lead never converted.",
+                "Deleted {n} leads never converted.",
+                result.leads,
+            ).format(n=i18n.current().format_number(result.leads))
+        QMessageBox.information(self, _("Purged"), text)
         self.refresh()
         return result

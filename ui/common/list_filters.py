@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.text import SEARCH_MAX_LENGTH
 from app.i18n import _
 
 # Long enough that a fast typist's burst is one query, short enough to feel immediate.
@@ -30,6 +31,7 @@ class SearchBox(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.setClearButtonEnabled(True)
+        self.setMaxLength(SEARCH_MAX_LENGTH)
         self.setMinimumWidth(260)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

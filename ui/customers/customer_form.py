@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.fields import label
+from app.domain.text import SEARCH_MAX_LENGTH
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext
 from app.services import accounts, activities, workspace
@@ -44,6 +45,7 @@ from ui.common.record_dialog import RecordDialog
 from ui.common.roles import ID_ROLE
 from ui.common.texts import FieldLabel, ShownText, shown
 from ui.common.widgets import FieldBox
+from ui.customers.consent_section import ConsentSection
 from ui.customers.customer_fields import ACCOUNT_FIELDS, AccountFields, field_label
 from ui.customers.customer_tabs import AccountDocumentsTab
 from ui.customers.duplicates import DuplicateCandidatesPanel
@@ -184,6 +186,7 @@ class MergeDialog(QDialog):
         self.other: accounts.AccountDetail | None = None
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Find the other record: name, e-mail or phone…"))
+        self.search.setMaxLength(SEARCH_MAX_LENGTH)
         self.results = QListWidget()
         self.results.setMaximumHeight(130)
         self.values = QTableWidget(0, 3)
@@ -322,6 +325,8 @@ class AccountFormDialog(RecordDialog):
         details_layout.addWidget(self.fields)
         details_layout.addWidget(self.duplicates)
         details_layout.addWidget(self.use_existing)
+        self.consent = ConsentSection()
+        details_layout.addWidget(self.consent)
         details_layout.addStretch(1)
 
         self.contacts = _table(CONTACT_COLUMNS)
@@ -417,6 +422,7 @@ class AccountFormDialog(RecordDialog):
         _fill(self.opportunities, _opportunity_rows(self.detail.opportunities))
         self.activities.set_record(self.detail.id)
         self.documents.set_account(self.detail.id)
+        self.consent.set_subject(account_id=self.detail.id)
         self.take_baseline()
         self._show_mode()
 

@@ -23,6 +23,7 @@ from app.services.accounts import AccountFilter, AccountRow
 from ui.common.list_filters import EmptyNotice, SearchBox, fill_filter_combo
 from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
 from ui.common.texts import FieldLabel
+from ui.customers.consent_section import consent_filter_items
 from ui.customers.personal_data_actions import anonymise_customer, export_customer
 
 COL_NAME, COL_KIND, COL_EMAIL, COL_PHONE, COL_POSTCODE, COL_CITY, COL_OPEN = range(7)
@@ -76,6 +77,9 @@ class AccountListPage(ListPage):
         caption.setBuddy(self.kind)
         bar.addWidget(caption)
         bar.addWidget(self.kind, 1)
+        self.consent = QComboBox()
+        fill_filter_combo(self.consent, _("Any marketing consent"), consent_filter_items())
+        bar.addWidget(self.consent, 1)
         bar.addStretch(2)
         self.personal_data_button = QPushButton(_("Personal &data"))
         personal_menu = QMenu(self.personal_data_button)
@@ -99,6 +103,7 @@ class AccountListPage(ListPage):
         layout.addWidget(self.table, 1)
         self.search.search_changed.connect(self._apply)
         self.kind.currentIndexChanged.connect(self._apply)
+        self.consent.currentIndexChanged.connect(self._apply)
         self.model.count_changed.connect(self._show_empty)
         self.model.count_changed.connect(
             lambda n: self.count_changed.emit(
@@ -126,7 +131,11 @@ class AccountListPage(ListPage):
         return True
 
     def current_filter(self) -> AccountFilter:
-        return AccountFilter(text=self.search.text().strip(), kind=self.kind.currentData())
+        return AccountFilter(
+            text=self.search.text().strip(),
+            kind=self.kind.currentData(),
+            consent=self.consent.currentData(),
+        )
 
     def refresh(self) -> None:
         self.model.refresh()
@@ -139,7 +148,7 @@ class AccountListPage(ListPage):
         self.model.set_filter(self.current_filter())
 
     def _filter_combos(self) -> tuple[QComboBox, ...]:
-        return (self.kind,)
+        return (self.kind, self.consent)
 
     def _show_empty(self, count: int) -> None:
         filtered = any(c.currentIndex() > 0 for c in self._filter_combos())
