@@ -8,6 +8,7 @@ from datetime import date, datetime
 from peewee import JOIN
 
 from app.db import models as m
+from app.db.connection import database
 
 
 def stage_moves(
@@ -63,3 +64,43 @@ def last_closing_move(opportunity_id: int, closed_as: str) -> m.StageChange | No
         .order_by(m.StageChange.created_at.desc(), m.StageChange.id.desc())
         .first()
     )
+
+
+# The audit lines of an opportunity's documents: its quotes (every revision), order forms
+# and orders, each with the document's number (and a quote's revision).
+_DOCUMENT_AUDIT = """
+SELECT a.at, a.user_name, a.entity, a.action, a.changes, q.number, q.revision, a.id
+FROM audit_entry a JOIN quote q ON q.id = a.entity_id
+WHERE a.entity = 'quote' AND q.opportunity_id = ?
+UNION ALL
+SELECT a.at, a.user_name, a.entity, a.action, a.changes, f.number, 0, a.id
+FROM audit_entry a JOIN order_form f ON f.id = a.entity_id
+WHERE a.entity = 'order_form' AND f.opportunity_id = ?
+UNION ALL
+SELECT a.at, a.user_name, a.entity, a.action, a.changes, o.number, 0, a.id
+FROM audit_entry a JOIN sales_order o ON o.id = a.entity_id
+WHERE a.entity = 'order' AND o.opportunity_id = ?
+ORDER BY 1 DESC, 8 DESC
+"""
+
+
+def document_events(
+    opportunity_id: int,
+) -> list[tuple[datetime, str, str, str, str, str, int]]:
+    """(when, by whom, entity, action, changes as JSON, number, revision) of what was done
+    to the opportunity's quotes, order forms and orders, as the audit log keeps it; newest
+    first, so that lines of the same moment keep their order in the timeline's stable sort."""
+    sql = _DOCUMENT_AUDIT.replace("?", database.param)
+    rows = database.execute_sql(sql, [opportunity_id] * 3).fetchall()
+    return [
+        (
+            r[0] if isinstance(r[0], datetime) else datetime.fromisoformat(str(r[0])),
+            r[1] or "",
+            r[2],
+            r[3],
+            r[4] or "",
+            r[5],
+            int(r[6] or 0),
+        )
+        for r in rows
+    ]

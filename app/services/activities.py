@@ -11,7 +11,7 @@ from app.db import models as m
 from app.db import queries
 from app.db.accounts import account_exists
 from app.db.connection import transaction
-from app.db.history import close_date_changes
+from app.db.history import close_date_changes, document_events
 from app.domain import standard_names
 from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status
 from app.domain.fields import label as field_label
@@ -24,6 +24,7 @@ from app.services.timeline import (
     TimelineEntry,
     activity_title,
     close_date_entry,
+    document_entry,
     newest_first,
     stage_entries,
 )
@@ -298,7 +299,8 @@ def for_account(account_id: int, limit: int = 2000) -> list[TimelineEntry]:
 
 
 def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
-    """Activities, stage moves and close-date changes, newest first."""
+    """Activities, stage moves, close-date changes and what was done to the sale's
+    documents, newest first."""
     entries = [
         replace(e, about="")
         for e in _activity_entries(db.opportunity_timeline(opportunity_id, limit))
@@ -306,6 +308,10 @@ def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
     entries.extend(stage_entries(process.history(opportunity_id)))
     for at, old, new, by in close_date_changes(opportunity_id):
         entries.append(close_date_entry(at, old, new, by))
+    for event in document_events(opportunity_id):
+        entry = document_entry(*event)
+        if entry is not None:
+            entries.append(entry)
     return newest_first(entries)
 
 

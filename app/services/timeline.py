@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.domain.choices import ActivityKind
 from app.domain.process import StageVisit
+from app.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     when: datetime
-    kind: str  # an ActivityKind value, "stage" or "close_date"
+    kind: str  # an ActivityKind value, "stage", "close_date" or "document"
     title: str
     detail: str
     by: str
@@ -61,3 +63,46 @@ def close_date_entry(at: datetime, old: date | None, new: date, by: str | None) 
 def newest_first(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def _changed(changes: str) -> dict[str, list[object]]:
+    try:
+        found = json.loads(changes) if changes else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def document_entry(
+    at: datetime, by: str, entity: str, action: str, changes: str, number: str, revision: int
+) -> TimelineEntry | None:
+    """What was done to one of the sale's documents, from its audit line: a quote issued,
+    revised or accepted, an order form issued or signed, an order confirmed, the vehicle
+    delivered; None for a line that is none of these (a draft's edit, say)."""
+    changed = _changed(changes)
+    new_status = changed.get("status", [None, None])[-1]
+    title = ""
+    if entity == "quote" and action == "update":
+        if new_status == "presented":
+            title = (
+                _("Quote {number} (revision {revision}) issued").format(
+                    number=number, revision=revision
+                )
+                if revision > 1
+                else _("Quote {number} issued").format(number=number)
+            )
+        elif new_status == "revised":
+            title = _("Quote {number} revised: a new revision replaces it").format(number=number)
+        elif new_status == "accepted":
+            title = _("Quote {number} accepted by the customer").format(number=number)
+    elif entity == "order_form":
+        if action == "create":
+            title = _("Order form {number} issued").format(number=number)
+        elif action == "update" and changed.get("signed_on", [None, None])[-1]:
+            title = _("Order form {number} signed").format(number=number)
+    elif entity == "order":
+        if action == "create":
+            title = _("Order {number} confirmed").format(number=number)
+        elif action == "update" and changed.get("delivered_on", [None, None])[-1]:
+            title = _("Vehicle delivered (order {number})").format(number=number)
+    return TimelineEntry(at, "document", title, "", by) if title else None
