@@ -383,3 +383,13 @@ def won_reasons(flt: OpportunityFilter, today: date) -> dict[str, int]:
     where, params = _where(flt, today, "o.status = 'won'")
     sql = f"SELECT o.won_reason, count(*) FROM opportunity o {where} GROUP BY 1"
     return {(r[0] or ""): int(r[1]) for r in queries.fetch_all(sql, params)}
+
+
+def won_by_currency(flt: OpportunityFilter, today: date) -> dict[str, tuple[int, int]]:
+    """The filter's won opportunities by currency: (count, Σ est. revenue in minor units)."""
+    where, params = _where(flt, today, "o.status = 'won'")
+    sql = (
+        "SELECT o.currency, count(*), sum(o.est_revenue_minor) FROM opportunity o "
+        f"{where} GROUP BY 1 ORDER BY 1"
+    )
+    return {r[0]: (int(r[1]), int(r[2] or 0)) for r in queries.fetch_all(sql, params)}

@@ -56,6 +56,8 @@ class OpportunityFilter:
     # an opportunity whose customer has such a number matches as well as one with the text.
     phones: tuple[str, ...] = ()
     won_reason: str | None = None  # as lost_reason, for the won ones (schema 11)
+    closed_from: date | None = None  # closed (won or lost) on or after this day
+    closed_to: date | None = None  # ... and on or before this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +228,12 @@ def _other_where(
         if text is not None:
             clauses.append(f"{column} = ?")
             params.append(text)
+    if flt.closed_from is not None:
+        clauses.append("o.closed_at >= ?")
+        params.append(flt.closed_from.isoformat())
+    if flt.closed_to is not None:
+        clauses.append("o.closed_at < ?")
+        params.append((flt.closed_to + timedelta(days=1)).isoformat())
     if flt.created_from is not None:
         clauses.append("o.created_at >= ?")
         params.append(flt.created_from.isoformat())

@@ -446,6 +446,12 @@ class DashboardPage(QWidget):
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.outcome.setWordWrap(True)
         self.outcome.linkActivated.connect(self._outcome_link)
+        # Won this month and last, beside the pipeline: what was closed, next to what is open.
+        self.won_months = QLabel()
+        self.won_months.setObjectName("won-months")
+        self.won_months.setTextFormat(Qt.TextFormat.RichText)
+        self.won_months.setWordWrap(True)
+        self.won_months.linkActivated.connect(self._won_month_link)
 
         top = QHBoxLayout()
         top.addWidget(self.filter_bar, 1)
@@ -468,6 +474,7 @@ class DashboardPage(QWidget):
         choose.addWidget(self.measure)
         choose.addStretch(1)
         pipeline_layout.addLayout(choose)
+        pipeline_layout.addWidget(self.won_months)
         pipeline_layout.addLayout(self.chart_holder, 3)
         pipeline_layout.addWidget(self.pipeline_table, 2)
 
@@ -575,6 +582,7 @@ class DashboardPage(QWidget):
         self.reason_model.set_rows(data.funnel.lost_reasons)
         self.won_reason_model.set_rows(data.funnel.won_reasons)
         self._show_outcome()
+        self._show_won_months()
         self._fill_measures(data.currencies)
         self._show_chart()
 
@@ -639,6 +647,25 @@ class DashboardPage(QWidget):
             days=pipeline.format_days(funnel.avg_days_to_won),
         )
         self.outcome.setText(f"{links}<br>{rates}")
+
+    def _show_won_months(self) -> None:
+        assert self.data is not None
+        parts = []
+        for number, month in enumerate(self.data.won_months):
+            amounts = ", ".join(
+                i18n.current().format_money(amount, currency)
+                for currency, amount in month.revenue.items()
+            )
+            figures = ngettext("{n} sale", "{n} sales", month.count).format(n=_int(month.count))
+            text = _("{label}: {figures}").format(label=month.label, figures=figures)
+            if amounts:
+                text = _("{text} · {amounts}").format(text=text, amounts=amounts)
+            parts.append(f'<a href="{number}">{html.escape(text)}</a>')
+        self.won_months.setText(" &nbsp;&nbsp; ".join(parts))
+
+    def _won_month_link(self, key: str) -> None:
+        if self.data is not None and key.isdigit() and int(key) < len(self.data.won_months):
+            self.drilldown_requested.emit(self.data.won_months[int(key)].drilldown)
 
     def _outcome_link(self, key: str) -> None:
         if self.data is not None and key in self.data.funnel.drilldowns:

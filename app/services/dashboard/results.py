@@ -202,6 +202,16 @@ class Funnel:
 
 
 @dataclass(frozen=True, slots=True)
+class WonInMonth:
+    """The sales won in a calendar month (this one or the last), beside the pipeline."""
+
+    label: str  # "Won this month", "Won last month"
+    count: int
+    revenue: dict[str, Decimal]  # by currency
+    drilldown: Drilldown
+
+
+@dataclass(frozen=True, slots=True)
 class Dashboard:
     filter: DashboardFilter
     today: date
@@ -210,6 +220,7 @@ class Dashboard:
     forecast: list[ForecastRow]
     funnel: Funnel
     currencies: list[str] = field(default_factory=list)
+    won_months: list[WonInMonth] = field(default_factory=list)
 
 
 def describe(flt: DashboardFilter, names: Names | None = None) -> str:
