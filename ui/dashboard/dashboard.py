@@ -491,10 +491,10 @@ class DashboardPage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        # The forecast's five windows (overdue, 7, 30, 90 days, later) show without scrolling
+        # The forecast's six rows (overdue, 7, 30, 90 days, later, total) show without scrolling
         # for one currency; the funnel and the lost reasons take the rest.
         self.forecast_table.setMinimumHeight(
-            self.forecast_table.horizontalHeader().sizeHint().height() + 5 * 22 + 4
+            self.forecast_table.horizontalHeader().sizeHint().height() + 6 * 22 + 4
         )
         right_layout.addWidget(forecast_box, 0)
         right_layout.addWidget(funnel_box, 1)

@@ -3,6 +3,7 @@ opportunities. Its own module, so QtCharts loads when the dashboard is first sho
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 
@@ -89,12 +90,14 @@ class PipelineChart(QChartView):
             top = max(top, column)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        labels = [_short(c) for c in categories]
+        # Names that would not fit side by side (salespeople's full names) go on two lines
+        # rather than being cut: each bar keeps its whole name.
+        labels = [_two_lines(html.escape(_short(c))) for c in categories]
         axis_x.append(labels)
-        # Names that would not fit side by side (salespeople's full names) are slanted
-        # rather than cut: each bar keeps its whole name.
-        if labels and (max(map(len, labels)) > 16 or sum(len(c) for c in labels) > 60):
-            axis_x.setLabelsAngle(-35)
+        if any("<br>" in label for label in labels):
+            small = axis_x.labelsFont()
+            small.setPointSizeF(max(small.pointSizeF() - 1.0, 7.0))
+            axis_x.setLabelsFont(small)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         axis_y = self._value_axis(top, measure)
@@ -169,6 +172,16 @@ def _nice_step(top: float, steps: int = 5) -> float:
     rough = top / steps
     power = 10 ** math.floor(math.log10(rough))
     return next(f * power for f in (1, 2, 5, 10) if f * power >= rough)
+
+
+def _two_lines(text: str) -> str:
+    """A long label broken at its middle space (the axis reads rich text)."""
+    if len(text) <= 8 or " " not in text:
+        return text
+    middle = len(text) // 2
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return text[:cut] + "<br>" + text[cut + 1 :]
 
 
 def _short(text: str, limit: int = 30) -> str:
