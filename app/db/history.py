@@ -104,3 +104,45 @@ def document_events(
         )
         for r in rows
     ]
+
+
+# The documents themselves, for those no audit line tells of (loaded in bulk, as the demo
+# is): what their dates say, by whoever last changed them.
+_DOCUMENT_ROWS = """
+SELECT 'quote', q.number, q.revision, q.status, q.presented_at, q.decided_at, u.full_name,
+       (SELECT count(*) FROM audit_entry a WHERE a.entity = 'quote' AND a.entity_id = q.id)
+FROM quote q LEFT JOIN "user" u ON u.id = q.changed_by WHERE q.opportunity_id = ?
+UNION ALL
+SELECT 'order_form', f.number, 0, '', f.created_at, f.signed_on, u.full_name,
+       (SELECT count(*) FROM audit_entry a WHERE a.entity = 'order_form' AND a.entity_id = f.id)
+FROM order_form f LEFT JOIN "user" u ON u.id = f.changed_by WHERE f.opportunity_id = ?
+UNION ALL
+SELECT 'order', o.number, 0, '', o.created_at, o.delivered_on, u.full_name,
+       (SELECT count(*) FROM audit_entry a WHERE a.entity = 'order' AND a.entity_id = o.id)
+FROM sales_order o LEFT JOIN "user" u ON u.id = o.changed_by WHERE o.opportunity_id = ?
+"""
+
+
+def _when(value: object) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    return datetime.fromisoformat(str(value))
+
+
+def unaudited_documents(
+    opportunity_id: int,
+) -> list[tuple[str, str, int, str, datetime | None, datetime | None, str]]:
+    """(entity, number, revision, status, first date, second date, by whom) of the
+    opportunity's documents that have no audit line: a quote's presentation and decision,
+    an order form's issue and signature, an order's confirmation and delivery."""
+    sql = _DOCUMENT_ROWS.replace("?", database.param)
+    rows = database.execute_sql(sql, [opportunity_id] * 3).fetchall()
+    return [
+        (r[0], r[1], int(r[2] or 0), r[3] or "", _when(r[4]), _when(r[5]), r[6] or "")
+        for r in rows
+        if not r[7]
+    ]

@@ -106,3 +106,36 @@ def document_entry(
         elif action == "update" and changed.get("delivered_on", [None, None])[-1]:
             title = _("Vehicle delivered (order {number})").format(number=number)
     return TimelineEntry(at, "document", title, "", by) if title else None
+
+
+def document_entries_from_rows(
+    entity: str,
+    number: str,
+    revision: int,
+    status: str,
+    first: datetime | None,
+    second: datetime | None,
+    by: str,
+) -> list[TimelineEntry]:
+    """The same entries as document_entry, for a document no audit line tells of (loaded
+    in bulk): worded from its own dates, by whoever last changed it."""
+    found: list[TimelineEntry] = []
+
+    def add(at: datetime | None, entity_: str, action: str, changes: dict[str, list[object]]):
+        if at is not None:
+            entry = document_entry(at, by, entity_, action, json.dumps(changes), number, revision)
+            if entry is not None:
+                found.append(entry)
+
+    if entity == "quote":
+        add(first, "quote", "update", {"status": ["draft", "presented"]})
+        if status in ("accepted", "revised"):
+            add(second, "quote", "update", {"status": ["presented", status]})
+    elif entity == "order_form":
+        add(first, "order_form", "create", {})
+        add(second, "order_form", "update", {"signed_on": [None, "signed"]})
+    elif entity == "order":
+        add(first, "order", "create", {})
+        add(second, "order", "update", {"delivered_on": [None, "delivered"]})
+    found.reverse()  # newest first, as the timeline's stable sort wants them
+    return found

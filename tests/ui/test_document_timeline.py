@@ -47,3 +47,20 @@ def test_the_timeline_shows_every_document_with_who_and_when(
     widget.set_record(sale)
     shown = [widget.model.entry(r) for r in range(widget.model.rowCount())]
     assert f"Vehicle delivered (order {order_number})" in [e.title for e in shown if e]
+
+
+def test_documents_loaded_in_bulk_show_from_their_own_dates(db) -> None:  # type: ignore[no-untyped-def]
+    from app import demo
+    from app.db import models as m
+
+    demo.load_demo(seed=7)
+    order = m.SalesOrder.select().where(m.SalesOrder.delivered_on.is_null(False)).first()
+    form = order.order_form
+    entries = [e for e in activities.timeline(order.opportunity_id) if e.kind == "document"]
+    titles = [e.title for e in entries]
+    assert f"Vehicle delivered (order {order.number})" in titles
+    assert f"Order form {form.number} signed" in titles
+    assert f"Quote {form.quote.number} accepted by the customer" in titles or any(
+        t.startswith(f"Quote {form.quote.number}") for t in titles
+    )
+    assert all(e.by for e in entries)
