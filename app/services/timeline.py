@@ -121,7 +121,9 @@ def document_entries_from_rows(
     in bulk): worded from its own dates, by whoever last changed it."""
     found: list[TimelineEntry] = []
 
-    def add(at: datetime | None, entity_: str, action: str, changes: dict[str, list[object]]):
+    def add(
+        at: datetime | None, entity_: str, action: str, changes: dict[str, list[object]]
+    ) -> None:
         if at is not None:
             entry = document_entry(at, by, entity_, action, json.dumps(changes), number, revision)
             if entry is not None:
