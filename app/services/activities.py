@@ -11,7 +11,7 @@ from app.db import models as m
 from app.db import queries
 from app.db.accounts import account_exists
 from app.db.connection import transaction
-from app.db.history import close_date_changes, document_events, unaudited_documents
+from app.db.history import close_date_changes
 from app.domain import standard_names
 from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status
 from app.domain.fields import label as field_label
@@ -24,8 +24,7 @@ from app.services.timeline import (
     TimelineEntry,
     activity_title,
     close_date_entry,
-    document_entries_from_rows,
-    document_entry,
+    document_timeline,
     newest_first,
     stage_entries,
 )
@@ -309,12 +308,7 @@ def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
     entries.extend(stage_entries(process.history(opportunity_id)))
     for at, old, new, by in close_date_changes(opportunity_id):
         entries.append(close_date_entry(at, old, new, by))
-    for event in document_events(opportunity_id):
-        entry = document_entry(*event)
-        if entry is not None:
-            entries.append(entry)
-    for row in unaudited_documents(opportunity_id):
-        entries.extend(document_entries_from_rows(*row))
+    entries.extend(document_timeline(opportunity_id))
     return newest_first(entries)
 
 

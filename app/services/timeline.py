@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.db.history import documents_told
 from app.domain.choices import ActivityKind
 from app.domain.process import StageVisit
 from app.i18n import _
@@ -141,3 +142,13 @@ def document_entries_from_rows(
         add(second, "order", "update", {"delivered_on": [None, "delivered"]})
     found.reverse()  # newest first, as the timeline's stable sort wants them
     return found
+
+
+def document_timeline(opportunity_id: int) -> list[TimelineEntry]:
+    """What was done to the sale's documents, newest first: from the audit log, and from
+    the documents' own dates where no audit line tells of them."""
+    events, documents = documents_told(opportunity_id)
+    entries = [e for e in (document_entry(*r) for r in events) if e]
+    for row in documents:
+        entries.extend(document_entries_from_rows(*row))
+    return entries

@@ -387,6 +387,21 @@ class OpportunityFilterBar(QWidget):
             return dict(self.user_views[int(position)]["filters"])
         return None
 
+    def set_filters_enabled(self, enabled: bool) -> None:
+        """Grey the views and filters (not the search) while a filter from outside applies."""
+        for widget in (
+            self.saved,
+            self.save_view,
+            self.stage,
+            self.owner,
+            self.facility,
+            self.status,
+            self.dates,
+        ):
+            widget.setEnabled(enabled)
+        self.date_from.setEnabled(enabled and self.dates.isChecked())
+        self.date_to.setEnabled(enabled and self.dates.isChecked())
+
     def choose_view(self, index: int) -> None:
         self.saved.setCurrentIndex(index)
 
@@ -524,6 +539,9 @@ class OpportunityListPage(ListPage):
         self._bar_when_applied = replace(self.filter_bar.current_filter(), text="")
         self.chip.label.setText(_("Filtered: {description}").format(description=description))
         self.chip.show()
+        # The bar's filters do not apply while the outside one does: greyed, they cannot
+        # be read as applied (the search still narrows it; "Clear filter" gives them back).
+        self.filter_bar.set_filters_enabled(False)
         # The lost ones say why and to whom; the won ones why.
         header = self.table.horizontalHeader()
         if flt.status == Status.LOST.value:
@@ -537,6 +555,7 @@ class OpportunityListPage(ListPage):
         self.outside_filter = None
         self._bar_when_applied = None
         self.chip.hide()
+        self.filter_bar.set_filters_enabled(True)
         self.model.set_filter(self.filter_bar.current_filter())
 
     def _on_bar_filter(self, flt: OpportunityFilter) -> None:
@@ -557,6 +576,7 @@ class OpportunityListPage(ListPage):
         self._bar_when_applied = None
         self.chip.hide()
         bar = self.filter_bar
+        bar.set_filters_enabled(True)
         bar.search.blockSignals(True)
         bar.search.clear()
         bar.search.blockSignals(False)
