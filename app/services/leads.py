@@ -30,6 +30,7 @@ from app.domain import dates
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
 from app.domain.fields import label as field_label
 from app.domain.stages import first_stage
+from app.domain.text import search_text
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _, ngettext, pgettext
 from app.services import accounts, conflicts, matching, opportunities, wording
@@ -305,7 +306,8 @@ class LeadRow:
 
 def _searching(flt: LeadFilter) -> LeadFilter:
     """The filter with its search also read as a phone number, in any notation."""
-    phones = tuple(accounts.phone_parts(flt.text.strip())) if flt.text.strip() else ()
+    text = search_text(flt.text)  # as bounded as the search itself
+    phones = tuple(accounts.phone_parts(text)) if text else ()
     return replace(flt, phones=phones)
 
 

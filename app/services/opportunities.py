@@ -15,6 +15,7 @@ from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
 from app.domain.fields import label
 from app.domain.stages import StageInfo, first_stage, move_refusal
+from app.domain.text import search_text
 from app.domain.validation import ValidationError, Validator, not_in_past
 from app.i18n import _
 from app.services import accounts, conflicts
@@ -467,7 +468,8 @@ def effective_probability(data: OpportunityInput) -> int:
 
 def _searching(flt: OpportunityFilter) -> OpportunityFilter:
     """The filter with its search also read as a phone number, in any notation."""
-    phones = tuple(accounts.phone_parts(flt.text.strip())) if flt.text.strip() else ()
+    text = search_text(flt.text)  # as bounded as the search itself
+    phones = tuple(accounts.phone_parts(text)) if text else ()
     return replace(flt, phones=phones) if phones != flt.phones else flt
 
 
