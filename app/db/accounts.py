@@ -153,7 +153,8 @@ def move_account_links(drop_id: int, keep_id: int) -> None:
     """Everything that points at the dropped account points at the kept one. Joins the
     caller's transaction."""
     for model, column in ACCOUNT_LINKS:
-        model.update({column: keep_id}).where(column == drop_id).execute()
+        # As a save would: audited, each a new version.
+        m.update_rows(model, column == drop_id, **{column.name: keep_id})
 
 
 def account_exists(account_id: int) -> bool:
@@ -214,20 +215,6 @@ def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
         (m.OpportunityContact.opportunity == opportunity_id)
         & (m.OpportunityContact.contact == contact_id)
     ).execute()
-
-
-def update_contact(contact_id: int, values: dict[str, str]) -> None:
-    """The contact's columns set, its version, time and user of the change with them."""
-    (
-        m.Contact.update(
-            **values,
-            updated_at=m.now(),
-            changed_by=m.acting_user(),
-            version=m.Contact.version + 1,
-        )
-        .where(m.Contact.id == contact_id)
-        .execute()
-    )
 
 
 def contacts_of(account_id: int) -> list[m.Contact]:

@@ -70,7 +70,9 @@ def _user_name(user_id: int | None) -> str:
         return ""
     if user_id not in _user_names:
         row = User.select(User.full_name).where(User.id == user_id).first()
-        _user_names[user_id] = row.full_name if row else f"user #{user_id}"
+        if row is None:
+            return f"user #{user_id}"  # not kept: another database may have them
+        _user_names[user_id] = row.full_name
     return _user_names[user_id]
 
 
@@ -157,12 +159,19 @@ class BaseModel(Model):
 def update_rows(model: type[BaseModel], where: Any, **values: Any) -> int:
     """Set `values` on the rows `where` selects as saving each would: for an audited table
     every row's changed fields go to the audit log, and each row's version, changed_by and
-    updated_at move on. Joins the caller's transaction; returns how many rows."""
+    updated_at move on. Rows that already hold the values are left as they are (no new
+    version, so no form open on them meets a conflict for nothing). Joins the caller's
+    transaction; returns how many rows changed."""
     names = list(values)
     with transaction():
-        rows = list(
+        selected = list(
             model.select(model.id, *[model._meta.fields[n] for n in names]).where(where).dicts()
         )
+        rows = [
+            row
+            for row in selected
+            if any(audit_value(row[n]) != audit_value(values[n]) for n in names)
+        ]
         if not rows:
             return 0
         if model.audit_entity is not None:
@@ -193,8 +202,14 @@ def _text_field() -> CharField:
 
 
 class Setting(Model):
+    """One site setting. Versioned like every record a user edits (schema 10); saved and
+    audited through app.db.settings."""
+
     key = CharField(primary_key=True)
     value = TextField()
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
+    updated_at = DateTimeField(null=True)
+    changed_by = IntegerField(null=True)
 
     class Meta:
         database = database
@@ -391,12 +406,14 @@ class Lead(BaseModel):
 
 
 class OpportunityKind(BaseModel):
+    audit_entity = "opportunity_kind"
     name = CharField(unique=True)
     process = CharField()  # ProcessKind
     key = _standard_key(unique=True)
 
 
 class Stage(BaseModel):
+    audit_entity = "stage"
     kind = ForeignKeyField(OpportunityKind, backref="stages", on_delete="CASCADE")
     name = CharField()
     sequence = IntegerField()
@@ -452,7 +469,7 @@ class Opportunity(BaseModel):
     lead = ForeignKeyField(Lead, null=True, backref="opportunities", on_delete="SET NULL")
     competitor = _key_field()  # who won the sale when it was lost
     closed_at = DateTimeField(null=True)
-    won_reason = CharField(default="")  # why it was won (schema 11), from the won reasons
+    won_reason = CharField(default="")  # why it was won (schema 12), from the won reasons
 
     class Meta:
         indexes = (
@@ -516,6 +533,7 @@ class Activity(BaseModel):
     """Something done or to be done with a customer: an appointment, a test drive, a task,
     a phone call, an e-mail or a note."""
 
+    audit_entity = "activity"
     kind = CharField()  # ActivityKind
     subject = CharField()
     description = TextField(default="")

@@ -55,7 +55,7 @@ class OpportunityFilter:
     # The search read as a phone number (normalised parts, app.services.accounts.phone_parts):
     # an opportunity whose customer has such a number matches as well as one with the text.
     phones: tuple[str, ...] = ()
-    won_reason: str | None = None  # as lost_reason, for the won ones (schema 11)
+    won_reason: str | None = None  # as lost_reason, for the won ones (schema 12)
     closed_from: date | None = None  # closed (won or lost) on or after this day
     closed_to: date | None = None  # ... and on or before this one
 

@@ -42,7 +42,7 @@ REASONS: dict[str, dict[str, tuple[str, str]]] = {
         "trade_in_value_too_low": NP_("lost reason", "Trade-in value too low"),
         "cancelled": NP_("lost reason", "Cancelled"),
     },
-    # Why the customer bought from us (schema 11); keys apart from the lost reasons' ones.
+    # Why the customer bought from us (schema 12); keys apart from the lost reasons' ones.
     "won": {
         "won_price": NP_("won reason", "Price"),
         "won_trade_in_offer": NP_("won reason", "Trade-in offer"),

@@ -95,6 +95,7 @@ class ContactInfo:
     email: str
     phone: str
     job_title: str
+    version: int = 1  # what a save of this contact expects to find
 
     @property
     def label(self) -> str:
@@ -327,10 +328,20 @@ def get(account_id: int) -> AccountDetail:
 
 
 def contact_infos(account_id: int) -> list[ContactInfo]:
-    return [
-        ContactInfo(c.id, c.first_name, c.last_name, c.email, c.phone, c.job_title)
-        for c in db.contacts_by_name(account_id)
-    ]
+    return [_contact_info(c) for c in db.contacts_by_name(account_id)]
+
+
+def _contact_info(row: m.Contact) -> ContactInfo:
+    return ContactInfo(
+        row.id, row.first_name, row.last_name, row.email, row.phone, row.job_title, row.version
+    )
+
+
+def contact(contact_id: int) -> ContactInfo:
+    row = m.Contact.get_or_none(m.Contact.id == contact_id)
+    if row is None:
+        raise NotFound(_("This contact no longer exists."))
+    return _contact_info(row)
 
 
 def _validate_contact(data: ContactInput) -> None:
@@ -363,24 +374,55 @@ def add_contact(account_id: int, data: ContactInput) -> Option:
     return Option(row.id, _contact_label(row.first_name, row.last_name, row.job_title))
 
 
-def update_contact(contact_id: int, data: ContactInput) -> None:
+# A contact's fields, in the form's order.
+_CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone")
+
+
+def _contact_what(row: m.Contact | ContactInfo) -> str:
+    # TRANSLATORS: fills {what} in "{what} was changed by {name} after you opened it."
+    return _("Contact {name}").format(name=_contact_label(row.first_name, row.last_name, ""))
+
+
+def update_contact(contact_id: int, data: ContactInput, expected_version: int) -> ContactInfo:
+    """Save the contact's fields over the version the form opened (ConflictError when it
+    was saved elsewhere since); audited field by field, a new version."""
     _validate_contact(data)
-    values = {
-        "first_name": data.first_name,
-        "last_name": data.last_name,
-        "email": data.email,
-        "phone": data.phone,
-        "job_title": data.job_title,
-    }
     with transaction():
         row = m.Contact.get_or_none(m.Contact.id == contact_id)
         if row is None:
             raise NotFound(_("This contact no longer exists."))
-        changes = {k: (getattr(row, k), v) for k, v in values.items() if getattr(row, k) != v}
-        if not changes:
-            return
-        db.update_contact(contact_id, values)
-        m.write_audit("contact", contact_id, "update", changes)
+        if row.version != expected_version:
+            raise ConflictError(
+                _contact_what(row), conflicts.user_name(row.changed_by), row.version
+            )
+        changed = [n for n in _CONTACT_FIELDS if getattr(row, n) != getattr(data, n)]
+        if changed:
+            for name in changed:
+                setattr(row, name, getattr(data, name))
+            row.save()
+    return contact(contact_id)
+
+
+def contact_conflict(
+    contact_id: int, opened: ContactInput, yours: ContactInput
+) -> conflicts.Conflict:
+    """What changed since the contact was opened: the value then, theirs and yours."""
+    row = m.Contact.get_or_none(m.Contact.id == contact_id)
+    if row is None:
+        raise NotFound(_("This contact no longer exists."))
+    labels = conflicts.field_labels("contact", _CONTACT_FIELDS)
+    return conflicts.describe(
+        _contact_what(row), row.changed_by, opened, _contact_info(row), yours, labels
+    )
+
+
+def save_contact_over(
+    contact_id: int, opened: ContactInput, yours: ContactInput, their_version: int
+) -> ContactInfo:
+    """The user's changes over the version saved elsewhere; their other changes stay."""
+    merged = conflicts.merged(opened, contact(contact_id), yours, _CONTACT_FIELDS)
+    data = ContactInput(**{n: getattr(merged, n) for n in _CONTACT_FIELDS})
+    return update_contact(contact_id, data, their_version)
 
 
 def _contact_label(first: str, last: str, title: str) -> str:

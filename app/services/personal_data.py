@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app import __version__
+from app import __version__, paths
 from app.db import models as m
 from app.db import personal_data as db
 from app.db import sales
@@ -191,7 +191,11 @@ def collect(account_id: int, translator: Translator = ENGLISH) -> dict[str, Any]
         "audit_log": _audit_lines("account", [account_id])
         + _audit_lines("contact", [c.id for c in contacts])
         + _audit_lines("lead", lead_ids)
-        + _audit_lines("opportunity", [o.id for o in opportunities]),
+        + _audit_lines("opportunity", [o.id for o in opportunities])
+        + _audit_lines(
+            "activity",
+            [a.id for a in db.activities_of(account_id, [o.id for o in opportunities], lead_ids)],
+        ),
     }
 
 
@@ -201,8 +205,7 @@ def export(account_id: int, path: Path, translator: Translator = ENGLISH) -> Pat
     with transaction():
         data = collect(account_id, translator)
         m.write_audit("account", account_id, "export", {"file": (None, path.name)})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths.write_private(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
     return path
 
 
@@ -379,6 +382,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
         _scrub_audit("contact", [c.id for c in contacts])
         _scrub_audit("lead", lead_ids)
         _scrub_audit("opportunity", sale_ids)
+        _scrub_audit("activity", [a.id for a in activities])
         m.write_audit(
             "account",
             account_id,

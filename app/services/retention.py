@@ -19,6 +19,7 @@ from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
 from app.services import documents
 from app.services.stage_setup import NotAllowed
+from app.services.workspace import check_settings_version, settings_version
 
 SETTING_KEY = "retention_months"
 # Ten years: the longest time commercial records are kept in the dealership's countries.
@@ -124,7 +125,14 @@ def retention_months() -> int:
         return DEFAULT_MONTHS
 
 
-def set_retention_months(months: int) -> None:
+def retention_version() -> int:
+    """The version of the retention period as saved; set_retention_months expects it."""
+    return settings_version((SETTING_KEY,))
+
+
+def set_retention_months(months: int, expected_version: int | None = None) -> None:
+    """Keep closed sales `months` months. With `expected_version` (what a form opened),
+    a period changed elsewhere meanwhile is refused (ConflictError)."""
     _require_manager()
     if not MIN_MONTHS <= months <= MAX_MONTHS:
         raise ValidationError(
@@ -135,6 +143,8 @@ def set_retention_months(months: int) -> None:
             }
         )
     with transaction():
+        if expected_version is not None:
+            check_settings_version((SETTING_KEY,), expected_version, _("The retention period"))
         put_setting(SETTING_KEY, str(months))
 
 

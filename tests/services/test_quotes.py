@@ -237,18 +237,50 @@ def test_an_unwritable_documents_folder_issues_nothing(sale: int, data_dir: Path
     assert _present(quote.id).status == "presented"
 
 
-@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root writes anywhere")
-def test_a_read_only_documents_folder_issues_nothing(sale: int) -> None:
+# The child: present the quote into the read-only documents folder, where permission bits
+# bind (tests/unprivileged.py: as root in CI too).
+_PRESENT_INTO_READ_ONLY = """
+import sys
+from pathlib import Path
+from app import paths
+from app.services import documents, quotes, workspace
+paths.set_data_dir(Path(sys.argv[1]))
+workspace.open_database()
+workspace.sign_in("anna")
+try:
+    quotes.present(int(sys.argv[2]))
+except documents.DocumentFolderError as exc:
+    print("refused:", exc)
+print("status:", quotes.get(int(sys.argv[2])).status)
+workspace.close_database()
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+def test_a_read_only_documents_folder_issues_nothing(sale: int, data_dir: Path) -> None:
+    from tests import unprivileged
+
     quote = quotes.create(sale)
+    detail = quotes.get(quote.id)  # the car of its trade-in allowance identified first
+    lines = [
+        replace(line, trade_in=CAR) if line.kind == LineKind.TRADE_IN else line
+        for line in detail.lines
+    ]
+    quotes.save(quote.id, _input(detail, lines=lines), detail.version)
     folder = paths.documents_dir()
     folder.mkdir(parents=True)
     folder.chmod(0o500)
     try:
-        with pytest.raises(documents.DocumentFolderError):
-            _present(quote.id)
+        result = unprivileged.run(
+            ["-c", _PRESENT_INTO_READ_ONLY, str(data_dir), str(quote.id)], data_dir
+        )
     finally:
         folder.chmod(0o700)
+    assert result.returncode == 0, result.stderr
+    assert "refused: The document could not be written" in result.stdout
+    assert "status: draft" in result.stdout
     assert quotes.get(quote.id).status == "draft"
+    assert list(folder.iterdir()) == []
 
 
 def test_a_revision_supersedes_the_presented_quote(sale: int) -> None:

@@ -323,7 +323,9 @@ def test_contact_edits_and_merges_are_logged(user: UserInfo) -> None:
     account_id = factories.customer("Rossi", "Maria")
     [contact] = accounts.get(account_id).contacts
     accounts.update_contact(
-        contact.id, accounts.ContactInput(first_name="Maria", last_name="Rossi", job_title="CEO")
+        contact.id,
+        accounts.ContactInput(first_name="Maria", last_name="Rossi", job_title="CEO"),
+        contact.version,
     )
     [entry] = [r for r in audit.history("contact", contact.id) if r.action == "update"]
     assert entry.changes == {"job_title": ("", "CEO")}

@@ -19,8 +19,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def test_the_upgrade_seeds_the_won_reasons_with_their_keys(data_dir: Path) -> None:
-    upgraded = data_dir / "v10.sqlite3"
-    upgraded.write_bytes((FIXTURES / "schema-v10.sqlite3").read_bytes())
+    upgraded = data_dir / "v11.sqlite3"
+    upgraded.write_bytes((FIXTURES / "schema-v11.sqlite3").read_bytes())
     with sqlite3.connect(upgraded) as before:
         won_before = before.execute("SELECT count(*) FROM opportunity WHERE status='won'")
         won_count = won_before.fetchone()[0]

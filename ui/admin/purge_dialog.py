@@ -28,6 +28,7 @@ from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
 from app.services import retention
+from app.services.errors import ConflictError
 from app.services.retention import PurgePlan, PurgeResult
 from app.services.stage_setup import NotAllowed
 from ui.common.qt import NO, YES
@@ -75,6 +76,7 @@ class PurgeDialog(QDialog):
         # TRANSLATORS: after the number of months in a spin box (at least 12).
         self.months.setSuffix(_(" months"))
         self.months.setValue(retention.retention_months())
+        self.period_version = retention.retention_version()
         self.save_period_button = QPushButton(_("&Keep for this long"))
         self.save_period_button.clicked.connect(self.save_period)
         period = QHBoxLayout()
@@ -155,10 +157,26 @@ class PurgeDialog(QDialog):
 
     def save_period(self) -> bool:
         try:
-            retention.set_retention_months(self.months.value())
+            retention.set_retention_months(self.months.value(), self.period_version)
+        except ConflictError as exc:
+            # One number: what was saved elsewhere is shown, and the user may set theirs again.
+            self.months.setValue(retention.retention_months())
+            self.period_version = retention.retention_version()
+            QMessageBox.warning(
+                self,
+                _("Not changed"),
+                ngettext(
+                    "{reason} It is now {n} month; set it again to change it.",
+                    "{reason} It is now {n} months; set it again to change it.",
+                    self.months.value(),
+                ).format(reason=exc, n=self.months.value()),
+            )
+            self.refresh()
+            return False
         except (ValidationError, NotAllowed) as exc:
             QMessageBox.warning(self, _("Not changed"), str(exc))
             return False
+        self.period_version = retention.retention_version()
         self.refresh()
         return True
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -107,9 +108,11 @@ def _opportunity_rows(
     ]
 
 
-class ContactDialog(QDialog):
-    """A person at a customer: name, job title, e-mail, phone."""
+class ContactDialog(RecordDialog):
+    """A person at a customer: name, job title, e-mail, phone. A contact saved at another
+    workstation since it was opened goes through the record dialog's conflict path."""
 
+    record = "contact"
     # Form order; each is named by its label in app.domain.fields ("contact.<name>").
     _FIELDS = ("first_name", "last_name", "job_title", "email", "phone")
 
@@ -128,48 +131,70 @@ class ContactDialog(QDialog):
         self.account_id = account_id
         self.contact = contact
         self.edits: dict[str, QLineEdit] = {}
-        self.boxes: dict[str, FieldBox] = {}
         form = QFormLayout()
         for name in self._FIELDS:
-            edit = QLineEdit(getattr(contact, name) if contact else "")
+            edit = QLineEdit()
             edit.setMinimumWidth(260)
             self.edits[name] = edit
             self.boxes[name] = FieldBox(edit)
             form.addRow(label(f"contact.{name}", form=True), self.boxes[name])
+        self.message = QLabel()
+        self.message.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.save)
+        buttons.accepted.connect(self.save_and_close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self._show(contact)
         self.edits["first_name"].setFocus()
+
+    def _show(self, contact: accounts.ContactInfo | None) -> None:
+        self.contact = contact
+        for name, edit in self.edits.items():
+            edit.setText(getattr(contact, name) if contact else "")
+        # What the form opened with: a conflict compares it with theirs and yours.
+        self.opened = self.input()
+        self.take_baseline()
 
     def input(self) -> accounts.ContactInput:
         return accounts.ContactInput(**{n: e.text() for n, e in self.edits.items()})
 
-    def save(self) -> bool:
-        try:
-            if self.contact is None:
-                accounts.add_contact(self.account_id, self.input())
-            else:
-                accounts.update_contact(self.contact.id, self.input())
-        except ValidationError as exc:
-            for name, box in self.boxes.items():
-                if name in exc.errors:
-                    box.show_error(exc.errors[name])
-                else:
-                    box.clear_message()
-            first = next((n for n in self._FIELDS if n in exc.errors), None)
-            if first:
-                self.edits[first].setFocus()
-            return False
-        except NotFound as exc:
-            QMessageBox.warning(self, self.windowTitle(), str(exc))
-            return False
-        self.accept()
-        return True
+    # RecordDialog
+
+    def state(self) -> tuple[Any, ...]:
+        return tuple(e.text() for e in self.edits.values())
+
+    def write(self) -> Any:
+        if self.contact is None:
+            return accounts.add_contact(self.account_id, self.input())
+        return accounts.update_contact(self.contact.id, self.input(), self.contact.version)
+
+    def show_saved(self, record: Any) -> None:
+        if isinstance(record, accounts.ContactInfo):
+            self._show(record)
+        else:
+            self.take_baseline()
+
+    def compare(self) -> Conflict:
+        assert self.contact is not None
+        return accounts.contact_conflict(self.contact.id, self.opened, self.input())
+
+    def write_over(self, conflict: Conflict) -> Any:
+        assert self.contact is not None
+        return accounts.save_contact_over(
+            self.contact.id, self.opened, self.input(), conflict.version
+        )
+
+    def reload(self) -> None:
+        assert self.contact is not None
+        self._show(accounts.contact(self.contact.id))
+
+    def close_question(self) -> str:
+        return _("Save the changes to this contact before closing?")
 
 
 class MergeDialog(QDialog):

@@ -28,7 +28,9 @@ from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
 from app.services import documents, workspace
 from app.services.documents import DEALER_FIELDS, DealerDetails, DocumentSettings
-from app.services.errors import NotAllowed
+from app.services.errors import ConflictError, NotAllowed
+from ui.common import conflict_dialog
+from ui.common.conflict_dialog import ConflictChoice
 from ui.common.qt import CANCEL, SAVE
 from ui.common.widgets import FieldBox, ask_to_save
 
@@ -131,6 +133,7 @@ class DocumentSettingsDialog(QDialog):
             self.save_button.hide()
 
     def _load(self, settings: DocumentSettings) -> None:
+        self.opened = settings  # what a conflict compares with theirs and yours
         self.valid_days.setValue(settings.valid_days)
         self.vat_rate.setText(f"{settings.vat_rate.normalize():f}")
         self.terms.setPlainText(settings.terms)
@@ -202,9 +205,15 @@ class DocumentSettingsDialog(QDialog):
             terms=self.terms.toPlainText(),
             logo_path=self.logo.text(),
             dealer=self._dealer_input(),
+            version=self.opened.version,
         )
         try:
             saved = documents.save_document_settings(data)
+        except ConflictError:
+            resolved = self._resolve_conflict(data)
+            if resolved is None:
+                return False
+            saved = resolved
         except ValidationError as exc:
             for name, message in exc.errors.items():
                 if name in self.boxes:
@@ -218,6 +227,23 @@ class DocumentSettingsDialog(QDialog):
             return False
         self._load(saved)
         return True
+
+    def _resolve_conflict(self, yours: DocumentSettings) -> DocumentSettings | None:
+        """Saved elsewhere since this opened: the record dialogs' conflict path (what changed
+        on each side; take theirs, save yours over it, or go back to editing). The settings
+        saved, or None when nothing was."""
+        while True:
+            conflict = documents.settings_conflict(self.opened, yours)
+            choice = conflict_dialog.ask(conflict, self, record="document_settings")
+            if choice is ConflictChoice.RELOAD:
+                self._load(documents.document_settings())
+                return None
+            if choice is ConflictChoice.KEEP_EDITING:
+                return None
+            try:
+                return documents.save_settings_over(self.opened, yours, conflict.version)
+            except ConflictError:
+                continue  # changed yet again meanwhile
 
     def reject(self) -> None:
         if not self.read_only and self.state() != self._baseline:
