@@ -121,6 +121,14 @@ class Translator:
 
         return _numbers.format_currency(amount, currency, locale=self.locale)
 
+    def format_compact_money(self, amount: Decimal | float, currency: str) -> str:
+        """A chart axis's amount, short: '€1.5M' (en), '1,5 Mio. €' (de), '€250K'."""
+        from babel import numbers as _numbers
+
+        return _numbers.format_compact_currency(
+            amount, currency, locale=self.locale, fraction_digits=1
+        )
+
     def format_date(self, value: date, length: str = "medium") -> str:
         """'short', 'medium', 'long' or 'full' as CLDR has them: 'Jan 31, 2027' (en medium)."""
         from babel import dates as _dates

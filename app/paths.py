@@ -67,6 +67,13 @@ def database_path() -> Path:
     return data_dir() / "showroom.sqlite3"
 
 
+def user_settings_path(login: str) -> Path:
+    """The user's own screen settings (window sizes, columns, saved views), beside the
+    database so that --data-dir and the tests keep them in their folder."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in login) or "user"
+    return data_dir() / "settings" / f"{safe}.ini"
+
+
 def backup_dir() -> Path:
     return data_dir() / "backups"
 

@@ -34,6 +34,7 @@ class AccountSearchTerm:
     text: str  # as typed
     folded: str  # as names are kept for sorting and matching (sort_name)
     phones: tuple[str, ...] = ()  # as part of a normalised phone number; none if not one
+    unspelled: str = ""  # the folded form with "ue" read as "u" etc. ("mueller"), if any
 
 
 def _like(term: str) -> str:
@@ -52,11 +53,15 @@ def _account_where(
         clauses.append(
             "(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
             "OR a.phone LIKE ? ESCAPE '\\' OR a.city LIKE ? ESCAPE '\\' "
-            "OR a.postcode LIKE ? ESCAPE '\\'" + " OR a.phone_key LIKE ?" * len(term.phones) + ")"
+            "OR a.postcode LIKE ? ESCAPE '\\'"
+            + " OR a.sort_name LIKE ? ESCAPE '\\'" * bool(term.unspelled)
+            + " OR a.phone_key LIKE ?" * len(term.phones)
+            + ")"
         )
         params.extend(
             [_like(term.folded), _like(term.text.lower()), like, like, escape_like(term.text) + "%"]
         )
+        params.extend([_like(term.unspelled)] if term.unspelled else [])
         params.extend(f"%{p}%" for p in term.phones)
     if kind:
         clauses.append("a.kind = ?")

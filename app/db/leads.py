@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.db import models as m
+from app.db.connection import SEARCH_FUNCTION, is_sqlite
 from app.db.consent import consenting_clause
 from app.db.queries import escape_like, fetch_all
-from app.domain.text import search_words
+from app.domain.text import fold, search_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,8 @@ class LeadFilter:
     channel: str | None = None
     open_only: bool = False  # new, contacted or qualified
     consent: str | None = None  # a channel: the leads whose latest statement gives consent
+    # The search read as a phone number (app.services.accounts.phone_parts), if it is one.
+    phones: tuple[str, ...] = ()
 
 
 # Sort key -> the ORDER BY terms ({dir} is the direction of all but the last). SQL, not
@@ -59,11 +62,24 @@ _SEARCHED = (
 def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
+    # Folded as the customer and opportunity searches fold ("muller" finds "Müller"); a
+    # phone number in any notation finds the lead's normalised number.
+    text = f"{SEARCH_FUNCTION}(" + " || ' ' || ".join(f"l.{c}" for c in _SEARCHED) + ")"
+    terms: list[str] = []
     for term in search_words(flt.text):
-        like = f"%{escape_like(term)}%"
-        likes = [f"l.{c} LIKE ? ESCAPE '\\'" for c in _SEARCHED]
-        clauses.append("(" + " OR ".join(likes) + ")")
-        params.extend([like] * len(likes))
+        if is_sqlite():
+            terms.append(f"{text} LIKE ? ESCAPE '\\'")
+            params.append(f"%{escape_like(fold(term))}%")
+        else:
+            likes = [f"l.{c} ILIKE ? ESCAPE '\\'" for c in _SEARCHED]
+            terms.append("(" + " OR ".join(likes) + ")")
+            params.extend([f"%{escape_like(term)}%"] * len(likes))
+    if terms and flt.phones:
+        phone = " OR ".join(["l.phone_key LIKE ?"] * len(flt.phones))
+        clauses.append(f"(({' AND '.join(terms)}) OR {phone})")
+        params.extend(f"%{p}%" for p in flt.phones)
+    else:
+        clauses.extend(terms)
     for column, value in (
         ("l.status", flt.status),
         ("l.owner_id", flt.owner_id),

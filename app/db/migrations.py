@@ -757,6 +757,39 @@ def _v11_setting_versions(db: Database) -> None:
             db.execute_sql(f'ALTER TABLE "setting" ADD COLUMN "{name}" {definition}')
 
 
+# The won reasons as schema 12 ships them (key -> English name): a frozen copy, as the
+# step must seed the same rows whatever later versions call them.
+_V12_WON_REASONS = {
+    "won_price": "Price",
+    "won_trade_in_offer": "Trade-in offer",
+    "won_availability": "Availability",
+    "won_financing_offer": "Financing offer",
+    "won_service": "Service",
+    "won_referral": "Referral",
+    "won_brand_loyalty": "Brand loyalty",
+}
+
+
+def _v12_won_reasons(db: Database) -> None:
+    """Why a sale was won: a won_reason column on opportunity (empty for the sales won so
+    far) and the shipped won reasons in the reason table, with their keys. Idempotent: the
+    column is added when missing, and only the reasons whose key is missing are added."""
+    if "won_reason" not in {c.name for c in db.get_columns("opportunity")}:
+        db.execute_sql(
+            'ALTER TABLE "opportunity" ADD COLUMN "won_reason" VARCHAR(255) NOT NULL DEFAULT \'\''
+        )
+    stamp = models.now().strftime("%Y-%m-%d %H:%M:%S.%f")
+    for sequence, (key, name) in enumerate(_V12_WON_REASONS.items(), 1):
+        db.execute_sql(
+            'INSERT INTO reason (kind, name, sequence, active, "key", created_at, updated_at, '
+            "version) SELECT 'won', ?, ?, ?, ?, ?, ?, 1 WHERE NOT EXISTS "
+            "(SELECT 1 FROM reason WHERE kind = 'won' AND (\"key\" = ? OR name = ?))".replace(
+                "?", db.param
+            ),
+            (name, sequence, True, key, stamp, stamp, key, name),
+        )
+
+
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
     _v2_quotes,
@@ -769,6 +802,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v9_documents,
     _v10_marketing_consent,
     _v11_setting_versions,
+    _v12_won_reasons,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)

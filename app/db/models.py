@@ -362,7 +362,7 @@ class Reason(BaseModel):
     """The catalogues of reasons: why a sale was lost, why a lead was disqualified, what a
     note is about."""
 
-    kind = CharField()  # "lost", "disqualify", "note"
+    kind = CharField()  # "lost", "won", "disqualify", "note"
     name = CharField()
     sequence = IntegerField(default=0)
     active = BooleanField(default=True)
@@ -469,6 +469,7 @@ class Opportunity(BaseModel):
     lead = ForeignKeyField(Lead, null=True, backref="opportunities", on_delete="SET NULL")
     competitor = _key_field()  # who won the sale when it was lost
     closed_at = DateTimeField(null=True)
+    won_reason = CharField(default="")  # why it was won (schema 12), from the won reasons
 
     class Meta:
         indexes = (

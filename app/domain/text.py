@@ -63,6 +63,20 @@ def searchable(text: str) -> str:
     return f"{folded} {extra}" if extra else folded
 
 
+_SPELLED_UMLAUTS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+def umlauts_unspelled(term: str) -> str:
+    """A folded term with spelled-out umlauts read back as the folded letter ("mueller" ->
+    "muller"), for matching folded names that keep no spelled-out form; "" when the term
+    spells none."""
+    if not any(pair in term for pair, _letter in _SPELLED_UMLAUTS):
+        return ""
+    for pair, letter in _SPELLED_UMLAUTS:
+        term = term.replace(pair, letter)
+    return term
+
+
 # What a search box takes: far more than any name, e-mail or VIN, far less than SQLite's
 # limit on a LIKE pattern (50,000 bytes) or what a search index phrase is read in time.
 SEARCH_MAX_LENGTH = 200

@@ -20,7 +20,7 @@ from app.db.settings import setting_value
 from app.domain import money, standard_names
 from app.domain.choices import AccountKind, ContactRole
 from app.domain.fields import label as field_label
-from app.domain.text import search_text, search_words
+from app.domain.text import search_text, search_words, umlauts_unspelled
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
 from app.services import conflicts, matching
@@ -435,7 +435,7 @@ def search(text: str, limit: int = 30) -> list[Option]:
     e-mail or phone starts with it."""
     term = search_text(text)
     rows = (
-        db.account_choices(matching.sort_key(term), term.lower(), _phone_parts(term), limit)
+        db.account_choices(matching.sort_key(term), term.lower(), phone_parts(term), limit)
         if term
         else db.account_choices("", "", [], limit)
     )
@@ -609,14 +609,19 @@ class AccountRow:
 def _search_terms(text: str) -> list[AccountSearchTerm]:
     # A phone number typed with spaces ("089 1234567") is one term, not two.
     text = search_text(text)
-    terms = [text] if _phone_parts(text) else search_words(text)
+    terms = [text] if phone_parts(text) else search_words(text)
     return [
-        AccountSearchTerm(term, matching.sort_key(term), tuple(_phone_parts(term)))
+        AccountSearchTerm(
+            term,
+            matching.sort_key(term),
+            tuple(phone_parts(term)),
+            umlauts_unspelled(matching.sort_key(term)),
+        )
         for term in terms
     ]
 
 
-def _phone_parts(term: str) -> list[str]:
+def phone_parts(term: str) -> list[str]:
     """What a typed phone number, or a part of one with at least four digits, is looked for
     as in the normalised numbers (E.164 without its "+"): its digits without the leading
     zeros of a trunk or international prefix ("015244132579" and "0049 152 44132579" both

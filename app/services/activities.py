@@ -24,6 +24,7 @@ from app.services.timeline import (
     TimelineEntry,
     activity_title,
     close_date_entry,
+    document_timeline,
     newest_first,
     stage_entries,
 )
@@ -361,7 +362,8 @@ def for_account(account_id: int, limit: int = 2000) -> list[TimelineEntry]:
 
 
 def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
-    """Activities, stage moves and close-date changes, newest first."""
+    """Activities, stage moves, close-date changes and what was done to the sale's
+    documents, newest first."""
     entries = [
         replace(e, about="")
         for e in _activity_entries(db.opportunity_timeline(opportunity_id, limit))
@@ -369,6 +371,7 @@ def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
     entries.extend(stage_entries(process.history(opportunity_id)))
     for at, old, new, by in close_date_changes(opportunity_id):
         entries.append(close_date_entry(at, old, new, by))
+    entries.extend(document_timeline(opportunity_id))
     return newest_first(entries)
 
 

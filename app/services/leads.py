@@ -10,7 +10,7 @@ import io
 import itertools
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -31,6 +31,7 @@ from app.domain import dates
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
 from app.domain.fields import label as field_label
 from app.domain.stages import first_stage
+from app.domain.text import search_text
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _, ngettext, pgettext
 from app.services import accounts, conflicts, matching, opportunities, wording
@@ -312,12 +313,19 @@ class LeadRow:
     created_at: datetime
 
 
+def _searching(flt: LeadFilter) -> LeadFilter:
+    """The filter with its search also read as a phone number, in any notation."""
+    text = search_text(flt.text)  # as bounded as the search itself
+    phones = tuple(accounts.phone_parts(text)) if text else ()
+    return replace(flt, phones=phones)
+
+
 def count(flt: LeadFilter) -> int:
-    return count_leads(flt)
+    return count_leads(_searching(flt))
 
 
 def page(flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int) -> list[LeadRow]:
-    rows = lead_page(flt, sort, descending, offset, limit)
+    rows = lead_page(_searching(flt), sort, descending, offset, limit)
     return [
         LeadRow(
             id=r[0],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from app.db import models as m
@@ -15,9 +15,10 @@ from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
 from app.domain.fields import label
 from app.domain.stages import StageInfo, first_stage, move_refusal
+from app.domain.text import search_text
 from app.domain.validation import ValidationError, Validator, not_in_past
 from app.i18n import _
-from app.services import conflicts
+from app.services import accounts, conflicts
 from app.services.errors import ConflictError, NotFound
 from app.services.opportunity_form import (
     PLAIN_FIELDS,
@@ -465,8 +466,15 @@ def effective_probability(data: OpportunityInput) -> int:
     return saves.stage_default_probability(data.stage_id) or 0
 
 
+def _searching(flt: OpportunityFilter) -> OpportunityFilter:
+    """The filter with its search also read as a phone number, in any notation."""
+    text = search_text(flt.text)  # as bounded as the search itself
+    phones = tuple(accounts.phone_parts(text)) if text else ()
+    return replace(flt, phones=phones) if phones != flt.phones else flt
+
+
 def count(flt: OpportunityFilter, today: date | None = None) -> int:
-    return queries.count_opportunities(flt, today or date.today())
+    return queries.count_opportunities(_searching(flt), today or date.today())
 
 
 def page(
@@ -477,7 +485,9 @@ def page(
     limit: int,
     today: date | None = None,
 ) -> list[OpportunityRow]:
-    return queries.opportunity_page(flt, today or date.today(), sort, descending, offset, limit)
+    return queries.opportunity_page(
+        _searching(flt), today or date.today(), sort, descending, offset, limit
+    )
 
 
 # --- saved elsewhere meanwhile ------------------------------------------------------------
@@ -606,5 +616,5 @@ def count_and_first_page(
 ) -> tuple[int, list[OpportunityRow]]:
     """count() and the first page(), read together where that is faster."""
     return queries.opportunity_count_and_first_page(
-        flt, today or date.today(), sort, descending, limit
+        _searching(flt), today or date.today(), sort, descending, limit
     )

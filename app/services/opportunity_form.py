@@ -25,6 +25,7 @@ from app.services.timeline import (
     TimelineEntry,
     activity_title,
     close_date_entry,
+    document_timeline,
     newest_first,
     stage_entries,
 )
@@ -424,7 +425,8 @@ def histories(opportunity_id: int, status: str) -> Histories:
         for index, move in enumerate(moves)
     ]
     dates = [CloseDateChange(c.at, c.old_date, c.new_date, c.by) for c in told.close_dates]
-    return Histories(visits, dates, timeline_entries(told.activities, visits, dates, status))
+    entries = timeline_entries(told.activities, visits, dates, status)
+    return Histories(visits, dates, newest_first(entries + document_timeline(opportunity_id)))
 
 
 def timeline_entries(

@@ -6,7 +6,7 @@ import io
 import json
 from collections import Counter
 from dataclasses import fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
@@ -215,7 +215,11 @@ def test_a_closed_demo_opportunity_reopens_where_it_was_closed(db: Path) -> None
         .first()
     )
     assert closing.reason == "lost"
-    process.reopen(lost.id)
+    # A demo sale closed months ago has its close date behind it: reopening takes a new one.
+    new_date = (
+        date.today() + timedelta(days=30) if process.reopen_needs_close_date(lost.id) else None
+    )
+    process.reopen(lost.id, new_date)
     reopened = m.Opportunity.get_by_id(lost.id)
     assert reopened.status == "open" and reopened.stage_id == closing.from_stage_id
     assert all(

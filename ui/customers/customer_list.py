@@ -20,7 +20,7 @@ from app.domain.fields import label
 from app.i18n import _, ngettext
 from app.services import accounts
 from app.services.accounts import AccountFilter, AccountRow
-from ui.common.list_filters import SearchBox, fill_filter_combo
+from ui.common.list_filters import EmptyNotice, SearchBox, fill_filter_combo
 from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
 from ui.common.texts import FieldLabel
 from ui.customers.consent_section import consent_filter_items
@@ -93,13 +93,18 @@ class AccountListPage(ListPage):
         self.table = RecordTableView()
         self.table.setModel(self.model)
         self.table.set_column_widths(COLUMN_WIDTHS)
+        self.table.keep_state_as("customers")
+        self.empty = EmptyNotice()
+        self.empty.clear_requested.connect(self.clear_filters)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         self.search.search_changed.connect(self._apply)
         self.kind.currentIndexChanged.connect(self._apply)
         self.consent.currentIndexChanged.connect(self._apply)
+        self.model.count_changed.connect(self._show_empty)
         self.model.count_changed.connect(
             lambda n: self.count_changed.emit(
                 ngettext("{n} customer", "{n} customers", n).format(
@@ -141,3 +146,21 @@ class AccountListPage(ListPage):
 
     def _apply(self) -> None:
         self.model.set_filter(self.current_filter())
+
+    def _filter_combos(self) -> tuple[QComboBox, ...]:
+        return (self.kind, self.consent)
+
+    def _show_empty(self, count: int) -> None:
+        filtered = any(c.currentIndex() > 0 for c in self._filter_combos())
+        self.empty.show_for(count, self.search.text().strip(), filtered)
+
+    def clear_filters(self) -> None:
+        """The search and every filter back to where the list starts."""
+        for widget in (self.search, *self._filter_combos()):
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in self._filter_combos():
+            combo.setCurrentIndex(0)
+        for widget in (self.search, *self._filter_combos()):
+            widget.blockSignals(False)
+        self._apply()

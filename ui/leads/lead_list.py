@@ -15,7 +15,7 @@ from app.i18n import _, ngettext
 from app.services import leads, reference
 from app.services.errors import NotFound
 from app.services.leads import LeadFilter, LeadRow
-from ui.common.list_filters import SearchBox, fill_filter_combo
+from ui.common.list_filters import EmptyNotice, SearchBox, fill_filter_combo
 from ui.common.record_table import FOREGROUND, ListPage, PagedTableModel, RecordTableView
 from ui.common.texts import FieldLabel
 from ui.customers.consent_section import consent_filter_items
@@ -115,13 +115,18 @@ class LeadListPage(ListPage):
         self.table = RecordTableView()
         self.table.setModel(self.model)
         self.table.set_column_widths(COLUMN_WIDTHS)
+        self.table.keep_state_as("leads")
+        self.empty = EmptyNotice()
+        self.empty.clear_requested.connect(self.clear_filters)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         self.search.search_changed.connect(self._apply)
         for combo in (self.status, self.owner, self.channel, self.consent):
             combo.currentIndexChanged.connect(self._apply)
+        self.model.count_changed.connect(self._show_empty)
         self.model.count_changed.connect(
             lambda n: self.count_changed.emit(
                 ngettext("{n} lead", "{n} leads", n).format(n=i18n.current().format_number(n))
@@ -180,3 +185,21 @@ class LeadListPage(ListPage):
 
     def _apply(self) -> None:
         self.model.set_filter(self.current_filter())
+
+    def _filter_combos(self) -> tuple[QComboBox, ...]:
+        return (self.status, self.owner, self.channel, self.consent)
+
+    def _show_empty(self, count: int) -> None:
+        filtered = any(c.currentIndex() > 0 for c in self._filter_combos())
+        self.empty.show_for(count, self.search.text().strip(), filtered)
+
+    def clear_filters(self) -> None:
+        """The search and every filter back to where the list starts."""
+        for widget in (self.search, *self._filter_combos()):
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in self._filter_combos():
+            combo.setCurrentIndex(0)
+        for widget in (self.search, *self._filter_combos()):
+            widget.blockSignals(False)
+        self._apply()

@@ -36,6 +36,7 @@ from app.services.opportunity_form import (
 from app.services.timeline import TimelineEntry
 from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
 from ui.activities.timeline import TimelineWidget
+from ui.common import user_settings
 from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.qt import (
     ACTION_ROLE,
@@ -55,7 +56,13 @@ from ui.common.qt import (
     YES,
 )
 from ui.common.record_dialog import RecordDialog
-from ui.common.widgets import FieldBox, ask_to_save, fit_to_screen, set_tab_chain
+from ui.common.widgets import (
+    FieldBox,
+    ask_to_save,
+    fit_to_screen,
+    set_tab_chain,
+    show_read_only_look,
+)
 from ui.opportunities.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
 from ui.opportunities.form_section import Section
 from ui.opportunities.opportunity_section import OpportunitySection
@@ -177,6 +184,7 @@ class OpportunityDialog(RecordDialog):
         self.splitter.addWidget(tabs_panel)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
+        user_settings.keep_splitter(self.splitter, "opportunity_form")
 
         self.message = QLabel()  # what is not about one field: saved, refused, conflicts
         self.message.setWordWrap(True)
@@ -398,6 +406,7 @@ class OpportunityDialog(RecordDialog):
         self.close_won_button.setEnabled(is_open and not read_only)
         self.close_lost_button.setEnabled(is_open and not read_only)
         self.reopen_button.setEnabled(not is_open)
+        show_read_only_look(self.scroll_area)
 
     def _update_title(self) -> None:
         if self.opportunity_id is None:

@@ -46,6 +46,7 @@ from ui.common.widgets import (
     FieldBox,
     OptionalDateEdit,
     show_field_messages,
+    show_read_only_look,
 )
 from ui.quotes.quote_lines import (
     COL_DESCRIPTION,
@@ -256,6 +257,9 @@ class QuoteDialog(RecordDialog):
         self.valid_until.setReadOnly(not editable)
         self.payment.setEnabled(editable)
         self.remarks.setReadOnly(not editable)
+        # An issued quote's fields (its "Valid until" above all) look as fixed as they are.
+        for field in (self.valid_until, self.remarks):
+            show_read_only_look(field)
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
             button.setEnabled(editable)
         status = self.detail.status
