@@ -103,7 +103,12 @@ def render_document(number: str, out: Path) -> int:
     try:
         workspace.open_database()
         path = documents.save_pdf(number, out)
-    except (NotFound, documents.DocumentFolderError, workspace.DatabaseTooNew) as exc:
+    except (
+        NotFound,
+        documents.DocumentFolderError,
+        workspace.DatabaseTooNew,
+        workspace.NotShowroomDatabase,
+    ) as exc:
         _complain(str(exc))
         return 1
     finally:
@@ -184,18 +189,30 @@ def _restore_command(file: Path) -> int:
 
 
 def _check_command() -> int:
+    """Check the database without changing it: no upgrade, no journal mode, read only."""
     from app.services import storage, workspace
 
-    warning = storage.network_warning(paths.database_path())
+    path = paths.database_path()
+    if not path.exists():
+        _complain(_("there is no database at {path} yet").format(path=path))
+        return 1
+    warning = storage.network_warning(path)
     if warning:
         _complain(_("warning: {warning}").format(warning=warning))
+    found = workspace.schema_version(path)
     problems = workspace.quick_check()
     if problems:
         _complain(_("the database is damaged: {problems}").format(problems="; ".join(problems[:5])))
         return 1
-    workspace.open_database()
-    workspace.close_database()
-    _say(_("{path} is sound and up to date").format(path=paths.database_path()))
+    if found < workspace.SCHEMA_VERSION:
+        _say(
+            _(
+                "{path} is sound; it has schema {found}, which this version of Showroom "
+                "upgrades to {current} when it opens it (a copy is kept first)"
+            ).format(path=path, found=found, current=workspace.SCHEMA_VERSION)
+        )
+        return 0
+    _say(_("{path} is sound and up to date").format(path=path))
     return 0
 
 
@@ -214,7 +231,7 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
         if args.command == "restore":
             return _restore_command(args.file)
         return _check_command()
-    except (BackupError, workspace.DatabaseTooNew) as exc:
+    except (BackupError, workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
         log.error("%s failed: %s", args.command, exc)
         _complain(str(exc))
         return 1
@@ -287,7 +304,7 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
             documents.clean_leftovers()  # half-written PDFs of a render that was killed
             window.sign_in(user)
             return None
-        except workspace.DatabaseTooNew as exc:
+        except (workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
             return _fail(str(exc), args.smoke, window)
         except LookupError as exc:
             return _fail(str(exc), args.smoke, window)
@@ -330,6 +347,7 @@ def _paint_now(window: QWidget) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    paths.keep_files_private()
     if args.data_dir is not None:
         paths.set_data_dir(args.data_dir)
     log_file = logs.configure()

@@ -93,6 +93,12 @@ class Translator:
 
         return _numbers.format_decimal(value, locale=self.locale)
 
+    def decimal_symbol(self) -> str:
+        """The decimal mark: '.' (en), ',' (de)."""
+        from babel import numbers as _numbers
+
+        return str(_numbers.get_decimal_symbol(self.locale))
+
     def format_decimal(self, value: Decimal | float, digits: int) -> str:
         """A number with exactly ``digits`` decimals: (1.5, 2) -> '1.50' (en), '1,50' (de)."""
         from babel import numbers as _numbers
@@ -114,6 +120,14 @@ class Translator:
         from babel import numbers as _numbers
 
         return _numbers.format_currency(amount, currency, locale=self.locale)
+
+    def format_compact_money(self, amount: Decimal | float, currency: str) -> str:
+        """A chart axis's amount, short: '€1.5M' (en), '1,5 Mio. €' (de), '€250K'."""
+        from babel import numbers as _numbers
+
+        return _numbers.format_compact_currency(
+            amount, currency, locale=self.locale, fraction_digits=1
+        )
 
     def format_date(self, value: date, length: str = "medium") -> str:
         """'short', 'medium', 'long' or 'full' as CLDR has them: 'Jan 31, 2027' (en medium)."""

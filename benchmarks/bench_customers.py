@@ -4,7 +4,8 @@ and importing 10,000 web-form lead rows.
     PYTHONPATH=. python -m benchmarks.bench_customers
 
 Targets (issue "Customers, contacts and leads"): the duplicate check answers in under 30 ms
-at the 95th percentile; a 10,000-row import takes under 10 s. Each timing is printed with
+at the 95th percentile; a 10,000-row import takes under 10 s (issue 14 asks it back near
+0.6 s, its time before it moved into the background). Each timing is printed with
 its ratio to a baseline measured in the same run: one indexed lookup sent straight to
 sqlite3 for the check, and a plain executemany of the same rows for the import.
 """
@@ -98,7 +99,8 @@ def bench_import(rows: int) -> None:
         bare = time.perf_counter() - start
         conn.close()
     print(
-        f"lead import: {report.summary} from {rows:,} rows in {took:.2f} s (target < 10 s); "
+        f"lead import: {report.summary} from {rows:,} rows in {took:.2f} s (target < 10 s, "
+        f"near 0.6 s); "
         f"bare executemany {bare:.3f} s, ratio {took / bare:.0f}"
     )
 

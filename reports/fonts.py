@@ -408,6 +408,39 @@ def runs(text: str) -> list[Run]:
     return [Run(piece, FACES[face], rtl=bool(level % 2)) for level, face, piece in units]
 
 
+def is_rtl(text: str) -> bool:
+    """Whether `text` holds right-to-left script (Arabic, Hebrew)."""
+    return any(unicodedata.bidirectional(c) in _STRONG_R for c in text)
+
+
+def wrap(text: str, size: float, limit: float, bold: bool = False) -> list[str]:
+    """One paragraph broken into lines no wider than `limit`, each in logical order. The bidi
+    rules order a line's runs only once it is broken (UAX #9 applies them per line): ordering
+    the whole paragraph first and breaking it after puts its end on the first line."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if not current or width(candidate, size, bold) <= limit:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+        # A word wider than the line is cut where it must be.
+        while len(current) > 1 and width(current, size, bold) > limit:
+            low, high = 1, len(current) - 1
+            while low < high:
+                middle = (low + high + 1) // 2
+                if width(current[:middle], size, bold) <= limit:
+                    low = middle
+                else:
+                    high = middle - 1
+            lines.append(current[:low])
+            current = current[low:]
+    lines.append(current)
+    return lines
+
+
 def markup(text: str, bold: bool = False) -> str:
     """One line of user text as Paragraph markup: escaped, so "J&C <b>" prints as typed;
     each run in its font, in visual order."""

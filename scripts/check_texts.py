@@ -218,7 +218,7 @@ DOCUMENT_NAME_CALLS = frozenset(
     }
 )
 # Document helpers whose argument at a position is a style name: _p(markup, "Body").
-DOCUMENT_NAME_POSITIONS = {"_p": (1,)}
+DOCUMENT_NAME_POSITIONS = {"_p": (1,), "paragraph": (1,), "para": (1,)}
 
 CODE = re.compile(r"^[a-z][a-z0-9_.\-]*$")  # "open", "est_close_date", "opportunity.topic"
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -10,6 +10,7 @@ from peewee import JOIN
 
 from app.db import models as m
 from app.db.connection import database, transaction
+from app.db.consent import consenting_clause
 from app.db.queries import escape_like, fetch_all
 
 ACCOUNT_SORT_COLUMNS = {
@@ -33,6 +34,7 @@ class AccountSearchTerm:
     text: str  # as typed
     folded: str  # as names are kept for sorting and matching (sort_name)
     phones: tuple[str, ...] = ()  # as part of a normalised phone number; none if not one
+    unspelled: str = ""  # the folded form with "ue" read as "u" etc. ("mueller"), if any
 
 
 def _like(term: str) -> str:
@@ -40,7 +42,7 @@ def _like(term: str) -> str:
 
 
 def _account_where(
-    terms: Sequence[AccountSearchTerm], kind: str | None
+    terms: Sequence[AccountSearchTerm], kind: str | None, consent: str | None = None
 ) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
@@ -51,20 +53,29 @@ def _account_where(
         clauses.append(
             "(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
             "OR a.phone LIKE ? ESCAPE '\\' OR a.city LIKE ? ESCAPE '\\' "
-            "OR a.postcode LIKE ? ESCAPE '\\'" + " OR a.phone_key LIKE ?" * len(term.phones) + ")"
+            "OR a.postcode LIKE ? ESCAPE '\\'"
+            + " OR a.sort_name LIKE ? ESCAPE '\\'" * bool(term.unspelled)
+            + " OR a.phone_key LIKE ?" * len(term.phones)
+            + ")"
         )
         params.extend(
             [_like(term.folded), _like(term.text.lower()), like, like, escape_like(term.text) + "%"]
         )
+        params.extend([_like(term.unspelled)] if term.unspelled else [])
         params.extend(f"%{p}%" for p in term.phones)
     if kind:
         clauses.append("a.kind = ?")
         params.append(kind)
+    if consent:  # a channel: those whose latest statement for it gives consent
+        clauses.append(consenting_clause("a", "account_id"))
+        params.append(consent)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def count_accounts(terms: Sequence[AccountSearchTerm], kind: str | None) -> int:
-    where, params = _account_where(terms, kind)
+def count_accounts(
+    terms: Sequence[AccountSearchTerm], kind: str | None, consent: str | None = None
+) -> int:
+    where, params = _account_where(terms, kind, consent)
     return int(fetch_all(f"SELECT count(*) FROM account a{where}", params)[0][0])
 
 
@@ -75,8 +86,9 @@ def account_page(
     descending: bool,
     offset: int,
     limit: int,
+    consent: str | None = None,
 ) -> list[AccountListRow]:
-    where, params = _account_where(terms, kind)
+    where, params = _account_where(terms, kind, consent)
     direction = "DESC" if descending else "ASC"
     key = ACCOUNT_SORT_COLUMNS.get(sort, "a.sort_name")
     sql = (
@@ -133,6 +145,7 @@ ACCOUNT_LINKS = [
     (m.Contact, m.Contact.account),
     (m.Activity, m.Activity.account),
     (m.Lead, m.Lead.converted_account),
+    (m.MarketingConsent, m.MarketingConsent.account),
 ]
 
 
@@ -140,7 +153,8 @@ def move_account_links(drop_id: int, keep_id: int) -> None:
     """Everything that points at the dropped account points at the kept one. Joins the
     caller's transaction."""
     for model, column in ACCOUNT_LINKS:
-        model.update({column: keep_id}).where(column == drop_id).execute()
+        # As a save would: audited, each a new version.
+        m.update_rows(model, column == drop_id, **{column.name: keep_id})
 
 
 def account_exists(account_id: int) -> bool:
@@ -201,20 +215,6 @@ def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
         (m.OpportunityContact.opportunity == opportunity_id)
         & (m.OpportunityContact.contact == contact_id)
     ).execute()
-
-
-def update_contact(contact_id: int, values: dict[str, str]) -> None:
-    """The contact's columns set, its version, time and user of the change with them."""
-    (
-        m.Contact.update(
-            **values,
-            updated_at=m.now(),
-            changed_by=m.acting_user(),
-            version=m.Contact.version + 1,
-        )
-        .where(m.Contact.id == contact_id)
-        .execute()
-    )
 
 
 def contacts_of(account_id: int) -> list[m.Contact]:

@@ -91,11 +91,29 @@ def list_backups(folder: Path) -> list[BackupFile]:
     return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
 
 
+# SQLite's primary result codes that mean the file itself is damaged: SQLITE_CORRUPT and
+# SQLITE_NOTADB. Every other error (locked, busy, full, read-only, I/O, cannot open) says
+# nothing about the file's content and is raised for the caller to tell as what it is.
+_DAMAGE_CODES = frozenset({11, 26})
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a SQLite error says the database file is damaged (corrupt, not a database)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _DAMAGE_CODES
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text
+
+
 def integrity_problems(conn: sqlite3.Connection, quick: bool = False) -> list[str]:
-    """What SQLite's own check finds wrong; empty when the database is sound."""
+    """What SQLite's own check finds wrong; empty when the database is sound. An error
+    that is not damage (a lock held elsewhere, a read-only or full disk) is raised."""
     try:
         rows = conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise
         return [str(exc)]
     messages = [str(r[0]) for r in rows]
     return [] if messages == ["ok"] else messages
@@ -107,12 +125,17 @@ def _reported(problems: list[str], most: int = 5) -> str:
 
 
 def check_file(path: Path, quick: bool = False) -> list[str]:
-    """Check a database file; a file that is missing or not a database is a problem too."""
+    """Check a database file, reading only; a file that is missing or not a database is a
+    problem too. Errors that are not damage (locked, read-only, I/O) are raised."""
     if not path.is_file():
         return [_("{file} does not exist.").format(file=path)]
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S
+        )
     except sqlite3.Error as exc:
+        if not is_damage(exc):
+            raise
         return [str(exc)]
     try:
         return integrity_problems(conn, quick)
@@ -130,8 +153,20 @@ def _target_name(folder: Path, prefix: str, when: datetime) -> Path:
     return candidate
 
 
+def _private_file(path: Path) -> None:
+    """Create `path` empty and owner-only (a copy names customers), for SQLite to fill:
+    SQLite gives a file it creates the default mode, and its journal takes the file's."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+
+
+def _private_folder(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
 def _write_copy(source: sqlite3.Connection, destination: Path) -> list[str]:
     """Copy through the backup API into `destination`; return what its check finds."""
+    _private_file(destination)
     target = sqlite3.connect(str(destination))
     try:
         source.backup(target)
@@ -157,7 +192,7 @@ def copy_database(
                 "existing backups were left as they are. SQLite reports: {problems}"
             ).format(problems=_reported(problems))
         )
-    folder.mkdir(parents=True, exist_ok=True)
+    _private_folder(folder)
     destination = _target_name(folder, prefix, when or datetime.now())
     partial = destination.with_name(destination.name + ".partial")
     try:
@@ -182,7 +217,7 @@ def set_aside(database: Path, folder: Path, when: datetime | None = None) -> Pat
     there is no database to keep."""
     if not database.exists():
         return None
-    folder.mkdir(parents=True, exist_ok=True)
+    _private_folder(folder)
     destination = _target_name(folder, BackupKind.SET_ASIDE.value, when or datetime.now())
     try:
         source = sqlite3.connect(str(database), timeout=BUSY_TIMEOUT_S)
@@ -193,7 +228,7 @@ def set_aside(database: Path, folder: Path, when: datetime | None = None) -> Pat
     except sqlite3.DatabaseError:
         # SQLite cannot read it (it is not a database any more): the bytes are all there is
         # to keep, the main file and its write-ahead log.
-        destination.unlink(missing_ok=True)
+        _private_file(destination)
         shutil.copyfile(database, destination)
         wal = database.with_name(database.name + "-wal")
         if wal.exists():

@@ -11,6 +11,11 @@ from app.domain import text
 
 database = DatabaseProxy()
 
+# What `PRAGMA application_id` holds in a Showroom database (the bytes "SHRM"): set when
+# the file is created and when it is upgraded, read before anything writes to a file, so
+# another program's SQLite file is never taken for, or turned into, a Showroom database.
+APPLICATION_ID = 0x5348524D
+
 # Applied on every SQLite connection. WAL lets the list read while a form writes;
 # the busy timeout makes a second writer wait instead of failing at once.
 SQLITE_PRAGMAS = {
@@ -40,15 +45,24 @@ def register_search_function(conn: sqlite3.Connection) -> None:
     conn.create_function(SEARCH_FUNCTION, 1, _search_text, deterministic=True)
 
 
-def open_sqlite(path: Path | str) -> SqliteDatabase:
-    """Open (creating if needed) the SQLite file and bind the models to it."""
+def open_sqlite(path: Path | str, journal_mode: str = "wal") -> SqliteDatabase:
+    """Open (creating if needed) the SQLite file and bind the models to it. A file being
+    created under a temporary name is written with a rollback journal (`journal_mode`
+    "delete"), so that it is whole in one file when it is renamed into place."""
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+        Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    pragmas = {**SQLITE_PRAGMAS, "journal_mode": journal_mode}
+    db = SqliteDatabase(str(path), pragmas=pragmas, check_same_thread=False)
     db.register_function(_search_text, SEARCH_FUNCTION, 1, deterministic=True)
     db.connect(reuse_if_open=True)
     database.initialize(db)
     return db
+
+
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that reads the file and never writes it (no pragma, no journal mode):
+    what the program looks at before it decides to open a file as its database."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10.0)
 
 
 def is_sqlite(db: Database | DatabaseProxy | None = None) -> bool:
@@ -60,6 +74,12 @@ def is_sqlite(db: Database | DatabaseProxy | None = None) -> bool:
 def close() -> None:
     if database.obj is not None and not database.is_closed():
         database.close()
+
+
+def read_transaction():  # type: ignore[no-untyped-def]
+    """Several reads that must agree with each other (values and their version): one read
+    transaction, which sees no write committed after its first read."""
+    return database.atomic()
 
 
 def transaction():  # type: ignore[no-untyped-def]

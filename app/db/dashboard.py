@@ -316,6 +316,7 @@ class Outcomes:
     without_stages: int
     won_days: float  # Σ days from created to won
     won_dated: int  # won ones with a closing time
+    won_reasons: dict[str, int] = field(default_factory=dict)  # why the won ones were won
 
 
 def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
@@ -344,7 +345,9 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
             without += int(stageless)
             won_total += float(days or 0)
             won_dated += int(dated)
-        return Outcomes(dict(by_status), dict(reasons), without, won_total, won_dated)
+        return Outcomes(
+            dict(by_status), dict(reasons), without, won_total, won_dated, won_reasons(flt, today)
+        )
     by_status = {
         r[0]: int(r[1])
         for r in queries.fetch_all(
@@ -365,4 +368,28 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
     found = queries.fetch_all(
         f"SELECT sum({won_days}), count(*) FROM opportunity o {won_where}", won_params
     )[0]
-    return Outcomes(by_status, reasons, int(stageless[0][0]), float(found[0] or 0), int(found[1]))
+    return Outcomes(
+        by_status,
+        reasons,
+        int(stageless[0][0]),
+        float(found[0] or 0),
+        int(found[1]),
+        won_reasons(flt, today),
+    )
+
+
+def won_reasons(flt: OpportunityFilter, today: date) -> dict[str, int]:
+    """How many of the filter's won opportunities were won for each reason ("" for none)."""
+    where, params = _where(flt, today, "o.status = 'won'")
+    sql = f"SELECT o.won_reason, count(*) FROM opportunity o {where} GROUP BY 1"
+    return {(r[0] or ""): int(r[1]) for r in queries.fetch_all(sql, params)}
+
+
+def won_by_currency(flt: OpportunityFilter, today: date) -> dict[str, tuple[int, int]]:
+    """The filter's won opportunities by currency: (count, Σ est. revenue in minor units)."""
+    where, params = _where(flt, today, "o.status = 'won'")
+    sql = (
+        "SELECT o.currency, count(*), sum(o.est_revenue_minor) FROM opportunity o "
+        f"{where} GROUP BY 1 ORDER BY 1"
+    )
+    return {r[0]: (int(r[1]), int(r[2] or 0)) for r in queries.fetch_all(sql, params)}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from app.db import models as m
-from app.db.queries import fetch_all
+from app.db.connection import SEARCH_FUNCTION, is_sqlite
+from app.db.consent import consenting_clause
+from app.db.queries import escape_like, fetch_all
+from app.domain.text import fold, search_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +20,9 @@ class LeadFilter:
     owner_id: int | None = None
     channel: str | None = None
     open_only: bool = False  # new, contacted or qualified
+    consent: str | None = None  # a channel: the leads whose latest statement gives consent
+    # The search read as a phone number (app.services.accounts.phone_parts), if it is one.
+    phones: tuple[str, ...] = ()
 
 
 # Sort key -> the ORDER BY terms ({dir} is the direction of all but the last). SQL, not
@@ -37,17 +44,42 @@ LEAD_SORT_COLUMNS = {
 LeadListRow = tuple[int, str, str, str, str, str, str, str, str, str, str | None, str, datetime]
 
 
+_KEYS_AT_ONCE = 500  # below SQLite's limit on a statement's variables
+
+# The columns a search looks in.
+_SEARCHED = (
+    "first_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "brand",
+    "model",
+    "source",
+)
+
+
 def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
-    for term in flt.text.split():
-        like = f"%{term}%"
-        clauses.append(
-            "(l.first_name LIKE ? OR l.last_name LIKE ? OR l.company_name LIKE ? "
-            "OR l.email LIKE ? OR l.phone LIKE ? OR l.brand LIKE ? OR l.model LIKE ? "
-            "OR l.source LIKE ?)"
-        )
-        params.extend([like] * 8)
+    # Folded as the customer and opportunity searches fold ("muller" finds "Müller"); a
+    # phone number in any notation finds the lead's normalised number.
+    text = f"{SEARCH_FUNCTION}(" + " || ' ' || ".join(f"l.{c}" for c in _SEARCHED) + ")"
+    terms: list[str] = []
+    for term in search_words(flt.text):
+        if is_sqlite():
+            terms.append(f"{text} LIKE ? ESCAPE '\\'")
+            params.append(f"%{escape_like(fold(term))}%")
+        else:
+            likes = [f"l.{c} ILIKE ? ESCAPE '\\'" for c in _SEARCHED]
+            terms.append("(" + " OR ".join(likes) + ")")
+            params.extend([f"%{escape_like(term)}%"] * len(likes))
+    if terms and flt.phones:
+        phone = " OR ".join(["l.phone_key LIKE ?"] * len(flt.phones))
+        clauses.append(f"(({' AND '.join(terms)}) OR {phone})")
+        params.extend(f"%{p}%" for p in flt.phones)
+    else:
+        clauses.extend(terms)
     for column, value in (
         ("l.status", flt.status),
         ("l.owner_id", flt.owner_id),
@@ -58,6 +90,9 @@ def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
             params.append(value)
     if flt.open_only:
         clauses.append("l.status IN ('new', 'contacted', 'qualified')")
+    if flt.consent:
+        clauses.append(consenting_clause("l", "lead_id"))
+        params.append(flt.consent)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -81,10 +116,16 @@ def lead_page(
     return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
 
 
-def known_import_keys() -> set[str]:
-    """The import keys of the leads imported so far: a row imported again is skipped."""
-    query = m.Lead.select(m.Lead.import_key).where(m.Lead.import_key.is_null(False))
-    return {r[0] for r in query.tuples()}
+def import_keys_among(keys: Sequence[str]) -> set[str]:
+    """Those of the import keys that a lead already has: a row imported again is skipped."""
+    found: set[str] = set()
+    for start in range(0, len(keys), _KEYS_AT_ONCE):
+        batch = keys[start : start + _KEYS_AT_ONCE]
+        # Plain SQL: peewee builds an IN of 500 values slower than SQLite answers it.
+        marks = ", ".join(["?"] * len(batch))
+        rows = fetch_all(f"SELECT import_key FROM lead WHERE import_key IN ({marks})", list(batch))
+        found.update(r[0] for r in rows)
+    return found
 
 
 def opportunity_of_lead(lead_id: int) -> int | None:

@@ -9,12 +9,14 @@ leaves the database at a whole version. A database written by a newer program is
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from peewee import (
     BlobField,
+    BooleanField,
     CharField,
     Database,
     DateField,
@@ -26,8 +28,16 @@ from peewee import (
 )
 
 from app.db import backups, models
-from app.db.connection import SEARCH_FUNCTION, database, is_sqlite
+from app.db.connection import (
+    APPLICATION_ID,
+    SEARCH_FUNCTION,
+    database,
+    is_sqlite,
+    open_sqlite,
+    read_only_connection,
+)
 from app.domain import standard_names, text
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -687,12 +697,115 @@ def _v9_documents(db: Database) -> None:
         db.create_tables([_DocumentImageV9], safe=True)
 
 
-# --- schema 10: the salesperson's home, the vehicle's use, primary demand ------------------
+class _AccountRefV10(Model):
+    """Only what a foreign key to the table needs: its name and id."""
+
+    class Meta:
+        table_name = "account"
+        legacy_table_names = False
 
 
-class _DemandLineV10(_StampedV2):
-    lead = ForeignKeyField(models.Lead, null=True, on_delete="CASCADE")
-    opportunity = ForeignKeyField(models.Opportunity, null=True, on_delete="CASCADE")
+class _LeadRefV10(Model):
+    class Meta:
+        table_name = "lead"
+        legacy_table_names = False
+
+
+class _MarketingConsentV10(_StampedV2):
+    account = ForeignKeyField(
+        _AccountRefV10, null=True, on_delete="CASCADE", column_name="account_id"
+    )
+    lead = ForeignKeyField(_LeadRefV10, null=True, on_delete="CASCADE", column_name="lead_id")
+    channel = CharField()
+    given = BooleanField()
+    at = DateTimeField()
+    method = CharField()
+    wording = TextField(default="")
+
+    class Meta:
+        table_name = "marketing_consent"
+        legacy_table_names = False
+        indexes = (
+            (("account", "channel", "at"), False),
+            (("lead", "channel", "at"), False),
+        )
+
+
+def _v10_marketing_consent(db: Database) -> None:
+    """Marketing consent, per customer and lead and per channel (e-mail, phone, SMS): each
+    statement given or withdrawn, when, how and in what wording, kept as a history.
+    Idempotent: the table and its indexes are created when missing."""
+    with db.bind_ctx([_MarketingConsentV10, _AccountRefV10, _LeadRefV10]):
+        db.create_tables([_MarketingConsentV10], safe=True)
+
+
+# The bookkeeping a setting takes in schema 11, as every other editable record has it.
+_V11_SETTING_FIELDS = (
+    ("version", "INTEGER NOT NULL DEFAULT 1"),
+    ("updated_at", "TIMESTAMP NULL"),
+    ("changed_by", "INTEGER NULL"),
+)
+
+
+def _v11_setting_versions(db: Database) -> None:
+    """A version on each setting, so a save of the settings over another workstation's is
+    noticed as for every other record, with when and by whom it was last changed.
+    Idempotent: columns are added when missing."""
+    present = {c.name for c in db.get_columns("setting")}
+    for name, definition in _V11_SETTING_FIELDS:
+        if name not in present:
+            db.execute_sql(f'ALTER TABLE "setting" ADD COLUMN "{name}" {definition}')
+
+
+# The won reasons as schema 12 ships them (key -> English name): a frozen copy, as the
+# step must seed the same rows whatever later versions call them.
+_V12_WON_REASONS = {
+    "won_price": "Price",
+    "won_trade_in_offer": "Trade-in offer",
+    "won_availability": "Availability",
+    "won_financing_offer": "Financing offer",
+    "won_service": "Service",
+    "won_referral": "Referral",
+    "won_brand_loyalty": "Brand loyalty",
+}
+
+
+def _v12_won_reasons(db: Database) -> None:
+    """Why a sale was won: a won_reason column on opportunity (empty for the sales won so
+    far) and the shipped won reasons in the reason table, with their keys. Idempotent: the
+    column is added when missing, and only the reasons whose key is missing are added."""
+    if "won_reason" not in {c.name for c in db.get_columns("opportunity")}:
+        db.execute_sql(
+            'ALTER TABLE "opportunity" ADD COLUMN "won_reason" VARCHAR(255) NOT NULL DEFAULT \'\''
+        )
+    stamp = models.now().strftime("%Y-%m-%d %H:%M:%S.%f")
+    for sequence, (key, name) in enumerate(_V12_WON_REASONS.items(), 1):
+        db.execute_sql(
+            'INSERT INTO reason (kind, name, sequence, active, "key", created_at, updated_at, '
+            "version) SELECT 'won', ?, ?, ?, ?, ?, ?, 1 WHERE NOT EXISTS "
+            "(SELECT 1 FROM reason WHERE kind = 'won' AND (\"key\" = ? OR name = ?))".replace(
+                "?", db.param
+            ),
+            (name, sequence, True, key, stamp, stamp, key, name),
+        )
+
+
+# --- schema 13: the salesperson's home, the vehicle's use, primary demand ------------------
+
+
+class _OpportunityRefV13(Model):
+    """Only what a foreign key to the table needs: its name and id."""
+
+    class Meta:
+        table_name = "opportunity"
+        legacy_table_names = False
+
+
+class _DemandLineV13(_StampedV2):
+    lead = ForeignKeyField(_LeadRefV10, null=True, on_delete="CASCADE", column_name="lead_id")
+    opportunity = ForeignKeyField(
+        _OpportunityRefV13, null=True, on_delete="CASCADE", column_name="opportunity_id"
+    )
     position = IntegerField(default=0)
     kind = CharField()
     description = CharField(default="")
@@ -705,7 +818,7 @@ class _DemandLineV10(_StampedV2):
         legacy_table_names = False
 
 
-def _v10_home_use_demand(db: Database) -> None:
+def _v13_home_use_demand(db: Database) -> None:
     """A user's home business and facility (what their walk-ins and converted leads are
     assigned to), a stock vehicle's use (for sale, demo fleet, in transit, sold: a sold one
     takes no test drive), and the primary-demand lines of leads and opportunities. Vehicles
@@ -726,8 +839,8 @@ def _v10_home_use_demand(db: Database) -> None:
         "UPDATE vehicle SET \"use\" = 'sold' WHERE \"use\" = 'for_sale' AND id IN "
         "(SELECT vehicle_id FROM opportunity WHERE status = 'won' AND vehicle_id IS NOT NULL)"
     )
-    with db.bind_ctx([_DemandLineV10], bind_refs=False, bind_backrefs=False):
-        db.create_tables([_DemandLineV10], safe=True)
+    with db.bind_ctx([_DemandLineV13], bind_refs=False, bind_backrefs=False):
+        db.create_tables([_DemandLineV13], safe=True)
 
 
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
@@ -740,7 +853,10 @@ STEPS: list[Callable[[Database], None]] = [
     _v7_open_list,
     _v8_standard_keys,
     _v9_documents,
-    _v10_home_use_demand,
+    _v10_marketing_consent,
+    _v11_setting_versions,
+    _v12_won_reasons,
+    _v13_home_use_demand,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
@@ -749,11 +865,36 @@ SCHEMA_VERSION = 1 + len(STEPS)
 class DatabaseTooNew(RuntimeError):
     def __init__(self, found: int) -> None:
         super().__init__(
-            f"This database was written by a newer version of Showroom (schema {found}; this "
-            f"program knows up to {SCHEMA_VERSION}). Install the newer version to open it; "
-            "the data has not been touched."
+            _(
+                "This database was written by a newer version of Showroom (schema {found}; "
+                "this program knows up to {known}). Install the newer version to open it; "
+                "the data has not been touched."
+            ).format(found=found, known=SCHEMA_VERSION)
         )
         self.found = found
+
+
+class NotShowroomDatabase(RuntimeError):
+    """The file is not a Showroom database: another program's SQLite file, or an empty
+    file. It is refused and left exactly as it is."""
+
+    def __init__(self, path: Path, empty: bool = False) -> None:
+        if empty:
+            message = _(
+                "The database file {path} is empty (0 bytes): it holds no data, and Showroom "
+                "does not take it for a new database. If the data should be there, restore "
+                "a backup (File > Restore from a backup…, or `main.py restore`); to start "
+                "afresh, delete or move the empty file. It has not been touched."
+            ).format(path=path)
+        else:
+            message = _(
+                "The file {path} is not a Showroom database (it belongs to another program), "
+                "so Showroom does not open it. It has not been touched. Move it away, or "
+                "start Showroom with another data folder (--data-dir)."
+            ).format(path=path)
+        super().__init__(message)
+        self.path = path
+        self.empty = empty
 
 
 # The default sales process (DESIGN.md): key, probability %, days allowed, won, lost, in
@@ -790,11 +931,13 @@ def _set_version(db: Database, version: int) -> None:
 
 def _seed_reference_data() -> None:
     """The shipped rows, in English with their keys; they show translated while not renamed."""
-    standard = models.OpportunityKind.create(
+    # Inserted, not saved: the shipped rows are part of creating the file, not anyone's
+    # edit for the audit log.
+    standard = models.OpportunityKind.insert(
         name=standard_names.english("standard"), process="standard", key="standard"
-    )
+    ).execute()
     for sequence, (key, prob, days, won, lost, funnel, lead_only) in enumerate(DEFAULT_STAGES, 1):
-        models.Stage.create(
+        models.Stage.insert(
             kind=standard,
             key=key,
             name=standard_names.english(key),
@@ -805,12 +948,12 @@ def _seed_reference_data() -> None:
             is_lost=lost,
             in_funnel=funnel,
             only_from_lead=lead_only,
-        )
-    models.OpportunityKind.create(
+        ).execute()
+    models.OpportunityKind.insert(
         name=standard_names.english("without_stages"),
         process="without_stages",
         key="without_stages",
-    )
+    ).execute()
     for kind, names in standard_names.REASONS.items():
         for sequence, (key, (_context, name)) in enumerate(names.items(), 1):
             models.Reason.create(kind=kind, key=key, name=name, sequence=sequence)
@@ -838,6 +981,7 @@ def create_fresh(db: Database) -> None:
         _create_schema_version(db)
         _seed_reference_data()
         _set_version(db, SCHEMA_VERSION)
+        _stamp_application_id(db)
 
 
 def file_version(path: Path) -> int:
@@ -852,6 +996,78 @@ def file_version(path: Path) -> int:
         return int(row[0] or 0)
     finally:
         conn.close()
+
+
+# Tables only Showroom's first schema (which had no schema_version table) has together.
+_SCHEMA_1_TABLES = frozenset({"opportunity", "stage", "opportunity_kind", "account"})
+
+
+def identify(path: Path) -> int:
+    """The schema version of the Showroom database at `path`, read without writing to it
+    (no pragma that writes, no journal mode): 0 when there is no file yet. Refuses, before
+    anything touches the file, an empty file or another program's SQLite file
+    (NotShowroomDatabase) and a newer Showroom's (DatabaseTooNew). A file SQLite cannot
+    read as a database raises SQLite's own error (damage, or whatever keeps it from reading)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return 0
+    wal = path.with_name(path.name + "-wal")
+    if size == 0 and not (wal.exists() and wal.stat().st_size > 0):
+        raise NotShowroomDatabase(path, empty=True)
+    conn = read_only_connection(path)
+    try:
+        application_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        version = 0
+        if "schema_version" in tables:
+            version = int(
+                conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+            )
+        elif tables >= _SCHEMA_1_TABLES:
+            version = 1
+    finally:
+        conn.close()
+    # Files written before the id was stamped carry 0: Showroom's by their schema tables
+    # (they get the id on their next upgrade).
+    if application_id != APPLICATION_ID and not (application_id == 0 and version > 0):
+        raise NotShowroomDatabase(path)
+    if version > SCHEMA_VERSION:
+        raise DatabaseTooNew(version)
+    return version
+
+
+def create_new(path: Path) -> None:
+    """Create a new database at `path`: written whole under a temporary name, then linked
+    into place, so a crash while creating never leaves a half-made or empty file under the
+    database's name (and two workstations creating it at once do not replace each other's).
+    The models are left unbound: open the file afterwards."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.new")
+    for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
+        leftover.unlink(missing_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    try:
+        db = open_sqlite(temporary, journal_mode="delete")
+        try:
+            create_fresh(db)
+        finally:
+            db.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            log.info("another workstation created %s meanwhile; that one is used", path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _stamp_application_id(db: Database) -> None:
+    """Mark the file as Showroom's (a file made before the id was set carries 0)."""
+    if is_sqlite(db):
+        row = db.execute_sql("PRAGMA application_id").fetchone()
+        if int(row[0]) != APPLICATION_ID:
+            db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 def upgrade(db: Database, backup_dir: Path | None = None) -> int:
@@ -878,15 +1094,27 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> int:
                 STEPS[version - 1](db)
                 _set_version(db, version + 1)
             log.info("upgraded the database schema to %d", version + 1)
+    if is_sqlite(db) and int(db.execute_sql("PRAGMA application_id").fetchone()[0]) == 0:
+        with _locked(db):
+            _stamp_application_id(db)
     return found
 
 
 def open_and_upgrade(path: Path, backup_dir: Path | None = None) -> Database:
-    from app.db.connection import open_sqlite
-
+    if identify(path) == 0:
+        create_new(path)
     db = open_sqlite(path)
     upgrade(db, backup_dir)
     return db
 
 
-__all__ = ["SCHEMA_VERSION", "DatabaseTooNew", "database", "open_and_upgrade", "upgrade"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "DatabaseTooNew",
+    "NotShowroomDatabase",
+    "create_new",
+    "database",
+    "identify",
+    "open_and_upgrade",
+    "upgrade",
+]

@@ -70,7 +70,9 @@ def _user_name(user_id: int | None) -> str:
         return ""
     if user_id not in _user_names:
         row = User.select(User.full_name).where(User.id == user_id).first()
-        _user_names[user_id] = row.full_name if row else f"user #{user_id}"
+        if row is None:
+            return f"user #{user_id}"  # not kept: another database may have them
+        _user_names[user_id] = row.full_name
     return _user_names[user_id]
 
 
@@ -157,12 +159,19 @@ class BaseModel(Model):
 def update_rows(model: type[BaseModel], where: Any, **values: Any) -> int:
     """Set `values` on the rows `where` selects as saving each would: for an audited table
     every row's changed fields go to the audit log, and each row's version, changed_by and
-    updated_at move on. Joins the caller's transaction; returns how many rows."""
+    updated_at move on. Rows that already hold the values are left as they are (no new
+    version, so no form open on them meets a conflict for nothing). Joins the caller's
+    transaction; returns how many rows changed."""
     names = list(values)
     with transaction():
-        rows = list(
+        selected = list(
             model.select(model.id, *[model._meta.fields[n] for n in names]).where(where).dicts()
         )
+        rows = [
+            row
+            for row in selected
+            if any(audit_value(row[n]) != audit_value(values[n]) for n in names)
+        ]
         if not rows:
             return 0
         if model.audit_entity is not None:
@@ -193,8 +202,14 @@ def _text_field() -> CharField:
 
 
 class Setting(Model):
+    """One site setting. Versioned like every record a user edits (schema 10); saved and
+    audited through app.db.settings."""
+
     key = CharField(primary_key=True)
     value = TextField()
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
+    updated_at = DateTimeField(null=True)
+    changed_by = IntegerField(null=True)
 
     class Meta:
         database = database
@@ -247,7 +262,7 @@ class User(BaseModel):
     role = CharField()  # UserRole
     team = ForeignKeyField(Team, null=True, backref="members", on_delete="SET NULL")
     active = BooleanField(default=True)
-    # Where the user sells (schema 10): a walk-in's or a converted lead's assignment.
+    # Where the user sells (schema 13): a walk-in's or a converted lead's assignment.
     # No index: users are few.
     home_business = ForeignKeyField(Business, null=True, on_delete="SET NULL", index=False)
     home_facility = ForeignKeyField(Facility, null=True, on_delete="SET NULL", index=False)
@@ -335,7 +350,7 @@ class Vehicle(BaseModel):
     facility = ForeignKeyField(Facility, null=True, backref="vehicles", on_delete="SET NULL")
     # VatTreatment: a used car bought from a private seller is sold under the margin scheme.
     vat_treatment = CharField(default="regular", constraints=[SQL("DEFAULT 'regular'")])
-    # VehicleUse (schema 10): for sale, in the demo fleet, in transit or sold.
+    # VehicleUse (schema 13): for sale, in the demo fleet, in transit or sold.
     use = CharField(default="for_sale", constraints=[SQL("DEFAULT 'for_sale'")])
 
     class Meta:
@@ -353,7 +368,7 @@ class Reason(BaseModel):
     """The catalogues of reasons: why a sale was lost, why a lead was disqualified, what a
     note is about."""
 
-    kind = CharField()  # "lost", "disqualify", "note"
+    kind = CharField()  # "lost", "won", "disqualify", "note"
     name = CharField()
     sequence = IntegerField(default=0)
     active = BooleanField(default=True)
@@ -397,12 +412,14 @@ class Lead(BaseModel):
 
 
 class OpportunityKind(BaseModel):
+    audit_entity = "opportunity_kind"
     name = CharField(unique=True)
     process = CharField()  # ProcessKind
     key = _standard_key(unique=True)
 
 
 class Stage(BaseModel):
+    audit_entity = "stage"
     kind = ForeignKeyField(OpportunityKind, backref="stages", on_delete="CASCADE")
     name = CharField()
     sequence = IntegerField()
@@ -458,6 +475,7 @@ class Opportunity(BaseModel):
     lead = ForeignKeyField(Lead, null=True, backref="opportunities", on_delete="SET NULL")
     competitor = _key_field()  # who won the sale when it was lost
     closed_at = DateTimeField(null=True)
+    won_reason = CharField(default="")  # why it was won (schema 12), from the won reasons
 
     class Meta:
         indexes = (
@@ -521,6 +539,7 @@ class Activity(BaseModel):
     """Something done or to be done with a customer: an appointment, a test drive, a task,
     a phone call, an e-mail or a note."""
 
+    audit_entity = "activity"
     kind = CharField()  # ActivityKind
     subject = CharField()
     description = TextField(default="")
@@ -549,7 +568,7 @@ class Activity(BaseModel):
 
 class DemandLine(BaseModel):
     """One line of what the customer asked for (primary demand), on a lead or on an
-    opportunity (schema 10): a vehicle, accessories, services or financing, with the price
+    opportunity (schema 13): a vehicle, accessories, services or financing, with the price
     they expect and a comment."""
 
     lead = ForeignKeyField(Lead, null=True, backref="demand_lines", on_delete="CASCADE")
@@ -693,6 +712,28 @@ class DocumentImage(Model):
         legacy_table_names = False
 
 
+class MarketingConsent(BaseModel):
+    """One statement of a customer's or a lead's marketing consent for one channel: given
+    or withdrawn, when, how, and the wording they were shown. Rows are only added, never
+    changed: the history is the proof; the latest row per channel is what holds now."""
+
+    audit_entity = "marketing_consent"
+
+    account = ForeignKeyField(Account, null=True, backref="consents", on_delete="CASCADE")
+    lead = ForeignKeyField(Lead, null=True, backref="consents", on_delete="CASCADE")
+    channel = CharField()  # ConsentChannel
+    given = BooleanField()
+    at = DateTimeField()  # when it was given or withdrawn
+    method = CharField()  # ConsentMethod
+    wording = TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("account", "channel", "at"), False),
+            (("lead", "channel", "at"), False),
+        )
+
+
 # The tables each schema step added after the first, for the steps that create them.
 QUOTE_TABLES: list[type[Model]] = [NumberSequence, Quote, QuoteLine, OrderForm, SalesOrder]
 
@@ -720,5 +761,6 @@ TABLES: list[type[Model]] = [
     AuditEntry,
     *QUOTE_TABLES,
     DocumentImage,
+    MarketingConsent,
     DemandLine,
 ]

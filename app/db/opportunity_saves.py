@@ -187,7 +187,7 @@ def record_close_date_change(opportunity_id: int, old: date | None, new: date | 
 
 def move_activities_to(opportunity_id: int, account_id: int) -> None:
     """The sale's activities go with it to its customer."""
-    m.Activity.update(account=account_id).where(m.Activity.opportunity == opportunity_id).execute()
+    m.update_rows(m.Activity, m.Activity.opportunity == opportunity_id, account=account_id)
 
 
 def drop_contacts_elsewhere(opportunity_id: int, account_id: int) -> None:

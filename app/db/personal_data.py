@@ -103,6 +103,14 @@ def activities_of(account_id: int, opportunity_ids: list[int], lead_ids: list[in
     return list(query)
 
 
+def lead_activities(lead_id: int) -> list[m.Activity]:
+    return list(
+        m.Activity.select()
+        .where(m.Activity.lead == lead_id)
+        .order_by(m.Activity.starts_at, m.Activity.id)
+    )
+
+
 def rewrite(model: type[m.BaseModel], row_id: int, **values: Any) -> None:
     """The row's columns rewritten in place, not saved through the model (so the audit log
     does not take the old values in), with its version, time and user of the change."""

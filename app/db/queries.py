@@ -13,7 +13,7 @@ from app.db import models as m
 from app.db.connection import database, is_sqlite
 from app.domain import money
 from app.domain.standard_names import display_name
-from app.domain.text import fold
+from app.domain.text import fold, search_words
 
 # Ids start at 1, so an id filter of 0 stands for "not set" (no salesperson, no facility).
 NONE_ID = 0
@@ -52,6 +52,12 @@ class OpportunityFilter:
     # Moved from a stage of this name straight on to a later one (won counts; lost does not).
     went_on_from: str | None = None
     lost_at_stage: str | None = None  # lost, and the last closing move left this stage
+    # The search read as a phone number (normalised parts, app.services.accounts.phone_parts):
+    # an opportunity whose customer has such a number matches as well as one with the text.
+    phones: tuple[str, ...] = ()
+    won_reason: str | None = None  # as lost_reason, for the won ones (schema 12)
+    closed_from: date | None = None  # closed (won or lost) on or after this day
+    closed_to: date | None = None  # ... and on or before this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +76,15 @@ class OpportunityRow:
     facility: str
     status: str
     vin: str
+    lost_reason: str = ""
+    competitor: str = ""
+    won_reason: str = ""
 
 
 _SELECTED = """
 SELECT o.id, o.topic, a.name, s.name, o.probability, o.est_revenue_minor, o.currency,
-       o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status, v.vin, s.key"""
+       o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status, v.vin, s.key,
+       o.lost_reason, o.competitor, o.won_reason"""
 _JOINS = """
 JOIN account a ON a.id = o.account_id
 LEFT JOIN stage s ON s.id = o.stage_id
@@ -107,6 +117,9 @@ SORT_COLUMNS: dict[str, str] = {
     "brand_model": "o.brand {dir}, o.model",  # i18n: ignore
     "facility": "f.name",
     "status": "o.status",
+    "lost_reason": "o.lost_reason",
+    "competitor": "o.competitor",
+    "won_reason": "o.won_reason",
     "id": "o.id",
 }
 
@@ -129,8 +142,8 @@ def _text_terms(text: str) -> list[str]:
     """The words of a search. On SQLite folded as the search index holds the text (no case,
     no accents: "Škoda" -> "skoda"), so a term typed either way finds the same rows."""
     if is_sqlite():
-        return [t for t in map(fold, text.split()) if t]
-    return [t for t in text.split() if t]
+        return [t for t in map(fold, search_words(text)) if t]
+    return search_words(text)
 
 
 def _is_short(term: str) -> bool:
@@ -143,6 +156,16 @@ def _like(term: str) -> str:
 
 
 def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    _text_where(flt, clauses, params)
+    _other_where(flt, today, clauses, params)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return where, params
+
+
+def _text_where(flt: OpportunityFilter, into: list[str], into_params: list[Any]) -> None:
+    """The search's clause: every word found in the text, or the customer's phone number."""
     clauses: list[str] = []
     params: list[Any] = []
     for term in _text_terms(flt.text):
@@ -164,6 +187,19 @@ def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
                 "(v2.vin ILIKE ? OR v2.stock_number ILIKE ?)))"
             )
             params.extend(["%" + escape_like(term) + "%"] * 6)
+    if flt.phones and clauses:
+        phone = "o.account_id IN (SELECT id FROM account WHERE {})".format(
+            " OR ".join(["phone_key LIKE ?"] * len(flt.phones))
+        )
+        clauses = ["((" + " AND ".join(clauses) + ") OR " + phone + ")"]
+        params.extend(f"%{p}%" for p in flt.phones)
+    into.extend(clauses)
+    into_params.extend(params)
+
+
+def _other_where(
+    flt: OpportunityFilter, today: date, clauses: list[str], params: list[Any]
+) -> None:
     if flt.stage_name:
         clauses.append("o.stage_id IN (SELECT id FROM stage WHERE name = ?)")
         params.append(flt.stage_name)
@@ -187,10 +223,17 @@ def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
         ("o.source", flt.source),
         ("o.currency", flt.currency),
         ("o.lost_reason", flt.lost_reason),
+        ("o.won_reason", flt.won_reason),
     ):
         if text is not None:
             clauses.append(f"{column} = ?")
             params.append(text)
+    if flt.closed_from is not None:
+        clauses.append("o.closed_at >= ?")
+        params.append(flt.closed_from.isoformat())
+    if flt.closed_to is not None:
+        clauses.append("o.closed_at < ?")
+        params.append((flt.closed_to + timedelta(days=1)).isoformat())
     if flt.created_from is not None:
         clauses.append("o.created_at >= ?")
         params.append(flt.created_from.isoformat())
@@ -233,8 +276,6 @@ def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
     if flt.overdue:
         clauses.append("o.status = 'open' AND o.est_close_date < ?")
         params.append(today.isoformat())
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return where, params
 
 
 # The stage a lost opportunity was in when it was (last) closed as lost.
@@ -269,7 +310,7 @@ def _sql(text: str) -> str:
 def count_opportunities(flt: OpportunityFilter, today: date) -> int:
     terms = _text_terms(flt.text)
     rest = replace(flt, text="")
-    if is_sqlite() and terms and all(_is_short(t) for t in terms):
+    if is_sqlite() and terms and all(_is_short(t) for t in terms) and not flt.phones:
         # One search text per opportunity: counting them spares a lookup into opportunity
         # for each match, and a one-letter search matches nearly all.
         likes = " AND ".join(["c.c0 LIKE ? ESCAPE '\\'"] * len(terms))
@@ -391,7 +432,7 @@ def _order(sort: str, descending: bool) -> tuple[str, str, str]:
 def _walk_for(flt: OpportunityFilter, sort: str, wanted: int) -> int:
     """How far down the sorted list a search with a short term walks; 0: not at all."""
     short = [t for t in _text_terms(flt.text) if _is_short(t)]
-    if not (is_sqlite() and short):
+    if not (is_sqlite() and short) or flt.phones:
         return 0
     return _rows_to_walk(sort, short, wanted, _sorted_after_filtering(flt, sort))
 
@@ -407,7 +448,7 @@ def opportunity_count_and_first_page(
     ('go' on the open opportunities: 28 ms -> 16 ms). Otherwise the count and the page."""
     sort, order, joins = _order(sort, descending)
     short = [t for t in _text_terms(flt.text) if _is_short(t)]
-    if is_sqlite() and short and not _walk_for(flt, sort, limit):
+    if is_sqlite() and short and not flt.phones and not _walk_for(flt, sort, limit):
         # Every search text read once, in its table's order, each match joined to its row
         # (CROSS JOIN keeps that order: testing the rows against a list of the matches
         # took a fifth longer).
@@ -486,6 +527,9 @@ def _made(found: list[Any]) -> list[OpportunityRow]:
             facility=r[11] or "",
             status=r[12],
             vin=r[13] or "",
+            lost_reason=r[15] or "",
+            competitor=r[16] or "",
+            won_reason=r[17] or "",
         )
         for r in found
     ]

@@ -116,12 +116,15 @@ def first_kind_of_process(process: str) -> int | None:
 
 
 def follow_stage_probability(stage_id: int, probability: int) -> None:
-    """The open opportunities in the stage whose probability follows it take the new one."""
-    m.Opportunity.update(probability=probability).where(
+    """The open opportunities in the stage whose probability follows it take the new one
+    (audited, each a new version)."""
+    m.update_rows(
+        m.Opportunity,
         (m.Opportunity.stage == stage_id)
         & ~m.Opportunity.probability_by_hand
-        & (m.Opportunity.status == "open")
-    ).execute()
+        & (m.Opportunity.status == "open"),
+        probability=probability,
+    )
 
 
 def has_users() -> bool:

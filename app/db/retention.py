@@ -1,5 +1,6 @@
 """The retention queries: the closed opportunities past a cutoff, what hangs off them, which
-must be kept for their documents, and deleting them."""
+must be kept for their documents, the leads never converted that are as old, and deleting
+them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 from peewee import fn
 
 from app.db import models as m
-from app.domain.choices import Status
+from app.domain.choices import LeadStatus, Status
 
 _CHUNK = 500  # ids per IN (...): below SQLite's variable limit
 
@@ -71,4 +72,41 @@ def delete_opportunities(ids: list[int]) -> int:
         # Activities, stage and close-date changes and contact roles go with their
         # opportunity (ON DELETE CASCADE); quotes and their lines will too.
         m.Opportunity.delete().where(m.Opportunity.id.in_(batch)).execute()
+    return activities
+
+
+def issued_quotes(opportunity_ids: list[int]) -> list[tuple[str, int]]:
+    """(number, revision) of the issued quotes (those with an archived PDF) of these
+    opportunities."""
+    found: list[tuple[str, int]] = []
+    for batch in chunks(opportunity_ids):
+        query = m.Quote.select(m.Quote.number, m.Quote.revision).where(
+            m.Quote.opportunity.in_(batch) & m.Quote.snapshot.is_null(False)
+        )
+        found.extend((number, revision) for number, revision in query.tuples())
+    return found
+
+
+def leads_unconverted_before(cutoff: date) -> list[m.Lead]:
+    """The leads never converted whose last change is older than the cutoff, oldest first."""
+    converted = m.Opportunity.select(m.Opportunity.lead).where(m.Opportunity.lead.is_null(False))
+    return list(
+        m.Lead.select()
+        .where(
+            (m.Lead.status != LeadStatus.CONVERTED.value)
+            & m.Lead.converted_account.is_null(True)
+            & (m.Lead.updated_at < cutoff)
+            & m.Lead.id.not_in(converted)
+        )
+        .order_by(m.Lead.updated_at, m.Lead.id)
+    )
+
+
+def delete_leads(ids: list[int]) -> int:
+    """Delete the leads; returns how many activities went with them (ON DELETE CASCADE).
+    Joins the caller's transaction."""
+    activities = 0
+    for batch in chunks(ids):
+        activities += m.Activity.select().where(m.Activity.lead.in_(batch)).count()
+        m.Lead.delete().where(m.Lead.id.in_(batch)).execute()
     return activities

@@ -115,15 +115,14 @@ def revenue_quote(opportunity_id: int) -> m.Quote | None:
 
 
 def set_estimates(opportunity_id: int, revenue: int, accessories: int, trade_in: int) -> None:
-    """The opportunity's est. revenue, accessories and trade-in, in minor units."""
-    (
-        m.Opportunity.update(
-            est_revenue_minor=revenue,
-            est_revenue_accessories_minor=accessories,
-            est_trade_in_minor=trade_in,
-        )
-        .where(m.Opportunity.id == opportunity_id)
-        .execute()
+    """The opportunity's est. revenue, accessories and trade-in, in minor units: audited
+    and a new version when they change, as a save of the form would be."""
+    m.update_rows(
+        m.Opportunity,
+        m.Opportunity.id == opportunity_id,
+        est_revenue_minor=revenue,
+        est_revenue_accessories_minor=accessories,
+        est_trade_in_minor=trade_in,
     )
 
 

@@ -14,6 +14,7 @@ from app.db import models as m
 from app.db.connection import transaction
 from app.db.settings import put_setting
 from app.demo import activities, fleet, quotes
+from app.demo.logo import place_logo
 from app.demo.sales import SalesBuilder
 from app.demo.summary import DatabaseNotEmpty, DemoSize, DemoSummary
 from app.i18n import _
@@ -44,6 +45,7 @@ def load_demo(
         builder.add_accounts(size.accounts)
         builder.add_opportunities(size.opportunities)
         builder.add_open_leads(size.leads)
+        place_logo()
         issued = quotes.add_documents(builder.rng, builder.today, size.quoted)
         demo_fleet = fleet.mark_uses(builder.rng)
         activity_count = activities.add_activities(builder.rng, builder.today, size.active)

@@ -66,6 +66,7 @@ class OrganisationBuilder:
         self.user_count = 0
         self.emails: set[str] = set()
         self.lost_reasons: list[tuple[str | None, str]] = []  # (key, name) from the catalogue
+        self.won_reasons: list[tuple[str | None, str]] = []
         self.spring = (today - timedelta(days=120)).year
         iaa = (today - timedelta(days=270)).year  # held in Munich each odd year, in September
         self.iaa = iaa if iaa % 2 else iaa - 1

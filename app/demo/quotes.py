@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from app.db import bulk
 from app.db import models as m
+from app.demo.tables import MODEL_YEARS
 from app.domain import money
 from app.domain.choices import Condition, Interest, Status
 from app.domain.documents import DocumentKind, build_snapshot
-from app.domain.quotes import LineKind, QuoteLine, QuoteStatus, compute_totals
+from app.domain.quotes import LineKind, QuoteLine, QuoteStatus, TradeInVehicle, compute_totals
+from app.domain.vin import with_check_digit
 from app.services import documents
 
 VAT = Decimal("19")
@@ -28,6 +31,7 @@ _ACCESSORIES = (
     "Accessory package: mats, boot liner, mud flaps",
 )
 _FINANCE = ("GAP insurance, 36 months", 420)
+_FLEET = re.compile(r"^(?P<count>[2-9]) × ")
 _STAGES_QUOTED = {"quotation", "contract", "delivery", "won"}  # by the stages' keys
 
 
@@ -56,15 +60,22 @@ def _lines(row: m.Opportunity, rng: random.Random) -> list[QuoteLine]:
     revenue = money.from_minor(row.est_revenue_minor, cur)
     name = " ".join(p for p in (row.brand, row.model, row.variant) if p)
     condition = Condition.parse(row.condition).english.lower() if row.condition else "new"
+    # A fleet sale ("3 × Octavia for the fleet") quotes every car, and its delivery and
+    # insurance, at a unit price; the demo's estimate is a whole multiple of the cars.
+    fleet = _FLEET.match(row.topic or "")
+    count = Decimal(int(fleet["count"])) if fleet else Decimal(1)
     extras: list[QuoteLine] = []
     service, fee = rng.choice(_SERVICES)
-    if revenue > fee * 3:
-        extras.append(QuoteLine(LineKind.SERVICE, service, Decimal(1), Decimal(fee), VAT))
+    if revenue > fee * 3 * count:
+        extras.append(QuoteLine(LineKind.SERVICE, service, count, Decimal(fee), VAT))
     if row.interest == Interest.FINANCE and revenue > 5000 and rng.random() < 0.5:
-        extras.append(QuoteLine(LineKind.FINANCIAL_PRODUCT, _FINANCE[0], Decimal(1),
+        extras.append(QuoteLine(LineKind.FINANCIAL_PRODUCT, _FINANCE[0], count,
                                 Decimal(_FINANCE[1]), Decimal(0)))  # fmt: skip
     price = revenue - sum((line.net for line in extras), Decimal(0))
-    lines = [QuoteLine(LineKind.VEHICLE, f"{name}, {condition}", Decimal(1), price, VAT), *extras]
+    unit = money.quantize(price / count, cur)
+    if unit * count != price:  # an estimate typed by hand: one line at the total
+        count, unit = Decimal(1), price
+    lines = [QuoteLine(LineKind.VEHICLE, f"{name}, {condition}", count, unit, VAT), *extras]
     if row.est_revenue_accessories_minor:
         lines.append(
             QuoteLine(
@@ -87,9 +98,48 @@ def _lines(row: m.Opportunity, rng: random.Random) -> list[QuoteLine]:
                 Decimal(1),
                 allowance,
                 Decimal(0),
+                trade_in=_trade_in_car(row),
             )
         )
     return lines
+
+
+# The cars customers trade in (tables.OLD_CARS): make, model and the maker's first eight
+# characters of a VIN.
+_TRADE_IN_CARS = {
+    "Golf VII": ("Volkswagen", "Golf VII", "WVWZZZAU"),
+    "Passat B7": ("Volkswagen", "Passat B7", "WVWZZZ3C"),
+    "Octavia II": ("Škoda", "Octavia II", "TMBZZZ1Z"),
+    "Opel Astra": ("Opel", "Astra", "W0L0AHL4"),
+    "Ford Focus": ("Ford", "Focus", "WF0AXXGC"),
+    "BMW 320d": ("BMW", "320d", "WBA8E110"),
+    "Audi A4 B8": ("Audi", "A4 B8", "WAUZZZ8K"),
+    "Toyota Auris": ("Toyota", "Auris", "SB1ZS3JE"),
+    "Polo V": ("Volkswagen", "Polo V", "WVWZZZ6R"),
+    "Fiat 500": ("Fiat", "500", "ZFA31200"),
+}
+_TRADE_IN_TOPIC = re.compile(r"trade-in (?P<car>.+)$")
+
+
+def _trade_in_car(row: m.Opportunity) -> TradeInVehicle:
+    """The customer's car as the quote identifies it: the one the topic names, else one of
+    the usual ones; drawn from the opportunity's own seed so the demo's sequence is kept."""
+    rng = random.Random(row.id)
+    named = _TRADE_IN_TOPIC.search(row.topic or "")
+    key = named["car"] if named and named["car"] in _TRADE_IN_CARS else None
+    make, model, prefix = _TRADE_IN_CARS[key or rng.choice(sorted(_TRADE_IN_CARS))]
+    year = rng.randint(2011, 2019)
+    code = MODEL_YEARS[(year - 2010) % 30]
+    registered = date(year, rng.randint(1, 12), rng.randint(1, 28))
+    made = row.created_at.date() if row.created_at else registered
+    mileage = max(made.year - year, 1) * rng.randint(9, 19) * 1000 + rng.randint(0, 999)
+    return TradeInVehicle(
+        make=make,
+        model=model,
+        vin=with_check_digit(f"{prefix}0{code}A{rng.randint(0, 999_999):06d}"),
+        first_registration=registered,
+        mileage_km=mileage,
+    )
 
 
 def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
@@ -113,6 +163,7 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
     form_rows: list[tuple[object, ...]] = []
     order_rows: list[tuple[object, ...]] = []
     trade_ins: list[tuple[int, int]] = []  # allowances the quote lowered
+    frozen: set[str] = set()
     for row in query:
         stage = row.stage.key
         if row.status == Status.LOST.value and rng.random() < 0.5:
@@ -129,6 +180,9 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
             valid_until = max(valid_until, today + timedelta(days=rng.randint(1, 10)))
         lines = _lines(row, rng)
         seller = documents.seller_for(row)
+        if seller.logo_sha256 not in frozen:
+            documents.freeze_images(seller)  # the logo, once, with the documents that print it
+            frozen.add(seller.logo_sha256)
         customer = documents.customer_for(row)
         vehicle = row.vehicle if row.vehicle_id else None
         number = f"Q-{numbers.quote:05d}"
@@ -181,9 +235,14 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
              created, presented_at or created, 1, row.owner_id)
         )  # fmt: skip
         for position, line in enumerate(lines, 1):
+            car = (
+                json.dumps(line.trade_in.to_dict(), ensure_ascii=False)
+                if line.trade_in is not None
+                else ""
+            )
             line_rows.append(
                 (quote_id, position, line.kind.value, line.description, str(line.quantity),
-                 money.to_minor(line.unit_price, row.currency), str(line.vat_rate),
+                 money.to_minor(line.unit_price, row.currency), str(line.vat_rate), car,
                  created, created, 1, row.owner_id)
             )  # fmt: skip
         if accepted and snapshot is not None and decided_at is not None:
@@ -242,7 +301,7 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
     bulk.insert_rows(
         "quote_line",
         ("quote_id", "position", "kind", "description", "quantity", "unit_price_minor",
-         "vat_rate", *stamped),
+         "vat_rate", "trade_in", *stamped),
         line_rows,
     )  # fmt: skip
     bulk.insert_rows(

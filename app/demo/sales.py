@@ -207,6 +207,7 @@ class SalesBuilder(OrganisationBuilder):
         )
         stages = stage_infos(kind.id)
         self.lost_reasons = reasons("lost")
+        self.won_reasons = reasons("won")
         plans = self._plans(count, stages)
         opportunity_id = bulk.next_id("opportunity")
         lead_id = bulk.next_id("lead")
@@ -315,7 +316,8 @@ class SalesBuilder(OrganisationBuilder):
         elif used:
             revenue = int(plan.price * rng.uniform(0.55, 0.8) / 100) * 100 - 10
         else:
-            revenue = int(plan.price * plan.quantity * (1 - rng.uniform(0, 0.07)) / 10) * 10
+            # Per car, so a fleet's quote prints whole quantities at one unit price.
+            revenue = int(plan.price * (1 - rng.uniform(0, 0.07)) / 10) * 10 * plan.quantity
         trade_in = rng.randint(20, 250) * 100 if rng.random() < 0.35 else 0
         old = rng.choice(OLD_CARS)
         text, fits = rng.choice(DESCRIPTIONS)
@@ -338,6 +340,11 @@ class SalesBuilder(OrganisationBuilder):
         competitor = ""
         if reason_key in COMPETITOR_REASONS and rng.random() < 0.7:
             competitor = rng.choice(COMPETITORS)
+        # Most won sales say why they were won; some salespeople leave it out. Picked by the
+        # customer, not by the random generator, so the rest of the demo stays as it was.
+        won_reason = ""
+        if plan.status == Status.WON and self.won_reasons and plan.account.id % 7:
+            won_reason = self.won_reasons[plan.account.id * 5 % len(self.won_reasons)][1]
         return {
             "topic": self._topic(plan, interest, old, trade_in > 0),
             "account_id": plan.account.id,
@@ -347,6 +354,7 @@ class SalesBuilder(OrganisationBuilder):
             "status": plan.status.value,
             "lost_reason": lost_reason,
             "competitor": competitor,
+            "won_reason": won_reason,
             "closed_at": moments[-1] if plan.status != Status.OPEN else None,
             "closing_note": closing_note,
             "est_close_date": close_date,

@@ -428,7 +428,7 @@ OPPORTUNITY_COLUMNS = (
     "team_id", "channel", "source", "description", "interest", "condition", "brand",
     "vehicle_class", "model", "model_code", "variant", "vehicle_id", "scheduled_delivery",
     "business_id", "facility_id", "operation_id", "lead_id", "competitor", "closed_at",
-    "created_at", "updated_at", "version", "changed_by",
+    "won_reason", "created_at", "updated_at", "version", "changed_by",
 )  # fmt: skip
 # What a lead and the opportunity made from it share.
 LEAD_INTEREST = ("interest", "condition", "brand", "vehicle_class", "model", "model_code",

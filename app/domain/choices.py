@@ -55,6 +55,8 @@ class Choice(StrEnum):
         """Accept the code or the label (in English or in the screen's language), in any
         case."""
         text = (value or "").strip().lower()
+        if text in cls._value2member_map_:  # the code itself, as imports and forms send it
+            return cls(text)
         for member in cls:
             if text in (member.value, member.english.lower(), member.label.lower()):
                 return member
@@ -280,3 +282,42 @@ class ProcessKind(Choice):
     STANDARD = "standard"
     CUSTOM = "custom"
     WITHOUT_STAGES = "without_stages"
+
+
+@labelled(
+    {
+        "email": NP_("consent channel", "E-mail"),
+        "phone": NP_("consent channel", "Phone"),
+        "sms": NP_("consent channel", "SMS"),
+    }
+)
+class ConsentChannel(Choice):
+    """The ways a customer or lead may agree to be contacted for marketing (GDPR Art. 7;
+    in Germany § 7 UWG asks for consent to each)."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    SMS = "sms"
+
+
+@labelled(
+    {
+        "web_form": NP_("consent method", "Web form (tick box)"),
+        "in_person": NP_("consent method", "In person, signed"),
+        "phone_call": NP_("consent method", "On the phone"),
+        "email": NP_("consent method", "By e-mail"),
+        "letter": NP_("consent method", "By letter"),
+        "double_opt_in": NP_("consent method", "Confirmed by e-mail (double opt-in)"),
+        "anonymised": NP_("consent method", "Ended by anonymisation"),
+    }
+)
+class ConsentMethod(Choice):
+    """How a consent was given or withdrawn."""
+
+    WEB_FORM = "web_form"
+    IN_PERSON = "in_person"
+    PHONE_CALL = "phone_call"
+    EMAIL = "email"
+    LETTER = "letter"
+    DOUBLE_OPT_IN = "double_opt_in"
+    ANONYMISED = "anonymised"

@@ -5,6 +5,7 @@ show as a gap. Generated from the fonts by `python -m reports.fonts`; a test che
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from functools import cache
 
@@ -36,11 +37,23 @@ def is_printable(char: str) -> bool:
     return index >= 0 and RANGES[index][0] <= code <= RANGES[index][1]
 
 
+@cache
+def _unprintable_pattern() -> re.Pattern[str]:
+    # One character class for the whole table: a regular expression looks at a character
+    # in C, where is_printable's bisect costs a Python call per character, and an import
+    # checks every character of every cell.
+    allowed = "".join(
+        re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}"
+        for low, high in RANGES
+    )
+    return re.compile(f"[^\\n\\r\\t{allowed}]")
+
+
 def unprintable(text: str) -> list[str]:
     """The distinct characters of `text` no document font prints, in their order."""
     found: list[str] = []
-    for char in text:
-        if char not in found and not is_printable(char):
+    for char in _unprintable_pattern().findall(text):
+        if char not in found:
             found.append(char)
     return found
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -579,3 +579,16 @@ def quote_label(number: str, revision: int, translator: i18n.Translator | None =
         return number
     t = translator or i18n.current()
     return t._("{number} rev. {revision}").format(number=number, revision=revision)
+
+
+def describe_trade_in(car: TradeInVehicle, t: i18n.Translator, day: Callable[[date], str]) -> str:
+    """The car traded in, in one line wherever its allowance is shown or printed: make, model,
+    VIN, first registration and mileage. ``day`` writes a date as the place it goes does."""
+    parts = [" ".join(p for p in (car.make, car.model) if p)]
+    if car.vin:
+        parts.append(t._("VIN {vin}").format(vin=car.vin))
+    if car.first_registration is not None:
+        parts.append(t._("first registered {date}").format(date=day(car.first_registration)))
+    if car.mileage_km is not None:
+        parts.append(t._("{distance} km").format(distance=t.format_number(car.mileage_km)))
+    return ", ".join(p for p in parts if p)

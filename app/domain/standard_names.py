@@ -30,7 +30,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "without_stages": NP_("sales process", "Without stages"),
 }
 
-# By the reason table's kind column: "lost", "disqualify", "note".
+# By the reason table's kind column: "lost", "won", "disqualify", "note".
 REASONS: dict[str, dict[str, tuple[str, str]]] = {
     "lost": {
         "price": NP_("lost reason", "Price"),
@@ -41,6 +41,16 @@ REASONS: dict[str, dict[str, tuple[str, str]]] = {
         "delivery_time_too_long": NP_("lost reason", "Delivery time too long"),
         "trade_in_value_too_low": NP_("lost reason", "Trade-in value too low"),
         "cancelled": NP_("lost reason", "Cancelled"),
+    },
+    # Why the customer bought from us (schema 12); keys apart from the lost reasons' ones.
+    "won": {
+        "won_price": NP_("won reason", "Price"),
+        "won_trade_in_offer": NP_("won reason", "Trade-in offer"),
+        "won_availability": NP_("won reason", "Availability"),
+        "won_financing_offer": NP_("won reason", "Financing offer"),
+        "won_service": NP_("won reason", "Service"),
+        "won_referral": NP_("won reason", "Referral"),
+        "won_brand_loyalty": NP_("won reason", "Brand loyalty"),
     },
     "disqualify": {
         "not_reachable": NP_("disqualify reason", "Not reachable"),

@@ -61,3 +61,38 @@ def searchable(text: str) -> str:
     extra = umlaut_spellings(text)
     folded = fold(text)
     return f"{folded} {extra}" if extra else folded
+
+
+_SPELLED_UMLAUTS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+def umlauts_unspelled(term: str) -> str:
+    """A folded term with spelled-out umlauts read back as the folded letter ("mueller" ->
+    "muller"), for matching folded names that keep no spelled-out form; "" when the term
+    spells none."""
+    if not any(pair in term for pair, _letter in _SPELLED_UMLAUTS):
+        return ""
+    for pair, letter in _SPELLED_UMLAUTS:
+        term = term.replace(pair, letter)
+    return term
+
+
+# What a search box takes: far more than any name, e-mail or VIN, far less than SQLite's
+# limit on a LIKE pattern (50,000 bytes) or what a search index phrase is read in time.
+SEARCH_MAX_LENGTH = 200
+# More words than this narrow nothing further; each is one more clause in the query.
+SEARCH_MAX_WORDS = 12
+
+
+def search_text(text: str) -> str:
+    """What is typed into a search box as it is looked for: at most SEARCH_MAX_LENGTH
+    characters, control characters (a NUL among them) and lone surrogates (which cannot be
+    encoded) read as spaces, and the spaces around it gone. The wildcards % and _ stay: the
+    queries look for them as themselves."""
+    cut = text[:SEARCH_MAX_LENGTH]
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Cs") else c for c in cut).strip()
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search box's text (see `search_text`), at most SEARCH_MAX_WORDS."""
+    return search_text(text).split()[:SEARCH_MAX_WORDS]

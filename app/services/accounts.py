@@ -20,6 +20,7 @@ from app.db.settings import setting_value
 from app.domain import money, standard_names
 from app.domain.choices import AccountKind, ContactRole
 from app.domain.fields import label as field_label
+from app.domain.text import search_text, search_words, umlauts_unspelled
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
 from app.services import conflicts, matching
@@ -39,6 +40,7 @@ class AccountInput:
     postcode: str = ""
     city: str = ""
     country: str = ""
+    vat_number: str = ""  # a company's VAT ID, printed on its quotes and order forms
 
 
 @dataclass
@@ -93,6 +95,7 @@ class ContactInfo:
     email: str
     phone: str
     job_title: str
+    version: int = 1  # what a save of this contact expects to find
 
     @property
     def label(self) -> str:
@@ -152,6 +155,9 @@ def check(data: AccountInput, v: Validator | None = None) -> Validator:
     for name in ("street", "postcode", "city", "country"):
         text = v.optional(name, getattr(data, name), field_label(f"account.{name}"), 120)
         setattr(data, name, text)
+    # A VAT ID is a business's: a person's documents print none.
+    is_company = data.kind == AccountKind.COMPANY.value
+    data.vat_number = v.vat_id("vat_number", data.vat_number) if is_company else ""
     return v
 
 
@@ -322,10 +328,20 @@ def get(account_id: int) -> AccountDetail:
 
 
 def contact_infos(account_id: int) -> list[ContactInfo]:
-    return [
-        ContactInfo(c.id, c.first_name, c.last_name, c.email, c.phone, c.job_title)
-        for c in db.contacts_by_name(account_id)
-    ]
+    return [_contact_info(c) for c in db.contacts_by_name(account_id)]
+
+
+def _contact_info(row: m.Contact) -> ContactInfo:
+    return ContactInfo(
+        row.id, row.first_name, row.last_name, row.email, row.phone, row.job_title, row.version
+    )
+
+
+def contact(contact_id: int) -> ContactInfo:
+    row = m.Contact.get_or_none(m.Contact.id == contact_id)
+    if row is None:
+        raise NotFound(_("This contact no longer exists."))
+    return _contact_info(row)
 
 
 def _validate_contact(data: ContactInput) -> None:
@@ -358,24 +374,55 @@ def add_contact(account_id: int, data: ContactInput) -> Option:
     return Option(row.id, _contact_label(row.first_name, row.last_name, row.job_title))
 
 
-def update_contact(contact_id: int, data: ContactInput) -> None:
+# A contact's fields, in the form's order.
+_CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone")
+
+
+def _contact_what(row: m.Contact | ContactInfo) -> str:
+    # TRANSLATORS: fills {what} in "{what} was changed by {name} after you opened it."
+    return _("Contact {name}").format(name=_contact_label(row.first_name, row.last_name, ""))
+
+
+def update_contact(contact_id: int, data: ContactInput, expected_version: int) -> ContactInfo:
+    """Save the contact's fields over the version the form opened (ConflictError when it
+    was saved elsewhere since); audited field by field, a new version."""
     _validate_contact(data)
-    values = {
-        "first_name": data.first_name,
-        "last_name": data.last_name,
-        "email": data.email,
-        "phone": data.phone,
-        "job_title": data.job_title,
-    }
     with transaction():
         row = m.Contact.get_or_none(m.Contact.id == contact_id)
         if row is None:
             raise NotFound(_("This contact no longer exists."))
-        changes = {k: (getattr(row, k), v) for k, v in values.items() if getattr(row, k) != v}
-        if not changes:
-            return
-        db.update_contact(contact_id, values)
-        m.write_audit("contact", contact_id, "update", changes)
+        if row.version != expected_version:
+            raise ConflictError(
+                _contact_what(row), conflicts.user_name(row.changed_by), row.version
+            )
+        changed = [n for n in _CONTACT_FIELDS if getattr(row, n) != getattr(data, n)]
+        if changed:
+            for name in changed:
+                setattr(row, name, getattr(data, name))
+            row.save()
+    return contact(contact_id)
+
+
+def contact_conflict(
+    contact_id: int, opened: ContactInput, yours: ContactInput
+) -> conflicts.Conflict:
+    """What changed since the contact was opened: the value then, theirs and yours."""
+    row = m.Contact.get_or_none(m.Contact.id == contact_id)
+    if row is None:
+        raise NotFound(_("This contact no longer exists."))
+    labels = conflicts.field_labels("contact", _CONTACT_FIELDS)
+    return conflicts.describe(
+        _contact_what(row), row.changed_by, opened, _contact_info(row), yours, labels
+    )
+
+
+def save_contact_over(
+    contact_id: int, opened: ContactInput, yours: ContactInput, their_version: int
+) -> ContactInfo:
+    """The user's changes over the version saved elsewhere; their other changes stay."""
+    merged = conflicts.merged(opened, contact(contact_id), yours, _CONTACT_FIELDS)
+    data = ContactInput(**{n: getattr(merged, n) for n in _CONTACT_FIELDS})
+    return update_contact(contact_id, data, their_version)
 
 
 def _contact_label(first: str, last: str, title: str) -> str:
@@ -386,9 +433,9 @@ def _contact_label(first: str, last: str, title: str) -> str:
 def search(text: str, limit: int = 30) -> list[Option]:
     """Accounts whose name contains the text (those starting with it first), or whose
     e-mail or phone starts with it."""
-    term = text.strip()
+    term = search_text(text)
     rows = (
-        db.account_choices(matching.sort_key(term), term.lower(), _phone_parts(term), limit)
+        db.account_choices(matching.sort_key(term), term.lower(), phone_parts(term), limit)
         if term
         else db.account_choices("", "", [], limit)
     )
@@ -544,6 +591,7 @@ def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
 class AccountFilter:
     text: str = ""
     kind: str | None = None
+    consent: str | None = None  # a ConsentChannel: those who consent to marketing by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -560,14 +608,20 @@ class AccountRow:
 
 def _search_terms(text: str) -> list[AccountSearchTerm]:
     # A phone number typed with spaces ("089 1234567") is one term, not two.
-    terms = [text.strip()] if _phone_parts(text.strip()) else text.split()
+    text = search_text(text)
+    terms = [text] if phone_parts(text) else search_words(text)
     return [
-        AccountSearchTerm(term, matching.sort_key(term), tuple(_phone_parts(term)))
+        AccountSearchTerm(
+            term,
+            matching.sort_key(term),
+            tuple(phone_parts(term)),
+            umlauts_unspelled(matching.sort_key(term)),
+        )
         for term in terms
     ]
 
 
-def _phone_parts(term: str) -> list[str]:
+def phone_parts(term: str) -> list[str]:
     """What a typed phone number, or a part of one with at least four digits, is looked for
     as in the normalised numbers (E.164 without its "+"): its digits without the leading
     zeros of a trunk or international prefix ("015244132579" and "0049 152 44132579" both
@@ -581,11 +635,13 @@ def _phone_parts(term: str) -> list[str]:
 
 
 def count(flt: AccountFilter) -> int:
-    return count_accounts(_search_terms(flt.text), flt.kind)
+    return count_accounts(_search_terms(flt.text), flt.kind, flt.consent)
 
 
 def page(
     flt: AccountFilter, sort: str, descending: bool, offset: int, limit: int
 ) -> list[AccountRow]:
-    rows = account_page(_search_terms(flt.text), flt.kind, sort, descending, offset, limit)
+    rows = account_page(
+        _search_terms(flt.text), flt.kind, sort, descending, offset, limit, flt.consent
+    )
     return [AccountRow(*r) for r in rows]

@@ -17,13 +17,14 @@ from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status, Ve
 from app.domain.fields import label as field_label
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
-from app.services import leads, process
-from app.services.errors import NotFound
+from app.services import conflicts, leads, process
+from app.services.errors import ConflictError, NotFound
 from app.services.reference import NameChoice, reason_choices, reason_label, stored_reason
 from app.services.timeline import (
     TimelineEntry,
     activity_title,
     close_date_entry,
+    document_timeline,
     newest_first,
     stage_entries,
 )
@@ -230,11 +231,20 @@ def create(data: ActivityInput) -> ActivityDetail:
     return get(row.id)
 
 
-def update(activity_id: int, data: ActivityInput) -> ActivityDetail:
+def _what(row: m.Activity) -> str:
+    # TRANSLATORS: fills {what} in "{what} was changed by {name} after you opened it."
+    return _("The activity “{subject}”").format(subject=row.subject)
+
+
+def update(activity_id: int, data: ActivityInput, expected_version: int) -> ActivityDetail:
+    """Save the activity over the version the form opened (ConflictError when it was saved
+    elsewhere since); audited field by field, a new version."""
     with transaction():
         row = m.Activity.get_or_none(m.Activity.id == activity_id)
         if row is None:
             raise NotFound(_("This activity no longer exists."))
+        if row.version != expected_version:
+            raise ConflictError(_what(row), conflicts.user_name(row.changed_by), row.version)
         if row.opportunity_id is not None:
             process.require_open(row.opportunity)
         data.opportunity_id, data.lead_id = row.opportunity_id, row.lead_id
@@ -250,9 +260,63 @@ def update(activity_id: int, data: ActivityInput) -> ActivityDetail:
 
 
 def set_done(activity_id: int, done: bool = True) -> ActivityDetail:
-    detail = get(activity_id)
-    detail.done = done
-    return update(activity_id, ActivityInput(**{n: getattr(detail, n) for n in _FIELDS}))
+    """Tick an activity done (or not) as it is now: one field, read and written in one
+    transaction, so nobody's other change is lost."""
+    with transaction():
+        detail = get(activity_id)
+        detail.done = done
+        data = ActivityInput(**{n: getattr(detail, n) for n in _FIELDS})
+        return update(activity_id, data, detail.version)
+
+
+# The fields a save over someone else's compares, in the form's order.
+_COMPARED = (
+    "kind",
+    "subject",
+    "starts_at",
+    "ends_at",
+    "vehicle_id",
+    "direction",
+    "note_reason",
+    "owner_id",
+    "done",
+    "description",
+)
+
+
+def _show(name: str, value: object) -> str:
+    if name == "owner_id":
+        who = conflicts.user_name(value) if isinstance(value, int) else None
+        return who or conflicts.EMPTY
+    if name == "kind" and isinstance(value, str) and value:
+        return ActivityKind(value).label
+    if name == "note_reason" and isinstance(value, str) and value:
+        return note_reason_label(value)
+    if name == "vehicle_id" and isinstance(value, int):
+        vehicle = m.Vehicle.get_or_none(m.Vehicle.id == value)
+        return f"{vehicle.brand} {vehicle.model} · {vehicle.vin}" if vehicle else str(value)
+    return conflicts.plain(value)
+
+
+def conflict(activity_id: int, opened: ActivityInput, yours: ActivityInput) -> conflicts.Conflict:
+    """What changed since the activity was opened: the value then, theirs and yours."""
+    row = m.Activity.get_or_none(m.Activity.id == activity_id)
+    if row is None:
+        raise NotFound(_("This activity no longer exists."))
+    labels = conflicts.field_labels("activity", _COMPARED)
+    return conflicts.describe(
+        _what(row), row.changed_by, opened, get(activity_id), yours, labels, _show
+    )
+
+
+def save_over(
+    activity_id: int, opened: ActivityInput, yours: ActivityInput, their_version: int
+) -> ActivityDetail:
+    """The user's changes over the version saved elsewhere; their other changes stay."""
+    theirs = get(activity_id)
+    merged = conflicts.merged(opened, theirs, yours, _COMPARED)
+    data = ActivityInput(**{n: getattr(merged, n) for n in _FIELDS})
+    return update(activity_id, data, their_version)
 
 
 def get(activity_id: int) -> ActivityDetail:
@@ -313,7 +377,8 @@ def for_account(account_id: int, limit: int = 2000) -> list[TimelineEntry]:
 
 
 def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
-    """Activities, stage moves and close-date changes, newest first."""
+    """Activities, stage moves, close-date changes and what was done to the sale's
+    documents, newest first."""
     entries = [
         replace(e, about="")
         for e in _activity_entries(db.opportunity_timeline(opportunity_id, limit))
@@ -321,6 +386,7 @@ def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
     entries.extend(stage_entries(process.history(opportunity_id)))
     for at, old, new, by in close_date_changes(opportunity_id):
         entries.append(close_date_entry(at, old, new, by))
+    entries.extend(document_timeline(opportunity_id))
     return newest_first(entries)
 
 

@@ -73,12 +73,9 @@ def field_changes(
 def merged(opened: object, theirs: T, yours: object, names: Iterable[str]) -> T:
     """`theirs` with the fields the user changed since opening set to the user's values:
     their changes to other fields stay, the user's own changes win where both changed."""
-    result = replace(theirs)  # type: ignore[type-var]
-    for name in names:
-        mine = getattr(yours, name)
-        if mine != getattr(opened, name):
-            setattr(result, name, mine)
-    return result
+    # replace() rather than setting attributes: frozen records (a stage, the settings) too.
+    mine = {n: getattr(yours, n) for n in names if getattr(yours, n) != getattr(opened, n)}
+    return replace(theirs, **mine)  # type: ignore[type-var]
 
 
 def user_name(user_id: int | None) -> str | None:

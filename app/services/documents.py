@@ -8,7 +8,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,17 +16,19 @@ from pathlib import Path
 from app import paths
 from app.db import document_images, sales
 from app.db import models as m
-from app.db.connection import transaction
+from app.db.connection import read_transaction, transaction
 from app.db.reference import first_business
-from app.db.settings import put_setting, setting_value
+from app.db.settings import put_setting, setting_changed_by, setting_value
 from app.domain.choices import Condition
 from app.domain.documents import Customer, DocumentSnapshot, LegalDetails, Seller, Vehicle
+from app.domain.fields import label as field_label
 from app.domain.quotes import VatTreatment
 from app.domain.validation import Validator
 from app.i18n import ENGLISH, N_, Translator, _
-from app.services import wording
-from app.services.errors import NotFound
-from app.services.workspace import require_manager
+from app.services import conflicts, wording
+from app.services.errors import ConflictError, NotFound
+from app.services.reference import Option
+from app.services.workspace import require_manager, settings_version
 
 # Printed on a document when no terms are set: in the document's language (terms()).
 DEFAULT_TERMS = N_(
@@ -49,6 +51,8 @@ TERMS_SETTING = "documents.terms"
 LOGO_SETTING = "documents.logo_path"
 VALID_DAYS_SETTING = "quote.valid_days"
 VAT_RATE_SETTING = "quote.vat_rate"
+# The settings the document settings form edits together, under one version.
+DOCUMENT_SETTING_KEYS = (VALID_DAYS_SETTING, VAT_RATE_SETTING, TERMS_SETTING, LOGO_SETTING)
 DEFAULT_VALID_DAYS = 14
 DEFAULT_VAT_RATE = Decimal("19")
 MAX_VALID_DAYS = 366
@@ -272,8 +276,7 @@ def write_archive(ref: str, data: bytes) -> Path:
     target = archive_path(ref)
     temporary = target.with_name(target.name + ".part")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
+        paths.write_private(temporary, data)  # owner-only: it names the customer
     except OSError as exc:
         discard(temporary)
         raise DocumentFolderError(
@@ -399,26 +402,125 @@ def issued_today() -> date:
 
 
 @dataclass(frozen=True, slots=True)
+class DealerDetails:
+    """What one dealership's documents state about it in their footer (the law's details)."""
+
+    business_id: int
+    name: str = ""  # as the letterhead prints it; edited with the organisation, not here
+    registered_name: str = ""
+    commercial_register: str = ""
+    register_court: str = ""
+    managing_directors: str = ""
+    vat_number: str = ""
+    tax_number: str = ""
+    bank_name: str = ""
+    iban: str = ""
+    bic: str = ""
+
+
+# The dealer's details a document settings save may change, in the form's order.
+DEALER_FIELDS = (
+    "registered_name",
+    "commercial_register",
+    "register_court",
+    "managing_directors",
+    "vat_number",
+    "tax_number",
+    "bank_name",
+    "iban",
+    "bic",
+)
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentSettings:
-    """What a sales manager sets for every quote and order form issued from now on."""
+    """What a sales manager sets for every quote and order form issued from now on: with
+    the legal details of one dealership (`dealer`), when the dialog edits them."""
 
     valid_days: int
     vat_rate: Decimal
     terms: str
     logo_path: str
+    dealer: DealerDetails | None = None
+    # The settings' version when read (with the dealership's): a save passes it, and one
+    # over a change made elsewhere meanwhile is refused (ConflictError). None saves without
+    # that check. Not part of what the settings are: two reads of the same compare equal.
+    version: int | None = field(default=None, compare=False)
 
 
 MAX_TERMS_LENGTH = 12_000
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
-def document_settings() -> DocumentSettings:
-    return DocumentSettings(
-        valid_days=valid_days(),
-        vat_rate=default_vat_rate(),
-        terms=terms(),
-        logo_path=_setting(LOGO_SETTING, ""),
+def _version(business_id: int | None) -> int:
+    """The settings' version with the dealership's: it grows with every change to either."""
+    business = m.Business.get_or_none(m.Business.id == business_id) if business_id else None
+    return settings_version(DOCUMENT_SETTING_KEYS) + (business.version if business else 0)
+
+
+def document_settings(business_id: int | None = None) -> DocumentSettings:
+    """The settings, with the legal details of the dealership `business_id` (by default the
+    first one entered; none when there is no business)."""
+    # One read transaction: the values and their version from the same moment, or a save
+    # made meanwhile elsewhere would pass under a version that already includes it.
+    with read_transaction():
+        dealer = dealer_details(business_id)
+        return DocumentSettings(
+            valid_days=valid_days(),
+            vat_rate=default_vat_rate(),
+            terms=terms(),
+            logo_path=_setting(LOGO_SETTING, ""),
+            dealer=dealer,
+            version=_version(dealer.business_id if dealer is not None else None),
+        )
+
+
+def dealerships() -> list[Option]:
+    """The businesses whose legal details documents print, by name."""
+    return [Option(b.id, b.name) for b in m.Business.select().order_by(m.Business.name)]
+
+
+def dealer_details(business_id: int | None = None) -> DealerDetails | None:
+    business = (
+        first_business()
+        if business_id is None
+        else m.Business.get_or_none(m.Business.id == business_id)
     )
+    if business is None:
+        return None
+    return DealerDetails(
+        business_id=business.id,
+        name=business.name,
+        **{name: getattr(business, name) for name in DEALER_FIELDS},
+    )
+
+
+def _check_dealer(data: DealerDetails, v: Validator) -> DealerDetails:
+    values = {
+        name: v.optional(name, getattr(data, name), field_label(f"business.{name}"), 200)
+        for name in DEALER_FIELDS
+    }
+    values["vat_number"] = v.vat_id("vat_number", values["vat_number"])
+    values["iban"] = v.iban("iban", values["iban"])
+    values["bic"] = v.bic("bic", values["bic"])
+    return DealerDetails(business_id=data.business_id, name=data.name, **values)
+
+
+def _save_dealer(data: DealerDetails) -> None:
+    """The dealership's legal details, audited field by field (joins the transaction)."""
+    row = m.Business.get_or_none(m.Business.id == data.business_id)
+    if row is None:
+        raise NotFound(_("The dealership #{id} no longer exists.").format(id=data.business_id))
+    changes = {
+        name: (getattr(row, name), getattr(data, name))
+        for name in DEALER_FIELDS
+        if getattr(row, name) != getattr(data, name)
+    }
+    if changes:
+        for name, (_old, new) in changes.items():
+            setattr(row, name, new)
+        row.save()
+        m.write_audit("business", row.id, "update", changes)
 
 
 def save_document_settings(data: DocumentSettings) -> DocumentSettings:
@@ -437,6 +539,7 @@ def save_document_settings(data: DocumentSettings) -> DocumentSettings:
                 length=wording.number(len(text)), limit=wording.number(MAX_TERMS_LENGTH)
             ),
         )
+    dealer = _check_dealer(data.dealer, v) if data.dealer is not None else None
     logo = data.logo_path.strip()
     if logo:
         path = Path(logo)
@@ -452,6 +555,56 @@ def save_document_settings(data: DocumentSettings) -> DocumentSettings:
         LOGO_SETTING: logo,
     }
     with transaction():
+        _check_version(data)
         for key, value in values.items():
             put_setting(key, value)
-    return document_settings()
+        if dealer is not None:
+            _save_dealer(dealer)
+    return document_settings(dealer.business_id if dealer is not None else None)
+
+
+# Named in the conflict message: "The document settings were changed by …".
+DOCUMENT_SETTINGS = N_("The document settings")
+_COMPARED_SETTINGS = ("valid_days", "vat_rate", "terms", "logo_path")
+
+
+def _check_version(data: DocumentSettings) -> None:
+    """Refuse a save over settings (or a dealership) changed since `data` was read."""
+    if data.version is None:
+        return
+    business_id = data.dealer.business_id if data.dealer is not None else None
+    current = _version(business_id)
+    if current != data.version:
+        who = setting_changed_by(DOCUMENT_SETTING_KEYS)
+        if who is None and business_id is not None:
+            who = m.Business.get_by_id(business_id).changed_by
+        raise ConflictError(_(DOCUMENT_SETTINGS), conflicts.user_name(who), current)
+
+
+def _theirs(opened: DocumentSettings) -> DocumentSettings:
+    return document_settings(opened.dealer.business_id if opened.dealer is not None else None)
+
+
+def settings_conflict(opened: DocumentSettings, yours: DocumentSettings) -> conflicts.Conflict:
+    """What changed since the settings were opened: the value then, theirs and yours."""
+    theirs = _theirs(opened)
+    labels = conflicts.field_labels("document_settings", _COMPARED_SETTINGS)
+    who = setting_changed_by(DOCUMENT_SETTING_KEYS)
+    found = conflicts.describe(_(DOCUMENT_SETTINGS), who, opened, theirs, yours, labels)
+    if opened.dealer is None or theirs.dealer is None or yours.dealer is None:
+        return found
+    dealer_labels = conflicts.field_labels("business", DEALER_FIELDS)
+    dealer = conflicts.field_changes(opened.dealer, theirs.dealer, yours.dealer, dealer_labels)
+    return replace(found, changes=[*found.changes, *dealer])
+
+
+def save_settings_over(
+    opened: DocumentSettings, yours: DocumentSettings, their_version: int
+) -> DocumentSettings:
+    """The user's changes over the settings saved elsewhere; their other changes stay."""
+    theirs = _theirs(opened)
+    merged = conflicts.merged(opened, theirs, yours, _COMPARED_SETTINGS)
+    if opened.dealer is not None and theirs.dealer is not None and yours.dealer is not None:
+        dealer = conflicts.merged(opened.dealer, theirs.dealer, yours.dealer, DEALER_FIELDS)
+        merged = replace(merged, dealer=dealer)
+    return save_document_settings(replace(merged, version=their_version))

@@ -3,22 +3,28 @@ into a customer, a contact and an opportunity."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
-from dataclasses import dataclass, field, fields
+import itertools
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from app.db import models as m
 from app.db import sales_desk as desk
 from app.db.accounts import account_exists, contacts_of
 from app.db.bulk import insert_rows
 from app.db.connection import transaction
+from app.db.consent import copy_lead_history_to_account
 from app.db.leads import (
     LeadFilter,
     count_leads,
-    known_import_keys,
+    import_keys_among,
     lead_page,
     opportunity_of_lead,
 )
@@ -26,6 +32,7 @@ from app.domain import dates
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
 from app.domain.fields import label as field_label
 from app.domain.stages import first_stage
+from app.domain.text import search_text
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _, ngettext, pgettext
 from app.services import accounts, conflicts, matching, opportunities, wording
@@ -89,6 +96,7 @@ class LeadDetail(LeadInput):
 
 
 _INPUT_FIELDS = tuple(f.name for f in fields(LeadInput) if f.name != "owner_id")
+_input_values = operator.attrgetter(*_INPUT_FIELDS)
 
 
 def lead_name(lead: LeadInput) -> str:
@@ -98,13 +106,20 @@ def lead_name(lead: LeadInput) -> str:
     return person
 
 
-def _validate(data: LeadInput, region: str) -> Validator:
+def _labels() -> dict[str, str]:
+    return {name: field_label(f"lead.{name}") for name in _INPUT_FIELDS}
+
+
+def _validate(data: LeadInput, region: str, labels: dict[str, str] | None = None) -> Validator:
+    """`labels`: the fields' labels, looked up once by a caller that validates many rows."""
+    labels = labels or _labels()
     v = Validator()
     for name in _INPUT_FIELDS:
+        value = getattr(data, name)
+        if value == "":
+            continue  # nothing to check: most of an import's columns are absent
         limit = 10_000 if name == "notes" else 200
-        setattr(
-            data, name, v.optional(name, getattr(data, name), field_label(f"lead.{name}"), limit)
-        )
+        setattr(data, name, v.optional(name, value, labels[name], limit))
     if not (data.last_name or data.company_name or data.first_name):
         v.error("last_name", _("Give the person's name or the company's."))
     data.email = v.email("email", data.email)
@@ -299,12 +314,19 @@ class LeadRow:
     created_at: datetime
 
 
+def _searching(flt: LeadFilter) -> LeadFilter:
+    """The filter with its search also read as a phone number, in any notation."""
+    text = search_text(flt.text)  # as bounded as the search itself
+    phones = tuple(accounts.phone_parts(text)) if text else ()
+    return replace(flt, phones=phones)
+
+
 def count(flt: LeadFilter) -> int:
-    return count_leads(flt)
+    return count_leads(_searching(flt))
 
 
 def page(flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int) -> list[LeadRow]:
-    rows = lead_page(flt, sort, descending, offset, limit)
+    rows = lead_page(_searching(flt), sort, descending, offset, limit)
     return [
         LeadRow(
             id=r[0],
@@ -412,6 +434,8 @@ def convert(
         opportunities.keep_second_reason(
             opportunity.id, account_id, data.owner_id, sales, second_reason or ""
         )
+        # What the lead agreed to (or withdrew) holds for the customer they became.
+        copy_lead_history_to_account(lead_id, account_id)
         row = m.Lead.get_by_id(lead_id)
         row.status = LeadStatus.CONVERTED.value
         row.converted_account = account_id
@@ -497,7 +521,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "submitted": ("submitted", "date", "createdat", "submittedat", "timestamp"),
 }
 _ALIAS_TO_FIELD = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
-MAX_IMPORT_ROWS = 100_000
+# The file is read a batch at a time, so this bounds the transaction, not the memory.
+MAX_IMPORT_ROWS = 1_000_000
 
 
 @dataclass
@@ -530,36 +555,151 @@ def _fold(header: str) -> str:
     return "".join(c for c in header.strip().lower() if c.isalnum())
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportRefused(
-            _(
-                "The file is not UTF-8 text (an invalid byte on line {line}). Export it again "
-                "as UTF-8 (CSV UTF-8 in a spreadsheet program); nothing was imported."
-            ).format(line=line)
-        ) from None
+class ImportCancelled(Exception):
+    """The import was cancelled before it finished: nothing was written."""
 
 
-def _dialect(text: str) -> str:
-    header = text.split("\n", 1)[0]
+# (bytes of the file read so far, bytes in all): how far an import has come.
+ImportProgress = Callable[[int, int], None]
+# Rows between two reports of progress (and two looks at whether to cancel), and rows
+# written at once: small enough to keep the memory flat, large enough to keep it fast.
+_BATCH = 1_000
+
+
+def _bad_byte_line(handle: BinaryIO) -> int:
+    """The line of the first byte that is not UTF-8, read again from the start."""
+    handle.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    for raw in iter(lambda: handle.read(64 * 1024), b""):
+        try:
+            decoder.decode(raw)
+        except UnicodeDecodeError as exc:
+            return line + raw[: exc.start].count(b"\n")
+        line += raw.count(b"\n")
+    return line
+
+
+def _not_utf8(line: int) -> ImportRefused:
+    return ImportRefused(
+        _(
+            "The file is not UTF-8 text (an invalid byte on line {line}). Export it again "
+            "as UTF-8 (CSV UTF-8 in a spreadsheet program); nothing was imported."
+        ).format(line=line)
+    )
+
+
+def _dialect(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
+# How web forms write the time a form was sent, beyond ISO 8601 (which is always read).
+_SUBMITTED_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S")
+
+
+def submitted_time(text: str) -> datetime:
+    """The time a web form says it was sent ("2026-11-30 14:05", "2026-11-30T13:05:00Z",
+    "30.11.2026 14:05"), as local time; ValueError if it is not one."""
+    value = text.strip()
+    try:
+        when = datetime.fromisoformat(
+            value.replace("Z", "+00:00") if value.endswith("Z") else value
+        )
+    except ValueError:
+        for pattern in _SUBMITTED_FORMATS:
+            try:
+                when = datetime.strptime(value, pattern)
+                break
+            except ValueError:
+                continue
+        else:
+            raise
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)
+    return when.replace(microsecond=0)
+
+
+def _wrong_width(found: int, expected: int) -> str:
+    # TRANSLATORS: a refused row of an import, listed beside its line number.
+    return ngettext(
+        "has {found} field where the header has {expected}",
+        "has {found} fields where the header has {expected}",
+        found,
+    ).format(found=found, expected=expected)
+
+
+def _swallowed(end: int) -> str:
+    # TRANSLATORS: a refused row of an import, listed beside the line where it begins.
+    return _(
+        "a quote opened on this line is not closed until line {end}, so the lines up to it "
+        "were read as one row; close the quote where the field ends"
+    ).format(end=end)
+
+
+def _never_closed() -> str:
+    # TRANSLATORS: a refused row of an import, listed beside the line where it begins.
+    return _(
+        "a quote opened on this line is never closed, so every line after it was read as "
+        "part of this row; close the quote where the field ends and import the file again"
+    )
+
+
+# The only column whose text may run over several lines.
+_MULTILINE = "notes"
+
+
+def _write(rows: dict[str, tuple[object, ...]], names: list[str], report: ImportReport) -> None:
+    """Insert a batch's rows but those imported before (by an earlier file or batch)."""
+    there = import_keys_among(list(rows))
+    report.already_there += len(there)
+    report.imported += insert_rows("lead", names, [r for k, r in rows.items() if k not in there])
+
+
 def import_csv(
-    source: Path | bytes, default_channel: str = Channel.WEB_FORM.value, owner_id: int | None = None
+    source: Path | bytes,
+    default_channel: str = Channel.WEB_FORM.value,
+    owner_id: int | None = None,
+    progress: ImportProgress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import leads from a web-form CSV export (header row; UTF-8 with or without BOM;
     comma or semicolon). Each row is imported or reported with its line number; a bad
-    row never stops the good ones; a row imported before is not imported again. The good
-    rows go in as one transaction."""
-    raw = source.read_bytes() if isinstance(source, Path) else source
-    text = _decode(raw)
-    if not text.strip():
+    row never stops the good ones; a row imported before is not imported again; the time
+    the form was sent, when the file has it, is the lead's received time.
+
+    The file is read as it is imported, a batch of rows at a time, never whole; all of
+    it is one transaction. `progress` hears how far it has come after each batch, and
+    when `cancelled()` says so it stops with ImportCancelled, having written nothing."""
+    handle: BinaryIO = source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
+    with handle:
+        total = handle.seek(0, io.SEEK_END)
+        handle.seek(0)
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        try:
+            return _import(text, handle, total, default_channel, owner_id, progress, cancelled)
+        except UnicodeDecodeError:
+            raise _not_utf8(_bad_byte_line(handle)) from None
+        finally:
+            text.detach()
+
+
+def _import(
+    text: io.TextIOWrapper,
+    handle: BinaryIO,
+    total: int,
+    default_channel: str,
+    owner_id: int | None,
+    progress: ImportProgress | None,
+    cancelled: Callable[[], bool] | None,
+) -> ImportReport:
+    first = text.readline()
+    blank_lines = 0  # before the header
+    while first and not first.strip():
+        blank_lines += 1
+        first = text.readline()
+    if not first:
         raise ImportRefused(_("The file is empty; nothing was imported."))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
+    reader = csv.reader(itertools.chain([first], text), delimiter=_dialect(first))
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
@@ -580,9 +720,8 @@ def import_csv(
             ).format(columns=shown)
         )
     region = accounts.phone_region()
+    labels = _labels()
     report = ImportReport()
-    known = known_import_keys()
-    rows: list[tuple[object, ...]] = []
     names = [
         *_INPUT_FIELDS,
         "email_key",
@@ -591,61 +730,107 @@ def import_csv(
         "status",
         "import_key",
         "disqualify_reason",
+        "created_at",
     ]
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(rows) + report.already_there + len(report.errors) >= MAX_IMPORT_ROWS:
-                raise ImportRefused(
-                    _("The file has more than {n} rows; split it. Nothing was imported.").format(
-                        n=wording.number(MAX_IMPORT_ROWS)
+    # The batch's rows by import key: a key met twice in one batch is one lead.
+    rows: dict[str, tuple[object, ...]] = {}
+    seen = swallowed_to = 0
+    end = reader.line_num
+    with transaction():
+        import_time = m.now()
+        try:
+            for record in reader:
+                # The lines of the file this row was read from (a quoted field may span several).
+                start, end = end + 1, reader.line_num
+                line = start + blank_lines
+                if not any(cell.strip() for cell in record):
+                    continue
+                seen += 1
+                if seen > MAX_IMPORT_ROWS:
+                    raise ImportRefused(
+                        _(
+                            "The file has more than {n} rows; split it. Nothing was imported."
+                        ).format(n=wording.number(MAX_IMPORT_ROWS))
                     )
-                )
-            if len(record) != len(header):
-                # TRANSLATORS: a refused row of an import, listed beside its line number.
-                problem = ngettext(
-                    "has {found} field where the header has {expected}",
-                    "has {found} fields where the header has {expected}",
-                    len(record),
-                ).format(found=len(record), expected=len(header))
-                report.errors.append((line, problem))
-                continue
-            values = {c: cell.strip() for c, cell in zip(columns, record, strict=True) if c}
-            data = LeadInput()
-            for name, value in values.items():
-                if name in _INPUT_FIELDS:
-                    setattr(data, name, value)
-            data.channel = data.channel or default_channel
-            validator = _validate(data, region)
-            if validator.errors:
-                report.errors.append((line, "; ".join(validator.errors.values())))
-                continue
-            key = _import_key(values, data)
-            if key in known:
-                report.already_there += 1
-                continue
-            known.add(key)
-            keys = _keys(data, region)
-            rows.append(
-                (
-                    *(getattr(data, n) for n in _INPUT_FIELDS),
+                if seen % _BATCH == 0:
+                    if rows:
+                        _write(rows, names, report)
+                        rows = {}
+                    if progress is not None:
+                        progress(handle.tell(), total)
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled
+                if end > start and (
+                    len(record) != len(header)
+                    or any(
+                        "\n" in cell or "\r" in cell
+                        for c, cell in zip(columns, record, strict=False)
+                        if c != _MULTILINE
+                    )
+                ):
+                    # A quote left open swallowed the lines after it into this row.
+                    report.errors.append((line, _swallowed(end + blank_lines)))
+                    swallowed_to = end
+                    continue
+                if len(record) != len(header):
+                    report.errors.append((line, _wrong_width(len(record), len(header))))
+                    continue
+                values = {c: cell.strip() for c, cell in zip(columns, record, strict=True) if c}
+                data = LeadInput()
+                for name, value in values.items():
+                    if name in _INPUT_FIELDS:
+                        setattr(data, name, value)
+                data.channel = data.channel or default_channel
+                validator = _validate(data, region, labels)
+                received = import_time
+                if values.get("submitted"):
+                    try:
+                        received = submitted_time(values["submitted"])
+                    except ValueError:
+                        validator.error(
+                            "submitted",
+                            _(
+                                "“{text}” is not a date and time the import reads as when the "
+                                "form was sent; write it as 2026-11-30 14:05."
+                            ).format(text=values["submitted"][:40]),
+                        )
+                if validator.errors:
+                    report.errors.append((line, "; ".join(validator.errors.values())))
+                    continue
+                key = _import_key(values, data)
+                if key in rows:
+                    report.already_there += 1
+                    continue
+                keys = _keys(data, region)
+                rows[key] = (
+                    *_input_values(data),
                     keys["email_key"],
                     keys["phone_key"],
                     owner_id,
                     LeadStatus.NEW.value,
                     key,
                     "",
+                    received,
                 )
-            )
-    except csv.Error as exc:
-        raise ImportRefused(
-            _("Line {line} cannot be read as CSV ({problem}); nothing was imported.").format(
-                line=reader.line_num, problem=exc
-            )
-        ) from None
-    report.imported = insert_rows("lead", names, rows)
+        except csv.Error as exc:
+            start = end + 1 + blank_lines
+            if reader.line_num + blank_lines > start:
+                message = _(
+                    "A quote opened on line {line} is never closed: the lines after it up to "
+                    "line {last} were read as one field ({problem}). Close the quote on line "
+                    "{line}; nothing was imported."
+                ).format(line=start, last=reader.line_num + blank_lines, problem=exc)
+            else:
+                message = _(
+                    "Line {line} cannot be read as CSV ({problem}); nothing was imported."
+                ).format(line=start, problem=exc)
+            raise ImportRefused(message) from None
+        if swallowed_to == end and end > 0 and not text.read(1):
+            # The last row ran to the end of the file: its quote was never closed.
+            report.errors[-1] = (report.errors[-1][0], _never_closed())
+        _write(rows, names, report)
+    if progress is not None:
+        progress(total, total)
     return report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from functools import lru_cache
 
 import phonenumbers
 
@@ -16,6 +17,15 @@ DEFAULT_REGION = "DE"
 PHONE_EXAMPLE = "+39 02 1234 5678"
 
 
+@lru_cache(maxsize=64)
+def _parsed(text: str, region: str) -> phonenumbers.PhoneNumber | None:
+    # A number is checked and then keyed (a save, every row of an import): read it once.
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
 def email_key(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -26,11 +36,8 @@ def phone_key(phone: str, region: str = DEFAULT_REGION) -> str:
     text = (phone or "").strip()
     if not text:
         return ""
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return "".join(c for c in text if c.isdigit())
-    if not phonenumbers.is_possible_number(number):
+    number = _parsed(text, region)
+    if number is None or not phonenumbers.is_possible_number(number):
         return "".join(c for c in text if c.isdigit())
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -46,9 +53,8 @@ def phone_problem(phone: str, region: str = DEFAULT_REGION) -> str | None:
         )
     if sum(c.isdigit() for c in text) < 5:
         return _("“{text}” is too short for a phone number.").format(text=text)
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
+    number = _parsed(text, region)
+    if number is None:
         return _("“{text}” is not a phone number; type it as e.g. {example}.").format(
             text=text, example=PHONE_EXAMPLE
         )

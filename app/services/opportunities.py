@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,9 +17,10 @@ from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
 from app.domain.fields import label
 from app.domain.stages import StageInfo, first_stage, move_refusal
+from app.domain.text import search_text
 from app.domain.validation import ValidationError, Validator, not_in_past
 from app.i18n import _
-from app.services import conflicts, demand
+from app.services import accounts, conflicts
 from app.services.errors import ConflictError, NotFound
 from app.services.opportunity_form import (
     PLAIN_FIELDS,
@@ -509,7 +510,7 @@ def open_form(
         told,
         form_choices(kinds, detail),
     )
-    _add_reach_and_demand(answer, record, people)
+    _add_reach(answer, record, people)
     return answer
 
 
@@ -539,20 +540,19 @@ def reread(opportunity_id: int) -> OpportunityForm:
         told,
         None,
     )
-    _add_reach_and_demand(answer, record, people)
+    _add_reach(answer, record, people)
     return answer
 
 
-def _add_reach_and_demand(
+def _add_reach(
     answer: OpportunityForm, record: oq.OpportunityRecord, people: list[oq.ContactRow]
 ) -> None:
-    """The phones and e-mails (read with the record and the people: no statement) and the
-    primary demand (one statement)."""
+    """The phones and e-mails, read with the record and the people: no statement. (The
+    primary demand is read by its tab when it is shown, as the documents are.)"""
     primary = next((c for c in people if c.id == record.row.primary_contact_id), None)
     answer.reach = reach_lines(
         record.account_name, record.account_phone, record.account_email, primary
     )
-    answer.demand = demand.of_opportunity(record.row.id)
 
 
 def close_date_history(opportunity_id: int) -> list[CloseDateChange]:
@@ -569,8 +569,15 @@ def effective_probability(data: OpportunityInput) -> int:
     return saves.stage_default_probability(data.stage_id) or 0
 
 
+def _searching(flt: OpportunityFilter) -> OpportunityFilter:
+    """The filter with its search also read as a phone number, in any notation."""
+    text = search_text(flt.text)  # as bounded as the search itself
+    phones = tuple(accounts.phone_parts(text)) if text else ()
+    return replace(flt, phones=phones) if phones != flt.phones else flt
+
+
 def count(flt: OpportunityFilter, today: date | None = None) -> int:
-    return queries.count_opportunities(flt, today or date.today())
+    return queries.count_opportunities(_searching(flt), today or date.today())
 
 
 def page(
@@ -581,7 +588,9 @@ def page(
     limit: int,
     today: date | None = None,
 ) -> list[OpportunityRow]:
-    return queries.opportunity_page(flt, today or date.today(), sort, descending, offset, limit)
+    return queries.opportunity_page(
+        _searching(flt), today or date.today(), sort, descending, offset, limit
+    )
 
 
 # --- saved elsewhere meanwhile ------------------------------------------------------------
@@ -710,5 +719,5 @@ def count_and_first_page(
 ) -> tuple[int, list[OpportunityRow]]:
     """count() and the first page(), read together where that is faster."""
     return queries.opportunity_count_and_first_page(
-        flt, today or date.today(), sort, descending, limit
+        _searching(flt), today or date.today(), sort, descending, limit
     )

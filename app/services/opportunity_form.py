@@ -19,13 +19,13 @@ from app.i18n import _
 from app.services import reference, wording
 from app.services.accounts import OpportunityContactInfo
 from app.services.catalogue import VehicleChoice
-from app.services.demand import DemandLine
 from app.services.process import StageOverview
 from app.services.reference import Option
 from app.services.timeline import (
     TimelineEntry,
     activity_title,
     close_date_entry,
+    document_timeline,
     newest_first,
     stage_entries,
 )
@@ -175,8 +175,6 @@ class OpportunityForm:
     history_changed: bool = False
     # The phones and e-mails at the top of the form; None in a save's answer (kept).
     reach: list[ReachLine] | None = None
-    # What the customer asked for; None in a save's answer (kept: edited on its own).
-    demand: list[DemandLine] | None = None
 
 
 @dataclass(frozen=True)
@@ -455,7 +453,8 @@ def histories(opportunity_id: int, status: str) -> Histories:
         for index, move in enumerate(moves)
     ]
     dates = [CloseDateChange(c.at, c.old_date, c.new_date, c.by) for c in told.close_dates]
-    return Histories(visits, dates, timeline_entries(told.activities, visits, dates, status))
+    entries = timeline_entries(told.activities, visits, dates, status)
+    return Histories(visits, dates, newest_first(entries + document_timeline(opportunity_id)))
 
 
 def timeline_entries(

@@ -1,6 +1,6 @@
-"""One customer's personal data: everything held about them as readable JSON, and their
-anonymisation (names, contacts, addresses, e-mail and phone replaced; the figures kept for
-the statistics). Both are recorded in the audit log."""
+"""One customer's or one lead's personal data: everything held about them as readable
+JSON, and their anonymisation (names, contacts, addresses, e-mail and phone replaced; the
+figures kept for the statistics). Both are recorded in the audit log."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app import __version__
+from app import __version__, paths
 from app.db import models as m
 from app.db import personal_data as db
 from app.db import sales
@@ -24,7 +24,7 @@ from app.domain import money
 from app.domain.choices import AccountKind, UserRole
 from app.domain.validation import ValidationError
 from app.i18n import ENGLISH, N_, Translator, _, ngettext, pgettext
-from app.services import documents, matching
+from app.services import consent, documents, matching
 from app.services.errors import NotFound
 from app.services.stage_setup import NotAllowed
 
@@ -180,14 +180,22 @@ def collect(account_id: int, translator: Translator = ENGLISH) -> dict[str, Any]
         "exported_by": _name_of(m.User, m.acting_user(), "full_name"),
         "program": f"Showroom {__version__}",
         "customer": _fields(account),
+        "marketing_consent": consent.export_rows(account_id=account_id),
         "contacts": [_fields(c) for c in contacts],
-        "leads": [_fields(lead) for lead in leads],
+        "leads": [
+            {**_fields(lead), "marketing_consent": consent.export_rows(lead_id=lead.id)}
+            for lead in leads
+        ],
         "opportunities": sales,
         "other_activities": [_activity(a) for a in other_activities],
         "audit_log": _audit_lines("account", [account_id])
         + _audit_lines("contact", [c.id for c in contacts])
         + _audit_lines("lead", lead_ids)
-        + _audit_lines("opportunity", [o.id for o in opportunities]),
+        + _audit_lines("opportunity", [o.id for o in opportunities])
+        + _audit_lines(
+            "activity",
+            [a.id for a in db.activities_of(account_id, [o.id for o in opportunities], lead_ids)],
+        ),
     }
 
 
@@ -197,8 +205,7 @@ def export(account_id: int, path: Path, translator: Translator = ENGLISH) -> Pat
     with transaction():
         data = collect(account_id, translator)
         m.write_audit("account", account_id, "export", {"file": (None, path.name)})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths.write_private(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
     return path
 
 
@@ -325,6 +332,9 @@ def anonymise(account_id: int) -> AnonymiseResult:
                 notes=scrub(lead.notes),
                 source=scrub(lead.source),
             )
+        consent.end_for_anonymisation(account_id=account_id, scrub=scrub)
+        for lead in leads:
+            consent.end_for_anonymisation(lead_id=lead.id, scrub=scrub)
         sales = db.account_opportunities(account_id)
         for o in sales:
             db.rewrite(
@@ -372,6 +382,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
         _scrub_audit("contact", [c.id for c in contacts])
         _scrub_audit("lead", lead_ids)
         _scrub_audit("opportunity", sale_ids)
+        _scrub_audit("activity", [a.id for a in activities])
         m.write_audit(
             "account",
             account_id,
@@ -389,3 +400,108 @@ def anonymise(account_id: int) -> AnonymiseResult:
     return AnonymiseResult(
         account_id, len(contacts), len(leads), len(sales), len(activities), len(quotes), contracts
     )
+
+
+# --- a lead that is not (yet) a customer ---------------------------------------------------
+
+
+def _lead_gone(lead_id: int) -> NotFound:
+    return NotFound(_("Lead #{id} no longer exists.").format(id=lead_id))
+
+
+def collect_lead(lead_id: int, translator: Translator = ENGLISH) -> dict[str, Any]:
+    """Everything held about one lead, as plain data (see `collect`)."""
+    lead = m.Lead.get_or_none(m.Lead.id == lead_id)
+    if lead is None:
+        raise _lead_gone(lead_id)
+    return {
+        "what": translator._("Everything Showroom holds about one lead"),
+        "exported_at": _value(m.now()),
+        "exported_by": _name_of(m.User, m.acting_user(), "full_name"),
+        "program": f"Showroom {__version__}",
+        "lead": _fields(lead),
+        "marketing_consent": consent.export_rows(lead_id=lead_id),
+        "activities": [_activity(a) for a in db.lead_activities(lead_id)],
+        "audit_log": _audit_lines("lead", [lead_id]),
+    }
+
+
+def export_lead(lead_id: int, path: Path, translator: Translator = ENGLISH) -> Path:
+    """Write the lead's data to `path` as indented UTF-8 JSON, and log the export."""
+    with transaction():
+        data = collect_lead(lead_id, translator)
+        m.write_audit("lead", lead_id, "export", {"file": (None, path.name)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def suggested_lead_file_name(lead_id: int) -> str:
+    return f"lead-{lead_id}-{date.today().isoformat()}.json"
+
+
+@dataclass(frozen=True, slots=True)
+class LeadAnonymiseResult:
+    lead_id: int
+    activities: int
+
+
+def _lead_words(lead: m.Lead) -> set[str]:
+    words: set[str] = {getattr(lead, n) or "" for n in ("email", "phone", "street")}
+    for name in ("first_name", "last_name", "company_name"):
+        value = getattr(lead, name) or ""
+        words.add(value)
+        words.update(re.split(r"[\s,]+", value))
+    return words
+
+
+def anonymise_lead(lead_id: int) -> LeadAnonymiseResult:
+    """Replace the lead's personal data where it is held: the lead, its activities' texts
+    and the old values in the audit log; the vehicle interest, channel, status and dates
+    stay. A lead converted into a customer is anonymised with that customer."""
+    user = m.User.get_or_none(m.User.id == m.acting_user())
+    if user is None or user.role not in _MANAGERS:
+        raise NotAllowed(_("Only a sales manager or an administrator can anonymise a lead."))
+    with transaction():
+        lead = m.Lead.get_or_none(m.Lead.id == lead_id)
+        if lead is None:
+            raise _lead_gone(lead_id)
+        if lead.converted_account_id is not None:
+            raise ValidationError(
+                {
+                    "lead": _(
+                        "This lead was converted into a customer: anonymise the customer, "
+                        "which anonymises their leads with them."
+                    )
+                }
+            )
+        removed = _(REMOVED)
+        scrub = _scrubber(_lead_words(lead), removed)
+        db.rewrite(
+            m.Lead,
+            lead_id,
+            first_name="",
+            last_name=_("Anonymised lead #{id}").format(id=lead_id),
+            company_name="",
+            email="",
+            phone="",
+            street="",
+            postcode="",
+            city="",
+            email_key="",
+            phone_key="",
+            notes=scrub(lead.notes),
+            source=scrub(lead.source),
+        )
+        consent.end_for_anonymisation(lead_id=lead_id, scrub=scrub)
+        activities = db.lead_activities(lead_id)
+        for a in activities:
+            db.rewrite(
+                m.Activity,
+                a.id,
+                subject=scrub(a.subject) or removed,
+                description=scrub(a.description),
+            )
+        _scrub_audit("lead", [lead_id])
+        m.write_audit("lead", lead_id, "anonymise", {"personal data": (REMOVED, removed)})
+    return LeadAnonymiseResult(lead_id, len(activities))

@@ -4,11 +4,12 @@ closing it as won or lost, reopening it, and the history of every move."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from app.db import models as m
 from app.db.connection import transaction
 from app.db.history import last_closing_move, stage_moves
+from app.db.opportunity_saves import record_close_date_change
 from app.db.reference import active_reasons
 from app.domain.choices import Status
 from app.domain.process import StageVisit, automatic_target
@@ -108,18 +109,56 @@ def close_row(row: m.Opportunity, won: bool, note: str) -> None:
     _set_stage(row, stage, automatic=False, reason=row.status)
 
 
-def close_won(opportunity_id: int, note: str = "") -> None:
+def won_reasons() -> list[str]:
+    return active_reasons("won")
+
+
+def close_won(opportunity_id: int, note: str = "", won_reason: str = "") -> None:
+    """Close as won, with why it was won when the user picked it (from the won reasons)."""
+    if won_reason and won_reason not in won_reasons():
+        raise ValidationError({"won_reason": _("Pick why the sale was won from the list.")})
     with transaction():
-        close_row(open_row(opportunity_id), True, note)
+        row = open_row(opportunity_id)
+        row.won_reason = won_reason
+        close_row(row, True, note)
 
 
-def reopen(opportunity_id: int) -> None:
+def reopen_needs_close_date(opportunity_id: int, today: date | None = None) -> bool:
+    """Whether the closed opportunity's est. close date has passed: reopening it then takes
+    a new one, or it would open overdue."""
+    row = open_row(opportunity_id)
+    close = row.est_close_date
+    if isinstance(close, str):
+        close = date.fromisoformat(close[:10])
+    return close is None or close < (today or date.today())
+
+
+def reopen(
+    opportunity_id: int, new_close_date: date | None = None, today: date | None = None
+) -> None:
     """Back to the stage it was closed from; the lost reason is cleared and the reopening
-    recorded."""
+    recorded. An est. close date that has passed must be replaced by `new_close_date`
+    (today or later), kept in the close-date history."""
+    today = today or date.today()
     with transaction():
         row = open_row(opportunity_id)
         if row.status == Status.OPEN.value:
             raise ValidationError({"status": _("This opportunity is open already.")})
+        if new_close_date is not None and new_close_date < today:
+            raise ValidationError(
+                {"est_close_date": _("The new est. close date must be today or later.")}
+            )
+        if new_close_date is None and reopen_needs_close_date(opportunity_id, today):
+            raise ValidationError(
+                {
+                    "est_close_date": _(
+                        "Its est. close date has passed: give a new one to reopen it."
+                    )
+                }
+            )
+        if new_close_date is not None:
+            record_close_date_change(row.id, row.est_close_date, new_close_date)
+            row.est_close_date = new_close_date
         closing = last_closing_move(row.id, row.status)
         stages = stage_infos(row.kind_id)
         back_to = next((s for s in stages if closing and s.id == closing.from_stage_id), None)
@@ -127,6 +166,7 @@ def reopen(opportunity_id: int) -> None:
             back_to = next((s for s in stages if not s.is_closed), None)
         row.status = Status.OPEN.value
         row.lost_reason = ""
+        row.won_reason = ""
         row.competitor = ""
         row.closed_at = None
         _set_stage(row, back_to, automatic=False, reason="reopened")

@@ -4,7 +4,7 @@ accepting them, and the opportunity's est. revenue that follows them."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,8 +14,10 @@ from app.db import queries, sales
 from app.db.catalogue import catalogue_price_entry
 from app.db.connection import transaction
 from app.domain import money
+from app.domain import quotes as domain_quotes
 from app.domain.choices import Condition, Interest, Status
 from app.domain.documents import DocumentKind, build_snapshot
+from app.domain.fields import label as field_label
 from app.domain.quotes import (
     LineKind,
     QuoteLine,
@@ -29,7 +31,7 @@ from app.domain.quotes import (
     validate_lines,
 )
 from app.domain.validation import ValidationError, Validator
-from app.i18n import _
+from app.i18n import _, current
 from app.services import documents, numbering, process, wording
 from app.services.documents import DEFAULT_VAT_RATE, MAX_VALID_DAYS, default_vat_rate, valid_days
 from app.services.errors import ConflictError, NotFound
@@ -318,8 +320,83 @@ def _validate(data: QuoteInput, currency: str, today: date, opportunity_id: int)
                     else _("{vin} is reserved by {opportunity}.")
                 )
                 v.warn("vehicle_id", text.format(vin=vehicle.vin, opportunity=holder.opportunity))
+    for index, line in enumerate(data.lines):
+        if line.kind != LineKind.TRADE_IN or line.trade_in is None:
+            continue
+        try:
+            car, _warnings = check_trade_in(line.trade_in, today)
+            data.lines[index] = replace(line, trade_in=car)
+        except ValidationError:
+            v.error(
+                f"lines.{index}.trade_in",
+                _(
+                    "Line {number}: the details of the car traded in are not valid; open "
+                    "them with “Trade-in car…” to see why."
+                ).format(number=index + 1),
+            )
     validate_lines([line.as_domain() for line in data.lines], currency, v)
     return v
+
+
+# The car traded in: what the quote editor's trade-in dialog takes.
+MAX_MILEAGE_KM = 2_000_000
+TRADE_IN_FIELDS = ("make", "model", "vin", "first_registration", "mileage_km")
+
+
+def check_trade_in(
+    car: TradeInVehicle, today: date | None = None
+) -> tuple[TradeInVehicle, dict[str, str]]:
+    """The car a trade-in allowance is for, trimmed and its VIN compacted, with the warnings
+    to show once (a European VIN's check digit); refused field by field (make, model, vin,
+    first_registration, mileage_km) with a ValidationError."""
+    today = today or date.today()
+    v = Validator()
+    make = v.optional("make", car.make, field_label("trade_in.make"), 60)
+    model = v.optional("model", car.model, field_label("trade_in.model"), 80)
+    vin = v.vin("vin", car.vin)
+    registered = car.first_registration
+    if registered is not None and registered > today:
+        v.error("first_registration", _("The first registration cannot be later than today."))
+    elif registered is not None and registered.year < 1900:
+        v.error("first_registration", _("Check the year of the first registration."))
+    mileage = car.mileage_km
+    if mileage is not None and not 0 <= mileage <= MAX_MILEAGE_KM:
+        v.error(
+            "mileage_km",
+            _("The mileage is between 0 and {limit} km.").format(
+                limit=wording.number(MAX_MILEAGE_KM)
+            ),
+        )
+    if v.errors:
+        raise ValidationError(dict(v.errors), dict(v.warnings))
+    return TradeInVehicle(make, model, vin, registered, mileage), dict(v.warnings)
+
+
+def describe_trade_in(car: TradeInVehicle) -> str:
+    """The car in one line, as the editor shows it beside the allowance."""
+    return domain_quotes.describe_trade_in(car, current(), wording.day)
+
+
+def unidentified_trade_ins(lines: list[LineInput]) -> dict[str, str]:
+    """The trade-in lines whose car is not identified enough to print beside the allowance:
+    make, model, VIN, first registration and mileage are asked for before a quote is issued."""
+    missing: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        if line.kind != LineKind.TRADE_IN:
+            continue
+        car = line.trade_in
+        if (
+            car is None
+            or not (car.make and car.model and car.vin)
+            or car.first_registration is None
+            or car.mileage_km is None
+        ):
+            missing[f"lines.{index}.trade_in"] = _(
+                "Line {number}: identify the car traded in (make, model, VIN, first "
+                "registration and mileage) with “Trade-in car…”; the quote prints them beside "
+                "the allowance."
+            ).format(number=index + 1)
+    return missing
 
 
 def _write_lines(row: m.Quote, lines: list[LineInput]) -> None:
@@ -457,6 +534,9 @@ def present(quote_id: int, today: date | None = None) -> QuoteDetail:
             problem = move_error(row.status, QuoteStatus.PRESENTED, count)
             if problem:
                 raise ValidationError({"status": problem})
+            unidentified = unidentified_trade_ins(stored_lines(row))
+            if unidentified:
+                raise ValidationError(unidentified)
             if row.valid_until < today:
                 raise ValidationError(
                     {"valid_until": _("The valid-until date has passed; set a new one first.")}

@@ -1,10 +1,12 @@
 """Retention: closed opportunities older than the retention period are purged with what
-hangs off them (activities, stage and close-date changes, contacts' roles, and quotes once
-they exist), after a dry run that lists what would go. Opportunities with documents that
-must be kept (a signed order form) are kept, and the plan says why."""
+hangs off them (activities, stage and close-date changes, contacts' roles, quotes and their
+archived PDFs), and so are the leads never converted that were last changed before it,
+after a dry run that lists what would go. Opportunities with documents that must be kept
+(a signed order form) are kept, and the plan says why."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -15,7 +17,9 @@ from app.db.settings import put_setting, setting_value
 from app.domain.choices import UserRole
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
+from app.services import documents
 from app.services.stage_setup import NotAllowed
+from app.services.workspace import check_settings_version, settings_version
 
 SETTING_KEY = "retention_months"
 # Ten years: the longest time commercial records are kept in the dealership's countries.
@@ -36,6 +40,16 @@ class PurgeCandidate:
 
 
 @dataclass(frozen=True, slots=True)
+class PurgeLead:
+    """A lead never converted, last changed before the cutoff."""
+
+    id: int
+    name: str
+    status: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class KeptOpportunity:
     id: int
     topic: str
@@ -50,10 +64,19 @@ class PurgePlan:
     cutoff: date
     candidates: list[PurgeCandidate] = field(default_factory=list)
     kept: list[KeptOpportunity] = field(default_factory=list)
+    leads: list[PurgeLead] = field(default_factory=list)
 
     @property
     def ids(self) -> list[int]:
         return [c.id for c in self.candidates]
+
+    @property
+    def lead_ids(self) -> list[int]:
+        return [lead.id for lead in self.leads]
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.candidates or self.leads)
 
     @property
     def summary(self) -> str:
@@ -68,6 +91,13 @@ class PurgePlan:
         text = _("{opportunities} closed before {date}, with {activities}").format(
             opportunities=opportunities, date=self.cutoff.isoformat(), activities=activities
         )
+        if self.leads:
+            n = len(self.leads)
+            text = ngettext(
+                "{summary}, and {n} lead never converted, last changed before {date}",
+                "{summary}, and {n} leads never converted, last changed before {date}",
+                n,
+            ).format(summary=text, n=n, date=self.cutoff.isoformat())
         if self.kept:
             kept = len(self.kept)
             text = ngettext(
@@ -83,6 +113,8 @@ class PurgeResult:
     opportunities: int
     activities: int
     kept: list[KeptOpportunity]
+    leads: int = 0
+    files: int = 0  # the purged quotes' archived PDFs removed from the documents folder
 
 
 def retention_months() -> int:
@@ -93,7 +125,14 @@ def retention_months() -> int:
         return DEFAULT_MONTHS
 
 
-def set_retention_months(months: int) -> None:
+def retention_version() -> int:
+    """The version of the retention period as saved; set_retention_months expects it."""
+    return settings_version((SETTING_KEY,))
+
+
+def set_retention_months(months: int, expected_version: int | None = None) -> None:
+    """Keep closed sales `months` months. With `expected_version` (what a form opened),
+    a period changed elsewhere meanwhile is refused (ConflictError)."""
     _require_manager()
     if not MIN_MONTHS <= months <= MAX_MONTHS:
         raise ValidationError(
@@ -104,6 +143,8 @@ def set_retention_months(months: int) -> None:
             }
         )
     with transaction():
+        if expected_version is not None:
+            check_settings_version((SETTING_KEY,), expected_version, _("The retention period"))
         put_setting(SETTING_KEY, str(months))
 
 
@@ -153,18 +194,47 @@ def plan(today: date | None = None) -> PurgePlan:
     ]
     reason = _("has a signed order form, which is kept")
     kept = [KeptOpportunity(r.id, r.topic, reason) for r in rows if r.id in keep]
-    return PurgePlan(months, cutoff, candidates, kept)
+    leads = [
+        PurgeLead(
+            lead.id,
+            " ".join(p for p in (lead.first_name, lead.last_name) if p) or lead.company_name,
+            lead.status,
+            lead.updated_at,
+        )
+        for lead in db.leads_unconverted_before(cutoff)
+    ]
+    return PurgePlan(months, cutoff, candidates, kept, leads)
 
 
 def purge(dry_run: PurgePlan, today: date | None = None) -> PurgeResult:
     """Delete what the dry run listed, and only what is still due: an opportunity reopened
-    or given an order form since the dry run stays. All of it in one transaction."""
+    or given an order form, or a lead changed or converted, since the dry run stays. All
+    of it in one transaction; then the purged quotes' archived PDFs are removed."""
     _require_manager()
     with transaction():
         now_due = plan(today)
         due = {c.id: c for c in now_due.candidates}
         ids = [i for i in dry_run.ids if i in due]
+        files = [
+            documents.archive_path(documents.reference(number, revision, "quote"))
+            for number, revision in db.issued_quotes(ids)
+        ]
         activities = db.delete_opportunities(ids)
+        leads_due = {lead.id: lead for lead in now_due.leads}
+        lead_ids = [i for i in dry_run.lead_ids if i in leads_due]
+        activities += db.delete_leads(lead_ids)
+        for lead_id in lead_ids:
+            lead = leads_due[lead_id]
+            m.write_audit(
+                "lead",
+                lead_id,
+                "purge",
+                {
+                    "status": (lead.status, None),
+                    "updated_at": (lead.changed_at, None),
+                    "retention_months": (now_due.months, None),
+                },
+            )
         for opportunity_id in ids:
             candidate = due[opportunity_id]
             m.write_audit(
@@ -177,4 +247,13 @@ def purge(dry_run: PurgePlan, today: date | None = None) -> PurgeResult:
                     "retention_months": (now_due.months, None),
                 },
             )
-    return PurgeResult(len(ids), activities, now_due.kept)
+    removed = 0
+    for path in files:
+        # After the commit: a purge that failed keeps its documents. A file that cannot be
+        # removed now (held open by a viewer) is left; nothing in the database names it.
+        for leftover in (path, path.with_name(path.name + ".part")):
+            with contextlib.suppress(OSError):
+                if leftover.exists():
+                    leftover.unlink()
+                    removed += leftover == path
+    return PurgeResult(len(ids), activities, now_due.kept, len(lead_ids), removed)

@@ -15,7 +15,8 @@ from app.domain.stages import StageInfo
 from app.domain.standard_names import display_name
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _
-from app.services.errors import NotAllowed, NotFound
+from app.services import conflicts
+from app.services.errors import ConflictError, NotAllowed, NotFound
 from app.services.reference import stage_infos
 from app.services.workspace import require_manager
 
@@ -34,6 +35,7 @@ class StageSettings:
     is_won: bool
     is_lost: bool
     key: str | None = None  # a shipped stage's stable key; what create_kind picks by
+    version: int = 1  # what a save of this stage expects to find
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ def kinds() -> list[KindInfo]:
                 s.is_won,
                 s.is_lost,
                 s.key,
+                s.version,
             )
             for s in db.kind_stage_rows(kind.id)
         ]
@@ -67,9 +70,21 @@ def kinds() -> list[KindInfo]:
     return result
 
 
+def _what(stage: m.Stage) -> str:
+    # TRANSLATORS: fills {what} in "{what} was changed by {name} after you opened it."
+    return _("The stage “{name}”").format(name=display_name(stage.key, stage.name))
+
+
 def update_stage(
-    stage_id: int, default_probability: int, days_allowed: int | None, in_funnel: bool
+    stage_id: int,
+    default_probability: int,
+    days_allowed: int | None,
+    in_funnel: bool,
+    *,
+    expected_version: int,
 ) -> None:
+    """Save a stage's settings over the version the setup opened (ConflictError when it
+    was saved elsewhere since); audited, a new version."""
     _require_manager()
     v = Validator()
     v.probability("default_probability", default_probability)
@@ -82,16 +97,68 @@ def update_stage(
         stage = m.Stage.get_or_none(m.Stage.id == stage_id)
         if stage is None:
             raise NotFound(_("This stage no longer exists."))
+        if stage.version != expected_version:
+            raise ConflictError(_what(stage), conflicts.user_name(stage.changed_by), stage.version)
         if stage.is_won or stage.is_lost:
             raise ValidationError(
                 {"default_probability": _("Won and lost are fixed at 100 % and 0 %.")}
             )
+        new = (default_probability, days_allowed, in_funnel)
+        if (stage.default_probability, stage.days_allowed, stage.in_funnel) == new:
+            return
         stage.default_probability = default_probability
         stage.days_allowed = days_allowed
         stage.in_funnel = in_funnel
         stage.save()
         # Opportunities that follow the stage's probability follow the new one.
         db.follow_stage_probability(stage_id, default_probability)
+
+
+# The fields of a stage a save over someone else's compares, in the setup's order.
+_COMPARED = ("default_probability", "days_allowed", "in_funnel")
+
+
+def stage(stage_id: int) -> StageSettings:
+    row = m.Stage.get_or_none(m.Stage.id == stage_id)
+    if row is None:
+        raise NotFound(_("This stage no longer exists."))
+    return StageSettings(
+        row.id,
+        display_name(row.key, row.name),
+        row.default_probability,
+        row.days_allowed,
+        row.in_funnel,
+        row.is_won,
+        row.is_lost,
+        row.key,
+        row.version,
+    )
+
+
+def stage_conflict(
+    stage_id: int, opened: StageSettings, yours: StageSettings
+) -> conflicts.Conflict:
+    """What changed since the setup was opened: the value then, theirs and yours."""
+    row = m.Stage.get_or_none(m.Stage.id == stage_id)
+    if row is None:
+        raise NotFound(_("This stage no longer exists."))
+    labels = conflicts.field_labels("stage", _COMPARED)
+    return conflicts.describe(_what(row), row.changed_by, opened, stage(stage_id), yours, labels)
+
+
+def save_stage_over(
+    stage_id: int, opened: StageSettings, yours: StageSettings, their_version: int
+) -> StageSettings:
+    """The user's changes over the version saved elsewhere; their other changes stay."""
+    merged = conflicts.merged(opened, stage(stage_id), yours, _COMPARED)
+    update_stage(
+        stage_id,
+        merged.default_probability,
+        merged.days_allowed,
+        merged.in_funnel,
+        expected_version=their_version,
+    )
+    return stage(stage_id)
 
 
 def create_kind(name: str, process: str, stage_keys: list[str] | None = None) -> KindInfo:

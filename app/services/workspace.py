@@ -12,12 +12,15 @@ from app.db import backups, migrations
 from app.db import models as m
 from app.db import reference as db
 from app.db.connection import close, open_sqlite, transaction
-from app.db.settings import put_setting, setting_value
+from app.db.settings import put_setting, setting_changed_by, setting_value, setting_versions
 from app.domain.choices import UserRole
 from app.i18n import _
-from app.services.errors import NotAllowed
+from app.services import conflicts
+from app.services.errors import ConflictError, NotAllowed
 
 DatabaseTooNew = migrations.DatabaseTooNew
+NotShowroomDatabase = migrations.NotShowroomDatabase
+SCHEMA_VERSION = migrations.SCHEMA_VERSION
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,11 @@ def open_database(path: Path | None = None) -> Path:
     """Open the SQLite database (the per-user one unless told otherwise) and bring its
     schema up to date, copying it aside first when an upgrade is due."""
     path = path or paths.database_path()
+    # Read-only first: an empty, foreign or newer file is refused before any pragma (the
+    # journal mode writes the header) or table touches it.
+    if migrations.identify(path) == 0:
+        paths.private_dir(path.parent)
+        migrations.create_new(path)
     db = open_sqlite(path)
     try:
         migrations.upgrade(db, backup_dir=paths.backup_dir())
@@ -39,6 +47,12 @@ def open_database(path: Path | None = None) -> Path:
         close()
         raise
     return path
+
+
+def schema_version(path: Path | None = None) -> int:
+    """The schema version of the database file, read without changing it (0: no file).
+    Raises NotShowroomDatabase or DatabaseTooNew for a file the program refuses."""
+    return migrations.identify(path or paths.database_path())
 
 
 def upgrade_due(path: Path | None = None) -> bool:
@@ -127,3 +141,18 @@ def setting(key: str, default: str = "") -> str:
 def set_setting(key: str, value: str) -> None:
     with transaction():
         put_setting(key, value)
+
+
+def settings_version(keys: tuple[str, ...]) -> int:
+    """The version of a group of settings a form edits together (the document settings,
+    the retention period): it grows with every change to any of them, as each setting's
+    own version does."""
+    return sum(setting_versions(keys).values())
+
+
+def check_settings_version(keys: tuple[str, ...], expected: int, what: str) -> None:
+    """Refuse (ConflictError) a save of settings changed elsewhere since the form opened
+    them. Call inside the saving transaction. `what` names them, translated."""
+    current = settings_version(keys)
+    if current != expected:
+        raise ConflictError(what, conflicts.user_name(setting_changed_by(keys)), current)

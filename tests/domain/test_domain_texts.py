@@ -32,8 +32,16 @@ LISTS: list[type[Choice]] = Choice.__subclasses__()
 assert {quotes.LineKind, documents.DocumentKind, choices.Channel} <= set(LISTS)
 
 
+# Lists made after the labels were marked: they have no "before" to read as.
+_MARKED_FROM_THE_START = {choices.ConsentChannel, choices.ConsentMethod}
+
+
 @pytest.mark.parametrize("choice", LISTS, ids=lambda c: c.__name__)
 def test_every_choice_reads_as_it_did_in_english(choice: type[Choice]) -> None:
+    if choice in _MARKED_FROM_THE_START:
+        for member in choice:
+            assert member.label == member.english and choice.parse(member.label) is member
+        return
     for member in choice:
         before = _BEFORE.get(member.value, member.value.replace("_", " ").capitalize())
         assert member.label == member.english == before

@@ -96,6 +96,25 @@ def test_an_order_form_has_delivery_reference_and_signature_lines() -> None:
     )
 
 
+def test_a_short_order_form_keeps_its_terms_and_signatures_on_one_page() -> None:
+    # Two short paragraphs of terms, the dealer's legal details in the footer: it fits, so
+    # it stays on one page, the terms before the signatures that sign them. (A KeepTogether
+    # nested in another used to push the signatures onto a second page every time.)
+    snapshot = specimen_order_form()
+    assert snapshot.format >= 2 and not snapshot.seller.legal.is_empty
+    short = replace(
+        snapshot,
+        lines=snapshot.lines[:2],
+        terms="Prices include VAT.\n\nDelivery dates are binding once confirmed.",
+    )
+    texts = pages(pdf.render_order_form(short))
+    assert len(texts) == 1
+    text = flat(texts[0])
+    assert text.index("Delivery dates are binding") < text.index("binding order for the vehicle")
+    assert "on the terms and conditions above" in text
+    assert text.index("binding order") < text.index("Place, date and signature of the customer")
+
+
 def test_two_hundred_lines_run_over_pages_with_the_header_on_each() -> None:
     snapshot = specimen_quote(200 - len(QUOTE_LINES))
     assert len(snapshot.lines) == 200

@@ -282,3 +282,34 @@ def test_saving_a_new_customer_or_primary_contact_tidies_the_further_contacts(
     opportunities.update(opp, detail, detail.version)
     # People at the old customer are not contacts of the sale at the new one.
     assert accounts.opportunity_contacts(opp) == []
+
+
+def test_a_company_keeps_its_vat_id_compacted_checked_audited_and_printed(
+    user: UserInfo,
+) -> None:
+    from app.services import audit, documents, personal_data
+
+    company = AccountInput(
+        kind="company", company_name="J&C Motors GmbH", vat_number="de 123.456.789"
+    )
+    option = accounts.create(company, confirmed_new=True)
+    detail = accounts.get(option.id)
+    assert detail.vat_number == "DE123456789"
+    for wrong, words in (
+        ("123456789", "not a VAT ID"),
+        ("QQ12345678", "not a country's VAT prefix"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            accounts.update(option.id, AccountInput(**{**company.__dict__, "vat_number": wrong}), 1)
+        assert words in refused.value.errors["vat_number"]
+    edited = AccountInput(**{**company.__dict__, "vat_number": "ATU12345678"})
+    accounts.update(option.id, edited, detail.version)
+    (change,) = [r for r in audit.history("account", option.id) if r.action == "update"]
+    assert change.changes["vat_number"] == ("DE123456789", "ATU12345678")
+    assert personal_data.collect(option.id)["customer"]["vat_number"] == "ATU12345678"
+    # A person has no VAT ID: none is kept, so none prints.
+    person = accounts.create(_person(vat_number="DE123456789"), confirmed_new=True)
+    assert accounts.get(person.id).vat_number == ""
+    opportunity = factories.opportunity(user.id, account_id=option.id)
+    row = m.Opportunity.get_by_id(opportunity.id)
+    assert documents.customer_for(row).vat_number == "ATU12345678"

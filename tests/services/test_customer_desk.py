@@ -1,4 +1,4 @@
-"""The customer at the desk (issue 16), below the screens: schema 10's upgrade, the demo's
+"""The customer at the desk (issue 16), below the screens: schema 13's upgrade, the demo's
 fleet, homes and primary demand, and the revenue proposed from a list price."""
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 TODAY = date(2026, 3, 2)
 
 
-def test_schema_10_marks_the_cars_of_won_sales_sold_and_adds_homes_and_demand(
+def test_schema_13_marks_the_cars_of_won_sales_sold_and_adds_homes_and_demand(
     data_dir: Path,
 ) -> None:
     copy = data_dir / "showroom.sqlite3"
-    copy.write_bytes((FIXTURES / "schema-v9.sqlite3").read_bytes())
+    copy.write_bytes((FIXTURES / "schema-v12.sqlite3").read_bytes())
     with sqlite3.connect(copy) as conn:
         won_cars = {
             r[0]

@@ -71,7 +71,9 @@ def test_a_converted_lead_and_its_activities_are_read_only(user: UserInfo) -> No
     for attempt in (
         lambda: _log("Too late", 1, lead=lead),
         lambda: activities.set_done(task.id),
-        lambda: activities.update(task.id, activities.get(task.id)),
+        lambda: activities.update(
+            task.id, activities.get(task.id), activities.get(task.id).version
+        ),
     ):
         with pytest.raises(ValidationError) as refused:
             attempt()

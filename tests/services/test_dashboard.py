@@ -160,15 +160,18 @@ def test_the_business_facility_and_operation_breakdowns_name_what_is_missing(
 def test_the_forecast_windows_and_the_overdue(data: PipelineData) -> None:
     forecast = {(f.label, f.currency): f for f in dashboard.load(today=TODAY).forecast}
     expected = {
-        ("Overdue", "EUR"): ({"E"}, "8000", "1600.00"),
-        ("Next 7 days", "EUR"): ({"A"}, "10000", "2000.00"),
-        ("Next 30 days", "EUR"): ({"A", "B", "N"}, "37000", "12100.00"),
-        ("Next 90 days", "EUR"): ({"A", "B", "N", "R"}, "52000", "18100.00"),
-        ("Later", "EUR"): ({"D"}, "5000", "2500.00"),
-        ("Next 90 days", "CHF"): ({"C"}, "30000", "12000.00"),
+        ("Overdue (before today)", "EUR"): ({"E"}, "8000", "1600.00"),
+        ("Within 7 days (cumulative)", "EUR"): ({"A"}, "10000", "2000.00"),
+        ("Within 30 days (cumulative)", "EUR"): ({"A", "B", "N"}, "37000", "12100.00"),
+        ("Within 90 days (cumulative)", "EUR"): ({"A", "B", "N", "R"}, "52000", "18100.00"),
+        ("Later than 90 days", "EUR"): ({"D"}, "5000", "2500.00"),
+        # The total: the overdue, the 90 days (holding the shorter windows) and the later.
+        ("All open (total)", "EUR"): ({"E", "A", "B", "N", "R", "D"}, "65000", "22200.00"),
+        ("Within 90 days (cumulative)", "CHF"): ({"C"}, "30000", "12000.00"),
+        ("All open (total)", "CHF"): ({"C"}, "30000", "12000.00"),
     }
     # An empty window is shown for the home currency only.
-    assert ("Next 30 days", "CHF") not in forecast
+    assert ("Within 30 days (cumulative)", "CHF") not in forecast
     for key, (names, revenue, weighted) in expected.items():
         row = forecast[key]
         assert (row.count, row.est_revenue, row.weighted) == (
@@ -356,7 +359,7 @@ def test_the_csv_holds_every_section_in_utf8_with_a_bom(data: PipelineData, tmp_
     assert ["Audi", "CHF", "1", "30000.00", "12000.00"] in rows
     assert ["Total EUR", "EUR", "5", "45000.00", "14200.00"] in rows
     assert ["Volkswagen", "Interest", "EUR", "3", "23000.00", "6100.00"] in rows
-    assert ["Overdue", "EUR", "1", "8000.00", "1600.00"] in rows
+    assert ["Overdue (before today)", "EUR", "1", "8000.00", "1600.00"] in rows
     interest = next(r for r in rows[rows.index(["Funnel"]) :] if r[:1] == ["Interest"])
     assert interest[:6] == ["Interest", "6", "3", "50.0", "0", "3"]
     assert ["Price", "1"] in rows and ["Win rate %", "0.0"] in rows
@@ -682,8 +685,12 @@ GERMAN = [
     ("stage", "Interest", "Interesse"),
     ("stage", "Quotation", "Angebot"),
     (None, "Without stages", "Ohne Phasen"),
-    (None, ("Next {n} day", "Next {n} days"), ("Nächster {n} Tag", "Nächste {n} Tage")),
-    (None, "Overdue", "Überfällig"),
+    (
+        None,
+        ("Within {n} day (cumulative)", "Within {n} days (cumulative)"),
+        ("Binnen {n} Tag (kumuliert)", "Binnen {n} Tagen (kumuliert)"),
+    ),
+    (None, "Overdue (before today)", "Überfällig (vor heute)"),
     (None, "Total {currency}", "Summe {currency}"),
     (None, "Reached {stage}", "{stage} erreicht"),
     (None, "Stage {name}", "Phase {name}"),
@@ -714,7 +721,11 @@ def test_the_dashboard_shows_shipped_stages_translated_and_renamed_ones_as_named
         assert _row(pipe, "Summe EUR", "EUR").total
         assert pipe.drilldown("Interesse").description == "Offen · Phase Interesse"
         forecast = {f.label for f in dash.forecast}
-        assert {"Überfällig", "Nächste 7 Tage", "Nächste 90 Tage"} <= forecast
+        assert {
+            "Überfällig (vor heute)",
+            "Binnen 7 Tagen (kumuliert)",
+            "Binnen 90 Tagen (kumuliert)",
+        } <= forecast
         stages = {s.name: s for s in dash.funnel.stages}
         assert stages["Interesse"].drilldowns["reached"].description == "Interesse erreicht"
         assert _listed(stages["Offer made"].drilldowns["reached"]) == data.of(
@@ -737,17 +748,23 @@ def test_the_csv_is_written_in_its_readers_language_not_the_screens(
         rows = dashboard.csv_rows(english, german)
         assert ["Offene Verkaufschancen nach Phase"] in rows
         assert rows[rows.index(["Offene Verkaufschancen nach Phase"]) + 1][0] == "Phase"
-        assert ["Interesse", "EUR", "3", "23000.00", "6100.00"] in rows
-        assert ["Ohne Phasen", "EUR", "1", "7000.00", "2100.00"] in rows
-        assert ["Summe EUR", "EUR", "6", "65000.00", "22200.00"] in rows
-        assert ["Überfällig", "EUR", "1", "8000.00", "1600.00"] in rows
+        assert ["Interesse", "EUR", 3, Decimal("23000.00"), Decimal("6100.00")] in rows
+        assert ["Ohne Phasen", "EUR", 1, Decimal("7000.00"), Decimal("2100.00")] in rows
+        assert ["Summe EUR", "EUR", 6, Decimal("65000.00"), Decimal("22200.00")] in rows
+        assert ["Überfällig (vor heute)", "EUR", 1, Decimal("8000.00"), Decimal("1600.00")] in rows
         funnel = rows[rows.index(["Trichter"]) :]
-        assert funnel[1][0] == "Phase" and ["Preis", "1"] in funnel
-        assert next(r for r in funnel if r[:1] == ["Angebot"])[1] == "5"
-        assert ["Offen", "7"] in funnel
+        assert funnel[1][0] == "Phase" and ["Preis", 1] in funnel
+        assert next(r for r in funnel if r[:1] == ["Angebot"])[1] == 5
+        assert ["Offen", 7] in funnel
         # The screen's dashboard is untouched, and the default is the screen's language.
         assert english.pipeline.stages == ["Interest", "Quotation", "Without stages"]
-        assert ["Interest", "EUR", "3", "23000.00", "6100.00"] in dashboard.csv_rows(english)
+        assert [
+            "Interest",
+            "EUR",
+            3,
+            Decimal("23000.00"),
+            Decimal("6100.00"),
+        ] in dashboard.csv_rows(english)
         by_owner = dashboard.load(DashboardFilter(owner_id=data.bruno), "owner", today=TODAY)
         assert ["Filter", "Verkäufer Bruno Keller"] in dashboard.csv_rows(by_owner, german)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 from collections import Counter
 from dataclasses import fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
@@ -214,7 +215,11 @@ def test_a_closed_demo_opportunity_reopens_where_it_was_closed(db: Path) -> None
         .first()
     )
     assert closing.reason == "lost"
-    process.reopen(lost.id)
+    # A demo sale closed months ago has its close date behind it: reopening takes a new one.
+    new_date = (
+        date.today() + timedelta(days=30) if process.reopen_needs_close_date(lost.id) else None
+    )
+    process.reopen(lost.id, new_date)
     reopened = m.Opportunity.get_by_id(lost.id)
     assert reopened.status == "open" and reopened.stage_id == closing.from_stage_id
     assert all(
@@ -372,6 +377,35 @@ def test_no_demo_sale_in_qualify_has_an_appointment_or_test_drive(db: Path) -> N
         "WHERE s.name = 'Qualify' AND a.kind IN ('appointment', 'test_drive')"
     )
     assert rows == [(0,)]
+
+
+def test_the_demo_documents_print_the_logo_and_fleet_quantities(db: Path, data_dir: Path) -> None:
+    from app.services import documents
+
+    _load()
+    logo = Path(m.Setting.get_by_id(documents.LOGO_SETTING).value)
+    assert logo.parent == data_dir and logo.read_bytes().startswith(b"\x89PNG")
+    fleets = trade_ins = 0
+    for quote in m.Quote.select().where(m.Quote.snapshot.is_null(False)):
+        snapshot = documents.loaded(json.loads(quote.snapshot))
+        assert snapshot.seller.logo and snapshot.seller.logo_sha256
+        vehicle = snapshot.lines[0]
+        if quote.opportunity.topic.endswith("for the fleet"):
+            fleets += 1
+            count = int(quote.opportunity.topic.split(" ")[0])
+            # Every car at its own price: "4 × Octavia at 31,541.00", not "1 × at 126,164.00".
+            assert vehicle.quantity == count and vehicle.unit_price * count == vehicle.net
+            assert vehicle.unit_price < 100_000
+        # The car traded in is identified wherever its allowance prints, with a valid VIN.
+        for line in snapshot.lines:
+            if line.is_trade_in:
+                trade_ins += 1
+                car = line.trade_in
+                assert car is not None and car.make and car.model and car.mileage_km
+                assert vin.format_error(car.vin) is None and vin.check_digit_matches(car.vin)
+    assert fleets > 3 and trade_ins > 10
+    # The logo is kept once, however many documents print it.
+    assert m.DocumentImage.select().count() == 1
 
 
 def test_the_demo_finds_the_shipped_stages_and_reasons_by_their_keys(db: Path) -> None:

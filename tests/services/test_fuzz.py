@@ -469,3 +469,43 @@ def test_a_free_item_of_ten_thousand_digits_is_refused_not_saved(user: UserInfo)
         assert "check the digits" in exc.errors["lines.0.quantity"]
     else:
         raise AssertionError("a quantity of 1E+5000 was saved")
+
+
+# What an import file may hold: the header a web form writes, then rows of anything: NULs,
+# lone surrogates (which cannot be UTF-8: the file is refused), quotes left open, the
+# other separator, line breaks of every kind.
+_cells = st.one_of(
+    texts,
+    st.sampled_from(
+        ['"', 'a"b', '"open', "\x00", "Ros\x00si", "\ud800", "x;y", "\r", "\r\n", "=1+1"]
+    ),
+)
+
+
+def test_any_import_file_is_imported_row_by_row_or_refused_whole(user: UserInfo) -> None:
+    outcomes: Counter[str] = Counter()
+
+    @FUZZ
+    @given(
+        rows=st.lists(st.lists(_cells, min_size=0, max_size=6), max_size=8),
+        separator=st.sampled_from([",", ";"]),
+        ending=st.sampled_from(["\n", "\r\n", "\r"]),
+    )
+    def run(rows: list[list[str]], separator: str, ending: str) -> None:
+        header = separator.join(["id", "last_name", "email", "phone", "submitted", "message"])
+        text = ending.join([header, *(separator.join(r) for r in rows)]) + ending
+        raw = text.encode("utf-8", errors="surrogatepass")
+        before = leads.count(leads.LeadFilter())
+        try:
+            report = leads.import_csv(raw)
+        except leads.ImportRefused as exc:
+            assert str(exc)
+            assert leads.count(leads.LeadFilter()) == before
+            outcomes["refused"] += 1
+            return
+        assert leads.count(leads.LeadFilter()) == before + report.imported
+        assert all(line >= 2 and problem for line, problem in report.errors)
+        outcomes["read"] += 1
+
+    run()
+    assert outcomes["read"] >= 10 and outcomes["refused"] >= 1, outcomes

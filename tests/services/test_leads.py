@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -199,3 +201,113 @@ def test_a_walk_in_reports_every_refusal_at_once(user: UserInfo) -> None:
             user.id,
         )
     assert set(caught.value.errors) == {"last_name", "email", "phone", "est_close_date"}
+
+
+def _rows_file(tmp_path: Path, count: int, name: str = "many.csv") -> Path:
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("id,first_name,last_name,email,submitted\n")
+        for i in range(count):
+            handle.write(f"{i},Name{i},Surname{i},p{i}@example.com,2026-11-{1 + i % 28:02} 09:30\n")
+    return path
+
+
+def test_an_import_reports_its_progress_and_a_cancelled_one_writes_nothing(
+    user: UserInfo, tmp_path: Path
+) -> None:
+    path = _rows_file(tmp_path, 5_000)
+    size = path.stat().st_size
+    heard: list[tuple[int, int]] = []
+    report = leads.import_csv(path, progress=lambda done, total: heard.append((done, total)))
+    assert report.imported == 5_000
+    assert len(heard) >= 5 and heard[-1] == (size, size)
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard) and heard[0][0] < size
+    m.Lead.delete().execute()
+
+    asked: list[int] = []
+    with pytest.raises(leads.ImportCancelled):
+        leads.import_csv(
+            path,
+            progress=lambda done, total: asked.append(done),
+            cancelled=lambda: len(asked) >= 3,  # after three thousand rows were written
+        )
+    assert m.Lead.select().count() == 0
+    # The database is free again: the next import goes in whole.
+    assert leads.import_csv(path).imported == 5_000
+
+
+def test_an_unclosed_quote_is_named_by_the_line_where_it_began(user: UserInfo) -> None:
+    swallowing = (
+        "first_name,last_name,email\n"
+        "Maria,Rossi,maria@example.it\n"
+        'Anna,"Bauer,anna@example.de\n'  # line 3: the quote is closed only on line 6
+        "Luca,Verdi,luca@example.it\n"
+        "Eva,Groß,eva@example.de\n"
+        'Tom,Klein",tom@example.de\n'
+        "Ida,Roth,ida@example.de\n"
+    )
+    report = leads.import_csv(swallowing.encode())
+    assert report.imported == 2  # Rossi and Roth
+    [(line, problem)] = report.errors
+    assert line == 3
+    assert "quote opened on this line is not closed until line 6" in problem
+    # A message over several lines, in quotes, is a message, not a swallowed row.
+    text = 'last_name,email,message\nRossi,maria@example.it,"Call me,\nplease"\n'
+    assert leads.import_csv(text.encode()).imported == 1
+    never_closed = "first_name,last_name,email\nMaria,Rossi,maria@example.it\n" + (
+        'Anna,"Bauer,anna@example.de\n' + "Luca,Verdi,luca@example.it\n" * 50
+    )
+    report = leads.import_csv(never_closed.encode())
+    assert report.imported == 0 and report.already_there == 1
+    [(line, problem)] = report.errors
+    assert line == 3 and "a quote opened on this line is never closed" in problem
+
+
+def test_the_forms_submitted_time_is_the_leads_received_time(user: UserInfo) -> None:
+    text = (
+        "id,last_name,email,submitted\n"
+        "1,Rossi,maria@example.it,2026-11-30 14:05\n"
+        "2,Bauer,anna@example.de,30.11.2026 08:15\n"
+        "3,Verdi,luca@example.it,\n"
+        "4,Klein,tom@example.de,yesterday\n"
+    )
+    report = leads.import_csv(text.encode())
+    assert report.imported == 3
+    [(line, problem)] = report.errors
+    assert line == 5 and "yesterday" in problem
+    received = {r.last_name: r.created_at for r in m.Lead.select()}
+    assert received["Rossi"] == datetime(2026, 11, 30, 14, 5)
+    assert received["Bauer"] == datetime(2026, 11, 30, 8, 15)
+    assert datetime.now() - received["Verdi"] < timedelta(minutes=5)  # none given: now
+    rows = {r.name: r.created_at for r in leads.page(leads.LeadFilter(), "name", False, 0, 9)}
+    assert rows["Rossi"] == datetime(2026, 11, 30, 14, 5)
+    utc = leads.submitted_time("2026-11-30T13:05:00Z")
+    assert utc == datetime(2026, 11, 30, 13, 5, tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
+def test_a_bad_byte_far_into_the_file_is_named_by_its_line(user: UserInfo, tmp_path: Path) -> None:
+    path = _rows_file(tmp_path, 3_000)
+    with path.open("ab") as handle:
+        handle.write(b"9999,J\xf6rg,M\xfcller,joerg@example.de,\n")
+    with pytest.raises(ImportRefused, match="invalid byte on line 3002"):
+        leads.import_csv(path)
+    assert m.Lead.select().count() == 0
+
+
+def _peak_import(path: Path) -> int:
+    tracemalloc.start()
+    try:
+        leads.import_csv(path)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_file_is_streamed_not_held(user: UserInfo, tmp_path: Path) -> None:
+    small, large = _rows_file(tmp_path, 3_000, "small.csv"), _rows_file(tmp_path, 12_000)
+    small_peak = _peak_import(small)
+    m.Lead.delete().execute()
+    large_peak = _peak_import(large)
+    assert m.Lead.select().count() == 12_000
+    # Four times the file, not four times the memory: a batch of rows at a time is held.
+    assert large_peak < 1.5 * small_peak, (small_peak, large_peak)

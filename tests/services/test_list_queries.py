@@ -24,7 +24,8 @@ _ALL = """
 SELECT o.id, o.topic, a.sort_name, s.sequence, o.probability, o.est_revenue_minor,
        o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status,
        o.topic || ' ' || a.name || ' ' || o.brand || ' ' || o.model || ' '
-       || coalesce(v.vin || ' ' || v.stock_number, ''), o.owner_id
+       || coalesce(v.vin || ' ' || v.stock_number, ''), o.owner_id,
+       o.lost_reason, o.competitor, o.won_reason
 FROM opportunity o JOIN account a ON a.id = o.account_id
 LEFT JOIN stage s ON s.id = o.stage_id LEFT JOIN "user" u ON u.id = o.owner_id
 LEFT JOIN facility f ON f.id = o.facility_id LEFT JOIN vehicle v ON v.id = o.vehicle_id
@@ -41,6 +42,9 @@ _KEYS = {
     "brand_model": (8, 9),
     "facility": (10,),
     "status": (11,),
+    "lost_reason": (14,),
+    "competitor": (15,),
+    "won_reason": (16,),
 }
 
 

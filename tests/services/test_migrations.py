@@ -421,3 +421,28 @@ def test_the_search_index_carries_each_opportunity_s_status(data_dir: Path) -> N
         assert status == "lost"
     finally:
         workspace.close_database()
+
+
+def test_settings_saved_before_schema_11_get_a_version_and_keep_their_value(
+    data_dir: Path,
+) -> None:
+    from app.services import retention
+    from app.services.errors import ConflictError
+
+    copy = data_dir / "showroom.sqlite3"
+    copy.write_bytes(migrations_fixture(10).read_bytes())
+    with sqlite3.connect(copy) as conn:
+        conn.execute("INSERT INTO setting (key, value) VALUES ('retention_months', '60')")
+    conn.close()
+    workspace.open_database(copy)
+    try:
+        workspace.sign_in("anna")
+        assert retention.retention_months() == 60
+        opened = retention.retention_version()
+        assert opened == 1
+        retention.set_retention_months(48, opened)
+        with pytest.raises(ConflictError):
+            retention.set_retention_months(36, opened)
+        assert retention.retention_months() == 48
+    finally:
+        workspace.close_database()

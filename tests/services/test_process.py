@@ -115,7 +115,7 @@ def test_test_drives_of_one_vehicle_cannot_overlap(user: UserInfo) -> None:
     activities.create(_test_drive(other.id, vehicle, start + timedelta(hours=1)))  # back to back
     moved = activities.get(booked.id)
     moved.subject = "Test drive, extended"
-    activities.update(booked.id, moved)  # its own slot is no clash
+    activities.update(booked.id, moved, moved.version)  # its own slot is no clash
 
 
 def test_a_clash_names_the_company_or_the_lead_the_vehicle_is_booked_for(
@@ -353,12 +353,12 @@ def test_a_manager_sets_up_processes_and_a_salesperson_cannot(user: UserInfo) ->
         stage_setup.create_kind("Fleet", "custom", ["interest"])
     interest = next(s for s in stage_setup.kinds()[0].stages if s.name == "Interest")
     follower = factories.opportunity(user.id)
-    stage_setup.update_stage(interest.id, 25, 10, True)
+    stage_setup.update_stage(interest.id, 25, 10, True, expected_version=interest.version)
     assert m.Opportunity.get_by_id(follower.id).probability == 25
     seller = m.User.create(username="zofia", full_name="Zofia", role="salesperson")
     m.set_acting_user(seller.id)
     with pytest.raises(stage_setup.NotAllowed):
-        stage_setup.update_stage(interest.id, 30, 10, True)
+        stage_setup.update_stage(interest.id, 30, 10, True, expected_version=interest.version + 1)
 
 
 # --- the stages by their keys, shown by their names -------------------------------------------

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from app import paths
 from app.db import models as m
-from app.domain.quotes import LineKind
+from app.domain.quotes import LineKind, TradeInVehicle
 from app.domain.validation import ValidationError
 from app.services import audit, deals, documents, numbering, opportunities, orders, process, quotes
 from app.services.errors import ConflictError, NotFound
@@ -71,6 +71,24 @@ def _line(
     kind: LineKind, description: str, price: str, vat: str = "19", qty: str = "1"
 ) -> LineInput:
     return LineInput(kind.value, description, Decimal(qty), Decimal(price), Decimal(vat))
+
+
+# The car traded in, as the editor asks for it before a quote with an allowance is presented.
+CAR = TradeInVehicle("Opel", "Astra", "W0L0AHL4858512345", date(2017, 4, 3), 98_400)
+
+
+def _present(quote_id: int, today: date | None = None) -> quotes.QuoteDetail:
+    """Present the quote, the car of its trade-in allowance identified first."""
+    detail = quotes.get(quote_id)
+    if detail.status == "draft" and any(
+        line.kind == LineKind.TRADE_IN and line.trade_in is None for line in detail.lines
+    ):
+        lines = [
+            replace(line, trade_in=CAR) if line.kind == LineKind.TRADE_IN else line
+            for line in detail.lines
+        ]
+        quotes.save(quote_id, _input(detail, lines=lines), detail.version, today=today)
+    return quotes.present(quote_id, today)
 
 
 @pytest.fixture
@@ -184,14 +202,14 @@ def test_a_quote_with_no_lines_cannot_be_presented(sale: int) -> None:
     quote = quotes.create(sale)
     empty = quotes.save(quote.id, _input(quote, lines=[]), quote.version)
     with pytest.raises(ValidationError, match="no lines"):
-        quotes.present(empty.id)
+        _present(empty.id)
     assert quotes.get(quote.id).status == "draft"
 
 
 def test_presenting_freezes_the_quote_and_archives_its_pdf(sale: int) -> None:
     quote = quotes.create(sale)
     quote = quotes.save(quote.id, _input(quote, remarks="Winter tyres included"), quote.version)
-    presented = quotes.present(quote.id)
+    presented = _present(quote.id)
     assert presented.status == "presented" and not presented.editable
     archived = paths.documents_dir() / "Q-00001.pdf"
     text = "".join(page.extract_text() for page in PdfReader(archived).pages)
@@ -211,38 +229,70 @@ def test_an_unwritable_documents_folder_issues_nothing(sale: int, data_dir: Path
     folder.parent.mkdir(parents=True, exist_ok=True)
     folder.write_text("a file where the folder should be")
     with pytest.raises(documents.DocumentFolderError, match="Nothing was issued"):
-        quotes.present(quote.id)
+        _present(quote.id)
     after = quotes.get(quote.id)
     assert after.status == "draft"
     assert m.Quote.get_by_id(quote.id).snapshot is None
     folder.unlink()
-    assert quotes.present(quote.id).status == "presented"
+    assert _present(quote.id).status == "presented"
 
 
-@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root writes anywhere")
-def test_a_read_only_documents_folder_issues_nothing(sale: int) -> None:
+# The child: present the quote into the read-only documents folder, where permission bits
+# bind (tests/unprivileged.py: as root in CI too).
+_PRESENT_INTO_READ_ONLY = """
+import sys
+from pathlib import Path
+from app import paths
+from app.services import documents, quotes, workspace
+paths.set_data_dir(Path(sys.argv[1]))
+workspace.open_database()
+workspace.sign_in("anna")
+try:
+    quotes.present(int(sys.argv[2]))
+except documents.DocumentFolderError as exc:
+    print("refused:", exc)
+print("status:", quotes.get(int(sys.argv[2])).status)
+workspace.close_database()
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+def test_a_read_only_documents_folder_issues_nothing(sale: int, data_dir: Path) -> None:
+    from tests import unprivileged
+
     quote = quotes.create(sale)
+    detail = quotes.get(quote.id)  # the car of its trade-in allowance identified first
+    lines = [
+        replace(line, trade_in=CAR) if line.kind == LineKind.TRADE_IN else line
+        for line in detail.lines
+    ]
+    quotes.save(quote.id, _input(detail, lines=lines), detail.version)
     folder = paths.documents_dir()
     folder.mkdir(parents=True)
     folder.chmod(0o500)
     try:
-        with pytest.raises(documents.DocumentFolderError):
-            quotes.present(quote.id)
+        result = unprivileged.run(
+            ["-c", _PRESENT_INTO_READ_ONLY, str(data_dir), str(quote.id)], data_dir
+        )
     finally:
         folder.chmod(0o700)
+    assert result.returncode == 0, result.stderr
+    assert "refused: The document could not be written" in result.stdout
+    assert "status: draft" in result.stdout
     assert quotes.get(quote.id).status == "draft"
+    assert list(folder.iterdir()) == []
 
 
 def test_a_revision_supersedes_the_presented_quote(sale: int) -> None:
     quote = quotes.create(sale)
-    quotes.present(quote.id)
+    _present(quote.id)
     revised = quotes.revise(quote.id)
     assert (revised.number, revised.revision, revised.status) == ("Q-00001", 2, "draft")
     assert quotes.get(quote.id).status == "revised"
     assert [line.description for line in revised.lines] == [
         line.description for line in quote.lines
     ]
-    quotes.present(revised.id)
+    _present(revised.id)
     assert (paths.documents_dir() / "Q-00001-r2.pdf").exists()
     labels = [(q.label, q.status) for q in quotes.for_opportunity(sale)]
     assert labels == [("Q-00001 rev. 2", "presented"), ("Q-00001", "revised")]
@@ -270,19 +320,19 @@ def test_quotes_past_their_date_expire_and_the_revenue_falls_back(sale: int) -> 
     assert quotes.get(newer.id).status == "expired"
     assert opportunities.get(sale).est_revenue == Decimal("30000")
     with pytest.raises(ValidationError):
-        quotes.present(newer.id)
+        _present(newer.id)
 
 
 def test_accepting_issues_the_order_form_and_settles_the_other_quotes(sale: int) -> None:
     first = quotes.create(sale)
-    quotes.present(first.id)
+    _present(first.id)
     second = quotes.create(sale)
     second = quotes.save(
         second.id,
         _input(second, lines=[*second.lines[:1], _line(LineKind.DISCOUNT, "Discount", "850")]),
         second.version,
     )
-    quotes.present(second.id)
+    _present(second.id)
     number = deals.accept_quote(second.id, delivery_date=TODAY + timedelta(days=20))
     assert number == "OF-00001"
     statuses = {q.label: q.status for q in quotes.for_opportunity(sale)}
@@ -314,7 +364,7 @@ def test_an_order_form_for_a_vehicle_reserved_elsewhere_is_refused(
     sale: int, user: UserInfo
 ) -> None:
     quote = quotes.create(sale)
-    quotes.present(quote.id)
+    _present(quote.id)
     vehicle_id = quote.vehicle_id
     # The salesperson frees the vehicle and a colleague reserves it for another customer.
     detail = opportunities.get(sale)
@@ -331,7 +381,7 @@ def test_an_order_form_for_a_vehicle_reserved_elsewhere_is_refused(
 
 def test_the_whole_contract_from_order_form_to_delivery(sale: int) -> None:
     quote = quotes.create(sale)
-    quotes.present(quote.id)
+    _present(quote.id)
     deals.accept_quote(quote.id)
     (form,) = orders.for_opportunity(sale)
     assert form.stage == "awaiting the customer's signature"
@@ -358,12 +408,12 @@ def test_the_whole_contract_from_order_form_to_delivery(sale: int) -> None:
 def test_closing_as_lost_abandons_the_open_quotes(sale: int) -> None:
     draft = quotes.create(sale)
     presented = quotes.create(sale)
-    quotes.present(presented.id)
+    _present(presented.id)
     deals.close_lost([sale], process.lost_reasons()[0])
     assert {q.status for q in quotes.for_opportunity(sale)} == {"abandoned"}
     assert quotes.get(draft.id).status == "abandoned"
     with pytest.raises(ValidationError, match="closed"):
-        quotes.present(draft.id)
+        _present(draft.id)
 
 
 def test_the_form_cannot_overwrite_the_revenue_a_quote_sets(sale: int) -> None:
@@ -384,7 +434,7 @@ def test_a_two_hundred_line_quote_is_several_pages(sale: int) -> None:
     quote = quotes.create(sale)
     lines = [_line(LineKind.ACCESSORY, f"Accessory number {n}", "10.00") for n in range(200)]
     quotes.save(quote.id, _input(quote, lines=lines), quote.version)
-    quotes.present(quote.id)
+    _present(quote.id)
     reader = PdfReader(paths.documents_dir() / "Q-00001.pdf")
     assert len(reader.pages) >= 4
     last = reader.pages[-1].extract_text()
@@ -401,7 +451,7 @@ def test_unknown_document_numbers_are_named(db: Path) -> None:
 
 def test_the_snapshot_is_stored_as_plain_json(sale: int, db: Path) -> None:
     quote = quotes.create(sale)
-    quotes.present(quote.id)
+    _present(quote.id)
     with sqlite3.connect(db) as conn:
         (stored,) = conn.execute("SELECT snapshot FROM quote").fetchone()
     data = json.loads(stored)
@@ -417,11 +467,11 @@ def test_the_document_settings_apply_to_the_next_quote(sale: int, tmp_path: Path
         valid_days=30, vat_rate=Decimal("7.7"), terms="Payable on delivery.", logo_path=str(logo)
     )
     saved = documents.save_document_settings(settings)
-    assert saved == settings
+    assert replace(saved, dealer=None) == settings
     quote = quotes.create(sale)
     assert quote.valid_until == TODAY + timedelta(days=30)
     assert quote.lines[0].vat_rate == Decimal("7.7")
-    quotes.present(quote.id)  # an unreadable logo never stops a document
+    _present(quote.id)  # an unreadable logo never stops a document
     assert documents.snapshot("Q-00001").terms == "Payable on delivery."
 
 
@@ -445,7 +495,7 @@ def test_a_delivered_vehicle_is_sold_and_no_longer_in_stock(sale: int, user: Use
     from app.services import catalogue
 
     quote = quotes.create(sale)
-    quotes.present(quote.id)
+    _present(quote.id)
     deals.accept_quote(quote.id)
     (form,) = orders.for_opportunity(sale)
     orders.record_signature(form.id, TODAY)
@@ -465,7 +515,7 @@ def test_an_order_form_needs_the_vehicle(user: UserInfo) -> None:
     _business()
     detail = factories.opportunity(user.id, brand="Volkswagen", model="Golf")
     quote = quotes.create(detail.id)
-    quotes.present(quote.id)
+    _present(quote.id)
     with pytest.raises(ValidationError, match="reserve the stock vehicle"):
         deals.accept_quote(quote.id)
     assert quotes.get(quote.id).status == "presented"
@@ -477,7 +527,7 @@ def test_an_order_form_needs_the_vehicle(user: UserInfo) -> None:
 
 def test_losing_a_contracted_sale_cancels_its_order_form_and_order(sale: int) -> None:
     quote = quotes.create(sale)
-    quotes.present(quote.id)
+    _present(quote.id)
     deals.accept_quote(quote.id)
     (form,) = orders.for_opportunity(sale)
     orders.record_signature(form.id, TODAY)
@@ -527,7 +577,7 @@ def test_a_pdf_not_yet_in_place_when_the_program_died_is_written_again_from_the_
     # The issue has committed; the program dies before the PDF takes its name.
     monkeypatch.setattr(documents, "publish", killed)
     with pytest.raises(_Killed):
-        quotes.present(quote.id)
+        _present(quote.id)
     monkeypatch.undo()
     folder = paths.documents_dir()
     assert quotes.get(quote.id).status == "presented"
@@ -542,11 +592,11 @@ def test_a_pdf_not_yet_in_place_when_the_program_died_is_written_again_from_the_
 def test_a_half_issued_order_form_left_behind_is_not_the_one_issued_under_its_number(
     sale: int, user: UserInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = quotes.present(quotes.create(sale).id)
+    first = _present(quotes.create(sale).id)
     other = factories.opportunity(
         user.id, vehicle_id=_vehicle("WVWZZZCDZSW654321", "N-2"), topic="Second Golf"
     )
-    second = quotes.present(quotes.create(other.id).id)
+    second = _present(quotes.create(other.id).id)
 
     def killed(opportunity_id: int, stage: str) -> None:
         raise _Killed
@@ -593,8 +643,8 @@ def test_a_quote_s_save_presentation_and_acceptance_are_logged_field_by_field(
         ),
         quote.version,
     )
-    quotes.present(saved.id)
-    quotes.present(other.id)
+    _present(saved.id)
+    _present(other.id)
     deals.accept_quote(saved.id)
 
     (created, filled, edited, presented, accepted) = _log("quote", quote.id)
@@ -617,7 +667,7 @@ def test_a_quote_s_save_presentation_and_acceptance_are_logged_field_by_field(
 
 
 def test_an_order_form_and_its_order_are_logged_from_issue_to_cancellation(sale: int) -> None:
-    quote = quotes.present(quotes.create(sale).id)
+    quote = _present(quotes.create(sale).id)
     deals.accept_quote(quote.id)
     (form,) = orders.for_opportunity(sale)
     orders.record_signature(form.id, TODAY)
@@ -638,7 +688,7 @@ def test_an_order_form_and_its_order_are_logged_from_issue_to_cancellation(sale:
 
 
 def test_a_delivery_is_logged_on_its_order(sale: int) -> None:
-    deals.accept_quote(quotes.present(quotes.create(sale).id).id)
+    deals.accept_quote(_present(quotes.create(sale).id).id)
     (form,) = orders.for_opportunity(sale)
     orders.record_signature(form.id, TODAY)
     orders.confirm_order(form.id)
@@ -677,8 +727,8 @@ def test_the_logo_is_frozen_with_the_document_once_per_image(sale: int, tmp_path
     logo.write_bytes(_png((31, 58, 95)))
     settings = replace(documents.document_settings(), logo_path=str(logo))
     documents.save_document_settings(settings)
-    first = quotes.present(quotes.create(sale).id)
-    second = quotes.present(quotes.create(sale).id)
+    first = _present(quotes.create(sale).id)
+    second = _present(quotes.create(sale).id)
     archived = documents.archive_path(first.reference).read_bytes()
     assert m.DocumentImage.select().count() == 1  # two documents, one image
     logo.unlink()  # replacing or deleting the file changes no reprint
@@ -710,7 +760,7 @@ def test_a_margin_scheme_vehicle_shows_no_vat_and_the_notice(sale: int) -> None:
     assert quote.lines[0].margin_scheme
     totals = quote.totals
     assert totals.margin == quote.lines[0].unit_price and totals.vat_total == 0
-    detail = quotes.present(quote.id)
+    detail = _present(quote.id)
     text = "".join(
         p.extract_text() for p in PdfReader(documents.archive_path(detail.reference)).pages
     )
@@ -726,3 +776,65 @@ def test_a_zero_total_or_a_vat_rate_above_thirty_percent_is_confirmed_first(sale
     concerns = quotes.concerns(quote.id)
     assert any("total is zero" in c for c in concerns)
     assert any("31 %" in c for c in concerns)
+
+
+def test_the_dealers_legal_details_are_checked_saved_together_and_audited(sale: int) -> None:
+    dealer = documents.document_settings().dealer
+    assert dealer is not None
+    current = documents.document_settings()
+    wrong = replace(
+        dealer,
+        iban="DE89 3704 0044 0532 0130 01",  # one digit off: the checksum fails
+        bic="COBA DE",
+        vat_number="123",
+        registered_name="Autohaus Brenner Rosenheim GmbH",
+    )
+    with pytest.raises(ValidationError) as refused:
+        documents.save_document_settings(replace(current, valid_days=20, dealer=wrong))
+    assert set(refused.value.errors) == {"iban", "bic", "vat_number"}
+    assert "IBAN" in refused.value.errors["iban"]
+    # Nothing of a refused save is kept, the settings neither.
+    assert documents.document_settings().valid_days == current.valid_days
+    assert documents.dealer_details(dealer.business_id) == dealer
+
+    right = replace(
+        wrong, iban="de89370400440532013000", bic="cobadeffxxx", vat_number="DE 123 456 789"
+    )
+    saved = documents.save_document_settings(replace(current, valid_days=20, dealer=right))
+    assert saved.valid_days == 20 and saved.dealer is not None
+    assert saved.dealer.iban == "DE89 3704 0044 0532 0130 00"
+    assert (saved.dealer.bic, saved.dealer.vat_number) == ("COBADEFFXXX", "DE123456789")
+    (change,) = audit.history("business", dealer.business_id)
+    assert change.changes["iban"] == (dealer.iban, "DE89 3704 0044 0532 0130 00")
+    # The next document prints them.
+    quote = quotes.create(sale)
+    _present(quote.id)
+    legal = documents.snapshot("Q-00001").seller.legal
+    assert (legal.registered_name, legal.bic) == ("Autohaus Brenner Rosenheim GmbH", "COBADEFFXXX")
+
+
+def test_a_trade_in_is_presented_only_with_its_car_identified(sale: int) -> None:
+    quote = quotes.create(sale)
+    allowance = _line(LineKind.TRADE_IN, "Trade-in allowance", "6800", vat="0")
+    lines = [quote.lines[0], allowance]
+    saved = quotes.save(quote.id, _input(quote, lines=lines), quote.version)
+    with pytest.raises(ValidationError) as refused:
+        quotes.present(saved.id)
+    assert "identify the car traded in" in refused.value.errors["lines.1.trade_in"]
+    # A VIN that cannot be one is refused when the quote is saved.
+    bad = replace(allowance, trade_in=TradeInVehicle("Opel", "Astra", "W0L0AHL48585O2345"))
+    with pytest.raises(ValidationError) as refused:
+        quotes.save(saved.id, _input(saved, lines=[lines[0], bad]), saved.version)
+    assert "lines.1.trade_in" in refused.value.errors
+    with pytest.raises(ValidationError) as refused:
+        quotes.check_trade_in(TradeInVehicle("Opel", "Astra", "", date(2099, 1, 1), -5))
+    assert set(refused.value.errors) == {"first_registration", "mileage_km"}
+    car = TradeInVehicle("Opel", "Astra", "w0l0ahl4858512345", date(2017, 4, 3), 98_400)
+    saved = quotes.save(
+        saved.id, _input(saved, lines=[lines[0], replace(allowance, trade_in=car)]), saved.version
+    )
+    assert saved.lines[1].trade_in is not None
+    assert saved.lines[1].trade_in.vin == "W0L0AHL4858512345"
+    quotes.present(saved.id)
+    printed = documents.snapshot("Q-00001").lines[1].trade_in
+    assert printed is not None and printed.mileage_km == 98_400

@@ -323,7 +323,9 @@ def test_contact_edits_and_merges_are_logged(user: UserInfo) -> None:
     account_id = factories.customer("Rossi", "Maria")
     [contact] = accounts.get(account_id).contacts
     accounts.update_contact(
-        contact.id, accounts.ContactInput(first_name="Maria", last_name="Rossi", job_title="CEO")
+        contact.id,
+        accounts.ContactInput(first_name="Maria", last_name="Rossi", job_title="CEO"),
+        contact.version,
     )
     [entry] = [r for r in audit.history("contact", contact.id) if r.action == "update"]
     assert entry.changes == {"job_title": ("", "CEO")}
@@ -382,3 +384,140 @@ def test_export_and_anonymise_cover_quotes_and_keep_the_signed_contract(
     assert "Q-00001" in reprint and "Petrović" not in reprint
     assert documents.snapshot(form).customer.name == "Jelena Petrović"  # the contract is kept
     assert issued.totals.amount_due == documents.snapshot("Q-00001").totals.amount_due
+
+
+# --- files, leads never converted, a lead's personal data ---------------------------------
+
+
+def test_a_purge_removes_the_purged_quotes_archived_pdfs(user: UserInfo) -> None:
+    from app import paths
+    from app.services import quotes
+
+    retention.set_retention_months(24)
+    m.Business.create(name="Autohaus Brenner", kind="dealer")
+    customer = factories.customer("Brandt", "Greta")
+    polo = {"brand": "Volkswagen", "model": "Polo"}
+    lost = factories.opportunity(user.id, customer, topic="Quoted Polo", **polo)
+    first = quotes.present(quotes.create(lost.id).id)
+    revised = quotes.present(quotes.revise(first.id).id)
+    kept = factories.opportunity(user.id, customer, topic="Recent Polo", **polo)
+    recent = quotes.present(quotes.create(kept.id).id)
+    deals.close_lost([lost.id, kept.id], process.lost_reasons()[0])
+    m.Opportunity.update(closed_at=datetime(2023, 1, 1, 12)).where(
+        m.Opportunity.id == lost.id
+    ).execute()
+    folder = paths.documents_dir()
+    purged = [folder / "Q-00001.pdf", folder / "Q-00001-r2.pdf"]
+    assert all(p.exists() for p in purged) and (folder / "Q-00002.pdf").exists()
+    assert (first.number, revised.revision, recent.number) == ("Q-00001", 2, "Q-00002")
+    (folder / "Q-00001.pdf.part").write_bytes(b"half")  # a render killed halfway
+
+    result = retention.purge(retention.plan(TODAY), TODAY)
+    assert result.opportunities == 1 and result.files == 2
+    assert not any(p.exists() for p in purged) and not (folder / "Q-00001.pdf.part").exists()
+    assert (folder / "Q-00002.pdf").exists()  # another sale's document stays
+
+
+def _aged_lead(last_name: str, changed: datetime, **extra: object) -> int:
+    lead = leads.create(
+        leads.LeadInput(last_name=last_name, email=f"{last_name}@example.de", **extra)
+    )  # type: ignore[arg-type]
+    m.Lead.update(updated_at=changed, created_at=changed).where(m.Lead.id == lead.id).execute()
+    return lead.id
+
+
+def test_leads_never_converted_are_purged_after_the_retention_period(user: UserInfo) -> None:
+    retention.set_retention_months(24)
+    old = _aged_lead("Altmann", datetime(2023, 5, 1, 9))
+    activities.create(
+        activities.ActivityInput(
+            kind="call",
+            subject="Called Altmann",
+            starts_at=datetime(2023, 5, 2, 10),
+            lead_id=old,
+            owner_id=user.id,
+            direction="out",
+        )
+    )
+    recent = _aged_lead("Neumann", datetime(2025, 6, 1, 9))
+    converted = _aged_lead("Konrad", datetime(2023, 5, 1, 9))
+    leads.convert(converted, confirmed_new=True, owner_id=user.id)
+    m.Lead.update(updated_at=datetime(2023, 5, 1, 9)).where(m.Lead.id == converted).execute()
+
+    plan = retention.plan(TODAY)
+    assert [lead.id for lead in plan.leads] == [old]
+    assert "1 lead never converted, last changed before 2024-12-01" in plan.summary
+    assert m.Lead.select().count() == 3  # the dry run deletes nothing
+    result = retention.purge(plan, TODAY)
+    assert result.leads == 1 and result.activities == 1
+    assert {lead.last_name for lead in m.Lead.select()} == {"Neumann", "Konrad"}
+    assert m.Activity.select().where(m.Activity.lead == old).count() == 0
+    assert [e.action for e in audit.history("lead", old)][-1:] == ["purge"]
+    assert recent in [lead.id for lead in m.Lead.select()]
+
+
+def test_a_lead_changed_since_the_dry_run_is_not_purged(user: UserInfo) -> None:
+    retention.set_retention_months(24)
+    old = _aged_lead("Altmann", datetime(2023, 5, 1, 9))
+    plan = retention.plan(TODAY)
+    leads.set_status(old, "contacted")  # touched today: no longer due
+    assert retention.purge(plan, TODAY).leads == 0
+    assert m.Lead.select().count() == 1
+
+
+def test_a_lead_is_exported_and_anonymised_like_a_customer(user: UserInfo, tmp_path: Path) -> None:
+    lead = leads.create(
+        leads.LeadInput(
+            first_name="Greta",
+            last_name="Brandt",
+            email="greta.brandt@example.de",
+            phone="+49 170 1234567",
+            city="Bremen",
+            brand="Audi",
+            notes="Greta Brandt wants a call after 5",
+        )
+    )
+    activities.create(
+        activities.ActivityInput(
+            kind="call",
+            subject="Called Greta Brandt",
+            starts_at=datetime(2026, 1, 5, 10),
+            lead_id=lead.id,
+            owner_id=user.id,
+            direction="out",
+        )
+    )
+    leads.update(lead.id, replace(leads.get(lead.id), city="Hamburg"), leads.get(lead.id).version)
+
+    path = personal_data.export_lead(
+        lead.id, tmp_path / personal_data.suggested_lead_file_name(lead.id)
+    )
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["lead"]["email"] == "greta.brandt@example.de"
+    assert data["activities"][0]["subject"] == "Called Greta Brandt"
+    assert any(line["changes"].get("city") == ["Bremen", "Hamburg"] for line in data["audit_log"])
+    assert [e.action for e in audit.history("lead", lead.id)][-1] == "export"
+
+    result = personal_data.anonymise_lead(lead.id)
+    assert result.activities == 1
+    after = leads.get(lead.id)
+    assert (after.first_name, after.email, after.phone, after.city) == ("", "", "", "")
+    assert after.last_name == f"Anonymised lead #{lead.id}" and after.brand == "Audi"
+    assert "Brandt" not in after.notes and "call after 5" in after.notes
+    held = json.dumps(personal_data.collect_lead(lead.id), ensure_ascii=False)
+    assert "Brandt" not in held and "Bremen" not in held and "greta" not in held.lower()
+
+
+def test_a_converted_lead_is_anonymised_with_its_customer_and_only_by_managers(
+    user: UserInfo,
+) -> None:
+    lead = leads.create(leads.LeadInput(last_name="Konrad", email="k@example.de"))
+    leads.convert(lead.id, confirmed_new=True, owner_id=user.id)
+    with pytest.raises(ValidationError, match="anonymise the customer"):
+        personal_data.anonymise_lead(lead.id)
+    other = leads.create(leads.LeadInput(last_name="Weiss", email="w@example.de"))
+    m.User.create(username="sam", full_name="Sam Sales", role="salesperson")
+    sign_in("sam")
+    with pytest.raises(NotAllowed):
+        personal_data.anonymise_lead(other.id)
+    assert leads.get(other.id).last_name == "Weiss"

@@ -15,9 +15,11 @@ and K activities, the topic saying K. Then, as a salesperson would, one step at 
 new quote (numbered, the vehicle its first line), saved with L lines, the remarks saying
 L; most quotes are presented (frozen, their PDF archived in the documents folder beside
 the database), some of those accepted (the order form issued, its PDF archived) and some
-revised (a new draft revision). Every third round also a small lead import (5 rows, one
-transaction) tagged with its batch, and a change to an older opportunity. It never stops
-by itself: it is killed.
+revised (a new draft revision). Then the records the other forms edit, each saved with the
+version it was opened at, one transaction each: the customer's contact, one of the sale's
+activities, a lead, a stage's days allowed and the document terms. Every third round also
+a small lead import (5 rows, one transaction) tagged with its batch, and a change to an
+older opportunity. It never stops by itself: it is killed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +36,17 @@ from app import paths
 from app.db import models as m
 from app.db.connection import open_sqlite, transaction
 from app.domain.quotes import LineKind
-from app.services import accounts, activities, deals, leads, opportunities, quotes, workspace
+from app.services import (
+    accounts,
+    activities,
+    deals,
+    documents,
+    leads,
+    opportunities,
+    quotes,
+    stage_setup,
+    workspace,
+)
 
 LEAD_BATCH = 5
 # What the salesperson adds after the vehicle: (kind, description, unit price, VAT rate).
@@ -93,6 +106,39 @@ def _quote(opportunity_id: int, rng: random.Random) -> None:
         quotes.revise(saved.id)
 
 
+def _edit_versioned(seed: int, n: int, account_id: int, opportunity_id: int) -> None:
+    """Each of the other editable records opened, changed and saved with the version it
+    was opened at, as its form does: each save its own transaction."""
+    tag = f"{seed}-{n}"
+    contact = accounts.get(account_id).contacts[0]
+    accounts.update_contact(
+        contact.id,
+        accounts.ContactInput(
+            contact.first_name, contact.last_name, contact.email, contact.phone, f"role {tag}"
+        ),
+        contact.version,
+    )
+    activity_row = m.Activity.select().where(m.Activity.opportunity == opportunity_id).first()
+    activity = activities.get(activity_row.id)
+    activity.description = f"edited {tag}"
+    activities.update(activity.id, activity, activity.version)
+    lead_row = m.Lead.select().order_by(m.Lead.id.desc()).first()
+    if lead_row is not None:
+        lead = leads.get(lead_row.id)
+        lead.notes = f"edited {tag}"
+        leads.update(lead.id, lead, lead.version)
+    stage = next(s for s in stage_setup.kinds()[0].stages if s.key == "interest")
+    stage_setup.update_stage(
+        stage.id,
+        stage.default_probability,
+        1 + (seed * 1000 + n) % 3000,
+        stage.in_funnel,
+        expected_version=stage.version,
+    )
+    settings = documents.document_settings()
+    documents.save_document_settings(replace(settings, terms=f"terms {tag}"))
+
+
 def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
     k = 1 + rng.randrange(6)
     with transaction():
@@ -129,6 +175,7 @@ def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
                 )
             )
     _quote(created.id, rng)
+    _edit_versioned(seed, n, account.id, created.id)
     if n % 3 == 0:
         rows = "\n".join(
             f"Lead{i},B{seed}x{n},b{seed}x{n}.{i}@example.com,batch {seed}-{n}"

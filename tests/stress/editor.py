@@ -3,11 +3,14 @@ as a user would (open, think, save), and reports what it saved and what it was r
 
     python -m tests.stress.editor DATABASE NAME EDITS START_FILE KIND ID [ID ...]
 
-KIND is "opportunity" or "quote". Each edit opens a record, waits a moment and saves it
-with a token of its own: appended to an opportunity's description, or as a new line of a
-draft quote (its description the token). A save refused with ConflictError is counted,
-and the edit is made again on a fresh read, as the conflict dialog's reload does. Prints
-JSON: {"saved": {"ID": [tokens...]}, "conflicts": N}.
+KIND is "opportunity" or "quote", or one of the COUNTED kinds (account, contact, activity,
+lead, stage, settings). Each edit opens a record, waits a moment and saves it with a token
+of its own: appended to an opportunity's description, or as a new line of a draft quote
+(its description the token); the counted kinds add one to a counter kept in one of the
+record's fields (a contact's job title, a stage's days allowed, the document terms...), so
+a lost update shows as a count short of the saves. A save refused with ConflictError is
+counted, and the edit is made again on a fresh read, as the conflict dialog's reload does.
+Prints JSON: {"saved": {"ID": [tokens...]}, "conflicts": N}.
 """
 
 from __future__ import annotations
@@ -16,11 +19,21 @@ import json
 import random
 import sys
 import time
+from dataclasses import fields, replace
 from decimal import Decimal
 from pathlib import Path
 
 from app.db.connection import open_sqlite
-from app.services import opportunities, quotes, workspace
+from app.services import (
+    accounts,
+    activities,
+    documents,
+    leads,
+    opportunities,
+    quotes,
+    stage_setup,
+    workspace,
+)
 from app.services.errors import ConflictError
 
 
@@ -45,7 +58,75 @@ def _edit_quote(quote_id: int, token: str, rng: random.Random) -> None:
     quotes.save(quote_id, data, opened.version)
 
 
-EDITS = {"opportunity": _edit_opportunity, "quote": _edit_quote}
+def _plus_one(value: object) -> str:
+    return str(int(str(value or "0")) + 1)
+
+
+def _edit_account(account_id: int, token: str, rng: random.Random) -> None:
+    opened = accounts.get(account_id)
+    time.sleep(rng.uniform(0, 0.004))
+    data = accounts.AccountInput(
+        **{f.name: getattr(opened, f.name) for f in fields(accounts.AccountInput)}
+    )
+    data.street = _plus_one(opened.street)
+    accounts.update(account_id, data, opened.version)
+
+
+def _edit_contact(contact_id: int, token: str, rng: random.Random) -> None:
+    opened = accounts.contact(contact_id)
+    time.sleep(rng.uniform(0, 0.004))
+    data = accounts.ContactInput(
+        opened.first_name, opened.last_name, opened.email, opened.phone, _plus_one(opened.job_title)
+    )
+    accounts.update_contact(contact_id, data, opened.version)
+
+
+def _edit_activity(activity_id: int, token: str, rng: random.Random) -> None:
+    opened = activities.get(activity_id)
+    time.sleep(rng.uniform(0, 0.004))
+    data = activities.ActivityInput(
+        **{f.name: getattr(opened, f.name) for f in fields(activities.ActivityInput)}
+    )
+    data.description = _plus_one(opened.description)
+    activities.update(activity_id, data, opened.version)
+
+
+def _edit_lead(lead_id: int, token: str, rng: random.Random) -> None:
+    opened = leads.get(lead_id)
+    time.sleep(rng.uniform(0, 0.004))
+    data = leads.LeadInput(**{f.name: getattr(opened, f.name) for f in fields(leads.LeadInput)})
+    data.notes = _plus_one(opened.notes)
+    leads.update(lead_id, data, opened.version)
+
+
+def _edit_stage(stage_id: int, token: str, rng: random.Random) -> None:
+    opened = stage_setup.stage(stage_id)
+    time.sleep(rng.uniform(0, 0.004))
+    stage_setup.update_stage(
+        stage_id,
+        opened.default_probability,
+        (opened.days_allowed or 0) + 1,
+        opened.in_funnel,
+        expected_version=opened.version,
+    )
+
+
+def _edit_settings(_id: int, token: str, rng: random.Random) -> None:
+    opened = documents.document_settings()
+    time.sleep(rng.uniform(0, 0.004))
+    documents.save_document_settings(replace(opened, terms=_plus_one(opened.terms)))
+
+
+EDITS = {
+    "opportunity": _edit_opportunity,
+    "quote": _edit_quote,
+    "account": _edit_account,
+    "contact": _edit_contact,
+    "activity": _edit_activity,
+    "lead": _edit_lead,
+    "stage": _edit_stage,
+    "settings": _edit_settings,
+}
 
 
 def main(argv: list[str]) -> int:

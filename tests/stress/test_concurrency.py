@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 
 from app.db import models as m
 from app.domain import money
-from app.services import opportunities, quotes, workspace
+from app.services import accounts, opportunities, quotes, workspace
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,3 +123,102 @@ def test_two_workstations_saving_the_same_draft_quote_lose_no_line(data_dir: Pat
     assert sum(len(r["saved"][str(i)]) for r in reports for i in ids) == 2 * QUOTE_EDITS
     assert conflicts > 0
     print(f"\n{2 * QUOTE_EDITS} saves by two processes on {len(ids)} quotes; {conflicts} refused")
+
+
+# --- every other record a user edits: a counter one field holds -----------------------------
+
+COUNTED_EDITS = 40
+
+
+def _counted_records(kind: str, user: workspace.UserInfo) -> list[int]:
+    """Records of `kind` whose counting field starts at 0; [0] for the settings."""
+    from datetime import datetime
+
+    from app.services import activities, documents, leads, stage_setup
+
+    if kind == "account":
+        return [factories.customer(f"Shared{n}", street="0") for n in range(2)]
+    if kind == "contact":
+        return [accounts.get(factories.customer(f"Shared{n}")).contacts[0].id for n in range(2)]
+    if kind == "activity":
+        sale = factories.opportunity(user.id)
+        return [
+            activities.create(
+                activities.ActivityInput(
+                    kind="task",
+                    subject=f"Shared {n}",
+                    description="0",
+                    starts_at=datetime(2030, 1, 2, 10, 0),
+                    owner_id=user.id,
+                    opportunity_id=sale.id,
+                )
+            ).id
+            for n in range(2)
+        ]
+    if kind == "lead":
+        return [
+            leads.create(
+                leads.LeadInput(last_name=f"Shared{n}", email=f"s{n}@example.com", notes="0")
+            ).id
+            for n in range(2)
+        ]
+    if kind == "stage":
+        stages = [s for s in stage_setup.kinds()[0].stages if not (s.is_won or s.is_lost)][:2]
+        for s in stages:
+            stage_setup.update_stage(
+                s.id, s.default_probability, 1, s.in_funnel, expected_version=s.version
+            )
+        return [s.id for s in stages]
+    settings = documents.document_settings()
+    documents.save_document_settings(replace(settings, terms="0"))
+    return [0]
+
+
+def _counted(kind: str, record_id: int) -> tuple[int, int]:
+    """(the counter, the version) as saved now."""
+    from app.services import activities, documents, leads, stage_setup
+
+    if kind == "account":
+        detail = accounts.get(record_id)
+        return int(detail.street), detail.version
+    if kind == "contact":
+        contact = accounts.contact(record_id)
+        return int(contact.job_title or 0), contact.version
+    if kind == "activity":
+        activity = activities.get(record_id)
+        return int(activity.description), activity.version
+    if kind == "lead":
+        lead = leads.get(record_id)
+        return int(lead.notes), lead.version
+    if kind == "stage":
+        stage = stage_setup.stage(record_id)
+        return int(stage.days_allowed or 0), stage.version
+    settings = documents.document_settings()
+    return int(settings.terms), int(settings.version or 0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["account", "contact", "activity", "lead", "stage", "settings"])
+def test_two_workstations_lose_no_update_of_any_record(data_dir: Path, kind: str) -> None:
+    database = workspace.open_database(data_dir / "showroom.sqlite3")
+    user = workspace.sign_in("anna")
+    # Managers: the stages and the settings are theirs to change.
+    for name, full_name in (("ws1", "Workstation One"), ("ws2", "Workstation Two")):
+        m.User.create(username=name, full_name=full_name, role="sales_manager")
+    ids = _counted_records(kind, user)
+    before = {i: _counted(kind, i) for i in ids}
+    workspace.close_database()
+
+    reports = _workstations(database, data_dir, kind, COUNTED_EDITS, ids)
+
+    workspace.open_database(database)
+    for record_id in ids:
+        saves = sum(len(r["saved"][str(record_id)]) for r in reports)
+        counter, version = _counted(kind, record_id)
+        # Every save counted once: none was lost over the other's.
+        assert counter == before[record_id][0] + saves
+        assert version == before[record_id][1] + saves
+    conflicts = sum(r["conflicts"] for r in reports)
+    assert sum(len(r["saved"][str(i)]) for r in reports for i in ids) == 2 * COUNTED_EDITS
+    assert conflicts > 0
+    print(f"\n{kind}: {2 * COUNTED_EDITS} saves by two processes; {conflicts} refused")

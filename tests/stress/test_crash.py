@@ -43,6 +43,7 @@ class Seen:
     pdfs: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (size, mtime)
     parts: set[str] = field(default_factory=set)  # every .part file ever left behind
     missing: set[str] = field(default_factory=set)  # issued, its PDF not (yet) archived
+    edited: int = 0  # contacts, activities, leads, stages and settings saved over a version
 
 
 def _gap_free(conn: sqlite3.Connection, table: str, series: str, prefix: str) -> int:
@@ -153,6 +154,32 @@ def _check_order_forms(conn: sqlite3.Connection) -> dict[str, str]:
     return issued
 
 
+# The records the writer saves with a version (besides sales and quotes): each update is
+# its new version and its audit line together, or neither.
+_VERSIONED = ("contact", "activity", "lead", "stage")
+
+
+def _check_versions(conn: sqlite3.Connection) -> int:
+    """Every versioned record's version is 1 + its updates in the audit log, and the
+    settings' versions add up to their audit lines; returns how many were edited."""
+    edited = 0
+    for entity in _VERSIONED:
+        rows = conn.execute(
+            f"""SELECT t.id, t.version,
+                       (SELECT count(*) FROM audit_entry a WHERE a.entity = ?
+                        AND a.entity_id = t.id AND a.action = 'update')
+                FROM {entity} t""",
+            (entity,),
+        ).fetchall()
+        for record_id, version, updates in rows:
+            assert version == 1 + updates, (entity, record_id, version, updates)
+            edited += version > 1
+    versions = conn.execute("SELECT coalesce(sum(version), 0) FROM setting").fetchone()[0]
+    lines = conn.execute("SELECT count(*) FROM audit_entry WHERE entity = 'setting'").fetchone()[0]
+    assert versions == lines, (versions, lines)
+    return edited + (versions > 0)
+
+
 def _check_documents(folder: Path, issued: dict[str, str], seen: Seen) -> None:
     """A PDF in the documents folder is an issued document's, complete: pypdf reads it and it
     is, byte for byte, what its snapshot renders. A .part file is never one of them."""
@@ -216,6 +243,7 @@ def _check(path: Path, seen: Seen) -> None:
         forms = _check_order_forms(conn)
         _gap_free(conn, "order_form", "order_form", "OF")
         _check_documents(path.parent / "documents", {**issued, **forms}, seen)
+        seen.edited = _check_versions(conn)
         seen.opportunities = len(rows)
         seen.activities = conn.execute("SELECT count(*) FROM activity").fetchone()[0]
         seen.quotes = statuses
@@ -290,9 +318,12 @@ def test_a_writer_killed_at_random_moments_leaves_a_sound_database(tmp_path: Pat
         f"{seen.activities} activities survived whole; the writer got further before {grew} "
         f"of the kills; {quotes} quotes whole ({dict(sorted(seen.quotes.items()))}), "
         f"{seen.order_forms} order forms, {len(seen.pdfs)} archived PDFs complete, "
-        f"{len(seen.parts)} .part files left behind, {reprinted} PDFs reprinted from snapshots"
+        f"{len(seen.parts)} .part files left behind, {reprinted} PDFs reprinted from snapshots; "
+        f"{seen.edited} contacts, activities, leads, stages and settings saved over a version, "
+        "each with its audit line"
     )
     # The kills hit a writer at work, not one still starting up, and it got to each step.
     assert seen.opportunities > KILLS // 2 and grew > KILLS // 4
     assert seen.quotes["accepted"] >= 3 and seen.quotes["revised"] >= 3
+    assert seen.edited > KILLS // 4
     assert elapsed < 60

@@ -194,3 +194,17 @@ def test_a_customer_saved_elsewhere_shows_the_changes_and_reloads_theirs(
     )
     assert dialog.fields.edits["email"].text() == "rossi.maria@example.com"
     assert accounts.get(account_id).email == "rossi.maria@example.com"
+
+
+def test_a_company_has_a_vat_id_field_a_person_does_not(qtbot, form) -> None:
+    dialog = form()
+    vat = dialog.fields.boxes["vat_number"]
+    assert not vat.isVisibleTo(dialog)
+    dialog.fields.company_radio.setChecked(True)
+    assert vat.isVisibleTo(dialog)
+    _type(qtbot, dialog, company_name="J&C Motors GmbH", vat_number="DE12")
+    assert not dialog.save()
+    assert "not a VAT ID" in vat.message.text()
+    _type(qtbot, dialog, vat_number="de 123 456 789")
+    assert dialog.save()
+    assert accounts.get(dialog.detail.id).vat_number == "DE123456789"

@@ -92,7 +92,8 @@ def test_the_dashboard_shows_the_figures(window: MainWindow) -> None:
         )
         for r in range(page.forecast_model.rowCount())
     }
-    assert forecast[("Overdue", "EUR")] == "1" and forecast[("Next 90 days", "CHF")] == "1"
+    assert forecast[("Overdue (before today)", "EUR")] == "1"
+    assert forecast[("Within 90 days (cumulative)", "CHF")] == "1"
     assert _texts(page.funnel_model, 1) == ["0", "9", "5", "1", "1"]
     assert _texts(page.reason_model) == ["Bought elsewhere", "Price"]
     assert "Win rate 33.3 %" in page.outcome.text()

@@ -70,7 +70,8 @@ def _refused(dialog: LeadImportDialog) -> list[tuple[int, str]]:
 
 def _import(qtbot, dialog: LeadImportDialog, path: Path | str) -> None:  # type: ignore[no-untyped-def]
     dialog.path_edit.setText(str(path))
-    qtbot.mouseClick(dialog.import_button, LEFT)
+    with qtbot.waitSignal(dialog.import_finished, timeout=60_000):
+        qtbot.mouseClick(dialog.import_button, LEFT)
 
 
 def test_a_good_file_is_imported_for_the_owner_chosen(
@@ -127,7 +128,7 @@ def test_importing_the_same_file_twice_adds_nothing_the_second_time(
     path = _file(tmp_path, GOOD)
     _import(qtbot, dialog, path)
     with qtbot.assertNotEmitted(dialog.imported):
-        qtbot.mouseClick(dialog.import_button, LEFT)
+        _import(qtbot, dialog, path)
     assert dialog.report is not None
     assert (dialog.report.imported, dialog.report.already_there) == (0, 3)
     assert dialog.summary.text() == "leads.csv: 0 imported, 3 already imported before."
@@ -156,12 +157,12 @@ def test_a_file_without_permission_is_explained(
 ) -> None:
     path = _file(tmp_path, GOOD)
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
     # Reading as the system refuses it (chmod does not stop a test run as root).
     monkeypatch.setattr("ui.leads.lead_import.os.access", lambda *args: True)
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     dialog = make_dialog()
     _import(qtbot, dialog, path)
     assert "cannot be read (Permission denied)" in dialog.file_box.message.text()
@@ -178,3 +179,56 @@ def test_browsing_puts_the_chosen_file_in_the_field(
     dialog = make_dialog()
     qtbot.mouseClick(dialog.browse_button, LEFT)
     assert dialog.path_edit.text() == str(path)
+
+
+def _many(tmp_path: Path, count: int) -> Path:
+    lines = ["id,first_name,last_name,email"]
+    lines += [f"{i},Name{i},Surname{i},p{i}@example.com" for i in range(count)]
+    return _file(tmp_path, "\n".join(lines) + "\n", "many.csv")
+
+
+def test_a_large_file_imports_beside_the_window_with_its_progress_shown(
+    qtbot, make_dialog: MakeDialog, tmp_path: Path
+) -> None:
+    dialog = make_dialog()
+    seen: list[int] = []
+    dialog.path_edit.setText(str(_many(tmp_path, 20_000)))
+    with qtbot.waitSignal(dialog.import_finished, timeout=60_000):
+        qtbot.mouseClick(dialog.import_button, LEFT)
+        # The click returns at once: the window stays live while the rows go in.
+        assert dialog.importing and dialog.progress.isVisible()
+        assert dialog.cancel_button.isVisible() and not dialog.import_button.isEnabled()
+        dialog.worker.progressed.connect(seen.append)  # type: ignore[union-attr]
+    assert seen and seen == sorted(seen) and 0 < seen[0] < 1_000
+    assert not dialog.progress.isVisible() and not dialog.cancel_button.isVisible()
+    assert dialog.summary.text() == "many.csv: 20000 imported."
+    assert m.Lead.select().count() == 20_000
+
+
+def test_cancel_stops_the_import_and_writes_nothing(
+    qtbot, make_dialog: MakeDialog, tmp_path: Path
+) -> None:
+    dialog = make_dialog()
+    dialog.path_edit.setText(str(_many(tmp_path, 60_000)))
+    with qtbot.waitSignal(dialog.import_finished, timeout=60_000):
+        qtbot.mouseClick(dialog.import_button, LEFT)
+        assert dialog.worker is not None
+        with qtbot.waitSignal(dialog.worker.progressed, timeout=30_000):
+            pass
+        qtbot.mouseClick(dialog.cancel_button, LEFT)
+    assert dialog.summary.text() == "The import was cancelled; nothing was imported."
+    assert dialog.report is None and m.Lead.select().count() == 0
+    assert dialog.import_button.isEnabled() and dialog.path_edit.isEnabled()
+
+
+def test_closing_the_window_while_importing_cancels_it(
+    qtbot, make_dialog: MakeDialog, tmp_path: Path
+) -> None:
+    dialog = make_dialog()
+    dialog.path_edit.setText(str(_many(tmp_path, 60_000)))
+    qtbot.mouseClick(dialog.import_button, LEFT)
+    assert dialog.worker is not None
+    with qtbot.waitSignal(dialog.worker.progressed, timeout=30_000):
+        pass
+    dialog.close()
+    assert m.Lead.select().count() == 0

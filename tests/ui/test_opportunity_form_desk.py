@@ -84,6 +84,7 @@ def test_primary_demand_is_edited_on_the_opportunity_and_a_wrong_price_is_kept(
     sale = factories.opportunity(user.id).id
     dialog = open_form(qtbot, user, sale)
     tab = dialog.demand_tab
+    dialog.tabs.setCurrentWidget(tab)
     editor = tab.editor
     editor.add_button.click()
     editor.table.item(0, 1).setText("Golf GTI, white")
@@ -103,9 +104,16 @@ def test_primary_demand_is_edited_on_the_opportunity_and_a_wrong_price_is_kept(
         ("vehicle", "Golf GTI, white", Decimal("38000.00"), ""),
         ("financing", "48 months, 10,000 down", None, "wants a low rate"),
     ]
-    # Read back with the record when the form opens again.
+    # Read back when the form opens again and the tab is shown.
     again = open_form(qtbot, user, sale)
+    again.tabs.setCurrentWidget(again.demand_tab)
     assert again.demand_tab.editor.table.rowCount() == 2
+    # A line typed and not saved yet stays when the form's fields are saved.
+    again.demand_tab.editor.add_button.click()
+    again.demand_tab.editor.table.item(2, 1).setText("Tow bar")
+    again.opportunity.topic.setText("Golf GTI for Rossi")
+    assert again.save()
+    assert again.demand_tab.editor.table.item(2, 1).text() == "Tow bar"
 
 
 class _Screen:

@@ -291,6 +291,26 @@ def test_the_document_settings_dialog_saves_and_refuses_at_the_field(sale: int, 
     assert quotes.create(sale).valid_until == date.today() + timedelta(days=21)
 
 
+def test_the_document_settings_dialog_edits_the_dealers_legal_details(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.services import documents
+    from ui.quotes.document_settings_dialog import DocumentSettingsDialog
+
+    dialog = DocumentSettingsDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.tabs.count() == 2 and dialog.dealer.count() >= 1
+    dialog.dealer_edits["registered_name"].setText("Autohaus Brenner Rosenheim GmbH")
+    dialog.dealer_edits["iban"].setText("DE89 3704 0044 0532 0130 01")
+    assert not dialog.save()
+    assert dialog.tabs.currentIndex() == 1  # the refused field's tab comes forward
+    assert "IBAN" in dialog.boxes["iban"].message.text()
+    dialog.dealer_edits["iban"].setText("DE89370400440532013000")
+    dialog.dealer_edits["bic"].setText("COBADEFFXXX")
+    assert dialog.save()
+    assert dialog.dealer_edits["iban"].text() == "DE89 3704 0044 0532 0130 00"
+    saved = documents.document_settings().dealer
+    assert saved is not None and saved.registered_name == "Autohaus Brenner Rosenheim GmbH"
+
+
 def test_a_salesperson_sees_the_document_settings_read_only(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
     from ui.quotes.document_settings_dialog import DocumentSettingsDialog
 
@@ -298,6 +318,7 @@ def test_a_salesperson_sees_the_document_settings_read_only(sale: int, qtbot) ->
     dialog = DocumentSettingsDialog()
     qtbot.addWidget(dialog)
     assert dialog.read_only and dialog.save_button.isHidden() and dialog.terms.isReadOnly()
+    assert dialog.dealer_edits["iban"].isReadOnly()
 
 
 def test_the_form_shows_the_revenue_of_its_quote_read_only(
@@ -434,3 +455,48 @@ def test_a_lines_message_and_a_plural_unit_read_the_language(
     assert model.headerData(COL_QUANTITY, Qt.Orientation.Horizontal) == "Menge"
     settings.valid_days.setValue(1)
     assert settings.valid_days.suffix() == " Tag"
+
+
+def test_the_car_traded_in_is_entered_checked_and_printed_beside_its_allowance(
+    sale: int, qtbot, say_yes: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.quotes.trade_in_dialog import TradeInDialog
+
+    dialog = QuoteDialog(quotes.create(sale).id)
+    qtbot.addWidget(dialog)
+    assert dialog.trade_in_button.isHidden()  # no trade-in line yet
+    row = dialog.add_line("trade_in")
+    model = dialog.model
+    model.setData(model.index(row, COL_DESCRIPTION), "Trade-in allowance", EDIT)
+    model.setData(model.index(row, COL_PRICE), "6800", EDIT)
+    assert not dialog.trade_in_button.isHidden() and dialog.trade_in_button.isEnabled()
+    # Not identified: the quote is not presented, and the line says why.
+    assert not dialog.present()
+    assert "identify the car traded in" in dialog.lines_message.text()
+    assert say_yes == []
+
+    car_dialog = dialog.edit_trade_in()
+    assert isinstance(car_dialog, TradeInDialog)
+    qtbot.addWidget(car_dialog)
+    car_dialog.make.setText("Opel")
+    car_dialog.model.setText("Astra")
+    car_dialog.vin.setText("W0L0AHL4858")  # too short
+    car_dialog.first_registration.set_date_value(date(2017, 4, 3))
+    car_dialog.mileage.setText("98.400")
+    car_dialog.accept()
+    assert car_dialog.isVisible() and "17 characters" in car_dialog.boxes["vin"].message.text()
+    car_dialog.vin.setText("w0l0ahl48585 12345")  # a European VIN without a check digit
+    car_dialog.accept()
+    assert car_dialog.isVisible() and "only a warning" in car_dialog.boxes["vin"].message.text()
+    car_dialog.accept()  # OK again keeps it
+    assert not car_dialog.isVisible()
+    assert "Opel Astra, VIN W0L0AHL4858512345" in _cell(dialog, row, COL_DESCRIPTION)
+    assert dialog.is_modified()
+
+    assert dialog.present()
+    car = quotes.get(dialog.quote_id).lines[row].trade_in
+    assert car is not None and (car.vin, car.mileage_km) == ("W0L0AHL4858512345", 98400)
+    from app.services import documents
+
+    text = PdfReader(documents.archived_pdf("Q-00001")).pages[0].extract_text()
+    assert "Opel Astra" in text and "VIN W0L0AHL4858512345" in text and "98,400 km" in text

@@ -11,13 +11,15 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from app.db import models as m
-from app.services import accounts, audit, deals, process, retention
+from app.services import accounts, audit, deals, leads, process, retention
 from app.services.workspace import UserInfo, sign_in
 from tests import factories
 from tests.ui.boxes import answer
 from ui.admin.purge_dialog import PurgeDialog
 from ui.customers.customer_form import AccountFormDialog
 from ui.customers.customer_list import AccountListPage
+from ui.leads.lead_form import LeadDialog
+from ui.leads.lead_list import LeadListPage
 from ui.shell.main_window import MainWindow
 
 TODAY = date(2026, 12, 1)
@@ -125,3 +127,50 @@ def test_an_anonymisation_refused_says_why(
     warned = answer(monkeypatch, "warning")
     assert not dialog.anonymise()
     assert "open sale" in warned[0]
+
+
+def test_the_purge_dialog_offers_old_leads_never_converted(
+    qtbot, user: UserInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retention.set_retention_months(24)
+    lead = leads.create(leads.LeadInput(last_name="Altmann", email="a@example.de"))
+    m.Lead.update(updated_at=datetime(2023, 3, 1, 9)).where(m.Lead.id == lead.id).execute()
+    dialog = PurgeDialog(TODAY)
+    qtbot.addWidget(dialog)
+    assert dialog.purge_button.isEnabled()
+    assert "1 lead never converted" in dialog.summary.text()
+    answer(monkeypatch, "question", YES)
+    told = answer(monkeypatch, "information")
+    result = dialog.purge()
+    assert result is not None and result.leads == 1 and "Deleted 1 lead" in told[0]
+    assert m.Lead.select().count() == 0
+
+
+def test_the_lead_form_and_list_export_and_anonymise(
+    qtbot, user: UserInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead = leads.create(
+        leads.LeadInput(first_name="Greta", last_name="Brandt", email="greta@example.de")
+    )
+    dialog = LeadDialog(lead.id, user.id)
+    qtbot.addWidget(dialog)
+    assert dialog.personal_data_button.isEnabled()
+    told = answer(monkeypatch, "information")
+    path = dialog.export_personal_data(tmp_path / "brandt.json")
+    assert path is not None and "brandt.json" in told[-1]
+    assert json.loads(path.read_text(encoding="utf-8"))["lead"]["last_name"] == "Brandt"
+    answer(monkeypatch, "question", YES)
+    assert dialog.anonymise()
+    assert dialog.edits["email"].text() == "" and "Brandt" not in dialog.windowTitle()
+    assert [r.action for r in audit.history("lead", lead.id)][-2:] == ["export", "anonymise"]
+
+    other = leads.create(leads.LeadInput(last_name="Weiss", email="w@example.de"))
+    page = LeadListPage()
+    qtbot.addWidget(page)
+    page.table.select_record(other.id)
+    assert page.export_selected(tmp_path / "weiss.json") == tmp_path / "weiss.json"
+    assert page.anonymise_selected()
+    assert leads.get(other.id).last_name == f"Anonymised lead #{other.id}"
+    new = LeadDialog(None, user.id)
+    qtbot.addWidget(new)
+    assert not new.personal_data_button.isEnabled()

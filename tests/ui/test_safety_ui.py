@@ -239,6 +239,34 @@ def test_the_start_up_checks_report_a_damaged_database_and_the_window_restores(
     assert "Restored the backup" in told[0]
 
 
+def test_the_start_up_checks_call_a_held_database_busy_and_offer_no_restore(
+    qtbot, user: UserInfo, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.db import backups as db_backups
+    from ui.shell.startup import StartupChecks
+
+    factories.opportunity(user.id)
+    backups.take_backup(now=datetime(2026, 11, 30, 7, 0))
+    monkeypatch.setattr(db_backups, "BUSY_TIMEOUT_S", 0.1)
+    workspace.close_database()
+    other = sqlite3.connect(db, timeout=0.1)
+    other.execute("PRAGMA locking_mode = EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    damaged: list[list[str]] = []
+    said: list[str] = []
+    checks = StartupChecks(db)
+    checks.damaged.connect(damaged.append)
+    checks.backup_failed.connect(said.append)
+    try:
+        with qtbot.waitSignal(checks.done, timeout=10_000):
+            checks.start()
+    finally:
+        other.rollback()
+        other.close()
+    assert damaged == []
+    assert len(said) == 1 and "The database is busy" in said[0]
+
+
 def test_a_database_whose_header_is_gone_is_restored_in_place(user: UserInfo, db: Path) -> None:
     factories.opportunity(user.id, topic="Safe in the backup")
     copy = backups.take_backup()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -32,7 +31,8 @@ from app.domain.validation import ValidationError
 from app.i18n import N_, _
 from app.services import activities, catalogue, reference
 from app.services.activities import ActivityInput
-from app.services.errors import NotFound
+from app.services.conflicts import Conflict
+from app.services.errors import ConflictError, NotFound
 from ui.common import changes
 from ui.common.qt import (
     CANCEL_BUTTON,
@@ -45,6 +45,7 @@ from ui.common.qt import (
     SAVE_BUTTON,
     SAVE_KEYS,
 )
+from ui.common.record_dialog import RecordDialog
 from ui.common.roles import VALUE_ROLE
 from ui.common.widgets import (
     DATE_FORMAT,
@@ -162,14 +163,16 @@ def default_start(kind: str, now: datetime | None = None) -> datetime:
     return now + timedelta(minutes=(30 - now.minute % 30) % 30 or 30)
 
 
-class ActivityDialog(QDialog):
+class ActivityDialog(RecordDialog):
     """One activity, new (`activity_id` None) or saved, attached to an opportunity, a
     customer or a lead. The fields follow the kind. Save (or Ctrl+S) saves and closes; a
-    refusal keeps everything as typed and puts each message under its field; closing with
-    unsaved changes asks first. Emits `saved` with the id."""
+    refusal keeps everything as typed and puts each message under its field; an activity
+    saved elsewhere since it was opened goes through the record dialog's conflict path;
+    closing with unsaved changes asks first. Emits `saved` with the id."""
 
     saved = Signal(int)
     followed_up = Signal(int)  # the id of the follow-up task made
+    record = "activity"
 
     def __init__(
         self,
@@ -195,6 +198,7 @@ class ActivityDialog(QDialog):
             account_id=account_id,
             lead_id=lead_id,
         )
+        self._version = 0  # of the activity as loaded: what a save expects to find
         self._length = DEFAULT_LENGTH
         self._done_by_hand = False
         self.boxes: dict[str, FieldBox] = {}
@@ -361,6 +365,7 @@ class ActivityDialog(QDialog):
         return True
 
     def _load(self, data: ActivityInput, vehicle_label: str) -> None:
+        self._version = getattr(data, "version", 0)
         self._loaded = ActivityInput(
             **{f.name: getattr(data, f.name) for f in fields(ActivityInput)}
         )
@@ -597,20 +602,56 @@ class ActivityDialog(QDialog):
             if self.activity_id is None:
                 detail = activities.create(data)
             else:
-                detail = activities.update(self.activity_id, data)
+                detail = activities.update(self.activity_id, data, self._version)
         except ValidationError as exc:
             self._refuse({**exc.errors, **errors})
             return False
+        except ConflictError:
+            return self.resolve_conflict()
         except NotFound as exc:
             self._refuse({"activity": str(exc)})
             return False
-        self.activity_id = detail.id
-        self._loaded = detail
-        self._baseline = self.state()
-        changes.record_changes().announce(changes.ACTIVITY, detail.id)
-        self.saved.emit(detail.id)
-        self.accept()
+        self.show_saved(detail)
         return True
+
+    # --- RecordDialog: the conflict with another workstation's save ----------------------
+    def show_saved(self, record: Any) -> None:
+        self.activity_id = record.id
+        self._loaded = record
+        self._version = record.version
+        self._baseline = self.state()
+        changes.record_changes().announce(changes.ACTIVITY, record.id)
+        self.saved.emit(record.id)
+        self.accept()
+
+    def compare(self) -> Conflict:
+        assert self.activity_id is not None
+        return activities.conflict(self.activity_id, self._loaded, self.input())
+
+    def write_over(self, conflict: Conflict) -> Any:
+        assert self.activity_id is not None
+        return activities.save_over(self.activity_id, self._loaded, self.input(), conflict.version)
+
+    def reload(self) -> None:
+        assert self.activity_id is not None
+        detail = activities.get(self.activity_id)
+        self._load(detail, detail.vehicle_label)
+
+    def refuse(
+        self,
+        errors: Any,
+        warnings: Any = None,
+        what: str | None = None,
+    ) -> None:
+        self._refuse(dict(errors))
+
+    def say(self, text: str, error: bool = False) -> None:
+        if not text:
+            self.message.clear_message()
+        elif error:
+            self.message.show_error(text)
+        else:
+            self.message.show_warning(text)
 
     def _refuse(self, errors: dict[str, str]) -> None:
         first: QWidget | None = None

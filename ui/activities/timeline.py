@@ -84,6 +84,7 @@ MARKERS: dict[str, tuple[str, str]] = {
     ActivityKind.NOTE.value: ("N", "#5d4037"),
     "stage": ("→", "#757575"),
     "close_date": ("▦", "#757575"),
+    "document": ("▤", "#37474f"),
 }
 UNKNOWN_MARKER = ("•", "#757575")
 # The letters stand for the kinds' names, so a translator picks them for the language.

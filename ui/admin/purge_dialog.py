@@ -28,6 +28,7 @@ from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
 from app.services import retention
+from app.services.errors import ConflictError
 from app.services.retention import PurgePlan, PurgeResult
 from app.services.stage_setup import NotAllowed
 from ui.common.qt import NO, YES
@@ -63,8 +64,10 @@ class PurgeDialog(QDialog):
         intro = QLabel(
             _(
                 "Closed opportunities older than the retention period are deleted with their "
-                "activities and history. Sales with a signed order form are kept. The list "
-                "below is a dry run: nothing is deleted until you purge and confirm."
+                "activities, history, quotes and the quotes' PDFs, and so are leads never "
+                "converted that nobody changed for as long. Sales with a signed order form "
+                "are kept. The list below is a dry run: nothing is deleted until you purge "
+                "and confirm."
             )
         )
         intro.setWordWrap(True)
@@ -73,6 +76,7 @@ class PurgeDialog(QDialog):
         # TRANSLATORS: after the number of months in a spin box (at least 12).
         self.months.setSuffix(_(" months"))
         self.months.setValue(retention.retention_months())
+        self.period_version = retention.retention_version()
         self.save_period_button = QPushButton(_("&Keep for this long"))
         self.save_period_button.clicked.connect(self.save_period)
         period = QHBoxLayout()
@@ -131,7 +135,7 @@ class PurgeDialog(QDialog):
                     )
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
-        if plan.candidates:
+        if plan.anything:
             summary = ngettext(
                 "Kept for {n} month. A purge now would delete {what}.",
                 "Kept for {n} months. A purge now would delete {what}.",
@@ -149,20 +153,36 @@ class PurgeDialog(QDialog):
             for k in plan.kept
         )
         self.kept.setText(_("Kept: {opportunities}").format(opportunities=kept) if kept else "")
-        self.purge_button.setEnabled(bool(plan.candidates))
+        self.purge_button.setEnabled(plan.anything)
 
     def save_period(self) -> bool:
         try:
-            retention.set_retention_months(self.months.value())
+            retention.set_retention_months(self.months.value(), self.period_version)
+        except ConflictError as exc:
+            # One number: what was saved elsewhere is shown, and the user may set theirs again.
+            self.months.setValue(retention.retention_months())
+            self.period_version = retention.retention_version()
+            QMessageBox.warning(
+                self,
+                _("Not changed"),
+                ngettext(
+                    "{reason} It is now {n} month; set it again to change it.",
+                    "{reason} It is now {n} months; set it again to change it.",
+                    self.months.value(),
+                ).format(reason=exc, n=self.months.value()),
+            )
+            self.refresh()
+            return False
         except (ValidationError, NotAllowed) as exc:
             QMessageBox.warning(self, _("Not changed"), str(exc))
             return False
+        self.period_version = retention.retention_version()
         self.refresh()
         return True
 
     def purge(self) -> PurgeResult | None:
         plan = self.dry_run
-        if plan is None or not plan.candidates:
+        if plan is None or not plan.anything:
             return None
         answer = QMessageBox.question(
             self,
@@ -184,14 +204,17 @@ class PurgeDialog(QDialog):
         activities = ngettext("{n} activity", "{n} activities", result.activities).format(
             n=i18n.current().format_number(result.activities)
         )
-        QMessageBox.information(
-            self,
-            _("Purged"),
-            ngettext(
-                "Deleted {n} closed opportunity with {activities}.",
-                "Deleted {n} closed opportunities with {activities}.",
-                result.opportunities,
-            ).format(n=i18n.current().format_number(result.opportunities), activities=activities),
-        )
+        text = ngettext(
+            "Deleted {n} closed opportunity with {activities}.",
+            "Deleted {n} closed opportunities with {activities}.",
+            result.opportunities,
+        ).format(n=i18n.current().format_number(result.opportunities), activities=activities)
+        if result.leads:
+            text += " " + ngettext(
+                "Deleted {n} lead never converted.",
+                "Deleted {n} leads never converted.",
+                result.leads,
+            ).format(n=i18n.current().format_number(result.leads))
+        QMessageBox.information(self, _("Purged"), text)
         self.refresh()
         return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -34,8 +35,10 @@ from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext
 from app.services import stage_setup
-from app.services.errors import NotFound
+from app.services.errors import ConflictError, NotFound
 from app.services.stage_setup import KindInfo, NotAllowed, StageSettings
+from ui.common import conflict_dialog
+from ui.common.conflict_dialog import ConflictChoice
 from ui.common.qt import (
     ACCEPT_ROLE,
     ALIGN_CENTER,
@@ -137,10 +140,16 @@ class StageRow:
             s.in_funnel,
         )
 
-    def mark_saved(self) -> None:
+    def yours(self) -> StageSettings:
+        """The stage as the row shows it now."""
         probability, days, in_funnel = self.values()
-        s = self.stage
-        self.stage = StageSettings(s.id, s.name, probability, days, in_funnel, s.is_won, s.is_lost)
+        return replace(
+            self.stage, default_probability=probability, days_allowed=days, in_funnel=in_funnel
+        )
+
+    def mark_saved(self) -> None:
+        """The stage as saved now, with its new version."""
+        self.load(stage_setup.stage(self.stage.id))
 
     def set_read_only(self, read_only: bool) -> None:
         # Read-only rather than disabled: the values stay as legible as in the editable table.
@@ -372,7 +381,13 @@ class StageSetupDialog(QDialog):
         for kind_id, page in self.pages.items():
             for row in page.changed_rows():
                 try:
-                    stage_setup.update_stage(row.stage.id, *row.values())
+                    stage_setup.update_stage(
+                        row.stage.id, *row.values(), expected_version=row.stage.version
+                    )
+                except ConflictError:
+                    self.select_kind(kind_id)
+                    if not self._resolve_conflict(row):
+                        return False
                 except NotAllowed as exc:
                     self._refuse_changes(str(exc))
                     return False
@@ -394,6 +409,38 @@ class StageSetupDialog(QDialog):
             )
         self._update_buttons()
         return True
+
+    def _resolve_conflict(self, row: StageRow) -> bool:
+        """The stage was saved elsewhere since the setup opened: the record dialogs' conflict
+        path (what changed on each side; take theirs, save yours over it, or go back to
+        editing). True when the user's values were saved after all."""
+        while True:
+            try:
+                conflict = stage_setup.stage_conflict(row.stage.id, row.stage, row.yours())
+            except NotFound as exc:
+                self.message.show_error(f"{row.stage.name}: {exc}")
+                return False
+            choice = conflict_dialog.ask(conflict, self, record="stage")
+            if choice is ConflictChoice.RELOAD:
+                row.load(stage_setup.stage(row.stage.id))
+                self.message.show_warning(_("Reloaded: this is the version saved elsewhere."))
+                self._update_buttons()
+                return False
+            if choice is ConflictChoice.KEEP_EDITING:
+                self.message.show_error(_("Not saved: {reason}").format(reason=conflict.message))
+                return False
+            try:
+                row.load(
+                    stage_setup.save_stage_over(
+                        row.stage.id, row.stage, row.yours(), conflict.version
+                    )
+                )
+            except ConflictError:
+                continue  # changed yet again meanwhile
+            except (ValidationError, NotFound) as exc:
+                self.message.show_error(f"{row.stage.name}: {exc}")
+                return False
+            return True
 
     def new_kind(self) -> None:
         standard = next((k for k in self.kinds() if k.process == ProcessKind.STANDARD.value), None)

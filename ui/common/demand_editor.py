@@ -44,6 +44,7 @@ class DemandEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.currency = money.DEFAULT_CURRENCY
+        self._baseline: list[tuple[str, ...]] = []
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([label(key) for key in COLUMNS])
         self.table.setSelectionBehavior(SELECT_ROWS)
@@ -108,6 +109,19 @@ class DemandEditor(QWidget):
             self.add_line(line)
         self.message.clear_message()
         self.status.clear()
+        self._baseline = self.texts()
+
+    def texts(self) -> list[tuple[str, ...]]:
+        """What the table holds, as typed (to tell whether anything changed)."""
+        rows = []
+        for row in range(self.table.rowCount()):
+            combo = self.table.cellWidget(row, KIND)
+            kind = combo.current_code() if isinstance(combo, ChoiceCombo) else ""
+            rows.append((kind, *(self._text(row, c) for c in (WHAT, PRICE, COMMENT))))
+        return rows
+
+    def is_modified(self) -> bool:
+        return self.texts() != self._baseline
 
     def lines(self) -> list[DemandLine]:
         """The lines as typed; raises ValidationError naming the line of a wrong price."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QStyle,
+    QToolButton,
 )
 
 # Item-data roles of Qt's own (the application's are in ui/common/roles.py)
@@ -152,3 +153,5 @@ CANCEL = QMessageBox.StandardButton.Cancel
 YES = QMessageBox.StandardButton.Yes
 NO = QMessageBox.StandardButton.No
 ACCEPTED = QDialog.DialogCode.Accepted
+
+INSTANT_POPUP = QToolButton.ToolButtonPopupMode.InstantPopup

@@ -12,12 +12,14 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from ui.common import user_settings
 from ui.common.qt import (
     ALIGNMENT,
     ASCENDING,
@@ -209,6 +211,12 @@ class PagedTableModel(QAbstractTableModel):
         column = next((i for i, c in enumerate(self.COLUMNS) if c[1] == self._sort_key), -1)
         return column, self._descending
 
+    def set_sort_quietly(self, column: int, descending: bool) -> None:
+        """Take a sort order (restored from the user's settings) before the first read."""
+        if 0 <= column < len(self.COLUMNS):
+            self._sort_key = self.COLUMNS[column][1]
+            self._descending = descending
+
     def sort(self, column: int, order: Qt.SortOrder = ASCENDING) -> None:
         if not 0 <= column < len(self.COLUMNS):
             return
@@ -237,6 +245,59 @@ class RecordTableView(QTableView):
         self.horizontalHeader().setHighlightSections(False)
         self.horizontalHeader().setStretchLastSection(True)
         self.doubleClicked.connect(self._open_index)
+        # The column chooser: a right click on the header shows and hides columns.
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        self._settings_key = ""
+
+    def column_menu(self) -> QMenu:
+        """A checkable entry per column; the last shown one cannot be hidden."""
+        menu = QMenu(self)
+        model = self.model()
+        header = self.horizontalHeader()
+        if model is None:
+            return menu
+        shown_count = sum(not header.isSectionHidden(c) for c in range(model.columnCount()))
+        for column in range(model.columnCount()):
+            action = menu.addAction(str(model.headerData(column, HORIZONTAL, DISPLAY) or ""))
+            action.setCheckable(True)
+            visible = not header.isSectionHidden(column)
+            action.setChecked(visible)
+            action.setEnabled(not (visible and shown_count == 1))
+            action.toggled.connect(
+                lambda on, c=column: self.set_column_shown(c, on)  # type: ignore[misc]
+            )
+        return menu
+
+    def set_column_shown(self, column: int, shown_: bool) -> None:
+        self.horizontalHeader().setSectionHidden(column, not shown_)
+        self.save_state()
+
+    def _column_menu(self, position: QPoint) -> None:
+        self.column_menu().exec(self.horizontalHeader().mapToGlobal(position))
+
+    def keep_state_as(self, key: str) -> None:
+        """Restore the columns (widths, order, hidden, sort) kept under `key` for this user,
+        and keep them there as they change."""
+        self._settings_key = key
+        state = user_settings.load_bytes(f"lists/{key}/header")
+        header = self.horizontalHeader()
+        model = self.model()
+        if state is not None and header.restoreState(state) and isinstance(model, PagedTableModel):
+            model.set_sort_quietly(
+                header.sortIndicatorSection(), header.sortIndicatorOrder() == DESCENDING
+            )
+        header.sectionResized.connect(self.save_state)
+        header.sectionMoved.connect(self.save_state)
+        header.sortIndicatorChanged.connect(self.save_state)
+
+    def save_state(self, *_args: object) -> None:
+        if self._settings_key:
+            user_settings.save_bytes(
+                f"lists/{self._settings_key}/header", self.horizontalHeader().saveState()
+            )
 
     def setModel(self, model: QAbstractItemModel | None) -> None:  # type: ignore[override]
         super().setModel(model)

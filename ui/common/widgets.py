@@ -10,8 +10,18 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFocusEvent, QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFocusEvent,
+    QKeyEvent,
+    QPalette,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QCompleter,
     QDateEdit,
@@ -19,7 +29,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QSizePolicy,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -600,3 +612,48 @@ def ask_to_save(parent: QWidget, question: str) -> QMessageBox.StandardButton:
     return QMessageBox.question(
         parent, _("Unsaved changes"), question, SAVE | DISCARD | CANCEL, SAVE
     )
+
+
+def show_read_only_look(root: QWidget) -> None:
+    """Give every text, number and date field under `root` that cannot be changed (read-only
+    or disabled) the look of one: the window's grey instead of the white of a field to type
+    in, and no arrows or calendar button; the ones that can be changed get the look back.
+    Qt greys a disabled combo, but leaves a read-only line edit white."""
+    kinds = (QLineEdit, QAbstractSpinBox, QPlainTextEdit, QTextEdit)
+    fields: list[QWidget] = [
+        *([root] if isinstance(root, kinds) else []),
+        *root.findChildren(QLineEdit),
+        *root.findChildren(QAbstractSpinBox),
+        *root.findChildren(QPlainTextEdit),
+        *root.findChildren(QTextEdit),
+    ]
+    for field in fields:
+        if isinstance(field, QLineEdit) and isinstance(field.parentWidget(), QAbstractSpinBox):
+            continue  # the spin box's own editor follows the spin box
+        if field.objectName().startswith("qt_"):
+            continue  # a calendar popup's own fields
+        fixed = field.isReadOnly() or not field.isEnabled()  # type: ignore[attr-defined]
+        palette = QApplication.palette(field)
+        if fixed:
+            palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+        field.setPalette(palette)
+        if isinstance(field, QAbstractSpinBox):
+            _show_buttons(field, not fixed)
+
+
+def _show_buttons(box: QAbstractSpinBox, editable: bool) -> None:
+    """Hide the arrows (and a date's calendar button) of a field that cannot be changed,
+    remembering them on the field to give them back."""
+    kept = box.property("editable_buttons")
+    if not editable and kept is None:
+        popup = isinstance(box, QDateEdit) and box.calendarPopup()
+        box.setProperty("editable_buttons", f"{box.buttonSymbols().value}:{int(popup)}")
+        box.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        if isinstance(box, QDateEdit) and popup:
+            box.setCalendarPopup(False)
+    elif editable and kept:
+        symbols, _colon, had_popup = str(kept).partition(":")
+        box.setProperty("editable_buttons", None)
+        box.setButtonSymbols(QAbstractSpinBox.ButtonSymbols(int(symbols)))
+        if isinstance(box, QDateEdit) and had_popup == "1":
+            box.setCalendarPopup(True)

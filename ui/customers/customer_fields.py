@@ -33,6 +33,7 @@ ACCOUNT_FIELDS = (
     "postcode",
     "city",
     "country",
+    "vat_number",
 )
 
 
@@ -73,6 +74,7 @@ class AccountFields(QWidget):
             edit.textEdited.connect(lambda _text: self.edited.emit())
         self.edits["email"].setPlaceholderText(_("name@example.com"))
         self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
+        self.edits["vat_number"].setPlaceholderText("DE123456789")  # i18n: ignore
         self.general_message = QLabel()
         self.general_message.setWordWrap(True)
         self.general_message.setStyleSheet(f"color: {ERROR_COLOUR};")
@@ -125,3 +127,5 @@ class AccountFields(QWidget):
         for name in ("first_name", "last_name"):
             self.form.setRowVisible(self.boxes[name], person)
         self.form.setRowVisible(self.boxes["company_name"], not person)
+        # A business customer's VAT ID prints on its quotes and order forms; a person has none.
+        self.form.setRowVisible(self.boxes["vat_number"], not person)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.fields import label
+from app.domain.text import SEARCH_MAX_LENGTH
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext
 from app.services import accounts, activities, workspace
@@ -44,6 +46,7 @@ from ui.common.record_dialog import RecordDialog
 from ui.common.roles import ID_ROLE
 from ui.common.texts import FieldLabel, ShownText, shown
 from ui.common.widgets import FieldBox
+from ui.customers.consent_section import ConsentSection
 from ui.customers.customer_fields import ACCOUNT_FIELDS, AccountFields, field_label
 from ui.customers.customer_tabs import AccountDocumentsTab
 from ui.customers.duplicates import DuplicateCandidatesPanel
@@ -105,9 +108,11 @@ def _opportunity_rows(
     ]
 
 
-class ContactDialog(QDialog):
-    """A person at a customer: name, job title, e-mail, phone."""
+class ContactDialog(RecordDialog):
+    """A person at a customer: name, job title, e-mail, phone. A contact saved at another
+    workstation since it was opened goes through the record dialog's conflict path."""
 
+    record = "contact"
     # Form order; each is named by its label in app.domain.fields ("contact.<name>").
     _FIELDS = ("first_name", "last_name", "job_title", "email", "phone")
 
@@ -126,48 +131,70 @@ class ContactDialog(QDialog):
         self.account_id = account_id
         self.contact = contact
         self.edits: dict[str, QLineEdit] = {}
-        self.boxes: dict[str, FieldBox] = {}
         form = QFormLayout()
         for name in self._FIELDS:
-            edit = QLineEdit(getattr(contact, name) if contact else "")
+            edit = QLineEdit()
             edit.setMinimumWidth(260)
             self.edits[name] = edit
             self.boxes[name] = FieldBox(edit)
             form.addRow(label(f"contact.{name}", form=True), self.boxes[name])
+        self.message = QLabel()
+        self.message.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.save)
+        buttons.accepted.connect(self.save_and_close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self._show(contact)
         self.edits["first_name"].setFocus()
+
+    def _show(self, contact: accounts.ContactInfo | None) -> None:
+        self.contact = contact
+        for name, edit in self.edits.items():
+            edit.setText(getattr(contact, name) if contact else "")
+        # What the form opened with: a conflict compares it with theirs and yours.
+        self.opened = self.input()
+        self.take_baseline()
 
     def input(self) -> accounts.ContactInput:
         return accounts.ContactInput(**{n: e.text() for n, e in self.edits.items()})
 
-    def save(self) -> bool:
-        try:
-            if self.contact is None:
-                accounts.add_contact(self.account_id, self.input())
-            else:
-                accounts.update_contact(self.contact.id, self.input())
-        except ValidationError as exc:
-            for name, box in self.boxes.items():
-                if name in exc.errors:
-                    box.show_error(exc.errors[name])
-                else:
-                    box.clear_message()
-            first = next((n for n in self._FIELDS if n in exc.errors), None)
-            if first:
-                self.edits[first].setFocus()
-            return False
-        except NotFound as exc:
-            QMessageBox.warning(self, self.windowTitle(), str(exc))
-            return False
-        self.accept()
-        return True
+    # RecordDialog
+
+    def state(self) -> tuple[Any, ...]:
+        return tuple(e.text() for e in self.edits.values())
+
+    def write(self) -> Any:
+        if self.contact is None:
+            return accounts.add_contact(self.account_id, self.input())
+        return accounts.update_contact(self.contact.id, self.input(), self.contact.version)
+
+    def show_saved(self, record: Any) -> None:
+        if isinstance(record, accounts.ContactInfo):
+            self._show(record)
+        else:
+            self.take_baseline()
+
+    def compare(self) -> Conflict:
+        assert self.contact is not None
+        return accounts.contact_conflict(self.contact.id, self.opened, self.input())
+
+    def write_over(self, conflict: Conflict) -> Any:
+        assert self.contact is not None
+        return accounts.save_contact_over(
+            self.contact.id, self.opened, self.input(), conflict.version
+        )
+
+    def reload(self) -> None:
+        assert self.contact is not None
+        self._show(accounts.contact(self.contact.id))
+
+    def close_question(self) -> str:
+        return _("Save the changes to this contact before closing?")
 
 
 class MergeDialog(QDialog):
@@ -184,6 +211,7 @@ class MergeDialog(QDialog):
         self.other: accounts.AccountDetail | None = None
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Find the other record: name, e-mail or phone…"))
+        self.search.setMaxLength(SEARCH_MAX_LENGTH)
         self.results = QListWidget()
         self.results.setMaximumHeight(130)
         self.values = QTableWidget(0, 3)
@@ -322,6 +350,8 @@ class AccountFormDialog(RecordDialog):
         details_layout.addWidget(self.fields)
         details_layout.addWidget(self.duplicates)
         details_layout.addWidget(self.use_existing)
+        self.consent = ConsentSection()
+        details_layout.addWidget(self.consent)
         details_layout.addStretch(1)
 
         self.contacts = _table(CONTACT_COLUMNS)
@@ -417,6 +447,7 @@ class AccountFormDialog(RecordDialog):
         _fill(self.opportunities, _opportunity_rows(self.detail.opportunities))
         self.activities.set_record(self.detail.id)
         self.documents.set_account(self.detail.id)
+        self.consent.set_subject(account_id=self.detail.id)
         self.take_baseline()
         self._show_mode()
 

@@ -20,9 +20,10 @@ from app.domain.fields import label
 from app.i18n import _, ngettext
 from app.services import accounts
 from app.services.accounts import AccountFilter, AccountRow
-from ui.common.list_filters import SearchBox, fill_filter_combo
+from ui.common.list_filters import EmptyNotice, SearchBox, fill_filter_combo
 from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
 from ui.common.texts import FieldLabel
+from ui.customers.consent_section import consent_filter_items
 from ui.customers.personal_data_actions import anonymise_customer, export_customer
 
 COL_NAME, COL_KIND, COL_EMAIL, COL_PHONE, COL_POSTCODE, COL_CITY, COL_OPEN = range(7)
@@ -76,6 +77,9 @@ class AccountListPage(ListPage):
         caption.setBuddy(self.kind)
         bar.addWidget(caption)
         bar.addWidget(self.kind, 1)
+        self.consent = QComboBox()
+        fill_filter_combo(self.consent, _("Any marketing consent"), consent_filter_items())
+        bar.addWidget(self.consent, 1)
         bar.addStretch(2)
         self.personal_data_button = QPushButton(_("Personal &data"))
         personal_menu = QMenu(self.personal_data_button)
@@ -89,12 +93,18 @@ class AccountListPage(ListPage):
         self.table = RecordTableView()
         self.table.setModel(self.model)
         self.table.set_column_widths(COLUMN_WIDTHS)
+        self.table.keep_state_as("customers")
+        self.empty = EmptyNotice()
+        self.empty.clear_requested.connect(self.clear_filters)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         self.search.search_changed.connect(self._apply)
         self.kind.currentIndexChanged.connect(self._apply)
+        self.consent.currentIndexChanged.connect(self._apply)
+        self.model.count_changed.connect(self._show_empty)
         self.model.count_changed.connect(
             lambda n: self.count_changed.emit(
                 ngettext("{n} customer", "{n} customers", n).format(
@@ -121,7 +131,11 @@ class AccountListPage(ListPage):
         return True
 
     def current_filter(self) -> AccountFilter:
-        return AccountFilter(text=self.search.text().strip(), kind=self.kind.currentData())
+        return AccountFilter(
+            text=self.search.text().strip(),
+            kind=self.kind.currentData(),
+            consent=self.consent.currentData(),
+        )
 
     def refresh(self) -> None:
         self.model.refresh()
@@ -132,3 +146,21 @@ class AccountListPage(ListPage):
 
     def _apply(self) -> None:
         self.model.set_filter(self.current_filter())
+
+    def _filter_combos(self) -> tuple[QComboBox, ...]:
+        return (self.kind, self.consent)
+
+    def _show_empty(self, count: int) -> None:
+        filtered = any(c.currentIndex() > 0 for c in self._filter_combos())
+        self.empty.show_for(count, self.search.text().strip(), filtered)
+
+    def clear_filters(self) -> None:
+        """The search and every filter back to where the list starts."""
+        for widget in (self.search, *self._filter_combos()):
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in self._filter_combos():
+            combo.setCurrentIndex(0)
+        for widget in (self.search, *self._filter_combos()):
+            widget.blockSignals(False)
+        self._apply()

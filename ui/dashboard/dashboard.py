@@ -50,6 +50,7 @@ from app.services.dashboard import (
     PipelineRow,
     ReasonCount,
 )
+from ui.common import user_settings
 from ui.common.list_filters import fill_filter_combo
 from ui.common.qt import FONT, TOOLTIP
 from ui.common.table_model import Column, RowTableModel
@@ -205,6 +206,15 @@ FUNNEL_COLUMNS: list[DrillColumn[FunnelStage]] = [
 REASON_COLUMNS: list[DrillColumn[ReasonCount]] = [
     DrillColumn(
         FieldLabel("opportunity.lost_reason"),
+        lambda r: r.reason,
+        lambda r: r.reason,
+        drill=lambda r: r.drilldown,
+    ),
+    DrillColumn(N_("Count"), lambda r: _int(r.count), lambda r: r.count, figure=True),
+]
+WON_REASON_COLUMNS: list[DrillColumn[ReasonCount]] = [
+    DrillColumn(
+        FieldLabel("opportunity.won_reason"),
         lambda r: r.reason,
         lambda r: r.reason,
         drill=lambda r: r.drilldown,
@@ -428,10 +438,20 @@ class DashboardPage(QWidget):
         self.funnel_table = SectionTableView(self.funnel_model)
         self.reason_model: SectionTableModel[ReasonCount] = SectionTableModel(REASON_COLUMNS, self)
         self.reason_table = SectionTableView(self.reason_model)
+        self.won_reason_model: SectionTableModel[ReasonCount] = SectionTableModel(
+            WON_REASON_COLUMNS, self
+        )
+        self.won_reason_table = SectionTableView(self.won_reason_model)
         self.outcome = QLabel()
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.outcome.setWordWrap(True)
         self.outcome.linkActivated.connect(self._outcome_link)
+        # Won this month and last, beside the pipeline: what was closed, next to what is open.
+        self.won_months = QLabel()
+        self.won_months.setObjectName("won-months")
+        self.won_months.setTextFormat(Qt.TextFormat.RichText)
+        self.won_months.setWordWrap(True)
+        self.won_months.linkActivated.connect(self._won_month_link)
 
         top = QHBoxLayout()
         top.addWidget(self.filter_bar, 1)
@@ -454,6 +474,7 @@ class DashboardPage(QWidget):
         choose.addWidget(self.measure)
         choose.addStretch(1)
         pipeline_layout.addLayout(choose)
+        pipeline_layout.addWidget(self.won_months)
         pipeline_layout.addLayout(self.chart_holder, 3)
         pipeline_layout.addWidget(self.pipeline_table, 2)
 
@@ -463,14 +484,17 @@ class DashboardPage(QWidget):
         funnel_layout = QVBoxLayout(funnel_box)
         funnel_layout.addWidget(self.funnel_table, 1)
         funnel_layout.addWidget(self.outcome)
-        funnel_layout.addWidget(self.reason_table, 1)
+        reasons = QHBoxLayout()
+        reasons.addWidget(self.reason_table, 1)
+        reasons.addWidget(self.won_reason_table, 1)
+        funnel_layout.addLayout(reasons, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        # The forecast's five windows (overdue, 7, 30, 90 days, later) show without scrolling
+        # The forecast's six rows (overdue, 7, 30, 90 days, later, total) show without scrolling
         # for one currency; the funnel and the lost reasons take the rest.
         self.forecast_table.setMinimumHeight(
-            self.forecast_table.horizontalHeader().sizeHint().height() + 5 * 22 + 4
+            self.forecast_table.horizontalHeader().sizeHint().height() + 6 * 22 + 4
         )
         right_layout.addWidget(forecast_box, 0)
         right_layout.addWidget(funnel_box, 1)
@@ -480,6 +504,7 @@ class DashboardPage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        user_settings.keep_splitter(splitter, "dashboard")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
@@ -500,6 +525,7 @@ class DashboardPage(QWidget):
             self.forecast_table,
             self.funnel_table,
             self.reason_table,
+            self.won_reason_table,
         ):
             view.drilldown_requested.connect(self.drilldown_requested)
 
@@ -554,7 +580,9 @@ class DashboardPage(QWidget):
         self.forecast_model.set_rows(data.forecast)
         self.funnel_model.set_rows(data.funnel.stages)
         self.reason_model.set_rows(data.funnel.lost_reasons)
+        self.won_reason_model.set_rows(data.funnel.won_reasons)
         self._show_outcome()
+        self._show_won_months()
         self._fill_measures(data.currencies)
         self._show_chart()
 
@@ -619,6 +647,25 @@ class DashboardPage(QWidget):
             days=pipeline.format_days(funnel.avg_days_to_won),
         )
         self.outcome.setText(f"{links}<br>{rates}")
+
+    def _show_won_months(self) -> None:
+        assert self.data is not None
+        parts = []
+        for number, month in enumerate(self.data.won_months):
+            amounts = ", ".join(
+                i18n.current().format_money(amount, currency)
+                for currency, amount in month.revenue.items()
+            )
+            figures = ngettext("{n} sale", "{n} sales", month.count).format(n=_int(month.count))
+            text = _("{label}: {figures}").format(label=month.label, figures=figures)
+            if amounts:
+                text = _("{text} · {amounts}").format(text=text, amounts=amounts)
+            parts.append(f'<a href="{number}">{html.escape(text)}</a>')
+        self.won_months.setText(" &nbsp;&nbsp; ".join(parts))
+
+    def _won_month_link(self, key: str) -> None:
+        if self.data is not None and key.isdigit() and int(key) < len(self.data.won_months):
+            self.drilldown_requested.emit(self.data.won_months[int(key)].drilldown)
 
     def _outcome_link(self, key: str) -> None:
         if self.data is not None and key in self.data.funnel.drilldowns:

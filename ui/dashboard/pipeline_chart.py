@@ -3,12 +3,15 @@ opportunities. Its own module, so QtCharts loads when the dashboard is first sho
 
 from __future__ import annotations
 
+import html
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QStackedBarSeries,
@@ -18,6 +21,7 @@ from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
+from app import i18n
 from app.i18n import _
 from app.services import dashboard
 from app.services.dashboard import Drilldown
@@ -50,6 +54,7 @@ class PipelineChart(QChartView):
         self._measure = Measure(_("Count"), "count")
         # (set index, category index) -> value, for tests and tooltips.
         self.values: dict[tuple[int, int], float] = {}
+        self.value_labels: list[str] = []  # an amount axis's labels, for tests
 
     def show_pipeline(self, pipe: dashboard.Pipeline, measure: Measure) -> None:
         self._pipeline, self._measure = pipe, measure
@@ -85,13 +90,17 @@ class PipelineChart(QChartView):
             top = max(top, column)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append([_short(c) for c in categories])
+        # Names that would not fit side by side (salespeople's full names) go on two lines
+        # rather than being cut: each bar keeps its whole name.
+        labels = [_two_lines(html.escape(_short(c))) for c in categories]
+        axis_x.append(labels)
+        if any("<br>" in label for label in labels):
+            small = axis_x.labelsFont()
+            small.setPointSizeF(max(small.pointSizeF() - 1.0, 7.0))
+            axis_x.setLabelsFont(small)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setRange(0, top * 1.05 if top else 1)
-        axis_y.applyNiceNumbers()
-        axis_y.setLabelFormat("%.0f")
+        axis_y = self._value_axis(top, measure)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         chart.legend().setVisible(not by_stage)
@@ -100,6 +109,26 @@ class PipelineChart(QChartView):
             if by_stage
             else _("Open pipeline: {measure} by stage").format(measure=measure.label)
         )
+
+    def _value_axis(self, top: float, measure: Measure) -> QValueAxis | QCategoryAxis:
+        """Counts as plain numbers; amounts as money in the screen's language ('€1.5M'),
+        on round steps."""
+        if measure.kind == "count" or not measure.currency:
+            axis_y = QValueAxis()
+            axis_y.setRange(0, top * 1.05 if top else 1)
+            axis_y.applyNiceNumbers()
+            axis_y.setLabelFormat("%.0f")
+            return axis_y
+        step = _nice_step(top)
+        ticks = int(top // step) + 1 if top else 1
+        money_axis = QCategoryAxis()
+        money_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        fmt = i18n.current().format_compact_money
+        for n in range(ticks + 1):
+            money_axis.append(fmt(n * step, measure.currency), n * step)
+        money_axis.setRange(0, ticks * step)
+        self.value_labels = money_axis.categoriesLabels()
+        return money_axis
 
     def _value(self, pipe: dashboard.Pipeline, group: str, stage: str) -> float:
         if self._measure.kind == "count":
@@ -136,5 +165,24 @@ def _new_chart() -> QChart:
     return chart
 
 
-def _short(text: str, limit: int = 18) -> str:
+def _nice_step(top: float, steps: int = 5) -> float:
+    """A round step (1, 2 or 5 times a power of ten) that splits 0..top in about `steps`."""
+    if top <= 0:
+        return 1.0
+    rough = top / steps
+    power = 10 ** math.floor(math.log10(rough))
+    return next(f * power for f in (1, 2, 5, 10) if f * power >= rough)
+
+
+def _two_lines(text: str) -> str:
+    """A long label broken at its middle space (the axis reads rich text)."""
+    if len(text) <= 8 or " " not in text:
+        return text
+    middle = len(text) // 2
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return text[:cut] + "<br>" + text[cut + 1 :]
+
+
+def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -56,7 +58,9 @@ from ui.common.widgets import (
     fit_to_screen,
     set_tab_chain,
 )
+from ui.customers.consent_section import ConsentSection
 from ui.leads.lead_dialogs import ConversionDialog, DisqualifyDialog
+from ui.leads.lead_personal_data import anonymise_lead, export_lead, personal_data_menu
 from ui.leads.lead_sections import (
     CONTACT_FIELDS,
     VehicleInterestBox,
@@ -128,8 +132,21 @@ class LeadDialog(RecordDialog):
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(_("&Save"), ACTION_ROLE)
         self.save_close_button = self.buttons.addButton(_("Save and &close"), ACTION_ROLE)
+        self.personal_data_button = self.buttons.addButton(_("Personal &data"), ACTION_ROLE)
+        self.export_action, self.anonymise_action = personal_data_menu(
+            self.personal_data_button,
+            _("&Export everything held about them…"),
+            _("&Anonymise…"),
+        )
+        self.export_action.triggered.connect(lambda: self.export_personal_data())
+        self.anonymise_action.triggered.connect(self.anonymise)
         self.close_button = self.buttons.addButton(CLOSE_BUTTON)
-        for button in (self.save_button, self.save_close_button, self.close_button):
+        for button in (
+            self.save_button,
+            self.save_close_button,
+            self.personal_data_button,
+            self.close_button,
+        ):
             # Enter in a field must not save or close the form behind the user's back.
             button.setAutoDefault(False)
             button.setDefault(False)
@@ -291,6 +308,8 @@ class LeadDialog(RecordDialog):
         right = QVBoxLayout()
         right.addWidget(self.vehicle)
         right.addWidget(origin_group)
+        self.consent = ConsentSection()
+        right.addWidget(self.consent)
         right.addStretch(1)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
@@ -348,6 +367,10 @@ class LeadDialog(RecordDialog):
         self._show_status()
         self._show_conversion()
         self.set_read_only(detail is not None and detail.read_only)
+        self.personal_data_button.setEnabled(detail is not None)
+        # A converted lead's consents went over to its customer; its own stay as history.
+        self.consent.read_only = detail is not None and detail.read_only
+        self.consent.set_subject(lead_id=detail.id if detail is not None else None)
         self._show_activities()
         self._show_demand()
         self._update_title()
@@ -375,6 +398,27 @@ class LeadDialog(RecordDialog):
         """Show the saved lead again, dropping what was typed since."""
         if self.lead_id is not None:
             self._load(leads.get(self.lead_id))
+
+    # Personal data
+
+    def export_personal_data(self, path: Path | None = None) -> Path | None:
+        if self.detail is None:
+            return None
+        return export_lead(self, self.detail.id, self.detail.display_name, path)
+
+    def anonymise(self) -> bool:
+        if self.detail is None:
+            return False
+        if self.is_modified():
+            QMessageBox.warning(
+                self, _("Anonymise"), _("Save or undo the changes in the form before anonymising.")
+            )
+            return False
+        if not anonymise_lead(self, self.detail.id, self.detail.display_name):
+            return False
+        self.reload()
+        self.saved.emit(self.detail.id)  # type: ignore[union-attr]
+        return True
 
     def _show_status(self) -> None:
         detail = self.detail

@@ -1,19 +1,25 @@
-"""Importing leads from a web form's CSV export, with the rows refused listed by line."""
+"""Importing leads from a web form's CSV export, with the rows refused listed by line.
+
+The import runs beside the window (a thread of its own, with its own database connection),
+so a large file never freezes it: a progress bar shows how far it has come and Cancel
+stops it with nothing written."""
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -22,17 +28,17 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Channel
 from app.i18n import N_, _
-from app.services import leads
-from app.services.leads import ImportRefused, ImportReport
+from app.services import errors, leads, workspace
+from app.services.leads import ImportCancelled, ImportRefused, ImportReport
 from ui.common.qt import (
     ACCEPT_ROLE,
     ALIGN_LEFT,
     CLOSE_BUTTON,
     PLAIN_TEXT,
+    REJECT_ROLE,
     SELECT_ROWS,
     STRETCH,
     TO_CONTENTS,
-    WAIT_CURSOR,
 )
 from ui.common.table_model import Column, RowTableModel
 from ui.common.widgets import ChoiceCombo, FieldBox, OptionCombo
@@ -69,6 +75,79 @@ def file_filter() -> str:
     return _("CSV files (*.csv *.txt);;All files (*)")
 
 
+log = logging.getLogger(__name__)
+
+# The progress bar's steps: a tenth of a percent.
+PROGRESS_STEPS = 1_000
+
+
+class LeadImportWorker(QObject):
+    """One import, run in a thread of its own. Its signals reach the window's thread
+    queued: `progressed` (steps of PROGRESS_STEPS), then one of `done` (the report),
+    `refused` (why nothing was imported) or `cancelled`, and last `finished`."""
+
+    progressed = Signal(int)
+    done = Signal(object)
+    refused = Signal(str)
+    cancelled = Signal()
+    finished = Signal()
+
+    def __init__(
+        self, path: Path, channel: str, owner_id: int | None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.path, self.channel, self.owner_id = path, channel, owner_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lead import", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Stop at the next batch of rows; what was read is rolled back."""
+        self._stop.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True when the import has ended."""
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progressed.emit(PROGRESS_STEPS * done // total if total else PROGRESS_STEPS)
+
+    def _run(self) -> None:
+        try:
+            report = leads.import_csv(
+                self.path, self.channel, self.owner_id, self._progress, self._stop.is_set
+            )
+        except ImportCancelled:
+            self.cancelled.emit()
+        except ImportRefused as exc:
+            self.refused.emit(str(exc))
+        except OSError as exc:
+            self.refused.emit(
+                _("{path} cannot be read ({reason}); nothing was imported.").format(
+                    path=self.path, reason=exc.strerror or exc
+                )
+            )
+        except Exception as exc:
+            problem = errors.user_problem(exc)
+            if problem is None:
+                log.exception("the lead import failed")
+            self.refused.emit(
+                _("The import failed: {problem} Nothing was imported.").format(
+                    problem=problem.message if problem else exc
+                )
+            )
+        else:
+            self.done.emit(report)
+        finally:
+            # This thread's own connection (peewee keeps one per thread).
+            workspace.close_database()
+            self.finished.emit()
+
+
 class RefusedRowsModel(RowTableModel[tuple[int, str]]):
     """The rows of the file that were not imported: the line number and what is wrong."""
 
@@ -83,15 +162,19 @@ class LeadImportDialog(QDialog):
     """Pick a web form's CSV export, say which channel rows without one came by and who
     owns the new leads, and import. The summary and the refused rows stay on show, so the
     file can be corrected and imported again (rows already in are skipped). Emits
-    `imported` after an import that added at least one lead."""
+    `imported` after an import that added at least one lead, and `import_finished` when an
+    import has ended, whatever its outcome."""
 
     imported = Signal()
+    import_finished = Signal()
 
     def __init__(self, current_user_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Import leads"))
         self.setMinimumWidth(640)
         self.report: ImportReport | None = None
+        self.worker: LeadImportWorker | None = None
+        self._path: Path | None = None
 
         intro = QLabel(
             _(
@@ -152,9 +235,16 @@ class LeadImportDialog(QDialog):
         refused_layout.addWidget(self.refused_table, 1)
         self.refused.hide()
 
+        self.progress = QProgressBar()
+        self.progress.setRange(0, PROGRESS_STEPS)
+        self.progress.setFormat(_("Importing… %p%"))
+        self.progress.hide()
+
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton(_("&Import"), ACCEPT_ROLE)
         self.import_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(_("Cancel the import"), REJECT_ROLE)
+        self.cancel_button.hide()
         self.close_button = self.buttons.addButton(CLOSE_BUTTON)
 
         layout = QVBoxLayout(self)
@@ -164,10 +254,12 @@ class LeadImportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.refused, 1)
         layout.addStretch(0)
+        layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
 
         self.browse_button.clicked.connect(self.browse)
         self.import_button.clicked.connect(self.run_import)
+        self.cancel_button.clicked.connect(self.cancel_import)
         self.close_button.clicked.connect(self.reject)
         self.path_edit.textEdited.connect(self.file_box.clear_message)
         self.path_edit.setFocus()
@@ -182,46 +274,88 @@ class LeadImportDialog(QDialog):
             self.path_edit.setText(chosen)
             self.file_box.clear_message()
 
-    def run_import(self) -> ImportReport | None:
-        """Import the file; the report, or None when nothing could be imported (the
-        reason is shown under the file field)."""
+    @property
+    def importing(self) -> bool:
+        return self.worker is not None
+
+    def run_import(self) -> None:
+        """Start importing the file beside the window; a file that cannot be read is
+        refused under the file field at once."""
+        if self.importing:
+            return
         text = self.path_edit.text()
         problem = path_problem(text)
         if problem:
             self._refuse(problem)
-            return None
-        path = Path(text.strip()).expanduser()
+            self.import_finished.emit()
+            return
+        path = self._path = Path(text.strip()).expanduser()
         self.file_box.clear_message()
-        self.import_button.setEnabled(False)
-        # Ten thousand rows take about a second: a wait cursor says enough.
-        QApplication.setOverrideCursor(WAIT_CURSOR)
-        try:
-            report = leads.import_csv(
-                path, self.channel.current_code() or Channel.WEB_FORM.value, self.owner.current_id()
-            )
-        except ImportRefused as exc:
-            self._refuse(str(exc))
-            return None
-        except OSError as exc:
-            self._refuse(
-                _("{path} cannot be read ({reason}); nothing was imported.").format(
-                    path=path, reason=exc.strerror or exc
-                )
-            )
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
-            self.import_button.setEnabled(True)
-        self._show_report(path, report)
+        self.summary.hide()
+        self.refused.hide()
+        worker = self.worker = LeadImportWorker(
+            path,
+            self.channel.current_code() or Channel.WEB_FORM.value,
+            self.owner.current_id(),
+            self,
+        )
+        worker.progressed.connect(self.progress.setValue)
+        worker.done.connect(self._done)
+        worker.refused.connect(self._refuse)
+        worker.cancelled.connect(self._cancelled)
+        worker.finished.connect(self._ended)
+        self._set_running(True)
+        worker.start()
+
+    def cancel_import(self) -> None:
+        if self.worker is not None:
+            self.cancel_button.setEnabled(False)
+            self.progress.setFormat(_("Cancelling…"))
+            self.worker.cancel()
+
+    def _set_running(self, running: bool) -> None:
+        self.progress.setValue(0)
+        self.progress.setFormat(_("Importing… %p%"))
+        self.progress.setVisible(running)
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setVisible(running)
+        self.import_button.setEnabled(not running)
+        for widget in (self.path_edit, self.browse_button, self.channel, self.owner):
+            widget.setEnabled(not running)
+
+    def _done(self, report: ImportReport) -> None:
+        assert self._path is not None
+        self._show_report(self._path, report)
         if report.imported:
             self.imported.emit()
-        return report
+
+    def _cancelled(self) -> None:
+        self.report = None
+        self.summary.setText(_("The import was cancelled; nothing was imported."))
+        self.summary.show()
+
+    def _ended(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+        self._set_running(False)
+        self.import_finished.emit()
+
+    def reject(self) -> None:
+        # Closing while importing cancels the import (nothing is written) and waits for it.
+        worker = self.worker
+        if worker is not None:
+            worker.cancel()
+            worker.wait()
+        super().reject()
 
     def _refuse(self, message: str) -> None:
         self.report = None
         self.summary.hide()
         self.refused.hide()
         self.file_box.show_error(message)
+        self.path_edit.setEnabled(True)
         self.path_edit.setFocus()
 
     def _show_report(self, path: Path, report: ImportReport) -> None:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import i18n
 from app.domain.choices import Channel, LeadStatus
 from app.domain.fields import label
 from app.i18n import _, ngettext
 from app.services import leads, reference
+from app.services.errors import NotFound
 from app.services.leads import LeadFilter, LeadRow
-from ui.common.list_filters import SearchBox, fill_filter_combo
+from ui.common.list_filters import EmptyNotice, SearchBox, fill_filter_combo
 from ui.common.record_table import FOREGROUND, ListPage, PagedTableModel, RecordTableView
 from ui.common.texts import FieldLabel
+from ui.customers.consent_section import consent_filter_items
+from ui.leads.lead_personal_data import anonymise_lead, export_lead, personal_data_menu
 
 COL_NAME, COL_EMAIL, COL_PHONE, COL_INTEREST, COL_CHANNEL, COL_SOURCE = range(6)
 COL_OWNER, COL_STATUS, COL_CREATED = range(6, 9)
@@ -83,6 +87,8 @@ class LeadListPage(ListPage):
         self.status = QComboBox()
         self.owner = QComboBox()
         self.channel = QComboBox()
+        self.consent = QComboBox()
+        fill_filter_combo(self.consent, _("Any marketing consent"), consent_filter_items())
         self.reload_choices()
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
@@ -95,17 +101,32 @@ class LeadListPage(ListPage):
             caption_label.setBuddy(combo)
             bar.addWidget(caption_label)
             bar.addWidget(combo, 1)
+        bar.addWidget(self.consent, 1)
+        self.personal_data_button = QPushButton(_("Personal &data"))
+        self.export_action, self.anonymise_action = personal_data_menu(
+            self.personal_data_button,
+            _("&Export the selected lead's data…"),
+            _("&Anonymise the selected lead…"),
+        )
+        self.export_action.triggered.connect(lambda: self.export_selected())
+        self.anonymise_action.triggered.connect(self.anonymise_selected)
+        bar.addWidget(self.personal_data_button)
         self.model = LeadTableModel(self)
         self.table = RecordTableView()
         self.table.setModel(self.model)
         self.table.set_column_widths(COLUMN_WIDTHS)
+        self.table.keep_state_as("leads")
+        self.empty = EmptyNotice()
+        self.empty.clear_requested.connect(self.clear_filters)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         self.search.search_changed.connect(self._apply)
-        for combo in (self.status, self.owner, self.channel):
+        for combo in (self.status, self.owner, self.channel, self.consent):
             combo.currentIndexChanged.connect(self._apply)
+        self.model.count_changed.connect(self._show_empty)
         self.model.count_changed.connect(
             lambda n: self.count_changed.emit(
                 ngettext("{n} lead", "{n} leads", n).format(n=i18n.current().format_number(n))
@@ -113,6 +134,27 @@ class LeadListPage(ListPage):
         )
         self.table.open_requested.connect(self.open_requested)
         self._apply()
+
+    def _selected_name(self) -> tuple[int, str] | None:
+        lead_id = self.table.current_id()
+        if lead_id is None:
+            return None
+        try:
+            return lead_id, leads.get(lead_id).display_name
+        except NotFound:  # deleted at another workstation since the list was read
+            self.refresh()
+            return None
+
+    def export_selected(self, path: Path | None = None) -> Path | None:
+        selected = self._selected_name()
+        return export_lead(self, *selected, path) if selected else None
+
+    def anonymise_selected(self) -> bool:
+        selected = self._selected_name()
+        if selected is None or not anonymise_lead(self, *selected):
+            return False
+        self.refresh()
+        return True
 
     def reload_choices(self) -> None:
         statuses = [("*", _("All leads")), *((s.value, s.label) for s in LeadStatus)]
@@ -130,6 +172,7 @@ class LeadListPage(ListPage):
             open_only=status is None,
             owner_id=self.owner.currentData(),
             channel=self.channel.currentData(),
+            consent=self.consent.currentData(),
         )
 
     def refresh(self) -> None:
@@ -142,3 +185,21 @@ class LeadListPage(ListPage):
 
     def _apply(self) -> None:
         self.model.set_filter(self.current_filter())
+
+    def _filter_combos(self) -> tuple[QComboBox, ...]:
+        return (self.status, self.owner, self.channel, self.consent)
+
+    def _show_empty(self, count: int) -> None:
+        filtered = any(c.currentIndex() > 0 for c in self._filter_combos())
+        self.empty.show_for(count, self.search.text().strip(), filtered)
+
+    def clear_filters(self) -> None:
+        """The search and every filter back to where the list starts."""
+        for widget in (self.search, *self._filter_combos()):
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in self._filter_combos():
+            combo.setCurrentIndex(0)
+        for widget in (self.search, *self._filter_combos()):
+            widget.blockSignals(False)
+        self._apply()

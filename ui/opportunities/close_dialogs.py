@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -17,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import i18n
+from app.domain import dates
 from app.domain.choices import Status
 from app.domain.fields import label
 from app.domain.validation import ValidationError
@@ -25,7 +29,13 @@ from app.services import deals, opportunities, orders, process, reference
 from app.services.errors import NotFound
 from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.qt import ACCEPT_ROLE, CANCEL, CANCEL_BUTTON, DISCARD, NO, PLAIN_TEXT, YES
-from ui.common.widgets import FieldBox, FieldErrorLabel, show_field_messages
+from ui.common.widgets import (
+    DateEdit,
+    FieldBox,
+    FieldErrorLabel,
+    show_field_messages,
+    to_qdate,
+)
 from ui.opportunities.stage_bar import closed_from
 
 NOTE_LINES = 4
@@ -244,6 +254,14 @@ class CloseWonDialog(_CloseDialog):
         super().__init__(_("Close as won"), _("Close as &won"), parent)
         self.opportunity_id = opportunity_id
         found, skipped = _open_ones([opportunity_id])
+        self.reason = QComboBox()
+        # Optional, and nothing preselected: a reason the user did not pick would skew the
+        # count of why sales are won.
+        self.reason.addItem(_("(not given)"), "")
+        for reason in reference.reason_choices("won"):  # shown translated, stored as stored
+            self.reason.addItem(reason.label, reason.name)
+        self.reason.setMinimumContentsLength(24)
+        self.add_field("won_reason", label("opportunity.won_reason", form=True), self.reason)
         self.note = _note_edit(_("Optional: e.g. delivered with winter tyres, referral promised"))
         self.add_field("note", label("opportunity.closing_note", form=True), self.note)
         if found:
@@ -263,7 +281,9 @@ class CloseWonDialog(_CloseDialog):
     def close_opportunity(self) -> bool:
         self.show_errors({})
         try:
-            process.close_won(self.opportunity_id, self.note.toPlainText())
+            process.close_won(
+                self.opportunity_id, self.note.toPlainText(), self.reason.currentData() or ""
+            )
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return False
@@ -276,7 +296,7 @@ class CloseWonDialog(_CloseDialog):
         return True
 
     def typed(self) -> bool:
-        return bool(self.note.toPlainText().strip())
+        return bool(self.note.toPlainText().strip()) or self.reason.currentIndex() > 0
 
 
 def _open_ones(opportunity_ids: list[int]) -> tuple[dict[int, str], list[str]]:
@@ -320,12 +340,51 @@ def reopen(parent: QWidget | None, opportunity_id: int) -> bool:
     )
     if answer != YES:
         return False
+    new_close_date = None
+    if process.reopen_needs_close_date(opportunity_id):
+        dialog = NewCloseDateDialog(detail.est_close_date, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        new_close_date = dialog.close_date.date_value()
     try:
-        process.reopen(opportunity_id)
+        process.reopen(opportunity_id, new_close_date)
     except (ValidationError, NotFound) as exc:
         QMessageBox.warning(parent, _("Not reopened"), str(exc))
         return False
     return True
+
+
+class NewCloseDateDialog(QDialog):
+    """Asked on reopening a sale whose est. close date has passed: the new one (today or
+    later), so that it does not open overdue."""
+
+    def __init__(self, old: date | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("New est. close date"))
+        if old is not None:
+            text = _(
+                "Its est. close date, {date}, has passed. When does the customer now expect "
+                "to decide?"
+            ).format(date=i18n.current().format_date(old))
+        else:
+            text = _("It has no est. close date. When does the customer expect to decide?")
+        self.explanation = QLabel(text)
+        self.explanation.setWordWrap(True)
+        self.close_date = DateEdit()
+        today = date.today()
+        self.close_date.setMinimumDate(to_qdate(today))
+        self.close_date.set_date_value(dates.add_months(today, 1))
+        buttons = QDialogButtonBox()
+        self.reopen_button = buttons.addButton(_("&Reopen"), ACCEPT_ROLE)
+        buttons.addButton(CANCEL_BUTTON)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(label("opportunity.est_close_date"), self.close_date)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.explanation)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
 
 
 def _reopen_question(topic: str, won: bool, stage: str) -> str:

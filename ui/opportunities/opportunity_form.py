@@ -40,7 +40,7 @@ from app.services.timeline import TimelineEntry
 from ui.activities.activity_dialog import ActivityDialog
 from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
 from ui.activities.timeline import TimelineWidget
-from ui.common import second_sale_dialog
+from ui.common import second_sale_dialog, user_settings
 from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.qt import (
     ACTION_ROLE,
@@ -61,7 +61,13 @@ from ui.common.qt import (
 )
 from ui.common.record_dialog import RecordDialog
 from ui.common.second_sale_dialog import SecondSaleChoice
-from ui.common.widgets import FieldBox, ask_to_save, fit_to_screen, set_tab_chain
+from ui.common.widgets import (
+    FieldBox,
+    ask_to_save,
+    fit_to_screen,
+    set_tab_chain,
+    show_read_only_look,
+)
 from ui.opportunities.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
 from ui.opportunities.form_section import Section
 from ui.opportunities.opportunity_section import OpportunitySection
@@ -196,6 +202,7 @@ class OpportunityDialog(RecordDialog):
         self.splitter.addWidget(tabs_panel)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
+        user_settings.keep_splitter(self.splitter, "opportunity_form")
 
         self.message = QLabel()  # what is not about one field: saved, refused, conflicts
         self.message.setWordWrap(True)
@@ -253,7 +260,7 @@ class OpportunityDialog(RecordDialog):
 
     def document_pages(self) -> list[OpportunityTab]:
         """The tabs other than the contacts, the timeline and the history."""
-        fixed = (self.contacts_tab, self.demand_tab, self.timeline, self.history_tab)
+        fixed = (self.contacts_tab, self.timeline, self.history_tab)
         return [page for page in self.tab_pages if page not in fixed]
 
     def _add_document_tabs(self) -> None:
@@ -331,8 +338,6 @@ class OpportunityDialog(RecordDialog):
         if form.reach is not None or saved_id is None:
             self.reach.set_lines(form.reach or [])
             self.reach.setVisible(saved_id is not None)
-        if form.demand is not None or saved_id is None:
-            self.demand_tab.display(saved_id, form.demand or [], form.record.currency)
         to_read: list[OpportunityTab] = self.document_pages()
         if form.visits is not None and form.close_dates is not None and form.timeline is not None:
             self._unread.discard(self.history_tab)
@@ -428,6 +433,7 @@ class OpportunityDialog(RecordDialog):
         self.close_won_button.setEnabled(is_open and not read_only)
         self.close_lost_button.setEnabled(is_open and not read_only)
         self.reopen_button.setEnabled(not is_open)
+        show_read_only_look(self.scroll_area)
 
     def _update_title(self) -> None:
         if self.opportunity_id is None:

@@ -25,7 +25,6 @@ from app.domain.validation import ValidationError
 from app.i18n import _, pgettext
 from app.services import accounts, demand, opportunities, process
 from app.services.accounts import OpportunityContactInfo
-from app.services.demand import DemandLine
 from app.services.errors import NotFound
 from app.services.opportunities import CloseDateChange
 from app.services.reference import Option
@@ -472,14 +471,12 @@ class DemandTab(QWidget):
         layout.addWidget(self.editor)
         self.editor.save_requested.connect(self.save)
 
-    def display(self, opportunity_id: int | None, lines: list[DemandLine], currency: str) -> None:
-        self.opportunity_id = opportunity_id
-        self.editor.set_lines(lines, currency)
-
     def point_at(self, opportunity_id: int | None) -> None:
         self.opportunity_id = opportunity_id
 
     def set_opportunity(self, opportunity_id: int | None) -> None:
+        if opportunity_id == self.opportunity_id and self.editor.is_modified():
+            return  # lines typed and not saved yet stay when the form around them is saved
         self.opportunity_id = opportunity_id
         lines = demand.of_opportunity(opportunity_id) if opportunity_id is not None else []
         self.editor.set_lines(lines)

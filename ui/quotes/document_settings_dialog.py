@@ -1,4 +1,5 @@
-"""The settings every new quote and order form is issued with: validity, VAT, terms and logo."""
+"""The settings every new quote and order form is issued with: validity, VAT, terms and logo,
+and the legal details each dealership's documents print in their footer."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,8 +27,10 @@ from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
 from app.services import documents, workspace
-from app.services.documents import DocumentSettings
-from app.services.errors import NotAllowed
+from app.services.documents import DEALER_FIELDS, DealerDetails, DocumentSettings
+from app.services.errors import ConflictError, NotAllowed
+from ui.common import conflict_dialog
+from ui.common.conflict_dialog import ConflictChoice
 from ui.common.qt import CANCEL, SAVE
 from ui.common.widgets import FieldBox, ask_to_save
 
@@ -59,10 +64,47 @@ class DocumentSettingsDialog(QDialog):
         form = QFormLayout()
         for name, box in self.boxes.items():
             form.addRow(label(f"document_settings.{name}", form=True), box)
+        self.dealer = QComboBox()
+        for option in documents.dealerships():
+            self.dealer.addItem(option.label, option.id)
+        self.dealer.activated.connect(self._switch_dealer)
+        self.dealer_edits: dict[str, QLineEdit] = {}
+        legal = QFormLayout()
+        legal.addRow(label("business.id", form=True), self.dealer)
+        for name in DEALER_FIELDS:
+            edit = QLineEdit()
+            self.dealer_edits[name] = edit
+            self.boxes[name] = FieldBox(edit)
+            legal.addRow(label(f"business.{name}", form=True), self.boxes[name])
+        self.dealer_edits["iban"].setPlaceholderText("DE89 3704 0044 0532 0130 00")  # i18n: ignore
+        self.dealer_edits["bic"].setPlaceholderText("COBADEFFXXX")  # i18n: ignore
+        self.dealer_edits["vat_number"].setPlaceholderText("DE123456789")  # i18n: ignore
+        legal_note = QLabel(
+            _(
+                "Printed at the foot of every page of the dealership's quotes and order forms, "
+                "as the law asks of a company's business letters."
+            )
+        )
+        legal_note.setWordWrap(True)
         for box in self.boxes.values():
-            caption = form.labelForField(box)
-            if isinstance(caption, QLabel):
-                caption.setBuddy(box.field)
+            for layout_ in (form, legal):
+                caption = layout_.labelForField(box)
+                if isinstance(caption, QLabel):
+                    caption.setBuddy(box.field)
+        caption = legal.labelForField(self.dealer)
+        if isinstance(caption, QLabel):
+            caption.setBuddy(self.dealer)
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
+        general_layout.addLayout(form, 1)
+        legal_page = QWidget()
+        legal_layout = QVBoxLayout(legal_page)
+        legal_layout.addWidget(legal_note)
+        legal_layout.addLayout(legal)
+        legal_layout.addStretch(1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, _("Quotes and order &forms"))
+        self.tabs.addTab(legal_page, _("Dealer's le&gal details"))
         self.read_only = not workspace.is_manager()
         note = QLabel(
             _("Only a sales manager or an administrator can change these.")
@@ -79,11 +121,11 @@ class DocumentSettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
-        layout.addLayout(form, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
         self._load(documents.document_settings())
         if self.read_only:
-            for widget in (self.vat_rate, self.logo):
+            for widget in (self.vat_rate, self.logo, *self.dealer_edits.values()):
                 widget.setReadOnly(True)
             self.terms.setReadOnly(True)
             self.valid_days.setReadOnly(True)
@@ -91,11 +133,42 @@ class DocumentSettingsDialog(QDialog):
             self.save_button.hide()
 
     def _load(self, settings: DocumentSettings) -> None:
+        self.opened = settings  # what a conflict compares with theirs and yours
         self.valid_days.setValue(settings.valid_days)
         self.vat_rate.setText(f"{settings.vat_rate.normalize():f}")
         self.terms.setPlainText(settings.terms)
         self.logo.setText(settings.logo_path)
+        self._load_dealer(settings.dealer)
         self._baseline = self.state()
+
+    def _load_dealer(self, dealer: DealerDetails | None) -> None:
+        self._dealer = dealer
+        if dealer is not None:
+            self.dealer.setCurrentIndex(self.dealer.findData(dealer.business_id))
+        for name, edit in self.dealer_edits.items():
+            edit.setText(getattr(dealer, name) if dealer is not None else "")
+            edit.setEnabled(dealer is not None)
+
+    def _switch_dealer(self, _index: int) -> None:
+        """Another dealership's details; the ones typed are saved first when the user says so."""
+        business_id = self.dealer.currentData()
+        if self._dealer is None or business_id == self._dealer.business_id:
+            return
+        if not self.read_only and self.state() != self._baseline:
+            answer = ask_to_save(self, _("The document settings have changes that are not saved."))
+            if answer == CANCEL or (answer == SAVE and not self.save()):
+                self.dealer.setCurrentIndex(self.dealer.findData(self._dealer.business_id))
+                return
+        self._load(documents.document_settings(business_id))
+
+    def _dealer_input(self) -> DealerDetails | None:
+        if self._dealer is None:
+            return None
+        return DealerDetails(
+            business_id=self._dealer.business_id,
+            name=self._dealer.name,
+            **{name: edit.text() for name, edit in self.dealer_edits.items()},
+        )
 
     def _show_days(self, days: int) -> None:
         # The unit after the number, singular or plural as the number needs.
@@ -107,6 +180,7 @@ class DocumentSettingsDialog(QDialog):
             self.vat_rate.text(),
             self.terms.toPlainText(),
             self.logo.text(),
+            *(edit.text() for edit in self.dealer_edits.values()),
         )
 
     def choose_logo(self) -> None:
@@ -130,19 +204,46 @@ class DocumentSettingsDialog(QDialog):
             vat_rate=rate,
             terms=self.terms.toPlainText(),
             logo_path=self.logo.text(),
+            dealer=self._dealer_input(),
+            version=self.opened.version,
         )
         try:
             saved = documents.save_document_settings(data)
+        except ConflictError:
+            resolved = self._resolve_conflict(data)
+            if resolved is None:
+                return False
+            saved = resolved
         except ValidationError as exc:
             for name, message in exc.errors.items():
                 if name in self.boxes:
                     self.boxes[name].show_error(message)
+            # The first refused field's tab comes forward.
+            first = next(name for name in self.boxes if name in exc.errors)
+            self.tabs.setCurrentIndex(1 if first in DEALER_FIELDS else 0)
             return False
         except NotAllowed as exc:
             QMessageBox.warning(self, _("Quotes and documents"), str(exc))
             return False
         self._load(saved)
         return True
+
+    def _resolve_conflict(self, yours: DocumentSettings) -> DocumentSettings | None:
+        """Saved elsewhere since this opened: the record dialogs' conflict path (what changed
+        on each side; take theirs, save yours over it, or go back to editing). The settings
+        saved, or None when nothing was."""
+        while True:
+            conflict = documents.settings_conflict(self.opened, yours)
+            choice = conflict_dialog.ask(conflict, self, record="document_settings")
+            if choice is ConflictChoice.RELOAD:
+                self._load(documents.document_settings())
+                return None
+            if choice is ConflictChoice.KEEP_EDITING:
+                return None
+            try:
+                return documents.save_settings_over(self.opened, yours, conflict.version)
+            except ConflictError:
+                continue  # changed yet again meanwhile
 
     def reject(self) -> None:
         if not self.read_only and self.state() != self._baseline:

@@ -47,6 +47,7 @@ from ui.common.widgets import (
     FieldBox,
     OptionalDateEdit,
     show_field_messages,
+    show_read_only_look,
 )
 from ui.quotes.quote_lines import (
     COL_DESCRIPTION,
@@ -61,6 +62,7 @@ from ui.quotes.quote_lines import (
     QuoteLineTableModel,
     TotalsPanel,
 )
+from ui.quotes.trade_in_dialog import TradeInDialog
 
 _STATUS_HINTS = {
     QuoteStatus.DRAFT: N_("Draft: change it freely, then present it to the customer."),
@@ -151,13 +153,22 @@ class QuoteDialog(RecordDialog):
             action.triggered.connect(lambda _checked=False, k=kind.value: self.add_line(k))
         self.add_button.setMenu(add_menu)
         self.remove_button = QPushButton(_("Re&move line"))
+        # The car a trade-in allowance is for: asked for before the quote is presented.
+        self.trade_in_button = QPushButton(_("&Trade-in car…"))
+        self.trade_in_button.clicked.connect(self.edit_trade_in)
         self.up_button = QPushButton(_("Move &up"))
         self.down_button = QPushButton(_("Move do&wn"))
         self.remove_button.clicked.connect(self.remove_line)
         self.up_button.clicked.connect(lambda: self.move_line(-1))
         self.down_button.clicked.connect(lambda: self.move_line(1))
         line_buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+        for button in (
+            self.add_button,
+            self.remove_button,
+            self.up_button,
+            self.down_button,
+            self.trade_in_button,
+        ):
             line_buttons.addWidget(button)
         line_buttons.addStretch(1)
         self.lines_message = QLabel()
@@ -213,6 +224,9 @@ class QuoteDialog(RecordDialog):
         layout.addWidget(self.buttons)
 
         self.model.changed.connect(self._update_totals)
+        self.table.selectionModel().currentChanged.connect(self._show_trade_in_button)
+        self.model.modelReset.connect(self._show_trade_in_button)
+        self.model.changed.connect(self._show_trade_in_button)
         self._load(self.detail)
 
     # Loading
@@ -260,6 +274,9 @@ class QuoteDialog(RecordDialog):
         self.valid_until.setReadOnly(not editable)
         self.payment.setEnabled(editable)
         self.remarks.setReadOnly(not editable)
+        # An issued quote's fields (its "Valid until" above all) look as fixed as they are.
+        for field in (self.valid_until, self.remarks):
+            show_read_only_look(field)
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
             button.setEnabled(editable)
         status = self.detail.status
@@ -293,6 +310,24 @@ class QuoteDialog(RecordDialog):
         self.table.setCurrentIndex(self.model.index(row, COL_DESCRIPTION))
         self.table.edit(self.model.index(row, COL_DESCRIPTION))
         return row
+
+    def _show_trade_in_button(self) -> None:
+        current = self.table.currentIndex()
+        rows = self.model.rows
+        on_trade_in = current.isValid() and rows[current.row()].kind == LineKind.TRADE_IN
+        self.trade_in_button.setVisible(any(r.kind == LineKind.TRADE_IN for r in rows))
+        self.trade_in_button.setEnabled(bool(on_trade_in))
+
+    def edit_trade_in(self) -> TradeInDialog | None:
+        """The car of the trade-in line the cursor is on (read-only once issued)."""
+        current = self.table.currentIndex()
+        if not current.isValid() or self.model.rows[current.row()].kind != LineKind.TRADE_IN:
+            return None
+        row = current.row()
+        dialog = TradeInDialog(self.model.rows[row].trade_in, not self.model.editable, self)
+        dialog.accepted.connect(lambda: self.model.set_trade_in(row, dialog.car))
+        dialog.open()
+        return dialog
 
     def remove_line(self) -> None:
         current = self.table.currentIndex()
@@ -377,6 +412,11 @@ class QuoteDialog(RecordDialog):
     def present(self) -> bool:
         """Save, confirm, then issue: from here the customer holds this document."""
         if not self.save():
+            return False
+        # The car of a trade-in is asked for first: the quote prints it beside the allowance.
+        unidentified = quotes.unidentified_trade_ins(self.model.parsed()[0])
+        if unidentified:
+            self._show_errors(unidentified, {})
             return False
         question = _(
             "Issue quote {number} to the customer? Its content is frozen from now on; "

@@ -38,7 +38,7 @@ from app.domain.quotes import (
     format_rate,
 )
 from app.i18n import N_, _
-from app.services.quotes import LineInput
+from app.services.quotes import LineInput, describe_trade_in
 from ui.common.qt import (
     ALIGNMENT,
     BACKGROUND,
@@ -282,9 +282,19 @@ class QuoteLineTableModel(QAbstractTableModel):
         self.changed.emit()
         return target
 
-    def state(self) -> tuple[tuple[str, ...], ...]:
+    def set_trade_in(self, row: int, car: TradeInVehicle | None) -> None:
+        """The car a trade-in line is for, as the trade-in dialog checked it."""
+        if not 0 <= row < len(self.rows) or self.rows[row].kind != LineKind.TRADE_IN:
+            return
+        self.rows[row].trade_in = car
+        self.errors.pop((row, COL_DESCRIPTION), None)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, COL_NET))
+        self.changed.emit()
+
+    def state(self) -> tuple[tuple[object, ...], ...]:
         return tuple(
-            (r.kind, r.description, r.quantity, r.unit_price, r.vat_rate) for r in self.rows
+            (r.kind, r.description, r.quantity, r.unit_price, r.vat_rate, r.trade_in)
+            for r in self.rows
         )
 
     # Qt overrides
@@ -320,6 +330,11 @@ class QuoteLineTableModel(QAbstractTableModel):
             if column == COL_KIND:
                 return line.kind if role == EDIT else kind_label(line.kind)
             if column == COL_DESCRIPTION:
+                if role == DISPLAY and line.kind == LineKind.TRADE_IN and line.trade_in:
+                    # The car the allowance is for, as the quote prints it beside it.
+                    return _("{description} ({car})").format(
+                        description=line.description, car=describe_trade_in(line.trade_in)
+                    )
                 return line.description
             if column == COL_QUANTITY:
                 return line.quantity

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import N_, _, ngettext, pgettext
-from ui.common import changes
+from ui.common import changes, user_settings
 from ui.common.changes import record_changes
 
 # Start-up shows this window before the database is opened, so what its frame needs is all
@@ -177,6 +177,8 @@ class MainWindow(QMainWindow):
         from ui.opportunities.opportunity_list import OpportunityListPage
 
         assert not self.signed_in, "a window is signed in once"
+        # The user's own screen settings (columns, views, sizes) before the lists are built.
+        user_settings.use_settings_of(user.username)
         # What is read from the database first, so that a failure (a damaged file, say,
         # with a restore on offer and sign_in tried again) leaves the frame as it was.
         page = OpportunityListPage(user.id, user.role == UserRole.SALESPERSON)
@@ -226,6 +228,12 @@ class MainWindow(QMainWindow):
         table.selectionModel().selectionChanged.connect(lambda *_: self._enable_actions())
         self.opportunities.model.modelReset.connect(self._enable_actions)
         self.signed_in = True
+        # Where the user left the window and which tab they were on.
+        user_settings.restore_geometry(self, "main")
+        last_tab = user_settings.load_json("main/tab", 0)
+        if isinstance(last_tab, int) and 0 < last_tab < self.tabs.count():
+            self.tabs.setCurrentIndex(last_tab)
+        self.tabs.currentChanged.connect(lambda i: user_settings.save_json("main/tab", i))
         self._enable_actions()
         self.opportunities.filter_bar.search.setFocus()
 
@@ -511,6 +519,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # A closed window no longer shows the lists: it stops hearing of changes.
         self._closed = True
+        if self.signed_in:
+            user_settings.save_geometry(self, "main")
         if self._listening:
             record_changes().changed.disconnect(self._on_record_changed)
             self._listening = False

@@ -122,7 +122,19 @@ class StartupChecks(QObject):
 
     def _run(self) -> None:
         try:
-            problems = workspace.quick_check(self.database_path)
+            try:
+                problems = workspace.quick_check(self.database_path)
+            except Exception as exc:
+                # Not damage (that is what the check reports): the file is held by another
+                # program, or the disk cannot be read. Said as what it is, no restore offered.
+                log.warning("the start-up check could not read the database: %s", exc)
+                problem = errors.user_problem(exc)
+                self.backup_failed.emit(
+                    _("The start-up check could not read the database: {problem}").format(
+                        problem=problem.title if problem else exc
+                    )
+                )
+                return
             if problems:
                 log.error("the database fails its quick check: %s", "; ".join(problems[:10]))
                 self.damaged.emit(problems)

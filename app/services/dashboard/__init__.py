@@ -12,10 +12,13 @@ and `funnel` (the figures from the aggregates in `app.db.dashboard`), `export` (
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from app.db import dashboard as db
-from app.db.queries import NONE_ID
+from app.db.queries import NONE_ID, OpportunityFilter
+from app.domain import money
+from app.domain.choices import Status
+from app.i18n import current
 from app.services.dashboard.export import csv_rows, export_csv
 from app.services.dashboard.funnel import build_funnel
 from app.services.dashboard.labels import (
@@ -38,7 +41,9 @@ from app.services.dashboard.results import (
     PipelineCell,
     PipelineRow,
     ReasonCount,
+    WonInMonth,
     describe,
+    drill,
 )
 
 # What the dashboard screen reads from this package, whichever of its modules holds it.
@@ -57,6 +62,7 @@ __all__ = [
     "PipelineCell",
     "PipelineRow",
     "ReasonCount",
+    "WonInMonth",
     "breakdown_label",
     "csv_rows",
     "date_basis_label",
@@ -88,7 +94,32 @@ def load(
     stages = db.stage_rows()
     pipe, forecast = pipeline_and_forecast(base, breakdown, today, names, stages, context)
     funnel = build_funnel(base, today, now, pipe, stages, context, names.translator)
-    return Dashboard(flt, today, context, pipe, forecast, funnel, pipe.currencies)
+    won = won_months(base, today, context)
+    return Dashboard(flt, today, context, pipe, forecast, funnel, pipe.currencies, won)
+
+
+def won_months(base: OpportunityFilter, today: date, context: str) -> list[WonInMonth]:
+    """The sales won this calendar month and last, counted and summed by currency."""
+    t = current()
+    this_start = today.replace(day=1)
+    last_end = this_start - timedelta(days=1)
+    months = (
+        (t._("Won this month"), this_start, today),
+        (t._("Won last month"), last_end.replace(day=1), last_end),
+    )
+    found = []
+    for label, start, end in months:
+        flt = replace(base, status=Status.WON.value, closed_from=start, closed_to=end)
+        by_currency = db.won_by_currency(flt, today)
+        found.append(
+            WonInMonth(
+                label,
+                sum(count for count, _minor in by_currency.values()),
+                {c: money.from_minor(minor, c) for c, (_n, minor) in by_currency.items()},
+                drill(context, flt, label),
+            )
+        )
+    return found
 
 
 def with_breakdown(shown: Dashboard, breakdown: str) -> Dashboard:

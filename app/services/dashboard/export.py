@@ -1,4 +1,4 @@
-"""The dashboard as a CSV file for a spreadsheet: every section, amounts without grouping.
+"""The dashboard as a CSV file for a spreadsheet: every section, counts and amounts as numbers.
 
 The file is written in its reader's language: a translator for it (the screen's unless
 another is given) names the headers and the rows; the names that are data (salespeople,
@@ -6,7 +6,6 @@ brands, sources) stay as they are."""
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from app.domain import fields, money
 from app.domain.choices import Status
 from app.domain.standard_names import display_name, reason_display_name
 from app.i18n import Translator, current
+from app.services.csv_export import Cell, write_csv
 from app.services.dashboard.labels import (
     BY_GROUP_AND_STAGE,
     NO_STAGE,
@@ -26,17 +26,17 @@ from app.services.dashboard.labels import (
 from app.services.dashboard.results import Dashboard, Pipeline, describe
 
 
-def _plain(amount: Decimal, currency: str) -> str:
-    """An amount as a spreadsheet reads it: no grouping, a point for decimals."""
-    return f"{money.quantize(amount, currency):f}"
+def _plain(amount: Decimal, currency: str) -> Decimal:
+    """An amount with its currency's decimals."""
+    return money.quantize(amount, currency)
 
 
-def _days(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+def _days(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(f"{value:.1f}")
 
 
-def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}"
+def _percent(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(f"{value * 100:.1f}")
 
 
 def _group(pipe: Pipeline, label: str, t: Translator) -> str:
@@ -49,9 +49,10 @@ def _stage(pipe: Pipeline, label: str, t: Translator) -> str:
     return bucket_label(bucket, label, t) if bucket else label
 
 
-def csv_rows(dashboard: Dashboard, translator: Translator | None = None) -> list[list[str]]:
+def csv_rows(dashboard: Dashboard, translator: Translator | None = None) -> list[list[Cell]]:
     """What the dashboard shows, section after section, as rows for a spreadsheet, in
-    `translator`'s language (default: the screen's)."""
+    `translator`'s language (default: the screen's): texts, and counts and amounts as
+    numbers."""
     t = translator or current()
     pipe = dashboard.pipeline
     breakdown = pipe.breakdown
@@ -60,7 +61,7 @@ def csv_rows(dashboard: Dashboard, translator: Translator | None = None) -> list
     stage = fields.label("opportunity.stage_id", t)
     # The filter in words, as shown, or read again in another language.
     description = dashboard.description if t is current() else describe(dashboard.filter, Names(t))
-    rows: list[list[str]] = [
+    rows: list[list[Cell]] = [
         [t._("Showroom pipeline dashboard"), dashboard.today.isoformat()],
         [t._("Filter"), description or t._("All opportunities")],
         [t._("Amounts in different currencies are never added together.")],
@@ -75,7 +76,7 @@ def csv_rows(dashboard: Dashboard, translator: Translator | None = None) -> list
                 if r.total
                 else _group(pipe, r.label, t),
                 r.currency,
-                str(r.count),
+                r.count,
                 _plain(r.est_revenue, r.currency),
                 _plain(r.weighted, r.currency),
             ]
@@ -89,7 +90,7 @@ def csv_rows(dashboard: Dashboard, translator: Translator | None = None) -> list
                     _group(pipe, c.group, t),
                     _stage(pipe, c.stage, t),
                     c.currency,
-                    str(c.count),
+                    c.count,
                     _plain(c.est_revenue, c.currency),
                     _plain(c.weighted, c.currency),
                 ]
@@ -101,7 +102,7 @@ def csv_rows(dashboard: Dashboard, translator: Translator | None = None) -> list
             [
                 forecast_label(f.window, t),
                 f.currency,
-                str(f.count),
+                f.count,
                 _plain(f.est_revenue, f.currency),
                 _plain(f.weighted, f.currency),
             ]
@@ -123,20 +124,20 @@ def csv_rows(dashboard: Dashboard, translator: Translator | None = None) -> list
         rows.append(
             [
                 display_name(s.key, s.stage, t) if s.stage else s.name,
-                str(s.reached),
-                str(s.went_on),
+                s.reached,
+                s.went_on,
                 _percent(s.conversion),
-                str(s.lost_here),
-                str(s.open_here),
+                s.lost_here,
+                s.open_here,
                 _days(s.avg_days),
             ]
         )
     rows += [
         [],
-        [Status.OPEN.translated(t), str(funnel.open)],
-        [Status.WON.translated(t), str(funnel.won)],
-        [Status.LOST.translated(t), str(funnel.lost)],
-        [t._(NO_STAGE), str(funnel.without_stages)],
+        [Status.OPEN.translated(t), funnel.open],
+        [Status.WON.translated(t), funnel.won],
+        [Status.LOST.translated(t), funnel.lost],
+        [t._(NO_STAGE), funnel.without_stages],
         [t._("Win rate %"), _percent(funnel.win_rate)],
         [t._("Avg. days from created to won"), _days(funnel.avg_days_to_won)],
         [],
@@ -146,7 +147,7 @@ def csv_rows(dashboard: Dashboard, translator: Translator | None = None) -> list
     rows += [
         [
             reason_display_name("lost", r.stored, t) if r.stored else t._("(no reason)"),
-            str(r.count),
+            r.count,
         ]
         for r in funnel.lost_reasons
     ]
@@ -154,10 +155,7 @@ def csv_rows(dashboard: Dashboard, translator: Translator | None = None) -> list
 
 
 def export_csv(dashboard: Dashboard, path: Path, translator: Translator | None = None) -> int:
-    """Write the dashboard to a CSV file in UTF-8 with a byte-order mark (so Excel reads
-    the accents), in `translator`'s language (default: the screen's); returns the number of
-    rows written."""
-    rows = csv_rows(dashboard, translator)
-    with Path(path).open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(rows)
-    return len(rows)
+    """Write the dashboard to a CSV file (see `csv_export.write_csv`: UTF-8 with a
+    byte-order mark, the locale's separator, no cell a formula) in `translator`'s language
+    (default: the screen's); returns the number of rows written."""
+    return write_csv(Path(path), csv_rows(dashboard, translator), translator)

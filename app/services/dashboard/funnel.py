@@ -133,6 +133,21 @@ def build_funnel(
                 reason,
             )
         )
+    won_reasons = []
+    for reason, count in sorted(outcomes.won_reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+        shown = reason_display_name("won", reason, t) if reason else t._("(no reason)")
+        won_reasons.append(
+            ReasonCount(
+                shown,
+                count,
+                drill(
+                    context,
+                    replace(base, status=Status.WON.value, won_reason=reason),
+                    t._("Won: {reason}").format(reason=shown),
+                ),
+                reason,
+            )
+        )
     drills = {
         status.value: drill(context, replace(base, status=status.value), status.translated(t))
         for status in Status
@@ -149,4 +164,5 @@ def build_funnel(
         pipeline.average(outcomes.won_days, outcomes.won_dated),
         lost_reasons,
         drills,
+        won_reasons,
     )

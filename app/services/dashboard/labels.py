@@ -125,21 +125,30 @@ BY_GROUP_AND_STAGE = {
     "source": N_("By source and stage"),
 }
 
-# The forecast's rows: the overdue, "Next N days" for each window, and the later ones.
-OVERDUE = N_("Overdue")
-LATER = N_("Later")
+# The forecast's rows: the overdue, "Within N days (cumulative)" for each window (each
+# holds the shorter ones, so the rows are labelled as such, not to be added up), the later
+# ones, and the total of all open ones.
+OVERDUE = N_("Overdue (before today)")
+TOTAL_OPEN = N_("All open (total)")
 
 
 def forecast_label(number: int, translator: Translator | None = None) -> str:
-    """The forecast row `number`: 0 the overdue, 1 to len(FORECAST_WINDOWS) the windows
-    ("Next 7 days"), then the later ones."""
+    """The forecast row `number`: 0 the overdue, 1 to len(FORECAST_WINDOWS) the cumulative
+    windows ("Within 30 days (cumulative)"), then the later ones, then the total."""
     t = translator or current()
+    windows = pipeline.FORECAST_WINDOWS
     if number == 0:
         return t._(OVERDUE)
-    if number <= len(pipeline.FORECAST_WINDOWS):
-        days = pipeline.FORECAST_WINDOWS[number - 1]
-        return t.ngettext("Next {n} day", "Next {n} days", days).format(n=days)
-    return t._(LATER)
+    if number <= len(windows):
+        days = windows[number - 1]
+        return t.ngettext(
+            "Within {n} day (cumulative)", "Within {n} days (cumulative)", days
+        ).format(n=days)
+    if number == len(windows) + 1:
+        return t.ngettext("Later than {n} day", "Later than {n} days", windows[-1]).format(
+            n=windows[-1]
+        )
+    return t._(TOTAL_OPEN)
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,14 +181,18 @@ def pipeline_and_forecast(
         {"overdue": True},
         *({"closing_within_days": d} for d in pipeline.FORECAST_WINDOWS),
         {"closing_after_days": pipeline.FORECAST_WINDOWS[-1]},
+        {"status": Status.OPEN.value},  # the total: every open one, dated or not
     ]
+    last_window = len(pipeline.FORECAST_WINDOWS)
     for number in range(len(window_filters)):
         label = forecast_label(number, t)
         for currency in currencies:
             sums = Sums()
             # The windows are cumulative from today: "next 30 days" holds the next 7.
-            if 0 < number <= len(pipeline.FORECAST_WINDOWS):
+            if 0 < number <= last_window:
                 included = range(1, number + 1)
+            elif number == last_window + 2:  # the total: overdue, every window, later
+                included = range(0, last_window + 2)
             else:
                 included = range(number, number + 1)
             for n in included:

@@ -193,11 +193,22 @@ class Funnel:
     avg_days_to_won: float | None
     lost_reasons: list[ReasonCount]
     drilldowns: dict[str, Drilldown]  # "open", "won", "lost", "without_stages"
+    won_reasons: list[ReasonCount] = field(default_factory=list)
 
     @property
     def win_rate(self) -> float | None:
         """Won among the closed ones."""
         return pipeline.rate(self.won, self.won + self.lost)
+
+
+@dataclass(frozen=True, slots=True)
+class WonInMonth:
+    """The sales won in a calendar month (this one or the last), beside the pipeline."""
+
+    label: str  # "Won this month", "Won last month"
+    count: int
+    revenue: dict[str, Decimal]  # by currency
+    drilldown: Drilldown
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +220,7 @@ class Dashboard:
     forecast: list[ForecastRow]
     funnel: Funnel
     currencies: list[str] = field(default_factory=list)
+    won_months: list[WonInMonth] = field(default_factory=list)
 
 
 def describe(flt: DashboardFilter, names: Names | None = None) -> str:
