@@ -125,6 +125,7 @@ QT_TEXT_CONSTRUCTORS = frozenset(
         "add_row",  # ui/leads/lead_sections.py: a form row and its label
         "_row",  # the forms' rows (activity dialog, opportunity sections) and their labels
         "AgendaColumn",  # ui/activities/agenda.py
+        "TimelineEntry",  # app/services/timeline.py: its title is read on the timeline
         "DrillColumn",  # ui/dashboard/dashboard.py
         "AgendaSection",  # ui/activities/agenda.py: its title and what it says when empty
         "show_error",  # a field's or a form's message

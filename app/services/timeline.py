@@ -32,8 +32,12 @@ def activity_title(kind: str, subject: str, note_reason: str | None, direction: 
     """An activity's line on the timeline: "Call in: Price of the Golf (Follow-up)"."""
     label = ActivityKind(kind).label if kind in ActivityKind._value2member_map_ else kind
     if kind == ActivityKind.CALL.value:
-        label = "Call in" if direction == "in" else "Call out"
-    return f"{label}: {subject}" + (f" ({note_reason})" if note_reason else "")
+        label = _("Call in") if direction == "in" else _("Call out")
+    if note_reason:
+        return _("{kind}: {subject} ({reason})").format(
+            kind=label, subject=subject, reason=note_reason
+        )
+    return _("{kind}: {subject}").format(kind=label, subject=subject)
 
 
 def stage_entries(visits: Iterable[StageVisit]) -> list[TimelineEntry]:
@@ -41,13 +45,23 @@ def stage_entries(visits: Iterable[StageVisit]) -> list[TimelineEntry]:
     moves: list[TimelineEntry] = []
     before = ""
     for visit in visits:
-        if visit.reason in ("won", "lost"):
-            # The stage is the closed one (Won, Lost): say where the sale got to instead.
-            title = f"Closed as {visit.reason}" + (f" in {before}" if before else "")
+        # The stage of a close is the closed one (Won, Lost): say where the sale got to instead.
+        if visit.reason == "won":
+            title = (
+                _("Closed as won in {stage}").format(stage=before) if before else _("Closed as won")
+            )
+        elif visit.reason == "lost":
+            title = (
+                _("Closed as lost in {stage}").format(stage=before)
+                if before
+                else _("Closed as lost")
+            )
         elif visit.reason == "reopened":
-            title = f"Reopened, back to {visit.stage}"
+            title = _("Reopened, back to {stage}").format(stage=visit.stage)
+        elif visit.automatic:
+            title = _("Moved automatically to {stage}").format(stage=visit.stage)
         else:
-            title = f"{'Moved automatically' if visit.automatic else 'Moved'} to {visit.stage}"
+            title = _("Moved to {stage}").format(stage=visit.stage)
         moves.append(TimelineEntry(visit.entered_at, "stage", title, "", visit.by))
         before = visit.stage
     # Newest first, so moves within the same second keep their order after a stable sort.
@@ -57,7 +71,10 @@ def stage_entries(visits: Iterable[StageVisit]) -> list[TimelineEntry]:
 
 def close_date_entry(at: datetime, old: date | None, new: date, by: str | None) -> TimelineEntry:
     """A change of the est. close date (old is None when it was first set)."""
-    text = f"Est. close date {old} → {new}" if old else f"Est. close date set to {new}"
+    if old:
+        text = _("Est. close date {old} → {new}").format(old=old, new=new)
+    else:
+        text = _("Est. close date set to {new}").format(new=new)
     return TimelineEntry(at, "close_date", text, "", by or "")
 
 
