@@ -126,13 +126,14 @@ def register() -> None:
 
 @cache
 def _coverage() -> tuple[frozenset[int], ...]:
-    """Per face, the characters both its cuts have."""
+    """Per face, the characters both its cuts have (not the private code points shaping
+    gives glyphs and moves)."""
     register()
     covered = []
     for face in FACES:
         regular = set(pdfmetrics.getFont(face.regular).face.charToGlyph)
         bold = set(pdfmetrics.getFont(face.bold).face.charToGlyph)
-        covered.append(frozenset(regular & bold))
+        covered.append(frozenset(c for c in regular & bold if c < _PRIVATE_BASE))
     return tuple(covered)
 
 
