@@ -7,7 +7,8 @@ Noto families print Arabic, Hebrew, Devanagari and Thai; WenQuanYi Micro Hei pri
 Japanese and Korean (resources/README.md names each licence). A run of Arabic is handed to
 HarfBuzz (through reportlab's shaping) in its logical order, so its letters join; the runs of
 a line are ordered by the bidi rules first, so a right-to-left run reads right to left and a
-number inside it left to right.
+number inside it left to right. Each shaped glyph prints where HarfBuzz places it (kerning,
+marks moved and raised onto their bases), through PositionedText.
 """
 
 from __future__ import annotations
