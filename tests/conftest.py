@@ -52,3 +52,11 @@ def no_unexpected_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for kind in ("question", "warning", "critical", "information"):
         monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
+
+    # The question about a customer's open opportunity waits for a click as well.
+    from ui.common.second_sale_dialog import SecondSaleDialog
+
+    def unexpected_second_sale(self):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"unexpected question: {self.windowTitle()!r}")
+
+    monkeypatch.setattr(SecondSaleDialog, "exec", unexpected_second_sale)

@@ -790,6 +790,59 @@ def _v12_won_reasons(db: Database) -> None:
         )
 
 
+# --- schema 13: the salesperson's home, the vehicle's use, primary demand ------------------
+
+
+class _OpportunityRefV13(Model):
+    """Only what a foreign key to the table needs: its name and id."""
+
+    class Meta:
+        table_name = "opportunity"
+        legacy_table_names = False
+
+
+class _DemandLineV13(_StampedV2):
+    lead = ForeignKeyField(_LeadRefV10, null=True, on_delete="CASCADE", column_name="lead_id")
+    opportunity = ForeignKeyField(
+        _OpportunityRefV13, null=True, on_delete="CASCADE", column_name="opportunity_id"
+    )
+    position = IntegerField(default=0)
+    kind = CharField()
+    description = CharField(default="")
+    expected_price_minor = IntegerField(null=True)
+    currency = CharField(default="EUR")
+    comment = TextField(default="")
+
+    class Meta:
+        table_name = "demand_line"
+        legacy_table_names = False
+
+
+def _v13_home_use_demand(db: Database) -> None:
+    """A user's home business and facility (what their walk-ins and converted leads are
+    assigned to), a stock vehicle's use (for sale, demo fleet, in transit, sold: a sold one
+    takes no test drive), and the primary-demand lines of leads and opportunities. Vehicles
+    of a won opportunity become sold. Idempotent: columns are added when missing, the table
+    if it is missing, and the sold marking only moves vehicles still for sale."""
+    present = {c.name for c in db.get_columns("user")}
+    for name, table in (("home_business_id", "business"), ("home_facility_id", "facility")):
+        if name not in present:
+            db.execute_sql(
+                f'ALTER TABLE "user" ADD COLUMN "{name}" INTEGER '
+                f'REFERENCES "{table}" ("id") ON DELETE SET NULL'
+            )
+    if "use" not in {c.name for c in db.get_columns("vehicle")}:
+        db.execute_sql(
+            'ALTER TABLE "vehicle" ADD COLUMN "use" VARCHAR(255) NOT NULL DEFAULT \'for_sale\''
+        )
+    db.execute_sql(
+        "UPDATE vehicle SET \"use\" = 'sold' WHERE \"use\" = 'for_sale' AND id IN "
+        "(SELECT vehicle_id FROM opportunity WHERE status = 'won' AND vehicle_id IS NOT NULL)"
+    )
+    with db.bind_ctx([_DemandLineV13], bind_refs=False, bind_backrefs=False):
+        db.create_tables([_DemandLineV13], safe=True)
+
+
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
     _v2_quotes,
@@ -803,6 +856,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v10_marketing_consent,
     _v11_setting_versions,
     _v12_won_reasons,
+    _v13_home_use_demand,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)

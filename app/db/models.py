@@ -220,14 +220,6 @@ class Team(BaseModel):
     name = CharField(unique=True)
 
 
-class User(BaseModel):
-    username = CharField(unique=True)
-    full_name = CharField()
-    role = CharField()  # UserRole
-    team = ForeignKeyField(Team, null=True, backref="members", on_delete="SET NULL")
-    active = BooleanField(default=True)
-
-
 class Business(BaseModel):
     name = CharField()
     kind = CharField()  # BusinessKind
@@ -262,6 +254,18 @@ class Operation(BaseModel):
     facility = ForeignKeyField(Facility, backref="operations", on_delete="CASCADE")
     name = CharField()
     kind = CharField()  # OperationKind
+
+
+class User(BaseModel):
+    username = CharField(unique=True)
+    full_name = CharField()
+    role = CharField()  # UserRole
+    team = ForeignKeyField(Team, null=True, backref="members", on_delete="SET NULL")
+    active = BooleanField(default=True)
+    # Where the user sells (schema 13): a walk-in's or a converted lead's assignment.
+    # No index: users are few.
+    home_business = ForeignKeyField(Business, null=True, on_delete="SET NULL", index=False)
+    home_facility = ForeignKeyField(Facility, null=True, on_delete="SET NULL", index=False)
 
 
 def _key_field() -> CharField:
@@ -346,6 +350,8 @@ class Vehicle(BaseModel):
     facility = ForeignKeyField(Facility, null=True, backref="vehicles", on_delete="SET NULL")
     # VatTreatment: a used car bought from a private seller is sold under the margin scheme.
     vat_treatment = CharField(default="regular", constraints=[SQL("DEFAULT 'regular'")])
+    # VehicleUse (schema 13): for sale, in the demo fleet, in transit or sold.
+    use = CharField(default="for_sale", constraints=[SQL("DEFAULT 'for_sale'")])
 
     class Meta:
         indexes = ((("brand", "model"), False),)
@@ -560,6 +566,23 @@ class Activity(BaseModel):
         )
 
 
+class DemandLine(BaseModel):
+    """One line of what the customer asked for (primary demand), on a lead or on an
+    opportunity (schema 13): a vehicle, accessories, services or financing, with the price
+    they expect and a comment."""
+
+    lead = ForeignKeyField(Lead, null=True, backref="demand_lines", on_delete="CASCADE")
+    opportunity = ForeignKeyField(
+        Opportunity, null=True, backref="demand_lines", on_delete="CASCADE"
+    )
+    position = IntegerField(default=0)
+    kind = CharField()  # DemandKind
+    description = CharField(default="")
+    expected_price_minor = IntegerField(null=True)
+    currency = CharField(default="EUR")
+    comment = TextField(default="")
+
+
 class AuditEntry(Model):
     """Who changed what, when: one row per create, edit, export, anonymisation or purge.
     Append-only, and without foreign keys, so it outlives the records it describes."""
@@ -718,10 +741,10 @@ QUOTE_TABLES: list[type[Model]] = [NumberSequence, Quote, QuoteLine, OrderForm, 
 TABLES: list[type[Model]] = [
     Setting,
     Team,
-    User,
     Business,
     Facility,
     Operation,
+    User,
     Account,
     Contact,
     CatalogueEntry,
@@ -739,4 +762,5 @@ TABLES: list[type[Model]] = [
     *QUOTE_TABLES,
     DocumentImage,
     MarketingConsent,
+    DemandLine,
 ]

@@ -69,6 +69,8 @@ class OpportunityRecord:
     vehicle: VehicleRow | None
     holder: Reservation | None  # another sale holding its vehicle
     revenue_quote: tuple[str, int] | None  # (number, revision) of the quote it follows
+    account_phone: str = ""
+    account_email: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,8 @@ class ContactRow:
     job_title: str
     linked: bool  # one of the opportunity's further contacts
     role: str
+    phone: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +169,8 @@ def form_record(opportunity_id: int) -> OpportunityRecord | None:
         m.Opportunity.select(
             m.Opportunity,
             m.Account.name.alias("x_account_name"),
+            m.Account.phone.alias("x_account_phone"),
+            m.Account.email.alias("x_account_email"),
             m.Stage.name.alias("x_stage_name"),
             m.Stage.key.alias("x_stage_key"),
             m.Vehicle.id.alias("x_vehicle_id"),
@@ -230,6 +236,8 @@ def form_record(opportunity_id: int) -> OpportunityRecord | None:
         vehicle=vehicle,
         holder=holder_row,
         revenue_quote=(number, int(extra["x_quote_revision"])) if number is not None else None,
+        account_phone=extra.get("x_account_phone") or "",
+        account_email=extra.get("x_account_email") or "",
     )
 
 
@@ -353,6 +361,8 @@ def contacts(account_id: int | None, opportunity_id: int | None) -> list[Contact
             m.Contact.job_title,
             link.id,
             link.role,
+            m.Contact.phone,
+            m.Contact.email,
         )
         .join(
             link,
@@ -367,8 +377,10 @@ def contacts(account_id: int | None, opportunity_id: int | None) -> list[Contact
         .tuples()
     )
     return [
-        ContactRow(cid, aid, first, last, title, link_id is not None, role or "")
-        for cid, aid, first, last, title, link_id, role in query
+        ContactRow(
+            cid, aid, first, last, title, link_id is not None, role or "", phone or "", mail or ""
+        )
+        for cid, aid, first, last, title, link_id, role, phone, mail in query
     ]
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from app.db import models as m
 from app.db.connection import transaction
 from app.db.settings import put_setting
-from app.demo import activities, quotes
+from app.demo import activities, fleet, quotes
 from app.demo.logo import place_logo
 from app.demo.sales import SalesBuilder
 from app.demo.summary import DatabaseNotEmpty, DemoSize, DemoSummary
@@ -47,7 +47,10 @@ def load_demo(
         builder.add_open_leads(size.leads)
         place_logo()
         issued = quotes.add_documents(builder.rng, builder.today, size.quoted)
+        demo_fleet = fleet.mark_uses(builder.rng)
         activity_count = activities.add_activities(builder.rng, builder.today, size.active)
+        activity_count += fleet.book_demo_drives(builder.rng, builder.today, demo_fleet)
+        fleet.add_demand(builder.rng)
         put_setting("currency", "EUR")
     return replace(
         builder.summary(),

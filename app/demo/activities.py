@@ -10,7 +10,7 @@ from app.db import bulk
 from app.db import models as m
 from app.demo.sales import reasons
 from app.domain import standard_names
-from app.domain.choices import ActivityKind, Status
+from app.domain.choices import ActivityKind, Status, VehicleUse
 
 _CALLS = (
     ("Called about the offer", "out"),
@@ -74,7 +74,13 @@ def add_activities(rng: random.Random, today: date, limit: int) -> int:
         .order_by(m.Opportunity.id)
         .limit(limit)
     )
-    stock = [v.id for v in m.Vehicle.select(m.Vehicle.id).where(m.Vehicle.condition == "new")]
+    # Test drives on unsold new stock (the demo fleet's bookings come with the fleet).
+    stock = [
+        v.id
+        for v in m.Vehicle.select(m.Vehicle.id).where(
+            (m.Vehicle.condition == "new") & (m.Vehicle.use == VehicleUse.FOR_SALE.value)
+        )
+    ]
     booked: set[tuple[int, datetime]] = set()
     rows: list[tuple[object, ...]] = []
     now = datetime.combine(today, time(8, 0))

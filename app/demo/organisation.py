@@ -134,6 +134,10 @@ class OrganisationBuilder:
                 self.manager_id = user.id
             else:
                 self.sites[site].salespeople.append(user.id)
+                # Where they sell: their walk-ins and converted leads are assigned there.
+                user.home_business = self.sites[site].business_id
+                user.home_facility = self.sites[site].facility_id
+                user.save()
 
     # Catalogue and stock -----------------------------------------------------------------
 

@@ -80,11 +80,50 @@ class Interest(Choice):
     {
         "new": NP_("condition", "New"),
         "used": NP_("condition", "Used"),
+        "ex_demo": NP_("condition", "Ex-demo"),
     }
 )
 class Condition(Choice):
+    """A vehicle's condition, and what an opportunity asks for."""
+
     NEW = "new"
     USED = "used"
+    EX_DEMO = "ex_demo"
+
+
+@labelled(
+    {
+        "for_sale": NP_("vehicle use", "For sale"),
+        "demo_fleet": NP_("vehicle use", "Demo fleet"),
+        "in_transit": NP_("vehicle use", "In transit"),
+        "sold": NP_("vehicle use", "Sold"),
+    }
+)
+class VehicleUse(Choice):
+    """What a stock vehicle is for now. A sold one takes no test drive; the demo fleet's
+    cars are the ones the vehicle calendar books."""
+
+    FOR_SALE = "for_sale"
+    DEMO_FLEET = "demo_fleet"
+    IN_TRANSIT = "in_transit"
+    SOLD = "sold"
+
+
+@labelled(
+    {
+        "vehicle": NP_("demand kind", "Vehicle"),
+        "accessories": NP_("demand kind", "Accessories"),
+        "services": NP_("demand kind", "Services"),
+        "financing": NP_("demand kind", "Financing"),
+    }
+)
+class DemandKind(Choice):
+    """A line of primary demand: what the customer asked for."""
+
+    VEHICLE = "vehicle"
+    ACCESSORIES = "accessories"
+    SERVICES = "services"
+    FINANCING = "financing"
 
 
 @labelled(

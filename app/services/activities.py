@@ -8,12 +8,12 @@ from datetime import date, datetime, time, timedelta
 
 from app.db import activities as db
 from app.db import models as m
-from app.db import queries
+from app.db import queries, sales_desk
 from app.db.accounts import account_exists
 from app.db.connection import transaction
 from app.db.history import close_date_changes
-from app.domain import standard_names
-from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status
+from app.domain import dates, standard_names
+from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status, VehicleUse
 from app.domain.fields import label as field_label
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
@@ -100,8 +100,23 @@ def _validate(data: ActivityInput, own_id: int | None) -> Validator:
         if data.ends_at <= data.starts_at:
             v.error("ends_at", _("The end must come after the start."))
     if data.kind == ActivityKind.TEST_DRIVE.value:
+        use = (
+            sales_desk.vehicle_price_and_use(data.vehicle_id)
+            if data.vehicle_id is not None
+            else None
+        )
         if data.vehicle_id is None:
             v.error("vehicle_id", _("A test drive needs the vehicle."))
+        elif use is None:
+            v.error("vehicle_id", _("This vehicle is no longer in stock."))
+        elif use[2] == VehicleUse.SOLD.value:
+            v.error(
+                "vehicle_id",
+                _(
+                    "This vehicle is sold; book the test drive on a demo-fleet car or on unsold "
+                    "stock."
+                ),
+            )
         elif data.starts_at and data.ends_at and data.ends_at - data.starts_at > MAX_TEST_DRIVE:
             v.error(
                 "ends_at",
@@ -452,3 +467,153 @@ def agenda(user_id: int, today: date | None = None, now: datetime | None = None)
             ).format(days=days, stage=stage, allowed=allowed)
             stale.append(AgendaOpportunity(oid, topic, customer, stage, close, days, reason))
     return Agenda(_agenda_activities(todays), _agenda_activities(overdue), past_close, stale)
+
+
+@dataclass(frozen=True)
+class FreeCar:
+    """A car a test drive may be booked on, and whether it is free in the slot asked."""
+
+    id: int
+    label: str
+    demo_fleet: bool
+    free: bool
+    busy_with: str  # who has it then, when it is not free
+
+
+def cars_for_test_drive(
+    start: datetime | None, end: datetime | None, own_id: int | None = None
+) -> list[FreeCar]:
+    """The demo fleet and the unsold stock (never a sold car), the free ones first, each
+    saying who has it in the slot when it is taken: two statements."""
+    cars = sales_desk.bookable_cars()
+    busy: dict[int, str] = {}
+    if start is not None and end is not None and end > start:
+        for booking in sales_desk.bookings_between(start, end, [c.id for c in cars]):
+            if booking.activity_id != own_id and booking.vehicle_id not in busy:
+                busy[booking.vehicle_id] = _("{start}–{end} {owner}, {customer}").format(
+                    start=f"{booking.starts_at:%H:%M}",
+                    end=f"{booking.ends_at:%H:%M}",
+                    owner=booking.owner,
+                    customer=booking.customer,
+                )
+    found = [
+        FreeCar(
+            c.id,
+            c.label,
+            c.use == VehicleUse.DEMO_FLEET.value,
+            c.id not in busy,
+            busy.get(c.id, ""),
+        )
+        for c in cars
+    ]
+    return sorted(found, key=lambda c: (not c.free, not c.demo_fleet))
+
+
+@dataclass(frozen=True)
+class CalendarBooking:
+    vehicle_id: int
+    starts_at: datetime
+    ends_at: datetime
+    owner: str
+    customer: str
+    opportunity_id: int | None
+
+
+@dataclass(frozen=True)
+class VehicleCalendar:
+    cars: list[FreeCar]
+    bookings: list[CalendarBooking]
+
+
+def vehicle_calendar(first_day: date, days: int) -> VehicleCalendar:
+    """The demo fleet's cars and their test drives over `days` days from `first_day`."""
+    fleet = [c for c in sales_desk.bookable_cars() if c.use == VehicleUse.DEMO_FLEET.value]
+    start = datetime.combine(first_day, time.min)
+    end = start + timedelta(days=days)
+    rows = sales_desk.bookings_between(start, end, [c.id for c in fleet])
+    return VehicleCalendar(
+        [FreeCar(c.id, c.label, True, True, "") for c in fleet],
+        [
+            CalendarBooking(
+                b.vehicle_id, b.starts_at, b.ends_at, b.owner, b.customer, b.opportunity_id
+            )
+            for b in rows
+        ],
+    )
+
+
+# --- the coming days, and following a note up ----------------------------------------------
+
+CLOSE_DATE = "close_date"  # a coming entry that is a sale's close date, not an activity
+
+
+@dataclass(frozen=True)
+class ComingEntry:
+    """Something ahead in the salesperson's days: an appointment, a test drive (with its
+    car), a task, or an open sale's close date."""
+
+    activity_id: int | None
+    kind: str  # an ActivityKind, or CLOSE_DATE
+    subject: str
+    starts_at: datetime
+    ends_at: datetime | None
+    opportunity_id: int | None
+    customer: str
+    vehicle: str
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == CLOSE_DATE:
+            return _("Close date")
+        return ActivityKind(self.kind).label
+
+
+def coming_days(user_id: int, first_day: date, days: int = 7) -> list[ComingEntry]:
+    """What is ahead from `first_day` for `days` days: appointments, test drives, tasks
+    not done, and the open sales expected to close then, in time order."""
+    start = datetime.combine(first_day, time.min)
+    end = start + timedelta(days=days)
+    kinds = [
+        ActivityKind.APPOINTMENT.value,
+        ActivityKind.TEST_DRIVE.value,
+        ActivityKind.TASK.value,
+        ActivityKind.CALL.value,
+    ]
+    return [
+        ComingEntry(
+            r.activity_id, r.kind, r.subject, r.starts_at, r.ends_at, r.opportunity_id,
+            r.customer, r.vehicle,
+        )
+        for r in sales_desk.coming(user_id, start, end, kinds)
+    ]  # fmt: skip
+
+
+def follow_up_date(activity_id: int, today: date | None = None) -> date | None:
+    """When the note (or call, or e-mail) asks to follow up, read from its text: "call
+    again in 6 months" -> six months from today; None when it names no time."""
+    source = sales_desk.follow_up_source(activity_id)
+    if source is None:
+        raise NotFound(_("This activity no longer exists."))
+    return dates.follow_up_date(f"{source.subject} {source.description}", today or date.today())
+
+
+def follow_up(activity_id: int, due: date, owner_id: int | None = None) -> ActivityDetail:
+    """A task due on `due` for the same sale, lead or customer, following the activity up:
+    its subject says what to do, taken from the activity's."""
+    source = sales_desk.follow_up_source(activity_id)
+    if source is None:
+        raise NotFound(_("This activity no longer exists."))
+    # TRANSLATORS: a follow-up task's subject: "Follow up: call again in 6 months".
+    subject = _("Follow up: {subject}").format(subject=source.subject)[:200]
+    return create(
+        ActivityInput(
+            kind=ActivityKind.TASK.value,
+            subject=subject,
+            description=source.description,
+            starts_at=datetime.combine(due, time(9, 0)),
+            owner_id=owner_id or source.owner_id,
+            opportunity_id=source.opportunity_id,
+            lead_id=source.lead_id,
+            account_id=source.account_id,
+        )
+    )

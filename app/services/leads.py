@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.db import models as m
+from app.db import sales_desk as desk
 from app.db.accounts import account_exists, contacts_of
 from app.db.bulk import insert_rows
 from app.db.connection import transaction
@@ -380,6 +381,7 @@ def convert(
     confirmed_new: bool = False,
     owner_id: int | None = None,
     today: date | None = None,
+    second_reason: str | None = None,
 ) -> Conversion:
     """Turn the lead into a customer (the one picked, or a new one after the duplicate
     check), a contact and an opportunity at the first stage, pre-filled from the lead.
@@ -397,6 +399,7 @@ def convert(
             account_id = created.id
         elif not account_exists(account_id):
             raise NotFound(_("The customer picked for this lead no longer exists."))
+        sales = opportunities.check_second_sale(account_id, second_reason)
         contact_id = _contact_for(account_id, lead)
         data = opportunities.new_input(owner_id or lead.owner_id or m.acting_user(), today)
         start = first_stage(stage_infos(data.kind_id or 0), from_lead=True)
@@ -424,7 +427,13 @@ def convert(
             "source",
         ):
             setattr(data, name, getattr(lead, name))
+        opportunities.apply_home_defaults(data, data.owner_id)
         opportunity = opportunities.create(data, today)
+        # What the customer asked for goes with them to the opportunity.
+        desk.replace_demand_lines(desk.demand_lines(lead_id=lead_id), opportunity_id=opportunity.id)
+        opportunities.keep_second_reason(
+            opportunity.id, account_id, data.owner_id, sales, second_reason or ""
+        )
         # What the lead agreed to (or withdrew) holds for the customer they became.
         copy_lead_history_to_account(lead_id, account_id)
         row = m.Lead.get_by_id(lead_id)

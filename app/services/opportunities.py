@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import Decimal
 
 from app.db import models as m
 from app.db import opportunity_queries as oq
 from app.db import opportunity_saves as saves
 from app.db import queries
+from app.db import sales_desk as desk
 from app.db.connection import transaction
 from app.db.queries import Reservation
 from app.domain import dates, money
@@ -31,6 +33,7 @@ from app.services.opportunity_form import (
     build_form,
     form_choices,
     histories,
+    reach_lines,
     record_detail,
     vehicle_choice,
 )
@@ -219,6 +222,80 @@ def new_input(owner_id: int | None, today: date | None = None) -> OpportunityInp
     )
 
 
+class OpenSalesExist(Exception):
+    """The customer already has open opportunities: open one of them, log an activity on
+    it, or go on with a reason (which is kept with the new one)."""
+
+    def __init__(self, sales: list[desk.OpenSale]) -> None:
+        super().__init__(_("This customer already has an open opportunity."))
+        self.sales = sales
+
+
+def open_sales(account_id: int | None, except_id: int | None = None) -> list[desk.OpenSale]:
+    """The customer's open opportunities (but `except_id`), newest first."""
+    return desk.open_sales_of(account_id, except_id) if account_id is not None else []
+
+
+def check_second_sale(account_id: int, reason: str | None) -> list[desk.OpenSale]:
+    """Raise OpenSalesExist when the customer has open opportunities and no reason to open
+    another was given; a given reason must say something."""
+    sales = open_sales(account_id)
+    if sales and reason is None:
+        raise OpenSalesExist(sales)
+    if sales and reason is not None and not reason.strip():
+        raise ValidationError({"reason": _("Say why this customer needs a second opportunity.")})
+    return sales
+
+
+def keep_second_reason(
+    opportunity_id: int,
+    account_id: int,
+    owner_id: int | None,
+    sales: list[desk.OpenSale],
+    reason: str,
+) -> None:
+    """Keep why a further opportunity was opened beside the customer's open ones: a note on
+    the new one (inside the caller's transaction)."""
+    if not sales:
+        return
+    beside = ", ".join(f"#{s.id} “{s.topic}” ({s.owner or _('no owner')})" for s in sales)
+    desk.add_note(
+        opportunity_id,
+        account_id,
+        owner_id,
+        _("Opened beside {sales}").format(sales=beside),
+        reason.strip(),
+    )
+
+
+def apply_home_defaults(data: OpportunityInput, owner_id: int | None) -> None:
+    """A new opportunity with no assignment takes the salesperson's home business and
+    facility and the facility's operation for the condition wanted; with no revenue typed,
+    it proposes the list price of the stock vehicle or of the model in the catalogue."""
+    if data.business_id is None and data.facility_id is None:
+        home = desk.home_site(owner_id, desk.operation_kind_for(data.condition))
+        data.business_id, data.facility_id = home.business_id, home.facility_id
+        if data.operation_id is None:
+            data.operation_id = home.operation_id
+    if not data.est_revenue:
+        proposed = proposed_revenue(data)
+        if proposed is not None:
+            data.est_revenue, data.currency = proposed
+
+
+def proposed_revenue(data: OpportunityInput) -> tuple[Decimal, str] | None:
+    """The list price of the stock vehicle chosen, else of the model in the catalogue."""
+    found: tuple[int, str] | None = None
+    if data.vehicle_id is not None:
+        row = desk.vehicle_price_and_use(data.vehicle_id)
+        found = (row[0], row[1]) if row and row[0] else None
+    if found is None and data.brand.strip() and data.model.strip():
+        found = desk.catalogue_price(data.brand, data.model, data.variant)
+    if found is None:
+        return None
+    return money.from_minor(found[0], found[1]), found[1]
+
+
 def _default_currency() -> str:
     return oq.setting("currency") or money.DEFAULT_CURRENCY
 
@@ -275,9 +352,12 @@ def save(
     data: OpportunityInput,
     expected_version: int,
     today: date | None = None,
+    *,
+    second_reason: str | None = None,
 ) -> OpportunityForm:
     """Create (`opportunity_id` None) or change an opportunity, in one transaction, and answer
-    with the saved record as its form shows it (without the choices, which it keeps)."""
+    with the saved record as its form shows it (without the choices, which it keeps). A
+    new one for a customer with open opportunities keeps `second_reason` as a note."""
     today = today or date.today()
     with transaction():
         if opportunity_id is None:
@@ -288,6 +368,14 @@ def save(
             saves.save_opportunity(row)
             saves.record_stage_change(row.id, None, row.stage_id)
             saves.record_close_date_change(row.id, None, row.est_close_date)
+            if second_reason and row.account_id is not None:
+                keep_second_reason(
+                    row.id,
+                    row.account_id,
+                    row.owner_id,
+                    open_sales(row.account_id, row.id),
+                    second_reason,
+                )
             entered = row.created_at
             further = [c for c in checked.contacts if c.linked]
             history_changed = True
@@ -412,7 +500,7 @@ def open_form(
     )
     people = oq.contacts(detail.account_id, detail.id)
     told = histories(detail.id, detail.status)
-    return build_form(
+    answer = build_form(
         detail,
         kind,
         people,
@@ -422,6 +510,8 @@ def open_form(
         told,
         form_choices(kinds, detail),
     )
+    _add_reach(answer, record, people)
+    return answer
 
 
 def reread(opportunity_id: int) -> OpportunityForm:
@@ -440,7 +530,7 @@ def reread(opportunity_id: int) -> OpportunityForm:
     )
     people = oq.contacts(detail.account_id, detail.id)
     told = histories(detail.id, detail.status)
-    return build_form(
+    answer = build_form(
         detail,
         kind,
         people,
@@ -449,6 +539,19 @@ def reread(opportunity_id: int) -> OpportunityForm:
         told.visits[-1].entered_at if told.visits else record.row.created_at,
         told,
         None,
+    )
+    _add_reach(answer, record, people)
+    return answer
+
+
+def _add_reach(
+    answer: OpportunityForm, record: oq.OpportunityRecord, people: list[oq.ContactRow]
+) -> None:
+    """The phones and e-mails, read with the record and the people: no statement. (The
+    primary demand is read by its tab when it is shown, as the documents are.)"""
+    primary = next((c for c in people if c.id == record.row.primary_contact_id), None)
+    answer.reach = reach_lines(
+        record.account_name, record.account_phone, record.account_email, primary
     )
 
 

@@ -173,6 +173,34 @@ class OpportunityForm:
     choices: FormChoices | None
     is_new: bool = False
     history_changed: bool = False
+    # The phones and e-mails at the top of the form; None in a save's answer (kept).
+    reach: list[ReachLine] | None = None
+
+
+@dataclass(frozen=True)
+class ReachLine:
+    """A way to reach the customer, as the top of the form shows it: whose number or
+    address it is (the customer's, or the primary contact's name), the phone and e-mail."""
+
+    who: str
+    phone: str
+    email: str
+    primary_contact: bool = False
+
+
+def reach_lines(
+    account_name: str, phone: str, email: str, primary: oq.ContactRow | None
+) -> list[ReachLine]:
+    """The customer's phone and e-mail, then the primary contact's (when they differ)."""
+    lines = []
+    if phone.strip() or email.strip():
+        lines.append(ReachLine(account_name, phone.strip(), email.strip()))
+    if primary is not None and (primary.phone.strip() or primary.email.strip()):
+        own = (primary.phone.strip(), primary.email.strip())
+        if not lines or own != (lines[0].phone, lines[0].email):
+            name = f"{primary.first_name} {primary.last_name}".strip()
+            lines.append(ReachLine(name, own[0], own[1], True))
+    return lines
 
 
 PLAIN_FIELDS = (

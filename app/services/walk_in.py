@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from app.db import sales_desk as desk
 from app.db.connection import transaction
-from app.domain import dates
-from app.domain.choices import Channel
+from app.domain import dates, money
+from app.domain.choices import Channel, Condition, DemandKind, Interest
+from app.domain.fields import label
 from app.domain.validation import Validator, not_in_past
 from app.i18n import _
 from app.services import accounts, matching, opportunities
@@ -24,6 +27,12 @@ class WalkInInput:
     model: str = ""
     est_close_date: date | None = None
     channel: str = Channel.WALK_IN.value
+    condition: str = ""  # new, used or ex-demo
+    interest: str = ""  # how they plan to pay
+    budget: str = ""  # as typed; kept as the vehicle's expected price
+    trade_in: str = ""  # the car they bring, as told
+    # Why a further opportunity is opened while the customer has open ones; None: not asked.
+    second_reason: str | None = None
 
 
 def account_input(data: WalkInInput) -> accounts.AccountInput:
@@ -63,8 +72,21 @@ def create(
     # TRANSLATORS: the field, as "{label} {date} is in the past; …" begins with it.
     close_date = _("The est. close date")
     not_in_past(v, "est_close_date", data.est_close_date, today, close_date)
+    data.condition = v.choice("condition", data.condition, Condition, _("condition"))
+    data.interest = v.choice("interest", data.interest, Interest, _("way to pay"))
+    budget: Decimal | None = None
+    if data.budget.strip():
+        try:
+            budget = v.amount("budget", money.parse_amount(data.budget), label("walk_in.budget"))
+        except money.MoneyError as exc:
+            v.error("budget", str(exc))
     v.raise_if_any()
     with transaction():
+        sales = (
+            opportunities.check_second_sale(account_id, data.second_reason)
+            if account_id is not None
+            else []
+        )
         if account_id is None:
             account_id = accounts.create(account_input(data), confirmed_new=confirmed_new).id
         contacts = accounts.contact_infos(account_id)
@@ -80,4 +102,26 @@ def create(
         form.brand, form.model = data.brand.strip(), data.model.strip()
         form.est_close_date = data.est_close_date
         form.channel = data.channel
-        return opportunities.create(form, today)
+        form.condition, form.interest = data.condition, data.interest
+        if data.trade_in.strip():
+            # TRANSLATORS: the opportunity's description of a walk-in who brings a car.
+            form.description = _("Trade-in: {car}").format(car=data.trade_in.strip())
+        opportunities.apply_home_defaults(form, owner_id)
+        detail = opportunities.create(form, today)
+        if budget is not None or vehicle:
+            desk.replace_demand_lines(
+                [
+                    desk.DemandRow(
+                        DemandKind.VEHICLE.value,
+                        vehicle,
+                        money.to_minor(budget, form.currency) if budget is not None else None,
+                        form.currency,
+                        _("Budget as told at the desk") if budget is not None else "",
+                    )
+                ],
+                opportunity_id=detail.id,
+            )
+        opportunities.keep_second_reason(
+            detail.id, account_id, owner_id, sales, data.second_reason or ""
+        )
+        return detail

@@ -25,6 +25,7 @@ _BEFORE = {
     "used_vehicle_sales": "Used-vehicle sales",
     "trade_in": "Trade-in",
     "co_buyer": "Co-buyer",
+    "ex_demo": "Ex-demo",
 }
 # Every list of the domain (choices, quotes and documents are imported above).
 LISTS: list[type[Choice]] = Choice.__subclasses__()

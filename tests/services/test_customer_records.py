@@ -94,11 +94,11 @@ def test_a_customer_lists_its_own_its_sales_and_its_leads_activities_newest_firs
     user: UserInfo,
 ) -> None:
     maria = factories.customer()
-    sale = factories.opportunity(user.id, maria, topic="Golf for Rossi").id
-    closed = factories.opportunity(user.id, maria, topic="Polo for Rossi").id
     lead = _lead()
     _log("From the web form", 0, lead=lead)
     leads.convert(lead, account_id=maria)
+    sale = factories.opportunity(user.id, maria, topic="Golf for Rossi").id
+    closed = factories.opportunity(user.id, maria, topic="Polo for Rossi").id
     _log("Prefers calls after 17:00", 4, account=maria)
     _log("Trade-in has a dented door", 2, opportunity=sale)
     _log("Wanted it in red", 1, opportunity=closed)

@@ -386,7 +386,17 @@ def _cells(page_view: AgendaView, row: int) -> list[str]:
 
 
 def test_every_agenda_model_passes_the_model_tester(qtbot, qtmodeltester, user: UserInfo) -> None:  # type: ignore[no-untyped-def]
-    _agenda_data(user)
+    ids = _agenda_data(user)
+    tomorrow = datetime.now().replace(microsecond=0, minute=0) + timedelta(days=1)
+    activities.create(  # the coming days have something too
+        ActivityInput(
+            kind="appointment",
+            subject="Walk round",
+            starts_at=tomorrow,
+            owner_id=user.id,
+            opportunity_id=activities.get(ids["mine"]).opportunity_id,
+        )
+    )
     page = AgendaPage(user.id)
     qtbot.addWidget(page)
     for section in page.sections:

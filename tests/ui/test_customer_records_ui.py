@@ -71,10 +71,10 @@ def test_the_customer_form_lists_every_activity_and_logs_one_for_the_customer(
     car = m.Vehicle.create(
         vin="WVWZZZCDZSW123456", stock_number="N-1", condition="new", brand="VW", model="Golf"
     )
-    sale = factories.opportunity(user.id, maria, topic="Golf for Rossi", vehicle_id=car.id).id
     lead = leads.create(LeadInput(first_name="Maria", last_name="Rossi", email="m@example.it")).id
     _log("note", "Came in through the web form", YESTERDAY - timedelta(days=2), lead=lead)
     leads.convert(lead, account_id=maria)
+    sale = factories.opportunity(user.id, maria, topic="Golf for Rossi", vehicle_id=car.id).id
     _log("note", "Trade-in has a dented door", YESTERDAY - timedelta(days=1), opportunity=sale)
     _log("note", "Prefers calls after 17:00", YESTERDAY, account=maria)
     dialog = open_form(maria)

@@ -94,7 +94,13 @@ def test_a_saved_opportunity_shows_its_stage_bar_and_moves_with_it(qtbot, user: 
     dialog = open_form(qtbot, user, opp.id)
     assert dialog.process_row.isVisible() and dialog.stage_bar.isVisible()
     assert dialog.stage_bar.segment_named("Interest").place == CURRENT
-    assert tab_titles(dialog) == ["Contacts", "Timeline", "Quotes and documents", "History"]
+    assert tab_titles(dialog) == [
+        "Contacts",
+        "Primary demand",
+        "Timeline",
+        "Quotes and documents",
+        "History",
+    ]
     assert dialog.tabs.isEnabled() and not dialog.tabs_hint.isVisible()
 
     click_segment(qtbot, dialog, "Quotation")

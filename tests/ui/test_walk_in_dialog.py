@@ -306,7 +306,7 @@ def test_tab_follows_the_form_and_skips_the_candidates(qtbot, open_dialog) -> No
     dialog.check_duplicates()
     assert dialog.duplicates.isVisible()
     visited = [QApplication.focusWidget()]
-    for _ in range(8):
+    for _ in range(12):
         qtbot.keyClick(QApplication.focusWidget(), TAB)
         visited.append(QApplication.focusWidget())
     assert visited == [
@@ -316,6 +316,10 @@ def test_tab_follows_the_form_and_skips_the_candidates(qtbot, open_dialog) -> No
         dialog.edits["email"],
         dialog.brand,
         dialog.model,
+        dialog.condition,
+        dialog.interest,
+        dialog.budget,
+        dialog.trade_in,
         dialog.close_date,
         dialog.create_button,
         dialog.cancel_button,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QTime, Signal
@@ -14,15 +14,18 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.choices import ActivityKind
+from app.domain.dates import add_months
 from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import N_, _
@@ -74,6 +77,18 @@ DONE_WHEN_NEW = frozenset(
 )
 DIRECTIONS = (("in", N_("The customer called in")), ("out", N_("We called the customer")))
 DEFAULT_LENGTH = timedelta(hours=1)
+# What a follow-up task may be due in: weeks ("w") or months ("m").
+FOLLOW_UP_SPANS = (
+    ("w1", N_("in a week")),
+    ("w2", N_("in 2 weeks")),
+    ("m1", N_("in a month")),
+    ("m3", N_("in 3 months")),
+    ("m6", N_("in 6 months")),
+    ("m12", N_("in a year")),
+)
+FOLLOW_UP_KINDS = frozenset(
+    {ActivityKind.NOTE.value, ActivityKind.CALL.value, ActivityKind.EMAIL.value}
+)
 PICKER_WIDTH = 240  # the short pickers line up rather than each taking its own width
 SUBJECT_HINTS = {
     ActivityKind.APPOINTMENT.value: N_("e.g. Showroom visit to discuss the offer"),
@@ -156,6 +171,7 @@ class ActivityDialog(RecordDialog):
     closing with unsaved changes asks first. Emits `saved` with the id."""
 
     saved = Signal(int)
+    followed_up = Signal(int)  # the id of the follow-up task made
     record = "activity"
 
     def __init__(
@@ -235,8 +251,27 @@ class ActivityDialog(RecordDialog):
         )
         self.cancel_button = self.buttons.addButton(CLOSE_BUTTON if read_only else CANCEL_BUTTON)
 
+        # A note, call or e-mail that says "call again in 6 months" becomes a task in one click.
+        self.follow_up_span = QComboBox()
+        for code, text in FOLLOW_UP_SPANS:
+            self.follow_up_span.addItem(_(text), code)
+        self.follow_up_span.setCurrentIndex(2)
+        self.follow_up_day: date | None = None
+        self.follow_up_button = QPushButton(_("Create &follow-up task"))
+        self.follow_up_button.setAutoDefault(False)
+        self.follow_up_note = QLabel()
+        self.follow_up_row = QWidget()
+        follow = QHBoxLayout(self.follow_up_row)
+        follow.setContentsMargins(0, 0, 0, 0)
+        follow.addWidget(QLabel(_("Follow up")))
+        follow.addWidget(self.follow_up_span)
+        follow.addWidget(self.follow_up_button)
+        follow.addWidget(self.follow_up_note, 1)
+        self.follow_up_row.hide()
+
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
+        layout.addWidget(self.follow_up_row)
         layout.addWidget(self.message)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
@@ -267,6 +302,7 @@ class ActivityDialog(RecordDialog):
         self.buttons.rejected.connect(self.reject)
         self.save_shortcut = QShortcut(QKeySequence(SAVE_KEYS), self)
         self.save_shortcut.activated.connect(self.save)
+        self.follow_up_button.clicked.connect(self.create_follow_up)
 
         self._open()
 
@@ -283,10 +319,50 @@ class ActivityDialog(RecordDialog):
                 return
         self._load(data, getattr(data, "vehicle_label", ""))
         self._set_read_only(self.read_only)
+        self._offer_follow_up(data)
         if self.read_only:
             self.cancel_button.setFocus()
         else:
             self.subject.setFocus()
+
+    def _offer_follow_up(self, data: ActivityInput) -> None:
+        """For a saved note, call or e-mail: the follow-up, on the day its text names."""
+        offered = self.activity_id is not None and data.kind in FOLLOW_UP_KINDS
+        self.follow_up_row.setVisible(offered and not self.read_only)
+        if not offered or self.activity_id is None:
+            return
+        self.follow_up_day = activities.follow_up_date(self.activity_id)
+        if self.follow_up_day is not None:
+            self.follow_up_span.addItem(
+                _("on {date}, as it says").format(date=self.follow_up_day.isoformat()), None
+            )
+            self.follow_up_span.setCurrentIndex(self.follow_up_span.count() - 1)
+
+    def follow_up_due(self) -> date:
+        code = self.follow_up_span.currentData()
+        if code is None and self.follow_up_day is not None:
+            return self.follow_up_day
+        today, n = date.today(), int(code[1:])
+        return today + timedelta(weeks=n) if code[0] == "w" else add_months(today, n)
+
+    def create_follow_up(self) -> bool:
+        """The follow-up task, due on the day chosen, for the same sale or customer."""
+        if self.activity_id is None:
+            return False
+        due = self.follow_up_due()
+        try:
+            task = activities.follow_up(self.activity_id, due, self.current_user_id)
+        except (ValidationError, NotFound) as exc:
+            self.message.show_error(str(exc))
+            return False
+        self.follow_up_note.setText(
+            _("Task “{subject}” due {date} added.").format(
+                subject=task.subject, date=due.isoformat()
+            )
+        )
+        self.follow_up_button.setEnabled(False)
+        self.followed_up.emit(task.id)
+        return True
 
     def _load(self, data: ActivityInput, vehicle_label: str) -> None:
         self._version = getattr(data, "version", 0)
@@ -418,10 +494,30 @@ class ActivityDialog(RecordDialog):
             length = _("({minutes} min)").format(minutes=rest)
         self.ends_hint.setText(length)
 
+    def _cars_for_test_drive(self, text: str) -> list[LookupItem]:
+        """The demo fleet and the unsold stock, those free at the time chosen first; a car
+        booked then says by whom and for which customer. Sold cars are not offered."""
+        start, end = self.start_value(), self.end_value()
+        words = text.casefold().split()
+        items = []
+        for car in activities.cars_for_test_drive(start, end, self.activity_id):
+            if not all(word in car.label.casefold() for word in words):
+                continue
+            if not car.free:
+                note, warn = _("booked {slot}").format(slot=car.busy_with), True
+            elif car.demo_fleet:
+                note, warn = _("demo fleet, free"), False
+            else:
+                note, warn = _("free"), False
+            items.append(LookupItem(car.id, car.label, note, warn))
+        return items
+
     def _on_done_clicked(self) -> None:
         self._done_by_hand = True
 
     def _find_vehicles(self, text: str) -> list[LookupItem]:
+        if self.kind.current_code() == ActivityKind.TEST_DRIVE.value:
+            return self._cars_for_test_drive(text)
         found = catalogue.find_vehicles(text, for_opportunity=self._loaded.opportunity_id)
         return [
             LookupItem(

@@ -1,11 +1,11 @@
-"""The salesperson's agenda: today's appointments, what is overdue, and the sales that are past
-their close date or stuck in their stage."""
+"""The salesperson's agenda: today's appointments, what is overdue, the coming days (or a
+week), and the sales that are past their close date or stuck in their stage."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeGuard, TypeVar
 
 from PySide6.QtCore import (
@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,7 +29,7 @@ from app import i18n
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext, pgettext
 from app.services import activities
-from app.services.activities import Agenda, AgendaActivity, AgendaOpportunity
+from app.services.activities import Agenda, AgendaActivity, AgendaOpportunity, ComingEntry
 from app.services.errors import NotFound
 from ui.activities.activity_dialog import ActivityDialog, kind_label
 from ui.common.qt import (
@@ -54,7 +55,7 @@ COLUMN_GAP = 12  # pixels between one column's longest text and the next column
 # After this long hidden the agenda is read again when shown: the day moves on.
 STALE_AFTER_SECONDS = 60
 
-Row = TypeVar("Row", AgendaActivity, AgendaOpportunity)
+Row = TypeVar("Row", AgendaActivity, AgendaOpportunity, ComingEntry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,48 @@ def stale_columns(_today: date) -> tuple[AgendaColumn[AgendaOpportunity], ...]:
         AgendaColumn(FieldLabel("opportunity.stage_id"), lambda o: o.stage),
         AgendaColumn(N_("Why"), lambda o: o.reason[:1].upper() + o.reason[1:], late=True),
     )
+
+
+def _day(e: ComingEntry) -> str:
+    names = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
+    return f"{names[e.starts_at.weekday()]} {e.starts_at:%Y-%m-%d}"
+
+
+def _coming_time(e: ComingEntry) -> str:
+    if e.kind == activities.CLOSE_DATE:
+        return ""
+    end = f"–{e.ends_at:%H:%M}" if e.ends_at else ""
+    return f"{e.starts_at:%H:%M}{end}"
+
+
+def _coming_customer(e: ComingEntry) -> str:
+    sale = f"#{e.opportunity_id}" if e.opportunity_id else ""
+    return " · ".join(p for p in (e.customer, sale) if p)
+
+
+def coming_columns(_today: date) -> tuple[AgendaColumn[ComingEntry], ...]:
+    return (
+        AgendaColumn(N_("Day"), _day),
+        AgendaColumn(FieldLabel("activity.time"), _coming_time),
+        AgendaColumn(FieldLabel("activity.kind"), lambda e: e.kind_label),
+        AgendaColumn(FieldLabel("activity.subject"), lambda e: e.subject, elastic=True),
+        AgendaColumn(FieldLabel("activity.vehicle_id"), lambda e: e.vehicle),
+        AgendaColumn(FieldLabel("activity.account_id"), _coming_customer),
+    )
+
+
+# What the coming-days list shows: the next seven days, this week or next week.
+COMING_SPANS = (N_("Next 7 days"), N_("This week"), N_("Next week"))
+
+
+def coming_span(choice: int, today: date) -> tuple[date, int]:
+    """The first day and the number of days of the span chosen."""
+    if choice == 0:
+        return today + timedelta(days=1), 7
+    monday = today - timedelta(days=today.weekday())
+    if choice == 1:
+        return monday, 7
+    return monday + timedelta(days=7), 7
 
 
 ColumnsOfDay = Callable[[date], Sequence[AgendaColumn[Any]]]
@@ -310,7 +353,18 @@ class AgendaPage(QWidget):
         self.stale = AgendaSection(
             _("Stale in their stage"), stale_columns, _("No sale has sat in its stage too long.")
         )
-        self.sections = (self.today, self.overdue, self.past_close, self.stale)
+        self.coming = AgendaSection(
+            _("Coming days"),
+            coming_columns,
+            _("Nothing booked and no sale closing in these days."),
+        )
+        self.coming_rows: list[ComingEntry] = []
+        self.span = QComboBox()
+        for text in COMING_SPANS:
+            self.span.addItem(_(text))
+        self.span.setToolTip(_("The next seven days, or a week from Monday to Sunday"))
+        self.coming.buttons.addWidget(self.span)
+        self.sections = (self.today, self.overdue, self.coming, self.past_close, self.stale)
         self.done_button = QPushButton(_("&Mark done"))
         self.done_button.setToolTip(_("Mark the selected overdue activity as done"))
         self.overdue.buttons.addWidget(self.done_button)
@@ -325,8 +379,9 @@ class AgendaPage(QWidget):
         grid = QGridLayout()
         grid.addWidget(self.today, 0, 0)
         grid.addWidget(self.overdue, 0, 1)
-        grid.addWidget(self.past_close, 1, 0)
-        grid.addWidget(self.stale, 1, 1)
+        grid.addWidget(self.coming, 1, 0, 1, 2)
+        grid.addWidget(self.past_close, 2, 0)
+        grid.addWidget(self.stale, 2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(grid, 1)
@@ -338,6 +393,7 @@ class AgendaPage(QWidget):
             section.view.selectionModel().currentChanged.connect(lambda *_: self._enable())
         self.done_button.clicked.connect(lambda: self.mark_done(self.overdue))
         self.today_done_button.clicked.connect(lambda: self.mark_done(self.today))
+        self.span.currentIndexChanged.connect(lambda _index: self.refresh())
         self.refresh()
 
     # --- what the main window calls -----------------------------------------------------
@@ -349,6 +405,9 @@ class AgendaPage(QWidget):
         self.overdue.set_rows(self.agenda.overdue, today)
         self.past_close.set_rows(self.agenda.past_close, today)
         self.stale.set_rows(self.agenda.stale, today)
+        first, days = coming_span(self.span.currentIndex(), today)
+        self.coming_rows = activities.coming_days(self.current_user_id, first, days)
+        self.coming.set_rows(self.coming_rows, today)
         self._say("")
         self._enable()
         self.count_changed.emit(self.summary())
@@ -385,14 +444,19 @@ class AgendaPage(QWidget):
         return self.open_row(row) if row is not None else None
 
     # --- opening and finishing ----------------------------------------------------------
-    def open_row(self, row: AgendaActivity | AgendaOpportunity) -> ActivityDialog | None:
+    def open_row(
+        self, row: AgendaActivity | AgendaOpportunity | ComingEntry
+    ) -> ActivityDialog | None:
         if isinstance(row, AgendaOpportunity):
             self.open_opportunity.emit(row.id)
             return None
         if row.opportunity_id is not None:
             self.open_opportunity.emit(row.opportunity_id)
             return None
-        dialog = ActivityDialog(row.id, self.current_user_id, self)
+        activity_id = row.activity_id if isinstance(row, ComingEntry) else row.id
+        if activity_id is None:
+            return None
+        dialog = ActivityDialog(activity_id, self.current_user_id, self)
         dialog.setAttribute(DELETE_ON_CLOSE)
         dialog.saved.connect(lambda _id: self.refresh())
         dialog.open()

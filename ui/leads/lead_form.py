@@ -30,13 +30,15 @@ from app.domain.choices import Channel, LeadStatus, Status
 from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import N_, _
-from app.services import accounts, leads, opportunities
+from app.services import accounts, demand, leads, opportunities
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.conflicts import Conflict
 from app.services.errors import NotFound
 from app.services.leads import LeadDetail, LeadInput
+from app.services.opportunities import OpenSalesExist
 from ui.activities.timeline import LEAD, TimelineWidget
-from ui.common import changes
+from ui.common import changes, second_sale_dialog
+from ui.common.demand_editor import DemandEditor
 from ui.common.qt import (
     ACTION_ROLE,
     CLOSE_BUTTON,
@@ -47,6 +49,7 @@ from ui.common.qt import (
     STYLED_PANEL,
 )
 from ui.common.record_dialog import RecordDialog
+from ui.common.second_sale_dialog import SecondSaleChoice
 from ui.common.vehicle_interest import LEVELS
 from ui.common.widgets import (
     ChoiceCombo,
@@ -103,6 +106,7 @@ class LeadDialog(RecordDialog):
     saved = Signal(int)
     converted = Signal(int)
     open_opportunity = Signal(int)
+    log_activity_on = Signal(int)  # the customer's open opportunity, to log what happened
     record = "lead"  # its fields' labels in app.domain.fields
 
     def __init__(
@@ -157,6 +161,10 @@ class LeadDialog(RecordDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.scroll_area, _(DETAILS_TAB))
         self.tabs.addTab(self.activities, _(ACTIVITIES_TAB))
+        # What the customer asked for: goes with the lead to its opportunity.
+        self.demand = DemandEditor()
+        self.demand.save_requested.connect(self.save_demand)
+        self.tabs.addTab(self.demand, label("opportunity.demand"))
         self.activities.model.modelReset.connect(self._count_activities)
 
         layout = QVBoxLayout(self)
@@ -364,8 +372,27 @@ class LeadDialog(RecordDialog):
         self.consent.read_only = detail is not None and detail.read_only
         self.consent.set_subject(lead_id=detail.id if detail is not None else None)
         self._show_activities()
+        self._show_demand()
         self._update_title()
         self.take_baseline()
+
+    def _show_demand(self) -> None:
+        saved = self.detail is not None
+        self.demand.set_lines(demand.of_lead(self.detail.id) if self.detail is not None else [])
+        self.tabs.setTabEnabled(self.tabs.indexOf(self.demand), saved)
+        self.demand.set_read_only(not saved or self.read_only)
+
+    def save_demand(self) -> bool:
+        """Save the lead's primary demand, in its own transaction."""
+        if self.detail is None or self.read_only:
+            return False
+        try:
+            saved = demand.save_for_lead(self.detail.id, self.demand.lines())
+        except ValidationError as exc:
+            self.demand.show_problem(exc.errors)
+            return False
+        self.demand.show_saved(saved)
+        return True
 
     def reload(self) -> None:
         """Show the saved lead again, dropping what was typed since."""
@@ -456,6 +483,7 @@ class LeadDialog(RecordDialog):
         self.save_button.setVisible(not read_only)
         self.save_close_button.setVisible(not read_only)
         self.save_shortcut.setEnabled(not read_only)
+        self.demand.set_read_only(read_only or self.detail is None)
 
     def _update_title(self) -> None:
         if self.detail is None:
@@ -610,13 +638,30 @@ class LeadDialog(RecordDialog):
         dialog.open()
 
     def convert(
-        self, account_id: int | None, confirmed_new: bool, owner_id: int | None = None
+        self,
+        account_id: int | None,
+        confirmed_new: bool,
+        owner_id: int | None = None,
+        second_reason: str | None = None,
     ) -> bool:
-        """Convert the saved lead for the customer chosen; closes the form when done."""
+        """Convert the saved lead for the customer chosen; closes the form when done. A
+        customer with an open opportunity is asked about first: open that one, log an
+        activity on it, or go on with a reason."""
         if self.read_only or self.lead_id is None:
             return False
         try:
-            done = leads.convert(self.lead_id, account_id, confirmed_new, owner_id)
+            done = leads.convert(
+                self.lead_id, account_id, confirmed_new, owner_id, second_reason=second_reason
+            )
+        except OpenSalesExist as problem:
+            choice, opportunity_id, reason = second_sale_dialog.ask(problem, self)
+            if choice is SecondSaleChoice.GO_ON:
+                return self.convert(account_id, confirmed_new, owner_id, reason)
+            if choice is SecondSaleChoice.OPEN_IT and opportunity_id is not None:
+                self.open_opportunity.emit(opportunity_id)
+            elif choice is SecondSaleChoice.LOG_ACTIVITY and opportunity_id is not None:
+                self.log_activity_on.emit(opportunity_id)
+            return False
         except PossibleDuplicates as dup:
             # A look-alike was filed since the question was asked: ask again with it.
             self._ask_conversion(dup.candidates)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -21,22 +21,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import dates
 from app.domain.choices import Status
+from app.domain.fields import label as field_label
 from app.domain.validation import ValidationError
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.services import activities, opportunities
 from app.services.catalogue import VehicleChoice
 from app.services.conflicts import Conflict
 from app.services.errors import NotFound
+from app.services.opportunities import OpenSalesExist
 from app.services.opportunity_form import (
     FormChoices,
     OpportunityForm,
     OpportunityInput,
 )
 from app.services.timeline import TimelineEntry
+from ui.activities.activity_dialog import ActivityDialog
 from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
 from ui.activities.timeline import TimelineWidget
-from ui.common import user_settings
+from ui.common import second_sale_dialog, user_settings
 from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.qt import (
     ACTION_ROLE,
@@ -56,6 +60,7 @@ from ui.common.qt import (
     YES,
 )
 from ui.common.record_dialog import RecordDialog
+from ui.common.second_sale_dialog import SecondSaleChoice
 from ui.common.widgets import (
     FieldBox,
     ask_to_save,
@@ -66,7 +71,8 @@ from ui.common.widgets import (
 from ui.opportunities.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
 from ui.opportunities.form_section import Section
 from ui.opportunities.opportunity_section import OpportunitySection
-from ui.opportunities.opportunity_tabs import ContactsTab, HistoryTab, OpportunityTab
+from ui.opportunities.opportunity_tabs import ContactsTab, DemandTab, HistoryTab, OpportunityTab
+from ui.opportunities.reach_strip import ReachStrip
 from ui.opportunities.stage_bar import StageBar
 from ui.opportunities.vehicle_sections import AssignmentSection, BrandingSection, DeviceSection
 from ui.quotes.quotes_tab import QuotesTab
@@ -75,9 +81,13 @@ _CLOSED_MESSAGES = {
     Status.WON.value: N_("This opportunity is won, so it is read-only. Reopen it to change it."),
     Status.LOST.value: N_("This opportunity is lost, so it is read-only. Reopen it to change it."),
 }
-# The sections beside the tabs: room for the label column and a picker, the rest to the tabs.
-SECTIONS_WIDTH = 620
+# The sections beside the tabs: two columns of labels and pickers, the rest to the tabs.
+SECTIONS_WIDTH = 1040
 SIDE_BY_SIDE_WIDTH = 1100  # narrower than this, the tabs go below the sections
+# The longest vehicle label the Vehicle field must show uncut.
+VEHICLE_LABEL_SAMPLE = (
+    "Mercedes-Benz GLC 300 e 4MATIC · WDC2539461F123456 · stock N-10001"  # i18n: ignore
+)
 
 
 class OpportunityDialog(RecordDialog):
@@ -92,6 +102,7 @@ class OpportunityDialog(RecordDialog):
 
     saved = Signal(int)
     changed = Signal(int)  # saved outside the form's fields: a stage move, a close, ...
+    open_other = Signal(int)  # the customer's open opportunity, chosen over a new one
 
     def __init__(
         self, opportunity_id: int | None, current_user_id: int, parent: QWidget | None = None
@@ -105,6 +116,7 @@ class OpportunityDialog(RecordDialog):
         self._written = OpportunityInput()  # what the last save sent, for a conflict
         self.choices: FormChoices | None = None
         self._unread: set[OpportunityTab] = set()  # tabs to read when next shown
+        self._second_sale_asked = False
 
         self.opportunity = OpportunitySection()
         self.branding = BrandingSection()
@@ -124,12 +136,17 @@ class OpportunityDialog(RecordDialog):
         self.banner.setFrameShape(STYLED_PANEL)
         self.banner.setMargin(6)
         self.banner.hide()
+        self.reach = ReachStrip()
+        self.reach.hide()
         content = QWidget()
-        column = QVBoxLayout(content)
-        column.setContentsMargins(0, 0, 6, 0)
-        for section in self.sections:
-            column.addWidget(section)
-        column.addStretch(1)
+        columns = QHBoxLayout(content)
+        columns.setContentsMargins(0, 0, 6, 0)
+        self.section_columns = (QVBoxLayout(), QVBoxLayout())
+        for column in self.section_columns:
+            columns.addLayout(column, 1)
+        # The vehicle's label (model, VIN, stock number) is shown whole.
+        vehicle = self.device.vehicle.line_edit
+        vehicle.setMinimumWidth(vehicle.fontMetrics().horizontalAdvance(VEHICLE_LABEL_SAMPLE) + 24)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(NO_FRAME)
@@ -137,8 +154,7 @@ class OpportunityDialog(RecordDialog):
         # The sections keep their width when the tabs beside them are widened: no field is
         # cut off or scrolled sideways.
         self.scroll_area.setHorizontalScrollBarPolicy(SCROLL_BAR_OFF)
-        scroll_bar = self.scroll_area.verticalScrollBar().sizeHint().width()
-        self.scroll_area.setMinimumWidth(content.minimumSizeHint().width() + scroll_bar)
+        self._arrange_sections(two_columns=True)
 
         self.stage_bar = StageBar()
         self.close_won_button = QPushButton(_("Close as &won…"))
@@ -157,6 +173,7 @@ class OpportunityDialog(RecordDialog):
             process_layout.addWidget(button, 0, ALIGN_TOP)
 
         self.contacts_tab = ContactsTab()
+        self.demand_tab = DemandTab()
         # The timeline shows the entries read with the record, then reads its own.
         self._told_timeline: tuple[int, list[TimelineEntry]] | None = None
         self.timeline = TimelineWidget(
@@ -167,6 +184,7 @@ class OpportunityDialog(RecordDialog):
         self.tab_pages: list[OpportunityTab] = []
         self.tabs = QTabWidget()
         self._add_tab(self.contacts_tab, _("&Contacts"))
+        self._add_tab(self.demand_tab, field_label("opportunity.demand"))
         self._add_tab(self.timeline, _("Ti&meline"))
         self._add_document_tabs()
         self._add_tab(self.history_tab, _("&History"))
@@ -174,7 +192,7 @@ class OpportunityDialog(RecordDialog):
         self.tabs_hint.setWordWrap(True)
         self.tabs_hint.setFrameShape(STYLED_PANEL)
         self.tabs_hint.setMargin(6)
-        tabs_panel = QWidget()
+        self.tabs_panel = tabs_panel = QWidget()
         self.tabs_layout = QVBoxLayout(tabs_panel)
         self.tabs_layout.addWidget(self.tabs_hint)
         self.tabs_layout.addWidget(self.tabs, 1)
@@ -205,8 +223,11 @@ class OpportunityDialog(RecordDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addWidget(self.reach)
         layout.addWidget(self.process_row)
         layout.addWidget(self.splitter, 1)
+        # On a laptop the sections and the tabs are two pages (see _fit_to_screen).
+        self.pages: QTabWidget | None = None
         layout.addLayout(bottom)
 
         self.save_button.clicked.connect(self.save)
@@ -215,6 +236,9 @@ class OpportunityDialog(RecordDialog):
         self.save_shortcut = QShortcut(QKeySequence(SAVE_KEYS), self)
         self.save_shortcut.activated.connect(self.save)
         self.device.vehicle_picked.connect(self._on_vehicle_picked)
+        for level in ("model", "variant"):
+            # Picked by the user only (not while loading): the model's list price.
+            self.branding.levels[level].textActivated.connect(lambda _t: self.propose_revenue())
         self.stage_bar.moved.connect(self.refresh_process)
         self.timeline.changed.connect(self._after_told)
         self.close_won_button.clicked.connect(self.close_as_won)
@@ -311,6 +335,9 @@ class OpportunityDialog(RecordDialog):
         self.contacts_tab.display(
             saved_id, form.record.account_id, form.further_contacts, form.contacts
         )
+        if form.reach is not None or saved_id is None:
+            self.reach.set_lines(form.reach or [])
+            self.reach.setVisible(saved_id is not None)
         to_read: list[OpportunityTab] = self.document_pages()
         if form.visits is not None and form.close_dates is not None and form.timeline is not None:
             self._unread.discard(self.history_tab)
@@ -343,7 +370,7 @@ class OpportunityDialog(RecordDialog):
         its buttons act on that one, and it reads it when it is shown."""
         if isinstance(page, TimelineWidget):
             page.record_id = opportunity_id
-        elif isinstance(page, HistoryTab):
+        elif isinstance(page, HistoryTab | DemandTab):
             page.point_at(opportunity_id)
         else:
             page.opportunity_id = opportunity_id  # type: ignore[attr-defined]
@@ -418,10 +445,10 @@ class OpportunityDialog(RecordDialog):
             )
 
     def _align_labels(self) -> None:
-        # One label column for all sections, so the fields line up down the whole form.
+        # One label column for the sections on the right, so their fields line up.
         labels = [
             label
-            for section in self.sections
+            for section in (self.branding, self.device, self.assignment)
             for box in section.boxes.values()
             if isinstance(label := section.form.labelForField(box), QLabel)
         ]
@@ -436,17 +463,64 @@ class OpportunityDialog(RecordDialog):
         chain.extend([self.tabs, self.save_button, self.save_close_button, self.close_button])
         set_tab_chain(chain)
 
+    def _arrange_sections(self, two_columns: bool) -> None:
+        """Two columns of sections (the sale on the left; what is sold and where on the
+        right) where the screen is wide enough, else one."""
+        left, right = self.section_columns
+        for column in self.section_columns:
+            while column.count():
+                column.takeAt(0)  # the sections stay; their places are made anew
+        left.addWidget(self.opportunity)
+        for section in (self.branding, self.device, self.assignment):
+            (right if two_columns else left).addWidget(section)
+        for column in self.section_columns:
+            column.addStretch(1)
+        content = self.scroll_area.widget()
+        content.layout().invalidate()
+        content.layout().activate()
+        scroll_bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        self.scroll_area.setMinimumWidth(content.minimumSizeHint().width() + scroll_bar)
+
     def _fit_to_screen(self) -> None:
-        width, height = fit_to_screen(self, 1340, 900)
-        if width >= SIDE_BY_SIDE_WIDTH:
+        """A wide screen shows the two columns of sections and the tabs side by side; a
+        laptop's (1366 x 768) shows them as two pages, the sections' fields closer
+        together so that the everyday ones need no scrolling; a small one puts the tabs
+        below one column of sections."""
+        screen = self.screen()
+        room = screen.availableGeometry().width() - 20 if screen is not None else 1900
+        side_by_side = (
+            self.scroll_area.minimumWidth() + self.tabs_panel.minimumSizeHint().width() + 12
+        )
+        if room >= side_by_side:
+            width, _height = fit_to_screen(self, 1880, 1000)
             self.splitter.setOrientation(HORIZONTAL)
-            self.splitter.setSizes([SECTIONS_WIDTH, width - SECTIONS_WIDTH])
+            sections = max(self.scroll_area.minimumWidth(), SECTIONS_WIDTH)
+            self.splitter.setSizes([sections, width - sections])
             self.tabs_layout.setContentsMargins(6, 0, 0, 0)
+        elif room >= SIDE_BY_SIDE_WIDTH:
+            fit_to_screen(self, 1880, 1000)
+            for section in self.sections:
+                section.form.setVerticalSpacing(3)
+            self.pages = QTabWidget()
+            self.pages.setDocumentMode(True)
+            self.pages.addTab(self.scroll_area, _("&Details"))
+            self.pages.addTab(self.tabs_panel, _("Contacts, demand, timeline, &quotes and history"))
+            self.layout().replaceWidget(self.splitter, self.pages)
+            self.splitter.hide()
+            self.tabs_layout.setContentsMargins(0, 6, 0, 0)
+            # A tab chosen from the code (or by its key) brings its page to the front.
+            self.tabs.currentChanged.connect(lambda _index: self.show_tabs_page())
         else:
+            self._arrange_sections(two_columns=False)
+            _width, height = fit_to_screen(self, 1340, 900)
             # A small screen: the tabs below the sections, each half the height.
             self.splitter.setOrientation(VERTICAL)
             self.splitter.setSizes([height // 2, height // 2])
             self.tabs_layout.setContentsMargins(0, 6, 0, 0)
+
+    def show_tabs_page(self) -> None:
+        if self.pages is not None:
+            self.pages.setCurrentWidget(self.tabs_panel)
 
     # Reading and saving
 
@@ -462,7 +536,7 @@ class OpportunityDialog(RecordDialog):
     def state(self) -> tuple[Any, ...]:
         return tuple(section.state() for section in self.sections)
 
-    def write(self) -> OpportunityForm:
+    def write(self) -> OpportunityForm | None:
         data, errors = self.input()
         if errors:
             # Ask the service too, so every field to fix is shown at once.
@@ -471,8 +545,66 @@ class OpportunityDialog(RecordDialog):
             except ValidationError as exc:
                 raise ValidationError({**exc.errors, **errors}, exc.warnings) from None
             raise ValidationError(errors, warnings)
+        if not self._far_close_date_confirmed(data):
+            return None
+        reason: str | None = None
+        if (
+            self.opportunity_id is None
+            and data.account_id is not None
+            and not self._second_sale_asked
+        ):
+            sales = opportunities.open_sales(data.account_id)
+            if sales:
+                # What would refuse the save is said first; then the question.
+                opportunities.validate(replace(data), None)
+                choice, other_id, reason = second_sale_dialog.ask(OpenSalesExist(sales), self)
+                if choice is not SecondSaleChoice.GO_ON:
+                    self._turn_to(choice, other_id)
+                    return None
         self._written = data
-        return opportunities.save(self.opportunity_id, data, self.version)
+        return opportunities.save(self.opportunity_id, data, self.version, second_reason=reason)
+
+    def _turn_to(self, choice: SecondSaleChoice, other_id: int | None) -> None:
+        """The customer's open opportunity rather than a new one: open it or log what
+        happened on it; this form stays as typed."""
+        if other_id is None or choice is SecondSaleChoice.CANCEL:
+            self.say(_("Not saved: the customer has an open opportunity."), error=True)
+            return
+        if choice is SecondSaleChoice.OPEN_IT:
+            self.open_other.emit(other_id)
+        else:
+            dialog = ActivityDialog(None, self.current_user_id, self, opportunity_id=other_id)
+            dialog.setAttribute(DELETE_ON_CLOSE)
+            dialog.open()
+        self.say(
+            _("Not saved: the customer's open opportunity #{number} is used instead.").format(
+                number=other_id
+            )
+        )
+
+    def _far_close_date_confirmed(self, data: OpportunityInput) -> bool:
+        """A close date more than five years ahead is asked about before it is saved: it
+        is most often a slip of the keyboard."""
+        changed = self.opportunity_id is None or data.est_close_date != self._loaded.est_close_date
+        if not changed or not dates.far_ahead(data.est_close_date, date.today()):
+            return True
+        assert data.est_close_date is not None
+        answer = QMessageBox.question(
+            self,
+            self.windowTitle(),
+            ngettext(
+                "The est. close date {date} is more than {years} year ahead. Save it anyway?",
+                "The est. close date {date} is more than {years} years ahead. Save it anyway?",
+                dates.FAR_AHEAD_YEARS,
+            ).format(date=data.est_close_date.isoformat(), years=dates.FAR_AHEAD_YEARS),
+            YES | NO,
+            NO,
+        )
+        if answer == YES:
+            return True
+        self.say(_("Not saved: check the est. close date."), error=True)
+        self.opportunity.close_date.setFocus()
+        return False
 
     def show_saved(self, form: OpportunityForm) -> None:
         detail = form.record
@@ -494,6 +626,8 @@ class OpportunityDialog(RecordDialog):
         )
 
     def reveal(self, box: FieldBox) -> None:
+        if self.pages is not None:
+            self.pages.setCurrentWidget(self.scroll_area)
         self.scroll_area.ensureWidgetVisible(box, 0, 40)
 
     def close_question(self) -> str:
@@ -516,11 +650,28 @@ class OpportunityDialog(RecordDialog):
         self.opportunity_id = None
         self.version = 0
         self.device.opportunity_id = None
-        return self.save()
+        # The sale is saved again as it was, not opened beside the customer's others.
+        self._second_sale_asked = True
+        try:
+            return self.save()
+        finally:
+            self._second_sale_asked = False
 
     def _on_vehicle_picked(self, choice: VehicleChoice | None) -> None:
         if choice is not None:
             self.branding.fill_empty_from(choice)
+            self.propose_revenue()
+
+    def propose_revenue(self) -> None:
+        """No revenue typed and no quote to follow: the stock vehicle's list price, else
+        the model's in the catalogue, stands in as the estimate until a quote sets it."""
+        section = self.opportunity
+        if self.read_only or section._revenue_from or section.revenue.text().strip():
+            return
+        data, _errors = self.input()
+        proposed = opportunities.proposed_revenue(data)
+        if proposed is not None and proposed[1] == section.revenue.currency:
+            section.revenue.set_amount(proposed[0])
 
     # Closing and reopening the sale
 

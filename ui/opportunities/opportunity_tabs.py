@@ -23,11 +23,12 @@ from app.domain.fields import label
 from app.domain.process import StageVisit
 from app.domain.validation import ValidationError
 from app.i18n import _, pgettext
-from app.services import accounts, opportunities, process
+from app.services import accounts, demand, opportunities, process
 from app.services.accounts import OpportunityContactInfo
 from app.services.errors import NotFound
 from app.services.opportunities import CloseDateChange
 from app.services.reference import Option
+from ui.common.demand_editor import DemandEditor
 from ui.common.qt import NO_SELECTION, PLAIN_TEXT, SINGLE_SELECTION
 from ui.common.roles import VALUE_ROLE
 from ui.common.widgets import ChoiceCombo, FieldErrorLabel, OptionCombo
@@ -456,3 +457,40 @@ def _how(visit: StageVisit, index: int) -> str:
     if index == 0:
         return _("Created")
     return _("Automatically") if visit.automatic else _("By hand")
+
+
+class DemandTab(QWidget):
+    """The primary demand: what the customer asked for, as lines, saved on their own (the
+    form's Save keeps to the form's fields). Shows the lines read with the record."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.opportunity_id: int | None = None
+        self.editor = DemandEditor()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.editor)
+        self.editor.save_requested.connect(self.save)
+
+    def point_at(self, opportunity_id: int | None) -> None:
+        self.opportunity_id = opportunity_id
+
+    def set_opportunity(self, opportunity_id: int | None) -> None:
+        if opportunity_id == self.opportunity_id and self.editor.is_modified():
+            return  # lines typed and not saved yet stay when the form around them is saved
+        self.opportunity_id = opportunity_id
+        lines = demand.of_opportunity(opportunity_id) if opportunity_id is not None else []
+        self.editor.set_lines(lines)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.editor.set_read_only(read_only)
+
+    def save(self) -> bool:
+        if self.opportunity_id is None:
+            return False
+        try:
+            saved = demand.save_for_opportunity(self.opportunity_id, self.editor.lines())
+        except ValidationError as exc:
+            self.editor.show_problem(exc.errors)
+            return False
+        self.editor.show_saved(saved)
+        return True

@@ -21,12 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import dates
+from app.domain.choices import Condition, Interest
 from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, pgettext
 from app.services import catalogue, walk_in
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.errors import NotFound
+from app.services.opportunities import OpenSalesExist
+from ui.common import second_sale_dialog
 from ui.common.changes import OPPORTUNITY, record_changes
 from ui.common.qt import (
     ACCEPT_ROLE,
@@ -47,13 +50,30 @@ from ui.common.qt import (
     SAVE,
     SCROLL_BAR_OFF,
 )
-from ui.common.widgets import CatalogueCombo, DateEdit, FieldBox, FieldErrorLabel, set_tab_chain
+from ui.common.second_sale_dialog import SecondSaleChoice
+from ui.common.widgets import (
+    CatalogueCombo,
+    ChoiceCombo,
+    DateEdit,
+    FieldBox,
+    FieldErrorLabel,
+    set_tab_chain,
+)
 from ui.customers.duplicates import DuplicateCandidatesPanel
 
 # The new customer's fields, labelled as the catalogue of labels has them ("walk_in.<name>").
 CUSTOMER_FIELDS = ("first_name", "last_name", "phone", "email")
 # Form order: the first refused field in this order gets the focus.
-FIELD_ORDER = (*CUSTOMER_FIELDS, "brand", "model", "est_close_date")
+FIELD_ORDER = (
+    *CUSTOMER_FIELDS,
+    "brand",
+    "model",
+    "condition",
+    "interest",
+    "budget",
+    "trade_in",
+    "est_close_date",
+)
 
 CREATE_TEXT = N_("&Create opportunity")
 CREATE_ANYWAY_TEXT = N_("Create new customer &anyway")
@@ -73,6 +93,10 @@ class WalkInDialog(QDialog):
     `created` with the new opportunity's id, then closes."""
 
     created = Signal(int)
+    # The customer has an open opportunity and the salesperson chose it rather than a new
+    # one: open it, or log an activity on it.
+    open_existing = Signal(int)
+    log_activity_on = Signal(int)
     DUPLICATE_CHECK_DELAY_MS = 150
 
     def __init__(self, owner_id: int, parent: QWidget | None = None) -> None:
@@ -122,11 +146,22 @@ class WalkInDialog(QDialog):
         self.brand = CatalogueCombo()
         self.brand.set_values(catalogue.choices("brand"))
         self.model = CatalogueCombo()
+        # Picked by typing a letter ("n", "u", "c", "f", "l"): no list to open.
+        self.condition = ChoiceCombo(Condition)
+        self.interest = ChoiceCombo(Interest)
+        self.budget = QLineEdit()
+        self.budget.setPlaceholderText(_("what they want to spend, e.g. 30000"))
+        self.trade_in = QLineEdit()
+        self.trade_in.setPlaceholderText(_("the car they bring, e.g. VW Polo 2015, 80,000 km"))
         self.close_date = DateEdit()
         self.close_date.set_date_value(dates.default_close_date(date.today()))
         interest_form = QFormLayout()
         self._add_row(interest_form, "brand", self.brand)
         self._add_row(interest_form, "model", self.model)
+        self._add_row(interest_form, "condition", self.condition)
+        self._add_row(interest_form, "interest", self.interest)
+        self._add_row(interest_form, "budget", self.budget)
+        self._add_row(interest_form, "trade_in", self.trade_in)
         self._add_row(interest_form, "est_close_date", self.close_date)
         interest_group = QGroupBox(_("Interested in"))
         interest_group.setLayout(interest_form)
@@ -161,6 +196,10 @@ class WalkInDialog(QDialog):
             self.duplicates.list,
             self.brand,
             self.model,
+            self.condition,
+            self.interest,
+            self.budget,
+            self.trade_in,
             self.close_date,
             self.create_button,
             self.cancel_button,
@@ -177,13 +216,14 @@ class WalkInDialog(QDialog):
         self.brand.currentTextChanged.connect(self._offer_models)
         self.model.lineEdit().textEdited.connect(self.boxes["model"].clear_message)
         self.close_date.dateChanged.connect(self.boxes["est_close_date"].clear_message)
+        self.budget.textEdited.connect(self.boxes["budget"].clear_message)
         self.duplicates.picked.connect(self.use_customer)
         self.duplicates.list.installEventFilter(self)
         self.not_this_button.clicked.connect(self.forget_customer)
-        self.create_button.clicked.connect(self.create_opportunity)
+        self.create_button.clicked.connect(lambda: self.create_opportunity())
         self.cancel_button.clicked.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self).activated.connect(self.create_opportunity)
+            QShortcut(QKeySequence(keys), self).activated.connect(lambda: self.create_opportunity())
 
         self._show_customer()
         self._baseline = self.state()
@@ -199,6 +239,10 @@ class WalkInDialog(QDialog):
             brand=self.brand.value(),
             model=self.model.value(),
             est_close_date=self.close_date.date_value(),
+            condition=self.condition.current_code(),
+            interest=self.interest.current_code(),
+            budget=self.budget.text(),
+            trade_in=self.trade_in.text(),
         )
 
     def state(self) -> tuple[object, ...]:
@@ -206,6 +250,10 @@ class WalkInDialog(QDialog):
             *(edit.text() for edit in self.edits.values()),
             self.brand.currentText(),
             self.model.currentText(),
+            self.condition.current_code(),
+            self.interest.current_code(),
+            self.budget.text(),
+            self.trade_in.text(),
             self.close_date.date_value(),
             self.customer.account_id if self.customer else None,
         )
@@ -278,21 +326,26 @@ class WalkInDialog(QDialog):
         self.model.set_values(catalogue.choices("model", brand=brand) if brand.strip() else [])
 
     # --- creating -------------------------------------------------------------------------
-    def create_opportunity(self) -> bool:
+    def create_opportunity(self, second_reason: str | None = None) -> bool:
         """Create the customer if needed and the opportunity; on a refusal every value
-        stays as typed and the first field to fix gets the focus."""
+        stays as typed and the first field to fix gets the focus. A customer with an open
+        opportunity is asked about first (second_sale_dialog)."""
         self._timer.stop()
         for combo in (self.brand, self.model):
             # An open completion list would keep the keyboard from the field to fix.
             combo.completer().popup().hide()
         self._show_errors({})
+        data = self.input()
+        data.second_reason = second_reason
         try:
             detail = walk_in.create(
-                self.input(),
+                data,
                 self.owner_id,
                 account_id=self.customer.account_id if self.customer else None,
                 confirmed_new=self._confirmed_new,
             )
+        except OpenSalesExist as problem:
+            return self._second_sale(problem)
         except ValidationError as exc:
             self._show_errors(exc.errors)
             return False
@@ -312,6 +365,20 @@ class WalkInDialog(QDialog):
         record_changes().announce(OPPORTUNITY, detail.id)
         self.created.emit(detail.id)
         self.accept()
+        return True
+
+    def _second_sale(self, problem: OpenSalesExist) -> bool:
+        choice, opportunity_id, reason = second_sale_dialog.ask(problem, self)
+        if choice is SecondSaleChoice.GO_ON:
+            return self.create_opportunity(reason)
+        if choice is SecondSaleChoice.CANCEL or opportunity_id is None:
+            return False
+        self._baseline = self.state()  # nothing typed is lost: it was this customer's sale
+        self.accept()
+        if choice is SecondSaleChoice.OPEN_IT:
+            self.open_existing.emit(opportunity_id)
+        else:
+            self.log_activity_on.emit(opportunity_id)
         return True
 
     def _show_errors(self, errors: dict[str, str]) -> None:

@@ -33,11 +33,12 @@ from app.domain.fields import label
 from app.domain.quotes import LineKind, QuoteStatus
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext
-from app.services import deals, quotes
+from app.services import deals, demand, quotes
 from app.services.documents import DocumentFolderError
 from app.services.errors import ConflictError
 from app.services.quotes import QuoteDetail, QuoteInput
-from ui.common.qt import ACCEPTED, NO, YES
+from ui.common.demand_editor import demand_summary
+from ui.common.qt import ACCEPTED, NO, PLAIN_TEXT, YES
 from ui.common.record_dialog import RecordDialog
 from ui.common.widgets import (
     ERROR_COLOUR,
@@ -93,6 +94,11 @@ class QuoteDialog(RecordDialog):
         self.heading.setFont(heading_font)
         self.status_hint = QLabel()
         self.status_hint.setWordWrap(True)
+        # While drafting: what the customer asked for (the opportunity's primary demand).
+        self.demand_hint = QLabel()
+        self.demand_hint.setWordWrap(True)
+        self.demand_hint.setTextFormat(PLAIN_TEXT)
+        self.demand_hint.hide()
 
         self.valid_until = DateEdit()
         self.payment = ChoiceCombo(Interest, none_label="—")
@@ -210,6 +216,7 @@ class QuoteDialog(RecordDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.status_hint)
+        layout.addWidget(self.demand_hint)
         layout.addLayout(details)
         layout.addWidget(self.table, 1)
         layout.addLayout(under)
@@ -224,9 +231,19 @@ class QuoteDialog(RecordDialog):
 
     # Loading
 
+    def _show_demand(self, detail: QuoteDetail) -> None:
+        asked = demand.of_opportunity(detail.opportunity_id) if detail.editable else []
+        self.demand_hint.setText(
+            _("The customer asked for: {lines}").format(lines=demand_summary(asked))
+            if asked
+            else ""
+        )
+        self.demand_hint.setVisible(bool(asked))
+
     def _load(self, detail: QuoteDetail) -> None:
         self.detail = detail
         self.quote_id = detail.id
+        self._show_demand(detail)
         title = _("Quote {number}").format(number=detail.label)
         self.heading.setText(title)
         self.setWindowTitle(title)

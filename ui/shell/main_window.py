@@ -244,6 +244,9 @@ class MainWindow(QMainWindow):
         self.walk_in_action = _action(_("&Walk-in customer…"), self, shortcut="Ctrl+Shift+N")
         self.walk_in_action.setToolTip(_("A customer in the showroom: the quick opportunity"))
         self.walk_in_action.triggered.connect(self.open_walk_in)
+        self.fleet_action = _action(_("Demo &fleet calendar…"), self)
+        self.fleet_action.setToolTip(_("Which demo car is booked for a test drive, when"))
+        self.fleet_action.triggered.connect(self.open_vehicle_calendar)
         self.new_lead_action = _action(_("New &lead…"), self, shortcut="Ctrl+L")
         self.new_lead_action.triggered.connect(lambda: self.open_lead(None))
         self.import_action = _action(_("&Import leads from CSV…"), self, shortcut="Ctrl+I")
@@ -310,6 +313,8 @@ class MainWindow(QMainWindow):
         sales_menu.addSeparator()
         for action in (self.refresh_action, self.find_action):
             sales_menu.addAction(action)
+        sales_menu.addSeparator()
+        sales_menu.addAction(self.fleet_action)
         sales_menu.addSeparator()
         sales_menu.addAction(self.stage_setup_action)
         sales_menu.addAction(self.document_settings_action)
@@ -504,6 +509,7 @@ class MainWindow(QMainWindow):
         # The lists read it again on the change notification; this shows it in the list.
         dialog.saved.connect(self._select_opportunity)
         dialog.changed.connect(self._select_opportunity)
+        dialog.open_other.connect(self.open_opportunity)
         self._show_dialog(dialog)
         return dialog
 
@@ -588,6 +594,23 @@ class MainWindow(QMainWindow):
 
         dialog = WalkInDialog(self.user.id, self)
         dialog.created.connect(self._after_walk_in)
+        dialog.open_existing.connect(self.open_opportunity)
+        dialog.log_activity_on.connect(self.log_activity_on)
+        self._show_dialog(dialog)
+
+    def open_vehicle_calendar(self) -> QDialog:
+        from ui.activities.vehicle_calendar import VehicleCalendarDialog
+
+        dialog = VehicleCalendarDialog(self)
+        dialog.open_opportunity.connect(self.open_opportunity)
+        self._show_dialog(dialog)
+        return dialog
+
+    def log_activity_on(self, opportunity_id: int) -> None:
+        """The activity dialog for an opportunity (the customer came back for it)."""
+        from ui.activities.activity_dialog import ActivityDialog
+
+        dialog = ActivityDialog(None, self.user.id, self, opportunity_id=opportunity_id)
         self._show_dialog(dialog)
 
     def _after_walk_in(self, opportunity_id: int) -> None:
@@ -601,6 +624,8 @@ class MainWindow(QMainWindow):
         # The lists read the lead, the new sale and its customer again on the change
         # notification; this opens the sale.
         dialog.converted.connect(self._after_conversion)
+        dialog.log_activity_on.connect(self.log_activity_on)
+        dialog.open_opportunity.connect(self.open_opportunity)
         self._show_dialog(dialog)
 
     def _after_conversion(self, opportunity_id: int) -> None:
