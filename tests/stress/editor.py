@@ -138,7 +138,10 @@ def main(argv: list[str]) -> int:
     rng = random.Random(name)
     saved: dict[str, list[str]] = {str(i): [] for i in ids}
     conflicts = 0
-    while not start.exists():  # both workstations begin together
+    # Both workstations begin together: each says it is ready (its imports and its database
+    # open, which take longer than its edits), then waits for the word to start.
+    start.with_name(f"{start.name}.{name}.ready").touch()
+    while not start.exists():
         time.sleep(0.002)
     for n in range(edits):
         record_id = rng.choice(ids)

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,14 @@ def _workstations(
         )
         for name in ("ws1", "ws2")
     ]
+    # Only once both are ready: an editor still importing when the other has finished would
+    # leave nothing to contend for.
+    ready = [start.with_name(f"{start.name}.{name}.ready") for name in ("ws1", "ws2")]
+    deadline = time.monotonic() + 60
+    while not all(r.exists() for r in ready) and time.monotonic() < deadline:
+        if any(e.poll() is not None for e in editors):
+            break  # one ended early: its error is reported below
+        time.sleep(0.01)
     start.touch()
     reports = []
     for editor in editors:
