@@ -223,6 +223,7 @@ def test_converting_a_lead_for_a_customer_with_an_open_sale_asks_and_carries_the
             demand.DemandLine("vehicle", "Tiguan R-Line, black", Decimal("45000"), "EUR", ""),
             demand.DemandLine("accessories", "Tow bar", Decimal("900"), "EUR", "for a caravan"),
         ],
+        [],
     )
     with pytest.raises(OpenSalesExist) as asked:
         leads.convert(lead.id, account_id=rossi)
