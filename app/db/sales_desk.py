@@ -10,7 +10,7 @@ from typing import Any
 from peewee import JOIN, Case, fn
 
 from app.db import models as m
-from app.domain.choices import ActivityKind, OperationKind, Status, VehicleUse
+from app.domain.choices import SOLD_USES, ActivityKind, OperationKind, Status, VehicleUse
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +135,15 @@ class Booking:
     opportunity_id: int | None
 
 
+def set_vehicle_use(vehicle_id: int, use: str, *, only_from: tuple[str, ...] = ()) -> None:
+    """The vehicle's use set (audited and versioned as any save); `only_from` limits the
+    change to vehicles whose use is one of these. Joins the caller's transaction."""
+    where = m.Vehicle.id == vehicle_id
+    if only_from:
+        where &= m.Vehicle.use.in_(only_from)
+    m.update_rows(m.Vehicle, where, use=use)
+
+
 def bookable_cars(facility_id: int | None = None) -> list[FleetCar]:
     """The cars a test drive may be booked on: the demo fleet first, then unsold stock
     (for sale or in transit), never a sold one: one statement."""
@@ -145,7 +154,7 @@ def bookable_cars(facility_id: int | None = None) -> list[FleetCar]:
         m.Vehicle.variant,
         m.Vehicle.stock_number,
         m.Vehicle.use,
-    ).where(m.Vehicle.use != VehicleUse.SOLD.value)
+    ).where(m.Vehicle.use.not_in(SOLD_USES))
     if facility_id is not None:
         query = query.where(m.Vehicle.facility == facility_id)
     demo_first = Case(None, [(m.Vehicle.use == VehicleUse.DEMO_FLEET.value, 0)], 1)
