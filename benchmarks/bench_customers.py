@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.services import accounts, leads, walk_in, workspace
+from app.services import accounts, lead_import, walk_in, workspace
 from benchmarks import synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +84,7 @@ def bench_import(rows: int) -> None:
         workspace.open_database(Path(folder) / "import.sqlite3")
         workspace.sign_in(None)
         start = time.perf_counter()
-        report = leads.import_csv(csv_path)
+        report = lead_import.import_csv(csv_path)
         took = time.perf_counter() - start
         workspace.close_database()
         # Baseline: the same number of rows written with a bare executemany.

@@ -25,12 +25,12 @@ from pathlib import Path
 _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from app.services import leads, workspace
+from app.services import lead_import, leads, workspace
 
 workspace.open_database(Path(sys.argv[2]))
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
-report = leads.import_csv(Path(sys.argv[1]))
+report = lead_import.import_csv(Path(sys.argv[1]))
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"imported": report.imported, "refused": len(report.errors),

@@ -7,7 +7,8 @@ Noto families print Arabic, Hebrew, Devanagari and Thai; WenQuanYi Micro Hei pri
 Japanese and Korean (resources/README.md names each licence). A run of Arabic is handed to
 HarfBuzz (through reportlab's shaping) in its logical order, so its letters join; the runs of
 a line are ordered by the bidi rules first, so a right-to-left run reads right to left and a
-number inside it left to right.
+number inside it left to right. Each shaped glyph prints where HarfBuzz places it (kerning,
+marks moved and raised onto their bases), through PositionedText.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, TTFont
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from app.domain import printable as printable_chars
 from app.i18n import _
@@ -125,13 +127,14 @@ def register() -> None:
 
 @cache
 def _coverage() -> tuple[frozenset[int], ...]:
-    """Per face, the characters both its cuts have."""
+    """Per face, the characters both its cuts have (not the private code points shaping
+    gives glyphs and moves)."""
     register()
     covered = []
     for face in FACES:
         regular = set(pdfmetrics.getFont(face.regular).face.charToGlyph)
         bold = set(pdfmetrics.getFont(face.bold).face.charToGlyph)
-        covered.append(frozenset(regular & bold))
+        covered.append(frozenset(c for c in regular & bold if c < _PRIVATE_BASE))
     return tuple(covered)
 
 
@@ -230,12 +233,38 @@ _MIRRORED = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
 # are printed through a private code point of their own: this one plus the glyph's number, the
 # same in every process, so a document renders to the same bytes whoever renders it.
 _PRIVATE_BASE = 0xF0000
+# Where HarfBuzz places a glyph other than at the end of the one before it (kerning, a mark
+# attached to its base), the glyph string carries the move as a code point of its own: a shift
+# by d font units is _SHIFT_ZERO + d, as wide as the move (so widths, line breaks and
+# Paragraph layout measure HarfBuzz's advances); a raise of the next glyph by y units is
+# _RISE_ZERO + y, of no width. PositionedText turns them into TJ adjustments and text rise
+# when it writes the line; they never reach the font (pdftotext reads the characters only).
+_SHIFT_ZERO = 0x104000
+_RISE_ZERO = 0x10C000
+_MOVE_LIMIT = 0x3FF0  # font units either way; moves beyond are cut to it
+_SHIFT_LOW = _SHIFT_ZERO - _MOVE_LIMIT
+_RISE_LOW = _RISE_ZERO - _MOVE_LIMIT
+
+
+def _move_code(ttf: Any, zero: int, units: int, wide: bool) -> str:
+    """The code point of a shift (`wide`) or raise by `units` font units in `ttf`, known to
+    its face as a blank glyph as wide as the shift (drawn as such by a plain text object)."""
+    code = zero + max(-_MOVE_LIMIT, min(_MOVE_LIMIT, units))
+    face = ttf.face
+    if code not in face.charToGlyph:
+        with _lock:
+            blank = face.charToGlyph.get(0x20, 0)
+            face.charWidths[code] = ttf.pdfScale(units) if wide else 0
+            face.charToGlyph[code] = blank
+    return chr(code)
 
 
 @cache
 def shape(text: str, font_name: str, rtl: bool) -> str:
     """`text`, in logical order, shaped with HarfBuzz in `font_name`: a string of characters
-    for the glyphs in visual order, printed as they are (no further shaping)."""
+    for the glyphs in visual order, printed as they are (no further shaping), with a shift
+    wherever HarfBuzz moves a glyph off its own advance and a raise for a glyph it lifts
+    (a vowel sign, a tone mark, Arabic harakat)."""
     import uharfbuzz
 
     ttf = pdfmetrics.getFont(font_name)
@@ -247,8 +276,16 @@ def shape(text: str, font_name: str, rtl: bool) -> str:
     font = uharfbuzz.Font(ttf.hbFace)
     uharfbuzz.shape(font, buffer, {"kern": True, "liga": True})
     out = []
-    for info in buffer.glyph_infos:
+    shift = 0  # font units still to move before the next glyph
+    for info, position in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
         gid = info.codepoint
+        own = face.hmetrics[gid][0]
+        shift += position.x_offset
+        if shift:
+            out.append(_move_code(ttf, _SHIFT_ZERO, shift, wide=True))
+        if position.y_offset:
+            out.append(_move_code(ttf, _RISE_ZERO, position.y_offset, wide=False))
+        shift = position.x_advance - own - position.x_offset
         chars = face.glyphToChar.get(gid)
         if chars and face.charToGlyph.get(chars[0]) == gid:
             out.append(chr(chars[0]))
@@ -258,9 +295,50 @@ def shape(text: str, font_name: str, rtl: bool) -> str:
             if code not in face.charToGlyph:
                 face.charToGlyph[code] = gid
                 face.glyphToChar.setdefault(gid, []).append(code)
-                face.charWidths[code] = ttf.pdfScale(face.hmetrics[gid][0])
+                face.charWidths[code] = ttf.pdfScale(own)
         out.append(chr(code))
+    if shift:
+        out.append(_move_code(ttf, _SHIFT_ZERO, shift, wide=True))
     return "".join(out)
+
+
+def positioned(glyphs: str, font_name: str) -> str:
+    """A glyph string as `shape` gives it, its shifts and raises taken out and put into
+    reportlab's per-glyph positions (a ShapedStr, which a text object writes as a TJ array
+    with text rise): the same string when it has none."""
+    if not glyphs or max(glyphs) < chr(_SHIFT_LOW):
+        return glyphs
+    ttf = pdfmetrics.getFont(font_name)
+    widths = ttf.face.charWidths
+    chars: list[str] = []
+    data: list[ShapeData] = []
+    shift = rise = 0.0  # in thousandths of the font size, as reportlab's positions are
+    for char in glyphs:
+        code = ord(char)
+        if code >= _RISE_LOW:
+            rise = ttf.pdfScale(code - _RISE_ZERO)
+        elif code >= _SHIFT_LOW:
+            shift += widths[code]
+        else:
+            width = widths.get(code, ttf.face.defaultWidth)
+            chars.append(char)
+            # cluster 0 throughout: one TJ array for the run, broken only where rise changes
+            data.append(ShapeData(0, shift + width, 0, shift, rise, width))
+            shift = rise = 0.0
+    if shift and data:
+        data[-1] = data[-1]._replace(x_advance=data[-1].x_advance + shift)
+    return ShapedStr("".join(chars), shapeData=data)
+
+
+class PositionedText(PDFTextObject):  # type: ignore[misc]
+    """A text object that writes a shaped glyph string's shifts and raises as positions (TJ
+    adjustments, text rise), not as characters: what fonts.draw and the documents'
+    Paragraphs draw with."""
+
+    def _formatText(self, text: str) -> str:
+        if not isinstance(text, ShapedStr):
+            text = positioned(text, self._fontname)
+        return super()._formatText(text)  # type: ignore[no-any-return]
 
 
 _STRONG_R = frozenset({"R", "AL"})
@@ -466,7 +544,14 @@ def draw(canvas: Any, x: float, y: float, text: str, size: float, bold: bool = F
     """One line of text on a canvas from (x, y) rightwards, its runs each in their font."""
     for run in runs(text):
         canvas.setFont(run.font(bold), size)
-        canvas.drawString(x, y, run.glyphs(bold))
+        glyphs = run.glyphs(bold)
+        if run.face.shaped:
+            # As canvas.drawString does, through a text object that writes the positions.
+            line = PositionedText(canvas, x, y)
+            line.textLine(glyphs)
+            canvas.drawText(line)
+        else:
+            canvas.drawString(x, y, glyphs)
         x += _run_width(run, size, bold)
 
 

@@ -17,7 +17,6 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
     PageTemplate,
-    Paragraph,
 )
 
 from app.domain.documents import DocumentSnapshot, LegalDetails
@@ -48,6 +47,7 @@ from reports.style import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
     RULE,
+    Paragraph,
     format_date,
     text,
     title,

@@ -12,10 +12,8 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    Flowable,
-    Paragraph,
-)
+from reportlab.platypus import Flowable
+from reportlab.platypus import Paragraph as PlainParagraph
 
 from app.domain import money
 from app.domain.choices import Choice
@@ -157,6 +155,15 @@ def stylesheet() -> StyleSheet1:
     sheet.add(ParagraphStyle("CellNote", parent=base, fontSize=7, leading=9, textColor=MUTED))
     sheet.add(ParagraphStyle("Terms", parent=base, fontSize=7, leading=9, spaceAfter=1.5 * mm))
     return sheet
+
+
+class Paragraph(PlainParagraph):  # type: ignore[misc]
+    """reportlab's Paragraph, its lines written by fonts.PositionedText: a shaped script's
+    glyphs where HarfBuzz places them (kerning, marks on their bases), not each at the end of
+    the one before."""
+
+    def beginText(self, x: float, y: float) -> fonts.PositionedText:
+        return fonts.PositionedText(self.canv, x, y)
 
 
 def paragraph(markup: str, style: str) -> Paragraph:

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from app.db import migrations, queries
 from app.db import models as m
+from app.db import queries
 from app.db.connection import is_sqlite
 from app.db.queries import OpportunityFilter
 from app.db.settings import setting_value
+from app.db.steps import v2_to_v7
 from app.domain import money, pipeline
 from app.domain.choices import Status
 
@@ -261,7 +262,7 @@ def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) 
     A visit still going on counts up to now: Σ left − Σ entered + (visits − leaves) × now.
     Reads a row per opportunity and stage it touched rather than every move with a
     running total per stage, and answers where the lost ones stopped in the same pass."""
-    since = _now_number(now) - migrations.VISIT_DAY_ORIGIN
+    since = _now_number(now) - v2_to_v7.VISIT_DAY_ORIGIN
     # Through a filter, its opportunities from their index, each one's rows in a row (no
     # test of the stage, which would seek each stage apart); else every row of the stages.
     cohort = (

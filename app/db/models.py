@@ -1,4 +1,8 @@
-"""The tables. Money is integer minor units with its currency code beside it."""
+"""The tables. Money is integer minor units with its currency code beside it.
+
+One module on purpose, though it is long: it is the schema, 29 tables that point at one
+another, and it reads best whole and in order (each table after the ones it refers to), as
+the database has it. Queries live elsewhere in app/db, one module per subject."""
 
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ import pytest
 
 from app import demo
 from app.db import dashboard as db_dashboard
-from app.db import migrations
 from app.db import models as m
+from app.db.steps import v2_to_v7
 from app.domain import money
 from app.services import dashboard, deals, opportunities, process
 from app.services.dashboard import DashboardFilter, Drilldown
@@ -636,9 +636,7 @@ def _same_as_filled() -> bool:
     ).fetchall()
     filled = sorted(
         (o, s, v, g, n, int(lost), e, left)
-        for o, s, v, g, n, e, left, lost in m.database.execute_sql(
-            migrations._VISIT_ROWS
-        ).fetchall()
+        for o, s, v, g, n, e, left, lost in m.database.execute_sql(v2_to_v7._VISIT_ROWS).fetchall()
     )
     assert [r[:6] for r in kept] == [r[:6] for r in filled]
     for a, b in zip(kept, filled, strict=True):

@@ -19,7 +19,7 @@ from app.domain import money, quotes
 from app.domain.choices import AccountKind, Channel, Choice, Condition, Interest
 from app.domain.printable import is_printable
 from app.domain.validation import ValidationError
-from app.services import accounts, leads, opportunities
+from app.services import accounts, lead_import, leads, opportunities
 from app.services import quotes as quote_service
 from app.services.workspace import UserInfo
 from tests import factories
@@ -497,8 +497,8 @@ def test_any_import_file_is_imported_row_by_row_or_refused_whole(user: UserInfo)
         raw = text.encode("utf-8", errors="surrogatepass")
         before = leads.count(leads.LeadFilter())
         try:
-            report = leads.import_csv(raw)
-        except leads.ImportRefused as exc:
+            report = lead_import.import_csv(raw)
+        except lead_import.ImportRefused as exc:
             assert str(exc)
             assert leads.count(leads.LeadFilter()) == before
             outcomes["refused"] += 1

@@ -13,6 +13,7 @@ from babel.messages.mofile import write_mo
 from app import i18n, paths
 from app.db import migrations
 from app.db.connection import database
+from app.db.steps import v8_to_v13
 from app.domain import standard_names
 from app.domain.standard_names import display_name
 from app.services import workspace
@@ -159,12 +160,12 @@ def test_the_keys_are_unique_across_stages_kinds_and_reasons() -> None:
 
 def test_the_upgrade_step_knows_the_same_names_as_the_domain() -> None:
     """The step's frozen copy and the domain's names agree today (they may part later)."""
-    assert {v: k for k, v in migrations._V8_STAGE_KEYS.items()} == {
+    assert {v: k for k, v in v8_to_v13._V8_STAGE_KEYS.items()} == {
         k: name for k, (_c, name) in standard_names.STAGES.items()
     }
     for kind, names in standard_names.REASONS.items():
         shipped = {k: name for k, (_c, name) in names.items()}
         if kind == "won":  # shipped by schema 12
-            assert shipped == migrations._V12_WON_REASONS
+            assert shipped == v8_to_v13._V12_WON_REASONS
             continue
-        assert {v: k for k, v in migrations._V8_REASON_KEYS[kind].items()} == shipped
+        assert {v: k for k, v in v8_to_v13._V8_REASON_KEYS[kind].items()} == shipped

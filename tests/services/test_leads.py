@@ -11,9 +11,10 @@ import pytest
 from app.db import models as m
 from app.domain.choices import LeadStatus
 from app.domain.validation import ValidationError
-from app.services import accounts, leads, opportunities, walk_in
+from app.services import accounts, lead_import, leads, opportunities, walk_in
 from app.services.accounts import PossibleDuplicates
-from app.services.leads import ImportRefused, LeadInput
+from app.services.lead_import import ImportRefused
+from app.services.leads import LeadInput
 from app.services.workspace import UserInfo
 from tests import factories
 
@@ -26,7 +27,7 @@ GOOD = (
 
 
 def test_a_good_file_imports_every_row(user: UserInfo) -> None:
-    report = leads.import_csv(GOOD.encode())
+    report = lead_import.import_csv(GOOD.encode())
     assert (report.imported, report.already_there, report.errors) == (3, 0, [])
     rows = leads.page(leads.LeadFilter(), "name", False, 0, 10)
     assert {r.name for r in rows} == {"Maria Rossi", "Seán O'Brien", "Ελένη Παπαδοπούλου"}
@@ -38,16 +39,16 @@ def test_a_good_file_imports_every_row(user: UserInfo) -> None:
 
 
 def test_importing_the_same_file_twice_adds_nothing(user: UserInfo) -> None:
-    leads.import_csv(GOOD.encode())
-    again = leads.import_csv(GOOD.encode())
+    lead_import.import_csv(GOOD.encode())
+    again = lead_import.import_csv(GOOD.encode())
     assert (again.imported, again.already_there) == (0, 3)
     assert m.Lead.select().count() == 3
 
 
 def test_a_file_without_ids_is_recognised_by_its_content(user: UserInfo) -> None:
     text = "Name;Email;Telefon\nRossi;maria@example.it;\nBauer;;+49 89 123456\n"
-    assert leads.import_csv(text.encode("utf-8-sig")).imported == 2
-    assert leads.import_csv(text.encode("utf-8-sig")).already_there == 2
+    assert lead_import.import_csv(text.encode("utf-8-sig")).imported == 2
+    assert lead_import.import_csv(text.encode("utf-8-sig")).already_there == 2
 
 
 def test_bad_rows_are_reported_by_line_and_the_good_ones_go_in(user: UserInfo) -> None:
@@ -60,7 +61,7 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_go_in(user: UserInfo) -
         "Eva,Groß,eva@example.de\n"
         "Luca,Verdi,,+39 333 1234567,walk-in\n"
     )
-    report = leads.import_csv(text.encode())
+    report = lead_import.import_csv(text.encode())
     assert report.imported == 2
     lines = dict(report.errors)
     assert set(lines) == {3, 4, 5, 6}
@@ -81,7 +82,7 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_go_in(user: UserInfo) -
 )
 def test_an_unreadable_file_is_refused_whole(user: UserInfo, content: bytes, message: str) -> None:
     with pytest.raises(ImportRefused, match=message):
-        leads.import_csv(content)
+        lead_import.import_csv(content)
     assert m.Lead.select().count() == 0
 
 
@@ -93,7 +94,7 @@ def test_a_ten_thousand_row_file_imports(user: UserInfo, tmp_path: Path) -> None
     ]
     path = tmp_path / "big.csv"
     path.write_text("\n".join(lines), encoding="utf-8")
-    report = leads.import_csv(path)
+    report = lead_import.import_csv(path)
     assert report.imported == 10_000 and not report.errors
     assert leads.count(leads.LeadFilter(text="Surname9999")) == 1
 
@@ -218,22 +219,22 @@ def test_an_import_reports_its_progress_and_a_cancelled_one_writes_nothing(
     path = _rows_file(tmp_path, 5_000)
     size = path.stat().st_size
     heard: list[tuple[int, int]] = []
-    report = leads.import_csv(path, progress=lambda done, total: heard.append((done, total)))
+    report = lead_import.import_csv(path, progress=lambda done, total: heard.append((done, total)))
     assert report.imported == 5_000
     assert len(heard) >= 5 and heard[-1] == (size, size)
     assert [d for d, _ in heard] == sorted(d for d, _ in heard) and heard[0][0] < size
     m.Lead.delete().execute()
 
     asked: list[int] = []
-    with pytest.raises(leads.ImportCancelled):
-        leads.import_csv(
+    with pytest.raises(lead_import.ImportCancelled):
+        lead_import.import_csv(
             path,
             progress=lambda done, total: asked.append(done),
             cancelled=lambda: len(asked) >= 3,  # after three thousand rows were written
         )
     assert m.Lead.select().count() == 0
     # The database is free again: the next import goes in whole.
-    assert leads.import_csv(path).imported == 5_000
+    assert lead_import.import_csv(path).imported == 5_000
 
 
 def test_an_unclosed_quote_is_named_by_the_line_where_it_began(user: UserInfo) -> None:
@@ -246,18 +247,18 @@ def test_an_unclosed_quote_is_named_by_the_line_where_it_began(user: UserInfo) -
         'Tom,Klein",tom@example.de\n'
         "Ida,Roth,ida@example.de\n"
     )
-    report = leads.import_csv(swallowing.encode())
+    report = lead_import.import_csv(swallowing.encode())
     assert report.imported == 2  # Rossi and Roth
     [(line, problem)] = report.errors
     assert line == 3
     assert "quote opened on this line is not closed until line 6" in problem
     # A message over several lines, in quotes, is a message, not a swallowed row.
     text = 'last_name,email,message\nRossi,maria@example.it,"Call me,\nplease"\n'
-    assert leads.import_csv(text.encode()).imported == 1
+    assert lead_import.import_csv(text.encode()).imported == 1
     never_closed = "first_name,last_name,email\nMaria,Rossi,maria@example.it\n" + (
         'Anna,"Bauer,anna@example.de\n' + "Luca,Verdi,luca@example.it\n" * 50
     )
-    report = leads.import_csv(never_closed.encode())
+    report = lead_import.import_csv(never_closed.encode())
     assert report.imported == 0 and report.already_there == 1
     [(line, problem)] = report.errors
     assert line == 3 and "a quote opened on this line is never closed" in problem
@@ -271,7 +272,7 @@ def test_the_forms_submitted_time_is_the_leads_received_time(user: UserInfo) -> 
         "3,Verdi,luca@example.it,\n"
         "4,Klein,tom@example.de,yesterday\n"
     )
-    report = leads.import_csv(text.encode())
+    report = lead_import.import_csv(text.encode())
     assert report.imported == 3
     [(line, problem)] = report.errors
     assert line == 5 and "yesterday" in problem
@@ -281,7 +282,7 @@ def test_the_forms_submitted_time_is_the_leads_received_time(user: UserInfo) -> 
     assert datetime.now() - received["Verdi"] < timedelta(minutes=5)  # none given: now
     rows = {r.name: r.created_at for r in leads.page(leads.LeadFilter(), "name", False, 0, 9)}
     assert rows["Rossi"] == datetime(2026, 11, 30, 14, 5)
-    utc = leads.submitted_time("2026-11-30T13:05:00Z")
+    utc = lead_import.submitted_time("2026-11-30T13:05:00Z")
     assert utc == datetime(2026, 11, 30, 13, 5, tzinfo=UTC).astimezone().replace(tzinfo=None)
 
 
@@ -290,14 +291,14 @@ def test_a_bad_byte_far_into_the_file_is_named_by_its_line(user: UserInfo, tmp_p
     with path.open("ab") as handle:
         handle.write(b"9999,J\xf6rg,M\xfcller,joerg@example.de,\n")
     with pytest.raises(ImportRefused, match="invalid byte on line 3002"):
-        leads.import_csv(path)
+        lead_import.import_csv(path)
     assert m.Lead.select().count() == 0
 
 
 def _peak_import(path: Path) -> int:
     tracemalloc.start()
     try:
-        leads.import_csv(path)
+        lead_import.import_csv(path)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

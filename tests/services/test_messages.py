@@ -21,6 +21,7 @@ from app.services import (
     activities,
     conflicts,
     errors,
+    lead_import,
     leads,
     personal_data,
     retention,
@@ -121,7 +122,7 @@ def test_a_count_reads_right_for_one_and_for_two(german: None) -> None:
     assert str(accounts.PossibleDuplicates([_candidate(1), _candidate(2)])) == (
         "2 customers on file look like this one."
     )
-    assert leads.ImportReport(imported=1, errors=[(3, "has 2 fields")]).summary == (
+    assert lead_import.ImportReport(imported=1, errors=[(3, "has 2 fields")]).summary == (
         "1 imported, 1 refused"
     )
     i18n.set_language("de")

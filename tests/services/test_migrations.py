@@ -10,6 +10,7 @@ from peewee import Database
 
 from app.db import migrations
 from app.db.connection import database, open_sqlite, register_search_function
+from app.db.steps import v2_to_v7
 from app.domain.text import fold
 from app.services import workspace
 from tests import factories
@@ -250,7 +251,7 @@ def _indexes(path: Path, table: str) -> dict[str, str]:
 def _as_version_3(path: Path) -> None:
     """Put the stage history's indexes back as they were before version 4."""
     with sqlite3.connect(path) as conn:
-        for name in migrations._V4_INDEXES:
+        for name in v2_to_v7._V4_INDEXES:
             conn.execute(f"DROP INDEX {name}")
         conn.execute("CREATE INDEX stage_change_from_stage_id ON stage_change (from_stage_id)")
         conn.execute("CREATE INDEX stage_change_to_stage_id ON stage_change (to_stage_id)")
@@ -261,13 +262,13 @@ def test_the_stage_history_indexes_of_a_new_and_an_upgraded_database_are_the_sam
     user: workspace.UserInfo, tmp_path: Path
 ) -> None:
     fresh = _indexes(Path(database.database), "stage_change")
-    assert set(migrations._V4_INDEXES) <= set(fresh)
-    assert not set(migrations._V4_REPLACED) & set(fresh)
+    assert set(v2_to_v7._V4_INDEXES) <= set(fresh)
+    assert not set(v2_to_v7._V4_REPLACED) & set(fresh)
     created = factories.opportunity(user.id, topic="Moved through the stages")
     path = Path(database.database)
     workspace.close_database()
     _as_version_3(path)
-    assert set(migrations._V4_REPLACED) <= set(_indexes(path, "stage_change"))
+    assert set(v2_to_v7._V4_REPLACED) <= set(_indexes(path, "stage_change"))
     workspace.open_database(path)
     assert _version(path) == migrations.SCHEMA_VERSION
     assert _indexes(path, "stage_change") == fresh
@@ -279,12 +280,12 @@ def test_the_stage_history_indexes_of_a_new_and_an_upgraded_database_are_the_sam
 
 def test_the_stage_history_step_can_run_twice_and_after_a_partial_run(db: Path) -> None:
     before = _indexes(db, "stage_change")
-    migrations._v4_stage_history_indexes(database)
+    v2_to_v7._v4_stage_history_indexes(database)
     assert _indexes(db, "stage_change") == before
     # Half done: one new index missing, one replaced index still there.
     database.execute_sql("DROP INDEX stage_change_to_stage_id_opportunity_id")
     database.execute_sql("CREATE INDEX stage_change_to_stage_id ON stage_change (to_stage_id)")
-    migrations._v4_stage_history_indexes(database)
+    v2_to_v7._v4_stage_history_indexes(database)
     assert _indexes(db, "stage_change") == before
 
 
@@ -294,12 +295,12 @@ def test_an_analysed_database_gets_statistics_for_the_new_indexes(
     factories.opportunity(user.id)
     database.execute_sql("ANALYZE")
     database.execute_sql("DROP INDEX stage_change_to_stage_id_from_stage_id_created_at")
-    migrations._v4_stage_history_indexes(database)
+    v2_to_v7._v4_stage_history_indexes(database)
     analysed = {
         r[0]
         for r in database.execute_sql("SELECT idx FROM sqlite_stat1 WHERE tbl = 'stage_change'")
     }
-    assert set(migrations._V4_INDEXES) <= analysed
+    assert set(v2_to_v7._V4_INDEXES) <= analysed
 
 
 # --- schema 5: the folded search ----------------------------------------------------------
@@ -349,7 +350,7 @@ def test_an_upgraded_fixture_searches_as_a_new_database_does(fixture: Path, data
         register_search_function(conn)
         stale = conn.execute(
             "SELECT count(*) FROM opportunity_search s JOIN opportunity o ON o.id = s.rowid "
-            f"WHERE s.body IS NOT {migrations._FOLDED_BODY.format(row='o')}"
+            f"WHERE s.body IS NOT {v2_to_v7._FOLDED_BODY.format(row='o')}"
         ).fetchone()[0]
         total = conn.execute("SELECT count(*) FROM opportunity_search").fetchone()[0]
         assert stale == 0
@@ -370,7 +371,7 @@ def test_the_folded_search_step_can_run_twice(data_dir: Path) -> None:
     try:
         for _ in range(2):
             with db.atomic():
-                migrations._v5_folded_search(db)
+                v2_to_v7._v5_folded_search(db)
     finally:
         workspace.close_database()
     assert _triggers(copy) == triggers
@@ -386,7 +387,7 @@ def test_the_open_list_step_can_run_twice(data_dir: Path) -> None:
     try:
         for _ in range(2):
             with database.atomic():
-                migrations._v7_open_list(database.obj)
+                v2_to_v7._v7_open_list(database.obj)
     finally:
         workspace.close_database()
     assert _triggers(copy) == triggers

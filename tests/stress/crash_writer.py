@@ -41,6 +41,7 @@ from app.services import (
     activities,
     deals,
     documents,
+    lead_import,
     leads,
     opportunities,
     quotes,
@@ -181,7 +182,7 @@ def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
             f"Lead{i},B{seed}x{n},b{seed}x{n}.{i}@example.com,batch {seed}-{n}"
             for i in range(LEAD_BATCH)
         )
-        leads.import_csv(f"first_name,last_name,email,source\n{rows}\n".encode())
+        lead_import.import_csv(f"first_name,last_name,email,source\n{rows}\n".encode())
         older = m.Opportunity.select().order_by(m.Opportunity.id).first()
         if older is not None and older.status == "open":
             detail = opportunities.get(older.id)

@@ -19,7 +19,8 @@ from tests.ui.catalogues import Entry, use_catalogue
 from ui.leads.lead_import import LeadImportDialog
 from ui.leads.lead_list import COL_EMAIL, COL_OWNER
 from ui.shell.language import set_language
-from ui.shell.main_window import MainWindow, demo_summary_text
+from ui.shell.main_window import MainWindow
+from ui.shell.upkeep import demo_summary_text
 
 GERMAN: list[Entry] = [
     ("&File", "&Datei", None),

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Channel
 from app.i18n import N_, _
-from app.services import errors, leads, workspace
-from app.services.leads import ImportCancelled, ImportRefused, ImportReport
+from app.services import errors, lead_import, workspace
+from app.services.lead_import import ImportCancelled, ImportRefused, ImportReport
 from ui.common.qt import (
     ACCEPT_ROLE,
     ALIGN_LEFT,
@@ -118,7 +118,7 @@ class LeadImportWorker(QObject):
 
     def _run(self) -> None:
         try:
-            report = leads.import_csv(
+            report = lead_import.import_csv(
                 self.path, self.channel, self.owner_id, self._progress, self._stop.is_set
             )
         except ImportCancelled:

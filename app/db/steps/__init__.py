@@ -1,0 +1,46 @@
+"""The schema's upgrade steps, in order: each is written against the schema as it was at its
+version, with frozen copies of the tables it needs, and is idempotent (IF NOT EXISTS, checks
+before ALTER), so a step that runs again after an interruption does no harm. Append a step;
+never edit a released one. A new step goes in the newest module, or a new one once that one
+is full."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import Database
+
+from app.db.steps.v2_to_v7 import (
+    _v2_quotes,
+    _v3_audit_log,
+    _v4_stage_history_indexes,
+    _v5_folded_search,
+    _v6_stage_visits,
+    _v7_open_list,
+)
+from app.db.steps.v8_to_v13 import (
+    _v8_standard_keys,
+    _v9_documents,
+    _v10_marketing_consent,
+    _v11_setting_versions,
+    _v12_won_reasons,
+    _v13_home_use_demand,
+)
+
+# STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
+STEPS: list[Callable[[Database], None]] = [
+    _v2_quotes,
+    _v3_audit_log,
+    _v4_stage_history_indexes,
+    _v5_folded_search,
+    _v6_stage_visits,
+    _v7_open_list,
+    _v8_standard_keys,
+    _v9_documents,
+    _v10_marketing_consent,
+    _v11_setting_versions,
+    _v12_won_reasons,
+    _v13_home_use_demand,
+]
+
+SCHEMA_VERSION = 1 + len(STEPS)
