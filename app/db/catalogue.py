@@ -9,6 +9,7 @@ from typing import Any
 from peewee import JOIN, SQL, fn
 
 from app.db import models as m
+from app.domain.choices import SOLD_USES
 
 CATALOGUE_LEVELS = ("brand", "vehicle_class", "model", "model_code", "variant")
 
@@ -32,23 +33,22 @@ def catalogue_values(level: str, above: Mapping[str, str]) -> list[str]:
     return [r[0] for r in query.tuples() if r[0]]
 
 
-def _sold(other_than: int | None) -> Any:
-    """The vehicles sold with a won opportunity (other than `other_than`): out of stock."""
-    query = m.Opportunity.select(m.Opportunity.vehicle).where(
-        (m.Opportunity.status == "won") & m.Opportunity.vehicle.is_null(False)
-    )
-    if other_than is not None:
-        query = query.where(m.Opportunity.id != other_than)
-    return query
+def _in_stock(for_opportunity: int | None) -> Any:
+    """The vehicles still in stock by their use (not sold), and the opportunity's own one."""
+    unsold = m.Vehicle.use.not_in(SOLD_USES)
+    if for_opportunity is None:
+        return unsold
+    own = m.Opportunity.select(m.Opportunity.vehicle).where(m.Opportunity.id == for_opportunity)
+    return unsold | m.Vehicle.id.in_(own)
 
 
 def stock_vehicles(
     term: str, brand: str, model: str, condition: str, for_opportunity: int | None, limit: int
 ) -> list[tuple[m.Vehicle, bool]]:
-    """Vehicles in stock (not sold with another won opportunity) whose VIN, stock number,
+    """Vehicles in stock (their use is not sold, or the opportunity's own) whose VIN, stock number,
     brand, model or variant contain the term; with whether each fits the branding given,
     those that do first."""
-    query = m.Vehicle.select().where(m.Vehicle.id.not_in(_sold(for_opportunity)))
+    query = m.Vehicle.select().where(_in_stock(for_opportunity))
     if term:
         like = f"%{term}%"
         query = query.where(

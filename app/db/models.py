@@ -575,6 +575,8 @@ class DemandLine(BaseModel):
     opportunity (schema 13): a vehicle, accessories, services or financing, with the price
     they expect and a comment."""
 
+    audit_entity = "demand_line"
+
     lead = ForeignKeyField(Lead, null=True, backref="demand_lines", on_delete="CASCADE")
     opportunity = ForeignKeyField(
         Opportunity, null=True, backref="demand_lines", on_delete="CASCADE"

@@ -120,3 +120,14 @@ def rewrite(model: type[m.BaseModel], row_id: int, **values: Any) -> None:
         updated_at=m.now(),
         changed_by=m.acting_user(),
     ).where(model.id == row_id).execute()  # type: ignore[attr-defined]
+
+
+def demand_lines_of(opportunity_ids: list[int], lead_ids: list[int]) -> list[m.DemandLine]:
+    """The primary-demand lines of these opportunities and leads, in order: one statement."""
+    if not (opportunity_ids or lead_ids):
+        return []
+    return list(
+        m.DemandLine.select()
+        .where(m.DemandLine.opportunity.in_(opportunity_ids) | m.DemandLine.lead.in_(lead_ids))
+        .order_by(m.DemandLine.position, m.DemandLine.id)
+    )

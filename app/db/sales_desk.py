@@ -10,7 +10,7 @@ from typing import Any
 from peewee import JOIN, Case, fn
 
 from app.db import models as m
-from app.domain.choices import ActivityKind, OperationKind, Status, VehicleUse
+from app.domain.choices import SOLD_USES, ActivityKind, OperationKind, Status, VehicleUse
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +135,15 @@ class Booking:
     opportunity_id: int | None
 
 
+def set_vehicle_use(vehicle_id: int, use: str, *, only_from: tuple[str, ...] = ()) -> None:
+    """The vehicle's use set (audited and versioned as any save); `only_from` limits the
+    change to vehicles whose use is one of these. Joins the caller's transaction."""
+    where = m.Vehicle.id == vehicle_id
+    if only_from:
+        where &= m.Vehicle.use.in_(only_from)
+    m.update_rows(m.Vehicle, where, use=use)
+
+
 def bookable_cars(facility_id: int | None = None) -> list[FleetCar]:
     """The cars a test drive may be booked on: the demo fleet first, then unsold stock
     (for sale or in transit), never a sold one: one statement."""
@@ -145,7 +154,7 @@ def bookable_cars(facility_id: int | None = None) -> list[FleetCar]:
         m.Vehicle.variant,
         m.Vehicle.stock_number,
         m.Vehicle.use,
-    ).where(m.Vehicle.use != VehicleUse.SOLD.value)
+    ).where(m.Vehicle.use.not_in(SOLD_USES))
     if facility_id is not None:
         query = query.where(m.Vehicle.facility == facility_id)
     demo_first = Case(None, [(m.Vehicle.use == VehicleUse.DEMO_FLEET.value, 0)], 1)
@@ -201,17 +210,27 @@ class DemandRow:
     expected_price_minor: int | None
     currency: str
     comment: str
+    # The stored line this row is (with the version it was read at); None for a new line.
+    id: int | None = None
+    version: int = 0
+
+
+_DEMAND_VALUES = ("kind", "description", "expected_price_minor", "currency", "comment")
+
+
+def _demand_owner(opportunity_id: int | None, lead_id: int | None) -> Any:
+    return (
+        m.DemandLine.opportunity == opportunity_id
+        if opportunity_id is not None
+        else m.DemandLine.lead == lead_id
+    )
 
 
 def demand_lines(
     *, opportunity_id: int | None = None, lead_id: int | None = None
 ) -> list[DemandRow]:
-    """The primary-demand lines of an opportunity or a lead, in order: one statement."""
-    owner = (
-        m.DemandLine.opportunity == opportunity_id
-        if opportunity_id is not None
-        else m.DemandLine.lead == lead_id
-    )
+    """The primary-demand lines of an opportunity or a lead, in order, each with its id and
+    version: one statement."""
     query = (
         m.DemandLine.select(
             m.DemandLine.kind,
@@ -219,41 +238,58 @@ def demand_lines(
             m.DemandLine.expected_price_minor,
             m.DemandLine.currency,
             m.DemandLine.comment,
+            m.DemandLine.id,
+            m.DemandLine.version,
         )
-        .where(owner)
+        .where(_demand_owner(opportunity_id, lead_id))
         .order_by(m.DemandLine.position, m.DemandLine.id)
         .tuples()
     )
     return [DemandRow(*row) for row in query]
 
 
+def demand_versions(
+    *, opportunity_id: int | None = None, lead_id: int | None = None
+) -> tuple[dict[int, int], int | None]:
+    """The record's lines as stored now, {id: version}, and who changed one of them last."""
+    rows = list(
+        m.DemandLine.select(m.DemandLine.id, m.DemandLine.version, m.DemandLine.changed_by)
+        .where(_demand_owner(opportunity_id, lead_id))
+        .order_by(m.DemandLine.updated_at.desc(), m.DemandLine.id.desc())
+        .tuples()
+    )
+    return {i: v for i, v, _ in rows}, (rows[0][2] if rows else None)
+
+
 def replace_demand_lines(
     lines: list[DemandRow], *, opportunity_id: int | None = None, lead_id: int | None = None
 ) -> None:
-    """Put these lines in place of the record's (inside the caller's transaction)."""
-    if opportunity_id is not None:
-        m.DemandLine.delete().where(m.DemandLine.opportunity == opportunity_id).execute()
-    else:
-        m.DemandLine.delete().where(m.DemandLine.lead == lead_id).execute()
-    if lines:
-        m.DemandLine.insert_many(
-            [
-                {
-                    "opportunity": opportunity_id,
-                    "lead": lead_id,
-                    "position": n,
-                    "kind": line.kind,
-                    "description": line.description,
-                    "expected_price_minor": line.expected_price_minor,
-                    "currency": line.currency,
-                    "comment": line.comment,
-                    "created_at": m.now(),
-                    "updated_at": m.now(),
-                    "changed_by": m.acting_user(),
-                }
-                for n, line in enumerate(lines, 1)
-            ]
-        ).execute()
+    """Put these lines in place of the record's (inside the caller's transaction), line by
+    line through the model, so each create, change and delete is audited and a changed
+    line gets a new version; a line that stays as it was keeps its version. A row whose id
+    is not one of the record's lines (a lead's line carried to its opportunity) is new."""
+    stored = {
+        row.id: row for row in m.DemandLine.select().where(_demand_owner(opportunity_id, lead_id))
+    }
+    kept: set[int] = set()
+    for position, line in enumerate(lines, 1):
+        values = {name: getattr(line, name) for name in _DEMAND_VALUES}
+        row = stored.get(line.id) if line.id is not None else None
+        if row is None:
+            m.DemandLine.create(
+                opportunity=opportunity_id, lead=lead_id, position=position, **values
+            )
+            continue
+        kept.add(row.id)
+        values["position"] = position
+        changed = {n: v for n, v in values.items() if getattr(row, n) != v}
+        if changed:
+            for name, value in changed.items():
+                setattr(row, name, value)
+            row.save()
+    for row_id, row in stored.items():
+        if row_id not in kept:
+            row.delete_instance()
 
 
 def add_note(

@@ -109,6 +109,17 @@ class VehicleUse(Choice):
     SOLD = "sold"
 
 
+# The one answer to "is this car sold?" wherever it is asked (the vehicle search, test
+# drives, the vehicle calendar): the vehicle's use, never the sales it was on. The queries
+# filter on these values; the rest asks vehicle_sold().
+SOLD_USES = (VehicleUse.SOLD.value,)
+
+
+def vehicle_sold(use: str | None) -> bool:
+    """Whether a stock vehicle of this use is sold: out of stock, no test drive."""
+    return use in SOLD_USES
+
+
 @labelled(
     {
         "vehicle": NP_("demand kind", "Vehicle"),

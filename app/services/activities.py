@@ -13,7 +13,14 @@ from app.db.accounts import account_exists
 from app.db.connection import transaction
 from app.db.history import close_date_changes
 from app.domain import dates, standard_names
-from app.domain.choices import AccountKind, ActivityKind, LeadStatus, Status, VehicleUse
+from app.domain.choices import (
+    AccountKind,
+    ActivityKind,
+    LeadStatus,
+    Status,
+    VehicleUse,
+    vehicle_sold,
+)
 from app.domain.fields import label as field_label
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
@@ -109,7 +116,7 @@ def _validate(data: ActivityInput, own_id: int | None) -> Validator:
             v.error("vehicle_id", _("A test drive needs the vehicle."))
         elif use is None:
             v.error("vehicle_id", _("This vehicle is no longer in stock."))
-        elif use[2] == VehicleUse.SOLD.value:
+        elif vehicle_sold(use[2]):
             v.error(
                 "vehicle_id",
                 _(

@@ -242,7 +242,9 @@ def margin_scheme(vehicle: m.Vehicle | None) -> bool:
 def vehicle_for(row: m.Opportunity, vehicle: m.Vehicle | None) -> Vehicle:
     """The stock vehicle offered, else what the customer asked for (the branding)."""
     if vehicle is not None:
-        used = vehicle.condition == Condition.USED.value
+        # Used and ex-demo cars are registered and have run: their first registration and
+        # mileage are printed. (The margin scheme follows the VAT treatment, not this.)
+        used = vehicle.condition != Condition.NEW.value
         return Vehicle(
             brand=vehicle.brand,
             model=vehicle.model,

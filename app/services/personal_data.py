@@ -62,6 +62,7 @@ PERSONAL_FIELDS = frozenset(
         "notes",
         "closing_note",
         "source",
+        "comment",
     }
 )
 
@@ -174,6 +175,12 @@ def collect(account_id: int, translator: Translator = ENGLISH) -> dict[str, Any]
         sales.append(sale)
     lead_ids = [lead.id for lead in leads]
     other_activities = db.activities_outside_sales(account_id, lead_ids)
+    # What the customer asked for (its comments may say anything about them).
+    asked = db.demand_lines_of([o.id for o in opportunities], lead_ids)
+    for sale in sales:
+        sale["primary_demand"] = [
+            _fields(d, money_fields=True) for d in asked if d.opportunity_id == sale["id"]
+        ]
     return {
         "what": translator._("Everything Showroom holds about one customer"),
         "exported_at": _value(m.now()),
@@ -183,7 +190,13 @@ def collect(account_id: int, translator: Translator = ENGLISH) -> dict[str, Any]
         "marketing_consent": consent.export_rows(account_id=account_id),
         "contacts": [_fields(c) for c in contacts],
         "leads": [
-            {**_fields(lead), "marketing_consent": consent.export_rows(lead_id=lead.id)}
+            {
+                **_fields(lead),
+                "marketing_consent": consent.export_rows(lead_id=lead.id),
+                "primary_demand": [
+                    _fields(d, money_fields=True) for d in asked if d.lead_id == lead.id
+                ],
+            }
             for lead in leads
         ],
         "opportunities": sales,
@@ -195,7 +208,8 @@ def collect(account_id: int, translator: Translator = ENGLISH) -> dict[str, Any]
         + _audit_lines(
             "activity",
             [a.id for a in db.activities_of(account_id, [o.id for o in opportunities], lead_ids)],
-        ),
+        )
+        + _audit_lines("demand_line", [d.id for d in asked]),
     }
 
 
@@ -355,6 +369,14 @@ def anonymise(account_id: int) -> AnonymiseResult:
                 subject=scrub(a.subject) or removed,
                 description=scrub(a.description),
             )
+        asked = db.demand_lines_of(sale_ids, lead_ids)
+        for d in asked:
+            db.rewrite(
+                m.DemandLine,
+                d.id,
+                description=scrub(d.description),
+                comment=scrub(d.comment),
+            )
         quotes = db.quotes_of(sale_ids)
         for q in quotes:
             snapshot = json.loads(q.snapshot) if q.snapshot else None
@@ -383,6 +405,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
         _scrub_audit("lead", lead_ids)
         _scrub_audit("opportunity", sale_ids)
         _scrub_audit("activity", [a.id for a in activities])
+        _scrub_audit("demand_line", [d.id for d in asked])
         m.write_audit(
             "account",
             account_id,
@@ -421,8 +444,12 @@ def collect_lead(lead_id: int, translator: Translator = ENGLISH) -> dict[str, An
         "program": f"Showroom {__version__}",
         "lead": _fields(lead),
         "marketing_consent": consent.export_rows(lead_id=lead_id),
+        "primary_demand": [
+            _fields(d, money_fields=True) for d in db.demand_lines_of([], [lead_id])
+        ],
         "activities": [_activity(a) for a in db.lead_activities(lead_id)],
-        "audit_log": _audit_lines("lead", [lead_id]),
+        "audit_log": _audit_lines("lead", [lead_id])
+        + _audit_lines("demand_line", [d.id for d in db.demand_lines_of([], [lead_id])]),
     }
 
 

@@ -11,7 +11,8 @@ from app.db.connection import transaction
 from app.db.history import last_closing_move, stage_moves
 from app.db.opportunity_saves import record_close_date_change
 from app.db.reference import active_reasons
-from app.domain.choices import Status
+from app.db.sales_desk import set_vehicle_use
+from app.domain.choices import SOLD_USES, Status, VehicleUse
 from app.domain.process import StageVisit, automatic_target
 from app.domain.stages import StageInfo, move_refusal, next_stages
 from app.domain.standard_names import display_name
@@ -107,6 +108,9 @@ def close_row(row: m.Opportunity, won: bool, note: str) -> None:
     stage = _closing_stage(row, won)
     row.probability = 100 if won else 0
     _set_stage(row, stage, automatic=False, reason=row.status)
+    if won and row.vehicle_id is not None:
+        # The car is sold: out of stock and of the test drives, by its use.
+        set_vehicle_use(row.vehicle_id, VehicleUse.SOLD.value)
 
 
 def won_reasons() -> list[str]:
@@ -164,6 +168,9 @@ def reopen(
         back_to = next((s for s in stages if closing and s.id == closing.from_stage_id), None)
         if back_to is None:
             back_to = next((s for s in stages if not s.is_closed), None)
+        if row.status == Status.WON.value and row.vehicle_id is not None:
+            # The sale is open again: its car is for sale again.
+            set_vehicle_use(row.vehicle_id, VehicleUse.FOR_SALE.value, only_from=SOLD_USES)
         row.status = Status.OPEN.value
         row.lost_reason = ""
         row.won_reason = ""

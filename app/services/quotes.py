@@ -236,9 +236,9 @@ def vehicle_line(opportunity: m.Opportunity, vehicle: m.Vehicle | None) -> LineI
     if not (opportunity.brand or opportunity.model):
         return None
     name = " ".join(p for p in (opportunity.brand, opportunity.model, opportunity.variant) if p)
-    # The catalogue lists new cars: a used one is priced as estimated for this sale.
+    # The catalogue lists new cars: a used or ex-demo one is priced as estimated for this sale.
     entry = None
-    if opportunity.condition != Condition.USED:
+    if opportunity.condition in ("", Condition.NEW.value):
         entry = catalogue_price_entry(
             opportunity.brand, opportunity.model, opportunity.variant, opportunity.currency
         )

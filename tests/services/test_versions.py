@@ -17,6 +17,7 @@ from app.services import (
     accounts,
     activities,
     audit,
+    demand,
     documents,
     leads,
     opportunities,
@@ -50,6 +51,12 @@ def _activity(user: workspace.UserInfo) -> int:
         opportunity_id=sale.id,
     )
     return activities.create(data).id
+
+
+def _demand(user: workspace.UserInfo) -> int:
+    sale = factories.opportunity(user.id).id
+    demand.save_for_opportunity(sale, [demand.DemandLine(description="Golf GTI")], [])
+    return sale
 
 
 def _as_input(cls: type, detail: Any, **changes: Any) -> Any:
@@ -112,6 +119,12 @@ EDITABLE: dict[str, Editable] = {
             o.version,
         ),
         lambda i: quotes.get(i).remarks,
+    ),
+    "demand_line": Editable(
+        _demand,
+        demand.of_opportunity,
+        lambda i, o, text: demand.save_for_opportunity(i, [replace(o[0], comment=text)], o),
+        lambda i: demand.of_opportunity(i)[0].comment,
     ),
     "stage": Editable(
         _stage_id,

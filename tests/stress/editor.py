@@ -4,10 +4,11 @@ as a user would (open, think, save), and reports what it saved and what it was r
     python -m tests.stress.editor DATABASE NAME EDITS START_FILE KIND ID [ID ...]
 
 KIND is "opportunity" or "quote", or one of the COUNTED kinds (account, contact, activity,
-lead, stage, settings). Each edit opens a record, waits a moment and saves it with a token
+lead, demand, stage, settings). Each edit opens a record, waits a moment and saves it with a token
 of its own: appended to an opportunity's description, or as a new line of a draft quote
 (its description the token); the counted kinds add one to a counter kept in one of the
-record's fields (a contact's job title, a stage's days allowed, the document terms...), so
+record's fields (a contact's job title, a primary-demand line's comment, a stage's days allowed, the
+document terms...), so
 a lost update shows as a count short of the saves. A save refused with ConflictError is
 counted, and the edit is made again on a fresh read, as the conflict dialog's reload does.
 Prints JSON: {"saved": {"ID": [tokens...]}, "conflicts": N}.
@@ -27,6 +28,7 @@ from app.db.connection import open_sqlite
 from app.services import (
     accounts,
     activities,
+    demand,
     documents,
     leads,
     opportunities,
@@ -99,6 +101,13 @@ def _edit_lead(lead_id: int, token: str, rng: random.Random) -> None:
     leads.update(lead_id, data, opened.version)
 
 
+def _edit_demand(opportunity_id: int, token: str, rng: random.Random) -> None:
+    opened = demand.of_opportunity(opportunity_id)
+    time.sleep(rng.uniform(0, 0.004))
+    line = replace(opened[0], comment=_plus_one(opened[0].comment))
+    demand.save_for_opportunity(opportunity_id, [line, *opened[1:]], opened)
+
+
 def _edit_stage(stage_id: int, token: str, rng: random.Random) -> None:
     opened = stage_setup.stage(stage_id)
     time.sleep(rng.uniform(0, 0.004))
@@ -124,6 +133,7 @@ EDITS = {
     "contact": _edit_contact,
     "activity": _edit_activity,
     "lead": _edit_lead,
+    "demand": _edit_demand,
     "stage": _edit_stage,
     "settings": _edit_settings,
 }

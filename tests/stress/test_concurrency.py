@@ -171,6 +171,15 @@ def _counted_records(kind: str, user: workspace.UserInfo) -> list[int]:
             ).id
             for n in range(2)
         ]
+    if kind == "demand":
+        from app.services import demand
+
+        sales = [factories.opportunity(user.id).id for _n in range(2)]
+        for sale in sales:
+            demand.save_for_opportunity(
+                sale, [demand.DemandLine(description="Golf", comment="0")], []
+            )
+        return sales
     if kind == "stage":
         stages = [s for s in stage_setup.kinds()[0].stages if not (s.is_won or s.is_lost)][:2]
         for s in stages:
@@ -199,6 +208,11 @@ def _counted(kind: str, record_id: int) -> tuple[int, int]:
     if kind == "lead":
         lead = leads.get(record_id)
         return int(lead.notes), lead.version
+    if kind == "demand":
+        from app.services import demand
+
+        [line] = demand.of_opportunity(record_id)
+        return int(line.comment), line.version
     if kind == "stage":
         stage = stage_setup.stage(record_id)
         return int(stage.days_allowed or 0), stage.version
@@ -207,7 +221,9 @@ def _counted(kind: str, record_id: int) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["account", "contact", "activity", "lead", "stage", "settings"])
+@pytest.mark.parametrize(
+    "kind", ["account", "contact", "activity", "lead", "demand", "stage", "settings"]
+)
 def test_two_workstations_lose_no_update_of_any_record(data_dir: Path, kind: str) -> None:
     database = workspace.open_database(data_dir / "showroom.sqlite3")
     user = workspace.sign_in("anna")

@@ -223,6 +223,7 @@ def test_converting_a_lead_for_a_customer_with_an_open_sale_asks_and_carries_the
             demand.DemandLine("vehicle", "Tiguan R-Line, black", Decimal("45000"), "EUR", ""),
             demand.DemandLine("accessories", "Tow bar", Decimal("900"), "EUR", "for a caravan"),
         ],
+        [],
     )
     with pytest.raises(OpenSalesExist) as asked:
         leads.convert(lead.id, account_id=rossi)
@@ -242,3 +243,37 @@ def test_converting_a_lead_for_a_customer_with_an_open_sale_asks_and_carries_the
         ("vehicle", "Tiguan R-Line, black", Decimal("45000.00"), ""),
         ("accessories", "Tow bar", Decimal("900.00"), "for a caravan"),
     ]
+
+
+def test_a_walk_in_close_date_more_than_five_years_ahead_is_asked_about(
+    qtbot, walk_in, home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from ui.common.qt import NO, YES
+
+    dialog = walk_in()
+    created: list[int] = []
+    dialog.created.connect(created.append)
+    dialog.edits["last_name"].setText("Weiß")
+    dialog.edits["phone"].setText("089 1234567")
+    asked: list[str] = []
+    answers = [NO, YES]
+
+    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    # 31012027 typed as a date: the year 3101.
+    dialog.close_date.set_date_value(date(3101, 1, 20))
+    assert not dialog.create_opportunity()
+    assert "more than 5 years ahead" in asked[0]
+    assert m.Opportunity.select().count() == 0
+    assert dialog.close_date.date_value() == date(3101, 1, 20)  # kept as typed
+    assert dialog.boxes["est_close_date"].message.is_error
+    assert QApplication.focusWidget() is dialog.close_date
+
+    assert dialog.create_opportunity()  # asked again, and confirmed
+    assert opportunities.get(created[0]).est_close_date == date(3101, 1, 20)
+    assert len(asked) == 2

@@ -4,6 +4,7 @@ comment. Saved on its own, in one transaction, by the page that holds it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import Signal
@@ -22,8 +23,13 @@ from app.domain.choices import DemandKind
 from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import _
+from app.services import demand
 from app.services.demand import DemandLine
+from app.services.errors import ConflictError
+from ui.common import conflict_dialog
+from ui.common.conflict_dialog import ConflictChoice
 from ui.common.qt import ALIGN_RIGHT, SELECT_ROWS, STRETCH, TO_CONTENTS
+from ui.common.roles import VALUE_ROLE
 from ui.common.widgets import ChoiceCombo, FieldErrorLabel
 
 COLUMNS = (
@@ -45,6 +51,8 @@ class DemandEditor(QWidget):
         super().__init__(parent)
         self.currency = money.DEFAULT_CURRENCY
         self._baseline: list[tuple[str, ...]] = []
+        # The lines as read (ids and versions): a save checks they are still what is stored.
+        self.opened: list[DemandLine] = []
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([label(key) for key in COLUMNS])
         self.table.setSelectionBehavior(SELECT_ROWS)
@@ -85,7 +93,9 @@ class DemandEditor(QWidget):
         kind = ChoiceCombo(DemandKind, none_label=None)
         kind.set_current_code(line.kind)
         self.table.setCellWidget(row, KIND, kind)
-        self.table.setItem(row, WHAT, QTableWidgetItem(line.description))
+        what = QTableWidgetItem(line.description)
+        what.setData(VALUE_ROLE, (line.id, line.version) if line.id is not None else None)
+        self.table.setItem(row, WHAT, what)
         price = QTableWidgetItem(
             money.format_amount(line.expected_price, line.currency)
             if line.expected_price is not None
@@ -107,6 +117,7 @@ class DemandEditor(QWidget):
         self.table.setRowCount(0)
         for line in lines:
             self.add_line(line)
+        self.opened = list(lines)
         self.message.clear_message()
         self.status.clear()
         self._baseline = self.texts()
@@ -142,6 +153,9 @@ class DemandEditor(QWidget):
                             )
                         }
                     ) from None
+            item = self.table.item(row, WHAT)
+            stored = item.data(VALUE_ROLE) if item is not None else None
+            line_id, version = stored if stored else (None, 0)
             found.append(
                 DemandLine(
                     combo.current_code(),
@@ -149,9 +163,60 @@ class DemandEditor(QWidget):
                     price,
                     self.currency,
                     self._text(row, COMMENT).strip(),
+                    line_id,
+                    version,
                 )
             )
         return found
+
+    def save_through(
+        self,
+        save: Callable[[list[DemandLine], list[DemandLine]], list[DemandLine]],
+        read: Callable[[], list[DemandLine]],
+        what: str,
+    ) -> bool:
+        """Save the lines with `save(lines, opened)`. Saved elsewhere since they were
+        opened: the conflict dialog shows the lines on each side, then theirs are shown,
+        the user's changes go on top of theirs, or nothing happens; nothing is lost unseen."""
+        try:
+            saved = save(self.lines(), self.opened)
+        except ValidationError as exc:
+            self.show_problem(exc.errors)
+            return False
+        except ConflictError as exc:
+            return self._resolve(save, read, what, exc.changed_by)
+        self.show_saved(saved)
+        return True
+
+    def _resolve(
+        self,
+        save: Callable[[list[DemandLine], list[DemandLine]], list[DemandLine]],
+        read: Callable[[], list[DemandLine]],
+        what: str,
+        changed_by: str | None,
+    ) -> bool:
+        yours = self.lines()
+        theirs = read()
+        conflict = demand.conflict(self.opened, theirs, yours, changed_by, what)
+        choice = conflict_dialog.ask(conflict, self)
+        if choice is ConflictChoice.RELOAD:
+            self.set_lines(theirs, self.currency)
+            self.status.setText(_("Reloaded: this is the version saved elsewhere."))
+            return False
+        if choice is ConflictChoice.KEEP_EDITING:
+            self.status.clear()
+            self.message.show_error(_("Not saved: {reason}").format(reason=conflict.message))
+            return False
+        try:
+            saved = save(demand.merged(self.opened, theirs, yours), theirs)
+        except ValidationError as exc:
+            self.show_problem(exc.errors)
+            return False
+        except ConflictError as exc:
+            self.opened = theirs
+            return self._resolve(save, read, what, exc.changed_by)  # changed yet again
+        self.show_saved(saved)
+        return True
 
     def show_problem(self, errors: dict[str, str]) -> None:
         self.status.clear()

@@ -386,13 +386,12 @@ class LeadDialog(RecordDialog):
         """Save the lead's primary demand, in its own transaction."""
         if self.detail is None or self.read_only:
             return False
-        try:
-            saved = demand.save_for_lead(self.detail.id, self.demand.lines())
-        except ValidationError as exc:
-            self.demand.show_problem(exc.errors)
-            return False
-        self.demand.show_saved(saved)
-        return True
+        lead_id = self.detail.id
+        return self.demand.save_through(
+            lambda lines, opened: demand.save_for_lead(lead_id, lines, opened),
+            lambda: demand.of_lead(lead_id),
+            _("The primary demand of lead #{id}").format(id=lead_id),
+        )
 
     def reload(self) -> None:
         """Show the saved lead again, dropping what was typed since."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -21,11 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import dates
 from app.domain.choices import Status
 from app.domain.fields import label as field_label
 from app.domain.validation import ValidationError
-from app.i18n import N_, _, ngettext
+from app.i18n import N_, _
 from app.services import activities, opportunities
 from app.services.catalogue import VehicleChoice
 from app.services.conflicts import Conflict
@@ -68,6 +67,7 @@ from ui.common.widgets import (
     set_tab_chain,
     show_read_only_look,
 )
+from ui.opportunities.close_date import far_ahead_confirmed
 from ui.opportunities.close_dialogs import CloseLostDialog, CloseWonDialog, reopen
 from ui.opportunities.form_section import Section
 from ui.opportunities.opportunity_section import OpportunitySection
@@ -586,21 +586,7 @@ class OpportunityDialog(RecordDialog):
         """A close date more than five years ahead is asked about before it is saved: it
         is most often a slip of the keyboard."""
         changed = self.opportunity_id is None or data.est_close_date != self._loaded.est_close_date
-        if not changed or not dates.far_ahead(data.est_close_date, date.today()):
-            return True
-        assert data.est_close_date is not None
-        answer = QMessageBox.question(
-            self,
-            self.windowTitle(),
-            ngettext(
-                "The est. close date {date} is more than {years} year ahead. Save it anyway?",
-                "The est. close date {date} is more than {years} years ahead. Save it anyway?",
-                dates.FAR_AHEAD_YEARS,
-            ).format(date=data.est_close_date.isoformat(), years=dates.FAR_AHEAD_YEARS),
-            YES | NO,
-            NO,
-        )
-        if answer == YES:
+        if not changed or far_ahead_confirmed(self, data.est_close_date, self.windowTitle()):
             return True
         self.say(_("Not saved: check the est. close date."), error=True)
         self.opportunity.close_date.setFocus()

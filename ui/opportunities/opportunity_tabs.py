@@ -485,12 +485,11 @@ class DemandTab(QWidget):
         self.editor.set_read_only(read_only)
 
     def save(self) -> bool:
-        if self.opportunity_id is None:
+        opportunity_id = self.opportunity_id
+        if opportunity_id is None:
             return False
-        try:
-            saved = demand.save_for_opportunity(self.opportunity_id, self.editor.lines())
-        except ValidationError as exc:
-            self.editor.show_problem(exc.errors)
-            return False
-        self.editor.show_saved(saved)
-        return True
+        return self.editor.save_through(
+            lambda lines, opened: demand.save_for_opportunity(opportunity_id, lines, opened),
+            lambda: demand.of_opportunity(opportunity_id),
+            _("The primary demand of opportunity #{id}").format(id=opportunity_id),
+        )

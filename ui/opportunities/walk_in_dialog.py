@@ -60,6 +60,7 @@ from ui.common.widgets import (
     set_tab_chain,
 )
 from ui.customers.duplicates import DuplicateCandidatesPanel
+from ui.opportunities.close_date import far_ahead_confirmed
 
 # The new customer's fields, labelled as the catalogue of labels has them ("walk_in.<name>").
 CUSTOMER_FIELDS = ("first_name", "last_name", "phone", "email")
@@ -337,6 +338,9 @@ class WalkInDialog(QDialog):
         self._show_errors({})
         data = self.input()
         data.second_reason = second_reason
+        if not far_ahead_confirmed(self, data.est_close_date, self.windowTitle()):
+            self._show_errors({"est_close_date": _("Not saved: check the est. close date.")})
+            return False
         try:
             detail = walk_in.create(
                 data,
