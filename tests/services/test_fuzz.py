@@ -25,7 +25,13 @@ from app.services.workspace import UserInfo
 from tests import factories
 
 T = TypeVar("T")
-FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: the same inputs on every run, so the counts _both_seen asks for never flake.
+FUZZ = settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 # What people paste into forms: names with accents, quotes, markup, control characters,
