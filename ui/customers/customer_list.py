@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,6 +20,7 @@ from app.i18n import _, ngettext
 from app.services import accounts
 from app.services.accounts import AccountFilter, AccountRow
 from ui.common.list_filters import EmptyNotice, SearchBox, fill_filter_combo
+from ui.common.personal_data import personal_data_menu
 from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
 from ui.common.texts import FieldLabel
 from ui.customers.consent_section import consent_filter_items
@@ -82,10 +82,11 @@ class AccountListPage(ListPage):
         bar.addWidget(self.consent, 1)
         bar.addStretch(2)
         self.personal_data_button = QPushButton(_("Personal &data"))
-        personal_menu = QMenu(self.personal_data_button)
-        self.export_action = personal_menu.addAction(_("&Export the selected customer's data…"))
-        self.anonymise_action = personal_menu.addAction(_("&Anonymise the selected customer…"))
-        self.personal_data_button.setMenu(personal_menu)
+        self.export_action, self.anonymise_action = personal_data_menu(
+            self.personal_data_button,
+            _("&Export the selected customer's data…"),
+            _("&Anonymise the selected customer…"),
+        )
         self.export_action.triggered.connect(lambda: self.export_selected())
         self.anonymise_action.triggered.connect(self.anonymise_selected)
         bar.addWidget(self.personal_data_button)

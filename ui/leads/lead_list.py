@@ -16,10 +16,11 @@ from app.services import leads, reference
 from app.services.errors import NotFound
 from app.services.leads import LeadFilter, LeadRow
 from ui.common.list_filters import EmptyNotice, SearchBox, fill_filter_combo
+from ui.common.personal_data import personal_data_menu
 from ui.common.record_table import FOREGROUND, ListPage, PagedTableModel, RecordTableView
 from ui.common.texts import FieldLabel
 from ui.customers.consent_section import consent_filter_items
-from ui.leads.lead_personal_data import anonymise_lead, export_lead, personal_data_menu
+from ui.leads.lead_personal_data import anonymise_lead, export_lead
 
 COL_NAME, COL_EMAIL, COL_PHONE, COL_INTEREST, COL_CHANNEL, COL_SOURCE = range(6)
 COL_OWNER, COL_STATUS, COL_CREATED = range(6, 9)
