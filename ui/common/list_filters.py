@@ -1,4 +1,5 @@
-"""The filter widgets every list shares: the search box and the filter combos."""
+"""The filter widgets every list shares: the search box, the filter combos, the notice of an
+empty result, and the page that sets them above a list."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.domain.text import SEARCH_MAX_LENGTH
 from app.i18n import _
+from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
 
 # Long enough that a fast typist's burst is one query, short enough to feel immediate.
 SEARCH_DELAY_MS = 120
@@ -98,3 +101,82 @@ class EmptyNotice(QFrame):
             text = _("Nothing matches these filters.")
         self.label.setText(text)
         self.show()
+
+
+def add_captioned_filter(bar: QHBoxLayout, caption: str, combo: QComboBox) -> None:
+    """A filter combo in the bar after its caption (the caption's mnemonic focuses it)."""
+    caption_label = QLabel(caption)
+    caption_label.setBuddy(combo)
+    bar.addWidget(caption_label)
+    bar.addWidget(combo, 1)
+
+
+class SearchListPage(ListPage):
+    """A list page with a bar of a search box and filter combos above the list, and the
+    notice of an empty result between them. A subclass makes `search` and its combos and
+    calls `set_up` with its bar and model."""
+
+    search: SearchBox
+    empty: EmptyNotice
+
+    def set_up(
+        self,
+        bar: QHBoxLayout,
+        model: PagedTableModel,
+        column_widths: tuple[int, ...],
+        state_key: str,
+    ) -> None:
+        """Lay the bar, the notice and the list out; any change of the search or a filter
+        reads the list again. The list keeps its columns and sort as `state_key`."""
+        self.model = model
+        self.table = RecordTableView()
+        self.table.setModel(self.model)
+        self.table.set_column_widths(column_widths)
+        self.table.keep_state_as(state_key)
+        self.empty = EmptyNotice()
+        self.empty.clear_requested.connect(self.clear_filters)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+        self.search.search_changed.connect(self._apply)
+        for combo in self._filter_combos():
+            combo.currentIndexChanged.connect(self._apply)
+        self.model.count_changed.connect(self._show_empty)
+        self.model.count_changed.connect(lambda n: self.count_changed.emit(self.count_text(n)))
+        self.table.open_requested.connect(self.open_requested)
+        self._apply()
+
+    def current_filter(self) -> Any:
+        """The filter the search and the combos make."""
+        raise NotImplementedError
+
+    def count_text(self, count: int) -> str:
+        """How many rows are listed, in the screen's language ("1,234 leads")."""
+        raise NotImplementedError
+
+    def _filter_combos(self) -> tuple[QComboBox, ...]:
+        raise NotImplementedError
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def clear_filters(self) -> None:
+        """The search and every filter back to where the list starts."""
+        for widget in (self.search, *self._filter_combos()):
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in self._filter_combos():
+            combo.setCurrentIndex(0)
+        for widget in (self.search, *self._filter_combos()):
+            widget.blockSignals(False)
+        self._apply()
+
+    def _apply(self) -> None:
+        self.model.set_filter(self.current_filter())
+
+    def _show_empty(self, count: int) -> None:
+        filtered = any(c.currentIndex() > 0 for c in self._filter_combos())
+        self.empty.show_for(count, self.search.text().strip(), filtered)

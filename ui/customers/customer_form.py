@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QMessageBox,
     QPushButton,
     QRadioButton,
@@ -41,6 +40,7 @@ from app.services.errors import NotFound
 from app.services.reference import Option
 from ui.activities.timeline import ACCOUNT, TimelineWidget
 from ui.common import changes
+from ui.common.personal_data import personal_data_menu
 from ui.common.qt import NO_EDIT, SELECT_ROWS, STRETCH, TO_CONTENTS
 from ui.common.record_dialog import RecordDialog
 from ui.common.roles import ID_ROLE
@@ -391,10 +391,11 @@ class AccountFormDialog(RecordDialog):
         self.personal_data_button = self.buttons.addButton(
             _("Personal &data"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        personal_menu = QMenu(self.personal_data_button)
-        self.export_action = personal_menu.addAction(_("&Export everything held about them…"))
-        self.anonymise_action = personal_menu.addAction(_("&Anonymise…"))
-        self.personal_data_button.setMenu(personal_menu)
+        self.export_action, self.anonymise_action = personal_data_menu(
+            self.personal_data_button,
+            _("&Export everything held about them…"),
+            _("&Anonymise…"),
+        )
         self.export_action.triggered.connect(lambda: self.export_personal_data())
         self.anonymise_action.triggered.connect(self.anonymise)
         self.save_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)

@@ -7,10 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
-    QMenu,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -20,8 +17,14 @@ from app.domain.fields import label
 from app.i18n import _, ngettext
 from app.services import accounts
 from app.services.accounts import AccountFilter, AccountRow
-from ui.common.list_filters import EmptyNotice, SearchBox, fill_filter_combo
-from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
+from ui.common.list_filters import (
+    SearchBox,
+    SearchListPage,
+    add_captioned_filter,
+    fill_filter_combo,
+)
+from ui.common.personal_data import personal_data_menu
+from ui.common.record_table import PagedTableModel
 from ui.common.texts import FieldLabel
 from ui.customers.consent_section import consent_filter_items
 from ui.customers.personal_data_actions import anonymise_customer, export_customer
@@ -61,7 +64,7 @@ class AccountTableModel(PagedTableModel):
         return str((item.name, "", item.email, item.phone, item.postcode, item.city)[column])
 
 
-class AccountListPage(ListPage):
+class AccountListPage(SearchListPage):
     """The customers tab: search and kind filter above the list."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -73,47 +76,21 @@ class AccountListPage(ListPage):
         )
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
-        caption = QLabel(label("account.kind"))
-        caption.setBuddy(self.kind)
-        bar.addWidget(caption)
-        bar.addWidget(self.kind, 1)
+        add_captioned_filter(bar, label("account.kind"), self.kind)
         self.consent = QComboBox()
         fill_filter_combo(self.consent, _("Any marketing consent"), consent_filter_items())
         bar.addWidget(self.consent, 1)
         bar.addStretch(2)
         self.personal_data_button = QPushButton(_("Personal &data"))
-        personal_menu = QMenu(self.personal_data_button)
-        self.export_action = personal_menu.addAction(_("&Export the selected customer's data…"))
-        self.anonymise_action = personal_menu.addAction(_("&Anonymise the selected customer…"))
-        self.personal_data_button.setMenu(personal_menu)
+        self.export_action, self.anonymise_action = personal_data_menu(
+            self.personal_data_button,
+            _("&Export the selected customer's data…"),
+            _("&Anonymise the selected customer…"),
+        )
         self.export_action.triggered.connect(lambda: self.export_selected())
         self.anonymise_action.triggered.connect(self.anonymise_selected)
         bar.addWidget(self.personal_data_button)
-        self.model = AccountTableModel(self)
-        self.table = RecordTableView()
-        self.table.setModel(self.model)
-        self.table.set_column_widths(COLUMN_WIDTHS)
-        self.table.keep_state_as("customers")
-        self.empty = EmptyNotice()
-        self.empty.clear_requested.connect(self.clear_filters)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.addLayout(bar)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.table, 1)
-        self.search.search_changed.connect(self._apply)
-        self.kind.currentIndexChanged.connect(self._apply)
-        self.consent.currentIndexChanged.connect(self._apply)
-        self.model.count_changed.connect(self._show_empty)
-        self.model.count_changed.connect(
-            lambda n: self.count_changed.emit(
-                ngettext("{n} customer", "{n} customers", n).format(
-                    n=i18n.current().format_number(n)
-                )
-            )
-        )
-        self.table.open_requested.connect(self.open_requested)
-        self._apply()
+        self.set_up(bar, AccountTableModel(self), COLUMN_WIDTHS, "customers")
 
     def export_selected(self, path: Path | None = None) -> Path | None:
         account_id = self.table.current_id()
@@ -137,30 +114,10 @@ class AccountListPage(ListPage):
             consent=self.consent.currentData(),
         )
 
-    def refresh(self) -> None:
-        self.model.refresh()
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _apply(self) -> None:
-        self.model.set_filter(self.current_filter())
+    def count_text(self, count: int) -> str:
+        return ngettext("{n} customer", "{n} customers", count).format(
+            n=i18n.current().format_number(count)
+        )
 
     def _filter_combos(self) -> tuple[QComboBox, ...]:
         return (self.kind, self.consent)
-
-    def _show_empty(self, count: int) -> None:
-        filtered = any(c.currentIndex() > 0 for c in self._filter_combos())
-        self.empty.show_for(count, self.search.text().strip(), filtered)
-
-    def clear_filters(self) -> None:
-        """The search and every filter back to where the list starts."""
-        for widget in (self.search, *self._filter_combos()):
-            widget.blockSignals(True)
-        self.search.clear()
-        for combo in self._filter_combos():
-            combo.setCurrentIndex(0)
-        for widget in (self.search, *self._filter_combos()):
-            widget.blockSignals(False)
-        self._apply()

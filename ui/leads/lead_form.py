@@ -39,6 +39,7 @@ from app.services.opportunities import OpenSalesExist
 from ui.activities.timeline import LEAD, TimelineWidget
 from ui.common import changes, second_sale_dialog
 from ui.common.demand_editor import DemandEditor
+from ui.common.personal_data import personal_data_menu
 from ui.common.qt import (
     ACTION_ROLE,
     CLOSE_BUTTON,
@@ -60,7 +61,7 @@ from ui.common.widgets import (
 )
 from ui.customers.consent_section import ConsentSection
 from ui.leads.lead_dialogs import ConversionDialog, DisqualifyDialog
-from ui.leads.lead_personal_data import anonymise_lead, export_lead, personal_data_menu
+from ui.leads.lead_personal_data import anonymise_lead, export_lead
 from ui.leads.lead_sections import (
     CONTACT_FIELDS,
     VehicleInterestBox,

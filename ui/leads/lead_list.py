@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from app import i18n
 from app.domain.choices import Channel, LeadStatus
@@ -15,11 +15,17 @@ from app.i18n import _, ngettext
 from app.services import leads, reference
 from app.services.errors import NotFound
 from app.services.leads import LeadFilter, LeadRow
-from ui.common.list_filters import EmptyNotice, SearchBox, fill_filter_combo
-from ui.common.record_table import FOREGROUND, ListPage, PagedTableModel, RecordTableView
+from ui.common.list_filters import (
+    SearchBox,
+    SearchListPage,
+    add_captioned_filter,
+    fill_filter_combo,
+)
+from ui.common.personal_data import personal_data_menu
+from ui.common.record_table import FOREGROUND, PagedTableModel
 from ui.common.texts import FieldLabel
 from ui.customers.consent_section import consent_filter_items
-from ui.leads.lead_personal_data import anonymise_lead, export_lead, personal_data_menu
+from ui.leads.lead_personal_data import anonymise_lead, export_lead
 
 COL_NAME, COL_EMAIL, COL_PHONE, COL_INTEREST, COL_CHANNEL, COL_SOURCE = range(6)
 COL_OWNER, COL_STATUS, COL_CREATED = range(6, 9)
@@ -78,7 +84,7 @@ class LeadTableModel(PagedTableModel):
         return _DONE_BRUSH if role == FOREGROUND and item.status in _DONE else None
 
 
-class LeadListPage(ListPage):
+class LeadListPage(SearchListPage):
     """The leads tab: search, status, owner and channel filters above the list."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -92,15 +98,9 @@ class LeadListPage(ListPage):
         self.reload_choices()
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
-        for caption, combo in (
-            (label("lead.status"), self.status),
-            (label("lead.owner_id"), self.owner),
-            (label("lead.channel"), self.channel),
-        ):
-            caption_label = QLabel(caption)
-            caption_label.setBuddy(combo)
-            bar.addWidget(caption_label)
-            bar.addWidget(combo, 1)
+        add_captioned_filter(bar, label("lead.status"), self.status)
+        add_captioned_filter(bar, label("lead.owner_id"), self.owner)
+        add_captioned_filter(bar, label("lead.channel"), self.channel)
         bar.addWidget(self.consent, 1)
         self.personal_data_button = QPushButton(_("Personal &data"))
         self.export_action, self.anonymise_action = personal_data_menu(
@@ -111,29 +111,7 @@ class LeadListPage(ListPage):
         self.export_action.triggered.connect(lambda: self.export_selected())
         self.anonymise_action.triggered.connect(self.anonymise_selected)
         bar.addWidget(self.personal_data_button)
-        self.model = LeadTableModel(self)
-        self.table = RecordTableView()
-        self.table.setModel(self.model)
-        self.table.set_column_widths(COLUMN_WIDTHS)
-        self.table.keep_state_as("leads")
-        self.empty = EmptyNotice()
-        self.empty.clear_requested.connect(self.clear_filters)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.addLayout(bar)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.table, 1)
-        self.search.search_changed.connect(self._apply)
-        for combo in (self.status, self.owner, self.channel, self.consent):
-            combo.currentIndexChanged.connect(self._apply)
-        self.model.count_changed.connect(self._show_empty)
-        self.model.count_changed.connect(
-            lambda n: self.count_changed.emit(
-                ngettext("{n} lead", "{n} leads", n).format(n=i18n.current().format_number(n))
-            )
-        )
-        self.table.open_requested.connect(self.open_requested)
-        self._apply()
+        self.set_up(bar, LeadTableModel(self), COLUMN_WIDTHS, "leads")
 
     def _selected_name(self) -> tuple[int, str] | None:
         lead_id = self.table.current_id()
@@ -179,27 +157,10 @@ class LeadListPage(ListPage):
         self.reload_choices()
         self.model.refresh()
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _apply(self) -> None:
-        self.model.set_filter(self.current_filter())
+    def count_text(self, count: int) -> str:
+        return ngettext("{n} lead", "{n} leads", count).format(
+            n=i18n.current().format_number(count)
+        )
 
     def _filter_combos(self) -> tuple[QComboBox, ...]:
         return (self.status, self.owner, self.channel, self.consent)
-
-    def _show_empty(self, count: int) -> None:
-        filtered = any(c.currentIndex() > 0 for c in self._filter_combos())
-        self.empty.show_for(count, self.search.text().strip(), filtered)
-
-    def clear_filters(self) -> None:
-        """The search and every filter back to where the list starts."""
-        for widget in (self.search, *self._filter_combos()):
-            widget.blockSignals(True)
-        self.search.clear()
-        for combo in self._filter_combos():
-            combo.setCurrentIndex(0)
-        for widget in (self.search, *self._filter_combos()):
-            widget.blockSignals(False)
-        self._apply()
