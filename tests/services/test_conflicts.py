@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.db import models as m
-from app.services import accounts, leads, opportunities
+from app.services import accounts, leads, opportunities, opportunity_conflicts
 from app.services.errors import ConflictError
 from app.services.workspace import UserInfo, sign_in
 from tests import factories
@@ -31,7 +31,7 @@ def test_an_opportunity_changed_elsewhere_is_refused_with_who_and_the_version(
         opportunities.update(created.id, mine, opened.version)
     assert caught.value.current_version == saved.version
     assert other.full_name in str(caught.value)
-    conflict = opportunities.conflict(created.id, opened, mine)
+    conflict = opportunity_conflicts.conflict(created.id, opened, mine)
     changes = {c.name: c for c in conflict.changes}
     assert set(changes) == {"topic", "est_revenue"}
     assert (changes["est_revenue"].opened, changes["est_revenue"].theirs) == (
@@ -40,7 +40,7 @@ def test_an_opportunity_changed_elsewhere_is_refused_with_who_and_the_version(
     )
     assert changes["topic"].changed_by_you and not changes["topic"].changed_by_them
     assert not conflict.clashes
-    merged = opportunities.save_over(created.id, opened, mine, conflict.version)
+    merged = opportunity_conflicts.save_over(created.id, opened, mine, conflict.version)
     assert merged.topic == "Golf GTI for Rossi" and merged.est_revenue == Decimal("29900")
 
 
@@ -49,7 +49,7 @@ def test_links_are_shown_by_name(user: UserInfo) -> None:
     opened = opportunities.get(created.id)
     other_customer = factories.customer("Bauer", "Jonas")
     opportunities.update(created.id, replace(opened, account_id=other_customer), opened.version)
-    conflict = opportunities.conflict(created.id, opened, opened)
+    conflict = opportunity_conflicts.conflict(created.id, opened, opened)
     [change] = conflict.changes
     assert (change.label, change.opened, change.theirs) == (
         "Customer",
@@ -62,10 +62,12 @@ def test_save_over_refuses_again_when_it_changed_once_more(user: UserInfo) -> No
     created = factories.opportunity(user.id)
     opened = opportunities.get(created.id)
     first = opportunities.update(created.id, replace(opened, source="Fair"), opened.version)
-    conflict = opportunities.conflict(created.id, opened, replace(opened, topic="Mine"))
+    conflict = opportunity_conflicts.conflict(created.id, opened, replace(opened, topic="Mine"))
     opportunities.update(created.id, replace(first, source="Web"), first.version)
     with pytest.raises(ConflictError):
-        opportunities.save_over(created.id, opened, replace(opened, topic="Mine"), conflict.version)
+        opportunity_conflicts.save_over(
+            created.id, opened, replace(opened, topic="Mine"), conflict.version
+        )
 
 
 def test_a_customer_changed_elsewhere(user: UserInfo) -> None:

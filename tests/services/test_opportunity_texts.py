@@ -14,7 +14,7 @@ from babel.messages.mofile import write_mo
 from app import i18n, paths
 from app.db import models as m
 from app.domain.validation import ValidationError
-from app.services import opportunities
+from app.services import opportunities, opportunity_conflicts
 from app.services.errors import NotFound
 from app.services.opportunities import OpportunityInput
 from app.services.workspace import UserInfo
@@ -65,7 +65,7 @@ def test_field_messages_are_in_the_screens_language(user: UserInfo, german: None
 
 
 def test_the_conflict_names_each_field_by_its_label(user: UserInfo, german: None) -> None:
-    labels = opportunities.field_labels()
+    labels = opportunity_conflicts.field_labels()
     assert labels["topic"] == "Thema"
     assert labels["kind_id"] == "Verkaufsprozess"
     assert labels["owner_id"] == "Owner"  # not in this catalogue: English

@@ -25,7 +25,7 @@ from app.domain.choices import Status
 from app.domain.fields import label as field_label
 from app.domain.validation import ValidationError
 from app.i18n import N_, _
-from app.services import activities, opportunities
+from app.services import activities, opportunities, opportunity_conflicts
 from app.services.catalogue import VehicleChoice
 from app.services.conflicts import Conflict
 from app.services.errors import NotFound
@@ -603,11 +603,11 @@ class OpportunityDialog(RecordDialog):
 
     def compare(self) -> Conflict:
         assert self.opportunity_id is not None
-        return opportunities.conflict(self.opportunity_id, self._loaded, self._written)
+        return opportunity_conflicts.conflict(self.opportunity_id, self._loaded, self._written)
 
     def write_over(self, conflict: Conflict) -> OpportunityForm:
         assert self.opportunity_id is not None
-        return opportunities.save_over_form(
+        return opportunity_conflicts.save_over_form(
             self.opportunity_id, self._loaded, self._written, conflict.version
         )
 
