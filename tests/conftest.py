@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,10 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     paths.set_data_dir(tmp_path)
     yield tmp_path
     paths.set_data_dir(None)
+    # A signed-in window keeps its user's screen settings open; the next test starts afresh.
+    screen_settings = sys.modules.get("ui.common.user_settings")
+    if screen_settings is not None:
+        screen_settings._current = None  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -133,3 +133,25 @@ def test_a_read_only_record_is_neither_saved_nor_asked_about(
     asked = answer(monkeypatch, "question", QMessageBox.StandardButton.Cancel)
     dialog.reject()
     assert not dialog.isVisible() and asked == []
+
+
+def test_a_form_opens_where_its_user_last_left_it(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+    from ui.common import user_settings
+
+    user_settings.use_settings_of("anna")
+    first = NameDialog()
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(640, 410)
+    first.reject()  # nothing changed: it closes without asking
+
+    again = NameDialog()
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (640, 410)
+    # Another user's forms keep their own size.
+    user_settings.use_settings_of("bea")
+    other = NameDialog()
+    qtbot.addWidget(other)
+    other.show()
+    assert (other.width(), other.height()) != (640, 410)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QWidget
 
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
 from app.services.conflicts import Conflict
 from app.services.errors import ConflictError, NotFound
-from ui.common import conflict_dialog
+from ui.common import conflict_dialog, user_settings
 from ui.common.conflict_dialog import ConflictChoice
 from ui.common.qt import DISCARD, SAVE
 from ui.common.widgets import ERROR_COLOUR, FieldBox, ask_to_save, show_field_messages
@@ -191,7 +192,22 @@ class RecordDialog(QDialog):
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
         self.message.setText(text)
 
+    def _geometry_key(self) -> str:
+        return f"dialogs/{type(self).__name__}"
+
     # Qt overrides
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not getattr(self, "_placed", False):
+            self._placed = True
+            # The size and place the user last left this kind of form at (Qt keeps it on
+            # a screen that is there now).
+            user_settings.restore_geometry(self, self._geometry_key())
+        super().showEvent(event)
+
+    def done(self, result: int) -> None:
+        user_settings.save_geometry(self, self._geometry_key())
+        super().done(result)
 
     def reject(self) -> None:
         """Esc, the Close button and the window's close box all come here."""
