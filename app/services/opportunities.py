@@ -487,40 +487,25 @@ def open_form(
         return build_form(
             detail, kind, [], [], None, None, Histories([], [], []), form_choices(kinds, detail)
         )
-    record = oq.form_record(opportunity_id)
-    if record is None:
-        raise not_found(opportunity_id)
-    kind = next((k for k in kinds if k.id == record.row.kind_id), None)
-    detail = record_detail(
-        record.row,
-        record.account_name,
-        record.revenue_quote,
-        stage_name=record.stage_name,
-        vehicle=record.vehicle,
-    )
-    people = oq.contacts(detail.account_id, detail.id)
-    told = histories(detail.id, detail.status)
-    answer = build_form(
-        detail,
-        kind,
-        people,
-        [c for c in people if c.linked and c.id != detail.primary_contact_id],
-        vehicle_choice(record.vehicle, record.holder),
-        told.visits[-1].entered_at if told.visits else record.row.created_at,
-        told,
-        form_choices(kinds, detail),
-    )
-    _add_reach(answer, record, people)
-    return answer
+    return _saved_form(opportunity_id, kinds)
 
 
 def reread(opportunity_id: int) -> OpportunityForm:
     """The record as `open_form` gives it, without the choices: after a change made beside
     the form's fields (a stage move, an activity, a close)."""
+    return _saved_form(opportunity_id, None)
+
+
+def _saved_form(opportunity_id: int, kinds: list[oq.KindRow] | None) -> OpportunityForm:
+    """A saved opportunity's form; with `kinds` (read first, by open_form) the pickers'
+    choices too, without them only its own kind is read."""
     record = oq.form_record(opportunity_id)
     if record is None:
         raise not_found(opportunity_id)
-    kind = oq.kind(record.row.kind_id)
+    if kinds is None:
+        kind = oq.kind(record.row.kind_id)
+    else:
+        kind = next((k for k in kinds if k.id == record.row.kind_id), None)
     detail = record_detail(
         record.row,
         record.account_name,
@@ -538,7 +523,7 @@ def reread(opportunity_id: int) -> OpportunityForm:
         vehicle_choice(record.vehicle, record.holder),
         told.visits[-1].entered_at if told.visits else record.row.created_at,
         told,
-        None,
+        form_choices(kinds, detail) if kinds is not None else None,
     )
     _add_reach(answer, record, people)
     return answer
