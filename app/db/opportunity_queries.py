@@ -241,28 +241,25 @@ def form_record(opportunity_id: int) -> OpportunityRecord | None:
     )
 
 
-def kinds() -> list[KindRow]:
-    """Every kind of opportunity, with its stages in order: one statement."""
-    query = (
-        m.OpportunityKind.select(
-            m.OpportunityKind.id,
-            m.OpportunityKind.name,
-            m.OpportunityKind.key,
-            m.OpportunityKind.process,
-            m.Stage.id,
-            m.Stage.name,
-            m.Stage.key,
-            m.Stage.sequence,
-            m.Stage.default_probability,
-            m.Stage.is_won,
-            m.Stage.is_lost,
-            m.Stage.only_from_lead,
-            m.Stage.days_allowed,
-        )
-        .join(m.Stage, JOIN.LEFT_OUTER, on=(m.Stage.kind == m.OpportunityKind.id))
-        .order_by(m.OpportunityKind.id, m.Stage.sequence)
-        .tuples()
-    )
+def _kind_rows(where: Any = None) -> list[KindRow]:
+    """Kinds of opportunity with their stages in order (those `where` picks): one statement."""
+    query = m.OpportunityKind.select(
+        m.OpportunityKind.id,
+        m.OpportunityKind.name,
+        m.OpportunityKind.key,
+        m.OpportunityKind.process,
+        m.Stage.id,
+        m.Stage.name,
+        m.Stage.key,
+        m.Stage.sequence,
+        m.Stage.default_probability,
+        m.Stage.is_won,
+        m.Stage.is_lost,
+        m.Stage.only_from_lead,
+        m.Stage.days_allowed,
+    ).join(m.Stage, JOIN.LEFT_OUTER, on=(m.Stage.kind == m.OpportunityKind.id))
+    if where is not None:
+        query = query.where(where)
     found: dict[int, KindRow] = {}
     for (
         kind_id,
@@ -278,7 +275,7 @@ def kinds() -> list[KindRow]:
         lost,
         lead_only,
         days,
-    ) in query:
+    ) in query.order_by(m.OpportunityKind.id, m.Stage.sequence).tuples():
         kind = found.setdefault(
             kind_id,
             KindRow(kind_id, display_name(key, name), process == ProcessKind.STANDARD.value, []),
@@ -289,37 +286,15 @@ def kinds() -> list[KindRow]:
     return list(found.values())
 
 
+def kinds() -> list[KindRow]:
+    """Every kind of opportunity, with its stages in order: one statement."""
+    return _kind_rows()
+
+
 def kind(kind_id: int) -> KindRow | None:
     """One kind with its stages: one statement."""
-    query = (
-        m.OpportunityKind.select(
-            m.OpportunityKind.id,
-            m.OpportunityKind.name,
-            m.OpportunityKind.key,
-            m.OpportunityKind.process,
-            m.Stage.id,
-            m.Stage.name,
-            m.Stage.key,
-            m.Stage.sequence,
-            m.Stage.default_probability,
-            m.Stage.is_won,
-            m.Stage.is_lost,
-            m.Stage.only_from_lead,
-            m.Stage.days_allowed,
-        )
-        .join(m.Stage, JOIN.LEFT_OUTER, on=(m.Stage.kind == m.OpportunityKind.id))
-        .where(m.OpportunityKind.id == kind_id)
-        .order_by(m.Stage.sequence)
-        .tuples()
-    )
-    row: KindRow | None = None
-    for kid, name, key, process, sid, sname, skey, seq, prob, won, lost, lead_only, days in query:
-        if row is None:
-            row = KindRow(kid, display_name(key, name), process == ProcessKind.STANDARD.value, [])
-        if sid is not None:
-            info = StageInfo(sid, sname, seq, prob, bool(won), bool(lost), bool(lead_only), skey)
-            row.stages.append(StageRow(info, days))
-    return row
+    found = _kind_rows(m.OpportunityKind.id == kind_id)
+    return found[0] if found else None
 
 
 def default_kind_id() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from app.db import models as m
 from app.db import queries
@@ -14,6 +15,7 @@ from app.db.catalogue import (
     stock_vehicles,
     vehicle_id_by_code,
 )
+from app.db.queries import Reservation
 from app.domain import money, vin
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _
@@ -76,10 +78,12 @@ def find_vehicles(
     Sold vehicles are no longer in stock."""
     found = stock_vehicles(text.strip(), brand, model, condition, for_opportunity, limit)
     holders = _holders([row.id for row, _ in found], for_opportunity)
-    return [_choice(row, fits, holders.get(row.id, "")) for row, fits in found]
+    return [choice_of(row, fits, holders.get(row.id, "")) for row, fits in found]
 
 
-def _choice(row: m.Vehicle, fits: bool, reserved_by: str) -> VehicleChoice:
+def choice_of(row: StockVehicle, fits: bool, reserved_by: str) -> VehicleChoice:
+    """A stock vehicle (its table row, or the row the opportunity form reads) as the pickers
+    show it."""
     return VehicleChoice(
         id=row.id,
         vin=row.vin,
@@ -98,7 +102,47 @@ def _choice(row: m.Vehicle, fits: bool, reserved_by: str) -> VehicleChoice:
     )
 
 
-def _holder(opportunity_id: int, topic: str, owner: str | None) -> str:
+class StockVehicle(Protocol):
+    """What the pickers read of a stock vehicle."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def vin(self) -> str: ...
+
+    @property
+    def stock_number(self) -> str: ...
+
+    @property
+    def condition(self) -> str: ...
+
+    @property
+    def brand(self) -> str: ...
+
+    @property
+    def vehicle_class(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def model_code(self) -> str: ...
+
+    @property
+    def variant(self) -> str: ...
+
+    @property
+    def colour(self) -> str: ...
+
+    @property
+    def list_price_minor(self) -> int: ...
+
+    @property
+    def currency(self) -> str: ...
+
+
+def holder_label(opportunity_id: int, topic: str, owner: str | None) -> str:
     """The sale holding a vehicle, as the pickers name it: "#12 Golf for Rossi (Anna Bauer)"."""
     if owner:
         return _("#{id} {topic} ({owner})").format(id=opportunity_id, topic=topic, owner=owner)
@@ -106,7 +150,7 @@ def _holder(opportunity_id: int, topic: str, owner: str | None) -> str:
 
 
 def _holders(vehicle_ids: list[int], other_than: int | None) -> dict[int, str]:
-    return {v: _holder(i, t, u) for v, i, t, u in open_holders(vehicle_ids, other_than)}
+    return {v: holder_label(i, t, u) for v, i, t, u in open_holders(vehicle_ids, other_than)}
 
 
 def vehicle(vehicle_id: int, for_opportunity: int | None = None) -> VehicleChoice | None:
@@ -115,11 +159,14 @@ def vehicle(vehicle_id: int, for_opportunity: int | None = None) -> VehicleChoic
         return None
     holder = queries.reservation_holder(vehicle_id, for_opportunity)
     if holder is None:
-        return _choice(row, True, "")
-    held = _holder(holder.id, holder.topic, holder.owner)
-    if holder.sold:
-        held = _("sold with {opportunity}").format(opportunity=held)
-    return _choice(row, True, held)
+        return choice_of(row, True, "")
+    return choice_of(row, True, reserved_label(holder))
+
+
+def reserved_label(holder: Reservation) -> str:
+    """Whose sale holds the vehicle, or the sale it was sold with."""
+    held = holder_label(holder.id, holder.topic, holder.owner)
+    return _("sold with {opportunity}").format(opportunity=held) if holder.sold else held
 
 
 def _looks_like_vin(term: str) -> bool:

@@ -18,7 +18,7 @@ from app.domain.stages import StageInfo, first_stage, next_stages, stage_choices
 from app.i18n import _
 from app.services import reference, wording
 from app.services.accounts import OpportunityContactInfo
-from app.services.catalogue import VehicleChoice
+from app.services.catalogue import VehicleChoice, choice_of, reserved_label
 from app.services.process import StageOverview
 from app.services.reference import Option
 from app.services.timeline import (
@@ -268,32 +268,7 @@ def vehicle_choice(row: oq.VehicleRow | None, holder: Reservation | None) -> Veh
     """The vehicle as the form's picker shows it (catalogue.vehicle)."""
     if row is None:
         return None
-    reserved_by = ""
-    if holder is not None:  # worded as catalogue.vehicle words it
-        if holder.owner:
-            reserved_by = _("#{id} {topic} ({owner})").format(
-                id=holder.id, topic=holder.topic, owner=holder.owner
-            )
-        else:
-            reserved_by = _("#{id} {topic} (no owner)").format(id=holder.id, topic=holder.topic)
-        if holder.sold:
-            reserved_by = _("sold with {opportunity}").format(opportunity=reserved_by)
-    return VehicleChoice(
-        id=row.id,
-        vin=row.vin,
-        stock_number=row.stock_number,
-        condition=row.condition,
-        brand=row.brand,
-        vehicle_class=row.vehicle_class,
-        model=row.model,
-        model_code=row.model_code,
-        variant=row.variant,
-        colour=row.colour,
-        list_price=money.from_minor(row.list_price_minor, row.currency),
-        currency=row.currency,
-        matches_branding=True,
-        reserved_by=reserved_by,
-    )
+    return choice_of(row, True, reserved_label(holder) if holder is not None else "")
 
 
 def contact_label(first: str, last: str, title: str) -> str:
