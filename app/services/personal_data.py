@@ -260,6 +260,36 @@ def _scrub_audit(entity: str, ids: list[int]) -> None:
         set_audit_changes(entry.id, json.dumps(changes, ensure_ascii=False, sort_keys=True))
 
 
+def _rewrite_lead(lead: m.Lead, scrub: Any) -> None:
+    """A lead without the person: a placeholder name, no contact details, notes scrubbed."""
+    db.rewrite(
+        m.Lead,
+        lead.id,
+        first_name="",
+        last_name=_("Anonymised lead #{id}").format(id=lead.id),
+        company_name="",
+        email="",
+        phone="",
+        street="",
+        postcode="",
+        city="",
+        email_key="",
+        phone_key="",
+        notes=scrub(lead.notes),
+        source=scrub(lead.source),
+    )
+
+
+def _rewrite_activities(activities: list[m.Activity], scrub: Any, removed: str) -> None:
+    for a in activities:
+        db.rewrite(
+            m.Activity,
+            a.id,
+            subject=scrub(a.subject) or removed,
+            description=scrub(a.description),
+        )
+
+
 def anonymise(account_id: int) -> AnonymiseResult:
     """Replace the customer's personal data everywhere it is held: the customer, their
     contacts, their leads, the names in their sales' and activities' texts, and the old
@@ -330,22 +360,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
                 job_title="",
             )
         for lead in leads:
-            db.rewrite(
-                m.Lead,
-                lead.id,
-                first_name="",
-                last_name=_("Anonymised lead #{id}").format(id=lead.id),
-                company_name="",
-                email="",
-                phone="",
-                street="",
-                postcode="",
-                city="",
-                email_key="",
-                phone_key="",
-                notes=scrub(lead.notes),
-                source=scrub(lead.source),
-            )
+            _rewrite_lead(lead, scrub)
         consent.end_for_anonymisation(account_id=account_id, scrub=scrub)
         for lead in leads:
             consent.end_for_anonymisation(lead_id=lead.id, scrub=scrub)
@@ -362,13 +377,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
         lead_ids = [lead.id for lead in leads]
         sale_ids = [o.id for o in sales]
         activities = db.activities_of(account_id, sale_ids, lead_ids)
-        for a in activities:
-            db.rewrite(
-                m.Activity,
-                a.id,
-                subject=scrub(a.subject) or removed,
-                description=scrub(a.description),
-            )
+        _rewrite_activities(activities, scrub, removed)
         asked = db.demand_lines_of(sale_ids, lead_ids)
         for d in asked:
             db.rewrite(
@@ -504,31 +513,10 @@ def anonymise_lead(lead_id: int) -> LeadAnonymiseResult:
             )
         removed = _(REMOVED)
         scrub = _scrubber(_lead_words(lead), removed)
-        db.rewrite(
-            m.Lead,
-            lead_id,
-            first_name="",
-            last_name=_("Anonymised lead #{id}").format(id=lead_id),
-            company_name="",
-            email="",
-            phone="",
-            street="",
-            postcode="",
-            city="",
-            email_key="",
-            phone_key="",
-            notes=scrub(lead.notes),
-            source=scrub(lead.source),
-        )
+        _rewrite_lead(lead, scrub)
         consent.end_for_anonymisation(lead_id=lead_id, scrub=scrub)
         activities = db.lead_activities(lead_id)
-        for a in activities:
-            db.rewrite(
-                m.Activity,
-                a.id,
-                subject=scrub(a.subject) or removed,
-                description=scrub(a.description),
-            )
+        _rewrite_activities(activities, scrub, removed)
         _scrub_audit("lead", [lead_id])
         m.write_audit("lead", lead_id, "anonymise", {"personal data": (REMOVED, removed)})
     return LeadAnonymiseResult(lead_id, len(activities))
