@@ -135,6 +135,12 @@ def active_users() -> list[m.User]:
     return list(m.User.select().where(m.User.active).order_by(m.User.full_name))
 
 
+def user_roles(user_id: int) -> frozenset[str]:
+    """The role codes of a user (none for an inactive or unknown one)."""
+    row = m.User.get_or_none((m.User.id == user_id) & m.User.active)
+    return frozenset({row.role}) if row is not None else frozenset()
+
+
 def stand_in_user() -> m.User | None:
     """The first active administrator, else sales manager, else user."""
     return (

@@ -246,12 +246,18 @@ class AccountKind(Choice):
         "salesperson": NP_("user role", "Salesperson"),
         "sales_manager": NP_("user role", "Sales manager"),
         "administrator": NP_("user role", "Administrator"),
+        "read_only": NP_("user role", "Read-only"),
+        "scheduler": NP_("user role", "Scheduled tasks"),
     }
 )
 class UserRole(Choice):
     SALESPERSON = "salesperson"
     SALES_MANAGER = "sales_manager"
     ADMINISTRATOR = "administrator"
+    # Sees the sales (an accountant, an auditor); changes nothing.
+    READ_ONLY = "read_only"
+    # The login a scheduled task (backup, imports at night) keeps: nothing else.
+    SCHEDULER = "scheduler"
 
 
 @labelled(

@@ -17,7 +17,12 @@ class NotFound(LookupError):
 
 
 class NotAllowed(PermissionError):
-    """The signed-in user may not change this."""
+    """The signed-in user may not change this. `right` is the code of the right that was
+    missing (app.domain.rights.Right), when one was."""
+
+    def __init__(self, message: str = "", right: str | None = None) -> None:
+        super().__init__(message)
+        self.right = right
 
 
 @dataclass(frozen=True, slots=True)

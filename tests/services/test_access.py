@@ -1,0 +1,30 @@
+from pathlib import Path
+
+import pytest
+
+from app.db import models as m
+from app.db.connection import transaction
+from app.domain.rights import Right
+from app.services import access
+from app.services.errors import NotAllowed
+
+
+def test_the_signed_in_users_role_decides_and_a_refusal_names_the_missing_right(
+    db: Path,
+) -> None:
+    assert access.has_right(Right.MANAGE_USERS)  # anna is the administrator
+    with transaction():
+        clerk = m.User.create(username="acc", full_name="Accountant", role="read_only")
+    m.set_acting_user(clerk.id)
+    assert access.has_right(Right.READ_SALES)
+    with pytest.raises(NotAllowed) as refused:
+        access.require(Right.SELL)
+    assert refused.value.right == "sell"
+    assert "Sell" in str(refused.value)
+
+
+def test_an_inactive_user_holds_no_right(db: Path) -> None:
+    with transaction():
+        gone = m.User.create(username="gone", full_name="Gone", role="administrator", active=False)
+    m.set_acting_user(gone.id)
+    assert access.current_rights() == frozenset()
