@@ -3,18 +3,17 @@ from pathlib import Path
 import pytest
 
 from app.db import models as m
-from app.db.connection import transaction
 from app.domain.rights import Right
 from app.services import access
 from app.services.errors import NotAllowed
+from tests.people import add_user
 
 
 def test_the_signed_in_users_role_decides_and_a_refusal_names_the_missing_right(
     db: Path,
 ) -> None:
     assert access.has_right(Right.MANAGE_USERS)  # anna is the administrator
-    with transaction():
-        clerk = m.User.create(username="acc", full_name="Accountant", role="read_only")
+    clerk = add_user("acc", "read_only")
     m.set_acting_user(clerk.id)
     assert access.has_right(Right.READ_SALES)
     with pytest.raises(NotAllowed) as refused:
@@ -24,7 +23,6 @@ def test_the_signed_in_users_role_decides_and_a_refusal_names_the_missing_right(
 
 
 def test_an_inactive_user_holds_no_right(db: Path) -> None:
-    with transaction():
-        gone = m.User.create(username="gone", full_name="Gone", role="administrator", active=False)
+    gone = add_user("gone", "administrator", active=False)
     m.set_acting_user(gone.id)
     assert access.current_rights() == frozenset()
