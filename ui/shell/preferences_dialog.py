@@ -26,6 +26,7 @@ class PreferencesDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Preferences"))
+        self.setMinimumWidth(440)  # the note in three lines at most, in every language
         self.language_box = QComboBox()
         system = language.system_language()
         self.language_box.addItem(
