@@ -17,7 +17,8 @@ project's dependencies into it (again only after pyproject.toml changes).
 
 commands:
   run [ARGS...]    start Showroom (main.py) with ARGS, e.g. --demo
-  test [ARGS...]   run the tests: python -m pytest ARGS, with QT_QPA_PLATFORM=offscreen
+  test [ARGS...]   run the tests (the catalogues compiled first): python -m pytest
+                   ARGS, with QT_QPA_PLATFORM=offscreen
   check            ruff check, ruff format --check, mypy, lint-imports, the texts'
                    template up to date, every shipped language's catalogue complete
                    (no missing or fuzzy translation, placeholders as the original's,
