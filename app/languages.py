@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import locale
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 
 from app import i18n
@@ -61,6 +62,12 @@ def system_language(environ: Mapping[str, str] | None = None) -> str:
 
 
 def _default_locale() -> str | None:
+    if sys.platform == "win32":
+        # The language of Windows' own menus and dialogs (an LCID, e.g. 1031 for de_DE).
+        import ctypes
+
+        lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage()
+        return locale.windows_locale.get(lcid)
     try:
         return locale.getlocale()[0]
     except ValueError:
