@@ -12,6 +12,7 @@ Run with the .venv's Python (dev.py does): it needs Babel.
 
 from __future__ import annotations
 
+import gettext
 import os
 import re
 import string
@@ -266,6 +267,34 @@ def _problems(message: Message, num_plurals: int) -> list[str]:
     return [problem] if problem else []
 
 
+def _plural_problem(catalogue: Catalog, language: str) -> str | None:
+    """What is wrong with the header's Plural-Forms for the language, or None. CLDR's rule
+    (Babel's) passes, and so does GNU gettext's two-form rule where CLDR adds a form only
+    for round millions (Italian and French "many"): the singular must go to the same
+    numbers as the language's, and every number to a form the catalogue has."""
+    expected = get_plural(language)
+    if (catalogue.num_plurals, catalogue.plural_expr) == (
+        expected.num_plurals,
+        expected.plural_expr,
+    ):
+        return None
+    try:
+        ours = gettext.c2py(catalogue.plural_expr)
+        theirs = gettext.c2py(expected.plural_expr)
+    except (ValueError, SyntaxError):
+        return f"header: Plural-Forms {catalogue.plural_forms!r} cannot be read"
+    numbers = range(0, 2001)
+    singular_wrong = [n for n in numbers if (ours(n) == 0) != (theirs(n) == 0)]
+    out_of_range = [n for n in numbers if not 0 <= ours(n) < catalogue.num_plurals]
+    if singular_wrong or out_of_range:
+        example = (singular_wrong or out_of_range)[0]
+        return (
+            f"header: Plural-Forms is {catalogue.plural_forms!r}, which does not read n={example} "
+            f"as {language} does ({expected.plural_forms!r})"
+        )
+    return None
+
+
 def _read(path: Path, language: str) -> Catalog:
     with path.open("rb") as file:
         return read_po(file, locale=language, domain=DOMAIN)
@@ -291,15 +320,9 @@ def check_catalogue(path: Path, language: str, template: Catalog) -> list[str]:
         return [f"no catalogue (start it: dev.py texts add {language})"]
     catalogue = _read(path, language)
     found: list[str] = []
-    expected = get_plural(language)
-    if (catalogue.num_plurals, catalogue.plural_expr) != (
-        expected.num_plurals,
-        expected.plural_expr,
-    ):
-        found.append(
-            f"header: Plural-Forms is {catalogue.plural_forms!r}, "
-            f"but {language} has {expected.plural_forms!r}"
-        )
+    plural = _plural_problem(catalogue, language)
+    if plural:
+        found.append(plural)
     keys = {_key(message) for message in catalogue if message.id}
     wanted = {_key(message) for message in template if message.id}
     if keys != wanted or catalogue.obsolete:

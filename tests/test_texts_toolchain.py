@@ -136,16 +136,36 @@ def test_a_percent_sign_before_a_word_is_no_placeholder(tmp_path: Path) -> None:
     assert _check(tmp_path, catalogue) == []
 
 
-def test_plural_forms_other_than_the_languages_fail(tmp_path: Path) -> None:
-    po = _write(tmp_path / "de" / "LC_MESSAGES" / "showroom.po", _german())
+def _with_plural_forms(tmp_path: Path, language: str, header: str) -> list[str]:
+    catalogue = _german()
+    po = _write(tmp_path / language / "LC_MESSAGES" / "showroom.po", catalogue)
     text = po.read_text(encoding="utf-8")
-    po.write_text(
-        text.replace("nplurals=2; plural=(n != 1);", "nplurals=1; plural=0;"), encoding="utf-8"
-    )
-    found = texts.check_catalogue(po, "de", _template())
-    assert found == [
-        "header: Plural-Forms is 'nplurals=1; plural=0;', but de has 'nplurals=2; plural=(n != 1);'"
-    ]
+    shipped = "Plural-Forms: nplurals=2; plural=(n != 1);"
+    assert shipped in text
+    po.write_text(text.replace(shipped, f"Plural-Forms: {header}"), encoding="utf-8")
+    return [p for p in texts.check_catalogue(po, language, _template()) if "Plural" in p]
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "passes"),
+    [
+        ("de", "nplurals=2; plural=(n != 1);", True),
+        ("de", "nplurals=1; plural=0;", False),
+        ("de", "nplurals=2; plural=(n > 1);", False),  # 0 is no singular in German
+        # GNU gettext's two forms: CLDR's third form ("many") is for round millions only.
+        ("it", "nplurals=2; plural=(n != 1);", True),
+        ("fr", "nplurals=2; plural=(n > 1);", True),
+        ("fr", "nplurals=2; plural=(n != 1);", False),  # 0 takes the singular in French
+        ("it", "nplurals=2; plural=(n != 1 ? 2 : 0);", False),  # a form it does not have
+    ],
+)
+def test_plural_forms_must_read_numbers_as_the_language_does(
+    tmp_path: Path, language: str, header: str, passes: bool
+) -> None:
+    found = _with_plural_forms(tmp_path, language, header)
+    assert (found == []) is passes, found
+    if not passes:
+        assert found[0].startswith(f"header: Plural-Forms is '{header}', which does not read n=")
 
 
 def test_a_catalogue_out_of_date_with_the_template_fails(tmp_path: Path) -> None:
