@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from app.domain import reading
 from app.domain.choices import Choice, Condition, Interest, labelled
 from app.domain.quotes import LineKind, QuoteLine, TradeInVehicle, compute_totals, validate_lines
 from app.domain.validation import ValidationError, Validator
@@ -422,7 +423,10 @@ def build_snapshot(
                 _(
                     "The quote would be valid until {valid_until}, before its issue date "
                     "{issue_date}."
-                ).format(valid_until=valid_until.isoformat(), issue_date=issue_date.isoformat()),
+                ).format(
+                    valid_until=reading.format_day(valid_until),
+                    issue_date=reading.format_day(issue_date),
+                ),
             )
     if vehicle.mileage_km is not None and vehicle.mileage_km < 0:
         v.error("vehicle.mileage_km", _("The mileage cannot be negative."))

@@ -35,9 +35,7 @@ from app.services import consent
 from app.services.consent import ConsentInput, ConsentRecord
 from app.services.errors import NotFound
 from ui.common.qt import PLAIN_TEXT
-from ui.common.widgets import DATE_FORMAT, ChoiceCombo, FieldBox, show_field_messages
-
-DATE_TIME_FORMAT = f"{DATE_FORMAT} HH:mm"
+from ui.common.widgets import ChoiceCombo, FieldBox, date_time_format, show_field_messages
 
 
 def state_text(record: ConsentRecord | None) -> str:
@@ -80,7 +78,7 @@ class ConsentDialog(QDialog):
         answer_row.addWidget(self.withdrawn)
         answer_row.addStretch(1)
         self.at = QDateTimeEdit(QDateTime.currentDateTime())
-        self.at.setDisplayFormat(DATE_TIME_FORMAT)
+        self.at.setDisplayFormat(date_time_format())
         self.at.setCalendarPopup(True)
         self.method = ChoiceCombo(ConsentMethod, none_label="—")
         anonymised = self.method.findData(ConsentMethod.ANONYMISED.value)

@@ -72,7 +72,7 @@ class LeadTableModel(PagedTableModel):
         if column == COL_STATUS:
             return _label(LeadStatus, item.status)
         if column == COL_CREATED:
-            return item.created_at.strftime("%Y-%m-%d %H:%M")
+            return i18n.current().format_datetime(item.created_at, "short")
         return str(
             (item.name, item.email, item.phone, item.interest, "", item.source, item.owner)[column]
         )

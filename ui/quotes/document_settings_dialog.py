@@ -3,7 +3,6 @@ and the legal details each dealership's documents print in their footer."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -23,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import reading
 from app.domain.fields import label
+from app.domain.quotes import format_rate
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
 from app.services import documents, workspace
@@ -135,7 +136,7 @@ class DocumentSettingsDialog(QDialog):
     def _load(self, settings: DocumentSettings) -> None:
         self.opened = settings  # what a conflict compares with theirs and yours
         self.valid_days.setValue(settings.valid_days)
-        self.vat_rate.setText(f"{settings.vat_rate.normalize():f}")
+        self.vat_rate.setText(format_rate(settings.vat_rate))
         self.terms.setPlainText(settings.terms)
         self.logo.setText(settings.logo_path)
         self._load_dealer(settings.dealer)
@@ -195,9 +196,11 @@ class DocumentSettingsDialog(QDialog):
         for box in self.boxes.values():
             box.clear_message()
         try:
-            rate = Decimal(self.vat_rate.text().strip().replace(",", "."))
-        except InvalidOperation:
-            self.boxes["vat_rate"].show_error(_("Type the rate as a number, e.g. 19 or 7.7."))
+            rate = reading.read_percent(self.vat_rate.text())
+        except reading.ReadError as exc:
+            # As typed, with the reading it would have had: "did you mean 7,7?"
+            self.boxes["vat_rate"].show_error(str(exc))
+            self.tabs.setCurrentIndex(0)
             return False
         data = DocumentSettings(
             valid_days=self.valid_days.value(),
