@@ -12,14 +12,16 @@ from app.domain import reading
 from app.domain.choices import Choice, Condition, Interest, labelled
 from app.domain.quotes import LineKind, QuoteLine, TradeInVehicle, compute_totals, validate_lines
 from app.domain.validation import ValidationError, Validator
-from app.i18n import NP_, _
+from app.i18n import NP_, SOURCE_LANGUAGE, _
 
 # Bumped when the stored form changes incompatibly; from_dict refuses what it does not know,
 # so an old program never misprints a newer document. Format 2 freezes the logo (by the
 # hash of its bytes, kept once in the document_image table), the dealer's legal details, the
-# margin scheme and the trade-in vehicle; format 1 documents still print as they did.
-SNAPSHOT_FORMAT = 2
-READABLE_FORMATS = frozenset({1, 2})
+# margin scheme and the trade-in vehicle; format 1 documents still print as they did. Format 3
+# keeps the language the document is written in (the customer's): an older program, which
+# printed every document in English, refuses it rather than print it in the wrong language.
+SNAPSHOT_FORMAT = 3
+READABLE_FORMATS = frozenset({1, 2, 3})
 
 
 @labelled(
@@ -302,6 +304,9 @@ class DocumentSnapshot:
     delivery_date: date | None = None  # order forms
     quote_reference: str = ""  # order forms: the accepted quote, e.g. "Q-00042 rev. 2"
     remarks: str = ""  # printed under the lines (delivery conditions, what is included)
+    # The language it is written in, the customer's ("de"): labels, terms, figures and dates.
+    # Documents stored before format 3 were all printed in English, and reprint so.
+    language: str = SOURCE_LANGUAGE
     format: int = SNAPSHOT_FORMAT  # how it was stored: a format 1 document prints as it did
 
     @property
@@ -332,6 +337,7 @@ class DocumentSnapshot:
             "delivery_date": _date_out(self.delivery_date),
             "quote_reference": self.quote_reference,
             "remarks": self.remarks,
+            "language": self.language,
         }
 
     @property
@@ -372,6 +378,7 @@ class DocumentSnapshot:
             delivery_date=_date_in(data.get("delivery_date")),
             quote_reference=str(data.get("quote_reference", "")),
             remarks=str(data.get("remarks", "")),
+            language=str(data.get("language") or SOURCE_LANGUAGE),
             format=int(version),
         )
 
@@ -394,6 +401,7 @@ def build_snapshot(
     delivery_date: date | None = None,
     quote_reference: str = "",
     remarks: str = "",
+    language: str = SOURCE_LANGUAGE,
 ) -> DocumentSnapshot:
     """The snapshot of a document being issued now: totals computed from the lines, every
     refusal collected into one ValidationError (line fields keyed as in `validate_lines`).
@@ -486,6 +494,7 @@ def build_snapshot(
         delivery_date=delivery_date,
         quote_reference=quote_reference,
         remarks=remarks.strip(),
+        language=language or SOURCE_LANGUAGE,
     )
 
 

@@ -101,3 +101,17 @@ def test_an_empty_optional_date_stays_empty(qtbot: QtBot, german: None) -> None:
     edit.lineEdit().selectAll()
     qtbot.keyClick(edit, Qt.Key.Key_Delete)
     assert edit.is_empty()
+
+
+def test_the_customer_fields_carry_the_correspondence_language(qtbot: QtBot, user: object) -> None:
+    from app.services import accounts
+    from ui.customers.customer_fields import AccountFields
+
+    fields = AccountFields()
+    qtbot.addWidget(fields)
+    assert fields.language.currentData() == "en"  # the dealership's, for a new customer
+    fields.load(accounts.AccountInput(last_name="Dupont", language="fr"))
+    assert fields.language.currentText() == "French"
+    before = fields.state()
+    fields.language.setCurrentIndex(fields.language.findData("it"))
+    assert fields.input().language == "it" and fields.state() != before

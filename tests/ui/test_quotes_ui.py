@@ -300,7 +300,7 @@ def test_the_document_settings_dialog_edits_the_dealers_legal_details(sale: int,
 
     dialog = DocumentSettingsDialog()
     qtbot.addWidget(dialog)
-    assert dialog.tabs.count() == 2 and dialog.dealer.count() >= 1
+    assert dialog.tabs.count() == 3 and dialog.dealer.count() >= 1
     dialog.dealer_edits["registered_name"].setText("Autohaus Brenner Rosenheim GmbH")
     dialog.dealer_edits["iban"].setText("DE89 3704 0044 0532 0130 01")
     assert not dialog.save()
