@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -332,6 +332,15 @@ def format_day(value: date, t: Translator | None = None) -> str:
     return format_typed_date(value, t)
 
 
+def format_moment(value: datetime, t: Translator | None = None) -> str:
+    """A moment: the day as format_day writes it and the time, joined as the locale joins
+    them: '04.12.2026, 19:48' (de), '04/12/2026 19:48' (fr), 'Dec 4, 2026, 7:48 PM' (en)."""
+    t = t if t is not None else current()
+    joined = str(t.locale.datetime_formats["short"])
+    clock = _dates.format_time(value, format="short", locale=t.locale)
+    return joined.replace("{1}", format_day(value.date(), t)).replace("{0}", clock)
+
+
 def format_day_month(value: date, t: Translator | None = None) -> str:
     """Day and month, short, as the locale writes them: '6.12.' (de), '06/12' (fr), '12/6'
     (en): a column of a week."""
@@ -346,6 +355,7 @@ __all__ = [
     "date_pattern",
     "format_day",
     "format_day_month",
+    "format_moment",
     "format_typed_date",
     "number_rules",
     "read_amount",

@@ -43,7 +43,7 @@ def plain(value: object) -> str:
         places = max(2, -exponent) if isinstance(exponent, int) and exponent < 0 else 2
         return current().format_decimal(value, places)
     if isinstance(value, datetime):
-        return current().format_datetime(value, "short")
+        return reading.format_moment(value)
     if isinstance(value, date):
         return reading.format_day(value)
     return str(value)

@@ -217,3 +217,14 @@ def test_a_date_is_shown_as_the_locale_writes_it() -> None:
     assert format_day(day, translator("fr")) == "31/01/2027"
     assert format_day(day, translator("en")) == "Jan 31, 2027"
     assert format_typed_date(day, translator("en")) == "1/31/2027"
+
+
+def test_a_moment_joins_the_day_and_the_time_as_the_locale_does() -> None:
+    from datetime import datetime
+
+    from app.domain.reading import format_moment
+
+    moment = datetime(2026, 12, 4, 19, 48)
+    assert format_moment(moment, translator("de")) == "04.12.2026, 19:48"
+    assert format_moment(moment, translator("fr")) == "04/12/2026 19:48"
+    assert format_moment(moment, translator("en")) == "Dec 4, 2026, 7:48\u202fPM"

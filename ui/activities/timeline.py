@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import i18n
+from app.domain import reading
 from app.domain.choices import ActivityKind
 from app.domain.validation import ValidationError
 from app.i18n import N_, NP_, _, pgettext
@@ -568,4 +568,4 @@ class TimelineWidget(QWidget):
 
 def _when(value: datetime) -> str:
     """A moment as the screen's language writes it: '06.12.2026, 14:05' (de)."""
-    return i18n.current().format_datetime(value, "short")
+    return reading.format_moment(value)

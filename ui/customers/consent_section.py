@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
+from app.domain import reading
 from app.domain.choices import ConsentChannel, ConsentMethod
 from app.domain.validation import ValidationError
 from app.i18n import _
@@ -42,7 +43,7 @@ def state_text(record: ConsentRecord | None) -> str:
     """What holds for one channel, in words."""
     if record is None:
         return _("Not asked")
-    when = i18n.current().format_datetime(record.at, "short")
+    when = reading.format_moment(record.at)
     if record.given:
         return _("Given {when} ({how})").format(when=when, how=record.method_label)
     return _("Withdrawn {when} ({how})").format(when=when, how=record.method_label)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import i18n
+from app.domain import reading
 from app.domain.choices import Channel, LeadStatus, Status
 from app.domain.fields import label
 from app.domain.languages import CORRESPONDENCE_LANGUAGES, language_name
@@ -703,6 +703,6 @@ class LeadDialog(RecordDialog):
 def _received(created_at: str) -> str:
     """When the lead came in, as the screen's language writes a moment."""
     try:
-        return i18n.current().format_datetime(datetime.fromisoformat(created_at), "short")
+        return reading.format_moment(datetime.fromisoformat(created_at))
     except ValueError:
         return created_at[:16]

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import i18n
+from app.domain import reading
 from app.domain.choices import ContactRole, Status
 from app.domain.fields import label
 from app.domain.process import StageVisit
@@ -498,4 +498,4 @@ class DemandTab(QWidget):
 
 def _when(value: datetime) -> str:
     """A moment as the screen's language writes it: '06.12.2026, 14:05' (de)."""
-    return i18n.current().format_datetime(value, "short")
+    return reading.format_moment(value)
