@@ -11,7 +11,7 @@ from app import i18n
 from app.domain import money
 from app.domain.choices import Choice, labelled
 from app.domain.validation import Validator
-from app.i18n import N_, NP_, _, ngettext, pgettext
+from app.i18n import N_, NP_, Translator, _, current, ngettext, pgettext
 
 
 @labelled(
@@ -476,18 +476,23 @@ def _decimals(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def format_rate(rate: Decimal) -> str:
-    """19 -> '19', 5.50 -> '5.5' (never '1E+1', which Decimal.normalize gives for 10)."""
-    if rate == rate.to_integral_value():
-        return str(int(rate))
-    return f"{rate.normalize():f}"
+def format_rate(rate: Decimal, t: Translator | None = None) -> str:
+    """19 -> '19', 5.50 -> '5.5' (en), '5,5' (de): as few decimals as the rate has, in the
+    locale of `t` (the screen's when not given)."""
+    t = t if t is not None else current()
+    return t.format_decimal(rate, _decimals(rate))
 
 
-def format_quantity(quantity: Decimal) -> str:
-    """1.00 -> '1', 2.50 -> '2.5', 1500 -> '1,500'."""
-    if quantity == quantity.to_integral_value():
-        return f"{int(quantity):,}"
-    return f"{quantity.normalize():,f}"
+def format_rate_percent(rate: Decimal, t: Translator | None = None) -> str:
+    """A VAT rate of 19 as the locale writes a percentage: '19%' (en), '19\u00a0%' (de)."""
+    t = t if t is not None else current()
+    return t.format_percent(rate / 100, _decimals(rate))
+
+
+def format_quantity(quantity: Decimal, t: Translator | None = None) -> str:
+    """1.00 -> '1', 2.50 -> '2.5', 1500 -> '1,500' (en); '2,5', '1.500' (de)."""
+    t = t if t is not None else current()
+    return t.format_decimal(quantity, _decimals(quantity))
 
 
 # Above this a VAT rate is surely mistyped: the highest standard rate in the EU is 27 %.
