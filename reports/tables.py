@@ -21,7 +21,6 @@ from app.domain.quotes import (
     TradeInVehicle,
     describe_trade_in,
     format_quantity,
-    format_rate,
     format_rate_percent,
 )
 from app.i18n import Translator
@@ -236,8 +235,8 @@ def totals_table(snapshot: DocumentSnapshot, t: Translator, notes: list[Flowable
     if totals.vat or not totals.margin:
         rows.append([t._("Net total"), format_amount(totals.net, currency, t)])
     for vat in totals.vat:
-        on = t._("VAT {rate}% on {amount}").format(
-            rate=format_rate(vat.rate, t), amount=format_amount(vat.net, currency, t)
+        on = t._("VAT {rate} on {amount}").format(
+            rate=format_rate_percent(vat.rate, t), amount=format_amount(vat.net, currency, t)
         )
         rows.append([on, format_amount(vat.vat, currency, t)])
     if totals.margin:

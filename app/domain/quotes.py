@@ -322,8 +322,8 @@ def validate_lines(
             v.warn(
                 line_field(index, "vat_rate"),
                 _(
-                    "{line}: a trade-in allowance carries no VAT; its rate of {rate} % is ignored."
-                ).format(line=label, rate=format_rate(line.vat_rate)),
+                    "{line}: a trade-in allowance carries no VAT; its rate of {rate} is ignored."
+                ).format(line=label, rate=format_rate_percent(line.vat_rate)),
             )
         if line.unit_price.is_finite() and abs(line.unit_price) > money.MAX_AMOUNT:
             v.error(
@@ -397,11 +397,11 @@ def _check_discounts(v: Validator, lines: Sequence[QuoteLine], currency: str) ->
             v.error(
                 line_field(index, "unit_price"),
                 _(
-                    "{line}: the discounts at {rate} % VAT come to {amount} {currency}, more than "
+                    "{line}: the discounts at {rate} VAT come to {amount} {currency}, more than "
                     "the {base} {currency} they discount."
                 ).format(
                     line=_line_label(index, line),
-                    rate=format_rate(line.vat_rate),
+                    rate=format_rate_percent(line.vat_rate),
                     amount=money.format_amount(discounted[line.vat_rate], currency),
                     base=money.format_amount(base, currency),
                     currency=currency,
@@ -512,8 +512,8 @@ def issue_concerns(lines: Sequence[QuoteLine], currency: str) -> list[str]:
     )
     if rates:
         concerns.append(
-            _("It charges VAT at {rate} %, more than any rate in force.").format(
-                rate=format_rate(rates[0])
+            _("It charges VAT at {rate}, more than any rate in force.").format(
+                rate=format_rate_percent(rates[0])
             )
         )
     return concerns

@@ -27,7 +27,7 @@ def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[i18n.Tra
     catalog.add("Order form", "Fahrzeugbestellung", context="document")
     catalog.add("Valid until", "Gültig bis")
     catalog.add("Net total", "Summe netto")
-    catalog.add("VAT {rate}% on {amount}", "MwSt. {rate} % auf {amount}")
+    catalog.add("VAT {rate} on {amount}", "MwSt. {rate} auf {amount}")
     catalog.add("Kind regards,", "Mit freundlichen Grüßen")
     catalog.add("CUSTOMER", "KUNDE", context="document heading")
     catalog.add("Terms and conditions", "Allgemeine Geschäftsbedingungen")

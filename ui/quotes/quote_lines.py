@@ -36,6 +36,7 @@ from app.domain.quotes import (
     compute_totals,
     format_quantity,
     format_rate,
+    format_rate_percent,
 )
 from app.i18n import N_, _
 from app.services.quotes import LineInput, describe_trade_in
@@ -444,8 +445,8 @@ class TotalsPanel(QGroupBox):
         rows += [
             (
                 f"vat.{format_rate(v.rate)}",
-                _("VAT {rate} % on {net}").format(
-                    rate=format_rate(v.rate), net=money.format_amount(v.net, currency)
+                _("VAT {rate} on {net}").format(
+                    rate=format_rate_percent(v.rate), net=money.format_amount(v.net, currency)
                 ),
                 v.vat,
             )
