@@ -435,3 +435,25 @@ def test_a_database_of_users_without_an_administrator_gets_one_only_from_its_hol
         assert sign_in.start() is sign_in.Start.SIGN_IN
     finally:
         workspace.close_database()
+
+
+def test_a_user_saved_elsewhere_meanwhile_is_a_conflict_field_by_field(db: Path) -> None:
+    from dataclasses import replace
+
+    from app.services.errors import ConflictError
+
+    bert = add_user("bert", "salesperson", full_name="Bert Huber")
+    opened = users.load_user(bert.id)
+    theirs = users.save_user(replace(opened, phone="+49 89 1"))  # another workstation
+    mine = replace(opened, email="bert@example.com", roles=("sales_manager",))
+    with pytest.raises(ConflictError, match="User Bert Huber was changed by Anna"):
+        users.save_user(mine)
+    conflict = users.conflict(opened, mine)
+    assert {c.name for c in conflict.changes} == {"phone", "email", "roles"}
+    saved = users.save_user_over(opened, mine, conflict.version)
+    assert (saved.phone, saved.email, saved.roles) == (
+        "+49 89 1",
+        "bert@example.com",
+        ("sales_manager",),
+    )
+    assert saved.version == theirs.version + 1

@@ -301,3 +301,27 @@ def test_screenshots(qtbot, db: Path, tmp_path: Path) -> None:  # type: ignore[n
     waiting.show()
     QApplication.processEvents()
     assert waiting.grab().save(str(folder / "no-password-yet.png"))
+
+
+def test_another_user_signs_in_from_the_lock_screen(qtbot, db: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    add_user("bert", "salesperson", full_name="Bert Huber")
+    window = _window(qtbot, people.sign_in_as("anna"))
+    form = window.open_customer(None)
+    window.lock()
+
+    def bert_signs_in(dialog: SignInDialog) -> int:
+        assert dialog.pages.currentWidget() is dialog.sign_in_page and dialog.login.text() == ""
+        dialog.login.setText("bert")
+        dialog.password.setText(TEST_PASSWORD)
+        dialog.sign_in_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(SignInDialog, "exec", bert_signs_in)
+    window.lock_screen.other_button.click()
+    assert not window.isVisible() and window in session.parked_windows()
+    bert_window = session.watcher().window
+    assert bert_window is not window and bert_window.user.username == "bert"
+    assert bert_window.windowTitle() == "Showroom — Bert Huber"
+    assert not bert_window.users_action.isEnabled()  # his rights, not Anna's
+    bert_window.hide()
+    del form
