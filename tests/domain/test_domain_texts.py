@@ -26,8 +26,6 @@ _BEFORE = {
     "trade_in": "Trade-in",
     "co_buyer": "Co-buyer",
     "ex_demo": "Ex-demo",
-    "read_only": "Read-only",
-    "scheduler": "Scheduled tasks",
 }
 # Every list of the domain (choices, quotes and documents are imported above).
 LISTS: list[type[Choice]] = Choice.__subclasses__()
