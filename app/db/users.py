@@ -94,12 +94,3 @@ def user_rows() -> list[tuple[m.User, list[str], m.UserCredential | None]]:
         roles.setdefault(user_id, []).append(role)
     credentials = {c.user_id: c for c in m.UserCredential.select()}
     return [(u, sorted(roles.get(u.id, [])), credentials.get(u.id)) for u in users]
-
-
-def owns_records(user_id: int) -> bool:
-    """Whether the user owns an opportunity, a lead or an activity (and so is never deleted)."""
-    return bool(
-        m.Opportunity.select().where(m.Opportunity.owner == user_id).exists()
-        or m.Lead.select().where(m.Lead.owner == user_id).exists()
-        or m.Activity.select().where(m.Activity.owner == user_id).exists()
-    )

@@ -318,11 +318,6 @@ def reset_password(user_id: int) -> str:
     return code
 
 
-def owns_records(user_id: int) -> bool:
-    _require()
-    return db.owns_records(user_id)
-
-
 # --- the idle lock --------------------------------------------------------------------------
 
 
