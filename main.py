@@ -599,7 +599,7 @@ def _sign_in(args: argparse.Namespace, window: MainWindow, login: str) -> UserIn
 
     from app.services import sign_in
     from ui.common import user_settings
-    from ui.shell.sign_in_window import SignInDialog
+    from ui.shell.sign_in_window import SignInDialog, first_start
 
     env_login, env_password = os.environ.get("SHOWROOM_USER"), os.environ.get("SHOWROOM_PASSWORD")
     if args.smoke and env_login and env_password:
@@ -607,17 +607,18 @@ def _sign_in(args: argparse.Namespace, window: MainWindow, login: str) -> UserIn
             return sign_in.sign_in(env_login, env_password)
         except (sign_in.SignInRefused, sign_in.NewPasswordRequired) as exc:
             raise SmokeRefused(str(exc)) from exc
-    dialog = SignInDialog(window, login or env_login or user_settings.last_login())
+    login = login or env_login or user_settings.last_login()
     if args.smoke:
+        dialog = SignInDialog(window, login)
         dialog.show()
         QApplication.processEvents()
         dialog.close()
         _say(_("showed the sign-in window and closed it"))
         return None
-    if dialog.exec() != SignInDialog.DialogCode.Accepted or dialog.user is None:
-        return None
-    user_settings.remember_login(dialog.user.username)
-    return dialog.user
+    user = first_start(window, login)
+    if user is not None:
+        user_settings.remember_login(user.username)
+    return user
 
 
 def _paint_now(window: QWidget) -> None:

@@ -59,6 +59,7 @@ def test_the_first_start_asks_for_the_first_administrator(qtbot, empty: Path) ->
     dialog.create_button.click()
     assert dialog.result() == SignInDialog.DialogCode.Accepted
     assert dialog.user is not None and dialog.user.roles == ("administrator",)
+    assert dialog.made_first_administrator
     assert dialog.first_password.text() == ""  # not kept in the widget
 
 

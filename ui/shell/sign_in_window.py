@@ -63,6 +63,7 @@ class SignInDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Sign in to {program}").format(program=PROGRAM))
         self.user: UserInfo | None = None
+        self.made_first_administrator = False  # this window made the database's first one
         self._code = ""  # the one-time code, between its check and the new password
         self._code_login = ""
         self.pages = QStackedWidget()
@@ -264,6 +265,7 @@ class SignInDialog(QDialog):
         except sign_in.SignInRefused as exc:
             self._say(self.first_message, str(exc))
             return
+        self.made_first_administrator = True
         self._signed_in(user)
 
     def _set_own_password(self) -> None:
@@ -292,9 +294,10 @@ class SignInDialog(QDialog):
 
 
 def first_start(parent: QWidget | None = None, login: str = "") -> UserInfo | None:
-    """The sign-in at the program's start: on an empty database it asks for the first
-    administrator (where a first-run setup assistant would carry on), else for a login and
-    password. None when the user quit."""
+    """The sign-in at the program's start (main.py): on an empty database it asks for the
+    first administrator, else for a login and password. None when the user quit. A first-run
+    setup assistant begins here: after the first administrator is made (the dialog's
+    `made_first_administrator`), before the main window fills."""
     dialog = SignInDialog(parent, login)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     return dialog.user if accepted else None
