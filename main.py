@@ -6,6 +6,7 @@ import argparse
 import gc
 import getpass
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,6 +18,8 @@ from app.i18n import _
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from app.domain.rights import Right
+    from app.services.workspace import UserInfo
     from ui.shell.main_window import MainWindow
 
 log = logging.getLogger("showroom")
@@ -51,12 +54,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help=_("open the main window, process events, close and exit 0 (a start-up check)"),
+        help=_(
+            "a start-up check: show the sign-in window, close it and exit 0; with "
+            "SHOWROOM_USER and SHOWROOM_PASSWORD set, sign in and show the main window"
+        ),
     )
     parser.add_argument(
         "--user",
         metavar="NAME",
-        help=_("sign in as this user (default: the computer's login name)"),
+        help=_("the login the sign-in window starts with (the password is still asked)"),
     )
     parser.add_argument(
         "--version",
@@ -95,6 +101,30 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     commands.add_parser(
         "check", parents=[common], help=_("check the database (integrity, schema) and exit")
     )
+    create_admin = commands.add_parser(
+        "create-admin",
+        parents=[common],
+        help=_("create the first administrator of a new database"),
+        description=_(
+            "Create the first administrator of a database that has none. The password comes "
+            "from SHOWROOM_PASSWORD, else it is asked twice on the terminal."
+        ),
+    )
+    create_admin.add_argument("login", metavar="LOGIN", help=_("the administrator's login"))
+    create_admin.add_argument(
+        "--name", metavar="NAME", default="", help=_("the administrator's full name")
+    )
+    set_password = commands.add_parser(
+        "set-password",
+        parents=[common],
+        help=_("set an administrator's password on a database from before passwords"),
+        description=_(
+            "For whoever holds the database: set the password of an administrator while no "
+            "administrator has one (a database upgraded from before passwords). The password "
+            "comes from SHOWROOM_PASSWORD, else it is asked twice on the terminal."
+        ),
+    )
+    set_password.add_argument("login", metavar="LOGIN", help=_("the administrator's login"))
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
@@ -103,11 +133,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def render_document(number: str, out: Path) -> int:
     """The headless `render` command: no window, the database opened and closed again."""
+    from app.domain.rights import Right
     from app.services import documents, workspace
     from app.services.errors import NotFound
 
     try:
         workspace.open_database()
+        refused = _authorise(Right.PRINT_DOCUMENTS)
+        if refused is not None:
+            return refused
         path = documents.save_pdf(number, out)
     except (
         NotFound,
@@ -147,7 +181,185 @@ def _complain(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
+# Refused: no credentials, a wrong password, a locked account, a missing right.
+REFUSED = 2
+
+
+def _ask(prompt: str, secret: bool) -> str | None:
+    """A line from the terminal (None when there is none: a scheduled task, a pipe)."""
+    if not sys.stdin or not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(prompt) if secret else input(prompt)
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
+def _credentials() -> tuple[str, str] | None:
+    """The login and password of whoever runs a command: SHOWROOM_USER and
+    SHOWROOM_PASSWORD (scheduled tasks), else asked on the terminal."""
+    login = os.environ.get("SHOWROOM_USER") or _ask(_("Showroom login: "), secret=False)
+    if not login:
+        _complain(
+            _(
+                "this command needs a user: set SHOWROOM_USER and SHOWROOM_PASSWORD, or run "
+                "it in a terminal"
+            )
+        )
+        return None
+    password = os.environ.get("SHOWROOM_PASSWORD")
+    if password is None:
+        password = _ask(_("Password for {login}: ").format(login=login), secret=True)
+    if not password:
+        _complain(
+            _(
+                "this command needs {login}'s password: set SHOWROOM_PASSWORD, or run it in "
+                "a terminal"
+            ).format(login=login)
+        )
+        return None
+    return login.strip(), password
+
+
+def _authorise(right: Right) -> int | None:
+    """Sign in on the open database and check the right; None when allowed, else the exit
+    code, the refusal said in words."""
+    from app.services import access, sign_in
+
+    given = _credentials()
+    if given is None:
+        return REFUSED
+    try:
+        user = sign_in.sign_in(*given)
+    except sign_in.SignInRefused as exc:
+        _complain(str(exc))
+        return REFUSED
+    except sign_in.NewPasswordRequired:
+        _complain(
+            _(
+                "{login} signs in with a one-time code: start the program to choose a password "
+                "first"
+            ).format(login=given[0])
+        )
+        return REFUSED
+    if not access.has_right(right):
+        _complain(
+            _("{user} may not do this: {reason}").format(
+                user=user.username, reason=access.missing_right_message(right)
+            )
+        )
+        return REFUSED
+    return None
+
+
+def _authorise_on_database(right: Right) -> int | None:
+    """_authorise for a command that does not keep the database open."""
+    from app.services import workspace
+
+    if not paths.database_path().exists():
+        return None  # nothing to protect (and nobody to check against) yet
+    workspace.open_database()
+    try:
+        return _authorise(right)
+    finally:
+        workspace.close_database()
+
+
+def _authorise_on_backup(backup: Path, right: Right) -> int | None:
+    """_authorise against a copy of a backup (opened, and upgraded if older, in a folder of
+    its own that is removed afterwards)."""
+    import shutil
+    import tempfile
+
+    from app.services import workspace
+
+    real = paths.data_dir()
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "showroom.sqlite3"
+        shutil.copyfile(backup, copy)
+        paths.set_data_dir(Path(folder))
+        try:
+            workspace.open_database(copy)
+            try:
+                return _authorise(right)
+            finally:
+                workspace.close_database()
+        finally:
+            paths.set_data_dir(real)
+
+
+def _new_password(login: str) -> str | None:
+    """A new password: SHOWROOM_PASSWORD, else asked twice on the terminal."""
+    password = os.environ.get("SHOWROOM_PASSWORD")
+    if password is not None:
+        return password
+    first = _ask(_("New password for {login}: ").format(login=login), secret=True)
+    if first is None:
+        _complain(_("set SHOWROOM_PASSWORD, or run this command in a terminal"))
+        return None
+    if _ask(_("The same password again: "), secret=True) != first:
+        _complain(_("the two passwords are not the same; nothing was changed"))
+        return None
+    return first
+
+
+def _create_admin_command(login: str, name: str) -> int:
+    from app.domain.validation import ValidationError
+    from app.services import sign_in, workspace
+
+    workspace.open_database()
+    try:
+        if sign_in.administrator_exists():
+            _complain(_("this database has an administrator already; nothing was changed"))
+            return REFUSED
+        password = _new_password(login)
+        if password is None:
+            return REFUSED
+        try:
+            user = sign_in.create_first_administrator(
+                login, name or login.capitalize(), password, password, holder=True
+            )
+        except ValidationError as exc:
+            _complain(str(exc))
+            return REFUSED
+        except sign_in.SignInRefused as exc:
+            _complain(str(exc))
+            return REFUSED
+    finally:
+        workspace.close_database()
+    _say(
+        _("created the administrator {login} ({name})").format(
+            login=user.username, name=user.full_name
+        )
+    )
+    return 0
+
+
+def _set_password_command(login: str) -> int:
+    from app.domain.validation import ValidationError
+    from app.services import sign_in, workspace
+
+    if not paths.database_path().exists():
+        _complain(_("there is no database at {path} yet").format(path=paths.database_path()))
+        return 1
+    workspace.open_database()
+    try:
+        password = _new_password(login)
+        if password is None:
+            return REFUSED
+        try:
+            sign_in.set_password_as_holder(login, password)
+        except (sign_in.HolderRefused, ValidationError) as exc:
+            _complain(str(exc))
+            return REFUSED
+    finally:
+        workspace.close_database()
+    _say(_("set the password of {login}; they can sign in now").format(login=login))
+    return 0
+
+
 def _backup_command() -> int:
+    from app.domain.rights import Right
     from app.services import backups, workspace
 
     if not paths.database_path().exists():
@@ -163,6 +375,9 @@ def _backup_command() -> int:
         return 1
     workspace.open_database()
     try:
+        refused = _authorise(Right.BACKUP)
+        if refused is not None:
+            return refused
         copy = backups.take_backup()
     finally:
         workspace.close_database()
@@ -175,8 +390,12 @@ def _backup_command() -> int:
 
 
 def _backups_command() -> int:
+    from app.domain.rights import Right
     from app.services import backups
 
+    refused = _authorise_on_database(Right.BACKUP)
+    if refused is not None:
+        return refused
     found = backups.list_backups()
     if not found:
         _say(_("no backups in {folder}").format(folder=paths.backup_dir()))
@@ -187,8 +406,22 @@ def _backups_command() -> int:
 
 
 def _restore_command(file: Path) -> int:
+    from app.domain.rights import Right
     from app.services import backups
 
+    try:
+        refused = _authorise_on_database(Right.RESTORE)
+    except Exception as exc:
+        from app.services import errors
+
+        if errors.user_problem(exc) is None:
+            raise
+        # The database cannot be opened (damaged, say): the backup that takes its place
+        # holds the users and passwords that decide.
+        log.warning("restore: the database cannot be opened (%s); signing in on the backup", exc)
+        refused = _authorise_on_backup(backups.resolve(file), Right.RESTORE)
+    if refused is not None:
+        return refused
     result = backups.restore(file)
     _say(result.message)
     return 0
@@ -223,7 +456,8 @@ def _check_command() -> int:
 
 
 def run_command(args: argparse.Namespace, log_file: Path) -> int:
-    """The headless commands: no window, messages on stdout and stderr, exit 1 on failure."""
+    """The headless commands: no window, messages on stdout and stderr, exit 1 on failure,
+    2 when refused (no user, a wrong password, a locked account, a missing right)."""
     from app.services import errors, workspace
     from app.services.backups import BackupError
 
@@ -236,6 +470,10 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
             return _backups_command()
         if args.command == "restore":
             return _restore_command(args.file)
+        if args.command == "create-admin":
+            return _create_admin_command(args.login, args.name)
+        if args.command == "set-password":
+            return _set_password_command(args.login)
         return _check_command()
     except (BackupError, workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
         log.error("%s failed: %s", args.command, exc)
@@ -295,7 +533,7 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
             return 0  # closed while it waited
         try:
             workspace.open_database()
-            user = workspace.sign_in(args.user)
+            login = args.user or ""
             if args.demo and not workspace.has_opportunities():
                 from app import demo
 
@@ -304,6 +542,14 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
                 if not window.isVisible():
                     return 0
                 demo.load_demo()
+                _say(demo_sign_in_text())
+                login = login or demo.DEMO_ADMINISTRATOR[0]
+            if not window.isVisible():
+                return 0  # closed while it waited
+            window.say_opening(_("Signing in …"))
+            user = _sign_in(args, window, login)
+            if user is None:
+                return 0  # quit at the sign-in, or a smoke run that only showed it
             from app.services import documents, quotes
 
             quotes.expire_due()  # quotes past their valid-until date, since the last start
@@ -312,8 +558,9 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
             return None
         except (workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
             return _fail(str(exc), args.smoke, window)
-        except LookupError as exc:
-            return _fail(str(exc), args.smoke, window)
+        except SmokeRefused as exc:
+            _complain(str(exc))
+            return REFUSED
         except Exception as exc:
             problem = errors.user_problem(exc)
             if problem is None:
@@ -335,6 +582,48 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
                 return 1
             return _fail(f"{problem.title}.\n\n{problem.message}", args.smoke, window)
     return 1
+
+
+def demo_sign_in_text() -> str:
+    from app import demo
+
+    return _(
+        "the demo users sign in with the password {password}; the administrator's login is {login}"
+    ).format(password=demo.DEMO_PASSWORD, login=demo.DEMO_ADMINISTRATOR[0])
+
+
+class SmokeRefused(Exception):
+    """A smoke run's sign-in from SHOWROOM_USER and SHOWROOM_PASSWORD was refused."""
+
+
+def _sign_in(args: argparse.Namespace, window: MainWindow, login: str) -> UserInfo | None:
+    """Who uses the window: the sign-in window (login pre-filled from --user, the demo or
+    the last user of this workstation). A smoke run signs in from SHOWROOM_USER and
+    SHOWROOM_PASSWORD when they are set, else shows the sign-in window and closes it."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.services import sign_in
+    from ui.common import user_settings
+    from ui.shell.sign_in_window import SignInDialog, first_start
+
+    env_login, env_password = os.environ.get("SHOWROOM_USER"), os.environ.get("SHOWROOM_PASSWORD")
+    if args.smoke and env_login and env_password:
+        try:
+            return sign_in.sign_in(env_login, env_password)
+        except (sign_in.SignInRefused, sign_in.NewPasswordRequired) as exc:
+            raise SmokeRefused(str(exc)) from exc
+    login = login or env_login or user_settings.last_login()
+    if args.smoke:
+        dialog = SignInDialog(window, login)
+        dialog.show()
+        QApplication.processEvents()
+        dialog.close()
+        _say(_("showed the sign-in window and closed it"))
+        return None
+    user = first_start(window, login)
+    if user is not None:
+        user_settings.remember_login(user.username)
+    return user
 
 
 def _paint_now(window: QWidget) -> None:

@@ -15,7 +15,8 @@ os.environ["LANGUAGE"] = "en"
 import pytest
 
 from app import paths
-from app.services import workspace
+from app.services import sign_in, workspace
+from tests import people  # (turns the switch to cheap password hashes for the tests)
 
 
 @pytest.fixture
@@ -23,6 +24,7 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     paths.set_data_dir(tmp_path)
     yield tmp_path
     paths.set_data_dir(None)
+    sign_in.sign_out()  # nobody is signed in at the next test's start
     # A signed-in window keeps its user's screen settings open; the next test starts afresh.
     screen_settings = sys.modules.get("ui.common.user_settings")
     if screen_settings is not None:
@@ -31,16 +33,32 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
 
 @pytest.fixture
 def db(data_dir: Path) -> Iterator[Path]:
-    """An empty, fully migrated database with 'anna' (administrator) signed in."""
+    """An empty, fully migrated database with 'anna' (administrator) signed in, with her
+    password, through the sign-in service."""
     path = workspace.open_database(data_dir / "showroom.sqlite3")
-    workspace.sign_in("anna")
+    people.sign_in_as("anna", "administrator")
     yield path
     workspace.close_database()
 
 
 @pytest.fixture
 def user(db: Path) -> workspace.UserInfo:
-    return workspace.sign_in("anna")
+    return people.sign_in_as("anna")
+
+
+@pytest.fixture(autouse=True)
+def no_credentials_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sign-in variables of whoever runs the tests do not reach them; a test that signs
+    in a command sets them itself (signed_in_commands)."""
+    monkeypatch.delenv("SHOWROOM_USER", raising=False)
+    monkeypatch.delenv("SHOWROOM_PASSWORD", raising=False)
+
+
+@pytest.fixture
+def signed_in_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Headless commands and smoke runs sign in as 'anna', as a scheduled task would."""
+    monkeypatch.setenv("SHOWROOM_USER", "anna")
+    monkeypatch.setenv("SHOWROOM_PASSWORD", people.TEST_PASSWORD)
 
 
 @pytest.fixture(autouse=True)
@@ -68,3 +86,7 @@ def no_unexpected_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError(f"unexpected question: {self.windowTitle()!r}")
 
     monkeypatch.setattr(SecondSaleDialog, "exec", unexpected_second_sale)
+    # So does the sign-in window.
+    from ui.shell.sign_in_window import SignInDialog
+
+    monkeypatch.setattr(SignInDialog, "exec", unexpected_second_sale)

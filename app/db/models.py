@@ -80,6 +80,11 @@ def _user_name(user_id: int | None) -> str:
     return _user_names[user_id]
 
 
+def forget_user_name(user_id: int) -> None:
+    """A renamed user: the next audit line reads their name again."""
+    _user_names.pop(user_id, None)
+
+
 def write_audit(
     entity: str, entity_id: int, action: str, changes: dict[str, tuple[Any, Any]] | None = None
 ) -> None:
@@ -263,13 +268,47 @@ class Operation(BaseModel):
 class User(BaseModel):
     username = CharField(unique=True)
     full_name = CharField()
-    role = CharField()  # UserRole
     team = ForeignKeyField(Team, null=True, backref="members", on_delete="SET NULL")
     active = BooleanField(default=True)
     # Where the user sells (schema 13): a walk-in's or a converted lead's assignment.
     # No index: users are few.
     home_business = ForeignKeyField(Business, null=True, on_delete="SET NULL", index=False)
     home_facility = ForeignKeyField(Facility, null=True, on_delete="SET NULL", index=False)
+    # How to reach the user (sign-in schema); roles are in user_role, secrets in
+    # user_credential, so the rows the whole program reads hold no password hash.
+    email = CharField(default="")
+    phone = CharField(default="")
+
+
+class UserRoleGrant(Model):
+    """One role (a UserRole code) a user holds; a user may hold several."""
+
+    user = ForeignKeyField(User, backref="role_grants", on_delete="CASCADE")
+    role = CharField()
+
+    class Meta:
+        database = database
+        table_name = "user_role"
+        indexes = ((("user", "role"), True),)
+
+
+class UserCredential(Model):
+    """A user's password (an Argon2id hash, never the password), the one-time code an
+    administrator handed over (hashed too), and the failed sign-ins that slow down and lock."""
+
+    user = ForeignKeyField(User, primary_key=True, on_delete="CASCADE")
+    password_hash = CharField(default="")
+    password_set_at = DateTimeField(null=True)
+    failed_attempts = IntegerField(default=0)
+    last_failed_at = DateTimeField(null=True)
+    locked_until = DateTimeField(null=True)
+    code_hash = CharField(default="")
+    code_expires_at = DateTimeField(null=True)
+    must_set_password = BooleanField(default=False)
+
+    class Meta:
+        database = database
+        table_name = "user_credential"
 
 
 def _key_field() -> CharField:
@@ -755,6 +794,8 @@ TABLES: list[type[Model]] = [
     Facility,
     Operation,
     User,
+    UserRoleGrant,
+    UserCredential,
     Account,
     Contact,
     CatalogueEntry,

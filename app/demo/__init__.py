@@ -17,10 +17,18 @@ from app.demo import activities, fleet, quotes
 from app.demo.logo import place_logo
 from app.demo.sales import SalesBuilder
 from app.demo.summary import DatabaseNotEmpty, DemoSize, DemoSummary
+from app.demo.tables import DEMO_ADMINISTRATOR, DEMO_PASSWORD
 from app.i18n import _
 from app.services import documents
 
-__all__ = ["DatabaseNotEmpty", "DemoSize", "DemoSummary", "load_demo"]
+__all__ = [
+    "DEMO_ADMINISTRATOR",
+    "DEMO_PASSWORD",
+    "DatabaseNotEmpty",
+    "DemoSize",
+    "DemoSummary",
+    "load_demo",
+]
 
 
 def load_demo(

@@ -20,6 +20,7 @@ from app.db import sales
 from app.db.accounts import contacts_of
 from app.db.audit import audit_entries, set_audit_changes
 from app.db.connection import transaction
+from app.db.reference import user_roles
 from app.domain import money
 from app.domain.choices import AccountKind, UserRole
 from app.domain.validation import ValidationError
@@ -296,8 +297,8 @@ def anonymise(account_id: int) -> AnonymiseResult:
     values in the audit log. Amounts, dates, stages and statuses stay. Refused while the
     customer has an open sale. The rows are rewritten in place (not saved through the
     models), so the audit log does not take the old values in on the way."""
-    user = m.User.get_or_none(m.User.id == m.acting_user())
-    if user is None or user.role not in _MANAGERS:
+    acting = m.acting_user()
+    if acting is None or not user_roles(acting) & _MANAGERS:
         raise NotAllowed(_("Only a sales manager or an administrator can anonymise a customer."))
     with transaction():
         account = m.Account.get_or_none(m.Account.id == account_id)
@@ -495,8 +496,8 @@ def anonymise_lead(lead_id: int) -> LeadAnonymiseResult:
     """Replace the lead's personal data where it is held: the lead, its activities' texts
     and the old values in the audit log; the vehicle interest, channel, status and dates
     stay. A lead converted into a customer is anonymised with that customer."""
-    user = m.User.get_or_none(m.User.id == m.acting_user())
-    if user is None or user.role not in _MANAGERS:
+    acting = m.acting_user()
+    if acting is None or not user_roles(acting) & _MANAGERS:
         raise NotAllowed(_("Only a sales manager or an administrator can anonymise a lead."))
     with transaction():
         lead = m.Lead.get_or_none(m.Lead.id == lead_id)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from app.db import models as m
 from app.db import retention as db
 from app.db.connection import transaction
+from app.db.reference import user_roles
 from app.db.settings import put_setting, setting_value
 from app.domain.choices import UserRole
 from app.domain.validation import ValidationError
@@ -162,8 +163,8 @@ def cutoff_date(today: date, months: int) -> date:
 
 
 def _require_manager() -> None:
-    user = m.User.get_or_none(m.User.id == m.acting_user())
-    if user is None or user.role not in _MANAGERS:
+    acting = m.acting_user()
+    if acting is None or not user_roles(acting) & _MANAGERS:
         raise NotAllowed(_("Only a sales manager or an administrator can purge or set retention."))
 
 

@@ -1,8 +1,8 @@
-"""Opening the site's data and signing in: what the program does before its first window."""
+"""Opening the site's data, and the signed-in user: what the program does before its first
+window (signing in itself is app/services/sign_in.py)."""
 
 from __future__ import annotations
 
-import getpass
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +11,10 @@ from app import paths
 from app.db import backups, migrations
 from app.db import models as m
 from app.db import reference as db
+from app.db import users as users_db
 from app.db.connection import close, open_sqlite, transaction
 from app.db.settings import put_setting, setting_changed_by, setting_value, setting_versions
 from app.domain.choices import UserRole
-from app.i18n import _
 from app.services import conflicts
 from app.services.errors import ConflictError, NotAllowed
 
@@ -23,12 +23,27 @@ NotShowroomDatabase = migrations.NotShowroomDatabase
 SCHEMA_VERSION = migrations.SCHEMA_VERSION
 
 
+# The roles from the most to the least senior: the one a window names beside the user.
+_SENIORITY = (
+    UserRole.ADMINISTRATOR.value,
+    UserRole.SALES_MANAGER.value,
+    UserRole.SALESPERSON.value,
+    UserRole.READ_ONLY.value,
+    UserRole.SCHEDULER.value,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class UserInfo:
     id: int
     username: str
     full_name: str
-    role: str
+    roles: tuple[str, ...]
+
+    @property
+    def role(self) -> str:
+        """The most senior of the user's roles ("" for a user without one)."""
+        return next((r for r in _SENIORITY if r in self.roles), self.roles[0] if self.roles else "")
 
 
 def open_database(path: Path | None = None) -> Path:
@@ -84,30 +99,8 @@ def has_opportunities() -> bool:
     return db.has_opportunities()
 
 
-def _info(row: m.User) -> UserInfo:
-    return UserInfo(row.id, row.username, row.full_name, row.role)
-
-
-def sign_in(username: str | None = None) -> UserInfo:
-    """Sign in as `username`, else as the computer's login. On a new database the first
-    person to start the program becomes its administrator; otherwise an unknown login is
-    signed in as the first active administrator or sales manager."""
-    login = (username or getpass.getuser() or "admin").strip()
-    row = m.User.get_or_none(m.User.username == login)
-    if row is None:
-        if not db.has_users():
-            with transaction():
-                row = m.User.create(
-                    username=login, full_name=login.capitalize(), role=UserRole.ADMINISTRATOR.value
-                )
-        else:
-            row = db.stand_in_user()
-            if username and row is not None and row.username != username:
-                raise LookupError(
-                    _("There is no user “{name}” in this database.").format(name=username)
-                )
-    m.set_acting_user(row.id)
-    return _info(row)
+def user_info(row: m.User) -> UserInfo:
+    return UserInfo(row.id, row.username, row.full_name, tuple(users_db.roles_of(row.id)))
 
 
 def signed_in_user_id() -> int | None:
@@ -120,8 +113,8 @@ _MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
 
 def is_manager() -> bool:
     """Whether the signed-in user is a sales manager or an administrator."""
-    user = m.User.get_or_none(m.User.id == m.acting_user())
-    return user is not None and user.role in _MANAGERS
+    user_id = m.acting_user()
+    return user_id is not None and bool(db.user_roles(user_id) & _MANAGERS)
 
 
 def require_manager(message: str) -> None:
@@ -130,7 +123,7 @@ def require_manager(message: str) -> None:
 
 
 def users() -> list[UserInfo]:
-    return [_info(r) for r in db.active_users()]
+    return [user_info(r) for r in db.active_users()]
 
 
 def setting(key: str, default: str = "") -> str:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from app.db import models as m
 from app.services import accounts, leads, opportunities, opportunity_conflicts
 from app.services.errors import ConflictError
-from app.services.workspace import UserInfo, sign_in
+from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
+from tests.people import sign_in_as as sign_in
 
 
 def test_an_opportunity_changed_elsewhere_is_refused_with_who_and_the_version(
@@ -21,7 +22,7 @@ def test_an_opportunity_changed_elsewhere_is_refused_with_who_and_the_version(
 ) -> None:
     created = factories.opportunity(user.id)
     opened = opportunities.get(created.id)
-    m.User.create(username="luca", full_name="Luca Bianchi", role="salesperson")
+    add_user("luca", "salesperson", full_name="Luca Bianchi")
     other = sign_in("luca")  # the other workstation
     theirs = replace(opened, est_revenue=Decimal("29900"))
     saved = opportunities.update(created.id, theirs, opened.version)

@@ -20,6 +20,7 @@ from app.services.dashboard import DashboardFilter, Drilldown
 from app.services.workspace import UserInfo
 from tests import dashboard_data
 from tests.dashboard_data import TODAY, PipelineData
+from tests.people import add_user
 
 
 @pytest.fixture
@@ -768,7 +769,7 @@ def test_the_csv_is_written_in_its_readers_language_not_the_screens(
 
 
 def test_two_salespeople_of_one_name_are_two_groups(data: PipelineData) -> None:
-    twin = m.User.create(username="anna2", full_name="Anna", role="salesperson").id
+    twin = add_user("anna2", "salesperson", full_name="Anna").id
     m.Opportunity.update(owner=twin).where(m.Opportunity.id == data.ids["A"]).execute()
     pipe = dashboard.load(breakdown="owner", today=TODAY).pipeline
     assert set(pipe.groups) == {"Anna", "Anna (2)", "Bruno Keller"}

@@ -246,7 +246,8 @@ from app import paths
 from app.services import documents, quotes, workspace
 paths.set_data_dir(Path(sys.argv[1]))
 workspace.open_database()
-workspace.sign_in("anna")
+from tests import people
+people.sign_in_as("anna")
 try:
     quotes.present(int(sys.argv[2]))
 except documents.DocumentFolderError as exc:
@@ -486,7 +487,7 @@ def test_the_document_settings_refuse_what_cannot_be(sale: int) -> None:
 def test_only_managers_change_the_document_settings(sale: int) -> None:
     from app.services.errors import NotAllowed
 
-    m.User.update(role="salesperson").execute()
+    m.UserRoleGrant.update(role="salesperson").execute()
     with pytest.raises(NotAllowed):
         documents.save_document_settings(documents.document_settings())
 

@@ -13,6 +13,11 @@ from app.services import quotes, workspace
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _as_anna(signed_in_commands: None) -> None:
+    """render runs as anna (SHOWROOM_USER, SHOWROOM_PASSWORD)."""
+
+
 def test_render_writes_the_issued_quote(
     user: workspace.UserInfo, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -27,8 +27,10 @@ from app.services import (
     retention,
 )
 from app.services.stage_setup import NotAllowed
-from app.services.workspace import UserInfo, sign_in
+from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
+from tests.people import sign_in_as as sign_in
 
 TODAY = date(2026, 12, 1)
 
@@ -94,7 +96,7 @@ def test_the_retention_period_is_a_setting_managers_change(user: UserInfo) -> No
     assert retention.retention_months() == 36
     with pytest.raises(ValidationError):
         retention.set_retention_months(3)
-    m.User.create(username="sam", full_name="Sam Sales", role="salesperson")
+    add_user("sam", "salesperson", full_name="Sam Sales")
     sign_in("sam")
     with pytest.raises(NotAllowed):
         retention.set_retention_months(48)
@@ -196,7 +198,7 @@ def test_a_purge_takes_the_quotes_of_a_sale_without_a_contract(user: UserInfo) -
 
 def test_only_managers_purge(user: UserInfo) -> None:
     plan = retention.plan(TODAY)
-    m.User.create(username="sam", full_name="Sam Sales", role="salesperson")
+    add_user("sam", "salesperson", full_name="Sam Sales")
     sign_in("sam")
     with pytest.raises(NotAllowed):
         retention.purge(plan, TODAY)
@@ -313,7 +315,7 @@ def test_anonymise_replaces_personal_data_everywhere_and_keeps_the_figures(
 
 def test_only_managers_anonymise(user: UserInfo) -> None:
     account_id = factories.customer()
-    m.User.create(username="sam", full_name="Sam Sales", role="salesperson")
+    add_user("sam", "salesperson", full_name="Sam Sales")
     sign_in("sam")
     with pytest.raises(NotAllowed):
         personal_data.anonymise(account_id)
@@ -516,7 +518,7 @@ def test_a_converted_lead_is_anonymised_with_its_customer_and_only_by_managers(
     with pytest.raises(ValidationError, match="anonymise the customer"):
         personal_data.anonymise_lead(lead.id)
     other = leads.create(leads.LeadInput(last_name="Weiss", email="w@example.de"))
-    m.User.create(username="sam", full_name="Sam Sales", role="salesperson")
+    add_user("sam", "salesperson", full_name="Sam Sales")
     sign_in("sam")
     with pytest.raises(NotAllowed):
         personal_data.anonymise_lead(other.id)

@@ -48,6 +48,7 @@ from app.services import (
     stage_setup,
     workspace,
 )
+from tests import people
 
 LEAD_BATCH = 5
 # What the salesperson adds after the vehicle: (kind, description, unit price, VAT rate).
@@ -68,7 +69,7 @@ def remarks(line_count: int) -> str:
 
 def prepare(database: Path) -> None:
     workspace.open_database(database)
-    workspace.sign_in("writer")
+    people.sign_in_as("writer")
     # The seller printed on the documents.
     m.Business.get_or_create(name="Autohaus Brenner GmbH", defaults={"kind": "dealer"})
     workspace.close_database()
@@ -192,7 +193,7 @@ def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
 
 def write_forever(database: Path, seed: int) -> None:
     open_sqlite(database)
-    user = workspace.sign_in("writer")
+    user = people.sign_in_as("writer")
     rng = random.Random(seed)
     n = 0
     while True:

@@ -37,6 +37,7 @@ from app.services import (
     workspace,
 )
 from app.services.errors import ConflictError
+from tests import people
 
 
 def _edit_opportunity(opportunity_id: int, token: str, rng: random.Random) -> None:
@@ -144,7 +145,7 @@ def main(argv: list[str]) -> int:
     edit = EDITS[argv[4]]
     ids = [int(a) for a in argv[5:]]
     open_sqlite(database)
-    workspace.sign_in(name)
+    people.sign_in_as(name)
     rng = random.Random(name)
     saved: dict[str, list[str]] = {str(i): [] for i in ids}
     conflicts = 0

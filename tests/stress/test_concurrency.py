@@ -17,7 +17,8 @@ import pytest
 from app.db import models as m
 from app.domain import money
 from app.services import accounts, opportunities, quotes, workspace
-from tests import factories
+from tests import factories, people
+from tests.people import add_user
 
 ROOT = Path(__file__).resolve().parents[2]
 EDITS = 150
@@ -61,9 +62,9 @@ def _workstations(
 
 def _open(data_dir: Path) -> tuple[Path, workspace.UserInfo]:
     database = workspace.open_database(data_dir / "showroom.sqlite3")
-    user = workspace.sign_in("anna")
+    user = people.sign_in_as("anna")
     for name, full_name in (("ws1", "Workstation One"), ("ws2", "Workstation Two")):
-        m.User.create(username=name, full_name=full_name, role="salesperson")
+        add_user(name, "salesperson", full_name=full_name)
     return database, user
 
 
@@ -226,10 +227,10 @@ def _counted(kind: str, record_id: int) -> tuple[int, int]:
 )
 def test_two_workstations_lose_no_update_of_any_record(data_dir: Path, kind: str) -> None:
     database = workspace.open_database(data_dir / "showroom.sqlite3")
-    user = workspace.sign_in("anna")
+    user = people.sign_in_as("anna")
     # Managers: the stages and the settings are theirs to change.
     for name, full_name in (("ws1", "Workstation One"), ("ws2", "Workstation Two")):
-        m.User.create(username=name, full_name=full_name, role="sales_manager")
+        add_user(name, "sales_manager", full_name=full_name)
     ids = _counted_records(kind, user)
     before = {i: _counted(kind, i) for i in ids}
     workspace.close_database()

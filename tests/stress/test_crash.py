@@ -211,6 +211,17 @@ def _check(path: Path, seen: Seen) -> None:
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        # Each writer signs in as it starts (killed there too): the writer's role and its
+        # password's hash stay whole, its sign-ins each with their audit line.
+        (credential,) = conn.execute(
+            'SELECT c.password_hash, c.failed_attempts FROM user_credential c JOIN "user" u '
+            "ON u.id = c.user_id WHERE u.username = 'writer'"
+        ).fetchall()
+        assert credential[0].startswith("$argon2id$") and credential[1] == 0, credential
+        assert conn.execute(
+            'SELECT r.role FROM user_role r JOIN "user" u ON u.id = r.user_id '
+            "WHERE u.username = 'writer'"
+        ).fetchall() == [("administrator",)]
         rows = conn.execute(
             """SELECT o.id, o.topic, o.vehicle_id,
                       (SELECT count(*) FROM activity a WHERE a.opportunity_id = o.id),

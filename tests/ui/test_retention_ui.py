@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.db import models as m
 from app.services import accounts, audit, deals, leads, process, retention
-from app.services.workspace import UserInfo, sign_in
+from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
+from tests.people import sign_in_as as sign_in
 from tests.ui.boxes import answer
 from ui.admin.purge_dialog import PurgeDialog
 from ui.customers.customer_form import AccountFormDialog
@@ -75,7 +77,7 @@ def test_the_purge_is_offered_to_managers_only(qtbot, user: UserInfo, db: Path) 
     window = MainWindow(user, db)
     qtbot.addWidget(window)
     assert window.purge_action.isVisible()
-    m.User.create(username="sam", full_name="Sam Sales", role="salesperson")
+    add_user("sam", "salesperson", full_name="Sam Sales")
     salesperson = sign_in("sam")
     other = MainWindow(salesperson, db)
     qtbot.addWidget(other)

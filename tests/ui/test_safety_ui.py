@@ -302,6 +302,17 @@ def test_opening_an_unreadable_database_offers_the_newest_good_backup(
         return True
 
     monkeypatch.setattr(ui.shell.startup, "offer_restore", offer)
+    from tests.people import TEST_PASSWORD
+    from ui.shell.sign_in_window import SignInDialog
+
+    def anna_signs_in(dialog: SignInDialog) -> int:
+        # The sign-in window, pre-filled with --user, on the restored database.
+        assert dialog.login.text() == "anna"
+        dialog.password.setText(TEST_PASSWORD)
+        dialog.sign_in_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(SignInDialog, "exec", anna_signs_in)
     args = argparse.Namespace(user="anna", demo=False, smoke=False)
     window = MainWindow(None, db)
     qtbot.addWidget(window)

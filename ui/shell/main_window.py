@@ -122,6 +122,10 @@ class MainWindow(UpkeepWindow):
         self.where_label = QLabel(str(database_path))
         self.statusBar().addPermanentWidget(self.where_label)
         self._counts: dict[QWidget, str] = {}
+        # The lock (ui/shell/session.py): its screen, and what it hid and disabled.
+        self.lock_screen: QWidget | None = None
+        self.kept_dialogs: list[QDialog] = []
+        self.disabled_by_lock: list[QAction] = []
         self._build_actions()
         self.tabs.setEnabled(False)
         if user is not None:
@@ -138,7 +142,8 @@ class MainWindow(UpkeepWindow):
         from PySide6.QtCore import Qt
 
         from app.domain.choices import UserRole
-        from app.services import workspace
+        from app.domain.rights import Right
+        from app.services import access, workspace
         from ui.opportunities.opportunity_list import OpportunityListPage
 
         assert not self.signed_in, "a window is signed in once"
@@ -201,6 +206,15 @@ class MainWindow(UpkeepWindow):
         self.tabs.currentChanged.connect(lambda i: user_settings.save_json("main/tab", i))
         self._enable_actions()
         self.opportunities.filter_bar.search.setFocus()
+        from ui.shell import session
+
+        session.attach(self)  # the idle lock
+        self.users_action.setEnabled(access.has_right(Right.MANAGE_USERS))
+        self.users_action.setToolTip(
+            ""
+            if self.users_action.isEnabled()
+            else access.missing_right_message(Right.MANAGE_USERS)
+        )
 
     # --- actions ----------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -246,6 +260,16 @@ class MainWindow(UpkeepWindow):
         self.purge_action.setVisible(False)  # for managers (sign_in)
         self.demo_action = _action(_("Load &demo data"), self)
         self.demo_action.triggered.connect(self.load_demo_data)
+        self.switch_user_action = _action(_("Switch &user…"), self, shortcut="Ctrl+Shift+L")
+        self.switch_user_action.setToolTip(
+            _("Lock the window for someone else to sign in; your open forms are kept")
+        )
+        self.switch_user_action.triggered.connect(self.lock)
+        self.users_action = _action(_("&Users…"), self)
+        self.users_action.setToolTip(
+            _("Who may sign in, with which roles; unlock, reset a password; the idle lock")
+        )
+        self.users_action.triggered.connect(self.open_users)
         # The signed-in user's own (their settings), for every role.
         self.preferences_action = _action(
             _("Pr&eferences…"), self, QKeySequence.StandardKey.Preferences
@@ -271,6 +295,7 @@ class MainWindow(UpkeepWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.switch_user_action)
         file_menu.addAction(quit_action)
         sales_menu = self.menuBar().addMenu(_("&Sales"))
         for action in (
@@ -291,6 +316,9 @@ class MainWindow(UpkeepWindow):
         sales_menu.addSeparator()
         sales_menu.addAction(self.stage_setup_action)
         sales_menu.addAction(self.document_settings_action)
+        # Administration: users (and, beside them, what else administrators keep).
+        self.admin_menu = self.menuBar().addMenu(_("&Administration"))
+        self.admin_menu.addAction(self.users_action)
 
         self.toolbar = toolbar = QToolBar(pgettext("toolbar", "Main"), self)
         toolbar.setObjectName("main-toolbar")
@@ -489,7 +517,28 @@ class MainWindow(UpkeepWindow):
     def _select_opportunity(self, opportunity_id: int) -> None:
         self.opportunities.table.select_record(opportunity_id)
 
+    def lock(self) -> None:
+        """Lock the window (File > Switch user, or the idle time): the lock screen over it,
+        the open forms hidden and kept."""
+        from ui.shell import session
+
+        session.lock(self)
+
+    def open_users(self) -> QDialog:
+        from ui.admin.users_dialog import UsersDialog
+
+        dialog = UsersDialog(self)
+        self._show_dialog(dialog)
+        return dialog
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.signed_in and self.isVisible():
+            from ui.shell import session
+
+            if session.refuse_to_close(self):
+                event.ignore()
+                return
+            session.forget(self)
         # A closed window no longer shows the lists: it stops hearing of changes.
         self._closed = True
         if self.signed_in:

@@ -138,16 +138,16 @@ class UpkeepWindow(QMainWindow):
         QMessageBox.information(self, _("Backup restored"), result.message)
 
     def _after_restore(self, result: RestoreResult) -> None:
-        from app.services import workspace
+        from app.services import sign_in, workspace
+        from ui.shell import session
 
-        try:
-            self.user = workspace.sign_in(self.user.username)
-        except LookupError:
-            # The backup predates this user; go on as its administrator.
-            self.user = workspace.sign_in(None)
+        # The restored database has its own users and passwords: whoever goes on signs in
+        # against it (the lock screen); until then nobody is signed in.
+        sign_in.sign_out()
         self.refresh()
         self.demo_action.setEnabled(not workspace.has_opportunities())
         self.statusBar().showMessage(result.message, 30_000)
+        session.lock(self)  # type: ignore[arg-type]
 
     def load_demo_data(self) -> None:
         from PySide6.QtWidgets import QMessageBox  # its type is costly to build at start-up

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from peewee import Database
 
 from app.db.steps.languages import correspondence_languages
+from app.db.steps.sign_in import sign_in_users
 from app.db.steps.v2_to_v7 import (
     _v2_quotes,
     _v3_audit_log,
@@ -43,6 +44,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v12_won_reasons,
     _v13_home_use_demand,
     correspondence_languages,
+    sign_in_users,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
