@@ -18,6 +18,7 @@ from app.db import document_images, sales
 from app.db import models as m
 from app.db.connection import read_transaction, transaction
 from app.db.reference import first_business
+from app.db.retrying import retried
 from app.db.settings import put_setting, setting_changed_by, setting_value
 from app.domain.choices import Condition
 from app.domain.documents import Customer, DocumentSnapshot, LegalDetails, Seller, Vehicle
@@ -525,6 +526,7 @@ def _save_dealer(data: DealerDetails) -> None:
         m.write_audit("business", row.id, "update", changes)
 
 
+@retried
 def save_document_settings(data: DocumentSettings) -> DocumentSettings:
     """Refused field by field; documents issued before keep what they printed."""
     require_manager(_("Only a sales manager or an administrator can change the document settings."))

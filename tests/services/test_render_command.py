@@ -13,6 +13,7 @@ from app.services import quotes, workspace
 from tests import factories
 
 
+@pytest.mark.sqlite_only  # main.py opens the data folder's file; --database: test_server_commands.py
 def test_render_writes_the_issued_quote(
     user: workspace.UserInfo, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
