@@ -35,6 +35,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=argparse.SUPPRESS,
         help=_("keep the database and documents in DIR instead of the per-user folder"),
     )
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help=_(
+            "open the site's PostgreSQL server instead of the local SQLite file, e.g. "
+            "postgresql://anna@server.example:5432/showroom?sslmode=verify-full"
+        ),
+    )
     parser = argparse.ArgumentParser(
         prog=PROG,
         description=_(
@@ -92,6 +101,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
+    if not hasattr(args, "database"):
+        args.database = None
+    elif not args.database.lower().startswith(("postgresql://", "postgres://")):
+        parser.error(
+            _("--database takes a postgresql:// URL (a local file is opened with --data-dir)")
+        )
     return args
 
 
@@ -288,7 +303,12 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
         if not window.isVisible():
             return 0  # closed while it waited
         try:
-            workspace.open_database()
+            if args.database:
+                from app.services import site_server
+
+                workspace.open_server(args.database, site_server.stored_password(args.database))
+            else:
+                workspace.open_database()
             user = workspace.sign_in(args.user)
             if args.demo and not workspace.has_opportunities():
                 from app import demo
@@ -370,7 +390,12 @@ def main(argv: list[str] | None = None) -> int:
 
     # The window's frame is shown first and the database opened after it: the program
     # answers at once, and what goes wrong in opening is said over its window.
-    window = MainWindow(None, paths.database_path())
+    server = None
+    if args.database:
+        from app.services import site_server
+
+        server = site_server.display_url(args.database)
+    window = MainWindow(None, paths.database_path(), server)
     window.show()
     _paint_now(window)
     shown = time.perf_counter()
@@ -378,7 +403,8 @@ def main(argv: list[str] | None = None) -> int:
         from ui.shell import error_dialog
 
         error_dialog.install_excepthook(log_file)
-    _network_check(args.smoke, window)
+    if not args.database:
+        _network_check(args.smoke, window)
     code = _open(args, log_file, window)
     from app.services import workspace
 

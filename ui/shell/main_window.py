@@ -77,9 +77,16 @@ class MainWindow(UpkeepWindow):
     shows that frame first, so the program answers at once even when the database takes
     its time (a large file, a slow disk, an upgrade to run)."""
 
-    def __init__(self, user: UserInfo | None, database_path: Path) -> None:
+    def __init__(
+        self, user: UserInfo | None, database_path: Path, server: str | None = None
+    ) -> None:
         super().__init__()
         self.database_path = database_path
+        # Which database the status bar names: the site's server (its URL without a
+        # password), else the SQLite file.
+        self.database_name = (
+            _("site server {url}").format(url=server) if server else str(database_path)
+        )
         self.setWindowTitle(PROGRAM)
         self.resize(1400, 820)
 
@@ -95,7 +102,9 @@ class MainWindow(UpkeepWindow):
         self._leads: LeadListPage | None = None
         self._customers: AccountListPage | None = None
         self.opening_tab = _tab_holder()
-        self.opening_label = QLabel(_("Opening the database {path} …").format(path=database_path))
+        self.opening_label = QLabel(
+            _("Opening the database {path} …").format(path=self.database_name)
+        )
         self.opening_label.setMargin(24)
         self.opening_tab.layout().addWidget(self.opening_label)
         self.agenda_tab = _tab_holder()
@@ -119,7 +128,7 @@ class MainWindow(UpkeepWindow):
 
         self.count_label = QLabel(_("Opening the database …"))
         self.statusBar().addWidget(self.count_label, 1)
-        self.where_label = QLabel(str(database_path))
+        self.where_label = QLabel(self.database_name)
         self.statusBar().addPermanentWidget(self.where_label)
         self._counts: dict[QWidget, str] = {}
         self._build_actions()
@@ -168,7 +177,7 @@ class MainWindow(UpkeepWindow):
             _("{user} ({role}) · {database}").format(
                 user=user.full_name,
                 role=_(role) if role else user.role.replace("_", " "),
-                database=self.database_path,
+                database=self.database_name,
             )
         )
         self.where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
