@@ -303,10 +303,11 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
         if not window.isVisible():
             return 0  # closed while it waited
         try:
-            if args.database:
+            server = getattr(args, "database", None)
+            if server:
                 from app.services import site_server
 
-                workspace.open_server(args.database, site_server.stored_password(args.database))
+                workspace.open_server(server, site_server.stored_password(server))
             else:
                 workspace.open_database()
             user = workspace.sign_in(args.user)
@@ -371,6 +372,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.data_dir is not None:
         paths.set_data_dir(args.data_dir)
     log_file = logs.configure()
+    if args.database is None and args.data_dir is None:
+        # The site's server this workstation was told to connect to (File > Connect to the
+        # site server…); --data-dir keeps meaning the local file.
+        from ui.shell.site_server_dialog import chosen_server
+
+        args.database = chosen_server() or None
     if args.command:
         return run_command(args, log_file)
 

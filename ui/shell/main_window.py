@@ -136,6 +136,14 @@ class MainWindow(UpkeepWindow):
         if user is not None:
             self.sign_in(user)
 
+    def connect_to_server(self) -> None:
+        from ui.shell.site_server_dialog import SiteServerDialog
+
+        if SiteServerDialog(self).exec():
+            self.statusBar().showMessage(
+                _("The choice of database is kept; Showroom opens it at its next start."), 10_000
+            )
+
     def say_opening(self, text: str) -> None:
         """What the frame says while the database is opened (an upgrade, say)."""
         self.opening_label.setText(text)
@@ -246,6 +254,8 @@ class MainWindow(UpkeepWindow):
             _("What new quotes and order forms are issued with: validity, VAT rate, terms, logo")
         )
         self.document_settings_action.triggered.connect(self.open_document_settings)
+        self.server_action = _action(_("Connect to the site &server…"), self)
+        self.server_action.triggered.connect(self.connect_to_server)
         self.backup_action = _action(_("&Back up now"), self)
         self.backup_action.triggered.connect(self.back_up_now)
         self.restore_action = _action(_("&Restore from a backup…"), self)
@@ -268,6 +278,7 @@ class MainWindow(UpkeepWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.server_action)
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addAction(self.purge_action)
