@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import peewee
 import psycopg2
 import psycopg2.extensions
 from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
@@ -106,11 +108,45 @@ def display_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
+def connection_lost(db: Database | DatabaseProxy | None = None) -> bool:
+    """Whether the server connection broke (the server restarted, the network dropped)."""
+    target = db if db is not None else database
+    obj = target.obj if isinstance(target, DatabaseProxy) else target
+    if not isinstance(obj, PostgresqlDatabase):
+        return False
+    conn = obj._state.conn
+    return conn is not None and bool(conn.closed)
+
+
+class ServerDatabase(PostgresqlDatabase):
+    """The site's server, connected anew when the connection broke: a statement outside a
+    transaction runs again on a new connection; inside one, the transaction is lost with
+    the connection and its error raised, for app.db.retrying to run the unit of work again
+    (or to tell it in words while the server is away)."""
+
+    def execute_sql(self, sql, params=None, commit=None):  # type: ignore[no-untyped-def,override]
+        try:
+            return super().execute_sql(sql, params)
+        except (psycopg2.OperationalError, psycopg2.InterfaceError, peewee.OperationalError,
+                peewee.InterfaceError):  # fmt: skip
+            if not connection_lost(self) or self.in_transaction():
+                raise
+            self.reconnect()
+            return super().execute_sql(sql, params)
+
+    def reconnect(self) -> None:
+        """Drop a broken connection and open a new one (raises while the server is away)."""
+        with contextlib.suppress(psycopg2.Error, peewee.PeeweeException):
+            self.close()
+        self._state.reset()
+        self.connect()
+
+
 def open_postgres(url: str, password: str | None = None) -> PostgresqlDatabase:
     """Connect to the site's PostgreSQL server and bind the models to it."""
     parameters = postgres_parameters(url, password)
     name = str(parameters.pop("dbname", "") or parameters.get("user", "") or "")
-    db = PostgresqlDatabase(name, **parameters)
+    db = ServerDatabase(name, **parameters)
     db.connect(reuse_if_open=True)
     database.initialize(db)
     return db

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from app.db.connection import database
+from app.db.connection import connection_lost, database
 from app.db.models import StaleRecord
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,25 @@ def is_clash(exc: BaseException) -> bool:
     return False
 
 
+# How long a unit of work waits for a server that restarts (a restart takes a few seconds).
+RECONNECT_WAITS = (0.2, 0.5, 1.0, 2.0, 3.0)
+
+
+def _reconnected() -> bool:
+    """After a unit of work failed: if the server connection broke, connect anew (waiting a
+    little for a server that restarts); True when the work may run again."""
+    if not connection_lost():
+        return False
+    for wait in RECONNECT_WAITS:
+        try:
+            database.obj.reconnect()
+            return True
+        except Exception as exc:  # the server is not back yet
+            log.info("the server is not back yet (%s); waiting %.1f s", exc, wait)
+            time.sleep(wait)
+    return False
+
+
 def retried(work: Callable[P, T]) -> Callable[P, T]:
     """Run `work` (a service that opens its own transaction) again when it clashes with
     another writer, up to ATTEMPTS times in all, with a short random pause between. Inside
@@ -60,7 +79,12 @@ def retried(work: Callable[P, T]) -> Callable[P, T]:
             try:
                 return work(*args, **kwargs)
             except Exception as exc:
-                if attempt == ATTEMPTS or database.in_transaction() or not is_clash(exc):
+                if database.in_transaction():
+                    raise
+                if attempt < ATTEMPTS and _reconnected():
+                    log.info("%s lost the server's connection; running it again", work.__name__)
+                    continue
+                if attempt == ATTEMPTS or not is_clash(exc):
                     raise
                 log.info(
                     "%s clashed with another writer (%s); running it again", work.__name__, exc
