@@ -16,7 +16,7 @@ from pathlib import Path
 
 from peewee import Database
 
-from app.db import backups, models, server_schema
+from app.db import backups, live, models, server_schema
 from app.db.connection import (
     APPLICATION_ID,
     database,
@@ -167,6 +167,7 @@ def create_fresh(db: Database) -> None:
                 db.execute_sql(statement)
         else:
             server_schema.create_search(db)
+            live.create_notifications(db)
         _create_schema_version(db)
         _seed_reference_data()
         _set_version(db, SCHEMA_VERSION)

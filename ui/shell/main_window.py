@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from app.i18n import N_, _, ngettext, pgettext
 from ui.common import changes, user_settings
 from ui.common.changes import record_changes
+from ui.shell.live_refresh import LiveRefresh
 from ui.shell.upkeep import UpkeepWindow
 
 # Start-up shows this window before the database is opened, so what its frame needs is all
@@ -195,6 +196,8 @@ class MainWindow(UpkeepWindow):
         if not self._closed:  # (closed while the database was being opened)
             record_changes().changed.connect(self._on_record_changed)
             self._listening = True
+            # Other workstations' saves, as if a dialog here had announced them.
+            self.live_refresh = LiveRefresh(self._on_record_changed, self)
         self.tabs.currentChanged.connect(self._on_tab)
 
         for action in self._database_actions:
@@ -508,6 +511,7 @@ class MainWindow(UpkeepWindow):
             user_settings.save_geometry(self, "main")
         if self._listening:
             record_changes().changed.disconnect(self._on_record_changed)
+            self.live_refresh.stop()
             self._listening = False
         super().closeEvent(event)
 
