@@ -98,6 +98,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     commands.add_parser(
         "check", parents=[common], help=_("check the database (integrity, schema) and exit")
     )
+    move = commands.add_parser(
+        "move-to-server",
+        parents=[common],
+        help=_("copy this workstation's database into an empty database on the site's server"),
+    )
+    move.add_argument("url", metavar="URL", help=_("the server's database, postgresql://…"))
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
@@ -231,6 +237,33 @@ def _check_command() -> int:
     return 0
 
 
+def _move_command(url: str) -> int:
+    """Copy the SQLite database into an empty one on the server, checked table by table."""
+    from app.services import site_server
+    from app.services.move_to_server import MoveError, move_to_server
+
+    path = paths.database_path()
+    try:
+        copies = move_to_server(url, site_server.stored_password(url), path)
+    except MoveError as exc:
+        _complain(str(exc))
+        return 1
+    for copy in copies:
+        _say(
+            _("{table}: {rows} rows, checksum {checksum} on both sides").format(
+                table=copy.table, rows=copy.rows, checksum=copy.checksum[:16]
+            )
+        )
+    _say(
+        _(
+            "Moved {path} to {url}; the file is as it was. Next: start Showroom on every "
+            "workstation with --database {url} (or File > Connect to the site server…), and "
+            "keep the file as the last copy from before the move."
+        ).format(path=path, url=site_server.display_url(url))
+    )
+    return 0
+
+
 def run_command(args: argparse.Namespace, log_file: Path) -> int:
     """The headless commands: no window, messages on stdout and stderr, exit 1 on failure."""
     from app.services import errors, workspace
@@ -245,6 +278,8 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
             return _backups_command()
         if args.command == "restore":
             return _restore_command(args.file)
+        if args.command == "move-to-server":
+            return _move_command(args.url)
         return _check_command()
     except (BackupError, workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
         log.error("%s failed: %s", args.command, exc)
