@@ -162,6 +162,32 @@ def _complain(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
+def _server_backup_command(url: str, restore_file: Path | None = None) -> int:
+    """pg_dump of the site's server database (or pg_restore of one, the current database
+    dumped aside first)."""
+    from app.services import backups, site_server, workspace
+
+    workspace.open_server(url, site_server.stored_password(url))
+    try:
+        if restore_file is not None:
+            aside = backups.restore_server(backups.resolve(restore_file))
+            _say(
+                _("restored {backup} into {url}; the database as it was is in {aside}").format(
+                    backup=restore_file, url=site_server.display_url(url), aside=aside
+                )
+            )
+            return 0
+        copy = backups.take_backup()
+    finally:
+        workspace.close_database()
+    _say(
+        _("backed up {database} to {backup} ({size})").format(
+            database=site_server.display_url(url), backup=copy.path, size=copy.size_label
+        )
+    )
+    return 0
+
+
 def _backup_command() -> int:
     from app.services import backups, workspace
 
@@ -273,10 +299,14 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
         if args.command == "render":
             return render_document(args.number, args.out)
         if args.command == "backup":
+            if args.database:
+                return _server_backup_command(args.database)
             return _backup_command()
         if args.command == "backups":
             return _backups_command()
         if args.command == "restore":
+            if args.database:
+                return _server_backup_command(args.database, args.file)
             return _restore_command(args.file)
         if args.command == "move-to-server":
             return _move_command(args.url)
