@@ -7,7 +7,8 @@ site's server should see, and it works the same on a laptop and in CI. The serve
 run as root, so as root (CI) it runs as the `postgres` user, as Debian's package creates it.
 
 `SHOWROOM_TEST_POSTGRES=postgresql://user:password@host:port/postgres` uses that server
-instead (a user that may create databases); the restart tests then skip. Without
+instead (a user that may create databases), `SHOWROOM_TEST_POSTGRES=off` none (the SQLite
+half only, said loudly at the end; a failure in CI). Without
 PostgreSQL's programs and without that variable, `available()` says why not.
 """
 
@@ -202,6 +203,8 @@ class TestServer:
 
 def available() -> str:
     """Empty when a server can be had; else why not, in words."""
+    if os.environ.get(ENV_URL) == "off":
+        return "SHOWROOM_TEST_POSTGRES=off asks for the SQLite half only"
     if os.environ.get(ENV_URL):
         return ""
     if binaries() is None:
