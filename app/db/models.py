@@ -772,6 +772,32 @@ class MarketingConsent(BaseModel):
         )
 
 
+class StoredFile(Model):
+    """A file every workstation needs (an issued PDF), kept once per distinct content and
+    found by the SHA-256 of its bytes."""
+
+    sha256 = CharField(primary_key=True)
+    media_type = CharField()
+    data = BlobField()
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class IssuedFile(Model):
+    """Which stored file an issued document (Q-00001, Q-00001-r2, OF-00001) is."""
+
+    reference = CharField(primary_key=True)
+    sha256 = CharField(index=True)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
 # The tables each schema step added after the first, for the steps that create them.
 QUOTE_TABLES: list[type[Model]] = [NumberSequence, Quote, QuoteLine, OrderForm, SalesOrder]
 
@@ -801,4 +827,6 @@ TABLES: list[type[Model]] = [
     DocumentImage,
     MarketingConsent,
     DemandLine,
+    StoredFile,
+    IssuedFile,
 ]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from peewee import BooleanField, CharField, Database, DateField, DateTimeField, Field, TextField
+from psycopg2.extras import execute_values
 
 from app.db import live, migrations, models, server_schema
 from app.db.connection import read_only_connection
@@ -108,13 +109,14 @@ def _copy_table(reader: Any, target: Database, model: type[models.Model]) -> Tab
     listed = ", ".join(f'"{n}"' for n in names)
     key = model._meta.primary_key.column_name
     rows_read = reader.execute(f'SELECT {listed} FROM "{table}" ORDER BY "{key}"')
-    insert = f'INSERT INTO "{table}" ({listed}) VALUES ({", ".join(["%s"] * len(names))})'
+    insert = f'INSERT INTO "{table}" ({listed}) VALUES %s'
     source_digest = hashlib.sha256()
     count = 0
     cursor = target.cursor()
     while batch := rows_read.fetchmany(_BATCH):
         converted = [tuple(c(v) for c, v in zip(convert, row, strict=True)) for row in batch]
-        cursor.executemany(insert, converted)
+        # Many rows a statement: a round trip per row would take minutes over a network.
+        execute_values(cursor, insert, converted, page_size=_BATCH)
         for row in converted:
             source_digest.update(repr(row).encode())
         count += len(batch)

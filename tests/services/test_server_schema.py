@@ -154,15 +154,25 @@ def test_the_servers_errors_are_told_in_words(
     closed_port = f"postgresql://postgres@127.0.0.1:{pg_server._free_port()}/x?connect_timeout=2"
     assert _problem_of_opening(closed_port).kind == "server_unreachable"
 
+    def end_the_connection() -> None:  # as a server shutting down does
+        pg.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{pg_url.rsplit('/', 1)[1]}' AND pid <> pg_backend_pid()"
+        )
+
     workspace.open_server(pg_url)
-    pg.execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-        f"WHERE datname = '{pg_url.rsplit('/', 1)[1]}' AND pid <> pg_backend_pid()"
-    )
-    with pytest.raises(Exception) as raised:
-        connection.database.execute_sql("SELECT 1")
-    assert errors.user_problem(raised.value).kind == "server_restarting"
-    workspace.close_database()
+    try:
+        end_the_connection()
+        # Outside a transaction the program connects anew and reads on.
+        assert connection.database.execute_sql("SELECT 1").fetchone() == (1,)
+        # Inside one, the transaction is lost with its connection, and told in words.
+        with pytest.raises(Exception) as raised, connection.database.atomic():
+            connection.database.execute_sql("SELECT 1")
+            end_the_connection()
+            connection.database.execute_sql("SELECT 1")
+        assert errors.user_problem(raised.value).kind == "server_restarting"
+    finally:
+        workspace.close_database()
 
 
 def test_a_full_disk_on_the_server_and_a_clash_are_told_in_words() -> None:
