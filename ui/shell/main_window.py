@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 from app.i18n import N_, _, ngettext, pgettext
 from ui.common import changes, user_settings
 from ui.common.changes import record_changes
-from ui.shell.live_refresh import LiveRefresh
 from ui.shell.upkeep import UpkeepWindow
 
 # Start-up shows this window before the database is opened, so what its frame needs is all
@@ -196,7 +195,10 @@ class MainWindow(UpkeepWindow):
         if not self._closed:  # (closed while the database was being opened)
             record_changes().changed.connect(self._on_record_changed)
             self._listening = True
-            # Other workstations' saves, as if a dialog here had announced them.
+            # Other workstations' saves, as if a dialog here had announced them. (Imported
+            # here: the window's frame is shown before any database code is loaded.)
+            from ui.shell.live_refresh import LiveRefresh
+
             self.live_refresh = LiveRefresh(self._on_record_changed, self)
         self.tabs.currentChanged.connect(self._on_tab)
 
