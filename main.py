@@ -39,6 +39,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=argparse.SUPPRESS,
         help=_("keep the database and documents in DIR instead of the per-user folder"),
     )
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help=_(
+            "open the site's PostgreSQL server instead of the local SQLite file, e.g. "
+            "postgresql://anna@server.example:5432/showroom?sslmode=verify-full"
+        ),
+    )
     parser = argparse.ArgumentParser(
         prog=PROG,
         description=_(
@@ -125,9 +134,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         ),
     )
     set_password.add_argument("login", metavar="LOGIN", help=_("the administrator's login"))
+    move = commands.add_parser(
+        "move-to-server",
+        parents=[common],
+        help=_("copy this workstation's database into an empty database on the site's server"),
+    )
+    move.add_argument("url", metavar="URL", help=_("the server's database, postgresql://…"))
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
+    if not hasattr(args, "database"):
+        args.database = None
+    elif not args.database.lower().startswith(("postgresql://", "postgres://")):
+        parser.error(
+            _("--database takes a postgresql:// URL (a local file is opened with --data-dir)")
+        )
     return args
 
 
@@ -358,6 +379,68 @@ def _set_password_command(login: str) -> int:
     return 0
 
 
+def _server_backup_command(url: str, restore_file: Path | None = None) -> int:
+    """pg_dump of the site's server database (or pg_restore of one, the current database
+    dumped aside first), for a user with the right to back up (or restore)."""
+    from app.domain.rights import Right
+    from app.services import backups, site_server, workspace
+
+    workspace.open_server(url, site_server.stored_password(url))
+    try:
+        refused = _authorise(Right.RESTORE if restore_file is not None else Right.BACKUP)
+        if refused is not None:
+            return refused
+        if restore_file is not None:
+            aside = backups.restore_server(backups.resolve(restore_file))
+            _say(
+                _("restored {backup} into {url}; the database as it was is in {aside}").format(
+                    backup=restore_file, url=site_server.display_url(url), aside=aside
+                )
+            )
+            return 0
+        copy = backups.take_backup()
+    finally:
+        workspace.close_database()
+    _say(
+        _("backed up {database} to {backup} ({size})").format(
+            database=site_server.display_url(url), backup=copy.path, size=copy.size_label
+        )
+    )
+    return 0
+
+
+def _move_command(url: str) -> int:
+    """Copy the SQLite database into an empty one on the server, checked table by table;
+    for an administrator of the workstation's database."""
+    from app.domain.rights import Right
+    from app.services import site_server
+    from app.services.move_to_server import MoveError, move_to_server
+
+    refused = _authorise_on_database(Right.SETUP)
+    if refused is not None:
+        return refused
+    path = paths.database_path()
+    try:
+        copies = move_to_server(url, site_server.stored_password(url), path)
+    except MoveError as exc:
+        _complain(str(exc))
+        return 1
+    for copy in copies:
+        _say(
+            _("{table}: {rows} rows, checksum {checksum} on both sides").format(
+                table=copy.table, rows=copy.rows, checksum=copy.checksum[:16]
+            )
+        )
+    _say(
+        _(
+            "Moved {path} to {url}; the file is as it was. Next: start Showroom on every "
+            "workstation with --database {url} (or File > Connect to the site server…), and "
+            "keep the file as the last copy from before the move."
+        ).format(path=path, url=site_server.display_url(url))
+    )
+    return 0
+
+
 def _backup_command() -> int:
     from app.domain.rights import Right
     from app.services import backups, workspace
@@ -465,11 +548,17 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
         if args.command == "render":
             return render_document(args.number, args.out)
         if args.command == "backup":
+            if args.database:
+                return _server_backup_command(args.database)
             return _backup_command()
         if args.command == "backups":
             return _backups_command()
         if args.command == "restore":
+            if args.database:
+                return _server_backup_command(args.database, args.file)
             return _restore_command(args.file)
+        if args.command == "move-to-server":
+            return _move_command(args.url)
         if args.command == "create-admin":
             return _create_admin_command(args.login, args.name)
         if args.command == "set-password":
@@ -532,7 +621,13 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
         if not window.isVisible():
             return 0  # closed while it waited
         try:
-            workspace.open_database()
+            server = getattr(args, "database", None)
+            if server:
+                from app.services import site_server
+
+                workspace.open_server(server, site_server.stored_password(server))
+            else:
+                workspace.open_database()
             login = args.user or ""
             if args.demo and not workspace.has_opportunities():
                 from app import demo
@@ -652,6 +747,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.data_dir is not None:
         paths.set_data_dir(args.data_dir)
     log_file = logs.configure()
+    if args.database is None and args.data_dir is None:
+        # The site's server this workstation was told to connect to (File > Connect to the
+        # site server…); --data-dir keeps meaning the local file.
+        from ui.shell.site_server_dialog import chosen_server
+
+        args.database = chosen_server() or None
     if args.command:
         return run_command(args, log_file)
 
@@ -676,7 +777,12 @@ def main(argv: list[str] | None = None) -> int:
 
     # The window's frame is shown first and the database opened after it: the program
     # answers at once, and what goes wrong in opening is said over its window.
-    window = MainWindow(None, paths.database_path())
+    server = None
+    if args.database:
+        from app.services import site_server
+
+        server = site_server.display_url(args.database)
+    window = MainWindow(None, paths.database_path(), server)
     window.show()
     _paint_now(window)
     shown = time.perf_counter()
@@ -684,7 +790,8 @@ def main(argv: list[str] | None = None) -> int:
         from ui.shell import error_dialog
 
         error_dialog.install_excepthook(log_file)
-    _network_check(args.smoke, window)
+    if not args.database:
+        _network_check(args.smoke, window)
     code = _open(args, log_file, window)
     from app.services import workspace
 

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from peewee import (
     SQL,
+    BigIntegerField,
     BlobField,
     BooleanField,
     CharField,
@@ -109,6 +110,18 @@ def write_audit(
     )
 
 
+class StaleRecord(RuntimeError):
+    """A versioned save found the row at another version than the one it was read at:
+    another workstation saved it in between (on a server, between this transaction's read
+    and its write). The save changed nothing; the service's transaction is rolled back and
+    run again, and its check of the version then tells the user who changed it."""
+
+    def __init__(self, table: str, row_id: object) -> None:
+        super().__init__(f"{table} #{row_id} was saved elsewhere since it was read")
+        self.table = table
+        self.row_id = row_id
+
+
 class BaseModel(Model):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
@@ -129,7 +142,10 @@ class BaseModel(Model):
         audited = self.audit_entity is not None
         before: dict[str, Any] | None = None
         changed: list[str] = []
-        if not creating and self.is_dirty():
+        if not creating and not self.is_dirty():
+            return 0  # nothing to write (peewee would write every field back as read)
+        read_at = self.version
+        if not creating:
             self.updated_at = now()
             self.version = (self.version or 0) + 1
             if audited:
@@ -144,7 +160,7 @@ class BaseModel(Model):
                     .first()
                 )
         self.changed_by = _acting_user
-        result = super().save(*args, **kwargs)
+        result = super().save(*args, **kwargs) if creating else self._save_versioned(read_at)
         if audited:
             assert self.audit_entity is not None
             if creating:
@@ -158,6 +174,22 @@ class BaseModel(Model):
                 if changes:
                     write_audit(self.audit_entity, self._pk, "update", changes)
         return result
+
+    def _save_versioned(self, read_at: int | None) -> int:
+        """UPDATE ... WHERE id = ? AND version = ?, its row count checked: whichever backend,
+        and however many writers, a save over a version it did not read changes nothing."""
+        model = type(self)
+        fields = model._meta.fields
+        values = {fields[f.name]: self.__data__.get(f.name) for f in self.dirty_fields}
+        stale = model.version.is_null() if read_at is None else model.version == read_at
+        rows = int(
+            model.update(values).where((model._meta.primary_key == self._pk) & stale).execute()
+        )
+        if rows != 1:
+            self.version = read_at
+            raise StaleRecord(model._meta.table_name, self._pk)
+        self._dirty.clear()
+        return rows
 
     def delete_instance(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.audit_entity is not None:
@@ -370,7 +402,7 @@ class CatalogueEntry(BaseModel):
     model = CharField()
     model_code = CharField()
     variant = CharField()
-    list_price_minor = IntegerField(default=0)
+    list_price_minor = BigIntegerField(default=0)
     currency = CharField(default="EUR")
 
     class Meta:
@@ -391,7 +423,7 @@ class Vehicle(BaseModel):
     colour = CharField(default="")
     first_registration = DateField(null=True)
     mileage_km = IntegerField(default=0)
-    list_price_minor = IntegerField(default=0)
+    list_price_minor = BigIntegerField(default=0)
     currency = CharField(default="EUR")
     facility = ForeignKeyField(Facility, null=True, backref="vehicles", on_delete="SET NULL")
     # VatTreatment: a used car bought from a private seller is sold under the margin scheme.
@@ -496,9 +528,9 @@ class Opportunity(BaseModel):
     closing_note = TextField(default="")
     est_close_date = DateField(index=True)
     currency = CharField(default="EUR")
-    est_revenue_minor = IntegerField(default=0)
-    est_revenue_accessories_minor = IntegerField(default=0)
-    est_trade_in_minor = IntegerField(default=0)
+    est_revenue_minor = BigIntegerField(default=0)
+    est_revenue_accessories_minor = BigIntegerField(default=0)
+    est_trade_in_minor = BigIntegerField(default=0)
     owner = ForeignKeyField(User, null=True, backref="opportunities", on_delete="SET NULL")
     team = ForeignKeyField(Team, null=True, on_delete="SET NULL")
     channel = CharField(default="")  # Channel
@@ -627,7 +659,7 @@ class DemandLine(BaseModel):
     position = IntegerField(default=0)
     kind = CharField()  # DemandKind
     description = CharField(default="")
-    expected_price_minor = IntegerField(null=True)
+    expected_price_minor = BigIntegerField(null=True)
     currency = CharField(default="EUR")
     comment = TextField(default="")
 
@@ -683,10 +715,10 @@ class Quote(BaseModel):
     presented_at = DateTimeField(null=True)
     decided_at = DateTimeField(null=True)  # accepted, abandoned, expired or revised
     # Kept with each save of the lines, so lists and the revenue sync need no line reads.
-    net_minor = IntegerField(default=0)
-    accessories_minor = IntegerField(default=0)
-    trade_in_minor = IntegerField(default=0)
-    amount_due_minor = IntegerField(default=0)
+    net_minor = BigIntegerField(default=0)
+    accessories_minor = BigIntegerField(default=0)
+    trade_in_minor = BigIntegerField(default=0)
+    amount_due_minor = BigIntegerField(default=0)
     snapshot = TextField(null=True)  # JSON of the DocumentSnapshot, from presentation on
 
     class Meta:
@@ -703,11 +735,11 @@ class QuoteLine(BaseModel):
     kind = CharField()  # LineKind
     description = CharField()
     quantity = CharField(default="1")  # an exact decimal, as text
-    unit_price_minor = IntegerField(default=0)
+    unit_price_minor = BigIntegerField(default=0)
     vat_rate = CharField(default="0")  # percent, an exact decimal as text
     # A vehicle sold under the margin scheme; the car a trade-in line takes in (JSON of a
     # TradeInVehicle). With database defaults, as the demo inserts lines in bulk.
-    margin_scheme = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])
+    margin_scheme = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
     trade_in = TextField(default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
@@ -783,6 +815,32 @@ class MarketingConsent(BaseModel):
         )
 
 
+class StoredFile(Model):
+    """A file every workstation needs (an issued PDF), kept once per distinct content and
+    found by the SHA-256 of its bytes."""
+
+    sha256 = CharField(primary_key=True)
+    media_type = CharField()
+    data = BlobField()
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class IssuedFile(Model):
+    """Which stored file an issued document (Q-00001, Q-00001-r2, OF-00001) is."""
+
+    reference = CharField(primary_key=True)
+    sha256 = CharField(index=True)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
 # The tables each schema step added after the first, for the steps that create them.
 QUOTE_TABLES: list[type[Model]] = [NumberSequence, Quote, QuoteLine, OrderForm, SalesOrder]
 
@@ -814,4 +872,6 @@ TABLES: list[type[Model]] = [
     DocumentImage,
     MarketingConsent,
     DemandLine,
+    StoredFile,
+    IssuedFile,
 ]

@@ -10,7 +10,8 @@ from typing import Any
 from peewee import JOIN
 
 from app.db import models as m
-from app.db.connection import database, is_sqlite
+from app.db import server_schema
+from app.db.connection import database, is_sqlite, nulls_as_sqlite
 from app.domain import money
 from app.domain.standard_names import display_name
 from app.domain.text import fold, search_words
@@ -123,6 +124,9 @@ SORT_COLUMNS: dict[str, str] = {
     "id": "o.id",
 }
 
+# The sort keys that may be NULL (a row without a stage, owner or facility).
+_NULLABLE_SORTS = frozenset({"stage", "owner", "facility"})
+
 # The table a sort key lives in, joined where the page's ids are picked.
 _SORT_JOINS: dict[str, str] = {
     "customer": "JOIN account a ON a.id = o.account_id",
@@ -141,9 +145,7 @@ def _iso(value: Any) -> date | None:
 def _text_terms(text: str) -> list[str]:
     """The words of a search. On SQLite folded as the search index holds the text (no case,
     no accents: "Škoda" -> "skoda"), so a term typed either way finds the same rows."""
-    if is_sqlite():
-        return [t for t in map(fold, search_words(text)) if t]
-    return search_words(text)
+    return [t for t in map(fold, search_words(text)) if t]
 
 
 def _is_short(term: str) -> bool:
@@ -168,6 +170,8 @@ def _text_where(flt: OpportunityFilter, into: list[str], into_params: list[Any])
     """The search's clause: every word found in the text, or the customer's phone number."""
     clauses: list[str] = []
     params: list[Any] = []
+    if flt.text and not is_sqlite():
+        server_schema.fold_pending(database.obj, "opportunity_search")
     for term in _text_terms(flt.text):
         if is_sqlite():
             if not _is_short(term):
@@ -180,13 +184,12 @@ def _text_where(flt: OpportunityFilter, into: list[str], into_params: list[Any])
                 )
                 params.append(_like(term))
         else:
+            # The same folded text, in the server's search table (its trigram index
+            # answers a LIKE of three characters or more).
             clauses.append(
-                "(o.topic ILIKE ? OR o.brand ILIKE ? OR o.model ILIKE ? OR "
-                "EXISTS (SELECT 1 FROM account a2 WHERE a2.id = o.account_id AND a2.name ILIKE ?) OR "
-                "EXISTS (SELECT 1 FROM vehicle v2 WHERE v2.id = o.vehicle_id AND "
-                "(v2.vin ILIKE ? OR v2.stock_number ILIKE ?)))"
+                "o.id IN (SELECT id FROM opportunity_search WHERE body LIKE ? ESCAPE '\\')"
             )
-            params.extend(["%" + escape_like(term) + "%"] * 6)
+            params.append(_like(term))
     if flt.phones and clauses:
         phone = "o.account_id IN (SELECT id FROM account WHERE {})".format(
             " OR ".join(["phone_key LIKE ?"] * len(flt.phones))
@@ -426,7 +429,8 @@ def _order(sort: str, descending: bool) -> tuple[str, str, str]:
     if sort not in SORT_COLUMNS:
         sort = "est_close_date"
     key = SORT_COLUMNS[sort].format(dir=direction)
-    return sort, f"ORDER BY {key} {direction}, o.id {direction}", _SORT_JOINS.get(sort, "")
+    nulls = nulls_as_sqlite(descending) if sort in _NULLABLE_SORTS else ""
+    return sort, f"ORDER BY {key} {direction}{nulls}, o.id {direction}", _SORT_JOINS.get(sort, "")
 
 
 def _walk_for(flt: OpportunityFilter, sort: str, wanted: int) -> int:
@@ -594,7 +598,11 @@ def agenda_opportunities(
         (sid, (now - timedelta(days=days)).isoformat(sep=" ")) for sid, days in limits.tuples()
     ]
     stale = " ".join("WHEN ? THEN ?" for _ in thresholds)
-    stale_test = f"entered < CASE stage_id {stale} END" if thresholds else "0"
+    # The CASE's value is a timestamp as SQLite stores one (text); PostgreSQL is told so.
+    threshold = f"CASE stage_id {stale} END"
+    if not is_sqlite():
+        threshold = f"CAST({threshold} AS TIMESTAMP)"
+    stale_test = f"entered < {threshold}" if thresholds else "1 = 0"
     sql = f"""
         SELECT id, topic, customer, stage, stage_key, est_close_date, days_allowed, entered
         FROM (

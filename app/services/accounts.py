@@ -16,6 +16,7 @@ from app.db.accounts import (
     write_match_keys,
 )
 from app.db.connection import transaction
+from app.db.retrying import retried
 from app.db.settings import setting_value
 from app.domain import languages, money, standard_names
 from app.domain.choices import AccountKind, ContactRole
@@ -266,6 +267,7 @@ def create(data: AccountInput, confirmed_new: bool = False) -> Option:
     return Option(row.id, row.name)
 
 
+@retried
 def update(account_id: int, data: AccountInput, expected_version: int) -> AccountDetail:
     check(data).raise_if_any()
     with transaction():
@@ -395,6 +397,7 @@ def _contact_what(row: m.Contact | ContactInfo) -> str:
     return _("Contact {name}").format(name=_contact_label(row.first_name, row.last_name, ""))
 
 
+@retried
 def update_contact(contact_id: int, data: ContactInput, expected_version: int) -> ContactInfo:
     """Save the contact's fields over the version the form opened (ConflictError when it
     was saved elsewhere since); audited field by field, a new version."""

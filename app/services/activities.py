@@ -12,6 +12,7 @@ from app.db import queries, sales_desk
 from app.db.accounts import account_exists
 from app.db.connection import transaction
 from app.db.history import close_date_changes
+from app.db.retrying import retried
 from app.domain import dates, standard_names
 from app.domain.choices import (
     AccountKind,
@@ -243,6 +244,7 @@ def _what(row: m.Activity) -> str:
     return _("The activity “{subject}”").format(subject=row.subject)
 
 
+@retried
 def update(activity_id: int, data: ActivityInput, expected_version: int) -> ActivityDetail:
     """Save the activity over the version the form opened (ConflictError when it was saved
     elsewhere since); audited field by field, a new version."""

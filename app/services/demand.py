@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from app.db import sales_desk as desk
 from app.db.connection import transaction
+from app.db.retrying import retried
 from app.domain import money
 from app.domain.choices import DemandKind
 from app.domain.fields import label
@@ -146,6 +147,7 @@ def _save(
     return from_rows(saved)
 
 
+@retried
 def save_for_opportunity(
     opportunity_id: int, lines: list[DemandLine], opened: list[DemandLine]
 ) -> list[DemandLine]:
@@ -154,6 +156,7 @@ def save_for_opportunity(
     return _save(lines, opened, opportunity_id=opportunity_id)
 
 
+@retried
 def save_for_lead(
     lead_id: int, lines: list[DemandLine], opened: list[DemandLine]
 ) -> list[DemandLine]:

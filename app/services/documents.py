@@ -16,8 +16,9 @@ from pathlib import Path
 from app import paths
 from app.db import document_images, sales
 from app.db import models as m
-from app.db.connection import read_transaction, transaction
+from app.db.connection import is_sqlite, read_transaction, transaction
 from app.db.reference import first_business
+from app.db.retrying import retried
 from app.db.settings import put_setting, setting_changed_by, setting_value
 from app.domain import languages
 from app.domain.choices import Condition
@@ -314,7 +315,13 @@ def salesperson_for(row: m.Opportunity) -> str:
 
 def write_archive(ref: str, data: bytes) -> Path:
     """Write the issued PDF beside its final name; `publish` renames it into place once the
-    issue has committed. A folder that cannot be written refuses the issue."""
+    issue has committed. A folder that cannot be written refuses the issue. On the site's
+    server the PDF is also kept in the database (joining the issuing transaction), so every
+    workstation reprints it as issued; the folder is then this workstation's cache."""
+    if not is_sqlite():
+        document_images.keep_issued_file(
+            ref, hashlib.sha256(data).hexdigest(), "application/pdf", data
+        )
     target = archive_path(ref)
     temporary = target.with_name(target.name + ".part")
     try:
@@ -432,8 +439,19 @@ def archived_pdf(ref: str) -> Path:
     missing (a new workstation, a cleaned folder)."""
     path = archive_path(ref)
     if not path.exists():
-        publish(write_archive(ref, render(ref)))
+        kept = None if is_sqlite() else document_images.issued_file(ref)
+        if kept is not None:  # as issued, from the server
+            publish(_cache(ref, kept))
+        else:
+            publish(write_archive(ref, render(ref)))
     return path
+
+
+def _cache(ref: str, data: bytes) -> Path:
+    """Put a PDF the server keeps into this workstation's documents folder."""
+    temporary = archive_path(ref).with_name(archive_path(ref).name + ".part")
+    paths.write_private(temporary, data)
+    return temporary
 
 
 def issued_today() -> date:
@@ -573,6 +591,7 @@ def _save_dealer(data: DealerDetails) -> None:
         m.write_audit("business", row.id, "update", changes)
 
 
+@retried
 def save_document_settings(data: DocumentSettings) -> DocumentSettings:
     """Refused field by field; documents issued before keep what they printed."""
     require_manager(_("Only a sales manager or an administrator can change the document settings."))

@@ -18,6 +18,7 @@ from app.db.leads import (
     lead_page,
     opportunity_of_lead,
 )
+from app.db.retrying import retried
 from app.domain import dates, languages
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
 from app.domain.fields import label as field_label
@@ -171,6 +172,7 @@ def _what(lead_id: int) -> str:
     return _("Lead #{id}").format(id=lead_id)
 
 
+@retried
 def update(lead_id: int, data: LeadInput, expected_version: int) -> LeadDetail:
     region = accounts.phone_region()
     validate_lead(data, region).raise_if_any()
@@ -209,6 +211,7 @@ def conflict(lead_id: int, opened: LeadInput, yours: LeadInput) -> conflicts.Con
     )
 
 
+@retried
 def save_over(lead_id: int, opened: LeadInput, yours: LeadInput, their_version: int) -> LeadDetail:
     """The user's changes over the version saved elsewhere; their other changes stay."""
     theirs = get(lead_id)

@@ -13,6 +13,7 @@ from app.db import queries
 from app.db import sales_desk as desk
 from app.db.connection import transaction
 from app.db.queries import Reservation
+from app.db.retrying import retried
 from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
 from app.domain.fields import label
@@ -341,12 +342,14 @@ def create(data: OpportunityInput, today: date | None = None) -> OpportunityDeta
     return save(None, data, 0, today).record
 
 
+@retried
 def update(
     opportunity_id: int, data: OpportunityInput, expected_version: int, today: date | None = None
 ) -> OpportunityDetail:
     return save(opportunity_id, data, expected_version, today).record
 
 
+@retried
 def save(
     opportunity_id: int | None,
     data: OpportunityInput,

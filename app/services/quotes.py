@@ -14,6 +14,7 @@ from app.db import models as m
 from app.db import queries, sales
 from app.db.catalogue import catalogue_price_entry
 from app.db.connection import transaction
+from app.db.retrying import retried
 from app.domain import money
 from app.domain import quotes as domain_quotes
 from app.domain.choices import Condition, Interest, Status
@@ -436,6 +437,7 @@ def _write_lines(row: m.Quote, lines: list[LineInput]) -> None:
     row.save()
 
 
+@retried
 def save(
     quote_id: int, data: QuoteInput, expected_version: int, today: date | None = None
 ) -> QuoteDetail:
@@ -525,6 +527,7 @@ def concerns(quote_id: int) -> list[str]:
     return issue_concerns([line.as_domain() for line in stored_lines(row)], row.currency)
 
 
+@retried
 def present(quote_id: int, today: date | None = None) -> QuoteDetail:
     """Issue the quote to the customer: its content is frozen as a snapshot and its PDF is
     archived in the documents folder. All of it happens, or none."""
@@ -560,6 +563,7 @@ def present(quote_id: int, today: date | None = None) -> QuoteDetail:
     return get(quote_id)
 
 
+@retried
 def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft revision of a presented quote, with its lines; the presented one is
     superseded (revised)."""

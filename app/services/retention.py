@@ -14,6 +14,7 @@ from app.db import models as m
 from app.db import retention as db
 from app.db.connection import transaction
 from app.db.reference import user_roles
+from app.db.retrying import retried
 from app.db.settings import put_setting, setting_value
 from app.domain.choices import UserRole
 from app.domain.validation import ValidationError
@@ -131,6 +132,7 @@ def retention_version() -> int:
     return settings_version((SETTING_KEY,))
 
 
+@retried
 def set_retention_months(months: int, expected_version: int | None = None) -> None:
     """Keep closed sales `months` months. With `expected_version` (what a form opened),
     a period changed elsewhere meanwhile is refused (ConflictError)."""

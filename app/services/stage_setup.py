@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from app.db import models as m
 from app.db import reference as db
 from app.db.connection import transaction
+from app.db.retrying import retried
 from app.domain import fields
 from app.domain.choices import ProcessKind
 from app.domain.process import PROCESS_ORDER
@@ -75,6 +76,7 @@ def _what(stage: m.Stage) -> str:
     return _("The stage “{name}”").format(name=display_name(stage.key, stage.name))
 
 
+@retried
 def update_stage(
     stage_id: int,
     default_probability: int,

@@ -12,7 +12,7 @@ from app.db import backups, migrations
 from app.db import models as m
 from app.db import reference as db
 from app.db import users as users_db
-from app.db.connection import close, open_sqlite, transaction
+from app.db.connection import close, open_postgres, open_sqlite, transaction
 from app.db.settings import put_setting, setting_changed_by, setting_value, setting_versions
 from app.domain.choices import UserRole
 from app.services import conflicts
@@ -62,6 +62,19 @@ def open_database(path: Path | None = None) -> Path:
         close()
         raise
     return path
+
+
+def open_server(url: str, password: str | None = None) -> str:
+    """Connect to the site's PostgreSQL server (a postgresql:// URL; the password apart,
+    from the workstation's credential store) and bring the schema up to date: a new, empty
+    database gets the whole schema. Returns the URL."""
+    db = open_postgres(url, password)
+    try:
+        migrations.upgrade(db)
+    except Exception:
+        close()
+        raise
+    return url
 
 
 def schema_version(path: Path | None = None) -> int:

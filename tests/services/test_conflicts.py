@@ -7,6 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg2
 import pytest
 
 from app.services import accounts, leads, opportunities, opportunity_conflicts
@@ -100,21 +101,25 @@ def test_a_lead_changed_elsewhere(user: UserInfo) -> None:
 
 
 def test_a_write_waits_for_the_other_workstation_instead_of_failing(
-    user: UserInfo, db: Path
+    user: UserInfo, db: Path, backend: str, request: pytest.FixtureRequest
 ) -> None:
     import sqlite3
     import threading
     import time
 
     created = factories.opportunity(user.id)
-    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")  # the other workstation is writing
+    if backend == "sqlite":
+        other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # the other workstation is writing
+    else:  # the other workstation holds the row (and is writing it)
+        other = psycopg2.connect(request.getfixturevalue("pg_url"))
+        other.cursor().execute("SELECT 1 FROM opportunity WHERE id = %s FOR UPDATE", (created.id,))
     released = threading.Event()
 
     def release() -> None:
         time.sleep(0.4)
-        other.execute("COMMIT")
-        released.set()
+        released.set()  # before the commit: the waiting write may go on the moment it ends
+        other.commit() if backend != "sqlite" else other.execute("COMMIT")
 
     threading.Thread(target=release).start()
     opened = opportunities.get(created.id)

@@ -645,6 +645,7 @@ def _same_as_filled() -> bool:
     return True
 
 
+@pytest.mark.sqlite_only  # PostgreSQL reads the funnel from the moves themselves
 def test_the_kept_figures_follow_every_change_to_the_history(data: PipelineData) -> None:
     """What the triggers keep per opportunity and stage is what the moves say, after moves
     by the services, closings, reopenings, moves written or removed directly, a change to

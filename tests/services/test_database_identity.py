@@ -17,6 +17,8 @@ from app.db.connection import APPLICATION_ID
 from app.services import errors, workspace
 from tests import factories, people
 
+pytestmark = pytest.mark.sqlite_only  # what marks a SQLite file and how one is refused
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 

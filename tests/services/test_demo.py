@@ -259,6 +259,7 @@ def test_no_vehicle_is_reserved_by_two_open_opportunities(db: Path) -> None:
     assert m.Vehicle.select().count() > len(reserved), "some stock stays free to sell"
 
 
+@pytest.mark.sqlite_only  # opens a second database file
 def test_the_same_seed_and_day_give_the_same_opportunities(db: Path, data_dir: Path) -> None:
     _load(seed=11)
     first = _rows("SELECT * FROM opportunity ORDER BY id")

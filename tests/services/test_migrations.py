@@ -15,6 +15,10 @@ from app.domain.text import fold
 from app.services import workspace
 from tests import factories, people
 
+pytestmark = (
+    pytest.mark.sqlite_only
+)  # SQLite files of every past schema; the server: test_server_schema.py
+
 
 def _version(path: Path) -> int:
     with sqlite3.connect(path) as conn:

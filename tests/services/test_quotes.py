@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,6 +14,7 @@ from pypdf import PdfReader
 
 from app import paths
 from app.db import models as m
+from app.db.connection import database
 from app.domain.quotes import LineKind, TradeInVehicle
 from app.domain.validation import ValidationError
 from app.services import audit, deals, documents, numbering, opportunities, orders, process, quotes
@@ -258,6 +258,7 @@ workspace.close_database()
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+@pytest.mark.sqlite_only  # a second process opens the test's database file
 def test_a_read_only_documents_folder_issues_nothing(sale: int, data_dir: Path) -> None:
     from tests import unprivileged
 
@@ -453,8 +454,7 @@ def test_unknown_document_numbers_are_named(db: Path) -> None:
 def test_the_snapshot_is_stored_as_plain_json(sale: int, db: Path) -> None:
     quote = quotes.create(sale)
     _present(quote.id)
-    with sqlite3.connect(db) as conn:
-        (stored,) = conn.execute("SELECT snapshot FROM quote").fetchone()
+    (stored,) = database.execute_sql("SELECT snapshot FROM quote").fetchone()
     data = json.loads(stored)
     assert (
         data["number"] == "Q-00001" and data["totals"]["amount_due"] == "28721.50"

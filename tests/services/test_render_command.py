@@ -18,6 +18,7 @@ def _as_anna(signed_in_commands: None) -> None:
     """render runs as anna (SHOWROOM_USER, SHOWROOM_PASSWORD)."""
 
 
+@pytest.mark.sqlite_only  # main.py opens the data folder's file; --database: test_server_commands.py
 def test_render_writes_the_issued_quote(
     user: workspace.UserInfo, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

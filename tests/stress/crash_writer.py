@@ -34,7 +34,7 @@ from pathlib import Path
 
 from app import paths
 from app.db import models as m
-from app.db.connection import open_sqlite, transaction
+from app.db.connection import is_server_url, open_postgres, open_sqlite, transaction
 from app.domain.quotes import LineKind
 from app.services import (
     accounts,
@@ -67,8 +67,11 @@ def remarks(line_count: int) -> str:
     return f"lines={line_count}"
 
 
-def prepare(database: Path) -> None:
-    workspace.open_database(database)
+def prepare(database: Path | str) -> None:
+    if isinstance(database, str):
+        workspace.open_server(database)
+    else:
+        workspace.open_database(database)
     people.sign_in_as("writer")
     # The seller printed on the documents.
     m.Business.get_or_create(name="Autohaus Brenner GmbH", defaults={"kind": "dealer"})
@@ -191,8 +194,11 @@ def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
             opportunities.update(older.id, detail, detail.version)
 
 
-def write_forever(database: Path, seed: int) -> None:
-    open_sqlite(database)
+def write_forever(database: Path | str, seed: int) -> None:
+    if isinstance(database, str):
+        open_postgres(database)
+    else:
+        open_sqlite(database)
     user = people.sign_in_as("writer")
     rng = random.Random(seed)
     n = 0
@@ -201,8 +207,8 @@ def write_forever(database: Path, seed: int) -> None:
         n += 1
 
 
-def serve(database: Path) -> int:
-    paths.set_data_dir(database.parent)  # the documents folder beside the database
+def serve(database: Path | str, data_dir: Path) -> int:
+    paths.set_data_dir(data_dir)  # the documents folder beside the database
     prepare(database)
     for line in sys.stdin:
         command, _, argument = line.strip().partition(" ")
@@ -223,4 +229,8 @@ def serve(database: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(serve(Path(sys.argv[1])))
+    # A SQLite file (its folder holds the documents), or a server's URL and a data folder.
+    where = sys.argv[1]
+    if is_server_url(where):
+        sys.exit(serve(where, Path(sys.argv[2])))
+    sys.exit(serve(Path(where), Path(where).parent))

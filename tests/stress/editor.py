@@ -24,7 +24,7 @@ from dataclasses import fields, replace
 from decimal import Decimal
 from pathlib import Path
 
-from app.db.connection import open_sqlite
+from app.db.connection import is_server_url, open_postgres, open_sqlite
 from app.services import (
     accounts,
     activities,
@@ -141,10 +141,13 @@ EDITS = {
 
 
 def main(argv: list[str]) -> int:
-    database, name, edits, start = Path(argv[0]), argv[1], int(argv[2]), Path(argv[3])
+    database, name, edits, start = argv[0], argv[1], int(argv[2]), Path(argv[3])
     edit = EDITS[argv[4]]
     ids = [int(a) for a in argv[5:]]
-    open_sqlite(database)
+    if is_server_url(database):
+        open_postgres(database)
+    else:
+        open_sqlite(Path(database))
     people.sign_in_as(name)
     rng = random.Random(name)
     saved: dict[str, list[str]] = {str(i): [] for i in ids}

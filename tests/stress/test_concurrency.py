@@ -26,7 +26,7 @@ QUOTE_EDITS = 150
 
 
 def _workstations(
-    database: Path, data_dir: Path, kind: str, edits: int, ids: list[int]
+    database: Path | str, data_dir: Path, kind: str, edits: int, ids: list[int]
 ) -> list[dict[str, Any]]:
     """Run the two editors together; their reports."""
     start = data_dir / "start"
@@ -60,8 +60,22 @@ def _workstations(
     return reports
 
 
-def _open(data_dir: Path) -> tuple[Path, workspace.UserInfo]:
-    database = workspace.open_database(data_dir / "showroom.sqlite3")
+@pytest.fixture
+def location(data_dir: Path, backend: str, request: pytest.FixtureRequest) -> Path | str:
+    """Where the workstations' database is: a SQLite file, or a database on the server."""
+    if backend == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return data_dir / "showroom.sqlite3"
+
+
+def _reopen(location: Path | str) -> Path | str:
+    if isinstance(location, str):
+        return workspace.open_server(location)
+    return workspace.open_database(location)
+
+
+def _open(location: Path | str) -> tuple[Path | str, workspace.UserInfo]:
+    database = _reopen(location)
     user = people.sign_in_as("anna")
     for name, full_name in (("ws1", "Workstation One"), ("ws2", "Workstation Two")):
         add_user(name, "salesperson", full_name=full_name)
@@ -69,15 +83,15 @@ def _open(data_dir: Path) -> tuple[Path, workspace.UserInfo]:
 
 
 @pytest.mark.slow
-def test_two_workstations_never_overwrite_each_other(data_dir: Path) -> None:
-    database, user = _open(data_dir)
+def test_two_workstations_never_overwrite_each_other(data_dir: Path, location: Path | str) -> None:
+    database, user = _open(location)
     ids = [factories.opportunity(user.id, topic=f"Shared {n}").id for n in range(3)]
     versions = {i: opportunities.get(i).version for i in ids}
     workspace.close_database()
 
     reports = _workstations(database, data_dir, "opportunity", EDITS, ids)
 
-    workspace.open_database(database)
+    _reopen(database)
     conflicts = sum(r["conflicts"] for r in reports)
     for opportunity_id in ids:
         saved = [t for r in reports for t in r["saved"][str(opportunity_id)]]
@@ -94,8 +108,10 @@ def test_two_workstations_never_overwrite_each_other(data_dir: Path) -> None:
 
 
 @pytest.mark.slow
-def test_two_workstations_saving_the_same_draft_quote_lose_no_line(data_dir: Path) -> None:
-    database, user = _open(data_dir)
+def test_two_workstations_saving_the_same_draft_quote_lose_no_line(
+    data_dir: Path, location: Path | str
+) -> None:
+    database, user = _open(location)
     drafts = [
         quotes.create(factories.opportunity(user.id, topic=f"Quoted {n}").id) for n in range(3)
     ]
@@ -106,7 +122,7 @@ def test_two_workstations_saving_the_same_draft_quote_lose_no_line(data_dir: Pat
 
     reports = _workstations(database, data_dir, "quote", QUOTE_EDITS, ids)
 
-    workspace.open_database(database)
+    _reopen(database)
     conflicts = sum(r["conflicts"] for r in reports)
     for quote_id in ids:
         saved = [t for r in reports for t in r["saved"][str(quote_id)]]
@@ -225,8 +241,10 @@ def _counted(kind: str, record_id: int) -> tuple[int, int]:
 @pytest.mark.parametrize(
     "kind", ["account", "contact", "activity", "lead", "demand", "stage", "settings"]
 )
-def test_two_workstations_lose_no_update_of_any_record(data_dir: Path, kind: str) -> None:
-    database = workspace.open_database(data_dir / "showroom.sqlite3")
+def test_two_workstations_lose_no_update_of_any_record(
+    data_dir: Path, kind: str, location: Path | str
+) -> None:
+    database = _reopen(location)
     user = people.sign_in_as("anna")
     # Managers: the stages and the settings are theirs to change.
     for name, full_name in (("ws1", "Workstation One"), ("ws2", "Workstation Two")):
@@ -237,7 +255,7 @@ def test_two_workstations_lose_no_update_of_any_record(data_dir: Path, kind: str
 
     reports = _workstations(database, data_dir, kind, COUNTED_EDITS, ids)
 
-    workspace.open_database(database)
+    _reopen(database)
     for record_id in ids:
         saves = sum(len(r["saved"][str(record_id)]) for r in reports)
         counter, version = _counted(kind, record_id)

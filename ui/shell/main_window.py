@@ -77,9 +77,16 @@ class MainWindow(UpkeepWindow):
     shows that frame first, so the program answers at once even when the database takes
     its time (a large file, a slow disk, an upgrade to run)."""
 
-    def __init__(self, user: UserInfo | None, database_path: Path) -> None:
+    def __init__(
+        self, user: UserInfo | None, database_path: Path, server: str | None = None
+    ) -> None:
         super().__init__()
         self.database_path = database_path
+        # Which database the status bar names: the site's server (its URL without a
+        # password), else the SQLite file.
+        self.database_name = (
+            _("site server {url}").format(url=server) if server else str(database_path)
+        )
         self.setWindowTitle(PROGRAM)
         self.resize(1400, 820)
 
@@ -95,7 +102,9 @@ class MainWindow(UpkeepWindow):
         self._leads: LeadListPage | None = None
         self._customers: AccountListPage | None = None
         self.opening_tab = _tab_holder()
-        self.opening_label = QLabel(_("Opening the database {path} …").format(path=database_path))
+        self.opening_label = QLabel(
+            _("Opening the database {path} …").format(path=self.database_name)
+        )
         self.opening_label.setMargin(24)
         self.opening_tab.layout().addWidget(self.opening_label)
         self.agenda_tab = _tab_holder()
@@ -119,7 +128,7 @@ class MainWindow(UpkeepWindow):
 
         self.count_label = QLabel(_("Opening the database …"))
         self.statusBar().addWidget(self.count_label, 1)
-        self.where_label = QLabel(str(database_path))
+        self.where_label = QLabel(self.database_name)
         self.statusBar().addPermanentWidget(self.where_label)
         self._counts: dict[QWidget, str] = {}
         # The lock (ui/shell/session.py): its screen, and what it hid and disabled.
@@ -130,6 +139,14 @@ class MainWindow(UpkeepWindow):
         self.tabs.setEnabled(False)
         if user is not None:
             self.sign_in(user)
+
+    def connect_to_server(self) -> None:
+        from ui.shell.site_server_dialog import SiteServerDialog
+
+        if SiteServerDialog(self).exec():
+            self.statusBar().showMessage(
+                _("The choice of database is kept; Showroom opens it at its next start."), 10_000
+            )
 
     def say_opening(self, text: str) -> None:
         """What the frame says while the database is opened (an upgrade, say)."""
@@ -173,7 +190,7 @@ class MainWindow(UpkeepWindow):
             _("{user} ({role}) · {database}").format(
                 user=user.full_name,
                 role=_(role) if role else user.role.replace("_", " "),
-                database=self.database_path,
+                database=self.database_name,
             )
         )
         self.where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -183,6 +200,11 @@ class MainWindow(UpkeepWindow):
         if not self._closed:  # (closed while the database was being opened)
             record_changes().changed.connect(self._on_record_changed)
             self._listening = True
+            # Other workstations' saves, as if a dialog here had announced them. (Imported
+            # here: the window's frame is shown before any database code is loaded.)
+            from ui.shell.live_refresh import LiveRefresh
+
+            self.live_refresh = LiveRefresh(self._on_record_changed, self)
         self.tabs.currentChanged.connect(self._on_tab)
 
         for action in self._database_actions:
@@ -251,6 +273,8 @@ class MainWindow(UpkeepWindow):
             _("What new quotes and order forms are issued with: validity, VAT rate, terms, logo")
         )
         self.document_settings_action.triggered.connect(self.open_document_settings)
+        self.server_action = _action(_("Connect to the site &server…"), self)
+        self.server_action.triggered.connect(self.connect_to_server)
         self.backup_action = _action(_("&Back up now"), self)
         self.backup_action.triggered.connect(self.back_up_now)
         self.restore_action = _action(_("&Restore from a backup…"), self)
@@ -289,6 +313,7 @@ class MainWindow(UpkeepWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.server_action)
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addAction(self.purge_action)
@@ -545,6 +570,7 @@ class MainWindow(UpkeepWindow):
             user_settings.save_geometry(self, "main")
         if self._listening:
             record_changes().changed.disconnect(self._on_record_changed)
+            self.live_refresh.stop()
             self._listening = False
         super().closeEvent(event)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from peewee import Database
 
 from app.db.steps.languages import correspondence_languages
+from app.db.steps.shared_files import shared_files
 from app.db.steps.sign_in import sign_in_users
 from app.db.steps.v2_to_v7 import (
     _v2_quotes,
@@ -45,6 +46,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v13_home_use_demand,
     correspondence_languages,
     sign_in_users,
+    shared_files,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
