@@ -416,10 +416,12 @@ def _move_command(url: str) -> int:
     from app.services import site_server
     from app.services.move_to_server import MoveError, move_to_server
 
-    refused = _authorise_on_database(Right.SETUP)
+    path = paths.database_path()
+    # Checked on a copy: the sign-in writes its audit line there, and the file being moved
+    # stays byte for byte as it was.
+    refused = _authorise_on_backup(path, Right.SETUP) if path.exists() else None
     if refused is not None:
         return refused
-    path = paths.database_path()
     try:
         copies = move_to_server(url, site_server.stored_password(url), path)
     except MoveError as exc:

@@ -24,7 +24,11 @@ def _sha(path: Path) -> str:
 
 
 def test_the_demo_dealership_moves_whole_and_the_file_stays_as_it_was(
-    data_dir: Path, pg: pg_server.TestServer, backend: str, capsys: pytest.CaptureFixture[str]
+    data_dir: Path,
+    pg: pg_server.TestServer,
+    backend: str,
+    capsys: pytest.CaptureFixture[str],
+    signed_in_commands: None,
 ) -> None:
     path = workspace.open_database(data_dir / "showroom.sqlite3")
     people.sign_in_as("anna")

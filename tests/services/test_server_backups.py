@@ -51,6 +51,7 @@ def test_main_backs_up_and_restores_the_server_from_the_command_line(
     pg_url: str,
     data_dir: Path,
     capsys: pytest.CaptureFixture[str],
+    signed_in_commands: None,
 ) -> None:
     import main
 
