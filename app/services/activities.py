@@ -22,9 +22,10 @@ from app.domain.choices import (
     vehicle_sold,
 )
 from app.domain.fields import label as field_label
+from app.domain.rights import Right
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
-from app.services import conflicts, leads, process
+from app.services import access, conflicts, leads, process, record_rights
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import NameChoice, reason_choices, reason_label, stored_reason
 from app.services.timeline import (
@@ -221,6 +222,7 @@ def _check_parent_open(data: ActivityInput) -> None:
 
 
 def create(data: ActivityInput) -> ActivityDetail:
+    record_rights.require_activity_parent(data.opportunity_id, data.lead_id, data.owner_id)
     with transaction():
         _check_parent_open(data)
         _validate(data, None).raise_if_any()
@@ -246,6 +248,7 @@ def _what(row: m.Activity) -> str:
 def update(activity_id: int, data: ActivityInput, expected_version: int) -> ActivityDetail:
     """Save the activity over the version the form opened (ConflictError when it was saved
     elsewhere since); audited field by field, a new version."""
+    record_rights.require_activity(activity_id)
     with transaction():
         row = m.Activity.get_or_none(m.Activity.id == activity_id)
         if row is None:
@@ -269,6 +272,7 @@ def update(activity_id: int, data: ActivityInput, expected_version: int) -> Acti
 def set_done(activity_id: int, done: bool = True) -> ActivityDetail:
     """Tick an activity done (or not) as it is now: one field, read and written in one
     transaction, so nobody's other change is lost."""
+    record_rights.require_activity(activity_id)
     with transaction():
         detail = get(activity_id)
         detail.done = done
@@ -307,6 +311,7 @@ def _show(name: str, value: object) -> str:
 
 def conflict(activity_id: int, opened: ActivityInput, yours: ActivityInput) -> conflicts.Conflict:
     """What changed since the activity was opened: the value then, theirs and yours."""
+    access.require(Right.READ_SALES)
     row = m.Activity.get_or_none(m.Activity.id == activity_id)
     if row is None:
         raise NotFound(_("This activity no longer exists."))
@@ -320,6 +325,7 @@ def save_over(
     activity_id: int, opened: ActivityInput, yours: ActivityInput, their_version: int
 ) -> ActivityDetail:
     """The user's changes over the version saved elsewhere; their other changes stay."""
+    record_rights.require_activity(activity_id)
     theirs = get(activity_id)
     merged = conflicts.merged(opened, theirs, yours, _COMPARED)
     data = ActivityInput(**{n: getattr(merged, n) for n in _FIELDS})
@@ -327,6 +333,7 @@ def save_over(
 
 
 def get(activity_id: int) -> ActivityDetail:
+    access.require(Right.READ_SALES)
     row = m.Activity.get_or_none(m.Activity.id == activity_id)
     if row is None:
         raise NotFound(_("This activity no longer exists."))
@@ -374,18 +381,21 @@ def _activity_entries(rows: list[db.TimelineRow]) -> list[TimelineEntry]:
 
 def for_lead(lead_id: int, limit: int = 2000) -> list[TimelineEntry]:
     """The calls, e-mails, notes, tasks and appointments of a lead, newest first."""
+    access.require(Right.READ_SALES)
     return [replace(e, about="") for e in _activity_entries(db.lead_timeline(lead_id, limit))]
 
 
 def for_account(account_id: int, limit: int = 2000) -> list[TimelineEntry]:
     """Every activity with a customer, newest first: its own, those of its opportunities
     and those of the leads it was converted from."""
+    access.require(Right.READ_SALES)
     return _activity_entries(db.account_timeline(account_id, limit))
 
 
 def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
     """Activities, stage moves, close-date changes and what was done to the sale's
     documents, newest first."""
+    access.require(Right.READ_SALES)
     entries = [
         replace(e, about="")
         for e in _activity_entries(db.opportunity_timeline(opportunity_id, limit))
@@ -448,6 +458,7 @@ def agenda(user_id: int, today: date | None = None, now: datetime | None = None)
     """For one salesperson: today's appointments and test drives, overdue tasks (and calls
     or appointments not marked done), and their open opportunities that are past their
     close date or have sat in their stage longer than it allows."""
+    access.require(Right.READ_SALES)
     today = today or date.today()
     now = now or datetime.now()
     day_start, day_end = (
@@ -534,6 +545,7 @@ class VehicleCalendar:
 
 def vehicle_calendar(first_day: date, days: int) -> VehicleCalendar:
     """The demo fleet's cars and their test drives over `days` days from `first_day`."""
+    access.require(Right.READ_SALES)
     fleet = [c for c in sales_desk.bookable_cars() if c.use == VehicleUse.DEMO_FLEET.value]
     start = datetime.combine(first_day, time.min)
     end = start + timedelta(days=days)
@@ -578,6 +590,7 @@ class ComingEntry:
 def coming_days(user_id: int, first_day: date, days: int = 7) -> list[ComingEntry]:
     """What is ahead from `first_day` for `days` days: appointments, test drives, tasks
     not done, and the open sales expected to close then, in time order."""
+    access.require(Right.READ_SALES)
     start = datetime.combine(first_day, time.min)
     end = start + timedelta(days=days)
     kinds = [
@@ -607,6 +620,7 @@ def follow_up_date(activity_id: int, today: date | None = None) -> date | None:
 def follow_up(activity_id: int, due: date, owner_id: int | None = None) -> ActivityDetail:
     """A task due on `due` for the same sale, lead or customer, following the activity up:
     its subject says what to do, taken from the activity's."""
+    access.require(Right.READ_SALES)
     source = sales_desk.follow_up_source(activity_id)
     if source is None:
         raise NotFound(_("This activity no longer exists."))

@@ -14,9 +14,10 @@ from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Interest, Status
 from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
+from app.domain.rights import Right
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _
-from app.services import documents, numbering, process, quotes, wording
+from app.services import access, documents, numbering, process, quotes, record_rights, wording
 from app.services.errors import NotFound
 
 MAX_MILEAGE_KM = 2_000_000
@@ -126,6 +127,7 @@ def _render(snap: DocumentSnapshot) -> bytes:
 
 
 def for_opportunity(opportunity_id: int) -> list[OrderFormSummary]:
+    access.require(Right.READ_SALES)
     forms = sales.opportunity_order_forms(opportunity_id)
     orders = sales.orders_by_form([opportunity_id])
     result = []
@@ -194,6 +196,7 @@ def _require_live(row: m.OrderForm) -> None:
 
 def record_signature(order_form_id: int, signed_on: date, today: date | None = None) -> None:
     """The customer has signed the order form (on paper, on the day given)."""
+    record_rights.require_order_form(order_form_id)
     today = today or date.today()
     with transaction():
         row = _form(order_form_id)
@@ -224,6 +227,7 @@ def record_signature(order_form_id: int, signed_on: date, today: date | None = N
 def confirm_order(order_form_id: int) -> str:
     """The signed order form becomes an order; the opportunity moves to Delivery. Returns the
     order's number."""
+    record_rights.require_order_form(order_form_id)
     with transaction():
         row = _form(order_form_id)
         opportunity = row.opportunity
@@ -251,6 +255,7 @@ def record_delivery(
     order_id: int, delivered_on: date, mileage_km: int, note: str = "", today: date | None = None
 ) -> None:
     """The customer has the vehicle: the delivery is recorded and the sale closes as won."""
+    record_rights.require_order(order_id)
     today = today or date.today()
     v = Validator()
     if delivered_on > today:

@@ -30,9 +30,10 @@ from app.domain.quotes import (
     quote_label,
     validate_lines,
 )
+from app.domain.rights import Right
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _, current
-from app.services import documents, numbering, process, wording
+from app.services import access, documents, numbering, process, record_rights, wording
 from app.services.documents import DEFAULT_VAT_RATE, MAX_VALID_DAYS, default_vat_rate, valid_days
 from app.services.errors import ConflictError, NotFound
 
@@ -164,6 +165,7 @@ def stored_lines(row: m.Quote) -> list[LineInput]:
 
 
 def get(quote_id: int) -> QuoteDetail:
+    access.require(Right.READ_SALES)
     row = row_of(quote_id)
     vehicle = row.vehicle if row.vehicle_id else None
     return QuoteDetail(
@@ -187,6 +189,7 @@ def get(quote_id: int) -> QuoteDetail:
 
 def for_opportunity(opportunity_id: int, today: date | None = None) -> list[QuoteSummary]:
     """The opportunity's quotes, newest first; open quotes past their date expire first."""
+    access.require(Right.READ_SALES)
     expire_due(today, opportunity_id=opportunity_id)
     forms = sales.order_form_numbers(opportunity_id)
     return [
@@ -256,6 +259,7 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft for the opportunity, numbered from the quote series, with the vehicle as
     its first line and the opportunity's trade-in estimate as a trade-in line. Moves the
     opportunity to at least Quotation."""
+    record_rights.require_opportunity(opportunity_id)
     today = today or date.today()
     with transaction():
         opportunity = _opportunity(opportunity_id)
@@ -440,6 +444,7 @@ def save(
 ) -> QuoteDetail:
     """Save a draft's lines and details. A presented quote is frozen: revise it instead."""
 
+    record_rights.require_quote(quote_id)
     today = today or date.today()
     with transaction():
         row = row_of(quote_id)
@@ -504,6 +509,7 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
 def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
     """A preview of the quote as it is saved now, marked DRAFT on every page: for checking
     before presenting it. Nothing is frozen or archived."""
+    access.require(Right.READ_SALES)
     from reports import pdf  # reportlab is loaded when the first document is, not at start-up
 
     row = row_of(quote_id)
@@ -524,6 +530,7 @@ def concerns(quote_id: int) -> list[str]:
 def present(quote_id: int, today: date | None = None) -> QuoteDetail:
     """Issue the quote to the customer: its content is frozen as a snapshot and its PDF is
     archived in the documents folder. All of it happens, or none."""
+    record_rights.require_quote(quote_id)
     today = today or date.today()
     temporary: Path | None = None
     try:
@@ -560,6 +567,7 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft revision of a presented quote, with its lines; the presented one is
     superseded (revised)."""
 
+    record_rights.require_quote(quote_id)
     today = today or date.today()
     with transaction():
         row = row_of(quote_id)
@@ -594,6 +602,7 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
 
 
 def abandon(quote_id: int) -> None:
+    record_rights.require_quote(quote_id)
     with transaction():
         row = row_of(quote_id)
         process.require_open(row.opportunity)

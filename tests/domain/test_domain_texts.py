@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app import i18n
-from app.domain import choices, documents, money, quotes, validation, vin
+from app.domain import choices, documents, money, quotes, rights, validation, vin
 from app.domain.choices import Channel, Choice, Condition, LeadStatus
 from app.domain.quotes import LineKind, QuoteLine
 from tests.catalogues import catalogue
@@ -26,6 +26,8 @@ _BEFORE = {
     "trade_in": "Trade-in",
     "co_buyer": "Co-buyer",
     "ex_demo": "Ex-demo",
+    "read_only": "Read-only",
+    "scheduler": "Scheduled tasks",
 }
 # Every list of the domain (choices, quotes and documents are imported above).
 LISTS: list[type[Choice]] = Choice.__subclasses__()
@@ -33,7 +35,7 @@ assert {quotes.LineKind, documents.DocumentKind, choices.Channel} <= set(LISTS)
 
 
 # Lists made after the labels were marked: they have no "before" to read as.
-_MARKED_FROM_THE_START = {choices.ConsentChannel, choices.ConsentMethod}
+_MARKED_FROM_THE_START = {choices.ConsentChannel, choices.ConsentMethod, rights.Right}
 
 
 @pytest.mark.parametrize("choice", LISTS, ids=lambda c: c.__name__)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from app.db import models as m
 from app.services import accounts, leads, opportunities, opportunity_conflicts
 from app.services.errors import ConflictError
 from app.services.workspace import UserInfo, sign_in
 from tests import factories
+from tests.people import add_user
 
 
 def test_an_opportunity_changed_elsewhere_is_refused_with_who_and_the_version(
@@ -21,8 +21,9 @@ def test_an_opportunity_changed_elsewhere_is_refused_with_who_and_the_version(
 ) -> None:
     created = factories.opportunity(user.id)
     opened = opportunities.get(created.id)
-    m.User.create(username="luca", full_name="Luca Bianchi", role="salesperson")
-    other = sign_in("luca")  # the other workstation
+    # The sales manager at the other workstation: a salesperson could not change Anna's.
+    add_user("luca", "sales_manager", full_name="Luca Bianchi")
+    other = sign_in("luca")
     theirs = replace(opened, est_revenue=Decimal("29900"))
     saved = opportunities.update(created.id, theirs, opened.version)
     mine = replace(opened, topic="Golf GTI for Rossi")

@@ -140,6 +140,7 @@ class MainWindow(UpkeepWindow):
         from app.domain.choices import UserRole
         from app.services import workspace
         from ui.opportunities.opportunity_list import OpportunityListPage
+        from ui.shell.action_rights import apply_rights
 
         assert not self.signed_in, "a window is signed in once"
         # The user's own screen settings (columns, views, sizes) before the lists are built.
@@ -182,7 +183,7 @@ class MainWindow(UpkeepWindow):
 
         for action in self._database_actions:
             action.setEnabled(True)
-        self.purge_action.setVisible(user.role in (UserRole.SALES_MANAGER, UserRole.ADMINISTRATOR))
+        apply_rights(self)  # what this user may not do: disabled, saying why
         self.demo_action.setEnabled(empty)
         # Right-click on the opportunity list: what applies to the rows under the mouse.
         table = self.opportunities.table
@@ -243,7 +244,6 @@ class MainWindow(UpkeepWindow):
         self.restore_action.triggered.connect(self.open_restore)
         self.purge_action = _action(_("&Purge old closed sales…"), self)
         self.purge_action.triggered.connect(self.open_purge)
-        self.purge_action.setVisible(False)  # for managers (sign_in)
         self.demo_action = _action(_("Load &demo data"), self)
         self.demo_action.triggered.connect(self.load_demo_data)
         quit_action = _action(_("&Quit"), self, QKeySequence.StandardKey.Quit)
