@@ -38,6 +38,9 @@ def set_acting_user(user_id: int | None) -> None:
     """The user whose changes are being saved (the one signed in at this workstation)."""
     global _acting_user
     _acting_user = user_id
+    # The audit log's name cache is per signing-in: another database (a test's, a restored
+    # one) may give the same id to someone else.
+    _user_names.clear()
 
 
 def acting_user() -> int | None:

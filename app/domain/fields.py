@@ -134,6 +134,7 @@ _LABELS: dict[str, str] = dict(
         NP_("vehicle.condition", "Condition"),
         NP_("user.home_business_id", "Home business"),
         NP_("user.home_facility_id", "Home facility"),
+        NP_("user.team_id", "Team"),
         # --- teams and the audit log (administration) ---
         NP_("team.name", "Name"),
         NP_("team.facility_id", "Facility"),

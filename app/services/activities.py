@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from app.db import activities as db
 from app.db import models as m
 from app.db import queries, sales_desk
+from app.db import teams as team_queries
 from app.db.accounts import account_exists
 from app.db.connection import transaction
 from app.db.history import close_date_changes
@@ -454,23 +455,32 @@ def _agenda_activities(rows: list[db.AgendaRow]) -> list[AgendaActivity]:
     return result
 
 
-def agenda(user_id: int, today: date | None = None, now: datetime | None = None) -> Agenda:
+def agenda(
+    user_id: int,
+    today: date | None = None,
+    now: datetime | None = None,
+    team_id: int | None = None,
+) -> Agenda:
     """For one salesperson: today's appointments and test drives, overdue tasks (and calls
     or appointments not marked done), and their open opportunities that are past their
-    close date or have sat in their stage longer than it allows."""
+    close date or have sat in their stage longer than it allows. With `team_id`, the same
+    for the whole team: its members' and what it holds untaken."""
     access.require(Right.READ_SALES)
+    whose: int | list[int] = user_id
+    if team_id is not None:
+        whose = team_queries.member_ids(team_id)
     today = today or date.today()
     now = now or datetime.now()
     day_start, day_end = (
         datetime.combine(today, time.min),
         datetime.combine(today + timedelta(days=1), time.min),
     )
-    todays = db.scheduled_between(user_id, day_start, day_end, _SCHEDULED)
+    todays = db.scheduled_between(whose, day_start, day_end, _SCHEDULED)
     overdue = db.not_done_before(
-        user_id, day_start, [ActivityKind.NOTE.value, ActivityKind.EMAIL.value]
+        whose, day_start, [ActivityKind.NOTE.value, ActivityKind.EMAIL.value]
     )
     past_close, stale = [], []
-    for row in queries.agenda_opportunities(user_id, today, now):
+    for row in queries.agenda_opportunities(user_id, today, now, team_id):
         oid, topic, customer, stored_stage, stage_key, close, allowed, entered = row
         stage = standard_names.display_name(stage_key, stored_stage)
         days = int((now - entered).total_seconds() // 86_400) if entered else 0

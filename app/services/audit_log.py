@@ -41,9 +41,17 @@ ACTION_NAMES: dict[str, str] = {
     "anonymise": N_("anonymised"),
     "purge": N_("purged"),
 }
-# Fields that hold a user's or a team's id: shown by name.
-_USER_FIELDS = {"owner", "owner_id", "leader_id", "changed_by"}
-_TEAM_FIELDS = {"team", "team_id"}
+# Fields that hold another record's id, shown by its name: (table, name column).
+_LINKS: dict[str, tuple[Any, Any]] = {
+    **dict.fromkeys(("owner", "leader", "user"), (m.User, m.User.full_name)),
+    **dict.fromkeys(("team",), (m.Team, m.Team.name)),
+    **dict.fromkeys(("facility", "home_facility"), (m.Facility, m.Facility.name)),
+    **dict.fromkeys(("business", "home_business"), (m.Business, m.Business.name)),
+}
+
+
+def _link(name: str) -> tuple[Any, Any] | None:
+    return _LINKS.get(name.removesuffix("_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,23 +97,20 @@ def _names(model: Any, column: Any, ids: set[int]) -> dict[int, str]:
 
 def _lines(rows: list[m.AuditEntry]) -> list[AuditLine]:
     parsed = [parse_changes(r.changes) for r in rows]
-    users: set[int] = set()
-    teams: set[int] = set()
+    wanted: dict[Any, set[int]] = {}
     for changes in parsed:
         for name, pair in changes.items():
-            target = users if name in _USER_FIELDS else teams if name in _TEAM_FIELDS else None
-            if target is not None:
-                target.update(v for v in pair if isinstance(v, int))
-    user_names = _names(m.User, m.User.full_name, users)
-    team_names = _names(m.Team, m.Team.name, teams)
+            link = _link(name)
+            if link is not None:
+                wanted.setdefault(link, set()).update(v for v in pair if isinstance(v, int))
+    names = {link: _names(link[0], link[1], ids) for link, ids in wanted.items()}
 
     def shown(name: str, value: Any) -> str:
         if value in (None, ""):
             return "—"
-        if isinstance(value, int) and name in _USER_FIELDS:
-            return user_names.get(value, f"#{value}")
-        if isinstance(value, int) and name in _TEAM_FIELDS:
-            return team_names.get(value, f"#{value}")
+        link = _link(name)
+        if isinstance(value, int) and link is not None:
+            return names.get(link, {}).get(value, f"#{value}")
         text = str(value)
         return text if len(text) <= 60 else text[:59] + "…"
 

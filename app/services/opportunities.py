@@ -40,6 +40,7 @@ from app.services.opportunity_form import (
     vehicle_choice,
 )
 
+NONE_ID = queries.NONE_ID  # a filter's id for "none": an opportunity nobody has taken
 OpportunityFilter = queries.OpportunityFilter
 OpportunityRow = queries.OpportunityRow
 SORT_COLUMNS = queries.SORT_COLUMNS

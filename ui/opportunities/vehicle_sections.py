@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QWidget,
 )
@@ -17,7 +19,9 @@ from app.services import catalogue, reference
 from app.services.catalogue import VehicleChoice
 from app.services.opportunity_form import FormChoices, OpportunityInput
 from app.services.reference import Option
-from ui.common.qt import NO_FOCUS
+from ui.common.qt import CHECKED, ITEM_CHECKABLE, NO_FOCUS, UNCHECKED
+from ui.common.rights import allow
+from ui.common.roles import VALUE_ROLE
 from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
 from ui.common.widgets import (
     LookupEdit,
@@ -201,17 +205,24 @@ class DeviceSection(Section):
 
 class AssignmentSection(Section):
     """Which business, site and operation the sale belongs to; each offers what belongs
-    to the one before."""
+    to the one before. And who sells it besides its owner: the team that holds it (until a
+    salesperson takes it) and further salespeople, set by a manager."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(_("Assignment"), parent)
         self.business = OptionCombo()
         self.facility = OptionCombo()
         self.operation = OptionCombo()
+        self.team = OptionCombo()
+        self.salespeople = QListWidget()
+        self.salespeople.setMaximumHeight(self.salespeople.fontMetrics().height() * 5)
         self._row("business_id", self.business, short=True)
         self._row("facility_id", self.facility, short=True)
         self._row("operation_id", self.operation, short=True)
+        self._row("team_id", self.team, short=True)
+        self._row("salespeople", self.salespeople, short=True)
         self._choices: FormChoices | None = None
+        self._who_sells_reason: str | None = None  # why the user may not change who sells
         self.business.currentIndexChanged.connect(self._on_business_changed)
         self.facility.currentIndexChanged.connect(self._on_facility_changed)
 
@@ -236,6 +247,29 @@ class AssignmentSection(Section):
         if prefill_single and operation_id is None and len(operations) == 1:
             operation_id = operations[0].id
         self._fill(self.operation, operations, operation_id)
+        self._fill(self.team, choices.teams, data.team_id)
+        self._enable()
+
+    def show_salespeople(self, choices: FormChoices, chosen: list[int]) -> None:
+        """The active users, each ticked when they sell this opportunity beside its owner."""
+        self.salespeople.clear()
+        for user in choices.owners(None):
+            item = QListWidgetItem(user.label)
+            item.setData(VALUE_ROLE, user.id)
+            item.setFlags(item.flags() | ITEM_CHECKABLE)
+            item.setCheckState(CHECKED if user.id in chosen else UNCHECKED)
+            self.salespeople.addItem(item)
+
+    def salespeople_ids(self) -> list[int]:
+        return [
+            int(self.salespeople.item(row).data(VALUE_ROLE))
+            for row in range(self.salespeople.count())
+            if self.salespeople.item(row).checkState() == CHECKED
+        ]
+
+    def allow_who_sells(self, reason: str | None) -> None:
+        """Team and further salespeople: changed by a manager; else disabled, saying why."""
+        self._who_sells_reason = reason
         self._enable()
 
     def _facilities(self, business_id: int | None) -> list[Option]:
@@ -256,9 +290,16 @@ class AssignmentSection(Section):
         data.business_id = self.business.current_id()
         data.facility_id = self.facility.current_id()
         data.operation_id = self.operation.current_id()
+        data.team_id = self.team.current_id()
 
     def state(self) -> tuple[Any, ...]:
-        return (self.business.current_id(), self.facility.current_id(), self.operation.current_id())
+        return (
+            self.business.current_id(),
+            self.facility.current_id(),
+            self.operation.current_id(),
+            self.team.current_id(),
+            tuple(self.salespeople_ids()),
+        )
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
@@ -275,6 +316,9 @@ class AssignmentSection(Section):
         self.business.setEnabled(editable)
         self.facility.setEnabled(editable and self.business.current_id() is not None)
         self.operation.setEnabled(editable and self.facility.current_id() is not None)
+        for widget in (self.team, self.salespeople):
+            allow(widget, self._who_sells_reason if editable else None)
+            widget.setEnabled(editable and self._who_sells_reason is None)
 
     def _on_business_changed(self) -> None:
         business_id = self.business.current_id()

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from app.i18n import N_, _, ngettext, pgettext
 from ui.common import changes, user_settings
 from ui.common.changes import record_changes
+from ui.shell.admin_menu import add_admin_actions, add_admin_menu
+from ui.shell.list_actions import enable_list_actions, take_current
 from ui.shell.upkeep import UpkeepWindow
 
 # Start-up shows this window before the database is opened, so what its frame needs is all
@@ -190,6 +192,7 @@ class MainWindow(UpkeepWindow):
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         table.addAction(self.open_action)
         table.addAction(self.close_lost_action)
+        table.addAction(self.take_action)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         table.selectionModel().selectionChanged.connect(lambda *_: self._enable_actions())
         self.opportunities.model.modelReset.connect(self._enable_actions)
@@ -228,6 +231,9 @@ class MainWindow(UpkeepWindow):
         self.close_lost_action = _action(_("Close as l&ost…"), self)
         self.close_lost_action.setToolTip(_("Close the selected opportunities as lost"))
         self.close_lost_action.triggered.connect(self.close_selected_as_lost)
+        self.take_action = _action(_("&Take it"), self)
+        self.take_action.setToolTip(_("Become the owner of the opportunity your team holds"))
+        self.take_action.triggered.connect(lambda: take_current(self))
         self.stage_setup_action = _action(_("Stages and &processes…"), self)
         self.stage_setup_action.setToolTip(
             _("The kinds of opportunity and their stages: probabilities, days allowed, funnel")
@@ -246,6 +252,7 @@ class MainWindow(UpkeepWindow):
         self.purge_action.triggered.connect(self.open_purge)
         self.demo_action = _action(_("Load &demo data"), self)
         self.demo_action.triggered.connect(self.load_demo_data)
+        add_admin_actions(self)
         quit_action = _action(_("&Quit"), self, QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         # All but Quit wait for the database (sign_in enables them).
@@ -273,7 +280,7 @@ class MainWindow(UpkeepWindow):
         ):
             sales_menu.addAction(action)
         sales_menu.addSeparator()
-        for action in (self.open_action, self.close_lost_action):
+        for action in (self.open_action, self.take_action, self.close_lost_action):
             sales_menu.addAction(action)
         sales_menu.addSeparator()
         for action in (self.refresh_action, self.find_action):
@@ -283,6 +290,7 @@ class MainWindow(UpkeepWindow):
         sales_menu.addSeparator()
         sales_menu.addAction(self.stage_setup_action)
         sales_menu.addAction(self.document_settings_action)
+        add_admin_menu(self)
 
         self.toolbar = toolbar = QToolBar(pgettext("toolbar", "Main"), self)
         toolbar.setObjectName("main-toolbar")
@@ -440,7 +448,7 @@ class MainWindow(UpkeepWindow):
 
     def _enable_actions(self) -> None:
         on_list = self.tabs.currentWidget() is self.opportunities
-        self.close_lost_action.setEnabled(on_list and bool(self.selected_opportunities()))
+        enable_list_actions(self, on_list)
 
     def _open_current(self) -> None:
         from ui.common.record_table import ListPage
