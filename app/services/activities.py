@@ -223,8 +223,8 @@ def _check_parent_open(data: ActivityInput) -> None:
 
 
 def create(data: ActivityInput) -> ActivityDetail:
-    record_rights.require_activity_parent(data.opportunity_id, data.lead_id, data.owner_id)
     with transaction():
+        record_rights.require_activity_parent(data.opportunity_id, data.lead_id, data.owner_id)
         _check_parent_open(data)
         _validate(data, None).raise_if_any()
         row = m.Activity.create(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from app.db import models as m
 from app.db import record_rights as db
 from app.db import reference
-from app.db.connection import transaction
+from app.db.connection import current_transaction, transaction
 from app.domain import record_rights as rule
 from app.domain.record_rights import Holder
 from app.domain.rights import Right, rights_of
@@ -65,13 +65,24 @@ class _Who:
     seller: rule.Seller | None
 
 
+_known: dict[tuple[int, tuple[int, int]], _Who] = {}  # read in the transaction under way
+
+
 def _who() -> _Who:
-    """The signed-in user with their roles, rights and where they sell: two statements."""
+    """The signed-in user with their roles, rights and where they sell: two statements,
+    once per transaction."""
     user_id = m.acting_user()
     if user_id is None:
         return _Who(None, frozenset(), frozenset(), None)
+    under_way = current_transaction()
+    if under_way is not None and (user_id, under_way) in _known:
+        return _known[(user_id, under_way)]
     roles = reference.user_roles(user_id)
-    return _Who(user_id, roles, rights_of(roles), db.seller(user_id))
+    who = _Who(user_id, roles, rights_of(roles), db.seller(user_id))
+    if under_way is not None:
+        _known.clear()
+        _known[(user_id, under_way)] = who
+    return who
 
 
 def _access(h: Holder, who: _Who | None = None) -> SaleAccess:

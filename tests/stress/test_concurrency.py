@@ -67,10 +67,19 @@ def _open(data_dir: Path) -> tuple[Path, workspace.UserInfo]:
     return database, user
 
 
+def _shared(opportunity_id: int) -> int:
+    """Anna's sale with both workstations' salespeople beside her: theirs to change too."""
+    from app.services import record_rights
+
+    beside = [u.id for u in m.User.select().where(m.User.username.in_(["ws1", "ws2"]))]
+    record_rights.reassign("opportunity", opportunity_id, m.acting_user(), None, beside)
+    return opportunity_id
+
+
 @pytest.mark.slow
 def test_two_workstations_never_overwrite_each_other(data_dir: Path) -> None:
     database, user = _open(data_dir)
-    ids = [factories.opportunity(user.id, topic=f"Shared {n}").id for n in range(3)]
+    ids = [_shared(factories.opportunity(user.id, topic=f"Shared {n}").id) for n in range(3)]
     versions = {i: opportunities.get(i).version for i in ids}
     workspace.close_database()
 
@@ -96,7 +105,8 @@ def test_two_workstations_never_overwrite_each_other(data_dir: Path) -> None:
 def test_two_workstations_saving_the_same_draft_quote_lose_no_line(data_dir: Path) -> None:
     database, user = _open(data_dir)
     drafts = [
-        quotes.create(factories.opportunity(user.id, topic=f"Quoted {n}").id) for n in range(3)
+        quotes.create(_shared(factories.opportunity(user.id, topic=f"Quoted {n}").id))
+        for n in range(3)
     ]
     ids = [q.id for q in drafts]
     first_lines = {q.id: [line.description for line in q.lines] for q in drafts}
@@ -187,6 +197,10 @@ def _counted_records(kind: str, user: workspace.UserInfo) -> list[int]:
                 s.id, s.default_probability, 1, s.in_funnel, expected_version=s.version
             )
         return [s.id for s in stages]
+    if kind == "team":
+        from app.services import teams
+
+        return [teams.save(None, teams.TeamInput(name=f"Team {n} 0")).id for n in range(2)]
     settings = documents.document_settings()
     documents.save_document_settings(replace(settings, terms="0"))
     return [0]
@@ -216,20 +230,27 @@ def _counted(kind: str, record_id: int) -> tuple[int, int]:
     if kind == "stage":
         stage = stage_setup.stage(record_id)
         return int(stage.days_allowed or 0), stage.version
+    if kind == "team":
+        from app.services import teams
+
+        team = teams.get(record_id)
+        return int(team.name.rpartition(" ")[2]), team.version
     settings = documents.document_settings()
     return int(settings.terms), int(settings.version or 0)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "kind", ["account", "contact", "activity", "lead", "demand", "stage", "settings"]
+    "kind", ["account", "contact", "activity", "lead", "demand", "stage", "settings", "team"]
 )
 def test_two_workstations_lose_no_update_of_any_record(data_dir: Path, kind: str) -> None:
     database = workspace.open_database(data_dir / "showroom.sqlite3")
     user = workspace.sign_in("anna")
-    # Managers: the stages and the settings are theirs to change.
+    # Managers change the sales; the stages, the settings and the teams are the
+    # administrators' (Right.SETUP, Right.MANAGE_USERS).
+    role = "administrator" if kind in ("stage", "settings", "team") else "sales_manager"
     for name, full_name in (("ws1", "Workstation One"), ("ws2", "Workstation Two")):
-        m.User.create(username=name, full_name=full_name, role="sales_manager")
+        m.User.create(username=name, full_name=full_name, role=role)
     ids = _counted_records(kind, user)
     before = {i: _counted(kind, i) for i in ids}
     workspace.close_database()
