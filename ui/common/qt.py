@@ -158,3 +158,4 @@ NO = QMessageBox.StandardButton.No
 ACCEPTED = QDialog.DialogCode.Accepted
 
 INSTANT_POPUP = QToolButton.ToolButtonPopupMode.InstantPopup
+TEXT_ONLY = Qt.ToolButtonStyle.ToolButtonTextOnly

@@ -7,21 +7,21 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QListWidget,
-    QListWidgetItem,
+    QMenu,
     QPushButton,
+    QToolButton,
     QWidget,
 )
 
+from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import _
 from app.services import catalogue, reference
 from app.services.catalogue import VehicleChoice
 from app.services.opportunity_form import FormChoices, OpportunityInput
 from app.services.reference import Option
-from ui.common.qt import CHECKED, ITEM_CHECKABLE, NO_FOCUS, UNCHECKED
+from ui.common.qt import EXPANDING, INSTANT_POPUP, NO_FOCUS, TEXT_ONLY
 from ui.common.rights import allow
-from ui.common.roles import VALUE_ROLE
 from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
 from ui.common.widgets import (
     LookupEdit,
@@ -203,6 +203,46 @@ class DeviceSection(Section):
             self.resolve_typed()
 
 
+class SalespeoplePicker(QToolButton):
+    """One line for the further salespeople: their names, and a menu of the users to tick
+    (a list would make the form too tall for a laptop's screen)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPopupMode(INSTANT_POPUP)
+        self.setToolButtonStyle(TEXT_ONLY)
+        self.setSizePolicy(EXPANDING, self.sizePolicy().verticalPolicy())
+        self.setMenu(QMenu(self))
+        self.menu().triggered.connect(lambda _action: self._show_names())
+        self._show_names()
+
+    def set_people(self, people: list[Option], chosen: list[int]) -> None:
+        menu = self.menu()
+        menu.clear()
+        for person in people:
+            action = menu.addAction(person.label)
+            action.setCheckable(True)
+            action.setData(person.id)
+            action.setChecked(person.id in chosen)
+        self._show_names()
+
+    def chosen(self) -> list[int]:
+        return [int(a.data()) for a in self.menu().actions() if a.isChecked()]
+
+    def set_chosen(self, user_ids: list[int]) -> None:
+        for action in self.menu().actions():
+            action.setChecked(int(action.data()) in user_ids)
+        self._show_names()
+
+    def _show_names(self) -> None:
+        names = [a.text() for a in self.menu().actions() if a.isChecked()]
+        self.setText(
+            _("{label}: {names}").format(
+                label=label("opportunity.salespeople"), names=", ".join(names) if names else "—"
+            )
+        )
+
+
 class AssignmentSection(Section):
     """Which business, site and operation the sale belongs to; each offers what belongs
     to the one before. And who sells it besides its owner: the team that holds it (until a
@@ -214,13 +254,12 @@ class AssignmentSection(Section):
         self.facility = OptionCombo()
         self.operation = OptionCombo()
         self.team = OptionCombo()
-        self.salespeople = QListWidget()
-        self.salespeople.setMaximumHeight(self.salespeople.fontMetrics().height() * 5)
+        self.salespeople = SalespeoplePicker()
         self._row("business_id", self.business, short=True)
         self._row("facility_id", self.facility, short=True)
         self._row("operation_id", self.operation, short=True)
-        self._row("team_id", self.team, short=True)
-        self._row("salespeople", self.salespeople, short=True)
+        # One row: the form fits a laptop's screen without scrolling.
+        self._row("team_id", self.team, self.salespeople, short=True)
         self._choices: FormChoices | None = None
         self._who_sells_reason: str | None = None  # why the user may not change who sells
         self.business.currentIndexChanged.connect(self._on_business_changed)
@@ -252,20 +291,10 @@ class AssignmentSection(Section):
 
     def show_salespeople(self, choices: FormChoices, chosen: list[int]) -> None:
         """The active users, each ticked when they sell this opportunity beside its owner."""
-        self.salespeople.clear()
-        for user in choices.owners(None):
-            item = QListWidgetItem(user.label)
-            item.setData(VALUE_ROLE, user.id)
-            item.setFlags(item.flags() | ITEM_CHECKABLE)
-            item.setCheckState(CHECKED if user.id in chosen else UNCHECKED)
-            self.salespeople.addItem(item)
+        self.salespeople.set_people(choices.owners(None), chosen)
 
     def salespeople_ids(self) -> list[int]:
-        return [
-            int(self.salespeople.item(row).data(VALUE_ROLE))
-            for row in range(self.salespeople.count())
-            if self.salespeople.item(row).checkState() == CHECKED
-        ]
+        return self.salespeople.chosen()
 
     def allow_who_sells(self, reason: str | None) -> None:
         """Team and further salespeople: changed by a manager; else disabled, saying why."""
