@@ -251,3 +251,40 @@ def test_a_lead_opens_read_only_to_others_and_its_team_takes_it(
     assert (
         other.banner_label.text() == "This belongs to Carla Conti; you may read it, not change it."
     )
+
+
+def test_the_read_only_user_reads_a_customer_with_its_changes_disabled_saying_why(
+    qtbot, desk: dict[str, int]
+) -> None:
+    from ui.customers.customer_form import AccountFormDialog
+
+    customer = factories.customer("Weber", "Jana")
+    sign_in("clerk")
+    form = AccountFormDialog(customer)
+    qtbot.addWidget(form)
+    form.show()
+    assert form.fields.edits["last_name"].text() == "Weber"
+    for button in (form.save_button, form.merge_button, form.add_contact_button):
+        assert not button.isHidden() and not button.isEnabled()
+        assert "Sell" in button.toolTip()
+
+
+def test_the_lead_list_takes_a_lead_the_team_holds(qtbot, desk: dict[str, int], db: Path) -> None:
+    from app.services import leads
+
+    held = leads.create(leads.LeadInput(last_name="Weber", email="weber@example.com")).id
+    with transaction():
+        m.Lead.update(team=desk["team"]).where(m.Lead.id == held).execute()
+    window = _window(qtbot, "bruno", db)
+    page = window.leads
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert not page.take_button.isEnabled()
+    assert page.take_button.toolTip() == "Select the lead to take."
+    page.table.selectRow(0)
+    assert page.take_button.isEnabled()
+    page.take_button.click()
+    assert leads.get(held).owner_id == desk["bruno"]
+    page.table.selectRow(0)
+    assert not page.take_button.isEnabled()
+    assert page.take_button.toolTip() == "It is yours already."
