@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from peewee import Database, ForeignKeyField, Model
 
+from app.db.connection import is_sqlite
+
 
 class _OpportunityV14(Model):
     class Meta:
@@ -45,7 +47,8 @@ def teams_and_shared_sales(db: Database) -> None:
     if "leader_id" not in team_columns:
         db.execute_sql('ALTER TABLE "team" ADD COLUMN "leader_id" INTEGER')
     if "active" not in team_columns:
-        db.execute_sql('ALTER TABLE "team" ADD COLUMN "active" INTEGER NOT NULL DEFAULT 1')
+        kind = "INTEGER NOT NULL DEFAULT 1" if is_sqlite(db) else "BOOLEAN NOT NULL DEFAULT TRUE"
+        db.execute_sql(f'ALTER TABLE "team" ADD COLUMN "active" {kind}')
     if "team_id" not in {c.name for c in db.get_columns("lead")}:
         db.execute_sql(
             'ALTER TABLE "lead" ADD COLUMN "team_id" INTEGER '
