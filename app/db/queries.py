@@ -80,12 +80,14 @@ class OpportunityRow:
     lost_reason: str = ""
     competitor: str = ""
     won_reason: str = ""
+    team: str = ""  # the team that holds it (schema 14)
 
 
 _SELECTED = """
 SELECT o.id, o.topic, a.name, s.name, o.probability, o.est_revenue_minor, o.currency,
        o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status, v.vin, s.key,
-       o.lost_reason, o.competitor, o.won_reason"""
+       o.lost_reason, o.competitor, o.won_reason,
+       (SELECT t.name FROM team t WHERE t.id = o.team_id)"""
 _JOINS = """
 JOIN account a ON a.id = o.account_id
 LEFT JOIN stage s ON s.id = o.stage_id
@@ -532,6 +534,7 @@ def _made(found: list[Any]) -> list[OpportunityRow]:
             lost_reason=r[15] or "",
             competitor=r[16] or "",
             won_reason=r[17] or "",
+            team=r[18] or "",
         )
         for r in found
     ]

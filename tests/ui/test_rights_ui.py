@@ -17,6 +17,7 @@ from app.services.workspace import UserInfo, sign_in
 from tests import factories
 from tests.people import add_user
 from ui.opportunities.opportunity_form import OpportunityDialog
+from ui.opportunities.opportunity_list import COL_OWNER
 from ui.shell.main_window import MainWindow
 
 
@@ -133,6 +134,8 @@ def test_the_list_takes_a_held_sale_and_refuses_another_saying_why(
     window = _window(qtbot, "carla", db)
     window.filter_bar.team.setCurrentIndex(window.filter_bar.team.findText("New cars"))
     assert [window.model.row_at(r).id for r in range(window.model.rowCount())] == [desk["held"]]
+    owner = window.model.index(0, COL_OWNER).data()
+    assert owner == "New cars (not taken)"
     window.table.selectRow(0)
     assert window.take_action.isEnabled()
     window.take_action.trigger()

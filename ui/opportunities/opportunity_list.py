@@ -138,7 +138,10 @@ def _display(item: OpportunityRow, column: int) -> str:
     if column == COL_CLOSE_DATE:
         return item.est_close_date.isoformat() if item.est_close_date else ""
     if column == COL_OWNER:
-        return item.owner
+        if item.owner or not item.team:
+            return item.owner
+        # Nobody has taken it: the team that holds it.
+        return _("{team} (not taken)").format(team=item.team)
     if column == COL_VEHICLE:
         return " ".join(p for p in (item.brand, item.model) if p)
     if column == COL_FACILITY:
