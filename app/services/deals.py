@@ -28,11 +28,11 @@ def accept_quote(
     its est. revenue follows this quote and it moves to Contract. Returns the order form's
     number. Refused, with the reason, when the quoted vehicle is meanwhile reserved by
     another open opportunity."""
-    record_rights.require_quote(quote_id)
     today = today or date.today()
     temporary: Path | None = None
     try:
         with transaction():
+            record_rights.require_quote(quote_id)
             row = quotes.row_of(quote_id)
             opportunity = row.opportunity
             process.require_open(opportunity)

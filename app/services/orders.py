@@ -196,9 +196,9 @@ def _require_live(row: m.OrderForm) -> None:
 
 def record_signature(order_form_id: int, signed_on: date, today: date | None = None) -> None:
     """The customer has signed the order form (on paper, on the day given)."""
-    record_rights.require_order_form(order_form_id)
     today = today or date.today()
     with transaction():
+        record_rights.require_order_form(order_form_id)
         row = _form(order_form_id)
         process.require_open(row.opportunity)
         _require_live(row)
@@ -227,8 +227,8 @@ def record_signature(order_form_id: int, signed_on: date, today: date | None = N
 def confirm_order(order_form_id: int) -> str:
     """The signed order form becomes an order; the opportunity moves to Delivery. Returns the
     order's number."""
-    record_rights.require_order_form(order_form_id)
     with transaction():
+        record_rights.require_order_form(order_form_id)
         row = _form(order_form_id)
         opportunity = row.opportunity
         process.require_open(opportunity)

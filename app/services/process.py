@@ -62,8 +62,8 @@ def _set_stage(
 def move_to_stage(opportunity_id: int, stage_id: int) -> None:
     """A move by hand, by the stage rule (`app.domain.stages.next_stages`): in a fixed
     process the next stage or any earlier one; Qualify only for a sale from a lead."""
-    record_rights.require_opportunity(opportunity_id)
     with transaction():
+        record_rights.require_opportunity(opportunity_id)
         row = open_row(opportunity_id)
         require_open(row)
         stages = stage_infos(row.kind_id)
@@ -82,8 +82,8 @@ def advance(opportunity_id: int, at_least: str) -> bool:
     "quotation", "contract", "delivery": app.domain.standard_names.PROCESS_ORDER), however
     it is named; an automatic move (a test drive, a quote, a contract, an order), never
     backwards. True if it moved. Joins the caller's transaction."""
-    record_rights.require_opportunity(opportunity_id)
     with transaction():
+        record_rights.require_opportunity(opportunity_id)
         row = open_row(opportunity_id)
         require_open(row)
         stages = stage_infos(row.kind_id)
@@ -123,10 +123,10 @@ def won_reasons() -> list[str]:
 
 def close_won(opportunity_id: int, note: str = "", won_reason: str = "") -> None:
     """Close as won, with why it was won when the user picked it (from the won reasons)."""
-    record_rights.require_opportunity(opportunity_id)
     if won_reason and won_reason not in won_reasons():
         raise ValidationError({"won_reason": _("Pick why the sale was won from the list.")})
     with transaction():
+        record_rights.require_opportunity(opportunity_id)
         row = open_row(opportunity_id)
         row.won_reason = won_reason
         close_row(row, True, note)
@@ -148,9 +148,9 @@ def reopen(
     """Back to the stage it was closed from; the lost reason is cleared and the reopening
     recorded. An est. close date that has passed must be replaced by `new_close_date`
     (today or later), kept in the close-date history."""
-    record_rights.require_opportunity(opportunity_id)
     today = today or date.today()
     with transaction():
+        record_rights.require_opportunity(opportunity_id)
         row = open_row(opportunity_id)
         if row.status == Status.OPEN.value:
             raise ValidationError({"status": _("This opportunity is open already.")})

@@ -259,9 +259,9 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft for the opportunity, numbered from the quote series, with the vehicle as
     its first line and the opportunity's trade-in estimate as a trade-in line. Moves the
     opportunity to at least Quotation."""
-    record_rights.require_opportunity(opportunity_id)
     today = today or date.today()
     with transaction():
+        record_rights.require_opportunity(opportunity_id)
         opportunity = _opportunity(opportunity_id)
         process.require_open(opportunity)
         vehicle = opportunity.vehicle if opportunity.vehicle_id else None
@@ -444,9 +444,9 @@ def save(
 ) -> QuoteDetail:
     """Save a draft's lines and details. A presented quote is frozen: revise it instead."""
 
-    record_rights.require_quote(quote_id)
     today = today or date.today()
     with transaction():
+        record_rights.require_quote(quote_id)
         row = row_of(quote_id)
         opportunity = row.opportunity
         process.require_open(opportunity)
@@ -530,11 +530,11 @@ def concerns(quote_id: int) -> list[str]:
 def present(quote_id: int, today: date | None = None) -> QuoteDetail:
     """Issue the quote to the customer: its content is frozen as a snapshot and its PDF is
     archived in the documents folder. All of it happens, or none."""
-    record_rights.require_quote(quote_id)
     today = today or date.today()
     temporary: Path | None = None
     try:
         with transaction():
+            record_rights.require_quote(quote_id)
             row = row_of(quote_id)
             process.require_open(row.opportunity)
             count = sales.count_quote_lines(row.id)
@@ -567,9 +567,9 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft revision of a presented quote, with its lines; the presented one is
     superseded (revised)."""
 
-    record_rights.require_quote(quote_id)
     today = today or date.today()
     with transaction():
+        record_rights.require_quote(quote_id)
         row = row_of(quote_id)
         process.require_open(row.opportunity)
         problem = move_error(row.status, QuoteStatus.REVISED, 1)
@@ -602,8 +602,8 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
 
 
 def abandon(quote_id: int) -> None:
-    record_rights.require_quote(quote_id)
     with transaction():
+        record_rights.require_quote(quote_id)
         row = row_of(quote_id)
         process.require_open(row.opportunity)
         problem = move_error(row.status, QuoteStatus.ABANDONED, 1)
