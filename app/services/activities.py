@@ -26,7 +26,7 @@ from app.domain.fields import label as field_label
 from app.domain.rights import Right
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
-from app.services import access, conflicts, leads, process, record_rights
+from app.services import access, conflicts, leads, process, record_rights, wording
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import NameChoice, reason_choices, reason_label, stored_reason
 from app.services.timeline import (
@@ -485,7 +485,7 @@ def agenda(
         stage = standard_names.display_name(stage_key, stored_stage)
         days = int((now - entered).total_seconds() // 86_400) if entered else 0
         if close < today:
-            reason = _("close date {date} has passed").format(date=close.isoformat())
+            reason = _("close date {date} has passed").format(date=wording.day(close))
             past_close.append(AgendaOpportunity(oid, topic, customer, stage, close, days, reason))
         if allowed is not None and days > allowed:
             reason = ngettext(
