@@ -25,7 +25,7 @@ from ui.shell.upkeep import demo_summary_text
 GERMAN: list[Entry] = [
     ("&File", "&Datei", None),
     ("&Sales", "&Verkauf", None),
-    ("Ad&ministration", "&Verwaltung", None),
+    ("Ad&ministration", "Ver&waltung", None),
     ("&Opportunities", "&Verkaufschancen", None),
     ("&Agenda", "&Termine", None),
     ("&Leads", "&Interessenten", None),
@@ -77,7 +77,7 @@ def test_the_main_window_is_built_again_in_another_language(
 
     set_language("de")
     window = _window(qtbot, user, db)
-    assert _menus(window) == ["&Datei", "&Verkauf", "&Verwaltung"]
+    assert _menus(window) == ["&Datei", "&Verkauf", "Ver&waltung"]
     assert _tabs(window) == [
         "&Verkaufschancen",
         "&Termine",
