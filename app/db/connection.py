@@ -216,10 +216,25 @@ def read_transaction():  # type: ignore[no-untyped-def]
     return database.atomic() if is_sqlite() else database.atomic(SERVER_ISOLATION)
 
 
+_transactions = 0  # outermost transactions begun through transaction()
+
+
+def current_transaction() -> tuple[int, int] | None:
+    """Names the outermost transaction under way (None outside one), so what a service
+    reads once inside it (the signed-in user's rights) is read once, not at every check;
+    a new transaction has a new name."""
+    if not database.in_transaction():
+        return None
+    return _transactions, id(database._state.transactions[0])
+
+
 def transaction():  # type: ignore[no-untyped-def]
     """One write, whole or not at all. On SQLite it takes the write lock up front
     (BEGIN IMMEDIATE), so a second writer waits for the busy timeout instead of
     failing halfway through; on PostgreSQL it reads one snapshot (SERVER_ISOLATION)."""
+    global _transactions
+    if not database.in_transaction():
+        _transactions += 1
     if is_sqlite():
         return database.atomic("IMMEDIATE")
     return database.atomic(SERVER_ISOLATION)

@@ -39,6 +39,9 @@ def set_acting_user(user_id: int | None) -> None:
     """The user whose changes are being saved (the one signed in at this workstation)."""
     global _acting_user
     _acting_user = user_id
+    # The audit log's name cache is per signing-in: another database (a test's, a restored
+    # one) may give the same id to someone else.
+    _user_names.clear()
 
 
 def acting_user() -> int | None:
@@ -257,10 +260,6 @@ class Setting(Model):
         legacy_table_names = False
 
 
-class Team(BaseModel):
-    name = CharField(unique=True)
-
-
 class Business(BaseModel):
     name = CharField()
     kind = CharField()  # BusinessKind
@@ -289,6 +288,18 @@ class Facility(BaseModel):
     street = CharField(default="")
     postcode = CharField(default="")
     city = CharField(default="")
+
+
+class Team(BaseModel):
+    """A sales team at a facility (schema 14): its members are the users whose `team` it is
+    (a salesperson sells at one desk), and it holds opportunities and leads nobody has taken."""
+
+    audit_entity = "team"
+    name = CharField(unique=True)
+    facility = ForeignKeyField(Facility, null=True, on_delete="SET NULL", index=False)
+    # A user's id, without a constraint: users are never deleted (and User comes later).
+    leader_id = IntegerField(null=True)
+    active = BooleanField(default=True)
 
 
 class Operation(BaseModel):
@@ -488,6 +499,8 @@ class Lead(BaseModel):
     converted_contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
     converted_at = DateTimeField(null=True)
     language = _text_field()  # as the web form or the browser gave it, "" unknown
+    # The team that holds it until someone takes it (schema 14).
+    team = ForeignKeyField(Team, null=True, on_delete="SET NULL", index=False)
 
 
 class OpportunityKind(BaseModel):
@@ -580,6 +593,20 @@ class OpportunityContact(BaseModel):
 
     class Meta:
         indexes = ((("opportunity", "contact"), True),)
+
+
+class OpportunitySalesperson(Model):
+    """A further salesperson beside an opportunity's owner (schema 14), e.g. the used-car
+    colleague on a trade-in: they edit it as its owner does. Changes are audited on the
+    opportunity (its "salespeople")."""
+
+    opportunity = ForeignKeyField(Opportunity, backref="salesperson_links", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="shared_opportunities", on_delete="CASCADE")
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+        indexes = ((("opportunity", "user"), True),)
 
 
 class CloseDateChange(BaseModel):
@@ -681,7 +708,8 @@ class AuditEntry(Model):
     class Meta:
         database = database
         legacy_table_names = False
-        indexes = ((("entity", "entity_id"), False),)
+        # By user (schema 14): the audit log read in the program filters on who.
+        indexes = ((("entity", "entity_id"), False), (("user_id", "at"), False))
 
 
 class NumberSequence(Model):
@@ -864,6 +892,7 @@ TABLES: list[type[Model]] = [
     Stage,
     Opportunity,
     OpportunityContact,
+    OpportunitySalesperson,
     CloseDateChange,
     StageChange,
     Activity,

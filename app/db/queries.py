@@ -59,6 +59,7 @@ class OpportunityFilter:
     won_reason: str | None = None  # as lost_reason, for the won ones (schema 12)
     closed_from: date | None = None  # closed (won or lost) on or after this day
     closed_to: date | None = None  # ... and on or before this one
+    team_id: int | None = None  # held by (or sold in) this team (schema 14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +81,14 @@ class OpportunityRow:
     lost_reason: str = ""
     competitor: str = ""
     won_reason: str = ""
+    team: str = ""  # the team that holds it (schema 14)
 
 
 _SELECTED = """
 SELECT o.id, o.topic, a.name, s.name, o.probability, o.est_revenue_minor, o.currency,
        o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status, v.vin, s.key,
-       o.lost_reason, o.competitor, o.won_reason"""
+       o.lost_reason, o.competitor, o.won_reason,
+       (SELECT t.name FROM team t WHERE t.id = o.team_id)"""
 _JOINS = """
 JOIN account a ON a.id = o.account_id
 LEFT JOIN stage s ON s.id = o.stage_id
@@ -213,6 +216,7 @@ def _other_where(
         ("o.business_id", flt.business_id),
         ("o.facility_id", flt.facility_id),
         ("o.operation_id", flt.operation_id),
+        ("o.team_id", flt.team_id),
     ):
         if value == NONE_ID:
             clauses.append(f"{column} IS NULL")
@@ -534,6 +538,7 @@ def _made(found: list[Any]) -> list[OpportunityRow]:
             lost_reason=r[15] or "",
             competitor=r[16] or "",
             won_reason=r[17] or "",
+            team=r[18] or "",
         )
         for r in found
     ]
@@ -585,7 +590,7 @@ def _datetime(value: Any) -> datetime | None:
 
 
 def agenda_opportunities(
-    user_id: int, today: date, now: datetime
+    user_id: int, today: date, now: datetime, team_id: int | None = None
 ) -> list[tuple[int, str, str, str, str | None, date, int | None, datetime | None]]:
     """The user's open opportunities that are past their close date or have sat in their
     stage longer than it allows: (id, topic, customer, stage, the stage's key, close date,
@@ -603,6 +608,13 @@ def agenda_opportunities(
     if not is_sqlite():
         threshold = f"CAST({threshold} AS TIMESTAMP)"
     stale_test = f"entered < {threshold}" if thresholds else "1 = 0"
+    # One salesperson's, or a team's: its members' and what it holds untaken.
+    whose = (
+        '(o.owner_id IN (SELECT id FROM "user" WHERE team_id = ?) '
+        "OR (o.owner_id IS NULL AND o.team_id = ?))"
+        if team_id is not None
+        else "o.owner_id = ?"
+    )
     sql = f"""
         SELECT id, topic, customer, stage, stage_key, est_close_date, days_allowed, entered
         FROM (
@@ -613,12 +625,13 @@ def agenda_opportunities(
             FROM opportunity o
             JOIN account a ON a.id = o.account_id
             LEFT JOIN stage s ON s.id = o.stage_id
-            WHERE o.owner_id = ? AND o.status = 'open'
+            WHERE {whose} AND o.status = 'open'
         ) AS mine
         WHERE est_close_date < ? OR {stale_test}
         ORDER BY est_close_date
     """
-    params: list[Any] = [user_id, today.isoformat()]
+    params: list[Any] = [team_id, team_id] if team_id is not None else [user_id]
+    params.append(today.isoformat())
     for stage_id, threshold in thresholds:
         params.extend([stage_id, threshold])
     rows = database.execute_sql(_sql(sql), params).fetchall()

@@ -11,8 +11,9 @@ from app import paths
 from app.db import backups, migrations, server_backups
 from app.db.backups import BackupError, BackupKind
 from app.db.connection import close, database, is_sqlite
+from app.domain.rights import Right
 from app.i18n import N_, _
-from app.services import workspace
+from app.services import access, workspace
 
 log = logging.getLogger(__name__)
 
@@ -227,3 +228,18 @@ def restore(
         workspace.close_database()
     log.info("restored %s into %s; the previous database is kept as %s", source, target, aside)
     return RestoreResult(restored, aside, target)
+
+
+def back_up_now() -> BackupInfo:
+    """File > Back up now: take_backup for a user who holds the right to back up. (The
+    daily backup at start-up protects the data whoever signs in, and is not asked for.)"""
+    access.require(Right.BACKUP)
+    return take_backup()
+
+
+def restore_chosen(backup: Path | str, database_path: Path | None = None) -> RestoreResult:
+    """File > Restore from a backup: restore for a user who holds the right to restore.
+    (Restoring a database that fails its check at start-up, or from the command line by
+    whoever holds the file, goes through restore itself: there may be nobody to ask.)"""
+    access.require(Right.RESTORE)
+    return restore(backup, database_path)

@@ -26,12 +26,13 @@ from app.domain.documents import Customer, DocumentSnapshot, LegalDetails, Selle
 from app.domain.fields import label as field_label
 from app.domain.languages import CORRESPONDENCE_LANGUAGES
 from app.domain.quotes import VatTreatment
+from app.domain.rights import Right
 from app.domain.validation import Validator
 from app.i18n import ENGLISH, N_, SOURCE_LANGUAGE, Translator, _
-from app.services import conflicts, wording
+from app.services import access, conflicts, wording
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import Option
-from app.services.workspace import require_manager, settings_version
+from app.services.workspace import settings_version
 
 # Printed on a document when no terms are set: in the document's language (terms()).
 DEFAULT_TERMS = N_(
@@ -527,6 +528,7 @@ def _version(business_id: int | None) -> int:
 def document_settings(business_id: int | None = None) -> DocumentSettings:
     """The settings, with the legal details of the dealership `business_id` (by default the
     first one entered; none when there is no business)."""
+    access.require(Right.READ_SALES)
     # One read transaction: the values and their version from the same moment, or a save
     # made meanwhile elsewhere would pass under a version that already includes it.
     with read_transaction():
@@ -594,7 +596,7 @@ def _save_dealer(data: DealerDetails) -> None:
 @retried
 def save_document_settings(data: DocumentSettings) -> DocumentSettings:
     """Refused field by field; documents issued before keep what they printed."""
-    require_manager(_("Only a sales manager or an administrator can change the document settings."))
+    access.require(Right.SETUP)
     v = Validator()
     if not 1 <= data.valid_days <= MAX_VALID_DAYS:
         v.error("valid_days", _("A quote is valid for 1 to {n} days.").format(n=MAX_VALID_DAYS))
@@ -675,6 +677,7 @@ def _theirs(opened: DocumentSettings) -> DocumentSettings:
 
 def settings_conflict(opened: DocumentSettings, yours: DocumentSettings) -> conflicts.Conflict:
     """What changed since the settings were opened: the value then, theirs and yours."""
+    access.require(Right.READ_SALES)
     theirs = _theirs(opened)
     labels = conflicts.field_labels("document_settings", _COMPARED_SETTINGS)
     who = setting_changed_by(DOCUMENT_SETTING_KEYS)
@@ -690,6 +693,7 @@ def save_settings_over(
     opened: DocumentSettings, yours: DocumentSettings, their_version: int
 ) -> DocumentSettings:
     """The user's changes over the settings saved elsewhere; their other changes stay."""
+    access.require(Right.SETUP)
     theirs = _theirs(opened)
     merged = conflicts.merged(opened, theirs, yours, _COMPARED_SETTINGS)
     if opened.dealer is not None and theirs.dealer is not None and yours.dealer is not None:

@@ -21,8 +21,9 @@ from app.db.leads import (
     import_keys_among,
 )
 from app.domain.choices import Channel, LeadStatus
+from app.domain.rights import Right
 from app.i18n import _, ngettext, pgettext
-from app.services import accounts, matching, wording
+from app.services import access, accounts, matching, wording
 from app.services.leads import (
     INPUT_FIELDS,
     LeadInput,
@@ -245,6 +246,7 @@ def import_csv(
     The file is read as it is imported, a batch of rows at a time, never whole; all of
     it is one transaction. `progress` hears how far it has come after each batch, and
     when `cancelled()` says so it stops with ImportCancelled, having written nothing."""
+    access.require(Right.IMPORT_DATA)
     handle: BinaryIO = source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
     with handle:
         total = handle.seek(0, io.SEEK_END)

@@ -32,9 +32,10 @@ from app.domain.quotes import (
     quote_label,
     validate_lines,
 )
+from app.domain.rights import Right
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _, current
-from app.services import documents, numbering, process, wording
+from app.services import access, documents, numbering, process, record_rights, wording
 from app.services.documents import DEFAULT_VAT_RATE, MAX_VALID_DAYS, default_vat_rate, valid_days
 from app.services.errors import ConflictError, NotFound
 
@@ -166,6 +167,7 @@ def stored_lines(row: m.Quote) -> list[LineInput]:
 
 
 def get(quote_id: int) -> QuoteDetail:
+    access.require(Right.READ_SALES)
     row = row_of(quote_id)
     vehicle = row.vehicle if row.vehicle_id else None
     return QuoteDetail(
@@ -189,6 +191,7 @@ def get(quote_id: int) -> QuoteDetail:
 
 def for_opportunity(opportunity_id: int, today: date | None = None) -> list[QuoteSummary]:
     """The opportunity's quotes, newest first; open quotes past their date expire first."""
+    access.require(Right.READ_SALES)
     expire_due(today, opportunity_id=opportunity_id)
     forms = sales.order_form_numbers(opportunity_id)
     return [
@@ -260,6 +263,7 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
     opportunity to at least Quotation."""
     today = today or date.today()
     with transaction():
+        record_rights.require_opportunity(opportunity_id)
         opportunity = _opportunity(opportunity_id)
         process.require_open(opportunity)
         vehicle = opportunity.vehicle if opportunity.vehicle_id else None
@@ -445,6 +449,7 @@ def save(
 
     today = today or date.today()
     with transaction():
+        record_rights.require_quote(quote_id)
         row = row_of(quote_id)
         opportunity = row.opportunity
         process.require_open(opportunity)
@@ -510,6 +515,7 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
 def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
     """A preview of the quote as it is saved now, marked DRAFT on every page: for checking
     before presenting it. Nothing is frozen or archived."""
+    access.require(Right.READ_SALES)
     from reports import pdf  # reportlab is loaded when the first document is, not at start-up
 
     row = row_of(quote_id)
@@ -535,6 +541,7 @@ def present(quote_id: int, today: date | None = None) -> QuoteDetail:
     temporary: Path | None = None
     try:
         with transaction():
+            record_rights.require_quote(quote_id)
             row = row_of(quote_id)
             process.require_open(row.opportunity)
             count = sales.count_quote_lines(row.id)
@@ -570,6 +577,7 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
 
     today = today or date.today()
     with transaction():
+        record_rights.require_quote(quote_id)
         row = row_of(quote_id)
         process.require_open(row.opportunity)
         problem = move_error(row.status, QuoteStatus.REVISED, 1)
@@ -603,6 +611,7 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
 
 def abandon(quote_id: int) -> None:
     with transaction():
+        record_rights.require_quote(quote_id)
         row = row_of(quote_id)
         process.require_open(row.opportunity)
         problem = move_error(row.status, QuoteStatus.ABANDONED, 1)

@@ -15,8 +15,9 @@ from app.db import users as users_db
 from app.db.connection import close, open_postgres, open_sqlite, transaction
 from app.db.settings import put_setting, setting_changed_by, setting_value, setting_versions
 from app.domain.choices import UserRole
-from app.services import conflicts
-from app.services.errors import ConflictError, NotAllowed
+from app.domain.rights import Right
+from app.services import access, conflicts
+from app.services.errors import ConflictError
 
 DatabaseTooNew = migrations.DatabaseTooNew
 NotShowroomDatabase = migrations.NotShowroomDatabase
@@ -121,20 +122,6 @@ def signed_in_user_id() -> int | None:
     return m.acting_user()
 
 
-_MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
-
-
-def is_manager() -> bool:
-    """Whether the signed-in user is a sales manager or an administrator."""
-    user_id = m.acting_user()
-    return user_id is not None and bool(db.user_roles(user_id) & _MANAGERS)
-
-
-def require_manager(message: str) -> None:
-    if not is_manager():
-        raise NotAllowed(message)
-
-
 def users() -> list[UserInfo]:
     return [user_info(r) for r in db.active_users()]
 
@@ -145,6 +132,7 @@ def setting(key: str, default: str = "") -> str:
 
 
 def set_setting(key: str, value: str) -> None:
+    access.require(Right.SETUP)
     with transaction():
         put_setting(key, value)
 

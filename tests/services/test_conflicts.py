@@ -23,8 +23,9 @@ def test_an_opportunity_changed_elsewhere_is_refused_with_who_and_the_version(
 ) -> None:
     created = factories.opportunity(user.id)
     opened = opportunities.get(created.id)
-    add_user("luca", "salesperson", full_name="Luca Bianchi")
-    other = sign_in("luca")  # the other workstation
+    # The sales manager at the other workstation: a salesperson could not change Anna's.
+    add_user("luca", "sales_manager", full_name="Luca Bianchi")
+    other = sign_in("luca")
     theirs = replace(opened, est_revenue=Decimal("29900"))
     saved = opportunities.update(created.id, theirs, opened.version)
     mine = replace(opened, topic="Golf GTI for Rossi")

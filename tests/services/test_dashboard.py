@@ -375,12 +375,18 @@ def test_the_demo_dealership_figures_match_its_list(db: Path) -> None:
         )
         for label, count, drill in _every_figure(dash):
             assert opportunities.count(drill.filter, TODAY) == count, (breakdown, label)
-    # The demo's team queue: open ones without a salesperson, listed as such.
+    # The demo's team queue: each open one nobody has taken counted once, under the team
+    # that holds it, not under a person.
     owners = dashboard.load(breakdown="owner", today=TODAY).pipeline
-    nobody = next(r for r in owners.rows if r.label == "No salesperson")
-    assert nobody.count > 0
-    assert nobody.drilldown.filter.owner_id == dashboard.NONE_ID
-    assert nobody.drilldown.description == "Open · No salesperson · EUR"
+    assert not [r for r in owners.rows if r.label == "No salesperson"]
+    queue = next(r for r in owners.rows if r.label == "Sales team Brenner (not taken)")
+    assert queue.count > 0
+    assert queue.drilldown.filter.owner_id == dashboard.NONE_ID
+    assert queue.drilldown.filter.team_id is not None
+    assert queue.drilldown.description == "Open · Sales team Brenner (not taken) · EUR"
+    assert sum(r.count for r in owners.rows if not r.total) == owners.totals()[0].count
+    teams_view = dashboard.load(breakdown="team", today=TODAY).pipeline
+    assert [r.label for r in teams_view.rows if not r.total] == ["Sales team Brenner"]
     assert dashboard.describe(DashboardFilter(owner_id=dashboard.NONE_ID)) == "No salesperson"
 
 

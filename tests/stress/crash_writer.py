@@ -19,7 +19,9 @@ revised (a new draft revision). Then the records the other forms edit, each save
 version it was opened at, one transaction each: the customer's contact, one of the sale's
 activities, a lead, a stage's days allowed and the document terms. Every third round also
 a small lead import (5 rows, one transaction) tagged with its batch, and a change to an
-older opportunity. It never stops by itself: it is killed.
+older opportunity. Every other round the sale is handed to the team (owner none, a
+colleague beside it: one transaction) and taken back (another), and the team renamed with
+its version. It never stops by itself: it is killed.
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ from app.services import (
     leads,
     opportunities,
     quotes,
+    record_rights,
     stage_setup,
+    teams,
     workspace,
 )
 from tests import people
@@ -72,9 +76,12 @@ def prepare(database: Path | str) -> None:
         workspace.open_server(database)
     else:
         workspace.open_database(database)
-    people.sign_in_as("writer")
+    writer = people.sign_in_as("writer")
     # The seller printed on the documents.
     m.Business.get_or_create(name="Autohaus Brenner GmbH", defaults={"kind": "dealer"})
+    # The team the sales are handed to, and the colleague who sells beside the writer.
+    colleague = people.add_user("colleague", "salesperson", full_name="Colleague")
+    teams.save(None, teams.TeamInput(name="Team 0", leader_id=writer.id, members=[colleague.id]))
     workspace.close_database()
     # Load the PDF renderer (and its fonts) once, here, rather than in every forked writer.
     from reports import pdf, specimen
@@ -144,6 +151,18 @@ def _edit_versioned(seed: int, n: int, account_id: int, opportunity_id: int) -> 
     documents.save_document_settings(replace(settings, terms=f"terms {tag}"))
 
 
+def _hand_over(seed: int, n: int, opportunity_id: int, user_id: int) -> None:
+    """The sale to the team, a colleague beside it (one transaction); the writer takes it
+    back (another); the team renamed over its version (a third)."""
+    team = m.Team.get()
+    colleague = m.User.get(m.User.username == "colleague")
+    record_rights.reassign("opportunity", opportunity_id, None, team.id, [colleague.id])
+    record_rights.take("opportunity", opportunity_id)
+    opened = teams.get(team.id)
+    teams.save(team.id, replace(opened, name=f"Team {seed}-{n}"), opened.version)
+    assert opportunities.get(opportunity_id).owner_id == user_id
+
+
 def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
     k = 1 + rng.randrange(6)
     with transaction():
@@ -181,6 +200,8 @@ def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
             )
     _quote(created.id, rng)
     _edit_versioned(seed, n, account.id, created.id)
+    if n % 2 == 0:
+        _hand_over(seed, n, created.id, user_id)
     if n % 3 == 0:
         rows = "\n".join(
             f"Lead{i},B{seed}x{n},b{seed}x{n}.{i}@example.com,batch {seed}-{n}"

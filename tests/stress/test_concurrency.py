@@ -82,10 +82,19 @@ def _open(location: Path | str) -> tuple[Path | str, workspace.UserInfo]:
     return database, user
 
 
+def _shared(opportunity_id: int) -> int:
+    """Anna's sale with both workstations' salespeople beside her: theirs to change too."""
+    from app.services import record_rights
+
+    beside = [u.id for u in m.User.select().where(m.User.username.in_(["ws1", "ws2"]))]
+    record_rights.reassign("opportunity", opportunity_id, m.acting_user(), None, beside)
+    return opportunity_id
+
+
 @pytest.mark.slow
 def test_two_workstations_never_overwrite_each_other(data_dir: Path, location: Path | str) -> None:
     database, user = _open(location)
-    ids = [factories.opportunity(user.id, topic=f"Shared {n}").id for n in range(3)]
+    ids = [_shared(factories.opportunity(user.id, topic=f"Shared {n}").id) for n in range(3)]
     versions = {i: opportunities.get(i).version for i in ids}
     workspace.close_database()
 
@@ -113,7 +122,8 @@ def test_two_workstations_saving_the_same_draft_quote_lose_no_line(
 ) -> None:
     database, user = _open(location)
     drafts = [
-        quotes.create(factories.opportunity(user.id, topic=f"Quoted {n}").id) for n in range(3)
+        quotes.create(_shared(factories.opportunity(user.id, topic=f"Quoted {n}").id))
+        for n in range(3)
     ]
     ids = [q.id for q in drafts]
     first_lines = {q.id: [line.description for line in q.lines] for q in drafts}
@@ -204,6 +214,10 @@ def _counted_records(kind: str, user: workspace.UserInfo) -> list[int]:
                 s.id, s.default_probability, 1, s.in_funnel, expected_version=s.version
             )
         return [s.id for s in stages]
+    if kind == "team":
+        from app.services import teams
+
+        return [teams.save(None, teams.TeamInput(name=f"Team {n} 0")).id for n in range(2)]
     settings = documents.document_settings()
     documents.save_document_settings(replace(settings, terms="0"))
     return [0]
@@ -233,22 +247,29 @@ def _counted(kind: str, record_id: int) -> tuple[int, int]:
     if kind == "stage":
         stage = stage_setup.stage(record_id)
         return int(stage.days_allowed or 0), stage.version
+    if kind == "team":
+        from app.services import teams
+
+        team = teams.get(record_id)
+        return int(team.name.rpartition(" ")[2]), team.version
     settings = documents.document_settings()
     return int(settings.terms), int(settings.version or 0)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "kind", ["account", "contact", "activity", "lead", "demand", "stage", "settings"]
+    "kind", ["account", "contact", "activity", "lead", "demand", "stage", "settings", "team"]
 )
 def test_two_workstations_lose_no_update_of_any_record(
     data_dir: Path, kind: str, location: Path | str
 ) -> None:
     database = _reopen(location)
     user = people.sign_in_as("anna")
-    # Managers: the stages and the settings are theirs to change.
+    # Managers change the sales; the stages, the settings and the teams are the
+    # administrators' (Right.SETUP, Right.MANAGE_USERS).
+    role = "administrator" if kind in ("stage", "settings", "team") else "sales_manager"
     for name, full_name in (("ws1", "Workstation One"), ("ws2", "Workstation Two")):
-        add_user(name, "sales_manager", full_name=full_name)
+        add_user(name, role, full_name=full_name)
     ids = _counted_records(kind, user)
     before = {i: _counted(kind, i) for i in ids}
     workspace.close_database()

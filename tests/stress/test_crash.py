@@ -158,7 +158,7 @@ def _check_order_forms(conn: Any) -> dict[str, str]:
 
 # The records the writer saves with a version (besides sales and quotes): each update is
 # its new version and its audit line together, or neither.
-_VERSIONED = ("contact", "activity", "lead", "stage")
+_VERSIONED = ("contact", "activity", "lead", "stage", "team")
 
 
 def _check_versions(conn: Any) -> int:
@@ -223,6 +223,29 @@ class _ServerConnection:
         self.conn.close()
 
 
+def _check_hand_overs(conn: sqlite3.Connection) -> None:
+    """A sale handed to the team has its colleague beside it and the audit line saying so,
+    or neither; and a sale nobody owns is held by the team (taking it back is whole too)."""
+    shared = dict(
+        conn.execute(
+            "SELECT opportunity_id, count(*) FROM opportunity_salesperson GROUP BY opportunity_id"
+        ).fetchall()
+    )
+    told = {
+        row[0]
+        for row in conn.execute(
+            "SELECT entity_id FROM audit_entry WHERE entity = 'opportunity' "
+            "AND changes LIKE '%\"salespeople\"%'"
+        )
+    }
+    assert set(shared) == told, (sorted(shared), sorted(told))
+    assert all(count == 1 for count in shared.values()), shared
+    untaken = conn.execute(
+        "SELECT count(*) FROM opportunity WHERE owner_id IS NULL AND team_id IS NULL"
+    ).fetchone()[0]
+    assert untaken == 0
+
+
 def _check(where: Path | str, documents: Path, seen: Seen) -> None:
     """Integrity, foreign keys, every opportunity whole, every quote whole, the numbers
     gap-free, the documents as issued."""
@@ -277,6 +300,7 @@ def _check(where: Path | str, documents: Path, seen: Seen) -> None:
         _gap_free(conn, "order_form", "order_form", "OF")
         _check_documents(documents, {**issued, **forms}, seen)
         seen.edited = _check_versions(conn)
+        _check_hand_overs(conn)
         seen.opportunities = len(rows)
         seen.activities = conn.execute("SELECT count(*) FROM activity").fetchone()[0]
         seen.quotes = statuses

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from app.i18n import N_, _, ngettext, pgettext
 from ui.common import changes, user_settings
 from ui.common.changes import record_changes
+from ui.shell.admin_menu import add_admin_actions, add_admin_menu
+from ui.shell.list_actions import enable_list_actions, take_current
 from ui.shell.upkeep import UpkeepWindow
 
 # Start-up shows this window before the database is opened, so what its frame needs is all
@@ -162,6 +164,7 @@ class MainWindow(UpkeepWindow):
         from app.domain.rights import Right
         from app.services import access, workspace
         from ui.opportunities.opportunity_list import OpportunityListPage
+        from ui.shell.action_rights import apply_rights
 
         assert not self.signed_in, "a window is signed in once"
         # The user's own screen settings (columns, views, sizes) before the lists are built.
@@ -209,13 +212,14 @@ class MainWindow(UpkeepWindow):
 
         for action in self._database_actions:
             action.setEnabled(True)
-        self.purge_action.setVisible(user.role in (UserRole.SALES_MANAGER, UserRole.ADMINISTRATOR))
+        apply_rights(self)  # what this user may not do: disabled, saying why
         self.demo_action.setEnabled(empty)
         # Right-click on the opportunity list: what applies to the rows under the mouse.
         table = self.opportunities.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         table.addAction(self.open_action)
         table.addAction(self.close_lost_action)
+        table.addAction(self.take_action)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         table.selectionModel().selectionChanged.connect(lambda *_: self._enable_actions())
         self.opportunities.model.modelReset.connect(self._enable_actions)
@@ -263,6 +267,9 @@ class MainWindow(UpkeepWindow):
         self.close_lost_action = _action(_("Close as l&ost…"), self)
         self.close_lost_action.setToolTip(_("Close the selected opportunities as lost"))
         self.close_lost_action.triggered.connect(self.close_selected_as_lost)
+        self.take_action = _action(_("&Take it"), self)
+        self.take_action.setToolTip(_("Become the owner of the opportunity your team holds"))
+        self.take_action.triggered.connect(lambda: take_current(self))
         self.stage_setup_action = _action(_("Stages and &processes…"), self)
         self.stage_setup_action.setToolTip(
             _("The kinds of opportunity and their stages: probabilities, days allowed, funnel")
@@ -281,7 +288,6 @@ class MainWindow(UpkeepWindow):
         self.restore_action.triggered.connect(self.open_restore)
         self.purge_action = _action(_("&Purge old closed sales…"), self)
         self.purge_action.triggered.connect(self.open_purge)
-        self.purge_action.setVisible(False)  # for managers (sign_in)
         self.demo_action = _action(_("Load &demo data"), self)
         self.demo_action.triggered.connect(self.load_demo_data)
         self.switch_user_action = _action(_("Switch &user…"), self, shortcut="Ctrl+Shift+L")
@@ -294,6 +300,7 @@ class MainWindow(UpkeepWindow):
             _("Who may sign in, with which roles; unlock, reset a password; the idle lock")
         )
         self.users_action.triggered.connect(self.open_users)
+        add_admin_actions(self)
         # The signed-in user's own (their settings), for every role.
         self.preferences_action = _action(
             _("Pr&eferences…"), self, QKeySequence.StandardKey.Preferences
@@ -331,7 +338,7 @@ class MainWindow(UpkeepWindow):
         ):
             sales_menu.addAction(action)
         sales_menu.addSeparator()
-        for action in (self.open_action, self.close_lost_action):
+        for action in (self.open_action, self.take_action, self.close_lost_action):
             sales_menu.addAction(action)
         sales_menu.addSeparator()
         for action in (self.refresh_action, self.find_action):
@@ -341,9 +348,9 @@ class MainWindow(UpkeepWindow):
         sales_menu.addSeparator()
         sales_menu.addAction(self.stage_setup_action)
         sales_menu.addAction(self.document_settings_action)
-        # Administration: users (and, beside them, what else administrators keep).
-        self.admin_menu = self.menuBar().addMenu(_("&Administration"))
-        self.admin_menu.addAction(self.users_action)
+        # Administration: users, teams, the audit log (what administrators keep).
+        self.admin_menu = add_admin_menu(self)
+        self.admin_menu.insertAction(self.admin_menu.actions()[0], self.users_action)
 
         self.toolbar = toolbar = QToolBar(pgettext("toolbar", "Main"), self)
         toolbar.setObjectName("main-toolbar")
@@ -501,7 +508,7 @@ class MainWindow(UpkeepWindow):
 
     def _enable_actions(self) -> None:
         on_list = self.tabs.currentWidget() is self.opportunities
-        self.close_lost_action.setEnabled(on_list and bool(self.selected_opportunities()))
+        enable_list_actions(self, on_list)
 
     def _open_current(self) -> None:
         from ui.common.record_table import ListPage

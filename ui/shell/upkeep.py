@@ -72,7 +72,7 @@ class UpkeepWindow(QMainWindow):
         from app.services.backups import BackupError
 
         try:
-            copy = backups.take_backup()
+            copy = backups.back_up_now()
         except BackupError as exc:
             QMessageBox.warning(self, _("No backup taken"), str(exc))
             return

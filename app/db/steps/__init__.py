@@ -13,6 +13,7 @@ from peewee import Database
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.shared_files import shared_files
 from app.db.steps.sign_in import sign_in_users
+from app.db.steps.teams import teams_and_shared_sales
 from app.db.steps.v2_to_v7 import (
     _v2_quotes,
     _v3_audit_log,
@@ -47,6 +48,7 @@ STEPS: list[Callable[[Database], None]] = [
     correspondence_languages,
     sign_in_users,
     shared_files,
+    teams_and_shared_sales,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
