@@ -40,6 +40,7 @@ from app.services.quotes import QuoteDetail, QuoteInput
 from ui.common.demand_editor import demand_summary
 from ui.common.qt import ACCEPTED, NO, PLAIN_TEXT, YES
 from ui.common.record_dialog import RecordDialog
+from ui.common.setup_link import DEALERSHIP, offer_setup
 from ui.common.widgets import (
     ERROR_COLOUR,
     ChoiceCombo,
@@ -540,6 +541,9 @@ class QuoteDialog(RecordDialog):
         self.lines_message.setVisible(bool(line_messages))
         other = [m for k, m in unplaced.items() if not k.startswith("lines")]
         self.say("\n".join(other), error=bool(other))
+        if "seller.name" in errors:
+            # No dealership on file: say so with the way to add it.
+            self.missing_box = offer_setup(self, errors["seller.name"], DEALERSHIP)
         first = next(iter(errors), None)
         parts = (first or "").split(".")
         if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():

@@ -139,6 +139,7 @@ class MainWindow(UpkeepWindow):
 
         from app.domain.choices import UserRole
         from app.services import workspace
+        from ui.common.setup_link import setup_requests
         from ui.opportunities.opportunity_list import OpportunityListPage
 
         assert not self.signed_in, "a window is signed in once"
@@ -178,6 +179,7 @@ class MainWindow(UpkeepWindow):
         if not self._closed:  # (closed while the database was being opened)
             record_changes().changed.connect(self._on_record_changed)
             self._listening = True
+            setup_requests().requested.connect(self.open_administration)
         self.tabs.currentChanged.connect(self._on_tab)
 
         for action in self._database_actions:
@@ -237,6 +239,11 @@ class MainWindow(UpkeepWindow):
             _("What new quotes and order forms are issued with: validity, VAT rate, terms, logo")
         )
         self.document_settings_action.triggered.connect(self.open_document_settings)
+        self.administration_action = _action(_("&Administration…"), self)
+        self.administration_action.setToolTip(
+            _("The dealership, its facilities, catalogue, stock and lists, and what is missing")
+        )
+        self.administration_action.triggered.connect(lambda: self.open_administration())
         self.backup_action = _action(_("&Back up now"), self)
         self.backup_action.triggered.connect(self.back_up_now)
         self.restore_action = _action(_("&Restore from a backup…"), self)
@@ -283,6 +290,7 @@ class MainWindow(UpkeepWindow):
         sales_menu.addSeparator()
         sales_menu.addAction(self.stage_setup_action)
         sales_menu.addAction(self.document_settings_action)
+        sales_menu.addAction(self.administration_action)
 
         self.toolbar = toolbar = QToolBar(pgettext("toolbar", "Main"), self)
         toolbar.setObjectName("main-toolbar")
@@ -549,6 +557,29 @@ class MainWindow(UpkeepWindow):
         dialog = DocumentSettingsDialog(self)
         self._show_dialog(dialog)
         return dialog
+
+    def open_administration(self, step: str | None = None) -> QDialog:
+        """The Administration; at `step` (what a refusal said is missing), if given."""
+        from ui.admin.administration import AdministrationDialog
+
+        dialog = AdministrationDialog(self)
+        dialog.finished.connect(lambda _result: self.refresh())
+        self._show_dialog(dialog)
+        if step:
+            dialog.go_to(step)
+        return dialog
+
+    def offer_first_run(self) -> QDialog | None:
+        """On a database without a dealership, the first-run assistant for a user who may
+        set it up (started by the shell once signed in)."""
+        from app.services import setup
+        from ui.admin.first_run import run_first_run_assistant
+
+        if not (setup.needs_assistant() and setup.may_set_up()):
+            return None
+        assistant = run_first_run_assistant(self, self.user)
+        assistant.finished.connect(lambda _result: self.refresh())
+        return assistant
 
     def _after_stage_setup(self, _result: int) -> None:
         # Stage names and probabilities show in the lists and the filters.
