@@ -151,3 +151,16 @@ KINDS = {
 def money_settings(currency: str = "EUR") -> setup.MoneySettings:
     opened = setup.money_settings()
     return setup.save_money_settings(replace(opened, currency=currency, vat_rates="19; 7; 0"))
+
+
+def record_type(kind: str) -> type:
+    """The record class of a kind of KINDS."""
+    return {
+        "business": BusinessRecord,
+        "facility": FacilityRecord,
+        "operation": OperationRecord,
+        "catalogue": CatalogueRecord,
+        "item": ItemRecord,
+        "vehicle": VehicleRecord,
+        "list_entry": ListEntry,
+    }[kind]
