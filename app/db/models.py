@@ -465,6 +465,9 @@ class Stage(BaseModel):
     in_funnel = BooleanField(default=True)
     only_from_lead = BooleanField(default=False)
     key = _standard_key()
+    # Which automatic move lands in a stage of its own naming (schema 14): the key of the
+    # standard stage it stands for ("quotation": a quote moves the sale here), or empty.
+    moves_on = _text_field()
 
     class Meta:
         indexes = ((("kind", "sequence"), True), (("kind", "key"), True))

@@ -34,6 +34,7 @@ from ui.admin.master_lists import (
     MasterListPage,
     make_page,
 )
+from ui.admin.process_editor import ProcessEditorDialog
 from ui.admin.stage_setup_dialog import StageSetupDialog
 from ui.common.qt import CLOSE_BUTTON
 from ui.quotes.document_settings_dialog import DocumentSettingsDialog
@@ -66,11 +67,13 @@ class AdministrationDialog(QDialog):
         self.money_button = QPushButton(_("Currency and &VAT rates…"))
         self.documents_button = QPushButton(_("&Quotes and documents…"))
         self.process_button = QPushButton(_("Sales &process…"))
+        self.own_process_button = QPushButton(_("Processes of &our own…"))
         self.assistant_button = QPushButton(_("First-run &assistant…"))
         self.dealership_button.clicked.connect(self.open_dealership)
         self.money_button.clicked.connect(lambda: self.open_step("money"))
         self.documents_button.clicked.connect(self.open_documents)
         self.process_button.clicked.connect(self.open_process)
+        self.own_process_button.clicked.connect(self.open_own_processes)
         self.assistant_button.clicked.connect(lambda: self.open_step("welcome"))
         left = QVBoxLayout()
         left.addWidget(self.sections, 1)
@@ -79,6 +82,7 @@ class AdministrationDialog(QDialog):
             self.money_button,
             self.documents_button,
             self.process_button,
+            self.own_process_button,
             self.assistant_button,
         ):
             left.addWidget(button)
@@ -172,6 +176,9 @@ class AdministrationDialog(QDialog):
 
     def open_process(self) -> StageSetupDialog:
         return self._show(StageSetupDialog(self))
+
+    def open_own_processes(self) -> ProcessEditorDialog:
+        return self._show(ProcessEditorDialog(self))
 
     def open_step(self, step: str) -> FirstRunAssistant:
         assistant = run_first_run_assistant(self, start=step)

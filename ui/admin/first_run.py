@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -40,6 +41,7 @@ from app.services.master_data import FacilityRecord
 from app.services.workspace import UserInfo
 from ui.admin.master_form import make_widget, raw_value, set_value
 from ui.admin.master_lists import BUSINESSES
+from ui.admin.process_editor import ProcessEditorDialog
 from ui.admin.stage_setup_dialog import StageSetupDialog
 from ui.common.changes import record_changes
 from ui.common.widgets import ERROR_COLOUR, FieldBox, show_field_messages
@@ -60,6 +62,7 @@ class StepPage(QWizardPage):
         self.boxes: dict[str, FieldBox] = {}
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.dialog: QDialog | None = None  # a settings dialog opened from the step
 
     def save(self) -> bool:
         return True
@@ -393,11 +396,20 @@ class ProcessPage(StepPage):
         )
         self.stages = QListWidget()
         self.adapt = QPushButton(_("&Adapt the stages…"))
+        self.adapt.setToolTip(_("Probabilities, days allowed in each stage, the funnel"))
         self.adapt.clicked.connect(self.open_stage_setup)
+        self.own = QPushButton(_("A process of &our own…"))
+        self.own.setToolTip(
+            _("Stages of your own names and order, e.g. for fleet sales, or a kind without stages")
+        )
+        self.own.clicked.connect(self.open_own_processes)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("The standard process:")))
         layout.addWidget(self.stages, 1)
-        layout.addWidget(self.adapt)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.adapt)
+        buttons.addWidget(self.own)
+        layout.addLayout(buttons)
         layout.addWidget(self.message)
 
     def initializePage(self) -> None:
@@ -409,6 +421,12 @@ class ProcessPage(StepPage):
                     stage=stage.name, probability=stage.default_probability
                 )
             )
+
+    def open_own_processes(self) -> None:
+        dialog = ProcessEditorDialog(self)
+        dialog.finished.connect(lambda _r: self.initializePage())
+        dialog.open()
+        self.dialog = dialog
 
     def open_stage_setup(self) -> None:
         dialog = StageSetupDialog(self)

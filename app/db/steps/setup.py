@@ -3,7 +3,8 @@
 Businesses, facilities, operations and catalogue entries get an `active` flag (a used row is
 deactivated, never deleted), a catalogue entry says whether its list price is net or gross
 and at which VAT rate, the catalogue gets its options and accessories, and a stock vehicle
-its purchase price. Written against the schema as it was, with frozen copies of what it
+its purchase price, and a stage of a process's own naming which automatic move lands in
+it. Written against the schema as it was, with frozen copies of what it
 creates, and idempotent: a column is added only when missing, the table only if missing."""
 
 from __future__ import annotations
@@ -57,3 +58,6 @@ def setup_master_data(db: Database) -> None:
     _add_column(db, "vehicle", "purchase_price_minor", "INTEGER")
     with db.bind_ctx([_CatalogueItemSetup], bind_refs=False, bind_backrefs=False):
         db.create_tables([_CatalogueItemSetup], safe=True)
+    # A stage of a process's own naming says which automatic move lands in it: the key of
+    # the standard stage it stands for, or empty (shipped stages keep their key).
+    _add_column(db, "stage", "moves_on", "VARCHAR(255) NOT NULL DEFAULT ''")
