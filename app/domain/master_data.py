@@ -47,7 +47,6 @@ class ItemKind(Choice):
         "note": NP_("list", "Note reasons"),
         "source": NP_("list", "Sources"),
         "competitor": NP_("list", "Competitors"),
-        "outcome": NP_("list", "Activity outcomes"),
     }
 )
 class ListKind(Choice):
@@ -59,7 +58,6 @@ class ListKind(Choice):
     NOTE = "note"
     SOURCE = "source"
     COMPETITOR = "competitor"
-    OUTCOME = "outcome"
 
 
 def parse_rate(v: Validator, name: str, text: str, label: str) -> Decimal | None:

@@ -25,6 +25,8 @@ from ui.admin.first_run import FirstRunAssistant
 from ui.admin.master_form import MasterRecordDialog
 from ui.admin.master_lists import MasterListPage
 from ui.common.widgets import MoneyEdit, OptionCombo
+from ui.leads.lead_form import LeadDialog
+from ui.opportunities.close_dialogs import CloseLostDialog
 from ui.quotes.quote_editor import QuoteDialog
 from ui.shell.main_window import MainWindow
 
@@ -306,3 +308,23 @@ def test_a_quote_refused_for_want_of_a_dealership_goes_there(
     form = admin.dialog
     assert isinstance(form, MasterRecordDialog) and isinstance(form.opened, BusinessRecord)
     assert form.opened.id is None
+
+
+def test_the_competitors_and_sources_lists_are_offered_where_they_are_typed(
+    db: Path,
+    qtbot: QtBot,
+    user,  # type: ignore[no-untyped-def]
+) -> None:
+    master_records.list_entry("competitor", "Autohaus Meier")
+    gone = master_records.list_entry("competitor", "Auto Schmidt")
+    master_data.set_active(gone, False)
+    master_records.list_entry("source", "Mobile.de")
+    sale = factories.opportunity(user.id)
+    closing = CloseLostDialog([sale.id])
+    qtbot.addWidget(closing)
+    offered = closing.competitor.completer().model()
+    assert [offered.index(i, 0).data() for i in range(offered.rowCount())] == ["Autohaus Meier"]
+    lead = LeadDialog(None, user.id)
+    qtbot.addWidget(lead)
+    sources = lead.source.completer().model()
+    assert sources.index(0, 0).data() == "Mobile.de"

@@ -1,6 +1,6 @@
 """The Administration's lists of master data: businesses, facilities, operations, the vehicle
 catalogue, its options and accessories, the stock, and the editable lists (reasons, sources,
-competitors, outcomes). Each with search, add, edit, deactivate (activate again), and delete
+competitors). Each with search, add, edit, deactivate (activate again), and delete
 for what nothing holds; the lists can be put in order."""
 
 from __future__ import annotations
