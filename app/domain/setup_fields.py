@@ -10,6 +10,7 @@ LABELS: dict[str, str] = dict(
     [
         NP_("business.name", "Name"),
         NP_("business.kind", "Kind"),
+        NP_("business.parent_id", "Part of"),
         NP_("business.street", "Street"),
         NP_("business.postcode", "Postcode"),
         NP_("business.city", "City"),

@@ -47,6 +47,7 @@ class BusinessRecord:
     id: int | None = None
     name: str = ""
     kind: str = BusinessKind.DEALER.value
+    parent_id: int | None = None  # the dealer group it belongs to
     street: str = ""
     postcode: str = ""
     city: str = ""
@@ -215,8 +216,13 @@ def _n(singular: str, plural: str) -> Callable[[int], str]:
 
 def _read_business(row: m.Business) -> BusinessRecord:
     return BusinessRecord(
-        **{f.name: getattr(row, f.name) for f in fields(BusinessRecord) if f.name != "id"},
+        **{
+            f.name: getattr(row, f.name)
+            for f in fields(BusinessRecord)
+            if f.name not in ("id", "parent_id")
+        },
         id=row.id,
+        parent_id=row.parent_id,
     )
 
 
@@ -224,6 +230,12 @@ def _check_business(r: BusinessRecord) -> dict[str, Any]:
     v = Validator()
     values: dict[str, Any] = {"name": v.require("name", r.name, label("business.name"), 120)}
     values["kind"] = v.choice("kind", r.kind, BusinessKind, label("business.kind"))
+    if r.parent_id is not None:
+        if r.parent_id == r.id:
+            v.error("parent_id", _("A business cannot belong to itself."))
+        elif db.row(m.Business, r.parent_id) is None:
+            v.error("parent_id", _("This business no longer exists; pick another."))
+    values["parent"] = r.parent_id
     for name in (
         "street",
         "postcode",

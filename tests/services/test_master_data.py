@@ -305,3 +305,15 @@ def test_audit_names_who_changed_the_master_data(db: Path) -> None:
         )
     )
     assert len(rows) == 1 and "list_price_minor" in rows[0].changes and rows[0].user_name
+
+
+def test_a_dealer_belongs_to_its_group_which_then_is_not_deleted(db: Path) -> None:
+    group = master_data.save(master_data.BusinessRecord(name="Brenner Gruppe", kind="dealer_group"))
+    dealer = master_records.dealership()
+    dealer = master_data.save(replace(dealer, parent_id=group.id))
+    assert m.Business.get_by_id(dealer.id).parent_id == group.id
+    with pytest.raises(ValidationError, match="1 business under it"):
+        master_data.delete(group)
+    with pytest.raises(ValidationError) as itself:
+        master_data.save(replace(dealer, parent_id=dealer.id))
+    assert "itself" in itself.value.errors["parent_id"]

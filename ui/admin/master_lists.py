@@ -120,6 +120,7 @@ BUSINESSES = Section(
     (
         Field("name", "text", "business.name"),
         Field("kind", "choice", "business.kind", choices=BusinessKind),
+        Field("parent_id", "option", "business.parent_id", options=_businesses, none="—"),
         Field("registered_name", "text", "business.registered_name"),
         *_ADDRESS,
         Field("country", "text", "business.country"),
