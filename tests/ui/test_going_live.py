@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pypdf
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -208,7 +209,10 @@ def test_a_dealership_goes_live_from_an_empty_database_and_sells_a_car(
     snapshot = json.loads(m.OrderForm.get().snapshot)
     assert "Autohaus Brenner" in json.dumps(snapshot, ensure_ascii=False)
     assert "DE123456789" in json.dumps(snapshot)
-    assert (paths.documents_dir() / "OF-00001.pdf").exists()
+    printed = pypdf.PdfReader(paths.documents_dir() / "OF-00001.pdf")
+    text = " ".join(page.extract_text() for page in printed.pages)
+    assert "Autohaus Brenner GmbH" in text and "DE123456789" in text
+    assert "Register: Amtsgericht Mainz" in text and "IBAN" in text
     # A user the assistant added can sign in, in the team it named.
     ben = workspace.sign_in("ben")
     assert ben.role == "salesperson" and m.User.get_by_id(ben.id).team.name == "New cars"
