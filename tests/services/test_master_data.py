@@ -18,7 +18,7 @@ from app.db import models as m
 from app.db.connection import database
 from app.db.steps.setup import setup_master_data
 from app.domain.validation import ValidationError
-from app.services import catalogue, deals, master_data, quotes, reference, workspace
+from app.services import catalogue, deals, master_data, opportunities, quotes, reference, workspace
 from app.services.errors import ConflictError, NotAllowed
 from app.services.master_data import (
     CatalogueRecord,
@@ -317,3 +317,22 @@ def test_a_dealer_belongs_to_its_group_which_then_is_not_deleted(db: Path) -> No
     with pytest.raises(ValidationError) as itself:
         master_data.save(replace(dealer, parent_id=dealer.id))
     assert "itself" in itself.value.errors["parent_id"]
+
+
+def test_a_deactivated_site_is_offered_only_to_the_sales_assigned_to_it(
+    db: Path,
+    user,  # type: ignore[no-untyped-def]
+) -> None:
+    operation = master_records.operation()
+    mainz = master_data.get(master_data.FacilityRecord, operation.facility_id)
+    wiesbaden = master_records.facility(mainz.business_id, "Wiesbaden")
+    sale = factories.opportunity(user.id, business_id=mainz.business_id, facility_id=wiesbaden.id)
+    master_data.set_active(wiesbaden, False)
+    master_data.set_active(master_data.get(master_data.OperationRecord, operation.id), False)
+    new = opportunities.open_form(None, user.id).choices
+    assert new is not None
+    assert [o.label for o in new.facilities[mainz.business_id]] == ["Mainz"]
+    assert new.operations.get(mainz.id, []) == []
+    own = opportunities.open_form(sale.id, user.id).choices
+    assert own is not None
+    assert [o.label for o in own.facilities[mainz.business_id]] == ["Mainz", "Wiesbaden"]

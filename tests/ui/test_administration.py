@@ -322,9 +322,16 @@ def test_the_competitors_and_sources_lists_are_offered_where_they_are_typed(
     sale = factories.opportunity(user.id)
     closing = CloseLostDialog([sale.id])
     qtbot.addWidget(closing)
+    closing.show()
+    closing.competitor.setFocus()
+    qtbot.waitUntil(closing.competitor.hasFocus)
     offered = closing.competitor.completer().model()
     assert [offered.index(i, 0).data() for i in range(offered.rowCount())] == ["Autohaus Meier"]
     lead = LeadDialog(None, user.id)
     qtbot.addWidget(lead)
+    lead.show()
+    lead.activateWindow()
+    lead.source.setFocus()
+    qtbot.waitUntil(lead.source.hasFocus)
     sources = lead.source.completer().model()
     assert sources.index(0, 0).data() == "Mobile.de"
