@@ -748,9 +748,11 @@ def save(record: R) -> R:
     by field (ValidationError), or over a save made elsewhere meanwhile (ConflictError)."""
     _require()
     table = _table(record)
-    values = table.check(record)
     record_id: int | None = record.id  # type: ignore[attr-defined]
     with transaction():
+        # Checked inside the transaction, which holds the write lock: a VIN or a name taken
+        # by another workstation a moment ago is refused at its field, not by the database.
+        values = table.check(record)
         if record_id is not None:
             row = db.row(table.model, record_id)
             if row is None:

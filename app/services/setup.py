@@ -240,22 +240,24 @@ def add_user(data: NewUser) -> UserSummary:
     """A user who can sign in with the login, in a team if one is named (the team is
     created when new), at a home facility if one is given."""
     access.require(Right.MANAGE_USERS)
-    v = Validator()
-    name = v.require("full_name", data.full_name, label("user.full_name"), 120)
-    login = v.require("username", data.username, label("user.username"), 60)
-    if login and (" " in login or login != login.strip()):
-        v.error("username", _("A login has no spaces."))
-    elif login and db.username_taken(login, None):
-        v.error("username", _("The login “{login}” is taken.").format(login=login))
-    role = v.choice("role", data.role, UserRole, label("user.role"))
-    team = v.optional("team", data.team, label("opportunity.team_id"), 80)
-    facility = None
-    if data.home_facility_id is not None:
-        facility = db.row(m.Facility, data.home_facility_id)
-        if facility is None:
-            v.error("home_facility_id", _("This facility no longer exists; pick another."))
-    v.raise_if_any()
+    # Checked inside the transaction (it holds the write lock): a login another workstation
+    # took a moment ago is refused at its field.
     with transaction():
+        v = Validator()
+        name = v.require("full_name", data.full_name, label("user.full_name"), 120)
+        login = v.require("username", data.username, label("user.username"), 60)
+        if login and (" " in login or login != login.strip()):
+            v.error("username", _("A login has no spaces."))
+        elif login and db.username_taken(login, None):
+            v.error("username", _("The login “{login}” is taken.").format(login=login))
+        role = v.choice("role", data.role, UserRole, label("user.role"))
+        team = v.optional("team", data.team, label("opportunity.team_id"), 80)
+        facility = None
+        if data.home_facility_id is not None:
+            facility = db.row(m.Facility, data.home_facility_id)
+            if facility is None:
+                v.error("home_facility_id", _("This facility no longer exists; pick another."))
+        v.raise_if_any()
         team_row = None
         if team:
             team_row = db.team_named(team) or db.write(m.Team, "team", None, {"name": team})

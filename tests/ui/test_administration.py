@@ -22,7 +22,7 @@ from tests.people import add_user
 from tests.ui.conflicts import answer_conflict
 from ui.admin.administration import AdministrationDialog
 from ui.admin.first_run import FirstRunAssistant
-from ui.admin.master_form import MasterRecordDialog
+from ui.admin.master_form import MasterRecordDialog, RateCombo
 from ui.admin.master_lists import MasterListPage
 from ui.common.widgets import MoneyEdit, OptionCombo
 from ui.leads.lead_form import LeadDialog
@@ -46,6 +46,8 @@ def _type(dialog: MasterRecordDialog, **values: Any) -> None:
             assert widget.set_current_id(value)
         elif isinstance(widget, QLineEdit):
             widget.setText(value)
+        elif isinstance(widget, RateCombo):
+            widget.setCurrentText(value)
         else:
             widget.set_current_code(value)  # type: ignore[attr-defined]
 
@@ -132,6 +134,9 @@ def test_a_catalogue_model_with_a_gross_price_and_a_stock_vehicle_from_it(
     assert not form.isVisible(), form.message.text() if form.message else ""
     [entry] = master_data.catalogue()
     assert (entry.list_price, entry.price_basis) == (Decimal("35700.00"), "gross")
+    # The VAT rate is offered from the site's rates.
+    rates = form.widgets["vat_rate"]
+    assert isinstance(rates, RateCombo) and rates.findText("19") >= 0
 
     stock = admin.page("stock")
     car = stock.open_record(None)

@@ -28,7 +28,7 @@ from app.domain.choices import Choice
 from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import _
-from app.services import master_data
+from app.services import master_data, setup
 from app.services.conflicts import Conflict
 from app.services.reference import Option
 from ui.common.changes import record_changes
@@ -56,6 +56,19 @@ class Field:
     hint: str = ""  # an N_() text: the field's tooltip
 
 
+class RateCombo(QComboBox):
+    """A VAT rate typed as a percentage, offering the site's rates; empty: the site's
+    default rate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setEditable(True)
+        self.addItem("")
+        self.addItems([str(rate) for rate in setup.vat_rates()])
+        self.lineEdit().setPlaceholderText(_("default rate"))
+        self.setMaximumWidth(160)
+
+
 def make_widget(f: Field, currency: str) -> QWidget:
     """The widget that edits the field."""
     if f.kind == "choice":
@@ -80,11 +93,9 @@ def make_widget(f: Field, currency: str) -> QWidget:
         spin.setSingleStep(1000)
         spin.setSuffix(" km")
         return spin
-    edit = QLineEdit()
     if f.kind == "rate":
-        edit.setPlaceholderText(_("default rate"))
-        edit.setMaximumWidth(120)
-    return edit
+        return RateCombo()
+    return QLineEdit()
 
 
 def set_value(widget: QWidget, value: Any) -> None:
@@ -99,6 +110,8 @@ def set_value(widget: QWidget, value: Any) -> None:
         widget.set_date_value(value)
     elif isinstance(widget, QSpinBox):
         widget.setValue(int(value or 0))
+    elif isinstance(widget, RateCombo):
+        widget.setCurrentText(value or "")
     elif isinstance(widget, QComboBox):
         widget.setCurrentText(value or money.DEFAULT_CURRENCY)
     elif isinstance(widget, QLineEdit):
