@@ -340,3 +340,59 @@ def test_the_competitors_and_sources_lists_are_offered_where_they_are_typed(
     qtbot.waitUntil(lead.source.hasFocus)
     sources = lead.source.completer().model()
     assert sources.index(0, 0).data() == "Mobile.de"
+
+
+# What each list's form is given to add a record, then the field an edit changes.
+_NEW = {
+    "businesses": ({"name": "Autohaus Brenner"}, ("city", "Mainz")),
+    "facilities": ({"name": "Mainz"}, ("city", "Mainz")),
+    "operations": ({"name": "New cars"}, ("name", "New-car sales")),
+    "catalogue": ({"brand": "Volkswagen", "model": "Golf"}, ("variant", "Life")),
+    "items": ({"name": "Floor mats", "price": "89"}, ("code", "ZUB-1")),
+    "stock": (
+        {"vin": master_records.VIN, "stock_number": "N-1", "brand": "VW", "model": "Golf"},
+        ("colour", "Blue"),
+    ),
+    "lists": ({"name": "Mobile.de"}, ("name", "AutoScout24")),
+}
+
+
+@pytest.mark.parametrize("key", list(_NEW))
+def test_each_list_adds_edits_and_deactivates_in_its_page(db: Path, qtbot: QtBot, key: str) -> None:
+    facility = master_records.facility() if key in ("facilities", "operations") else None
+    admin = _admin(qtbot)
+    page = admin.page(key)
+    before = len(page.model.rows)
+    form = page.open_record(None)
+    assert form is not None
+    values: dict[str, Any] = dict(_NEW[key][0])
+    if key == "facilities":
+        values["business_id"] = facility.business_id  # type: ignore[union-attr]
+    if key == "operations":
+        values["facility_id"] = facility.id  # type: ignore[union-attr]
+    _type(form, **values)
+    form.save_and_close()
+    assert not form.isVisible(), form.message.text() if form.message else ""
+    assert len(page.model.rows) == before + 1  # the list refreshed itself
+    page.search.setText("no such thing")
+    assert page.model.rows == []
+    page.search.setText(str(next(iter(_NEW[key][0].values())))[:4].lower())
+    assert page.model.rows  # found as typed, in any case
+    page.search.clear()
+    target = max(page.model.rows, key=lambda r: r.id)
+    page.table.selectRow(
+        page.proxy.mapFromSource(page.model.index(page.model.rows.index(target), 0)).row()
+    )
+    edit = page.open_record(page.current())
+    assert edit is not None
+    name, value = _NEW[key][1]
+    _type(edit, **{name: value})
+    edit.save_and_close()
+    saved = master_data.get(type(target), target.id)
+    assert getattr(saved, name) == value and saved.version == 2
+    if page.section.deactivatable:
+        page.select(target.id)
+        assert page.toggle_active()
+        assert not master_data.get(type(target), target.id).active
+    else:
+        assert not page.active_button.isVisible()
