@@ -844,6 +844,34 @@ def catalogue_net_price(entry: CatalogueRecord) -> Decimal:
     return net_price(entry.list_price, entry.price_basis, rate, entry.currency)
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteItem:
+    """An option or accessory as a quote line takes it: its net price at its VAT rate."""
+
+    kind: str  # "option" or "accessory", a quote line's kind too
+    description: str
+    net_price: Decimal
+    vat_rate: Decimal
+
+
+def items_for_quote(currency: str) -> list[QuoteItem]:
+    """The active options and accessories priced in the quote's currency, with their net
+    prices (a gross price list's at its rate) and rates (the site's default when none)."""
+    default = documents.default_vat_rate()
+    entries = {e.id: e.label for e in catalogue(inactive=False)}
+    found = []
+    for item in items(inactive=False):
+        if item.currency != currency or (item.entry_id and item.entry_id not in entries):
+            continue
+        rate = Decimal(item.vat_rate) if item.vat_rate else default
+        name = f"{item.name} ({item.code})" if item.code else item.name
+        if item.entry_id:
+            name = _("{item}, for the {model}").format(item=name, model=entries[item.entry_id])
+        net = net_price(item.price, item.price_basis, rate, item.currency)
+        found.append(QuoteItem(item.kind, name, net, rate))
+    return found
+
+
 def hidden_purchase_price() -> bool:
     """Whether the stock's purchase prices are hidden from the signed-in user."""
     return not access.has_right(Right.SEE_PURCHASE_PRICES)

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.db import models as m
 from app.services import deals, documents, master_data, quotes, setup
-from app.services.master_data import BusinessRecord, CatalogueRecord, VehicleRecord
+from app.services.master_data import BusinessRecord, CatalogueRecord, ItemRecord, VehicleRecord
 from tests import factories, master_records
 from tests.people import add_user
 from tests.ui.conflicts import answer_conflict
@@ -396,3 +396,43 @@ def test_each_list_adds_edits_and_deactivates_in_its_page(db: Path, qtbot: QtBot
         assert not master_data.get(type(target), target.id).active
     else:
         assert not page.active_button.isVisible()
+
+
+def test_a_quote_takes_an_option_or_accessory_from_the_catalogue_at_its_net_price(
+    db: Path,
+    qtbot: QtBot,
+    user,  # type: ignore[no-untyped-def]
+) -> None:
+    golf = master_records.catalogue_entry()
+    master_data.save(
+        ItemRecord(
+            kind="accessory",
+            code="ZUB-7",
+            name="Roof box",
+            price=Decimal("595"),
+            price_basis="gross",
+            vat_rate="19",
+        )
+    )
+    master_data.save(
+        ItemRecord(kind="option", name="Winter package", price=Decimal("800"), entry_id=golf.id)
+    )
+    master_data.save(ItemRecord(kind="accessory", name="Mats in CHF", currency="CHF"))
+    retired = master_records.catalogue_entry("GTI")
+    master_data.save(ItemRecord(kind="option", name="GTI kit", entry_id=retired.id))
+    master_data.set_active(retired, False)
+    sale = factories.opportunity(user.id, brand="Volkswagen", model="Golf")
+    editor = QuoteDialog(quotes.create(sale.id).id)
+    qtbot.addWidget(editor)
+    editor._fill_catalogue_menu()
+    offered = [a.text() for a in editor.catalogue_menu.actions()]
+    assert offered == ["Roof box (ZUB-7)", "Winter package, for the Volkswagen Golf 1.5 TSI Life"]
+    editor.catalogue_menu.actions()[0].trigger()
+    line = editor.model.rows[-1]
+    assert (line.kind, line.description, line.unit_price) == (
+        "accessory",
+        "Roof box (ZUB-7)",
+        "500.00",
+    )
+    assert editor.save()
+    assert quotes.get(editor.quote_id).lines[-1].unit_price == Decimal("500.00")
