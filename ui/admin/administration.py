@@ -188,8 +188,7 @@ class AdministrationDialog(QDialog):
 
     def _show(self, dialog: D) -> D:
         dialog.finished.connect(lambda _r: self._after_change())
-        dialog.setModal(True)
-        dialog.show()
+        dialog.open()  # modal to this window only, not to the whole program
         self.dialog = dialog
         return dialog
 

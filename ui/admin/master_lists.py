@@ -446,8 +446,7 @@ class MasterListPage(QWidget):
             )
         dialog = self.make_dialog(title, record)
         dialog.saved.connect(lambda saved: self._after_save(saved.id))
-        dialog.setModal(True)
-        dialog.show()
+        dialog.open()  # modal to this window only, not to the whole program
         self.dialog = dialog
         return dialog
 
