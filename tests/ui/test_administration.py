@@ -5,13 +5,14 @@ says what is missing, with a button that goes there."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.db import models as m
@@ -29,6 +30,20 @@ from ui.leads.lead_form import LeadDialog
 from ui.opportunities.close_dialogs import CloseLostDialog
 from ui.quotes.quote_editor import QuoteDialog
 from ui.shell.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _no_window_left_open() -> Iterator[None]:
+    """Every window a test here opens (a form over the Administration, a question) is gone
+    when it ends: one left shown would stay the active window, and the next tests' keys
+    would go to it."""
+    before = set(QApplication.topLevelWidgets())
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if widget not in before and widget.isVisible():
+            widget.hide()
+            widget.deleteLater()
+    QApplication.processEvents()
 
 
 def _admin(qtbot: QtBot) -> AdministrationDialog:

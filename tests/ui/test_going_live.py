@@ -35,6 +35,20 @@ LEFT = Qt.MouseButton.LeftButton
 YES = QMessageBox.StandardButton.Yes
 
 
+@pytest.fixture(autouse=True)
+def _no_window_left_open() -> Iterator[None]:
+    """Every window a test here opens (a form over the Administration, a question) is gone
+    when it ends: one left shown would stay the active window, and the next tests' keys
+    would go to it."""
+    before = set(QApplication.topLevelWidgets())
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if widget not in before and widget.isVisible():
+            widget.hide()
+            widget.deleteLater()
+    QApplication.processEvents()
+
+
 @pytest.fixture
 def say_yes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: YES))

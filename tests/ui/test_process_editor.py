@@ -5,9 +5,11 @@ before saving; read-only for salespeople."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtWidgets import QComboBox, QSpinBox
+import pytest
+from PySide6.QtWidgets import QApplication, QComboBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from app.db import models as m
@@ -16,6 +18,20 @@ from app.services.workspace import UserInfo
 from tests import factories
 from tests.people import add_user
 from ui.admin.process_editor import COL_MOVES, COL_NAME, COL_PROBABILITY, ProcessEditorDialog
+
+
+@pytest.fixture(autouse=True)
+def _no_window_left_open() -> Iterator[None]:
+    """Every window a test here opens (a form over the Administration, a question) is gone
+    when it ends: one left shown would stay the active window, and the next tests' keys
+    would go to it."""
+    before = set(QApplication.topLevelWidgets())
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if widget not in before and widget.isVisible():
+            widget.hide()
+            widget.deleteLater()
+    QApplication.processEvents()
 
 
 def _editor(qtbot: QtBot) -> ProcessEditorDialog:
