@@ -4,7 +4,7 @@ is still missing for the program to sell, each with the step that adds it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from app.db import master_data as db
@@ -100,16 +100,7 @@ def save_dealership(record: BusinessRecord, logo_path: str | None = None) -> Bus
         saved = master_data.save(record)
         if logo_path is not None:
             current = documents.document_settings(saved.id)
-            documents.save_document_settings(
-                documents.DocumentSettings(
-                    current.valid_days,
-                    current.vat_rate,
-                    current.terms,
-                    logo_path,
-                    current.dealer,
-                    current.version,
-                )
-            )
+            documents.save_document_settings(replace(current, logo_path=logo_path))
     return saved
 
 
