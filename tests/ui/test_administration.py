@@ -141,7 +141,7 @@ def test_a_catalogue_model_with_a_gross_price_and_a_stock_vehicle_from_it(
         model="Golf",
         model_code="CD1",
         variant="1.5 TSI Life",
-        list_price="35.700,00",
+        list_price="35,700.00",
         price_basis="gross",
         vat_rate="19",
     )
