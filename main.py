@@ -652,6 +652,8 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
             quotes.expire_due()  # quotes past their valid-until date, since the last start
             documents.clean_leftovers()  # half-written PDFs of a render that was killed
             window.sign_in(user)
+            if not args.smoke:
+                window.offer_first_run()  # on a database without a dealership
             return None
         except (workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
             return _fail(str(exc), args.smoke, window)

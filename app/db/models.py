@@ -245,6 +245,11 @@ def _text_field() -> CharField:
     return CharField(default="", constraints=[SQL("DEFAULT ''")])
 
 
+def _active_field() -> BooleanField:
+    """Whether a master-data row is in use (schema 14): true by default in the database too."""
+    return BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])
+
+
 class Setting(Model):
     """One site setting. Versioned like every record a user edits (schema 10); saved and
     audited through app.db.settings."""
@@ -280,6 +285,8 @@ class Business(BaseModel):
     bank_name = _text_field()
     iban = _text_field()
     bic = _text_field()
+    # Master data kept in the program (schema 14): a used row is deactivated, not deleted.
+    active = _active_field()
 
 
 class Facility(BaseModel):
@@ -288,6 +295,7 @@ class Facility(BaseModel):
     street = CharField(default="")
     postcode = CharField(default="")
     city = CharField(default="")
+    active = _active_field()  # schema 14
 
 
 class Team(BaseModel):
@@ -306,6 +314,7 @@ class Operation(BaseModel):
     facility = ForeignKeyField(Facility, backref="operations", on_delete="CASCADE")
     name = CharField()
     kind = CharField()  # OperationKind
+    active = _active_field()  # schema 14
 
 
 class User(BaseModel):
@@ -415,9 +424,29 @@ class CatalogueEntry(BaseModel):
     variant = CharField()
     list_price_minor = BigIntegerField(default=0)
     currency = CharField(default="EUR")
+    # Schema 14: whether the list price is net or gross (price lists differ), its VAT rate
+    # (percent as text; empty: the site's default rate), and deactivated rather than deleted.
+    price_basis = CharField(default="net", constraints=[SQL("DEFAULT 'net'")])
+    vat_rate = _text_field()
+    active = _active_field()
 
     class Meta:
         indexes = ((("brand", "vehicle_class", "model", "model_code", "variant"), True),)
+
+
+class CatalogueItem(BaseModel):
+    """An option or accessory of the catalogue (schema 14): for one model variant, or for
+    any (no entry), with its price, net or gross, and VAT rate."""
+
+    entry = ForeignKeyField(CatalogueEntry, null=True, backref="items", on_delete="CASCADE")
+    kind = CharField()  # "option" or "accessory"
+    code = CharField(default="")
+    name = CharField()
+    price_minor = IntegerField(default=0)
+    currency = CharField(default="EUR")
+    price_basis = CharField(default="net")
+    vat_rate = CharField(default="")
+    active = BooleanField(default=True)
 
 
 class Vehicle(BaseModel):
@@ -441,6 +470,8 @@ class Vehicle(BaseModel):
     vat_treatment = CharField(default="regular", constraints=[SQL("DEFAULT 'regular'")])
     # VehicleUse (schema 13): for sale, in the demo fleet, in transit or sold.
     use = CharField(default="for_sale", constraints=[SQL("DEFAULT 'for_sale'")])
+    # What the dealership paid (schema 14); seen by those with the right to see it only.
+    purchase_price_minor = IntegerField(null=True)
 
     class Meta:
         indexes = ((("brand", "model"), False),)
@@ -522,6 +553,9 @@ class Stage(BaseModel):
     in_funnel = BooleanField(default=True)
     only_from_lead = BooleanField(default=False)
     key = _standard_key()
+    # Which automatic move lands in a stage of its own naming (schema 14): the key of the
+    # standard stage it stands for ("quotation": a quote moves the sale here), or empty.
+    moves_on = _text_field()
 
     class Meta:
         indexes = ((("kind", "sequence"), True), (("kind", "key"), True))
@@ -903,4 +937,5 @@ TABLES: list[type[Model]] = [
     DemandLine,
     StoredFile,
     IssuedFile,
+    CatalogueItem,
 ]

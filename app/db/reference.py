@@ -58,6 +58,7 @@ def kind_stages(kind_id: int) -> list[StageInfo]:
             s.is_lost,
             s.only_from_lead,
             s.key,
+            s.moves_on,
         )
         for s in query
     ]

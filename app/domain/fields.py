@@ -15,6 +15,7 @@ context ``"<key>.form"``; where a field has none, the form shows the plain label
 
 from __future__ import annotations
 
+from app.domain.setup_fields import LABELS as _SETUP_LABELS
 from app.i18n import NP_, Translator, current
 
 _LABELS: dict[str, str] = dict(
@@ -338,6 +339,8 @@ _FORM: dict[str, str] = dict(
         NP_("business.bic.form", "BI&C"),
     ]
 )
+
+_LABELS.update(_SETUP_LABELS)  # the master data's, kept in their own module
 
 KEYS: tuple[str, ...] = tuple(_LABELS)
 

@@ -363,7 +363,8 @@ def form_choices(kinds: list[oq.KindRow], branding: OpportunityInput) -> FormCho
     businesses: dict[int, Option] = {}
     seen_facilities: set[int] = set()
     seen_operations: set[int] = set()
-    for site in oq.sites():
+    # Deactivated sites are not offered, but for the sale's own assignment.
+    for site in oq.sites(branding.business_id, branding.facility_id, branding.operation_id):
         businesses.setdefault(site.business_id, Option(site.business_id, site.business))
         under = facilities.setdefault(site.business_id, [])
         if site.facility_id is not None:

@@ -20,6 +20,7 @@ from app.domain import quotes as domain_quotes
 from app.domain.choices import Condition, Interest, Status
 from app.domain.documents import DocumentKind, build_snapshot
 from app.domain.fields import label as field_label
+from app.domain.master_data import net_price
 from app.domain.quotes import (
     LineKind,
     QuoteLine,
@@ -248,7 +249,14 @@ def vehicle_line(opportunity: m.Opportunity, vehicle: m.Vehicle | None) -> LineI
             opportunity.brand, opportunity.model, opportunity.variant, opportunity.currency
         )
     if entry is not None:
-        price = money.from_minor(entry.list_price_minor, entry.currency)
+        # A price list may state gross prices: the line takes the net at the entry's rate.
+        rate = Decimal(entry.vat_rate) if entry.vat_rate else rate
+        price = net_price(
+            money.from_minor(entry.list_price_minor, entry.currency),
+            entry.price_basis,
+            rate,
+            entry.currency,
+        )
     else:
         price = money.from_minor(opportunity.est_revenue_minor, opportunity.currency)
     condition = (

@@ -42,6 +42,7 @@ from app.services.opportunities import OpenSalesExist
 from ui.activities.timeline import LEAD, TimelineWidget
 from ui.common import changes, second_sale_dialog
 from ui.common.demand_editor import DemandEditor
+from ui.common.list_suggestions import suggest_from_list
 from ui.common.personal_data import personal_data_menu
 from ui.common.qt import (
     ACTION_ROLE,
@@ -295,6 +296,7 @@ class LeadDialog(RecordDialog):
         self.channel = ChoiceCombo(Channel)
         self.source = QLineEdit()
         self.source.setPlaceholderText(_("e.g. dealer website, spring campaign"))
+        suggest_from_list(self.source, "source")  # the Administration's list
         self.owner = OptionCombo()
         self.received_label = QLabel()
         add_row(origin_form, self.boxes, "channel", form_label("channel"), self.channel)

@@ -163,6 +163,7 @@ class MainWindow(UpkeepWindow):
         from app.domain.choices import UserRole
         from app.domain.rights import Right
         from app.services import access, workspace
+        from ui.common.setup_link import setup_requests
         from ui.opportunities.opportunity_list import OpportunityListPage
         from ui.shell.action_rights import apply_rights
 
@@ -208,6 +209,7 @@ class MainWindow(UpkeepWindow):
             from ui.shell.live_refresh import LiveRefresh
 
             self.live_refresh = LiveRefresh(self._on_record_changed, self)
+            setup_requests().requested.connect(self.open_administration)
         self.tabs.currentChanged.connect(self._on_tab)
 
         for action in self._database_actions:
@@ -282,6 +284,11 @@ class MainWindow(UpkeepWindow):
         self.document_settings_action.triggered.connect(self.open_document_settings)
         self.server_action = _action(_("Connect to the site &server…"), self)
         self.server_action.triggered.connect(self.connect_to_server)
+        self.administration_action = _action(_("&Dealership and master data…"), self)
+        self.administration_action.setToolTip(
+            _("The dealership, its facilities, catalogue, stock and lists, and what is missing")
+        )
+        self.administration_action.triggered.connect(lambda: self.open_administration())
         self.backup_action = _action(_("&Back up now"), self)
         self.backup_action.triggered.connect(self.back_up_now)
         self.restore_action = _action(_("&Restore from a backup…"), self)
@@ -348,9 +355,11 @@ class MainWindow(UpkeepWindow):
         sales_menu.addSeparator()
         sales_menu.addAction(self.stage_setup_action)
         sales_menu.addAction(self.document_settings_action)
-        # Administration: users, teams, the audit log (what administrators keep).
+        # Administration: the dealership and its lists, users, teams, the audit log.
         self.admin_menu = add_admin_menu(self)
-        self.admin_menu.insertAction(self.admin_menu.actions()[0], self.users_action)
+        first = self.admin_menu.actions()[0]
+        self.admin_menu.insertAction(first, self.administration_action)
+        self.admin_menu.insertAction(first, self.users_action)
 
         self.toolbar = toolbar = QToolBar(pgettext("toolbar", "Main"), self)
         toolbar.setObjectName("main-toolbar")
@@ -646,6 +655,29 @@ class MainWindow(UpkeepWindow):
         dialog = DocumentSettingsDialog(self)
         self._show_dialog(dialog)
         return dialog
+
+    def open_administration(self, step: str | None = None) -> QDialog:
+        """The Administration; at `step` (what a refusal said is missing), if given."""
+        from ui.admin.administration import AdministrationDialog
+
+        dialog = AdministrationDialog(self)
+        dialog.finished.connect(lambda _result: self.refresh())
+        self._show_dialog(dialog)
+        if step:
+            dialog.go_to(step)
+        return dialog
+
+    def offer_first_run(self) -> QDialog | None:
+        """On a database without a dealership, the first-run assistant for a user who may
+        set it up (started by the shell once signed in)."""
+        from app.services import setup
+        from ui.admin.first_run import run_first_run_assistant
+
+        if not (setup.needs_assistant() and setup.may_set_up()):
+            return None
+        assistant = run_first_run_assistant(self, self.user)
+        assistant.finished.connect(lambda _result: self.refresh())
+        return assistant
 
     def _after_stage_setup(self, _result: int) -> None:
         # Stage names and probabilities show in the lists and the filters.

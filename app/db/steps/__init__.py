@@ -11,6 +11,7 @@ from collections.abc import Callable
 from peewee import Database
 
 from app.db.steps.languages import correspondence_languages
+from app.db.steps.setup import setup_master_data
 from app.db.steps.shared_files import shared_files
 from app.db.steps.sign_in import sign_in_users
 from app.db.steps.teams import teams_and_shared_sales
@@ -49,6 +50,7 @@ STEPS: list[Callable[[Database], None]] = [
     sign_in_users,
     shared_files,
     teams_and_shared_sales,
+    setup_master_data,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
