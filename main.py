@@ -89,6 +89,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     commands.add_parser(
         "check", parents=[common], help=_("check the database (integrity, schema) and exit")
     )
+    _import_parsers(commands, common)
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
@@ -216,6 +217,59 @@ def _check_command() -> int:
     return 0
 
 
+def _import_parsers(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    for name, what in (
+        ("import-stock", _("import a DMS's stock export (CSV) into the stock")),
+        ("import-catalogue", _("import a manufacturer's price list (CSV) into the catalogue")),
+    ):
+        command = commands.add_parser(name, parents=[common], help=what, description=what)
+        command.add_argument("file", type=Path, metavar="FILE", help=_("the CSV file"))
+        command.add_argument(
+            "--mapping", metavar="NAME", default="", help=_("the saved column mapping to use")
+        )
+        command.add_argument(
+            "--dry-run", action="store_true", help=_("say what an import would do; write nothing")
+        )
+        if name == "import-stock":
+            command.add_argument(
+                "--add-models",
+                action="store_true",
+                help=_("add the models the catalogue lacks, instead of refusing their rows"),
+            )
+        command.add_argument(
+            "--user",
+            metavar="NAME",
+            default=argparse.SUPPRESS,
+            help=_("sign in as this user (default: the computer's login name)"),
+        )
+
+
+def _import_command(args: argparse.Namespace) -> int:
+    """Import a stock export or a price list: the summary and each refused row on stdout,
+    exit 1 when any row was refused (the good rows are imported)."""
+    from app.services import vehicle_imports, workspace
+
+    kind = vehicle_imports.STOCK if args.command == "import-stock" else vehicle_imports.CATALOGUE
+    workspace.open_database()
+    try:
+        workspace.sign_in(args.user)
+        result = vehicle_imports.import_path(
+            args.file,
+            kind,
+            args.mapping,
+            dry_run=args.dry_run,
+            add_models=getattr(args, "add_models", False),
+        )
+    except (vehicle_imports.FileRefused, LookupError) as exc:
+        _complain(str(exc))
+        return 1
+    finally:
+        workspace.close_database()
+    for line in vehicle_imports.report_lines(result):
+        _say(line)
+    return 1 if result.refused else 0
+
+
 def run_command(args: argparse.Namespace, log_file: Path) -> int:
     """The headless commands: no window, messages on stdout and stderr, exit 1 on failure."""
     from app.services import errors, workspace
@@ -230,6 +284,8 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
             return _backups_command()
         if args.command == "restore":
             return _restore_command(args.file)
+        if args.command in ("import-stock", "import-catalogue"):
+            return _import_command(args)
         return _check_command()
     except (BackupError, workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
         log.error("%s failed: %s", args.command, exc)

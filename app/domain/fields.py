@@ -15,6 +15,7 @@ context ``"<key>.form"``; where a field has none, the form shows the plain label
 
 from __future__ import annotations
 
+from app.domain.import_fields import LABELS as _IMPORT_LABELS
 from app.i18n import NP_, Translator, current
 
 _LABELS: dict[str, str] = dict(
@@ -308,6 +309,9 @@ _FORM: dict[str, str] = dict(
         NP_("business.bic.form", "BI&C"),
     ]
 )
+
+# The stock's and the catalogue's labels the imports name, where the stock forms name them.
+_LABELS.update({k: v for k, v in _IMPORT_LABELS.items() if k not in _LABELS})
 
 KEYS: tuple[str, ...] = tuple(_LABELS)
 
