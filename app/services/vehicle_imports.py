@@ -23,6 +23,7 @@ from app.db.connection import transaction
 from app.db.opportunity_queries import setting as site_setting
 from app.domain import csv_text, money
 from app.domain import import_columns as cols
+from app.domain.choices import Condition
 from app.domain.csv_text import FileFormat, FileRefused
 from app.domain.rights import Right
 from app.i18n import _, ngettext, pgettext
@@ -192,10 +193,14 @@ def preview(
             values, problems = cols.read_vehicle(row.cells, mapping, fmt, currency, today)
         else:
             values, problems = cols.read_entry(row.cells, mapping, fmt, currency)  # type: ignore[assignment]
-        texts: dict[str, str] = {}
         if values is not None:
-            for f in cols.fields_of(imported.kind):
-                texts[f.name] = _shown(values, f.name)
+            texts = {f.name: _shown(values, f.name) for f in cols.fields_of(imported.kind)}
+        else:  # what the file has, as it has it
+            texts = {
+                name: row.cells[column].strip()
+                for name, column in mapping.items()
+                if column < len(row.cells)
+            }
         shown.append(PreviewRow(row.line, texts, problems))
     return shown
 
@@ -210,6 +215,8 @@ def _shown(values: object, name: str) -> str:
         return value.isoformat()
     if name == "mileage_km":
         return f"{value:,}"
+    if name == "condition":
+        return Condition(value).label
     return str(value)
 
 
