@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import multiprocessing
 import sys
 import time
 from pathlib import Path
@@ -471,4 +472,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # The imports run in a child process (app/services/import_process.py); in the bundled
+    # program that child starts this executable, which must hand it over at once.
+    multiprocessing.freeze_support()
     sys.exit(main())

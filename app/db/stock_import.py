@@ -11,7 +11,7 @@ from datetime import date
 
 from app.db import models as m
 from app.db.bulk import insert_rows, next_id
-from app.db.connection import database
+from app.db.connection import database, is_sqlite
 from app.domain.choices import Status, VehicleUse
 
 VEHICLE_FIELDS = (
@@ -182,3 +182,12 @@ def setting_keys(prefix: str) -> list[str]:
         .order_by(m.Setting.key)
         .tuples()
     ]
+
+
+def database_file() -> str | None:
+    """The open SQLite database's file, for a second process to open; None on a server."""
+    target = database.obj
+    if not is_sqlite(target):
+        return None
+    name = str(target.database)
+    return None if name in ("", ":memory:") else name

@@ -147,21 +147,24 @@ def test_a_file_that_cannot_be_read_is_said_at_the_field(
 
 
 def test_cancel_writes_nothing_and_the_window_answers_meanwhile(
-    qtbot, make_dialog: MakeDialog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot, make_dialog: MakeDialog, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(vehicle_imports, "BATCH", 50)
     dialog = make_dialog()
-    dialog.path_edit.setText(str(_export(tmp_path, rows=3_000, bad=False)))
+    dialog.path_edit.setText(str(_export(tmp_path, rows=10_000, bad=False)))
     dialog.next()
     dialog.next()
-    dialog.next()
-    qtbot.waitUntil(lambda: dialog.worker is None, timeout=30_000)
-    assert "3,000 added" in dialog.dry_summary.text() or "3000 added" in dialog.dry_summary.text()
-    dialog.next()
-    assert dialog.cancel_button.isVisible()
-    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30_000)
+    dialog.next()  # the dry run starts
+    assert dialog.steps.currentIndex() == DRY_RUN and dialog.cancel_button.isVisible()
+    # The progress bar moves while the file is read: the window answers meanwhile.
+    qtbot.waitUntil(lambda: dialog.dry_progress.value() > 0, timeout=60_000)
     dialog.cancel_import()
-    qtbot.waitUntil(lambda: dialog.worker is None, timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=60_000)
+    assert dialog.dry_summary.text() == "The dry run was cancelled."
+    dialog.next()  # the import
+    assert dialog.steps.currentIndex() == IMPORT and dialog.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=60_000)
+    dialog.cancel_import()
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=60_000)
     assert "cancelled; nothing was imported" in dialog.import_summary.text()
     assert m.Vehicle.select().count() == 0
-    assert dialog.steps.currentIndex() == IMPORT
+    assert m.AuditEntry.select().where(m.AuditEntry.entity == "vehicle").count() == 0

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.domain import csv_text
 from app.domain.import_columns import fields_of
 from app.i18n import N_, _
+from app.services import import_process
 from app.services import vehicle_imports as imports
 from app.services.vehicle_imports import (
     FileFormat,
@@ -564,7 +565,9 @@ class VehicleImportDialog(QDialog):
         add = self.add_models.isChecked()
 
         def job(progress, cancelled):  # type: ignore[no-untyped-def]
-            return imports.run_import(file, mapping, fmt, dry_run, add, progress, cancelled)
+            return import_process.run_import(
+                file.path, file.kind, mapping, fmt, dry_run, add, progress, cancelled
+            )
 
         worker = self.worker = ImportWorker(
             job, file.path, (ImportCancelled,), (FileRefused,), self
