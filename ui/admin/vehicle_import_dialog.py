@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -42,9 +41,9 @@ from app.services.vehicle_imports import (
 )
 from ui.common.import_worker import (
     PROGRESS_STEPS,
+    CsvFileBox,
     ImportWorker,
     RefusedRowsModel,
-    file_filter,
     path_problem,
 )
 from ui.common.qt import (
@@ -173,13 +172,9 @@ class VehicleImportDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText(_("The CSV file to import"))
-        self.browse_button = QPushButton(_("&Browse…"))
-        self.browse_button.setAutoDefault(False)
-        self.browse_button.clicked.connect(self.browse)
-        self.file_box = FieldBox(self.path_edit, self.browse_button)
-        self.path_edit.textEdited.connect(self.file_box.clear_message)
+        self.file_box = CsvFileBox(_("Choose the CSV file"))
+        self.path_edit, self.browse_button = self.file_box.path_edit, self.file_box.browse_button
+        self.file_box.chosen.connect(self._read)
         self.path_edit.editingFinished.connect(self._path_entered)
         self.saved = QComboBox()
         self.saved.activated.connect(self._saved_chosen)
@@ -387,17 +382,6 @@ class VehicleImportDialog(QDialog):
             self._start(dry_run=False)
 
     # --- step 1: the file ------------------------------------------------------------------
-
-    def browse(self) -> None:
-        current = self.path_edit.text().strip()
-        start = str(Path(current).expanduser().parent) if current else str(Path.home())
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose the CSV file"), start, file_filter()
-        )
-        if chosen:
-            self.path_edit.setText(chosen)
-            self.file_box.clear_message()
-            self._read()
 
     def _path_entered(self) -> None:
         if self.path_edit.text().strip() and (

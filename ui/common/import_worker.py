@@ -11,10 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QPushButton, QWidget
 
 from app.i18n import N_, _
 from app.services import errors, workspace
 from ui.common.table_model import Column, RowTableModel
+from ui.common.widgets import FieldBox
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,32 @@ def path_problem(text: str) -> str:
 def file_filter() -> str:
     """The file dialog's filter, in the screen's language."""
     return _("CSV files (*.csv *.txt);;All files (*)")
+
+
+class CsvFileBox(FieldBox):
+    """An import's file field: the path, typed or chosen with Browse…, and underneath it
+    what keeps the file from being read. `chosen` after a file was picked in the dialog."""
+
+    chosen = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText(_("The CSV file to import"))
+        self.browse_button = QPushButton(_("&Browse…"))
+        self.browse_button.setAutoDefault(False)
+        super().__init__(self.path_edit, self.browse_button, parent=parent)
+        self.title = title
+        self.browse_button.clicked.connect(self.browse)
+        self.path_edit.textEdited.connect(self.clear_message)
+
+    def browse(self) -> None:
+        current = self.path_edit.text().strip()
+        start = str(Path(current).expanduser().parent) if current else str(Path.home())
+        chosen, _filter = QFileDialog.getOpenFileName(self, self.title, start, file_filter())
+        if chosen:
+            self.path_edit.setText(chosen)
+            self.clear_message()
+            self.chosen.emit()
 
 
 class ImportWorker(QObject):

@@ -13,12 +13,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,9 +27,9 @@ from app.services import lead_import
 from app.services.lead_import import ImportCancelled, ImportRefused, ImportReport
 from ui.common.import_worker import (
     PROGRESS_STEPS,
+    CsvFileBox,
     ImportWorker,
     RefusedRowsModel,
-    file_filter,
     path_problem,
 )
 from ui.common.qt import (
@@ -45,7 +42,7 @@ from ui.common.qt import (
     STRETCH,
     TO_CONTENTS,
 )
-from ui.common.widgets import ChoiceCombo, FieldBox, OptionCombo
+from ui.common.widgets import ChoiceCombo, OptionCombo
 from ui.leads.lead_sections import fill_owners
 
 
@@ -87,11 +84,8 @@ class LeadImportDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText(_("The CSV file to import"))
-        self.browse_button = QPushButton(_("&Browse…"))
-        self.browse_button.setAutoDefault(False)
-        self.file_box = FieldBox(self.path_edit, self.browse_button)
+        self.file_box = CsvFileBox(_("Choose the leads file"))
+        self.path_edit, self.browse_button = self.file_box.path_edit, self.file_box.browse_button
         self.channel = ChoiceCombo(Channel, none_label=None)
         self.channel.set_current_code(Channel.WEB_FORM.value)
         self.channel.setToolTip(_("For rows whose file has no channel column, or leaves it empty"))
@@ -160,22 +154,10 @@ class LeadImportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
 
-        self.browse_button.clicked.connect(self.browse)
         self.import_button.clicked.connect(self.run_import)
         self.cancel_button.clicked.connect(self.cancel_import)
         self.close_button.clicked.connect(self.reject)
-        self.path_edit.textEdited.connect(self.file_box.clear_message)
         self.path_edit.setFocus()
-
-    def browse(self) -> None:
-        current = self.path_edit.text().strip()
-        start = str(Path(current).expanduser().parent) if current else str(Path.home())
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose the leads file"), start, file_filter()
-        )
-        if chosen:
-            self.path_edit.setText(chosen)
-            self.file_box.clear_message()
 
     @property
     def importing(self) -> bool:
