@@ -303,3 +303,29 @@ def test_an_import_needs_the_right_to_import(db, tmp_path):
     workspace.sign_in("sam")
     with pytest.raises(NotAllowed):
         imports.read_file(write(tmp_path, GERMAN_HEADER), STOCK)
+
+
+def test_the_import_in_a_process_of_its_own_writes_as_the_signed_in_user(db, tmp_path):
+    from app.services import import_process
+
+    catalogue(("VW", "Golf"))
+    path = write(tmp_path, GERMAN_HEADER + german_row(1) + german_row(2) + "x;K3;VW;Golf;;;;\r\n")
+    file = imports.read_file(path, STOCK)
+    mapping = imports.propose_mapping(file)
+    seen: list[tuple[int, int]] = []
+    result = import_process.run_import(
+        path,
+        STOCK,
+        mapping,
+        imports.formats(file, mapping),
+        False,
+        False,
+        lambda done, total: seen.append((done, total)),
+        lambda: False,
+    )
+    assert (result.added, [line for line, _ in result.refused]) == (2, [4])
+    assert seen[-1] == (3, 3)
+    anna = m.User.get(m.User.username == "anna").id
+    assert {v.changed_by for v in m.Vehicle.select()} == {anna}
+    created = m.AuditEntry.select().where(m.AuditEntry.entity == "vehicle")
+    assert {(e.action, e.user_id) for e in created} == {("create", anna)}
