@@ -449,7 +449,9 @@ def read_vehicle(
     price = _price(v, _cell(row, mapping, "list_price"), fmt, currency, "vehicle.list_price")
     if v.errors:
         return None, list(v.errors.values())
-    given = frozenset(mapping) | {"condition"} if condition_text else frozenset(mapping)
+    # A condition the row does not state is told from the registration and the mileage for a
+    # new vehicle, and left as it is on an update.
+    given = frozenset(mapping) - ({"condition"} if not condition_text else set())
     return (
         VehicleValues(
             code,

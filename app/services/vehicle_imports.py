@@ -574,7 +574,7 @@ class _StockImport(_Import):
     def _fields(self, values: cols.VehicleValues) -> dict[str, object]:
         """The fields the row sets: those of its mapped columns (a new vehicle: all)."""
         given = {n for f in values.given for n in _STOCK_COLUMNS.get(f, ())}
-        given |= {"vin", "condition"}
+        given.add("vin")
         return {n: getattr(values, n) for n in db.VEHICLE_FIELDS if n in given}
 
     def flush(self) -> None:

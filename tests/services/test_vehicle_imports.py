@@ -329,3 +329,16 @@ def test_the_import_in_a_process_of_its_own_writes_as_the_signed_in_user(db, tmp
     assert {v.changed_by for v in m.Vehicle.select()} == {anna}
     created = m.AuditEntry.select().where(m.AuditEntry.entity == "vehicle")
     assert {(e.action, e.user_id) for e in created} == {("create", anna)}
+
+
+def test_a_file_without_a_condition_leaves_an_ex_demo_car_ex_demo(db, tmp_path):
+    catalogue(("VW", "Golf"))
+    run(write(tmp_path, GERMAN_HEADER + german_row(1)))
+    with transaction():
+        m.Vehicle.update(condition="ex_demo").execute()
+    result = run(write(tmp_path, GERMAN_HEADER + german_row(1), name="g.csv"))
+    assert (result.updated, result.unchanged) == (0, 1)
+    assert m.Vehicle.get().condition == "ex_demo"
+    with_condition = GERMAN_HEADER.replace("Farbe", "Zustand") + german_row(1, colour="Gebraucht")
+    result = run(write(tmp_path, with_condition, name="h.csv"))
+    assert result.updated == 1 and m.Vehicle.get().condition == "used"
