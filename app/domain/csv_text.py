@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from app.domain import money
 from app.i18n import _, ngettext
 
 UTF8_BOM = "utf-8-sig"
@@ -146,10 +145,18 @@ def parse_number(text: str, decimal: str) -> Decimal:
     if not raw:
         raise ValueError(_("it is empty"))
     if not decimal:
-        try:
-            return money.parse_amount(raw)
-        except money.MoneyError as exc:
-            raise ValueError(str(exc)) from None
+        # The file does not say: the number itself must (a user's locale says nothing of
+        # how another program wrote it).
+        decimal = decimal_vote(raw) or _lone_separator(raw)
+        if decimal == "?":
+            head, _sep, tail = raw.partition("," if "," in raw else ".")
+            raise ValueError(
+                _(
+                    "“{text}” could be {grouped} or {decimal}; choose the file's number format"
+                ).format(text=text.strip(), grouped=head + tail, decimal=f"{head}.{tail}")
+            )
+        if not decimal:
+            decimal = DECIMAL_POINT  # no separator at all: a whole number
     grouping = "." if decimal == DECIMAL_COMMA else ","
     head, point, tail = raw.rpartition(decimal)
     if not point:
@@ -171,6 +178,20 @@ def parse_number(text: str, decimal: str) -> Decimal:
     if not value.is_finite() or not re.match(r"^-?\d*\.?\d*$", plain):
         raise ValueError(_("“{text}” is not a number").format(text=text.strip()))
     return value
+
+
+def _lone_separator(raw: str) -> str:
+    """The decimal separator a number with one separator shows: "?" when it reads two ways
+    ("1.234": a thousand and more, or one and a bit), "" when it has none."""
+    seps = [c for c in raw if c in ",."]
+    if not seps:
+        return ""
+    if len(seps) > 1:  # "1.234.567": the repeated one groups
+        return DECIMAL_COMMA if seps[0] == "." else DECIMAL_POINT
+    head, _sep, tail = raw.lstrip("-").partition(seps[0])
+    if len(tail) == 3 and head.isdigit() and head[0] != "0" and len(head) <= 3:
+        return "?"
+    return seps[0]
 
 
 def number_example(decimal: str) -> str:

@@ -14,7 +14,7 @@ from app.domain import vin as vins
 from app.domain.choices import Condition
 from app.domain.fields import label
 from app.domain.validation import Validator
-from app.i18n import _
+from app.i18n import _, current
 
 STOCK = "stock"
 CATALOGUE = "catalogue"
@@ -428,7 +428,7 @@ def read_vehicle(
                     "mileage_km",
                     _(
                         "The mileage is a whole number of km from 0 to {n}; the file has “{text}”."
-                    ).format(n=f"{MAX_MILEAGE_KM:,}", text=text),
+                    ).format(n=current().format_number(MAX_MILEAGE_KM), text=text),
                 )
             else:
                 mileage = int(number)

@@ -26,7 +26,7 @@ from app.domain import import_columns as cols
 from app.domain.choices import Condition
 from app.domain.csv_text import FileFormat, FileRefused
 from app.domain.rights import Right
-from app.i18n import _, ngettext, pgettext
+from app.i18n import _, current, ngettext, pgettext
 from app.services import access
 
 STOCK = cols.STOCK
@@ -133,7 +133,7 @@ def read_file(path: Path, kind: str, encoding: str = "", separator: str = "") ->
         if size > MAX_FILE_BYTES:
             raise FileRefused(
                 _("{path} is {size} MB, far more than an export; is it the right file?").format(
-                    path=path, size=f"{size // (1024 * 1024):,}"
+                    path=path, size=current().format_number(size // (1024 * 1024))
                 )
             )
         data = path.read_bytes()
@@ -214,7 +214,7 @@ def _shown(values: object, name: str) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if name == "mileage_km":
-        return f"{value:,}"
+        return current().format_number(value)
     if name == "condition":
         return Condition(value).label
     return str(value)

@@ -161,7 +161,7 @@ def test_a_value_that_reads_two_ways_is_refused_never_guessed(db, tmp_path):
     assert (file.format.decimal, file.format.dates) == ("", "")
     result = run(path)
     lines = dict(result.refused)
-    assert "could be 1,234 or 1.234" in lines[2]
+    assert "“1.234” could be 1234 or 1.234" in lines[2]
     assert "could be the 2021-04-03 or the 2021-03-04" in lines[3]
     assert result.added == 1
     # Told how the file writes them, the same values read one way.

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QPushButton, QWidget
 
+from app import i18n
 from app.i18n import N_, _
 from app.services import errors, workspace
 from ui.common.table_model import Column, RowTableModel
@@ -47,7 +48,7 @@ def path_problem(text: str) -> str:
         size = path.stat().st_size // (1024 * 1024)
         return _(
             "{path} is {size} MB, far more than a web-form export; is it the right file?"
-        ).format(path=path, size=f"{size:,}")
+        ).format(path=path, size=i18n.current().format_number(size))
     return ""
 
 
