@@ -6,6 +6,7 @@ import argparse
 import gc
 import getpass
 import logging
+import multiprocessing
 import os
 import sys
 import time
@@ -140,6 +141,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help=_("copy this workstation's database into an empty database on the site's server"),
     )
     move.add_argument("url", metavar="URL", help=_("the server's database, postgresql://…"))
+    _import_parsers(commands, common)
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
@@ -540,6 +542,67 @@ def _check_command() -> int:
     return 0
 
 
+def _import_parsers(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    for name, what in (
+        ("import-stock", _("import a DMS's stock export (CSV) into the stock")),
+        ("import-catalogue", _("import a manufacturer's price list (CSV) into the catalogue")),
+    ):
+        command = commands.add_parser(name, parents=[common], help=what, description=what)
+        command.add_argument("file", type=Path, metavar="FILE", help=_("the CSV file"))
+        command.add_argument(
+            "--mapping", metavar="NAME", default="", help=_("the saved column mapping to use")
+        )
+        command.add_argument(
+            "--dry-run", action="store_true", help=_("say what an import would do; write nothing")
+        )
+        if name == "import-stock":
+            command.add_argument(
+                "--add-models",
+                action="store_true",
+                help=_("add the models the catalogue lacks, instead of refusing their rows"),
+            )
+        command.add_argument(
+            "--user",
+            metavar="NAME",
+            default=argparse.SUPPRESS,
+            help=_("sign in as this user (default: the computer's login name)"),
+        )
+
+
+def _import_command(args: argparse.Namespace) -> int:
+    """Import a stock export or a price list: the summary and each refused row on stdout,
+    exit 1 when any row was refused (the good rows are imported)."""
+    from app.domain.rights import Right
+    from app.services import vehicle_imports, workspace
+
+    kind = vehicle_imports.STOCK if args.command == "import-stock" else vehicle_imports.CATALOGUE
+    if args.database:
+        from app.services import site_server
+
+        workspace.open_server(args.database, site_server.stored_password(args.database))
+    else:
+        workspace.open_database()
+    try:
+        refused = _authorise(Right.IMPORT_DATA)
+        if refused is not None:
+            return refused
+        result = vehicle_imports.import_path(
+            args.file,
+            kind,
+            args.mapping,
+            dry_run=args.dry_run,
+            add_models=getattr(args, "add_models", False),
+        )
+    except (vehicle_imports.FileRefused, LookupError) as exc:
+        _complain(str(exc))
+        return 1
+    finally:
+        workspace.close_database()
+    for line in vehicle_imports.report_lines(result):
+        _say(line)
+    return 1 if result.refused else 0
+
+
 def run_command(args: argparse.Namespace, log_file: Path) -> int:
     """The headless commands: no window, messages on stdout and stderr, exit 1 on failure,
     2 when refused (no user, a wrong password, a locked account, a missing right)."""
@@ -565,6 +628,8 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
             return _create_admin_command(args.login, args.name)
         if args.command == "set-password":
             return _set_password_command(args.login)
+        if args.command in ("import-stock", "import-catalogue"):
+            return _import_command(args)
         return _check_command()
     except (BackupError, workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
         log.error("%s failed: %s", args.command, exc)
@@ -832,4 +897,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # The imports run in a child process (app/services/import_process.py); in the bundled
+    # program that child starts this executable, which must hand it over at once.
+    multiprocessing.freeze_support()
     sys.exit(main())

@@ -15,6 +15,7 @@ context ``"<key>.form"``; where a field has none, the form shows the plain label
 
 from __future__ import annotations
 
+from app.domain.import_fields import LABELS as _IMPORT_LABELS
 from app.domain.setup_fields import LABELS as _SETUP_LABELS
 from app.i18n import NP_, Translator, current
 
@@ -341,6 +342,8 @@ _FORM: dict[str, str] = dict(
 )
 
 _LABELS.update(_SETUP_LABELS)  # the master data's, kept in their own module
+# The stock's and the catalogue's labels the imports name, where the stock forms name them.
+_LABELS.update({k: v for k, v in _IMPORT_LABELS.items() if k not in _LABELS})
 
 KEYS: tuple[str, ...] = tuple(_LABELS)
 

@@ -216,6 +216,7 @@ class MainWindow(UpkeepWindow):
             action.setEnabled(True)
         apply_rights(self)  # what this user may not do: disabled, saying why
         self.demo_action.setEnabled(empty)
+        self._allow_imports()
         # Right-click on the opportunity list: what applies to the rows under the mouse.
         table = self.opportunities.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -258,6 +259,10 @@ class MainWindow(UpkeepWindow):
         self.new_lead_action.triggered.connect(lambda: self.open_lead(None))
         self.import_action = _action(_("&Import leads from CSV…"), self, shortcut="Ctrl+I")
         self.import_action.triggered.connect(self.import_leads)
+        self.import_stock_action = _action(_("Import &stock from a DMS export…"), self)
+        self.import_stock_action.triggered.connect(lambda: self.import_vehicles("stock"))
+        self.import_prices_action = _action(_("Import a &price list…"), self)
+        self.import_prices_action.triggered.connect(lambda: self.import_vehicles("catalogue"))
         self.new_customer_action = _action(_("New c&ustomer…"), self, shortcut="Ctrl+U")
         self.new_customer_action.triggered.connect(lambda: self.open_customer(None))
         self.open_action = _action(_("&Open"), self)
@@ -325,6 +330,8 @@ class MainWindow(UpkeepWindow):
 
         file_menu = self.menuBar().addMenu(_("&File"))
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self.import_stock_action)
+        file_menu.addAction(self.import_prices_action)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
         file_menu.addAction(self.server_action)
@@ -731,6 +738,21 @@ class MainWindow(UpkeepWindow):
         dialog = LeadImportDialog(self.user.id, self)
         dialog.imported.connect(self._after_import)
         self._show_dialog(dialog)
+
+    def _allow_imports(self) -> None:
+        from app.domain.rights import Right
+        from app.services import access
+
+        allowed = access.has_right(Right.IMPORT_DATA)
+        tip = "" if allowed else access.missing_right_message(Right.IMPORT_DATA)
+        for action in (self.import_stock_action, self.import_prices_action):
+            action.setEnabled(allowed)
+            action.setToolTip(tip)
+
+    def import_vehicles(self, kind: str) -> None:
+        from ui.admin.vehicle_import_dialog import VehicleImportDialog
+
+        self._show_dialog(VehicleImportDialog(kind, self))
 
     def _after_import(self) -> None:
         self._refresh_leads()
