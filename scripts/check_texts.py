@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 TRANSLATION_CALLS = frozenset(
-    {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_", "NP_", "tr", "translate"}
+    {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_", "NN_", "NP_", "tr", "translate"}
 )
 
 # Qt calls whose string arguments are shown to the user (method or constructor names).

@@ -35,7 +35,7 @@ from app.domain.rights import Right
 from app.domain.standard_names import display_name
 from app.domain.text import search_text
 from app.domain.validation import ValidationError, Validator
-from app.i18n import _, ngettext
+from app.i18n import NN_, _, ngettext
 from app.services import access, conflicts, documents
 from app.services.errors import ConflictError, NotFound
 
@@ -262,10 +262,10 @@ def _business_holders(row: m.Business) -> str:
     return _held(
         db.business_uses(row.id),
         {
-            "facilities": _n("{n} facility", "{n} facilities"),
-            "opportunities": _n("{n} opportunity", "{n} opportunities"),
-            "users": _n("{n} user's home", "{n} users' home"),
-            "businesses": _n("{n} business under it", "{n} businesses under it"),
+            "facilities": _n(*NN_("{n} facility", "{n} facilities")),
+            "opportunities": _n(*NN_("{n} opportunity", "{n} opportunities")),
+            "users": _n(*NN_("{n} user's home", "{n} users' home")),
+            "businesses": _n(*NN_("{n} business under it", "{n} businesses under it")),
         },
     )
 
@@ -320,10 +320,10 @@ FACILITIES = _Table(
     lambda row: _held(
         db.facility_uses(row.id),
         {
-            "operations": _n("{n} operation", "{n} operations"),
-            "opportunities": _n("{n} opportunity", "{n} opportunities"),
-            "vehicles": _n("{n} stock vehicle", "{n} stock vehicles"),
-            "users": _n("{n} user's home", "{n} users' home"),
+            "operations": _n(*NN_("{n} operation", "{n} operations")),
+            "opportunities": _n(*NN_("{n} opportunity", "{n} opportunities")),
+            "vehicles": _n(*NN_("{n} stock vehicle", "{n} stock vehicles")),
+            "users": _n(*NN_("{n} user's home", "{n} users' home")),
         },
     ),
     lambda row: _("The facility “{name}”").format(name=row.name),
@@ -353,7 +353,8 @@ OPERATIONS = _Table(
     _read_operation,
     _check_operation,
     lambda row: _held(
-        db.operation_uses(row.id), {"opportunities": _n("{n} opportunity", "{n} opportunities")}
+        db.operation_uses(row.id),
+        {"opportunities": _n(*NN_("{n} opportunity", "{n} opportunities"))},
     ),
     lambda row: _("The operation “{name}”").format(name=row.name),
 )
@@ -436,10 +437,10 @@ CATALOGUE = _Table(
     lambda row: _held(
         db.catalogue_entry_uses(row),
         {
-            "vehicles": _n("{n} stock vehicle", "{n} stock vehicles"),
-            "opportunities": _n("{n} opportunity", "{n} opportunities"),
-            "leads": _n("{n} lead", "{n} leads"),
-            "items": _n("{n} option or accessory", "{n} options and accessories"),
+            "vehicles": _n(*NN_("{n} stock vehicle", "{n} stock vehicles")),
+            "opportunities": _n(*NN_("{n} opportunity", "{n} opportunities")),
+            "leads": _n(*NN_("{n} lead", "{n} leads")),
+            "items": _n(*NN_("{n} option or accessory", "{n} options and accessories")),
         },
     ),
     lambda row: _("The catalogue entry “{name}”").format(
@@ -611,10 +612,10 @@ def _vehicle_holders(row: m.Vehicle) -> str:
     return _held(
         uses,
         {
-            "opportunities": _n("named by {n} opportunity", "named by {n} opportunities"),
-            "quotes": _n("on {n} quote", "on {n} quotes"),
-            "order_forms": _n("on {n} order form", "on {n} order forms"),
-            "activities": _n("{n} test drive", "{n} test drives"),
+            "opportunities": _n(*NN_("named by {n} opportunity", "named by {n} opportunities")),
+            "quotes": _n(*NN_("on {n} quote", "on {n} quotes")),
+            "order_forms": _n(*NN_("on {n} order form", "on {n} order forms")),
+            "activities": _n(*NN_("{n} test drive", "{n} test drives")),
         },
     )
 

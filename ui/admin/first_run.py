@@ -97,7 +97,7 @@ class WelcomePage(StepPage):
                 "This assistant sets up the dealership, its facilities and operations, the "
                 "currency and VAT rates, the quotes' validity and terms, the sales process "
                 "and the first users and teams.\n\nSkip a step to finish it later under "
-                "Sales > Administration; the program says what is still missing when it "
+                "Administration > Dealership and master data; the program says what is still missing when it "
                 "needs it, with a button that goes there."
             )
         )
@@ -536,7 +536,9 @@ class DonePage(StepPage):
     def __init__(self) -> None:
         super().__init__(
             _("Ready"),
-            _("What is still missing can be added under Sales > Administration."),
+            _(
+                "What is still missing can be added under Administration > Dealership and master data."
+            ),
         )
         self.missing = QLabel()
         self.missing.setWordWrap(True)
