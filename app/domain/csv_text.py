@@ -234,6 +234,10 @@ def detect_dates(samples: Iterable[str]) -> str:
     return votes.pop() if len(votes) == 1 else ""
 
 
+class _TwoReadings(ValueError):
+    """A date the file's format leaves open: said as it is, whatever the language."""
+
+
 def parse_date(text: str, dates: str) -> date:
     """A date as the file writes it: "2021-03-15", "15.03.2021", "03/15/2021" in the file's
     order, or a month alone ("03.2021", "2021-03") read as its first day. ValueError with the
@@ -255,7 +259,7 @@ def parse_date(text: str, dates: str) -> date:
             if not order and first == second:
                 order = DAY_MONTH_YEAR
             if not order:
-                raise ValueError(
+                raise _TwoReadings(
                     _(
                         "“{text}” could be the {day_first} or the {month_first}; choose the "
                         "file's date format"
@@ -268,9 +272,9 @@ def parse_date(text: str, dates: str) -> date:
             if order == MONTH_DAY_YEAR:
                 return date(year, first, second)
             return date(year, second, first)
-    except ValueError as exc:
-        if str(exc).startswith("“"):
-            raise
+    except _TwoReadings:
+        raise
+    except ValueError:
         raise ValueError(_("“{text}” is not a date").format(text=value)) from None
     raise ValueError(
         _("“{text}” is not a date (write 2021-03-15, 15.03.2021 or 03.2021)").format(text=value)
