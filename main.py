@@ -561,12 +561,6 @@ def _import_parsers(commands: argparse._SubParsersAction, common: argparse.Argum
                 action="store_true",
                 help=_("add the models the catalogue lacks, instead of refusing their rows"),
             )
-        command.add_argument(
-            "--user",
-            metavar="NAME",
-            default=argparse.SUPPRESS,
-            help=_("sign in as this user (default: the computer's login name)"),
-        )
 
 
 def _import_command(args: argparse.Namespace) -> int:

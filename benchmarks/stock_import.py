@@ -53,11 +53,12 @@ def template_database(folder: Path) -> Path:
     """A migrated database with its administrator and the catalogue's models."""
     from app.db import models as m
     from app.db.connection import transaction
-    from app.services import workspace
+    from app.demo.tables import DEMO_PASSWORD
+    from app.services import sign_in, workspace
 
     path = folder / "template.sqlite3"
     workspace.open_database(path)
-    workspace.sign_in("admin")
+    sign_in.create_first_administrator("admin", "Admin", DEMO_PASSWORD, DEMO_PASSWORD)
     with transaction():
         for i, model in enumerate(("Golf", "Polo", "Passat", "Tiguan", "T-Roc")):
             m.CatalogueEntry.create(
@@ -72,11 +73,12 @@ def app_round(export: Path, database: Path) -> tuple[float, float, int]:
     loop meanwhile (ms), and the vehicles added."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
-    from app.services import import_process, vehicle_imports, workspace
+    from app.demo.tables import DEMO_PASSWORD
+    from app.services import import_process, sign_in, vehicle_imports, workspace
     from ui.common.import_worker import ImportWorker
 
     workspace.open_database(database)
-    workspace.sign_in("admin")
+    sign_in.sign_in("admin", DEMO_PASSWORD)
     loop = QEventLoop()
     outcome: list[object] = []
     ticks = QElapsedTimer()

@@ -96,7 +96,6 @@ QT_TEXT_METHODS = frozenset(
         "drill",  # app/services/dashboard: a drill-down's words, shown over the list
         "ask_to_save",
         "fill_filter_combo",  # a filter's "Any ..." entry
-        "require_manager",  # app.services.workspace: the refusal it raises
     }
 )
 QT_TEXT_CONSTRUCTORS = frozenset(

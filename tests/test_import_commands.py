@@ -1,5 +1,6 @@
 """The nightly import commands, run as the scheduled task runs them: a second process on the
-site's database, signed in as the scheduler, its summary on stdout and its exit code."""
+site's database, signed in as the scheduler from SHOWROOM_USER and SHOWROOM_PASSWORD, its
+summary on stdout and its exit code (2 when the user may not import)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from app.domain import vin
 from app.services import workspace
-from tests.people import add_user
+from tests.people import TEST_PASSWORD, add_user, sign_in_as
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,21 +23,26 @@ def _vin(serial: int) -> str:
 
 def _database(data_dir: Path) -> Path:
     path = workspace.open_database(data_dir / "showroom.sqlite3")
-    workspace.sign_in("anna")
+    sign_in_as("anna", "administrator")
     add_user("night", "scheduler")
     add_user("sam", "salesperson")
     workspace.close_database()
     return path
 
 
-def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(data_dir: Path, *args: str, user: str = "night") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=ROOT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        env={
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "SHOWROOM_USER": user,
+            "SHOWROOM_PASSWORD": TEST_PASSWORD,
+        },
     )
 
 
@@ -51,16 +57,14 @@ def test_the_scheduler_imports_a_stock_export_and_a_refused_row_exits_1(data_dir
             "WVWZZZ1KZ0O000003;K3;VW;Golf;1,00;0\r\n"
         ).encode("cp1252")
     )
-    dry = _run(
-        data_dir, "import-stock", str(export), "--dry-run", "--add-models", "--user", "night"
-    )
+    dry = _run(data_dir, "import-stock", str(export), "--dry-run", "--add-models")
     assert dry.returncode == 1, dry.stderr
     assert "dry run, nothing written: 2 added" in dry.stdout
     assert "line 4: refused: A VIN never contains O" in dry.stdout
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM vehicle").fetchone() == (0,)
 
-    done = _run(data_dir, "--user", "night", "import-stock", str(export), "--add-models")
+    done = _run(data_dir, "import-stock", str(export), "--add-models")
     assert done.returncode == 1
     assert "2 added, 0 updated, 0 unchanged, 1 refused" in done.stdout
     export.write_bytes(
@@ -69,7 +73,7 @@ def test_the_scheduler_imports_a_stock_export_and_a_refused_row_exits_1(data_dir
             f"{_vin(1)};K1;VW;Golf;30.000,00;12.000\r\n"
         ).encode("cp1252")
     )
-    again = _run(data_dir, "import-stock", str(export), "--user", "night")
+    again = _run(data_dir, "import-stock", str(export))
     assert again.returncode == 0, again.stdout + again.stderr
     assert "0 added, 1 updated, 0 unchanged, 0 refused" in again.stdout
     assert f"not in the export: {_vin(2)} (K2, VW Golf)" in again.stdout
@@ -82,17 +86,17 @@ def test_a_price_list_with_a_saved_mapping_and_a_user_without_the_right(data_dir
     path = _database(data_dir)
     prices = data_dir / "prices.csv"
     prices.write_text("Code,Name,Make,Price\nCD1,Golf,VW,31490.00\n", encoding="utf-8")
-    refused = _run(data_dir, "import-catalogue", str(prices), "--user", "night")
+    refused = _run(data_dir, "import-catalogue", str(prices))
     assert refused.returncode == 1
     assert "no column for" in refused.stderr
-    unknown = _run(data_dir, "import-catalogue", str(prices), "--mapping", "X", "--user", "night")
+    unknown = _run(data_dir, "import-catalogue", str(prices), "--mapping", "X")
     assert unknown.returncode == 1 and "no saved mapping “X”" in unknown.stderr
 
     from app.domain.csv_text import FileFormat
     from app.services import vehicle_imports
 
     workspace.open_database(path)
-    workspace.sign_in("anna")
+    sign_in_as("anna")
     vehicle_imports.save_mapping(
         vehicle_imports.CATALOGUE,
         "Importer",
@@ -102,13 +106,13 @@ def test_a_price_list_with_a_saved_mapping_and_a_user_without_the_right(data_dir
     )
     workspace.close_database()
     not_allowed = _run(
-        data_dir, "import-catalogue", str(prices), "--mapping", "Importer", "--user", "sam"
+        data_dir, "import-catalogue", str(prices), "--mapping", "Importer", user="sam"
     )
-    assert not_allowed.returncode == 1
+    assert not_allowed.returncode == 2
     assert "You do not have the right “Import data”" in not_allowed.stderr
-    done = _run(
-        data_dir, "import-catalogue", str(prices), "--mapping", "Importer", "--user", "night"
-    )
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM catalogue_entry").fetchone() == (0,)
+    done = _run(data_dir, "import-catalogue", str(prices), "--mapping", "Importer")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 added" in done.stdout
     with sqlite3.connect(path) as conn:

@@ -40,6 +40,13 @@ ACTION_NAMES: dict[str, str] = {
     "export": N_("exported"),
     "anonymise": N_("anonymised"),
     "purge": N_("purged"),
+    "merge": N_("merged"),
+    "sign_in": N_("signed in"),
+    "sign_in_failed": N_("sign-in refused"),
+    "locked": N_("locked"),
+    "unlocked": N_("unlocked"),
+    "password_set": N_("password set"),
+    "password_reset": N_("one-time code given"),
 }
 # Fields that hold another record's id, shown by its name: (table, name column).
 _LINKS: dict[str, tuple[Any, Any]] = {

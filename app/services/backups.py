@@ -137,6 +137,7 @@ def _server_backup(folder: Path, now: datetime | None) -> BackupInfo:
 def restore_server(file: Path, folder: Path | None = None) -> Path:
     """Restore a pg_dump into the site's server database, the current one dumped aside
     first; returns where it was set aside. The connection is closed: open it again."""
+    access.require(Right.RESTORE)
     try:
         return server_backups.restore(file, folder or paths.backup_dir())
     except server_backups.ToolsMissing as exc:

@@ -15,8 +15,9 @@ from app import i18n
 from app.db import models as m
 from app.db import stock_import as db
 from app.domain.csv_text import FileFormat, FileRefused
+from app.domain.rights import Right
 from app.i18n import _
-from app.services import errors, vehicle_imports, workspace
+from app.services import access, errors, vehicle_imports, workspace
 from app.services.vehicle_imports import ImportCancelled, ImportResult
 
 # A child started afresh, never forked: the window's process has threads (Qt's) that a fork
@@ -37,6 +38,7 @@ def run_import(
     """vehicle_imports.run_import on the file at `path`, in a child process on the same
     database as the same user; in this process when the database is not a file (a
     server). Raises what run_import raises: ImportCancelled, FileRefused, NotAllowed."""
+    access.require(Right.IMPORT_DATA)
     database = db.database_file()
     if database is None:
         imported = vehicle_imports.read_file(path, kind, fmt.encoding, fmt.separator)

@@ -192,6 +192,12 @@ def _require() -> None:
     access.require(Right.SETUP)
 
 
+def _require_read() -> None:
+    """The master data every form picks from (the catalogue for a quote, say): whoever
+    sees the sales may read it."""
+    access.require(Right.READ_SALES)
+
+
 def may_change() -> bool:
     """Whether the signed-in user may change the master data (the screens ask it too)."""
     return access.has_right(Right.SETUP)
@@ -706,34 +712,42 @@ def _table(record: object) -> _Table[Any]:
 
 
 def businesses(text: str = "", inactive: bool = True) -> list[BusinessRecord]:
+    _require_read()
     return [_read_business(r) for r in db.businesses(search_text(text), inactive)]
 
 
 def facilities(text: str = "", inactive: bool = True) -> list[FacilityRecord]:
+    _require_read()
     return [_read_facility(r) for r in db.facilities(search_text(text), inactive)]
 
 
 def operations(text: str = "", inactive: bool = True) -> list[OperationRecord]:
+    _require_read()
     return [_read_operation(r) for r in db.operations(search_text(text), inactive)]
 
 
 def catalogue(text: str = "", inactive: bool = True) -> list[CatalogueRecord]:
+    _require_read()
     return [_read_entry(r) for r in db.catalogue_entries(search_text(text), inactive)]
 
 
 def items(text: str = "", inactive: bool = True) -> list[ItemRecord]:
+    _require_read()
     return [_read_item(r) for r in db.catalogue_items(search_text(text), inactive)]
 
 
 def stock(text: str = "", inactive: bool = True) -> list[VehicleRecord]:
+    _require_read()
     return [_read_vehicle(r) for r in db.stock(search_text(text), inactive)]
 
 
 def list_entries(kind: str, text: str = "", inactive: bool = True) -> list[ListEntry]:
+    _require_read()
     return [_read_entry_of_list(r) for r in db.list_entries(kind, search_text(text), inactive)]
 
 
 def get(record_type: type[R], record_id: int) -> R:
+    _require_read()
     table = _TABLES[record_type]
     row = db.row(table.model, record_id)
     if row is None:
@@ -768,6 +782,7 @@ def save(record: R) -> R:
 
 def conflict(opened: R, yours: R) -> conflicts.Conflict:
     """What changed since the record was opened: the value then, theirs and yours."""
+    _require_read()
     table = _table(opened)
     row = db.row(table.model, opened.id)  # type: ignore[attr-defined]
     if row is None:
@@ -780,6 +795,7 @@ def conflict(opened: R, yours: R) -> conflicts.Conflict:
 
 def save_over(opened: R, yours: R, their_version: int) -> R:
     """The user's changes over the version saved elsewhere; their other changes stay."""
+    _require()
     table = _table(opened)
     theirs = get(type(opened), opened.id)  # type: ignore[attr-defined]
     merged = conflicts.merged(opened, theirs, yours, table.compared())
@@ -858,6 +874,7 @@ class QuoteItem:
 def items_for_quote(currency: str) -> list[QuoteItem]:
     """The active options and accessories priced in the quote's currency, with their net
     prices (a gross price list's at its rate) and rates (the site's default when none)."""
+    _require_read()
     default = documents.default_vat_rate()
     entries = {e.id: e.label for e in catalogue(inactive=False)}
     found = []

@@ -73,6 +73,7 @@ def _require() -> None:
 
 
 def kind(kind_id: int) -> KindEdit:
+    access.require(Right.READ_SALES)
     row = db.kind_row(kind_id)
     if row is None:
         raise NotFound(_("This kind of opportunity no longer exists."))
@@ -152,6 +153,7 @@ def _check(edit: KindEdit) -> tuple[str, str]:
 def blocks(edit: KindEdit) -> list[str]:
     """What keeps the change from being made to a kind in use: each a sentence; empty when
     its open opportunities stay valid."""
+    access.require(Right.READ_SALES)
     if edit.id is None:
         return []
     now = kind(edit.id)
@@ -319,6 +321,7 @@ def standard_template() -> tuple[StageEdit, ...]:
 
 def kinds() -> list[KindEdit]:
     """Every kind of opportunity, in the order they were made."""
+    access.require(Right.READ_SALES)
     return [kind(i) for i, _name, _key in opportunity_kind_names()]
 
 

@@ -17,7 +17,7 @@ from app.domain.choices import OperationKind, UserRole
 from app.domain.fields import label
 from app.domain.master_data import parse_rate, parse_rates
 from app.domain.rights import Right
-from app.domain.validation import Validator
+from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _
 from app.services import access, documents, master_data
 from app.services import users as user_service
@@ -53,6 +53,7 @@ def needs_assistant() -> bool:
 
 def missing() -> list[Missing]:
     """What the program still lacks to sell, in the assistant's order."""
+    access.require(Right.READ_SALES)
     found: list[Missing] = []
     counts = db.counts()
     dealer = reference.first_business()
@@ -90,6 +91,7 @@ def missing() -> list[Missing]:
 
 def dealership() -> BusinessRecord:
     """The dealership (the business entered first), or a new one to fill in."""
+    access.require(Right.READ_SALES)
     row = reference.first_business()
     return BusinessRecord() if row is None else master_data.get(BusinessRecord, row.id)
 
@@ -97,6 +99,7 @@ def dealership() -> BusinessRecord:
 def save_dealership(record: BusinessRecord, logo_path: str | None = None) -> BusinessRecord:
     """Save the dealership; with `logo_path`, the logo its documents print too (one
     transaction: refused whole, field by field)."""
+    access.require(Right.SETUP)
     with transaction():
         saved = master_data.save(record)
         if logo_path is not None:
@@ -106,6 +109,7 @@ def save_dealership(record: BusinessRecord, logo_path: str | None = None) -> Bus
 
 
 def logo_path() -> str:
+    access.require(Right.READ_SALES)
     return documents.document_settings().logo_path
 
 
@@ -117,6 +121,7 @@ def add_facility(
 ) -> tuple[FacilityRecord, list[OperationRecord]]:
     """A facility with its operations (one per kind ticked, named by the kind), in one
     transaction."""
+    access.require(Right.SETUP)
     with transaction():
         saved = master_data.save(facility)
         operations = [
@@ -130,6 +135,7 @@ def add_facility(
 
 def facilities_with_operations() -> list[str]:
     """Each active facility with its active operations, as the assistant lists them."""
+    access.require(Right.READ_SALES)
     operations = master_data.operations(inactive=False)
     lines = []
     for facility in master_data.facilities(inactive=False):
@@ -155,6 +161,7 @@ class MoneySettings:
 
 
 def money_settings() -> MoneySettings:
+    access.require(Right.READ_SALES)
     rates = setting_value(VAT_RATES_SETTING)
     default = documents.default_vat_rate()
     return MoneySettings(
@@ -232,6 +239,8 @@ def _main_role(roles: frozenset[str]) -> str:
 
 
 def users() -> list[UserSummary]:
+    """The active users with their main role and team, as the assistant lists them."""
+    access.require(Right.MANAGE_USERS)
     return [
         UserSummary(
             u.id,
@@ -252,6 +261,16 @@ def add_user(data: NewUser) -> UserSummary:
     v = Validator()
     role = v.choice("role", data.role, UserRole, label("user.role"))
     team = v.optional("team", data.team, label("opportunity.team_id"), 80)
+    # Every field refused at once: the login and name as the users' form checks them too.
+    try:
+        user_service.validate_user(
+            user_service.UserRecord(
+                None, data.username, data.full_name, roles=(UserRole.SALESPERSON.value,)
+            )
+        )
+    except ValidationError as refused:
+        for name, message in refused.errors.items():
+            v.error(name, message)  # (the role is this form's own field, checked above)
     v.raise_if_any()
     with transaction():
         facility = None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from app.db import models as m
 from app.db import teams as db
 from app.db.connection import transaction
+from app.db.retrying import retried
 from app.domain.fields import label
 from app.domain.rights import Right
 from app.domain.text import fold
@@ -69,6 +70,7 @@ def get(team_id: int) -> TeamDetail:
     )
 
 
+@retried
 def save(team_id: int | None, data: TeamInput, expected_version: int = 0) -> TeamDetail:
     """Create (`team_id` None) or change a team and its members in one transaction. The
     leader is one of its members (added when missing). Refused: an empty or taken name."""
@@ -106,6 +108,7 @@ def save(team_id: int | None, data: TeamInput, expected_version: int = 0) -> Tea
     return get(saved_id)
 
 
+@retried
 def set_active(team_id: int, active: bool) -> None:
     """Deactivate a team (it leaves the pickers; what it holds stays with it) or bring it
     back. Audited as any change of the team."""

@@ -149,7 +149,9 @@ def _what(record: UserRecord) -> str:
     return _("User {name}").format(name=record.full_name or record.username)
 
 
-def _validate(record: UserRecord) -> UserRecord:
+def validate_user(record: UserRecord) -> UserRecord:
+    """The record with its login and texts tidied; ValidationError naming every field
+    refused (also the first-run assistant's check, with its own fields beside these)."""
     v = Validator()
     login = record.username.strip()
     if not login:
@@ -202,7 +204,7 @@ def save_user(record: UserRecord) -> UserRecord:
     """Create or change a user (one transaction); refused at the fields (ValidationError),
     or when saved elsewhere since it was opened (ConflictError)."""
     _require()
-    record = _validate(record)
+    record = validate_user(record)
     with transaction():
         if record.id is None:
             user = db.create_user(
@@ -255,6 +257,7 @@ def save_user(record: UserRecord) -> UserRecord:
 
 def conflict(opened: UserRecord, yours: UserRecord) -> Conflict:
     """What changed on each side since the form opened the user."""
+    _require()
     assert opened.id is not None
     theirs = load_user(opened.id)
     labels = {name: fields.label(f"user.{name}") for name in _COMPARED}
@@ -274,6 +277,7 @@ def conflict(opened: UserRecord, yours: UserRecord) -> Conflict:
 
 def save_user_over(opened: UserRecord, yours: UserRecord, their_version: int) -> UserRecord:
     """The user's changes over the version saved elsewhere; their other changes stay."""
+    _require()
     assert opened.id is not None
     merged = conflicts.merged(opened, load_user(opened.id), yours, _COMPARED)
     return save_user(replace(merged, version=their_version))
@@ -282,6 +286,7 @@ def save_user_over(opened: UserRecord, yours: UserRecord, their_version: int) ->
 def set_active(user_id: int, active: bool) -> UserRecord:
     """Deactivate (the user can no longer sign in; what they own stays theirs) or activate.
     Users are never deleted: their name stays on their sales and in the log."""
+    _require()
     record = load_user(user_id)
     return save_user(replace(record, active=active))
 

@@ -235,6 +235,7 @@ def _mapping_key(kind: str, name: str) -> str:
 
 
 def mapping_names(kind: str) -> list[str]:
+    access.require(Right.IMPORT_DATA)
     prefix = f"{_MAPPING_PREFIX}.{kind}."
     return sorted(k.removeprefix(prefix) for k in db.setting_keys(prefix))
 
@@ -268,6 +269,7 @@ def save_mapping(
 
 def load_mapping(kind: str, name: str) -> SavedMapping:
     """The saved mapping; LookupError naming the saved ones when there is none of that name."""
+    access.require(Right.IMPORT_DATA)
     raw = settings_db.setting_value(_mapping_key(kind, name))
     if raw is None:
         names = ", ".join(mapping_names(kind)) or _("none")
@@ -669,6 +671,7 @@ def import_path(
     and formats), else the columns proposed from the headers and the formats told from the
     file. FileRefused when the file cannot be read or lacks a column; LookupError for an
     unknown mapping."""
+    access.require(Right.IMPORT_DATA)
     saved = load_mapping(kind, mapping_name) if mapping_name else None
     imported = read_file(
         path,

@@ -28,7 +28,7 @@ from app.services.master_data import (
 )
 from tests import factories, master_records
 from tests.master_records import KINDS
-from tests.people import add_user
+from tests.people import add_user, sign_in_as
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schema-v13.sqlite3"
 
@@ -275,7 +275,7 @@ def test_the_setup_schema_step_upgrades_a_filled_database_and_runs_again(data_di
     assert businesses and vehicles
     workspace.open_database(copy)
     try:
-        workspace.sign_in("anna")
+        sign_in_as("anna")
         # Looked up, not numbered: other steps may come before it when branches merge.
         assert migrations.STEPS.count(setup_master_data) == 1
         assert migrations.SCHEMA_VERSION > 13

@@ -326,7 +326,7 @@ def _searched(path: Path) -> dict[str, tuple[int, list[int]]]:
 
     workspace.open_database(path)
     try:
-        people.sign_in_as("anna")  # the list shows the sales to whoever may see them
+        people.sign_in_as("anna")
         found = {}
         for text in ("skoda", "Škoda", "muller", "gmbh", "sko", "sk", "ü", "o"):
             flt = OpportunityFilter(text=text)

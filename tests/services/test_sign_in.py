@@ -83,6 +83,7 @@ def test_the_program_hashes_with_at_least_owasp_s_minimum() -> None:
     ]
 
 
+@pytest.mark.sqlite_only  # the database file: a server's files are the server's
 def test_no_password_or_code_is_in_the_database_file(db: Path, clock: Clock) -> None:
     secret = "Violet tigers whisper 2026 at dawn"
     add_user("bert", "salesperson", password=secret)

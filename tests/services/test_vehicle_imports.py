@@ -13,7 +13,7 @@ from app.domain import csv_text, vin
 from app.services import vehicle_imports as imports
 from app.services.errors import NotAllowed
 from tests import factories
-from tests.people import add_user
+from tests.people import add_user, sign_in_as
 
 STOCK, CATALOGUE = imports.STOCK, imports.CATALOGUE
 
@@ -298,9 +298,7 @@ def test_a_saved_mapping_is_applied_to_the_next_file_by_header_name(db, tmp_path
 
 def test_an_import_needs_the_right_to_import(db, tmp_path):
     add_user("sam", "salesperson")
-    from app.services import workspace
-
-    workspace.sign_in("sam")
+    sign_in_as("sam")
     with pytest.raises(NotAllowed):
         imports.read_file(write(tmp_path, GERMAN_HEADER), STOCK)
 

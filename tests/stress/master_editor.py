@@ -21,6 +21,7 @@ from app.domain.validation import ValidationError
 from app.services import master_data, workspace
 from app.services.errors import ConflictError
 from app.services.master_data import VehicleRecord
+from tests import people
 from tests.master_records import KINDS, record_type
 
 
@@ -45,7 +46,7 @@ def _add_vehicles(edits: int, name: str) -> dict[str, int]:
 def main(argv: list[str]) -> int:
     database, name, edits, start = Path(argv[0]), argv[1], int(argv[2]), Path(argv[3])
     open_sqlite(database)
-    workspace.sign_in(name)
+    people.sign_in_as(name)
     rng = random.Random(name)
     start.with_name(f"{start.name}.{name}.ready").touch()
     while not start.exists():

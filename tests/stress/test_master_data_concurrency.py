@@ -15,6 +15,7 @@ import pytest
 from app.db import models as m
 from app.services import master_data, workspace
 from tests.master_records import KINDS, record_type
+from tests.people import add_user, sign_in_as
 
 ROOT = Path(__file__).resolve().parents[2]
 EDITS = 40
@@ -67,9 +68,9 @@ def _workstations(
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_two_workstations_lose_no_change_to_the_master_data(data_dir: Path, kind: str) -> None:
     database = workspace.open_database(data_dir / "showroom.sqlite3")
-    workspace.sign_in("anna")
+    sign_in_as("anna")
     for name in ("ws1", "ws2"):
-        m.User.create(username=name, full_name=name.upper(), role="administrator")
+        add_user(name, "administrator", full_name=name.upper())
     spec = KINDS[kind]
     record = spec.make()
     before = (spec.counter(record), record.version)
@@ -78,7 +79,7 @@ def test_two_workstations_lose_no_change_to_the_master_data(data_dir: Path, kind
     reports = _workstations(database, data_dir, kind, [str(record.id)])
 
     workspace.open_database(database)
-    workspace.sign_in("anna")
+    sign_in_as("anna")
     saved = master_data.get(record_type(kind), record.id)
     saves = sum(r["saved"] for r in reports)
     assert saves == 2 * EDITS
@@ -93,9 +94,9 @@ def test_two_workstations_lose_no_change_to_the_master_data(data_dir: Path, kind
 @pytest.mark.slow
 def test_two_workstations_entering_the_same_vehicles_save_each_once(data_dir: Path) -> None:
     database = workspace.open_database(data_dir / "showroom.sqlite3")
-    workspace.sign_in("anna")
+    sign_in_as("anna")
     for name in ("ws1", "ws2"):
-        m.User.create(username=name, full_name=name.upper(), role="administrator")
+        add_user(name, "administrator", full_name=name.upper())
     workspace.close_database()
     reports = _workstations(database, data_dir, "new_vehicle", [])
     assert sum(r["saved"] for r in reports) == EDITS

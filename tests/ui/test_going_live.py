@@ -7,6 +7,7 @@ the order and the delivery: won, with the dealership printed as the seller."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -30,6 +31,7 @@ from ui.opportunities.opportunity_form import OpportunityDialog
 from ui.quotes.document_preview import DocumentPreviewDialog
 from ui.quotes.quotes_tab import DeliveryDialog
 from ui.shell.main_window import MainWindow
+from ui.shell.sign_in_window import SignInDialog
 
 LEFT = Qt.MouseButton.LeftButton
 YES = QMessageBox.StandardButton.Yes
@@ -55,8 +57,9 @@ def say_yes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DocumentPreviewDialog, "open", lambda self: None)
 
 
-def _assistant(window: MainWindow) -> None:
-    """The first-run assistant as the administrator goes through it."""
+def _assistant(window: MainWindow) -> str:
+    """The first-run assistant as the administrator goes through it; the one-time code the
+    user it adds is given."""
     assistant = window.offer_first_run()
     assert isinstance(assistant, FirstRunAssistant)
     assistant.next()
@@ -93,9 +96,19 @@ def _assistant(window: MainWindow) -> None:
     users.facility.setCurrentIndex(1)
     assistant.next()
     assert assistant.step() == "done", users.message.text()
+    told = re.search(r"“ben” with the one-time code (\S+) the first time", users.message.text())
+    assert told, users.message.text()
     missing = assistant.page_of("done").missing.text()
     assert "catalogue" in missing and "stock" in missing
     assistant.accept()
+    return told.group(1)
+
+
+def _sign_in_window(qtbot: QtBot) -> SignInDialog:
+    dialog = SignInDialog(None, "")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
 
 
 @pytest.fixture
@@ -112,14 +125,23 @@ def test_a_dealership_goes_live_from_an_empty_database_and_sells_a_car(
     db = empty
     assert m.User.select().count() == m.Business.select().count() == 0
     assert m.CatalogueEntry.select().count() == m.Vehicle.select().count() == 0
-    # The first administrator: the first person to sign in on the new database.
-    admin = workspace.sign_in("eva")
-    assert admin.role == "administrator"
+    # The first administrator: made in the first start's window on the new database.
+    first = _sign_in_window(qtbot)
+    assert first.pages.currentWidget() is first.first_page
+    first.first_login.setText("eva")
+    first.first_name.setText("Eva Brenner")
+    first.first_password.setText("Our showroom opens at eight")
+    first.first_repeat.setText("Our showroom opens at eight")
+    first.create_button.click()
+    assert first.made_first_administrator, first.first_message.text()
+    admin = first.user
+    assert admin is not None and admin.role == "administrator"
+    first.close()
     window = MainWindow(admin, db)
     qtbot.addWidget(window)
     window.show()
 
-    _assistant(window)
+    code = _assistant(window)
     assert [x.step for x in setup.missing()] == ["catalogue", "stock"]
     facility = master_data.facilities()[0]
     assert setup.facilities_with_operations() == [
@@ -227,7 +249,17 @@ def test_a_dealership_goes_live_from_an_empty_database_and_sells_a_car(
     text = " ".join(page.extract_text() for page in printed.pages)
     assert "Autohaus Brenner GmbH" in text and "DE123456789" in text
     assert "Register: Amtsgericht Mainz" in text and "IBAN" in text
-    # A user the assistant added can sign in, in the team it named.
-    ben = workspace.sign_in("ben")
+    # A user the assistant added signs in with the one-time code, chooses a password, and is
+    # in the team it named.
+    sign_in = _sign_in_window(qtbot)
+    sign_in.login.setText("ben")
+    sign_in.password.setText(code)
+    sign_in.sign_in_button.click()
+    assert sign_in.pages.currentWidget() is sign_in.new_password_page, sign_in.message.text()
+    sign_in.new_password.setText("Seven green ferries cross the lake")
+    sign_in.new_repeat.setText("Seven green ferries cross the lake")
+    sign_in.new_button.click()
+    ben = sign_in.user
+    assert ben is not None
     assert ben.role == "salesperson" and m.User.get_by_id(ben.id).team.name == "New cars"
     assert master_data.get(CatalogueRecord, entry.id).price_basis == "gross"

@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from app.db import models as m
 from app.db.connection import transaction
 from app.services import opportunities, teams
-from app.services.workspace import UserInfo, sign_in
+from app.services.workspace import UserInfo
 from tests import factories
-from tests.people import add_user
+from tests.people import add_user, sign_in_as
 from ui.opportunities.opportunity_form import OpportunityDialog
 from ui.opportunities.opportunity_list import COL_OWNER
 from ui.shell.main_window import MainWindow
@@ -43,7 +43,7 @@ def desk(db: Path, user: UserInfo) -> dict[str, int]:
 
 
 def _window(qtbot, login: str, db: Path) -> MainWindow:
-    window = MainWindow(sign_in(login), db)
+    window = MainWindow(sign_in_as(login), db)
     qtbot.addWidget(window)
     window.show()
     window.filter_bar.saved.setCurrentIndex(0)  # all opportunities
@@ -91,7 +91,7 @@ def test_what_a_role_may_not_do_is_disabled_with_the_missing_right_as_tooltip(
 
 
 def test_a_colleague_s_sale_opens_read_only_saying_whose_it_is(qtbot, desk: dict[str, int]) -> None:
-    bruno = sign_in("bruno")
+    bruno = sign_in_as("bruno")
     dialog = OpportunityDialog(desk["hers"], bruno.id)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -112,7 +112,7 @@ def test_a_colleague_s_sale_opens_read_only_saying_whose_it_is(qtbot, desk: dict
 
 
 def test_a_team_member_takes_the_held_sale_from_the_form(qtbot, desk: dict[str, int]) -> None:
-    bruno = sign_in("bruno")
+    bruno = sign_in_as("bruno")
     dialog = OpportunityDialog(desk["held"], bruno.id)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -208,7 +208,7 @@ def test_the_audit_log_and_a_sale_s_history_tell_who_took_it(
     from app.services import record_rights
     from ui.admin.audit_log_dialog import AuditLogDialog
 
-    bruno = sign_in("bruno")
+    bruno = sign_in_as("bruno")
     record_rights.take("opportunity", desk["held"])
     form = OpportunityDialog(desk["held"], bruno.id)
     qtbot.addWidget(form)
@@ -217,15 +217,17 @@ def test_the_audit_log_and_a_sale_s_history_tell_who_took_it(
     changes = form.history_tab.changes
     told = [changes.topLevelItem(i).text(3) for i in range(changes.topLevelItemCount())]
     assert "Owner: — → Bruno Berg" in told
-    sign_in("anna")
+    sign_in_as("anna")
     log = AuditLogDialog()
     qtbot.addWidget(log)
     log.user.setCurrentIndex(log.user.findText("Bruno Berg"))
     rows = [log.model.row_at(r) for r in range(log.model.rowCount())]
-    assert [(r.record, r.changes) for r in rows] == [
-        (f"Opportunity #{desk['held']}", "Owner: — → Bruno Berg")
+    # Newest first: the take, after Bruno's sign-in.
+    assert [(r.record, r.action, r.changes) for r in rows] == [
+        (f"Opportunity #{desk['held']}", "changed", "Owner: — → Bruno Berg"),
+        (f"User #{desk['bruno']}", "signed in", ""),
     ]
-    assert log.position.text() == "Entries 1–1 of 1"
+    assert log.position.text() == "Entries 1–2 of 2"
 
 
 def test_a_lead_opens_read_only_to_others_and_its_team_takes_it(
@@ -237,7 +239,7 @@ def test_a_lead_opens_read_only_to_others_and_its_team_takes_it(
     held = leads.create(leads.LeadInput(last_name="Weber", email="weber@example.com")).id
     with transaction():
         m.Lead.update(team=desk["team"]).where(m.Lead.id == held).execute()
-    carla = sign_in("carla")
+    carla = sign_in_as("carla")
     form = LeadDialog(held, carla.id)
     qtbot.addWidget(form)
     form.show()
@@ -246,7 +248,7 @@ def test_a_lead_opens_read_only_to_others_and_its_team_takes_it(
     qtbot.mouseClick(form.take_button, Qt.MouseButton.LeftButton)
     assert leads.get(held).owner_id == carla.id
     assert not form.take_button.isVisible()
-    bruno = sign_in("bruno")
+    bruno = sign_in_as("bruno")
     other = LeadDialog(held, bruno.id)
     qtbot.addWidget(other)
     other.show()
@@ -262,7 +264,7 @@ def test_the_read_only_user_reads_a_customer_with_its_changes_disabled_saying_wh
     from ui.customers.customer_form import AccountFormDialog
 
     customer = factories.customer("Weber", "Jana")
-    sign_in("clerk")
+    sign_in_as("clerk")
     form = AccountFormDialog(customer)
     qtbot.addWidget(form)
     form.show()

@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import QSettings
 
 import main
-from app.services import site_server
-from tests import pg_server
+from app.services import site_server, workspace
+from tests import people, pg_server
 from tests.services.test_site_server import MemoryKeyring
 from ui.shell import site_server_dialog
 from ui.shell.site_server_dialog import SiteServerDialog
@@ -58,6 +58,7 @@ def test_the_server_is_tested_kept_without_its_password_and_opened_next_time(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    signed_in_commands: None,
 ) -> None:
     url = pg.url(pg_url.rsplit("/", 1)[1], password=None)
     dialog = SiteServerDialog()
@@ -78,7 +79,11 @@ def test_the_server_is_tested_kept_without_its_password_and_opened_next_time(
     assert pg_server.PASSWORD not in Path(settings.fileName()).read_text()
     assert site_server.stored_password(url) == pg_server.PASSWORD
 
-    # The next start opens the server (no --data-dir: the workstation's choice holds).
+    # The next start opens the server (no --data-dir: the workstation's choice holds) and
+    # signs in there, as its administrator.
+    workspace.open_server(pg_url)
+    people.sign_in_as("anna", "administrator")
+    workspace.close_database()
     monkeypatch.setattr(main.paths, "set_data_dir", lambda _d: None)
     assert main.main(["--smoke"]) == 0
     out = capsys.readouterr().out

@@ -137,6 +137,8 @@ class MainWindow(UpkeepWindow):
         self.lock_screen: QWidget | None = None
         self.kept_dialogs: list[QDialog] = []
         self.disabled_by_lock: list[QAction] = []
+        # A restore signs everyone out: the lists are read again once someone signs in.
+        self.refresh_on_unlock = False
         self._build_actions()
         self.tabs.setEnabled(False)
         if user is not None:

@@ -269,6 +269,9 @@ def unlock(window: MainWindow) -> None:
         dialog.show()
         dialog.raise_()
     window.kept_dialogs = []
+    if window.refresh_on_unlock:
+        window.refresh_on_unlock = False
+        window.refresh()
     watcher().watch(window)
 
 

@@ -57,6 +57,7 @@ class UpkeepWindow(QMainWindow):
     user: UserInfo
     demo_action: QAction
     checks: StartupChecks
+    refresh_on_unlock: bool
 
     if TYPE_CHECKING:
 
@@ -142,11 +143,12 @@ class UpkeepWindow(QMainWindow):
         from ui.shell import session
 
         # The restored database has its own users and passwords: whoever goes on signs in
-        # against it (the lock screen); until then nobody is signed in.
+        # against it (the lock screen); until then nobody is signed in, and nothing is read
+        # for the lists: they are read again once someone is.
         sign_in.sign_out()
-        self.refresh()
         self.demo_action.setEnabled(not workspace.has_opportunities())
         self.statusBar().showMessage(result.message, 30_000)
+        self.refresh_on_unlock = True
         session.lock(self)  # type: ignore[arg-type]
 
     def load_demo_data(self) -> None:
