@@ -5,6 +5,7 @@ login backs up and does nothing else; create-admin and set-password."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 from logging.handlers import RotatingFileHandler
@@ -268,3 +269,23 @@ def test_a_damaged_database_is_restored_by_who_may_restore_in_the_backup(
     assert _run(data_dir, "restore", copy.name) == 0
     assert "Restored the backup of" in capsys.readouterr().out
     assert _backups(data_dir) == [copy]  # no copy of the check's upgrade left beside it
+
+
+def test_the_demo_fills_a_new_database_before_anyone_signs_in_and_its_admin_signs_in(
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    qapp,
+) -> None:
+    from app import demo
+
+    _as(monkeypatch, demo.DEMO_ADMINISTRATOR[0], demo.DEMO_PASSWORD)
+    assert _run(data_dir, "--demo", "--smoke") == 0
+    out = capsys.readouterr().out
+    assert demo.DEMO_PASSWORD in out and "started and closed cleanly" in out
+    with sqlite3.connect(data_dir / "showroom.sqlite3") as conn:
+        assert conn.execute("SELECT count(*) FROM opportunity").fetchone()[0] > 100
+        # Every change of the load is the demo administrator's, none nobody's.
+        assert conn.execute(
+            "SELECT count(*) FROM opportunity WHERE changed_by IS NULL"
+        ).fetchone() == (0,)

@@ -68,6 +68,7 @@ class OrganisationBuilder:
         self.today = today
         self.sites: list[Site] = []
         self.manager_id = 0
+        self.administrator_id = 0
         self.team_id = 0
         self.catalogue_count = 0
         self.vehicles: list[Vehicle] = []
@@ -142,9 +143,11 @@ class OrganisationBuilder:
         # Hashed once: every demo user has the same password.
         password_hash = passwords.hash_secret(DEMO_PASSWORD)
         admin_login, admin_name = DEMO_ADMINISTRATOR
-        if users_db.user_by_login(admin_login) is None:
+        admin = users_db.user_by_login(admin_login)
+        if admin is None:
             admin = users_db.create_user(admin_login, admin_name, [UserRole.ADMINISTRATOR.value])
             users_db.save_credential(admin.id, password_hash=password_hash)
+        self.administrator_id = admin.id
         for username, full_name, role, site in USERS:
             user = m.User.get_or_none(m.User.username == username)
             if user is None:
