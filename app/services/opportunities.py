@@ -15,7 +15,7 @@ from app.db.connection import transaction
 from app.db.queries import Reservation
 from app.db.retrying import retried
 from app.domain import dates, money
-from app.domain.choices import Channel, Condition, Interest, Status
+from app.domain.choices import Condition, Status
 from app.domain.fields import label
 from app.domain.record_rights import Holder
 from app.domain.rights import Right
@@ -23,7 +23,7 @@ from app.domain.stages import StageInfo, first_stage, move_refusal
 from app.domain.text import search_text
 from app.domain.validation import ValidationError, Validator, not_in_past
 from app.i18n import _
-from app.services import access, accounts, record_rights
+from app.services import access, accounts, record_rights, reference
 from app.services.errors import ConflictError, NotFound
 from app.services.opportunity_form import (
     PLAIN_FIELDS,
@@ -124,8 +124,17 @@ def _validate(
                     ),
                 )
     v.probability("probability", data.probability)
-    data.channel = v.choice("channel", data.channel, Channel, _("channel"))
-    data.interest = v.choice("interest", data.interest, Interest, _("way to pay"))
+    data.channel = reference.check_code(
+        v, "channel", data.channel, "channel", _("channel"), existing.channel if existing else ""
+    )
+    data.interest = reference.check_code(
+        v,
+        "interest",
+        data.interest,
+        "interest",
+        _("way to pay"),
+        existing.interest if existing else "",
+    )
     data.condition = v.choice("condition", data.condition, Condition, _("condition"))
     if existing is None or existing.scheduled_delivery != data.scheduled_delivery:
         delivery = data.scheduled_delivery
