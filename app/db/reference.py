@@ -164,3 +164,15 @@ def coded_entries(kind: str) -> list[tuple[str, str, str | None, bool, str]]:
         .order_by(r.sequence, r.id)
     )
     return [(c, n, k, bool(a), p) for c, n, k, a, p in query.tuples()]
+
+
+def coded_entries_of(kinds: tuple[str, ...]) -> list[tuple[str, str, str, str | None, bool, str]]:
+    """(list, code, name, key, active, payment kind) of several coded lists' entries, in
+    their order, in one query."""
+    r = m.Reason
+    query = (
+        r.select(r.kind, r.code, r.name, r.key, r.active, r.payment_kind)
+        .where(r.kind.in_(list(kinds)) & r.code.is_null(False))
+        .order_by(r.kind, r.sequence, r.id)
+    )
+    return [(k, c, n, key, bool(a), p) for k, c, n, key, a, p in query.tuples()]

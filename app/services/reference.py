@@ -142,15 +142,26 @@ def code_entries(kind: str, translator: Translator | None = None) -> list[CodeCh
     ]
 
 
-def code_choices(kind: str, keep: str = "") -> list[CodeChoice]:
+def code_choices(
+    kind: str, keep: str = "", entries: list[CodeChoice] | None = None
+) -> list[CodeChoice]:
     """What a picker of a coded list offers: its active entries in order, and the record's
     own entry `keep` when it is no longer active (shown where it is held, offered to no
-    other record)."""
-    entries = code_entries(kind)
+    other record). `entries`: the list's entries, when read already."""
+    entries = code_entries(kind) if entries is None else entries
     offered = [e for e in entries if e.active or (keep and e.code == keep)]
     if keep and all(e.code != keep for e in entries):
         offered.append(CodeChoice(keep, keep, False))  # a code no entry has: shown as kept
     return offered
+
+
+def code_lists(*kinds: str) -> dict[str, list[CodeChoice]]:
+    """Every entry of each of the coded lists, read at once (a form's pickers)."""
+    found: dict[str, list[CodeChoice]] = {kind: [] for kind in kinds}
+    for kind, code, name, key, active, payment in db.coded_entries_of(kinds):
+        label = standard_names.display_name(key, name)
+        found[kind].append(CodeChoice(code, label, active, payment, name))
+    return found
 
 
 def code_labels(kind: str, translator: Translator | None = None) -> dict[str, str]:
@@ -196,6 +207,8 @@ def check_code(
     text = (value or "").strip()
     if not text:
         return ""
+    if kept and text == kept:
+        return kept  # what the record holds stays, offered or not: nothing to read
     entries = code_entries(kind) if entries is None else entries
     folded = text.lower()
     found = next((e for e in entries if e.code == text), None) or next(

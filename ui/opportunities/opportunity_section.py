@@ -185,6 +185,7 @@ class OpportunitySection(Section):
             data.stage_id, form.stages, form.fixed_sequence, self._from_lead, form.is_new
         )
         self._set_probability(form.probability, data.probability is not None)
+        self.channel.set_entries(choices.codes.get("channel"))
         self.channel.set_current_code(data.channel)
         self.source.setText(data.source)
         self.description.setPlainText(data.description)
