@@ -12,6 +12,7 @@ from app.db import opportunity_saves as saves
 from app.db import queries
 from app.db import sales_desk as desk
 from app.db.connection import transaction
+from app.db.leads import lead_channel_and_interest
 from app.db.queries import Reservation
 from app.db.retrying import retried
 from app.domain import dates, money
@@ -124,16 +125,16 @@ def _validate(
                     ),
                 )
     v.probability("probability", data.probability)
+    # What the sale holds stays acceptable though no longer offered; a sale converted from
+    # a lead carries on the lead's channel and interest likewise.
+    held = (existing.channel, existing.interest) if existing else ("", "")
+    if existing is None and data.lead_id is not None:
+        held = lead_channel_and_interest(data.lead_id) or held
     data.channel = reference.check_code(
-        v, "channel", data.channel, "channel", _("channel"), existing.channel if existing else ""
+        v, "channel", data.channel, "channel", _("channel"), held[0]
     )
     data.interest = reference.check_code(
-        v,
-        "interest",
-        data.interest,
-        "interest",
-        _("way to pay"),
-        existing.interest if existing else "",
+        v, "interest", data.interest, "interest", _("way to pay"), held[1]
     )
     data.condition = v.choice("condition", data.condition, Condition, _("condition"))
     if existing is None or existing.scheduled_delivery != data.scheduled_delivery:

@@ -189,6 +189,19 @@ def test_a_lead_keeps_a_deactivated_interest_and_is_saved_with_it(db: Path, user
         leads.create(leads.LeadInput(last_name="Bauer", email="a@example.com", interest="lease"))
 
 
+def test_a_lead_with_a_retired_channel_is_converted_with_it(db: Path, user) -> None:  # type: ignore[no-untyped-def]
+    lead = leads.create(
+        leads.LeadInput(
+            last_name="Rossi", email="maria@example.com", channel="trade_show", interest="lease"
+        )
+    )
+    master_data.set_active(_entry("channel", "trade_show"), False)
+    master_data.set_active(_entry("interest", "lease"), False)
+    done = leads.convert(lead.id, confirmed_new=True)
+    sale = opportunities.get(done.opportunity_id)
+    assert (sale.channel, sale.interest) == ("trade_show", "lease")
+
+
 # --- the lists in the master data: each kind -------------------------------------------------
 
 
