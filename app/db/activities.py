@@ -15,8 +15,8 @@ from app.domain.choices import ActivityKind
 # (id, kind, subject, description, starts at, done, owner's name, note reason, direction,
 #  opportunity id, its topic, its status, lead id, its status, outcome)
 TimelineRow = tuple[Any, ...]
-# (id, kind, subject, starts at, ends at, opportunity id, customer's name, done, lead id,
-#  the lead's first name, last name and company name)
+# (id, kind, subject, starts at, ends at, opportunity id, customer's name, done, outcome,
+#  lead id, the lead's first name, last name and company name)
 AgendaRow = tuple[Any, ...]
 
 
@@ -86,6 +86,7 @@ def _agenda_base(user_id: int | list[int]) -> Any:
             m.Activity.opportunity,
             m.Account.name,
             m.Activity.done,
+            m.Activity.outcome,
             m.Activity.lead,
             m.Lead.first_name,
             m.Lead.last_name,

@@ -456,6 +456,7 @@ class AgendaActivity:
     customer: str
     done: bool = False
     lead_id: int | None = None
+    outcome: str = ""  # what came of it, as shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,12 +480,16 @@ class Agenda:
 
 def _agenda_activities(rows: list[db.AgendaRow]) -> list[AgendaActivity]:
     result = []
-    for aid, kind, subject, start, end, opp, customer, done, lead_id, *lead in rows:
+    outcomes = code_labels("outcome") if any(row[8] for row in rows) else {}
+    for aid, kind, subject, start, end, opp, customer, done, outcome, lead_id, *lead in rows:
         if not customer and lead_id is not None:
             first, last, company = lead
             customer = _lead_name(first, last, company)
+        shown = outcomes.get(outcome) or outcome or ""
         result.append(
-            AgendaActivity(aid, kind, subject, start, end, opp, customer or "", bool(done), lead_id)
+            AgendaActivity(
+                aid, kind, subject, start, end, opp, customer or "", bool(done), lead_id, shown
+            )
         )
     return result
 

@@ -23,6 +23,7 @@ from tests import factories
 from tests.people import add_user
 from tests.ui.conflicts import answer_conflict
 from ui.activities.activity_dialog import ActivityDialog
+from ui.activities.agenda import AgendaPage
 from ui.admin.administration import AdministrationDialog
 from ui.admin.master_lists import COL_PAYMENT_KIND, ListsPage
 from ui.common.code_combo import CodeCombo
@@ -214,3 +215,25 @@ def test_the_activity_dialog_records_an_outcome_once_it_is_done(
     assert not again.form.isRowVisible(again.boxes["outcome"])
     again.kind.set_current_code("call")  # as it was: nothing to ask about on closing
     again.reject()
+
+
+def test_the_agenda_says_what_came_of_a_done_appointment(qtbot: QtBot, user: UserInfo) -> None:
+    sale = factories.opportunity(user.id)
+    start = datetime.combine(datetime.now().date(), datetime.min.time()).replace(hour=0, minute=5)
+    activities.create(
+        ActivityInput(
+            kind="appointment",
+            subject="Showroom visit",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            owner_id=user.id,
+            opportunity_id=sale.id,
+            done=True,
+            outcome="quote_requested",
+        )
+    )
+    page = AgendaPage(user.id)
+    qtbot.addWidget(page)
+    model = page.today.model
+    assert model.rowCount() == 1
+    assert model.index(0, 1).data() == "Appointment (done: Quote requested)"
