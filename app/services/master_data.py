@@ -172,6 +172,8 @@ class ListEntry:
     code: str | None = None
     # A payment interest's kind of payment ("cash", "finance", "lease").
     payment_kind: str = ""
+    # Why the program keeps it active ("" when it may be deactivated), as a user reads it.
+    stays_active: str = ""
 
 
 R = TypeVar("R")
@@ -192,6 +194,7 @@ class _Table(Generic[R]):
 
     def compared(self) -> tuple[str, ...]:
         skip = {"id", "version", "active", "used", "shown", "key", "sequence", "held_by", "code"}
+        skip.add("stays_active")
         return tuple(f.name for f in fields(self.type) if f.name not in skip)  # type: ignore[arg-type]
 
 
@@ -661,6 +664,7 @@ def _read_entry_of_list(row: m.Reason) -> ListEntry:
         row.version,
         row.code,
         row.payment_kind,
+        _(KEPT_ACTIVE[row.kind, row.code]) if (row.kind, row.code) in KEPT_ACTIVE else "",
     )
 
 

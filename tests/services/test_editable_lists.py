@@ -32,6 +32,7 @@ from app.services import (
     workspace,
 )
 from app.services.activities import ActivityInput
+from app.services.dashboard.labels import Names
 from app.services.errors import ConflictError, NotAllowed
 from app.services.master_data import ListEntry
 from app.services.opportunity_form import OpportunityInput
@@ -111,6 +112,15 @@ def test_a_shipped_entry_reads_in_the_screen_s_language_until_renamed(db: Path) 
     # Back to the shipped name, it is translated again.
     master_data.save(replace(_entry("channel", "walk_in"), name="Walk-in"))
     assert reference.code_labels("channel", german)["walk_in"] == "Laufkunde"
+
+
+def test_the_dashboard_groups_by_the_channels_as_the_list_names_them(db: Path, user) -> None:  # type: ignore[no-untyped-def]
+    master_data.save(ListEntry(kind="channel", name="Social media"))
+    master_data.save(replace(_entry("channel", "walk_in"), name="Showroom visit"))
+    names = Names()
+    assert names.label("channel", "social_media") == "Social media"
+    assert names.label("channel", "walk_in") == "Showroom visit"
+    assert Names(i18n.translator("de")).label("channel", "phone") == "Telefon"
 
 
 def test_the_lead_import_reads_own_channels_and_defaults_to_an_active_one(db: Path) -> None:

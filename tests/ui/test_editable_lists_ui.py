@@ -101,7 +101,9 @@ def test_the_channels_are_added_renamed_reordered_and_the_walk_in_stays(
     assert "1 opportunity" in page.message.text()
     # The walk-in desk's channel stays active, and the page says why.
     _select(page, "Walk-in")
-    assert not page.toggle_active()
+    assert not page.active_button.isEnabled()
+    assert "walk-in desk" in page.active_button.toolTip()
+    assert not page.toggle_active()  # were it clicked all the same
     assert "walk-in desk" in page.message.text()
     assert page.current().active
     # Another is deactivated, and comes back.

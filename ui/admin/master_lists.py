@@ -437,6 +437,10 @@ class MasterListPage(QWidget):
         self.down_button.setEnabled(may and current is not None)
         if current is not None and self.section.deactivatable:
             self.active_button.setText(_("&Deactivate") if current.active else _("Ac&tivate again"))
+            kept = getattr(current, "stays_active", "") if current.active else ""
+            if kept and may:  # an entry the program relies on: say why rather than refuse
+                self.active_button.setEnabled(False)
+                self.active_button.setToolTip(kept)
 
     # Changing
 
