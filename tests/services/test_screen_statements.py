@@ -19,9 +19,7 @@ TODAY = date(2027, 3, 15)
 
 def _double_the_opportunities() -> None:
     """Every opportunity once more (without its reserved car, which one open sale holds)."""
-    fields = [
-        f for f in m.Opportunity._meta.sorted_fields if f.name not in ("id", "vehicle")
-    ]
+    fields = [f for f in m.Opportunity._meta.sorted_fields if f.name not in ("id", "vehicle")]
     m.Opportunity.insert_from(m.Opportunity.select(*fields), fields).execute()
 
 
