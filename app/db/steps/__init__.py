@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from peewee import Database
 
+from app.db.steps.agenda_index import agenda_indexes
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.setup import setup_master_data
 from app.db.steps.shared_files import shared_files
@@ -51,6 +52,7 @@ STEPS: list[Callable[[Database], None]] = [
     shared_files,
     teams_and_shared_sales,
     setup_master_data,
+    agenda_indexes,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
