@@ -100,7 +100,9 @@ def test_the_agenda_reads_the_owners_index_alone_and_todays_appointments_by_day(
     real = database.obj.execute_sql
 
     def explained(sql: str, params: object = None, *args: object, **kwargs: object) -> object:
-        if (sql.lstrip().upper().startswith(("SELECT", "WITH")) and "activity" in sql.lower()) or ("stage_change" in sql and "WITH mine" in sql):
+        if (sql.lstrip().upper().startswith(("SELECT", "WITH")) and "activity" in sql.lower()) or (
+            "stage_change" in sql and "WITH mine" in sql
+        ):
             plans.extend(str(r[-1]) for r in real("EXPLAIN QUERY PLAN " + sql, params).fetchall())
         return real(sql, params, *args, **kwargs)
 
