@@ -6,7 +6,6 @@ import argparse
 import gc
 import getpass
 import logging
-import multiprocessing
 import os
 import sys
 import time
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from app.domain.rights import Right
     from app.services.workspace import UserInfo
     from ui.shell.main_window import MainWindow
+    from ui.shell.sign_in_window import SignInDialog
 
 log = logging.getLogger("showroom")
 
@@ -747,24 +747,26 @@ def _network_check(smoke: bool, parent: QWidget) -> None:
         show_network_warning(warning, parent)
 
 
-def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int | None:
-    """Open the database, sign in and fill the shown window; on a damaged file, offer the
-    newest good backup. Returns None when the window is ready, else the exit code."""
+def _open(
+    args: argparse.Namespace, log_file: Path, window: MainWindow, dialog: SignInDialog
+) -> int | None:
+    """Open the database behind the shown sign-in window, sign in and fill the window; on
+    a damaged file, offer the newest good backup. Returns None when the window is ready,
+    else the exit code."""
     from PySide6.QtWidgets import QApplication
 
     from app.services import errors, workspace
 
     if workspace.upgrade_due():
-        window.say_opening(
-            _(
-                "Upgrading the database {path} to this version of Showroom "
-                "(a copy of it is kept first) …"
-            ).format(path=paths.database_path())
-        )
+        upgrading = _(
+            "Upgrading the database {path} to this version of Showroom "
+            "(a copy of it is kept first) …"
+        ).format(path=paths.database_path())
+        dialog.sign_in_intro.setText(upgrading)
         QApplication.processEvents()
     for attempt in (1, 2):
-        if not window.isVisible():
-            return 0  # closed while it waited
+        if not dialog.isVisible():
+            return 0  # quit at the sign-in while it waited
         try:
             server = getattr(args, "database", None)
             if server and args.smoke:
@@ -784,21 +786,20 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
                     window.where_label.setText(window.database_name)
             else:
                 workspace.open_database()
-            login = args.user or ""
             if args.demo and not workspace.has_opportunities():
                 from app import demo
 
-                window.say_opening(_("Loading the demo dealership …"))
+                dialog.sign_in_intro.setText(_("Loading the demo dealership …"))
                 QApplication.processEvents()
-                if not window.isVisible():
+                if not dialog.isVisible():
                     return 0
                 demo.load_demo()
                 _say(demo_sign_in_text())
-                login = login or demo.DEMO_ADMINISTRATOR[0]
-            if not window.isVisible():
-                return 0  # closed while it waited
-            window.say_opening(_("Signing in …"))
-            user = _sign_in(args, window, login)
+                if not dialog.login.text():
+                    dialog.login.setText(demo.DEMO_ADMINISTRATOR[0])
+            if not dialog.isVisible():
+                return 0  # quit at the sign-in while it waited
+            user = _sign_in(args, dialog)
             if user is None:
                 return 0  # quit at the sign-in, or a smoke run that only showed it
             from app.services import documents, quotes
@@ -806,11 +807,12 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
             quotes.expire_due()  # quotes past their valid-until date, since the last start
             documents.clean_leftovers()  # half-written PDFs of a render that was killed
             window.sign_in(user)
+            window.show()
             if not args.smoke:
                 window.offer_first_run()  # on a database without a dealership
             return None
         except (workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
-            return _fail(str(exc), args.smoke, window)
+            return _fail(str(exc), args.smoke, dialog)
         except SmokeRefused as exc:
             _complain(str(exc))
             return REFUSED
@@ -823,17 +825,18 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
                         "The database could not be opened: {error}\n\nDetails are in {log_file}."
                     ).format(error=exc, log_file=log_file),
                     args.smoke,
-                    window,
+                    dialog,
                 )
             log.warning("start-up failed: %s", exc)
             if problem.kind == "damaged" and attempt == 1 and not args.smoke:
                 from ui.shell.startup import offer_restore
 
                 workspace.close_database()
-                if offer_restore(paths.database_path(), [str(exc)], window):
+                if offer_restore(paths.database_path(), [str(exc)], dialog):
+                    dialog.show()  # (hidden if it had signed someone in)
                     continue  # open the restored database
                 return 1
-            return _fail(f"{problem.title}.\n\n{problem.message}", args.smoke, window)
+            return _fail(f"{problem.title}.\n\n{problem.message}", args.smoke, dialog)
     return 1
 
 
@@ -849,34 +852,46 @@ class SmokeRefused(Exception):
     """A smoke run's sign-in from SHOWROOM_USER and SHOWROOM_PASSWORD was refused."""
 
 
-def _sign_in(args: argparse.Namespace, window: MainWindow, login: str) -> UserInfo | None:
-    """Who uses the window: the sign-in window (login pre-filled from --user, the demo or
-    the last user of this workstation). A smoke run signs in from SHOWROOM_USER and
-    SHOWROOM_PASSWORD when they are set, else shows the sign-in window and closes it."""
-    from PySide6.QtWidgets import QApplication
+def _sign_in(args: argparse.Namespace, dialog: SignInDialog) -> UserInfo | None:
+    """Who uses the window: the sign-in window, shown while the database opened, now asks
+    for what the database calls for. While the user types, the modules of the window's
+    first screen are loaded, so that once the password is accepted only the list is left to
+    read. A smoke run types SHOWROOM_USER and SHOWROOM_PASSWORD into it when they are set,
+    else shows it and closes it."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
 
-    from app.services import sign_in
     from ui.common import user_settings
-    from ui.shell.sign_in_window import SignInDialog, first_start
+    from ui.shell.main_window import load_first_screen
 
+    dialog.show_start()
     env_login, env_password = os.environ.get("SHOWROOM_USER"), os.environ.get("SHOWROOM_PASSWORD")
-    if args.smoke and env_login and env_password:
-        try:
-            return sign_in.sign_in(env_login, env_password)
-        except (sign_in.SignInRefused, sign_in.NewPasswordRequired) as exc:
-            raise SmokeRefused(str(exc)) from exc
-    login = login or env_login or user_settings.last_login()
-    if args.smoke:
-        dialog = SignInDialog(window, login)
-        dialog.show()
+    if args.smoke and not (env_login and env_password):
         QApplication.processEvents()
         dialog.close()
         _say(_("showed the sign-in window and closed it"))
         return None
-    user = first_start(window, login)
-    if user is not None:
+    if args.smoke:
+        assert env_login and env_password
+        # As for a user, whose typing takes longer than loading the first screen's modules.
+        load_first_screen()
+        dialog.submit(env_login, env_password)
+        if dialog.user is None:
+            raise SmokeRefused(dialog.refusal)
+    else:
+        QTimer.singleShot(0, load_first_screen)  # while the user types
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            return None
+    _stamps["signed in"] = time.perf_counter()
+    user = dialog.user
+    if user is not None and not args.smoke:
         user_settings.remember_login(user.username)
     return user
+
+
+# When start-up reached its steps, on perf_counter's clock: the smoke run prints them for
+# the start-up benchmark (benchmarks/bench_ui.py).
+_stamps: dict[str, float] = {}
 
 
 def _paint_now(window: QWidget) -> None:
@@ -921,8 +936,6 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     from PySide6.QtWidgets import QApplication
 
-    from ui.shell.main_window import MainWindow
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Showroom")
     app.setOrganizationName("Showroom")
@@ -933,37 +946,47 @@ def main(argv: list[str] | None = None) -> int:
     # the system's (and Qt's own texts with it).
     start_language(args.user or getpass.getuser())
 
-    # The window's frame is shown first and the database opened after it: the program
-    # answers at once, and what goes wrong in opening is said over its window.
+    # The sign-in window is shown first, saying which database it opens, and the database
+    # opened behind it: the program answers at once, the login and password can be typed
+    # meanwhile, and what goes wrong in opening is said over it. The main window is built
+    # hidden and shown once someone has signed in, with its list.
     server = None
     if args.database:
         from app.services import site_server
 
         server = site_server.display_url(args.database)
-    window = MainWindow(None, paths.database_path(), server)
-    window.show()
-    _paint_now(window)
-    shown = time.perf_counter()
+    from ui.common import user_settings
+    from ui.shell.sign_in_window import SignInDialog
+
+    login = args.user or os.environ.get("SHOWROOM_USER") or user_settings.last_login()
+    database_name = (
+        _("site server {url}").format(url=server) if server else str(paths.database_path())
+    )
+    dialog = SignInDialog(
+        None, login, opening=_("Opening the database {path} …").format(path=database_name)
+    )
+    dialog.show()
+    _paint_now(dialog)
+    _stamps["sign-in shown"] = time.perf_counter()
     if not args.smoke:
         from ui.shell import error_dialog
 
         error_dialog.install_excepthook(log_file)
     if not args.database:
-        _network_check(args.smoke, window)
-    code = _open(args, log_file, window)
+        _network_check(args.smoke, dialog)
+    from ui.shell.main_window import MainWindow
+
+    window = MainWindow(None, paths.database_path(), server)
+    code = _open(args, log_file, window, dialog)
     from app.services import workspace
 
     if code is not None:
+        dialog.close()
         window.close()
         workspace.close_database()
         return code
-    app.processEvents()  # the first screen of the list
-    filled = time.perf_counter()
-    if not window.isVisible():
-        # Closed while the database was opened: the event loop has not started, so
-        # closing the last window did not end the program.
-        workspace.close_database()
-        return 0
+    _paint_now(window)  # the first screen of the list
+    _stamps["list"] = time.perf_counter()
     gc.freeze()
     gc.enable()
 
@@ -972,10 +995,13 @@ def main(argv: list[str] | None = None) -> int:
         app.processEvents()
         workspace.close_database()
         _say(_("started and closed cleanly on {path}").format(path=window.database_path))
-        # For the start-up benchmark: when the window was shown and its list filled, on
-        # the clock that perf_counter reads, which other processes read too. Read by a
-        # program (benchmarks/bench_ui.py), so in the same words in every language.
-        print(f"{PROG}: window shown at {shown:.6f}, list at {filled:.6f}")  # i18n: ignore
+        # For the start-up benchmark: when the window and the sign-in window were shown,
+        # the password accepted and the list filled, on the clock that perf_counter reads,
+        # which other processes read too. Read by a program (benchmarks/bench_ui.py), so in
+        # the same words in every language.
+        print(  # i18n: ignore
+            f"{PROG}: " + ", ".join(f"{step} at {at:.6f}" for step, at in _stamps.items())
+        )
         return 0
     # The quick check and the daily backup read the whole file: beside the window, not
     # before it (a smoke run is no session, and `main.py check` does the check).
@@ -987,6 +1013,9 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     # The imports run in a child process (app/services/import_process.py); in the bundled
-    # program that child starts this executable, which must hand it over at once.
+    # program that child starts this executable, which must hand it over at once. (Imported
+    # here: the sign-in window is shown before anything else is loaded.)
+    import multiprocessing
+
     multiprocessing.freeze_support()
     sys.exit(main())

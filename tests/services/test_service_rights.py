@@ -381,6 +381,7 @@ EXEMPT: dict[str, str] = {
             "matching.name_key",
             "matching.sort_key",
             "matching.name_similarity",
+            "matching.close_names",
             "opportunities.not_found",
             "opportunities.vin_warning",
             "opportunities.new_input",
