@@ -777,7 +777,7 @@ def _open(
                 # Without a password this workstation can use, it is asked for.
                 from ui.shell.server_password import Opened, open_server_asking
 
-                opened = open_server_asking(server, window)
+                opened = open_server_asking(server, dialog)
                 if opened is Opened.QUIT:
                     return 0
                 if opened is Opened.LOCAL:
