@@ -154,14 +154,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def render_document(number: str, out: Path) -> int:
-    """The headless `render` command: no window, the database opened and closed again."""
+def render_document(number: str, out: Path, database: str | None = None) -> int:
+    """The headless `render` command: no window, the database (the file, or the site's
+    server with `database`) opened and closed again."""
     from app.domain.rights import Right
     from app.services import documents, workspace
     from app.services.errors import NotFound
 
     try:
-        workspace.open_database()
+        _open_for_command(database)
         refused = _authorise(Right.PRINT_DOCUMENTS)
         if refused is not None:
             return refused
@@ -244,6 +245,45 @@ def _credentials() -> tuple[str, str] | None:
     return login.strip(), password
 
 
+def _server_password(url: str) -> str | None:
+    """The password a headless command opens the site's server with: the one kept in the
+    credential store, else SHOWROOM_DATABASE_PASSWORD, else the user's .pgpass (libpq
+    reads it), else asked on the terminal. Says on stderr which it uses."""
+    from app.services import site_server
+
+    shown = site_server.display_url(url)
+    password, source = site_server.password_source(url)
+    if not source:
+        password = _ask(_("Password for the site server {url}: ").format(url=shown), secret=True)
+        source = _("the password typed on the terminal") if password else ""
+    if source:
+        _complain(_("connecting to {url} with {source}").format(url=shown, source=source))
+    else:
+        _complain(
+            _(
+                "no password for {url}: keep one with File > Connect to the site server…, "
+                "set {variable}, put a line for it in {file}, or run the command in a "
+                "terminal"
+            ).format(
+                url=shown,
+                variable=site_server.PASSWORD_VARIABLE,
+                file=site_server.pgpass_file(),
+            )
+        )
+    return password
+
+
+def _open_for_command(database: str | None) -> None:
+    """Open the database a headless command works on: the site's server (a postgresql://
+    URL, from --database or this workstation's choice), else the SQLite file."""
+    from app.services import workspace
+
+    if database:
+        workspace.open_server(database, _server_password(database))
+    else:
+        workspace.open_database()
+
+
 def _authorise(right: Right) -> int | None:
     """Sign in on the open database and check the right; None when allowed, else the exit
     code, the refusal said in words."""
@@ -275,13 +315,13 @@ def _authorise(right: Right) -> int | None:
     return None
 
 
-def _authorise_on_database(right: Right) -> int | None:
+def _authorise_on_database(right: Right, database: str | None = None) -> int | None:
     """_authorise for a command that does not keep the database open."""
     from app.services import workspace
 
-    if not paths.database_path().exists():
+    if not database and not paths.database_path().exists():
         return None  # nothing to protect (and nobody to check against) yet
-    workspace.open_database()
+    _open_for_command(database)
     try:
         return _authorise(right)
     finally:
@@ -326,11 +366,11 @@ def _new_password(login: str) -> str | None:
     return first
 
 
-def _create_admin_command(login: str, name: str) -> int:
+def _create_admin_command(login: str, name: str, database: str | None = None) -> int:
     from app.domain.validation import ValidationError
     from app.services import sign_in, workspace
 
-    workspace.open_database()
+    _open_for_command(database)
     try:
         if sign_in.administrator_exists():
             _complain(_("this database has an administrator already; nothing was changed"))
@@ -358,14 +398,14 @@ def _create_admin_command(login: str, name: str) -> int:
     return 0
 
 
-def _set_password_command(login: str) -> int:
+def _set_password_command(login: str, database: str | None = None) -> int:
     from app.domain.validation import ValidationError
     from app.services import sign_in, workspace
 
-    if not paths.database_path().exists():
+    if not database and not paths.database_path().exists():
         _complain(_("there is no database at {path} yet").format(path=paths.database_path()))
         return 1
-    workspace.open_database()
+    _open_for_command(database)
     try:
         password = _new_password(login)
         if password is None:
@@ -387,7 +427,7 @@ def _server_backup_command(url: str, restore_file: Path | None = None) -> int:
     from app.domain.rights import Right
     from app.services import backups, site_server, workspace
 
-    workspace.open_server(url, site_server.stored_password(url))
+    workspace.open_server(url, _server_password(url))
     try:
         refused = _authorise(Right.RESTORE if restore_file is not None else Right.BACKUP)
         if refused is not None:
@@ -425,7 +465,7 @@ def _move_command(url: str) -> int:
     if refused is not None:
         return refused
     try:
-        copies = move_to_server(url, site_server.stored_password(url), path)
+        copies = move_to_server(url, _server_password(url), path)
     except MoveError as exc:
         _complain(str(exc))
         return 1
@@ -476,11 +516,11 @@ def _backup_command() -> int:
     return 0
 
 
-def _backups_command() -> int:
+def _backups_command(database: str | None = None) -> int:
     from app.domain.rights import Right
     from app.services import backups
 
-    refused = _authorise_on_database(Right.BACKUP)
+    refused = _authorise_on_database(Right.BACKUP, database)
     if refused is not None:
         return refused
     found = backups.list_backups()
@@ -514,10 +554,59 @@ def _restore_command(file: Path) -> int:
     return 0
 
 
-def _check_command() -> int:
+def _check_server_command(url: str) -> int:
+    """Check the server's database without changing it: it answers, and its schema."""
+    from app.services import site_server, workspace
+
+    shown = site_server.display_url(url)
+    found = workspace.check_server(url, _server_password(url))
+    if found.schema > workspace.SCHEMA_VERSION:
+        _complain(
+            _(
+                "{url} ({server}) has schema {found}, written by a newer version of "
+                "Showroom than this one (schema {current}); this version does not open it"
+            ).format(
+                url=shown,
+                server=found.server,
+                found=found.schema,
+                current=workspace.SCHEMA_VERSION,
+            )
+        )
+        return 1
+    if found.schema == 0:
+        _say(
+            _(
+                "{url} ({server}) answers; its database is empty, and the first start of "
+                "Showroom on it creates the schema"
+            ).format(url=shown, server=found.server)
+        )
+    elif found.schema < workspace.SCHEMA_VERSION:
+        _say(
+            _(
+                "{url} ({server}) answers; it has schema {found}, which this version of "
+                "Showroom upgrades to {current} when it opens it"
+            ).format(
+                url=shown,
+                server=found.server,
+                found=found.schema,
+                current=workspace.SCHEMA_VERSION,
+            )
+        )
+    else:
+        _say(
+            _("{url} ({server}) answers and its database is up to date").format(
+                url=shown, server=found.server
+            )
+        )
+    return 0
+
+
+def _check_command(database: str | None = None) -> int:
     """Check the database without changing it: no upgrade, no journal mode, read only."""
     from app.services import storage, workspace
 
+    if database:
+        return _check_server_command(database)
     path = paths.database_path()
     if not path.exists():
         _complain(_("there is no database at {path} yet").format(path=path))
@@ -570,12 +659,7 @@ def _import_command(args: argparse.Namespace) -> int:
     from app.services import vehicle_imports, workspace
 
     kind = vehicle_imports.STOCK if args.command == "import-stock" else vehicle_imports.CATALOGUE
-    if args.database:
-        from app.services import site_server
-
-        workspace.open_server(args.database, site_server.stored_password(args.database))
-    else:
-        workspace.open_database()
+    _open_for_command(args.database)
     try:
         refused = _authorise(Right.IMPORT_DATA)
         if refused is not None:
@@ -605,13 +689,13 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
 
     try:
         if args.command == "render":
-            return render_document(args.number, args.out)
+            return render_document(args.number, args.out, args.database)
         if args.command == "backup":
             if args.database:
                 return _server_backup_command(args.database)
             return _backup_command()
         if args.command == "backups":
-            return _backups_command()
+            return _backups_command(args.database)
         if args.command == "restore":
             if args.database:
                 return _server_backup_command(args.database, args.file)
@@ -619,12 +703,12 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
         if args.command == "move-to-server":
             return _move_command(args.url)
         if args.command == "create-admin":
-            return _create_admin_command(args.login, args.name)
+            return _create_admin_command(args.login, args.name, args.database)
         if args.command == "set-password":
-            return _set_password_command(args.login)
+            return _set_password_command(args.login, args.database)
         if args.command in ("import-stock", "import-catalogue"):
             return _import_command(args)
-        return _check_command()
+        return _check_command(args.database)
     except (BackupError, workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
         log.error("%s failed: %s", args.command, exc)
         _complain(str(exc))
@@ -685,10 +769,21 @@ def _open(
             return 0  # quit at the sign-in while it waited
         try:
             server = getattr(args, "database", None)
-            if server:
+            if server and args.smoke:
                 from app.services import site_server
 
                 workspace.open_server(server, site_server.stored_password(server))
+            elif server:
+                # Without a password this workstation can use, it is asked for.
+                from ui.shell.server_password import Opened, open_server_asking
+
+                opened = open_server_asking(server, dialog)
+                if opened is Opened.QUIT:
+                    return 0
+                if opened is Opened.LOCAL:
+                    args.database = None
+                    window.database_name = str(paths.database_path())
+                    window.where_label.setText(window.database_name)
             else:
                 workspace.open_database()
             if args.demo and not workspace.has_opportunities():
