@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import __version__, logs, paths
-from app.i18n import _
+from app.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -88,6 +88,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     commands.add_parser(
         "check", parents=[common], help=_("check the database (integrity, schema) and exit")
+    )
+    commands.add_parser(
+        "rebuild-aggregates",
+        parents=[common],
+        help=_("rebuild the dashboard's totals from the opportunities and exit"),
     )
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
@@ -216,6 +221,27 @@ def _check_command() -> int:
     return 0
 
 
+def _rebuild_aggregates_command() -> int:
+    from app.services import dashboard, workspace
+
+    if not paths.database_path().exists():
+        _complain(_("there is no database at {path} yet").format(path=paths.database_path()))
+        return 1
+    workspace.open_database()
+    try:
+        counted = dashboard.rebuild_aggregates()
+    finally:
+        workspace.close_database()
+    _say(
+        ngettext(
+            "rebuilt the dashboard's totals: {count} open opportunity",
+            "rebuilt the dashboard's totals: {count} open opportunities",
+            counted,
+        ).format(count=counted)
+    )
+    return 0
+
+
 def run_command(args: argparse.Namespace, log_file: Path) -> int:
     """The headless commands: no window, messages on stdout and stderr, exit 1 on failure."""
     from app.services import errors, workspace
@@ -230,6 +256,8 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
             return _backups_command()
         if args.command == "restore":
             return _restore_command(args.file)
+        if args.command == "rebuild-aggregates":
+            return _rebuild_aggregates_command()
         return _check_command()
     except (BackupError, workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
         log.error("%s failed: %s", args.command, exc)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,7 +17,7 @@ from app.db import queries
 from app.db.connection import is_sqlite
 from app.db.queries import OpportunityFilter
 from app.db.settings import setting_value
-from app.db.steps import v2_to_v7
+from app.db.steps import aggregates, v2_to_v7
 from app.domain import money, pipeline
 from app.domain.choices import Status
 
@@ -125,6 +125,106 @@ def open_rows(
     """
     bounds = [(today + timedelta(days=d)).isoformat() for d in pipeline.FORECAST_WINDOWS]
     return [tuple(r) for r in queries.fetch_all(sql, [today.isoformat(), *bounds, *params])]  # type: ignore[misc]
+
+
+PipelineSums = tuple[Any, int | None, str, int, int, int]  # group, stage, currency, Σs
+WindowSums = tuple[int, str, int, int, int]  # window, currency, count, Σ revenue, Σ weighted
+
+
+def aggregate_scope(flt: OpportunityFilter) -> tuple[str, int] | None:
+    """The scope of the maintained aggregates that answers the filter: everyone, or one
+    salesperson, or one facility, with nothing else narrowed; None when the filter needs
+    the base tables (or the database keeps no aggregates: PostgreSQL)."""
+    if not is_sqlite():
+        return None
+    plain = OpportunityFilter()
+    if flt == plain:
+        return "", 0
+    for scope, column in aggregates.SCOPES.items():
+        value = getattr(flt, column, None) if column else None
+        if value and value != queries.NONE_ID and flt == replace(plain, **{column: value}):
+            return scope, int(value)
+    return None
+
+
+def _window_case(column: str) -> str:
+    windows = " ".join(
+        f"WHEN {column} <= ? THEN {n}" for n, _ in enumerate(pipeline.FORECAST_WINDOWS, 1)
+    )
+    return f"CASE WHEN {column} < ? THEN 0 {windows} ELSE {len(pipeline.FORECAST_WINDOWS) + 1} END"
+
+
+def _window_bounds(today: date) -> list[str]:
+    return [today.isoformat()] + [
+        (today + timedelta(days=d)).isoformat() for d in pipeline.FORECAST_WINDOWS
+    ]
+
+
+def _summed_rows(
+    flt: OpportunityFilter, breakdown: str, today: date
+) -> tuple[list[PipelineSums], list[WindowSums]]:
+    """`open_sums` from the opportunities themselves: one grouped read, summed apart."""
+    cells: dict[tuple[Any, int | None, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    windows: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for group, stage_id, currency, window, count, revenue, weighted in open_rows(
+        flt, breakdown, today
+    ):
+        for sums in (cells[(group, stage_id, currency)], windows[(window, currency)]):
+            sums[0] += count
+            sums[1] += revenue or 0
+            sums[2] += weighted or 0
+    return (
+        [(g, s, c, *v) for (g, s, c), v in cells.items()],  # type: ignore[misc]
+        [(w, c, *v) for (w, c), v in windows.items()],  # type: ignore[misc]
+    )
+
+
+def open_sums(
+    flt: OpportunityFilter, breakdown: str, today: date
+) -> tuple[list[PipelineSums], list[WindowSums]]:
+    """The open pipeline by (group, stage, currency) and the forecast by (window, currency),
+    each as (..., count, Σ revenue, Σ revenue × %). From the maintained aggregates when
+    they answer the filter (two reads of a few hundred rows), else from the opportunities."""
+    scope = aggregate_scope(flt)
+    if scope is None:
+        return _summed_rows(flt, breakdown, today)
+    dimension = breakdown if breakdown in GROUP_COLUMNS else ""
+    ids = dimension in ("owner", "business", "facility", "operation")
+    found = queries.fetch_all(
+        "SELECT value, stage_id, currency, opportunities, revenue, weighted "
+        "FROM pipeline_total WHERE scope = ? AND scope_id = ? AND dimension = ? "
+        "AND opportunities <> 0",
+        [*scope, dimension],
+    )
+    cells_found: list[PipelineSums] = []
+    for value, stage_id, currency, count, revenue, weighted in found:
+        group: Any = None if not dimension else (int(value) if ids and value else value)
+        cells_found.append((group, stage_id or None, currency, count, revenue, weighted))
+    window_sql = f"""
+        SELECT {_window_case("close_date")}, currency,
+               sum(opportunities), sum(revenue), sum(weighted)
+        FROM forecast_total WHERE scope = ? AND scope_id = ?
+        GROUP BY 1, 2 HAVING sum(opportunities) <> 0
+    """
+    windows_found = [
+        (int(w), c, int(n), int(r or 0), int(x or 0))
+        for w, c, n, r, x in queries.fetch_all(window_sql, [*_window_bounds(today), *scope])
+    ]
+    return cells_found, windows_found
+
+
+def rebuild_aggregates() -> int:
+    """The maintained aggregates filled anew from the opportunities, in one transaction;
+    returns how many open opportunities they count (0 where none are kept: PostgreSQL)."""
+    if not is_sqlite():
+        return 0
+    aggregates.rebuild(m.database)  # type: ignore[arg-type]
+    found = queries.fetch_all(
+        "SELECT coalesce(sum(opportunities), 0) FROM pipeline_total "
+        "WHERE scope = '' AND dimension = ''",
+        [],
+    )
+    return int(found[0][0])
 
 
 def cohort_join(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:

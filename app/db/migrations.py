@@ -24,7 +24,7 @@ from app.db.connection import (
     open_sqlite,
     read_only_connection,
 )
-from app.db.steps import SCHEMA_VERSION, STEPS
+from app.db.steps import SCHEMA_VERSION, STEPS, aggregates
 from app.db.steps.v2_to_v7 import SQLITE_SEARCH_DDL, SQLITE_STAGE_VISIT_DDL
 from app.domain import standard_names
 from app.i18n import _
@@ -148,6 +148,7 @@ def create_fresh(db: Database) -> None:
         if is_sqlite(db):
             for statement in [*SQLITE_SEARCH_DDL, *SQLITE_STAGE_VISIT_DDL]:
                 db.execute_sql(statement)
+        aggregates.install(db)
         _create_schema_version(db)
         _seed_reference_data()
         _set_version(db, SCHEMA_VERSION)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from peewee import Database
 
+from app.db.steps.aggregates import _aggregates
 from app.db.steps.v2_to_v7 import (
     _v2_quotes,
     _v3_audit_log,
@@ -41,6 +42,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v11_setting_versions,
     _v12_won_reasons,
     _v13_home_use_demand,
+    _aggregates,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
