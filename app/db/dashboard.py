@@ -388,12 +388,32 @@ def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) 
     return sums
 
 
+def _funnel_totals(scope: tuple[str, int], ids: list[int], now: datetime) -> StageSums:
+    """`_kept_figures` from the maintained aggregates: a row per stage of the scope."""
+    since = _now_number(now) - v2_to_v7.VISIT_DAY_ORIGIN
+    sql = f"""
+        SELECT stage_id, reached, went_on, visits, left_at - entered + (visits - leaves) * ?,
+               lost_last
+        FROM funnel_total WHERE scope = ? AND scope_id = ? AND stage_id IN ({_ids(ids)})
+    """
+    lost_here: dict[int, int] = defaultdict(int)
+    sums = StageSums(lost_here=lost_here)
+    for stage_id, reached, went_on, visits, days, lost in queries.fetch_all(sql, [since, *scope]):
+        sums.reached[stage_id], sums.went_on[stage_id] = int(reached), int(went_on)
+        sums.visits[stage_id], sums.left[stage_id] = int(visits or 0), float(days or 0)
+        lost_here[stage_id] = int(lost)
+    return sums
+
+
 def stage_sums(
     flt: OpportunityFilter, today: date, now: datetime, ids: list[int], stages: list[StageRow]
 ) -> StageSums:
     """The stage history's figures for the stage ids, through the filter: on SQLite from
     the figures kept per opportunity and stage, on PostgreSQL from the moves themselves."""
     if is_sqlite():
+        scope = aggregate_scope(flt)
+        if scope is not None:
+            return _funnel_totals(scope, ids, now)
         where, params = queries.opportunity_where(flt, today)
         return _kept_figures(where, params, ids, now)
     cohort, params = cohort_join(flt, today)

@@ -11,7 +11,7 @@ import sqlite3
 import uuid
 from collections import Counter
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from peewee import IntegrityError
 
 from app import paths
 from app.db import dashboard as db_dashboard
-from app.db import migrations
+from app.db import migrations, queries
 from app.db import models as m
 from app.db.connection import transaction
 from app.db.queries import OpportunityFilter
@@ -69,6 +69,37 @@ def plain_forecast(conn: sqlite3.Connection) -> dict[tuple[object, ...], tuple[i
     return found
 
 
+def plain_funnel(conn: sqlite3.Connection) -> dict[tuple[object, ...], tuple[object, ...]]:
+    """Per scope and stage, from the figures kept per opportunity and stage."""
+    found = {}
+    for scope, column in aggregates.SCOPES.items():
+        where = f" WHERE o.{column} IS NOT NULL" if column else ""
+        sql = (
+            f"SELECT {'o.' + column if column else '0'}, v.stage_id, "
+            "count(CASE WHEN v.visits > 0 THEN 1 END), count(CASE WHEN v.went_on > 0 THEN 1 END), "
+            "sum(v.visits), sum(v.leaves), sum(v.entered), sum(v.left_at), "
+            "count(CASE WHEN v.lost_last <> 0 THEN 1 END) "
+            f"FROM opportunity_stage_visit v JOIN opportunity o ON o.id = v.opportunity_id{where} "
+            "GROUP BY 1, 2"
+        )
+        for sid, stage, *figures in conn.execute(sql):
+            if any(figures):
+                found[(scope, sid, stage)] = _rounded(figures)
+    return found
+
+
+def _rounded(figures: list[object]) -> tuple[object, ...]:
+    return tuple(round(f, 6) if isinstance(f, float) else f for f in figures)
+
+
+def kept_funnel(conn: sqlite3.Connection) -> dict[tuple[object, ...], tuple[object, ...]]:
+    found = {}
+    for row in conn.execute(f"SELECT {aggregates._FUNNEL_COLUMNS} FROM funnel_total"):
+        if any(round(f, 6) if isinstance(f, float) else f for f in row[3:]):
+            found[tuple(row[:3])] = _rounded(list(row[3:]))
+    return found
+
+
 def kept(conn: sqlite3.Connection) -> tuple[dict[tuple[object, ...], tuple[int, ...]], ...]:
     pipe = {
         tuple(r[:6]): tuple(r[6:])
@@ -86,6 +117,7 @@ def assert_aggregates_right(path: Path) -> None:
         pipe, fore = kept(conn)
         assert pipe == dict(plain_pipeline(conn))
         assert fore == plain_forecast(conn)
+        assert kept_funnel(conn) == plain_funnel(conn)
         # No row is left below zero (a take without its add).
         assert conn.execute(
             "SELECT count(*) FROM pipeline_total WHERE opportunities < 0"
@@ -294,3 +326,31 @@ def test_the_dashboard_reads_the_aggregates_only_for_the_filters_they_serve(db: 
     assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=0)) is None  # without owner
     assert db_dashboard.aggregate_scope(OpportunityFilter(brand="Škoda")) is None
     assert db_dashboard.aggregate_scope(OpportunityFilter(close_from=TODAY)) is None
+
+
+def test_the_funnel_from_the_aggregates_equals_the_funnel_from_the_visits(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "showroom.sqlite3"
+    shutil.copyfile(demo_file, path)
+    paths.set_data_dir(tmp_path)
+    workspace.open_database(path)
+    try:
+        stages = db_dashboard.stage_rows()
+        ids = [s.id for s in stages]
+        now = datetime.now()
+        owner = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first().owner_id
+        for flt in (OpportunityFilter(), OpportunityFilter(owner_id=owner)):
+            kept_sums = db_dashboard.stage_sums(flt, TODAY, now, ids, stages)
+            where, params = queries.opportunity_where(flt, TODAY)
+            plain = db_dashboard._kept_figures(where, params, ids, now)
+            assert kept_sums.reached and kept_sums.lost_here is not None
+            for figure in ("reached", "went_on", "visits", "lost_here"):
+                assert {k: v for k, v in getattr(kept_sums, figure).items() if v} == {
+                    k: v for k, v in getattr(plain, figure).items() if v
+                }, figure
+            for stage_id, days in plain.left.items():
+                assert kept_sums.left[stage_id] == pytest.approx(days, abs=1e-6)
+    finally:
+        workspace.close_database()
+        paths.set_data_dir(None)

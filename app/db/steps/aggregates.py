@@ -44,7 +44,16 @@ COUNTED = sorted(
     | {c for c in DIMENSIONS.values() if c}
 )
 
-TRIGGER_NAMES = ("aggregate_insert", "aggregate_update", "aggregate_delete")
+TRIGGER_NAMES = (
+    "aggregate_insert",
+    "aggregate_update",
+    "aggregate_delete",
+    "funnel_visit_insert",
+    "funnel_visit_update",
+    "funnel_visit_delete",
+    "funnel_scope_update",
+    "funnel_opportunity_delete",
+)
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS pipeline_total (
@@ -68,6 +77,23 @@ DDL = [
         revenue INTEGER NOT NULL,
         weighted INTEGER NOT NULL,
         PRIMARY KEY (scope, scope_id, currency, close_date)
+    ) WITHOUT ROWID""",
+    # The funnel's figures per scope and stage, summed from opportunity_stage_visit: how
+    # many opportunities reached the stage (a visit) and went on from it, the visits and
+    # leaves, Σ of the times entered and left, and the lost ones whose last closing move
+    # left it.
+    """CREATE TABLE IF NOT EXISTS funnel_total (
+        scope TEXT NOT NULL,
+        scope_id INTEGER NOT NULL,
+        stage_id INTEGER NOT NULL,
+        reached INTEGER NOT NULL,
+        went_on INTEGER NOT NULL,
+        visits INTEGER NOT NULL,
+        leaves INTEGER NOT NULL,
+        entered REAL NOT NULL,
+        left_at REAL NOT NULL,
+        lost_last INTEGER NOT NULL,
+        PRIMARY KEY (scope, scope_id, stage_id)
     ) WITHOUT ROWID""",
 ]
 
@@ -125,6 +151,59 @@ def _changed() -> str:
     return " OR ".join(f"old.{c} IS NOT new.{c}" for c in COUNTED)
 
 
+def _scopes_of(opportunity_id: str) -> str:
+    """The scopes of the opportunity as it stands in its table (none once it is gone)."""
+    parts = []
+    for name, column in SCOPES.items():
+        if column:
+            parts.append(
+                f"SELECT '{name}' AS scope, o.{column} AS scope_id FROM opportunity o "
+                f"WHERE o.id = {opportunity_id} AND o.{column} IS NOT NULL"
+            )
+        else:
+            parts.append(
+                f"SELECT '' AS scope, 0 AS scope_id FROM opportunity o WHERE o.id = {opportunity_id}"
+            )
+    return " UNION ALL ".join(parts)
+
+
+_FUNNEL_COLUMNS = (
+    "scope, scope_id, stage_id, reached, went_on, visits, leaves, entered, left_at, lost_last"
+)
+_FUNNEL_ADD = """ON CONFLICT (scope, scope_id, stage_id) DO UPDATE SET
+        reached = reached + excluded.reached, went_on = went_on + excluded.went_on,
+        visits = visits + excluded.visits, leaves = leaves + excluded.leaves,
+        entered = entered + excluded.entered, left_at = left_at + excluded.left_at,
+        lost_last = lost_last + excluded.lost_last;"""
+
+
+def _visit_shares(v: str, sign: int) -> str:
+    return (
+        f"{v}.stage_id, {sign} * ({v}.visits > 0), {sign} * ({v}.went_on > 0), "
+        f"{sign} * {v}.visits, {sign} * {v}.leaves, {sign} * {v}.entered, "
+        f"{sign} * {v}.left_at, {sign} * ({v}.lost_last <> 0)"
+    )
+
+
+def _visit_change(row: str, sign: int) -> str:
+    """Add or take away one visit row's share, in the scopes its opportunity has now."""
+    return f"""INSERT INTO funnel_total ({_FUNNEL_COLUMNS})
+        SELECT s.scope, s.scope_id, {_visit_shares(row, sign)}
+        FROM ({_scopes_of(f"{row}.opportunity_id")}) AS s WHERE 1 = 1
+        {_FUNNEL_ADD}"""
+
+
+def _all_visits_change(opportunity: str, sign: int) -> str:
+    """Add or take away every visit row of an opportunity, in the scopes of the given row."""
+    return f"""INSERT INTO funnel_total ({_FUNNEL_COLUMNS})
+        SELECT s.scope, s.scope_id, {_visit_shares("v", sign)}
+        FROM opportunity_stage_visit v CROSS JOIN ({_scopes(opportunity)}) AS s
+        WHERE v.opportunity_id = {opportunity}.id
+        {_FUNNEL_ADD}"""
+
+
+_SCOPE_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in SCOPES.values() if c)
+
 TRIGGERS = [
     "CREATE TRIGGER aggregate_insert AFTER INSERT ON opportunity WHEN new.status = 'open' BEGIN\n"
     + "\n".join(_change("new", 1))
@@ -136,6 +215,28 @@ TRIGGERS = [
     "CREATE TRIGGER aggregate_delete AFTER DELETE ON opportunity WHEN old.status = 'open' BEGIN\n"
     + "\n".join(_change("old", -1))
     + "\nEND",
+    "CREATE TRIGGER funnel_visit_insert AFTER INSERT ON opportunity_stage_visit BEGIN\n"
+    + _visit_change("new", 1)
+    + "\nEND",
+    "CREATE TRIGGER funnel_visit_update AFTER UPDATE ON opportunity_stage_visit BEGIN\n"
+    + _visit_change("old", -1)
+    + "\n"
+    + _visit_change("new", 1)
+    + "\nEND",
+    # Once its opportunity is gone (a cascade), a visit row counts in no scope any more:
+    # the opportunity's deletion took its rows away before.
+    "CREATE TRIGGER funnel_visit_delete AFTER DELETE ON opportunity_stage_visit BEGIN\n"
+    + _visit_change("old", -1)
+    + "\nEND",
+    "CREATE TRIGGER funnel_scope_update AFTER UPDATE ON opportunity\n"
+    f"    WHEN {_SCOPE_CHANGED} BEGIN\n"
+    + _all_visits_change("old", -1)
+    + "\n"
+    + _all_visits_change("new", 1)
+    + "\nEND",
+    "CREATE TRIGGER funnel_opportunity_delete BEFORE DELETE ON opportunity BEGIN\n"
+    + _all_visits_change("old", -1)
+    + "\nEND",
 ]
 
 
@@ -143,6 +244,7 @@ def _fill(db: Database) -> None:
     """Both tables emptied and filled from the open opportunities, one statement each."""
     db.execute_sql("DELETE FROM pipeline_total")
     db.execute_sql("DELETE FROM forecast_total")
+    db.execute_sql("DELETE FROM funnel_total")
     for name, column in SCOPES.items():
         scope_id = f"o.{column}" if column else "0"
         scope_where = f" AND o.{column} IS NOT NULL" if column else ""
@@ -165,6 +267,15 @@ def _fill(db: Database) -> None:
                    sum(o.est_revenue_minor), sum(o.est_revenue_minor * o.probability)
             FROM opportunity o WHERE o.status = 'open'{scope_where}
             GROUP BY 2, 3, 4"""
+        )
+        db.execute_sql(
+            f"""INSERT INTO funnel_total ({_FUNNEL_COLUMNS})
+            SELECT '{name}', {scope_id}, v.stage_id, sum(v.visits > 0), sum(v.went_on > 0),
+                   sum(v.visits), sum(v.leaves), sum(v.entered), sum(v.left_at),
+                   sum(v.lost_last <> 0)
+            FROM opportunity_stage_visit v JOIN opportunity o ON o.id = v.opportunity_id
+            WHERE 1 = 1{scope_where}
+            GROUP BY 2, 3"""
         )
 
 
