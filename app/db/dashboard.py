@@ -445,6 +445,9 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
     many follow no stages, and how long the won ones took. For everyone, small queries,
     each on the index that answers it; through a filter each of those would read the
     filter's opportunities again, so one pass over them answers all four."""
+    scope = aggregate_scope(flt)
+    if scope is not None:
+        return _kept_outcomes(flt, today, scope)
     where, params = queries.opportunity_where(flt, today)
     won_days = f"{_day_number('o.closed_at')} - {_day_number('o.created_at')}"
     if where:
@@ -499,6 +502,31 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
     )
 
 
+def _kept_outcomes(flt: OpportunityFilter, today: date, scope: tuple[str, int]) -> Outcomes:
+    """`outcomes` from the maintained aggregates: a row per status and reason of the scope
+    (how many follow no stages is one count on its index, as before)."""
+    sql = """
+        SELECT status, reason, sum(opportunities), sum(won_days), sum(won_dated)
+        FROM outcome_total WHERE scope = ? AND scope_id = ?
+        GROUP BY status, reason HAVING sum(opportunities) <> 0
+    """
+    by_status: dict[str, int] = defaultdict(int)
+    lost: dict[str, int] = {}
+    won: dict[str, int] = {}
+    won_total, won_dated = 0.0, 0
+    for status, reason, count, days, dated in queries.fetch_all(sql, list(scope)):
+        by_status[status] += int(count)
+        if status == Status.LOST.value:
+            lost[reason] = int(count)
+        elif status == Status.WON.value:
+            won[reason] = int(count)
+        won_total += float(days or 0)
+        won_dated += int(dated or 0)
+    none_where, none_params = _where(flt, today, "o.stage_id IS NULL")
+    stageless = queries.fetch_all(f"SELECT count(*) FROM opportunity o {none_where}", none_params)
+    return Outcomes(dict(by_status), lost, int(stageless[0][0]), won_total, won_dated, won)
+
+
 def won_reasons(flt: OpportunityFilter, today: date) -> dict[str, int]:
     """How many of the filter's won opportunities were won for each reason ("" for none)."""
     where, params = _where(flt, today, "o.status = 'won'")
@@ -508,6 +536,21 @@ def won_reasons(flt: OpportunityFilter, today: date) -> dict[str, int]:
 
 def won_by_currency(flt: OpportunityFilter, today: date) -> dict[str, tuple[int, int]]:
     """The filter's won opportunities by currency: (count, Σ est. revenue in minor units)."""
+    plain = replace(flt, status=None, closed_from=None, closed_to=None)
+    scope = aggregate_scope(plain) if flt.status == Status.WON.value else None
+    if scope is not None:
+        sql = (
+            "SELECT currency, sum(opportunities), sum(revenue) FROM outcome_total "
+            "WHERE scope = ? AND scope_id = ? AND status = 'won' AND closed_day >= ? "
+            "AND closed_day <= ? GROUP BY currency HAVING sum(opportunities) <> 0 ORDER BY 1"
+        )
+        bounds = [
+            (flt.closed_from or date.min).isoformat(),
+            (flt.closed_to or date.max).isoformat(),
+        ]
+        return {
+            r[0]: (int(r[1]), int(r[2] or 0)) for r in queries.fetch_all(sql, [*scope, *bounds])
+        }
     where, params = _where(flt, today, "o.status = 'won'")
     sql = (
         "SELECT o.currency, count(*), sum(o.est_revenue_minor) FROM opportunity o "

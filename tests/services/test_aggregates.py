@@ -100,6 +100,30 @@ def kept_funnel(conn: sqlite3.Connection) -> dict[tuple[object, ...], tuple[obje
     return found
 
 
+def plain_outcomes(conn: sqlite3.Connection) -> dict[tuple[object, ...], tuple[object, ...]]:
+    found = {}
+    for scope, column in aggregates.SCOPES.items():
+        where = f" WHERE {column} IS NOT NULL" if column else ""
+        won = "(status = 'won' AND closed_at IS NOT NULL)"
+        sql = (
+            f"SELECT {column or '0'}, status, CASE status WHEN 'lost' THEN lost_reason "
+            "WHEN 'won' THEN won_reason ELSE '' END, currency, "
+            "coalesce(substr(closed_at, 1, 10), ''), count(*), sum(est_revenue_minor), "
+            f"sum(CASE WHEN {won} THEN julianday(closed_at) - julianday(created_at) ELSE 0 END), "
+            f"sum({won}) FROM opportunity{where} GROUP BY 1, 2, 3, 4, 5"
+        )
+        for sid, *key_and_figures in conn.execute(sql):
+            found[(scope, sid, *key_and_figures[:4])] = _rounded(key_and_figures[4:])
+    return found
+
+
+def kept_outcomes(conn: sqlite3.Connection) -> dict[tuple[object, ...], tuple[object, ...]]:
+    return {
+        tuple(r[:6]): _rounded(list(r[6:]))
+        for r in conn.execute("SELECT * FROM outcome_total WHERE opportunities <> 0")
+    }
+
+
 def kept(conn: sqlite3.Connection) -> tuple[dict[tuple[object, ...], tuple[int, ...]], ...]:
     pipe = {
         tuple(r[:6]): tuple(r[6:])
@@ -118,6 +142,7 @@ def assert_aggregates_right(path: Path) -> None:
         assert pipe == dict(plain_pipeline(conn))
         assert fore == plain_forecast(conn)
         assert kept_funnel(conn) == plain_funnel(conn)
+        assert kept_outcomes(conn) == plain_outcomes(conn)
         # No row is left below zero (a take without its add).
         assert conn.execute(
             "SELECT count(*) FROM pipeline_total WHERE opportunities < 0"
@@ -351,6 +376,38 @@ def test_the_funnel_from_the_aggregates_equals_the_funnel_from_the_visits(
                 }, figure
             for stage_id, days in plain.left.items():
                 assert kept_sums.left[stage_id] == pytest.approx(days, abs=1e-6)
+    finally:
+        workspace.close_database()
+        paths.set_data_dir(None)
+
+
+@pytest.mark.parametrize("breakdown", ["stage", "owner", "facility", "source", "brand"])
+def test_the_dashboard_from_the_aggregates_equals_the_dashboard_from_the_base_tables(
+    demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, breakdown: str
+) -> None:
+    from app.services import dashboard
+
+    path = tmp_path / "showroom.sqlite3"
+    shutil.copyfile(demo_file, path)
+    paths.set_data_dir(tmp_path)
+    workspace.open_database(path)
+    try:
+        workspace.sign_in("anna")
+        now = datetime.now()
+        owner = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first().owner_id
+        facility = (
+            m.Opportunity.select().where(m.Opportunity.facility.is_null(False)).first().facility_id
+        )
+        filters = [
+            dashboard.DashboardFilter(),
+            dashboard.DashboardFilter(owner_id=owner),
+            dashboard.DashboardFilter(facility_id=facility),
+        ]
+        kept_ones = [dashboard.load(f, breakdown, TODAY, now) for f in filters]
+        assert kept_ones[0].pipeline.cells and kept_ones[0].funnel.stages
+        monkeypatch.setattr(db_dashboard, "aggregate_scope", lambda flt: None)
+        for flt, kept_one in zip(filters, kept_ones, strict=True):
+            assert dashboard.load(flt, breakdown, TODAY, now) == kept_one
     finally:
         workspace.close_database()
         paths.set_data_dir(None)

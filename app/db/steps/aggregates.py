@@ -53,6 +53,9 @@ TRIGGER_NAMES = (
     "funnel_visit_delete",
     "funnel_scope_update",
     "funnel_opportunity_delete",
+    "outcome_insert",
+    "outcome_update",
+    "outcome_delete",
 )
 
 DDL = [
@@ -94,6 +97,22 @@ DDL = [
         left_at REAL NOT NULL,
         lost_last INTEGER NOT NULL,
         PRIMARY KEY (scope, scope_id, stage_id)
+    ) WITHOUT ROWID""",
+    # How the opportunities stand, per scope, status, reason (lost or won, "" while open),
+    # currency and day closed ("" when not): their count, Σ est. revenue, and for the won
+    # ones with a closing time Σ days from created to won and their count.
+    """CREATE TABLE IF NOT EXISTS outcome_total (
+        scope TEXT NOT NULL,
+        scope_id INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        closed_day TEXT NOT NULL,
+        opportunities INTEGER NOT NULL,
+        revenue INTEGER NOT NULL,
+        won_days REAL NOT NULL,
+        won_dated INTEGER NOT NULL,
+        PRIMARY KEY (scope, scope_id, status, reason, currency, closed_day)
     ) WITHOUT ROWID""",
 ]
 
@@ -167,8 +186,9 @@ def _scopes_of(opportunity_id: str) -> str:
     return " UNION ALL ".join(parts)
 
 
-_FUNNEL_COLUMNS = (
-    "scope, scope_id, stage_id, reached, went_on, visits, leaves, entered, left_at, lost_last"
+_FUNNEL_COLUMNS = ", ".join(
+    ("scope", "scope_id", "stage_id", "reached", "went_on", "visits", "leaves", "entered")
+    + ("left_at", "lost_last")
 )
 _FUNNEL_ADD = """ON CONFLICT (scope, scope_id, stage_id) DO UPDATE SET
         reached = reached + excluded.reached, went_on = went_on + excluded.went_on,
@@ -200,6 +220,39 @@ def _all_visits_change(opportunity: str, sign: int) -> str:
         FROM opportunity_stage_visit v CROSS JOIN ({_scopes(opportunity)}) AS s
         WHERE v.opportunity_id = {opportunity}.id
         {_FUNNEL_ADD}"""
+
+
+_OUTCOME_COUNTED = sorted(
+    {"status", "lost_reason", "won_reason", "currency", "closed_at", "created_at"}
+    | {"est_revenue_minor"}
+    | {c for c in SCOPES.values() if c}
+)
+
+
+def _outcome_values(row: str) -> str:
+    """An opportunity row's outcome key and figures, as outcome_total holds them."""
+    won_dated = f"({row}.status = 'won' AND {row}.closed_at IS NOT NULL)"
+    return (
+        f"{row}.status, CASE {row}.status WHEN 'lost' THEN coalesce({row}.lost_reason, '') "
+        f"WHEN 'won' THEN coalesce({row}.won_reason, '') ELSE '' END, {row}.currency, "
+        f"coalesce(substr({row}.closed_at, 1, 10), ''), "
+        "{sign}, {sign} * " + f"{row}.est_revenue_minor, "
+        "{sign} * " + f"CASE WHEN {won_dated} THEN julianday({row}.closed_at) - "
+        f"julianday({row}.created_at) ELSE 0 END, " + "{sign} * " + f"{won_dated}"
+    )
+
+
+def _outcome_change(row: str, sign: int) -> str:
+    return f"""INSERT INTO outcome_total
+        (scope, scope_id, status, reason, currency, closed_day, opportunities, revenue,
+         won_days, won_dated)
+        SELECT s.scope, s.scope_id, {_outcome_values(row).format(sign=sign)}
+        FROM ({_scopes(row)}) AS s WHERE 1 = 1
+        ON CONFLICT (scope, scope_id, status, reason, currency, closed_day) DO UPDATE SET
+        opportunities = opportunities + excluded.opportunities,
+        revenue = revenue + excluded.revenue,
+        won_days = won_days + excluded.won_days,
+        won_dated = won_dated + excluded.won_dated;"""
 
 
 _SCOPE_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in SCOPES.values() if c)
@@ -237,6 +290,20 @@ TRIGGERS = [
     "CREATE TRIGGER funnel_opportunity_delete BEFORE DELETE ON opportunity BEGIN\n"
     + _all_visits_change("old", -1)
     + "\nEND",
+    "CREATE TRIGGER outcome_insert AFTER INSERT ON opportunity BEGIN\n"
+    + _outcome_change("new", 1)
+    + "\nEND",
+    "CREATE TRIGGER outcome_update AFTER UPDATE ON opportunity\n"
+    "    WHEN "
+    + " OR ".join(f"old.{c} IS NOT new.{c}" for c in _OUTCOME_COUNTED)
+    + " BEGIN\n"
+    + _outcome_change("old", -1)
+    + "\n"
+    + _outcome_change("new", 1)
+    + "\nEND",
+    "CREATE TRIGGER outcome_delete AFTER DELETE ON opportunity BEGIN\n"
+    + _outcome_change("old", -1)
+    + "\nEND",
 ]
 
 
@@ -245,6 +312,7 @@ def _fill(db: Database) -> None:
     db.execute_sql("DELETE FROM pipeline_total")
     db.execute_sql("DELETE FROM forecast_total")
     db.execute_sql("DELETE FROM funnel_total")
+    db.execute_sql("DELETE FROM outcome_total")
     for name, column in SCOPES.items():
         scope_id = f"o.{column}" if column else "0"
         scope_where = f" AND o.{column} IS NOT NULL" if column else ""
@@ -276,6 +344,22 @@ def _fill(db: Database) -> None:
             FROM opportunity_stage_visit v JOIN opportunity o ON o.id = v.opportunity_id
             WHERE 1 = 1{scope_where}
             GROUP BY 2, 3"""
+        )
+        won = "(o.status = 'won' AND o.closed_at IS NOT NULL)"
+        db.execute_sql(
+            f"""INSERT INTO outcome_total
+                (scope, scope_id, status, reason, currency, closed_day, opportunities,
+                 revenue, won_days, won_dated)
+            SELECT '{name}', {scope_id}, o.status,
+                   CASE o.status WHEN 'lost' THEN coalesce(o.lost_reason, '')
+                        WHEN 'won' THEN coalesce(o.won_reason, '') ELSE '' END,
+                   o.currency, coalesce(substr(o.closed_at, 1, 10), ''), count(*),
+                   sum(o.est_revenue_minor),
+                   sum(CASE WHEN {won} THEN julianday(o.closed_at) - julianday(o.created_at)
+                       ELSE 0 END),
+                   sum({won})
+            FROM opportunity o WHERE 1 = 1{scope_where}
+            GROUP BY 2, 3, 4, 5, 6"""
         )
 
 
