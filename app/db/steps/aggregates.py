@@ -186,10 +186,8 @@ def _scopes_of(opportunity_id: str) -> str:
     return " UNION ALL ".join(parts)
 
 
-_FUNNEL_COLUMNS = ", ".join(
-    ("scope", "scope_id", "stage_id", "reached", "went_on", "visits", "leaves", "entered")
-    + ("left_at", "lost_last")
-)
+_FUNNEL_FIGURES = ("reached", "went_on", "visits", "leaves", "entered", "left_at", "lost_last")
+_FUNNEL_COLUMNS = ", ".join(("scope", "scope_id", "stage_id", *_FUNNEL_FIGURES))
 _FUNNEL_ADD = """ON CONFLICT (scope, scope_id, stage_id) DO UPDATE SET
         reached = reached + excluded.reached, went_on = went_on + excluded.went_on,
         visits = visits + excluded.visits, leaves = leaves + excluded.leaves,
