@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import getpass
 import logging
 import sys
 import time
@@ -57,7 +58,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="NAME",
         help=_("sign in as this user (default: the computer's login name)"),
     )
-    parser.add_argument("--version", action="version", version=f"Showroom {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"Showroom {__version__}",
+        help=_("show program's version number and exit"),
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     render = commands.add_parser(
         "render",
@@ -374,6 +380,12 @@ def _paint_now(window: QWidget) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app import argparse_texts, i18n, languages
+
+    # The terminal speaks the system's language (--help, argparse's own words, the
+    # commands' messages); the window, the user's choice (start_language below).
+    i18n.set_language(languages.system_language())
+    argparse_texts.translate_argparse()
     args = parse_args(sys.argv[1:] if argv is None else argv)
     paths.keep_files_private()
     if args.data_dir is not None:
@@ -395,6 +407,11 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("Showroom")
     app.setOrganizationName("Showroom")
     app.setApplicationVersion(__version__)
+    from ui.shell.language import start_language
+
+    # Before the first window: the language the user who starts the program chose, else
+    # the system's (and Qt's own texts with it).
+    start_language(args.user or getpass.getuser())
 
     # The window's frame is shown first and the database opened after it: the program
     # answers at once, and what goes wrong in opening is said over its window.

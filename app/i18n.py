@@ -22,6 +22,7 @@ Catalogues: resources/translations/<language>/LC_MESSAGES/showroom.mo, compiled 
 from __future__ import annotations
 
 import gettext as _gettext
+import re
 import threading
 from functools import cache, cached_property
 from typing import TYPE_CHECKING
@@ -99,20 +100,25 @@ class Translator:
 
         return str(_numbers.get_decimal_symbol(self.locale))
 
+    def _pattern(self, pattern: str, digits: int) -> str:
+        """The locale's own pattern (its grouping: 3 then 2 in India) with ``digits`` decimals."""
+        fraction = "." + "0" * digits if digits else ""
+        return re.sub(r"0(?:\.[0#]+)?", lambda _m: "0" + fraction, pattern, count=1)
+
     def format_decimal(self, value: Decimal | float, digits: int) -> str:
         """A number with exactly ``digits`` decimals: (1.5, 2) -> '1.50' (en), '1,50' (de)."""
         from babel import numbers as _numbers
 
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        pattern = self._pattern(self.locale.decimal_formats[None].pattern, digits)
         return _numbers.format_decimal(
             value, format=pattern, locale=self.locale, decimal_quantization=True
         )
 
     def format_percent(self, value: Decimal | float, digits: int = 0) -> str:
-        """0.25 -> '25%' (en), '25 %' (de)."""
+        """0.25 -> '25%' (en), '25\u00a0%' (de), as the locale writes a percentage."""
         from babel import numbers as _numbers
 
-        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        pattern = self._pattern(self.locale.percent_formats[None].pattern, digits)
         return _numbers.format_percent(value, format=pattern, locale=self.locale)
 
     def format_money(self, amount: Decimal, currency: str) -> str:

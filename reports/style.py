@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 from reportlab.platypus import Paragraph as PlainParagraph
 
-from app.domain import money
+from app.domain import money, reading
 from app.domain.choices import Choice
 from app.domain.documents import DocumentKind, DocumentSnapshot
 from app.i18n import ENGLISH, NP_, Translator
@@ -57,21 +57,6 @@ DUE_FILL = colors.HexColor("#dde6f0")
 STRIPE_FILL = colors.HexColor("#f6f8fa")
 DRAFT_INK = colors.Color(0.75, 0.1, 0.1, alpha=0.13)
 
-# Abbreviated month names, as the documents print dates ("23 Nov 2026").
-MONTHS = (
-    NP_("month", "Jan"),
-    NP_("month", "Feb"),
-    NP_("month", "Mar"),
-    NP_("month", "Apr"),
-    NP_("month", "May"),
-    NP_("month", "Jun"),
-    NP_("month", "Jul"),
-    NP_("month", "Aug"),
-    NP_("month", "Sep"),
-    NP_("month", "Oct"),
-    NP_("month", "Nov"),
-    NP_("month", "Dec"),
-)
 MINUS = "\u2212"
 
 TITLES = {
@@ -90,12 +75,11 @@ def text(value: str, bold: bool = False) -> str:
 
 
 def format_date(value: date | None, t: Translator = ENGLISH) -> str:
-    # Month names spelled out by hand: strftime's %b follows the machine's locale.
+    """A date as the document's locale writes it: '31.01.2027' (de), '31/01/2027' (fr, it),
+    '1/31/2027' (en); never the machine's locale."""
     if value is None:
         return ""
-    month = t.pgettext(*MONTHS[value.month - 1])
-    # TRANSLATORS: a date on a document, e.g. "23 Nov 2026".
-    return t._("{day} {month} {year}").format(day=value.day, month=month, year=value.year)
+    return reading.format_day(value, t)
 
 
 def title(snapshot: DocumentSnapshot, t: Translator = ENGLISH) -> str:
@@ -103,8 +87,9 @@ def title(snapshot: DocumentSnapshot, t: Translator = ENGLISH) -> str:
     return t.pgettext(*TITLES[snapshot.kind])
 
 
-def format_amount(value: Decimal, currency: str) -> str:
-    figure = money.format_amount(abs(value), currency)
+def format_amount(value: Decimal, currency: str, t: Translator = ENGLISH) -> str:
+    """A figure of a table, in the document's locale: '12.500,00' (de), with a true minus."""
+    figure = money.format_amount(abs(value), currency, t)
     return f"{MINUS}{figure}" if value < 0 else figure
 
 

@@ -21,7 +21,7 @@ from app.domain.quotes import (
     TradeInVehicle,
     describe_trade_in,
     format_quantity,
-    format_rate,
+    format_rate_percent,
 )
 from app.i18n import Translator
 from reports import fonts
@@ -184,7 +184,7 @@ def line_table(snapshot: DocumentSnapshot, t: Translator) -> Table:
         if line.is_trade_in:
             continue
         position += 1
-        rows.append(line_row(position, line, currency))
+        rows.append(line_row(position, line, currency, t))
         if position % 2 == 0:
             stripes.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), STRIPE_FILL))
     return Table(
@@ -216,15 +216,15 @@ def line_table(snapshot: DocumentSnapshot, t: Translator) -> Table:
     )
 
 
-def line_row(position: int, line: DocumentLine, currency: str) -> list[Any]:
+def line_row(position: int, line: DocumentLine, currency: str, t: Translator) -> list[Any]:
     unit_price = -line.unit_price if line.kind == LineKind.DISCOUNT else line.unit_price
     return [
         str(position),
         para(line.description, "Cell"),
-        format_quantity(line.quantity),
-        format_amount(unit_price, currency),
-        "—" if line.margin_scheme else f"{format_rate(line.vat_rate)}%",
-        format_amount(line.net, currency),
+        format_quantity(line.quantity, t),
+        format_amount(unit_price, currency, t),
+        "—" if line.margin_scheme else format_rate_percent(line.vat_rate, t),
+        format_amount(line.net, currency, t),
     ]
 
 
@@ -233,18 +233,18 @@ def totals_table(snapshot: DocumentSnapshot, t: Translator, notes: list[Flowable
     currency = snapshot.currency
     rows: list[list[Any]] = []
     if totals.vat or not totals.margin:
-        rows.append([t._("Net total"), format_amount(totals.net, currency)])
+        rows.append([t._("Net total"), format_amount(totals.net, currency, t)])
     for vat in totals.vat:
-        on = t._("VAT {rate}% on {amount}").format(
-            rate=format_rate(vat.rate), amount=format_amount(vat.net, currency)
+        on = t._("VAT {rate} on {amount}").format(
+            rate=format_rate_percent(vat.rate, t), amount=format_amount(vat.net, currency, t)
         )
-        rows.append([on, format_amount(vat.vat, currency)])
+        rows.append([on, format_amount(vat.vat, currency, t)])
     if totals.margin:
         label = [
             para(t._("Margin scheme, no VAT shown"), "Cell"),
             para(t._("final prices of the vehicles marked —"), "CellNote"),
         ]
-        rows.append([label, format_amount(totals.margin, currency)])
+        rows.append([label, format_amount(totals.margin, currency, t)])
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
         ("FONTSIZE", (0, 0), (-1, -1), 9),
@@ -261,7 +261,7 @@ def totals_table(snapshot: DocumentSnapshot, t: Translator, notes: list[Flowable
     if trade_ins or totals.trade_in:
         gross_row = len(rows)
         gross = t._("Total incl. VAT ({currency})").format(currency=currency)
-        rows.append([gross, format_amount(totals.gross, currency)])
+        rows.append([gross, format_amount(totals.gross, currency, t)])
         commands += [
             ("LINEABOVE", (0, gross_row), (-1, gross_row), 0.6, INK),
             ("FONTNAME", (0, gross_row), (-1, gross_row), fonts.BOLD),
@@ -273,12 +273,12 @@ def totals_table(snapshot: DocumentSnapshot, t: Translator, notes: list[Flowable
             ]
             if line.trade_in is not None and not line.trade_in.is_empty:
                 label.append(para(identify(line.trade_in, t), "CellNote"))
-            rows.append([label, format_amount(line.net, currency)])
+            rows.append([label, format_amount(line.net, currency, t)])
         due_label = t._("Amount due ({currency})").format(currency=currency)
     else:
         due_label = t._("Total amount due ({currency})").format(currency=currency)
     due_row = len(rows)
-    rows.append([due_label, format_amount(totals.amount_due, currency)])
+    rows.append([due_label, format_amount(totals.amount_due, currency, t)])
     commands += [
         ("LINEABOVE", (0, due_row), (-1, due_row), 1.2, ACCENT),
         ("BACKGROUND", (0, due_row), (-1, due_row), DUE_FILL),

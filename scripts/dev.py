@@ -17,15 +17,18 @@ project's dependencies into it (again only after pyproject.toml changes).
 
 commands:
   run [ARGS...]    start Showroom (main.py) with ARGS, e.g. --demo
-  test [ARGS...]   run the tests: python -m pytest ARGS, with QT_QPA_PLATFORM=offscreen
+  test [ARGS...]   run the tests (the catalogues compiled first): python -m pytest
+                   ARGS, with QT_QPA_PLATFORM=offscreen
   check            ruff check, ruff format --check, mypy, lint-imports, the texts'
-                   template up to date, no untranslated text where that is enforced
+                   template up to date, every shipped language's catalogue complete
+                   (no missing or fuzzy translation, placeholders as the original's,
+                   up to date with the template), no untranslated text in the code
   texts COMMAND    the translation catalogues (scripts/texts.py): extract (the template
                    resources/translations/showroom.pot), update (merge it into each
                    language), compile (.po -> .mo), add LANG (start a language), check
   build [ARGS...]  build the installer (the catalogues compiled first):
                    pyinstaller --noconfirm installer.spec ARGS
-  setup            only create or update .venv
+  setup            only create or update .venv (and compile the catalogues)
 """
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,15 +188,25 @@ def texts(args: list[str]) -> int:
     return call([str(VENV_PYTHON), str(ROOT / "scripts" / "texts.py"), *args], cwd=ROOT)
 
 
-def run_app(args: list[str]) -> int:
-    # The program reads compiled catalogues; the .po files are what is committed.
+def compile_catalogues() -> int:
+    """The program reads compiled catalogues (.mo, not committed); the .po files are what is
+    committed. Built before the program runs, the tests run, or the installer is built."""
     if texts(["compile"]) != 0:
         return fail("compiling the translation catalogues failed")
+    return 0
+
+
+def run_app(args: list[str]) -> int:
+    if compile_catalogues() != 0:
+        return 1
     # The caller's working directory is kept, so a relative --data-dir means what it says.
     return call([str(VENV_PYTHON), str(ROOT / "main.py"), *args])
 
 
 def run_tests(args: list[str]) -> int:
+    # The tests read the shipped catalogues (a German screen, Qt's buttons, --help).
+    if compile_catalogues() != 0:
+        return 1
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     return call([str(VENV_PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
@@ -208,7 +221,9 @@ def run_checks(args: list[str]) -> int:
         ("ruff format --check", [python, "-m", "ruff", "format", "--check", "."]),
         ("mypy", [python, "-m", "mypy"]),
         ("lint-imports", [venv_script("lint-imports")]),
-        ("texts template", [python, str(ROOT / "scripts" / "texts.py"), "check"]),
+        ("texts template", [python, str(ROOT / "scripts" / "texts.py"), "check-template"]),
+        # Every shipped language complete, placeholders as the original's, up to date.
+        ("translations", [python, str(ROOT / "scripts" / "texts.py"), "check-catalogues"]),
         ("untranslated texts", [python, str(ROOT / "scripts" / "check_texts.py")]),
     ]
     failed = []
@@ -224,14 +239,16 @@ def run_checks(args: list[str]) -> int:
 
 def build(args: list[str]) -> int:
     # installer.spec copies resources/ whole, the compiled catalogues with it.
-    if texts(["compile"]) != 0:
-        return fail("compiling the translation catalogues failed")
+    if compile_catalogues() != 0:
+        return 1
     command = [str(VENV_PYTHON), "-m", "PyInstaller", "--noconfirm", "installer.spec", *args]
     return call(command, cwd=ROOT)
 
 
 def setup_only(args: list[str]) -> int:
-    return fail(f"setup takes no arguments (got {' '.join(args)})") if args else 0
+    if args:
+        return fail(f"setup takes no arguments (got {' '.join(args)})")
+    return compile_catalogues()
 
 
 COMMANDS = {

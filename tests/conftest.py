@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The program speaks the system's language: the tests read English whatever the machine's
+# locale is (a test of another language sets its own, or starts a process with its own).
+os.environ["LANGUAGE"] = "en"
 
 import pytest
 

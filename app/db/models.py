@@ -298,6 +298,9 @@ class Account(BaseModel):
     # The display name without case or accents, so "Bäckerei" sorts among the Bs.
     sort_name = _key_field()
     vat_number = _text_field()  # a business customer's VAT ID, printed on its documents
+    # The language its documents are written in ("de"; app.domain.languages); "" for the
+    # dealership's (schema step languages).
+    language = _text_field()
 
     class Meta:
         indexes = (
@@ -413,6 +416,7 @@ class Lead(BaseModel):
     converted_account = ForeignKeyField(Account, null=True, on_delete="SET NULL")
     converted_contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
     converted_at = DateTimeField(null=True)
+    language = _text_field()  # as the web form or the browser gave it, "" unknown
 
 
 class OpportunityKind(BaseModel):

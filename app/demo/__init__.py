@@ -18,6 +18,7 @@ from app.demo.logo import place_logo
 from app.demo.sales import SalesBuilder
 from app.demo.summary import DatabaseNotEmpty, DemoSize, DemoSummary
 from app.i18n import _
+from app.services import documents
 
 __all__ = ["DatabaseNotEmpty", "DemoSize", "DemoSummary", "load_demo"]
 
@@ -46,6 +47,8 @@ def load_demo(
         builder.add_opportunities(size.opportunities)
         builder.add_open_leads(size.leads)
         place_logo()
+        # A German dealership: its customers' documents are German unless they read another.
+        put_setting(documents.LANGUAGE_SETTING, "de")
         issued = quotes.add_documents(builder.rng, builder.today, size.quoted)
         demo_fleet = fleet.mark_uses(builder.rng)
         activity_count = activities.add_activities(builder.rng, builder.today, size.active)

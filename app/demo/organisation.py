@@ -43,6 +43,19 @@ from app.domain.choices import AccountKind, BusinessKind, Condition, OperationKi
 from app.domain.vin import with_check_digit
 from app.services import accounts
 
+# The language each customer's documents are written in, by where their first name comes
+# from (ORIGINS' order): German, Italian and French customers read their own; the others,
+# new to the country, read English. Drawn from the name, not the random source, so the rest
+# of the demo stays what it was.
+_ORIGIN_LANGUAGES = ("de", "it", "en", "en", "en", "en", "fr")
+
+
+def language_of_name(first: str) -> str:
+    for origin, language in zip(ORIGINS, _ORIGIN_LANGUAGES, strict=False):
+        if first in origin.male or first in origin.female:
+            return language
+    return "en"
+
 
 class OrganisationBuilder:
     """The dealer group with its sites, staff, catalogue and stock, and its customers."""
@@ -303,7 +316,7 @@ class OrganisationBuilder:
                 email = self._email("info", domain)
                 account_rows.append(
                     (account_id, AccountKind.COMPANY.value, name, "", "", name, email, landline,
-                     street, postcode, city, country)
+                     street, postcode, city, country, "de")
                 )  # fmt: skip
                 for _ in range(rng.choices((1, 2, 3), weights=(5, 3, 2))[0]):
                     first, last = self._person()
@@ -333,7 +346,7 @@ class OrganisationBuilder:
                 street = f"{rng.choice(STREETS)} {number}{suffix}"
                 account_rows.append(
                     (account_id, AccountKind.PERSON.value, name, first, last_name, "", email,
-                     phone, street, postcode, city, country)
+                     phone, street, postcode, city, country, language_of_name(first))
                 )  # fmt: skip
                 people.append(Person(contact_id, first, last_name, email, phone))
                 contact_rows.append((contact_id, account_id, first, last_name, email, phone, ""))
@@ -350,7 +363,7 @@ class OrganisationBuilder:
             phone = f"+49 89 {4400_000 + account_id}"
             account_rows.append(
                 (account_id, AccountKind.PERSON.value, name, first, last_name, "", email, phone,
-                 street, postcode, city, "Germany")
+                 street, postcode, city, "Germany", "en")
             )  # fmt: skip
             person = Person(contact_id, first, last_name, email, phone)
             contact_rows.append((contact_id, account_id, first, last_name, email, phone, ""))
@@ -364,7 +377,7 @@ class OrganisationBuilder:
         bulk.insert_rows(
             "account",
             ("id", "kind", "name", "first_name", "last_name", "company_name", "email", "phone",
-             "street", "postcode", "city", "country"),
+             "street", "postcode", "city", "country", "language"),
             account_rows,
         )  # fmt: skip
         # The duplicate check's keys and the sort name, computed where accounts.create does.

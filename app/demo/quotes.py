@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from app import i18n
 from app.db import bulk
 from app.db import models as m
 from app.demo.tables import MODEL_YEARS
 from app.domain import money
 from app.domain.choices import Condition, Interest, Status
 from app.domain.documents import DocumentKind, build_snapshot
+from app.domain.languages import CORRESPONDENCE_LANGUAGES
 from app.domain.quotes import LineKind, QuoteLine, QuoteStatus, TradeInVehicle, compute_totals
 from app.domain.vin import with_check_digit
 from app.services import documents
@@ -155,7 +157,8 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
         .order_by(m.Opportunity.created_at, m.Opportunity.id)
         .limit(limit)
     )
-    terms = documents.terms()
+    # Each customer's documents in their language, with the terms printed in it.
+    terms = {code: documents.terms(i18n.translator(code)) for code in CORRESPONDENCE_LANGUAGES}
     numbers = _Numbers()
     quote_id, form_id, order_id = (bulk.next_id(t) for t in ("quote", "order_form", "sales_order"))
     quote_rows: list[tuple[object, ...]] = []
@@ -184,6 +187,7 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
             documents.freeze_images(seller)  # the logo, once, with the documents that print it
             frozen.add(seller.logo_sha256)
         customer = documents.customer_for(row)
+        language = documents.language_of(row.account)
         vehicle = row.vehicle if row.vehicle_id else None
         number = f"Q-{numbers.quote:05d}"
         numbers.quote += 1
@@ -211,7 +215,8 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
                 lines=lines,
                 payment_method=payment,
                 salesperson=documents.salesperson_for(row),
-                terms=terms,
+                terms=terms[language],
+                language=language,
                 valid_until=valid_until,
             )
         totals = compute_totals(lines, row.currency)
@@ -260,7 +265,8 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
                 lines=lines,
                 payment_method=payment,
                 salesperson=documents.salesperson_for(row),
-                terms=terms,
+                terms=terms[language],
+                language=language,
                 delivery_date=row.scheduled_delivery,
                 quote_reference=number,
             )

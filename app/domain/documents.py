@@ -8,17 +8,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from app.domain import reading
 from app.domain.choices import Choice, Condition, Interest, labelled
 from app.domain.quotes import LineKind, QuoteLine, TradeInVehicle, compute_totals, validate_lines
 from app.domain.validation import ValidationError, Validator
-from app.i18n import NP_, _
+from app.i18n import NP_, SOURCE_LANGUAGE, _
 
 # Bumped when the stored form changes incompatibly; from_dict refuses what it does not know,
 # so an old program never misprints a newer document. Format 2 freezes the logo (by the
 # hash of its bytes, kept once in the document_image table), the dealer's legal details, the
-# margin scheme and the trade-in vehicle; format 1 documents still print as they did.
-SNAPSHOT_FORMAT = 2
-READABLE_FORMATS = frozenset({1, 2})
+# margin scheme and the trade-in vehicle; format 1 documents still print as they did. Format 3
+# keeps the language the document is written in (the customer's): an older program, which
+# printed every document in English, refuses it rather than print it in the wrong language.
+SNAPSHOT_FORMAT = 3
+READABLE_FORMATS = frozenset({1, 2, 3})
 
 
 @labelled(
@@ -301,6 +304,9 @@ class DocumentSnapshot:
     delivery_date: date | None = None  # order forms
     quote_reference: str = ""  # order forms: the accepted quote, e.g. "Q-00042 rev. 2"
     remarks: str = ""  # printed under the lines (delivery conditions, what is included)
+    # The language it is written in, the customer's ("de"): labels, terms, figures and dates.
+    # Documents stored before format 3 were all printed in English, and reprint so.
+    language: str = SOURCE_LANGUAGE
     format: int = SNAPSHOT_FORMAT  # how it was stored: a format 1 document prints as it did
 
     @property
@@ -331,6 +337,7 @@ class DocumentSnapshot:
             "delivery_date": _date_out(self.delivery_date),
             "quote_reference": self.quote_reference,
             "remarks": self.remarks,
+            "language": self.language,
         }
 
     @property
@@ -371,6 +378,7 @@ class DocumentSnapshot:
             delivery_date=_date_in(data.get("delivery_date")),
             quote_reference=str(data.get("quote_reference", "")),
             remarks=str(data.get("remarks", "")),
+            language=str(data.get("language") or SOURCE_LANGUAGE),
             format=int(version),
         )
 
@@ -393,6 +401,7 @@ def build_snapshot(
     delivery_date: date | None = None,
     quote_reference: str = "",
     remarks: str = "",
+    language: str = SOURCE_LANGUAGE,
 ) -> DocumentSnapshot:
     """The snapshot of a document being issued now: totals computed from the lines, every
     refusal collected into one ValidationError (line fields keyed as in `validate_lines`).
@@ -422,7 +431,10 @@ def build_snapshot(
                 _(
                     "The quote would be valid until {valid_until}, before its issue date "
                     "{issue_date}."
-                ).format(valid_until=valid_until.isoformat(), issue_date=issue_date.isoformat()),
+                ).format(
+                    valid_until=reading.format_day(valid_until),
+                    issue_date=reading.format_day(issue_date),
+                ),
             )
     if vehicle.mileage_km is not None and vehicle.mileage_km < 0:
         v.error("vehicle.mileage_km", _("The mileage cannot be negative."))
@@ -482,6 +494,7 @@ def build_snapshot(
         delivery_date=delivery_date,
         quote_reference=quote_reference,
         remarks=remarks.strip(),
+        language=language or SOURCE_LANGUAGE,
     )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from app.i18n import _
+from app.domain import reading
+from app.i18n import Translator, _, current
 
 # Minor-unit exponents for the currencies a European dealership meets; anything else has 2.
 _EXPONENTS: dict[str, int] = {"JPY": 0, "HUF": 2, "ISK": 0, "KRW": 0, "CLP": 0}
@@ -48,50 +48,16 @@ def check_currency(code: str) -> str:
     return code
 
 
-_TYPED = re.compile(r"^[+-]?[0-9.,]+$")
-_GROUPED = re.compile(r"^[0-9]{1,3}(?:[.,][0-9]{3})+$")
-
-
-def parse_amount(text: str) -> Decimal:
-    """Read an amount as a person types it: '12500', '12,500.50', '12.500,50', '12 500'.
-
-    Until amounts are read in the user's locale, a figure whose one separator may group
-    thousands or mark decimals ("12.500", "12,500") is refused with both readings rather
-    than guessed; digits only, so "1e3" and "NaN" are no amounts."""
-    raw = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
-    if not raw:
+def parse_amount(text: str, t: Translator | None = None) -> Decimal:
+    """Read an amount as the user's locale writes it ('12.500,50' in German, '12,500.50' in
+    English, '12 500,50' in French), strictly: a figure read another way there ("12.50" in
+    German) is refused with the reading it would have had (app.domain.reading). Empty is 0."""
+    if not (text or "").strip():
         return Decimal(0)
-    if not _TYPED.match(raw):
-        raise MoneyError(_("“{text}” is not an amount").format(text=text))
-    sign, digits = ("-", raw[1:]) if raw[0] in "+-" else ("", raw)
-    digits = digits.removeprefix("+") if sign else digits
-    if "," in digits and "." in digits:
-        # The separator that comes last is the decimal one; the other groups thousands.
-        point = "," if digits.rfind(",") > digits.rfind(".") else "."
-        head, _sep, tail = digits.rpartition(point)
-        if not _GROUPED.match(head) and not head.isdigit():
-            raise MoneyError(_("“{text}” is not an amount").format(text=text))
-        plain = head.replace(",", "").replace(".", "") + "." + tail
-    elif digits.count(",") + digits.count(".") > 1:
-        if not _GROUPED.match(digits):  # "1.234.567" groups; "1.2.3" is nothing
-            raise MoneyError(_("“{text}” is not an amount").format(text=text))
-        plain = digits.replace(",", "").replace(".", "")
-    elif "," in digits or "." in digits:
-        head, _sep, tail = digits.partition("," if "," in digits else ".")
-        if len(tail) == 3 and head.isdigit() and head[0] != "0":
-            grouped = f"{Decimal(head + tail):,}"
-            decimal = f"{Decimal(f'{head}.{tail}').normalize():f}"
-            raise MoneyError(
-                _("“{text}” could be {grouped} or {decimal}: type {plain} or {decimal}.").format(
-                    text=text, grouped=grouped, decimal=decimal, plain=head + tail
-                )
-            )
-        plain = f"{head or '0'}.{tail}"
-    else:
-        plain = digits
-    if not plain.replace(".", "", 1).isdigit():
-        raise MoneyError(_("“{text}” is not an amount").format(text=text))
-    return Decimal(sign + plain)
+    try:
+        return reading.read_amount(text, t)
+    except reading.ReadError as exc:
+        raise MoneyError(str(exc)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +94,23 @@ def from_minor(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-exponent(currency))
 
 
-def format_amount(amount: Decimal, currency: str) -> str:
-    """12500 -> '12,500.00' (grouping for reading; the currency goes beside it)."""
+def format_amount(amount: Decimal, currency: str, t: Translator | None = None) -> str:
+    """12500 -> '12,500.00' (en), '12.500,00' (de): the figure as the locale (the screen's
+    when `t` is not given) writes it, with the currency's decimals; the currency goes beside."""
+    t = t if t is not None else current()
     try:
-        return f"{quantize(amount, currency):,.{exponent(currency)}f}"
+        return t.format_decimal(quantize(amount, currency), exponent(currency))
     except InvalidOperation:
         # More digits than Decimal rounds (only a typo is this large, and it is being
         # refused in a message): show it as it came.
-        return f"{amount:,}"
+        return f"{amount:,}"  # i18n: ignore
 
 
-def format_money(amount: Decimal, currency: str) -> str:
-    return f"{format_amount(amount, currency)} {currency}"
+def format_money(amount: Decimal, currency: str, t: Translator | None = None) -> str:
+    """As CLDR writes money in the locale (the screen's when `t` is not given): '€12,500.00'
+    (en), '12.500,00\u00a0€' (de and it), '12\u202f500,00\u00a0€' (fr)."""
+    t = t if t is not None else current()
+    try:
+        return t.format_money(quantize(amount, currency), currency)
+    except InvalidOperation:
+        return f"{amount:,} {currency}"  # i18n: ignore

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.domain import money
+from app.i18n import current
 
 # "Closing in N days": the forecast's windows, as the list's saved filters count them.
 FORECAST_WINDOWS: tuple[int, ...] = (7, 30, 90)
@@ -27,8 +28,10 @@ def average(total: float, count: int) -> float | None:
 
 
 def format_rate(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f} %"
+    """0.255 -> '25.5%' (en), '25,5\u00a0%' (de): the screen's locale's percentage."""
+    return "–" if value is None else current().format_percent(value, 1)
 
 
 def format_days(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    """12.25 -> '12.3' (en), '12,3' (de)."""
+    return "–" if value is None else current().format_decimal(value, 1)

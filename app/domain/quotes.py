@@ -11,7 +11,7 @@ from app import i18n
 from app.domain import money
 from app.domain.choices import Choice, labelled
 from app.domain.validation import Validator
-from app.i18n import N_, NP_, _, ngettext, pgettext
+from app.i18n import N_, NP_, Translator, _, current, ngettext, pgettext
 
 
 @labelled(
@@ -322,8 +322,8 @@ def validate_lines(
             v.warn(
                 line_field(index, "vat_rate"),
                 _(
-                    "{line}: a trade-in allowance carries no VAT; its rate of {rate} % is ignored."
-                ).format(line=label, rate=format_rate(line.vat_rate)),
+                    "{line}: a trade-in allowance carries no VAT; its rate of {rate} is ignored."
+                ).format(line=label, rate=format_rate_percent(line.vat_rate)),
             )
         if line.unit_price.is_finite() and abs(line.unit_price) > money.MAX_AMOUNT:
             v.error(
@@ -397,11 +397,11 @@ def _check_discounts(v: Validator, lines: Sequence[QuoteLine], currency: str) ->
             v.error(
                 line_field(index, "unit_price"),
                 _(
-                    "{line}: the discounts at {rate} % VAT come to {amount} {currency}, more than "
+                    "{line}: the discounts at {rate} VAT come to {amount} {currency}, more than "
                     "the {base} {currency} they discount."
                 ).format(
                     line=_line_label(index, line),
-                    rate=format_rate(line.vat_rate),
+                    rate=format_rate_percent(line.vat_rate),
                     amount=money.format_amount(discounted[line.vat_rate], currency),
                     base=money.format_amount(base, currency),
                     currency=currency,
@@ -476,18 +476,23 @@ def _decimals(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def format_rate(rate: Decimal) -> str:
-    """19 -> '19', 5.50 -> '5.5' (never '1E+1', which Decimal.normalize gives for 10)."""
-    if rate == rate.to_integral_value():
-        return str(int(rate))
-    return f"{rate.normalize():f}"
+def format_rate(rate: Decimal, t: Translator | None = None) -> str:
+    """19 -> '19', 5.50 -> '5.5' (en), '5,5' (de): as few decimals as the rate has, in the
+    locale of `t` (the screen's when not given)."""
+    t = t if t is not None else current()
+    return t.format_decimal(rate, _decimals(rate))
 
 
-def format_quantity(quantity: Decimal) -> str:
-    """1.00 -> '1', 2.50 -> '2.5', 1500 -> '1,500'."""
-    if quantity == quantity.to_integral_value():
-        return f"{int(quantity):,}"
-    return f"{quantity.normalize():,f}"
+def format_rate_percent(rate: Decimal, t: Translator | None = None) -> str:
+    """A VAT rate of 19 as the locale writes a percentage: '19%' (en), '19\u00a0%' (de)."""
+    t = t if t is not None else current()
+    return t.format_percent(rate / 100, _decimals(rate))
+
+
+def format_quantity(quantity: Decimal, t: Translator | None = None) -> str:
+    """1.00 -> '1', 2.50 -> '2.5', 1500 -> '1,500' (en); '2,5', '1.500' (de)."""
+    t = t if t is not None else current()
+    return t.format_decimal(quantity, _decimals(quantity))
 
 
 # Above this a VAT rate is surely mistyped: the highest standard rate in the EU is 27 %.
@@ -507,8 +512,8 @@ def issue_concerns(lines: Sequence[QuoteLine], currency: str) -> list[str]:
     )
     if rates:
         concerns.append(
-            _("It charges VAT at {rate} %, more than any rate in force.").format(
-                rate=format_rate(rates[0])
+            _("It charges VAT at {rate}, more than any rate in force.").format(
+                rate=format_rate_percent(rates[0])
             )
         )
     return concerns

@@ -10,9 +10,9 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
-from app.domain import identifiers, money, printable, vin
+from app.domain import identifiers, money, printable, reading, vin
 from app.domain.choices import Choice
-from app.i18n import _, ngettext
+from app.i18n import _, current, ngettext
 
 # RFC 5322's dot-atom, as email-validator reads an unquoted ASCII local part.
 _ATEXT = r"a-zA-Z0-9_!#$%&'*+\-/=?^`{|}~"  # i18n: ignore
@@ -119,7 +119,7 @@ class Validator:
             self.error(
                 name,
                 _("{label} of {amount} is more than any sale; check the digits.").format(
-                    label=label, amount=f"{value:,}"
+                    label=label, amount=current().format_number(value)
                 ),
             )
         return value
@@ -252,7 +252,7 @@ def not_in_past(v: Validator, name: str, value: date | None, today: date, label:
         v.error(
             name,
             _("{label} {date} is in the past; pick today or later.").format(
-                label=label, date=value.isoformat()
+                label=label, date=reading.format_day(value)
             ),
         )
 

@@ -17,13 +17,14 @@ from app.db.accounts import (
 )
 from app.db.connection import transaction
 from app.db.settings import setting_value
-from app.domain import money, standard_names
+from app.domain import languages, money, standard_names
 from app.domain.choices import AccountKind, ContactRole
 from app.domain.fields import label as field_label
+from app.domain.languages import CORRESPONDENCE_LANGUAGES
 from app.domain.text import search_text, search_words, umlauts_unspelled
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
-from app.services import conflicts, matching
+from app.services import conflicts, documents, matching
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import Option
 
@@ -41,6 +42,7 @@ class AccountInput:
     city: str = ""
     country: str = ""
     vat_number: str = ""  # a company's VAT ID, printed on its quotes and order forms
+    language: str = ""  # its documents' ("de"); "" becomes the dealership's when saved
 
 
 @dataclass
@@ -158,6 +160,16 @@ def check(data: AccountInput, v: Validator | None = None) -> Validator:
     # A VAT ID is a business's: a person's documents print none.
     is_company = data.kind == AccountKind.COMPANY.value
     data.vat_number = v.vat_id("vat_number", data.vat_number) if is_company else ""
+    # The language its documents are written in: the dealership's unless another is chosen.
+    if data.language and not languages.check(data.language):
+        v.error(
+            "language",
+            _("Documents are written in {languages}; “{code}” is none of them.").format(
+                languages=", ".join(languages.language_name(c) for c in CORRESPONDENCE_LANGUAGES),
+                code=data.language,
+            ),
+        )
+    data.language = languages.check(data.language) or documents.dealership_language()
     return v
 
 

@@ -24,7 +24,7 @@ from app.domain.choices import (
 from app.domain.fields import label as field_label
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
-from app.services import conflicts, leads, process
+from app.services import conflicts, leads, process, wording
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import NameChoice, reason_choices, reason_label, stored_reason
 from app.services.timeline import (
@@ -464,7 +464,7 @@ def agenda(user_id: int, today: date | None = None, now: datetime | None = None)
         stage = standard_names.display_name(stage_key, stored_stage)
         days = int((now - entered).total_seconds() // 86_400) if entered else 0
         if close < today:
-            reason = _("close date {date} has passed").format(date=close.isoformat())
+            reason = _("close date {date} has passed").format(date=wording.day(close))
             past_close.append(AgendaOpportunity(oid, topic, customer, stage, close, days, reason))
         if allowed is not None and days > allowed:
             reason = ngettext(

@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from app.db import models as m
-from app.domain import fields
-from app.i18n import _
+from app.domain import fields, reading
+from app.i18n import _, current
 from app.services.errors import ConflictError, FieldChange
 
 T = TypeVar("T")
@@ -39,11 +39,13 @@ def plain(value: object) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, Decimal):
-        return f"{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"{value:,}"
+        exponent = value.as_tuple().exponent
+        places = max(2, -exponent) if isinstance(exponent, int) and exponent < 0 else 2
+        return current().format_decimal(value, places)
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
+        return reading.format_moment(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return reading.format_day(value)
     return str(value)
 
 

@@ -19,12 +19,14 @@ from app.db import models as m
 from app.db.connection import read_transaction, transaction
 from app.db.reference import first_business
 from app.db.settings import put_setting, setting_changed_by, setting_value
+from app.domain import languages
 from app.domain.choices import Condition
 from app.domain.documents import Customer, DocumentSnapshot, LegalDetails, Seller, Vehicle
 from app.domain.fields import label as field_label
+from app.domain.languages import CORRESPONDENCE_LANGUAGES
 from app.domain.quotes import VatTreatment
 from app.domain.validation import Validator
-from app.i18n import ENGLISH, N_, Translator, _
+from app.i18n import ENGLISH, N_, SOURCE_LANGUAGE, Translator, _
 from app.services import conflicts, wording
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import Option
@@ -51,8 +53,27 @@ TERMS_SETTING = "documents.terms"
 LOGO_SETTING = "documents.logo_path"
 VALID_DAYS_SETTING = "quote.valid_days"
 VAT_RATE_SETTING = "quote.vat_rate"
+# The dealership's language: a customer's documents are written in it unless the customer
+# has another one.
+LANGUAGE_SETTING = "documents.language"
+
+
+def terms_setting(language: str) -> str:
+    """The setting of the terms in one language ("documents.terms.de"); TERMS_SETTING holds
+    the terms printed in a language that has none of its own."""
+    return f"{TERMS_SETTING}.{language}"
+
+
+TRANSLATED_TERMS_SETTINGS = tuple(terms_setting(code) for code in CORRESPONDENCE_LANGUAGES)
 # The settings the document settings form edits together, under one version.
-DOCUMENT_SETTING_KEYS = (VALID_DAYS_SETTING, VAT_RATE_SETTING, TERMS_SETTING, LOGO_SETTING)
+DOCUMENT_SETTING_KEYS = (
+    VALID_DAYS_SETTING,
+    VAT_RATE_SETTING,
+    TERMS_SETTING,
+    LOGO_SETTING,
+    LANGUAGE_SETTING,
+    *TRANSLATED_TERMS_SETTINGS,
+)
 DEFAULT_VALID_DAYS = 14
 DEFAULT_VAT_RATE = Decimal("19")
 MAX_VALID_DAYS = 366
@@ -86,10 +107,29 @@ def _setting(key: str, default: str) -> str:
 
 
 def terms(translator: Translator = ENGLISH) -> str:
-    """The terms printed on documents: the ones set, else the default ones in the
-    document's language (``translator``'s)."""
+    """The terms printed on a document in ``translator``'s language: the ones set for that
+    language, else the ones set for every language, else the default ones in it."""
+    own = setting_value(terms_setting(translator.language))
+    if own:
+        return own
     value = setting_value(TERMS_SETTING)
     return value if value is not None else translator._(DEFAULT_TERMS)
+
+
+def translated_terms(language: str) -> str:
+    """The terms set for one language only ("" when it prints the general ones)."""
+    return setting_value(terms_setting(language)) or ""
+
+
+def dealership_language() -> str:
+    """The dealership's language: its customers' documents are written in it unless they
+    have another (English until it is set)."""
+    return languages.check(setting_value(LANGUAGE_SETTING) or "") or SOURCE_LANGUAGE
+
+
+def language_of(account: m.Account) -> str:
+    """The language the customer's documents are written in: theirs, else the dealership's."""
+    return languages.check(account.language or "") or dealership_language()
 
 
 def valid_days() -> int:
@@ -444,6 +484,12 @@ class DocumentSettings:
     terms: str
     logo_path: str
     dealer: DealerDetails | None = None
+    # The dealership's language, and the terms set for one language only ("" prints `terms`).
+    language: str = SOURCE_LANGUAGE
+    terms_de: str = ""
+    terms_en: str = ""
+    terms_fr: str = ""
+    terms_it: str = ""
     # The settings' version when read (with the dealership's): a save passes it, and one
     # over a change made elsewhere meanwhile is refused (ConflictError). None saves without
     # that check. Not part of what the settings are: two reads of the same compare equal.
@@ -473,6 +519,8 @@ def document_settings(business_id: int | None = None) -> DocumentSettings:
             terms=terms(),
             logo_path=_setting(LOGO_SETTING, ""),
             dealer=dealer,
+            language=dealership_language(),
+            **{f"terms_{code}": translated_terms(code) for code in CORRESPONDENCE_LANGUAGES},
             version=_version(dealer.business_id if dealer is not None else None),
         )
 
@@ -534,11 +582,21 @@ def save_document_settings(data: DocumentSettings) -> DocumentSettings:
     if not (data.vat_rate.is_finite() and 0 <= data.vat_rate <= 100):
         v.error("vat_rate", _("The VAT rate is a percentage from 0 to 100."))
     text = data.terms.strip()
-    if len(text) > MAX_TERMS_LENGTH:
+    translated = {code: getattr(data, f"terms_{code}").strip() for code in CORRESPONDENCE_LANGUAGES}
+    for name, value in (("terms", text), *((f"terms_{c}", t) for c, t in translated.items())):
+        if len(value) > MAX_TERMS_LENGTH:
+            v.error(
+                name,
+                _("The terms are {length} characters long; at most {limit} fit.").format(
+                    length=wording.number(len(value)), limit=wording.number(MAX_TERMS_LENGTH)
+                ),
+            )
+    if not languages.check(data.language):
         v.error(
-            "terms",
-            _("The terms are {length} characters long; at most {limit} fit.").format(
-                length=wording.number(len(text)), limit=wording.number(MAX_TERMS_LENGTH)
+            "language",
+            _("Documents are written in {languages}; “{code}” is none of them.").format(
+                languages=", ".join(languages.language_name(c) for c in CORRESPONDENCE_LANGUAGES),
+                code=data.language,
             ),
         )
     dealer = _check_dealer(data.dealer, v) if data.dealer is not None else None
@@ -555,6 +613,8 @@ def save_document_settings(data: DocumentSettings) -> DocumentSettings:
         VAT_RATE_SETTING: str(data.vat_rate),
         TERMS_SETTING: text or DEFAULT_TERMS,
         LOGO_SETTING: logo,
+        LANGUAGE_SETTING: languages.check(data.language),
+        **{terms_setting(code): value for code, value in translated.items()},
     }
     with transaction():
         _check_version(data)
@@ -567,7 +627,14 @@ def save_document_settings(data: DocumentSettings) -> DocumentSettings:
 
 # Named in the conflict message: "The document settings were changed by …".
 DOCUMENT_SETTINGS = N_("The document settings")
-_COMPARED_SETTINGS = ("valid_days", "vat_rate", "terms", "logo_path")
+_COMPARED_SETTINGS = (
+    "valid_days",
+    "vat_rate",
+    "terms",
+    "logo_path",
+    "language",
+    *(f"terms_{code}" for code in CORRESPONDENCE_LANGUAGES),
+)
 
 
 def _check_version(data: DocumentSettings) -> None:

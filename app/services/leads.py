@@ -18,7 +18,7 @@ from app.db.leads import (
     lead_page,
     opportunity_of_lead,
 )
-from app.domain import dates
+from app.domain import dates, languages
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
 from app.domain.fields import label as field_label
 from app.domain.stages import first_stage
@@ -57,6 +57,7 @@ class LeadInput:
     channel: str = ""
     source: str = ""
     notes: str = ""
+    language: str = ""  # the web form's or the browser's ("de"), "" when not known
     owner_id: int | None = None
 
 
@@ -124,6 +125,9 @@ def validate_lead(data: LeadInput, region: str, labels: dict[str, str] | None = 
     data.channel = v.choice("channel", data.channel, Channel, _("channel"))
     data.interest = v.choice("interest", data.interest, Interest, _("way to pay"))
     data.condition = v.choice("condition", data.condition, Condition, _("condition"))
+    # A browser's "de-DE,de;q=0.9" or a form's "Deutsch": kept when it is a language the
+    # documents are written in, else left unknown (the dealership's is used).
+    data.language = languages.from_tag(data.language)
     return v
 
 
@@ -357,6 +361,7 @@ def account_input(lead: LeadInput) -> accounts.AccountInput:
         postcode=lead.postcode,
         city=lead.city,
         country=lead.country,
+        language=lead.language,
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from app import i18n
 from app.db import models as m
 from app.db import sales
 from app.db.connection import transaction
@@ -84,6 +85,8 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
     number = numbering.draw("order_form")
     quote_label = quotes.label(quote.number, quote.revision)
     seller = documents.seller_for(opportunity)
+    # Written in the customer's language, whatever the salesperson's screen shows.
+    language = documents.language_of(opportunity.account)
     if not seller.name:
         raise ValidationError({"seller.name": _(documents.NO_SELLER)})
     snap = build_snapshot(
@@ -98,7 +101,8 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
         lines=[line.as_domain() for line in quotes.stored_lines(quote)],
         payment_method=quote.payment_method or opportunity.interest or Interest.CASH.value,
         salesperson=documents.salesperson_for(opportunity),
-        terms=documents.terms(),
+        terms=documents.terms(i18n.translator(language)),
+        language=language,
         delivery_date=delivery_date,
         quote_reference=quote_label,
         remarks=quote.remarks,

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from app import i18n
 from app.db import models as m
 from app.db import queries, sales
 from app.db.catalogue import catalogue_price_entry
@@ -479,6 +480,8 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
     opportunity = row.opportunity
     vehicle = row.vehicle if row.vehicle_id else None
     seller = documents.seller_for(opportunity)
+    # Written in the customer's language, whatever the salesperson's screen shows.
+    language = documents.language_of(opportunity.account)
     if not seller.name:
         raise ValidationError({"seller.name": _(documents.NO_SELLER)})
     snap = build_snapshot(
@@ -493,7 +496,8 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
         lines=[line.as_domain() for line in stored_lines(row)],
         payment_method=row.payment_method or opportunity.interest or Interest.CASH.value,
         salesperson=documents.salesperson_for(opportunity),
-        terms=documents.terms(),
+        terms=documents.terms(i18n.translator(language)),
+        language=language,
         valid_until=row.valid_until,
         remarks=row.remarks,
     )

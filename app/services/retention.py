@@ -17,7 +17,7 @@ from app.db.settings import put_setting, setting_value
 from app.domain.choices import UserRole
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
-from app.services import documents
+from app.services import documents, wording
 from app.services.stage_setup import NotAllowed
 from app.services.workspace import check_settings_version, settings_version
 
@@ -89,7 +89,7 @@ class PurgePlan:
         ).format(n=count)
         activities = ngettext("{n} activity", "{n} activities", acts).format(n=acts)
         text = _("{opportunities} closed before {date}, with {activities}").format(
-            opportunities=opportunities, date=self.cutoff.isoformat(), activities=activities
+            opportunities=opportunities, date=wording.day(self.cutoff), activities=activities
         )
         if self.leads:
             n = len(self.leads)
@@ -97,7 +97,7 @@ class PurgePlan:
                 "{summary}, and {n} lead never converted, last changed before {date}",
                 "{summary}, and {n} leads never converted, last changed before {date}",
                 n,
-            ).format(summary=text, n=n, date=self.cutoff.isoformat())
+            ).format(summary=text, n=n, date=wording.day(self.cutoff))
         if self.kept:
             kept = len(self.kept)
             text = ngettext(

@@ -1,21 +1,21 @@
-"""How the services write a date or a number into a message: in the screen's language, one
-pattern for all of them, so "05 Jan 2027" and "2,000,000" read the same everywhere."""
+"""How the services write a date or a number into a message: in the screen's language, as
+the lists, the forms and the documents write them ("31.01.2027" in German, "Jan 31, 2027" in
+English; "2,000,000"), so a message and the screen agree."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
+from app.domain import reading
 from app.i18n import current
-
-# "05 Jan 2027" in English: the day, the month's short name, the year (CLDR's pattern letters,
-# so another language gets its own month names, not the machine's locale's).
-DAY_PATTERN = "dd MMM y"
 
 
 def day(value: date) -> str:
-    """A date in a message: "05 Jan 2027" (a datetime gives its day)."""
-    return current().format_date(value, DAY_PATTERN)
+    """A date in a message: '31.01.2027' (de), 'Jan 31, 2027' (en); a datetime gives its day."""
+    if hasattr(value, "date"):
+        value = value.date()
+    return reading.format_day(value, current())
 
 
 def number(value: int | Decimal) -> str:
@@ -23,4 +23,4 @@ def number(value: int | Decimal) -> str:
     return current().format_number(value)
 
 
-__all__ = ["DAY_PATTERN", "day", "number"]
+__all__ = ["day", "number"]

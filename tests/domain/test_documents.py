@@ -121,7 +121,7 @@ def test_an_incomplete_document_is_refused_with_every_reason() -> None:
 def test_a_quote_cannot_expire_before_it_is_issued_nor_have_no_lines() -> None:
     with pytest.raises(ValidationError) as caught:
         quote(valid_until=date(2026, 11, 22), lines=[])
-    assert "before its issue date 2026-11-23" in caught.value.errors["valid_until"]
+    assert "before its issue date Nov 23, 2026" in caught.value.errors["valid_until"]
     assert caught.value.errors["lines"] == "A document needs at least one line."
 
 

@@ -89,7 +89,11 @@ GERMAN = [
             "Eine FIN hat 17 Zeichen; diese hat {n} Zeichen.",
         ),
     ),
-    (None, "“{text}” is not an amount", "„{text}“ ist kein Betrag"),
+    (
+        None,
+        "“{text}” is not an amount in {language}: type it as {example}.",
+        "„{text}“ ist kein Betrag auf {language}: schreiben Sie ihn als {example}.",
+    ),
     (None, "Line {number} ({description})", "Position {number} ({description})"),
     (None, "{line}: the quantity must be more than 0.", "{line}: die Menge muss über 0 liegen."),
     ("quote status in a sentence", "draft", "Entwurf"),
@@ -119,7 +123,10 @@ def test_labels_and_messages_follow_the_screens_language(
             "city": "Ort ist zu lang (101 Zeichen; höchstens 100).",
         }
         assert vin.format_error("WVW") == "Eine FIN hat 17 Zeichen; diese hat 3 Zeichen."
-        with pytest.raises(money.MoneyError, match="„abc“ ist kein Betrag"):
+        with pytest.raises(
+            money.MoneyError,
+            match=r"„abc“ ist kein Betrag auf Deutsch: schreiben Sie ihn als 12\.500,50",
+        ):
             money.parse_amount("abc")
         lines = [QuoteLine(LineKind.OPTION, "Tow bar", Decimal(0), Decimal(900), Decimal(19))]
         checked = quotes.validate_lines(lines, "EUR")

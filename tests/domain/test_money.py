@@ -4,23 +4,27 @@ from decimal import Decimal
 
 import pytest
 
+from app import i18n
 from app.domain import money
+from app.i18n import translator
 
 
 @pytest.mark.parametrize(
-    ("typed", "expected"),
+    ("language", "typed", "expected"),
     [
-        ("12500", "12500"),
-        ("12,500.50", "12500.50"),
-        ("12.500,50", "12500.50"),
-        ("12 500", "12500"),
-        ("12'500.5", "12500.5"),
-        ("12,50", "12.50"),
-        ("", "0"),
+        ("en", "12500", "12500"),
+        ("en", "12,500.50", "12500.50"),
+        ("de", "12.500,50", "12500.50"),
+        ("de", "12.500", "12500"),
+        ("fr", "12 500", "12500"),
+        ("de_CH", "12'500.5", "12500.5"),
+        ("de", "12,50", "12.50"),
+        ("en", "12.500", "12.5"),
+        ("en", "", "0"),
     ],
 )
-def test_parse_amount_reads_what_people_type(typed: str, expected: str) -> None:
-    assert money.parse_amount(typed) == Decimal(expected)
+def test_parse_amount_reads_the_users_locale(language: str, typed: str, expected: str) -> None:
+    assert money.parse_amount(typed, translator(language)) == Decimal(expected)
 
 
 @pytest.mark.parametrize(
@@ -32,18 +36,22 @@ def test_parse_amount_refuses_non_numbers(typed: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "readings"), [("12.500", "12,500 or 12.5"), ("1,000", "1,000 or 1")]
+    ("language", "typed", "reading"),
+    [("de", "12.50", "12,50"), ("en", "1,5", "1.5"), ("en", "12.500,00", "12,500.00")],
 )
-def test_parse_amount_refuses_a_grouping_it_cannot_tell_and_shows_both_readings(
-    typed: str, readings: str
+def test_parse_amount_refuses_the_other_way_of_writing_and_shows_its_reading(
+    language: str, typed: str, reading: str
 ) -> None:
-    with pytest.raises(money.MoneyError, match=readings.replace(".", r"\.")):
-        money.parse_amount(typed)
+    with pytest.raises(money.MoneyError, match=f"did you mean {reading}"):
+        money.parse_amount(typed, translator(language))
 
 
-def test_parse_amount_reads_a_leading_zero_as_decimals_and_groups_of_three_as_thousands() -> None:
-    assert money.parse_amount("0,001") == Decimal("0.001")
-    assert money.parse_amount("1.234.567") == Decimal("1234567")
+def test_parse_amount_reads_in_the_screens_language() -> None:
+    i18n.set_language("de")
+    try:
+        assert money.parse_amount("1.234.567") == Decimal("1234567")
+    finally:
+        i18n.set_language("en")
     assert money.parse_amount("1,234,567.5") == Decimal("1234567.5")
 
 
@@ -55,9 +63,20 @@ def test_minor_units_round_half_up_once() -> None:
     assert money.Money.from_minor(31550050, "EUR").amount == Decimal("315500.50")
 
 
-def test_format_money_groups_and_names_the_currency() -> None:
-    assert money.format_money(Decimal("31500.5"), "EUR") == "31,500.50 EUR"
-    assert money.format_money(Decimal("1500000"), "JPY") == "1,500,000 JPY"
+def test_format_money_writes_it_as_cldr_does_in_each_locale() -> None:
+    assert money.format_money(Decimal("31500.5"), "EUR") == "€31,500.50"
+    assert money.format_money(Decimal("1500000"), "JPY") == "¥1,500,000"
+    assert money.format_money(Decimal("12500"), "EUR", translator("de")) == "12.500,00\u00a0€"
+    assert money.format_money(Decimal("12500"), "EUR", translator("it")) == "12.500,00\u00a0€"
+    assert money.format_money(Decimal("12500"), "EUR", translator("fr")) == (
+        "12\u202f500,00\u00a0€"
+    )
+    assert money.format_amount(Decimal("12500"), "EUR", translator("de")) == "12.500,00"
+    i18n.set_language("fr")
+    try:
+        assert money.format_money(Decimal("12500"), "EUR") == "12\u202f500,00\u00a0€"
+    finally:
+        i18n.set_language("en")
 
 
 @pytest.mark.parametrize("code", ["EU", "EURO", "€", "12A", ""])

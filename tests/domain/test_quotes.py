@@ -285,7 +285,7 @@ def test_a_discount_larger_than_what_it_discounts_is_refused() -> None:
         "EUR",
     ).errors
     assert errors == {
-        "lines.1.unit_price": "Line 2 (Launch offer): the discounts at 19 % VAT come to "
+        "lines.1.unit_price": "Line 2 (Launch offer): the discounts at 19% VAT come to "
         "20,000.01 EUR, more than the 20,000.00 EUR they discount."
     }
 

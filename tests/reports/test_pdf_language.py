@@ -25,11 +25,9 @@ def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[i18n.Tra
     catalog = Catalog(locale="de", domain=i18n.DOMAIN)
     catalog.add("Quote", "Angebot", context="document")
     catalog.add("Order form", "Fahrzeugbestellung", context="document")
-    catalog.add("Nov", "Nov.", context="month")
-    catalog.add("{day} {month} {year}", "{day}. {month} {year}")
     catalog.add("Valid until", "Gültig bis")
     catalog.add("Net total", "Summe netto")
-    catalog.add("VAT {rate}% on {amount}", "MwSt. {rate} % auf {amount}")
+    catalog.add("VAT {rate} on {amount}", "MwSt. {rate} auf {amount}")
     catalog.add("Kind regards,", "Mit freundlichen Grüßen")
     catalog.add("CUSTOMER", "KUNDE", context="document heading")
     catalog.add("Terms and conditions", "Allgemeine Geschäftsbedingungen")
@@ -55,9 +53,12 @@ def test_english_is_the_default_and_the_same_document() -> None:
 
 def test_a_quote_prints_in_the_translators_language(german: i18n.Translator) -> None:
     text = _text(pdf.render(specimen_quote(), draft=True, translator=german))
-    for words in ("Angebot", "Gültig bis", "Summe netto", "KUNDE", "ENTWURF", "23. Nov. 2026"):
+    for words in ("Angebot", "Gültig bis", "Summe netto", "KUNDE", "ENTWURF", "23.11.2026"):
         assert words in text
-    assert "MwSt. 19 % auf" in text
+    # The figures as German writes them, whatever the screen's language.
+    assert "MwSt. 19 % auf 32.228,80" in text
+    assert "19\u00a0%" in text or "19 %" in text
+    assert "38.772,27" in text and "38,772.27" not in text
     assert "Valid until" not in text and "Net total" not in text
     # A text the catalogue lacks stays English rather than go missing.
     assert "Quote no." in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from collections import Counter
 from dataclasses import fields
 from datetime import date, datetime, timedelta
@@ -12,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from app import demo
+from app import demo, i18n
 from app.db import models as m
 from app.db.connection import database
-from app.domain import vin
-from app.services import opportunities, process, reference, workspace
+from app.domain import money, vin
+from app.services import documents, opportunities, process, reference, workspace
 from app.services.opportunities import OpportunityFilter, OpportunityInput
 from tests import factories
 
@@ -458,3 +459,32 @@ def test_the_summary_counts_in_words_with_each_languages_plurals(
         words = two.describe(german)
         assert words.startswith("2 Betriebe, 2 facilities") and "2 Chancen" in words
         assert one.describe(german).startswith("1 Betrieb, 1 facility")
+
+
+def test_the_demo_customers_read_four_languages_with_documents_in_each(
+    db: Path, tmp_path: Path
+) -> None:
+    _load()
+    spoken = dict(_rows("SELECT language, count(*) FROM account GROUP BY language"))
+    assert set(spoken) == {"de", "it", "fr", "en"}, spoken
+    assert spoken["de"] > spoken["en"] > 0  # a German dealership, with foreign customers
+    assert documents.dealership_language() == "de"
+    by_language: dict[str, str] = {}
+    for number, stored in _rows("SELECT number, snapshot FROM order_form ORDER BY id"):
+        by_language.setdefault(json.loads(str(stored))["language"], str(number))
+    quotes_in = {
+        json.loads(str(stored))["language"]
+        for (stored,) in _rows("SELECT snapshot FROM quote WHERE snapshot IS NOT NULL")
+    }
+    assert quotes_in == set(by_language) == {"de", "it", "fr", "en"}
+    # Each is printed in its customer's locale: the amount due as that locale writes it.
+    for language, number in by_language.items():
+        path = tmp_path / f"{number}.pdf"
+        path.write_bytes(documents.render(number))
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        snap = documents.snapshot(number)
+        due = money.format_amount(snap.totals.amount_due, snap.currency, i18n.translator(language))
+        spaces = str.maketrans({"\u00a0": " ", "\u202f": " "})
+        assert due.translate(spaces) in text.translate(spaces), (language, number, due)

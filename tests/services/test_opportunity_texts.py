@@ -91,4 +91,4 @@ def test_the_closing_summary_is_one_translated_sentence(user: UserInfo, german: 
     from app.services.opportunity_form import OpportunityDetail
 
     detail = OpportunityDetail(status="won", closed_at=datetime(2026, 8, 22))
-    assert detail.closing_summary == "Am 22 Aug. 2026 gewonnen."  # the day as services write it
+    assert detail.closing_summary == "Am 22.08.2026 gewonnen."  # the day as German writes it

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.db import models as m
 from app.domain.dates import add_months, follow_up_date
+from app.domain.reading import format_day
 from app.services import activities
 from app.services.workspace import UserInfo
 from tests import factories
@@ -104,7 +105,7 @@ def test_a_note_becomes_a_follow_up_task_in_one_click(
     task = m.Activity.get((m.Activity.kind == "task") & (m.Activity.opportunity == sale))
     assert task.starts_at.date() == due and not task.done
     assert task.subject == "Follow up: Not before the bonus: call again in 6 months"
-    assert due.isoformat() in dialog.follow_up_note.text()
+    assert format_day(due) in dialog.follow_up_note.text()  # Jun 6, 2027
     assert not dialog.follow_up_button.isEnabled()  # one task, not two
     discard = QMessageBox.StandardButton.Discard
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: discard))

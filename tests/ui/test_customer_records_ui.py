@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.db import models as m
+from app.domain.reading import format_day
 from app.services import activities, deals, leads, quotes
 from app.services.activities import ActivityInput
 from app.services.leads import LeadInput
@@ -193,12 +194,12 @@ def test_the_customer_form_lists_its_documents_and_previews_them(
         [model.index(r, c).data() for c in range(model.columnCount())]
         for r in range(model.rowCount())
     ]
-    today = date.today().isoformat()
+    today = format_day(date.today())
     golf = f"#{sale} Golf for Rossi"
     assert cells == [
-        [form_number, "Order form", today, "Awaiting the customer's signature", "29,750.00 EUR", golf],
-        ["Q-00001 rev. 2", "Quote", today, "Accepted", "29,750.00 EUR", golf],
-        ["Q-00001", "Quote", today, "Revised", "29,750.00 EUR", golf],
+        [form_number, "Order form", today, "Awaiting the customer's signature", "€29,750.00", golf],
+        ["Q-00001 rev. 2", "Quote", today, "Accepted", "€29,750.00", golf],
+        ["Q-00001", "Quote", today, "Revised", "€29,750.00", golf],
     ]  # fmt: skip
     assert not tab.preview_button.isEnabled() and not tab.empty.isVisibleTo(tab)
 

@@ -96,7 +96,7 @@ def test_the_dashboard_shows_the_figures(window: MainWindow) -> None:
     assert forecast[("Within 90 days (cumulative)", "CHF")] == "1"
     assert _texts(page.funnel_model, 1) == ["0", "9", "5", "1", "1"]
     assert _texts(page.reason_model) == ["Bought elsewhere", "Price"]
-    assert "Win rate 33.3 %" in page.outcome.text()
+    assert "Win rate 33.3%" in page.outcome.text()
     # The chart: one bar per stage, counting.
     assert page.chart.values == {(0, 0): 3.0, (0, 1): 3.0, (0, 2): 1.0}
 

@@ -362,3 +362,19 @@ def test_the_lead_list_shows_the_order_its_rows_are_in(qtbot, user) -> None:  # 
     assert header.sortIndicatorSection() == column >= 0
     assert page.model.headerData(column, Qt.Orientation.Horizontal) == "Received"
     assert descending and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+
+def test_the_leads_language_is_shown_kept_on_save_and_can_be_set(
+    qtbot, form: MakeForm, user: UserInfo
+) -> None:
+    dialog = form(_lead(user, language="it-IT"))  # as the web form's browser sent it
+    assert dialog.language.currentData() == "it" and dialog.language.currentText() == "Italian"
+    dialog.edits["city"].setText("Augsburg")
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.mouseClick(dialog.save_button, LEFT)
+    assert leads.get(dialog.lead_id).language == "it"  # a save of other fields keeps it
+    dialog.language.setCurrentIndex(dialog.language.findData("fr"))
+    assert dialog.is_modified()
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.mouseClick(dialog.save_button, LEFT)
+    assert leads.get(dialog.lead_id).language == "fr"

@@ -228,9 +228,9 @@ def test_a_new_opportunity_is_created_from_all_four_sections(
     shown = pick(qtbot, section.account, "ross")
     assert "Rossi, Maria" in shown
     assert section.contact.currentText() == "Maria Rossi"  # her own contact, chosen for her
-    type_into(qtbot, section.revenue.line_edit, "41.250,50")
+    type_into(qtbot, section.revenue.line_edit, "41,250.50")  # English, the screen's
     type_into(qtbot, section.accessories.line_edit, "1200")
-    type_into(qtbot, section.trade_in.line_edit, "8 000")
+    type_into(qtbot, section.trade_in.line_edit, "8,000")
     choose(section.currency, "CHF")
     assert section.revenue.currency_label.text() == "CHF"
     assert section.owner.current_id() == user.id

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.db import models as m
 from app.domain import vin
+from app.domain.reading import format_day
 from app.services import accounts, activities, deals, opportunities, process, reference
 from app.services.activities import ActivityInput
 from app.services.workspace import UserInfo
@@ -341,8 +342,8 @@ def test_the_history_tab_lists_each_stage_with_its_time_and_who_moved_it(
         [history.dates.topLevelItem(r).text(c) for c in range(4)]
         for r in range(history.dates.topLevelItemCount())
     ]
-    later = (date.today() + timedelta(days=45)).isoformat()
-    first = (date.today() + timedelta(days=30)).isoformat()
+    later = format_day(date.today() + timedelta(days=45))
+    first = format_day(date.today() + timedelta(days=30))
     assert [d[1:] for d in dates] == [[first, later, user.full_name], ["—", first, user.full_name]]
 
 

@@ -92,15 +92,18 @@ def test_the_editor_adds_a_line_and_the_totals_follow(sale: int, qtbot) -> None:
     dialog = QuoteDialog(quotes.create(sale).id)
     qtbot.addWidget(dialog)
     assert _cell(dialog, 0, COL_DESCRIPTION) == "Volkswagen Golf Life, new"
-    assert dialog.totals.text_of("amount_due") == "35,521.50 EUR"  # 29,850 + 19 % VAT
+    assert dialog.totals.text_of("amount_due") == "€35,521.50"  # 29,850 + 19 % VAT
 
     row = dialog.add_line("accessory")
     model = dialog.model
     model.setData(model.index(row, COL_DESCRIPTION), "Floor mats, Ελληνικά & <b>", EDIT)
     model.setData(model.index(row, COL_QUANTITY), "2", EDIT)
+    # "54,90" is no English amount: refused with its reading, and kept as typed.
     model.setData(model.index(row, COL_PRICE), "54,90", EDIT)
+    assert "did you mean 54.90?" in model.row_problems(row)[COL_PRICE]
+    model.setData(model.index(row, COL_PRICE), "54.90", EDIT)
     assert _cell(dialog, row, COL_NET) == "109.80"
-    assert dialog.totals.text_of("net") == "29,959.80 EUR"
+    assert dialog.totals.text_of("net") == "€29,959.80"
     assert dialog.is_modified()
 
     assert dialog.save()
@@ -297,7 +300,7 @@ def test_the_document_settings_dialog_edits_the_dealers_legal_details(sale: int,
 
     dialog = DocumentSettingsDialog()
     qtbot.addWidget(dialog)
-    assert dialog.tabs.count() == 2 and dialog.dealer.count() >= 1
+    assert dialog.tabs.count() == 3 and dialog.dealer.count() >= 1
     dialog.dealer_edits["registered_name"].setText("Autohaus Brenner Rosenheim GmbH")
     dialog.dealer_edits["iban"].setText("DE89 3704 0044 0532 0130 01")
     assert not dialog.save()
@@ -369,11 +372,11 @@ def test_a_negative_figure_is_flagged_as_typed_and_left_out_of_the_totals(sale: 
     model.setData(model.index(row, COL_PRICE), "-10001000", EDIT)
     assert _cell(dialog, row, COL_NET) == ""
     assert "cannot be negative" in str(model.index(row, COL_PRICE).data(TOOLTIP))
-    assert dialog.totals.text_of("amount_due") == "35,521.50 EUR"  # as without the line
+    assert dialog.totals.text_of("amount_due") == "€35,521.50"  # as without the line
     assert "1 line to correct" in dialog.totals.title()
     model.setData(model.index(row, COL_PRICE), "500", EDIT)
     assert model.index(row, COL_PRICE).data(TOOLTIP) is None
-    assert dialog.totals.text_of("net") == "29,350.00 EUR"
+    assert dialog.totals.text_of("net") == "€29,350.00"
 
 
 def test_a_draft_is_previewed_marked_as_a_draft(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -403,9 +406,10 @@ def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             ("Qty", "Menge", "quote_line.quantity"),
             ("&New quote", "&Neues Angebot", None),
             ("Pre&view", "&Vorschau", None),
+            ("Line {line}, quantity: {problem}", "Position {line}, Menge: {problem}", None),
             (
-                "Line {line}: the quantity “{text}” is not a number.",
-                "Position {line}: die Menge „{text}“ ist keine Zahl.",
+                "“{text}” is not a number in {language}: type it as {example}.",
+                "„{text}“ ist keine Zahl auf {language}: schreiben Sie sie als {example}.",
                 None,
             ),
             ((" day", " days"), (" Tag", " Tage"), None),
@@ -442,7 +446,9 @@ def test_a_lines_message_and_a_plural_unit_read_the_language(
     model = QuoteLineTableModel("EUR")
     model.add_line("vehicle", Decimal(19))
     model.setData(model.index(0, COL_QUANTITY), "x")
-    assert model.row_problems(0)[COL_QUANTITY] == "Line 1: the quantity “x” is not a number."
+    assert model.row_problems(0)[COL_QUANTITY] == (
+        "Line 1, quantity: “x” is not a number in English: type it as 12,500.50."
+    )
     settings = DocumentSettingsDialog()
     qtbot.addWidget(settings)
     settings.valid_days.setValue(1)
@@ -451,7 +457,9 @@ def test_a_lines_message_and_a_plural_unit_read_the_language(
     assert settings.valid_days.suffix() == " days"
 
     i18n.set_language("de")
-    assert model.row_problems(0)[COL_QUANTITY] == "Position 1: die Menge „x“ ist keine Zahl."
+    assert model.row_problems(0)[COL_QUANTITY] == (
+        "Position 1, Menge: „x“ ist keine Zahl auf Deutsch: schreiben Sie sie als 12.500,50."
+    )
     assert model.headerData(COL_QUANTITY, Qt.Orientation.Horizontal) == "Menge"
     settings.valid_days.setValue(1)
     assert settings.valid_days.suffix() == " Tag"
@@ -482,7 +490,12 @@ def test_the_car_traded_in_is_entered_checked_and_printed_beside_its_allowance(
     car_dialog.model.setText("Astra")
     car_dialog.vin.setText("W0L0AHL4858")  # too short
     car_dialog.first_registration.set_date_value(date(2017, 4, 3))
-    car_dialog.mileage.setText("98.400")
+    car_dialog.mileage.setText("98.4")  # no whole kilometres in English, never 984
+    car_dialog.accept()
+    assert car_dialog.isVisible() and "whole kilometres, e.g. 48,200" in (
+        car_dialog.boxes["mileage_km"].message.text()
+    )
+    car_dialog.mileage.setText("98,400")
     car_dialog.accept()
     assert car_dialog.isVisible() and "17 characters" in car_dialog.boxes["vin"].message.text()
     car_dialog.vin.setText("w0l0ahl48585 12345")  # a European VIN without a check digit

@@ -44,7 +44,7 @@ def test_the_purge_dialog_shows_the_dry_run_then_purges_after_confirming(
     assert dialog.months.value() == 24
     assert dialog.table.rowCount() == 1
     assert dialog.table.item(0, dialog.COL_TOPIC).text() == "Old Polo"
-    assert dialog.table.item(0, dialog.COL_CLOSED).text() == "2023-03-01"
+    assert dialog.table.item(0, dialog.COL_CLOSED).text() == "Mar 1, 2023"
     assert "would delete 1 closed opportunity" in dialog.summary.text()
 
     answer(monkeypatch, "question", NO)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain.choices import ActivityKind
 from app.domain.dates import add_months
 from app.domain.fields import label
+from app.domain.reading import format_day
 from app.domain.validation import ValidationError
 from app.i18n import N_, _
 from app.services import activities, catalogue, reference
@@ -48,7 +49,6 @@ from ui.common.qt import (
 from ui.common.record_dialog import RecordDialog
 from ui.common.roles import VALUE_ROLE
 from ui.common.widgets import (
-    DATE_FORMAT,
     ChoiceCombo,
     FieldBox,
     FieldErrorLabel,
@@ -56,10 +56,10 @@ from ui.common.widgets import (
     LookupItem,
     OptionCombo,
     ask_to_save,
+    date_time_format,
     set_tab_chain,
 )
 
-DATE_TIME_FORMAT = f"{DATE_FORMAT} HH:mm"
 TIME_FORMAT = "HH:mm"
 
 SCHEDULED = frozenset({ActivityKind.APPOINTMENT.value, ActivityKind.TEST_DRIVE.value})
@@ -208,7 +208,7 @@ class ActivityDialog(RecordDialog):
             self.kind.setItemText(index, kind_label(self.kind.itemData(index, VALUE_ROLE)))
         self.subject = QLineEdit()
         self.starts = QDateTimeEdit()
-        self.starts.setDisplayFormat(DATE_TIME_FORMAT)
+        self.starts.setDisplayFormat(date_time_format())
         self.starts.setCalendarPopup(True)
         self.ends = QTimeEdit()
         self.ends.setDisplayFormat(TIME_FORMAT)
@@ -334,7 +334,7 @@ class ActivityDialog(RecordDialog):
         self.follow_up_day = activities.follow_up_date(self.activity_id)
         if self.follow_up_day is not None:
             self.follow_up_span.addItem(
-                _("on {date}, as it says").format(date=self.follow_up_day.isoformat()), None
+                _("on {date}, as it says").format(date=format_day(self.follow_up_day)), None
             )
             self.follow_up_span.setCurrentIndex(self.follow_up_span.count() - 1)
 
@@ -357,7 +357,7 @@ class ActivityDialog(RecordDialog):
             return False
         self.follow_up_note.setText(
             _("Task “{subject}” due {date} added.").format(
-                subject=task.subject, date=due.isoformat()
+                subject=task.subject, date=format_day(due)
             )
         )
         self.follow_up_button.setEnabled(False)

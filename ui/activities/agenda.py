@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
+from app.domain.reading import format_day
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext, pgettext
 from app.services import activities
@@ -124,7 +125,7 @@ def past_close_columns(today: date) -> tuple[AgendaColumn[AgendaOpportunity], ..
         AgendaColumn(FieldLabel("opportunity.stage_id"), lambda o: o.stage),
         AgendaColumn(
             FieldLabel("opportunity.est_close_date", short=True),
-            lambda o: o.est_close_date.isoformat(),
+            lambda o: format_day(o.est_close_date),
         ),
         AgendaColumn(N_("Late"), lambda o: _past_close(o, today), late=True),
     )

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import reading
 from app.domain.choices import ActivityKind
 from app.domain.validation import ValidationError
 from app.i18n import N_, NP_, _, pgettext
@@ -98,7 +99,6 @@ MARKER_LETTERS: dict[str, tuple[str, str]] = {
 }
 # Notes and e-mails record what happened; everything else can still be open (as in the agenda).
 NEVER_OPEN = frozenset({ActivityKind.NOTE.value, ActivityKind.EMAIL.value})
-WHEN_FORMAT = "%Y-%m-%d %H:%M"
 CLOSED_HINT = N_("This opportunity is closed: reopen it to add activities.")
 UNSAVED_HINT = N_("Save the opportunity first to add activities.")
 
@@ -209,13 +209,13 @@ class TimelineModel(QAbstractListModel):
         if role == TOOLTIP:
             lines = [
                 entry.title,
-                " · ".join(p for p in (f"{entry.when:{WHEN_FORMAT}}", entry.by, entry.about) if p),
+                " · ".join(p for p in (_when(entry.when), entry.by, entry.about) if p),
             ]
             if entry.detail:
                 lines.append(entry.detail)
             return "\n".join(lines)
         if role == ACCESSIBLE:
-            when = f"{entry.when:{WHEN_FORMAT}}"
+            when = _when(entry.when)
             if self.is_overdue(entry):
                 return _("{when} {title} (overdue)").format(when=when, title=entry.title)
             if is_open(entry):
@@ -294,7 +294,7 @@ class TimelineDelegate(QStyledItemDelegate):
 
         text_left = disc.right() + 2 * self.PADDING
         right = rect.right() - self.PADDING
-        when = f"{entry.when:{WHEN_FORMAT}}"
+        when = _when(entry.when)
         when_width = metrics.horizontalAdvance(when)
         first = QRect(text_left, top, right - text_left, line)
         title_font = QFont(option.font)
@@ -564,3 +564,8 @@ class TimelineWidget(QWidget):
         menu.addAction(self.open_action)
         menu.addAction(self.done_action)
         menu.popup(self.view.viewport().mapToGlobal(position))
+
+
+def _when(value: datetime) -> str:
+    """A moment as the screen's language writes it: '06.12.2026, 14:05' (de)."""
+    return reading.format_moment(value)

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import reading
+from app.domain.reading import format_day
 from app.i18n import _
 from app.services import activities
 from app.services.activities import CalendarBooking, VehicleCalendar
@@ -112,12 +114,12 @@ class VehicleCalendarDialog(QDialog):
         if self.week_view:
             last = first + timedelta(days=6)
             self.title.setText(
-                _("{first} to {last}").format(first=first.isoformat(), last=last.isoformat())
+                _("{first} to {last}").format(first=format_day(first), last=format_day(last))
             )
             columns = [first + timedelta(days=n) for n in range(7)]
-            headers = [f"{_weekday(d)} {d:%d.%m.}" for d in columns]
+            headers = [f"{_weekday(d)} {reading.format_day_month(d)}" for d in columns]
         else:
-            self.title.setText(f"{_weekday(first)} {first.isoformat()}")
+            self.title.setText(f"{_weekday(first)} {format_day(first)}")
             columns = list(range(FIRST_HOUR, LAST_HOUR + 1))
             headers = [f"{hour:02d}:00" for hour in columns]
         cars = self.calendar.cars

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app import i18n
 from app.domain.choices import Status
 from app.domain.fields import label
+from app.domain.reading import format_day
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
 from app.services import retention
@@ -124,7 +125,7 @@ class PurgeDialog(QDialog):
                 c.topic,
                 c.account_name,
                 _status(c.status),
-                c.closed_at.date().isoformat(),
+                format_day(c.closed_at.date()),
                 str(c.activities),
             ]
             for column, text in enumerate(cells):
@@ -146,7 +147,7 @@ class PurgeDialog(QDialog):
                 "Kept for {n} month. Nothing closed before {cutoff} is due for deletion.",
                 "Kept for {n} months. Nothing closed before {cutoff} is due for deletion.",
                 plan.months,
-            ).format(n=plan.months, cutoff=plan.cutoff.isoformat())
+            ).format(n=plan.months, cutoff=format_day(plan.cutoff))
         self.summary.setText(summary)
         kept = "; ".join(
             _("#{number} {topic} ({reason})").format(number=k.id, topic=k.topic, reason=k.reason)

@@ -311,8 +311,12 @@ class RecordTableView(QTableView):
             header.blockSignals(blocked)
 
     def set_column_widths(self, widths: tuple[int, ...]) -> None:
+        """The columns' widths at first, each at least as wide as its header needs: a
+        header is longer in some languages ("Vorauss. Abschluss" for "Est. close")."""
+        header = self.horizontalHeader()
         for column, width in enumerate(widths):
-            self.horizontalHeader().resizeSection(column, width)
+            needed = header.sectionSizeFromContents(column).width()
+            header.resizeSection(column, max(width, needed))
 
     def selected_ids(self) -> list[int]:
         return [int(i.data(ID_ROLE)) for i in self.selectionModel().selectedRows()]

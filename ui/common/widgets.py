@@ -9,7 +9,18 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QDate,
+    QDateTime,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QSize,
+    Qt,
+    QTime,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -18,6 +29,7 @@ from PySide6.QtGui import (
     QPalette,
     QStandardItem,
     QStandardItemModel,
+    QValidator,
 )
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -37,7 +49,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import money
+from app import i18n
+from app.domain import money, reading
 from app.domain.choices import Choice
 from app.domain.validation import Validator
 from app.i18n import _
@@ -74,7 +87,15 @@ ERROR_COLOUR = "#b3261e"
 WARNING_COLOUR = "#8a5a00"
 REFUSED_BRUSH = QBrush(QColor(ERROR_COLOUR))
 
-DATE_FORMAT = "yyyy-MM-dd"  # the same form the messages use (date.isoformat)
+
+def date_format() -> str:
+    """The date fields' pattern in the screen's language: 'dd.MM.yyyy' (de), 'dd/MM/yyyy'
+    (fr, it), 'M/d/yyyy' (en); CLDR's short date with a four-digit year."""
+    return reading.date_pattern(i18n.language())
+
+
+def date_time_format() -> str:
+    return f"{date_format()} HH:mm"
 
 
 def to_qdate(value: date) -> QDate:
@@ -168,6 +189,15 @@ class FieldBox(QWidget):
             row.addStretch(1)
         column.addLayout(row)
         column.addWidget(self.message)
+        if isinstance(field, DateEdit):
+            # A typed date that is none is refused here, under the field, as it is left.
+            field.refused.connect(self._show_refusal)
+
+    def _show_refusal(self, message: str) -> None:
+        if message:
+            self.show_error(message)
+        else:
+            self.clear_message()
 
     def show_error(self, message: str) -> None:
         self.message.show_error(message)
@@ -214,8 +244,9 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> tuple[int, int]:
 
 
 class MoneyEdit(QWidget):
-    """An amount typed as people type it ('12500', '12.500,50', '12 500') with its currency
-    beside it; shown grouped once the field is left."""
+    """An amount typed as the screen's language writes it ('12.500,50' in German, '12,500.50'
+    in English, '12 500,50' in French), read strictly (app.domain.reading) with its currency
+    beside it; shown grouped once the field is left, and left as typed when it is refused."""
 
     edited = Signal()
 
@@ -224,7 +255,7 @@ class MoneyEdit(QWidget):
         self.label = label
         self.line_edit = QLineEdit()
         self.line_edit.setAlignment(ALIGN_RIGHT)
-        self.line_edit.setPlaceholderText("0.00")
+        self.line_edit.setPlaceholderText(money.format_amount(Decimal(0), currency))
         self.line_edit.setMinimumWidth(150)
         self.currency_label = QLabel(currency)
         self.currency_label.setMinimumWidth(
@@ -261,7 +292,7 @@ class MoneyEdit(QWidget):
         try:
             value = self.amount()
         except money.MoneyError as exc:
-            return _("{problem}; type digits, e.g. 12500 or 12,500.50.").format(problem=exc)
+            return str(exc)
         check = Validator()
         check.amount("amount", value, self.label)
         return check.errors.get("amount", "")
@@ -277,14 +308,60 @@ class MoneyEdit(QWidget):
 
 
 class DateEdit(QDateEdit):
-    """A date in the form the messages use, with a calendar. Tab leaves the field (Qt's
-    own date edit tabs through year, month and day first); Left and Right move between
-    them, and typing a full part moves on by itself."""
+    """A date as the screen's language writes it ('31.01.2027' in German), with a calendar.
+    It is typed as people type it there, read strictly by app.domain.reading: '31.1.27' or
+    '31012027' in German, '1/31/27' in English; an entry that is no date is refused with the
+    form to type it in (`refused`, and the field's tooltip) and the date stays as it was.
+    Tab leaves the field (Qt's own date edit tabs through year, month and day first); Left
+    and Right move between them, and typing a full part moves on by itself."""
+
+    refused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setDisplayFormat(DATE_FORMAT)
+        self.setDisplayFormat(date_format())
         self.setCalendarPopup(True)
+        self.problem = ""
+
+    def _read(self, text: str) -> date | None:
+        try:
+            return reading.read_date(text, date.today())
+        except reading.ReadError:
+            return None
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        if self.specialValueText() and text == self.specialValueText():
+            return QValidator.State.Acceptable, text, pos
+        found = self._read(text)
+        if found is None or not self.minimumDate() <= to_qdate(found) <= self.maximumDate():
+            return QValidator.State.Intermediate, text, pos
+        return QValidator.State.Acceptable, text, pos
+
+    def dateTimeFromText(self, text: str) -> QDateTime:
+        found = self._read(text)
+        if found is None:
+            return QDateTime(self.minimumDate(), QTime(0, 0))
+        return QDateTime(to_qdate(found), QTime(0, 0))
+
+    def textFromDateTime(self, value: QDateTime | Any) -> str:
+        day = value.date()
+        return reading.format_typed_date(to_date(day))
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        text = self.lineEdit().text()
+        special = self.specialValueText()
+        if text and text != special and self._read(text) is None:
+            try:
+                reading.read_date(text, date.today())
+            except reading.ReadError as exc:
+                self.problem = str(exc)
+            self.setToolTip(self.problem)
+            self.refused.emit(self.problem)
+        elif self.problem:
+            self.problem = ""
+            self.setToolTip("")
+            self.refused.emit("")
+        super().focusOutEvent(event)
 
     def date_value(self) -> date:
         return to_date(self.date())

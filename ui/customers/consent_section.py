@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
+from app.domain import reading
 from app.domain.choices import ConsentChannel, ConsentMethod
 from app.domain.validation import ValidationError
 from app.i18n import _
@@ -35,16 +36,14 @@ from app.services import consent
 from app.services.consent import ConsentInput, ConsentRecord
 from app.services.errors import NotFound
 from ui.common.qt import PLAIN_TEXT
-from ui.common.widgets import DATE_FORMAT, ChoiceCombo, FieldBox, show_field_messages
-
-DATE_TIME_FORMAT = f"{DATE_FORMAT} HH:mm"
+from ui.common.widgets import ChoiceCombo, FieldBox, date_time_format, show_field_messages
 
 
 def state_text(record: ConsentRecord | None) -> str:
     """What holds for one channel, in words."""
     if record is None:
         return _("Not asked")
-    when = i18n.current().format_datetime(record.at, "short")
+    when = reading.format_moment(record.at)
     if record.given:
         return _("Given {when} ({how})").format(when=when, how=record.method_label)
     return _("Withdrawn {when} ({how})").format(when=when, how=record.method_label)
@@ -80,7 +79,7 @@ class ConsentDialog(QDialog):
         answer_row.addWidget(self.withdrawn)
         answer_row.addStretch(1)
         self.at = QDateTimeEdit(QDateTime.currentDateTime())
-        self.at.setDisplayFormat(DATE_TIME_FORMAT)
+        self.at.setDisplayFormat(date_time_format())
         self.at.setCalendarPopup(True)
         self.method = ChoiceCombo(ConsentMethod, none_label="—")
         anonymised = self.method.findData(ConsentMethod.ANONYMISED.value)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -17,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import AccountKind
 from app.domain.fields import label
+from app.domain.languages import CORRESPONDENCE_LANGUAGES, language_name
 from app.i18n import _
-from app.services import accounts
+from app.services import accounts, documents
 from ui.common.widgets import ERROR_COLOUR, FieldBox, show_field_messages
 
 # Form order: the first refused field in this order gets the focus. Each is named by its
@@ -72,6 +74,14 @@ class AccountFields(QWidget):
             self.boxes[name] = FieldBox(edit)
             self.form.addRow(field_label(name, form=True), self.boxes[name])
             edit.textEdited.connect(lambda _text: self.edited.emit())
+        # The language the customer's quotes and order forms are written in.
+        self.language = QComboBox()
+        for code in CORRESPONDENCE_LANGUAGES:
+            self.language.addItem(language_name(code), code)
+        self.language.setCurrentIndex(self.language.findData(documents.dealership_language()))
+        self.boxes["language"] = FieldBox(self.language, stretch=True)
+        self.form.addRow(field_label("language", form=True), self.boxes["language"])
+        self.language.activated.connect(lambda _index: self.edited.emit())
         self.edits["email"].setPlaceholderText(_("name@example.com"))
         self.edits["phone"].setPlaceholderText("+49 89 1234 5678")
         self.edits["vat_number"].setPlaceholderText("DE123456789")  # i18n: ignore
@@ -94,6 +104,7 @@ class AccountFields(QWidget):
         data = accounts.AccountInput(kind=self.kind())
         for name, edit in self.edits.items():
             setattr(data, name, edit.text())
+        data.language = str(self.language.currentData())
         return data
 
     def load(self, data: accounts.AccountInput) -> None:
@@ -102,21 +113,29 @@ class AccountFields(QWidget):
         ).setChecked(True)
         for name, edit in self.edits.items():
             edit.setText(getattr(data, name))
+        language = data.language or documents.dealership_language()
+        self.language.setCurrentIndex(max(0, self.language.findData(language)))
         self._show_kind()
 
     def state(self) -> tuple[str, ...]:
-        return (self.kind(), *(edit.text() for edit in self.edits.values()))
+        return (
+            self.kind(),
+            *(edit.text() for edit in self.edits.values()),
+            self.language.currentData(),
+        )
 
     def set_read_only(self, read_only: bool) -> None:
         for edit in self.edits.values():
             edit.setReadOnly(read_only)
+        self.language.setEnabled(not read_only)
         self.person_radio.setEnabled(not read_only)
         self.company_radio.setEnabled(not read_only)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each message under its field, the rest below the form; focus the first bad field."""
         rest = list(show_field_messages(self.boxes, errors).values())
-        first = next((self.boxes[name].field for name in ACCOUNT_FIELDS if name in errors), None)
+        order = (*ACCOUNT_FIELDS, "language")
+        first = next((self.boxes[name].field for name in order if name in errors), None)
         self.general_message.setText(" ".join(rest))
         self.general_message.setVisible(bool(rest))
         if first is not None:

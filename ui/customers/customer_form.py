@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.fields import label
+from app.domain.reading import format_day
 from app.domain.text import SEARCH_MAX_LENGTH
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext
@@ -100,7 +101,7 @@ def _opportunity_rows(
                 o.topic,
                 o.stage,
                 Status(o.status).label,
-                o.est_close_date.isoformat() if o.est_close_date else "",
+                format_day(o.est_close_date) if o.est_close_date else "",
                 o.est_revenue,
             ),
         )

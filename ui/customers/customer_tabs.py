@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.documents import DocumentKind
+from app.domain.reading import format_day
 from app.i18n import _
 from app.services import deals
 from app.services.documents import DocumentInfo
@@ -21,7 +22,7 @@ class DocumentTableModel(RowTableModel[DocumentInfo]):
     columns = (
         Column(FieldLabel("document.number"), lambda d: d.number),
         Column(FieldLabel("document.kind"), lambda d: DocumentKind(d.kind).label),
-        Column(FieldLabel("document.issued_on"), lambda d: d.issued_on.isoformat()),
+        Column(FieldLabel("document.issued_on"), lambda d: format_day(d.issued_on)),
         Column(FieldLabel("document.status"), lambda d: d.status),
         Column(FieldLabel("document.amount_due"), lambda d: d.amount_due, figure=True),
         Column(FieldLabel("document.opportunity_id"), lambda d: f"#{d.opportunity_id} {d.topic}"),

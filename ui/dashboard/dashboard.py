@@ -55,6 +55,7 @@ from ui.common.list_filters import fill_filter_combo
 from ui.common.qt import FONT, TOOLTIP
 from ui.common.table_model import Column, RowTableModel
 from ui.common.texts import FieldLabel, ShownText
+from ui.common.widgets import date_format
 
 if TYPE_CHECKING:
     from ui.dashboard.pipeline_chart import PipelineChart
@@ -265,7 +266,7 @@ class SectionTableView(QTableView):
 def _date_edit(value: QDate) -> QDateEdit:
     edit = QDateEdit(value)
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDisplayFormat(date_format())
     return edit
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -26,8 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import reading
 from app.domain.choices import Channel, LeadStatus, Status
 from app.domain.fields import label
+from app.domain.languages import CORRESPONDENCE_LANGUAGES, language_name
 from app.domain.validation import ValidationError
 from app.i18n import N_, _
 from app.services import accounts, demand, leads, opportunities
@@ -85,6 +88,7 @@ FIELD_ORDER = (
     "channel",
     "source",
     "owner_id",
+    "language",
 )
 # The hand-made moves offered for each status (the service's own list decides).
 _ACTIONS = {
@@ -288,6 +292,13 @@ class LeadDialog(RecordDialog):
         add_row(origin_form, self.boxes, "channel", form_label("channel"), self.channel)
         add_row(origin_form, self.boxes, "source", form_label("source"), self.source)
         add_row(origin_form, self.boxes, "owner_id", form_label("owner_id"), self.owner)
+        # The language the web form or the browser gave, or the caller speaks: the customer
+        # the lead becomes gets their documents in it.
+        self.language = QComboBox()
+        self.language.addItem(_("Not known (the dealership's)"), "")
+        for code in CORRESPONDENCE_LANGUAGES:
+            self.language.addItem(language_name(code), code)
+        add_row(origin_form, self.boxes, "language", form_label("language"), self.language)
         origin_form.addRow(label("lead.created_at"), self.received_label)
         self._origin_form = origin_form
         # The two right-hand groups share one label column, so their fields line up.
@@ -362,7 +373,8 @@ class LeadDialog(RecordDialog):
         if self.source.text() != data.source:
             self.source.setText(data.source)
         fill_owners(self.owner, data.owner_id)
-        self.received_label.setText(detail.created_at[:16] if detail else "")
+        self.language.setCurrentIndex(max(0, self.language.findData(data.language)))
+        self.received_label.setText(_received(detail.created_at) if detail else "")
         self._origin_form.setRowVisible(self.received_label, detail is not None)
         self.show_messages({})
         self._show_status()
@@ -480,6 +492,7 @@ class LeadDialog(RecordDialog):
         self.vehicle.set_read_only(read_only)
         self.channel.setEnabled(not read_only)
         self.owner.setEnabled(not read_only)
+        self.language.setEnabled(not read_only)
         self.save_button.setVisible(not read_only)
         self.save_close_button.setVisible(not read_only)
         self.save_shortcut.setEnabled(not read_only)
@@ -507,6 +520,7 @@ class LeadDialog(RecordDialog):
         data.channel = self.channel.current_code()
         data.source = self.source.text()
         data.owner_id = self.owner.current_id()
+        data.language = str(self.language.currentData() or "")
         return data
 
     def state(self) -> tuple[Any, ...]:
@@ -517,6 +531,7 @@ class LeadDialog(RecordDialog):
             self.channel.current_code(),
             self.source.text(),
             self.owner.current_id(),
+            self.language.currentData(),
         )
 
     def write(self) -> LeadDetail:
@@ -683,3 +698,11 @@ class LeadDialog(RecordDialog):
         if self.detail is not None and self.detail.converted_opportunity_id is not None:
             self.open_opportunity.emit(self.detail.converted_opportunity_id)
             self.accept()
+
+
+def _received(created_at: str) -> str:
+    """When the lead came in, as the screen's language writes a moment."""
+    try:
+        return reading.format_moment(datetime.fromisoformat(created_at))
+    except ValueError:
+        return created_at[:16]

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import i18n
 from app.domain.choices import Channel
 from app.i18n import N_, _
 from app.services import errors, lead_import, workspace
@@ -66,7 +67,7 @@ def path_problem(text: str) -> str:
         size = path.stat().st_size // (1024 * 1024)
         return _(
             "{path} is {size} MB, far more than a web-form export; is it the right file?"
-        ).format(path=path, size=f"{size:,}")
+        ).format(path=path, size=i18n.current().format_number(size))
     return ""
 
 

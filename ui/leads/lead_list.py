@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from app import i18n
+from app.domain import reading
 from app.domain.choices import Channel, LeadStatus
 from app.domain.fields import label
 from app.i18n import _, ngettext
@@ -72,7 +73,7 @@ class LeadTableModel(PagedTableModel):
         if column == COL_STATUS:
             return _label(LeadStatus, item.status)
         if column == COL_CREATED:
-            return item.created_at.strftime("%Y-%m-%d %H:%M")
+            return reading.format_moment(item.created_at)
         return str(
             (item.name, item.email, item.phone, item.interest, "", item.source, item.owner)[column]
         )

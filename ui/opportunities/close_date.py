@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.domain import dates
+from app.domain.reading import format_day
 from app.i18n import ngettext
 from ui.common.qt import NO, YES
 
@@ -24,7 +25,7 @@ def far_ahead_confirmed(parent: QWidget, day: date | None, title: str) -> bool:
             "The est. close date {date} is more than {years} year ahead. Save it anyway?",
             "The est. close date {date} is more than {years} years ahead. Save it anyway?",
             dates.FAR_AHEAD_YEARS,
-        ).format(date=day.isoformat(), years=dates.FAR_AHEAD_YEARS),
+        ).format(date=format_day(day), years=dates.FAR_AHEAD_YEARS),
         YES | NO,
         NO,
     )

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain import money
 from app.domain.choices import Status
 from app.domain.fields import label
+from app.domain.reading import format_day
 from app.i18n import N_, _, current, ngettext
 from app.services import opportunities, reference
 from app.services.opportunities import OpportunityFilter, OpportunityRow
@@ -43,6 +44,7 @@ from ui.common.qt import (
 )
 from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
 from ui.common.texts import FieldLabel
+from ui.common.widgets import date_format
 
 OVERDUE_BRUSH = QBrush(QColor("#b3261e"))
 CLOSED_BRUSH = QBrush(QColor("#6b6b6b"))
@@ -136,7 +138,7 @@ def _display(item: OpportunityRow, column: int) -> str:
     if column == COL_REVENUE:
         return money.format_money(item.est_revenue, item.currency)
     if column == COL_CLOSE_DATE:
-        return item.est_close_date.isoformat() if item.est_close_date else ""
+        return format_day(item.est_close_date) if item.est_close_date else ""
     if column == COL_OWNER:
         return item.owner
     if column == COL_VEHICLE:
@@ -453,7 +455,7 @@ def _py_date(value: QDate) -> date:
 def _date_edit() -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDisplayFormat(date_format())
     return edit
 
 

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import reading
 from app.domain.choices import ContactRole, Status
 from app.domain.fields import label
 from app.domain.process import StageVisit
+from app.domain.reading import format_day
 from app.domain.validation import ValidationError
 from app.i18n import _, pgettext
 from app.services import accounts, demand, opportunities, process
@@ -35,7 +37,6 @@ from ui.common.widgets import ChoiceCombo, FieldErrorLabel, OptionCombo
 from ui.opportunities.stage_bar import time_spent
 
 CONTACT_PROPERTY = "contact_id"
-WHEN_FORMAT = "%Y-%m-%d %H:%M"
 ROLE_WIDTH = 200
 CONTACT_WIDTH = 280
 COLUMN_GAP = 24
@@ -395,7 +396,7 @@ class HistoryTab(QWidget):
             self.stages.addTopLevelItem(
                 QTreeWidgetItem(
                     [
-                        f"{visit.entered_at:{WHEN_FORMAT}}",
+                        _when(visit.entered_at),
                         visit.stage,
                         _stay(visit, now),
                         visit.by,
@@ -408,9 +409,9 @@ class HistoryTab(QWidget):
             self.dates.addTopLevelItem(
                 QTreeWidgetItem(
                     [
-                        f"{change.changed_at:{WHEN_FORMAT}}",
-                        change.old_date.isoformat() if change.old_date else "—",
-                        change.new_date.isoformat(),
+                        _when(change.changed_at),
+                        format_day(change.old_date) if change.old_date else "—",
+                        format_day(change.new_date),
                         change.by,
                     ]
                 )
@@ -493,3 +494,8 @@ class DemandTab(QWidget):
             lambda: demand.of_opportunity(opportunity_id),
             _("The primary demand of opportunity #{id}").format(id=opportunity_id),
         )
+
+
+def _when(value: datetime) -> str:
+    """A moment as the screen's language writes it: '06.12.2026, 14:05' (de)."""
+    return reading.format_moment(value)

@@ -3,7 +3,6 @@ and the legal details each dealership's documents print in their footer."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -23,7 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import reading
 from app.domain.fields import label
+from app.domain.languages import CORRESPONDENCE_LANGUAGES, language_name
+from app.domain.quotes import format_rate
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
 from app.services import documents, workspace
@@ -94,6 +96,40 @@ class DocumentSettingsDialog(QDialog):
         caption = legal.labelForField(self.dealer)
         if isinstance(caption, QLabel):
             caption.setBuddy(self.dealer)
+        # The dealership's language and the terms in each customer's language.
+        self.language = QComboBox()
+        for code in CORRESPONDENCE_LANGUAGES:
+            self.language.addItem(language_name(code), code)
+        self.boxes["language"] = FieldBox(self.language, stretch=True)
+        self.translated_terms: dict[str, QPlainTextEdit] = {}
+        languages_form = QFormLayout()
+        languages_form.addRow(
+            label("document_settings.language", form=True), self.boxes["language"]
+        )
+        for code in CORRESPONDENCE_LANGUAGES:
+            terms_edit = QPlainTextEdit()
+            terms_edit.setTabChangesFocus(True)
+            terms_edit.setPlaceholderText(_("none: the terms on the first tab are printed"))
+            self.translated_terms[code] = terms_edit
+            name = f"terms_{code}"
+            self.boxes[name] = FieldBox(terms_edit)
+            languages_form.addRow(label(f"document_settings.{name}", form=True), self.boxes[name])
+        for box in self.boxes.values():
+            caption = languages_form.labelForField(box)
+            if isinstance(caption, QLabel):
+                caption.setBuddy(box.field)
+        languages_note = QLabel(
+            _(
+                "A customer's quotes and order forms are written in the customer's language "
+                "(set in the customer's form), with its words, figures and dates, and the terms "
+                "set here for that language."
+            )
+        )
+        languages_note.setWordWrap(True)
+        languages_page = QWidget()
+        languages_layout = QVBoxLayout(languages_page)
+        languages_layout.addWidget(languages_note)
+        languages_layout.addLayout(languages_form, 1)
         general = QWidget()
         general_layout = QVBoxLayout(general)
         general_layout.addLayout(form, 1)
@@ -105,6 +141,7 @@ class DocumentSettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(general, _("Quotes and order &forms"))
         self.tabs.addTab(legal_page, _("Dealer's le&gal details"))
+        self.tabs.addTab(languages_page, _("Customers' la&nguages"))
         self.read_only = not workspace.is_manager()
         note = QLabel(
             _("Only a sales manager or an administrator can change these.")
@@ -128,6 +165,9 @@ class DocumentSettingsDialog(QDialog):
             for widget in (self.vat_rate, self.logo, *self.dealer_edits.values()):
                 widget.setReadOnly(True)
             self.terms.setReadOnly(True)
+            for edit_ in self.translated_terms.values():
+                edit_.setReadOnly(True)
+            self.language.setEnabled(False)
             self.valid_days.setReadOnly(True)
             self.browse.setEnabled(False)
             self.save_button.hide()
@@ -135,8 +175,11 @@ class DocumentSettingsDialog(QDialog):
     def _load(self, settings: DocumentSettings) -> None:
         self.opened = settings  # what a conflict compares with theirs and yours
         self.valid_days.setValue(settings.valid_days)
-        self.vat_rate.setText(f"{settings.vat_rate.normalize():f}")
+        self.vat_rate.setText(format_rate(settings.vat_rate))
         self.terms.setPlainText(settings.terms)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        for code, edit in self.translated_terms.items():
+            edit.setPlainText(getattr(settings, f"terms_{code}"))
         self.logo.setText(settings.logo_path)
         self._load_dealer(settings.dealer)
         self._baseline = self.state()
@@ -180,6 +223,8 @@ class DocumentSettingsDialog(QDialog):
             self.vat_rate.text(),
             self.terms.toPlainText(),
             self.logo.text(),
+            self.language.currentData(),
+            *(edit.toPlainText() for edit in self.translated_terms.values()),
             *(edit.text() for edit in self.dealer_edits.values()),
         )
 
@@ -195,9 +240,11 @@ class DocumentSettingsDialog(QDialog):
         for box in self.boxes.values():
             box.clear_message()
         try:
-            rate = Decimal(self.vat_rate.text().strip().replace(",", "."))
-        except InvalidOperation:
-            self.boxes["vat_rate"].show_error(_("Type the rate as a number, e.g. 19 or 7.7."))
+            rate = reading.read_percent(self.vat_rate.text())
+        except reading.ReadError as exc:
+            # As typed, with the reading it would have had: "did you mean 7,7?"
+            self.boxes["vat_rate"].show_error(str(exc))
+            self.tabs.setCurrentIndex(0)
             return False
         data = DocumentSettings(
             valid_days=self.valid_days.value(),
@@ -205,6 +252,8 @@ class DocumentSettingsDialog(QDialog):
             terms=self.terms.toPlainText(),
             logo_path=self.logo.text(),
             dealer=self._dealer_input(),
+            language=str(self.language.currentData()),
+            **{f"terms_{code}": e.toPlainText() for code, e in self.translated_terms.items()},
             version=self.opened.version,
         )
         try:
@@ -220,7 +269,8 @@ class DocumentSettingsDialog(QDialog):
                     self.boxes[name].show_error(message)
             # The first refused field's tab comes forward.
             first = next(name for name in self.boxes if name in exc.errors)
-            self.tabs.setCurrentIndex(1 if first in DEALER_FIELDS else 0)
+            on_languages = first == "language" or first.startswith("terms_")
+            self.tabs.setCurrentIndex(1 if first in DEALER_FIELDS else 2 if on_languages else 0)
             return False
         except NotAllowed as exc:
             QMessageBox.warning(self, _("Quotes and documents"), str(exc))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import money
+from app.domain import money, reading
 from app.domain.fields import label
 from app.domain.quotes import (
     MAX_QUANTITY,
@@ -36,6 +36,7 @@ from app.domain.quotes import (
     compute_totals,
     format_quantity,
     format_rate,
+    format_rate_percent,
 )
 from app.i18n import N_, _
 from app.services.quotes import LineInput, describe_trade_in
@@ -78,9 +79,9 @@ LINE_KINDS = frozenset(kind.value for kind in LineKind)
 
 # What is wrong with a line's figure as typed, one whole sentence per field.
 NOT_A_NUMBER_MESSAGES = {
-    "quantity": N_("Line {line}: the quantity “{text}” is not a number."),
-    "unit_price": N_("Line {line}: the unit price “{text}” is not a number."),
-    "vat_rate": N_("Line {line}: the VAT rate “{text}” is not a number."),
+    "quantity": N_("Line {line}, quantity: {problem}"),
+    "unit_price": N_("Line {line}, unit price: {problem}"),
+    "vat_rate": N_("Line {line}, VAT rate: {problem}"),
 }
 NEGATIVE_MESSAGES = {
     "quantity": N_("Line {line}: the quantity cannot be negative ({text})."),
@@ -94,8 +95,10 @@ def kind_label(code: str) -> str:
     return LineKind(code).label if code in LINE_KINDS else code
 
 
-def _not_a_number(name: str, row: int, text: str) -> str:
-    return _(NOT_A_NUMBER_MESSAGES[name]).format(line=row + 1, text=text)
+def _not_a_number(name: str, row: int, text: str, problem: Exception) -> str:
+    """The refusal of a figure that does not read in the screen's language, with the reading
+    it would have had ("did you mean 12,50?")."""
+    return _(NOT_A_NUMBER_MESSAGES[name]).format(line=row + 1, problem=problem)
 
 
 @dataclass
@@ -117,7 +120,7 @@ class LineRow:
         return cls(
             kind=str(line.kind),
             description=line.description,
-            quantity=_plain(line.quantity),
+            quantity=format_quantity(line.quantity),
             unit_price=money.format_amount(line.unit_price, currency),
             vat_rate=format_rate(line.vat_rate),
             margin_scheme=line.margin_scheme,
@@ -125,16 +128,13 @@ class LineRow:
         )
 
 
-def _plain(value: Decimal) -> str:
-    return str(int(value)) if value == value.to_integral_value() else f"{value.normalize():f}"
-
-
-def _number(text: str) -> Decimal:
-    raw = text.strip().replace(",", ".")
-    # Digits and one point only: "9e999999" is no quantity, and would overflow the totals.
-    if raw and not raw.removeprefix("-").replace(".", "", 1).isdigit():
-        raise InvalidOperation
-    return Decimal(raw) if raw else Decimal(0)
+def _number(text: str, percent: bool = False) -> Decimal:
+    """A quantity, or with `percent` a VAT rate ('19 %' too), as the screen's language
+    writes it ('2,5' in German), strictly: '9e999999' is no quantity, and would overflow the
+    totals. Empty is 0."""
+    if not text.strip():
+        return Decimal(0)
+    return reading.read_percent(text) if percent else reading.read_number(text)
 
 
 class QuoteLineTableModel(QAbstractTableModel):
@@ -179,10 +179,12 @@ class QuoteLineTableModel(QAbstractTableModel):
             ):
                 try:
                     values[name] = (
-                        money.parse_amount(text) if name == "unit_price" else _number(text)
+                        money.parse_amount(text)
+                        if name == "unit_price"
+                        else _number(text, percent=name == "vat_rate")
                     )
-                except (InvalidOperation, money.MoneyError):
-                    problems[f"lines.{index}.{name}"] = _not_a_number(name, index, text)
+                except (InvalidOperation, money.MoneyError, reading.ReadError) as exc:
+                    problems[f"lines.{index}.{name}"] = _not_a_number(name, index, text, exc)
                     values[name] = Decimal(0)
             lines.append(
                 LineInput(
@@ -209,9 +211,13 @@ class QuoteLineTableModel(QAbstractTableModel):
         ):
             name = FIELD_OF_COLUMN[column]
             try:
-                value = money.parse_amount(text) if column == COL_PRICE else _number(text)
-            except (InvalidOperation, money.MoneyError):
-                problems[column] = _not_a_number(name, row, text)
+                value = (
+                    money.parse_amount(text)
+                    if column == COL_PRICE
+                    else _number(text, percent=column == COL_VAT)
+                )
+            except (InvalidOperation, money.MoneyError, reading.ReadError) as exc:
+                problems[column] = _not_a_number(name, row, text, exc)
                 continue
             if value < 0:
                 problems[column] = _(NEGATIVE_MESSAGES[name]).format(line=row + 1, text=text)
@@ -245,9 +251,9 @@ class QuoteLineTableModel(QAbstractTableModel):
                 line.description,
                 _number(line.quantity),
                 money.parse_amount(line.unit_price),
-                _number(line.vat_rate),
+                _number(line.vat_rate, percent=True),
             )
-        except (InvalidOperation, money.MoneyError, ValueError):
+        except (InvalidOperation, money.MoneyError, reading.ReadError, ValueError):
             return None
         return domain.net
 
@@ -439,8 +445,8 @@ class TotalsPanel(QGroupBox):
         rows += [
             (
                 f"vat.{format_rate(v.rate)}",
-                _("VAT {rate} % on {net}").format(
-                    rate=format_rate(v.rate), net=money.format_amount(v.net, currency)
+                _("VAT {rate} on {net}").format(
+                    rate=format_rate_percent(v.rate), net=money.format_amount(v.net, currency)
                 ),
                 v.vat,
             )
@@ -452,7 +458,7 @@ class TotalsPanel(QGroupBox):
         rows.append(("amount_due", label("quote.amount_due"), totals.amount_due))
         for position, (key, caption, amount) in enumerate(rows):
             name = QLabel(caption)
-            value = QLabel(f"{_signed(amount, currency)} {currency}")
+            value = QLabel(money.format_money(amount, currency))
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if key == "amount_due":
                 font = value.font()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.domain import money
 from app.domain.fields import label
 from app.domain.quotes import QuoteStatus
+from app.domain.reading import format_day
 from app.domain.validation import ValidationError
 from app.i18n import _
 from app.services import orders, quotes
@@ -36,7 +37,7 @@ from ui.common.widgets import ERROR_COLOUR, DateEdit, FieldBox, show_field_messa
 
 
 def _day(value: date | None) -> str:
-    return value.isoformat() if value else ""
+    return format_day(value) if value else ""
 
 
 def _status(value: str) -> str:

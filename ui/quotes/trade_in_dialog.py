@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import i18n
+from app.domain import reading
 from app.domain.fields import label
 from app.domain.quotes import TradeInVehicle
 from app.domain.validation import ValidationError
@@ -80,18 +82,30 @@ class TradeInDialog(QDialog):
 
     def typed(self) -> TradeInVehicle | None:
         """The car as typed, or None when the mileage is not a whole number (said under it)."""
-        text = self.mileage.text().strip().replace(".", "").replace(",", "").replace(" ", "")
-        if text and not text.isdigit():
-            self.boxes["mileage_km"].show_error(
-                _("Type the mileage in whole kilometres, e.g. 48200.")
-            )
-            return None
+        text = self.mileage.text().strip()
+        mileage: int | None = None
+        if text:
+            # Read as the screen's language writes it ("48.200" in German), strictly: "48.2"
+            # in English is no whole number of kilometres, never 482.
+            try:
+                value = reading.read_number(text)
+            except reading.ReadError as exc:
+                self.boxes["mileage_km"].show_error(str(exc))
+                return None
+            if value != value.to_integral_value() or value < 0:
+                self.boxes["mileage_km"].show_error(
+                    _("Type the mileage in whole kilometres, e.g. {example}.").format(
+                        example=i18n.current().format_number(48200)
+                    )
+                )
+                return None
+            mileage = int(value)
         return TradeInVehicle(
             make=self.make.text(),
             model=self.model.text(),
             vin=self.vin.text(),
             first_registration=self.first_registration.date_value(),
-            mileage_km=int(text) if text else None,
+            mileage_km=mileage,
         )
 
     def accept(self) -> None:

@@ -246,6 +246,12 @@ class MainWindow(UpkeepWindow):
         self.purge_action.setVisible(False)  # for managers (sign_in)
         self.demo_action = _action(_("Load &demo data"), self)
         self.demo_action.triggered.connect(self.load_demo_data)
+        # The signed-in user's own (their settings), for every role.
+        self.preferences_action = _action(
+            _("Pr&eferences…"), self, QKeySequence.StandardKey.Preferences
+        )
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.triggered.connect(self.open_preferences)
         quit_action = _action(_("&Quit"), self, QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         # All but Quit wait for the database (sign_in enables them).
@@ -262,6 +268,8 @@ class MainWindow(UpkeepWindow):
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addAction(self.purge_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         sales_menu = self.menuBar().addMenu(_("&Sales"))
@@ -540,6 +548,13 @@ class MainWindow(UpkeepWindow):
 
         dialog = StageSetupDialog(self)
         dialog.finished.connect(self._after_stage_setup)
+        self._show_dialog(dialog)
+        return dialog
+
+    def open_preferences(self) -> QDialog:
+        from ui.shell.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(self)
         self._show_dialog(dialog)
         return dialog
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from peewee import Database
 
 from app.db.steps.aggregates import _aggregates
+from app.db.steps.languages import correspondence_languages
 from app.db.steps.v2_to_v7 import (
     _v2_quotes,
     _v3_audit_log,
@@ -42,6 +43,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v11_setting_versions,
     _v12_won_reasons,
     _v13_home_use_demand,
+    correspondence_languages,
     _aggregates,
 ]
 

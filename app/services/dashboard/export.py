@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from app.domain import fields, money
+from app.domain import fields, money, reading
 from app.domain.choices import Status
 from app.domain.standard_names import display_name, reason_display_name
 from app.i18n import Translator, current
@@ -62,7 +62,8 @@ def csv_rows(dashboard: Dashboard, translator: Translator | None = None) -> list
     # The filter in words, as shown, or read again in another language.
     description = dashboard.description if t is current() else describe(dashboard.filter, Names(t))
     rows: list[list[Cell]] = [
-        [t._("Showroom pipeline dashboard"), dashboard.today.isoformat()],
+        # The day as the reader's spreadsheet reads a date typed in its locale (31.01.2027).
+        [t._("Showroom pipeline dashboard"), reading.format_typed_date(dashboard.today, t)],
         [t._("Filter"), description or t._("All opportunities")],
         [t._("Amounts in different currencies are never added together.")],
         [],

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.db.queries import NONE_ID, OpportunityFilter
-from app.domain import pipeline
+from app.domain import pipeline, reading
 from app.domain.choices import Status
 from app.services.dashboard.labels import (
     FILTER_FIELDS,
@@ -238,8 +238,8 @@ def describe(flt: DashboardFilter, names: Names | None = None) -> str:
         shown = names.label("source", flt.source)
         parts.append(group_words("source", shown, flt.source == "", t))
     if flt.date_from or flt.date_to:
-        start = flt.date_from.isoformat() if flt.date_from else "…"
-        end = flt.date_to.isoformat() if flt.date_to else "…"
+        start = reading.format_day(flt.date_from, t) if flt.date_from else "…"
+        end = reading.format_day(flt.date_to, t) if flt.date_to else "…"
         basis = date_basis_label(flt.date_basis, t) if flt.date_basis else ""
         parts.append(t._("{basis} {start} – {end}").format(basis=basis, start=start, end=end))
     return " · ".join(parts)

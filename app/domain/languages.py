@@ -1,0 +1,53 @@
+"""The languages a customer's documents are written in (their correspondence language)."""
+
+from __future__ import annotations
+
+import re
+
+from babel import Locale, UnknownLocaleError
+
+from app.i18n import SOURCE_LANGUAGE, Translator, current
+
+# The languages the program writes documents in: English and the catalogues it ships.
+CORRESPONDENCE_LANGUAGES: tuple[str, ...] = ("de", "en", "fr", "it")
+
+
+def language_name(code: str, t: Translator | None = None) -> str:
+    """A language as the screen (or `t`) names it: 'German', 'Deutsch', 'allemand'."""
+    t = t if t is not None else current()
+    try:
+        name = Locale.parse(code).get_display_name(t.locale)
+    except (UnknownLocaleError, ValueError):
+        return code
+    return (name[:1].upper() + name[1:]) if name else code
+
+
+def from_tag(tag: str) -> str:
+    """The correspondence language of a language tag or a browser's Accept-Language
+    ('de-DE', 'fr_CH', 'it-IT,it;q=0.9,en;q=0.8', 'Deutsch'), or '' when it names none of
+    them."""
+    for part in re.split(r"[,;\s]+", (tag or "").strip()):
+        code = part.replace("_", "-").split("-")[0].lower()
+        if code in CORRESPONDENCE_LANGUAGES:
+            return code
+    lowered = (tag or "").strip().lower()
+    for code in CORRESPONDENCE_LANGUAGES:
+        # A language written out, in English or in itself ("German", "Deutsch").
+        names = {language_name(code, _translator_for(code)).lower()}
+        names.add((Locale.parse(code).get_display_name("en") or code).lower())
+        if lowered in names:
+            return code
+    return ""
+
+
+def _translator_for(code: str) -> Translator:
+    return Translator(code)
+
+
+def check(code: str) -> str:
+    """The code when it is a correspondence language, else ''."""
+    code = (code or "").strip().lower()
+    return code if code in CORRESPONDENCE_LANGUAGES else ""
+
+
+__all__ = ["CORRESPONDENCE_LANGUAGES", "SOURCE_LANGUAGE", "check", "from_tag", "language_name"]
