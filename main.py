@@ -6,6 +6,8 @@ import argparse
 import gc
 import getpass
 import logging
+import multiprocessing
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,6 +19,8 @@ from app.i18n import _, ngettext
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from app.domain.rights import Right
+    from app.services.workspace import UserInfo
     from ui.shell.main_window import MainWindow
 
 log = logging.getLogger("showroom")
@@ -36,6 +40,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=argparse.SUPPRESS,
         help=_("keep the database and documents in DIR instead of the per-user folder"),
     )
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help=_(
+            "open the site's PostgreSQL server instead of the local SQLite file, e.g. "
+            "postgresql://anna@server.example:5432/showroom?sslmode=verify-full"
+        ),
+    )
     parser = argparse.ArgumentParser(
         prog=PROG,
         description=_(
@@ -51,12 +64,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help=_("open the main window, process events, close and exit 0 (a start-up check)"),
+        help=_(
+            "a start-up check: show the sign-in window, close it and exit 0; with "
+            "SHOWROOM_USER and SHOWROOM_PASSWORD set, sign in and show the main window"
+        ),
     )
     parser.add_argument(
         "--user",
         metavar="NAME",
-        help=_("sign in as this user (default: the computer's login name)"),
+        help=_("the login the sign-in window starts with (the password is still asked)"),
     )
     parser.add_argument(
         "--version",
@@ -100,19 +116,60 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parents=[common],
         help=_("rebuild the dashboard's totals from the opportunities and exit"),
     )
+    create_admin = commands.add_parser(
+        "create-admin",
+        parents=[common],
+        help=_("create the first administrator of a new database"),
+        description=_(
+            "Create the first administrator of a database that has none. The password comes "
+            "from SHOWROOM_PASSWORD, else it is asked twice on the terminal."
+        ),
+    )
+    create_admin.add_argument("login", metavar="LOGIN", help=_("the administrator's login"))
+    create_admin.add_argument(
+        "--name", metavar="NAME", default="", help=_("the administrator's full name")
+    )
+    set_password = commands.add_parser(
+        "set-password",
+        parents=[common],
+        help=_("set an administrator's password on a database from before passwords"),
+        description=_(
+            "For whoever holds the database: set the password of an administrator while no "
+            "administrator has one (a database upgraded from before passwords). The password "
+            "comes from SHOWROOM_PASSWORD, else it is asked twice on the terminal."
+        ),
+    )
+    set_password.add_argument("login", metavar="LOGIN", help=_("the administrator's login"))
+    move = commands.add_parser(
+        "move-to-server",
+        parents=[common],
+        help=_("copy this workstation's database into an empty database on the site's server"),
+    )
+    move.add_argument("url", metavar="URL", help=_("the server's database, postgresql://…"))
+    _import_parsers(commands, common)
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
+    if not hasattr(args, "database"):
+        args.database = None
+    elif not args.database.lower().startswith(("postgresql://", "postgres://")):
+        parser.error(
+            _("--database takes a postgresql:// URL (a local file is opened with --data-dir)")
+        )
     return args
 
 
 def render_document(number: str, out: Path) -> int:
     """The headless `render` command: no window, the database opened and closed again."""
+    from app.domain.rights import Right
     from app.services import documents, workspace
     from app.services.errors import NotFound
 
     try:
         workspace.open_database()
+        refused = _authorise(Right.PRINT_DOCUMENTS)
+        if refused is not None:
+            return refused
         path = documents.save_pdf(number, out)
     except (
         NotFound,
@@ -152,7 +209,249 @@ def _complain(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
+# Refused: no credentials, a wrong password, a locked account, a missing right.
+REFUSED = 2
+
+
+def _ask(prompt: str, secret: bool) -> str | None:
+    """A line from the terminal (None when there is none: a scheduled task, a pipe)."""
+    if not sys.stdin or not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(prompt) if secret else input(prompt)
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
+def _credentials() -> tuple[str, str] | None:
+    """The login and password of whoever runs a command: SHOWROOM_USER and
+    SHOWROOM_PASSWORD (scheduled tasks), else asked on the terminal."""
+    login = os.environ.get("SHOWROOM_USER") or _ask(_("Showroom login: "), secret=False)
+    if not login:
+        _complain(
+            _(
+                "this command needs a user: set SHOWROOM_USER and SHOWROOM_PASSWORD, or run "
+                "it in a terminal"
+            )
+        )
+        return None
+    password = os.environ.get("SHOWROOM_PASSWORD")
+    if password is None:
+        password = _ask(_("Password for {login}: ").format(login=login), secret=True)
+    if not password:
+        _complain(
+            _(
+                "this command needs {login}'s password: set SHOWROOM_PASSWORD, or run it in "
+                "a terminal"
+            ).format(login=login)
+        )
+        return None
+    return login.strip(), password
+
+
+def _authorise(right: Right) -> int | None:
+    """Sign in on the open database and check the right; None when allowed, else the exit
+    code, the refusal said in words."""
+    from app.services import access, sign_in
+
+    given = _credentials()
+    if given is None:
+        return REFUSED
+    try:
+        user = sign_in.sign_in(*given)
+    except sign_in.SignInRefused as exc:
+        _complain(str(exc))
+        return REFUSED
+    except sign_in.NewPasswordRequired:
+        _complain(
+            _(
+                "{login} signs in with a one-time code: start the program to choose a password "
+                "first"
+            ).format(login=given[0])
+        )
+        return REFUSED
+    if not access.has_right(right):
+        _complain(
+            _("{user} may not do this: {reason}").format(
+                user=user.username, reason=access.missing_right_message(right)
+            )
+        )
+        return REFUSED
+    return None
+
+
+def _authorise_on_database(right: Right) -> int | None:
+    """_authorise for a command that does not keep the database open."""
+    from app.services import workspace
+
+    if not paths.database_path().exists():
+        return None  # nothing to protect (and nobody to check against) yet
+    workspace.open_database()
+    try:
+        return _authorise(right)
+    finally:
+        workspace.close_database()
+
+
+def _authorise_on_backup(backup: Path, right: Right) -> int | None:
+    """_authorise against a copy of a backup (opened, and upgraded if older, in a folder of
+    its own that is removed afterwards)."""
+    import shutil
+    import tempfile
+
+    from app.services import workspace
+
+    real = paths.data_dir()
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "showroom.sqlite3"
+        shutil.copyfile(backup, copy)
+        paths.set_data_dir(Path(folder))
+        try:
+            workspace.open_database(copy)
+            try:
+                return _authorise(right)
+            finally:
+                workspace.close_database()
+        finally:
+            paths.set_data_dir(real)
+
+
+def _new_password(login: str) -> str | None:
+    """A new password: SHOWROOM_PASSWORD, else asked twice on the terminal."""
+    password = os.environ.get("SHOWROOM_PASSWORD")
+    if password is not None:
+        return password
+    first = _ask(_("New password for {login}: ").format(login=login), secret=True)
+    if first is None:
+        _complain(_("set SHOWROOM_PASSWORD, or run this command in a terminal"))
+        return None
+    if _ask(_("The same password again: "), secret=True) != first:
+        _complain(_("the two passwords are not the same; nothing was changed"))
+        return None
+    return first
+
+
+def _create_admin_command(login: str, name: str) -> int:
+    from app.domain.validation import ValidationError
+    from app.services import sign_in, workspace
+
+    workspace.open_database()
+    try:
+        if sign_in.administrator_exists():
+            _complain(_("this database has an administrator already; nothing was changed"))
+            return REFUSED
+        password = _new_password(login)
+        if password is None:
+            return REFUSED
+        try:
+            user = sign_in.create_first_administrator(
+                login, name or login.capitalize(), password, password, holder=True
+            )
+        except ValidationError as exc:
+            _complain(str(exc))
+            return REFUSED
+        except sign_in.SignInRefused as exc:
+            _complain(str(exc))
+            return REFUSED
+    finally:
+        workspace.close_database()
+    _say(
+        _("created the administrator {login} ({name})").format(
+            login=user.username, name=user.full_name
+        )
+    )
+    return 0
+
+
+def _set_password_command(login: str) -> int:
+    from app.domain.validation import ValidationError
+    from app.services import sign_in, workspace
+
+    if not paths.database_path().exists():
+        _complain(_("there is no database at {path} yet").format(path=paths.database_path()))
+        return 1
+    workspace.open_database()
+    try:
+        password = _new_password(login)
+        if password is None:
+            return REFUSED
+        try:
+            sign_in.set_password_as_holder(login, password)
+        except (sign_in.HolderRefused, ValidationError) as exc:
+            _complain(str(exc))
+            return REFUSED
+    finally:
+        workspace.close_database()
+    _say(_("set the password of {login}; they can sign in now").format(login=login))
+    return 0
+
+
+def _server_backup_command(url: str, restore_file: Path | None = None) -> int:
+    """pg_dump of the site's server database (or pg_restore of one, the current database
+    dumped aside first), for a user with the right to back up (or restore)."""
+    from app.domain.rights import Right
+    from app.services import backups, site_server, workspace
+
+    workspace.open_server(url, site_server.stored_password(url))
+    try:
+        refused = _authorise(Right.RESTORE if restore_file is not None else Right.BACKUP)
+        if refused is not None:
+            return refused
+        if restore_file is not None:
+            aside = backups.restore_server(backups.resolve(restore_file))
+            _say(
+                _("restored {backup} into {url}; the database as it was is in {aside}").format(
+                    backup=restore_file, url=site_server.display_url(url), aside=aside
+                )
+            )
+            return 0
+        copy = backups.take_backup()
+    finally:
+        workspace.close_database()
+    _say(
+        _("backed up {database} to {backup} ({size})").format(
+            database=site_server.display_url(url), backup=copy.path, size=copy.size_label
+        )
+    )
+    return 0
+
+
+def _move_command(url: str) -> int:
+    """Copy the SQLite database into an empty one on the server, checked table by table;
+    for an administrator of the workstation's database."""
+    from app.domain.rights import Right
+    from app.services import site_server
+    from app.services.move_to_server import MoveError, move_to_server
+
+    path = paths.database_path()
+    # Checked on a copy: the sign-in writes its audit line there, and the file being moved
+    # stays byte for byte as it was.
+    refused = _authorise_on_backup(path, Right.SETUP) if path.exists() else None
+    if refused is not None:
+        return refused
+    try:
+        copies = move_to_server(url, site_server.stored_password(url), path)
+    except MoveError as exc:
+        _complain(str(exc))
+        return 1
+    for copy in copies:
+        _say(
+            _("{table}: {rows} rows, checksum {checksum} on both sides").format(
+                table=copy.table, rows=copy.rows, checksum=copy.checksum[:16]
+            )
+        )
+    _say(
+        _(
+            "Moved {path} to {url}; the file is as it was. Next: start Showroom on every "
+            "workstation with --database {url} (or File > Connect to the site server…), and "
+            "keep the file as the last copy from before the move."
+        ).format(path=path, url=site_server.display_url(url))
+    )
+    return 0
+
+
 def _backup_command() -> int:
+    from app.domain.rights import Right
     from app.services import backups, workspace
 
     if not paths.database_path().exists():
@@ -168,6 +467,9 @@ def _backup_command() -> int:
         return 1
     workspace.open_database()
     try:
+        refused = _authorise(Right.BACKUP)
+        if refused is not None:
+            return refused
         copy = backups.take_backup()
     finally:
         workspace.close_database()
@@ -180,8 +482,12 @@ def _backup_command() -> int:
 
 
 def _backups_command() -> int:
+    from app.domain.rights import Right
     from app.services import backups
 
+    refused = _authorise_on_database(Right.BACKUP)
+    if refused is not None:
+        return refused
     found = backups.list_backups()
     if not found:
         _say(_("no backups in {folder}").format(folder=paths.backup_dir()))
@@ -192,8 +498,22 @@ def _backups_command() -> int:
 
 
 def _restore_command(file: Path) -> int:
+    from app.domain.rights import Right
     from app.services import backups
 
+    try:
+        refused = _authorise_on_database(Right.RESTORE)
+    except Exception as exc:
+        from app.services import errors
+
+        if errors.user_problem(exc) is None:
+            raise
+        # The database cannot be opened (damaged, say): the backup that takes its place
+        # holds the users and passwords that decide.
+        log.warning("restore: the database cannot be opened (%s); signing in on the backup", exc)
+        refused = _authorise_on_backup(backups.resolve(file), Right.RESTORE)
+    if refused is not None:
+        return refused
     result = backups.restore(file)
     _say(result.message)
     return 0
@@ -227,14 +547,24 @@ def _check_command() -> int:
     return 0
 
 
-def _rebuild_aggregates_command() -> int:
+def _rebuild_aggregates_command(database: str | None) -> int:
+    """Rebuild the dashboard's maintained totals from the opportunities, as an administrator."""
+    from app.domain.rights import Right
     from app.services import dashboard, workspace
 
-    if not paths.database_path().exists():
+    if database:
+        from app.services import site_server
+
+        workspace.open_server(database, site_server.stored_password(database))
+    elif not paths.database_path().exists():
         _complain(_("there is no database at {path} yet").format(path=paths.database_path()))
         return 1
-    workspace.open_database()
+    else:
+        workspace.open_database()
     try:
+        refused = _authorise(Right.SETUP)
+        if refused is not None:
+            return refused
         counted = dashboard.rebuild_aggregates()
     finally:
         workspace.close_database()
@@ -248,8 +578,64 @@ def _rebuild_aggregates_command() -> int:
     return 0
 
 
+def _import_parsers(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    for name, what in (
+        ("import-stock", _("import a DMS's stock export (CSV) into the stock")),
+        ("import-catalogue", _("import a manufacturer's price list (CSV) into the catalogue")),
+    ):
+        command = commands.add_parser(name, parents=[common], help=what, description=what)
+        command.add_argument("file", type=Path, metavar="FILE", help=_("the CSV file"))
+        command.add_argument(
+            "--mapping", metavar="NAME", default="", help=_("the saved column mapping to use")
+        )
+        command.add_argument(
+            "--dry-run", action="store_true", help=_("say what an import would do; write nothing")
+        )
+        if name == "import-stock":
+            command.add_argument(
+                "--add-models",
+                action="store_true",
+                help=_("add the models the catalogue lacks, instead of refusing their rows"),
+            )
+
+
+def _import_command(args: argparse.Namespace) -> int:
+    """Import a stock export or a price list: the summary and each refused row on stdout,
+    exit 1 when any row was refused (the good rows are imported)."""
+    from app.domain.rights import Right
+    from app.services import vehicle_imports, workspace
+
+    kind = vehicle_imports.STOCK if args.command == "import-stock" else vehicle_imports.CATALOGUE
+    if args.database:
+        from app.services import site_server
+
+        workspace.open_server(args.database, site_server.stored_password(args.database))
+    else:
+        workspace.open_database()
+    try:
+        refused = _authorise(Right.IMPORT_DATA)
+        if refused is not None:
+            return refused
+        result = vehicle_imports.import_path(
+            args.file,
+            kind,
+            args.mapping,
+            dry_run=args.dry_run,
+            add_models=getattr(args, "add_models", False),
+        )
+    except (vehicle_imports.FileRefused, LookupError) as exc:
+        _complain(str(exc))
+        return 1
+    finally:
+        workspace.close_database()
+    for line in vehicle_imports.report_lines(result):
+        _say(line)
+    return 1 if result.refused else 0
+
+
 def run_command(args: argparse.Namespace, log_file: Path) -> int:
-    """The headless commands: no window, messages on stdout and stderr, exit 1 on failure."""
+    """The headless commands: no window, messages on stdout and stderr, exit 1 on failure,
+    2 when refused (no user, a wrong password, a locked account, a missing right)."""
     from app.services import errors, workspace
     from app.services.backups import BackupError
 
@@ -257,13 +643,25 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
         if args.command == "render":
             return render_document(args.number, args.out)
         if args.command == "backup":
+            if args.database:
+                return _server_backup_command(args.database)
             return _backup_command()
         if args.command == "backups":
             return _backups_command()
         if args.command == "restore":
+            if args.database:
+                return _server_backup_command(args.database, args.file)
             return _restore_command(args.file)
         if args.command == "rebuild-aggregates":
-            return _rebuild_aggregates_command()
+            return _rebuild_aggregates_command(args.database)
+        if args.command == "move-to-server":
+            return _move_command(args.url)
+        if args.command == "create-admin":
+            return _create_admin_command(args.login, args.name)
+        if args.command == "set-password":
+            return _set_password_command(args.login)
+        if args.command in ("import-stock", "import-catalogue"):
+            return _import_command(args)
         return _check_command()
     except (BackupError, workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
         log.error("%s failed: %s", args.command, exc)
@@ -322,8 +720,14 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
         if not window.isVisible():
             return 0  # closed while it waited
         try:
-            workspace.open_database()
-            user = workspace.sign_in(args.user)
+            server = getattr(args, "database", None)
+            if server:
+                from app.services import site_server
+
+                workspace.open_server(server, site_server.stored_password(server))
+            else:
+                workspace.open_database()
+            login = args.user or ""
             if args.demo and not workspace.has_opportunities():
                 from app import demo
 
@@ -332,16 +736,27 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
                 if not window.isVisible():
                     return 0
                 demo.load_demo()
+                _say(demo_sign_in_text())
+                login = login or demo.DEMO_ADMINISTRATOR[0]
+            if not window.isVisible():
+                return 0  # closed while it waited
+            window.say_opening(_("Signing in …"))
+            user = _sign_in(args, window, login)
+            if user is None:
+                return 0  # quit at the sign-in, or a smoke run that only showed it
             from app.services import documents, quotes
 
             quotes.expire_due()  # quotes past their valid-until date, since the last start
             documents.clean_leftovers()  # half-written PDFs of a render that was killed
             window.sign_in(user)
+            if not args.smoke:
+                window.offer_first_run()  # on a database without a dealership
             return None
         except (workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
             return _fail(str(exc), args.smoke, window)
-        except LookupError as exc:
-            return _fail(str(exc), args.smoke, window)
+        except SmokeRefused as exc:
+            _complain(str(exc))
+            return REFUSED
         except Exception as exc:
             problem = errors.user_problem(exc)
             if problem is None:
@@ -363,6 +778,48 @@ def _open(args: argparse.Namespace, log_file: Path, window: MainWindow) -> int |
                 return 1
             return _fail(f"{problem.title}.\n\n{problem.message}", args.smoke, window)
     return 1
+
+
+def demo_sign_in_text() -> str:
+    from app import demo
+
+    return _(
+        "the demo users sign in with the password {password}; the administrator's login is {login}"
+    ).format(password=demo.DEMO_PASSWORD, login=demo.DEMO_ADMINISTRATOR[0])
+
+
+class SmokeRefused(Exception):
+    """A smoke run's sign-in from SHOWROOM_USER and SHOWROOM_PASSWORD was refused."""
+
+
+def _sign_in(args: argparse.Namespace, window: MainWindow, login: str) -> UserInfo | None:
+    """Who uses the window: the sign-in window (login pre-filled from --user, the demo or
+    the last user of this workstation). A smoke run signs in from SHOWROOM_USER and
+    SHOWROOM_PASSWORD when they are set, else shows the sign-in window and closes it."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.services import sign_in
+    from ui.common import user_settings
+    from ui.shell.sign_in_window import SignInDialog, first_start
+
+    env_login, env_password = os.environ.get("SHOWROOM_USER"), os.environ.get("SHOWROOM_PASSWORD")
+    if args.smoke and env_login and env_password:
+        try:
+            return sign_in.sign_in(env_login, env_password)
+        except (sign_in.SignInRefused, sign_in.NewPasswordRequired) as exc:
+            raise SmokeRefused(str(exc)) from exc
+    login = login or env_login or user_settings.last_login()
+    if args.smoke:
+        dialog = SignInDialog(window, login)
+        dialog.show()
+        QApplication.processEvents()
+        dialog.close()
+        _say(_("showed the sign-in window and closed it"))
+        return None
+    user = first_start(window, login)
+    if user is not None:
+        user_settings.remember_login(user.username)
+    return user
 
 
 def _paint_now(window: QWidget) -> None:
@@ -391,6 +848,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.data_dir is not None:
         paths.set_data_dir(args.data_dir)
     log_file = logs.configure()
+    if args.database is None and args.data_dir is None:
+        # The site's server this workstation was told to connect to (File > Connect to the
+        # site server…); --data-dir keeps meaning the local file.
+        from ui.shell.site_server_dialog import chosen_server
+
+        args.database = chosen_server() or None
     if args.command:
         return run_command(args, log_file)
 
@@ -415,7 +878,12 @@ def main(argv: list[str] | None = None) -> int:
 
     # The window's frame is shown first and the database opened after it: the program
     # answers at once, and what goes wrong in opening is said over its window.
-    window = MainWindow(None, paths.database_path())
+    server = None
+    if args.database:
+        from app.services import site_server
+
+        server = site_server.display_url(args.database)
+    window = MainWindow(None, paths.database_path(), server)
     window.show()
     _paint_now(window)
     shown = time.perf_counter()
@@ -423,7 +891,8 @@ def main(argv: list[str] | None = None) -> int:
         from ui.shell import error_dialog
 
         error_dialog.install_excepthook(log_file)
-    _network_check(args.smoke, window)
+    if not args.database:
+        _network_check(args.smoke, window)
     code = _open(args, log_file, window)
     from app.services import workspace
 
@@ -460,4 +929,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # The imports run in a child process (app/services/import_process.py); in the bundled
+    # program that child starts this executable, which must hand it over at once.
+    multiprocessing.freeze_support()
     sys.exit(main())

@@ -226,6 +226,12 @@ def NP_(context: str, message: str) -> tuple[str, str]:
     return context, message
 
 
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a singular and plural pair for extraction without translating it;
+    ``ngettext(*pair, n)`` translates it where the number is known."""
+    return singular, plural
+
+
 def N_(message: str) -> str:
     """Marks a text for extraction without translating it: for texts defined at import time,
     translated by ``_()`` where they are shown."""
@@ -235,6 +241,7 @@ def N_(message: str) -> str:
 __all__ = [
     "DOMAIN",
     "ENGLISH",
+    "NN_",
     "NP_",
     "N_",
     "SOURCE_LANGUAGE",

@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.services import accounts, lead_import, walk_in, workspace
+from app import demo
+from app.services import accounts, lead_import, sign_in, walk_in, workspace
 from benchmarks import synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,7 @@ def _keystrokes(
 
 def bench_duplicates(path: Path, seed: int) -> None:
     workspace.open_database(path)
-    workspace.sign_in(None)
+    sign_in.sign_in(demo.DEMO_ADMINISTRATOR[0], demo.DEMO_PASSWORD)
     filled = accounts.rebuild_match_keys()
     raw = sqlite3.connect(path)
     rows = raw.execute(
@@ -82,7 +83,7 @@ def bench_import(rows: int) -> None:
             )
         csv_path.write_text("\n".join(lines), encoding="utf-8-sig")
         workspace.open_database(Path(folder) / "import.sqlite3")
-        workspace.sign_in(None)
+        sign_in.create_first_administrator("admin", "Admin", demo.DEMO_PASSWORD, demo.DEMO_PASSWORD)
         start = time.perf_counter()
         report = lead_import.import_csv(csv_path)
         took = time.perf_counter() - start

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from app import demo
 from app.db import bulk
-from app.services import activities, workspace
+from app.services import activities, sign_in, workspace
 from benchmarks import synthetic
 from benchmarks.timing import median_ms
 
@@ -50,7 +51,7 @@ def main() -> None:
         (owner_id,),
     ).fetchone()
     user = raw.execute('SELECT username FROM "user" WHERE id = ?', (owner_id,)).fetchone()[0]
-    workspace.sign_in(user)
+    sign_in.sign_in(user, demo.DEMO_PASSWORD)
     have = raw.execute(
         "SELECT count(*) FROM activity WHERE opportunity_id = ?", (opportunity_id,)
     ).fetchone()[0]

@@ -82,7 +82,6 @@ def build(path: Path, opportunities: int, accounts: int, seed: int = 1) -> Path:
         # A big page cache for the build alone: keeping the opportunity table's many indexes
         # in the app's 32 MB takes twice as long.
         database.execute_sql("PRAGMA cache_size = -400000")
-        workspace.sign_in("admin")
         size = demo.DemoSize(
             vehicles=max(80, opportunities // 20),
             accounts=accounts,

@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 TRANSLATION_CALLS = frozenset(
-    {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_", "NP_", "tr", "translate"}
+    {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_", "NN_", "NP_", "tr", "translate"}
 )
 
 # Qt calls whose string arguments are shown to the user (method or constructor names).
@@ -96,7 +96,6 @@ QT_TEXT_METHODS = frozenset(
         "drill",  # app/services/dashboard: a drill-down's words, shown over the list
         "ask_to_save",
         "fill_filter_combo",  # a filter's "Any ..." entry
-        "require_manager",  # app.services.workspace: the refusal it raises
     }
 )
 QT_TEXT_CONSTRUCTORS = frozenset(

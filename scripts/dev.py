@@ -18,7 +18,10 @@ project's dependencies into it (again only after pyproject.toml changes).
 commands:
   run [ARGS...]    start Showroom (main.py) with ARGS, e.g. --demo
   test [ARGS...]   run the tests (the catalogues compiled first): python -m pytest
-                   ARGS, with QT_QPA_PLATFORM=offscreen
+                   ARGS, with QT_QPA_PLATFORM=offscreen; the services' and stress tests
+                   run on SQLite and on a PostgreSQL server they start (the end of the
+                   run says loudly when that half was skipped;
+                   SHOWROOM_TEST_POSTGRES=off skips it on purpose)
   check            ruff check, ruff format --check, mypy, lint-imports, the texts'
                    template up to date, every shipped language's catalogue complete
                    (no missing or fuzzy translation, placeholders as the original's,

@@ -41,6 +41,7 @@ KEYWORDS = [
     "_",
     "gettext",
     "N_",
+    "NN_:1,2",
     "ngettext:1,2",
     "pgettext:1c,2",
     "npgettext:1c,2,3",

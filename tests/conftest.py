@@ -1,4 +1,10 @@
-"""Shared fixtures: every test gets its own SQLite file in tmp_path and a signed-in user."""
+"""Shared fixtures: every test gets its own database and a signed-in user: a SQLite file in
+tmp_path, and for the services' and the stress tests also a database of its own on a real
+PostgreSQL server (tests/pg_server.py), the same test run on each backend.
+
+Without PostgreSQL the PostgreSQL half is skipped, and the end of the run says so loudly; in
+CI (CI=true) or with SHOWROOM_REQUIRE_POSTGRES=1 such a skip is a failure instead.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,90 @@ os.environ["LANGUAGE"] = "en"
 import pytest
 
 from app import paths
-from app.services import workspace
+from app.services import sign_in, workspace
+from tests import (
+    people,  # (turns the switch to cheap password hashes for the tests)
+    pg_server,
+)
+
+# The folders whose tests that use a database run on both backends.
+BOTH_BACKENDS = ("tests/services/", "tests/stress/")
+POSTGRESQL = "postgresql"
+SQLITE = "sqlite"
+
+
+def postgres_required() -> bool:
+    return os.environ.get("CI", "").lower() == "true" or bool(
+        os.environ.get("SHOWROOM_REQUIRE_POSTGRES")
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    marked = metafunc.definition.get_closest_marker
+    if marked("postgresql_only"):
+        metafunc.parametrize("backend", [POSTGRESQL], indirect=True)
+        return
+    where = metafunc.definition.path.as_posix()
+    if any(f"/{folder}" in where for folder in BOTH_BACKENDS) and not marked("sqlite_only"):
+        metafunc.parametrize("backend", [SQLITE, POSTGRESQL], indirect=True)
+
+
+_postgres_skips: list[str] = []
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database the test runs on: "sqlite" unless parametrised."""
+    return str(getattr(request, "param", SQLITE))
+
+
+@pytest.fixture(scope="session")
+def pg(request: pytest.FixtureRequest) -> Iterator[pg_server.TestServer]:
+    """The tests' PostgreSQL server, started once per session, with a template database at
+    the current schema that each test's database is copied from."""
+    why = pg_server.available()
+    if why:
+        if postgres_required():
+            pytest.fail(f"PostgreSQL is required here (CI): {why}")
+        _postgres_skips.append(why)
+        pytest.skip(f"PostgreSQL half skipped: {why}")
+    server = pg_server.TestServer()
+    server.start()
+    template = server.create_database(f"showroom_template_{os.getpid()}")
+    workspace.open_server(server.url(template))
+    workspace.close_database()
+    server.template = template  # type: ignore[attr-defined]
+    yield server
+    server.drop_database(template)
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg: pg_server.TestServer) -> Iterator[str]:
+    """A database of the test's own on the server, at the current schema, not yet opened."""
+    name = pg.create_database(template=pg.template)  # type: ignore[attr-defined]
+    yield pg.url(name)
+    workspace.close_database()
+    pg.drop_database(name)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+    skipped = [
+        r
+        for r in terminalreporter.stats.get("skipped", [])
+        if "PostgreSQL half skipped" in str(r.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_sep("!", "POSTGRESQL NOT TESTED", red=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(skipped)} tests on PostgreSQL were skipped: {_postgres_skips[0] if _postgres_skips else ''}."
+        )
+        terminalreporter.write_line(
+            "Only the SQLite half ran. Install PostgreSQL (Debian: apt-get install postgresql) "
+            "or set SHOWROOM_TEST_POSTGRES to a server's URL to run both."
+        )
 
 
 @pytest.fixture
@@ -23,6 +112,7 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     paths.set_data_dir(tmp_path)
     yield tmp_path
     paths.set_data_dir(None)
+    sign_in.sign_out()  # nobody is signed in at the next test's start
     # A signed-in window keeps its user's screen settings open; the next test starts afresh.
     screen_settings = sys.modules.get("ui.common.user_settings")
     if screen_settings is not None:
@@ -30,17 +120,41 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def db(data_dir: Path) -> Iterator[Path]:
-    """An empty, fully migrated database with 'anna' (administrator) signed in."""
-    path = workspace.open_database(data_dir / "showroom.sqlite3")
-    workspace.sign_in("anna")
+def db(data_dir: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """An empty, fully migrated database with 'anna' (administrator) signed in, with her
+    password, through the sign-in service: a SQLite
+    file in the data folder, or (backend "postgresql") a database of the test's own on the
+    tests' server; the path is then the data folder's database path all the same, where
+    no file is."""
+    path = data_dir / "showroom.sqlite3"
+    if backend == POSTGRESQL:
+        url = request.getfixturevalue("pg_url")
+        workspace.open_server(url)
+    else:
+        workspace.open_database(path)
+    people.sign_in_as("anna", "administrator")
     yield path
     workspace.close_database()
 
 
 @pytest.fixture
 def user(db: Path) -> workspace.UserInfo:
-    return workspace.sign_in("anna")
+    return people.sign_in_as("anna")
+
+
+@pytest.fixture(autouse=True)
+def no_credentials_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sign-in variables of whoever runs the tests do not reach them; a test that signs
+    in a command sets them itself (signed_in_commands)."""
+    monkeypatch.delenv("SHOWROOM_USER", raising=False)
+    monkeypatch.delenv("SHOWROOM_PASSWORD", raising=False)
+
+
+@pytest.fixture
+def signed_in_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Headless commands and smoke runs sign in as 'anna', as a scheduled task would."""
+    monkeypatch.setenv("SHOWROOM_USER", "anna")
+    monkeypatch.setenv("SHOWROOM_PASSWORD", people.TEST_PASSWORD)
 
 
 @pytest.fixture(autouse=True)
@@ -68,3 +182,7 @@ def no_unexpected_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError(f"unexpected question: {self.windowTitle()!r}")
 
     monkeypatch.setattr(SecondSaleDialog, "exec", unexpected_second_sale)
+    # So does the sign-in window.
+    from ui.shell.sign_in_window import SignInDialog
+
+    monkeypatch.setattr(SignInDialog, "exec", unexpected_second_sale)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from app.db import models as m
 from app.services import deals, process, reference
 from tests import factories
+from tests.people import add_user
 
 TODAY = date.today()
 
@@ -40,7 +41,7 @@ def build(anna: int) -> PipelineData:
     Audi, in 20 days), C (CHF 30,000, Audi, in 60 days), R (EUR 15,000, lost and reopened,
     in 45 days). N: EUR 7,000 at 30 %, without stages, in 10 days. Lost: L1 at Quotation
     (Price), L2 at Interest (Bought elsewhere). Won: W, through every stage."""
-    bruno = m.User.create(username="bruno", full_name="Bruno Keller", role="salesperson").id
+    bruno = add_user("bruno", "salesperson", full_name="Bruno Keller").id
     without = next(k.id for k in reference.opportunity_kinds() if k.label == "Without stages")
 
     def make(name: str, owner: int, revenue: str, days: int, **fields: object) -> int:

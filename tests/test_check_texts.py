@@ -40,7 +40,7 @@ def found(source: str, *, document: bool = False) -> list[str]:
         'FIELD_LABELS = {"topic": "Topic"}',
         'parser.add_argument("--demo", help="fill the database with the demo dealership")',
         'print("Backed up.")',
-        'require_manager("Only a sales manager can change this.")',
+        'raise NotAllowed("Only a sales manager can change this.")',
     ],
 )
 def test_a_literal_reaching_the_user_is_caught(source: str) -> None:

@@ -71,7 +71,18 @@ def test_help_speaks_english_under_the_c_locale(compiled: None) -> None:
 def test_a_window_started_under_a_german_locale_speaks_german(
     compiled: None, tmp_path: Path
 ) -> None:
-    result = _main("--smoke", "--data-dir", str(tmp_path), LANG="de_DE.UTF-8")
+    # The smoke run signs in (as the administrator create-admin makes) and opens the window.
+    password = "a German window opens here"
+    made = _main("create-admin", "chef", "--data-dir", str(tmp_path), SHOWROOM_PASSWORD=password)
+    assert made.returncode == 0, made.stderr
+    result = _main(
+        "--smoke",
+        "--data-dir",
+        str(tmp_path),
+        LANG="de_DE.UTF-8",
+        SHOWROOM_USER="chef",
+        SHOWROOM_PASSWORD=password,
+    )
     assert result.returncode == 0, result.stderr
     assert "ordnungsgemäß gestartet und beendet mit" in result.stdout
 

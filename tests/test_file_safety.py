@@ -36,11 +36,15 @@ def _drop_log_handlers() -> Iterator[None]:
         handler.close()
 
 
+# The commands sign in as the administrator create-admin makes (_new_database).
+SIGNED_IN = {"SHOWROOM_USER": "chef", "SHOWROOM_PASSWORD": "the files are kept owner-only"}
+
+
 def _main(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "main.py", *args],
         cwd=ROOT,
-        env={**os.environ, "HOME": str(home), "QT_QPA_PLATFORM": "offscreen"},
+        env={**os.environ, "HOME": str(home), "QT_QPA_PLATFORM": "offscreen", **SIGNED_IN},
         capture_output=True,
         text=True,
         timeout=120,
@@ -52,6 +56,7 @@ def test_the_database_backups_and_log_are_owner_only(tmp_path: Path) -> None:
     data = tmp_path / "data"
     old = os.umask(0o022)  # the usual umask, which would give 0644 files
     try:
+        assert _main(["--data-dir", str(data), "create-admin", "chef"], tmp_path).returncode == 0
         assert _main(["--data-dir", str(data), "--smoke"], tmp_path).returncode == 0
         assert _main(["--data-dir", str(data), "backup"], tmp_path).returncode == 0
     finally:
@@ -110,19 +115,24 @@ def test_a_log_that_cannot_be_written_prints_no_logging_error(
     assert "Logging error" not in err and "Traceback" not in err
 
 
+# Listing the backups signs in, and a sign-in is written to the audit log: on a read-only
+# database that is refused, in words, as every other write is.
 @pytest.mark.parametrize(
-    ("command", "code"), [("check", 1), ("backup", 1), ("backups", 0), ("--smoke", 1)]
+    ("command", "code"), [("check", 1), ("backup", 1), ("backups", 1), ("--smoke", 1)]
 )
 def test_a_read_only_data_folder_is_told_in_words(tmp_path: Path, command: str, code: int) -> None:
     data = tmp_path / "data"
     # A sound database made by someone who could write there, no log folder yet.
+    assert _main(["--data-dir", str(data), "create-admin", "chef"], tmp_path).returncode == 0
     assert _main(["--data-dir", str(data), "--smoke"], tmp_path).returncode == 0
     for leftover in (data / "logs").iterdir():
         leftover.unlink()
     (data / "logs").rmdir()
     unprivileged.read_only(data)
     try:
-        result = unprivileged.run(["main.py", "--data-dir", str(data), command], tmp_path)
+        result = unprivileged.run(
+            ["main.py", "--data-dir", str(data), command], tmp_path, extra_env=SIGNED_IN
+        )
     finally:
         unprivileged.writable(data)
     assert result.returncode == code, result.stderr

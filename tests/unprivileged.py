@@ -26,7 +26,9 @@ def as_root() -> bool:
     return os.name != "nt" and os.geteuid() == 0
 
 
-def run(args: list[str], home: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], home: Path, timeout: float = 120, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python ARGS` from the repository where permission bits bind (see above), with
     output captured as text."""
     command = [sys.executable, *args]
@@ -43,6 +45,7 @@ def run(args: list[str], home: Path, timeout: float = 120) -> subprocess.Complet
         "QT_QPA_PLATFORM": "offscreen",
         "XDG_RUNTIME_DIR": str(home),
         "LANG": "C.UTF-8",
+        **(extra_env or {}),
     }
     return subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False

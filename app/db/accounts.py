@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from app.db import models as m
-from app.db.connection import database, transaction
+from app.db.connection import case_blind_like, database, transaction
 from app.db.consent import consenting_clause
 from app.db.queries import escape_like, fetch_all
 
@@ -50,10 +50,11 @@ def _account_where(
         # The name is matched in its folded form (sort_name), so "muller" finds "Müller"
         # and "попов" "Попов"; a phone number in its normalised form as well as typed.
         like = _like(term.text)
+        ilike = case_blind_like()
         clauses.append(
-            "(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
-            "OR a.phone LIKE ? ESCAPE '\\' OR a.city LIKE ? ESCAPE '\\' "
-            "OR a.postcode LIKE ? ESCAPE '\\'"
+            f"(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
+            f"OR a.phone LIKE ? ESCAPE '\\' OR a.city {ilike} ? ESCAPE '\\' "
+            f"OR a.postcode {ilike} ? ESCAPE '\\'"
             + " OR a.sort_name LIKE ? ESCAPE '\\'" * bool(term.unspelled)
             + " OR a.phone_key LIKE ?" * len(term.phones)
             + ")"

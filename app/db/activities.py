@@ -74,7 +74,7 @@ def account_timeline(account_id: int, limit: int) -> list[TimelineRow]:
     )
 
 
-def _agenda_base(user_id: int) -> Any:
+def _agenda_base(user_id: int | list[int]) -> Any:
     return (
         m.Activity.select(
             m.Activity.id,
@@ -93,12 +93,12 @@ def _agenda_base(user_id: int) -> Any:
         .join(m.Account, JOIN.LEFT_OUTER, on=(m.Activity.account == m.Account.id))
         .switch(m.Activity)
         .join(m.Lead, JOIN.LEFT_OUTER, on=(m.Activity.lead == m.Lead.id))
-        .where(m.Activity.owner == user_id)
+        .where(m.Activity.owner.in_(user_id if isinstance(user_id, list) else [user_id]))
     )
 
 
 def scheduled_between(
-    user_id: int, start: datetime, end: datetime, kinds: Collection[str]
+    user_id: int | list[int], start: datetime, end: datetime, kinds: Collection[str]
 ) -> list[AgendaRow]:
     """The user's activities of the kinds that start in [start, end), in time order."""
     query = _agenda_base(user_id).where(
@@ -110,7 +110,7 @@ def scheduled_between(
 
 
 def not_done_before(
-    user_id: int, start: datetime, except_kinds: Collection[str]
+    user_id: int | list[int], start: datetime, except_kinds: Collection[str]
 ) -> list[AgendaRow]:
     """The user's activities not done that started before `start`, but those of the kinds
     excepted, in time order."""

@@ -25,7 +25,9 @@ def catalogue_values(level: str, above: Mapping[str, str]) -> list[str]:
     """The distinct values of a catalogue level among the entries that have the values
     given for the levels above it (equal but for case), in order."""
     column = getattr(m.CatalogueEntry, level)
-    query = m.CatalogueEntry.select(column).distinct().order_by(column)
+    # A deactivated entry (schema 14) is no longer offered.
+    query = m.CatalogueEntry.select(column).where(m.CatalogueEntry.active).distinct()
+    query = query.order_by(column)
     for name in CATALOGUE_LEVELS[: CATALOGUE_LEVELS.index(level)]:
         value = (above.get(name) or "").strip()
         if value:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-from peewee import Database, DatabaseProxy, SqliteDatabase
+import peewee
+import psycopg2
+import psycopg2.extensions
+from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 
 from app.domain import text
 
@@ -59,6 +64,106 @@ def open_sqlite(path: Path | str, journal_mode: str = "wal") -> SqliteDatabase:
     return db
 
 
+# How long a workstation waits for the site's server to answer a connection, and how soon
+# it notices a dropped network (TCP keepalives), so a form's save fails in seconds with a
+# message rather than hang.
+POSTGRES_CONNECT_OPTIONS = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 3,
+    "keepalives_count": 3,
+    "application_name": "Showroom",
+}
+
+
+def is_server_url(location: object) -> bool:
+    """Whether a database location is the site's server (a postgresql:// URL) rather than
+    a local SQLite file."""
+    return isinstance(location, str) and location.split("://", 1)[0].lower() in (
+        "postgresql",
+        "postgres",
+    )
+
+
+def postgres_parameters(url: str, password: str | None = None) -> dict[str, object]:
+    """The connection parameters of a postgresql:// URL (user, host, port, dbname, and
+    options such as sslmode=verify-full), with the password given apart when there is one
+    (one kept in the credential store, never in the URL that settings keep)."""
+    parameters: dict[str, object] = dict(psycopg2.extensions.parse_dsn(url))
+    if password is not None:
+        parameters["password"] = password
+    return {**POSTGRES_CONNECT_OPTIONS, **parameters}
+
+
+def display_url(url: str) -> str:
+    """The URL as the status bar and messages show it: without a password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def connection_lost(db: Database | DatabaseProxy | None = None) -> bool:
+    """Whether the server connection broke (the server restarted, the network dropped)."""
+    target = db if db is not None else database
+    obj = target.obj if isinstance(target, DatabaseProxy) else target
+    if not isinstance(obj, PostgresqlDatabase):
+        return False
+    conn = obj._state.conn
+    return conn is not None and bool(conn.closed)
+
+
+class ServerDatabase(PostgresqlDatabase):
+    """The site's server, connected anew when the connection broke: a statement outside a
+    transaction runs again on a new connection; inside one, the transaction is lost with
+    the connection and its error raised, for app.db.retrying to run the unit of work again
+    (or to tell it in words while the server is away)."""
+
+    def execute_sql(self, sql, params=None, commit=None):  # type: ignore[no-untyped-def,override]
+        try:
+            return super().execute_sql(sql, params)
+        except (psycopg2.OperationalError, psycopg2.InterfaceError, peewee.OperationalError,
+                peewee.InterfaceError):  # fmt: skip
+            if not connection_lost(self) or self.in_transaction():
+                raise
+            self.reconnect()
+            return super().execute_sql(sql, params)
+
+    def reconnect(self) -> None:
+        """Drop a broken connection and open a new one (raises while the server is away)."""
+        with contextlib.suppress(psycopg2.Error, peewee.PeeweeException):
+            self.close()
+        self._state.reset()
+        self.connect()
+
+
+def open_postgres(url: str, password: str | None = None) -> PostgresqlDatabase:
+    """Connect to the site's PostgreSQL server and bind the models to it."""
+    parameters = postgres_parameters(url, password)
+    name = str(parameters.pop("dbname", "") or parameters.get("user", "") or "")
+    db = ServerDatabase(name, **parameters)
+    db.connect(reuse_if_open=True)
+    database.initialize(db)
+    return db
+
+
+def probe_server(url: str, password: str | None = None) -> str:
+    """Connect to the server once, apart from the program's database, and return what it
+    says it is ("PostgreSQL 15.8 ..."); raises the driver's error when it cannot."""
+    conn = psycopg2.connect(**postgres_parameters(url, password))  # type: ignore[arg-type]
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT version()")
+            return str(cursor.fetchone()[0])
+    finally:
+        conn.close()
+
+
 def read_only_connection(path: Path) -> sqlite3.Connection:
     """A connection that reads the file and never writes it (no pragma, no journal mode):
     what the program looks at before it decides to open a file as its database."""
@@ -71,21 +176,65 @@ def is_sqlite(db: Database | DatabaseProxy | None = None) -> bool:
     return isinstance(obj, SqliteDatabase)
 
 
+def is_postgres(db: Database | DatabaseProxy | None = None) -> bool:
+    target = db if db is not None else database
+    obj = target.obj if isinstance(target, DatabaseProxy) else target
+    return isinstance(obj, PostgresqlDatabase)
+
+
+def nulls_as_sqlite(descending: bool) -> str:
+    """What to add after a nullable sort key's direction so that empty values sort as
+    SQLite sorts them (first ascending, last descending) whichever backend reads: PostgreSQL
+    sorts them the other way round. Only for keys that may be NULL: an index on a key that
+    may not serves the plain order."""
+    if is_sqlite():
+        return ""
+    return " NULLS LAST" if descending else " NULLS FIRST"
+
+
+def case_blind_like() -> str:
+    """The operator that matches a LIKE pattern without regard to case, as SQLite's LIKE
+    does (for ASCII letters): LIKE there, ILIKE on PostgreSQL, whose LIKE heeds case."""
+    return "LIKE" if is_sqlite() else "ILIKE"
+
+
 def close() -> None:
     if database.obj is not None and not database.is_closed():
         database.close()
 
 
+# On PostgreSQL a transaction sees the database as at its first statement (REPEATABLE
+# READ), as a SQLite transaction does: a read-check-write (a version compared, then the row
+# written) whose row another workstation changed meanwhile fails with a serialization
+# error instead of writing over that change, and app.db.retrying runs it again.
+SERVER_ISOLATION = "REPEATABLE READ"
+
+
 def read_transaction():  # type: ignore[no-untyped-def]
     """Several reads that must agree with each other (values and their version): one read
     transaction, which sees no write committed after its first read."""
-    return database.atomic()
+    return database.atomic() if is_sqlite() else database.atomic(SERVER_ISOLATION)
+
+
+_transactions = 0  # outermost transactions begun through transaction()
+
+
+def current_transaction() -> tuple[int, int] | None:
+    """Names the outermost transaction under way (None outside one), so what a service
+    reads once inside it (the signed-in user's rights) is read once, not at every check;
+    a new transaction has a new name."""
+    if not database.in_transaction():
+        return None
+    return _transactions, id(database._state.transactions[0])
 
 
 def transaction():  # type: ignore[no-untyped-def]
     """One write, whole or not at all. On SQLite it takes the write lock up front
     (BEGIN IMMEDIATE), so a second writer waits for the busy timeout instead of
-    failing halfway through."""
+    failing halfway through; on PostgreSQL it reads one snapshot (SERVER_ISOLATION)."""
+    global _transactions
+    if not database.in_transaction():
+        _transactions += 1
     if is_sqlite():
         return database.atomic("IMMEDIATE")
-    return database.atomic()
+    return database.atomic(SERVER_ISOLATION)

@@ -23,7 +23,10 @@ from app.domain.choices import Status
 
 # Breakdown key -> the column the open pipeline is grouped by ("stage" groups by none).
 GROUP_COLUMNS: dict[str, str] = {
-    "owner": "o.owner_id",
+    # Each opportunity once: under its owner; one nobody has taken under the team that
+    # holds it (a negative key: minus the team's id).
+    "owner": "COALESCE(o.owner_id, -o.team_id)",  # i18n: ignore
+    "team": "o.team_id",
     "business": "o.business_id",
     "facility": "o.facility_id",
     "operation": "o.operation_id",

@@ -69,10 +69,11 @@ def last_closing_move(opportunity_id: int, closed_as: str) -> m.StageChange | No
 # What an opportunity's documents went through, in one statement: the audit lines of its
 # quotes (every revision), order forms and orders ('a'), and the documents themselves ('r')
 # for those no audit line tells of (loaded in bulk, as the demo is), by their own dates and
-# whoever last changed them.
+# whoever last changed them. (The NULLs are typed: PostgreSQL types a UNION's column from
+# its first rows, and two untyped NULLs would make it text.)
 _DOCUMENTS_TOLD = """
 SELECT 'a', a.at, a.user_name, a.entity, a.action, a.changes, q.number, q.revision,
-       '', NULL, NULL, 0, a.id
+       '', CAST(NULL AS TIMESTAMP), CAST(NULL AS TIMESTAMP), 0, a.id
 FROM audit_entry a JOIN quote q ON q.id = a.entity_id
 WHERE a.entity = 'quote' AND q.opportunity_id = ?
 UNION ALL

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.db import models as m
-from app.db.connection import SEARCH_FUNCTION, is_sqlite
+from app.db import server_schema
+from app.db.connection import SEARCH_FUNCTION, database, is_sqlite, nulls_as_sqlite
 from app.db.consent import consenting_clause
 from app.db.queries import escape_like, fetch_all
 from app.domain.text import fold, search_words
@@ -47,16 +48,7 @@ LeadListRow = tuple[int, str, str, str, str, str, str, str, str, str, str | None
 _KEYS_AT_ONCE = 500  # below SQLite's limit on a statement's variables
 
 # The columns a search looks in.
-_SEARCHED = (
-    "first_name",
-    "last_name",
-    "company_name",
-    "email",
-    "phone",
-    "brand",
-    "model",
-    "source",
-)
+_SEARCHED = server_schema.LEAD_COLUMNS
 
 
 def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
@@ -66,14 +58,15 @@ def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
     # phone number in any notation finds the lead's normalised number.
     text = f"{SEARCH_FUNCTION}(" + " || ' ' || ".join(f"l.{c}" for c in _SEARCHED) + ")"
     terms: list[str] = []
+    if flt.text and not is_sqlite():
+        server_schema.fold_pending(database.obj, "lead_search")
     for term in search_words(flt.text):
         if is_sqlite():
             terms.append(f"{text} LIKE ? ESCAPE '\\'")
             params.append(f"%{escape_like(fold(term))}%")
-        else:
-            likes = [f"l.{c} ILIKE ? ESCAPE '\\'" for c in _SEARCHED]
-            terms.append("(" + " OR ".join(likes) + ")")
-            params.extend([f"%{escape_like(term)}%"] * len(likes))
+        else:  # the same folded text, kept in the server's search table
+            terms.append("l.id IN (SELECT id FROM lead_search WHERE body LIKE ? ESCAPE '\\')")
+            params.append(f"%{escape_like(fold(term))}%")
     if terms and flt.phones:
         phone = " OR ".join(["l.phone_key LIKE ?"] * len(flt.phones))
         clauses.append(f"(({' AND '.join(terms)}) OR {phone})")
@@ -107,11 +100,13 @@ def lead_page(
     where, params = _lead_where(flt)
     direction = "DESC" if descending else "ASC"
     key = LEAD_SORT_COLUMNS.get(sort, LEAD_SORT_COLUMNS["created_at"]).format(dir=direction)
+    # A lead nobody owns sorts as SQLite sorts it on either backend.
+    nulls = nulls_as_sqlite(descending) if sort == "owner" else ""
     sql = (
         "SELECT l.id, l.first_name, l.last_name, l.company_name, l.email, l.phone, l.brand, "
         "l.model, l.channel, l.source, u.full_name, l.status, l.created_at FROM lead l "
         f'LEFT JOIN "user" u ON u.id = l.owner_id{where} '
-        f"ORDER BY {key} {direction}, l.id {direction} LIMIT ? OFFSET ?"
+        f"ORDER BY {key} {direction}{nulls}, l.id {direction} LIMIT ? OFFSET ?"
     )
     return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
 

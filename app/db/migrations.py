@@ -16,7 +16,7 @@ from pathlib import Path
 
 from peewee import Database
 
-from app.db import backups, models
+from app.db import backups, live, models, server_schema
 from app.db.connection import (
     APPLICATION_ID,
     database,
@@ -129,10 +129,27 @@ def _seed_reference_data() -> None:
             models.Reason.create(kind=kind, key=key, name=name, sequence=sequence)
 
 
-def _locked(db: Database):  # type: ignore[no-untyped-def]
-    """A transaction holding the write lock from its start, so two workstations that start
-    the program at once upgrade one after the other, the second finding the work done."""
-    return db.atomic("IMMEDIATE") if is_sqlite(db) else db.atomic()
+class _Locked:
+    """A transaction holding the schema lock from its start, so two workstations that start
+    the program at once upgrade one after the other, the second finding the work done: on
+    SQLite the write lock (BEGIN IMMEDIATE), on PostgreSQL an advisory lock held until the
+    transaction ends."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.transaction = db.atomic("IMMEDIATE") if is_sqlite(db) else db.atomic()
+
+    def __enter__(self) -> None:
+        self.transaction.__enter__()
+        if not is_sqlite(self.db):
+            self.db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (server_schema.SCHEMA_LOCK,))
+
+    def __exit__(self, *exc: object) -> None:
+        self.transaction.__exit__(*exc)
+
+
+def _locked(db: Database) -> _Locked:
+    return _Locked(db)
 
 
 def create_fresh(db: Database) -> None:
@@ -148,6 +165,9 @@ def create_fresh(db: Database) -> None:
         if is_sqlite(db):
             for statement in [*SQLITE_SEARCH_DDL, *SQLITE_STAGE_VISIT_DDL]:
                 db.execute_sql(statement)
+        else:
+            server_schema.create_search(db)
+            live.create_notifications(db)
         aggregates.install(db)
         _create_schema_version(db)
         _seed_reference_data()

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from peewee import (
     SQL,
+    BigIntegerField,
     BlobField,
     BooleanField,
     CharField,
@@ -38,6 +39,9 @@ def set_acting_user(user_id: int | None) -> None:
     """The user whose changes are being saved (the one signed in at this workstation)."""
     global _acting_user
     _acting_user = user_id
+    # The audit log's name cache is per signing-in: another database (a test's, a restored
+    # one) may give the same id to someone else.
+    _user_names.clear()
 
 
 def acting_user() -> int | None:
@@ -80,6 +84,11 @@ def _user_name(user_id: int | None) -> str:
     return _user_names[user_id]
 
 
+def forget_user_name(user_id: int) -> None:
+    """A renamed user: the next audit line reads their name again."""
+    _user_names.pop(user_id, None)
+
+
 def write_audit(
     entity: str, entity_id: int, action: str, changes: dict[str, tuple[Any, Any]] | None = None
 ) -> None:
@@ -104,6 +113,18 @@ def write_audit(
     )
 
 
+class StaleRecord(RuntimeError):
+    """A versioned save found the row at another version than the one it was read at:
+    another workstation saved it in between (on a server, between this transaction's read
+    and its write). The save changed nothing; the service's transaction is rolled back and
+    run again, and its check of the version then tells the user who changed it."""
+
+    def __init__(self, table: str, row_id: object) -> None:
+        super().__init__(f"{table} #{row_id} was saved elsewhere since it was read")
+        self.table = table
+        self.row_id = row_id
+
+
 class BaseModel(Model):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
@@ -124,7 +145,10 @@ class BaseModel(Model):
         audited = self.audit_entity is not None
         before: dict[str, Any] | None = None
         changed: list[str] = []
-        if not creating and self.is_dirty():
+        if not creating and not self.is_dirty():
+            return 0  # nothing to write (peewee would write every field back as read)
+        read_at = self.version
+        if not creating:
             self.updated_at = now()
             self.version = (self.version or 0) + 1
             if audited:
@@ -139,7 +163,7 @@ class BaseModel(Model):
                     .first()
                 )
         self.changed_by = _acting_user
-        result = super().save(*args, **kwargs)
+        result = super().save(*args, **kwargs) if creating else self._save_versioned(read_at)
         if audited:
             assert self.audit_entity is not None
             if creating:
@@ -153,6 +177,22 @@ class BaseModel(Model):
                 if changes:
                     write_audit(self.audit_entity, self._pk, "update", changes)
         return result
+
+    def _save_versioned(self, read_at: int | None) -> int:
+        """UPDATE ... WHERE id = ? AND version = ?, its row count checked: whichever backend,
+        and however many writers, a save over a version it did not read changes nothing."""
+        model = type(self)
+        fields = model._meta.fields
+        values = {fields[f.name]: self.__data__.get(f.name) for f in self.dirty_fields}
+        stale = model.version.is_null() if read_at is None else model.version == read_at
+        rows = int(
+            model.update(values).where((model._meta.primary_key == self._pk) & stale).execute()
+        )
+        if rows != 1:
+            self.version = read_at
+            raise StaleRecord(model._meta.table_name, self._pk)
+        self._dirty.clear()
+        return rows
 
     def delete_instance(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.audit_entity is not None:
@@ -205,6 +245,11 @@ def _text_field() -> CharField:
     return CharField(default="", constraints=[SQL("DEFAULT ''")])
 
 
+def _active_field() -> BooleanField:
+    """Whether a master-data row is in use (schema 14): true by default in the database too."""
+    return BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])
+
+
 class Setting(Model):
     """One site setting. Versioned like every record a user edits (schema 10); saved and
     audited through app.db.settings."""
@@ -218,10 +263,6 @@ class Setting(Model):
     class Meta:
         database = database
         legacy_table_names = False
-
-
-class Team(BaseModel):
-    name = CharField(unique=True)
 
 
 class Business(BaseModel):
@@ -244,6 +285,8 @@ class Business(BaseModel):
     bank_name = _text_field()
     iban = _text_field()
     bic = _text_field()
+    # Master data kept in the program (schema 14): a used row is deactivated, not deleted.
+    active = _active_field()
 
 
 class Facility(BaseModel):
@@ -252,24 +295,72 @@ class Facility(BaseModel):
     street = CharField(default="")
     postcode = CharField(default="")
     city = CharField(default="")
+    active = _active_field()  # schema 14
+
+
+class Team(BaseModel):
+    """A sales team at a facility (schema 14): its members are the users whose `team` it is
+    (a salesperson sells at one desk), and it holds opportunities and leads nobody has taken."""
+
+    audit_entity = "team"
+    name = CharField(unique=True)
+    facility = ForeignKeyField(Facility, null=True, on_delete="SET NULL", index=False)
+    # A user's id, without a constraint: users are never deleted (and User comes later).
+    leader_id = IntegerField(null=True)
+    active = BooleanField(default=True)
 
 
 class Operation(BaseModel):
     facility = ForeignKeyField(Facility, backref="operations", on_delete="CASCADE")
     name = CharField()
     kind = CharField()  # OperationKind
+    active = _active_field()  # schema 14
 
 
 class User(BaseModel):
     username = CharField(unique=True)
     full_name = CharField()
-    role = CharField()  # UserRole
     team = ForeignKeyField(Team, null=True, backref="members", on_delete="SET NULL")
     active = BooleanField(default=True)
     # Where the user sells (schema 13): a walk-in's or a converted lead's assignment.
     # No index: users are few.
     home_business = ForeignKeyField(Business, null=True, on_delete="SET NULL", index=False)
     home_facility = ForeignKeyField(Facility, null=True, on_delete="SET NULL", index=False)
+    # How to reach the user (sign-in schema); roles are in user_role, secrets in
+    # user_credential, so the rows the whole program reads hold no password hash.
+    email = CharField(default="")
+    phone = CharField(default="")
+
+
+class UserRoleGrant(Model):
+    """One role (a UserRole code) a user holds; a user may hold several."""
+
+    user = ForeignKeyField(User, backref="role_grants", on_delete="CASCADE")
+    role = CharField()
+
+    class Meta:
+        database = database
+        table_name = "user_role"
+        indexes = ((("user", "role"), True),)
+
+
+class UserCredential(Model):
+    """A user's password (an Argon2id hash, never the password), the one-time code an
+    administrator handed over (hashed too), and the failed sign-ins that slow down and lock."""
+
+    user = ForeignKeyField(User, primary_key=True, on_delete="CASCADE")
+    password_hash = CharField(default="")
+    password_set_at = DateTimeField(null=True)
+    failed_attempts = IntegerField(default=0)
+    last_failed_at = DateTimeField(null=True)
+    locked_until = DateTimeField(null=True)
+    code_hash = CharField(default="")
+    code_expires_at = DateTimeField(null=True)
+    must_set_password = BooleanField(default=False)
+
+    class Meta:
+        database = database
+        table_name = "user_credential"
 
 
 def _key_field() -> CharField:
@@ -331,11 +422,31 @@ class CatalogueEntry(BaseModel):
     model = CharField()
     model_code = CharField()
     variant = CharField()
-    list_price_minor = IntegerField(default=0)
+    list_price_minor = BigIntegerField(default=0)
     currency = CharField(default="EUR")
+    # Schema 14: whether the list price is net or gross (price lists differ), its VAT rate
+    # (percent as text; empty: the site's default rate), and deactivated rather than deleted.
+    price_basis = CharField(default="net", constraints=[SQL("DEFAULT 'net'")])
+    vat_rate = _text_field()
+    active = _active_field()
 
     class Meta:
         indexes = ((("brand", "vehicle_class", "model", "model_code", "variant"), True),)
+
+
+class CatalogueItem(BaseModel):
+    """An option or accessory of the catalogue (schema 14): for one model variant, or for
+    any (no entry), with its price, net or gross, and VAT rate."""
+
+    entry = ForeignKeyField(CatalogueEntry, null=True, backref="items", on_delete="CASCADE")
+    kind = CharField()  # "option" or "accessory"
+    code = CharField(default="")
+    name = CharField()
+    price_minor = IntegerField(default=0)
+    currency = CharField(default="EUR")
+    price_basis = CharField(default="net")
+    vat_rate = CharField(default="")
+    active = BooleanField(default=True)
 
 
 class Vehicle(BaseModel):
@@ -352,13 +463,15 @@ class Vehicle(BaseModel):
     colour = CharField(default="")
     first_registration = DateField(null=True)
     mileage_km = IntegerField(default=0)
-    list_price_minor = IntegerField(default=0)
+    list_price_minor = BigIntegerField(default=0)
     currency = CharField(default="EUR")
     facility = ForeignKeyField(Facility, null=True, backref="vehicles", on_delete="SET NULL")
     # VatTreatment: a used car bought from a private seller is sold under the margin scheme.
     vat_treatment = CharField(default="regular", constraints=[SQL("DEFAULT 'regular'")])
     # VehicleUse (schema 13): for sale, in the demo fleet, in transit or sold.
     use = CharField(default="for_sale", constraints=[SQL("DEFAULT 'for_sale'")])
+    # What the dealership paid (schema 14); seen by those with the right to see it only.
+    purchase_price_minor = IntegerField(null=True)
 
     class Meta:
         indexes = ((("brand", "model"), False),)
@@ -417,6 +530,8 @@ class Lead(BaseModel):
     converted_contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
     converted_at = DateTimeField(null=True)
     language = _text_field()  # as the web form or the browser gave it, "" unknown
+    # The team that holds it until someone takes it (schema 14).
+    team = ForeignKeyField(Team, null=True, on_delete="SET NULL", index=False)
 
 
 class OpportunityKind(BaseModel):
@@ -438,6 +553,9 @@ class Stage(BaseModel):
     in_funnel = BooleanField(default=True)
     only_from_lead = BooleanField(default=False)
     key = _standard_key()
+    # Which automatic move lands in a stage of its own naming (schema 14): the key of the
+    # standard stage it stands for ("quotation": a quote moves the sale here), or empty.
+    moves_on = _text_field()
 
     class Meta:
         indexes = ((("kind", "sequence"), True), (("kind", "key"), True))
@@ -457,9 +575,9 @@ class Opportunity(BaseModel):
     closing_note = TextField(default="")
     est_close_date = DateField(index=True)
     currency = CharField(default="EUR")
-    est_revenue_minor = IntegerField(default=0)
-    est_revenue_accessories_minor = IntegerField(default=0)
-    est_trade_in_minor = IntegerField(default=0)
+    est_revenue_minor = BigIntegerField(default=0)
+    est_revenue_accessories_minor = BigIntegerField(default=0)
+    est_trade_in_minor = BigIntegerField(default=0)
     owner = ForeignKeyField(User, null=True, backref="opportunities", on_delete="SET NULL")
     team = ForeignKeyField(Team, null=True, on_delete="SET NULL")
     channel = CharField(default="")  # Channel
@@ -509,6 +627,20 @@ class OpportunityContact(BaseModel):
 
     class Meta:
         indexes = ((("opportunity", "contact"), True),)
+
+
+class OpportunitySalesperson(Model):
+    """A further salesperson beside an opportunity's owner (schema 14), e.g. the used-car
+    colleague on a trade-in: they edit it as its owner does. Changes are audited on the
+    opportunity (its "salespeople")."""
+
+    opportunity = ForeignKeyField(Opportunity, backref="salesperson_links", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="shared_opportunities", on_delete="CASCADE")
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+        indexes = ((("opportunity", "user"), True),)
 
 
 class CloseDateChange(BaseModel):
@@ -588,7 +720,7 @@ class DemandLine(BaseModel):
     position = IntegerField(default=0)
     kind = CharField()  # DemandKind
     description = CharField(default="")
-    expected_price_minor = IntegerField(null=True)
+    expected_price_minor = BigIntegerField(null=True)
     currency = CharField(default="EUR")
     comment = TextField(default="")
 
@@ -610,7 +742,8 @@ class AuditEntry(Model):
     class Meta:
         database = database
         legacy_table_names = False
-        indexes = ((("entity", "entity_id"), False),)
+        # By user (schema 14): the audit log read in the program filters on who.
+        indexes = ((("entity", "entity_id"), False), (("user_id", "at"), False))
 
 
 class NumberSequence(Model):
@@ -644,10 +777,10 @@ class Quote(BaseModel):
     presented_at = DateTimeField(null=True)
     decided_at = DateTimeField(null=True)  # accepted, abandoned, expired or revised
     # Kept with each save of the lines, so lists and the revenue sync need no line reads.
-    net_minor = IntegerField(default=0)
-    accessories_minor = IntegerField(default=0)
-    trade_in_minor = IntegerField(default=0)
-    amount_due_minor = IntegerField(default=0)
+    net_minor = BigIntegerField(default=0)
+    accessories_minor = BigIntegerField(default=0)
+    trade_in_minor = BigIntegerField(default=0)
+    amount_due_minor = BigIntegerField(default=0)
     snapshot = TextField(null=True)  # JSON of the DocumentSnapshot, from presentation on
 
     class Meta:
@@ -664,11 +797,11 @@ class QuoteLine(BaseModel):
     kind = CharField()  # LineKind
     description = CharField()
     quantity = CharField(default="1")  # an exact decimal, as text
-    unit_price_minor = IntegerField(default=0)
+    unit_price_minor = BigIntegerField(default=0)
     vat_rate = CharField(default="0")  # percent, an exact decimal as text
     # A vehicle sold under the margin scheme; the car a trade-in line takes in (JSON of a
     # TradeInVehicle). With database defaults, as the demo inserts lines in bulk.
-    margin_scheme = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])
+    margin_scheme = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
     trade_in = TextField(default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
@@ -744,6 +877,32 @@ class MarketingConsent(BaseModel):
         )
 
 
+class StoredFile(Model):
+    """A file every workstation needs (an issued PDF), kept once per distinct content and
+    found by the SHA-256 of its bytes."""
+
+    sha256 = CharField(primary_key=True)
+    media_type = CharField()
+    data = BlobField()
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class IssuedFile(Model):
+    """Which stored file an issued document (Q-00001, Q-00001-r2, OF-00001) is."""
+
+    reference = CharField(primary_key=True)
+    sha256 = CharField(index=True)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
 # The tables each schema step added after the first, for the steps that create them.
 QUOTE_TABLES: list[type[Model]] = [NumberSequence, Quote, QuoteLine, OrderForm, SalesOrder]
 
@@ -755,6 +914,8 @@ TABLES: list[type[Model]] = [
     Facility,
     Operation,
     User,
+    UserRoleGrant,
+    UserCredential,
     Account,
     Contact,
     CatalogueEntry,
@@ -765,6 +926,7 @@ TABLES: list[type[Model]] = [
     Stage,
     Opportunity,
     OpportunityContact,
+    OpportunitySalesperson,
     CloseDateChange,
     StageChange,
     Activity,
@@ -773,4 +935,7 @@ TABLES: list[type[Model]] = [
     DocumentImage,
     MarketingConsent,
     DemandLine,
+    StoredFile,
+    IssuedFile,
+    CatalogueItem,
 ]

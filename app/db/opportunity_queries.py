@@ -359,8 +359,15 @@ def contacts(account_id: int | None, opportunity_id: int | None) -> list[Contact
     ]
 
 
-def sites() -> list[SiteRow]:
-    """Every business with its facilities and their operations: one statement."""
+def sites(
+    business_id: int | None = None, facility_id: int | None = None, operation_id: int | None = None
+) -> list[SiteRow]:
+    """Every active business with its active facilities and their active operations (the
+    ids given are kept though deactivated: a sale's own assignment stays shown): one
+    statement."""
+    business = m.Business.active | (m.Business.id == business_id)
+    facility = m.Facility.active | (m.Facility.id == facility_id)
+    operation = m.Operation.active | (m.Operation.id == operation_id)
     query = (
         m.Business.select(
             m.Business.id,
@@ -370,8 +377,17 @@ def sites() -> list[SiteRow]:
             m.Operation.id,
             m.Operation.name,
         )
-        .join(m.Facility, JOIN.LEFT_OUTER, on=(m.Facility.business == m.Business.id))
-        .join(m.Operation, JOIN.LEFT_OUTER, on=(m.Operation.facility == m.Facility.id))
+        .join(
+            m.Facility,
+            JOIN.LEFT_OUTER,
+            on=((m.Facility.business == m.Business.id) & facility),
+        )
+        .join(
+            m.Operation,
+            JOIN.LEFT_OUTER,
+            on=((m.Operation.facility == m.Facility.id) & operation),
+        )
+        .where(business)
         .tuples()
     )
     return [SiteRow(b, bn, f, fn_ or "", o, on or "") for b, bn, f, fn_, o, on in query]
@@ -389,9 +405,11 @@ def catalogue_offers(values: dict[str, str]) -> dict[str, list[str]]:
     parts = []
     for position, level in enumerate(CATALOGUE_LEVELS):
         column = getattr(m.CatalogueEntry, level)
-        part = m.CatalogueEntry.select(
-            SQL(str(position)).alias("level"), column.alias("value")
-        ).distinct()
+        part = (
+            m.CatalogueEntry.select(SQL(str(position)).alias("level"), column.alias("value"))
+            .where(m.CatalogueEntry.active)  # a deactivated entry is no longer offered
+            .distinct()
+        )
         for name in CATALOGUE_LEVELS[:position]:
             value = (values.get(name) or "").strip()
             if value:

@@ -240,6 +240,7 @@ def stage_default_probability(stage_id: int) -> int | None:
 _NAMED: dict[str, tuple[type[m.BaseModel], str]] = {
     "account_id": (m.Account, "name"),
     "owner_id": (m.User, "full_name"),
+    "team_id": (m.Team, "name"),
     "kind_id": (m.OpportunityKind, "name"),
     "stage_id": (m.Stage, "name"),
     "business_id": (m.Business, "name"),

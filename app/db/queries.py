@@ -10,7 +10,8 @@ from typing import Any
 from peewee import JOIN
 
 from app.db import models as m
-from app.db.connection import database, is_sqlite
+from app.db import server_schema
+from app.db.connection import database, is_sqlite, nulls_as_sqlite
 from app.domain import money
 from app.domain.standard_names import display_name
 from app.domain.text import fold, search_words
@@ -58,6 +59,7 @@ class OpportunityFilter:
     won_reason: str | None = None  # as lost_reason, for the won ones (schema 12)
     closed_from: date | None = None  # closed (won or lost) on or after this day
     closed_to: date | None = None  # ... and on or before this one
+    team_id: int | None = None  # held by (or sold in) this team (schema 14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +81,14 @@ class OpportunityRow:
     lost_reason: str = ""
     competitor: str = ""
     won_reason: str = ""
+    team: str = ""  # the team that holds it (schema 14)
 
 
 _SELECTED = """
 SELECT o.id, o.topic, a.name, s.name, o.probability, o.est_revenue_minor, o.currency,
        o.est_close_date, u.full_name, o.brand, o.model, f.name, o.status, v.vin, s.key,
-       o.lost_reason, o.competitor, o.won_reason"""
+       o.lost_reason, o.competitor, o.won_reason,
+       (SELECT t.name FROM team t WHERE t.id = o.team_id)"""
 _JOINS = """
 JOIN account a ON a.id = o.account_id
 LEFT JOIN stage s ON s.id = o.stage_id
@@ -123,6 +127,9 @@ SORT_COLUMNS: dict[str, str] = {
     "id": "o.id",
 }
 
+# The sort keys that may be NULL (a row without a stage, owner or facility).
+_NULLABLE_SORTS = frozenset({"stage", "owner", "facility"})
+
 # The table a sort key lives in, joined where the page's ids are picked.
 _SORT_JOINS: dict[str, str] = {
     "customer": "JOIN account a ON a.id = o.account_id",
@@ -141,9 +148,7 @@ def _iso(value: Any) -> date | None:
 def _text_terms(text: str) -> list[str]:
     """The words of a search. On SQLite folded as the search index holds the text (no case,
     no accents: "Škoda" -> "skoda"), so a term typed either way finds the same rows."""
-    if is_sqlite():
-        return [t for t in map(fold, search_words(text)) if t]
-    return search_words(text)
+    return [t for t in map(fold, search_words(text)) if t]
 
 
 def _is_short(term: str) -> bool:
@@ -168,6 +173,8 @@ def _text_where(flt: OpportunityFilter, into: list[str], into_params: list[Any])
     """The search's clause: every word found in the text, or the customer's phone number."""
     clauses: list[str] = []
     params: list[Any] = []
+    if flt.text and not is_sqlite():
+        server_schema.fold_pending(database.obj, "opportunity_search")
     for term in _text_terms(flt.text):
         if is_sqlite():
             if not _is_short(term):
@@ -180,13 +187,12 @@ def _text_where(flt: OpportunityFilter, into: list[str], into_params: list[Any])
                 )
                 params.append(_like(term))
         else:
+            # The same folded text, in the server's search table (its trigram index
+            # answers a LIKE of three characters or more).
             clauses.append(
-                "(o.topic ILIKE ? OR o.brand ILIKE ? OR o.model ILIKE ? OR "
-                "EXISTS (SELECT 1 FROM account a2 WHERE a2.id = o.account_id AND a2.name ILIKE ?) OR "
-                "EXISTS (SELECT 1 FROM vehicle v2 WHERE v2.id = o.vehicle_id AND "
-                "(v2.vin ILIKE ? OR v2.stock_number ILIKE ?)))"
+                "o.id IN (SELECT id FROM opportunity_search WHERE body LIKE ? ESCAPE '\\')"
             )
-            params.extend(["%" + escape_like(term) + "%"] * 6)
+            params.append(_like(term))
     if flt.phones and clauses:
         phone = "o.account_id IN (SELECT id FROM account WHERE {})".format(
             " OR ".join(["phone_key LIKE ?"] * len(flt.phones))
@@ -210,6 +216,7 @@ def _other_where(
         ("o.business_id", flt.business_id),
         ("o.facility_id", flt.facility_id),
         ("o.operation_id", flt.operation_id),
+        ("o.team_id", flt.team_id),
     ):
         if value == NONE_ID:
             clauses.append(f"{column} IS NULL")
@@ -426,7 +433,8 @@ def _order(sort: str, descending: bool) -> tuple[str, str, str]:
     if sort not in SORT_COLUMNS:
         sort = "est_close_date"
     key = SORT_COLUMNS[sort].format(dir=direction)
-    return sort, f"ORDER BY {key} {direction}, o.id {direction}", _SORT_JOINS.get(sort, "")
+    nulls = nulls_as_sqlite(descending) if sort in _NULLABLE_SORTS else ""
+    return sort, f"ORDER BY {key} {direction}{nulls}, o.id {direction}", _SORT_JOINS.get(sort, "")
 
 
 def _walk_for(flt: OpportunityFilter, sort: str, wanted: int) -> int:
@@ -530,6 +538,7 @@ def _made(found: list[Any]) -> list[OpportunityRow]:
             lost_reason=r[15] or "",
             competitor=r[16] or "",
             won_reason=r[17] or "",
+            team=r[18] or "",
         )
         for r in found
     ]
@@ -581,7 +590,7 @@ def _datetime(value: Any) -> datetime | None:
 
 
 def agenda_opportunities(
-    user_id: int, today: date, now: datetime
+    user_id: int, today: date, now: datetime, team_id: int | None = None
 ) -> list[tuple[int, str, str, str, str | None, date, int | None, datetime | None]]:
     """The user's open opportunities that are past their close date or have sat in their
     stage longer than it allows: (id, topic, customer, stage, the stage's key, close date,
@@ -594,7 +603,18 @@ def agenda_opportunities(
         (sid, (now - timedelta(days=days)).isoformat(sep=" ")) for sid, days in limits.tuples()
     ]
     stale = " ".join("WHEN ? THEN ?" for _ in thresholds)
-    stale_test = f"entered < CASE stage_id {stale} END" if thresholds else "0"
+    # The CASE's value is a timestamp as SQLite stores one (text); PostgreSQL is told so.
+    threshold = f"CASE stage_id {stale} END"
+    if not is_sqlite():
+        threshold = f"CAST({threshold} AS TIMESTAMP)"
+    stale_test = f"entered < {threshold}" if thresholds else "1 = 0"
+    # One salesperson's, or a team's: its members' and what it holds untaken.
+    whose = (
+        '(o.owner_id IN (SELECT id FROM "user" WHERE team_id = ?) '
+        "OR (o.owner_id IS NULL AND o.team_id = ?))"
+        if team_id is not None
+        else "o.owner_id = ?"
+    )
     sql = f"""
         SELECT id, topic, customer, stage, stage_key, est_close_date, days_allowed, entered
         FROM (
@@ -605,12 +625,13 @@ def agenda_opportunities(
             FROM opportunity o
             JOIN account a ON a.id = o.account_id
             LEFT JOIN stage s ON s.id = o.stage_id
-            WHERE o.owner_id = ? AND o.status = 'open'
+            WHERE {whose} AND o.status = 'open'
         ) AS mine
         WHERE est_close_date < ? OR {stale_test}
         ORDER BY est_close_date
     """
-    params: list[Any] = [user_id, today.isoformat()]
+    params: list[Any] = [team_id, team_id] if team_id is not None else [user_id]
+    params.append(today.isoformat())
     for stage_id, threshold in thresholds:
         params.extend([stage_id, threshold])
     rows = database.execute_sql(_sql(sql), params).fetchall()

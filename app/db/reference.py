@@ -4,7 +4,6 @@ operations, kinds of opportunity, their stages, and the active reasons of each k
 from __future__ import annotations
 
 from app.db import models as m
-from app.domain.choices import UserRole
 from app.domain.stages import StageInfo
 
 
@@ -59,6 +58,7 @@ def kind_stages(kind_id: int) -> list[StageInfo]:
             s.is_lost,
             s.only_from_lead,
             s.key,
+            s.moves_on,
         )
         for s in query
     ]
@@ -137,22 +137,12 @@ def active_users() -> list[m.User]:
 
 def user_roles(user_id: int) -> frozenset[str]:
     """The role codes of a user (none for an inactive or unknown one)."""
-    row = m.User.get_or_none((m.User.id == user_id) & m.User.active)
-    return frozenset({row.role}) if row is not None else frozenset()
-
-
-def stand_in_user() -> m.User | None:
-    """The first active administrator, else sales manager, else user."""
-    return (
-        m.User.select()
-        .where(m.User.active)
-        .order_by(
-            m.User.role != UserRole.ADMINISTRATOR.value,
-            m.User.role != UserRole.SALES_MANAGER.value,
-            m.User.id,
-        )
-        .first()
+    query = (
+        m.UserRoleGrant.select(m.UserRoleGrant.role)
+        .join(m.User)
+        .where((m.UserRoleGrant.user == user_id) & m.User.active)
     )
+    return frozenset(role for (role,) in query.tuples())
 
 
 def has_opportunities() -> bool:

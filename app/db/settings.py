@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from peewee import IntegrityError
+
 from app.db import models as m
 
 
@@ -43,12 +45,22 @@ def put_setting(key: str, value: str) -> None:
     if row is not None and row.value == value:
         return
     stamp = {"updated_at": m.now(), "changed_by": m.acting_user()}
+    # Versioned, as every record's save: a setting written elsewhere since it was read here
+    # (on a server, between this transaction's read and its write) is not written over.
     if row is None:
-        m.Setting.insert(key=key, value=value, version=1, **stamp).execute()
+        try:
+            with m.database.atomic():
+                m.Setting.insert(key=key, value=value, version=1, **stamp).execute()
+        except IntegrityError as exc:
+            raise m.StaleRecord("setting", key) from exc
     else:
-        m.Setting.update(value=value, version=m.Setting.version + 1, **stamp).where(
-            m.Setting.key == key
-        ).execute()
+        written = (
+            m.Setting.update(value=value, version=m.Setting.version + 1, **stamp)
+            .where((m.Setting.key == key) & (m.Setting.version == row.version))
+            .execute()
+        )
+        if written != 1:
+            raise m.StaleRecord("setting", key)
     # Settings have no numeric id: the log names them by key, under entity id 0.
     m.write_audit(
         "setting", 0, "create" if row is None else "update", {key: (row and row.value, value)}

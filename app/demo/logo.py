@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from app import paths
-from app.db.connection import database
+from app.db.connection import database, is_sqlite
 from app.db.settings import put_setting
 from app.services import documents
 
@@ -20,8 +20,10 @@ def place_logo() -> Path:
     shipped = paths.resources_dir() / "demo" / LOGO_FILE
     logo = shipped
     location = str(getattr(database.obj, "database", "") or "")
+    # On the site's server the data folder is this workstation's.
+    folder = paths.data_dir() if not is_sqlite() else Path(location).resolve().parent
     if location and location != ":memory:" and not location.startswith("file:"):
-        target = Path(location).resolve().parent / LOGO_FILE
+        target = folder / LOGO_FILE
         try:
             if not target.is_file():
                 shutil.copyfile(shipped, target)

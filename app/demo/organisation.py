@@ -8,11 +8,14 @@ from datetime import date, timedelta
 
 from app.db import bulk
 from app.db import models as m
+from app.db import users as users_db
 from app.demo.tables import (
     BUSINESS_STREETS,
     CATALOGUE,
     COLOURS,
     CRAFTS,
+    DEMO_ADMINISTRATOR,
+    DEMO_PASSWORD,
     EMAIL_DOMAINS,
     FIXED_COMPANIES,
     GROUP,
@@ -39,9 +42,9 @@ from app.demo.tables import (
     ascii,
     vat_number,
 )
-from app.domain.choices import AccountKind, BusinessKind, Condition, OperationKind
+from app.domain.choices import AccountKind, BusinessKind, Condition, OperationKind, UserRole
 from app.domain.vin import with_check_digit
-from app.services import accounts
+from app.services import accounts, passwords
 
 # The language each customer's documents are written in, by where their first name comes
 # from (ORIGINS' order): German, Italian and French customers read their own; the others,
@@ -65,6 +68,7 @@ class OrganisationBuilder:
         self.today = today
         self.sites: list[Site] = []
         self.manager_id = 0
+        self.administrator_id = 0
         self.team_id = 0
         self.catalogue_count = 0
         self.vehicles: list[Vehicle] = []
@@ -136,12 +140,19 @@ class OrganisationBuilder:
     def add_users(self) -> None:
         team, _ = m.Team.get_or_create(name=TEAM)
         self.team_id = team.id
+        # Hashed once: every demo user has the same password.
+        password_hash = passwords.hash_secret(DEMO_PASSWORD)
+        admin_login, admin_name = DEMO_ADMINISTRATOR
+        admin = users_db.user_by_login(admin_login)
+        if admin is None:
+            admin = users_db.create_user(admin_login, admin_name, [UserRole.ADMINISTRATOR.value])
+            users_db.save_credential(admin.id, password_hash=password_hash)
+        self.administrator_id = admin.id
         for username, full_name, role, site in USERS:
             user = m.User.get_or_none(m.User.username == username)
             if user is None:
-                user = m.User.create(
-                    username=username, full_name=full_name, role=role.value, team=team
-                )
+                user = users_db.create_user(username, full_name, [role.value], team=team)
+                users_db.save_credential(user.id, password_hash=password_hash)
             self.user_count += 1
             if site is None:
                 self.manager_id = user.id

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from app import i18n
-from app.db import bulk
+from app.db import bulk, numbering
 from app.db import models as m
 from app.demo.tables import MODEL_YEARS
 from app.domain import money
@@ -327,5 +327,5 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
         ("order_form", numbers.order_form),
         ("order", numbers.order),
     ):
-        m.NumberSequence.insert(name=series, next_value=value).on_conflict_replace().execute()
+        numbering.set_next(series, value)
     return DemoDocuments(len(quote_rows), len(form_rows), len(order_rows))

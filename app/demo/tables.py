@@ -131,6 +131,11 @@ USERS: tuple[tuple[str, str, UserRole, int | None], ...] = (
 
 TEAM = "Sales team Brenner"
 
+# Every demo user signs in with this password (said by --demo and in the README); the
+# administrator's login is "admin".
+DEMO_PASSWORD = "showroom-demo-2026"  # i18n: ignore
+DEMO_ADMINISTRATOR = ("admin", "Demo Administrator")
+
 # --- Customers -----------------------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ context ``"<key>.form"``; where a field has none, the form shows the plain label
 
 from __future__ import annotations
 
+from app.domain.import_fields import LABELS as _IMPORT_LABELS
+from app.domain.setup_fields import LABELS as _SETUP_LABELS
 from app.i18n import NP_, Translator, current
 
 _LABELS: dict[str, str] = dict(
@@ -31,6 +33,7 @@ _LABELS: dict[str, str] = dict(
         NP_("opportunity.currency", "Currency"),
         NP_("opportunity.owner_id", "Owner"),
         NP_("opportunity.team_id", "Team"),
+        NP_("opportunity.salespeople", "Further salespeople"),
         NP_("opportunity.kind_id", "Sales process"),
         NP_("opportunity.stage_id", "Stage"),
         NP_("opportunity.probability", "Probability"),
@@ -104,6 +107,7 @@ _LABELS: dict[str, str] = dict(
         NP_("lead.source", "Source"),
         NP_("lead.notes", "Notes"),
         NP_("lead.owner_id", "Owner"),
+        NP_("lead.team_id", "Team"),
         NP_("lead.status", "Status"),
         NP_("lead.disqualify_reason", "Reason"),
         NP_("lead.created_at", "Received"),
@@ -134,6 +138,27 @@ _LABELS: dict[str, str] = dict(
         NP_("vehicle.condition", "Condition"),
         NP_("user.home_business_id", "Home business"),
         NP_("user.home_facility_id", "Home facility"),
+        NP_("user.full_name", "Name"),
+        NP_("user.username", "Login"),
+        NP_("user.email", "E-mail"),
+        NP_("user.phone", "Phone"),
+        NP_("user.roles", "Roles"),
+        NP_("user.active", "Active"),
+        NP_("user.password", "Password"),
+        NP_("user.password_repeat", "Password again"),
+        NP_("user.idle_lock_minutes", "Lock after idle minutes"),
+        NP_("user.team_id", "Team"),
+        # --- teams and the audit log (administration) ---
+        NP_("team.name", "Name"),
+        NP_("team.facility_id", "Facility"),
+        NP_("team.leader_id", "Leader"),
+        NP_("team.members", "Members"),
+        NP_("team.active", "Active"),
+        NP_("audit.at", "When"),
+        NP_("audit.user", "Who"),
+        NP_("audit.record", "Record"),
+        NP_("audit.action", "What"),
+        NP_("audit.changes", "Changes"),
         # --- activity ---
         NP_("activity.kind", "Kind"),
         NP_("activity.subject", "Subject"),
@@ -315,6 +340,10 @@ _FORM: dict[str, str] = dict(
         NP_("business.bic.form", "BI&C"),
     ]
 )
+
+_LABELS.update(_SETUP_LABELS)  # the master data's, kept in their own module
+# The stock's and the catalogue's labels the imports name, where the stock forms name them.
+_LABELS.update({k: v for k, v in _IMPORT_LABELS.items() if k not in _LABELS})
 
 KEYS: tuple[str, ...] = tuple(_LABELS)
 

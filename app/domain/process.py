@@ -24,7 +24,7 @@ def automatic_target(
     candidates = [
         s
         for s in open_stages(stages)
-        if s.key in PROCESS_ORDER and PROCESS_ORDER.index(s.key) >= wanted
+        if s.milestone in PROCESS_ORDER and PROCESS_ORDER.index(s.milestone) >= wanted
     ]
     if not candidates:
         return None

@@ -442,6 +442,13 @@ def _check_description(v: Validator, index: int, label: str, description: str) -
                 len(text),
             ).format(line=label, length=len(text), limit=MAX_DESCRIPTION_LENGTH),
         )
+    elif "\x00" in text:  # no database on a server keeps it in a text
+        v.error(
+            line_field(index, "description"),
+            _("{line}: the description holds a character that cannot be kept (NUL).").format(
+                line=label
+            ),
+        )
 
 
 _NOT_A_NUMBER = {

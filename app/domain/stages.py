@@ -22,6 +22,14 @@ class StageInfo:
     is_lost: bool
     only_from_lead: bool
     key: str | None = None
+    # A stage of its own naming: the standard stage's key it stands for in automatic moves.
+    moves_on: str = ""
+
+    @property
+    def milestone(self) -> str | None:
+        """The standard stage whose automatic moves land here: its own key, else what it
+        stands for (a stage "Sales quotation generation" standing for "quotation")."""
+        return self.key or self.moves_on or None
 
     @property
     def name(self) -> str:

@@ -16,15 +16,17 @@ from app.db.accounts import (
     write_match_keys,
 )
 from app.db.connection import transaction
+from app.db.retrying import retried
 from app.db.settings import setting_value
 from app.domain import languages, money, standard_names
 from app.domain.choices import AccountKind, ContactRole
 from app.domain.fields import label as field_label
 from app.domain.languages import CORRESPONDENCE_LANGUAGES
+from app.domain.rights import Right
 from app.domain.text import search_text, search_words, umlauts_unspelled
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
-from app.services import conflicts, documents, matching
+from app.services import access, conflicts, documents, matching, record_rights
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import Option
 
@@ -244,6 +246,7 @@ def find_duplicates(
 def create(data: AccountInput, confirmed_new: bool = False) -> Option:
     """Create an account after the duplicate check; a person account also gets the person
     as its first contact. Raises PossibleDuplicates unless confirmed_new."""
+    access.require(Right.SELL)
     check(data).raise_if_any()
     with transaction():
         if not confirmed_new:
@@ -266,7 +269,9 @@ def create(data: AccountInput, confirmed_new: bool = False) -> Option:
     return Option(row.id, row.name)
 
 
+@retried
 def update(account_id: int, data: AccountInput, expected_version: int) -> AccountDetail:
+    access.require(Right.SELL)
     check(data).raise_if_any()
     with transaction():
         row = m.Account.get_or_none(m.Account.id == account_id)
@@ -295,6 +300,7 @@ def _what(name: str) -> str:
 
 def conflict(account_id: int, opened: AccountInput, yours: AccountInput) -> conflicts.Conflict:
     """What changed since the form was opened: the value then, theirs and yours."""
+    access.require(Right.READ_SALES)
     row = m.Account.get_or_none(m.Account.id == account_id)
     if row is None:
         raise _gone(account_id)
@@ -308,6 +314,7 @@ def save_over(
     account_id: int, opened: AccountInput, yours: AccountInput, their_version: int
 ) -> AccountDetail:
     """The user's changes over the version saved elsewhere; their other changes stay."""
+    access.require(Right.SELL)
     theirs = get(account_id)
     merged = conflicts.merged(opened, theirs, yours, _ACCOUNT_FIELDS)
     data = AccountInput(**{n: getattr(merged, n) for n in _ACCOUNT_FIELDS})
@@ -315,6 +322,7 @@ def save_over(
 
 
 def get(account_id: int) -> AccountDetail:
+    access.require(Right.READ_SALES)
     row = m.Account.get_or_none(m.Account.id == account_id)
     if row is None:
         raise _gone(account_id)
@@ -340,6 +348,7 @@ def get(account_id: int) -> AccountDetail:
 
 
 def contact_infos(account_id: int) -> list[ContactInfo]:
+    access.require(Right.READ_SALES)
     return [_contact_info(c) for c in db.contacts_by_name(account_id)]
 
 
@@ -350,6 +359,7 @@ def _contact_info(row: m.Contact) -> ContactInfo:
 
 
 def contact(contact_id: int) -> ContactInfo:
+    access.require(Right.READ_SALES)
     row = m.Contact.get_or_none(m.Contact.id == contact_id)
     if row is None:
         raise NotFound(_("This contact no longer exists."))
@@ -371,6 +381,7 @@ def _validate_contact(data: ContactInput) -> None:
 
 
 def add_contact(account_id: int, data: ContactInput) -> Option:
+    access.require(Right.SELL)
     _validate_contact(data)
     with transaction():
         if not db.account_exists(account_id):
@@ -395,9 +406,11 @@ def _contact_what(row: m.Contact | ContactInfo) -> str:
     return _("Contact {name}").format(name=_contact_label(row.first_name, row.last_name, ""))
 
 
+@retried
 def update_contact(contact_id: int, data: ContactInput, expected_version: int) -> ContactInfo:
     """Save the contact's fields over the version the form opened (ConflictError when it
     was saved elsewhere since); audited field by field, a new version."""
+    access.require(Right.SELL)
     _validate_contact(data)
     with transaction():
         row = m.Contact.get_or_none(m.Contact.id == contact_id)
@@ -419,6 +432,7 @@ def contact_conflict(
     contact_id: int, opened: ContactInput, yours: ContactInput
 ) -> conflicts.Conflict:
     """What changed since the contact was opened: the value then, theirs and yours."""
+    access.require(Right.READ_SALES)
     row = m.Contact.get_or_none(m.Contact.id == contact_id)
     if row is None:
         raise NotFound(_("This contact no longer exists."))
@@ -432,6 +446,7 @@ def save_contact_over(
     contact_id: int, opened: ContactInput, yours: ContactInput, their_version: int
 ) -> ContactInfo:
     """The user's changes over the version saved elsewhere; their other changes stay."""
+    access.require(Right.SELL)
     merged = conflicts.merged(opened, contact(contact_id), yours, _CONTACT_FIELDS)
     data = ContactInput(**{n: getattr(merged, n) for n in _CONTACT_FIELDS})
     return update_contact(contact_id, data, their_version)
@@ -445,6 +460,7 @@ def _contact_label(first: str, last: str, title: str) -> str:
 def search(text: str, limit: int = 30) -> list[Option]:
     """Accounts whose name contains the text (those starting with it first), or whose
     e-mail or phone starts with it."""
+    access.require(Right.READ_SALES)
     term = search_text(text)
     rows = (
         db.account_choices(matching.sort_key(term), term.lower(), phone_parts(term), limit)
@@ -455,16 +471,19 @@ def search(text: str, limit: int = 30) -> list[Option]:
 
 
 def name(account_id: int) -> str:
+    access.require(Right.READ_SALES)
     row = m.Account.get_or_none(m.Account.id == account_id)
     return row.name if row else ""
 
 
 def contacts(account_id: int) -> list[Option]:
+    access.require(Right.READ_SALES)
     return [Option(c.id, c.label) for c in contact_infos(account_id)]
 
 
 def rebuild_match_keys(only_missing: bool = True) -> int:
     """Fill the match and sort keys of accounts written without them (bulk loads)."""
+    access.require(Right.SETUP)
     region = phone_region()
     rows = [
         (
@@ -491,6 +510,7 @@ def merge(keep_id: int, drop_id: int, chosen: dict[str, str] | None = None) -> A
     account's values, and its empty fields take the dropped account's. Opportunities (with
     their quotes, order forms and orders), contacts, activities and converted leads of both
     end up on the kept account; all of it in one transaction."""
+    access.require(Right.SELL)
     if keep_id == drop_id:
         raise ValidationError({"account_id": _("An account cannot be merged with itself.")})
     with transaction():
@@ -538,6 +558,7 @@ class OpportunityContactInfo:
 
 def opportunity_contacts(opportunity_id: int) -> list[OpportunityContactInfo]:
     """The primary contact first, then the further contacts with their roles."""
+    access.require(Right.READ_SALES)
     opp = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
     if opp is None:
         raise _opportunity_gone(opportunity_id)
@@ -561,6 +582,7 @@ def opportunity_contacts(opportunity_id: int) -> list[OpportunityContactInfo]:
 
 def set_opportunity_contact(opportunity_id: int, contact_id: int, role: str) -> None:
     """Add a further contact with a role, or change the role of one already there."""
+    record_rights.require_opportunity(opportunity_id)
     try:
         role_value = ContactRole.parse(role).value if role else ""
     except ValueError:
@@ -587,6 +609,7 @@ def set_opportunity_contact(opportunity_id: int, contact_id: int, role: str) -> 
 
 def remove_opportunity_contact(opportunity_id: int, contact_id: int) -> None:
     """Take a further contact off the opportunity (the contact stays at the customer)."""
+    record_rights.require_opportunity(opportunity_id)
     with transaction():
         opp = m.Opportunity.get_or_none(m.Opportunity.id == opportunity_id)
         if opp is None:
@@ -647,12 +670,14 @@ def phone_parts(term: str) -> list[str]:
 
 
 def count(flt: AccountFilter) -> int:
+    access.require(Right.READ_SALES)
     return count_accounts(_search_terms(flt.text), flt.kind, flt.consent)
 
 
 def page(
     flt: AccountFilter, sort: str, descending: bool, offset: int, limit: int
 ) -> list[AccountRow]:
+    access.require(Right.READ_SALES)
     rows = account_page(
         _search_terms(flt.text), flt.kind, sort, descending, offset, limit, flt.consent
     )

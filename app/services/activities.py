@@ -9,9 +9,11 @@ from datetime import date, datetime, time, timedelta
 from app.db import activities as db
 from app.db import models as m
 from app.db import queries, sales_desk
+from app.db import teams as team_queries
 from app.db.accounts import account_exists
 from app.db.connection import transaction
 from app.db.history import close_date_changes
+from app.db.retrying import retried
 from app.domain import dates, standard_names
 from app.domain.choices import (
     AccountKind,
@@ -22,9 +24,10 @@ from app.domain.choices import (
     vehicle_sold,
 )
 from app.domain.fields import label as field_label
+from app.domain.rights import Right
 from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
-from app.services import conflicts, leads, process, wording
+from app.services import access, conflicts, leads, process, record_rights, wording
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import NameChoice, reason_choices, reason_label, stored_reason
 from app.services.timeline import (
@@ -222,6 +225,7 @@ def _check_parent_open(data: ActivityInput) -> None:
 
 def create(data: ActivityInput) -> ActivityDetail:
     with transaction():
+        record_rights.require_activity_parent(data.opportunity_id, data.lead_id, data.owner_id)
         _check_parent_open(data)
         _validate(data, None).raise_if_any()
         row = m.Activity.create(
@@ -243,9 +247,11 @@ def _what(row: m.Activity) -> str:
     return _("The activity “{subject}”").format(subject=row.subject)
 
 
+@retried
 def update(activity_id: int, data: ActivityInput, expected_version: int) -> ActivityDetail:
     """Save the activity over the version the form opened (ConflictError when it was saved
     elsewhere since); audited field by field, a new version."""
+    record_rights.require_activity(activity_id)
     with transaction():
         row = m.Activity.get_or_none(m.Activity.id == activity_id)
         if row is None:
@@ -269,6 +275,7 @@ def update(activity_id: int, data: ActivityInput, expected_version: int) -> Acti
 def set_done(activity_id: int, done: bool = True) -> ActivityDetail:
     """Tick an activity done (or not) as it is now: one field, read and written in one
     transaction, so nobody's other change is lost."""
+    record_rights.require_activity(activity_id)
     with transaction():
         detail = get(activity_id)
         detail.done = done
@@ -307,6 +314,7 @@ def _show(name: str, value: object) -> str:
 
 def conflict(activity_id: int, opened: ActivityInput, yours: ActivityInput) -> conflicts.Conflict:
     """What changed since the activity was opened: the value then, theirs and yours."""
+    access.require(Right.READ_SALES)
     row = m.Activity.get_or_none(m.Activity.id == activity_id)
     if row is None:
         raise NotFound(_("This activity no longer exists."))
@@ -320,6 +328,7 @@ def save_over(
     activity_id: int, opened: ActivityInput, yours: ActivityInput, their_version: int
 ) -> ActivityDetail:
     """The user's changes over the version saved elsewhere; their other changes stay."""
+    record_rights.require_activity(activity_id)
     theirs = get(activity_id)
     merged = conflicts.merged(opened, theirs, yours, _COMPARED)
     data = ActivityInput(**{n: getattr(merged, n) for n in _FIELDS})
@@ -327,6 +336,7 @@ def save_over(
 
 
 def get(activity_id: int) -> ActivityDetail:
+    access.require(Right.READ_SALES)
     row = m.Activity.get_or_none(m.Activity.id == activity_id)
     if row is None:
         raise NotFound(_("This activity no longer exists."))
@@ -374,18 +384,21 @@ def _activity_entries(rows: list[db.TimelineRow]) -> list[TimelineEntry]:
 
 def for_lead(lead_id: int, limit: int = 2000) -> list[TimelineEntry]:
     """The calls, e-mails, notes, tasks and appointments of a lead, newest first."""
+    access.require(Right.READ_SALES)
     return [replace(e, about="") for e in _activity_entries(db.lead_timeline(lead_id, limit))]
 
 
 def for_account(account_id: int, limit: int = 2000) -> list[TimelineEntry]:
     """Every activity with a customer, newest first: its own, those of its opportunities
     and those of the leads it was converted from."""
+    access.require(Right.READ_SALES)
     return _activity_entries(db.account_timeline(account_id, limit))
 
 
 def timeline(opportunity_id: int, limit: int = 2000) -> list[TimelineEntry]:
     """Activities, stage moves, close-date changes and what was done to the sale's
     documents, newest first."""
+    access.require(Right.READ_SALES)
     entries = [
         replace(e, about="")
         for e in _activity_entries(db.opportunity_timeline(opportunity_id, limit))
@@ -444,22 +457,32 @@ def _agenda_activities(rows: list[db.AgendaRow]) -> list[AgendaActivity]:
     return result
 
 
-def agenda(user_id: int, today: date | None = None, now: datetime | None = None) -> Agenda:
+def agenda(
+    user_id: int,
+    today: date | None = None,
+    now: datetime | None = None,
+    team_id: int | None = None,
+) -> Agenda:
     """For one salesperson: today's appointments and test drives, overdue tasks (and calls
     or appointments not marked done), and their open opportunities that are past their
-    close date or have sat in their stage longer than it allows."""
+    close date or have sat in their stage longer than it allows. With `team_id`, the same
+    for the whole team: its members' and what it holds untaken."""
+    access.require(Right.READ_SALES)
+    whose: int | list[int] = user_id
+    if team_id is not None:
+        whose = team_queries.member_ids(team_id)
     today = today or date.today()
     now = now or datetime.now()
     day_start, day_end = (
         datetime.combine(today, time.min),
         datetime.combine(today + timedelta(days=1), time.min),
     )
-    todays = db.scheduled_between(user_id, day_start, day_end, _SCHEDULED)
+    todays = db.scheduled_between(whose, day_start, day_end, _SCHEDULED)
     overdue = db.not_done_before(
-        user_id, day_start, [ActivityKind.NOTE.value, ActivityKind.EMAIL.value]
+        whose, day_start, [ActivityKind.NOTE.value, ActivityKind.EMAIL.value]
     )
     past_close, stale = [], []
-    for row in queries.agenda_opportunities(user_id, today, now):
+    for row in queries.agenda_opportunities(user_id, today, now, team_id):
         oid, topic, customer, stored_stage, stage_key, close, allowed, entered = row
         stage = standard_names.display_name(stage_key, stored_stage)
         days = int((now - entered).total_seconds() // 86_400) if entered else 0
@@ -534,6 +557,7 @@ class VehicleCalendar:
 
 def vehicle_calendar(first_day: date, days: int) -> VehicleCalendar:
     """The demo fleet's cars and their test drives over `days` days from `first_day`."""
+    access.require(Right.READ_SALES)
     fleet = [c for c in sales_desk.bookable_cars() if c.use == VehicleUse.DEMO_FLEET.value]
     start = datetime.combine(first_day, time.min)
     end = start + timedelta(days=days)
@@ -578,6 +602,7 @@ class ComingEntry:
 def coming_days(user_id: int, first_day: date, days: int = 7) -> list[ComingEntry]:
     """What is ahead from `first_day` for `days` days: appointments, test drives, tasks
     not done, and the open sales expected to close then, in time order."""
+    access.require(Right.READ_SALES)
     start = datetime.combine(first_day, time.min)
     end = start + timedelta(days=days)
     kinds = [
@@ -607,6 +632,7 @@ def follow_up_date(activity_id: int, today: date | None = None) -> date | None:
 def follow_up(activity_id: int, due: date, owner_id: int | None = None) -> ActivityDetail:
     """A task due on `due` for the same sale, lead or customer, following the activity up:
     its subject says what to do, taken from the activity's."""
+    access.require(Right.READ_SALES)
     source = sales_desk.follow_up_source(activity_id)
     if source is None:
         raise NotFound(_("This activity no longer exists."))

@@ -9,6 +9,8 @@ from typing import Any
 
 from app.db import models as m
 from app.db.audit import audit_entries
+from app.domain.rights import Right
+from app.services import access
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ def _record(row: m.AuditEntry) -> AuditRecord:
 
 def history(entity: str, entity_id: int) -> list[AuditRecord]:
     """Everything the log holds about one record, oldest first."""
+    access.require(Right.READ_SALES)
     return [_record(r) for r in audit_entries(entity, [entity_id])]
 
 

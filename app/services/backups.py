@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app import paths
-from app.db import backups, migrations
+from app.db import backups, migrations, server_backups
 from app.db.backups import BackupError, BackupKind
 from app.db.connection import close, database, is_sqlite
-from app.i18n import _
-from app.services import workspace
+from app.domain.rights import Right
+from app.i18n import N_, _
+from app.services import access, workspace
 
 log = logging.getLogger(__name__)
 
@@ -104,12 +105,45 @@ def newest_good_backup(folder: Path | None = None) -> BackupInfo | None:
 def take_backup(folder: Path | None = None, now: datetime | None = None) -> BackupInfo:
     """A regular backup of the open database now, then the older ones thinned."""
     if not is_sqlite():
-        raise BackupError(_("Backups are taken of the SQLite database; the server keeps its own."))
+        return _server_backup(folder or paths.backup_dir(), now)
     folder = folder or paths.backup_dir()
     copy = backups.copy_database(database.connection(), folder, when=now)
     removed = backups.thin(folder)
     log.info("backed up the database to %s; removed %d older backups", copy.path, len(removed))
     return _info(copy)
+
+
+_NO_TOOLS = N_(
+    "PostgreSQL's client tools (pg_dump, pg_restore) are not installed on this workstation, "
+    "so it cannot back up the site's server. Install them (Debian/Ubuntu: apt-get install "
+    "postgresql-client; Windows: the PostgreSQL installer's command line tools), or have the "
+    "site's administrator back up on the server: pg_dump --format=custom showroom > "
+    "showroom.dump, daily."
+)
+
+
+def _server_backup(folder: Path, now: datetime | None) -> BackupInfo:
+    """pg_dump of the site's server database, custom format, into the backup folder."""
+    try:
+        path = server_backups.dump(folder, when=now)
+    except server_backups.ToolsMissing as exc:
+        raise BackupError(_(_NO_TOOLS)) from exc
+    except server_backups.ToolFailed as exc:
+        raise BackupError(_("pg_dump failed: {error}").format(error=exc)) from exc
+    log.info("backed up the server's database to %s", path)
+    return BackupInfo(path, _("server dump (pg_dump)"), now or datetime.now(), path.stat().st_size)
+
+
+def restore_server(file: Path, folder: Path | None = None) -> Path:
+    """Restore a pg_dump into the site's server database, the current one dumped aside
+    first; returns where it was set aside. The connection is closed: open it again."""
+    access.require(Right.RESTORE)
+    try:
+        return server_backups.restore(file, folder or paths.backup_dir())
+    except server_backups.ToolsMissing as exc:
+        raise BackupError(_(_NO_TOOLS)) from exc
+    except server_backups.ToolFailed as exc:
+        raise BackupError(_("pg_restore failed: {error}").format(error=exc)) from exc
 
 
 def backup_due(folder: Path | None = None, now: datetime | None = None) -> bool:
@@ -195,3 +229,18 @@ def restore(
         workspace.close_database()
     log.info("restored %s into %s; the previous database is kept as %s", source, target, aside)
     return RestoreResult(restored, aside, target)
+
+
+def back_up_now() -> BackupInfo:
+    """File > Back up now: take_backup for a user who holds the right to back up. (The
+    daily backup at start-up protects the data whoever signs in, and is not asked for.)"""
+    access.require(Right.BACKUP)
+    return take_backup()
+
+
+def restore_chosen(backup: Path | str, database_path: Path | None = None) -> RestoreResult:
+    """File > Restore from a backup: restore for a user who holds the right to restore.
+    (Restoring a database that fails its check at start-up, or from the command line by
+    whoever holds the file, goes through restore itself: there may be nobody to ask.)"""
+    access.require(Right.RESTORE)
+    return restore(backup, database_path)

@@ -14,8 +14,10 @@ from app.db import consent as db
 from app.db import models as m
 from app.db.connection import transaction
 from app.domain.choices import ConsentChannel, ConsentMethod
+from app.domain.rights import Right
 from app.domain.validation import Validator
 from app.i18n import N_, _
+from app.services import access
 from app.services.errors import NotFound
 
 # What the person is shown when asked, unless the dealership words it otherwise.
@@ -106,6 +108,7 @@ def _subject(account_id: int | None, lead_id: int | None) -> tuple[str, int]:
 
 def history(account_id: int | None = None, lead_id: int | None = None) -> list[ConsentRecord]:
     """Every statement of the customer or the lead, oldest first."""
+    access.require(Right.READ_SALES)
     return [_record(r) for r in db.history(account_id, lead_id)]
 
 
@@ -113,6 +116,7 @@ def current(
     account_id: int | None = None, lead_id: int | None = None
 ) -> dict[str, ConsentRecord | None]:
     """What holds now per channel: the latest statement, or None where none was made."""
+    access.require(Right.READ_SALES)
     now: dict[str, ConsentRecord | None] = {c.value: None for c in ConsentChannel}
     for row in history(account_id, lead_id):
         now[row.channel] = row  # oldest first: the last one wins
@@ -131,6 +135,7 @@ def record(
     """Add a statement to the customer's or the lead's history, in one transaction, and
     note it in the audit log. Consent needs the wording the person was shown; a withdrawal
     may go without. Refused with a ValidationError at the field."""
+    access.require(Right.SELL)
     v = Validator()
     try:
         channel = ConsentChannel(data.channel).value

@@ -12,9 +12,10 @@ from app.db.connection import transaction
 from app.domain import money
 from app.domain.documents import DocumentKind
 from app.domain.quotes import QuoteStatus, is_open, move_error
+from app.domain.rights import Right
 from app.domain.validation import ValidationError
 from app.i18n import _
-from app.services import documents, orders, process, quotes, wording
+from app.services import access, documents, orders, process, quotes, record_rights, wording
 from app.services.documents import DocumentInfo
 from app.services.reference import stored_reason
 
@@ -31,6 +32,7 @@ def accept_quote(
     temporary: Path | None = None
     try:
         with transaction():
+            record_rights.require_quote(quote_id)
             row = quotes.row_of(quote_id)
             opportunity = row.opportunity
             process.require_open(opportunity)
@@ -102,6 +104,8 @@ def close_lost(
     open quotes are abandoned and their order forms not yet delivered cancelled. All of
     them or none. Returns how many were closed. The reason may be given as stored or as a
     picker shows it (a shipped reason translated); it is stored as stored."""
+    for opportunity_id in opportunity_ids:
+        record_rights.require_opportunity(opportunity_id)
     stored = stored_reason("lost", reason)
     if stored is None:
         raise ValidationError({"lost_reason": _("Pick why the sale was lost from the list.")})
@@ -130,6 +134,7 @@ def close_lost(
 def documents_for_account(account_id: int, today: date | None = None) -> list[DocumentInfo]:
     """The issued quotes (every presented revision) and order forms of a customer's
     opportunities, newest first. Drafts have no document yet."""
+    access.require(Right.READ_SALES)
     result: list[DocumentInfo] = []
     for opportunity_id, topic in sales.account_opportunity_topics(account_id):
         for q in quotes.for_opportunity(opportunity_id, today):

@@ -8,11 +8,14 @@ from decimal import Decimal
 
 from app.db import sales_desk as desk
 from app.db.connection import transaction
+from app.db.retrying import retried
 from app.domain import money
 from app.domain.choices import DemandKind
 from app.domain.fields import label
+from app.domain.rights import Right
 from app.domain.validation import Validator
 from app.i18n import _
+from app.services import access, record_rights
 from app.services.conflicts import EMPTY, Conflict, user_name
 from app.services.errors import ConflictError, FieldChange
 
@@ -72,10 +75,12 @@ def from_rows(rows: list[desk.DemandRow]) -> list[DemandLine]:
 
 
 def of_opportunity(opportunity_id: int) -> list[DemandLine]:
+    access.require(Right.READ_SALES)
     return from_rows(desk.demand_lines(opportunity_id=opportunity_id))
 
 
 def of_lead(lead_id: int) -> list[DemandLine]:
+    access.require(Right.READ_SALES)
     return from_rows(desk.demand_lines(lead_id=lead_id))
 
 
@@ -146,18 +151,22 @@ def _save(
     return from_rows(saved)
 
 
+@retried
 def save_for_opportunity(
     opportunity_id: int, lines: list[DemandLine], opened: list[DemandLine]
 ) -> list[DemandLine]:
     """Put these lines in place of the opportunity's, in one transaction; `opened` are the
     lines as read when the editor opened them (ConflictError if they changed since)."""
+    record_rights.require_opportunity(opportunity_id)
     return _save(lines, opened, opportunity_id=opportunity_id)
 
 
+@retried
 def save_for_lead(
     lead_id: int, lines: list[DemandLine], opened: list[DemandLine]
 ) -> list[DemandLine]:
     """Put these lines in place of the lead's, in one transaction (see save_for_opportunity)."""
+    record_rights.require_lead(lead_id)
     return _save(lines, opened, lead_id=lead_id)
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 from app import paths
 from app.db import document_images, sales
 from app.db import models as m
-from app.db.connection import read_transaction, transaction
+from app.db.connection import is_sqlite, read_transaction, transaction
 from app.db.reference import first_business
+from app.db.retrying import retried
 from app.db.settings import put_setting, setting_changed_by, setting_value
 from app.domain import languages
 from app.domain.choices import Condition
@@ -25,12 +26,13 @@ from app.domain.documents import Customer, DocumentSnapshot, LegalDetails, Selle
 from app.domain.fields import label as field_label
 from app.domain.languages import CORRESPONDENCE_LANGUAGES
 from app.domain.quotes import VatTreatment
+from app.domain.rights import Right
 from app.domain.validation import Validator
 from app.i18n import ENGLISH, N_, SOURCE_LANGUAGE, Translator, _
-from app.services import conflicts, wording
+from app.services import access, conflicts, wording
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import Option
-from app.services.workspace import require_manager, settings_version
+from app.services.workspace import settings_version
 
 # Printed on a document when no terms are set: in the document's language (terms()).
 DEFAULT_TERMS = N_(
@@ -314,7 +316,13 @@ def salesperson_for(row: m.Opportunity) -> str:
 
 def write_archive(ref: str, data: bytes) -> Path:
     """Write the issued PDF beside its final name; `publish` renames it into place once the
-    issue has committed. A folder that cannot be written refuses the issue."""
+    issue has committed. A folder that cannot be written refuses the issue. On the site's
+    server the PDF is also kept in the database (joining the issuing transaction), so every
+    workstation reprints it as issued; the folder is then this workstation's cache."""
+    if not is_sqlite():
+        document_images.keep_issued_file(
+            ref, hashlib.sha256(data).hexdigest(), "application/pdf", data
+        )
     target = archive_path(ref)
     temporary = target.with_name(target.name + ".part")
     try:
@@ -432,8 +440,19 @@ def archived_pdf(ref: str) -> Path:
     missing (a new workstation, a cleaned folder)."""
     path = archive_path(ref)
     if not path.exists():
-        publish(write_archive(ref, render(ref)))
+        kept = None if is_sqlite() else document_images.issued_file(ref)
+        if kept is not None:  # as issued, from the server
+            publish(_cache(ref, kept))
+        else:
+            publish(write_archive(ref, render(ref)))
     return path
+
+
+def _cache(ref: str, data: bytes) -> Path:
+    """Put a PDF the server keeps into this workstation's documents folder."""
+    temporary = archive_path(ref).with_name(archive_path(ref).name + ".part")
+    paths.write_private(temporary, data)
+    return temporary
 
 
 def issued_today() -> date:
@@ -509,6 +528,7 @@ def _version(business_id: int | None) -> int:
 def document_settings(business_id: int | None = None) -> DocumentSettings:
     """The settings, with the legal details of the dealership `business_id` (by default the
     first one entered; none when there is no business)."""
+    access.require(Right.READ_SALES)
     # One read transaction: the values and their version from the same moment, or a save
     # made meanwhile elsewhere would pass under a version that already includes it.
     with read_transaction():
@@ -573,9 +593,10 @@ def _save_dealer(data: DealerDetails) -> None:
         m.write_audit("business", row.id, "update", changes)
 
 
+@retried
 def save_document_settings(data: DocumentSettings) -> DocumentSettings:
     """Refused field by field; documents issued before keep what they printed."""
-    require_manager(_("Only a sales manager or an administrator can change the document settings."))
+    access.require(Right.SETUP)
     v = Validator()
     if not 1 <= data.valid_days <= MAX_VALID_DAYS:
         v.error("valid_days", _("A quote is valid for 1 to {n} days.").format(n=MAX_VALID_DAYS))
@@ -656,6 +677,7 @@ def _theirs(opened: DocumentSettings) -> DocumentSettings:
 
 def settings_conflict(opened: DocumentSettings, yours: DocumentSettings) -> conflicts.Conflict:
     """What changed since the settings were opened: the value then, theirs and yours."""
+    access.require(Right.READ_SALES)
     theirs = _theirs(opened)
     labels = conflicts.field_labels("document_settings", _COMPARED_SETTINGS)
     who = setting_changed_by(DOCUMENT_SETTING_KEYS)
@@ -671,6 +693,7 @@ def save_settings_over(
     opened: DocumentSettings, yours: DocumentSettings, their_version: int
 ) -> DocumentSettings:
     """The user's changes over the settings saved elsewhere; their other changes stay."""
+    access.require(Right.SETUP)
     theirs = _theirs(opened)
     merged = conflicts.merged(opened, theirs, yours, _COMPARED_SETTINGS)
     if opened.dealer is not None and theirs.dealer is not None and yours.dealer is not None:

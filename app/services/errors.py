@@ -137,6 +137,96 @@ _IO = Problem(
     "io",
 )
 
+# The site's PostgreSQL server, told in words.
+_SERVER_UNREACHABLE = Problem(
+    N_("The site's server does not answer"),
+    N_(
+        "Showroom could not reach the site's database server: it is switched off, the network "
+        "is down, or the address in File > Connect to the site server… is wrong. Nothing was "
+        "saved from this change; what you typed is still in the form. Check the network, then "
+        "try again; if it keeps happening, tell whoever looks after the server."
+    ),
+    "server_unreachable",
+)
+_SERVER_AUTHENTICATION = Problem(
+    N_("The site's server refused the sign-in"),
+    N_(
+        "The database server did not accept this workstation's user name or password. Enter "
+        "them again under File > Connect to the site server…, or ask whoever looks after the "
+        "server whether the account was changed."
+    ),
+    "server_authentication",
+)
+_SERVER_RESTARTING = Problem(
+    N_("The site's server is restarting"),
+    N_(
+        "The database server is starting up or shutting down, or it ended this connection. "
+        "Nothing was saved from this change; what you typed is still in the form. Wait a "
+        "moment and save again: Showroom connects anew by itself."
+    ),
+    "server_restarting",
+)
+_SERVER_DISK_FULL = Problem(
+    N_("The server's disk is full"),
+    N_(
+        "The database server could not save because its disk is full. Nothing was saved from "
+        "this change. Tell whoever looks after the server; once it has space, save again."
+    ),
+    "server_disk_full",
+)
+_SERVER_NO_DATABASE = Problem(
+    N_("The database is not on the server"),
+    N_(
+        "The site's server has no database of the name this workstation connects to. Check "
+        "the name under File > Connect to the site server…, or ask whoever looks after the "
+        "server to create it."
+    ),
+    "server_no_database",
+)
+_SAVED_ELSEWHERE = Problem(
+    N_("Saved elsewhere meanwhile"),
+    N_(
+        "Another workstation saved the same record at the same moment, so this change was not "
+        "saved. Open the record again to see theirs, then make your change once more."
+    ),
+    "saved_elsewhere",
+)
+
+# PostgreSQL's SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+_BY_SQLSTATE = {
+    "28P01": _SERVER_AUTHENTICATION,  # invalid_password
+    "28000": _SERVER_AUTHENTICATION,  # invalid_authorization_specification
+    "57P01": _SERVER_RESTARTING,  # admin_shutdown
+    "57P02": _SERVER_RESTARTING,  # crash_shutdown
+    "57P03": _SERVER_RESTARTING,  # cannot_connect_now (starting up)
+    "53100": _SERVER_DISK_FULL,  # disk_full
+    "3D000": _SERVER_NO_DATABASE,  # invalid_catalog_name
+    "08006": _SERVER_UNREACHABLE,  # connection_failure
+    "08001": _SERVER_UNREACHABLE,  # sqlclient_unable_to_establish_sqlconnection
+    "40001": _SAVED_ELSEWHERE,  # serialization_failure (retried first: app.db.retrying)
+    "40P01": _SAVED_ELSEWHERE,  # deadlock_detected (likewise)
+}
+
+# libpq's messages where it gives no SQLSTATE (the connection never came about, or broke):
+# the server's English, matched, never shown.
+_BY_SERVER_MESSAGE = [
+    ("password authentication failed", _SERVER_AUTHENTICATION),  # i18n: ignore
+    ("no password supplied", _SERVER_AUTHENTICATION),  # i18n: ignore
+    ("no pg_hba.conf entry", _SERVER_AUTHENTICATION),  # i18n: ignore
+    ("the database system is starting up", _SERVER_RESTARTING),  # i18n: ignore
+    ("the database system is shutting down", _SERVER_RESTARTING),  # i18n: ignore
+    ("terminating connection due to administrator command", _SERVER_RESTARTING),  # i18n: ignore
+    ("server closed the connection unexpectedly", _SERVER_RESTARTING),  # i18n: ignore
+    ("connection already closed", _SERVER_RESTARTING),  # i18n: ignore
+    ("does not exist", _SERVER_NO_DATABASE),  # i18n: ignore
+    ("could not connect to server", _SERVER_UNREACHABLE),  # i18n: ignore
+    ("could not translate host name", _SERVER_UNREACHABLE),  # i18n: ignore
+    ("timeout expired", _SERVER_UNREACHABLE),  # i18n: ignore
+    ("connection refused", _SERVER_UNREACHABLE),  # i18n: ignore
+    ("no space left on device", _SERVER_DISK_FULL),  # i18n: ignore
+    ("connection to server at", _SERVER_UNREACHABLE),  # and nothing above said why  # i18n: ignore
+]
+
 # SQLite's primary result codes (https://sqlite.org/rescode.html).
 _BY_CODE = {
     5: _LOCKED,  # SQLITE_BUSY
@@ -195,6 +285,19 @@ def user_problem(exc: BaseException) -> Problem | None:
     folder or file, database locked or busy, damaged, unreachable); None for the rest,
     which are bugs to log."""
     for cause in _causes(exc):
+        if type(cause).__name__ == "StaleRecord":
+            return _SAVED_ELSEWHERE.translated()
+        sqlstate = getattr(cause, "pgcode", None)
+        if isinstance(sqlstate, str) and sqlstate in _BY_SQLSTATE:
+            return _BY_SQLSTATE[sqlstate].translated()
+        if type(cause).__module__.startswith("psycopg2") or type(cause).__name__ in {
+            "InterfaceError",
+            "OperationalError",
+        }:
+            text = str(cause).lower()
+            for needle, problem in _BY_SERVER_MESSAGE:
+                if needle in text and (needle != "does not exist" or "database" in text):
+                    return problem.translated()
         if isinstance(cause, OSError) and cause.errno in _BY_ERRNO:
             return _BY_ERRNO[cause.errno].translated()
         code = getattr(cause, "sqlite_errorcode", None)

@@ -21,8 +21,13 @@ from app.db.leads import (
     import_keys_among,
 )
 from app.domain.choices import Channel, LeadStatus
+from app.domain.csv_text import fold as _fold
+from app.domain.csv_text import never_closed as _never_closed
+from app.domain.csv_text import swallowed as _swallowed
+from app.domain.csv_text import wrong_width as _wrong_width
+from app.domain.rights import Right
 from app.i18n import _, ngettext, pgettext
-from app.services import accounts, matching, wording
+from app.services import access, accounts, matching, wording
 from app.services.leads import (
     INPUT_FIELDS,
     LeadInput,
@@ -126,10 +131,6 @@ class ImportRefused(ValueError):
     """The whole file cannot be read (encoding, header): nothing was imported."""
 
 
-def _fold(header: str) -> str:
-    return "".join(c for c in header.strip().lower() if c.isalnum())
-
-
 class ImportCancelled(Exception):
     """The import was cancelled before it finished: nothing was written."""
 
@@ -194,31 +195,6 @@ def submitted_time(text: str) -> datetime:
     return when.replace(microsecond=0)
 
 
-def _wrong_width(found: int, expected: int) -> str:
-    # TRANSLATORS: a refused row of an import, listed beside its line number.
-    return ngettext(
-        "has {found} field where the header has {expected}",
-        "has {found} fields where the header has {expected}",
-        found,
-    ).format(found=found, expected=expected)
-
-
-def _swallowed(end: int) -> str:
-    # TRANSLATORS: a refused row of an import, listed beside the line where it begins.
-    return _(
-        "a quote opened on this line is not closed until line {end}, so the lines up to it "
-        "were read as one row; close the quote where the field ends"
-    ).format(end=end)
-
-
-def _never_closed() -> str:
-    # TRANSLATORS: a refused row of an import, listed beside the line where it begins.
-    return _(
-        "a quote opened on this line is never closed, so every line after it was read as "
-        "part of this row; close the quote where the field ends and import the file again"
-    )
-
-
 # The only column whose text may run over several lines.
 _MULTILINE = "notes"
 
@@ -245,6 +221,7 @@ def import_csv(
     The file is read as it is imported, a batch of rows at a time, never whole; all of
     it is one transaction. `progress` hears how far it has come after each batch, and
     when `cancelled()` says so it stops with ImportCancelled, having written nothing."""
+    access.require(Right.IMPORT_DATA)
     handle: BinaryIO = source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
     with handle:
         total = handle.seek(0, io.SEEK_END)

@@ -18,14 +18,16 @@ from app.db.leads import (
     lead_page,
     opportunity_of_lead,
 )
+from app.db.retrying import retried
 from app.domain import dates, languages
 from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
 from app.domain.fields import label as field_label
+from app.domain.rights import Right
 from app.domain.stages import first_stage
 from app.domain.text import search_text
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _
-from app.services import accounts, conflicts, matching, opportunities
+from app.services import access, accounts, conflicts, matching, opportunities, record_rights
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import (
     NameChoice,
@@ -139,6 +141,7 @@ def lead_keys(data: LeadInput, region: str) -> dict[str, str]:
 
 
 def create(data: LeadInput) -> LeadDetail:
+    record_rights.require_new_sale(data.owner_id, None)
     region = accounts.phone_region()
     validate_lead(data, region).raise_if_any()
     with transaction():
@@ -171,7 +174,10 @@ def _what(lead_id: int) -> str:
     return _("Lead #{id}").format(id=lead_id)
 
 
+@retried
 def update(lead_id: int, data: LeadInput, expected_version: int) -> LeadDetail:
+    record_rights.require_lead(lead_id)
+    record_rights.require_holder_change(record_rights.LEAD, lead_id, data.owner_id)
     region = accounts.phone_region()
     validate_lead(data, region).raise_if_any()
     with transaction():
@@ -200,6 +206,7 @@ def _show(name: str, value: object) -> str:
 
 def conflict(lead_id: int, opened: LeadInput, yours: LeadInput) -> conflicts.Conflict:
     """What changed since the form was opened: the value then, theirs and yours."""
+    access.require(Right.READ_SALES)
     row = m.Lead.get_or_none(m.Lead.id == lead_id)
     if row is None:
         raise _gone(lead_id)
@@ -209,8 +216,10 @@ def conflict(lead_id: int, opened: LeadInput, yours: LeadInput) -> conflicts.Con
     )
 
 
+@retried
 def save_over(lead_id: int, opened: LeadInput, yours: LeadInput, their_version: int) -> LeadDetail:
     """The user's changes over the version saved elsewhere; their other changes stay."""
+    record_rights.require_lead(lead_id)
     theirs = get(lead_id)
     merged = conflicts.merged(opened, theirs, yours, _COMPARED)
     data = LeadInput(**{f.name: getattr(merged, f.name) for f in fields(LeadInput)})
@@ -218,6 +227,7 @@ def save_over(lead_id: int, opened: LeadInput, yours: LeadInput, their_version: 
 
 
 def get(lead_id: int) -> LeadDetail:
+    access.require(Right.READ_SALES)
     row = m.Lead.get_or_none(m.Lead.id == lead_id)
     if row is None:
         raise _gone(lead_id)
@@ -245,6 +255,7 @@ _MOVES = {
 
 
 def set_status(lead_id: int, status: str) -> LeadDetail:
+    record_rights.require_lead(lead_id)
     with transaction():
         row = _editable(lead_id)
         if status not in _MOVES.get(row.status, set()):
@@ -280,6 +291,7 @@ def disqualify_reason_choices() -> list[NameChoice]:
 
 
 def disqualify(lead_id: int, reason: str) -> LeadDetail:
+    record_rights.require_lead(lead_id)
     stored = stored_reason("disqualify", reason)
     if stored is None:
         raise ValidationError({"disqualify_reason": _("Pick the reason from the list.")})
@@ -316,10 +328,12 @@ def _searching(flt: LeadFilter) -> LeadFilter:
 
 
 def count(flt: LeadFilter) -> int:
+    access.require(Right.READ_SALES)
     return count_leads(_searching(flt))
 
 
 def page(flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int) -> list[LeadRow]:
+    access.require(Right.READ_SALES)
     rows = lead_page(_searching(flt), sort, descending, offset, limit)
     return [
         LeadRow(
@@ -367,6 +381,7 @@ def account_input(lead: LeadInput) -> accounts.AccountInput:
 
 def duplicates(lead_id: int) -> list[accounts.DuplicateCandidate]:
     """Customers on file that may be this lead's person or company."""
+    access.require(Right.READ_SALES)
     return accounts.find_duplicates(account_input(get(lead_id)))
 
 
@@ -381,6 +396,7 @@ def convert(
     """Turn the lead into a customer (the one picked, or a new one after the duplicate
     check), a contact and an opportunity at the first stage, pre-filled from the lead.
     Whole or not at all; the lead is read-only afterwards."""
+    record_rights.require_lead(lead_id)
     today = today or date.today()
     with transaction():
         row = _editable(lead_id)

@@ -13,14 +13,17 @@ from app.db import queries
 from app.db import sales_desk as desk
 from app.db.connection import transaction
 from app.db.queries import Reservation
+from app.db.retrying import retried
 from app.domain import dates, money
 from app.domain.choices import Channel, Condition, Interest, Status
 from app.domain.fields import label
+from app.domain.record_rights import Holder
+from app.domain.rights import Right
 from app.domain.stages import StageInfo, first_stage, move_refusal
 from app.domain.text import search_text
 from app.domain.validation import ValidationError, Validator, not_in_past
 from app.i18n import _
-from app.services import accounts
+from app.services import access, accounts, record_rights
 from app.services.errors import ConflictError, NotFound
 from app.services.opportunity_form import (
     PLAIN_FIELDS,
@@ -38,6 +41,7 @@ from app.services.opportunity_form import (
     vehicle_choice,
 )
 
+NONE_ID = queries.NONE_ID  # a filter's id for "none": an opportunity nobody has taken
 OpportunityFilter = queries.OpportunityFilter
 OpportunityRow = queries.OpportunityRow
 SORT_COLUMNS = queries.SORT_COLUMNS
@@ -317,6 +321,7 @@ def _apply(row: m.Opportunity, data: OpportunityInput, stages: list[StageInfo]) 
     row.account = data.account_id
     row.primary_contact = data.primary_contact_id
     row.owner = data.owner_id
+    row.team = data.team_id
     row.kind = data.kind_id
     row.vehicle = data.vehicle_id
     row.business = data.business_id
@@ -341,12 +346,14 @@ def create(data: OpportunityInput, today: date | None = None) -> OpportunityDeta
     return save(None, data, 0, today).record
 
 
+@retried
 def update(
     opportunity_id: int, data: OpportunityInput, expected_version: int, today: date | None = None
 ) -> OpportunityDetail:
     return save(opportunity_id, data, expected_version, today).record
 
 
+@retried
 def save(
     opportunity_id: int | None,
     data: OpportunityInput,
@@ -354,13 +361,19 @@ def save(
     today: date | None = None,
     *,
     second_reason: str | None = None,
+    salespeople: list[int] | None = None,
 ) -> OpportunityForm:
     """Create (`opportunity_id` None) or change an opportunity, in one transaction, and answer
     with the saved record as its form shows it (without the choices, which it keeps). A
-    new one for a customer with open opportunities keeps `second_reason` as a note."""
+    new one for a customer with open opportunities keeps `second_reason` as a note.
+    `salespeople`: its further salespeople (None: as they are). Only what the signed-in
+    user may change is saved (app.services.record_rights)."""
     today = today or date.today()
     with transaction():
         if opportunity_id is None:
+            record_rights.require_new_sale(data.owner_id, data.team_id)
+            if salespeople:
+                access.require(Right.MANAGE_SALES)
             v, checked = _validate(data, None, today)
             v.raise_if_any()
             row = saves.new_row()
@@ -380,9 +393,17 @@ def save(
             further = [c for c in checked.contacts if c.linked]
             history_changed = True
         else:
+            record_rights.require_opportunity(opportunity_id)
+            record_rights.require_holder_change(
+                record_rights.OPPORTUNITY, opportunity_id, data.owner_id, data.team_id
+            )
+            if salespeople is not None:
+                record_rights.require_salespeople_change(opportunity_id, salespeople)
             row, v, checked, entered, further, history_changed = _update(
                 opportunity_id, data, expected_version, today
             )
+        if salespeople is not None:
+            record_rights.write_salespeople(row.id, [u for u in salespeople if u != row.owner_id])
     answer = build_form(
         record_detail(
             row,
@@ -462,6 +483,7 @@ def _update(
 
 
 def get(opportunity_id: int) -> OpportunityDetail:
+    access.require(Right.READ_SALES)
     record = oq.form_record(opportunity_id)
     if record is None:
         raise not_found(opportunity_id)
@@ -480,6 +502,8 @@ def open_form(
     """Everything the opportunity form shows, for a saved opportunity or (None) a new one:
     the record, its stages and what its stage picker offers, the customer's people, the
     vehicle, the stage bar, the contacts tab and the pickers' choices."""
+    if opportunity_id is None:
+        access.require(Right.SELL)
     kinds = oq.kinds()
     if opportunity_id is None:
         detail = blank_record(kinds, owner_id, _default_currency(), today or date.today())
@@ -493,6 +517,7 @@ def open_form(
 def reread(opportunity_id: int) -> OpportunityForm:
     """The record as `open_form` gives it, without the choices: after a change made beside
     the form's fields (a stage move, an activity, a close)."""
+    access.require(Right.READ_SALES)
     return _saved_form(opportunity_id, None)
 
 
@@ -526,6 +551,12 @@ def _saved_form(opportunity_id: int, kinds: list[oq.KindRow] | None) -> Opportun
         form_choices(kinds, detail) if kinds is not None else None,
     )
     _add_reach(answer, record, people)
+    row = record.row
+    shared = record_rights.shared_with(opportunity_id)
+    answer.salespeople = shared
+    answer.access = record_rights.access_of(
+        Holder(row.owner_id, row.team_id, row.facility_id, row.business_id, frozenset(shared))
+    )
     return answer
 
 
@@ -542,6 +573,7 @@ def _add_reach(
 
 def close_date_history(opportunity_id: int) -> list[CloseDateChange]:
     """Every est. close date the opportunity had, oldest first."""
+    access.require(Right.READ_SALES)
     return [CloseDateChange(*change) for change in saves.close_date_history(opportunity_id)]
 
 
@@ -562,6 +594,7 @@ def _searching(flt: OpportunityFilter) -> OpportunityFilter:
 
 
 def count(flt: OpportunityFilter, today: date | None = None) -> int:
+    access.require(Right.READ_SALES)
     return queries.count_opportunities(_searching(flt), today or date.today())
 
 
@@ -573,6 +606,7 @@ def page(
     limit: int,
     today: date | None = None,
 ) -> list[OpportunityRow]:
+    access.require(Right.READ_SALES)
     return queries.opportunity_page(
         _searching(flt), today or date.today(), sort, descending, offset, limit
     )
@@ -586,6 +620,7 @@ def count_and_first_page(
     today: date | None = None,
 ) -> tuple[int, list[OpportunityRow]]:
     """count() and the first page(), read together where that is faster."""
+    access.require(Right.READ_SALES)
     return queries.opportunity_count_and_first_page(
         _searching(flt), today or date.today(), sort, descending, limit
     )

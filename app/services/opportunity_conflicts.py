@@ -8,8 +8,9 @@ from datetime import date
 from app.db import opportunity_saves as saves
 from app.domain.choices import Channel, Condition, Interest
 from app.domain.fields import label
+from app.domain.rights import Right
 from app.i18n import _
-from app.services import conflicts
+from app.services import access, conflicts, record_rights
 from app.services.opportunities import get, not_found, save
 from app.services.opportunity_form import OpportunityDetail, OpportunityForm, OpportunityInput
 
@@ -43,6 +44,7 @@ FIELD_KEYS = {
     "facility_id": "opportunity.facility_id",
     "operation_id": "opportunity.operation_id",
     "lead_id": "opportunity.lead_id",
+    "team_id": "opportunity.team_id",
 }
 
 
@@ -57,6 +59,7 @@ def _show(name: str, value: object) -> str:
     if name in (
         "account_id",
         "owner_id",
+        "team_id",
         "kind_id",
         "stage_id",
         "business_id",
@@ -88,6 +91,7 @@ def conflict(
 ) -> conflicts.Conflict:
     """What changed since the form was opened, field by field: the value then, the one
     saved elsewhere, and the one in the form."""
+    access.require(Right.READ_SALES)
     found, changed_by = saves.changed_by(opportunity_id)
     if not found:
         raise not_found(opportunity_id)
@@ -112,6 +116,7 @@ def save_over(
     """Save the user's changes over the version saved elsewhere (after the user has seen
     it): the fields the user changed take the user's values, the others keep theirs.
     Raises ConflictError again if it changed once more meanwhile."""
+    record_rights.require_opportunity(opportunity_id)
     return save_over_form(opportunity_id, opened, yours, their_version, today).record
 
 
@@ -123,6 +128,7 @@ def save_over_form(
     today: date | None = None,
 ) -> OpportunityForm:
     """save_over, answered as `save` answers."""
+    record_rights.require_opportunity(opportunity_id)
     theirs = get(opportunity_id)
     data = conflicts.merged(opened, theirs, yours, FIELD_KEYS)
     return save(opportunity_id, data, their_version, today)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from app.db import models as m
 from app.db import opportunity_queries as oq
+from app.db import teams as team_queries
 from app.db.queries import Reservation
 from app.domain import dates, money
 from app.domain.choices import LeadStatus, Status
@@ -20,6 +21,7 @@ from app.services import reference, wording
 from app.services.accounts import OpportunityContactInfo
 from app.services.catalogue import VehicleChoice, choice_of, reserved_label
 from app.services.process import StageOverview
+from app.services.record_rights import SaleAccess
 from app.services.reference import Option
 from app.services.timeline import (
     TimelineEntry,
@@ -63,6 +65,7 @@ class OpportunityInput:
     facility_id: int | None = None
     operation_id: int | None = None
     lead_id: int | None = None  # the lead it was converted from
+    team_id: int | None = None  # the team that holds it (untaken while it has no owner)
 
 
 @dataclass
@@ -136,6 +139,7 @@ class FormChoices:
     # The catalogue pickers' offers for the record's branding, and the values they fit.
     catalogue: dict[str, list[str]]
     catalogue_for: dict[str, str]
+    teams: list[Option] = field(default_factory=list)  # the active teams, by name
 
     def owners(self, owner_id: int | None) -> list[Option]:
         """The active users; every user when the owner is no longer active."""
@@ -175,6 +179,10 @@ class OpportunityForm:
     history_changed: bool = False
     # The phones and e-mails at the top of the form; None in a save's answer (kept).
     reach: list[ReachLine] | None = None
+    # What the signed-in user may do with it (edit, take, reassign) and its further
+    # salespeople: None in a save's answer and for a new one.
+    access: SaleAccess | None = None
+    salespeople: list[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +245,7 @@ def record_detail(
         account_id=row.account_id,
         primary_contact_id=row.primary_contact_id,
         owner_id=row.owner_id,
+        team_id=row.team_id,
         kind_id=row.kind_id,
         stage_id=row.stage_id,
         vehicle_id=row.vehicle_id,
@@ -354,7 +363,8 @@ def form_choices(kinds: list[oq.KindRow], branding: OpportunityInput) -> FormCho
     businesses: dict[int, Option] = {}
     seen_facilities: set[int] = set()
     seen_operations: set[int] = set()
-    for site in oq.sites():
+    # Deactivated sites are not offered, but for the sale's own assignment.
+    for site in oq.sites(branding.business_id, branding.facility_id, branding.operation_id):
         businesses.setdefault(site.business_id, Option(site.business_id, site.business))
         under = facilities.setdefault(site.business_id, [])
         if site.facility_id is not None:
@@ -381,6 +391,7 @@ def form_choices(kinds: list[oq.KindRow], branding: OpportunityInput) -> FormCho
         operations={f: by_label(o) for f, o in operations.items()},
         catalogue=oq.catalogue_offers(values),
         catalogue_for=values,
+        teams=[Option(i, n) for i, n in team_queries.team_names()],
     )
 
 

@@ -15,9 +15,10 @@ from app.db.connection import transaction
 from app.domain import money
 from app.domain.choices import Interest, Status
 from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
+from app.domain.rights import Right
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _
-from app.services import documents, numbering, process, quotes, wording
+from app.services import access, documents, numbering, process, quotes, record_rights, wording
 from app.services.errors import NotFound
 
 MAX_MILEAGE_KM = 2_000_000
@@ -130,6 +131,7 @@ def _render(snap: DocumentSnapshot) -> bytes:
 
 
 def for_opportunity(opportunity_id: int) -> list[OrderFormSummary]:
+    access.require(Right.READ_SALES)
     forms = sales.opportunity_order_forms(opportunity_id)
     orders = sales.orders_by_form([opportunity_id])
     result = []
@@ -200,6 +202,7 @@ def record_signature(order_form_id: int, signed_on: date, today: date | None = N
     """The customer has signed the order form (on paper, on the day given)."""
     today = today or date.today()
     with transaction():
+        record_rights.require_order_form(order_form_id)
         row = _form(order_form_id)
         process.require_open(row.opportunity)
         _require_live(row)
@@ -229,6 +232,7 @@ def confirm_order(order_form_id: int) -> str:
     """The signed order form becomes an order; the opportunity moves to Delivery. Returns the
     order's number."""
     with transaction():
+        record_rights.require_order_form(order_form_id)
         row = _form(order_form_id)
         opportunity = row.opportunity
         process.require_open(opportunity)
@@ -255,6 +259,7 @@ def record_delivery(
     order_id: int, delivered_on: date, mileage_km: int, note: str = "", today: date | None = None
 ) -> None:
     """The customer has the vehicle: the delivery is recorded and the sale closes as won."""
+    record_rights.require_order(order_id)
     today = today or date.today()
     v = Validator()
     if delivered_on > today:

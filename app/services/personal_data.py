@@ -21,17 +21,16 @@ from app.db.accounts import contacts_of
 from app.db.audit import audit_entries, set_audit_changes
 from app.db.connection import transaction
 from app.domain import money
-from app.domain.choices import AccountKind, UserRole
+from app.domain.choices import AccountKind
+from app.domain.rights import Right
 from app.domain.validation import ValidationError
 from app.i18n import ENGLISH, N_, Translator, _, ngettext, pgettext
-from app.services import consent, documents, matching
+from app.services import access, consent, documents, matching
 from app.services.errors import NotFound
-from app.services.stage_setup import NotAllowed
 
 # What takes the place of personal data: in the records' texts in the screen's language
 # (_(REMOVED)), in the audit log as it is here, a marker that stays the same.
 REMOVED = N_("[removed]")
-_MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
 # Bookkeeping and derived keys: not data about the person.
 _SKIPPED = {
     "changed_by",
@@ -142,6 +141,7 @@ def collect(account_id: int, translator: Translator = ENGLISH) -> dict[str, Any]
     """Everything held about one customer, as plain data. The keys are the fields' names
     (stable, for programs); what is written for the customer to read is in
     ``translator``'s language (the customer's, not the screen's)."""
+    access.require(Right.EXPORT_DATA)
     account = m.Account.get_or_none(m.Account.id == account_id)
     if account is None:
         raise _gone(account_id)
@@ -216,6 +216,7 @@ def collect(account_id: int, translator: Translator = ENGLISH) -> dict[str, Any]
 def export(account_id: int, path: Path, translator: Translator = ENGLISH) -> Path:
     """Write the customer's data to `path` as indented UTF-8 JSON, and log the export.
     ``translator``: the language the customer reads (see `collect`)."""
+    access.require(Right.EXPORT_DATA)
     with transaction():
         data = collect(account_id, translator)
         m.write_audit("account", account_id, "export", {"file": (None, path.name)})
@@ -296,9 +297,7 @@ def anonymise(account_id: int) -> AnonymiseResult:
     values in the audit log. Amounts, dates, stages and statuses stay. Refused while the
     customer has an open sale. The rows are rewritten in place (not saved through the
     models), so the audit log does not take the old values in on the way."""
-    user = m.User.get_or_none(m.User.id == m.acting_user())
-    if user is None or user.role not in _MANAGERS:
-        raise NotAllowed(_("Only a sales manager or an administrator can anonymise a customer."))
+    access.require(Right.PURGE)
     with transaction():
         account = m.Account.get_or_none(m.Account.id == account_id)
         if account is None:
@@ -443,6 +442,7 @@ def _lead_gone(lead_id: int) -> NotFound:
 
 def collect_lead(lead_id: int, translator: Translator = ENGLISH) -> dict[str, Any]:
     """Everything held about one lead, as plain data (see `collect`)."""
+    access.require(Right.EXPORT_DATA)
     lead = m.Lead.get_or_none(m.Lead.id == lead_id)
     if lead is None:
         raise _lead_gone(lead_id)
@@ -464,6 +464,7 @@ def collect_lead(lead_id: int, translator: Translator = ENGLISH) -> dict[str, An
 
 def export_lead(lead_id: int, path: Path, translator: Translator = ENGLISH) -> Path:
     """Write the lead's data to `path` as indented UTF-8 JSON, and log the export."""
+    access.require(Right.EXPORT_DATA)
     with transaction():
         data = collect_lead(lead_id, translator)
         m.write_audit("lead", lead_id, "export", {"file": (None, path.name)})
@@ -495,9 +496,7 @@ def anonymise_lead(lead_id: int) -> LeadAnonymiseResult:
     """Replace the lead's personal data where it is held: the lead, its activities' texts
     and the old values in the audit log; the vehicle interest, channel, status and dates
     stay. A lead converted into a customer is anonymised with that customer."""
-    user = m.User.get_or_none(m.User.id == m.acting_user())
-    if user is None or user.role not in _MANAGERS:
-        raise NotAllowed(_("Only a sales manager or an administrator can anonymise a lead."))
+    access.require(Right.PURGE)
     with transaction():
         lead = m.Lead.get_or_none(m.Lead.id == lead_id)
         if lead is None:

@@ -14,10 +14,12 @@ from app.db.reference import active_reasons
 from app.db.sales_desk import set_vehicle_use
 from app.domain.choices import SOLD_USES, Status, VehicleUse
 from app.domain.process import StageVisit, automatic_target
+from app.domain.rights import Right
 from app.domain.stages import StageInfo, move_refusal, next_stages
 from app.domain.standard_names import display_name
 from app.domain.validation import ValidationError
 from app.i18n import _
+from app.services import access, record_rights
 from app.services.errors import NotFound
 from app.services.reference import fixed_sequence, stage_infos
 
@@ -61,6 +63,7 @@ def move_to_stage(opportunity_id: int, stage_id: int) -> None:
     """A move by hand, by the stage rule (`app.domain.stages.next_stages`): in a fixed
     process the next stage or any earlier one; Qualify only for a sale from a lead."""
     with transaction():
+        record_rights.require_opportunity(opportunity_id)
         row = open_row(opportunity_id)
         require_open(row)
         stages = stage_infos(row.kind_id)
@@ -80,6 +83,7 @@ def advance(opportunity_id: int, at_least: str) -> bool:
     it is named; an automatic move (a test drive, a quote, a contract, an order), never
     backwards. True if it moved. Joins the caller's transaction."""
     with transaction():
+        record_rights.require_opportunity(opportunity_id)
         row = open_row(opportunity_id)
         require_open(row)
         stages = stage_infos(row.kind_id)
@@ -122,6 +126,7 @@ def close_won(opportunity_id: int, note: str = "", won_reason: str = "") -> None
     if won_reason and won_reason not in won_reasons():
         raise ValidationError({"won_reason": _("Pick why the sale was won from the list.")})
     with transaction():
+        record_rights.require_opportunity(opportunity_id)
         row = open_row(opportunity_id)
         row.won_reason = won_reason
         close_row(row, True, note)
@@ -145,6 +150,7 @@ def reopen(
     (today or later), kept in the close-date history."""
     today = today or date.today()
     with transaction():
+        record_rights.require_opportunity(opportunity_id)
         row = open_row(opportunity_id)
         if row.status == Status.OPEN.value:
             raise ValidationError({"status": _("This opportunity is open already.")})
@@ -192,6 +198,7 @@ class StageOverview:
 
 
 def overview(opportunity_id: int, now: datetime | None = None) -> StageOverview:
+    access.require(Right.READ_SALES)
     now = now or datetime.now()
     row = open_row(opportunity_id)
     stages = stage_infos(row.kind_id)
@@ -217,6 +224,7 @@ def overview(opportunity_id: int, now: datetime | None = None) -> StageOverview:
 def history(opportunity_id: int) -> list[StageVisit]:
     """Every stage the opportunity was in, oldest first, with who moved it there; the
     stages by the names a user reads (a shipped one translated unless renamed)."""
+    access.require(Right.READ_SALES)
     rows = stage_moves(opportunity_id)
     visits = []
     for index, (at, stage, by, automatic, reason, key) in enumerate(rows):

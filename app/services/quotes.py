@@ -14,11 +14,13 @@ from app.db import models as m
 from app.db import queries, sales
 from app.db.catalogue import catalogue_price_entry
 from app.db.connection import transaction
+from app.db.retrying import retried
 from app.domain import money
 from app.domain import quotes as domain_quotes
 from app.domain.choices import Condition, Interest, Status
 from app.domain.documents import DocumentKind, build_snapshot
 from app.domain.fields import label as field_label
+from app.domain.master_data import net_price
 from app.domain.quotes import (
     LineKind,
     QuoteLine,
@@ -31,9 +33,10 @@ from app.domain.quotes import (
     quote_label,
     validate_lines,
 )
+from app.domain.rights import Right
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _, current
-from app.services import documents, numbering, process, wording
+from app.services import access, documents, numbering, process, record_rights, wording
 from app.services.documents import DEFAULT_VAT_RATE, MAX_VALID_DAYS, default_vat_rate, valid_days
 from app.services.errors import ConflictError, NotFound
 
@@ -165,6 +168,7 @@ def stored_lines(row: m.Quote) -> list[LineInput]:
 
 
 def get(quote_id: int) -> QuoteDetail:
+    access.require(Right.READ_SALES)
     row = row_of(quote_id)
     vehicle = row.vehicle if row.vehicle_id else None
     return QuoteDetail(
@@ -188,6 +192,7 @@ def get(quote_id: int) -> QuoteDetail:
 
 def for_opportunity(opportunity_id: int, today: date | None = None) -> list[QuoteSummary]:
     """The opportunity's quotes, newest first; open quotes past their date expire first."""
+    access.require(Right.READ_SALES)
     expire_due(today, opportunity_id=opportunity_id)
     forms = sales.order_form_numbers(opportunity_id)
     return [
@@ -244,7 +249,14 @@ def vehicle_line(opportunity: m.Opportunity, vehicle: m.Vehicle | None) -> LineI
             opportunity.brand, opportunity.model, opportunity.variant, opportunity.currency
         )
     if entry is not None:
-        price = money.from_minor(entry.list_price_minor, entry.currency)
+        # A price list may state gross prices: the line takes the net at the entry's rate.
+        rate = Decimal(entry.vat_rate) if entry.vat_rate else rate
+        price = net_price(
+            money.from_minor(entry.list_price_minor, entry.currency),
+            entry.price_basis,
+            rate,
+            entry.currency,
+        )
     else:
         price = money.from_minor(opportunity.est_revenue_minor, opportunity.currency)
     condition = (
@@ -259,6 +271,7 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
     opportunity to at least Quotation."""
     today = today or date.today()
     with transaction():
+        record_rights.require_opportunity(opportunity_id)
         opportunity = _opportunity(opportunity_id)
         process.require_open(opportunity)
         vehicle = opportunity.vehicle if opportunity.vehicle_id else None
@@ -436,6 +449,7 @@ def _write_lines(row: m.Quote, lines: list[LineInput]) -> None:
     row.save()
 
 
+@retried
 def save(
     quote_id: int, data: QuoteInput, expected_version: int, today: date | None = None
 ) -> QuoteDetail:
@@ -443,6 +457,7 @@ def save(
 
     today = today or date.today()
     with transaction():
+        record_rights.require_quote(quote_id)
         row = row_of(quote_id)
         opportunity = row.opportunity
         process.require_open(opportunity)
@@ -508,6 +523,7 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
 def draft_pdf(quote_id: int, today: date | None = None) -> bytes:
     """A preview of the quote as it is saved now, marked DRAFT on every page: for checking
     before presenting it. Nothing is frozen or archived."""
+    access.require(Right.READ_SALES)
     from reports import pdf  # reportlab is loaded when the first document is, not at start-up
 
     row = row_of(quote_id)
@@ -525,6 +541,7 @@ def concerns(quote_id: int) -> list[str]:
     return issue_concerns([line.as_domain() for line in stored_lines(row)], row.currency)
 
 
+@retried
 def present(quote_id: int, today: date | None = None) -> QuoteDetail:
     """Issue the quote to the customer: its content is frozen as a snapshot and its PDF is
     archived in the documents folder. All of it happens, or none."""
@@ -532,6 +549,7 @@ def present(quote_id: int, today: date | None = None) -> QuoteDetail:
     temporary: Path | None = None
     try:
         with transaction():
+            record_rights.require_quote(quote_id)
             row = row_of(quote_id)
             process.require_open(row.opportunity)
             count = sales.count_quote_lines(row.id)
@@ -560,12 +578,14 @@ def present(quote_id: int, today: date | None = None) -> QuoteDetail:
     return get(quote_id)
 
 
+@retried
 def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
     """A new draft revision of a presented quote, with its lines; the presented one is
     superseded (revised)."""
 
     today = today or date.today()
     with transaction():
+        record_rights.require_quote(quote_id)
         row = row_of(quote_id)
         process.require_open(row.opportunity)
         problem = move_error(row.status, QuoteStatus.REVISED, 1)
@@ -599,6 +619,7 @@ def revise(quote_id: int, today: date | None = None) -> QuoteDetail:
 
 def abandon(quote_id: int) -> None:
     with transaction():
+        record_rights.require_quote(quote_id)
         row = row_of(quote_id)
         process.require_open(row.opportunity)
         problem = move_error(row.status, QuoteStatus.ABANDONED, 1)

@@ -13,19 +13,18 @@ from datetime import date, datetime
 from app.db import models as m
 from app.db import retention as db
 from app.db.connection import transaction
+from app.db.retrying import retried
 from app.db.settings import put_setting, setting_value
-from app.domain.choices import UserRole
+from app.domain.rights import Right
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
-from app.services import documents, wording
-from app.services.stage_setup import NotAllowed
+from app.services import access, documents, wording
 from app.services.workspace import check_settings_version, settings_version
 
 SETTING_KEY = "retention_months"
 # Ten years: the longest time commercial records are kept in the dealership's countries.
 DEFAULT_MONTHS = 120
 MIN_MONTHS, MAX_MONTHS = 12, 600
-_MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +129,11 @@ def retention_version() -> int:
     return settings_version((SETTING_KEY,))
 
 
+@retried
 def set_retention_months(months: int, expected_version: int | None = None) -> None:
     """Keep closed sales `months` months. With `expected_version` (what a form opened),
     a period changed elsewhere meanwhile is refused (ConflictError)."""
-    _require_manager()
+    access.require(Right.PURGE)
     if not MIN_MONTHS <= months <= MAX_MONTHS:
         raise ValidationError(
             {
@@ -161,14 +161,9 @@ def cutoff_date(today: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def _require_manager() -> None:
-    user = m.User.get_or_none(m.User.id == m.acting_user())
-    if user is None or user.role not in _MANAGERS:
-        raise NotAllowed(_("Only a sales manager or an administrator can purge or set retention."))
-
-
 def plan(today: date | None = None) -> PurgePlan:
     """The dry run: what a purge would delete today."""
+    access.require(Right.PURGE)
     months = retention_months()
     cutoff = cutoff_date(today or date.today(), months)
     rows = db.closed_before(cutoff)
@@ -210,7 +205,7 @@ def purge(dry_run: PurgePlan, today: date | None = None) -> PurgeResult:
     """Delete what the dry run listed, and only what is still due: an opportunity reopened
     or given an order form, or a lead changed or converted, since the dry run stays. All
     of it in one transaction; then the purged quotes' archived PDFs are removed."""
-    _require_manager()
+    access.require(Right.PURGE)
     with transaction():
         now_due = plan(today)
         due = {c.id: c for c in now_due.candidates}

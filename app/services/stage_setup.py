@@ -8,21 +8,18 @@ from dataclasses import dataclass
 from app.db import models as m
 from app.db import reference as db
 from app.db.connection import transaction
+from app.db.retrying import retried
 from app.domain import fields
 from app.domain.choices import ProcessKind
 from app.domain.process import PROCESS_ORDER
+from app.domain.rights import Right
 from app.domain.stages import StageInfo
 from app.domain.standard_names import display_name
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _
-from app.services import conflicts
+from app.services import access, conflicts
 from app.services.errors import ConflictError, NotAllowed, NotFound
 from app.services.reference import stage_infos
-from app.services.workspace import require_manager
-
-
-def _require_manager() -> None:
-    require_manager(_("Only a sales manager or an administrator can change the sales process."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +45,7 @@ class KindInfo:
 
 
 def kinds() -> list[KindInfo]:
+    access.require(Right.READ_SALES)
     result = []
     for kind in db.opportunity_kinds():
         stages = [
@@ -75,6 +73,7 @@ def _what(stage: m.Stage) -> str:
     return _("The stage “{name}”").format(name=display_name(stage.key, stage.name))
 
 
+@retried
 def update_stage(
     stage_id: int,
     default_probability: int,
@@ -85,7 +84,7 @@ def update_stage(
 ) -> None:
     """Save a stage's settings over the version the setup opened (ConflictError when it
     was saved elsewhere since); audited, a new version."""
-    _require_manager()
+    access.require(Right.SETUP)
     v = Validator()
     v.probability("default_probability", default_probability)
     if days_allowed is not None and not 1 <= days_allowed <= 3650:
@@ -119,6 +118,7 @@ _COMPARED = ("default_probability", "days_allowed", "in_funnel")
 
 
 def stage(stage_id: int) -> StageSettings:
+    access.require(Right.READ_SALES)
     row = m.Stage.get_or_none(m.Stage.id == stage_id)
     if row is None:
         raise NotFound(_("This stage no longer exists."))
@@ -139,6 +139,7 @@ def stage_conflict(
     stage_id: int, opened: StageSettings, yours: StageSettings
 ) -> conflicts.Conflict:
     """What changed since the setup was opened: the value then, theirs and yours."""
+    access.require(Right.READ_SALES)
     row = m.Stage.get_or_none(m.Stage.id == stage_id)
     if row is None:
         raise NotFound(_("This stage no longer exists."))
@@ -150,6 +151,7 @@ def save_stage_over(
     stage_id: int, opened: StageSettings, yours: StageSettings, their_version: int
 ) -> StageSettings:
     """The user's changes over the version saved elsewhere; their other changes stay."""
+    access.require(Right.SETUP)
     merged = conflicts.merged(opened, stage(stage_id), yours, _COMPARED)
     update_stage(
         stage_id,
@@ -165,7 +167,7 @@ def create_kind(name: str, process: str, stage_keys: list[str] | None = None) ->
     """A new kind of opportunity. A custom process picks its stages (in the default order)
     from the standard one by their keys ("interest", "contract": StageSettings.key, however
     they are named), copying their settings and keys; a process without stages has none."""
-    _require_manager()
+    access.require(Right.SETUP)
     v = Validator()
     name = v.require("name", name, fields.label("opportunity_kind.name"), 80)
     process = v.choice("process", process, ProcessKind, _("kind of process"))

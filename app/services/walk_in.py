@@ -14,7 +14,7 @@ from app.domain.choices import Channel, Condition, DemandKind, Interest
 from app.domain.fields import label
 from app.domain.validation import Validator, not_in_past
 from app.i18n import _
-from app.services import accounts, matching, opportunities
+from app.services import accounts, matching, opportunities, record_rights
 
 
 @dataclass
@@ -60,6 +60,7 @@ def create(
 ) -> opportunities.OpportunityDetail:
     """Create the opportunity for an existing customer (account_id) or a new one; raises
     PossibleDuplicates when a new customer looks like one on file and is not confirmed."""
+    record_rights.require_new_sale(owner_id, None)
     today = today or date.today()
     v = Validator()
     if account_id is None:

@@ -1,8 +1,8 @@
-"""Opening the site's data and signing in: what the program does before its first window."""
+"""Opening the site's data, and the signed-in user: what the program does before its first
+window (signing in itself is app/services/sign_in.py)."""
 
 from __future__ import annotations
 
-import getpass
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,16 +11,27 @@ from app import paths
 from app.db import backups, migrations
 from app.db import models as m
 from app.db import reference as db
-from app.db.connection import close, open_sqlite, transaction
+from app.db import users as users_db
+from app.db.connection import close, open_postgres, open_sqlite, transaction
 from app.db.settings import put_setting, setting_changed_by, setting_value, setting_versions
 from app.domain.choices import UserRole
-from app.i18n import _
-from app.services import conflicts
-from app.services.errors import ConflictError, NotAllowed
+from app.domain.rights import Right
+from app.services import access, conflicts
+from app.services.errors import ConflictError
 
 DatabaseTooNew = migrations.DatabaseTooNew
 NotShowroomDatabase = migrations.NotShowroomDatabase
 SCHEMA_VERSION = migrations.SCHEMA_VERSION
+
+
+# The roles from the most to the least senior: the one a window names beside the user.
+_SENIORITY = (
+    UserRole.ADMINISTRATOR.value,
+    UserRole.SALES_MANAGER.value,
+    UserRole.SALESPERSON.value,
+    UserRole.READ_ONLY.value,
+    UserRole.SCHEDULER.value,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +39,12 @@ class UserInfo:
     id: int
     username: str
     full_name: str
-    role: str
+    roles: tuple[str, ...]
+
+    @property
+    def role(self) -> str:
+        """The most senior of the user's roles ("" for a user without one)."""
+        return next((r for r in _SENIORITY if r in self.roles), self.roles[0] if self.roles else "")
 
 
 def open_database(path: Path | None = None) -> Path:
@@ -47,6 +63,19 @@ def open_database(path: Path | None = None) -> Path:
         close()
         raise
     return path
+
+
+def open_server(url: str, password: str | None = None) -> str:
+    """Connect to the site's PostgreSQL server (a postgresql:// URL; the password apart,
+    from the workstation's credential store) and bring the schema up to date: a new, empty
+    database gets the whole schema. Returns the URL."""
+    db = open_postgres(url, password)
+    try:
+        migrations.upgrade(db)
+    except Exception:
+        close()
+        raise
+    return url
 
 
 def schema_version(path: Path | None = None) -> int:
@@ -84,30 +113,8 @@ def has_opportunities() -> bool:
     return db.has_opportunities()
 
 
-def _info(row: m.User) -> UserInfo:
-    return UserInfo(row.id, row.username, row.full_name, row.role)
-
-
-def sign_in(username: str | None = None) -> UserInfo:
-    """Sign in as `username`, else as the computer's login. On a new database the first
-    person to start the program becomes its administrator; otherwise an unknown login is
-    signed in as the first active administrator or sales manager."""
-    login = (username or getpass.getuser() or "admin").strip()
-    row = m.User.get_or_none(m.User.username == login)
-    if row is None:
-        if not db.has_users():
-            with transaction():
-                row = m.User.create(
-                    username=login, full_name=login.capitalize(), role=UserRole.ADMINISTRATOR.value
-                )
-        else:
-            row = db.stand_in_user()
-            if username and row is not None and row.username != username:
-                raise LookupError(
-                    _("There is no user “{name}” in this database.").format(name=username)
-                )
-    m.set_acting_user(row.id)
-    return _info(row)
+def user_info(row: m.User) -> UserInfo:
+    return UserInfo(row.id, row.username, row.full_name, tuple(users_db.roles_of(row.id)))
 
 
 def signed_in_user_id() -> int | None:
@@ -115,22 +122,8 @@ def signed_in_user_id() -> int | None:
     return m.acting_user()
 
 
-_MANAGERS = {UserRole.SALES_MANAGER.value, UserRole.ADMINISTRATOR.value}
-
-
-def is_manager() -> bool:
-    """Whether the signed-in user is a sales manager or an administrator."""
-    user = m.User.get_or_none(m.User.id == m.acting_user())
-    return user is not None and user.role in _MANAGERS
-
-
-def require_manager(message: str) -> None:
-    if not is_manager():
-        raise NotAllowed(message)
-
-
 def users() -> list[UserInfo]:
-    return [_info(r) for r in db.active_users()]
+    return [user_info(r) for r in db.active_users()]
 
 
 def setting(key: str, default: str = "") -> str:
@@ -139,6 +132,7 @@ def setting(key: str, default: str = "") -> str:
 
 
 def set_setting(key: str, value: str) -> None:
+    access.require(Right.SETUP)
     with transaction():
         put_setting(key, value)
 

@@ -26,3 +26,17 @@ def test_an_inactive_user_holds_no_right(db: Path) -> None:
     gone = add_user("gone", "administrator", active=False)
     m.set_acting_user(gone.id)
     assert access.current_rights() == frozenset()
+
+
+def test_the_rights_are_read_once_per_transaction_and_afresh_in_the_next(db: Path) -> None:
+    from app.db.connection import transaction
+
+    bruno = add_user("bruno", "salesperson")
+    m.set_acting_user(bruno.id)
+    with transaction():
+        assert access.has_right(Right.SELL)
+        m.User.update(active=False).where(m.User.id == bruno.id).execute()
+        assert access.has_right(Right.SELL)  # read once in this transaction
+    assert not access.has_right(Right.SELL)  # outside one: read afresh
+    with transaction(), pytest.raises(NotAllowed):
+        access.require(Right.SELL)

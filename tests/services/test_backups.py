@@ -15,6 +15,10 @@ from app.db.connection import database
 from app.services import backups, workspace
 from tests import factories
 
+pytestmark = (
+    pytest.mark.sqlite_only
+)  # SQLite's backup API and file checks; the server's are pg_dump's
+
 
 def _count(path: Path, table: str = "opportunity") -> int:
     with sqlite3.connect(path) as conn:

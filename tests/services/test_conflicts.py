@@ -7,13 +7,15 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg2
 import pytest
 
-from app.db import models as m
 from app.services import accounts, leads, opportunities, opportunity_conflicts
 from app.services.errors import ConflictError
-from app.services.workspace import UserInfo, sign_in
+from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
+from tests.people import sign_in_as as sign_in
 
 
 def test_an_opportunity_changed_elsewhere_is_refused_with_who_and_the_version(
@@ -21,8 +23,9 @@ def test_an_opportunity_changed_elsewhere_is_refused_with_who_and_the_version(
 ) -> None:
     created = factories.opportunity(user.id)
     opened = opportunities.get(created.id)
-    m.User.create(username="luca", full_name="Luca Bianchi", role="salesperson")
-    other = sign_in("luca")  # the other workstation
+    # The sales manager at the other workstation: a salesperson could not change Anna's.
+    add_user("luca", "sales_manager", full_name="Luca Bianchi")
+    other = sign_in("luca")
     theirs = replace(opened, est_revenue=Decimal("29900"))
     saved = opportunities.update(created.id, theirs, opened.version)
     mine = replace(opened, topic="Golf GTI for Rossi")
@@ -99,21 +102,25 @@ def test_a_lead_changed_elsewhere(user: UserInfo) -> None:
 
 
 def test_a_write_waits_for_the_other_workstation_instead_of_failing(
-    user: UserInfo, db: Path
+    user: UserInfo, db: Path, backend: str, request: pytest.FixtureRequest
 ) -> None:
     import sqlite3
     import threading
     import time
 
     created = factories.opportunity(user.id)
-    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")  # the other workstation is writing
+    if backend == "sqlite":
+        other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # the other workstation is writing
+    else:  # the other workstation holds the row (and is writing it)
+        other = psycopg2.connect(request.getfixturevalue("pg_url"))
+        other.cursor().execute("SELECT 1 FROM opportunity WHERE id = %s FOR UPDATE", (created.id,))
     released = threading.Event()
 
     def release() -> None:
         time.sleep(0.4)
-        other.execute("COMMIT")
-        released.set()
+        released.set()  # before the commit: the waiting write may go on the moment it ends
+        other.commit() if backend != "sqlite" else other.execute("COMMIT")
 
     threading.Thread(target=release).start()
     opened = opportunities.get(created.id)

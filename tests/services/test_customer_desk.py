@@ -64,7 +64,7 @@ def test_the_demo_has_a_fleet_with_bookings_homes_and_primary_demand(db: Path) -
         & m.Activity.vehicle.in_(sold)
     )
     assert ahead.count() == 0
-    salespeople = m.User.select().where(m.User.role == "salesperson")
+    salespeople = m.User.select().join(m.UserRoleGrant).where(m.UserRoleGrant.role == "salesperson")
     assert all(u.home_facility_id and u.home_business_id for u in salespeople)
     open_sales = m.Opportunity.select().where(m.Opportunity.status == "open").count()
     with_demand = (

@@ -15,7 +15,9 @@ from app.db import backups as db_backups
 from app.db import migrations
 from app.db.connection import APPLICATION_ID
 from app.services import errors, workspace
-from tests import factories
+from tests import factories, people
+
+pytestmark = pytest.mark.sqlite_only  # what marks a SQLite file and how one is refused
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -34,7 +36,7 @@ def _application_id(path: Path) -> int:
 
 def _filled(data_dir: Path) -> Path:
     path = workspace.open_database(data_dir / "showroom.sqlite3")
-    user = workspace.sign_in("anna")
+    user = people.sign_in_as("anna")
     factories.opportunity(user.id, topic="Kept")
     workspace.close_database()
     return path

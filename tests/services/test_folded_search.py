@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import psycopg2
 import pytest
 
 from app.db import models as m
@@ -146,6 +147,7 @@ def test_renaming_a_customer_keeps_the_search_folded(sales: dict[str, int]) -> N
     assert _ids("weiss") == []
 
 
+@pytest.mark.sqlite_only
 def test_a_plain_connection_cannot_write_an_opportunity_without_the_function(
     sales: dict[str, int], db: Path
 ) -> None:
@@ -162,6 +164,30 @@ def test_a_plain_connection_cannot_write_an_opportunity_without_the_function(
     database.execute_sql("SELECT 1")
     assert _ids("arzte") == [sales["muller"]]
     assert _ids("aerzte") == [sales["muller"]]
+
+
+@pytest.mark.postgresql_only
+def test_a_write_from_outside_the_program_is_found_folded_on_the_server(
+    sales: dict[str, int], pg_url: str
+) -> None:
+    """On the server the triggers keep the text and the program folds it: a write from
+    psql (or a script) is found by the next search, spelled either way."""
+    with psycopg2.connect(pg_url) as plain, plain.cursor() as cursor:
+        cursor.execute(
+            "UPDATE opportunity SET topic = 'Kombi für Ärzte' WHERE id = %s", (sales["muller"],)
+        )
+        cursor.execute(
+            "UPDATE account SET name = 'Jäger, Anna' WHERE id = "
+            "(SELECT account_id FROM opportunity WHERE id = %s)",
+            (sales["weiss"],),
+        )
+    plain.close()
+    assert _ids("arzte") == [sales["muller"]]
+    assert _ids("aerzte") == [sales["muller"]]
+    assert _ids("jaeger") == [sales["weiss"]]
+    assert _ids("weiss") == []
+    pending = database.execute_sql("SELECT count(*) FROM opportunity_search WHERE body IS NULL")
+    assert pending.fetchone()[0] == 0
 
 
 # --- the customer list and the customer picker ---------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 
 from app import demo
 from app.db import queries
-from app.db.connection import database
+from app.db.connection import database, is_sqlite
 from app.domain.text import fold, searchable
 from app.services import opportunities
 from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
@@ -100,8 +100,10 @@ def test_pages_match_a_plain_reading_whichever_way_they_are_found(
                     page = opportunities.page(flt, sort, descending, offset, limit, TODAY)
                     wanted = expected[offset : offset + limit]
                     assert [r.id for r in page] == wanted, (text, owner_id, descending, offset)
-    # Both ways were taken: the walk down the sorted list, and reading every search text.
-    assert any(walks) and not all(walks)
+    # On SQLite both ways were taken: the walk down the sorted list, and reading every
+    # search text (the server's trigram index answers short terms by reading the texts).
+    if is_sqlite():
+        assert any(walks) and not all(walks)
 
 
 @pytest.mark.parametrize("sort", sorted(_KEYS))
@@ -127,6 +129,7 @@ def test_the_count_and_first_page_read_together_match_a_plain_reading(
                     assert opportunities.page(flt, sort, descending, 0, limit, TODAY) == page
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 def test_the_open_ones_by_close_date_are_read_from_one_index(rows: list[tuple[Any, ...]]) -> None:
     # The list's first screen: its page is the first entries of the status and close-date
     # index, with no sort of the open rows (schema step 7).

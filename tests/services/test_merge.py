@@ -114,14 +114,11 @@ def test_a_merge_that_fails_at_the_last_step_leaves_both_customers_as_they_were(
 
 def test_the_merge_moves_every_column_that_points_at_a_customer(db: Path) -> None:
     """A table that gains a link to the account table must be added to the merge too."""
-    tables = [
-        r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-    ]
     pointing = {
-        (table, fk[3])
-        for table in tables
-        for fk in database.execute_sql(f'PRAGMA foreign_key_list("{table}")').fetchall()
-        if fk[2] == "account"
+        (table, fk.column)
+        for table in database.get_tables()
+        for fk in database.get_foreign_keys(table)
+        if fk.dest_table == "account"
     }
     moved = {
         (model._meta.table_name, column.column_name) for model, column in db_accounts.ACCOUNT_LINKS

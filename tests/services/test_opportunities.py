@@ -16,6 +16,7 @@ from app.services.errors import ConflictError
 from app.services.opportunities import OpportunityFilter, OpportunityInput
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
 
 TODAY = date.today()
 
@@ -183,7 +184,7 @@ def test_renaming_a_customer_updates_the_search(user: UserInfo) -> None:
 
 
 def test_the_list_filters_by_owner_status_stage_facility_and_dates(user: UserInfo) -> None:
-    other = m.User.create(username="jurgen", full_name="Jürgen Weiß", role="salesperson")
+    other = add_user("jurgen", "salesperson", full_name="Jürgen Weiß")
     business = m.Business.create(name="Alpen Auto", kind="dealer")
     site = m.Facility.create(business=business, name="Innsbruck")
     soon = factories.opportunity(user.id, est_close_date=factories.days(5))

@@ -18,6 +18,7 @@ from app.services import accounts, activities, deals, leads, opportunities, proc
 from app.services.activities import ActivityInput
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
 
 NOW = datetime.now().replace(microsecond=0)
 
@@ -355,7 +356,7 @@ def test_a_manager_sets_up_processes_and_a_salesperson_cannot(user: UserInfo) ->
     follower = factories.opportunity(user.id)
     stage_setup.update_stage(interest.id, 25, 10, True, expected_version=interest.version)
     assert m.Opportunity.get_by_id(follower.id).probability == 25
-    seller = m.User.create(username="zofia", full_name="Zofia", role="salesperson")
+    seller = add_user("zofia", "salesperson", full_name="Zofia")
     m.set_acting_user(seller.id)
     with pytest.raises(stage_setup.NotAllowed):
         stage_setup.update_stage(interest.id, 30, 10, True, expected_version=interest.version + 1)

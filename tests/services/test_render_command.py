@@ -13,6 +13,12 @@ from app.services import quotes, workspace
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _as_anna(signed_in_commands: None) -> None:
+    """render runs as anna (SHOWROOM_USER, SHOWROOM_PASSWORD)."""
+
+
+@pytest.mark.sqlite_only  # main.py opens the data folder's file; --database: test_server_commands.py
 def test_render_writes_the_issued_quote(
     user: workspace.UserInfo, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -41,6 +47,7 @@ def test_render_writes_the_issued_quote(
     assert "Q-00001" in text and "Škoda Octavia Style" in text and "Rossi" in text
 
 
+@pytest.mark.sqlite_only  # main.py opens the data folder's file
 def test_render_names_a_document_that_is_not_there(
     db: Path, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

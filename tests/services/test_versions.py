@@ -25,6 +25,7 @@ from app.services import (
     quotes,
     retention,
     stage_setup,
+    teams,
     workspace,
 )
 from app.services.errors import ConflictError
@@ -133,6 +134,12 @@ EDITABLE: dict[str, Editable] = {
             i, o.default_probability, int(text), o.in_funnel, expected_version=o.version
         ),
         lambda i: str(stage_setup.stage(i).days_allowed),
+    ),
+    "team": Editable(
+        lambda user: teams.save(None, teams.TeamInput(name="New cars")).id,
+        teams.get,
+        lambda i, o, text: teams.save(i, replace(o, name=text), o.version),
+        lambda i: teams.get(i).name,
     ),
     "document settings": Editable(
         lambda user: 0,

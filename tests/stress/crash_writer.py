@@ -19,7 +19,9 @@ revised (a new draft revision). Then the records the other forms edit, each save
 version it was opened at, one transaction each: the customer's contact, one of the sale's
 activities, a lead, a stage's days allowed and the document terms. Every third round also
 a small lead import (5 rows, one transaction) tagged with its batch, and a change to an
-older opportunity. It never stops by itself: it is killed.
+older opportunity. Every other round the sale is handed to the team (owner none, a
+colleague beside it: one transaction) and taken back (another), and the team renamed with
+its version. It never stops by itself: it is killed.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from pathlib import Path
 
 from app import paths
 from app.db import models as m
-from app.db.connection import open_sqlite, transaction
+from app.db.connection import is_server_url, open_postgres, open_sqlite, transaction
 from app.domain.quotes import LineKind
 from app.services import (
     accounts,
@@ -45,9 +47,12 @@ from app.services import (
     leads,
     opportunities,
     quotes,
+    record_rights,
     stage_setup,
+    teams,
     workspace,
 )
+from tests import people
 
 LEAD_BATCH = 5
 # What the salesperson adds after the vehicle: (kind, description, unit price, VAT rate).
@@ -66,11 +71,17 @@ def remarks(line_count: int) -> str:
     return f"lines={line_count}"
 
 
-def prepare(database: Path) -> None:
-    workspace.open_database(database)
-    workspace.sign_in("writer")
+def prepare(database: Path | str) -> None:
+    if isinstance(database, str):
+        workspace.open_server(database)
+    else:
+        workspace.open_database(database)
+    writer = people.sign_in_as("writer")
     # The seller printed on the documents.
     m.Business.get_or_create(name="Autohaus Brenner GmbH", defaults={"kind": "dealer"})
+    # The team the sales are handed to, and the colleague who sells beside the writer.
+    colleague = people.add_user("colleague", "salesperson", full_name="Colleague")
+    teams.save(None, teams.TeamInput(name="Team 0", leader_id=writer.id, members=[colleague.id]))
     workspace.close_database()
     # Load the PDF renderer (and its fonts) once, here, rather than in every forked writer.
     from reports import pdf, specimen
@@ -140,6 +151,18 @@ def _edit_versioned(seed: int, n: int, account_id: int, opportunity_id: int) -> 
     documents.save_document_settings(replace(settings, terms=f"terms {tag}"))
 
 
+def _hand_over(seed: int, n: int, opportunity_id: int, user_id: int) -> None:
+    """The sale to the team, a colleague beside it (one transaction); the writer takes it
+    back (another); the team renamed over its version (a third)."""
+    team = m.Team.get()
+    colleague = m.User.get(m.User.username == "colleague")
+    record_rights.reassign("opportunity", opportunity_id, None, team.id, [colleague.id])
+    record_rights.take("opportunity", opportunity_id)
+    opened = teams.get(team.id)
+    teams.save(team.id, replace(opened, name=f"Team {seed}-{n}"), opened.version)
+    assert opportunities.get(opportunity_id).owner_id == user_id
+
+
 def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
     k = 1 + rng.randrange(6)
     with transaction():
@@ -177,6 +200,8 @@ def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
             )
     _quote(created.id, rng)
     _edit_versioned(seed, n, account.id, created.id)
+    if n % 2 == 0:
+        _hand_over(seed, n, created.id, user_id)
     if n % 3 == 0:
         rows = "\n".join(
             f"Lead{i},B{seed}x{n},b{seed}x{n}.{i}@example.com,batch {seed}-{n}"
@@ -190,9 +215,12 @@ def _round(seed: int, n: int, rng: random.Random, user_id: int) -> None:
             opportunities.update(older.id, detail, detail.version)
 
 
-def write_forever(database: Path, seed: int) -> None:
-    open_sqlite(database)
-    user = workspace.sign_in("writer")
+def write_forever(database: Path | str, seed: int) -> None:
+    if isinstance(database, str):
+        open_postgres(database)
+    else:
+        open_sqlite(database)
+    user = people.sign_in_as("writer")
     rng = random.Random(seed)
     n = 0
     while True:
@@ -200,8 +228,8 @@ def write_forever(database: Path, seed: int) -> None:
         n += 1
 
 
-def serve(database: Path) -> int:
-    paths.set_data_dir(database.parent)  # the documents folder beside the database
+def serve(database: Path | str, data_dir: Path) -> int:
+    paths.set_data_dir(data_dir)  # the documents folder beside the database
     prepare(database)
     for line in sys.stdin:
         command, _, argument = line.strip().partition(" ")
@@ -222,4 +250,8 @@ def serve(database: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(serve(Path(sys.argv[1])))
+    # A SQLite file (its folder holds the documents), or a server's URL and a data folder.
+    where = sys.argv[1]
+    if is_server_url(where):
+        sys.exit(serve(where, Path(sys.argv[2])))
+    sys.exit(serve(Path(where), Path(where).parent))

@@ -4,11 +4,11 @@ as a user would (open, think, save), and reports what it saved and what it was r
     python -m tests.stress.editor DATABASE NAME EDITS START_FILE KIND ID [ID ...]
 
 KIND is "opportunity" or "quote", or one of the COUNTED kinds (account, contact, activity,
-lead, demand, stage, settings). Each edit opens a record, waits a moment and saves it with a token
+lead, demand, stage, settings, team). Each edit opens a record, waits a moment and saves it with a token
 of its own: appended to an opportunity's description, or as a new line of a draft quote
 (its description the token); the counted kinds add one to a counter kept in one of the
 record's fields (a contact's job title, a primary-demand line's comment, a stage's days allowed, the
-document terms...), so
+document terms, a team's name...), so
 a lost update shows as a count short of the saves. A save refused with ConflictError is
 counted, and the edit is made again on a fresh read, as the conflict dialog's reload does.
 Prints JSON: {"saved": {"ID": [tokens...]}, "conflicts": N}.
@@ -24,7 +24,7 @@ from dataclasses import fields, replace
 from decimal import Decimal
 from pathlib import Path
 
-from app.db.connection import open_sqlite
+from app.db.connection import is_server_url, open_postgres, open_sqlite
 from app.services import (
     accounts,
     activities,
@@ -34,9 +34,11 @@ from app.services import (
     opportunities,
     quotes,
     stage_setup,
+    teams,
     workspace,
 )
 from app.services.errors import ConflictError
+from tests import people
 
 
 def _edit_opportunity(opportunity_id: int, token: str, rng: random.Random) -> None:
@@ -120,6 +122,13 @@ def _edit_stage(stage_id: int, token: str, rng: random.Random) -> None:
     )
 
 
+def _edit_team(team_id: int, token: str, rng: random.Random) -> None:
+    opened = teams.get(team_id)
+    time.sleep(rng.uniform(0, 0.004))
+    prefix, _space, count = opened.name.rpartition(" ")
+    teams.save(team_id, replace(opened, name=f"{prefix} {_plus_one(count)}"), opened.version)
+
+
 def _edit_settings(_id: int, token: str, rng: random.Random) -> None:
     opened = documents.document_settings()
     time.sleep(rng.uniform(0, 0.004))
@@ -136,15 +145,19 @@ EDITS = {
     "demand": _edit_demand,
     "stage": _edit_stage,
     "settings": _edit_settings,
+    "team": _edit_team,
 }
 
 
 def main(argv: list[str]) -> int:
-    database, name, edits, start = Path(argv[0]), argv[1], int(argv[2]), Path(argv[3])
+    database, name, edits, start = argv[0], argv[1], int(argv[2]), Path(argv[3])
     edit = EDITS[argv[4]]
     ids = [int(a) for a in argv[5:]]
-    open_sqlite(database)
-    workspace.sign_in(name)
+    if is_server_url(database):
+        open_postgres(database)
+    else:
+        open_sqlite(Path(database))
+    people.sign_in_as(name)
     rng = random.Random(name)
     saved: dict[str, list[str]] = {str(i): [] for i in ids}
     conflicts = 0

@@ -17,7 +17,8 @@ import pytest
 from app.db import models as m
 from app.domain import money
 from app.services import accounts, opportunities, quotes, workspace
-from tests import factories
+from tests import factories, people
+from tests.people import add_user
 
 ROOT = Path(__file__).resolve().parents[2]
 EDITS = 150
@@ -25,7 +26,7 @@ QUOTE_EDITS = 150
 
 
 def _workstations(
-    database: Path, data_dir: Path, kind: str, edits: int, ids: list[int]
+    database: Path | str, data_dir: Path, kind: str, edits: int, ids: list[int]
 ) -> list[dict[str, Any]]:
     """Run the two editors together; their reports."""
     start = data_dir / "start"
@@ -59,24 +60,47 @@ def _workstations(
     return reports
 
 
-def _open(data_dir: Path) -> tuple[Path, workspace.UserInfo]:
-    database = workspace.open_database(data_dir / "showroom.sqlite3")
-    user = workspace.sign_in("anna")
+@pytest.fixture
+def location(data_dir: Path, backend: str, request: pytest.FixtureRequest) -> Path | str:
+    """Where the workstations' database is: a SQLite file, or a database on the server."""
+    if backend == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return data_dir / "showroom.sqlite3"
+
+
+def _reopen(location: Path | str) -> Path | str:
+    if isinstance(location, str):
+        return workspace.open_server(location)
+    return workspace.open_database(location)
+
+
+def _open(location: Path | str) -> tuple[Path | str, workspace.UserInfo]:
+    database = _reopen(location)
+    user = people.sign_in_as("anna")
     for name, full_name in (("ws1", "Workstation One"), ("ws2", "Workstation Two")):
-        m.User.create(username=name, full_name=full_name, role="salesperson")
+        add_user(name, "salesperson", full_name=full_name)
     return database, user
 
 
+def _shared(opportunity_id: int) -> int:
+    """Anna's sale with both workstations' salespeople beside her: theirs to change too."""
+    from app.services import record_rights
+
+    beside = [u.id for u in m.User.select().where(m.User.username.in_(["ws1", "ws2"]))]
+    record_rights.reassign("opportunity", opportunity_id, m.acting_user(), None, beside)
+    return opportunity_id
+
+
 @pytest.mark.slow
-def test_two_workstations_never_overwrite_each_other(data_dir: Path) -> None:
-    database, user = _open(data_dir)
-    ids = [factories.opportunity(user.id, topic=f"Shared {n}").id for n in range(3)]
+def test_two_workstations_never_overwrite_each_other(data_dir: Path, location: Path | str) -> None:
+    database, user = _open(location)
+    ids = [_shared(factories.opportunity(user.id, topic=f"Shared {n}").id) for n in range(3)]
     versions = {i: opportunities.get(i).version for i in ids}
     workspace.close_database()
 
     reports = _workstations(database, data_dir, "opportunity", EDITS, ids)
 
-    workspace.open_database(database)
+    _reopen(database)
     conflicts = sum(r["conflicts"] for r in reports)
     for opportunity_id in ids:
         saved = [t for r in reports for t in r["saved"][str(opportunity_id)]]
@@ -93,10 +117,13 @@ def test_two_workstations_never_overwrite_each_other(data_dir: Path) -> None:
 
 
 @pytest.mark.slow
-def test_two_workstations_saving_the_same_draft_quote_lose_no_line(data_dir: Path) -> None:
-    database, user = _open(data_dir)
+def test_two_workstations_saving_the_same_draft_quote_lose_no_line(
+    data_dir: Path, location: Path | str
+) -> None:
+    database, user = _open(location)
     drafts = [
-        quotes.create(factories.opportunity(user.id, topic=f"Quoted {n}").id) for n in range(3)
+        quotes.create(_shared(factories.opportunity(user.id, topic=f"Quoted {n}").id))
+        for n in range(3)
     ]
     ids = [q.id for q in drafts]
     first_lines = {q.id: [line.description for line in q.lines] for q in drafts}
@@ -105,7 +132,7 @@ def test_two_workstations_saving_the_same_draft_quote_lose_no_line(data_dir: Pat
 
     reports = _workstations(database, data_dir, "quote", QUOTE_EDITS, ids)
 
-    workspace.open_database(database)
+    _reopen(database)
     conflicts = sum(r["conflicts"] for r in reports)
     for quote_id in ids:
         saved = [t for r in reports for t in r["saved"][str(quote_id)]]
@@ -187,6 +214,10 @@ def _counted_records(kind: str, user: workspace.UserInfo) -> list[int]:
                 s.id, s.default_probability, 1, s.in_funnel, expected_version=s.version
             )
         return [s.id for s in stages]
+    if kind == "team":
+        from app.services import teams
+
+        return [teams.save(None, teams.TeamInput(name=f"Team {n} 0")).id for n in range(2)]
     settings = documents.document_settings()
     documents.save_document_settings(replace(settings, terms="0"))
     return [0]
@@ -216,27 +247,36 @@ def _counted(kind: str, record_id: int) -> tuple[int, int]:
     if kind == "stage":
         stage = stage_setup.stage(record_id)
         return int(stage.days_allowed or 0), stage.version
+    if kind == "team":
+        from app.services import teams
+
+        team = teams.get(record_id)
+        return int(team.name.rpartition(" ")[2]), team.version
     settings = documents.document_settings()
     return int(settings.terms), int(settings.version or 0)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "kind", ["account", "contact", "activity", "lead", "demand", "stage", "settings"]
+    "kind", ["account", "contact", "activity", "lead", "demand", "stage", "settings", "team"]
 )
-def test_two_workstations_lose_no_update_of_any_record(data_dir: Path, kind: str) -> None:
-    database = workspace.open_database(data_dir / "showroom.sqlite3")
-    user = workspace.sign_in("anna")
-    # Managers: the stages and the settings are theirs to change.
+def test_two_workstations_lose_no_update_of_any_record(
+    data_dir: Path, kind: str, location: Path | str
+) -> None:
+    database = _reopen(location)
+    user = people.sign_in_as("anna")
+    # Managers change the sales; the stages, the settings and the teams are the
+    # administrators' (Right.SETUP, Right.MANAGE_USERS).
+    role = "administrator" if kind in ("stage", "settings", "team") else "sales_manager"
     for name, full_name in (("ws1", "Workstation One"), ("ws2", "Workstation Two")):
-        m.User.create(username=name, full_name=full_name, role="sales_manager")
+        add_user(name, role, full_name=full_name)
     ids = _counted_records(kind, user)
     before = {i: _counted(kind, i) for i in ids}
     workspace.close_database()
 
     reports = _workstations(database, data_dir, kind, COUNTED_EDITS, ids)
 
-    workspace.open_database(database)
+    _reopen(database)
     for record_id in ids:
         saves = sum(len(r["saved"][str(record_id)]) for r in reports)
         counter, version = _counted(kind, record_id)

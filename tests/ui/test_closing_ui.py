@@ -13,6 +13,7 @@ from app.db import models as m
 from app.services import deals, opportunities, process, reference, stage_setup
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
 from tests.ui.keyboard import type_text
 from ui.admin.stage_setup_dialog import StageSetupDialog
 from ui.common.widgets import ERROR_COLOUR, WARNING_COLOUR
@@ -364,7 +365,7 @@ def test_the_setup_creates_a_custom_kind(user: UserInfo, show, qtbot) -> None:  
 
 
 def test_a_salesperson_sees_the_setup_read_only(user: UserInfo, stage_ids, show) -> None:  # type: ignore[no-untyped-def]
-    seller = m.User.create(username="zofia", full_name="Zofia Nowak", role="salesperson")
+    seller = add_user("zofia", "salesperson", full_name="Zofia Nowak")
     m.set_acting_user(seller.id)
     dialog = show(StageSetupDialog())
     assert dialog.read_only and dialog.banner.isVisible()

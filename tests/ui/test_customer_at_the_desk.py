@@ -16,6 +16,7 @@ from app.services import demand, leads, opportunities
 from app.services.opportunities import OpenSalesExist
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
 from tests.ui.test_walk_in_dialog import CTRL, RETURN, Keyboard
 from ui.common.second_sale_dialog import SecondSaleDialog
 from ui.opportunities.walk_in_dialog import WalkInDialog
@@ -148,7 +149,7 @@ def test_a_walk_in_for_a_customer_with_an_open_sale_names_it_and_opens_it(
     qtbot, walk_in, home, user: UserInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rossi = factories.customer("Rossi", "Maria", phone="+39 02 1234 5678")
-    bert = m.User.create(username="bert", full_name="Bert Huber", role="salesperson")
+    bert = add_user("bert", "salesperson", full_name="Bert Huber")
     first = factories.opportunity(bert.id, rossi, topic="Golf for Rossi")
     dialog = walk_in()
     opened: list[int] = []

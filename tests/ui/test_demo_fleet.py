@@ -14,6 +14,7 @@ from app.domain.validation import ValidationError
 from app.services import activities
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
 from ui.activities.activity_dialog import ActivityDialog
 from ui.activities.vehicle_calendar import VehicleCalendarDialog
 
@@ -68,7 +69,7 @@ def test_a_sold_car_takes_no_test_drive(user: UserInfo, fleet) -> None:
 def test_the_booking_dialog_offers_the_cars_free_at_the_time_chosen(
     qtbot, user: UserInfo, fleet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bert = m.User.create(username="bert", full_name="Bert Huber", role="salesperson")
+    bert = add_user("bert", "salesperson", full_name="Bert Huber")
     other = factories.opportunity(bert.id, factories.customer("Huber", "Eva")).id
     _drive(fleet["demo"], other, bert.id, datetime.combine(TOMORROW, time(10)))
     sale = factories.opportunity(user.id).id

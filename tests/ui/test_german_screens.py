@@ -66,7 +66,7 @@ def test_the_main_window_speaks_german(qtbot, user: UserInfo, db: Path, german: 
     qtbot.addWidget(window)
     menus = [action.text() for action in window.menuBar().actions()]
     tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert menus == ["&Datei", "&Verkauf"]
+    assert menus == ["&Datei", "&Verkauf", "Ver&waltung"]
     assert tabs == ["Verkaufs&chancen", "&Termine", "&Interessenten", "&Kunden", "Ü&bersicht"]
     assert window.new_action.text() == "&Neue Verkaufschance…"
     assert window.walk_in_action.text() == "&Laufkunde…"

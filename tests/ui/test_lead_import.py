@@ -161,7 +161,7 @@ def test_a_file_without_permission_is_explained(
         raise PermissionError(13, "Permission denied", str(self))
 
     # Reading as the system refuses it (chmod does not stop a test run as root).
-    monkeypatch.setattr("ui.leads.lead_import.os.access", lambda *args: True)
+    monkeypatch.setattr("ui.common.import_worker.os.access", lambda *args: True)
     monkeypatch.setattr(Path, "open", refuse)
     dialog = make_dialog()
     _import(qtbot, dialog, path)

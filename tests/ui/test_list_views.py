@@ -13,6 +13,7 @@ from app.services import leads
 from app.services.leads import LeadInput
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
 from ui.opportunities.opportunity_list import (
     COL_OWNER,
     COL_REVENUE,
@@ -34,7 +35,7 @@ def window(qtbot, user: UserInfo, db) -> MainWindow:
 @pytest.fixture
 def sales(user: UserInfo) -> dict[str, int]:
     """Open, won and lost opportunities of two salespeople, closing at various dates."""
-    other = m.User.create(username="zofia", full_name="Zofia Wiśniewska", role="salesperson")
+    other = add_user("zofia", "salesperson", full_name="Zofia Wiśniewska")
     made: dict[str, int] = {"other": other.id}
     for owner, who in ((user.id, "mine"), (other.id, "theirs")):
         for days in (-20, -1, 0, 3, 20, 60, 200):

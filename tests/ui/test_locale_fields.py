@@ -44,7 +44,7 @@ def test_an_amount_read_another_way_is_refused_and_kept_as_typed(
     edit = MoneyEdit("Budget", "EUR")
     qtbot.addWidget(edit)
     _type(qtbot, edit, "12.50")
-    assert edit.problem() == "“12.50” is not an amount in Deutsch: did you mean 12,50?"
+    assert edit.problem() == "„12.50“ ist kein Betrag auf Deutsch: Meinten Sie 12,50?"
     assert edit.text() == "12.50"  # what was typed stays, to be corrected
 
 
@@ -86,7 +86,7 @@ def test_a_date_that_is_none_is_refused_with_the_form_to_type(qtbot: QtBot, germ
     edit.lineEdit().selectAll()
     qtbot.keyClicks(edit, "31.02.2027")
     QApplication.sendEvent(edit, QFocusEvent(QEvent.Type.FocusOut))
-    assert refused and refused[-1].startswith("“31.02.2027” is not a date in Deutsch")
+    assert refused and refused[-1].startswith("„31.02.2027“ ist kein Datum auf Deutsch")
     assert edit.toolTip() == refused[-1]
     assert box.message.text() == refused[-1]  # at the field, in the form's own message
     assert edit.date_value() == date(2026, 12, 6)  # never read as another day

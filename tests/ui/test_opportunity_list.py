@@ -12,6 +12,7 @@ from app.db import models as m
 from app.services.opportunities import OpportunityFilter
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
 from ui.common.record_table import PAGE_SIZE
 from ui.opportunities.opportunity_list import (
     COL_CUSTOMER,
@@ -124,7 +125,7 @@ def test_typing_without_accents_finds_the_accented_names(qtbot, window: MainWind
 def test_the_filters_narrow_by_stage_owner_status_and_saved_filter(
     qtbot, window: MainWindow
 ) -> None:
-    other = m.User.create(username="zofia", full_name="Zofia Wiśniewska", role="salesperson")
+    other = add_user("zofia", "salesperson", full_name="Zofia Wiśniewska")
     mine = factories.opportunity(window.user.id, est_close_date=factories.days(3))
     theirs = factories.opportunity(other.id, est_close_date=factories.days(45))
     lost = factories.opportunity(window.user.id, est_close_date=factories.days(20))

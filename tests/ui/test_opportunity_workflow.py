@@ -17,6 +17,7 @@ from app.services import accounts, activities, deals, opportunities, process, re
 from app.services.activities import ActivityInput
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
 from tests.ui.keyboard import type_text
 from ui.activities.activity_dialog import ActivityDialog, to_qdatetime
 from ui.admin.stage_setup_dialog import StageSetupDialog
@@ -468,7 +469,7 @@ def test_stages_and_processes_open_from_the_menu_read_only_for_a_salesperson(
 ) -> None:  # type: ignore[no-untyped-def]
     menu_actions = [a.text() for menu in window.menuBar().actions() for a in menu.menu().actions()]
     assert "Stages and &processes…" in menu_actions
-    seller = m.User.create(username="zofia", full_name="Zofia Nowak", role="salesperson")
+    seller = add_user("zofia", "salesperson", full_name="Zofia Nowak")
     m.set_acting_user(seller.id)
     dialog = window.open_stage_setup()
     assert isinstance(dialog, StageSetupDialog)

@@ -317,7 +317,7 @@ def test_the_document_settings_dialog_edits_the_dealers_legal_details(sale: int,
 def test_a_salesperson_sees_the_document_settings_read_only(sale: int, qtbot) -> None:  # type: ignore[no-untyped-def]
     from ui.quotes.document_settings_dialog import DocumentSettingsDialog
 
-    m.User.update(role="salesperson").execute()
+    m.UserRoleGrant.update(role="salesperson").execute()
     dialog = DocumentSettingsDialog()
     qtbot.addWidget(dialog)
     assert dialog.read_only and dialog.save_button.isHidden() and dialog.terms.isReadOnly()

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.db import models as m
 from app.services import accounts, audit, deals, leads, process, retention
-from app.services.workspace import UserInfo, sign_in
+from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import add_user
+from tests.people import sign_in_as as sign_in
 from tests.ui.boxes import answer
 from ui.admin.purge_dialog import PurgeDialog
 from ui.customers.customer_form import AccountFormDialog
@@ -71,15 +73,18 @@ def test_changing_the_period_runs_the_dry_run_again(qtbot, user: UserInfo) -> No
     assert retention.retention_months() == 12 and dialog.table.rowCount() == 1
 
 
-def test_the_purge_is_offered_to_managers_only(qtbot, user: UserInfo, db: Path) -> None:
+def test_the_purge_is_for_administrators_and_shown_disabled_saying_why_to_others(
+    qtbot, user: UserInfo, db: Path
+) -> None:
     window = MainWindow(user, db)
     qtbot.addWidget(window)
-    assert window.purge_action.isVisible()
-    m.User.create(username="sam", full_name="Sam Sales", role="salesperson")
-    salesperson = sign_in("sam")
-    other = MainWindow(salesperson, db)
-    qtbot.addWidget(other)
-    assert not other.purge_action.isVisible()
+    assert window.purge_action.isVisible() and window.purge_action.isEnabled()
+    for login, role in (("sam", "salesperson"), ("mara", "sales_manager")):
+        add_user(login, role)
+        other = MainWindow(sign_in(login), db)
+        qtbot.addWidget(other)
+        assert other.purge_action.isVisible() and not other.purge_action.isEnabled()
+        assert "Purge and anonymise personal data" in other.purge_action.toolTip()
 
 
 def test_the_customer_form_exports_and_anonymises(

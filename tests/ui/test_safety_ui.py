@@ -17,6 +17,7 @@ from app.db.connection import database
 from app.services import backups, workspace
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.people import TEST_PASSWORD
 from tests.ui.boxes import answer
 from ui.admin.restore_dialog import RestoreDialog
 from ui.shell import error_dialog
@@ -81,8 +82,13 @@ def test_the_main_window_backs_up_and_restores(
     answer(monkeypatch, "information")
     dialog = window.open_restore()
     assert dialog.restore_selected()
-    assert window.opportunities.model.rowCount() == 0
+    # The restored database's users sign in against it: the window is locked until then.
+    assert window.lock_screen is not None
     assert "Restored the backup" in window.statusBar().currentMessage()
+    window.lock_screen.password.setText(TEST_PASSWORD)  # type: ignore[attr-defined]
+    window.lock_screen.unlock()  # type: ignore[attr-defined]
+    assert window.lock_screen is None
+    assert window.opportunities.model.rowCount() == 0
     assert window.user.username == "anna"
 
 
@@ -235,8 +241,12 @@ def test_the_start_up_checks_report_a_damaged_database_and_the_window_restores(
     qtbot.waitUntil(lambda: bool(told), timeout=5_000)
     assert "2026-11-30 07:00" in chosen[0]
     assert workspace.quick_check(db) == []
-    assert window.opportunities.model.rowCount() == 1
     assert "Restored the backup" in told[0]
+    # Whoever goes on signs in against the restored database; its list is read then.
+    assert window.lock_screen is not None
+    window.lock_screen.password.setText(TEST_PASSWORD)  # type: ignore[attr-defined]
+    window.lock_screen.unlock()  # type: ignore[attr-defined]
+    assert window.opportunities.model.rowCount() == 1
 
 
 def test_the_start_up_checks_call_a_held_database_busy_and_offer_no_restore(
@@ -302,6 +312,17 @@ def test_opening_an_unreadable_database_offers_the_newest_good_backup(
         return True
 
     monkeypatch.setattr(ui.shell.startup, "offer_restore", offer)
+    from tests.people import TEST_PASSWORD
+    from ui.shell.sign_in_window import SignInDialog
+
+    def anna_signs_in(dialog: SignInDialog) -> int:
+        # The sign-in window, pre-filled with --user, on the restored database.
+        assert dialog.login.text() == "anna"
+        dialog.password.setText(TEST_PASSWORD)
+        dialog.sign_in_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(SignInDialog, "exec", anna_signs_in)
     args = argparse.Namespace(user="anna", demo=False, smoke=False)
     window = MainWindow(None, db)
     qtbot.addWidget(window)

@@ -25,6 +25,7 @@ from ui.shell.upkeep import demo_summary_text
 GERMAN: list[Entry] = [
     ("&File", "&Datei", None),
     ("&Sales", "&Verkauf", None),
+    ("Ad&ministration", "Ver&waltung", None),
     ("&Opportunities", "&Verkaufschancen", None),
     ("&Agenda", "&Termine", None),
     ("&Leads", "&Interessenten", None),
@@ -71,12 +72,12 @@ def test_the_main_window_is_built_again_in_another_language(
 ) -> None:
     leads.create(LeadInput(first_name="Zoë", last_name="Brandt", email="zoe@example.com"))
     english = _window(qtbot, user, db)
-    assert _menus(english) == ["&File", "&Sales"]
+    assert _menus(english) == ["&File", "&Sales", "Ad&ministration"]
     assert _tabs(english)[0] == "&Opportunities"
 
     set_language("de")
     window = _window(qtbot, user, db)
-    assert _menus(window) == ["&Datei", "&Verkauf"]
+    assert _menus(window) == ["&Datei", "&Verkauf", "Ver&waltung"]
     assert _tabs(window) == [
         "&Verkaufschancen",
         "&Termine",
@@ -100,12 +101,12 @@ def test_the_main_window_is_built_again_in_another_language(
     assert dialog.close_button.text() == "Schließen"
 
     # A window shown before keeps its texts; the language switches back just as well.
-    assert _menus(english) == ["&File", "&Sales"]
+    assert _menus(english) == ["&File", "&Sales", "Ad&ministration"]
     set_language("en")
     # A list's headers are translated each time they are drawn: they follow at once.
     assert _header(window.leads.model, COL_EMAIL) == "E-mail"
     again = _window(qtbot, user, db)
-    assert _menus(again) == ["&File", "&Sales"]
+    assert _menus(again) == ["&File", "&Sales", "Ad&ministration"]
     assert _header(again.leads.model, COL_EMAIL) == "E-mail"
 
 

@@ -29,7 +29,7 @@ from app import i18n
 from app.domain.reading import format_day
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext, pgettext
-from app.services import activities
+from app.services import activities, teams
 from app.services.activities import Agenda, AgendaActivity, AgendaOpportunity, ComingEntry
 from app.services.errors import NotFound
 from ui.activities.activity_dialog import ActivityDialog, kind_label
@@ -376,6 +376,13 @@ class AgendaPage(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.message.hide()
+        # Whose agenda: the user's own, or a team's (its members' and what it holds).
+        self.whose = QComboBox()
+        self.whose.addItem(_("My agenda"), None)
+        for team in teams.team_choices():
+            self.whose.addItem(_("Team {name}").format(name=team.label), team.id)
+        self.whose.setToolTip(_("Your own agenda, or a team's: its members' and what it holds"))
+        self.today.buttons.addWidget(self.whose)
 
         grid = QGridLayout()
         grid.addWidget(self.today, 0, 0)
@@ -395,11 +402,12 @@ class AgendaPage(QWidget):
         self.done_button.clicked.connect(lambda: self.mark_done(self.overdue))
         self.today_done_button.clicked.connect(lambda: self.mark_done(self.today))
         self.span.currentIndexChanged.connect(lambda _index: self.refresh())
+        self.whose.currentIndexChanged.connect(lambda _index: self.refresh())
         self.refresh()
 
     # --- what the main window calls -----------------------------------------------------
     def refresh(self) -> None:
-        self.agenda = activities.agenda(self.current_user_id)
+        self.agenda = activities.agenda(self.current_user_id, team_id=self.whose.currentData())
         self._read_at = datetime.now()
         today = self._read_at.date()
         self.today.set_rows(self.agenda.today, today)

@@ -114,7 +114,7 @@ class RestoreDialog(QDialog):
         if answer != YES:
             return False
         try:
-            result = backups.restore(copy.path, self.database_path)
+            result = backups.restore_chosen(copy.path, self.database_path)
         except (BackupError, workspace.DatabaseTooNew) as exc:
             QMessageBox.warning(self, _("Not restored"), str(exc))
             return False

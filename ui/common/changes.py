@@ -15,6 +15,8 @@ LEAD = "lead"
 CUSTOMER = "customer"
 QUOTE = "quote"
 ACTIVITY = "activity"
+USER = "user"
+IDLE_LOCK = "idle_lock"  # the idle time after which the window locks (id 0)
 
 
 class RecordChanges(QObject):

@@ -9,10 +9,12 @@ from typing import TypeVar
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QPushButton, QWidget
 
+from app.domain.rights import Right
 from app.domain.validation import ValidationError
 from app.i18n import _
 from app.services.errors import NotFound
 from app.services.stage_setup import NotAllowed
+from ui.common.rights import gate
 
 T = TypeVar("T")
 
@@ -20,10 +22,14 @@ T = TypeVar("T")
 def personal_data_menu(
     button: QPushButton, export_text: str, anonymise_text: str
 ) -> tuple[QAction, QAction]:
-    """The button's menu of the two actions: (export action, anonymise action)."""
+    """The button's menu of the two actions: (export action, anonymise action); each
+    disabled, saying which right is missing, for a user who may not take it."""
     menu = QMenu(button)
+    menu.setToolTipsVisible(True)
     export_action = menu.addAction(export_text)
     anonymise_action = menu.addAction(anonymise_text)
+    gate(export_action, Right.EXPORT_DATA)
+    gate(anonymise_action, Right.PURGE)
     button.setMenu(menu)
     return export_action, anonymise_action
 

@@ -41,6 +41,9 @@ EDITABLE = Qt.ItemFlag.ItemIsEditable
 SELECTABLE = Qt.ItemFlag.ItemIsSelectable
 ENABLED = Qt.ItemFlag.ItemIsEnabled
 NO_ITEM_FLAGS = Qt.ItemFlag.NoItemFlags
+ITEM_CHECKABLE = Qt.ItemFlag.ItemIsUserCheckable
+CHECKED = Qt.CheckState.Checked
+UNCHECKED = Qt.CheckState.Unchecked
 HORIZONTAL = Qt.Orientation.Horizontal
 VERTICAL = Qt.Orientation.Vertical
 ASCENDING = Qt.SortOrder.AscendingOrder
@@ -155,3 +158,4 @@ NO = QMessageBox.StandardButton.No
 ACCEPTED = QDialog.DialogCode.Accepted
 
 INSTANT_POPUP = QToolButton.ToolButtonPopupMode.InstantPopup
+TEXT_ONLY = Qt.ToolButtonStyle.ToolButtonTextOnly

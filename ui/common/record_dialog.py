@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QWidget
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
 from app.services.conflicts import Conflict
-from app.services.errors import ConflictError, NotFound
+from app.services.errors import ConflictError, NotAllowed, NotFound
 from ui.common import conflict_dialog, user_settings
 from ui.common.conflict_dialog import ConflictChoice
 from ui.common.qt import DISCARD, SAVE
@@ -100,6 +100,10 @@ class RecordDialog(QDialog):
             return self.resolve_conflict()
         except NotFound as exc:
             return self.on_gone(str(exc))
+        except NotAllowed as exc:
+            # What typed stays; the user is told why (the form shows who may change it).
+            self.say(str(exc), error=True)
+            return False
         if record is None:
             return False
         self.show_saved(record)

@@ -80,3 +80,22 @@ def restore_geometry(widget: QWidget, key: str) -> bool:
 
 def save_geometry(widget: QWidget, key: str) -> None:
     save_bytes(f"windows/{key}", widget.saveGeometry())
+
+
+# The workstation's own settings (not a user's): who signed in last, to pre-fill the login.
+# In a folder of their own, so no user's settings file is named like it.
+def _workstation() -> QSettings:
+    path = paths.data_dir() / "settings" / "workstation" / "sign-in.ini"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def remember_login(login: str) -> None:
+    store = _workstation()
+    store.setValue("last_login", login)
+    store.sync()
+
+
+def last_login() -> str:
+    value = _workstation().value("last_login")
+    return value if isinstance(value, str) else ""

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.domain.choices import Status
 from app.domain.fields import label
 from app.domain.reading import format_day
+from app.domain.rights import Right
 from app.domain.text import SEARCH_MAX_LENGTH
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext
@@ -44,6 +45,7 @@ from ui.common import changes
 from ui.common.personal_data import personal_data_menu
 from ui.common.qt import NO_EDIT, SELECT_ROWS, STRETCH, TO_CONTENTS
 from ui.common.record_dialog import RecordDialog
+from ui.common.rights import gate
 from ui.common.roles import ID_ROLE
 from ui.common.texts import FieldLabel, ShownText, shown
 from ui.common.widgets import FieldBox
@@ -465,6 +467,15 @@ class AccountFormDialog(RecordDialog):
         self.merge_button.setEnabled(not new)
         self.personal_data_button.setEnabled(not new)
         self.save_button.setText(_("&Create customer") if new else _("&Save"))
+        # Who may not sell reads the customer: what would change it is disabled, saying why.
+        for button in (
+            self.save_button,
+            self.merge_button,
+            self.add_contact_button,
+            self.edit_contact_button,
+        ):
+            if gate(button, Right.SELL) and button is self.merge_button:
+                button.setEnabled(not new)
 
     def state(self) -> tuple[str, ...]:
         return self.fields.state()

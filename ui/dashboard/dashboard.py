@@ -40,7 +40,7 @@ from app import i18n
 from app.domain import money, pipeline
 from app.domain.choices import Channel, Condition
 from app.i18n import N_, _, ngettext
-from app.services import dashboard, reference
+from app.services import dashboard, reference, teams
 from app.services.dashboard import (
     Dashboard,
     DashboardFilter,
@@ -282,6 +282,7 @@ class DashboardFilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.owner = QComboBox()
+        self.team = QComboBox()
         self.business = QComboBox()
         self.facility = QComboBox()
         self.operation = QComboBox()
@@ -313,6 +314,7 @@ class DashboardFilterBar(QWidget):
             (_("New/&used"), self.condition),
             (_("C&hannel"), self.channel),
             (_("Sour&ce"), self.source),
+            (_("&Team"), self.team),
         )
         for n, (caption, combo) in enumerate(combos):
             caption_label = QLabel(caption)
@@ -346,6 +348,7 @@ class DashboardFilterBar(QWidget):
             self.condition,
             self.channel,
             self.source,
+            self.team,
         )
 
     def reload_choices(self) -> None:
@@ -354,6 +357,11 @@ class DashboardFilterBar(QWidget):
             _("Everyone"),
             [(dashboard.NONE_ID, _("No salesperson"))]
             + [(o.id, o.label) for o in reference.users(active_only=False)],
+        )
+        fill_filter_combo(
+            self.team,
+            _("Any team"),
+            [(o.id, o.label) for o in teams.team_choices(active_only=False)],
         )
         fill_filter_combo(
             self.business, _("Any business"), [(o.id, o.label) for o in reference.businesses()]
@@ -384,6 +392,7 @@ class DashboardFilterBar(QWidget):
             condition=self.condition.currentData(),
             channel=self.channel.currentData(),
             source=self.source.currentData(),
+            team_id=self.team.currentData(),
             date_basis=basis or "close",
             date_from=_py_date(self.date_from.date()) if basis else None,
             date_to=_py_date(self.date_to.date()) if basis else None,

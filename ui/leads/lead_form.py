@@ -33,15 +33,16 @@ from app.domain.fields import label
 from app.domain.languages import CORRESPONDENCE_LANGUAGES, language_name
 from app.domain.validation import ValidationError
 from app.i18n import N_, _
-from app.services import accounts, demand, leads, opportunities
+from app.services import accounts, demand, leads, opportunities, record_rights
 from app.services.accounts import DuplicateCandidate, PossibleDuplicates
 from app.services.conflicts import Conflict
-from app.services.errors import NotFound
+from app.services.errors import NotAllowed, NotFound
 from app.services.leads import LeadDetail, LeadInput
 from app.services.opportunities import OpenSalesExist
 from ui.activities.timeline import LEAD, TimelineWidget
 from ui.common import changes, second_sale_dialog
 from ui.common.demand_editor import DemandEditor
+from ui.common.list_suggestions import suggest_from_list
 from ui.common.personal_data import personal_data_menu
 from ui.common.qt import (
     ACTION_ROLE,
@@ -212,6 +213,13 @@ class LeadDialog(RecordDialog):
         self.opportunity_label.setTextFormat(PLAIN_TEXT)
         self.open_opportunity_button = QPushButton(_("&Open opportunity"))
         self.open_opportunity_button.setAutoDefault(False)
+        self.take_button = QPushButton(_("&Take it"))
+        self.take_button.setToolTip(
+            _("Become its owner: your team holds it and nobody has taken it")
+        )
+        self.take_button.setAutoDefault(False)
+        self.take_button.hide()
+        self.take_button.clicked.connect(self.take)
         details = QFormLayout()
         details.addRow(label("lead.converted_account_id"), self.customer_label)
         details.addRow(label("lead.converted_opportunity_id"), self.opportunity_label)
@@ -221,6 +229,7 @@ class LeadDialog(RecordDialog):
         row = QHBoxLayout()
         row.addWidget(self.banner_details, 1)
         row.addWidget(self.open_opportunity_button, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.take_button, 0, Qt.AlignmentFlag.AlignBottom)
         column = QVBoxLayout(self.banner)
         column.addWidget(self.banner_label)
         column.addLayout(row)
@@ -287,6 +296,7 @@ class LeadDialog(RecordDialog):
         self.channel = ChoiceCombo(Channel)
         self.source = QLineEdit()
         self.source.setPlaceholderText(_("e.g. dealer website, spring campaign"))
+        suggest_from_list(self.source, "source")  # the Administration's list
         self.owner = OptionCombo()
         self.received_label = QLabel()
         add_row(origin_form, self.boxes, "channel", form_label("channel"), self.channel)
@@ -379,7 +389,8 @@ class LeadDialog(RecordDialog):
         self.show_messages({})
         self._show_status()
         self._show_conversion()
-        self.set_read_only(detail is not None and detail.read_only)
+        refusal = self._show_access(detail)
+        self.set_read_only(detail is not None and (detail.read_only or refusal is not None))
         self.personal_data_button.setEnabled(detail is not None)
         # A converted lead's consents went over to its customer; its own stay as history.
         self.consent.read_only = detail is not None and detail.read_only
@@ -473,6 +484,50 @@ class LeadDialog(RecordDialog):
         self.open_opportunity_button.setVisible(opportunity_id is not None)
         self.banner_details.show()
         self.banner.show()
+
+    def _show_access(self, detail: LeadDetail | None) -> str | None:
+        """A lead the user may not change says why (whose it is); one their team holds
+        untaken offers "Take it". Returns the refusal, None when they may change it."""
+        self.take_button.hide()
+        if detail is None or detail.read_only:
+            return None
+        try:
+            sale = record_rights.sale_access(record_rights.LEAD, detail.id)
+        except (NotAllowed, NotFound) as exc:
+            sale = None
+            refusal: str | None = str(exc)
+        else:
+            refusal = sale.edit_refusal
+        takeable = sale is not None and sale.takeable
+        if refusal is None and not takeable:
+            self.banner.hide()
+            return None
+        self.banner_label.setText(refusal or _("Nobody has taken this lead yet."))
+        self.banner_details.hide()
+        self.open_opportunity_button.hide()
+        self.take_button.setVisible(takeable)
+        self.banner.show()
+        return refusal
+
+    def take(self) -> bool:
+        """The signed-in salesperson takes the lead: they own it now (in its History)."""
+        if self.detail is None:
+            return False
+        try:
+            record_rights.take(record_rights.LEAD, self.detail.id)
+        except (NotAllowed, NotFound) as exc:
+            self.say(str(exc), error=True)
+            return False
+        if self.is_modified():
+            owner = leads.get(self.detail.id).owner_id
+            fill_owners(self.owner, owner)
+            self.take_button.hide()
+            self.banner.hide()
+        else:
+            self.reload()
+        self.say(_("You have taken it: it is yours now."))
+        self.saved.emit(self.detail.id)
+        return True
 
     def _show_activities(self) -> None:
         # A converted lead keeps its activities as they were, like the rest of it.

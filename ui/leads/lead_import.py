@@ -6,31 +6,32 @@ stops it with nothing written."""
 
 from __future__ import annotations
 
-import logging
-import os
-import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app import i18n
 from app.domain.choices import Channel
-from app.i18n import N_, _
-from app.services import errors, lead_import, workspace
+from app.i18n import _
+from app.services import lead_import
 from app.services.lead_import import ImportCancelled, ImportRefused, ImportReport
+from ui.common.import_worker import (
+    PROGRESS_STEPS,
+    CsvFileBox,
+    ImportWorker,
+    RefusedRowsModel,
+    path_problem,
+)
 from ui.common.qt import (
     ACCEPT_ROLE,
     ALIGN_LEFT,
@@ -41,122 +42,20 @@ from ui.common.qt import (
     STRETCH,
     TO_CONTENTS,
 )
-from ui.common.table_model import Column, RowTableModel
-from ui.common.widgets import ChoiceCombo, FieldBox, OptionCombo
+from ui.common.widgets import ChoiceCombo, OptionCombo
 from ui.leads.lead_sections import fill_owners
 
-# A web-form export within the import's row limit is a few tens of megabytes; a file far
-# larger is the wrong file, and reading it whole would stall the workstation.
-MAX_FILE_BYTES = 256 * 1024 * 1024
 
-
-def path_problem(text: str) -> str:
-    """What keeps the file at `text` from being read, in words for the user, or ""."""
-    if not text.strip():
-        return _("Choose the CSV file to import.")
-    path = Path(text.strip()).expanduser()
-    if not path.exists():
-        return _("There is no file at {path}; check the name and the folder.").format(path=path)
-    if path.is_dir():
-        return _("{path} is a folder; choose the CSV file inside it.").format(path=path)
-    if not path.is_file():
-        return _("{path} is not a file that can be imported.").format(path=path)
-    if not os.access(path, os.R_OK):
-        return _("{path} cannot be opened: you have no permission to read it.").format(path=path)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        size = path.stat().st_size // (1024 * 1024)
-        return _(
-            "{path} is {size} MB, far more than a web-form export; is it the right file?"
-        ).format(path=path, size=i18n.current().format_number(size))
-    return ""
-
-
-def file_filter() -> str:
-    """The file dialog's filter, in the screen's language."""
-    return _("CSV files (*.csv *.txt);;All files (*)")
-
-
-log = logging.getLogger(__name__)
-
-# The progress bar's steps: a tenth of a percent.
-PROGRESS_STEPS = 1_000
-
-
-class LeadImportWorker(QObject):
-    """One import, run in a thread of its own. Its signals reach the window's thread
-    queued: `progressed` (steps of PROGRESS_STEPS), then one of `done` (the report),
-    `refused` (why nothing was imported) or `cancelled`, and last `finished`."""
-
-    progressed = Signal(int)
-    done = Signal(object)
-    refused = Signal(str)
-    cancelled = Signal()
-    finished = Signal()
+class LeadImportWorker(ImportWorker):
+    """One lead import, run in a thread of its own (see ImportWorker)."""
 
     def __init__(
         self, path: Path, channel: str, owner_id: int | None, parent: QObject | None = None
     ) -> None:
-        super().__init__(parent)
-        self.path, self.channel, self.owner_id = path, channel, owner_id
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="lead import", daemon=True)
+        def job(progress: Callable[[int, int], None], stop: Callable[[], bool]) -> object:
+            return lead_import.import_csv(path, channel, owner_id, progress, stop)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def cancel(self) -> None:
-        """Stop at the next batch of rows; what was read is rolled back."""
-        self._stop.set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """True when the import has ended."""
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progressed.emit(PROGRESS_STEPS * done // total if total else PROGRESS_STEPS)
-
-    def _run(self) -> None:
-        try:
-            report = lead_import.import_csv(
-                self.path, self.channel, self.owner_id, self._progress, self._stop.is_set
-            )
-        except ImportCancelled:
-            self.cancelled.emit()
-        except ImportRefused as exc:
-            self.refused.emit(str(exc))
-        except OSError as exc:
-            self.refused.emit(
-                _("{path} cannot be read ({reason}); nothing was imported.").format(
-                    path=self.path, reason=exc.strerror or exc
-                )
-            )
-        except Exception as exc:
-            problem = errors.user_problem(exc)
-            if problem is None:
-                log.exception("the lead import failed")
-            self.refused.emit(
-                _("The import failed: {problem} Nothing was imported.").format(
-                    problem=problem.message if problem else exc
-                )
-            )
-        else:
-            self.done.emit(report)
-        finally:
-            # This thread's own connection (peewee keeps one per thread).
-            workspace.close_database()
-            self.finished.emit()
-
-
-class RefusedRowsModel(RowTableModel[tuple[int, str]]):
-    """The rows of the file that were not imported: the line number and what is wrong."""
-
-    COL_LINE, COL_PROBLEM = range(2)
-    columns = (
-        Column(N_("Line"), lambda r: str(r[0]), figure=True),
-        Column(N_("What is wrong"), lambda r: r[1]),
-    )
+        super().__init__(job, path, (ImportCancelled,), (ImportRefused,), parent)
 
 
 class LeadImportDialog(QDialog):
@@ -185,11 +84,8 @@ class LeadImportDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText(_("The CSV file to import"))
-        self.browse_button = QPushButton(_("&Browse…"))
-        self.browse_button.setAutoDefault(False)
-        self.file_box = FieldBox(self.path_edit, self.browse_button)
+        self.file_box = CsvFileBox(_("Choose the leads file"))
+        self.path_edit, self.browse_button = self.file_box.path_edit, self.file_box.browse_button
         self.channel = ChoiceCombo(Channel, none_label=None)
         self.channel.set_current_code(Channel.WEB_FORM.value)
         self.channel.setToolTip(_("For rows whose file has no channel column, or leaves it empty"))
@@ -258,22 +154,10 @@ class LeadImportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
 
-        self.browse_button.clicked.connect(self.browse)
         self.import_button.clicked.connect(self.run_import)
         self.cancel_button.clicked.connect(self.cancel_import)
         self.close_button.clicked.connect(self.reject)
-        self.path_edit.textEdited.connect(self.file_box.clear_message)
         self.path_edit.setFocus()
-
-    def browse(self) -> None:
-        current = self.path_edit.text().strip()
-        start = str(Path(current).expanduser().parent) if current else str(Path.home())
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose the leads file"), start, file_filter()
-        )
-        if chosen:
-            self.path_edit.setText(chosen)
-            self.file_box.clear_message()
 
     @property
     def importing(self) -> bool:

@@ -13,9 +13,10 @@ from app.domain import reading
 from app.domain.choices import Channel, LeadStatus
 from app.domain.fields import label
 from app.i18n import _, ngettext
-from app.services import leads, reference
-from app.services.errors import NotFound
+from app.services import leads, record_rights, reference
+from app.services.errors import NotAllowed, NotFound
 from app.services.leads import LeadFilter, LeadRow
+from ui.common.changes import LEAD, record_changes
 from ui.common.list_filters import (
     SearchBox,
     SearchListPage,
@@ -24,6 +25,7 @@ from ui.common.list_filters import (
 )
 from ui.common.personal_data import personal_data_menu
 from ui.common.record_table import FOREGROUND, PagedTableModel
+from ui.common.rights import allow
 from ui.common.texts import FieldLabel
 from ui.customers.consent_section import consent_filter_items
 from ui.leads.lead_personal_data import anonymise_lead, export_lead
@@ -112,7 +114,14 @@ class LeadListPage(SearchListPage):
         self.export_action.triggered.connect(lambda: self.export_selected())
         self.anonymise_action.triggered.connect(self.anonymise_selected)
         bar.addWidget(self.personal_data_button)
+        self.take_button = QPushButton(_("&Take it"))
+        self.take_button.setToolTip(_("Become the owner of the lead your team holds"))
+        self.take_button.clicked.connect(self.take_selected)
+        bar.addWidget(self.take_button)
         self.set_up(bar, LeadTableModel(self), COLUMN_WIDTHS, "leads")
+        self.table.selectionModel().currentChanged.connect(lambda *_: self._enable_take())
+        self.model.modelReset.connect(self._enable_take)
+        self._enable_take()
 
     def _selected_name(self) -> tuple[int, str] | None:
         lead_id = self.table.current_id()
@@ -123,6 +132,31 @@ class LeadListPage(SearchListPage):
         except NotFound:  # deleted at another workstation since the list was read
             self.refresh()
             return None
+
+    def _enable_take(self) -> None:
+        """Take it: for the one lead selected that the user's team (or nobody) holds."""
+        lead_id = self.table.current_id()
+        reason: str | None = _("Select the lead to take.")
+        if lead_id is not None:
+            try:
+                reason = record_rights.sale_access(record_rights.LEAD, lead_id).take_refusal
+            except (NotAllowed, NotFound) as exc:
+                reason = str(exc)
+        allow(self.take_button, reason)
+
+    def take_selected(self) -> bool:
+        """The signed-in salesperson takes the selected lead: it is theirs now."""
+        lead_id = self.table.current_id()
+        if lead_id is None:
+            return False
+        try:
+            record_rights.take(record_rights.LEAD, lead_id)
+        except (NotAllowed, NotFound) as exc:
+            allow(self.take_button, str(exc))
+            return False
+        record_changes().announce(LEAD, lead_id)
+        self.refresh()
+        return True
 
     def export_selected(self, path: Path | None = None) -> Path | None:
         selected = self._selected_name()

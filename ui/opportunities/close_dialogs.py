@@ -28,6 +28,7 @@ from app.i18n import _, ngettext
 from app.services import deals, opportunities, orders, process, reference
 from app.services.errors import NotFound
 from ui.common.changes import OPPORTUNITY, record_changes
+from ui.common.list_suggestions import suggest_from_list
 from ui.common.qt import ACCEPT_ROLE, CANCEL, CANCEL_BUTTON, DISCARD, NO, PLAIN_TEXT, YES
 from ui.common.widgets import (
     DateEdit,
@@ -158,6 +159,7 @@ class CloseLostDialog(_CloseDialog):
         self.competitor = QLineEdit()
         self.competitor.setMaxLength(120)
         self.competitor.setPlaceholderText(_("Optional: who won the sale, e.g. BMW Autohaus Meier"))
+        suggest_from_list(self.competitor, "competitor")  # the Administration's list
         self.note = _note_edit(_("Optional: what happened, for whoever picks this up again"))
         self.add_field("lost_reason", label("opportunity.lost_reason", form=True), self.reason)
         self.add_field("competitor", label("opportunity.competitor", form=True), self.competitor)

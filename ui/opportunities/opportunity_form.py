@@ -23,18 +23,20 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.fields import label as field_label
+from app.domain.rights import Right
 from app.domain.validation import ValidationError
 from app.i18n import N_, _
-from app.services import activities, opportunities, opportunity_conflicts
+from app.services import access, activities, opportunities, opportunity_conflicts, record_rights
 from app.services.catalogue import VehicleChoice
 from app.services.conflicts import Conflict
-from app.services.errors import NotFound
+from app.services.errors import NotAllowed, NotFound
 from app.services.opportunities import OpenSalesExist
 from app.services.opportunity_form import (
     FormChoices,
     OpportunityForm,
     OpportunityInput,
 )
+from app.services.record_rights import SaleAccess
 from app.services.timeline import TimelineEntry
 from ui.activities.activity_dialog import ActivityDialog
 from ui.activities.timeline import OPPORTUNITY as OPPORTUNITY_TIMELINE
@@ -59,6 +61,7 @@ from ui.common.qt import (
     YES,
 )
 from ui.common.record_dialog import RecordDialog
+from ui.common.rights import allow
 from ui.common.second_sale_dialog import SecondSaleChoice
 from ui.common.widgets import (
     FieldBox,
@@ -115,6 +118,8 @@ class OpportunityDialog(RecordDialog):
         self._loaded = OpportunityInput()
         self._written = OpportunityInput()  # what the last save sent, for a conflict
         self.choices: FormChoices | None = None
+        self.access: SaleAccess | None = None  # what the user may do with it (saved ones)
+        self._salespeople: list[int] = []  # its further salespeople as saved
         self._unread: set[OpportunityTab] = set()  # tabs to read when next shown
         self._second_sale_asked = False
 
@@ -136,6 +141,12 @@ class OpportunityDialog(RecordDialog):
         self.banner.setFrameShape(STYLED_PANEL)
         self.banner.setMargin(6)
         self.banner.hide()
+        self.take_button = QPushButton(_("&Take it"))
+        self.take_button.setToolTip(
+            _("Become its owner: your team holds it and nobody has taken it")
+        )
+        self.take_button.setAutoDefault(False)
+        self.take_button.hide()
         self.reach = ReachStrip()
         self.reach.hide()
         content = QWidget()
@@ -222,7 +233,10 @@ class OpportunityDialog(RecordDialog):
         bottom.addWidget(self.buttons)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.take_button, 0, ALIGN_TOP)
+        layout.addLayout(banner_row)
         layout.addWidget(self.reach)
         layout.addWidget(self.process_row)
         layout.addWidget(self.splitter, 1)
@@ -244,6 +258,7 @@ class OpportunityDialog(RecordDialog):
         self.close_won_button.clicked.connect(self.close_as_won)
         self.close_lost_button.clicked.connect(self.close_as_lost)
         self.reopen_button.clicked.connect(self.reopen)
+        self.take_button.clicked.connect(self.take)
         self.tabs.currentChanged.connect(self._on_tab_shown)
 
         self._align_labels()
@@ -308,13 +323,30 @@ class OpportunityDialog(RecordDialog):
         self.assignment.load(data, self.choices, prefill_single=self.opportunity_id is None)
         closed = self.status != Status.OPEN.value
         self._show_process(form, all_tabs)
-        self.set_read_only(closed)
+        if form.access is not None or form.is_new:
+            self.access = form.access
+        if form.salespeople is not None or form.is_new:
+            self._salespeople = sorted(form.salespeople or [])
+        self.assignment.show_salespeople(self.choices, self._salespeople)
+        refusal = self.access.edit_refusal if self.access is not None else None
+        self.set_read_only(closed or refusal is not None)
         if closed:
             summary = data.closing_summary
             self.banner.setText(
                 (summary + "\n" if summary else "") + _(_CLOSED_MESSAGES[self.status])
             )
-        self.banner.setVisible(closed)
+        elif refusal is not None:
+            self.banner.setText(refusal)
+        held = not closed and data.owner_id is None and self.opportunity_id is not None
+        if held and refusal is None:
+            team = next((t.label for t in self.choices.teams if t.id == data.team_id), "")
+            self.banner.setText(
+                _("{team} holds this; nobody has taken it yet.").format(team=team)
+                if team
+                else _("Nobody has taken this yet.")
+            )
+        self.banner.setVisible(closed or refusal is not None or held)
+        self._apply_access(closed)
         self._update_title()
         self.take_baseline()
         if not focus:
@@ -434,6 +466,24 @@ class OpportunityDialog(RecordDialog):
         self.close_lost_button.setEnabled(is_open and not read_only)
         self.reopen_button.setEnabled(not is_open)
         show_read_only_look(self.scroll_area)
+        self._apply_access(not is_open)
+
+    def _apply_access(self, closed: bool) -> None:
+        """Who sells it (owner, team, further salespeople) is changed by a manager; the
+        others see those fields disabled, saying why. "Take it" for a sale their team holds
+        untaken."""
+        if self.opportunity_id is None:
+            reason = (
+                None
+                if access.has_right(Right.MANAGE_SALES)
+                else access.missing_right_message(Right.MANAGE_SALES)
+            )
+        else:
+            reason = self.access.manage_refusal if self.access is not None else None
+        if not self.read_only:
+            allow(self.opportunity.owner, reason)
+        self.assignment.allow_who_sells(reason)
+        self.take_button.setVisible(self.access is not None and self.access.takeable and not closed)
 
     def _update_title(self) -> None:
         if self.opportunity_id is None:
@@ -562,7 +612,40 @@ class OpportunityDialog(RecordDialog):
                     self._turn_to(choice, other_id)
                     return None
         self._written = data
-        return opportunities.save(self.opportunity_id, data, self.version, second_reason=reason)
+        chosen = sorted(self.assignment.salespeople_ids())
+        answer = opportunities.save(
+            self.opportunity_id,
+            data,
+            self.version,
+            second_reason=reason,
+            salespeople=chosen if chosen != self._salespeople else None,  # None: as they are
+        )
+        self._salespeople = [u for u in chosen if u != answer.record.owner_id]
+        return answer
+
+    def take(self) -> bool:
+        """The signed-in salesperson takes the sale their team holds: they own it now (in
+        its History). What was typed and not saved stays in the fields."""
+        if self.opportunity_id is None:
+            return False
+        try:
+            record_rights.take(record_rights.OPPORTUNITY, self.opportunity_id)
+        except (NotAllowed, NotFound) as exc:
+            self.say(str(exc), error=True)
+            return False
+        form = opportunities.open_form(self.opportunity_id, self.current_user_id)
+        if self.is_modified():
+            self.access = form.access
+            self._take_process_state(form)
+            self._loaded.owner_id = form.record.owner_id
+            self.opportunity.owner.set_current_id(form.record.owner_id)
+            self._apply_access(False)
+        else:
+            self._load(form, focus=False)
+        self.say(_("You have taken it: it is yours now."))
+        record_changes().announce(OPPORTUNITY, self.opportunity_id)
+        self.changed.emit(self.opportunity_id)
+        return True
 
     def _turn_to(self, choice: SecondSaleChoice, other_id: int | None) -> None:
         """The customer's open opportunity rather than a new one: open it or log what

@@ -29,8 +29,8 @@ from app.domain.choices import Status
 from app.domain.fields import label
 from app.domain.reading import format_day
 from app.i18n import N_, _, current, ngettext
-from app.services import opportunities, reference
-from app.services.opportunities import OpportunityFilter, OpportunityRow
+from app.services import opportunities, reference, teams
+from app.services.opportunities import NONE_ID, OpportunityFilter, OpportunityRow
 from ui.common import user_settings
 from ui.common.list_filters import EmptyNotice, SearchBox, fill_filter_combo
 from ui.common.qt import (
@@ -140,7 +140,10 @@ def _display(item: OpportunityRow, column: int) -> str:
     if column == COL_CLOSE_DATE:
         return format_day(item.est_close_date) if item.est_close_date else ""
     if column == COL_OWNER:
-        return item.owner
+        if item.owner or not item.team:
+            return item.owner
+        # Nobody has taken it: the team that holds it.
+        return _("{team} (not taken)").format(team=item.team)
     if column == COL_VEHICLE:
         return " ".join(p for p in (item.brand, item.model) if p)
     if column == COL_FACILITY:
@@ -200,6 +203,7 @@ def preset_state(preset: dict[str, Any], user_id: int | None, today: date) -> di
     state: dict[str, Any] = {
         "stage": None,
         "owner": user_id if preset.get("mine") else None,
+        "team": None,
         "facility": None,
         "status": preset.get("status"),
         "dates": False,
@@ -244,6 +248,7 @@ class OpportunityFilterBar(QWidget):
         self.save_view.setToolTip(_("Save these filters, columns and sort as a view"))
         self.stage = QComboBox()
         self.owner = QComboBox()
+        self.team = QComboBox()
         self.facility = QComboBox()
         self.status = QComboBox()
         self.dates = QCheckBox(_("Close date"))
@@ -260,6 +265,7 @@ class OpportunityFilterBar(QWidget):
             (self.saved, 16),
             (self.stage, 10),
             (self.owner, 12),
+            (self.team, 10),
             (self.facility, 12),
             (self.status, 7),
         ):
@@ -285,6 +291,7 @@ class OpportunityFilterBar(QWidget):
         for field, combo in (
             ("opportunity.stage_id", self.stage),
             ("opportunity.owner_id", self.owner),
+            ("opportunity.team_id", self.team),
             ("opportunity.facility_id", self.facility),
             ("opportunity.status", self.status),
         ):
@@ -302,7 +309,7 @@ class OpportunityFilterBar(QWidget):
 
         self.search.search_changed.connect(self._emit)
         self.saved.currentIndexChanged.connect(self._on_view)
-        for combo in (self.stage, self.owner, self.facility, self.status):
+        for combo in (self.stage, self.owner, self.team, self.facility, self.status):
             combo.currentIndexChanged.connect(self._on_widget)
         self.dates.toggled.connect(self._on_dates_toggled)
         self.date_from.dateChanged.connect(self._on_widget)
@@ -315,7 +322,15 @@ class OpportunityFilterBar(QWidget):
             self.stage, _("Any stage"), [(c.name, c.label) for c in reference.stage_name_choices()]
         )
         fill_filter_combo(
-            self.owner, _("Anyone"), [(o.id, o.label) for o in reference.users(active_only=False)]
+            self.owner,
+            _("Anyone"),
+            [(NONE_ID, _("Nobody yet (held by a team)"))]
+            + [(o.id, o.label) for o in reference.users(active_only=False)],
+        )
+        fill_filter_combo(
+            self.team,
+            _("Any team"),
+            [(o.id, o.label) for o in teams.team_choices(active_only=False)],
         )
         fill_filter_combo(
             self.facility, _("Any facility"), [(o.id, o.label) for o in reference.facilities()]
@@ -344,6 +359,7 @@ class OpportunityFilterBar(QWidget):
         return {
             "stage": self.stage.currentData(),
             "owner": self.owner.currentData(),
+            "team": self.team.currentData(),
             "facility": self.facility.currentData(),
             "status": self.status.currentData(),
             "dates": checked,
@@ -360,6 +376,7 @@ class OpportunityFilterBar(QWidget):
             for combo, key in (
                 (self.stage, "stage"),
                 (self.owner, "owner"),
+                (self.team, "team"),
                 (self.facility, "facility"),
                 (self.status, "status"),
             ):
@@ -396,6 +413,7 @@ class OpportunityFilterBar(QWidget):
             self.save_view,
             self.stage,
             self.owner,
+            self.team,
             self.facility,
             self.status,
             self.dates,
@@ -413,6 +431,7 @@ class OpportunityFilterBar(QWidget):
             text=self.search.text().strip(),
             stage_name=state["stage"],
             owner_id=state["owner"],
+            team_id=state.get("team"),
             facility_id=state["facility"],
             status=state["status"],
             close_from=date.fromisoformat(state["from"]) if state["from"] else None,

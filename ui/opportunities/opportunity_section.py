@@ -24,6 +24,7 @@ from app.i18n import _
 from app.services import accounts, reference
 from app.services.opportunity_form import FormChoices, OpportunityForm, OpportunityInput
 from app.services.reference import Option
+from ui.common.list_suggestions import suggest_from_list
 from ui.common.qt import DELETE_ON_CLOSE
 from ui.common.widgets import (
     ChoiceCombo,
@@ -80,6 +81,7 @@ class OpportunitySection(Section):
         self.channel = ChoiceCombo(Channel)
         self.source = QLineEdit()
         self.source.setPlaceholderText(_("e.g. the campaign, the event, who referred them"))
+        suggest_from_list(self.source, "source")  # the Administration's list
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(self.description.fontMetrics().lineSpacing() * 4 + 12)

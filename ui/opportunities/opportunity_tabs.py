@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from PySide6.QtCore import QSize
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -25,7 +26,7 @@ from app.domain.process import StageVisit
 from app.domain.reading import format_day
 from app.domain.validation import ValidationError
 from app.i18n import _, pgettext
-from app.services import accounts, demand, opportunities, process
+from app.services import accounts, audit_log, demand, opportunities, process
 from app.services.accounts import OpportunityContactInfo
 from app.services.errors import NotFound
 from app.services.opportunities import CloseDateChange
@@ -314,7 +315,8 @@ def _role_combo(none_label: str | None = None) -> ChoiceCombo:
 
 class HistoryTab(QWidget):
     """Every stage the sale was in, newest first, with when it got there, how long it stayed,
-    who moved it and how; the time spent in each stage; and every change of its close date."""
+    who moved it and how; the time spent in each stage; every change of its close date; and
+    its audit log's entries (who took it, who changed which field), read when shown."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -340,6 +342,14 @@ class HistoryTab(QWidget):
             pgettext("changed by", "By"),
         )
         self.dates.setSelectionMode(NO_SELECTION)
+        self.changes = _tree(
+            pgettext("when changed", "Changed"),
+            pgettext("changed by", "By"),
+            label("audit.action"),
+            label("audit.changes"),
+        )
+        self.changes.setSelectionMode(NO_SELECTION)
+        self._changes_of: int | None = None  # whose audit entries the tree shows
         stage_box = QGroupBox(_("Stages"))
         stage_layout = QVBoxLayout(stage_box)
         stage_layout.addWidget(self.totals)
@@ -349,8 +359,12 @@ class HistoryTab(QWidget):
         date_layout.addWidget(self.dates, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        change_box = QGroupBox(_("Changes"))
+        change_layout = QVBoxLayout(change_box)
+        change_layout.addWidget(self.changes, 1)
         layout.addWidget(stage_box, 3)
         layout.addWidget(date_box, 2)
+        layout.addWidget(change_box, 3)
 
     def set_opportunity(self, opportunity_id: int | None) -> None:
         self.opportunity_id = opportunity_id
@@ -370,6 +384,25 @@ class HistoryTab(QWidget):
             visits = process.history(self.opportunity_id)
             close_dates = opportunities.close_date_history(self.opportunity_id)
         self._show(visits, close_dates, now)
+        self.show_changes()
+
+    def show_changes(self) -> None:
+        """The audit log's entries about the sale, newest first."""
+        self._changes_of = self.opportunity_id
+        self.changes.clear()
+        if self.opportunity_id is None:
+            return
+        for line in audit_log.record_history("opportunity", self.opportunity_id):
+            self.changes.addTopLevelItem(
+                QTreeWidgetItem([_when(line.at), line.user, line.action, line.changes])
+            )
+        _fit_columns(self.changes)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Read when first shown for this sale: opening the form asks nothing of the log.
+        if self._changes_of != self.opportunity_id:
+            self.show_changes()
+        super().showEvent(event)
 
     def display(
         self,

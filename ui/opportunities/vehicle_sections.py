@@ -7,17 +7,21 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QMenu,
     QPushButton,
+    QToolButton,
     QWidget,
 )
 
+from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import _
 from app.services import catalogue, reference
 from app.services.catalogue import VehicleChoice
 from app.services.opportunity_form import FormChoices, OpportunityInput
 from app.services.reference import Option
-from ui.common.qt import NO_FOCUS
+from ui.common.qt import EXPANDING, INSTANT_POPUP, NO_FOCUS, TEXT_ONLY
+from ui.common.rights import allow
 from ui.common.vehicle_interest import LEVELS, VehicleInterestPickers
 from ui.common.widgets import (
     LookupEdit,
@@ -199,19 +203,65 @@ class DeviceSection(Section):
             self.resolve_typed()
 
 
+class SalespeoplePicker(QToolButton):
+    """One line for the further salespeople: their names, and a menu of the users to tick
+    (a list would make the form too tall for a laptop's screen)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPopupMode(INSTANT_POPUP)
+        self.setToolButtonStyle(TEXT_ONLY)
+        self.setSizePolicy(EXPANDING, self.sizePolicy().verticalPolicy())
+        self.setMenu(QMenu(self))
+        self.menu().triggered.connect(lambda _action: self._show_names())
+        self._show_names()
+
+    def set_people(self, people: list[Option], chosen: list[int]) -> None:
+        menu = self.menu()
+        menu.clear()
+        for person in people:
+            action = menu.addAction(person.label)
+            action.setCheckable(True)
+            action.setData(person.id)
+            action.setChecked(person.id in chosen)
+        self._show_names()
+
+    def chosen(self) -> list[int]:
+        return [int(a.data()) for a in self.menu().actions() if a.isChecked()]
+
+    def set_chosen(self, user_ids: list[int]) -> None:
+        for action in self.menu().actions():
+            action.setChecked(int(action.data()) in user_ids)
+        self._show_names()
+
+    def _show_names(self) -> None:
+        names = [a.text() for a in self.menu().actions() if a.isChecked()]
+        self.setText(
+            _("{label}: {names}").format(
+                label=label("opportunity.salespeople"), names=", ".join(names) if names else "—"
+            )
+        )
+
+
 class AssignmentSection(Section):
     """Which business, site and operation the sale belongs to; each offers what belongs
-    to the one before."""
+    to the one before. And who sells it besides its owner: the team that holds it (until a
+    salesperson takes it) and further salespeople, set by a manager."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(_("Assignment"), parent)
         self.business = OptionCombo()
         self.facility = OptionCombo()
         self.operation = OptionCombo()
+        self.team = OptionCombo()
+        self.salespeople = SalespeoplePicker()
         self._row("business_id", self.business, short=True)
         self._row("facility_id", self.facility, short=True)
         self._row("operation_id", self.operation, short=True)
+        # One row: the form fits a laptop's screen without scrolling.
+        self._row("team_id", self.team, self.salespeople, short=True)
         self._choices: FormChoices | None = None
+        self._who_sells_reason: str | None = None  # why the user may not change who sells
         self.business.currentIndexChanged.connect(self._on_business_changed)
         self.facility.currentIndexChanged.connect(self._on_facility_changed)
 
@@ -236,6 +286,19 @@ class AssignmentSection(Section):
         if prefill_single and operation_id is None and len(operations) == 1:
             operation_id = operations[0].id
         self._fill(self.operation, operations, operation_id)
+        self._fill(self.team, choices.teams, data.team_id)
+        self._enable()
+
+    def show_salespeople(self, choices: FormChoices, chosen: list[int]) -> None:
+        """The active users, each ticked when they sell this opportunity beside its owner."""
+        self.salespeople.set_people(choices.owners(None), chosen)
+
+    def salespeople_ids(self) -> list[int]:
+        return self.salespeople.chosen()
+
+    def allow_who_sells(self, reason: str | None) -> None:
+        """Team and further salespeople: changed by a manager; else disabled, saying why."""
+        self._who_sells_reason = reason
         self._enable()
 
     def _facilities(self, business_id: int | None) -> list[Option]:
@@ -256,9 +319,16 @@ class AssignmentSection(Section):
         data.business_id = self.business.current_id()
         data.facility_id = self.facility.current_id()
         data.operation_id = self.operation.current_id()
+        data.team_id = self.team.current_id()
 
     def state(self) -> tuple[Any, ...]:
-        return (self.business.current_id(), self.facility.current_id(), self.operation.current_id())
+        return (
+            self.business.current_id(),
+            self.facility.current_id(),
+            self.operation.current_id(),
+            self.team.current_id(),
+            tuple(self.salespeople_ids()),
+        )
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
@@ -275,6 +345,9 @@ class AssignmentSection(Section):
         self.business.setEnabled(editable)
         self.facility.setEnabled(editable and self.business.current_id() is not None)
         self.operation.setEnabled(editable and self.facility.current_id() is not None)
+        for widget in (self.team, self.salespeople):
+            allow(widget, self._who_sells_reason if editable else None)
+            widget.setEnabled(editable and self._who_sells_reason is None)
 
     def _on_business_changed(self) -> None:
         business_id = self.business.current_id()

@@ -26,9 +26,10 @@ from app.domain import reading
 from app.domain.fields import label
 from app.domain.languages import CORRESPONDENCE_LANGUAGES, language_name
 from app.domain.quotes import format_rate
+from app.domain.rights import Right
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
-from app.services import documents, workspace
+from app.services import access, documents
 from app.services.documents import DEALER_FIELDS, DealerDetails, DocumentSettings
 from app.services.errors import ConflictError, NotAllowed
 from ui.common import conflict_dialog
@@ -142,9 +143,9 @@ class DocumentSettingsDialog(QDialog):
         self.tabs.addTab(general, _("Quotes and order &forms"))
         self.tabs.addTab(legal_page, _("Dealer's le&gal details"))
         self.tabs.addTab(languages_page, _("Customers' la&nguages"))
-        self.read_only = not workspace.is_manager()
+        self.read_only = not access.has_right(Right.SETUP)
         note = QLabel(
-            _("Only a sales manager or an administrator can change these.")
+            access.missing_right_message(Right.SETUP)
             if self.read_only
             else _(
                 "New quotes and order forms print these; issued documents keep what they printed."

@@ -28,18 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import money
 from app.domain.choices import Interest
 from app.domain.fields import label
 from app.domain.quotes import LineKind, QuoteStatus
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext
-from app.services import deals, demand, quotes
+from app.services import deals, demand, master_data, quotes
 from app.services.documents import DocumentFolderError
 from app.services.errors import ConflictError
 from app.services.quotes import QuoteDetail, QuoteInput
 from ui.common.demand_editor import demand_summary
 from ui.common.qt import ACCEPTED, NO, PLAIN_TEXT, YES
 from ui.common.record_dialog import RecordDialog
+from ui.common.setup_link import DEALERSHIP, offer_setup
 from ui.common.widgets import (
     ERROR_COLOUR,
     ChoiceCombo,
@@ -151,6 +153,9 @@ class QuoteDialog(RecordDialog):
         for kind in LineKind:
             action = add_menu.addAction(kind.label)
             action.triggered.connect(lambda _checked=False, k=kind.value: self.add_line(k))
+        # The catalogue's options and accessories, read when the menu opens.
+        self.catalogue_menu = add_menu.addMenu(_("From the &catalogue"))
+        self.catalogue_menu.aboutToShow.connect(self._fill_catalogue_menu)
         self.add_button.setMenu(add_menu)
         self.remove_button = QPushButton(_("Re&move line"))
         # The car a trade-in allowance is for: asked for before the quote is presented.
@@ -309,6 +314,24 @@ class QuoteDialog(RecordDialog):
         row = self.model.add_line(kind, quotes.default_vat_rate())
         self.table.setCurrentIndex(self.model.index(row, COL_DESCRIPTION))
         self.table.edit(self.model.index(row, COL_DESCRIPTION))
+        return row
+
+    def _fill_catalogue_menu(self) -> None:
+        self.catalogue_menu.clear()
+        offered = master_data.items_for_quote(self.detail.currency)
+        for item in offered:
+            action = self.catalogue_menu.addAction(item.description)
+            action.triggered.connect(lambda _checked=False, i=item: self.add_catalogue_item(i))
+        if not offered:
+            self.catalogue_menu.addAction(
+                _("No options or accessories in the catalogue")
+            ).setEnabled(False)
+
+    def add_catalogue_item(self, item: master_data.QuoteItem) -> int:
+        """An option or accessory of the catalogue as a line, at its net price."""
+        price = money.format_amount(item.net_price, self.detail.currency)
+        row = self.model.add_line(item.kind, item.vat_rate, item.description, price)
+        self.table.setCurrentIndex(self.model.index(row, COL_DESCRIPTION))
         return row
 
     def _show_trade_in_button(self) -> None:
@@ -540,6 +563,9 @@ class QuoteDialog(RecordDialog):
         self.lines_message.setVisible(bool(line_messages))
         other = [m for k, m in unplaced.items() if not k.startswith("lines")]
         self.say("\n".join(other), error=bool(other))
+        if "seller.name" in errors:
+            # No dealership on file: say so with the way to add it.
+            self.missing_box = offer_setup(self, errors["seller.name"], DEALERSHIP)
         first = next(iter(errors), None)
         parts = (first or "").split(".")
         if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():

@@ -257,12 +257,14 @@ class QuoteLineTableModel(QAbstractTableModel):
             return None
         return domain.net
 
-    def add_line(self, kind: str, vat_rate: Decimal) -> int:
+    def add_line(
+        self, kind: str, vat_rate: Decimal, description: str = "", unit_price: str = ""
+    ) -> int:
         position = len(self.rows)
         if kind == LineKind.TRADE_IN:
             vat_rate = Decimal(0)
         self.beginInsertRows(QModelIndex(), position, position)
-        self.rows.append(LineRow(kind, "", "1", "", format_rate(vat_rate)))
+        self.rows.append(LineRow(kind, description, "1", unit_price, format_rate(vat_rate)))
         self.endInsertRows()
         self.changed.emit()
         return position

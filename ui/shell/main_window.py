@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from app.i18n import N_, _, ngettext, pgettext
 from ui.common import changes, user_settings
 from ui.common.changes import record_changes
+from ui.shell.admin_menu import add_admin_actions, add_admin_menu
+from ui.shell.list_actions import enable_list_actions, take_current
 from ui.shell.upkeep import UpkeepWindow
 
 # Start-up shows this window before the database is opened, so what its frame needs is all
@@ -77,9 +79,16 @@ class MainWindow(UpkeepWindow):
     shows that frame first, so the program answers at once even when the database takes
     its time (a large file, a slow disk, an upgrade to run)."""
 
-    def __init__(self, user: UserInfo | None, database_path: Path) -> None:
+    def __init__(
+        self, user: UserInfo | None, database_path: Path, server: str | None = None
+    ) -> None:
         super().__init__()
         self.database_path = database_path
+        # Which database the status bar names: the site's server (its URL without a
+        # password), else the SQLite file.
+        self.database_name = (
+            _("site server {url}").format(url=server) if server else str(database_path)
+        )
         self.setWindowTitle(PROGRAM)
         self.resize(1400, 820)
 
@@ -95,7 +104,9 @@ class MainWindow(UpkeepWindow):
         self._leads: LeadListPage | None = None
         self._customers: AccountListPage | None = None
         self.opening_tab = _tab_holder()
-        self.opening_label = QLabel(_("Opening the database {path} …").format(path=database_path))
+        self.opening_label = QLabel(
+            _("Opening the database {path} …").format(path=self.database_name)
+        )
         self.opening_label.setMargin(24)
         self.opening_tab.layout().addWidget(self.opening_label)
         self.agenda_tab = _tab_holder()
@@ -119,13 +130,27 @@ class MainWindow(UpkeepWindow):
 
         self.count_label = QLabel(_("Opening the database …"))
         self.statusBar().addWidget(self.count_label, 1)
-        self.where_label = QLabel(str(database_path))
+        self.where_label = QLabel(self.database_name)
         self.statusBar().addPermanentWidget(self.where_label)
         self._counts: dict[QWidget, str] = {}
+        # The lock (ui/shell/session.py): its screen, and what it hid and disabled.
+        self.lock_screen: QWidget | None = None
+        self.kept_dialogs: list[QDialog] = []
+        self.disabled_by_lock: list[QAction] = []
+        # A restore signs everyone out: the lists are read again once someone signs in.
+        self.refresh_on_unlock = False
         self._build_actions()
         self.tabs.setEnabled(False)
         if user is not None:
             self.sign_in(user)
+
+    def connect_to_server(self) -> None:
+        from ui.shell.site_server_dialog import SiteServerDialog
+
+        if SiteServerDialog(self).exec():
+            self.statusBar().showMessage(
+                _("The choice of database is kept; Showroom opens it at its next start."), 10_000
+            )
 
     def say_opening(self, text: str) -> None:
         """What the frame says while the database is opened (an upgrade, say)."""
@@ -138,8 +163,11 @@ class MainWindow(UpkeepWindow):
         from PySide6.QtCore import Qt
 
         from app.domain.choices import UserRole
-        from app.services import workspace
+        from app.domain.rights import Right
+        from app.services import access, workspace
+        from ui.common.setup_link import setup_requests
         from ui.opportunities.opportunity_list import OpportunityListPage
+        from ui.shell.action_rights import apply_rights
 
         assert not self.signed_in, "a window is signed in once"
         # The user's own screen settings (columns, views, sizes) before the lists are built.
@@ -168,7 +196,7 @@ class MainWindow(UpkeepWindow):
             _("{user} ({role}) · {database}").format(
                 user=user.full_name,
                 role=_(role) if role else user.role.replace("_", " "),
-                database=self.database_path,
+                database=self.database_name,
             )
         )
         self.where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -178,17 +206,25 @@ class MainWindow(UpkeepWindow):
         if not self._closed:  # (closed while the database was being opened)
             record_changes().changed.connect(self._on_record_changed)
             self._listening = True
+            # Other workstations' saves, as if a dialog here had announced them. (Imported
+            # here: the window's frame is shown before any database code is loaded.)
+            from ui.shell.live_refresh import LiveRefresh
+
+            self.live_refresh = LiveRefresh(self._on_record_changed, self)
+            setup_requests().requested.connect(self.open_administration)
         self.tabs.currentChanged.connect(self._on_tab)
 
         for action in self._database_actions:
             action.setEnabled(True)
-        self.purge_action.setVisible(user.role in (UserRole.SALES_MANAGER, UserRole.ADMINISTRATOR))
+        apply_rights(self)  # what this user may not do: disabled, saying why
         self.demo_action.setEnabled(empty)
+        self._allow_imports()
         # Right-click on the opportunity list: what applies to the rows under the mouse.
         table = self.opportunities.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         table.addAction(self.open_action)
         table.addAction(self.close_lost_action)
+        table.addAction(self.take_action)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         table.selectionModel().selectionChanged.connect(lambda *_: self._enable_actions())
         self.opportunities.model.modelReset.connect(self._enable_actions)
@@ -201,6 +237,15 @@ class MainWindow(UpkeepWindow):
         self.tabs.currentChanged.connect(lambda i: user_settings.save_json("main/tab", i))
         self._enable_actions()
         self.opportunities.filter_bar.search.setFocus()
+        from ui.shell import session
+
+        session.attach(self)  # the idle lock
+        self.users_action.setEnabled(access.has_right(Right.MANAGE_USERS))
+        self.users_action.setToolTip(
+            ""
+            if self.users_action.isEnabled()
+            else access.missing_right_message(Right.MANAGE_USERS)
+        )
 
     # --- actions ----------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -216,6 +261,10 @@ class MainWindow(UpkeepWindow):
         self.new_lead_action.triggered.connect(lambda: self.open_lead(None))
         self.import_action = _action(_("&Import leads from CSV…"), self, shortcut="Ctrl+I")
         self.import_action.triggered.connect(self.import_leads)
+        self.import_stock_action = _action(_("Import &stock from a DMS export…"), self)
+        self.import_stock_action.triggered.connect(lambda: self.import_vehicles("stock"))
+        self.import_prices_action = _action(_("Import a &price list…"), self)
+        self.import_prices_action.triggered.connect(lambda: self.import_vehicles("catalogue"))
         self.new_customer_action = _action(_("New c&ustomer…"), self, shortcut="Ctrl+U")
         self.new_customer_action.triggered.connect(lambda: self.open_customer(None))
         self.open_action = _action(_("&Open"), self)
@@ -227,6 +276,9 @@ class MainWindow(UpkeepWindow):
         self.close_lost_action = _action(_("Close as l&ost…"), self)
         self.close_lost_action.setToolTip(_("Close the selected opportunities as lost"))
         self.close_lost_action.triggered.connect(self.close_selected_as_lost)
+        self.take_action = _action(_("&Take it"), self)
+        self.take_action.setToolTip(_("Become the owner of the opportunity your team holds"))
+        self.take_action.triggered.connect(lambda: take_current(self))
         self.stage_setup_action = _action(_("Stages and &processes…"), self)
         self.stage_setup_action.setToolTip(
             _("The kinds of opportunity and their stages: probabilities, days allowed, funnel")
@@ -237,15 +289,32 @@ class MainWindow(UpkeepWindow):
             _("What new quotes and order forms are issued with: validity, VAT rate, terms, logo")
         )
         self.document_settings_action.triggered.connect(self.open_document_settings)
+        self.server_action = _action(_("Connect to the site &server…"), self)
+        self.server_action.triggered.connect(self.connect_to_server)
+        self.administration_action = _action(_("&Dealership and master data…"), self)
+        self.administration_action.setToolTip(
+            _("The dealership, its facilities, catalogue, stock and lists, and what is missing")
+        )
+        self.administration_action.triggered.connect(lambda: self.open_administration())
         self.backup_action = _action(_("&Back up now"), self)
         self.backup_action.triggered.connect(self.back_up_now)
         self.restore_action = _action(_("&Restore from a backup…"), self)
         self.restore_action.triggered.connect(self.open_restore)
         self.purge_action = _action(_("&Purge old closed sales…"), self)
         self.purge_action.triggered.connect(self.open_purge)
-        self.purge_action.setVisible(False)  # for managers (sign_in)
         self.demo_action = _action(_("Load &demo data"), self)
         self.demo_action.triggered.connect(self.load_demo_data)
+        self.switch_user_action = _action(_("Switch &user…"), self, shortcut="Ctrl+Shift+L")
+        self.switch_user_action.setToolTip(
+            _("Lock the window for someone else to sign in; your open forms are kept")
+        )
+        self.switch_user_action.triggered.connect(self.lock)
+        self.users_action = _action(_("&Users…"), self)
+        self.users_action.setToolTip(
+            _("Who may sign in, with which roles; unlock, reset a password; the idle lock")
+        )
+        self.users_action.triggered.connect(self.open_users)
+        add_admin_actions(self)
         # The signed-in user's own (their settings), for every role.
         self.preferences_action = _action(
             _("Pr&eferences…"), self, QKeySequence.StandardKey.Preferences
@@ -263,14 +332,18 @@ class MainWindow(UpkeepWindow):
 
         file_menu = self.menuBar().addMenu(_("&File"))
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self.import_stock_action)
+        file_menu.addAction(self.import_prices_action)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.server_action)
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addAction(self.purge_action)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.switch_user_action)
         file_menu.addAction(quit_action)
         sales_menu = self.menuBar().addMenu(_("&Sales"))
         for action in (
@@ -281,7 +354,7 @@ class MainWindow(UpkeepWindow):
         ):
             sales_menu.addAction(action)
         sales_menu.addSeparator()
-        for action in (self.open_action, self.close_lost_action):
+        for action in (self.open_action, self.take_action, self.close_lost_action):
             sales_menu.addAction(action)
         sales_menu.addSeparator()
         for action in (self.refresh_action, self.find_action):
@@ -291,6 +364,11 @@ class MainWindow(UpkeepWindow):
         sales_menu.addSeparator()
         sales_menu.addAction(self.stage_setup_action)
         sales_menu.addAction(self.document_settings_action)
+        # Administration: the dealership and its lists, users, teams, the audit log.
+        self.admin_menu = add_admin_menu(self)
+        first = self.admin_menu.actions()[0]
+        self.admin_menu.insertAction(first, self.administration_action)
+        self.admin_menu.insertAction(first, self.users_action)
 
         self.toolbar = toolbar = QToolBar(pgettext("toolbar", "Main"), self)
         toolbar.setObjectName("main-toolbar")
@@ -448,7 +526,7 @@ class MainWindow(UpkeepWindow):
 
     def _enable_actions(self) -> None:
         on_list = self.tabs.currentWidget() is self.opportunities
-        self.close_lost_action.setEnabled(on_list and bool(self.selected_opportunities()))
+        enable_list_actions(self, on_list)
 
     def _open_current(self) -> None:
         from ui.common.record_table import ListPage
@@ -489,13 +567,35 @@ class MainWindow(UpkeepWindow):
     def _select_opportunity(self, opportunity_id: int) -> None:
         self.opportunities.table.select_record(opportunity_id)
 
+    def lock(self) -> None:
+        """Lock the window (File > Switch user, or the idle time): the lock screen over it,
+        the open forms hidden and kept."""
+        from ui.shell import session
+
+        session.lock(self)
+
+    def open_users(self) -> QDialog:
+        from ui.admin.users_dialog import UsersDialog
+
+        dialog = UsersDialog(self)
+        self._show_dialog(dialog)
+        return dialog
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.signed_in and self.isVisible():
+            from ui.shell import session
+
+            if session.refuse_to_close(self):
+                event.ignore()
+                return
+            session.forget(self)
         # A closed window no longer shows the lists: it stops hearing of changes.
         self._closed = True
         if self.signed_in:
             user_settings.save_geometry(self, "main")
         if self._listening:
             record_changes().changed.disconnect(self._on_record_changed)
+            self.live_refresh.stop()
             self._listening = False
         super().closeEvent(event)
 
@@ -565,6 +665,29 @@ class MainWindow(UpkeepWindow):
         self._show_dialog(dialog)
         return dialog
 
+    def open_administration(self, step: str | None = None) -> QDialog:
+        """The Administration; at `step` (what a refusal said is missing), if given."""
+        from ui.admin.administration import AdministrationDialog
+
+        dialog = AdministrationDialog(self)
+        dialog.finished.connect(lambda _result: self.refresh())
+        self._show_dialog(dialog)
+        if step:
+            dialog.go_to(step)
+        return dialog
+
+    def offer_first_run(self) -> QDialog | None:
+        """On a database without a dealership, the first-run assistant for a user who may
+        set it up (started by the shell once signed in)."""
+        from app.services import setup
+        from ui.admin.first_run import run_first_run_assistant
+
+        if not (setup.needs_assistant() and setup.may_set_up()):
+            return None
+        assistant = run_first_run_assistant(self, self.user)
+        assistant.finished.connect(lambda _result: self.refresh())
+        return assistant
+
     def _after_stage_setup(self, _result: int) -> None:
         # Stage names and probabilities show in the lists and the filters.
         self.refresh()
@@ -617,6 +740,21 @@ class MainWindow(UpkeepWindow):
         dialog = LeadImportDialog(self.user.id, self)
         dialog.imported.connect(self._after_import)
         self._show_dialog(dialog)
+
+    def _allow_imports(self) -> None:
+        from app.domain.rights import Right
+        from app.services import access
+
+        allowed = access.has_right(Right.IMPORT_DATA)
+        tip = "" if allowed else access.missing_right_message(Right.IMPORT_DATA)
+        for action in (self.import_stock_action, self.import_prices_action):
+            action.setEnabled(allowed)
+            action.setToolTip(tip)
+
+    def import_vehicles(self, kind: str) -> None:
+        from ui.admin.vehicle_import_dialog import VehicleImportDialog
+
+        self._show_dialog(VehicleImportDialog(kind, self))
 
     def _after_import(self) -> None:
         self._refresh_leads()

@@ -57,6 +57,7 @@ class UpkeepWindow(QMainWindow):
     user: UserInfo
     demo_action: QAction
     checks: StartupChecks
+    refresh_on_unlock: bool
 
     if TYPE_CHECKING:
 
@@ -72,7 +73,7 @@ class UpkeepWindow(QMainWindow):
         from app.services.backups import BackupError
 
         try:
-            copy = backups.take_backup()
+            copy = backups.back_up_now()
         except BackupError as exc:
             QMessageBox.warning(self, _("No backup taken"), str(exc))
             return
@@ -138,16 +139,17 @@ class UpkeepWindow(QMainWindow):
         QMessageBox.information(self, _("Backup restored"), result.message)
 
     def _after_restore(self, result: RestoreResult) -> None:
-        from app.services import workspace
+        from app.services import sign_in, workspace
+        from ui.shell import session
 
-        try:
-            self.user = workspace.sign_in(self.user.username)
-        except LookupError:
-            # The backup predates this user; go on as its administrator.
-            self.user = workspace.sign_in(None)
-        self.refresh()
+        # The restored database has its own users and passwords: whoever goes on signs in
+        # against it (the lock screen); until then nobody is signed in, and nothing is read
+        # for the lists: they are read again once someone is.
+        sign_in.sign_out()
         self.demo_action.setEnabled(not workspace.has_opportunities())
         self.statusBar().showMessage(result.message, 30_000)
+        self.refresh_on_unlock = True
+        session.lock(self)  # type: ignore[arg-type]
 
     def load_demo_data(self) -> None:
         from PySide6.QtWidgets import QMessageBox  # its type is costly to build at start-up

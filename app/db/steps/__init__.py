@@ -12,6 +12,10 @@ from peewee import Database
 
 from app.db.steps.aggregates import _aggregates
 from app.db.steps.languages import correspondence_languages
+from app.db.steps.setup import setup_master_data
+from app.db.steps.shared_files import shared_files
+from app.db.steps.sign_in import sign_in_users
+from app.db.steps.teams import teams_and_shared_sales
 from app.db.steps.v2_to_v7 import (
     _v2_quotes,
     _v3_audit_log,
@@ -44,6 +48,10 @@ STEPS: list[Callable[[Database], None]] = [
     _v12_won_reasons,
     _v13_home_use_demand,
     correspondence_languages,
+    sign_in_users,
+    shared_files,
+    teams_and_shared_sales,
+    setup_master_data,
     _aggregates,
 ]
 

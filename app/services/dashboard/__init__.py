@@ -18,7 +18,9 @@ from app.db import dashboard as db
 from app.db.queries import NONE_ID, OpportunityFilter
 from app.domain import money
 from app.domain.choices import Status
+from app.domain.rights import Right
 from app.i18n import current
+from app.services import access
 from app.services.dashboard.export import csv_rows, export_csv
 from app.services.dashboard.funnel import build_funnel
 from app.services.dashboard.labels import (
@@ -84,6 +86,7 @@ def load(
 ) -> Dashboard:
     """Everything the dashboard shows for the filter, broken down as asked, in the screen's
     language (the CSV export can name it in another)."""
+    access.require(Right.READ_SALES)
     flt = flt or DashboardFilter()
     if breakdown not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {breakdown!r}")

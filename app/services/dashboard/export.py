@@ -11,8 +11,10 @@ from pathlib import Path
 
 from app.domain import fields, money, reading
 from app.domain.choices import Status
+from app.domain.rights import Right
 from app.domain.standard_names import display_name, reason_display_name
 from app.i18n import Translator, current
+from app.services import access
 from app.services.csv_export import Cell, write_csv
 from app.services.dashboard.labels import (
     BY_GROUP_AND_STAGE,
@@ -159,4 +161,5 @@ def export_csv(dashboard: Dashboard, path: Path, translator: Translator | None =
     """Write the dashboard to a CSV file (see `csv_export.write_csv`: UTF-8 with a
     byte-order mark, the locale's separator, no cell a formula) in `translator`'s language
     (default: the screen's); returns the number of rows written."""
+    access.require(Right.EXPORT_DATA)
     return write_csv(Path(path), csv_rows(dashboard, translator), translator)

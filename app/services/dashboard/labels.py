@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.db import dashboard as db
+from app.db.teams import team_names
 from app.domain import fields, pipeline
 from app.domain.choices import Channel, Condition
 from app.domain.standard_names import display_name
@@ -20,6 +21,7 @@ from app.services.reference import businesses, facilities, users
 BREAKDOWNS: dict[str, str] = {
     "stage": N_("Stage"),
     "owner": N_("Salesperson"),
+    "team": N_("Team"),
     "business": N_("Business"),
     "facility": N_("Facility"),
     "operation": N_("Operation"),
@@ -31,6 +33,7 @@ BREAKDOWNS: dict[str, str] = {
 # The breakdowns by a field of the opportunity are called as the field is.
 _BREAKDOWN_FIELDS: dict[str, str] = {
     "stage": "opportunity.stage_id",
+    "team": "opportunity.team_id",
     "business": "opportunity.business_id",
     "facility": "opportunity.facility_id",
     "operation": "opportunity.operation_id",
@@ -41,6 +44,7 @@ _BREAKDOWN_FIELDS: dict[str, str] = {
 # Breakdown key -> the OpportunityFilter field that selects a group.
 FILTER_FIELDS: dict[str, str] = {
     "owner": "owner_id",
+    "team": "team_id",
     "business": "business_id",
     "facility": "facility_id",
     "operation": "operation_id",
@@ -49,9 +53,10 @@ FILTER_FIELDS: dict[str, str] = {
     "channel": "channel",
     "source": "source",
 }
-ID_GROUPS = frozenset({"owner", "business", "facility", "operation"})
+ID_GROUPS = frozenset({"owner", "team", "business", "facility", "operation"})
 NOT_SET = {
     "owner": N_("No salesperson"),
+    "team": N_("No team"),
     "business": N_("No business"),
     "facility": N_("No facility"),
     "operation": N_("No operation"),
@@ -65,6 +70,7 @@ NOT_SET = {
 GROUP_WORDS = {
     "stage": N_("Stage {name}"),
     "owner": N_("Salesperson {name}"),
+    "team": N_("Team {name}"),
     "business": N_("Business {name}"),
     "facility": N_("Facility {name}"),
     "operation": N_("Operation {name}"),
@@ -106,6 +112,7 @@ def not_set_label(breakdown: str, translator: Translator | None = None) -> str:
 OPEN_PIPELINE_BY = {
     "stage": N_("Open pipeline by stage"),
     "owner": N_("Open pipeline by salesperson"),
+    "team": N_("Open pipeline by team"),
     "business": N_("Open pipeline by business"),
     "facility": N_("Open pipeline by facility"),
     "operation": N_("Open pipeline by operation"),
@@ -116,6 +123,7 @@ OPEN_PIPELINE_BY = {
 }
 BY_GROUP_AND_STAGE = {
     "owner": N_("By salesperson and stage"),
+    "team": N_("By team and stage"),
     "business": N_("By business and stage"),
     "facility": N_("By facility and stage"),
     "operation": N_("By operation and stage"),
@@ -200,6 +208,7 @@ class Names:
     def __init__(self, translator: Translator | None = None) -> None:
         self.translator = translator or current()
         self.owner = {o.id: o.label for o in users(active_only=False)}
+        self.team = dict(team_names(active_only=False))
         self.business = {o.id: o.label for o in businesses()}
         self.facility = {o.id: o.label for o in facilities()}
         self.operation = db.operation_names()
@@ -207,6 +216,10 @@ class Names:
     def label(self, breakdown: str, key: Any) -> str:
         if key is None or key == "":
             return not_set_label(breakdown, self.translator)
+        if breakdown == "owner" and isinstance(key, int) and key < 0:
+            # Nobody has taken it: its team holds it (see app.db.dashboard.GROUP_COLUMNS).
+            team = self.team.get(-key, f"#{-key}")
+            return self.translator._("{team} (not taken)").format(team=team)
         if breakdown in ID_GROUPS:
             names: dict[int, str] = getattr(self, breakdown)
             return names.get(key, f"#{key}")

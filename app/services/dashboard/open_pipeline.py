@@ -103,6 +103,8 @@ def pipeline_and_forecast(
             group = None if key is None or key == "" else key
             if group is None:
                 group_filters[group] = {FILTER_FIELDS[breakdown]: _unset(breakdown)}
+            elif breakdown == "owner" and isinstance(key, int) and key < 0:
+                group_filters[group] = {"owner_id": NONE_ID, "team_id": -key}
             else:
                 group_filters[group] = {FILTER_FIELDS[breakdown]: key}
         for sums in (

@@ -33,6 +33,7 @@ class DashboardFilter:
     condition: str | None = None
     channel: str | None = None
     source: str | None = None
+    team_id: int | None = None
     date_basis: str = "close"  # a key of DATE_BASES
     date_from: date | None = None
     date_to: date | None = None
@@ -47,6 +48,7 @@ class DashboardFilter:
             condition=self.condition,
             channel=self.channel,
             source=self.source,
+            team_id=self.team_id,
         )
         if self.date_basis == "created":
             return replace(flt, created_from=self.date_from, created_to=self.date_to)
@@ -117,6 +119,8 @@ class Pipeline:
             if self.breakdown != "stage":
                 bucket = self.group_buckets.get(group)
                 unset = bucket is not None and bucket.value is None
+                # A team's untaken ones under the salespeople: its label says what it is.
+                unset = unset or "team_id" in self.group_filters[group]
                 words.append(group_words(self.breakdown, group, unset))
         if stage is not None:
             changes.update(self.stage_filters[stage])
@@ -228,7 +232,16 @@ def describe(flt: DashboardFilter, names: Names | None = None) -> str:
     names = names or Names()
     t = names.translator
     parts = []
-    for key in ("owner", "business", "facility", "operation", "brand", "condition", "channel"):
+    for key in (
+        "owner",
+        "team",
+        "business",
+        "facility",
+        "operation",
+        "brand",
+        "condition",
+        "channel",
+    ):
         value = getattr(flt, FILTER_FIELDS[key])
         if value is not None:
             unset = value == "" or (value == NONE_ID and key in ID_GROUPS)

@@ -1,0 +1,183 @@
+"""The audit log read in the program: the administrator's view filtered by record, user and
+date (paged and filtered in SQL), and one record's entries as its History shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from app.db import audit as db
+from app.db import models as m
+from app.domain.fields import KEYS, label
+from app.domain.rights import Right
+from app.i18n import N_, _, pgettext
+from app.services import access
+from app.services.audit import parse_changes
+
+# The kinds of record the log names, as a user reads them.
+ENTITY_NAMES: dict[str, str] = {
+    "opportunity": N_("Opportunity"),
+    "account": N_("Customer"),
+    "contact": N_("Contact"),
+    "lead": N_("Lead"),
+    "activity": N_("Activity"),
+    "quote": N_("Quote"),
+    "order_form": N_("Order form"),
+    "order": N_("Order"),
+    "stage": N_("Stage"),
+    "opportunity_kind": N_("Sales process"),
+    "setting": N_("Setting"),
+    "team": N_("Team"),
+    "user": N_("User"),
+    "demand_line": N_("Primary demand"),
+    "marketing_consent": N_("Marketing consent"),
+}
+ACTION_NAMES: dict[str, str] = {
+    "create": N_("created"),
+    "update": N_("changed"),
+    "delete": N_("deleted"),
+    "export": N_("exported"),
+    "anonymise": N_("anonymised"),
+    "purge": N_("purged"),
+    "merge": N_("merged"),
+    "sign_in": N_("signed in"),
+    "sign_in_failed": N_("sign-in refused"),
+    "locked": N_("locked"),
+    "unlocked": N_("unlocked"),
+    "password_set": N_("password set"),
+    "password_reset": N_("one-time code given"),
+}
+# Fields that hold another record's id, shown by its name: (table, name column).
+_LINKS: dict[str, tuple[Any, Any]] = {
+    **dict.fromkeys(("owner", "leader", "user"), (m.User, m.User.full_name)),
+    **dict.fromkeys(("team",), (m.Team, m.Team.name)),
+    **dict.fromkeys(("facility", "home_facility"), (m.Facility, m.Facility.name)),
+    **dict.fromkeys(("business", "home_business"), (m.Business, m.Business.name)),
+}
+
+
+def _link(name: str) -> tuple[Any, Any] | None:
+    return _LINKS.get(name.removesuffix("_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    entity: str = ""  # "" any kind of record
+    entity_id: int | None = None
+    user_id: int | None = None
+    since: date | None = None  # from this day
+    until: date | None = None  # to this day, inclusive
+
+
+@dataclass(frozen=True, slots=True)
+class AuditLine:
+    """One entry as a user reads it."""
+
+    id: int
+    at: datetime
+    user: str
+    entity: str  # the code ("opportunity")
+    record: str  # "Opportunity #12"
+    entity_id: int
+    action: str  # "changed"
+    changes: str  # "Owner: — → Anna Rossi; Team: New cars → New cars"
+
+
+def entity_name(entity: str) -> str:
+    return _(ENTITY_NAMES[entity]) if entity in ENTITY_NAMES else entity
+
+
+def _field_label(entity: str, name: str) -> str:
+    for key in (f"{entity}.{name}", f"{entity}.{name}_id", f"{entity}.{name.removesuffix('_id')}"):
+        if key in KEYS:
+            return label(key)
+    return name.replace("_", " ")
+
+
+def _names(model: Any, column: Any, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    query = model.select(model.id, column).where(model.id.in_(sorted(ids)))
+    return {i: n for i, n in query.tuples()}
+
+
+def _lines(rows: list[m.AuditEntry]) -> list[AuditLine]:
+    parsed = [parse_changes(r.changes) for r in rows]
+    wanted: dict[Any, set[int]] = {}
+    for changes in parsed:
+        for name, pair in changes.items():
+            link = _link(name)
+            if link is not None:
+                wanted.setdefault(link, set()).update(v for v in pair if isinstance(v, int))
+    names = {link: _names(link[0], link[1], ids) for link, ids in wanted.items()}
+
+    def shown(name: str, value: Any) -> str:
+        if value in (None, ""):
+            return "—"
+        link = _link(name)
+        if isinstance(value, int) and link is not None:
+            return names.get(link, {}).get(value, f"#{value}")
+        text = str(value)
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    lines = []
+    for row, changes in zip(rows, parsed, strict=True):
+        told = "; ".join(
+            _("{field}: {old} → {new}").format(
+                field=_field_label(row.entity, name),
+                old=shown(name, old),
+                new=shown(name, new),
+            )
+            for name, (old, new) in changes.items()
+        )
+        lines.append(
+            AuditLine(
+                row.id,
+                row.at,
+                row.user_name or pgettext("audit", "(nobody)"),
+                row.entity,
+                _("{kind} #{number}").format(kind=entity_name(row.entity), number=row.entity_id),
+                row.entity_id,
+                _(ACTION_NAMES[row.action]) if row.action in ACTION_NAMES else row.action,
+                told,
+            )
+        )
+    return lines
+
+
+def _bounds(flt: AuditFilter) -> dict[str, Any]:
+    return {
+        "entity": flt.entity or None,
+        "entity_id": flt.entity_id,
+        "user_id": flt.user_id,
+        "since": datetime.combine(flt.since, time()) if flt.since else None,
+        "until": datetime.combine(flt.until + timedelta(days=1), time()) if flt.until else None,
+    }
+
+
+def count(flt: AuditFilter) -> int:
+    """How many entries match (for the administrator's view)."""
+    access.require(Right.READ_AUDIT)
+    return db.log_count(**_bounds(flt))
+
+
+def page(flt: AuditFilter, offset: int, limit: int) -> list[AuditLine]:
+    """One page of the matching entries, newest first."""
+    access.require(Right.READ_AUDIT)
+    return _lines(db.log_page(offset, limit, **_bounds(flt)))
+
+
+def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+    """The kinds of record and the users the log names: what its filters offer."""
+    access.require(Right.READ_AUDIT)
+    kinds = [(e, entity_name(e)) for e in db.log_entities()]
+    return kinds, db.log_users()
+
+
+def record_history(entity: str, entity_id: int) -> list[AuditLine]:
+    """One record's entries, newest first, as its History shows them (anyone who may see
+    the sales reads a sale's own history)."""
+    access.require(Right.READ_SALES)
+    rows = db.audit_entries(entity, [entity_id])
+    return _lines(list(reversed(rows)))

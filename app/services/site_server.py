@@ -1,0 +1,75 @@
+"""The site's server as this workstation knows it: its address (a postgresql:// URL, kept by
+the window's settings per workstation) and the password, kept in this workstation's credential
+store (Windows Credential Manager, macOS Keychain, the Secret Service on Linux) through
+keyring, never in a settings file. Where no credential store exists (a headless Linux box:
+keyring's fail backend) the password comes from the user's `.pgpass` file (libpq reads it by
+itself) or is asked for at each start."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import keyring
+import keyring.errors
+from keyring.backends import fail
+
+from app.db import connection
+from app.i18n import _
+
+log = logging.getLogger(__name__)
+
+# The credential store's service name; the user name is the URL without a password.
+SERVICE = "Showroom site server"
+
+is_server_url = connection.is_server_url
+display_url = connection.display_url
+
+
+class NoCredentialStore(RuntimeError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This computer has no credential store to keep the password in. Put it in "
+                "the .pgpass file of this user instead (one line: "
+                "host:port:database:user:password, readable only by the user), or enter it "
+                "at each start."
+            )
+        )
+
+
+def credential_store_available() -> bool:
+    return not isinstance(keyring.get_keyring(), fail.Keyring)
+
+
+def _key(url: str) -> str:
+    return display_url(url)
+
+
+def stored_password(url: str) -> str | None:
+    """The password kept for the server, or None (then libpq looks in .pgpass)."""
+    if not credential_store_available():
+        return None
+    try:
+        return keyring.get_password(SERVICE, _key(url))
+    except keyring.errors.KeyringError as exc:
+        log.warning("the credential store could not be read: %s", exc)
+        return None
+
+
+def store_password(url: str, password: str) -> None:
+    """Keep the password in this workstation's credential store (NoCredentialStore where
+    there is none). An empty password removes the one kept."""
+    if not credential_store_available():
+        raise NoCredentialStore()
+    if password:
+        keyring.set_password(SERVICE, _key(url), password)
+    else:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
+            keyring.delete_password(SERVICE, _key(url))
+
+
+def try_connection(url: str, password: str | None) -> str:
+    """Connect once, apart from the program's database, and say what answered (the
+    server's version); raises what connecting raised (errors.user_problem tells it)."""
+    return connection.probe_server(url, password)

@@ -1,0 +1,220 @@
+"""A PostgreSQL server of the tests' own: a cluster made with initdb in a temporary folder,
+serving only 127.0.0.1 on a free port, started once per test session and stopped at its end.
+
+Why a cluster of our own rather than the machine's: the tests restart the server under a
+running client and set it up for speed (no fsync), neither of which a developer's or a
+site's server should see, and it works the same on a laptop and in CI. The server refuses to
+run as root, so as root (CI) it runs as the `postgres` user, as Debian's package creates it.
+
+`SHOWROOM_TEST_POSTGRES=postgresql://user:password@host:port/postgres` uses that server
+instead (a user that may create databases), `SHOWROOM_TEST_POSTGRES=off` none (the SQLite
+half only, said loudly at the end; a failure in CI). Without
+PostgreSQL's programs and without that variable, `available()` says why not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg2
+from psycopg2 import sql
+
+SUPERUSER = "postgres"
+PASSWORD = "showroom-test"  # only ever on 127.0.0.1, for the tests' own cluster
+ENV_URL = "SHOWROOM_TEST_POSTGRES"
+
+
+def binaries() -> Path | None:
+    """The folder holding initdb and pg_ctl, or None."""
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
+    return Path(candidates[0]).parent if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class TestServer:
+    """One running server; `url(name)` is a database's address on it."""
+
+    __test__ = False  # not a test class, though pytest would collect the name
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.port = 0
+        self.own = False
+        self.admin_url = os.environ.get(ENV_URL, "")
+        self._run_as: list[str] = []
+        self._counter = 0
+
+    # --- the cluster ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.admin_url:
+            return
+        bin_dir = binaries()
+        if bin_dir is None:
+            raise RuntimeError("PostgreSQL's programs (initdb, pg_ctl) are not installed")
+        self.own = True
+        self.bin = bin_dir
+        self.folder = Path(tempfile.mkdtemp(prefix="showroom-pg-"))
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.folder, user.pw_uid, user.pw_gid)
+            self._run_as = ["runuser", "-u", "postgres", "--"]
+        os.chmod(self.folder, 0o700)
+        pwfile = self.folder / "pw"
+        pwfile.write_text(PASSWORD + "\n")
+        if self._run_as:
+            os.chown(pwfile, user.pw_uid, user.pw_gid)
+        self._call(
+            "initdb",
+            "-D",
+            str(self.folder / "data"),
+            "-U",
+            SUPERUSER,
+            "--pwfile",
+            str(pwfile),
+            "--auth-local=scram-sha-256",
+            "--auth-host=scram-sha-256",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+        )
+        pwfile.unlink()
+        self.port = _free_port()
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+            f"-c unix_socket_directories={self.folder} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200 -c shared_buffers=64MB"
+        )
+        self._options = options
+        self._pg_ctl("start", "-w", "-t", "60", "-o", options, "-l", str(self.folder / "log"))
+        self.admin_url = self.url("postgres")
+
+    def _call(self, program: str, *args: str) -> None:
+        command = [*self._run_as, str(self.bin / program), *args]
+        result = subprocess.run(command, capture_output=True, text=True, cwd="/")
+        if result.returncode != 0:
+            raise RuntimeError(f"{program} failed: {result.stdout}{result.stderr}")
+
+    def _pg_ctl(self, *args: str) -> None:
+        assert self.folder is not None
+        self._call("pg_ctl", "-D", str(self.folder / "data"), *args)
+
+    def stop(self) -> None:
+        if self.own and self.folder is not None:
+            with contextlib.suppress(RuntimeError):
+                self._pg_ctl("stop", "-m", "immediate", "-w")
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def restart(self, down_for: float = 0.0) -> None:
+        """Stop the server (fast: every client is disconnected), wait, start it again."""
+        if not self.own:
+            raise RuntimeError("only the tests' own server can be restarted")
+        self._pg_ctl("stop", "-m", "fast", "-w")
+        time.sleep(down_for)
+        self._pg_ctl("start", "-w", "-t", "60", "-o", self._options, "-l", str(self.folder / "log"))  # type: ignore[operator]
+
+    def stop_server(self) -> None:
+        self._pg_ctl("stop", "-m", "fast", "-w")
+
+    def start_server(self) -> None:
+        assert self.folder is not None
+        self._pg_ctl("start", "-w", "-t", "60", "-o", self._options, "-l", str(self.folder / "log"))
+
+    # --- databases ------------------------------------------------------------------------
+
+    def url(self, name: str, user: str = SUPERUSER, password: str | None = PASSWORD) -> str:
+        if self.own:
+            auth = user if password is None else f"{user}:{quote(password, safe='')}"
+            return f"postgresql://{auth}@127.0.0.1:{self.port}/{name}"
+        base, _slash, _old = self.admin_url.rpartition("/")
+        return f"{base}/{name}"
+
+    def admin(self):  # type: ignore[no-untyped-def]
+        conn = psycopg2.connect(self.admin_url)
+        conn.autocommit = True
+        return conn
+
+    def create_database(self, name: str | None = None, template: str = "template0") -> str:
+        """A new, empty database (UTF8 from template0, C.UTF-8), or a copy of `template`;
+        returns its name."""
+        if name is None:
+            self._counter += 1
+            name = f"showroom_test_{os.getpid()}_{self._counter}"
+        conn = self.admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+                if template == "template0":
+                    cur.execute(
+                        sql.SQL(
+                            "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
+                            "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+                        ).format(sql.Identifier(name))
+                    )
+                else:
+                    cur.execute(
+                        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                            sql.Identifier(name), sql.Identifier(template)
+                        )
+                    )
+        finally:
+            conn.close()
+        return name
+
+    def drop_database(self, name: str) -> None:
+        conn = self.admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+        finally:
+            conn.close()
+
+    def execute(self, statement: str) -> None:
+        conn = self.admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(statement)
+        finally:
+            conn.close()
+
+
+def available() -> str:
+    """Empty when a server can be had; else why not, in words."""
+    if os.environ.get(ENV_URL) == "off":
+        return "SHOWROOM_TEST_POSTGRES=off asks for the SQLite half only"
+    if os.environ.get(ENV_URL):
+        return ""
+    if binaries() is None:
+        return (
+            "PostgreSQL is not installed (no initdb/pg_ctl on PATH or under "
+            "/usr/lib/postgresql), and SHOWROOM_TEST_POSTGRES is not set"
+        )
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root, and there is no `postgres` user to run the server as"
+    return ""

@@ -1,0 +1,60 @@
+"""Moving a workstation's SQLite database to the site's server: every row and every table's
+checksum the same on both sides, the file byte for byte as it was, an empty database only."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+import main
+from app import demo
+from app.services import opportunities, workspace
+from app.services.move_to_server import MoveError, move_to_server
+from tests import people, pg_server
+
+pytestmark = pytest.mark.postgresql_only
+
+TODAY_ONLY = None
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_demo_dealership_moves_whole_and_the_file_stays_as_it_was(
+    data_dir: Path,
+    pg: pg_server.TestServer,
+    backend: str,
+    capsys: pytest.CaptureFixture[str],
+    signed_in_commands: None,
+) -> None:
+    path = workspace.open_database(data_dir / "showroom.sqlite3")
+    people.sign_in_as("anna")
+    demo.load_demo()
+    listed = opportunities.count(opportunities.OpportunityFilter(text="mueller"))
+    total = opportunities.count(opportunities.OpportunityFilter())
+    workspace.close_database()
+    before = _sha(path)
+    url = pg.url(pg.create_database())
+
+    assert main.main(["--data-dir", str(data_dir), "move-to-server", url]) == 0
+    out = capsys.readouterr().out
+    assert "opportunity: " in out and "the file is as it was" in out
+    assert _sha(path) == before
+
+    workspace.open_server(url)
+    try:
+        people.sign_in_as("anna")
+        assert opportunities.count(opportunities.OpportunityFilter()) == total
+        assert opportunities.count(opportunities.OpportunityFilter(text="mueller")) == listed
+        # New rows go on after the moved ones' ids.
+        new = opportunities.new_input(None)
+        new.topic, new.account_id = "After the move", 1
+        assert opportunities.create(new).id > total
+    finally:
+        workspace.close_database()
+
+    with pytest.raises(MoveError, match="not empty"):
+        move_to_server(url, source=path)

@@ -1,0 +1,90 @@
+"""File > Connect to the site server…: a wrong address keeps what was typed and says what
+an address looks like; a right one is tested against the real server, kept for the
+workstation without its password (which goes to the credential store); the program opens
+it from the next start and the status bar names it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from PySide6.QtCore import QSettings
+
+import main
+from app.services import site_server, workspace
+from tests import people, pg_server
+from tests.services.test_site_server import MemoryKeyring
+from ui.shell import site_server_dialog
+from ui.shell.site_server_dialog import SiteServerDialog
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QSettings:
+    kept = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
+    monkeypatch.setattr(site_server_dialog, "workstation_settings", lambda: kept)
+    return kept
+
+
+@pytest.fixture
+def credentials() -> Iterator[MemoryKeyring]:
+    before = keyring.get_keyring()
+    store = MemoryKeyring()
+    keyring.set_keyring(store)
+    yield store
+    keyring.set_keyring(before)
+
+
+def test_a_wrong_address_keeps_the_typing_and_says_what_one_looks_like(
+    qtbot, settings: QSettings, credentials: MemoryKeyring
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = SiteServerDialog()
+    qtbot.addWidget(dialog)
+    dialog.url_edit.setText("db.autohaus.local/showroom")
+    dialog.accept()
+    assert dialog.result() == 0 and dialog.url_edit.text() == "db.autohaus.local/showroom"
+    assert "postgresql://" in dialog.result_label.text()
+    assert settings.value(site_server_dialog.SETTINGS_KEY) is None
+
+
+def test_the_server_is_tested_kept_without_its_password_and_opened_next_time(
+    qtbot,  # type: ignore[no-untyped-def]
+    settings: QSettings,
+    credentials: MemoryKeyring,
+    pg: pg_server.TestServer,
+    pg_url: str,
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    signed_in_commands: None,
+) -> None:
+    url = pg.url(pg_url.rsplit("/", 1)[1], password=None)
+    dialog = SiteServerDialog()
+    qtbot.addWidget(dialog)
+    dialog.url_edit.setText(url)
+    dialog.password_edit.setText("wrong")
+    assert not dialog.test_connection()
+    assert "refused the sign-in" in dialog.result_label.text()
+    dialog.password_edit.setText(pg_server.PASSWORD)
+    assert dialog.test_connection()
+    assert dialog.result_label.text().startswith("Connected: PostgreSQL")
+    dialog.show()
+    dialog.grab().save(str(tmp_path / "site-server-dialog.png"))
+    dialog.accept()
+    assert dialog.result() == 1
+    assert settings.value(site_server_dialog.SETTINGS_KEY) == url
+    settings.sync()
+    assert pg_server.PASSWORD not in Path(settings.fileName()).read_text()
+    assert site_server.stored_password(url) == pg_server.PASSWORD
+
+    # The next start opens the server (no --data-dir: the workstation's choice holds) and
+    # signs in there, as its administrator.
+    workspace.open_server(pg_url)
+    people.sign_in_as("anna", "administrator")
+    workspace.close_database()
+    monkeypatch.setattr(main.paths, "set_data_dir", lambda _d: None)
+    assert main.main(["--smoke"]) == 0
+    out = capsys.readouterr().out
+    assert "started and closed cleanly" in out

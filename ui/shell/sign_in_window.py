@@ -1,0 +1,303 @@
+"""The sign-in window: a login and a password; on a new database, the first administrator; on
+a database from before passwords, what its holder must do first; after a one-time code, the
+user's own password. Every refusal is said in words at its field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import fields
+from app.domain.validation import ValidationError
+from app.i18n import _
+from app.services import sign_in
+from app.services.workspace import UserInfo
+from ui.common.widgets import ERROR_COLOUR, FieldBox, show_field_messages
+
+PROGRAM = "Showroom"
+
+
+def _line(name: str, secret: bool = False) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setMaxLength(300)
+    if secret:
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def _text(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class SignInDialog(QDialog):
+    """Who is at the keyboard. `accept()`ed with `user` set once someone has signed in (their
+    password checked by app.services.sign_in); rejected when they quit instead.
+
+    `locked_for`: the window is locked and this user is signed in; `login` pre-fills the
+    login (--user, the last one on this workstation, the locked user's)."""
+
+    def __init__(self, parent: QWidget | None = None, login: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Sign in to {program}").format(program=PROGRAM))
+        self.user: UserInfo | None = None
+        self.made_first_administrator = False  # this window made the database's first one
+        self._code = ""  # the one-time code, between its check and the new password
+        self._code_login = ""
+        self.pages = QStackedWidget()
+        self.sign_in_page = self._build_sign_in(login)
+        self.first_page = self._build_first_administrator()
+        self.waiting_page = self._build_no_password_yet()
+        self.new_password_page = self._build_new_password()
+        for page in (self.sign_in_page, self.first_page, self.waiting_page, self.new_password_page):
+            self.pages.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        self.resize(520, 360)
+        self._wait_timer = QTimer(self)
+        self._wait_timer.setSingleShot(True)
+        self._wait_timer.timeout.connect(lambda: self.sign_in_button.setEnabled(True))
+        self.show_start()
+
+    # --- the pages --------------------------------------------------------------------------
+
+    def _buttons(self, action: str, slot: object) -> tuple[QDialogButtonBox, QPushButton]:
+        box = QDialogButtonBox()
+        button = box.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+        box.addButton(_("Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+        button.setDefault(True)
+        button.clicked.connect(slot)
+        box.rejected.connect(self.reject)
+        return box, button
+
+    def _build_sign_in(self, login: str) -> QWidget:
+        page = QWidget()
+        self.login = _line("login")
+        self.login.setText(login)
+        self.password = _line("password", secret=True)
+        self.message = _text("")
+        self.message.setObjectName("sign-in-message")
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        form = QFormLayout()
+        form.addRow(fields.label("user.username"), self.login)
+        form.addRow(fields.label("user.password"), self.password)
+        self.sign_in_intro = _text(_("Sign in with your login and your password."))
+        buttons, self.sign_in_button = self._buttons(_("Sign in"), self._sign_in)
+        layout = QVBoxLayout(page)
+        layout.addWidget(_heading(PROGRAM))
+        layout.addWidget(self.sign_in_intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        self.password.returnPressed.connect(self._sign_in)
+        return page
+
+    def _build_first_administrator(self) -> QWidget:
+        page = QWidget()
+        self.first_login = _line("first-login")
+        self.first_name = _line("first-name")
+        self.first_password = _line("first-password", secret=True)
+        self.first_repeat = _line("first-repeat", secret=True)
+        self.first_boxes = {
+            "username": FieldBox(self.first_login),
+            "full_name": FieldBox(self.first_name),
+            "password": FieldBox(self.first_password),
+            "password_repeat": FieldBox(self.first_repeat),
+        }
+        form = QFormLayout()
+        for name, box in self.first_boxes.items():
+            form.addRow(fields.label(f"user.{name}"), box)
+        self.first_message = _text("")
+        self.first_message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        buttons, self.create_button = self._buttons(
+            _("Create the administrator and sign in"), self._create_first
+        )
+        layout = QVBoxLayout(page)
+        layout.addWidget(_heading(_("Welcome to {program}").format(program=PROGRAM)))
+        layout.addWidget(
+            _text(
+                _(
+                    "This database has no administrator yet. The administrator adds the "
+                    "other users and sets the program up. Choose a password of at least "
+                    "15 characters: a few words in a row are easy to remember."
+                )
+            )
+        )
+        layout.addLayout(form)
+        layout.addWidget(self.first_message)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        return page
+
+    def _build_no_password_yet(self) -> QWidget:
+        page = QWidget()
+        self.waiting_text = _text(sign_in.no_password_yet_message())
+        self.waiting_text.setObjectName("no-password-yet")
+        box = QDialogButtonBox()
+        again = box.addButton(_("Try again"), QDialogButtonBox.ButtonRole.AcceptRole)
+        box.addButton(_("Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+        again.clicked.connect(self.show_start)
+        box.rejected.connect(self.reject)
+        layout = QVBoxLayout(page)
+        layout.addWidget(_heading(_("No administrator can sign in yet")))
+        layout.addWidget(self.waiting_text)
+        layout.addStretch(1)
+        layout.addWidget(box)
+        return page
+
+    def _build_new_password(self) -> QWidget:
+        page = QWidget()
+        self.new_password = _line("new-password", secret=True)
+        self.new_repeat = _line("new-repeat", secret=True)
+        self.new_boxes = {
+            "password": FieldBox(self.new_password),
+            "password_repeat": FieldBox(self.new_repeat),
+        }
+        form = QFormLayout()
+        for name, box in self.new_boxes.items():
+            form.addRow(fields.label(f"user.{name}"), box)
+        self.new_message = _text("")
+        self.new_message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        buttons, self.new_button = self._buttons(_("Save and sign in"), self._set_own_password)
+        layout = QVBoxLayout(page)
+        layout.addWidget(_heading(_("Choose your password")))
+        layout.addWidget(
+            _text(
+                _(
+                    "You signed in with a one-time code. Choose your own password now: at "
+                    "least 15 characters; a few words in a row are easy to remember."
+                )
+            )
+        )
+        layout.addLayout(form)
+        layout.addWidget(self.new_message)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        return page
+
+    # --- what happens -----------------------------------------------------------------------
+
+    def show_start(self) -> None:
+        """The page the database calls for: the first administrator, the holder's step, or
+        signing in."""
+        start = sign_in.start()
+        if start is sign_in.Start.FIRST_ADMINISTRATOR:
+            self.pages.setCurrentWidget(self.first_page)
+            self.first_login.setFocus()
+        elif start is sign_in.Start.NO_PASSWORD_YET:
+            self.pages.setCurrentWidget(self.waiting_page)
+        else:
+            self.pages.setCurrentWidget(self.sign_in_page)
+            (self.password if self.login.text() else self.login).setFocus()
+
+    def _say(self, label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.setAccessibleDescription(text)
+
+    def _sign_in(self) -> None:
+        if not self.sign_in_button.isEnabled():
+            return
+        login, secret = self.login.text().strip(), self.password.text()
+        if not login:
+            self._say(self.message, _("Enter your login."))
+            self.login.setFocus()
+            return
+        try:
+            user = sign_in.sign_in(login, secret)
+        except sign_in.NewPasswordRequired:
+            self._code, self._code_login = secret, login
+            self.password.clear()
+            self._say(self.message, "")
+            self.pages.setCurrentWidget(self.new_password_page)
+            self.new_password.setFocus()
+            return
+        except sign_in.SignInRefused as exc:
+            self._refused(exc)
+            return
+        self._signed_in(user)
+
+    def _refused(self, exc: sign_in.SignInRefused) -> None:
+        self._say(self.message, str(exc))
+        self.password.selectAll()
+        self.password.setFocus()
+        if exc.wait_seconds:
+            # The service refuses an attempt before the wait is over; the button says so.
+            self.sign_in_button.setEnabled(False)
+            self._wait_timer.start(exc.wait_seconds * 1000)
+
+    def _create_first(self) -> None:
+        try:
+            user = sign_in.create_first_administrator(
+                self.first_login.text(),
+                self.first_name.text(),
+                self.first_password.text(),
+                self.first_repeat.text(),
+            )
+        except ValidationError as exc:
+            show_field_messages(self.first_boxes, exc.errors)
+            self._say(self.first_message, "")
+            first = next(n for n in self.first_boxes if n in exc.errors)
+            self.first_boxes[first].field.setFocus()
+            return
+        except sign_in.SignInRefused as exc:
+            self._say(self.first_message, str(exc))
+            return
+        self.made_first_administrator = True
+        self._signed_in(user)
+
+    def _set_own_password(self) -> None:
+        try:
+            user = sign_in.set_own_password(
+                self._code_login, self._code, self.new_password.text(), self.new_repeat.text()
+            )
+        except ValidationError as exc:
+            show_field_messages(self.new_boxes, exc.errors)
+            first = next(n for n in self.new_boxes if n in exc.errors)
+            self.new_boxes[first].field.setFocus()
+            return
+        except sign_in.SignInRefused as exc:
+            self.pages.setCurrentWidget(self.sign_in_page)
+            self._refused(exc)
+            return
+        self._code = ""
+        self._signed_in(user)
+
+    def _signed_in(self, user: UserInfo) -> None:
+        self.user = user
+        for edit in self.findChildren(QLineEdit):
+            if edit.echoMode() == QLineEdit.EchoMode.Password:
+                edit.clear()
+        self.accept()
+
+
+def first_start(parent: QWidget | None = None, login: str = "") -> UserInfo | None:
+    """The sign-in at the program's start (main.py): on an empty database it asks for the
+    first administrator, else for a login and password. None when the user quit. A first-run
+    setup assistant begins here: after the first administrator is made (the dialog's
+    `made_first_administrator`), before the main window fills."""
+    dialog = SignInDialog(parent, login)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.user if accepted else None

@@ -1,0 +1,130 @@
+"""File > Connect to the site server…: the server's address and this workstation's password,
+a connection test, and the choice kept for this workstation (its address in the
+workstation's settings, the password in its credential store), used from the next start."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from app.services import errors, site_server
+
+# Where the workstation keeps the server's address (never its password).
+SETTINGS_KEY = "site_server/url"
+
+
+def workstation_settings() -> QSettings:
+    """This workstation's settings for this user (not the data folder's: every user of
+    the computer connects to the same site's server, each with their own password)."""
+    return QSettings("Showroom", "Showroom")
+
+
+def chosen_server() -> str:
+    """The server this workstation connects to ("" for the local SQLite file)."""
+    value = workstation_settings().value(SETTINGS_KEY, "")
+    return str(value or "")
+
+
+class SiteServerDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Connect to the site server"))
+        self.url_edit = QLineEdit(chosen_server())
+        self.url_edit.setPlaceholderText(
+            "postgresql://anna@server:5432/showroom?sslmode=require"  # i18n: ignore
+        )
+        self.url_edit.setMinimumWidth(460)
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.keep_password = QCheckBox(_("Keep the password in this computer's credential store"))
+        self.keep_password.setChecked(site_server.credential_store_available())
+        self.keep_password.setEnabled(site_server.credential_store_available())
+        self.local_box = QCheckBox(_("Use this computer's own database instead (no server)"))
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        if not site_server.credential_store_available():
+            self.result_label.setText(str(site_server.NoCredentialStore()))
+        self.test_button = QPushButton(_("&Test the connection"))
+        self.test_button.clicked.connect(self.test_connection)
+
+        form = QFormLayout()
+        form.addRow(_("Server address (URL):"), self.url_edit)
+        form.addRow(_("Password:"), self.password_edit)
+        form.addRow("", self.keep_password)
+        form.addRow("", self.local_box)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                _(
+                    "The address is kept for this workstation and opened from the next start; "
+                    "add ?sslmode=verify-full to check the server's certificate."
+                )
+            )
+        )
+        layout.addLayout(form)
+        layout.addWidget(self.test_button)
+        layout.addWidget(self.result_label)
+        layout.addWidget(buttons)
+
+    def _url(self) -> str:
+        return self.url_edit.text().strip()
+
+    def test_connection(self) -> bool:
+        url = self._url()
+        if not site_server.is_server_url(url):
+            self.result_label.setText(
+                _("The address starts with postgresql://, e.g. {example}.").format(
+                    example="postgresql://anna@server/showroom"
+                )
+            )
+            return False
+        password = self.password_edit.text() or site_server.stored_password(url)
+        try:
+            version = site_server.try_connection(url, password)
+        except Exception as exc:
+            problem = errors.user_problem(exc)
+            self.result_label.setText(
+                f"{problem.title}. {problem.message}" if problem is not None else str(exc)
+            )
+            return False
+        self.result_label.setText(_("Connected: {server}").format(server=version.split(",")[0]))
+        return True
+
+    def accept(self) -> None:
+        settings = workstation_settings()
+        if self.local_box.isChecked():
+            settings.remove(SETTINGS_KEY)
+            super().accept()
+            return
+        url = self._url()
+        if not site_server.is_server_url(url):
+            self.test_connection()  # says what an address looks like; the typing stays
+            return
+        # A password typed into the address goes to the credential store, not the settings.
+        password = self.password_edit.text() or urlsplit(url).password or ""
+        if self.keep_password.isChecked() and password:
+            try:
+                site_server.store_password(url, password)
+            except Exception as exc:
+                self.result_label.setText(str(exc))
+                return
+        settings.setValue(SETTINGS_KEY, site_server.display_url(url))
+        super().accept()
