@@ -228,19 +228,3 @@ def test_closing_the_window_while_the_database_opens_ends_the_program(
     from app.db.connection import database as bound
 
     assert bound.is_closed()
-
-
-def test_rebuild_aggregates_fills_the_dashboard_totals_anew(
-    data_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = workspace.open_database(data_dir / "showroom.sqlite3")
-    factories.opportunity(workspace.sign_in("anna").id)
-    workspace.close_database()
-    with sqlite3.connect(path) as conn:
-        conn.execute("DELETE FROM pipeline_total")
-    assert main.main(["--data-dir", str(data_dir), "rebuild-aggregates"]) == 0
-    assert "1 open opportunity" in capsys.readouterr().out
-    with sqlite3.connect(path) as conn:
-        assert conn.execute(
-            "SELECT sum(opportunities) FROM pipeline_total WHERE scope = '' AND dimension = ''"
-        ).fetchone() == (1,)

@@ -142,7 +142,8 @@ def with_breakdown(shown: Dashboard, breakdown: str) -> Dashboard:
 def rebuild_aggregates() -> int:
     """The dashboard's maintained aggregates rebuilt from the opportunities (they are kept
     by every write; this is for a file changed by hand or a doubt). Returns how many open
-    opportunities they count."""
+    opportunities they count. An administrator's job (the right to set the program up)."""
+    access.require(Right.SETUP)
     return db.rebuild_aggregates()
 
 
