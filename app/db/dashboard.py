@@ -136,10 +136,9 @@ WindowSums = tuple[int, str, int, int, int]  # window, currency, count, Σ reven
 
 def aggregate_scope(flt: OpportunityFilter) -> tuple[str, int] | None:
     """The scope of the maintained aggregates that answers the filter: everyone, or one
-    salesperson, or one facility, with nothing else narrowed; None when the filter needs
-    the base tables (or the database keeps no aggregates: PostgreSQL)."""
-    if not is_sqlite():
-        return None
+    salesperson, team or facility, with nothing else narrowed; None when the filter needs
+    the base tables. The scopes are the dashboard's filters by salesperson, team or
+    facility, each a test of one column (app.db.queries), as the aggregates count them."""
     plain = OpportunityFilter()
     if flt == plain:
         return "", 0
@@ -192,7 +191,7 @@ def open_sums(
     if scope is None:
         return _summed_rows(flt, breakdown, today)
     dimension = breakdown if breakdown in GROUP_COLUMNS else ""
-    ids = dimension in ("owner", "business", "facility", "operation")
+    ids = dimension in ("owner", "team", "business", "facility", "operation")
     found = queries.fetch_all(
         "SELECT value, stage_id, currency, opportunities, revenue, weighted "
         "FROM pipeline_total WHERE scope = ? AND scope_id = ? AND dimension = ? "
@@ -201,7 +200,9 @@ def open_sums(
     )
     cells_found: list[PipelineSums] = []
     for value, stage_id, currency, count, revenue, weighted in found:
-        group: Any = None if not dimension else (int(value) if ids and value else value)
+        group: Any = value if dimension else None
+        if ids:  # an id kept as text, "" where the base tables' group is NULL
+            group = int(value) if value else None
         cells_found.append((group, stage_id or None, currency, count, revenue, weighted))
     window_sql = f"""
         SELECT {_window_case("close_date")}, currency,
@@ -218,9 +219,7 @@ def open_sums(
 
 def rebuild_aggregates() -> int:
     """The maintained aggregates filled anew from the opportunities, in one transaction;
-    returns how many open opportunities they count (0 where none are kept: PostgreSQL)."""
-    if not is_sqlite():
-        return 0
+    returns how many open opportunities they count."""
     aggregates.rebuild(m.database)  # type: ignore[arg-type]
     found = queries.fetch_all(
         "SELECT coalesce(sum(opportunities), 0) FROM pipeline_total "
@@ -413,7 +412,7 @@ def stage_sums(
 ) -> StageSums:
     """The stage history's figures for the stage ids, through the filter: on SQLite from
     the figures kept per opportunity and stage, on PostgreSQL from the moves themselves."""
-    if is_sqlite():
+    if is_sqlite():  # funnel_total is summed from the stage visits only SQLite keeps
         scope = aggregate_scope(flt)
         if scope is not None:
             return _funnel_totals(scope, ids, now)
@@ -431,6 +430,12 @@ def lost_at(flt: OpportunityFilter, today: date) -> dict[str, int]:
     where, params = _where(flt, today, "o.status = 'lost'")
     sql = f"SELECT ({queries.LAST_LOST_FROM}) AS stage, count(*) FROM opportunity o {where} GROUP BY 1"
     return {r[0]: int(r[1]) for r in queries.fetch_all(sql, params) if r[0] is not None}
+
+
+def _days(total: float) -> float:
+    """A sum of days to a tenth of a second: summed in another order (kept in the
+    aggregates, or exactly on the server) it differs only in its last bits."""
+    return round(total, 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,7 +478,12 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
             won_total += float(days or 0)
             won_dated += int(dated)
         return Outcomes(
-            dict(by_status), dict(reasons), without, won_total, won_dated, won_reasons(flt, today)
+            dict(by_status),
+            dict(reasons),
+            without,
+            _days(won_total),
+            won_dated,
+            won_reasons(flt, today),
         )
     by_status = {
         r[0]: int(r[1])
@@ -499,7 +509,7 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
         by_status,
         reasons,
         int(stageless[0][0]),
-        float(found[0] or 0),
+        _days(float(found[0] or 0)),
         int(found[1]),
         won_reasons(flt, today),
     )
@@ -527,7 +537,7 @@ def _kept_outcomes(flt: OpportunityFilter, today: date, scope: tuple[str, int]) 
         won_dated += int(dated or 0)
     none_where, none_params = _where(flt, today, "o.stage_id IS NULL")
     stageless = queries.fetch_all(f"SELECT count(*) FROM opportunity o {none_where}", none_params)
-    return Outcomes(dict(by_status), lost, int(stageless[0][0]), won_total, won_dated, won)
+    return Outcomes(dict(by_status), lost, int(stageless[0][0]), _days(won_total), won_dated, won)
 
 
 def won_reasons(flt: OpportunityFilter, today: date) -> dict[str, int]:

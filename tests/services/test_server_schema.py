@@ -19,8 +19,9 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 # What only one backend has, for its own search or figures: SQLite's FTS5 search table (and
 # the tables it keeps its content in) and the funnel's kept figures, which PostgreSQL reads
-# from the moves themselves; the server's search tables.
-_SQLITE_ONLY = ("opportunity_search", "opportunity_stage_visit")
+# from the moves themselves (and the funnel's aggregates summed from them); the server's
+# search tables.
+_SQLITE_ONLY = ("opportunity_search", "opportunity_stage_visit", "funnel_total")
 
 
 def _normal_type(column_type: str) -> str:
