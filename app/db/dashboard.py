@@ -17,7 +17,7 @@ from app.db import queries
 from app.db.connection import is_sqlite
 from app.db.queries import OpportunityFilter
 from app.db.settings import setting_value
-from app.db.steps import aggregates, v2_to_v7
+from app.db.steps import aggregates
 from app.domain import money, pipeline
 from app.domain.choices import Status
 
@@ -40,11 +40,6 @@ GROUP_COLUMNS: dict[str, str] = {
 def _day_number(column: str) -> str:
     """A timestamp column as a day count with fractions, for differences in days."""
     return f"julianday({column})" if is_sqlite() else f"(EXTRACT(EPOCH FROM {column}) / 86400.0)"
-
-
-def _now_number(now: datetime) -> float:
-    epoch_days = (now - datetime(1970, 1, 1)).total_seconds() / 86_400
-    return epoch_days + 2_440_587.5 if is_sqlite() else epoch_days
 
 
 def _where(flt: OpportunityFilter, today: date, extra: str = "") -> tuple[str, list[Any]]:
@@ -237,22 +232,8 @@ def cohort_join(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
     return f" JOIN opportunity o ON o.id = sc.opportunity_id {where}", params
 
 
-def _case(column: str, values: dict[int, int]) -> str:
-    whens = " ".join(f"WHEN {k} THEN {v}" for k, v in values.items())
-    return f"CASE {column} {whens} END" if values else "NULL"
-
-
 def _ids(ids: list[int]) -> str:
     return ", ".join(str(i) for i in ids) or "NULL"
-
-
-def _each_stage(selects: dict[int, str]) -> dict[int, int]:
-    """Over the whole history: per stage id, the count of its opportunities that the
-    stage's SELECT DISTINCT finds. Each reads one stretch of a stage index, whose
-    opportunities come in order, so counting each once needs no sort."""
-    columns = ", ".join(f"(SELECT count(*) FROM ({sql}) AS s{i})" for i, sql in selects.items())
-    row = queries.fetch_all(f"SELECT {columns}", [])[0]
-    return {i: int(v) for i, v in zip(selects, row, strict=True)}
 
 
 @dataclass(slots=True)
@@ -268,93 +249,9 @@ class StageSums:
     lost_here: dict[int, int] | None = None  # lost, their last closing move left it
 
 
-def _onward(stage_id: int, stages: list[StageRow]) -> str:
-    """The test that a move from the stage went on: to a later stage that is not a lost one."""
-    sequence = {s.id: s.sequence for s in stages}
-    lost = _ids([s.id for s in stages if s.is_lost])
-    return (
-        f"{_case('sc.to_stage_id', sequence)} > {sequence[stage_id]} "
-        f"AND sc.to_stage_id NOT IN ({lost})"
-    )
-
-
-def _whole_history(ids: list[int], stages: list[StageRow], now: datetime) -> StageSums:
-    """Over every opportunity: each stage's opportunities counted on the stage indexes, and
-    the moves' times summed per (to-stage, from-stage), one ordered pass over the index
-    that holds them, without the table or a sort."""
-    sums = StageSums()
-    onward = {
-        s.id: [t.id for t in stages if t.sequence > s.sequence and not t.is_lost]
-        for s in stages
-        if s.id in ids
-    }
-    sums.reached.update(
-        _each_stage(
-            {
-                i: "SELECT DISTINCT sc.opportunity_id FROM stage_change sc "
-                f"WHERE sc.to_stage_id = {i}"
-                for i in ids
-            }
-        )
-    )
-    sums.went_on.update(
-        _each_stage(
-            {
-                i: "SELECT DISTINCT sc.opportunity_id FROM stage_change sc "
-                f"WHERE sc.from_stage_id = {i} AND sc.to_stage_id IN ({_ids(onward[i])})"
-                for i in ids
-            }
-        )
-    )
-    sql = f"""
-        SELECT sc.to_stage_id, sc.from_stage_id,
-               sum({_day_number("sc.created_at")} - ?), count(*)
-        FROM stage_change sc GROUP BY sc.to_stage_id, sc.from_stage_id
-    """
-    for to_id, from_id, total, count in queries.fetch_all(sql, [_now_number(now)]):
-        sums.entered[to_id] += float(total)
-        sums.left[from_id] += float(total)
-        sums.visits[to_id] += int(count)
-    return sums
-
-
-def _through_filter(
-    cohort: str, params: list[Any], ids: list[int], stages: list[StageRow], now: datetime
-) -> StageSums:
-    """Through a filter: one pass over its opportunities' moves, grouped by opportunity
-    (the (opportunity, created_at) index gives each one's moves together, so the grouping
-    needs no sort). Per opportunity and stage: its visits, its moves on, and the times it
-    entered and left; then per stage, the opportunities with a visit (reached) or a move
-    on (went on), counted once however often they came back, and the sums. Reading the
-    moves once for every figure, rather than probing the stage indexes for each of the
-    filter's opportunities and stage and reading the moves again for the times, takes a
-    fifth less on a filter that keeps most opportunities."""
-    day = f"{_day_number('sc.created_at')} - ?"
-    inner, outer = [], []
-    for i in ids:
-        inner += [
-            f"count(CASE WHEN sc.to_stage_id = {i} THEN 1 END) AS v{i}",
-            f"count(CASE WHEN sc.from_stage_id = {i} AND {_onward(i, stages)} THEN 1 END) AS g{i}",
-            f"sum(CASE WHEN sc.from_stage_id = {i} THEN {day} END) AS l{i}",
-            f"sum(CASE WHEN sc.to_stage_id = {i} THEN {day} END) AS e{i}",
-        ]
-        outer += [
-            f"count(CASE WHEN v{i} > 0 THEN 1 END), count(CASE WHEN g{i} > 0 THEN 1 END)",
-            f"coalesce(sum(v{i}), 0), coalesce(sum(l{i}), 0), coalesce(sum(e{i}), 0)",
-        ]
-    sql = f"""
-        SELECT {", ".join(outer)} FROM (
-            SELECT {", ".join(inner)} FROM stage_change sc{cohort} GROUP BY o.id
-        ) AS per_opportunity
-    """
-    now_number = _now_number(now)
-    row = queries.fetch_all(sql, [*[now_number] * (2 * len(ids)), *params])[0]
-    sums = StageSums()
-    for n, i in enumerate(ids):
-        reached, went_on, visits, left, entered = row[5 * n : 5 * n + 5]
-        sums.reached[i], sums.went_on[i], sums.visits[i] = int(reached), int(went_on), int(visits)
-        sums.left[i], sums.entered[i] = float(left), float(entered)
-    return sums
+def _visit_now(now: datetime) -> float:
+    """Now as the stage visits count days: since the Unix epoch, on both backends."""
+    return (now - datetime(1970, 1, 1)).total_seconds() / 86_400
 
 
 def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) -> StageSums:
@@ -364,7 +261,7 @@ def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) 
     A visit still going on counts up to now: Σ left − Σ entered + (visits − leaves) × now.
     Reads a row per opportunity and stage it touched rather than every move with a
     running total per stage, and answers where the lost ones stopped in the same pass."""
-    since = _now_number(now) - v2_to_v7.VISIT_DAY_ORIGIN
+    since = _visit_now(now)
     # Through a filter, its opportunities from their index, each one's rows in a row (no
     # test of the stage, which would seek each stage apart); else every row of the stages.
     cohort = (
@@ -377,7 +274,7 @@ def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) 
         SELECT v.stage_id, count(CASE WHEN v.visits > 0 THEN 1 END),
                count(CASE WHEN v.went_on > 0 THEN 1 END), sum(v.visits),
                sum(v.left_at) - sum(v.entered) + sum(v.visits - v.leaves) * ?,
-               count(CASE WHEN v.lost_last THEN 1 END)
+               count(CASE WHEN v.lost_last <> 0 THEN 1 END)
         {cohort}
         GROUP BY v.stage_id
     """
@@ -392,7 +289,7 @@ def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) 
 
 def _funnel_totals(scope: tuple[str, int], ids: list[int], now: datetime) -> StageSums:
     """`_kept_figures` from the maintained aggregates: a row per stage of the scope."""
-    since = _now_number(now) - v2_to_v7.VISIT_DAY_ORIGIN
+    since = _visit_now(now)
     sql = f"""
         SELECT stage_id, reached, went_on, visits, left_at - entered + (visits - leaves) * ?,
                lost_last
@@ -410,20 +307,14 @@ def _funnel_totals(scope: tuple[str, int], ids: list[int], now: datetime) -> Sta
 def stage_sums(
     flt: OpportunityFilter, today: date, now: datetime, ids: list[int], stages: list[StageRow]
 ) -> StageSums:
-    """The stage history's figures for the stage ids, through the filter: on SQLite from
-    the figures kept per opportunity and stage, on PostgreSQL from the moves themselves."""
-    if is_sqlite():  # funnel_total is summed from the stage visits only SQLite keeps
-        scope = aggregate_scope(flt)
-        if scope is not None:
-            return _funnel_totals(scope, ids, now)
-        where, params = queries.opportunity_where(flt, today)
-        return _kept_figures(where, params, ids, now)
-    cohort, params = cohort_join(flt, today)
-    return (
-        _through_filter(cohort, params, ids, stages, now)
-        if cohort
-        else _whole_history(ids, stages, now)
-    )
+    """The stage history's figures for the stage ids, through the filter: from the
+    maintained aggregates when they serve the filter, else from the figures kept per
+    opportunity and stage (both backends keep them)."""
+    scope = aggregate_scope(flt)
+    if scope is not None:
+        return _funnel_totals(scope, ids, now)
+    where, params = queries.opportunity_where(flt, today)
+    return _kept_figures(where, params, ids, now)
 
 
 def lost_at(flt: OpportunityFilter, today: date) -> dict[str, int]:

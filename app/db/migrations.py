@@ -168,9 +168,11 @@ def create_fresh(db: Database) -> None:
         else:
             server_schema.create_search(db)
             live.create_notifications(db)
-        aggregates.install(db)
         _create_schema_version(db)
         _seed_reference_data()
+        # After the stages are seeded: its triggers on the stages lock them on the server,
+        # and the seed writes through the bound models' connection.
+        aggregates.install(db)
         _set_version(db, SCHEMA_VERSION)
         _stamp_application_id(db)
 

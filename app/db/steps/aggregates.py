@@ -10,8 +10,8 @@ breakdowns (`''` by stage alone; `owner` is the owner, else minus the team that 
 untaken, as app.db.dashboard.GROUP_COLUMNS groups). `forecast_total` holds the same sums
 per (scope, currency, est. close date), from which the forecast windows are summed for any
 day, `outcome_total` how the opportunities stand per (scope, status, reason, currency, day
-closed), and `funnel_total` (SQLite) the funnel's figures per (scope, stage), summed from
-opportunity_stage_visit, which only SQLite keeps.
+closed), and `funnel_total` the funnel's figures per (scope, stage), summed from
+opportunity_stage_visit (which this step keeps on PostgreSQL too: app.db.steps.server_visits).
 
 Triggers keep them in the same transaction as every write that changes an opportunity
 (saves, stage moves, closes, reopenings, takes and reassignments, merges, purges, lead
@@ -29,6 +29,7 @@ from __future__ import annotations
 from peewee import Database
 
 from app.db.connection import is_sqlite
+from app.db.steps.server_visits import install as install_server_visits
 
 # Scope name -> the opportunity column it narrows by ("" is everyone).
 SCOPES: dict[str, str] = {
@@ -131,15 +132,14 @@ DDL = [
     ) WITHOUT ROWID""",
 ]
 
-# On the server: the same tables but the funnel's (which reads SQLite's stage visits), with
-# sums wide enough for a dealer group's revenue × probability.
+# On the server: the same tables, with sums wide enough for a dealer group's revenue ×
+# probability.
 SERVER_DDL = [
     statement.replace(" WITHOUT ROWID", "")
     .replace("revenue INTEGER", "revenue BIGINT")
     .replace("weighted INTEGER", "weighted BIGINT")
     .replace("REAL", "DOUBLE PRECISION")
     for statement in DDL
-    if "funnel_total" not in statement
 ]
 
 
@@ -256,36 +256,37 @@ def _scopes_of(opportunity_id: str) -> str:
 
 _FUNNEL_FIGURES = ("reached", "went_on", "visits", "leaves", "entered", "left_at", "lost_last")
 _FUNNEL_COLUMNS = ", ".join(("scope", "scope_id", "stage_id", *_FUNNEL_FIGURES))
-_FUNNEL_ADD = """ON CONFLICT (scope, scope_id, stage_id) DO UPDATE SET
-        reached = reached + excluded.reached, went_on = went_on + excluded.went_on,
-        visits = visits + excluded.visits, leaves = leaves + excluded.leaves,
-        entered = entered + excluded.entered, left_at = left_at + excluded.left_at,
-        lost_last = lost_last + excluded.lost_last;"""
 
 
-def _visit_shares(v: str, sign: int) -> str:
+def _funnel_add(d: _Dialect) -> str:
+    figures = ", ".join(f"{f} = {d.old}{f} + excluded.{f}" for f in _FUNNEL_FIGURES)
+    return f"ON CONFLICT (scope, scope_id, stage_id) DO UPDATE SET {figures};"
+
+
+def _visit_shares(v: str, sign: int, d: _Dialect) -> str:
     return (
-        f"{v}.stage_id, {sign} * ({v}.visits > 0), {sign} * ({v}.went_on > 0), "
+        f"{v}.stage_id, {sign} * {d.number(f'{v}.visits > 0')}, "
+        f"{sign} * {d.number(f'{v}.went_on > 0')}, "
         f"{sign} * {v}.visits, {sign} * {v}.leaves, {sign} * {v}.entered, "
-        f"{sign} * {v}.left_at, {sign} * ({v}.lost_last <> 0)"
+        f"{sign} * {v}.left_at, {sign} * {d.number(f'{v}.lost_last <> 0')}"
     )
 
 
-def _visit_change(row: str, sign: int) -> str:
+def _visit_change(row: str, sign: int, d: _Dialect = SQLITE) -> str:
     """Add or take away one visit row's share, in the scopes its opportunity has now."""
-    return f"""INSERT INTO funnel_total ({_FUNNEL_COLUMNS})
-        SELECT s.scope, s.scope_id, {_visit_shares(row, sign)}
+    return f"""INSERT INTO funnel_total{d.target} ({_FUNNEL_COLUMNS})
+        SELECT s.scope, s.scope_id, {_visit_shares(row, sign, d)}
         FROM ({_scopes_of(f"{row}.opportunity_id")}) AS s WHERE 1 = 1
-        {_FUNNEL_ADD}"""
+        {_funnel_add(d)}"""
 
 
-def _all_visits_change(opportunity: str, sign: int) -> str:
+def _all_visits_change(opportunity: str, sign: int, d: _Dialect = SQLITE) -> str:
     """Add or take away every visit row of an opportunity, in the scopes of the given row."""
-    return f"""INSERT INTO funnel_total ({_FUNNEL_COLUMNS})
-        SELECT s.scope, s.scope_id, {_visit_shares("v", sign)}
+    return f"""INSERT INTO funnel_total{d.target} ({_FUNNEL_COLUMNS})
+        SELECT s.scope, s.scope_id, {_visit_shares("v", sign, d)}
         FROM opportunity_stage_visit v CROSS JOIN ({_scopes(opportunity)}) AS s
         WHERE v.opportunity_id = {opportunity}.id
-        {_FUNNEL_ADD}"""
+        {_funnel_add(d)}"""
 
 
 _OUTCOME_COUNTED = sorted(
@@ -385,7 +386,14 @@ def _server_function(name: str, old: list[str], new: list[str]) -> str:
     END $$"""
 
 
-def _server_triggers(name: str, function: str, insert: str, update: str, delete: str) -> list[str]:
+def _server_triggers(
+    name: str,
+    function: str,
+    insert: str,
+    update: str,
+    delete: str,
+    table: str = "opportunity",
+) -> list[str]:
     """Each of the three row triggers with its WHEN, so a write that changes nothing the
     aggregates count does not call the function at all."""
     made = []
@@ -395,11 +403,59 @@ def _server_triggers(name: str, function: str, insert: str, update: str, delete:
         ("delete", "DELETE", delete),
     ):
         made += [
-            f"DROP TRIGGER IF EXISTS {name}_{suffix} ON opportunity",
-            f"CREATE TRIGGER {name}_{suffix} AFTER {event} ON opportunity FOR EACH ROW "
+            f"DROP TRIGGER IF EXISTS {name}_{suffix} ON {table}",
+            f"CREATE TRIGGER {name}_{suffix} AFTER {event} ON {table} FOR EACH ROW "
             f"WHEN ({when}) EXECUTE FUNCTION {function}()",
         ]
     return made
+
+
+_SERVER_SCOPE_CHANGED = " OR ".join(
+    f"old.{c} IS DISTINCT FROM new.{c}" for c in SCOPES.values() if c
+)
+
+# The funnel's aggregates on the server, as SQLite's funnel triggers keep them: a visit row's
+# share in the scopes its opportunity has now; every row of an opportunity moved to its new
+# scopes; taken away before the opportunity goes (its rows go after it, counted nowhere).
+SERVER_FUNNEL = [
+    _server_function(
+        "aggregate_funnel_visit",
+        [_visit_change("old", -1, SERVER)],
+        [_visit_change("new", 1, SERVER)],
+    ),
+    *_server_triggers(
+        "funnel_visit", "aggregate_funnel_visit", "true", "true", "true", "opportunity_stage_visit"
+    ),
+    _server_function(
+        "aggregate_funnel_scope",
+        [_all_visits_change("old", -1, SERVER)],
+        [_all_visits_change("new", 1, SERVER)],
+    ),
+    "DROP TRIGGER IF EXISTS funnel_scope_update ON opportunity",
+    "CREATE TRIGGER funnel_scope_update AFTER UPDATE ON opportunity FOR EACH ROW "
+    f"WHEN ({_SERVER_SCOPE_CHANGED}) EXECUTE FUNCTION aggregate_funnel_scope()",
+    f"""CREATE OR REPLACE FUNCTION aggregate_funnel_gone() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+    BEGIN
+        {_all_visits_change("old", -1, SERVER)}
+        RETURN old;
+    END $$""",
+    "DROP TRIGGER IF EXISTS funnel_opportunity_delete ON opportunity",
+    "CREATE TRIGGER funnel_opportunity_delete BEFORE DELETE ON opportunity FOR EACH ROW "
+    "EXECUTE FUNCTION aggregate_funnel_gone()",
+]
+# Every trigger the server's aggregates have, (name, table): dropped before a rebuild fills
+# the tables, so the fill is not counted twice.
+SERVER_TRIGGER_NAMES = [
+    *(
+        (f"{n}_{e}", "opportunity")
+        for n in ("aggregate", "outcome")
+        for e in ("insert", "update", "delete")
+    ),
+    *((f"funnel_visit_{e}", "opportunity_stage_visit") for e in ("insert", "update", "delete")),
+    ("funnel_scope_update", "opportunity"),
+    ("funnel_opportunity_delete", "opportunity"),
+]
 
 
 SERVER_TRIGGERS = [
@@ -425,8 +481,7 @@ SERVER_TRIGGERS = [
 def _fill(db: Database, d: _Dialect) -> None:
     """The tables emptied and filled from the base tables, a statement per scope and table."""
     for table in _TABLES:
-        if not (d.server and table == "funnel_total"):
-            db.execute_sql(f"DELETE FROM {table}")
+        db.execute_sql(f"DELETE FROM {table}")
     for name, column in SCOPES.items():
         scope_id = f"o.{column}" if column else "0"
         scope_where = f" AND o.{column} IS NOT NULL" if column else ""
@@ -449,16 +504,15 @@ def _fill(db: Database, d: _Dialect) -> None:
             FROM opportunity o WHERE o.status = 'open'{scope_where}
             GROUP BY 2, 3, 4"""
         )
-        if not d.server:
-            db.execute_sql(
-                f"""INSERT INTO funnel_total ({_FUNNEL_COLUMNS})
-                SELECT '{name}', {scope_id}, v.stage_id, sum(v.visits > 0),
-                       sum(v.went_on > 0), sum(v.visits), sum(v.leaves), sum(v.entered),
-                       sum(v.left_at), sum(v.lost_last <> 0)
-                FROM opportunity_stage_visit v JOIN opportunity o ON o.id = v.opportunity_id
-                WHERE 1 = 1{scope_where}
-                GROUP BY 2, 3"""
-            )
+        db.execute_sql(
+            f"""INSERT INTO funnel_total ({_FUNNEL_COLUMNS})
+            SELECT '{name}', {scope_id}, v.stage_id, sum({d.number("v.visits > 0")}),
+                   sum({d.number("v.went_on > 0")}), sum(v.visits), sum(v.leaves),
+                   sum(v.entered), sum(v.left_at), sum({d.number("v.lost_last <> 0")})
+            FROM opportunity_stage_visit v JOIN opportunity o ON o.id = v.opportunity_id
+            WHERE 1 = 1{scope_where}
+            GROUP BY 2, 3"""
+        )
         won = "o.status = 'won' AND o.closed_at IS NOT NULL"
         db.execute_sql(
             f"""INSERT INTO outcome_total
@@ -486,7 +540,14 @@ def install(db: Database) -> None:
             db.execute_sql(statement)
         _fill(db, SQLITE)
         return
-    for statement in [*SERVER_DDL, *SERVER_TRIGGERS]:
+    for statement in SERVER_DDL:
+        db.execute_sql(statement)
+    tables = set(db.get_tables())
+    for name, table in SERVER_TRIGGER_NAMES:
+        if table in tables:
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+    install_server_visits(db)
+    for statement in [*SERVER_TRIGGERS, *SERVER_FUNNEL]:
         db.execute_sql(statement)
     _fill(db, SERVER)
 
