@@ -612,3 +612,30 @@ def test_the_dashboard_from_the_aggregates_equals_the_dashboard_from_the_base_ta
     monkeypatch.setattr(db_dashboard, "aggregate_scope", lambda flt: None)
     for flt, kept_one in zip(filters, kept_ones, strict=True):
         assert dashboard.load(flt, breakdown, TODAY, now) == kept_one, flt
+
+
+@pytest.mark.postgresql_only
+def test_a_file_moved_onto_the_server_brings_its_aggregates_counted_there(
+    data_dir: Path, pg: Any, backend: str
+) -> None:
+    """The move copies the tables the models name; the aggregates and the stage visits are
+    counted on the server from the rows copied, and kept from then on."""
+    from app.services.move_to_server import move_to_server
+
+    path = workspace.open_database(data_dir / "showroom.sqlite3")
+    sign_in_as("anna", "administrator")
+    load_demo(seed=5, today=TODAY, size=SMALL)
+    workspace.close_database()
+    url = pg.url(pg.create_database())
+    move_to_server(url, source=path)
+    workspace.open_server(url)
+    try:
+        sign_in_as("anna")
+        assert _rows("SELECT count(*) FROM opportunity_stage_visit")[0][0] > 0
+        assert_aggregates_right()
+        for action in (("held", 1, 2, 3), ("move", 4, 1, 0), ("lost", 5, 0, 0)):
+            with contextlib.suppress(ValidationError):
+                _apply(action)
+        assert_aggregates_right()
+    finally:
+        workspace.close_database()
