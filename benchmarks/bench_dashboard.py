@@ -282,9 +282,13 @@ def _drop_triggers() -> None:
         for name in aggregates.TRIGGER_NAMES:
             database.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')
         return
-    for name in ("aggregate", "outcome"):
-        for event in ("insert", "update", "delete"):
-            database.execute_sql(f"DROP TRIGGER IF EXISTS {name}_{event} ON opportunity")
+    # On the server the stage visits came with the aggregates: without both, as before.
+    for name, table in [
+        *aggregates.SERVER_TRIGGER_NAMES,
+        ("stage_visit_move", "stage_change"),
+        ("stage_visit_status", "opportunity"),
+    ]:
+        database.execute_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
 
 
 def _rows_written() -> int:
