@@ -282,7 +282,7 @@ def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) 
     sums = StageSums(lost_here=lost_here)
     for stage_id, reached, went_on, visits, days, lost in queries.fetch_all(sql, [since, *params]):
         sums.reached[stage_id], sums.went_on[stage_id] = int(reached), int(went_on)
-        sums.visits[stage_id], sums.left[stage_id] = int(visits or 0), float(days or 0)
+        sums.visits[stage_id], sums.left[stage_id] = int(visits or 0), _days(float(days or 0))
         lost_here[stage_id] = int(lost)
     return sums
 
@@ -299,7 +299,7 @@ def _funnel_totals(scope: tuple[str, int], ids: list[int], now: datetime) -> Sta
     sums = StageSums(lost_here=lost_here)
     for stage_id, reached, went_on, visits, days, lost in queries.fetch_all(sql, [since, *scope]):
         sums.reached[stage_id], sums.went_on[stage_id] = int(reached), int(went_on)
-        sums.visits[stage_id], sums.left[stage_id] = int(visits or 0), float(days or 0)
+        sums.visits[stage_id], sums.left[stage_id] = int(visits or 0), _days(float(days or 0))
         lost_here[stage_id] = int(lost)
     return sums
 
