@@ -21,7 +21,7 @@ from pathlib import Path
 
 from app import demo
 from app.db.connection import database
-from app.services import workspace
+from app.services import sign_in, workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 # Bump when what build() makes changes, so cached files are rebuilt.
@@ -89,6 +89,8 @@ def build(path: Path, opportunities: int, accounts: int, seed: int = 1) -> Path:
             leads=opportunities // 10,
         )
         demo.load_demo(seed=seed, today=date.today(), size=size)
+        # The signature is a setting, which only the dealership's administrator writes.
+        sign_in.sign_in(demo.DEMO_ADMINISTRATOR[0], demo.DEMO_PASSWORD)
         workspace.set_setting(_SETTING, signature)
     finally:
         workspace.close_database()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from peewee import Database
 
 from app.db.steps.languages import correspondence_languages
+from app.db.steps.search_words import search_words
 from app.db.steps.setup import setup_master_data
 from app.db.steps.shared_files import shared_files
 from app.db.steps.sign_in import sign_in_users
@@ -51,6 +52,7 @@ STEPS: list[Callable[[Database], None]] = [
     shared_files,
     teams_and_shared_sales,
     setup_master_data,
+    search_words,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
