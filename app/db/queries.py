@@ -183,42 +183,51 @@ class _Term:
         return f"{self.source} AND {self.source_status}", [*self.source_params, status]
 
 
+def _substring_term(term: str) -> _Term:
+    """A term found anywhere in the search text."""
+    like = (_like(term),)
+    if not is_sqlite():
+        # The folded text in the server's search table, whose trigram index answers a
+        # LIKE of three characters or more.
+        return _Term(
+            "SELECT id FROM opportunity_search WHERE body LIKE ? ESCAPE '\\'",
+            like,
+            "status = ?",
+            "EXISTS (SELECT 1 FROM opportunity_search c "
+            "WHERE c.id = o.id AND c.body LIKE ? ESCAPE '\\')",
+            like,
+        )
+    check = f"EXISTS (SELECT 1 FROM {_SEARCH_TEXT} c WHERE c.id = o.id AND c.c0 LIKE ? ESCAPE '\\')"
+    if len(term) < SUBSTRING_MIN_LENGTH:
+        # Punctuation alone ("%", "-"), which no word holds: every text read.
+        return _Term(
+            f"SELECT id FROM {_SEARCH_TEXT} WHERE c0 LIKE ? ESCAPE '\\'",
+            like,
+            "c1 = ?",
+            check,
+            like,
+        )
+    # A quoted FTS5 phrase: with the trigram tokenizer it is a substring match.
+    phrase = ('"' + term.replace('"', '""') + '"',)
+    return _Term(
+        "SELECT rowid AS id FROM opportunity_search WHERE body MATCH ?",
+        phrase,
+        "status = ?",
+        check,
+        like,
+    )
+
+
 def _search_terms(text: str) -> list[_Term]:
-    """The terms of a search; a short term without a letter or digit (only punctuation)
-    narrows nothing."""
+    """The terms of a search: three characters or more are found anywhere in the text (the
+    trigram index), one or two at the start of a word (the table of words; each word of
+    the term when punctuation parts it: "o'" is "o")."""
     terms: list[_Term] = []
     for term in _text_terms(text):
-        if len(term) >= SUBSTRING_MIN_LENGTH:
-            like = (_like(term),)
-            if is_sqlite():
-                # A quoted FTS5 phrase: with the trigram tokenizer it is a substring match;
-                # one text is tested with LIKE on the text FTS5 keeps.
-                phrase = ('"' + term.replace('"', '""') + '"',)
-                terms.append(
-                    _Term(
-                        "SELECT rowid AS id FROM opportunity_search WHERE body MATCH ?",
-                        phrase,
-                        "status = ?",
-                        f"EXISTS (SELECT 1 FROM {_SEARCH_TEXT} c "
-                        "WHERE c.id = o.id AND c.c0 LIKE ? ESCAPE '\\')",
-                        like,
-                    )
-                )
-            else:
-                # The same folded text in the server's search table, whose trigram index
-                # answers a LIKE of three characters or more.
-                terms.append(
-                    _Term(
-                        "SELECT id FROM opportunity_search WHERE body LIKE ? ESCAPE '\\'",
-                        like,
-                        "status = ?",
-                        "EXISTS (SELECT 1 FROM opportunity_search c "
-                        "WHERE c.id = o.id AND c.body LIKE ? ESCAPE '\\')",
-                        like,
-                    )
-                )
-            continue
-        for part in words_of(term):
+        parts = words_of(term) if len(term) < SUBSTRING_MIN_LENGTH else []
+        if not parts:
+            terms.append(_substring_term(term))
+        for part in parts:
             bounds = (part, _after(part))
             terms.append(
                 _Term(

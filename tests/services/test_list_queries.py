@@ -51,11 +51,11 @@ _KEYS = {
 def _found(text: str, searched: str) -> bool:
     """Whether a search finds a text, read plainly: both folded (no case, no accents); a
     term of three characters or more anywhere in it, a shorter one at the start of a word
-    (each of its words, when punctuation parts it)."""
+    (each of its words, when punctuation parts it), and punctuation alone anywhere."""
     folded = searchable(searched)
     words = words_of(folded)
     for term in map(fold, text.split()):
-        if len(term) >= 3:
+        if len(term) >= 3 or not words_of(term):
             if term not in folded:
                 return False
         elif not all(any(w.startswith(part) for w in words) for part in words_of(term)):
@@ -99,7 +99,21 @@ def test_pages_match_a_plain_reading_whichever_way_they_are_found(
 
     monkeypatch.setattr(queries, "_walk_is_cheaper", spy)
     owner = rows[0][13]
-    for text in ("", "o", "e", "go", "ß", "o'", "x9", "golf", "golf o", "müller", "wv r", "-", "t-"):
+    for text in (
+        "",
+        "o",
+        "e",
+        "go",
+        "ß",
+        "o'",
+        "x9",
+        "golf",
+        "golf o",
+        "müller",
+        "wv r",
+        "-",
+        "t-",
+    ):
         for owner_id in (None, owner):
             flt = OpportunityFilter(text=text, owner_id=owner_id)
             for descending in (False, True):
