@@ -411,24 +411,61 @@ _WALK_COST_RATIO = 3
 
 def _only_status(flt: OpportunityFilter) -> bool:
     """Whether the filter bar the search holds nothing but a status, or nothing."""
-    return replace(flt, text="", status=None) == OpportunityFilter()
+    return replace(flt, text="", status=None, phones=()) == OpportunityFilter()
 
 
-def _searched(flt: OpportunityFilter) -> list[_Term]:
-    """The terms of a search that the list reads its own way; none for a search read as a
-    phone number too (the generic way), or without a search."""
-    if flt.phones:
-        return []
+@dataclass(frozen=True, slots=True)
+class _TermsOrPhone:
+    """A search also read as a phone number: every term found, or the customer's number
+    holding the digits; as one term (see _Term)."""
+
+    terms: tuple[_Term, ...]
+    phones: tuple[str, ...]
+
+    def _accounts(self) -> str:
+        likes = " OR ".join(["phone_key LIKE ?"] * len(self.phones))
+        return f"SELECT id FROM account WHERE {likes}"
+
+    def select(self, status: str | None) -> tuple[str, list[Any]]:
+        first, others = self.terms[0], self.terms[1:]
+        source, params = first.select(status)
+        found = f"SELECT o.id FROM ({source}) o"
+        if others:
+            found += " WHERE " + " AND ".join(t.check for t in others)
+            params += [p for t in others for p in t.check_params]
+        by_phone = f"SELECT o.id FROM opportunity o WHERE o.account_id IN ({self._accounts()})"
+        params += [f"%{p}%" for p in self.phones]
+        if status is not None:
+            by_phone += " AND o.status = ?"
+            params.append(status)
+        return f"SELECT id FROM ({found} UNION {by_phone}) u", params
+
+    @property
+    def check(self) -> str:
+        every = " AND ".join(t.check for t in self.terms)
+        return f"(({every}) OR o.account_id IN ({self._accounts()}))"
+
+    @property
+    def check_params(self) -> tuple[Any, ...]:
+        return (*(p for t in self.terms for p in t.check_params), *(f"%{p}%" for p in self.phones))
+
+
+def _searched(flt: OpportunityFilter) -> list[Any]:
+    """The terms of a search as the list reads them (_Term, or one _TermsOrPhone for a
+    search also read as a phone number); none without a search."""
     _fold_pending(flt)
-    return _search_terms(flt.text)
+    terms = _search_terms(flt.text)
+    if terms and flt.phones:
+        return [_TermsOrPhone(tuple(terms), flt.phones)]
+    return terms
 
 
-def _bounded_count(flt: OpportunityFilter, terms: list[_Term], today: date) -> int:
+def _bounded_count(flt: OpportunityFilter, terms: list[Any], today: date) -> int:
     """The search's matches counted up to COUNT_LIMIT + 1. With no filter but a status the
     matches are read out of the first term's index (which holds each one's status), the
     other terms tested on each; otherwise the opportunities the other filters keep are
     tested."""
-    rest = replace(flt, text="")
+    rest = replace(flt, text="", phones=())
     first, others = terms[0], terms[1:]
     if _only_status(flt):
         source, params = first.select(rest.status)
@@ -459,7 +496,7 @@ def _walk_is_cheaper(count: int, wanted: int) -> bool:
 
 def _search_ids(
     flt: OpportunityFilter,
-    terms: list[_Term],
+    terms: list[Any],
     today: date,
     sort: str,
     order: str,
@@ -470,7 +507,7 @@ def _search_ids(
 ) -> tuple[str, list[Any]] | None:
     """The statement picking the ids of the search's page (offset, limit), or None where
     a walk was tried and found too few (the caller then reads the matches)."""
-    rest = replace(flt, text="")
+    rest = replace(flt, text="", phones=())
     where, params = _where(rest, today)
     checks = " AND ".join(t.check for t in terms)
     check_params = [p for t in terms for p in t.check_params]
@@ -510,11 +547,11 @@ def _total() -> int:
 
 
 def _matches_ids(
-    flt: OpportunityFilter, terms: list[_Term], today: date, order: str, joins: str
+    flt: OpportunityFilter, terms: list[Any], today: date, order: str, joins: str
 ) -> tuple[str, list[Any]]:
     """The statement (without LIMIT) picking the search's rows in the sort's order out of
     the first term's matches, each joined to its row (CROSS JOIN keeps that order)."""
-    rest = replace(flt, text="")
+    rest = replace(flt, text="", phones=())
     first, others = terms[0], terms[1:]
     source, params = first.select(rest.status if _only_status(flt) else None)
     where, more = _where(rest, today)
@@ -527,7 +564,7 @@ def _matches_ids(
 
 def _search_page(
     flt: OpportunityFilter,
-    terms: list[_Term],
+    terms: list[Any],
     today: date,
     sort: str,
     descending: bool,
