@@ -176,11 +176,18 @@ class _Term:
     source_status: str  # the source narrowed to one status: a clause with one parameter
     check: str
     check_params: tuple[Any, ...]
+    # The column of the check's table that holds the status: the check narrowed to one
+    # status reads no row of opportunity.
+    check_status: str
 
     def select(self, status: str | None) -> tuple[str, list[Any]]:
         if status is None:
             return self.source, list(self.source_params)
         return f"{self.source} AND {self.source_status}", [*self.source_params, status]
+
+    def check_of(self, status: str) -> tuple[str, list[Any]]:
+        """The check, and that the opportunity has this status."""
+        return f"{self.check[:-1]} AND {self.check_status} = ?)", [*self.check_params, status]
 
 
 def _substring_term(term: str) -> _Term:
@@ -196,6 +203,7 @@ def _substring_term(term: str) -> _Term:
             "EXISTS (SELECT 1 FROM opportunity_search c "
             "WHERE c.id = o.id AND c.body LIKE ? ESCAPE '\\')",
             like,
+            "c.status",
         )
     check = f"EXISTS (SELECT 1 FROM {_SEARCH_TEXT} c WHERE c.id = o.id AND c.c0 LIKE ? ESCAPE '\\')"
     if len(term) < SUBSTRING_MIN_LENGTH:
@@ -206,6 +214,7 @@ def _substring_term(term: str) -> _Term:
             "c1 = ?",
             check,
             like,
+            "c.c1",
         )
     # A quoted FTS5 phrase: with the trigram tokenizer it is a substring match.
     phrase = ('"' + term.replace('"', '""') + '"',)
@@ -215,6 +224,7 @@ def _substring_term(term: str) -> _Term:
         "status = ?",
         check,
         like,
+        "c.c1",
     )
 
 
@@ -238,6 +248,7 @@ def _search_terms(text: str) -> list[_Term]:
                     "EXISTS (SELECT 1 FROM opportunity_word w "
                     "WHERE w.opportunity_id = o.id AND w.word >= ? AND w.word < ?)",
                     bounds,
+                    "w.status",
                 )
             )
     return terms
@@ -534,10 +545,19 @@ def _search_ids(
         source = "account a CROSS JOIN opportunity o ON o.account_id = a.id"
     else:
         source = f"opportunity o {joins}"
-        if _only_status(flt) and flt.status and sort not in _IN_STATUS_INDEX_ORDER:
-            # Down the sort's index, testing the status (not the status's index, whose rows
-            # would all be sorted first).
-            where = where.replace("o.status = ?", "+o.status = ?")
+    if (
+        _only_status(flt)
+        and flt.status
+        and sort not in _IN_STATUS_INDEX_ORDER
+        and isinstance(terms[0], _Term)
+    ):
+        # Down the sort's index (not the status's, whose rows would all be sorted first),
+        # the status tested where the first term is, which holds it: no row is read.
+        first, more = terms[0].check_of(flt.status)
+        where, params = "", []
+        checks = " AND ".join([first, *(t.check for t in terms[1:])])
+        check_params = [*more, *(p for t in terms[1:] for p in t.check_params)]
+        conjunction = " WHERE "
     sql = f"SELECT o.id FROM {source}{where}{conjunction}{checks} {order} LIMIT ? OFFSET ?"
     return sql, [*params, *check_params, limit, offset]
 
