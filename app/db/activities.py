@@ -13,10 +13,10 @@ from app.db import models as m
 from app.domain.choices import ActivityKind
 
 # (id, kind, subject, description, starts at, done, owner's name, note reason, direction,
-#  opportunity id, its topic, its status, lead id, its status)
+#  opportunity id, its topic, its status, lead id, its status, outcome)
 TimelineRow = tuple[Any, ...]
-# (id, kind, subject, starts at, ends at, opportunity id, customer's name, done, lead id,
-#  the lead's first name, last name and company name)
+# (id, kind, subject, starts at, ends at, opportunity id, customer's name, done, outcome,
+#  lead id, the lead's first name, last name and company name)
 AgendaRow = tuple[Any, ...]
 
 
@@ -39,6 +39,7 @@ def _timeline_rows(where: Expression, limit: int) -> list[TimelineRow]:
             m.Opportunity.status,
             m.Activity.lead,
             m.Lead.status,
+            m.Activity.outcome,
         )
         .join(owner, JOIN.LEFT_OUTER, on=(m.Activity.owner == owner.id))
         .switch(m.Activity)
@@ -85,6 +86,7 @@ def _agenda_base(user_id: int | list[int]) -> Any:
             m.Activity.opportunity,
             m.Account.name,
             m.Activity.done,
+            m.Activity.outcome,
             m.Activity.lead,
             m.Lead.first_name,
             m.Lead.last_name,

@@ -127,3 +127,10 @@ def opportunity_of_lead(lead_id: int) -> int | None:
     """The id of the opportunity the lead was converted into, if any."""
     row = m.Opportunity.select(m.Opportunity.id).where(m.Opportunity.lead == lead_id).first()
     return int(row.id) if row is not None else None
+
+
+def lead_channel_and_interest(lead_id: int) -> tuple[str, str] | None:
+    """The channel and payment interest a lead holds (what its opportunity carries on)."""
+    found = m.Lead.select(m.Lead.channel, m.Lead.interest).where(m.Lead.id == lead_id).tuples()
+    row = found.first()
+    return (row[0], row[1]) if row else None

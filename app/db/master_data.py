@@ -124,6 +124,14 @@ def list_name_taken(kind: str, name: str, other_than: int | None) -> bool:
     return bool(query.exists())
 
 
+def list_codes(kind: str) -> set[str]:
+    """The codes a coded list's entries are kept by."""
+    query = m.Reason.select(m.Reason.code).where(
+        (m.Reason.kind == kind) & m.Reason.code.is_null(False)
+    )
+    return {r[0] for r in query.tuples()}
+
+
 def swap_list_sequence(first: m.Reason, second: m.Reason) -> None:
     """Swap two entries' places in their list (each a new version, audited)."""
     a, b = first.sequence, second.sequence
@@ -236,9 +244,12 @@ def vehicle_uses(vehicle_id: int) -> dict[str, int]:
     }
 
 
-# The record field that keeps a list's entry by its name, per list.
-def list_entry_uses(kind: str, name: str) -> int:
+# The record field that keeps a list's entry by its name (or, for a coded list, by its
+# code), per list.
+def list_entry_uses(kind: str, name: str, code: str | None = None) -> int:
     o, lead, a = m.Opportunity, m.Lead, m.Activity
+    if code is not None:
+        return sum(coded_entry_uses(kind, code).values())
     queries = {
         "lost": o.select().where(o.lost_reason == name),
         "won": o.select().where(o.won_reason == name),
@@ -251,6 +262,24 @@ def list_entry_uses(kind: str, name: str) -> int:
     if kind == "source":
         used += _count(lead.select().where(lead.source == name))
     return used
+
+
+def coded_entry_uses(kind: str, code: str) -> dict[str, int]:
+    """The records that keep an entry of a coded list, by kind of record."""
+    o, lead, a = m.Opportunity, m.Lead, m.Activity
+    if kind == "channel":
+        return {
+            "opportunities": _count(o.select().where(o.channel == code)),
+            "leads": _count(lead.select().where(lead.channel == code)),
+        }
+    if kind == "interest":
+        return {
+            "opportunities": _count(o.select().where(o.interest == code)),
+            "leads": _count(lead.select().where(lead.interest == code)),
+        }
+    if kind == "outcome":
+        return {"activities": _count(a.select().where(a.outcome == code))}
+    return {}
 
 
 def users(text: str = "", inactive: bool = True) -> list[m.User]:

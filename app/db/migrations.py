@@ -128,6 +128,12 @@ def _seed_reference_data() -> None:
     for kind, names in standard_names.REASONS.items():
         for sequence, (key, (_context, name)) in enumerate(names.items(), 1):
             models.Reason.create(kind=kind, key=key, name=name, sequence=sequence)
+    for kind, names in standard_names.CODED_LISTS.items():
+        for sequence, (key, (_context, name)) in enumerate(names.items(), 1):
+            payment = standard_names.PAYMENT_KINDS.get(key, "") if kind == "interest" else ""
+            models.Reason.create(
+                kind=kind, key=key, code=key, name=name, sequence=sequence, payment_kind=payment
+            )
 
 
 class _Locked:

@@ -493,9 +493,18 @@ class Reason(BaseModel):
     sequence = IntegerField(default=0)
     active = BooleanField(default=True)
     key = _standard_key()
+    # Schema 19: what records keep of an entry of a coded list (a channel, a payment
+    # interest, an activity's outcome; a shipped entry's code is its key), NULL for the
+    # lists records keep by name; and a payment interest's kind of payment.
+    code = CharField(null=True)
+    payment_kind = _text_field()  # Interest: "cash", "finance" or "lease"
 
     class Meta:
-        indexes = ((("kind", "name"), True), (("kind", "key"), True))
+        indexes = (
+            (("kind", "name"), True),
+            (("kind", "key"), True),
+            (("kind", "code"), True),
+        )
 
 
 class Lead(BaseModel):
@@ -695,6 +704,7 @@ class Activity(BaseModel):
     vehicle = ForeignKeyField(Vehicle, null=True, backref="test_drives", on_delete="SET NULL")
     direction = CharField(default="")  # "in" or "out" for phone calls
     note_reason = CharField(default="")
+    outcome = _text_field()  # an activity outcome's code, once done (schema 19)
 
     class Meta:
         indexes = (

@@ -152,3 +152,27 @@ def has_opportunities() -> bool:
 def first_business() -> m.Business | None:
     """The business entered first: the seller when a sale names none."""
     return m.Business.select().order_by(m.Business.id).first()
+
+
+def coded_entries(kind: str) -> list[tuple[str, str, str | None, bool, str]]:
+    """(code, name, key, active, payment kind) of a coded list's entries (channels,
+    payment interests, activity outcomes), in their order, the inactive ones too."""
+    r = m.Reason
+    query = (
+        r.select(r.code, r.name, r.key, r.active, r.payment_kind)
+        .where((r.kind == kind) & r.code.is_null(False))
+        .order_by(r.sequence, r.id)
+    )
+    return [(c, n, k, bool(a), p) for c, n, k, a, p in query.tuples()]
+
+
+def coded_entries_of(kinds: tuple[str, ...]) -> list[tuple[str, str, str, str | None, bool, str]]:
+    """(list, code, name, key, active, payment kind) of several coded lists' entries, in
+    their order, in one query."""
+    r = m.Reason
+    query = (
+        r.select(r.kind, r.code, r.name, r.key, r.active, r.payment_kind)
+        .where(r.kind.in_(list(kinds)) & r.code.is_null(False))
+        .order_by(r.kind, r.sequence, r.id)
+    )
+    return [(k, c, n, key, bool(a), p) for k, c, n, key, a, p in query.tuples()]

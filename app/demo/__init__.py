@@ -13,7 +13,7 @@ from datetime import date
 from app.db import models as m
 from app.db.connection import transaction
 from app.db.settings import put_setting
-from app.demo import activities, fleet, quotes
+from app.demo import activities, fleet, lists, quotes
 from app.demo.logo import place_logo
 from app.demo.sales import SalesBuilder
 from app.demo.summary import DatabaseNotEmpty, DemoSize, DemoSummary
@@ -68,6 +68,7 @@ def load_demo(
             activity_count = activities.add_activities(builder.rng, builder.today, size.active)
             activity_count += fleet.book_demo_drives(builder.rng, builder.today, demo_fleet)
             fleet.add_demand(builder.rng)
+            lists.use_entries(lists.add_own_entries())
             put_setting("currency", "EUR")
         finally:
             if signed_in is None:

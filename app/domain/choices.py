@@ -71,6 +71,9 @@ class Choice(StrEnum):
     }
 )
 class Interest(Choice):
+    """A kind of payment: a quote's payment method, and what each entry of the editable
+    list of payment interests (reference.code_entries("interest")) says it is."""
+
     CASH = "cash"
     FINANCE = "finance"
     LEASE = "lease"
@@ -163,6 +166,10 @@ class Status(Choice):
     }
 )
 class Channel(Choice):
+    """The shipped channels' codes, for the ones the program names (the walk-in desk's,
+    the lead import's default). The channels are an editable list: pickers and lists
+    read it (reference.code_entries("channel"))."""
+
     WEB_FORM = "web_form"
     PHONE = "phone"
     WALK_IN = "walk_in"

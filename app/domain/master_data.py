@@ -4,6 +4,8 @@ Pure checks on typed values (no database), shared by the forms and, later, the i
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -11,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from app.domain import money, vin
 from app.domain.choices import Choice, labelled
 from app.domain.validation import Validator
-from app.i18n import NP_, _
+from app.i18n import N_, NP_, _
 
 MAX_MILEAGE_KM = 2_000_000
 
@@ -47,6 +49,9 @@ class ItemKind(Choice):
         "note": NP_("list", "Note reasons"),
         "source": NP_("list", "Sources"),
         "competitor": NP_("list", "Competitors"),
+        "channel": NP_("list", "Channels"),
+        "interest": NP_("list", "Payment interests"),
+        "outcome": NP_("list", "Activity outcomes"),
     }
 )
 class ListKind(Choice):
@@ -58,6 +63,35 @@ class ListKind(Choice):
     NOTE = "note"
     SOURCE = "source"
     COMPETITOR = "competitor"
+    CHANNEL = "channel"
+    INTEREST = "interest"
+    OUTCOME = "outcome"
+
+
+# The lists whose entries records keep by code (an opportunity's channel "walk_in"), so an
+# entry may be renamed while records hold it; the others keep the entry's name.
+CODED_LISTS = frozenset({ListKind.CHANNEL.value, ListKind.INTEREST.value, ListKind.OUTCOME.value})
+
+# The entries the program itself relies on, which stay active: the walk-in desk records
+# its sales under the channel "walk_in". (The lead import's default, "web_form", may be
+# deactivated: the import then takes the first active channel.)
+KEPT_ACTIVE: dict[tuple[str, str], str] = {
+    ("channel", "walk_in"): N_(
+        "The walk-in desk records its sales under this channel, so it stays active; "
+        "rename it if the dealership calls it otherwise."
+    ),
+}
+
+
+def code_for(name: str, taken: set[str]) -> str:
+    """The code a new entry of a coded list is kept by: its name in lower-case letters,
+    digits and underscores ("Social media" -> "social_media"), numbered when taken."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    base = "_".join(re.findall(r"[a-z0-9]+", folded))[:40] or "entry"
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}_{n}", n + 1
+    return code
 
 
 def parse_rate(v: Validator, name: str, text: str, label: str) -> Decimal | None:
@@ -133,10 +167,13 @@ def check_vehicle(
 
 
 __all__ = [
+    "CODED_LISTS",
+    "KEPT_ACTIVE",
     "ItemKind",
     "ListKind",
     "PriceBasis",
     "check_vehicle",
+    "code_for",
     "net_price",
     "parse_rate",
     "parse_rates",

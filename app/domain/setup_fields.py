@@ -66,6 +66,7 @@ LABELS: dict[str, str] = dict(
         NP_("list_entry.name", "Name"),
         NP_("list_entry.active", "Active"),
         NP_("list_entry.used", "Used"),
+        NP_("list_entry.payment_kind", "Kind of payment"),
         NP_("user.full_name", "Name"),
         NP_("user.username", "Login"),
         NP_("user.role", "Role"),

@@ -1,5 +1,6 @@
 """The names Showroom ships as data (the standard stages, the kinds of sales process, the lost,
-disqualify and note reasons), each with a stable key.
+disqualify and note reasons, the channels, payment interests and activity outcomes), each
+with a stable key.
 
 The database keeps a shipped row's key beside its name (schema 8). The program compares
 keys, never the English text, and shows a shipped name translated unless an administrator
@@ -69,11 +70,46 @@ REASONS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+# The lists whose entries records keep by a code rather than by name (schema 19): a
+# shipped entry's code is its key, so renaming it changes nothing a record holds. The
+# channels and payment interests carry the labels the fixed lists had (same contexts).
+CODED_LISTS: dict[str, dict[str, tuple[str, str]]] = {
+    "channel": {
+        "web_form": NP_("channel", "Web form"),
+        "phone": NP_("channel", "Phone"),
+        "walk_in": NP_("channel", "Walk-in"),
+        "email": NP_("channel", "E-mail"),
+        "trade_show": NP_("channel", "Trade show"),
+        "referral": NP_("channel", "Referral"),
+        "existing_customer": NP_("channel", "Existing customer"),
+        "other": NP_("channel", "Other"),
+    },
+    "interest": {
+        "cash": NP_("interest", "Cash"),
+        "finance": NP_("interest", "Finance"),
+        "lease": NP_("interest", "Lease"),
+    },
+    "outcome": {
+        "reached": NP_("activity outcome", "Reached"),
+        "not_reached": NP_("activity outcome", "Not reached"),
+        "left_message": NP_("activity outcome", "Left a message"),
+        "appointment_made": NP_("activity outcome", "Appointment made"),
+        "call_back": NP_("activity outcome", "Call back"),
+        "quote_requested": NP_("activity outcome", "Quote requested"),
+        "not_interested": NP_("activity outcome", "Not interested"),
+    },
+}
+
+# The kind of payment (cash, finance, lease) of each shipped payment interest: a quote's
+# payment plan follows the kind of the interest its opportunity names.
+PAYMENT_KINDS: dict[str, str] = {"cash": "cash", "finance": "finance", "lease": "lease"}
+
 # Every key of every table, for display_name: the keys are unique across the tables.
 _ALL: dict[str, tuple[str, str]] = {
     **STAGES,
     **KINDS,
     **{key: name for names in REASONS.values() for key, name in names.items()},
+    **{key: name for names in CODED_LISTS.values() for key, name in names.items()},
 }
 
 
@@ -106,7 +142,9 @@ def reason_display_name(kind: str, stored_name: str, translator: Translator | No
 
 
 __all__ = [
+    "CODED_LISTS",
     "KINDS",
+    "PAYMENT_KINDS",
     "PROCESS_ORDER",
     "REASONS",
     "STAGES",

@@ -29,7 +29,17 @@ from app.domain.validation import ValidationError, Validator
 from app.i18n import N_, _, ngettext
 from app.services import access, conflicts, leads, process, record_rights, wording
 from app.services.errors import ConflictError, NotFound
-from app.services.reference import NameChoice, reason_choices, reason_label, stored_reason
+from app.services.reference import (
+    CodeChoice,
+    NameChoice,
+    check_code,
+    code_choices,
+    code_label,
+    code_labels,
+    reason_choices,
+    reason_label,
+    stored_reason,
+)
 from app.services.timeline import (
     TimelineEntry,
     activity_title,
@@ -64,6 +74,7 @@ class ActivityInput:
     vehicle_id: int | None = None
     direction: str = ""
     note_reason: str = ""
+    outcome: str = ""  # an activity outcome's code, once it is done
 
 
 @dataclass
@@ -92,7 +103,13 @@ def note_reason_label(stored: str) -> str:
     return reason_label("note", stored)
 
 
-def _validate(data: ActivityInput, own_id: int | None) -> Validator:
+def outcome_choices(keep: str = "") -> list[CodeChoice]:
+    """The outcomes a done activity may record, in their order (and `keep`, the
+    activity's own, when it is no longer offered)."""
+    return code_choices("outcome", keep)
+
+
+def _validate(data: ActivityInput, own_id: int | None, kept_outcome: str = "") -> Validator:
     v = Validator()
     # TRANSLATORS: completes "“{text}” is not a known {label}; pick one of: {known}."
     data.kind = v.choice("kind", data.kind, ActivityKind, _("kind of activity"))
@@ -150,6 +167,11 @@ def _validate(data: ActivityInput, own_id: int | None) -> Validator:
             v.error("note_reason", _("Pick the note's reason from the list."))
         else:
             data.note_reason = stored
+    if data.outcome and not data.done:
+        v.error("outcome", _("An outcome is recorded once the activity is done."))
+    data.outcome = check_code(
+        v, "outcome", data.outcome, "outcome", field_label("activity.outcome"), kept_outcome
+    )
     return v
 
 
@@ -262,7 +284,7 @@ def update(activity_id: int, data: ActivityInput, expected_version: int) -> Acti
             process.require_open(row.opportunity)
         data.opportunity_id, data.lead_id = row.opportunity_id, row.lead_id
         _check_parent_open(data)
-        _validate(data, activity_id).raise_if_any()
+        _validate(data, activity_id, row.outcome).raise_if_any()
         for name in _FIELDS:
             if not name.endswith("_id"):
                 setattr(row, name, getattr(data, name))
@@ -279,6 +301,8 @@ def set_done(activity_id: int, done: bool = True) -> ActivityDetail:
     with transaction():
         detail = get(activity_id)
         detail.done = done
+        if not done:
+            detail.outcome = ""  # not done: nothing came of it yet
         data = ActivityInput(**{n: getattr(detail, n) for n in _FIELDS})
         return update(activity_id, data, detail.version)
 
@@ -294,6 +318,7 @@ _COMPARED = (
     "note_reason",
     "owner_id",
     "done",
+    "outcome",
     "description",
 )
 
@@ -306,6 +331,8 @@ def _show(name: str, value: object) -> str:
         return ActivityKind(value).label
     if name == "note_reason" and isinstance(value, str) and value:
         return note_reason_label(value)
+    if name == "outcome" and isinstance(value, str) and value:
+        return code_label("outcome", value)
     if name == "vehicle_id" and isinstance(value, int):
         vehicle = m.Vehicle.get_or_none(m.Vehicle.id == value)
         return f"{vehicle.brand} {vehicle.model} · {vehicle.vin}" if vehicle else str(value)
@@ -363,11 +390,16 @@ def get(activity_id: int) -> ActivityDetail:
 def _activity_entries(rows: list[db.TimelineRow]) -> list[TimelineEntry]:
     """The activities found, newest first, as timeline entries."""
     entries = []
+    outcomes = code_labels("outcome") if any(row[14] for row in rows) else {}
     for row in rows:
         aid, kind, subject, description, at, done, by, reason, direction = row[:9]
-        opportunity_id, topic, status, lead_id, lead_status = row[9:]
+        opportunity_id, topic, status, lead_id, lead_status, outcome = row[9:]
         title = activity_title(
-            kind, subject, note_reason_label(reason) if reason else reason, direction
+            kind,
+            subject,
+            note_reason_label(reason) if reason else reason,
+            direction,
+            outcomes.get(outcome) or outcome or "",
         )
         if opportunity_id is not None:
             about = f"#{opportunity_id} {topic}"
@@ -424,6 +456,7 @@ class AgendaActivity:
     customer: str
     done: bool = False
     lead_id: int | None = None
+    outcome: str = ""  # what came of it, as shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,12 +480,16 @@ class Agenda:
 
 def _agenda_activities(rows: list[db.AgendaRow]) -> list[AgendaActivity]:
     result = []
-    for aid, kind, subject, start, end, opp, customer, done, lead_id, *lead in rows:
+    outcomes = code_labels("outcome") if any(row[8] for row in rows) else {}
+    for aid, kind, subject, start, end, opp, customer, done, outcome, lead_id, *lead in rows:
         if not customer and lead_id is not None:
             first, last, company = lead
             customer = _lead_name(first, last, company)
+        shown = outcomes.get(outcome) or outcome or ""
         result.append(
-            AgendaActivity(aid, kind, subject, start, end, opp, customer or "", bool(done), lead_id)
+            AgendaActivity(
+                aid, kind, subject, start, end, opp, customer or "", bool(done), lead_id, shown
+            )
         )
     return result
 

@@ -27,7 +27,7 @@ from app.domain.csv_text import swallowed as _swallowed
 from app.domain.csv_text import wrong_width as _wrong_width
 from app.domain.rights import Right
 from app.i18n import _, ngettext, pgettext
-from app.services import access, accounts, matching, wording
+from app.services import access, accounts, matching, reference, wording
 from app.services.leads import (
     INPUT_FIELDS,
     LeadInput,
@@ -273,6 +273,10 @@ def _import(
         )
     region = accounts.phone_region()
     labels = field_labels()
+    # Read once for the whole file; rows without a channel take the default, or the first
+    # active channel when the default is no longer in use.
+    lists = {kind: reference.code_entries(kind) for kind in ("channel", "interest")}
+    default_channel = reference.first_active("channel", default_channel)
     report = ImportReport()
     names = [
         *INPUT_FIELDS,
@@ -333,7 +337,7 @@ def _import(
                     if name in INPUT_FIELDS:
                         setattr(data, name, value)
                 data.channel = data.channel or default_channel
-                validator = validate_lead(data, region, labels)
+                validator = validate_lead(data, region, labels, lists=lists)
                 received = import_time
                 if values.get("submitted"):
                     try:

@@ -20,7 +20,7 @@ from app.db.leads import (
 )
 from app.db.retrying import retried
 from app.domain import dates, languages
-from app.domain.choices import AccountKind, Channel, Condition, Interest, LeadStatus
+from app.domain.choices import AccountKind, Condition, LeadStatus
 from app.domain.fields import label as field_label
 from app.domain.rights import Right
 from app.domain.stages import first_stage
@@ -30,7 +30,9 @@ from app.i18n import _
 from app.services import access, accounts, conflicts, matching, opportunities, record_rights
 from app.services.errors import ConflictError, NotFound
 from app.services.reference import (
+    CodeChoice,
     NameChoice,
+    check_code,
     reason_choices,
     reason_label,
     stage_infos,
@@ -103,9 +105,18 @@ def field_labels() -> dict[str, str]:
     return {name: field_label(f"lead.{name}") for name in INPUT_FIELDS}
 
 
-def validate_lead(data: LeadInput, region: str, labels: dict[str, str] | None = None) -> Validator:
-    """`labels`: the fields' labels, looked up once by a caller that validates many rows."""
+def validate_lead(
+    data: LeadInput,
+    region: str,
+    labels: dict[str, str] | None = None,
+    kept: m.Lead | None = None,
+    lists: dict[str, list[CodeChoice]] | None = None,
+) -> Validator:
+    """`labels`: the fields' labels, and `lists`: the channels and payment interests, each
+    looked up once by a caller that validates many rows. `kept`: the lead as stored, whose
+    channel and payment interest stay acceptable though no longer offered."""
     labels = labels or field_labels()
+    lists = lists or {}
     v = Validator()
     for name in INPUT_FIELDS:
         value = getattr(data, name)
@@ -124,8 +135,24 @@ def validate_lead(data: LeadInput, region: str, labels: dict[str, str] | None = 
             "email", _("Give an e-mail address or a phone number, so the lead can be contacted.")
         )
     # TRANSLATORS: these complete "“{text}” is not a known {label}; pick one of: {known}."
-    data.channel = v.choice("channel", data.channel, Channel, _("channel"))
-    data.interest = v.choice("interest", data.interest, Interest, _("way to pay"))
+    data.channel = check_code(
+        v,
+        "channel",
+        data.channel,
+        "channel",
+        _("channel"),
+        kept.channel if kept else "",
+        lists.get("channel"),
+    )
+    data.interest = check_code(
+        v,
+        "interest",
+        data.interest,
+        "interest",
+        _("way to pay"),
+        kept.interest if kept else "",
+        lists.get("interest"),
+    )
     data.condition = v.choice("condition", data.condition, Condition, _("condition"))
     # A browser's "de-DE,de;q=0.9" or a form's "Deutsch": kept when it is a language the
     # documents are written in, else left unknown (the dealership's is used).
@@ -179,7 +206,7 @@ def update(lead_id: int, data: LeadInput, expected_version: int) -> LeadDetail:
     record_rights.require_lead(lead_id)
     record_rights.require_holder_change(record_rights.LEAD, lead_id, data.owner_id)
     region = accounts.phone_region()
-    validate_lead(data, region).raise_if_any()
+    validate_lead(data, region, kept=m.Lead.get_or_none(m.Lead.id == lead_id)).raise_if_any()
     with transaction():
         row = _editable(lead_id)
         if row.version != expected_version:

@@ -20,13 +20,16 @@ from app.db import master_data as db
 from app.db import models as m
 from app.db.connection import transaction
 from app.domain import money
-from app.domain.choices import BusinessKind, Condition, OperationKind, VehicleUse
+from app.domain.choices import BusinessKind, Condition, Interest, OperationKind, VehicleUse
 from app.domain.fields import label
 from app.domain.master_data import (
+    CODED_LISTS,
+    KEPT_ACTIVE,
     ItemKind,
     ListKind,
     PriceBasis,
     check_vehicle,
+    code_for,
     net_price,
     parse_rate,
 )
@@ -165,6 +168,12 @@ class ListEntry:
     active: bool = True
     used: int = 0
     version: int = 0
+    # A coded list's (channels, payment interests, outcomes): what records keep of it.
+    code: str | None = None
+    # A payment interest's kind of payment ("cash", "finance", "lease").
+    payment_kind: str = ""
+    # Why the program keeps it active ("" when it may be deactivated), as a user reads it.
+    stays_active: str = ""
 
 
 R = TypeVar("R")
@@ -184,7 +193,8 @@ class _Table(Generic[R]):
     what: Callable[[Any], str]  # the record named in a conflict
 
     def compared(self) -> tuple[str, ...]:
-        skip = {"id", "version", "active", "used", "shown", "key", "sequence", "held_by"}
+        skip = {"id", "version", "active", "used", "shown", "key", "sequence", "held_by", "code"}
+        skip.add("stays_active")
         return tuple(f.name for f in fields(self.type) if f.name not in skip)  # type: ignore[arg-type]
 
 
@@ -650,8 +660,11 @@ def _read_entry_of_list(row: m.Reason) -> ListEntry:
         row.key,
         row.sequence,
         row.active,
-        db.list_entry_uses(row.kind, row.name),
+        db.list_entry_uses(row.kind, row.name, row.code),
         row.version,
+        row.code,
+        row.payment_kind,
+        _(KEPT_ACTIVE[row.kind, row.code]) if (row.kind, row.code) in KEPT_ACTIVE else "",
     )
 
 
@@ -661,27 +674,63 @@ def _check_list_entry(r: ListEntry) -> dict[str, Any]:
     name = v.require("name", r.name, label("list_entry.name"), 80)
     if name and db.list_name_taken(kind, name, r.id):
         v.error("name", _("The list already has “{name}”.").format(name=name))
-    if r.id is not None:
-        row = db.row(m.Reason, r.id)
-        if row is not None and row.name != name and db.list_entry_uses(row.kind, row.name):
-            # Records keep an entry by its name: renaming a used one would orphan them.
-            v.error(
-                "name",
-                _(
-                    "“{name}” is on records already; deactivate it and add the new name instead."
-                ).format(name=display_name(row.key, row.name)),
-            )
-    v.raise_if_any()
+    row = db.row(m.Reason, r.id) if r.id is not None else None
+    coded = kind in CODED_LISTS
+    if (
+        row is not None
+        and not coded
+        and row.name != name
+        and db.list_entry_uses(row.kind, row.name)
+    ):
+        # Records keep an entry by its name: renaming a used one would orphan them.
+        v.error(
+            "name",
+            _("“{name}” is on records already; deactivate it and add the new name instead.").format(
+                name=display_name(row.key, row.name)
+            ),
+        )
     values: dict[str, Any] = {"kind": kind, "name": name}
+    if kind == ListKind.INTEREST.value:
+        payment = v.choice(
+            "payment_kind", r.payment_kind, Interest, label("list_entry.payment_kind")
+        )
+        if not payment and "payment_kind" not in v.errors:
+            v.error("payment_kind", _("Say whether it is paid in cash, financed or leased."))
+        if row is not None and row.key and payment and payment != row.payment_kind:
+            # The quotes' payment plans rely on a shipped entry meaning what its name says.
+            v.error(
+                "payment_kind",
+                _(
+                    "“{name}” is shipped as {kind}; add an entry of its own for another kind."
+                ).format(
+                    name=display_name(row.key, row.name), kind=Interest(row.payment_kind).label
+                ),
+            )
+        values["payment_kind"] = payment
+    v.raise_if_any()
     if r.id is None:
         values["sequence"] = db.next_list_sequence(kind)
+        if coded:
+            values["code"] = code_for(name, db.list_codes(kind))
     return values
 
 
 def _list_holders(row: m.Reason) -> str:
-    used = db.list_entry_uses(row.kind, row.name)
-    if used:
-        return ngettext("on {n} record", "on {n} records", used).format(n=used)
+    if row.code is not None:
+        held = _held(
+            db.coded_entry_uses(row.kind, row.code),
+            {
+                "opportunities": _n(*NN_("{n} opportunity", "{n} opportunities")),
+                "leads": _n(*NN_("{n} lead", "{n} leads")),
+                "activities": _n(*NN_("{n} activity", "{n} activities")),
+            },
+        )
+        if held:
+            return held
+    else:
+        used = db.list_entry_uses(row.kind, row.name)
+        if used:
+            return ngettext("on {n} record", "on {n} records", used).format(n=used)
     if row.key:
         return _("shipped with the program")
     return ""
@@ -815,6 +864,15 @@ def set_active(record: R, active: bool) -> R:
             raise NotFound(_("This record no longer exists; it was deleted elsewhere."))
         if row.version != record.version:  # type: ignore[attr-defined]
             raise ConflictError(table.what(row), conflicts.user_name(row.changed_by), row.version)
+        kept = KEPT_ACTIVE.get((row.kind, row.code)) if table is LISTS else None
+        if kept and not active:
+            raise ValidationError(
+                {
+                    "active": _("“{name}” cannot be deactivated: {why}").format(
+                        name=display_name(row.key, row.name), why=_(kept)
+                    )
+                }
+            )
         saved = db.write(table.model, table.entity, row.id, {"active": active})
     return table.read(saved)  # type: ignore[no-any-return]
 

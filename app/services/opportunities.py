@@ -12,10 +12,11 @@ from app.db import opportunity_saves as saves
 from app.db import queries
 from app.db import sales_desk as desk
 from app.db.connection import transaction
+from app.db.leads import lead_channel_and_interest
 from app.db.queries import Reservation
 from app.db.retrying import retried
 from app.domain import dates, money
-from app.domain.choices import Channel, Condition, Interest, Status
+from app.domain.choices import Condition, Status
 from app.domain.fields import label
 from app.domain.record_rights import Holder
 from app.domain.rights import Right
@@ -23,7 +24,7 @@ from app.domain.stages import StageInfo, first_stage, move_refusal
 from app.domain.text import search_text
 from app.domain.validation import ValidationError, Validator, not_in_past
 from app.i18n import _
-from app.services import access, accounts, record_rights
+from app.services import access, accounts, record_rights, reference
 from app.services.errors import ConflictError, NotFound
 from app.services.opportunity_form import (
     PLAIN_FIELDS,
@@ -126,8 +127,17 @@ def _validate(
                     ),
                 )
     v.probability("probability", data.probability)
-    data.channel = v.choice("channel", data.channel, Channel, _("channel"))
-    data.interest = v.choice("interest", data.interest, Interest, _("way to pay"))
+    # What the sale holds stays acceptable though no longer offered; a sale converted from
+    # a lead carries on the lead's channel and interest likewise.
+    held = (existing.channel, existing.interest) if existing else ("", "")
+    if existing is None and data.lead_id is not None:
+        held = lead_channel_and_interest(data.lead_id) or held
+    data.channel = reference.check_code(
+        v, "channel", data.channel, "channel", _("channel"), held[0]
+    )
+    data.interest = reference.check_code(
+        v, "interest", data.interest, "interest", _("way to pay"), held[1]
+    )
     data.condition = v.choice("condition", data.condition, Condition, _("condition"))
     if existing is None or existing.scheduled_delivery != data.scheduled_delivery:
         delivery = data.scheduled_delivery

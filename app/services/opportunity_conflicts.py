@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from app.db import opportunity_saves as saves
-from app.domain.choices import Channel, Condition, Interest
+from app.domain.choices import Condition
 from app.domain.fields import label
 from app.domain.rights import Right
 from app.i18n import _
-from app.services import access, conflicts, record_rights
+from app.services import access, conflicts, record_rights, reference
 from app.services.opportunities import get, not_found, save
 from app.services.opportunity_form import OpportunityDetail, OpportunityForm, OpportunityInput
 
@@ -77,10 +77,11 @@ def _show(name: str, value: object) -> str:
         return _("#{number} (removed)").format(number=value)
     if name == "probability":
         return f"{value} %"
-    if name in ("channel", "interest", "condition") and isinstance(value, str) and value:
-        choices = {"channel": Channel, "interest": Interest, "condition": Condition}[name]
+    if name in ("channel", "interest") and isinstance(value, str) and value:
+        return reference.code_label(name, value)
+    if name == "condition" and isinstance(value, str) and value:
         try:
-            return str(choices(value).label)
+            return str(Condition(value).label)
         except ValueError:
             return value
     return conflicts.plain(value)

@@ -22,7 +22,7 @@ from app.services.accounts import OpportunityContactInfo
 from app.services.catalogue import VehicleChoice, choice_of, reserved_label
 from app.services.process import StageOverview
 from app.services.record_rights import SaleAccess
-from app.services.reference import Option
+from app.services.reference import CodeChoice, Option, code_lists
 from app.services.timeline import (
     TimelineEntry,
     activity_title,
@@ -140,6 +140,8 @@ class FormChoices:
     catalogue: dict[str, list[str]]
     catalogue_for: dict[str, str]
     teams: list[Option] = field(default_factory=list)  # the active teams, by name
+    # The channels and payment interests, every entry (a retired one shows on its record).
+    codes: dict[str, list[CodeChoice]] = field(default_factory=dict)
 
     def owners(self, owner_id: int | None) -> list[Option]:
         """The active users; every user when the owner is no longer active."""
@@ -392,6 +394,7 @@ def form_choices(kinds: list[oq.KindRow], branding: OpportunityInput) -> FormCho
         catalogue=oq.catalogue_offers(values),
         catalogue_for=values,
         teams=[Option(i, n) for i, n in team_queries.team_names()],
+        codes=code_lists("channel", "interest"),
     )
 
 

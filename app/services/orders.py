@@ -18,7 +18,16 @@ from app.domain.documents import DocumentKind, DocumentSnapshot, build_snapshot
 from app.domain.rights import Right
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _
-from app.services import access, documents, numbering, process, quotes, record_rights, wording
+from app.services import (
+    access,
+    documents,
+    numbering,
+    process,
+    quotes,
+    record_rights,
+    reference,
+    wording,
+)
 from app.services.errors import NotFound
 
 MAX_MILEAGE_KM = 2_000_000
@@ -100,7 +109,9 @@ def issue_order_form(quote: m.Quote, delivery_date: date | None, today: date) ->
         customer=documents.customer_for(opportunity),
         vehicle=documents.vehicle_for(opportunity, vehicle),
         lines=[line.as_domain() for line in quotes.stored_lines(quote)],
-        payment_method=quote.payment_method or opportunity.interest or Interest.CASH.value,
+        payment_method=quote.payment_method
+        or reference.payment_kind(opportunity.interest)
+        or Interest.CASH.value,
         salesperson=documents.salesperson_for(opportunity),
         terms=documents.terms(i18n.translator(language)),
         language=language,

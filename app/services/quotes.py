@@ -36,7 +36,7 @@ from app.domain.quotes import (
 from app.domain.rights import Right
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _, current
-from app.services import access, documents, numbering, process, record_rights, wording
+from app.services import access, documents, numbering, process, record_rights, reference, wording
 from app.services.documents import DEFAULT_VAT_RATE, MAX_VALID_DAYS, default_vat_rate, valid_days
 from app.services.errors import ConflictError, NotFound
 
@@ -293,7 +293,8 @@ def create(opportunity_id: int, today: date | None = None) -> QuoteDetail:
             status=QuoteStatus.DRAFT.value,
             valid_until=today + timedelta(days=valid_days()),
             currency=opportunity.currency,
-            payment_method=opportunity.interest or "",
+            # A payment interest of the dealership's own ("Balloon finance") pays by its kind.
+            payment_method=reference.payment_kind(opportunity.interest),
             vehicle=vehicle,
         )
         _write_lines(row, lines)
@@ -509,7 +510,9 @@ def _issue_snapshot(row: m.Quote, today: date) -> dict[str, object]:
         customer=documents.customer_for(opportunity),
         vehicle=documents.vehicle_for(opportunity, vehicle),
         lines=[line.as_domain() for line in stored_lines(row)],
-        payment_method=row.payment_method or opportunity.interest or Interest.CASH.value,
+        payment_method=row.payment_method
+        or reference.payment_kind(opportunity.interest)
+        or Interest.CASH.value,
         salesperson=documents.salesperson_for(opportunity),
         terms=documents.terms(i18n.translator(language)),
         language=language,

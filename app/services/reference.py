@@ -1,5 +1,6 @@
 """The lists the forms pick from: users, the site's businesses, facilities and operations,
-kinds of opportunity and their stages, currencies and channels."""
+kinds of opportunity and their stages, the reasons, and the coded lists (channels, payment
+interests, activity outcomes)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from dataclasses import dataclass
 from app.db import models as m
 from app.db import reference as db
 from app.domain import standard_names
-from app.domain.choices import ProcessKind
+from app.domain.choices import Interest, ProcessKind
 from app.domain.stages import StageInfo
+from app.domain.validation import Validator
+from app.i18n import Translator, _
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,3 +116,120 @@ def stored_reason(kind: str, text: str) -> str | None:
         if choice.label == text:
             return choice.name
     return None
+
+
+# --- the coded lists ("channel", "interest", "outcome") -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CodeChoice:
+    """One entry of a coded list: the code records keep, the text shown (a shipped entry
+    translated unless renamed), whether it is offered, and a payment interest's kind of
+    payment ("cash", "finance", "lease")."""
+
+    code: str
+    label: str
+    active: bool = True
+    payment_kind: str = ""
+    name: str = ""  # as stored (a shipped entry's English name)
+
+
+def code_entries(kind: str, translator: Translator | None = None) -> list[CodeChoice]:
+    """Every entry of a coded list in its order, the inactive ones too."""
+    return [
+        CodeChoice(code, standard_names.display_name(key, name, translator), active, payment, name)
+        for code, name, key, active, payment in db.coded_entries(kind)
+    ]
+
+
+def code_choices(
+    kind: str, keep: str = "", entries: list[CodeChoice] | None = None
+) -> list[CodeChoice]:
+    """What a picker of a coded list offers: its active entries in order, and the record's
+    own entry `keep` when it is no longer active (shown where it is held, offered to no
+    other record). `entries`: the list's entries, when read already."""
+    entries = code_entries(kind) if entries is None else entries
+    offered = [e for e in entries if e.active or (keep and e.code == keep)]
+    if keep and all(e.code != keep for e in entries):
+        offered.append(CodeChoice(keep, keep, False))  # a code no entry has: shown as kept
+    return offered
+
+
+def code_lists(*kinds: str) -> dict[str, list[CodeChoice]]:
+    """Every entry of each of the coded lists, read at once (a form's pickers)."""
+    found: dict[str, list[CodeChoice]] = {kind: [] for kind in kinds}
+    for kind, code, name, key, active, payment in db.coded_entries_of(kinds):
+        label = standard_names.display_name(key, name)
+        found[kind].append(CodeChoice(code, label, active, payment, name))
+    return found
+
+
+def code_labels(kind: str, translator: Translator | None = None) -> dict[str, str]:
+    """Code -> text shown, for every entry of a coded list (a list column reads it once)."""
+    return {e.code: e.label for e in code_entries(kind, translator)}
+
+
+def code_label(kind: str, code: str, translator: Translator | None = None) -> str:
+    """The text shown for a code a record keeps; an unknown code as it is."""
+    return code_labels(kind, translator).get(code, code) if code else ""
+
+
+def payment_kind(interest: str) -> str:
+    """The kind of payment ("cash", "finance", "lease") of a payment interest's code: what
+    a quote's payment method defaults to; "" for none, or for a code no entry has."""
+    if not interest:
+        return ""
+    kind = next((e.payment_kind for e in code_entries("interest") if e.code == interest), "")
+    return kind if kind in Interest._value2member_map_ else ""
+
+
+def first_active(kind: str, preferred: str = "") -> str:
+    """`preferred` when it is an active entry of the list, else its first active entry."""
+    active = [e.code for e in code_entries(kind) if e.active]
+    if preferred in active:
+        return preferred
+    return active[0] if active else ""
+
+
+def check_code(
+    v: Validator,
+    name: str,
+    value: str,
+    kind: str,
+    what: str,
+    kept: str = "",
+    entries: list[CodeChoice] | None = None,
+) -> str:
+    """The code of an entry of a coded list given as its code or its name (as stored or
+    as shown, in any case); "" for none. An entry no longer active is taken only where the
+    record already holds it (`kept`); anything else is refused at the field `name`.
+    `entries`: the list's entries, read once by a caller that checks many rows."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    if kept and text == kept:
+        return kept  # what the record holds stays, offered or not: nothing to read
+    entries = code_entries(kind) if entries is None else entries
+    folded = text.lower()
+    found = next((e for e in entries if e.code == text), None) or next(
+        (e for e in entries if folded in (e.code.lower(), e.label.lower(), e.name.lower())),
+        None,
+    )
+    if found is not None and (found.active or found.code == kept):
+        return found.code
+    known = ", ".join(e.label for e in entries if e.active)
+    if found is not None:
+        v.error(
+            name,
+            _("“{text}” is no longer in use as a {label}; pick one of: {known}.").format(
+                text=found.label, label=what, known=known
+            ),
+        )
+    else:
+        v.error(
+            name,
+            _("“{text}” is not a known {label}; pick one of: {known}.").format(
+                text=text, label=what, known=known
+            ),
+        )
+    return text

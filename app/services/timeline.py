@@ -28,8 +28,23 @@ class TimelineEntry:
     locked: bool = False
 
 
-def activity_title(kind: str, subject: str, note_reason: str | None, direction: str | None) -> str:
-    """An activity's line on the timeline: "Call in: Price of the Golf (Follow-up)"."""
+def activity_title(
+    kind: str,
+    subject: str,
+    note_reason: str | None,
+    direction: str | None,
+    outcome: str = "",
+) -> str:
+    """An activity's line on the timeline: "Call in: Price of the Golf (Follow-up)", and
+    what came of it once done: "Call out: Price of the Golf — Appointment made"."""
+    title = _activity_title(kind, subject, note_reason, direction)
+    if outcome:
+        # TRANSLATORS: an activity's line on the timeline, then what came of it.
+        return _("{title} — {outcome}").format(title=title, outcome=outcome)
+    return title
+
+
+def _activity_title(kind: str, subject: str, note_reason: str | None, direction: str | None) -> str:
     label = ActivityKind(kind).label if kind in ActivityKind._value2member_map_ else kind
     if kind == ActivityKind.CALL.value:
         label = _("Call in") if direction == "in" else _("Call out")

@@ -10,11 +10,11 @@ from decimal import Decimal
 from app.db import sales_desk as desk
 from app.db.connection import transaction
 from app.domain import dates, money
-from app.domain.choices import Channel, Condition, DemandKind, Interest
+from app.domain.choices import Channel, Condition, DemandKind
 from app.domain.fields import label
 from app.domain.validation import Validator, not_in_past
 from app.i18n import _
-from app.services import accounts, matching, opportunities, record_rights
+from app.services import accounts, matching, opportunities, record_rights, reference
 
 
 @dataclass
@@ -74,7 +74,7 @@ def create(
     close_date = _("The est. close date")
     not_in_past(v, "est_close_date", data.est_close_date, today, close_date)
     data.condition = v.choice("condition", data.condition, Condition, _("condition"))
-    data.interest = v.choice("interest", data.interest, Interest, _("way to pay"))
+    data.interest = reference.check_code(v, "interest", data.interest, "interest", _("way to pay"))
     budget: Decimal | None = None
     if data.budget.strip():
         try:

@@ -38,10 +38,21 @@ def test_a_new_database_seeds_its_names_with_their_keys(db: Path) -> None:
     reasons = _keys(db, 'SELECT kind, "key", name FROM reason ORDER BY kind, sequence')
     expected = [
         (kind, key, name)
-        for kind, names in sorted(standard_names.REASONS.items())
+        for kind, names in sorted({**standard_names.REASONS, **standard_names.CODED_LISTS}.items())
         for key, (_context, name) in names.items()
     ]
     assert reasons == expected
+    # The coded lists' entries are kept by their keys; a payment interest pays as it says.
+    coded = _keys(db, 'SELECT kind, "key", code, payment_kind FROM reason WHERE code IS NOT NULL')
+    assert {(kind, key) for kind, key, _c, _p in coded} == {
+        (kind, key) for kind, names in standard_names.CODED_LISTS.items() for key in names
+    }
+    assert all(key == code for _k, key, code, _p in coded)
+    assert {key: paid for kind, key, _c, paid in coded if kind == "interest"} == {
+        "cash": "cash",
+        "finance": "finance",
+        "lease": "lease",
+    }
 
 
 def _upgraded_copy(data_dir: Path, version: int, before: list[str]) -> Path:
@@ -155,6 +166,7 @@ def test_the_keys_are_unique_across_stages_kinds_and_reasons() -> None:
         *standard_names.STAGES,
         *standard_names.KINDS,
         *(k for names in standard_names.REASONS.values() for k in names),
+        *(k for names in standard_names.CODED_LISTS.values() for k in names),
     ]
     assert len(keys) == len(set(keys))
     assert set(standard_names.PROCESS_ORDER) < set(standard_names.STAGES)

@@ -35,6 +35,7 @@ from app.services.activities import ActivityInput
 from app.services.conflicts import Conflict
 from app.services.errors import ConflictError, NotFound
 from ui.common import changes
+from ui.common.code_combo import CodeCombo
 from ui.common.qt import (
     CANCEL_BUTTON,
     CLOSE_BUTTON,
@@ -127,6 +128,7 @@ FIELD_ORDER = (
     "note_reason",
     "owner_id",
     "done",
+    "outcome",
     "description",
 )
 
@@ -221,12 +223,15 @@ class ActivityDialog(RecordDialog):
         self.note_reason = QComboBox()
         self.owner = OptionCombo()
         self.done_box = QCheckBox(label("activity.done"))
+        # What came of it: recorded once it is done.
+        self.outcome = CodeCombo("outcome")
+        self.outcome.setToolTip(_("What came of it, once it is done"))
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
         self.description.setPlaceholderText(_("What was said or agreed, what to bring, …"))
         self.description.setMinimumHeight(90)
 
-        for combo in (self.kind, self.direction, self.note_reason, self.owner):
+        for combo in (self.kind, self.direction, self.note_reason, self.owner, self.outcome):
             combo.setMinimumWidth(PICKER_WIDTH)
 
         self.form = QFormLayout()
@@ -241,6 +246,7 @@ class ActivityDialog(RecordDialog):
         self._row("note_reason", _form("activity.note_reason"), self.note_reason, short=True)
         self._row("owner_id", _form("activity.owner_id"), self.owner, short=True)
         self._row("done", "", self.done_box)
+        self._row("outcome", _form("activity.outcome"), self.outcome, short=True)
         self._row("description", _form("activity.description"), self.description)
 
         self.message = FieldErrorLabel()  # what is not about one field
@@ -286,6 +292,7 @@ class ActivityDialog(RecordDialog):
             self.note_reason,
             self.owner,
             self.done_box,
+            self.outcome,
             self.description,
             self.save_button,
             self.cancel_button,
@@ -296,6 +303,7 @@ class ActivityDialog(RecordDialog):
         self.starts.dateTimeChanged.connect(self._on_start_changed)
         self.ends.timeChanged.connect(self._on_end_changed)
         self.done_box.clicked.connect(self._on_done_clicked)
+        self.done_box.toggled.connect(lambda _on: self._enable_outcome())
         self.vehicle.picked.connect(lambda _id: self.boxes["vehicle_id"].clear_message())
         self.subject.textEdited.connect(self.boxes["subject"].clear_message)
         self.buttons.accepted.connect(self.save)
@@ -382,6 +390,8 @@ class ActivityDialog(RecordDialog):
         self._fill_owners(data.owner_id)
         new = self.activity_id is None
         self.done_box.setChecked(data.done or (new and data.kind in DONE_WHEN_NEW))
+        self.outcome.set_current_code(data.outcome)
+        self._enable_outcome()
         self.description.setPlainText(data.description)
         self._show_kind()
         for box in self.boxes.values():
@@ -412,6 +422,7 @@ class ActivityDialog(RecordDialog):
             edit.setReadOnly(read_only)
         for widget in (self.kind, self.direction, self.note_reason, self.owner, self.done_box):
             widget.setEnabled(not read_only)
+        self._enable_outcome()
         self.vehicle.set_read_only(read_only)
         self.save_button.setVisible(not read_only)
         self.save_shortcut.setEnabled(not read_only)
@@ -447,6 +458,7 @@ class ActivityDialog(RecordDialog):
         self.form.setRowVisible(self.boxes["note_reason"], kind == ActivityKind.NOTE.value)
         # A note is a record, not something to do.
         self.form.setRowVisible(self.boxes["done"], kind != ActivityKind.NOTE.value)
+        self.form.setRowVisible(self.boxes["outcome"], kind != ActivityKind.NOTE.value)
         caption = self.form.labelForField(self.boxes["starts_at"])
         if isinstance(caption, QLabel):
             caption.setText(_form(START_FIELDS.get(kind, START_FIELD_LOGGED)))
@@ -515,6 +527,13 @@ class ActivityDialog(RecordDialog):
     def _on_done_clicked(self) -> None:
         self._done_by_hand = True
 
+    def _enable_outcome(self) -> None:
+        """The outcome is picked once the activity is done; what was picked stays in the
+        field while it is not (and is saved only with the tick)."""
+        done = self.done_box.isChecked()
+        self.outcome.setEnabled(done and not self.read_only)
+        self.boxes["outcome"].clear_message()
+
     def _find_vehicles(self, text: str) -> list[LookupItem]:
         if self.kind.current_code() == ActivityKind.TEST_DRIVE.value:
             return self._cars_for_test_drive(text)
@@ -557,6 +576,9 @@ class ActivityDialog(RecordDialog):
             vehicle_id=self.vehicle.current_id() if kind == ActivityKind.TEST_DRIVE.value else None,
             direction=(self.direction.currentData() or "") if is_call else "",
             note_reason=(self.note_reason.currentData() or "") if is_note else "",
+            outcome=self.outcome.current_code()
+            if self.done_box.isChecked() and not is_note
+            else "",
         )
 
     def state(self) -> tuple[Any, ...]:
@@ -571,6 +593,7 @@ class ActivityDialog(RecordDialog):
             self.note_reason.currentData(),
             self.owner.current_id(),
             self.done_box.isChecked(),
+            self.outcome.current_code(),
             self.description.toPlainText(),
         )
 

@@ -88,6 +88,9 @@ def _past_close(o: AgendaOpportunity, today: date) -> str:
 
 
 def _kind(a: AgendaActivity, _today: date) -> str:
+    if a.done and a.outcome:
+        # TRANSLATORS: an agenda's done activity and what came of it: "Appointment (done: Quote requested)".
+        return _("{kind} (done: {outcome})").format(kind=kind_label(a.kind), outcome=a.outcome)
     return _("{kind} (done)").format(kind=kind_label(a.kind)) if a.done else kind_label(a.kind)
 
 

@@ -1,7 +1,8 @@
 """The Administration's lists of master data: businesses, facilities, operations, the vehicle
 catalogue, its options and accessories, the stock, and the editable lists (reasons, sources,
-competitors). Each with search, add, edit, deactivate (activate again), and delete
-for what nothing holds; the lists can be put in order."""
+competitors, channels, payment interests, activity outcomes). Each with search, add, edit,
+deactivate (activate again), and delete for what nothing holds; the lists can be put in
+order."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import money
-from app.domain.choices import BusinessKind, Condition, OperationKind, VehicleUse
+from app.domain.choices import BusinessKind, Condition, Interest, OperationKind, VehicleUse
 from app.domain.master_data import ItemKind, ListKind, PriceBasis
 from app.domain.quotes import VatTreatment
 from app.domain.text import SEARCH_MAX_LENGTH
@@ -312,12 +313,20 @@ LISTS = Section(
     lambda text, inactive: [],  # the lists page loads the list picked
     (
         Column(FieldLabel("list_entry.name"), lambda r: r.shown),
+        Column(
+            FieldLabel("list_entry.payment_kind"),
+            lambda r: Interest(r.payment_kind).label if r.payment_kind else "",
+        ),
         Column(FieldLabel("list_entry.used"), lambda r: str(r.used), figure=True),
         Column(FieldLabel("list_entry.active"), lambda r: _yes_no(r.active)),
     ),
     (Field("name", "text", "list_entry.name"),),
     describe=lambda r: r.shown,
 )
+COL_PAYMENT_KIND = 1  # shown for the payment interests only
+
+# A payment interest says which kind of payment it is: the quotes' payment plans follow it.
+_PAYMENT_KIND = Field("payment_kind", "choice", "list_entry.payment_kind", choices=Interest)
 
 SECTIONS = (BUSINESSES, FACILITIES, OPERATIONS, CATALOGUE, ITEMS, STOCK, LISTS)
 
@@ -428,6 +437,10 @@ class MasterListPage(QWidget):
         self.down_button.setEnabled(may and current is not None)
         if current is not None and self.section.deactivatable:
             self.active_button.setText(_("&Deactivate") if current.active else _("Ac&tivate again"))
+            kept = getattr(current, "stays_active", "") if current.active else ""
+            if kept and may:  # an entry the program relies on: say why rather than refuse
+                self.active_button.setEnabled(False)
+                self.active_button.setToolTip(kept)
 
     # Changing
 
@@ -468,6 +481,9 @@ class MasterListPage(QWidget):
         except (ConflictError, NotFound) as exc:
             self.say(_("Not changed: {reason}").format(reason=exc), error=True)
             self.refresh()
+            return False
+        except ValidationError as exc:  # an entry the program relies on stays active
+            self.say(exc.errors.get("active", str(exc)), error=True)
             return False
         self.say(
             _("“{name}” is active again.").format(name=self.section.describe(saved))
@@ -518,6 +534,16 @@ class ListsPage(MasterListPage):
         self.proxy.sort(-1)
         self.top.insertWidget(0, self.kind)
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
+        self._show_columns()
+
+    def refresh(self, select_id: int | None = None) -> None:
+        super().refresh(select_id)
+        self._show_columns()
+
+    def _show_columns(self) -> None:
+        if hasattr(self, "kind"):  # the base class refreshes before the picker exists
+            paid = self.current_kind() == ListKind.INTEREST.value
+            self.table.setColumnHidden(COL_PAYMENT_KIND, not paid)
 
     def current_kind(self) -> str:
         return str(self.kind.currentData())
@@ -531,7 +557,22 @@ class ListsPage(MasterListPage):
         )
 
     def new_record(self) -> Any:
-        return ListEntry(kind=self.current_kind())
+        kind = self.current_kind()
+        paid = Interest.CASH.value if kind == ListKind.INTEREST.value else ""
+        return ListEntry(kind=kind, payment_kind=paid)
+
+    def make_dialog(self, title: str, record: Any) -> MasterRecordDialog:
+        if record.kind != ListKind.INTEREST.value:
+            return super().make_dialog(title, record)
+        dialog = MasterRecordDialog(
+            title, LISTS.record_name, (*LISTS.fields, _PAYMENT_KIND), record, self
+        )
+        if record.key:
+            # A shipped entry means what its name says; another kind is an entry of its own.
+            kind = dialog.widgets["payment_kind"]
+            kind.setEnabled(False)
+            kind.setToolTip(_("Shipped with the program: add an entry for another kind."))
+        return dialog
 
 
 class StockPage(MasterListPage):

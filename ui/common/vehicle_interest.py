@@ -9,8 +9,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from app.domain.choices import Condition, Interest
+from app.domain.choices import Condition
 from app.services import catalogue
+from ui.common.code_combo import CodeCombo
 from ui.common.widgets import CatalogueCombo, ChoiceCombo
 
 # The catalogue pickers, each offering what fits the ones before it.
@@ -28,7 +29,7 @@ class VehicleInterestPickers:
         self.quiet = False  # filling from a load or a vehicle: offer, never clear
         self._loading = False  # the levels are set one by one: offered once all are set
         self._taken: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-        self.interest = ChoiceCombo(Interest)
+        self.interest = CodeCombo("interest")
         self.condition = ChoiceCombo(Condition)
         self.levels: dict[str, CatalogueCombo] = {name: CatalogueCombo() for name in LEVELS}
         for name in LEVELS:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.domain import money, pipeline
-from app.domain.choices import Channel, Condition
+from app.domain.choices import Condition
 from app.i18n import N_, _, ngettext
 from app.services import dashboard, reference, teams
 from app.services.dashboard import (
@@ -376,7 +376,8 @@ class DashboardFilterBar(QWidget):
         fill_filter_combo(
             self.condition, _("New and used"), [(c.value, c.label) for c in Condition]
         )
-        fill_filter_combo(self.channel, _("Any channel"), [(c.value, c.label) for c in Channel])
+        channels = [(c.code, c.label) for c in reference.code_entries("channel")]
+        fill_filter_combo(self.channel, _("Any channel"), channels)
         fill_filter_combo(
             self.source, _("Any source"), [(s, s) for s in dashboard.distinct_values("source")]
         )

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import reading
-from app.domain.choices import Channel, LeadStatus, Status
+from app.domain.choices import LeadStatus, Status
 from app.domain.fields import label
 from app.domain.languages import CORRESPONDENCE_LANGUAGES, language_name
 from app.domain.validation import ValidationError
@@ -41,6 +41,7 @@ from app.services.leads import LeadDetail, LeadInput
 from app.services.opportunities import OpenSalesExist
 from ui.activities.timeline import LEAD, TimelineWidget
 from ui.common import changes, second_sale_dialog
+from ui.common.code_combo import CodeCombo
 from ui.common.demand_editor import DemandEditor
 from ui.common.list_suggestions import suggest_from_list
 from ui.common.personal_data import personal_data_menu
@@ -57,7 +58,6 @@ from ui.common.record_dialog import RecordDialog
 from ui.common.second_sale_dialog import SecondSaleChoice
 from ui.common.vehicle_interest import LEVELS
 from ui.common.widgets import (
-    ChoiceCombo,
     FieldBox,
     OptionCombo,
     fit_to_screen,
@@ -293,7 +293,7 @@ class LeadDialog(RecordDialog):
 
         origin_group = QGroupBox(_("Origin and owner"))
         origin_form = form_layout(origin_group)
-        self.channel = ChoiceCombo(Channel)
+        self.channel = CodeCombo("channel")
         self.source = QLineEdit()
         self.source.setPlaceholderText(_("e.g. dealer website, spring campaign"))
         suggest_from_list(self.source, "source")  # the Administration's list

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.choices import Channel
 from app.i18n import _
-from app.services import lead_import
+from app.services import lead_import, reference
 from app.services.lead_import import ImportCancelled, ImportRefused, ImportReport
+from ui.common.code_combo import CodeCombo
 from ui.common.import_worker import (
     PROGRESS_STEPS,
     CsvFileBox,
@@ -42,7 +42,7 @@ from ui.common.qt import (
     STRETCH,
     TO_CONTENTS,
 )
-from ui.common.widgets import ChoiceCombo, OptionCombo
+from ui.common.widgets import OptionCombo
 from ui.leads.lead_sections import fill_owners
 
 
@@ -86,8 +86,9 @@ class LeadImportDialog(QDialog):
         intro.setWordWrap(True)
         self.file_box = CsvFileBox(_("Choose the leads file"))
         self.path_edit, self.browse_button = self.file_box.path_edit, self.file_box.browse_button
-        self.channel = ChoiceCombo(Channel, none_label=None)
-        self.channel.set_current_code(Channel.WEB_FORM.value)
+        self.channel = CodeCombo("channel", none_label=None)
+        # The web form's channel while it is in use, else the list's first.
+        self.channel.set_current_code(reference.first_active("channel", "web_form"))
         self.channel.setToolTip(_("For rows whose file has no channel column, or leaves it empty"))
         self.owner = OptionCombo()
         fill_owners(self.owner, current_user_id)
@@ -180,7 +181,7 @@ class LeadImportDialog(QDialog):
         self.refused.hide()
         worker = self.worker = LeadImportWorker(
             path,
-            self.channel.current_code() or Channel.WEB_FORM.value,
+            self.channel.current_code() or reference.first_active("channel", "web_form"),
             self.owner.current_id(),
             self,
         )

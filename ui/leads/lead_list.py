@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from app import i18n
 from app.domain import reading
-from app.domain.choices import Channel, LeadStatus
+from app.domain.choices import LeadStatus
 from app.domain.fields import label
 from app.i18n import _, ngettext
 from app.services import leads, record_rights, reference
@@ -37,7 +37,7 @@ _DONE_BRUSH = QBrush(QColor("#6b6b6b"))
 _DONE = {LeadStatus.CONVERTED.value, LeadStatus.DISQUALIFIED.value}
 
 
-def _label(choice: type[Channel] | type[LeadStatus], value: str) -> str:
+def _label(choice: type[LeadStatus], value: str) -> str:
     try:
         return choice(value).label
     except ValueError:
@@ -49,7 +49,8 @@ class LeadTableModel(PagedTableModel):
         (FieldLabel("lead.name"), "name"),
         (FieldLabel("lead.email"), "email"),
         (FieldLabel("lead.phone"), "phone"),
-        (FieldLabel("lead.interest"), "interest"),
+        # Brand and model: what the lead is interested in (the way to pay is on the form).
+        (FieldLabel("lead.vehicle_interest"), "interest"),
         (FieldLabel("lead.channel"), "channel"),
         (FieldLabel("lead.source"), "source"),
         (FieldLabel("lead.owner_id"), "owner"),
@@ -60,8 +61,11 @@ class LeadTableModel(PagedTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(LeadFilter(), "created_at", parent)
         self._descending = True
+        self.channels: dict[str, str] = {}
 
     def fetch_count(self, flt: LeadFilter) -> int:
+        # The channels' names, read once a refresh (an administrator may have renamed one).
+        self.channels = reference.code_labels("channel")
         return leads.count(flt)
 
     def fetch_page(
@@ -71,7 +75,7 @@ class LeadTableModel(PagedTableModel):
 
     def display(self, item: LeadRow, column: int) -> str:
         if column == COL_CHANNEL:
-            return _label(Channel, item.channel)
+            return self.channels.get(item.channel, item.channel)
         if column == COL_STATUS:
             return _label(LeadStatus, item.status)
         if column == COL_CREATED:
@@ -175,7 +179,9 @@ class LeadListPage(SearchListPage):
         fill_filter_combo(
             self.owner, _("Anyone"), [(o.id, o.label) for o in reference.users(active_only=False)]
         )
-        fill_filter_combo(self.channel, _("Any channel"), [(c.value, c.label) for c in Channel])
+        # Every channel, those no longer in use too: old leads hold them.
+        channels = [(c.code, c.label) for c in reference.code_entries("channel")]
+        fill_filter_combo(self.channel, _("Any channel"), channels)
 
     def current_filter(self) -> LeadFilter:
         status = self.status.currentData()

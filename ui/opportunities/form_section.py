@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.fields import label
 from app.services.opportunities import OpportunityInput
+from ui.common.code_combo import CodeCombo
 from ui.common.qt import GROW_FIELDS, LABEL_ALIGN
 from ui.common.widgets import (
     CatalogueCombo,
@@ -39,7 +40,7 @@ class Section(QGroupBox):
     def _row(self, name: str, field: QWidget, *beside: QWidget, short: bool = False) -> FieldBox:
         """The field `name` of the opportunity, labelled as the catalogue of labels has it
         in a form (with its access key)."""
-        if short and isinstance(field, (OptionCombo, ChoiceCombo, CatalogueCombo)):
+        if short and isinstance(field, (OptionCombo, ChoiceCombo, CodeCombo, CatalogueCombo)):
             field.setMinimumWidth(PICKER_WIDTH)
         box = FieldBox(field, *beside, stretch=short)
         self.boxes[name] = box

@@ -17,17 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import money
-from app.domain.choices import Channel
 from app.domain.fields import label
 from app.domain.stages import StageInfo, first_stage, stage_choices
 from app.i18n import _
 from app.services import accounts, reference
 from app.services.opportunity_form import FormChoices, OpportunityForm, OpportunityInput
 from app.services.reference import Option
+from ui.common.code_combo import CodeCombo
 from ui.common.list_suggestions import suggest_from_list
 from ui.common.qt import DELETE_ON_CLOSE
 from ui.common.widgets import (
-    ChoiceCombo,
     DateEdit,
     LookupEdit,
     LookupItem,
@@ -78,7 +77,7 @@ class OpportunitySection(Section):
         self.probability_hint.setEnabled(False)  # drawn in the muted colour
         self.probability_reset = QPushButton()
         self.probability_reset.setToolTip(_("Let the probability follow the stage again"))
-        self.channel = ChoiceCombo(Channel)
+        self.channel = CodeCombo("channel")
         self.source = QLineEdit()
         self.source.setPlaceholderText(_("e.g. the campaign, the event, who referred them"))
         suggest_from_list(self.source, "source")  # the Administration's list
@@ -186,6 +185,7 @@ class OpportunitySection(Section):
             data.stage_id, form.stages, form.fixed_sequence, self._from_lead, form.is_new
         )
         self._set_probability(form.probability, data.probability is not None)
+        self.channel.set_entries(choices.codes.get("channel"))
         self.channel.set_current_code(data.channel)
         self.source.setText(data.source)
         self.description.setPlainText(data.description)

@@ -50,6 +50,7 @@ class BrandingSection(Section):
         it are used rather than asked for."""
         if choices is not None:
             self.pickers.take_offers(choices.catalogue, choices.catalogue_for)
+            self.interest.set_entries(choices.codes.get("interest"))
         self.pickers.load(data)
 
     def fill(self, data: OpportunityInput, errors: dict[str, str]) -> None:

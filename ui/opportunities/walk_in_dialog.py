@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import dates
-from app.domain.choices import Condition, Interest
+from app.domain.choices import Condition
 from app.domain.fields import label
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, pgettext
@@ -31,6 +31,7 @@ from app.services.errors import NotFound
 from app.services.opportunities import OpenSalesExist
 from ui.common import second_sale_dialog
 from ui.common.changes import OPPORTUNITY, record_changes
+from ui.common.code_combo import CodeCombo
 from ui.common.qt import (
     ACCEPT_ROLE,
     CANCEL,
@@ -149,7 +150,7 @@ class WalkInDialog(QDialog):
         self.model = CatalogueCombo()
         # Picked by typing a letter ("n", "u", "c", "f", "l"): no list to open.
         self.condition = ChoiceCombo(Condition)
-        self.interest = ChoiceCombo(Interest)
+        self.interest = CodeCombo("interest")
         self.budget = QLineEdit()
         self.budget.setPlaceholderText(_("what they want to spend, e.g. 30000"))
         self.trade_in = QLineEdit()

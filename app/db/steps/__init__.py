@@ -11,6 +11,7 @@ from collections.abc import Callable
 from peewee import Database
 
 from app.db.steps.languages import correspondence_languages
+from app.db.steps.lists import channels_interests_and_outcomes
 from app.db.steps.search_words import search_words
 from app.db.steps.setup import setup_master_data
 from app.db.steps.shared_files import shared_files
@@ -52,6 +53,7 @@ STEPS: list[Callable[[Database], None]] = [
     shared_files,
     teams_and_shared_sales,
     setup_master_data,
+    channels_interests_and_outcomes,
     search_words,
 ]
 

@@ -12,10 +12,10 @@ from typing import Any
 from app.db import dashboard as db
 from app.db.teams import team_names
 from app.domain import fields, pipeline
-from app.domain.choices import Channel, Condition
+from app.domain.choices import Condition
 from app.domain.standard_names import display_name
 from app.i18n import N_, Translator, current
-from app.services.reference import businesses, facilities, users
+from app.services.reference import businesses, code_label, code_labels, facilities, users
 
 # Breakdown key -> what the selector shows (in English; `breakdown_label` translates it).
 BREAKDOWNS: dict[str, str] = {
@@ -188,7 +188,7 @@ def bucket_label(bucket: Bucket, shown: str, translator: Translator | None = Non
     if bucket.breakdown == "condition":
         return choice_label(Condition, bucket.value, translator)
     if bucket.breakdown == "channel":
-        return choice_label(Channel, bucket.value, translator)
+        return code_label("channel", bucket.value, translator)
     return shown
 
 
@@ -212,6 +212,7 @@ class Names:
         self.business = {o.id: o.label for o in businesses()}
         self.facility = {o.id: o.label for o in facilities()}
         self.operation = db.operation_names()
+        self.channel = code_labels("channel", self.translator)
 
     def label(self, breakdown: str, key: Any) -> str:
         if key is None or key == "":
@@ -226,7 +227,7 @@ class Names:
         if breakdown == "condition":
             return choice_label(Condition, key, self.translator)
         if breakdown == "channel":
-            return choice_label(Channel, key, self.translator)
+            return self.channel.get(key, str(key))
         return str(key)
 
 
