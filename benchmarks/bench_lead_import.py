@@ -6,33 +6,48 @@ Writes a web-form export of the given size (rows of some 500 bytes, each with a 
 then imports it into a new database in a child process and prints the rows, the seconds,
 the child's peak resident memory and its memory before the import (Python, Qt-free).
 
-Target (issue 14, point 8): 50 MB in under 8 s. The time is printed with its ratio to a
-baseline measured in the same run: the same file read by the csv module and written with a
-bare executemany into a table without indexes, so a loaded machine shows as a loaded machine."""
+Target (issue 14, point 8): 50 MB in under 8 s (p95 of the rounds). Each round imports into
+a new database and runs the baseline, in the order turned round every other round: the same
+file read by the csv module and written with a bare executemany into a table without
+indexes, in a child process of its own too (its time and peak memory), so a loaded machine
+shows as a loaded machine. Exits 1 when the target is missed."""
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from benchmarks.measure import Targets, interleaved
 
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
-from app.services import lead_import, leads, workspace
+from app.services import lead_import, leads, sign_in, workspace
 
 workspace.open_database(Path(sys.argv[2]))
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# The import needs someone with the right to import: the new database's administrator.
+sign_in.create_first_administrator(
+    "admin", "Admin", "showroom-demo-2026", "showroom-demo-2026"
+)
+
+
+def status(field):
+    with open("/proc/self/status") as f:
+        return int(next(line.split()[1] for line in f if line.startswith(field)))
+
+
+# Argon2's 64 MiB for the sign-in set the high-water mark: Linux starts it again here.
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")
+before = status("VmRSS:")
 start = time.perf_counter()
 report = lead_import.import_csv(Path(sys.argv[1]))
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = status("VmHWM:")
 print(json.dumps({"imported": report.imported, "refused": len(report.errors),
                   "seconds": seconds, "before_kb": before, "peak_kb": peak}))
 """
@@ -56,43 +71,73 @@ def write_file(path: Path, megabytes: int) -> int:
     return rows
 
 
-def bare_executemany(csv_path: Path, db_path: Path) -> float:
-    """Seconds to read the file with the csv module and insert its rows as they are."""
-    conn = sqlite3.connect(db_path)
-    conn.execute("CREATE TABLE t (a, b, c, d, e, f, g, h, i, j)")
-    start = time.perf_counter()
-    with csv_path.open(encoding="utf-8", newline="") as handle, conn:
-        rows = csv.reader(handle)
-        next(rows)
-        conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    seconds = time.perf_counter() - start
-    conn.close()
-    return seconds
+_BASELINE = """
+import csv, json, resource, sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[2])
+conn.execute("CREATE TABLE t (a, b, c, d, e, f, g, h, i, j)")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+with open(sys.argv[1], encoding="utf-8", newline="") as handle, conn:
+    rows = csv.reader(handle)
+    next(rows)
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "before_kb": before, "peak_kb": peak}))
+"""
+
+
+def _child(code: str, csv_path: Path, db_path: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(csv_path), str(db_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--megabytes", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        csv_path, db_path = Path(folder) / "leads.csv", Path(folder) / "bench.sqlite3"
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        csv_path = folder / "leads.csv"
         rows = write_file(csv_path, args.megabytes)
-        out = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(csv_path), str(db_path)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        result = json.loads(out.strip().splitlines()[-1])
-        bare = bare_executemany(csv_path, Path(folder) / "baseline.sqlite3")
-        size = csv_path.stat().st_size / 1024 / 1024
-        print(f"file: {size:.1f} MB, {rows:,} rows")
-        print(
-            f"imported {result['imported']:,} (refused {result['refused']}) in "
-            f"{result['seconds']:.1f} s; peak memory {result['peak_kb'] / 1024:.0f} MB "
-            f"({result['before_kb'] / 1024:.0f} MB before the import); target < 8 s"
+        results: dict[str, list[dict[str, float]]] = {"app": [], "plain": []}
+        count = iter(range(1_000_000))
+
+        def run(side: str) -> float:
+            code = _CHILD if side == "app" else _BASELINE
+            result = _child(code, csv_path, folder / f"{side}-{next(count)}.sqlite3")
+            results[side].append(result)
+            return result["seconds"] * 1000
+
+        times = interleaved(
+            {"app": lambda: run("app"), "plain": lambda: run("plain")},
+            args.rounds,
+            warm_up=0,
+            measured=True,
         )
-        print(f"bare csv + executemany {bare:.2f} s, ratio {result['seconds'] / bare:.1f}")
+        size = csv_path.stat().st_size / 1024 / 1024
+    app, plain = times["app"], times["plain"]
+    last, base = results["app"][-1], results["plain"][-1]
+    print(f"file: {size:.1f} MB, {rows:,} rows; {args.rounds} rounds")
+    print(
+        f"import: {last['imported']:,.0f} imported (refused {last['refused']:.0f}), {app}; peak "
+        f"memory {last['peak_kb'] / 1024:.0f} MB ({last['before_kb'] / 1024:.0f} MB before)"
+    )
+    print(
+        f"csv + executemany: {plain}; peak memory {base['peak_kb'] / 1024:.0f} MB "
+        f"({base['before_kb'] / 1024:.0f} MB before); ratio of medians "
+        f"{app.median / plain.median:.1f}"
+    )
+    targets = Targets()
+    targets.below(f"import of {size:.0f} MB, p95", app.p95 / 1000, 8, unit="s")
+    targets.exit()
 
 
 if __name__ == "__main__":

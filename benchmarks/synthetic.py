@@ -89,7 +89,7 @@ def build(path: Path, opportunities: int, accounts: int, seed: int = 1) -> Path:
             leads=opportunities // 10,
         )
         demo.load_demo(seed=seed, today=date.today(), size=size)
-        # The signature is a setting, which only the dealership's administrator writes.
+        # The build's mark is a setting, which only an administrator writes.
         sign_in.sign_in(demo.DEMO_ADMINISTRATOR[0], demo.DEMO_PASSWORD)
         workspace.set_setting(_SETTING, signature)
     finally:

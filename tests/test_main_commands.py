@@ -107,35 +107,48 @@ def test_check_reports_a_sound_database(data_dir: Path, capsys: pytest.CaptureFi
     assert "is sound and up to date" in capsys.readouterr().out
 
 
-def test_start_up_shows_the_window_before_it_opens_the_database(
+def test_start_up_shows_the_sign_in_window_before_it_opens_the_database(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], qapp
 ) -> None:
     from PySide6.QtWidgets import QApplication
 
     from ui.shell.main_window import MainWindow
+    from ui.shell.sign_in_window import SignInDialog
 
     database = _filled(data_dir)
-    seen: list[tuple[bool, bool, str]] = []
+    seen: list[tuple[bool, bool, str, str, bool]] = []
     real_open = workspace.open_database
 
     def opening(path: Path | None = None) -> Path:
-        for window in QApplication.topLevelWidgets():
-            if not isinstance(window, MainWindow) or window.database_path != database:
-                continue  # (the windows of earlier tests)
-            seen.append(
-                (window.isVisible(), window.new_action.isEnabled(), window.opening_label.text())
-            )
+        for dialog in QApplication.topLevelWidgets():
+            if isinstance(dialog, SignInDialog) and dialog.isVisible():
+                main_windows = [
+                    w
+                    for w in QApplication.topLevelWidgets()
+                    if isinstance(w, MainWindow) and w.database_path == database
+                ]
+                seen.append(
+                    (
+                        dialog.login.isEnabled(),
+                        dialog.sign_in_button.isEnabled(),
+                        dialog.sign_in_intro.text(),
+                        dialog.login.text(),
+                        any(w.isVisible() for w in main_windows),
+                    )
+                )
         return real_open(path)
 
     monkeypatch.setattr(workspace, "open_database", opening)
     assert main.main(["--data-dir", str(data_dir), "--smoke"]) == 0
-    # Shown, with its actions waiting for the database, and saying which one it opens.
-    assert seen == [(True, False, f"Opening the database {database} …")]
+    # Shown alone, the login typed in ahead, the button waiting for the database, and
+    # saying which one it opens; the main window comes once someone has signed in.
+    assert seen == [(True, False, f"Opening the database {database} …", "anna", False)]
     out = capsys.readouterr().out
-    shown, listed = (
-        float(out.split(f"{n} at ")[1].split()[0].rstrip(",")) for n in ("shown", "list")
+    shown, signed, listed = (
+        float(out.split(f"{n} at ")[1].split()[0].rstrip(","))
+        for n in ("sign-in shown", "signed in", "list")
     )
-    assert "started and closed cleanly" in out and shown <= listed
+    assert "started and closed cleanly" in out and shown <= signed <= listed
 
 
 def test_the_window_frame_loads_no_database_code() -> None:
@@ -170,12 +183,12 @@ def test_the_window_frame_translates_without_loading_babel() -> None:
     assert out.split() == ["True", "False"]
 
 
-def test_the_window_says_when_opening_upgrades_the_database(
+def test_the_sign_in_window_says_when_opening_upgrades_the_database(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, qapp
 ) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from ui.shell.main_window import MainWindow
+    from ui.shell.sign_in_window import SignInDialog
 
     database = data_dir / "showroom.sqlite3"
     fixture = Path(__file__).parent / "fixtures" / "schema-v6.sqlite3"
@@ -186,9 +199,9 @@ def test_the_window_says_when_opening_upgrades_the_database(
 
     def opening(path: Path | None = None) -> Path:
         said.extend(
-            w.opening_label.text()
+            w.sign_in_intro.text()
             for w in QApplication.topLevelWidgets()
-            if isinstance(w, MainWindow) and w.database_path == database
+            if isinstance(w, SignInDialog) and w.isVisible()
         )
         return real_open(path)
 
@@ -202,29 +215,33 @@ def test_the_window_says_when_opening_upgrades_the_database(
     assert list((data_dir / "backups").glob("*before-upgrade-v6*"))
 
 
-def test_closing_the_window_while_the_database_opens_ends_the_program(
+def test_quitting_at_the_sign_in_while_the_database_opens_ends_the_program(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, qapp
 ) -> None:
     from PySide6.QtWidgets import QApplication
 
     from ui.shell.main_window import MainWindow
+    from ui.shell.sign_in_window import SignInDialog
 
-    database = _filled(data_dir)
+    _filled(data_dir)
     real_open = workspace.open_database
     looped: list[bool] = []
 
-    def closed_meanwhile(path: Path | None = None) -> Path:
-        for window in QApplication.topLevelWidgets():
-            if isinstance(window, MainWindow) and window.database_path == database:
-                window.close()  # the user closes the frame while it opens
+    def quit_meanwhile(path: Path | None = None) -> Path:
+        for dialog in QApplication.topLevelWidgets():
+            if isinstance(dialog, SignInDialog) and dialog.isVisible():
+                dialog.reject()  # the user presses Quit while it opens
         return real_open(path)
 
-    monkeypatch.setattr(workspace, "open_database", closed_meanwhile)
+    monkeypatch.setattr(workspace, "open_database", quit_meanwhile)
     monkeypatch.setattr(QApplication, "exec", lambda *_: looped.append(True) or 0)
     monkeypatch.setattr(main.sys, "excepthook", main.sys.excepthook)
     assert main.main(["--data-dir", str(data_dir)]) == 0
-    # No event loop with nothing on screen, and the database is closed again.
+    # No event loop with nothing on screen, no main window shown, the database closed.
     assert looped == []
+    assert not any(
+        isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()
+    )
     from app.db.connection import database as bound
 
     assert bound.is_closed()

@@ -154,12 +154,19 @@ class ServerDatabase(PostgresqlDatabase):
         self.connect()
 
 
-def open_postgres(url: str, password: str | None = None) -> PostgresqlDatabase:
-    """Connect to the site's PostgreSQL server and bind the models to it."""
+def connect_postgres(url: str, password: str | None = None) -> PostgresqlDatabase:
+    """Connect to a PostgreSQL database without binding the models to it: the program's
+    own database stays what it was (a move to the server copies into this one)."""
     parameters = postgres_parameters(url, password)
     name = str(parameters.pop("dbname", "") or parameters.get("user", "") or "")
     db = ServerDatabase(name, **parameters)
     db.connect(reuse_if_open=True)
+    return db
+
+
+def open_postgres(url: str, password: str | None = None) -> PostgresqlDatabase:
+    """Connect to the site's PostgreSQL server and bind the models to it."""
+    db = connect_postgres(url, password)
     database.initialize(db)
     return db
 

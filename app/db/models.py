@@ -615,8 +615,9 @@ class Opportunity(BaseModel):
     class Meta:
         indexes = (
             # One salesperson's open ones by close date (their list, their agenda), and
-            # everyone's (the list's first screen): schema version 7.
-            (("owner", "status", "est_close_date"), False),
+            # everyone's (the list's first screen): schema version 7; with the stage, so
+            # the agenda reads the index alone (steps/agenda_index.py).
+            (("owner", "status", "est_close_date", "stage"), False),
             (("status", "est_close_date"), False),
             (("vehicle", "status"), False),
             # The list's sort columns, so its first page is an index walk.
@@ -710,6 +711,8 @@ class Activity(BaseModel):
         indexes = (
             (("opportunity", "starts_at"), False),
             (("owner", "done", "starts_at"), False),
+            # Today's appointments of one salesperson, done or not (the agenda).
+            (("owner", "starts_at"), False),
             (("vehicle", "starts_at"), False),
             (("account", "starts_at"), False),
             (("lead", "starts_at"), False),

@@ -67,6 +67,11 @@ def _is_empty(target: Database) -> bool:
     return not set(target.get_tables()) - {"schema_version"}
 
 
+def table_count() -> int:
+    """How many tables a move copies (what its progress counts)."""
+    return len(models.TABLES)
+
+
 def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -> list[TableCopy]:
     """Copy the SQLite database at `source` (at the current schema) into the empty server
     database `target` (bound or not: only its connection is used), in one transaction."""

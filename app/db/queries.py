@@ -773,10 +773,10 @@ def agenda_opportunities(
     ]
     stale = " ".join("WHEN ? THEN ?" for _ in thresholds)
     # The CASE's value is a timestamp as SQLite stores one (text); PostgreSQL is told so.
-    threshold = f"CASE stage_id {stale} END"
+    threshold = f"CASE mine.stage_id {stale} END"
     if not is_sqlite():
         threshold = f"CAST({threshold} AS TIMESTAMP)"
-    stale_test = f"entered < {threshold}" if thresholds else "1 = 0"
+    stale_test = f"mine.entered < {threshold}" if thresholds else "1 = 0"
     # One salesperson's, or a team's: its members' and what it holds untaken.
     whose = (
         '(o.owner_id IN (SELECT id FROM "user" WHERE team_id = ?) '
@@ -784,20 +784,25 @@ def agenda_opportunities(
         if team_id is not None
         else "o.owner_id = ?"
     )
+    # Each open one's close date and stage from the owner's index, and the time of its last
+    # move from the stage history's (opportunity_id, created_at): one probe each, made once
+    # (materialised). Only the flagged ones are then read with their customer and stage.
     sql = f"""
-        SELECT id, topic, customer, stage, stage_key, est_close_date, days_allowed, entered
-        FROM (
-            SELECT o.id, o.topic, a.name AS customer, coalesce(s.name, '') AS stage,
-                   s.key AS stage_key, o.est_close_date, s.days_allowed, o.stage_id,
+        WITH mine AS MATERIALIZED (
+            SELECT o.id, o.stage_id, o.est_close_date,
                    (SELECT max(sc.created_at) FROM stage_change sc
                     WHERE sc.opportunity_id = o.id) AS entered
             FROM opportunity o
-            JOIN account a ON a.id = o.account_id
-            LEFT JOIN stage s ON s.id = o.stage_id
             WHERE {whose} AND o.status = 'open'
-        ) AS mine
-        WHERE est_close_date < ? OR {stale_test}
-        ORDER BY est_close_date
+        )
+        SELECT o.id, o.topic, a.name, coalesce(s.name, ''), s.key, o.est_close_date,
+               s.days_allowed, mine.entered
+        FROM mine
+        JOIN opportunity o ON o.id = mine.id
+        JOIN account a ON a.id = o.account_id
+        LEFT JOIN stage s ON s.id = o.stage_id
+        WHERE mine.est_close_date < ? OR {stale_test}
+        ORDER BY o.est_close_date, o.id
     """
     params: list[Any] = [team_id, team_id] if team_id is not None else [user_id]
     params.append(today.isoformat())

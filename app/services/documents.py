@@ -27,7 +27,7 @@ from app.domain.fields import label as field_label
 from app.domain.languages import CORRESPONDENCE_LANGUAGES
 from app.domain.quotes import VatTreatment
 from app.domain.rights import Right
-from app.domain.validation import Validator
+from app.domain.validation import ValidationError, Validator
 from app.i18n import ENGLISH, N_, SOURCE_LANGUAGE, Translator, _
 from app.services import access, conflicts, wording
 from app.services.errors import ConflictError, NotFound
@@ -52,7 +52,12 @@ NO_SELLER = N_(
     "opportunity to a business (Assignment), or have the administrator add the dealership."
 )
 TERMS_SETTING = "documents.terms"
-LOGO_SETTING = "documents.logo_path"
+# The logo new documents print: the SHA-256 of its bytes, kept in the database (the
+# document_image table), so every workstation prints the same one. OLD_LOGO_SETTING is the
+# path of a logo file a database from before named instead; the first read or save moves
+# that file into the database.
+LOGO_SETTING = "documents.logo"
+OLD_LOGO_SETTING = "documents.logo_path"
 VALID_DAYS_SETTING = "quote.valid_days"
 VAT_RATE_SETTING = "quote.vat_rate"
 # The dealership's language: a customer's documents are written in it unless the customer
@@ -73,6 +78,7 @@ DOCUMENT_SETTING_KEYS = (
     VAT_RATE_SETTING,
     TERMS_SETTING,
     LOGO_SETTING,
+    OLD_LOGO_SETTING,
     LANGUAGE_SETTING,
     *TRANSLATED_TERMS_SETTINGS,
 )
@@ -180,15 +186,15 @@ def seller_for(row: m.Opportunity) -> Seller:
         business = first_business()
     if business is None:
         return Seller(name="")
-    logo = logo_image(_setting(LOGO_SETTING, ""))
+    logo = current_logo()
     return Seller(
         name=business.name,
         address_lines=_address(business.street, business.postcode, business.city, business.country),
         vat_number=business.vat_number,
         phone=business.phone,
         email=business.email,
-        logo_sha256=logo[0] if logo else "",
-        logo=logo[1] if logo else b"",
+        logo_sha256=logo.sha256 if logo else "",
+        logo=logo.data if logo else b"",
         legal=LegalDetails(
             registered_name=business.registered_name,
             commercial_register=business.commercial_register,
@@ -202,23 +208,133 @@ def seller_for(row: m.Opportunity) -> Seller:
     )
 
 
-_logos: dict[tuple[str, float, int], tuple[str, bytes]] = {}
+@dataclass(frozen=True, slots=True)
+class Logo:
+    """A logo image: the SHA-256 of its bytes (what the settings and the snapshots name)
+    and the bytes."""
+
+    sha256: str
+    data: bytes = field(default=b"", repr=False, compare=False)
+
+    @property
+    def media_type(self) -> str:
+        return _media_type(self.data)
 
 
-def logo_image(path: str) -> tuple[str, bytes] | None:
-    """The SHA-256 and the bytes of the logo file, read now (once per version of the file),
-    or None when there is none or it cannot be read: a missing logo never stops an issue."""
+MAX_LOGO_BYTES = 2_000_000
+_LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+# This workstation's copies of the logos read from the database, by their hash: a copy,
+# never the truth (the setting names the hash, the database holds the bytes).
+_logo_cache: dict[str, bytes] = {}
+
+
+def read_logo(path: str | Path) -> Logo:
+    """The logo in a PNG or JPEG file, read to be kept in the database (nothing is kept
+    yet); refused at the field "logo" (ValidationError) in words."""
+    access.require(Right.SETUP)
+    return _logo_file(Path(path))
+
+
+def _logo_file(path: Path) -> Logo:
+    v = Validator()
+    data = b""
+    if path.suffix.lower() not in _LOGO_SUFFIXES:
+        v.error("logo", _("The logo must be a PNG or JPEG image."))
+    else:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            v.error("logo", _("There is no file {file}.").format(file=path))
+        except OSError as exc:
+            v.error(
+                "logo",
+                _("{file} could not be read ({problem}).").format(
+                    file=path, problem=exc.strerror or exc
+                ),
+            )
+        else:
+            if len(data) > MAX_LOGO_BYTES:
+                v.error(
+                    "logo",
+                    _(
+                        "The logo is {size} MB large; at most {limit} MB fit. Choose a "
+                        "smaller image."
+                    ).format(size=_megabytes(len(data)), limit=_megabytes(MAX_LOGO_BYTES)),
+                )
+            elif not _is_image(data):
+                v.error(
+                    "logo",
+                    _("{file} is not a PNG or JPEG image.").format(file=path.name),
+                )
+    v.raise_if_any()
+    return Logo(hashlib.sha256(data).hexdigest(), data)
+
+
+def _megabytes(size: int) -> str:
+    return wording.number(Decimal(size).scaleb(-6).quantize(Decimal("0.1")))
+
+
+def _is_image(data: bytes) -> bool:
+    return data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")
+
+
+def _stored_logo(sha256: str) -> Logo | None:
+    """The logo kept in the database under its hash (this workstation's copy when it has
+    read it before), None when the database has no such image."""
+    data = _logo_cache.get(sha256)
+    if data is None:
+        data = document_images.document_image(sha256)
+        if data is None:
+            return None
+        _logo_cache[sha256] = data
+    return Logo(sha256, data)
+
+
+def current_logo() -> Logo | None:
+    """The logo new documents print, from the database (None: the dealer's name is
+    printed instead). A logo a database from before named by its file's path is moved into
+    the database first; a missing logo never stops an issue."""
+    _move_old_logo()
+    sha = setting_value(LOGO_SETTING) or ""
+    return _stored_logo(sha) if sha else None
+
+
+def stored_logo() -> Logo | None:
+    """The logo new documents print, as the settings show it."""
+    access.require(Right.READ_SALES)
+    return current_logo()
+
+
+def _move_old_logo() -> str:
+    """Move the logo file a database from before named (by its path) into the database,
+    once; "" when done or nothing to do, else what stops it, in words (the file is gone):
+    the setting then stays as it was, for the file to be put back or another chosen."""
+    path = setting_value(OLD_LOGO_SETTING) or ""
     if not path:
-        return None
+        return ""
+    if setting_value(LOGO_SETTING):
+        with transaction():  # a logo is kept already: the old path only confuses
+            put_setting(OLD_LOGO_SETTING, "")
+        return ""
     try:
-        stat = Path(path).stat()
-        key = (path, stat.st_mtime, stat.st_size)
-        if key not in _logos:
-            data = Path(path).read_bytes()
-            _logos[key] = (hashlib.sha256(data).hexdigest(), data)
-    except OSError:
-        return None
-    return _logos[key]
+        logo = _logo_file(Path(path))
+    except ValidationError as exc:
+        return _(
+            "The logo was the file {file}, which this workstation cannot read any more "
+            "({problem}). Choose it again: it is then kept in the database, for every "
+            "workstation."
+        ).format(file=path, problem=exc.errors["logo"])
+    with transaction():
+        _keep_logo(logo)
+        put_setting(LOGO_SETTING, logo.sha256)
+        put_setting(OLD_LOGO_SETTING, "")
+    return ""
+
+
+def _keep_logo(logo: Logo) -> None:
+    """Keep the logo's bytes in the database under their hash (joins the transaction)."""
+    document_images.keep_document_image(logo.sha256, logo.media_type, logo.data)
+    _logo_cache[logo.sha256] = logo.data
 
 
 def freeze_images(seller: Seller) -> None:
@@ -501,7 +617,10 @@ class DocumentSettings:
     valid_days: int
     vat_rate: Decimal
     terms: str
-    logo_path: str
+    # The SHA-256 of the logo ("" for none): kept in the database, printed by every
+    # workstation. `logo_data` holds its bytes (for the preview; for a logo just chosen,
+    # what the save keeps in the database).
+    logo: str
     dealer: DealerDetails | None = None
     # The dealership's language, and the terms set for one language only ("" prints `terms`).
     language: str = SOURCE_LANGUAGE
@@ -513,10 +632,13 @@ class DocumentSettings:
     # over a change made elsewhere meanwhile is refused (ConflictError). None saves without
     # that check. Not part of what the settings are: two reads of the same compare equal.
     version: int | None = field(default=None, compare=False)
+    logo_data: bytes = field(default=b"", compare=False, repr=False)
+    # What keeps the logo of a database from before from being moved into the database
+    # (its file is gone), in words; "" when nothing does.
+    logo_problem: str = field(default="", compare=False)
 
 
 MAX_TERMS_LENGTH = 12_000
-_LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 def _version(business_id: int | None) -> int:
@@ -529,15 +651,20 @@ def document_settings(business_id: int | None = None) -> DocumentSettings:
     """The settings, with the legal details of the dealership `business_id` (by default the
     first one entered; none when there is no business)."""
     access.require(Right.READ_SALES)
+    problem = _move_old_logo()
     # One read transaction: the values and their version from the same moment, or a save
     # made meanwhile elsewhere would pass under a version that already includes it.
     with read_transaction():
         dealer = dealer_details(business_id)
+        sha = _setting(LOGO_SETTING, "")
+        logo = _stored_logo(sha) if sha else None
         return DocumentSettings(
             valid_days=valid_days(),
             vat_rate=default_vat_rate(),
             terms=terms(),
-            logo_path=_setting(LOGO_SETTING, ""),
+            logo=sha,
+            logo_data=logo.data if logo is not None else b"",
+            logo_problem=problem,
             dealer=dealer,
             language=dealership_language(),
             **{f"terms_{code}": translated_terms(code) for code in CORRESPONDENCE_LANGUAGES},
@@ -621,29 +748,50 @@ def save_document_settings(data: DocumentSettings) -> DocumentSettings:
             ),
         )
     dealer = _check_dealer(data.dealer, v) if data.dealer is not None else None
-    logo = data.logo_path.strip()
-    if logo:
-        path = Path(logo)
-        if path.suffix.lower() not in _LOGO_SUFFIXES:
-            v.error("logo_path", _("The logo must be a PNG or JPEG image."))
-        elif not path.is_file():
-            v.error("logo_path", _("There is no file {file}.").format(file=logo))
+    logo = _checked_logo(data, v)
     v.raise_if_any()
     values = {
         VALID_DAYS_SETTING: str(data.valid_days),
         VAT_RATE_SETTING: str(data.vat_rate),
         TERMS_SETTING: text or DEFAULT_TERMS,
-        LOGO_SETTING: logo,
+        LOGO_SETTING: logo.sha256 if logo is not None else "",
+        OLD_LOGO_SETTING: "",  # a logo chosen (or removed) here replaces the file's
         LANGUAGE_SETTING: languages.check(data.language),
         **{terms_setting(code): value for code, value in translated.items()},
     }
     with transaction():
         _check_version(data)
+        if logo is not None and logo.data:
+            _keep_logo(logo)
+        elif logo is not None and document_images.document_image(logo.sha256) is None:
+            raise ValidationError(
+                {"logo": _("That logo is not in the database any more; choose the file again.")}
+            )
         for key, value in values.items():
-            put_setting(key, value)
+            if key != OLD_LOGO_SETTING or setting_value(key) is not None:
+                put_setting(key, value)
         if dealer is not None:
             _save_dealer(dealer)
     return document_settings(dealer.business_id if dealer is not None else None)
+
+
+def _checked_logo(data: DocumentSettings, v: Validator) -> Logo | None:
+    """The logo the settings name: None for none; with its bytes when they came with the
+    settings (a logo just chosen), which must be the image the hash names."""
+    sha = data.logo.strip().lower()
+    if not sha:
+        return None
+    if not re.fullmatch(r"[0-9a-f]{64}", sha):
+        v.error("logo", _("Choose the logo from a PNG or JPEG file."))
+        return None
+    if data.logo_data:
+        if hashlib.sha256(data.logo_data).hexdigest() != sha or not _is_image(data.logo_data):
+            v.error("logo", _("The logo's image does not match what was chosen; choose it again."))
+            return None
+        if len(data.logo_data) > MAX_LOGO_BYTES:
+            v.error("logo", _("The logo is too large; choose a smaller image."))
+            return None
+    return Logo(sha, data.logo_data)
 
 
 # Named in the conflict message: "The document settings were changed by …".
@@ -652,7 +800,7 @@ _COMPARED_SETTINGS = (
     "valid_days",
     "vat_rate",
     "terms",
-    "logo_path",
+    "logo",
     "language",
     *(f"terms_{code}" for code in CORRESPONDENCE_LANGUAGES),
 )
@@ -681,12 +829,20 @@ def settings_conflict(opened: DocumentSettings, yours: DocumentSettings) -> conf
     theirs = _theirs(opened)
     labels = conflicts.field_labels("document_settings", _COMPARED_SETTINGS)
     who = setting_changed_by(DOCUMENT_SETTING_KEYS)
-    found = conflicts.describe(_(DOCUMENT_SETTINGS), who, opened, theirs, yours, labels)
+    found = conflicts.describe(
+        _(DOCUMENT_SETTINGS), who, opened, theirs, yours, labels, _shown_setting
+    )
     if opened.dealer is None or theirs.dealer is None or yours.dealer is None:
         return found
     dealer_labels = conflicts.field_labels("business", DEALER_FIELDS)
     dealer = conflicts.field_changes(opened.dealer, theirs.dealer, yours.dealer, dealer_labels)
     return replace(found, changes=[*found.changes, *dealer])
+
+
+def _shown_setting(name: str, value: object) -> str:
+    if name == "logo":  # a hash: named by its first digits, as a version control names commits
+        return _("image {id}").format(id=str(value)[:8]) if value else _("none")
+    return conflicts.plain(value)
 
 
 def save_settings_over(

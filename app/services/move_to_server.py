@@ -8,11 +8,13 @@ from pathlib import Path
 
 from app import paths
 from app.db import move
-from app.db.connection import close, open_postgres
+from app.db.connection import connect_postgres
 from app.db.move import TableCopy
+from app.domain.rights import Right
 from app.i18n import _
+from app.services import access
 
-__all__ = ["MoveError", "TableCopy", "move_to_server"]
+__all__ = ["MoveError", "TableCopy", "move_this_workstation", "move_to_server"]
 
 
 class MoveError(RuntimeError):
@@ -26,11 +28,12 @@ def move_to_server(
     progress: Callable[[str], None] = lambda _table: None,
 ) -> list[TableCopy]:
     """Copy the SQLite database (this workstation's unless told) into the empty database
-    at `url`; returns each table's row count and checksum, the same on both sides."""
+    at `url`; returns each table's row count and checksum, the same on both sides. The
+    program's own database (the file, open in a window) stays bound as it was."""
     path = source or paths.database_path()
     if not path.exists():
         raise MoveError(_("There is no database at {path} to move.").format(path=path))
-    target = open_postgres(url, password)
+    target = connect_postgres(url, password)
     try:
         return move.copy_into(path, target, progress)
     except move.NotCurrent as exc:
@@ -56,4 +59,24 @@ def move_to_server(
             ).format(table=str(exc))
         ) from exc
     finally:
-        close()
+        target.close()
+
+
+def move_this_workstation(
+    url: str,
+    password: str | None,
+    progress: Callable[[int, int, str], None] = lambda _done, _total, _table: None,
+) -> list[TableCopy]:
+    """The administrator's move of this workstation's database (the file open now) to the
+    server, from the window: `progress` hears each table copied (how many of how many).
+    Runs beside the window (a worker thread): the file is only read."""
+    access.require(Right.SETUP)
+    total = move.table_count()
+    done = 0
+
+    def copied(table: str) -> None:
+        nonlocal done
+        done += 1
+        progress(done, total, table)
+
+    return move_to_server(url, password, paths.database_path(), copied)

@@ -96,21 +96,25 @@ def dealership() -> BusinessRecord:
     return BusinessRecord() if row is None else master_data.get(BusinessRecord, row.id)
 
 
-def save_dealership(record: BusinessRecord, logo_path: str | None = None) -> BusinessRecord:
-    """Save the dealership; with `logo_path`, the logo its documents print too (one
+def save_dealership(record: BusinessRecord, logo: documents.Logo | None = None) -> BusinessRecord:
+    """Save the dealership; with `logo` (documents.read_logo of the file chosen, or
+    Logo("") for none), the logo its documents print too, kept in the database (one
     transaction: refused whole, field by field)."""
     access.require(Right.SETUP)
     with transaction():
         saved = master_data.save(record)
-        if logo_path is not None:
+        if logo is not None:
             current = documents.document_settings(saved.id)
-            documents.save_document_settings(replace(current, logo_path=logo_path))
+            documents.save_document_settings(
+                replace(current, logo=logo.sha256, logo_data=logo.data)
+            )
     return saved
 
 
-def logo_path() -> str:
+def logo() -> documents.Logo | None:
+    """The logo the documents print, from the database (None: none is set)."""
     access.require(Right.READ_SALES)
-    return documents.document_settings().logo_path
+    return documents.stored_logo()
 
 
 # --- facilities and operations --------------------------------------------------------------

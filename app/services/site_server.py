@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import keyring
 import keyring.errors
@@ -73,3 +76,40 @@ def try_connection(url: str, password: str | None) -> str:
     """Connect once, apart from the program's database, and say what answered (the
     server's version); raises what connecting raised (errors.user_problem tells it)."""
     return connection.probe_server(url, password)
+
+
+# Where a headless command (`main.py render --database URL`) finds the password when the
+# credential store has none: a scheduled task's variable.
+PASSWORD_VARIABLE = "SHOWROOM_DATABASE_PASSWORD"
+
+
+def pgpass_file() -> Path:
+    """The file libpq reads passwords from: PGPASSFILE, else the user's .pgpass
+    (%APPDATA%\\postgresql\\pgpass.conf on Windows)."""
+    named = os.environ.get("PGPASSFILE")
+    if named:
+        return Path(named)
+    if os.name == "nt":
+        return Path(os.environ.get("APPDATA", "")) / "postgresql" / "pgpass.conf"
+    return Path.home() / ".pgpass"
+
+
+def password_source(url: str) -> tuple[str | None, str]:
+    """The password for the server without asking anyone, and where it came from, in
+    words: the credential store, the SHOWROOM_DATABASE_PASSWORD variable, the URL itself,
+    or the .pgpass file (None: libpq reads it there). (None, "") when there is none."""
+    kept = stored_password(url)
+    if kept is not None:
+        return kept, _("the password kept in this computer's credential store")
+    given = os.environ.get(PASSWORD_VARIABLE)
+    if given:
+        return given, _("the password in {variable}").format(variable=PASSWORD_VARIABLE)
+    in_url = urlsplit(url).password
+    if in_url:
+        return None, _("the password in the address")
+    pgpass = pgpass_file()
+    if pgpass.is_file():
+        return None, _("the password in {file}, if it has a line for this server").format(
+            file=pgpass
+        )
+    return None, ""

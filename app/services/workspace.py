@@ -12,7 +12,14 @@ from app.db import backups, migrations
 from app.db import models as m
 from app.db import reference as db
 from app.db import users as users_db
-from app.db.connection import close, open_postgres, open_sqlite, transaction
+from app.db.connection import (
+    close,
+    connect_postgres,
+    is_postgres,
+    open_postgres,
+    open_sqlite,
+    transaction,
+)
 from app.db.settings import put_setting, setting_changed_by, setting_value, setting_versions
 from app.domain.choices import UserRole
 from app.domain.rights import Right
@@ -76,6 +83,28 @@ def open_server(url: str, password: str | None = None) -> str:
         close()
         raise
     return url
+
+
+@dataclass(frozen=True, slots=True)
+class ServerCheck:
+    server: str  # what the server says it is: "PostgreSQL 15.8 ..."
+    schema: int  # the database's schema version (0: an empty database)
+
+
+def check_server(url: str, password: str | None = None) -> ServerCheck:
+    """Connect to the server's database and read its schema version, changing nothing (no
+    upgrade, nothing created); raises what connecting raised (errors.user_problem tells it)."""
+    db = connect_postgres(url, password)
+    try:
+        server = str(db.execute_sql("SELECT version()").fetchone()[0])
+        return ServerCheck(server.split(",")[0], migrations.current_version(db))
+    finally:
+        db.close()
+
+
+def on_server() -> bool:
+    """Whether the database open is the site's server (else this workstation's file)."""
+    return is_postgres()
 
 
 def schema_version(path: Path | None = None) -> int:

@@ -174,7 +174,7 @@ def test_the_terms_are_printed_in_the_customers_language(user: UserInfo, tmp_pat
             valid_days=settings.valid_days,
             vat_rate=settings.vat_rate,
             terms="General terms of the dealership.",
-            logo_path="",
+            logo="",
             language="de",
             terms_fr="Conditions générales de vente.",
             version=settings.version,
@@ -200,7 +200,7 @@ def test_a_new_customer_takes_the_dealerships_language_unless_told(user: UserInf
             valid_days=settings.valid_days,
             vat_rate=settings.vat_rate,
             terms=settings.terms,
-            logo_path="",
+            logo="",
             language="it",
             version=settings.version,
         )

@@ -388,8 +388,10 @@ def test_the_demo_documents_print_the_logo_and_fleet_quantities(db: Path, data_d
     from app.services import documents
 
     _load()
-    logo = Path(m.Setting.get_by_id(documents.LOGO_SETTING).value)
-    assert logo.parent == data_dir and logo.read_bytes().startswith(b"\x89PNG")
+    # Kept in the database, not as a file of this workstation's.
+    sha = m.Setting.get_by_id(documents.LOGO_SETTING).value
+    assert bytes(m.DocumentImage.get_by_id(sha).data).startswith(b"\x89PNG")
+    assert not list(data_dir.glob("*.png"))
     fleets = trade_ins = 0
     for quote in m.Quote.select().where(m.Quote.snapshot.is_null(False)):
         snapshot = documents.loaded(json.loads(quote.snapshot))

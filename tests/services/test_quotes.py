@@ -462,26 +462,35 @@ def test_the_snapshot_is_stored_as_plain_json(sale: int, db: Path) -> None:
 
 
 def test_the_document_settings_apply_to_the_next_quote(sale: int, tmp_path: Path) -> None:
-    logo = tmp_path / "logo.png"
-    logo.write_bytes(b"not really a png")
     settings = documents.DocumentSettings(
-        valid_days=30, vat_rate=Decimal("7.7"), terms="Payable on delivery.", logo_path=str(logo)
+        valid_days=30, vat_rate=Decimal("7.7"), terms="Payable on delivery.", logo=""
     )
     saved = documents.save_document_settings(settings)
     assert replace(saved, dealer=None) == settings
     quote = quotes.create(sale)
     assert quote.valid_until == TODAY + timedelta(days=30)
     assert quote.lines[0].vat_rate == Decimal("7.7")
-    _present(quote.id)  # an unreadable logo never stops a document
+    _present(quote.id)
     assert documents.snapshot("Q-00001").terms == "Payable on delivery."
 
 
-def test_the_document_settings_refuse_what_cannot_be(sale: int) -> None:
+def test_the_document_settings_refuse_what_cannot_be(sale: int, tmp_path: Path) -> None:
     bad = documents.DocumentSettings(0, Decimal("120"), "x" * 20_000, "/nowhere/logo.gif")
     with pytest.raises(ValidationError) as refused:
         documents.save_document_settings(bad)
-    assert set(refused.value.errors) == {"valid_days", "vat_rate", "terms", "logo_path"}
+    assert set(refused.value.errors) == {"valid_days", "vat_rate", "terms", "logo"}
     assert documents.document_settings().valid_days == 14
+    # A logo whose image is not in the database (nor came with the save) is refused.
+    gone = replace(documents.document_settings(), logo="ab" * 32)
+    with pytest.raises(ValidationError, match="choose the file again"):
+        documents.save_document_settings(gone)
+    # A file that is no image, or is not there, is refused at the field, in words.
+    fake = tmp_path / "logo.png"
+    fake.write_bytes(b"not really a png")
+    for path, words in ((fake, "not a PNG or JPEG"), (tmp_path / "no.png", "There is no file")):
+        with pytest.raises(ValidationError, match=words) as refused:
+            documents.read_logo(path)
+        assert set(refused.value.errors) == {"logo"}
 
 
 def test_only_managers_change_the_document_settings(sale: int) -> None:
@@ -726,7 +735,8 @@ def _png(colour: tuple[int, int, int]) -> bytes:
 def test_the_logo_is_frozen_with_the_document_once_per_image(sale: int, tmp_path: Path) -> None:
     logo = tmp_path / "logo.png"
     logo.write_bytes(_png((31, 58, 95)))
-    settings = replace(documents.document_settings(), logo_path=str(logo))
+    chosen = documents.read_logo(logo)
+    settings = replace(documents.document_settings(), logo=chosen.sha256, logo_data=chosen.data)
     documents.save_document_settings(settings)
     first = _present(quotes.create(sale).id)
     second = _present(quotes.create(sale).id)

@@ -30,12 +30,13 @@ def test_an_empty_database_needs_the_assistant_and_says_what_is_missing(db: Path
 
 def test_what_is_missing_shrinks_as_it_is_added(db: Path) -> None:
     setup.save_dealership(
-        BusinessRecord(name="Autohaus Brenner", registered_name="Brenner GmbH"), str(LOGO)
+        BusinessRecord(name="Autohaus Brenner", registered_name="Brenner GmbH"),
+        documents.read_logo(LOGO),
     )
     assert not setup.needs_assistant()
     # A dealership without its VAT ID still misses something for its documents.
     assert setup.missing()[0].step == "dealership"
-    assert documents.document_settings().logo_path == str(LOGO)
+    assert documents.document_settings().logo_data == LOGO.read_bytes()
     dealer = setup.dealership()
     setup.save_dealership(replace(dealer, vat_number="DE123456789"))
     _facility, operations = setup.add_facility(
@@ -64,8 +65,8 @@ def test_a_refused_facility_writes_no_operation(db: Path) -> None:
 
 def test_a_refused_logo_leaves_the_dealership_unsaved(db: Path, tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as refused:
-        setup.save_dealership(BusinessRecord(name="Autohaus Brenner"), str(tmp_path / "no.png"))
-    assert "logo_path" in refused.value.errors
+        setup.save_dealership(BusinessRecord(name="Autohaus Brenner"), documents.Logo("ab" * 32))
+    assert "logo" in refused.value.errors
     assert m.Business.select().count() == 0
 
 

@@ -326,8 +326,10 @@ def test_opening_an_unreadable_database_offers_the_newest_good_backup(
     args = argparse.Namespace(user="anna", demo=False, smoke=False)
     window = MainWindow(None, db)
     qtbot.addWidget(window)
-    window.show()
-    assert main._open(args, db.parent / "logs" / "showroom.log", window) is None
+    dialog = SignInDialog(None, "anna", opening="Opening the database …")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert main._open(args, db.parent / "logs" / "showroom.log", window, dialog) is None
     assert offered and "not a database" in offered[0]
     # The window is signed in on the restored database and lists what the backup held.
     assert window.signed_in and window.user.username == "anna"

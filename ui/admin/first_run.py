@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -46,6 +45,7 @@ from ui.admin.stage_setup_dialog import StageSetupDialog
 from ui.common.changes import record_changes
 from ui.common.widgets import ERROR_COLOUR, FieldBox, show_field_messages
 from ui.quotes.document_settings_dialog import DocumentSettingsDialog
+from ui.quotes.logo_picker import LogoPicker
 
 # The pages' ids, in order: what is missing names its step by these.
 PAGE_IDS = {"welcome": 0, **{step: i + 1 for i, step in enumerate(setup.STEPS)}, "done": 7}
@@ -144,12 +144,16 @@ class DealershipPage(StepPage):
             self.widgets[name] = widget
             self.boxes[name] = FieldBox(widget)
             form.addRow(label(fields[name].key), self.boxes[name])
-        self.logo = QLineEdit()
-        self.logo.setPlaceholderText(_("none: the dealer's name is printed instead"))
-        browse = QPushButton(_("&Choose…"))
-        browse.clicked.connect(self.choose_logo)
-        self.boxes["logo_path"] = FieldBox(self.logo, browse)
-        form.addRow(label("document_settings.logo_path", form=True), self.boxes["logo_path"])
+        self.logo = LogoPicker()
+        self.boxes["logo"] = FieldBox(self.logo)
+        self.logo.refused.connect(
+            lambda words: (
+                self.boxes["logo"].show_error(words)
+                if words
+                else self.boxes["logo"].clear_message()
+            )
+        )
+        form.addRow(label("document_settings.logo", form=True), self.boxes["logo"])
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -158,24 +162,19 @@ class DealershipPage(StepPage):
     def load(self) -> None:
         for name, widget in self.widgets.items():
             set_value(widget, getattr(self.record, name))
-        self.logo.setText(setup.logo_path())
+        self.logo.set_logo(setup.logo())
 
     def typed(self) -> bool:
         return any(raw_value(w) for w in self.widgets.values())
-
-    def choose_logo(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("The logo"), "", _("Images (*.png *.jpg *.jpeg)")
-        )
-        if path:
-            self.logo.setText(path)
 
     def save(self) -> bool:
         if not self.typed() and self.record.id is None:
             return True
         record = replace(self.record, **{n: raw_value(w) for n, w in self.widgets.items()})
         try:
-            self.record = setup.save_dealership(record, self.logo.text().strip())
+            # The logo only when one was chosen or removed here: one kept stays as it is.
+            chosen = self.logo.logo() if self.logo.touched else None
+            self.record = setup.save_dealership(record, chosen)
         except ValidationError as exc:
             return self.refuse(exc)
         except (ConflictError, NotFound, NotAllowed) as exc:

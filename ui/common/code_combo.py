@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from app.services import reference
@@ -43,6 +44,13 @@ class CodeCombo(_ValueCombo):
         offered = reference.code_choices(self.kind, keep, self._entries)
         self._offered = {c.code for c in offered}
         self._fill(((c.code, c.label) for c in offered), self.none_label)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Shown without a form handing the list in: read it now, so the entries are there
+        # to be picked by typing their first letter as well as from the popup.
+        if self._entries is None:
+            self._offer(self.current_code())
+        super().showEvent(event)
 
     def current_code(self) -> str:
         return self.current_value() or ""

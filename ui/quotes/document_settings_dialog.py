@@ -3,19 +3,15 @@ and the legal details each dealership's documents print in their footer."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -30,12 +26,13 @@ from app.domain.rights import Right
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
 from app.services import access, documents
-from app.services.documents import DEALER_FIELDS, DealerDetails, DocumentSettings
+from app.services.documents import DEALER_FIELDS, DealerDetails, DocumentSettings, Logo
 from app.services.errors import ConflictError, NotAllowed
 from ui.common import conflict_dialog
 from ui.common.conflict_dialog import ConflictChoice
 from ui.common.qt import CANCEL, SAVE
 from ui.common.widgets import FieldBox, ask_to_save
+from ui.quotes.logo_picker import LogoPicker
 
 
 class DocumentSettingsDialog(QDialog):
@@ -54,16 +51,20 @@ class DocumentSettingsDialog(QDialog):
         self.vat_rate.setMaximumWidth(90)
         self.terms = QPlainTextEdit()
         self.terms.setTabChangesFocus(True)
-        self.logo = QLineEdit()
-        self.logo.setPlaceholderText(_("none: the dealer's name is printed instead"))
-        self.browse = QPushButton(_("&Choose…"))
-        self.browse.clicked.connect(self.choose_logo)
+        self.logo = LogoPicker()
         self.boxes = {
             "valid_days": FieldBox(self.valid_days, stretch=True),
             "vat_rate": FieldBox(self.vat_rate, QLabel("%"), stretch=True),
             "terms": FieldBox(self.terms),
-            "logo_path": FieldBox(self.logo, self.browse),
+            "logo": FieldBox(self.logo),
         }
+        self.logo.refused.connect(
+            lambda words: (
+                self.boxes["logo"].show_error(words)
+                if words
+                else self.boxes["logo"].clear_message()
+            )
+        )
         form = QFormLayout()
         for name, box in self.boxes.items():
             form.addRow(label(f"document_settings.{name}", form=True), box)
@@ -94,6 +95,9 @@ class DocumentSettingsDialog(QDialog):
                 caption = layout_.labelForField(box)
                 if isinstance(caption, QLabel):
                     caption.setBuddy(box.field)
+        caption = form.labelForField(self.boxes["logo"])
+        if isinstance(caption, QLabel):
+            caption.setBuddy(self.logo.choose_button)
         caption = legal.labelForField(self.dealer)
         if isinstance(caption, QLabel):
             caption.setBuddy(self.dealer)
@@ -163,14 +167,14 @@ class DocumentSettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self._load(documents.document_settings())
         if self.read_only:
-            for widget in (self.vat_rate, self.logo, *self.dealer_edits.values()):
+            for widget in (self.vat_rate, *self.dealer_edits.values()):
                 widget.setReadOnly(True)
             self.terms.setReadOnly(True)
             for edit_ in self.translated_terms.values():
                 edit_.setReadOnly(True)
             self.language.setEnabled(False)
             self.valid_days.setReadOnly(True)
-            self.browse.setEnabled(False)
+            self.logo.set_read_only(True)
             self.save_button.hide()
 
     def _load(self, settings: DocumentSettings) -> None:
@@ -181,7 +185,7 @@ class DocumentSettingsDialog(QDialog):
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         for code, edit in self.translated_terms.items():
             edit.setPlainText(getattr(settings, f"terms_{code}"))
-        self.logo.setText(settings.logo_path)
+        self.logo.set_logo(Logo(settings.logo, settings.logo_data), settings.logo_problem)
         self._load_dealer(settings.dealer)
         self._baseline = self.state()
 
@@ -223,19 +227,11 @@ class DocumentSettingsDialog(QDialog):
             self.valid_days.value(),
             self.vat_rate.text(),
             self.terms.toPlainText(),
-            self.logo.text(),
+            self.logo.logo().sha256,
             self.language.currentData(),
             *(edit.toPlainText() for edit in self.translated_terms.values()),
             *(edit.text() for edit in self.dealer_edits.values()),
         )
-
-    def choose_logo(self) -> None:
-        start = str(Path(self.logo.text()).parent) if self.logo.text() else str(Path.home())
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose the logo"), start, _("Images (*.png *.jpg *.jpeg)")
-        )
-        if chosen:
-            self.logo.setText(chosen)
 
     def save(self) -> bool:
         for box in self.boxes.values():
@@ -251,7 +247,8 @@ class DocumentSettingsDialog(QDialog):
             valid_days=self.valid_days.value(),
             vat_rate=rate,
             terms=self.terms.toPlainText(),
-            logo_path=self.logo.text(),
+            logo=self.logo.logo().sha256,
+            logo_data=self.logo.logo().data,
             dealer=self._dealer_input(),
             language=str(self.language.currentData()),
             **{f"terms_{code}": e.toPlainText() for code, e in self.translated_terms.items()},

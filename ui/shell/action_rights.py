@@ -22,6 +22,7 @@ ACTION_RIGHTS: dict[str, Right] = {
     "purge_action": Right.PURGE,
     "teams_action": Right.MANAGE_USERS,
     "audit_action": Right.READ_AUDIT,
+    "move_action": Right.SETUP,
 }
 
 

@@ -1,5 +1,5 @@
-"""The Administration menu: teams (Right.MANAGE_USERS) and the audit log (Right.READ_AUDIT).
-Shown to everyone; what a user may not open is disabled saying which right is missing."""
+"""The Administration menu: teams (Right.MANAGE_USERS), the audit log (Right.READ_AUDIT) and
+the move of this workstation's data to the site server (Right.SETUP). Shown to everyone; what a user may not open is disabled saying which right is missing."""
 
 from __future__ import annotations
 
@@ -19,12 +19,19 @@ def add_admin_actions(window: Any) -> None:
     window.audit_action = QAction(_("&Audit log…"), window)
     window.audit_action.setToolTip(_("Who changed what, and when"))
     window.audit_action.triggered.connect(lambda: open_audit_log(window))
+    window.move_action = QAction(_("&Move this workstation's data to the site server…"), window)
+    window.move_action.setToolTip(
+        _("Copy this workstation's database into an empty database on the site's server")
+    )
+    window.move_action.triggered.connect(lambda: open_move_to_server(window))
 
 
 def add_admin_menu(window: Any) -> QMenu:
     menu = window.menuBar().addMenu(_("Ad&ministration"))
     menu.addAction(window.teams_action)
     menu.addAction(window.audit_action)
+    menu.addSeparator()
+    menu.addAction(window.move_action)
     return menu
 
 
@@ -32,6 +39,15 @@ def open_teams(window: Any) -> QDialog:
     from ui.admin.teams_dialog import TeamsDialog
 
     dialog = TeamsDialog(window)
+    window._show_dialog(dialog)
+    return dialog
+
+
+def open_move_to_server(window: Any) -> QDialog:
+    from app.services import workspace
+    from ui.shell.move_to_server_dialog import MoveToServerDialog
+
+    dialog = MoveToServerDialog(window, on_server=workspace.on_server())
     window._show_dialog(dialog)
     return dialog
 

@@ -3,6 +3,7 @@ every form."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,6 +63,31 @@ def _action(
     elif shortcut is not None:
         action.setShortcuts([QKeySequence(shortcut)])
     return action
+
+
+# What sign_in builds the window with, beyond the frame: start-up loads them while the user
+# types their password (load_first_screen), so that once it is accepted only the list is
+# left to read. tests/ui/test_startup_imports.py checks that sign_in needs no other module.
+FIRST_SCREEN_MODULES = (
+    "app.domain.rights",
+    "app.services.access",
+    "app.services.documents",
+    "app.services.quotes",
+    "app.services.workspace",
+    "ui.common.setup_link",
+    "ui.opportunities.opportunity_list",
+    "ui.shell.action_rights",
+    "ui.shell.live_refresh",
+    "ui.shell.session",
+)
+
+
+def load_first_screen() -> None:
+    """Import the modules of the signed-in window's first screen (the opportunity list);
+    not the other tabs', the dashboard's charts, the forms' or the documents' (loaded when
+    first shown)."""
+    for name in FIRST_SCREEN_MODULES:
+        importlib.import_module(name)
 
 
 def _tab_holder() -> QWidget:

@@ -1,8 +1,15 @@
 """The sign-in window: a login and a password; on a new database, the first administrator; on
 a database from before passwords, what its holder must do first; after a one-time code, the
-user's own password. Every refusal is said in words at its field."""
+user's own password. Every refusal is said in words at its field.
+
+It is the first window the program shows, before the database is open: at module level it
+loads Qt's widgets and the texts only. The sign-in service (the models, Argon2) and the
+pages a new or old database calls for are loaded when the database is open and asks for
+them (tests/ui/test_startup_imports.py holds it to that)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -18,11 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import fields
-from app.domain.validation import ValidationError
 from app.i18n import _
-from app.services import sign_in
-from app.services.workspace import UserInfo
-from ui.common.widgets import ERROR_COLOUR, FieldBox, show_field_messages
+
+if TYPE_CHECKING:
+    from app.services import sign_in
+    from app.services.workspace import UserInfo
+    from ui.common.widgets import FieldBox
 
 PROGRAM = "Showroom"
 
@@ -52,34 +60,50 @@ def _text(text: str) -> QLabel:
     return label
 
 
+def _error_text() -> QLabel:
+    from ui.common.widgets import ERROR_COLOUR
+
+    label = _text("")
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    return label
+
+
 class SignInDialog(QDialog):
     """Who is at the keyboard. `accept()`ed with `user` set once someone has signed in (their
     password checked by app.services.sign_in); rejected when they quit instead.
 
-    `locked_for`: the window is locked and this user is signed in; `login` pre-fills the
-    login (--user, the last one on this workstation, the locked user's)."""
+    `login` pre-fills the login (--user, the last one on this workstation, the locked
+    user's). With `opening` ("Opening the database … "), the window is shown while the
+    program opens the database, saying so: the login and password can be typed, the Sign in
+    button waits, and the program calls `show_start()` once the database is open."""
 
-    def __init__(self, parent: QWidget | None = None, login: str = "") -> None:
+    def __init__(self, parent: QWidget | None = None, login: str = "", opening: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Sign in to {program}").format(program=PROGRAM))
         self.user: UserInfo | None = None
         self.made_first_administrator = False  # this window made the database's first one
         self._code = ""  # the one-time code, between its check and the new password
         self._code_login = ""
+        self.refusal = ""  # why the last attempt was refused, as the window said it
         self.pages = QStackedWidget()
         self.sign_in_page = self._build_sign_in(login)
-        self.first_page = self._build_first_administrator()
-        self.waiting_page = self._build_no_password_yet()
-        self.new_password_page = self._build_new_password()
-        for page in (self.sign_in_page, self.first_page, self.waiting_page, self.new_password_page):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.sign_in_page)
+        # Built when the database calls for them (show_start, a one-time code).
+        self.first_page: QWidget | None = None
+        self.waiting_page: QWidget | None = None
+        self.new_password_page: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
         self.resize(520, 360)
         self._wait_timer = QTimer(self)
         self._wait_timer.setSingleShot(True)
         self._wait_timer.timeout.connect(lambda: self.sign_in_button.setEnabled(True))
-        self.show_start()
+        if opening:
+            self.sign_in_button.setEnabled(False)
+            self.sign_in_intro.setText(opening)
+            (self.password if self.login.text() else self.login).setFocus()
+        else:
+            self.show_start()
 
     # --- the pages --------------------------------------------------------------------------
 
@@ -99,7 +123,6 @@ class SignInDialog(QDialog):
         self.password = _line("password", secret=True)
         self.message = _text("")
         self.message.setObjectName("sign-in-message")
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
         form = QFormLayout()
         form.addRow(fields.label("user.username"), self.login)
         form.addRow(fields.label("user.password"), self.password)
@@ -115,23 +138,32 @@ class SignInDialog(QDialog):
         self.password.returnPressed.connect(self._sign_in)
         return page
 
-    def _build_first_administrator(self) -> QWidget:
+    def _field_boxes(self, edits: dict[str, QLineEdit]) -> tuple[dict[str, FieldBox], QFormLayout]:
+        from ui.common.widgets import FieldBox
+
+        boxes = {name: FieldBox(edit) for name, edit in edits.items()}
+        form = QFormLayout()
+        for name, box in boxes.items():
+            form.addRow(fields.label(f"user.{name}"), box)
+        return boxes, form
+
+    def _first_administrator_page(self) -> QWidget:
+        if self.first_page is not None:
+            return self.first_page
         page = QWidget()
         self.first_login = _line("first-login")
         self.first_name = _line("first-name")
         self.first_password = _line("first-password", secret=True)
         self.first_repeat = _line("first-repeat", secret=True)
-        self.first_boxes = {
-            "username": FieldBox(self.first_login),
-            "full_name": FieldBox(self.first_name),
-            "password": FieldBox(self.first_password),
-            "password_repeat": FieldBox(self.first_repeat),
-        }
-        form = QFormLayout()
-        for name, box in self.first_boxes.items():
-            form.addRow(fields.label(f"user.{name}"), box)
-        self.first_message = _text("")
-        self.first_message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.first_boxes, form = self._field_boxes(
+            {
+                "username": self.first_login,
+                "full_name": self.first_name,
+                "password": self.first_password,
+                "password_repeat": self.first_repeat,
+            }
+        )
+        self.first_message = _error_text()
         buttons, self.create_button = self._buttons(
             _("Create the administrator and sign in"), self._create_first
         )
@@ -150,9 +182,15 @@ class SignInDialog(QDialog):
         layout.addWidget(self.first_message)
         layout.addStretch(1)
         layout.addWidget(buttons)
+        self.pages.addWidget(page)
+        self.first_page = page
         return page
 
-    def _build_no_password_yet(self) -> QWidget:
+    def _no_password_yet_page(self) -> QWidget:
+        from app.services import sign_in
+
+        if self.waiting_page is not None:
+            return self.waiting_page
         page = QWidget()
         self.waiting_text = _text(sign_in.no_password_yet_message())
         self.waiting_text.setObjectName("no-password-yet")
@@ -166,21 +204,20 @@ class SignInDialog(QDialog):
         layout.addWidget(self.waiting_text)
         layout.addStretch(1)
         layout.addWidget(box)
+        self.pages.addWidget(page)
+        self.waiting_page = page
         return page
 
-    def _build_new_password(self) -> QWidget:
+    def _new_password_page(self) -> QWidget:
+        if self.new_password_page is not None:
+            return self.new_password_page
         page = QWidget()
         self.new_password = _line("new-password", secret=True)
         self.new_repeat = _line("new-repeat", secret=True)
-        self.new_boxes = {
-            "password": FieldBox(self.new_password),
-            "password_repeat": FieldBox(self.new_repeat),
-        }
-        form = QFormLayout()
-        for name, box in self.new_boxes.items():
-            form.addRow(fields.label(f"user.{name}"), box)
-        self.new_message = _text("")
-        self.new_message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.new_boxes, form = self._field_boxes(
+            {"password": self.new_password, "password_repeat": self.new_repeat}
+        )
+        self.new_message = _error_text()
         buttons, self.new_button = self._buttons(_("Save and sign in"), self._set_own_password)
         layout = QVBoxLayout(page)
         layout.addWidget(_heading(_("Choose your password")))
@@ -196,6 +233,8 @@ class SignInDialog(QDialog):
         layout.addWidget(self.new_message)
         layout.addStretch(1)
         layout.addWidget(buttons)
+        self.pages.addWidget(page)
+        self.new_password_page = page
         return page
 
     # --- what happens -----------------------------------------------------------------------
@@ -203,12 +242,19 @@ class SignInDialog(QDialog):
     def show_start(self) -> None:
         """The page the database calls for: the first administrator, the holder's step, or
         signing in."""
+        from app.services import sign_in
+        from ui.common.widgets import ERROR_COLOUR
+
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.sign_in_intro.setText(_("Sign in with your login and your password."))
+        if not self._wait_timer.isActive():
+            self.sign_in_button.setEnabled(True)
         start = sign_in.start()
         if start is sign_in.Start.FIRST_ADMINISTRATOR:
-            self.pages.setCurrentWidget(self.first_page)
+            self.pages.setCurrentWidget(self._first_administrator_page())
             self.first_login.setFocus()
         elif start is sign_in.Start.NO_PASSWORD_YET:
-            self.pages.setCurrentWidget(self.waiting_page)
+            self.pages.setCurrentWidget(self._no_password_yet_page())
         else:
             self.pages.setCurrentWidget(self.sign_in_page)
             (self.password if self.login.text() else self.login).setFocus()
@@ -217,7 +263,15 @@ class SignInDialog(QDialog):
         label.setText(text)
         label.setAccessibleDescription(text)
 
+    def submit(self, login: str, password: str) -> None:
+        """Type the login and the password and press Sign in (a smoke run's credentials)."""
+        self.login.setText(login)
+        self.password.setText(password)
+        self._sign_in()
+
     def _sign_in(self) -> None:
+        from app.services import sign_in
+
         if not self.sign_in_button.isEnabled():
             return
         login, secret = self.login.text().strip(), self.password.text()
@@ -225,13 +279,18 @@ class SignInDialog(QDialog):
             self._say(self.message, _("Enter your login."))
             self.login.setFocus()
             return
+        # The password's check takes a moment (Argon2id, on purpose): say so meanwhile.
+        self.sign_in_intro.setText(_("Signing in …"))
+        self.sign_in_intro.repaint()
         try:
             user = sign_in.sign_in(login, secret)
-        except sign_in.NewPasswordRequired:
+        except sign_in.NewPasswordRequired as exc:
+            self.refusal = str(exc)
+            self.sign_in_intro.setText(_("Sign in with your login and your password."))
             self._code, self._code_login = secret, login
             self.password.clear()
             self._say(self.message, "")
-            self.pages.setCurrentWidget(self.new_password_page)
+            self.pages.setCurrentWidget(self._new_password_page())
             self.new_password.setFocus()
             return
         except sign_in.SignInRefused as exc:
@@ -240,6 +299,8 @@ class SignInDialog(QDialog):
         self._signed_in(user)
 
     def _refused(self, exc: sign_in.SignInRefused) -> None:
+        self.sign_in_intro.setText(_("Sign in with your login and your password."))
+        self.refusal = str(exc)
         self._say(self.message, str(exc))
         self.password.selectAll()
         self.password.setFocus()
@@ -249,6 +310,10 @@ class SignInDialog(QDialog):
             self._wait_timer.start(exc.wait_seconds * 1000)
 
     def _create_first(self) -> None:
+        from app.domain.validation import ValidationError
+        from app.services import sign_in
+        from ui.common.widgets import show_field_messages
+
         try:
             user = sign_in.create_first_administrator(
                 self.first_login.text(),
@@ -269,6 +334,10 @@ class SignInDialog(QDialog):
         self._signed_in(user)
 
     def _set_own_password(self) -> None:
+        from app.domain.validation import ValidationError
+        from app.services import sign_in
+        from ui.common.widgets import show_field_messages
+
         try:
             user = sign_in.set_own_password(
                 self._code_login, self._code, self.new_password.text(), self.new_repeat.text()

@@ -38,11 +38,28 @@ def chosen_server() -> str:
     return str(value or "")
 
 
-class SiteServerDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+def keep_choice(url: str, password: str, keep_password: bool) -> str:
+    """Keep the server for this workstation (its address in the settings, a password in
+    the credential store when asked to): opened from the next start. "" when kept, else
+    why not, in words."""
+    # A password typed into the address goes to the credential store, not the settings.
+    password = password or urlsplit(url).password or ""
+    if keep_password and password:
+        try:
+            site_server.store_password(url, password)
+        except Exception as exc:
+            return str(exc)
+    workstation_settings().setValue(SETTINGS_KEY, site_server.display_url(url))
+    return ""
+
+
+class ServerFields(QWidget):
+    """The server's address and this workstation's password for it, with a connection
+    test that says what answered or why nothing did."""
+
+    def __init__(self, url: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Connect to the site server"))
-        self.url_edit = QLineEdit(chosen_server())
+        self.url_edit = QLineEdit(url)
         self.url_edit.setPlaceholderText(
             "postgresql://anna@server:5432/showroom?sslmode=require"  # i18n: ignore
         )
@@ -52,19 +69,67 @@ class SiteServerDialog(QDialog):
         self.keep_password = QCheckBox(_("Keep the password in this computer's credential store"))
         self.keep_password.setChecked(site_server.credential_store_available())
         self.keep_password.setEnabled(site_server.credential_store_available())
-        self.local_box = QCheckBox(_("Use this computer's own database instead (no server)"))
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         if not site_server.credential_store_available():
             self.result_label.setText(str(site_server.NoCredentialStore()))
         self.test_button = QPushButton(_("&Test the connection"))
         self.test_button.clicked.connect(self.test_connection)
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.addRow(_("Server address (URL):"), self.url_edit)
+        self.form.addRow(_("Password:"), self.password_edit)
+        self.form.addRow("", self.keep_password)
 
-        form = QFormLayout()
-        form.addRow(_("Server address (URL):"), self.url_edit)
-        form.addRow(_("Password:"), self.password_edit)
-        form.addRow("", self.keep_password)
-        form.addRow("", self.local_box)
+    def url(self) -> str:
+        return self.url_edit.text().strip()
+
+    def password(self) -> str | None:
+        """The password typed, else the one kept for the server (None: .pgpass decides)."""
+        return self.password_edit.text() or site_server.stored_password(self.url())
+
+    def check_url(self) -> bool:
+        """Whether the address is a server's; else says what one looks like."""
+        if site_server.is_server_url(self.url()):
+            return True
+        self.result_label.setText(
+            _("The address starts with postgresql://, e.g. {example}.").format(
+                example="postgresql://anna@server/showroom"
+            )
+        )
+        return False
+
+    def say_problem(self, exc: BaseException) -> None:
+        problem = errors.user_problem(exc)
+        self.result_label.setText(
+            f"{problem.title}. {problem.message}" if problem is not None else str(exc)
+        )
+
+    def test_connection(self) -> bool:
+        if not self.check_url():
+            return False
+        try:
+            version = site_server.try_connection(self.url(), self.password())
+        except Exception as exc:
+            self.say_problem(exc)
+            return False
+        self.result_label.setText(_("Connected: {server}").format(server=version.split(",")[0]))
+        return True
+
+
+class SiteServerDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Connect to the site server"))
+        self.fields = ServerFields(chosen_server())
+        self.url_edit = self.fields.url_edit
+        self.password_edit = self.fields.password_edit
+        self.keep_password = self.fields.keep_password
+        self.result_label = self.fields.result_label
+        self.test_button = self.fields.test_button
+        self.test_connection = self.fields.test_connection
+        self.local_box = QCheckBox(_("Use this computer's own database instead (no server)"))
+        self.fields.form.addRow("", self.local_box)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -79,52 +144,22 @@ class SiteServerDialog(QDialog):
                 )
             )
         )
-        layout.addLayout(form)
+        layout.addWidget(self.fields)
         layout.addWidget(self.test_button)
         layout.addWidget(self.result_label)
         layout.addWidget(buttons)
 
-    def _url(self) -> str:
-        return self.url_edit.text().strip()
-
-    def test_connection(self) -> bool:
-        url = self._url()
-        if not site_server.is_server_url(url):
-            self.result_label.setText(
-                _("The address starts with postgresql://, e.g. {example}.").format(
-                    example="postgresql://anna@server/showroom"
-                )
-            )
-            return False
-        password = self.password_edit.text() or site_server.stored_password(url)
-        try:
-            version = site_server.try_connection(url, password)
-        except Exception as exc:
-            problem = errors.user_problem(exc)
-            self.result_label.setText(
-                f"{problem.title}. {problem.message}" if problem is not None else str(exc)
-            )
-            return False
-        self.result_label.setText(_("Connected: {server}").format(server=version.split(",")[0]))
-        return True
-
     def accept(self) -> None:
-        settings = workstation_settings()
         if self.local_box.isChecked():
-            settings.remove(SETTINGS_KEY)
+            workstation_settings().remove(SETTINGS_KEY)
             super().accept()
             return
-        url = self._url()
-        if not site_server.is_server_url(url):
-            self.test_connection()  # says what an address looks like; the typing stays
+        if not self.fields.check_url():
+            return  # says what an address looks like; the typing stays
+        problem = keep_choice(
+            self.fields.url(), self.password_edit.text(), self.keep_password.isChecked()
+        )
+        if problem:
+            self.result_label.setText(problem)
             return
-        # A password typed into the address goes to the credential store, not the settings.
-        password = self.password_edit.text() or urlsplit(url).password or ""
-        if self.keep_password.isChecked() and password:
-            try:
-                site_server.store_password(url, password)
-            except Exception as exc:
-                self.result_label.setText(str(exc))
-                return
-        settings.setValue(SETTINGS_KEY, site_server.display_url(url))
         super().accept()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from peewee import Database
 
+from app.db.steps.agenda_index import agenda_indexes
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lists import channels_interests_and_outcomes
 from app.db.steps.search_words import search_words
@@ -54,6 +55,7 @@ STEPS: list[Callable[[Database], None]] = [
     teams_and_shared_sales,
     setup_master_data,
     channels_interests_and_outcomes,
+    agenda_indexes,
     search_words,
 ]
 

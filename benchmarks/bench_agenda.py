@@ -1,0 +1,119 @@
+"""The busiest salesperson's agenda at 10,000, 100,000 and 300,000 opportunities.
+
+    PYTHONPATH=. python -m benchmarks.bench_agenda [--sizes 10000 100000 300000] [--repeat 21]
+
+Target (issue 22): p95 < 100 ms at 100,000 opportunities. Timed interleaved with a baseline
+written from the schema, not from the program's queries: the salesperson's open
+opportunities with their customer, stage and last stage move, tested in Python, and
+today's and the overdue activities, sent straight to sqlite3. Exits 1 when the target is
+missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sqlite3
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from app import demo
+from app.services import activities, sign_in, workspace
+from benchmarks import synthetic
+from benchmarks.measure import Targets, interleaved
+
+ROOT = Path(__file__).resolve().parent.parent
+
+OPEN_SALES = """
+    SELECT o.id, o.topic, a.name, s.name, o.est_close_date, s.days_allowed,
+           (SELECT max(created_at) FROM stage_change WHERE opportunity_id = o.id)
+    FROM opportunity o
+    JOIN account a ON a.id = o.account_id
+    LEFT JOIN stage s ON s.id = o.stage_id
+    WHERE o.owner_id = ? AND o.status = 'open'
+"""
+TODAY = """
+    SELECT a.id, a.kind, a.subject, a.starts_at, c.name FROM activity a
+    LEFT JOIN account c ON c.id = a.account_id
+    WHERE a.owner_id = ? AND a.starts_at >= ? AND a.starts_at < ?
+      AND a.kind IN ('appointment', 'test_drive') ORDER BY a.starts_at
+"""
+OVERDUE = """
+    SELECT a.id, a.kind, a.subject, a.starts_at, c.name FROM activity a
+    LEFT JOIN account c ON c.id = a.account_id
+    WHERE a.owner_id = ? AND NOT a.done AND a.starts_at < ?
+      AND a.kind NOT IN ('note', 'email') ORDER BY a.starts_at
+"""
+
+
+def baseline(conn: sqlite3.Connection, owner_id: int) -> tuple[int, int, int, int]:
+    """The agenda from the tables: every open sale of the owner read and tested here."""
+    now = datetime.now()
+    today = date.today()
+    start = datetime.combine(today, time.min)
+    end = start + timedelta(days=1)
+    todays = conn.execute(TODAY, (owner_id, str(start), str(end))).fetchall()
+    overdue = conn.execute(OVERDUE, (owner_id, str(start))).fetchall()
+    past, stale = 0, 0
+    for _id, _topic, _customer, _stage, close, allowed, entered in conn.execute(
+        OPEN_SALES, (owner_id,)
+    ):
+        past += close < today.isoformat()
+        if allowed is not None and entered is not None:
+            # Whole days in the stage, more than it allows.
+            stale += (now - datetime.fromisoformat(entered)).days > allowed
+    return len(todays), len(overdue), past, stale
+
+
+def bench(opportunities: int, repeat: int) -> tuple[float, float, float]:
+    path = synthetic.build(
+        ROOT / "bench-data" / f"large-{opportunities}" / "showroom.sqlite3",
+        opportunities,
+        opportunities // 2,
+    )
+    workspace.open_database(path)
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA cache_size = -32000")  # the program's page cache
+    owner_id, open_count = raw.execute(
+        "SELECT owner_id, count(*) FROM opportunity WHERE status = 'open' GROUP BY owner_id "
+        "ORDER BY 2 DESC LIMIT 1"
+    ).fetchone()
+    login = raw.execute('SELECT username FROM "user" WHERE id = ?', (owner_id,)).fetchone()[0]
+    sign_in.sign_in(login, demo.DEMO_PASSWORD)
+    agenda = activities.agenda(owner_id)
+    found = (len(agenda.today), len(agenda.overdue), len(agenda.past_close), len(agenda.stale))
+    plain = baseline(raw, owner_id)
+    assert found == plain, (found, plain)  # the same agenda, or the timing means nothing
+    times = interleaved(
+        {"app": lambda: activities.agenda(owner_id), "plain": lambda: baseline(raw, owner_id)},
+        repeat,
+    )
+    app, base = times["app"], times["plain"]
+    print(
+        f"{opportunities:,} opportunities, {login} with {open_count:,} open ({found[0]} today, "
+        f"{found[1]} overdue, {found[2]} past close, {found[3]} stale): agenda {app}; plain "
+        f"query {base}; ratio of medians {app.median / base.median:.2f}"
+    )
+    raw.close()
+    workspace.close_database()
+    return app.median, app.p95, base.median
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000])
+    parser.add_argument("--repeat", type=int, default=21)
+    args = parser.parse_args()
+    targets = Targets()
+    results = {size: bench(size, args.repeat) for size in args.sizes}
+    if 100_000 in results:
+        targets.below("agenda p95 at 100,000 opportunities", results[100_000][1], 100)
+    sizes = sorted(results)
+    for small, large in itertools.pairwise(sizes):
+        growth = results[large][0] / results[small][0]
+        print(f"  growth {small:,} -> {large:,}: x{growth:.1f} for x{large / small:.0f} the data")
+    targets.exit()
+
+
+if __name__ == "__main__":
+    main()

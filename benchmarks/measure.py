@@ -1,0 +1,112 @@
+"""Measuring the program against a baseline the same way in every benchmark: the two run
+interleaved, round by round, each reported by its median and 95th percentile, and a
+missed target makes the benchmark exit non-zero."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Times of one side, in milliseconds."""
+
+    times: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def p95(self) -> float:
+        """The 95th percentile (inclusive: with few runs, close to the slowest)."""
+        if len(self.times) < 2:
+            return self.times[0]
+        return statistics.quantiles(self.times, n=20, method="inclusive")[18]
+
+    def __str__(self) -> str:
+        return f"median {self.median:.1f} ms, p95 {self.p95:.1f} ms"
+
+
+def timed_ms(work: Callable[[], object]) -> float:
+    """How long `work` takes, in milliseconds."""
+    start = time.perf_counter()
+    work()
+    return (time.perf_counter() - start) * 1000
+
+
+def _once(work: Callable[[object], object], probe: object) -> float:
+    start = time.perf_counter()
+    work(probe)
+    return (time.perf_counter() - start) * 1000
+
+
+def interleaved(
+    sides: Mapping[str, Callable[[], object]],
+    repeat: int,
+    warm_up: int = 1,
+    measured: bool = False,
+) -> dict[str, Figures]:
+    """Run each side once per round, `repeat` rounds, the order of the sides turned round
+    every other round so that neither always runs first after the other; `warm_up` rounds
+    before them are not counted. With `measured`, each side returns its own time in
+    milliseconds (a start-up a child process reports) instead of being timed here."""
+    names = list(sides)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(warm_up + repeat):
+        order = names if round_ % 2 == 0 else names[::-1]
+        for name in order:
+            taken = float(sides[name]()) if measured else timed_ms(sides[name])  # type: ignore[arg-type]
+            if round_ >= warm_up:
+                times[name].append(taken)
+    return {name: Figures(tuple(values)) for name, values in times.items()}
+
+
+def each(
+    probes: Sequence[object],
+    app: Callable[[object], object],
+    baseline: Callable[[object], object],
+) -> tuple[Figures, Figures]:
+    """Each probe (a keystroke, a salesperson) through the program and through the
+    baseline, one after the other, the order turned round for every other probe."""
+    app_times, base_times = [], []
+    for n, probe in enumerate(probes):
+        if n % 2:
+            base_times.append(_once(baseline, probe))
+            app_times.append(_once(app, probe))
+        else:
+            app_times.append(_once(app, probe))
+            base_times.append(_once(baseline, probe))
+    return Figures(tuple(app_times)), Figures(tuple(base_times))
+
+
+class Targets:
+    """The benchmark's targets: each check prints whether it is met; `exit()` ends the
+    benchmark with 1 when any was missed."""
+
+    def __init__(self) -> None:
+        self.missed: list[str] = []
+
+    def at_most(self, what: str, value: float, limit: float, unit: str = "ms") -> bool:
+        met = value <= limit
+        return self._record(what, met, f"{value:.2f} {unit} (target <= {limit:g} {unit})")
+
+    def below(self, what: str, value: float, limit: float, unit: str = "ms") -> bool:
+        met = value < limit
+        return self._record(what, met, f"{value:.2f} {unit} (target < {limit:g} {unit})")
+
+    def _record(self, what: str, met: bool, text: str) -> bool:
+        print(f"  {'met   ' if met else 'MISSED'} {what}: {text}")
+        if not met:
+            self.missed.append(what)
+        return met
+
+    def exit(self) -> None:
+        if self.missed:
+            print(f"missed {len(self.missed)} target(s): {', '.join(self.missed)}")
+            sys.exit(1)
+        print("every target met")
