@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import __version__, logs, paths
-from app.i18n import _
+from app.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -110,6 +110,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     commands.add_parser(
         "check", parents=[common], help=_("check the database (integrity, schema) and exit")
+    )
+    commands.add_parser(
+        "rebuild-aggregates",
+        parents=[common],
+        help=_("rebuild the dashboard's totals from the opportunities and exit"),
     )
     create_admin = commands.add_parser(
         "create-admin",
@@ -631,6 +636,32 @@ def _check_command(database: str | None = None) -> int:
     return 0
 
 
+def _rebuild_aggregates_command(database: str | None) -> int:
+    """Rebuild the dashboard's maintained totals from the opportunities, as an administrator."""
+    from app.domain.rights import Right
+    from app.services import dashboard, workspace
+
+    if not database and not paths.database_path().exists():
+        _complain(_("there is no database at {path} yet").format(path=paths.database_path()))
+        return 1
+    _open_for_command(database)
+    try:
+        refused = _authorise(Right.SETUP)
+        if refused is not None:
+            return refused
+        counted = dashboard.rebuild_aggregates()
+    finally:
+        workspace.close_database()
+    _say(
+        ngettext(
+            "rebuilt the dashboard's totals: {count} open opportunity",
+            "rebuilt the dashboard's totals: {count} open opportunities",
+            counted,
+        ).format(count=counted)
+    )
+    return 0
+
+
 def _import_parsers(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     for name, what in (
         ("import-stock", _("import a DMS's stock export (CSV) into the stock")),
@@ -700,6 +731,8 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
             if args.database:
                 return _server_backup_command(args.database, args.file)
             return _restore_command(args.file)
+        if args.command == "rebuild-aggregates":
+            return _rebuild_aggregates_command(args.database)
         if args.command == "move-to-server":
             return _move_command(args.url)
         if args.command == "create-admin":

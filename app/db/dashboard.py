@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,7 +17,7 @@ from app.db import queries
 from app.db.connection import is_sqlite
 from app.db.queries import OpportunityFilter
 from app.db.settings import setting_value
-from app.db.steps import v2_to_v7
+from app.db.steps import aggregates
 from app.domain import money, pipeline
 from app.domain.choices import Status
 
@@ -40,11 +40,6 @@ GROUP_COLUMNS: dict[str, str] = {
 def _day_number(column: str) -> str:
     """A timestamp column as a day count with fractions, for differences in days."""
     return f"julianday({column})" if is_sqlite() else f"(EXTRACT(EPOCH FROM {column}) / 86400.0)"
-
-
-def _now_number(now: datetime) -> float:
-    epoch_days = (now - datetime(1970, 1, 1)).total_seconds() / 86_400
-    return epoch_days + 2_440_587.5 if is_sqlite() else epoch_days
 
 
 def _where(flt: OpportunityFilter, today: date, extra: str = "") -> tuple[str, list[Any]]:
@@ -130,6 +125,105 @@ def open_rows(
     return [tuple(r) for r in queries.fetch_all(sql, [today.isoformat(), *bounds, *params])]  # type: ignore[misc]
 
 
+PipelineSums = tuple[Any, int | None, str, int, int, int]  # group, stage, currency, Σs
+WindowSums = tuple[int, str, int, int, int]  # window, currency, count, Σ revenue, Σ weighted
+
+
+def aggregate_scope(flt: OpportunityFilter) -> tuple[str, int] | None:
+    """The scope of the maintained aggregates that answers the filter: everyone, or one
+    salesperson, team or facility, with nothing else narrowed; None when the filter needs
+    the base tables. The scopes are the dashboard's filters by salesperson, team or
+    facility, each a test of one column (app.db.queries), as the aggregates count them."""
+    plain = OpportunityFilter()
+    if flt == plain:
+        return "", 0
+    for scope, column in aggregates.SCOPES.items():
+        value = getattr(flt, column, None) if column else None
+        if value and value != queries.NONE_ID and flt == replace(plain, **{column: value}):
+            return scope, int(value)
+    return None
+
+
+def _window_case(column: str) -> str:
+    windows = " ".join(
+        f"WHEN {column} <= ? THEN {n}" for n, _ in enumerate(pipeline.FORECAST_WINDOWS, 1)
+    )
+    return f"CASE WHEN {column} < ? THEN 0 {windows} ELSE {len(pipeline.FORECAST_WINDOWS) + 1} END"
+
+
+def _window_bounds(today: date) -> list[str]:
+    return [today.isoformat()] + [
+        (today + timedelta(days=d)).isoformat() for d in pipeline.FORECAST_WINDOWS
+    ]
+
+
+def _summed_rows(
+    flt: OpportunityFilter, breakdown: str, today: date
+) -> tuple[list[PipelineSums], list[WindowSums]]:
+    """`open_sums` from the opportunities themselves: one grouped read, summed apart."""
+    cells: dict[tuple[Any, int | None, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    windows: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for group, stage_id, currency, window, count, revenue, weighted in open_rows(
+        flt, breakdown, today
+    ):
+        for sums in (cells[(group, stage_id, currency)], windows[(window, currency)]):
+            sums[0] += count
+            sums[1] += revenue or 0
+            sums[2] += weighted or 0
+    return (
+        [(g, s, c, *v) for (g, s, c), v in cells.items()],  # type: ignore[misc]
+        [(w, c, *v) for (w, c), v in windows.items()],  # type: ignore[misc]
+    )
+
+
+def open_sums(
+    flt: OpportunityFilter, breakdown: str, today: date
+) -> tuple[list[PipelineSums], list[WindowSums]]:
+    """The open pipeline by (group, stage, currency) and the forecast by (window, currency),
+    each as (..., count, Σ revenue, Σ revenue × %). From the maintained aggregates when
+    they answer the filter (two reads of a few hundred rows), else from the opportunities."""
+    scope = aggregate_scope(flt)
+    if scope is None:
+        return _summed_rows(flt, breakdown, today)
+    dimension = breakdown if breakdown in GROUP_COLUMNS else ""
+    ids = dimension in ("owner", "team", "business", "facility", "operation")
+    found = queries.fetch_all(
+        "SELECT value, stage_id, currency, opportunities, revenue, weighted "
+        "FROM pipeline_total WHERE scope = ? AND scope_id = ? AND dimension = ? "
+        "AND opportunities <> 0",
+        [*scope, dimension],
+    )
+    cells_found: list[PipelineSums] = []
+    for value, stage_id, currency, count, revenue, weighted in found:
+        group: Any = value if dimension else None
+        if ids:  # an id kept as text, "" where the base tables' group is NULL
+            group = int(value) if value else None
+        cells_found.append((group, stage_id or None, currency, count, revenue, weighted))
+    window_sql = f"""
+        SELECT {_window_case("close_date")}, currency,
+               sum(opportunities), sum(revenue), sum(weighted)
+        FROM forecast_total WHERE scope = ? AND scope_id = ?
+        GROUP BY 1, 2 HAVING sum(opportunities) <> 0
+    """
+    windows_found = [
+        (int(w), c, int(n), int(r or 0), int(x or 0))
+        for w, c, n, r, x in queries.fetch_all(window_sql, [*_window_bounds(today), *scope])
+    ]
+    return cells_found, windows_found
+
+
+def rebuild_aggregates() -> int:
+    """The maintained aggregates filled anew from the opportunities, in one transaction;
+    returns how many open opportunities they count."""
+    aggregates.rebuild(m.database)  # type: ignore[arg-type]
+    found = queries.fetch_all(
+        "SELECT coalesce(sum(opportunities), 0) FROM pipeline_total "
+        "WHERE scope = '' AND dimension = ''",
+        [],
+    )
+    return int(found[0][0])
+
+
 def cohort_join(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
     """Joins stage_change rows to the filter's opportunities (nothing when unfiltered)."""
     where, params = queries.opportunity_where(flt, today)
@@ -138,22 +232,8 @@ def cohort_join(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
     return f" JOIN opportunity o ON o.id = sc.opportunity_id {where}", params
 
 
-def _case(column: str, values: dict[int, int]) -> str:
-    whens = " ".join(f"WHEN {k} THEN {v}" for k, v in values.items())
-    return f"CASE {column} {whens} END" if values else "NULL"
-
-
 def _ids(ids: list[int]) -> str:
     return ", ".join(str(i) for i in ids) or "NULL"
-
-
-def _each_stage(selects: dict[int, str]) -> dict[int, int]:
-    """Over the whole history: per stage id, the count of its opportunities that the
-    stage's SELECT DISTINCT finds. Each reads one stretch of a stage index, whose
-    opportunities come in order, so counting each once needs no sort."""
-    columns = ", ".join(f"(SELECT count(*) FROM ({sql}) AS s{i})" for i, sql in selects.items())
-    row = queries.fetch_all(f"SELECT {columns}", [])[0]
-    return {i: int(v) for i, v in zip(selects, row, strict=True)}
 
 
 @dataclass(slots=True)
@@ -169,93 +249,9 @@ class StageSums:
     lost_here: dict[int, int] | None = None  # lost, their last closing move left it
 
 
-def _onward(stage_id: int, stages: list[StageRow]) -> str:
-    """The test that a move from the stage went on: to a later stage that is not a lost one."""
-    sequence = {s.id: s.sequence for s in stages}
-    lost = _ids([s.id for s in stages if s.is_lost])
-    return (
-        f"{_case('sc.to_stage_id', sequence)} > {sequence[stage_id]} "
-        f"AND sc.to_stage_id NOT IN ({lost})"
-    )
-
-
-def _whole_history(ids: list[int], stages: list[StageRow], now: datetime) -> StageSums:
-    """Over every opportunity: each stage's opportunities counted on the stage indexes, and
-    the moves' times summed per (to-stage, from-stage), one ordered pass over the index
-    that holds them, without the table or a sort."""
-    sums = StageSums()
-    onward = {
-        s.id: [t.id for t in stages if t.sequence > s.sequence and not t.is_lost]
-        for s in stages
-        if s.id in ids
-    }
-    sums.reached.update(
-        _each_stage(
-            {
-                i: "SELECT DISTINCT sc.opportunity_id FROM stage_change sc "
-                f"WHERE sc.to_stage_id = {i}"
-                for i in ids
-            }
-        )
-    )
-    sums.went_on.update(
-        _each_stage(
-            {
-                i: "SELECT DISTINCT sc.opportunity_id FROM stage_change sc "
-                f"WHERE sc.from_stage_id = {i} AND sc.to_stage_id IN ({_ids(onward[i])})"
-                for i in ids
-            }
-        )
-    )
-    sql = f"""
-        SELECT sc.to_stage_id, sc.from_stage_id,
-               sum({_day_number("sc.created_at")} - ?), count(*)
-        FROM stage_change sc GROUP BY sc.to_stage_id, sc.from_stage_id
-    """
-    for to_id, from_id, total, count in queries.fetch_all(sql, [_now_number(now)]):
-        sums.entered[to_id] += float(total)
-        sums.left[from_id] += float(total)
-        sums.visits[to_id] += int(count)
-    return sums
-
-
-def _through_filter(
-    cohort: str, params: list[Any], ids: list[int], stages: list[StageRow], now: datetime
-) -> StageSums:
-    """Through a filter: one pass over its opportunities' moves, grouped by opportunity
-    (the (opportunity, created_at) index gives each one's moves together, so the grouping
-    needs no sort). Per opportunity and stage: its visits, its moves on, and the times it
-    entered and left; then per stage, the opportunities with a visit (reached) or a move
-    on (went on), counted once however often they came back, and the sums. Reading the
-    moves once for every figure, rather than probing the stage indexes for each of the
-    filter's opportunities and stage and reading the moves again for the times, takes a
-    fifth less on a filter that keeps most opportunities."""
-    day = f"{_day_number('sc.created_at')} - ?"
-    inner, outer = [], []
-    for i in ids:
-        inner += [
-            f"count(CASE WHEN sc.to_stage_id = {i} THEN 1 END) AS v{i}",
-            f"count(CASE WHEN sc.from_stage_id = {i} AND {_onward(i, stages)} THEN 1 END) AS g{i}",
-            f"sum(CASE WHEN sc.from_stage_id = {i} THEN {day} END) AS l{i}",
-            f"sum(CASE WHEN sc.to_stage_id = {i} THEN {day} END) AS e{i}",
-        ]
-        outer += [
-            f"count(CASE WHEN v{i} > 0 THEN 1 END), count(CASE WHEN g{i} > 0 THEN 1 END)",
-            f"coalesce(sum(v{i}), 0), coalesce(sum(l{i}), 0), coalesce(sum(e{i}), 0)",
-        ]
-    sql = f"""
-        SELECT {", ".join(outer)} FROM (
-            SELECT {", ".join(inner)} FROM stage_change sc{cohort} GROUP BY o.id
-        ) AS per_opportunity
-    """
-    now_number = _now_number(now)
-    row = queries.fetch_all(sql, [*[now_number] * (2 * len(ids)), *params])[0]
-    sums = StageSums()
-    for n, i in enumerate(ids):
-        reached, went_on, visits, left, entered = row[5 * n : 5 * n + 5]
-        sums.reached[i], sums.went_on[i], sums.visits[i] = int(reached), int(went_on), int(visits)
-        sums.left[i], sums.entered[i] = float(left), float(entered)
-    return sums
+def _visit_now(now: datetime) -> float:
+    """Now as the stage visits count days: since the Unix epoch, on both backends."""
+    return (now - datetime(1970, 1, 1)).total_seconds() / 86_400
 
 
 def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) -> StageSums:
@@ -265,7 +261,7 @@ def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) 
     A visit still going on counts up to now: Σ left − Σ entered + (visits − leaves) × now.
     Reads a row per opportunity and stage it touched rather than every move with a
     running total per stage, and answers where the lost ones stopped in the same pass."""
-    since = _now_number(now) - v2_to_v7.VISIT_DAY_ORIGIN
+    since = _visit_now(now)
     # Through a filter, its opportunities from their index, each one's rows in a row (no
     # test of the stage, which would seek each stage apart); else every row of the stages.
     cohort = (
@@ -278,7 +274,7 @@ def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) 
         SELECT v.stage_id, count(CASE WHEN v.visits > 0 THEN 1 END),
                count(CASE WHEN v.went_on > 0 THEN 1 END), sum(v.visits),
                sum(v.left_at) - sum(v.entered) + sum(v.visits - v.leaves) * ?,
-               count(CASE WHEN v.lost_last THEN 1 END)
+               count(CASE WHEN v.lost_last <> 0 THEN 1 END)
         {cohort}
         GROUP BY v.stage_id
     """
@@ -286,7 +282,24 @@ def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) 
     sums = StageSums(lost_here=lost_here)
     for stage_id, reached, went_on, visits, days, lost in queries.fetch_all(sql, [since, *params]):
         sums.reached[stage_id], sums.went_on[stage_id] = int(reached), int(went_on)
-        sums.visits[stage_id], sums.left[stage_id] = int(visits or 0), float(days or 0)
+        sums.visits[stage_id], sums.left[stage_id] = int(visits or 0), _days(float(days or 0))
+        lost_here[stage_id] = int(lost)
+    return sums
+
+
+def _funnel_totals(scope: tuple[str, int], ids: list[int], now: datetime) -> StageSums:
+    """`_kept_figures` from the maintained aggregates: a row per stage of the scope."""
+    since = _visit_now(now)
+    sql = f"""
+        SELECT stage_id, reached, went_on, visits, left_at - entered + (visits - leaves) * ?,
+               lost_last
+        FROM funnel_total WHERE scope = ? AND scope_id = ? AND stage_id IN ({_ids(ids)})
+    """
+    lost_here: dict[int, int] = defaultdict(int)
+    sums = StageSums(lost_here=lost_here)
+    for stage_id, reached, went_on, visits, days, lost in queries.fetch_all(sql, [since, *scope]):
+        sums.reached[stage_id], sums.went_on[stage_id] = int(reached), int(went_on)
+        sums.visits[stage_id], sums.left[stage_id] = int(visits or 0), _days(float(days or 0))
         lost_here[stage_id] = int(lost)
     return sums
 
@@ -294,23 +307,26 @@ def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) 
 def stage_sums(
     flt: OpportunityFilter, today: date, now: datetime, ids: list[int], stages: list[StageRow]
 ) -> StageSums:
-    """The stage history's figures for the stage ids, through the filter: on SQLite from
-    the figures kept per opportunity and stage, on PostgreSQL from the moves themselves."""
-    if is_sqlite():
-        where, params = queries.opportunity_where(flt, today)
-        return _kept_figures(where, params, ids, now)
-    cohort, params = cohort_join(flt, today)
-    return (
-        _through_filter(cohort, params, ids, stages, now)
-        if cohort
-        else _whole_history(ids, stages, now)
-    )
+    """The stage history's figures for the stage ids, through the filter: from the
+    maintained aggregates when they serve the filter, else from the figures kept per
+    opportunity and stage (both backends keep them)."""
+    scope = aggregate_scope(flt)
+    if scope is not None:
+        return _funnel_totals(scope, ids, now)
+    where, params = queries.opportunity_where(flt, today)
+    return _kept_figures(where, params, ids, now)
 
 
 def lost_at(flt: OpportunityFilter, today: date) -> dict[str, int]:
     where, params = _where(flt, today, "o.status = 'lost'")
     sql = f"SELECT ({queries.LAST_LOST_FROM}) AS stage, count(*) FROM opportunity o {where} GROUP BY 1"
     return {r[0]: int(r[1]) for r in queries.fetch_all(sql, params) if r[0] is not None}
+
+
+def _days(total: float) -> float:
+    """A sum of days to a tenth of a second: summed in another order (kept in the
+    aggregates, or exactly on the server) it differs only in its last bits."""
+    return round(total, 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +344,9 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
     many follow no stages, and how long the won ones took. For everyone, small queries,
     each on the index that answers it; through a filter each of those would read the
     filter's opportunities again, so one pass over them answers all four."""
+    scope = aggregate_scope(flt)
+    if scope is not None:
+        return _kept_outcomes(flt, today, scope)
     where, params = queries.opportunity_where(flt, today)
     won_days = f"{_day_number('o.closed_at')} - {_day_number('o.created_at')}"
     if where:
@@ -350,7 +369,12 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
             won_total += float(days or 0)
             won_dated += int(dated)
         return Outcomes(
-            dict(by_status), dict(reasons), without, won_total, won_dated, won_reasons(flt, today)
+            dict(by_status),
+            dict(reasons),
+            without,
+            _days(won_total),
+            won_dated,
+            won_reasons(flt, today),
         )
     by_status = {
         r[0]: int(r[1])
@@ -376,10 +400,35 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
         by_status,
         reasons,
         int(stageless[0][0]),
-        float(found[0] or 0),
+        _days(float(found[0] or 0)),
         int(found[1]),
         won_reasons(flt, today),
     )
+
+
+def _kept_outcomes(flt: OpportunityFilter, today: date, scope: tuple[str, int]) -> Outcomes:
+    """`outcomes` from the maintained aggregates: a row per status and reason of the scope
+    (how many follow no stages is one count on its index, as before)."""
+    sql = """
+        SELECT status, reason, sum(opportunities), sum(won_days), sum(won_dated)
+        FROM outcome_total WHERE scope = ? AND scope_id = ?
+        GROUP BY status, reason HAVING sum(opportunities) <> 0
+    """
+    by_status: dict[str, int] = defaultdict(int)
+    lost: dict[str, int] = {}
+    won: dict[str, int] = {}
+    won_total, won_dated = 0.0, 0
+    for status, reason, count, days, dated in queries.fetch_all(sql, list(scope)):
+        by_status[status] += int(count)
+        if status == Status.LOST.value:
+            lost[reason] = int(count)
+        elif status == Status.WON.value:
+            won[reason] = int(count)
+        won_total += float(days or 0)
+        won_dated += int(dated or 0)
+    none_where, none_params = _where(flt, today, "o.stage_id IS NULL")
+    stageless = queries.fetch_all(f"SELECT count(*) FROM opportunity o {none_where}", none_params)
+    return Outcomes(dict(by_status), lost, int(stageless[0][0]), _days(won_total), won_dated, won)
 
 
 def won_reasons(flt: OpportunityFilter, today: date) -> dict[str, int]:
@@ -391,6 +440,21 @@ def won_reasons(flt: OpportunityFilter, today: date) -> dict[str, int]:
 
 def won_by_currency(flt: OpportunityFilter, today: date) -> dict[str, tuple[int, int]]:
     """The filter's won opportunities by currency: (count, Σ est. revenue in minor units)."""
+    plain = replace(flt, status=None, closed_from=None, closed_to=None)
+    scope = aggregate_scope(plain) if flt.status == Status.WON.value else None
+    if scope is not None:
+        sql = (
+            "SELECT currency, sum(opportunities), sum(revenue) FROM outcome_total "
+            "WHERE scope = ? AND scope_id = ? AND status = 'won' AND closed_day >= ? "
+            "AND closed_day <= ? GROUP BY currency HAVING sum(opportunities) <> 0 ORDER BY 1"
+        )
+        bounds = [
+            (flt.closed_from or date.min).isoformat(),
+            (flt.closed_to or date.max).isoformat(),
+        ]
+        return {
+            r[0]: (int(r[1]), int(r[2] or 0)) for r in queries.fetch_all(sql, [*scope, *bounds])
+        }
     where, params = _where(flt, today, "o.status = 'won'")
     sql = (
         "SELECT o.currency, count(*), sum(o.est_revenue_minor) FROM opportunity o "

@@ -24,7 +24,7 @@ from app.db.connection import (
     open_sqlite,
     read_only_connection,
 )
-from app.db.steps import SCHEMA_VERSION, STEPS
+from app.db.steps import SCHEMA_VERSION, STEPS, aggregates
 from app.db.steps.search_words import create_search_words
 from app.db.steps.v2_to_v7 import SQLITE_SEARCH_DDL, SQLITE_STAGE_VISIT_DDL
 from app.domain import standard_names
@@ -178,6 +178,9 @@ def create_fresh(db: Database) -> None:
         create_search_words(db)
         _create_schema_version(db)
         _seed_reference_data()
+        # After the stages are seeded: its triggers on the stages lock them on the server,
+        # and the seed writes through the bound models' connection.
+        aggregates.install(db)
         _set_version(db, SCHEMA_VERSION)
         _stamp_application_id(db)
 

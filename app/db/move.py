@@ -16,7 +16,7 @@ from psycopg2.extras import execute_values
 
 from app.db import live, migrations, models, server_schema
 from app.db.connection import read_only_connection
-from app.db.steps import SCHEMA_VERSION
+from app.db.steps import SCHEMA_VERSION, aggregates
 from app.db.steps.search_words import create_search_words
 
 _BATCH = 2_000
@@ -97,6 +97,8 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
             for model in models.TABLES:
                 copies.append(_copy_table(reader, target, model))
                 progress(copies[-1].table)
+            # The dashboard's aggregates counted from the rows copied, triggers kept on.
+            aggregates.install(target)
             target.execute_sql(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
             )

@@ -90,6 +90,7 @@ CHECKED: dict[str, tuple[Right, Callable[[Any], Any]]] = {
     "consent.record": (S, _d(None, GONE)),
     "dashboard.load": (R, _d()),
     "dashboard.export.export_csv": (Right.EXPORT_DATA, _d(None, Path("nowhere.csv"))),
+    "dashboard.rebuild_aggregates": (SETUP, _d()),
     "deals.accept_quote": (S, _ids(1)),
     "deals.close_lost": (S, _d([GONE], "price")),
     "deals.documents_for_account": (R, _ids(1)),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from peewee import Database
 
 from app.db.steps.agenda_index import agenda_indexes
+from app.db.steps.aggregates import _aggregates
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lists import channels_interests_and_outcomes
 from app.db.steps.search_words import search_words
@@ -56,6 +57,7 @@ STEPS: list[Callable[[Database], None]] = [
     setup_master_data,
     channels_interests_and_outcomes,
     agenda_indexes,
+    _aggregates,
     search_words,
 ]
 

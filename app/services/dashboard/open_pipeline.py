@@ -79,7 +79,7 @@ def pipeline_and_forecast(
     what they group (a stage by its name as stored, which the list's filter selects by, or
     none; a group by its id, code or text, or none) and labelled at the end."""
     t = names.translator
-    rows = db.open_rows(base, breakdown, today)
+    rows, window_rows = db.open_sums(base, breakdown, today)
     stage_of = {s.id: s for s in stage_rows}
     shipped = shipped_keys(stage_rows)
     open_flt = replace(base, status=Status.OPEN.value)
@@ -89,7 +89,9 @@ def pipeline_and_forecast(
     totals: dict[str, Sums] = defaultdict(Sums)
     windows: dict[tuple[int, str], Sums] = defaultdict(Sums)
     group_filters: dict[Hashable, dict[str, Any]] = {}
-    for key, stage_id, currency, window, count, revenue, weighted in rows:
+    for window, currency, count, revenue, weighted in window_rows:
+        windows[(window, currency)].add(count, revenue or 0, weighted or 0)
+    for key, stage_id, currency, count, revenue, weighted in rows:
         known = stage_of.get(stage_id) if stage_id is not None else None
         stage = known.name if known else None
         sequence = known.sequence if known else None
@@ -109,7 +111,6 @@ def pipeline_and_forecast(
             cells[(group, stage, currency)],
             by_group[(group, currency)],
             totals[currency],
-            windows[(window, currency)],
         ):
             sums.add(count, revenue or 0, weighted or 0)
 
