@@ -14,6 +14,7 @@ from app.db.steps.agenda_index import agenda_indexes
 from app.db.steps.aggregates import _aggregates
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lists import channels_interests_and_outcomes
+from app.db.steps.search_sorts import search_sorts
 from app.db.steps.search_words import search_words
 from app.db.steps.setup import setup_master_data
 from app.db.steps.shared_files import shared_files
@@ -59,6 +60,7 @@ STEPS: list[Callable[[Database], None]] = [
     agenda_indexes,
     _aggregates,
     search_words,
+    search_sorts,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
