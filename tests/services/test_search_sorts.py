@@ -5,6 +5,7 @@ them, not every customer's; SQLite's schema is unchanged by the step."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,10 @@ from app.db import migrations
 from app.db.connection import database
 from app.db.steps import STEPS
 from app.db.steps.search_sorts import PHONE_INDEX, search_sorts
-from app.services import workspace
+from app.services import opportunities, workspace
+from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
+from app.services.workspace import UserInfo
+from tests import factories
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v22.sqlite3"
 
@@ -97,3 +101,45 @@ def test_a_server_database_one_version_back_gains_the_index_once(
         assert database.execute_sql(count, (PHONE_INDEX,)).fetchone()[0] == 1
     finally:
         workspace.close_database()
+
+
+def test_a_rare_search_reads_its_matches_and_sorts_them(user: UserInfo) -> None:
+    """A digit search with few matches (the text, or the customer's number): its page is
+    read from the matches on both backends, not from a walk down every opportunity in the
+    sort's order (the server's planner walked 100,000 rows for 60 matches), and holds them
+    in the sort's order."""
+    reached = factories.customer("Rossi", "Anna", phone="+49 152 44132579")
+    other = factories.customer("Meier", "Jan", phone="+49 89 1234567")
+    wanted = [
+        factories.opportunity(user.id, reached, topic="Golf").id,
+        factories.opportunity(user.id, other, topic="Polo 4413").id,
+    ]
+    for n in range(30):
+        factories.opportunity(user.id, other, topic=f"Passat {n}")
+    sent: list[str] = []
+    real = database.obj
+    send = real.execute_sql
+
+    def recording(sql: str, *args: object, **kwargs: object) -> object:
+        sent.append(sql)
+        return send(sql, *args, **kwargs)
+
+    real.execute_sql = recording
+    try:
+        for sort in SORT_COLUMNS:
+            sent.clear()
+            count, rows = opportunities.count_and_first_page(
+                OpportunityFilter(text="4413"), sort, False, 200, date.today()
+            )
+            assert count == 2 and sorted(r.id for r in rows) == sorted(wanted), sort
+            by_id = opportunities.count_and_first_page(
+                OpportunityFilter(text="4413"), "id", False, 200, date.today()
+            )[1]
+            assert [r.id for r in by_id] == sorted(wanted)
+            page = [s for s in sent if "ORDER BY" in s and "phone_key" in s]
+            assert page and all(" m " in s and "opportunity o ON o.id = m.id" in s for s in page), (
+                sort,
+                page,
+            )
+    finally:
+        del real.execute_sql
