@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.db import dashboard as db_dashboard
-from app.db import dashboard_once
+from app.db import dashboard_once, queries
 from app.db import models as m
 from app.db.queries import NONE_ID
 from app.demo import load_demo
@@ -112,3 +112,19 @@ def test_a_refresh_through_such_a_filter_reads_the_opportunities_twice(demo: Pat
     # The same count whatever the filter: fixed, not growing with what it selects.
     other = DashboardFilter(date_from=TODAY - timedelta(days=90), date_to=TODAY)
     assert len(record_statements(lambda: dashboard.load(other, "stage", TODAY))) == len(sent)
+
+
+def test_the_funnel_read_in_id_order_equals_the_funnel_read_by_the_filter(demo: Path) -> None:
+    """A close-date range's funnel gathers its ids first and reads their stage rows in id
+    order: the same figures as the join in the filter's own order."""
+    stages = db_dashboard.stage_rows()
+    ids = [s.id for s in stages]
+    now = datetime.now()
+    for flt in _unserved():
+        where, params = queries.opportunity_where(flt.opportunity_filter(), TODAY)
+        joined = db_dashboard._kept_figures(where, params, ids, now)
+        by_id = db_dashboard._kept_figures(where, params, ids, now, by_id=True)
+        assert joined.reached, flt
+        for figure in ("reached", "went_on", "visits", "lost_here"):
+            assert getattr(by_id, figure) == getattr(joined, figure), (flt, figure)
+        assert by_id.left == pytest.approx(joined.left, abs=1e-6), flt
