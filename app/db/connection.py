@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -44,10 +45,20 @@ def _search_text(value: object) -> str:
     return text.searchable(value if isinstance(value, str) else "" if value is None else str(value))
 
 
+# The SQL function the search words' triggers call (app.db.steps.search_words): the words
+# of a folded text (app.domain.text.words_of), as a JSON array for json_each().
+WORDS_FUNCTION = "search_words"
+
+
+def _search_words(value: object) -> str:
+    return json.dumps(text.words_of(value if isinstance(value, str) else ""), ensure_ascii=False)
+
+
 def register_search_function(conn: sqlite3.Connection) -> None:
-    """Give a connection opened without open_sqlite (a tool's, a test's) the function the
+    """Give a connection opened without open_sqlite (a tool's, a test's) the functions the
     search triggers call, so it can write opportunities, customers and vehicles."""
     conn.create_function(SEARCH_FUNCTION, 1, _search_text, deterministic=True)
+    conn.create_function(WORDS_FUNCTION, 1, _search_words, deterministic=True)
 
 
 def open_sqlite(path: Path | str, journal_mode: str = "wal") -> SqliteDatabase:
@@ -59,6 +70,7 @@ def open_sqlite(path: Path | str, journal_mode: str = "wal") -> SqliteDatabase:
     pragmas = {**SQLITE_PRAGMAS, "journal_mode": journal_mode}
     db = SqliteDatabase(str(path), pragmas=pragmas, check_same_thread=False)
     db.register_function(_search_text, SEARCH_FUNCTION, 1, deterministic=True)
+    db.register_function(_search_words, WORDS_FUNCTION, 1, deterministic=True)
     db.connect(reuse_if_open=True)
     database.initialize(db)
     return db

@@ -14,7 +14,7 @@ from app.db import server_schema
 from app.db.connection import database, is_sqlite, nulls_as_sqlite
 from app.domain import money
 from app.domain.standard_names import display_name
-from app.domain.text import fold, search_words
+from app.domain.text import SUBSTRING_MIN_LENGTH, fold, search_words, words_of
 
 # Ids start at 1, so an id filter of 0 stands for "not set" (no salesperson, no facility).
 NONE_ID = 0
@@ -146,18 +146,112 @@ def _iso(value: Any) -> date | None:
 
 
 def _text_terms(text: str) -> list[str]:
-    """The words of a search. On SQLite folded as the search index holds the text (no case,
-    no accents: "Škoda" -> "skoda"), so a term typed either way finds the same rows."""
+    """The words of a search, folded as the search index holds the text (no case, no
+    accents: "Škoda" -> "skoda"), so a term typed either way finds the same rows."""
     return [t for t in map(fold, search_words(text)) if t]
-
-
-def _is_short(term: str) -> bool:
-    """Too short for the trigram index, which needs three characters."""
-    return len(term) < 3
 
 
 def _like(term: str) -> str:
     return "%" + escape_like(term) + "%"
+
+
+def _after(prefix: str) -> str:
+    """The first text past every text that starts with `prefix`, in code-point order (as
+    SQLite and the server's "C" collation compare): the end of the prefix's range."""
+    last = ord(prefix[-1]) + 1
+    if 0xD800 <= last <= 0xDFFF:  # surrogates are no characters: the range goes on after them
+        last = 0xE000
+    return prefix[:-1] + chr(min(last, 0x10FFFF))
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """One word of a search, as the opportunities it finds (`source`: a SELECT of their
+    ids, column `id`, optionally of one status) and as a test of one opportunity `o`
+    (`check`). A term of three letters or more is found anywhere in the search text (the
+    trigram index); a shorter one at the start of a word (the table of words)."""
+
+    source: str
+    source_params: tuple[Any, ...]
+    source_status: str  # the source narrowed to one status: a clause with one parameter
+    check: str
+    check_params: tuple[Any, ...]
+    # The column of the check's table that holds the status: the check narrowed to one
+    # status reads no row of opportunity.
+    check_status: str
+
+    def select(self, status: str | None) -> tuple[str, list[Any]]:
+        if status is None:
+            return self.source, list(self.source_params)
+        return f"{self.source} AND {self.source_status}", [*self.source_params, status]
+
+    def check_of(self, status: str) -> tuple[str, list[Any]]:
+        """The check, and that the opportunity has this status."""
+        return f"{self.check[:-1]} AND {self.check_status} = ?)", [*self.check_params, status]
+
+
+def _substring_term(term: str) -> _Term:
+    """A term found anywhere in the search text."""
+    like = (_like(term),)
+    if not is_sqlite():
+        # The folded text in the server's search table, whose trigram index answers a
+        # LIKE of three characters or more.
+        return _Term(
+            "SELECT id FROM opportunity_search WHERE body LIKE ? ESCAPE '\\'",
+            like,
+            "status = ?",
+            "EXISTS (SELECT 1 FROM opportunity_search c "
+            "WHERE c.id = o.id AND c.body LIKE ? ESCAPE '\\')",
+            like,
+            "c.status",
+        )
+    check = f"EXISTS (SELECT 1 FROM {_SEARCH_TEXT} c WHERE c.id = o.id AND c.c0 LIKE ? ESCAPE '\\')"
+    if len(term) < SUBSTRING_MIN_LENGTH:
+        # Punctuation alone ("%", "-"), which no word holds: every text read.
+        return _Term(
+            f"SELECT id FROM {_SEARCH_TEXT} WHERE c0 LIKE ? ESCAPE '\\'",
+            like,
+            "c1 = ?",
+            check,
+            like,
+            "c.c1",
+        )
+    # A quoted FTS5 phrase: with the trigram tokenizer it is a substring match.
+    phrase = ('"' + term.replace('"', '""') + '"',)
+    return _Term(
+        "SELECT rowid AS id FROM opportunity_search WHERE body MATCH ?",
+        phrase,
+        "status = ?",
+        check,
+        like,
+        "c.c1",
+    )
+
+
+def _search_terms(text: str) -> list[_Term]:
+    """The terms of a search: three characters or more are found anywhere in the text (the
+    trigram index), one or two at the start of a word (the table of words; each word of
+    the term when punctuation parts it: "o'" is "o")."""
+    terms: list[_Term] = []
+    for term in _text_terms(text):
+        parts = words_of(term) if len(term) < SUBSTRING_MIN_LENGTH else []
+        if not parts:
+            terms.append(_substring_term(term))
+        for part in parts:
+            bounds = (part, _after(part))
+            terms.append(
+                _Term(
+                    "SELECT DISTINCT opportunity_id AS id FROM opportunity_word "
+                    "WHERE word >= ? AND word < ?",
+                    bounds,
+                    "status = ?",
+                    "EXISTS (SELECT 1 FROM opportunity_word w "
+                    "WHERE w.opportunity_id = o.id AND w.word >= ? AND w.word < ?)",
+                    bounds,
+                    "w.status",
+                )
+            )
+    return terms
 
 
 def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
@@ -169,30 +263,21 @@ def _where(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
     return where, params
 
 
+def _fold_pending(flt: OpportunityFilter) -> None:
+    """On the server, fold the search texts written since the last search (server_schema)."""
+    if flt.text and not is_sqlite():
+        server_schema.fold_pending(database.obj, "opportunity_search")
+
+
 def _text_where(flt: OpportunityFilter, into: list[str], into_params: list[Any]) -> None:
     """The search's clause: every word found in the text, or the customer's phone number."""
     clauses: list[str] = []
     params: list[Any] = []
-    if flt.text and not is_sqlite():
-        server_schema.fold_pending(database.obj, "opportunity_search")
-    for term in _text_terms(flt.text):
-        if is_sqlite():
-            if not _is_short(term):
-                # A quoted FTS5 phrase: with the trigram tokenizer it is a substring match.
-                clauses.append("o.id IN (SELECT rowid FROM opportunity_search WHERE body MATCH ?)")
-                params.append('"' + term.replace('"', '""') + '"')
-            else:
-                clauses.append(
-                    f"o.id IN (SELECT id FROM {_SEARCH_TEXT} WHERE c0 LIKE ? ESCAPE '\\')"
-                )
-                params.append(_like(term))
-        else:
-            # The same folded text, in the server's search table (its trigram index
-            # answers a LIKE of three characters or more).
-            clauses.append(
-                "o.id IN (SELECT id FROM opportunity_search WHERE body LIKE ? ESCAPE '\\')"
-            )
-            params.append(_like(term))
+    _fold_pending(flt)
+    for term in _search_terms(flt.text):
+        source, source_params = term.select(None)
+        clauses.append(f"o.id IN ({source})")
+        params.extend(source_params)
     if flt.phones and clauses:
         phone = "o.account_id IN (SELECT id FROM account WHERE {})".format(
             " OR ".join(["phone_key LIKE ?"] * len(flt.phones))
@@ -315,93 +400,214 @@ def _sql(text: str) -> str:
 
 
 def count_opportunities(flt: OpportunityFilter, today: date) -> int:
-    terms = _text_terms(flt.text)
-    rest = replace(flt, text="")
-    if is_sqlite() and terms and all(_is_short(t) for t in terms) and not flt.phones:
-        # One search text per opportunity: counting them spares a lookup into opportunity
-        # for each match, and a one-letter search matches nearly all.
-        likes = " AND ".join(["c.c0 LIKE ? ESCAPE '\\'"] * len(terms))
-        params: list[Any] = [_like(t) for t in terms]
-        if rest == OpportunityFilter():
-            sql = f"SELECT count(*) FROM {_SEARCH_TEXT} c WHERE {likes}"
-        elif rest.status and replace(rest, status=None) == OpportunityFilter():
-            # The status alone (the open ones, which the list starts on): the search
-            # texts carry it (schema 7), so no row of opportunity is read.
-            sql = f"SELECT count(*) FROM {_SEARCH_TEXT} c WHERE c.c1 = ? AND {likes}"
-            params = [rest.status, *params]
-        else:
-            # With other filters too (the open ones, one owner's): the texts joined to
-            # their rows. Testing `o.id IN (every matching text)` instead built the list of
-            # matches first and then looked each row up in it, four times slower for a
-            # one-letter search.
-            where, more = _where(rest, today)
-            also = where.replace(" WHERE ", " AND ", 1)
-            sql = f"SELECT count(*) FROM {_SEARCH_TEXT} c JOIN opportunity o ON o.id = c.id "
-            sql += f"WHERE {likes}{also}"
-            params = [*params, *more]
-    else:
-        where, params = _where(flt, today)
-        sql = _COUNT + where
-    return int(database.execute_sql(_sql(sql), params).fetchone()[0])
+    """How many opportunities the filter holds, however many (see count_up_to)."""
+    where, params = _where(flt, today)
+    return int(database.execute_sql(_sql(_COUNT + where), params).fetchone()[0])
 
 
-# A search too short for the index reads every search text unless the page's rows are
-# near the top of the sorted list, which they are when the term is common. Whether it is
-# common is judged on a sample of this many search texts.
-_SAMPLE = 2_000
-# Walking the sorted list costs about a microsecond a row where an index gives the order:
-# worth up to this many rows. Where the order comes from a sort of every row (a column of
-# stage, user or facility), the walk costs as much as reading every search text, so it is
-# only worth it for terms in at least this share of the rows.
-_WALK_MAX = 8_000
-_SORTED_IN_FULL = {"stage", "owner", "facility"}
-_SORTED_IN_FULL_SHARE = 0.1
-# Under a filter on a column no index gives in the sort's order (the open ones, which the
-# list starts on), the walk starts with a sort of every row the filter keeps; reading
-# every search text and sorting only the matches is faster unless the term is this common.
-_FILTERED_SHARE = 0.25
-_WALK_UP_TO = 1_000  # rows wanted (offset + limit); deeper pages read every search text
+# A search counts its matches up to this many and says "more than" beyond: counting the
+# 200,000 opportunities a letter finds among 300,000 takes longer than a keystroke may.
+COUNT_LIMIT = 10_000
 
-
-def _share_matching(terms: list[str]) -> float:
-    """The share of search texts holding every term, judged on a sample."""
-    likes = " AND ".join(["c0 LIKE ? ESCAPE '\\'"] * len(terms))
-    sql = f"SELECT count(*), total({likes}) FROM (SELECT c0 FROM {_SEARCH_TEXT} LIMIT {_SAMPLE})"
-    sampled, matching = database.execute_sql(sql, [_like(t) for t in terms]).fetchone()
-    return float(matching) / sampled if sampled else 0.0
-
-
+# The sorts no index gives in order: their walk is a sort of every row the filter keeps.
+_SORTED_IN_FULL = frozenset({"stage", "owner", "facility"})
 # The sorts an index gives in order under a filter on the status alone: the status's own
 # (its rows in id order), and the status and close date's (schema 7).
-_IN_STATUS_INDEX_ORDER = {"status", "id", "est_close_date"}
+_IN_STATUS_INDEX_ORDER = frozenset({"status", "id", "est_close_date"})
+# What testing one row in a walk down the sorted list costs, against reading one match and
+# its row out of order (measured on 300,000 opportunities): a walk is taken when it is
+# expected to test fewer than this many rows for each match the other way reads.
+_WALK_COST_RATIO = 3
 
 
-def _sorted_after_filtering(flt: OpportunityFilter, sort: str) -> bool:
-    """Whether the walk's rows come from a sort of what the filter keeps rather than from
-    an index in the sort's order. One salesperson's rows are few enough to sort, and the
-    ones of one status by close date are in an index's order (schema 7)."""
-    rest = replace(flt, text="")
-    if sort in _IN_STATUS_INDEX_ORDER and replace(rest, status=None) == OpportunityFilter():
+def _only_status(flt: OpportunityFilter) -> bool:
+    """Whether the filter bar the search holds nothing but a status, or nothing."""
+    return replace(flt, text="", status=None, phones=()) == OpportunityFilter()
+
+
+@dataclass(frozen=True, slots=True)
+class _TermsOrPhone:
+    """A search also read as a phone number: every term found, or the customer's number
+    holding the digits; as one term (see _Term)."""
+
+    terms: tuple[_Term, ...]
+    phones: tuple[str, ...]
+
+    def _accounts(self) -> str:
+        likes = " OR ".join(["phone_key LIKE ?"] * len(self.phones))
+        return f"SELECT id FROM account WHERE {likes}"
+
+    def select(self, status: str | None) -> tuple[str, list[Any]]:
+        first, others = self.terms[0], self.terms[1:]
+        source, params = first.select(status)
+        found = f"SELECT o.id FROM ({source}) o"
+        if others:
+            found += " WHERE " + " AND ".join(t.check for t in others)
+            params += [p for t in others for p in t.check_params]
+        by_phone = f"SELECT o.id FROM opportunity o WHERE o.account_id IN ({self._accounts()})"
+        params += [f"%{p}%" for p in self.phones]
+        if status is not None:
+            by_phone += " AND o.status = ?"
+            params.append(status)
+        return f"SELECT id FROM ({found} UNION {by_phone}) u", params
+
+    @property
+    def check(self) -> str:
+        every = " AND ".join(t.check for t in self.terms)
+        return f"(({every}) OR o.account_id IN ({self._accounts()}))"
+
+    @property
+    def check_params(self) -> tuple[Any, ...]:
+        return (*(p for t in self.terms for p in t.check_params), *(f"%{p}%" for p in self.phones))
+
+
+def _searched(flt: OpportunityFilter) -> list[Any]:
+    """The terms of a search as the list reads them (_Term, or one _TermsOrPhone for a
+    search also read as a phone number); none without a search."""
+    _fold_pending(flt)
+    terms = _search_terms(flt.text)
+    if terms and flt.phones:
+        return [_TermsOrPhone(tuple(terms), flt.phones)]
+    return terms
+
+
+def _bounded_count(flt: OpportunityFilter, terms: list[Any], today: date) -> int:
+    """The search's matches counted up to COUNT_LIMIT + 1. With no filter but a status the
+    matches are read out of the first term's index (which holds each one's status), the
+    other terms tested on each; otherwise the opportunities the other filters keep are
+    tested."""
+    rest = replace(flt, text="", phones=())
+    first, others = terms[0], terms[1:]
+    if _only_status(flt):
+        source, params = first.select(rest.status)
+        checks = " AND ".join(t.check for t in others)
+        for t in others:
+            params.extend(t.check_params)
+        sql = f"SELECT o.id FROM ({source}) o" + (f" WHERE {checks}" if checks else "")
+    else:
+        where, more = _where(rest, today)
+        checks = " AND ".join(t.check for t in terms)
+        params = [p for t in terms for p in t.check_params]
+        sql = f"SELECT o.id FROM opportunity o{where} AND {checks}"
+        params = [*more, *params]
+    counted = f"SELECT count(*) FROM ({sql} LIMIT ?) AS n"
+    return int(database.execute_sql(_sql(counted), [*params, COUNT_LIMIT + 1]).fetchone()[0])
+
+
+def _walk_is_cheaper(count: int, wanted: int) -> bool:
+    """Whether walking down the sorted list testing each row finds the first `wanted`
+    matches sooner than reading the `count` matches and sorting them."""
+    if count > COUNT_LIMIT:
+        return True
+    if count == 0:
         return False
-    return flt.owner_id is None and rest != OpportunityFilter()
+    total = database.execute_sql("SELECT max(id) FROM opportunity").fetchone()[0] or 0
+    return wanted * total / count < _WALK_COST_RATIO * count
 
 
-def _rows_to_walk(sort: str, short: list[str], wanted: int, filtered: bool = False) -> int:
-    """How far down the sorted list to look for the page's rows; 0 when not worth it."""
-    if wanted > _WALK_UP_TO:
-        return 0
-    share = _share_matching(short)
-    if share == 0 or (sort in _SORTED_IN_FULL and share < _SORTED_IN_FULL_SHARE):
-        return 0
-    if filtered and share < _FILTERED_SHARE:
-        return 0
+def _search_ids(
+    flt: OpportunityFilter,
+    terms: list[Any],
+    today: date,
+    sort: str,
+    order: str,
+    joins: str,
+    count: int,
+    offset: int,
+    limit: int,
+) -> tuple[str, list[Any]] | None:
+    """The statement picking the ids of the search's page (offset, limit), or None where
+    a walk was tried and found too few (the caller then reads the matches)."""
+    rest = replace(flt, text="", phones=())
+    where, params = _where(rest, today)
+    checks = " AND ".join(t.check for t in terms)
+    check_params = [p for t in terms for p in t.check_params]
+    conjunction = " AND " if where else " WHERE "
+    wanted = offset + limit
+    if not is_sqlite():
+        # The server's planner chooses between the walk and the matches itself.
+        sql = f"SELECT o.id FROM opportunity o {joins}{where}{conjunction}{checks} {order}"
+        return f"{sql} LIMIT ? OFFSET ?", [*params, *check_params, limit, offset]
+    if not _walk_is_cheaper(count, wanted):
+        return None
     if sort in _SORTED_IN_FULL:
-        # There the sort of every row costs the most, and a longer walk little more: six
-        # times the rows the sample says hold the page, since the sample is the first
-        # texts, not the first in the sort's order (a term may be rarer at its top).
-        return int(6 * wanted / share)
-    rows = int(2 * wanted / share)  # twice the rows the sample says hold the page
-    return rows if rows <= _WALK_MAX else 0
+        # Every row is sorted anyway: the first rows of the sort, then those tested. Four
+        # times the rows the count says hold the page (the matches may be rarer at the top
+        # of the list than below); all the matches among them, which _search_page sorts.
+        total = _total()
+        rows = int(4 * wanted * total / max(min(count, COUNT_LIMIT), 1))
+        if rows >= total:
+            return None
+        ids = f"SELECT o.id FROM opportunity o {joins}{where} {order} LIMIT ?"
+        return f"SELECT o.id FROM ({ids}) o WHERE {checks}", [*params, rows, *check_params]
+    if sort == "customer":
+        # Down the customers in their order, each one's opportunities from their index.
+        source = "account a CROSS JOIN opportunity o ON o.account_id = a.id"
+    else:
+        source = f"opportunity o {joins}"
+    if (
+        _only_status(flt)
+        and flt.status
+        and sort not in _IN_STATUS_INDEX_ORDER
+        and isinstance(terms[0], _Term)
+    ):
+        # Down the sort's index (not the status's, whose rows would all be sorted first),
+        # the status tested where the first term is, which holds it: no row is read.
+        first, more = terms[0].check_of(flt.status)
+        where, params = "", []
+        checks = " AND ".join([first, *(t.check for t in terms[1:])])
+        check_params = [*more, *(p for t in terms[1:] for p in t.check_params)]
+        conjunction = " WHERE "
+    sql = f"SELECT o.id FROM {source}{where}{conjunction}{checks} {order} LIMIT ? OFFSET ?"
+    return sql, [*params, *check_params, limit, offset]
+
+
+def _total() -> int:
+    return int(database.execute_sql("SELECT max(id) FROM opportunity").fetchone()[0] or 0)
+
+
+def _matches_ids(
+    flt: OpportunityFilter, terms: list[Any], today: date, order: str, joins: str
+) -> tuple[str, list[Any]]:
+    """The statement (without LIMIT) picking the search's rows in the sort's order out of
+    the first term's matches, each joined to its row (CROSS JOIN keeps that order)."""
+    rest = replace(flt, text="", phones=())
+    first, others = terms[0], terms[1:]
+    source, params = first.select(rest.status if _only_status(flt) else None)
+    where, more = _where(rest, today)
+    checks = [t.check for t in others]
+    clause = " AND ".join([*checks, *([where.removeprefix(" WHERE ")] if where else [])])
+    sql = f"SELECT o.id FROM ({source}) m CROSS JOIN opportunity o ON o.id = m.id {joins}"
+    sql += f" WHERE {clause}" if clause else ""
+    return f"{sql} {order}", [*params, *(p for t in others for p in t.check_params), *more]
+
+
+def _search_page(
+    flt: OpportunityFilter,
+    terms: list[Any],
+    today: date,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+    count: int,
+) -> list[OpportunityRow]:
+    sort, order, joins = _order(sort, descending)
+    picked = _search_ids(flt, terms, today, sort, order, joins, count, offset, limit)
+    if picked is not None and is_sqlite() and sort in _SORTED_IN_FULL:
+        # The matches among the first rows of the sort: the page is theirs when they fill it.
+        pick, params = picked
+        found = _rows(
+            f"{_SELECT} WHERE o.id IN ({pick}) {order} LIMIT ? OFFSET ?", [*params, limit, offset]
+        )
+        if len(found) == limit:
+            return found
+        picked = None
+    if picked is None:
+        ids, params = _matches_ids(flt, terms, today, order, joins)
+        picked = f"{ids} LIMIT ? OFFSET ?", [*params, limit, offset]
+    pick, params = picked
+    return _rows(f"{_SELECT} WHERE o.id IN ({pick}) {order}", params)
 
 
 def _ids_by(
@@ -437,74 +643,37 @@ def _order(sort: str, descending: bool) -> tuple[str, str, str]:
     return sort, f"ORDER BY {key} {direction}{nulls}, o.id {direction}", _SORT_JOINS.get(sort, "")
 
 
-def _walk_for(flt: OpportunityFilter, sort: str, wanted: int) -> int:
-    """How far down the sorted list a search with a short term walks; 0: not at all."""
-    short = [t for t in _text_terms(flt.text) if _is_short(t)]
-    if not (is_sqlite() and short) or flt.phones:
-        return 0
-    return _rows_to_walk(sort, short, wanted, _sorted_after_filtering(flt, sort))
-
-
 def opportunity_count_and_first_page(
     flt: OpportunityFilter, today: date, sort: str, descending: bool, limit: int
 ) -> tuple[int, list[OpportunityRow]]:
-    """How many rows the filter holds, and the first `limit` of them.
+    """How many rows the filter holds, and the first `limit` of them: what the list reads
+    for each filter. A search's count stops at COUNT_LIMIT + 1 (see count_up_to)."""
+    terms = _searched(flt)
+    if not terms:
+        count = count_opportunities(flt, today)
+        return count, opportunity_page(flt, today, sort, descending, 0, limit) if count else []
+    count = _bounded_count(flt, terms, today)
+    if not count:
+        return 0, []
+    return count, _search_page(flt, terms, today, sort, descending, 0, limit, count)
 
-    A search with a term too short for the index reads every search text to count its
-    matches, and where they are too few for the walk down the sorted list, reads them all
-    again to sort them: there one statement counts and sorts the matches in one reading
-    ('go' on the open opportunities: 28 ms -> 16 ms). Otherwise the count and the page."""
-    sort, order, joins = _order(sort, descending)
-    short = [t for t in _text_terms(flt.text) if _is_short(t)]
-    if is_sqlite() and short and not flt.phones and not _walk_for(flt, sort, limit):
-        # Every search text read once, in its table's order, each match joined to its row
-        # (CROSS JOIN keeps that order: testing the rows against a list of the matches
-        # took a fifth longer).
-        rest = replace(flt, text=" ".join(t for t in _text_terms(flt.text) if not _is_short(t)))
-        where, more = _where(rest, today)
-        likes = " AND ".join(["c.c0 LIKE ? ESCAPE '\\'"] * len(short))
-        # A text of another status is passed over before its row is looked up (schema 7).
-        status = ["c.c1 = ?"] if flt.status else []
-        counted = (
-            f"SELECT o.id, count(*) OVER () AS total FROM {_SEARCH_TEXT} c "
-            f"CROSS JOIN opportunity o ON o.id = c.id {joins} "
-            f"WHERE {' AND '.join([*status, likes])}{where.replace(' WHERE ', ' AND ', 1)} {order}"
-        )
-        params = [*([flt.status] if flt.status else []), *map(_like, short), *more]
-        sql = (
-            f"{_SELECTED}, p.total\nFROM ({counted} LIMIT ?) p\n"
-            f"JOIN opportunity o ON o.id = p.id{_JOINS}{order}"
-        )
-        cursor = database.execute_sql(_sql(sql), [*params, limit])
-        found = cursor.fetchall()
-        return (int(found[0][-1]) if found else 0), _made(found)
-    return count_opportunities(flt, today), opportunity_page(flt, today, sort, descending, 0, limit)
+
+def count_up_to(flt: OpportunityFilter, today: date) -> int:
+    """The filter's count, where it searches up to COUNT_LIMIT + 1 (more than COUNT_LIMIT)."""
+    terms = _searched(flt)
+    return _bounded_count(flt, terms, today) if terms else count_opportunities(flt, today)
 
 
 def opportunity_page(
     flt: OpportunityFilter, today: date, sort: str, descending: bool, offset: int, limit: int
 ) -> list[OpportunityRow]:
+    terms = _searched(flt)
+    if terms:
+        count = _bounded_count(flt, terms, today)
+        if not count:
+            return []
+        return _search_page(flt, terms, today, sort, descending, offset, limit, count)
     sort, order, joins = _order(sort, descending)
-    terms = _text_terms(flt.text)
-    short = [t for t in terms if _is_short(t)]
-    walk_rows = _walk_for(flt, sort, offset + limit)
-    if walk_rows:
-        # Walk down a stretch of the sorted list checking each row's text: a full page
-        # found there is the right one; otherwise fall through.
-        rest = replace(flt, text=" ".join(t for t in terms if not _is_short(t)))
-        ids, params = _ids_by(rest, today, sort, joins, order)
-        walk = f"{ids} LIMIT ?"
-        check = (
-            f"EXISTS (SELECT 1 FROM {_SEARCH_TEXT} c WHERE c.id = w.id AND c.c0 LIKE ? ESCAPE '\\')"
-        )
-        checks = " AND ".join([check] * len(short))
-        sql = f"{_SELECT} WHERE o.id IN (SELECT w.id FROM ({walk}) w WHERE {checks}) {order}"
-        found = _rows(
-            f"{sql} LIMIT ? OFFSET ?",
-            [*params, walk_rows, *map(_like, short), limit, offset],
-        )
-        if len(found) == limit:
-            return found
     # The page's ids are picked first, joining only what the sort needs (often an index
     # walk that stops after `limit` rows), and only those rows get the other joins.
     # Sorting the full rows instead sorted every match with all its joins: a third of a

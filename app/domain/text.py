@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Letters that Unicode does not decompose into a base letter and a mark, spelled as a
@@ -96,3 +97,22 @@ def search_text(text: str) -> str:
 def search_words(text: str) -> list[str]:
     """The words of a search box's text (see `search_text`), at most SEARCH_MAX_WORDS."""
     return search_text(text).split()[:SEARCH_MAX_WORDS]
+
+
+# What parts a folded search text into words, for the short searches (a term of one or two
+# letters looks for word starts): spacing and ASCII punctuation. Written as the same
+# character ranges for Python and for PostgreSQL's regular expressions, so that both
+# backends hold the same words.
+WORD_SEPARATORS = "[\t\n\v\f\r !-/:-@\\[-`{-~]+"
+_WORD_SEPARATORS = re.compile(WORD_SEPARATORS)
+
+# A term shorter than this is looked for at the start of the words only: every text holds
+# one or two letters somewhere, so such a search would read every text, where the start of
+# a word is a range of an index ("go" finds "Golf" and "Gonzalez", not "Lego").
+SUBSTRING_MIN_LENGTH = 3
+
+
+def words_of(folded: str) -> list[str]:
+    """The distinct words of a folded text (see `searchable`), in their order:
+    "o'brien golf-gti" -> ["o", "brien", "golf", "gti"]."""
+    return list(dict.fromkeys(w for w in _WORD_SEPARATORS.split(folded) if w))

@@ -46,6 +46,8 @@ NONE_ID = queries.NONE_ID  # a filter's id for "none": an opportunity nobody has
 OpportunityFilter = queries.OpportunityFilter
 OpportunityRow = queries.OpportunityRow
 SORT_COLUMNS = queries.SORT_COLUMNS
+# A search's count in the list stops past this many (count_and_first_page).
+SEARCH_COUNT_LIMIT = queries.COUNT_LIMIT
 
 
 # The longest text each field takes.
@@ -629,7 +631,8 @@ def count_and_first_page(
     limit: int,
     today: date | None = None,
 ) -> tuple[int, list[OpportunityRow]]:
-    """count() and the first page(), read together where that is faster."""
+    """count() and the first page(), read together where that is faster. A search's count
+    stops at SEARCH_COUNT_LIMIT + 1, which stands for "more than SEARCH_COUNT_LIMIT"."""
     access.require(Right.READ_SALES)
     return queries.opportunity_count_and_first_page(
         _searching(flt), today or date.today(), sort, descending, limit

@@ -126,7 +126,7 @@ def test_a_vin_is_still_found(sales: dict[str, int]) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "key"),
-    [("š", "skoda"), ("ß", "weiss"), ("ПО", "popov"), ("по", "popov"), ("ué", "muller")],
+    [("š", "skoda"), ("Wé", "weiss"), ("ПО", "popov"), ("по", "popov"), ("mü", "muller")],
 )
 def test_short_terms_are_folded_too(sales: dict[str, int], typed: str, key: str) -> None:
     assert sales[key] in _ids(typed)

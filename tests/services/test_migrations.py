@@ -131,6 +131,9 @@ _DERIVED = {("account", "sort_name")}
 # Columns a step moved into a table of their own (checked by that step's own test): the
 # user's one role, now in user_role.
 _DERIVED |= {("user", "role")}
+# Tables of running totals (the dashboard's aggregates): a write after the upgrade changes
+# their sums in place; tests/services/test_aggregates.py checks them against the base tables.
+_TOTALS = {"pipeline_total", "forecast_total", "funnel_total", "outcome_total"}
 
 
 def _rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> set[tuple[object, ...]]:
@@ -163,7 +166,7 @@ def test_each_schema_fixture_upgrades_with_its_data_intact(fixture: Path, data_d
         before = {
             t: _rows(conn, t, [c for c in cols if (t, c) not in _DERIVED])
             for t, cols in _tables(conn).items()
-            if t != "schema_version"
+            if t != "schema_version" and t not in _TOTALS
         }
         found = int(conn.execute("SELECT max(version) FROM schema_version").fetchone()[0])
     assert sum(len(rows) for rows in before.values()) > 100

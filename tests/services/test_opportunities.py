@@ -170,7 +170,9 @@ def test_the_list_searches_topic_customer_brand_model_and_vin(user: UserInfo) ->
     assert _ids(OpportunityFilter(text="Vo")) == [golf.id]
     assert _ids(OpportunityFilter(text="family golf")) == [golf.id]
     assert _ids(OpportunityFilter(text="100%")) == []
-    assert opportunities.count(OpportunityFilter(text="o")) == 2
+    # One letter: the start of a word ("Family", "for"; no word of the Golf's starts with "o").
+    assert opportunities.count(OpportunityFilter(text="f")) == 2
+    assert _ids(OpportunityFilter(text="o")) == [octavia.id]
 
 
 def test_renaming_a_customer_updates_the_search(user: UserInfo) -> None:

@@ -92,15 +92,21 @@ class EmptyNotice(QFrame):
 
     def show_for(self, count: int, search: str, filtered: bool) -> None:
         """Shown when nothing is listed while a search or a filter is on."""
+        page = self.parentWidget()
+        was_shown = page is not None and self.isVisibleTo(page)
         if count or not (search or filtered):
             self.hide()
-            return
-        if search:
-            text = _("Nothing matches “{search}” with these filters.").format(search=search)
         else:
-            text = _("Nothing matches these filters.")
-        self.label.setText(text)
-        self.show()
+            if search:
+                text = _("Nothing matches “{search}” with these filters.").format(search=search)
+            else:
+                text = _("Nothing matches these filters.")
+            self.label.setText(text)
+            self.show()
+        if page is not None and page.layout() is not None and was_shown != self.isVisibleTo(page):
+            # The list below moves now, before the filter's rows are painted, rather than in
+            # a later layout pass that painted them a second time.
+            page.layout().activate()
 
 
 def add_captioned_filter(bar: QHBoxLayout, caption: str, combo: QComboBox) -> None:

@@ -244,6 +244,9 @@ class RecordTableView(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.horizontalHeader().setHighlightSections(False)
         self.horizontalHeader().setStretchLastSection(True)
+        # The scroll bar stays when a filter leaves a screenful or less: coming and going,
+        # it narrowed the rows after they were painted, and they were painted again.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.doubleClicked.connect(self._open_index)
         # The column chooser: a right click on the header shows and hides columns.
         header = self.horizontalHeader()
@@ -301,6 +304,8 @@ class RecordTableView(QTableView):
 
     def setModel(self, model: QAbstractItemModel | None) -> None:  # type: ignore[override]
         super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self._lay_out_now)
         if isinstance(model, PagedTableModel):
             # The header shows the order the model starts in; told without its signal, the
             # view would have the model sort again before its first page.
@@ -309,6 +314,12 @@ class RecordTableView(QTableView):
             blocked = header.blockSignals(True)
             header.setSortIndicator(column, DESCENDING if descending else ASCENDING)
             header.blockSignals(blocked)
+
+    def _lay_out_now(self) -> None:
+        # A reset leaves the rows' layout (the scroll bar's range) for a timer, which ran
+        # after the first repaint and repainted the rows again: laid out at once, a filter
+        # repaints its rows once.
+        self.executeDelayedItemsLayout()
 
     def set_column_widths(self, widths: tuple[int, ...]) -> None:
         """The columns' widths at first, each at least as wide as its header needs: a

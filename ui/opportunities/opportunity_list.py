@@ -240,7 +240,16 @@ class OpportunityFilterBar(QWidget):
         self._user_id = current_user_id
         self._setting = False
         self.user_views: list[dict[str, Any]] = []
-        self.search = SearchBox(_("Search topic, customer, phone, brand, model, VIN…"))
+        self.search = SearchBox(
+            _("Search topic, customer, phone, brand, model, VIN… (1–2 letters: word starts)")
+        )
+        self.search.setToolTip(
+            _(
+                "Three letters or more are found anywhere in the topic, customer, brand, "
+                "model, VIN and stock number; one or two letters at the start of a word "
+                "(“go” finds “Golf”, not “Lego”)."
+            )
+        )
         self.saved = QComboBox()
         self.save_view = QToolButton()
         self.save_view.setText(_("Views"))
@@ -656,8 +665,15 @@ class OpportunityListPage(ListPage):
         self.empty.show_for(
             count, flt.text, replace(flt, text="", phones=()) != OpportunityFilter()
         )
-        self.count_changed.emit(
-            ngettext("{n} opportunity", "{n} opportunities", count).format(
+        if count > opportunities.SEARCH_COUNT_LIMIT:
+            # A search is counted up to a bound, where counting every match would outlast
+            # the keystroke: the list holds the first of them, and says there are more.
+            limit = opportunities.SEARCH_COUNT_LIMIT
+            text = ngettext(
+                "More than {n} opportunity", "More than {n} opportunities", limit
+            ).format(n=current().format_number(limit))
+        else:
+            text = ngettext("{n} opportunity", "{n} opportunities", count).format(
                 n=current().format_number(count)
             )
-        )
+        self.count_changed.emit(text)

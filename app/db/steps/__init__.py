@@ -14,6 +14,7 @@ from app.db.steps.agenda_index import agenda_indexes
 from app.db.steps.aggregates import _aggregates
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lists import channels_interests_and_outcomes
+from app.db.steps.search_words import search_words
 from app.db.steps.setup import setup_master_data
 from app.db.steps.shared_files import shared_files
 from app.db.steps.sign_in import sign_in_users
@@ -57,6 +58,7 @@ STEPS: list[Callable[[Database], None]] = [
     channels_interests_and_outcomes,
     agenda_indexes,
     _aggregates,
+    search_words,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
