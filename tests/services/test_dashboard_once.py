@@ -17,7 +17,7 @@ from app.demo import load_demo
 from app.demo.summary import DemoSize
 from app.services import dashboard
 from app.services.dashboard import DashboardFilter
-from benchmarks.bench_list_queries import record_statements
+from benchmarks.statements import record_statements
 
 TODAY = date.today()
 SIZE = DemoSize(vehicles=20, accounts=40, opportunities=120, leads=8, quoted=5, active=5)
