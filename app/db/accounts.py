@@ -164,14 +164,16 @@ def account_exists(account_id: int) -> bool:
 
 
 def accounts_with(key: str, value: str, limit: int) -> list[m.Account]:
-    """Accounts whose match key (email_key, phone_key, name_key) or postcode is the value."""
+    """Accounts whose match key (email_key, phone_key, name_key) or postcode is the value,
+    the first `limit` by id: the same ones on both backends (the server would give them in
+    the order its table holds them, which an update changes)."""
     column = {
         "email_key": m.Account.email_key,
         "phone_key": m.Account.phone_key,
         "name_key": m.Account.name_key,
         "postcode": m.Account.postcode,
     }[key]
-    return list(m.Account.select().where(column == value).limit(limit))
+    return list(m.Account.select().where(column == value).order_by(m.Account.id).limit(limit))
 
 
 def name_keys_at_postcode(postcode: str, limit: int) -> list[tuple[int, str]]:

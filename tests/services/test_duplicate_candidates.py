@@ -226,3 +226,22 @@ def test_a_schema_22_database_gains_the_duplicate_index(data_dir: Path) -> None:
         indexes = {r[1] for r in new.execute('PRAGMA index_list("account")')}
     assert DUPLICATE_INDEX in indexes
     assert "account_postcode_name_key" not in indexes
+
+
+def test_the_same_phone_finds_the_same_first_customers_on_both_backends(user: UserInfo) -> None:
+    # More customers share the number than the check shows: it shows the first by id on
+    # both backends, also after an update has moved some of them on the server's disk.
+    ids = [
+        accounts.create(
+            AccountInput(first_name="Kunde", last_name=f"{n:02d}", phone="+49 89 1234567"),
+            confirmed_new=True,
+        ).id
+        for n in range(15)
+    ]
+    # An indexed column changed: the server writes these rows anew at its table's end.
+    m.Account.update(sort_name=m.Account.sort_name.concat(" ")).where(
+        m.Account.id.in_(ids[:5])
+    ).execute()
+    found = accounts.find_duplicates(AccountInput(phone="089 1234567"), limit=10)
+    assert sorted(c.account_id for c in found) == ids[:10]
+    assert all(c.reasons == ("same phone",) for c in found)
