@@ -62,7 +62,7 @@ from app.services import dashboard, opportunities, process, sign_in, workspace
 from app.services.dashboard import DashboardFilter
 from app.services.move_to_server import move_to_server
 from benchmarks import synthetic
-from benchmarks.bench_list_queries import record_statements
+from benchmarks.statements import record_statements
 from benchmarks.timing import Paired, interleaved
 from tests import pg_server
 

@@ -162,7 +162,7 @@ def _raw_filter(conn: sqlite3.Connection, model: Any) -> float:
     """How long what the list runs for one keystroke takes sent straight to sqlite3: the
     statements the list's model sends to read its filter's count and first page (under
     its sort), recorded first and then timed."""
-    from benchmarks.bench_list_queries import record_statements, run_statements
+    from benchmarks.statements import record_statements, run_statements
     from ui.common.record_table import PAGE_SIZE
 
     statements = record_statements(

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from app.db import models as m
-from app.db.connection import case_blind_like, database, transaction
+from app.db.connection import case_blind_like, database, is_sqlite, transaction
 from app.db.consent import consenting_clause
 from app.db.queries import escape_like, fetch_all
+from app.db.steps.duplicate_indexes import NAME_ORDER_COLLATION
 
 ACCOUNT_SORT_COLUMNS = {
     "name": "a.sort_name",
@@ -163,23 +164,28 @@ def account_exists(account_id: int) -> bool:
 
 
 def accounts_with(key: str, value: str, limit: int) -> list[m.Account]:
-    """Accounts whose match key (email_key, phone_key, name_key) or postcode is the value."""
+    """Accounts whose match key (email_key, phone_key, name_key) or postcode is the value,
+    the first `limit` by id: the same ones on both backends (the server would give them in
+    the order its table holds them, which an update changes)."""
     column = {
         "email_key": m.Account.email_key,
         "phone_key": m.Account.phone_key,
         "name_key": m.Account.name_key,
         "postcode": m.Account.postcode,
     }[key]
-    return list(m.Account.select().where(column == value).limit(limit))
+    return list(m.Account.select().where(column == value).order_by(m.Account.id).limit(limit))
 
 
 def name_keys_at_postcode(postcode: str, limit: int) -> list[tuple[int, str]]:
     """(id, name key) of the accounts at the postcode, the first `limit` by name key: the
-    names the duplicate check compares, read from the (postcode, name_key) index alone."""
+    names the duplicate check compares, read from the (postcode, name_key, id) index alone.
+    By code point on both backends (the server's collation would sort them otherwise, and
+    take another first `limit`), as that index holds them."""
+    by_code_point = m.Account.name_key.collate(NAME_ORDER_COLLATION[is_sqlite()])
     query = (
         m.Account.select(m.Account.id, m.Account.name_key)
         .where(m.Account.postcode == postcode)
-        .order_by(m.Account.name_key, m.Account.id)
+        .order_by(by_code_point, m.Account.id)
         .limit(limit)
     )
     # Thousands of pairs per keystroke: the driver's rows as they come (peewee's own row

@@ -254,7 +254,9 @@ def _visit_now(now: datetime) -> float:
     return (now - datetime(1970, 1, 1)).total_seconds() / 86_400
 
 
-def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) -> StageSums:
+def _kept_figures(
+    where: str, params: list[Any], ids: list[int], now: datetime, by_id: bool = False
+) -> StageSums:
     """From the figures kept per opportunity and stage (opportunity_stage_visit, which
     triggers on the stage history keep): the filter's opportunities, each with its few
     rows, summed per stage, and per stage the lost ones whose last closing move left it.
@@ -264,12 +266,21 @@ def _kept_figures(where: str, params: list[Any], ids: list[int], now: datetime) 
     since = _visit_now(now)
     # Through a filter, its opportunities from their index, each one's rows in a row (no
     # test of the stage, which would seek each stage apart); else every row of the stages.
-    cohort = (
-        f"FROM opportunity o CROSS JOIN opportunity_stage_visit v {where} "
-        "AND v.opportunity_id = o.id"
-        if where
-        else f"FROM opportunity_stage_visit v WHERE v.stage_id IN ({_ids(ids)})"
-    )
+    # With `by_id`, the filter's ids gathered first and their rows read in id order: where
+    # the filter's index yields them in another order (a range of close dates), each
+    # opportunity's rows would otherwise be sought at random over the whole table.
+    if where and by_id:
+        cohort = (
+            "FROM opportunity_stage_visit v WHERE v.opportunity_id IN "
+            f"(SELECT o.id FROM opportunity o {where})"
+        )
+    elif where:
+        cohort = (
+            f"FROM opportunity o CROSS JOIN opportunity_stage_visit v {where} "
+            "AND v.opportunity_id = o.id"
+        )
+    else:
+        cohort = f"FROM opportunity_stage_visit v WHERE v.stage_id IN ({_ids(ids)})"
     sql = f"""
         SELECT v.stage_id, count(CASE WHEN v.visits > 0 THEN 1 END),
                count(CASE WHEN v.went_on > 0 THEN 1 END), sum(v.visits),
@@ -314,7 +325,9 @@ def stage_sums(
     if scope is not None:
         return _funnel_totals(scope, ids, now)
     where, params = queries.opportunity_where(flt, today)
-    return _kept_figures(where, params, ids, now)
+    # A range of close dates is read on its index in date order, not in id order (SQLite).
+    by_id = is_sqlite() and (flt.close_from is not None or flt.close_to is not None)
+    return _kept_figures(where, params, ids, now, by_id)
 
 
 def lost_at(flt: OpportunityFilter, today: date) -> dict[str, int]:

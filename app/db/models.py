@@ -399,8 +399,7 @@ class Account(BaseModel):
             (("email_key",), False),
             (("phone_key",), False),
             (("name_key",), False),
-            (("postcode", "name_key"), False),
-        )
+        )  # and (postcode, name_key, id): app/db/steps/duplicate_indexes.py
 
 
 class Contact(BaseModel):

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from app.db import dashboard as db
+from app.db import dashboard_once
 from app.db.queries import NONE_ID, OpportunityFilter
 from app.domain import money
 from app.domain.choices import Status
@@ -96,25 +97,43 @@ def load(
     base = flt.opportunity_filter()
     context = describe(flt, names)
     stages = db.stage_rows()
-    pipe, forecast = pipeline_and_forecast(base, breakdown, today, names, stages, context)
-    funnel = build_funnel(base, today, now, pipe, stages, context, names.translator)
-    won = won_months(base, today, context)
+    # Through a filter the aggregates do not serve, its opportunities are read once for
+    # the pipeline, the forecast, the outcomes and the won months together.
+    read = None
+    if db.aggregate_scope(base) is None:
+        months = [(start, end) for _label, start, end in _months(today)]
+        read = dashboard_once.read_once(base, breakdown, today, months)
+    pipe, forecast = pipeline_and_forecast(
+        base, breakdown, today, names, stages, context, read=read
+    )
+    funnel = build_funnel(base, today, now, pipe, stages, context, names.translator, read=read)
+    won = won_months(base, today, context, read=read)
     return Dashboard(flt, today, context, pipe, forecast, funnel, pipe.currencies, won)
 
 
-def won_months(base: OpportunityFilter, today: date, context: str) -> list[WonInMonth]:
-    """The sales won this calendar month and last, counted and summed by currency."""
+def _months(today: date) -> tuple[tuple[str, date, date], ...]:
+    """This calendar month and last: (label, first day, last day counted)."""
     t = current()
     this_start = today.replace(day=1)
     last_end = this_start - timedelta(days=1)
-    months = (
+    return (
         (t._("Won this month"), this_start, today),
         (t._("Won last month"), last_end.replace(day=1), last_end),
     )
+
+
+def won_months(
+    base: OpportunityFilter,
+    today: date,
+    context: str,
+    read: dashboard_once.FilteredRead | None = None,
+) -> list[WonInMonth]:
+    """The sales won this calendar month and last, counted and summed by currency (from
+    the filter's one read when given)."""
     found = []
-    for label, start, end in months:
+    for n, (label, start, end) in enumerate(_months(today)):
         flt = replace(base, status=Status.WON.value, closed_from=start, closed_to=end)
-        by_currency = db.won_by_currency(flt, today)
+        by_currency = read.won[n] if read is not None else db.won_by_currency(flt, today)
         found.append(
             WonInMonth(
                 label,

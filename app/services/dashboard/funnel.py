@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from app.db import dashboard as db
+from app.db import dashboard_once
 from app.db.queries import OpportunityFilter
 from app.domain import pipeline
 from app.domain.choices import Status
@@ -59,6 +60,7 @@ def build_funnel(
     stages: list[db.StageRow],
     context: str,
     translator: Translator,
+    read: dashboard_once.FilteredRead | None = None,
 ) -> Funnel:
     """The funnel, in `translator`'s language. Its stages are counted by their names as
     stored (a custom process's stages count with the standard ones of the same name, as the
@@ -115,7 +117,7 @@ def build_funnel(
             )
         )
 
-    outcomes = db.outcomes(base, today)
+    outcomes = read.outcomes if read is not None else db.outcomes(base, today)
     counts = outcomes.by_status
     reasons = outcomes.lost_reasons
     lost_reasons = []

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.db import dashboard as db
+from app.db import dashboard_once
 from app.db.queries import NONE_ID, OpportunityFilter
 from app.domain import money, pipeline
 from app.domain.choices import Status
@@ -74,12 +75,16 @@ def pipeline_and_forecast(
     names: Names,
     stage_rows: list[db.StageRow],
     context: str,
+    read: dashboard_once.FilteredRead | None = None,
 ) -> tuple[Pipeline, list[ForecastRow]]:
     """The open pipeline and the forecast, in the language of `names`. The sums are kept by
     what they group (a stage by its name as stored, which the list's filter selects by, or
     none; a group by its id, code or text, or none) and labelled at the end."""
     t = names.translator
-    rows, window_rows = db.open_sums(base, breakdown, today)
+    if read is not None:  # the filter's one read (app.db.dashboard_once)
+        rows, window_rows = read.cells, read.windows
+    else:
+        rows, window_rows = db.open_sums(base, breakdown, today)
     stage_of = {s.id: s for s in stage_rows}
     shipped = shipped_keys(stage_rows)
     open_flt = replace(base, status=Status.OPEN.value)
