@@ -19,7 +19,7 @@ from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
 from app.services.workspace import UserInfo
 from tests import factories
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v22.sqlite3"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v23.sqlite3"
 
 
 def _phone_index_plan(text: str) -> str:
