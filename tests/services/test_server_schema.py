@@ -12,6 +12,7 @@ from peewee import Database
 
 from app.db import connection, migrations, server_schema
 from app.db.steps import SCHEMA_VERSION
+from app.db.steps.search_sorts import SERVER_ONLY_INDEXES
 from app.services import errors, workspace
 from tests import pg_server
 
@@ -53,7 +54,9 @@ def schema(db: Database) -> dict[str, object]:
         indexes = sorted(
             (tuple(c.strip('"') for c in i.columns), i.unique)
             for i in db.get_indexes(table)
-            if not i.name.startswith("sqlite_autoindex") and not i.name.endswith("_pkey")
+            if not i.name.startswith("sqlite_autoindex")
+            and not i.name.endswith("_pkey")
+            and i.name not in SERVER_ONLY_INDEXES
         )
         keys = sorted((k.column, k.dest_table, k.dest_column) for k in db.get_foreign_keys(table))
         shape[table] = (columns, indexes, keys)
