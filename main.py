@@ -13,20 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import __version__, logs, paths
-from app.i18n import _, ngettext
+from app.commands import PROG, REFUSED, complain, run_command, say
+from app.i18n import _
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from app.domain.rights import Right
     from app.services.workspace import UserInfo
     from ui.shell.main_window import MainWindow
     from ui.shell.sign_in_window import SignInDialog
 
 log = logging.getLogger("showroom")
-
-# What the terminal messages start with, as Unix commands do: the program's name, not a word.
-PROG = "showroom"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -159,509 +156,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def render_document(number: str, out: Path, database: str | None = None) -> int:
-    """The headless `render` command: no window, the database (the file, or the site's
-    server with `database`) opened and closed again."""
-    from app.domain.rights import Right
-    from app.services import documents, workspace
-    from app.services.errors import NotFound
-
-    try:
-        _open_for_command(database)
-        refused = _authorise(Right.PRINT_DOCUMENTS)
-        if refused is not None:
-            return refused
-        path = documents.save_pdf(number, out)
-    except (
-        NotFound,
-        documents.DocumentFolderError,
-        workspace.DatabaseTooNew,
-        workspace.NotShowroomDatabase,
-    ) as exc:
-        _complain(str(exc))
-        return 1
-    finally:
-        workspace.close_database()
-    _say(_("wrote {number} to {path}").format(number=number, path=path))
-    return 0
-
-
-def _fail(message: str, smoke: bool, parent: QWidget | None = None) -> int:
-    """Tell the user what went wrong: in a dialog, or on stderr for headless runs."""
-    gc.enable()
-    log.error(message)
-    if smoke:
-        _complain(message)
-        return 1
-    from PySide6.QtWidgets import QMessageBox
-
-    QMessageBox.critical(parent, _("Showroom cannot start"), message)
-    return 1
-
-
-# --- headless commands ------------------------------------------------------------------------
-
-
-def _say(message: str) -> None:
-    print(f"{PROG}: {message}")
-
-
-def _complain(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
-
-
-# Refused: no credentials, a wrong password, a locked account, a missing right.
-REFUSED = 2
-
-
-def _ask(prompt: str, secret: bool) -> str | None:
-    """A line from the terminal (None when there is none: a scheduled task, a pipe)."""
-    if not sys.stdin or not sys.stdin.isatty():
-        return None
-    try:
-        return getpass.getpass(prompt) if secret else input(prompt)
-    except (EOFError, KeyboardInterrupt):
-        return None
-
-
-def _credentials() -> tuple[str, str] | None:
-    """The login and password of whoever runs a command: SHOWROOM_USER and
-    SHOWROOM_PASSWORD (scheduled tasks), else asked on the terminal."""
-    login = os.environ.get("SHOWROOM_USER") or _ask(_("Showroom login: "), secret=False)
-    if not login:
-        _complain(
-            _(
-                "this command needs a user: set SHOWROOM_USER and SHOWROOM_PASSWORD, or run "
-                "it in a terminal"
-            )
-        )
-        return None
-    password = os.environ.get("SHOWROOM_PASSWORD")
-    if password is None:
-        password = _ask(_("Password for {login}: ").format(login=login), secret=True)
-    if not password:
-        _complain(
-            _(
-                "this command needs {login}'s password: set SHOWROOM_PASSWORD, or run it in "
-                "a terminal"
-            ).format(login=login)
-        )
-        return None
-    return login.strip(), password
-
-
-def _server_password(url: str) -> str | None:
-    """The password a headless command opens the site's server with: the one kept in the
-    credential store, else SHOWROOM_DATABASE_PASSWORD, else the user's .pgpass (libpq
-    reads it), else asked on the terminal. Says on stderr which it uses."""
-    from app.services import site_server
-
-    shown = site_server.display_url(url)
-    password, source = site_server.password_source(url)
-    if not source:
-        password = _ask(_("Password for the site server {url}: ").format(url=shown), secret=True)
-        source = _("the password typed on the terminal") if password else ""
-    if source:
-        _complain(_("connecting to {url} with {source}").format(url=shown, source=source))
-    else:
-        _complain(
-            _(
-                "no password for {url}: keep one with File > Connect to the site server…, "
-                "set {variable}, put a line for it in {file}, or run the command in a "
-                "terminal"
-            ).format(
-                url=shown,
-                variable=site_server.PASSWORD_VARIABLE,
-                file=site_server.pgpass_file(),
-            )
-        )
-    return password
-
-
-def _open_for_command(database: str | None) -> None:
-    """Open the database a headless command works on: the site's server (a postgresql://
-    URL, from --database or this workstation's choice), else the SQLite file."""
-    from app.services import workspace
-
-    if database:
-        workspace.open_server(database, _server_password(database))
-    else:
-        workspace.open_database()
-
-
-def _authorise(right: Right) -> int | None:
-    """Sign in on the open database and check the right; None when allowed, else the exit
-    code, the refusal said in words."""
-    from app.services import access, sign_in
-
-    given = _credentials()
-    if given is None:
-        return REFUSED
-    try:
-        user = sign_in.sign_in(*given)
-    except sign_in.SignInRefused as exc:
-        _complain(str(exc))
-        return REFUSED
-    except sign_in.NewPasswordRequired:
-        _complain(
-            _(
-                "{login} signs in with a one-time code: start the program to choose a password "
-                "first"
-            ).format(login=given[0])
-        )
-        return REFUSED
-    if not access.has_right(right):
-        _complain(
-            _("{user} may not do this: {reason}").format(
-                user=user.username, reason=access.missing_right_message(right)
-            )
-        )
-        return REFUSED
-    return None
-
-
-def _authorise_on_database(right: Right, database: str | None = None) -> int | None:
-    """_authorise for a command that does not keep the database open."""
-    from app.services import workspace
-
-    if not database and not paths.database_path().exists():
-        return None  # nothing to protect (and nobody to check against) yet
-    _open_for_command(database)
-    try:
-        return _authorise(right)
-    finally:
-        workspace.close_database()
-
-
-def _authorise_on_backup(backup: Path, right: Right) -> int | None:
-    """_authorise against a copy of a backup (opened, and upgraded if older, in a folder of
-    its own that is removed afterwards)."""
-    import shutil
-    import tempfile
-
-    from app.services import workspace
-
-    real = paths.data_dir()
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "showroom.sqlite3"
-        shutil.copyfile(backup, copy)
-        paths.set_data_dir(Path(folder))
-        try:
-            workspace.open_database(copy)
-            try:
-                return _authorise(right)
-            finally:
-                workspace.close_database()
-        finally:
-            paths.set_data_dir(real)
-
-
-def _new_password(login: str) -> str | None:
-    """A new password: SHOWROOM_PASSWORD, else asked twice on the terminal."""
-    password = os.environ.get("SHOWROOM_PASSWORD")
-    if password is not None:
-        return password
-    first = _ask(_("New password for {login}: ").format(login=login), secret=True)
-    if first is None:
-        _complain(_("set SHOWROOM_PASSWORD, or run this command in a terminal"))
-        return None
-    if _ask(_("The same password again: "), secret=True) != first:
-        _complain(_("the two passwords are not the same; nothing was changed"))
-        return None
-    return first
-
-
-def _create_admin_command(login: str, name: str, database: str | None = None) -> int:
-    from app.domain.validation import ValidationError
-    from app.services import sign_in, workspace
-
-    _open_for_command(database)
-    try:
-        if sign_in.administrator_exists():
-            _complain(_("this database has an administrator already; nothing was changed"))
-            return REFUSED
-        password = _new_password(login)
-        if password is None:
-            return REFUSED
-        try:
-            user = sign_in.create_first_administrator(
-                login, name or login.capitalize(), password, password, holder=True
-            )
-        except ValidationError as exc:
-            _complain(str(exc))
-            return REFUSED
-        except sign_in.SignInRefused as exc:
-            _complain(str(exc))
-            return REFUSED
-    finally:
-        workspace.close_database()
-    _say(
-        _("created the administrator {login} ({name})").format(
-            login=user.username, name=user.full_name
-        )
-    )
-    return 0
-
-
-def _set_password_command(login: str, database: str | None = None) -> int:
-    from app.domain.validation import ValidationError
-    from app.services import sign_in, workspace
-
-    if not database and not paths.database_path().exists():
-        _complain(_("there is no database at {path} yet").format(path=paths.database_path()))
-        return 1
-    _open_for_command(database)
-    try:
-        password = _new_password(login)
-        if password is None:
-            return REFUSED
-        try:
-            sign_in.set_password_as_holder(login, password)
-        except (sign_in.HolderRefused, ValidationError) as exc:
-            _complain(str(exc))
-            return REFUSED
-    finally:
-        workspace.close_database()
-    _say(_("set the password of {login}; they can sign in now").format(login=login))
-    return 0
-
-
-def _server_backup_command(url: str, restore_file: Path | None = None) -> int:
-    """pg_dump of the site's server database (or pg_restore of one, the current database
-    dumped aside first), for a user with the right to back up (or restore)."""
-    from app.domain.rights import Right
-    from app.services import backups, site_server, workspace
-
-    workspace.open_server(url, _server_password(url))
-    try:
-        refused = _authorise(Right.RESTORE if restore_file is not None else Right.BACKUP)
-        if refused is not None:
-            return refused
-        if restore_file is not None:
-            aside = backups.restore_server(backups.resolve(restore_file))
-            _say(
-                _("restored {backup} into {url}; the database as it was is in {aside}").format(
-                    backup=restore_file, url=site_server.display_url(url), aside=aside
-                )
-            )
-            return 0
-        copy = backups.take_backup()
-    finally:
-        workspace.close_database()
-    _say(
-        _("backed up {database} to {backup} ({size})").format(
-            database=site_server.display_url(url), backup=copy.path, size=copy.size_label
-        )
-    )
-    return 0
-
-
-def _move_command(url: str) -> int:
-    """Copy the SQLite database into an empty one on the server, checked table by table;
-    for an administrator of the workstation's database."""
-    from app.domain.rights import Right
-    from app.services import site_server
-    from app.services.move_to_server import MoveError, move_to_server
-
-    path = paths.database_path()
-    # Checked on a copy: the sign-in writes its audit line there, and the file being moved
-    # stays byte for byte as it was.
-    refused = _authorise_on_backup(path, Right.SETUP) if path.exists() else None
-    if refused is not None:
-        return refused
-    try:
-        copies = move_to_server(url, _server_password(url), path)
-    except MoveError as exc:
-        _complain(str(exc))
-        return 1
-    for copy in copies:
-        _say(
-            _("{table}: {rows} rows, checksum {checksum} on both sides").format(
-                table=copy.table, rows=copy.rows, checksum=copy.checksum[:16]
-            )
-        )
-    _say(
-        _(
-            "Moved {path} to {url}; the file is as it was. Next: start Showroom on every "
-            "workstation with --database {url} (or File > Connect to the site server…), and "
-            "keep the file as the last copy from before the move."
-        ).format(path=path, url=site_server.display_url(url))
-    )
-    return 0
-
-
-def _backup_command() -> int:
-    from app.domain.rights import Right
-    from app.services import backups, workspace
-
-    if not paths.database_path().exists():
-        _complain(_("there is no database at {path} yet").format(path=paths.database_path()))
-        return 1
-    problems = workspace.quick_check()
-    if problems:
-        _complain(
-            _("the database fails SQLite's check; no backup was taken: {problems}").format(
-                problems="; ".join(problems[:3])
-            )
-        )
-        return 1
-    workspace.open_database()
-    try:
-        refused = _authorise(Right.BACKUP)
-        if refused is not None:
-            return refused
-        copy = backups.take_backup()
-    finally:
-        workspace.close_database()
-    _say(
-        _("backed up {database} to {backup} ({size})").format(
-            database=paths.database_path(), backup=copy.path, size=copy.size_label
-        )
-    )
-    return 0
-
-
-def _backups_command(database: str | None = None) -> int:
-    from app.domain.rights import Right
-    from app.services import backups
-
-    refused = _authorise_on_database(Right.BACKUP, database)
-    if refused is not None:
-        return refused
-    found = backups.list_backups()
-    if not found:
-        _say(_("no backups in {folder}").format(folder=paths.backup_dir()))
-        return 0
-    for copy in found:
-        print(f"{copy.taken_at:%Y-%m-%d %H:%M}  {copy.size_label:>9}  {copy.kind:<28}  {copy.path}")
-    return 0
-
-
-def _restore_command(file: Path) -> int:
-    from app.domain.rights import Right
-    from app.services import backups
-
-    try:
-        refused = _authorise_on_database(Right.RESTORE)
-    except Exception as exc:
-        from app.services import errors
-
-        if errors.user_problem(exc) is None:
-            raise
-        # The database cannot be opened (damaged, say): the backup that takes its place
-        # holds the users and passwords that decide.
-        log.warning("restore: the database cannot be opened (%s); signing in on the backup", exc)
-        refused = _authorise_on_backup(backups.resolve(file), Right.RESTORE)
-    if refused is not None:
-        return refused
-    result = backups.restore(file)
-    _say(result.message)
-    return 0
-
-
-def _check_server_command(url: str) -> int:
-    """Check the server's database without changing it: it answers, and its schema."""
-    from app.services import site_server, workspace
-
-    shown = site_server.display_url(url)
-    found = workspace.check_server(url, _server_password(url))
-    if found.schema > workspace.SCHEMA_VERSION:
-        _complain(
-            _(
-                "{url} ({server}) has schema {found}, written by a newer version of "
-                "Showroom than this one (schema {current}); this version does not open it"
-            ).format(
-                url=shown,
-                server=found.server,
-                found=found.schema,
-                current=workspace.SCHEMA_VERSION,
-            )
-        )
-        return 1
-    if found.schema == 0:
-        _say(
-            _(
-                "{url} ({server}) answers; its database is empty, and the first start of "
-                "Showroom on it creates the schema"
-            ).format(url=shown, server=found.server)
-        )
-    elif found.schema < workspace.SCHEMA_VERSION:
-        _say(
-            _(
-                "{url} ({server}) answers; it has schema {found}, which this version of "
-                "Showroom upgrades to {current} when it opens it"
-            ).format(
-                url=shown,
-                server=found.server,
-                found=found.schema,
-                current=workspace.SCHEMA_VERSION,
-            )
-        )
-    else:
-        _say(
-            _("{url} ({server}) answers and its database is up to date").format(
-                url=shown, server=found.server
-            )
-        )
-    return 0
-
-
-def _check_command(database: str | None = None) -> int:
-    """Check the database without changing it: no upgrade, no journal mode, read only."""
-    from app.services import storage, workspace
-
-    if database:
-        return _check_server_command(database)
-    path = paths.database_path()
-    if not path.exists():
-        _complain(_("there is no database at {path} yet").format(path=path))
-        return 1
-    warning = storage.network_warning(path)
-    if warning:
-        _complain(_("warning: {warning}").format(warning=warning))
-    found = workspace.schema_version(path)
-    problems = workspace.quick_check()
-    if problems:
-        _complain(_("the database is damaged: {problems}").format(problems="; ".join(problems[:5])))
-        return 1
-    if found < workspace.SCHEMA_VERSION:
-        _say(
-            _(
-                "{path} is sound; it has schema {found}, which this version of Showroom "
-                "upgrades to {current} when it opens it (a copy is kept first)"
-            ).format(path=path, found=found, current=workspace.SCHEMA_VERSION)
-        )
-        return 0
-    _say(_("{path} is sound and up to date").format(path=path))
-    return 0
-
-
-def _rebuild_aggregates_command(database: str | None) -> int:
-    """Rebuild the dashboard's maintained totals from the opportunities, as an administrator."""
-    from app.domain.rights import Right
-    from app.services import dashboard, workspace
-
-    if not database and not paths.database_path().exists():
-        _complain(_("there is no database at {path} yet").format(path=paths.database_path()))
-        return 1
-    _open_for_command(database)
-    try:
-        refused = _authorise(Right.SETUP)
-        if refused is not None:
-            return refused
-        counted = dashboard.rebuild_aggregates()
-    finally:
-        workspace.close_database()
-    _say(
-        ngettext(
-            "rebuilt the dashboard's totals: {count} open opportunity",
-            "rebuilt the dashboard's totals: {count} open opportunities",
-            counted,
-        ).format(count=counted)
-    )
-    return 0
-
-
 def _import_parsers(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     for name, what in (
         ("import-stock", _("import a DMS's stock export (CSV) into the stock")),
@@ -683,82 +177,17 @@ def _import_parsers(commands: argparse._SubParsersAction, common: argparse.Argum
             )
 
 
-def _import_command(args: argparse.Namespace) -> int:
-    """Import a stock export or a price list: the summary and each refused row on stdout,
-    exit 1 when any row was refused (the good rows are imported)."""
-    from app.domain.rights import Right
-    from app.services import vehicle_imports, workspace
-
-    kind = vehicle_imports.STOCK if args.command == "import-stock" else vehicle_imports.CATALOGUE
-    _open_for_command(args.database)
-    try:
-        refused = _authorise(Right.IMPORT_DATA)
-        if refused is not None:
-            return refused
-        result = vehicle_imports.import_path(
-            args.file,
-            kind,
-            args.mapping,
-            dry_run=args.dry_run,
-            add_models=getattr(args, "add_models", False),
-        )
-    except (vehicle_imports.FileRefused, LookupError) as exc:
-        _complain(str(exc))
+def _fail(message: str, smoke: bool, parent: QWidget | None = None) -> int:
+    """Tell the user what went wrong: in a dialog, or on stderr for headless runs."""
+    gc.enable()
+    log.error(message)
+    if smoke:
+        complain(message)
         return 1
-    finally:
-        workspace.close_database()
-    for line in vehicle_imports.report_lines(result):
-        _say(line)
-    return 1 if result.refused else 0
+    from PySide6.QtWidgets import QMessageBox
 
-
-def run_command(args: argparse.Namespace, log_file: Path) -> int:
-    """The headless commands: no window, messages on stdout and stderr, exit 1 on failure,
-    2 when refused (no user, a wrong password, a locked account, a missing right)."""
-    from app.services import errors, workspace
-    from app.services.backups import BackupError
-
-    try:
-        if args.command == "render":
-            return render_document(args.number, args.out, args.database)
-        if args.command == "backup":
-            if args.database:
-                return _server_backup_command(args.database)
-            return _backup_command()
-        if args.command == "backups":
-            return _backups_command(args.database)
-        if args.command == "restore":
-            if args.database:
-                return _server_backup_command(args.database, args.file)
-            return _restore_command(args.file)
-        if args.command == "rebuild-aggregates":
-            return _rebuild_aggregates_command(args.database)
-        if args.command == "move-to-server":
-            return _move_command(args.url)
-        if args.command == "create-admin":
-            return _create_admin_command(args.login, args.name, args.database)
-        if args.command == "set-password":
-            return _set_password_command(args.login, args.database)
-        if args.command in ("import-stock", "import-catalogue"):
-            return _import_command(args)
-        return _check_command(args.database)
-    except (BackupError, workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
-        log.error("%s failed: %s", args.command, exc)
-        _complain(str(exc))
-        return 1
-    except Exception as exc:
-        problem = errors.user_problem(exc)
-        if problem is not None:
-            log.warning("%s failed: %s", args.command, exc)
-            _complain(f"{problem.title}: {problem.message}")
-            return 1
-        log.exception("%s failed", args.command)
-        _complain(
-            _("{command} failed: {error}. Details are in {log_file}.").format(
-                command=args.command, error=exc, log_file=log_file
-            )
-        )
-        return 1
+    QMessageBox.critical(parent, _("Showroom cannot start"), message)
+    return 1
 
 
 # --- the program ------------------------------------------------------------------------------
@@ -773,7 +202,7 @@ def _network_check(smoke: bool, parent: QWidget) -> None:
         return
     log.warning(warning)
     if smoke:
-        _complain(_("warning: {warning}").format(warning=warning))
+        complain(_("warning: {warning}").format(warning=warning))
     else:
         from ui.shell.startup import show_network_warning
 
@@ -827,7 +256,7 @@ def _open(
                 if not dialog.isVisible():
                     return 0
                 demo.load_demo()
-                _say(demo_sign_in_text())
+                say(demo_sign_in_text())
                 if not dialog.login.text():
                     dialog.login.setText(demo.DEMO_ADMINISTRATOR[0])
             if not dialog.isVisible():
@@ -847,7 +276,7 @@ def _open(
         except (workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
             return _fail(str(exc), args.smoke, dialog)
         except SmokeRefused as exc:
-            _complain(str(exc))
+            complain(str(exc))
             return REFUSED
         except Exception as exc:
             problem = errors.user_problem(exc)
@@ -902,7 +331,7 @@ def _sign_in(args: argparse.Namespace, dialog: SignInDialog) -> UserInfo | None:
     if args.smoke and not (env_login and env_password):
         QApplication.processEvents()
         dialog.close()
-        _say(_("showed the sign-in window and closed it"))
+        say(_("showed the sign-in window and closed it"))
         return None
     if args.smoke:
         assert env_login and env_password
@@ -1027,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
         window.close()
         app.processEvents()
         workspace.close_database()
-        _say(_("started and closed cleanly on {path}").format(path=window.database_path))
+        say(_("started and closed cleanly on {path}").format(path=window.database_path))
         # For the start-up benchmark: when the window and the sign-in window were shown,
         # the password accepted and the list filled, on the clock that perf_counter reads,
         # which other processes read too. Read by a program (benchmarks/bench_ui.py), so in
