@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -26,18 +27,26 @@ def from_tag(tag: str) -> str:
     """The correspondence language of a language tag or a browser's Accept-Language
     ('de-DE', 'fr_CH', 'it-IT,it;q=0.9,en;q=0.8', 'Deutsch'), or '' when it names none of
     them."""
-    for part in re.split(r"[,;\s]+", (tag or "").strip()):
+    stripped = (tag or "").strip()
+    if not stripped:
+        return ""  # most rows of an import have no language at all
+    for part in re.split(r"[,;\s]+", stripped):
         code = part.replace("_", "-").split("-")[0].lower()
         if code in CORRESPONDENCE_LANGUAGES:
             return code
-    lowered = (tag or "").strip().lower()
-    for code in CORRESPONDENCE_LANGUAGES:
-        # A language written out, in English or in itself ("German", "Deutsch").
-        names = {language_name(code, _translator_for(code)).lower()}
-        names.add((Locale.parse(code).get_display_name("en") or code).lower())
-        if lowered in names:
-            return code
-    return ""
+    return _written_out().get(stripped.lower(), "")
+
+
+@lru_cache(maxsize=1)
+def _written_out() -> dict[str, str]:
+    """Each correspondence language's name in English and in itself ("german", "deutsch"),
+    lower case, to its code: CLDR's fixed data, built once rather than for every tag."""
+    names: dict[str, str] = {}
+    # Reversed so that, were two languages to share a name, the first one wins as before.
+    for code in reversed(CORRESPONDENCE_LANGUAGES):
+        names[language_name(code, _translator_for(code)).lower()] = code
+        names[(Locale.parse(code).get_display_name("en") or code).lower()] = code
+    return names
 
 
 def _translator_for(code: str) -> Translator:
