@@ -478,3 +478,30 @@ def test_the_activity_dialog_follows_the_start_with_the_end(qtbot, user: UserInf
     dialog.kind.set_current_code("task")
     assert label.text() == "&Due" and not dialog.boxes["ends_at"].isVisibleTo(dialog)
     assert dialog.owner.current_id() == user.id
+
+
+def test_an_evening_appointment_runs_past_midnight_and_an_end_before_the_start_is_refused(
+    qtbot, user: UserInfo
+) -> None:
+    opp = factories.opportunity(user.id)
+    evening = datetime.combine(TOMORROW_10.date(), datetime.min.time()) + timedelta(hours=23)
+    dialog = ActivityDialog(None, user.id, opportunity_id=opp.id, kind="appointment")
+    qtbot.addWidget(dialog)
+    dialog.subject.setText("Late handover")
+    dialog.starts.setDateTime(to_qdatetime(evening))
+    dialog.ends.setTime(QTime(0, 30))  # the next morning: a slot of an hour and a half
+    assert dialog.end_value() == evening + timedelta(hours=1, minutes=30)
+    assert dialog.ends_hint.text() == "(1 h 30 min)"
+    # An end long before the start (14:00 to 10:00) is not read as the next day: it is
+    # refused, as typed.
+    dialog.starts.setDateTime(to_qdatetime(evening - timedelta(hours=9)))
+    dialog.ends.setTime(QTime(10, 0))
+    assert not dialog.save()
+    assert dialog.boxes["ends_at"].message.text() == "The end must come after the start."
+    assert dialog.ends.time() == QTime(10, 0)
+    dialog.starts.setDateTime(to_qdatetime(evening))
+    dialog.ends.setTime(QTime(0, 30))
+    with qtbot.waitSignal(dialog.saved, timeout=2000):
+        assert dialog.save()
+    saved = m.Activity.get(m.Activity.subject == "Late handover")
+    assert (saved.starts_at, saved.ends_at) == (evening, evening + timedelta(hours=1, minutes=30))

@@ -78,6 +78,8 @@ DONE_WHEN_NEW = frozenset(
 )
 DIRECTIONS = (("in", N_("The customer called in")), ("out", N_("We called the customer")))
 DEFAULT_LENGTH = timedelta(hours=1)
+# The longest slot whose end, typed as a clock time before the start's, runs past midnight.
+MIDNIGHT_SLOT = timedelta(hours=12)
 # What a follow-up task may be due in: weeks ("w") or months ("m").
 FOLLOW_UP_SPANS = (
     ("w1", N_("in a week")),
@@ -554,9 +556,15 @@ class ActivityDialog(RecordDialog):
         return to_datetime(self.starts.dateTime())
 
     def end_value(self) -> datetime:
+        """The end on the start's day; a clock before the start's is the next morning when
+        the slot is then at most MIDNIGHT_SLOT long (23:30 to 00:30), else it stays on the
+        start's day and is refused as ending before it begins."""
         clock = self.ends.time()
         start = self.start_value()
-        return datetime.combine(start.date(), time(clock.hour(), clock.minute()))
+        end = datetime.combine(start.date(), time(clock.hour(), clock.minute()))
+        if end < start and end + timedelta(days=1) - start <= MIDNIGHT_SLOT:
+            end += timedelta(days=1)
+        return end
 
     def input(self) -> ActivityInput:
         kind = self.kind.current_code()
