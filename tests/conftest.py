@@ -75,6 +75,10 @@ def pg(request: pytest.FixtureRequest) -> Iterator[pg_server.TestServer]:
     template = server.create_database(f"showroom_template_{os.getpid()}")
     workspace.open_server(server.url(template))
     workspace.close_database()
+    # Every test's database is copied from it, which the server refuses while anyone is
+    # connected to it: from now on nobody may connect (a window or thread a test left
+    # behind, polling whatever database is open, is refused instead of holding it).
+    server.execute(f'ALTER DATABASE "{template}" WITH ALLOW_CONNECTIONS false')
     server.template = template  # type: ignore[attr-defined]
     yield server
     server.drop_database(template)
