@@ -111,6 +111,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # ty
         )
 
 
+@pytest.fixture(autouse=True)
+def todays_date(request: pytest.FixtureRequest) -> None:
+    """A test module that names today (TODAY, NOW, TOMORROW_10, ...) reads it again as each
+    of its tests starts, through its read_the_clock(): a run that imported it before
+    midnight and reaches it after would compare yesterday with the program's today."""
+    # (tests/dashboard_data.py builds the dashboard tests' pipeline around its own today.)
+    for module in (sys.modules.get("tests.dashboard_data"), getattr(request, "module", None)):
+        read = getattr(module, "read_the_clock", None)
+        if read is not None:
+            read()
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Iterator[Path]:
     paths.set_data_dir(tmp_path)

@@ -47,6 +47,15 @@ from app.services.errors import ConflictError, NotAllowed
 from tests.people import add_user, sign_in_as
 
 TODAY = date.today()
+
+
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global TODAY
+    TODAY = date.today()
+
+
 SMALL = DemoSize(vehicles=20, accounts=30, opportunities=40, leads=8, quoted=5, active=5)
 
 # Written from the schema, not from the app: what each scope narrows by and what each
