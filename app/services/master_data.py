@@ -651,7 +651,12 @@ STOCK = _Table(
 # --- the lists ----------------------------------------------------------------------------------
 
 
-def _read_entry_of_list(row: m.Reason) -> ListEntry:
+def _read_entry_of_list(row: m.Reason, uses: dict[str, int] | None = None) -> ListEntry:
+    """The entry; `uses`: its list's db.list_uses, read once for the whole list."""
+    if uses is None:
+        used = db.list_entry_uses(row.kind, row.name, row.code)
+    else:
+        used = uses.get(row.code if row.code is not None else row.name, 0)
     return ListEntry(
         row.id,
         row.kind,
@@ -660,7 +665,7 @@ def _read_entry_of_list(row: m.Reason) -> ListEntry:
         row.key,
         row.sequence,
         row.active,
-        db.list_entry_uses(row.kind, row.name, row.code),
+        used,
         row.version,
         row.code,
         row.payment_kind,
@@ -792,7 +797,10 @@ def stock(text: str = "", inactive: bool = True) -> list[VehicleRecord]:
 
 def list_entries(kind: str, text: str = "", inactive: bool = True) -> list[ListEntry]:
     _require_read()
-    return [_read_entry_of_list(r) for r in db.list_entries(kind, search_text(text), inactive)]
+    uses = db.list_uses(kind)
+    return [
+        _read_entry_of_list(r, uses) for r in db.list_entries(kind, search_text(text), inactive)
+    ]
 
 
 def get(record_type: type[R], record_id: int) -> R:
