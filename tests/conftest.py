@@ -97,7 +97,7 @@ def pg_url(pg: pg_server.TestServer) -> Iterator[str]:
     name = pg.copies.take()  # type: ignore[attr-defined]
     yield pg.url(name)
     workspace.close_database()
-    pg.drop_database(name)
+    pg.copies.drop(name)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
