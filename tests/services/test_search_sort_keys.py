@@ -197,3 +197,40 @@ def test_a_number_is_found_by_the_customer_s_phone_as_it_changes(user: UserInfo)
             f"SELECT rowid FROM {PHONE_SEARCH} WHERE phone_key LIKE ?", ("%7654%",)
         ).fetchall()
         assert [r[0] for r in held] == [customer]
+
+
+@pytest.mark.postgresql_only
+def test_a_server_database_one_version_back_gains_the_keys_once(
+    pg_url: str, data_dir: Path, backend: str
+) -> None:
+    workspace.open_server(pg_url)
+    try:
+        demo.load_demo(today=TODAY)
+        # As the database was before the step: no keys, no triggers, no indexes.
+        database.execute_sql("DROP TRIGGER opportunity_sort_keys ON opportunity")
+        for column in INDEXED_KEYS:
+            database.execute_sql(f'DROP INDEX "{index_name(column)}"')
+        database.execute_sql(
+            "ALTER TABLE opportunity DROP COLUMN sort_customer, DROP COLUMN sort_stage, "
+            "DROP COLUMN sort_owner, DROP COLUMN sort_facility"
+        )
+        database.execute_sql(
+            "UPDATE schema_version SET version = %s", (STEPS.index(search_sort_keys) + 1,)
+        )
+    finally:
+        workspace.close_database()
+    workspace.open_server(pg_url)
+    try:
+        assert migrations.current_version(database.obj) == migrations.SCHEMA_VERSION
+        assert not _stale_keys()
+        held = "SELECT count(*) FROM pg_indexes WHERE indexname = %s"
+        for column in INDEXED_KEYS:
+            assert database.execute_sql(held, (index_name(column),)).fetchone()[0] == 1
+        with database.atomic():
+            search_sort_keys(database.obj)
+        assert not _stale_keys()
+        # The triggers are back: a rename follows.
+        database.execute_sql('UPDATE "user" SET full_name = %s', ("Same Name",))
+        assert not _stale_keys()
+    finally:
+        workspace.close_database()
