@@ -5,7 +5,15 @@ the list's first page under any sort, searched or not, is a walk down an index i
 sort of every row it keeps (300-400 ms for the open ones at 300,000). On SQLite the
 customers' phone numbers also get a trigram index (the server's is schema step
 search_sorts'), so a search of digits, also read as a phone number, reads the numbers
-holding them instead of every customer's (40 ms a statement at 150,000 customers)."""
+holding them instead of every customer's (40 ms a statement at 150,000 customers).
+
+What a save costs more: on SQLite, inserting an opportunity runs one UPDATE of the new row
+(SQLite's triggers cannot change the row they insert; the server's sets the keys before
+writing it); seven more index entries; a WHEN test on an update, and the keys read again
+only when a reference changed. Creating an opportunity through its service took 21.0 ms
+with them and 21.8 ms without (interleaved, not measurable). Renaming a user, a facility or
+a customer, or moving a stage in its process, rewrites that key on each of its
+opportunities in the same transaction. The program sends no statement more."""
 
 from __future__ import annotations
 
