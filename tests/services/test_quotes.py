@@ -26,6 +26,13 @@ from tests import factories
 TODAY = date.today()
 
 
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global TODAY
+    TODAY = date.today()
+
+
 def _business() -> m.Business:
     return m.Business.create(
         name="J&C Motors <Süd>",

@@ -15,6 +15,7 @@ from app.db.steps.aggregates import _aggregates
 from app.db.steps.duplicate_indexes import duplicate_indexes
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lists import channels_interests_and_outcomes
+from app.db.steps.search_sort_keys import search_sort_keys
 from app.db.steps.search_sorts import search_sorts
 from app.db.steps.search_words import search_words
 from app.db.steps.setup import setup_master_data
@@ -63,6 +64,7 @@ STEPS: list[Callable[[Database], None]] = [
     search_words,
     duplicate_indexes,
     search_sorts,
+    search_sort_keys,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
