@@ -17,7 +17,9 @@ more characters): median and 95th percentile, and the ratio of the medians.
 
 With --widget the real list page is measured too (offscreen): each keystroke's filter
 from the search box to the table's repaint, and how many repaints and model resets each
-filter causes.
+filter causes; beside it, interleaved, the same reads without Qt (the bar's filter, the
+list's sort, the first page), what Qt adds to the reads made inside the filter (the
+repaint of the rows), and the statements each filter sends.
 
     PYTHONPATH=. python -m benchmarks.bench_list_queries [--sizes 10000 100000 300000]
         [--repeat 3] [--server postgresql://user:password@host/postgres | --no-server]
@@ -48,6 +50,7 @@ from app.db.connection import database, is_sqlite
 from app.services import opportunities, sign_in, workspace
 from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
 from benchmarks import synthetic
+from benchmarks.statements import record_statements
 
 DATA = synthetic.ROOT / "bench-data"
 PAGE = 200
@@ -237,37 +240,86 @@ def bench_widget(label: str, repeat: int) -> list[str]:
     page.model.modelReset.connect(lambda: resets.__setitem__(0, resets[0] + 1))
     for _ in range(5):
         app.processEvents()
+    model = page.model
+    read_first = model.fetch_first
+    inside = [0.0]
+
+    def timed_read(*args: Any) -> Any:
+        # The model's own reads, timed inside the filter: the rest is Qt's.
+        started = time.perf_counter()
+        try:
+            return read_first(*args)
+        finally:
+            inside[0] += time.perf_counter() - started
+
+    model.fetch_first = timed_read  # type: ignore[method-assign]
     times: dict[str, list[float]] = defaultdict(list)
+    alone: dict[str, list[float]] = defaultdict(list)
+    qt_part: dict[str, list[float]] = defaultdict(list)
     paints: list[int] = []
     resets_each: list[int] = []
-    for _ in range(repeat):
-        for text in [t for texts in _sequences().values() for t in texts]:
-            page.filter_bar.search.blockSignals(True)
-            page.filter_bar.search.setText(text)
-            page.filter_bar.search.blockSignals(False)
-            app.processEvents()
-            painted.count, resets[0] = 0, 0
-            start = time.perf_counter()
-            page.filter_bar.search.emit_now()
+    sent_each: list[int] = []
+    search = page.filter_bar.search
+
+    def filtered(text: str) -> None:
+        painted.count, resets[0], inside[0] = 0, 0, 0.0
+        start = [0.0]
+
+        def filter_shown() -> None:
+            start[0] = time.perf_counter()
+            search.emit_now()
             # Until the events the filter posted are handled: the repaint among them.
             for _ in range(3):
                 app.processEvents()
-            times[_length(text)].append(painted.at - start if painted.count else float("nan"))
-            paints.append(painted.count)
-            resets_each.append(resets[0])
+
+        sent = record_statements(filter_shown)
+        elapsed = painted.at - start[0] if painted.count else float("nan")
+        times[_length(text)].append(elapsed)
+        qt_part[_length(text)].append(elapsed - inside[0])
+        paints.append(painted.count)
+        resets_each.append(resets[0])
+        sent_each.append(len(sent))
+
+    def read_alone(text: str) -> None:
+        # The same reads without Qt: the bar's filter, the list's sort, the first page.
+        column, descending = model.sort_state()
+        flt, sort = page.filter_bar.current_filter(), model.COLUMNS[column][1]
+        alone[_length(text)].append(_time(partial(read_first, flt, sort, descending, PAGE)))
+
+    for run in range(repeat):
+        for position, text in enumerate(t for texts in _sequences().values() for t in texts):
+            search.blockSignals(True)
+            search.setText(text)
+            search.blockSignals(False)
+            app.processEvents()
+            # Interleaved, the order turned round every other keystroke: whichever runs
+            # second finds the server's and the file's caches warmed by the first.
+            if (position + run) % 2:
+                filtered(text)
+                read_alone(text)
+            else:
+                read_alone(text)
+                filtered(text)
     app.removeEventFilter(painted)
     page.close()
     missed: list[str] = []
-    print(f"\n[{label}] the list page (offscreen), search box -> rows repainted, x{repeat}:")
+    print(
+        f"\n[{label}] the list page (offscreen), search box -> rows repainted, x{repeat}, "
+        "beside the same reads without Qt (interleaved) and what Qt adds to them:"
+    )
     for length in ("1", "2", "3", "4+"):
         median, p95 = _ms(times[length])
+        read_median, read_p95 = _ms(alone[length])
+        qt_median, qt_p95 = _ms(qt_part[length])
         over = not p95 < KEYSTROKE_MS
         if over:
             missed.append(f"{label}: widget, terms of {length} characters, p95 {p95:.1f} ms")
         print(
-            f"  {length:>2} characters: median {median:6.1f} ms  p95 {p95:6.1f} ms"
-            + ("  <-- over target" if over else "")
+            f"  {length:>2} characters: median {median:6.1f} ms  p95 {p95:6.1f} ms   "
+            f"reads alone {read_median:6.1f} / {read_p95:6.1f}   "
+            f"Qt's part {qt_median:5.1f} / {qt_p95:5.1f}" + ("  <-- over target" if over else "")
         )
+    print(f"  statements per filter: {min(sent_each)}-{max(sent_each)}")
     most = max(paints)
     print(
         f"  repaints per filter: {min(paints)}-{most}; model resets per filter: "
