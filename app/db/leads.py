@@ -8,10 +8,11 @@ from datetime import datetime
 
 from app.db import models as m
 from app.db import server_schema
-from app.db.connection import SEARCH_FUNCTION, database, is_sqlite, nulls_as_sqlite
+from app.db.connection import database, is_sqlite, nulls_as_sqlite
 from app.db.consent import consenting_clause
 from app.db.queries import escape_like, fetch_all
-from app.domain.text import fold, search_words
+from app.db.steps.lead_search import LEAD_SEARCH_TEXT
+from app.domain.text import SUBSTRING_MIN_LENGTH, fold, search_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,26 +48,28 @@ LeadListRow = tuple[int, str, str, str, str, str, str, str, str, str, str | None
 
 _KEYS_AT_ONCE = 500  # below SQLite's limit on a statement's variables
 
-# The columns a search looks in.
-_SEARCHED = server_schema.LEAD_COLUMNS
-
 
 def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     # Folded as the customer and opportunity searches fold ("muller" finds "Müller"); a
     # phone number in any notation finds the lead's normalised number.
-    text = f"{SEARCH_FUNCTION}(" + " || ' ' || ".join(f"l.{c}" for c in _SEARCHED) + ")"
     terms: list[str] = []
     if flt.text and not is_sqlite():
         server_schema.fold_pending(database.obj, "lead_search")
     for term in search_words(flt.text):
-        if is_sqlite():
-            terms.append(f"{text} LIKE ? ESCAPE '\\'")
-            params.append(f"%{escape_like(fold(term))}%")
+        folded = fold(term)
+        if is_sqlite() and len(folded) >= SUBSTRING_MIN_LENGTH:
+            # The trigram index of the folded text (schema step lead_search): a quoted FTS5
+            # phrase is a substring match there, as the LIKE below.
+            terms.append("l.id IN (SELECT rowid FROM lead_search WHERE body MATCH ?)")
+            params.append('"' + folded.replace('"', '""') + '"')
+        elif is_sqlite():  # too short for the trigram index: the kept text, without folding
+            terms.append(f"l.id IN (SELECT id FROM {LEAD_SEARCH_TEXT} WHERE c0 LIKE ? ESCAPE '\\')")
+            params.append(f"%{escape_like(folded)}%")
         else:  # the same folded text, kept in the server's search table
             terms.append("l.id IN (SELECT id FROM lead_search WHERE body LIKE ? ESCAPE '\\')")
-            params.append(f"%{escape_like(fold(term))}%")
+            params.append(f"%{escape_like(folded)}%")
     if terms and flt.phones:
         phone = " OR ".join(["l.phone_key LIKE ?"] * len(flt.phones))
         clauses.append(f"(({' AND '.join(terms)}) OR {phone})")

@@ -23,7 +23,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 # the customers' phone numbers' (and the tables they keep their content in); the server's
 # search tables. (The funnel's figures kept per
 # opportunity and stage, and the dashboard's aggregates, are on both.)
-_SQLITE_ONLY = ("opportunity_search", PHONE_SEARCH)
+_SQLITE_ONLY = ("opportunity_search", PHONE_SEARCH, "lead_search_")  # FTS5 shadow tables
 
 
 def _normal_type(column_type: str) -> str:

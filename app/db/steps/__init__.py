@@ -14,6 +14,7 @@ from app.db.steps.agenda_index import agenda_indexes
 from app.db.steps.aggregates import _aggregates
 from app.db.steps.duplicate_indexes import duplicate_indexes
 from app.db.steps.languages import correspondence_languages
+from app.db.steps.lead_search import lead_search
 from app.db.steps.lists import channels_interests_and_outcomes
 from app.db.steps.quote_line_text import quote_line_text
 from app.db.steps.search_sort_keys import search_sort_keys
@@ -67,6 +68,7 @@ STEPS: list[Callable[[Database], None]] = [
     search_sorts,
     search_sort_keys,
     quote_line_text,
+    lead_search,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)

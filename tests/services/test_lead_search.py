@@ -1,0 +1,130 @@
+"""The leads' search reads the folded text from an index (schema step lead_search): the same
+leads as folding every lead's text while reading, kept up to date as leads change, and a
+database of the version before gains it filled."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.db import leads as lead_queries
+from app.db import migrations
+from app.db.connection import database
+from app.db.server_schema import LEAD_COLUMNS
+from app.db.steps.lead_search import lead_search
+from app.domain.text import fold, search_words, searchable
+from app.services import leads, workspace
+from app.services.leads import LeadFilter, LeadInput
+from app.services.workspace import UserInfo
+from tests import people
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v26.sqlite3"
+
+PEOPLE = [
+    LeadInput(first_name="Jürgen", last_name="Müller", email="jm@example.de", brand="Škoda"),
+    LeadInput(
+        first_name="Anna",
+        last_name="Straße",
+        email="a@example.com",
+        company_name="Weiß & Söhne GmbH",
+    ),
+    LeadInput(
+        first_name="Seán", last_name="O'Brien", email="sean@example.ie", source="50% spring_deal"
+    ),
+    LeadInput(
+        first_name="Ελένη", last_name="Παπαδοπούλου", email="e@example.gr", model="Q3", brand="Audi"
+    ),
+    LeadInput(first_name="Max", last_name="Mueller", phone="+49 89 1234567", model="Golf"),
+    LeadInput(
+        first_name="Ab", last_name="Cd", email="ab@example.com", company_name='"Quoted" Cars'
+    ),
+]
+
+TYPED = [
+    "muller", "MÜLLER", "mueller", "ü", "u", "ss", "strasse", "weiss söhne", "o'b", "50%",
+    "g_d", "_", "%", "ελένη", "q3", "q", "golf müller", "\"quoted\"", "\"", "sko", "nobody",
+    "89 123", "example.de",
+]  # fmt: skip
+
+
+def _by_reading_every_lead(typed: str) -> set[int]:
+    """What folding every lead's text finds, as the list searched before the index."""
+    found = set()
+    for row in database.execute_sql(f"SELECT id, {', '.join(LEAD_COLUMNS)} FROM lead"):
+        body = searchable(" ".join(str(v) for v in row[1:]))
+        if all(fold(t) in body for t in search_words(typed)):
+            found.add(row[0])
+    return found
+
+
+def _found(typed: str) -> set[int]:
+    rows = leads.page(LeadFilter(text=typed), "name", False, 0, 100)
+    assert leads.count(LeadFilter(text=typed)) == len(rows)
+    return {r.id for r in rows}
+
+
+def test_the_search_finds_what_reading_every_lead_finds(user: UserInfo) -> None:
+    for data in PEOPLE:
+        leads.create(data)
+    for typed in TYPED:
+        if typed == "89 123":
+            continue  # also read as a phone number: checked below
+        assert _found(typed) == _by_reading_every_lead(typed), typed
+    assert _found("muller") and _found("ü") and _found("50%")
+    phone = {leads.create(LeadInput(first_name="Eva", phone="089 1234 567")).id}
+    assert phone <= _found("089 1234567")
+
+
+def test_a_changed_lead_is_found_by_its_new_text_only(user: UserInfo) -> None:
+    lead = leads.create(LeadInput(first_name="Jürgen", last_name="Müller", email="j@x.de"))
+    leads.update(
+        lead.id, LeadInput(first_name="Jürgen", last_name="Schäfer", email="j@x.de"), lead.version
+    )
+    assert _found("muller") == set()
+    assert _found("schafer") == {lead.id}
+    assert _found("jurgen schafer") == {lead.id}
+    database.execute_sql(
+        "DELETE FROM lead WHERE id = ?".replace("?", database.obj.param), (lead.id,)
+    )
+    assert _found("schafer") == set()
+
+
+@pytest.mark.sqlite_only
+def test_a_search_reads_the_index_not_every_lead(user: UserInfo) -> None:
+    for data in PEOPLE:
+        leads.create(data)
+    where, params = lead_queries._lead_where(LeadFilter(text="müller golf"))
+    plan = database.execute_sql(
+        f"EXPLAIN QUERY PLAN SELECT count(*) FROM lead l{where}", params
+    ).fetchall()
+    details = [str(r[-1]) for r in plan]
+    assert any("lead_search VIRTUAL TABLE INDEX" in d for d in details), details
+    # The leads are read by id, those found only; none is folded as it is read.
+    assert not any(d.split()[:2] == ["SCAN", "l"] for d in details), details
+    assert "search_text" not in where
+
+
+@pytest.mark.sqlite_only
+def test_a_database_of_the_version_before_gains_the_index_filled(data_dir: Path) -> None:
+    copy = data_dir / "showroom.sqlite3"
+    copy.write_bytes(FIXTURE.read_bytes())
+    with sqlite3.connect(copy) as conn:
+        names = conn.execute("SELECT id, last_name FROM lead ORDER BY id").fetchall()
+    assert len(names) > 10
+    workspace.open_database(copy)
+    try:
+        assert migrations.current_version(database.obj) == migrations.SCHEMA_VERSION
+        people.sign_in_as("anna")
+        indexed = database.execute_sql("SELECT count(*) FROM lead_search").fetchone()[0]
+        assert indexed == len(names)
+        for lead_id, last_name in names:
+            if len(fold(last_name)) >= 3:
+                assert lead_id in _found(last_name), last_name
+        # Run again (interrupted before its commit): the same index, not twice the rows.
+        with database.atomic():
+            lead_search(database.obj)
+        assert database.execute_sql("SELECT count(*) FROM lead_search").fetchone()[0] == len(names)
+    finally:
+        workspace.close_database()
