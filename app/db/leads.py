@@ -57,9 +57,19 @@ def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
     terms: list[str] = []
     if flt.text and not is_sqlite():
         server_schema.fold_pending(database.obj, "lead_search")
+    # Another filter (open leads, a status, an owner, a channel, consent) narrows the leads
+    # to some thousands: each of those is then looked up in the kept text, which beats
+    # collecting every lead a common term finds ("example": all of them) from the index.
+    narrowed = any((flt.status, flt.owner_id is not None, flt.channel, flt.open_only, flt.consent))
     for term in search_words(flt.text):
         folded = fold(term)
-        if is_sqlite() and len(folded) >= SUBSTRING_MIN_LENGTH:
+        if is_sqlite() and narrowed:
+            terms.append(
+                f"EXISTS (SELECT 1 FROM {LEAD_SEARCH_TEXT} c "
+                "WHERE c.id = l.id AND c.c0 LIKE ? ESCAPE '\\')"
+            )
+            params.append(f"%{escape_like(folded)}%")
+        elif is_sqlite() and len(folded) >= SUBSTRING_MIN_LENGTH:
             # The trigram index of the folded text (schema step lead_search): a quoted FTS5
             # phrase is a substring match there, as the LIKE below.
             terms.append("l.id IN (SELECT rowid FROM lead_search WHERE body MATCH ?)")

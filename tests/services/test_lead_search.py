@@ -59,9 +59,10 @@ def _by_reading_every_lead(typed: str) -> set[int]:
     return found
 
 
-def _found(typed: str) -> set[int]:
-    rows = leads.page(LeadFilter(text=typed), "name", False, 0, 100)
-    assert leads.count(LeadFilter(text=typed)) == len(rows)
+def _found(typed: str, **narrowed: object) -> set[int]:
+    flt = LeadFilter(text=typed, **narrowed)  # type: ignore[arg-type]
+    rows = leads.page(flt, "name", False, 0, 100)
+    assert leads.count(flt) == len(rows)
     return {r.id for r in rows}
 
 
@@ -73,6 +74,14 @@ def test_the_search_finds_what_reading_every_lead_finds(user: UserInfo) -> None:
             continue  # also read as a phone number: checked below
         assert _found(typed) == _by_reading_every_lead(typed), typed
     assert _found("muller") and _found("ü") and _found("50%")
+    # Narrowed by another filter, each lead is looked up in the kept text instead.
+    contacted = leads.set_status(_by_reading_every_lead("muller").pop(), "contacted").id
+    for typed in TYPED:
+        if typed == "89 123":
+            continue
+        every = _by_reading_every_lead(typed)
+        assert _found(typed, status="contacted") == every & {contacted}, typed
+        assert _found(typed, open_only=True) == every, typed
     phone = {leads.create(LeadInput(first_name="Eva", phone="089 1234 567")).id}
     assert phone <= _found("089 1234567")
 
