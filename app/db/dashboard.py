@@ -468,8 +468,13 @@ def _kept_outcomes(flt: OpportunityFilter, today: date, scope: Scope) -> Outcome
             won[reason] = int(count)
         won_total += float(days or 0)
         won_dated += int(dated or 0)
+    # Those without stages found on their own index, whatever the scope's column: SQLite
+    # would otherwise read a whole close-date range or brand on its index to count them.
+    indexed = " INDEXED BY opportunity_stage_id" if is_sqlite() else ""
     none_where, none_params = _where(flt, today, "o.stage_id IS NULL")
-    stageless = queries.fetch_all(f"SELECT count(*) FROM opportunity o {none_where}", none_params)
+    stageless = queries.fetch_all(
+        f"SELECT count(*) FROM opportunity o{indexed} {none_where}", none_params
+    )
     return Outcomes(dict(by_status), lost, int(stageless[0][0]), _days(won_total), won_dated, won)
 
 
