@@ -807,7 +807,7 @@ class QuoteLine(BaseModel):
     quote = ForeignKeyField(Quote, backref="lines", on_delete="CASCADE")
     position = IntegerField()
     kind = CharField()  # LineKind
-    description = CharField()
+    description = TextField()  # up to quotes.MAX_DESCRIPTION_LENGTH
     quantity = CharField(default="1")  # an exact decimal, as text
     unit_price_minor = BigIntegerField(default=0)
     vat_rate = CharField(default="0")  # percent, an exact decimal as text
