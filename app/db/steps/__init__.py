@@ -12,6 +12,7 @@ from peewee import Database
 
 from app.db.steps.agenda_index import agenda_indexes
 from app.db.steps.aggregates import _aggregates
+from app.db.steps.dashboard_filters import dashboard_filters
 from app.db.steps.duplicate_indexes import duplicate_indexes
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lists import channels_interests_and_outcomes
@@ -67,6 +68,7 @@ STEPS: list[Callable[[Database], None]] = [
     search_sorts,
     search_sort_keys,
     quote_line_text,
+    dashboard_filters,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
