@@ -8,6 +8,8 @@ import getpass
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +35,10 @@ def complain(message: str) -> None:
 
 # Refused: no credentials, a wrong password, a locked account, a missing right.
 REFUSED = 2
+
+
+class _Refused(Exception):
+    """A command refused, the reason already said on stderr: it ends with exit code 2."""
 
 
 def _ask(prompt: str, secret: bool) -> str | None:
@@ -99,62 +105,79 @@ def _server_password(url: str) -> str | None:
     return password
 
 
-def _open_for_command(database: str | None) -> None:
-    """Open the database a headless command works on: the site's server (a postgresql://
-    URL, from --database or this workstation's choice), else the SQLite file."""
+def _no_file_yet(database: str | None) -> bool:
+    """Whether the command works on the SQLite file and there is none yet (said on stderr)."""
+    if database or paths.database_path().exists():
+        return False
+    complain(_("there is no database at {path} yet").format(path=paths.database_path()))
+    return True
+
+
+@contextmanager
+def _opened(database: str | None) -> Iterator[None]:
+    """The database a headless command works on, open for the block and closed after it:
+    the site's server (a postgresql:// URL, from --database or this workstation's choice),
+    else the SQLite file."""
     from app.services import workspace
 
-    if database:
-        workspace.open_server(database, _server_password(database))
-    else:
-        workspace.open_database()
+    try:
+        if database:
+            workspace.open_server(database, _server_password(database))
+        else:
+            workspace.open_database()
+        yield
+    finally:
+        workspace.close_database()
 
 
-def _authorise(right: Right) -> int | None:
-    """Sign in on the open database and check the right; None when allowed, else the exit
-    code, the refusal said in words."""
+@contextmanager
+def _signed_in(right: Right, database: str | None = None) -> Iterator[None]:
+    """The database open for the block, with whoever runs the command signed in on it and
+    holding the right; else _Refused, the refusal said in words."""
+    with _opened(database):
+        _authorise(right)
+        yield
+
+
+def _authorise(right: Right) -> None:
+    """Sign in on the open database and check the right; _Refused, the refusal said in
+    words, when not allowed."""
     from app.services import access, sign_in
 
     given = _credentials()
     if given is None:
-        return REFUSED
+        raise _Refused
     try:
         user = sign_in.sign_in(*given)
     except sign_in.SignInRefused as exc:
         complain(str(exc))
-        return REFUSED
-    except sign_in.NewPasswordRequired:
+        raise _Refused from exc
+    except sign_in.NewPasswordRequired as exc:
         complain(
             _(
                 "{login} signs in with a one-time code: start the program to choose a password "
                 "first"
             ).format(login=given[0])
         )
-        return REFUSED
+        raise _Refused from exc
     if not access.has_right(right):
         complain(
             _("{user} may not do this: {reason}").format(
                 user=user.username, reason=access.missing_right_message(right)
             )
         )
-        return REFUSED
-    return None
+        raise _Refused
 
 
-def _authorise_on_database(right: Right, database: str | None = None) -> int | None:
+def _authorise_on_database(right: Right, database: str | None = None) -> None:
     """_authorise for a command that does not keep the database open."""
-    from app.services import workspace
-
     if not database and not paths.database_path().exists():
-        return None  # nothing to protect (and nobody to check against) yet
-    _open_for_command(database)
-    try:
-        return _authorise(right)
-    finally:
-        workspace.close_database()
+        return  # nothing to protect (and nobody to check against) yet
+    with _signed_in(right, database):
+        pass
 
 
-def _authorise_on_backup(backup: Path, right: Right) -> int | None:
+def _authorise_on_backup(backup: Path, right: Right) -> None:
     """_authorise against a copy of a backup (opened, and upgraded if older, in a folder of
     its own that is removed afterwards)."""
     import shutil
@@ -170,7 +193,7 @@ def _authorise_on_backup(backup: Path, right: Right) -> int | None:
         try:
             workspace.open_database(copy)
             try:
-                return _authorise(right)
+                _authorise(right)
             finally:
                 workspace.close_database()
         finally:
@@ -194,10 +217,9 @@ def _new_password(login: str) -> str | None:
 
 def _create_admin_command(login: str, name: str, database: str | None = None) -> int:
     from app.domain.validation import ValidationError
-    from app.services import sign_in, workspace
+    from app.services import sign_in
 
-    _open_for_command(database)
-    try:
+    with _opened(database):
         if sign_in.administrator_exists():
             complain(_("this database has an administrator already; nothing was changed"))
             return REFUSED
@@ -208,14 +230,9 @@ def _create_admin_command(login: str, name: str, database: str | None = None) ->
             user = sign_in.create_first_administrator(
                 login, name or login.capitalize(), password, password, holder=True
             )
-        except ValidationError as exc:
+        except (ValidationError, sign_in.SignInRefused) as exc:
             complain(str(exc))
             return REFUSED
-        except sign_in.SignInRefused as exc:
-            complain(str(exc))
-            return REFUSED
-    finally:
-        workspace.close_database()
     say(
         _("created the administrator {login} ({name})").format(
             login=user.username, name=user.full_name
@@ -226,13 +243,11 @@ def _create_admin_command(login: str, name: str, database: str | None = None) ->
 
 def _set_password_command(login: str, database: str | None = None) -> int:
     from app.domain.validation import ValidationError
-    from app.services import sign_in, workspace
+    from app.services import sign_in
 
-    if not database and not paths.database_path().exists():
-        complain(_("there is no database at {path} yet").format(path=paths.database_path()))
+    if _no_file_yet(database):
         return 1
-    _open_for_command(database)
-    try:
+    with _opened(database):
         password = _new_password(login)
         if password is None:
             return REFUSED
@@ -241,8 +256,6 @@ def _set_password_command(login: str, database: str | None = None) -> int:
         except (sign_in.HolderRefused, ValidationError) as exc:
             complain(str(exc))
             return REFUSED
-    finally:
-        workspace.close_database()
     say(_("set the password of {login}; they can sign in now").format(login=login))
     return 0
 
@@ -251,13 +264,9 @@ def _server_backup_command(url: str, restore_file: Path | None = None) -> int:
     """pg_dump of the site's server database (or pg_restore of one, the current database
     dumped aside first), for a user with the right to back up (or restore)."""
     from app.domain.rights import Right
-    from app.services import backups, site_server, workspace
+    from app.services import backups, site_server
 
-    workspace.open_server(url, _server_password(url))
-    try:
-        refused = _authorise(Right.RESTORE if restore_file is not None else Right.BACKUP)
-        if refused is not None:
-            return refused
+    with _signed_in(Right.RESTORE if restore_file is not None else Right.BACKUP, url):
         if restore_file is not None:
             aside = backups.restore_server(backups.resolve(restore_file))
             say(
@@ -267,8 +276,6 @@ def _server_backup_command(url: str, restore_file: Path | None = None) -> int:
             )
             return 0
         copy = backups.take_backup()
-    finally:
-        workspace.close_database()
     say(
         _("backed up {database} to {backup} ({size})").format(
             database=site_server.display_url(url), backup=copy.path, size=copy.size_label
@@ -287,9 +294,8 @@ def _move_command(url: str) -> int:
     path = paths.database_path()
     # Checked on a copy: the sign-in writes its audit line there, and the file being moved
     # stays byte for byte as it was.
-    refused = _authorise_on_backup(path, Right.SETUP) if path.exists() else None
-    if refused is not None:
-        return refused
+    if path.exists():
+        _authorise_on_backup(path, Right.SETUP)
     try:
         copies = move_to_server(url, _server_password(url), path)
     except MoveError as exc:
@@ -315,8 +321,7 @@ def _backup_command() -> int:
     from app.domain.rights import Right
     from app.services import backups, workspace
 
-    if not paths.database_path().exists():
-        complain(_("there is no database at {path} yet").format(path=paths.database_path()))
+    if _no_file_yet(None):
         return 1
     problems = workspace.quick_check()
     if problems:
@@ -326,14 +331,8 @@ def _backup_command() -> int:
             )
         )
         return 1
-    workspace.open_database()
-    try:
-        refused = _authorise(Right.BACKUP)
-        if refused is not None:
-            return refused
+    with _signed_in(Right.BACKUP):
         copy = backups.take_backup()
-    finally:
-        workspace.close_database()
     say(
         _("backed up {database} to {backup} ({size})").format(
             database=paths.database_path(), backup=copy.path, size=copy.size_label
@@ -346,9 +345,7 @@ def _backups_command(database: str | None = None) -> int:
     from app.domain.rights import Right
     from app.services import backups
 
-    refused = _authorise_on_database(Right.BACKUP, database)
-    if refused is not None:
-        return refused
+    _authorise_on_database(Right.BACKUP, database)
     found = backups.list_backups()
     if not found:
         say(_("no backups in {folder}").format(folder=paths.backup_dir()))
@@ -363,7 +360,9 @@ def _restore_command(file: Path) -> int:
     from app.services import backups
 
     try:
-        refused = _authorise_on_database(Right.RESTORE)
+        _authorise_on_database(Right.RESTORE)
+    except _Refused:
+        raise
     except Exception as exc:
         from app.services import errors
 
@@ -372,9 +371,7 @@ def _restore_command(file: Path) -> int:
         # The database cannot be opened (damaged, say): the backup that takes its place
         # holds the users and passwords that decide.
         log.warning("restore: the database cannot be opened (%s); signing in on the backup", exc)
-        refused = _authorise_on_backup(backups.resolve(file), Right.RESTORE)
-    if refused is not None:
-        return refused
+        _authorise_on_backup(backups.resolve(file), Right.RESTORE)
     result = backups.restore(file)
     say(result.message)
     return 0
@@ -433,10 +430,9 @@ def _check_command(database: str | None = None) -> int:
 
     if database:
         return _check_server_command(database)
-    path = paths.database_path()
-    if not path.exists():
-        complain(_("there is no database at {path} yet").format(path=path))
+    if _no_file_yet(None):
         return 1
+    path = paths.database_path()
     warning = storage.network_warning(path)
     if warning:
         complain(_("warning: {warning}").format(warning=warning))
@@ -460,19 +456,12 @@ def _check_command(database: str | None = None) -> int:
 def _rebuild_aggregates_command(database: str | None) -> int:
     """Rebuild the dashboard's maintained totals from the opportunities, as an administrator."""
     from app.domain.rights import Right
-    from app.services import dashboard, workspace
+    from app.services import dashboard
 
-    if not database and not paths.database_path().exists():
-        complain(_("there is no database at {path} yet").format(path=paths.database_path()))
+    if _no_file_yet(database):
         return 1
-    _open_for_command(database)
-    try:
-        refused = _authorise(Right.SETUP)
-        if refused is not None:
-            return refused
+    with _signed_in(Right.SETUP, database):
         counted = dashboard.rebuild_aggregates()
-    finally:
-        workspace.close_database()
     say(
         ngettext(
             "rebuilt the dashboard's totals: {count} open opportunity",
@@ -491,11 +480,10 @@ def render_document(number: str, out: Path, database: str | None = None) -> int:
     from app.services.errors import NotFound
 
     try:
-        _open_for_command(database)
-        refused = _authorise(Right.PRINT_DOCUMENTS)
-        if refused is not None:
-            return refused
-        path = documents.save_pdf(number, out)
+        with _signed_in(Right.PRINT_DOCUMENTS, database):
+            path = documents.save_pdf(number, out)
+    except _Refused:
+        return REFUSED
     except (
         NotFound,
         documents.DocumentFolderError,
@@ -504,8 +492,6 @@ def render_document(number: str, out: Path, database: str | None = None) -> int:
     ) as exc:
         complain(str(exc))
         return 1
-    finally:
-        workspace.close_database()
     say(_("wrote {number} to {path}").format(number=number, path=path))
     return 0
 
@@ -514,26 +500,21 @@ def _import_command(args: argparse.Namespace) -> int:
     """Import a stock export or a price list: the summary and each refused row on stdout,
     exit 1 when any row was refused (the good rows are imported)."""
     from app.domain.rights import Right
-    from app.services import vehicle_imports, workspace
+    from app.services import vehicle_imports
 
     kind = vehicle_imports.STOCK if args.command == "import-stock" else vehicle_imports.CATALOGUE
-    _open_for_command(args.database)
-    try:
-        refused = _authorise(Right.IMPORT_DATA)
-        if refused is not None:
-            return refused
-        result = vehicle_imports.import_path(
-            args.file,
-            kind,
-            args.mapping,
-            dry_run=args.dry_run,
-            add_models=getattr(args, "add_models", False),
-        )
-    except (vehicle_imports.FileRefused, LookupError) as exc:
-        complain(str(exc))
-        return 1
-    finally:
-        workspace.close_database()
+    with _signed_in(Right.IMPORT_DATA, args.database):
+        try:
+            result = vehicle_imports.import_path(
+                args.file,
+                kind,
+                args.mapping,
+                dry_run=args.dry_run,
+                add_models=getattr(args, "add_models", False),
+            )
+        except (vehicle_imports.FileRefused, LookupError) as exc:
+            complain(str(exc))
+            return 1
     for line in vehicle_imports.report_lines(result):
         say(line)
     return 1 if result.refused else 0
@@ -569,6 +550,8 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
         if args.command in ("import-stock", "import-catalogue"):
             return _import_command(args)
         return _check_command(args.database)
+    except _Refused:
+        return REFUSED
     except (BackupError, workspace.DatabaseTooNew, workspace.NotShowroomDatabase) as exc:
         log.error("%s failed: %s", args.command, exc)
         complain(str(exc))

@@ -18,10 +18,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # locale is (a test of another language sets its own, or starts a process with its own).
 os.environ["LANGUAGE"] = "en"
 
+import keyring
 import pytest
 
 from app import paths
-from app.services import sign_in, workspace
+from app.services import sign_in, site_server, workspace
 from tests import (
     people,  # (turns the switch to cheap password hashes for the tests)
     pg_server,
@@ -88,6 +89,27 @@ def pg_url(pg: pg_server.TestServer) -> Iterator[str]:
     yield pg.url(name)
     workspace.close_database()
     pg.drop_database(name)
+
+
+@pytest.fixture
+def credentials() -> Iterator[pg_server.MemoryKeyring]:
+    """An empty credential store of the test's own in place of the computer's."""
+    before = keyring.get_keyring()
+    store = pg_server.MemoryKeyring()
+    keyring.set_keyring(store)
+    yield store
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def no_password_around(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Nothing of whoever runs the tests answers for the server: no .pgpass (the one
+    returned does not exist yet), no variables."""
+    pgpass = tmp_path / "pgpass"
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.delenv(site_server.PASSWORD_VARIABLE, raising=False)
+    return pgpass
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]

@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psycopg2
+from keyring.backend import KeyringBackend
 from psycopg2 import sql
 
 SUPERUSER = "postgres"
@@ -148,6 +149,10 @@ class TestServer:
         base, _slash, _old = self.admin_url.rpartition("/")
         return f"{base}/{name}"
 
+    def without_password(self, url: str) -> str:
+        """The database at `url` as a workstation names it: without the password."""
+        return self.url(url.rsplit("/", 1)[1], password=None)
+
     def admin(self):  # type: ignore[no-untyped-def]
         conn = psycopg2.connect(self.admin_url)
         conn.autocommit = True
@@ -218,3 +223,23 @@ def available() -> str:
         except KeyError:
             return "running as root, and there is no `postgres` user to run the server as"
     return ""
+
+
+class MemoryKeyring(KeyringBackend):
+    """A credential store that lives as long as the test: where a workstation keeps the
+    server's password (the `credentials` fixture puts it in place)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.kept.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.kept[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.kept.pop((service, username), None)

@@ -244,42 +244,55 @@ def vehicle_uses(vehicle_id: int) -> dict[str, int]:
     }
 
 
-# The record field that keeps a list's entry by its name (or, for a coded list, by its
-# code), per list.
+# The record fields that keep a list's entries, with the kind of record each is on: by
+# the entry's name, or for a coded list (channels, payment interests, outcomes) by its code.
+_KEPT_BY_NAME: dict[str, tuple[tuple[str, Field], ...]] = {
+    "lost": (("opportunities", m.Opportunity.lost_reason),),
+    "won": (("opportunities", m.Opportunity.won_reason),),
+    "disqualify": (("leads", m.Lead.disqualify_reason),),
+    "note": (("activities", m.Activity.note_reason),),
+    "source": (("opportunities", m.Opportunity.source), ("leads", m.Lead.source)),
+    "competitor": (("opportunities", m.Opportunity.competitor),),
+}
+_KEPT_BY_CODE: dict[str, tuple[tuple[str, Field], ...]] = {
+    "channel": (("opportunities", m.Opportunity.channel), ("leads", m.Lead.channel)),
+    "interest": (("opportunities", m.Opportunity.interest), ("leads", m.Lead.interest)),
+    "outcome": (("activities", m.Activity.outcome),),
+}
+
+
 def list_entry_uses(kind: str, name: str, code: str | None = None) -> int:
-    o, lead, a = m.Opportunity, m.Lead, m.Activity
+    """How many records keep one entry of a list."""
     if code is not None:
         return sum(coded_entry_uses(kind, code).values())
-    queries = {
-        "lost": o.select().where(o.lost_reason == name),
-        "won": o.select().where(o.won_reason == name),
-        "disqualify": lead.select().where(lead.disqualify_reason == name),
-        "note": a.select().where(a.note_reason == name),
-        "source": o.select().where(o.source == name),
-        "competitor": o.select().where(o.competitor == name),
-    }
-    used = _count(queries[kind]) if kind in queries else 0
-    if kind == "source":
-        used += _count(lead.select().where(lead.source == name))
-    return used
+    return sum(_count(f.model.select().where(f == name)) for _r, f in _KEPT_BY_NAME.get(kind, ()))
 
 
 def coded_entry_uses(kind: str, code: str) -> dict[str, int]:
     """The records that keep an entry of a coded list, by kind of record."""
-    o, lead, a = m.Opportunity, m.Lead, m.Activity
-    if kind == "channel":
-        return {
-            "opportunities": _count(o.select().where(o.channel == code)),
-            "leads": _count(lead.select().where(lead.channel == code)),
-        }
-    if kind == "interest":
-        return {
-            "opportunities": _count(o.select().where(o.interest == code)),
-            "leads": _count(lead.select().where(lead.interest == code)),
-        }
-    if kind == "outcome":
-        return {"activities": _count(a.select().where(a.outcome == code))}
-    return {}
+    return {
+        records: _count(f.model.select().where(f == code))
+        for records, f in _KEPT_BY_CODE.get(kind, ())
+    }
+
+
+def list_uses(kind: str) -> dict[str, int]:
+    """How many records keep each entry of a list, by what they keep of it (a coded list's
+    code, another's name): one grouped query for the whole list."""
+    holders = _KEPT_BY_CODE.get(kind) or _KEPT_BY_NAME.get(kind, ())
+    if not holders:
+        return {}
+    kept = reduce(
+        operator.add,  # UNION ALL
+        (f.model.select(f.alias("kept")).where(f.is_null(False)) for _r, f in holders),
+    ).alias("kept_values")
+    query = (
+        m.Opportunity.select(kept.c.kept, fn.COUNT(SQL("*")))
+        .from_(kept)
+        .group_by(kept.c.kept)
+        .tuples()
+    )
+    return {str(value): int(n) for value, n in query}
 
 
 def users(text: str = "", inactive: bool = True) -> list[m.User]:

@@ -14,7 +14,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from peewee import Database
+from peewee import Database, SchemaManager, sort_models
 
 from app.db import backups, live, models, server_schema
 from app.db.connection import (
@@ -103,40 +103,53 @@ def _set_version(db: Database, version: int) -> None:
     )
 
 
-def _seed_reference_data() -> None:
-    """The shipped rows, in English with their keys; they show translated while not renamed."""
+def _seed_reference_data(db: Database) -> None:
+    """The shipped rows, in English with their keys; they show translated while not renamed.
+    Written through `db`, whichever database the models are bound to."""
     # Inserted, not saved: the shipped rows are part of creating the file, not anyone's
     # edit for the audit log.
     standard = models.OpportunityKind.insert(
         name=standard_names.english("standard"), process="standard", key="standard"
-    ).execute()
-    for sequence, (key, prob, days, won, lost, funnel, lead_only) in enumerate(DEFAULT_STAGES, 1):
-        models.Stage.insert(
-            kind=standard,
-            key=key,
-            name=standard_names.english(key),
-            sequence=sequence * 10,
-            default_probability=prob,
-            days_allowed=days,
-            is_won=won,
-            is_lost=lost,
-            in_funnel=funnel,
-            only_from_lead=lead_only,
-        ).execute()
+    ).execute(db)
+    models.Stage.insert_many(
+        {
+            "kind": standard,
+            "key": key,
+            "name": standard_names.english(key),
+            "sequence": sequence * 10,
+            "default_probability": prob,
+            "days_allowed": days,
+            "is_won": won,
+            "is_lost": lost,
+            "in_funnel": funnel,
+            "only_from_lead": lead_only,
+        }
+        for sequence, (key, prob, days, won, lost, funnel, lead_only) in enumerate(
+            DEFAULT_STAGES, 1
+        )
+    ).execute(db)
     models.OpportunityKind.insert(
         name=standard_names.english("without_stages"),
         process="without_stages",
         key="without_stages",
-    ).execute()
-    for kind, names in standard_names.REASONS.items():
-        for sequence, (key, (_context, name)) in enumerate(names.items(), 1):
-            models.Reason.create(kind=kind, key=key, name=name, sequence=sequence)
-    for kind, names in standard_names.CODED_LISTS.items():
-        for sequence, (key, (_context, name)) in enumerate(names.items(), 1):
-            payment = standard_names.PAYMENT_KINDS.get(key, "") if kind == "interest" else ""
-            models.Reason.create(
-                kind=kind, key=key, code=key, name=name, sequence=sequence, payment_kind=payment
-            )
+    ).execute(db)
+    models.Reason.insert_many(
+        {"kind": kind, "key": key, "name": name, "sequence": sequence}
+        for kind, names in standard_names.REASONS.items()
+        for sequence, (key, (_context, name)) in enumerate(names.items(), 1)
+    ).execute(db)
+    models.Reason.insert_many(
+        {
+            "kind": kind,
+            "key": key,
+            "code": key,
+            "name": name,
+            "sequence": sequence,
+            "payment_kind": standard_names.PAYMENT_KINDS.get(key, "") if kind == "interest" else "",
+        }
+        for kind, names in standard_names.CODED_LISTS.items()
+        for sequence, (key, (_context, name)) in enumerate(names.items(), 1)
+    ).execute(db)
 
 
 class _Locked:
@@ -166,7 +179,9 @@ def create_fresh(db: Database) -> None:
     with _locked(db):
         if current_version(db) != 0:
             return
-        db.create_tables(models.TABLES)
+        # Through `db` itself, not the models' binding, which may be another database.
+        for model in sort_models(models.TABLES):
+            SchemaManager(model, database=db).create_all(safe=True)
         # One vehicle is reserved by at most one open opportunity, whatever the program does.
         db.execute_sql(
             "CREATE UNIQUE INDEX opportunity_open_vehicle ON opportunity (vehicle_id) "
@@ -183,9 +198,8 @@ def create_fresh(db: Database) -> None:
         create_search_sorts(db)
         create_stage_entry(db)
         _create_schema_version(db)
-        _seed_reference_data()
-        # After the stages are seeded: its triggers on the stages lock them on the server,
-        # and the seed writes through the bound models' connection.
+        _seed_reference_data(db)
+        # After the stages are seeded: its triggers on the stages lock them on the server.
         aggregates.install(db)
         _set_version(db, SCHEMA_VERSION)
         _stamp_application_id(db)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TypeVar
 
+from app.domain.standard_names import CODED_LISTS
 from app.i18n import NP_, Translator, current
 
 E = TypeVar("E", bound="Choice")
@@ -63,16 +64,11 @@ class Choice(StrEnum):
         raise ValueError(value)
 
 
-@labelled(
-    {
-        "cash": NP_("interest", "Cash"),
-        "finance": NP_("interest", "Finance"),
-        "lease": NP_("interest", "Lease"),
-    }
-)
+@labelled(CODED_LISTS["interest"])
 class Interest(Choice):
     """A kind of payment: a quote's payment method, and what each entry of the editable
-    list of payment interests (reference.code_entries("interest")) says it is."""
+    list of payment interests (reference.code_entries("interest")) says it is. Labelled as
+    the shipped payment interests are (standard_names.CODED_LISTS)."""
 
     CASH = "cash"
     FINANCE = "finance"
@@ -153,22 +149,12 @@ class Status(Choice):
     LOST = "lost"
 
 
-@labelled(
-    {
-        "web_form": NP_("channel", "Web form"),
-        "phone": NP_("channel", "Phone"),
-        "walk_in": NP_("channel", "Walk-in"),
-        "email": NP_("channel", "E-mail"),
-        "trade_show": NP_("channel", "Trade show"),
-        "referral": NP_("channel", "Referral"),
-        "existing_customer": NP_("channel", "Existing customer"),
-        "other": NP_("channel", "Other"),
-    }
-)
+@labelled(CODED_LISTS["channel"])
 class Channel(Choice):
     """The shipped channels' codes, for the ones the program names (the walk-in desk's,
-    the lead import's default). The channels are an editable list: pickers and lists
-    read it (reference.code_entries("channel"))."""
+    the lead import's default, the demo's). The channels are an editable list: pickers and
+    lists read it (reference.code_entries("channel")); the shipped entries' labels are in
+    standard_names.CODED_LISTS."""
 
     WEB_FORM = "web_form"
     PHONE = "phone"

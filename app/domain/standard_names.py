@@ -72,7 +72,7 @@ REASONS: dict[str, dict[str, tuple[str, str]]] = {
 
 # The lists whose entries records keep by a code rather than by name (schema 19): a
 # shipped entry's code is its key, so renaming it changes nothing a record holds. The
-# channels and payment interests carry the labels the fixed lists had (same contexts).
+# channels' and payment interests' labels are also those of choices.Channel and Interest.
 CODED_LISTS: dict[str, dict[str, tuple[str, str]]] = {
     "channel": {
         "web_form": NP_("channel", "Web form"),

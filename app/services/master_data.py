@@ -191,6 +191,8 @@ class _Table(Generic[R]):
     check: Callable[[R], dict[str, Any]]  # the row's values, or ValidationError
     holders: Callable[[Any], str]  # what holds the row, in words; "" when nothing does
     what: Callable[[Any], str]  # the record named in a conflict
+    # The rows listed, searched, inactive ones too (a list's by its kind: list_entries).
+    rows: Callable[[str, bool], list[Any]] | None = None
 
     def compared(self) -> tuple[str, ...]:
         skip = {"id", "version", "active", "used", "shown", "key", "sequence", "held_by", "code"}
@@ -218,182 +220,30 @@ def refusal() -> str:
     return access.missing_right_message(Right.SETUP)
 
 
-def _held(parts: dict[str, int], words: dict[str, Callable[[int], str]]) -> str:
-    said = [words[name](n) for name, n in parts.items() if n and name in words]
-    return "; ".join(said)
+def _read(record_type: type[R], row: Any, **given: Any) -> R:
+    """A record from its row: each field as the row holds it (an amount from its minor
+    units, in the row's currency), but for those `given`."""
+    values: dict[str, Any] = {}
+    for f in fields(record_type):  # type: ignore[arg-type]
+        if f.name in given:
+            values[f.name] = given[f.name]
+        elif hasattr(row, f"{f.name}_minor"):
+            values[f.name] = money.from_minor(getattr(row, f"{f.name}_minor"), row.currency)
+        else:
+            values[f.name] = getattr(row, f.name)
+    return record_type(**values)
 
 
-def _n(singular: str, plural: str) -> Callable[[int], str]:
-    return lambda n: ngettext(singular, plural, n).format(n=n)
-
-
-# --- businesses ---------------------------------------------------------------------------------
-
-
-def _read_business(row: m.Business) -> BusinessRecord:
-    return BusinessRecord(
-        **{
-            f.name: getattr(row, f.name)
-            for f in fields(BusinessRecord)
-            if f.name not in ("id", "parent_id")
-        },
-        id=row.id,
-        parent_id=row.parent_id,
-    )
-
-
-def _check_business(r: BusinessRecord) -> dict[str, Any]:
-    v = Validator()
-    values: dict[str, Any] = {"name": v.require("name", r.name, label("business.name"), 120)}
-    values["kind"] = v.choice("kind", r.kind, BusinessKind, label("business.kind"))
-    if r.parent_id is not None:
-        if r.parent_id == r.id:
-            v.error("parent_id", _("A business cannot belong to itself."))
-        elif db.row(m.Business, r.parent_id) is None:
-            v.error("parent_id", _("This business no longer exists; pick another."))
-    values["parent"] = r.parent_id
-    for name in (
-        "street",
-        "postcode",
-        "city",
-        "country",
-        "phone",
-        "registered_name",
-        "commercial_register",
-        "register_court",
-        "managing_directors",
-        "tax_number",
-        "bank_name",
-    ):
-        values[name] = v.optional(name, getattr(r, name), label(f"business.{name}"), 200)
-    values["email"] = v.email("email", r.email)
-    values["vat_number"] = v.vat_id("vat_number", r.vat_number)
-    values["iban"] = v.iban("iban", r.iban)
-    values["bic"] = v.bic("bic", r.bic)
-    v.raise_if_any()
-    return values
-
-
-def _business_holders(row: m.Business) -> str:
-    return _held(
-        db.business_uses(row.id),
-        {
-            "facilities": _n(*NN_("{n} facility", "{n} facilities")),
-            "opportunities": _n(*NN_("{n} opportunity", "{n} opportunities")),
-            "users": _n(*NN_("{n} user's home", "{n} users' home")),
-            "businesses": _n(*NN_("{n} business under it", "{n} businesses under it")),
-        },
-    )
-
-
-BUSINESSES = _Table(
-    "business",
-    "business",
-    m.Business,
-    BusinessRecord,
-    _read_business,
-    _check_business,
-    _business_holders,
-    lambda row: _("The business “{name}”").format(name=row.name),
-)
-
-
-# --- facilities and operations --------------------------------------------------------------
-
-
-def _read_facility(row: m.Facility) -> FacilityRecord:
-    return FacilityRecord(
-        row.id,
-        row.business_id,
-        row.name,
-        row.street,
-        row.postcode,
-        row.city,
-        row.active,
-        row.version,
-    )
-
-
-def _check_facility(r: FacilityRecord) -> dict[str, Any]:
-    v = Validator()
-    values: dict[str, Any] = {"name": v.require("name", r.name, label("facility.name"), 120)}
-    for name in ("street", "postcode", "city"):
-        values[name] = v.optional(name, getattr(r, name), label(f"facility.{name}"), 200)
-    if r.business_id is None or db.row(m.Business, r.business_id) is None:
-        v.error("business_id", _("Pick the business the facility belongs to."))
-    values["business"] = r.business_id
-    v.raise_if_any()
-    return values
-
-
-FACILITIES = _Table(
-    "facility",
-    "facility",
-    m.Facility,
-    FacilityRecord,
-    _read_facility,
-    _check_facility,
-    lambda row: _held(
-        db.facility_uses(row.id),
-        {
-            "operations": _n(*NN_("{n} operation", "{n} operations")),
-            "opportunities": _n(*NN_("{n} opportunity", "{n} opportunities")),
-            "vehicles": _n(*NN_("{n} stock vehicle", "{n} stock vehicles")),
-            "users": _n(*NN_("{n} user's home", "{n} users' home")),
-        },
-    ),
-    lambda row: _("The facility “{name}”").format(name=row.name),
-)
-
-
-def _read_operation(row: m.Operation) -> OperationRecord:
-    return OperationRecord(row.id, row.facility_id, row.name, row.kind, row.active, row.version)
-
-
-def _check_operation(r: OperationRecord) -> dict[str, Any]:
-    v = Validator()
-    values: dict[str, Any] = {"name": v.require("name", r.name, label("operation.name"), 120)}
-    values["kind"] = v.choice("kind", r.kind, OperationKind, label("operation.kind"))
-    if r.facility_id is None or db.row(m.Facility, r.facility_id) is None:
-        v.error("facility_id", _("Pick the facility the operation runs at."))
-    values["facility"] = r.facility_id
-    v.raise_if_any()
-    return values
-
-
-OPERATIONS = _Table(
-    "operation",
-    "operation",
-    m.Operation,
-    OperationRecord,
-    _read_operation,
-    _check_operation,
-    lambda row: _held(
-        db.operation_uses(row.id),
-        {"opportunities": _n(*NN_("{n} opportunity", "{n} opportunities"))},
-    ),
-    lambda row: _("The operation “{name}”").format(name=row.name),
-)
-
-
-# --- the catalogue ------------------------------------------------------------------------------
-
-
-def _read_entry(row: m.CatalogueEntry) -> CatalogueRecord:
-    return CatalogueRecord(
-        row.id,
-        row.brand,
-        row.vehicle_class,
-        row.model,
-        row.model_code,
-        row.variant,
-        money.from_minor(row.list_price_minor, row.currency),
-        row.currency,
-        row.price_basis,
-        row.vat_rate,
-        row.active,
-        row.version,
-    )
+def _texts(
+    v: Validator, record: str, r: object, lengths: dict[str, int], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The record's text fields checked, in the order given, each at most its length long."""
+    return {
+        name: (v.require if name in required else v.optional)(
+            name, getattr(r, name), label(f"{record}.{name}"), most
+        )
+        for name, most in lengths.items()
+    }
 
 
 def _price(v: Validator, name: str, amount: Decimal, currency: str, what: str) -> int:
@@ -411,27 +261,156 @@ def _price(v: Validator, name: str, amount: Decimal, currency: str, what: str) -
     return money.to_minor(amount, currency)
 
 
-def _check_entry(r: CatalogueRecord) -> dict[str, Any]:
-    v = Validator()
-    values: dict[str, Any] = {
-        "brand": v.require("brand", r.brand, label("catalogue.brand"), 80),
-        "vehicle_class": v.optional(
-            "vehicle_class", r.vehicle_class, label("catalogue.vehicle_class"), 80
-        ),
-        "model": v.require("model", r.model, label("catalogue.model"), 80),
-        "model_code": v.optional("model_code", r.model_code, label("catalogue.model_code"), 40),
-        "variant": v.optional("variant", r.variant, label("catalogue.variant"), 120),
-    }
+def _prices(v: Validator, record: str, r: Any, amount: str, values: dict[str, Any]) -> None:
+    """A catalogue entry's or an option's price: its currency, the amount in minor units,
+    whether it is net or gross, and its VAT rate ("" for the site's default)."""
     values["currency"] = v.currency("currency", r.currency)
-    values["list_price_minor"] = _price(
-        v, "list_price", r.list_price, values["currency"], label("catalogue.list_price")
+    values[f"{amount}_minor"] = _price(
+        v, amount, getattr(r, amount), values["currency"], label(f"{record}.{amount}")
     )
     values["price_basis"] = v.choice(
-        "price_basis", r.price_basis, PriceBasis, label("catalogue.price_basis")
+        "price_basis", r.price_basis, PriceBasis, label(f"{record}.price_basis")
     )
-    rate = parse_rate(v, "vat_rate", r.vat_rate, label("catalogue.vat_rate"))
+    rate = parse_rate(v, "vat_rate", r.vat_rate, label(f"{record}.vat_rate"))
     values["vat_rate"] = "" if rate is None else str(rate)
-    key = tuple(values[k] for k in ("brand", "vehicle_class", "model", "model_code", "variant"))
+
+
+# What holds a row, in words, by the kind of record that holds it.
+_HOLDERS: dict[str, tuple[str, str]] = {
+    "businesses": NN_("{n} business under it", "{n} businesses under it"),
+    "facilities": NN_("{n} facility", "{n} facilities"),
+    "operations": NN_("{n} operation", "{n} operations"),
+    "opportunities": NN_("{n} opportunity", "{n} opportunities"),
+    "leads": NN_("{n} lead", "{n} leads"),
+    "activities": NN_("{n} activity", "{n} activities"),
+    "users": NN_("{n} user's home", "{n} users' home"),
+    "vehicles": NN_("{n} stock vehicle", "{n} stock vehicles"),
+    "items": NN_("{n} option or accessory", "{n} options and accessories"),
+}
+# A stock vehicle's, said as what names it.
+_VEHICLE_HOLDERS: dict[str, tuple[str, str]] = {
+    "opportunities": NN_("named by {n} opportunity", "named by {n} opportunities"),
+    "quotes": NN_("on {n} quote", "on {n} quotes"),
+    "order_forms": NN_("on {n} order form", "on {n} order forms"),
+    "activities": NN_("{n} test drive", "{n} test drives"),
+}
+
+
+def _held(parts: dict[str, int], words: dict[str, tuple[str, str]] = _HOLDERS) -> str:
+    return "; ".join(
+        ngettext(*words[name], n).format(n=n) for name, n in parts.items() if n and name in words
+    )
+
+
+# --- businesses, facilities and operations --------------------------------------------------
+
+
+_BUSINESS_DETAILS = (
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "phone",
+    "registered_name",
+    "commercial_register",
+    "register_court",
+    "managing_directors",
+    "tax_number",
+    "bank_name",
+)
+
+
+def _check_business(r: BusinessRecord) -> dict[str, Any]:
+    v = Validator()
+    values = _texts(v, "business", r, {"name": 120}, required=("name",))
+    values["kind"] = v.choice("kind", r.kind, BusinessKind, label("business.kind"))
+    if r.parent_id is not None:
+        if r.parent_id == r.id:
+            v.error("parent_id", _("A business cannot belong to itself."))
+        elif db.row(m.Business, r.parent_id) is None:
+            v.error("parent_id", _("This business no longer exists; pick another."))
+    values["parent"] = r.parent_id
+    values.update(_texts(v, "business", r, dict.fromkeys(_BUSINESS_DETAILS, 200)))
+    values["email"] = v.email("email", r.email)
+    values["vat_number"] = v.vat_id("vat_number", r.vat_number)
+    values["iban"] = v.iban("iban", r.iban)
+    values["bic"] = v.bic("bic", r.bic)
+    v.raise_if_any()
+    return values
+
+
+BUSINESSES = _Table(
+    "business",
+    "business",
+    m.Business,
+    BusinessRecord,
+    lambda row: _read(BusinessRecord, row),
+    _check_business,
+    lambda row: _held(db.business_uses(row.id)),
+    lambda row: _("The business “{name}”").format(name=row.name),
+    db.businesses,
+)
+
+
+def _check_facility(r: FacilityRecord) -> dict[str, Any]:
+    v = Validator()
+    lengths = {"name": 120, "street": 200, "postcode": 200, "city": 200}
+    values = _texts(v, "facility", r, lengths, required=("name",))
+    if r.business_id is None or db.row(m.Business, r.business_id) is None:
+        v.error("business_id", _("Pick the business the facility belongs to."))
+    values["business"] = r.business_id
+    v.raise_if_any()
+    return values
+
+
+FACILITIES = _Table(
+    "facility",
+    "facility",
+    m.Facility,
+    FacilityRecord,
+    lambda row: _read(FacilityRecord, row),
+    _check_facility,
+    lambda row: _held(db.facility_uses(row.id)),
+    lambda row: _("The facility “{name}”").format(name=row.name),
+    db.facilities,
+)
+
+
+def _check_operation(r: OperationRecord) -> dict[str, Any]:
+    v = Validator()
+    values = _texts(v, "operation", r, {"name": 120}, required=("name",))
+    values["kind"] = v.choice("kind", r.kind, OperationKind, label("operation.kind"))
+    if r.facility_id is None or db.row(m.Facility, r.facility_id) is None:
+        v.error("facility_id", _("Pick the facility the operation runs at."))
+    values["facility"] = r.facility_id
+    v.raise_if_any()
+    return values
+
+
+OPERATIONS = _Table(
+    "operation",
+    "operation",
+    m.Operation,
+    OperationRecord,
+    lambda row: _read(OperationRecord, row),
+    _check_operation,
+    lambda row: _held(db.operation_uses(row.id)),
+    lambda row: _("The operation “{name}”").format(name=row.name),
+    db.operations,
+)
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+# A model's names as the catalogue and the stock keep them, with their longest lengths.
+_MODEL_NAMES = {"brand": 80, "vehicle_class": 80, "model": 80, "model_code": 40, "variant": 120}
+
+
+def _check_entry(r: CatalogueRecord) -> dict[str, Any]:
+    v = Validator()
+    values = _texts(v, "catalogue", r, _MODEL_NAMES, required=("brand", "model"))
+    _prices(v, "catalogue", r, "list_price", values)
+    key = tuple(values[k] for k in _MODEL_NAMES)
     if not v.errors and db.catalogue_entry_taken(key, r.id):  # type: ignore[arg-type]
         v.error(
             "variant",
@@ -448,58 +427,24 @@ CATALOGUE = _Table(
     "catalogue_entry",
     m.CatalogueEntry,
     CatalogueRecord,
-    _read_entry,
+    lambda row: _read(CatalogueRecord, row),
     _check_entry,
-    lambda row: _held(
-        db.catalogue_entry_uses(row),
-        {
-            "vehicles": _n(*NN_("{n} stock vehicle", "{n} stock vehicles")),
-            "opportunities": _n(*NN_("{n} opportunity", "{n} opportunities")),
-            "leads": _n(*NN_("{n} lead", "{n} leads")),
-            "items": _n(*NN_("{n} option or accessory", "{n} options and accessories")),
-        },
-    ),
+    lambda row: _held(db.catalogue_entry_uses(row)),
     lambda row: _("The catalogue entry “{name}”").format(
         name=" ".join(p for p in (row.brand, row.model, row.variant) if p)
     ),
+    db.catalogue_entries,
 )
-
-
-def _read_item(row: m.CatalogueItem) -> ItemRecord:
-    return ItemRecord(
-        row.id,
-        row.entry_id,
-        row.kind,
-        row.code,
-        row.name,
-        money.from_minor(row.price_minor, row.currency),
-        row.currency,
-        row.price_basis,
-        row.vat_rate,
-        row.active,
-        row.version,
-    )
 
 
 def _check_item(r: ItemRecord) -> dict[str, Any]:
     v = Validator()
-    values: dict[str, Any] = {
-        "name": v.require("name", r.name, label("catalogue_item.name"), 120),
-        "code": v.optional("code", r.code, label("catalogue_item.code"), 40),
-        "kind": v.choice("kind", r.kind, ItemKind, label("catalogue_item.kind")),
-    }
+    values = _texts(v, "catalogue_item", r, {"name": 120, "code": 40}, required=("name",))
+    values["kind"] = v.choice("kind", r.kind, ItemKind, label("catalogue_item.kind"))
     if r.entry_id is not None and db.row(m.CatalogueEntry, r.entry_id) is None:
         v.error("entry_id", _("This catalogue entry no longer exists; pick another."))
     values["entry"] = r.entry_id
-    values["currency"] = v.currency("currency", r.currency)
-    values["price_minor"] = _price(
-        v, "price", r.price, values["currency"], label("catalogue_item.price")
-    )
-    values["price_basis"] = v.choice(
-        "price_basis", r.price_basis, PriceBasis, label("catalogue_item.price_basis")
-    )
-    rate = parse_rate(v, "vat_rate", r.vat_rate, label("catalogue_item.vat_rate"))
-    values["vat_rate"] = "" if rate is None else str(rate)
+    _prices(v, "catalogue_item", r, "price", values)
     v.raise_if_any()
     return values
 
@@ -509,10 +454,11 @@ ITEMS = _Table(
     "catalogue_item",
     m.CatalogueItem,
     ItemRecord,
-    _read_item,
+    lambda row: _read(ItemRecord, row),
     _check_item,
     lambda row: "",  # quote lines keep their text: nothing holds an option by its row
     lambda row: _("The option or accessory “{name}”").format(name=row.name),
+    db.catalogue_items,
 )
 
 
@@ -526,28 +472,7 @@ def _read_vehicle(row: m.Vehicle) -> VehicleRecord:
         if seen and row.purchase_price_minor is not None
         else None
     )
-    return VehicleRecord(
-        id=row.id,
-        vin=row.vin,
-        stock_number=row.stock_number,
-        condition=row.condition,
-        use=row.use,
-        vat_treatment=row.vat_treatment,
-        brand=row.brand,
-        vehicle_class=row.vehicle_class,
-        model=row.model,
-        model_code=row.model_code,
-        variant=row.variant,
-        colour=row.colour,
-        first_registration=row.first_registration,
-        mileage_km=row.mileage_km,
-        list_price=money.from_minor(row.list_price_minor, row.currency),
-        purchase_price=purchase,
-        currency=row.currency,
-        facility_id=row.facility_id,
-        version=row.version,
-        held_by=_vehicle_holders(row),
-    )
+    return _read(VehicleRecord, row, purchase_price=purchase, held_by=_vehicle_holders(row))
 
 
 def _check_vehicle(r: VehicleRecord) -> dict[str, Any]:
@@ -555,27 +480,17 @@ def _check_vehicle(r: VehicleRecord) -> dict[str, Any]:
     checked = check_vehicle(
         v, r.vin, r.stock_number, r.first_registration, r.mileage_km, r.condition, date.today()
     )
-    values: dict[str, Any] = {
-        "vin": checked.vin,
-        "stock_number": v.optional(
-            "stock_number", r.stock_number, label("vehicle.stock_number"), 40
-        ),
-        "condition": v.choice("condition", r.condition, Condition, label("vehicle.condition")),
-        "use": v.choice("use", r.use, VehicleUse, label("vehicle.use")),
-        "vat_treatment": v.choice(
-            "vat_treatment", r.vat_treatment, VatTreatment, label("vehicle.vat_treatment")
-        ),
-        "brand": v.require("brand", r.brand, label("vehicle.brand"), 80),
-        "vehicle_class": v.optional(
-            "vehicle_class", r.vehicle_class, label("vehicle.vehicle_class"), 80
-        ),
-        "model": v.require("model", r.model, label("vehicle.model"), 80),
-        "model_code": v.optional("model_code", r.model_code, label("vehicle.model_code"), 40),
-        "variant": v.optional("variant", r.variant, label("vehicle.variant"), 120),
-        "colour": v.optional("colour", r.colour, label("vehicle.colour"), 80),
-        "first_registration": r.first_registration,
-        "mileage_km": r.mileage_km or 0,
-    }
+    values: dict[str, Any] = {"vin": checked.vin}
+    values.update(_texts(v, "vehicle", r, {"stock_number": 40}))
+    values["condition"] = v.choice("condition", r.condition, Condition, label("vehicle.condition"))
+    values["use"] = v.choice("use", r.use, VehicleUse, label("vehicle.use"))
+    values["vat_treatment"] = v.choice(
+        "vat_treatment", r.vat_treatment, VatTreatment, label("vehicle.vat_treatment")
+    )
+    lengths = {**_MODEL_NAMES, "colour": 80}
+    values.update(_texts(v, "vehicle", r, lengths, required=("brand", "model")))
+    values["first_registration"] = r.first_registration
+    values["mileage_km"] = r.mileage_km or 0
     if r.vat_treatment == VatTreatment.MARGIN.value and r.condition == Condition.NEW.value:
         v.error(
             "vat_treatment", _("A new car is sold with VAT; the margin scheme is for used cars.")
@@ -625,15 +540,7 @@ def _vehicle_holders(row: m.Vehicle) -> str:
         return _("sold with a won opportunity")
     if uses["reserved"]:
         return _("reserved by an open opportunity")
-    return _held(
-        uses,
-        {
-            "opportunities": _n(*NN_("named by {n} opportunity", "named by {n} opportunities")),
-            "quotes": _n(*NN_("on {n} quote", "on {n} quotes")),
-            "order_forms": _n(*NN_("on {n} order form", "on {n} order forms")),
-            "activities": _n(*NN_("{n} test drive", "{n} test drives")),
-        },
-    )
+    return _held(uses, _VEHICLE_HOLDERS)
 
 
 STOCK = _Table(
@@ -645,26 +552,26 @@ STOCK = _Table(
     _check_vehicle,
     _vehicle_holders,
     lambda row: _("The stock vehicle {number}").format(number=row.stock_number),
+    db.stock,
 )
 
 
 # --- the lists ----------------------------------------------------------------------------------
 
 
-def _read_entry_of_list(row: m.Reason) -> ListEntry:
-    return ListEntry(
-        row.id,
-        row.kind,
-        row.name,
-        display_name(row.key, row.name),
-        row.key,
-        row.sequence,
-        row.active,
-        db.list_entry_uses(row.kind, row.name, row.code),
-        row.version,
-        row.code,
-        row.payment_kind,
-        _(KEPT_ACTIVE[row.kind, row.code]) if (row.kind, row.code) in KEPT_ACTIVE else "",
+def _read_entry_of_list(row: m.Reason, uses: dict[str, int] | None = None) -> ListEntry:
+    """The entry; `uses`: its list's db.list_uses, read once for the whole list."""
+    if uses is None:
+        used = db.list_entry_uses(row.kind, row.name, row.code)
+    else:
+        used = uses.get(row.code if row.code is not None else row.name, 0)
+    kept = KEPT_ACTIVE.get((row.kind, row.code))
+    return _read(
+        ListEntry,
+        row,
+        shown=display_name(row.key, row.name),
+        used=used,
+        stays_active=_(kept) if kept else "",
     )
 
 
@@ -717,14 +624,7 @@ def _check_list_entry(r: ListEntry) -> dict[str, Any]:
 
 def _list_holders(row: m.Reason) -> str:
     if row.code is not None:
-        held = _held(
-            db.coded_entry_uses(row.kind, row.code),
-            {
-                "opportunities": _n(*NN_("{n} opportunity", "{n} opportunities")),
-                "leads": _n(*NN_("{n} lead", "{n} leads")),
-                "activities": _n(*NN_("{n} activity", "{n} activities")),
-            },
-        )
+        held = _held(db.coded_entry_uses(row.kind, row.code))
         if held:
             return held
     else:
@@ -760,48 +660,65 @@ def _table(record: object) -> _Table[Any]:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def businesses(text: str = "", inactive: bool = True) -> list[BusinessRecord]:
+def _listed(table: _Table[R], text: str, inactive: bool) -> list[R]:
     _require_read()
-    return [_read_business(r) for r in db.businesses(search_text(text), inactive)]
+    assert table.rows is not None
+    return [table.read(r) for r in table.rows(search_text(text), inactive)]
+
+
+def businesses(text: str = "", inactive: bool = True) -> list[BusinessRecord]:
+    return _listed(BUSINESSES, text, inactive)
 
 
 def facilities(text: str = "", inactive: bool = True) -> list[FacilityRecord]:
-    _require_read()
-    return [_read_facility(r) for r in db.facilities(search_text(text), inactive)]
+    return _listed(FACILITIES, text, inactive)
 
 
 def operations(text: str = "", inactive: bool = True) -> list[OperationRecord]:
-    _require_read()
-    return [_read_operation(r) for r in db.operations(search_text(text), inactive)]
+    return _listed(OPERATIONS, text, inactive)
 
 
 def catalogue(text: str = "", inactive: bool = True) -> list[CatalogueRecord]:
-    _require_read()
-    return [_read_entry(r) for r in db.catalogue_entries(search_text(text), inactive)]
+    return _listed(CATALOGUE, text, inactive)
 
 
 def items(text: str = "", inactive: bool = True) -> list[ItemRecord]:
-    _require_read()
-    return [_read_item(r) for r in db.catalogue_items(search_text(text), inactive)]
+    return _listed(ITEMS, text, inactive)
 
 
 def stock(text: str = "", inactive: bool = True) -> list[VehicleRecord]:
-    _require_read()
-    return [_read_vehicle(r) for r in db.stock(search_text(text), inactive)]
+    return _listed(STOCK, text, inactive)
 
 
 def list_entries(kind: str, text: str = "", inactive: bool = True) -> list[ListEntry]:
     _require_read()
-    return [_read_entry_of_list(r) for r in db.list_entries(kind, search_text(text), inactive)]
+    uses = db.list_uses(kind)
+    return [
+        _read_entry_of_list(r, uses) for r in db.list_entries(kind, search_text(text), inactive)
+    ]
+
+
+def _stored(table: _Table[Any], record_id: int) -> Any:
+    """The record's row as stored: NotFound when it was deleted elsewhere."""
+    row = db.row(table.model, record_id)
+    if row is None:
+        raise NotFound(_("This record no longer exists; it was deleted elsewhere."))
+    return row
+
+
+def _opened(table: _Table[Any], record: Any) -> Any:
+    """The row of a record opened at its version: ConflictError when it was saved elsewhere
+    since (NotFound when deleted)."""
+    row = _stored(table, record.id)
+    if row.version != record.version:
+        raise ConflictError(table.what(row), conflicts.user_name(row.changed_by), row.version)
+    return row
 
 
 def get(record_type: type[R], record_id: int) -> R:
     _require_read()
     table = _TABLES[record_type]
-    row = db.row(table.model, record_id)
-    if row is None:
-        raise NotFound(_("This record no longer exists; it was deleted elsewhere."))
-    return table.read(row)  # type: ignore[no-any-return]
+    return table.read(_stored(table, record_id))  # type: ignore[no-any-return]
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -818,13 +735,7 @@ def save(record: R) -> R:
         # by another workstation a moment ago is refused at its field, not by the database.
         values = table.check(record)
         if record_id is not None:
-            row = db.row(table.model, record_id)
-            if row is None:
-                raise NotFound(_("This record no longer exists; it was deleted elsewhere."))
-            if row.version != record.version:  # type: ignore[attr-defined]
-                raise ConflictError(
-                    table.what(row), conflicts.user_name(row.changed_by), row.version
-                )
+            _opened(table, record)
         saved = db.write(table.model, table.entity, record_id, values)
     return table.read(saved)  # type: ignore[no-any-return]
 
@@ -833,9 +744,7 @@ def conflict(opened: R, yours: R) -> conflicts.Conflict:
     """What changed since the record was opened: the value then, theirs and yours."""
     _require_read()
     table = _table(opened)
-    row = db.row(table.model, opened.id)  # type: ignore[attr-defined]
-    if row is None:
-        raise NotFound(_("This record no longer exists; it was deleted elsewhere."))
+    row = _stored(table, opened.id)  # type: ignore[attr-defined]
     labels = conflicts.field_labels(table.record, table.compared())
     return conflicts.describe(
         table.what(row), row.changed_by, opened, table.read(row), yours, labels
@@ -859,11 +768,7 @@ def set_active(record: R, active: bool) -> R:
     if table is STOCK:
         raise ValueError("a stock vehicle's use says whether it is for sale")
     with transaction():
-        row = db.row(table.model, record.id)  # type: ignore[attr-defined]
-        if row is None:
-            raise NotFound(_("This record no longer exists; it was deleted elsewhere."))
-        if row.version != record.version:  # type: ignore[attr-defined]
-            raise ConflictError(table.what(row), conflicts.user_name(row.changed_by), row.version)
+        row = _opened(table, record)
         kept = KEPT_ACTIVE.get((row.kind, row.code)) if table is LISTS else None
         if kept and not active:
             raise ValidationError(

@@ -6,11 +6,9 @@ real commands against the tests' real server."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import keyring
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -19,33 +17,9 @@ import main
 from app.db import models as m
 from app.services import documents, quotes, site_server, workspace
 from tests import factories, pg_server
-from tests.services.test_site_server import MemoryKeyring
+from tests.pg_server import MemoryKeyring
 
 pytestmark = pytest.mark.postgresql_only
-
-
-@pytest.fixture
-def credentials() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    store = MemoryKeyring()
-    keyring.set_keyring(store)
-    yield store
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def no_password_around(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Nothing of whoever runs the tests answers: no .pgpass, no variables."""
-    pgpass = tmp_path / "pgpass"
-    monkeypatch.setenv("PGPASSFILE", str(pgpass))
-    monkeypatch.delenv("PGPASSWORD", raising=False)
-    monkeypatch.delenv(site_server.PASSWORD_VARIABLE, raising=False)
-    return pgpass
-
-
-def _url(pg: pg_server.TestServer, pg_url: str) -> str:
-    """The test's database, as a workstation names it: without a password."""
-    return pg.url(pg_url.rsplit("/", 1)[1], password=None)
 
 
 def _issue_with_logo(user_id: int, tmp_path: Path) -> None:
@@ -89,7 +63,7 @@ def test_render_prints_a_document_from_the_server_with_the_password_from_the_var
             "--out",
             str(out),
             "--database",
-            _url(pg, pg_url),
+            pg.without_password(pg_url),
         ]
     )
     said = capsys.readouterr()
@@ -108,7 +82,7 @@ def test_check_says_what_answered_with_the_password_from_the_credential_store(
     credentials: MemoryKeyring,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    url = _url(pg, pg_url)
+    url = pg.without_password(pg_url)
     site_server.store_password(url, pg_server.PASSWORD)
     code = main.main(["--data-dir", str(tmp_path), "check", "--database", url])
     said = capsys.readouterr()
@@ -138,7 +112,9 @@ def test_check_reads_the_pgpass_file_and_says_so(
         f"127.0.0.1:{pg.port}:*:{pg_server.SUPERUSER}:{pg_server.PASSWORD}\n"
     )
     no_password_around.chmod(0o600)
-    code = main.main(["--data-dir", str(tmp_path), "check", "--database", _url(pg, pg_url)])
+    code = main.main(
+        ["--data-dir", str(tmp_path), "check", "--database", pg.without_password(pg_url)]
+    )
     said = capsys.readouterr()
     assert code == 0, said.err
     assert f"the password in {no_password_around}" in said.err
@@ -153,7 +129,7 @@ def test_without_a_password_or_with_a_wrong_one_it_says_what_to_do(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    url = _url(pg, pg_url)
+    url = pg.without_password(pg_url)
     code = main.main(["--data-dir", str(tmp_path), "check", "--database", url])
     said = capsys.readouterr()
     assert code == 1

@@ -4,44 +4,13 @@ there is no credential store; a connection test that says what answered."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from app.services import errors, site_server, workspace
 from tests import people, pg_server
-
-
-class MemoryKeyring(KeyringBackend):
-    """A credential store that lives as long as the test."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.kept: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.kept.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.kept.pop((service, username), None)
-
-
-@pytest.fixture
-def credentials() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    store = MemoryKeyring()
-    keyring.set_keyring(store)
-    yield store
-    keyring.set_keyring(before)
-
+from tests.pg_server import MemoryKeyring
 
 URL = "postgresql://anna:secret@db.autohaus.local:5432/showroom?sslmode=verify-full"
 
@@ -92,8 +61,7 @@ def test_the_connection_test_says_what_answered_or_why_not(
 def test_the_server_opens_with_the_password_from_the_store(
     pg: pg_server.TestServer, pg_url: str, credentials: MemoryKeyring
 ) -> None:
-    name = pg_url.rsplit("/", 1)[1]
-    url = pg.url(name, password=None)
+    url = pg.without_password(pg_url)
     site_server.store_password(url, pg_server.PASSWORD)
     workspace.open_server(url, site_server.stored_password(url))
     try:

@@ -8,36 +8,17 @@ kept."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
-import pytest
 from PySide6.QtCore import QSettings
 
 from app.db import models as m
 from app.services import opportunities, site_server, workspace
 from tests import factories, people, pg_server
-from tests.services.test_site_server import MemoryKeyring
+from tests.pg_server import MemoryKeyring
 from ui.shell import site_server_dialog
 from ui.shell.main_window import MainWindow
 from ui.shell.move_to_server_dialog import MoveToServerDialog
-
-
-@pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QSettings:
-    kept = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
-    monkeypatch.setattr(site_server_dialog, "workstation_settings", lambda: kept)
-    return kept
-
-
-@pytest.fixture
-def credentials() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    store = MemoryKeyring()
-    keyring.set_keyring(store)
-    yield store
-    keyring.set_keyring(before)
 
 
 def _sha(path: Path) -> str:
@@ -54,7 +35,7 @@ def test_an_administrator_moves_the_open_database_and_connects_the_workstation(
     qtbot,  # type: ignore[no-untyped-def]
     db: Path,
     pg: pg_server.TestServer,
-    settings: QSettings,
+    workstation_settings: QSettings,
     credentials: MemoryKeyring,
     tmp_path: Path,
 ) -> None:
@@ -96,7 +77,7 @@ def test_an_administrator_moves_the_open_database_and_connects_the_workstation(
     assert opportunities.count(opportunities.OpportunityFilter()) == 1
 
     dialog.connect_button.click()
-    assert settings.value(site_server_dialog.SETTINGS_KEY) == url
+    assert workstation_settings.value(site_server_dialog.SETTINGS_KEY) == url
     assert site_server.stored_password(url) == pg_server.PASSWORD
     assert "next start" in dialog.message.text()
 

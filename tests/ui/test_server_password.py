@@ -5,7 +5,7 @@ tests' real server, with an in-memory credential store (or none at all)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import keyring
@@ -15,26 +15,14 @@ from keyring.backends import fail
 from app.db.connection import is_postgres, is_sqlite
 from app.services import site_server, workspace
 from tests import pg_server
-from tests.services.test_site_server import MemoryKeyring
+from tests.pg_server import MemoryKeyring
 from ui.shell import server_password
 from ui.shell.server_password import LocalOrQuitBox, Opened, ServerPasswordDialog
 
 
 @pytest.fixture
-def credentials() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    store = MemoryKeyring()
-    keyring.set_keyring(store)
-    yield store
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def url(pg: pg_server.TestServer, pg_url: str, tmp_path: Path, monkeypatch) -> str:  # type: ignore[no-untyped-def]
-    # No .pgpass of whoever runs the tests answers for the dialog.
-    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
-    monkeypatch.delenv("PGPASSWORD", raising=False)
-    return pg.url(pg_url.rsplit("/", 1)[1], password=None)
+def url(pg: pg_server.TestServer, pg_url: str, no_password_around: Path) -> str:
+    return pg.without_password(pg_url)
 
 
 def _typing(*passwords: str, remember: bool = True) -> tuple[Callable, list[str]]:  # type: ignore[type-arg]

@@ -5,39 +5,21 @@ it from the next start and the status bar names it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 from PySide6.QtCore import QSettings
 
 import main
 from app.services import site_server, workspace
 from tests import people, pg_server
-from tests.services.test_site_server import MemoryKeyring
+from tests.pg_server import MemoryKeyring
 from ui.shell import site_server_dialog
 from ui.shell.site_server_dialog import SiteServerDialog
 
 
-@pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QSettings:
-    kept = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
-    monkeypatch.setattr(site_server_dialog, "workstation_settings", lambda: kept)
-    return kept
-
-
-@pytest.fixture
-def credentials() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    store = MemoryKeyring()
-    keyring.set_keyring(store)
-    yield store
-    keyring.set_keyring(before)
-
-
 def test_a_wrong_address_keeps_the_typing_and_says_what_one_looks_like(
-    qtbot, settings: QSettings, credentials: MemoryKeyring
+    qtbot, workstation_settings: QSettings, credentials: MemoryKeyring
 ) -> None:  # type: ignore[no-untyped-def]
     dialog = SiteServerDialog()
     qtbot.addWidget(dialog)
@@ -45,12 +27,12 @@ def test_a_wrong_address_keeps_the_typing_and_says_what_one_looks_like(
     dialog.accept()
     assert dialog.result() == 0 and dialog.url_edit.text() == "db.autohaus.local/showroom"
     assert "postgresql://" in dialog.result_label.text()
-    assert settings.value(site_server_dialog.SETTINGS_KEY) is None
+    assert workstation_settings.value(site_server_dialog.SETTINGS_KEY) is None
 
 
 def test_the_server_is_tested_kept_without_its_password_and_opened_next_time(
     qtbot,  # type: ignore[no-untyped-def]
-    settings: QSettings,
+    workstation_settings: QSettings,
     credentials: MemoryKeyring,
     pg: pg_server.TestServer,
     pg_url: str,
@@ -60,7 +42,7 @@ def test_the_server_is_tested_kept_without_its_password_and_opened_next_time(
     capsys: pytest.CaptureFixture[str],
     signed_in_commands: None,
 ) -> None:
-    url = pg.url(pg_url.rsplit("/", 1)[1], password=None)
+    url = pg.without_password(pg_url)
     dialog = SiteServerDialog()
     qtbot.addWidget(dialog)
     dialog.url_edit.setText(url)
@@ -74,9 +56,9 @@ def test_the_server_is_tested_kept_without_its_password_and_opened_next_time(
     dialog.grab().save(str(tmp_path / "site-server-dialog.png"))
     dialog.accept()
     assert dialog.result() == 1
-    assert settings.value(site_server_dialog.SETTINGS_KEY) == url
-    settings.sync()
-    assert pg_server.PASSWORD not in Path(settings.fileName()).read_text()
+    assert workstation_settings.value(site_server_dialog.SETTINGS_KEY) == url
+    workstation_settings.sync()
+    assert pg_server.PASSWORD not in Path(workstation_settings.fileName()).read_text()
     assert site_server.stored_password(url) == pg_server.PASSWORD
 
     # The next start opens the server (no --data-dir: the workstation's choice holds) and

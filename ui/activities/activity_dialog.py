@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QTime, Signal
+from PySide6.QtCore import QDateTime, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.choices import ActivityKind
-from app.domain.dates import add_months
 from app.domain.fields import label
 from app.domain.reading import format_day
 from app.domain.validation import ValidationError
@@ -34,6 +33,25 @@ from app.services import activities, catalogue, reference
 from app.services.activities import ActivityInput
 from app.services.conflicts import Conflict
 from app.services.errors import ConflictError, NotFound
+from ui.activities.activity_kinds import (
+    DEFAULT_LENGTH,
+    DIRECTIONS,
+    DONE_WHEN_NEW,
+    FOLLOW_UP_KINDS,
+    FOLLOW_UP_SPANS,
+    NEW_TITLES,
+    SAVE_QUESTIONS,
+    SCHEDULED,
+    START_FIELD_LOGGED,
+    START_FIELDS,
+    SUBJECT_HINTS,
+    default_start,
+    due_in,
+    kind_label,
+    slot_end,
+    to_datetime,
+    to_qdatetime,
+)
 from ui.common import changes
 from ui.common.code_combo import CodeCombo
 from ui.common.qt import (
@@ -63,62 +81,7 @@ from ui.common.widgets import (
 
 TIME_FORMAT = "HH:mm"
 
-SCHEDULED = frozenset({ActivityKind.APPOINTMENT.value, ActivityKind.TEST_DRIVE.value})
-# What the date of each kind means: when it starts, when it is due, when it happened (the
-# field whose label the date's row shows).
-START_FIELDS = {
-    ActivityKind.APPOINTMENT.value: "activity.starts_at",
-    ActivityKind.TEST_DRIVE.value: "activity.starts_at",
-    ActivityKind.TASK.value: "activity.due",
-}
-START_FIELD_LOGGED = "activity.when"
-# Calls, e-mails and notes are mostly logged after they happened.
-DONE_WHEN_NEW = frozenset(
-    {ActivityKind.CALL.value, ActivityKind.EMAIL.value, ActivityKind.NOTE.value}
-)
-DIRECTIONS = (("in", N_("The customer called in")), ("out", N_("We called the customer")))
-DEFAULT_LENGTH = timedelta(hours=1)
-# The longest slot whose end, typed as a clock time before the start's, runs past midnight.
-MIDNIGHT_SLOT = timedelta(hours=12)
-# What a follow-up task may be due in: weeks ("w") or months ("m").
-FOLLOW_UP_SPANS = (
-    ("w1", N_("in a week")),
-    ("w2", N_("in 2 weeks")),
-    ("m1", N_("in a month")),
-    ("m3", N_("in 3 months")),
-    ("m6", N_("in 6 months")),
-    ("m12", N_("in a year")),
-)
-FOLLOW_UP_KINDS = frozenset(
-    {ActivityKind.NOTE.value, ActivityKind.CALL.value, ActivityKind.EMAIL.value}
-)
 PICKER_WIDTH = 240  # the short pickers line up rather than each taking its own width
-SUBJECT_HINTS = {
-    ActivityKind.APPOINTMENT.value: N_("e.g. Showroom visit to discuss the offer"),
-    ActivityKind.TEST_DRIVE.value: N_("e.g. Test drive Golf GTI"),
-    ActivityKind.TASK.value: N_("e.g. Send the finance offer"),
-    ActivityKind.CALL.value: N_("e.g. Asked about delivery times"),
-    ActivityKind.EMAIL.value: N_("e.g. Sent the brochure"),
-    ActivityKind.NOTE.value: N_("e.g. Trade-in has a dented door"),
-}
-# A new activity's title, and the question on closing it unsaved, by its kind: whole
-# sentences, since a kind's name takes other words with it in other languages.
-NEW_TITLES = {
-    ActivityKind.APPOINTMENT.value: N_("New appointment"),
-    ActivityKind.TEST_DRIVE.value: N_("New test drive"),
-    ActivityKind.TASK.value: N_("New task"),
-    ActivityKind.CALL.value: N_("New phone call"),
-    ActivityKind.EMAIL.value: N_("New e-mail"),
-    ActivityKind.NOTE.value: N_("New note"),
-}
-SAVE_QUESTIONS = {
-    ActivityKind.APPOINTMENT.value: N_("Save this appointment before closing?"),
-    ActivityKind.TEST_DRIVE.value: N_("Save this test drive before closing?"),
-    ActivityKind.TASK.value: N_("Save this task before closing?"),
-    ActivityKind.CALL.value: N_("Save this phone call before closing?"),
-    ActivityKind.EMAIL.value: N_("Save this e-mail before closing?"),
-    ActivityKind.NOTE.value: N_("Save this note before closing?"),
-}
 # Form order: the first refused field in this order gets the focus.
 FIELD_ORDER = (
     "kind",
@@ -135,36 +98,9 @@ FIELD_ORDER = (
 )
 
 
-def kind_label(kind: str) -> str:
-    """'Test drive', 'Phone call': the kind as the dialogs and lists name it."""
-    if kind == ActivityKind.CALL.value:
-        return _("Phone call")
-    try:
-        return ActivityKind(kind).label
-    except ValueError:
-        return kind.replace("_", " ").capitalize()
-
-
 def _form(key: str) -> str:
     """A field's label as the form shows it, with its access key."""
     return label(key, form=True)
-
-
-def to_qdatetime(value: datetime) -> QDateTime:
-    return QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute))
-
-
-def to_datetime(value: QDateTime) -> datetime:
-    day, clock = value.date(), value.time()
-    return datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute())
-
-
-def default_start(kind: str, now: datetime | None = None) -> datetime:
-    """Now for what is logged after the fact; the next half hour for what is planned."""
-    now = (now or datetime.now()).replace(second=0, microsecond=0)
-    if kind not in SCHEDULED and kind != ActivityKind.TASK.value:
-        return now
-    return now + timedelta(minutes=(30 - now.minute % 30) % 30 or 30)
 
 
 class ActivityDialog(RecordDialog):
@@ -352,8 +288,7 @@ class ActivityDialog(RecordDialog):
         code = self.follow_up_span.currentData()
         if code is None and self.follow_up_day is not None:
             return self.follow_up_day
-        today, n = date.today(), int(code[1:])
-        return today + timedelta(weeks=n) if code[0] == "w" else add_months(today, n)
+        return due_in(code, date.today())
 
     def create_follow_up(self) -> bool:
         """The follow-up task, due on the day chosen, for the same sale or customer."""
@@ -560,11 +495,7 @@ class ActivityDialog(RecordDialog):
         the slot is then at most MIDNIGHT_SLOT long (23:30 to 00:30), else it stays on the
         start's day and is refused as ending before it begins."""
         clock = self.ends.time()
-        start = self.start_value()
-        end = datetime.combine(start.date(), time(clock.hour(), clock.minute()))
-        if end < start and end + timedelta(days=1) - start <= MIDNIGHT_SLOT:
-            end += timedelta(days=1)
-        return end
+        return slot_end(self.start_value(), time(clock.hour(), clock.minute()))
 
     def input(self) -> ActivityInput:
         kind = self.kind.current_code()

@@ -32,7 +32,8 @@ from app.i18n import N_, _, ngettext, pgettext
 from app.services import activities, teams
 from app.services.activities import Agenda, AgendaActivity, AgendaOpportunity, ComingEntry
 from app.services.errors import NotFound
-from ui.activities.activity_dialog import ActivityDialog, kind_label
+from ui.activities.activity_dialog import ActivityDialog
+from ui.activities.activity_kinds import kind_label
 from ui.common.qt import (
     DELETE_ON_CLOSE,
     ENTER_KEYS,

@@ -1,0 +1,18 @@
+"""Fixtures of the screens' tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from ui.shell import site_server_dialog
+
+
+@pytest.fixture
+def workstation_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QSettings:
+    """The workstation's settings (which server it opens) in a file of the test's own."""
+    kept = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
+    monkeypatch.setattr(site_server_dialog, "workstation_settings", lambda: kept)
+    return kept
