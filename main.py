@@ -446,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
         dialog.close()
         window.close()
         workspace.close_database()
+        # Collecting again: a caller in the same process (the tests) goes on after this.
+        gc.enable()
         return code
     _paint_now(window)  # the first screen of the list
     _stamps["list"] = time.perf_counter()

@@ -9,6 +9,7 @@ CI (CI=true) or with SHOWROOM_REQUIRE_POSTGRES=1 such a skip is a failure instea
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ import keyring
 import pytest
 
 from app import paths
+from app.db import migrations
 from app.services import sign_in, site_server, workspace
 from tests import (
     people,  # (turns the switch to cheap password hashes for the tests)
@@ -76,8 +78,15 @@ def pg(request: pytest.FixtureRequest) -> Iterator[pg_server.TestServer]:
     template = server.create_database(f"showroom_template_{os.getpid()}")
     workspace.open_server(server.url(template))
     workspace.close_database()
+    # Every test's database is copied from it, which the server refuses while anyone is
+    # connected to it: from now on nobody may connect (a window or thread a test left
+    # behind, polling whatever database is open, is refused instead of holding it).
+    server.execute(f'ALTER DATABASE "{template}" WITH ALLOW_CONNECTIONS false')
     server.template = template  # type: ignore[attr-defined]
+    copies = pg_server.Copies(server, template)
+    server.copies = copies  # type: ignore[attr-defined]
     yield server
+    copies.close()
     server.drop_database(template)
     server.stop()
 
@@ -85,10 +94,10 @@ def pg(request: pytest.FixtureRequest) -> Iterator[pg_server.TestServer]:
 @pytest.fixture
 def pg_url(pg: pg_server.TestServer) -> Iterator[str]:
     """A database of the test's own on the server, at the current schema, not yet opened."""
-    name = pg.create_database(template=pg.template)  # type: ignore[attr-defined]
+    name = pg.copies.take()  # type: ignore[attr-defined]
     yield pg.url(name)
     workspace.close_database()
-    pg.drop_database(name)
+    pg.copies.drop(name)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -129,6 +138,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # ty
         )
 
 
+@pytest.fixture(autouse=True)
+def todays_date(request: pytest.FixtureRequest) -> None:
+    """A test module that names today (TODAY, NOW, TOMORROW_10, ...) reads it again as each
+    of its tests starts, through its read_the_clock(): a run that imported it before
+    midnight and reaches it after would compare yesterday with the program's today."""
+    # (tests/dashboard_data.py builds the dashboard tests' pipeline around its own today.)
+    for module in (sys.modules.get("tests.dashboard_data"), getattr(request, "module", None)):
+        read = getattr(module, "read_the_clock", None)
+        if read is not None:
+            read()
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Iterator[Path]:
     paths.set_data_dir(tmp_path)
@@ -141,8 +162,20 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
         screen_settings._current = None  # type: ignore[attr-defined]
 
 
+@pytest.fixture(scope="session")
+def new_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new database file as the program creates it (migrations.create_new, never opened
+    since), made once: each test's database is a copy, a millisecond where creating the
+    schema again took a tenth of a second. The tests of creating a file create their own."""
+    path = tmp_path_factory.mktemp("new-database") / "showroom.sqlite3"
+    migrations.create_new(path)
+    return path
+
+
 @pytest.fixture
-def db(data_dir: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Path]:
+def db(
+    data_dir: Path, backend: str, new_sqlite_file: Path, request: pytest.FixtureRequest
+) -> Iterator[Path]:
     """An empty, fully migrated database with 'anna' (administrator) signed in, with her
     password, through the sign-in service: a SQLite
     file in the data folder, or (backend "postgresql") a database of the test's own on the
@@ -153,6 +186,7 @@ def db(data_dir: Path, backend: str, request: pytest.FixtureRequest) -> Iterator
         url = request.getfixturevalue("pg_url")
         workspace.open_server(url)
     else:
+        shutil.copy(new_sqlite_file, path)  # (its mode too: 0600)
         workspace.open_database(path)
     people.sign_in_as("anna", "administrator")
     yield path

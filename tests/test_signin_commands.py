@@ -4,6 +4,7 @@ login backs up and does nothing else; create-admin and set-password."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -243,6 +244,8 @@ def test_user_only_pre_fills_the_sign_in(
     from app.db import models as m
 
     assert m.acting_user() is None
+    # Left off, the cyclic garbage collector would stay off for the rest of the test run.
+    assert gc.isenabled()
 
 
 def test_a_damaged_database_is_restored_by_who_may_restore_in_the_backup(

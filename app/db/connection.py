@@ -183,10 +183,14 @@ def probe_server(url: str, password: str | None = None) -> str:
         conn.close()
 
 
+# How long a look at a file another program holds waits for it (the busy timeout's).
+READ_TIMEOUT_S = 10.0
+
+
 def read_only_connection(path: Path) -> sqlite3.Connection:
     """A connection that reads the file and never writes it (no pragma, no journal mode):
     what the program looks at before it decides to open a file as its database."""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10.0)
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=READ_TIMEOUT_S)
 
 
 def is_sqlite(db: Database | DatabaseProxy | None = None) -> bool:

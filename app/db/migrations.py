@@ -26,6 +26,7 @@ from app.db.connection import (
 )
 from app.db.steps import SCHEMA_VERSION, STEPS, aggregates
 from app.db.steps.duplicate_indexes import create_duplicate_index
+from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
 from app.db.steps.stage_entry import create_stage_entry
@@ -196,6 +197,7 @@ def create_fresh(db: Database) -> None:
         create_search_words(db)
         create_duplicate_index(db)
         create_search_sorts(db)
+        create_search_sort_keys(db)
         create_stage_entry(db)
         _create_schema_version(db)
         _seed_reference_data(db)

@@ -610,9 +610,9 @@ class Opportunity(BaseModel):
     competitor = _key_field()  # who won the sale when it was lost
     closed_at = DateTimeField(null=True)
     won_reason = CharField(default="")  # why it was won (schema 12), from the won reasons
-    # When its latest stage move was made (its stage_change rows' latest created_at), kept
-    # by triggers on the stage history; the program never writes it (steps/stage_entry.py).
-    stage_entered_at = DateTimeField(null=True)
+    # stage_entered_at, when its latest stage move was made, is a column of the table but
+    # not of the model: kept by triggers on the stage history, never written by the
+    # program, read by the agenda's SQL (steps/stage_entry.py).
 
     class Meta:
         indexes = (
@@ -809,7 +809,7 @@ class QuoteLine(BaseModel):
     quote = ForeignKeyField(Quote, backref="lines", on_delete="CASCADE")
     position = IntegerField()
     kind = CharField()  # LineKind
-    description = CharField()
+    description = TextField()  # up to quotes.MAX_DESCRIPTION_LENGTH
     quantity = CharField(default="1")  # an exact decimal, as text
     unit_price_minor = BigIntegerField(default=0)
     vat_rate = CharField(default="0")  # percent, an exact decimal as text

@@ -18,6 +18,7 @@ from app.db import live, migrations, models, server_schema
 from app.db.connection import read_only_connection
 from app.db.steps import SCHEMA_VERSION, aggregates
 from app.db.steps.duplicate_indexes import create_duplicate_index
+from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
 from app.db.steps.stage_entry import create_stage_entry
@@ -98,14 +99,15 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
             create_search_words(target)
             create_duplicate_index(target)
             create_search_sorts(target)
+            create_search_sort_keys(target)
             live.create_notifications(target)
             for model in models.TABLES:
                 copies.append(_copy_table(reader, target, model))
                 progress(copies[-1].table)
             # The dashboard's aggregates counted from the rows copied, triggers kept on.
             aggregates.install(target)
-            # After the copy: the sales' latest moves came with them, and the triggers
-            # would have written each sale again for each of its moves.
+            # After the copy: the sales' latest moves filled from the history copied (the
+            # triggers would have written each sale again for each of its moves).
             create_stage_entry(target)
             target.execute_sql(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"

@@ -28,6 +28,13 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v19.sqlite3"
 NOW = datetime.now().replace(microsecond=0)
 
 
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global NOW
+    NOW = datetime.now().replace(microsecond=0)
+
+
 def _plain(owner_id: int, today: date, now: datetime) -> list[tuple[int, date, datetime | None]]:
     """The owner's open opportunities past their close date or longer in their stage than it
     allows, from the tables as they are: (id, close date, last move)."""

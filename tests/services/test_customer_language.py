@@ -22,6 +22,15 @@ from app.services.workspace import UserInfo
 from tests import factories
 
 TODAY = date.today()
+
+
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global TODAY
+    TODAY = date.today()
+
+
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v13.sqlite3"
 
 # Document labels in German, French and Italian: the tests' own catalogues, so they do not

@@ -24,6 +24,13 @@ from tests.dashboard_data import TODAY, PipelineData
 from tests.people import add_user
 
 
+def read_the_clock() -> None:
+    """Today as the pipeline's data reads it, again as each test starts (tests/conftest.py)."""
+    global TODAY
+    dashboard_data.read_the_clock()
+    TODAY = dashboard_data.TODAY
+
+
 @pytest.fixture
 def data(user: UserInfo) -> PipelineData:
     return dashboard_data.build(user.id)

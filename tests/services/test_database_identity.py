@@ -12,7 +12,7 @@ import pytest
 
 import main
 from app.db import backups as db_backups
-from app.db import migrations
+from app.db import connection, migrations
 from app.db.connection import APPLICATION_ID
 from app.services import errors, workspace
 from tests import factories, people
@@ -189,6 +189,8 @@ def test_a_locked_database_is_busy_not_damaged(
 ) -> None:
     path = _filled(data_dir)
     monkeypatch.setattr(db_backups, "BUSY_TIMEOUT_S", 0.1)
+    # (The command's first look at the file waits as long for it: the same refusal.)
+    monkeypatch.setattr(connection, "READ_TIMEOUT_S", 0.1)
     other = _held(path)
     try:
         with pytest.raises(sqlite3.OperationalError) as caught:

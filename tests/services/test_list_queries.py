@@ -157,9 +157,9 @@ def test_the_open_ones_by_close_date_are_read_from_one_index(rows: list[tuple[An
     # The list's first screen: its page is the first entries of the status and close-date
     # index, with no sort of the open rows (schema step 7).
     for descending in (False, True):
-        _key, order, joins = queries._order("est_close_date", descending)
+        _key, order = queries._order("est_close_date", descending)
         sql, params = queries._ids_by(
-            OpportunityFilter(status="open"), TODAY, "est_close_date", joins, order
+            OpportunityFilter(status="open"), TODAY, "est_close_date", order
         )
         plan = " | ".join(
             str(step[-1])

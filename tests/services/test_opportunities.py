@@ -21,6 +21,13 @@ from tests.people import add_user
 TODAY = date.today()
 
 
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global TODAY
+    TODAY = date.today()
+
+
 def _as_input(detail: opportunities.OpportunityDetail) -> OpportunityInput:
     return OpportunityInput(**{f.name: getattr(detail, f.name) for f in fields(OpportunityInput)})
 

@@ -23,6 +23,13 @@ from tests.people import add_user
 NOW = datetime.now().replace(microsecond=0)
 
 
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global NOW
+    NOW = datetime.now().replace(microsecond=0)
+
+
 def _stage(opportunity_id: int) -> str:
     return opportunities.get(opportunity_id).stage_name
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from app import paths
 from app.db import models as m
 from app.db.connection import database
-from app.domain.quotes import LineKind, TradeInVehicle
+from app.domain.quotes import MAX_DESCRIPTION_LENGTH, LineKind, TradeInVehicle
 from app.domain.validation import ValidationError
 from app.services import audit, deals, documents, numbering, opportunities, orders, process, quotes
 from app.services.errors import ConflictError, NotFound
@@ -24,6 +24,13 @@ from app.services.workspace import UserInfo
 from tests import factories
 
 TODAY = date.today()
+
+
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global TODAY
+    TODAY = date.today()
 
 
 def _business() -> m.Business:
@@ -169,6 +176,24 @@ def test_a_refused_draft_save_changes_nothing(sale: int) -> None:
     assert "lines.2.description" in refused.value.errors
     assert "lines.2.unit_price" in refused.value.errors
     assert len(quotes.get(quote.id).lines) == 2
+
+
+def test_a_description_of_the_longest_length_taken_is_saved_on_both_backends(
+    sale: int,
+) -> None:
+    """The form takes up to MAX_DESCRIPTION_LENGTH characters; the server's column held 255
+    and refused a longer one with a database error instead of saving it."""
+    quote = quotes.create(sale)
+    longest = "Equipment: " + "heated seats, " * 40
+    longest = longest[:MAX_DESCRIPTION_LENGTH]
+    lines = [*quote.lines, _line(LineKind.OPTION, longest, "1990")]
+    saved = quotes.save(quote.id, _input(quote, lines=lines), quote.version)
+    assert quotes.get(quote.id).lines[-1].description == longest == saved.lines[-1].description
+    too_long = [*quote.lines, _line(LineKind.OPTION, longest + "x", "1990")]
+    with pytest.raises(ValidationError) as refused:
+        quotes.save(quote.id, _input(saved, lines=too_long), saved.version)
+    assert "lines.2.description" in refused.value.errors
+    assert quotes.get(quote.id).lines[-1].description == longest
 
 
 def test_a_100_percent_discount_and_a_zero_vat_rate_are_fine(sale: int) -> None:

@@ -86,8 +86,9 @@ def test_a_server_database_one_version_back_gains_the_index_once(
     workspace.open_server(pg_url)
     try:
         database.execute_sql(f'DROP INDEX "{PHONE_INDEX}"')
+        # The version before the step (STEPS[n] brings version n + 1 to n + 2).
         database.execute_sql(
-            "UPDATE schema_version SET version = %s", (migrations.SCHEMA_VERSION - 1,)
+            "UPDATE schema_version SET version = %s", (STEPS.index(search_sorts) + 1,)
         )
     finally:
         workspace.close_database()

@@ -12,16 +12,18 @@ from peewee import Database
 
 from app.db import connection, migrations, server_schema
 from app.db.steps import SCHEMA_VERSION
+from app.db.steps.search_sort_keys import INDEXED_KEYS, PHONE_SEARCH, index_name
 from app.db.steps.search_sorts import SERVER_ONLY_INDEXES
 from app.services import errors, workspace
 from tests import pg_server
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
-# What only one backend has, for its own search: SQLite's FTS5 search table (and the tables
-# it keeps its content in); the server's search tables. (The funnel's figures kept per
+# What only one backend has, for its own search: SQLite's FTS5 search tables, the list's and
+# the customers' phone numbers' (and the tables they keep their content in); the server's
+# search tables. (The funnel's figures kept per
 # opportunity and stage, and the dashboard's aggregates, are on both.)
-_SQLITE_ONLY = ("opportunity_search",)
+_SQLITE_ONLY = ("opportunity_search", PHONE_SEARCH)
 
 
 def _normal_type(column_type: str) -> str:
@@ -40,6 +42,18 @@ def _normal_type(column_type: str) -> str:
     return t.lower()
 
 
+# The list's sort indexes: the server's name the id after the key, which SQLite's index
+# holds as its row id without naming it.
+_SORT_INDEXES = {index_name(column) for column in INDEXED_KEYS}
+
+
+def _index_columns(name: str, columns: list[str]) -> tuple[str, ...]:
+    names = tuple(c.strip('"') for c in columns)
+    if name in _SORT_INDEXES and names[-1:] == ("id",):
+        return names[:-1]
+    return names
+
+
 def schema(db: Database) -> dict[str, object]:
     """Tables -> columns (name, kind of type, nullable, primary key) and indexes (columns,
     unique), backend-neutral."""
@@ -52,7 +66,7 @@ def schema(db: Database) -> dict[str, object]:
             for c in db.get_columns(table)
         )
         indexes = sorted(
-            (tuple(c.strip('"') for c in i.columns), i.unique)
+            (_index_columns(i.name, i.columns), i.unique)
             for i in db.get_indexes(table)
             if not i.name.startswith("sqlite_autoindex")
             and not i.name.endswith("_pkey")

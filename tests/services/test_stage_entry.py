@@ -18,6 +18,7 @@ from peewee import fn
 from app.db import migrations
 from app.db import models as m
 from app.db.connection import database
+from app.db.opportunity_queries import as_datetime
 from app.db.steps import STEPS
 from app.db.steps.stage_entry import AGENDA_INDEX, TRIGGER_NAMES, stage_entry
 from app.services import deals, process, workspace
@@ -44,7 +45,9 @@ def _from_history() -> dict[int, datetime | None]:
 
 
 def _kept() -> dict[int, datetime | None]:
-    return dict(m.Opportunity.select(m.Opportunity.id, m.Opportunity.stage_entered_at).tuples())
+    """Every sale's column (not a field of the model: read as the agenda's SQL reads it)."""
+    rows = database.execute_sql("SELECT id, stage_entered_at FROM opportunity").fetchall()
+    return {oid: as_datetime(at) for oid, at in rows}
 
 
 def test_every_writer_of_the_history_leaves_the_latest_move_on_the_sale(

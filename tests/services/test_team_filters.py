@@ -17,6 +17,13 @@ from tests.people import add_user
 TODAY = date.today()
 
 
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global TODAY
+    TODAY = date.today()
+
+
 def _setup() -> dict[str, int]:
     new = teams.save(None, teams.TeamInput("New cars")).id
     used = teams.save(None, teams.TeamInput("Used cars")).id

@@ -32,6 +32,15 @@ TOMORROW_10 = datetime.combine(date.today() + timedelta(days=1), datetime.min.ti
 )
 
 
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global TOMORROW_10
+    TOMORROW_10 = datetime.combine(date.today() + timedelta(days=1), datetime.min.time()).replace(
+        hour=10
+    )
+
+
 def _vehicle(stock_number: str = "N-1001") -> int:
     return m.Vehicle.create(
         vin=vin.with_check_digit("WVWZZZCDZRW012345"),

@@ -20,6 +20,13 @@ from ui.activities.agenda import AgendaPage
 TODAY = date.today()
 
 
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global TODAY
+    TODAY = date.today()
+
+
 def _at(days: int, hour: int) -> datetime:
     return datetime.combine(TODAY + timedelta(days=days), time(hour))
 

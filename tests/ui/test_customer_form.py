@@ -20,6 +20,13 @@ from ui.customers.customer_form import AccountFormDialog, ContactDialog, MergeDi
 NOW = datetime.now().replace(second=0, microsecond=0)
 
 
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global NOW
+    NOW = datetime.now().replace(second=0, microsecond=0)
+
+
 @pytest.fixture
 def form(qtbot, user: UserInfo):
     made: list[AccountFormDialog] = []

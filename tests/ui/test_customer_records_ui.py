@@ -30,6 +30,14 @@ NOW = datetime.now().replace(second=0, microsecond=0)
 YESTERDAY = NOW - timedelta(days=1)
 
 
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global NOW, YESTERDAY
+    NOW = datetime.now().replace(second=0, microsecond=0)
+    YESTERDAY = NOW - timedelta(days=1)
+
+
 def _titles(timeline: TimelineWidget) -> list[str]:
     model = timeline.model
     return [model.index(row).data() for row in range(model.rowCount())]

@@ -21,6 +21,13 @@ from ui.activities.vehicle_calendar import VehicleCalendarDialog
 TOMORROW = date.today() + timedelta(days=1)
 
 
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global TOMORROW
+    TOMORROW = date.today() + timedelta(days=1)
+
+
 def _car(stock: str, use: str, model: str = "Golf") -> int:
     return m.Vehicle.create(
         vin=f"WVWZZZCDZSW{abs(hash(stock)) % 1_000_000:06d}",

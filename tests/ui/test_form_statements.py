@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.db import models as m
 from app.db.connection import database
+from app.db.opportunity_queries import as_datetime
 from app.domain import vin
 from app.services import accounts, activities, opportunities, process, quotes
 from app.services.workspace import UserInfo
@@ -239,4 +240,7 @@ def test_saving_a_stage_move_sends_one_statement_more_and_keeps_the_move_on_the_
     latest = m.StageChange.select().where(m.StageChange.opportunity == sale)
     move = latest.order_by(m.StageChange.created_at.desc(), m.StageChange.id.desc()).get()
     assert move.to_stage.key == "contract"
-    assert m.Opportunity.get_by_id(sale).stage_entered_at == move.created_at
+    kept = database.execute_sql(
+        "SELECT stage_entered_at FROM opportunity WHERE id = ?", (sale,)
+    ).fetchone()[0]
+    assert as_datetime(kept) == move.created_at

@@ -24,6 +24,15 @@ from ui.customers.customer_dialog import AccountDialog
 from ui.opportunities.opportunity_form import OpportunityDialog
 
 TODAY = date.today()
+
+
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global TODAY
+    TODAY = date.today()
+
+
 SAVE = QMessageBox.StandardButton.Save
 DISCARD = QMessageBox.StandardButton.Discard
 CANCEL = QMessageBox.StandardButton.Cancel

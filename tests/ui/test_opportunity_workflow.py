@@ -39,6 +39,15 @@ TOMORROW_10 = datetime.combine(date.today() + timedelta(days=1), datetime.min.ti
 )
 
 
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py): read once at
+    import, it would still be the day before for a test reached after midnight."""
+    global TOMORROW_10
+    TOMORROW_10 = datetime.combine(date.today() + timedelta(days=1), datetime.min.time()).replace(
+        hour=10
+    )
+
+
 def open_form(qtbot, user: UserInfo, opportunity_id: int | None) -> OpportunityDialog:  # type: ignore[no-untyped-def]
     dialog = OpportunityDialog(opportunity_id, user.id)
     qtbot.addWidget(dialog)

@@ -249,7 +249,9 @@ def _accept_with_mileage(km: int):  # type: ignore[no-untyped-def]
     return run
 
 
-def test_a_refused_signature_date_is_said_in_the_dialog(sale: int, qtbot, say_yes) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_signature_date_is_said_in_the_dialog(
+    sale: int, qtbot, say_yes, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     quote = quotes.create(sale)
     quotes.present(quote.id)
     deals.accept_quote(quote.id)
@@ -265,14 +267,11 @@ def test_a_refused_signature_date_is_said_in_the_dialog(sale: int, qtbot, say_ye
         seen.append(self.box.message.text())
         return next(answers)
 
-    import ui.quotes.quotes_tab as quotes_tab
-
-    original = quotes_tab.DateDialog.exec
-    quotes_tab.DateDialog.exec = run  # type: ignore[method-assign]
-    try:
-        assert not tab.record_signature()
-    finally:
-        quotes_tab.DateDialog.exec = original  # type: ignore[method-assign]
+    # Through monkeypatch: it takes the attribute off DateDialog again afterwards, where
+    # putting back what DateDialog.exec read (QDialog's own exec) would leave it on the
+    # class, out of reach of a later test's patch of QDialog.exec, which then hangs.
+    monkeypatch.setattr(DateDialog, "exec", run)
+    assert not tab.record_signature()
     assert "future" in seen[1]
     assert tab.form_model.rows[0].signed_on is None
 

@@ -15,6 +15,8 @@ from app.db.steps.aggregates import _aggregates
 from app.db.steps.duplicate_indexes import duplicate_indexes
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lists import channels_interests_and_outcomes
+from app.db.steps.quote_line_text import quote_line_text
+from app.db.steps.search_sort_keys import search_sort_keys
 from app.db.steps.search_sorts import search_sorts
 from app.db.steps.search_words import search_words
 from app.db.steps.setup import setup_master_data
@@ -64,6 +66,8 @@ STEPS: list[Callable[[Database], None]] = [
     search_words,
     duplicate_indexes,
     search_sorts,
+    search_sort_keys,
+    quote_line_text,
     stage_entry,
 ]
 

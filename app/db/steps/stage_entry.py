@@ -80,9 +80,14 @@ SERVER_TRIGGERS = [
 
 
 def create_stage_entry(db: Database) -> None:
-    """The agenda's index and the triggers (made anew; idempotent): for a new database, a
-    database moved onto the server (after its rows are copied, the column with them) and
-    the step."""
+    """The column (added when missing, after the columns other steps add, as an upgraded
+    database has it; not a field of the model, so a save never writes it), filled from the
+    history, the agenda's index and the triggers made anew; idempotent. For a new database,
+    a database moved onto the server (after its rows are copied) and the step."""
+    if COLUMN not in {c.name for c in db.get_columns("opportunity")}:
+        kind = "DATETIME" if is_sqlite(db) else "TIMESTAMP"
+        db.execute_sql(f'ALTER TABLE "opportunity" ADD COLUMN "{COLUMN}" {kind}')
+    fill_stage_entry(db)
     columns = ", ".join(f'"{c}"' for c in _AGENDA_COLUMNS)
     db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{AGENDA_INDEX}" ON "opportunity" ({columns})')
     if is_sqlite(db):
@@ -110,10 +115,6 @@ def stage_entry(db: Database) -> None:
     """Schema step: the column added when missing and filled from the history, the agenda's
     index in place of the owner's, the triggers made anew. Idempotent: run again, it fills
     the column with the same values."""
-    if COLUMN not in {c.name for c in db.get_columns("opportunity")}:
-        kind = "DATETIME" if is_sqlite(db) else "TIMESTAMP"
-        db.execute_sql(f'ALTER TABLE "opportunity" ADD COLUMN "{COLUMN}" {kind}')
-    fill_stage_entry(db)
     create_stage_entry(db)
     db.execute_sql(f'DROP INDEX IF EXISTS "{_REPLACED_INDEX}"')
     if not is_sqlite(db) or "sqlite_stat1" in db.get_tables():
