@@ -23,6 +23,7 @@ from app.db.steps.search_words import search_words
 from app.db.steps.setup import setup_master_data
 from app.db.steps.shared_files import shared_files
 from app.db.steps.sign_in import sign_in_users
+from app.db.steps.stage_entry import stage_entry
 from app.db.steps.teams import teams_and_shared_sales
 from app.db.steps.v2_to_v7 import (
     _v2_quotes,
@@ -69,6 +70,7 @@ STEPS: list[Callable[[Database], None]] = [
     search_sort_keys,
     quote_line_text,
     dashboard_filters,
+    stage_entry,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
