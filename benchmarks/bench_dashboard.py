@@ -9,9 +9,10 @@ up to five moves per opportunity: deals that went back a stage and forward again
 do. With --postgresql (a server of its own, tests/pg_server.py) or --server (an admin URL)
 the same file is moved onto PostgreSQL with the program's move-to-server and timed there too.
 
-For everyone, the busiest salesperson, team and facility (what the maintained aggregates
-serve), and for a close-date range, a brand, a salesperson at one facility and a team's
-untaken sales (what reads the opportunities):
+For everyone, the busiest salesperson, team and facility, a close-date range and a brand
+(what the maintained aggregates serve: every single filter), and for a brand within the
+close-date range, a salesperson at one facility and a team's untaken sales (two filters
+together: what reads the opportunities):
 
 - the whole refresh, `dashboard.load`, by stage, salesperson, team and source, with the
   statements it sends;
@@ -234,8 +235,9 @@ def _filters(raw: Any, today: date) -> dict[str, tuple[DashboardFilter, bool]]:
         "one salesperson": (DashboardFilter(owner_id=owner), True),
         "one team": (DashboardFilter(team_id=team), True),
         "one facility": (DashboardFilter(facility_id=_busiest(raw, "facility_id")), True),
-        "close date ±90 days": (quarter, False),
-        "one brand": (DashboardFilter(brand=brand), False),
+        "close date ±90 days": (quarter, True),
+        "one brand": (DashboardFilter(brand=brand), True),
+        "one brand, close date ±90 days": (replace(quarter, brand=brand), False),
         "a salesperson at one facility": (
             DashboardFilter(owner_id=owner, facility_id=facility),
             False,

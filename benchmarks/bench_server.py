@@ -11,15 +11,19 @@ the median and the 95th percentile, the ratio to the baseline, and the statement
 screen sends; it exits 1 when a screen misses its target on the server, or sends more
 statements than its limit.
 
-    PYTHONPATH=. python -m benchmarks.bench_server [--opportunities 100000] [--repeat 15]
-        [--server postgresql://user:password@host/postgres]
+    PYTHONPATH=. python -m benchmarks.bench_server [--sizes 10000 100000 300000]
+        [--repeat 15] [--server postgresql://user:password@host/postgres]
 
-Without --server it starts a server of its own (tests/pg_server.py).
+Without --server it starts a server of its own (tests/pg_server.py). At each size (half as
+many customers) the file is moved and timed; at the end each screen's growth from one size
+to the next is checked against the data's (measure.Targets.growth), which exits 1 too.
+Moving 300,000 opportunities takes some 15 minutes.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import time
@@ -37,6 +41,7 @@ from app.services import accounts, dashboard, opportunities, sign_in
 from app.services.move_to_server import move_to_server
 from app.services.opportunities import OpportunityFilter
 from benchmarks import synthetic
+from benchmarks.measure import Targets
 from tests import pg_server
 
 DATA = synthetic.ROOT / "bench-data"
@@ -220,45 +225,72 @@ def report(
     return 1 if missed else 0
 
 
+Times = dict[str, dict[str, list[float]]]  # backend -> screen -> ms per run
+
+
+def bench(size: int, repeat: int, server: pg_server.TestServer) -> tuple[Times, int]:
+    """One size moved onto the server and timed: each screen's times and the exit code."""
+    path = synthetic.build(DATA / f"large-{size}" / "showroom.sqlite3", size, size // 2)
+    name = server.create_database(f"bench_{size}_{int(time.time())}")
+    url = server.url(name)
+    started = time.perf_counter()
+    copies = move_to_server(url, source=path)
+    rows = sum(c.rows for c in copies)
+    print(f"moved {rows:,} rows to the server in {time.perf_counter() - started:.1f} s")
+    server_db = connection.open_postgres(url)
+    server_db.execute_sql("ANALYZE")
+    file_db = connection.open_sqlite(Path(path))
+    busiest = file_db.execute_sql(
+        "SELECT postcode FROM account GROUP BY postcode ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()[0]
+    try:
+        times, counts = measure(
+            {"SQLite": file_db, "PostgreSQL": server_db}, repeat, date.today(), busiest
+        )
+    finally:
+        file_db.close()
+        server_db.close()
+    code = report(times, counts, size)
+    server.drop_database(name)
+    return times, code
+
+
+def growth(sizes: list[int], by_size: dict[int, Times]) -> int:
+    """Each screen's growth from one size to the next on each backend, against the data's
+    and its baseline's (measure.Targets.growth); 1 when one grew faster than the data."""
+    targets = Targets()
+    for small, large in itertools.pairwise(sizes):
+        for backend in ("SQLite", "PostgreSQL"):
+            a, b = by_size[small][backend], by_size[large][backend]
+            for screen in TARGETS_MS:
+                targets.growth(
+                    f"{screen} on {backend}",
+                    (small, large),
+                    (statistics.median(a[screen]), statistics.median(b[screen])),
+                    (statistics.median(a[BASELINE]), statistics.median(b[BASELINE])),
+                )
+    return 1 if targets.missed else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--opportunities", type=int, default=100_000)
-    parser.add_argument("--accounts", type=int, default=50_000)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--server", help="an admin URL of a server to use (else one of its own)")
     args = parser.parse_args()
-    path = synthetic.build(
-        DATA / f"large-{args.opportunities}" / "showroom.sqlite3", args.opportunities, args.accounts
-    )
     server = pg_server.TestServer()
     if args.server:
         server.admin_url = args.server
     server.start()
     try:
-        name = server.create_database(f"bench_{args.opportunities}_{int(time.time())}")
-        url = server.url(name)
-        started = time.perf_counter()
-        copies = move_to_server(url, source=path)
-        rows = sum(c.rows for c in copies)
-        print(f"moved {rows:,} rows to the server in {time.perf_counter() - started:.1f} s")
-        server_db = connection.open_postgres(url)
-        server_db.execute_sql("ANALYZE")
-        file_db = connection.open_sqlite(Path(path))
-        busiest = file_db.execute_sql(
-            "SELECT postcode FROM account GROUP BY postcode ORDER BY count(*) DESC LIMIT 1"
-        ).fetchone()[0]
-        try:
-            times, counts = measure(
-                {"SQLite": file_db, "PostgreSQL": server_db}, args.repeat, date.today(), busiest
-            )
-        finally:
-            file_db.close()
-            server_db.close()
-        code = report(times, counts, args.opportunities)
-        server.drop_database(name)
+        by_size: dict[int, Times] = {}
+        code = 0
+        for size in args.sizes:
+            by_size[size], missed = bench(size, args.repeat, server)
+            code |= missed
     finally:
         server.stop()
-    return code
+    return code | growth(sorted(by_size), by_size)
 
 
 if __name__ == "__main__":

@@ -129,18 +129,41 @@ PipelineSums = tuple[Any, int | None, str, int, int, int]  # group, stage, curre
 WindowSums = tuple[int, str, int, int, int]  # window, currency, count, Σ revenue, Σ weighted
 
 
-def aggregate_scope(flt: OpportunityFilter) -> tuple[str, int] | None:
-    """The scope of the maintained aggregates that answers the filter: everyone, or one
-    salesperson, team or facility, with nothing else narrowed; None when the filter needs
-    the base tables. The scopes are the dashboard's filters by salesperson, team or
-    facility, each a test of one column (app.db.queries), as the aggregates count them."""
+# A day scope of the aggregates -> the filter's first and last day it answers.
+_DAY_FILTERS = {"close": ("close_from", "close_to"), "created": ("created_from", "created_to")}
+
+# (scope, first scope id, last scope id): the aggregates' rows a filter sums.
+Scope = tuple[str, int, int]
+
+
+def _day_id(day: date | None, otherwise: int) -> int:
+    """A day as a day scope's id, YYYYMMDD (an open end: `otherwise`)."""
+    return otherwise if day is None else day.year * 10_000 + day.month * 100 + day.day
+
+
+def aggregate_scope(flt: OpportunityFilter) -> Scope | None:
+    """The scope of the maintained aggregates that answers the filter, as (scope, first id,
+    last id): everyone; or one salesperson, team, facility, business or operation (one id);
+    one brand, condition, channel or source (the scope names it, id 0); or a range of close
+    or created days (the days' ids); with nothing else narrowed. None when the filter needs
+    the base tables (two of those together, a team's untaken sales ...). Each scope is a
+    test of one column (app.db.queries), a date range whole days from the first to the
+    last, as the aggregates count them."""
     plain = OpportunityFilter()
     if flt == plain:
-        return "", 0
+        return "", 0, 0
     for scope, column in aggregates.SCOPES.items():
         value = getattr(flt, column, None) if column else None
         if value and value != queries.NONE_ID and flt == replace(plain, **{column: value}):
-            return scope, int(value)
+            return scope, int(value), int(value)
+    for scope, column in aggregates.TEXT_SCOPES.items():
+        value = getattr(flt, column)
+        if value and flt == replace(plain, **{column: value}):
+            return f"{scope}:{value}", 0, 0
+    for scope, (start, end) in _DAY_FILTERS.items():
+        first, last = getattr(flt, start), getattr(flt, end)
+        if (first or last) and flt == replace(plain, **{start: first, end: last}):
+            return scope, _day_id(first, 0), _day_id(last, 99_999_999)
     return None
 
 
@@ -187,10 +210,11 @@ def open_sums(
         return _summed_rows(flt, breakdown, today)
     dimension = breakdown if breakdown in GROUP_COLUMNS else ""
     ids = dimension in ("owner", "team", "business", "facility", "operation")
+    # One id's rows, or a range of days' rows summed.
     found = queries.fetch_all(
-        "SELECT value, stage_id, currency, opportunities, revenue, weighted "
-        "FROM pipeline_total WHERE scope = ? AND scope_id = ? AND dimension = ? "
-        "AND opportunities <> 0",
+        "SELECT value, stage_id, currency, sum(opportunities), sum(revenue), sum(weighted) "
+        "FROM pipeline_total WHERE scope = ? AND scope_id BETWEEN ? AND ? AND dimension = ? "
+        "GROUP BY value, stage_id, currency HAVING sum(opportunities) <> 0",
         [*scope, dimension],
     )
     cells_found: list[PipelineSums] = []
@@ -198,11 +222,13 @@ def open_sums(
         group: Any = value if dimension else None
         if ids:  # an id kept as text, "" where the base tables' group is NULL
             group = int(value) if value else None
-        cells_found.append((group, stage_id or None, currency, count, revenue, weighted))
+        cells_found.append(
+            (group, stage_id or None, currency, int(count), int(revenue), int(weighted))
+        )
     window_sql = f"""
         SELECT {_window_case("close_date")}, currency,
                sum(opportunities), sum(revenue), sum(weighted)
-        FROM forecast_total WHERE scope = ? AND scope_id = ?
+        FROM forecast_total WHERE scope = ? AND scope_id BETWEEN ? AND ?
         GROUP BY 1, 2 HAVING sum(opportunities) <> 0
     """
     windows_found = [
@@ -298,13 +324,16 @@ def _kept_figures(
     return sums
 
 
-def _funnel_totals(scope: tuple[str, int], ids: list[int], now: datetime) -> StageSums:
-    """`_kept_figures` from the maintained aggregates: a row per stage of the scope."""
+def _funnel_totals(scope: Scope, ids: list[int], now: datetime) -> StageSums:
+    """`_kept_figures` from the maintained aggregates: a row per stage of the scope (per
+    stage and day of a range of days, summed)."""
     since = _visit_now(now)
     sql = f"""
-        SELECT stage_id, reached, went_on, visits, left_at - entered + (visits - leaves) * ?,
-               lost_last
-        FROM funnel_total WHERE scope = ? AND scope_id = ? AND stage_id IN ({_ids(ids)})
+        SELECT stage_id, sum(reached), sum(went_on), sum(visits),
+               sum(left_at) - sum(entered) + sum(visits - leaves) * ?, sum(lost_last)
+        FROM funnel_total WHERE scope = ? AND scope_id BETWEEN ? AND ?
+        AND stage_id IN ({_ids(ids)})
+        GROUP BY stage_id
     """
     lost_here: dict[int, int] = defaultdict(int)
     sums = StageSums(lost_here=lost_here)
@@ -419,12 +448,12 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
     )
 
 
-def _kept_outcomes(flt: OpportunityFilter, today: date, scope: tuple[str, int]) -> Outcomes:
+def _kept_outcomes(flt: OpportunityFilter, today: date, scope: Scope) -> Outcomes:
     """`outcomes` from the maintained aggregates: a row per status and reason of the scope
     (how many follow no stages is one count on its index, as before)."""
     sql = """
         SELECT status, reason, sum(opportunities), sum(won_days), sum(won_dated)
-        FROM outcome_total WHERE scope = ? AND scope_id = ?
+        FROM outcome_total WHERE scope = ? AND scope_id BETWEEN ? AND ?
         GROUP BY status, reason HAVING sum(opportunities) <> 0
     """
     by_status: dict[str, int] = defaultdict(int)
@@ -439,8 +468,13 @@ def _kept_outcomes(flt: OpportunityFilter, today: date, scope: tuple[str, int]) 
             won[reason] = int(count)
         won_total += float(days or 0)
         won_dated += int(dated or 0)
+    # Those without stages found on their own index, whatever the scope's column: SQLite
+    # would otherwise read a whole close-date range or brand on its index to count them.
+    indexed = " INDEXED BY opportunity_stage_id" if is_sqlite() else ""
     none_where, none_params = _where(flt, today, "o.stage_id IS NULL")
-    stageless = queries.fetch_all(f"SELECT count(*) FROM opportunity o {none_where}", none_params)
+    stageless = queries.fetch_all(
+        f"SELECT count(*) FROM opportunity o{indexed} {none_where}", none_params
+    )
     return Outcomes(dict(by_status), lost, int(stageless[0][0]), _days(won_total), won_dated, won)
 
 
@@ -458,7 +492,7 @@ def won_by_currency(flt: OpportunityFilter, today: date) -> dict[str, tuple[int,
     if scope is not None:
         sql = (
             "SELECT currency, sum(opportunities), sum(revenue) FROM outcome_total "
-            "WHERE scope = ? AND scope_id = ? AND status = 'won' AND closed_day >= ? "
+            "WHERE scope = ? AND scope_id BETWEEN ? AND ? AND status = 'won' AND closed_day >= ? "
             "AND closed_day <= ? GROUP BY currency HAVING sum(opportunities) <> 0 ORDER BY 1"
         )
         bounds = [

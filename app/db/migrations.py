@@ -30,6 +30,7 @@ from app.db.steps.lead_search import create_lead_search
 from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
+from app.db.steps.stage_entry import create_stage_entry
 from app.db.steps.v2_to_v7 import SQLITE_SEARCH_DDL, SQLITE_STAGE_VISIT_DDL
 from app.domain import standard_names
 from app.i18n import _
@@ -198,6 +199,7 @@ def create_fresh(db: Database) -> None:
         create_duplicate_index(db)
         create_search_sorts(db)
         create_search_sort_keys(db)
+        create_stage_entry(db)
         create_lead_search(db)
         _create_schema_version(db)
         _seed_reference_data(db)

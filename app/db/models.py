@@ -610,13 +610,15 @@ class Opportunity(BaseModel):
     competitor = _key_field()  # who won the sale when it was lost
     closed_at = DateTimeField(null=True)
     won_reason = CharField(default="")  # why it was won (schema 12), from the won reasons
+    # stage_entered_at, when its latest stage move was made, is a column of the table but
+    # not of the model: kept by triggers on the stage history, never written by the
+    # program, read by the agenda's SQL (steps/stage_entry.py).
 
     class Meta:
         indexes = (
-            # One salesperson's open ones by close date (their list, their agenda), and
-            # everyone's (the list's first screen): schema version 7; with the stage, so
-            # the agenda reads the index alone (steps/agenda_index.py).
-            (("owner", "status", "est_close_date", "stage"), False),
+            # One salesperson's open ones by close date (their list, their agenda) is
+            # steps/stage_entry.py's AGENDA_INDEX, with the stage and the latest move, so
+            # the agenda reads that index alone; and everyone's (the list's first screen).
             (("status", "est_close_date"), False),
             (("vehicle", "status"), False),
             # The list's sort columns, so its first page is an index walk.

@@ -21,6 +21,7 @@ from app.db.steps.duplicate_indexes import create_duplicate_index
 from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
+from app.db.steps.stage_entry import create_stage_entry
 
 _BATCH = 2_000
 
@@ -105,6 +106,9 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
                 progress(copies[-1].table)
             # The dashboard's aggregates counted from the rows copied, triggers kept on.
             aggregates.install(target)
+            # After the copy: the sales' latest moves filled from the history copied (the
+            # triggers would have written each sale again for each of its moves).
+            create_stage_entry(target)
             target.execute_sql(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
             )

@@ -790,8 +790,9 @@ def agenda_opportunities(
 ) -> list[tuple[int, str, str, str, str | None, date, int | None, datetime | None]]:
     """The user's open opportunities that are past their close date or have sat in their
     stage longer than it allows: (id, topic, customer, stage, the stage's key, close date,
-    days allowed, entered the stage). Both tests run in SQL, so a salesperson with thousands of open
-    sales costs one index probe per sale and only the flagged rows reach Python."""
+    days allowed, entered the stage). Both tests run in SQL on the owner's index, so a
+    salesperson with thousands of open sales costs one range of it and only the flagged rows
+    reach Python."""
     limits = m.Stage.select(m.Stage.id, m.Stage.days_allowed).where(
         m.Stage.days_allowed.is_null(False)
     )
@@ -811,14 +812,13 @@ def agenda_opportunities(
         if team_id is not None
         else "o.owner_id = ?"
     )
-    # Each open one's close date and stage from the owner's index, and the time of its last
-    # move from the stage history's (opportunity_id, created_at): one probe each, made once
-    # (materialised). Only the flagged ones are then read with their customer and stage.
+    # Each open one's close date, stage and latest move from the owner's index alone
+    # (steps/stage_entry.py: the move's time kept on the sale, not probed in the history
+    # per sale), read once (materialised). Only the flagged ones are then read with their
+    # customer and stage.
     sql = f"""
         WITH mine AS MATERIALIZED (
-            SELECT o.id, o.stage_id, o.est_close_date,
-                   (SELECT max(sc.created_at) FROM stage_change sc
-                    WHERE sc.opportunity_id = o.id) AS entered
+            SELECT o.id, o.stage_id, o.est_close_date, o.stage_entered_at AS entered
             FROM opportunity o
             WHERE {whose} AND o.status = 'open'
         )

@@ -519,12 +519,18 @@ def agenda(
         whose, day_start, [ActivityKind.NOTE.value, ActivityKind.EMAIL.value]
     )
     past_close, stale = [], []
+    # Thousands of sales share a few stages and a few hundred close dates: each named once.
+    stages: dict[tuple[str | None, str], str] = {}
+    days_shown: dict[date, str] = {}
     for row in queries.agenda_opportunities(user_id, today, now, team_id):
         oid, topic, customer, stored_stage, stage_key, close, allowed, entered = row
-        stage = standard_names.display_name(stage_key, stored_stage)
+        stage = stages.get((stage_key, stored_stage)) or stages.setdefault(
+            (stage_key, stored_stage), standard_names.display_name(stage_key, stored_stage)
+        )
         days = int((now - entered).total_seconds() // 86_400) if entered else 0
         if close < today:
-            reason = _("close date {date} has passed").format(date=wording.day(close))
+            shown = days_shown.get(close) or days_shown.setdefault(close, wording.day(close))
+            reason = _("close date {date} has passed").format(date=shown)
             past_close.append(AgendaOpportunity(oid, topic, customer, stage, close, days, reason))
         if allowed is not None and days > allowed:
             reason = ngettext(

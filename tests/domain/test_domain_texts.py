@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app import i18n
-from app.domain import choices, documents, money, quotes, rights, validation, vin
+from app.domain import choices, documents, master_data, money, quotes, rights, validation, vin
 from app.domain.choices import Channel, Choice, Condition, LeadStatus
 from app.domain.quotes import LineKind, QuoteLine
 from tests.catalogues import catalogue
@@ -27,13 +27,20 @@ _BEFORE = {
     "co_buyer": "Co-buyer",
     "ex_demo": "Ex-demo",
 }
-# Every list of the domain (choices, quotes and documents are imported above).
+# Every list of the domain (each module holding one is imported above, so the lists are the
+# same whichever tests were collected first).
 LISTS: list[type[Choice]] = Choice.__subclasses__()
 assert {quotes.LineKind, documents.DocumentKind, choices.Channel, rights.Right} <= set(LISTS)
 
 
 # Lists made after the labels were marked: they have no "before" to read as.
-_MARKED_FROM_THE_START = {choices.ConsentChannel, choices.ConsentMethod, rights.Right}
+_MARKED_FROM_THE_START = {
+    choices.ConsentChannel,
+    choices.ConsentMethod,
+    rights.Right,
+    master_data.PriceBasis,
+    master_data.ListKind,
+}
 # Members added to an older list after its labels were marked.
 _ADDED_LATER = {(choices.UserRole, "read_only"), (choices.UserRole, "scheduler")}
 

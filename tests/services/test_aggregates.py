@@ -12,7 +12,7 @@ import contextlib
 import shutil
 import sqlite3
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,23 @@ SMALL = DemoSize(vehicles=20, accounts=30, opportunities=40, leads=8, quoted=5, 
 
 # Written from the schema, not from the app: what each scope narrows by and what each
 # dimension groups by, as the dashboard's filters and breakdowns read the opportunity.
-SCOPE_COLUMNS = {"": None, "owner": "owner_id", "team": "team_id", "facility": "facility_id"}
+SCOPE_COLUMNS = {
+    "": None,
+    "owner": "owner_id",
+    "team": "team_id",
+    "facility": "facility_id",
+    "business": "business_id",
+    "operation": "operation_id",
+}
+# The text scopes: kept as the scope "brand:Škoda" with the id 0.
+TEXT_COLUMNS = {
+    "brand": "brand",
+    "condition": "condition",
+    "channel": "channel",
+    "source": "source",
+}
+# The day scopes: the day of the est. close date and of the creation, as the number YYYYMMDD.
+DAY_COLUMNS = {"close": "est_close_date", "created": "created_at"}
 DIMENSION_SQL = {
     "": "''",
     # Each once: under its owner, else under minus the team that holds it.
@@ -93,14 +109,30 @@ def _figures(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _scope(scope: str) -> tuple[str, str]:
     """(scope id, the test that the row has one) over opportunity."""
-    column = SCOPE_COLUMNS[scope]
+    if scope in DAY_COLUMNS:
+        column = DAY_COLUMNS[scope]
+        if is_sqlite():
+            return f"CAST(strftime('%Y%m%d', {column}) AS INTEGER)", "1 = 1"
+        return (
+            f"(EXTRACT(YEAR FROM {column}) * 10000 + EXTRACT(MONTH FROM {column}) * 100 + EXTRACT(DAY FROM {column}))::int",
+            "1 = 1",
+        )
+    column = SCOPE_COLUMNS.get(scope) or TEXT_COLUMNS.get(scope)
     return (column, f"{column} IS NOT NULL") if column else ("0", "1 = 1")
+
+
+def _key(scope: str, scope_id: Any) -> tuple[str, Any]:
+    """A scope and its id as the aggregates key them (a text scope names its value)."""
+    return (f"{scope}:{scope_id}", 0) if scope in TEXT_COLUMNS else (scope, scope_id)
+
+
+SCOPES = [*SCOPE_COLUMNS, *TEXT_COLUMNS, *DAY_COLUMNS]
 
 
 def plain_pipeline() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     """Every scope x dimension, grouped over the open opportunities."""
     found = {}
-    for scope in SCOPE_COLUMNS:
+    for scope in SCOPES:
         scope_id, has = _scope(scope)
         for dimension, value in DIMENSION_SQL.items():
             sql = (
@@ -109,7 +141,7 @@ def plain_pipeline() -> dict[tuple[Any, ...], tuple[Any, ...]]:
                 f"FROM opportunity WHERE status = 'open' AND {has} GROUP BY 1, 2, 3, 4"
             )
             for sid, val, stage, cur, *figures in _rows(sql):
-                found[(scope, sid, dimension, val, stage, cur)] = _figures(tuple(figures))
+                found[(*_key(scope, sid), dimension, val, stage, cur)] = _figures(tuple(figures))
     return found
 
 
@@ -119,7 +151,7 @@ def _day(column: str) -> str:
 
 def plain_forecast() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     found = {}
-    for scope in SCOPE_COLUMNS:
+    for scope in SCOPES:
         scope_id, has = _scope(scope)
         sql = (
             f"SELECT {scope_id}, currency, {_day('est_close_date')}, count(*), "
@@ -127,7 +159,7 @@ def plain_forecast() -> dict[tuple[Any, ...], tuple[Any, ...]]:
             f"WHERE status = 'open' AND {has} GROUP BY 1, 2, 3"
         )
         for sid, cur, day, *figures in _rows(sql):
-            found[(scope, sid, cur, day)] = _figures(tuple(figures))
+            found[(*_key(scope, sid), cur, day)] = _figures(tuple(figures))
     return found
 
 
@@ -135,7 +167,7 @@ def plain_funnel() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     """Per scope and stage, from the figures kept per opportunity and stage (which
     test_dashboard holds to the moves themselves)."""
     found = {}
-    for scope in SCOPE_COLUMNS:
+    for scope in SCOPES:
         scope_id, has = _scope(scope)
         sql = (
             f"SELECT {scope_id}, v.stage_id, "
@@ -147,7 +179,7 @@ def plain_funnel() -> dict[tuple[Any, ...], tuple[Any, ...]]:
         )
         for sid, stage, *figures in _rows(sql):
             if any(figures):
-                found[(scope, sid, stage)] = _figures(tuple(figures))
+                found[(*_key(scope, sid), stage)] = _figures(tuple(figures))
     return found
 
 
@@ -170,7 +202,7 @@ def plain_outcomes() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     else:
         closed_day = "to_char(closed_at, 'YYYY-MM-DD')"
         won_days = "EXTRACT(EPOCH FROM closed_at - created_at) / 86400.0"
-    for scope in SCOPE_COLUMNS:
+    for scope in SCOPES:
         scope_id, has = _scope(scope)
         sql = (
             f"SELECT {scope_id}, status, CASE status WHEN 'lost' THEN coalesce(lost_reason, '') "
@@ -181,7 +213,7 @@ def plain_outcomes() -> dict[tuple[Any, ...], tuple[Any, ...]]:
             "GROUP BY 1, 2, 3, 4, 5"
         )
         for sid, *key_and_figures in _rows(sql):
-            found[(scope, sid, *key_and_figures[:4])] = _figures(tuple(key_and_figures[4:]))
+            found[(*_key(scope, sid), *key_and_figures[:4])] = _figures(tuple(key_and_figures[4:]))
     return found
 
 
@@ -400,6 +432,11 @@ def _apply(action: tuple[str, int, int, int]) -> None:
                     f"competitor, '', created_at, updated_at, 1 FROM opportunity WHERE id = {param}",
                     (n, TODAY + timedelta(days=c + n), 100 * n, opp),
                 )
+            # A creation time set right by hand: the sale moves to another creation day.
+            database.execute_sql(
+                f"UPDATE opportunity SET created_at = {param} WHERE id = {param}",
+                (datetime.combine(TODAY - timedelta(days=abs(c) + 1), time(9, 30)), opp),
+            )
 
 
 HISTORIES = settings(
@@ -420,6 +457,9 @@ def any_history(test: Any) -> Any:
         [("reassign", 7, 2, 1), ("share", 7, 3, 2), ("edit", 7, 1, 9)],
         [("team", 2, 0, 0), ("held", 3, 1, 2), ("drop", 0, 1, 0), ("drop", 1, 0, 0)],
         [("lost", 4, 0, 0), ("reopen", 4, 0, 5), ("won", 4, 0, 0), ("purge", 0, 0, 0)],
+        # A new close date and creation day move the sale's shares (and its stage visits)
+        # between days.
+        [("move", 2, 1, 0), ("edit", 2, 4, 30), ("import", 2, 2, 5), ("won", 2, 0, 0)],
     ):
         test = example(history=history)(test)
     return given(history=st.lists(ACTIONS, min_size=1, max_size=15))(test)
@@ -589,16 +629,42 @@ def test_the_step_on_the_server_makes_the_aggregates_and_runs_again_harmlessly(d
 
 
 def test_the_dashboard_reads_the_aggregates_only_for_the_filters_they_serve(db: Path) -> None:
-    assert db_dashboard.aggregate_scope(OpportunityFilter()) == ("", 0)
-    assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=4)) == ("owner", 4)
-    assert db_dashboard.aggregate_scope(OpportunityFilter(team_id=3)) == ("team", 3)
-    assert db_dashboard.aggregate_scope(OpportunityFilter(facility_id=2)) == ("facility", 2)
+    assert db_dashboard.aggregate_scope(OpportunityFilter()) == ("", 0, 0)
+    assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=4)) == ("owner", 4, 4)
+    assert db_dashboard.aggregate_scope(OpportunityFilter(team_id=3)) == ("team", 3, 3)
+    assert db_dashboard.aggregate_scope(OpportunityFilter(facility_id=2)) == ("facility", 2, 2)
+    # A range of days by either date, closed or open at one end: the days' rows summed.
+    first, last = date(2026, 2, 27), date(2026, 3, 1)
+    assert db_dashboard.aggregate_scope(OpportunityFilter(close_from=first, close_to=last)) == (
+        "close",
+        20260227,
+        20260301,
+    )
+    assert db_dashboard.aggregate_scope(OpportunityFilter(close_from=first)) == (
+        "close",
+        20260227,
+        99_999_999,
+    )
+    assert db_dashboard.aggregate_scope(OpportunityFilter(created_to=last)) == (
+        "created",
+        0,
+        20260301,
+    )
     assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=4, facility_id=2)) is None
     assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=4, team_id=3)) is None
     assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=0)) is None  # without owner
     assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=0, team_id=3)) is None
-    assert db_dashboard.aggregate_scope(OpportunityFilter(brand="Škoda")) is None
-    assert db_dashboard.aggregate_scope(OpportunityFilter(close_from=TODAY)) is None
+    assert db_dashboard.aggregate_scope(OpportunityFilter(business_id=2)) == ("business", 2, 2)
+    assert db_dashboard.aggregate_scope(OpportunityFilter(operation_id=5)) == ("operation", 5, 5)
+    assert db_dashboard.aggregate_scope(OpportunityFilter(brand="Škoda")) == ("brand:Škoda", 0, 0)
+    assert db_dashboard.aggregate_scope(OpportunityFilter(source="Web")) == ("source:Web", 0, 0)
+    assert db_dashboard.aggregate_scope(OpportunityFilter(brand="Škoda", condition="new")) is None
+    assert db_dashboard.aggregate_scope(OpportunityFilter(brand="")) is None  # without a brand
+    assert db_dashboard.aggregate_scope(OpportunityFilter(close_from=TODAY, owner_id=4)) is None
+    assert db_dashboard.aggregate_scope(OpportunityFilter(close_from=TODAY, brand="VW")) is None
+    assert (
+        db_dashboard.aggregate_scope(OpportunityFilter(close_from=TODAY, created_to=TODAY)) is None
+    )
 
 
 def test_the_funnel_from_the_aggregates_equals_the_funnel_from_the_visits(demo: Path) -> None:
@@ -645,6 +711,22 @@ def test_the_dashboard_from_the_aggregates_equals_the_dashboard_from_the_base_ta
         dashboard.DashboardFilter(owner_id=others[0]),
         dashboard.DashboardFilter(team_id=team),
         dashboard.DashboardFilter(facility_id=facility.facility_id),
+        dashboard.DashboardFilter(business_id=facility.business_id),
+        dashboard.DashboardFilter(operation_id=facility.operation_id),
+        dashboard.DashboardFilter(brand=facility.brand or "Škoda"),
+        dashboard.DashboardFilter(condition=facility.condition),
+        dashboard.DashboardFilter(channel=facility.channel),
+        dashboard.DashboardFilter(source=facility.source),
+        # Ranges of days by close date and by creation date, and open at one end.
+        dashboard.DashboardFilter(
+            date_from=TODAY - timedelta(days=20), date_to=TODAY + timedelta(days=40)
+        ),
+        dashboard.DashboardFilter(date_from=TODAY + timedelta(days=3)),
+        dashboard.DashboardFilter(date_to=TODAY),
+        dashboard.DashboardFilter(
+            date_basis="created", date_from=TODAY - timedelta(days=200), date_to=TODAY
+        ),
+        dashboard.DashboardFilter(date_basis="created", date_to=TODAY - timedelta(days=30)),
     ]
     kept_ones = [dashboard.load(f, breakdown, TODAY, now) for f in filters]
     assert kept_ones[0].pipeline.cells and kept_ones[0].funnel.stages

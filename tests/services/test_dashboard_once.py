@@ -49,16 +49,26 @@ def _unserved() -> list[DashboardFilter]:
     team = m.Opportunity.select().where(m.Opportunity.team.is_null(False)).first()
     brand = _first(m.Opportunity.brand)
     return [
-        DashboardFilter(date_from=TODAY - timedelta(days=90), date_to=TODAY + timedelta(days=90)),
-        DashboardFilter(date_basis="created", date_from=TODAY - timedelta(days=400), date_to=TODAY),
-        DashboardFilter(brand=str(brand)),
+        # A date range with anything else (a range alone is served by the aggregates' days).
+        DashboardFilter(
+            date_from=TODAY - timedelta(days=90),
+            date_to=TODAY + timedelta(days=90),
+            brand=str(brand),
+        ),
+        DashboardFilter(
+            date_basis="created",
+            date_from=TODAY - timedelta(days=400),
+            date_to=TODAY,
+            owner_id=owner.owner_id,
+        ),
+        DashboardFilter(brand=str(brand), condition=owner.condition),
         DashboardFilter(owner_id=owner.owner_id, facility_id=owner.facility_id),
         DashboardFilter(owner_id=NONE_ID, team_id=team.team_id),
-        DashboardFilter(business_id=owner.business_id),
-        DashboardFilter(operation_id=owner.operation_id),
-        DashboardFilter(condition=owner.condition),
-        DashboardFilter(channel=owner.channel),
-        DashboardFilter(source=owner.source),
+        DashboardFilter(business_id=owner.business_id, channel=owner.channel),
+        DashboardFilter(operation_id=owner.operation_id, source=owner.source),
+        DashboardFilter(condition=owner.condition, team_id=team.team_id),
+        DashboardFilter(channel=owner.channel, facility_id=owner.facility_id),
+        DashboardFilter(source=owner.source, brand=str(brand)),
     ]
 
 
@@ -99,10 +109,11 @@ def test_the_won_months_count_a_sale_won_on_their_first_and_last_days(demo: Path
         m.Opportunity.update(status="won", closed_at=closed).where(
             m.Opportunity.id == opp.id
         ).execute()
-    m.Opportunity.update(brand="Boundary").where(
+    m.Opportunity.update(brand="Boundary", source="Boundary").where(
         m.Opportunity.id.in_([o.id for o in won])
     ).execute()
-    shown = dashboard.load(DashboardFilter(brand="Boundary"), "stage", TODAY)
+    # Two filters together: read from the opportunities in one pass.
+    shown = dashboard.load(DashboardFilter(brand="Boundary", source="Boundary"), "stage", TODAY)
     # This month: the one won at its first second; last month: the one won at its last;
     # the one won a second before last month began counts in neither.
     assert [w.count for w in shown.won_months] == [1, 1]
@@ -112,14 +123,19 @@ def test_the_won_months_count_a_sale_won_on_their_first_and_last_days(demo: Path
 
 
 def test_a_refresh_through_such_a_filter_reads_the_opportunities_twice(demo: Path) -> None:
-    flt = DashboardFilter(brand=str(_first(m.Opportunity.brand)))
+    owner = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first().owner_id
+    flt = DashboardFilter(brand=str(_first(m.Opportunity.brand)), owner_id=owner)
     sent = record_statements(lambda: dashboard.load(flt, "owner", TODAY))
     reads = [sql for sql, _ in sent if "FROM opportunity o" in sql]
     # The one pass (pipeline, forecast, outcomes, won months) and the funnel's.
     assert len(reads) == 2, reads
     assert len(sent) <= 11
     # The same count whatever the filter: fixed, not growing with what it selects.
-    other = DashboardFilter(date_from=TODAY - timedelta(days=90), date_to=TODAY)
+    other = DashboardFilter(
+        date_from=TODAY - timedelta(days=90),
+        date_to=TODAY,
+        channel=str(_first(m.Opportunity.channel)),
+    )
     assert len(record_statements(lambda: dashboard.load(other, "stage", TODAY))) == len(sent)
 
 

@@ -13,6 +13,7 @@ from app.db import leads as lead_queries
 from app.db import migrations
 from app.db.connection import database
 from app.db.server_schema import LEAD_COLUMNS
+from app.db.steps import STEPS
 from app.db.steps.lead_search import lead_search
 from app.domain.text import fold, search_words, searchable
 from app.services import leads, workspace
@@ -20,7 +21,10 @@ from app.services.leads import LeadFilter, LeadInput
 from app.services.workspace import UserInfo
 from tests import people
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v26.sqlite3"
+# The version just before the step.
+FIXTURE = (
+    Path(__file__).parent.parent / "fixtures" / f"schema-v{STEPS.index(lead_search) + 1}.sqlite3"
+)
 
 PEOPLE = [
     LeadInput(first_name="Jürgen", last_name="Müller", email="jm@example.de", brand="Škoda"),

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.db import models as m
 from app.db.connection import database
+from app.db.opportunity_queries import as_datetime
 from app.domain import vin
 from app.services import accounts, activities, opportunities, process, quotes
 from app.services.workspace import UserInfo
@@ -217,3 +218,29 @@ def test_saving_a_changed_topic_sends_at_most_sixteen_statements(
     assert dialog.version == saved.version
     assert m.AuditEntry.select().count() == audit_before + 1
     assert "Saved at" in dialog.message.text()
+
+
+# A save that moves the stage writes its move too (one INSERT); the move's time is then kept
+# on the sale (opportunity.stage_entered_at, schema step stage_entry) by a trigger inside
+# that INSERT, so it adds no statement: the database writes the sale's row once more.
+STAGE_MOVE_ADDS = 1
+
+
+def test_saving_a_stage_move_sends_one_statement_more_and_keeps_the_move_on_the_sale(
+    qtbot, user: UserInfo, sale: int
+) -> None:
+    dialog = open_form(qtbot, user, sale)
+    dialog.opportunity.stage.setCurrentIndex(dialog.opportunity.stage.findText("Contract"))
+    with statements_sent() as sent:
+        assert dialog.save()
+    assert len(sent) <= SAVE_BUDGET + STAGE_MOVE_ADDS, "\n".join(sent)
+    assert sent[0].startswith("BEGIN") and sent[-1] == "COMMIT"  # one transaction
+    writes = [s for s in sent if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    assert not any("stage_entered_at" in statement for statement in writes)  # the trigger's
+    latest = m.StageChange.select().where(m.StageChange.opportunity == sale)
+    move = latest.order_by(m.StageChange.created_at.desc(), m.StageChange.id.desc()).get()
+    assert move.to_stage.key == "contract"
+    kept = database.execute_sql(
+        "SELECT stage_entered_at FROM opportunity WHERE id = ?", (sale,)
+    ).fetchone()[0]
+    assert as_datetime(kept) == move.created_at

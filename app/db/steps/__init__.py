@@ -12,6 +12,7 @@ from peewee import Database
 
 from app.db.steps.agenda_index import agenda_indexes
 from app.db.steps.aggregates import _aggregates
+from app.db.steps.dashboard_filters import dashboard_filters
 from app.db.steps.duplicate_indexes import duplicate_indexes
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lead_search import lead_search
@@ -23,6 +24,7 @@ from app.db.steps.search_words import search_words
 from app.db.steps.setup import setup_master_data
 from app.db.steps.shared_files import shared_files
 from app.db.steps.sign_in import sign_in_users
+from app.db.steps.stage_entry import stage_entry
 from app.db.steps.teams import teams_and_shared_sales
 from app.db.steps.v2_to_v7 import (
     _v2_quotes,
@@ -68,6 +70,8 @@ STEPS: list[Callable[[Database], None]] = [
     search_sorts,
     search_sort_keys,
     quote_line_text,
+    dashboard_filters,
+    stage_entry,
     lead_search,
 ]
 

@@ -21,8 +21,15 @@ triggers; on PostgreSQL the same statements in PL/pgSQL trigger functions. The s
 them from the base tables, and `rebuild` fills them anew (`main.py rebuild-aggregates`).
 Further salespeople (opportunity_salesperson) count nowhere: no dashboard filter reads them.
 
-SCOPES and DIMENSIONS are lists: a further scope or breakdown is one entry more and a
-rebuild."""
+Since app.db.steps.dashboard_filters every single filter of the dashboard is a scope: one
+business or operation too (their ids); one brand, condition, channel or source (TEXT_SCOPES:
+the scope "brand:Škoda", id 0); and the day of the est. close date (`close`) and of the
+creation (`created`), the day as the number YYYYMMDD in scope_id (DAY_SCOPES), so a date
+range by either sums the range's days, exact for any range of whole days (the filter's own
+unit), reading days rather than opportunities.
+
+SCOPES, TEXT_SCOPES, DAY_SCOPES and DIMENSIONS are lists: a further scope or breakdown is one
+entry more and a rebuild."""
 
 from __future__ import annotations
 
@@ -37,6 +44,21 @@ SCOPES: dict[str, str] = {
     "owner": "owner_id",
     "team": "team_id",
     "facility": "facility_id",
+    "business": "business_id",
+    "operation": "operation_id",
+}
+# Scope name -> the opportunity's text column it narrows by: the scope is "name:value"
+# (one brand: "brand:Škoda"), scope_id 0.
+TEXT_SCOPES: dict[str, str] = {
+    "brand": "brand",
+    "condition": "condition",
+    "channel": "channel",
+    "source": "source",
+}
+# Scope name -> the opportunity column whose day it narrows by (never NULL).
+DAY_SCOPES: dict[str, str] = {
+    "close": "est_close_date",
+    "created": "created_at",
 }
 # Dimension name -> what it breaks down by, over the row {row} ("" is by stage alone).
 DIMENSIONS: dict[str, str] = {
@@ -56,6 +78,7 @@ COUNTED = sorted(
     {"status", "stage_id", "currency", "est_revenue_minor", "probability", "est_close_date"}
     | {"owner_id", "team_id", "business_id", "facility_id", "operation_id"}
     | {"brand", "condition", "channel", "source"}
+    | set(DAY_SCOPES.values())
 )
 
 TRIGGER_NAMES = (
@@ -66,6 +89,7 @@ TRIGGER_NAMES = (
     "funnel_visit_update",
     "funnel_visit_delete",
     "funnel_scope_update",
+    "funnel_day_update",
     "funnel_opportunity_delete",
     "outcome_insert",
     "outcome_update",
@@ -143,30 +167,6 @@ SERVER_DDL = [
 ]
 
 
-def _scopes(row: str) -> str:
-    parts = []
-    for name, column in SCOPES.items():
-        if column:
-            parts.append(
-                f"SELECT '{name}' AS scope, {row}.{column} AS scope_id "
-                f"WHERE {row}.{column} IS NOT NULL"
-            )
-        else:
-            parts.append("SELECT '' AS scope, 0 AS scope_id")
-    return " UNION ALL ".join(parts)
-
-
-def _dimension_value(expression: str, row: str) -> str:
-    return f"coalesce(CAST({expression.format(row=row)} AS TEXT), '')" if expression else "''"
-
-
-def _dimensions(row: str) -> str:
-    return " UNION ALL ".join(
-        f"SELECT '{name}' AS dimension, {_dimension_value(expression, row)} AS value"
-        for name, expression in DIMENSIONS.items()
-    )
-
-
 class _Dialect:
     """What the two backends write differently in these statements."""
 
@@ -186,6 +186,12 @@ class _Dialect:
         """A date as the text 'YYYY-MM-DD' (SQLite keeps it so)."""
         return f"to_char({column}, 'YYYY-MM-DD')" if self.server else column
 
+    def day_number(self, column: str) -> str:
+        """A date's or timestamp's day as the integer YYYYMMDD (a day scope's id)."""
+        if self.server:
+            return f"CAST(to_char({column}, 'YYYYMMDD') AS INTEGER)"
+        return f"CAST(replace(substr({column}, 1, 10), '-', '') AS INTEGER)"
+
     def closed_day(self, column: str) -> str:
         return (
             f"coalesce(to_char({column}, 'YYYY-MM-DD'), '')"
@@ -202,6 +208,41 @@ class _Dialect:
 
 SQLITE = _Dialect(server=False)
 SERVER = _Dialect(server=True)
+
+
+def _scope_parts(row: str, d: _Dialect, columns: bool, days: bool) -> list[tuple[str, str, str]]:
+    """The scopes of the opportunity row `row`: (scope, scope id, the test that it has it),
+    those of a column (an id or a text) and, with `days`, those of a day."""
+    parts: list[tuple[str, str, str]] = []
+    for name, column in SCOPES.items() if columns else ():
+        if column:
+            parts.append((f"'{name}'", f"{row}.{column}", f"{row}.{column} IS NOT NULL"))
+        else:
+            parts.append(("''", "0", "1 = 1"))
+    for name, column in TEXT_SCOPES.items() if columns else ():
+        parts.append((f"'{name}:' || {row}.{column}", "0", f"{row}.{column} IS NOT NULL"))
+    for name, column in DAY_SCOPES.items() if days else ():
+        parts.append((f"'{name}'", d.day_number(f"{row}.{column}"), "1 = 1"))
+    return parts
+
+
+def _scopes(row: str, d: _Dialect, columns: bool = True, days: bool = True) -> str:
+    """The row's scopes as (scope, scope_id) rows: those of a column, and those of a day."""
+    return " UNION ALL ".join(
+        f"SELECT {scope} AS scope, {scope_id} AS scope_id WHERE {has}"
+        for scope, scope_id, has in _scope_parts(row, d, columns, days)
+    )
+
+
+def _dimension_value(expression: str, row: str) -> str:
+    return f"coalesce(CAST({expression.format(row=row)} AS TEXT), '')" if expression else "''"
+
+
+def _dimensions(row: str) -> str:
+    return " UNION ALL ".join(
+        f"SELECT '{name}' AS dimension, {_dimension_value(expression, row)} AS value"
+        for name, expression in DIMENSIONS.items()
+    )
 
 
 def _add(key: str, d: _Dialect) -> str:
@@ -221,14 +262,14 @@ def _change(row: str, sign: int, d: _Dialect = SQLITE) -> list[str]:
         (scope, scope_id, dimension, value, stage_id, currency, opportunities, revenue, weighted)
         SELECT s.scope, s.scope_id, d.dimension, d.value, coalesce({row}.stage_id, 0),
                {row}.currency, {amounts}
-        FROM ({_scopes(row)}) AS s CROSS JOIN ({_dimensions(row)}) AS d
+        FROM ({_scopes(row, d)}) AS s CROSS JOIN ({_dimensions(row)}) AS d
         WHERE {row}.status = 'open'
         {_add("scope, scope_id, dimension, value, stage_id, currency", d)};"""
     forecast = f"""INSERT INTO forecast_total{d.target}
         (scope, scope_id, currency, close_date, opportunities, revenue, weighted)
         SELECT s.scope, s.scope_id, {row}.currency, {d.day_text(f"{row}.est_close_date")},
                {amounts}
-        FROM ({_scopes(row)}) AS s
+        FROM ({_scopes(row, d)}) AS s
         WHERE {row}.status = 'open'
         {_add("scope, scope_id, currency, close_date", d)};"""
     return [pipeline, forecast]
@@ -238,20 +279,13 @@ def _changed(columns: list[str], d: _Dialect = SQLITE) -> str:
     return " OR ".join(f"old.{c} {d.distinct} new.{c}" for c in columns)
 
 
-def _scopes_of(opportunity_id: str) -> str:
+def _scopes_of(opportunity_id: str, d: _Dialect) -> str:
     """The scopes of the opportunity as it stands in its table (none once it is gone)."""
-    parts = []
-    for name, column in SCOPES.items():
-        if column:
-            parts.append(
-                f"SELECT '{name}' AS scope, o.{column} AS scope_id FROM opportunity o "
-                f"WHERE o.id = {opportunity_id} AND o.{column} IS NOT NULL"
-            )
-        else:
-            parts.append(
-                f"SELECT '' AS scope, 0 AS scope_id FROM opportunity o WHERE o.id = {opportunity_id}"
-            )
-    return " UNION ALL ".join(parts)
+    return " UNION ALL ".join(
+        f"SELECT {scope} AS scope, {scope_id} AS scope_id FROM opportunity o "
+        f"WHERE o.id = {opportunity_id} AND {has}"
+        for scope, scope_id, has in _scope_parts("o", d, True, True)
+    )
 
 
 _FUNNEL_FIGURES = ("reached", "went_on", "visits", "leaves", "entered", "left_at", "lost_last")
@@ -276,15 +310,18 @@ def _visit_change(row: str, sign: int, d: _Dialect = SQLITE) -> str:
     """Add or take away one visit row's share, in the scopes its opportunity has now."""
     return f"""INSERT INTO funnel_total{d.target} ({_FUNNEL_COLUMNS})
         SELECT s.scope, s.scope_id, {_visit_shares(row, sign, d)}
-        FROM ({_scopes_of(f"{row}.opportunity_id")}) AS s WHERE 1 = 1
+        FROM ({_scopes_of(f"{row}.opportunity_id", d)}) AS s WHERE 1 = 1
         {_funnel_add(d)}"""
 
 
-def _all_visits_change(opportunity: str, sign: int, d: _Dialect = SQLITE) -> str:
-    """Add or take away every visit row of an opportunity, in the scopes of the given row."""
+def _all_visits_change(
+    opportunity: str, sign: int, d: _Dialect = SQLITE, columns: bool = True, days: bool = True
+) -> str:
+    """Add or take away every visit row of an opportunity, in the scopes of the given row
+    (those of a column, of a day, or both)."""
     return f"""INSERT INTO funnel_total{d.target} ({_FUNNEL_COLUMNS})
         SELECT s.scope, s.scope_id, {_visit_shares("v", sign, d)}
-        FROM opportunity_stage_visit v CROSS JOIN ({_scopes(opportunity)}) AS s
+        FROM opportunity_stage_visit v CROSS JOIN ({_scopes(opportunity, d, columns, days)}) AS s
         WHERE v.opportunity_id = {opportunity}.id
         {_funnel_add(d)}"""
 
@@ -293,6 +330,8 @@ _OUTCOME_COUNTED = sorted(
     {"status", "lost_reason", "won_reason", "currency", "closed_at", "created_at"}
     | {"est_revenue_minor"}
     | {c for c in SCOPES.values() if c}
+    | set(TEXT_SCOPES.values())
+    | set(DAY_SCOPES.values())
 )
 
 
@@ -314,7 +353,7 @@ def _outcome_change(row: str, sign: int, d: _Dialect = SQLITE) -> str:
         (scope, scope_id, status, reason, currency, closed_day, opportunities, revenue,
          won_days, won_dated)
         SELECT s.scope, s.scope_id, {_outcome_values(row, sign, d)}
-        FROM ({_scopes(row)}) AS s WHERE 1 = 1
+        FROM ({_scopes(row, d)}) AS s WHERE 1 = 1
         ON CONFLICT (scope, scope_id, status, reason, currency, closed_day) DO UPDATE SET
         opportunities = {d.old}opportunities + excluded.opportunities,
         revenue = {d.old}revenue + excluded.revenue,
@@ -322,7 +361,9 @@ def _outcome_change(row: str, sign: int, d: _Dialect = SQLITE) -> str:
         won_dated = {d.old}won_dated + excluded.won_dated;"""
 
 
-_SCOPE_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in SCOPES.values() if c)
+_SCOPE_COLUMNS = [c for c in [*SCOPES.values(), *TEXT_SCOPES.values()] if c]
+_SCOPE_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in _SCOPE_COLUMNS)
+_DAY_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in DAY_SCOPES.values())
 _OPEN_CHANGED = f"(old.status = 'open' OR new.status = 'open') AND ({_changed(COUNTED)})"
 
 TRIGGERS = [
@@ -350,9 +391,16 @@ TRIGGERS = [
     + "\nEND",
     "CREATE TRIGGER funnel_scope_update AFTER UPDATE ON opportunity\n"
     f"    WHEN {_SCOPE_CHANGED} BEGIN\n"
-    + _all_visits_change("old", -1)
+    + _all_visits_change("old", -1, days=False)
     + "\n"
-    + _all_visits_change("new", 1)
+    + _all_visits_change("new", 1, days=False)
+    + "\nEND",
+    # A new close date (or creation day) moves the visit rows between days only.
+    "CREATE TRIGGER funnel_day_update AFTER UPDATE ON opportunity\n"
+    f"    WHEN {_DAY_CHANGED} BEGIN\n"
+    + _all_visits_change("old", -1, columns=False)
+    + "\n"
+    + _all_visits_change("new", 1, columns=False)
     + "\nEND",
     "CREATE TRIGGER funnel_opportunity_delete BEFORE DELETE ON opportunity BEGIN\n"
     + _all_visits_change("old", -1)
@@ -410,9 +458,8 @@ def _server_triggers(
     return made
 
 
-_SERVER_SCOPE_CHANGED = " OR ".join(
-    f"old.{c} IS DISTINCT FROM new.{c}" for c in SCOPES.values() if c
-)
+_SERVER_SCOPE_CHANGED = " OR ".join(f"old.{c} IS DISTINCT FROM new.{c}" for c in _SCOPE_COLUMNS)
+_SERVER_DAY_CHANGED = " OR ".join(f"old.{c} IS DISTINCT FROM new.{c}" for c in DAY_SCOPES.values())
 
 # The funnel's aggregates on the server, as SQLite's funnel triggers keep them: a visit row's
 # share in the scopes its opportunity has now; every row of an opportunity moved to its new
@@ -428,12 +475,20 @@ SERVER_FUNNEL = [
     ),
     _server_function(
         "aggregate_funnel_scope",
-        [_all_visits_change("old", -1, SERVER)],
-        [_all_visits_change("new", 1, SERVER)],
+        [_all_visits_change("old", -1, SERVER, days=False)],
+        [_all_visits_change("new", 1, SERVER, days=False)],
     ),
     "DROP TRIGGER IF EXISTS funnel_scope_update ON opportunity",
     "CREATE TRIGGER funnel_scope_update AFTER UPDATE ON opportunity FOR EACH ROW "
     f"WHEN ({_SERVER_SCOPE_CHANGED}) EXECUTE FUNCTION aggregate_funnel_scope()",
+    _server_function(
+        "aggregate_funnel_day",
+        [_all_visits_change("old", -1, SERVER, columns=False)],
+        [_all_visits_change("new", 1, SERVER, columns=False)],
+    ),
+    "DROP TRIGGER IF EXISTS funnel_day_update ON opportunity",
+    "CREATE TRIGGER funnel_day_update AFTER UPDATE ON opportunity FOR EACH ROW "
+    f"WHEN ({_SERVER_DAY_CHANGED}) EXECUTE FUNCTION aggregate_funnel_day()",
     f"""CREATE OR REPLACE FUNCTION aggregate_funnel_gone() RETURNS trigger
         LANGUAGE plpgsql AS $$
     BEGIN
@@ -454,6 +509,7 @@ SERVER_TRIGGER_NAMES = [
     ),
     *((f"funnel_visit_{e}", "opportunity_stage_visit") for e in ("insert", "update", "delete")),
     ("funnel_scope_update", "opportunity"),
+    ("funnel_day_update", "opportunity"),
     ("funnel_opportunity_delete", "opportunity"),
 ]
 
@@ -482,43 +538,42 @@ def _fill(db: Database, d: _Dialect) -> None:
     """The tables emptied and filled from the base tables, a statement per scope and table."""
     for table in _TABLES:
         db.execute_sql(f"DELETE FROM {table}")
-    for name, column in SCOPES.items():
-        scope_id = f"o.{column}" if column else "0"
-        scope_where = f" AND o.{column} IS NOT NULL" if column else ""
+    for name, scope_id, has in _scope_parts("o", d, True, True):
+        scope_where = f" AND {has}"
         for dimension, expression in DIMENSIONS.items():
             db.execute_sql(
                 f"""INSERT INTO pipeline_total
                     (scope, scope_id, dimension, value, stage_id, currency,
                      opportunities, revenue, weighted)
-                SELECT '{name}', {scope_id}, '{dimension}', {_dimension_value(expression, "o")},
+                SELECT {name}, {scope_id}, '{dimension}', {_dimension_value(expression, "o")},
                        coalesce(o.stage_id, 0), o.currency, count(*), sum(o.est_revenue_minor),
                        sum(o.est_revenue_minor * o.probability)
                 FROM opportunity o WHERE o.status = 'open'{scope_where}
-                GROUP BY 2, 4, 5, 6"""
+                GROUP BY 1, 2, 4, 5, 6"""
             )
         db.execute_sql(
             f"""INSERT INTO forecast_total
                 (scope, scope_id, currency, close_date, opportunities, revenue, weighted)
-            SELECT '{name}', {scope_id}, o.currency, {d.day_text("o.est_close_date")}, count(*),
+            SELECT {name}, {scope_id}, o.currency, {d.day_text("o.est_close_date")}, count(*),
                    sum(o.est_revenue_minor), sum(o.est_revenue_minor * o.probability)
             FROM opportunity o WHERE o.status = 'open'{scope_where}
-            GROUP BY 2, 3, 4"""
+            GROUP BY 1, 2, 3, 4"""
         )
         db.execute_sql(
             f"""INSERT INTO funnel_total ({_FUNNEL_COLUMNS})
-            SELECT '{name}', {scope_id}, v.stage_id, sum({d.number("v.visits > 0")}),
+            SELECT {name}, {scope_id}, v.stage_id, sum({d.number("v.visits > 0")}),
                    sum({d.number("v.went_on > 0")}), sum(v.visits), sum(v.leaves),
                    sum(v.entered), sum(v.left_at), sum({d.number("v.lost_last <> 0")})
             FROM opportunity_stage_visit v JOIN opportunity o ON o.id = v.opportunity_id
             WHERE 1 = 1{scope_where}
-            GROUP BY 2, 3"""
+            GROUP BY 1, 2, 3"""
         )
         won = "o.status = 'won' AND o.closed_at IS NOT NULL"
         db.execute_sql(
             f"""INSERT INTO outcome_total
                 (scope, scope_id, status, reason, currency, closed_day, opportunities,
                  revenue, won_days, won_dated)
-            SELECT '{name}', {scope_id}, o.status,
+            SELECT {name}, {scope_id}, o.status,
                    CASE o.status WHEN 'lost' THEN coalesce(o.lost_reason, '')
                         WHEN 'won' THEN coalesce(o.won_reason, '') ELSE '' END,
                    o.currency, {d.closed_day("o.closed_at")}, count(*),
@@ -527,7 +582,7 @@ def _fill(db: Database, d: _Dialect) -> None:
                        ELSE 0 END),
                    sum({d.number(won)})
             FROM opportunity o WHERE 1 = 1{scope_where}
-            GROUP BY 2, 3, 4, 5, 6"""
+            GROUP BY 1, 2, 3, 4, 5, 6"""
         )
 
 
