@@ -49,7 +49,7 @@ PEOPLE = [
 TYPED = [
     "muller", "MÜLLER", "mueller", "ü", "u", "ss", "strasse", "weiss söhne", "o'b", "50%",
     "g_d", "_", "%", "ελένη", "q3", "q", "golf müller", "\"quoted\"", "\"", "sko", "nobody",
-    "89 123", "example.de",
+    "89 123", "example.de", "q golf", "max ü",
 ]  # fmt: skip
 
 
