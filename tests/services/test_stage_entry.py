@@ -182,7 +182,7 @@ def test_a_server_database_one_version_back_gains_each_sale_s_latest_move(
             'ON "opportunity" ("owner_id", "status", "est_close_date", "stage_id")'
         )
         database.execute_sql(
-            "UPDATE schema_version SET version = %s", (migrations.SCHEMA_VERSION - 1,)
+            "UPDATE schema_version SET version = %s", (STEPS.index(stage_entry) + 1,)
         )
     finally:
         workspace.close_database()

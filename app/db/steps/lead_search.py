@@ -54,10 +54,13 @@ def create_lead_search(db: Database) -> None:
     for statement in _DDL:
         db.execute_sql(statement)
     db.execute_sql("DELETE FROM lead_search")
-    db.execute_sql(
-        "INSERT INTO lead_search(rowid, body) "
-        f"SELECT l.id, {LEAD_SEARCH_BODY.format(row='l')} FROM lead l ORDER BY l.id"
-    )
+    # A new database has no leads to fill from, and a connection opened outside the program's
+    # own (a new file seeded through its own connection) has no folding function to call.
+    if db.execute_sql("SELECT 1 FROM lead LIMIT 1").fetchone() is not None:
+        db.execute_sql(
+            "INSERT INTO lead_search(rowid, body) "
+            f"SELECT l.id, {LEAD_SEARCH_BODY.format(row='l')} FROM lead l ORDER BY l.id"
+        )
     db.execute_sql("INSERT INTO lead_search(lead_search) VALUES ('optimize')")
 
 
