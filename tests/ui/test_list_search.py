@@ -4,24 +4,13 @@ finds, each filter repaints the rows once, and a count past the bound says "more
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
 
 from app.db import queries
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.ui.paints import PaintCounter
 from ui.opportunities.opportunity_list import COL_TOPIC
 from ui.shell.main_window import MainWindow
-
-
-class _Paints(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 @pytest.fixture
@@ -46,7 +35,7 @@ def test_each_filter_repaints_the_rows_once(qtbot, window: MainWindow) -> None:
     window.refresh()
     qtbot.waitUntil(lambda: window.model.rowCount() == 40)
     viewport = window.opportunities.table.viewport()
-    paints = _Paints()
+    paints = PaintCounter()
     viewport.installEventFilter(paints)
     resets: list[int] = []
     window.model.modelReset.connect(lambda: resets.append(1))

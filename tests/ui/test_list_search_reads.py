@@ -9,29 +9,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
 from app.services import opportunities
 from app.services.opportunities import OpportunityFilter
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.ui.paints import PaintCounter
 from tests.ui.test_form_statements import statements_sent
 from ui.common.record_table import PAGE_SIZE
 from ui.opportunities.opportunity_list import HIDDEN_AT_FIRST, OpportunityListPage
 
 BOTH = pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
-
-
-class _Paints(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 @BOTH
@@ -59,7 +48,7 @@ def test_a_search_reads_what_its_service_reads_and_painting_reads_nothing(
     # On the server the first search after the saves folds their search texts (reads and
     # writes them); the searches compared find none to fold.
     opportunities.count(OpportunityFilter(text="golf"))
-    paints = _Paints()
+    paints = PaintCounter()
     page.table.viewport().installEventFilter(paints)
     search = page.filter_bar.search
     for typed, rows in (("go", 20), ("golf 1", 8), ("mül", 10), ("passat m", 10), ("", 30)):
