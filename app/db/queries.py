@@ -551,6 +551,21 @@ def _walk_rows(count: int, wanted: int) -> int | None:
     return max(spread, 2 * wanted)
 
 
+# Past what share of COUNT_LIMIT the matches are walked against as a list rather than read
+# and sorted, or looked for by a walk probing the search index for each row: at 300,000
+# opportunities, a VIN's start among the open ones, 9,800 matches, took 46-51 ms to read
+# and sort and 3-20 ms to walk against (5,700 matches: 36-38 and 5-24 ms). Spread evenly
+# they come as early in the list's walk as in a probing walk, each row tested for a
+# fraction of the cost; gathered late, the walk costs at most about a read of the index.
+# (Fewer matches are read: the list's walk may have to pass every row to find them.)
+_LISTED_SHARE = 0.5
+
+
+def _listed_first(count: int) -> bool:
+    """Whether the search's matches are walked against as a list straight away (SQLite)."""
+    return is_sqlite() and _LISTED_SHARE * COUNT_LIMIT < count <= COUNT_LIMIT
+
+
 def _total() -> int:
     """The opportunities' highest id: about how many rows a walk could test."""
     return int(database.execute_sql("SELECT max(id) FROM opportunity").fetchone()[0] or 0)
@@ -568,10 +583,13 @@ def _search_ids(
 ) -> tuple[str, list[Any], bool] | None:
     """The statement picking the ids of the search's page (offset, limit) by a walk down
     the sort's index testing each row, and whether the walk is bounded; or None where
-    reading the matches and sorting them is cheaper (see _walk_is_cheaper). The walk tests
+    reading the matches and sorting them is cheaper (see _walk_is_cheaper), or walking
+    against their list (see _listed_first). The walk tests
     the first _walk_rows() rows of the sort at most: a page it returns short is read again
     from the matches, or by a walk testing each row against their list (_listed_ids)."""
     wanted = offset + limit
+    if _listed_first(count):
+        return None
     if not _walk_is_cheaper(count, wanted):
         # Few matches: read them and sort them. (The server's planner cannot tell how few
         # a term, or a number also read as a phone's, finds: it walked every opportunity
@@ -614,19 +632,21 @@ def _listed_ids(
 ) -> tuple[str, list[Any]]:
     """On SQLite, the statement (without LIMIT) picking the search's rows by a walk down
     the sort's index that tests each row against the list of the first term's matches,
-    made once (the other terms tested as in a walk): for a term of more than COUNT_LIMIT
-    matches gathered late in the sort's order. Reading them could mean sorting most of the
-    list; testing a row against the list costs a fraction of testing it against the search
+    made once (the other terms tested as in a walk): for a term of thousands of matches
+    gathered late in the sort's order. Reading them could mean sorting most of the list;
+    testing a row against the list costs a fraction of testing it against the search
     index (a VIN's start, "WV", under *brand and model* at 300,000: the Volkswagens after
     110,000 rows)."""
     rest = replace(flt, text="", phones=())
     first, others = terms[0], terms[1:]
-    only_status = _only_status(flt)
-    source, params = first.select(rest.status if only_status else None)
+    # The list of every status: the trigram index gives its matches without reading their
+    # texts, which their status would (the rows' status is tested in the walk instead).
+    source, params = first.select(None)
     where, more = _where(rest, today)
-    if only_status and not _in_status_index_order(sort):
-        # The list holds the status: down the sort's index, not the status's.
-        where, more = "", []
+    if _only_status(flt) and flt.status and not _in_status_index_order(sort):
+        # Down the sort's index, not the status's (the unary + keeps it from the index),
+        # each listed row's status read from the row.
+        where = " WHERE +o.status = ?"
     # The unary + keeps the list from picking the rows by their ids, to be sorted after.
     clauses = [f"+o.id IN ({source})", *(t.check for t in others)]
     if where:
@@ -685,13 +705,12 @@ def _search_page(
         if len(found) == limit or not bounded:
             return found
         # The walk's rows held fewer: the matches gather further down (or the page is the
-        # last one), and are read, or walked against their list where they are many.
-        if count > COUNT_LIMIT:
-            ids, params = _listed_ids(flt, terms, today, sort, order)
-            return _rows(
-                f"{_SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}",
-                [*params, limit, offset],
-            )
+        # last one), and are walked against their list.
+    if (picked is not None and count > COUNT_LIMIT) or _listed_first(count):
+        ids, params = _listed_ids(flt, terms, today, sort, order)
+        return _rows(
+            f"{_SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}", [*params, limit, offset]
+        )
     ids, params = _matches_ids(flt, terms, today, order)
     return _rows(
         f"{_SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}", [*params, limit, offset]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from app.db import migrations, queries
-from app.db.connection import database
+from app.db.connection import database, is_sqlite
 from app.db.steps import STEPS
 from app.db.steps.open_sorts import OPEN_SORT_KEYS, open_index_name, open_sorts
 from app.services import opportunities, workspace
@@ -44,7 +44,9 @@ def test_a_page_past_a_short_walk_of_many_matches_is_a_plain_reading(
     monkeypatch.setattr(
         queries,
         "_walk_rows",
-        lambda count, wanted: 1 if count > queries.COUNT_LIMIT else real_rows(count, wanted),
+        lambda count, wanted: (
+            1 if count > queries.COUNT_LIMIT and is_sqlite() else real_rows(count, wanted)
+        ),
     )
     listed: list[str] = []
     real_listed = queries._listed_ids
@@ -68,7 +70,7 @@ def test_a_page_past_a_short_walk_of_many_matches_is_a_plain_reading(
                     page = opportunities.page(flt, sort, descending, offset, limit, TODAY)
                     wanted = expected[offset : offset + limit]
                     assert [r.id for r in page] == wanted, (text, status, descending, offset)
-    if database.param == "?":
+    if is_sqlite():
         assert listed
 
 
