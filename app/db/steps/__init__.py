@@ -16,6 +16,7 @@ from app.db.steps.dashboard_filters import dashboard_filters
 from app.db.steps.duplicate_indexes import duplicate_indexes
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lead_search import lead_search
+from app.db.steps.word_starts import word_starts
 from app.db.steps.lists import channels_interests_and_outcomes
 from app.db.steps.quote_line_text import quote_line_text
 from app.db.steps.search_sort_keys import search_sort_keys
@@ -73,6 +74,7 @@ STEPS: list[Callable[[Database], None]] = [
     dashboard_filters,
     stage_entry,
     lead_search,
+    word_starts,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
