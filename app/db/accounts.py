@@ -4,15 +4,16 @@ opportunities, and writing the match keys of many accounts at once."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from peewee import JOIN
 
 from app.db import models as m
 from app.db.connection import case_blind_like, database, is_sqlite, transaction
 from app.db.consent import consenting_clause
-from app.db.queries import escape_like, fetch_all
+from app.db.queries import COUNT_LIMIT, escape_like, fetch_all
 from app.db.steps.duplicate_indexes import NAME_ORDER_COLLATION
+from app.domain.text import SUBSTRING_MIN_LENGTH, words_of
 
 ACCOUNT_SORT_COLUMNS = {
     "name": "a.sort_name",
@@ -42,29 +43,79 @@ def _like(term: str) -> str:
     return f"%{escape_like(term)}%"
 
 
+_STARTS = "EXISTS (SELECT 1 FROM account_start s WHERE s.account_id = a.id AND s.start = ?)"
+
+
+def _first_start(terms: Sequence[AccountSearchTerm]) -> str | None:
+    """The first word start a search of one or two letters looks for, if it is one."""
+    if not terms or terms[0].phones or len(terms[0].folded) >= SUBSTRING_MIN_LENGTH:
+        return None
+    parts = words_of(terms[0].folded)
+    return parts[0] if parts else None
+
+
+def _found(
+    terms: Sequence[AccountSearchTerm], kind: str | None, consent: str | None
+) -> tuple[str, list[object]]:
+    """A SELECT of the ids (column `id`) of the filter's customers. A search starting with a
+    term of one or two letters reads that term's customers from `account_start` and tests
+    the rest on each, rather than leave the server to join every customer's id to them."""
+    start = _first_start(terms)
+    if start is None:
+        where, params = _account_where(terms, kind, consent)
+        return f"SELECT a.id FROM account a{where}", params
+    rest = [replace(terms[0], folded=" ".join(words_of(terms[0].folded)[1:])), *terms[1:]]
+    where, params = _account_where([t for t in rest if t.folded], kind, consent)
+    if not where:  # nothing else to test: no customer is read
+        return "SELECT account_id AS id FROM account_start WHERE start = ?", [start]
+    join = "CROSS JOIN" if is_sqlite() else "JOIN"
+    sql = f"SELECT a.id FROM account_start f {join} account a ON a.id = f.account_id{where}"
+    return f"{sql} AND f.start = ?", [*params, start]
+
+
+def _term_clause(term: AccountSearchTerm) -> tuple[str, list[object]]:
+    """One term's clause over `account a`. One or two letters find the start of a word of
+    the customer's name, e-mail, phone or postcode (`account_start`, schema step
+    word_starts; each word of the term where punctuation parts it), as the opportunity and
+    lead lists read them; longer terms anywhere (on the server by the columns' trigram
+    indexes), the city too."""
+    parts = words_of(term.folded) if len(term.folded) < SUBSTRING_MIN_LENGTH else []
+    if parts and not term.phones:
+        clause = " AND ".join([_STARTS] * len(parts))
+        return f"({clause})", list(parts)
+    # The name is matched in its folded form (sort_name), so "muller" finds "Müller" and
+    # "попов" "Попов"; a phone number in its normalised form as well as typed.
+    like = _like(term.text)
+    ilike = case_blind_like()
+    clause = (
+        f"(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
+        f"OR a.phone LIKE ? ESCAPE '\\' OR a.city {ilike} ? ESCAPE '\\' "
+        f"OR a.postcode {ilike} ? ESCAPE '\\'"
+        + " OR a.sort_name LIKE ? ESCAPE '\\'" * bool(term.unspelled)
+        + " OR a.phone_key LIKE ?" * len(term.phones)
+        + ")"
+    )
+    params: list[object] = [
+        _like(term.folded),
+        _like(term.text.lower()),
+        like,
+        like,
+        escape_like(term.text) + "%",
+    ]
+    params.extend([_like(term.unspelled)] if term.unspelled else [])
+    params.extend(f"%{p}%" for p in term.phones)
+    return clause, params
+
+
 def _account_where(
     terms: Sequence[AccountSearchTerm], kind: str | None, consent: str | None = None
 ) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     for term in terms:
-        # The name is matched in its folded form (sort_name), so "muller" finds "Müller"
-        # and "попов" "Попов"; a phone number in its normalised form as well as typed.
-        like = _like(term.text)
-        ilike = case_blind_like()
-        clauses.append(
-            f"(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
-            f"OR a.phone LIKE ? ESCAPE '\\' OR a.city {ilike} ? ESCAPE '\\' "
-            f"OR a.postcode {ilike} ? ESCAPE '\\'"
-            + " OR a.sort_name LIKE ? ESCAPE '\\'" * bool(term.unspelled)
-            + " OR a.phone_key LIKE ?" * len(term.phones)
-            + ")"
-        )
-        params.extend(
-            [_like(term.folded), _like(term.text.lower()), like, like, escape_like(term.text) + "%"]
-        )
-        params.extend([_like(term.unspelled)] if term.unspelled else [])
-        params.extend(f"%{p}%" for p in term.phones)
+        clause, more = _term_clause(term)
+        clauses.append(clause)
+        params.extend(more)
     if kind:
         clauses.append("a.kind = ?")
         params.append(kind)
@@ -77,8 +128,18 @@ def _account_where(
 def count_accounts(
     terms: Sequence[AccountSearchTerm], kind: str | None, consent: str | None = None
 ) -> int:
-    where, params = _account_where(terms, kind, consent)
-    return int(fetch_all(f"SELECT count(*) FROM account a{where}", params)[0][0])
+    """How many customers the filter holds; a search's count stops at COUNT_LIMIT + 1
+    (which stands for "more than COUNT_LIMIT")."""
+    if not terms:
+        where, params = _account_where(terms, kind, consent)
+        return int(fetch_all(f"SELECT count(*) FROM account a{where}", params)[0][0])
+    found, params = _found(terms, kind, consent)
+    sql = f"SELECT count(*) FROM ({found} LIMIT ?) n"
+    return int(fetch_all(sql, [*params, COUNT_LIMIT + 1])[0][0])
+
+
+# The customer's columns the list shows or sorts by.
+_LISTED = ("id", "name", "kind", "email", "phone", "postcode", "city", "sort_name")
 
 
 def account_page(
@@ -89,17 +150,49 @@ def account_page(
     offset: int,
     limit: int,
     consent: str | None = None,
+    count: int | None = None,
 ) -> list[AccountListRow]:
+    """A sorted page; `count` is the filter's count if known (count_accounts)."""
     where, params = _account_where(terms, kind, consent)
     direction = "DESC" if descending else "ASC"
     key = ACCOUNT_SORT_COLUMNS.get(sort, "a.sort_name")
+    source = "account a"
+    if terms and not is_sqlite():
+        if count is None:
+            count = count_accounts(terms, kind, consent)
+        if count <= COUNT_LIMIT:
+            # Each match looked up by its id and sorted: the server's planner, which cannot
+            # tell how few the matches are nor where they fall in the order, walked the
+            # name's index testing each customer ("ross": the Rossis come late).
+            found, params = _found(terms, kind, consent)
+            source = (
+                f"({found}) m CROSS JOIN LATERAL (SELECT {', '.join(_LISTED)} "
+                "FROM account x WHERE x.id = m.id OFFSET 0) a"
+            )
+            where = ""
     sql = (
         "SELECT a.id, a.name, a.kind, a.email, a.phone, a.postcode, a.city, "
         "(SELECT count(*) FROM opportunity o WHERE o.account_id = a.id AND o.status = 'open') "
-        f"AS open_opportunities FROM account a{where} "
+        f"AS open_opportunities FROM {source}{where} "
         f"ORDER BY {key} {direction}, a.id {direction} LIMIT ? OFFSET ?"
     )
     return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
+
+
+def account_count_and_first_page(
+    terms: Sequence[AccountSearchTerm],
+    kind: str | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    consent: str | None = None,
+) -> tuple[int, list[AccountListRow]]:
+    """The filter's count (a search's up to COUNT_LIMIT + 1) and its first `limit` rows:
+    what the customer list reads for each filter."""
+    count = count_accounts(terms, kind, consent)
+    if not count:
+        return 0, []
+    return count, account_page(terms, kind, sort, descending, 0, limit, consent, count)
 
 
 def account_opportunities(account_id: int) -> list[m.Opportunity]:

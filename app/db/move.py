@@ -18,11 +18,11 @@ from app.db import live, migrations, models, server_schema
 from app.db.connection import read_only_connection
 from app.db.steps import SCHEMA_VERSION, aggregates
 from app.db.steps.duplicate_indexes import create_duplicate_index
-from app.db.steps.word_starts import create_word_starts
 from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
 from app.db.steps.stage_entry import create_stage_entry
+from app.db.steps.word_starts import create_word_starts
 
 _BATCH = 2_000
 

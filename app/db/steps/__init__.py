@@ -16,7 +16,6 @@ from app.db.steps.dashboard_filters import dashboard_filters
 from app.db.steps.duplicate_indexes import duplicate_indexes
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lead_search import lead_search
-from app.db.steps.word_starts import word_starts
 from app.db.steps.lists import channels_interests_and_outcomes
 from app.db.steps.quote_line_text import quote_line_text
 from app.db.steps.search_sort_keys import search_sort_keys
@@ -43,6 +42,7 @@ from app.db.steps.v8_to_v13 import (
     _v12_won_reasons,
     _v13_home_use_demand,
 )
+from app.db.steps.word_starts import word_starts
 
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
