@@ -14,7 +14,7 @@ the server, 60 ms on SQLite.
 On the server a term of three characters or more reads `pg_trgm` GIN indexes of the
 customers' searched columns (the leads' text has its own already: lead_search). The lead
 list's default order (received, newest first) and its name order get an index each on both
-backends, so a common term walks down the list testing each lead instead of sorting every
+backends (and the customer list's order by city), so a common term walks down the list testing each lead instead of sorting every
 match, and the leads' normalised phone numbers are indexed (a search of four digits or
 more reads them).
 
@@ -65,8 +65,13 @@ def _tables(collation: str, trailer: str) -> list[str]:
         f"""CREATE TABLE IF NOT EXISTS account_start (
             start TEXT{collation} NOT NULL,
             account_id INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+            sort_name TEXT NOT NULL,
             PRIMARY KEY (start, account_id)
         ){trailer}""",
+        # The customers of a start in the list's default order (the name): its first page
+        # is the first entries of a range.
+        "CREATE INDEX IF NOT EXISTS account_start_name "
+        "ON account_start (start, sort_name, account_id)",
         "CREATE INDEX IF NOT EXISTS account_start_account ON account_start (account_id, start)",
     ]
 
@@ -94,8 +99,12 @@ _SQLITE_TRIGGER_NAMES = (
     "account_start_delete",
 )
 
+# What an account's start row holds beside the start (`row`: new or a).
+_ACCOUNT_ROW = "{row}.id, coalesce({row}.sort_name, '')"
 _LEAD_WORDS_NEW = _sqlite_words(LEAD_SEARCH_BODY.format(row="new"), "new.id")
-_ACCOUNT_WORDS_NEW = _sqlite_words(ACCOUNT_WORDS_TEXT.format(row="new"), "new.id")
+_ACCOUNT_WORDS_NEW = _sqlite_words(
+    ACCOUNT_WORDS_TEXT.format(row="new"), _ACCOUNT_ROW.format(row="new")
+)
 
 _SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER lead_start_insert AFTER INSERT ON lead BEGIN
@@ -110,12 +119,12 @@ _SQLITE_TRIGGERS = [
         DELETE FROM lead_start WHERE lead_id = old.id;
     END""",
     f"""CREATE TRIGGER account_start_insert AFTER INSERT ON account BEGIN
-        INSERT OR IGNORE INTO account_start (start, account_id) {_ACCOUNT_WORDS_NEW};
+        INSERT OR IGNORE INTO account_start (start, account_id, sort_name) {_ACCOUNT_WORDS_NEW};
     END""",
     f"""CREATE TRIGGER account_start_update
         AFTER UPDATE OF {", ".join(ACCOUNT_WORD_COLUMNS)} ON account BEGIN
         DELETE FROM account_start WHERE account_id = old.id;
-        INSERT OR IGNORE INTO account_start (start, account_id) {_ACCOUNT_WORDS_NEW};
+        INSERT OR IGNORE INTO account_start (start, account_id, sort_name) {_ACCOUNT_WORDS_NEW};
     END""",
     """CREATE TRIGGER account_start_delete AFTER DELETE ON account BEGIN
         DELETE FROM account_start WHERE account_id = old.id;
@@ -153,8 +162,8 @@ _SERVER_TRIGGERS = [
     f"""CREATE OR REPLACE FUNCTION account_start_row() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         DELETE FROM account_start WHERE account_id = new.id;
-        INSERT INTO account_start (start, account_id)
-        {_server_words(ACCOUNT_WORDS_TEXT.format(row="new"), "new.id")};
+        INSERT INTO account_start (start, account_id, sort_name)
+        {_server_words(ACCOUNT_WORDS_TEXT.format(row="new"), _ACCOUNT_ROW.format(row="new"))};
         RETURN NULL;
     END $$""",
     "DROP TRIGGER IF EXISTS account_start_row ON account",
@@ -185,6 +194,8 @@ def create_word_starts(db: Database) -> None:
             db.execute_sql(statement)
     for name, columns in LEAD_INDEXES.items():
         db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON lead ({columns})")
+    # The customer list's order by city (by name and postcode had theirs).
+    db.execute_sql("CREATE INDEX IF NOT EXISTS account_city_id ON account (city, id)")
     # A search of four digits or more is also looked for in the leads' normalised numbers:
     # on SQLite their index is read instead of every lead's row, the server has their
     # trigrams (as the customers': schema step search_sorts).
@@ -208,8 +219,10 @@ def fill_word_starts(db: Database) -> None:
             + _sqlite_words("c.c0", "c.id", "lead_search_content c, ")
         )
         db.execute_sql(
-            "INSERT OR IGNORE INTO account_start (start, account_id) "
-            + _sqlite_words(ACCOUNT_WORDS_TEXT.format(row="a"), "a.id", "account a, ")
+            "INSERT OR IGNORE INTO account_start (start, account_id, sort_name) "
+            + _sqlite_words(
+                ACCOUNT_WORDS_TEXT.format(row="a"), _ACCOUNT_ROW.format(row="a"), "account a, "
+            )
         )
         if "sqlite_stat1" in db.get_tables():
             db.execute_sql("ANALYZE lead_start")
@@ -221,8 +234,10 @@ def fill_word_starts(db: Database) -> None:
             + " AND s.body IS NOT NULL"
         )
         db.execute_sql(
-            "INSERT INTO account_start (start, account_id) "
-            + _server_words(ACCOUNT_WORDS_TEXT.format(row="a"), "a.id", "account a, ")
+            "INSERT INTO account_start (start, account_id, sort_name) "
+            + _server_words(
+                ACCOUNT_WORDS_TEXT.format(row="a"), _ACCOUNT_ROW.format(row="a"), "account a, "
+            )
         )
         db.execute_sql("ANALYZE lead_start")
         db.execute_sql("ANALYZE account_start")
