@@ -50,6 +50,7 @@ from app.db.connection import database, is_sqlite
 from app.services import opportunities, sign_in, workspace
 from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
 from benchmarks import synthetic
+from benchmarks.measure import keystrokes, report_keystrokes, term_length, typed
 from benchmarks.statements import record_statements
 
 DATA = synthetic.ROOT / "bench-data"
@@ -73,11 +74,6 @@ _BASE_PAGE = (
 _BASE_COUNT = "SELECT count(*) " + _BASE_FROM
 
 
-def _typed(word: str) -> list[str]:
-    """What the search box holds after each keystroke of `word`."""
-    return [word[:n] for n in range(1, len(word) + 1)]
-
-
 def _sequences() -> dict[str, list[str]]:
     # A VIN of a reserved vehicle in this database, so the VIN searches find something.
     vin = database.execute_sql(
@@ -86,17 +82,13 @@ def _sequences() -> dict[str, list[str]]:
         ("WVW%",),
     ).fetchone()[0]
     return {
-        "golf": _typed("golf"),
-        "rossi": _typed("rossi"),
-        "müller": _typed("müller"),
-        "o'brien": _typed("o'brien"),
-        "VIN start": _typed(vin[:8]),
-        "VIN serial": _typed(vin[-6:]),
+        "golf": typed("golf"),
+        "rossi": typed("rossi"),
+        "müller": typed("müller"),
+        "o'brien": typed("o'brien"),
+        "VIN start": typed(vin[:8]),
+        "VIN serial": typed(vin[-6:]),
     }
-
-
-def _length(text: str) -> str:
-    return str(len(text)) if len(text) < 4 else "4+"
 
 
 def _ms(seconds: list[float]) -> tuple[float, float]:
@@ -135,26 +127,32 @@ def bench_keystrokes(label: str, repeat: int) -> list[str]:
     """Times every keystroke against the baseline; returns the targets missed."""
     today = date.today()
     sequences = _sequences()
-    typed = [text for texts in sequences.values() for text in texts]
-    app: dict[str, list[float]] = defaultdict(list)
-    base: dict[str, list[float]] = defaultdict(list)
+    texts = [text for sequence in sequences.values() for text in sequence]
     by_sort: dict[str, list[float]] = defaultdict(list)
-    worst: list[tuple[float, str, str, str]] = []
-    for text in typed:
-        for status in (None, "open"):
-            flt = OpportunityFilter(text=text, status=status)
-            for run in range(repeat):
-                # Interleaved: the baseline (everyone's; at 300,000 it takes seconds, so
-                # once a text) between the program's runs.
-                if status is None and run == 0:
-                    base[_length(text)].append(_time(_baseline(text, None)))
-                for sort in SORT_COLUMNS:
-                    elapsed = _time(
-                        partial(opportunities.count_and_first_page, flt, sort, False, PAGE, today)
-                    )
-                    app[_length(text)].append(elapsed)
-                    by_sort[sort].append(elapsed)
-                    worst.append((elapsed, sort, text, status or "all"))
+
+    def variants(text: str) -> list[tuple[str, Callable[[], object]]]:
+        def timed(flt: OpportunityFilter, sort: str) -> Callable[[], object]:
+            def call() -> object:
+                started = time.perf_counter()
+                try:
+                    return opportunities.count_and_first_page(flt, sort, False, PAGE, today)
+                finally:
+                    by_sort[sort].append(time.perf_counter() - started)
+
+            return call
+
+        return [
+            (
+                f"{status or 'all'} by {sort}",
+                timed(OpportunityFilter(text=text, status=status), sort),
+            )
+            for status in (None, "open")
+            for sort in SORT_COLUMNS
+        ]
+
+    # Interleaved: the baseline (everyone's; at 300,000 it takes seconds, so once a text,
+    # in the first round) before the program's keystrokes of the same text.
+    found = keystrokes(texts, repeat, variants, lambda text: _baseline(text, None))
     first_screens = {
         (sort, descending): _ms(
             [
@@ -175,22 +173,11 @@ def bench_keystrokes(label: str, repeat: int) -> list[str]:
         for descending in (False, True)
     }
     print(
-        f"\n[{label}] keystrokes: {len(typed)} search texts ({', '.join(sequences)}) typed one "
+        f"\n[{label}] keystrokes: {len(texts)} search texts ({', '.join(sequences)}) typed one "
         f"character at a time, everyone's and the open ones, x{repeat}; count + first {PAGE} "
         f"rows (target p95 < {KEYSTROKE_MS} ms under all {len(SORT_COLUMNS)} sorts)"
     )
-    missed: list[str] = []
-    for length in ("1", "2", "3", "4+"):
-        median, p95 = _ms(app[length])
-        base_median, base_p95 = _ms(base[length])
-        over = p95 >= KEYSTROKE_MS
-        if over:
-            missed.append(f"{label}: terms of {length} characters, p95 {p95:.1f} ms")
-        print(
-            f"  {length:>2} characters: median {median:6.1f} ms  p95 {p95:6.1f} ms   "
-            f"baseline median {base_median:7.1f} ms  p95 {base_p95:7.1f} ms   "
-            f"ratio {median / base_median:5.3f}" + ("  <-- over target" if over else "")
-        )
+    missed = report_keystrokes(label, found, KEYSTROKE_MS)
     print("  by sort (p95): " + ", ".join(f"{s} {_ms(t)[1]:.1f}" for s, t in by_sort.items()))
     print(
         "  the open ones' first screen, no search (median, ascending / descending): "
@@ -199,9 +186,6 @@ def bench_keystrokes(label: str, repeat: int) -> list[str]:
             for s in SORT_COLUMNS
         )
     )
-    print("  slowest keystrokes:")
-    for elapsed, sort, text, status in sorted(worst, reverse=True)[:5]:
-        print(f"    {text!r:<12} {status:<5} by {sort:<15} {elapsed * 1000:6.1f} ms")
     return missed
 
 
@@ -274,8 +258,8 @@ def bench_widget(label: str, repeat: int) -> list[str]:
 
         sent = record_statements(filter_shown)
         elapsed = painted.at - start[0] if painted.count else float("nan")
-        times[_length(text)].append(elapsed)
-        qt_part[_length(text)].append(elapsed - inside[0])
+        times[term_length(text)].append(elapsed)
+        qt_part[term_length(text)].append(elapsed - inside[0])
         paints.append(painted.count)
         resets_each.append(resets[0])
         sent_each.append(len(sent))
@@ -284,7 +268,7 @@ def bench_widget(label: str, repeat: int) -> list[str]:
         # The same reads without Qt: the bar's filter, the list's sort, the first page.
         column, descending = model.sort_state()
         flt, sort = page.filter_bar.current_filter(), model.COLUMNS[column][1]
-        alone[_length(text)].append(_time(partial(read_first, flt, sort, descending, PAGE)))
+        alone[term_length(text)].append(_time(partial(read_first, flt, sort, descending, PAGE)))
 
     for run in range(repeat):
         for position, text in enumerate(t for texts in _sequences().values() for t in texts):
