@@ -108,6 +108,14 @@ def test_a_common_term_is_counted_up_to_the_bound_and_walked_in_the_lists_order(
         for sort in ("created_at", "name", "email"):
             read[typed, sort] = _lead_pages(typed, sort)
     assert read["ro", "name"][0] == 12
+    # From _WALK_FROM matches on, the sort's first _WALK_ROWS leads are walked first: a walk
+    # that fills the page and one that falls short (then the matches are read) give the
+    # same pages as reading the matches.
+    monkeypatch.setattr(lead_queries, "_WALK_FROM", 2)
+    for rows in (3, 100):
+        monkeypatch.setattr(lead_queries, "_WALK_ROWS", rows)
+        for (typed, sort), pages in read.items():
+            assert _lead_pages(typed, sort) == pages, (rows, typed, sort)
     # With a bound of 5 the common terms say "more than 5" and walk down the list's
     # order testing each lead: the same first page as reading every match and sorting it.
     monkeypatch.setattr(lead_queries, "COUNT_LIMIT", 5)
