@@ -104,7 +104,11 @@ class LeadListPage(SearchListPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = SearchBox(
-            _("Search name, e-mail, phone, brand, model, source… (1–2 letters: word starts)")
+            _("Search name, e-mail, phone, vehicle… (1–2 letters: word starts)")
+        )
+        # Wide enough to show what it says (the filters beside it leave the room).
+        self.search.setMinimumWidth(
+            self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 32
         )
         self.search.setToolTip(
             _(

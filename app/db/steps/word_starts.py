@@ -38,10 +38,10 @@ from app.domain.text import WORD_SEPARATORS
 # phone as typed and the postcode, each written by the program or plain ASCII on both
 # backends, so both hold the same words. (The city is left to terms of three letters or
 # more: SQLite's lower() folds ASCII only, and "Überlingen" would be two words.)
-ACCOUNT_WORDS_TEXT = (
-    "coalesce({row}.sort_name, '') || ' ' || coalesce({row}.email_key, '') || ' ' "
-    "|| coalesce({row}.phone, '') || ' ' || lower(coalesce({row}.postcode, ''))"
-)
+ACCOUNT_WORDS_TEXT = " || ' ' || ".join(
+    ("coalesce({row}.sort_name, '')", "coalesce({row}.email_key, '')",
+     "coalesce({row}.phone, '')", "lower(coalesce({row}.postcode, ''))")
+)  # fmt: skip
 ACCOUNT_WORD_COLUMNS = ("sort_name", "email_key", "phone", "postcode")
 
 # The lead list's default order and its name order (app.db.leads.LEAD_SORT_COLUMNS).
