@@ -30,7 +30,7 @@ from peewee import Database
 
 from app.db.connection import WORDS_FUNCTION, is_sqlite
 from app.db.server_schema import LEAD_COLUMNS
-from app.db.steps.lead_search import LEAD_SEARCH_BODY
+from app.db.steps.lead_search import LEAD_SEARCH_BODY, LEAD_SEARCH_TEXT
 from app.domain.text import WORD_SEPARATORS
 
 # A customer's searched text as its words are taken from it (`row`: new, old or a): the
@@ -61,7 +61,6 @@ def _tables(collation: str, trailer: str) -> list[str]:
             lead_id INTEGER NOT NULL REFERENCES lead (id) ON DELETE CASCADE,
             PRIMARY KEY (start, lead_id)
         ){trailer}""",
-        "CREATE INDEX IF NOT EXISTS lead_start_lead ON lead_start (lead_id, start)",
         f"""CREATE TABLE IF NOT EXISTS account_start (
             start TEXT{collation} NOT NULL,
             account_id INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
@@ -91,9 +90,9 @@ def _sqlite_words(text: str, row_id: str, source: str = "") -> str:
 
 
 _SQLITE_TRIGGER_NAMES = (
-    "lead_start_insert",
-    "lead_start_update",
-    "lead_start_delete",
+    "lead_search_insert",
+    "lead_search_update",
+    "lead_search_delete",
     "account_start_insert",
     "account_start_update",
     "account_start_delete",
@@ -101,22 +100,46 @@ _SQLITE_TRIGGER_NAMES = (
 
 # What an account's start row holds beside the start (`row`: new or a).
 _ACCOUNT_ROW = "{row}.id, coalesce({row}.sort_name, '')"
-_LEAD_WORDS_NEW = _sqlite_words(LEAD_SEARCH_BODY.format(row="new"), "new.id")
 _ACCOUNT_WORDS_NEW = _sqlite_words(
     ACCOUNT_WORDS_TEXT.format(row="new"), _ACCOUNT_ROW.format(row="new")
 )
 
+
+def _kept_starts(lead: str) -> str:
+    """The starts of a lead's folded text as its search index keeps it (SQLite), which the
+    lead's triggers read rather than fold its columns a second time."""
+    kept = f"(SELECT c0 FROM {LEAD_SEARCH_TEXT} WHERE id = {lead})"
+    return _sqlite_words(kept, lead)
+
+
+def _dropped_starts(lead: str) -> str:
+    """Delete a lead's starts, found by its kept text through the primary key (a lead's
+    starts have no index of their own on SQLite: a bulk import writes two dozen a lead)."""
+    kept = f"(SELECT c0 FROM {LEAD_SEARCH_TEXT} WHERE id = {lead})"
+    starts = (
+        f"SELECT substr(j.value, 1, k.n) FROM json_each({WORDS_FUNCTION}({kept})) j, {_LENGTHS} k"
+    )
+    return f"DELETE FROM lead_start WHERE lead_id = {lead} AND start IN ({starts})"
+
+
+# The lead search index's triggers (schema step lead_search) taken over, the folded text
+# written once and its starts read from it, in the order each needs.
+_LEAD_BODY_NEW = LEAD_SEARCH_BODY.format(row="new")
+
 _SQLITE_TRIGGERS = [
-    f"""CREATE TRIGGER lead_start_insert AFTER INSERT ON lead BEGIN
-        INSERT OR IGNORE INTO lead_start (start, lead_id) {_LEAD_WORDS_NEW};
+    f"""CREATE TRIGGER lead_search_insert AFTER INSERT ON lead BEGIN
+        INSERT INTO lead_search(rowid, body) VALUES (new.id, {_LEAD_BODY_NEW});
+        INSERT OR IGNORE INTO lead_start (start, lead_id) {_kept_starts("new.id")};
     END""",
-    f"""CREATE TRIGGER lead_start_update AFTER UPDATE OF {", ".join(LEAD_COLUMNS)} ON lead
+    f"""CREATE TRIGGER lead_search_update AFTER UPDATE OF {", ".join(LEAD_COLUMNS)} ON lead
     BEGIN
-        DELETE FROM lead_start WHERE lead_id = old.id;
-        INSERT OR IGNORE INTO lead_start (start, lead_id) {_LEAD_WORDS_NEW};
+        {_dropped_starts("old.id")};
+        UPDATE lead_search SET body = {_LEAD_BODY_NEW} WHERE rowid = new.id;
+        INSERT OR IGNORE INTO lead_start (start, lead_id) {_kept_starts("new.id")};
     END""",
-    """CREATE TRIGGER lead_start_delete AFTER DELETE ON lead BEGIN
-        DELETE FROM lead_start WHERE lead_id = old.id;
+    f"""CREATE TRIGGER lead_search_delete AFTER DELETE ON lead BEGIN
+        {_dropped_starts("old.id")};
+        DELETE FROM lead_search WHERE rowid = old.id;
     END""",
     f"""CREATE TRIGGER account_start_insert AFTER INSERT ON account BEGIN
         INSERT OR IGNORE INTO account_start (start, account_id, sort_name) {_ACCOUNT_WORDS_NEW};
@@ -144,6 +167,7 @@ def _server_words(text: str, row_id: str, source: str = "") -> str:
 
 
 _SERVER_TRIGGERS = [
+    "CREATE INDEX IF NOT EXISTS lead_start_lead ON lead_start (lead_id, start)",
     # The lead's words follow its folded text (a text waiting to be folded has none yet).
     f"""CREATE OR REPLACE FUNCTION lead_start_row() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
