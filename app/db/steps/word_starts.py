@@ -53,6 +53,13 @@ LEAD_INDEXES = {
 # The customers' columns a term of three characters or more is looked for in (the server).
 ACCOUNT_TRIGRAM_COLUMNS = ("sort_name", "email_key", "phone", "city", "postcode")
 
+# The indexes only the server has: the customers' trigrams, and the leads' starts by lead
+# (its triggers delete a lead's starts by it; SQLite's go through the primary key).
+SERVER_ONLY_INDEXES = (
+    *(f"account_{column}_trigrams" for column in ACCOUNT_TRIGRAM_COLUMNS),
+    "lead_start_lead",
+)
+
 
 def _tables(collation: str, trailer: str) -> list[str]:
     return [
