@@ -57,6 +57,7 @@ from app.db.connection import database, is_sqlite
 from app.services import opportunities, sign_in, workspace
 from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
 from benchmarks import synthetic
+from benchmarks.measure import term_length, typed
 from benchmarks.statements import record_statements
 
 DATA = synthetic.ROOT / "bench-data"
@@ -80,11 +81,6 @@ _BASE_PAGE = (
 _BASE_COUNT = "SELECT count(*) " + _BASE_FROM
 
 
-def _typed(word: str) -> list[str]:
-    """What the search box holds after each keystroke of `word`."""
-    return [word[:n] for n in range(1, len(word) + 1)]
-
-
 # The searches typed when --texts names none.
 TEXTS = ("golf", "rossi", "müller", "o'brien", "vin", "serial")
 # What the run searches: the texts and sorts of --texts and --sorts (set by main()).
@@ -104,11 +100,7 @@ def _sequences() -> dict[str, list[str]]:
     ).fetchone()[0]
     named = {"vin": ("VIN start", vin[:8]), "serial": ("VIN serial", vin[-6:])}
     chosen = [named.get(text, (text, text)) for text in _chosen["texts"]]
-    return {name: _typed(word) for name, word in chosen}
-
-
-def _length(text: str) -> str:
-    return str(len(text)) if len(text) < 4 else "4+"
+    return {name: typed(word) for name, word in chosen}
 
 
 def _ms(seconds: list[float]) -> tuple[float, float]:
@@ -160,7 +152,7 @@ def bench_keystrokes(label: str, repeat: int) -> list[str]:
                 # Interleaved: the baseline (everyone's; at 300,000 it takes seconds, so
                 # once a text) between the program's runs.
                 if status is None and run == 0:
-                    base[_length(text)].append(_time(_baseline(text, None)))
+                    base[term_length(text)].append(_time(_baseline(text, None)))
                 for sort, descending in product(_chosen["sorts"], _chosen["directions"]):
                     elapsed = _time(
                         partial(
@@ -168,7 +160,7 @@ def bench_keystrokes(label: str, repeat: int) -> list[str]:
                         )
                     )
                     named = f"{sort} desc" if descending else sort
-                    app[_length(text)].append(elapsed)
+                    app[term_length(text)].append(elapsed)
                     by_sort[named].append(elapsed)
                     by_case[named, status or "all", text].append(elapsed)
                     worst.append((elapsed, named, text, status or "all"))
@@ -298,8 +290,8 @@ def bench_widget(label: str, repeat: int) -> list[str]:
 
         sent = record_statements(filter_shown)
         elapsed = painted.at - start[0] if painted.count else float("nan")
-        times[_length(text)].append(elapsed)
-        qt_part[_length(text)].append(elapsed - inside[0])
+        times[term_length(text)].append(elapsed)
+        qt_part[term_length(text)].append(elapsed - inside[0])
         paints.append(painted.count)
         resets_each.append(resets[0])
         sent_each.append(len(sent))
@@ -308,7 +300,7 @@ def bench_widget(label: str, repeat: int) -> list[str]:
         # The same reads without Qt: the bar's filter, the list's sort, the first page.
         column, descending = model.sort_state()
         flt, sort = page.filter_bar.current_filter(), model.COLUMNS[column][1]
-        alone[_length(text)].append(_time(partial(read_first, flt, sort, descending, PAGE)))
+        alone[term_length(text)].append(_time(partial(read_first, flt, sort, descending, PAGE)))
 
     for run in range(repeat):
         for position, text in enumerate(t for texts in _sequences().values() for t in texts):

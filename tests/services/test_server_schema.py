@@ -15,6 +15,7 @@ from app.db.steps import SCHEMA_VERSION
 from app.db.steps.open_sorts import OPEN_SORT_KEYS, open_index_name
 from app.db.steps.search_sort_keys import INDEXED_KEYS, PHONE_SEARCH, index_name
 from app.db.steps.search_sorts import SERVER_ONLY_INDEXES
+from app.db.steps.word_starts import SERVER_ONLY_INDEXES as SERVER_ONLY_STARTS
 from app.services import errors, workspace
 from tests import pg_server
 
@@ -79,7 +80,7 @@ def schema(db: Database) -> dict[str, object]:
             for i in db.get_indexes(table)
             if not i.name.startswith("sqlite_autoindex")
             and not i.name.endswith("_pkey")
-            and i.name not in SERVER_ONLY_INDEXES
+            and i.name not in (*SERVER_ONLY_INDEXES, *SERVER_ONLY_STARTS)
         )
         keys = sorted((k.column, k.dest_table, k.dest_column) for k in db.get_foreign_keys(table))
         shape[table] = (columns, indexes, keys)

@@ -43,6 +43,7 @@ from app.db.steps.v8_to_v13 import (
     _v12_won_reasons,
     _v13_home_use_demand,
 )
+from app.db.steps.word_starts import word_starts
 
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
@@ -75,6 +76,7 @@ STEPS: list[Callable[[Database], None]] = [
     stage_entry,
     lead_search,
     open_sorts,
+    word_starts,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
