@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.db import dashboard as db_dashboard
 from app.db import dashboard_once, dashboard_paths
 from app.db import models as m
 from app.db.dashboard_paths import ReadPath
@@ -77,6 +78,23 @@ def test_every_path_gives_the_figures_the_planner_s_own_gives(
             # An index that answers none of the filter's tests reads all of it: still right.
             monkeypatch.setattr(dashboard_once, "read_path", lambda *_args, p=path: p)
             assert dashboard.load(flt, breakdown, TODAY, now) == planner, (flt, path)
+
+
+@pytest.mark.sqlite_only
+def test_another_breakdown_read_on_every_path_gives_the_same_pipeline(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changing the breakdown reads the open pipeline again (dashboard.open_rows), found
+    the same way."""
+    now = datetime.now()
+    for flt in _pairs():
+        shown = dashboard.load(flt, "stage", TODAY, now)
+        monkeypatch.setattr(db_dashboard, "read_path", lambda *_args: None)
+        planner = dashboard.with_breakdown(shown, "source")
+        assert planner.pipeline.cells, flt
+        for index in (None, *(i for _c, i in dashboard_paths._INDEXED.values())):
+            monkeypatch.setattr(db_dashboard, "read_path", lambda *_a, i=index: ReadPath(i))
+            assert dashboard.with_breakdown(shown, "source") == planner, (flt, index)
 
 
 def _set_brand(brand: str, ids: list[int]) -> None:
