@@ -3,6 +3,7 @@ the open pipeline alone, and what the aggregates cost a save.
 
     PYTHONPATH=. python -m benchmarks.bench_dashboard [--sizes 10000,100000,300000]
         [--repeat 15] [--moves-per-opportunity 5] [--postgresql | --server URL]
+        [--server-only] [--figures FILE.json] [--only LABEL,...]
 
 The synthetic dealership (benchmarks/synthetic.py) at each size, its stage history topped
 up to five moves per opportunity: deals that went back a stage and forward again, as sales
@@ -36,6 +37,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
+import json
 import os
 import random
 import shutil
@@ -71,6 +73,8 @@ DATA = synthetic.ROOT / "bench-data"
 SERVED_MS = 100
 OTHER_MS = 300
 _SETTING = "benchmark.dashboard"
+# With --only: the filters timed (parts of their labels); all of them when empty.
+ONLY: list[str] = []
 
 
 def _stamp(value: datetime) -> str:
@@ -288,7 +292,11 @@ Figures = dict[str, tuple[float, float]]  # label -> the app's and the baseline'
 
 def refresh(raw: Any, mark: str, repeat: int, figures: Figures) -> bool:
     today, now = date.today(), datetime.now()
-    filters = _filters(raw, today)
+    filters = {
+        label: found
+        for label, found in _filters(raw, today).items()
+        if not ONLY or any(part in label for part in ONLY)
+    }
     missed = False
     print(
         f"whole refresh, dashboard.load ({repeat} runs each, interleaved with the plain "
@@ -429,7 +437,11 @@ def bench_backend(
 
 
 def bench_size(
-    opportunities_: int, moves_per: int, repeat: int, server: pg_server.TestServer | None
+    opportunities_: int,
+    moves_per: int,
+    repeat: int,
+    server: pg_server.TestServer | None,
+    sqlite: bool = True,
 ) -> tuple[bool, dict[str, Figures]]:
     start = time.perf_counter()
     path = build(opportunities_, opportunities_ // 2, opportunities_ * moves_per)
@@ -442,9 +454,11 @@ def bench_size(
         f"{time.perf_counter() - start:.1f} s)"
     )
     found: dict[str, Figures] = {}
-    missed, found["SQLite"] = bench_backend(
-        "SQLite", lambda: workspace.open_database(path), _sqlite_raw(path), "?", repeat
-    )
+    missed = False
+    if sqlite:
+        missed, found["SQLite"] = bench_backend(
+            "SQLite", lambda: workspace.open_database(path), _sqlite_raw(path), "?", repeat
+        )
     if server is not None:
         name = server.create_database(f"bench_dashboard_{opportunities_}")
         url = server.url(name)
@@ -505,7 +519,22 @@ def main() -> None:
         "--postgresql", action="store_true", help="time PostgreSQL too, on a server of its own"
     )
     parser.add_argument("--server", help="time PostgreSQL too, on this server (an admin URL)")
+    parser.add_argument(
+        "--server-only", action="store_true", help="with --postgresql or --server: not SQLite"
+    )
+    parser.add_argument(
+        "--figures",
+        type=Path,
+        help="a JSON file of the medians by size: the sizes of earlier runs kept there count "
+        "in the growth check, and this run's are added (runs split to keep each one short)",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="time only the filters whose labels hold one of these comma-separated parts",
+    )
     args = parser.parse_args()
+    ONLY.extend(part for part in args.only.split(",") if part)
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     server: pg_server.TestServer | None = None
     if args.postgresql or args.server:
@@ -519,13 +548,24 @@ def main() -> None:
     try:
         for size in sizes:
             size_missed, by_size[size] = bench_size(
-                size, args.moves_per_opportunity, args.repeat, server
+                size, args.moves_per_opportunity, args.repeat, server, not args.server_only
             )
             missed |= size_missed
     finally:
         if server is not None:
             with contextlib.suppress(Exception):
                 server.stop()
+    if args.figures is not None:
+        kept = json.loads(args.figures.read_text()) if args.figures.exists() else {}
+        for size, backends in by_size.items():
+            for backend, figures in backends.items():
+                kept.setdefault(str(size), {})[backend] = figures
+        args.figures.write_text(json.dumps(kept, indent=1, ensure_ascii=False))
+        by_size = {
+            int(size): {b: {k: (v[0], v[1]) for k, v in f.items()} for b, f in backends.items()}
+            for size, backends in kept.items()
+        }
+        sizes = sorted(by_size)
     if len(sizes) > 1:
         missed |= growth(sizes, by_size)
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
