@@ -559,7 +559,7 @@ def main() -> None:
         kept = json.loads(args.figures.read_text()) if args.figures.exists() else {}
         for size, backends in by_size.items():
             for backend, figures in backends.items():
-                kept.setdefault(str(size), {})[backend] = figures
+                kept.setdefault(str(size), {}).setdefault(backend, {}).update(figures)
         args.figures.write_text(json.dumps(kept, indent=1, ensure_ascii=False))
         by_size = {
             int(size): {b: {k: (v[0], v[1]) for k, v in f.items()} for b, f in backends.items()}
