@@ -11,9 +11,12 @@ do. With --postgresql (a server of its own, tests/pg_server.py) or --server (an 
 the same file is moved onto PostgreSQL with the program's move-to-server and timed there too.
 
 For everyone, the busiest salesperson, team and facility, a close-date range and a brand
-(what the maintained aggregates serve: every single filter), and for a brand within the
-close-date range, a salesperson at one facility and a team's untaken sales (two filters
-together: what reads the opportunities):
+(what the maintained aggregates serve: every single filter), and for eight pairs of the
+filter bar's filters (two filters together: what reads the opportunities, through the
+cheapest path of app.db.dashboard_paths): a brand within the close-date range, a
+salesperson at one facility, a team's untaken sales, a salesperson within the range, the
+new cars within it, a brand from one source, a channel within a created-date range and a
+business's new cars:
 
 - the whole refresh, `dashboard.load`, by stage, salesperson, team and source, with the
   statements it sends;
