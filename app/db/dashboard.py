@@ -15,6 +15,7 @@ from typing import Any
 from app.db import models as m
 from app.db import queries
 from app.db.connection import is_sqlite
+from app.db.dashboard_paths import ReadPath, read_path
 from app.db.queries import OpportunityFilter
 from app.db.settings import setting_value
 from app.db.steps import aggregates
@@ -113,11 +114,13 @@ def open_rows(
         f"WHEN o.est_close_date <= ? THEN {n}" for n, _ in enumerate(pipeline.FORECAST_WINDOWS, 1)
     )
     where, params = _where(flt, today, "o.status = 'open'")
+    # Through two filters together (SQLite), found the cheapest way (app.db.dashboard_paths).
+    path = read_path(flt, today)
     sql = f"""
         SELECT {group}, o.stage_id, o.currency,
                CASE WHEN o.est_close_date < ? THEN 0 {windows} ELSE {len(pipeline.FORECAST_WINDOWS) + 1} END,
                count(*), sum(o.est_revenue_minor), sum(o.est_revenue_minor * o.probability)
-        FROM opportunity o
+        FROM opportunity o{path.hint if path is not None else ""}
         {where}
         GROUP BY 1, 2, 3, 4
     """
@@ -281,7 +284,12 @@ def _visit_now(now: datetime) -> float:
 
 
 def _kept_figures(
-    where: str, params: list[Any], ids: list[int], now: datetime, by_id: bool = False
+    where: str,
+    params: list[Any],
+    ids: list[int],
+    now: datetime,
+    by_id: bool = False,
+    hint: str = "",
 ) -> StageSums:
     """From the figures kept per opportunity and stage (opportunity_stage_visit, which
     triggers on the stage history keep): the filter's opportunities, each with its few
@@ -295,14 +303,15 @@ def _kept_figures(
     # With `by_id`, the filter's ids gathered first and their rows read in id order: where
     # the filter's index yields them in another order (a range of close dates), each
     # opportunity's rows would otherwise be sought at random over the whole table.
+    # `hint` (SQLite) names how the opportunities are found (app.db.dashboard_paths).
     if where and by_id:
         cohort = (
             "FROM opportunity_stage_visit v WHERE v.opportunity_id IN "
-            f"(SELECT o.id FROM opportunity o {where})"
+            f"(SELECT o.id FROM opportunity o{hint} {where})"
         )
     elif where:
         cohort = (
-            f"FROM opportunity o CROSS JOIN opportunity_stage_visit v {where} "
+            f"FROM opportunity o{hint} CROSS JOIN opportunity_stage_visit v {where} "
             "AND v.opportunity_id = o.id"
         )
     else:
@@ -345,15 +354,23 @@ def _funnel_totals(scope: Scope, ids: list[int], now: datetime) -> StageSums:
 
 
 def stage_sums(
-    flt: OpportunityFilter, today: date, now: datetime, ids: list[int], stages: list[StageRow]
+    flt: OpportunityFilter,
+    today: date,
+    now: datetime,
+    ids: list[int],
+    stages: list[StageRow],
+    path: ReadPath | None = None,
 ) -> StageSums:
     """The stage history's figures for the stage ids, through the filter: from the
     maintained aggregates when they serve the filter, else from the figures kept per
-    opportunity and stage (both backends keep them)."""
+    opportunity and stage (both backends keep them), the opportunities found by `path`
+    when given (SQLite: app.db.dashboard_paths)."""
     scope = aggregate_scope(flt)
     if scope is not None:
         return _funnel_totals(scope, ids, now)
     where, params = queries.opportunity_where(flt, today)
+    if path is not None and where:
+        return _kept_figures(where, params, ids, now, path.by_id, path.hint)
     # A range of close dates is read on its index in date order, not in id order (SQLite).
     by_id = is_sqlite() and (flt.close_from is not None or flt.close_to is not None)
     return _kept_figures(where, params, ids, now, by_id)

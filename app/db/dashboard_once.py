@@ -28,6 +28,7 @@ from app.db.dashboard import (
     _window_bounds,
     _window_case,
 )
+from app.db.dashboard_paths import ReadPath, read_path
 from app.db.queries import OpportunityFilter
 from app.domain.choices import Status
 
@@ -41,6 +42,8 @@ class FilteredRead:
     windows: list[WindowSums]
     outcomes: Outcomes
     won: list[dict[str, tuple[int, int]]]
+    # How the opportunities were found (SQLite), for the funnel's read to find them so too.
+    path: ReadPath | None = None
 
 
 def read_once(
@@ -53,6 +56,8 @@ def read_once(
     (both included, not overlapping) that the won ones are counted in, as
     `won_by_currency` counts them with the filter's closed_from / closed_to."""
     where, params = queries.opportunity_where(flt, today)
+    path = read_path(flt, today)
+    hint = path.hint if path is not None else ""
     group = GROUP_COLUMNS.get(breakdown, "NULL")
     won = "o.status = 'won'"
     month_case = " ".join(
@@ -76,7 +81,7 @@ def read_once(
                count(*), sum(o.est_revenue_minor), sum(o.est_revenue_minor * o.probability),
                count(CASE WHEN o.stage_id IS NULL THEN 1 END),
                sum(CASE WHEN {dated} THEN {won_days} END), count(CASE WHEN {dated} THEN 1 END)
-        FROM opportunity o {where}
+        FROM opportunity o{hint} {where}
         GROUP BY 1, 2, 3, 4, 5, 6, 7
     """
     found = queries.fetch_all(sql, [*_window_bounds(today), *month_params, *params])
@@ -120,4 +125,5 @@ def read_once(
             dict(won_reasons),
         ),
         [{c: (n, r) for c, (n, r) in sorted(month.items())} for month in won_in],
+        path,
     )

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from app.db import dashboard as db
 from app.db import dashboard_once
+from app.db.dashboard_paths import ReadPath
 from app.db.queries import OpportunityFilter
 from app.domain import pipeline
 from app.domain.choices import Status
@@ -20,7 +21,12 @@ from app.services.dashboard.results import Funnel, FunnelStage, Pipeline, Reason
 
 
 def stage_figures(
-    flt: OpportunityFilter, today: date, now: datetime, names: list[str], stages: list[db.StageRow]
+    flt: OpportunityFilter,
+    today: date,
+    now: datetime,
+    names: list[str],
+    stages: list[db.StageRow],
+    path: ReadPath | None = None,
 ) -> tuple[list[tuple[int, int, int, float | None]], dict[str, int] | None]:
     """Per funnel stage name: (opportunities that reached it, that went on from it, visits,
     average days per visit), each opportunity counted once however often it came back;
@@ -33,7 +39,7 @@ def stage_figures(
         return [], None
     # Every stage of a funnel stage's name, as the list's filters by name select them.
     ids = [s.id for s in stages if s.name in names]
-    sums = db.stage_sums(flt, today, now, ids, stages)
+    sums = db.stage_sums(flt, today, now, ids, stages, path)
     by_name: dict[str, list[float]] = {name: [0, 0, 0, 0.0] for name in names}
     lost_at: dict[str, int] | None = None if sums.lost_here is None else defaultdict(int)
     for s in stages:
@@ -71,7 +77,8 @@ def build_funnel(
         if s.funnel and s.name not in names:
             names.append(s.name)
     shipped = shipped_keys(stages)
-    figures, kept_lost_at = stage_figures(base, today, now, names, stages)
+    path = read.path if read is not None else None
+    figures, kept_lost_at = stage_figures(base, today, now, names, stages, path)
     lost_at = db.lost_at(base, today) if kept_lost_at is None else kept_lost_at
     open_here: dict[str | None, int] = defaultdict(int)
     for cell in pipe.cells:

@@ -1,0 +1,159 @@
+"""Two dashboard filters together on SQLite: their opportunities are read through the index of
+the filter that keeps the fewest, or the whole table in order when even that keeps many
+(app.db.dashboard_paths); whichever path is taken, the figures are the same."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.db import dashboard as db_dashboard
+from app.db import dashboard_once, dashboard_paths
+from app.db import models as m
+from app.db.dashboard_paths import ReadPath
+from app.db.queries import NONE_ID
+from app.demo import load_demo
+from app.demo.summary import DemoSize
+from app.services import dashboard
+from app.services.dashboard import DashboardFilter
+from benchmarks.statements import record_statements
+
+TODAY = date.today()
+
+
+def read_the_clock() -> None:
+    """Read again as each test of this module starts (tests/conftest.py)."""
+    global TODAY
+    TODAY = date.today()
+
+
+SIZE = DemoSize(vehicles=20, accounts=40, opportunities=120, leads=8, quoted=5, active=5)
+
+
+@pytest.fixture
+def demo(db: Path) -> Path:
+    load_demo(seed=5, today=TODAY, size=SIZE)
+    return db
+
+
+def _pairs() -> list[DashboardFilter]:
+    """Two filters together, of each kind the dashboard's bar makes."""
+    opp = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first()
+    team = m.Opportunity.select().where(m.Opportunity.team.is_null(False)).first()
+    quarter = DashboardFilter(
+        date_from=TODAY - timedelta(days=90), date_to=TODAY + timedelta(days=90)
+    )
+    return [
+        replace(quarter, brand=opp.brand),
+        replace(quarter, owner_id=opp.owner_id),
+        replace(quarter, condition=opp.condition),
+        replace(quarter, date_basis="created", team_id=team.team_id),
+        DashboardFilter(owner_id=opp.owner_id, facility_id=opp.facility_id),
+        DashboardFilter(owner_id=NONE_ID, team_id=team.team_id),
+        DashboardFilter(brand=opp.brand, source=opp.source),
+        DashboardFilter(channel=opp.channel, condition=opp.condition),
+        DashboardFilter(business_id=opp.business_id, operation_id=opp.operation_id),
+    ]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("breakdown", ["stage", "owner", "source"])
+def test_every_path_gives_the_figures_the_planner_s_own_gives(
+    demo: Path, monkeypatch: pytest.MonkeyPatch, breakdown: str
+) -> None:
+    now = datetime.now()
+    paths = [
+        ReadPath(None),
+        *(ReadPath(index) for _column, index in dashboard_paths._INDEXED.values()),
+        ReadPath(dashboard_paths._CLOSE_INDEX),
+    ]
+    for flt in _pairs():
+        monkeypatch.setattr(dashboard_once, "read_path", lambda *_args: None)
+        planner = dashboard.load(flt, breakdown, TODAY, now)
+        assert planner.funnel.stages and any(s.reached for s in planner.funnel.stages), flt
+        for path in paths:
+            # An index that answers none of the filter's tests reads all of it: still right.
+            monkeypatch.setattr(dashboard_once, "read_path", lambda *_args, p=path: p)
+            assert dashboard.load(flt, breakdown, TODAY, now) == planner, (flt, path)
+
+
+@pytest.mark.sqlite_only
+def test_another_breakdown_read_on_every_path_gives_the_same_pipeline(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changing the breakdown reads the open pipeline again (dashboard.open_rows), found
+    the same way."""
+    now = datetime.now()
+    for flt in _pairs():
+        shown = dashboard.load(flt, "stage", TODAY, now)
+        monkeypatch.setattr(db_dashboard, "read_path", lambda *_args: None)
+        planner = dashboard.with_breakdown(shown, "source")
+        assert planner.pipeline.cells, flt
+        for index in (None, *(i for _c, i in dashboard_paths._INDEXED.values())):
+            monkeypatch.setattr(db_dashboard, "read_path", lambda *_a, i=index: ReadPath(i))
+            assert dashboard.with_breakdown(shown, "source") == planner, (flt, index)
+
+
+def _set_brand(brand: str, ids: list[int]) -> None:
+    m.Opportunity.update(brand=brand).where(m.Opportunity.id.in_(ids)).execute()
+
+
+@pytest.mark.sqlite_only
+def test_the_filter_keeping_the_fewest_is_read_through_its_index(demo: Path) -> None:
+    everyone = [o.id for o in m.Opportunity.select(m.Opportunity.id).order_by(m.Opportunity.id)]
+    quarter = DashboardFilter(
+        date_from=TODAY - timedelta(days=90), date_to=TODAY + timedelta(days=90)
+    )
+    # A rare brand within a broad range: through the brand's index.
+    _set_brand("Rare", everyone[:3])
+    rare = replace(quarter, brand="Rare").opportunity_filter()
+    assert dashboard_paths.read_path(rare, TODAY) == ReadPath("opportunity_brand_model")
+    # A common brand within a range of one day: through the close dates' index.
+    _set_brand("Common", everyone[3:])
+    day = m.Opportunity.get_by_id(everyone[-1]).est_close_date
+    narrow = DashboardFilter(brand="Common", date_from=day, date_to=day).opportunity_filter()
+    assert dashboard_paths.read_path(narrow, TODAY) == ReadPath("opportunity_est_close_date")
+    # Both broad (more than a fifth of the table each): the whole table, in order.
+    broad = replace(quarter, brand="Common", date_from=TODAY - timedelta(days=3650))
+    assert dashboard_paths.read_path(broad.opportunity_filter(), TODAY) == ReadPath(None)
+    # No test an index answers (a condition and a channel): the whole table.
+    opp = m.Opportunity.get_by_id(everyone[0])
+    plain = DashboardFilter(condition=opp.condition, channel=opp.channel).opportunity_filter()
+    assert dashboard_paths.read_path(plain, TODAY) == ReadPath(None)
+    # A salesperson's few sales at a facility: the owner's index, in id order (no gathering).
+    opp = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first()
+    assert opp.facility_id is not None
+    owner = DashboardFilter(owner_id=opp.owner_id, facility_id=opp.facility_id)
+    m.Opportunity.update(owner=None).where(
+        m.Opportunity.owner == opp.owner_id, m.Opportunity.id != opp.id
+    ).execute()
+    path = dashboard_paths.read_path(owner.opportunity_filter(), TODAY)
+    assert path == ReadPath("opportunity_owner_id")
+    assert path is not None and not path.by_id
+
+
+@pytest.mark.sqlite_only
+def test_the_choice_reads_indexes_only_and_the_refresh_follows_it(demo: Path) -> None:
+    opp = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first()
+    _set_brand("Rare", [opp.id])
+    flt = DashboardFilter(
+        brand="Rare", date_from=TODAY - timedelta(days=3650), date_to=TODAY + timedelta(3650)
+    )
+    sent = record_statements(lambda: dashboard.load(flt, "owner", TODAY))
+    counts = [sql for sql, _ in sent if "INDEXED BY opportunity_est_close_date WHERE" in sql]
+    assert len(counts) == 1
+    # Both reads of the opportunities go through the brand's index.
+    reads = [sql for sql, _ in sent if "FROM opportunity o" in sql]
+    assert len(reads) == 2
+    assert all("opportunity o INDEXED BY opportunity_brand_model" in sql for sql in reads)
+
+
+def test_the_server_s_planner_chooses_for_itself(demo: Path, backend: str) -> None:
+    flt = DashboardFilter(brand="Any", channel="web_form").opportunity_filter()
+    found = dashboard_paths.read_path(flt, TODAY)
+    assert (found is None) == (backend == "postgresql")
+    # A filter the dashboard's bar does not make is left to the planner on both.
+    assert dashboard_paths.read_path(replace(flt, status="open"), TODAY) is None
