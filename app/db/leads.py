@@ -12,6 +12,7 @@ from app.db.connection import database, is_sqlite, nulls_as_sqlite
 from app.db.consent import consenting_clause
 from app.db.queries import escape_like, fetch_all
 from app.db.steps.lead_search import LEAD_SEARCH_TEXT
+from app.db.steps.word_starts import LEAD_WORDS
 from app.domain.text import SUBSTRING_MIN_LENGTH, fold, search_words, words_of
 
 
@@ -67,7 +68,17 @@ class _Term:
 
 
 def _word_term(part: str) -> _Term:
-    """A term of one or two letters: the leads with a word starting so (`lead_start`)."""
+    """A term of one or two letters: the leads with a word starting so (SQLite: the words'
+    FTS5 index and its prefix index; the server: `lead_start`)."""
+    if is_sqlite():
+        # (A word holds no ASCII punctuation, so no quote: the phrase is the part itself.)
+        prefix = (f'"{part}" *',)
+        return _Term(
+            f"SELECT rowid AS id FROM {LEAD_WORDS} WHERE {LEAD_WORDS} MATCH ?",
+            prefix,
+            f"EXISTS (SELECT 1 FROM {LEAD_WORDS} WHERE {LEAD_WORDS} MATCH ? AND rowid = l.id)",
+            prefix,
+        )
     return _Term(
         "SELECT lead_id AS id FROM lead_start WHERE start = ?",
         (part,),
@@ -101,7 +112,7 @@ def _terms(flt: LeadFilter) -> list[_Term]:
     """The terms of the search, folded as the customer and opportunity searches fold
     ("muller" finds "Müller"). Three characters or more are found anywhere in the lead's
     text (SQLite: the FTS5 trigram index, schema step lead_search; the server: its pg_trgm
-    index); one or two at the start of a word (`lead_start`, schema step word_starts; each
+    index); one or two at the start of a word (schema step word_starts; each
     word of the term where punctuation parts it: "o'" is "o"), as in the opportunity list."""
     if flt.text and not is_sqlite():
         server_schema.fold_pending(database.obj, "lead_search")

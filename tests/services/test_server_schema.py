@@ -15,6 +15,7 @@ from app.db.steps import SCHEMA_VERSION
 from app.db.steps.open_sorts import OPEN_SORT_KEYS, open_index_name
 from app.db.steps.search_sort_keys import INDEXED_KEYS, PHONE_SEARCH, index_name
 from app.db.steps.search_sorts import SERVER_ONLY_INDEXES
+from app.db.steps.word_starts import LEAD_WORDS
 from app.db.steps.word_starts import SERVER_ONLY_INDEXES as SERVER_ONLY_STARTS
 from app.services import errors, workspace
 from tests import pg_server
@@ -25,7 +26,9 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 # the customers' phone numbers' (and the tables they keep their content in); the server's
 # search tables. (The funnel's figures kept per
 # opportunity and stage, and the dashboard's aggregates, are on both.)
-_SQLITE_ONLY = ("opportunity_search", PHONE_SEARCH, "lead_search_")  # FTS5 shadow tables
+_SQLITE_ONLY = ("opportunity_search", PHONE_SEARCH, "lead_search_", LEAD_WORDS)  # FTS5 tables
+# The leads' word starts: a table on the server, an FTS5 index of the words on SQLite.
+_SERVER_ONLY = ("lead_start",)
 
 
 def _normal_type(column_type: str) -> str:
@@ -69,7 +72,11 @@ def schema(db: Database) -> dict[str, object]:
     unique), backend-neutral."""
     shape: dict[str, object] = {}
     for table in sorted(db.get_tables()):
-        if table.startswith(_SQLITE_ONLY) or table in server_schema.SEARCH_TABLES:
+        if (
+            table.startswith(_SQLITE_ONLY)
+            or table in server_schema.SEARCH_TABLES
+            or table in _SERVER_ONLY
+        ):
             continue
         columns = sorted(
             (c.name, _normal_type(c.data_type), c.null, c.primary_key)

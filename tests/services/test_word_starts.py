@@ -153,11 +153,12 @@ def test_a_database_of_the_version_before_gains_the_starts(data_dir: Path) -> No
             if last_name:
                 found = leads.page(LeadFilter(text=last_name[:2]), "name", False, 0, 500)
                 assert lead_id in {r.id for r in found}, last_name
-        before = database.execute_sql("SELECT count(*) FROM lead_start").fetchone()[0]
-        # Run again (interrupted before its commit): the same starts, not twice the rows.
+        before = database.execute_sql("SELECT count(*) FROM lead_word").fetchone()[0]
+        assert before == len(lead_names)
+        # Run again (interrupted before its commit): the same words, not twice the rows.
         with database.atomic():
             word_starts(database.obj)
-        assert database.execute_sql("SELECT count(*) FROM lead_start").fetchone()[0] == before
+        assert database.execute_sql("SELECT count(*) FROM lead_word").fetchone()[0] == before
         assert database.execute_sql("SELECT count(*) FROM account_start").fetchone()[0] == starts
     finally:
         workspace.close_database()
