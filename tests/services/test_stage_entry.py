@@ -155,8 +155,15 @@ def test_a_schema_24_file_gains_each_sale_s_latest_move_from_its_history(
 def test_a_server_database_one_version_back_gains_each_sale_s_latest_move(
     pg_url: str, data_dir: Path, backend: str
 ) -> None:
-    workspace.open_server(pg_url)
-    try:
+    # The schema as it was: no column, no triggers, the owner's index of schema 20.
+    undo = (
+        *(f"DROP TRIGGER {name} ON stage_change" for name in TRIGGER_NAMES),
+        "DROP FUNCTION stage_entry_move()",
+        "ALTER TABLE opportunity DROP COLUMN stage_entered_at",
+        f'CREATE INDEX "{REPLACED_INDEX}" '
+        'ON "opportunity" ("owner_id", "status", "est_close_date", "stage_id")',
+    )
+    with pg_server.one_version_back(pg_url, stage_entry, *undo):
         user = people.sign_in_as("anna")
         for n in range(4):
             sale = factories.opportunity(user.id, topic=f"Sale {n}").id
@@ -172,20 +179,6 @@ def test_a_server_database_one_version_back_gains_each_sale_s_latest_move(
         ).execute()
         history = _from_history()
         assert None in history.values()
-        # The schema as it was: no column, no triggers, the owner's index of schema 20.
-        for name in TRIGGER_NAMES:
-            database.execute_sql(f"DROP TRIGGER {name} ON stage_change")
-        database.execute_sql("DROP FUNCTION stage_entry_move()")
-        database.execute_sql("ALTER TABLE opportunity DROP COLUMN stage_entered_at")
-        database.execute_sql(
-            f'CREATE INDEX "{REPLACED_INDEX}" '
-            'ON "opportunity" ("owner_id", "status", "est_close_date", "stage_id")'
-        )
-        database.execute_sql(
-            "UPDATE schema_version SET version = %s", (STEPS.index(stage_entry) + 1,)
-        )
-    finally:
-        workspace.close_database()
     workspace.open_server(pg_url)
     try:
         assert migrations.current_version(database.obj) == migrations.SCHEMA_VERSION
