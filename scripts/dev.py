@@ -21,7 +21,8 @@ commands:
                    ARGS, with QT_QPA_PLATFORM=offscreen; the services' and stress tests
                    run on SQLite and on a PostgreSQL server they start (the end of the
                    run says loudly when that half was skipped;
-                   SHOWROOM_TEST_POSTGRES=off skips it on purpose)
+                   SHOWROOM_TEST_POSTGRES=off skips it on purpose); in one process a
+                   core, up to four, unless ARGS choose with -n (-n 0: one process)
   check            ruff check, ruff format --check, mypy, lint-imports, the texts'
                    template up to date, every shipped language's catalogue complete
                    (no missing or fuzzy translation, placeholders as the original's,
@@ -212,7 +213,15 @@ def run_tests(args: list[str]) -> int:
         return 1
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return call([str(VENV_PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
+    return call([str(VENV_PYTHON), "-m", "pytest", *_workers(args), *args], cwd=ROOT, env=env)
+
+
+def _workers(args: list[str]) -> list[str]:
+    """The tests run in as many processes as the computer has cores, up to four (each with
+    a PostgreSQL server of its own), unless the arguments choose (`-n 0`: one process)."""
+    if any(a == "--numprocesses" or a.startswith(("-n", "--numprocesses=")) for a in args):
+        return []
+    return ["-n", str(max(1, min(os.cpu_count() or 1, 4)))]
 
 
 def run_checks(args: list[str]) -> int:

@@ -8,11 +8,13 @@ CI (CI=true) or with SHOWROOM_REQUIRE_POSTGRES=1 such a skip is a failure instea
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The program speaks the system's language: the tests read English whatever the machine's
@@ -54,9 +56,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", [SQLITE, POSTGRESQL], indirect=True)
 
 
-_postgres_skips: list[str] = []
-
-
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     """Which database the test runs on: "sqlite" unless parametrised."""
@@ -71,7 +70,6 @@ def pg(request: pytest.FixtureRequest) -> Iterator[pg_server.TestServer]:
     if why:
         if postgres_required():
             pytest.fail(f"PostgreSQL is required here (CI): {why}")
-        _postgres_skips.append(why)
         pytest.skip(f"PostgreSQL half skipped: {why}")
     server = pg_server.TestServer()
     server.start()
@@ -129,9 +127,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # ty
     ]
     if skipped:
         terminalreporter.write_sep("!", "POSTGRESQL NOT TESTED", red=True, bold=True)
-        terminalreporter.write_line(
-            f"{len(skipped)} tests on PostgreSQL were skipped: {_postgres_skips[0] if _postgres_skips else ''}."
-        )
+        # (The reason as the skip gave it: with several worker processes, the skips
+        # happened in the workers, and only their reports reach this one.)
+        reason = skipped[0].longrepr
+        why = str(reason[2] if isinstance(reason, tuple) else reason)
+        why = why.split("PostgreSQL half skipped: ", 1)[-1]
+        terminalreporter.write_line(f"{len(skipped)} tests on PostgreSQL were skipped: {why}.")
         terminalreporter.write_line(
             "Only the SQLite half ran. Install PostgreSQL (Debian: apt-get install postgresql) "
             "or set SHOWROOM_TEST_POSTGRES to a server's URL to run both."
@@ -191,6 +192,72 @@ def db(
     people.sign_in_as("anna", "administrator")
     yield path
     workspace.close_database()
+
+
+@pytest.fixture(scope="session")
+def _demo_copies() -> Iterator[dict[tuple[str, str], Any]]:
+    """The demo databases loaded so far in this run, by backend and arguments: a SQLite
+    file, or a server database nobody connects to (with its server, to drop it at the end)."""
+    kept: dict[tuple[str, str], Any] = {}
+    yield kept
+    for backend, _arguments in list(kept):
+        if backend == POSTGRESQL:
+            server, name = kept[(backend, _arguments)]
+            with contextlib.suppress(Exception):
+                server.drop_database(name)
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """A closed SQLite database copied with its write-ahead log, if one is left."""
+    for extra in ("", "-wal"):
+        Path(f"{target}{extra}").unlink(missing_ok=True)
+        if Path(f"{source}{extra}").exists():
+            shutil.copy(f"{source}{extra}", f"{target}{extra}")
+    Path(f"{target}-shm").unlink(missing_ok=True)
+
+
+@pytest.fixture
+def demo_data(
+    db: Path,
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    _demo_copies: dict[tuple[str, str], Any],
+) -> Callable[..., None]:
+    """`load(**arguments)` does what `demo.load_demo(**arguments)` does to the test's
+    database, with anna still signed in; loading the demo takes seconds, so the first
+    test to ask for these arguments loads it and keeps a copy, and the others get a copy
+    of that copy (a file copied, or a server database made from it as from a template)."""
+    from app import demo
+
+    def load(**arguments: Any) -> None:
+        key = (backend, repr(sorted(arguments.items())))
+        kept = _demo_copies.get(key)
+        if kept is None:
+            demo.load_demo(**arguments)
+        workspace.close_database()
+        if backend == POSTGRESQL:
+            server = request.getfixturevalue("pg")
+            url = request.getfixturevalue("pg_url")
+            name = url.rsplit("/", 1)[1]
+            if kept is None:
+                copy = f"showroom_demo_{os.getpid()}_{len(_demo_copies) + 1}"
+                server.create_database(copy, template=name)
+                _demo_copies[key] = (server, copy)
+            else:
+                server.create_database(name, template=kept[1])
+            workspace.open_server(url)
+        else:
+            if kept is None:
+                kept = tmp_path_factory.mktemp("demo") / "showroom.sqlite3"
+                _copy_sqlite(db, kept)
+                _demo_copies[key] = kept
+            else:
+                _copy_sqlite(kept, db)
+            workspace.open_database(db)
+        people.sign_in_as("anna", "administrator")
+
+    return load
 
 
 @pytest.fixture

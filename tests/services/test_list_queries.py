@@ -5,13 +5,12 @@ Every sort, both directions, short and long search terms, whichever way the quer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app import demo
 from app.db import queries
 from app.db.connection import database, is_sqlite
 from app.domain.text import fold, searchable, words_of
@@ -77,8 +76,8 @@ def _expected(
 
 
 @pytest.fixture
-def rows(db: Path) -> list[tuple[Any, ...]]:
-    demo.load_demo(today=TODAY)
+def rows(demo_data: Callable[..., None]) -> list[tuple[Any, ...]]:
+    demo_data(today=TODAY)
     return list(database.execute_sql(_ALL).fetchall())
 
 

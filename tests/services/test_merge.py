@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from app import demo
 from app.db import accounts as db_accounts
 from app.db import models as m
 from app.db.connection import database
@@ -57,8 +57,8 @@ def _two_busy_customers() -> tuple[int, int]:
 
 
 @pytest.fixture
-def demo_pair(db: Path) -> tuple[int, int]:
-    demo.load_demo(seed=7, today=TODAY)
+def demo_pair(demo_data: Callable[..., None]) -> tuple[int, int]:
+    demo_data(seed=7, today=TODAY)
     keep, drop = _two_busy_customers()
     # Activities of the customer itself and of a lead it came from, not only of its sales.
     for data in (
