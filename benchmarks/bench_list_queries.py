@@ -23,7 +23,13 @@ repaint of the rows), and the statements each filter sends.
 
     PYTHONPATH=. python -m benchmarks.bench_list_queries [--sizes 10000 100000 300000]
         [--repeat 3] [--server postgresql://user:password@host/postgres | --no-server]
-        [--widget]
+        [--widget] [--sorts topic probability ...] [--texts golf WVWZZZ ...] [--both-ways]
+
+--both-ways times each keystroke under each sort descending too (twice the run). --sorts
+and --texts narrow a run to some sorts and some searches (each text typed one
+character at a time; "vin" stands for the start of a reserved Volkswagen's VIN, "serial"
+for its serial), to look at a miss; the keystrokes over the target are listed by sort,
+status and text.
 
 Without --server it starts a PostgreSQL server of its own (tests/pg_server.py) and moves
 each synthetic database onto it with the program's move-to-server. Exits 1 when a target
@@ -41,6 +47,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from functools import partial
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +57,7 @@ from app.db.connection import database, is_sqlite
 from app.services import opportunities, sign_in, workspace
 from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
 from benchmarks import synthetic
+from benchmarks.measure import term_length, typed
 from benchmarks.statements import record_statements
 
 DATA = synthetic.ROOT / "bench-data"
@@ -73,9 +81,14 @@ _BASE_PAGE = (
 _BASE_COUNT = "SELECT count(*) " + _BASE_FROM
 
 
-def _typed(word: str) -> list[str]:
-    """What the search box holds after each keystroke of `word`."""
-    return [word[:n] for n in range(1, len(word) + 1)]
+# The searches typed when --texts names none.
+TEXTS = ("golf", "rossi", "müller", "o'brien", "vin", "serial")
+# What the run searches: the texts and sorts of --texts and --sorts (set by main()).
+_chosen: dict[str, tuple[Any, ...]] = {
+    "texts": TEXTS,
+    "sorts": tuple(SORT_COLUMNS),
+    "directions": (False,),
+}
 
 
 def _sequences() -> dict[str, list[str]]:
@@ -85,18 +98,9 @@ def _sequences() -> dict[str, list[str]]:
         f"WHERE v.vin LIKE {database.param} ORDER BY o.id LIMIT 1",
         ("WVW%",),
     ).fetchone()[0]
-    return {
-        "golf": _typed("golf"),
-        "rossi": _typed("rossi"),
-        "müller": _typed("müller"),
-        "o'brien": _typed("o'brien"),
-        "VIN start": _typed(vin[:8]),
-        "VIN serial": _typed(vin[-6:]),
-    }
-
-
-def _length(text: str) -> str:
-    return str(len(text)) if len(text) < 4 else "4+"
+    named = {"vin": ("VIN start", vin[:8]), "serial": ("VIN serial", vin[-6:])}
+    chosen = [named.get(text, (text, text)) for text in _chosen["texts"]]
+    return {name: typed(word) for name, word in chosen}
 
 
 def _ms(seconds: list[float]) -> tuple[float, float]:
@@ -139,6 +143,7 @@ def bench_keystrokes(label: str, repeat: int) -> list[str]:
     app: dict[str, list[float]] = defaultdict(list)
     base: dict[str, list[float]] = defaultdict(list)
     by_sort: dict[str, list[float]] = defaultdict(list)
+    by_case: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     worst: list[tuple[float, str, str, str]] = []
     for text in typed:
         for status in (None, "open"):
@@ -147,14 +152,18 @@ def bench_keystrokes(label: str, repeat: int) -> list[str]:
                 # Interleaved: the baseline (everyone's; at 300,000 it takes seconds, so
                 # once a text) between the program's runs.
                 if status is None and run == 0:
-                    base[_length(text)].append(_time(_baseline(text, None)))
-                for sort in SORT_COLUMNS:
+                    base[term_length(text)].append(_time(_baseline(text, None)))
+                for sort, descending in product(_chosen["sorts"], _chosen["directions"]):
                     elapsed = _time(
-                        partial(opportunities.count_and_first_page, flt, sort, False, PAGE, today)
+                        partial(
+                            opportunities.count_and_first_page, flt, sort, descending, PAGE, today
+                        )
                     )
-                    app[_length(text)].append(elapsed)
-                    by_sort[sort].append(elapsed)
-                    worst.append((elapsed, sort, text, status or "all"))
+                    named = f"{sort} desc" if descending else sort
+                    app[term_length(text)].append(elapsed)
+                    by_sort[named].append(elapsed)
+                    by_case[named, status or "all", text].append(elapsed)
+                    worst.append((elapsed, named, text, status or "all"))
     first_screens = {
         (sort, descending): _ms(
             [
@@ -171,7 +180,7 @@ def bench_keystrokes(label: str, repeat: int) -> list[str]:
                 for _ in range(repeat)
             ]
         )[0]
-        for sort in SORT_COLUMNS
+        for sort in _chosen["sorts"]
         for descending in (False, True)
     }
     print(
@@ -196,9 +205,16 @@ def bench_keystrokes(label: str, repeat: int) -> list[str]:
         "  the open ones' first screen, no search (median, ascending / descending): "
         + ", ".join(
             f"{s} {first_screens[s, False]:.1f} / {first_screens[s, True]:.1f}"
-            for s in SORT_COLUMNS
+            for s in _chosen["sorts"]
         )
     )
+    over_target = sorted(
+        (max(times), case) for case, times in by_case.items() if max(times) * 1000 >= KEYSTROKE_MS
+    )
+    if over_target:
+        print("  keystrokes over the target (slowest run; sort, status, text):")
+        for elapsed, (sort, status, text) in reversed(over_target):
+            print(f"    {sort:<15} {status:<5} {text!r:<12} {elapsed * 1000:6.1f} ms")
     print("  slowest keystrokes:")
     for elapsed, sort, text, status in sorted(worst, reverse=True)[:5]:
         print(f"    {text!r:<12} {status:<5} by {sort:<15} {elapsed * 1000:6.1f} ms")
@@ -274,8 +290,8 @@ def bench_widget(label: str, repeat: int) -> list[str]:
 
         sent = record_statements(filter_shown)
         elapsed = painted.at - start[0] if painted.count else float("nan")
-        times[_length(text)].append(elapsed)
-        qt_part[_length(text)].append(elapsed - inside[0])
+        times[term_length(text)].append(elapsed)
+        qt_part[term_length(text)].append(elapsed - inside[0])
         paints.append(painted.count)
         resets_each.append(resets[0])
         sent_each.append(len(sent))
@@ -284,7 +300,7 @@ def bench_widget(label: str, repeat: int) -> list[str]:
         # The same reads without Qt: the bar's filter, the list's sort, the first page.
         column, descending = model.sort_state()
         flt, sort = page.filter_bar.current_filter(), model.COLUMNS[column][1]
-        alone[_length(text)].append(_time(partial(read_first, flt, sort, descending, PAGE)))
+        alone[term_length(text)].append(_time(partial(read_first, flt, sort, descending, PAGE)))
 
     for run in range(repeat):
         for position, text in enumerate(t for texts in _sequences().values() for t in texts):
@@ -363,7 +379,17 @@ def main() -> None:
     parser.add_argument("--server", help="an admin URL of a server to use (else one of its own)")
     parser.add_argument("--no-server", action="store_true", help="SQLite only")
     parser.add_argument("--widget", action="store_true", help="the real list page too")
+    parser.add_argument("--sorts", nargs="+", choices=list(SORT_COLUMNS), help="only these sorts")
+    parser.add_argument(
+        "--texts", nargs="+", help=f"only these searches (default: {' '.join(TEXTS)})"
+    )
+    parser.add_argument(
+        "--both-ways", action="store_true", help="each sort descending too (else ascending)"
+    )
     args = parser.parse_args()
+    _chosen["texts"] = tuple(args.texts or TEXTS)
+    _chosen["sorts"] = tuple(args.sorts or SORT_COLUMNS)
+    _chosen["directions"] = (False, True) if args.both_ways else (False,)
     missed: list[str] = []
     server_cm = None if args.no_server else _server(args.server)
     server = server_cm.__enter__() if server_cm else None

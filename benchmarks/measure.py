@@ -136,3 +136,82 @@ class Targets:
             print(f"missed {len(self.missed)} target(s): {', '.join(self.missed)}")
             sys.exit(1)
         print("every target met")
+
+
+# --- a search typed one character at a time -----------------------------------------------
+
+TERM_LENGTHS = ("1", "2", "3", "4+")
+
+
+def typed(word: str) -> list[str]:
+    """What a search box holds after each keystroke of `word`."""
+    return [word[:n] for n in range(1, len(word) + 1)]
+
+
+def term_length(text: str) -> str:
+    """A search's length as the figures are grouped: 1, 2, 3, 4+ characters."""
+    return str(len(text)) if len(text) < 4 else "4+"
+
+
+@dataclass
+class Keystrokes:
+    """The times (ms) of each keystroke, by term length: the program's (each of its
+    variants: sorts, filters) and the baseline's; the slowest of the program's."""
+
+    program: dict[str, list[float]]
+    baseline: dict[str, list[float]]
+    slowest: list[tuple[float, str, str]]
+
+    def figures(self, length: str) -> tuple[Figures, Figures]:
+        return Figures(tuple(self.program[length])), Figures(tuple(self.baseline[length]))
+
+
+def keystrokes(
+    texts: Sequence[str],
+    repeat: int,
+    variants: Callable[[str], Sequence[tuple[str, Callable[[], object]]]],
+    baseline: Callable[[str], Callable[[], object]],
+    baseline_rounds: int = 1,
+) -> Keystrokes:
+    """Each text (a keystroke) `repeat` rounds: the baseline's call for it (in the first
+    `baseline_rounds` rounds only, where it takes seconds), then each of the program's
+    `variants(text)` (name, call), so the two run interleaved keystroke by keystroke."""
+    program: dict[str, list[float]] = {length: [] for length in TERM_LENGTHS}
+    base: dict[str, list[float]] = {length: [] for length in TERM_LENGTHS}
+    slowest: list[tuple[float, str, str]] = []
+    for round_ in range(repeat):
+        for text in texts:
+            if round_ < baseline_rounds:
+                base[term_length(text)].append(timed_ms(baseline(text)))
+            for how, call in variants(text):
+                taken = timed_ms(call)
+                program[term_length(text)].append(taken)
+                slowest.append((taken, text, how))
+    slowest.sort(reverse=True)
+    return Keystrokes(program, base, slowest)
+
+
+def report_keystrokes(label: str, found: Keystrokes, target_ms: float) -> list[str]:
+    """Print median and p95 per term length beside the baseline's, the ratio of the
+    medians and the slowest keystrokes; return the term lengths whose p95 missed the
+    target (p95 < target_ms)."""
+    missed: list[str] = []
+    for length in TERM_LENGTHS:
+        if not found.program[length]:
+            continue
+        app, base = found.figures(length)
+        over = not app.p95 < target_ms
+        if over:
+            missed.append(f"{label}: terms of {length} characters, p95 {app.p95:.1f} ms")
+        ratio = f"ratio {app.median / base.median:5.3f}" if base.times else ""
+        base_text = (
+            f"baseline median {base.median:7.1f} ms  p95 {base.p95:7.1f} ms" if base.times else ""
+        )
+        print(
+            f"  {length:>2} characters: median {app.median:6.1f} ms  p95 {app.p95:6.1f} ms   "
+            f"{base_text}   {ratio}" + ("  <-- over target" if over else "")
+        )
+    print("  slowest keystrokes:")
+    for taken, text, how in found.slowest[:5]:
+        print(f"    {text!r:<12} {how:<28} {taken:6.1f} ms")
+    return missed

@@ -3,16 +3,19 @@ opportunities, and writing the match keys of many accounts at once."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from peewee import JOIN
 
 from app.db import models as m
 from app.db.connection import case_blind_like, database, is_sqlite, transaction
 from app.db.consent import consenting_clause
-from app.db.queries import escape_like, fetch_all
+from app.db.queries import COUNT_LIMIT, escape_like, fetch_all
 from app.db.steps.duplicate_indexes import NAME_ORDER_COLLATION
+from app.domain.text import SUBSTRING_MIN_LENGTH, words_of
 
 ACCOUNT_SORT_COLUMNS = {
     "name": "a.sort_name",
@@ -42,29 +45,99 @@ def _like(term: str) -> str:
     return f"%{escape_like(term)}%"
 
 
+_STARTS = "EXISTS (SELECT 1 FROM account_start s WHERE s.account_id = a.id AND s.start = ?)"
+
+
+def _first_start(terms: Sequence[AccountSearchTerm]) -> str | None:
+    """The first word start a search of one or two letters looks for, if it is one."""
+    if not terms or terms[0].phones or len(terms[0].folded) >= SUBSTRING_MIN_LENGTH:
+        return None
+    parts = words_of(terms[0].folded)
+    return parts[0] if parts else None
+
+
+def _found(
+    terms: Sequence[AccountSearchTerm], kind: str | None, consent: str | None
+) -> tuple[str, list[object]]:
+    """A SELECT of the ids (column `id`) of the filter's customers. A search starting with a
+    term of one or two letters reads that term's customers from `account_start` and tests
+    the rest on each, rather than leave the server to join every customer's id to them."""
+    start = _first_start(terms)
+    if start is None:
+        where, params = _account_where(terms, kind, consent)
+        return f"SELECT a.id FROM account a{where}", params
+    rest = [replace(terms[0], folded=" ".join(words_of(terms[0].folded)[1:])), *terms[1:]]
+    where, params = _account_where([t for t in rest if t.folded], kind, consent)
+    if not where:  # nothing else to test: no customer is read
+        return "SELECT account_id AS id FROM account_start WHERE start = ?", [start]
+    join = "CROSS JOIN" if is_sqlite() else "JOIN"
+    sql = f"SELECT a.id FROM account_start f {join} account a ON a.id = f.account_id{where}"
+    return f"{sql} AND f.start = ?", [*params, start]
+
+
+def _by_name(
+    terms: Sequence[AccountSearchTerm],
+    kind: str | None,
+    consent: str | None,
+    direction: str,
+    start: str,
+) -> tuple[str, list[object]]:
+    """The ids of a page by name of a search starting with a word start: the start's
+    entries in the name's order (account_start_name), each tested for the rest, so the
+    page is the range's first entries that pass, whatever the count."""
+    rest = [t for t in terms[1:] if t.folded]
+    where, params = _account_where(rest, kind, consent)
+    order = f"ORDER BY f.sort_name {direction}, f.account_id {direction} LIMIT ? OFFSET ?"
+    if not where:
+        return f"SELECT f.account_id FROM account_start f WHERE f.start = ? {order}", [start]
+    join = "CROSS JOIN" if is_sqlite() else "JOIN"
+    sql = f"SELECT f.account_id FROM account_start f {join} account a ON a.id = f.account_id"
+    return f"{sql}{where} AND f.start = ? {order}", [*params, start]
+
+
+def _term_clause(term: AccountSearchTerm) -> tuple[str, list[object]]:
+    """One term's clause over `account a`. One or two letters find the start of a word of
+    the customer's name, e-mail, phone or postcode (`account_start`, schema step
+    word_starts; each word of the term where punctuation parts it), as the opportunity and
+    lead lists read them; longer terms anywhere (on the server by the columns' trigram
+    indexes), the city too."""
+    parts = words_of(term.folded) if len(term.folded) < SUBSTRING_MIN_LENGTH else []
+    if parts and not term.phones:
+        clause = " AND ".join([_STARTS] * len(parts))
+        return f"({clause})", list(parts)
+    # The name is matched in its folded form (sort_name), so "muller" finds "Müller" and
+    # "попов" "Попов"; a phone number in its normalised form as well as typed.
+    like = _like(term.text)
+    ilike = case_blind_like()
+    clause = (
+        f"(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
+        f"OR a.phone LIKE ? ESCAPE '\\' OR a.city {ilike} ? ESCAPE '\\' "
+        f"OR a.postcode {ilike} ? ESCAPE '\\'"
+        + " OR a.sort_name LIKE ? ESCAPE '\\'" * bool(term.unspelled)
+        + " OR a.phone_key LIKE ?" * len(term.phones)
+        + ")"
+    )
+    params: list[object] = [
+        _like(term.folded),
+        _like(term.text.lower()),
+        like,
+        like,
+        escape_like(term.text) + "%",
+    ]
+    params.extend([_like(term.unspelled)] if term.unspelled else [])
+    params.extend(f"%{p}%" for p in term.phones)
+    return clause, params
+
+
 def _account_where(
     terms: Sequence[AccountSearchTerm], kind: str | None, consent: str | None = None
 ) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     for term in terms:
-        # The name is matched in its folded form (sort_name), so "muller" finds "Müller"
-        # and "попов" "Попов"; a phone number in its normalised form as well as typed.
-        like = _like(term.text)
-        ilike = case_blind_like()
-        clauses.append(
-            f"(a.sort_name LIKE ? ESCAPE '\\' OR a.email_key LIKE ? ESCAPE '\\' "
-            f"OR a.phone LIKE ? ESCAPE '\\' OR a.city {ilike} ? ESCAPE '\\' "
-            f"OR a.postcode {ilike} ? ESCAPE '\\'"
-            + " OR a.sort_name LIKE ? ESCAPE '\\'" * bool(term.unspelled)
-            + " OR a.phone_key LIKE ?" * len(term.phones)
-            + ")"
-        )
-        params.extend(
-            [_like(term.folded), _like(term.text.lower()), like, like, escape_like(term.text) + "%"]
-        )
-        params.extend([_like(term.unspelled)] if term.unspelled else [])
-        params.extend(f"%{p}%" for p in term.phones)
+        clause, more = _term_clause(term)
+        clauses.append(clause)
+        params.extend(more)
     if kind:
         clauses.append("a.kind = ?")
         params.append(kind)
@@ -77,8 +150,21 @@ def _account_where(
 def count_accounts(
     terms: Sequence[AccountSearchTerm], kind: str | None, consent: str | None = None
 ) -> int:
-    where, params = _account_where(terms, kind, consent)
-    return int(fetch_all(f"SELECT count(*) FROM account a{where}", params)[0][0])
+    """How many customers the filter holds; a search's count stops at COUNT_LIMIT + 1
+    (which stands for "more than COUNT_LIMIT")."""
+    if not terms:
+        where, params = _account_where(terms, kind, consent)
+        return int(fetch_all(f"SELECT count(*) FROM account a{where}", params)[0][0])
+    found, params = _found(terms, kind, consent)
+    sql = f"SELECT count(*) FROM ({found} LIMIT ?) n"
+    return int(fetch_all(sql, [*params, COUNT_LIMIT + 1])[0][0])
+
+
+# A customer's sort column (an expression the same in value and order replaces it).
+_UNINDEXED = re.compile(r"\ba\.(\w+)")
+
+# The customer's columns the list shows or sorts by.
+_LISTED = ("id", "name", "kind", "email", "phone", "postcode", "city", "sort_name")
 
 
 def account_page(
@@ -89,17 +175,85 @@ def account_page(
     offset: int,
     limit: int,
     consent: str | None = None,
+    count: int | None = None,
 ) -> list[AccountListRow]:
+    """A sorted page; `count` is the filter's count if known (count_accounts)."""
     where, params = _account_where(terms, kind, consent)
+    direction = "DESC" if descending else "ASC"
+    key = ACCOUNT_SORT_COLUMNS.get(sort, "a.sort_name")
+    source = "account a"
+    tie = "a.id"
+    start = _first_start(terms)
+    if start is not None and sort == "name":
+        ids, params = _by_name(terms, kind, consent, direction, start)
+        params += [limit, offset]
+        where, limit, offset = f" WHERE a.id IN ({ids})", limit, 0
+    elif terms and not is_sqlite():
+        if count is None:
+            count = count_accounts(terms, kind, consent)
+        if count <= COUNT_LIMIT and _first_start(terms) is not None:
+            # The term's customers looked up by id and sorted: the server's planner, which
+            # cannot tell how few they are, joined every customer's id to them, or walked
+            # the name's index testing each customer ("ro": the Rossis come late).
+            found, params = _found(terms, kind, consent)
+            source = (
+                f"({found}) m CROSS JOIN LATERAL (SELECT {', '.join(_LISTED)} "
+                "FROM account x WHERE x.id = m.id OFFSET 0) a"
+            )
+            where = ""
+        elif count <= COUNT_LIMIT:
+            # Read from the columns' trigram indexes and sorted by keys no index holds, for
+            # the same reason.
+            key = _UNINDEXED.sub(lambda c: f"(a.{c[1]} || '')", key)
+            tie = "(a.id + 0)"
+    sql = (
+        "SELECT a.id, a.name, a.kind, a.email, a.phone, a.postcode, a.city, "
+        "(SELECT count(*) FROM opportunity o WHERE o.account_id = a.id AND o.status = 'open') "
+        f"AS open_opportunities FROM {source}{where} "
+        f"ORDER BY {key} {direction}, {tie} {direction} LIMIT ? OFFSET ?"
+    )
+    return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
+
+
+def account_count_and_first_page(
+    terms: Sequence[AccountSearchTerm],
+    kind: str | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    consent: str | None = None,
+) -> tuple[int, list[AccountListRow]]:
+    """The filter's count (a search's up to COUNT_LIMIT + 1) and its first `limit` rows:
+    what the customer list reads for each filter."""
+    if terms and is_sqlite() and _first_start(terms) is None:
+        # A term of three characters or more tests every customer (SQLite has no index of
+        # their columns' trigrams): once, its matches' ids collected as they are counted,
+        # and the page read from them, where the count and the page each tested all.
+        found, params = _found(terms, kind, consent)
+        ids = [r[0] for r in fetch_all(f"{found} LIMIT ?", [*params, COUNT_LIMIT + 1])]
+        if len(ids) <= COUNT_LIMIT:
+            return len(ids), _rows_of(ids, sort, descending, limit)
+        return len(ids), account_page(terms, kind, sort, descending, 0, limit, consent, len(ids))
+    count = count_accounts(terms, kind, consent)
+    if not count:
+        return 0, []
+    return count, account_page(terms, kind, sort, descending, 0, limit, consent, count)
+
+
+def _rows_of(ids: list[int], sort: str, descending: bool, limit: int) -> list[AccountListRow]:
+    """The first `limit` of these customers in the list's order (SQLite: the ids as one
+    JSON parameter, whatever their number)."""
+    if not ids:
+        return []
     direction = "DESC" if descending else "ASC"
     key = ACCOUNT_SORT_COLUMNS.get(sort, "a.sort_name")
     sql = (
         "SELECT a.id, a.name, a.kind, a.email, a.phone, a.postcode, a.city, "
         "(SELECT count(*) FROM opportunity o WHERE o.account_id = a.id AND o.status = 'open') "
-        f"AS open_opportunities FROM account a{where} "
-        f"ORDER BY {key} {direction}, a.id {direction} LIMIT ? OFFSET ?"
+        "AS open_opportunities FROM account a WHERE a.id IN (SELECT value FROM json_each(?)) "
+        f"ORDER BY {key} {direction}, a.id {direction} LIMIT ?"
     )
-    return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
+    return fetch_all(sql, [json.dumps(ids), limit])  # type: ignore[return-value]
 
 
 def account_opportunities(account_id: int) -> list[m.Opportunity]:

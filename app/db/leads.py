@@ -12,7 +12,7 @@ from app.db.connection import database, is_sqlite, nulls_as_sqlite
 from app.db.consent import consenting_clause
 from app.db.queries import escape_like, fetch_all
 from app.db.steps.lead_search import LEAD_SEARCH_TEXT
-from app.domain.text import SUBSTRING_MIN_LENGTH, fold, search_words
+from app.domain.text import SUBSTRING_MIN_LENGTH, fold, search_words, words_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,44 +48,77 @@ LeadListRow = tuple[int, str, str, str, str, str, str, str, str, str, str | None
 
 _KEYS_AT_ONCE = 500  # below SQLite's limit on a statement's variables
 
+# A search counts its matches up to this many and says "more than" beyond, as the
+# opportunity list does (app.db.queries.COUNT_LIMIT): counting the tens of thousands of
+# leads a letter finds outlasts a keystroke.
+COUNT_LIMIT = 10_000
 
-def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    # Folded as the customer and opportunity searches fold ("muller" finds "Müller"); a
-    # phone number in any notation finds the lead's normalised number.
-    terms: list[str] = []
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """One term of a search, read two ways: `source` selects the ids (column `id`) of the
+    leads it finds from its index (reading the matches), `check` tests one lead `l` (a walk
+    down the sorted list, for a term that finds most leads)."""
+
+    source: str
+    source_params: tuple[object, ...]
+    check: str
+    check_params: tuple[object, ...]
+
+
+def _word_term(part: str) -> _Term:
+    """A term of one or two letters: the leads with a word starting so (`lead_start`)."""
+    return _Term(
+        "SELECT lead_id AS id FROM lead_start WHERE start = ?",
+        (part,),
+        "EXISTS (SELECT 1 FROM lead_start w WHERE w.lead_id = l.id AND w.start = ?)",
+        (part,),
+    )
+
+
+def _substring_term(folded: str) -> _Term:
+    like = (f"%{escape_like(folded)}%",)
+    if not is_sqlite():  # the folded text in the server's search table, its trigram index
+        return _Term(
+            "SELECT id FROM lead_search WHERE body LIKE ? ESCAPE '\\'",
+            like,
+            "EXISTS (SELECT 1 FROM lead_search c WHERE c.id = l.id AND c.body LIKE ? ESCAPE '\\')",
+            like,
+        )
+    check = (
+        f"EXISTS (SELECT 1 FROM {LEAD_SEARCH_TEXT} c WHERE c.id = l.id AND c.c0 LIKE ? ESCAPE '\\')"
+    )
+    if len(folded) < SUBSTRING_MIN_LENGTH:  # punctuation alone ("%"): every text read
+        return _Term(
+            f"SELECT id FROM {LEAD_SEARCH_TEXT} WHERE c0 LIKE ? ESCAPE '\\'", like, check, like
+        )
+    # A quoted FTS5 phrase is a substring match with the trigram tokenizer (lead_search).
+    phrase = ('"' + folded.replace('"', '""') + '"',)
+    return _Term("SELECT rowid AS id FROM lead_search WHERE body MATCH ?", phrase, check, like)
+
+
+def _terms(flt: LeadFilter) -> list[_Term]:
+    """The terms of the search, folded as the customer and opportunity searches fold
+    ("muller" finds "Müller"). Three characters or more are found anywhere in the lead's
+    text (SQLite: the FTS5 trigram index, schema step lead_search; the server: its pg_trgm
+    index); one or two at the start of a word (`lead_start`, schema step word_starts; each
+    word of the term where punctuation parts it: "o'" is "o"), as in the opportunity list."""
     if flt.text and not is_sqlite():
         server_schema.fold_pending(database.obj, "lead_search")
-    # Another filter (open leads, a status, an owner, a channel, consent) narrows the leads
-    # to some thousands: each of those is then looked up in the kept text, which beats
-    # collecting every lead a common term finds ("example": all of them) from the index.
-    narrowed = _narrowed(flt)
+    terms: list[_Term] = []
     for term in search_words(flt.text):
         folded = fold(term)
-        if is_sqlite() and narrowed:
-            terms.append(
-                f"EXISTS (SELECT 1 FROM {LEAD_SEARCH_TEXT} c "
-                "WHERE c.id = l.id AND c.c0 LIKE ? ESCAPE '\\')"
-            )
-            params.append(f"%{escape_like(folded)}%")
-        elif is_sqlite() and len(folded) >= SUBSTRING_MIN_LENGTH:
-            # The trigram index of the folded text (schema step lead_search): a quoted FTS5
-            # phrase is a substring match there, as the LIKE below.
-            terms.append("l.id IN (SELECT rowid FROM lead_search WHERE body MATCH ?)")
-            params.append('"' + folded.replace('"', '""') + '"')
-        elif is_sqlite():  # too short for the trigram index: the kept text, without folding
-            terms.append(f"l.id IN (SELECT id FROM {LEAD_SEARCH_TEXT} WHERE c0 LIKE ? ESCAPE '\\')")
-            params.append(f"%{escape_like(folded)}%")
-        else:  # the same folded text, kept in the server's search table
-            terms.append("l.id IN (SELECT id FROM lead_search WHERE body LIKE ? ESCAPE '\\')")
-            params.append(f"%{escape_like(folded)}%")
-    if terms and flt.phones:
-        phone = " OR ".join(["l.phone_key LIKE ?"] * len(flt.phones))
-        clauses.append(f"(({' AND '.join(terms)}) OR {phone})")
-        params.extend(f"%{p}%" for p in flt.phones)
-    else:
-        clauses.extend(terms)
+        parts = words_of(folded) if len(folded) < SUBSTRING_MIN_LENGTH else []
+        terms.extend(_word_term(part) for part in parts)
+        if folded and not parts:
+            terms.append(_substring_term(folded))
+    return terms
+
+
+def _other_clauses(flt: LeadFilter) -> tuple[list[str], list[object]]:
+    """The filters besides the search, over `lead l`."""
+    clauses: list[str] = []
+    params: list[object] = []
     for column, value in (
         ("l.status", flt.status),
         ("l.owner_id", flt.owner_id),
@@ -99,52 +132,179 @@ def _lead_where(flt: LeadFilter) -> tuple[str, list[object]]:
     if flt.consent:
         clauses.append(consenting_clause("l", "lead_id"))
         params.append(flt.consent)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+    return clauses, params
+
+
+def _phones(flt: LeadFilter) -> tuple[str, list[object]]:
+    """The search read as a phone number: the lead's normalised number holds it."""
+    return " OR ".join(["l.phone_key LIKE ?"] * len(flt.phones)), [f"%{p}%" for p in flt.phones]
+
+
+def _checked(flt: LeadFilter, terms: list[_Term]) -> tuple[str, list[object]]:
+    """The WHERE clause testing each lead: the other filters, every term (or the number)."""
+    clauses, params = _other_clauses(flt)
+    found = " AND ".join(t.check for t in terms)
+    found_params = [p for t in terms for p in t.check_params]
+    if flt.phones:
+        phone, phone_params = _phones(flt)
+        found, found_params = f"(({found}) OR {phone})", [*found_params, *phone_params]
+    return " WHERE " + " AND ".join([*clauses, found]), [*params, *found_params]
+
+
+def _matches(flt: LeadFilter, terms: list[_Term]) -> tuple[str, list[object]]:
+    """A SELECT of the ids of the search's leads read from the first term's index, each
+    tested for the other terms and filters (without ORDER BY)."""
+    first, others = terms[0], terms[1:]
+    clauses, params = _other_clauses(flt)
+    if clauses:
+        # SQLite told the order (the matches, then their leads); the server orders it.
+        join = "CROSS JOIN" if is_sqlite() else "JOIN"
+        sql = f"SELECT l.id FROM ({first.source}) m {join} lead l ON l.id = m.id"
+    else:  # the other terms test the id alone: no lead is read
+        sql = f"SELECT l.id FROM ({first.source}) l"
+    clauses += [t.check for t in others]
+    params += [p for t in others for p in t.check_params]
+    sql += (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    params = [*first.source_params, *params]
+    if flt.phones:
+        phone, phone_params = _phones(flt)
+        others_clauses, others_params = _other_clauses(flt)
+        by_phone = " AND ".join([*others_clauses, f"({phone})"])
+        sql = f"{sql} UNION SELECT l.id FROM lead l WHERE {by_phone}"
+        params += [*others_params, *phone_params]
+    return sql, params
 
 
 def _narrowed(flt: LeadFilter) -> bool:
-    """Whether a filter besides the search narrows the leads."""
+    """Whether a filter besides the search narrows the leads (to some thousands: the open
+    ones, which the list starts on, are a sixth of them at 50,000)."""
     return any((flt.status, flt.owner_id is not None, flt.channel, flt.open_only, flt.consent))
 
 
-def _count_in_index(flt: LeadFilter) -> int | None:
-    """The count of a search alone on SQLite, from the search index without reading a lead
-    (it holds one row per lead: schema step lead_search); None for any other filter."""
-    words = [fold(t) for t in search_words(flt.text)]
-    if not is_sqlite() or not words or flt.phones or _narrowed(flt):
-        return None
-    if all(len(w) >= SUBSTRING_MIN_LENGTH for w in words):
-        phrases = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
-        sql = "SELECT count(*) FROM lead_search WHERE lead_search MATCH ?"
-        return int(fetch_all(sql, [phrases])[0][0])
-    likes = " AND ".join(["c0 LIKE ? ESCAPE '\\'"] * len(words))
-    sql = f"SELECT count(*) FROM {LEAD_SEARCH_TEXT} WHERE {likes}"
-    return int(fetch_all(sql, [f"%{escape_like(w)}%" for w in words])[0][0])
+def _count(flt: LeadFilter, terms: list[_Term]) -> int:
+    if not terms:
+        clauses, params = _other_clauses(flt)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return int(fetch_all(f"SELECT count(*) FROM lead l{where}", params)[0][0])
+    if _narrowed(flt) or not is_sqlite():
+        # Each lead the other filters keep is tested, which beats collecting every lead a
+        # common term finds ("e": every e-mail's "example") from its index. (The server
+        # chooses itself between testing the leads and reading a term's index, as its
+        # statistics of the words tell how many a term finds; SQLite would test every lead
+        # for a rare one.)
+        where, params = _checked(flt, terms)
+        found = f"SELECT l.id FROM lead l{where}"
+    else:
+        found, params = _matches(flt, terms)
+    sql = f"SELECT count(*) FROM ({found} LIMIT ?) n"
+    return int(fetch_all(sql, [*params, COUNT_LIMIT + 1])[0][0])
 
 
 def count_leads(flt: LeadFilter) -> int:
-    counted = _count_in_index(flt)
-    if counted is not None:
-        return counted
-    where, params = _lead_where(flt)
-    return int(fetch_all(f"SELECT count(*) FROM lead l{where}", params)[0][0])
+    """How many leads the filter holds; a search's count stops at COUNT_LIMIT + 1 (which
+    stands for "more than COUNT_LIMIT")."""
+    return _count(flt, _terms(flt))
+
+
+_SELECT = (
+    "SELECT l.id, l.first_name, l.last_name, l.company_name, l.email, l.phone, l.brand, "
+    "l.model, l.channel, l.source, u.full_name, l.status, l.created_at"
+)
+
+# A search of this many matches or more, up to COUNT_LIMIT, first walks down the sort's
+# first _WALK_ROWS leads (a fifth of 50,000), testing each.
+_WALK_FROM = 1_000
+_WALK_ROWS = 10_000
+
+# From this many matches (of 50,000 leads: 2 %) a walk down the received time's order meets
+# a page of 200 within some 10,000 leads tested, sooner than their matches are read.
+_WALK_BY_TIME_FROM = 1_000
+
+# The lead's columns the list shows or sorts by.
+_LISTED = ("id", "first_name", "last_name", "company_name", "email", "phone", "brand", "model",
+           "channel", "source", "owner_id", "status", "created_at")  # fmt: skip
+
+
+def _page(
+    flt: LeadFilter,
+    terms: list[_Term],
+    count: int,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> list[LeadListRow]:
+    direction = "DESC" if descending else "ASC"
+    key = LEAD_SORT_COLUMNS.get(sort, LEAD_SORT_COLUMNS["created_at"]).format(dir=direction)
+    # A lead nobody owns sorts as SQLite sorts it on either backend.
+    nulls = nulls_as_sqlite(descending) if sort == "owner" else ""
+    order = f"ORDER BY {key} {direction}{nulls}, l.id {direction}"
+    source = "lead l"
+    if terms and not _narrowed(flt) and _WALK_FROM <= count <= COUNT_LIMIT:
+        # Down the sort's first _WALK_ROWS leads, each tested: a term of thousands of leads
+        # spread over the order ("golf" under the name) fills its page there; one whose
+        # leads gather further down ("ross": the Rossis) is read from its index instead.
+        where, params = _checked(flt, terms)
+        walk = f"SELECT l.id, l.phone_key FROM lead l {order} LIMIT ?"
+        picked = f"SELECT l.id FROM ({walk}) l{where}"
+        found = fetch_all(
+            f'{_SELECT} FROM lead l LEFT JOIN "user" u ON u.id = l.owner_id '
+            f"WHERE l.id IN ({picked}) {order} LIMIT ? OFFSET ?",
+            [_WALK_ROWS, *params, limit, offset],
+        )
+        if len(found) == limit:
+            return found  # type: ignore[return-value]
+    if not terms:
+        clauses, params = _other_clauses(flt)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    elif (
+        _narrowed(flt)
+        or count > COUNT_LIMIT
+        or (sort == "created_at" and count >= _WALK_BY_TIME_FROM)
+    ):
+        # Narrowed by another filter, each lead it keeps is tested (as counted). A term
+        # most leads hold: down the sorted list (the received time's and the name's orders
+        # are indexes: schema step word_starts), each lead tested, the page's leads met
+        # early; reading its matches would read and sort thousands of leads. Under the
+        # received time, which no text follows, from a thousand matches on; under another
+        # order only beyond COUNT_LIMIT, as its matches may gather late in the order
+        # ("ross" under the name: the Rossis).
+        where, params = _checked(flt, terms)
+    elif is_sqlite():  # fewer: read them from the index, and sort them
+        matches, params = _matches(flt, terms)
+        where = f" WHERE l.id IN ({matches})"
+    else:
+        # The same on the server, each match's lead looked up by its id: its planner,
+        # which cannot tell how few the matches are, read every lead to join them (30 ms
+        # at 50,000) or walked the sort's index testing each ("ross" under the name).
+        matches, params = _matches(flt, terms)
+        source = (
+            f"({matches}) m CROSS JOIN LATERAL (SELECT {', '.join(_LISTED)} FROM lead x "
+            "WHERE x.id = m.id OFFSET 0) l"
+        )
+        where = ""
+    sql = f'{_SELECT} FROM {source} LEFT JOIN "user" u ON u.id = l.owner_id{where} {order}'
+    return fetch_all(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset])  # type: ignore[return-value]
 
 
 def lead_page(
     flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int
 ) -> list[LeadListRow]:
-    where, params = _lead_where(flt)
-    direction = "DESC" if descending else "ASC"
-    key = LEAD_SORT_COLUMNS.get(sort, LEAD_SORT_COLUMNS["created_at"]).format(dir=direction)
-    # A lead nobody owns sorts as SQLite sorts it on either backend.
-    nulls = nulls_as_sqlite(descending) if sort == "owner" else ""
-    sql = (
-        "SELECT l.id, l.first_name, l.last_name, l.company_name, l.email, l.phone, l.brand, "
-        "l.model, l.channel, l.source, u.full_name, l.status, l.created_at FROM lead l "
-        f'LEFT JOIN "user" u ON u.id = l.owner_id{where} '
-        f"ORDER BY {key} {direction}{nulls}, l.id {direction} LIMIT ? OFFSET ?"
-    )
-    return fetch_all(sql, [*params, limit, offset])  # type: ignore[return-value]
+    terms = _terms(flt)
+    count = _count(flt, terms) if terms else 0
+    if terms and not count:
+        return []
+    return _page(flt, terms, count, sort, descending, offset, limit)
+
+
+def lead_count_and_first_page(
+    flt: LeadFilter, sort: str, descending: bool, limit: int
+) -> tuple[int, list[LeadListRow]]:
+    """The filter's count (a search's up to COUNT_LIMIT + 1) and its first `limit` rows:
+    what the lead list reads for each filter, the search folded and counted once."""
+    terms = _terms(flt)
+    count = _count(flt, terms)
+    return count, _page(flt, terms, count, sort, descending, 0, limit) if count else []
 
 
 def import_keys_among(keys: Sequence[str]) -> set[str]:

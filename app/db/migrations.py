@@ -27,11 +27,13 @@ from app.db.connection import (
 from app.db.steps import SCHEMA_VERSION, STEPS, aggregates
 from app.db.steps.duplicate_indexes import create_duplicate_index
 from app.db.steps.lead_search import create_lead_search
+from app.db.steps.open_sorts import create_open_sorts
 from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
 from app.db.steps.stage_entry import create_stage_entry
 from app.db.steps.v2_to_v7 import SQLITE_SEARCH_DDL, SQLITE_STAGE_VISIT_DDL
+from app.db.steps.word_starts import create_word_starts
 from app.domain import standard_names
 from app.i18n import _
 
@@ -201,6 +203,8 @@ def create_fresh(db: Database) -> None:
         create_search_sort_keys(db)
         create_stage_entry(db)
         create_lead_search(db)
+        create_open_sorts(db)
+        create_word_starts(db)
         _create_schema_version(db)
         _seed_reference_data(db)
         # After the stages are seeded: its triggers on the stages lock them on the server.

@@ -22,6 +22,7 @@ from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
 from app.db.steps.stage_entry import create_stage_entry
+from app.db.steps.word_starts import create_word_starts
 
 _BATCH = 2_000
 
@@ -100,6 +101,7 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
             create_duplicate_index(target)
             create_search_sorts(target)
             create_search_sort_keys(target)
+            create_word_starts(target)
             live.create_notifications(target)
             for model in models.TABLES:
                 copies.append(_copy_table(reader, target, model))

@@ -419,6 +419,20 @@ COUNT_LIMIT = 10_000
 # The sorts an index gives in order under a filter on the status alone: the status's own
 # (its rows in id order), and the status and close date's (schema 7).
 _IN_STATUS_INDEX_ORDER = frozenset({"status", "id", "est_close_date"})
+# ... and, on SQLite, the status and key's (schema step open_sorts): the sorts that put the
+# closed ones first, which a walk testing each row's status passed one by one. (The
+# server's walks are left as they were; its planner reads these indexes for the open ones'
+# first screen itself.)
+_IN_OPEN_SORT_INDEX_ORDER = frozenset({"probability", "stage", "lost_reason", "won_reason"})
+
+
+def _in_status_index_order(sort: str) -> bool:
+    """Whether an index gives the sort's order under a filter on the status alone."""
+    if is_sqlite() and sort in _IN_OPEN_SORT_INDEX_ORDER:
+        return True
+    return sort in _IN_STATUS_INDEX_ORDER
+
+
 # What testing one row in a walk down the sorted list costs, against reading one match and
 # its row out of order: a walk is taken when it is expected to test fewer than this many
 # rows for each match the other way reads, and tests at most that many (_walk_rows).
@@ -516,8 +530,7 @@ def _walk_is_cheaper(count: int, wanted: int) -> bool:
         # (The server reads a term's matches from its trigram index at about a microsecond
         # each and tests a row of a walk at about five: it reads any count it knows.)
         return False
-    total = database.execute_sql("SELECT max(id) FROM opportunity").fetchone()[0] or 0
-    return wanted * total / count < _WALK_COST_RATIO * count
+    return wanted * _total() / count < _WALK_COST_RATIO * count
 
 
 def _walk_rows(count: int, wanted: int) -> int | None:
@@ -526,10 +539,36 @@ def _walk_rows(count: int, wanted: int) -> int | None:
     them would cost, in rows tested: a walk that finds too few in them has met matches
     gathered late in the sort's order (a VIN's start under *brand and model*: the
     Volkswagens come last) and costs at most about twice the other way. A commoner one
-    walks on: reading its matches could mean reading most of the list."""
-    if count > COUNT_LIMIT:
+    on SQLite: twice the rows its page would take were its matches spread evenly at the
+    least density its count allows; past them they are gathered late, and the walk goes
+    on testing each row against the list of the matches (_listed_ids). (The server walks
+    on: reading its matches could mean reading most of the list.)"""
+    if count <= COUNT_LIMIT:
+        return max(int(_WALK_COST_RATIO * count), 2 * wanted)
+    if not is_sqlite():
         return None
-    return max(int(_WALK_COST_RATIO * count), 2 * wanted)
+    spread = 2 * wanted * _total() // COUNT_LIMIT
+    return max(spread, 2 * wanted)
+
+
+# Past what share of COUNT_LIMIT the matches are walked against as a list rather than read
+# and sorted, or looked for by a walk probing the search index for each row: at 300,000
+# opportunities, a VIN's start among the open ones, 9,800 matches, took 46-51 ms to read
+# and sort and 3-20 ms to walk against (5,700 matches: 36-38 and 5-24 ms). Spread evenly
+# they come as early in the list's walk as in a probing walk, each row tested for a
+# fraction of the cost; gathered late, the walk costs at most about a read of the index.
+# (Fewer matches are read: the list's walk may have to pass every row to find them.)
+_LISTED_SHARE = 0.5
+
+
+def _listed_first(count: int) -> bool:
+    """Whether the search's matches are walked against as a list straight away (SQLite)."""
+    return is_sqlite() and _LISTED_SHARE * COUNT_LIMIT < count <= COUNT_LIMIT
+
+
+def _total() -> int:
+    """The opportunities' highest id: about how many rows a walk could test."""
+    return int(database.execute_sql("SELECT max(id) FROM opportunity").fetchone()[0] or 0)
 
 
 def _search_ids(
@@ -541,12 +580,16 @@ def _search_ids(
     count: int,
     offset: int,
     limit: int,
-) -> tuple[str, list[Any]] | None:
+) -> tuple[str, list[Any], bool] | None:
     """The statement picking the ids of the search's page (offset, limit) by a walk down
-    the sort's index testing each row, or None where reading the matches and sorting them
-    is cheaper (see _walk_is_cheaper). The walk tests the first _walk_rows() rows of the
-    sort at most: a page it returns short is read again from the matches."""
+    the sort's index testing each row, and whether the walk is bounded; or None where
+    reading the matches and sorting them is cheaper (see _walk_is_cheaper), or walking
+    against their list (see _listed_first). The walk tests
+    the first _walk_rows() rows of the sort at most: a page it returns short is read again
+    from the matches, or by a walk testing each row against their list (_listed_ids)."""
     wanted = offset + limit
+    if _listed_first(count):
+        return None
     if not _walk_is_cheaper(count, wanted):
         # Few matches: read them and sort them. (The server's planner cannot tell how few
         # a term, or a number also read as a phone's, finds: it walked every opportunity
@@ -559,7 +602,7 @@ def _search_ids(
     if (
         _only_status(flt)
         and flt.status
-        and sort not in _IN_STATUS_INDEX_ORDER
+        and not _in_status_index_order(sort)
         and isinstance(terms[0], _Term)
     ):
         # Down the sort's index (not the status's, whose rows would all be sorted first),
@@ -571,7 +614,7 @@ def _search_ids(
     bound = _walk_rows(count, wanted)
     if bound is None:
         sql = f"SELECT o.id FROM opportunity o{where}{' AND ' if where else ' WHERE '}{checks}"
-        return f"{sql} {order} LIMIT ? OFFSET ?", [*params, *check_params, limit, offset]
+        return f"{sql} {order} LIMIT ? OFFSET ?", [*params, *check_params, limit, offset], False
     # The first rows of the sort, then those of them that match, as they come: SQLite reads
     # a subquery with a LIMIT row by row in its order (a co-routine) and tests each by its
     # correlated subqueries, and the walk stops at the page's last match (the tests hold
@@ -581,7 +624,35 @@ def _search_ids(
     phone = ", o.account_id" if isinstance(terms[0], _TermsOrPhone) else ""
     walk = f"SELECT o.id{phone} FROM opportunity o{where} {order} LIMIT ?"
     sql = f"SELECT o.id FROM ({walk}) o WHERE {checks} LIMIT ? OFFSET ?"
-    return sql, [*params, bound, *check_params, limit, offset]
+    return sql, [*params, bound, *check_params, limit, offset], True
+
+
+def _listed_ids(
+    flt: OpportunityFilter, terms: list[Any], today: date, sort: str, order: str
+) -> tuple[str, list[Any]]:
+    """On SQLite, the statement (without LIMIT) picking the search's rows by a walk down
+    the sort's index that tests each row against the list of the first term's matches,
+    made once (the other terms tested as in a walk): for a term of thousands of matches
+    gathered late in the sort's order. Reading them could mean sorting most of the list;
+    testing a row against the list costs a fraction of testing it against the search
+    index (a VIN's start, "WV", under *brand and model* at 300,000: the Volkswagens after
+    110,000 rows)."""
+    rest = replace(flt, text="", phones=())
+    first, others = terms[0], terms[1:]
+    # The list of every status: the trigram index gives its matches without reading their
+    # texts, which their status would (the rows' status is tested in the walk instead).
+    source, params = first.select(None)
+    where, more = _where(rest, today)
+    if _only_status(flt) and flt.status and not _in_status_index_order(sort):
+        # Down the sort's index, not the status's (the unary + keeps it from the index),
+        # each listed row's status read from the row.
+        where = " WHERE +o.status = ?"
+    # The unary + keeps the list from picking the rows by their ids, to be sorted after.
+    clauses = [f"+o.id IN ({source})", *(t.check for t in others)]
+    if where:
+        clauses.append(where.removeprefix(" WHERE "))
+    sql = f"SELECT o.id FROM opportunity o WHERE {' AND '.join(clauses)} {order}"
+    return sql, [*params, *(p for t in others for p in t.check_params), *more]
 
 
 def _matches_ids(
@@ -629,12 +700,17 @@ def _search_page(
     sort, order = _order(sort, descending)
     picked = _search_ids(flt, terms, today, sort, order, count, offset, limit)
     if picked is not None:
-        pick, params = picked
+        pick, params, bounded = picked
         found = _rows(f"{_SELECT} WHERE o.id IN ({pick}) {order}", params)
-        if len(found) == limit or _walk_rows(count, offset + limit) is None:
+        if len(found) == limit or not bounded:
             return found
         # The walk's rows held fewer: the matches gather further down (or the page is the
-        # last one), and are read.
+        # last one), and are walked against their list.
+    if (picked is not None and count > COUNT_LIMIT) or _listed_first(count):
+        ids, params = _listed_ids(flt, terms, today, sort, order)
+        return _rows(
+            f"{_SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}", [*params, limit, offset]
+        )
     ids, params = _matches_ids(flt, terms, today, order)
     return _rows(
         f"{_SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}", [*params, limit, offset]
@@ -650,13 +726,14 @@ def _ids_by(flt: OpportunityFilter, today: date, sort: str, order: str) -> tuple
     lookups as it has rows where the status is common near the top of the sort (0.1-0.2 ms
     at 300,000). Left to choose, the planner read every open row by the status index to
     sort them; a list of the open ones' ids to test each row against took 75-90 ms at
-    300,000 to build; the lookups take that long only where the open ones come after most
-    closed ones in the sort (*probability*, the lost ones first at 0 %; descending
-    *stage* or a reason: 40-90 ms)."""
+    300,000 to build. Where the open ones come after most closed ones in the sort
+    (*probability*, the lost ones first at 0 %; descending *stage* or a reason), the
+    lookups took 40-150 ms: those sorts have an index of the status and the key (schema
+    step open_sorts), which the plain WHERE walks."""
     where, params = _where(flt, today)
     only_status = bool(flt.status) and replace(flt, status=None) == OpportunityFilter()
     # (Where an index gives the sort's order under the status, the plain WHERE is best.)
-    if only_status and is_sqlite() and sort not in _IN_STATUS_INDEX_ORDER:
+    if only_status and is_sqlite() and not _in_status_index_order(sort):
         where = " WHERE EXISTS (SELECT 1 FROM opportunity x WHERE x.status = ? AND x.id = o.id)"
     return f"SELECT o.id FROM opportunity o{where} {order}", params
 

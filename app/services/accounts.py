@@ -8,7 +8,9 @@ from datetime import date
 from app.db import accounts as db
 from app.db import models as m
 from app.db.accounts import (
+    COUNT_LIMIT,
     AccountSearchTerm,
+    account_count_and_first_page,
     account_opportunities,
     account_page,
     count_accounts,
@@ -671,9 +673,27 @@ def phone_parts(term: str) -> list[str]:
     return list(dict.fromkeys(p for p in (digits, key) if p))
 
 
+# A search's count stops past this many: count() and count_and_first_page() say
+# SEARCH_COUNT_LIMIT + 1 for "more than SEARCH_COUNT_LIMIT".
+SEARCH_COUNT_LIMIT = COUNT_LIMIT
+
+
 def count(flt: AccountFilter) -> int:
+    """How many customers the filter holds (a search's up to SEARCH_COUNT_LIMIT + 1)."""
     access.require(Right.READ_SALES)
     return count_accounts(_search_terms(flt.text), flt.kind, flt.consent)
+
+
+def count_and_first_page(
+    flt: AccountFilter, sort: str, descending: bool, limit: int
+) -> tuple[int, list[AccountRow]]:
+    """The filter's count and its first `limit` rows, as the customer list reads them for
+    each filter (the search's count stops at SEARCH_COUNT_LIMIT + 1)."""
+    access.require(Right.READ_SALES)
+    found, rows = account_count_and_first_page(
+        _search_terms(flt.text), flt.kind, sort, descending, limit, flt.consent
+    )
+    return found, [AccountRow(*r) for r in rows]
 
 
 def page(

@@ -13,8 +13,11 @@ from app.db.accounts import account_exists, contacts_of
 from app.db.connection import transaction
 from app.db.consent import copy_lead_history_to_account
 from app.db.leads import (
+    COUNT_LIMIT,
     LeadFilter,
+    LeadListRow,
     count_leads,
+    lead_count_and_first_page,
     lead_page,
     opportunity_of_lead,
 )
@@ -355,13 +358,32 @@ def _searching(flt: LeadFilter) -> LeadFilter:
 
 
 def count(flt: LeadFilter) -> int:
+    """How many leads the filter holds (a search's up to SEARCH_COUNT_LIMIT + 1)."""
     access.require(Right.READ_SALES)
     return count_leads(_searching(flt))
 
 
+# A search's count stops past this many: count() and count_and_first_page() say
+# SEARCH_COUNT_LIMIT + 1 for "more than SEARCH_COUNT_LIMIT".
+SEARCH_COUNT_LIMIT = COUNT_LIMIT
+
+
+def count_and_first_page(
+    flt: LeadFilter, sort: str, descending: bool, limit: int
+) -> tuple[int, list[LeadRow]]:
+    """The filter's count and its first `limit` rows, as the lead list reads them for each
+    filter (the search's count stops at SEARCH_COUNT_LIMIT + 1)."""
+    access.require(Right.READ_SALES)
+    count, rows = lead_count_and_first_page(_searching(flt), sort, descending, limit)
+    return count, _rows(rows)
+
+
 def page(flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int) -> list[LeadRow]:
     access.require(Right.READ_SALES)
-    rows = lead_page(_searching(flt), sort, descending, offset, limit)
+    return _rows(lead_page(_searching(flt), sort, descending, offset, limit))
+
+
+def _rows(rows: list[LeadListRow]) -> list[LeadRow]:
     return [
         LeadRow(
             id=r[0],

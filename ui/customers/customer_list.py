@@ -56,6 +56,11 @@ class AccountTableModel(PagedTableModel):
     ) -> list[AccountRow]:
         return accounts.page(flt, sort, descending, offset, limit)
 
+    def fetch_first(
+        self, flt: AccountFilter, sort: str, descending: bool, limit: int
+    ) -> tuple[int, list[AccountRow]]:
+        return accounts.count_and_first_page(flt, sort, descending, limit)
+
     def display(self, item: AccountRow, column: int) -> str:
         if column == COL_KIND:
             return AccountKind(item.kind).label if item.kind in ("person", "company") else item.kind
@@ -69,7 +74,16 @@ class AccountListPage(SearchListPage):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.search = SearchBox(_("Search name, e-mail, phone, postcode, city…"))
+        self.search = SearchBox(
+            _("Search name, e-mail, phone, postcode, city… (1–2 letters: word starts)")
+        )
+        self.search.setToolTip(
+            _(
+                "Three letters or more are found anywhere in the name, e-mail, phone, "
+                "postcode and city; one or two letters at the start of a word of the name, "
+                "e-mail, phone or postcode (“ro” finds “Rossi”, not “Ferro”)."
+            )
+        )
         self.kind = QComboBox()
         fill_filter_combo(
             self.kind, _("People and companies"), [(k.value, k.label) for k in AccountKind]
@@ -115,6 +129,12 @@ class AccountListPage(SearchListPage):
         )
 
     def count_text(self, count: int) -> str:
+        if count > accounts.SEARCH_COUNT_LIMIT:
+            # A search is counted up to a bound: the list holds the first of its customers.
+            limit = accounts.SEARCH_COUNT_LIMIT
+            return ngettext("More than {n} customer", "More than {n} customers", limit).format(
+                n=i18n.current().format_number(limit)
+            )
         return ngettext("{n} customer", "{n} customers", count).format(
             n=i18n.current().format_number(count)
         )

@@ -73,6 +73,13 @@ class LeadTableModel(PagedTableModel):
     ) -> list[LeadRow]:
         return leads.page(flt, sort, descending, offset, limit)
 
+    def fetch_first(
+        self, flt: LeadFilter, sort: str, descending: bool, limit: int
+    ) -> tuple[int, list[LeadRow]]:
+        # One service call: the search folded and counted once for the count and the page.
+        self.channels = reference.code_labels("channel")
+        return leads.count_and_first_page(flt, sort, descending, limit)
+
     def display(self, item: LeadRow, column: int) -> str:
         if column == COL_CHANNEL:
             return self.channels.get(item.channel, item.channel)
@@ -96,7 +103,20 @@ class LeadListPage(SearchListPage):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.search = SearchBox(_("Search name, e-mail, phone, brand, model, source…"))
+        self.search = SearchBox(
+            _("Search name, e-mail, phone, vehicle… (1–2 letters: word starts)")
+        )
+        # Wide enough to show what it says (the filters beside it leave the room).
+        self.search.setMinimumWidth(
+            self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 32
+        )
+        self.search.setToolTip(
+            _(
+                "Three letters or more are found anywhere in the name, company, e-mail, "
+                "phone, brand, model and source; one or two letters at the start of a word "
+                "(“ro” finds “Rossi”, not “Ferro”)."
+            )
+        )
         self.status = QComboBox()
         self.owner = QComboBox()
         self.channel = QComboBox()
@@ -199,6 +219,12 @@ class LeadListPage(SearchListPage):
         self.model.refresh()
 
     def count_text(self, count: int) -> str:
+        if count > leads.SEARCH_COUNT_LIMIT:
+            # A search is counted up to a bound: the list holds the first of its leads.
+            limit = leads.SEARCH_COUNT_LIMIT
+            return ngettext("More than {n} lead", "More than {n} leads", limit).format(
+                n=i18n.current().format_number(limit)
+            )
         return ngettext("{n} lead", "{n} leads", count).format(
             n=i18n.current().format_number(count)
         )

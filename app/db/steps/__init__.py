@@ -17,6 +17,7 @@ from app.db.steps.duplicate_indexes import duplicate_indexes
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lead_search import lead_search
 from app.db.steps.lists import channels_interests_and_outcomes
+from app.db.steps.open_sorts import open_sorts
 from app.db.steps.quote_line_text import quote_line_text
 from app.db.steps.search_sort_keys import search_sort_keys
 from app.db.steps.search_sorts import search_sorts
@@ -42,6 +43,7 @@ from app.db.steps.v8_to_v13 import (
     _v12_won_reasons,
     _v13_home_use_demand,
 )
+from app.db.steps.word_starts import word_starts
 
 # STEPS[n] brings a database from version n + 1 to n + 2. Append; never edit a released step.
 STEPS: list[Callable[[Database], None]] = [
@@ -73,6 +75,8 @@ STEPS: list[Callable[[Database], None]] = [
     dashboard_filters,
     stage_entry,
     lead_search,
+    open_sorts,
+    word_starts,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)

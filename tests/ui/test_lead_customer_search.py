@@ -1,0 +1,87 @@
+"""The lead and customer list pages read a search through one service call: the search's
+count and its first page, each statement once (the user's rights and the server's fold
+not twice), on SQLite and on the server; past the count's bound they say "More than"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.db import accounts as account_queries
+from app.db import leads as lead_queries
+from app.services import accounts, leads
+from app.services.accounts import AccountInput
+from app.services.leads import LeadInput
+from app.services.workspace import UserInfo
+from tests.ui.test_form_statements import statements_sent
+from ui.customers.customer_list import AccountListPage
+from ui.leads.lead_list import LeadListPage
+
+BOTH = pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
+def _searched(qtbot, page, typed: str) -> list[str]:  # type: ignore[no-untyped-def]
+    page.search.setText(typed)
+    with statements_sent() as sent:
+        page.search.emit_now()
+        QApplication.processEvents()
+    return sent
+
+
+@BOTH
+def test_the_lead_list_reads_a_search_once_and_says_more_than_past_the_bound(
+    qtbot,  # type: ignore[no-untyped-def]
+    user: UserInfo,
+    db: Path,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for n in range(6):
+        leads.create(LeadInput(first_name="Rita", last_name=f"Rossi{n}", email=f"r{n}@x.it"))
+    page = LeadListPage()
+    qtbot.addWidget(page)
+    page.show()
+    counts: list[str] = []
+    page.count_changed.connect(counts.append)
+    _searched(qtbot, page, "ro")  # on the server: folds the new leads' texts first
+    sent = _searched(qtbot, page, "ro")
+    assert page.model.rowCount() == 6 and counts[-1] == "6 leads"
+    selects = [s for s in sent if s.lstrip().upper().startswith("SELECT")]
+    # The channels' names, the user's rights, (the server's look for texts to fold), the
+    # count and the page.
+    assert len(selects) == (4 if backend == "sqlite" else 5), selects
+    assert sum(s.startswith("SELECT count(*)") for s in selects) == 1, selects
+    monkeypatch.setattr(lead_queries, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(leads, "SEARCH_COUNT_LIMIT", 4)
+    _searched(qtbot, page, "ri")
+    assert page.model.rowCount() == 5 and counts[-1] == "More than 4 leads"
+
+
+@BOTH
+def test_the_customer_list_reads_a_search_once_and_says_more_than_past_the_bound(
+    qtbot,  # type: ignore[no-untyped-def]
+    user: UserInfo,
+    db: Path,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for n in range(6):
+        accounts.create(AccountInput(first_name="Rita", last_name=f"Rossi{n}"))
+    accounts.create(AccountInput(kind="company", company_name="Ferro Srl"))
+    page = AccountListPage()
+    qtbot.addWidget(page)
+    page.show()
+    counts: list[str] = []
+    page.count_changed.connect(counts.append)
+    sent = _searched(qtbot, page, "ro")
+    assert page.model.rowCount() == 6 and counts[-1] == "6 customers"  # not "Ferro"
+    selects = [s for s in sent if s.lstrip().upper().startswith("SELECT")]
+    # The user's rights, the count and the page.
+    assert len(selects) == 3, selects
+    assert sum(s.startswith("SELECT count(*)") for s in selects) == 1, selects
+    monkeypatch.setattr(account_queries, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(accounts, "SEARCH_COUNT_LIMIT", 4)
+    _searched(qtbot, page, "ri")
+    assert page.model.rowCount() == 5 and counts[-1] == "More than 4 customers"
