@@ -3,12 +3,15 @@
     PYTHONPATH=. python -m benchmarks.bench_agenda [--sizes 10000 100000 300000] [--repeat 21]
 
 Targets (issue 22): p95 < 100 ms at 100,000 opportunities, and no growth faster than the
-data's (see measure.Targets.growth). Timed interleaved with two baselines written from the
-schema, not from the program's queries, sent straight to sqlite3: the salesperson's open
-opportunities with their customer, stage and latest stage move (the sale's
-`stage_entered_at`), tested in Python, and today's and the overdue activities; and the same
-with the latest move read from the stage history, a probe per sale, as before schema step
-stage_entry. Both must find the program's agenda. Exits 1 when a target is missed.
+data's (see measure.Targets.growth), on the agenda's own figures: not excused by a baseline
+that grew as much. Timed interleaved with two baselines written from the schema, not from
+the program's queries, sent straight to sqlite3: the salesperson's open opportunities with
+their customer, stage and latest stage move (the sale's `stage_entered_at`), tested and
+sorted in Python, and today's and the overdue activities; and the same with the latest move
+read from the stage history, a probe per sale, as before schema step stage_entry. Both must
+find the program's agenda: the same counts and the same first page of each list of sales
+(the agenda reads the further pages as its lists are scrolled). Exits 1 when a target is
+missed.
 """
 
 from __future__ import annotations
@@ -51,26 +54,33 @@ OVERDUE = """
 """
 
 
-def baseline(
-    conn: sqlite3.Connection, owner_id: int, latest: str = "column"
-) -> tuple[int, int, int, int]:
+Found = tuple[int, int, int, int, list[int], list[int]]
+
+
+def baseline(conn: sqlite3.Connection, owner_id: int, latest: str = "column") -> Found:
     """The agenda from the tables: every open sale of the owner read and tested here, its
-    latest move from the sale's column or from the history."""
+    latest move from the sale's column or from the history: how many today, overdue, past
+    their close date and stale, and the first page of the last two, by close date and id."""
     now = datetime.now()
     today = date.today()
     start = datetime.combine(today, time.min)
     end = start + timedelta(days=1)
     todays = conn.execute(TODAY, (owner_id, str(start), str(end))).fetchall()
     overdue = conn.execute(OVERDUE, (owner_id, str(start))).fetchall()
-    past, stale = 0, 0
-    for _id, _topic, _customer, _stage, close, allowed, entered in conn.execute(
+    past, stale = [], []
+    for oid, _topic, _customer, _stage, close, allowed, entered in conn.execute(
         OPEN_SALES.format(latest=LATEST[latest]), (owner_id,)
     ):
-        past += close < today.isoformat()
-        if allowed is not None and entered is not None:
-            # Whole days in the stage, more than it allows.
-            stale += (now - datetime.fromisoformat(entered)).days > allowed
-    return len(todays), len(overdue), past, stale
+        if close < today.isoformat():
+            past.append((close, oid))
+        # Whole days in the stage, more than it allows.
+        days = (now - datetime.fromisoformat(entered)).days if entered is not None else 0
+        if allowed is not None and days > allowed:
+            stale.append((close, oid))
+    first = [
+        [oid for _close, oid in sorted(rows)[: activities.AGENDA_PAGE]] for rows in (past, stale)
+    ]
+    return len(todays), len(overdue), len(past), len(stale), first[0], first[1]
 
 
 def bench(opportunities: int, repeat: int) -> tuple[float, float, float, float]:
@@ -89,7 +99,14 @@ def bench(opportunities: int, repeat: int) -> tuple[float, float, float, float]:
     login = raw.execute('SELECT username FROM "user" WHERE id = ?', (owner_id,)).fetchone()[0]
     sign_in.sign_in(login, demo.DEMO_PASSWORD)
     agenda = activities.agenda(owner_id)
-    found = (len(agenda.today), len(agenda.overdue), len(agenda.past_close), len(agenda.stale))
+    found = (
+        len(agenda.today),
+        len(agenda.overdue),
+        agenda.past_close_count,
+        agenda.stale_count,
+        [o.id for o in agenda.past_close],
+        [o.id for o in agenda.stale],
+    )
     # The same agenda, or the timing means nothing; from the history too, so the sales'
     # column is checked against it at this size.
     for latest in LATEST:
@@ -130,6 +147,7 @@ def main() -> None:
             (small, large),
             (results[small][0], results[large][0]),
             (results[small][2], results[large][2]),
+            excusable=False,
         )
         history = results[large][3] / results[small][3]
         print(f"    (the plain query probing the history: x{history:.1f})")

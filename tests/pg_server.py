@@ -26,7 +26,9 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import psycopg2
@@ -293,6 +295,28 @@ class Copies:
             while not waiting.empty():
                 with contextlib.suppress(psycopg2.Error):
                     self.server.drop_database(waiting.get_nowait())
+
+
+@contextlib.contextmanager
+def one_version_back(url: str, step: Callable[[Any], None], *undo: str) -> Iterator[None]:
+    """A server database as it was before a schema step: opens the database at `url` for
+    the test to fill (the body of the `with`), then runs `undo` (statements dropping what the
+    step made), sets the schema version to the step's place (STEPS[n] brings version n + 1
+    to n + 2, so the step's own index + 1, whatever the newest version is) and closes it. The
+    next open upgrades it by that step and every one after."""
+    # Imported here: the benchmarks use this module for the server alone.
+    from app.db.connection import database
+    from app.db.steps import STEPS
+    from app.services import workspace
+
+    workspace.open_server(url)
+    try:
+        yield
+        for statement in undo:
+            database.execute_sql(statement)
+        database.execute_sql("UPDATE schema_version SET version = %s", (STEPS.index(step) + 1,))
+    finally:
+        workspace.close_database()
 
 
 class MemoryKeyring(KeyringBackend):

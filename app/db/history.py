@@ -5,10 +5,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from peewee import JOIN
+from peewee import JOIN, SQL
 
 from app.db import models as m
 from app.db.connection import database
+
+
+def stage_entered_at(opportunity_id: int) -> datetime | None:
+    """When the opportunity's latest stage move was made, from the sale's own column
+    (opportunity.stage_entered_at, kept from the history by triggers since
+    app.db.steps.stage_entry) rather than from its moves; None when it has none."""
+    value = (
+        m.Opportunity.select(SQL("stage_entered_at"))
+        .where(m.Opportunity.id == opportunity_id)
+        .scalar()
+    )
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
 
 
 def stage_moves(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from peewee import JOIN, Select, fn
+from peewee import JOIN, SQL, Select, fn
 
 from app.db import models as m
 from app.db.connection import database
@@ -36,9 +36,9 @@ class SaveFacts:
 
 
 def _entered_stage(opportunity: Any) -> Any:
-    return m.StageChange.select(fn.MAX(m.StageChange.created_at)).where(
-        m.StageChange.opportunity == opportunity
-    )
+    """When the sale's latest stage move was made: its own column, kept from the history by
+    triggers (app.db.steps.stage_entry), rather than the latest of its moves."""
+    return m.Opportunity.select(SQL("stage_entered_at")).where(m.Opportunity.id == opportunity)
 
 
 def opportunity_row(opportunity_id: int) -> m.Opportunity | None:

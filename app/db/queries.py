@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -854,65 +854,3 @@ def reservation_holder(vehicle_id: int, other_than: int | None) -> Reservation |
 def vehicle_label(vehicle: m.Vehicle) -> str:
     parts = [vehicle.brand, vehicle.model, vehicle.variant]
     return f"{' '.join(p for p in parts if p)} · {vehicle.vin} · stock {vehicle.stock_number}"
-
-
-def _datetime(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
-
-
-def agenda_opportunities(
-    user_id: int, today: date, now: datetime, team_id: int | None = None
-) -> list[tuple[int, str, str, str, str | None, date, int | None, datetime | None]]:
-    """The user's open opportunities that are past their close date or have sat in their
-    stage longer than it allows: (id, topic, customer, stage, the stage's key, close date,
-    days allowed, entered the stage). Both tests run in SQL on the owner's index, so a
-    salesperson with thousands of open sales costs one range of it and only the flagged rows
-    reach Python."""
-    limits = m.Stage.select(m.Stage.id, m.Stage.days_allowed).where(
-        m.Stage.days_allowed.is_null(False)
-    )
-    thresholds = [
-        (sid, (now - timedelta(days=days)).isoformat(sep=" ")) for sid, days in limits.tuples()
-    ]
-    stale = " ".join("WHEN ? THEN ?" for _ in thresholds)
-    # The CASE's value is a timestamp as SQLite stores one (text); PostgreSQL is told so.
-    threshold = f"CASE mine.stage_id {stale} END"
-    if not is_sqlite():
-        threshold = f"CAST({threshold} AS TIMESTAMP)"
-    stale_test = f"mine.entered < {threshold}" if thresholds else "1 = 0"
-    # One salesperson's, or a team's: its members' and what it holds untaken.
-    whose = (
-        '(o.owner_id IN (SELECT id FROM "user" WHERE team_id = ?) '
-        "OR (o.owner_id IS NULL AND o.team_id = ?))"
-        if team_id is not None
-        else "o.owner_id = ?"
-    )
-    # Each open one's close date, stage and latest move from the owner's index alone
-    # (steps/stage_entry.py: the move's time kept on the sale, not probed in the history
-    # per sale), read once (materialised). Only the flagged ones are then read with their
-    # customer and stage.
-    sql = f"""
-        WITH mine AS MATERIALIZED (
-            SELECT o.id, o.stage_id, o.est_close_date, o.stage_entered_at AS entered
-            FROM opportunity o
-            WHERE {whose} AND o.status = 'open'
-        )
-        SELECT o.id, o.topic, a.name, coalesce(s.name, ''), s.key, o.est_close_date,
-               s.days_allowed, mine.entered
-        FROM mine
-        JOIN opportunity o ON o.id = mine.id
-        JOIN account a ON a.id = o.account_id
-        LEFT JOIN stage s ON s.id = o.stage_id
-        WHERE mine.est_close_date < ? OR {stale_test}
-        ORDER BY o.est_close_date, o.id
-    """
-    params: list[Any] = [team_id, team_id] if team_id is not None else [user_id]
-    params.append(today.isoformat())
-    for stage_id, threshold in thresholds:
-        params.extend([stage_id, threshold])
-    rows = database.execute_sql(_sql(sql), params).fetchall()
-    return [
-        (r[0], r[1], r[2], r[3], r[4], _iso(r[5]) or today, r[6], _datetime(r[7])) for r in rows
-    ]

@@ -7,8 +7,9 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 
 from app.db import activities as db
+from app.db import agenda_sales as agenda_db
 from app.db import models as m
-from app.db import queries, sales_desk
+from app.db import sales_desk
 from app.db import teams as team_queries
 from app.db.accounts import account_exists
 from app.db.connection import transaction
@@ -470,12 +471,24 @@ class AgendaOpportunity:
     reason: str  # "close date 2027-01-05 has passed" or "N days in Quotation (allowed M)"
 
 
+# The agenda's two lists of sales, as agenda_sales() names them.
+PAST_CLOSE, STALE = "past_close", "stale"
+# The sales of each list read at a time: the first page with the agenda, the next ones as
+# the list is scrolled to its end (agenda_sales).
+AGENDA_PAGE = 100
+
+
 @dataclass(frozen=True, slots=True)
 class Agenda:
     today: list[AgendaActivity]
     overdue: list[AgendaActivity]
-    past_close: list[AgendaOpportunity]
-    stale: list[AgendaOpportunity]
+    past_close: list[AgendaOpportunity]  # the first page of them (AGENDA_PAGE)
+    stale: list[AgendaOpportunity]  # the first page of them
+    past_close_count: int = 0  # how many in all
+    stale_count: int = 0
+    # The day and moment the lists were read for: their further pages are read for the same.
+    day: date = date.min
+    at: datetime = datetime.min
 
 
 def _agenda_activities(rows: list[db.AgendaRow]) -> list[AgendaActivity]:
@@ -502,8 +515,9 @@ def agenda(
 ) -> Agenda:
     """For one salesperson: today's appointments and test drives, overdue tasks (and calls
     or appointments not marked done), and their open opportunities that are past their
-    close date or have sat in their stage longer than it allows. With `team_id`, the same
-    for the whole team: its members' and what it holds untaken."""
+    close date or have sat in their stage longer than it allows (how many, and the first
+    AGENDA_PAGE of each, by close date: agenda_sales reads the next). With `team_id`, the
+    same for the whole team: its members' and what it holds untaken."""
     access.require(Right.READ_SALES)
     whose: int | list[int] = user_id
     if team_id is not None:
@@ -518,28 +532,70 @@ def agenda(
     overdue = db.not_done_before(
         whose, day_start, [ActivityKind.NOTE.value, ActivityKind.EMAIL.value]
     )
-    past_close, stale = [], []
-    # Thousands of sales share a few stages and a few hundred close dates: each named once.
+    counts = agenda_db.flagged_counts(user_id, today, now, team_id)
+    page = AGENDA_PAGE
+    past_close = _agenda_sales(agenda_db.Flag.PAST_CLOSE, user_id, today, now, team_id, None, page)
+    stale = _agenda_sales(agenda_db.Flag.STALE, user_id, today, now, team_id, None, page)
+    return Agenda(
+        _agenda_activities(todays),
+        _agenda_activities(overdue),
+        past_close,
+        stale,
+        counts[agenda_db.Flag.PAST_CLOSE],
+        counts[agenda_db.Flag.STALE],
+        today,
+        now,
+    )
+
+
+def agenda_sales(
+    user_id: int,
+    which: str,
+    after: AgendaOpportunity | None,
+    today: date,
+    now: datetime,
+    team_id: int | None = None,
+    limit: int | None = None,
+) -> list[AgendaOpportunity]:
+    """The next `limit` sales (AGENDA_PAGE unless given) of one of the agenda's lists (`which`: PAST_CLOSE or STALE)
+    after the sale `after` (the last one shown; None for the first page), for the day and
+    moment the agenda was read for (Agenda.day, Agenda.at), so the pages make one list."""
+    access.require(Right.READ_SALES)
+    flag = agenda_db.Flag(which)
+    start = (after.est_close_date, after.id) if after is not None else None
+    return _agenda_sales(flag, user_id, today, now, team_id, start, limit or AGENDA_PAGE)
+
+
+def _agenda_sales(
+    flag: agenda_db.Flag,
+    user_id: int,
+    today: date,
+    now: datetime,
+    team_id: int | None,
+    after: tuple[date, int] | None,
+    limit: int,
+) -> list[AgendaOpportunity]:
+    result = []
+    # A page's sales share a few stages and close dates: each named once.
     stages: dict[tuple[str | None, str], str] = {}
     days_shown: dict[date, str] = {}
-    for row in queries.agenda_opportunities(user_id, today, now, team_id):
-        oid, topic, customer, stored_stage, stage_key, close, allowed, entered = row
+    rows = agenda_db.flagged_page(flag, user_id, today, now, team_id, after, limit)
+    for oid, topic, customer, stored_stage, stage_key, close, allowed, entered in rows:
         stage = stages.get((stage_key, stored_stage)) or stages.setdefault(
             (stage_key, stored_stage), standard_names.display_name(stage_key, stored_stage)
         )
         days = int((now - entered).total_seconds() // 86_400) if entered else 0
-        if close < today:
+        if flag is agenda_db.Flag.PAST_CLOSE:
             shown = days_shown.get(close) or days_shown.setdefault(close, wording.day(close))
             reason = _("close date {date} has passed").format(date=shown)
-            past_close.append(AgendaOpportunity(oid, topic, customer, stage, close, days, reason))
-        if allowed is not None and days > allowed:
+        else:
             reason = ngettext(
                 "{days} day in {stage} (allowed {allowed})",
                 "{days} days in {stage} (allowed {allowed})",
                 days,
             ).format(days=days, stage=stage, allowed=allowed)
-            stale.append(AgendaOpportunity(oid, topic, customer, stage, close, days, reason))
-    return Agenda(_agenda_activities(todays), _agenda_activities(overdue), past_close, stale)
+        result.append(AgendaOpportunity(oid, topic, customer, stage, close, days, reason))
+    return result
 
 
 @dataclass(frozen=True)

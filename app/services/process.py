@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from app.db import models as m
 from app.db.connection import transaction
-from app.db.history import last_closing_move, stage_moves
+from app.db.history import last_closing_move, stage_entered_at, stage_moves
 from app.db.opportunity_saves import record_close_date_change
 from app.db.reference import active_reasons
 from app.db.sales_desk import set_vehicle_use
@@ -208,8 +208,8 @@ def overview(opportunity_id: int, now: datetime | None = None) -> StageOverview:
         if row.status == Status.OPEN.value
         else []
     )
-    visits = history(opportunity_id)
-    entered = visits[-1].entered_at if visits else row.created_at
+    # The latest move from the sale's column: its history, moves and names, is not read.
+    entered = stage_entered_at(opportunity_id) or row.created_at
     stage_row = m.Stage.get_or_none(m.Stage.id == row.stage_id) if row.stage_id else None
     return StageOverview(
         stages=[s for s in stages if not s.is_closed],

@@ -27,7 +27,8 @@ from app.db import migrations, queries
 from app.db import models as m
 from app.db.connection import database, is_sqlite, transaction
 from app.db.queries import OpportunityFilter
-from app.db.steps import STEPS, aggregates
+from app.db.steps import STEPS, aggregates, aggregates_v21
+from app.db.steps.dashboard_filters import dashboard_filters
 from app.db.steps.setup import setup_master_data
 from app.demo import load_demo
 from app.demo.summary import DemoSize
@@ -593,10 +594,12 @@ def test_upgrade_from_v18_fills_the_aggregates(data_dir: Path) -> None:
     try:
         assert migrations.current_version(db) == migrations.SCHEMA_VERSION
         # After every step it was written after (the steps merged later come after it).
-        assert STEPS.index(aggregates._aggregates) > STEPS.index(setup_master_data)
-        # Run again (an interrupted upgrade): no harm, same rows.
+        assert STEPS.index(aggregates_v21._aggregates) > STEPS.index(setup_master_data)
+        # Run again (an interrupted upgrade), with the step that adds the further scopes:
+        # no harm, same rows.
         with db.atomic():
-            aggregates._aggregates(db)
+            aggregates_v21._aggregates(db)
+            dashboard_filters(db)
     finally:
         db.close()
     workspace.open_database(path)
@@ -620,8 +623,9 @@ def test_the_step_on_the_server_makes_the_aggregates_and_runs_again_harmlessly(d
         for table in ("pipeline_total", "forecast_total", "outcome_total", "funnel_total"):
             database.execute_sql(f"DROP TABLE {table}")
         database.execute_sql("DROP TABLE opportunity_stage_visit")
-        aggregates._aggregates(database.obj)
-        aggregates._aggregates(database.obj)
+        aggregates_v21._aggregates(database.obj)
+        aggregates_v21._aggregates(database.obj)
+        dashboard_filters(database.obj)
     assert kept() == before
     assert_aggregates_right()
     _apply(("create", 3, 4, 5))

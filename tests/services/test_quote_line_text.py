@@ -8,9 +8,9 @@ import pytest
 from app import demo
 from app.db import migrations
 from app.db.connection import database
-from app.db.steps import STEPS
 from app.db.steps.quote_line_text import quote_line_text
 from app.services import workspace
+from tests import pg_server
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -23,22 +23,17 @@ _COLUMN = (
 def test_a_server_database_one_version_back_takes_long_descriptions(
     pg_url: str, backend: str
 ) -> None:
-    workspace.open_server(pg_url)
-    try:
+    # As the database was before the step.
+    with pg_server.one_version_back(
+        pg_url,
+        quote_line_text,
+        'ALTER TABLE "quote_line" ALTER COLUMN "description" TYPE VARCHAR(255)',
+    ):
         demo.load_demo()
-        # As the database was before the step.
-        database.execute_sql(
-            'ALTER TABLE "quote_line" ALTER COLUMN "description" TYPE VARCHAR(255)'
-        )
-        database.execute_sql(
-            "UPDATE schema_version SET version = %s", (STEPS.index(quote_line_text) + 1,)
-        )
         lines = database.execute_sql(
             "SELECT id, description FROM quote_line ORDER BY id"
         ).fetchall()
         assert lines
-    finally:
-        workspace.close_database()
     workspace.open_server(pg_url)
     try:
         assert migrations.current_version(database.obj) == migrations.SCHEMA_VERSION

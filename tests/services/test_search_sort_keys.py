@@ -20,7 +20,7 @@ from app.db.steps.search_sort_keys import INDEXED_KEYS, PHONE_SEARCH, index_name
 from app.services import opportunities, workspace
 from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
 from app.services.workspace import UserInfo
-from tests import factories
+from tests import factories, pg_server
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v24.sqlite3"
 TODAY = date(2026, 3, 16)
@@ -203,22 +203,16 @@ def test_a_number_is_found_by_the_customer_s_phone_as_it_changes(user: UserInfo)
 def test_a_server_database_one_version_back_gains_the_keys_once(
     pg_url: str, data_dir: Path, backend: str
 ) -> None:
-    workspace.open_server(pg_url)
-    try:
+    # As the database was before the step: no keys, no triggers, no indexes.
+    with pg_server.one_version_back(
+        pg_url,
+        search_sort_keys,
+        "DROP TRIGGER opportunity_sort_keys ON opportunity",
+        *(f'DROP INDEX "{index_name(column)}"' for column in INDEXED_KEYS),
+        "ALTER TABLE opportunity DROP COLUMN sort_customer, DROP COLUMN sort_stage, "
+        "DROP COLUMN sort_owner, DROP COLUMN sort_facility",
+    ):
         demo.load_demo(today=TODAY)
-        # As the database was before the step: no keys, no triggers, no indexes.
-        database.execute_sql("DROP TRIGGER opportunity_sort_keys ON opportunity")
-        for column in INDEXED_KEYS:
-            database.execute_sql(f'DROP INDEX "{index_name(column)}"')
-        database.execute_sql(
-            "ALTER TABLE opportunity DROP COLUMN sort_customer, DROP COLUMN sort_stage, "
-            "DROP COLUMN sort_owner, DROP COLUMN sort_facility"
-        )
-        database.execute_sql(
-            "UPDATE schema_version SET version = %s", (STEPS.index(search_sort_keys) + 1,)
-        )
-    finally:
-        workspace.close_database()
     workspace.open_server(pg_url)
     try:
         assert migrations.current_version(database.obj) == migrations.SCHEMA_VERSION

@@ -17,7 +17,7 @@ from app.db.steps.search_sorts import PHONE_INDEX, search_sorts
 from app.services import opportunities, workspace
 from app.services.opportunities import SORT_COLUMNS, OpportunityFilter
 from app.services.workspace import UserInfo
-from tests import factories
+from tests import factories, pg_server
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v23.sqlite3"
 
@@ -83,15 +83,8 @@ def test_a_new_server_database_reads_phone_digits_by_a_trigram_index(
 def test_a_server_database_one_version_back_gains_the_index_once(
     pg_url: str, data_dir: Path, backend: str
 ) -> None:
-    workspace.open_server(pg_url)
-    try:
-        database.execute_sql(f'DROP INDEX "{PHONE_INDEX}"')
-        # The version before the step (STEPS[n] brings version n + 1 to n + 2).
-        database.execute_sql(
-            "UPDATE schema_version SET version = %s", (STEPS.index(search_sorts) + 1,)
-        )
-    finally:
-        workspace.close_database()
+    with pg_server.one_version_back(pg_url, search_sorts, f'DROP INDEX "{PHONE_INDEX}"'):
+        pass
     workspace.open_server(pg_url)
     try:
         assert migrations.current_version(database.obj) == migrations.SCHEMA_VERSION

@@ -10,7 +10,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,7 @@ CHECKED: dict[str, tuple[Right, Callable[[Any], Any]]] = {
     "activities.for_account": (R, _ids(1)),
     "activities.timeline": (R, _ids(1)),
     "activities.agenda": (R, _ids(1)),
+    "activities.agenda_sales": (R, _d(GONE, "stale", None, date.today(), datetime.now())),
     "activities.vehicle_calendar": (R, _d(date(2030, 1, 1), 7)),
     "activities.coming_days": (R, _d(GONE, date(2030, 1, 1))),
     "activities.save_over": (S, _ids(4)),

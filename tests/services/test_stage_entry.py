@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from dataclasses import fields
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from app.db.connection import database
 from app.db.opportunity_queries import as_datetime
 from app.db.steps import STEPS
 from app.db.steps.stage_entry import AGENDA_INDEX, TRIGGER_NAMES, stage_entry
-from app.services import deals, process, workspace
+from app.services import deals, opportunities, process, workspace
 from app.services.move_to_server import move_to_server
+from app.services.opportunities import OpportunityInput
 from app.services.workspace import UserInfo
 from tests import factories, people, pg_server
 
@@ -155,8 +157,15 @@ def test_a_schema_24_file_gains_each_sale_s_latest_move_from_its_history(
 def test_a_server_database_one_version_back_gains_each_sale_s_latest_move(
     pg_url: str, data_dir: Path, backend: str
 ) -> None:
-    workspace.open_server(pg_url)
-    try:
+    # The schema as it was: no column, no triggers, the owner's index of schema 20.
+    undo = (
+        *(f"DROP TRIGGER {name} ON stage_change" for name in TRIGGER_NAMES),
+        "DROP FUNCTION stage_entry_move()",
+        "ALTER TABLE opportunity DROP COLUMN stage_entered_at",
+        f'CREATE INDEX "{REPLACED_INDEX}" '
+        'ON "opportunity" ("owner_id", "status", "est_close_date", "stage_id")',
+    )
+    with pg_server.one_version_back(pg_url, stage_entry, *undo):
         user = people.sign_in_as("anna")
         for n in range(4):
             sale = factories.opportunity(user.id, topic=f"Sale {n}").id
@@ -172,20 +181,6 @@ def test_a_server_database_one_version_back_gains_each_sale_s_latest_move(
         ).execute()
         history = _from_history()
         assert None in history.values()
-        # The schema as it was: no column, no triggers, the owner's index of schema 20.
-        for name in TRIGGER_NAMES:
-            database.execute_sql(f"DROP TRIGGER {name} ON stage_change")
-        database.execute_sql("DROP FUNCTION stage_entry_move()")
-        database.execute_sql("ALTER TABLE opportunity DROP COLUMN stage_entered_at")
-        database.execute_sql(
-            f'CREATE INDEX "{REPLACED_INDEX}" '
-            'ON "opportunity" ("owner_id", "status", "est_close_date", "stage_id")'
-        )
-        database.execute_sql(
-            "UPDATE schema_version SET version = %s", (STEPS.index(stage_entry) + 1,)
-        )
-    finally:
-        workspace.close_database()
     workspace.open_server(pg_url)
     try:
         assert migrations.current_version(database.obj) == migrations.SCHEMA_VERSION
@@ -230,3 +225,44 @@ def test_a_file_moved_to_the_server_keeps_the_latest_moves_and_their_triggers(
         assert _kept() == _from_history() != history
     finally:
         workspace.close_database()
+
+
+def test_the_stage_bar_and_a_save_count_the_days_from_the_sale_s_latest_move(
+    user: UserInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sale = factories.opportunity(user.id, topic="Golf").id
+    process.advance(sale, "quotation")
+    moves = [i for (i,) in m.StageChange.select(m.StageChange.id).tuples()]
+    assert len(moves) >= 2
+    for days, move in zip(range(20, 0, -1), moves, strict=False):
+        m.StageChange.update(created_at=NOW - timedelta(days=days)).where(
+            m.StageChange.id == move
+        ).execute()
+    latest = _from_history()[sale]
+    assert latest is not None and latest < NOW - timedelta(days=1)
+    read: list[str] = []
+    real = database.obj.execute_sql
+
+    def watched(sql: str, *args: object, **kwargs: object) -> object:
+        read.append(sql)
+        return real(sql, *args, **kwargs)
+
+    monkeypatch.setattr(database.obj, "execute_sql", watched)
+    # The stage bar: the days since the latest move, read from the sale, not its history.
+    shown = process.overview(sale, now=NOW)
+    assert shown.days_in_stage == (NOW - latest).total_seconds() / 86_400
+    assert not [s for s in read if "stage_change" in s], read
+    # A save that leaves the stage: the bar it answers with counts from the same move.
+    detail = opportunities.get(sale)
+    data = OpportunityInput(**{f.name: getattr(detail, f.name) for f in fields(OpportunityInput)})
+    data.topic = "Golf GTI"
+    read.clear()
+    answer = opportunities.save(sale, data, detail.version)
+    assert answer.overview is not None
+    assert (
+        abs(answer.overview.days_in_stage - (datetime.now() - latest).total_seconds() / 86_400)
+        < 0.01
+    )
+    assert not [
+        s for s in read if "stage_change" in s.lower() and s.lstrip().upper().startswith("SELECT")
+    ], read

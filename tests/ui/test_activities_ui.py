@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QDateTime, Qt, QTime
+from PySide6.QtCore import QDateTime, QModelIndex, Qt, QTime
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.db import models as m
@@ -468,10 +468,60 @@ def test_the_agenda_shows_today_overdue_past_close_and_stale(qtbot, user: UserIn
         dialog = page.open_row(page.overdue.model.row_at(0))
     assert isinstance(dialog, ActivityDialog) and dialog.activity_id == ids["loose"]
     assert dialog.subject.text() == "Ask about the trade-in"
+
     dialog.done_box.setChecked(True)
     with qtbot.waitSignal(page.count_changed, timeout=2000):
         _save(qtbot, dialog)
     assert page.overdue.model.rowCount() == 0
+
+
+def test_the_agenda_counts_every_late_sale_and_reads_them_a_page_at_a_time(
+    qtbot, qtmodeltester, user: UserInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = date.today()
+    late = []
+    for n in range(30):
+        sale = factories.opportunity(user.id, topic=f"Late {n}")
+        late.append((today - timedelta(days=1 + n % 4), sale.id))
+        m.Opportunity.update(est_close_date=late[-1][0]).where(
+            m.Opportunity.id == sale.id
+        ).execute()
+    late.sort()  # by close date, then number: the agenda's order
+    monkeypatch.setattr(activities, "AGENDA_PAGE", 5)
+    page = AgendaPage(user.id)
+    qtbot.addWidget(page)
+    page.resize(1300, 500)
+    page.show()
+    qtbot.waitExposed(page)
+
+    view, model = page.past_close.view, page.past_close.model
+    assert page.past_close.title() == "Past their close date (30)"
+    assert "30 past their close date" in page.summary()
+    # What fills the list is read, a page at a time, not every late sale.
+    first = model.rowCount()
+    assert first % 5 == 0 and 5 <= first < 30
+    # Scrolled to the end, the list reads the next page, and the next, in the same order.
+    while model.rowCount() < 30:
+        shown = model.rowCount()
+        view.scrollToBottom()
+        qtbot.waitUntil(lambda n=shown: model.rowCount() > n, timeout=2000)  # type: ignore[misc]
+        assert model.rowCount() - shown <= 5 or model.rowCount() % 5 == 0
+    view.scrollToBottom()
+    assert model.rowCount() == 30 and not model.canFetchMore(QModelIndex())
+    assert [_cells(view, r)[0] for r in range(30)] == [
+        f"#{oid} {m.Opportunity.get_by_id(oid).topic}" for _day, oid in late
+    ]
+    assert [_cells(view, r)[-1] for r in (0, 29)] == ["4 days past", "1 day past"]
+    with qtbot.waitSignal(page.open_opportunity, timeout=2000) as opened:
+        _click_row(qtbot, view, 29)
+    assert opened.args == [late[29][1]]
+
+    # Closed since: a refresh counts and shows the others.
+    m.Opportunity.update(status="won").where(m.Opportunity.id == late[0][1]).execute()
+    page.refresh()
+    assert page.past_close.title() == "Past their close date (29)" and model.rowCount() == first
+    assert _cells(view, 0)[0].startswith(f"#{late[1][1]} ")
+    qtmodeltester.check(model, force_py=True)  # fetchMore included
 
 
 def test_the_activity_dialog_follows_the_start_with_the_end(qtbot, user: UserInfo) -> None:

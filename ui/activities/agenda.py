@@ -10,6 +10,7 @@ from typing import Any, TypeGuard, TypeVar
 
 from PySide6.QtCore import (
     QModelIndex,
+    QPersistentModelIndex,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QResizeEvent, QShowEvent
@@ -30,7 +31,14 @@ from app.domain.reading import format_day
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext, pgettext
 from app.services import activities, teams
-from app.services.activities import Agenda, AgendaActivity, AgendaOpportunity, ComingEntry
+from app.services.activities import (
+    PAST_CLOSE,
+    STALE,
+    Agenda,
+    AgendaActivity,
+    AgendaOpportunity,
+    ComingEntry,
+)
 from app.services.errors import NotFound
 from ui.activities.activity_dialog import ActivityDialog
 from ui.activities.activity_kinds import kind_label
@@ -217,6 +225,49 @@ class AgendaTableModel(RowTableModel[Row]):
         return None
 
 
+class AgendaSalesModel(AgendaTableModel[AgendaOpportunity]):
+    """A list of the agenda's sales read a page at a time: the first with the agenda, the
+    next when the view is scrolled to the end (Qt's fetchMore), until `total` are shown."""
+
+    def __init__(self, columns_of_day: ColumnsOfDay, parent: QWidget | None = None) -> None:
+        super().__init__(columns_of_day, parent)
+        self.total = 0
+        # Reads the page after the sale given; None until the agenda is read.
+        self.more: Callable[[AgendaOpportunity], list[AgendaOpportunity]] | None = None
+        # Whether the view may ask for more (AgendaView.may_fetch).
+        self.shown: Callable[[], bool] = lambda: True
+        self._fetching = False
+
+    # Qt overrides
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return (
+            not parent.isValid()
+            and self.more is not None
+            and 0 < len(self.rows) < self.total
+            and not self._fetching
+            and self.shown()
+        )
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
+        if not self.canFetchMore(parent) or self.more is None:
+            return
+        rows = self.more(self.rows[-1])
+        if not rows:
+            # Fewer than counted (closed or moved since): the list ends here until a refresh.
+            self.total = len(self.rows)
+            return
+        first = len(self.rows)
+        # The view lays the new rows out as they arrive and may ask for more meanwhile: it
+        # asks again once they are in.
+        self._fetching = True
+        try:
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self.rows.extend(rows)
+            self.endInsertRows()
+        finally:
+            self._fetching = False
+
+
 class AgendaView(QTreeView):
     """A flat list of one section: Enter or a double click opens the row."""
 
@@ -236,6 +287,12 @@ class AgendaView(QTreeView):
         self._user_sized = False
         self.header().sectionResized.connect(self._on_section_resized)
         self.doubleClicked.connect(self._open_index)
+
+    def may_fetch(self) -> bool:
+        """Whether a further page may be read for this view: not while it is hidden or its
+        columns are being fitted, as it then lays out its rows at a default size or at the
+        scroll position of the rows before a refresh, and would read pages nobody sees."""
+        return self.isVisible() and not self._fitting
 
     def current_row(self) -> Any:
         index = self.currentIndex()
@@ -305,12 +362,15 @@ class AgendaSection(QGroupBox):
         columns_of_day: ColumnsOfDay,
         empty_text: str,
         parent: QWidget | None = None,
+        model: AgendaTableModel[Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.title_text = title
-        self.model: AgendaTableModel[Any] = AgendaTableModel(columns_of_day, self)
+        self.model: AgendaTableModel[Any] = model or AgendaTableModel(columns_of_day, self)
         self.view = AgendaView()
         self.view.setModel(self.model)
+        if isinstance(self.model, AgendaSalesModel):
+            self.model.shown = self.view.may_fetch
         self.empty = QLabel(empty_text)
         self.empty.setEnabled(False)  # the quiet colour of a placeholder
         self.buttons = QHBoxLayout()
@@ -321,9 +381,13 @@ class AgendaSection(QGroupBox):
         layout.addLayout(self.buttons)
         self.setTitle(title)
 
-    def set_rows(self, rows: Sequence[Any], today: date) -> None:
+    def set_rows(self, rows: Sequence[Any], today: date, total: int | None = None) -> None:
+        """Show `rows`; `total` is how many the title counts when they are the first page
+        of more."""
         self.model.set_rows(rows, today)
-        self.setTitle(_("{section} ({n})").format(section=self.title_text, n=len(rows)))
+        n = len(rows) if total is None else total
+        number = i18n.current().format_number
+        self.setTitle(_("{section} ({n})").format(section=self.title_text, n=number(n)))
         self.empty.setVisible(not rows)
         self.view.fit_columns()
 
@@ -350,13 +414,19 @@ class AgendaPage(QWidget):
             _("Today"), today_columns, _("No appointments or test drives today.")
         )
         self.overdue = AgendaSection(_("Overdue"), overdue_columns, _("Nothing overdue."))
+        self.past_close_model = AgendaSalesModel(past_close_columns, self)
         self.past_close = AgendaSection(
             _("Past their close date"),
             past_close_columns,
             _("No open sale is past its close date."),
+            model=self.past_close_model,
         )
+        self.stale_model = AgendaSalesModel(stale_columns, self)
         self.stale = AgendaSection(
-            _("Stale in their stage"), stale_columns, _("No sale has sat in its stage too long.")
+            _("Stale in their stage"),
+            stale_columns,
+            _("No sale has sat in its stage too long."),
+            model=self.stale_model,
         )
         self.coming = AgendaSection(
             _("Coming days"),
@@ -411,13 +481,17 @@ class AgendaPage(QWidget):
 
     # --- what the main window calls -----------------------------------------------------
     def refresh(self) -> None:
-        self.agenda = activities.agenda(self.current_user_id, team_id=self.whose.currentData())
+        team_id = self.whose.currentData()
+        self.agenda = a = activities.agenda(self.current_user_id, team_id=team_id)
         self._read_at = datetime.now()
-        today = self._read_at.date()
-        self.today.set_rows(self.agenda.today, today)
-        self.overdue.set_rows(self.agenda.overdue, today)
-        self.past_close.set_rows(self.agenda.past_close, today)
-        self.stale.set_rows(self.agenda.stale, today)
+        today = a.day
+        self.today.set_rows(a.today, today)
+        self.overdue.set_rows(a.overdue, today)
+        for model, which in ((self.past_close_model, PAST_CLOSE), (self.stale_model, STALE)):
+            model.total = a.past_close_count if which == PAST_CLOSE else a.stale_count
+            model.more = self._pages(which, a, team_id)
+        self.past_close.set_rows(a.past_close, today, a.past_close_count)
+        self.stale.set_rows(a.stale, today, a.stale_count)
         first, days = coming_span(self.span.currentIndex(), today)
         self.coming_rows = activities.coming_days(self.current_user_id, first, days)
         self.coming.set_rows(self.coming_rows, today)
@@ -425,11 +499,20 @@ class AgendaPage(QWidget):
         self._enable()
         self.count_changed.emit(self.summary())
 
+    def _pages(
+        self, which: str, agenda: Agenda, team_id: int | None
+    ) -> Callable[[AgendaOpportunity], list[AgendaOpportunity]]:
+        """What reads the page after a sale of one list, as of when the agenda was read."""
+        user_id = self.current_user_id
+        return lambda last: activities.agenda_sales(
+            user_id, which, last, agenda.day, agenda.at, team_id
+        )
+
     def summary(self) -> str:
         """What the status bar says of the agenda: "3 today, 2 overdue"."""
         a = self.agenda
         n_today, n_overdue = len(a.today), len(a.overdue)
-        n_past, n_stale = len(a.past_close), len(a.stale)
+        n_past, n_stale = a.past_close_count, a.stale_count
         counts = [
             (ngettext("{n} today", "{n} today", n_today), n_today),
             (ngettext("{n} overdue", "{n} overdue", n_overdue), n_overdue),

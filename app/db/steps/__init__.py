@@ -11,7 +11,7 @@ from collections.abc import Callable
 from peewee import Database
 
 from app.db.steps.agenda_index import agenda_indexes
-from app.db.steps.aggregates import _aggregates
+from app.db.steps.aggregates_v21 import _aggregates
 from app.db.steps.dashboard_filters import dashboard_filters
 from app.db.steps.duplicate_indexes import duplicate_indexes
 from app.db.steps.languages import correspondence_languages

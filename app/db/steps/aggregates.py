@@ -17,8 +17,10 @@ Triggers keep them in the same transaction as every write that changes an opport
 (saves, stage moves, closes, reopenings, takes and reassignments, merges, purges, lead
 conversions, imports, the demo, plain SQL): the row's old contribution is taken away and
 its new one added, and only when a counted column changes. On SQLite they are SQL
-triggers; on PostgreSQL the same statements in PL/pgSQL trigger functions. The step fills
-them from the base tables, and `rebuild` fills them anew (`main.py rebuild-aggregates`).
+triggers; on PostgreSQL the same statements in PL/pgSQL trigger functions. Schema 21 made
+and filled them for its four scopes (app.db.steps.aggregates_v21, kept as released), schema
+27 (app.db.steps.dashboard_filters) the scopes it added, through `install`; a new database
+and `rebuild` (`main.py rebuild-aggregates`) fill every scope.
 Further salespeople (opportunity_salesperson) count nowhere: no dashboard filter reads them.
 
 Since app.db.steps.dashboard_filters every single filter of the dashboard is a scope: one
@@ -32,6 +34,8 @@ SCOPES, TEXT_SCOPES, DAY_SCOPES and DIMENSIONS are lists: a further scope or bre
 entry more and a rebuild."""
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from peewee import Database
 
@@ -534,11 +538,29 @@ SERVER_TRIGGERS = [
 ]
 
 
-def _fill(db: Database, d: _Dialect) -> None:
-    """The tables emptied and filled from the base tables, a statement per scope and table."""
-    for table in _TABLES:
-        db.execute_sql(f"DELETE FROM {table}")
-    for name, scope_id, has in _scope_parts("o", d, True, True):
+def scope_names() -> list[str]:
+    """Every scope's name, in the order of _scope_parts (a text scope's rows are "name:value")."""
+    return [*SCOPES, *TEXT_SCOPES, *DAY_SCOPES]
+
+
+def _fill(db: Database, d: _Dialect, scopes: Collection[str] | None = None) -> None:
+    """The tables emptied and filled from the base tables, a statement per scope and table;
+    with `scopes` (their names), those scopes' rows alone."""
+    if scopes is None:
+        for table in _TABLES:
+            db.execute_sql(f"DELETE FROM {table}")
+    else:
+        unknown = set(scopes) - set(scope_names())
+        assert not unknown, unknown  # a step names only scopes this module has
+        for table in _TABLES:
+            for scope in scopes:
+                # A text scope's rows are "brand:Škoda"; a day's or a column's, the name.
+                test, value = ("LIKE", f"{scope}:%") if scope in TEXT_SCOPES else ("=", scope)
+                db.execute_sql(f"DELETE FROM {table} WHERE scope {test} {db.param}", (value,))
+    parts = zip(scope_names(), _scope_parts("o", d, True, True), strict=True)
+    for key, (name, scope_id, has) in parts:
+        if scopes is not None and key not in scopes:
+            continue
         scope_where = f" AND {has}"
         for dimension, expression in DIMENSIONS.items():
             db.execute_sql(
@@ -586,14 +608,16 @@ def _fill(db: Database, d: _Dialect) -> None:
         )
 
 
-def install(db: Database) -> None:
-    """The tables and triggers made (again) and the rows filled from the base tables."""
+def install(db: Database, scopes: Collection[str] | None = None) -> None:
+    """The tables and triggers made (again) and the rows filled from the base tables: every
+    scope's, or with `scopes` (their names) those scopes' alone, the others' rows kept (a
+    step that adds scopes fills only its own)."""
     if is_sqlite(db):
         for name in TRIGGER_NAMES:
             db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')
         for statement in [*DDL, *TRIGGERS]:
             db.execute_sql(statement)
-        _fill(db, SQLITE)
+        _fill(db, SQLITE, scopes)
         return
     for statement in SERVER_DDL:
         db.execute_sql(statement)
@@ -604,7 +628,7 @@ def install(db: Database) -> None:
     install_server_visits(db)
     for statement in [*SERVER_TRIGGERS, *SERVER_FUNNEL]:
         db.execute_sql(statement)
-    _fill(db, SERVER)
+    _fill(db, SERVER, scopes)
 
 
 def rebuild(db: Database) -> None:
@@ -614,9 +638,3 @@ def rebuild(db: Database) -> None:
         if not is_sqlite(db):
             db.execute_sql("LOCK TABLE opportunity IN SHARE ROW EXCLUSIVE MODE")
         install(db)
-
-
-def _aggregates(db: Database) -> None:
-    """Schema step: the dashboard's maintained aggregates on both backends. Idempotent: the
-    tables made if missing, the triggers made anew, the rows filled from the base tables."""
-    install(db)
