@@ -123,4 +123,7 @@ def test_the_merge_moves_every_column_that_points_at_a_customer(db: Path) -> Non
     moved = {
         (model._meta.table_name, column.column_name) for model, column in db_accounts.ACCOUNT_LINKS
     }
-    assert pointing == moved
+    # The customers' word starts (schema step word_starts) are the search's index of the
+    # account's own columns, kept by its triggers and deleted with it: nothing to move.
+    indexed = {("account_start", "account_id")}
+    assert pointing == moved | indexed
