@@ -51,6 +51,8 @@ def _unprintable_pattern() -> re.Pattern[str]:
 
 def unprintable(text: str) -> list[str]:
     """The distinct characters of `text` no document font prints, in their order."""
+    if text.isascii() and text.isprintable():  # (most cells: space to tilde, all printed)
+        return []
     found: list[str] = []
     for char in _unprintable_pattern().findall(text):
         if char not in found:
