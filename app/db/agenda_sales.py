@@ -18,6 +18,8 @@ from typing import Any
 from app.db import models as m
 from app.db.connection import database, is_sqlite
 from app.db.opportunity_queries import as_datetime
+from app.db.steps.stage_entry import AGENDA_INDEX
+from app.db.steps.team_agenda import UNTAKEN_INDEX
 
 # (id, topic, customer, stage, the stage's key, close date, days allowed, entered the stage)
 FlaggedRow = tuple[int, str, str, str, str | None, date, int | None, datetime | None]
@@ -34,14 +36,35 @@ def _param(sql: str) -> str:
     return sql if database.param == "?" else sql.replace("?", database.param)
 
 
-def _whose(user_id: int, team_id: int | None) -> tuple[str, list[Any]]:
-    """One salesperson's, or a team's: its members' and what it holds untaken."""
+def indexed(index: str) -> str:
+    """SQLite's "read it by this index" (the server's planner chooses on its own)."""
+    return f' INDEXED BY "{index}"' if is_sqlite() else ""
+
+
+def _members(team_id: int) -> list[int]:
+    """The team's members, whatever their state (as the team's list counts them)."""
+    rows = database.execute_sql(_param('SELECT id FROM "user" WHERE team_id = ? ORDER BY id'),
+                                [team_id]).fetchall()  # fmt: skip
+    return [r[0] for r in rows]
+
+
+# Where a range is and the index that holds it in close-date order (SQLite is told it: it
+# would rather walk every open sale by the status's index, which has their order).
+Range = tuple[str, list[Any], str]
+_OWNED = "o.owner_id = ?"
+_UNTAKEN = "o.owner_id IS NULL AND o.team_id = ?"
+
+
+def _ranges(user_id: int, team_id: int | None) -> list[Range]:
+    """Where the agenda's sales are, each an index range in close-date order: one
+    salesperson's (the owner's index), or a team's: each member's (the owner's index once
+    per member) and what the team holds untaken (its partial index, by team: schema step
+    team_agenda)."""
     if team_id is None:
-        return "o.owner_id = ?", [user_id]
-    return (
-        '(o.owner_id IN (SELECT id FROM "user" WHERE team_id = ?) '
-        "OR (o.owner_id IS NULL AND o.team_id = ?))"
-    ), [team_id, team_id]
+        return [(_OWNED, [user_id], AGENDA_INDEX)]
+    ranges = [(_OWNED, [member], AGENDA_INDEX) for member in _members(team_id)]
+    ranges.append((_UNTAKEN, [team_id], UNTAKEN_INDEX))
+    return ranges
 
 
 def _stale_test(now: datetime) -> tuple[str, list[Any]]:
@@ -72,16 +95,20 @@ def _flag_test(flag: Flag, today: date, now: datetime) -> tuple[str, list[Any]]:
 def flagged_counts(
     user_id: int, today: date, now: datetime, team_id: int | None = None
 ) -> dict[Flag, int]:
-    """How many open sales each flag lists: one pass over the owner's index range."""
-    whose, params = _whose(user_id, team_id)
+    """How many open sales each flag lists: one pass over each index range (a team's:
+    each member's and the untaken ones'), reading no table row."""
     past, past_params = _flag_test(Flag.PAST_CLOSE, today, now)
     stale, stale_params = _flag_test(Flag.STALE, today, now)
-    sql = f"""
-        SELECT count(CASE WHEN {past} THEN 1 END), count(CASE WHEN {stale} THEN 1 END)
-        FROM opportunity o
-        WHERE {whose} AND o.status = 'open'
-    """
-    row = database.execute_sql(_param(sql), past_params + stale_params + params).fetchone()
+    branches, params = [], []
+    for whose, whose_params, _order in _ranges(user_id, team_id):
+        branches.append(
+            f"SELECT count(CASE WHEN {past} THEN 1 END) AS past, "
+            f"count(CASE WHEN {stale} THEN 1 END) AS stale "
+            f"FROM opportunity o WHERE {whose} AND o.status = 'open'"
+        )
+        params += past_params + stale_params + whose_params
+    sql = "SELECT sum(past), sum(stale) FROM (" + " UNION ALL ".join(branches) + ") AS counted"
+    row = database.execute_sql(_param(sql), params).fetchone()
     return {Flag.PAST_CLOSE: int(row[0] or 0), Flag.STALE: int(row[1] or 0)}
 
 
@@ -96,21 +123,26 @@ def flagged_page(
 ) -> list[FlaggedRow]:
     """The open sales `flag` lists, by close date then number: the first `limit` of them,
     or the `limit` after the sale (close date, id) `after` (the last one of the page
-    before). The flagged ones are chosen from the owner's index (materialised, so no plan
-    reads the table to keep the order) and only the page's are read with their customer."""
-    whose, params = _whose(user_id, team_id)
+    before). Each index range (a team's: each member's and the untaken ones') gives its
+    first `limit` in close-date order from the index, starting at `after`'s close date, so
+    a range is read only as far as its page; the ranges' pages are merged and only the
+    page's sales are read with their customer."""
     test, test_params = _flag_test(flag, today, now)
-    params += test_params
-    later = ""
+    later, later_params = "", []
     if after is not None:
-        later = "AND (o.est_close_date > ? OR (o.est_close_date = ? AND o.id > ?))"
-        params += [after[0].isoformat(), after[0].isoformat(), after[1]]
+        # As (close date, id) > after, with the close date as a range of the index.
+        later = "AND o.est_close_date >= ? AND (o.est_close_date > ? OR o.id > ?)"
+        later_params = [after[0].isoformat(), after[0].isoformat(), after[1]]
+    branches, params = [], []
+    for n, (whose, whose_params, index) in enumerate(_ranges(user_id, team_id)):
+        branches.append(
+            f"SELECT * FROM (SELECT o.id, o.est_close_date FROM opportunity o{indexed(index)} "
+            f"WHERE {whose} AND o.status = 'open' AND {test} {later} "
+            f"ORDER BY o.est_close_date, o.id LIMIT ?) AS range{n}"
+        )
+        params += whose_params + test_params + later_params + [limit]
     sql = f"""
-        WITH flagged AS MATERIALIZED (
-            SELECT o.id, o.est_close_date
-            FROM opportunity o
-            WHERE {whose} AND o.status = 'open' AND {test} {later}
-        ),
+        WITH flagged AS MATERIALIZED ({" UNION ALL ".join(branches)}),
         page AS MATERIALIZED (
             SELECT id, est_close_date FROM flagged ORDER BY est_close_date, id LIMIT ?
         )

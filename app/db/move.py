@@ -22,6 +22,7 @@ from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
 from app.db.steps.stage_entry import create_stage_entry
+from app.db.steps.team_agenda import create_team_agenda
 from app.db.steps.word_starts import create_word_starts
 
 _BATCH = 2_000
@@ -111,6 +112,7 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
             # After the copy: the sales' latest moves filled from the history copied (the
             # triggers would have written each sale again for each of its moves).
             create_stage_entry(target)
+            create_team_agenda(target)
             target.execute_sql(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
             )

@@ -26,6 +26,7 @@ from app.db.steps.setup import setup_master_data
 from app.db.steps.shared_files import shared_files
 from app.db.steps.sign_in import sign_in_users
 from app.db.steps.stage_entry import stage_entry
+from app.db.steps.team_agenda import team_agenda
 from app.db.steps.teams import teams_and_shared_sales
 from app.db.steps.v2_to_v7 import (
     _v2_quotes,
@@ -77,6 +78,7 @@ STEPS: list[Callable[[Database], None]] = [
     lead_search,
     open_sorts,
     word_starts,
+    team_agenda,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
