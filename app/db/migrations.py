@@ -180,6 +180,38 @@ def _locked(db: Database) -> _Locked:
     return _Locked(db)
 
 
+def create_kept(db: Database) -> None:
+    """What the program keeps beside its tables as rows are written: the indexes, the
+    search tables and the triggers that keep them. On a database whose tables are made
+    and still empty: a new one, or a server before a move copies the rows onto it."""
+    # One vehicle is reserved by at most one open opportunity, whatever the program does.
+    db.execute_sql(
+        "CREATE UNIQUE INDEX opportunity_open_vehicle ON opportunity (vehicle_id) "
+        "WHERE status = 'open' AND vehicle_id IS NOT NULL"
+    )
+    if is_sqlite(db):
+        for statement in [*SQLITE_SEARCH_DDL, *SQLITE_STAGE_VISIT_DDL]:
+            db.execute_sql(statement)
+    else:
+        server_schema.create_search(db)
+        live.create_notifications(db)
+    create_search_words(db)
+    create_duplicate_index(db)
+    create_search_sorts(db)
+    create_search_sort_keys(db)
+    create_lead_search(db)
+    create_open_sorts(db)
+    create_word_starts(db)
+
+
+def create_filled(db: Database) -> None:
+    """What is worked out from the rows there once (a move: after its copy, where the
+    triggers would write each sale again for each of its stage moves): the sales'
+    stage-entry times, the team agenda's index."""
+    create_stage_entry(db)
+    create_team_agenda(db)
+
+
 def create_fresh(db: Database) -> None:
     with _locked(db):
         if current_version(db) != 0:
@@ -187,26 +219,8 @@ def create_fresh(db: Database) -> None:
         # Through `db` itself, not the models' binding, which may be another database.
         for model in sort_models(models.TABLES):
             SchemaManager(model, database=db).create_all(safe=True)
-        # One vehicle is reserved by at most one open opportunity, whatever the program does.
-        db.execute_sql(
-            "CREATE UNIQUE INDEX opportunity_open_vehicle ON opportunity (vehicle_id) "
-            "WHERE status = 'open' AND vehicle_id IS NOT NULL"
-        )
-        if is_sqlite(db):
-            for statement in [*SQLITE_SEARCH_DDL, *SQLITE_STAGE_VISIT_DDL]:
-                db.execute_sql(statement)
-        else:
-            server_schema.create_search(db)
-            live.create_notifications(db)
-        create_search_words(db)
-        create_duplicate_index(db)
-        create_search_sorts(db)
-        create_search_sort_keys(db)
-        create_stage_entry(db)
-        create_lead_search(db)
-        create_open_sorts(db)
-        create_word_starts(db)
-        create_team_agenda(db)
+        create_kept(db)
+        create_filled(db)
         _create_schema_version(db)
         _seed_reference_data(db)
         # After the stages are seeded: its triggers on the stages lock them on the server.

@@ -14,16 +14,9 @@ from typing import Any
 from peewee import BooleanField, CharField, Database, DateField, DateTimeField, Field, TextField
 from psycopg2.extras import execute_values
 
-from app.db import live, migrations, models, server_schema
+from app.db import migrations, models, server_schema
 from app.db.connection import read_only_connection
 from app.db.steps import SCHEMA_VERSION, aggregates
-from app.db.steps.duplicate_indexes import create_duplicate_index
-from app.db.steps.search_sort_keys import create_search_sort_keys
-from app.db.steps.search_sorts import create_search_sorts
-from app.db.steps.search_words import create_search_words
-from app.db.steps.stage_entry import create_stage_entry
-from app.db.steps.team_agenda import create_team_agenda
-from app.db.steps.word_starts import create_word_starts
 
 _BATCH = 2_000
 
@@ -93,26 +86,14 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
             target.execute_sql("SELECT pg_advisory_xact_lock(%s)", (server_schema.SCHEMA_LOCK,))
             with target.bind_ctx(models.TABLES):
                 target.create_tables(models.TABLES)
-            target.execute_sql(
-                "CREATE UNIQUE INDEX opportunity_open_vehicle ON opportunity (vehicle_id) "
-                "WHERE status = 'open' AND vehicle_id IS NOT NULL"
-            )
-            server_schema.create_search(target)
-            create_search_words(target)
-            create_duplicate_index(target)
-            create_search_sorts(target)
-            create_search_sort_keys(target)
-            create_word_starts(target)
-            live.create_notifications(target)
+            migrations.create_kept(target)
             for model in models.TABLES:
                 copies.append(_copy_table(reader, target, model))
                 progress(copies[-1].table)
             # The dashboard's aggregates counted from the rows copied, triggers kept on.
             aggregates.install(target)
-            # After the copy: the sales' latest moves filled from the history copied (the
-            # triggers would have written each sale again for each of its moves).
-            create_stage_entry(target)
-            create_team_agenda(target)
+            # After the copy: the sales' latest moves filled from the history copied.
+            migrations.create_filled(target)
             target.execute_sql(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
             )

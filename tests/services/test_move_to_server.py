@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import psycopg2
 import pytest
 
 import main
@@ -58,3 +59,28 @@ def test_the_demo_dealership_moves_whole_and_the_file_stays_as_it_was(
 
     with pytest.raises(MoveError, match="not empty"):
         move_to_server(url, source=path)
+
+    # The moved database has every index, trigger and function a new one has.
+    fresh = pg.url(pg.create_database())
+    workspace.open_server(fresh)
+    workspace.close_database()
+    assert _catalogue(pg, url) == _catalogue(pg, fresh)
+
+
+def _catalogue(pg: pg_server.TestServer, url: str) -> dict[str, set[str]]:
+    conn = psycopg2.connect(pg.url(url.rsplit("/", 1)[1]))
+    try:
+        with conn.cursor() as cur:
+            found: dict[str, set[str]] = {}
+            for kind, query in {
+                "indexes": "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'",
+                "triggers": "SELECT tgrelid::regclass || ' ' || tgname || ' ' || "
+                "pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal",
+                "functions": "SELECT p.proname FROM pg_proc p JOIN pg_namespace n "
+                "ON n.oid = p.pronamespace WHERE n.nspname = 'public'",
+            }.items():
+                cur.execute(query)
+                found[kind] = {r[0] for r in cur.fetchall()}
+            return found
+    finally:
+        conn.close()
