@@ -28,6 +28,7 @@ from app.db.steps import SCHEMA_VERSION, STEPS, aggregates
 from app.db.steps.duplicate_indexes import create_duplicate_index
 from app.db.steps.lead_search import create_lead_search
 from app.db.steps.open_sorts import create_open_sorts
+from app.db.steps.opportunity_starts import create_opportunity_starts
 from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
@@ -205,6 +206,7 @@ def create_fresh(db: Database) -> None:
         create_lead_search(db)
         create_open_sorts(db)
         create_word_starts(db)
+        create_opportunity_starts(db)
         _create_schema_version(db)
         _seed_reference_data(db)
         # After the stages are seeded: its triggers on the stages lock them on the server.

@@ -18,6 +18,7 @@ from app.db import live, migrations, models, server_schema
 from app.db.connection import read_only_connection
 from app.db.steps import SCHEMA_VERSION, aggregates
 from app.db.steps.duplicate_indexes import create_duplicate_index
+from app.db.steps.opportunity_starts import create_opportunity_starts
 from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
@@ -102,6 +103,7 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
             create_search_sorts(target)
             create_search_sort_keys(target)
             create_word_starts(target)
+            create_opportunity_starts(target)
             live.create_notifications(target)
             for model in models.TABLES:
                 copies.append(_copy_table(reader, target, model))

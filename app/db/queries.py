@@ -13,6 +13,7 @@ from peewee import JOIN
 from app.db import models as m
 from app.db import server_schema
 from app.db.connection import database, is_sqlite, nulls_as_sqlite
+from app.db.steps.opportunity_starts import STARTS as OPPORTUNITY_STARTS
 from app.db.steps.search_sort_keys import PHONE_SEARCH
 from app.domain import money
 from app.domain.standard_names import display_name
@@ -226,6 +227,20 @@ def _substring_term(term: str) -> _Term:
     )
 
 
+def _start_term(part: str) -> _Term:
+    """A word's start of one or two characters on the server: one key of the table of each
+    opportunity's word starts (schema step opportunity_starts), by status too."""
+    return _Term(
+        f"SELECT opportunity_id AS id FROM {OPPORTUNITY_STARTS} WHERE start = ?",
+        (part,),
+        "status = ?",
+        f"EXISTS (SELECT 1 FROM {OPPORTUNITY_STARTS} w "
+        "WHERE w.opportunity_id = o.id AND w.start = ?)",
+        (part,),
+        "w.status",
+    )
+
+
 def _search_terms(text: str) -> list[_Term]:
     """The terms of a search: three characters or more are found anywhere in the text (the
     trigram index), one or two at the start of a word (the table of words; each word of
@@ -236,6 +251,9 @@ def _search_terms(text: str) -> list[_Term]:
         if not parts:
             terms.append(_substring_term(term))
         for part in parts:
+            if not is_sqlite():
+                terms.append(_start_term(part))
+                continue
             bounds = (part, _after(part))
             terms.append(
                 _Term(
