@@ -446,9 +446,7 @@ _IN_OPEN_SORT_INDEX_ORDER = frozenset({"probability", "stage", "lost_reason", "w
 
 def _in_status_index_order(sort: str) -> bool:
     """Whether an index gives the sort's order under a filter on the status alone."""
-    if is_sqlite() and sort in _IN_OPEN_SORT_INDEX_ORDER:
-        return True
-    return sort in _IN_STATUS_INDEX_ORDER
+    return sort in _IN_STATUS_INDEX_ORDER or sort in _IN_OPEN_SORT_INDEX_ORDER
 
 
 # What testing one row in a walk down the sorted list costs, against reading one match and
@@ -563,8 +561,6 @@ def _walk_rows(count: int, wanted: int) -> int | None:
     on: reading its matches could mean reading most of the list.)"""
     if count <= COUNT_LIMIT:
         return max(int(_WALK_COST_RATIO * count), 2 * wanted)
-    if not is_sqlite():
-        return None
     spread = 2 * wanted * _total() // COUNT_LIMIT
     return max(spread, 2 * wanted)
 
@@ -640,6 +636,12 @@ def _search_ids(
     # before sorting the matches; the page's rows are sorted when they are read. (The
     # server, which may join the tests to the walk in any order, reads its matches.)
     phone = ", o.account_id" if isinstance(terms[0], _TermsOrPhone) else ""
+    if not is_sqlite():
+        # The server may join the tests to the walk's rows in any order: the matches are
+        # sorted again (at most `bound` rows), by the walk's own columns.
+        walk = f"SELECT o.* FROM opportunity o{where} {order} LIMIT ?"
+        sql = f"SELECT o.id FROM ({walk}) o WHERE {checks} {order} LIMIT ? OFFSET ?"
+        return sql, [*params, bound, *check_params, limit, offset], True
     walk = f"SELECT o.id{phone} FROM opportunity o{where} {order} LIMIT ?"
     sql = f"SELECT o.id FROM ({walk}) o WHERE {checks} LIMIT ? OFFSET ?"
     return sql, [*params, bound, *check_params, limit, offset], True
@@ -724,7 +726,7 @@ def _search_page(
             return found
         # The walk's rows held fewer: the matches gather further down (or the page is the
         # last one), and are walked against their list.
-    if (picked is not None and count > COUNT_LIMIT) or _listed_first(count):
+    if (picked is not None and count > COUNT_LIMIT and is_sqlite()) or _listed_first(count):
         ids, params = _listed_ids(flt, terms, today, sort, order)
         return _rows(
             f"{_SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}", [*params, limit, offset]
