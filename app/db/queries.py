@@ -537,12 +537,13 @@ def _bounded_count(flt: OpportunityFilter, terms: list[Any], today: date) -> int
     return int(database.execute_sql(_sql(counted), [*params, COUNT_LIMIT + 1]).fetchone()[0])
 
 
-def _walk_is_cheaper(count: int, wanted: int) -> bool:
+def _walk_is_cheaper(count: int, wanted: int, starts: bool = False) -> bool:
     """Whether walking down the sorted list testing each row finds the first `wanted`
-    matches sooner than reading the `count` matches and sorting them."""
+    matches sooner than reading the `count` matches and sorting them (`starts`: the first
+    term is a word's start, read on the server from its table of starts)."""
     if count > COUNT_LIMIT:
         return True
-    if count == 0 or not is_sqlite():
+    if count == 0 or not (is_sqlite() or starts):
         # (The server reads a term's matches from its trigram index at about a microsecond
         # each and tests a row of a walk at about five: it reads any count it knows.)
         return False
@@ -604,7 +605,8 @@ def _search_ids(
     wanted = offset + limit
     if _listed_first(count):
         return None
-    if not _walk_is_cheaper(count, wanted):
+    starts = isinstance(terms[0], _Term) and OPPORTUNITY_STARTS in terms[0].source
+    if not _walk_is_cheaper(count, wanted, starts):
         # Few matches: read them and sort them. (The server's planner cannot tell how few
         # a term, or a number also read as a phone's, finds: it walked every opportunity
         # down the sort's index for the 60 matches of "9481", 150-950 ms at 100,000.)
@@ -639,7 +641,10 @@ def _search_ids(
     if not is_sqlite():
         # The server may join the tests to the walk's rows in any order: the matches are
         # sorted again (at most `bound` rows), by the walk's own columns.
-        walk = f"SELECT o.* FROM opportunity o{where} {order} LIMIT ?"
+        keys = "".join(
+            f", o.{key}" for key in dict.fromkeys(_UNINDEXED.findall(order)) if key != "id"
+        )
+        walk = f"SELECT o.id{phone}{keys} FROM opportunity o{where} {order} LIMIT ?"
         sql = f"SELECT o.id FROM ({walk}) o WHERE {checks} {order} LIMIT ? OFFSET ?"
         return sql, [*params, bound, *check_params, limit, offset], True
     walk = f"SELECT o.id{phone} FROM opportunity o{where} {order} LIMIT ?"
