@@ -87,8 +87,9 @@ POSTGRES_CONNECT_OPTIONS = {
     "keepalives_count": 3,
     "application_name": "Showroom",
     # The program's reads are short: compiling a plan (JIT, 25 ms for the list's search at
-    # 100,000) costs more than the read it is for. (Parallel workers are left on: without
-    # them a search of three letters took twice as long at 100,000, 7 December.)
+    # 100,000) costs more than the read it is for. (Parallel workers are left on: turned
+    # off, the list's short searches were no faster beyond the noise and a full read of
+    # the opportunities took twice as long, 7 December.)
     "options": "-c jit=off",
 }
 
