@@ -111,10 +111,13 @@ def test_a_changed_lead_is_found_by_its_new_text_only(user: UserInfo) -> None:
     assert _found("muller") == set()
     assert _found("schafer") == {lead.id}
     assert _found("jurgen schafer") == {lead.id}
+    # The words' starts (one or two letters) follow the change as well.
+    assert _found("mü") == _found("m") == set()
+    assert _found("sc") == _found("s") == _found("ju sch") == {lead.id}
     database.execute_sql(
         "DELETE FROM lead WHERE id = ?".replace("?", database.obj.param), (lead.id,)
     )
-    assert _found("schafer") == set()
+    assert _found("schafer") == _found("sc") == _found("j") == set()
 
 
 @pytest.mark.sqlite_only

@@ -68,10 +68,13 @@ SERVER_ONLY_INDEXES = (
 # belongs to a word), and its prefix indexes of one and two characters answer a term's
 # words at once. Written in one pass as a statement's rows are (an import's batch), where a
 # table of the starts took two dozen B-tree rows a lead (a 50 MB import 9 -> 14 s).
+# Contentless, without row sizes: it answers which leads, nothing else; a lead's words
+# are taken out by giving it the text they were indexed from, which the lead search
+# index keeps (and its triggers read before they change it).
 LEAD_WORDS = "lead_word"
 _LEAD_WORDS_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {LEAD_WORDS} USING fts5("
-    "body, detail='none', prefix='1 2', tokenize='ascii')"
+    "body, content='', columnsize=0, detail='none', prefix='1 2', tokenize='ascii')"
 )
 
 
@@ -139,6 +142,12 @@ def _kept_text(lead: str) -> str:
 # written once and the words' index written from it.
 _LEAD_BODY_NEW = LEAD_SEARCH_BODY.format(row="new")
 
+# A lead's words out of the contentless index: the text they were indexed from, given back.
+_WORDS_OUT = (
+    f"INSERT INTO {LEAD_WORDS}({LEAD_WORDS}, rowid, body) "
+    "SELECT 'delete', {lead}, c0 FROM " + LEAD_SEARCH_TEXT + " WHERE id = {lead}"
+)
+
 _SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER lead_search_insert AFTER INSERT ON lead BEGIN
         INSERT INTO lead_search(rowid, body) VALUES (new.id, {_LEAD_BODY_NEW});
@@ -146,11 +155,12 @@ _SQLITE_TRIGGERS = [
     END""",
     f"""CREATE TRIGGER lead_search_update AFTER UPDATE OF {", ".join(LEAD_COLUMNS)} ON lead
     BEGIN
+        {_WORDS_OUT.format(lead="old.id")};
         UPDATE lead_search SET body = {_LEAD_BODY_NEW} WHERE rowid = new.id;
-        UPDATE {LEAD_WORDS} SET body = {_kept_text("new.id")} WHERE rowid = new.id;
+        INSERT INTO {LEAD_WORDS}(rowid, body) VALUES (new.id, {_kept_text("new.id")});
     END""",
     f"""CREATE TRIGGER lead_search_delete AFTER DELETE ON lead BEGIN
-        DELETE FROM {LEAD_WORDS} WHERE rowid = old.id;
+        {_WORDS_OUT.format(lead="old.id")};
         DELETE FROM lead_search WHERE rowid = old.id;
     END""",
     f"""CREATE TRIGGER account_start_insert AFTER INSERT ON account BEGIN
@@ -250,7 +260,7 @@ def fill_word_starts(db: Database) -> None:
     db.execute_sql("DELETE FROM account_start")
     if is_sqlite(db):
         # The leads' folded texts are kept by their search index (schema step lead_search).
-        db.execute_sql(f"DELETE FROM {LEAD_WORDS}")
+        db.execute_sql(f"INSERT INTO {LEAD_WORDS}({LEAD_WORDS}) VALUES ('delete-all')")
         db.execute_sql(
             f"INSERT INTO {LEAD_WORDS}(rowid, body) SELECT id, c0 FROM {LEAD_SEARCH_TEXT} "
             "ORDER BY id"
