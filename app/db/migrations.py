@@ -28,6 +28,7 @@ from app.db.steps import SCHEMA_VERSION, STEPS, aggregates
 from app.db.steps.duplicate_indexes import create_duplicate_index
 from app.db.steps.lead_search import create_lead_search
 from app.db.steps.open_sorts import create_open_sorts
+from app.db.steps.opportunity_starts import create_opportunity_starts
 from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
@@ -202,6 +203,7 @@ def create_kept(db: Database) -> None:
     create_lead_search(db)
     create_open_sorts(db)
     create_word_starts(db)
+    create_opportunity_starts(db)
 
 
 def create_filled(db: Database) -> None:

@@ -13,6 +13,7 @@ from peewee import JOIN
 from app.db import models as m
 from app.db import server_schema
 from app.db.connection import database, is_sqlite, nulls_as_sqlite
+from app.db.steps.opportunity_starts import STARTS as OPPORTUNITY_STARTS
 from app.db.steps.search_sort_keys import PHONE_SEARCH
 from app.domain import money
 from app.domain.standard_names import display_name
@@ -226,6 +227,20 @@ def _substring_term(term: str) -> _Term:
     )
 
 
+def _start_term(part: str) -> _Term:
+    """A word's start of one or two characters on the server: one key of the table of each
+    opportunity's word starts (schema step opportunity_starts), by status too."""
+    return _Term(
+        f"SELECT opportunity_id AS id FROM {OPPORTUNITY_STARTS} WHERE start = ?",
+        (part,),
+        "status = ?",
+        f"EXISTS (SELECT 1 FROM {OPPORTUNITY_STARTS} w "
+        "WHERE w.opportunity_id = o.id AND w.start = ?)",
+        (part,),
+        "w.status",
+    )
+
+
 def _search_terms(text: str) -> list[_Term]:
     """The terms of a search: three characters or more are found anywhere in the text (the
     trigram index), one or two at the start of a word (the table of words; each word of
@@ -236,6 +251,9 @@ def _search_terms(text: str) -> list[_Term]:
         if not parts:
             terms.append(_substring_term(term))
         for part in parts:
+            if not is_sqlite():
+                terms.append(_start_term(part))
+                continue
             bounds = (part, _after(part))
             terms.append(
                 _Term(
@@ -419,18 +437,16 @@ COUNT_LIMIT = 10_000
 # The sorts an index gives in order under a filter on the status alone: the status's own
 # (its rows in id order), and the status and close date's (schema 7).
 _IN_STATUS_INDEX_ORDER = frozenset({"status", "id", "est_close_date"})
-# ... and, on SQLite, the status and key's (schema step open_sorts): the sorts that put the
-# closed ones first, which a walk testing each row's status passed one by one. (The
-# server's walks are left as they were; its planner reads these indexes for the open ones'
-# first screen itself.)
+# ... and the status and key's (schema step open_sorts): the sorts that put the closed ones
+# first, which a walk testing each row's status passed one by one. (On the server only a
+# search's walk is told so; its planner reads these indexes for the open ones' first
+# screen itself.)
 _IN_OPEN_SORT_INDEX_ORDER = frozenset({"probability", "stage", "lost_reason", "won_reason"})
 
 
 def _in_status_index_order(sort: str) -> bool:
     """Whether an index gives the sort's order under a filter on the status alone."""
-    if is_sqlite() and sort in _IN_OPEN_SORT_INDEX_ORDER:
-        return True
-    return sort in _IN_STATUS_INDEX_ORDER
+    return sort in _IN_STATUS_INDEX_ORDER or sort in _IN_OPEN_SORT_INDEX_ORDER
 
 
 # What testing one row in a walk down the sorted list costs, against reading one match and
@@ -528,9 +544,22 @@ def _walk_is_cheaper(count: int, wanted: int) -> bool:
         return True
     if count == 0 or not is_sqlite():
         # (The server reads a term's matches from its trigram index at about a microsecond
-        # each and tests a row of a walk at about five: it reads any count it knows.)
+        # each and tests a row of a walk at about five: it reads any count it knows. A
+        # word's start is the exception: see _start_walk_is_cheaper.)
         return False
+    return _walk_pays(count, wanted)
+
+
+def _walk_pays(count: int, wanted: int) -> bool:
     return wanted * _total() / count < _WALK_COST_RATIO * count
+
+
+def _start_walk_is_cheaper(terms: list[Any], count: int, wanted: int) -> bool:
+    """On the server, whether a search whose first term is a word's start (its table of
+    starts) walks as SQLite's would: reading a few thousand matches and sorting them
+    hashed them against every opportunity ("ro", 8,121 matches: 40-90 ms at 100,000)."""
+    starts = isinstance(terms[0], _Term) and OPPORTUNITY_STARTS in terms[0].source
+    return starts and 0 < count <= COUNT_LIMIT and _walk_pays(count, wanted)
 
 
 def _walk_rows(count: int, wanted: int) -> int | None:
@@ -538,15 +567,14 @@ def _walk_rows(count: int, wanted: int) -> int | None:
     instead (None: no bound). For a search of at most COUNT_LIMIT matches, what reading
     them would cost, in rows tested: a walk that finds too few in them has met matches
     gathered late in the sort's order (a VIN's start under *brand and model*: the
-    Volkswagens come last) and costs at most about twice the other way. A commoner one
-    on SQLite: twice the rows its page would take were its matches spread evenly at the
+    Volkswagens come last) and costs at most about twice the other way. A commoner one:
+    twice the rows its page would take were its matches spread evenly at the
     least density its count allows; past them they are gathered late, and the walk goes
-    on testing each row against the list of the matches (_listed_ids). (The server walks
-    on: reading its matches could mean reading most of the list.)"""
+    on testing each row against the list of the matches (_listed_ids); on the server the
+    matches are read and sorted (its unbounded walk of "WV" under *brand and model* passed
+    every other brand, 200-250 ms at 100,000)."""
     if count <= COUNT_LIMIT:
         return max(int(_WALK_COST_RATIO * count), 2 * wanted)
-    if not is_sqlite():
-        return None
     spread = 2 * wanted * _total() // COUNT_LIMIT
     return max(spread, 2 * wanted)
 
@@ -590,7 +618,7 @@ def _search_ids(
     wanted = offset + limit
     if _listed_first(count):
         return None
-    if not _walk_is_cheaper(count, wanted):
+    if not (_walk_is_cheaper(count, wanted) or _start_walk_is_cheaper(terms, count, wanted)):
         # Few matches: read them and sort them. (The server's planner cannot tell how few
         # a term, or a number also read as a phone's, finds: it walked every opportunity
         # down the sort's index for the 60 matches of "9481", 150-950 ms at 100,000.)
@@ -619,9 +647,17 @@ def _search_ids(
     # a subquery with a LIMIT row by row in its order (a co-routine) and tests each by its
     # correlated subqueries, and the walk stops at the page's last match (the tests hold
     # the pages to a plain reading). An ORDER BY here would test every row of the walk
-    # before sorting the matches; the page's rows are sorted when they are read. (The
-    # server, which may join the tests to the walk in any order, reads its matches.)
+    # before sorting the matches; the page's rows are sorted when they are read.
     phone = ", o.account_id" if isinstance(terms[0], _TermsOrPhone) else ""
+    if not is_sqlite():
+        # The server may join the tests to the walk's rows in any order: the matches are
+        # sorted again (at most `bound` rows), by the walk's own columns.
+        keys = "".join(
+            f", o.{key}" for key in dict.fromkeys(_UNINDEXED.findall(order)) if key != "id"
+        )
+        walk = f"SELECT o.id{phone}{keys} FROM opportunity o{where} {order} LIMIT ?"
+        sql = f"SELECT o.id FROM ({walk}) o WHERE {checks} {order} LIMIT ? OFFSET ?"
+        return sql, [*params, bound, *check_params, limit, offset], True
     walk = f"SELECT o.id{phone} FROM opportunity o{where} {order} LIMIT ?"
     sql = f"SELECT o.id FROM ({walk}) o WHERE {checks} LIMIT ? OFFSET ?"
     return sql, [*params, bound, *check_params, limit, offset], True
@@ -706,7 +742,7 @@ def _search_page(
             return found
         # The walk's rows held fewer: the matches gather further down (or the page is the
         # last one), and are walked against their list.
-    if (picked is not None and count > COUNT_LIMIT) or _listed_first(count):
+    if (picked is not None and count > COUNT_LIMIT and is_sqlite()) or _listed_first(count):
         ids, params = _listed_ids(flt, terms, today, sort, order)
         return _rows(
             f"{_SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}", [*params, limit, offset]

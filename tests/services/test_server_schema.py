@@ -13,6 +13,7 @@ from peewee import Database
 from app.db import connection, migrations, server_schema
 from app.db.steps import SCHEMA_VERSION
 from app.db.steps.open_sorts import OPEN_SORT_KEYS, open_index_name
+from app.db.steps.opportunity_starts import STARTS
 from app.db.steps.search_sort_keys import INDEXED_KEYS, PHONE_SEARCH, index_name
 from app.db.steps.search_sorts import SERVER_ONLY_INDEXES
 from app.db.steps.word_starts import LEAD_WORDS
@@ -27,8 +28,9 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 # search tables. (The funnel's figures kept per
 # opportunity and stage, and the dashboard's aggregates, are on both.)
 _SQLITE_ONLY = ("opportunity_search", PHONE_SEARCH, "lead_search_", LEAD_WORDS)  # FTS5 tables
-# The leads' word starts: a table on the server, an FTS5 index of the words on SQLite.
-_SERVER_ONLY = ("lead_start",)
+# The leads' word starts: a table on the server, an FTS5 index of the words on SQLite; the
+# opportunities' (SQLite reads their table of words).
+_SERVER_ONLY = ("lead_start", STARTS)
 
 
 def _normal_type(column_type: str) -> str:

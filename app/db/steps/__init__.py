@@ -18,6 +18,7 @@ from app.db.steps.languages import correspondence_languages
 from app.db.steps.lead_search import lead_search
 from app.db.steps.lists import channels_interests_and_outcomes
 from app.db.steps.open_sorts import open_sorts
+from app.db.steps.opportunity_starts import opportunity_starts
 from app.db.steps.quote_line_text import quote_line_text
 from app.db.steps.search_sort_keys import search_sort_keys
 from app.db.steps.search_sorts import search_sorts
@@ -79,6 +80,7 @@ STEPS: list[Callable[[Database], None]] = [
     open_sorts,
     word_starts,
     team_agenda,
+    opportunity_starts,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
