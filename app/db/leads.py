@@ -76,7 +76,9 @@ def _word_term(part: str) -> _Term:
         return _Term(
             f"SELECT rowid AS id FROM {LEAD_WORDS} WHERE {LEAD_WORDS} MATCH ?",
             prefix,
-            f"EXISTS (SELECT 1 FROM {LEAD_WORDS} WHERE {LEAD_WORDS} MATCH ? AND rowid = l.id)",
+            # The matches' ids gathered once for the statement, each lead the walk tests
+            # then a probe of them: FTS5 would evaluate the prefix query anew for each lead.
+            f"l.id IN (SELECT rowid FROM {LEAD_WORDS} WHERE {LEAD_WORDS} MATCH ?)",
             prefix,
         )
     return _Term(
