@@ -68,13 +68,14 @@ SERVER_ONLY_INDEXES = (
 # belongs to a word), and its prefix indexes of one and two characters answer a term's
 # words at once. Written in one pass as a statement's rows are (an import's batch), where a
 # table of the starts took two dozen B-tree rows a lead (a 50 MB import 9 -> 14 s).
-# Contentless, without row sizes: it answers which leads, nothing else; a lead's words
+# Contentless: it answers which leads, nothing else (its row sizes are kept, so the table
+# can be read through, as a dump of the file does); a lead's words
 # are taken out by giving it the text they were indexed from, which the lead search
 # index keeps (and its triggers read before they change it).
 LEAD_WORDS = "lead_word"
 _LEAD_WORDS_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {LEAD_WORDS} USING fts5("
-    "body, content='', columnsize=0, detail='none', prefix='1 2', tokenize='ascii')"
+    "body, content='', detail='none', prefix='1 2', tokenize='ascii')"
 )
 
 
