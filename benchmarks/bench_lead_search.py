@@ -40,7 +40,7 @@ from app.services import accounts, leads, sign_in, workspace
 from app.services.accounts import AccountFilter
 from app.services.leads import LeadFilter
 from benchmarks import synthetic
-from benchmarks.measure import keystrokes, report_keystrokes, typed
+from benchmarks.measure import Keystrokes, keystrokes, report_keystrokes, typed
 
 DATA = synthetic.ROOT / "bench-data"
 PAGE = 200
@@ -100,6 +100,16 @@ def _customer_variants(text: str) -> list[tuple[str, Callable[[], object]]]:
     return [("customers by name", call("name")), ("customers by city", call("city"))]
 
 
+def _report(label: str, found: Keystrokes) -> list[str]:
+    """The figures per term length, then every keystroke that took the target or longer."""
+    missed = report_keystrokes(label, found, KEYSTROKE_MS)
+    over = [k for k in found.slowest if k[0] >= KEYSTROKE_MS]
+    print(f"  keystrokes of {KEYSTROKE_MS} ms or more: {len(over)} of {len(found.slowest)}")
+    for taken, text, how in over:
+        print(f"    {text!r:<12} {how:<28} {taken:6.1f} ms")
+    return missed
+
+
 def bench(label: str, repeat: int) -> list[str]:
     missed = []
     total = database.execute_sql("SELECT count(*) FROM lead").fetchone()[0]
@@ -110,7 +120,7 @@ def bench(label: str, repeat: int) -> list[str]:
         f"(target p95 < {KEYSTROKE_MS} ms)"
     )
     found = keystrokes(texts, repeat, _lead_variants, _baseline(_LEAD_BASE), repeat)
-    missed += report_keystrokes(f"{label} leads", found, KEYSTROKE_MS)
+    missed += _report(f"{label} leads", found)
     total = database.execute_sql("SELECT count(*) FROM account").fetchone()[0]
     texts = [t for word in CUSTOMER_WORDS for t in typed(word)]
     print(
@@ -119,7 +129,7 @@ def bench(label: str, repeat: int) -> list[str]:
         f"(target p95 < {KEYSTROKE_MS} ms)"
     )
     found = keystrokes(texts, repeat, _customer_variants, _baseline(_CUSTOMER_BASE), repeat)
-    missed += report_keystrokes(f"{label} customers", found, KEYSTROKE_MS)
+    missed += _report(f"{label} customers", found)
     return missed
 
 

@@ -78,7 +78,9 @@ def _word_term(part: str) -> _Term:
             prefix,
             # The matches' ids gathered once for the statement, each lead the walk tests
             # then a probe of them: FTS5 would evaluate the prefix query anew for each lead.
-            f"l.id IN (SELECT rowid FROM {LEAD_WORDS} WHERE {LEAD_WORDS} MATCH ?)",
+            # The unary + keeps SQLite from reading the leads by those ids instead (for each
+            # status of the open ones, each of the 51,000 ids of "ex": 30 ms at 100,000).
+            f"+l.id IN (SELECT rowid FROM {LEAD_WORDS} WHERE {LEAD_WORDS} MATCH ?)",
             prefix,
         )
     return _Term(
@@ -194,11 +196,14 @@ def _narrowed(flt: LeadFilter) -> bool:
     return any((flt.status, flt.owner_id is not None, flt.channel, flt.open_only, flt.consent))
 
 
-def _count(flt: LeadFilter, terms: list[_Term]) -> int:
+def _counted(flt: LeadFilter, terms: list[_Term]) -> tuple[int, int]:
+    """The filter's count (a search's up to COUNT_LIMIT + 1) and, for a search, the leads'
+    highest id: about how many leads a walk down the sorted list could test (read in the
+    same statement)."""
     if not terms:
         clauses, params = _other_clauses(flt)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        return int(fetch_all(f"SELECT count(*) FROM lead l{where}", params)[0][0])
+        return int(fetch_all(f"SELECT count(*) FROM lead l{where}", params)[0][0]), 0
     if _narrowed(flt) or not is_sqlite():
         # Each lead the other filters keep is tested, which beats collecting every lead a
         # common term finds ("e": every e-mail's "example") from its index. (The server
@@ -209,14 +214,15 @@ def _count(flt: LeadFilter, terms: list[_Term]) -> int:
         found = f"SELECT l.id FROM lead l{where}"
     else:
         found, params = _matches(flt, terms)
-    sql = f"SELECT count(*) FROM ({found} LIMIT ?) n"
-    return int(fetch_all(sql, [*params, COUNT_LIMIT + 1])[0][0])
+    sql = f"SELECT count(*), (SELECT max(id) FROM lead) FROM ({found} LIMIT ?) n"
+    row = fetch_all(sql, [*params, COUNT_LIMIT + 1])[0]
+    return int(row[0]), int(row[1] or 0)
 
 
 def count_leads(flt: LeadFilter) -> int:
     """How many leads the filter holds; a search's count stops at COUNT_LIMIT + 1 (which
     stands for "more than COUNT_LIMIT")."""
-    return _count(flt, _terms(flt))
+    return _counted(flt, _terms(flt))[0]
 
 
 _SELECT = (
@@ -224,8 +230,8 @@ _SELECT = (
     "l.model, l.channel, l.source, u.full_name, l.status, l.created_at"
 )
 
-# A search of this many matches or more, up to COUNT_LIMIT, first walks down the sort's
-# first _WALK_ROWS leads (a fifth of 50,000), testing each.
+# The server's choice: a search of this many matches or more, up to COUNT_LIMIT, first
+# walks down the sort's first _WALK_ROWS leads (a fifth of 50,000), testing each.
 _WALK_FROM = 1_000
 _WALK_ROWS = 10_000
 
@@ -233,15 +239,67 @@ _WALK_ROWS = 10_000
 # a page of 200 within some 10,000 leads tested, sooner than their matches are read.
 _WALK_BY_TIME_FROM = 1_000
 
+# What testing one lead in a walk down the sorted list costs against reading one match and
+# its lead out of order to sort them (SQLite): a walk is taken when it is expected to test
+# fewer leads than this many for each match the other way reads, and tests at most that
+# many (as the opportunity list's, app.db.queries._WALK_COST_RATIO).
+_WALK_COST_RATIO = 1.5
+
 # The lead's columns the list shows or sorts by.
 _LISTED = ("id", "first_name", "last_name", "company_name", "email", "phone", "brand", "model",
            "channel", "source", "owner_id", "status", "created_at")  # fmt: skip
+
+# The lead's columns the filters and the phone number test (_checked), which a walk reads.
+_TESTED = ("id", "phone_key", "status", "owner_id", "channel")
+
+
+def _walk_pays(count: int, wanted: int, total: int) -> bool:
+    """Whether walking down the sorted list testing each lead meets the first `wanted` of
+    the search's `count` matches (taken as spread evenly over `total` leads) sooner than
+    reading the matches and sorting them (SQLite). A term most leads hold does ("ex" among
+    the open leads at 100,000: 7,500 of their 7,700, a page within some 1,400 leads walked,
+    where reading the 51,000 leads of "ex" and sorting the open ones took 80 ms); a rare
+    one does not (the walk may pass every lead to find it)."""
+    return count > COUNT_LIMIT or wanted * total < _WALK_COST_RATIO * count * count
+
+
+def _walk_rows(count: int, wanted: int, total: int) -> int:
+    """How many leads of the sorted list a walk tests at most: for a count up to COUNT_LIMIT
+    about what reading the matches costs, in leads tested, after which they are read (a
+    walk that finds too few has met matches gathered late in the order: "ross" under the
+    name, the Rossis); beyond COUNT_LIMIT every lead (reading more matches and sorting them
+    costs more than the walk)."""
+    if count > COUNT_LIMIT:
+        return max(total, wanted)
+    return max(int(_WALK_COST_RATIO * count), 2 * wanted)
+
+
+def _walked(
+    flt: LeadFilter, terms: list[_Term], sort: str, order: str, bound: int, offset: int, limit: int
+) -> list[LeadListRow]:
+    """The page (offset, limit) of a walk down the sort's first `bound` leads, each tested
+    for the filters and the search (SQLite). The walk is a subquery with a LIMIT, which
+    SQLite reads row by row in its order, testing each as it comes, and the page's LIMIT
+    stops it at the page's last match (an ORDER BY there would test every lead of the walk
+    first); the page's leads are sorted when they are read."""
+    where, params = _checked(flt, terms)
+    # The owner's name orders the walk where the list is sorted by it.
+    owner = ' LEFT JOIN "user" u ON u.id = l.owner_id' if sort == "owner" else ""
+    tested = ", ".join(f"l.{column}" for column in _TESTED)
+    walk = f"SELECT {tested} FROM lead l{owner} {order} LIMIT ?"
+    picked = f"SELECT l.id FROM ({walk}) l{where} LIMIT ? OFFSET ?"
+    return fetch_all(  # type: ignore[return-value]
+        f'{_SELECT} FROM lead l LEFT JOIN "user" u ON u.id = l.owner_id '
+        f"WHERE l.id IN ({picked}) {order}",
+        [bound, *params, limit, offset],
+    )
 
 
 def _page(
     flt: LeadFilter,
     terms: list[_Term],
     count: int,
+    total: int,
     sort: str,
     descending: bool,
     offset: int,
@@ -253,12 +311,21 @@ def _page(
     nulls = nulls_as_sqlite(descending) if sort == "owner" else ""
     order = f"ORDER BY {key} {direction}{nulls}, l.id {direction}"
     source = "lead l"
-    if terms and not _narrowed(flt) and _WALK_FROM <= count <= COUNT_LIMIT:
-        # Down the sort's first _WALK_ROWS leads, each tested: a term of thousands of leads
-        # spread over the order ("golf" under the name) fills its page there; one whose
-        # leads gather further down ("ross": the Rossis) is read from its index instead.
+    if terms and is_sqlite() and _walk_pays(count, offset + limit, total):
+        # Down the sorted list, each lead tested: a term most leads (or most of the open
+        # ones) hold fills its page early ("golf" under the name, "ex" among the open
+        # ones); one whose leads gather further down ("ross" under the name: the Rossis)
+        # is read from its index after the walk's bound.
+        found = _walked(flt, terms, sort, order, _walk_rows(count, offset + limit, total),
+                        offset, limit)  # fmt: skip
+        if len(found) == limit or count > COUNT_LIMIT:
+            return found
+    if terms and not is_sqlite() and not _narrowed(flt) and _WALK_FROM <= count <= COUNT_LIMIT:
+        # Down the sort's first _WALK_ROWS leads, each tested: as on SQLite, a term of
+        # thousands of leads spread over the order fills its page there.
         where, params = _checked(flt, terms)
-        walk = f"SELECT l.id, l.phone_key FROM lead l {order} LIMIT ?"
+        owner = ' LEFT JOIN "user" u ON u.id = l.owner_id' if sort == "owner" else ""
+        walk = f"SELECT l.id, l.phone_key FROM lead l{owner} {order} LIMIT ?"
         picked = f"SELECT l.id FROM ({walk}) l{where}"
         found = fetch_all(
             f'{_SELECT} FROM lead l LEFT JOIN "user" u ON u.id = l.owner_id '
@@ -270,26 +337,26 @@ def _page(
     if not terms:
         clauses, params = _other_clauses(flt)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    elif is_sqlite():  # fewer: read them from the index (those the filters keep), and sort them
+        matches, params = _matches(flt, terms)
+        where = f" WHERE l.id IN ({matches})"
     elif (
         _narrowed(flt)
         or count > COUNT_LIMIT
         or (sort == "created_at" and count >= _WALK_BY_TIME_FROM)
     ):
-        # Narrowed by another filter, each lead it keeps is tested (as counted). A term
-        # most leads hold: down the sorted list (the received time's and the name's orders
-        # are indexes: schema step word_starts), each lead tested, the page's leads met
-        # early; reading its matches would read and sort thousands of leads. Under the
-        # received time, which no text follows, from a thousand matches on; under another
-        # order only beyond COUNT_LIMIT, as its matches may gather late in the order
-        # ("ross" under the name: the Rossis).
+        # The server: narrowed by another filter, each lead it keeps is tested (as
+        # counted), its planner choosing the order. A term most leads hold: down the sorted
+        # list (the received time's and the name's orders are indexes: schema step
+        # word_starts), each lead tested, the page's leads met early; reading its matches
+        # would read and sort thousands of leads. Under the received time, which no text
+        # follows, from a thousand matches on; under another order only beyond
+        # COUNT_LIMIT, as its matches may gather late in the order ("ross" under the name).
         where, params = _checked(flt, terms)
-    elif is_sqlite():  # fewer: read them from the index, and sort them
-        matches, params = _matches(flt, terms)
-        where = f" WHERE l.id IN ({matches})"
     else:
-        # The same on the server, each match's lead looked up by its id: its planner,
-        # which cannot tell how few the matches are, read every lead to join them (30 ms
-        # at 50,000) or walked the sort's index testing each ("ross" under the name).
+        # The server, fewer: each match's lead looked up by its id: its planner, which
+        # cannot tell how few the matches are, read every lead to join them (30 ms at
+        # 50,000) or walked the sort's index testing each ("ross" under the name).
         matches, params = _matches(flt, terms)
         source = (
             f"({matches}) m CROSS JOIN LATERAL (SELECT {', '.join(_LISTED)} FROM lead x "
@@ -304,10 +371,10 @@ def lead_page(
     flt: LeadFilter, sort: str, descending: bool, offset: int, limit: int
 ) -> list[LeadListRow]:
     terms = _terms(flt)
-    count = _count(flt, terms) if terms else 0
+    count, total = _counted(flt, terms) if terms else (0, 0)
     if terms and not count:
         return []
-    return _page(flt, terms, count, sort, descending, offset, limit)
+    return _page(flt, terms, count, total, sort, descending, offset, limit)
 
 
 def lead_count_and_first_page(
@@ -316,8 +383,8 @@ def lead_count_and_first_page(
     """The filter's count (a search's up to COUNT_LIMIT + 1) and its first `limit` rows:
     what the lead list reads for each filter, the search folded and counted once."""
     terms = _terms(flt)
-    count = _count(flt, terms)
-    return count, _page(flt, terms, count, sort, descending, 0, limit) if count else []
+    count, total = _counted(flt, terms)
+    return count, _page(flt, terms, count, total, sort, descending, 0, limit) if count else []
 
 
 def import_keys_among(keys: Sequence[str]) -> set[str]:

@@ -85,3 +85,13 @@ def test_the_customer_list_reads_a_search_once_and_says_more_than_past_the_bound
     monkeypatch.setattr(accounts, "SEARCH_COUNT_LIMIT", 4)
     _searched(qtbot, page, "ri")
     assert page.model.rowCount() == 5 and counts[-1] == "More than 4 customers"
+
+
+def test_the_lead_and_customer_lists_say_short_terms_find_word_starts(
+    qtbot,  # type: ignore[no-untyped-def]
+    user: UserInfo,
+) -> None:
+    for page in (LeadListPage(), AccountListPage()):
+        qtbot.addWidget(page)
+        assert "1–2 letters: word starts" in page.search.placeholderText()
+        assert "not “Ferro”" in page.search.toolTip()
