@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -249,6 +250,9 @@ _WALK_COST_RATIO = 1.5
 _LISTED = ("id", "first_name", "last_name", "company_name", "email", "phone", "brand", "model",
            "channel", "source", "owner_id", "status", "created_at")  # fmt: skip
 
+# A column of the lead in an ORDER BY.
+_LEAD_COLUMN = re.compile(r"\bl\.(\w+)")
+
 # The lead's columns the filters and the phone number test (_checked), which a walk reads.
 _TESTED = ("id", "phone_key", "status", "owner_id", "channel")
 
@@ -322,15 +326,25 @@ def _page(
             return found
     if terms and not is_sqlite() and not _narrowed(flt) and _WALK_FROM <= count <= COUNT_LIMIT:
         # Down the sort's first _WALK_ROWS leads, each tested: as on SQLite, a term of
-        # thousands of leads spread over the order fills its page there.
+        # thousands of leads spread over the order fills its page there. The matches are
+        # sorted again by the walk's own columns, which its planner takes as given by the
+        # walk: it stops at the page's last match ("ex" at 50,000: 0.3 ms, where testing
+        # each of the 10,000 took 20). (The owner's name is no column of the walk's.)
         where, params = _checked(flt, terms)
-        owner = ' LEFT JOIN "user" u ON u.id = l.owner_id' if sort == "owner" else ""
-        walk = f"SELECT l.id, l.phone_key FROM lead l{owner} {order} LIMIT ?"
-        picked = f"SELECT l.id FROM ({walk}) l{where}"
+        if sort == "owner":
+            owner = ' LEFT JOIN "user" u ON u.id = l.owner_id'
+            walk = f"SELECT l.id, l.phone_key FROM lead l{owner} {order} LIMIT ?"
+            picked = f"SELECT l.id FROM ({walk}) l{where}"
+            page = [_WALK_ROWS, *params]
+        else:
+            keys = dict.fromkeys(["id", "phone_key", *_LEAD_COLUMN.findall(order)])
+            walk = f"SELECT {', '.join(f'l.{k}' for k in keys)} FROM lead l {order} LIMIT ?"
+            picked = f"SELECT l.id FROM ({walk}) l{where} {order} LIMIT ? OFFSET ?"
+            page = [_WALK_ROWS, *params, limit, offset]
         found = fetch_all(
             f'{_SELECT} FROM lead l LEFT JOIN "user" u ON u.id = l.owner_id '
             f"WHERE l.id IN ({picked}) {order} LIMIT ? OFFSET ?",
-            [_WALK_ROWS, *params, limit, offset],
+            [*page, limit, offset if sort == "owner" else 0],
         )
         if len(found) == limit:
             return found  # type: ignore[return-value]
