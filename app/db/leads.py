@@ -244,7 +244,7 @@ _WALK_BY_TIME_FROM = 1_000
 # What testing one lead in a walk down the sorted list costs against reading one match and
 # its lead out of order to sort them (SQLite): a walk is taken when it is expected to test
 # fewer leads than this many for each match the other way reads, and tests at most that
-# many (as the opportunity list's, app.db.queries._WALK_COST_RATIO).
+# many (as the opportunity list's, app.db.list_walks._WALK_COST_RATIO).
 _WALK_COST_RATIO = 1.5
 
 # The lead's columns the list shows or sorts by.
