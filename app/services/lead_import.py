@@ -142,7 +142,7 @@ _BATCH = 1_000
 # Rows written at once (a multiple of _BATCH): few enough to keep the memory flat (some
 # 10 MB of rows), many enough that SQLite's search indexes are written in few, large
 # pieces (a 50 MB file's writes took a sixth less time than at 1,000 rows each).
-_WRITE_BATCH = 10 * _BATCH
+_WRITE_BATCH = 5 * _BATCH
 
 
 def _bad_byte_line(handle: BinaryIO) -> int:
