@@ -33,6 +33,7 @@ from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
 from app.db.steps.stage_entry import create_stage_entry
+from app.db.steps.start_sorts import create_start_sorts
 from app.db.steps.team_agenda import create_team_agenda
 from app.db.steps.v2_to_v7 import SQLITE_SEARCH_DDL, SQLITE_STAGE_VISIT_DDL
 from app.db.steps.word_starts import create_word_starts
@@ -204,6 +205,7 @@ def create_kept(db: Database) -> None:
     create_open_sorts(db)
     create_word_starts(db)
     create_opportunity_starts(db)
+    create_start_sorts(db)
 
 
 def create_filled(db: Database) -> None:
