@@ -1,5 +1,6 @@
 """How SQLite reads the opportunities of a dashboard filter the aggregates do not serve (two
-filters together): through the index of its narrowest filter, or the whole table in order.
+filters together): through the index of its narrowest filter, or the dashboard's covering
+index (app.db.steps.dashboard_pairs), a brand's range of it or all of it.
 
 SQLite's planner cannot tell how many rows a filter keeps: it takes a close-date range for
 narrow (a range is guessed at a small share of the table) and reads a ±90-day range on its
@@ -7,15 +8,16 @@ index, a row at a time out of order, where the brand beside it keeps fewer; and 
 broad filter (a brand, a salesperson holding a sixth of the sales) on its index where the
 whole table read in order costs less. Measured on the 100,000-opportunity file: a row reached
 through an index costs about five times a row of the table read in order (a brand's 34,441
-rows through its index 98 ms, the 100,000 rows in order 54 ms), and the funnel's stage rows
-read for each opportunity of the table in order cost less than the same rows sought for a
-list of ids once the list holds more than a fifth of the table.
+rows through its index 98 ms, the 100,000 rows in order 54 ms). The covering index holds
+the columns the dashboard's reads name, a third of a row, so it stays in the page cache
+where the table (35 MB at 100,000) does not: an entry of it read in order costs a fraction
+of a table row (COVER_ROW_COST_PER_100), and no table row is read at all.
 
 So one statement counts, on each index that answers one of the filter's tests, how many
 entries that test keeps (an index alone: no row is read; each count stops at the point where
-the whole table would cost less), and the reads go through the index of the smallest, or
-through the whole table when even that would cost more. The figures do not depend on the
-path: only how the same rows are found."""
+the covering index read whole would cost less), and the brand's range of the covering index
+when the filter names a brand; the reads go through the cheapest. The figures do not depend
+on the path: only how the same rows are found."""
 
 from __future__ import annotations
 
@@ -56,7 +58,8 @@ _DASHBOARD_FIELDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class ReadPath:
-    """The index the filter's opportunities are read through, or None: the whole table."""
+    """The index the filter's opportunities are read through, or None: the whole table (the
+    tests' plain reading)."""
 
     index: str | None
 
@@ -68,10 +71,10 @@ class ReadPath:
     @property
     def by_id(self) -> bool:
         """Whether the funnel gathers the ids first and reads their stage rows in id order:
-        through an index that yields its rows in another order (a brand's by model, a range
-        by date), where each opportunity's stage rows would be sought at random; through an
-        index of one column tested for one value (in id order) or the whole table, each
-        row's stage rows are read as the rows go by."""
+        through an index that yields its rows in another order (the covering index's by
+        brand and date, a range by date), where each opportunity's stage rows would be
+        sought at random; through an index of one column tested for one value (in id
+        order) or the whole table, each row's stage rows are read as the rows go by."""
         return self.index in _OTHER_ORDER
 
 
