@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -258,6 +259,19 @@ def demo_data(
         people.sign_in_as("anna", "administrator")
 
     return load
+
+
+@pytest.fixture
+def small_demo(db: Path, demo_data: Callable[..., None]) -> Path:
+    """The small demo dealership the dashboard's read tests share (loaded once a run)."""
+    from app.demo.summary import DemoSize
+
+    demo_data(
+        seed=5,
+        today=date.today(),
+        size=DemoSize(vehicles=20, accounts=40, opportunities=120, leads=8, quoted=5, active=5),
+    )
+    return db
 
 
 @pytest.fixture

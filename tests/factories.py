@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from app.db import models as m
+from app.domain import vin
 from app.services import accounts, opportunities
 
 
@@ -30,3 +32,27 @@ def opportunity(
 
 def days(n: int) -> date:
     return date.today() + timedelta(days=n)
+
+
+class SearchedSales(NamedTuple):
+    vehicle: m.Vehicle
+    account: int
+    sale: opportunities.OpportunityDetail
+    other: opportunities.OpportunityDetail
+
+
+def searched_sales(owner_id: int) -> SearchedSales:
+    """A sale whose search fields hold words of every kind (a customer named with an
+    apostrophe, a hyphen and accents, a topic with a comma, a VW's VIN), and another sale:
+    what the search index tests write to and then compare with the words expected."""
+    vehicle = m.Vehicle.create(
+        vin=vin.with_check_digit("WVWZZZ1KZ0W123456"),
+        stock_number="N-77",
+        condition="new",
+        brand="VW",
+        model="Golf",
+    )
+    account = customer("O'Brien-Müller", "Siobhán")
+    sale = opportunity(owner_id, account, topic="Golf GTI, lease", vehicle_id=vehicle.id)
+    other = opportunity(owner_id, topic="Lego-Transporter")
+    return SearchedSales(vehicle, account, sale, other)

@@ -13,7 +13,8 @@ from peewee import JOIN
 from app.db import models as m
 from app.db.connection import case_blind_like, database, is_sqlite, transaction
 from app.db.consent import consenting_clause
-from app.db.queries import COUNT_LIMIT, escape_like, fetch_all
+from app.db.queries import COUNT_LIMIT, fetch_all
+from app.db.search_terms import escape_like
 from app.db.steps.duplicate_indexes import NAME_ORDER_COLLATION
 from app.domain.text import SUBSTRING_MIN_LENGTH, words_of
 

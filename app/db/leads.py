@@ -10,7 +10,8 @@ from app.db import models as m
 from app.db import server_schema
 from app.db.connection import database, is_sqlite, nulls_as_sqlite
 from app.db.consent import consenting_clause
-from app.db.queries import escape_like, fetch_all
+from app.db.queries import fetch_all
+from app.db.search_terms import escape_like
 from app.db.steps.lead_search import LEAD_SEARCH_TEXT
 from app.db.steps.word_starts import LEAD_WORDS
 from app.domain.text import SUBSTRING_MIN_LENGTH, fold, search_words, words_of

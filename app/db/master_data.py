@@ -11,7 +11,7 @@ from typing import Any
 from peewee import SQL, Field, NodeList, fn
 
 from app.db import models as m
-from app.db.queries import escape_like
+from app.db.search_terms import escape_like
 
 
 def row(model: type[m.BaseModel], row_id: int) -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 from peewee import JOIN, SQL, Case, fn
 
 from app.db import models as m
-from app.db.queries import HOLDING_STATUSES, Reservation
+from app.db.reservations import HOLDING_STATUSES, Reservation
 from app.domain.choices import ProcessKind
 from app.domain.quotes import OPEN_QUOTE_STATUSES, QuoteStatus
 from app.domain.stages import StageInfo
@@ -54,7 +54,7 @@ class VehicleRow:
 
     @property
     def label(self) -> str:
-        """As the lists and the audit name a vehicle (queries.vehicle_label)."""
+        """As the lists and the audit name a vehicle (reservations.vehicle_label)."""
         parts = [self.brand, self.model, self.variant]
         return f"{' '.join(p for p in parts if p)} · {self.vin} · stock {self.stock_number}"
 

@@ -17,7 +17,7 @@ from app.db.opportunity_queries import (
     revenue_quote_column,
     vehicle_row,
 )
-from app.db.queries import HOLDING_STATUSES, Reservation
+from app.db.reservations import HOLDING_STATUSES, Reservation
 
 
 @dataclass(frozen=True, slots=True)

@@ -385,14 +385,21 @@ class OrganisationBuilder:
             self.script_accounts.append(self.accounts[-1])
             contact_id += 1
             account_id += 1
+        # The duplicate check's keys and the sort name, as accounts.create writes them, in
+        # the rows themselves: set afterwards, each row's search starts would be written twice.
+        region = accounts.phone_region()
+        keyed = []
+        for row in account_rows:
+            name, first, last, firm, email, phone = (str(row[i]) for i in range(2, 8))
+            keys = accounts.match_keys(name, first, last, firm, email, phone, region)
+            keyed.append((*row, *keys))
         bulk.insert_rows(
             "account",
             ("id", "kind", "name", "first_name", "last_name", "company_name", "email", "phone",
-             "street", "postcode", "city", "country", "language"),
-            account_rows,
+             "street", "postcode", "city", "country", "language",
+             "email_key", "phone_key", "name_key", "sort_name"),
+            keyed,
         )  # fmt: skip
-        # The duplicate check's keys and the sort name, computed where accounts.create does.
-        accounts.rebuild_match_keys(only_missing=True)
         self.contact_count += bulk.insert_rows(
             "contact",
             ("id", "account_id", "first_name", "last_name", "email", "phone", "job_title"),

@@ -485,18 +485,24 @@ def contacts(account_id: int) -> list[Option]:
     return [Option(c.id, c.label) for c in contact_infos(account_id)]
 
 
+def match_keys(
+    name: str, first: str, last: str, company: str, email: str, phone: str, region: str
+) -> tuple[str, str, str, str]:
+    """An account's (e-mail key, phone key, name key, sort name), as a save writes them."""
+    return (
+        matching.email_key(email),
+        matching.phone_key(phone, region),
+        matching.name_key(first, last, company),
+        matching.sort_key(name),
+    )
+
+
 def rebuild_match_keys(only_missing: bool = True) -> int:
     """Fill the match and sort keys of accounts written without them (bulk loads)."""
     access.require(Right.SETUP)
     region = phone_region()
     rows = [
-        (
-            matching.email_key(e),
-            matching.phone_key(p, region),
-            matching.name_key(f, la, c),
-            matching.sort_key(n),
-            i,
-        )
+        (*match_keys(n, f, la, c, e, p, region), i)
         for i, n, f, la, c, e, p in names_for_match_keys(only_missing)
     ]
     write_match_keys(rows)

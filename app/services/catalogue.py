@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from app.db import models as m
-from app.db import queries
+from app.db import reservations
 from app.db.catalogue import (
     CATALOGUE_LEVELS,
     catalogue_values,
@@ -15,7 +15,7 @@ from app.db.catalogue import (
     stock_vehicles,
     vehicle_id_by_code,
 )
-from app.db.queries import Reservation
+from app.db.reservations import Reservation
 from app.domain import money, vin
 from app.domain.validation import ValidationError, Validator
 from app.i18n import _
@@ -157,7 +157,7 @@ def vehicle(vehicle_id: int, for_opportunity: int | None = None) -> VehicleChoic
     row = m.Vehicle.get_or_none(m.Vehicle.id == vehicle_id)
     if row is None:
         return None
-    holder = queries.reservation_holder(vehicle_id, for_opportunity)
+    holder = reservations.reservation_holder(vehicle_id, for_opportunity)
     if holder is None:
         return choice_of(row, True, "")
     return choice_of(row, True, reserved_label(holder))

@@ -7,13 +7,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from app.db import models as m
+from app.db import opportunity_list, queries, sort_keys
 from app.db import opportunity_queries as oq
 from app.db import opportunity_saves as saves
-from app.db import queries
 from app.db import sales_desk as desk
 from app.db.connection import transaction
 from app.db.leads import lead_channel_and_interest
-from app.db.queries import Reservation
+from app.db.reservations import Reservation
 from app.db.retrying import retried
 from app.domain import dates, money
 from app.domain.choices import Condition, Status
@@ -45,7 +45,7 @@ from app.services.opportunity_form import (
 NONE_ID = queries.NONE_ID  # a filter's id for "none": an opportunity nobody has taken
 OpportunityFilter = queries.OpportunityFilter
 OpportunityRow = queries.OpportunityRow
-SORT_COLUMNS = queries.SORT_COLUMNS
+SORT_COLUMNS = sort_keys.SORT_COLUMNS
 # A search's count in the list stops past this many (count_and_first_page).
 SEARCH_COUNT_LIMIT = queries.COUNT_LIMIT
 
@@ -619,7 +619,7 @@ def page(
     today: date | None = None,
 ) -> list[OpportunityRow]:
     access.require(Right.READ_SALES)
-    return queries.opportunity_page(
+    return opportunity_list.opportunity_page(
         _searching(flt), today or date.today(), sort, descending, offset, limit
     )
 
@@ -634,6 +634,6 @@ def count_and_first_page(
     """count() and the first page(), read together where that is faster. A search's count
     stops at SEARCH_COUNT_LIMIT + 1, which stands for "more than SEARCH_COUNT_LIMIT"."""
     access.require(Right.READ_SALES)
-    return queries.opportunity_count_and_first_page(
+    return opportunity_list.opportunity_count_and_first_page(
         _searching(flt), today or date.today(), sort, descending, limit
     )

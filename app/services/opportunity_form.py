@@ -10,7 +10,7 @@ from decimal import Decimal
 from app.db import models as m
 from app.db import opportunity_queries as oq
 from app.db import teams as team_queries
-from app.db.queries import Reservation
+from app.db.reservations import Reservation
 from app.domain import dates, money
 from app.domain.choices import LeadStatus, Status
 from app.domain.process import StageVisit

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app import i18n
 from app.db import models as m
-from app.db import queries, sales
+from app.db import reservations, sales
 from app.db.catalogue import catalogue_price_entry
 from app.db.connection import transaction
 from app.db.retrying import retried
@@ -661,7 +661,7 @@ class VehicleHolder:
 
 def reserved_elsewhere(vehicle_id: int, opportunity_id: int) -> VehicleHolder | None:
     """Which other open opportunity holds the vehicle, or which won one sold it, or None."""
-    holder = queries.reservation_holder(vehicle_id, opportunity_id)
+    holder = reservations.reservation_holder(vehicle_id, opportunity_id)
     if holder is None:
         return None
     other = m.Opportunity.get_by_id(holder.id)

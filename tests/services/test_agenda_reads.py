@@ -20,10 +20,11 @@ from app.db.connection import database
 from app.db.steps import STEPS
 from app.db.steps.agenda_index import ACTIVITY_INDEX, agenda_indexes
 from app.db.steps.stage_entry import AGENDA_INDEX
-from app.services import activities, workspace
+from app.services import activities
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.people import add_user
+from tests.upgrades import upgraded_copy
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v19.sqlite3"
 NOW = datetime.now().replace(microsecond=0)
@@ -173,16 +174,9 @@ def test_the_agenda_reads_the_owners_index_alone_and_todays_appointments_by_day(
 @pytest.mark.sqlite_only
 def test_a_schema_19_database_gains_the_agenda_indexes(data_dir: Path) -> None:
     assert agenda_indexes in STEPS[18:]  # after schema 19's own step
-    copy = data_dir / "showroom.sqlite3"
-    copy.write_bytes(FIXTURE.read_bytes())
     with sqlite3.connect(FIXTURE) as old:
         before = old.execute("SELECT id, owner_id, status FROM opportunity ORDER BY id").fetchall()
-    workspace.open_database(copy)
-    try:
-        with database.atomic():
-            agenda_indexes(database.obj)  # again, as after an interruption: no change
-    finally:
-        workspace.close_database()
+    copy = upgraded_copy(FIXTURE, data_dir, agenda_indexes)
     with sqlite3.connect(copy) as new:
         assert new.execute("SELECT max(version) FROM schema_version").fetchone()[0] == (
             migrations.SCHEMA_VERSION

@@ -13,8 +13,6 @@ from app.db import dashboard as db_dashboard
 from app.db import dashboard_once, queries
 from app.db import models as m
 from app.db.queries import NONE_ID
-from app.demo import load_demo
-from app.demo.summary import DemoSize
 from app.services import dashboard
 from app.services.dashboard import DashboardFilter
 from benchmarks.statements import record_statements
@@ -27,15 +25,6 @@ def read_the_clock() -> None:
     import, it would still be the day before for a test reached after midnight."""
     global TODAY
     TODAY = date.today()
-
-
-SIZE = DemoSize(vehicles=20, accounts=40, opportunities=120, leads=8, quoted=5, active=5)
-
-
-@pytest.fixture
-def demo(db: Path) -> Path:
-    load_demo(seed=5, today=TODAY, size=SIZE)
-    return db
 
 
 def _first(field: m.Field) -> object:
@@ -74,7 +63,7 @@ def _unserved() -> list[DashboardFilter]:
 
 @pytest.mark.parametrize("breakdown", ["stage", "owner", "team", "business", "source"])
 def test_one_read_gives_the_figures_the_separate_reads_give(
-    demo: Path, monkeypatch: pytest.MonkeyPatch, breakdown: str
+    small_demo: Path, monkeypatch: pytest.MonkeyPatch, breakdown: str
 ) -> None:
     now = datetime.now()
     filters = _unserved()
@@ -90,7 +79,7 @@ def test_one_read_gives_the_figures_the_separate_reads_give(
         assert dashboard.load(flt, breakdown, TODAY, now) == one, flt
 
 
-def test_the_won_months_count_a_sale_won_on_their_first_and_last_days(demo: Path) -> None:
+def test_the_won_months_count_a_sale_won_on_their_first_and_last_days(small_demo: Path) -> None:
     """The month's bounds as the won-months' list filter draws them: the first day from
     its start, the last day to its end."""
     first_of_month = TODAY.replace(day=1)
@@ -122,7 +111,7 @@ def test_the_won_months_count_a_sale_won_on_their_first_and_last_days(demo: Path
         assert {c: n for c, (n, _r) in plain.items()} == {c: 1 for c in month.revenue}, month.label
 
 
-def test_a_refresh_through_such_a_filter_reads_the_opportunities_twice(demo: Path) -> None:
+def test_a_refresh_through_such_a_filter_reads_the_opportunities_twice(small_demo: Path) -> None:
     owner = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first().owner_id
     flt = DashboardFilter(brand=str(_first(m.Opportunity.brand)), owner_id=owner)
     sent = record_statements(lambda: dashboard.load(flt, "owner", TODAY))
@@ -139,7 +128,7 @@ def test_a_refresh_through_such_a_filter_reads_the_opportunities_twice(demo: Pat
     assert len(record_statements(lambda: dashboard.load(other, "stage", TODAY))) == len(sent)
 
 
-def test_the_funnel_read_in_id_order_equals_the_funnel_read_by_the_filter(demo: Path) -> None:
+def test_the_funnel_read_in_id_order_equals_the_funnel_read_by_the_filter(small_demo: Path) -> None:
     """A close-date range's funnel gathers its ids first and reads their stage rows in id
     order: the same figures as the join in the filter's own order."""
     stages = db_dashboard.stage_rows()

@@ -22,8 +22,6 @@ from app.db.dashboard_paths import ReadPath
 from app.db.queries import NONE_ID
 from app.db.steps import STEPS
 from app.db.steps.dashboard_pairs import COVER_COLUMNS, COVER_INDEX, dashboard_pairs
-from app.demo import load_demo
-from app.demo.summary import DemoSize
 from app.services import dashboard, opportunities, workspace
 from app.services.dashboard import BREAKDOWNS, DashboardFilter
 from benchmarks.statements import record_statements
@@ -36,15 +34,6 @@ def read_the_clock() -> None:
     """Read again as each test of this module starts (tests/conftest.py)."""
     global TODAY
     TODAY = date.today()
-
-
-SIZE = DemoSize(vehicles=20, accounts=40, opportunities=120, leads=8, quoted=5, active=5)
-
-
-@pytest.fixture
-def demo(db: Path) -> Path:
-    load_demo(seed=5, today=TODAY, size=SIZE)
-    return db
 
 
 def _pairs() -> list[DashboardFilter]:
@@ -74,7 +63,7 @@ def _through(monkeypatch: pytest.MonkeyPatch, path: ReadPath) -> None:
 
 @pytest.mark.sqlite_only
 def test_every_read_through_the_covering_index_reads_no_table_row(
-    demo: Path, monkeypatch: pytest.MonkeyPatch
+    small_demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each column a pair's reads name is in the index: SQLite says it reads the index as
     covering (a column missing from it would send it to the table for each entry)."""
@@ -96,7 +85,7 @@ def test_every_read_through_the_covering_index_reads_no_table_row(
 
 @pytest.mark.sqlite_only
 def test_the_covering_index_gives_the_table_s_figures_after_saves(
-    demo: Path, monkeypatch: pytest.MonkeyPatch
+    small_demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     now = datetime.now()
     # Saves that change what the index holds: revenue, close date, brand, condition.
@@ -122,7 +111,7 @@ def test_the_covering_index_gives_the_table_s_figures_after_saves(
 
 
 def test_the_step_again_keeps_the_figures_and_makes_nothing_on_the_server(
-    demo: Path, backend: str
+    small_demo: Path, backend: str
 ) -> None:
     now = datetime.now()
     before = [dashboard.load(f, "owner", TODAY, now) for f in _pairs()]

@@ -17,8 +17,6 @@ from app.db import models as m
 from app.db.dashboard_paths import ReadPath
 from app.db.queries import NONE_ID
 from app.db.steps.dashboard_pairs import COVER_INDEX
-from app.demo import load_demo
-from app.demo.summary import DemoSize
 from app.services import dashboard
 from app.services.dashboard import DashboardFilter
 from benchmarks.statements import record_statements
@@ -30,15 +28,6 @@ def read_the_clock() -> None:
     """Read again as each test of this module starts (tests/conftest.py)."""
     global TODAY
     TODAY = date.today()
-
-
-SIZE = DemoSize(vehicles=20, accounts=40, opportunities=120, leads=8, quoted=5, active=5)
-
-
-@pytest.fixture
-def demo(db: Path) -> Path:
-    load_demo(seed=5, today=TODAY, size=SIZE)
-    return db
 
 
 def _pairs() -> list[DashboardFilter]:
@@ -64,7 +53,7 @@ def _pairs() -> list[DashboardFilter]:
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("breakdown", ["stage", "owner", "source"])
 def test_every_path_gives_the_figures_the_planner_s_own_gives(
-    demo: Path, monkeypatch: pytest.MonkeyPatch, breakdown: str
+    small_demo: Path, monkeypatch: pytest.MonkeyPatch, breakdown: str
 ) -> None:
     now = datetime.now()
     paths = [
@@ -86,7 +75,7 @@ def test_every_path_gives_the_figures_the_planner_s_own_gives(
 
 @pytest.mark.sqlite_only
 def test_another_breakdown_read_on_every_path_gives_the_same_pipeline(
-    demo: Path, monkeypatch: pytest.MonkeyPatch
+    small_demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Changing the breakdown reads the open pipeline again (dashboard.open_rows), found
     the same way."""
@@ -107,7 +96,7 @@ def _set_brand(brand: str, ids: list[int]) -> None:
 
 
 @pytest.mark.sqlite_only
-def test_the_filter_keeping_the_fewest_is_read_through_its_index(demo: Path) -> None:
+def test_the_filter_keeping_the_fewest_is_read_through_its_index(small_demo: Path) -> None:
     everyone = [o.id for o in m.Opportunity.select(m.Opportunity.id).order_by(m.Opportunity.id)]
     quarter = DashboardFilter(
         date_from=TODAY - timedelta(days=90), date_to=TODAY + timedelta(days=90)
@@ -150,7 +139,7 @@ def test_the_filter_keeping_the_fewest_is_read_through_its_index(demo: Path) -> 
 
 
 @pytest.mark.sqlite_only
-def test_the_choice_reads_indexes_only_and_the_refresh_follows_it(demo: Path) -> None:
+def test_the_choice_reads_indexes_only_and_the_refresh_follows_it(small_demo: Path) -> None:
     opp = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first()
     _set_brand("Rare", [opp.id])
     flt = DashboardFilter(
@@ -165,7 +154,7 @@ def test_the_choice_reads_indexes_only_and_the_refresh_follows_it(demo: Path) ->
     assert all(f"opportunity o INDEXED BY {COVER_INDEX}" in sql for sql in reads)
 
 
-def test_the_server_s_planner_chooses_for_itself(demo: Path, backend: str) -> None:
+def test_the_server_s_planner_chooses_for_itself(small_demo: Path, backend: str) -> None:
     flt = DashboardFilter(brand="Any", channel="web_form").opportunity_filter()
     found = dashboard_paths.read_path(flt, TODAY)
     assert (found is None) == (backend == "postgresql")

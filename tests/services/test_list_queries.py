@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from app.db import queries
+from app.db import list_walks, sort_keys
 from app.db.connection import database, is_sqlite
 from app.domain.text import fold, searchable, words_of
 from app.services import opportunities
@@ -90,13 +90,13 @@ def test_pages_match_a_plain_reading_whichever_way_they_are_found(
     rows: list[tuple[Any, ...]], sort: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     walks: list[bool] = []
-    real = queries._walk_is_cheaper
+    real = list_walks.walk_is_cheaper
 
     def spy(*args: Any) -> bool:
         walks.append(real(*args))
         return walks[-1]
 
-    monkeypatch.setattr(queries, "_walk_is_cheaper", spy)
+    monkeypatch.setattr(list_walks, "walk_is_cheaper", spy)
     owner = rows[0][13]
     for text in (
         "",
@@ -156,8 +156,8 @@ def test_the_open_ones_by_close_date_are_read_from_one_index(rows: list[tuple[An
     # The list's first screen: its page is the first entries of the status and close-date
     # index, with no sort of the open rows (schema step 7).
     for descending in (False, True):
-        _key, order = queries._order("est_close_date", descending)
-        sql, params = queries._ids_by(
+        _key, order = sort_keys.order("est_close_date", descending)
+        sql, params = list_walks.ids_by(
             OpportunityFilter(status="open"), TODAY, "est_close_date", order
         )
         plan = " | ".join(

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from app.db import migrations, queries
+from app.db import list_walks, migrations, queries, sort_keys
 from app.db.connection import database, is_sqlite
 from app.db.steps import STEPS
 from app.db.steps.open_sorts import OPEN_SORT_KEYS, open_index_name, open_sorts
@@ -40,22 +40,22 @@ def test_a_page_past_a_short_walk_of_many_matches_is_a_plain_reading(
     # its page is found short and read again by the walk against the matches' list (on
     # SQLite; the server walks on unbounded).
     monkeypatch.setattr(queries, "COUNT_LIMIT", 2)
-    real_rows = queries._walk_rows
+    real_rows = list_walks.walk_rows
     monkeypatch.setattr(
-        queries,
-        "_walk_rows",
+        list_walks,
+        "walk_rows",
         lambda count, wanted: (
             1 if count > queries.COUNT_LIMIT and is_sqlite() else real_rows(count, wanted)
         ),
     )
     listed: list[str] = []
-    real_listed = queries._listed_ids
+    real_listed = list_walks.listed_ids
 
     def spy(*args: Any) -> tuple[str, list[Any]]:
         listed.append(args[3])
         return real_listed(*args)
 
-    monkeypatch.setattr(queries, "_listed_ids", spy)
+    monkeypatch.setattr(list_walks, "listed_ids", spy)
     status_of = {r[0]: r[11] for r in rows}
     for text in ("o", "e", "golf o", "wv r"):
         for status in (None, "open"):
@@ -82,11 +82,11 @@ def test_the_walk_against_the_matches_list_reads_the_sort_s_index(
     # The matches made into a list once, each row of the sort's index tested against it:
     # no sort of the matches, no search index probed per row.
     flt = OpportunityFilter(text="wv", status=status)
-    terms = queries._searched(flt)
+    terms = queries.searched(flt)
     for sort in SORT_COLUMNS:
         for descending in (False, True):
-            sort, order = queries._order(sort, descending)
-            sql, params = queries._listed_ids(flt, terms, TODAY, sort, order)
+            sort, order = sort_keys.order(sort, descending)
+            sql, params = list_walks.listed_ids(flt, terms, TODAY, sort, order)
             plan = _plan(sql, params)
             assert "LIST SUBQUERY" in plan, (sort, plan)
             assert "TEMP B-TREE FOR ORDER BY" not in plan, (sort, descending, plan)
@@ -105,13 +105,13 @@ def test_the_open_ones_under_a_sort_that_puts_the_closed_first_walk_their_own_in
     flt = OpportunityFilter(status="open")
     for sort, column in by_sort.items():
         for descending in (False, True):
-            _key, order = queries._order(sort, descending)
-            plan = _plan(*queries._ids_by(flt, TODAY, sort, order))
+            _key, order = sort_keys.order(sort, descending)
+            plan = _plan(*list_walks.ids_by(flt, TODAY, sort, order))
             assert open_index_name(column) in plan, (sort, descending, plan)
             assert "TEMP B-TREE" not in plan, (sort, descending, plan)
             searched = OpportunityFilter(text="golf", status="open")
-            terms = queries._searched(searched)
-            picked = queries._search_ids(searched, terms, TODAY, sort, order, 20_000, 0, 200)
+            terms = queries.searched(searched)
+            picked = list_walks.search_ids(searched, terms, TODAY, sort, order, 20_000, 0, 200)
             assert picked is not None
             assert open_index_name(column) in _plan(picked[0], picked[1], ""), (sort, descending)
 

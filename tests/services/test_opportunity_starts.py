@@ -68,16 +68,7 @@ def _ids(text: str, **flt: object) -> list[int]:
 def test_every_write_keeps_the_servers_starts(user: UserInfo, backend: str) -> None:
     """Creating, editing, closing, renaming the customer, changing the vehicle's VIN and
     deleting: the table holds exactly the starts of each search text's words."""
-    vehicle = m.Vehicle.create(
-        vin=vin.with_check_digit("WVWZZZ1KZ0W123456"),
-        stock_number="N-77",
-        condition="new",
-        brand="VW",
-        model="Golf",
-    )
-    account = factories.customer("O'Brien-Müller", "Siobhán")
-    sale = factories.opportunity(user.id, account, topic="Golf GTI, lease", vehicle_id=vehicle.id)
-    other = factories.opportunity(user.id, topic="Lego-Transporter")
+    vehicle, account, sale, other = factories.searched_sales(user.id)
     assert _starts_held() == _starts_expected()
     assert ("wv", sale.id, "open") in _starts_held()
     assert _ids("wv") == [sale.id] and _ids("o'") == [sale.id] and _ids("mu") == [sale.id]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from app import demo
-from app.db import migrations, queries
+from app.db import list_walks, migrations, sort_keys
 from app.db.connection import database, is_sqlite
 from app.db.steps import STEPS
 from app.db.steps.search_sort_keys import INDEXED_KEYS, PHONE_SEARCH, index_name, search_sort_keys
@@ -141,7 +141,7 @@ def test_each_sort_under_a_search_is_the_unsearched_sort_narrowed(
         'UPDATE "user" SET full_name = (SELECT min(full_name) FROM "user" WHERE id IN '
         "(SELECT owner_id FROM opportunity)) WHERE id IN (SELECT owner_id FROM opportunity)"
     )
-    monkeypatch.setattr(queries, "_walk_is_cheaper", lambda count, wanted: walk)
+    monkeypatch.setattr(list_walks, "walk_is_cheaper", lambda count, wanted: walk)
     for text in ("go", "o", "golf", "ross"):
         for status in (None, "open"):
             searched = OpportunityFilter(text=text, status=status)
@@ -166,8 +166,8 @@ def test_every_sort_s_first_page_is_an_index_walk(user: UserInfo) -> None:
     for sort in SORT_COLUMNS:
         for descending in (False, True):
             for flt in (OpportunityFilter(), OpportunityFilter(status="open")):
-                _key, order = queries._order(sort, descending)
-                sql, params = queries._ids_by(flt, TODAY, sort, order)
+                _key, order = sort_keys.order(sort, descending)
+                sql, params = list_walks.ids_by(flt, TODAY, sort, order)
                 plan = " | ".join(
                     str(step[-1])
                     for step in database.execute_sql(f"EXPLAIN QUERY PLAN {sql} LIMIT 200", params)

@@ -77,16 +77,7 @@ def test_a_schema_18_database_gains_the_words_of_every_opportunity(data_dir: Pat
 def test_every_write_keeps_the_words(user: UserInfo) -> None:
     """Creating, editing, closing, renaming the customer, changing the vehicle's VIN and
     deleting: the table holds exactly the words of each search text, on both backends."""
-    vehicle = m.Vehicle.create(
-        vin=vin.with_check_digit("WVWZZZ1KZ0W123456"),
-        stock_number="N-77",
-        condition="new",
-        brand="VW",
-        model="Golf",
-    )
-    account = factories.customer("O'Brien-Müller", "Siobhán")
-    sale = factories.opportunity(user.id, account, topic="Golf GTI, lease", vehicle_id=vehicle.id)
-    other = factories.opportunity(user.id, topic="Lego-Transporter")
+    vehicle, account, sale, other = factories.searched_sales(user.id)
     assert _words_held() == _words_expected()
     row = m.Opportunity.get_by_id(sale.id)
     row.topic = "Tiguan (family)"

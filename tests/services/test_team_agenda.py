@@ -21,10 +21,11 @@ from app.db.connection import database
 from app.db.steps import STEPS
 from app.db.steps.stage_entry import AGENDA_INDEX
 from app.db.steps.team_agenda import UNTAKEN_INDEX, team_agenda
-from app.services import activities, workspace
+from app.services import activities
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.people import add_user
+from tests.upgrades import upgraded_copy
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v31.sqlite3"
 
@@ -158,18 +159,11 @@ def test_a_teams_agenda_reads_its_members_and_untaken_ranges_from_their_indexes(
 @pytest.mark.sqlite_only
 def test_a_schema_31_database_gains_the_untaken_sales_index(data_dir: Path) -> None:
     assert team_agenda in STEPS[30:]  # after schema 31's own step
-    copy = data_dir / "showroom.sqlite3"
-    copy.write_bytes(FIXTURE.read_bytes())
     with sqlite3.connect(FIXTURE) as old:
         assert old.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 31
         before = old.execute("SELECT * FROM opportunity ORDER BY id").fetchall()
         assert UNTAKEN_INDEX not in {r[1] for r in old.execute('PRAGMA index_list("opportunity")')}
-    workspace.open_database(copy)
-    try:
-        with database.atomic():
-            team_agenda(database.obj)  # again, as after an interruption: no change
-    finally:
-        workspace.close_database()
+    copy = upgraded_copy(FIXTURE, data_dir, team_agenda)
     with sqlite3.connect(copy) as new:
         assert new.execute("SELECT max(version) FROM schema_version").fetchone()[0] == (
             migrations.SCHEMA_VERSION

@@ -8,10 +8,9 @@ import sqlite3
 from pathlib import Path
 
 from app.db import migrations
-from app.db.connection import database
 from app.db.steps import STEPS
 from app.db.steps.teams import teams_and_shared_sales
-from app.services import workspace
+from tests.upgrades import upgraded_copy
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v13.sqlite3"
 
@@ -22,19 +21,11 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 
 def test_a_schema_13_database_gains_teams_and_shared_sales(data_dir: Path) -> None:
     assert STEPS.index(teams_and_shared_sales) >= 12  # after schema 13's own step
-    copy = data_dir / "showroom.sqlite3"
-    copy.write_bytes(FIXTURE.read_bytes())
     with sqlite3.connect(FIXTURE) as old:
         teams_before = old.execute("SELECT id, name FROM team ORDER BY id").fetchall()
         leads_before = old.execute("SELECT count(*) FROM lead").fetchone()[0]
         assert "facility_id" not in _columns(old, "team")
-    workspace.open_database(copy)
-    try:
-        # Run again, as after an interruption before its commit: nothing changes.
-        with database.atomic():
-            teams_and_shared_sales(database.obj)
-    finally:
-        workspace.close_database()
+    copy = upgraded_copy(FIXTURE, data_dir, teams_and_shared_sales)
     with sqlite3.connect(copy) as new:
         assert new.execute("SELECT max(version) FROM schema_version").fetchone()[0] == (
             migrations.SCHEMA_VERSION

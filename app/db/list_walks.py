@@ -1,0 +1,264 @@
+"""The walks that pick a page of the opportunity list, and what each costs: down the sort's
+index testing each row (bounded, or not), against the list of a term's matches, or the
+matches read and sorted; the ids of a filter's rows without a search in the sort's order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from app.db import queries, sort_keys
+from app.db.connection import database, is_sqlite
+from app.db.queries import OpportunityFilter, OpportunityRow
+from app.db.search_terms import Term, TermsOrPhone
+from app.db.sort_keys import in_status_index_order
+from app.db.steps.opportunity_starts import STARTS as OPPORTUNITY_STARTS
+
+# What testing one row in a walk down the sorted list costs, against reading one match and
+# its row out of order: a walk is taken when it is expected to test fewer than this many
+# rows for each match the other way reads, and tests at most that many (walk_rows).
+# Measured on 300,000 opportunities, 14 terms of up to 10,000 matches under 7 sorts,
+# everyone's and the open ones: 3, 1.5, 0.75 and 0 (always read) gave a median of 12.7,
+# 8.5, 8.1 and 12.7 ms and a p95 of 95, 87, 82 and 79 ms (the p95 is the ~10,000 matches
+# of a VIN's start among the open ones, which cost about the same either way).
+_WALK_COST_RATIO = 1.5
+
+
+def walk_is_cheaper(count: int, wanted: int) -> bool:
+    """Whether walking down the sorted list testing each row finds the first `wanted`
+    matches sooner than reading the `count` matches and sorting them."""
+    if count > queries.COUNT_LIMIT:
+        return True
+    if count == 0 or not is_sqlite():
+        # (The server reads a term's matches from its trigram index at about a microsecond
+        # each and tests a row of a walk at about five: it reads any count it knows. A
+        # word's start is the exception: see _start_walk_is_cheaper.)
+        return False
+    return _walk_pays(count, wanted)
+
+
+def _walk_pays(count: int, wanted: int) -> bool:
+    return wanted * _total() / count < _WALK_COST_RATIO * count
+
+
+def _start_walk_is_cheaper(terms: list[Any], count: int, wanted: int) -> bool:
+    """On the server, whether a search whose first term is a word's start (its table of
+    starts) walks as SQLite's would: reading a few thousand matches and sorting them
+    hashed them against every opportunity ("ro", 8,121 matches: 40-90 ms at 100,000)."""
+    starts = isinstance(terms[0], Term) and OPPORTUNITY_STARTS in terms[0].source
+    return starts and 0 < count <= queries.COUNT_LIMIT and _walk_pays(count, wanted)
+
+
+def walk_rows(count: int, wanted: int) -> int | None:
+    """How many rows of the sorted list a walk tests at most before the matches are read
+    instead (None: no bound). For a search of at most COUNT_LIMIT matches, what reading
+    them would cost, in rows tested: a walk that finds too few in them has met matches
+    gathered late in the sort's order (a VIN's start under *brand and model*: the
+    Volkswagens come last) and costs at most about twice the other way. A commoner one:
+    twice the rows its page would take were its matches spread evenly at the
+    least density its count allows; past them they are gathered late, and the walk goes
+    on testing each row against the list of the matches (listed_ids); on the server the
+    matches are read and sorted (its unbounded walk of "WV" under *brand and model* passed
+    every other brand, 200-250 ms at 100,000)."""
+    if count <= queries.COUNT_LIMIT:
+        return max(int(_WALK_COST_RATIO * count), 2 * wanted)
+    spread = 2 * wanted * _total() // queries.COUNT_LIMIT
+    return max(spread, 2 * wanted)
+
+
+# Past what share of COUNT_LIMIT the matches are walked against as a list rather than read
+# and sorted, or looked for by a walk probing the search index for each row: at 300,000
+# opportunities, a VIN's start among the open ones, 9,800 matches, took 46-51 ms to read
+# and sort and 3-20 ms to walk against (5,700 matches: 36-38 and 5-24 ms). Spread evenly
+# they come as early in the list's walk as in a probing walk, each row tested for a
+# fraction of the cost; gathered late, the walk costs at most about a read of the index.
+# (Fewer matches are read: the list's walk may have to pass every row to find them.)
+_LISTED_SHARE = 0.5
+
+
+def _listed_first(count: int) -> bool:
+    """Whether the search's matches are walked against as a list straight away (SQLite)."""
+    return is_sqlite() and _LISTED_SHARE * queries.COUNT_LIMIT < count <= queries.COUNT_LIMIT
+
+
+def _total() -> int:
+    """The opportunities' highest id: about how many rows a walk could test."""
+    return int(database.execute_sql("SELECT max(id) FROM opportunity").fetchone()[0] or 0)
+
+
+def search_ids(
+    flt: OpportunityFilter,
+    terms: list[Any],
+    today: date,
+    sort: str,
+    order: str,
+    count: int,
+    offset: int,
+    limit: int,
+) -> tuple[str, list[Any], bool] | None:
+    """The statement picking the ids of the search's page (offset, limit) by a walk down
+    the sort's index testing each row, and whether the walk is bounded; or None where
+    reading the matches and sorting them is cheaper (see walk_is_cheaper), or walking
+    against their list (see _listed_first). The walk tests
+    the first walk_rows() rows of the sort at most: a page it returns short is read again
+    from the matches, or by a walk testing each row against their list (listed_ids)."""
+    wanted = offset + limit
+    if _listed_first(count):
+        return None
+    if not (walk_is_cheaper(count, wanted) or _start_walk_is_cheaper(terms, count, wanted)):
+        # Few matches: read them and sort them. (The server's planner cannot tell how few
+        # a term, or a number also read as a phone's, finds: it walked every opportunity
+        # down the sort's index for the 60 matches of "9481", 150-950 ms at 100,000.)
+        return None
+    rest = replace(flt, text="", phones=())
+    where, params = queries.opportunity_where(rest, today)
+    checks = " AND ".join(t.check for t in terms)
+    check_params = [p for t in terms for p in t.check_params]
+    if (
+        queries.only_status(flt)
+        and flt.status
+        and not in_status_index_order(sort)
+        and isinstance(terms[0], Term)
+    ):
+        # Down the sort's index (not the status's, whose rows would all be sorted first),
+        # the status tested where the first term is, which holds it.
+        first, more = terms[0].check_of(flt.status)
+        where, params = "", []
+        checks = " AND ".join([first, *(t.check for t in terms[1:])])
+        check_params = [*more, *(p for t in terms[1:] for p in t.check_params)]
+    bound = walk_rows(count, wanted)
+    if bound is None:
+        sql = f"SELECT o.id FROM opportunity o{where}{' AND ' if where else ' WHERE '}{checks}"
+        return f"{sql} {order} LIMIT ? OFFSET ?", [*params, *check_params, limit, offset], False
+    # The first rows of the sort, then those of them that match, as they come: SQLite reads
+    # a subquery with a LIMIT row by row in its order (a co-routine) and tests each by its
+    # correlated subqueries, and the walk stops at the page's last match (the tests hold
+    # the pages to a plain reading). An ORDER BY here would test every row of the walk
+    # before sorting the matches; the page's rows are sorted when they are read.
+    phone = ", o.account_id" if isinstance(terms[0], TermsOrPhone) else ""
+    if not is_sqlite():
+        # The server may join the tests to the walk's rows in any order: the matches are
+        # sorted again (at most `bound` rows), by the walk's own columns.
+        keys = "".join(
+            f", o.{key}" for key in dict.fromkeys(_UNINDEXED.findall(order)) if key != "id"
+        )
+        walk = f"SELECT o.id{phone}{keys} FROM opportunity o{where} {order} LIMIT ?"
+        sql = f"SELECT o.id FROM ({walk}) o WHERE {checks} {order} LIMIT ? OFFSET ?"
+        return sql, [*params, bound, *check_params, limit, offset], True
+    walk = f"SELECT o.id{phone} FROM opportunity o{where} {order} LIMIT ?"
+    sql = f"SELECT o.id FROM ({walk}) o WHERE {checks} LIMIT ? OFFSET ?"
+    return sql, [*params, bound, *check_params, limit, offset], True
+
+
+def listed_ids(
+    flt: OpportunityFilter, terms: list[Any], today: date, sort: str, order: str
+) -> tuple[str, list[Any]]:
+    """On SQLite, the statement (without LIMIT) picking the search's rows by a walk down
+    the sort's index that tests each row against the list of the first term's matches,
+    made once (the other terms tested as in a walk): for a term of thousands of matches
+    gathered late in the sort's order. Reading them could mean sorting most of the list;
+    testing a row against the list costs a fraction of testing it against the search
+    index (a VIN's start, "WV", under *brand and model* at 300,000: the Volkswagens after
+    110,000 rows)."""
+    rest = replace(flt, text="", phones=())
+    first, others = terms[0], terms[1:]
+    # The list of every status: the trigram index gives its matches without reading their
+    # texts, which their status would (the rows' status is tested in the walk instead).
+    source, params = first.select(None)
+    where, more = queries.opportunity_where(rest, today)
+    if queries.only_status(flt) and flt.status and not in_status_index_order(sort):
+        # Down the sort's index, not the status's (the unary + keeps it from the index),
+        # each listed row's status read from the row.
+        where = " WHERE +o.status = ?"
+    # The unary + keeps the list from picking the rows by their ids, to be sorted after.
+    clauses = [f"+o.id IN ({source})", *(t.check for t in others)]
+    if where:
+        clauses.append(where.removeprefix(" WHERE "))
+    sql = f"SELECT o.id FROM opportunity o WHERE {' AND '.join(clauses)} {order}"
+    return sql, [*params, *(p for t in others for p in t.check_params), *more]
+
+
+def _matches_ids(
+    flt: OpportunityFilter, terms: list[Any], today: date, order: str
+) -> tuple[str, list[Any]]:
+    """The statement (without LIMIT) picking the search's rows in the sort's order out of
+    the first term's matches, each joined to its row (CROSS JOIN keeps that order)."""
+    rest = replace(flt, text="", phones=())
+    first, others = terms[0], terms[1:]
+    source, params = first.select(rest.status if queries.only_status(flt) else None)
+    where, more = queries.opportunity_where(rest, today)
+    checks = [t.check for t in others]
+    clause = " AND ".join([*checks, *([where.removeprefix(" WHERE ")] if where else [])])
+    # (The server has no CROSS JOIN ... ON; its planner orders the joins itself, and is
+    # kept from walking the sort's index testing each row, which it takes for cheaper as it
+    # cannot tell how few the matches are, by a sort key no index holds.)
+    join = "CROSS JOIN" if is_sqlite() else "JOIN"
+    if not is_sqlite():
+        order = _UNINDEXED.sub(_unindexed, order)
+    sql = f"SELECT o.id FROM ({source}) m {join} opportunity o ON o.id = m.id"
+    sql += f" WHERE {clause}" if clause else ""
+    return f"{sql} {order}", [*params, *(p for t in others for p in t.check_params), *more]
+
+
+# A sort key the same in value and order, but held by no index (the server's).
+_UNINDEXED = re.compile(r"\bo\.(\w+)")
+_NUMBER_KEYS = frozenset({"id", "sort_stage", "probability", "est_revenue_minor", "est_close_date"})
+
+
+def _unindexed(column: re.Match[str]) -> str:
+    name = column[1]
+    return f"(o.{name} + 0)" if name in _NUMBER_KEYS else f"(o.{name} || '')"
+
+
+def search_page(
+    flt: OpportunityFilter,
+    terms: list[Any],
+    today: date,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+    count: int,
+) -> list[OpportunityRow]:
+    sort, order = sort_keys.order(sort, descending)
+    picked = search_ids(flt, terms, today, sort, order, count, offset, limit)
+    if picked is not None:
+        pick, params, bounded = picked
+        found = queries.rows(f"{queries.SELECT} WHERE o.id IN ({pick}) {order}", params)
+        if len(found) == limit or not bounded:
+            return found
+        # The walk's rows held fewer: the matches gather further down (or the page is the
+        # last one), and are walked against their list.
+    if (picked is not None and count > queries.COUNT_LIMIT and is_sqlite()) or _listed_first(count):
+        ids, params = listed_ids(flt, terms, today, sort, order)
+        return queries.rows(
+            f"{queries.SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}",
+            [*params, limit, offset],
+        )
+    ids, params = _matches_ids(flt, terms, today, order)
+    return queries.rows(
+        f"{queries.SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}", [*params, limit, offset]
+    )
+
+
+def ids_by(flt: OpportunityFilter, today: date, sort: str, order: str) -> tuple[str, list[Any]]:
+    """The ids of the filter's rows in the sort's order (the statement, without its LIMIT).
+
+    Filtered on the status alone (the open ones, which the list starts on) and sorted on
+    a key the status index does not order, the rows are read in the order of the sort's
+    index and each one's status tested by its id: the first page costs about as many
+    lookups as it has rows where the status is common near the top of the sort (0.1-0.2 ms
+    at 300,000). Left to choose, the planner read every open row by the status index to
+    sort them; a list of the open ones' ids to test each row against took 75-90 ms at
+    300,000 to build. Where the open ones come after most closed ones in the sort
+    (*probability*, the lost ones first at 0 %; descending *stage* or a reason), the
+    lookups took 40-150 ms: those sorts have an index of the status and the key (schema
+    step open_sorts), which the plain WHERE walks."""
+    where, params = queries.opportunity_where(flt, today)
+    only_status = bool(flt.status) and replace(flt, status=None) == OpportunityFilter()
+    # (Where an index gives the sort's order under the status, the plain WHERE is best.)
+    if only_status and is_sqlite() and not in_status_index_order(sort):
+        where = " WHERE EXISTS (SELECT 1 FROM opportunity x WHERE x.status = ? AND x.id = o.id)"
+    return f"SELECT o.id FROM opportunity o{where} {order}", params
