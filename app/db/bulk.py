@@ -26,9 +26,14 @@ def next_id(table_name: str) -> int:
 
 
 def _insert_staged(
-    cursor: Any, table_name: str, names: Sequence[str], values: list[tuple[object, ...]]
+    cursor: Any,
+    table_name: str,
+    names: Sequence[str],
+    values: list[Sequence[object]],
+    constant: dict[str, object],
 ) -> None:
-    """Load the rows into an untyped temporary table, then copy them over in one statement.
+    """Load the rows into an untyped temporary table, then copy them over in one statement,
+    with the `constant` columns' values (the same for every row) given once to it.
 
     SQLite runs each row of an executemany as its own statement, and FTS5 writes out its
     pending terms at every statement: through the opportunity search table's trigger each
@@ -39,9 +44,12 @@ def _insert_staged(
     column_list = ", ".join(_quote(c) for c in names)
     cursor.execute(f"CREATE TEMP TABLE {staging} ({column_list})")
     cursor.executemany(f"INSERT INTO {staging} VALUES ({', '.join(['?'] * len(names))})", values)
+    targets = ", ".join(_quote(c) for c in [*names, *constant])
+    selected = ", ".join([column_list, *(["?"] * len(constant))])
     cursor.execute(
-        f"INSERT INTO main.{_quote(table_name)} ({column_list}) "
-        f"SELECT {column_list} FROM {staging} ORDER BY rowid"
+        f"INSERT INTO main.{_quote(table_name)} ({targets}) "
+        f"SELECT {selected} FROM {staging} ORDER BY rowid",
+        list(constant.values()),
     )
     cursor.execute(f"DROP TABLE {staging}")
 
@@ -66,7 +74,17 @@ def insert_rows(
         "version": 1,
         "changed_by": acting_user(),
     }
-    extra = tuple(defaults[c] for c in missing)
+    constant = {c: defaults[c] for c in missing}
+    if is_sqlite():
+        # The stamp goes to the copying statement once, not into every staged row.
+        staged = rows if isinstance(rows, list) else list(rows)
+        if not staged:
+            return 0
+        with transaction():
+            cursor = database.connection().cursor()
+            _insert_staged(cursor, table_name, columns, staged, constant)
+        return len(staged)
+    extra = tuple(constant.values())
     names = [*columns, *missing]
     placeholders = ", ".join([database.param] * len(names))
     sql = (
@@ -78,11 +96,8 @@ def insert_rows(
         return 0
     with transaction():
         cursor = database.connection().cursor()
-        if is_sqlite():
-            _insert_staged(cursor, table_name, names, values)
-        else:
-            cursor.executemany(sql, values)
-        if "id" in columns and not is_sqlite():
+        cursor.executemany(sql, values)
+        if "id" in columns:
             # Rows numbered by the caller leave PostgreSQL's sequence behind; move it on.
             database.execute_sql(
                 f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), "

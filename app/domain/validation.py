@@ -88,11 +88,21 @@ class Validator:
         self.printable(name, text)
         return text
 
-    def optional(self, name: str, value: str | None, label: str, max_length: int = 200) -> str:
+    def optional(
+        self,
+        name: str,
+        value: str | None,
+        label: str,
+        max_length: int = 200,
+        printable: bool = True,
+    ) -> str:
+        """`printable`: False where the caller knows the text is printable (all printable
+        ASCII), so it is not looked at again."""
         text = (value or "").strip()
         if len(text) > max_length:
             self.error(name, _too_long(label, len(text), max_length))
-        self.printable(name, text)
+        if printable:
+            self.printable(name, text)
         return text
 
     def printable(self, name: str, text: str) -> None:

@@ -121,12 +121,15 @@ def validate_lead(
     labels = labels or field_labels()
     lists = lists or {}
     v = Validator()
-    for name in INPUT_FIELDS:
-        value = getattr(data, name)
-        if value == "":
-            continue  # nothing to check: most of an import's columns are absent
+    # Most of an import's columns are absent: nothing to check.
+    values = zip(INPUT_FIELDS, input_values(data), strict=True)
+    given = [(name, value) for name, value in values if value != ""]
+    # Text that is all printable ASCII (most rows, whole) needs no field's printable check.
+    whole = "".join(value or "" for _name, value in given)
+    plain = whole.isascii() and whole.isprintable()
+    for name, value in given:
         limit = 10_000 if name == "notes" else 200
-        setattr(data, name, v.optional(name, value, labels[name], limit))
+        setattr(data, name, v.optional(name, value, labels[name], limit, printable=not plain))
     if not (data.last_name or data.company_name or data.first_name):
         v.error("last_name", _("Give the person's name or the company's."))
     data.email = v.email("email", data.email)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
@@ -19,13 +20,34 @@ DEFAULT_REGION = "DE"
 PHONE_EXAMPLE = "+39 02 1234 5678"
 
 
-@lru_cache(maxsize=64)
-def _parsed(text: str, region: str) -> phonenumbers.PhoneNumber | None:
-    # A number is checked and then keyed (a save, every row of an import): read it once.
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A typed number as the phone number library reads it: whether it reads at all, whether
+    it has a possible number of digits, and then its E.164 form."""
+
+    parsed: bool
+    possible: bool = False
+    e164: str = ""
+
+
+# Numbers read and kept: a number is checked and then keyed (a save, every row of an
+# import), and an import's file may name one number on many rows (a customer's forms).
+_READINGS = 4_096
+
+
+@lru_cache(maxsize=_READINGS)
+def _reading(text: str, region: str) -> _Reading:
+    """`text` (stripped, not empty) read in `region` once: the library's parse is most of
+    what checking a number costs."""
     try:
-        return phonenumbers.parse(text, region)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        return None
+        return _Reading(parsed=False)
+    if not phonenumbers.is_possible_number(number):
+        return _Reading(parsed=True)
+    return _Reading(
+        True, True, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    )
 
 
 def email_key(email: str) -> str:
@@ -38,10 +60,10 @@ def phone_key(phone: str, region: str = DEFAULT_REGION) -> str:
     text = (phone or "").strip()
     if not text:
         return ""
-    number = _parsed(text, region)
-    if number is None or not phonenumbers.is_possible_number(number):
+    reading = _reading(text, region)
+    if not reading.possible:
         return "".join(c for c in text if c.isdigit())
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return reading.e164
 
 
 def phone_problem(phone: str, region: str = DEFAULT_REGION) -> str | None:
@@ -55,12 +77,12 @@ def phone_problem(phone: str, region: str = DEFAULT_REGION) -> str | None:
         )
     if sum(map(str.isdigit, text)) < 5:
         return _("“{text}” is too short for a phone number.").format(text=text)
-    number = _parsed(text, region)
-    if number is None:
+    reading = _reading(text, region)
+    if not reading.parsed:
         return _("“{text}” is not a phone number; type it as e.g. {example}.").format(
             text=text, example=PHONE_EXAMPLE
         )
-    if not phonenumbers.is_possible_number(number):
+    if not reading.possible:
         return _("“{text}” has the wrong number of digits for a phone number.").format(text=text)
     return None
 

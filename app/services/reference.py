@@ -210,11 +210,17 @@ def check_code(
     if kept and text == kept:
         return kept  # what the record holds stays, offered or not: nothing to read
     entries = code_entries(kind) if entries is None else entries
-    folded = text.lower()
-    found = next((e for e in entries if e.code == text), None) or next(
-        (e for e in entries if folded in (e.code.lower(), e.label.lower(), e.name.lower())),
-        None,
-    )
+    # Plain loops: an import checks every row's channel against the list.
+    for found in entries:
+        if found.code == text:
+            break
+    else:
+        folded = text.lower()
+        for found in entries:
+            if folded in (found.code.lower(), found.label.lower(), found.name.lower()):
+                break
+        else:
+            found = None
     if found is not None and (found.active or found.code == kept):
         return found.code
     known = ", ".join(e.label for e in entries if e.active)

@@ -304,7 +304,12 @@ def _peak_import(path: Path) -> int:
         tracemalloc.stop()
 
 
-def test_the_file_is_streamed_not_held(user: UserInfo, tmp_path: Path) -> None:
+def test_the_file_is_streamed_not_held(
+    user: UserInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows are written (and let go) a thousand at a time here, as the import writes its
+    # larger batches of 50 MB files, so that files of a few thousand rows show it.
+    monkeypatch.setattr(lead_import, "_WRITE_BATCH", lead_import._BATCH)
     small, large = _rows_file(tmp_path, 3_000, "small.csv"), _rows_file(tmp_path, 12_000)
     small_peak = _peak_import(small)
     m.Lead.delete().execute()
