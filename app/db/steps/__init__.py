@@ -13,6 +13,7 @@ from peewee import Database
 from app.db.steps.agenda_index import agenda_indexes
 from app.db.steps.aggregates_v21 import _aggregates
 from app.db.steps.dashboard_filters import dashboard_filters
+from app.db.steps.dashboard_pairs import dashboard_pairs
 from app.db.steps.duplicate_indexes import duplicate_indexes
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lead_search import lead_search
@@ -83,6 +84,7 @@ STEPS: list[Callable[[Database], None]] = [
     team_agenda,
     opportunity_starts,
     start_sorts,
+    dashboard_pairs,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
