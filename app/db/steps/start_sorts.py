@@ -36,7 +36,7 @@ _INDEXES = (
     f"CREATE INDEX IF NOT EXISTS opportunity_start_brand_model "
     f"ON {STARTS} (start, brand, model, opportunity_id) INCLUDE (status)",
 )
-_COLUMNS = (
+_ALTERATIONS = (
     f"ALTER TABLE {STARTS} ADD COLUMN IF NOT EXISTS probability INTEGER NOT NULL DEFAULT 0",
     f"ALTER TABLE {STARTS} ADD COLUMN IF NOT EXISTS brand VARCHAR(255) NOT NULL DEFAULT ''",
     f"ALTER TABLE {STARTS} ADD COLUMN IF NOT EXISTS model VARCHAR(255) NOT NULL DEFAULT ''",
@@ -94,7 +94,7 @@ def create_start_sorts(db: Database) -> None:
     opportunity_starts) in place."""
     if is_sqlite(db):
         return
-    for statement in [*_COLUMNS, *_TRIGGERS, *_INDEXES]:
+    for statement in [*_ALTERATIONS, *_TRIGGERS, *_INDEXES]:
         db.execute_sql(statement)
 
 
@@ -115,7 +115,7 @@ def start_sorts(db: Database) -> None:
     made: one build of each, not an entry written for every row.)"""
     if is_sqlite(db):
         return
-    for statement in [*_COLUMNS, *_TRIGGERS]:
+    for statement in [*_ALTERATIONS, *_TRIGGERS]:
         db.execute_sql(statement)
     fill_start_sorts(db)
     create_start_sorts(db)
