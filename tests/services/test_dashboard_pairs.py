@@ -19,12 +19,12 @@ from app.db import dashboard_once, migrations
 from app.db import models as m
 from app.db.connection import database, is_sqlite
 from app.db.dashboard_paths import ReadPath
-from app.db.queries import NONE_ID
 from app.db.steps import STEPS
 from app.db.steps.dashboard_pairs import COVER_COLUMNS, COVER_INDEX, dashboard_pairs
 from app.services import dashboard, opportunities, workspace
-from app.services.dashboard import BREAKDOWNS, DashboardFilter
+from app.services.dashboard import BREAKDOWNS
 from benchmarks.statements import record_statements
+from tests.dashboard_data import filter_pairs
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v33.sqlite3"
 TODAY = date.today()
@@ -34,26 +34,6 @@ def read_the_clock() -> None:
     """Read again as each test of this module starts (tests/conftest.py)."""
     global TODAY
     TODAY = date.today()
-
-
-def _pairs() -> list[DashboardFilter]:
-    """Two filters together, each of the filter bar's kinds."""
-    opp = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first()
-    team = m.Opportunity.select().where(m.Opportunity.team.is_null(False)).first()
-    quarter = DashboardFilter(
-        date_from=TODAY - timedelta(days=90), date_to=TODAY + timedelta(days=90)
-    )
-    return [
-        replace(quarter, brand=opp.brand),
-        replace(quarter, owner_id=opp.owner_id),
-        replace(quarter, condition=opp.condition),
-        replace(quarter, date_basis="created", channel=opp.channel),
-        DashboardFilter(owner_id=opp.owner_id, facility_id=opp.facility_id),
-        DashboardFilter(owner_id=NONE_ID, team_id=team.team_id),
-        DashboardFilter(brand=opp.brand, source=opp.source),
-        DashboardFilter(business_id=opp.business_id, condition=opp.condition),
-        DashboardFilter(operation_id=opp.operation_id, channel=opp.channel),
-    ]
 
 
 def _through(monkeypatch: pytest.MonkeyPatch, path: ReadPath) -> None:
@@ -68,7 +48,7 @@ def test_every_read_through_the_covering_index_reads_no_table_row(
     """Each column a pair's reads name is in the index: SQLite says it reads the index as
     covering (a column missing from it would send it to the table for each entry)."""
     _through(monkeypatch, ReadPath(COVER_INDEX))
-    for flt in _pairs():
+    for flt in filter_pairs(TODAY):
         sent = record_statements(lambda f=flt: dashboard.load(f, "owner", TODAY))
         shown = dashboard.load(flt, "owner", TODAY)
         for breakdown in BREAKDOWNS:  # each breakdown's group column, read again
@@ -102,7 +82,7 @@ def test_the_covering_index_gives_the_table_s_figures_after_saves(
             condition="used" if detail.condition == "new" else "new",
         )
         opportunities.update(opp.id, changed, detail.version, today=TODAY)
-    for flt in _pairs():
+    for flt in filter_pairs(TODAY):
         _through(monkeypatch, ReadPath(None))
         table = dashboard.load(flt, "source", TODAY, now)
         _through(monkeypatch, ReadPath(COVER_INDEX))
@@ -114,11 +94,11 @@ def test_the_step_again_keeps_the_figures_and_makes_nothing_on_the_server(
     small_demo: Path, backend: str
 ) -> None:
     now = datetime.now()
-    before = [dashboard.load(f, "owner", TODAY, now) for f in _pairs()]
+    before = [dashboard.load(f, "owner", TODAY, now) for f in filter_pairs(TODAY)]
     assert any(d.pipeline.cells for d in before)
     with database.atomic():
         dashboard_pairs(database.obj)  # again, as after an interruption: no change
-    assert [dashboard.load(f, "owner", TODAY, now) for f in _pairs()] == before
+    assert [dashboard.load(f, "owner", TODAY, now) for f in filter_pairs(TODAY)] == before
     if is_sqlite():
         held = database.execute_sql(f'PRAGMA index_info("{COVER_INDEX}")').fetchall()
         assert tuple(r[2] for r in held) == COVER_COLUMNS

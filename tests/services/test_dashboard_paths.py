@@ -15,11 +15,11 @@ from app.db import dashboard as db_dashboard
 from app.db import dashboard_once, dashboard_paths
 from app.db import models as m
 from app.db.dashboard_paths import ReadPath
-from app.db.queries import NONE_ID
 from app.db.steps.dashboard_pairs import COVER_INDEX
 from app.services import dashboard
 from app.services.dashboard import DashboardFilter
 from benchmarks.statements import record_statements
+from tests.dashboard_data import filter_pairs
 
 TODAY = date.today()
 
@@ -28,26 +28,6 @@ def read_the_clock() -> None:
     """Read again as each test of this module starts (tests/conftest.py)."""
     global TODAY
     TODAY = date.today()
-
-
-def _pairs() -> list[DashboardFilter]:
-    """Two filters together, of each kind the dashboard's bar makes."""
-    opp = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first()
-    team = m.Opportunity.select().where(m.Opportunity.team.is_null(False)).first()
-    quarter = DashboardFilter(
-        date_from=TODAY - timedelta(days=90), date_to=TODAY + timedelta(days=90)
-    )
-    return [
-        replace(quarter, brand=opp.brand),
-        replace(quarter, owner_id=opp.owner_id),
-        replace(quarter, condition=opp.condition),
-        replace(quarter, date_basis="created", team_id=team.team_id),
-        DashboardFilter(owner_id=opp.owner_id, facility_id=opp.facility_id),
-        DashboardFilter(owner_id=NONE_ID, team_id=team.team_id),
-        DashboardFilter(brand=opp.brand, source=opp.source),
-        DashboardFilter(channel=opp.channel, condition=opp.condition),
-        DashboardFilter(business_id=opp.business_id, operation_id=opp.operation_id),
-    ]
 
 
 @pytest.mark.sqlite_only
@@ -63,7 +43,7 @@ def test_every_path_gives_the_figures_the_planner_s_own_gives(
         ReadPath("opportunity_brand_model"),
         ReadPath(COVER_INDEX),
     ]
-    for flt in _pairs():
+    for flt in filter_pairs(TODAY):
         monkeypatch.setattr(dashboard_once, "read_path", lambda *_args: None)
         planner = dashboard.load(flt, breakdown, TODAY, now)
         assert planner.funnel.stages and any(s.reached for s in planner.funnel.stages), flt
@@ -80,7 +60,7 @@ def test_another_breakdown_read_on_every_path_gives_the_same_pipeline(
     """Changing the breakdown reads the open pipeline again (dashboard.open_rows), found
     the same way."""
     now = datetime.now()
-    for flt in _pairs():
+    for flt in filter_pairs(TODAY):
         shown = dashboard.load(flt, "stage", TODAY, now)
         monkeypatch.setattr(db_dashboard, "read_path", lambda *_args: None)
         planner = dashboard.with_breakdown(shown, "source")
