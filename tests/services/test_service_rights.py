@@ -339,6 +339,7 @@ EXEMPT: dict[str, str] = {
             "accounts.check",
             "accounts.validate",
             "accounts.phone_region",
+            "accounts.match_keys",
             "accounts.phone_parts",
             "activities.note_reason_label",
             "audit.parse_changes",

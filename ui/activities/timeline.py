@@ -397,13 +397,13 @@ class TimelineWidget(QWidget):
             self.add_buttons[kind] = button
             top.addWidget(button)
         top.addStretch(1)
+        # What acts on the selected entry sits under the list: the row of additions alone
+        # keeps the tab narrow enough to stand beside the form's sections.
         self.open_button = QPushButton(_("Open"))
         self.open_button.setAutoDefault(False)
         self.done_button = QPushButton(_("Mark done"))
         self.done_button.setAutoDefault(False)
         self.done_button.setToolTip(_("Mark the selected task, appointment or call as done"))
-        top.addWidget(self.open_button)
-        top.addWidget(self.done_button)
 
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -422,6 +422,12 @@ class TimelineWidget(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.hint)
         layout.addWidget(self.view, 1)
+        below = QHBoxLayout()
+        below.setContentsMargins(0, 0, 0, 0)
+        below.addStretch(1)
+        below.addWidget(self.open_button)
+        below.addWidget(self.done_button)
+        layout.addLayout(below)
         layout.addWidget(self.message)
 
         self.open_action = QAction(_("Open…"), self)

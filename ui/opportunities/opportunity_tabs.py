@@ -123,11 +123,17 @@ class ContactsTab(QWidget):
         adding.addWidget(self.role, 1)
         adding.addWidget(self.add_button)
         adding.addStretch(0)
-        adding.addWidget(self.remove_button)
+        # Under the list it acts on, not in the adding row: the tab stays narrow enough to
+        # stand beside the form's sections.
+        below = QHBoxLayout()
+        below.setContentsMargins(0, 0, 0, 0)
+        below.addStretch(1)
+        below.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.hint)
         layout.addWidget(self.tree, 1)
+        layout.addLayout(below)
         layout.addWidget(self.empty)
         layout.addLayout(adding)
         layout.addWidget(self.message)
