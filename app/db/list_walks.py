@@ -212,6 +212,45 @@ def _unindexed(column: re.Match[str]) -> str:
     return f"(o.{name} + 0)" if name in _NUMBER_KEYS else f"(o.{name} || '')"
 
 
+# The sorts whose order an index of the server's word starts gives under the start: its
+# columns holding the sort's keys, the opportunity after them (the status's index: schema
+# step opportunity_starts; the probability's and the brand and model's: start_sorts).
+START_ORDERS: dict[str, tuple[str, ...]] = {
+    "status": ("status",),
+    "probability": ("probability",),
+    "brand_model": ("brand", "model"),
+    "id": (),
+}
+
+
+def start_ordered_ids(
+    flt: OpportunityFilter, terms: list[Any], sort: str, descending: bool
+) -> tuple[str, list[Any]] | None:
+    """On the server, the statement (without LIMIT) picking a search of one word's start
+    of one or two letters, filtered on nothing but a status, in the order of a sort in
+    START_ORDERS: the first entries of the start's key in the index of its keys, however
+    late in the sort's order its matches gather (a walk of the sort's index passed every
+    row before them, 4,000 at most, and then the matches were read and sorted: "WV" under
+    *brand and model*, the Volkswagens last, 100-160 ms at 100,000). None otherwise."""
+    if (
+        is_sqlite()
+        or sort not in START_ORDERS
+        or len(terms) != 1
+        or not isinstance(terms[0], Term)
+        or OPPORTUNITY_STARTS not in terms[0].source
+        or not queries.only_status(flt)
+    ):
+        return None
+    direction = "DESC" if descending else "ASC"
+    keys = ", ".join(f"s.{key} {direction}" for key in (*START_ORDERS[sort], "opportunity_id"))
+    sql = f"SELECT s.opportunity_id FROM {OPPORTUNITY_STARTS} s WHERE s.start = ?"
+    params = list(terms[0].source_params)
+    if flt.status:
+        sql += " AND s.status = ?"
+        params.append(flt.status)
+    return f"{sql} ORDER BY {keys}", params
+
+
 def search_page(
     flt: OpportunityFilter,
     terms: list[Any],
@@ -223,6 +262,13 @@ def search_page(
     count: int,
 ) -> list[OpportunityRow]:
     sort, order = sort_keys.order(sort, descending)
+    started = start_ordered_ids(flt, terms, sort, descending)
+    if started is not None:
+        ids, params = started
+        return queries.rows(
+            f"{queries.SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}",
+            [*params, limit, offset],
+        )
     picked = search_ids(flt, terms, today, sort, order, count, offset, limit)
     if picked is not None:
         pick, params, bounded = picked

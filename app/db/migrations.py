@@ -34,6 +34,7 @@ from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
 from app.db.steps.stage_entry import create_stage_entry
+from app.db.steps.start_sorts import create_start_sorts
 from app.db.steps.team_agenda import create_team_agenda
 from app.db.steps.v2_to_v7 import SQLITE_SEARCH_DDL, SQLITE_STAGE_VISIT_DDL
 from app.db.steps.word_starts import create_word_starts
@@ -205,6 +206,7 @@ def create_kept(db: Database) -> None:
     create_open_sorts(db)
     create_word_starts(db)
     create_opportunity_starts(db)
+    create_start_sorts(db)
     create_customer_search(db)
 
 

@@ -28,6 +28,7 @@ from app.db.steps.setup import setup_master_data
 from app.db.steps.shared_files import shared_files
 from app.db.steps.sign_in import sign_in_users
 from app.db.steps.stage_entry import stage_entry
+from app.db.steps.start_sorts import start_sorts
 from app.db.steps.team_agenda import team_agenda
 from app.db.steps.teams import teams_and_shared_sales
 from app.db.steps.v2_to_v7 import (
@@ -82,6 +83,7 @@ STEPS: list[Callable[[Database], None]] = [
     word_starts,
     team_agenda,
     opportunity_starts,
+    start_sorts,
     customer_search,
 ]
 
