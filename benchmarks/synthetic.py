@@ -92,6 +92,9 @@ def build(path: Path, opportunities: int, accounts: int, seed: int = 1) -> Path:
         # The build's mark is a setting, which only an administrator writes.
         sign_in.sign_in(demo.DEMO_ADMINISTRATOR[0], demo.DEMO_PASSWORD)
         workspace.set_setting(_SETTING, signature)
+        # The planner's statistics, as a file of this size has them: the program analyses
+        # the tables its statements used as it closes a database (connection.close).
+        database.execute_sql("ANALYZE")
         # Whole in one file before it is renamed: a write-ahead log left beside the
         # temporary name would not follow the file (a 300,000 build once lost its data so).
         database.execute_sql("PRAGMA journal_mode = DELETE")

@@ -3,12 +3,14 @@ currencies, lost, won and reopened opportunities, and one of a kind without stag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from app.db import models as m
+from app.db.queries import NONE_ID
 from app.services import deals, process, reference
+from app.services.dashboard import DashboardFilter
 from tests import factories
 from tests.people import add_user
 
@@ -91,3 +93,27 @@ def build(anna: int) -> PipelineData:
         m.Opportunity.id == ids["E"]
     ).execute()
     return PipelineData(anna, bruno, ids)
+
+
+def filter_pairs(today: date) -> list[DashboardFilter]:
+    """Two dashboard filters together, of each kind the filter bar makes, from the values
+    of the database's first opportunities: what the aggregates do not serve."""
+    opp = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first()
+    team = m.Opportunity.select().where(m.Opportunity.team.is_null(False)).first()
+    quarter = DashboardFilter(
+        date_from=today - timedelta(days=90), date_to=today + timedelta(days=90)
+    )
+    return [
+        replace(quarter, brand=opp.brand),
+        replace(quarter, owner_id=opp.owner_id),
+        replace(quarter, condition=opp.condition),
+        replace(quarter, date_basis="created", team_id=team.team_id),
+        replace(quarter, date_basis="created", channel=opp.channel),
+        DashboardFilter(owner_id=opp.owner_id, facility_id=opp.facility_id),
+        DashboardFilter(owner_id=NONE_ID, team_id=team.team_id),
+        DashboardFilter(brand=opp.brand, source=opp.source),
+        DashboardFilter(channel=opp.channel, condition=opp.condition),
+        DashboardFilter(business_id=opp.business_id, operation_id=opp.operation_id),
+        DashboardFilter(business_id=opp.business_id, condition=opp.condition),
+        DashboardFilter(operation_id=opp.operation_id, channel=opp.channel),
+    ]

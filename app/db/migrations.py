@@ -26,6 +26,7 @@ from app.db.connection import (
 )
 from app.db.steps import SCHEMA_VERSION, STEPS, aggregates
 from app.db.steps.customer_search import create_customer_search
+from app.db.steps.dashboard_pairs import create_dashboard_cover
 from app.db.steps.duplicate_indexes import create_duplicate_index
 from app.db.steps.lead_search import create_lead_search
 from app.db.steps.open_sorts import create_open_sorts
@@ -213,9 +214,10 @@ def create_kept(db: Database) -> None:
 def create_filled(db: Database) -> None:
     """What is worked out from the rows there once (a move: after its copy, where the
     triggers would write each sale again for each of its stage moves): the sales'
-    stage-entry times, the team agenda's index."""
+    stage-entry times, the team agenda's index, the dashboard's covering index."""
     create_stage_entry(db)
     create_team_agenda(db)
+    create_dashboard_cover(db)
 
 
 def create_fresh(db: Database) -> None:

@@ -26,7 +26,7 @@ from app.services.workspace import UserInfo
 from tests import people
 from tests.upgrades import upgraded_copy
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v33.sqlite3"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "schema-v35.sqlite3"
 
 CUSTOMERS = [
     AccountInput(
@@ -202,9 +202,9 @@ def test_a_changed_customer_is_found_by_its_new_text_on_both_backends(user: User
 
 @pytest.mark.sqlite_only
 def test_a_database_of_an_older_version_gains_the_index_filled(data_dir: Path) -> None:
-    assert customer_search in STEPS[32:]  # schema 33 -> 34 or later
+    assert customer_search in STEPS[34:]  # schema 35 -> 36 or later
     with sqlite3.connect(FIXTURE) as old:
-        assert old.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 33
+        assert old.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 35
         names = old.execute("SELECT id, sort_name FROM account ORDER BY id").fetchall()
         before = old.execute("SELECT * FROM account ORDER BY id").fetchall()
     assert len(names) > 10

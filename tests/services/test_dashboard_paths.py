@@ -1,6 +1,7 @@
 """Two dashboard filters together on SQLite: their opportunities are read through the index of
-the filter that keeps the fewest, or the whole table in order when even that keeps many
-(app.db.dashboard_paths); whichever path is taken, the figures are the same."""
+the filter that keeps the fewest, or the dashboard's covering index (a brand's range of it, or
+all of it) when even that keeps many (app.db.dashboard_paths); whichever path is taken, the
+figures are the same."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from app.db import dashboard as db_dashboard
 from app.db import dashboard_once, dashboard_paths
 from app.db import models as m
 from app.db.dashboard_paths import ReadPath
-from app.db.queries import NONE_ID
+from app.db.steps.dashboard_pairs import COVER_INDEX
 from app.services import dashboard
 from app.services.dashboard import DashboardFilter
 from benchmarks.statements import record_statements
+from tests.dashboard_data import filter_pairs
 
 TODAY = date.today()
 
@@ -26,26 +28,6 @@ def read_the_clock() -> None:
     """Read again as each test of this module starts (tests/conftest.py)."""
     global TODAY
     TODAY = date.today()
-
-
-def _pairs() -> list[DashboardFilter]:
-    """Two filters together, of each kind the dashboard's bar makes."""
-    opp = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first()
-    team = m.Opportunity.select().where(m.Opportunity.team.is_null(False)).first()
-    quarter = DashboardFilter(
-        date_from=TODAY - timedelta(days=90), date_to=TODAY + timedelta(days=90)
-    )
-    return [
-        replace(quarter, brand=opp.brand),
-        replace(quarter, owner_id=opp.owner_id),
-        replace(quarter, condition=opp.condition),
-        replace(quarter, date_basis="created", team_id=team.team_id),
-        DashboardFilter(owner_id=opp.owner_id, facility_id=opp.facility_id),
-        DashboardFilter(owner_id=NONE_ID, team_id=team.team_id),
-        DashboardFilter(brand=opp.brand, source=opp.source),
-        DashboardFilter(channel=opp.channel, condition=opp.condition),
-        DashboardFilter(business_id=opp.business_id, operation_id=opp.operation_id),
-    ]
 
 
 @pytest.mark.sqlite_only
@@ -58,8 +40,10 @@ def test_every_path_gives_the_figures_the_planner_s_own_gives(
         ReadPath(None),
         *(ReadPath(index) for _column, index in dashboard_paths._INDEXED.values()),
         ReadPath(dashboard_paths._CLOSE_INDEX),
+        ReadPath("opportunity_brand_model"),
+        ReadPath(COVER_INDEX),
     ]
-    for flt in _pairs():
+    for flt in filter_pairs(TODAY):
         monkeypatch.setattr(dashboard_once, "read_path", lambda *_args: None)
         planner = dashboard.load(flt, breakdown, TODAY, now)
         assert planner.funnel.stages and any(s.reached for s in planner.funnel.stages), flt
@@ -76,12 +60,13 @@ def test_another_breakdown_read_on_every_path_gives_the_same_pipeline(
     """Changing the breakdown reads the open pipeline again (dashboard.open_rows), found
     the same way."""
     now = datetime.now()
-    for flt in _pairs():
+    for flt in filter_pairs(TODAY):
         shown = dashboard.load(flt, "stage", TODAY, now)
         monkeypatch.setattr(db_dashboard, "read_path", lambda *_args: None)
         planner = dashboard.with_breakdown(shown, "source")
         assert planner.pipeline.cells, flt
-        for index in (None, *(i for _c, i in dashboard_paths._INDEXED.values())):
+        indexes = (None, COVER_INDEX, *(i for _c, i in dashboard_paths._INDEXED.values()))
+        for index in indexes:
             monkeypatch.setattr(db_dashboard, "read_path", lambda *_a, i=index: ReadPath(i))
             assert dashboard.with_breakdown(shown, "source") == planner, (flt, index)
 
@@ -96,22 +81,31 @@ def test_the_filter_keeping_the_fewest_is_read_through_its_index(small_demo: Pat
     quarter = DashboardFilter(
         date_from=TODAY - timedelta(days=90), date_to=TODAY + timedelta(days=90)
     )
-    # A rare brand within a broad range: through the brand's index.
+    # A rare brand within a broad range: the brand's range of the covering index.
     _set_brand("Rare", everyone[:3])
     rare = replace(quarter, brand="Rare").opportunity_filter()
-    assert dashboard_paths.read_path(rare, TODAY) == ReadPath("opportunity_brand_model")
-    # A common brand within a range of one day: through the close dates' index.
+    assert dashboard_paths.read_path(rare, TODAY) == ReadPath(COVER_INDEX)
+    # A common brand within a range of one day: the brand and the day's range of the
+    # covering index; a condition within it: through the close dates' index.
     _set_brand("Common", everyone[3:])
-    day = m.Opportunity.get_by_id(everyone[-1]).est_close_date
+    last = m.Opportunity.get_by_id(everyone[-1])
+    day = last.est_close_date
     narrow = DashboardFilter(brand="Common", date_from=day, date_to=day).opportunity_filter()
-    assert dashboard_paths.read_path(narrow, TODAY) == ReadPath("opportunity_est_close_date")
-    # Both broad (more than a fifth of the table each): the whole table, in order.
+    assert dashboard_paths.read_path(narrow, TODAY) == ReadPath(COVER_INDEX)
+    new = DashboardFilter(condition=last.condition, date_from=day, date_to=day)
+    assert dashboard_paths.read_path(new.opportunity_filter(), TODAY) == ReadPath(
+        "opportunity_est_close_date"
+    )
+    # Both broad: the brand's range of the covering index, its opportunities in another
+    # order than their ids (the funnel gathers them).
     broad = replace(quarter, brand="Common", date_from=TODAY - timedelta(days=3650))
-    assert dashboard_paths.read_path(broad.opportunity_filter(), TODAY) == ReadPath(None)
-    # No test an index answers (a condition and a channel): the whole table.
+    path = dashboard_paths.read_path(broad.opportunity_filter(), TODAY)
+    assert path == ReadPath(COVER_INDEX)
+    assert path is not None and path.by_id
+    # No test a narrow index answers (a condition and a channel): all the covering index.
     opp = m.Opportunity.get_by_id(everyone[0])
     plain = DashboardFilter(condition=opp.condition, channel=opp.channel).opportunity_filter()
-    assert dashboard_paths.read_path(plain, TODAY) == ReadPath(None)
+    assert dashboard_paths.read_path(plain, TODAY) == ReadPath(COVER_INDEX)
     # A salesperson's few sales at a facility: the owner's index, in id order (no gathering).
     opp = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first()
     assert opp.facility_id is not None
@@ -134,10 +128,10 @@ def test_the_choice_reads_indexes_only_and_the_refresh_follows_it(small_demo: Pa
     sent = record_statements(lambda: dashboard.load(flt, "owner", TODAY))
     counts = [sql for sql, _ in sent if "INDEXED BY opportunity_est_close_date WHERE" in sql]
     assert len(counts) == 1
-    # Both reads of the opportunities go through the brand's index.
+    # Both reads of the opportunities go through the brand's range of the covering index.
     reads = [sql for sql, _ in sent if "FROM opportunity o" in sql]
     assert len(reads) == 2
-    assert all("opportunity o INDEXED BY opportunity_brand_model" in sql for sql in reads)
+    assert all(f"opportunity o INDEXED BY {COVER_INDEX}" in sql for sql in reads)
 
 
 def test_the_server_s_planner_chooses_for_itself(small_demo: Path, backend: str) -> None:

@@ -13,6 +13,7 @@ from peewee import Database
 from app.db import connection, migrations, server_schema
 from app.db.steps import SCHEMA_VERSION
 from app.db.steps.customer_search import ACCOUNT_SEARCH
+from app.db.steps.dashboard_pairs import COVER_INDEX
 from app.db.steps.open_sorts import OPEN_SORT_KEYS, open_index_name
 from app.db.steps.opportunity_starts import STARTS
 from app.db.steps.search_sort_keys import INDEXED_KEYS, PHONE_SEARCH, index_name
@@ -92,6 +93,7 @@ def schema(db: Database) -> dict[str, object]:
             if not i.name.startswith("sqlite_autoindex")
             and not i.name.endswith("_pkey")
             and i.name not in (*SERVER_ONLY_INDEXES, *SERVER_ONLY_STARTS)
+            and i.name != COVER_INDEX  # SQLite's alone (app.db.steps.dashboard_pairs)
         )
         keys = sorted((k.column, k.dest_table, k.dest_column) for k in db.get_foreign_keys(table))
         shape[table] = (columns, indexes, keys)

@@ -14,6 +14,7 @@ from app.db.steps.agenda_index import agenda_indexes
 from app.db.steps.aggregates_v21 import _aggregates
 from app.db.steps.customer_search import customer_search
 from app.db.steps.dashboard_filters import dashboard_filters
+from app.db.steps.dashboard_pairs import dashboard_pairs
 from app.db.steps.duplicate_indexes import duplicate_indexes
 from app.db.steps.languages import correspondence_languages
 from app.db.steps.lead_search import lead_search
@@ -84,6 +85,7 @@ STEPS: list[Callable[[Database], None]] = [
     team_agenda,
     opportunity_starts,
     start_sorts,
+    dashboard_pairs,
     customer_search,
 ]
 

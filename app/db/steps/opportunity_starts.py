@@ -21,6 +21,7 @@ from __future__ import annotations
 from peewee import Database
 
 from app.db.connection import is_sqlite
+from app.db.steps.search_words import server_trigger
 from app.domain.text import WORD_SEPARATORS
 
 STARTS = "opportunity_start"
@@ -45,29 +46,14 @@ _INDEXES = (
 _LENGTHS = "(SELECT 1 AS n UNION ALL SELECT 2)"
 _SEPARATORS_LITERAL = "E'" + WORD_SEPARATORS.replace("\\", "\\\\") + "'"
 
-_TRIGGER = [
-    f"""CREATE OR REPLACE FUNCTION opportunity_start_row() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'UPDATE' AND new.body IS NOT DISTINCT FROM old.body THEN
-            IF new.status IS DISTINCT FROM old.status THEN
-                UPDATE {STARTS} SET status = new.status WHERE opportunity_id = new.id;
-            END IF;
-            RETURN NULL;
-        END IF;
-        DELETE FROM {STARTS} WHERE opportunity_id = new.id;
-        IF new.body IS NOT NULL THEN
-            INSERT INTO {STARTS} (start, opportunity_id, status)
-            SELECT DISTINCT substr(w, 1, k.n), new.id, new.status
-            FROM regexp_split_to_table(new.body, {_SEPARATORS_LITERAL}) w, {_LENGTHS} k
-            WHERE w <> '';
-        END IF;
-        RETURN NULL;
-    END $$""",
-    "DROP TRIGGER IF EXISTS opportunity_start_row ON opportunity_search",
-    """CREATE TRIGGER opportunity_start_row AFTER INSERT OR UPDATE ON opportunity_search
-        FOR EACH ROW EXECUTE FUNCTION opportunity_start_row()""",
-]
+_TRIGGER = server_trigger(
+    "opportunity_start_row",
+    STARTS,
+    "start, opportunity_id, status",
+    "SELECT DISTINCT substr(w, 1, k.n), new.id, new.status\n"
+    f"            FROM regexp_split_to_table(new.body, {_SEPARATORS_LITERAL}) w, {_LENGTHS} k\n"
+    "            WHERE w <> ''",
+)
 
 
 def create_opportunity_starts(db: Database) -> None:

@@ -102,27 +102,36 @@ def _server_words(row: str, source: str = "") -> str:
     )
 
 
-_SERVER_TRIGGER = [
-    f"""CREATE OR REPLACE FUNCTION opportunity_word_row() RETURNS trigger
+def server_trigger(function: str, table: str, columns: str, rows: str) -> list[str]:
+    """The server's trigger that keeps `table` (its `columns`, by opportunity) in step with
+    the search table: rewritten from `rows` (a SELECT of the new row's entries) when the
+    folded text changes, only the status set when the status alone changes."""
+    return [
+        f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger
         LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'UPDATE' AND new.body IS NOT DISTINCT FROM old.body THEN
             IF new.status IS DISTINCT FROM old.status THEN
-                UPDATE opportunity_word SET status = new.status WHERE opportunity_id = new.id;
+                UPDATE {table} SET status = new.status WHERE opportunity_id = new.id;
             END IF;
             RETURN NULL;
         END IF;
-        DELETE FROM opportunity_word WHERE opportunity_id = new.id;
+        DELETE FROM {table} WHERE opportunity_id = new.id;
         IF new.body IS NOT NULL THEN
-            INSERT INTO opportunity_word (word, opportunity_id, status)
-            {_server_words("new")};
+            INSERT INTO {table} ({columns})
+            {rows};
         END IF;
         RETURN NULL;
     END $$""",
-    "DROP TRIGGER IF EXISTS opportunity_word_row ON opportunity_search",
-    """CREATE TRIGGER opportunity_word_row AFTER INSERT OR UPDATE ON opportunity_search
-        FOR EACH ROW EXECUTE FUNCTION opportunity_word_row()""",
-]
+        f"DROP TRIGGER IF EXISTS {function} ON opportunity_search",
+        f"""CREATE TRIGGER {function} AFTER INSERT OR UPDATE ON opportunity_search
+        FOR EACH ROW EXECUTE FUNCTION {function}()""",
+    ]
+
+
+_SERVER_TRIGGER = server_trigger(
+    "opportunity_word_row", "opportunity_word", "word, opportunity_id, status", _server_words("new")
+)
 
 
 def create_search_words(db: Database) -> None:

@@ -23,6 +23,7 @@ from peewee import Database
 
 from app.db.connection import is_sqlite
 from app.db.steps.opportunity_starts import STARTS
+from app.db.steps.search_words import server_trigger
 from app.domain.text import WORD_SEPARATORS
 
 # The opportunity's sort keys each start keeps (opportunity_start's columns of the same name).
@@ -36,7 +37,7 @@ _INDEXES = (
     f"CREATE INDEX IF NOT EXISTS opportunity_start_brand_model "
     f"ON {STARTS} (start, brand, model, opportunity_id) INCLUDE (status)",
 )
-_COLUMNS = (
+_ALTERATIONS = (
     f"ALTER TABLE {STARTS} ADD COLUMN IF NOT EXISTS probability INTEGER NOT NULL DEFAULT 0",
     f"ALTER TABLE {STARTS} ADD COLUMN IF NOT EXISTS brand VARCHAR(255) NOT NULL DEFAULT ''",
     f"ALTER TABLE {STARTS} ADD COLUMN IF NOT EXISTS model VARCHAR(255) NOT NULL DEFAULT ''",
@@ -48,26 +49,16 @@ _SEPARATORS_LITERAL = "E'" + WORD_SEPARATORS.replace("\\", "\\\\") + "'"
 _TRIGGERS = [
     # The starts of a search text, written with the opportunity's keys (replaces the
     # function of schema step opportunity_starts, which wrote the status alone).
-    f"""CREATE OR REPLACE FUNCTION opportunity_start_row() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'UPDATE' AND new.body IS NOT DISTINCT FROM old.body THEN
-            IF new.status IS DISTINCT FROM old.status THEN
-                UPDATE {STARTS} SET status = new.status WHERE opportunity_id = new.id;
-            END IF;
-            RETURN NULL;
-        END IF;
-        DELETE FROM {STARTS} WHERE opportunity_id = new.id;
-        IF new.body IS NOT NULL THEN
-            INSERT INTO {STARTS} (start, opportunity_id, status, probability, brand, model)
-            SELECT DISTINCT substr(w, 1, k.n), new.id, new.status, o.probability, o.brand,
-                   o.model
-            FROM regexp_split_to_table(new.body, {_SEPARATORS_LITERAL}) w, {_LENGTHS} k,
-                 opportunity o
-            WHERE o.id = new.id AND w <> '';
-        END IF;
-        RETURN NULL;
-    END $$""",
+    *server_trigger(
+        "opportunity_start_row",
+        STARTS,
+        "start, opportunity_id, status, probability, brand, model",
+        "SELECT DISTINCT substr(w, 1, k.n), new.id, new.status, o.probability, o.brand,\n"
+        "                   o.model\n"
+        f"            FROM regexp_split_to_table(new.body, {_SEPARATORS_LITERAL}) w, {_LENGTHS} k,\n"
+        "                 opportunity o\n"
+        "            WHERE o.id = new.id AND w <> ''",
+    ),
     # The opportunity's keys changed: its starts follow.
     f"""CREATE OR REPLACE FUNCTION opportunity_start_keys() RETURNS trigger
         LANGUAGE plpgsql AS $$
@@ -94,7 +85,7 @@ def create_start_sorts(db: Database) -> None:
     opportunity_starts) in place."""
     if is_sqlite(db):
         return
-    for statement in [*_COLUMNS, *_TRIGGERS, *_INDEXES]:
+    for statement in [*_ALTERATIONS, *_TRIGGERS, *_INDEXES]:
         db.execute_sql(statement)
 
 
@@ -115,7 +106,7 @@ def start_sorts(db: Database) -> None:
     made: one build of each, not an entry written for every row.)"""
     if is_sqlite(db):
         return
-    for statement in [*_COLUMNS, *_TRIGGERS]:
+    for statement in [*_ALTERATIONS, *_TRIGGERS]:
         db.execute_sql(statement)
     fill_start_sorts(db)
     create_start_sorts(db)
