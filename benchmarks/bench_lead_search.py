@@ -14,7 +14,7 @@ program's keystrokes. Figures per term length (1, 2, 3 and 4 or more characters)
 and 95th percentile, and the ratio of the medians (benchmarks.measure.keystrokes).
 
     PYTHONPATH=. python -m benchmarks.bench_lead_search [--database PATH] [--repeat 3]
-        [--postgresql | --server-database postgresql://user:password@host/db]
+        [--lists leads,customers] [--postgresql | --server-database postgresql://user:password@host/db]
 
 The database (default: the synthetic one of 100,000 opportunities that
 benchmarks.bench_list_queries builds) is copied into bench-data/lead-search/ and the copy
@@ -46,6 +46,7 @@ DATA = synthetic.ROOT / "bench-data"
 PAGE = 200
 KEYSTROKE_MS = 50
 WORDS = ("rossi", "müller", "o'brien", "golf", "example")
+LISTS = ("leads", "customers")  # the lists timed (--lists)
 CUSTOMER_WORDS = ("rossi", "müller", "o'brien", "rosenheim", "example", "8031")
 
 _LEAD_BASE_FROM = """FROM lead WHERE lower(first_name || ' ' || last_name || ' ' || company_name
@@ -110,8 +111,16 @@ def _report(label: str, found: Keystrokes) -> list[str]:
     return missed
 
 
-def bench(label: str, repeat: int) -> list[str]:
+def bench(label: str, repeat: int, lists: Sequence[str] = LISTS) -> list[str]:
     missed = []
+    if "leads" in lists:
+        missed += _bench_leads(label, repeat)
+    if "customers" in lists:
+        missed += _bench_customers(label, repeat)
+    return missed
+
+
+def _bench_leads(label: str, repeat: int) -> list[str]:
     total = database.execute_sql("SELECT count(*) FROM lead").fetchone()[0]
     texts = [t for word in WORDS for t in typed(word)]
     print(
@@ -120,7 +129,10 @@ def bench(label: str, repeat: int) -> list[str]:
         f"(target p95 < {KEYSTROKE_MS} ms)"
     )
     found = keystrokes(texts, repeat, _lead_variants, _baseline(_LEAD_BASE), repeat)
-    missed += _report(f"{label} leads", found)
+    return _report(f"{label} leads", found)
+
+
+def _bench_customers(label: str, repeat: int) -> list[str]:
     total = database.execute_sql("SELECT count(*) FROM account").fetchone()[0]
     texts = [t for word in CUSTOMER_WORDS for t in typed(word)]
     print(
@@ -129,19 +141,18 @@ def bench(label: str, repeat: int) -> list[str]:
         f"(target p95 < {KEYSTROKE_MS} ms)"
     )
     found = keystrokes(texts, repeat, _customer_variants, _baseline(_CUSTOMER_BASE), repeat)
-    missed += _report(f"{label} customers", found)
-    return missed
+    return _report(f"{label} customers", found)
 
 
-def _signed_in(label: str, repeat: int) -> list[str]:
+def _signed_in(label: str, repeat: int, lists: Sequence[str]) -> list[str]:
     sign_in.sign_in(demo.DEMO_ADMINISTRATOR[0], demo.DEMO_PASSWORD)
     try:
-        return bench(label, repeat)
+        return bench(label, repeat, lists)
     finally:
         workspace.close_database()
 
 
-def _on_own_server(copy: Path, repeat: int) -> list[str]:
+def _on_own_server(copy: Path, repeat: int, lists: Sequence[str]) -> list[str]:
     from app.services.move_to_server import move_to_server
     from tests import pg_server
 
@@ -154,7 +165,7 @@ def _on_own_server(copy: Path, repeat: int) -> list[str]:
         print(f"\nmoved onto the server in {time.perf_counter() - started:.1f} s")
         workspace.open_server(url)
         database.execute_sql("ANALYZE")
-        return _signed_in("PostgreSQL", repeat)
+        return _signed_in("PostgreSQL", repeat, lists)
     finally:
         server.stop()
 
@@ -163,10 +174,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", type=Path, default=DATA / "large-100000" / "showroom.sqlite3")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--lists", default=",".join(LISTS), help="the lists timed, of: " + ", ".join(LISTS)
+    )
     server = parser.add_mutually_exclusive_group()
     server.add_argument("--postgresql", action="store_true", help="also on a server of its own")
     server.add_argument("--server-database", help="a database already moved onto a server")
     args = parser.parse_args()
+    lists = args.lists.split(",")
+    if not lists or set(lists) - set(LISTS):
+        parser.error(f"--lists: of {', '.join(LISTS)}")
     if not args.database.exists():
         sys.exit(f"{args.database}: no such database (benchmarks.bench_list_queries builds it)")
     copy = DATA / "lead-search" / "showroom.sqlite3"
@@ -177,12 +194,12 @@ def main() -> None:
     started = time.perf_counter()
     workspace.open_database(copy)
     print(f"{copy}: opened (upgraded) in {time.perf_counter() - started:.1f} s")
-    missed = _signed_in("SQLite", args.repeat)
+    missed = _signed_in("SQLite", args.repeat, lists)
     if args.postgresql:
-        missed += _on_own_server(copy, args.repeat)
+        missed += _on_own_server(copy, args.repeat, lists)
     elif args.server_database:
         workspace.open_server(args.server_database)
-        missed += _signed_in("PostgreSQL", args.repeat)
+        missed += _signed_in("PostgreSQL", args.repeat, lists)
     if missed:
         print("\ntargets missed:\n  " + "\n  ".join(missed))
         sys.exit(1)

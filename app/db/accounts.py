@@ -15,6 +15,7 @@ from app.db.connection import case_blind_like, database, is_sqlite, transaction
 from app.db.consent import consenting_clause
 from app.db.queries import COUNT_LIMIT, fetch_all
 from app.db.search_terms import escape_like
+from app.db.steps.customer_search import ACCOUNT_SEARCH
 from app.db.steps.duplicate_indexes import NAME_ORDER_COLLATION
 from app.domain.text import SUBSTRING_MIN_LENGTH, words_of
 
@@ -57,15 +58,52 @@ def _first_start(terms: Sequence[AccountSearchTerm]) -> str | None:
     return parts[0] if parts else None
 
 
+def _phrases(term: AccountSearchTerm) -> list[str] | None:
+    """What a term of three characters or more is looked for as (_term_clause's LIKE
+    patterns without their wildcards), each at least three characters long, so the trigram
+    index (schema step customer_search) finds every customer its LIKEs find; None for a term
+    the index cannot answer (a word's start, a part shorter than three characters)."""
+    if len(term.folded) < SUBSTRING_MIN_LENGTH and words_of(term.folded) and not term.phones:
+        return None
+    texts = [term.folded, term.text.lower(), term.text, *term.phones]
+    if term.unspelled:
+        texts.append(term.unspelled)
+    phrases = list(dict.fromkeys(texts))
+    if any(len(p) < SUBSTRING_MIN_LENGTH for p in phrases):
+        return None
+    return phrases
+
+
+def _match(terms: Sequence[AccountSearchTerm]) -> str | None:
+    """The FTS5 query of `account_search` that finds every customer the terms' LIKEs find on
+    SQLite (and some they do not: its case folding reaches past ASCII, and a term may run
+    across two columns), or None where no term can be looked up there."""
+    if not is_sqlite():
+        return None
+    found = [p for p in map(_phrases, terms) if p is not None]
+    if not found:
+        return None
+    # A quoted FTS5 phrase is a substring match with the trigram tokenizer.
+    quoted = [" OR ".join('"' + p.replace('"', '""') + '"' for p in ps) for ps in found]
+    return " AND ".join(f"({q})" for q in quoted)
+
+
 def _found(
     terms: Sequence[AccountSearchTerm], kind: str | None, consent: str | None
 ) -> tuple[str, list[object]]:
     """A SELECT of the ids (column `id`) of the filter's customers. A search starting with a
     term of one or two letters reads that term's customers from `account_start` and tests
-    the rest on each, rather than leave the server to join every customer's id to them."""
+    the rest on each, rather than leave the server to join every customer's id to them. On
+    SQLite a search of longer terms reads its customers from the trigram index and tests
+    each of those, in the index's order, so a bound on the rows stops the reading."""
     start = _first_start(terms)
     if start is None:
         where, params = _account_where(terms, kind, consent)
+        match = _match(terms)
+        if match is not None:
+            source = f"{ACCOUNT_SEARCH} CROSS JOIN account a ON a.id = {ACCOUNT_SEARCH}.rowid"
+            sql = f"SELECT a.id FROM {source}{where} AND {ACCOUNT_SEARCH} MATCH ?"
+            return sql, [*params, match]
         return f"SELECT a.id FROM account a{where}", params
     rest = [replace(terms[0], folded=" ".join(words_of(terms[0].folded)[1:])), *terms[1:]]
     where, params = _account_where([t for t in rest if t.folded], kind, consent)
@@ -189,6 +227,16 @@ def account_page(
         ids, params = _by_name(terms, kind, consent, direction, start)
         params += [limit, offset]
         where, limit, offset = f" WHERE a.id IN ({ids})", limit, 0
+    elif terms and is_sqlite() and _match(terms) is not None:
+        if count is None:
+            count = count_accounts(terms, kind, consent)
+        if count <= COUNT_LIMIT:
+            # Its customers read from the trigram index and sorted; a common term (more than
+            # the bound) walks down the list's order testing each, where it meets the page
+            # soon, rather than read them all.
+            found, params = _found(terms, kind, consent)
+            matches = [r[0] for r in fetch_all(found, params)]
+            return _rows_of(matches, sort, descending, limit, offset)
     elif terms and not is_sqlite():
         if count is None:
             count = count_accounts(terms, kind, consent)
@@ -227,9 +275,10 @@ def account_count_and_first_page(
     """The filter's count (a search's up to COUNT_LIMIT + 1) and its first `limit` rows:
     what the customer list reads for each filter."""
     if terms and is_sqlite() and _first_start(terms) is None:
-        # A term of three characters or more tests every customer (SQLite has no index of
-        # their columns' trigrams): once, its matches' ids collected as they are counted,
-        # and the page read from them, where the count and the page each tested all.
+        # A term of three characters or more: its matches' ids collected once as they are
+        # counted (read from the trigram index, or where it cannot answer by testing every
+        # customer), and the page read from them; a common term's page (more than the
+        # bound) walks down the list's order testing each customer until it is full.
         found, params = _found(terms, kind, consent)
         ids = [r[0] for r in fetch_all(f"{found} LIMIT ?", [*params, COUNT_LIMIT + 1])]
         if len(ids) <= COUNT_LIMIT:
@@ -241,8 +290,10 @@ def account_count_and_first_page(
     return count, account_page(terms, kind, sort, descending, 0, limit, consent, count)
 
 
-def _rows_of(ids: list[int], sort: str, descending: bool, limit: int) -> list[AccountListRow]:
-    """The first `limit` of these customers in the list's order (SQLite: the ids as one
+def _rows_of(
+    ids: list[int], sort: str, descending: bool, limit: int, offset: int = 0
+) -> list[AccountListRow]:
+    """`limit` of these customers from `offset` in the list's order (SQLite: the ids as one
     JSON parameter, whatever their number)."""
     if not ids:
         return []
@@ -252,9 +303,9 @@ def _rows_of(ids: list[int], sort: str, descending: bool, limit: int) -> list[Ac
         "SELECT a.id, a.name, a.kind, a.email, a.phone, a.postcode, a.city, "
         "(SELECT count(*) FROM opportunity o WHERE o.account_id = a.id AND o.status = 'open') "
         "AS open_opportunities FROM account a WHERE a.id IN (SELECT value FROM json_each(?)) "
-        f"ORDER BY {key} {direction}, a.id {direction} LIMIT ?"
+        f"ORDER BY {key} {direction}, a.id {direction} LIMIT ? OFFSET ?"
     )
-    return fetch_all(sql, [json.dumps(ids), limit])  # type: ignore[return-value]
+    return fetch_all(sql, [json.dumps(ids), limit, offset])  # type: ignore[return-value]
 
 
 def account_opportunities(account_id: int) -> list[m.Opportunity]:

@@ -25,6 +25,7 @@ from app.db.connection import (
     read_only_connection,
 )
 from app.db.steps import SCHEMA_VERSION, STEPS, aggregates
+from app.db.steps.customer_search import create_customer_search
 from app.db.steps.dashboard_pairs import create_dashboard_cover
 from app.db.steps.duplicate_indexes import create_duplicate_index
 from app.db.steps.lead_search import create_lead_search
@@ -207,6 +208,7 @@ def create_kept(db: Database) -> None:
     create_word_starts(db)
     create_opportunity_starts(db)
     create_start_sorts(db)
+    create_customer_search(db)
 
 
 def create_filled(db: Database) -> None:

@@ -12,6 +12,7 @@ from peewee import Database
 
 from app.db import connection, migrations, server_schema
 from app.db.steps import SCHEMA_VERSION
+from app.db.steps.customer_search import ACCOUNT_SEARCH
 from app.db.steps.dashboard_pairs import COVER_INDEX
 from app.db.steps.open_sorts import OPEN_SORT_KEYS, open_index_name
 from app.db.steps.opportunity_starts import STARTS
@@ -28,7 +29,8 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 # the customers' phone numbers' (and the tables they keep their content in); the server's
 # search tables. (The funnel's figures kept per
 # opportunity and stage, and the dashboard's aggregates, are on both.)
-_SQLITE_ONLY = ("opportunity_search", PHONE_SEARCH, "lead_search_", LEAD_WORDS)  # FTS5 tables
+# FTS5 tables
+_SQLITE_ONLY = ("opportunity_search", PHONE_SEARCH, "lead_search_", LEAD_WORDS, ACCOUNT_SEARCH)
 # The leads' word starts: a table on the server, an FTS5 index of the words on SQLite; the
 # opportunities' (SQLite reads their table of words).
 _SERVER_ONLY = ("lead_start", STARTS)

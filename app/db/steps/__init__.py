@@ -12,6 +12,7 @@ from peewee import Database
 
 from app.db.steps.agenda_index import agenda_indexes
 from app.db.steps.aggregates_v21 import _aggregates
+from app.db.steps.customer_search import customer_search
 from app.db.steps.dashboard_filters import dashboard_filters
 from app.db.steps.dashboard_pairs import dashboard_pairs
 from app.db.steps.duplicate_indexes import duplicate_indexes
@@ -85,6 +86,7 @@ STEPS: list[Callable[[Database], None]] = [
     opportunity_starts,
     start_sorts,
     dashboard_pairs,
+    customer_search,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
