@@ -90,14 +90,7 @@ def _tests(flt: OpportunityFilter) -> list[tuple[str, str, list[Any]]]:
             found.append((index, f"{column} IS NULL", []))
         else:
             found.append((index, f"{column} = ?", [value]))
-    bounds: list[str] = []
-    params: list[Any] = []
-    if flt.close_from is not None:
-        bounds.append("est_close_date >= ?")
-        params.append(flt.close_from.isoformat())
-    if flt.close_to is not None:
-        bounds.append("est_close_date <= ?")
-        params.append(flt.close_to.isoformat())
+    bounds, params = _close_bounds(flt)
     if bounds:
         found.append((_CLOSE_INDEX, " AND ".join(bounds), params))
     return found
@@ -156,11 +149,18 @@ def _cover_range(flt: OpportunityFilter) -> tuple[str, list[Any]]:
     "" where it reads the whole index."""
     if flt.brand is None:
         return "", []
-    tests, params = ["brand = ?"], [flt.brand]
+    bounds, params = _close_bounds(flt)
+    return " AND ".join(["brand = ?", *bounds]), [flt.brand, *params]
+
+
+def _close_bounds(flt: OpportunityFilter) -> tuple[list[str], list[Any]]:
+    """The filter's close-date bounds as tests of the bare table, and their parameters."""
+    bounds: list[str] = []
+    params: list[Any] = []
     if flt.close_from is not None:
-        tests.append("est_close_date >= ?")
+        bounds.append("est_close_date >= ?")
         params.append(flt.close_from.isoformat())
     if flt.close_to is not None:
-        tests.append("est_close_date <= ?")
+        bounds.append("est_close_date <= ?")
         params.append(flt.close_to.isoformat())
-    return " AND ".join(tests), params
+    return bounds, params
