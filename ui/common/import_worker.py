@@ -108,6 +108,7 @@ class ImportWorker(QObject):
         self.job, self.path = job, path
         self.cancelled_by, self.refused_by = cancelled_by, refused_by
         self._stop = threading.Event()
+        self._step = -1
         self._thread = threading.Thread(target=self._run, name="import", daemon=True)
 
     def start(self) -> None:
@@ -124,7 +125,12 @@ class ImportWorker(QObject):
         return not self._thread.is_alive()
 
     def _progress(self, done: int, total: int) -> None:
-        self.progressed.emit(PROGRESS_STEPS * done // total if total else PROGRESS_STEPS)
+        # Only a step the bar has not shown yet: the file is read in buffered blocks, so
+        # several batches of rows can end at the same place in it.
+        step = PROGRESS_STEPS * done // total if total else PROGRESS_STEPS
+        if step != self._step:
+            self._step = step
+            self.progressed.emit(step)
 
     def _run(self) -> None:
         try:
