@@ -164,9 +164,9 @@ def listed_ids(
     110,000 rows)."""
     rest = replace(flt, text="", phones=())
     first, others = terms[0], terms[1:]
-    # The list of every status: the trigram index gives its matches without reading their
-    # texts, which their status would (the rows' status is tested in the walk instead).
-    source, params = first.select(None)
+    # The list of every status where the status costs a read (the trigram index gives its
+    # matches without their status; the rows' status is tested in the walk instead).
+    source, params = first.listed(rest.status if queries.only_status(flt) else None)
     where, more = queries.opportunity_where(rest, today)
     if queries.only_status(flt) and flt.status and not in_status_index_order(sort):
         # Down the sort's index, not the status's (the unary + keeps it from the index),
