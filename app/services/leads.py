@@ -121,14 +121,16 @@ def validate_lead(
     labels = labels or field_labels()
     lists = lists or {}
     v = Validator()
-    # Most of an import's columns are absent: nothing to check.
-    values = zip(INPUT_FIELDS, input_values(data), strict=True)
-    given = [(name, value) for name, value in values if value != ""]
+    values = input_values(data)
     # Text that is all printable ASCII (most rows, whole) needs no field's printable check.
-    whole = "".join(value or "" for _name, value in given)
+    whole = "".join(filter(None, values))
     plain = whole.isascii() and whole.isprintable()
-    for name, value in given:
+    for name, value in zip(INPUT_FIELDS, values, strict=True):
+        if value == "":
+            continue  # most of an import's columns are absent: nothing to check
         limit = 10_000 if name == "notes" else 200
+        if plain and value and len(value) <= limit and value[0] != " " != value[-1]:
+            continue  # printable ASCII, no space around it to strip, not too long: as it is
         setattr(data, name, v.optional(name, value, labels[name], limit, printable=not plain))
     if not (data.last_name or data.company_name or data.first_name):
         v.error("last_name", _("Give the person's name or the company's."))
