@@ -195,7 +195,7 @@ def submitted_time(text: str) -> datetime:
             raise
     if when.tzinfo is not None:
         when = when.astimezone().replace(tzinfo=None)
-    return when.replace(microsecond=0)
+    return when.replace(microsecond=0) if when.microsecond else when
 
 
 _INPUT_NAMES = frozenset(INPUT_FIELDS)
