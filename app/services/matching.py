@@ -43,6 +43,12 @@ _READINGS = 4_096
 _WITH_PLUS = re.compile(r"\+[1-9][0-9 ]{1,40}[0-9]", re.ASCII)
 
 
+# The parse's own steps the reading takes, which a later version of the library may name
+# otherwise: without them every number goes to the parse.
+_STEPS_KNOWN = all(
+    hasattr(_util, name)
+    for name in ("_maybe_strip_national_prefix_carrier_code", "_test_number_length")
+)
 _POSSIBLE = (_util.ValidationResult.IS_POSSIBLE, _util.ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
 # A national number the parse keeps unstripped of what looks like its national prefix.
 _NOT_STRIPPED = (
@@ -108,7 +114,7 @@ def _reading(text: str, region: str) -> _Reading:
     """`text` (stripped, not empty) read in `region` once: the library's parse is most of
     what checking a number costs, and a number written with its country code ("+39 02
     1234567", most of a web form's) is read without it, to the same result."""
-    if _WITH_PLUS.fullmatch(text):
+    if _STEPS_KNOWN and _WITH_PLUS.fullmatch(text):
         reading = _plus_reading(text, region)
         if reading is not None:
             return reading
