@@ -43,6 +43,7 @@ from app.db.dashboard import (
 )
 from app.db.dashboard_paths import ReadPath, read_path
 from app.db.queries import OpportunityFilter
+from app.db.steps.dashboard_pairs import COVER_INDEX
 from app.domain.choices import Status
 
 
@@ -72,7 +73,7 @@ def read_once(
     from and to (both included, not overlapping) that the won ones are counted in, as
     `won_by_currency` counts them with the filter's closed_from / closed_to."""
     path = read_path(flt, today)
-    less = less_plan(flt, today) if path is not None and path.table >= LESS_FROM else None
+    less = less_plan(flt, today) if _broad(path) else None
     if less is not None:
         part = _pass(less.where, less.params, less.path, breakdown, today, months, exact=True)
         return _difference(_served(less, breakdown, today, months), part, path, less)
@@ -170,10 +171,13 @@ def _pass(
 # cost a statement more.
 LESS_FROM = 20_000
 # How many opportunities, spread evenly over the ids, the choice tests the filters on.
-SAMPLE = 2_000
+SAMPLE = 1_000
 # The share of the pair's opportunities the taken-off ones may come to for the difference
-# to be read: besides them it reads the single filter's aggregates (a few hundred rows).
+# to be read, after adding LESS_FIXED: what the difference reads besides them (the single
+# filter's aggregates, the choice of its path: some ten statements of a few hundred rows)
+# costs about as much as grouping that many opportunities more (measured at 100,000).
 LESS_SHARE = 0.8
+LESS_FIXED = 3_000
 
 # The single filters of the dashboard's bar, each one field or a date range's two ends.
 _SINGLES: tuple[tuple[str, ...], ...] = (
@@ -190,6 +194,13 @@ _SINGLES: tuple[tuple[str, ...], ...] = (
     ("created_from", "created_to"),
 )
 _BAR_FIELDS = frozenset(f for single in _SINGLES for f in single)
+
+
+def _broad(path: ReadPath | None) -> bool:
+    """Whether the pair may keep enough for the difference to be weighed: read through the
+    covering index in a table of LESS_FROM or more (through a narrow index it keeps few, and
+    is read itself without the choice's statement)."""
+    return path is not None and path.index == COVER_INDEX and path.table >= LESS_FROM
 
 
 def _clause(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
@@ -237,13 +248,15 @@ def less_plan(flt: OpportunityFilter, today: date) -> Less | None:
             SELECT 1 UNION ALL
             SELECT i + (SELECT k FROM step) FROM sample WHERE i < (SELECT n FROM top)
         )
-        SELECT (SELECT n FROM top), {counts}
+        SELECT (SELECT n FROM top), count(*), {counts}
         FROM sample JOIN opportunity o ON o.id = sample.i
     """
     row = queries.fetch_all(sql, [p for _test, params in tests for p in params])[0]
-    pair, *singles = (int(n) for n in row[1:])
+    table, sampled, pair, *singles = (int(n or 0) for n in row)
     off, best = min((n - pair, i) for i, n in enumerate(singles))
-    if not pair or off >= pair * LESS_SHARE:
+    # In opportunities of the table: the sample's counts scaled to it.
+    scale = table / max(sampled, 1)
+    if not pair or off * scale + LESS_FIXED >= pair * scale * LESS_SHARE:
         return None
     single, scope, rest = candidates[best]
     where, params = queries.opportunity_where(single, today)

@@ -65,8 +65,20 @@ def test_each_single_filter_less_the_rest_gives_the_pair_s_figures(
 ) -> None:
     now = datetime.now()
     plan = dashboard_once.less_plan
-    monkeypatch.setattr(dashboard_once, "LESS_FROM", 0)
-    monkeypatch.setattr(dashboard_once, "LESS_SHARE", 10**9)  # the difference whenever it can
+    difference = dashboard_once._difference
+    read: list[object] = []
+
+    def spy(*args: Any) -> Any:
+        read.append(args)
+        return difference(*args)
+
+    def force() -> None:
+        monkeypatch.setattr(dashboard_once, "_broad", lambda _path: True)
+        monkeypatch.setattr(dashboard_once, "LESS_SHARE", 10**9)  # whenever it can
+        monkeypatch.setattr(dashboard_once, "LESS_FIXED", 0)
+        monkeypatch.setattr(dashboard_once, "_difference", spy)
+
+    force()
     taken = 0
     for flt in _pairs():
         monkeypatch.setattr(dashboard_once, "less_plan", lambda *_args: None)
@@ -81,40 +93,40 @@ def test_each_single_filter_less_the_rest_gives_the_pair_s_figures(
                 continue
             taken += 1
             found = dashboard.load(flt, breakdown, TODAY, now)
+            assert len(read) == taken  # the difference was read
             assert _figures(found) == _figures(plain), (flt, single)
         monkeypatch.undo()
-        monkeypatch.setattr(dashboard_once, "LESS_FROM", 0)
-        monkeypatch.setattr(dashboard_once, "LESS_SHARE", 10**9)
+        force()
     assert taken >= len(_pairs())
 
 
 @pytest.mark.sqlite_only
-def test_a_pair_keeping_all_or_none_of_a_filter_s_sales(
+def test_a_pair_keeping_all_of_a_filter_s_sales(
     small_demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A salesperson at the one facility of all their sales: nothing to take off; a pair
-    that keeps none: every figure taken off to nought, as the plain reading finds none."""
+    """A salesperson at the one facility of all their sales: nothing to take off, the
+    salesperson's kept figures are the pair's."""
     now = datetime.now()
     opp = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first()
     m.Opportunity.update(facility=opp.facility_id).where(
         m.Opportunity.owner == opp.owner_id
     ).execute()
-    monkeypatch.setattr(dashboard_once, "LESS_FROM", 0)
-    for flt in (
-        DashboardFilter(owner_id=opp.owner_id, facility_id=opp.facility_id),
-        DashboardFilter(owner_id=opp.owner_id, brand="No such brand"),
-    ):
-        monkeypatch.setattr(dashboard_once, "LESS_SHARE", 10**9)
-        found = dashboard.load(flt, "owner", TODAY, now)
-        monkeypatch.setattr(dashboard_once, "LESS_SHARE", 0)
-        assert _figures(found) == _figures(dashboard.load(flt, "owner", TODAY, now)), flt
+    flt = DashboardFilter(owner_id=opp.owner_id, facility_id=opp.facility_id)
+    monkeypatch.setattr(dashboard_once, "_broad", lambda _path: True)
+    monkeypatch.setattr(dashboard_once, "LESS_FIXED", 0)
+    less = dashboard_once.less_plan(flt.opportunity_filter(), TODAY)
+    assert less is not None
+    assert less.single == DashboardFilter(owner_id=opp.owner_id).opportunity_filter()
+    found = dashboard.load(flt, "owner", TODAY, now)
+    monkeypatch.setattr(dashboard_once, "less_plan", lambda *_args: None)
+    assert _figures(found) == _figures(dashboard.load(flt, "owner", TODAY, now))
 
 
 @pytest.mark.sqlite_only
 def test_the_difference_is_read_only_where_it_takes_off_fewer(
     small_demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dashboard_once, "LESS_FROM", 0)
+    monkeypatch.setattr(dashboard_once, "LESS_FIXED", 0)
     everyone = [o.id for o in m.Opportunity.select(m.Opportunity.id).order_by(m.Opportunity.id)]
     # Every other sale of one brand, every other pair of them from one source: the pair
     # keeps a quarter, and either filter less the other would take off a quarter too.
@@ -138,7 +150,7 @@ def test_the_difference_is_read_only_where_it_takes_off_fewer(
     less = dashboard_once.less_plan(web, TODAY)
     assert less is not None and less.single == DashboardFilter(brand="Common").opportunity_filter()
     # Below LESS_FROM opportunities the pair is read itself, without the choice's statement.
-    monkeypatch.setattr(dashboard_once, "LESS_FROM", len(everyone) + 1)
+    assert len(everyone) < dashboard_once.LESS_FROM
     sent = record_statements(
         lambda: dashboard.load(DashboardFilter(brand="Common", source="Web"), "owner", TODAY)
     )
