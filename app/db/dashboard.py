@@ -139,6 +139,21 @@ _DAY_FILTERS = {"close": ("close_from", "close_to"), "created": ("created_from",
 Scope = tuple[str, int, int]
 
 
+@dataclass(frozen=True, slots=True)
+class Less:
+    """Two filters together read as one of them, which the maintained aggregates serve,
+    less its opportunities the other leaves out: `scope` the aggregates' rows of the one
+    (`single`), `where` (over `opportunity o`, with `params`) the opportunities taken off,
+    read through `path` (SQLite: app.db.dashboard_paths). Every figure of the dashboard is
+    a count or a sum, so the difference is the pair's figure (app.db.dashboard_once)."""
+
+    single: OpportunityFilter
+    scope: Scope
+    where: str
+    params: list[Any]
+    path: ReadPath | None
+
+
 def _day_id(day: date | None, otherwise: int) -> int:
     """A day as a day scope's id, YYYYMMDD (an open end: `otherwise`)."""
     return otherwise if day is None else day.year * 10_000 + day.month * 100 + day.day
@@ -290,13 +305,15 @@ def _kept_figures(
     now: datetime,
     by_id: bool = False,
     hint: str = "",
+    exact: bool = False,
 ) -> StageSums:
     """From the figures kept per opportunity and stage (opportunity_stage_visit, which
     triggers on the stage history keep): the filter's opportunities, each with its few
     rows, summed per stage, and per stage the lost ones whose last closing move left it.
     A visit still going on counts up to now: Σ left − Σ entered + (visits − leaves) × now.
     Reads a row per opportunity and stage it touched rather than every move with a
-    running total per stage, and answers where the lost ones stopped in the same pass."""
+    running total per stage, and answers where the lost ones stopped in the same pass.
+    `exact`: the days' sums as summed, not rounded (to be taken from other sums)."""
     since = _visit_now(now)
     # Through a filter, its opportunities from their index, each one's rows in a row (no
     # test of the stage, which would seek each stage apart); else every row of the stages.
@@ -324,16 +341,25 @@ def _kept_figures(
         {cohort}
         GROUP BY v.stage_id
     """
+    return _stage_sums(queries.fetch_all(sql, [since, *params]), exact)
+
+
+def _stage_sums(found: list[tuple[Any, ...]], exact: bool = False) -> StageSums:
+    """StageSums of rows (stage id, reached, went on, visits, days, lost here)."""
     lost_here: dict[int, int] = defaultdict(int)
     sums = StageSums(lost_here=lost_here)
-    for stage_id, reached, went_on, visits, days, lost in queries.fetch_all(sql, [since, *params]):
+    for stage_id, reached, went_on, visits, days, lost in found:
         sums.reached[stage_id], sums.went_on[stage_id] = int(reached), int(went_on)
-        sums.visits[stage_id], sums.left[stage_id] = int(visits or 0), _days(float(days or 0))
-        lost_here[stage_id] = int(lost)
+        total = float(days or 0)
+        sums.visits[stage_id], sums.left[stage_id] = (
+            int(visits or 0),
+            total if exact else _days(total),
+        )
+        lost_here[stage_id] = int(lost or 0)
     return sums
 
 
-def _funnel_totals(scope: Scope, ids: list[int], now: datetime) -> StageSums:
+def _funnel_totals(scope: Scope, ids: list[int], now: datetime, exact: bool = False) -> StageSums:
     """`_kept_figures` from the maintained aggregates: a row per stage of the scope (per
     stage and day of a range of days, summed)."""
     since = _visit_now(now)
@@ -344,12 +370,27 @@ def _funnel_totals(scope: Scope, ids: list[int], now: datetime) -> StageSums:
         AND stage_id IN ({_ids(ids)})
         GROUP BY stage_id
     """
+    return _stage_sums(queries.fetch_all(sql, [since, *scope]), exact)
+
+
+def _stage_difference(whole: StageSums, part: StageSums) -> StageSums:
+    """The figures of `whole`'s opportunities that are not `part`'s, per stage of `whole`
+    (a stage none of them touched counts 0, as a stage the reading finds no row of). The
+    days are summed exactly and rounded as every reading rounds them."""
     lost_here: dict[int, int] = defaultdict(int)
     sums = StageSums(lost_here=lost_here)
-    for stage_id, reached, went_on, visits, days, lost in queries.fetch_all(sql, [since, *scope]):
-        sums.reached[stage_id], sums.went_on[stage_id] = int(reached), int(went_on)
-        sums.visits[stage_id], sums.left[stage_id] = int(visits or 0), _days(float(days or 0))
-        lost_here[stage_id] = int(lost)
+    for stage_id in whole.reached.keys() | whole.visits.keys():
+        reached = whole.reached[stage_id] - part.reached.get(stage_id, 0)
+        visits = whole.visits[stage_id] - part.visits.get(stage_id, 0)
+        went_on = whole.went_on[stage_id] - part.went_on.get(stage_id, 0)
+        lost = (whole.lost_here or {}).get(stage_id, 0) - (part.lost_here or {}).get(stage_id, 0)
+        sums.reached[stage_id], sums.went_on[stage_id], sums.visits[stage_id] = (
+            reached,
+            went_on,
+            visits,
+        )
+        sums.left[stage_id] = _days(whole.left[stage_id] - part.left.get(stage_id, 0.0))
+        lost_here[stage_id] = lost
     return sums
 
 
@@ -360,14 +401,22 @@ def stage_sums(
     ids: list[int],
     stages: list[StageRow],
     path: ReadPath | None = None,
+    less: Less | None = None,
 ) -> StageSums:
     """The stage history's figures for the stage ids, through the filter: from the
     maintained aggregates when they serve the filter, else from the figures kept per
     opportunity and stage (both backends keep them), the opportunities found by `path`
-    when given (SQLite: app.db.dashboard_paths)."""
+    when given (SQLite: app.db.dashboard_paths); with `less`, the aggregates of one of
+    the filters less the kept figures of its opportunities the other leaves out."""
     scope = aggregate_scope(flt)
     if scope is not None:
         return _funnel_totals(scope, ids, now)
+    if less is not None:
+        whole = _funnel_totals(less.scope, ids, now, exact=True)
+        by_id = less.path.by_id if less.path is not None else False
+        hint = less.path.hint if less.path is not None else ""
+        part = _kept_figures(less.where, less.params, ids, now, by_id, hint, exact=True)
+        return _stage_difference(whole, part)
     where, params = queries.opportunity_where(flt, today)
     if path is not None and where:
         return _kept_figures(where, params, ids, now, path.by_id, path.hint)
@@ -405,7 +454,7 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
     filter's opportunities again, so one pass over them answers all four."""
     scope = aggregate_scope(flt)
     if scope is not None:
-        return _kept_outcomes(flt, today, scope)
+        return kept_outcomes(flt, today, scope)
     where, params = queries.opportunity_where(flt, today)
     won_days = f"{_day_number('o.closed_at')} - {_day_number('o.created_at')}"
     if where:
@@ -465,7 +514,9 @@ def outcomes(flt: OpportunityFilter, today: date) -> Outcomes:
     )
 
 
-def _kept_outcomes(flt: OpportunityFilter, today: date, scope: Scope) -> Outcomes:
+def kept_outcomes(
+    flt: OpportunityFilter, today: date, scope: Scope, exact: bool = False
+) -> Outcomes:
     """`outcomes` from the maintained aggregates: a row per status and reason of the scope
     (how many follow no stages is one count on its index, as before)."""
     sql = """
@@ -492,7 +543,8 @@ def _kept_outcomes(flt: OpportunityFilter, today: date, scope: Scope) -> Outcome
     stageless = queries.fetch_all(
         f"SELECT count(*) FROM opportunity o{indexed} {none_where}", none_params
     )
-    return Outcomes(dict(by_status), lost, int(stageless[0][0]), _days(won_total), won_dated, won)
+    days = won_total if exact else _days(won_total)
+    return Outcomes(dict(by_status), lost, int(stageless[0][0]), days, won_dated, won)
 
 
 def won_reasons(flt: OpportunityFilter, today: date) -> dict[str, int]:

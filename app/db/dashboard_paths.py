@@ -21,7 +21,7 @@ on the path: only how the same rows are found."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -62,6 +62,8 @@ class ReadPath:
     tests' plain reading)."""
 
     index: str | None
+    # How many opportunities the table holds (its largest id), as the choice counted it.
+    table: int = field(default=0, compare=False)
 
     @property
     def hint(self) -> str:
@@ -137,10 +139,10 @@ def read_path(flt: OpportunityFilter, today: date) -> ReadPath | None:
     table, kept = int(row[0]), [int(n) for n in row[1:]]
     # Costs in hundredths of a table row read in order.
     cover_entries = kept.pop() if cover_test else table
-    best, cost = ReadPath(COVER_INDEX), cover_entries * COVER_ROW_COST_PER_100
+    best, cost = ReadPath(COVER_INDEX, table), cover_entries * COVER_ROW_COST_PER_100
     for (index, _test, _params), found in zip(tests, kept, strict=True):
         if found * INDEX_ROW_COST * 100 < cost:
-            best, cost = ReadPath(index), found * INDEX_ROW_COST * 100
+            best, cost = ReadPath(index, table), found * INDEX_ROW_COST * 100
     return best
 
 

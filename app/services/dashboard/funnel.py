@@ -27,6 +27,7 @@ def stage_figures(
     names: list[str],
     stages: list[db.StageRow],
     path: ReadPath | None = None,
+    less: db.Less | None = None,
 ) -> tuple[list[tuple[int, int, int, float | None]], dict[str, int] | None]:
     """Per funnel stage name: (opportunities that reached it, that went on from it, visits,
     average days per visit), each opportunity counted once however often it came back;
@@ -39,7 +40,7 @@ def stage_figures(
         return [], None
     # Every stage of a funnel stage's name, as the list's filters by name select them.
     ids = [s.id for s in stages if s.name in names]
-    sums = db.stage_sums(flt, today, now, ids, stages, path)
+    sums = db.stage_sums(flt, today, now, ids, stages, path, less)
     by_name: dict[str, list[float]] = {name: [0, 0, 0, 0.0] for name in names}
     lost_at: dict[str, int] | None = None if sums.lost_here is None else defaultdict(int)
     for s in stages:
@@ -78,7 +79,8 @@ def build_funnel(
             names.append(s.name)
     shipped = shipped_keys(stages)
     path = read.path if read is not None else None
-    figures, kept_lost_at = stage_figures(base, today, now, names, stages, path)
+    less = read.less if read is not None else None
+    figures, kept_lost_at = stage_figures(base, today, now, names, stages, path, less)
     lost_at = db.lost_at(base, today) if kept_lost_at is None else kept_lost_at
     open_here: dict[str | None, int] = defaultdict(int)
     for cell in pipe.cells:
