@@ -59,14 +59,15 @@ def walk_rows(count: int, wanted: int) -> int | None:
     Volkswagens come last) and costs at most about twice the other way. A commoner one:
     the rows its page would take were its matches spread evenly at the least density its
     count allows; past them they are gathered late, and the walk goes on testing each row
-    against the list of the matches (listed_ids); on the server the matches are read and
-    sorted (its unbounded walk of "WV" under *brand and model* passed every other brand,
-    200-250 ms at 100,000). (Twice those rows, the walk that found nothing in them cost
-    20-25 ms of "WV"'s 70-85 ms under *topic* or *brand and model* at 300,000; a term
-    that few rows do not hold has few enough matches that their list is quickly made.)"""
+    against the list of the matches (listed_ids). (On SQLite, twice those rows, the walk
+    that found nothing in them cost 20-25 ms of "WV"'s 70-85 ms under *topic* or *brand
+    and model* at 300,000; a term that few rows do not hold has few enough matches that
+    their list is quickly made.) On the server, twice those rows, and then the matches
+    are read and sorted (its unbounded walk of "WV" under *brand and model* passed every
+    other brand, 200-250 ms at 100,000)."""
     if count <= queries.COUNT_LIMIT:
         return max(int(_WALK_COST_RATIO * count), 2 * wanted)
-    spread = wanted * _total() // queries.COUNT_LIMIT
+    spread = (1 if is_sqlite() else 2) * wanted * _total() // queries.COUNT_LIMIT
     return max(spread, 2 * wanted)
 
 
