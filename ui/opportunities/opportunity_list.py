@@ -28,6 +28,7 @@ from app.domain import money
 from app.domain.choices import Status
 from app.domain.fields import label
 from app.domain.reading import format_day
+from app.domain.standard_names import PROCESS_ORDER, display_name, english
 from app.i18n import N_, _, current, ngettext
 from app.services import opportunities, reference, teams
 from app.services.opportunities import NONE_ID, OpportunityFilter, OpportunityRow
@@ -528,7 +529,14 @@ class OpportunityListPage(ListPage):
         self.model = OpportunityTableModel(self)
         self.table = RecordTableView()
         self.table.setModel(self.model)
-        self.table.set_column_widths(COLUMN_WIDTHS)
+        # The standard stages' names read whole in every language ("Qualifizierung").
+        metrics = self.table.fontMetrics()
+        stage_names = (display_name(key, english(key)) for key in PROCESS_ORDER)
+        widths = list(COLUMN_WIDTHS)
+        widths[COL_STAGE] = max(
+            widths[COL_STAGE], max(metrics.horizontalAdvance(n) for n in stage_names) + 16
+        )
+        self.table.set_column_widths(tuple(widths))
         for column in HIDDEN_AT_FIRST:
             self.table.horizontalHeader().setSectionHidden(column, True)
         # The model starts sorted so; the header only shows it (told without its signal, the
