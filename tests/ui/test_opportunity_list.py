@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyle
 
 from app import i18n
 from app.db import models as m
@@ -207,6 +208,12 @@ def test_the_main_window_fits_a_laptop_screen(window: MainWindow) -> None:
     # 1366 x 768 is the narrowest screen the sales floor's laptops have.
     assert window.minimumSizeHint().width() <= 1366
     assert window.opportunities.filter_bar.minimumSizeHint().width() <= 1300
+
+
+def test_the_views_button_reads_whole_beside_its_menu_arrow(window: MainWindow) -> None:
+    button = window.opportunities.filter_bar.save_view
+    arrow = button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, button)
+    assert button.width() >= button.fontMetrics().horizontalAdvance(button.text()) + arrow + 12
 
 
 def test_the_stage_column_shows_a_long_stage_name_whole(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -255,6 +256,11 @@ class OpportunityFilterBar(QWidget):
         self.save_view = QToolButton()
         self.save_view.setText(_("Views"))
         self.save_view.setPopupMode(INSTANT_POPUP)
+        # Room for the menu's arrow, drawn over the text's end otherwise.
+        arrow = self.save_view.style().pixelMetric(
+            QStyle.PixelMetric.PM_MenuButtonIndicator, None, self.save_view
+        )
+        self.save_view.setMinimumWidth(self.save_view.sizeHint().width() + arrow + 4)
         self.save_view.setToolTip(_("Save these filters, columns and sort as a view"))
         self.stage = QComboBox()
         self.owner = QComboBox()
