@@ -25,6 +25,22 @@ def next_id(table_name: str) -> int:
     return int(row.fetchone()[0])
 
 
+# Types whose equal values a statement stores alike (not so True and 1, or two equal
+# datetimes of different zones): a column holding one such value in every row of a batch
+# goes to the copying statement once, as the stamp does.
+_PLAIN_TYPES = frozenset({str, int, type(None)})
+
+
+def _one_value(column: tuple[object, ...]) -> bool:
+    """Whether every row holds the same value of a plain type in this column."""
+    first = column[0]
+    return (
+        type(first) in _PLAIN_TYPES
+        and column.count(first) == len(column)
+        and set(map(type, column)) == {type(first)}
+    )
+
+
 def _insert_staged(
     cursor: Any,
     table_name: str,
@@ -33,13 +49,22 @@ def _insert_staged(
     constant: dict[str, object],
 ) -> None:
     """Load the rows into an untyped temporary table, then copy them over in one statement,
-    with the `constant` columns' values (the same for every row) given once to it.
+    with the `constant` columns' values (the same for every row) given once to it, and so
+    the columns that hold one value in every row (an import's empty street and postcode).
 
     SQLite runs each row of an executemany as its own statement, and FTS5 writes out its
     pending terms at every statement: through the opportunity search table's trigger each
     row became an index segment of its own, and 100,000 opportunities took minutes to merge.
     Copied in one statement, they take seconds; the target's types and triggers apply as
     they would to a direct insert."""
+    if len(values) > 1:
+        columns = list(zip(*values, strict=True))
+        same = {names[i]: column[0] for i, column in enumerate(columns) if _one_value(column)}
+        if same and len(same) < len(names):
+            varying = [i for i, name in enumerate(names) if name not in same]
+            names = [names[i] for i in varying]
+            values = list(zip(*(columns[i] for i in varying), strict=True))
+            constant = {**same, **constant}
     staging = "temp." + _quote("bulk_" + table_name)
     column_list = ", ".join(_quote(c) for c in names)
     cursor.execute(f"CREATE TEMP TABLE {staging} ({column_list})")

@@ -59,6 +59,8 @@ def umlaut_spellings(text: str) -> str:
 def searchable(text: str) -> str:
     """What the search index holds for a text: its folded form, followed by the spelled-out
     umlaut spellings of its words where it has any."""
+    if text.isascii():
+        return text.lower()  # no accent to fold, no umlaut to spell out
     extra = umlaut_spellings(text)
     folded = fold(text)
     return f"{folded} {extra}" if extra else folded

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from app.db import models as m
 from app.db.bulk import insert_rows
@@ -195,7 +195,7 @@ def submitted_time(text: str) -> datetime:
             raise
     if when.tzinfo is not None:
         when = when.astimezone().replace(tzinfo=None)
-    return when.replace(microsecond=0)
+    return when.replace(microsecond=0) if when.microsecond else when
 
 
 _INPUT_NAMES = frozenset(INPUT_FIELDS)
@@ -276,6 +276,9 @@ def _import(
                 "was imported."
             ).format(columns=shown)
         )
+    # Where each column's text goes: a lead's field, or the row's id or sending time.
+    input_at = [(i, c) for i, c in enumerate(columns) if c in _INPUT_NAMES]
+    other_at = {c: i for i, c in enumerate(columns) if c and c not in _INPUT_NAMES}
     region = accounts.phone_region()
     labels = field_labels()
     # Read once for the whole file; rows without a channel take the default, or the first
@@ -336,11 +339,10 @@ def _import(
                 if len(record) != len(header):
                     report.errors.append((line, _wrong_width(len(record), len(header))))
                     continue
-                values = {c: cell.strip() for c, cell in zip(columns, record, strict=True) if c}
-                data = LeadInput()
-                for name, value in values.items():
-                    if name in _INPUT_NAMES:
-                        setattr(data, name, value)
+                # A field named by two columns takes the later one's text.
+                given: dict[str, Any] = {name: record[i].strip() for i, name in input_at}
+                data = LeadInput(**given)
+                values = {name: record[i].strip() for name, i in other_at.items()}
                 data.channel = data.channel or default_channel
                 validator = validate_lead(data, region, labels, lists=lists)
                 received = import_time

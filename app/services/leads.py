@@ -108,6 +108,39 @@ def field_labels() -> dict[str, str]:
     return {name: field_label(f"lead.{name}") for name in INPUT_FIELDS}
 
 
+_NOTES = INPUT_FIELDS.index("notes")
+
+
+def _as_they_are(values: tuple[str, ...], length: int) -> bool:
+    """Whether a row's values, all printable ASCII together `length` long, are each as they
+    are kept: no space around one to strip, none longer than its limit (the notes 10,000
+    characters, every other field 200, which fields no longer than 200 together are). A
+    separator no printable text holds marks where one value ends and the next begins."""
+    if None in values:
+        return False
+    notes = len(values[_NOTES])
+    if notes > 10_000 or length - notes > 200:
+        return False
+    spaced = "\0".join(values)
+    return not (
+        spaced.startswith(" ") or spaced.endswith(" ") or " \0" in spaced or "\0 " in spaced
+    )
+
+
+def _check_fields(
+    v: Validator, data: LeadInput, values: tuple[str, ...], labels: dict[str, str], plain: bool
+) -> None:
+    """Each given field's length and, unless the row is `plain` (all printable ASCII), its
+    printable check; each kept stripped."""
+    for name, value in zip(INPUT_FIELDS, values, strict=True):
+        if value == "":
+            continue  # most of an import's columns are absent: nothing to check
+        limit = 10_000 if name == "notes" else 200
+        if plain and value and len(value) <= limit and value[0] != " " != value[-1]:
+            continue  # printable ASCII, no space around it to strip, not too long: as it is
+        setattr(data, name, v.optional(name, value, labels[name], limit, printable=not plain))
+
+
 def validate_lead(
     data: LeadInput,
     region: str,
@@ -121,15 +154,12 @@ def validate_lead(
     labels = labels or field_labels()
     lists = lists or {}
     v = Validator()
-    # Most of an import's columns are absent: nothing to check.
-    values = zip(INPUT_FIELDS, input_values(data), strict=True)
-    given = [(name, value) for name, value in values if value != ""]
+    values = input_values(data)
     # Text that is all printable ASCII (most rows, whole) needs no field's printable check.
-    whole = "".join(value or "" for _name, value in given)
+    whole = "".join(filter(None, values))
     plain = whole.isascii() and whole.isprintable()
-    for name, value in given:
-        limit = 10_000 if name == "notes" else 200
-        setattr(data, name, v.optional(name, value, labels[name], limit, printable=not plain))
+    if not (plain and _as_they_are(values, len(whole))):  # most rows of an import are
+        _check_fields(v, data, values, labels, plain)
     if not (data.last_name or data.company_name or data.first_name):
         v.error("last_name", _("Give the person's name or the company's."))
     data.email = v.email("email", data.email)

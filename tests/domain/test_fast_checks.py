@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain import printable, validation
+from app.domain.text import fold, searchable, umlaut_spellings
 
 
 def _library(address: str) -> bool:
@@ -83,3 +84,10 @@ def test_the_printable_pattern_agrees_with_the_table_on_every_character() -> Non
 
 def test_unprintable_names_each_character_once_in_order() -> None:
     assert printable.unprintable("a😀b\x00c😀\x00") == ["😀", "\x00"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_an_ascii_text_is_searchable_as_the_whole_folding_makes_it(text: str) -> None:
+    extra = umlaut_spellings(text)
+    folded = fold(text)
+    assert searchable(text) == (f"{folded} {extra}" if extra else folded)

@@ -8,6 +8,8 @@ from datetime import datetime
 
 import phonenumbers
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from app.db import models as m
 from app.db.connection import is_sqlite
@@ -115,6 +117,55 @@ def test_a_row_checked_whole_refuses_what_each_field_would(
     for name, message in expected.items():
         assert found.get(name) == message
     assert set(found) == set(expected)
+
+
+_TEXTS = (
+    st.text(alphabet="ab Z9.@-", max_size=8)  # printable ASCII: the row's whole check
+    | st.text(alphabet=st.sampled_from("ab Z9.@-\t\n\xa0éß🙂\x07"), max_size=12)
+) | st.builds(
+    lambda c, n, pad: pad + c * n + pad,
+    st.sampled_from("xé "),
+    st.sampled_from([199, 200, 201, 9_999, 10_000, 10_001]),
+    st.sampled_from(["", " ", "\t"]),
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    first_name=_TEXTS,
+    last_name=_TEXTS,
+    city=_TEXTS,
+    notes=_TEXTS,
+    model=st.sampled_from(["", "Golf", " Golf ", "Golf\u00a0GTI"]),
+)
+@example(first_name="Maria", last_name=" Rossi", city="", notes="x" * 10_001, model="Golf")
+@example(first_name="Maria ", last_name="Rossi", city="", notes="", model="Golf")
+@example(first_name="Maria", last_name="Rossi", city="Roma ", notes="", model="")
+@example(first_name="x" * 150, last_name="x" * 150, city="", notes="", model="Golf")
+@example(first_name="Maria", last_name="x" * 201, city="Köln", notes="", model="Golf")
+def test_a_rows_fields_are_checked_and_stripped_as_each_fields_own_check_does(
+    user: UserInfo, first_name: str, last_name: str, city: str, notes: str, model: str
+) -> None:
+    def row() -> LeadInput:
+        return LeadInput(
+            first_name=first_name,
+            last_name=last_name,
+            city=city,
+            notes=notes,
+            model=model,
+            company_name="Autohaus",  # a name, so only the fields' own checks refuse
+            email="m@example.it",
+            channel="web_form",
+        )
+
+    expected = _errors_field_by_field(row())
+    data = row()
+    found = validate_lead(data, "DE").errors
+    for name in ("first_name", "last_name", "city", "notes", "model"):
+        assert found.get(name) == expected.get(name), name
+        assert getattr(data, name) == getattr(row(), name).strip(), name
 
 
 def test_a_clean_row_is_taken_with_its_values_stripped(user: UserInfo) -> None:

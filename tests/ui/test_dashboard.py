@@ -174,6 +174,16 @@ def test_the_dates_stand_on_the_first_row_of_filters_with_room_between(
     assert basis.geometry().center().y() == bar.owner.geometry().center().y()
 
 
+def test_the_description_names_a_condition_as_the_filter_does(
+    window: MainWindow, data: PipelineData
+) -> None:
+    page = window.dashboard
+    _select(page.filter_bar.condition, "used")
+    assert page.description.text() == "Showing: New/used: Used"
+    _select(page.filter_bar.owner, data.bruno)
+    assert page.description.text() == "Showing: Salesperson Bruno Keller · New/used: Used"
+
+
 def test_typing_a_search_narrows_the_dashboard_filter_and_other_changes_end_it(
     qtbot, window: MainWindow, data: PipelineData
 ) -> None:

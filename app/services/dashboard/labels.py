@@ -75,7 +75,7 @@ GROUP_WORDS = {
     "facility": N_("Facility {name}"),
     "operation": N_("Operation {name}"),
     "brand": N_("Brand {name}"),
-    "condition": N_("New or used {name}"),
+    "condition": N_("New/used: {name}"),
     "channel": N_("Channel {name}"),
     "source": N_("Source {name}"),
 }
