@@ -11,14 +11,15 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.db import models as m
 from app.domain import vin
-from app.services import activities, deals, opportunities, reference
+from app.services import activities, deals, leads, opportunities, reference
 from app.services.activities import ActivityInput
+from app.services.leads import LeadInput
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.ui.keyboard import type_text
 from ui.activities.activity_dialog import ActivityDialog, to_qdatetime
 from ui.activities.agenda import AgendaPage, AgendaView
-from ui.activities.timeline import TimelineWidget
+from ui.activities.timeline import LEAD, TimelineWidget
 
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -564,3 +565,42 @@ def test_an_evening_appointment_runs_past_midnight_and_an_end_before_the_start_i
         assert dialog.save()
     saved = m.Activity.get(m.Activity.subject == "Late handover")
     assert (saved.starts_at, saved.ends_at) == (evening, evening + timedelta(hours=1, minutes=30))
+
+
+def test_an_empty_timeline_says_how_to_add_and_a_read_only_one_that_it_is_empty(
+    qtbot, user: UserInfo
+) -> None:
+    timeline = TimelineWidget(user.id, attached_to=LEAD)
+    qtbot.addWidget(timeline)
+    timeline.resize(500, 300)
+    timeline.show()
+    timeline.set_record(None)  # an unsaved lead: its hint says so, the list says nothing
+    assert timeline.view.empty_text == ""
+    blank = timeline.view.viewport().grab().toImage()
+
+    lead_id = leads.create(
+        LeadInput(first_name="Maria", last_name="Rossi", email="maria@example.it", owner_id=user.id)
+    ).id
+    timeline.set_record(lead_id)
+    assert timeline.model.rowCount() == 0
+    assert timeline.view.empty_text == "No activities yet: add one with the buttons above."
+    # The words are drawn in the list's place.
+    assert timeline.view.viewport().grab().toImage() != blank
+    timeline.set_read_only(True)
+    assert timeline.view.empty_text == "No activities."
+
+    timeline.set_read_only(False)
+    activities.create(
+        ActivityInput(
+            kind="note",
+            subject="Asked for a brochure",
+            starts_at=TOMORROW_10,
+            lead_id=lead_id,
+            owner_id=user.id,
+        )
+    )
+    timeline.refresh()
+    assert _titles(timeline) and timeline.model.rowCount() == 1
+    shown = timeline.view.viewport().grab().toImage()
+    timeline.view.set_empty_text("")
+    assert timeline.view.viewport().grab().toImage() == shown  # not drawn over entries

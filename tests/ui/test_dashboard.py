@@ -164,6 +164,16 @@ def test_the_filters_narrow_the_dashboard(window: MainWindow, data: PipelineData
     assert "Bruno Keller" in window.opportunities.chip.label.text()
 
 
+def test_the_dates_stand_on_the_first_row_of_filters_with_room_between(
+    window: MainWindow,
+) -> None:
+    bar = window.dashboard.filter_bar
+    label, basis, start = bar.date_label, bar.date_basis, bar.date_from
+    assert label.geometry().right() + 4 <= basis.geometry().left()
+    assert basis.geometry().right() + 4 <= start.geometry().left()
+    assert basis.geometry().center().y() == bar.owner.geometry().center().y()
+
+
 def test_the_description_names_a_condition_as_the_filter_does(
     window: MainWindow, data: PipelineData
 ) -> None:

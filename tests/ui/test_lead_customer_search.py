@@ -95,3 +95,21 @@ def test_the_lead_and_customer_lists_say_short_terms_find_word_starts(
         qtbot.addWidget(page)
         assert "1–2 letters: word starts" in page.search.placeholderText()
         assert "not “Ferro”" in page.search.toolTip()
+
+
+def test_the_lead_list_fits_a_laptop_screen_and_shows_its_search_hint_where_there_is_room(
+    qtbot,  # type: ignore[no-untyped-def]
+    user: UserInfo,
+) -> None:
+    page = LeadListPage()
+    qtbot.addWidget(page)
+    # Long entries in the filters give way on a 1366 pixels wide screen...
+    page.consent.addItem("A very long name of a marketing consent to choose " * 2)
+    assert page.minimumSizeHint().width() <= 1366 - 40
+    # ...and the search box asks for the room to show its hint whole.
+    search = page.search
+    hint = search.fontMetrics().horizontalAdvance(search.placeholderText())
+    assert search.sizeHint().width() > hint
+    page.resize(1900, 700)
+    page.show()
+    qtbot.waitUntil(lambda: search.width() > hint)

@@ -9,7 +9,14 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QMessageBox,
+    QStyle,
+    QWidget,
+)
 from shiboken6 import getCppPointer
 
 from app.db import models as m
@@ -609,6 +616,16 @@ def test_assignment_pickers_offer_what_belongs_to_the_one_before(
     assert dialog.save()
     detail = opportunities.get(created.id)
     assert detail.facility_id is None and detail.operation_id is None
+
+
+def test_the_further_salespeople_read_whole_beside_the_menu_arrow(
+    qtbot, user: UserInfo, site: Site
+) -> None:
+    dialog = open_form(qtbot, user, None)
+    picker = dialog.assignment.salespeople
+    arrow = picker.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, picker)
+    text = picker.fontMetrics().horizontalAdvance(picker.text())
+    assert picker.width() >= text + arrow + 12
 
 
 # Closing, conflicts, read-only

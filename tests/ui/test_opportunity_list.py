@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyle
 
+from app import i18n
 from app.db import models as m
 from app.services.opportunities import OpportunityFilter
 from app.services.workspace import UserInfo
 from tests import factories
 from tests.people import add_user
+from tests.ui.catalogues import use_catalogue
 from ui.common.record_table import PAGE_SIZE
 from ui.opportunities.opportunity_list import (
     COL_CUSTOMER,
     COL_REVENUE,
+    COL_STAGE,
     COL_TOPIC,
     SAVED_FILTERS,
+    OpportunityListPage,
     OpportunityTableModel,
 )
 from ui.shell.main_window import MainWindow
@@ -202,6 +208,26 @@ def test_the_main_window_fits_a_laptop_screen(window: MainWindow) -> None:
     # 1366 x 768 is the narrowest screen the sales floor's laptops have.
     assert window.minimumSizeHint().width() <= 1366
     assert window.opportunities.filter_bar.minimumSizeHint().width() <= 1300
+
+
+def test_the_views_button_reads_whole_beside_its_menu_arrow(window: MainWindow) -> None:
+    button = window.opportunities.filter_bar.save_view
+    arrow = button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, button)
+    assert button.width() >= button.fontMetrics().horizontalAdvance(button.text()) + arrow + 12
+
+
+def test_the_stage_column_shows_a_long_stage_name_whole(
+    qtbot,  # type: ignore[no-untyped-def]
+    user: UserInfo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for _ in use_catalogue(tmp_path, monkeypatch, "de", [("Qualify", "Qualifizierung", "stage")]):
+        i18n.set_language("de")
+        page = OpportunityListPage(user.id, False)
+        qtbot.addWidget(page)
+        needed = page.table.fontMetrics().horizontalAdvance("Qualifizierung")
+        assert page.table.columnWidth(COL_STAGE) > needed + 8
 
 
 def test_the_frame_waits_for_the_database_then_sign_in_fills_it(

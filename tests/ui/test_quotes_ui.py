@@ -485,6 +485,8 @@ def test_the_car_traded_in_is_entered_checked_and_printed_beside_its_allowance(
     car_dialog = dialog.edit_trade_in()
     assert isinstance(car_dialog, TradeInDialog)
     qtbot.addWidget(car_dialog)
+    vin = car_dialog.vin  # a VIN reads whole
+    assert vin.width() > vin.fontMetrics().horizontalAdvance("WVWZZZ3C4BA210170") + 8
     car_dialog.make.setText("Opel")
     car_dialog.model.setText("Astra")
     car_dialog.vin.setText("W0L0AHL4858")  # too short

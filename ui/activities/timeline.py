@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QSize,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent, QPainter, QPen
+from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -61,6 +61,7 @@ from ui.common.qt import (
     SINGLE_SELECTION,
     STATE_SELECTED,
     TOOLTIP,
+    TOP_CENTRE_WRAPPED,
 )
 from ui.common.roles import ID_ROLE, ROW_ROLE
 from ui.common.widgets import ERROR_COLOUR, WARNING_COLOUR
@@ -345,6 +346,25 @@ class TimelineView(QListView):
         self.setContextMenuPolicy(CUSTOM_MENU)
         self.setHorizontalScrollBarPolicy(SCROLL_BAR_OFF)
         self.doubleClicked.connect(self._open_index)
+        # Said in the list's place while it has no entry.
+        self.empty_text = ""
+
+    def set_empty_text(self, text: str) -> None:
+        if text != self.empty_text:
+            self.empty_text = text
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if not self.empty_text or model is None or model.rowCount() > 0:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(PALETTE_PLACEHOLDER))
+        margin = self.fontMetrics().height()
+        area = self.viewport().rect().adjusted(margin, margin, -margin, -margin)
+        painter.drawText(area, TOP_CENTRE_WRAPPED, self.empty_text)
+        painter.end()
 
     def current_activity_id(self) -> int | None:
         index = self.currentIndex()
@@ -558,6 +578,13 @@ class TimelineWidget(QWidget):
         )
         self.hint.setText(_(hint) if hint else "")
         self.hint.setVisible(bool(hint))
+        self.view.set_empty_text(
+            ""
+            if self.record_id is None
+            else _("No activities.")
+            if self.read_only
+            else _("No activities yet: add one with the buttons above.")
+        )
 
     def _say(self, text: str) -> None:
         self.message.setText(text)

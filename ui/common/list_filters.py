@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -26,7 +26,8 @@ SEARCH_DELAY_MS = 120
 
 
 class SearchBox(QLineEdit):
-    """A line edit that emits `search_changed` once typing pauses (or on Enter)."""
+    """A line edit that emits `search_changed` once typing pauses (or on Enter). It asks
+    for the room to show its hint whole, and takes less on a narrow screen."""
 
     search_changed = Signal(str)
 
@@ -42,6 +43,12 @@ class SearchBox(QLineEdit):
         self._timer.timeout.connect(self.emit_now)
         self.textChanged.connect(self._timer.start)
         self.returnPressed.connect(self.emit_now)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        # The hint's text, the frame's margins and the clear button beside it.
+        wanted = self.fontMetrics().horizontalAdvance(self.placeholderText()) + 32
+        return QSize(max(hint.width(), wanted), hint.height())
 
     def emit_now(self) -> None:
         self._timer.stop()

@@ -53,6 +53,10 @@ DESCENDING = Qt.SortOrder.DescendingOrder
 ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
+# A placeholder's words over an empty list: centred under its top, wrapped.
+TOP_CENTRE_WRAPPED = int(
+    Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap
+)
 ALIGN_TOP = Qt.AlignmentFlag.AlignTop
 ALIGN_BOTTOM = Qt.AlignmentFlag.AlignBottom
 LABEL_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop  # form labels

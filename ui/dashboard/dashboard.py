@@ -323,14 +323,16 @@ class DashboardFilterBar(QWidget):
             layout.addWidget(combo, n // 4, (n % 4) * 2 + 1)
             combo.currentIndexChanged.connect(self._emit)
         dates = QHBoxLayout()
-        date_label = QLabel(_("&Dates"))
+        # (The grid's spacings differ, so the row would inherit none: its widgets touched.)
+        dates.setSpacing(6)
+        self.date_label = date_label = QLabel(_("&Dates"))
         date_label.setBuddy(self.date_basis)
         dates.addWidget(date_label)
         dates.addWidget(self.date_basis)
         dates.addWidget(self.date_from)
         dates.addWidget(QLabel("–"))
         dates.addWidget(self.date_to)
-        layout.addLayout(dates, 0, 8, 2, 1)
+        layout.addLayout(dates, 0, 8)  # on the first row, beside the salesperson
         for column in (1, 3, 5, 7):
             layout.setColumnStretch(column, 1)
         self.date_basis.currentIndexChanged.connect(self._on_basis)

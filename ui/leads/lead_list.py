@@ -106,10 +106,6 @@ class LeadListPage(SearchListPage):
         self.search = SearchBox(
             _("Search name, e-mail, phone, vehicle… (1–2 letters: word starts)")
         )
-        # Wide enough to show what it says (the filters beside it leave the room).
-        self.search.setMinimumWidth(
-            self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 32
-        )
         self.search.setToolTip(
             _(
                 "Three letters or more are found anywhere in the name, company, e-mail, "
@@ -123,6 +119,10 @@ class LeadListPage(SearchListPage):
         self.consent = QComboBox()
         fill_filter_combo(self.consent, _("Any marketing consent"), consent_filter_items())
         self.reload_choices()
+        # Wide enough for their entries where there is room; on a laptop's screen (and in
+        # the longer languages) they give way, so that the bar fits the window.
+        for combo in (self.status, self.owner, self.channel, self.consent):
+            combo.setMinimumWidth(combo.fontMetrics().averageCharWidth() * 10 + 30)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
         add_captioned_filter(bar, label("lead.status"), self.status)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ from app.domain import money
 from app.domain.choices import Status
 from app.domain.fields import label
 from app.domain.reading import format_day
+from app.domain.standard_names import PROCESS_ORDER, display_name, english
 from app.i18n import N_, _, current, ngettext
 from app.services import opportunities, reference, teams
 from app.services.opportunities import NONE_ID, OpportunityFilter, OpportunityRow
@@ -254,6 +256,11 @@ class OpportunityFilterBar(QWidget):
         self.save_view = QToolButton()
         self.save_view.setText(_("Views"))
         self.save_view.setPopupMode(INSTANT_POPUP)
+        # Room for the menu's arrow, drawn over the text's end otherwise.
+        arrow = self.save_view.style().pixelMetric(
+            QStyle.PixelMetric.PM_MenuButtonIndicator, None, self.save_view
+        )
+        self.save_view.setMinimumWidth(self.save_view.sizeHint().width() + arrow + 4)
         self.save_view.setToolTip(_("Save these filters, columns and sort as a view"))
         self.stage = QComboBox()
         self.owner = QComboBox()
@@ -528,7 +535,14 @@ class OpportunityListPage(ListPage):
         self.model = OpportunityTableModel(self)
         self.table = RecordTableView()
         self.table.setModel(self.model)
-        self.table.set_column_widths(COLUMN_WIDTHS)
+        # The standard stages' names read whole in every language ("Qualifizierung").
+        metrics = self.table.fontMetrics()
+        stage_names = (display_name(key, english(key)) for key in PROCESS_ORDER)
+        widths = list(COLUMN_WIDTHS)
+        widths[COL_STAGE] = max(
+            widths[COL_STAGE], max(metrics.horizontalAdvance(n) for n in stage_names) + 16
+        )
+        self.table.set_column_widths(tuple(widths))
         for column in HIDDEN_AT_FIRST:
             self.table.horizontalHeader().setSectionHidden(column, True)
         # The model starts sorted so; the header only shows it (told without its signal, the

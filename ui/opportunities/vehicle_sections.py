@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
+    QStyle,
     QToolButton,
     QWidget,
 )
@@ -216,6 +217,12 @@ class SalespeoplePicker(QToolButton):
         self.setMenu(QMenu(self))
         self.menu().triggered.connect(lambda _action: self._show_names())
         self._show_names()
+
+    def sizeHint(self) -> QSize:
+        # Room for the menu's arrow, drawn over the text's end otherwise.
+        hint = super().sizeHint()
+        arrow = self.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, self)
+        return QSize(hint.width() + arrow + 4, hint.height())
 
     def set_people(self, people: list[Option], chosen: list[int]) -> None:
         menu = self.menu()

@@ -38,6 +38,8 @@ class TradeInDialog(QDialog):
         self.model = QLineEdit(car.model if car else "")
         self.vin = QLineEdit(car.vin if car else "")
         self.vin.setMaxLength(40)
+        # A VIN's 17 characters read whole (the field scrolled its first letters away).
+        self.vin.setMinimumWidth(self.vin.fontMetrics().horizontalAdvance("W" * 17) + 16)
         self.first_registration = OptionalDateEdit()
         self.first_registration.set_date_value(car.first_registration if car else None)
         self.mileage = QLineEdit(
