@@ -5,10 +5,8 @@ choice is made only where it reads fewer opportunities."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ from app.db import models as m
 from app.services import dashboard
 from app.services.dashboard import DashboardFilter
 from benchmarks.statements import record_statements
-from tests.dashboard_data import filter_pairs
+from tests.dashboard_data import filter_pairs, shown
 
 TODAY = date.today()
 
@@ -28,20 +26,6 @@ def read_the_clock() -> None:
     """Read again as each test of this module starts (tests/conftest.py)."""
     global TODAY
     TODAY = date.today()
-
-
-def _figures(value: Any) -> Any:
-    """A dashboard as plain values, its days to a millionth: a sum of days taken from
-    another differs from the same sum read directly in its last bits."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return tuple(_figures(getattr(value, f.name)) for f in dataclasses.fields(value))
-    if isinstance(value, dict):
-        return {k: _figures(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_figures(v) for v in value]
-    if isinstance(value, float) and not isinstance(value, Decimal):
-        return round(value, 6)
-    return value
 
 
 def _pairs() -> list[DashboardFilter]:
@@ -60,7 +44,7 @@ def _pairs() -> list[DashboardFilter]:
 
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("breakdown", ["stage", "owner", "team", "source"])
-def test_each_single_filter_less_the_rest_gives_the_pair_s_figures(
+def test_each_single_filter_less_the_rest_gives_the_pair_sshown(
     small_demo: Path, monkeypatch: pytest.MonkeyPatch, breakdown: str
 ) -> None:
     now = datetime.now()
@@ -94,7 +78,7 @@ def test_each_single_filter_less_the_rest_gives_the_pair_s_figures(
             taken += 1
             found = dashboard.load(flt, breakdown, TODAY, now)
             assert len(read) == taken  # the difference was read
-            assert _figures(found) == _figures(plain), (flt, single)
+            assert shown(found) == shown(plain), (flt, single)
         monkeypatch.undo()
         force()
     assert taken >= len(_pairs())
@@ -119,7 +103,7 @@ def test_a_pair_keeping_all_of_a_filter_s_sales(
     assert less.single == DashboardFilter(owner_id=opp.owner_id).opportunity_filter()
     found = dashboard.load(flt, "owner", TODAY, now)
     monkeypatch.setattr(dashboard_once, "less_plan", lambda *_args: None)
-    assert _figures(found) == _figures(dashboard.load(flt, "owner", TODAY, now))
+    assert shown(found) == shown(dashboard.load(flt, "owner", TODAY, now))
 
 
 @pytest.mark.sqlite_only
