@@ -7,11 +7,12 @@ import csv
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QComboBox, QFileDialog, QStyle, QStyleOptionComboBox
 
 from app.services.workspace import UserInfo
 from tests import dashboard_data
 from tests.dashboard_data import PipelineData
+from tests.ui.shipped_catalogue import use_shipped
 from ui.common.roles import ID_ROLE
 from ui.dashboard.dashboard import DashboardPage, SectionTableModel
 from ui.opportunities.opportunity_list import COL_TOPIC
@@ -164,14 +165,51 @@ def test_the_filters_narrow_the_dashboard(window: MainWindow, data: PipelineData
     assert "Bruno Keller" in window.opportunities.chip.label.text()
 
 
-def test_the_dates_stand_on_the_first_row_of_filters_with_room_between(
-    window: MainWindow,
-) -> None:
+def test_the_dates_stand_beside_the_team_with_room_between(window: MainWindow) -> None:
     bar = window.dashboard.filter_bar
     label, basis, start = bar.date_label, bar.date_basis, bar.date_from
     assert label.geometry().right() + 4 <= basis.geometry().left()
     assert basis.geometry().right() + 4 <= start.geometry().left()
-    assert basis.geometry().center().y() == bar.owner.geometry().center().y()
+    assert basis.geometry().center().y() == bar.team.geometry().center().y()
+    # Under the business filter, as wide as it.
+    assert basis.geometry().left() == bar.business.geometry().left()
+    assert basis.width() == bar.business.width()
+
+
+def _shown_text_fits(combo: QComboBox) -> bool:
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    return combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width()
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_the_filters_show_their_german_choices_uncut_on_a_laptop_and_wider(
+    qtbot,
+    user: UserInfo,
+    db: Path,
+    data: PipelineData,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
+) -> None:  # type: ignore[no-untyped-def]
+    german = use_shipped(tmp_path, monkeypatch, "de")
+    next(german)
+    try:
+        window = MainWindow(user, db)
+        qtbot.addWidget(window)
+        window.resize(width, 738)
+        window.show()
+        window.show_dashboard()
+        assert window.width() == width
+        bar = window.dashboard.filter_bar
+        assert bar.business.currentText() == "Alle Unternehmen"
+        for combo in (*bar.combos(), bar.date_basis):
+            assert _shown_text_fits(combo), combo.currentText()
+    finally:
+        next(german, None)
 
 
 def test_the_description_names_a_condition_as_the_filter_does(

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, QRect, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
+from app import i18n
 from app.db import models as m
 from app.domain import dates
 from app.services import accounts, demand, opportunities
 from app.services.workspace import UserInfo
 from tests import factories
+from tests.ui.shipped_catalogue import use_shipped
 from ui.opportunities.opportunity_form import OpportunityDialog
 
 YES = QMessageBox.StandardButton.Yes
@@ -124,9 +127,27 @@ class _Screen:
         return self._rect
 
 
+@pytest.fixture
+def language(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The screen's language: English, or another from its shipped catalogue."""
+    if request.param == i18n.SOURCE_LANGUAGE:
+        yield request.param
+        return
+    shipped = use_shipped(tmp_path, monkeypatch, request.param)
+    next(shipped)
+    yield request.param
+    next(shipped, None)
+
+
+@pytest.mark.parametrize("language", ["en", "de"], indirect=True)
 @pytest.mark.parametrize("width, height", [(1366, 768), (1920, 1080)])
 def test_the_everyday_fields_show_without_scrolling(
-    qtbot, user: UserInfo, monkeypatch: pytest.MonkeyPatch, width: int, height: int
+    qtbot,
+    user: UserInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
+    height: int,
+    language: str,
 ) -> None:
     monkeypatch.setattr(OpportunityDialog, "screen", lambda self: _Screen(width, height))
     car = m.Vehicle.create(
@@ -166,8 +187,15 @@ def test_the_everyday_fields_show_without_scrolling(
     assert "WVWZZZCDZSW123456" in edit.text() and "N-10001" in edit.text()
     assert shown <= edit.contentsRect().width()
     if width >= 1900:
-        # A wide screen shows the tabs beside the sections.
+        # A wide screen shows the tabs beside the sections, in German's longer words too:
+        # no tab is wider than the room the sections leave.
         assert dialog.pages is None and dialog.tabs.isVisible()
+        for index in range(dialog.tabs.count()):
+            page = dialog.tabs.widget(index)
+            assert page.minimumSizeHint().width() <= dialog.tabs.width(), dialog.tabs.tabText(index)
+    else:
+        # A laptop shows them as two pages.
+        assert dialog.pages is not None
 
 
 def test_the_way_to_pay_is_not_called_interest(qtbot, user: UserInfo) -> None:

@@ -322,17 +322,22 @@ class DashboardFilterBar(QWidget):
             layout.addWidget(caption_label, n // 4, (n % 4) * 2)
             layout.addWidget(combo, n // 4, (n % 4) * 2 + 1)
             combo.currentIndexChanged.connect(self._emit)
+        # The dates on the last row, beside the team, under the business and what follows
+        # it: beside the first row's four filters they left the filters too little room on
+        # a laptop in the longer languages.
+        self.date_label = date_label = QLabel(_("&Dates"))
+        date_label.setBuddy(self.date_basis)
+        row = (len(combos) - 1) // 4
+        layout.addWidget(date_label, row, 2)
+        layout.addWidget(self.date_basis, row, 3)
         dates = QHBoxLayout()
         # (The grid's spacings differ, so the row would inherit none: its widgets touched.)
         dates.setSpacing(6)
-        self.date_label = date_label = QLabel(_("&Dates"))
-        date_label.setBuddy(self.date_basis)
-        dates.addWidget(date_label)
-        dates.addWidget(self.date_basis)
         dates.addWidget(self.date_from)
         dates.addWidget(QLabel("–"))
         dates.addWidget(self.date_to)
-        layout.addLayout(dates, 0, 8)  # on the first row, beside the salesperson
+        dates.addStretch(1)
+        layout.addLayout(dates, row, 4, 1, 4)
         for column in (1, 3, 5, 7):
             layout.setColumnStretch(column, 1)
         self.date_basis.currentIndexChanged.connect(self._on_basis)

@@ -113,11 +113,12 @@ class ContactsTab(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setEnabled(False)
 
-        adding = QHBoxLayout()
-        adding.setContentsMargins(0, 0, 0, 0)
+        # The label above the adding row, not in it: the row stays narrow enough for the
+        # tab to stand beside the form's sections in every language.
         contact_label = QLabel(_("Add &person"))
         contact_label.setBuddy(self.contact)
-        adding.addWidget(contact_label)
+        adding = QHBoxLayout()
+        adding.setContentsMargins(0, 0, 0, 0)
         adding.addWidget(self.contact, 2)
         adding.addWidget(QLabel(pgettext("add a person as a role", "as")))
         adding.addWidget(self.role, 1)
@@ -135,6 +136,7 @@ class ContactsTab(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(below)
         layout.addWidget(self.empty)
+        layout.addWidget(contact_label)
         layout.addLayout(adding)
         layout.addWidget(self.message)
 

@@ -122,13 +122,13 @@ class QuotesTab(QWidget):
         for button in (self.new_button, self.open_button, self.preview_button):
             quote_buttons.addWidget(button)
         quote_buttons.addStretch(1)
+        # The preview on a row of its own and the steps to delivery on the next: one row of
+        # all four would make the tab too wide to stand beside the form's sections.
+        form_preview_row = QHBoxLayout()
+        form_preview_row.addWidget(self.form_preview_button)
+        form_preview_row.addStretch(1)
         form_buttons = QHBoxLayout()
-        for button in (
-            self.form_preview_button,
-            self.sign_button,
-            self.confirm_button,
-            self.deliver_button,
-        ):
+        for button in (self.sign_button, self.confirm_button, self.deliver_button):
             form_buttons.addWidget(button)
         form_buttons.addStretch(1)
 
@@ -143,6 +143,7 @@ class QuotesTab(QWidget):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(QLabel("<b>{}</b>".format(_("Order forms and orders"))))
         bottom_layout.addWidget(self.form_table, 1)
+        bottom_layout.addLayout(form_preview_row)
         bottom_layout.addLayout(form_buttons)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
