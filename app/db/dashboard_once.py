@@ -19,7 +19,7 @@ the few it takes off cost less to read than the many it keeps."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,7 +41,7 @@ from app.db.dashboard import (
     open_sums,
     won_by_currency,
 )
-from app.db.dashboard_paths import ReadPath, read_path
+from app.db.dashboard_paths import ReadPath, only_these, read_path
 from app.db.queries import OpportunityFilter
 from app.db.steps.dashboard_pairs import COVER_INDEX
 from app.domain.choices import Status
@@ -217,15 +217,9 @@ def less_plan(flt: OpportunityFilter, today: date) -> Less | None:
     difference is exact. Which single filter, and whether, is told by the filters' tests
     on SAMPLE opportunities spread evenly over the ids (read by id: a few milliseconds);
     None: read the pair itself."""
-    if not is_sqlite():
+    if not is_sqlite() or not only_these(flt, _BAR_FIELDS):
         return None
     plain = OpportunityFilter()
-    if any(
-        getattr(flt, f.name) != getattr(plain, f.name)
-        for f in fields(OpportunityFilter)
-        if f.name not in _BAR_FIELDS
-    ):
-        return None
     candidates: list[tuple[OpportunityFilter, Scope, OpportunityFilter]] = []
     for single_fields in _SINGLES:
         if all(getattr(flt, name) is None for name in single_fields):

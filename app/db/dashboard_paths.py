@@ -98,18 +98,22 @@ def _tests(flt: OpportunityFilter) -> list[tuple[str, str, list[Any]]]:
     return found
 
 
+def only_these(flt: OpportunityFilter, names: frozenset[str]) -> bool:
+    """Whether the filter tests nothing but the fields `names` (what the dashboard's bar
+    sets), every other field as a plain filter has it."""
+    plain = OpportunityFilter()
+    return all(
+        getattr(flt, f.name) == getattr(plain, f.name)
+        for f in fields(OpportunityFilter)
+        if f.name not in names
+    )
+
+
 def read_path(flt: OpportunityFilter, today: date) -> ReadPath | None:
     """The path to read the filter's opportunities by on SQLite (None elsewhere, or for a
     filter the dashboard's bar does not make: the planner's choice stands)."""
     del today  # the dashboard's tests do not depend on the day
-    if not is_sqlite():
-        return None
-    plain = OpportunityFilter()
-    if any(
-        getattr(flt, f.name) != getattr(plain, f.name)
-        for f in fields(OpportunityFilter)
-        if f.name not in _DASHBOARD_FIELDS
-    ):
+    if not is_sqlite() or not only_these(flt, _DASHBOARD_FIELDS):
         return None
     tests = _tests(flt)
     cover_test, cover_params = _cover_range(flt)
