@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QLabel, QWidget
 
@@ -12,7 +10,7 @@ from app.i18n import _
 from app.services import dashboard, reference, teams
 from app.services.dashboard import DashboardFilter
 from ui.common.list_filters import fill_filter_combo
-from ui.common.widgets import date_format
+from ui.common.widgets import date_format, to_date
 
 
 def _date_edit(value: QDate) -> QDateEdit:
@@ -20,10 +18,6 @@ def _date_edit(value: QDate) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(date_format())
     return edit
-
-
-def _py_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 class DashboardFilterBar(QWidget):
@@ -154,8 +148,8 @@ class DashboardFilterBar(QWidget):
             source=self.source.currentData(),
             team_id=self.team.currentData(),
             date_basis=basis or "close",
-            date_from=_py_date(self.date_from.date()) if basis else None,
-            date_to=_py_date(self.date_to.date()) if basis else None,
+            date_from=to_date(self.date_from.date()) if basis else None,
+            date_to=to_date(self.date_to.date()) if basis else None,
         )
 
     def _on_basis(self) -> None:

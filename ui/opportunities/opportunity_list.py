@@ -46,7 +46,7 @@ from ui.common.qt import (
 )
 from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
 from ui.common.texts import FieldLabel
-from ui.common.widgets import date_format
+from ui.common.widgets import date_format, to_date
 
 OVERDUE_BRUSH = QBrush(QColor("#b3261e"))
 CLOSED_BRUSH = QBrush(QColor("#6b6b6b"))
@@ -379,10 +379,8 @@ class OpportunityFilterBar(QWidget):
             "facility": self.facility.currentData(),
             "status": self.status.currentData(),
             "dates": checked,
-            "from": None
-            if not checked or earliest
-            else _py_date(self.date_from.date()).isoformat(),
-            "to": _py_date(self.date_to.date()).isoformat() if checked else None,
+            "from": None if not checked or earliest else to_date(self.date_from.date()).isoformat(),
+            "to": to_date(self.date_to.date()).isoformat() if checked else None,
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
@@ -481,10 +479,6 @@ class OpportunityFilterBar(QWidget):
 
     def _emit(self) -> None:
         self.filter_changed.emit(self.current_filter())
-
-
-def _py_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 def _date_edit() -> QDateEdit:
