@@ -12,9 +12,12 @@ from typing import Any
 from app.db import queries, sort_keys
 from app.db.connection import database, is_sqlite
 from app.db.queries import OpportunityFilter, OpportunityRow
-from app.db.search_terms import Term, TermsOrPhone
+from app.db.search_terms import Term, TermsOrPhone, after
 from app.db.sort_keys import in_status_index_order
 from app.db.steps.opportunity_starts import STARTS as OPPORTUNITY_STARTS
+from app.db.steps.sort_starts import SORT_STARTS
+from app.db.steps.sort_starts import START_ORDERS as SORT_START_ORDERS
+from app.db.steps.sort_starts import index_name as sort_start_index
 
 # What testing one row in a walk down the sorted list costs, against reading one match and
 # its row out of order: a walk is taken when it is expected to test fewer than this many
@@ -234,17 +237,16 @@ def start_ordered_ids(
     START_ORDERS: the first entries of the start's key in the index of its keys, however
     late in the sort's order its matches gather (a walk of the sort's index passed every
     row before them, 4,000 at most, and then the matches were read and sorted: "WV" under
-    *brand and model*, the Volkswagens last, 100-160 ms at 100,000). None otherwise."""
-    if (
-        is_sqlite()
-        or sort not in START_ORDERS
-        or len(terms) != 1
-        or not isinstance(terms[0], Term)
-        or OPPORTUNITY_STARTS not in terms[0].source
-        or not queries.only_status(flt)
-    ):
+    *brand and model*, the Volkswagens last, 100-160 ms at 100,000). On SQLite the same
+    for a start of two letters in the sorts of SORT_START_ORDERS (see
+    _sqlite_start_ordered_ids). None otherwise."""
+    if len(terms) != 1 or not isinstance(terms[0], Term) or not queries.only_status(flt):
         return None
     direction = "DESC" if descending else "ASC"
+    if is_sqlite():
+        return _sqlite_start_ordered_ids(flt, terms[0], sort, direction)
+    if sort not in START_ORDERS or OPPORTUNITY_STARTS not in terms[0].source:
+        return None
     keys = ", ".join(f"s.{key} {direction}" for key in (*START_ORDERS[sort], "opportunity_id"))
     sql = f"SELECT s.opportunity_id FROM {OPPORTUNITY_STARTS} s WHERE s.start = ?"
     params = list(terms[0].source_params)
@@ -252,6 +254,96 @@ def start_ordered_ids(
         sql += " AND s.status = ?"
         params.append(flt.status)
     return f"{sql} ORDER BY {keys}", params
+
+
+def _sqlite_start_ordered_ids(
+    flt: OpportunityFilter, term: Term, sort: str, direction: str
+) -> tuple[str, list[Any]] | None:
+    """On SQLite, the statement (without LIMIT) picking a search of one word's start of two
+    letters in the order of a sort in SORT_START_ORDERS: the first entries of the start in
+    the index of the starts and the sort's keys (schema step sort_starts), the status
+    tested in the index ("WV" under *brand and model* walked 110,000 rows of the other
+    brands, 50-70 ms at 300,000). None otherwise."""
+    if len(term.start) != 2 or sort not in SORT_START_ORDERS:
+        return None
+    keys = ", ".join(f"s.{key} {direction}" for key in (*SORT_START_ORDERS[sort], "opportunity_id"))
+    sql = (
+        f"SELECT s.opportunity_id FROM {SORT_STARTS} s INDEXED BY {sort_start_index(sort)} "
+        "WHERE s.start = ?"
+    )
+    params: list[Any] = [term.start]
+    if flt.status:
+        sql += " AND s.status = ?"
+        params.append(flt.status)
+    return f"{sql} ORDER BY {keys}", params
+
+
+# How many of the starts a walk for a word's matches (_word_walk) tests, for each row of
+# the page it is to find: it passes the starts of the term's first two letters whose words
+# go on otherwise.
+_WORD_WALK_ROWS = 10
+
+
+def _word_walk(
+    flt: OpportunityFilter,
+    terms: list[Any],
+    sort: str,
+    descending: bool,
+    count: int,
+    offset: int,
+    limit: int,
+) -> tuple[str, list[Any]] | None:
+    """On SQLite, the statement picking the page (offset, limit) of a search of one term of
+    three characters or more that is one word, filtered on nothing but a status, where
+    every match holds the term at a word's start: a walk down the index of the starts of
+    its first two letters in the sort's order (schema step sort_starts), each start's
+    opportunity tested for a word starting with the term (its words' index). None where
+    that is not so, or the walk is not worth it.
+
+    The term's matches (a VIN's start among the open ones, "WVWZZZ": 9,800 at 300,000)
+    gather late in the sorts of SORT_START_ORDERS (the Volkswagens after 110,000 rows of
+    other brands): the list's walk tested every row before them against the list of the
+    matches, 35-45 ms. Every match holds the term at a word's start when the opportunities
+    with a word starting so, which the trigram index's matches include, are as many as
+    those (a range of the words' table, counted up to the count: 3-6 ms); their page is
+    then the first of the starts' index that hold it. The walk tests at most
+    _WORD_WALK_ROWS starts a row of the page: a page it comes short of is read the other
+    ways."""
+    if not (
+        len(terms) == 1
+        and isinstance(terms[0], Term)
+        and terms[0].word
+        and sort in SORT_START_ORDERS
+        and queries.only_status(flt)
+        and _LISTED_SHARE * queries.COUNT_LIMIT < count <= queries.COUNT_LIMIT
+    ):
+        return None
+    word = terms[0].word
+    bounds = [word, after(word)]
+    status = " AND status = ?" if flt.status else ""
+    of_status = [flt.status] if flt.status else []
+    at_starts = (
+        "SELECT count(*) FROM (SELECT DISTINCT opportunity_id FROM opportunity_word "
+        f"WHERE word >= ? AND word < ?{status} LIMIT ?)"
+    )
+    held = database.execute_sql(at_starts, [*bounds, *of_status, count]).fetchone()[0]
+    if held < count:
+        return None  # some match holds the term inside a word only
+    direction = "DESC" if descending else "ASC"
+    keys = ", ".join(f"s.{key} {direction}" for key in (*SORT_START_ORDERS[sort], "opportunity_id"))
+    starts = (
+        f"SELECT s.opportunity_id FROM {SORT_STARTS} s INDEXED BY {sort_start_index(sort)} "
+        f"WHERE s.start = ?{status.replace('status', 's.status')} ORDER BY {keys} LIMIT ?"
+    )
+    # (As in search_ids: SQLite reads the subquery row by row in its order, and the walk
+    # stops at the page's last match.)
+    sql = (
+        f"SELECT s.opportunity_id FROM ({starts}) s WHERE EXISTS (SELECT 1 FROM opportunity_word "
+        "w WHERE w.opportunity_id = s.opportunity_id AND w.word >= ? AND w.word < ?) "
+        "LIMIT ? OFFSET ?"
+    )
+    bound = _WORD_WALK_ROWS * (offset + limit)
+    return sql, [word[:2], *of_status, bound, *bounds, limit, offset]
 
 
 def search_page(
@@ -272,6 +364,14 @@ def search_page(
             f"{queries.SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}",
             [*params, limit, offset],
         )
+    if is_sqlite():
+        walked = _word_walk(flt, terms, sort, descending, count, offset, limit)
+        if walked is not None:
+            ids, params = walked
+            found = queries.rows(f"{queries.SELECT} WHERE o.id IN ({ids}) {order}", params)
+            if len(found) == limit:
+                return found
+            # Fewer than the page in the starts the walk tested: the ways below.
     picked = search_ids(flt, terms, today, sort, order, count, offset, limit)
     if picked is not None:
         pick, params, bounded = picked

@@ -34,6 +34,7 @@ from app.db.steps.opportunity_starts import create_opportunity_starts
 from app.db.steps.search_sort_keys import create_search_sort_keys
 from app.db.steps.search_sorts import create_search_sorts
 from app.db.steps.search_words import create_search_words
+from app.db.steps.sort_starts import create_sort_starts
 from app.db.steps.stage_entry import create_stage_entry
 from app.db.steps.start_sorts import create_start_sorts
 from app.db.steps.team_agenda import create_team_agenda
@@ -209,6 +210,7 @@ def create_kept(db: Database) -> None:
     create_opportunity_starts(db)
     create_start_sorts(db)
     create_customer_search(db)
+    create_sort_starts(db)
 
 
 def create_filled(db: Database) -> None:

@@ -30,7 +30,7 @@ def _like(term: str) -> str:
     return "%" + escape_like(term) + "%"
 
 
-def _after(prefix: str) -> str:
+def after(prefix: str) -> str:
     """The first text past every text that starts with `prefix`, in code-point order (as
     SQLite and the server's "C" collation compare): the end of the prefix's range."""
     last = ord(prefix[-1]) + 1
@@ -58,6 +58,11 @@ class Term:
     # each of its words that match (the list is made of distinct ids anyway), narrowed to
     # one status as it is read (the table of words holds each one's status).
     listed_source: str = ""
+    # The word's start a term of one or two letters is (SQLite; "" for any other term).
+    start: str = ""
+    # A term of three characters or more that is one word (no separator in it), which a
+    # word of the text holds wherever the text holds it (SQLite; "" otherwise).
+    word: str = ""
 
     def select(self, status: str | None) -> tuple[str, list[Any]]:
         if status is None:
@@ -125,6 +130,7 @@ def _substring_term(term: str) -> Term:
         check,
         like,
         "c.c1",
+        word=term if words_of(term) == [term] else "",
     )
 
 
@@ -155,7 +161,7 @@ def search_terms(text: str) -> list[Term]:
             if not is_sqlite():
                 terms.append(_start_term(part))
                 continue
-            bounds = (part, _after(part))
+            bounds = (part, after(part))
             terms.append(
                 Term(
                     "SELECT DISTINCT opportunity_id AS id FROM opportunity_word "
@@ -170,6 +176,7 @@ def search_terms(text: str) -> list[Term]:
                     # opportunities once more: 40-50 ms.)
                     "SELECT opportunity_id AS id FROM opportunity_word "
                     "WHERE word >= ? AND word < ?",
+                    part,
                 )
             )
     return terms

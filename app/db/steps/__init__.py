@@ -28,6 +28,7 @@ from app.db.steps.search_words import search_words
 from app.db.steps.setup import setup_master_data
 from app.db.steps.shared_files import shared_files
 from app.db.steps.sign_in import sign_in_users
+from app.db.steps.sort_starts import sort_starts
 from app.db.steps.stage_entry import stage_entry
 from app.db.steps.start_sorts import start_sorts
 from app.db.steps.team_agenda import team_agenda
@@ -87,6 +88,7 @@ STEPS: list[Callable[[Database], None]] = [
     start_sorts,
     dashboard_pairs,
     customer_search,
+    sort_starts,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
