@@ -18,6 +18,7 @@ from app.db.steps.open_sorts import OPEN_SORT_KEYS, open_index_name
 from app.db.steps.opportunity_starts import STARTS
 from app.db.steps.search_sort_keys import INDEXED_KEYS, PHONE_SEARCH, index_name
 from app.db.steps.search_sorts import SERVER_ONLY_INDEXES
+from app.db.steps.sort_starts import SORT_STARTS
 from app.db.steps.word_starts import LEAD_WORDS
 from app.db.steps.word_starts import SERVER_ONLY_INDEXES as SERVER_ONLY_STARTS
 from app.services import errors, workspace
@@ -29,8 +30,16 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 # the customers' phone numbers' (and the tables they keep their content in); the server's
 # search tables. (The funnel's figures kept per
 # opportunity and stage, and the dashboard's aggregates, are on both.)
-# FTS5 tables
-_SQLITE_ONLY = ("opportunity_search", PHONE_SEARCH, "lead_search_", LEAD_WORDS, ACCOUNT_SEARCH)
+# FTS5 tables; and the opportunities' two-letter word starts in the sorts' orders (the
+# server's starts hold those keys it reads: schema step start_sorts)
+_SQLITE_ONLY = (
+    "opportunity_search",
+    PHONE_SEARCH,
+    "lead_search_",
+    LEAD_WORDS,
+    ACCOUNT_SEARCH,
+    SORT_STARTS,
+)
 # The leads' word starts: a table on the server, an FTS5 index of the words on SQLite; the
 # opportunities' (SQLite reads their table of words).
 _SERVER_ONLY = ("lead_start", STARTS)
