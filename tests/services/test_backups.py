@@ -142,7 +142,7 @@ def test_restore_sets_the_current_database_aside_and_says_what_it_restored(
     copy = backups.take_backup(now=datetime(2026, 11, 30, 18, 0))
     factories.opportunity(user.id, topic="After the backup")
     result = backups.restore(copy.path)
-    assert "2026-11-30 18:00" in result.message and copy.name in result.message
+    assert "Nov 30, 2026, 6:00\u202fPM" in result.message and copy.name in result.message
     assert result.set_aside is not None and str(result.set_aside) in result.message
     # The program goes on with the restored data, on the same file.
     assert Path(database.database) == db
