@@ -622,8 +622,8 @@ def cars_for_test_drive(
         for booking in sales_desk.bookings_between(start, end, [c.id for c in cars]):
             if booking.activity_id != own_id and booking.vehicle_id not in busy:
                 busy[booking.vehicle_id] = _("{start}–{end} {owner}, {customer}").format(
-                    start=f"{booking.starts_at:%H:%M}",
-                    end=f"{booking.ends_at:%H:%M}",
+                    start=reading.format_clock(booking.starts_at),
+                    end=reading.format_clock(booking.ends_at),
                     owner=booking.owner,
                     customer=booking.customer,
                 )
