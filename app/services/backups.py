@@ -13,8 +13,8 @@ from app.db.backups import BackupError, BackupKind
 from app.db.connection import close, database, is_sqlite
 from app.domain import reading
 from app.domain.rights import Right
-from app.i18n import N_, _
-from app.services import access, workspace
+from app.i18n import N_, _, current
+from app.services import access, wording, workspace
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +68,8 @@ class RestoreResult:
 
 def size_label(size: int) -> str:
     if size < 1024 * 1024:
-        return _("{size} KB").format(size=max(1, round(size / 1024)))
-    return _("{size} MB").format(size=f"{size / (1024 * 1024):.1f}")
+        return _("{size} KB").format(size=wording.number(max(1, round(size / 1024))))
+    return _("{size} MB").format(size=current().format_decimal(size / (1024 * 1024), 1))
 
 
 def _info(copy: backups.BackupFile) -> BackupInfo:

@@ -218,3 +218,16 @@ def test_the_quick_check_finds_a_damaged_database(user: workspace.UserInfo, db: 
     _damage(db)
     assert workspace.quick_check(db)
     assert workspace.quick_check(db.with_name("not-yet.sqlite3")) == []
+
+
+def test_a_backup_s_size_is_written_as_the_screen_s_language_writes_numbers() -> None:
+    from app import i18n
+
+    assert backups.size_label(1536 * 1024) == "1.5 MB"
+    assert backups.size_label(2000 * 1024) == "2.0 MB"
+    i18n.set_language("de")
+    try:
+        assert backups.size_label(1536 * 1024) == "1,5 MB"
+        assert backups.size_label(900 * 1024) == "900 KB"
+    finally:
+        i18n.set_language("en")
