@@ -57,7 +57,7 @@ DUE_FILL = colors.HexColor("#dde6f0")
 STRIPE_FILL = colors.HexColor("#f6f8fa")
 DRAFT_INK = colors.Color(0.75, 0.1, 0.1, alpha=0.13)
 
-MINUS = "\u2212"
+MINUS = money.MINUS
 
 TITLES = {
     DocumentKind.QUOTE.value: NP_("document", "Quote"),

@@ -113,7 +113,8 @@ def test_a_locked_account_is_refused_in_words(
     assert _run(data_dir, "backup") == 2
     err = capsys.readouterr().err
     assert (
-        "locked after 5 failed sign-ins, until 09:17, or until an administrator unlocks it" in err
+        "locked after 5 failed sign-ins, until 9:17\u202fAM, or until an administrator unlocks it"
+        in err
     )
 
 

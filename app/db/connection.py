@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -72,6 +73,7 @@ def open_sqlite(path: Path | str, journal_mode: str = "wal") -> SqliteDatabase:
     db.register_function(_search_text, SEARCH_FUNCTION, 1, deterministic=True)
     db.register_function(_search_words, WORDS_FUNCTION, 1, deterministic=True)
     db.connect(reuse_if_open=True)
+    _run_close_hooks()
     database.initialize(db)
     return db
 
@@ -172,6 +174,7 @@ def connect_postgres(url: str, password: str | None = None) -> PostgresqlDatabas
 def open_postgres(url: str, password: str | None = None) -> PostgresqlDatabase:
     """Connect to the site's PostgreSQL server and bind the models to it."""
     db = connect_postgres(url, password)
+    _run_close_hooks()
     database.initialize(db)
     return db
 
@@ -226,7 +229,18 @@ def case_blind_like() -> str:
     return "LIKE" if is_sqlite() else "ILIKE"
 
 
+# What else holds a connection to the program's database (app.db.side_read): called as
+# it is closed and before another one is bound.
+CLOSE_HOOKS: list[Callable[[], None]] = []
+
+
+def _run_close_hooks() -> None:
+    for hook in CLOSE_HOOKS:
+        hook()
+
+
 def close() -> None:
+    _run_close_hooks()
     if database.obj is not None and not database.is_closed():
         if is_sqlite() and not database.in_transaction():
             _keep_statistics()

@@ -399,7 +399,6 @@ def stage_sums(
     today: date,
     now: datetime,
     ids: list[int],
-    stages: list[StageRow],
     path: ReadPath | None = None,
     less: Less | None = None,
 ) -> StageSums:

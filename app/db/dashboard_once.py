@@ -19,11 +19,12 @@ the few it takes off cost less to read than the many it keeps."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from app.db import queries
+from app.db import queries, side_read
 from app.db.connection import is_sqlite
 from app.db.dashboard import (
     GROUP_COLUMNS,
@@ -31,6 +32,7 @@ from app.db.dashboard import (
     Outcomes,
     PipelineSums,
     Scope,
+    StageSums,
     WindowSums,
     _day_number,
     _days,
@@ -39,6 +41,7 @@ from app.db.dashboard import (
     aggregate_scope,
     kept_outcomes,
     open_sums,
+    stage_sums,
     won_by_currency,
 )
 from app.db.dashboard_paths import ReadPath, only_these, read_path
@@ -60,6 +63,9 @@ class FilteredRead:
     path: ReadPath | None = None
     # Read as one filter's aggregates less what the other leaves out: the funnel so too.
     less: Less | None = None
+    # The funnel's figures of the stage ids asked for, read beside the pass (waits for
+    # them; app.db.side_read).
+    funnel: Callable[[], StageSums] | None = None
 
 
 def read_once(
@@ -67,18 +73,29 @@ def read_once(
     breakdown: str,
     today: date,
     months: list[tuple[date, date]],
+    now: datetime | None = None,
+    funnel_ids: list[int] | None = None,
 ) -> FilteredRead:
     """The filter's figures, its opportunities read once (or one of its filters' kept
     figures less its opportunities the others leave out: `less_plan`). `months` are days
     from and to (both included, not overlapping) that the won ones are counted in, as
-    `won_by_currency` counts them with the filter's closed_from / closed_to."""
+    `won_by_currency` counts them with the filter's closed_from / closed_to. With
+    `funnel_ids`, the funnel's figures of those stages (`stage_sums` as of `now`, found the
+    same way) are read beside the pass, on a connection of its own (app.db.side_read): the
+    refresh's two long reads at once."""
     path = read_path(flt, today)
     less = less_plan(flt, today) if _broad(path) else None
+    funnel = None
+    if funnel_ids is not None:
+        at = now or datetime.now()
+        funnel = side_read.beside(lambda: stage_sums(flt, today, at, funnel_ids, path, less))
     if less is not None:
         part = _pass(less.where, less.params, less.path, breakdown, today, months, exact=True)
-        return _difference(_served(less, breakdown, today, months), part, path, less)
-    where, params = queries.opportunity_where(flt, today)
-    return _pass(where, params, path, breakdown, today, months)
+        found = _difference(_served(less, breakdown, today, months), part, path, less)
+    else:
+        where, params = queries.opportunity_where(flt, today)
+        found = _pass(where, params, path, breakdown, today, months)
+    return replace(found, funnel=funnel)
 
 
 def _pass(

@@ -106,11 +106,18 @@ def format_amount(amount: Decimal, currency: str, t: Translator | None = None) -
         return f"{amount:,}"  # i18n: ignore
 
 
+# The sign of a negative amount: a true minus, as the quote's and the documents' tables
+# write it, not the hyphen CLDR's patterns put before a total ('-€13,400.00').
+MINUS = "\u2212"
+
+
 def format_money(amount: Decimal, currency: str, t: Translator | None = None) -> str:
     """As CLDR writes money in the locale (the screen's when `t` is not given): '€12,500.00'
-    (en), '12.500,00\u00a0€' (de and it), '12\u202f500,00\u00a0€' (fr)."""
+    (en), '12.500,00\u00a0€' (de and it), '12\u202f500,00\u00a0€' (fr); a negative amount
+    with a true minus where the locale puts its sign ('−€13,400.00', '−13.400,00\u00a0€')."""
     t = t if t is not None else current()
     try:
-        return t.format_money(quantize(amount, currency), currency)
+        shown = t.format_money(quantize(amount, currency), currency)
     except InvalidOperation:
         return f"{amount:,} {currency}"  # i18n: ignore
+    return shown.replace("-", MINUS, 1) if amount < 0 else shown

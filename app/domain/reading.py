@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -341,6 +341,12 @@ def format_moment(value: datetime, t: Translator | None = None) -> str:
     return joined.replace("{1}", format_day(value.date(), t)).replace("{0}", clock)
 
 
+def format_clock(value: datetime | time, t: Translator | None = None) -> str:
+    """A time of day as the locale writes it: '09:05' (de, fr, it), '9:05 AM' (en)."""
+    t = t if t is not None else current()
+    return str(_dates.format_time(value, format="short", locale=t.locale))
+
+
 def format_day_month(value: date, t: Translator | None = None) -> str:
     """Day and month, short, as the locale writes them: '6.12.' (de), '06/12' (fr), '12/6'
     (en): a column of a week."""
@@ -353,6 +359,7 @@ __all__ = [
     "ReadError",
     "date_order",
     "date_pattern",
+    "format_clock",
     "format_day",
     "format_day_month",
     "format_moment",

@@ -15,7 +15,7 @@ from app.db.accounts import account_exists
 from app.db.connection import transaction
 from app.db.history import close_date_changes
 from app.db.retrying import retried
-from app.domain import dates, standard_names
+from app.domain import dates, reading, standard_names
 from app.domain.choices import (
     AccountKind,
     ActivityKind,
@@ -185,8 +185,10 @@ def _test_drive_clash(
     if other is None:
         return None
     until = other.ends_at
-    slot = f"{other.starts_at:%Y-%m-%d %H:%M}–" + (
-        f"{until:%H:%M}" if until.date() == other.starts_at.date() else f"{until:%Y-%m-%d %H:%M}"
+    slot = f"{reading.format_moment(other.starts_at)}–" + (
+        reading.format_clock(until)
+        if until.date() == other.starts_at.date()
+        else reading.format_moment(until)
     )
     customer = _customer_of(other)
     owner = m.User.get_or_none(m.User.id == other.owner_id) if other.owner_id else None
@@ -620,8 +622,8 @@ def cars_for_test_drive(
         for booking in sales_desk.bookings_between(start, end, [c.id for c in cars]):
             if booking.activity_id != own_id and booking.vehicle_id not in busy:
                 busy[booking.vehicle_id] = _("{start}–{end} {owner}, {customer}").format(
-                    start=f"{booking.starts_at:%H:%M}",
-                    end=f"{booking.ends_at:%H:%M}",
+                    start=reading.format_clock(booking.starts_at),
+                    end=reading.format_clock(booking.ends_at),
                     owner=booking.owner,
                     customer=booking.customer,
                 )

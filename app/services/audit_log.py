@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from app.db import audit as db
 from app.db import models as m
+from app.domain import reading
 from app.domain.fields import KEYS, label
 from app.domain.rights import Right
-from app.i18n import N_, _, pgettext
-from app.services import access
+from app.i18n import N_, _, current, pgettext
+from app.services import access, wording
 from app.services.audit import parse_changes
 
 # The kinds of record the log names, as a user reads them.
@@ -95,6 +97,30 @@ def _field_label(entity: str, name: str) -> str:
     return name.replace("_", " ")
 
 
+def _value_text(entity: str, name: str, value: Any) -> str:
+    """A value as the log keeps it (JSON: a date as ISO text, a decimal as text), as the
+    screen's language writes it: its dates, numbers, amounts and yes or no."""
+    kind = db.field_kind(entity, name)
+    t = current()
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    try:
+        if kind == "moment" and isinstance(value, str):
+            return reading.format_moment(datetime.fromisoformat(value))
+        if kind == "day" and isinstance(value, str):
+            return wording.day(date.fromisoformat(value))
+        if isinstance(value, int) and name.endswith("_minor"):
+            return t.format_decimal(Decimal(value).scaleb(-2), 2)
+        if kind == "decimal" and isinstance(value, str | int | float):
+            number = Decimal(str(value))
+            return t.format_decimal(number, max(0, -int(number.as_tuple().exponent)))
+        if isinstance(value, int):
+            return wording.number(value)
+    except (ValueError, ArithmeticError):
+        pass  # kept as it was written
+    return str(value)
+
+
 def _names(model: Any, column: Any, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
@@ -112,13 +138,13 @@ def _lines(rows: list[m.AuditEntry]) -> list[AuditLine]:
                 wanted.setdefault(link, set()).update(v for v in pair if isinstance(v, int))
     names = {link: _names(link[0], link[1], ids) for link, ids in wanted.items()}
 
-    def shown(name: str, value: Any) -> str:
+    def shown(entity: str, name: str, value: Any) -> str:
         if value in (None, ""):
             return "—"
         link = _link(name)
         if isinstance(value, int) and link is not None:
             return names.get(link, {}).get(value, f"#{value}")
-        text = str(value)
+        text = _value_text(entity, name, value)
         return text if len(text) <= 60 else text[:59] + "…"
 
     lines = []
@@ -126,8 +152,8 @@ def _lines(rows: list[m.AuditEntry]) -> list[AuditLine]:
         told = "; ".join(
             _("{field}: {old} → {new}").format(
                 field=_field_label(row.entity, name),
-                old=shown(name, old),
-                new=shown(name, new),
+                old=shown(row.entity, name, old),
+                new=shown(row.entity, name, new),
             )
             for name, (old, new) in changes.items()
         )

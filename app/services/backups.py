@@ -11,9 +11,10 @@ from app import paths
 from app.db import backups, migrations, server_backups
 from app.db.backups import BackupError, BackupKind
 from app.db.connection import close, database, is_sqlite
+from app.domain import reading
 from app.domain.rights import Right
-from app.i18n import N_, _
-from app.services import access, workspace
+from app.i18n import N_, _, current
+from app.services import access, wording, workspace
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class BackupInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.taken_at:%Y-%m-%d %H:%M} ({self.kind}, {self.size_label})"
+        return f"{reading.format_moment(self.taken_at)} ({self.kind}, {self.size_label})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ class RestoreResult:
     @property
     def message(self) -> str:
         values = {
-            "taken_at": f"{self.restored.taken_at:%Y-%m-%d %H:%M}",
+            "taken_at": reading.format_moment(self.restored.taken_at),
             "file": self.restored.name,
             "database": self.database,
             "set_aside": self.set_aside,
@@ -67,8 +68,8 @@ class RestoreResult:
 
 def size_label(size: int) -> str:
     if size < 1024 * 1024:
-        return _("{size} KB").format(size=max(1, round(size / 1024)))
-    return _("{size} MB").format(size=f"{size / (1024 * 1024):.1f}")
+        return _("{size} KB").format(size=wording.number(max(1, round(size / 1024))))
+    return _("{size} MB").format(size=current().format_decimal(size / (1024 * 1024), 1))
 
 
 def _info(copy: backups.BackupFile) -> BackupInfo:

@@ -15,6 +15,7 @@ from enum import Enum
 from app.db import models as m
 from app.db import users as db
 from app.db.connection import transaction
+from app.domain import reading
 from app.domain.choices import UserRole
 from app.domain.validation import ValidationError
 from app.i18n import _, ngettext
@@ -106,8 +107,8 @@ def locked_message(until: datetime) -> str:
 def _time(moment: datetime) -> str:
     today = clock().date()
     if moment.date() == today:
-        return moment.strftime("%H:%M")
-    return moment.strftime("%Y-%m-%d %H:%M")
+        return reading.format_clock(moment)
+    return reading.format_moment(moment)
 
 
 def _check_not_held(credential: m.UserCredential, now: datetime) -> None:

@@ -11,6 +11,7 @@ from app.db.history import documents_told
 from app.domain.choices import ActivityKind
 from app.domain.process import StageVisit
 from app.i18n import _
+from app.services import wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +88,9 @@ def stage_entries(visits: Iterable[StageVisit]) -> list[TimelineEntry]:
 def close_date_entry(at: datetime, old: date | None, new: date, by: str | None) -> TimelineEntry:
     """A change of the est. close date (old is None when it was first set)."""
     if old:
-        text = _("Est. close date {old} → {new}").format(old=old, new=new)
+        text = _("Est. close date {old} → {new}").format(old=wording.day(old), new=wording.day(new))
     else:
-        text = _("Est. close date set to {new}").format(new=new)
+        text = _("Est. close date set to {new}").format(new=wording.day(new))
     return TimelineEntry(at, "close_date", text, "", by or "")
 
 

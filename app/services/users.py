@@ -12,7 +12,7 @@ from app.db import models as m
 from app.db import users as db
 from app.db.connection import transaction
 from app.db.settings import put_setting, setting_value
-from app.domain import fields
+from app.domain import fields, reading
 from app.domain.choices import UserRole
 from app.domain.rights import Right
 from app.domain.validation import ValidationError, Validator
@@ -52,7 +52,7 @@ class UserRow:
         if not self.active:
             return _("deactivated")
         if self.locked_until is not None and self.locked_until > sign_in.clock():
-            return _("locked until {time}").format(time=self.locked_until.strftime("%H:%M"))
+            return _("locked until {time}").format(time=reading.format_clock(self.locked_until))
         if self.has_password:
             return _("can sign in")
         if self.has_code:

@@ -72,6 +72,11 @@ def test_format_money_writes_it_as_cldr_does_in_each_locale() -> None:
         "12\u202f500,00\u00a0€"
     )
     assert money.format_amount(Decimal("12500"), "EUR", translator("de")) == "12.500,00"
+    # A negative total with a true minus, as the quote's lines write theirs.
+    assert money.format_money(Decimal("-13400"), "EUR") == "\u2212€13,400.00"
+    assert money.format_money(Decimal("-13400"), "EUR", translator("de")) == (
+        "\u221213.400,00\u00a0€"
+    )
     i18n.set_language("fr")
     try:
         assert money.format_money(Decimal("12500"), "EUR") == "12\u202f500,00\u00a0€"

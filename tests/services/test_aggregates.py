@@ -683,7 +683,7 @@ def test_the_funnel_from_the_aggregates_equals_the_funnel_from_the_visits(demo: 
         OpportunityFilter(owner_id=owner),
         OpportunityFilter(team_id=team),
     ):
-        kept_sums = db_dashboard.stage_sums(flt, TODAY, now, ids, stages)
+        kept_sums = db_dashboard.stage_sums(flt, TODAY, now, ids)
         where, params = queries.opportunity_where(flt, TODAY)
         plain = db_dashboard._kept_figures(where, params, ids, now)
         assert kept_sums.reached and kept_sums.lost_here is not None

@@ -142,7 +142,7 @@ def test_restore_sets_the_current_database_aside_and_says_what_it_restored(
     copy = backups.take_backup(now=datetime(2026, 11, 30, 18, 0))
     factories.opportunity(user.id, topic="After the backup")
     result = backups.restore(copy.path)
-    assert "2026-11-30 18:00" in result.message and copy.name in result.message
+    assert "Nov 30, 2026, 6:00\u202fPM" in result.message and copy.name in result.message
     assert result.set_aside is not None and str(result.set_aside) in result.message
     # The program goes on with the restored data, on the same file.
     assert Path(database.database) == db
@@ -218,3 +218,16 @@ def test_the_quick_check_finds_a_damaged_database(user: workspace.UserInfo, db: 
     _damage(db)
     assert workspace.quick_check(db)
     assert workspace.quick_check(db.with_name("not-yet.sqlite3")) == []
+
+
+def test_a_backup_s_size_is_written_as_the_screen_s_language_writes_numbers() -> None:
+    from app import i18n
+
+    assert backups.size_label(1536 * 1024) == "1.5 MB"
+    assert backups.size_label(2000 * 1024) == "2.0 MB"
+    i18n.set_language("de")
+    try:
+        assert backups.size_label(1536 * 1024) == "1,5 MB"
+        assert backups.size_label(900 * 1024) == "900 KB"
+    finally:
+        i18n.set_language("en")

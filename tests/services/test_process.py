@@ -12,6 +12,7 @@ from app import i18n
 from app.db import models as m
 from app.domain import vin
 from app.domain.process import PROCESS_ORDER, automatic_target
+from app.domain.reading import format_clock, format_moment
 from app.domain.stages import first_stage, next_stages
 from app.domain.validation import ValidationError
 from app.services import accounts, activities, deals, leads, opportunities, process, reference
@@ -117,7 +118,8 @@ def test_test_drives_of_one_vehicle_cannot_overlap(user: UserInfo) -> None:
     with pytest.raises(ValidationError) as caught:
         activities.create(_test_drive(other.id, vehicle, start + timedelta(minutes=30)))
     assert caught.value.errors["starts_at"] == (
-        f"The vehicle is booked {start:%Y-%m-%d} 10:00–11:00 for a test drive with "
+        f"The vehicle is booked {format_moment(start)}–{format_clock(start.replace(hour=11))} "
+        "for a test drive with "
         f"Maria Rossi (Anna, opportunity #{first.id})."
     )
     activities.create(_test_drive(other.id, vehicle, start + timedelta(hours=1)))  # back to back
@@ -146,14 +148,15 @@ def test_a_clash_names_the_company_or_the_lead_the_vehicle_is_booked_for(
     with pytest.raises(ValidationError) as caught:
         activities.create(_test_drive(other, vehicle, start + timedelta(minutes=15)))
     assert caught.value.errors["starts_at"] == (
-        f"The vehicle is booked {start:%Y-%m-%d} 09:00–10:00 for a test drive with "
+        f"The vehicle is booked {format_moment(start)}–{format_clock(start.replace(hour=10))} "
+        "for a test drive with "
         f"J&C Motors Ltd (opportunity #{sale.id})."
     )
     with pytest.raises(ValidationError) as caught:
         activities.create(_test_drive(other, vehicle, late + timedelta(hours=1)))
     assert caught.value.errors["starts_at"] == (
-        f"The vehicle is booked {late:%Y-%m-%d} 22:00–{late + timedelta(hours=3):%Y-%m-%d} "
-        f"01:00 for a test drive with Élodie D'Arcy (Anna, lead #{lead.id})."
+        f"The vehicle is booked {format_moment(late)}–{format_moment(late + timedelta(hours=3))}"
+        f" for a test drive with Élodie D'Arcy (Anna, lead #{lead.id})."
     )
 
 

@@ -415,6 +415,8 @@ EXEMPT: dict[str, str] = {
             "processes.move_label",
             "vehicle_imports.report_lines",
             "dashboard.won_months",
+            "dashboard.funnel.funnel_names",
+            "dashboard.funnel.funnel_ids",
         ],
         _WORDING,
     ),

@@ -200,7 +200,7 @@ def test_failed_attempts_are_slowed_down_then_lock_the_account(db: Path, clock: 
     with pytest.raises(sign_in.SignInRefused) as locked:
         sign_in.sign_in("bert", "fifth wrong password here")
     assert str(locked.value) == (
-        "This account is locked after 5 failed sign-ins, until 18:15, or until an "
+        "This account is locked after 5 failed sign-ins, until 6:15\u202fPM, or until an "
         "administrator unlocks it."
     )
     # The right password does not open a locked account ...

@@ -105,3 +105,54 @@ def test_the_audit_log_is_read_by_who_holds_the_right(db: Path) -> None:
     with pytest.raises(NotAllowed) as refused:
         audit_log.page(AuditFilter(), 0, 10)
     assert refused.value.right == "read_audit"
+
+
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        (
+            "en",
+            "Est. close date: Jan 31, 2027 → Feb 9, 2027; Probability: 40 → 55",
+        ),
+        (
+            "de",
+            "Vorauss. Abschlussdatum: 31.01.2027 → 09.02.2027; Wahrscheinlichkeit: 40 → 55",
+        ),
+    ],
+)
+def test_a_change_is_told_as_the_screen_s_language_writes_its_values(
+    db: Path, language: str, told: str
+) -> None:
+    """Dates, numbers and yes or no as the screen writes them, not as the log keeps them."""
+    from dataclasses import replace
+
+    from app import i18n
+    from app.services import opportunities
+
+    sale = factories.opportunity(m.acting_user(), est_close_date=date(2027, 1, 31), probability=40)
+    opportunities.update(
+        sale.id,
+        replace(sale, est_close_date=date(2027, 2, 9), probability=55),
+        sale.version,
+    )
+    m.write_audit(
+        "opportunity",
+        sale.id,
+        "update",
+        {
+            "closed_at": (None, datetime(2027, 2, 9, 14, 5)),
+            "est_revenue_minor": (3150000, 3300050),
+            "probability_by_hand": (False, True),
+        },
+    )
+    i18n.set_language(language)
+    try:
+        changed, kept = [e.changes for e in audit_log.record_history("opportunity", sale.id)][:2]
+    finally:
+        i18n.set_language("en")
+    assert kept == told
+    moment, amount, by_hand = changed.split("; ")
+    de = language == "de"
+    assert moment.endswith("— → " + ("09.02.2027, 14:05" if de else "Feb 9, 2027, 2:05\u202fPM"))
+    assert amount.endswith("31.500,00 → 33.000,50" if de else "31,500.00 → 33,000.50")
+    assert by_hand.endswith("nein → ja" if de else "no → yes")

@@ -34,7 +34,7 @@ def test_the_timeline_reads_as_before_in_english() -> None:
         timeline.activity_title("call", "Price", "Follow-up", "in") == "Call in: Price (Follow-up)"
     )
     entry = timeline.close_date_entry(AT, date(2026, 12, 1), date(2027, 1, 15), "anna")
-    assert entry.title == "Est. close date 2026-12-01 → 2027-01-15"
+    assert entry.title == "Est. close date Dec 1, 2026 → Jan 15, 2027"
 
 
 def test_the_timeline_follows_the_screens_language(
@@ -58,4 +58,4 @@ def test_the_timeline_follows_the_screens_language(
         ]
         assert timeline.activity_title("call", "Preis", None, "in") == "Anruf (eingehend) – Preis"
         entry = timeline.close_date_entry(AT, None, date(2027, 1, 15), "anna")
-        assert entry.title == "Abschluss geplant am 2027-01-15"
+        assert entry.title == "Abschluss geplant am 15.01.2027"  # as the language writes it

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.db import models as m
 from app.domain import vin
+from app.domain.reading import format_clock, format_moment
 from app.services import activities, deals, leads, opportunities, reference
 from app.services.activities import ActivityInput
 from app.services.leads import LeadInput
@@ -215,7 +216,8 @@ def test_an_overlapping_test_drive_is_refused_at_the_start_field_keeping_the_inp
     assert box.message.is_error and box.message.isVisibleTo(dialog)
     message = box.message.text()
     assert message == (
-        f"The vehicle is booked {TOMORROW_10:%Y-%m-%d} 10:00–11:00 for a test drive with "
+        f"The vehicle is booked {format_moment(TOMORROW_10)}–"
+        f"{format_clock(TOMORROW_10.replace(hour=11))} for a test drive with "
         f"Maria Rossi (Anna, opportunity #{first.id})."
     )
     assert (dialog.subject.text(), dialog.description.toPlainText()) == (
@@ -424,7 +426,7 @@ def test_the_agenda_shows_today_overdue_past_close_and_stale(qtbot, user: UserIn
 
     assert page.today.model.rowCount() == 1
     assert _cells(page.today.view, 0) == [
-        "09:00–10:00",
+        "9:00\u202fAM–10:00\u202fAM",
         "Appointment",
         "Showroom visit",
         f"Rossi, Maria · #{ids['mine']}",
@@ -604,3 +606,23 @@ def test_an_empty_timeline_says_how_to_add_and_a_read_only_one_that_it_is_empty(
     shown = timeline.view.viewport().grab().toImage()
     timeline.view.set_empty_text("")
     assert timeline.view.viewport().grab().toImage() == shown  # not drawn over entries
+
+
+def test_the_agenda_writes_its_days_and_times_as_the_screen_s_language(
+    qtbot, user: UserInfo
+) -> None:
+    """German: '09:00–10:00' and a due moment '04.12.2026, 09:00', not the stored form."""
+    from app import i18n
+
+    _agenda_data(user)
+    i18n.set_language("de")
+    try:
+        page = AgendaPage(user.id)
+        qtbot.addWidget(page)
+        page.show()
+        qtbot.waitExposed(page)
+        assert _cells(page.today.view, 0)[0] == "09:00–10:00"
+        due = date.today() - timedelta(days=3)
+        assert _cells(page.overdue.view, 0)[0] == f"{due:%d.%m.%Y}, 09:00"
+    finally:
+        i18n.set_language("en")

@@ -276,3 +276,22 @@ def test_a_cancelled_export_writes_nothing(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args: ("", "")))
     window.dashboard.export_button.click()
     assert list(tmp_path.glob("*.csv")) == []
+
+
+def test_a_date_of_the_filters_is_typed_as_a_form_s_date_is(qtbot, window: MainWindow) -> None:
+    """The dashboard's and the list's date filters read a short typed date ('1/31/27' in
+    English) as every date field does, and filter by it."""
+    from datetime import date
+
+    bar = window.dashboard.filter_bar
+    _select(bar.date_basis, "close")
+    emitted: list[object] = []
+    bar.filter_changed.connect(emitted.append)
+    window.opportunities.filter_bar.dates.setChecked(True)
+    for edit in (bar.date_from, window.opportunities.filter_bar.date_from):
+        edit.setFocus()
+        edit.lineEdit().selectAll()
+        qtbot.keyClicks(edit, "1/31/27")
+        edit.interpretText()
+        assert edit.date_value() == date(2027, 1, 31)
+    assert emitted and emitted[-1].date_from == date(2027, 1, 31)

@@ -118,7 +118,9 @@ def test_the_demo_fleet_calendar_shows_who_has_which_car_by_day_and_week(
     assert len(rows) == 2 and any("Tiguan" in r for r in rows)  # the demo fleet only
     week = dialog.booked_cells()
     tiguan = next(r for r, text in enumerate(rows) if "Tiguan" in text)
-    assert week == {(tiguan, 0): "10:00–11:00 Anna, Rossi, Maria"}  # a week from the day
+    assert week == {
+        (tiguan, 0): "10:00\u202fAM–11:00\u202fAM Anna, Rossi, Maria"
+    }  # a week from the day
 
     dialog.day_button.setChecked(True)
     day = dialog.booked_cells()

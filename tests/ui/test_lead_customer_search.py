@@ -15,6 +15,8 @@ from app.services import accounts, leads
 from app.services.accounts import AccountInput
 from app.services.leads import LeadInput
 from app.services.workspace import UserInfo
+from tests.ui.shipped_catalogue import use_shipped
+from tests.ui.test_dashboard import _shown_text_fits
 from tests.ui.test_form_statements import statements_sent
 from ui.customers.customer_list import AccountListPage
 from ui.leads.lead_list import LeadListPage
@@ -103,8 +105,10 @@ def test_the_lead_list_fits_a_laptop_screen_and_shows_its_search_hint_where_ther
 ) -> None:
     page = LeadListPage()
     qtbot.addWidget(page)
-    # Long entries in the filters give way on a 1366 pixels wide screen...
+    # Long entries in the filters give way on a 1366 pixels wide screen, chosen or not...
     page.consent.addItem("A very long name of a marketing consent to choose " * 2)
+    assert page.minimumSizeHint().width() <= 1366 - 40
+    page.consent.setCurrentIndex(page.consent.count() - 1)
     assert page.minimumSizeHint().width() <= 1366 - 40
     # ...and the search box asks for the room to show its hint whole.
     search = page.search
@@ -113,3 +117,27 @@ def test_the_lead_list_fits_a_laptop_screen_and_shows_its_search_hint_where_ther
     page.resize(1900, 700)
     page.show()
     qtbot.waitUntil(lambda: search.width() > hint)
+
+
+def test_the_lead_list_shows_its_filters_choices_whole_on_a_laptop_in_german(
+    qtbot,  # type: ignore[no-untyped-def]
+    user: UserInfo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    german = use_shipped(tmp_path, monkeypatch, "de")
+    next(german)
+    try:
+        page = LeadListPage()
+        qtbot.addWidget(page)
+        page.resize(1366 - 40, 700)
+        page.show()
+        qtbot.waitExposed(page)
+        assert page.status.currentText() == "Offene Interessenten"
+        assert page.consent.currentText() == "Jede Werbeeinwilligung"
+        for combo in (page.status, page.owner, page.channel, page.consent):
+            assert _shown_text_fits(combo), combo.currentText()
+        # The search box gave way, and still leaves room to type.
+        assert page.search.width() >= page.search.fontMetrics().averageCharWidth() * 24
+    finally:
+        next(german, None)

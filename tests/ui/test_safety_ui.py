@@ -31,8 +31,8 @@ def test_the_restore_dialog_lists_backups_with_date_and_size(qtbot, user: UserIn
     dialog = RestoreDialog()
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 2
-    assert dialog.table.item(0, dialog.COL_DATE).text() == "2026-11-30 08:20"
-    assert dialog.table.item(1, dialog.COL_DATE).text() == "2026-11-29 08:15"
+    assert dialog.table.item(0, dialog.COL_DATE).text() == "Nov 30, 2026, 8:20\u202fAM"
+    assert dialog.table.item(1, dialog.COL_DATE).text() == "Nov 29, 2026, 8:15\u202fAM"
     assert dialog.table.item(0, dialog.COL_SIZE).text().endswith("KB")
     assert dialog.table.item(0, dialog.COL_KIND).text() == "regular backup"
     assert dialog.selected() == dialog.backups[0]
@@ -50,8 +50,8 @@ def test_restoring_from_the_dialog_asks_restores_and_says_which_backup(
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.restored) as signal:
         assert dialog.restore_selected()
-    assert "2026-11-30 08:20" in asked[0]
-    assert "2026-11-30 08:20" in told[0] and "set-aside-" in told[0]
+    assert "Nov 30, 2026, 8:20\u202fAM" in asked[0]
+    assert "Nov 30, 2026, 8:20\u202fAM" in told[0] and "set-aside-" in told[0]
     assert signal.args[0].set_aside is not None
     topics = [r[0] for r in database.execute_sql("SELECT topic FROM opportunity")]
     assert topics == ["Kept"]
@@ -116,7 +116,7 @@ def test_a_damaged_database_offers_the_newest_good_backup(
     assert problems
     box = DamagedDatabaseBox(db, problems, backups.newest_good_backup())
     qtbot.addWidget(box)
-    assert "integrity check" in box.text() and "2026-11-30 07:00" in box.text()
+    assert "integrity check" in box.text() and "Nov 30, 2026, 7:00\u202fAM" in box.text()
     assert box.restore_button is not None and box.defaultButton() is box.restore_button
     told = answer(monkeypatch, "information")
     assert restore_offered(box, db)
@@ -239,7 +239,7 @@ def test_the_start_up_checks_report_a_damaged_database_and_the_window_restores(
     with qtbot.waitSignal(checks.done, timeout=10_000):
         checks.start()
     qtbot.waitUntil(lambda: bool(told), timeout=5_000)
-    assert "2026-11-30 07:00" in chosen[0]
+    assert "Nov 30, 2026, 7:00\u202fAM" in chosen[0]
     assert workspace.quick_check(db) == []
     assert "Restored the backup" in told[0]
     # Whoever goes on signs in against the restored database; its list is read then.

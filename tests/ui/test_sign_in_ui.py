@@ -100,7 +100,7 @@ def test_wrong_passwords_are_told_and_the_lock_out_is_said(qtbot, db: Path, monk
         dialog.sign_in_button.setEnabled(True)
         dialog.password.setText("still not bert's password")
         dialog.sign_in_button.click()
-    assert "locked after 5 failed sign-ins, until 18:17" in dialog.message.text()
+    assert "locked after 5 failed sign-ins, until 6:17\u202fPM" in dialog.message.text()
     assert "administrator unlocks it" in dialog.message.text()
     assert dialog.result() != SignInDialog.DialogCode.Accepted
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.domain.reading import format_day
+from app.domain.reading import format_clock, format_day, format_moment
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext, pgettext
 from app.services import activities, teams
@@ -76,8 +76,8 @@ class AgendaColumn(Column[Row]):
 
 
 def _slot(a: AgendaActivity, _today: date) -> str:
-    end = f"–{a.ends_at:%H:%M}" if a.ends_at else ""
-    return f"{a.starts_at:%H:%M}{end}"
+    end = f"–{format_clock(a.ends_at)}" if a.ends_at else ""
+    return f"{format_clock(a.starts_at)}{end}"
 
 
 def _late(a: AgendaActivity, today: date) -> str:
@@ -118,7 +118,7 @@ def today_columns(today: date) -> tuple[AgendaColumn[AgendaActivity], ...]:
 
 def overdue_columns(today: date) -> tuple[AgendaColumn[AgendaActivity], ...]:
     return (
-        AgendaColumn(FieldLabel("activity.due"), lambda a: f"{a.starts_at:%Y-%m-%d %H:%M}"),
+        AgendaColumn(FieldLabel("activity.due"), lambda a: format_moment(a.starts_at)),
         AgendaColumn(N_("Late"), lambda a: _late(a, today), late=True),
         AgendaColumn(FieldLabel("activity.kind"), lambda a: kind_label(a.kind)),
         AgendaColumn(FieldLabel("activity.subject"), lambda a: a.subject, elastic=True),
@@ -154,14 +154,14 @@ def stale_columns(_today: date) -> tuple[AgendaColumn[AgendaOpportunity], ...]:
 
 def _day(e: ComingEntry) -> str:
     names = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
-    return f"{names[e.starts_at.weekday()]} {e.starts_at:%Y-%m-%d}"
+    return f"{names[e.starts_at.weekday()]} {format_day(e.starts_at.date())}"
 
 
 def _coming_time(e: ComingEntry) -> str:
     if e.kind == activities.CLOSE_DATE:
         return ""
-    end = f"–{e.ends_at:%H:%M}" if e.ends_at else ""
-    return f"{e.starts_at:%H:%M}{end}"
+    end = f"–{format_clock(e.ends_at)}" if e.ends_at else ""
+    return f"{format_clock(e.starts_at)}{end}"
 
 
 def _coming_customer(e: ComingEntry) -> str:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import reading
-from app.domain.reading import format_day
+from app.domain.reading import format_clock, format_day
 from app.i18n import _
 from app.services import activities
 from app.services.activities import CalendarBooking, VehicleCalendar
@@ -176,8 +176,8 @@ def _weekday(day: date) -> str:
 
 def _booking_text(booking: CalendarBooking) -> str:
     return _("{start}–{end} {owner}, {customer}").format(
-        start=f"{booking.starts_at:%H:%M}",
-        end=f"{booking.ends_at:%H:%M}",
+        start=format_clock(booking.starts_at),
+        end=format_clock(booking.ends_at),
         owner=booking.owner or _("no owner"),
         customer=booking.customer or "—",
     )

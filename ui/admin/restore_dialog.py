@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.fields import label
+from app.domain.reading import format_moment
 from app.i18n import _
 from app.services import backups, workspace
 from app.services.backups import BackupError, BackupInfo, RestoreResult
@@ -77,7 +78,7 @@ class RestoreDialog(QDialog):
         self.backups = backups.list_backups()
         self.table.setRowCount(len(self.backups))
         for row, copy in enumerate(self.backups):
-            cells = [f"{copy.taken_at:%Y-%m-%d %H:%M}", copy.kind, copy.size_label, copy.name]
+            cells = [format_moment(copy.taken_at), copy.kind, copy.size_label, copy.name]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(VALUE_ROLE, str(copy.path))
@@ -107,7 +108,7 @@ class RestoreDialog(QDialog):
                 "Replace the database with the backup of {taken} ({kind})? Changes saved after "
                 "it was taken will no longer be in the database; the database as it is now is "
                 "kept aside."
-            ).format(taken=f"{copy.taken_at:%Y-%m-%d %H:%M}", kind=copy.kind),
+            ).format(taken=format_moment(copy.taken_at), kind=copy.kind),
             YES | NO,
             NO,
         )

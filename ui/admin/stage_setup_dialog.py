@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app import i18n
 from app.domain.choices import ProcessKind
 from app.domain.fields import label
+from app.domain.reading import format_clock
 from app.domain.validation import ValidationError
 from app.i18n import N_, _, ngettext
 from app.services import stage_setup
@@ -404,7 +405,7 @@ class StageSetupDialog(QDialog):
         if saved:
             self.saved_label.setText(
                 ngettext("Saved {n} stage at {time}.", "Saved {n} stages at {time}.", saved).format(
-                    n=saved, time=f"{datetime.now():%H:%M}"
+                    n=saved, time=format_clock(datetime.now())
                 )
             )
         self._update_buttons()

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
+    QStyleOptionComboBox,
     QVBoxLayout,
     QWidget,
 )
@@ -114,6 +116,33 @@ class EmptyNotice(QFrame):
             # The list below moves now, before the filter's rows are painted, rather than in
             # a later layout pass that painted them a second time.
             page.layout().activate()
+
+
+# The widest a filter combo asks to be to show its choice whole, in average characters: a
+# longer choice (a long facility's name) is cut rather than widen the window.
+CHOICE_CHARACTERS = 24
+
+
+def show_choice_whole(combo: QComboBox) -> None:
+    """The combo no narrower than its current choice (up to CHOICE_CHARACTERS), as the
+    choice changes: the bar's search box gives way first, so that 'Open leads' is not
+    read as 'Open le'."""
+
+    def fit() -> None:
+        metrics = combo.fontMetrics()
+        text = min(
+            metrics.horizontalAdvance(combo.currentText()),
+            metrics.averageCharWidth() * CHOICE_CHARACTERS,
+        )
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        size = combo.style().sizeFromContents(
+            QStyle.ContentsType.CT_ComboBox, option, QSize(text, metrics.height()), combo
+        )
+        combo.setMinimumWidth(size.width())
+
+    combo.currentIndexChanged.connect(fit)
+    fit()
 
 
 def add_captioned_filter(bar: QHBoxLayout, caption: str, combo: QComboBox) -> None:

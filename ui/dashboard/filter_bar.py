@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from app.domain.choices import Condition
 from app.i18n import _
 from app.services import dashboard, reference, teams
 from app.services.dashboard import DashboardFilter
 from ui.common.list_filters import fill_filter_combo
-from ui.common.widgets import date_format, to_date
+from ui.common.widgets import DateEdit, to_date
 
 
-def _date_edit(value: QDate) -> QDateEdit:
-    edit = QDateEdit(value)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(date_format())
+def _date_edit(value: QDate) -> DateEdit:
+    edit = DateEdit()
+    edit.setDate(value)
     return edit
 
 

@@ -592,7 +592,7 @@ class LeadDialog(LeadMovesDialog):
     def show_saved(self, detail: LeadDetail) -> None:
         self.lead_id = detail.id
         self._load(detail)
-        self.say(_("Saved at {time}.").format(time=f"{datetime.now():%H:%M}"))
+        self.say(_("Saved at {time}.").format(time=reading.format_clock(datetime.now())))
         changes.record_changes().announce(changes.LEAD, detail.id)
         self.saved.emit(detail.id)
 

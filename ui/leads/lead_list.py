@@ -22,6 +22,7 @@ from ui.common.list_filters import (
     SearchListPage,
     add_captioned_filter,
     fill_filter_combo,
+    show_choice_whole,
 )
 from ui.common.personal_data import personal_data_menu
 from ui.common.record_table import FOREGROUND, PagedTableModel
@@ -119,10 +120,11 @@ class LeadListPage(SearchListPage):
         self.consent = QComboBox()
         fill_filter_combo(self.consent, _("Any marketing consent"), consent_filter_items())
         self.reload_choices()
-        # Wide enough for their entries where there is room; on a laptop's screen (and in
-        # the longer languages) they give way, so that the bar fits the window.
+        # Each shows its choice whole; on a laptop's screen (and in the longer languages)
+        # the search box gives way, so that the bar fits the window.
         for combo in (self.status, self.owner, self.channel, self.consent):
-            combo.setMinimumWidth(combo.fontMetrics().averageCharWidth() * 10 + 30)
+            show_choice_whole(combo)
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 24)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
         add_captioned_filter(bar, label("lead.status"), self.status)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.choices import Status
 from app.domain.fields import label as field_label
+from app.domain.reading import format_clock
 from app.domain.rights import Right
 from app.domain.validation import ValidationError
 from app.i18n import N_, _
@@ -680,7 +681,7 @@ class OpportunityDialog(RecordDialog):
         self.opportunity_id = detail.id
         self._load(form)
         self.show_messages({}, detail.warnings)
-        self.say(_("Saved at {time}.").format(time=f"{datetime.now():%H:%M}"))
+        self.say(_("Saved at {time}.").format(time=format_clock(datetime.now())))
         record_changes().announce(OPPORTUNITY, detail.id)
         self.saved.emit(detail.id)
 

@@ -12,7 +12,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFrame,
     QHBoxLayout,
     QInputDialog,
@@ -46,7 +45,7 @@ from ui.common.qt import (
 )
 from ui.common.record_table import ListPage, PagedTableModel, RecordTableView
 from ui.common.texts import FieldLabel
-from ui.common.widgets import date_format, to_date
+from ui.common.widgets import DateEdit, to_date
 
 OVERDUE_BRUSH = QBrush(QColor("#b3261e"))
 CLOSED_BRUSH = QBrush(QColor("#6b6b6b"))
@@ -268,10 +267,10 @@ class OpportunityFilterBar(QWidget):
         self.facility = QComboBox()
         self.status = QComboBox()
         self.dates = QCheckBox(_("Close date"))
-        self.date_from = _date_edit()
+        self.date_from = DateEdit()
         self.date_from.setMinimumDate(NO_EARLIEST)
         self.date_from.setSpecialValueText(_("any date"))
-        self.date_to = _date_edit()
+        self.date_to = DateEdit()
         today = QDate.currentDate()
         self.date_from.setDate(today)
         self.date_to.setDate(today.addMonths(1))
@@ -479,13 +478,6 @@ class OpportunityFilterBar(QWidget):
 
     def _emit(self) -> None:
         self.filter_changed.emit(self.current_filter())
-
-
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(date_format())
-    return edit
 
 
 class FilterChip(QFrame):

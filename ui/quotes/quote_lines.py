@@ -390,7 +390,7 @@ class QuoteLineTableModel(QAbstractTableModel):
 
 def _signed(value: Decimal, currency: str) -> str:
     figure = money.format_amount(abs(value), currency)
-    return f"−{figure}" if value < 0 else figure
+    return f"{money.MINUS}{figure}" if value < 0 else figure
 
 
 class KindDelegate(QStyledItemDelegate):

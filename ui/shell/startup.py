@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app import logs
+from app.domain.reading import format_moment
 from app.i18n import _
 from app.services import backups, errors, workspace
 from app.services.backups import BackupError, BackupInfo
@@ -53,7 +54,7 @@ class DamagedDatabaseBox(QMessageBox):
             way_out = _(
                 "The newest good backup is from {taken} ({name}). Restoring it brings back the "
                 "data as it was then; the damaged database is kept aside in the backup folder."
-            ).format(taken=f"{backup.taken_at:%Y-%m-%d %H:%M}", name=backup.name)
+            ).format(taken=format_moment(backup.taken_at), name=backup.name)
         else:
             way_out = _(
                 "There is no good backup to restore. Keep the file as it is and ask whoever "

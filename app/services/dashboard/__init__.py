@@ -23,7 +23,7 @@ from app.domain.rights import Right
 from app.i18n import current
 from app.services import access
 from app.services.dashboard.export import csv_rows, export_csv
-from app.services.dashboard.funnel import build_funnel
+from app.services.dashboard.funnel import build_funnel, funnel_ids
 from app.services.dashboard.labels import (
     BREAKDOWNS,
     DATE_BASES,
@@ -102,7 +102,9 @@ def load(
     read = None
     if db.aggregate_scope(base) is None:
         months = [(start, end) for _label, start, end in _months(today)]
-        read = dashboard_once.read_once(base, breakdown, today, months)
+        # The funnel's figures are read beside the pass, on a connection of their own.
+        ids = funnel_ids(stages) or None
+        read = dashboard_once.read_once(base, breakdown, today, months, now, ids)
     pipe, forecast = pipeline_and_forecast(
         base, breakdown, today, names, stages, context, read=read
     )

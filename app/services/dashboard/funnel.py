@@ -4,6 +4,7 @@ are open in it, and how long a visit lasts; and how the opportunities ended."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -20,6 +21,21 @@ from app.services.dashboard.open_pipeline import shipped_keys
 from app.services.dashboard.results import Funnel, FunnelStage, Pipeline, ReasonCount, drill
 
 
+def funnel_names(stages: list[db.StageRow]) -> list[str]:
+    """The funnel's stages by name, in the process's order (a name once)."""
+    names: list[str] = []
+    for s in stages:
+        if s.funnel and s.name not in names:
+            names.append(s.name)
+    return names
+
+
+def funnel_ids(stages: list[db.StageRow]) -> list[int]:
+    """Every stage of a funnel stage's name, as the list's filters by name select them."""
+    names = funnel_names(stages)
+    return [s.id for s in stages if s.name in names]
+
+
 def stage_figures(
     flt: OpportunityFilter,
     today: date,
@@ -28,6 +44,7 @@ def stage_figures(
     stages: list[db.StageRow],
     path: ReadPath | None = None,
     less: db.Less | None = None,
+    read_beside: Callable[[], db.StageSums] | None = None,
 ) -> tuple[list[tuple[int, int, int, float | None]], dict[str, int] | None]:
     """Per funnel stage name: (opportunities that reached it, that went on from it, visits,
     average days per visit), each opportunity counted once however often it came back;
@@ -35,12 +52,12 @@ def stage_figures(
     last closing move left it (else None: db.lost_at reads it).
     Each move ends a visit to its from-stage and begins one to its to-stage, so
     Σ(left − now) − Σ(entered − now) over the moves is the time of every visit, those
-    still going on counted up to now: no pairing of a move with the next."""
+    still going on counted up to now: no pairing of a move with the next.
+    `read_beside`: the figures of `funnel_ids(stages)`, already being read."""
     if not names:
         return [], None
-    # Every stage of a funnel stage's name, as the list's filters by name select them.
-    ids = [s.id for s in stages if s.name in names]
-    sums = db.stage_sums(flt, today, now, ids, stages, path, less)
+    ids = funnel_ids(stages)
+    sums = read_beside() if read_beside else db.stage_sums(flt, today, now, ids, path, less)
     by_name: dict[str, list[float]] = {name: [0, 0, 0, 0.0] for name in names}
     lost_at: dict[str, int] | None = None if sums.lost_here is None else defaultdict(int)
     for s in stages:
@@ -73,14 +90,12 @@ def build_funnel(
     stored (a custom process's stages count with the standard ones of the same name, as the
     list's filters select them) and labelled as a user reads them."""
     t = translator
-    names: list[str] = []
-    for s in stages:
-        if s.funnel and s.name not in names:
-            names.append(s.name)
+    names = funnel_names(stages)
     shipped = shipped_keys(stages)
     path = read.path if read is not None else None
     less = read.less if read is not None else None
-    figures, kept_lost_at = stage_figures(base, today, now, names, stages, path, less)
+    beside = read.funnel if read is not None else None
+    figures, kept_lost_at = stage_figures(base, today, now, names, stages, path, less, beside)
     lost_at = db.lost_at(base, today) if kept_lost_at is None else kept_lost_at
     open_here: dict[str | None, int] = defaultdict(int)
     for cell in pipe.cells:
