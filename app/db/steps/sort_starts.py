@@ -24,7 +24,13 @@ owner, a changed topic, brand, model or status). The words' own trigger on the o
 now rewrites them only when what they are made of changed (it rewrote every opportunity's
 words, and so its starts, on every save). On the server nothing is made: its starts table
 has the keys it reads (schema step start_sorts). Idempotent: the triggers are replaced and
-the starts written anew."""
+the starts written anew.
+
+What it costs: at 300,000 opportunities 2.1 million starts (7 an opportunity), the table
+and its six indexes 485 MB (the file 1,372 -> 1,856 MB); the step takes 1.5 minutes there.
+A new opportunity writes its starts (about 7 rows, each with six index entries); a stage
+move, a new owner or a changed topic, brand or model rewrites its starts' keys; closing or
+reopening rewrites its words and starts. The program sends no statement more."""
 
 from __future__ import annotations
 
