@@ -357,11 +357,13 @@ def _exact_limit() -> int:
     return _EXACT_SHARE * queries.COUNT_LIMIT
 
 
-def _exact_count(flt: OpportunityFilter, terms: list[Any]) -> int:
+def _exact_count(flt: OpportunityFilter, terms: list[Any], sort: str) -> int:
     """The first term's matches (of the filter's status) counted up to _exact_limit() + 1,
-    where the filter holds nothing but a status and the term is one word (else 0)."""
+    where a word's walk could be taken: the filter holds nothing but a status, the term is
+    one word and the sort in SORT_START_ORDERS (else 0, counting nothing)."""
     if not (
         is_sqlite()
+        and sort in SORT_START_ORDERS
         and len(terms) == 1
         and isinstance(terms[0], Term)
         and terms[0].word
@@ -427,7 +429,7 @@ def search_page(
         # last one), and are walked against their list; or, more than COUNT_LIMIT of a
         # word, first looked for by the starts of its letters, their count made exact.
         if count > queries.COUNT_LIMIT:
-            exact = _exact_count(flt, terms)
+            exact = _exact_count(flt, terms, sort)
             walked = _word_walked(flt, terms, sort, descending, order, exact, offset, limit)
             if walked is not None:
                 return walked

@@ -161,6 +161,10 @@ def test_the_word_walk_is_taken_only_where_every_match_holds_the_word_at_a_start
     assert not walked("golf", "customer")  # no index of the starts in that order
     assert not walked("golf gti")  # two terms
     assert not walked("golf", owner_id=rows[0][13])  # a filter besides the status
+    # Past the count's bound the term is counted again only where a walk could be taken.
+    golf = OpportunityFilter(text="golf")
+    assert list_walks._exact_count(golf, queries.searched(golf), "brand_model") > 0
+    assert list_walks._exact_count(golf, queries.searched(golf), "est_revenue") == 0
 
 
 @pytest.mark.sqlite_only
