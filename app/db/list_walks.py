@@ -305,12 +305,13 @@ def _word_walk(
     other brands): the list's walk tested every row before them against the list of the
     matches, 35-45 ms. Every match holds the term at a word's start when the opportunities
     with a word starting so, which the trigram index's matches include, are as many as
-    those (a range of the words' table, counted up to the count: 3-6 ms); their page is
+    those (a range of the words' table, counted up to the count: 4-7 ms); their page is
     then the first of the starts' index that hold it. The walk tests at most
     _WORD_WALK_ROWS starts a row of the page: a page it comes short of is read the other
-    ways. A term of more than COUNT_LIMIT matches comes here with its count made exact
-    (_exact_count), once the first walk down the sort's index came short: "WVWZZZ" for
-    everyone, 21,000 matches, under *probability* 45-50 ms by the list's walk."""
+    ways. A term of more than COUNT_LIMIT matches, everyone's, comes here with its count
+    made exact (_exact_count), once the first walk down the sort's index came short:
+    "WVWZZZ" for everyone, 21,000 matches, under *probability* 45-50 ms by the list's
+    walk."""
     if not (
         len(terms) == 1
         and isinstance(terms[0], Term)
@@ -358,9 +359,10 @@ def _exact_limit() -> int:
 
 
 def _exact_count(flt: OpportunityFilter, terms: list[Any], sort: str) -> int:
-    """The first term's matches (of the filter's status) counted up to _exact_limit() + 1,
-    where a word's walk could be taken: the filter holds nothing but a status, the term is
-    one word and the sort in SORT_START_ORDERS (else 0, counting nothing)."""
+    """The first term's matches counted up to _exact_limit() + 1, where a word's walk could
+    be taken: everyone's, the term one word, the sort in SORT_START_ORDERS (else 0,
+    counting nothing). (Not of one status: each match's status read cost more than the
+    walk saved, "golf" among the open ones, over 30,000, 12-15 ms.)"""
     if not (
         is_sqlite()
         and sort in SORT_START_ORDERS
@@ -368,9 +370,10 @@ def _exact_count(flt: OpportunityFilter, terms: list[Any], sort: str) -> int:
         and isinstance(terms[0], Term)
         and terms[0].word
         and queries.only_status(flt)
+        and not flt.status
     ):
         return 0
-    source, params = terms[0].select(flt.status or None)
+    source, params = terms[0].select(None)
     sql = f"SELECT count(*) FROM ({source} LIMIT ?)"
     return int(database.execute_sql(sql, [*params, _exact_limit() + 1]).fetchone()[0])
 

@@ -128,9 +128,9 @@ def test_a_word_s_pages_by_the_starts_are_a_plain_reading(
 def test_a_word_of_more_matches_than_the_count_s_bound_pages_as_a_plain_reading(
     rows: list[tuple[Any, ...]], sort: str, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past the count's bound (half the term's matches here) the word's walk comes after
-    the first walk down the sort's index came short (one row tested here), its count made
-    exact."""
+    """Past the count's bound (half the term's matches here) the word's walk comes, for
+    everyone's, after the first walk down the sort's index came short (one row tested
+    here), its count made exact."""
     taken = _spy(monkeypatch, "_word_walk")
     monkeypatch.setattr(list_walks, "walk_rows", lambda count, wanted: 1)
     for text in ("golf", "wvw", "olf", "an"):
@@ -162,9 +162,11 @@ def test_the_word_walk_is_taken_only_where_every_match_holds_the_word_at_a_start
     assert not walked("golf gti")  # two terms
     assert not walked("golf", owner_id=rows[0][13])  # a filter besides the status
     # Past the count's bound the term is counted again only where a walk could be taken.
-    golf = OpportunityFilter(text="golf")
-    assert list_walks._exact_count(golf, queries.searched(golf), "brand_model") > 0
-    assert list_walks._exact_count(golf, queries.searched(golf), "est_revenue") == 0
+    searched = OpportunityFilter(text="golf")
+    assert list_walks._exact_count(searched, queries.searched(searched), "brand_model") > 0
+    assert list_walks._exact_count(searched, queries.searched(searched), "est_revenue") == 0
+    searched = OpportunityFilter(text="golf", status="open")
+    assert list_walks._exact_count(searched, queries.searched(searched), "brand_model") == 0
 
 
 @pytest.mark.sqlite_only
