@@ -16,8 +16,8 @@ from app.db.connection import is_sqlite
 from app.db.queries import fetch_all
 from app.db.server_schema import LEAD_COLUMNS
 from app.db.steps.word_starts import LEAD_WORDS
-from app.domain.text import searchable, words_of
 from app.domain.choices import Condition
+from app.domain.text import searchable, words_of
 from app.domain.validation import Validator
 from app.i18n import _
 from app.services import lead_import, matching, reference
@@ -120,7 +120,6 @@ def test_a_row_checked_whole_refuses_what_each_field_would(
     for name, message in expected.items():
         assert found.get(name) == message
     assert set(found) == set(expected)
-
 
 
 @pytest.mark.parametrize(
