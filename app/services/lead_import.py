@@ -296,6 +296,7 @@ def _import(
         "disqualify_reason",
         "created_at",
     ]
+    new = LeadStatus.NEW.value
     # The batch's rows by import key: a key met twice in one batch is one lead.
     rows: dict[str, tuple[object, ...]] = {}
     seen = swallowed_to = 0
@@ -370,7 +371,7 @@ def _import(
                     keys["email_key"],
                     keys["phone_key"],
                     owner_id,
-                    LeadStatus.NEW.value,
+                    new,
                     key,
                     "",
                     received,

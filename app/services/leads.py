@@ -180,16 +180,23 @@ def validate_lead(
         kept.channel if kept else "",
         lists.get("channel"),
     )
-    data.interest = check_code(
-        v,
-        "interest",
-        data.interest,
-        "interest",
-        _("way to pay"),
-        kept.interest if kept else "",
-        lists.get("interest"),
+    # An import's rows mostly leave these two empty: nothing to look up, no label to word.
+    data.interest = (
+        check_code(
+            v,
+            "interest",
+            data.interest,
+            "interest",
+            _("way to pay"),
+            kept.interest if kept else "",
+            lists.get("interest"),
+        )
+        if data.interest
+        else ""
     )
-    data.condition = v.choice("condition", data.condition, Condition, _("condition"))
+    data.condition = (
+        v.choice("condition", data.condition, Condition, _("condition")) if data.condition else ""
+    )
     # A browser's "de-DE,de;q=0.9" or a form's "Deutsch": kept when it is a language the
     # documents are written in, else left unknown (the dealership's is used).
     data.language = languages.from_tag(data.language)

@@ -16,10 +16,13 @@ from app.db.connection import is_sqlite
 from app.db.queries import fetch_all
 from app.db.server_schema import LEAD_COLUMNS
 from app.db.steps.word_starts import LEAD_WORDS
+from app.domain.choices import Condition
 from app.domain.text import searchable, words_of
 from app.domain.validation import Validator
-from app.services import lead_import, matching
+from app.i18n import _
+from app.services import lead_import, matching, reference
 from app.services.leads import INPUT_FIELDS, LeadInput, field_labels, validate_lead
+from app.services.reference import check_code
 from app.services.workspace import UserInfo
 
 
@@ -117,6 +120,32 @@ def test_a_row_checked_whole_refuses_what_each_field_would(
     for name, message in expected.items():
         assert found.get(name) == message
     assert set(found) == set(expected)
+
+
+@pytest.mark.parametrize(
+    ("interest", "condition"),
+    [("", ""), ("  ", " "), ("first", "new"), ("FIRST", "Used"), ("barter", "broken")],
+)
+def test_a_rows_way_to_pay_and_condition_are_checked_as_their_own_checks_do(
+    user: UserInfo, interest: str, condition: str
+) -> None:
+    """An empty way to pay or condition (most rows of an import) is left unchecked: what
+    is kept and refused is what their own checks keep and refuse."""
+    if interest == "first":  # the list's first entry, as stored and as typed otherwise
+        interest = reference.code_entries("interest")[0].code
+    elif interest == "FIRST":
+        interest = reference.code_entries("interest")[0].label.upper()
+    data = LeadInput(
+        last_name="Rossi", email="m@example.it", interest=interest, condition=condition
+    )
+    found = validate_lead(data, "DE")
+    own = Validator()
+    assert data.interest == check_code(
+        own, "interest", interest.strip(), "interest", _("way to pay")
+    )
+    assert data.condition == own.choice("condition", condition.strip(), Condition, _("condition"))
+    for name in ("interest", "condition"):
+        assert found.errors.get(name) == own.errors.get(name)
 
 
 _TEXTS = (

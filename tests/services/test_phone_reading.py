@@ -110,3 +110,55 @@ def test_a_web_forms_number_is_read_without_the_parse() -> None:
         assert matching._plus_reading(text, "DE") is not None, text
     for text in ("+0049 30 1234567", "+999 1234567", "030 1234567", "+39 02-1234567"):
         assert not matching._WITH_PLUS.fullmatch(text) or not matching._plus_reading(text, "DE")
+
+
+def _problem_by_the_characters(text: str, region: str) -> str | None:
+    """phone_problem as it read every number: its letters, then its digits counted one by
+    one, then the reading."""
+    text = text.strip()
+    if not text:
+        return None
+    if any(map(str.isalpha, text)):
+        return "letters"
+    if sum(map(str.isdigit, text)) < 5:
+        return "too short"
+    reading = matching._reading(text, region)
+    if not reading.parsed:
+        return "not a number"
+    return None if reading.possible else "wrong length"
+
+
+def _kind(problem: str | None) -> str | None:
+    if problem is None:
+        return None
+    for words, kind in (
+        ("letters", "letters"),
+        ("too short", "too short"),
+        ("not a phone", "not a number"),
+        ("wrong number", "wrong length"),
+    ):
+        if words in problem:
+            return kind
+    raise AssertionError(problem)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    text=st.text(alphabet="+0123456789 ", min_size=1, max_size=12)
+    | st.text(alphabet="+0123456789 -ab٣", min_size=1, max_size=20),
+    region=st.sampled_from(_REGIONS),
+)
+@example(text="+39 1", region="DE")
+@example(text="+39 12", region="DE")
+@example(text="+3912", region="DE")
+@example(text="+391234", region="DE")
+@example(text="+4 9 1", region="DE")
+@example(text="+39 1٣", region="DE")
+def test_a_numbers_problem_is_the_same_however_its_characters_are_counted(
+    text: str, region: str
+) -> None:
+    """A number with its country code (no letter, every character but the plus and the
+    spaces a digit) has its digits counted at once; the problem found is the same."""
+    assert _kind(matching.phone_problem(text, region)) == _problem_by_the_characters(
+        text, region
+    ), text
