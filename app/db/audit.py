@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 from datetime import datetime
-from functools import cache, reduce
+from functools import reduce
 from typing import Any
 
 from peewee import DateField, DateTimeField, DecimalField
@@ -103,22 +103,11 @@ def log_users() -> list[tuple[int, str]]:
     return list(seen.items())
 
 
-@cache
-def _models() -> dict[str, type[m.BaseModel]]:
-    """Every table's model by the name the log gives its records ("order_form")."""
-    found: dict[str, type[m.BaseModel]] = {}
-    waiting: list[type[m.BaseModel]] = [m.BaseModel]
-    while waiting:
-        for model in waiting.pop().__subclasses__():
-            found.setdefault(model._meta.table_name, model)
-            waiting.append(model)
-    return found
-
-
 def field_kind(entity: str, name: str) -> str:
     """What a field of a record the log names holds, for its values to be written as the
     screen writes them: "moment", "day", "decimal", or "" (anything else)."""
-    field = _models().get(entity, m.BaseModel)._meta.fields.get(name)
+    model = next((t for t in m.TABLES if t._meta.table_name == entity), m.BaseModel)
+    field = model._meta.fields.get(name)
     if isinstance(field, DateTimeField):
         return "moment"
     if isinstance(field, DateField):

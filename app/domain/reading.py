@@ -337,8 +337,7 @@ def format_moment(value: datetime, t: Translator | None = None) -> str:
     them: '04.12.2026, 19:48' (de), '04/12/2026 19:48' (fr), 'Dec 4, 2026, 7:48 PM' (en)."""
     t = t if t is not None else current()
     joined = str(t.locale.datetime_formats["short"])
-    clock = _dates.format_time(value, format="short", locale=t.locale)
-    return joined.replace("{1}", format_day(value.date(), t)).replace("{0}", clock)
+    return joined.replace("{1}", format_day(value.date(), t)).replace("{0}", format_clock(value, t))
 
 
 def format_clock(value: datetime | time, t: Translator | None = None) -> str:
