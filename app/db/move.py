@@ -11,12 +11,35 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from peewee import BooleanField, CharField, Database, DateField, DateTimeField, Field, TextField
+from peewee import (
+    BooleanField,
+    CharField,
+    Database,
+    DateField,
+    DateTimeField,
+    Field,
+    IntegerField,
+    TextField,
+)
 from psycopg2.extras import execute_values
 
 from app.db import migrations, models, server_schema
 from app.db.connection import read_only_connection
 from app.db.steps import SCHEMA_VERSION, aggregates
+from app.db.steps.search_sort_keys import KEPT_KEYS
+from app.db.steps.stage_entry import COLUMN as STAGE_ENTERED
+from app.db.steps.stage_entry import SERVER_KIND as STAGE_ENTERED_KIND
+
+# The columns schema steps keep on a table beside its model's fields (a save never writes
+# them), in the order the steps add them: copied with the rows, so the steps find them
+# right and write none of them again over the copy.
+_KEPT_COLUMNS = {
+    "opportunity": [
+        *((column, kind) for column, kind, *_rest in KEPT_KEYS),
+        (STAGE_ENTERED, STAGE_ENTERED_KIND),
+    ]
+}
+_KIND_FIELDS = {"TEXT": TextField, "INTEGER": IntegerField, "TIMESTAMP": DateTimeField}
 
 _BATCH = 2_000
 
@@ -84,12 +107,18 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
     try:
         with target.atomic():
             target.execute_sql("SELECT pg_advisory_xact_lock(%s)", (server_schema.SCHEMA_LOCK,))
+            target.execute_sql("SET LOCAL work_mem = '64MB'")
+            target.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")
             with target.bind_ctx(models.TABLES):
                 target.create_tables(models.TABLES)
-            migrations.create_kept(target)
+            for table, columns in _KEPT_COLUMNS.items():
+                for column, kind in columns:
+                    target.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {kind}')
             for model in models.TABLES:
                 copies.append(_copy_table(reader, target, model))
                 progress(copies[-1].table)
+            # The search structures made over the rows copied and filled set-based.
+            migrations.create_kept(target, over_rows=True)
             # The dashboard's aggregates counted from the rows copied, triggers kept on.
             aggregates.install(target)
             # After the copy: the sales' latest moves filled from the history copied.
@@ -107,9 +136,10 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
 
 def _copy_table(reader: Any, target: Database, model: type[models.Model]) -> TableCopy:
     table = model._meta.table_name
-    fields = list(model._meta.sorted_fields)
-    names = [f.column_name for f in fields]
-    convert = [_converter(f) for f in fields]
+    kept = _KEPT_COLUMNS.get(table, [])
+    names = [f.column_name for f in model._meta.sorted_fields] + [c for c, _kind in kept]
+    convert = [_converter(f) for f in model._meta.sorted_fields]
+    convert += [_converter(_KIND_FIELDS[kind]()) for _column, kind in kept]
     listed = ", ".join(f'"{n}"' for n in names)
     key = model._meta.primary_key.column_name
     rows_read = reader.execute(f'SELECT {listed} FROM "{table}" ORDER BY "{key}"')

@@ -11,6 +11,8 @@ import pytest
 
 import main
 from app import demo
+from app.db import models, move, server_schema
+from app.db.connection import connect_postgres, read_only_connection
 from app.services import opportunities, workspace
 from app.services.move_to_server import MoveError, move_to_server
 from tests import people, pg_server
@@ -78,9 +80,68 @@ def _catalogue(pg: pg_server.TestServer, url: str) -> dict[str, set[str]]:
                 "pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal",
                 "functions": "SELECT p.proname FROM pg_proc p JOIN pg_namespace n "
                 "ON n.oid = p.pronamespace WHERE n.nspname = 'public'",
+                # Each table's columns in their order, with their types and defaults.
+                "columns": "SELECT table_name || ' ' || ordinal_position || ' ' || column_name "
+                "|| ' ' || data_type || ' ' || coalesce(column_default, '') "
+                "FROM information_schema.columns WHERE table_schema = 'public'",
             }.items():
                 cur.execute(query)
                 found[kind] = {r[0] for r in cur.fetchall()}
             return found
     finally:
         conn.close()
+
+
+# What the server keeps beside the rows, by the triggers as rows are written: the search
+# texts, their words and word starts (with the starts' sort keys), the leads' and the
+# customers' starts, and the opportunity's kept sort keys and stage-entry time.
+_KEPT_READS = {
+    "opportunity_search": "SELECT id, raw, body, status FROM opportunity_search",
+    "opportunity_word": "SELECT word, opportunity_id, status FROM opportunity_word",
+    "opportunity_start": "SELECT start, opportunity_id, status, probability, brand, model "
+    "FROM opportunity_start",
+    "lead_search": "SELECT id, raw, body FROM lead_search",
+    "lead_start": "SELECT start, lead_id FROM lead_start",
+    "account_start": "SELECT start, account_id, sort_name FROM account_start",
+    "opportunity keys": "SELECT id, sort_customer, sort_stage, sort_owner, sort_facility, "
+    "stage_entered_at FROM opportunity",
+}
+
+
+def test_what_the_move_fills_at_once_equals_what_the_triggers_write_row_by_row(
+    data_dir: Path, pg: pg_server.TestServer, backend: str, signed_in_commands: None
+) -> None:
+    path = workspace.open_database(data_dir / "showroom.sqlite3")
+    people.sign_in_as("anna")
+    demo.load_demo()
+    workspace.close_database()
+
+    moved = connect_postgres(pg.url(pg.create_database()), None)
+    move.copy_into(path, moved, lambda _table: None)
+
+    # The same rows written one by one into a new database, whose triggers write what
+    # they keep for each row as the program's saves do.
+    url = pg.url(pg.create_database())
+    workspace.open_server(url)
+    workspace.close_database()
+    by_rows = connect_postgres(url, None)
+    reader = read_only_connection(path)
+    try:
+        with by_rows.atomic():
+            tables = ", ".join(f'"{m._meta.table_name}"' for m in models.TABLES)
+            by_rows.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            for model in models.TABLES:
+                move._copy_table(reader, by_rows, model)
+        server_schema.fold_pending(by_rows, "opportunity_search")
+        server_schema.fold_pending(by_rows, "lead_search")
+    finally:
+        reader.close()
+
+    try:
+        for name, query in _KEPT_READS.items():
+            rows = sorted(moved.execute_sql(query).fetchall(), key=repr)
+            assert rows, name
+            assert rows == sorted(by_rows.execute_sql(query).fetchall(), key=repr), name
+    finally:
+        moved.close()
+        by_rows.close()

@@ -56,13 +56,13 @@ _TRIGGER = server_trigger(
 )
 
 
-def create_opportunity_starts(db: Database) -> None:
-    """The server's table, its indexes and trigger (idempotent; nothing on SQLite): for a
-    new database, a move to the server (before the rows are copied, so the trigger writes
-    the starts) and the step. Needs the search table (opportunity_search) in place."""
+def create_opportunity_starts(db: Database, indexes: bool = True) -> None:
+    """The server's table, its trigger and (unless told) its indexes (idempotent; nothing on
+    SQLite): for a new database, a move to the server and the step. Needs the search table
+    (opportunity_search) in place."""
     if is_sqlite(db):
         return
-    for statement in [_TABLE, *_INDEXES, *_TRIGGER]:
+    for statement in [_TABLE, *_TRIGGER, *(_INDEXES if indexes else ())]:
         db.execute_sql(statement)
 
 

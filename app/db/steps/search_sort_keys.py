@@ -176,7 +176,10 @@ def fill_sort_keys(db: Database) -> None:
     """Every opportunity's kept keys read anew from their tables, and on SQLite the phone
     numbers' index from the customers (idempotent)."""
     keys = ", ".join(f"{k[0]} = {_read(k, 'opportunity')}" for k in KEPT_KEYS)
-    db.execute_sql(f"UPDATE opportunity SET {keys}")
+    # Only the rows whose keys differ are written (a moved database's came with its rows).
+    distinct = "IS NOT" if is_sqlite(db) else "IS DISTINCT FROM"
+    differ = " OR ".join(f"{k[0]} {distinct} {_read(k, 'opportunity')}" for k in KEPT_KEYS)
+    db.execute_sql(f"UPDATE opportunity SET {keys} WHERE {differ}")
     if is_sqlite(db):
         db.execute_sql(f"INSERT INTO {PHONE_SEARCH} ({PHONE_SEARCH}) VALUES ('rebuild')")
     # (Statistics for the new indexes where the planner reads any: SQLite keeps none until

@@ -21,6 +21,7 @@ from peewee import Database
 from app.db.connection import is_sqlite
 
 COLUMN = "stage_entered_at"
+SERVER_KIND = "TIMESTAMP"  # the column's type on the server
 # (owner_id, status, est_close_date, stage_id, stage_entered_at): a salesperson's open
 # sales by close date (their list), with what the agenda tests. Named here, not by peewee:
 # the name peewee makes is longer than the server's 63 characters.
@@ -85,7 +86,7 @@ def create_stage_entry(db: Database) -> None:
     history, the agenda's index and the triggers made anew; idempotent. For a new database,
     a database moved onto the server (after its rows are copied) and the step."""
     if COLUMN not in {c.name for c in db.get_columns("opportunity")}:
-        kind = "DATETIME" if is_sqlite(db) else "TIMESTAMP"
+        kind = "DATETIME" if is_sqlite(db) else SERVER_KIND
         db.execute_sql(f'ALTER TABLE "opportunity" ADD COLUMN "{COLUMN}" {kind}')
     fill_stage_entry(db)
     columns = ", ".join(f'"{c}"' for c in _AGENDA_COLUMNS)
@@ -102,12 +103,15 @@ def create_stage_entry(db: Database) -> None:
 
 def fill_stage_entry(db: Database) -> None:
     """Every sale's column set from its history, in one statement: its latest move's time,
-    none for a sale without one. The grouping walks (opportunity_id, created_at) in order."""
+    none for a sale without one. The grouping walks (opportunity_id, created_at) in order.
+    Only the rows whose time differs are written (a moved database's came with its rows)."""
+    distinct = "IS NOT" if is_sqlite(db) else "IS DISTINCT FROM"
     db.execute_sql(
         f"""UPDATE "opportunity" SET "{COLUMN}" = latest.at
         FROM (SELECT opportunity_id, max(created_at) AS at FROM stage_change
               GROUP BY opportunity_id) AS latest
-        WHERE latest.opportunity_id = "opportunity".id"""
+        WHERE latest.opportunity_id = "opportunity".id
+          AND "opportunity"."{COLUMN}" {distinct} latest.at"""
     )
 
 
