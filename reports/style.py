@@ -57,7 +57,6 @@ DUE_FILL = colors.HexColor("#dde6f0")
 STRIPE_FILL = colors.HexColor("#f6f8fa")
 DRAFT_INK = colors.Color(0.75, 0.1, 0.1, alpha=0.13)
 
-MINUS = money.MINUS
 
 TITLES = {
     DocumentKind.QUOTE.value: NP_("document", "Quote"),
@@ -89,8 +88,7 @@ def title(snapshot: DocumentSnapshot, t: Translator = ENGLISH) -> str:
 
 def format_amount(value: Decimal, currency: str, t: Translator = ENGLISH) -> str:
     """A figure of a table, in the document's locale: '12.500,00' (de), with a true minus."""
-    figure = money.format_amount(abs(value), currency, t)
-    return f"{MINUS}{figure}" if value < 0 else figure
+    return money.format_signed(value, currency, t)
 
 
 def choice_label(choice: type[Choice], value: str, t: Translator) -> str:

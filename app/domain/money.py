@@ -111,6 +111,13 @@ def format_amount(amount: Decimal, currency: str, t: Translator | None = None) -
 MINUS = "\u2212"
 
 
+def format_signed(amount: Decimal, currency: str, t: Translator | None = None) -> str:
+    """A figure of a table (a quote's lines, a document's): as format_amount, a negative one
+    with a true minus ('−22,000.00'), as format_money writes a total."""
+    figure = format_amount(abs(amount), currency, t)
+    return f"{MINUS}{figure}" if amount < 0 else figure
+
+
 def format_money(amount: Decimal, currency: str, t: Translator | None = None) -> str:
     """As CLDR writes money in the locale (the screen's when `t` is not given): '€12,500.00'
     (en), '12.500,00\u00a0€' (de and it), '12\u202f500,00\u00a0€' (fr); a negative amount

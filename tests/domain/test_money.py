@@ -77,6 +77,9 @@ def test_format_money_writes_it_as_cldr_does_in_each_locale() -> None:
     assert money.format_money(Decimal("-13400"), "EUR", translator("de")) == (
         "\u221213.400,00\u00a0€"
     )
+    # A line's figure (a trade-in's allowance) signed the same way, without its currency.
+    assert money.format_signed(Decimal("-22000"), "EUR", translator("de")) == "\u221222.000,00"
+    assert money.format_signed(Decimal("22000"), "EUR") == "22,000.00"
     i18n.set_language("fr")
     try:
         assert money.format_money(Decimal("12500"), "EUR") == "12\u202f500,00\u00a0€"

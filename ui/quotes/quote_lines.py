@@ -351,7 +351,7 @@ class QuoteLineTableModel(QAbstractTableModel):
             if column == COL_VAT:
                 return _("margin") if line.margin_scheme and role == DISPLAY else line.vat_rate
             net = self.line_net(row)
-            return "" if net is None else _signed(net, self.currency)
+            return "" if net is None else money.format_signed(net, self.currency)
         if role == ALIGNMENT and column in (COL_QUANTITY, COL_PRICE, COL_VAT, COL_NET):
             return RIGHT
         if role == TOOLTIP:
@@ -386,11 +386,6 @@ class QuoteLineTableModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, COL_NET))
         self.changed.emit()
         return True
-
-
-def _signed(value: Decimal, currency: str) -> str:
-    figure = money.format_amount(abs(value), currency)
-    return f"{money.MINUS}{figure}" if value < 0 else figure
 
 
 class KindDelegate(QStyledItemDelegate):
