@@ -89,9 +89,22 @@ def _is_empty(target: Database) -> bool:
     return not set(target.get_tables()) - {"schema_version"}
 
 
+# What a move does after its tables' rows, each reported to its `progress` as it starts:
+# the search structures made and filled, the dashboard's figures counted, the server's
+# statistics and visibility map written (so its first searches are planned from the data
+# and read their indexes alone).
+SEARCH_STEP, DASHBOARD_STEP, STATISTICS_STEP = "search", "dashboard", "statistics"
+FINISHING_STEPS = (SEARCH_STEP, DASHBOARD_STEP, STATISTICS_STEP)
+
+
 def table_count() -> int:
-    """How many tables a move copies (what its progress counts)."""
+    """How many tables a move copies."""
     return len(models.TABLES)
+
+
+def step_count() -> int:
+    """How many steps a move reports to its progress: each table, then FINISHING_STEPS."""
+    return table_count() + len(FINISHING_STEPS)
 
 
 def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -> list[TableCopy]:
@@ -118,8 +131,10 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
                 copies.append(_copy_table(reader, target, model))
                 progress(copies[-1].table)
             # The search structures made over the rows copied and filled set-based.
+            progress(SEARCH_STEP)
             migrations.create_kept(target, over_rows=True)
             # The dashboard's aggregates counted from the rows copied, triggers kept on.
+            progress(DASHBOARD_STEP)
             aggregates.install(target)
             # After the copy: the sales' latest moves filled from the history copied.
             migrations.create_filled(target)
@@ -129,6 +144,11 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
             target.execute_sql("INSERT INTO schema_version (version) VALUES (%s)", (version,))
         server_schema.fold_pending(target, "opportunity_search")
         server_schema.fold_pending(target, "lead_search")
+        # Outside the transaction (VACUUM runs in none): every page of the new tables
+        # marked visible and their statistics gathered now, not by the first readers.
+        progress(STATISTICS_STEP)
+        tables = ", ".join(f'"{t}"' for t in sorted(target.get_tables()))
+        target.execute_sql(f"VACUUM (ANALYZE) {tables}")
     finally:
         reader.close()
     return copies

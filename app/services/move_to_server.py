@@ -9,12 +9,21 @@ from pathlib import Path
 from app import paths
 from app.db import move
 from app.db.connection import connect_postgres
-from app.db.move import TableCopy
+from app.db.move import DASHBOARD_STEP, SEARCH_STEP, STATISTICS_STEP, TableCopy, table_count
 from app.domain.rights import Right
 from app.i18n import _
 from app.services import access
 
-__all__ = ["MoveError", "TableCopy", "move_this_workstation", "move_to_server"]
+__all__ = [
+    "DASHBOARD_STEP",
+    "SEARCH_STEP",
+    "STATISTICS_STEP",
+    "MoveError",
+    "TableCopy",
+    "move_this_workstation",
+    "move_to_server",
+    "table_count",
+]
 
 
 class MoveError(RuntimeError):
@@ -68,15 +77,16 @@ def move_this_workstation(
     progress: Callable[[int, int, str], None] = lambda _done, _total, _table: None,
 ) -> list[TableCopy]:
     """The administrator's move of this workstation's database (the file open now) to the
-    server, from the window: `progress` hears each table copied (how many of how many).
+    server, from the window: `progress` hears each table copied and each finishing step
+    as it starts (a table's name or a step's: how many of how many).
     Runs beside the window (a worker thread): the file is only read."""
     access.require(Right.SETUP)
-    total = move.table_count()
+    total = move.step_count()
     done = 0
 
-    def copied(table: str) -> None:
+    def copied(step: str) -> None:
         nonlocal done
         done += 1
-        progress(done, total, table)
+        progress(done, total, step)
 
     return move_to_server(url, password, paths.database_path(), copied)

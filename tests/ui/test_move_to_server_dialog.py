@@ -56,9 +56,17 @@ def test_an_administrator_moves_the_open_database_and_connects_the_workstation(
 
     dialog.fields.password_edit.setText(pg_server.PASSWORD)
     seen: list[tuple[int, int]] = []
+    texts: list[str] = []
     dialog.progress.valueChanged.connect(
         lambda value: seen.append((value, dialog.progress.maximum()))
     )
+    shown_format = dialog.progress.setFormat
+
+    def said(text: str) -> None:
+        texts.append(text)
+        shown_format(text)
+
+    dialog.progress.setFormat = said  # type: ignore[method-assign]
     _move(qtbot, dialog)
     assert dialog.message.text().startswith("Moved: "), dialog.message.text()
     tables = {
@@ -66,7 +74,15 @@ def test_an_administrator_moves_the_open_database_and_connects_the_workstation(
         for i in range(dialog.tables.topLevelItemCount())
     }
     assert tables["opportunity"] == "1" and tables["account"] == "1"
-    assert seen and seen[-1][0] == seen[-1][1] == len(m.TABLES)
+    # Each table, then what the move does after the rows, each said as it starts.
+    assert seen and seen[-1][0] == seen[-1][1] == len(m.TABLES) + 3
+    opportunity = [model._meta.table_name for model in m.TABLES].index("opportunity") + 1
+    assert f"opportunity: {opportunity} of {len(m.TABLES)} tables copied" in texts
+    assert texts[-3:] == [
+        "Making the search indexes on the server …",
+        "Counting the dashboard's figures …",
+        "Gathering the server's statistics …",
+    ]
     assert _sha(db) == before  # the file is as it was
     assert "keep it as the last copy" in dialog.next_steps.text()
     dialog.show()

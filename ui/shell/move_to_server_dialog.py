@@ -28,10 +28,21 @@ from ui.common.widgets import ERROR_COLOUR
 from ui.shell.site_server_dialog import ServerFields, chosen_server, keep_choice
 
 
+def _finishing_step(step: str) -> str:
+    """What the move does after the tables' rows, in words ("" for a table's name)."""
+    if step == move_to_server.SEARCH_STEP:
+        return _("Making the search indexes on the server …")
+    if step == move_to_server.DASHBOARD_STEP:
+        return _("Counting the dashboard's figures …")
+    if step == move_to_server.STATISTICS_STEP:
+        return _("Gathering the server's statistics …")
+    return ""
+
+
 class MoveWorker(QThread):
     """The move, beside the window: the file is read, the server written."""
 
-    progressed = Signal(int, int, str)  # tables done, tables in all, the last one
+    progressed = Signal(int, int, str)  # steps done, steps in all, a table or a step
     moved = Signal(list)  # list[TableCopy]
     refused = Signal(str)  # why not, in words
 
@@ -156,12 +167,16 @@ class MoveToServerDialog(QDialog):
         self.worker.finished.connect(self._finished)
         self.worker.start()
 
-    def _progressed(self, done: int, total: int, table: str) -> None:
+    def _progressed(self, done: int, total: int, step: str) -> None:
         self.progress.setRange(0, total)
         self.progress.setValue(done)
+        finishing = _finishing_step(step)
+        if finishing:
+            self.progress.setFormat(finishing)
+            return
         self.progress.setFormat(
             _("{table}: {done} of {total} tables copied").format(
-                table=table, done=done, total=total
+                table=step, done=done, total=move_to_server.table_count()
             )
         )
 
