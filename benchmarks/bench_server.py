@@ -17,7 +17,7 @@ statements than its limit.
 Without --server it starts a server of its own (tests/pg_server.py). At each size (half as
 many customers) the file is moved and timed; at the end each screen's growth from one size
 to the next is checked against the data's (measure.Targets.growth), which exits 1 too.
-Moving 300,000 opportunities takes some 15 minutes.
+Moving 300,000 opportunities takes some 13 minutes.
 """
 
 from __future__ import annotations
