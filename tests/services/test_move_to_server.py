@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import peewee
 import psycopg2
 import pytest
 
@@ -145,3 +146,33 @@ def test_what_the_move_fills_at_once_equals_what_the_triggers_write_row_by_row(
     finally:
         moved.close()
         by_rows.close()
+
+
+def test_a_server_refusing_the_vacuum_still_has_the_rows_moved(
+    data_dir: Path, pg: pg_server.TestServer, backend: str, signed_in_commands: None
+) -> None:
+    path = workspace.open_database(data_dir / "showroom.sqlite3")
+    people.sign_in_as("anna")
+    demo.load_demo()
+    total = opportunities.count(opportunities.OpportunityFilter())
+    workspace.close_database()
+    target = connect_postgres(pg.url(pg.create_database()), None)
+    send = target.execute_sql
+    refused: list[str] = []
+
+    def refusing(sql: str, *args: object, **kwargs: object) -> object:
+        if sql.startswith("VACUUM"):
+            refused.append(sql)
+            raise peewee.OperationalError("must be owner of table")
+        return send(sql, *args, **kwargs)
+
+    target.execute_sql = refusing  # type: ignore[method-assign]
+    steps: list[str] = []
+    try:
+        copies = move.copy_into(path, target, steps.append)
+        assert refused and steps[-1] == move.STATISTICS_STEP
+        assert {c.table: c.rows for c in copies}["opportunity"] == total
+        found = send("SELECT count(*) FROM opportunity").fetchone()[0]
+        assert found == total
+    finally:
+        target.close()
