@@ -93,6 +93,16 @@ def _catalogue(pg: pg_server.TestServer, url: str) -> dict[str, set[str]]:
         conn.close()
 
 
+def _demo_file(data_dir: Path) -> tuple[Path, int]:
+    """The demo dealership in a workstation's file, closed; and its opportunities' count."""
+    path = workspace.open_database(data_dir / "showroom.sqlite3")
+    people.sign_in_as("anna")
+    demo.load_demo()
+    total = opportunities.count(opportunities.OpportunityFilter())
+    workspace.close_database()
+    return path, total
+
+
 # What the server keeps beside the rows, by the triggers as rows are written: the search
 # texts, their words and word starts (with the starts' sort keys), the leads' and the
 # customers' starts, and the opportunity's kept sort keys and stage-entry time.
@@ -112,11 +122,7 @@ _KEPT_READS = {
 def test_what_the_move_fills_at_once_equals_what_the_triggers_write_row_by_row(
     data_dir: Path, pg: pg_server.TestServer, backend: str, signed_in_commands: None
 ) -> None:
-    path = workspace.open_database(data_dir / "showroom.sqlite3")
-    people.sign_in_as("anna")
-    demo.load_demo()
-    workspace.close_database()
-
+    path, _total = _demo_file(data_dir)
     moved = connect_postgres(pg.url(pg.create_database()), None)
     move.copy_into(path, moved, lambda _table: None)
 
@@ -151,11 +157,7 @@ def test_what_the_move_fills_at_once_equals_what_the_triggers_write_row_by_row(
 def test_a_server_refusing_the_vacuum_still_has_the_rows_moved(
     data_dir: Path, pg: pg_server.TestServer, backend: str, signed_in_commands: None
 ) -> None:
-    path = workspace.open_database(data_dir / "showroom.sqlite3")
-    people.sign_in_as("anna")
-    demo.load_demo()
-    total = opportunities.count(opportunities.OpportunityFilter())
-    workspace.close_database()
+    path, total = _demo_file(data_dir)
     target = connect_postgres(pg.url(pg.create_database()), None)
     send = target.execute_sql
     refused: list[str] = []
