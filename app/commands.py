@@ -289,15 +289,21 @@ def _move_command(url: str) -> int:
     for an administrator of the workstation's database."""
     from app.domain.rights import Right
     from app.services import site_server
-    from app.services.move_to_server import MoveError, move_to_server
+    from app.services.move_to_server import MoveError, move_to_server, step_text
 
     path = paths.database_path()
     # Checked on a copy: the sign-in writes its audit line there, and the file being moved
     # stays byte for byte as it was.
     if path.exists():
         _authorise_on_backup(path, Right.SETUP)
+
+    def progress(step: str) -> None:
+        # Said as each table is copied and each later step starts: a large site's move
+        # takes minutes.
+        say(step_text(step) or _("{table} copied").format(table=step))
+
     try:
-        copies = move_to_server(url, _server_password(url), path)
+        copies = move_to_server(url, _server_password(url), path, progress)
     except MoveError as exc:
         complain(str(exc))
         return 1

@@ -22,6 +22,7 @@ __all__ = [
     "TableCopy",
     "move_this_workstation",
     "move_to_server",
+    "step_text",
     "table_count",
 ]
 
@@ -69,6 +70,18 @@ def move_to_server(
         ) from exc
     finally:
         target.close()
+
+
+def step_text(step: str) -> str:
+    """What a move does after the tables' rows, in words, as the step starts ("" for a
+    table's name)."""
+    if step == SEARCH_STEP:
+        return _("Making the search indexes on the server …")
+    if step == DASHBOARD_STEP:
+        return _("Counting the dashboard's figures …")
+    if step == STATISTICS_STEP:
+        return _("Gathering the server's statistics …")
+    return ""
 
 
 def move_this_workstation(

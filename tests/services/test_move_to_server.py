@@ -46,6 +46,12 @@ def test_the_demo_dealership_moves_whole_and_the_file_stays_as_it_was(
     assert main.main(["--data-dir", str(data_dir), "move-to-server", url]) == 0
     out = capsys.readouterr().out
     assert "opportunity: " in out and "the file is as it was" in out
+    # Each table and each later step said as the move goes.
+    said = out.splitlines()
+    assert said.index("showroom: opportunity copied") < said.index(
+        "showroom: Making the search indexes on the server …"
+    )
+    assert "showroom: Gathering the server's statistics …" in said
     assert _sha(path) == before
 
     workspace.open_server(url)

@@ -28,17 +28,6 @@ from ui.common.widgets import ERROR_COLOUR
 from ui.shell.site_server_dialog import ServerFields, chosen_server, keep_choice
 
 
-def _finishing_step(step: str) -> str:
-    """What the move does after the tables' rows, in words ("" for a table's name)."""
-    if step == move_to_server.SEARCH_STEP:
-        return _("Making the search indexes on the server …")
-    if step == move_to_server.DASHBOARD_STEP:
-        return _("Counting the dashboard's figures …")
-    if step == move_to_server.STATISTICS_STEP:
-        return _("Gathering the server's statistics …")
-    return ""
-
-
 class MoveWorker(QThread):
     """The move, beside the window: the file is read, the server written."""
 
@@ -170,7 +159,7 @@ class MoveToServerDialog(QDialog):
     def _progressed(self, done: int, total: int, step: str) -> None:
         self.progress.setRange(0, total)
         self.progress.setValue(done)
-        finishing = _finishing_step(step)
+        finishing = move_to_server.step_text(step)
         if finishing:
             self.progress.setFormat(finishing)
             return
