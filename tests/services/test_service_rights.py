@@ -413,6 +413,7 @@ EXEMPT: dict[str, str] = {
             "master_data.refusal",
             "master_data.catalogue_net_price",
             "processes.move_label",
+            "move_to_server.step_text",
             "vehicle_imports.report_lines",
             "dashboard.won_months",
             "dashboard.funnel.funnel_names",
