@@ -196,9 +196,10 @@ _KEPT = (
     (create_lead_search, lead_search),
     (create_open_sorts, open_sorts),
     (create_word_starts, word_starts),
-    # Over rows, the starts are written once with their keys (by starts_over_rows).
-    (create_opportunity_starts, create_opportunity_starts),
-    (create_start_sorts, starts_over_rows),
+    # Over rows, the starts are made, written once with their keys and then indexed (by
+    # starts_over_rows, which makes start_sorts' part too).
+    (create_opportunity_starts, starts_over_rows),
+    (create_start_sorts, create_start_sorts),
     (create_customer_search, customer_search),
     (create_sort_starts, sort_starts),
 )

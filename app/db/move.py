@@ -124,8 +124,6 @@ def copy_into(source: Path, target: Database, progress: Callable[[str], None]) -
     try:
         with target.atomic():
             target.execute_sql("SELECT pg_advisory_xact_lock(%s)", (server_schema.SCHEMA_LOCK,))
-            target.execute_sql("SET LOCAL work_mem = '64MB'")
-            target.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")
             with target.bind_ctx(models.TABLES):
                 target.create_tables(models.TABLES)
             for table, columns in _KEPT_COLUMNS.items():
