@@ -10,11 +10,12 @@ from datetime import date
 from typing import Any
 
 from app.db import queries, sort_keys
-from app.db.connection import database, is_sqlite
+from app.db.connection import database, is_sqlite, nulls_as_sqlite
 from app.db.queries import OpportunityFilter, OpportunityRow
 from app.db.search_terms import Term, TermsOrPhone, after
 from app.db.sort_keys import in_status_index_order
 from app.db.steps.opportunity_starts import STARTS as OPPORTUNITY_STARTS
+from app.db.steps.search_sort_keys import NULLABLE_KEYS
 from app.db.steps.sort_starts import SORT_STARTS
 from app.db.steps.sort_starts import START_ORDERS as SORT_START_ORDERS
 from app.db.steps.sort_starts import index_name as sort_start_index
@@ -226,26 +227,45 @@ def _unindexed(column: re.Match[str]) -> str:
 
 # The sorts whose order an index of the server's word starts gives under the start: its
 # columns holding the sort's keys, the opportunity after them (the status's index: schema
-# step opportunity_starts; the probability's and the brand and model's: start_sorts).
+# step opportunity_starts; the probability's and the brand and model's: start_sorts; the
+# topic's, the stage's and the owner's, of the starts of two letters only: start_sort_keys).
 START_ORDERS: dict[str, tuple[str, ...]] = {
     "status": ("status",),
     "probability": ("probability",),
     "brand_model": ("brand", "model"),
+    "topic": ("topic",),
+    "stage": ("sort_stage",),
+    "owner": ("sort_owner",),
     "id": (),
 }
+# The sorts whose index of the server's starts holds those of two letters only: a statement
+# reading it says so (the index's condition), and a letter's search walks the sort. (Said
+# where the index is whole, the server read the starts by a partial one and sorted them.)
+_TWO_LETTER_ORDERS = frozenset({"topic", "stage", "owner"})
+_TWO_LETTERS = " AND length(s.start) = 2"
+
+
+def _start_keys(sort: str, descending: bool) -> str:
+    """The ORDER BY of the server's starts in a sort of START_ORDERS (a key that may be
+    NULL first ascending, as SQLite and the list sort it)."""
+    direction = "DESC" if descending else "ASC"
+    return ", ".join(
+        f"s.{key} {direction}{nulls_as_sqlite(descending) if key in NULLABLE_KEYS else ''}"
+        for key in (*START_ORDERS[sort], "opportunity_id")
+    )
 
 
 def start_ordered_ids(
     flt: OpportunityFilter, terms: list[Any], sort: str, descending: bool
 ) -> tuple[str, list[Any]] | None:
     """On the server, the statement (without LIMIT) picking a search of one word's start
-    of one or two letters, filtered on nothing but a status, in the order of a sort in
-    START_ORDERS: the first entries of the start's key in the index of its keys, however
-    late in the sort's order its matches gather (a walk of the sort's index passed every
-    row before them, 4,000 at most, and then the matches were read and sorted: "WV" under
-    *brand and model*, the Volkswagens last, 100-160 ms at 100,000). On SQLite the same
-    for a start of two letters in the sorts of SORT_START_ORDERS (see
-    _sqlite_start_ordered_ids). None otherwise."""
+    of one or two letters (two under *topic*, *stage* and *owner*), filtered on nothing
+    but a status, in the order of a sort in START_ORDERS: the first entries of the start's
+    key in the index of its keys, however late in the sort's order its matches gather (a
+    walk of the sort's index passed every row before them, 4,000 at most, and then the
+    matches were read and sorted: "WV" under *brand and model*, the Volkswagens last,
+    100-160 ms at 100,000). On SQLite the same for a start of two letters in the sorts of
+    SORT_START_ORDERS (see _sqlite_start_ordered_ids). None otherwise."""
     if len(terms) != 1 or not isinstance(terms[0], Term) or not queries.only_status(flt):
         return None
     direction = "DESC" if descending else "ASC"
@@ -253,13 +273,16 @@ def start_ordered_ids(
         return _sqlite_start_ordered_ids(flt, terms[0], sort, direction)
     if sort not in START_ORDERS or OPPORTUNITY_STARTS not in terms[0].source:
         return None
-    keys = ", ".join(f"s.{key} {direction}" for key in (*START_ORDERS[sort], "opportunity_id"))
-    sql = f"SELECT s.opportunity_id FROM {OPPORTUNITY_STARTS} s WHERE s.start = ?"
     params = list(terms[0].source_params)
+    sql = f"SELECT s.opportunity_id FROM {OPPORTUNITY_STARTS} s WHERE s.start = ?"
+    if sort in _TWO_LETTER_ORDERS:
+        if len(params[0]) != 2:
+            return None
+        sql += _TWO_LETTERS
     if flt.status:
         sql += " AND s.status = ?"
         params.append(flt.status)
-    return f"{sql} ORDER BY {keys}", params
+    return f"{sql} ORDER BY {_start_keys(sort, descending)}", params
 
 
 def _sqlite_start_ordered_ids(
@@ -384,6 +407,88 @@ def _exact_count(flt: OpportunityFilter, terms: list[Any], sort: str) -> int:
     return int(database.execute_sql(sql, [*params, _exact_limit() + 1]).fetchone()[0])
 
 
+def _server_word_term(flt: OpportunityFilter, terms: list[Any], sort: str) -> bool:
+    """Whether a word's walk could serve the search on the server (see _server_word_walk)."""
+    return (
+        not is_sqlite()
+        and len(terms) == 1
+        and isinstance(terms[0], Term)
+        and bool(terms[0].word)
+        and sort in SORT_START_ORDERS
+        and queries.only_status(flt)
+    )
+
+
+def word_counts(flt: OpportunityFilter, terms: list[Any], sort: str) -> tuple[int, int] | None:
+    """On the server, for a search a word's walk could serve: its matches counted up to
+    _exact_limit() + 1, and the opportunities with a word starting with the term up to as
+    many, in one statement (the list's count is the first, bounded to COUNT_LIMIT + 1).
+    None for any other search (its count is queries.bounded_count)."""
+    if not _server_word_term(flt, terms, sort):
+        return None
+    word = terms[0].word
+    status = " AND status = ?" if flt.status else ""
+    of_status = [flt.status] if flt.status else []
+    source, params = terms[0].select(flt.status or None)
+    held = (
+        "SELECT count(*) FROM (SELECT DISTINCT opportunity_id FROM opportunity_word "
+        f"WHERE word >= ? AND word < ?{status} LIMIT ?) h"
+    )
+    both = f"SELECT (SELECT count(*) FROM ({source} LIMIT ?) m), ({held})"
+    exact = _exact_limit() + 1
+    found = queries.fetch_all(both, [*params, exact, word, after(word), *of_status, exact])[0]
+    return int(found[0]), int(found[1])
+
+
+def _server_word_walk(
+    flt: OpportunityFilter,
+    terms: list[Any],
+    sort: str,
+    descending: bool,
+    counts: tuple[int, int] | None,
+    offset: int,
+    limit: int,
+) -> tuple[str, list[Any]] | None:
+    """On the server, the statement picking the page (offset, limit) of a search of one
+    term of three characters or more that is one word, filtered on nothing but a status,
+    under a sort of SORT_START_ORDERS, where every match holds the term at a word's start:
+    a walk down the index of the starts of its first two letters in the sort's order
+    (schema steps start_sorts and start_sort_keys), each start's opportunity tested for a
+    word starting with the term. None where that is not so, or the walk is not worth it.
+
+    As on SQLite (_word_walk), from `counts` (word_counts: the matches and those holding
+    the term at a word's start, counted together as the list's count), whatever the
+    status and however many up to _exact_limit(): a term of more than COUNT_LIMIT matches
+    walked down the sort's index first, and its matches were read and sorted when the walk
+    came short, 126-192 ms at 300,000 opportunities for a term gathered late in the sort's
+    order (a VIN's start under *topic*, *brand and model*, *stage*); "golf" among the open
+    ones, 24,000 matches, by *brand and model* 145 ms."""
+    if counts is None or not _server_word_term(flt, terms, sort):
+        return None
+    matches, held = counts
+    if not _LISTED_SHARE * queries.COUNT_LIMIT < matches <= _exact_limit() or held < matches:
+        return None  # few matches, too many, or some match holds the term inside a word only
+    word = terms[0].word
+    bounds = [word, after(word)]
+    status = " AND s.status = ?" if flt.status else ""
+    of_status = [flt.status] if flt.status else []
+    columns = "".join(f", s.{key}" for key in START_ORDERS[sort])
+    keys = _start_keys(sort, descending)
+    two = _TWO_LETTERS if sort in _TWO_LETTER_ORDERS else ""
+    starts = (
+        f"SELECT s.opportunity_id{columns} FROM {OPPORTUNITY_STARTS} s "
+        f"WHERE s.start = ?{two}{status} ORDER BY {keys} LIMIT ?"
+    )
+    # The server may test the walk's rows in any order: its matches are sorted again.
+    sql = (
+        f"SELECT s.opportunity_id FROM ({starts}) s WHERE EXISTS (SELECT 1 FROM opportunity_word "
+        f"w WHERE w.opportunity_id = s.opportunity_id AND w.word >= ? AND w.word < ?) "
+        f"ORDER BY {keys} LIMIT ? OFFSET ?"
+    )
+    bound = _WORD_WALK_ROWS * (offset + limit)
+    return sql, [word[:2], *of_status, bound, *bounds, limit, offset]
+
+
 def _word_walked(
     flt: OpportunityFilter,
     terms: list[Any],
@@ -393,11 +498,14 @@ def _word_walked(
     count: int,
     offset: int,
     limit: int,
+    counts: tuple[int, int] | None = None,
 ) -> list[OpportunityRow] | None:
-    """The page by a word's walk (_word_walk) where it is taken and finds the page whole."""
-    if not is_sqlite():
-        return None
-    walked = _word_walk(flt, terms, sort, descending, count, offset, limit)
+    """The page by a word's walk (_word_walk; on the server _server_word_walk, from
+    `counts`) where it is taken and finds the page whole."""
+    if is_sqlite():
+        walked = _word_walk(flt, terms, sort, descending, count, offset, limit)
+    else:
+        walked = _server_word_walk(flt, terms, sort, descending, counts, offset, limit)
     if walked is None:
         return None
     ids, params = walked
@@ -415,7 +523,10 @@ def search_page(
     offset: int,
     limit: int,
     count: int,
+    counts: tuple[int, int] | None = None,
 ) -> list[OpportunityRow]:
+    """The search's page (offset, limit) of `count` matches (bounded to COUNT_LIMIT + 1;
+    on the server `counts`, where word_counts made them)."""
     sort, order = sort_keys.order(sort, descending)
     started = start_ordered_ids(flt, terms, sort, descending)
     if started is not None:
@@ -424,8 +535,8 @@ def search_page(
             f"{queries.SELECT} WHERE o.id IN ({ids} LIMIT ? OFFSET ?) {order}",
             [*params, limit, offset],
         )
-    if count <= queries.COUNT_LIMIT:
-        walked = _word_walked(flt, terms, sort, descending, order, count, offset, limit)
+    if count <= queries.COUNT_LIMIT or not is_sqlite():
+        walked = _word_walked(flt, terms, sort, descending, order, count, offset, limit, counts)
         if walked is not None:
             return walked
     picked = search_ids(flt, terms, today, sort, order, count, offset, limit)

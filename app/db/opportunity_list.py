@@ -4,10 +4,12 @@ COUNT_LIMIT + 1) and a page of them in a sort's order."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from app.db import sort_keys
-from app.db.list_walks import ids_by, search_page
+from app.db.list_walks import ids_by, search_page, word_counts
 from app.db.queries import (
+    COUNT_LIMIT,
     SELECT,
     OpportunityFilter,
     OpportunityRow,
@@ -27,10 +29,21 @@ def opportunity_count_and_first_page(
     if not terms:
         count = count_opportunities(flt, today)
         return count, opportunity_page(flt, today, sort, descending, 0, limit) if count else []
-    count = bounded_count(flt, terms, today)
+    count, counts = _counted(flt, terms, today, sort)
     if not count:
         return 0, []
-    return count, search_page(flt, terms, today, sort, descending, 0, limit, count)
+    return count, search_page(flt, terms, today, sort, descending, 0, limit, count, counts)
+
+
+def _counted(
+    flt: OpportunityFilter, terms: list[Any], today: date, sort: str
+) -> tuple[int, tuple[int, int] | None]:
+    """The search's count up to COUNT_LIMIT + 1, and on the server, where a word's walk could
+    serve it, the counts that walk needs, read with it (list_walks.word_counts)."""
+    counts = word_counts(flt, terms, sort)
+    if counts is None:
+        return bounded_count(flt, terms, today), None
+    return min(counts[0], COUNT_LIMIT + 1), counts
 
 
 def count_up_to(flt: OpportunityFilter, today: date) -> int:
@@ -44,10 +57,10 @@ def opportunity_page(
 ) -> list[OpportunityRow]:
     terms = searched(flt)
     if terms:
-        count = bounded_count(flt, terms, today)
+        count, counts = _counted(flt, terms, today, sort)
         if not count:
             return []
-        return search_page(flt, terms, today, sort, descending, offset, limit, count)
+        return search_page(flt, terms, today, sort, descending, offset, limit, count, counts)
     sort, order = sort_keys.order(sort, descending)
     # The page's ids are picked first (an index walk that stops after `limit` rows), and
     # only those rows get the joins. Sorting the full rows instead sorted every match with

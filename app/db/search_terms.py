@@ -61,7 +61,7 @@ class Term:
     # The word's start a term of one or two letters is (SQLite; "" for any other term).
     start: str = ""
     # A term of three characters or more that is one word (no separator in it), which a
-    # word of the text holds wherever the text holds it (SQLite; "" otherwise).
+    # word of the text holds wherever the text holds it ("" otherwise).
     word: str = ""
 
     def select(self, status: str | None) -> tuple[str, list[Any]]:
@@ -109,6 +109,7 @@ def _substring_term(term: str) -> Term:
             "WHERE c.id = o.id AND c.body LIKE ? ESCAPE '\\')",
             like,
             "c.status",
+            word=term if words_of(term) == [term] else "",
         )
     check = f"EXISTS (SELECT 1 FROM {_SEARCH_TEXT} c WHERE c.id = o.id AND c.c0 LIKE ? ESCAPE '\\')"
     if len(term) < SUBSTRING_MIN_LENGTH:

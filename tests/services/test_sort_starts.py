@@ -1,9 +1,10 @@
 """Schema step sort_starts: on SQLite, a search of one word's start of two letters under
 *topic*, *probability*, *stage*, *owner*, *brand and model* and *status* reads its page from
 an index of the starts in the sort's order, and a term of three characters or more that
-every match holds at a word's start walks the starts of its first two letters; the pages
-are a plain reading's, every write keeps the starts and their keys, a database of the
-version before gains them, and the server is left as it was."""
+every match holds at a word's start walks the starts of its first two letters (on the
+server its own starts: schema steps start_sorts and start_sort_keys); the pages are a plain
+reading's, every write keeps the starts and their keys, a database of the version before
+gains them, and the server is left as it was."""
 
 from __future__ import annotations
 
@@ -72,6 +73,11 @@ def _spy(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bool]:
     return taken
 
 
+def _word_walk(backend: str) -> str:
+    """The word's walk of the backend (app.db.list_walks)."""
+    return "_word_walk" if backend == "sqlite" else "_server_word_walk"
+
+
 def _check_pages(rows: list[tuple[Any, ...]], text: str, sort: str, counted: bool = True) -> None:
     status_of = {r[0]: r[11] for r in rows}
     for status in (None, "open", "won"):
@@ -114,14 +120,14 @@ def test_a_word_s_pages_by_the_starts_are_a_plain_reading(
     (the bound made each term's count here, the demo being small): its pages are a plain
     reading's whether the walk of the starts finds them, comes short (one start tested a
     row) or is not taken (a match holds the term inside a word only)."""
-    taken = _spy(monkeypatch, "_word_walk")
+    taken = _spy(monkeypatch, _word_walk(backend))
     monkeypatch.setattr(list_walks, "_WORD_WALK_ROWS", rows_a_match)
     for text in ("golf", "wvw", "gol", "olf", "lease", "an"):
         count = opportunities.count(OpportunityFilter(text=text), TODAY)
         with monkeypatch.context() as bound:
             bound.setattr(queries, "COUNT_LIMIT", max(count, 1))
             _check_pages(rows, text, sort)
-    assert any(taken) == (backend == "sqlite")
+    assert any(taken)
 
 
 @pytest.mark.parametrize("sort", sorted(START_ORDERS))
@@ -130,27 +136,32 @@ def test_a_word_of_more_matches_than_the_count_s_bound_pages_as_a_plain_reading(
 ) -> None:
     """Past the count's bound (half the term's matches here) the word's walk comes, for
     everyone's, after the first walk down the sort's index came short (one row tested
-    here), its count made exact."""
-    taken = _spy(monkeypatch, "_word_walk")
+    here), its count made exact (on the server first, its count made exact with it)."""
+    taken = _spy(monkeypatch, _word_walk(backend))
     monkeypatch.setattr(list_walks, "walk_rows", lambda count, wanted: 1)
     for text in ("golf", "wvw", "olf", "an"):
         count = opportunities.count(OpportunityFilter(text=text), TODAY)
         with monkeypatch.context() as bound:
             bound.setattr(queries, "COUNT_LIMIT", max((count + 1) // 2, 1))
             _check_pages(rows, text, sort, counted=False)
-    assert any(taken) == (backend == "sqlite")
+    assert any(taken)
 
 
-@pytest.mark.sqlite_only
 def test_the_word_walk_is_taken_only_where_every_match_holds_the_word_at_a_start(
-    rows: list[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
+    rows: list[tuple[Any, ...]], backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def walked(text: str, sort: str = "brand_model", **flt: Any) -> bool:
+    def walked(text: str, sort: str = "brand_model", share: float = 1, **flt: Any) -> bool:
         filtered = OpportunityFilter(text=text, **flt)
         count = opportunities.count(filtered, TODAY)
-        monkeypatch.setattr(queries, "COUNT_LIMIT", max(count, 1))
+        monkeypatch.setattr(queries, "COUNT_LIMIT", max(int(count * share), 1))
         terms = queries.searched(filtered)
-        return list_walks._word_walk(filtered, terms, sort, False, count, 0, 5) is not None
+        if backend == "sqlite":
+            return list_walks._word_walk(filtered, terms, sort, False, count, 0, 5) is not None
+        counts = list_walks.word_counts(filtered, terms, sort)
+        assert counts is None or min(counts[0], queries.COUNT_LIMIT + 1) == min(
+            count, queries.COUNT_LIMIT + 1
+        )
+        return list_walks._server_word_walk(filtered, terms, sort, False, counts, 0, 5) is not None
 
     golf = [r for r in rows if "golf" in searchable(r[12])]
     assert golf and all(
@@ -161,6 +172,13 @@ def test_the_word_walk_is_taken_only_where_every_match_holds_the_word_at_a_start
     assert not walked("golf", "customer")  # no index of the starts in that order
     assert not walked("golf gti")  # two terms
     assert not walked("golf", owner_id=rows[0][13])  # a filter besides the status
+    if backend == "postgresql":
+        # Past the count's bound, everyone's: counted further with the opportunities
+        # holding the word at a start (on SQLite after a walk, with _exact_count, below).
+        assert walked("golf", share=0.6) and walked("golf", share=0.6, status="open")
+        assert not walked("olf", share=0.6)
+        assert not walked("golf", share=0.3)  # more than _exact_limit(): not counted further
+        return
     # Past the count's bound the term is counted again only where a walk could be taken.
     searched = OpportunityFilter(text="golf")
     assert list_walks._exact_count(searched, queries.searched(searched), "brand_model") > 0

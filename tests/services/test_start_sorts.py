@@ -18,7 +18,7 @@ from app.db.connection import database
 from app.db.steps.opportunity_starts import _TRIGGER as STARTS_TRIGGER_BEFORE
 from app.db.steps.opportunity_starts import STARTS
 from app.db.steps.sort_starts import START_ORDERS as SORT_START_ORDERS
-from app.db.steps.start_sorts import start_sorts
+from app.db.steps.start_sorts import KEYS, start_sorts
 from app.services import opportunities, workspace
 from app.services.move_to_server import move_to_server
 from app.services.opportunities import OpportunityFilter
@@ -32,9 +32,11 @@ from tests.services.test_opportunity_starts import _starts_expected, _starts_hel
 _TEXTS = ("o", "e", "g", "go", "mü", "o'", "wv", "x9")
 
 # The starts whose keys differ from their opportunity's (none when they are kept).
+_HELD_KEYS = ", ".join(f"s.{key}" for key in KEYS)
+_ROW_KEYS = ", ".join(f"o.{key}" for key in KEYS)
 _STALE = f"""
 SELECT count(*) FROM {STARTS} s JOIN opportunity o ON o.id = s.opportunity_id
-WHERE (s.probability, s.brand, s.model) IS DISTINCT FROM (o.probability, o.brand, o.model)
+WHERE ({_HELD_KEYS}) IS DISTINCT FROM ({_ROW_KEYS})
 """
 
 
@@ -85,7 +87,9 @@ def test_other_searches_and_filters_keep_their_ways(rows: list[tuple[Any, ...]])
         return found is not None
 
     assert ordered("wv") and ordered("wv", status="open") and ordered("o", "status")
-    assert not ordered("wv", "topic")  # no index of the starts in that order
+    assert ordered("wv", "topic") and ordered("wv", "stage") and ordered("wv", "owner")
+    assert not ordered("w", "topic")  # a letter: that index holds the starts of two
+    assert not ordered("wv", "customer")  # no index of the starts in that order
     assert not ordered("golf")  # three letters and more: the trigram index
     assert not ordered("wv r")  # two terms
     assert not ordered("wv", owner_id=rows[0][13])  # a filter besides the status
@@ -116,6 +120,22 @@ def test_every_write_keeps_the_starts_keys(user: UserInfo, backend: str) -> None
     row.topic = "Zander estate"
     row.save()
     assert _stale() == 0 and _starts_held() == _starts_expected()
+    # The stage, the owner, and what their keys are read from (schema step
+    # start_sort_keys): the stage's order and the owner's name are set on the opportunity
+    # by a trigger, which no UPDATE names.
+    stages = list(m.Stage.select().order_by(m.Stage.id))
+    row.stage = stages[-1].id
+    row.owner = people.add_user("zoe", full_name="Zoe Zimmer").id
+    row.save()
+    assert _stale() == 0
+    m.Stage.update(sequence=m.Stage.sequence + 100).where(m.Stage.id == stages[-1].id).execute()
+    m.User.update(full_name="Aaron Abel").where(m.User.username == "zoe").execute()
+    assert _stale() == 0
+    held = database.execute_sql(
+        f"SELECT DISTINCT topic, sort_stage, sort_owner FROM {STARTS} WHERE opportunity_id = %s",
+        (sale.id,),
+    ).fetchall()
+    assert held == [("Zander estate", stages[-1].sequence + 100, "Aaron Abel")]
     # The pages follow the keys as they are now.
     keys = {o.id: (o.probability, o.brand, o.model) for o in m.Opportunity.select()}
     for text in ("a", "o", "z"):

@@ -30,6 +30,7 @@ from app.db.steps.shared_files import shared_files
 from app.db.steps.sign_in import sign_in_users
 from app.db.steps.sort_starts import sort_starts
 from app.db.steps.stage_entry import stage_entry
+from app.db.steps.start_sort_keys import start_sort_keys
 from app.db.steps.start_sorts import start_sorts
 from app.db.steps.team_agenda import team_agenda
 from app.db.steps.teams import teams_and_shared_sales
@@ -89,6 +90,7 @@ STEPS: list[Callable[[Database], None]] = [
     dashboard_pairs,
     customer_search,
     sort_starts,
+    start_sort_keys,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)
