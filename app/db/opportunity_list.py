@@ -29,18 +29,18 @@ def opportunity_count_and_first_page(
     if not terms:
         count = count_opportunities(flt, today)
         return count, opportunity_page(flt, today, sort, descending, 0, limit) if count else []
-    count, counts = _counted(flt, terms, today, sort)
+    count, counts = _counted(flt, terms, today)
     if not count:
         return 0, []
     return count, search_page(flt, terms, today, sort, descending, 0, limit, count, counts)
 
 
 def _counted(
-    flt: OpportunityFilter, terms: list[Any], today: date, sort: str
+    flt: OpportunityFilter, terms: list[Any], today: date
 ) -> tuple[int, tuple[int, int] | None]:
     """The search's count up to COUNT_LIMIT + 1, and on the server, where a word's walk could
     serve it, the counts that walk needs, read with it (list_walks.word_counts)."""
-    counts = word_counts(flt, terms, sort)
+    counts = word_counts(flt, terms)
     if counts is None:
         return bounded_count(flt, terms, today), None
     return min(counts[0], COUNT_LIMIT + 1), counts
@@ -57,7 +57,7 @@ def opportunity_page(
 ) -> list[OpportunityRow]:
     terms = searched(flt)
     if terms:
-        count, counts = _counted(flt, terms, today, sort)
+        count, counts = _counted(flt, terms, today)
         if not count:
             return []
         return search_page(flt, terms, today, sort, descending, offset, limit, count, counts)

@@ -17,6 +17,7 @@ import pytest
 from app.db import list_walks, migrations, queries
 from app.db import models as m
 from app.db.connection import database
+from app.db.sort_keys import SORT_COLUMNS
 from app.db.steps import STEPS
 from app.db.steps.sort_starts import KEYS, SORT_STARTS, START_ORDERS, sort_starts
 from app.domain import vin
@@ -130,6 +131,38 @@ def test_a_word_s_pages_by_the_starts_are_a_plain_reading(
     assert any(taken)
 
 
+# The sorts no index of the starts serves.
+_OTHER_SORTS = sorted(set(SORT_COLUMNS) - set(START_ORDERS))
+
+
+@pytest.mark.parametrize("sort", _OTHER_SORTS)
+@pytest.mark.parametrize("spread", [True, False])
+def test_a_word_s_pages_under_the_other_sorts_are_a_plain_reading(
+    rows: list[tuple[Any, ...]],
+    sort: str,
+    spread: bool,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under the sorts the starts do not serve, a word of many matches is walked down the
+    sort's index against the list of the opportunities holding it at a word's start (the
+    server's _server_listed_walk): its pages are a plain reading's whether the walk finds
+    them, comes short (its bound made a page's rows: the matches taken for dense) or is
+    not taken (a match holds the term inside a word only)."""
+    taken = _spy(monkeypatch, "_server_listed_walk")
+    if not spread:
+        monkeypatch.setattr(list_walks, "_total", lambda: 1)
+    for text in ("golf", "wvw", "olf", "lease"):
+        count = opportunities.count(OpportunityFilter(text=text), TODAY)
+        with monkeypatch.context() as bound:
+            bound.setattr(queries, "COUNT_LIMIT", max(count, 1))
+            _check_pages(rows, text, sort)
+        with monkeypatch.context() as bound:
+            bound.setattr(queries, "COUNT_LIMIT", max((count + 1) // 2, 1))
+            _check_pages(rows, text, sort, counted=False)
+    assert any(taken) == (backend == "postgresql")
+
+
 @pytest.mark.parametrize("sort", sorted(START_ORDERS))
 def test_a_word_of_more_matches_than_the_count_s_bound_pages_as_a_plain_reading(
     rows: list[tuple[Any, ...]], sort: str, backend: str, monkeypatch: pytest.MonkeyPatch
@@ -157,7 +190,7 @@ def test_the_word_walk_is_taken_only_where_every_match_holds_the_word_at_a_start
         terms = queries.searched(filtered)
         if backend == "sqlite":
             return list_walks._word_walk(filtered, terms, sort, False, count, 0, 5) is not None
-        counts = list_walks.word_counts(filtered, terms, sort)
+        counts = list_walks.word_counts(filtered, terms)
         assert counts is None or min(counts[0], queries.COUNT_LIMIT + 1) == min(
             count, queries.COUNT_LIMIT + 1
         )
