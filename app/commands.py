@@ -348,6 +348,7 @@ def _backup_command() -> int:
 
 
 def _backups_command(database: str | None = None) -> int:
+    from app.domain import reading
     from app.domain.rights import Right
     from app.services import backups
 
@@ -356,8 +357,12 @@ def _backups_command(database: str | None = None) -> int:
     if not found:
         say(_("no backups in {folder}").format(folder=paths.backup_dir()))
         return 0
-    for copy in found:
-        print(f"{copy.taken_at:%Y-%m-%d %H:%M}  {copy.size_label:>9}  {copy.kind:<28}  {copy.path}")
+    # When each was taken as the screen writes a moment ("07.12.2026, 17:00" in German),
+    # the columns as wide as their widest entry.
+    rows = [(reading.format_moment(c.taken_at), c.size_label, c.kind, str(c.path)) for c in found]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for taken, size, kind, path in rows:
+        print(f"{taken:<{widths[0]}}  {size:>{widths[1]}}  {kind:<{widths[2]}}  {path}")
     return 0
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import main
-from app.services import workspace
+from app.domain import reading
+from app.services import backups, workspace
 from tests import factories, people
 
 
@@ -51,7 +52,11 @@ def test_backup_then_restore_from_the_command_line(
     workspace.close_database()
 
     assert main.main(["backups", "--data-dir", str(data_dir)]) == 0
-    assert copy.name in capsys.readouterr().out
+    listed = capsys.readouterr().out.splitlines()
+    # Each backup's moment as the screen writes it, then its size, kind and file.
+    taken = {b.name: b.taken_at for b in backups.list_backups()}
+    line = next(line for line in listed if line.endswith(copy.name))
+    assert line.startswith(reading.format_moment(taken[copy.name]) + "  ")
     assert main.main(["restore", copy.name, "--data-dir", str(data_dir)]) == 0
     out = capsys.readouterr().out
     assert "Restored the backup of" in out and copy.name in out and "set-aside-" in out
