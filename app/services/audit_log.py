@@ -13,6 +13,7 @@ from app.db import models as m
 from app.domain import reading
 from app.domain.fields import KEYS, label
 from app.domain.rights import Right
+from app.domain.standard_names import display_name
 from app.i18n import N_, _, current, pgettext
 from app.services import access, wording
 from app.services.audit import parse_changes
@@ -50,16 +51,41 @@ ACTION_NAMES: dict[str, str] = {
     "password_set": N_("password set"),
     "password_reset": N_("one-time code given"),
 }
-# Fields that hold another record's id, shown by its name: (table, name column).
-_LINKS: dict[str, tuple[Any, Any]] = {
-    **dict.fromkeys(("owner", "leader", "user"), (m.User, m.User.full_name)),
-    **dict.fromkeys(("team",), (m.Team, m.Team.name)),
-    **dict.fromkeys(("facility", "home_facility"), (m.Facility, m.Facility.name)),
-    **dict.fromkeys(("business", "home_business"), (m.Business, m.Business.name)),
+
+
+@dataclass(frozen=True, eq=False)
+class _Link:
+    """A table whose rows a field holds the id of, and the columns that name a row: joined
+    by spaces, or (`keyed`: a key and a stored name) as the screen's language names a
+    shipped stage or sales process (standard_names.display_name)."""
+
+    model: Any
+    columns: tuple[Any, ...]
+    keyed: bool = False
+
+    def name(self, values: tuple[Any, ...]) -> str:
+        if self.keyed:
+            return display_name(values[0], values[1] or "")
+        return " ".join(str(v) for v in values if v)
+
+
+_USER = _Link(m.User, (m.User.full_name,))
+_CONTACT = _Link(m.Contact, (m.Contact.first_name, m.Contact.last_name))
+# Fields that hold another record's id, shown by its name (the field without its "_id").
+_LINKS: dict[str, _Link] = {
+    **dict.fromkeys(("owner", "leader", "user"), _USER),
+    "team": _Link(m.Team, (m.Team.name,)),
+    **dict.fromkeys(("facility", "home_facility"), _Link(m.Facility, (m.Facility.name,))),
+    **dict.fromkeys(("business", "home_business"), _Link(m.Business, (m.Business.name,))),
+    "stage": _Link(m.Stage, (m.Stage.key, m.Stage.name), keyed=True),
+    "kind": _Link(m.OpportunityKind, (m.OpportunityKind.key, m.OpportunityKind.name), keyed=True),
+    "account": _Link(m.Account, (m.Account.name,)),
+    **dict.fromkeys(("primary_contact", "contact", "converted_contact"), _CONTACT),
+    "vehicle": _Link(m.Vehicle, (m.Vehicle.vin,)),
 }
 
 
-def _link(name: str) -> tuple[Any, Any] | None:
+def _link(name: str) -> _Link | None:
     return _LINKS.get(name.removesuffix("_id"))
 
 
@@ -91,7 +117,13 @@ def entity_name(entity: str) -> str:
 
 
 def _field_label(entity: str, name: str) -> str:
-    for key in (f"{entity}.{name}", f"{entity}.{name}_id", f"{entity}.{name.removesuffix('_id')}"):
+    # (An amount is kept in cents, "est_revenue_minor"; its field is "est_revenue".)
+    for key in (
+        f"{entity}.{name}",
+        f"{entity}.{name}_id",
+        f"{entity}.{name.removesuffix('_id')}",
+        f"{entity}.{name.removesuffix('_minor')}",
+    ):
         if key in KEYS:
             return label(key)
     return name.replace("_", " ")
@@ -121,22 +153,23 @@ def _value_text(entity: str, name: str, value: Any) -> str:
     return str(value)
 
 
-def _names(model: Any, column: Any, ids: set[int]) -> dict[int, str]:
+def _names(link: _Link, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    query = model.select(model.id, column).where(model.id.in_(sorted(ids)))
-    return {i: n for i, n in query.tuples()}
+    model = link.model
+    query = model.select(model.id, *link.columns).where(model.id.in_(sorted(ids)))
+    return {row[0]: link.name(row[1:]) for row in query.tuples()}
 
 
 def _lines(rows: list[m.AuditEntry]) -> list[AuditLine]:
     parsed = [parse_changes(r.changes) for r in rows]
-    wanted: dict[Any, set[int]] = {}
+    wanted: dict[_Link, set[int]] = {}
     for changes in parsed:
         for name, pair in changes.items():
             link = _link(name)
             if link is not None:
                 wanted.setdefault(link, set()).update(v for v in pair if isinstance(v, int))
-    names = {link: _names(link[0], link[1], ids) for link, ids in wanted.items()}
+    names = {link: _names(link, ids) for link, ids in wanted.items()}
 
     def shown(entity: str, name: str, value: Any) -> str:
         if value in (None, ""):

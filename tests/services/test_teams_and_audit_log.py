@@ -143,6 +143,8 @@ def test_a_change_is_told_as_the_screen_s_language_writes_its_values(
             "closed_at": (None, datetime(2027, 2, 9, 14, 5)),
             "est_revenue_minor": (3150000, 3300050),
             "probability_by_hand": (False, True),
+            "stage_id": tuple(m.Stage.get(m.Stage.name == n).id for n in ("Interest", "Quotation")),
+            "account_id": (None, sale.account_id),
         },
     )
     i18n.set_language(language)
@@ -151,8 +153,18 @@ def test_a_change_is_told_as_the_screen_s_language_writes_its_values(
     finally:
         i18n.set_language("en")
     assert kept == told
-    moment, amount, by_hand = changed.split("; ")
+    parts = changed.split("; ")
     de = language == "de"
-    assert moment.endswith("— → " + ("09.02.2027, 14:05" if de else "Feb 9, 2027, 2:05\u202fPM"))
-    assert amount.endswith("31.500,00 → 33.000,50" if de else "31,500.00 → 33,000.50")
-    assert by_hand.endswith("nein → ja" if de else "no → yes")
+
+    def told_of(end: str) -> str:
+        return next(p for p in parts if p.endswith(end))
+
+    assert told_of("— → " + ("09.02.2027, 14:05" if de else "Feb 9, 2027, 2:05\u202fPM"))
+    assert told_of("nein → ja" if de else "no → yes")
+    # An amount kept in cents by its field's label; a stage and a customer by their names
+    # (a shipped stage in the screen's language).
+    assert (
+        "Vorauss. Umsatz: 31.500,00 → 33.000,50" if de else "Est. revenue: 31,500.00 → 33,000.50"
+    ) in parts
+    assert ("Phase: Interesse → Angebot" if de else "Stage: Interest → Quotation") in parts
+    assert ("Kunde: — → Rossi, Maria" if de else "Customer: — → Rossi, Maria") in parts
