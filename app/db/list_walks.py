@@ -441,6 +441,18 @@ def word_counts(flt: OpportunityFilter, terms: list[Any]) -> tuple[int, int] | N
     return int(found[0]), int(found[1])
 
 
+def _walked_by_word(
+    flt: OpportunityFilter, terms: list[Any], counts: tuple[int, int] | None
+) -> bool:
+    """Whether a word's walk on the server is worth it and finds every match (`counts`:
+    word_counts'): more matches than LISTED_SHARE * COUNT_LIMIT and no more than
+    _exact_limit(), each holding the term at a word's start."""
+    if counts is None or not _server_word_term(flt, terms):
+        return False
+    matches, held = counts
+    return _LISTED_SHARE * queries.COUNT_LIMIT < matches <= _exact_limit() and held >= matches
+
+
 def _server_word_walk(
     flt: OpportunityFilter,
     terms: list[Any],
@@ -464,11 +476,8 @@ def _server_word_walk(
     came short, 126-192 ms at 300,000 opportunities for a term gathered late in the sort's
     order (a VIN's start under *topic*, *brand and model*, *stage*); "golf" among the open
     ones, 24,000 matches, by *brand and model* 145 ms."""
-    if counts is None or sort not in SORT_START_ORDERS or not _server_word_term(flt, terms):
+    if sort not in SORT_START_ORDERS or not _walked_by_word(flt, terms, counts):
         return None
-    matches, held = counts
-    if not _LISTED_SHARE * queries.COUNT_LIMIT < matches <= _exact_limit() or held < matches:
-        return None  # few matches, too many, or some match holds the term inside a word only
     word = terms[0].word
     bounds = [word, after(word)]
     status = " AND s.status = ?" if flt.status else ""
@@ -516,11 +525,9 @@ def _server_listed_walk(
     3,000 rows: 47 ms); a row tested against the hashed list costs about one. (The
     comparison is kept from being made a join, which would read every match's row: the
     server hashes a list it may not pull up.)"""
-    if counts is None or sort in SORT_START_ORDERS or not _server_word_term(flt, terms):
+    if counts is None or sort in SORT_START_ORDERS or not _walked_by_word(flt, terms, counts):
         return None
-    matches, held = counts
-    if not _LISTED_SHARE * queries.COUNT_LIMIT < matches <= _exact_limit() or held < matches:
-        return None
+    matches = counts[0]
     word = terms[0].word
     rest = replace(flt, text="", phones=())
     listed = "SELECT opportunity_id FROM opportunity_word WHERE word >= ? AND word < ?"
