@@ -9,38 +9,41 @@ from datetime import date, datetime, time, timedelta
 from app.db import bulk
 from app.db import models as m
 from app.demo.sales import reasons
+from app.demo.tables import TEST_DRIVE
 from app.domain import standard_names
 from app.domain.choices import ActivityKind, Status, VehicleUse
+from app.i18n import N_, gettext
 
+# The salespeople's words, in the language the demo is loaded in (the screen's).
 _CALLS = (
-    ("Called about the offer", "out"),
-    ("Customer asked about delivery times", "in"),
-    ("Follow-up on the finance application", "out"),
-    ("Customer called back about the trade-in", "in"),
+    (N_("Called about the offer"), "out"),
+    (N_("Customer asked about delivery times"), "in"),
+    (N_("Follow-up on the finance application"), "out"),
+    (N_("Customer called back about the trade-in"), "in"),
 )
 _EMAILS = (
-    "Sent the brochure and the price list",
-    "Sent the quote as PDF",
-    "Answered questions about the equipment",
+    N_("Sent the brochure and the price list"),
+    N_("Sent the quote as PDF"),
+    N_("Answered questions about the equipment"),
 )
 _APPOINTMENTS = (
-    "Showroom visit to discuss the offer",
-    "Consultation on finance and leasing",
-    "Valuation of the trade-in",
-    "Hand-over appointment",
+    N_("Showroom visit to discuss the offer"),
+    N_("Consultation on finance and leasing"),
+    N_("Valuation of the trade-in"),
+    N_("Hand-over appointment"),
 )
 _TASKS = (
-    "Check the delivery date with the factory",
-    "Prepare the finance offer",
-    "Ask the workshop for the trade-in appraisal",
-    "Call back about the offer",
+    N_("Check the delivery date with the factory"),
+    N_("Prepare the finance offer"),
+    N_("Ask the workshop for the trade-in appraisal"),
+    N_("Call back about the offer"),
 )
 # (text, the key of its note reason in the catalogue)
 _NOTES = (
-    ("Customer prefers to be called after 5 pm.", "customer_call"),
-    ("Partner joins for the next visit; both drive the car.", "visit"),
-    ("Needs a decision from the bank before signing.", "financing"),
-    ("Trade-in has a dent in the rear door; valued accordingly.", "trade_in"),
+    (N_("Customer prefers to be called after 5 pm."), "customer_call"),
+    (N_("Partner joins for the next visit; both drive the car."), "visit"),
+    (N_("Needs a decision from the bank before signing."), "financing"),
+    (N_("Trade-in has a dent in the rear door; valued accordingly."), "trade_in"),
 )
 _DRIVE_HOURS = (9, 10, 11, 13, 14, 15, 16, 17)
 
@@ -117,15 +120,15 @@ def add_activities(rng: random.Random, today: date, limit: int) -> int:
             pick = rng.random()
             if pick < 0.4:
                 subject, direction = rng.choice(_CALLS)
-                add(ActivityKind.CALL, subject, at, True, row, direction=direction)
+                add(ActivityKind.CALL, gettext(subject), at, True, row, direction=direction)
             elif pick < 0.65:
-                add(ActivityKind.EMAIL, rng.choice(_EMAILS), at, True, row)
+                add(ActivityKind.EMAIL, gettext(rng.choice(_EMAILS)), at, True, row)
             elif pick < 0.85:
                 text, reason = rng.choice(_NOTES)
                 name = note_reasons.get(reason) or standard_names.english(reason)
-                add(ActivityKind.NOTE, text, at, True, row, reason=name)
+                add(ActivityKind.NOTE, gettext(text), at, True, row, reason=name)
             elif not qualifying:
-                add(ActivityKind.APPOINTMENT, rng.choice(_APPOINTMENTS), at, True, row,
+                add(ActivityKind.APPOINTMENT, gettext(rng.choice(_APPOINTMENTS)), at, True, row,
                     end=at + timedelta(hours=1))  # fmt: skip
         if row.status != Status.OPEN.value:
             continue
@@ -135,16 +138,16 @@ def add_activities(rng: random.Random, today: date, limit: int) -> int:
             day = today + timedelta(days=rng.choice((0, 0, 1, 2, 3, 5, 7)))
             start = slot(day, vehicle)
             if start is not None:
-                add(ActivityKind.TEST_DRIVE, "Test drive", start, False, row,
+                add(ActivityKind.TEST_DRIVE, gettext(TEST_DRIVE), start, False, row,
                     end=start + timedelta(hours=1), vehicle=vehicle)  # fmt: skip
         elif ahead < 0.55:
             day = today + timedelta(days=rng.choice((0, 0, 1, 2, 4, 6, 9)))
             at = datetime.combine(day, time(rng.randint(9, 17), rng.choice((0, 30))))
-            add(ActivityKind.APPOINTMENT, rng.choice(_APPOINTMENTS), at, False, row,
+            add(ActivityKind.APPOINTMENT, gettext(rng.choice(_APPOINTMENTS)), at, False, row,
                 end=at + timedelta(hours=1))  # fmt: skip
         elif ahead < 0.8:
             day = today + timedelta(days=rng.randint(-6, 6))
-            add(ActivityKind.TASK, rng.choice(_TASKS), datetime.combine(day, time(17, 0)),
+            add(ActivityKind.TASK, gettext(rng.choice(_TASKS)), datetime.combine(day, time(17, 0)),
                 False, row)  # fmt: skip
     bulk.insert_rows("activity", _columns(), rows, stamp=False)
     return len(rows)

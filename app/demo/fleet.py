@@ -9,17 +9,23 @@ from datetime import date, datetime, time, timedelta
 
 from app.db import models as m
 from app.db.bulk import insert_rows
+from app.demo.tables import TEST_DRIVE, said
 from app.domain.choices import ActivityKind, Condition, DemandKind, Interest, Status, VehicleUse
+from app.i18n import N_, gettext, ngettext
 
 FLEET_PER_FACILITY = 3
 _DRIVE_HOURS = (9, 10, 11, 13, 14, 15, 16, 17)
 _ACCESSORIES = (
-    ("Tow bar", 890),
-    ("Winter wheels", 1_450),
-    ("Roof rack", 390),
-    ("All-weather mats", 120),
+    (N_("Tow bar"), 890),
+    (N_("Winter wheels"), 1_450),
+    (N_("Roof rack"), 390),
+    (N_("All-weather mats"), 120),
 )
-_SERVICES = (("Maintenance package, 3 years", 990), ("Extended warranty, 5 years", 1_290))
+_SERVICES = (
+    (N_("Maintenance package, 3 years"), 990),
+    (N_("Extended warranty, 5 years"), 1_290),
+)
+_VEHICLE_NOTES = ("", "", N_("colour open"), N_("by spring"))
 
 
 def mark_uses(rng: random.Random) -> dict[int, list[int]]:
@@ -79,7 +85,7 @@ def book_demo_drives(rng: random.Random, today: date, fleet: dict[int, list[int]
                 sale_id, account_id, owner_id, _facility = rng.choice(here)
                 stamp = min(start, datetime.combine(today, time(8, 0)))
                 rows.append(
-                    (ActivityKind.TEST_DRIVE.value, "Test drive", "", start,
+                    (ActivityKind.TEST_DRIVE.value, gettext(TEST_DRIVE), "", start,
                      start + timedelta(hours=1), False, None, owner_id, sale_id, account_id,
                      car, "", "", stamp, stamp, 1, owner_id)
                 )  # fmt: skip
@@ -150,15 +156,22 @@ def _lines(
         int(revenue_minor * rng.uniform(0.88, 0.97) / 10_000) * 10_000 if revenue_minor else None
     )
     lines: list[tuple[str, str, int | None, str]] = [
-        (DemandKind.VEHICLE.value, vehicle, hoped, rng.choice(("", "", "colour open", "by spring")))
+        (DemandKind.VEHICLE.value, vehicle, hoped, said(rng.choice(_VEHICLE_NOTES)))
     ]
     if rng.random() < 0.4:
         text, price = rng.choice(_ACCESSORIES)
-        lines.append((DemandKind.ACCESSORIES.value, text, price * 100, ""))
+        lines.append((DemandKind.ACCESSORIES.value, gettext(text), price * 100, ""))
     if rng.random() < 0.25:
         text, price = rng.choice(_SERVICES)
-        lines.append((DemandKind.SERVICES.value, text, price * 100, ""))
+        lines.append((DemandKind.SERVICES.value, gettext(text), price * 100, ""))
     if interest in (Interest.FINANCE.value, Interest.LEASE.value):
         months = rng.choice((36, 48, 60))
-        lines.append((DemandKind.FINANCING.value, f"{months} months", None, "low monthly rate"))
+        lines.append(
+            (
+                DemandKind.FINANCING.value,
+                ngettext("{count} month", "{count} months", months).format(count=months),
+                None,
+                gettext(N_("low monthly rate")),
+            )
+        )
     return lines

@@ -7,16 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from app.db import models as m
+from app.demo.tables import said
 from app.domain.choices import ActivityKind
+from app.i18n import N_
 from app.services import master_data
 from app.services.master_data import ListEntry
 
 # (list, name, kind of payment, active)
 _OWN_ENTRIES = (
-    ("channel", "Social media", "", True),
-    ("channel", "Newspaper ad", "", False),
-    ("interest", "Balloon finance", "finance", True),
-    ("interest", "Private lease", "lease", True),
+    ("channel", N_("Social media"), "", True),
+    ("channel", N_("Newspaper ad"), "", False),
+    ("interest", N_("Balloon finance"), "finance", True),
+    ("interest", N_("Private lease"), "lease", True),
 )
 # The outcomes of done calls and of done visits, picked by the activity's id: the same
 # demo every time, whatever else the seed draws.
@@ -35,7 +37,8 @@ def add_own_entries() -> dict[str, str]:
     """Add the dealership's own entries as its administrator would; returns name -> code."""
     codes = {}
     for kind, name, payment, active in _OWN_ENTRIES:
-        entry = master_data.save(ListEntry(kind=kind, name=name, payment_kind=payment))
+        # Named in the language the demo is loaded in, as the administrator would name it.
+        entry = master_data.save(ListEntry(kind=kind, name=said(name), payment_kind=payment))
         if not active:
             entry = master_data.set_active(entry, False)
         assert entry.code is not None

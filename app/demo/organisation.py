@@ -40,6 +40,7 @@ from app.demo.tables import (
     Site,
     Vehicle,
     ascii,
+    said,
     vat_number,
 )
 from app.domain.choices import AccountKind, BusinessKind, Condition, OperationKind, UserRole
@@ -127,18 +128,18 @@ class OrganisationBuilder:
             )
             new = m.Operation.create(
                 facility=facility,
-                name=OperationKind.NEW_VEHICLE_SALES.english,
+                name=OperationKind.NEW_VEHICLE_SALES.label,
                 kind=OperationKind.NEW_VEHICLE_SALES.value,
             )
             used = m.Operation.create(
                 facility=facility,
-                name=OperationKind.USED_VEHICLE_SALES.english,
+                name=OperationKind.USED_VEHICLE_SALES.label,
                 kind=OperationKind.USED_VEHICLE_SALES.value,
             )
             self.sites.append(Site(business.id, facility.id, new.id, used.id, spec.brands))
 
     def add_users(self) -> None:
-        team, _ = m.Team.get_or_create(name=TEAM)
+        team, _ = m.Team.get_or_create(name=said(TEAM))
         self.team_id = team.id
         # Hashed once: every demo user has the same password.
         password_hash = passwords.hash_secret(DEMO_PASSWORD)
@@ -341,7 +342,7 @@ class OrganisationBuilder:
                     people.append(person)
                     contact_rows.append(
                         (contact_id, account_id, first, last, person.email, person.phone,
-                         rng.choice(JOB_TITLES))
+                         said(rng.choice(JOB_TITLES)))
                     )  # fmt: skip
                     contact_id += 1
             else:

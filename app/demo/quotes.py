@@ -22,17 +22,18 @@ from app.domain.vin import with_check_digit
 from app.services import documents
 
 VAT = Decimal("19")
+# The lines' texts, in the customer's language (their documents print in it).
 _SERVICES = (
-    ("Transfer, pre-delivery inspection and registration", 890),
-    ("Registration and number plates", 189),
-    ("Main inspection before delivery", 340),
+    (i18n.N_("Transfer, pre-delivery inspection and registration"), 890),
+    (i18n.N_("Registration and number plates"), 189),
+    (i18n.N_("Main inspection before delivery"), 340),
 )
 _ACCESSORIES = (
-    "Winter wheels and all-weather mats",
-    "Towbar and roof bars",
-    "Accessory package: mats, boot liner, mud flaps",
+    i18n.N_("Winter wheels and all-weather mats"),
+    i18n.N_("Towbar and roof bars"),
+    i18n.N_("Accessory package: mats, boot liner, mud flaps"),
 )
-_FINANCE = ("GAP insurance, 36 months", 420)
+_FINANCE = (i18n.N_("GAP insurance, 36 months"), 420)
 _FLEET = re.compile(r"^(?P<count>[2-9]) × ")
 _STAGES_QUOTED = {"quotation", "contract", "delivery", "won"}  # by the stages' keys
 
@@ -55,13 +56,13 @@ def _at(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(rng.randint(9, 17), rng.randint(0, 59)))
 
 
-def _lines(row: m.Opportunity, rng: random.Random) -> list[QuoteLine]:
+def _lines(row: m.Opportunity, rng: random.Random, t: i18n.Translator) -> list[QuoteLine]:
     """Lines that add up to the opportunity's estimate, so the figures agree either way: the
     vehicle's price is what is left of the estimate after the service and finance lines."""
     cur = row.currency
     revenue = money.from_minor(row.est_revenue_minor, cur)
     name = " ".join(p for p in (row.brand, row.model, row.variant) if p)
-    condition = Condition.parse(row.condition).english.lower() if row.condition else "new"
+    condition = Condition.parse(row.condition or Condition.NEW.value).translated(t).lower()
     # A fleet sale ("3 × Octavia for the fleet") quotes every car, and its delivery and
     # insurance, at a unit price; the demo's estimate is a whole multiple of the cars.
     fleet = _FLEET.match(row.topic or "")
@@ -69,9 +70,9 @@ def _lines(row: m.Opportunity, rng: random.Random) -> list[QuoteLine]:
     extras: list[QuoteLine] = []
     service, fee = rng.choice(_SERVICES)
     if revenue > fee * 3 * count:
-        extras.append(QuoteLine(LineKind.SERVICE, service, count, Decimal(fee), VAT))
+        extras.append(QuoteLine(LineKind.SERVICE, t.gettext(service), count, Decimal(fee), VAT))
     if row.interest == Interest.FINANCE and revenue > 5000 and rng.random() < 0.5:
-        extras.append(QuoteLine(LineKind.FINANCIAL_PRODUCT, _FINANCE[0], count,
+        extras.append(QuoteLine(LineKind.FINANCIAL_PRODUCT, t.gettext(_FINANCE[0]), count,
                                 Decimal(_FINANCE[1]), Decimal(0)))  # fmt: skip
     price = revenue - sum((line.net for line in extras), Decimal(0))
     unit = money.quantize(price / count, cur)
@@ -82,7 +83,7 @@ def _lines(row: m.Opportunity, rng: random.Random) -> list[QuoteLine]:
         lines.append(
             QuoteLine(
                 LineKind.ACCESSORY,
-                rng.choice(_ACCESSORIES),
+                t.gettext(rng.choice(_ACCESSORIES)),
                 Decimal(1),
                 money.from_minor(row.est_revenue_accessories_minor, cur),
                 VAT,
@@ -181,13 +182,13 @@ def add_documents(rng: random.Random, today: date, limit: int) -> DemoDocuments:
         valid_until = issued + timedelta(days=14)
         if row.status == Status.OPEN.value and stage == "quotation":
             valid_until = max(valid_until, today + timedelta(days=rng.randint(1, 10)))
-        lines = _lines(row, rng)
+        language = documents.language_of(row.account)
+        lines = _lines(row, rng, i18n.translator(language))
         seller = documents.seller_for(row)
         if seller.logo_sha256 not in frozen:
             documents.freeze_images(seller)  # the logo, once, with the documents that print it
             frozen.add(seller.logo_sha256)
         customer = documents.customer_for(row)
-        language = documents.language_of(row.account)
         vehicle = row.vehicle if row.vehicle_id else None
         number = f"Q-{numbers.quote:05d}"
         numbers.quote += 1

@@ -33,10 +33,13 @@ from app.demo.tables import (
     Plan,
     Vehicle,
     ascii,
+    said,
 )
 from app.domain import dates, standard_names
 from app.domain.choices import Channel, Condition, Interest, LeadStatus, Status
+from app.domain.reading import format_day
 from app.domain.stages import StageInfo, first_stage, open_stages
+from app.i18n import N_, gettext
 from app.services import matching
 from app.services.reference import stage_infos
 
@@ -330,9 +333,9 @@ class SalesBuilder(OrganisationBuilder):
             delivery = today + timedelta(days=rng.randint(14, 75))
         closing_note = ""
         if plan.status == Status.WON and rng.random() < 0.5:
-            closing_note = f"Handed over on {close_date.strftime('%d.%m.%Y')}."
+            closing_note = gettext(N_("Handed over on {day}.")).format(day=format_day(close_date))
         elif plan.status == Status.LOST and rng.random() < 0.5:
-            closing_note = "Customer may come back next year."
+            closing_note = gettext(N_("Customer may come back next year."))
         source = rng.choice(next(c[2] for c in CHANNELS if c[0] == plan.channel))
         reason_key, lost_reason = (
             rng.choice(self.lost_reasons) if plan.status == Status.LOST else (None, "")
@@ -365,9 +368,11 @@ class SalesBuilder(OrganisationBuilder):
             ),
             "est_trade_in_minor": trade_in * 100,
             "channel": plan.channel.value,
-            "source": source.format(spring=self.spring, iaa=self.iaa),
+            "source": said(source).format(spring=self.spring, iaa=self.iaa),
             "description": (
-                text.format(old=old) if fits in (None, interest) and rng.random() < 0.4 else ""
+                said(text).format(old=old)
+                if fits in (None, interest) and rng.random() < 0.4
+                else ""
             ),
             "interest": interest.value,
             "condition": plan.condition.value,
@@ -387,21 +392,30 @@ class SalesBuilder(OrganisationBuilder):
         }
 
     def _topic(self, plan: Plan, interest: Interest, old: str, trade_in: bool) -> str:
+        """A topic as the salesperson writes it, in the language the demo is loaded in (a
+        fleet's starts "N × ": its quotes are read so)."""
         model = plan.model.model
         if plan.account.company:
             if plan.quantity > 1:
-                return f"{plan.quantity} × {model} for the fleet"
+                return gettext(N_("{count} × {model} for the fleet")).format(
+                    count=plan.quantity, model=model
+                )
             return self.rng.choice(
-                (f"Company car {model}", f"{model} {plan.variant}", f"Fleet renewal: {model}")
+                (
+                    gettext(N_("Company car {model}")).format(model=model),
+                    f"{model} {plan.variant}",
+                    gettext(N_("Fleet renewal: {model}")).format(model=model),
+                )
             )
         if trade_in and self.rng.random() < 0.5:
-            return f"{model}, trade-in {old}"
+            return gettext(N_("{model}, trade-in {old}")).format(model=model, old=old)
+        condition = N_("Used {model}") if plan.condition == Condition.USED else N_("New {model}")
         return self.rng.choice(
             (
-                f"{model} for {plan.account.last_name}",
+                gettext(N_("{model} for {name}")).format(model=model, name=plan.account.last_name),
                 f"{model} {plan.variant}",
-                f"{model} – {interest.english.lower()}",
-                f"{'Used' if plan.condition == Condition.USED else 'New'} {model}",
+                f"{model} – {interest.label}",
+                gettext(condition).format(model=model),
             )
         )
 
@@ -479,7 +493,7 @@ class SalesBuilder(OrganisationBuilder):
                  postcode, city, country,
                  rng.choice(list(Interest)).value, Condition.NEW.value, model.brand,
                  model.vehicle_class, model.model, model.model_code if variant else "", variant,
-                 channel.value, rng.choice(sources).format(spring=self.spring, iaa=self.iaa),
+                 channel.value, said(rng.choice(sources)).format(spring=self.spring, iaa=self.iaa),
                  rng.choice(LEAD_MESSAGES).format(model=model.model), owner, status.value,
                  rng.choice(disqualify) if status == LeadStatus.DISQUALIFIED else "", None, None,
                  None, received, min(changed, datetime.combine(today, time())), 2 if worked else 1,

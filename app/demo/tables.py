@@ -9,6 +9,17 @@ from dataclasses import dataclass, field
 
 from app.domain.choices import Channel, Condition, Interest, Status, UserRole
 from app.domain.stages import StageInfo
+from app.i18n import N_, gettext
+
+
+def said(text: str) -> str:
+    """A demo text (marked N_) in the language the demo is loaded in (the screen's); "" as
+    it is."""
+    return gettext(text) if text else ""
+
+
+# An activity's subject on the demo fleet's test drives and the sales' own.
+TEST_DRIVE = N_("Test drive")
 
 # --- The catalogue -------------------------------------------------------------------------
 
@@ -129,7 +140,7 @@ USERS: tuple[tuple[str, str, UserRole, int | None], ...] = (
     ("agrossmann", "Andrea Großmann", UserRole.SALES_MANAGER, None),
 )
 
-TEAM = "Sales team Brenner"
+TEAM = N_("Sales team Brenner")
 
 # Every demo user signs in with this password (said by --demo and in the README); the
 # administrator's login is "admin".
@@ -238,8 +249,9 @@ TRADES = ("Bau", "Haustechnik", "Elektrotechnik", "Logistik", "Gartenbau", "Immo
 LEGAL_FORMS = ("GmbH", "GmbH", "GmbH & Co. KG", "KG", "e.K.", "AG", "OHG")
 CRAFTS = ("Schreinerei", "Zimmerei", "Bäckerei", "Metzgerei", "Autovermietung",
            "Physiotherapie", "Architekturbüro", "Malerbetrieb", "Elektro", "Getränke")  # fmt: skip
-JOB_TITLES = ("Managing director", "Fleet manager", "Office manager", "Purchasing",
-               "Owner", "Head of accounts", "Assistant to the management")  # fmt: skip
+JOB_TITLES = (N_("Managing director"), N_("Fleet manager"), N_("Office manager"),
+              N_("Purchasing"), N_("Proprietor"), N_("Head of accounts"),
+              N_("Assistant to the management"))  # fmt: skip
 
 # (postcode, city, country, dialling prefix, weight)
 PLACES: tuple[tuple[str, str, str, str, int], ...] = (
@@ -291,15 +303,16 @@ TRANSLITERATION = {
 # --- Sales ---------------------------------------------------------------------------------
 
 CHANNELS: tuple[tuple[Channel, int, tuple[str, ...]], ...] = (
-    (Channel.WEB_FORM, 30, ("dealer website", "mobile.de", "AutoScout24", "brand configurator",
-                            "Facebook campaign")),
-    (Channel.PHONE, 15, ("phone call", "Google Ads", "dealer website")),
-    (Channel.WALK_IN, 20, ("showroom", "Spring open day {spring}")),
-    (Channel.EMAIL, 7, ("info mailbox", "mobile.de")),
-    (Channel.TRADE_SHOW, 4, ("IAA Mobility {iaa}", "Rosenheim car fair")),
-    (Channel.REFERRAL, 6, ("customer referral", "employee referral")),
-    (Channel.EXISTING_CUSTOMER, 15, ("service visit", "lease return", "loyalty mailing")),
-    (Channel.OTHER, 3, ("fleet tender", "partner dealer")),
+    (Channel.WEB_FORM, 30, (N_("dealer website"), "mobile.de", "AutoScout24",
+                            N_("brand configurator"), N_("Facebook campaign"))),
+    (Channel.PHONE, 15, (N_("phone call"), "Google Ads", N_("dealer website"))),
+    (Channel.WALK_IN, 20, (N_("showroom"), N_("Spring open day {spring}"))),
+    (Channel.EMAIL, 7, (N_("info mailbox"), "mobile.de")),
+    (Channel.TRADE_SHOW, 4, ("IAA Mobility {iaa}", N_("Rosenheim car fair"))),
+    (Channel.REFERRAL, 6, (N_("customer referral"), N_("employee referral"))),
+    (Channel.EXISTING_CUSTOMER, 15, (N_("service visit"), N_("lease return"),
+                                     N_("loyalty mailing"))),
+    (Channel.OTHER, 3, (N_("fleet tender"), N_("partner dealer"))),
 )  # fmt: skip
 # Channels a lead comes in through, so its opportunity starts at Qualify.
 LEAD_CHANNELS = {Channel.WEB_FORM, Channel.PHONE, Channel.EMAIL, Channel.TRADE_SHOW}
@@ -325,15 +338,18 @@ OLD_CARS = ("Golf VII", "Passat B7", "Octavia II", "Opel Astra", "Ford Focus", "
              "Audi A4 B8", "Toyota Auris", "Polo V", "Fiat 500")  # fmt: skip
 # (description, the way of paying it fits, if only one)
 DESCRIPTIONS: tuple[tuple[str, Interest | None], ...] = (
-    ("Wants a test drive at the weekend; the family decides on the colour together.", None),
-    ("Current car: {old} with about 140,000 km; asks for a trade-in valuation.", None),
-    ("Needs a tow bar (2,000 kg) and winter tyres on alloy wheels.", None),
-    ("Company car: the fleet policy caps CO₂ at 120 g/km.", Interest.LEASE),
-    ("Prefers a lease over 36 months, 10,000 km a year.", Interest.LEASE),
-    ("Wants 20 % down and 48 monthly instalments; asked for a finance quote.", Interest.FINANCE),
-    ("Asked for delivery before the summer holidays.", None),
-    ("Compares with an offer from another dealer; price-sensitive.", None),
-    ("Long commute (80 km a day); interested in the plug-in hybrid and the diesel.", None),
+    (N_("Wants a test drive at the weekend; the family decides on the colour together."), None),
+    (N_("Current car: {old} with about 140,000 km; asks for a trade-in valuation."), None),
+    (N_("Needs a tow bar (2,000 kg) and winter tyres on alloy wheels."), None),
+    (N_("Company car: the fleet policy caps CO₂ at 120 g/km."), Interest.LEASE),
+    (N_("Prefers a lease over 36 months, 10,000 km a year."), Interest.LEASE),
+    (
+        N_("Wants 20 % down and 48 monthly instalments; asked for a finance quote."),
+        Interest.FINANCE,
+    ),
+    (N_("Asked for delivery before the summer holidays."), None),
+    (N_("Compares with an offer from another dealer; price-sensitive."), None),
+    (N_("Long commute (80 km a day); interested in the plug-in hybrid and the diesel."), None),
 )
 
 

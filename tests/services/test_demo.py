@@ -494,3 +494,43 @@ def test_the_demo_customers_read_four_languages_with_documents_in_each(
         due = money.format_amount(snap.totals.amount_due, snap.currency, i18n.translator(language))
         spaces = str.maketrans({"\u00a0": " ", "\u202f": " "})
         assert due.translate(spaces) in text.translate(spaces), (language, number, due)
+
+
+def test_the_demo_is_written_in_the_language_it_is_loaded_in(db: Path) -> None:
+    """Loaded on German screens, what the salespeople wrote is German (topics, activities,
+    the team, the operations, the dealership's own entries), and each quote's lines are in
+    its customer's language, as its document prints them."""
+    from app.domain.choices import Condition, OperationKind
+
+    i18n.set_language("de")
+    try:
+        _load()
+        german = i18n.translator("de")
+    finally:
+        i18n.set_language("en")
+    subjects = {str(s) for (s,) in _rows("SELECT subject FROM activity")}
+    assert "Probefahrt" in subjects and "Test drive" not in subjects
+    assert "Wegen des Angebots angerufen" in subjects
+    topics = [str(t) for (t,) in _rows("SELECT topic FROM opportunity")]
+    assert any(t.startswith("Dienstwagen ") or " für " in t for t in topics)
+    assert not any(" for " in t or t.startswith(("Used ", "New ", "Company car")) for t in topics)
+    assert _rows("SELECT name FROM team") == [("Verkaufsteam Brenner",)]
+    operations = {str(n) for (n,) in _rows("SELECT name FROM operation")}
+    assert OperationKind.NEW_VEHICLE_SALES.translated(german) in operations
+    assert ("Ballonfinanzierung",) in _rows("SELECT name FROM reason")
+    by_language: dict[str, list[str]] = {}
+    for (stored,) in _rows("SELECT snapshot FROM quote WHERE snapshot IS NOT NULL"):
+        snap = json.loads(str(stored))
+        by_language.setdefault(snap["language"], []).extend(
+            str(line["description"]) for line in snap["lines"]
+        )
+    for language, lines in by_language.items():
+        t = i18n.translator(language)
+        conditions = {
+            f", {c.translated(t).lower()}"
+            for c in (Condition.NEW, Condition.USED, Condition.EX_DEMO)
+        }
+        # The vehicle's line ends with its condition in the customer's language.
+        assert any(line.endswith(tuple(conditions)) for line in lines), (language, lines[:3])
+    italian = " ".join(by_language["it"])
+    assert "Immatricolazione e targhe" in italian or "Messa su strada" in italian
