@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.db import sort_keys
+from app.db import queries, sort_keys
 from app.db.list_walks import ids_by, search_page, word_counts
 from app.db.queries import (
-    COUNT_LIMIT,
     SELECT,
     OpportunityFilter,
     OpportunityRow,
@@ -43,7 +42,7 @@ def _counted(
     counts = word_counts(flt, terms)
     if counts is None:
         return bounded_count(flt, terms, today), None
-    return min(counts[0], COUNT_LIMIT + 1), counts
+    return min(counts[0], queries.COUNT_LIMIT + 1), counts
 
 
 def count_up_to(flt: OpportunityFilter, today: date) -> int:

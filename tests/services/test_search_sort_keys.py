@@ -209,6 +209,8 @@ def test_a_server_database_one_version_back_gains_the_keys_once(
         search_sort_keys,
         "DROP TRIGGER opportunity_sort_keys ON opportunity",
         *(f'DROP INDEX "{index_name(column)}"' for column in INDEXED_KEYS),
+        # The starts' keys follow two of the columns (a later step's trigger, made again by it).
+        "DROP TRIGGER opportunity_start_keys ON opportunity",
         "ALTER TABLE opportunity DROP COLUMN sort_customer, DROP COLUMN sort_stage, "
         "DROP COLUMN sort_owner, DROP COLUMN sort_facility",
     ):
