@@ -12,20 +12,18 @@ from typing import Any
 
 import pytest
 
-from app import demo
-from app.db import list_walks, migrations, queries
+from app.db import list_walks, queries
 from app.db import models as m
 from app.db.connection import database
 from app.db.steps.opportunity_starts import STARTS
 from app.db.steps.start_sort_keys import start_sort_keys
 from app.domain.text import words_of
-from app.services import opportunities, workspace
+from app.services import opportunities
 from app.services.opportunities import OpportunityFilter
 from app.services.workspace import UserInfo
-from tests import factories, people, pg_server
+from tests import factories, people
 from tests.services.test_list_queries import TODAY
-from tests.services.test_opportunity_starts import _starts_expected, _starts_held
-from tests.services.test_start_sorts import _stale
+from tests.services.test_start_sorts import _stale, gains_the_keys_once
 
 _NEW_KEYS = ("topic", "sort_stage", "sort_owner")
 
@@ -88,46 +86,27 @@ def test_a_sale_without_a_stage_or_an_owner_sorts_first_ascending(
 def test_a_server_database_one_version_back_gains_the_keys_once(
     pg_url: str, data_dir: Path, backend: str
 ) -> None:
-    # As the database was before the step: the starts without the three keys.
-    with pg_server.one_version_back(
-        pg_url,
-        start_sort_keys,
-        "DROP INDEX opportunity_start_topic",
-        "DROP INDEX opportunity_start_stage",
-        "DROP INDEX opportunity_start_owner",
-        f"ALTER TABLE {STARTS} {', '.join(f'DROP COLUMN {key}' for key in _NEW_KEYS)}",
-    ):
-        demo.load_demo(today=TODAY)
-    workspace.open_server(pg_url)
-    try:
-        assert migrations.current_version(database.obj) == migrations.SCHEMA_VERSION
-        people.sign_in_as("anna")
-        assert _stale() == 0
-        assert _starts_held() == _starts_expected()
-        count = database.execute_sql(f"SELECT count(*) FROM {STARTS}").fetchone()[0]
+    def held() -> None:
         owners = database.execute_sql(
             f"SELECT count(DISTINCT sort_owner) FROM {STARTS} WHERE length(start) = 2"
         ).fetchone()[0]
         assert owners > 1
-        indexes = {
-            r[0]
-            for r in database.execute_sql(
-                "SELECT indexname FROM pg_indexes WHERE tablename = %s", (STARTS,)
-            ).fetchall()
-        }
-        assert {"opportunity_start_topic", "opportunity_start_stage"} <= indexes
-        # Run again, as after an interruption before its commit: the same starts.
-        with database.atomic():
-            start_sort_keys(database.obj)
-        assert _stale() == 0
-        assert database.execute_sql(f"SELECT count(*) FROM {STARTS}").fetchone()[0] == count
-        # The trigger is back: a new topic follows.
-        first = m.Opportunity.select().order_by(m.Opportunity.id).first()
-        first.topic = "Zephyr"
-        first.save()
-        assert _stale() == 0
-    finally:
-        workspace.close_database()
+        indexes = database.execute_sql(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s", (STARTS,)
+        ).fetchall()
+        assert {"opportunity_start_topic", "opportunity_start_stage"} <= {r[0] for r in indexes}
+
+    def change(row: m.Opportunity) -> None:
+        row.topic = "Zephyr"
+
+    # As the database was before the step: the starts without the three keys.
+    undo = (
+        "DROP INDEX opportunity_start_topic",
+        "DROP INDEX opportunity_start_stage",
+        "DROP INDEX opportunity_start_owner",
+        f"ALTER TABLE {STARTS} {', '.join(f'DROP COLUMN {key}' for key in _NEW_KEYS)}",
+    )
+    gains_the_keys_once(pg_url, start_sort_keys, undo, change, held)
 
 
 @pytest.mark.sqlite_only

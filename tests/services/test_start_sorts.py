@@ -6,6 +6,7 @@ as it was (its own index of starts in order is schema step sort_starts')."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -150,21 +151,18 @@ def test_every_write_keeps_the_starts_keys(user: UserInfo, backend: str) -> None
         assert [r.id for r in by_brand] == sorted(found, key=lambda i: (*keys[i][1:], i))
 
 
-@pytest.mark.postgresql_only
-def test_a_server_database_one_version_back_gains_the_keys_once(
-    pg_url: str, data_dir: Path, backend: str
+def gains_the_keys_once(
+    pg_url: str,
+    step: Callable[[Any], None],
+    undo: tuple[str, ...],
+    change: Callable[[m.Opportunity], None],
+    held: Callable[[], None] = lambda: None,
 ) -> None:
-    # As the database was before the step: the starts without keys, their first trigger.
-    with pg_server.one_version_back(
-        pg_url,
-        start_sorts,
-        "DROP TRIGGER opportunity_start_keys ON opportunity",
-        "DROP FUNCTION opportunity_start_keys()",
-        "DROP INDEX opportunity_start_probability",
-        "DROP INDEX opportunity_start_brand_model",
-        f"ALTER TABLE {STARTS} DROP COLUMN probability, DROP COLUMN brand, DROP COLUMN model",
-        STARTS_TRIGGER_BEFORE[0],
-    ):
+    """A server database taken back before `step` by `undo` statements (its starts without
+    some keys) gains them on opening, every start's keys its opportunity's (`held`: what
+    else the step leaves); run again, the step writes the same starts; and `change` to an
+    opportunity is followed (the trigger is back)."""
+    with pg_server.one_version_back(pg_url, step, *undo):
         demo.load_demo(today=TODAY)
     workspace.open_server(pg_url)
     try:
@@ -172,19 +170,38 @@ def test_a_server_database_one_version_back_gains_the_keys_once(
         people.sign_in_as("anna")
         assert _stale() == 0
         assert _starts_held() == _starts_expected()
+        held()
         count = database.execute_sql(f"SELECT count(*) FROM {STARTS}").fetchone()[0]
-        # Run again, as after an interruption before its commit: the same keys.
+        # Run again, as after an interruption before its commit: the same starts.
         with database.atomic():
-            start_sorts(database.obj)
+            step(database.obj)
         assert _stale() == 0
         assert database.execute_sql(f"SELECT count(*) FROM {STARTS}").fetchone()[0] == count
-        # The triggers are back: a change of the keys follows.
         first = m.Opportunity.select().order_by(m.Opportunity.id).first()
-        first.probability, first.model = 5, "Zeta"
+        change(first)
         first.save()
         assert _stale() == 0
     finally:
         workspace.close_database()
+
+
+@pytest.mark.postgresql_only
+def test_a_server_database_one_version_back_gains_the_keys_once(
+    pg_url: str, data_dir: Path, backend: str
+) -> None:
+    def change(row: m.Opportunity) -> None:
+        row.probability, row.model = 5, "Zeta"
+
+    # As the database was before the step: the starts without keys, their first trigger.
+    undo = (
+        "DROP TRIGGER opportunity_start_keys ON opportunity",
+        "DROP FUNCTION opportunity_start_keys()",
+        "DROP INDEX opportunity_start_probability",
+        "DROP INDEX opportunity_start_brand_model",
+        f"ALTER TABLE {STARTS} DROP COLUMN probability, DROP COLUMN brand, DROP COLUMN model",
+        STARTS_TRIGGER_BEFORE[0],
+    )
+    gains_the_keys_once(pg_url, start_sorts, undo, change)
 
 
 @pytest.mark.postgresql_only
