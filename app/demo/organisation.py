@@ -18,6 +18,7 @@ from app.demo.tables import (
     DEMO_PASSWORD,
     EMAIL_DOMAINS,
     FIXED_COMPANIES,
+    GERMANY,
     GROUP,
     JOB_TITLES,
     LATIN_ORIGINS,
@@ -100,7 +101,7 @@ class OrganisationBuilder:
             street=street,
             postcode=postcode,
             city=city,
-            country="Germany",
+            country=said(GERMANY),
             vat_number=vat_number(rng),
             phone=phone,
             email=email,
@@ -113,7 +114,7 @@ class OrganisationBuilder:
                 street=spec.street,
                 postcode=spec.postcode,
                 city=spec.city,
-                country="Germany",
+                country=said(GERMANY),
                 vat_number=vat_number(rng),
                 phone=spec.phone,
                 email=spec.email,
@@ -275,7 +276,7 @@ class OrganisationBuilder:
         postcode, city, country, prefix, _ = self.rng.choices(
             PLACES, weights=[p[4] for p in PLACES]
         )[0]
-        return postcode, city, country, prefix
+        return postcode, city, said(country), prefix
 
     def _mobile(self, prefix: str) -> str:
         rng = self.rng
@@ -375,12 +376,12 @@ class OrganisationBuilder:
             phone = f"+49 89 {4400_000 + account_id}"
             account_rows.append(
                 (account_id, AccountKind.PERSON.value, name, first, last_name, "", email, phone,
-                 street, postcode, city, "Germany", "en")
+                 street, postcode, city, said(GERMANY), "en")
             )  # fmt: skip
             person = Person(contact_id, first, last_name, email, phone)
             contact_rows.append((contact_id, account_id, first, last_name, email, phone, ""))
             self.accounts.append(
-                Account(account_id, False, name, last_name, street, postcode, city, "Germany",
+                Account(account_id, False, name, last_name, street, postcode, city, said(GERMANY),
                          (person,))
             )  # fmt: skip
             self.script_accounts.append(self.accounts[-1])

@@ -515,6 +515,10 @@ def test_the_demo_is_written_in_the_language_it_is_loaded_in(db: Path) -> None:
     assert any(t.startswith("Dienstwagen ") or " für " in t for t in topics)
     assert not any(" for " in t or t.startswith(("Used ", "New ", "Company car")) for t in topics)
     assert _rows("SELECT name FROM team") == [("Verkaufsteam Brenner",)]
+    countries = {
+        str(c) for (c,) in _rows("SELECT country FROM account UNION SELECT country FROM business")
+    }
+    assert "Deutschland" in countries and "Germany" not in countries
     operations = {str(n) for (n,) in _rows("SELECT name FROM operation")}
     assert OperationKind.NEW_VEHICLE_SALES.translated(german) in operations
     assert ("Ballonfinanzierung",) in _rows("SELECT name FROM reason")
