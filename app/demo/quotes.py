@@ -34,6 +34,7 @@ _ACCESSORIES = (
     i18n.N_("Accessory package: mats, boot liner, mud flaps"),
 )
 _FINANCE = (i18n.N_("GAP insurance, 36 months"), 420)
+_TRADE_IN = i18n.N_("Trade-in allowance for the customer's car")
 _FLEET = re.compile(r"^(?P<count>[2-9]) × ")
 _STAGES_QUOTED = {"quotation", "contract", "delivery", "won"}  # by the stages' keys
 
@@ -97,7 +98,7 @@ def _lines(row: m.Opportunity, rng: random.Random, t: i18n.Translator) -> list[Q
         lines.append(
             QuoteLine(
                 LineKind.TRADE_IN,
-                "Trade-in allowance for the customer's car",
+                t.gettext(_TRADE_IN),
                 Decimal(1),
                 allowance,
                 Decimal(0),
