@@ -148,9 +148,7 @@ def search_ids(
     if not is_sqlite():
         # The server may join the tests to the walk's rows in any order: the matches are
         # sorted again (at most `bound` rows), by the walk's own columns.
-        keys = "".join(
-            f", o.{key}" for key in dict.fromkeys(_UNINDEXED.findall(order)) if key != "id"
-        )
+        keys = _walk_keys(order)
         walk = f"SELECT o.id{phone}{keys} FROM opportunity o{where} {order} LIMIT ?"
         sql = f"SELECT o.id FROM ({walk}) o WHERE {checks} {order} LIMIT ? OFFSET ?"
         return sql, [*params, bound, *check_params, limit, offset], True
@@ -218,6 +216,12 @@ def _matches_ids(
 # A sort key the same in value and order, but held by no index (the server's).
 _UNINDEXED = re.compile(r"\bo\.(\w+)")
 _NUMBER_KEYS = frozenset({"id", "sort_stage", "probability", "est_revenue_minor", "est_close_date"})
+
+
+def _walk_keys(order: str) -> str:
+    """The opportunity's columns an ORDER BY sorts by (but the id), each after a comma: what
+    a walk's rows carry to be sorted again on the server."""
+    return "".join(f", o.{key}" for key in dict.fromkeys(_UNINDEXED.findall(order)) if key != "id")
 
 
 def _unindexed(column: re.Match[str]) -> str:
@@ -307,6 +311,17 @@ def _sqlite_start_ordered_ids(
     return f"{sql} ORDER BY {keys}", params
 
 
+def _held_at_starts(of_status: bool) -> str:
+    """The count, up to a bound, of the opportunities (of one status) with a word in a range
+    (parameters: the range's two ends, the status, the bound): those holding a term at a
+    word's start, which a word's walk finds."""
+    status = " AND status = ?" if of_status else ""
+    return (
+        "SELECT count(*) FROM (SELECT DISTINCT opportunity_id FROM opportunity_word "
+        f"WHERE word >= ? AND word < ?{status} LIMIT ?) h"
+    )
+
+
 # How many of the starts a walk for a word's matches (_word_walk) tests, for each row of
 # the page it is to find: it passes the starts of the term's first two letters whose words
 # go on otherwise.
@@ -354,10 +369,7 @@ def _word_walk(
     bounds = [word, after(word)]
     status = " AND status = ?" if flt.status else ""
     of_status = [flt.status] if flt.status else []
-    at_starts = (
-        "SELECT count(*) FROM (SELECT DISTINCT opportunity_id FROM opportunity_word "
-        f"WHERE word >= ? AND word < ?{status} LIMIT ?)"
-    )
+    at_starts = _held_at_starts(bool(flt.status))
     held = database.execute_sql(at_starts, [*bounds, *of_status, count]).fetchone()[0]
     if held < count:
         return None  # some match holds the term inside a word only
@@ -428,13 +440,9 @@ def word_counts(flt: OpportunityFilter, terms: list[Any]) -> tuple[int, int] | N
     if not _server_word_term(flt, terms):
         return None
     word = terms[0].word
-    status = " AND status = ?" if flt.status else ""
     of_status = [flt.status] if flt.status else []
     source, params = terms[0].select(flt.status or None)
-    held = (
-        "SELECT count(*) FROM (SELECT DISTINCT opportunity_id FROM opportunity_word "
-        f"WHERE word >= ? AND word < ?{status} LIMIT ?) h"
-    )
+    held = _held_at_starts(bool(flt.status))
     both = f"SELECT (SELECT count(*) FROM ({source} LIMIT ?) m), ({held})"
     exact = _exact_limit() + 1
     found = queries.fetch_all(both, [*params, exact, word, after(word), *of_status, exact])[0]
@@ -540,7 +548,7 @@ def _server_listed_walk(
         where, params = "", []
     wanted = offset + limit
     bound = max(3 * wanted * _total() // matches, 2 * wanted)
-    keys = "".join(f", o.{key}" for key in dict.fromkeys(_UNINDEXED.findall(order)) if key != "id")
+    keys = _walk_keys(order)
     walk = f"SELECT o.id{keys} FROM opportunity o{where} {order} LIMIT ?"
     sql = f"SELECT o.id FROM ({walk}) o WHERE (o.id IN ({listed})) IS TRUE {order} LIMIT ? OFFSET ?"
     return sql, [*params, bound, *listed_params, limit, offset]
