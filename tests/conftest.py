@@ -197,13 +197,14 @@ def db(
 
 @pytest.fixture(scope="session")
 def _demo_copies() -> Iterator[dict[tuple[str, str], Any]]:
-    """The demo databases loaded so far in this run, by backend and arguments: a SQLite
-    file, or a server database nobody connects to (with its server, to drop it at the end)."""
+    """The demo databases loaded so far in this run, by backend and arguments, each with
+    the summary its loading returned: a SQLite file, or a server database nobody connects
+    to (with its server, to drop it at the end)."""
     kept: dict[tuple[str, str], Any] = {}
     yield kept
     for backend, _arguments in list(kept):
         if backend == POSTGRESQL:
-            server, name = kept[(backend, _arguments)]
+            (server, name), _summary = kept[(backend, _arguments)]
             with contextlib.suppress(Exception):
                 server.drop_database(name)
 
@@ -226,16 +227,16 @@ def demo_data(
     _demo_copies: dict[tuple[str, str], Any],
 ) -> Callable[..., None]:
     """`load(**arguments)` does what `demo.load_demo(**arguments)` does to the test's
-    database, with anna still signed in; loading the demo takes seconds, so the first
-    test to ask for these arguments loads it and keeps a copy, and the others get a copy
-    of that copy (a file copied, or a server database made from it as from a template)."""
+    database, with anna still signed in, and returns its summary; loading the demo takes
+    seconds, so the first test to ask for these arguments loads it and keeps a copy, and
+    the others get a copy of that copy (a file copied, or a server database made from it
+    as from a template)."""
     from app import demo
 
-    def load(**arguments: Any) -> None:
+    def load(**arguments: Any) -> Any:
         key = (backend, repr(sorted(arguments.items())))
         kept = _demo_copies.get(key)
-        if kept is None:
-            demo.load_demo(**arguments)
+        summary = demo.load_demo(**arguments) if kept is None else kept[1]
         workspace.close_database()
         if backend == POSTGRESQL:
             server = request.getfixturevalue("pg")
@@ -244,19 +245,20 @@ def demo_data(
             if kept is None:
                 copy = f"showroom_demo_{os.getpid()}_{len(_demo_copies) + 1}"
                 server.create_database(copy, template=name)
-                _demo_copies[key] = (server, copy)
+                _demo_copies[key] = ((server, copy), summary)
             else:
-                server.create_database(name, template=kept[1])
+                server.create_database(name, template=kept[0][1])
             workspace.open_server(url)
         else:
             if kept is None:
-                kept = tmp_path_factory.mktemp("demo") / "showroom.sqlite3"
-                _copy_sqlite(db, kept)
-                _demo_copies[key] = kept
+                copy_path = tmp_path_factory.mktemp("demo") / "showroom.sqlite3"
+                _copy_sqlite(db, copy_path)
+                _demo_copies[key] = (copy_path, summary)
             else:
-                _copy_sqlite(kept, db)
+                _copy_sqlite(kept[0], db)
             workspace.open_database(db)
         people.sign_in_as("anna", "administrator")
+        return summary
 
     return load
 

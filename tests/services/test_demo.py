@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -28,6 +29,13 @@ def _load(seed: int = 7) -> demo.DemoSummary:
     return demo.load_demo(seed=seed, today=TODAY)
 
 
+@pytest.fixture
+def loaded(demo_data: Callable[..., demo.DemoSummary]) -> demo.DemoSummary:
+    """The demo of `_load()` in the test's database, and its summary: loaded once a run and
+    backend, then copied (loading it takes seconds, on the server longer)."""
+    return demo_data(seed=7, today=TODAY)
+
+
 def _count(**criteria: object) -> int:
     return opportunities.count(OpportunityFilter(**criteria), today=TODAY)
 
@@ -36,8 +44,8 @@ def _rows(sql: str) -> list[tuple[object, ...]]:
     return list(database.execute_sql(sql).fetchall())
 
 
-def test_the_summary_counts_what_was_stored(db: Path) -> None:
-    summary = _load()
+def test_the_summary_counts_what_was_stored(loaded: demo.DemoSummary) -> None:
+    summary = loaded
     assert summary.opportunities == m.Opportunity.select().count() == 400
     # The customers written in Chinese, Arabic, Cyrillic and Greek script come on top.
     assert summary.accounts == m.Account.select().count() == 300 + 4
@@ -58,8 +66,7 @@ def test_the_summary_counts_what_was_stored(db: Path) -> None:
     assert m.Setting.get_by_id("currency").value == "EUR"
 
 
-def test_the_organisation_and_staff_look_like_a_dealer_group(db: Path) -> None:
-    _load()
+def test_the_organisation_and_staff_look_like_a_dealer_group(loaded: demo.DemoSummary) -> None:
     group = m.Business.get(m.Business.kind == "dealer_group")
     dealers = list(m.Business.select().where(m.Business.parent == group))
     assert 1 <= len(dealers) <= 2
@@ -79,8 +86,7 @@ def test_the_organisation_and_staff_look_like_a_dealer_group(db: Path) -> None:
     assert m.User.get(m.User.username == "jweiss").full_name == "Jürgen Weiß"
 
 
-def test_customers_carry_the_names_that_break_careless_code(db: Path) -> None:
-    _load()
+def test_customers_carry_the_names_that_break_careless_code(loaded: demo.DemoSummary) -> None:
     names = [a.name for a in m.Account.select(m.Account.name)]
     assert "J&C Motors GmbH" in names
     assert any("'" in n for n in names)
@@ -94,8 +100,9 @@ def test_customers_carry_the_names_that_break_careless_code(db: Path) -> None:
         assert "@" in person.email and person.phone and person.postcode and person.city
 
 
-def test_opportunities_spread_over_stages_statuses_and_close_windows(db: Path) -> None:
-    _load()
+def test_opportunities_spread_over_stages_statuses_and_close_windows(
+    loaded: demo.DemoSummary,
+) -> None:
     stages = reference.stage_infos(reference.opportunity_kinds()[0].id)
     by_stage = Counter(
         r[0] for r in _rows("SELECT stage_id FROM opportunity") if isinstance(r[0], int)
@@ -118,8 +125,7 @@ def test_opportunities_spread_over_stages_statuses_and_close_windows(db: Path) -
         assert opportunity.lost_reason in lost_reasons
 
 
-def test_branding_and_revenue_come_from_the_catalogue(db: Path) -> None:
-    _load()
+def test_branding_and_revenue_come_from_the_catalogue(loaded: demo.DemoSummary) -> None:
     catalogue = {
         (c.brand, c.model, c.variant): c.list_price_minor for c in m.CatalogueEntry.select()
     }
@@ -135,8 +141,7 @@ def test_branding_and_revenue_come_from_the_catalogue(db: Path) -> None:
         assert opportunity.operation.facility_id == opportunity.facility_id
 
 
-def test_history_follows_the_fixed_sequence_to_the_current_stage(db: Path) -> None:
-    _load()
+def test_history_follows_the_fixed_sequence_to_the_current_stage(loaded: demo.DemoSummary) -> None:
     stages = {s.id: s for s in reference.stage_infos(reference.opportunity_kinds()[0].id)}
     ordered = sorted((s for s in stages.values() if not s.is_closed), key=lambda s: s.sequence)
     moves: dict[int, list[m.StageChange]] = {}
@@ -166,8 +171,10 @@ def test_history_follows_the_fixed_sequence_to_the_current_stage(db: Path) -> No
             assert opportunity.est_close_date < TODAY
 
 
-def test_opportunities_that_began_at_qualify_come_from_converted_leads(db: Path) -> None:
-    summary = _load()
+def test_opportunities_that_began_at_qualify_come_from_converted_leads(
+    loaded: demo.DemoSummary,
+) -> None:
+    summary = loaded
     qualify = next(s for s in reference.stage_infos(1) if s.name == "Qualify")
     firsts = {
         c.opportunity_id: c.to_stage_id
@@ -192,9 +199,8 @@ def test_opportunities_that_began_at_qualify_come_from_converted_leads(db: Path)
     assert all(lead.email_key or lead.phone_key for lead in m.Lead.select())
 
 
-def test_demo_opportunities_pass_the_rules_of_the_form(db: Path) -> None:
+def test_demo_opportunities_pass_the_rules_of_the_form(loaded: demo.DemoSummary) -> None:
     """Saving a demo opportunity unchanged must succeed: the data obeys the services' rules."""
-    _load()
     for stage in reference.stage_infos(1):
         if stage.is_closed:
             continue
@@ -207,8 +213,7 @@ def test_demo_opportunities_pass_the_rules_of_the_form(db: Path) -> None:
         assert saved.stage_id == stage.id and saved.version == detail.version + 1
 
 
-def test_a_closed_demo_opportunity_reopens_where_it_was_closed(db: Path) -> None:
-    _load()
+def test_a_closed_demo_opportunity_reopens_where_it_was_closed(loaded: demo.DemoSummary) -> None:
     lost = m.Opportunity.get(m.Opportunity.status == "lost")
     assert lost.closed_at is not None and lost.lost_reason
     closing = (
@@ -230,8 +235,9 @@ def test_a_closed_demo_opportunity_reopens_where_it_was_closed(db: Path) -> None
     )
 
 
-def test_every_vin_is_well_formed_with_a_real_maker_and_check_digit(db: Path) -> None:
-    _load()
+def test_every_vin_is_well_formed_with_a_real_maker_and_check_digit(
+    loaded: demo.DemoSummary,
+) -> None:
     vehicles = list(m.Vehicle.select())
     for vehicle in vehicles:
         assert vin.format_error(vehicle.vin) is None, vehicle.vin
@@ -245,8 +251,7 @@ def test_every_vin_is_well_formed_with_a_real_maker_and_check_digit(db: Path) ->
     assert {v.condition for v in vehicles} == {"new", "used"}
 
 
-def test_no_vehicle_is_reserved_by_two_open_opportunities(db: Path) -> None:
-    _load()
+def test_no_vehicle_is_reserved_by_two_open_opportunities(loaded: demo.DemoSummary) -> None:
     reserved = _rows(
         "SELECT vehicle_id FROM opportunity WHERE status = 'open' AND vehicle_id IS NOT NULL"
     )
@@ -294,8 +299,7 @@ def test_loading_twice_is_refused(db: Path) -> None:
     assert m.Opportunity.select().count() == 400
 
 
-def test_the_list_search_finds_demo_rows(db: Path) -> None:
-    _load()
+def test_the_list_search_finds_demo_rows(loaded: demo.DemoSummary) -> None:
     golf = _count(text="golf")
     assert golf > 0
     for row in opportunities.page(OpportunityFilter(text="golf"), "topic", False, 0, 500, TODAY):
@@ -309,12 +313,14 @@ def test_the_list_search_finds_demo_rows(db: Path) -> None:
     assert _count(text="zzzzqx") == 0
 
 
-def test_the_demo_sales_carry_the_documents_their_stage_would_have(db: Path) -> None:
+def test_the_demo_sales_carry_the_documents_their_stage_would_have(
+    loaded: demo.DemoSummary,
+) -> None:
     from pypdf import PdfReader
 
     from app.services import documents, orders, quotes
 
-    summary = _load()
+    summary = loaded
     assert summary.quotes == m.Quote.select().count() > 100
     assert summary.order_forms == m.OrderForm.select().count() > 50
     statuses = {q.status for q in m.Quote.select(m.Quote.status)}
@@ -344,10 +350,12 @@ def test_the_demo_sales_carry_the_documents_their_stage_would_have(db: Path) -> 
     assert max(latest) <= TODAY
 
 
-def test_the_demo_gives_every_salesperson_a_day_and_never_double_books_a_car(db: Path) -> None:
+def test_the_demo_gives_every_salesperson_a_day_and_never_double_books_a_car(
+    loaded: demo.DemoSummary,
+) -> None:
     from app.services import activities
 
-    summary = _load()
+    summary = loaded
     assert summary.activities == m.Activity.select().count() > 400
     clashes = _rows(
         "SELECT a.id, b.id FROM activity a JOIN activity b ON a.vehicle_id = b.vehicle_id "
@@ -374,8 +382,7 @@ def test_the_demo_gives_every_salesperson_a_day_and_never_double_books_a_car(db:
     }
 
 
-def test_no_demo_sale_in_qualify_has_an_appointment_or_test_drive(db: Path) -> None:
-    _load()
+def test_no_demo_sale_in_qualify_has_an_appointment_or_test_drive(loaded: demo.DemoSummary) -> None:
     rows = _rows(
         "SELECT count(*) FROM activity a JOIN opportunity o ON o.id = a.opportunity_id "
         "JOIN stage s ON s.id = o.stage_id "
@@ -384,10 +391,11 @@ def test_no_demo_sale_in_qualify_has_an_appointment_or_test_drive(db: Path) -> N
     assert rows == [(0,)]
 
 
-def test_the_demo_documents_print_the_logo_and_fleet_quantities(db: Path, data_dir: Path) -> None:
+def test_the_demo_documents_print_the_logo_and_fleet_quantities(
+    loaded: demo.DemoSummary, data_dir: Path
+) -> None:
     from app.services import documents
 
-    _load()
     # Kept in the database, not as a file of this workstation's.
     sha = m.Setting.get_by_id(documents.LOGO_SETTING).value
     assert bytes(m.DocumentImage.get_by_id(sha).data).startswith(b"\x89PNG")
@@ -468,9 +476,8 @@ def test_the_summary_counts_in_words_with_each_languages_plurals(
 
 
 def test_the_demo_customers_read_four_languages_with_documents_in_each(
-    db: Path, tmp_path: Path
+    loaded: demo.DemoSummary, tmp_path: Path
 ) -> None:
-    _load()
     spoken = dict(_rows("SELECT language, count(*) FROM account GROUP BY language"))
     assert set(spoken) == {"de", "it", "fr", "en"}, spoken
     assert spoken["de"] > spoken["en"] > 0  # a German dealership, with foreign customers
