@@ -82,6 +82,25 @@ def test_an_upgraded_database_says_how_to_set_the_first_password(qtbot, data_dir
         workspace.close_database()
 
 
+def test_the_window_s_texts_can_be_selected_once_it_is_painted(qtbot, empty: Path) -> None:  # type: ignore[no-untyped-def]
+    """A refusal can be selected and copied (into a message to the administrator): the
+    window's running texts become selectable once it has been painted, and so do those of
+    a page it builds later."""
+    from PySide6.QtCore import Qt
+
+    selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+    dialog = SignInDialog(None, "anna", opening="Opening the database …")
+    qtbot.addWidget(dialog)
+    assert not dialog.message.textInteractionFlags() & selectable  # not before its paint
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: bool(dialog.message.textInteractionFlags() & selectable))
+    assert dialog.sign_in_intro.textInteractionFlags() & selectable
+    dialog.show_start()  # a new database: the first administrator's page, built now
+    assert dialog.pages.currentWidget() is dialog.first_page
+    assert dialog.first_message.textInteractionFlags() & selectable
+
+
 def test_wrong_passwords_are_told_and_the_lock_out_is_said(qtbot, db: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from datetime import datetime, timedelta
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,6 +28,8 @@ from app.domain import fields
 from app.i18n import _
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
+
     from app.services import sign_in
     from app.services.workspace import UserInfo
     from ui.common.widgets import FieldBox
@@ -53,11 +55,27 @@ def _heading(text: str) -> QLabel:
     return label
 
 
+# A label of running text that the user can select (to copy a refusal into a message to
+# the administrator): SignInDialog makes it so once it has been painted.
+_SELECTABLE = "selectable_text"
+
+
 def _text(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setProperty(_SELECTABLE, True)
     return label
+
+
+def _make_selectable(root: QWidget) -> None:
+    """Every label of running text under `root` made selectable with the mouse. (Qt's
+    namespace of flags takes some 25 ms to load, a fifth of what showing a bare window
+    takes: the first window loads it once it has been painted.)"""
+    from PySide6.QtCore import Qt
+
+    for label in root.findChildren(QLabel):
+        if label.property(_SELECTABLE):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
 
 def _error_text() -> QLabel:
@@ -85,6 +103,7 @@ class SignInDialog(QDialog):
         self._code = ""  # the one-time code, between its check and the new password
         self._code_login = ""
         self.refusal = ""  # why the last attempt was refused, as the window said it
+        self._painted = False  # the first paint done: its labels made selectable
         self.pages = QStackedWidget()
         self.sign_in_page = self._build_sign_in(login)
         self.pages.addWidget(self.sign_in_page)
@@ -104,6 +123,17 @@ class SignInDialog(QDialog):
             (self.password if self.login.text() else self.login).setFocus()
         else:
             self.show_start()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, lambda: _make_selectable(self))
+
+    def _add_page(self, page: QWidget) -> None:
+        self.pages.addWidget(page)
+        if self._painted:
+            _make_selectable(page)
 
     # --- the pages --------------------------------------------------------------------------
 
@@ -182,7 +212,7 @@ class SignInDialog(QDialog):
         layout.addWidget(self.first_message)
         layout.addStretch(1)
         layout.addWidget(buttons)
-        self.pages.addWidget(page)
+        self._add_page(page)
         self.first_page = page
         return page
 
@@ -204,7 +234,7 @@ class SignInDialog(QDialog):
         layout.addWidget(self.waiting_text)
         layout.addStretch(1)
         layout.addWidget(box)
-        self.pages.addWidget(page)
+        self._add_page(page)
         self.waiting_page = page
         return page
 
@@ -233,7 +263,7 @@ class SignInDialog(QDialog):
         layout.addWidget(self.new_message)
         layout.addStretch(1)
         layout.addWidget(buttons)
-        self.pages.addWidget(page)
+        self._add_page(page)
         self.new_password_page = page
         return page
 
