@@ -225,7 +225,7 @@ def demo_data(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
     _demo_copies: dict[tuple[str, str], Any],
-) -> Callable[..., None]:
+) -> Callable[..., Any]:
     """`load(**arguments)` does what `demo.load_demo(**arguments)` does to the test's
     database, with anna still signed in, and returns its summary; loading the demo takes
     seconds, so the first test to ask for these arguments loads it and keeps a copy, and
