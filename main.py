@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.database is None and args.data_dir is None:
         # The site's server this workstation was told to connect to (File > Connect to the
         # site server…); --data-dir keeps meaning the local file.
-        from ui.shell.site_server_dialog import chosen_server
+        from ui.common.workstation import chosen_server
 
         args.database = chosen_server() or None
     if args.command:
@@ -412,11 +412,12 @@ def main(argv: list[str] | None = None) -> int:
     # opened behind it: the program answers at once, the login and password can be typed
     # meanwhile, and what goes wrong in opening is said over it. The main window is built
     # hidden and shown once someone has signed in, with its list.
+    # (Named by the address alone: what connects to a server loads behind the window.)
     server = None
     if args.database:
-        from app.services import site_server
+        from app.domain.server_address import display_url
 
-        server = site_server.display_url(args.database)
+        server = display_url(args.database)
     from ui.common import user_settings
     from ui.shell.sign_in_window import SignInDialog
 

@@ -7,7 +7,6 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import peewee
 import psycopg2
@@ -113,18 +112,6 @@ def postgres_parameters(url: str, password: str | None = None) -> dict[str, obje
     if password is not None:
         parameters["password"] = password
     return {**POSTGRES_CONNECT_OPTIONS, **parameters}
-
-
-def display_url(url: str) -> str:
-    """The URL as the status bar and messages show it: without a password."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    netloc = f"{parts.username}@{host}" if parts.username else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def connection_lost(db: Database | DatabaseProxy | None = None) -> bool:

@@ -18,6 +18,7 @@ import keyring.errors
 from keyring.backends import fail
 
 from app.db import connection
+from app.domain.server_address import display_url
 from app.i18n import _
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,6 @@ log = logging.getLogger(__name__)
 SERVICE = "Showroom site server"
 
 is_server_url = connection.is_server_url
-display_url = connection.display_url
 
 
 class NoCredentialStore(RuntimeError):

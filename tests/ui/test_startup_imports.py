@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # What no step of start-up up to the list loads.
@@ -116,3 +118,34 @@ def test_signing_in_loads_nothing_the_first_screen_did_not_load_beforehand(
     program = ("app", "ui", "reports")
     assert _loaded(found["new"], program) == []
     assert _loaded(found["modules"], LATER) == []
+
+
+@pytest.mark.parametrize("server", [False, True])
+def test_a_start_as_a_user_starts_it_shows_the_sign_in_window_before_any_storage_code(
+    tmp_path: Path, server: bool
+) -> None:
+    """`main.py` as a user starts it, without --data-dir: it reads the workstation's choice
+    of a site server before its first window; that, and naming the server in the window,
+    load no database, service or credential-store code before the sign-in window (both
+    did: 2.4 times the bare window's start-up)."""
+    args = [sys.executable, "-X", "importtime", "main.py", "--smoke"]
+    if server:  # (nothing answers there: only the order of the imports is read)
+        args += ["--database", "postgresql://anna:secret@127.0.0.1:9/showroom"]
+    run = subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)},
+        timeout=120,
+    )
+    # -X importtime writes each import as it ends: what the window needed comes before it.
+    lines = run.stderr.splitlines()
+    window = next(i for i, line in enumerate(lines) if line.endswith("| ui.shell.sign_in_window"))
+    before = [line.rsplit("|", 1)[1].strip() for line in lines[:window] if "|" in line]
+    assert "PySide6.QtWidgets" in before  # the parse found the window's imports
+    storage = ("peewee", "psycopg2", "keyring", "argon2", "app.db", "app.services", *LATER)
+    assert _loaded(before, storage) == []
+    if not server:
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert "showed the sign-in window" in run.stdout

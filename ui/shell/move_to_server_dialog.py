@@ -25,7 +25,8 @@ from app.i18n import _, ngettext
 from app.services import errors, move_to_server, site_server, wording
 from app.services.move_to_server import MoveError, TableCopy
 from ui.common.widgets import ERROR_COLOUR
-from ui.shell.site_server_dialog import ServerFields, chosen_server, keep_choice
+from ui.common.workstation import chosen_server
+from ui.shell.site_server_dialog import ServerFields, keep_choice
 
 
 class MoveWorker(QThread):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -21,21 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.services import errors, site_server
-
-# Where the workstation keeps the server's address (never its password).
-SETTINGS_KEY = "site_server/url"
-
-
-def workstation_settings() -> QSettings:
-    """This workstation's settings for this user (not the data folder's: every user of
-    the computer connects to the same site's server, each with their own password)."""
-    return QSettings("Showroom", "Showroom")
-
-
-def chosen_server() -> str:
-    """The server this workstation connects to ("" for the local SQLite file)."""
-    value = workstation_settings().value(SETTINGS_KEY, "")
-    return str(value or "")
+from ui.common.workstation import SETTINGS_KEY, chosen_server, workstation_settings
 
 
 def keep_choice(url: str, password: str, keep_password: bool) -> str:
