@@ -8,14 +8,11 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from ui.common import workstation
-from ui.shell import site_server_dialog
 
 
 @pytest.fixture
 def workstation_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QSettings:
     """The workstation's settings (which server it opens) in a file of the test's own."""
     kept = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
-    # Read at start-up (ui.common.workstation) and written by the dialog, which names it.
     monkeypatch.setattr(workstation, "workstation_settings", lambda: kept)
-    monkeypatch.setattr(site_server_dialog, "workstation_settings", lambda: kept)
     return kept

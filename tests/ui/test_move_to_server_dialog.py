@@ -16,7 +16,7 @@ from app.db import models as m
 from app.services import opportunities, site_server, workspace
 from tests import factories, people, pg_server
 from tests.pg_server import MemoryKeyring
-from ui.shell import site_server_dialog
+from ui.common import workstation
 from ui.shell.main_window import MainWindow
 from ui.shell.move_to_server_dialog import MoveToServerDialog
 
@@ -93,7 +93,7 @@ def test_an_administrator_moves_the_open_database_and_connects_the_workstation(
     assert opportunities.count(opportunities.OpportunityFilter()) == 1
 
     dialog.connect_button.click()
-    assert workstation_settings.value(site_server_dialog.SETTINGS_KEY) == url
+    assert workstation_settings.value(workstation.SETTINGS_KEY) == url
     assert site_server.stored_password(url) == pg_server.PASSWORD
     assert "next start" in dialog.message.text()
 

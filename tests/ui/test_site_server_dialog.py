@@ -14,7 +14,7 @@ import main
 from app.services import site_server, workspace
 from tests import people, pg_server
 from tests.pg_server import MemoryKeyring
-from ui.shell import site_server_dialog
+from ui.common import workstation
 from ui.shell.site_server_dialog import SiteServerDialog
 
 
@@ -27,7 +27,7 @@ def test_a_wrong_address_keeps_the_typing_and_says_what_one_looks_like(
     dialog.accept()
     assert dialog.result() == 0 and dialog.url_edit.text() == "db.autohaus.local/showroom"
     assert "postgresql://" in dialog.result_label.text()
-    assert workstation_settings.value(site_server_dialog.SETTINGS_KEY) is None
+    assert workstation_settings.value(workstation.SETTINGS_KEY) is None
 
 
 def test_the_server_is_tested_kept_without_its_password_and_opened_next_time(
@@ -56,7 +56,7 @@ def test_the_server_is_tested_kept_without_its_password_and_opened_next_time(
     dialog.grab().save(str(tmp_path / "site-server-dialog.png"))
     dialog.accept()
     assert dialog.result() == 1
-    assert workstation_settings.value(site_server_dialog.SETTINGS_KEY) == url
+    assert workstation_settings.value(workstation.SETTINGS_KEY) == url
     workstation_settings.sync()
     assert pg_server.PASSWORD not in Path(workstation_settings.fileName()).read_text()
     assert site_server.stored_password(url) == pg_server.PASSWORD

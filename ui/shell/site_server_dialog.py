@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.services import errors, site_server
-from ui.common.workstation import SETTINGS_KEY, chosen_server, workstation_settings
+from ui.common import workstation
 
 
 def keep_choice(url: str, password: str, keep_password: bool) -> str:
@@ -34,7 +34,9 @@ def keep_choice(url: str, password: str, keep_password: bool) -> str:
             site_server.store_password(url, password)
         except Exception as exc:
             return str(exc)
-    workstation_settings().setValue(SETTINGS_KEY, site_server.display_url(url))
+    workstation.workstation_settings().setValue(
+        workstation.SETTINGS_KEY, site_server.display_url(url)
+    )
     return ""
 
 
@@ -106,7 +108,7 @@ class SiteServerDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Connect to the site server"))
-        self.fields = ServerFields(chosen_server())
+        self.fields = ServerFields(workstation.chosen_server())
         self.url_edit = self.fields.url_edit
         self.password_edit = self.fields.password_edit
         self.keep_password = self.fields.keep_password
@@ -136,7 +138,7 @@ class SiteServerDialog(QDialog):
 
     def accept(self) -> None:
         if self.local_box.isChecked():
-            workstation_settings().remove(SETTINGS_KEY)
+            workstation.workstation_settings().remove(workstation.SETTINGS_KEY)
             super().accept()
             return
         if not self.fields.check_url():
