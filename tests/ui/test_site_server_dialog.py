@@ -14,6 +14,7 @@ import main
 from app.services import site_server, workspace
 from tests import people, pg_server
 from tests.pg_server import MemoryKeyring
+from tests.ui.shipped_catalogue import use_shipped
 from ui.common import workstation
 from ui.shell.site_server_dialog import SiteServerDialog
 
@@ -28,6 +29,23 @@ def test_a_wrong_address_keeps_the_typing_and_says_what_one_looks_like(
     assert dialog.result() == 0 and dialog.url_edit.text() == "db.autohaus.local/showroom"
     assert "postgresql://" in dialog.result_label.text()
     assert workstation_settings.value(workstation.SETTINGS_KEY) is None
+
+
+def test_the_introduction_wraps_to_the_fields_width_in_german(
+    qtbot,  # type: ignore[no-untyped-def]
+    workstation_settings: QSettings,
+    credentials: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for _ in use_shipped(tmp_path, monkeypatch, "de"):
+        dialog = SiteServerDialog()
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert "Arbeitsplatz" in dialog.intro.text()
+        # The dialog is as wide as its fields, the introduction on several lines beneath.
+        assert dialog.width() < dialog.fields.sizeHint().width() + 120
+        assert dialog.intro.height() >= 2 * dialog.intro.fontMetrics().height()
 
 
 def test_the_server_is_tested_kept_without_its_password_and_opened_next_time(

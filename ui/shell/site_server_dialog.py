@@ -123,14 +123,16 @@ class SiteServerDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                _(
-                    "The address is kept for this workstation and opened from the next start; "
-                    "add ?sslmode=verify-full to check the server's certificate."
-                )
+        intro = QLabel(
+            _(
+                "The address is kept for this workstation and opened from the next start; "
+                "add ?sslmode=verify-full to check the server's certificate."
             )
         )
+        # Wrapped to the fields' width, in every language, rather than widening the dialog.
+        intro.setWordWrap(True)
+        self.intro = intro
+        layout.addWidget(intro)
         layout.addWidget(self.fields)
         layout.addWidget(self.test_button)
         layout.addWidget(self.result_label)
