@@ -115,7 +115,8 @@ def build(anna: int) -> PipelineData:
 
 def filter_pairs(today: date) -> list[DashboardFilter]:
     """Two dashboard filters together, of each kind the filter bar makes, from the values
-    of the database's first opportunities: what the aggregates do not serve."""
+    of the database's first opportunities: what the aggregates do not serve (a condition
+    beside one other filter they serve: it comes with two others here)."""
     opp = m.Opportunity.select().where(m.Opportunity.owner.is_null(False)).first()
     team = m.Opportunity.select().where(m.Opportunity.team.is_null(False)).first()
     quarter = DashboardFilter(
@@ -124,14 +125,14 @@ def filter_pairs(today: date) -> list[DashboardFilter]:
     return [
         replace(quarter, brand=opp.brand),
         replace(quarter, owner_id=opp.owner_id),
-        replace(quarter, condition=opp.condition),
+        replace(quarter, condition=opp.condition, owner_id=opp.owner_id),
         replace(quarter, date_basis="created", team_id=team.team_id),
         replace(quarter, date_basis="created", channel=opp.channel),
         DashboardFilter(owner_id=opp.owner_id, facility_id=opp.facility_id),
         DashboardFilter(owner_id=NONE_ID, team_id=team.team_id),
         DashboardFilter(brand=opp.brand, source=opp.source),
-        DashboardFilter(channel=opp.channel, condition=opp.condition),
+        DashboardFilter(channel=opp.channel, condition=opp.condition, brand=opp.brand),
         DashboardFilter(business_id=opp.business_id, operation_id=opp.operation_id),
-        DashboardFilter(business_id=opp.business_id, condition=opp.condition),
+        DashboardFilter(business_id=opp.business_id, source=opp.source),
         DashboardFilter(operation_id=opp.operation_id, channel=opp.channel),
     ]

@@ -135,8 +135,18 @@ WindowSums = tuple[int, str, int, int, int]  # window, currency, count, Σ reven
 # A day scope of the aggregates -> the filter's first and last day it answers.
 _DAY_FILTERS = {"close": ("close_from", "close_to"), "created": ("created_from", "created_to")}
 
-# (scope, first scope id, last scope id): the aggregates' rows a filter sums.
-Scope = tuple[str, int, int]
+# (scope, first scope id, last scope id, condition or None for every one): the aggregates'
+# rows a filter sums.
+Scope = tuple[str, int, int, str | None]
+
+
+def scope_test(scope: Scope) -> tuple[str, list[Any]]:
+    """The test over an aggregates table that keeps the scope's rows, and its parameters."""
+    name, first, last, split = scope
+    test = "scope = ? AND scope_id BETWEEN ? AND ?"
+    if split is None:
+        return test, [name, first, last]
+    return f"{test} AND {aggregates.SPLIT} = ?", [name, first, last, split]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,27 +171,30 @@ def _day_id(day: date | None, otherwise: int) -> int:
 
 def aggregate_scope(flt: OpportunityFilter) -> Scope | None:
     """The scope of the maintained aggregates that answers the filter, as (scope, first id,
-    last id): everyone; or one salesperson, team, facility, business or operation (one id);
-    one brand, condition, channel or source (the scope names it, id 0); or a range of close
-    or created days (the days' ids); with nothing else narrowed. None when the filter needs
-    the base tables (two of those together, a team's untaken sales ...). Each scope is a
-    test of one column (app.db.queries), a date range whole days from the first to the
-    last, as the aggregates count them."""
-    plain = OpportunityFilter()
+    last id, condition): everyone; or one salesperson, team, facility, business or operation
+    (one id); one brand, channel or source (the scope names it, id 0); or a range of close
+    or created days (the days' ids); with nothing else narrowed but the condition (new or
+    used cars), which every scope's rows are kept apart by. None when the filter needs the
+    base tables (two of those together, a team's untaken sales ...). Each scope is a test of
+    one column (app.db.queries), a date range whole days from the first to the last, as the
+    aggregates count them."""
+    split: str | None = getattr(flt, aggregates.SPLIT) or None
+    kept: dict[str, Any] = {aggregates.SPLIT: split}
+    plain = replace(OpportunityFilter(), **kept)
     if flt == plain:
-        return "", 0, 0
+        return "", 0, 0, split
     for scope, column in aggregates.SCOPES.items():
         value = getattr(flt, column, None) if column else None
         if value and value != queries.NONE_ID and flt == replace(plain, **{column: value}):
-            return scope, int(value), int(value)
+            return scope, int(value), int(value), split
     for scope, column in aggregates.TEXT_SCOPES.items():
         value = getattr(flt, column)
         if value and flt == replace(plain, **{column: value}):
-            return f"{scope}:{value}", 0, 0
+            return f"{scope}:{value}", 0, 0, split
     for scope, (start, end) in _DAY_FILTERS.items():
         first, last = getattr(flt, start), getattr(flt, end)
         if (first or last) and flt == replace(plain, **{start: first, end: last}):
-            return scope, _day_id(first, 0), _day_id(last, 99_999_999)
+            return scope, _day_id(first, 0), _day_id(last, 99_999_999), split
     return None
 
 
@@ -229,11 +242,12 @@ def open_sums(
     dimension = breakdown if breakdown in GROUP_COLUMNS else ""
     ids = dimension in ("owner", "team", "business", "facility", "operation")
     # One id's rows, or a range of days' rows summed.
+    test, params = scope_test(scope)
     found = queries.fetch_all(
         "SELECT value, stage_id, currency, sum(opportunities), sum(revenue), sum(weighted) "
-        "FROM pipeline_total WHERE scope = ? AND scope_id BETWEEN ? AND ? AND dimension = ? "
+        f"FROM pipeline_total WHERE {test} AND dimension = ? "
         "GROUP BY value, stage_id, currency HAVING sum(opportunities) <> 0",
-        [*scope, dimension],
+        [*params, dimension],
     )
     cells_found: list[PipelineSums] = []
     for value, stage_id, currency, count, revenue, weighted in found:
@@ -246,12 +260,12 @@ def open_sums(
     window_sql = f"""
         SELECT {_window_case("close_date")}, currency,
                sum(opportunities), sum(revenue), sum(weighted)
-        FROM forecast_total WHERE scope = ? AND scope_id BETWEEN ? AND ?
+        FROM forecast_total WHERE {test}
         GROUP BY 1, 2 HAVING sum(opportunities) <> 0
     """
     windows_found = [
         (int(w), c, int(n), int(r or 0), int(x or 0))
-        for w, c, n, r, x in queries.fetch_all(window_sql, [*_window_bounds(today), *scope])
+        for w, c, n, r, x in queries.fetch_all(window_sql, [*_window_bounds(today), *params])
     ]
     return cells_found, windows_found
 
@@ -363,14 +377,15 @@ def _funnel_totals(scope: Scope, ids: list[int], now: datetime, exact: bool = Fa
     """`_kept_figures` from the maintained aggregates: a row per stage of the scope (per
     stage and day of a range of days, summed)."""
     since = _visit_now(now)
+    test, params = scope_test(scope)
     sql = f"""
         SELECT stage_id, sum(reached), sum(went_on), sum(visits),
                sum(left_at) - sum(entered) + sum(visits - leaves) * ?, sum(lost_last)
-        FROM funnel_total WHERE scope = ? AND scope_id BETWEEN ? AND ?
+        FROM funnel_total WHERE {test}
         AND stage_id IN ({_ids(ids)})
         GROUP BY stage_id
     """
-    return _stage_sums(queries.fetch_all(sql, [since, *scope]), exact)
+    return _stage_sums(queries.fetch_all(sql, [since, *params]), exact)
 
 
 def _stage_difference(whole: StageSums, part: StageSums) -> StageSums:
@@ -518,16 +533,17 @@ def kept_outcomes(
 ) -> Outcomes:
     """`outcomes` from the maintained aggregates: a row per status and reason of the scope
     (how many follow no stages is one count on its index, as before)."""
-    sql = """
+    test, params = scope_test(scope)
+    sql = f"""
         SELECT status, reason, sum(opportunities), sum(won_days), sum(won_dated)
-        FROM outcome_total WHERE scope = ? AND scope_id BETWEEN ? AND ?
+        FROM outcome_total WHERE {test}
         GROUP BY status, reason HAVING sum(opportunities) <> 0
     """
     by_status: dict[str, int] = defaultdict(int)
     lost: dict[str, int] = {}
     won: dict[str, int] = {}
     won_total, won_dated = 0.0, 0
-    for status, reason, count, days, dated in queries.fetch_all(sql, list(scope)):
+    for status, reason, count, days, dated in queries.fetch_all(sql, params):
         by_status[status] += int(count)
         if status == Status.LOST.value:
             lost[reason] = int(count)
@@ -558,9 +574,10 @@ def won_by_currency(flt: OpportunityFilter, today: date) -> dict[str, tuple[int,
     plain = replace(flt, status=None, closed_from=None, closed_to=None)
     scope = aggregate_scope(plain) if flt.status == Status.WON.value else None
     if scope is not None:
+        test, params = scope_test(scope)
         sql = (
             "SELECT currency, sum(opportunities), sum(revenue) FROM outcome_total "
-            "WHERE scope = ? AND scope_id BETWEEN ? AND ? AND status = 'won' AND closed_day >= ? "
+            f"WHERE {test} AND status = 'won' AND closed_day >= ? "
             "AND closed_day <= ? GROUP BY currency HAVING sum(opportunities) <> 0 ORDER BY 1"
         )
         bounds = [
@@ -568,7 +585,7 @@ def won_by_currency(flt: OpportunityFilter, today: date) -> dict[str, tuple[int,
             (flt.closed_to or date.max).isoformat(),
         ]
         return {
-            r[0]: (int(r[1]), int(r[2] or 0)) for r in queries.fetch_all(sql, [*scope, *bounds])
+            r[0]: (int(r[1]), int(r[2] or 0)) for r in queries.fetch_all(sql, [*params, *bounds])
         }
     where, params = _where(flt, today, "o.status = 'won'")
     sql = (

@@ -10,8 +10,10 @@ Reading the filter's rows once instead of four or five times is what keeps such 
 near the cost of one plain GROUP BY. The funnel, summed from the figures kept per
 opportunity and stage, is the refresh's one other read (`dashboard.stage_sums`).
 
-On SQLite, where most of one filter's opportunities pass the other (a business's new cars,
-a salesperson at the facility they work at, the new cars of a close-date range), the pair
+A filter with the condition beside one other (a business's new cars, the new cars of a
+close-date range) is not read here: the aggregates keep every scope by condition.
+On SQLite, where most of one filter's opportunities pass the other (a salesperson at the
+facility they work at, a brand within a close-date range), the pair
 is read as that one filter's figures, which the maintained aggregates hold, less those of
 its opportunities the other leaves out (`less_plan`): every figure is a count or a sum, and
 the few it takes off cost less to read than the many it keeps."""
@@ -229,10 +231,11 @@ def _clause(flt: OpportunityFilter, today: date) -> tuple[str, list[Any]]:
 def less_plan(flt: OpportunityFilter, today: date) -> Less | None:
     """How to read a filter of two or more of the bar's filters as one of them, which the
     maintained aggregates serve, less its opportunities the others leave out (SQLite), when
-    those are fewer than the pair's own: a business's new cars as the business's figures
-    less its used cars. Every figure is a count or a sum of the opportunities, so the
+    those are fewer than the pair's own: a salesperson at their facility as the salesperson's
+    figures less their sales elsewhere. Every figure is a count or a sum of the opportunities, so the
     difference is exact. Which single filter, and whether, is told by the filters' tests
-    on SAMPLE opportunities spread evenly over the ids (read by id: a few milliseconds);
+    on SAMPLE opportunities spread evenly over the ids (read by id: a few milliseconds); a
+    condition stays with the single filter, which the aggregates keep by it;
     None: read the pair itself."""
     if not is_sqlite() or not only_these(flt, _BAR_FIELDS):
         return None
@@ -242,6 +245,8 @@ def less_plan(flt: OpportunityFilter, today: date) -> Less | None:
         if all(getattr(flt, name) is None for name in single_fields):
             continue
         kept: dict[str, Any] = {name: getattr(flt, name) for name in single_fields}
+        # The aggregates keep every scope by condition: the filter's stays with the one.
+        kept["condition"] = flt.condition
         single = replace(plain, **kept)
         cleared: dict[str, Any] = dict.fromkeys(kept)
         rest = replace(flt, **cleared)

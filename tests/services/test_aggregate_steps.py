@@ -1,13 +1,14 @@
-"""The aggregates' two schema steps, each doing its own part: schema 21 (frozen as released,
+"""The aggregates' schema steps, each doing its own part: schema 21 (frozen as released,
 app.db.steps.aggregates_v21) makes and fills its four scopes, schema 27 (dashboard_filters)
-the scopes it adds. A database upgraded from before schema 21, a file (the schema-20
-fixture) or a server database, ends with the aggregates a rebuild makes, each scope filled
-once."""
+the scopes it adds, schema 39 (condition_split) keeps every scope by condition. A database
+upgraded from before schema 21, a file (the schema-20 fixture) or a server database, ends
+with the aggregates a rebuild makes, the layout kept by condition filled once."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ import pytest
 from app.db import migrations
 from app.db.connection import database
 from app.db.steps import STEPS, aggregates, aggregates_v21
+from app.db.steps.condition_split import condition_split
 from app.db.steps.dashboard_filters import ADDED_SCOPES, dashboard_filters
 from app.demo import load_demo
 from app.services import workspace
@@ -61,14 +63,21 @@ def _snapshot() -> tuple[Any, ...]:
 
 
 def _check_filled_once(fills: Counter[tuple[str, str]]) -> None:
+    """The released step 21 fills its four scopes in its own layout; the layout kept by
+    condition (made by the first step after it that installs the aggregates, schema 27) is
+    filled once, every scope."""
     every = aggregates.scope_names()
-    assert set(every) == {*aggregates_v21.SCOPES, *ADDED_SCOPES}
+    assert set(every) == ({*aggregates_v21.SCOPES, *ADDED_SCOPES} - {"condition"})
+    first = set(aggregates_v21.SCOPES)
+    times = {scope: 1 + (scope in first) for scope in every}
     for table in ("forecast_total", "funnel_total", "outcome_total"):
-        assert {scope: fills[table, scope] for scope in every} == dict.fromkeys(every, 1), table
+        assert {scope: fills[table, scope] for scope in every} == times, table
     # The pipeline: a statement per scope and breakdown.
-    dimensions = len(aggregates.DIMENSIONS)
-    assert {s: fills["pipeline_total", s] for s in every} == dict.fromkeys(every, dimensions)
-    assert sum(fills.values()) == len(every) * (3 + dimensions)
+    dimensions, released = len(aggregates.DIMENSIONS), len(aggregates_v21.DIMENSIONS)
+    assert {s: fills["pipeline_total", s] for s in every} == {
+        s: dimensions + released * (s in first) for s in every
+    }
+    assert sum(fills.values()) == len(every) * (3 + dimensions) + len(first) * (3 + released)
 
 
 def _check_as_rebuilt() -> None:
@@ -105,9 +114,49 @@ def test_a_schema_20_file_is_upgraded_to_the_aggregates_of_a_rebuild_each_filled
         # Run again, as an upgrade interrupted after them would: the same aggregates.
         before = _snapshot()
         with database.atomic():
-            aggregates_v21._aggregates(database.obj)
             dashboard_filters(database.obj)
+            condition_split(database.obj)
         assert _snapshot() == before
+    finally:
+        workspace.close_database()
+
+
+@pytest.mark.sqlite_only
+def test_a_schema_38_file_keeps_its_aggregates_by_condition_after_the_upgrade(
+    data_dir: Path,
+) -> None:
+    path = data_dir / "showroom.sqlite3"
+    shutil.copyfile(FIXTURE.with_name("schema-v38.sqlite3"), path)
+    assert migrations.file_version(path) == 38
+    # The new cars' open pipeline by stage as schema 38 kept it: the scope "condition:new".
+    with sqlite3.connect(path) as conn:
+        assert "condition" not in {r[1] for r in conn.execute("PRAGMA table_info(pipeline_total)")}
+        kept_before = dict(
+            conn.execute(
+                "SELECT stage_id, opportunities FROM pipeline_total "
+                "WHERE scope = 'condition:new' AND dimension = '' AND opportunities <> 0"
+            ).fetchall()
+        )
+    assert kept_before
+    with counted_fills() as fills:
+        db = migrations.open_and_upgrade(path)
+        db.close()
+    assert fills  # the tables filled anew
+    workspace.open_database(path)
+    try:
+        assert migrations.current_version(database.obj) == migrations.SCHEMA_VERSION
+        assert aggregates.split_kept(database.obj)
+        assert not database.execute_sql(
+            "SELECT count(*) FROM pipeline_total WHERE scope LIKE 'condition:%'"
+        ).fetchone()[0]
+        after = dict(
+            database.execute_sql(
+                "SELECT stage_id, opportunities FROM pipeline_total WHERE scope = '' "
+                "AND condition = 'new' AND dimension = '' AND opportunities <> 0"
+            ).fetchall()
+        )
+        assert after == kept_before
+        _check_as_rebuilt()
     finally:
         workspace.close_database()
 

@@ -28,6 +28,7 @@ from app.db import models as m
 from app.db.connection import database, is_sqlite, transaction
 from app.db.queries import OpportunityFilter
 from app.db.steps import STEPS, aggregates, aggregates_v21
+from app.db.steps.condition_split import condition_split
 from app.db.steps.dashboard_filters import dashboard_filters
 from app.db.steps.setup import setup_master_data
 from app.demo import load_demo
@@ -73,10 +74,11 @@ SCOPE_COLUMNS = {
 # The text scopes: kept as the scope "brand:Škoda" with the id 0.
 TEXT_COLUMNS = {
     "brand": "brand",
-    "condition": "condition",
     "channel": "channel",
     "source": "source",
 }
+# Every scope's rows are kept apart by the condition (new, used), the key after the id.
+CONDITION = "coalesce(condition, '')"
 # The day scopes: the day of the est. close date and of the creation, as the number YYYYMMDD.
 DAY_COLUMNS = {"close": "est_close_date", "created": "created_at"}
 DIMENSION_SQL = {
@@ -138,12 +140,13 @@ def plain_pipeline() -> dict[tuple[Any, ...], tuple[Any, ...]]:
         scope_id, has = _scope(scope)
         for dimension, value in DIMENSION_SQL.items():
             sql = (
-                f"SELECT {scope_id}, {value}, coalesce(stage_id, 0), currency, count(*), "
-                "sum(est_revenue_minor), sum(est_revenue_minor * probability) "
-                f"FROM opportunity WHERE status = 'open' AND {has} GROUP BY 1, 2, 3, 4"
+                f"SELECT {scope_id}, {CONDITION}, {value}, coalesce(stage_id, 0), currency, "
+                "count(*), sum(est_revenue_minor), sum(est_revenue_minor * probability) "
+                f"FROM opportunity WHERE status = 'open' AND {has} GROUP BY 1, 2, 3, 4, 5"
             )
-            for sid, val, stage, cur, *figures in _rows(sql):
-                found[(*_key(scope, sid), dimension, val, stage, cur)] = _figures(tuple(figures))
+            for sid, cond, val, stage, cur, *figures in _rows(sql):
+                key = (*_key(scope, sid), cond, dimension, val, stage, cur)
+                found[key] = _figures(tuple(figures))
     return found
 
 
@@ -156,12 +159,12 @@ def plain_forecast() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     for scope in SCOPES:
         scope_id, has = _scope(scope)
         sql = (
-            f"SELECT {scope_id}, currency, {_day('est_close_date')}, count(*), "
+            f"SELECT {scope_id}, {CONDITION}, currency, {_day('est_close_date')}, count(*), "
             "sum(est_revenue_minor), sum(est_revenue_minor * probability) FROM opportunity "
-            f"WHERE status = 'open' AND {has} GROUP BY 1, 2, 3"
+            f"WHERE status = 'open' AND {has} GROUP BY 1, 2, 3, 4"
         )
-        for sid, cur, day, *figures in _rows(sql):
-            found[(*_key(scope, sid), cur, day)] = _figures(tuple(figures))
+        for sid, cond, cur, day, *figures in _rows(sql):
+            found[(*_key(scope, sid), cond, cur, day)] = _figures(tuple(figures))
     return found
 
 
@@ -172,24 +175,24 @@ def plain_funnel() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     for scope in SCOPES:
         scope_id, has = _scope(scope)
         sql = (
-            f"SELECT {scope_id}, v.stage_id, "
+            f"SELECT {scope_id}, {CONDITION}, v.stage_id, "
             "count(CASE WHEN v.visits > 0 THEN 1 END), count(CASE WHEN v.went_on > 0 THEN 1 END), "
             "sum(v.visits), sum(v.leaves), sum(v.entered), sum(v.left_at), "
             "count(CASE WHEN v.lost_last <> 0 THEN 1 END) "
             "FROM opportunity_stage_visit v JOIN opportunity ON opportunity.id = v.opportunity_id "
-            f"WHERE {has} GROUP BY 1, 2"
+            f"WHERE {has} GROUP BY 1, 2, 3"
         )
-        for sid, stage, *figures in _rows(sql):
+        for sid, cond, stage, *figures in _rows(sql):
             if any(figures):
-                found[(*_key(scope, sid), stage)] = _figures(tuple(figures))
+                found[(*_key(scope, sid), cond, stage)] = _figures(tuple(figures))
     return found
 
 
 def kept_funnel() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     found = {}
     for row in _rows(f"SELECT {aggregates._FUNNEL_COLUMNS} FROM funnel_total"):
-        if any(abs(f) > 1e-6 for f in row[3:]):
-            found[tuple(row[:3])] = _figures(tuple(row[3:]))
+        if any(abs(f) > 1e-6 for f in row[4:]):
+            found[tuple(row[:4])] = _figures(tuple(row[4:]))
     return found
 
 
@@ -207,32 +210,33 @@ def plain_outcomes() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     for scope in SCOPES:
         scope_id, has = _scope(scope)
         sql = (
-            f"SELECT {scope_id}, status, CASE status WHEN 'lost' THEN coalesce(lost_reason, '') "
+            f"SELECT {scope_id}, {CONDITION}, status, "
+            "CASE status WHEN 'lost' THEN coalesce(lost_reason, '') "
             "WHEN 'won' THEN coalesce(won_reason, '') ELSE '' END, currency, "
             f"coalesce({closed_day}, ''), count(*), sum(est_revenue_minor), "
             f"sum(CASE WHEN {won} THEN {won_days} ELSE 0 END), "
             f"count(CASE WHEN {won} THEN 1 END) FROM opportunity WHERE {has} "
-            "GROUP BY 1, 2, 3, 4, 5"
+            "GROUP BY 1, 2, 3, 4, 5, 6"
         )
         for sid, *key_and_figures in _rows(sql):
-            found[(*_key(scope, sid), *key_and_figures[:4])] = _figures(tuple(key_and_figures[4:]))
+            found[(*_key(scope, sid), *key_and_figures[:5])] = _figures(tuple(key_and_figures[5:]))
     return found
 
 
 def kept_outcomes() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     return {
-        tuple(r[:6]): _figures(tuple(r[6:]))
+        tuple(r[:7]): _figures(tuple(r[7:]))
         for r in _rows("SELECT * FROM outcome_total WHERE opportunities <> 0")
     }
 
 
 def kept() -> tuple[dict[tuple[Any, ...], tuple[Any, ...]], ...]:
     pipe = {
-        tuple(r[:6]): _figures(tuple(r[6:]))
+        tuple(r[:7]): _figures(tuple(r[7:]))
         for r in _rows("SELECT * FROM pipeline_total WHERE opportunities <> 0")
     }
     fore = {
-        tuple(r[:4]): _figures(tuple(r[4:]))
+        tuple(r[:5]): _figures(tuple(r[5:]))
         for r in _rows("SELECT * FROM forecast_total WHERE opportunities <> 0")
     }
     return pipe, fore
@@ -266,7 +270,7 @@ def demo(db: Path) -> Path:
 ACTIONS = st.one_of(
     st.tuples(st.just("create"), st.integers(0, 50), st.integers(0, 100), st.integers(-20, 200)),
     st.tuples(st.just("held"), st.integers(0, 50), st.integers(0, 100), st.integers(-20, 200)),
-    st.tuples(st.just("edit"), st.integers(0, 500), st.integers(1, 63), st.integers(-20, 200)),
+    st.tuples(st.just("edit"), st.integers(0, 500), st.integers(1, 127), st.integers(-20, 200)),
     st.tuples(st.just("move"), st.integers(0, 500), st.integers(0, 10), st.integers(0, 0)),
     st.tuples(st.just("won"), st.integers(0, 500), st.integers(0, 0), st.integers(0, 0)),
     st.tuples(st.just("lost"), st.integers(0, 500), st.integers(0, 0), st.integers(0, 0)),
@@ -346,6 +350,8 @@ def _apply(action: tuple[str, int, int, int]) -> None:
             "source": ["", "Website", "Walk-in"][c % 3],
             "brand": ["", "Škoda", "Volkswagen"][c % 3],
             "facility_id": _pick([None, *facilities], c),
+            # A new condition moves the sale's shares between the conditions' rows.
+            "condition": ["new", "used"][c % 2],
         }
         chosen = {k: v for n, (k, v) in enumerate(wanted.items()) if b & (1 << n)}
         if "facility_id" in chosen:  # a facility of its business, no operation of another
@@ -596,11 +602,11 @@ def test_upgrade_from_v18_fills_the_aggregates(data_dir: Path) -> None:
         assert migrations.current_version(db) == migrations.SCHEMA_VERSION
         # After every step it was written after (the steps merged later come after it).
         assert STEPS.index(aggregates_v21._aggregates) > STEPS.index(setup_master_data)
-        # Run again (an interrupted upgrade), with the step that adds the further scopes:
-        # no harm, same rows.
+        # Run again (an interrupted upgrade), the steps that add the further scopes and
+        # keep them by condition: no harm, same rows.
         with db.atomic():
-            aggregates_v21._aggregates(db)
             dashboard_filters(db)
+            condition_split(db)
     finally:
         db.close()
     workspace.open_database(path)
@@ -627,6 +633,7 @@ def test_the_step_on_the_server_makes_the_aggregates_and_runs_again_harmlessly(d
         aggregates_v21._aggregates(database.obj)
         aggregates_v21._aggregates(database.obj)
         dashboard_filters(database.obj)
+        condition_split(database.obj)
     assert kept() == before
     assert_aggregates_right()
     _apply(("create", 3, 4, 5))
@@ -634,36 +641,55 @@ def test_the_step_on_the_server_makes_the_aggregates_and_runs_again_harmlessly(d
 
 
 def test_the_dashboard_reads_the_aggregates_only_for_the_filters_they_serve(db: Path) -> None:
-    assert db_dashboard.aggregate_scope(OpportunityFilter()) == ("", 0, 0)
-    assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=4)) == ("owner", 4, 4)
-    assert db_dashboard.aggregate_scope(OpportunityFilter(team_id=3)) == ("team", 3, 3)
-    assert db_dashboard.aggregate_scope(OpportunityFilter(facility_id=2)) == ("facility", 2, 2)
+    assert db_dashboard.aggregate_scope(OpportunityFilter()) == ("", 0, 0, None)
+    assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=4)) == ("owner", 4, 4, None)
+    assert db_dashboard.aggregate_scope(OpportunityFilter(team_id=3)) == ("team", 3, 3, None)
+    assert db_dashboard.aggregate_scope(OpportunityFilter(facility_id=2)) == (
+        "facility",
+        2,
+        2,
+        None,
+    )
     # A range of days by either date, closed or open at one end: the days' rows summed.
     first, last = date(2026, 2, 27), date(2026, 3, 1)
     assert db_dashboard.aggregate_scope(OpportunityFilter(close_from=first, close_to=last)) == (
         "close",
         20260227,
         20260301,
+        None,
     )
     assert db_dashboard.aggregate_scope(OpportunityFilter(close_from=first)) == (
         "close",
         20260227,
         99_999_999,
+        None,
     )
     assert db_dashboard.aggregate_scope(OpportunityFilter(created_to=last)) == (
         "created",
         0,
         20260301,
+        None,
     )
     assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=4, facility_id=2)) is None
     assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=4, team_id=3)) is None
     assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=0)) is None  # without owner
     assert db_dashboard.aggregate_scope(OpportunityFilter(owner_id=0, team_id=3)) is None
-    assert db_dashboard.aggregate_scope(OpportunityFilter(business_id=2)) == ("business", 2, 2)
-    assert db_dashboard.aggregate_scope(OpportunityFilter(operation_id=5)) == ("operation", 5, 5)
-    assert db_dashboard.aggregate_scope(OpportunityFilter(brand="Škoda")) == ("brand:Škoda", 0, 0)
-    assert db_dashboard.aggregate_scope(OpportunityFilter(source="Web")) == ("source:Web", 0, 0)
-    assert db_dashboard.aggregate_scope(OpportunityFilter(brand="Škoda", condition="new")) is None
+    scope = db_dashboard.aggregate_scope
+    assert scope(OpportunityFilter(business_id=2)) == ("business", 2, 2, None)
+    assert scope(OpportunityFilter(operation_id=5)) == ("operation", 5, 5, None)
+    assert scope(OpportunityFilter(brand="Škoda")) == ("brand:Škoda", 0, 0, None)
+    assert scope(OpportunityFilter(source="Web")) == ("source:Web", 0, 0, None)
+    # The condition alone, or beside any one of those: every scope is kept by condition.
+    assert scope(OpportunityFilter(condition="used")) == ("", 0, 0, "used")
+    assert scope(OpportunityFilter(brand="Škoda", condition="new")) == ("brand:Škoda", 0, 0, "new")
+    assert scope(OpportunityFilter(business_id=2, condition="new")) == ("business", 2, 2, "new")
+    assert scope(OpportunityFilter(close_from=first, close_to=last, condition="new")) == (
+        "close",
+        20260227,
+        20260301,
+        "new",
+    )
+    assert scope(OpportunityFilter(brand="Škoda", condition="new", owner_id=4)) is None
     assert db_dashboard.aggregate_scope(OpportunityFilter(brand="")) is None  # without a brand
     assert db_dashboard.aggregate_scope(OpportunityFilter(close_from=TODAY, owner_id=4)) is None
     assert db_dashboard.aggregate_scope(OpportunityFilter(close_from=TODAY, brand="VW")) is None
@@ -733,7 +759,16 @@ def test_the_dashboard_from_the_aggregates_equals_the_dashboard_from_the_base_ta
         ),
         dashboard.DashboardFilter(date_basis="created", date_to=TODAY - timedelta(days=30)),
     ]
+    # Each of those with either condition beside it (the aggregates keep every scope by it).
+    filters += [
+        replace(f, condition=condition)
+        for f in filters[1:]
+        if f.condition is None
+        for condition in ("new", "used")
+    ]
     kept_ones = [dashboard.load(f, breakdown, TODAY, now) for f in filters]
+    served = [f for f in filters if db_dashboard.aggregate_scope(f.opportunity_filter())]
+    assert len(served) == len(filters)
     assert kept_ones[0].pipeline.cells and kept_ones[0].funnel.stages
     monkeypatch.setattr(db_dashboard, "aggregate_scope", lambda flt: None)
     for flt, kept_one in zip(filters, kept_ones, strict=True):

@@ -51,12 +51,15 @@ def _unserved() -> list[DashboardFilter]:
             date_to=TODAY,
             owner_id=owner.owner_id,
         ),
-        DashboardFilter(brand=str(brand), condition=owner.condition),
+        # The first salesperson's sale's own brand, condition and source: it passes.
+        DashboardFilter(
+            brand=owner.brand or str(brand), condition=owner.condition, source=owner.source
+        ),
         DashboardFilter(owner_id=owner.owner_id, facility_id=owner.facility_id),
         DashboardFilter(owner_id=NONE_ID, team_id=team.team_id),
         DashboardFilter(business_id=owner.business_id, channel=owner.channel),
         DashboardFilter(operation_id=owner.operation_id, source=owner.source),
-        DashboardFilter(condition=owner.condition, team_id=team.team_id),
+        DashboardFilter(condition=owner.condition, team_id=team.team_id, owner_id=NONE_ID),
         DashboardFilter(channel=owner.channel, facility_id=owner.facility_id),
         DashboardFilter(source=owner.source, brand=str(brand)),
     ]

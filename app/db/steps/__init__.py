@@ -12,6 +12,7 @@ from peewee import Database
 
 from app.db.steps.agenda_index import agenda_indexes
 from app.db.steps.aggregates_v21 import _aggregates
+from app.db.steps.condition_split import condition_split
 from app.db.steps.customer_search import customer_search
 from app.db.steps.dashboard_filters import dashboard_filters
 from app.db.steps.dashboard_pairs import dashboard_pairs
@@ -91,6 +92,7 @@ STEPS: list[Callable[[Database], None]] = [
     customer_search,
     sort_starts,
     start_sort_keys,
+    condition_split,
 ]
 
 SCHEMA_VERSION = 1 + len(STEPS)

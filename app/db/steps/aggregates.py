@@ -55,10 +55,14 @@ SCOPES: dict[str, str] = {
 # (one brand: "brand:Škoda"), scope_id 0.
 TEXT_SCOPES: dict[str, str] = {
     "brand": "brand",
-    "condition": "condition",
     "channel": "channel",
     "source": "source",
 }
+# The column every scope's rows are kept apart by (app.db.steps.condition_split): a scope
+# read alone sums its conditions' rows, a scope with the condition beside it reads one's.
+# New and used cars are a dealership's two trades: each of the dashboard's filters together
+# with one of them reads groups, as the filter alone does.
+SPLIT = "condition"
 # Scope name -> the opportunity column whose day it narrows by (never NULL).
 DAY_SCOPES: dict[str, str] = {
     "close": "est_close_date",
@@ -106,6 +110,7 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS pipeline_total (
         scope TEXT NOT NULL,
         scope_id INTEGER NOT NULL,
+        condition TEXT NOT NULL,
         dimension TEXT NOT NULL,
         value TEXT NOT NULL,
         stage_id INTEGER NOT NULL,
@@ -113,17 +118,18 @@ DDL = [
         opportunities INTEGER NOT NULL,
         revenue INTEGER NOT NULL,
         weighted INTEGER NOT NULL,
-        PRIMARY KEY (scope, scope_id, dimension, value, stage_id, currency)
+        PRIMARY KEY (scope, scope_id, condition, dimension, value, stage_id, currency)
     ) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS forecast_total (
         scope TEXT NOT NULL,
         scope_id INTEGER NOT NULL,
+        condition TEXT NOT NULL,
         currency TEXT NOT NULL,
         close_date TEXT NOT NULL,
         opportunities INTEGER NOT NULL,
         revenue INTEGER NOT NULL,
         weighted INTEGER NOT NULL,
-        PRIMARY KEY (scope, scope_id, currency, close_date)
+        PRIMARY KEY (scope, scope_id, condition, currency, close_date)
     ) WITHOUT ROWID""",
     # The funnel's figures per scope and stage, summed from opportunity_stage_visit: how
     # many opportunities reached the stage (a visit) and went on from it, the visits and
@@ -132,6 +138,7 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS funnel_total (
         scope TEXT NOT NULL,
         scope_id INTEGER NOT NULL,
+        condition TEXT NOT NULL,
         stage_id INTEGER NOT NULL,
         reached INTEGER NOT NULL,
         went_on INTEGER NOT NULL,
@@ -140,7 +147,7 @@ DDL = [
         entered REAL NOT NULL,
         left_at REAL NOT NULL,
         lost_last INTEGER NOT NULL,
-        PRIMARY KEY (scope, scope_id, stage_id)
+        PRIMARY KEY (scope, scope_id, condition, stage_id)
     ) WITHOUT ROWID""",
     # How the opportunities stand, per scope, status, reason (lost or won, "" while open),
     # currency and day closed ("" when not): their count, Σ est. revenue, and for the won
@@ -148,6 +155,7 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS outcome_total (
         scope TEXT NOT NULL,
         scope_id INTEGER NOT NULL,
+        condition TEXT NOT NULL,
         status TEXT NOT NULL,
         reason TEXT NOT NULL,
         currency TEXT NOT NULL,
@@ -156,7 +164,7 @@ DDL = [
         revenue INTEGER NOT NULL,
         won_days REAL NOT NULL,
         won_dated INTEGER NOT NULL,
-        PRIMARY KEY (scope, scope_id, status, reason, currency, closed_day)
+        PRIMARY KEY (scope, scope_id, condition, status, reason, currency, closed_day)
     ) WITHOUT ROWID""",
 ]
 
@@ -238,6 +246,11 @@ def _scopes(row: str, d: _Dialect, columns: bool = True, days: bool = True) -> s
     )
 
 
+def _split(row: str) -> str:
+    """The row's value of SPLIT, as the aggregates key it."""
+    return f"coalesce({row}.{SPLIT}, '')"
+
+
 def _dimension_value(expression: str, row: str) -> str:
     return f"coalesce(CAST({expression.format(row=row)} AS TEXT), '')" if expression else "''"
 
@@ -263,19 +276,21 @@ def _change(row: str, sign: int, d: _Dialect = SQLITE) -> list[str]:
         f"{sign} * {row}.est_revenue_minor * {row}.probability"
     )
     pipeline = f"""INSERT INTO pipeline_total{d.target}
-        (scope, scope_id, dimension, value, stage_id, currency, opportunities, revenue, weighted)
-        SELECT s.scope, s.scope_id, d.dimension, d.value, coalesce({row}.stage_id, 0),
+        (scope, scope_id, condition, dimension, value, stage_id, currency, opportunities,
+         revenue, weighted)
+        SELECT s.scope, s.scope_id, {_split(row)}, d.dimension, d.value,
+               coalesce({row}.stage_id, 0),
                {row}.currency, {amounts}
         FROM ({_scopes(row, d)}) AS s CROSS JOIN ({_dimensions(row)}) AS d
         WHERE {row}.status = 'open'
-        {_add("scope, scope_id, dimension, value, stage_id, currency", d)};"""
+        {_add("scope, scope_id, condition, dimension, value, stage_id, currency", d)};"""
     forecast = f"""INSERT INTO forecast_total{d.target}
-        (scope, scope_id, currency, close_date, opportunities, revenue, weighted)
-        SELECT s.scope, s.scope_id, {row}.currency, {d.day_text(f"{row}.est_close_date")},
-               {amounts}
+        (scope, scope_id, condition, currency, close_date, opportunities, revenue, weighted)
+        SELECT s.scope, s.scope_id, {_split(row)}, {row}.currency,
+               {d.day_text(f"{row}.est_close_date")}, {amounts}
         FROM ({_scopes(row, d)}) AS s
         WHERE {row}.status = 'open'
-        {_add("scope, scope_id, currency, close_date", d)};"""
+        {_add("scope, scope_id, condition, currency, close_date", d)};"""
     return [pipeline, forecast]
 
 
@@ -284,21 +299,23 @@ def _changed(columns: list[str], d: _Dialect = SQLITE) -> str:
 
 
 def _scopes_of(opportunity_id: str, d: _Dialect) -> str:
-    """The scopes of the opportunity as it stands in its table (none once it is gone)."""
+    """The scopes of the opportunity as it stands in its table (none once it is gone), each
+    with its SPLIT."""
     return " UNION ALL ".join(
-        f"SELECT {scope} AS scope, {scope_id} AS scope_id FROM opportunity o "
+        f"SELECT {scope} AS scope, {scope_id} AS scope_id, {_split('o')} AS split "
+        "FROM opportunity o "
         f"WHERE o.id = {opportunity_id} AND {has}"
         for scope, scope_id, has in _scope_parts("o", d, True, True)
     )
 
 
 _FUNNEL_FIGURES = ("reached", "went_on", "visits", "leaves", "entered", "left_at", "lost_last")
-_FUNNEL_COLUMNS = ", ".join(("scope", "scope_id", "stage_id", *_FUNNEL_FIGURES))
+_FUNNEL_COLUMNS = ", ".join(("scope", "scope_id", "condition", "stage_id", *_FUNNEL_FIGURES))
 
 
 def _funnel_add(d: _Dialect) -> str:
     figures = ", ".join(f"{f} = {d.old}{f} + excluded.{f}" for f in _FUNNEL_FIGURES)
-    return f"ON CONFLICT (scope, scope_id, stage_id) DO UPDATE SET {figures};"
+    return f"ON CONFLICT (scope, scope_id, condition, stage_id) DO UPDATE SET {figures};"
 
 
 def _visit_shares(v: str, sign: int, d: _Dialect) -> str:
@@ -313,7 +330,7 @@ def _visit_shares(v: str, sign: int, d: _Dialect) -> str:
 def _visit_change(row: str, sign: int, d: _Dialect = SQLITE) -> str:
     """Add or take away one visit row's share, in the scopes its opportunity has now."""
     return f"""INSERT INTO funnel_total{d.target} ({_FUNNEL_COLUMNS})
-        SELECT s.scope, s.scope_id, {_visit_shares(row, sign, d)}
+        SELECT s.scope, s.scope_id, s.split, {_visit_shares(row, sign, d)}
         FROM ({_scopes_of(f"{row}.opportunity_id", d)}) AS s WHERE 1 = 1
         {_funnel_add(d)}"""
 
@@ -324,7 +341,7 @@ def _all_visits_change(
     """Add or take away every visit row of an opportunity, in the scopes of the given row
     (those of a column, of a day, or both)."""
     return f"""INSERT INTO funnel_total{d.target} ({_FUNNEL_COLUMNS})
-        SELECT s.scope, s.scope_id, {_visit_shares("v", sign, d)}
+        SELECT s.scope, s.scope_id, {_split(opportunity)}, {_visit_shares("v", sign, d)}
         FROM opportunity_stage_visit v CROSS JOIN ({_scopes(opportunity, d, columns, days)}) AS s
         WHERE v.opportunity_id = {opportunity}.id
         {_funnel_add(d)}"""
@@ -336,6 +353,7 @@ _OUTCOME_COUNTED = sorted(
     | {c for c in SCOPES.values() if c}
     | set(TEXT_SCOPES.values())
     | set(DAY_SCOPES.values())
+    | {SPLIT}
 )
 
 
@@ -354,20 +372,24 @@ def _outcome_values(row: str, sign: int, d: _Dialect) -> str:
 
 def _outcome_change(row: str, sign: int, d: _Dialect = SQLITE) -> str:
     return f"""INSERT INTO outcome_total{d.target}
-        (scope, scope_id, status, reason, currency, closed_day, opportunities, revenue,
-         won_days, won_dated)
-        SELECT s.scope, s.scope_id, {_outcome_values(row, sign, d)}
+        (scope, scope_id, condition, status, reason, currency, closed_day, opportunities,
+         revenue, won_days, won_dated)
+        SELECT s.scope, s.scope_id, {_split(row)}, {_outcome_values(row, sign, d)}
         FROM ({_scopes(row, d)}) AS s WHERE 1 = 1
-        ON CONFLICT (scope, scope_id, status, reason, currency, closed_day) DO UPDATE SET
+        ON CONFLICT (scope, scope_id, condition, status, reason, currency, closed_day)
+        DO UPDATE SET
         opportunities = {d.old}opportunities + excluded.opportunities,
         revenue = {d.old}revenue + excluded.revenue,
         won_days = {d.old}won_days + excluded.won_days,
         won_dated = {d.old}won_dated + excluded.won_dated;"""
 
 
-_SCOPE_COLUMNS = [c for c in [*SCOPES.values(), *TEXT_SCOPES.values()] if c]
+# A new SPLIT moves the rows of both the columns' scopes and the days'; each trigger moves
+# its own scopes', so none is moved twice.
+_SCOPE_COLUMNS = [c for c in [*SCOPES.values(), *TEXT_SCOPES.values(), SPLIT] if c]
+_DAY_COLUMNS = [*DAY_SCOPES.values(), SPLIT]
 _SCOPE_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in _SCOPE_COLUMNS)
-_DAY_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in DAY_SCOPES.values())
+_DAY_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in _DAY_COLUMNS)
 _OPEN_CHANGED = f"(old.status = 'open' OR new.status = 'open') AND ({_changed(COUNTED)})"
 
 TRIGGERS = [
@@ -463,7 +485,7 @@ def _server_triggers(
 
 
 _SERVER_SCOPE_CHANGED = " OR ".join(f"old.{c} IS DISTINCT FROM new.{c}" for c in _SCOPE_COLUMNS)
-_SERVER_DAY_CHANGED = " OR ".join(f"old.{c} IS DISTINCT FROM new.{c}" for c in DAY_SCOPES.values())
+_SERVER_DAY_CHANGED = " OR ".join(f"old.{c} IS DISTINCT FROM new.{c}" for c in _DAY_COLUMNS)
 
 # The funnel's aggregates on the server, as SQLite's funnel triggers keep them: a visit row's
 # share in the scopes its opportunity has now; every row of an opportunity moved to its new
@@ -565,37 +587,41 @@ def _fill(db: Database, d: _Dialect, scopes: Collection[str] | None = None) -> N
         for dimension, expression in DIMENSIONS.items():
             db.execute_sql(
                 f"""INSERT INTO pipeline_total
-                    (scope, scope_id, dimension, value, stage_id, currency,
+                    (scope, scope_id, condition, dimension, value, stage_id, currency,
                      opportunities, revenue, weighted)
-                SELECT {name}, {scope_id}, '{dimension}', {_dimension_value(expression, "o")},
-                       coalesce(o.stage_id, 0), o.currency, count(*), sum(o.est_revenue_minor),
+                SELECT {name}, {scope_id}, {_split("o")}, '{dimension}',
+                       {_dimension_value(expression, "o")}, coalesce(o.stage_id, 0),
+                       o.currency, count(*), sum(o.est_revenue_minor),
                        sum(o.est_revenue_minor * o.probability)
                 FROM opportunity o WHERE o.status = 'open'{scope_where}
-                GROUP BY 1, 2, 4, 5, 6"""
+                GROUP BY 1, 2, 3, 5, 6, 7"""
             )
         db.execute_sql(
             f"""INSERT INTO forecast_total
-                (scope, scope_id, currency, close_date, opportunities, revenue, weighted)
-            SELECT {name}, {scope_id}, o.currency, {d.day_text("o.est_close_date")}, count(*),
+                (scope, scope_id, condition, currency, close_date, opportunities, revenue,
+                 weighted)
+            SELECT {name}, {scope_id}, {_split("o")}, o.currency,
+                   {d.day_text("o.est_close_date")}, count(*),
                    sum(o.est_revenue_minor), sum(o.est_revenue_minor * o.probability)
             FROM opportunity o WHERE o.status = 'open'{scope_where}
-            GROUP BY 1, 2, 3, 4"""
+            GROUP BY 1, 2, 3, 4, 5"""
         )
         db.execute_sql(
             f"""INSERT INTO funnel_total ({_FUNNEL_COLUMNS})
-            SELECT {name}, {scope_id}, v.stage_id, sum({d.number("v.visits > 0")}),
+            SELECT {name}, {scope_id}, {_split("o")}, v.stage_id,
+                   sum({d.number("v.visits > 0")}),
                    sum({d.number("v.went_on > 0")}), sum(v.visits), sum(v.leaves),
                    sum(v.entered), sum(v.left_at), sum({d.number("v.lost_last <> 0")})
             FROM opportunity_stage_visit v JOIN opportunity o ON o.id = v.opportunity_id
             WHERE 1 = 1{scope_where}
-            GROUP BY 1, 2, 3"""
+            GROUP BY 1, 2, 3, 4"""
         )
         won = "o.status = 'won' AND o.closed_at IS NOT NULL"
         db.execute_sql(
             f"""INSERT INTO outcome_total
-                (scope, scope_id, status, reason, currency, closed_day, opportunities,
-                 revenue, won_days, won_dated)
-            SELECT {name}, {scope_id}, o.status,
+                (scope, scope_id, condition, status, reason, currency, closed_day,
+                 opportunities, revenue, won_days, won_dated)
+            SELECT {name}, {scope_id}, {_split("o")}, o.status,
                    CASE o.status WHEN 'lost' THEN coalesce(o.lost_reason, '')
                         WHEN 'won' THEN coalesce(o.won_reason, '') ELSE '' END,
                    o.currency, {d.closed_day("o.closed_at")}, count(*),
@@ -604,14 +630,32 @@ def _fill(db: Database, d: _Dialect, scopes: Collection[str] | None = None) -> N
                        ELSE 0 END),
                    sum({d.number(won)})
             FROM opportunity o WHERE 1 = 1{scope_where}
-            GROUP BY 1, 2, 3, 4, 5, 6"""
+            GROUP BY 1, 2, 3, 4, 5, 6, 7"""
         )
+
+
+def split_kept(db: Database) -> bool:
+    """Whether the tables are there and keep their rows apart by SPLIT (schema 39 on)."""
+    tables = set(db.get_tables())
+    return all(
+        table in tables and SPLIT in {c.name for c in db.get_columns(table)} for table in _TABLES
+    )
 
 
 def install(db: Database, scopes: Collection[str] | None = None) -> None:
     """The tables and triggers made (again) and the rows filled from the base tables: every
     scope's, or with `scopes` (their names) those scopes' alone, the others' rows kept (a
-    step that adds scopes fills only its own)."""
+    step that adds scopes fills only its own). Tables of a layout before SPLIT are made
+    anew and every scope filled: their rows cannot be told apart by it."""
+    tables = set(db.get_tables())
+    if any(t in tables for t in _TABLES) and not split_kept(db):
+        for table in _TABLES:
+            db.execute_sql(f"DROP TABLE IF EXISTS {table}")
+        scopes = None
+    if scopes is not None:
+        # A scope an earlier step named that SPLIT keeps since (the condition) is filled
+        # with every scope's rows.
+        scopes = [s for s in scopes if s in scope_names()]
     if is_sqlite(db):
         for name in TRIGGER_NAMES:
             db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')

@@ -37,6 +37,7 @@ from __future__ import annotations
 from peewee import Database
 
 from app.db.connection import is_sqlite
+from app.db.steps.aggregates import split_kept
 from app.db.steps.server_visits import install as install_server_visits
 
 # Scope name -> the opportunity column it narrows by ("" is everyone).
@@ -562,5 +563,8 @@ def install(db: Database) -> None:
 
 def _aggregates(db: Database) -> None:
     """Schema step: the dashboard's maintained aggregates on both backends. Idempotent: the
-    tables made if missing, the triggers made anew, the rows filled from the base tables."""
+    tables made if missing, the triggers made anew, the rows filled from the base tables;
+    run again on the layout a later step keeps (app.db.steps.condition_split), nothing."""
+    if split_kept(db):
+        return
     install(db)
