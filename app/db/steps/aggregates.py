@@ -24,11 +24,14 @@ and `rebuild` (`main.py rebuild-aggregates`) fill every scope.
 Further salespeople (opportunity_salesperson) count nowhere: no dashboard filter reads them.
 
 Since app.db.steps.dashboard_filters every single filter of the dashboard is a scope: one
-business or operation too (their ids); one brand, condition, channel or source (TEXT_SCOPES:
-the scope "brand:Škoda", id 0); and the day of the est. close date (`close`) and of the
-creation (`created`), the day as the number YYYYMMDD in scope_id (DAY_SCOPES), so a date
-range by either sums the range's days, exact for any range of whole days (the filter's own
-unit), reading days rather than opportunities.
+business or operation too (their ids); one brand, channel or source (TEXT_SCOPES: the scope
+"brand:Škoda", id 0); and the day of the est. close date (`close`) and of the creation
+(`created`), the day as the number YYYYMMDD in scope_id (DAY_SCOPES), so a date range by
+either sums the range's days, exact for any range of whole days (the filter's own unit),
+reading days rather than opportunities. Since app.db.steps.condition_split every table keeps
+a scope's rows apart by the opportunity's condition (SPLIT, the key's column after the
+scope's id): the condition alone is everyone's rows of it, and beside any one scope that
+scope's rows of it.
 
 SCOPES, TEXT_SCOPES, DAY_SCOPES and DIMENSIONS are lists: a further scope or breakdown is one
 entry more and a rebuild."""
