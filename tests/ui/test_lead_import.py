@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app.db import models as m
-from app.services import leads
+from app.services import lead_import, leads
 from app.services.leads import LeadFilter
 from app.services.workspace import UserInfo
 from ui.leads.lead_import import LeadImportDialog, RefusedRowsModel
@@ -209,6 +209,29 @@ def test_a_large_file_imports_beside_the_window_with_its_progress_shown(
     assert not dialog.progress.isVisible() and not dialog.cancel_button.isVisible()
     assert dialog.summary.text() == "many.csv: 20000 imported."
     assert m.Lead.select().count() == 20_000
+
+
+def test_a_file_read_in_a_process_of_its_own_shows_its_progress_and_cancels(
+    qtbot, make_dialog: MakeDialog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every file of this size or more is read and checked beside the writing process.
+    path = _many(tmp_path, 60_000)
+    monkeypatch.setattr(lead_import, "BESIDE_FROM", path.stat().st_size)
+    dialog = make_dialog()
+    dialog.path_edit.setText(str(path))
+    with qtbot.waitSignal(dialog.import_finished, timeout=60_000):
+        qtbot.mouseClick(dialog.import_button, LEFT)
+        _wait_for_progress(qtbot, dialog)
+        qtbot.mouseClick(dialog.cancel_button, LEFT)
+    assert dialog.summary.text() == "The import was cancelled; nothing was imported."
+    assert m.Lead.select().count() == 0
+    seen: list[int] = []
+    with qtbot.waitSignal(dialog.import_finished, timeout=60_000):
+        qtbot.mouseClick(dialog.import_button, LEFT)
+        dialog.worker.progressed.connect(seen.append)  # type: ignore[union-attr]
+    assert seen and seen == sorted(seen)
+    assert dialog.summary.text() == "many.csv: 60000 imported."
+    assert m.Lead.select().count() == 60_000
 
 
 def test_cancel_stops_the_import_and_writes_nothing(
