@@ -175,6 +175,9 @@ def _import_parsers(commands: argparse._SubParsersAction, common: argparse.Argum
                 action="store_true",
                 help=_("add the models the catalogue lacks, instead of refusing their rows"),
             )
+    what = _("import a web form's leads export (CSV) into the leads")
+    leads = commands.add_parser("import-leads", parents=[common], help=what, description=what)
+    leads.add_argument("file", type=Path, metavar="FILE", help=_("the CSV file"))
 
 
 def _fail(message: str, smoke: bool, parent: QWidget | None = None) -> int:

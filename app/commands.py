@@ -531,6 +531,31 @@ def _import_command(args: argparse.Namespace) -> int:
     return 1 if result.refused else 0
 
 
+def _lead_import_command(args: argparse.Namespace) -> int:
+    """Import a web form's leads export, as the window's import does: the summary and each
+    refused row on stdout, exit 1 when any row was refused (the good rows are imported)."""
+    from app.domain.rights import Right
+    from app.services import lead_import
+
+    with _signed_in(Right.IMPORT_DATA, args.database):
+        try:
+            report = lead_import.import_csv(args.file)
+        except lead_import.ImportRefused as exc:
+            complain(str(exc))
+            return 1
+        except OSError as exc:
+            complain(
+                _("{path} cannot be read ({reason}); nothing was imported.").format(
+                    path=args.file, reason=exc.strerror or exc
+                )
+            )
+            return 1
+    say(report.summary)
+    for line, why in report.errors:
+        say(_("line {line}: refused: {reason}").format(line=line, reason=why))
+    return 1 if report.errors else 0
+
+
 def run_command(args: argparse.Namespace, log_file: Path) -> int:
     """The headless commands: no window, messages on stdout and stderr, exit 1 on failure,
     2 when refused (no user, a wrong password, a locked account, a missing right)."""
@@ -560,6 +585,8 @@ def run_command(args: argparse.Namespace, log_file: Path) -> int:
             return _set_password_command(args.login, args.database)
         if args.command in ("import-stock", "import-catalogue"):
             return _import_command(args)
+        if args.command == "import-leads":
+            return _lead_import_command(args)
         return _check_command(args.database)
     except _Refused:
         return REFUSED

@@ -119,3 +119,32 @@ def test_a_price_list_with_a_saved_mapping_and_a_user_without_the_right(data_dir
         assert conn.execute(
             "SELECT brand, model, model_code, list_price_minor FROM catalogue_entry"
         ).fetchall() == [("VW", "Golf", "CD1", 3_149_000)]
+
+
+def test_the_scheduler_imports_a_large_web_form_export_read_beside_the_writes(
+    data_dir: Path,
+) -> None:
+    from app.services import lead_import
+
+    path = _database(data_dir)
+    export = data_dir / "leads.csv"
+    message = "Please call me about a test drive and a trade-in offer; " * 6
+    lines = ["Lead ID,First name,Last name,E-mail,Phone,Message"]
+    lines += [f'WF-{i},Maria,Rossi{i},m{i}@example.it,,"{message}"' for i in range(12_000)]
+    lines.insert(3, "WF-x,Anna,Berg,not-an-address,,hello")  # line 4
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Large enough to be read and checked in a process of its own.
+    assert export.stat().st_size >= lead_import.BESIDE_FROM
+    not_allowed = _run(data_dir, "import-leads", str(export), user="sam")
+    assert not_allowed.returncode == 2
+    assert "You do not have the right “Import data”" in not_allowed.stderr
+    done = _run(data_dir, "import-leads", str(export))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "12000 imported, 1 refused" in done.stdout
+    assert "line 4: refused: “not-an-address” is not an e-mail address" in done.stdout
+    again = _run(data_dir, "import-leads", str(export))
+    assert "0 imported, 12000 already imported before, 1 refused" in again.stdout
+    missing = _run(data_dir, "import-leads", str(data_dir / "nowhere.csv"))
+    assert missing.returncode == 1 and "nothing was imported" in missing.stderr
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM lead").fetchone() == (12_000,)
