@@ -15,7 +15,7 @@ from app.db.queries import fetch_all
 from app.db.search_terms import escape_like
 from app.db.steps.lead_search import LEAD_SEARCH_TEXT
 from app.db.steps.word_starts import LEAD_WORDS
-from app.domain.text import SUBSTRING_MIN_LENGTH, fold, search_words, words_of
+from app.domain.text import SUBSTRING_MIN_LENGTH, brand_names_read, fold, search_words, words_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +123,7 @@ def _terms(flt: LeadFilter) -> list[_Term]:
     if flt.text and not is_sqlite():
         server_schema.fold_pending(database.obj, "lead_search")
     terms: list[_Term] = []
-    for term in search_words(flt.text):
-        folded = fold(term)
+    for folded in brand_names_read([fold(term) for term in search_words(flt.text)]):
         parts = words_of(folded) if len(folded) < SUBSTRING_MIN_LENGTH else []
         terms.extend(_word_term(part) for part in parts)
         if folded and not parts:

@@ -11,7 +11,13 @@ from typing import Any
 from app.db.connection import is_sqlite
 from app.db.steps.opportunity_starts import STARTS as OPPORTUNITY_STARTS
 from app.db.steps.search_sort_keys import PHONE_SEARCH
-from app.domain.text import SUBSTRING_MIN_LENGTH, fold, search_words, words_of
+from app.domain.text import (
+    SUBSTRING_MIN_LENGTH,
+    brand_names_read,
+    fold,
+    search_words,
+    words_of,
+)
 
 # FTS5 keeps the text of opportunity_search in this table (rowid `id`, column `c0`), and
 # since schema 7 the opportunity's status beside it (column `c1`).
@@ -22,8 +28,9 @@ _SEARCH_TEXT = "opportunity_search_content"
 
 def _text_terms(text: str) -> list[str]:
     """The words of a search, folded as the search index holds the text (no case, no
-    accents: "Škoda" -> "skoda"), so a term typed either way finds the same rows."""
-    return [t for t in map(fold, search_words(text)) if t]
+    accents: "Škoda" -> "skoda"), so a term typed either way finds the same rows; a
+    brand's short form read as its name ("vw": "volkswagen")."""
+    return brand_names_read([t for t in map(fold, search_words(text)) if t])
 
 
 def _like(term: str) -> str:

@@ -101,6 +101,17 @@ def search_words(text: str) -> list[str]:
     return search_text(text).split()[:SEARCH_MAX_WORDS]
 
 
+# What sales staff type for a brand, folded, and the brand's name as the search texts hold
+# it: "vw" finds the Volkswagens (as two letters it would look for words starting "vw",
+# which no name, model or VIN has).
+BRAND_SHORT_FORMS = {"vw": "volkswagen"}
+
+
+def brand_names_read(folded_terms: list[str]) -> list[str]:
+    """Folded search terms with a brand's short form read as the brand's name."""
+    return [BRAND_SHORT_FORMS.get(term, term) for term in folded_terms]
+
+
 # What parts a folded search text into words, for the short searches (a term of one or two
 # letters looks for word starts): spacing and ASCII punctuation. Written as the same
 # character ranges for Python and for PostgreSQL's regular expressions, so that both

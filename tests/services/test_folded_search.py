@@ -117,6 +117,17 @@ def test_the_list_finds_names_typed_without_accents(
     assert _count(typed) == 1
 
 
+def test_a_brands_short_form_finds_its_sales(user: UserInfo, sales: dict[str, int]) -> None:
+    golf = factories.opportunity(
+        user.id, factories.customer("Verdi", "Luca"), brand="Volkswagen", model="Golf"
+    ).id
+    factories.opportunity(user.id, factories.customer("Vwala", "Ng"), topic="Van")
+    # "vw" is read as Volkswagen, not as the start of a word (a name starting "Vw").
+    for sort in ("id", "customer", "stage"):
+        assert _ids("vw", sort) == _ids("VW", sort) == [golf]
+    assert _count("vw") == 1 and _ids("vw golf") == [golf] and _ids("vw octavia") == []
+
+
 def test_a_vin_is_still_found(sales: dict[str, int]) -> None:
     full = m.Vehicle.get(m.Vehicle.stock_number == "N-3003").vin
     assert _ids(full) == [sales["skoda"]]

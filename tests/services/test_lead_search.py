@@ -158,3 +158,15 @@ def test_a_database_of_the_version_before_gains_the_index_filled(data_dir: Path)
         assert database.execute_sql("SELECT count(*) FROM lead_search").fetchone()[0] == len(names)
     finally:
         workspace.close_database()
+
+
+def test_a_brands_short_form_finds_its_leads(user: UserInfo) -> None:
+    for data in PEOPLE:
+        leads.create(data)
+    golf = leads.create(
+        LeadInput(first_name="Luca", last_name="Verdi", email="l@example.it", brand="Volkswagen")
+    ).id
+    leads.create(LeadInput(first_name="Vwala", last_name="Ng", email="v@example.sg"))
+    # "vw" is read as Volkswagen, not as the start of a word.
+    assert _found("vw") == _found("VW") == _found("volkswagen") == {golf}
+    assert _found("vw verdi") == {golf} and _found("vw müller") == set()
