@@ -436,6 +436,9 @@ def word_counts(flt: OpportunityFilter, terms: list[Any]) -> tuple[int, int] | N
     """On the server, for a search a word's walk could serve: its matches counted up to
     _exact_limit() + 1, and the opportunities with a word starting with the term up to as
     many, in one statement (the list's count is the first, bounded to COUNT_LIMIT + 1).
+    The second is counted only where the first is no more than _exact_limit(), as a word's
+    walk needs (else 0): for a term a third of the sales hold ("volkswagen", 102,789 of
+    300,000) counting those at a word's start took 40-50 ms of the keystroke's 70.
     None for any other search (its count is queries.bounded_count)."""
     if not _server_word_term(flt, terms):
         return None
@@ -443,9 +446,17 @@ def word_counts(flt: OpportunityFilter, terms: list[Any]) -> tuple[int, int] | N
     of_status = [flt.status] if flt.status else []
     source, params = terms[0].select(flt.status or None)
     held = _held_at_starts(bool(flt.status))
-    both = f"SELECT (SELECT count(*) FROM ({source} LIMIT ?) m), ({held})"
+    # The server runs a subquery inside CASE only where its branch is reached; OFFSET 0
+    # keeps the first count a row of its own, read once (pulled up, it was read for each
+    # place that names it).
+    both = (
+        f"SELECT c.m, CASE WHEN c.m <= ? THEN ({held}) ELSE 0 END "
+        f"FROM (SELECT (SELECT count(*) FROM ({source} LIMIT ?) s) AS m OFFSET 0) c"
+    )
     exact = _exact_limit() + 1
-    found = queries.fetch_all(both, [*params, exact, word, after(word), *of_status, exact])[0]
+    found = queries.fetch_all(
+        both, [exact - 1, word, after(word), *of_status, exact, *params, exact]
+    )[0]
     return int(found[0]), int(found[1])
 
 

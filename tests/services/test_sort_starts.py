@@ -211,6 +211,10 @@ def test_the_word_walk_is_taken_only_where_every_match_holds_the_word_at_a_start
         assert walked("golf", share=0.6) and walked("golf", share=0.6, status="open")
         assert not walked("olf", share=0.6)
         assert not walked("golf", share=0.3)  # more than _exact_limit(): not counted further
+        # Nor are the word's starts counted then: the walk could not be taken.
+        golf_search = OpportunityFilter(text="golf")
+        counts = list_walks.word_counts(golf_search, queries.searched(golf_search))
+        assert counts == (list_walks._exact_limit() + 1, 0)
         return
     # Past the count's bound the term is counted again only where a walk could be taken.
     searched = OpportunityFilter(text="golf")
