@@ -6,10 +6,20 @@ from __future__ import annotations
 from app.services import activities, deals, orders, quotes
 from app.services.workspace import UserInfo
 from tests.services import test_quotes
-from tests.services.test_quotes import TODAY, _present
+from tests.services.test_quotes import _present
 from ui.activities.timeline import OPPORTUNITY, TimelineWidget
 
 sale = test_quotes.sale  # the fixture: a sale with a stock vehicle and a seller on file
+TODAY = test_quotes.TODAY
+
+
+def read_the_clock() -> None:
+    """Read again as each test starts (tests/conftest.py), here and in the module whose
+    fixture makes the sale: a run that reaches this test after midnight signs on the day
+    the program calls today."""
+    global TODAY
+    test_quotes.read_the_clock()
+    TODAY = test_quotes.TODAY
 
 
 def test_the_timeline_shows_every_document_with_who_and_when(
