@@ -538,27 +538,36 @@ def import_csv(
     this one writes (`beside`: whether, regardless of its size)."""
     access.require(Right.IMPORT_DATA)
     reading = Reading.now(default_channel, owner_id)
-    if isinstance(source, Path):
+    if isinstance(source, Path) and (
+        beside if beside is not None else source.stat().st_size >= BESIDE_FROM
+    ):
         total = source.stat().st_size
-        if beside if beside is not None else total >= BESIDE_FROM:
-            report = _import_beside(source, total, reading, progress, cancelled)
-            if progress is not None:
-                progress(total, total)
-            return report
+        report = _import_beside(source, total, reading, progress, cancelled)
+    else:
+        report, total = _import_here(source, reading, progress, cancelled)
+    if progress is not None:
+        progress(total, total)
+    return report
+
+
+def _import_here(
+    source: Path | bytes,
+    reading: Reading,
+    progress: ImportProgress | None,
+    cancelled: Callable[[], bool] | None,
+) -> tuple[ImportReport, int]:
+    """`_import` on the file or bytes, opened as text here: the report and the bytes read."""
     handle: BinaryIO = source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
     with handle:
         total = handle.seek(0, io.SEEK_END)
         handle.seek(0)
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
         try:
-            report = _import(text, handle, total, reading, progress, cancelled)
+            return _import(text, handle, total, reading, progress, cancelled), total
         except UnicodeDecodeError:
             raise _not_utf8(_bad_byte_line(handle)) from None
         finally:
             text.detach()
-    if progress is not None:
-        progress(total, total)
-    return report
 
 
 def _import_key(values: dict[str, str], data: LeadInput) -> str:

@@ -656,9 +656,9 @@ def install(db: Database, scopes: Collection[str] | None = None) -> None:
             db.execute_sql(f"DROP TABLE IF EXISTS {table}")
         scopes = None
     if scopes is not None:
-        # A scope an earlier step named that SPLIT keeps since (the condition) is filled
-        # with every scope's rows.
-        scopes = [s for s in scopes if s in scope_names()]
+        # The condition, a scope an earlier step named, is SPLIT since: every scope's rows
+        # hold it.
+        scopes = [s for s in scopes if s != SPLIT]
     if is_sqlite(db):
         for name in TRIGGER_NAMES:
             db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')
